@@ -1,0 +1,365 @@
+#include "catalog/catalog_store.hpp"
+
+#include <fmt/format.h>
+
+namespace backroom::catalog::store {
+
+namespace bj = boost::json;
+
+namespace {
+
+constexpr const char* item_columns =
+    "id, sku, name, description, category, brand, unit, sold_by_weight, cost, price, tax_category, case_pack, "
+    "status, kind, parent_id, options, attributes, kit_consumes, version, created_at, updated_at";
+
+Item read_item_row(db::Query& q) {
+  Item it;
+  it.id = q.text(0);
+  it.sku = q.text(1);
+  it.name = q.text(2);
+  it.description = q.text(3);
+  it.category = q.text(4);
+  it.brand = q.text(5);
+  it.unit = q.text(6);
+  it.sold_by_weight = q.int64(7) != 0;
+  it.cost = q.opt_int64(8);
+  it.price = q.opt_int64(9);
+  it.tax_category = q.text(10);
+  it.case_pack = Quantity{q.int64(11)};
+  it.status = q.text(12);
+  it.kind = q.text(13);
+  it.parent_id = q.opt_text(14);
+  bj::error_code ec;
+  auto options = bj::parse(q.text(15), ec);
+  if (!ec && options.is_object()) it.options = options.as_object();
+  auto attributes = bj::parse(q.text(16), ec);
+  if (!ec && attributes.is_object()) it.attributes = attributes.as_object();
+  it.kit_consumes = q.opt_text(17);
+  it.version = q.int64(18);
+  it.created_at = q.int64(19);
+  it.updated_at = q.int64(20);
+  return it;
+}
+
+void load_details(db::Db& db, Item& it) {
+  {
+    auto q = db.query("SELECT display, code, pack_quantity, kind FROM barcodes WHERE item_id = ? ORDER BY created_at, code");
+    q.bind(1, it.id);
+    while (q.step()) it.barcodes.push_back(ItemBarcode{q.text(0), q.text(1), Quantity{q.int64(2)}, q.text(3)});
+  }
+  {
+    auto q = db.query("SELECT tier, price FROM item_prices WHERE item_id = ? ORDER BY tier");
+    q.bind(1, it.id);
+    while (q.step()) it.prices[q.text(0)] = q.int64(1);
+  }
+  if (it.kind == "kit") {
+    auto q = db.query("SELECT component_id, quantity FROM kit_components WHERE kit_id = ? ORDER BY rowid");
+    q.bind(1, it.id);
+    while (q.step()) it.components.push_back(KitComponent{q.text(0), Quantity{q.int64(1)}});
+  }
+}
+
+void write_details(db::Db& db, const Item& it) {
+  db.query("DELETE FROM barcodes WHERE item_id = ?").bind(1, it.id).run();
+  db.query("DELETE FROM item_prices WHERE item_id = ?").bind(1, it.id).run();
+  db.query("DELETE FROM kit_components WHERE kit_id = ?").bind(1, it.id).run();
+  for (const auto& b : it.barcodes)
+    db.query("INSERT INTO barcodes (code, item_id, pack_quantity, kind, display, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(1, b.key)
+        .bind(2, it.id)
+        .bind(3, b.pack_quantity.milli)
+        .bind(4, b.kind)
+        .bind(5, b.code)
+        .bind(6, it.updated_at)
+        .run();
+  for (const auto& [tier, price] : it.prices)
+    db.query("INSERT INTO item_prices (item_id, tier, price) VALUES (?, ?, ?)").bind(1, it.id).bind(2, tier).bind(3, price).run();
+  for (const auto& c : it.components)
+    db.query("INSERT INTO kit_components (kit_id, component_id, quantity) VALUES (?, ?, ?)")
+        .bind(1, it.id)
+        .bind(2, c.item_id)
+        .bind(3, c.quantity.milli)
+        .run();
+}
+
+}  // namespace
+
+std::optional<Item> load_item(db::Db& db, const std::string& id) {
+  std::optional<Item> out;
+  {
+    auto q = db.query(fmt::format("SELECT {} FROM items WHERE id = ?", item_columns));
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    out = read_item_row(q);
+  }
+  load_details(db, *out);
+  return out;
+}
+
+std::optional<std::string> item_id_by_sku(db::Db& db, const std::string& sku) {
+  auto q = db.query("SELECT id FROM items WHERE sku = ?");
+  q.bind(1, sku);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
+std::optional<BarcodeOwner> barcode_owner(db::Db& db, const std::string& key) {
+  auto q = db.query("SELECT b.item_id, i.sku, b.pack_quantity FROM barcodes b JOIN items i ON i.id = b.item_id WHERE b.code = ?");
+  q.bind(1, key);
+  if (!q.step()) return std::nullopt;
+  return BarcodeOwner{q.text(0), q.text(1), Quantity{q.int64(2)}};
+}
+
+void insert_item(db::Db& db, const Item& it) {
+  db.query(
+        "INSERT INTO items (id, sku, name, duplicate_key, description, category, brand, unit, sold_by_weight, cost, "
+        "price, tax_category, case_pack, status, kind, parent_id, options, attributes, kit_consumes, version, "
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, it.id)
+      .bind(2, it.sku)
+      .bind(3, it.name)
+      .bind(4, duplicate_key(it))
+      .bind(5, it.description)
+      .bind(6, it.category)
+      .bind(7, it.brand)
+      .bind(8, it.unit)
+      .bind(9, it.sold_by_weight)
+      .bind(10, it.cost)
+      .bind(11, it.price)
+      .bind(12, it.tax_category)
+      .bind(13, it.case_pack.milli)
+      .bind(14, it.status)
+      .bind(15, it.kind)
+      .bind(16, it.parent_id)
+      .bind(17, bj::serialize(it.options))
+      .bind(18, bj::serialize(it.attributes))
+      .bind(19, it.kit_consumes)
+      .bind(20, it.version)
+      .bind(21, it.created_at)
+      .bind(22, it.updated_at)
+      .run();
+  write_details(db, it);
+}
+
+void update_item(db::Db& db, const Item& it) {
+  db.query(
+        "UPDATE items SET name = ?, duplicate_key = ?, description = ?, category = ?, brand = ?, unit = ?, "
+        "sold_by_weight = ?, cost = ?, price = ?, tax_category = ?, case_pack = ?, status = ?, options = ?, "
+        "attributes = ?, kit_consumes = ?, version = ?, updated_at = ? WHERE id = ?")
+      .bind(1, it.name)
+      .bind(2, duplicate_key(it))
+      .bind(3, it.description)
+      .bind(4, it.category)
+      .bind(5, it.brand)
+      .bind(6, it.unit)
+      .bind(7, it.sold_by_weight)
+      .bind(8, it.cost)
+      .bind(9, it.price)
+      .bind(10, it.tax_category)
+      .bind(11, it.case_pack.milli)
+      .bind(12, it.status)
+      .bind(13, bj::serialize(it.options))
+      .bind(14, bj::serialize(it.attributes))
+      .bind(15, it.kit_consumes)
+      .bind(16, it.version)
+      .bind(17, it.updated_at)
+      .bind(18, it.id)
+      .run();
+  write_details(db, it);
+}
+
+std::vector<Item> list_items(db::Db& db, const ItemFilter& f) {
+  std::string sql = fmt::format("SELECT {} FROM items WHERE id > ?", item_columns);
+  std::vector<std::string> binds{f.after_id};
+  if (!f.category.empty()) {
+    sql += " AND category = ?";
+    binds.push_back(f.category);
+  }
+  if (!f.status.empty()) {
+    sql += " AND status = ?";
+    binds.push_back(f.status);
+  }
+  if (!f.kind.empty()) {
+    sql += " AND kind = ?";
+    binds.push_back(f.kind);
+  }
+  if (!f.parent_id.empty()) {
+    sql += " AND parent_id = ?";
+    binds.push_back(f.parent_id);
+  }
+  if (!f.q.empty()) {
+    // Name words (every word must appear), SKU prefix, or an exact barcode as printed.
+    sql += " AND (sku LIKE ? ESCAPE '\\' OR id IN (SELECT item_id FROM barcodes WHERE display = ? OR code = ?)";
+    std::string escaped;
+    for (char c : f.q) {
+      if (c == '%' || c == '_' || c == '\\') escaped.push_back('\\');
+      escaped.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c);
+    }
+    binds.push_back(escaped + "%");
+    binds.push_back(f.q);
+    binds.push_back(f.q);
+    std::string words_clause;
+    std::string folded;
+    for (char c : f.q) folded.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+    std::size_t start = 0;
+    std::vector<std::string> words;
+    while (start < folded.size()) {
+      std::size_t end = folded.find(' ', start);
+      if (end == std::string::npos) end = folded.size();
+      if (end > start) words.push_back(folded.substr(start, end - start));
+      start = end + 1;
+    }
+    if (!words.empty()) {
+      sql += " OR (1";
+      for (const auto& w : words) {
+        std::string we;
+        for (char c : w) {
+          if (c == '%' || c == '_' || c == '\\') we.push_back('\\');
+          we.push_back(c);
+        }
+        sql += " AND duplicate_key LIKE ? ESCAPE '\\'";
+        binds.push_back("%" + we + "%");
+      }
+      sql += ")";
+    }
+    sql += ")";
+  }
+  sql += " ORDER BY id LIMIT ?";
+  std::vector<Item> out;
+  {
+    auto q = db.query(sql);
+    int i = 1;
+    for (const auto& b : binds) q.bind(i++, b);
+    q.bind(i, f.limit + 1);
+    while (q.step()) out.push_back(read_item_row(q));
+  }
+  for (auto& it : out) load_details(db, it);
+  return out;
+}
+
+std::vector<std::vector<Item>> duplicate_groups(db::Db& db, int limit) {
+  std::vector<std::string> keys;
+  {
+    auto q = db.query(
+        "SELECT duplicate_key FROM items WHERE status = 'active' AND kind != 'parent' GROUP BY duplicate_key "
+        "HAVING COUNT(*) > 1 ORDER BY COUNT(*) DESC, duplicate_key LIMIT ?");
+    q.bind(1, limit);
+    while (q.step()) keys.push_back(q.text(0));
+  }
+  std::vector<std::vector<Item>> groups;
+  for (const auto& key : keys) {
+    std::vector<std::string> ids;
+    {
+      auto q = db.query("SELECT id FROM items WHERE duplicate_key = ? AND status = 'active' AND kind != 'parent' ORDER BY id");
+      q.bind(1, key);
+      while (q.step()) ids.push_back(q.text(0));
+    }
+    std::vector<Item> group;
+    for (const auto& id : ids)
+      if (auto it = load_item(db, id)) group.push_back(std::move(*it));
+    groups.push_back(std::move(group));
+  }
+  return groups;
+}
+
+std::vector<std::string> items_with_duplicate_key(db::Db& db, const std::string& key, const std::string& except_id) {
+  std::vector<std::string> ids;
+  auto q = db.query(
+      "SELECT id FROM items WHERE duplicate_key = ? AND id != ? AND status = 'active' AND kind != 'parent' ORDER BY id LIMIT 10");
+  q.bind(1, key).bind(2, except_id);
+  while (q.step()) ids.push_back(q.text(0));
+  return ids;
+}
+
+std::vector<EmbeddedLayout> load_layouts(db::Db& db) {
+  std::vector<EmbeddedLayout> out;
+  auto q = db.query("SELECT prefix, item_digits, value_kind, value_digits, decimals, verifier FROM embedded_layouts ORDER BY prefix");
+  while (q.step()) {
+    EmbeddedLayout l;
+    l.prefix = q.text(0);
+    l.item_digits = static_cast<int>(q.int64(1));
+    l.value = q.text(2) == "weight" ? EmbeddedValue::weight : EmbeddedValue::price;
+    l.value_digits = static_cast<int>(q.int64(3));
+    l.decimals = static_cast<int>(q.int64(4));
+    l.verifier = q.int64(5) != 0;
+    out.push_back(l);
+  }
+  return out;
+}
+
+std::vector<std::string> load_internal_prefixes(db::Db& db) {
+  std::vector<std::string> out;
+  auto q = db.query("SELECT prefix FROM internal_prefixes ORDER BY prefix");
+  while (q.step()) out.push_back(q.text(0));
+  return out;
+}
+
+void replace_barcode_settings(db::Db& db, const std::vector<std::string>& internal_prefixes,
+                              const std::vector<EmbeddedLayout>& layouts) {
+  db.query("DELETE FROM embedded_layouts").run();
+  for (const auto& l : layouts)
+    db.query("INSERT INTO embedded_layouts (prefix, item_digits, value_kind, value_digits, decimals, verifier) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(1, l.prefix)
+        .bind(2, l.item_digits)
+        .bind(3, l.value == EmbeddedValue::weight ? "weight" : "price")
+        .bind(4, l.value_digits)
+        .bind(5, l.decimals)
+        .bind(6, l.verifier)
+        .run();
+  // Sequences of prefixes that stay keep counting; a prefix removed and re-added later
+  // keeps its row (it is only hidden), so its numbers are never handed out twice.
+  db.query("UPDATE internal_prefixes SET prefix = 'retired:' || prefix WHERE prefix NOT LIKE 'retired:%'").run();
+  for (const auto& p : internal_prefixes) {
+    auto revived = db.query("UPDATE internal_prefixes SET prefix = ? WHERE prefix = ?");
+    revived.bind(1, p).bind(2, "retired:" + p).run();
+    if (db.changes() == 0) db.query("INSERT INTO internal_prefixes (prefix, next_sequence) VALUES (?, 1)").bind(1, p).run();
+  }
+}
+
+std::uint64_t take_internal_sequence(db::Db& db, const std::string& prefix) {
+  std::int64_t seq = 0;
+  {
+    auto q = db.query("SELECT next_sequence FROM internal_prefixes WHERE prefix = ?");
+    q.bind(1, prefix);
+    if (!q.step()) return 0;
+    seq = q.int64(0);
+  }
+  db.query("UPDATE internal_prefixes SET next_sequence = ? WHERE prefix = ?").bind(1, seq + 1).bind(2, prefix).run();
+  return static_cast<std::uint64_t>(seq);
+}
+
+std::optional<std::string> setting(db::Db& db, const std::string& key) {
+  auto q = db.query("SELECT value FROM settings WHERE key = ?");
+  q.bind(1, key);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
+void put_setting(db::Db& db, const std::string& key, const std::string& value) {
+  db.query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+      .bind(1, key)
+      .bind(2, value)
+      .run();
+}
+
+std::int64_t count_items(db::Db& db) {
+  auto q = db.query("SELECT COUNT(*) FROM items");
+  q.step();
+  return q.int64(0);
+}
+
+bool item_has_children(db::Db& db, const std::string& id) {
+  auto q = db.query("SELECT 1 FROM items WHERE parent_id = ? LIMIT 1");
+  q.bind(1, id);
+  return q.step();
+}
+
+std::vector<std::string> kits_using(db::Db& db, const std::string& id) {
+  std::vector<std::string> out;
+  auto q = db.query("SELECT kit_id FROM kit_components WHERE component_id = ?");
+  q.bind(1, id);
+  while (q.step()) out.push_back(q.text(0));
+  return out;
+}
+
+}  // namespace backroom::catalog::store

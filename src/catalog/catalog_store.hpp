@@ -1,0 +1,60 @@
+// The item master's SQL. Every function takes the connection it runs on: a reader's for
+// queries, the writer's (inside its transaction) for changes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/barcode.hpp"
+#include "catalog/item.hpp"
+#include "platform/db.hpp"
+
+namespace backroom::catalog::store {
+
+std::optional<Item> load_item(db::Db& db, const std::string& id);
+std::optional<std::string> item_id_by_sku(db::Db& db, const std::string& sku);
+
+struct BarcodeOwner {
+  std::string item_id;
+  std::string sku;
+  Quantity pack_quantity;
+};
+std::optional<BarcodeOwner> barcode_owner(db::Db& db, const std::string& key);
+
+void insert_item(db::Db& db, const Item& item);
+// Rewrites the item row and replaces its prices, components and barcodes.
+void update_item(db::Db& db, const Item& item);
+
+struct ItemFilter {
+  std::string q;         // name words, sku prefix or exact barcode
+  std::string category;
+  std::string status;    // "" = any
+  std::string kind;      // "" = any
+  std::string parent_id;
+  std::string after_id;  // cursor: ids are time-ordered, so paging is stable under inserts
+  int limit = 50;
+};
+// Returns up to limit + 1 items so the caller knows whether there is a next page.
+std::vector<Item> list_items(db::Db& db, const ItemFilter& filter);
+
+// Groups of active items sharing a duplicate key, largest first.
+std::vector<std::vector<Item>> duplicate_groups(db::Db& db, int limit);
+std::vector<std::string> items_with_duplicate_key(db::Db& db, const std::string& key, const std::string& except_id);
+
+std::vector<EmbeddedLayout> load_layouts(db::Db& db);
+std::vector<std::string> load_internal_prefixes(db::Db& db);
+void replace_barcode_settings(db::Db& db, const std::vector<std::string>& internal_prefixes,
+                              const std::vector<EmbeddedLayout>& layouts);
+// Takes the next never-used sequence number of `prefix` (the counter only grows).
+std::uint64_t take_internal_sequence(db::Db& db, const std::string& prefix);
+
+std::optional<std::string> setting(db::Db& db, const std::string& key);
+void put_setting(db::Db& db, const std::string& key, const std::string& value);
+
+std::int64_t count_items(db::Db& db);
+bool item_has_children(db::Db& db, const std::string& id);
+// Kits that list `id` as a component.
+std::vector<std::string> kits_using(db::Db& db, const std::string& id);
+
+}  // namespace backroom::catalog::store

@@ -1,0 +1,269 @@
+// `backroom`: the one binary. Every subcommand that touches a shop takes --db
+// (or BACKROOM_DB); flags also read BACKROOM_* environment variables.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <sodium.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "catalog/catalog.hpp"
+#include "catalog/catalog_api.hpp"
+#include "catalog/catalog_store.hpp"
+#include "catalog/item_csv.hpp"
+#include "cli/shop.hpp"
+#include "integrations/events.hpp"
+#include "platform/app.hpp"
+#include "platform/http_server.hpp"
+#include "platform/json.hpp"
+#include "platform/outbox.hpp"
+#include "platform/schema.hpp"
+
+namespace backroom::cli {
+namespace {
+
+namespace bj = boost::json;
+
+struct Listen {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+};
+
+Listen parse_listen(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos) throw CLI::ValidationError("--listen", "expected HOST:PORT, e.g. 127.0.0.1:8080");
+  Listen l;
+  l.host = text.substr(0, colon);
+  if (l.host.size() > 2 && l.host.front() == '[' && l.host.back() == ']') l.host = l.host.substr(1, l.host.size() - 2);
+  int port = 0;
+  try {
+    port = std::stoi(text.substr(colon + 1));
+  } catch (...) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535) throw CLI::ValidationError("--listen", "port must be 0..65535");
+  l.port = static_cast<std::uint16_t>(port);
+  return l;
+}
+
+std::string default_static_dir() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  for (fs::path candidate : {exe.parent_path() / "web", exe.parent_path().parent_path() / "web" / "dist",
+                             fs::current_path() / "web" / "dist"}) {
+    if (fs::is_regular_file(candidate / "index.html", ec)) return candidate.string();
+  }
+  return "";
+}
+
+void add_routes(App& app) {
+  app.router.add("GET", "/healthz", "", "Liveness and schema version", [&app](http::Request&, http::Reply reply) {
+    auto& db = app.read();
+    reply(http::json_response(200, bj::object{{"status", "ok"},
+                                              {"version", BACKROOM_VERSION},
+                                              {"schema_version", schema::current_version(db)}}));
+  });
+  catalog::register_catalog_routes(app);
+  integrations::register_event_routes(app);
+}
+
+int serve(const std::string& db_path, const std::string& listen, int threads, std::string static_dir,
+          bool access_log) {
+  auto l = parse_listen(listen);
+  { open_shop(db_path); }  // create and migrate before anyone reads
+  App app(db_path);
+  add_routes(app);
+  http::ServerOptions options;
+  options.host = l.host;
+  options.port = l.port;
+  options.threads = threads;
+  options.static_dir = static_dir.empty() ? default_static_dir() : static_dir;
+  options.access_log = access_log;
+  http::Server server(options, app.router);
+  auto port = server.listen();
+  std::cout << fmt::format("backroom {} listening on http://{}:{}  (database {})", BACKROOM_VERSION,
+                           l.host.find(':') != std::string::npos ? "[" + l.host + "]" : l.host, port, db_path)
+            << std::endl;
+  server.run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+void print_problem(const Problem& p) {
+  std::cerr << "error: " << p.detail << " [" << p.code << "]" << std::endl;
+}
+
+int import_items(const std::string& db_path, const std::string& file, bool dry_run) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::cerr << "error: cannot read " << file << std::endl;
+    return 2;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  std::string csv = buffer.str();
+  auto db = open_shop(db_path);
+  bool tty = isatty(STDERR_FILENO);
+  auto progress = [tty](std::size_t done, std::size_t total) {
+    if (!tty || total == 0) return;
+    int width = 40;
+    int filled = static_cast<int>(done * static_cast<std::size_t>(width) / total);
+    std::cerr << fmt::format("\r[{:<{}}] {:3}%", std::string(static_cast<std::size_t>(filled), '#'), width,
+                             done * 100 / total)
+              << std::flush;
+  };
+  db::Transaction tx(*db);
+  auto report = catalog::import_items_csv(*db, Actor{"cli", "cli"}, csv, dry_run, progress);
+  tx.commit();
+  if (tty) std::cerr << "\n";
+  for (const auto& e : report.errors)
+    std::cerr << fmt::format("{}:{}{}: {} [{}]", file, e.line, e.column.empty() ? "" : " column " + e.column, e.reason,
+                             e.code)
+              << "\n";
+  std::cout << fmt::format("{} rows: {} to create, {} to update, {} unchanged, {} errors — {}", report.rows,
+                           report.created, report.updated, report.unchanged, report.errors.size(),
+                           report.applied ? "imported"
+                           : dry_run      ? "dry run, nothing written"
+                                          : "nothing written (an import is all or nothing)")
+            << std::endl;
+  return report.errors.empty() ? 0 : 1;
+}
+
+int export_items(const std::string& db_path, const std::string& out_path) {
+  auto db = open_shop(db_path);
+  std::ofstream file;
+  if (!out_path.empty() && out_path != "-") {
+    file.open(out_path, std::ios::binary);
+    if (!file) {
+      std::cerr << "error: cannot write " << out_path << std::endl;
+      return 2;
+    }
+  }
+  std::ostream& out = file.is_open() ? static_cast<std::ostream&>(file) : std::cout;
+  catalog::export_items_csv(*db, [&out](std::string_view chunk) { out.write(chunk.data(), static_cast<std::streamsize>(chunk.size())); });
+  return 0;
+}
+
+int scan_code(const std::string& db_path, const std::string& code) {
+  auto db = open_shop(db_path);
+  auto result = catalog::scan(*db, code);
+  std::cout << json::serialize(catalog::scan_to_json(result)) << std::endl;
+  return 0;
+}
+
+int demo(const std::string& db_path) {
+  auto db = open_shop(db_path, InitOptions{"EUR", "Backroom Corner Shop"});
+  int created = seed_demo(*db);
+  if (created > 0)
+    std::cout << fmt::format("demo shop seeded: {} items in {}", created, db_path) << std::endl;
+  else
+    std::cout << fmt::format("{} already has items; nothing seeded", db_path) << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (sodium_init() < 0) {
+    std::cerr << "error: libsodium failed to initialise" << std::endl;
+    return 2;
+  }
+  auto logger = spdlog::stderr_color_mt("backroom");
+  spdlog::set_default_logger(logger);
+  if (const char* level = std::getenv("BACKROOM_LOG_LEVEL")) spdlog::set_level(spdlog::level::from_str(level));
+
+  CLI::App app{"Backroom: item master, stock, registers and purchasing for small shops"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", BACKROOM_VERSION);
+  std::string db_path = "backroom.db";
+  auto add_db = [&db_path](CLI::App* sub) {
+    sub->add_option("--db", db_path, "SQLite database file of the shop")->envname("BACKROOM_DB")->capture_default_str();
+  };
+
+  auto* init = app.add_subcommand("init", "Create (or migrate) a shop database");
+  add_db(init);
+  InitOptions init_options;
+  init->add_option("--currency", init_options.currency, "ISO 4217 currency of the shop")->envname("BACKROOM_CURRENCY");
+  init->add_option("--shop-name", init_options.shop_name, "Shop name")->envname("BACKROOM_SHOP_NAME");
+
+  auto* serve_cmd = app.add_subcommand("serve", "Serve the API and the web UI");
+  add_db(serve_cmd);
+  std::string listen = "127.0.0.1:8080";
+  int threads = 2;
+  std::string static_dir;
+  bool access_log = true;
+  serve_cmd->add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free one)")
+      ->envname("BACKROOM_LISTEN")
+      ->capture_default_str();
+  serve_cmd->add_option("--threads", threads, "HTTP worker threads")->envname("BACKROOM_THREADS")->check(CLI::Range(1, 64));
+  serve_cmd->add_option("--static-dir", static_dir, "Directory of the built web UI")->envname("BACKROOM_STATIC_DIR");
+  serve_cmd->add_option("--access-log", access_log, "Log every request")->envname("BACKROOM_ACCESS_LOG");
+
+  auto* demo_cmd = app.add_subcommand("demo", "Create a demo shop (about 2,000 items) if the database is empty");
+  add_db(demo_cmd);
+
+  auto* items = app.add_subcommand("items", "Item master CSV import and export (docs/csv.md)");
+  items->require_subcommand(1);
+  auto* import_cmd = items->add_subcommand("import", "Import items from CSV: all rows or none");
+  add_db(import_cmd);
+  std::string import_file;
+  bool dry_run = false;
+  import_cmd->add_option("file", import_file, "CSV file")->required();
+  import_cmd->add_flag("--dry-run", dry_run, "Check and report, write nothing");
+  auto* export_cmd = items->add_subcommand("export", "Export the item master as CSV");
+  add_db(export_cmd);
+  std::string export_file;
+  export_cmd->add_option("-o,--output", export_file, "Output file (default: standard output)");
+
+  auto* scan_cmd = app.add_subcommand("scan", "Resolve a barcode as the register would");
+  add_db(scan_cmd);
+  std::string code;
+  scan_cmd->add_option("code", code, "Scanned code")->required();
+
+  auto* audit = app.add_subcommand("audit", "Audit trail");
+  audit->require_subcommand(1);
+  auto* verify = audit->add_subcommand("verify", "Check the hash chain of the audit log");
+  add_db(verify);
+
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    if (init->parsed()) {
+      auto db = open_shop(db_path, init_options);
+      std::cout << fmt::format("{} is at schema version {}", db_path, schema::current_version(*db)) << std::endl;
+      return 0;
+    }
+    if (serve_cmd->parsed()) return serve(db_path, listen, threads, static_dir, access_log);
+    if (demo_cmd->parsed()) return demo(db_path);
+    if (import_cmd->parsed()) return import_items(db_path, import_file, dry_run);
+    if (export_cmd->parsed()) return export_items(db_path, export_file);
+    if (scan_cmd->parsed()) return scan_code(db_path, code);
+    if (verify->parsed()) {
+      auto db = open_shop(db_path);
+      if (auto broken = verify_audit(*db)) {
+        std::cout << fmt::format("audit log BROKEN at entry {}: its content or chain does not match its hash", *broken)
+                  << std::endl;
+        return 1;
+      }
+      std::cout << "audit log intact" << std::endl;
+      return 0;
+    }
+  } catch (const Problem& p) {
+    print_problem(p);
+    return p.status >= 500 ? 2 : 1;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << std::endl;
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace backroom::cli
+
+int main(int argc, char** argv) { return backroom::cli::main(argc, argv); }

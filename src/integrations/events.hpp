@@ -1,0 +1,30 @@
+// The event feed: every committed change appends an event to the outbox in the same
+// transaction; integrators page through it with a cursor (GET /api/v1/events?after=).
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "platform/app.hpp"
+#include "platform/db.hpp"
+
+namespace backroom::integrations {
+
+struct Event {
+  std::int64_t seq;
+  std::string id;
+  std::int64_t at;
+  std::string type;
+  std::string entity_id;
+  std::string payload;  // JSON
+};
+
+std::vector<Event> events_after(db::Db& db, std::int64_t after_seq, int limit, const std::string& type_prefix);
+boost::json::object event_to_json(const Event& e);
+
+void register_event_routes(App& app);
+
+}  // namespace backroom::integrations

@@ -1,0 +1,83 @@
+// HTTP without Beast in sight: Request, Response and the Router that maps
+// "GET /api/v1/items/{id}" to a handler. Handlers may answer at once or later (after
+// the writer commits) by calling Reply from any thread, exactly once.
+// Every route declares the permission it needs; the route table is data, so tests and
+// docs can walk it.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <exception>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "platform/outbox.hpp"
+#include "platform/problem.hpp"
+
+namespace backroom::http {
+
+struct Request {
+  std::string method;
+  std::string target;  // as received, with query
+  std::string path;    // path without query, still percent-encoded (params are decoded)
+  std::vector<std::pair<std::string, std::string>> query;
+  std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
+  std::string body;
+  std::string request_id;
+  std::string remote;
+  std::vector<std::string> params;  // {placeholders} of the matched route, in order
+  Actor actor;                      // set by authentication
+
+  std::optional<std::string_view> header(std::string_view lower_name) const;
+  std::optional<std::string> query_param(std::string_view name) const;
+  const std::string& param(std::size_t i) const { return params.at(i); }
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  Response& header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+using Reply = std::function<void(Response)>;
+using Handler = std::function<void(Request&, Reply)>;
+
+Response json_response(int status, const boost::json::value& body);
+Response problem_response(const Problem& problem, const Request* request = nullptr);
+// Turns whatever a handler threw into a problem response (500 for the unexpected, logged).
+Response error_response(std::exception_ptr error, const Request* request = nullptr);
+
+struct Route {
+  std::string method;
+  std::string pattern;     // "/api/v1/items/{id}"
+  std::string permission;  // "items.read"; "" = public (health, sign-in)
+  std::string summary;
+  Handler handler;
+  std::vector<std::string> segments;
+};
+
+class Router {
+ public:
+  void add(std::string method, std::string pattern, std::string permission, std::string summary, Handler handler);
+  // Finds the route, fills req.params, calls the handler; sends problems for 404/405 and
+  // for anything the handler throws before replying.
+  void dispatch(Request& req, const Reply& reply) const;
+  const std::vector<Route>& routes() const { return routes_; }
+  // Called before a matched handler; may throw a Problem (authentication, permission).
+  std::function<void(Request&, const Route&)> guard;
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace backroom::http

@@ -1,0 +1,286 @@
+#include "platform/http_server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <boost/url.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+namespace backroom::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+std::atomic<std::uint64_t> request_counter{0};
+
+std::string make_request_id() {
+  static const std::uint64_t boot = static_cast<std::uint64_t>(
+      std::chrono::steady_clock::now().time_since_epoch().count() & 0xffffff);
+  return fmt::format("{:06x}-{:x}", boot, ++request_counter);
+}
+
+bool sane_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) return false;
+  return true;
+}
+
+std::string content_type_for(const std::filesystem::path& p) {
+  auto ext = p.extension().string();
+  if (ext == ".html") return "text/html; charset=utf-8";
+  if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
+  if (ext == ".css") return "text/css; charset=utf-8";
+  if (ext == ".svg") return "image/svg+xml";
+  if (ext == ".png") return "image/png";
+  if (ext == ".ico") return "image/x-icon";
+  if (ext == ".json") return "application/json";
+  if (ext == ".woff2") return "font/woff2";
+  if (ext == ".mp3") return "audio/mpeg";
+  if (ext == ".wav") return "audio/wav";
+  return "application/octet-stream";
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  const Router& router;
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  net::signal_set signals{ioc, SIGINT, SIGTERM};
+  std::atomic<std::size_t> connections{0};
+
+  Impl(ServerOptions o, const Router& r) : options(std::move(o)), router(r) {}
+
+  void accept();
+  bool serve_static(const Request& req, Response& out) const;
+  void handle(Request& req, Reply reply);
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {
+    ++server_.connections;
+  }
+  ~Session() { --server_.connections; }
+
+  void start() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+  }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(server_.options.body_bytes_max);
+    parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_bytes_max));
+    stream_.expires_after(server_.options.request_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) {
+      refuse(413, "payload_too_large",
+             fmt::format("request body is larger than {} bytes", server_.options.body_bytes_max));
+      return;
+    }
+    if (ec == bhttp::error::header_limit) {
+      refuse(431, "headers_too_large",
+             fmt::format("request headers are larger than {} bytes", server_.options.header_bytes_max));
+      return;
+    }
+    if (ec == bhttp::error::bad_target || ec == bhttp::error::bad_method || ec == bhttp::error::bad_field ||
+        ec == bhttp::error::bad_value || ec == bhttp::error::bad_version) {
+      refuse(400, "bad_request", "malformed HTTP request");
+      return;
+    }
+    if (ec) {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      return;
+    }
+    stream_.expires_never();
+    auto& msg = parser_->get();
+    keep_alive_ = msg.keep_alive();
+    started_ = std::chrono::steady_clock::now();
+
+    auto req = std::make_shared<Request>();
+    req->method = std::string(msg.method_string());
+    req->target = std::string(msg.target());
+    for (const auto& field : msg) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req->headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    auto id = req->header("x-request-id");
+    req->request_id = id && sane_request_id(*id) ? std::string(*id) : make_request_id();
+    beast::error_code ep_ec;
+    auto endpoint = stream_.socket().remote_endpoint(ep_ec);
+    req->remote = ep_ec ? "unknown" : endpoint.address().to_string();
+    req->body = std::move(msg.body());
+
+    auto parsed = boost::urls::parse_origin_form(req->target);
+    if (!parsed) {
+      Response r = problem_response(Problem(400, "bad_request", "request target is not a valid URL path"), req.get());
+      write(req, std::move(r));
+      return;
+    }
+    req->path = std::string(parsed->encoded_path());
+    if (req->path.empty()) req->path = "/";
+    for (auto param : parsed->params()) req->query.emplace_back(param.key, param.value);
+
+    auto self = shared_from_this();
+    server_.handle(*req, [self, req](Response r) {
+      net::post(self->stream_.get_executor(), [self, req, r = std::move(r)]() mutable { self->write(req, std::move(r)); });
+    });
+  }
+
+  void refuse(int status, std::string code, std::string detail) {
+    keep_alive_ = false;
+    Request req;
+    req.request_id = make_request_id();
+    started_ = std::chrono::steady_clock::now();
+    write(std::make_shared<Request>(std::move(req)), problem_response(Problem(status, std::move(code), std::move(detail))));
+  }
+
+  void write(const std::shared_ptr<Request>& req, Response r) {
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
+    res->result(static_cast<unsigned>(r.status));
+    res->version(11);
+    res->set(bhttp::field::server, "backroom");
+    res->set(bhttp::field::content_type, r.content_type);
+    res->set("X-Request-Id", req->request_id);
+    res->set("X-Content-Type-Options", "nosniff");
+    for (auto& [k, v] : r.headers) res->set(k, v);
+    bool head = req->method == "HEAD";
+    std::size_t size = r.body.size();
+    res->body() = head ? std::string() : std::move(r.body);
+    res->keep_alive(keep_alive_);
+    res->prepare_payload();
+    if (head) res->content_length(size);
+    if (server_.options.access_log) {
+      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_).count();
+      spdlog::info("{} {} {} {} {} {}B {}us", req->request_id, req->remote, req->method, req->target, r.status, size, micros);
+    }
+    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+      if (ec || !self->keep_alive_ || !res->keep_alive()) {
+        beast::error_code ignored;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        return;
+      }
+      self->read();
+    });
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  Server::Impl& server_;
+  bool keep_alive_ = true;
+  std::chrono::steady_clock::time_point started_;
+};
+
+void Server::Impl::accept() {
+  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == net::error::operation_aborted) return;
+      spdlog::warn("accept failed: {}", ec.message());
+    } else if (connections.load() >= options.connections_max) {
+      beast::error_code ignored;
+      socket.close(ignored);  // over the limit: refuse early rather than starve the others
+    } else {
+      socket.set_option(tcp::no_delay(true));
+      std::make_shared<Session>(std::move(socket), *this)->start();
+    }
+    accept();
+  });
+}
+
+bool Server::Impl::serve_static(const Request& req, Response& out) const {
+  if (options.static_dir.empty() || (req.method != "GET" && req.method != "HEAD")) return false;
+  namespace fs = std::filesystem;
+  std::string rel = req.path;
+  if (rel.find("..") != std::string::npos || rel.find('\0') != std::string::npos) return false;
+  fs::path root(options.static_dir);
+  fs::path file = root / rel.substr(1);
+  std::error_code ec;
+  bool hashed_asset = rel.starts_with("/assets/");
+  if (rel == "/" || !fs::is_regular_file(file, ec)) {
+    if (hashed_asset) return false;
+    file = root / "index.html";  // the single-page app handles its own routes
+    if (!fs::is_regular_file(file, ec)) return false;
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream data;
+  data << in.rdbuf();
+  out.status = 200;
+  out.content_type = content_type_for(file);
+  out.body = data.str();
+  out.header("Cache-Control", hashed_asset ? "public, max-age=31536000, immutable" : "no-cache");
+  out.header("Content-Security-Policy",
+             "default-src 'self'; img-src 'self' data: blob:; media-src 'self' data:; style-src 'self'; "
+             "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+  out.header("X-Frame-Options", "DENY");
+  out.header("Referrer-Policy", "no-referrer");
+  return true;
+}
+
+void Server::Impl::handle(Request& req, Reply reply) {
+  if (!req.path.starts_with("/api/") && req.path != "/healthz") {
+    Response r;
+    if (serve_static(req, r)) {
+      reply(std::move(r));
+      return;
+    }
+  }
+  router.dispatch(req, [reply = std::move(reply)](Response r) {
+    if (r.content_type.starts_with("application/json") || r.content_type.starts_with("application/problem"))
+      r.header("Cache-Control", "no-store");
+    reply(std::move(r));
+  });
+}
+
+Server::Server(ServerOptions options, const Router& router) : impl_(std::make_unique<Impl>(std::move(options), router)) {}
+Server::~Server() = default;
+
+std::uint16_t Server::listen() {
+  auto address = net::ip::make_address(impl_->options.host);
+  tcp::endpoint endpoint(address, impl_->options.port);
+  impl_->acceptor.open(endpoint.protocol());
+  impl_->acceptor.set_option(net::socket_base::reuse_address(true));
+  impl_->acceptor.bind(endpoint);
+  impl_->acceptor.listen(net::socket_base::max_listen_connections);
+  return impl_->acceptor.local_endpoint().port();
+}
+
+void Server::run() {
+  impl_->signals.async_wait([this](beast::error_code, int) { stop(); });
+  impl_->accept();
+  std::vector<std::thread> workers;
+  for (int i = 1; i < impl_->options.threads; ++i) workers.emplace_back([this] { impl_->ioc.run(); });
+  impl_->ioc.run();
+  for (auto& t : workers) t.join();
+}
+
+void Server::stop() {
+  net::post(impl_->ioc, [this] {
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
+    impl_->signals.cancel(ignored);
+    impl_->ioc.stop();
+  });
+}
+
+}  // namespace backroom::http

@@ -1,0 +1,44 @@
+// The HTTP/1.1 server (Boost.Beast, kept in this one translation unit). It enforces the
+// transport limits, gives every request an id, writes the access log, serves the built
+// UI as static files, and hands /api requests to the Router.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "platform/http.hpp"
+
+namespace backroom::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0 picks a free port (printed on start)
+  int threads = 2;
+  std::size_t body_bytes_max = 1024 * 1024;
+  std::size_t header_bytes_max = 16 * 1024;
+  std::chrono::seconds request_timeout{30};
+  std::size_t connections_max = 1024;
+  std::string static_dir;  // the built web UI; empty = none
+  bool access_log = true;
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, const Router& router);
+  ~Server();
+  // Binds and listens; returns the bound port. Throws on failure (port in use...).
+  std::uint16_t listen();
+  // Serves until stop() or SIGINT/SIGTERM; blocks the calling thread.
+  void run();
+  void stop();
+
+ struct Impl;  // public so the connection class in the .cpp can reach it
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace backroom::http

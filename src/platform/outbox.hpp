@@ -1,0 +1,36 @@
+// Audit trail and outbox: every command writes its audit entry and its event in the
+// same transaction as its rows. The audit log is hash-chained so tampering shows.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "platform/db.hpp"
+
+namespace backroom {
+
+// Who does something, and from where; carried into every audit entry.
+struct Actor {
+  std::string user = "system";   // user name or "apikey:<name>" or "system"/"cli"
+  std::string origin = "local";  // remote address, "cli", ...
+};
+
+struct AuditEntry {
+  std::string action;     // "item.create", "item.update", ...
+  std::string entity;     // "item"
+  std::string entity_id;
+  std::optional<std::string> before;  // JSON
+  std::optional<std::string> after;   // JSON
+};
+
+// Appends an audit entry chained to the previous one's hash. Writer thread only.
+void append_audit(db::Db& db, const Actor& actor, const AuditEntry& entry);
+
+// Appends an event to the outbox (GET /api/v1/events, webhooks). Writer thread only.
+void append_event(db::Db& db, const std::string& type, const std::string& entity_id,
+                  const std::string& payload_json);
+
+// Recomputes the chain; returns the seq of the first broken entry, or nullopt when intact.
+std::optional<std::int64_t> verify_audit(db::Db& db);
+
+}  // namespace backroom

@@ -1,0 +1,153 @@
+#include <boost/url.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "platform/db.hpp"
+#include "platform/http.hpp"
+#include "platform/json.hpp"
+
+namespace backroom::http {
+
+namespace {
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    out.emplace_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+}  // namespace
+
+std::optional<std::string_view> Request::header(std::string_view lower_name) const {
+  for (const auto& [k, v] : headers)
+    if (k == lower_name) return std::string_view(v);
+  return std::nullopt;
+}
+
+std::optional<std::string> Request::query_param(std::string_view name) const {
+  for (const auto& [k, v] : query)
+    if (k == name) return v;
+  return std::nullopt;
+}
+
+Response json_response(int status, const boost::json::value& body) {
+  Response r;
+  r.status = status;
+  r.body = json::serialize(body);
+  return r;
+}
+
+Response problem_response(const Problem& p, const Request* req) {
+  boost::json::object o;
+  o["type"] = "https://backroom.invalid/problems/" + p.code;
+  o["title"] = p.code;
+  o["status"] = p.status;
+  o["code"] = p.code;
+  o["detail"] = p.detail;
+  if (!p.field.empty()) o["field"] = p.field;
+  if (req) {
+    o["instance"] = req->path;
+    o["request_id"] = req->request_id;
+  }
+  if (!p.extra_json.empty()) {
+    boost::json::error_code ec;
+    auto extra = boost::json::parse(p.extra_json, ec);
+    if (!ec && extra.is_object())
+      for (auto& m : extra.as_object()) o[m.key()] = m.value();
+  }
+  Response r;
+  r.status = p.status;
+  r.content_type = "application/problem+json";
+  r.body = boost::json::serialize(o);
+  return r;
+}
+
+Response error_response(std::exception_ptr error, const Request* req) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const Problem& p) {
+    return problem_response(p, req);
+  } catch (const db::DbError& e) {
+    if (e.is_busy())
+      return problem_response(Problem(503, "busy", "the database is busy; retry the request"), req);
+    spdlog::error("{} database error: {}", req ? req->request_id : "-", e.what());
+    return problem_response(Problem(500, "internal", "a storage error occurred; nothing was changed"), req);
+  } catch (const std::exception& e) {
+    spdlog::error("{} unexpected error: {}", req ? req->request_id : "-", e.what());
+    return problem_response(Problem(500, "internal", "an unexpected error occurred; nothing was changed"), req);
+  } catch (...) {
+    return problem_response(Problem(500, "internal", "an unexpected error occurred; nothing was changed"), req);
+  }
+}
+
+void Router::add(std::string method, std::string pattern, std::string permission, std::string summary,
+                 Handler handler) {
+  Route r{std::move(method), std::move(pattern), std::move(permission), std::move(summary), std::move(handler), {}};
+  r.segments = split_path(r.pattern);
+  routes_.push_back(std::move(r));
+}
+
+void Router::dispatch(Request& req, const Reply& reply) const {
+  auto segments = split_path(req.path);
+  std::string allowed;
+  for (const auto& route : routes_) {
+    if (route.segments.size() != segments.size()) continue;
+    std::vector<std::string> params;
+    bool match = true;
+    for (std::size_t i = 0; i < segments.size() && match; ++i) {
+      const auto& s = route.segments[i];
+      if (s.size() > 2 && s.front() == '{' && s.back() == '}')
+        params.push_back(percent_decode(segments[i]));
+      else
+        match = s == segments[i];
+    }
+    if (!match) continue;
+    if (route.method != req.method && !(req.method == "HEAD" && route.method == "GET")) {
+      if (!allowed.empty()) allowed += ", ";
+      allowed += route.method;
+      continue;
+    }
+    req.params = std::move(params);
+    try {
+      if (guard) guard(req, route);
+      route.handler(req, reply);
+    } catch (...) {
+      reply(error_response(std::current_exception(), &req));
+    }
+    return;
+  }
+  if (!allowed.empty()) {
+    auto r = problem_response(
+        Problem(405, "method_not_allowed", fmt::format("{} is not allowed on {}; allowed: {}", req.method, req.path, allowed)),
+        &req);
+    r.header("Allow", allowed);
+    reply(std::move(r));
+    return;
+  }
+  reply(problem_response(Problem(404, "not_found", fmt::format("no such endpoint: {} {}", req.method, req.path)), &req));
+}
+
+}  // namespace backroom::http

@@ -1,0 +1,27 @@
+// The database schema as numbered, forward-only migrations, applied in order at start,
+// each in its own transaction. A database newer than this binary is refused.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "platform/db.hpp"
+
+namespace backroom::schema {
+
+struct Migration {
+  int version;
+  const char* name;
+  const char* sql;
+};
+
+const std::vector<Migration>& migrations();
+int latest_version();
+
+// Applies every pending migration. Throws Problem(500, "schema_too_new") when the file was
+// written by a newer backroom. Returns the version the database is at afterwards.
+int migrate(db::Db& db);
+// The version recorded in the file (0 for a new file).
+int current_version(db::Db& db);
+
+}  // namespace backroom::schema

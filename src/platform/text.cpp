@@ -1,0 +1,108 @@
+#include "platform/text.hpp"
+
+#include <vector>
+
+namespace backroom::text {
+
+namespace {
+constexpr std::size_t card_digits_min = 13;
+constexpr std::size_t card_digits_max = 19;
+
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    if (n == 2 && c < 0xc2) return false;  // overlong
+    for (std::size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
+    if (n == 3) {
+      unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0)) return false;  // overlong, surrogate
+    }
+    if (n == 4) {
+      unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xf0 && c1 < 0x90) || c > 0xf4 || (c == 0xf4 && c1 >= 0x90)) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+}  // namespace
+
+bool luhn_valid(std::string_view digits) {
+  int sum = 0;
+  bool dbl = false;
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+    int d = *it - '0';
+    if (dbl) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    dbl = !dbl;
+  }
+  return sum % 10 == 0;
+}
+
+bool contains_card_number(std::string_view s) {
+  // Collect digit runs where single spaces or dashes may separate groups ("4111 1111 1111 1111").
+  std::string run;
+  auto check_run = [&]() {
+    if (run.size() < card_digits_min) return false;
+    for (std::size_t len = card_digits_min; len <= card_digits_max && len <= run.size(); ++len)
+      for (std::size_t start = 0; start + len <= run.size(); ++start)
+        if (luhn_valid(std::string_view(run).substr(start, len))) return true;
+    return false;
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c >= '0' && c <= '9') {
+      run.push_back(c);
+      if (run.size() > 64) run.erase(0, run.size() - 64);
+    } else if ((c == ' ' || c == '-') && !run.empty() && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '9') {
+      continue;
+    } else {
+      if (check_run()) return true;
+      run.clear();
+    }
+  }
+  return check_run();
+}
+
+std::optional<std::string> free_text_problem(std::string_view s) {
+  if (!valid_utf8(s)) return "is not valid UTF-8";
+  for (char c : s) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\n' && c != '\t') || u == 0x7f) return "contains a control character";
+  }
+  if (contains_card_number(s)) return "card number";
+  return std::nullopt;
+}
+
+std::string_view trim(std::string_view s) {
+  auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; };
+  while (!s.empty() && ws(s.front())) s.remove_prefix(1);
+  while (!s.empty() && ws(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string fold(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    unsigned char u = static_cast<unsigned char>(c);
+    bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || u >= 0x80;
+    if (alnum) {
+      if (space && !out.empty()) out.push_back(' ');
+      space = false;
+      out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+    } else {
+      space = true;
+    }
+  }
+  return out;
+}
+
+}  // namespace backroom::text

@@ -1,0 +1,106 @@
+#include "platform/writer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <future>
+#include <vector>
+
+#include "platform/problem.hpp"
+
+namespace backroom {
+
+Writer::Writer(const std::string& path) : db_(db::Db::open(path, db::Mode::read_write)) {
+  thread_ = std::thread([this] { loop(); });
+}
+
+Writer::~Writer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void Writer::submit(Work work, Done done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (queue_.size() < writer_queue_commands_max && !stopping_) {
+      queue_.push_back(Command{std::move(work), std::move(done)});
+      wake_.notify_one();
+      return;
+    }
+  }
+  done(std::make_exception_ptr(Problem(503, "overloaded", "the writer queue is full; retry with the same id")));
+}
+
+void Writer::run(Work work) {
+  std::promise<void> finished;
+  auto future = finished.get_future();
+  submit(std::move(work), [&finished](std::exception_ptr error) {
+    if (error)
+      finished.set_exception(error);
+    else
+      finished.set_value();
+  });
+  future.get();
+}
+
+std::uint64_t Writer::transactions() const {
+  std::lock_guard lock(mutex_);
+  return transactions_;
+}
+std::uint64_t Writer::commands() const {
+  std::lock_guard lock(mutex_);
+  return commands_;
+}
+
+void Writer::loop() {
+  std::vector<Command> batch;
+  std::vector<std::exception_ptr> results;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) return;
+      while (!queue_.empty() && batch.size() < writer_batch_commands_max) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    results.assign(batch.size(), nullptr);
+    std::exception_ptr batch_error;
+    try {
+      db_->exec("BEGIN IMMEDIATE");
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        db_->exec("SAVEPOINT command");
+        try {
+          batch[i].work(*db_);
+          db_->exec("RELEASE command");
+        } catch (...) {
+          results[i] = std::current_exception();
+          db_->exec("ROLLBACK TO command");
+          db_->exec("RELEASE command");
+        }
+      }
+      db_->exec("COMMIT");
+    } catch (...) {
+      // BEGIN, a savepoint or COMMIT itself failed: nothing in this batch is durable.
+      batch_error = std::current_exception();
+      try {
+        db_->exec("ROLLBACK");
+      } catch (...) {
+      }
+      spdlog::error("writer: a transaction of {} commands failed and was rolled back", batch.size());
+    }
+    {
+      std::lock_guard lock(mutex_);
+      ++transactions_;
+      commands_ += batch.size();
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(batch_error ? batch_error : results[i]);
+    batch.clear();
+  }
+}
+
+}  // namespace backroom
