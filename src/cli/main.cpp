@@ -71,6 +71,9 @@ void add_routes(App& app) {
   });
   catalog::register_catalog_routes(app);
   integrations::register_event_routes(app);
+  // routes: auth (issue 3)
+  // routes: stock, sales, returns (issue 4)
+  // routes: labels and receipts (issue 6)
 }
 
 int serve(const std::string& db_path, const std::string& listen, int threads, std::string static_dir,
@@ -119,7 +122,7 @@ int import_items(const std::string& db_path, const std::string& file, bool dry_r
               << std::flush;
   };
   db::Transaction tx(*db);
-  auto report = catalog::import_items_csv(*db, Actor{"cli", "cli"}, csv, dry_run, progress);
+  auto report = catalog::import_items_csv(*db, Actor::of("cli", "cli"), csv, dry_run, progress);
   tx.commit();
   if (tty) std::cerr << "\n";
   for (const auto& e : report.errors)
@@ -231,9 +234,18 @@ int main(int argc, char** argv) {
   auto* verify = audit->add_subcommand("verify", "Check the hash chain of the audit log");
   add_db(verify);
 
-  CLI11_PARSE(app, argc, argv);
+  // Capability subcommands run from their CLI11 callbacks; they throw CLI::RuntimeError(code)
+  // to set the exit status.
+  // cli: auth (issue 3)
+  // cli: stock check (issue 4)
+  // cli: labels (issue 6)
 
   try {
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::Error& e) {
+      return app.exit(e);
+    }
     if (init->parsed()) {
       auto db = open_shop(db_path, init_options);
       std::cout << fmt::format("{} is at schema version {}", db_path, schema::current_version(*db)) << std::endl;

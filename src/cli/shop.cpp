@@ -28,7 +28,7 @@ std::unique_ptr<db::Db> open_shop(const std::string& path, const InitOptions& in
 
 int seed_demo(db::Db& db) {
   if (catalog::store::count_items(db) > 0) return 0;
-  Actor actor{"demo", "cli"};
+  Actor actor = Actor::of("demo", "cli");
   db::Transaction tx(db);
   catalog::store::put_setting(db, "shop_name", "Backroom Corner Shop");
   catalog::set_barcode_settings(db, actor, catalog::demo_barcode_settings());
