@@ -47,28 +47,38 @@ bool luhn_valid(std::string_view digits) {
 }
 
 bool contains_card_number(std::string_view s) {
-  // Collect digit runs where single spaces or dashes may separate groups ("4111 1111 1111 1111").
-  std::string run;
-  auto check_run = [&]() {
-    if (run.size() < card_digits_min) return false;
-    for (std::size_t len = card_digits_min; len <= card_digits_max && len <= run.size(); ++len)
-      for (std::size_t start = 0; start + len <= run.size(); ++start)
-        if (luhn_valid(std::string_view(run).substr(start, len))) return true;
+  // A card number is printed as one digit run or as groups joined by single spaces or
+  // dashes ("4111 1111 1111 1111"). Check every sequence of whole groups of 13–19 digits,
+  // never arbitrary windows inside a group (that would flag most long reference numbers).
+  std::vector<std::string_view> groups;
+  auto check_groups = [&groups]() {
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+      std::string digits;
+      for (std::size_t j = i; j < groups.size() && digits.size() < card_digits_max; ++j) {
+        digits += groups[j];
+        if (digits.size() >= card_digits_min && digits.size() <= card_digits_max && luhn_valid(digits)) return true;
+      }
+    }
     return false;
   };
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c >= '0' && c <= '9') {
-      run.push_back(c);
-      if (run.size() > 64) run.erase(0, run.size() - 64);
-    } else if ((c == ' ' || c == '-') && !run.empty() && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '9') {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] < '0' || s[i] > '9') {
+      ++i;
       continue;
-    } else {
-      if (check_run()) return true;
-      run.clear();
     }
+    std::size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    groups.push_back(s.substr(start, i - start));
+    bool joined = i + 1 < s.size() && (s[i] == ' ' || s[i] == '-') && s[i + 1] >= '0' && s[i + 1] <= '9';
+    if (joined) {
+      ++i;
+      continue;
+    }
+    if (check_groups()) return true;
+    groups.clear();
   }
-  return check_run();
+  return false;
 }
 
 std::optional<std::string> free_text_problem(std::string_view s) {
