@@ -19,6 +19,7 @@
 #include "catalog/catalog_store.hpp"
 #include "cli/shop.hpp"
 #include "platform/ids.hpp"
+#include "platform/problem.hpp"
 
 namespace {
 

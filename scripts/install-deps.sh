@@ -10,6 +10,8 @@ packages=(
   libsodium-dev libfmt-dev libspdlog-dev libcli11-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl
+  libzint-dev libcairo2-dev zbar-tools poppler-utils imagemagick librsvg2-bin fonts-dejavu-core
+  chromium
 )
 
 missing=()

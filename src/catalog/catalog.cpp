@@ -7,6 +7,7 @@
 #include "catalog/catalog_store.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
+#include "platform/permissions.hpp"
 #include "platform/problem.hpp"
 #include "platform/text.hpp"
 
@@ -47,6 +48,30 @@ void audit_and_event(db::Db& db, const Actor& actor, const std::string& action, 
                           before ? std::optional<std::string>(bj::serialize(item_to_json(*before))) : std::nullopt,
                           after_json});
   append_event(db, action == "item.create" ? "item.created" : "item.updated", after.id, after_json);
+}
+
+// Cost, prices, tax category and barcodes are locked: changing them needs
+// items.locked_fields (prices otherwise go through price change requests).
+void check_locked_fields(const Actor& actor, const Item& before, const Item& after) {
+  if (actor.can(permission::items_locked)) return;
+  auto codes = [](const Item& i) {
+    std::vector<std::pair<std::string, std::int64_t>> out;
+    for (const auto& b : i.barcodes) out.emplace_back(b.code, b.pack_quantity.milli);
+    return out;
+  };
+  const char* field = before.cost != after.cost                 ? "cost"
+                      : before.price != after.price             ? "price"
+                      : before.prices != after.prices           ? "prices"
+                      : before.tax_category != after.tax_category ? "tax_category"
+                      : codes(before) != codes(after)           ? "barcodes"
+                                                                : nullptr;
+  if (!field) return;
+  Problem p(403, "forbidden",
+            fmt::format("'{}' is a locked field: changing it needs the permission '{}'{}", field, permission::items_locked,
+                        std::string_view(field).starts_with("price") ? " (or a price change request)" : ""),
+            field);
+  p.extra_json = bj::serialize(bj::object{{"permission", permission::items_locked}});
+  throw p;
 }
 
 }  // namespace
@@ -100,6 +125,9 @@ CreateResult create_item(db::Db& db, const Actor& actor, const bj::object& body)
 }
 
 CreateResult create_item(db::Db& db, const Actor& actor, Item item) {
+  auto sku = normalize_sku(item.sku);
+  if (!sku) throw invalid_field("sku", fmt::format("sku must be 1 to {} characters of A-Z, 0-9, - _ . /", sku_length_max));
+  item.sku = *sku;
   if (!item.id.empty()) {
     if (auto existing = store::load_item(db, item.id)) {
       if (existing->sku != item.sku)
@@ -159,6 +187,7 @@ Item update_item(db::Db& db, const Actor& actor, const std::string& id, std::int
   }
   Item after = *before;
   apply_item_json(body, after, false);
+  check_locked_fields(actor, *before, after);
   return replace_item(db, actor, *before, std::move(after));
 }
 
@@ -273,25 +302,46 @@ BarcodeSettings barcode_settings_from_json(const bj::object& body) {
   return s;
 }
 
+namespace {
+// Layouts change rarely and are read on every scan: keep them per connection until the
+// database changes (PRAGMA data_version moves when another connection commits).
+const std::vector<EmbeddedLayout>& cached_layouts(db::Db& db) {
+  struct Cache {
+    db::Db* db = nullptr;
+    std::int64_t version = -1;
+    std::vector<EmbeddedLayout> layouts;
+  };
+  thread_local Cache cache;
+  std::int64_t version = db::data_version(db);
+  if (cache.db != &db || cache.version != version) {
+    cache.layouts = store::load_layouts(db);
+    cache.db = &db;
+    cache.version = version;
+  }
+  return cache.layouts;
+}
+}  // namespace
+
 ScanResult scan(db::Db& db, std::string_view code) {
-  ScanCode c = classify_code(code, store::load_layouts(db));
+  db::ReadSnapshot snapshot(db);
+  ScanCode c = classify_code(code, cached_layouts(db));
   if (c.kind == ScanCode::Kind::invalid_check_digit)
     throw Problem(422, "barcode_check_digit", fmt::format("barcode {}: {}", text::trim(code), c.error), "code");
   if (c.kind == ScanCode::Kind::invalid)
     throw Problem(422, "invalid_barcode", fmt::format("'{}' is not a barcode: {}", code.substr(0, 64), c.error), "code");
-  auto owner = store::barcode_owner(db, c.key);
-  if (!owner && c.alt_key) owner = store::barcode_owner(db, *c.alt_key);
-  std::optional<std::string> item_id = owner ? std::optional(owner->item_id) : std::nullopt;
-  if (!item_id && c.kind == ScanCode::Kind::text) {
+  auto found = store::item_by_barcode(db, c.key);
+  if (!found && c.alt_key) found = store::item_by_barcode(db, *c.alt_key);
+  if (!found && c.kind == ScanCode::Kind::text) {
     // Shops print their SKU as Code 128 on their own stickers.
-    if (auto sku = normalize_sku(code)) item_id = store::item_id_by_sku(db, *sku);
+    if (auto sku = normalize_sku(code)) {
+      if (auto id = store::item_id_by_sku(db, *sku)) {
+        if (auto item = store::load_item(db, *id)) found.emplace(std::move(*item), Quantity::units(1));
+      }
+    }
   }
-  if (!item_id) {
+  if (!found)
     throw Problem(404, "unknown_barcode", fmt::format("no item has the barcode {}", text::trim(code).substr(0, 64)), "code");
-  }
-  auto item = store::load_item(db, *item_id);
-  if (!item) throw Problem(404, "unknown_barcode", "the item of this barcode was removed", "code");
-  ScanResult r{std::move(*item), c.key, owner ? owner->pack_quantity : Quantity::units(1), {}, {}, {}, {}};
+  ScanResult r{std::move(found->first), c.key, found->second, {}, {}, {}, {}};
   if (c.kind == ScanCode::Kind::embedded && c.layout && c.embedded_value) {
     if (c.layout->value == EmbeddedValue::price)
       r.embedded_price = *c.embedded_value;

@@ -53,7 +53,7 @@ void load_details(db::Db& db, Item& it) {
     while (q.step()) it.prices[q.text(0)] = q.int64(1);
   }
   if (it.kind == "kit") {
-    auto q = db.query("SELECT component_id, quantity FROM kit_components WHERE kit_id = ? ORDER BY rowid");
+    auto q = db.query("SELECT component_id, quantity FROM kit_components WHERE kit_id = ? ORDER BY position");
     q.bind(1, it.id);
     while (q.step()) it.components.push_back(KitComponent{q.text(0), Quantity{q.int64(1)}});
   }
@@ -74,11 +74,13 @@ void write_details(db::Db& db, const Item& it) {
         .run();
   for (const auto& [tier, price] : it.prices)
     db.query("INSERT INTO item_prices (item_id, tier, price) VALUES (?, ?, ?)").bind(1, it.id).bind(2, tier).bind(3, price).run();
+  int position = 0;
   for (const auto& c : it.components)
-    db.query("INSERT INTO kit_components (kit_id, component_id, quantity) VALUES (?, ?, ?)")
+    db.query("INSERT INTO kit_components (kit_id, component_id, quantity, position) VALUES (?, ?, ?, ?)")
         .bind(1, it.id)
         .bind(2, c.item_id)
         .bind(3, c.quantity.milli)
+        .bind(4, position++)
         .run();
 }
 
@@ -87,7 +89,8 @@ void write_details(db::Db& db, const Item& it) {
 std::optional<Item> load_item(db::Db& db, const std::string& id) {
   std::optional<Item> out;
   {
-    auto q = db.query(fmt::format("SELECT {} FROM items WHERE id = ?", item_columns));
+    static const std::string sql = fmt::format("SELECT {} FROM items WHERE id = ?", item_columns);
+    auto q = db.query(sql);
     q.bind(1, id);
     if (!q.step()) return std::nullopt;
     out = read_item_row(q);
@@ -101,6 +104,30 @@ std::optional<std::string> item_id_by_sku(db::Db& db, const std::string& sku) {
   q.bind(1, sku);
   if (!q.step()) return std::nullopt;
   return q.text(0);
+}
+
+std::optional<std::pair<Item, Quantity>> item_by_barcode(db::Db& db, const std::string& key) {
+  static const std::string sql = [] {
+    std::string columns;
+    std::string list = item_columns;
+    std::size_t start = 0;
+    while (start < list.size()) {
+      std::size_t end = list.find(", ", start);
+      if (end == std::string::npos) end = list.size();
+      columns += (columns.empty() ? "i." : ", i.") + list.substr(start, end - start);
+      start = end + 2;
+    }
+    return "SELECT " + columns + ", b.pack_quantity FROM barcodes b JOIN items i ON i.id = b.item_id WHERE b.code = ?";
+  }();
+  std::optional<std::pair<Item, Quantity>> out;
+  {
+    auto q = db.query(sql);
+    q.bind(1, key);
+    if (!q.step()) return std::nullopt;
+    out.emplace(read_item_row(q), Quantity{q.int64(21)});
+  }
+  load_details(db, out->first);
+  return out;
 }
 
 std::optional<BarcodeOwner> barcode_owner(db::Db& db, const std::string& key) {

@@ -21,6 +21,8 @@ struct BarcodeOwner {
   Quantity pack_quantity;
 };
 std::optional<BarcodeOwner> barcode_owner(db::Db& db, const std::string& key);
+// The item a barcode key belongs to, with the barcode's pack quantity (the scan path).
+std::optional<std::pair<Item, Quantity>> item_by_barcode(db::Db& db, const std::string& key);
 
 void insert_item(db::Db& db, const Item& item);
 // Rewrites the item row and replaces its prices, components and barcodes.

@@ -16,13 +16,21 @@
 #include "catalog/catalog_api.hpp"
 #include "catalog/catalog_store.hpp"
 #include "catalog/item_csv.hpp"
+#include "catalog/price_changes_api.hpp"
+#include "cli/auth_cli.hpp"
+#include "cli/labels_cli.hpp"
 #include "cli/shop.hpp"
+#include "cli/stock_cli.hpp"
 #include "integrations/events.hpp"
+#include "labels/labels_api.hpp"
 #include "platform/app.hpp"
+#include "platform/auth_api.hpp"
 #include "platform/http_server.hpp"
 #include "platform/json.hpp"
 #include "platform/outbox.hpp"
 #include "platform/schema.hpp"
+#include "sales/sales_api.hpp"
+#include "stock/stock_api.hpp"
 
 namespace backroom::cli {
 namespace {
@@ -71,9 +79,11 @@ void add_routes(App& app) {
   });
   catalog::register_catalog_routes(app);
   integrations::register_event_routes(app);
-  // routes: auth (issue 3)
-  // routes: stock, sales, returns (issue 4)
-  // routes: labels and receipts (issue 6)
+  auth::register_auth_routes(app);
+  catalog::register_price_change_routes(app);
+  stock::register_stock_routes(app);
+  sales::register_sales_routes(app);
+  labels::register_label_routes(app);
 }
 
 int serve(const std::string& db_path, const std::string& listen, int threads, std::string static_dir,
@@ -161,8 +171,19 @@ int scan_code(const std::string& db_path, const std::string& code) {
 }
 
 int demo(const std::string& db_path) {
-  auto db = open_shop(db_path, InitOptions{"EUR", "Backroom Corner Shop"});
+  std::string admin_password;
+  auto db = open_shop(db_path, InitOptions{"EUR", "Backroom Corner Shop", ""}, &admin_password);
   int created = seed_demo(*db);
+  auto credentials = seed_demo_users(*db, admin_password);
+  std::cout << credentials << std::flush;
+  if (const char* file = std::getenv("BACKROOM_CREDENTIALS_FILE")) {
+    // Keep an earlier file that still knows the admin password this run cannot show.
+    if (!admin_password.empty() || !std::filesystem::exists(file)) {
+      std::ofstream out(file, std::ios::trunc);
+      out << credentials;
+      if (!out) std::cerr << "warning: could not write " << file << std::endl;
+    }
+  }
   if (created > 0)
     std::cout << fmt::format("demo shop seeded: {} items in {}", created, db_path) << std::endl;
   else
@@ -194,6 +215,8 @@ int main(int argc, char** argv) {
   InitOptions init_options;
   init->add_option("--currency", init_options.currency, "ISO 4217 currency of the shop")->envname("BACKROOM_CURRENCY");
   init->add_option("--shop-name", init_options.shop_name, "Shop name")->envname("BACKROOM_SHOP_NAME");
+  init->add_option("--admin-password", init_options.admin_password, "Password of the first admin (user 'admin')")
+      ->envname("BACKROOM_ADMIN_PASSWORD");
 
   auto* serve_cmd = app.add_subcommand("serve", "Serve the API and the web UI");
   add_db(serve_cmd);
@@ -236,9 +259,9 @@ int main(int argc, char** argv) {
 
   // Capability subcommands run from their CLI11 callbacks; they throw CLI::RuntimeError(code)
   // to set the exit status.
-  // cli: auth (issue 3)
-  // cli: stock check (issue 4)
-  // cli: labels (issue 6)
+  auth_cli::add_commands(app, db_path, [](App& routes_app) { add_routes(routes_app); });
+  stock_cli::add_commands(app, db_path);
+  labels_cli::add_commands(app, db_path);
 
   try {
     try {
@@ -247,8 +270,12 @@ int main(int argc, char** argv) {
       return app.exit(e);
     }
     if (init->parsed()) {
-      auto db = open_shop(db_path, init_options);
+      std::string admin_password;
+      auto db = open_shop(db_path, init_options, &admin_password);
       std::cout << fmt::format("{} is at schema version {}", db_path, schema::current_version(*db)) << std::endl;
+      if (!admin_password.empty())
+        std::cout << fmt::format("first admin: user name 'admin', password '{}' (shown only once)", admin_password)
+                  << std::endl;
       return 0;
     }
     if (serve_cmd->parsed()) return serve(db_path, listen, threads, static_dir, access_log);
@@ -261,6 +288,10 @@ int main(int argc, char** argv) {
       if (auto broken = verify_audit(*db)) {
         std::cout << fmt::format("audit log BROKEN at entry {}: its content or chain does not match its hash", *broken)
                   << std::endl;
+        if (auto e = audit_entry(*db, *broken))
+          std::cout << fmt::format("  entry {}: {} {} {} {} by {} from {}", e->seq, format_rfc3339(Timestamp{e->at}),
+                                   e->action, e->entity, e->entity_id, e->actor, e->origin)
+                    << std::endl;
         return 1;
       }
       std::cout << "audit log intact" << std::endl;

@@ -3,15 +3,24 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
+#include <iostream>
+
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_store.hpp"
 #include "catalog/demo.hpp"
+#include "platform/auth.hpp"
+#include "platform/auth_admin.hpp"
+#include "platform/auth_store.hpp"
+#include "platform/problem.hpp"
 #include "platform/outbox.hpp"
 #include "platform/schema.hpp"
+#include "stock/stock.hpp"
 
 namespace backroom::cli {
 
-std::unique_ptr<db::Db> open_shop(const std::string& path, const InitOptions& init) {
+std::unique_ptr<db::Db> open_shop(const std::string& path, const InitOptions& init,
+                                  std::string* generated_admin_password) {
   auto db = db::Db::open(path, db::Mode::read_write);
   int before = schema::current_version(*db);
   schema::migrate(*db);
@@ -23,7 +32,61 @@ std::unique_ptr<db::Db> open_shop(const std::string& path, const InitOptions& in
     catalog::store::replace_barcode_settings(*db, {"20"}, {});
     tx.commit();
   }
+  db::Transaction tx(*db);
+  auth::store::sync_builtin_roles(*db);
+  if (auth::store::count_users(*db) == 0) {
+    std::string password = init.admin_password;
+    if (password.empty())
+      if (const char* env = std::getenv("BACKROOM_ADMIN_PASSWORD")) password = env;
+    bool generated = password.empty();
+    if (generated) password = auth::generate_password();
+    if (auto why = auth::password_problem(password)) throw Problem(422, "invalid_field", "admin password: " + *why, "admin_password");
+    auth::ensure_user(*db, "admin", "admin", password, std::nullopt, "Administrator");
+    if (generated && generated_admin_password) *generated_admin_password = password;
+    else if (generated)
+      std::cerr << fmt::format("first admin created: user name 'admin', password '{}' (shown only once)", password)
+                << std::endl;
+  }
+  tx.commit();
+  {
+    db::Transaction locations(*db);
+    stock::ensure_default_locations(*db);
+    locations.commit();
+  }
   return db;
+}
+
+std::string seed_demo_users(db::Db& db, const std::string& admin_password) {
+  struct DemoUser {
+    const char* username;
+    const char* role;
+    const char* password;
+    const char* pin;
+    const char* display_name;
+  };
+  static constexpr DemoUser users[] = {
+      {"cashier", "cashier", "cashier-demo", "1111", "Casey Cashier"},
+      {"lead", "shift_lead", "lead-demo", "2222", "Lee Lead"},
+      {"manager", "manager", "manager-demo", "3333", "Morgan Manager"},
+      {"buyer", "buyer", "buyer-demo", nullptr, "Blair Buyer"},
+  };
+  db::Transaction tx(db);
+  std::string admin_line = admin_password.empty() ? "(set when this database was created)" : admin_password;
+  if (!auth::store::user_by_name(db, "admin")) {
+    std::string password = auth::generate_password();
+    auth::ensure_user(db, "admin", "admin", password, std::nullopt, "Administrator");
+    admin_line = password;
+  }
+  std::string text = "Demo sign-in (demo data only; never use these in a real shop)\n";
+  text += fmt::format("  {:<8} {:<11} password {}\n", "admin", "admin", admin_line);
+  for (const auto& u : users) {
+    auth::ensure_user(db, u.username, u.role, u.password, u.pin ? std::optional<std::string>(u.pin) : std::nullopt,
+                      u.display_name);
+    text += fmt::format("  {:<8} {:<11} password {}{}\n", u.username, u.role, u.password,
+                        u.pin ? fmt::format("  PIN {}", u.pin) : "");
+  }
+  tx.commit();
+  return text;
 }
 
 int seed_demo(db::Db& db) {
@@ -38,6 +101,7 @@ int seed_demo(db::Db& db) {
     if (demo.internal_barcode) catalog::add_internal_barcode(db, actor, result.item.id, "20", Quantity::units(1));
     ++created;
   }
+  stock::seed_opening_stock(db, actor);
   tx.commit();
   return created;
 }

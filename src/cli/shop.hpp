@@ -12,11 +12,20 @@ namespace backroom::cli {
 struct InitOptions {
   std::string currency = "EUR";
   std::string shop_name = "My Shop";
+  std::string admin_password;  // first admin's; "" = BACKROOM_ADMIN_PASSWORD, else generated
 };
 
 // Opens the database read-write and applies pending migrations. A new file gets the
-// default settings (currency, one store, internal barcode prefix 20).
-std::unique_ptr<db::Db> open_shop(const std::string& path, const InitOptions& init = {});
+// default settings (currency, one store, internal barcode prefix 20). Built-in roles are
+// brought up to date; a shop without users gets its first admin, user name `admin`: a
+// generated password goes to *generated_admin_password, or to stderr when that is null.
+std::unique_ptr<db::Db> open_shop(const std::string& path, const InitOptions& init = {},
+                                  std::string* generated_admin_password = nullptr);
+
+// Demo users, one per role, with known passwords and PINs (never for a real shop), and
+// the admin when missing. Returns the sign-in details as text; `admin_password` is the
+// admin's when this run set it.
+std::string seed_demo_users(db::Db& db, const std::string& admin_password);
 
 // Seeds the demo shop when the catalog is empty; returns how many items were created.
 int seed_demo(db::Db& db);

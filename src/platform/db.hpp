@@ -86,6 +86,23 @@ class Db {
 // The read connection of the calling thread for `path` (opened on first use).
 Db& reader(const std::string& path);
 
+// One consistent snapshot for several reads on a reader connection (and one WAL lock
+// instead of one per statement). Does nothing when a transaction is already open.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(Db& db);
+  ~ReadSnapshot();
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+ private:
+  Db& db_;
+  bool began_ = false;
+};
+
+// PRAGMA data_version: changes whenever another connection committed (cache invalidation).
+std::int64_t data_version(Db& db);
+
 // BEGIN/COMMIT for code that is not behind the writer (migrations, CLI import).
 class Transaction {
  public:

@@ -52,4 +52,27 @@ void append_event(db::Db& db, const std::string& type, const std::string& entity
 // Recomputes the chain; returns the seq of the first broken entry, or nullopt when intact.
 std::optional<std::int64_t> verify_audit(db::Db& db);
 
+// A stored audit entry, as GET /api/v1/audit and `backroom audit verify` show it.
+struct AuditRecord {
+  std::int64_t seq = 0;
+  std::int64_t at = 0;
+  std::string actor;
+  std::string origin;
+  std::string action;
+  std::string entity;
+  std::string entity_id;
+  std::optional<std::string> before;
+  std::optional<std::string> after;
+  std::string hash;
+};
+struct AuditFilter {
+  std::string entity, entity_id, actor, action;  // "" = any
+  std::optional<std::int64_t> from, to;          // micros, inclusive from, exclusive to
+  std::optional<std::int64_t> before_seq;        // cursor: entries older than this
+  int limit = 50;
+};
+// Newest first; up to limit + 1 entries so the caller knows whether there is a next page.
+std::vector<AuditRecord> list_audit(db::Db& db, const AuditFilter& filter);
+std::optional<AuditRecord> audit_entry(db::Db& db, std::int64_t seq);
+
 }  // namespace backroom

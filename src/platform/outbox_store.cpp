@@ -83,4 +83,32 @@ std::optional<std::int64_t> verify_audit(db::Db& db) {
   return std::nullopt;
 }
 
+namespace {
+constexpr const char* audit_columns =
+    "SELECT seq, at, actor, origin, action, entity, entity_id, before, after, hash FROM audit_log ";
+AuditRecord read_audit(const db::Query& q) {
+  return AuditRecord{q.int64(0), q.int64(1), q.text(2),     q.text(3),     q.text(4),
+                     q.text(5),  q.text(6),  q.opt_text(7), q.opt_text(8), q.text(9)};
+}
+}  // namespace
+
+std::vector<AuditRecord> list_audit(db::Db& db, const AuditFilter& f) {
+  auto q = db.query(std::string(audit_columns) +
+                    "WHERE (?1 = '' OR entity = ?1) AND (?2 = '' OR entity_id = ?2) AND (?3 = '' OR actor = ?3) "
+                    "AND (?4 = '' OR action = ?4) AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6) "
+                    "AND (?7 IS NULL OR seq < ?7) ORDER BY seq DESC LIMIT ?8");
+  q.bind(1, f.entity).bind(2, f.entity_id).bind(3, f.actor).bind(4, f.action);
+  q.bind(5, f.from).bind(6, f.to).bind(7, f.before_seq).bind(8, f.limit + 1);
+  std::vector<AuditRecord> out;
+  while (q.step()) out.push_back(read_audit(q));
+  return out;
+}
+
+std::optional<AuditRecord> audit_entry(db::Db& db, std::int64_t seq) {
+  auto q = db.query(std::string(audit_columns) + "WHERE seq = ?");
+  q.bind(1, seq);
+  if (!q.step()) return std::nullopt;
+  return read_audit(q);
+}
+
 }  // namespace backroom

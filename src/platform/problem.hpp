@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace backroom {
 
@@ -16,6 +17,7 @@ struct Problem : std::runtime_error {
   std::string detail;
   std::string field;            // JSON field or CSV column at fault, empty when none
   std::string extra_json;       // extra members as a JSON object text ("{...}"), or empty
+  std::vector<std::pair<std::string, std::string>> headers;  // e.g. Retry-After, WWW-Authenticate
 
   Problem(int status_, std::string code_, std::string detail_, std::string field_ = {})
       : std::runtime_error(detail_),

@@ -82,6 +82,7 @@ Response problem_response(const Problem& p, const Request* req) {
   r.status = p.status;
   r.content_type = "application/problem+json";
   r.body = boost::json::serialize(o);
+  for (const auto& [name, value] : p.headers) r.header(name, value);
   return r;
 }
 

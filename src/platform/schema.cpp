@@ -40,7 +40,7 @@ CREATE TABLE items (
   version        INTEGER NOT NULL DEFAULT 1,
   created_at     INTEGER NOT NULL,
   updated_at     INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 CREATE INDEX items_duplicate_key ON items(duplicate_key);
 CREATE INDEX items_category ON items(category, id);
 CREATE INDEX items_parent ON items(parent_id);
@@ -50,14 +50,15 @@ CREATE TABLE item_prices (
   tier    TEXT NOT NULL,
   price   INTEGER NOT NULL CHECK (price >= 0),
   PRIMARY KEY (item_id, tier)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE kit_components (
   kit_id       TEXT NOT NULL REFERENCES items(id),
   component_id TEXT NOT NULL REFERENCES items(id),
   quantity     INTEGER NOT NULL CHECK (quantity > 0),
+  position     INTEGER NOT NULL,
   PRIMARY KEY (kit_id, component_id)
-);
+) WITHOUT ROWID;
 
 -- One barcode, one item: `code` is the normalised key (GTIN-14, "E:" embedded item
 -- code, "T:" text). `display` is the code as it is printed.
@@ -68,7 +69,7 @@ CREATE TABLE barcodes (
   kind          TEXT NOT NULL,
   display       TEXT NOT NULL,
   created_at    INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 CREATE INDEX barcodes_item ON barcodes(item_id);
 
 CREATE TABLE embedded_layouts (
@@ -109,6 +110,381 @@ CREATE TABLE events (
   entity_id TEXT NOT NULL,
   payload   TEXT NOT NULL
 );
+)SQL"},
+      {2, "users, roles, sessions, API keys, overrides, price change requests", R"SQL(
+-- Built-in roles are rewritten from the table in platform/auth.cpp at every start;
+-- custom roles are the shop's own. NULL limits mean unlimited.
+CREATE TABLE roles (
+  name                       TEXT PRIMARY KEY,
+  description                TEXT NOT NULL DEFAULT '',
+  builtin                    INTEGER NOT NULL DEFAULT 0 CHECK (builtin IN (0,1)),
+  superuser                  INTEGER NOT NULL DEFAULT 0 CHECK (superuser IN (0,1)),
+  discount_basis_points_max  INTEGER CHECK (discount_basis_points_max >= 0),
+  return_without_receipt_max INTEGER CHECK (return_without_receipt_max >= 0),
+  created_at                 INTEGER NOT NULL
+);
+
+CREATE TABLE role_permissions (
+  role       TEXT NOT NULL REFERENCES roles(name),
+  permission TEXT NOT NULL,
+  PRIMARY KEY (role, permission)
+);
+
+CREATE TABLE users (
+  id            TEXT PRIMARY KEY,
+  username      TEXT NOT NULL UNIQUE,
+  display_name  TEXT NOT NULL DEFAULT '',
+  role          TEXT NOT NULL REFERENCES roles(name),
+  password_hash TEXT NOT NULL,
+  pin_hash      TEXT,
+  disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1)),
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL
+);
+
+-- Only hashes of secrets are stored: the token is <prefix>_<id>_<secret>.
+CREATE TABLE sessions (
+  id           TEXT PRIMARY KEY,
+  user_id      TEXT NOT NULL REFERENCES users(id),
+  secret_hash  TEXT NOT NULL,
+  csrf_token   TEXT NOT NULL,
+  origin       TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+
+CREATE TABLE api_keys (
+  id           TEXT PRIMARY KEY,
+  name         TEXT NOT NULL,
+  role         TEXT NOT NULL REFERENCES roles(name),
+  location_ids TEXT NOT NULL DEFAULT '[]',
+  secret_hash  TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  created_by   TEXT NOT NULL,
+  expires_at   INTEGER,
+  revoked_at   INTEGER,
+  replaced_by  TEXT,
+  last_used_at INTEGER
+);
+CREATE INDEX api_keys_name ON api_keys(name);
+
+CREATE TABLE sign_in_attempts (
+  key             TEXT PRIMARY KEY,
+  failures        INTEGER NOT NULL,
+  last_failure_at INTEGER NOT NULL
+);
+
+CREATE TABLE overrides (
+  id             TEXT PRIMARY KEY,
+  secret_hash    TEXT NOT NULL,
+  permission     TEXT NOT NULL,
+  approver_id    TEXT NOT NULL REFERENCES users(id),
+  requester_id   TEXT NOT NULL,
+  requester_name TEXT NOT NULL,
+  reason         TEXT NOT NULL DEFAULT '',
+  created_at     INTEGER NOT NULL,
+  expires_at     INTEGER NOT NULL,
+  used_at        INTEGER
+);
+
+CREATE TABLE price_changes (
+  id              TEXT PRIMARY KEY,
+  item_id         TEXT NOT NULL REFERENCES items(id),
+  tier            TEXT,
+  price           INTEGER NOT NULL CHECK (price >= 0),
+  old_price       INTEGER,
+  effective_at    INTEGER NOT NULL,
+  reason          TEXT NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('pending','approved','rejected','applied')),
+  requested_by    TEXT NOT NULL,
+  requested_by_id TEXT NOT NULL,
+  requested_at    INTEGER NOT NULL,
+  decided_by      TEXT,
+  decided_by_id   TEXT,
+  decided_at      INTEGER,
+  decision_note   TEXT,
+  applied_at      INTEGER
+);
+CREATE INDEX price_changes_status ON price_changes(status, effective_at);
+CREATE INDEX audit_actor ON audit_log(actor, seq);
+)SQL"},
+      {3, "locations, stock ledger, sales, returns, transfers", R"SQL(
+CREATE TABLE locations (
+  id         TEXT PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  kind       TEXT NOT NULL CHECK (kind IN ('store','backroom','warehouse','review','damaged','refurbish','markdown','transit')),
+  parent_id  TEXT REFERENCES locations(id),
+  sellable   INTEGER NOT NULL CHECK (sellable IN (0,1)),
+  created_at INTEGER NOT NULL
+);
+
+-- The ledger: append-only. Balances below are derived from it in the same transaction.
+CREATE TABLE stock_movements (
+  seq              INTEGER PRIMARY KEY,
+  item_id          TEXT NOT NULL REFERENCES items(id),
+  location_id      TEXT NOT NULL REFERENCES locations(id),
+  quantity         INTEGER NOT NULL CHECK (quantity <> 0),
+  reason           TEXT NOT NULL,
+  document_type    TEXT NOT NULL,
+  document_id      TEXT NOT NULL,
+  document_line_id TEXT,
+  at               INTEGER NOT NULL,
+  user             TEXT NOT NULL,
+  device           TEXT NOT NULL
+);
+CREATE INDEX stock_movements_item ON stock_movements(item_id, location_id, seq);
+CREATE INDEX stock_movements_document ON stock_movements(document_id);
+
+CREATE TABLE stock_balances (
+  item_id     TEXT NOT NULL REFERENCES items(id),
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  on_hand     INTEGER NOT NULL DEFAULT 0,
+  reserved    INTEGER NOT NULL DEFAULT 0 CHECK (reserved >= 0),
+  last_seq    INTEGER NOT NULL,
+  PRIMARY KEY (item_id, location_id)
+) WITHOUT ROWID;
+
+CREATE TABLE stock_reservations (
+  id          TEXT PRIMARY KEY,
+  item_id     TEXT NOT NULL REFERENCES items(id),
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  quantity    INTEGER NOT NULL CHECK (quantity > 0),
+  reference   TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('active','released')),
+  created_at  INTEGER NOT NULL,
+  released_at INTEGER
+);
+
+CREATE TABLE stock_adjustments (
+  id           TEXT PRIMARY KEY,
+  item_id      TEXT NOT NULL REFERENCES items(id),
+  location_id  TEXT NOT NULL REFERENCES locations(id),
+  quantity     INTEGER NOT NULL CHECK (quantity <> 0),
+  reason       TEXT NOT NULL,
+  note         TEXT NOT NULL DEFAULT '',
+  request_hash TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  user         TEXT NOT NULL
+);
+
+CREATE TABLE transfers (
+  id               TEXT PRIMARY KEY,
+  from_location_id TEXT NOT NULL REFERENCES locations(id),
+  to_location_id   TEXT NOT NULL REFERENCES locations(id),
+  status           TEXT NOT NULL CHECK (status IN ('in_transit','received')),
+  note             TEXT NOT NULL DEFAULT '',
+  request_hash     TEXT NOT NULL,
+  shipped_at       INTEGER NOT NULL,
+  shipped_by       TEXT NOT NULL,
+  received_at      INTEGER,
+  received_by      TEXT
+);
+CREATE TABLE transfer_lines (
+  id          TEXT PRIMARY KEY,
+  transfer_id TEXT NOT NULL REFERENCES transfers(id),
+  line_no     INTEGER NOT NULL,
+  item_id     TEXT NOT NULL REFERENCES items(id),
+  shipped     INTEGER NOT NULL CHECK (shipped > 0),
+  received    INTEGER CHECK (received >= 0),
+  damaged     INTEGER CHECK (damaged >= 0),
+  UNIQUE (transfer_id, line_no)
+);
+
+-- Idempotency-Key header -> the document it created.
+CREATE TABLE idempotency_keys (
+  key          TEXT PRIMARY KEY,
+  route        TEXT NOT NULL,
+  document_id  TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  created_at   INTEGER NOT NULL
+);
+
+CREATE TABLE registers (
+  id            TEXT PRIMARY KEY,
+  location_id   TEXT NOT NULL REFERENCES locations(id),
+  next_receipt  INTEGER NOT NULL DEFAULT 1,
+  next_training INTEGER NOT NULL DEFAULT 1,
+  created_at    INTEGER NOT NULL
+);
+CREATE TABLE register_sessions (
+  id            TEXT PRIMARY KEY,
+  register_id   TEXT NOT NULL REFERENCES registers(id),
+  status        TEXT NOT NULL CHECK (status IN ('open','closed')),
+  opening_float INTEGER NOT NULL CHECK (opening_float >= 0),
+  counted_cash  INTEGER,
+  opened_at     INTEGER NOT NULL,
+  opened_by     TEXT NOT NULL,
+  closed_at     INTEGER,
+  closed_by     TEXT,
+  z_report      TEXT
+);
+CREATE UNIQUE INDEX register_sessions_one_open ON register_sessions(register_id) WHERE status = 'open';
+CREATE TABLE register_cash_movements (
+  id         TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL REFERENCES register_sessions(id),
+  kind       TEXT NOT NULL CHECK (kind IN ('in','out')),
+  amount     INTEGER NOT NULL CHECK (amount > 0),
+  reason     TEXT NOT NULL,
+  at         INTEGER NOT NULL,
+  user       TEXT NOT NULL
+);
+
+CREATE TABLE sales (
+  id             TEXT PRIMARY KEY,
+  receipt_number TEXT NOT NULL UNIQUE,
+  location_id    TEXT NOT NULL REFERENCES locations(id),
+  register_id    TEXT NOT NULL REFERENCES registers(id),
+  session_id     TEXT REFERENCES register_sessions(id),
+  exchange_id    TEXT,
+  status         TEXT NOT NULL CHECK (status IN ('completed','voided')),
+  training       INTEGER NOT NULL CHECK (training IN (0,1)),
+  price_tier     TEXT,
+  subtotal       INTEGER NOT NULL,
+  discount_total INTEGER NOT NULL,
+  tax_total      INTEGER NOT NULL,
+  total          INTEGER NOT NULL,
+  tendered       INTEGER NOT NULL,
+  change_due     INTEGER NOT NULL CHECK (change_due >= 0),
+  receipt_discount TEXT,
+  tax_mode       TEXT NOT NULL,
+  request_hash   TEXT NOT NULL,
+  created_at     INTEGER NOT NULL,
+  user           TEXT NOT NULL,
+  approver       TEXT
+);
+CREATE INDEX sales_session ON sales(session_id) WHERE session_id IS NOT NULL;
+CREATE TABLE sale_lines (
+  id                TEXT PRIMARY KEY,
+  sale_id           TEXT NOT NULL REFERENCES sales(id),
+  line_no           INTEGER NOT NULL,
+  item_id           TEXT NOT NULL REFERENCES items(id),
+  sku               TEXT NOT NULL,
+  name              TEXT NOT NULL,
+  code              TEXT,
+  quantity          INTEGER NOT NULL CHECK (quantity > 0),
+  unit_price        INTEGER NOT NULL,
+  gross             INTEGER NOT NULL,
+  line_discount     INTEGER NOT NULL,
+  receipt_discount  INTEGER NOT NULL,
+  discount_reason   TEXT,
+  tax_rate_bp       INTEGER NOT NULL,
+  tax               INTEGER NOT NULL,
+  total             INTEGER NOT NULL,
+  returned_quantity INTEGER NOT NULL DEFAULT 0 CHECK (returned_quantity >= 0 AND returned_quantity <= quantity)
+);
+CREATE INDEX sale_lines_sale ON sale_lines(sale_id, line_no);
+CREATE TABLE sale_tenders (
+  sale_id   TEXT NOT NULL REFERENCES sales(id),
+  seq       INTEGER NOT NULL,
+  type      TEXT NOT NULL CHECK (type IN ('cash','card','store_credit','exchange_credit')),
+  amount    INTEGER NOT NULL CHECK (amount > 0),
+  reference TEXT,
+  PRIMARY KEY (sale_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE sale_voids (
+  sale_id  TEXT PRIMARY KEY REFERENCES sales(id),
+  id       TEXT NOT NULL UNIQUE,
+  reason   TEXT NOT NULL,
+  at       INTEGER NOT NULL,
+  user     TEXT NOT NULL,
+  approver TEXT
+);
+
+CREATE TABLE returns (
+  id           TEXT PRIMARY KEY,
+  sale_id      TEXT REFERENCES sales(id),
+  location_id  TEXT NOT NULL REFERENCES locations(id),
+  register_id  TEXT,
+  session_id   TEXT REFERENCES register_sessions(id),
+  exchange_id  TEXT,
+  refund_total INTEGER NOT NULL,
+  tax_total    INTEGER NOT NULL,
+  request_hash TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  user         TEXT NOT NULL,
+  approver     TEXT
+);
+CREATE INDEX returns_sale ON returns(sale_id);
+CREATE INDEX returns_session ON returns(session_id) WHERE session_id IS NOT NULL;
+CREATE TABLE return_lines (
+  id           TEXT PRIMARY KEY,
+  return_id    TEXT NOT NULL REFERENCES returns(id),
+  line_no      INTEGER NOT NULL,
+  sale_line_id TEXT REFERENCES sale_lines(id),
+  item_id      TEXT NOT NULL REFERENCES items(id),
+  quantity     INTEGER NOT NULL CHECK (quantity > 0),
+  refund       INTEGER NOT NULL,
+  tax          INTEGER NOT NULL,
+  reason       TEXT NOT NULL,
+  condition    TEXT NOT NULL,
+  disposition  TEXT NOT NULL CHECK (disposition IN ('restock','review','damaged','refurbish','markdown')),
+  location_id  TEXT NOT NULL REFERENCES locations(id)
+);
+CREATE INDEX return_lines_return ON return_lines(return_id, line_no);
+CREATE INDEX return_lines_sale_line ON return_lines(sale_line_id);
+CREATE TABLE return_tenders (
+  return_id TEXT NOT NULL REFERENCES returns(id),
+  seq       INTEGER NOT NULL,
+  type      TEXT NOT NULL,
+  amount    INTEGER NOT NULL CHECK (amount > 0),
+  reference TEXT,
+  PRIMARY KEY (return_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE exchanges (
+  id           TEXT PRIMARY KEY,
+  return_id    TEXT NOT NULL REFERENCES returns(id),
+  sale_id      TEXT NOT NULL REFERENCES sales(id),
+  request_hash TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  user         TEXT NOT NULL
+);
+
+CREATE TABLE parked_sales (
+  id          TEXT PRIMARY KEY,
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  register_id TEXT,
+  note        TEXT NOT NULL DEFAULT '',
+  body        TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('parked','resumed','deleted')),
+  parked_at   INTEGER NOT NULL,
+  parked_by   TEXT NOT NULL,
+  closed_at   INTEGER
+);
+CREATE INDEX parked_sales_open ON parked_sales(location_id, parked_at) WHERE status = 'parked';
+
+INSERT OR IGNORE INTO settings (key, value) VALUES
+  ('negative_stock', 'allow'),
+  ('tax_mode', 'inclusive'),
+  ('tax_rounding', 'line'),
+  ('rounding', 'half_even'),
+  ('tax_rates', '{"standard":2100,"reduced":900,"food":900,"zero":0}');
+)SQL"},
+      {4, "label queue", R"SQL(
+-- Labels waiting to be printed per store. At most one pending entry per store, item and
+-- kind: a second reason to print updates it. Printed entries stay as the print history.
+CREATE TABLE label_queue (
+  id         TEXT PRIMARY KEY,
+  store_id   TEXT NOT NULL REFERENCES locations(id),
+  item_id    TEXT NOT NULL REFERENCES items(id),
+  kind       TEXT NOT NULL CHECK (kind IN ('shelf','sticker','case','scale')),
+  reason     TEXT NOT NULL,
+  copies     INTEGER NOT NULL DEFAULT 1 CHECK (copies > 0),
+  event_seq  INTEGER,
+  queued_at  INTEGER NOT NULL,
+  printed_at INTEGER,
+  printed_by TEXT,
+  print_job  TEXT
+);
+CREATE UNIQUE INDEX label_queue_pending ON label_queue(store_id, item_id, kind) WHERE printed_at IS NULL;
+CREATE INDEX label_queue_store ON label_queue(store_id, printed_at, queued_at);
+-- The queue fills itself from the outbox; finding an item's previous state needs this.
+CREATE INDEX events_entity ON events(entity_id, seq);
+-- A shop upgraded to this version starts from its present events, not its whole history.
+INSERT OR IGNORE INTO settings (key, value)
+  SELECT 'labels.events_cursor', CAST(COALESCE(MAX(seq), 0) AS TEXT) FROM events;
 )SQL"},
   };
   return list;

@@ -10,6 +10,9 @@
 namespace backroom {
 
 Writer::Writer(const std::string& path) : db_(db::Db::open(path, db::Mode::read_write)) {
+  // Each command runs in a SAVEPOINT; keep the savepoints' sub-journals in memory rather
+  // than in a temporary file written page by page (about 15 % of a sale's writer time).
+  db_->exec("PRAGMA temp_store = MEMORY");
   thread_ = std::thread([this] { loop(); });
 }
 

@@ -17,9 +17,48 @@ export function cli(args, options = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-export async function startServer({ db, demo = false, args = [], env = {} } = {}) {
+export const ADMIN_PASSWORD = 'admin-test-password';
+export const ROLES = ['cashier', 'shift_lead', 'manager', 'buyer', 'admin'];
+
+// A client with the same get/post/... API as the server object, sending `auth()` headers.
+function makeClient(url, auth) {
+  const client = {
+    async request(method, p, body, headers = {}) {
+      const init = { method, headers: { ...auth(method), ...headers } };
+      if (body !== undefined) {
+        init.body = typeof body === 'string' ? body : JSON.stringify(body);
+        init.headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(url + p, init);
+      const text = await res.text();
+      let json;
+      try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+      return { status: res.status, headers: res.headers, json, text };
+    },
+    get(p, headers) { return client.request('GET', p, undefined, headers); },
+    post(p, body, headers) { return client.request('POST', p, body, headers); },
+    patch(p, body, headers) { return client.request('PATCH', p, body, headers); },
+    put(p, body, headers) { return client.request('PUT', p, body, headers); },
+    del(p, headers) { return client.request('DELETE', p, undefined, headers); },
+  };
+  return client;
+}
+
+// Creates an API key with the CLI; returns the key text.
+export function createKey(db, name, role, extra = []) {
+  const r = cli(['apikey', 'create', '--db', db, '--name', name, '--role', role, ...extra]);
+  if (r.status !== 0) throw new Error(`apikey create failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+// Options: `auth: false` serves without provisioning (no admin key in server.headers).
+export async function startServer({ db, demo = false, args = [], env = {}, auth = true } = {}) {
   const dir = tempDir();
   db ??= path.join(dir, 'shop.db');
+  {
+    const r = cli(['init', '--db', db, '--admin-password', ADMIN_PASSWORD], { env });
+    if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);
+  }
   if (demo) {
     const r = cli(['demo', '--db', db], { env });
     if (r.status !== 0) throw new Error(`demo failed: ${r.stderr}`);
@@ -44,10 +83,50 @@ export async function startServer({ db, demo = false, args = [], env = {} } = {}
   const first = await fetch(`${url}/healthz`);
   const firstAnswerMs = Number(process.hrtime.bigint() - started) / 1e6;
   if (first.status !== 200) throw new Error('healthz failed');
+  const adminKey = auth ? createKey(db, `test-admin-${path.basename(dir)}`, 'admin') : undefined;
+  const roleClients = new Map();
   const server = {
-    url, db, dir, child, firstAnswerMs,
+    url, db, dir, child, firstAnswerMs, adminKey,
     get stderr() { return stderr; },
-    headers: {},
+    headers: adminKey ? { authorization: `Bearer ${adminKey}` } : {},
+    // A client acting with an API key of `role` (one key per role, made on first use).
+    async as(role) {
+      if (!roleClients.has(role)) {
+        const key = createKey(db, `test-as-${role}-${path.basename(dir)}`, role);
+        roleClients.set(role, server.withKey(key));
+      }
+      return roleClients.get(role);
+    },
+    withKey(key) {
+      const c = makeClient(url, () => ({ authorization: `Bearer ${key}` }));
+      c.key = key;
+      return c;
+    },
+    // A client with no credentials at all.
+    anonymous() { return makeClient(url, () => ({})); },
+    // Creates a user through the API as admin; returns the user JSON.
+    async createUser({ username, role, password = `${username}-password`, pin, display_name } = {}) {
+      const r = await server.post('/api/v1/users', { username, role, password, pin, display_name });
+      if (r.status !== 201) throw new Error(`create user ${username}: ${r.status} ${r.text}`);
+      return r.json;
+    },
+    // Signs in and returns a client that sends the session cookie and, on writes, the CSRF
+    // token (client.session holds the sign-in response). Throws unless 200.
+    async signIn(username, password, { pin } = {}) {
+      const body = pin !== undefined ? { username, pin } : { username, password };
+      const res = await fetch(`${url}/api/v1/session`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+      });
+      const json = await res.json();
+      if (res.status !== 200) throw new Error(`sign in ${username}: ${res.status} ${JSON.stringify(json)}`);
+      const cookie = res.headers.get('set-cookie').split(';')[0];
+      const c = makeClient(url, (method) => (method === 'GET' || method === 'HEAD'
+        ? { cookie } : { cookie, 'x-csrf-token': json.csrf_token }));
+      c.session = json;
+      c.cookie = cookie;
+      c.setCookie = res.headers.get('set-cookie');
+      return c;
+    },
     async request(method, p, body, headers = {}) {
       const init = { method, headers: { ...server.headers, ...headers } };
       if (body !== undefined) {

@@ -1,0 +1,135 @@
+// The bound for the sales writer: the rows of one 4-line sale (sale, 4 lines, a tender,
+// 4 movements with their balance upserts, the register counter, an audit entry and an
+// event) written straight to SQLite on the real schema (WAL, synchronous=FULL), one
+// transaction per sale and in batches of 16..512 sales per transaction. No HTTP, no JSON
+// parsing, no pricing: what group commit over HTTP should approach.
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "cli/shop.hpp"
+#include "platform/ids.hpp"
+#include "platform/outbox.hpp"
+#include "platform/types.hpp"
+#include "stock/stock.hpp"
+
+namespace {
+
+using namespace backroom;
+
+struct Shop {
+  std::string path;
+  std::unique_ptr<db::Db> db;
+  std::string location;
+  std::vector<std::string> items;
+};
+
+Shop make_shop() {
+  Shop s;
+  s.path = fmt::format("/tmp/backroom-ledger-bench-{}.db", ::getpid());
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(s.path + suffix);
+  s.db = cli::open_shop(s.path);
+  if (std::getenv("BENCH_TEMP_STORE_FILE") == nullptr) s.db->exec("PRAGMA temp_store = MEMORY");  // as the writer
+  s.location = stock::list_locations(*s.db).front().id;
+  db::Transaction tx(*s.db);
+  for (int i = 0; i < 4; ++i) {
+    std::string id = new_uuid_v7();
+    s.db->query(
+           "INSERT INTO items (id, sku, name, duplicate_key, price, created_at, updated_at) VALUES (?, ?, ?, ?, 1000, 0, 0)")
+        .bind(1, id)
+        .bind(2, fmt::format("BENCH-{}", i))
+        .bind(3, fmt::format("Bench item {}", i))
+        .bind(4, fmt::format("bench item {}", i))
+        .run();
+    s.items.push_back(id);
+  }
+  s.db->query("INSERT INTO registers (id, location_id, created_at) VALUES ('B1', ?, 0)").bind(1, s.location).run();
+  tx.commit();
+  return s;
+}
+
+void write_sale(Shop& s, const Actor& actor) {
+  auto& db = *s.db;
+  std::string sale_id = new_uuid_v7();
+  std::int64_t number = 0;
+  {
+    auto q = db.query("UPDATE registers SET next_receipt = next_receipt + 1 WHERE id = 'B1' RETURNING next_receipt - 1");
+    q.step();
+    number = q.int64(0);
+  }
+  db.query(
+        "INSERT INTO sales (id, receipt_number, location_id, register_id, status, training, subtotal, discount_total, "
+        "tax_total, total, tendered, change_due, tax_mode, request_hash, created_at, user) VALUES (?, ?, ?, 'B1', "
+        "'completed', 0, 7000, 0, 1215, 7000, 10000, 3000, 'inclusive', 'h', ?, 'bench')")
+      .bind(1, sale_id)
+      .bind(2, fmt::format("B1-{:06}", number))
+      .bind(3, s.location)
+      .bind(4, now().micros)
+      .run();
+  std::vector<stock::Movement> moves;
+  for (int i = 0; i < 4; ++i) {
+    std::string line_id = new_uuid_v7();
+    db.query(
+          "INSERT INTO sale_lines (id, sale_id, line_no, item_id, sku, name, quantity, unit_price, gross, line_discount, "
+          "receipt_discount, tax_rate_bp, tax, total) VALUES (?, ?, ?, ?, 'BENCH', 'Bench item', 1000, 1750, 1750, 0, 0, "
+          "2100, 304, 1750)")
+        .bind(1, line_id)
+        .bind(2, sale_id)
+        .bind(3, i + 1)
+        .bind(4, s.items[static_cast<std::size_t>(i)])
+        .run();
+    moves.push_back(stock::Movement{s.items[static_cast<std::size_t>(i)], s.location, Quantity::units(-1), "sale", "sale",
+                                    sale_id, line_id});
+  }
+  db.query("INSERT INTO sale_tenders (sale_id, seq, type, amount) VALUES (?, 1, 'cash', 10000)").bind(1, sale_id).run();
+  stock::post_movements(db, moves, stock::PostContext{"bench", "B1", stock::NegativeStock::allow, true});
+  append_audit(db, actor, AuditEntry{"sale.create", "sale", sale_id, std::nullopt, R"({"total":7000,"lines":4})"});
+  append_event(db, "sale.completed", sale_id, R"({"id":"x","total":7000})");
+}
+
+void BM_OneTransactionPerSale(benchmark::State& state) {
+  auto shop = make_shop();
+  Actor actor = Actor::of("bench", "bench");
+  for (auto _ : state) {
+    db::Transaction tx(*shop.db);
+    write_sale(shop, actor);
+    tx.commit();
+  }
+  state.counters["sales/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  shop.db.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(shop.path + suffix);
+}
+BENCHMARK(BM_OneTransactionPerSale)->UseRealTime()->MinTime(3.0);
+
+// Each sale in its own SAVEPOINT inside a batch transaction, as the writer does.
+void BM_BatchedSales(benchmark::State& state) {
+  auto shop = make_shop();
+  Actor actor = Actor::of("bench", "bench");
+  const auto batch = state.range(0);
+  std::int64_t in_batch = 0;
+  shop.db->exec("BEGIN IMMEDIATE");
+  for (auto _ : state) {
+    shop.db->exec("SAVEPOINT command");
+    write_sale(shop, actor);
+    shop.db->exec("RELEASE command");
+    if (++in_batch == batch) {
+      shop.db->exec("COMMIT");
+      shop.db->exec("BEGIN IMMEDIATE");
+      in_batch = 0;
+    }
+  }
+  shop.db->exec("COMMIT");
+  state.counters["sales/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  shop.db.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(shop.path + suffix);
+}
+BENCHMARK(BM_BatchedSales)->Arg(16)->Arg(64)->Arg(256)->Arg(512)->UseRealTime()->MinTime(3.0);
+
+}  // namespace
+
+BENCHMARK_MAIN();

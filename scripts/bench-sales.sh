@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Sales throughput over HTTP: the real release server (build/backroom from `./run build`)
+# on a demo shop, wrk posting 4-line sales (fresh UUIDv7 ids) from 32 connections, durable
+# commits (synchronous=FULL, group commit). Then `backroom check` on the result.
+# Prints sales/s and p50/p99. Env: BUILD, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_THREADS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+PORT=${BENCH_SALES_PORT:-18090}
+DURATION=${BENCH_SECONDS:-10}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+SERVER_THREADS=${BENCH_THREADS:-2}
+DIR=$(mktemp -d /tmp/backroom-bench-sales-XXXXXX)
+DB=$DIR/shop.db
+SERVER=""
+cleanup() { [[ -n $SERVER ]] && kill "$SERVER" 2>/dev/null; rm -rf "$DIR"; }
+trap cleanup EXIT
+
+"$BUILD/backroom" init --db "$DB" --admin-password bench-admin-password >/dev/null
+"$BUILD/backroom" demo --db "$DB" >/dev/null
+KEY=$("$BUILD/backroom" apikey create --db "$DB" --name bench-sales --role admin | grep -o 'brk_[A-Za-z0-9_]*' | head -1)
+"$BUILD/backroom" serve --db "$DB" --listen "127.0.0.1:$PORT" --access-log false --threads "$SERVER_THREADS" >"$DIR/serve.log" 2>&1 &
+SERVER=$!
+until curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do sleep 0.01; done
+API="http://127.0.0.1:$PORT/api/v1"
+AUTH="Authorization: Bearer $KEY"
+LOCATION=$(curl -fs -H "$AUTH" "$API/locations" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).locations.find(l=>l.kind==="store").id))')
+ITEMS=$(curl -fs -H "$AUTH" "$API/items?q=GRC-0000&limit=4" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).items.map(i=>i.id).join(" ")))')
+for item in $ITEMS; do  # enough stock that no sale goes negative
+  curl -fs -H "$AUTH" -H 'content-type: application/json' -d "{\"item_id\":\"$item\",\"location_id\":\"$LOCATION\",\"quantity\":100000000,\"reason\":\"found\"}" "$API/stock/adjustments" >/dev/null
+done
+before=$(curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null; sqlite3 "$DB" 'SELECT COUNT(*) FROM sales' 2>/dev/null || echo 0)
+echo "== sales: POST /api/v1/sales, 4 lines, ${CONNECTIONS} connections, ${DURATION}s, server threads ${SERVER_THREADS}, synchronous=FULL"
+wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "$AUTH" -s bench/sales.lua "$API/sales" -- "$LOCATION" $ITEMS | \
+  grep -E "sales/s|Latency|requests in|Non-2xx|Socket errors|50%|99%"
+after=$(sqlite3 "$DB" 'SELECT COUNT(*) FROM sales' 2>/dev/null || echo '?')
+echo "sales in the database: $((after - before)) new"
+kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
+"$BUILD/backroom" check --db "$DB"

@@ -1,0 +1,160 @@
+#include "catalog/price_changes.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "catalog/catalog.hpp"
+#include "catalog/catalog_store.hpp"
+#include "platform/ids.hpp"
+#include "platform/problem.hpp"
+#include "platform/types.hpp"
+
+namespace backroom::catalog {
+
+namespace bj = boost::json;
+
+namespace {
+
+bj::value opt_time(const std::optional<std::int64_t>& micros) {
+  return micros ? bj::value(format_rfc3339(Timestamp{*micros})) : bj::value(nullptr);
+}
+
+bool valid_tier(const std::string& tier) {
+  return !tier.empty() && tier.size() <= 40 && tier != "retail" &&
+         tier.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
+}
+
+void audit_change(db::Db& db, const Actor& actor, const std::string& action, const std::optional<PriceChange>& before,
+                  const PriceChange& after) {
+  append_audit(db, actor,
+               AuditEntry{action, "price_change", after.id,
+                          before ? std::optional<std::string>(bj::serialize(price_change_to_json(*before))) : std::nullopt,
+                          bj::serialize(price_change_to_json(after))});
+}
+
+// Writes the new price onto the item (version bump, item audit and item.updated event).
+void apply(db::Db& db, PriceChange& change, std::int64_t at) {
+  auto before = store::load_item(db, change.item_id);
+  if (!before) throw not_found("item", change.item_id);
+  Item after = *before;
+  if (change.tier) {
+    auto it = before->prices.find(*change.tier);
+    change.old_price = it == before->prices.end() ? std::nullopt : std::optional(it->second);
+    after.prices[*change.tier] = change.price;
+  } else {
+    change.old_price = before->price;
+    after.price = change.price;
+  }
+  // The item's own audit entry names who approved it; the origin says which change.
+  Actor approver = Actor::of(change.decided_by.value_or("system"), "price_change:" + change.id);
+  replace_item(db, approver, *before, std::move(after));
+  change.status = "applied";
+  change.applied_at = at;
+  store::update_price_change(db, change);
+  append_event(db, "price_change.applied", change.id, bj::serialize(price_change_to_json(change)));
+}
+
+PriceChange pending(db::Db& db, const std::string& id) {
+  auto change = store::load_price_change(db, id);
+  if (!change) throw not_found("price change", id);
+  if (change->status != "pending")
+    throw Problem(409, "not_pending", fmt::format("price change {} is {}, not pending", id, change->status));
+  return *change;
+}
+
+}  // namespace
+
+PriceChange request_price_change(db::Db& db, const Actor& actor, const std::string& item_id,
+                                 const std::optional<std::string>& tier, std::int64_t price,
+                                 std::optional<std::int64_t> effective_at, const std::string& reason) {
+  if (!store::load_item(db, item_id)) throw invalid_field("item_id", fmt::format("item '{}' does not exist", item_id));
+  if (tier && !valid_tier(*tier))
+    throw invalid_field("tier", "tier is a price tier name (lowercase letters, digits, _); omit it for the retail price");
+  auto at = now().micros;
+  PriceChange c;
+  c.id = new_uuid_v7();
+  c.item_id = item_id;
+  c.tier = tier;
+  c.price = price;
+  c.effective_at = effective_at.value_or(at);
+  c.reason = reason;
+  c.requested_by = actor.user;
+  c.requested_by_id = actor.user_id;
+  c.requested_at = at;
+  store::insert_price_change(db, c);
+  audit_change(db, actor, "price_change.request", std::nullopt, c);
+  append_event(db, "price_change.requested", c.id, bj::serialize(price_change_to_json(c)));
+  return c;
+}
+
+PriceChange approve_price_change(db::Db& db, const Actor& actor, const std::string& id,
+                                 const std::optional<std::string>& note) {
+  auto before = pending(db, id);
+  bool same_person = actor.user_id.empty() ? actor.user == before.requested_by : actor.user_id == before.requested_by_id;
+  if (same_person)
+    throw Problem(403, "self_approval", "a price change must be approved by someone other than its requester");
+  auto at = now().micros;
+  PriceChange c = before;
+  c.status = "approved";
+  c.decided_by = actor.user;
+  c.decided_by_id = actor.user_id;
+  c.decided_at = at;
+  c.decision_note = note;
+  store::update_price_change(db, c);
+  audit_change(db, actor, "price_change.approve", before, c);
+  append_event(db, "price_change.approved", c.id, bj::serialize(price_change_to_json(c)));
+  if (c.effective_at <= at) apply(db, c, at);
+  return c;
+}
+
+PriceChange reject_price_change(db::Db& db, const Actor& actor, const std::string& id,
+                                const std::optional<std::string>& note) {
+  auto before = pending(db, id);
+  PriceChange c = before;
+  c.status = "rejected";
+  c.decided_by = actor.user;
+  c.decided_by_id = actor.user_id;
+  c.decided_at = now().micros;
+  c.decision_note = note;
+  store::update_price_change(db, c);
+  audit_change(db, actor, "price_change.reject", before, c);
+  append_event(db, "price_change.rejected", c.id, bj::serialize(price_change_to_json(c)));
+  return c;
+}
+
+int apply_due_price_changes(db::Db& db, std::int64_t at) {
+  int applied = 0;
+  for (auto& c : store::due_price_changes(db, at)) {
+    // One change that cannot apply (say its item became a parent) must not hold up the rest.
+    db.exec("SAVEPOINT price_change");
+    try {
+      apply(db, c, at);
+      db.exec("RELEASE price_change");
+      ++applied;
+    } catch (const std::exception& e) {
+      db.exec("ROLLBACK TO price_change");
+      db.exec("RELEASE price_change");
+      spdlog::error("price change {} could not be applied: {}", c.id, e.what());
+    }
+  }
+  return applied;
+}
+
+bj::object price_change_to_json(const PriceChange& c) {
+  return bj::object{{"id", c.id},
+                    {"item_id", c.item_id},
+                    {"tier", c.tier ? bj::value(*c.tier) : bj::value(nullptr)},
+                    {"price", c.price},
+                    {"old_price", c.old_price ? bj::value(*c.old_price) : bj::value(nullptr)},
+                    {"effective_at", format_rfc3339(Timestamp{c.effective_at})},
+                    {"reason", c.reason},
+                    {"status", c.status},
+                    {"requested_by", c.requested_by},
+                    {"requested_at", format_rfc3339(Timestamp{c.requested_at})},
+                    {"decided_by", c.decided_by ? bj::value(*c.decided_by) : bj::value(nullptr)},
+                    {"decided_at", opt_time(c.decided_at)},
+                    {"decision_note", c.decision_note ? bj::value(*c.decision_note) : bj::value(nullptr)},
+                    {"applied_at", opt_time(c.applied_at)}};
+}
+
+}  // namespace backroom::catalog

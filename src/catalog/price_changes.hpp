@@ -1,0 +1,66 @@
+// Price change requests: separation of duties for prices. A change (new price for the
+// retail price or a tier, effective time, reason) is requested by one person and takes
+// effect only once a different person with prices.approve approves it; the requester can
+// never approve their own. An approved change whose time has come is applied at once;
+// one in the future is applied by the scheduler (register_price_change_routes starts it;
+// it also applies anything overdue after a restart).
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "platform/db.hpp"
+#include "platform/outbox.hpp"
+
+namespace backroom::catalog {
+
+inline constexpr std::size_t price_change_reason_length_max = 500;
+
+struct PriceChange {
+  std::string id;
+  std::string item_id;
+  std::optional<std::string> tier;  // nullopt = the item's retail price
+  std::int64_t price = 0;           // minor units
+  std::optional<std::int64_t> old_price;  // when applied
+  std::int64_t effective_at = 0;    // micros
+  std::string reason;
+  std::string status = "pending";   // pending, approved, rejected, applied
+  std::string requested_by;
+  std::string requested_by_id;
+  std::int64_t requested_at = 0;
+  std::optional<std::string> decided_by;
+  std::optional<std::string> decided_by_id;
+  std::optional<std::int64_t> decided_at;
+  std::optional<std::string> decision_note;
+  std::optional<std::int64_t> applied_at;
+};
+
+// 422 when the item does not exist or the tier is not a tier name.
+PriceChange request_price_change(db::Db& db, const Actor& actor, const std::string& item_id,
+                                 const std::optional<std::string>& tier, std::int64_t price,
+                                 std::optional<std::int64_t> effective_at, const std::string& reason);
+// 403 self_approval when `actor` requested it; 409 when it is not pending. Applies it when due.
+PriceChange approve_price_change(db::Db& db, const Actor& actor, const std::string& id,
+                                 const std::optional<std::string>& note);
+PriceChange reject_price_change(db::Db& db, const Actor& actor, const std::string& id,
+                                const std::optional<std::string>& note);
+// Applies every approved change effective at or before `at_micros`; returns how many.
+int apply_due_price_changes(db::Db& db, std::int64_t at_micros);
+
+boost::json::object price_change_to_json(const PriceChange& change);
+
+namespace store {
+void insert_price_change(db::Db& db, const PriceChange& change);
+void update_price_change(db::Db& db, const PriceChange& change);
+std::optional<PriceChange> load_price_change(db::Db& db, const std::string& id);
+// Newest first; status "" = any; up to limit + 1 rows.
+std::vector<PriceChange> list_price_changes(db::Db& db, const std::string& status, const std::string& item_id,
+                                            const std::string& before_id, int limit);
+std::vector<PriceChange> due_price_changes(db::Db& db, std::int64_t at_micros);
+}  // namespace store
+
+}  // namespace backroom::catalog

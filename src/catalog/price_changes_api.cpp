@@ -1,0 +1,172 @@
+#include "catalog/price_changes_api.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+
+#include "catalog/price_changes.hpp"
+#include "platform/ids.hpp"
+#include "platform/json.hpp"
+#include "platform/permissions.hpp"
+#include "platform/types.hpp"
+
+namespace backroom::catalog {
+
+namespace bj = boost::json;
+using http::Reply;
+using http::Request;
+
+namespace {
+
+constexpr std::int64_t poll_seconds_default = 30;
+
+class PriceScheduler {
+ public:
+  PriceScheduler(App& app, std::int64_t period_seconds) : app_(app), period_(period_seconds) {
+    thread_ = std::thread([this] { loop(); });
+  }
+  ~PriceScheduler() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void loop() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      if (wake_.wait_for(lock, std::chrono::seconds(period_), [this] { return stopping_; })) return;
+      lock.unlock();
+      try {
+        app_.writer.run([](db::Db& db) {
+          if (int n = apply_due_price_changes(db, now().micros); n > 0) spdlog::info("applied {} price changes", n);
+        });
+      } catch (const std::exception& e) {
+        spdlog::warn("price change scheduler: {}", e.what());
+      }
+      lock.lock();
+    }
+  }
+  App& app_;
+  std::int64_t period_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+std::int64_t poll_seconds() {
+  const char* text = std::getenv("BACKROOM_PRICE_CHANGE_POLL_SECONDS");
+  if (!text) return poll_seconds_default;
+  std::int64_t v = 0;
+  std::string_view s(text);
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && end == s.data() + s.size() && v > 0 ? v : poll_seconds_default;
+}
+
+std::string change_id_param(const Request& req) {
+  auto id = normalize_uuid(req.param(0));
+  if (!id) throw not_found("price change", req.param(0).substr(0, 64));
+  return *id;
+}
+
+std::optional<std::string> note_of(const Request& req) {
+  if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
+  auto body = json::parse_object(req.body);
+  json::Fields f{body, ""};
+  f.only({"note"});
+  return f.opt_text("note", price_change_reason_length_max);
+}
+
+}  // namespace
+
+void register_price_change_routes(App& app) {
+  auto scheduler = std::make_shared<PriceScheduler>(app, poll_seconds());
+  auto& r = app.router;
+
+  r.add("POST", "/api/v1/price-changes", std::string(permission::prices_request),
+        "Request a price change (takes effect once someone else approves it)", [&app](Request& req, Reply reply) {
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"item_id", "price", "tier", "effective_at", "reason"});
+          auto item_text = f.opt_identifier("item_id", 64);
+          if (!item_text) throw missing_field("item_id");
+          auto item_id = normalize_uuid(*item_text);
+          if (!item_id) throw invalid_field("item_id", "item_id must be an item's id");
+          auto price = f.money("price");
+          auto tier = f.opt_identifier("tier", 40);
+          std::optional<std::int64_t> effective_at;
+          if (auto text = f.opt_identifier("effective_at", 40)) {
+            auto t = parse_rfc3339(*text);
+            if (!t) throw invalid_field("effective_at", "effective_at must be an RFC 3339 time");
+            effective_at = t->micros;
+          }
+          auto reason = f.text("reason", price_change_reason_length_max);
+          if (reason.find_first_not_of(" \t") == std::string::npos) throw invalid_field("reason", "give a reason");
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            auto c = request_price_change(db, actor, *item_id, tier, price, effective_at, reason);
+            auto response = http::json_response(201, price_change_to_json(c));
+            response.header("Location", "/api/v1/price-changes/" + c.id);
+            return response;
+          });
+        });
+
+  r.add("GET", "/api/v1/price-changes", std::string(permission::prices_request),
+        "Price change requests, newest first (?status=pending|approved|rejected|applied&item_id=)",
+        [&app](Request& req, Reply reply) {
+          auto status = req.query_param("status").value_or("");
+          if (!status.empty() && status != "pending" && status != "approved" && status != "rejected" && status != "applied")
+            throw invalid_field("status", "status is pending, approved, rejected or applied");
+          auto item_id = req.query_param("item_id").value_or("");
+          if (!item_id.empty() && !is_uuid(item_id)) throw invalid_field("item_id", "item_id must be an item's id");
+          auto cursor = req.query_param("cursor").value_or("");
+          if (!cursor.empty() && !is_uuid(cursor)) throw invalid_field("cursor", "cursor must be a next_cursor");
+          int limit = page_limit(req);
+          auto changes = store::list_price_changes(app.read(), status, item_id, cursor, limit);
+          bool more = static_cast<int>(changes.size()) > limit;
+          if (more) changes.pop_back();
+          bj::array out;
+          for (const auto& c : changes) out.push_back(price_change_to_json(c));
+          reply(http::json_response(200, bj::object{{"price_changes", std::move(out)},
+                                                    {"next_cursor", more ? bj::value(changes.back().id) : bj::value(nullptr)}}));
+        });
+
+  r.add("GET", "/api/v1/price-changes/{id}", std::string(permission::prices_request), "Read one price change request",
+        [&app, scheduler](Request& req, Reply reply) {
+          auto id = change_id_param(req);
+          auto c = store::load_price_change(app.read(), id);
+          if (!c) throw not_found("price change", id);
+          reply(http::json_response(200, price_change_to_json(*c)));
+        });
+
+  r.add("POST", "/api/v1/price-changes/{id}/approve", std::string(permission::prices_approve),
+        "Approve a price change (never your own); applies it when due", [&app](Request& req, Reply reply) {
+          auto id = change_id_param(req);
+          auto note = note_of(req);
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            return http::json_response(200, price_change_to_json(approve_price_change(db, actor, id, note)));
+          });
+        });
+
+  r.add("POST", "/api/v1/price-changes/{id}/reject", std::string(permission::prices_approve), "Reject a price change",
+        [&app](Request& req, Reply reply) {
+          auto id = change_id_param(req);
+          auto note = note_of(req);
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            return http::json_response(200, price_change_to_json(reject_price_change(db, actor, id, note)));
+          });
+        });
+}
+
+}  // namespace backroom::catalog

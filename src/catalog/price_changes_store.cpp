@@ -1,0 +1,76 @@
+#include "catalog/price_changes.hpp"
+
+namespace backroom::catalog::store {
+
+namespace {
+constexpr const char* columns =
+    "SELECT id, item_id, tier, price, old_price, effective_at, reason, status, requested_by, requested_by_id, "
+    "requested_at, decided_by, decided_by_id, decided_at, decision_note, applied_at FROM price_changes ";
+
+PriceChange read(const db::Query& q) {
+  return PriceChange{q.text(0),       q.text(1),      q.opt_text(2),  q.int64(3),      q.opt_int64(4), q.int64(5),
+                     q.text(6),       q.text(7),      q.text(8),      q.text(9),       q.int64(10),    q.opt_text(11),
+                     q.opt_text(12),  q.opt_int64(13), q.opt_text(14), q.opt_int64(15)};
+}
+}  // namespace
+
+void insert_price_change(db::Db& db, const PriceChange& c) {
+  db.query(
+        "INSERT INTO price_changes (id, item_id, tier, price, old_price, effective_at, reason, status, requested_by, "
+        "requested_by_id, requested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, c.id)
+      .bind(2, c.item_id)
+      .bind(3, c.tier)
+      .bind(4, c.price)
+      .bind(5, c.old_price)
+      .bind(6, c.effective_at)
+      .bind(7, c.reason)
+      .bind(8, c.status)
+      .bind(9, c.requested_by)
+      .bind(10, c.requested_by_id)
+      .bind(11, c.requested_at)
+      .run();
+}
+
+void update_price_change(db::Db& db, const PriceChange& c) {
+  db.query(
+        "UPDATE price_changes SET status = ?, old_price = ?, decided_by = ?, decided_by_id = ?, decided_at = ?, "
+        "decision_note = ?, applied_at = ? WHERE id = ?")
+      .bind(1, c.status)
+      .bind(2, c.old_price)
+      .bind(3, c.decided_by)
+      .bind(4, c.decided_by_id)
+      .bind(5, c.decided_at)
+      .bind(6, c.decision_note)
+      .bind(7, c.applied_at)
+      .bind(8, c.id)
+      .run();
+}
+
+std::optional<PriceChange> load_price_change(db::Db& db, const std::string& id) {
+  auto q = db.query(std::string(columns) + "WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read(q);
+}
+
+std::vector<PriceChange> list_price_changes(db::Db& db, const std::string& status, const std::string& item_id,
+                                            const std::string& before_id, int limit) {
+  auto q = db.query(std::string(columns) +
+                    "WHERE (?1 = '' OR status = ?1) AND (?2 = '' OR item_id = ?2) AND (?3 = '' OR id < ?3) "
+                    "ORDER BY id DESC LIMIT ?4");
+  q.bind(1, status).bind(2, item_id).bind(3, before_id).bind(4, limit + 1);
+  std::vector<PriceChange> out;
+  while (q.step()) out.push_back(read(q));
+  return out;
+}
+
+std::vector<PriceChange> due_price_changes(db::Db& db, std::int64_t at) {
+  auto q = db.query(std::string(columns) + "WHERE status = 'approved' AND effective_at <= ? ORDER BY effective_at, id");
+  q.bind(1, at);
+  std::vector<PriceChange> out;
+  while (q.step()) out.push_back(read(q));
+  return out;
+}
+
+}  // namespace backroom::catalog::store

@@ -1,0 +1,178 @@
+// Sales at the register: the sale document (lines by item or scanned code, discounts,
+// tax, tenders, sequential receipt numbers per register), voids, returns against a
+// receipt or without one, exchanges (a return and a sale in one document), parked sales
+// and register sessions with their Z report.
+//
+// A sale is drafted on the request's thread (draft_sale: items resolved and priced on a
+// reader, pure pricing) and posted on the writer (post_sale: identity, authorization,
+// rows, stock movements, audit entry, event — one transaction). Posting the same
+// document id or Idempotency-Key twice returns the first result and moves nothing twice.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/item.hpp"
+#include "platform/db.hpp"
+#include "platform/outbox.hpp"
+#include "sales/pricing.hpp"
+#include "stock/stock.hpp"
+
+namespace backroom::sales {
+
+inline constexpr std::size_t sale_lines_max = 200;
+inline constexpr std::size_t tenders_max = 10;
+inline constexpr std::size_t register_id_length_max = 40;
+inline constexpr std::size_t reason_length_max = 200;
+inline constexpr std::size_t parked_note_length_max = 500;
+
+struct SaleSettings {
+  PricingRules rules;
+  std::map<std::string, std::int64_t> tax_rates;  // tax category -> basis points
+  stock::NegativeStock negative_stock = stock::NegativeStock::allow;
+};
+SaleSettings load_settings(db::Db& db);
+boost::json::object settings_to_json(const SaleSettings& s);
+// Validates a PUT body over the current settings (422 naming the field).
+SaleSettings settings_from_json(const boost::json::object& body, SaleSettings current);
+void save_settings(db::Db& db, const Actor& actor, const SaleSettings& s);
+
+struct TenderInput {
+  std::string type;  // cash, card, store_credit (exchange_credit is internal)
+  std::int64_t amount = 0;
+  std::optional<std::string> reference;
+};
+
+struct SaleLineRequest {
+  std::optional<std::string> item_id;
+  std::optional<std::string> code;
+  std::optional<Quantity> quantity;
+  std::optional<Discount> discount;
+};
+
+struct SaleRequest {
+  stock::DocumentKey key;
+  std::string location_id;
+  std::optional<std::string> register_id;
+  std::vector<SaleLineRequest> lines;
+  std::optional<Discount> discount;  // on the receipt
+  std::vector<TenderInput> tenders;
+  std::optional<std::string> price_tier;
+  bool training = false;
+  std::optional<std::string> override_token;
+};
+// Reads a sale body (POST /api/v1/sales, a parked sale, an exchange's "sale"). Pure.
+// `tenders_required`: a parked sale has none yet.
+SaleRequest parse_sale_request(const boost::json::object& body, const std::string& path, bool tenders_required);
+bool valid_register_id(std::string_view id);
+
+struct DraftLine {
+  catalog::Item item;
+  std::optional<std::string> code;
+  Quantity quantity;
+  std::int64_t unit_price = 0;
+  std::optional<std::int64_t> fixed_amount;
+  std::optional<Discount> discount;
+  std::int64_t tax_rate_bp = 0;
+};
+
+struct SaleDraft {
+  SaleRequest request;
+  SaleSettings settings;
+  std::vector<DraftLine> lines;
+  PricedReceipt priced;
+  std::int64_t discount_bp_max = 0;  // the largest discount on the sale, as basis points of its base
+};
+// Resolves items and codes (catalog::scan: pack quantities, embedded prices and weights)
+// on `reader` and prices the receipt. Throws 422 naming the line at fault.
+SaleDraft draft_sale(db::Db& reader, SaleRequest request);
+
+struct Posted {
+  boost::json::object document;
+  bool replayed = false;
+};
+
+// Posts a drafted sale. `exchange_credit` pays part of it from a return in the same
+// exchange. Throws 409 insufficient_stock (refuse policy), 403 discount_over_limit, 422
+// insufficient_tender.
+Posted post_sale(db::Db& db, const Actor& actor, const SaleDraft& draft, std::int64_t exchange_credit = 0,
+                 const std::optional<std::string>& exchange_id = std::nullopt);
+std::optional<boost::json::object> load_sale(db::Db& db, const std::string& id);
+std::vector<boost::json::object> find_sales(db::Db& db, const std::string& receipt_number, const std::string& location_id,
+                                            const std::string& after_id, int limit);
+
+// Voids a completed sale: reverses its movements, records the void beside the sale.
+// Needs sales.void or an override token for it; 409 sale_has_returns.
+Posted void_sale(db::Db& db, const Actor& actor, const std::string& sale_id, const std::string& reason,
+                 const std::optional<std::string>& override_token);
+
+struct ReturnLineRequest {
+  std::optional<std::string> sale_line_id;
+  std::optional<std::string> item_id;  // a return without a receipt
+  Quantity quantity;
+  std::string reason;
+  std::string condition;
+  std::string disposition;  // restock, review, damaged, refurbish, markdown
+};
+struct ReturnRequest {
+  stock::DocumentKey key;
+  std::optional<std::string> sale_id;
+  std::optional<std::string> location_id;
+  std::optional<std::string> register_id;
+  std::vector<ReturnLineRequest> lines;
+  std::vector<TenderInput> refund_tenders;  // empty: back to the original tenders (or cash)
+  std::optional<std::string> override_token;
+};
+ReturnRequest parse_return_request(const boost::json::object& body, const std::string& path);
+bool is_return_reason(std::string_view r);
+bool is_condition(std::string_view c);
+bool is_disposition(std::string_view d);
+
+// Posts a return. `exchange_credit_max` keeps up to that much of the refund as credit for
+// the exchange's new sale (returned in `credit`); the rest goes back as tendered.
+struct ReturnPosted {
+  Posted posted;
+  std::int64_t refund_total = 0;
+  std::int64_t credit = 0;
+};
+ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& request,
+                         std::int64_t exchange_credit_max = 0,
+                         const std::optional<std::string>& exchange_id = std::nullopt);
+std::optional<boost::json::object> load_return(db::Db& db, const std::string& id);
+
+struct ExchangeRequest {
+  stock::DocumentKey key;
+  ReturnRequest return_request;
+  SaleRequest sale_request;
+};
+Posted post_exchange(db::Db& db, const Actor& actor, const ExchangeRequest& request, const SaleDraft& draft);
+std::optional<boost::json::object> load_exchange(db::Db& db, const std::string& id);
+
+// Parked sales.
+Posted park_sale(db::Db& db, const Actor& actor, const stock::DocumentKey& key, const SaleRequest& request,
+                 const boost::json::object& body, const std::string& note);
+std::vector<boost::json::object> list_parked(db::Db& db, const std::string& location_id, const std::string& register_id);
+std::optional<boost::json::object> load_parked(db::Db& db, const std::string& id);
+// status: "resumed" hands the body back for posting; "deleted" drops it. 409 when no longer parked.
+Posted close_parked(db::Db& db, const Actor& actor, const std::string& id, const std::string& status);
+
+// Register sessions.
+Posted open_session(db::Db& db, const Actor& actor, const stock::DocumentKey& key, const std::string& register_id,
+                    const std::string& location_id, std::int64_t opening_float);
+Posted session_cash(db::Db& db, const Actor& actor, const std::string& register_id, const std::string& session_id,
+                    const std::string& kind, std::int64_t amount, const std::string& reason);
+// Closes with the counted cash and returns the Z report (a retry returns the same report).
+Posted close_session(db::Db& db, const Actor& actor, const std::string& register_id, const std::string& session_id,
+                     std::int64_t counted_cash);
+// The session with its running (X) report.
+std::optional<boost::json::object> load_session(db::Db& db, const std::string& register_id, const std::string& session_id);
+
+// The books: what `backroom check` proves about sales, returns, voids and the ledger.
+// Returns one line per problem found; empty when the books hold.
+std::vector<std::string> check_books(db::Db& db);
+
+}  // namespace backroom::sales

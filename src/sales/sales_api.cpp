@@ -1,0 +1,273 @@
+#include "sales/sales_api.hpp"
+
+#include <fmt/format.h>
+
+#include "platform/ids.hpp"
+#include "platform/json.hpp"
+#include "platform/permissions.hpp"
+#include "sales/sales.hpp"
+#include "stock/stock_api.hpp"
+
+namespace backroom::sales {
+
+namespace bj = boost::json;
+using http::Reply;
+using http::Request;
+using http::Response;
+
+namespace {
+
+Response posted_response(const Posted& p, const std::string& location) {
+  auto r = http::json_response(p.replayed ? 200 : 201, p.document);
+  r.header("Location", location);
+  return r;
+}
+
+std::string doc_id(const Posted& p) { return std::string(p.document.at("id").as_string()); }
+
+std::string register_param(const Request& req) {
+  if (!valid_register_id(req.param(0))) throw not_found("register", req.param(0).substr(0, 64));
+  return req.param(0);
+}
+
+std::string reason_of(const json::Fields& f) {
+  auto reason = f.text("reason", reason_length_max);
+  if (reason.empty()) throw missing_field("reason");
+  return reason;
+}
+
+}  // namespace
+
+void register_sales_routes(App& app) {
+  auto& r = app.router;
+
+  r.add("GET", "/api/v1/settings/sales", "sales.read", "Tax, rounding and negative-stock settings",
+        [&app](Request&, Reply reply) { reply(http::json_response(200, settings_to_json(load_settings(app.read())))); });
+
+  r.add("PUT", "/api/v1/settings/sales", "settings.write", "Change tax, rounding and negative-stock settings",
+        [&app](Request& req, Reply reply) {
+          auto body = json::parse_object(req.body);
+          auto s = settings_from_json(body, load_settings(app.read()));
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [s, actor](db::Db& db) {
+            save_settings(db, actor, s);
+            return http::json_response(200, settings_to_json(s));
+          });
+        });
+
+  // Parked sales come before /sales/{id} so "parked" is never read as a sale id.
+  r.add("POST", "/api/v1/sales/parked", "sales.create", "Park (suspend) a sale to resume later",
+        [&app](Request& req, Reply reply) {
+          auto body = json::parse_object(req.body);
+          auto request = parse_sale_request(body, "", false);
+          json::Fields f{body, ""};
+          auto note = f.opt_text("note", parked_note_length_max).value_or("");
+          draft_sale(app.read(), request);  // refuses unknown items and codes now, not at resumption
+          auto key = stock::document_key(req, body);
+          stock::check_location_scope(req.actor, request.location_id);
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            auto p = park_sale(db, actor, key, request, body, note);
+            return posted_response(p, "/api/v1/sales/parked/" + doc_id(p));
+          });
+        });
+
+  r.add("GET", "/api/v1/sales/parked", "sales.read", "Parked sales, oldest first", [&app](Request& req, Reply reply) {
+    bj::array list;
+    for (auto& p : list_parked(app.read(), req.query_param("location_id").value_or(""),
+                               req.query_param("register_id").value_or("")))
+      list.push_back(std::move(p));
+    reply(http::json_response(200, bj::object{{"parked", std::move(list)}}));
+  });
+
+  r.add("GET", "/api/v1/sales/parked/{id}", "sales.read", "Read a parked sale", [&app](Request& req, Reply reply) {
+    auto id = stock::id_param(req, 0, "parked sale");
+    auto p = load_parked(app.read(), id);
+    if (!p) throw not_found("parked sale", id);
+    reply(http::json_response(200, *p));
+  });
+
+  r.add("POST", "/api/v1/sales/parked/{id}/resume", "sales.create",
+        "Take a parked sale back to the register (its body is returned for posting)", [&app](Request& req, Reply reply) {
+          auto id = stock::id_param(req, 0, "parked sale");
+          Actor actor = req.actor;
+          app.command(req, std::move(reply),
+                      [=](db::Db& db) { return http::json_response(200, close_parked(db, actor, id, "resumed").document); });
+        });
+
+  r.add("DELETE", "/api/v1/sales/parked/{id}", "sales.create", "Drop a parked sale",
+        [&app](Request& req, Reply reply) {
+          auto id = stock::id_param(req, 0, "parked sale");
+          Actor actor = req.actor;
+          app.command(req, std::move(reply),
+                      [=](db::Db& db) { return http::json_response(200, close_parked(db, actor, id, "deleted").document); });
+        });
+
+  r.add("POST", "/api/v1/sales", "sales.create", "Post a sale (idempotent by id or Idempotency-Key)",
+        [&app](Request& req, Reply reply) {
+          auto body = json::parse_object(req.body);
+          auto request = parse_sale_request(body, "", true);
+          request.key = stock::document_key(req, body);
+          stock::check_location_scope(req.actor, request.location_id);
+          auto draft = std::make_shared<SaleDraft>(draft_sale(app.read(), std::move(request)));
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [draft, actor](db::Db& db) {
+            auto p = post_sale(db, actor, *draft);
+            return posted_response(p, "/api/v1/sales/" + doc_id(p));
+          });
+        });
+
+  r.add("GET", "/api/v1/sales", "sales.read", "Find sales by receipt number or location",
+        [&app](Request& req, Reply reply) {
+          int limit = page_limit(req);
+          auto cursor = req.query_param("cursor").value_or("");
+          if (!cursor.empty() && !is_uuid(cursor)) throw invalid_field("cursor", "cursor must be a next_cursor");
+          auto sales = find_sales(app.read(), req.query_param("receipt_number").value_or(""),
+                                  req.query_param("location_id").value_or(""), cursor, limit);
+          bool more = static_cast<int>(sales.size()) > limit;
+          if (more) sales.pop_back();
+          bj::array list;
+          for (auto& s : sales) list.push_back(std::move(s));
+          bj::value next = more ? bj::value(list.back().as_object().at("id")) : bj::value(nullptr);
+          reply(http::json_response(200, bj::object{{"sales", std::move(list)}, {"next_cursor", next}}));
+        });
+
+  r.add("GET", "/api/v1/sales/{id}", "sales.read", "Read a sale (its receipt)", [&app](Request& req, Reply reply) {
+    auto id = stock::id_param(req, 0, "sale");
+    auto s = load_sale(app.read(), id);
+    if (!s) throw not_found("sale", id);
+    reply(http::json_response(200, *s));
+  });
+
+  // Declared sales.create so a cashier can bring a manager's override_token; the command
+  // itself demands sales.void or the override.
+  r.add("POST", "/api/v1/sales/{id}/void", "sales.create", "Void a completed sale (sales.void or an override)",
+        [&app](Request& req, Reply reply) {
+          auto id = stock::id_param(req, 0, "sale");
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"reason", "override_token"});
+          auto reason = reason_of(f);
+          auto token = f.opt_identifier("override_token", 200);
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            auto p = void_sale(db, actor, id, reason, token);
+            return http::json_response(200, p.document);
+          });
+        });
+
+  r.add("POST", "/api/v1/returns", "returns.create", "Return items against a receipt (or without one, by permission)",
+        [&app](Request& req, Reply reply) {
+          auto body = json::parse_object(req.body);
+          auto request = parse_return_request(body, "");
+          request.key = stock::document_key(req, body);
+          if (request.location_id) stock::check_location_scope(req.actor, *request.location_id);
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [request, actor](db::Db& db) {
+            auto p = post_return(db, actor, request).posted;
+            return posted_response(p, "/api/v1/returns/" + doc_id(p));
+          });
+        });
+
+  r.add("GET", "/api/v1/returns/{id}", "sales.read", "Read a return", [&app](Request& req, Reply reply) {
+    auto id = stock::id_param(req, 0, "return");
+    auto ret = load_return(app.read(), id);
+    if (!ret) throw not_found("return", id);
+    reply(http::json_response(200, *ret));
+  });
+
+  r.add("POST", "/api/v1/exchanges", "returns.create", "A return and a new sale as one document",
+        [&app](Request& req, Reply reply) {
+          if (!req.actor.can(permission::sales_create))
+            throw Problem(403, "forbidden", "an exchange also sells: it needs sales.create");
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"id", "return", "sale"});
+          auto* ret = f.opt_object("return");
+          if (!ret) throw missing_field("return");
+          auto* sale = f.opt_object("sale");
+          if (!sale) throw missing_field("sale");
+          ExchangeRequest exchange;
+          exchange.key = stock::document_key(req, body);
+          exchange.return_request = parse_return_request(*ret, "return");
+          exchange.return_request.key = stock::DocumentKey{std::nullopt, std::nullopt, exchange.key.request_hash};
+          exchange.sale_request = parse_sale_request(*sale, "sale", false);
+          exchange.sale_request.key = stock::DocumentKey{std::nullopt, std::nullopt, exchange.key.request_hash};
+          stock::check_location_scope(req.actor, exchange.sale_request.location_id);
+          auto draft = std::make_shared<SaleDraft>(draft_sale(app.read(), exchange.sale_request));
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [exchange, draft, actor](db::Db& db) {
+            auto p = post_exchange(db, actor, exchange, *draft);
+            return posted_response(p, "/api/v1/exchanges/" + doc_id(p));
+          });
+        });
+
+  r.add("GET", "/api/v1/exchanges/{id}", "sales.read", "Read an exchange", [&app](Request& req, Reply reply) {
+    auto id = stock::id_param(req, 0, "exchange");
+    auto e = load_exchange(app.read(), id);
+    if (!e) throw not_found("exchange", id);
+    reply(http::json_response(200, *e));
+  });
+
+  r.add("POST", "/api/v1/registers/{id}/sessions", "registers.operate", "Open a register session with a float",
+        [&app](Request& req, Reply reply) {
+          auto register_id = register_param(req);
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"id", "location_id", "opening_float"});
+          auto key = stock::document_key(req, body);
+          auto location = normalize_uuid(f.text("location_id", 64));
+          if (!location) throw invalid_field("location_id", "location_id must be a UUID");
+          auto opening = f.money("opening_float");
+          stock::check_location_scope(req.actor, *location);
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            auto p = open_session(db, actor, key, register_id, *location, opening);
+            return posted_response(p, fmt::format("/api/v1/registers/{}/sessions/{}", register_id, doc_id(p)));
+          });
+        });
+
+  r.add("GET", "/api/v1/registers/{id}/sessions/{session}", "registers.read",
+        "A register session with its running (X) or closing (Z) report", [&app](Request& req, Reply reply) {
+          auto register_id = register_param(req);
+          auto session = stock::id_param(req, 1, "register session");
+          auto s = load_session(app.read(), register_id, session);
+          if (!s) throw not_found("register session", session);
+          reply(http::json_response(200, *s));
+        });
+
+  r.add("POST", "/api/v1/registers/{id}/sessions/{session}/cash", "registers.operate", "Cash in or out of the drawer",
+        [&app](Request& req, Reply reply) {
+          auto register_id = register_param(req);
+          auto session = stock::id_param(req, 1, "register session");
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"kind", "amount", "reason"});
+          auto kind = f.text("kind", 10);
+          if (kind != "in" && kind != "out") throw invalid_field("kind", "kind is 'in' or 'out'");
+          auto amount = f.money("amount");
+          if (amount <= 0) throw invalid_field("amount", "amount must be greater than 0");
+          auto reason = reason_of(f);
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            return http::json_response(200, session_cash(db, actor, register_id, session, kind, amount, reason).document);
+          });
+        });
+
+  r.add("POST", "/api/v1/registers/{id}/sessions/{session}/close", "registers.operate",
+        "Close with the counted cash; answers the Z report", [&app](Request& req, Reply reply) {
+          auto register_id = register_param(req);
+          auto session = stock::id_param(req, 1, "register session");
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"counted_cash"});
+          auto counted = f.money("counted_cash");
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            auto p = close_session(db, actor, register_id, session, counted);
+            return http::json_response(200, p.document.at("z_report"));
+          });
+        });
+}
+
+}  // namespace backroom::sales

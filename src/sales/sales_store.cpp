@@ -1,0 +1,1006 @@
+// Sales' SQL: settings, sales, voids, returns, exchanges, parked sales, register sessions.
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+#include "catalog/catalog_store.hpp"
+#include "platform/auth.hpp"
+#include "platform/ids.hpp"
+#include "platform/json.hpp"
+#include "platform/permissions.hpp"
+#include "sales/sales.hpp"
+
+namespace backroom::sales {
+
+namespace bj = boost::json;
+using stock::Movement;
+
+namespace {
+
+Problem id_reused(const std::string& what, const std::string& id) {
+  return Problem(409, "idempotency_key_reused",
+                 fmt::format("{} {} was already posted with a different body; use a new id", what, id));
+}
+
+bj::value opt(const std::optional<std::string>& v) { return v ? bj::value(*v) : bj::value(nullptr); }
+
+std::string discount_text(const std::optional<Discount>& d) {
+  if (!d) return "";
+  bj::object o;
+  if (d->kind == Discount::Kind::percent)
+    o["percent"] = json::quantity_value(Quantity{d->value * 10});
+  else
+    o["amount"] = d->value;
+  if (!d->reason.empty()) o["reason"] = d->reason;
+  return bj::serialize(o);
+}
+
+// An approver for something the actor may not do alone, from an override token.
+std::optional<Actor> approve(db::Db& db, const Actor& actor, const std::optional<std::string>& token,
+                             std::string_view permission) {
+  if (!token) return std::nullopt;
+  return auth::consume_override(db, *token, permission, actor);
+}
+
+struct Register {
+  std::string id;
+  std::optional<std::string> session_id;
+};
+
+Register take_register(db::Db& db, const std::string& register_id, const std::string& location_id) {
+  {
+    auto q = db.query("SELECT location_id FROM registers WHERE id = ?");
+    q.bind(1, register_id);
+    if (q.step()) {
+      if (q.text(0) != location_id)
+        throw invalid_field("register_id", fmt::format("register {} belongs to location {}", register_id, q.text(0)));
+    } else {
+      db.query("INSERT INTO registers (id, location_id, created_at) VALUES (?, ?, ?)")
+          .bind(1, register_id)
+          .bind(2, location_id)
+          .bind(3, now().micros)
+          .run();
+    }
+  }
+  Register r{register_id, std::nullopt};
+  auto q = db.query("SELECT id FROM register_sessions WHERE register_id = ? AND status = 'open'");
+  q.bind(1, register_id);
+  if (q.step()) r.session_id = q.text(0);
+  return r;
+}
+
+std::string next_receipt_number(db::Db& db, const std::string& register_id, bool training) {
+  auto q = db.query(training ? "UPDATE registers SET next_training = next_training + 1 WHERE id = ? RETURNING next_training - 1"
+                             : "UPDATE registers SET next_receipt = next_receipt + 1 WHERE id = ? RETURNING next_receipt - 1");
+  q.bind(1, register_id);
+  q.step();
+  return fmt::format("{}-{}{:06}", register_id, training ? "T" : "", q.int64(0));
+}
+
+// API sales without a register: one per location, named by the random tail of its id
+// (UUIDv7 heads are timestamps and collide).
+std::string default_register(const std::string& location_id) { return "API-" + location_id.substr(24); }
+
+// Movements that sell (or, negated, return) `quantity` of a line's item.
+std::vector<Movement> consumption(const catalog::Item& item, Quantity quantity, const std::string& location_id,
+                                  const std::string& sale_id, const std::string& line_id) {
+  std::vector<Movement> out;
+  if (item.kind == "kit" && item.kit_consumes.value_or("components") == "components") {
+    for (const auto& c : item.components)
+      out.push_back(Movement{c.item_id, location_id,
+                             Quantity{-mul_div_round(quantity.milli, c.quantity.milli, Quantity::scale, RoundingMode::half_even)},
+                             "sale", "sale", sale_id, line_id});
+  } else {
+    out.push_back(Movement{item.id, location_id, -quantity, "sale", "sale", sale_id, line_id});
+  }
+  return out;
+}
+
+std::optional<std::string> session_of(db::Db& db, const std::optional<std::string>& register_id) {
+  if (!register_id) return std::nullopt;
+  auto q = db.query("SELECT id FROM register_sessions WHERE register_id = ? AND status = 'open'");
+  q.bind(1, *register_id);
+  if (q.step()) return q.text(0);
+  return std::nullopt;
+}
+
+}  // namespace
+
+SaleSettings load_settings(db::Db& db) {
+  SaleSettings s;
+  auto q = db.query(
+      "SELECT key, value FROM settings WHERE key IN ('tax_mode', 'tax_rounding', 'rounding', 'negative_stock', 'tax_rates')");
+  while (q.step()) {
+    auto key = q.text(0);
+    auto value = q.text(1);
+    if (key == "tax_mode") s.rules.tax_mode = value == "exclusive" ? TaxMode::exclusive : TaxMode::inclusive;
+    if (key == "tax_rounding") s.rules.tax_rounding = value == "receipt" ? TaxRounding::per_receipt : TaxRounding::per_line;
+    if (key == "rounding") s.rules.rounding = value == "half_up" ? RoundingMode::half_up : RoundingMode::half_even;
+    if (key == "negative_stock")
+      s.negative_stock = value == "refuse" ? stock::NegativeStock::refuse : stock::NegativeStock::allow;
+    if (key == "tax_rates") {
+      boost::system::error_code ec;
+      auto v = bj::parse(value, ec);
+      if (!ec && v.is_object())
+        for (const auto& m : v.as_object())
+          if (m.value().is_int64()) s.tax_rates[std::string(m.key())] = m.value().as_int64();
+    }
+  }
+  return s;
+}
+
+void save_settings(db::Db& db, const Actor& actor, const SaleSettings& s) {
+  auto before = bj::serialize(settings_to_json(load_settings(db)));
+  auto j = settings_to_json(s);
+  for (const char* key : {"tax_mode", "tax_rounding", "rounding", "negative_stock"})
+    catalog::store::put_setting(db, key, std::string(j.at(key).as_string()));
+  catalog::store::put_setting(db, "tax_rates", bj::serialize(j.at("tax_rates")));
+  append_audit(db, actor, AuditEntry{"settings.sales", "settings", "sales", before, bj::serialize(j)});
+}
+
+// ---------------------------------------------------------------------------------- sales
+
+std::optional<bj::object> load_sale(db::Db& db, const std::string& id) {
+  auto q = db.query(
+      "SELECT id, receipt_number, location_id, register_id, session_id, exchange_id, status, training, price_tier, "
+      "subtotal, discount_total, tax_total, total, tendered, change_due, receipt_discount, tax_mode, created_at, user, "
+      "approver FROM sales WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  bj::object o{{"id", q.text(0)},
+               {"receipt_number", q.text(1)},
+               {"location_id", q.text(2)},
+               {"register_id", q.text(3)},
+               {"session_id", opt(q.opt_text(4))},
+               {"exchange_id", opt(q.opt_text(5))},
+               {"status", q.text(6)},
+               {"training", q.int64(7) != 0},
+               {"price_tier", opt(q.opt_text(8))},
+               {"subtotal", q.int64(9)},
+               {"discount_total", q.int64(10)},
+               {"tax_total", q.int64(11)},
+               {"total", q.int64(12)},
+               {"tendered", q.int64(13)},
+               {"change_due", q.int64(14)},
+               {"tax_mode", q.text(16)},
+               {"created_at", format_rfc3339(Timestamp{q.int64(17)})},
+               {"user", q.text(18)},
+               {"approver", opt(q.opt_text(19))}};
+  auto discount = q.opt_text(15);
+  o["discount"] = discount ? bj::parse(*discount) : bj::value(nullptr);
+  bj::array lines;
+  auto l = db.query(
+      "SELECT id, line_no, item_id, sku, name, code, quantity, unit_price, gross, line_discount, receipt_discount, "
+      "discount_reason, tax_rate_bp, tax, total, returned_quantity FROM sale_lines WHERE sale_id = ? ORDER BY line_no");
+  l.bind(1, id);
+  while (l.step())
+    lines.push_back(bj::object{{"id", l.text(0)},
+                               {"line_no", l.int64(1)},
+                               {"item_id", l.text(2)},
+                               {"sku", l.text(3)},
+                               {"name", l.text(4)},
+                               {"code", opt(l.opt_text(5))},
+                               {"quantity", json::quantity_value(Quantity{l.int64(6)})},
+                               {"unit_price", l.int64(7)},
+                               {"gross", l.int64(8)},
+                               {"line_discount", l.int64(9)},
+                               {"receipt_discount", l.int64(10)},
+                               {"discount_reason", opt(l.opt_text(11))},
+                               {"tax_rate_bp", l.int64(12)},
+                               {"tax", l.int64(13)},
+                               {"total", l.int64(14)},
+                               {"returned_quantity", json::quantity_value(Quantity{l.int64(15)})}});
+  o["lines"] = std::move(lines);
+  bj::array tenders;
+  auto t = db.query("SELECT type, amount, reference FROM sale_tenders WHERE sale_id = ? ORDER BY seq");
+  t.bind(1, id);
+  while (t.step()) tenders.push_back(bj::object{{"type", t.text(0)}, {"amount", t.int64(1)}, {"reference", opt(t.opt_text(2))}});
+  o["tenders"] = std::move(tenders);
+  auto v = db.query("SELECT id, reason, at, user, approver FROM sale_voids WHERE sale_id = ?");
+  v.bind(1, id);
+  if (v.step())
+    o["void"] = bj::object{{"id", v.text(0)},
+                           {"reason", v.text(1)},
+                           {"at", format_rfc3339(Timestamp{v.int64(2)})},
+                           {"user", v.text(3)},
+                           {"approver", opt(v.opt_text(4))}};
+  else
+    o["void"] = nullptr;
+  return o;
+}
+
+std::vector<bj::object> find_sales(db::Db& db, const std::string& receipt_number, const std::string& location_id,
+                                   const std::string& after_id, int limit) {
+  std::vector<std::string> ids;
+  {
+    auto q = db.query(
+        "SELECT id FROM sales WHERE (?1 = '' OR receipt_number = ?1) AND (?2 = '' OR location_id = ?2) AND id > ?3 "
+        "ORDER BY id LIMIT ?4");
+    q.bind(1, receipt_number).bind(2, location_id).bind(3, after_id).bind(4, limit + 1);
+    while (q.step()) ids.push_back(q.text(0));
+  }
+  std::vector<bj::object> out;
+  for (const auto& id : ids) out.push_back(*load_sale(db, id));
+  return out;
+}
+
+Posted post_sale(db::Db& db, const Actor& actor, const SaleDraft& draft, std::int64_t exchange_credit,
+                 const std::optional<std::string>& exchange_id) {
+  const auto& req = draft.request;
+  auto known = stock::recall_key(db, req.key, "sale");
+  if (known) {
+    auto q = db.query("SELECT request_hash FROM sales WHERE id = ?");
+    q.bind(1, *known);
+    if (q.step()) {
+      if (q.text(0) != req.key.request_hash) throw id_reused("sale", *known);
+      return Posted{*load_sale(db, *known), true};
+    }
+  }
+  std::string sale_id = known.value_or(new_uuid_v7());
+  auto location = stock::require_location(db, req.location_id, "location_id");
+  if (!location.sellable) throw invalid_field("location_id", fmt::format("{} is not a selling location", location.name));
+
+  std::optional<Actor> approver;
+  auto limits = draft.discount_bp_max > 0 ? auth::role_limits(db, actor) : auth::RoleLimits{0, 0};
+  if (draft.discount_bp_max > limits.discount_basis_points_max) {
+    approver = approve(db, actor, req.override_token, permission::sales_discount_override);
+    if (!approver || draft.discount_bp_max > auth::role_limits(db, *approver).discount_basis_points_max) {
+      Problem p(403, "discount_over_limit",
+                fmt::format("a discount of {}.{:02} % is above your limit of {}.{:02} %; ask a manager for an override",
+                            draft.discount_bp_max / 100, draft.discount_bp_max % 100,
+                            limits.discount_basis_points_max / 100, limits.discount_basis_points_max % 100),
+                "override_token");
+      p.extra_json = bj::serialize(bj::object{{"discount_basis_points", draft.discount_bp_max},
+                                              {"limit_basis_points", limits.discount_basis_points_max}});
+      throw p;
+    }
+  }
+
+  std::vector<TenderInput> tenders;
+  if (exchange_credit > 0) tenders.push_back(TenderInput{"exchange_credit", exchange_credit, exchange_id});
+  tenders.insert(tenders.end(), req.tenders.begin(), req.tenders.end());
+  std::int64_t total = draft.priced.total;
+  std::int64_t tendered = 0, cash = 0;
+  for (const auto& t : tenders) {
+    tendered += t.amount;
+    if (t.type == "cash") cash += t.amount;
+  }
+  if (tendered < total) {
+    Problem p(422, "insufficient_tender",
+              fmt::format("the tenders cover {} of the total {}", tendered, total), "tenders");
+    p.extra_json = bj::serialize(bj::object{{"total", total}, {"tendered", tendered}});
+    throw p;
+  }
+  std::int64_t change = tendered - total;
+  if (change > cash)
+    throw Problem(422, "change_exceeds_cash", "change is given only from cash: card and credit tenders may not exceed the total",
+                  "tenders");
+
+  auto reg = take_register(db, req.register_id.value_or(default_register(location.id)), location.id);
+  auto receipt_number = next_receipt_number(db, reg.id, req.training);
+  std::int64_t at = now().micros;
+  db.query(
+        "INSERT INTO sales (id, receipt_number, location_id, register_id, session_id, exchange_id, status, training, "
+        "price_tier, subtotal, discount_total, tax_total, total, tendered, change_due, receipt_discount, tax_mode, "
+        "request_hash, created_at, user, approver) VALUES (?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?)")
+      .bind(1, sale_id)
+      .bind(2, receipt_number)
+      .bind(3, location.id)
+      .bind(4, reg.id)
+      .bind(5, reg.session_id)
+      .bind(6, exchange_id)
+      .bind(7, req.training)
+      .bind(8, req.price_tier)
+      .bind(9, draft.priced.subtotal)
+      .bind(10, draft.priced.discount_total)
+      .bind(11, draft.priced.tax_total)
+      .bind(12, total)
+      .bind(13, tendered)
+      .bind(14, change)
+      .bind(15, req.discount ? std::optional(discount_text(req.discount)) : std::nullopt)
+      .bind(16, draft.settings.rules.tax_mode == TaxMode::inclusive ? "inclusive" : "exclusive")
+      .bind(17, req.key.request_hash)
+      .bind(18, at)
+      .bind(19, actor.user)
+      .bind(20, approver ? std::optional(approver->user) : std::nullopt)
+      .run();
+  std::vector<Movement> moves;
+  for (std::size_t i = 0; i < draft.lines.size(); ++i) {
+    const auto& l = draft.lines[i];
+    const auto& p = draft.priced.lines[i];
+    std::string line_id = new_uuid_v7();
+    db.query(
+          "INSERT INTO sale_lines (id, sale_id, line_no, item_id, sku, name, code, quantity, unit_price, gross, "
+          "line_discount, receipt_discount, discount_reason, tax_rate_bp, tax, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+          "?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, line_id)
+        .bind(2, sale_id)
+        .bind(3, static_cast<std::int64_t>(i + 1))
+        .bind(4, l.item.id)
+        .bind(5, l.item.sku)
+        .bind(6, l.item.name)
+        .bind(7, l.code)
+        .bind(8, l.quantity.milli)
+        .bind(9, l.unit_price)
+        .bind(10, p.gross)
+        .bind(11, p.line_discount)
+        .bind(12, p.receipt_discount)
+        .bind(13, l.discount && !l.discount->reason.empty() ? std::optional(l.discount->reason) : std::nullopt)
+        .bind(14, l.tax_rate_bp)
+        .bind(15, p.tax)
+        .bind(16, p.total)
+        .run();
+    if (!req.training) {
+      auto m = consumption(l.item, l.quantity, location.id, sale_id, line_id);
+      moves.insert(moves.end(), m.begin(), m.end());
+    }
+  }
+  for (std::size_t i = 0; i < tenders.size(); ++i)
+    db.query("INSERT INTO sale_tenders (sale_id, seq, type, amount, reference) VALUES (?, ?, ?, ?, ?)")
+        .bind(1, sale_id)
+        .bind(2, static_cast<std::int64_t>(i + 1))
+        .bind(3, tenders[i].type)
+        .bind(4, tenders[i].amount)
+        .bind(5, tenders[i].reference)
+        .run();
+  auto flags = stock::post_movements(db, moves,
+                                     stock::PostContext{actor.user, reg.id, stock::negative_stock_policy(db), true});
+  stock::remember_key(db, req.key, "sale", sale_id);
+  auto doc = *load_sale(db, sale_id);
+  bj::object audit{{"receipt_number", receipt_number}, {"total", total}, {"lines", draft.lines.size()},
+                   {"training", req.training}};
+  if (approver) {
+    audit["approver"] = approver->user;
+    audit["approver_id"] = approver->user_id;
+    audit["discount_basis_points"] = draft.discount_bp_max;
+  }
+  append_audit(db, actor, AuditEntry{"sale.create", "sale", sale_id, std::nullopt, bj::serialize(audit)});
+  if (!req.training) append_event(db, "sale.completed", sale_id, bj::serialize(doc));
+  if (!flags.empty()) {
+    bj::array warnings;
+    for (const auto& f : flags)
+      warnings.push_back(bj::object{{"code", "negative_stock"},
+                                    {"item_id", f.item_id},
+                                    {"location_id", f.location_id},
+                                    {"on_hand", json::quantity_value(f.on_hand)}});
+    doc["warnings"] = std::move(warnings);
+  }
+  return Posted{std::move(doc), false};
+}
+
+Posted void_sale(db::Db& db, const Actor& actor, const std::string& sale_id, const std::string& reason,
+                 const std::optional<std::string>& override_token) {
+  auto sale = load_sale(db, sale_id);
+  if (!sale) throw not_found("sale", sale_id);
+  if (sale->at("status").as_string() == "voided") return Posted{std::move(*sale), true};
+  for (const auto& l : sale->at("lines").as_array())
+    if (json::as_quantity(l.at("returned_quantity"))->milli > 0)
+      throw Problem(409, "sale_has_returns", "items of this sale were returned; a sale with returns cannot be voided");
+  if (sale->at("exchange_id").is_string())
+    throw Problem(409, "sale_in_exchange", "this sale is part of an exchange; return its items instead");
+  std::optional<Actor> approver;
+  if (!actor.can(permission::sales_void)) {
+    approver = approve(db, actor, override_token, permission::sales_void);
+    if (!approver)
+      throw Problem(403, "forbidden", "voiding a sale needs sales.void or a manager's override_token", "override_token");
+  }
+  std::string void_id = new_uuid_v7();
+  std::int64_t at = now().micros;
+  db.query("INSERT INTO sale_voids (sale_id, id, reason, at, user, approver) VALUES (?, ?, ?, ?, ?, ?)")
+      .bind(1, sale_id)
+      .bind(2, void_id)
+      .bind(3, reason)
+      .bind(4, at)
+      .bind(5, actor.user)
+      .bind(6, approver ? std::optional(approver->user) : std::nullopt)
+      .run();
+  db.query("UPDATE sales SET status = 'voided' WHERE id = ?").bind(1, sale_id).run();
+  auto moves = stock::reversal_of(db, sale_id, "void", "void", void_id);
+  stock::post_movements(db, moves, stock::PostContext{actor.user, std::string(sale->at("register_id").as_string()),
+                                                      stock::NegativeStock::allow, false});
+  auto after = *load_sale(db, sale_id);
+  bj::object audit{{"reason", reason}, {"void_id", void_id}, {"total", sale->at("total")}};
+  if (approver) {
+    audit["approver"] = approver->user;
+    audit["approver_id"] = approver->user_id;
+  }
+  append_audit(db, actor, AuditEntry{"sale.void", "sale", sale_id, std::nullopt, bj::serialize(audit)});
+  if (!after.at("training").as_bool()) append_event(db, "sale.voided", sale_id, bj::serialize(after));
+  return Posted{std::move(after), false};
+}
+
+// -------------------------------------------------------------------------------- returns
+
+std::optional<bj::object> load_return(db::Db& db, const std::string& id) {
+  auto q = db.query(
+      "SELECT id, sale_id, location_id, register_id, session_id, exchange_id, refund_total, tax_total, created_at, "
+      "user, approver FROM returns WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  bj::object o{{"id", q.text(0)},
+               {"sale_id", opt(q.opt_text(1))},
+               {"location_id", q.text(2)},
+               {"register_id", opt(q.opt_text(3))},
+               {"session_id", opt(q.opt_text(4))},
+               {"exchange_id", opt(q.opt_text(5))},
+               {"refund_total", q.int64(6)},
+               {"tax_total", q.int64(7)},
+               {"created_at", format_rfc3339(Timestamp{q.int64(8)})},
+               {"user", q.text(9)},
+               {"approver", opt(q.opt_text(10))}};
+  bj::array lines;
+  auto l = db.query(
+      "SELECT id, line_no, sale_line_id, item_id, quantity, refund, tax, reason, condition, disposition, location_id "
+      "FROM return_lines WHERE return_id = ? ORDER BY line_no");
+  l.bind(1, id);
+  while (l.step())
+    lines.push_back(bj::object{{"id", l.text(0)},
+                               {"line_no", l.int64(1)},
+                               {"sale_line_id", opt(l.opt_text(2))},
+                               {"item_id", l.text(3)},
+                               {"quantity", json::quantity_value(Quantity{l.int64(4)})},
+                               {"refund", l.int64(5)},
+                               {"tax", l.int64(6)},
+                               {"reason", l.text(7)},
+                               {"condition", l.text(8)},
+                               {"disposition", l.text(9)},
+                               {"location_id", l.text(10)}});
+  o["lines"] = std::move(lines);
+  bj::array tenders;
+  auto t = db.query("SELECT type, amount, reference FROM return_tenders WHERE return_id = ? ORDER BY seq");
+  t.bind(1, id);
+  while (t.step()) tenders.push_back(bj::object{{"type", t.text(0)}, {"amount", t.int64(1)}, {"reference", opt(t.opt_text(2))}});
+  o["tenders"] = std::move(tenders);
+  return o;
+}
+
+namespace {
+
+struct SaleLineRow {
+  std::string id, item_id;
+  Quantity quantity, returned;
+  std::int64_t total = 0, tax = 0;
+};
+
+// What may still go back to each of the sale's tenders, refunds to cards first.
+std::vector<TenderInput> refund_capacity(db::Db& db, const std::string& sale_id, std::int64_t change_due) {
+  std::vector<TenderInput> cap;
+  {
+    auto q = db.query("SELECT type, amount, reference FROM sale_tenders WHERE sale_id = ? ORDER BY seq");
+    q.bind(1, sale_id);
+    while (q.step()) {
+      std::string type = q.text(0);
+      if (type == "exchange_credit") type = "store_credit";
+      cap.push_back(TenderInput{type, q.int64(1), q.opt_text(2)});
+    }
+  }
+  for (auto it = cap.rbegin(); it != cap.rend() && change_due > 0; ++it) {
+    if (it->type != "cash") continue;
+    std::int64_t take = std::min(change_due, it->amount);
+    it->amount -= take;
+    change_due -= take;
+  }
+  auto q = db.query(
+      "SELECT t.type, t.reference, SUM(t.amount) FROM return_tenders t JOIN returns r ON r.id = t.return_id "
+      "WHERE r.sale_id = ? AND t.type <> 'exchange_credit' GROUP BY t.type, t.reference");
+  q.bind(1, sale_id);
+  while (q.step()) {
+    std::int64_t used = q.int64(2);
+    auto ref = q.opt_text(1);
+    for (auto& c : cap) {
+      if (used == 0) break;
+      if (c.type != q.text(0) || c.reference != ref) continue;
+      std::int64_t take = std::min(used, c.amount);
+      c.amount -= take;
+      used -= take;
+    }
+  }
+  std::stable_sort(cap.begin(), cap.end(), [](const TenderInput& a, const TenderInput& b) {
+    return (a.type == "cash") < (b.type == "cash");
+  });
+  return cap;
+}
+
+}  // namespace
+
+ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& req, std::int64_t exchange_credit_max,
+                         const std::optional<std::string>& exchange_id) {
+  auto known = stock::recall_key(db, req.key, "return");
+  if (known) {
+    auto q = db.query("SELECT request_hash FROM returns WHERE id = ?");
+    q.bind(1, *known);
+    if (q.step()) {
+      if (q.text(0) != req.key.request_hash) throw id_reused("return", *known);
+      auto doc = *load_return(db, *known);
+      return ReturnPosted{Posted{doc, true}, doc.at("refund_total").as_int64(), 0};
+    }
+  }
+  std::string return_id = known.value_or(new_uuid_v7());
+  std::optional<bj::object> sale;
+  std::string location_id;
+  if (req.sale_id) {
+    sale = load_sale(db, *req.sale_id);
+    if (!sale) throw invalid_field("sale_id", fmt::format("sale '{}' does not exist", *req.sale_id));
+    if (sale->at("status").as_string() != "completed")
+      throw Problem(409, "sale_voided", "this sale was voided; nothing of it can be returned", "sale_id");
+    if (sale->at("training").as_bool())
+      throw Problem(409, "training_sale", "a training sale cannot be returned", "sale_id");
+    location_id = req.location_id.value_or(std::string(sale->at("location_id").as_string()));
+  } else {
+    location_id = *req.location_id;
+  }
+  auto location = stock::require_location(db, location_id, "location_id");
+  auto settings = load_settings(db);
+  std::optional<Actor> approver;
+  if (!sale && !actor.can(permission::returns_no_receipt)) {
+    approver = approve(db, actor, req.override_token, permission::returns_no_receipt);
+    if (!approver)
+      throw Problem(403, "forbidden", "a return without a receipt needs returns.no_receipt or a manager's override_token",
+                    "override_token");
+  }
+
+  struct Line {
+    std::string id, item_id;
+    std::optional<std::string> sale_line_id;
+    Quantity quantity;
+    Refund refund;
+    const ReturnLineRequest* request;
+    std::string to_location;
+    std::vector<Movement> moves;
+  };
+  std::vector<Line> lines;
+  std::map<std::string, Quantity> returning;  // per sale line, within this request
+  for (std::size_t i = 0; i < req.lines.size(); ++i) {
+    const auto& in = req.lines[i];
+    std::string path = fmt::format("lines[{}]", i);
+    Line line{new_uuid_v7(), "", in.sale_line_id, in.quantity, {}, &in, "", {}};
+    line.to_location = in.disposition == "restock" ? location.id : stock::bin_of(db, location.id, in.disposition);
+    if (sale) {
+      SaleLineRow row;
+      {
+        auto q = db.query(
+            "SELECT id, item_id, quantity, returned_quantity, total, tax FROM sale_lines WHERE id = ? AND sale_id = ?");
+        q.bind(1, *in.sale_line_id).bind(2, *req.sale_id);
+        if (!q.step()) throw invalid_field(path + ".sale_line_id", "not a line of this sale");
+        row = SaleLineRow{q.text(0), q.text(1), Quantity{q.int64(2)}, Quantity{q.int64(3)}, q.int64(4), q.int64(5)};
+      }
+      Quantity before = row.returned + returning[row.id];
+      if (before + in.quantity > row.quantity) {
+        Problem p(409, "return_exceeds_sold",
+                  fmt::format("{} of this line were sold and {} returned already; {} more cannot come back",
+                              format_quantity(row.quantity), format_quantity(before), format_quantity(in.quantity)),
+                  path + ".quantity");
+        p.extra_json = bj::serialize(bj::object{{"returnable", json::quantity_value(row.quantity - before)}});
+        throw p;
+      }
+      returning[row.id] = returning[row.id] + in.quantity;
+      line.item_id = row.item_id;
+      line.refund = prorate_refund(row.total, row.tax, row.quantity, before, in.quantity, settings.rules.rounding);
+      // Put back the share of what the sale line actually took from the ledger.
+      auto q = db.query(
+          "SELECT item_id, SUM(quantity) FROM stock_movements WHERE document_id = ? AND document_line_id = ? "
+          "GROUP BY item_id ORDER BY item_id");
+      q.bind(1, *req.sale_id).bind(2, row.id);
+      while (q.step()) {
+        std::int64_t taken = -q.int64(1);
+        auto share = [&](Quantity upto) {
+          return upto == row.quantity ? taken : mul_div_round(taken, upto.milli, row.quantity.milli, RoundingMode::half_even);
+        };
+        Quantity back{share(before + in.quantity) - share(before)};
+        line.moves.push_back(Movement{q.text(0), line.to_location, back, "return", "return", return_id, line.id});
+      }
+    } else {
+      auto item = catalog::store::load_item(db, *in.item_id);
+      if (!item || !item->sellable() || !item->price)
+        throw invalid_field(path + ".item_id", "not a sellable item with a price");
+      auto rate = settings.tax_rates.find(item->tax_category);
+      auto priced = price_receipt({PriceLine{in.quantity, *item->price, std::nullopt, std::nullopt,
+                                             rate == settings.tax_rates.end() ? 0 : rate->second}},
+                                  std::nullopt, settings.rules);
+      line.item_id = item->id;
+      line.refund = Refund{priced.total, priced.tax_total};
+      for (auto& m : consumption(*item, in.quantity, line.to_location, return_id, line.id)) {
+        m.quantity = -m.quantity;
+        m.reason = "return";
+        m.document_type = "return";
+        line.moves.push_back(std::move(m));
+      }
+    }
+    lines.push_back(std::move(line));
+  }
+  std::int64_t refund_total = 0, tax_total = 0;
+  for (const auto& l : lines) {
+    refund_total += l.refund.amount;
+    tax_total += l.refund.tax;
+  }
+  if (!sale) {
+    auto limit = auth::role_limits(db, approver ? *approver : actor).return_without_receipt_minor_max;
+    if (refund_total > limit) {
+      if (!approver) approver = approve(db, actor, req.override_token, permission::returns_no_receipt);
+      if (!approver || refund_total > auth::role_limits(db, *approver).return_without_receipt_minor_max)
+        throw Problem(403, "refund_over_limit",
+                      fmt::format("a refund of {} without a receipt is above your limit of {}", refund_total, limit),
+                      "override_token");
+    }
+  }
+  std::int64_t credit = std::min(exchange_credit_max, refund_total);
+  std::vector<TenderInput> tenders;
+  if (credit > 0) tenders.push_back(TenderInput{"exchange_credit", credit, exchange_id});
+  std::int64_t to_refund = refund_total - credit;
+  if (!req.refund_tenders.empty()) {
+    std::int64_t given = 0;
+    for (const auto& t : req.refund_tenders) given += t.amount;
+    if (given != to_refund)
+      throw invalid_field("refund_tenders", fmt::format("refund tenders add up to {}, the refund is {}", given, to_refund));
+    tenders.insert(tenders.end(), req.refund_tenders.begin(), req.refund_tenders.end());
+  } else if (to_refund > 0) {
+    if (sale) {
+      for (auto& c : refund_capacity(db, *req.sale_id, sale->at("change_due").as_int64())) {
+        if (to_refund == 0) break;
+        std::int64_t take = std::min(to_refund, c.amount);
+        if (take <= 0) continue;
+        tenders.push_back(TenderInput{c.type, take, c.reference});
+        to_refund -= take;
+      }
+    }
+    if (to_refund > 0) tenders.push_back(TenderInput{"cash", to_refund, std::nullopt});
+  }
+
+  auto register_id = req.register_id;
+  if (!register_id && sale) register_id = std::string(sale->at("register_id").as_string());
+  std::optional<std::string> session_id = req.register_id ? session_of(db, req.register_id) : std::nullopt;
+  db.query(
+        "INSERT INTO returns (id, sale_id, location_id, register_id, session_id, exchange_id, refund_total, tax_total, "
+        "request_hash, created_at, user, approver) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, return_id)
+      .bind(2, req.sale_id)
+      .bind(3, location.id)
+      .bind(4, register_id)
+      .bind(5, session_id)
+      .bind(6, exchange_id)
+      .bind(7, refund_total)
+      .bind(8, tax_total)
+      .bind(9, req.key.request_hash)
+      .bind(10, now().micros)
+      .bind(11, actor.user)
+      .bind(12, approver ? std::optional(approver->user) : std::nullopt)
+      .run();
+  std::vector<Movement> moves;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const auto& l = lines[i];
+    db.query(
+          "INSERT INTO return_lines (id, return_id, line_no, sale_line_id, item_id, quantity, refund, tax, reason, "
+          "condition, disposition, location_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, l.id)
+        .bind(2, return_id)
+        .bind(3, static_cast<std::int64_t>(i + 1))
+        .bind(4, l.sale_line_id)
+        .bind(5, l.item_id)
+        .bind(6, l.quantity.milli)
+        .bind(7, l.refund.amount)
+        .bind(8, l.refund.tax)
+        .bind(9, l.request->reason)
+        .bind(10, l.request->condition)
+        .bind(11, l.request->disposition)
+        .bind(12, l.to_location)
+        .run();
+    if (l.sale_line_id)
+      db.query("UPDATE sale_lines SET returned_quantity = returned_quantity + ? WHERE id = ?")
+          .bind(1, l.quantity.milli)
+          .bind(2, *l.sale_line_id)
+          .run();
+    moves.insert(moves.end(), l.moves.begin(), l.moves.end());
+  }
+  for (std::size_t i = 0; i < tenders.size(); ++i)
+    db.query("INSERT INTO return_tenders (return_id, seq, type, amount, reference) VALUES (?, ?, ?, ?, ?)")
+        .bind(1, return_id)
+        .bind(2, static_cast<std::int64_t>(i + 1))
+        .bind(3, tenders[i].type)
+        .bind(4, tenders[i].amount)
+        .bind(5, tenders[i].reference)
+        .run();
+  stock::post_movements(db, moves,
+                        stock::PostContext{actor.user, register_id.value_or("api"), stock::NegativeStock::allow, false});
+  stock::remember_key(db, req.key, "return", return_id);
+  auto doc = *load_return(db, return_id);
+  bj::object audit{{"sale_id", opt(req.sale_id)}, {"refund_total", refund_total}, {"lines", lines.size()}};
+  if (approver) {
+    audit["approver"] = approver->user;
+    audit["approver_id"] = approver->user_id;
+  }
+  append_audit(db, actor, AuditEntry{"return.create", "return", return_id, std::nullopt, bj::serialize(audit)});
+  append_event(db, "return.completed", return_id, bj::serialize(doc));
+  return ReturnPosted{Posted{std::move(doc), false}, refund_total, credit};
+}
+
+// ------------------------------------------------------------------------------ exchanges
+
+std::optional<bj::object> load_exchange(db::Db& db, const std::string& id) {
+  auto q = db.query("SELECT id, return_id, sale_id, created_at, user FROM exchanges WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  auto ret = *load_return(db, q.text(1));
+  auto sale = *load_sale(db, q.text(2));
+  std::int64_t credit = 0;
+  for (const auto& t : ret.at("tenders").as_array())
+    if (t.at("type").as_string() == "exchange_credit") credit += t.at("amount").as_int64();
+  std::int64_t refund_due = ret.at("refund_total").as_int64() - credit;
+  std::int64_t balance_due = sale.at("total").as_int64() - credit;
+  return bj::object{{"id", q.text(0)},          {"return", std::move(ret)},  {"sale", std::move(sale)},
+                    {"credit", credit},         {"refund_due", refund_due}, {"balance_due", balance_due},
+                    {"created_at", format_rfc3339(Timestamp{q.int64(3)})}, {"user", q.text(4)}};
+}
+
+Posted post_exchange(db::Db& db, const Actor& actor, const ExchangeRequest& req, const SaleDraft& draft) {
+  auto known = stock::recall_key(db, req.key, "exchange");
+  if (known) {
+    auto q = db.query("SELECT request_hash FROM exchanges WHERE id = ?");
+    q.bind(1, *known);
+    if (q.step()) {
+      if (q.text(0) != req.key.request_hash) throw id_reused("exchange", *known);
+      return Posted{*load_exchange(db, *known), true};
+    }
+  }
+  std::string exchange_id = known.value_or(new_uuid_v7());
+  if (!req.return_request.sale_id) throw missing_field("return.sale_id");
+  auto ret = post_return(db, actor, req.return_request, draft.priced.total, exchange_id);
+  auto sale = post_sale(db, actor, draft, ret.credit, exchange_id);
+  db.query("INSERT INTO exchanges (id, return_id, sale_id, request_hash, created_at, user) VALUES (?, ?, ?, ?, ?, ?)")
+      .bind(1, exchange_id)
+      .bind(2, std::string(ret.posted.document.at("id").as_string()))
+      .bind(3, std::string(sale.document.at("id").as_string()))
+      .bind(4, req.key.request_hash)
+      .bind(5, now().micros)
+      .bind(6, actor.user)
+      .run();
+  stock::remember_key(db, req.key, "exchange", exchange_id);
+  auto doc = *load_exchange(db, exchange_id);
+  append_audit(db, actor,
+               AuditEntry{"exchange.create", "exchange", exchange_id, std::nullopt,
+                          bj::serialize(bj::object{{"return_id", doc.at("return").at("id")},
+                                                   {"sale_id", doc.at("sale").at("id")},
+                                                   {"credit", doc.at("credit")}})});
+  append_event(db, "exchange.completed", exchange_id, bj::serialize(doc));
+  return Posted{std::move(doc), false};
+}
+
+// --------------------------------------------------------------------------- parked sales
+
+std::optional<bj::object> load_parked(db::Db& db, const std::string& id) {
+  auto q = db.query(
+      "SELECT id, location_id, register_id, note, body, status, parked_at, parked_by FROM parked_sales WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return bj::object{{"id", q.text(0)},
+                    {"location_id", q.text(1)},
+                    {"register_id", opt(q.opt_text(2))},
+                    {"note", q.text(3)},
+                    {"sale", bj::parse(q.text(4))},
+                    {"status", q.text(5)},
+                    {"parked_at", format_rfc3339(Timestamp{q.int64(6)})},
+                    {"parked_by", q.text(7)}};
+}
+
+Posted park_sale(db::Db& db, const Actor& actor, const stock::DocumentKey& key, const SaleRequest& request,
+                 const bj::object& body, const std::string& note) {
+  auto known = stock::recall_key(db, key, "parked");
+  if (known)
+    if (auto existing = load_parked(db, *known)) return Posted{std::move(*existing), true};
+  std::string id = known.value_or(new_uuid_v7());
+  stock::require_location(db, request.location_id, "location_id");
+  bj::object stored = body;
+  stored.erase("id");
+  stored.erase("note");
+  db.query(
+        "INSERT INTO parked_sales (id, location_id, register_id, note, body, status, parked_at, parked_by) "
+        "VALUES (?, ?, ?, ?, ?, 'parked', ?, ?)")
+      .bind(1, id)
+      .bind(2, request.location_id)
+      .bind(3, request.register_id)
+      .bind(4, note)
+      .bind(5, bj::serialize(stored))
+      .bind(6, now().micros)
+      .bind(7, actor.user)
+      .run();
+  stock::remember_key(db, key, "parked", id);
+  auto doc = *load_parked(db, id);
+  append_audit(db, actor, AuditEntry{"sale.park", "parked_sale", id, std::nullopt, bj::serialize(doc)});
+  return Posted{std::move(doc), false};
+}
+
+std::vector<bj::object> list_parked(db::Db& db, const std::string& location_id, const std::string& register_id) {
+  std::vector<std::string> ids;
+  {
+    auto q = db.query(
+        "SELECT id FROM parked_sales WHERE status = 'parked' AND (?1 = '' OR location_id = ?1) AND "
+        "(?2 = '' OR register_id = ?2) ORDER BY parked_at LIMIT 500");
+    q.bind(1, location_id).bind(2, register_id);
+    while (q.step()) ids.push_back(q.text(0));
+  }
+  std::vector<bj::object> out;
+  for (const auto& id : ids) out.push_back(*load_parked(db, id));
+  return out;
+}
+
+Posted close_parked(db::Db& db, const Actor& actor, const std::string& id, const std::string& status) {
+  auto doc = load_parked(db, id);
+  if (!doc) throw not_found("parked sale", id);
+  if (doc->at("status").as_string() == status) return Posted{std::move(*doc), true};
+  if (doc->at("status").as_string() != "parked")
+    throw Problem(409, "not_parked", fmt::format("this sale was already {}", doc->at("status").as_string().c_str()));
+  db.query("UPDATE parked_sales SET status = ?, closed_at = ? WHERE id = ?").bind(1, status).bind(2, now().micros).bind(3, id).run();
+  auto after = *load_parked(db, id);
+  append_audit(db, actor, AuditEntry{"sale.park." + status, "parked_sale", id, std::nullopt, bj::serialize(after)});
+  return Posted{std::move(after), false};
+}
+
+// ----------------------------------------------------------------------- register sessions
+
+namespace {
+
+bj::object session_report(db::Db& db, const std::string& session_id, std::int64_t opening_float) {
+  std::int64_t sales_count = 0, sales_total = 0, tax_total = 0, discount_total = 0, voids = 0, voided_total = 0;
+  std::int64_t change = 0;
+  {
+    auto q = db.query(
+        "SELECT status, COUNT(*), COALESCE(SUM(total), 0), COALESCE(SUM(tax_total), 0), COALESCE(SUM(discount_total), 0), "
+        "COALESCE(SUM(change_due), 0) FROM sales WHERE session_id = ? AND training = 0 GROUP BY status");
+    q.bind(1, session_id);
+    while (q.step()) {
+      if (q.text(0) == "completed") {
+        sales_count = q.int64(1);
+        sales_total = q.int64(2);
+        tax_total = q.int64(3);
+        discount_total = q.int64(4);
+        change = q.int64(5);
+      } else {
+        voids = q.int64(1);
+        voided_total = q.int64(2);
+      }
+    }
+  }
+  bj::object tenders{{"cash", 0}, {"card", 0}, {"store_credit", 0}, {"exchange_credit", 0}};
+  {
+    auto q = db.query(
+        "SELECT t.type, SUM(t.amount) FROM sale_tenders t JOIN sales s ON s.id = t.sale_id WHERE s.session_id = ? "
+        "AND s.training = 0 AND s.status = 'completed' GROUP BY t.type");
+    q.bind(1, session_id);
+    while (q.step()) tenders[q.text(0)] = q.int64(1);
+  }
+  tenders["cash"] = tenders["cash"].as_int64() - change;
+  std::int64_t returns_count = 0, refunds_total = 0;
+  bj::object refunds{{"cash", 0}, {"card", 0}, {"store_credit", 0}, {"exchange_credit", 0}};
+  {
+    auto q = db.query("SELECT COUNT(*), COALESCE(SUM(refund_total), 0) FROM returns WHERE session_id = ?");
+    q.bind(1, session_id);
+    q.step();
+    returns_count = q.int64(0);
+    refunds_total = q.int64(1);
+    auto t = db.query(
+        "SELECT t.type, SUM(t.amount) FROM return_tenders t JOIN returns r ON r.id = t.return_id WHERE r.session_id = ? "
+        "GROUP BY t.type");
+    t.bind(1, session_id);
+    while (t.step()) refunds[t.text(0)] = t.int64(1);
+  }
+  std::int64_t cash_in = 0, cash_out = 0;
+  {
+    auto q = db.query("SELECT kind, SUM(amount) FROM register_cash_movements WHERE session_id = ? GROUP BY kind");
+    q.bind(1, session_id);
+    while (q.step()) (q.text(0) == "in" ? cash_in : cash_out) = q.int64(1);
+  }
+  std::int64_t expected = opening_float + tenders["cash"].as_int64() - refunds["cash"].as_int64() + cash_in - cash_out;
+  return bj::object{{"opening_float", opening_float},
+                    {"sales_count", sales_count},
+                    {"sales_total", sales_total},
+                    {"tax_total", tax_total},
+                    {"discount_total", discount_total},
+                    {"voids_count", voids},
+                    {"voided_total", voided_total},
+                    {"returns_count", returns_count},
+                    {"refunds_total", refunds_total},
+                    {"tenders", std::move(tenders)},
+                    {"refunds", std::move(refunds)},
+                    {"cash_in", cash_in},
+                    {"cash_out", cash_out},
+                    {"expected_cash", expected}};
+}
+
+}  // namespace
+
+std::optional<bj::object> load_session(db::Db& db, const std::string& register_id, const std::string& session_id) {
+  auto q = db.query(
+      "SELECT id, register_id, status, opening_float, counted_cash, opened_at, opened_by, closed_at, closed_by, z_report "
+      "FROM register_sessions WHERE id = ? AND register_id = ?");
+  q.bind(1, session_id).bind(2, register_id);
+  if (!q.step()) return std::nullopt;
+  bj::object o{{"id", q.text(0)},
+               {"register_id", q.text(1)},
+               {"status", q.text(2)},
+               {"opening_float", q.int64(3)},
+               {"opened_at", format_rfc3339(Timestamp{q.int64(5)})},
+               {"opened_by", q.text(6)}};
+  o["counted_cash"] = q.is_null(4) ? bj::value(nullptr) : bj::value(q.int64(4));
+  o["closed_at"] = q.is_null(7) ? bj::value(nullptr) : bj::value(format_rfc3339(Timestamp{q.int64(7)}));
+  o["closed_by"] = opt(q.opt_text(8));
+  if (auto z = q.opt_text(9))
+    o["z_report"] = bj::parse(*z);
+  else
+    o["x_report"] = session_report(db, session_id, q.int64(3));
+  return o;
+}
+
+Posted open_session(db::Db& db, const Actor& actor, const stock::DocumentKey& key, const std::string& register_id,
+                    const std::string& location_id, std::int64_t opening_float) {
+  auto known = stock::recall_key(db, key, "session");
+  if (known)
+    if (auto existing = load_session(db, register_id, *known)) return Posted{std::move(*existing), true};
+  auto location = stock::require_location(db, location_id, "location_id");
+  take_register(db, register_id, location.id);
+  if (session_of(db, register_id))
+    throw Problem(409, "session_open", fmt::format("register {} already has an open session; close it first", register_id));
+  std::string id = known.value_or(new_uuid_v7());
+  db.query(
+        "INSERT INTO register_sessions (id, register_id, status, opening_float, opened_at, opened_by) "
+        "VALUES (?, ?, 'open', ?, ?, ?)")
+      .bind(1, id)
+      .bind(2, register_id)
+      .bind(3, opening_float)
+      .bind(4, now().micros)
+      .bind(5, actor.user)
+      .run();
+  stock::remember_key(db, key, "session", id);
+  auto doc = *load_session(db, register_id, id);
+  append_audit(db, actor, AuditEntry{"register.open", "register_session", id, std::nullopt,
+                                     bj::serialize(bj::object{{"register_id", register_id}, {"opening_float", opening_float}})});
+  append_event(db, "register.opened", id, bj::serialize(doc));
+  return Posted{std::move(doc), false};
+}
+
+Posted session_cash(db::Db& db, const Actor& actor, const std::string& register_id, const std::string& session_id,
+                    const std::string& kind, std::int64_t amount, const std::string& reason) {
+  auto s = load_session(db, register_id, session_id);
+  if (!s) throw not_found("register session", session_id);
+  if (s->at("status").as_string() != "open") throw Problem(409, "session_closed", "this session is closed");
+  db.query("INSERT INTO register_cash_movements (id, session_id, kind, amount, reason, at, user) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, new_uuid_v7())
+      .bind(2, session_id)
+      .bind(3, kind)
+      .bind(4, amount)
+      .bind(5, reason)
+      .bind(6, now().micros)
+      .bind(7, actor.user)
+      .run();
+  append_audit(db, actor, AuditEntry{"register.cash_" + kind, "register_session", session_id, std::nullopt,
+                                     bj::serialize(bj::object{{"amount", amount}, {"reason", reason}})});
+  return Posted{*load_session(db, register_id, session_id), false};
+}
+
+Posted close_session(db::Db& db, const Actor& actor, const std::string& register_id, const std::string& session_id,
+                     std::int64_t counted_cash) {
+  auto s = load_session(db, register_id, session_id);
+  if (!s) throw not_found("register session", session_id);
+  if (s->at("status").as_string() == "closed") return Posted{std::move(*s), true};
+  auto z = s->at("x_report").as_object();
+  z["session_id"] = session_id;
+  z["register_id"] = register_id;
+  z["opened_at"] = s->at("opened_at");
+  z["closed_at"] = format_rfc3339(now());
+  z["counted_cash"] = counted_cash;
+  z["over_short"] = counted_cash - z.at("expected_cash").as_int64();
+  db.query(
+        "UPDATE register_sessions SET status = 'closed', counted_cash = ?, closed_at = ?, closed_by = ?, z_report = ? "
+        "WHERE id = ?")
+      .bind(1, counted_cash)
+      .bind(2, now().micros)
+      .bind(3, actor.user)
+      .bind(4, bj::serialize(z))
+      .bind(5, session_id)
+      .run();
+  append_audit(db, actor, AuditEntry{"register.close", "register_session", session_id, std::nullopt, bj::serialize(z)});
+  append_event(db, "register.closed", session_id, bj::serialize(z));
+  return Posted{*load_session(db, register_id, session_id), false};
+}
+
+}  // namespace backroom::sales

@@ -1,0 +1,74 @@
+// The ledger half of `backroom check`, as SQL over the whole file (run on a reader or the
+// CLI's connection; nothing is written).
+#include <fmt/format.h>
+
+#include "stock/stock.hpp"
+
+namespace backroom::stock {
+
+std::vector<std::string> check_ledger(db::Db& db) {
+  std::vector<std::string> problems;
+  auto report = [&problems](std::string line) {
+    if (problems.size() < 1000) problems.push_back(std::move(line));
+  };
+  {
+    auto q = db.query(
+        "WITH m AS (SELECT item_id, location_id, SUM(quantity) AS total FROM stock_movements GROUP BY item_id, location_id) "
+        "SELECT b.item_id, b.location_id, b.on_hand, COALESCE(m.total, 0) FROM stock_balances b "
+        "LEFT JOIN m ON m.item_id = b.item_id AND m.location_id = b.location_id WHERE b.on_hand <> COALESCE(m.total, 0) "
+        "UNION ALL SELECT m.item_id, m.location_id, 0, m.total FROM m LEFT JOIN stock_balances b "
+        "ON m.item_id = b.item_id AND m.location_id = b.location_id WHERE b.item_id IS NULL");
+    while (q.step())
+      report(fmt::format("balance: item {} at {} has on_hand {} but its movements sum to {}", q.text(0), q.text(1),
+                         format_quantity(Quantity{q.int64(2)}), format_quantity(Quantity{q.int64(3)})));
+  }
+  {
+    auto q = db.query(
+        "WITH r AS (SELECT item_id, location_id, SUM(quantity) AS total FROM stock_reservations WHERE status = 'active' "
+        "GROUP BY item_id, location_id) SELECT b.item_id, b.location_id, b.reserved, COALESCE(r.total, 0) "
+        "FROM stock_balances b LEFT JOIN r ON r.item_id = b.item_id AND r.location_id = b.location_id "
+        "WHERE b.reserved <> COALESCE(r.total, 0)");
+    while (q.step())
+      report(fmt::format("reserved: item {} at {} has reserved {} but its active reservations sum to {}", q.text(0),
+                         q.text(1), format_quantity(Quantity{q.int64(2)}), format_quantity(Quantity{q.int64(3)})));
+  }
+  {
+    auto q = db.query(
+        "SELECT DISTINCT document_type, document_id FROM stock_movements m WHERE "
+        "(document_type = 'adjustment' AND NOT EXISTS (SELECT 1 FROM stock_adjustments a WHERE a.id = m.document_id)) OR "
+        "(document_type = 'transfer' AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.id = m.document_id)) OR "
+        "document_type NOT IN ('adjustment', 'transfer', 'sale', 'void', 'return') LIMIT 1000");
+    while (q.step()) report(fmt::format("movement: document {} {} does not exist", q.text(0), q.text(1)));
+  }
+  {
+    auto q = db.query(
+        "SELECT a.id, a.quantity, COALESCE((SELECT SUM(quantity) FROM stock_movements m WHERE m.document_id = a.id AND "
+        "m.item_id = a.item_id AND m.location_id = a.location_id), 0) AS moved FROM stock_adjustments a WHERE moved <> a.quantity");
+    while (q.step())
+      report(fmt::format("adjustment {}: quantity {} but its movements sum to {}", q.text(0),
+                         format_quantity(Quantity{q.int64(1)}), format_quantity(Quantity{q.int64(2)})));
+  }
+  {
+    // Per transfer line: the source lost what was shipped; in transit holds it until received;
+    // the destination got what was received (and its damaged bin the damaged).
+    auto q = db.query(
+        "SELECT l.id, t.status, l.shipped, COALESCE(l.received, 0) + COALESCE(l.damaged, 0), "
+        "COALESCE((SELECT SUM(m.quantity) FROM stock_movements m WHERE m.document_line_id = l.id AND m.location_id = t.from_location_id), 0), "
+        "COALESCE((SELECT SUM(m.quantity) FROM stock_movements m JOIN locations x ON x.id = m.location_id "
+        "WHERE m.document_line_id = l.id AND x.kind = 'transit'), 0), "
+        "COALESCE((SELECT SUM(m.quantity) FROM stock_movements m WHERE m.document_line_id = l.id AND m.location_id <> t.from_location_id "
+        "AND m.location_id NOT IN (SELECT id FROM locations WHERE kind = 'transit')), 0) "
+        "FROM transfer_lines l JOIN transfers t ON t.id = l.transfer_id");
+    while (q.step()) {
+      bool received = q.text(1) == "received";
+      std::int64_t shipped = q.int64(2), arrived = q.int64(3), out = q.int64(4), transit = q.int64(5), in = q.int64(6);
+      if (out != -shipped || transit != (received ? 0 : shipped) || in != (received ? arrived : 0))
+        report(fmt::format("transfer line {}: shipped {}, moved out {}, in transit {}, arrived {}", q.text(0),
+                           format_quantity(Quantity{shipped}), format_quantity(Quantity{-out}),
+                           format_quantity(Quantity{transit}), format_quantity(Quantity{in})));
+    }
+  }
+  return problems;
+}
+
+}  // namespace backroom::stock

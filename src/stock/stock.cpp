@@ -1,0 +1,48 @@
+// The pure half of stock: kinds, reason codes and JSON shapes.
+#include "stock/stock.hpp"
+
+#include <sodium.h>
+
+#include <array>
+
+#include "platform/json.hpp"
+
+namespace backroom::stock {
+
+namespace bj = boost::json;
+
+bool is_site_kind(std::string_view kind) { return kind == "store" || kind == "backroom" || kind == "warehouse"; }
+bool is_bin_kind(std::string_view kind) {
+  return kind == "review" || kind == "damaged" || kind == "refurbish" || kind == "markdown";
+}
+
+bool is_adjustment_reason(std::string_view reason) {
+  static constexpr std::array reasons = {"shrink", "damage", "theft", "found", "expired", "correction", "opening", "count"};
+  for (auto r : reasons)
+    if (reason == r) return true;
+  return false;
+}
+
+bj::object location_to_json(const Location& l) {
+  bj::object o{{"id", l.id}, {"name", l.name}, {"kind", l.kind}, {"sellable", l.sellable}};
+  o["parent_id"] = l.parent_id ? bj::value(*l.parent_id) : bj::value(nullptr);
+  return o;
+}
+
+bj::object balance_to_json(const Balance& b) {
+  return bj::object{{"item_id", b.item_id},
+                    {"location_id", b.location_id},
+                    {"on_hand", json::quantity_value(b.on_hand)},
+                    {"reserved", json::quantity_value(b.reserved)},
+                    {"available", json::quantity_value(b.on_hand - b.reserved)}};
+}
+
+std::string request_hash(std::string_view body) {
+  unsigned char digest[16];
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(body.data()), body.size(), nullptr, 0);
+  char hex[sizeof digest * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return hex;
+}
+
+}  // namespace backroom::stock

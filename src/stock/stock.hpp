@@ -1,0 +1,179 @@
+// Stock: locations (stores, backrooms, warehouses and each one's special bins), the
+// append-only movement ledger and the balances derived from it, adjustments, transfers
+// and reservations. Stock changes only through post_movements(), which appends the
+// movements and updates on_hand in the same transaction; nothing updates a balance alone.
+// Commands here run on the writer's connection inside its transaction.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "platform/db.hpp"
+#include "platform/outbox.hpp"
+#include "platform/types.hpp"
+
+namespace backroom::stock {
+
+inline constexpr std::size_t document_lines_max = 200;
+inline constexpr std::size_t location_name_length_max = 100;
+inline constexpr std::size_t reason_note_length_max = 500;
+
+struct Location {
+  std::string id;
+  std::string name;
+  std::string kind;  // store, backroom, warehouse | review, damaged, refurbish, markdown | transit
+  std::optional<std::string> parent_id;
+  bool sellable = false;
+  std::int64_t created_at = 0;
+};
+
+bool is_site_kind(std::string_view kind);  // store, backroom, warehouse: they get bins
+bool is_bin_kind(std::string_view kind);   // review, damaged, refurbish, markdown
+boost::json::object location_to_json(const Location& l);
+
+enum class NegativeStock { allow, refuse };
+NegativeStock negative_stock_policy(db::Db& db);
+
+struct Movement {
+  std::string item_id;
+  std::string location_id;
+  Quantity quantity;  // signed
+  std::string reason;  // sale, void, return, adjustment reason, transfer_out, transfer_in, ...
+  std::string document_type;
+  std::string document_id;
+  std::optional<std::string> document_line_id;
+};
+
+struct PostContext {
+  std::string user;
+  std::string device;  // register id, "api", "cli"
+  NegativeStock policy = NegativeStock::allow;
+  // Decreases are checked against `available` (on_hand - reserved) rather than on_hand.
+  bool respect_reservations = false;
+};
+
+struct NegativeFlag {
+  std::string item_id;
+  std::string location_id;
+  Quantity on_hand;
+};
+
+// Appends the movements and updates balances. Under NegativeStock::refuse a decrease
+// that would leave the balance below zero throws 409 insufficient_stock (the writer's
+// savepoint then undoes the whole command). Returns the balances that went negative
+// (allowed and flagged: each also gets a stock.negative event).
+std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>& movements, const PostContext& ctx);
+
+// Reversal of every movement of a document (a void): same items and locations, negated.
+std::vector<Movement> reversal_of(db::Db& db, const std::string& document_id, const std::string& reason,
+                                  const std::string& document_type, const std::string& reversing_document_id);
+
+// Locations.
+std::vector<Location> list_locations(db::Db& db);
+std::optional<Location> load_location(db::Db& db, const std::string& id);
+// The location or 422 naming `field`.
+Location require_location(db::Db& db, const std::string& id, const std::string& field);
+// A store, backroom or warehouse gets its review, damaged, refurbish and markdown bins.
+Location create_location(db::Db& db, const Actor& actor, const std::string& name, const std::string& kind,
+                         const std::optional<std::string>& parent_id);
+// A site's bin of `kind` (review, damaged, ...); the site itself for a bin or transit.
+std::string bin_of(db::Db& db, const std::string& site_id, const std::string& kind);
+std::string transit_location(db::Db& db);
+// A new shop (or one upgraded from before locations): one store, its bins, in transit.
+void ensure_default_locations(db::Db& db);
+
+// Idempotency: a document's identity from its id, or an Idempotency-Key header.
+struct DocumentKey {
+  std::optional<std::string> id;               // the body's id (a UUID)
+  std::optional<std::string> idempotency_key;  // header
+  std::string request_hash;                    // of the body
+};
+std::string request_hash(std::string_view body);
+// The document id a key was used for (409 idempotency_key_reused when the body differs).
+std::optional<std::string> recall_key(db::Db& db, const DocumentKey& key, const std::string& route);
+void remember_key(db::Db& db, const DocumentKey& key, const std::string& route, const std::string& document_id);
+
+// Adjustments.
+bool is_adjustment_reason(std::string_view reason);
+struct AdjustmentInput {
+  DocumentKey key;
+  std::string item_id;
+  std::string location_id;
+  Quantity quantity;
+  std::string reason;
+  std::string note;
+};
+struct Posted {
+  boost::json::object document;
+  bool replayed = false;
+};
+Posted create_adjustment(db::Db& db, const Actor& actor, const AdjustmentInput& in);
+
+// Transfers: ship (from -> in transit), then receive (in transit -> to, damaged bin, short).
+struct TransferLineInput {
+  std::string item_id;
+  Quantity quantity;
+};
+struct TransferInput {
+  DocumentKey key;
+  std::string from_location_id;
+  std::string to_location_id;
+  std::vector<TransferLineInput> lines;
+  std::string note;
+};
+Posted ship_transfer(db::Db& db, const Actor& actor, const TransferInput& in);
+struct ReceiveLineInput {
+  std::string line_id;  // transfer line id (or matched by item_id)
+  Quantity received;
+  Quantity damaged;
+};
+Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& transfer_id,
+                        const std::vector<ReceiveLineInput>& lines);
+std::optional<boost::json::object> load_transfer(db::Db& db, const std::string& id);
+
+// Reservations: held quantity that is on hand but not available.
+Posted reserve(db::Db& db, const Actor& actor, const DocumentKey& key, const std::string& item_id,
+               const std::string& location_id, Quantity quantity, const std::string& reference);
+Posted release_reservation(db::Db& db, const Actor& actor, const std::string& id);
+
+// Reads.
+struct Balance {
+  std::string item_id;
+  std::string location_id;
+  Quantity on_hand;
+  Quantity reserved;
+};
+boost::json::object balance_to_json(const Balance& b);
+Balance balance(db::Db& db, const std::string& item_id, const std::string& location_id);
+// On hand as of `at` (inclusive), summed from the ledger; reserved is not historical (0).
+Balance balance_as_of(db::Db& db, const std::string& item_id, const std::string& location_id, Timestamp at);
+std::vector<Balance> balances_of_item(db::Db& db, const std::string& item_id, std::optional<Timestamp> as_of);
+
+struct MovementFilter {
+  std::string item_id;
+  std::string location_id;
+  std::string document_id;
+  std::int64_t after_seq = 0;
+  int limit = 50;
+};
+// Up to limit + 1 movements (the caller pages).
+std::vector<boost::json::object> list_movements(db::Db& db, const MovementFilter& f);
+
+}  // namespace backroom::stock
+
+namespace backroom::stock {
+// The ledger half of `backroom check`: balances equal the sum of movements, reservations
+// equal active holds, every movement belongs to a document that exists, adjustments and
+// transfers have their movements. One line per problem; empty when the ledger holds.
+std::vector<std::string> check_ledger(db::Db& db);
+}  // namespace backroom::stock
+
+namespace backroom::stock {
+// Demo data: opening stock (reason "opening") for every stocked item at every store,
+// deterministic for a seed. Runs inside the caller's transaction. Returns adjustments made.
+int seed_opening_stock(db::Db& db, const Actor& actor, std::uint32_t seed = 42);
+}  // namespace backroom::stock

@@ -1,0 +1,290 @@
+// HTTP routes of stock: locations, balances (also as of a time), movements, adjustments,
+// reservations and transfers.
+#include "stock/stock_api.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "platform/ids.hpp"
+#include "platform/json.hpp"
+
+namespace backroom::stock {
+
+namespace bj = boost::json;
+using http::Reply;
+using http::Request;
+using http::Response;
+
+DocumentKey document_key(const Request& req, const bj::object& body) {
+  DocumentKey key;
+  json::Fields f{body, ""};
+  if (auto id = f.opt_identifier("id", 64)) {
+    auto normalized = normalize_uuid(*id);
+    if (!normalized) throw invalid_field("id", "id must be a UUID (UUIDv7 recommended), or omitted");
+    key.id = *normalized;
+  }
+  if (auto header = req.header("idempotency-key")) {
+    if (header->empty() || header->size() > idempotency_key_length_max)
+      throw Problem(400, "bad_idempotency_key",
+                    fmt::format("Idempotency-Key must be 1 to {} characters", idempotency_key_length_max));
+    key.idempotency_key = std::string(*header);
+  }
+  key.request_hash = request_hash(req.body);
+  return key;
+}
+
+void check_location_scope(const Actor& actor, const std::string& location_id) {
+  if (actor.location_ids.empty()) return;
+  if (std::find(actor.location_ids.begin(), actor.location_ids.end(), location_id) == actor.location_ids.end())
+    throw Problem(403, "forbidden", fmt::format("this key may not act at location {}", location_id));
+}
+
+std::string id_param(const Request& req, std::size_t index, const std::string& what) {
+  auto id = normalize_uuid(req.param(index));
+  if (!id) throw not_found(what, req.param(index).substr(0, 64));
+  return *id;
+}
+
+namespace {
+
+Response posted_response(const Posted& p, const std::string& location) {
+  auto r = http::json_response(p.replayed ? 200 : 201, p.document);
+  r.header("Location", location);
+  return r;
+}
+
+std::string uuid_query(const Request& req, const char* name) {
+  auto v = req.query_param(name);
+  if (!v || v->empty()) return "";
+  auto id = normalize_uuid(*v);
+  if (!id) throw invalid_field(name, fmt::format("{} must be a UUID", name));
+  return *id;
+}
+
+std::vector<TransferLineInput> transfer_lines(const json::Fields& f) {
+  auto array = f.opt_array("lines");
+  if (!array || array->empty()) throw missing_field("lines");
+  if (array->size() > document_lines_max)
+    throw invalid_field("lines", fmt::format("at most {} lines per document", document_lines_max));
+  std::vector<TransferLineInput> out;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    std::string path = fmt::format("lines[{}]", i);
+    if (!(*array)[i].is_object()) throw invalid_field(path, "a line is an object");
+    json::Fields lf{(*array)[i].get_object(), path};
+    lf.only({"item_id", "quantity"});
+    auto item = normalize_uuid(lf.text("item_id", 64));
+    if (!item) throw invalid_field(lf.name("item_id"), "item_id must be a UUID");
+    auto q = lf.quantity("quantity");
+    if (q.milli <= 0) throw invalid_field(lf.name("quantity"), "quantity must be greater than 0");
+    out.push_back(TransferLineInput{*item, q});
+  }
+  return out;
+}
+
+}  // namespace
+
+void register_stock_routes(App& app) {
+  auto& r = app.router;
+
+  r.add("GET", "/api/v1/locations", "stock.read", "List locations and bins", [&app](Request&, Reply reply) {
+    bj::array list;
+    for (const auto& l : list_locations(app.read())) list.push_back(location_to_json(l));
+    reply(http::json_response(200, bj::object{{"locations", std::move(list)}}));
+  });
+
+  r.add("POST", "/api/v1/locations", "locations.manage", "Create a location (a site gets its bins)",
+        [&app](Request& req, Reply reply) {
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"name", "kind", "parent_id"});
+          auto name = f.text("name", location_name_length_max);
+          auto kind = f.text("kind", 20);
+          auto parent = f.opt_identifier("parent_id", 64);
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            auto l = create_location(db, actor, name, kind, parent);
+            return http::json_response(201, location_to_json(l));
+          });
+        });
+
+  r.add("GET", "/api/v1/stock", "stock.read", "On hand, reserved and available (optionally as of a time)",
+        [&app](Request& req, Reply reply) {
+          auto item = uuid_query(req, "item_id");
+          auto location = uuid_query(req, "location_id");
+          if (item.empty()) throw missing_field("item_id");
+          std::optional<Timestamp> as_of;
+          if (auto t = req.query_param("as_of")) {
+            as_of = parse_rfc3339(*t);
+            if (!as_of) throw invalid_field("as_of", "as_of is an RFC 3339 time, e.g. 2026-01-31T18:00:00Z");
+          }
+          auto& db = app.read();
+          if (!location.empty()) {
+            auto b = as_of ? balance_as_of(db, item, location, *as_of) : balance(db, item, location);
+            auto o = balance_to_json(b);
+            if (as_of) o["as_of"] = format_rfc3339(*as_of);
+            reply(http::json_response(200, o));
+            return;
+          }
+          bj::array list;
+          Quantity on_hand, reserved;
+          for (const auto& b : balances_of_item(db, item, as_of)) {
+            on_hand = on_hand + b.on_hand;
+            reserved = reserved + b.reserved;
+            list.push_back(balance_to_json(b));
+          }
+          bj::object o{{"item_id", item},
+                       {"on_hand", json::quantity_value(on_hand)},
+                       {"reserved", json::quantity_value(reserved)},
+                       {"available", json::quantity_value(on_hand - reserved)},
+                       {"locations", std::move(list)}};
+          if (as_of) o["as_of"] = format_rfc3339(*as_of);
+          reply(http::json_response(200, o));
+        });
+
+  r.add("GET", "/api/v1/stock/movements", "stock.read", "The ledger, oldest first, by item, location or document",
+        [&app](Request& req, Reply reply) {
+          MovementFilter f;
+          f.limit = page_limit(req);
+          f.item_id = uuid_query(req, "item_id");
+          f.location_id = uuid_query(req, "location_id");
+          f.document_id = uuid_query(req, "document_id");
+          if (auto c = req.query_param("cursor"); c && !c->empty()) {
+            auto [end, ec] = std::from_chars(c->data(), c->data() + c->size(), f.after_seq);
+            if (ec != std::errc() || end != c->data() + c->size() || f.after_seq < 0)
+              throw invalid_field("cursor", "cursor must be the next_cursor of a previous page");
+          }
+          auto rows = list_movements(app.read(), f);
+          bool more = static_cast<int>(rows.size()) > f.limit;
+          if (more) rows.pop_back();
+          bj::array list;
+          for (auto& m : rows) list.push_back(std::move(m));
+          bj::value next = more ? bj::value(std::to_string(list.back().as_object().at("seq").as_int64())) : bj::value(nullptr);
+          reply(http::json_response(200, bj::object{{"movements", std::move(list)}, {"next_cursor", next}}));
+        });
+
+  r.add("POST", "/api/v1/stock/adjustments", "stock.adjust", "Adjust stock with a reason code",
+        [&app](Request& req, Reply reply) {
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"id", "item_id", "location_id", "quantity", "reason", "note"});
+          AdjustmentInput in;
+          in.key = document_key(req, body);
+          auto item = normalize_uuid(f.text("item_id", 64));
+          if (!item) throw invalid_field("item_id", "item_id must be a UUID");
+          auto location = normalize_uuid(f.text("location_id", 64));
+          if (!location) throw invalid_field("location_id", "location_id must be a UUID");
+          in.item_id = *item;
+          in.location_id = *location;
+          in.quantity = f.quantity("quantity");
+          in.reason = f.text("reason", 40);
+          in.note = f.opt_text("note", reason_note_length_max).value_or("");
+          if (!is_adjustment_reason(in.reason))
+            throw invalid_field("reason", "reason is shrink, damage, theft, found, expired, correction, opening or count");
+          if (in.quantity.milli == 0) throw invalid_field("quantity", "quantity must not be 0");
+          bool must_decrease = in.reason == "shrink" || in.reason == "damage" || in.reason == "theft" || in.reason == "expired";
+          if (must_decrease && in.quantity.milli > 0)
+            throw invalid_field("quantity", fmt::format("a {} adjustment takes stock away: give a negative quantity", in.reason));
+          if ((in.reason == "found" || in.reason == "opening") && in.quantity.milli < 0)
+            throw invalid_field("quantity", fmt::format("a {} adjustment adds stock: give a positive quantity", in.reason));
+          check_location_scope(req.actor, in.location_id);
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [in, actor](db::Db& db) {
+            auto p = create_adjustment(db, actor, in);
+            return posted_response(p, "/api/v1/stock/adjustments/" + std::string(p.document.at("id").as_string()));
+          });
+        });
+
+  r.add("POST", "/api/v1/stock/reservations", "stock.adjust", "Reserve stock (on hand but not available)",
+        [&app](Request& req, Reply reply) {
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"id", "item_id", "location_id", "quantity", "reference"});
+          auto key = document_key(req, body);
+          auto item = normalize_uuid(f.text("item_id", 64));
+          if (!item) throw invalid_field("item_id", "item_id must be a UUID");
+          auto location = normalize_uuid(f.text("location_id", 64));
+          if (!location) throw invalid_field("location_id", "location_id must be a UUID");
+          auto quantity = f.quantity("quantity");
+          if (quantity.milli <= 0) throw invalid_field("quantity", "quantity must be greater than 0");
+          auto reference = f.opt_text("reference", 200).value_or("");
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            auto p = reserve(db, actor, key, *item, *location, quantity, reference);
+            return posted_response(p, "/api/v1/stock/reservations/" + std::string(p.document.at("id").as_string()));
+          });
+        });
+
+  r.add("DELETE", "/api/v1/stock/reservations/{id}", "stock.adjust", "Release a reservation",
+        [&app](Request& req, Reply reply) {
+          auto id = id_param(req, 0, "reservation");
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            return http::json_response(200, release_reservation(db, actor, id).document);
+          });
+        });
+
+  r.add("POST", "/api/v1/transfers", "stock.transfer", "Ship a transfer (stock goes in transit)",
+        [&app](Request& req, Reply reply) {
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"id", "from_location_id", "to_location_id", "lines", "note"});
+          TransferInput in;
+          in.key = document_key(req, body);
+          auto from = normalize_uuid(f.text("from_location_id", 64));
+          if (!from) throw invalid_field("from_location_id", "from_location_id must be a UUID");
+          auto to = normalize_uuid(f.text("to_location_id", 64));
+          if (!to) throw invalid_field("to_location_id", "to_location_id must be a UUID");
+          in.from_location_id = *from;
+          in.to_location_id = *to;
+          in.lines = transfer_lines(f);
+          in.note = f.opt_text("note", reason_note_length_max).value_or("");
+          check_location_scope(req.actor, in.from_location_id);
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [in, actor](db::Db& db) {
+            auto p = ship_transfer(db, actor, in);
+            return posted_response(p, "/api/v1/transfers/" + std::string(p.document.at("id").as_string()));
+          });
+        });
+
+  r.add("GET", "/api/v1/transfers/{id}", "stock.read", "Read a transfer", [&app](Request& req, Reply reply) {
+    auto id = id_param(req, 0, "transfer");
+    auto t = load_transfer(app.read(), id);
+    if (!t) throw not_found("transfer", id);
+    reply(http::json_response(200, *t));
+  });
+
+  r.add("POST", "/api/v1/transfers/{id}/receive", "stock.transfer",
+        "Receive a transfer; lines not listed arrive in full, short and damaged are recorded",
+        [&app](Request& req, Reply reply) {
+          auto id = id_param(req, 0, "transfer");
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"lines"});
+          std::vector<ReceiveLineInput> lines;
+          if (auto array = f.opt_array("lines")) {
+            if (array->size() > document_lines_max) throw invalid_field("lines", "too many lines");
+            for (std::size_t i = 0; i < array->size(); ++i) {
+              std::string path = fmt::format("lines[{}]", i);
+              if (!(*array)[i].is_object()) throw invalid_field(path, "a line is an object");
+              json::Fields lf{(*array)[i].get_object(), path};
+              lf.only({"line_id", "item_id", "received", "damaged"});
+              auto line = lf.opt_identifier("line_id", 64);
+              if (!line) line = lf.opt_identifier("item_id", 64);
+              if (!line) throw missing_field(lf.name("line_id"));
+              auto normalized = normalize_uuid(*line);
+              if (!normalized) throw invalid_field(lf.name("line_id"), "line_id must be a UUID");
+              lines.push_back(ReceiveLineInput{*normalized, lf.quantity("received"),
+                                               lf.opt_quantity("damaged").value_or(Quantity{})});
+            }
+          }
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            auto p = receive_transfer(db, actor, id, lines);
+            return http::json_response(200, p.document);
+          });
+        });
+}
+
+}  // namespace backroom::stock

@@ -1,0 +1,546 @@
+// Stock's SQL: the ledger, balances, locations, adjustments, transfers, reservations.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "catalog/catalog_store.hpp"
+#include "platform/ids.hpp"
+#include "platform/json.hpp"
+#include "platform/problem.hpp"
+#include "stock/stock.hpp"
+
+namespace backroom::stock {
+
+namespace bj = boost::json;
+
+namespace {
+
+Location read_location(db::Query& q) {
+  return Location{q.text(0), q.text(1), q.text(2), q.opt_text(3), q.int64(4) != 0, q.int64(5)};
+}
+constexpr const char* location_columns = "SELECT id, name, kind, parent_id, sellable, created_at FROM locations";
+
+void insert_location(db::Db& db, const Location& l) {
+  db.query("INSERT INTO locations (id, name, kind, parent_id, sellable, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+      .bind(1, l.id)
+      .bind(2, l.name)
+      .bind(3, l.kind)
+      .bind(4, l.parent_id)
+      .bind(5, l.sellable)
+      .bind(6, l.created_at)
+      .run();
+}
+
+Problem insufficient(const std::string& item_id, const std::string& location_id, Quantity on_hand, Quantity wanted) {
+  Problem p(409, "insufficient_stock",
+            fmt::format("item {} has {} available at location {}; {} is needed", item_id, format_quantity(on_hand),
+                        location_id, format_quantity(wanted)));
+  p.extra_json = bj::serialize(bj::object{{"item_id", item_id},
+                                          {"location_id", location_id},
+                                          {"available", json::quantity_value(on_hand)},
+                                          {"requested", json::quantity_value(wanted)}});
+  return p;
+}
+
+std::string require_item(db::Db& db, const std::string& item_id, const std::string& field) {
+  auto q = db.query("SELECT kind FROM items WHERE id = ?");
+  q.bind(1, item_id);
+  if (!q.step()) throw invalid_field(field, fmt::format("item '{}' does not exist", item_id));
+  if (q.text(0) == "parent")
+    throw invalid_field(field, fmt::format("item '{}' is a variant parent; stock is kept per variant", item_id));
+  return item_id;
+}
+
+Problem key_reused(const std::string& what) {
+  return Problem(409, "idempotency_key_reused",
+                 fmt::format("{} was already used for a different request; use a new id or key", what));
+}
+
+}  // namespace
+
+NegativeStock negative_stock_policy(db::Db& db) {
+  auto v = catalog::store::setting(db, "negative_stock");
+  return v && *v == "refuse" ? NegativeStock::refuse : NegativeStock::allow;
+}
+
+std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>& movements, const PostContext& ctx) {
+  std::vector<NegativeFlag> flags;
+  std::int64_t at = now().micros;
+  for (const auto& m : movements) {
+    if (m.quantity.milli == 0) continue;
+    std::int64_t seq = 0;
+    {
+      auto q = db.query(
+          "INSERT INTO stock_movements (item_id, location_id, quantity, reason, document_type, document_id, "
+          "document_line_id, at, user, device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq");
+      q.bind(1, m.item_id)
+          .bind(2, m.location_id)
+          .bind(3, m.quantity.milli)
+          .bind(4, m.reason)
+          .bind(5, m.document_type)
+          .bind(6, m.document_id)
+          .bind(7, m.document_line_id)
+          .bind(8, at)
+          .bind(9, ctx.user)
+          .bind(10, ctx.device);
+      q.step();
+      seq = q.int64(0);
+    }
+    auto q = db.query(
+        "INSERT INTO stock_balances (item_id, location_id, on_hand, reserved, last_seq) VALUES (?, ?, ?, 0, ?) "
+        "ON CONFLICT (item_id, location_id) DO UPDATE SET on_hand = on_hand + excluded.on_hand, "
+        "last_seq = excluded.last_seq RETURNING on_hand, reserved");
+    q.bind(1, m.item_id).bind(2, m.location_id).bind(3, m.quantity.milli).bind(4, seq);
+    q.step();
+    Quantity on_hand{q.int64(0)};
+    Quantity reserved{q.int64(1)};
+    if (m.quantity.milli < 0) {
+      Quantity floor = ctx.respect_reservations ? reserved : Quantity{0};
+      if (on_hand < floor) {
+        if (ctx.policy == NegativeStock::refuse)
+          throw insufficient(m.item_id, m.location_id, on_hand - m.quantity - floor, -m.quantity);
+        if (on_hand.milli < 0) flags.push_back(NegativeFlag{m.item_id, m.location_id, on_hand});
+      }
+    }
+  }
+  for (const auto& f : flags)
+    append_event(db, "stock.negative", f.item_id,
+                 bj::serialize(bj::object{{"item_id", f.item_id},
+                                          {"location_id", f.location_id},
+                                          {"on_hand", json::quantity_value(f.on_hand)}}));
+  return flags;
+}
+
+std::vector<Movement> reversal_of(db::Db& db, const std::string& document_id, const std::string& reason,
+                                  const std::string& document_type, const std::string& reversing_document_id) {
+  std::vector<Movement> out;
+  auto q = db.query(
+      "SELECT item_id, location_id, quantity, document_line_id FROM stock_movements WHERE document_id = ? ORDER BY seq");
+  q.bind(1, document_id);
+  while (q.step())
+    out.push_back(Movement{q.text(0), q.text(1), Quantity{-q.int64(2)}, reason, document_type, reversing_document_id,
+                           q.opt_text(3)});
+  return out;
+}
+
+std::vector<Location> list_locations(db::Db& db) {
+  std::vector<Location> out;
+  auto q = db.query(std::string(location_columns) + " ORDER BY created_at, id");
+  while (q.step()) out.push_back(read_location(q));
+  return out;
+}
+
+std::optional<Location> load_location(db::Db& db, const std::string& id) {
+  auto q = db.query(std::string(location_columns) + " WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read_location(q);
+}
+
+Location require_location(db::Db& db, const std::string& id, const std::string& field) {
+  auto l = load_location(db, id);
+  if (!l) throw invalid_field(field, fmt::format("location '{}' does not exist", id.substr(0, 64)));
+  return *l;
+}
+
+Location create_location(db::Db& db, const Actor& actor, const std::string& name, const std::string& kind,
+                         const std::optional<std::string>& parent_id) {
+  if (!is_site_kind(kind) && !is_bin_kind(kind))
+    throw invalid_field("kind", "kind is store, backroom, warehouse, review, damaged, refurbish or markdown");
+  if (is_bin_kind(kind) && !parent_id) throw missing_field("parent_id");
+  if (parent_id) {
+    auto parent = require_location(db, *parent_id, "parent_id");
+    if (!is_site_kind(parent.kind)) throw invalid_field("parent_id", "a bin belongs to a store, backroom or warehouse");
+  }
+  {
+    auto q = db.query("SELECT id FROM locations WHERE name = ?");
+    q.bind(1, name);
+    if (q.step()) throw Problem(409, "duplicate_location", fmt::format("a location named '{}' exists", name), "name");
+  }
+  std::int64_t at = now().micros;
+  Location site{new_uuid_v7(), name, kind, parent_id, kind == "store" || kind == "backroom" || kind == "warehouse", at};
+  insert_location(db, site);
+  if (is_site_kind(kind)) {
+    for (const char* bin : {"review", "damaged", "refurbish", "markdown"}) {
+      insert_location(db, Location{new_uuid_v7(), fmt::format("{} / {}", name, bin), bin, site.id, false, at});
+    }
+  }
+  auto json = location_to_json(site);
+  append_audit(db, actor, AuditEntry{"location.create", "location", site.id, std::nullopt, bj::serialize(json)});
+  append_event(db, "location.created", site.id, bj::serialize(json));
+  return site;
+}
+
+std::string bin_of(db::Db& db, const std::string& site_id, const std::string& kind) {
+  auto q = db.query("SELECT id FROM locations WHERE parent_id = ? AND kind = ? ORDER BY created_at LIMIT 1");
+  q.bind(1, site_id).bind(2, kind);
+  if (q.step()) return q.text(0);
+  return site_id;
+}
+
+std::string transit_location(db::Db& db) {
+  auto q = db.query("SELECT id FROM locations WHERE kind = 'transit' ORDER BY created_at LIMIT 1");
+  if (!q.step()) throw Problem(500, "no_transit_location", "the in-transit location is missing");
+  return q.text(0);
+}
+
+void ensure_default_locations(db::Db& db) {
+  bool any_store = false, any_transit = false;
+  {
+    auto q = db.query("SELECT kind FROM locations WHERE kind IN ('store', 'transit')");
+    while (q.step()) (q.text(0) == "store" ? any_store : any_transit) = true;
+  }
+  Actor system = Actor::of("system", "migration");
+  if (!any_store) create_location(db, system, "Store", "store", std::nullopt);
+  if (!any_transit) insert_location(db, Location{new_uuid_v7(), "In transit", "transit", std::nullopt, false, now().micros});
+}
+
+std::optional<std::string> recall_key(db::Db& db, const DocumentKey& key, const std::string& route) {
+  if (!key.idempotency_key) return key.id;
+  auto q = db.query("SELECT route, document_id, request_hash FROM idempotency_keys WHERE key = ?");
+  q.bind(1, *key.idempotency_key);
+  if (!q.step()) return key.id;
+  if (q.text(0) != route || q.text(2) != key.request_hash) throw key_reused("Idempotency-Key");
+  return q.text(1);
+}
+
+void remember_key(db::Db& db, const DocumentKey& key, const std::string& route, const std::string& document_id) {
+  if (!key.idempotency_key) return;
+  db.query("INSERT INTO idempotency_keys (key, route, document_id, request_hash, created_at) VALUES (?, ?, ?, ?, ?)")
+      .bind(1, *key.idempotency_key)
+      .bind(2, route)
+      .bind(3, document_id)
+      .bind(4, key.request_hash)
+      .bind(5, now().micros)
+      .run();
+}
+
+namespace {
+
+std::optional<bj::object> load_adjustment(db::Db& db, const std::string& id, std::string* hash) {
+  auto q = db.query(
+      "SELECT id, item_id, location_id, quantity, reason, note, created_at, user, request_hash FROM stock_adjustments "
+      "WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  if (hash) *hash = q.text(8);
+  return bj::object{{"id", q.text(0)},
+                    {"item_id", q.text(1)},
+                    {"location_id", q.text(2)},
+                    {"quantity", json::quantity_value(Quantity{q.int64(3)})},
+                    {"reason", q.text(4)},
+                    {"note", q.text(5)},
+                    {"created_at", format_rfc3339(Timestamp{q.int64(6)})},
+                    {"user", q.text(7)}};
+}
+
+}  // namespace
+
+Posted create_adjustment(db::Db& db, const Actor& actor, const AdjustmentInput& in) {
+  auto id = recall_key(db, in.key, "adjustment");
+  if (id) {
+    std::string hash;
+    if (auto existing = load_adjustment(db, *id, &hash)) {
+      if (hash != in.key.request_hash) throw key_reused("adjustment id " + *id);
+      return Posted{std::move(*existing), true};
+    }
+  }
+  std::string doc_id = id.value_or(new_uuid_v7());
+  require_item(db, in.item_id, "item_id");
+  require_location(db, in.location_id, "location_id");
+  auto policy = negative_stock_policy(db);
+  db.query(
+        "INSERT INTO stock_adjustments (id, item_id, location_id, quantity, reason, note, request_hash, created_at, "
+        "user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, doc_id)
+      .bind(2, in.item_id)
+      .bind(3, in.location_id)
+      .bind(4, in.quantity.milli)
+      .bind(5, in.reason)
+      .bind(6, in.note)
+      .bind(7, in.key.request_hash)
+      .bind(8, now().micros)
+      .bind(9, actor.user)
+      .run();
+  post_movements(db, {Movement{in.item_id, in.location_id, in.quantity, in.reason, "adjustment", doc_id, std::nullopt}},
+                 PostContext{actor.user, actor.origin, policy, false});
+  remember_key(db, in.key, "adjustment", doc_id);
+  auto doc = *load_adjustment(db, doc_id, nullptr);
+  auto text = bj::serialize(doc);
+  append_audit(db, actor, AuditEntry{"stock.adjust", "adjustment", doc_id, std::nullopt, text});
+  append_event(db, "stock.adjusted", doc_id, text);
+  return Posted{std::move(doc), false};
+}
+
+std::optional<bj::object> load_transfer(db::Db& db, const std::string& id) {
+  auto q = db.query(
+      "SELECT id, from_location_id, to_location_id, status, note, shipped_at, shipped_by, received_at, received_by "
+      "FROM transfers WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  bj::object o{{"id", q.text(0)},          {"from_location_id", q.text(1)}, {"to_location_id", q.text(2)},
+               {"status", q.text(3)},      {"note", q.text(4)},             {"shipped_at", format_rfc3339(Timestamp{q.int64(5)})},
+               {"shipped_by", q.text(6)}};
+  o["received_at"] = q.is_null(7) ? bj::value(nullptr) : bj::value(format_rfc3339(Timestamp{q.int64(7)}));
+  o["received_by"] = q.is_null(8) ? bj::value(nullptr) : bj::value(q.text(8));
+  bj::array lines;
+  auto l = db.query(
+      "SELECT id, item_id, shipped, received, damaged FROM transfer_lines WHERE transfer_id = ? ORDER BY line_no");
+  l.bind(1, id);
+  while (l.step()) {
+    bj::object line{{"id", l.text(0)}, {"item_id", l.text(1)}, {"shipped", json::quantity_value(Quantity{l.int64(2)})}};
+    if (l.is_null(3)) {
+      line["received"] = nullptr;
+      line["damaged"] = nullptr;
+      line["short"] = nullptr;
+    } else {
+      line["received"] = json::quantity_value(Quantity{l.int64(3)});
+      line["damaged"] = json::quantity_value(Quantity{l.int64(4)});
+      line["short"] = json::quantity_value(Quantity{l.int64(2) - l.int64(3) - l.int64(4)});
+    }
+    lines.push_back(std::move(line));
+  }
+  o["lines"] = std::move(lines);
+  return o;
+}
+
+Posted ship_transfer(db::Db& db, const Actor& actor, const TransferInput& in) {
+  auto id = recall_key(db, in.key, "transfer");
+  if (id) {
+    auto q = db.query("SELECT request_hash FROM transfers WHERE id = ?");
+    q.bind(1, *id);
+    if (q.step()) {
+      if (q.text(0) != in.key.request_hash) throw key_reused("transfer id " + *id);
+      return Posted{*load_transfer(db, *id), true};
+    }
+  }
+  std::string doc_id = id.value_or(new_uuid_v7());
+  auto from = require_location(db, in.from_location_id, "from_location_id");
+  auto to = require_location(db, in.to_location_id, "to_location_id");
+  if (from.id == to.id) throw invalid_field("to_location_id", "a transfer goes to another location");
+  if (from.kind == "transit" || to.kind == "transit")
+    throw invalid_field("to_location_id", "the in-transit location is not a transfer end");
+  std::int64_t at = now().micros;
+  db.query(
+        "INSERT INTO transfers (id, from_location_id, to_location_id, status, note, request_hash, shipped_at, "
+        "shipped_by) VALUES (?, ?, ?, 'in_transit', ?, ?, ?, ?)")
+      .bind(1, doc_id)
+      .bind(2, from.id)
+      .bind(3, to.id)
+      .bind(4, in.note)
+      .bind(5, in.key.request_hash)
+      .bind(6, at)
+      .bind(7, actor.user)
+      .run();
+  std::string transit = transit_location(db);
+  std::vector<Movement> moves;
+  for (std::size_t i = 0; i < in.lines.size(); ++i) {
+    const auto& line = in.lines[i];
+    require_item(db, line.item_id, fmt::format("lines[{}].item_id", i));
+    std::string line_id = new_uuid_v7();
+    db.query("INSERT INTO transfer_lines (id, transfer_id, line_no, item_id, shipped) VALUES (?, ?, ?, ?, ?)")
+        .bind(1, line_id)
+        .bind(2, doc_id)
+        .bind(3, static_cast<std::int64_t>(i + 1))
+        .bind(4, line.item_id)
+        .bind(5, line.quantity.milli)
+        .run();
+    moves.push_back(Movement{line.item_id, from.id, -line.quantity, "transfer_out", "transfer", doc_id, line_id});
+    moves.push_back(Movement{line.item_id, transit, line.quantity, "transfer_out", "transfer", doc_id, line_id});
+  }
+  post_movements(db, moves, PostContext{actor.user, actor.origin, negative_stock_policy(db), true});
+  remember_key(db, in.key, "transfer", doc_id);
+  auto doc = *load_transfer(db, doc_id);
+  auto text = bj::serialize(doc);
+  append_audit(db, actor, AuditEntry{"transfer.ship", "transfer", doc_id, std::nullopt, text});
+  append_event(db, "transfer.shipped", doc_id, text);
+  return Posted{std::move(doc), false};
+}
+
+Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& transfer_id,
+                        const std::vector<ReceiveLineInput>& lines) {
+  auto before = load_transfer(db, transfer_id);
+  if (!before) throw not_found("transfer", transfer_id);
+  if (before->at("status").as_string() == "received") return Posted{std::move(*before), true};
+  struct Line {
+    std::string id, item_id;
+    Quantity shipped, received, damaged;
+    bool given = false;
+  };
+  std::vector<Line> stored;
+  {
+    auto q = db.query("SELECT id, item_id, shipped FROM transfer_lines WHERE transfer_id = ? ORDER BY line_no");
+    q.bind(1, transfer_id);
+    while (q.step()) stored.push_back(Line{q.text(0), q.text(1), Quantity{q.int64(2)}, Quantity{q.int64(2)}, {}, false});
+  }
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const auto& in = lines[i];
+    auto it = std::find_if(stored.begin(), stored.end(),
+                           [&](const Line& l) { return !l.given && (l.id == in.line_id || l.item_id == in.line_id); });
+    if (it == stored.end())
+      throw invalid_field(fmt::format("lines[{}].line_id", i), "not a line of this transfer (or given twice)");
+    if (in.received.milli < 0 || in.damaged.milli < 0 || in.received + in.damaged > it->shipped)
+      throw invalid_field(fmt::format("lines[{}].received", i),
+                          fmt::format("received + damaged must be between 0 and the {} shipped", format_quantity(it->shipped)));
+    it->received = in.received;
+    it->damaged = in.damaged;
+    it->given = true;
+  }
+  std::string transit = transit_location(db);
+  std::string to = before->at("to_location_id").as_string().c_str();
+  std::string damaged_bin = bin_of(db, to, "damaged");
+  std::vector<Movement> moves;
+  for (const auto& l : stored) {
+    moves.push_back(Movement{l.item_id, transit, -l.shipped, "transfer_in", "transfer", transfer_id, l.id});
+    moves.push_back(Movement{l.item_id, to, l.received, "transfer_in", "transfer", transfer_id, l.id});
+    moves.push_back(Movement{l.item_id, damaged_bin, l.damaged, "transfer_damaged", "transfer", transfer_id, l.id});
+    db.query("UPDATE transfer_lines SET received = ?, damaged = ? WHERE id = ?")
+        .bind(1, l.received.milli)
+        .bind(2, l.damaged.milli)
+        .bind(3, l.id)
+        .run();
+  }
+  post_movements(db, moves, PostContext{actor.user, actor.origin, NegativeStock::allow, false});
+  db.query("UPDATE transfers SET status = 'received', received_at = ?, received_by = ? WHERE id = ?")
+      .bind(1, now().micros)
+      .bind(2, actor.user)
+      .bind(3, transfer_id)
+      .run();
+  auto doc = *load_transfer(db, transfer_id);
+  auto text = bj::serialize(doc);
+  append_audit(db, actor, AuditEntry{"transfer.receive", "transfer", transfer_id, bj::serialize(*before), text});
+  append_event(db, "transfer.received", transfer_id, text);
+  return Posted{std::move(doc), false};
+}
+
+namespace {
+std::optional<bj::object> load_reservation(db::Db& db, const std::string& id, std::string* status) {
+  auto q = db.query(
+      "SELECT id, item_id, location_id, quantity, reference, status, created_at FROM stock_reservations WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  if (status) *status = q.text(5);
+  return bj::object{{"id", q.text(0)},
+                    {"item_id", q.text(1)},
+                    {"location_id", q.text(2)},
+                    {"quantity", json::quantity_value(Quantity{q.int64(3)})},
+                    {"reference", q.text(4)},
+                    {"status", q.text(5)},
+                    {"created_at", format_rfc3339(Timestamp{q.int64(6)})}};
+}
+}  // namespace
+
+Posted reserve(db::Db& db, const Actor& actor, const DocumentKey& key, const std::string& item_id,
+               const std::string& location_id, Quantity quantity, const std::string& reference) {
+  auto id = recall_key(db, key, "reservation");
+  if (id)
+    if (auto existing = load_reservation(db, *id, nullptr)) return Posted{std::move(*existing), true};
+  std::string doc_id = id.value_or(new_uuid_v7());
+  require_item(db, item_id, "item_id");
+  require_location(db, location_id, "location_id");
+  auto current = balance(db, item_id, location_id);
+  if (negative_stock_policy(db) == NegativeStock::refuse && current.on_hand - current.reserved < quantity)
+    throw insufficient(item_id, location_id, current.on_hand - current.reserved, quantity);
+  db.query(
+        "INSERT INTO stock_reservations (id, item_id, location_id, quantity, reference, status, created_at) "
+        "VALUES (?, ?, ?, ?, ?, 'active', ?)")
+      .bind(1, doc_id)
+      .bind(2, item_id)
+      .bind(3, location_id)
+      .bind(4, quantity.milli)
+      .bind(5, reference)
+      .bind(6, now().micros)
+      .run();
+  db.query(
+        "INSERT INTO stock_balances (item_id, location_id, on_hand, reserved, last_seq) VALUES (?, ?, 0, ?, 0) "
+        "ON CONFLICT (item_id, location_id) DO UPDATE SET reserved = reserved + excluded.reserved")
+      .bind(1, item_id)
+      .bind(2, location_id)
+      .bind(3, quantity.milli)
+      .run();
+  remember_key(db, key, "reservation", doc_id);
+  auto doc = *load_reservation(db, doc_id, nullptr);
+  auto text = bj::serialize(doc);
+  append_audit(db, actor, AuditEntry{"stock.reserve", "reservation", doc_id, std::nullopt, text});
+  append_event(db, "stock.reserved", doc_id, text);
+  return Posted{std::move(doc), false};
+}
+
+Posted release_reservation(db::Db& db, const Actor& actor, const std::string& id) {
+  std::string status;
+  auto doc = load_reservation(db, id, &status);
+  if (!doc) throw not_found("reservation", id);
+  if (status == "released") return Posted{std::move(*doc), true};
+  db.query("UPDATE stock_reservations SET status = 'released', released_at = ? WHERE id = ?")
+      .bind(1, now().micros)
+      .bind(2, id)
+      .run();
+  db.query("UPDATE stock_balances SET reserved = reserved - ? WHERE item_id = ? AND location_id = ?")
+      .bind(1, json::as_quantity(doc->at("quantity"))->milli)
+      .bind(2, std::string(doc->at("item_id").as_string()))
+      .bind(3, std::string(doc->at("location_id").as_string()))
+      .run();
+  auto after = *load_reservation(db, id, nullptr);
+  auto text = bj::serialize(after);
+  append_audit(db, actor, AuditEntry{"stock.release", "reservation", id, bj::serialize(*doc), text});
+  append_event(db, "stock.released", id, text);
+  return Posted{std::move(after), false};
+}
+
+Balance balance(db::Db& db, const std::string& item_id, const std::string& location_id) {
+  auto q = db.query("SELECT on_hand, reserved FROM stock_balances WHERE item_id = ? AND location_id = ?");
+  q.bind(1, item_id).bind(2, location_id);
+  if (!q.step()) return Balance{item_id, location_id, {}, {}};
+  return Balance{item_id, location_id, Quantity{q.int64(0)}, Quantity{q.int64(1)}};
+}
+
+Balance balance_as_of(db::Db& db, const std::string& item_id, const std::string& location_id, Timestamp at) {
+  auto q = db.query(
+      "SELECT COALESCE(SUM(quantity), 0) FROM stock_movements WHERE item_id = ? AND location_id = ? AND at <= ?");
+  q.bind(1, item_id).bind(2, location_id).bind(3, at.micros);
+  q.step();
+  return Balance{item_id, location_id, Quantity{q.int64(0)}, {}};
+}
+
+std::vector<Balance> balances_of_item(db::Db& db, const std::string& item_id, std::optional<Timestamp> as_of) {
+  std::vector<Balance> out;
+  if (as_of) {
+    auto q = db.query(
+        "SELECT location_id, SUM(quantity) FROM stock_movements WHERE item_id = ? AND at <= ? GROUP BY location_id "
+        "ORDER BY location_id");
+    q.bind(1, item_id).bind(2, as_of->micros);
+    while (q.step()) out.push_back(Balance{item_id, q.text(0), Quantity{q.int64(1)}, {}});
+  } else {
+    auto q = db.query(
+        "SELECT location_id, on_hand, reserved FROM stock_balances WHERE item_id = ? ORDER BY location_id");
+    q.bind(1, item_id);
+    while (q.step()) out.push_back(Balance{item_id, q.text(0), Quantity{q.int64(1)}, Quantity{q.int64(2)}});
+  }
+  return out;
+}
+
+std::vector<bj::object> list_movements(db::Db& db, const MovementFilter& f) {
+  std::vector<bj::object> out;
+  auto q = db.query(
+      "SELECT seq, item_id, location_id, quantity, reason, document_type, document_id, document_line_id, at, user, "
+      "device FROM stock_movements WHERE seq > ? AND (?2 = '' OR item_id = ?2) AND (?3 = '' OR location_id = ?3) "
+      "AND (?4 = '' OR document_id = ?4) ORDER BY seq LIMIT ?5");
+  q.bind(1, f.after_seq).bind(2, f.item_id).bind(3, f.location_id).bind(4, f.document_id).bind(5, f.limit + 1);
+  while (q.step()) {
+    bj::object o{{"seq", q.int64(0)},
+                 {"item_id", q.text(1)},
+                 {"location_id", q.text(2)},
+                 {"quantity", json::quantity_value(Quantity{q.int64(3)})},
+                 {"reason", q.text(4)},
+                 {"document_type", q.text(5)},
+                 {"document_id", q.text(6)},
+                 {"at", format_rfc3339(Timestamp{q.int64(8)})},
+                 {"user", q.text(9)},
+                 {"device", q.text(10)}};
+    o["document_line_id"] = q.is_null(7) ? bj::value(nullptr) : bj::value(q.text(7));
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+}  // namespace backroom::stock

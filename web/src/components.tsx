@@ -1,0 +1,109 @@
+// A small component set: buttons with shortcut hints, labelled fields, dialogs, tables.
+import type { ComponentChildren, JSX } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+
+type ButtonProps = JSX.ButtonHTMLAttributes<HTMLButtonElement> & {
+  kbd?: string;
+  variant?: 'primary' | 'danger' | 'quiet' | 'plain';
+  big?: boolean;
+};
+
+/** The shortcut hint is aria-hidden so the accessible name stays exactly the label. */
+export function Button({ kbd, variant = 'plain', big, children, class: cls, type, ...rest }: ButtonProps) {
+  return (
+    <button type={(type as any) ?? 'button'} class={`btn btn-${variant}${big ? ' btn-big' : ''}${cls ? ' ' + cls : ''}`} {...rest}>
+      <span>{children}</span>
+      {kbd && <kbd aria-hidden="true">{kbd}</kbd>}
+    </button>
+  );
+}
+
+type FieldProps = JSX.InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: string; inputRef?: any };
+let fieldSeq = 0;
+export function Field({ label, hint, inputRef, id, ...rest }: FieldProps) {
+  const own = useRef(`f${++fieldSeq}`);
+  const fid = (id as string) ?? own.current;
+  return (
+    <div class="field">
+      <label for={fid}>{label}</label>
+      <input id={fid} ref={inputRef} {...rest} />
+      {hint && <small class="hint">{hint}</small>}
+    </div>
+  );
+}
+
+type SelectProps = JSX.SelectHTMLAttributes<HTMLSelectElement> & { label: string; options: (string | [string, string])[] };
+export function Select({ label, options, ...rest }: SelectProps) {
+  const own = useRef(`s${++fieldSeq}`);
+  return (
+    <div class="field">
+      <label for={own.current}>{label}</label>
+      <select id={own.current} {...rest}>
+        {options.map((o) => (Array.isArray(o) ? <option value={o[0]}>{o[1]}</option> : <option value={o}>{o}</option>))}
+      </select>
+    </div>
+  );
+}
+
+export function Dialog({ title, onClose, children, wide }: { title: string; onClose: () => void; children: ComponentChildren; wide?: boolean }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const titleId = useRef(`d${++fieldSeq}`);
+  useEffect(() => {
+    const el = ref.current;
+    const first = el?.querySelector<HTMLElement>('input, select, textarea, button:not(.dialog-close)');
+    first?.focus();
+    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') { e.preventDefault(); onClose(); } };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+  return (
+    <div class="backdrop">
+      <div class={`dialog${wide ? ' dialog-wide' : ''}`} role="dialog" aria-modal="true" aria-labelledby={titleId.current} ref={ref}>
+        <header>
+          <h2 id={titleId.current}>{title}</h2>
+          <button type="button" class="dialog-close" aria-label="Close" onClick={onClose}>×</button>
+        </header>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+export function Notice({ kind, children }: { kind: 'error' | 'ok' | 'info' | 'warn'; children: ComponentChildren }) {
+  return <div class={`notice notice-${kind}`} role={kind === 'error' ? 'alert' : 'status'}>{children}</div>;
+}
+
+/** A generic table of objects: scalar columns, optional actions column. */
+export function DataTable({ name, rows, columns, actions }: {
+  name: string;
+  rows: any[];
+  columns?: (string | [string, string, ((row: any) => ComponentChildren)?])[];
+  actions?: (row: any) => ComponentChildren;
+}) {
+  const cols: [string, string, ((row: any) => ComponentChildren)?][] = (columns ??
+    Object.keys(rows[0] ?? {}).filter((k) => !k.startsWith('__') && (rows[0][k] === null || typeof rows[0][k] !== 'object')))
+    .map((c) => (Array.isArray(c) ? c : [c, c.replace(/_/g, ' ')]));
+  return (
+    <div class="table-wrap">
+      <table aria-label={name} class="data">
+        <thead><tr>{cols.map(([, h]) => <th scope="col">{h}</th>)}{actions && <th scope="col"><span class="sr-only">Actions</span></th>}</tr></thead>
+        <tbody>
+          {rows.length === 0 && <tr><td colSpan={cols.length + (actions ? 1 : 0)} class="empty">Nothing here.</td></tr>}
+          {rows.map((r) => (
+            <tr>
+              {cols.map(([k, , f]) => <td>{f ? f(r) : fmtCell(r[k])}</td>)}
+              {actions && <td class="actions">{actions(r)}</td>}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function fmtCell(v: unknown): string {
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}

@@ -1,0 +1,83 @@
+// Shared setup for the browser tests: the real server on a fresh demo database serving
+// web/dist, and Debian's Chromium driven by playwright-core (no browser downloads).
+import path from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../tests/integration/lib/server.mjs';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const DIST = process.env.BACKROOM_WEB_DIST ?? path.join(ROOT, 'web/dist');
+export const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
+export const PASTA = '8712300100008'; // Brightfield Pasta 250 g, 14.57 in the demo shop
+
+export const DEMO = {
+  cashier: { username: 'cashier', password: 'cashier-demo', pin: '1111' },
+  lead: { username: 'lead', password: 'lead-demo', pin: '2222' },
+  manager: { username: 'manager', password: 'manager-demo', pin: '3333' },
+  buyer: { username: 'buyer', password: 'buyer-demo' },
+};
+
+export async function setup() {
+  if (!existsSync(path.join(DIST, 'index.html'))) throw new Error(`no UI build in ${DIST}: run scripts/build-web.sh`);
+  const server = await startServer({ demo: true, args: ['--static-dir', DIST] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run',
+      '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+  });
+  const { json } = await server.get('/api/v1/locations');
+  const store = json.locations.find((l) => l.sellable);
+  return {
+    server, browser, store,
+    async page(viewport = { width: 1024, height: 768 }) {
+      const context = await browser.newContext({ viewport });
+      const page = await context.newPage();
+      page.on('pageerror', (e) => console.error('page error:', e.message));
+      await page.goto(server.url + '/');
+      return page;
+    },
+    async close() {
+      await browser.close().catch(() => {});
+      await server.stop();
+    },
+  };
+}
+
+export async function signIn(page, who) {
+  await page.getByLabel('Username').fill(who.username);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** A keyboard-wedge scanner: the code typed at 5 ms per key, then Enter. */
+export async function scan(page, code) {
+  const box = page.getByLabel('Scan or search');
+  await box.pressSequentially(code, { delay: 5 });
+  await box.press('Enter');
+}
+
+export async function onHand(server, itemId, locationId) {
+  const r = await server.get(`/api/v1/stock?item_id=${itemId}&location_id=${locationId}`);
+  if (r.status !== 200) throw new Error(`stock: ${r.status} ${r.text}`);
+  return r.json.on_hand;
+}
+
+export async function itemByCode(server, code) {
+  return (await server.get(`/api/v1/scan/${code}`)).json.item;
+}
+
+export async function movementsOf(server, documentId) {
+  return (await server.get(`/api/v1/stock/movements?document_id=${documentId}`)).json.movements;
+}
+
+export async function lastSale(server, locationId) {
+  const r = await server.get(`/api/v1/sales?location_id=${locationId}&limit=200`);
+  const sales = r.json.sales;
+  sales.sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+  return sales[0];
+}
+
+export function screenshotPath(name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return path.join(SCREENSHOTS, name);
+}
