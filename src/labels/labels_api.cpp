@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "catalog/catalog_store.hpp"
 #include "labels/labels.hpp"
 #include "labels/receipt.hpp"
 #include "platform/json.hpp"
@@ -292,11 +293,11 @@ void register_label_routes(App& app) {
           auto sale = sales::load_sale(db, *id);
           if (!sale) throw not_found("sale", *id);
           auto doc = receipt_from_sale_json(*sale);
-          doc.shop_name = store::setting(db, "shop_name").value_or("");
-          doc.currency = store::setting(db, "currency").value_or("EUR");
+          doc.shop_name = catalog::store::setting(db, "shop_name").value_or("");
+          doc.currency = catalog::store::setting(db, "currency").value_or("EUR");
           doc.currency_decimals = label_context(db).currency_decimals;
-          if (auto header = store::setting(db, "receipt_header")) doc.header_lines.push_back(*header);
-          if (auto footer = store::setting(db, "receipt_footer")) doc.footer_lines.push_back(*footer);
+          if (auto header = catalog::store::setting(db, "receipt_header")) doc.header_lines.push_back(*header);
+          if (auto footer = catalog::store::setting(db, "receipt_footer")) doc.footer_lines.push_back(*footer);
           Response r;
           if (format == "html") {
             r.content_type = "text/html; charset=utf-8";

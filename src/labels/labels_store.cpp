@@ -107,18 +107,4 @@ std::optional<std::string> previous_item_payload(db::Db& db, const std::string& 
   return q.text(0);
 }
 
-std::optional<std::string> setting(db::Db& db, const std::string& key) {
-  auto q = db.query("SELECT value FROM settings WHERE key = ?");
-  q.bind(1, key);
-  if (!q.step()) return std::nullopt;
-  return q.text(0);
-}
-
-void put_setting(db::Db& db, const std::string& key, const std::string& value) {
-  db.query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-      .bind(1, key)
-      .bind(2, value)
-      .run();
-}
-
 }  // namespace backroom::labels::store

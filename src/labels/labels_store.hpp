@@ -55,7 +55,4 @@ std::vector<std::string> store_ids(db::Db& db);
 // The newest item.created / item.updated payload of `item_id` before event `seq`.
 std::optional<std::string> previous_item_payload(db::Db& db, const std::string& item_id, std::int64_t seq);
 
-std::optional<std::string> setting(db::Db& db, const std::string& key);
-void put_setting(db::Db& db, const std::string& key, const std::string& value);
-
 }  // namespace backroom::labels::store

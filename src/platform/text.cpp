@@ -50,6 +50,19 @@ bool contains_card_number(std::string_view s) {
   // A card number is printed as one digit run or as groups joined by single spaces or
   // dashes ("4111 1111 1111 1111"). Check every sequence of whole groups of 13–19 digits,
   // never arbitrary windows inside a group (that would flag most long reference numbers).
+  // Digits glued to letters belong to an identifier (a UUID such as
+  // "12345678-1234-7abc-..."), not to a printed card number, and are skipped.
+  auto alnum = [&s](std::size_t k) {
+    if (k >= s.size()) return false;
+    char c = s[k];
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  };
+  auto letter = [&s, &alnum](std::size_t k) { return alnum(k) && (s[k] < '0' || s[k] > '9'); };
+  auto part_of_identifier = [&](std::size_t first, std::size_t end) {
+    bool before = first > 0 && (letter(first - 1) || (s[first - 1] == '-' && first > 1 && alnum(first - 2)));
+    bool after = letter(end) || (end < s.size() && s[end] == '-' && alnum(end + 1));
+    return before || after;
+  };
   std::vector<std::string_view> groups;
   auto check_groups = [&groups]() {
     for (std::size_t i = 0; i < groups.size(); ++i) {
@@ -62,12 +75,14 @@ bool contains_card_number(std::string_view s) {
     return false;
   };
   std::size_t i = 0;
+  std::size_t run_start = 0;
   while (i < s.size()) {
     if (s[i] < '0' || s[i] > '9') {
       ++i;
       continue;
     }
     std::size_t start = i;
+    if (groups.empty()) run_start = i;
     while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
     groups.push_back(s.substr(start, i - start));
     bool joined = i + 1 < s.size() && (s[i] == ' ' || s[i] == '-') && s[i + 1] >= '0' && s[i + 1] <= '9';
@@ -75,7 +90,7 @@ bool contains_card_number(std::string_view s) {
       ++i;
       continue;
     }
-    if (check_groups()) return true;
+    if (!part_of_identifier(run_start, i) && check_groups()) return true;
     groups.clear();
   }
   return false;

@@ -134,6 +134,11 @@ TEST(Text, LuhnAndCardGuard) {
   EXPECT_TRUE(text::contains_card_number("ref 5555-5555-5555-4444"));
   EXPECT_FALSE(text::contains_card_number("4111 1111 1111 1112"));
   EXPECT_FALSE(text::contains_card_number("order 12345, table 7"));
+  // Ids whose digit groups happen to pass Luhn are identifiers, not card numbers.
+  EXPECT_TRUE(text::luhn_valid("1234567812346"));
+  EXPECT_FALSE(text::contains_card_number("12345678-1234-6abc-8def-0123456789ab"));
+  EXPECT_FALSE(text::contains_card_number("01a22062-4111111111111111-x"));
+  EXPECT_TRUE(text::contains_card_number("card: 4111-1111-1111-1111."));
   EXPECT_TRUE(text::free_text_problem("a\x01" "b"));
   EXPECT_TRUE(text::free_text_problem("\xc3\x28"));
   EXPECT_FALSE(text::free_text_problem("Crème brûlée, 2 × 🍰"));

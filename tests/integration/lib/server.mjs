@@ -127,23 +127,8 @@ export async function startServer({ db, demo = false, args = [], env = {}, auth 
       c.setCookie = res.headers.get('set-cookie');
       return c;
     },
-    async request(method, p, body, headers = {}) {
-      const init = { method, headers: { ...server.headers, ...headers } };
-      if (body !== undefined) {
-        init.body = typeof body === 'string' ? body : JSON.stringify(body);
-        init.headers['content-type'] ??= 'application/json';
-      }
-      const res = await fetch(url + p, init);
-      const text = await res.text();
-      let json;
-      try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
-      return { status: res.status, headers: res.headers, json, text };
-    },
-    get(p, headers) { return server.request('GET', p, undefined, headers); },
-    post(p, body, headers) { return server.request('POST', p, body, headers); },
-    patch(p, body, headers) { return server.request('PATCH', p, body, headers); },
-    put(p, body, headers) { return server.request('PUT', p, body, headers); },
-    del(p, headers) { return server.request('DELETE', p, undefined, headers); },
+    // The admin client: whatever server.headers holds at the time of each request.
+    ...makeClient(url, () => server.headers),
     async stop({ keep = false } = {}) {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.on('exit', r));
