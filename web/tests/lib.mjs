@@ -1,5 +1,6 @@
 // Shared setup for the browser tests: the real server on a fresh demo database serving
 // web/dist, and Debian's Chromium driven by playwright-core (no browser downloads).
+import os from 'node:os';
 import path from 'node:path';
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -7,7 +8,11 @@ import { startServer } from '../../tests/integration/lib/server.mjs';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const DIST = process.env.BACKROOM_WEB_DIST ?? path.join(ROOT, 'web/dist');
-export const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
+// Screenshots refresh docs/screenshots only when asked (BACKROOM_SCREENSHOTS=1), so a test
+// run leaves the working tree as it found it; otherwise they go to a temporary folder.
+export const SCREENSHOTS = process.env.BACKROOM_SCREENSHOTS === '1'
+  ? path.join(ROOT, 'docs/screenshots')
+  : path.join(os.tmpdir(), 'backroom-screenshots');
 export const PASTA = '8712300100008'; // Brightfield Pasta 250 g, 14.57 in the demo shop
 
 export const DEMO = {
