@@ -72,6 +72,15 @@ std::optional<std::int64_t> Query::opt_int64(int c) const {
 }
 
 std::unique_ptr<Db> Db::open(const std::string& path, Mode mode) {
+  // Once per process, before SQLite initialises: every connection belongs to one thread at a
+  // time, so the per-connection mutexes are dead weight, and the global memory statistics
+  // take a process-wide mutex around every allocation (about 20 % of a sale's writer time).
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
   sqlite3* handle = nullptr;
   int flags = SQLITE_OPEN_NOMUTEX |
               (mode == Mode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
@@ -127,6 +136,7 @@ Query Db::query(std::string_view sql) {
 }
 
 std::int64_t Db::changes() const { return sqlite3_changes64(db_); }
+std::int64_t Db::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
 Db& reader(const std::string& path) {
   thread_local std::map<std::string, std::unique_ptr<Db>> readers;

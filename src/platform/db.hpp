@@ -73,6 +73,7 @@ class Db {
   // A cached prepared statement; `sql` must be a single statement.
   Query query(std::string_view sql);
   std::int64_t changes() const;
+  std::int64_t last_insert_rowid() const;
   const std::string& path() const { return path_; }
   sqlite3* handle() { return db_; }
 

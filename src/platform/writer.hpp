@@ -21,6 +21,11 @@ namespace backroom {
 
 inline constexpr std::size_t writer_batch_commands_max = 512;
 inline constexpr std::size_t writer_queue_commands_max = 20'000;
+// The WAL is copied back into the database by a checkpointer thread once it holds this
+// many pages, so that the writer never stops for a checkpoint; past the hard limit (readers
+// kept the checkpointer from catching up) the writer checkpoints itself.
+inline constexpr int wal_checkpoint_pages = 1000;
+inline constexpr int wal_checkpoint_pages_hard = 50'000;
 
 class Writer {
  public:
@@ -40,6 +45,7 @@ class Writer {
 
   std::uint64_t transactions() const;
   std::uint64_t commands() const;
+  std::uint64_t checkpoints() const;
 
  private:
   struct Command {
@@ -47,14 +53,21 @@ class Writer {
     Done done;
   };
   void loop();
+  void checkpoint_loop();
+  static int on_wal_commit(void* self, sqlite3* handle, const char* schema, int pages);
 
   std::unique_ptr<db::Db> db_;
+  std::unique_ptr<db::Db> checkpoint_db_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Command> queue_;
   bool stopping_ = false;
   std::uint64_t transactions_ = 0;
   std::uint64_t commands_ = 0;
+  std::uint64_t checkpoints_ = 0;
+  bool checkpoint_wanted_ = false;
+  std::condition_variable checkpoint_wake_;
+  std::thread checkpoint_thread_;
   std::thread thread_;
 };
 

@@ -71,10 +71,17 @@ Register take_register(db::Db& db, const std::string& register_id, const std::st
 }
 
 std::string next_receipt_number(db::Db& db, const std::string& register_id, bool training) {
-  auto q = db.query(training ? "UPDATE registers SET next_training = next_training + 1 WHERE id = ? RETURNING next_training - 1"
-                             : "UPDATE registers SET next_receipt = next_receipt + 1 WHERE id = ? RETURNING next_receipt - 1");
+  // UPDATE then SELECT, not UPDATE ... RETURNING: SQLite runs RETURNING as a trigger, and a
+  // statement with a trigger copies every page it touches into a statement journal.
+  const char* column = training ? "next_training" : "next_receipt";
+  db.query(training ? "UPDATE registers SET next_training = next_training + 1 WHERE id = ?"
+                    : "UPDATE registers SET next_receipt = next_receipt + 1 WHERE id = ?")
+      .bind(1, register_id)
+      .run();
+  auto q = db.query(training ? "SELECT next_training - 1 FROM registers WHERE id = ?"
+                             : "SELECT next_receipt - 1 FROM registers WHERE id = ?");
   q.bind(1, register_id);
-  q.step();
+  if (!q.step()) throw Problem(500, "register_missing", fmt::format("register {} has no {}", register_id, column));
   return fmt::format("{}-{}{:06}", register_id, training ? "T" : "", q.int64(0));
 }
 
