@@ -18,10 +18,23 @@ function init(args)
   wrk.headers["Content-Type"] = "application/json"
 end
 
+-- Milliseconds from the clock, as a register's UUIDv7 generator would use them (os.time()
+-- has only seconds, which scatters ids within each second like no real till does).
+local ffi = require("ffi")
+ffi.cdef [[
+  typedef struct { long tv_sec; long tv_usec; } backroom_timeval;
+  int gettimeofday(backroom_timeval *tv, void *tz);
+]]
+local tv = ffi.new("backroom_timeval")
+local function now_ms()
+  ffi.C.gettimeofday(tv, nil)
+  return tonumber(tv.tv_sec) * 1000 + math.floor(tonumber(tv.tv_usec) / 1000)
+end
+
 -- Unique within a run by construction: the thread in the variant group, a counter at the end.
 local function uuid7()
   counter = counter + 1
-  local ms = math.floor(os.time() * 1000)
+  local ms = now_ms()
   return string.format("%08x-%04x-7%03x-%04x-%012x", math.floor(ms / 65536) % 4294967296, ms % 65536,
     math.random(0, 4095), 32768 + (thread_tag or 0) % 16384, counter)
 end

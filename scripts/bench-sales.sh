@@ -19,7 +19,7 @@ trap cleanup EXIT
 "$BUILD/backroom" init --db "$DB" --admin-password bench-admin-password >/dev/null
 "$BUILD/backroom" demo --db "$DB" >/dev/null
 KEY=$("$BUILD/backroom" apikey create --db "$DB" --name bench-sales --role admin | grep -o 'brk_[A-Za-z0-9_]*' | head -1)
-"$BUILD/backroom" serve --db "$DB" --listen "127.0.0.1:$PORT" --access-log false --threads "$SERVER_THREADS" >"$DIR/serve.log" 2>&1 &
+${BENCH_PRELOAD:+env LD_PRELOAD=$BENCH_PRELOAD} "$BUILD/backroom" serve --db "$DB" --listen "127.0.0.1:$PORT" --access-log false --threads "$SERVER_THREADS" >"$DIR/serve.log" 2>&1 &
 SERVER=$!
 until curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do sleep 0.01; done
 API="http://127.0.0.1:$PORT/api/v1"
@@ -36,4 +36,5 @@ wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "$AUTH" -s bench/sales.lu
 after=$(sqlite3 "$DB" 'SELECT COUNT(*) FROM sales' 2>/dev/null || echo '?')
 echo "sales in the database: $((after - before)) new"
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
+tail -3 "$DIR/serve.log"
 "$BUILD/backroom" check --db "$DB"

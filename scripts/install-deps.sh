@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libpq-dev postgresql-15
-  libsodium-dev libfmt-dev libspdlog-dev libcli11-dev libcurl4-openssl-dev
+  libsodium-dev libjemalloc-dev libfmt-dev libspdlog-dev libcli11-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl
   libzint-dev libcairo2-dev zbar-tools poppler-utils imagemagick librsvg2-bin fonts-dejavu-core
