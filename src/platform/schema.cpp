@@ -486,6 +486,28 @@ CREATE INDEX events_entity ON events(entity_id, seq);
 INSERT OR IGNORE INTO settings (key, value)
   SELECT 'labels.events_cursor', CAST(COALESCE(MAX(seq), 0) AS TEXT) FROM events;
 )SQL"},
+      {5, "store credit", R"SQL(
+-- Credit notes: a code printed on the refund slip, a balance, and the entries that moved
+-- it (issued or topped up by a return, spent by a sale, given back by a void).
+CREATE TABLE store_credits (
+  id         TEXT PRIMARY KEY,
+  code       TEXT NOT NULL UNIQUE,
+  balance    INTEGER NOT NULL CHECK (balance >= 0),
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE TABLE store_credit_entries (
+  seq           INTEGER PRIMARY KEY,
+  credit_id     TEXT NOT NULL REFERENCES store_credits(id),
+  amount        INTEGER NOT NULL CHECK (amount <> 0),
+  document_type TEXT NOT NULL CHECK (document_type IN ('sale','void','return')),
+  document_id   TEXT NOT NULL,
+  at            INTEGER NOT NULL,
+  user          TEXT NOT NULL
+);
+CREATE INDEX store_credit_entries_credit ON store_credit_entries(credit_id, seq);
+CREATE INDEX store_credit_entries_document ON store_credit_entries(document_id);
+)SQL"},
   };
   return list;
 }

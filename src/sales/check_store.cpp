@@ -88,6 +88,7 @@ std::vector<std::string> check_books(db::Db& db) {
       if (r.int64(1) != r.int64(2) || r.int64(1) != r.int64(3))
         report(fmt::format("return {}: refund {} but lines {} and tenders {}", r.text(0), r.int64(1), r.int64(2), r.int64(3)));
   }
+  for (auto& line : check_store_credits(db)) report(std::move(line));
   return problems;
 }
 

@@ -54,7 +54,8 @@ std::vector<TenderInput> read_tenders(const json::Fields& f, std::string_view ke
                  (allow_exchange_credit && tender.type == "exchange_credit");
     if (!known) throw invalid_field(t.name("type"), "tender type is cash, card or store_credit");
     if (tender.amount <= 0) throw invalid_field(t.name("amount"), "a tender amount is greater than 0");
-    if ((tender.type == "card" || tender.type == "store_credit") && !tender.reference)
+    // A refund to store credit without a code issues a new credit note.
+    if ((tender.type == "card" || (tender.type == "store_credit" && key != "refund_tenders")) && !tender.reference)
       throw missing_field(t.name("reference"));
     out.push_back(std::move(tender));
   }

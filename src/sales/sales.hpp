@@ -171,6 +171,20 @@ Posted close_session(db::Db& db, const Actor& actor, const std::string& register
 // The session with its running (X) report.
 std::optional<boost::json::object> load_session(db::Db& db, const std::string& register_id, const std::string& session_id);
 
+// Store credit (store_credit_store.cpp). Codes look like SC-ABCD-EFGH-JKMN; lookups ignore
+// case and spaces. Spending more than the balance is 409 insufficient_store_credit.
+std::string normalize_credit_code(std::string_view code);
+void spend_store_credit(db::Db& db, const Actor& actor, const std::string& code, std::int64_t amount,
+                        const std::string& field, const std::string& sale_id);
+// Adds `amount` to the credit with `code`, or issues a new credit when there is no code
+// (or no credit has it); answers the code.
+std::string give_store_credit(db::Db& db, const Actor& actor, const std::optional<std::string>& code,
+                              std::int64_t amount, const std::string& document_type, const std::string& document_id);
+// A void gives back whatever the sale spent from store credits.
+void return_spent_store_credit(db::Db& db, const Actor& actor, const std::string& sale_id, const std::string& void_id);
+std::optional<boost::json::object> load_store_credit(db::Db& db, const std::string& code);
+std::vector<std::string> check_store_credits(db::Db& db);
+
 // The books: what `backroom check` proves about sales, returns, voids and the ledger.
 // Returns one line per problem found; empty when the books hold.
 std::vector<std::string> check_books(db::Db& db);

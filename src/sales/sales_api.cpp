@@ -202,6 +202,15 @@ void register_sales_routes(App& app) {
           });
         });
 
+  r.add("GET", "/api/v1/store-credits/{code}", "sales.read", "A store credit note: balance and the entries that moved it",
+        [&app](Request& req, Reply reply) {
+          auto code = normalize_credit_code(req.param(0));
+          if (code.size() > 40) throw not_found("store credit", code.substr(0, 40));
+          auto credit = load_store_credit(app.read(), code);
+          if (!credit) throw not_found("store credit", code);
+          reply(http::json_response(200, *credit));
+        });
+
   r.add("GET", "/api/v1/exchanges/{id}", "sales.read", "Read an exchange", [&app](Request& req, Reply reply) {
     auto id = stock::id_param(req, 0, "exchange");
     auto e = load_exchange(app.read(), id);

@@ -48,6 +48,14 @@ struct Register {
   std::optional<std::string> session_id;
 };
 
+// A key scoped to locations operates only the registers at those locations.
+void check_register_scope(db::Db& db, const Actor& actor, const std::string& register_id) {
+  if (actor.location_ids.empty()) return;
+  auto q = db.query("SELECT location_id FROM registers WHERE id = ?");
+  q.bind(1, register_id);
+  if (q.step()) stock::check_location_scope(actor, q.text(0));
+}
+
 Register take_register(db::Db& db, const std::string& register_id, const std::string& location_id) {
   {
     auto q = db.query("SELECT location_id FROM registers WHERE id = ?");
@@ -148,6 +156,153 @@ void save_settings(db::Db& db, const Actor& actor, const SaleSettings& s) {
 
 // ---------------------------------------------------------------------------------- sales
 
+namespace {
+
+// A sale as stored: what post_sale inserts and load_sale reads back, so that the answer to
+// a POST and a later GET are one rendering of the same row.
+struct StoredLine {
+  std::string id;
+  std::int64_t line_no = 0;
+  std::string item_id, sku, name;
+  std::optional<std::string> code;
+  Quantity quantity{0};
+  std::int64_t unit_price = 0, gross = 0, line_discount = 0, receipt_discount = 0;
+  std::optional<std::string> discount_reason;
+  std::int64_t tax_rate_bp = 0, tax = 0, total = 0;
+  Quantity returned{0};
+};
+struct StoredTender {
+  std::string type;
+  std::int64_t amount = 0;
+  std::optional<std::string> reference;
+};
+struct StoredSale {
+  std::string id, receipt_number, location_id, register_id;
+  std::optional<std::string> session_id, exchange_id;
+  std::string status = "completed";
+  bool training = false;
+  std::optional<std::string> price_tier;
+  std::int64_t subtotal = 0, discount_total = 0, tax_total = 0, total = 0, tendered = 0, change_due = 0;
+  std::optional<std::string> receipt_discount;  // JSON text
+  std::string tax_mode;
+  std::int64_t created_at = 0;
+  std::string user;
+  std::optional<std::string> approver;
+  std::vector<StoredLine> lines;
+  std::vector<StoredTender> tenders;
+};
+
+bj::object sale_json(const StoredSale& s) {
+  bj::object o{{"id", s.id},
+               {"receipt_number", s.receipt_number},
+               {"location_id", s.location_id},
+               {"register_id", s.register_id},
+               {"session_id", opt(s.session_id)},
+               {"exchange_id", opt(s.exchange_id)},
+               {"status", s.status},
+               {"training", s.training},
+               {"price_tier", opt(s.price_tier)},
+               {"subtotal", s.subtotal},
+               {"discount_total", s.discount_total},
+               {"tax_total", s.tax_total},
+               {"total", s.total},
+               {"tendered", s.tendered},
+               {"change_due", s.change_due},
+               {"tax_mode", s.tax_mode},
+               {"created_at", format_rfc3339(Timestamp{s.created_at})},
+               {"user", s.user},
+               {"approver", opt(s.approver)}};
+  o["discount"] = s.receipt_discount ? bj::parse(*s.receipt_discount) : bj::value(nullptr);
+  bj::array lines;
+  lines.reserve(s.lines.size());
+  for (const auto& l : s.lines)
+    lines.push_back(bj::object{{"id", l.id},
+                               {"line_no", l.line_no},
+                               {"item_id", l.item_id},
+                               {"sku", l.sku},
+                               {"name", l.name},
+                               {"code", opt(l.code)},
+                               {"quantity", json::quantity_value(l.quantity)},
+                               {"unit_price", l.unit_price},
+                               {"gross", l.gross},
+                               {"line_discount", l.line_discount},
+                               {"receipt_discount", l.receipt_discount},
+                               {"discount_reason", opt(l.discount_reason)},
+                               {"tax_rate_bp", l.tax_rate_bp},
+                               {"tax", l.tax},
+                               {"total", l.total},
+                               {"returned_quantity", json::quantity_value(l.returned)}});
+  o["lines"] = std::move(lines);
+  bj::array tenders;
+  for (const auto& t : s.tenders)
+    tenders.push_back(bj::object{{"type", t.type}, {"amount", t.amount}, {"reference", opt(t.reference)}});
+  o["tenders"] = std::move(tenders);
+  o["void"] = nullptr;
+  return o;
+}
+
+void insert_sale(db::Db& db, const StoredSale& s, const std::string& request_hash) {
+  db.query(
+        "INSERT INTO sales (id, receipt_number, location_id, register_id, session_id, exchange_id, status, training, "
+        "price_tier, subtotal, discount_total, tax_total, total, tendered, change_due, receipt_discount, tax_mode, "
+        "request_hash, created_at, user, approver) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?)")
+      .bind(1, s.id)
+      .bind(2, s.receipt_number)
+      .bind(3, s.location_id)
+      .bind(4, s.register_id)
+      .bind(5, s.session_id)
+      .bind(6, s.exchange_id)
+      .bind(7, s.status)
+      .bind(8, s.training)
+      .bind(9, s.price_tier)
+      .bind(10, s.subtotal)
+      .bind(11, s.discount_total)
+      .bind(12, s.tax_total)
+      .bind(13, s.total)
+      .bind(14, s.tendered)
+      .bind(15, s.change_due)
+      .bind(16, s.receipt_discount)
+      .bind(17, s.tax_mode)
+      .bind(18, request_hash)
+      .bind(19, s.created_at)
+      .bind(20, s.user)
+      .bind(21, s.approver)
+      .run();
+  for (const auto& l : s.lines)
+    db.query(
+          "INSERT INTO sale_lines (id, sale_id, line_no, item_id, sku, name, code, quantity, unit_price, gross, "
+          "line_discount, receipt_discount, discount_reason, tax_rate_bp, tax, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+          "?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, l.id)
+        .bind(2, s.id)
+        .bind(3, l.line_no)
+        .bind(4, l.item_id)
+        .bind(5, l.sku)
+        .bind(6, l.name)
+        .bind(7, l.code)
+        .bind(8, l.quantity.milli)
+        .bind(9, l.unit_price)
+        .bind(10, l.gross)
+        .bind(11, l.line_discount)
+        .bind(12, l.receipt_discount)
+        .bind(13, l.discount_reason)
+        .bind(14, l.tax_rate_bp)
+        .bind(15, l.tax)
+        .bind(16, l.total)
+        .run();
+  for (std::size_t i = 0; i < s.tenders.size(); ++i)
+    db.query("INSERT INTO sale_tenders (sale_id, seq, type, amount, reference) VALUES (?, ?, ?, ?, ?)")
+        .bind(1, s.id)
+        .bind(2, static_cast<std::int64_t>(i + 1))
+        .bind(3, s.tenders[i].type)
+        .bind(4, s.tenders[i].amount)
+        .bind(5, s.tenders[i].reference)
+        .run();
+}
+
+}  // namespace
+
 std::optional<bj::object> load_sale(db::Db& db, const std::string& id) {
   auto q = db.query(
       "SELECT id, receipt_number, location_id, register_id, session_id, exchange_id, status, training, price_tier, "
@@ -155,55 +310,39 @@ std::optional<bj::object> load_sale(db::Db& db, const std::string& id) {
       "approver FROM sales WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
-  bj::object o{{"id", q.text(0)},
-               {"receipt_number", q.text(1)},
-               {"location_id", q.text(2)},
-               {"register_id", q.text(3)},
-               {"session_id", opt(q.opt_text(4))},
-               {"exchange_id", opt(q.opt_text(5))},
-               {"status", q.text(6)},
-               {"training", q.int64(7) != 0},
-               {"price_tier", opt(q.opt_text(8))},
-               {"subtotal", q.int64(9)},
-               {"discount_total", q.int64(10)},
-               {"tax_total", q.int64(11)},
-               {"total", q.int64(12)},
-               {"tendered", q.int64(13)},
-               {"change_due", q.int64(14)},
-               {"tax_mode", q.text(16)},
-               {"created_at", format_rfc3339(Timestamp{q.int64(17)})},
-               {"user", q.text(18)},
-               {"approver", opt(q.opt_text(19))}};
-  auto discount = q.opt_text(15);
-  o["discount"] = discount ? bj::parse(*discount) : bj::value(nullptr);
-  bj::array lines;
+  StoredSale s;
+  s.id = q.text(0);
+  s.receipt_number = q.text(1);
+  s.location_id = q.text(2);
+  s.register_id = q.text(3);
+  s.session_id = q.opt_text(4);
+  s.exchange_id = q.opt_text(5);
+  s.status = q.text(6);
+  s.training = q.int64(7) != 0;
+  s.price_tier = q.opt_text(8);
+  s.subtotal = q.int64(9);
+  s.discount_total = q.int64(10);
+  s.tax_total = q.int64(11);
+  s.total = q.int64(12);
+  s.tendered = q.int64(13);
+  s.change_due = q.int64(14);
+  s.receipt_discount = q.opt_text(15);
+  s.tax_mode = q.text(16);
+  s.created_at = q.int64(17);
+  s.user = q.text(18);
+  s.approver = q.opt_text(19);
   auto l = db.query(
       "SELECT id, line_no, item_id, sku, name, code, quantity, unit_price, gross, line_discount, receipt_discount, "
       "discount_reason, tax_rate_bp, tax, total, returned_quantity FROM sale_lines WHERE sale_id = ? ORDER BY line_no");
   l.bind(1, id);
   while (l.step())
-    lines.push_back(bj::object{{"id", l.text(0)},
-                               {"line_no", l.int64(1)},
-                               {"item_id", l.text(2)},
-                               {"sku", l.text(3)},
-                               {"name", l.text(4)},
-                               {"code", opt(l.opt_text(5))},
-                               {"quantity", json::quantity_value(Quantity{l.int64(6)})},
-                               {"unit_price", l.int64(7)},
-                               {"gross", l.int64(8)},
-                               {"line_discount", l.int64(9)},
-                               {"receipt_discount", l.int64(10)},
-                               {"discount_reason", opt(l.opt_text(11))},
-                               {"tax_rate_bp", l.int64(12)},
-                               {"tax", l.int64(13)},
-                               {"total", l.int64(14)},
-                               {"returned_quantity", json::quantity_value(Quantity{l.int64(15)})}});
-  o["lines"] = std::move(lines);
-  bj::array tenders;
+    s.lines.push_back(StoredLine{l.text(0), l.int64(1), l.text(2), l.text(3), l.text(4), l.opt_text(5),
+                                  Quantity{l.int64(6)}, l.int64(7), l.int64(8), l.int64(9), l.int64(10),
+                                  l.opt_text(11), l.int64(12), l.int64(13), l.int64(14), Quantity{l.int64(15)}});
   auto t = db.query("SELECT type, amount, reference FROM sale_tenders WHERE sale_id = ? ORDER BY seq");
   t.bind(1, id);
-  while (t.step()) tenders.push_back(bj::object{{"type", t.text(0)}, {"amount", t.int64(1)}, {"reference", opt(t.opt_text(2))}});
-  o["tenders"] = std::move(tenders);
+  while (t.step()) s.tenders.push_back(StoredTender{t.text(0), t.int64(1), t.opt_text(2)});
+  auto o = sale_json(s);
   auto v = db.query("SELECT id, reason, at, user, approver FROM sale_voids WHERE sale_id = ?");
   v.bind(1, id);
   if (v.step())
@@ -212,8 +351,6 @@ std::optional<bj::object> load_sale(db::Db& db, const std::string& id) {
                            {"at", format_rfc3339(Timestamp{v.int64(2)})},
                            {"user", v.text(3)},
                            {"approver", opt(v.opt_text(4))}};
-  else
-    o["void"] = nullptr;
   return o;
 }
 
@@ -286,76 +423,55 @@ Posted post_sale(db::Db& db, const Actor& actor, const SaleDraft& draft, std::in
 
   auto reg = take_register(db, req.register_id.value_or(default_register(location.id)), location.id);
   auto receipt_number = next_receipt_number(db, reg.id, req.training);
-  std::int64_t at = now().micros;
-  db.query(
-        "INSERT INTO sales (id, receipt_number, location_id, register_id, session_id, exchange_id, status, training, "
-        "price_tier, subtotal, discount_total, tax_total, total, tendered, change_due, receipt_discount, tax_mode, "
-        "request_hash, created_at, user, approver) VALUES (?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?)")
-      .bind(1, sale_id)
-      .bind(2, receipt_number)
-      .bind(3, location.id)
-      .bind(4, reg.id)
-      .bind(5, reg.session_id)
-      .bind(6, exchange_id)
-      .bind(7, req.training)
-      .bind(8, req.price_tier)
-      .bind(9, draft.priced.subtotal)
-      .bind(10, draft.priced.discount_total)
-      .bind(11, draft.priced.tax_total)
-      .bind(12, total)
-      .bind(13, tendered)
-      .bind(14, change)
-      .bind(15, req.discount ? std::optional(discount_text(req.discount)) : std::nullopt)
-      .bind(16, draft.settings.rules.tax_mode == TaxMode::inclusive ? "inclusive" : "exclusive")
-      .bind(17, req.key.request_hash)
-      .bind(18, at)
-      .bind(19, actor.user)
-      .bind(20, approver ? std::optional(approver->user) : std::nullopt)
-      .run();
+  StoredSale row;
+  row.id = sale_id;
+  row.receipt_number = receipt_number;
+  row.location_id = location.id;
+  row.register_id = reg.id;
+  row.session_id = reg.session_id;
+  row.exchange_id = exchange_id;
+  row.training = req.training;
+  row.price_tier = req.price_tier;
+  row.subtotal = draft.priced.subtotal;
+  row.discount_total = draft.priced.discount_total;
+  row.tax_total = draft.priced.tax_total;
+  row.total = total;
+  row.tendered = tendered;
+  row.change_due = change;
+  if (req.discount) row.receipt_discount = discount_text(req.discount);
+  row.tax_mode = draft.settings.rules.tax_mode == TaxMode::inclusive ? "inclusive" : "exclusive";
+  row.created_at = now().micros;
+  row.user = actor.user;
+  if (approver) row.approver = approver->user;
   std::vector<Movement> moves;
+  row.lines.reserve(draft.lines.size());
   for (std::size_t i = 0; i < draft.lines.size(); ++i) {
     const auto& l = draft.lines[i];
     const auto& p = draft.priced.lines[i];
-    std::string line_id = new_uuid_v7();
-    db.query(
-          "INSERT INTO sale_lines (id, sale_id, line_no, item_id, sku, name, code, quantity, unit_price, gross, "
-          "line_discount, receipt_discount, discount_reason, tax_rate_bp, tax, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-          "?, ?, ?, ?, ?, ?, ?)")
-        .bind(1, line_id)
-        .bind(2, sale_id)
-        .bind(3, static_cast<std::int64_t>(i + 1))
-        .bind(4, l.item.id)
-        .bind(5, l.item.sku)
-        .bind(6, l.item.name)
-        .bind(7, l.code)
-        .bind(8, l.quantity.milli)
-        .bind(9, l.unit_price)
-        .bind(10, p.gross)
-        .bind(11, p.line_discount)
-        .bind(12, p.receipt_discount)
-        .bind(13, l.discount && !l.discount->reason.empty() ? std::optional(l.discount->reason) : std::nullopt)
-        .bind(14, l.tax_rate_bp)
-        .bind(15, p.tax)
-        .bind(16, p.total)
-        .run();
+    StoredLine line{new_uuid_v7(), static_cast<std::int64_t>(i + 1), l.item.id, l.item.sku, l.item.name, l.code,
+                     l.quantity, l.unit_price, p.gross, p.line_discount, p.receipt_discount,
+                     l.discount && !l.discount->reason.empty() ? std::optional(l.discount->reason) : std::nullopt,
+                     l.tax_rate_bp, p.tax, p.total, Quantity{0}};
     if (!req.training) {
-      auto m = consumption(l.item, l.quantity, location.id, sale_id, line_id);
+      auto m = consumption(l.item, l.quantity, location.id, sale_id, line.id);
       moves.insert(moves.end(), m.begin(), m.end());
     }
+    row.lines.push_back(std::move(line));
   }
-  for (std::size_t i = 0; i < tenders.size(); ++i)
-    db.query("INSERT INTO sale_tenders (sale_id, seq, type, amount, reference) VALUES (?, ?, ?, ?, ?)")
-        .bind(1, sale_id)
-        .bind(2, static_cast<std::int64_t>(i + 1))
-        .bind(3, tenders[i].type)
-        .bind(4, tenders[i].amount)
-        .bind(5, tenders[i].reference)
-        .run();
+  for (const auto& t : tenders) row.tenders.push_back(StoredTender{t.type, t.amount, t.reference});
+  insert_sale(db, row, req.key.request_hash);
+  if (!req.training)
+    for (std::size_t i = 0; i < tenders.size(); ++i)
+      if (tenders[i].type == "store_credit") {
+        // The request's tenders follow an exchange credit, when there is one.
+        std::size_t index = i - (exchange_credit > 0 ? 1 : 0);
+        spend_store_credit(db, actor, *tenders[i].reference, tenders[i].amount,
+                           fmt::format("tenders[{}].reference", index), sale_id);
+      }
   auto flags = stock::post_movements(db, moves,
                                      stock::PostContext{actor.user, reg.id, stock::negative_stock_policy(db), true});
   stock::remember_key(db, req.key, "sale", sale_id);
-  auto doc = *load_sale(db, sale_id);
+  auto doc = sale_json(row);
   bj::object audit{{"receipt_number", receipt_number}, {"total", total}, {"lines", draft.lines.size()},
                    {"training", req.training}};
   if (approver) {
@@ -381,6 +497,7 @@ Posted void_sale(db::Db& db, const Actor& actor, const std::string& sale_id, con
                  const std::optional<std::string>& override_token) {
   auto sale = load_sale(db, sale_id);
   if (!sale) throw not_found("sale", sale_id);
+  stock::check_location_scope(actor, std::string(sale->at("location_id").as_string()));
   if (sale->at("status").as_string() == "voided") return Posted{std::move(*sale), true};
   for (const auto& l : sale->at("lines").as_array())
     if (json::as_quantity(l.at("returned_quantity"))->milli > 0)
@@ -405,6 +522,7 @@ Posted void_sale(db::Db& db, const Actor& actor, const std::string& sale_id, con
       .run();
   db.query("UPDATE sales SET status = 'voided' WHERE id = ?").bind(1, sale_id).run();
   auto moves = stock::reversal_of(db, sale_id, "void", "void", void_id);
+  return_spent_store_credit(db, actor, sale_id, void_id);
   stock::post_movements(db, moves, stock::PostContext{actor.user, std::string(sale->at("register_id").as_string()),
                                                       stock::NegativeStock::allow, false});
   auto after = *load_sale(db, sale_id);
@@ -538,6 +656,9 @@ ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& re
   } else {
     location_id = *req.location_id;
   }
+  // Where the goods come back: a key scoped to a store takes returns of any store's
+  // receipt into its own store (cross-store returns), never into another's.
+  stock::check_location_scope(actor, location_id);
   auto location = stock::require_location(db, location_id, "location_id");
   auto settings = load_settings(db);
   std::optional<Actor> approver;
@@ -700,6 +821,8 @@ ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& re
           .run();
     moves.insert(moves.end(), l.moves.begin(), l.moves.end());
   }
+  for (auto& t : tenders)
+    if (t.type == "store_credit") t.reference = give_store_credit(db, actor, t.reference, t.amount, "return", return_id);
   for (std::size_t i = 0; i < tenders.size(); ++i)
     db.query("INSERT INTO return_tenders (return_id, seq, type, amount, reference) VALUES (?, ?, ?, ?, ?)")
         .bind(1, return_id)
@@ -834,6 +957,7 @@ std::vector<bj::object> list_parked(db::Db& db, const std::string& location_id, 
 Posted close_parked(db::Db& db, const Actor& actor, const std::string& id, const std::string& status) {
   auto doc = load_parked(db, id);
   if (!doc) throw not_found("parked sale", id);
+  stock::check_location_scope(actor, std::string(doc->at("location_id").as_string()));
   if (doc->at("status").as_string() == status) return Posted{std::move(*doc), true};
   if (doc->at("status").as_string() != "parked")
     throw Problem(409, "not_parked", fmt::format("this sale was already {}", doc->at("status").as_string().c_str()));
@@ -969,6 +1093,7 @@ Posted session_cash(db::Db& db, const Actor& actor, const std::string& register_
                     const std::string& kind, std::int64_t amount, const std::string& reason) {
   auto s = load_session(db, register_id, session_id);
   if (!s) throw not_found("register session", session_id);
+  check_register_scope(db, actor, register_id);
   if (s->at("status").as_string() != "open") throw Problem(409, "session_closed", "this session is closed");
   db.query("INSERT INTO register_cash_movements (id, session_id, kind, amount, reason, at, user) VALUES (?, ?, ?, ?, ?, ?, ?)")
       .bind(1, new_uuid_v7())
@@ -988,6 +1113,7 @@ Posted close_session(db::Db& db, const Actor& actor, const std::string& register
                      std::int64_t counted_cash) {
   auto s = load_session(db, register_id, session_id);
   if (!s) throw not_found("register session", session_id);
+  check_register_scope(db, actor, register_id);
   if (s->at("status").as_string() == "closed") return Posted{std::move(*s), true};
   auto z = s->at("x_report").as_object();
   z["session_id"] = session_id;

@@ -3,7 +3,10 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
+
+#include <fmt/format.h>
 
 #include "platform/json.hpp"
 
@@ -43,6 +46,12 @@ std::string request_hash(std::string_view body) {
   char hex[sizeof digest * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
   return hex;
+}
+
+void check_location_scope(const Actor& actor, const std::string& location_id) {
+  if (actor.location_ids.empty()) return;
+  if (std::find(actor.location_ids.begin(), actor.location_ids.end(), location_id) == actor.location_ids.end())
+    throw Problem(403, "forbidden", fmt::format("this key may not act at location {}", location_id));
 }
 
 }  // namespace backroom::stock

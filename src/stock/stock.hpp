@@ -176,4 +176,9 @@ namespace backroom::stock {
 // Demo data: opening stock (reason "opening") for every stocked item at every store,
 // deterministic for a seed. Runs inside the caller's transaction. Returns adjustments made.
 int seed_opening_stock(db::Db& db, const Actor& actor, std::uint32_t seed = 42);
+// 403 when the actor (an API key scoped to locations) may not act at `location_id`.
+// Checked where the location is known: in the route when the body names it, on the writer
+// when it comes from a stored document (the sale a return or a void refers to).
+void check_location_scope(const Actor& actor, const std::string& location_id);
+
 }  // namespace backroom::stock

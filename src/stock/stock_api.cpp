@@ -35,12 +35,6 @@ DocumentKey document_key(const Request& req, const bj::object& body) {
   return key;
 }
 
-void check_location_scope(const Actor& actor, const std::string& location_id) {
-  if (actor.location_ids.empty()) return;
-  if (std::find(actor.location_ids.begin(), actor.location_ids.end(), location_id) == actor.location_ids.end())
-    throw Problem(403, "forbidden", fmt::format("this key may not act at location {}", location_id));
-}
-
 std::string id_param(const Request& req, std::size_t index, const std::string& what) {
   auto id = normalize_uuid(req.param(index));
   if (!id) throw not_found(what, req.param(index).substr(0, 64));

@@ -14,8 +14,6 @@ void register_stock_routes(App& app);
 // The body's "id" (a UUID, 422 otherwise) and the Idempotency-Key header, with the hash
 // of the body that tells a retry from a different request under the same key.
 DocumentKey document_key(const http::Request& req, const boost::json::object& body);
-// 403 when the actor (an API key scoped to locations) may not act at `location_id`.
-void check_location_scope(const Actor& actor, const std::string& location_id);
 // A path parameter that must be a UUID (404 naming `what` otherwise).
 std::string id_param(const http::Request& req, std::size_t index, const std::string& what);
 

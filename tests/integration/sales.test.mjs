@@ -225,6 +225,81 @@ test('a void reverses the movements and keeps both records; cashiers need an ove
   assert.equal(ret.json.code, 'sale_voided');
 });
 
+test('a key scoped to another store cannot void this store\'s sale or return into this store', async () => {
+  const other = await s.post('/api/v1/locations', { name: `Second store ${process.pid}`, kind: 'store' });
+  assert.equal(other.status, 201, other.text);
+  const key = await s.post('/api/v1/api-keys', { name: `scoped-${process.pid}`, role: 'admin', location_ids: [other.json.id] });
+  assert.equal(key.status, 201, key.text);
+  const scoped = s.withKey(key.json.key);
+  const item = await makeItem(s);
+  await adjust(s, item, shop, 5, 'opening');
+  const sale = await s.post('/api/v1/sales', saleBody(shop, [[item, 2]]));
+  assert.equal(sale.status, 201, sale.text);
+  const sell = await scoped.post('/api/v1/sales', saleBody(shop, [[item, 1]]));
+  assert.equal(sell.status, 403, 'selling at a store outside the key\'s locations');
+  const voided = await scoped.post(`/api/v1/sales/${sale.json.id}/void`, { reason: 'not ours' });
+  assert.equal(voided.status, 403, voided.text);
+  const line = { sale_line_id: sale.json.lines[0].id, quantity: 1, reason: 'defective', condition: 'damaged', disposition: 'damaged' };
+  const returned = await scoped.post('/api/v1/returns', { sale_id: sale.json.id, lines: [line] });
+  assert.equal(returned.status, 403, returned.text);
+  assert.equal(await onHand(s, item, shop), 3, 'nothing moved');
+  const crossStore = await scoped.post('/api/v1/returns', { sale_id: sale.json.id, location_id: other.json.id, lines: [{ ...line, condition: 'new', disposition: 'restock' }] });
+  assert.equal(crossStore.status, 201, `a cross-store return into the key's own store: ${crossStore.text}`);
+  assert.equal(await onHand(s, item, other.json), 1);
+  assert.equal(await onHand(s, item, shop), 3);
+});
+
+test('store credit: a refund issues a credit note, sales spend it, never beyond its balance; a void gives it back', async () => {
+  const item = await makeItem(s, { price: 1500 });
+  await adjust(s, item, shop, 10, 'opening');
+  const sale = await s.post('/api/v1/sales', saleBody(shop, [[item, 2]]));
+  assert.equal(sale.status, 201, sale.text);
+  const line = { sale_line_id: sale.json.lines[0].id, quantity: 2, reason: 'changed_mind', condition: 'new', disposition: 'restock' };
+  const ret = await s.post('/api/v1/returns', { sale_id: sale.json.id, lines: [line], refund_tenders: [{ type: 'store_credit', amount: 3000 }] });
+  assert.equal(ret.status, 201, ret.text);
+  const code = ret.json.tenders[0].reference;
+  assert.match(code, /^SC-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$/);
+  const note = await s.get(`/api/v1/store-credits/${code.toLowerCase()}`);
+  assert.equal(note.status, 200, note.text);
+  assert.equal(note.json.balance, 3000);
+
+  const tooMuch = await s.post('/api/v1/sales', saleBody(shop, [[item, 3]], { tenders: [{ type: 'store_credit', amount: 4500, reference: code }] }));
+  assert.equal(tooMuch.status, 409, tooMuch.text);
+  assert.equal(tooMuch.json.code, 'insufficient_store_credit');
+  assert.equal(tooMuch.json.field, 'tenders[0].reference');
+  assert.equal(tooMuch.json.balance, 3000);
+  const unknown = await s.post('/api/v1/sales', saleBody(shop, [[item, 1]], { tenders: [{ type: 'store_credit', amount: 1500, reference: 'SC-NOPE-NOPE-NOPE' }] }));
+  assert.equal(unknown.status, 422, unknown.text);
+  assert.equal(unknown.json.field, 'tenders[0].reference');
+
+  const spendBody = saleBody(shop, [[item, 3]], {
+    tenders: [{ type: 'store_credit', amount: 2000, reference: code }, { type: 'cash', amount: 5000 }] });
+  const spend = await s.post('/api/v1/sales', spendBody);
+  assert.equal(spend.status, 201, spend.text);
+  assert.equal(spend.json.change_due, 2500);
+  assert.equal((await s.get(`/api/v1/store-credits/${code}`)).json.balance, 1000);
+  const retry = await s.post('/api/v1/sales', spendBody);
+  assert.equal(retry.status, 200, retry.text);
+  assert.equal((await s.get(`/api/v1/store-credits/${code}`)).json.balance, 1000, 'a retry spends nothing twice');
+
+  const back = await s.post('/api/v1/returns', { sale_id: spend.json.id, lines: [{ ...line, sale_line_id: spend.json.lines[0].id, quantity: 1 }] });
+  assert.equal(back.status, 201, back.text);
+  assert.deepEqual(back.json.tenders.map((t) => t.type), ['store_credit'], 'a refund goes back to the credit note first, cash last');
+  assert.equal(back.json.tenders[0].reference, code);
+  assert.equal((await s.get(`/api/v1/store-credits/${code}`)).json.balance, 2500);
+
+  const other = await s.post('/api/v1/sales', saleBody(shop, [[item, 1]], { tenders: [{ type: 'store_credit', amount: 1500, reference: code }] }));
+  assert.equal(other.status, 201, other.text);
+  assert.equal((await s.get(`/api/v1/store-credits/${code}`)).json.balance, 1000);
+  const voided = await s.post(`/api/v1/sales/${other.json.id}/void`, { reason: 'rang up twice' });
+  assert.equal(voided.status, 200, voided.text);
+  const after = (await s.get(`/api/v1/store-credits/${code}`)).json;
+  assert.equal(after.balance, 2500);
+  assert.deepEqual(after.entries.map((e) => [e.document_type, e.amount]),
+    [['return', 3000], ['sale', -2000], ['return', 1500], ['sale', -1500], ['void', 1500]]);
+  assert.equal((await s.get('/api/v1/store-credits/SC-0000-0000-0000')).status, 404);
+});
+
 test('returns: every disposition, exact refunds, never beyond what was sold', async () => {
   const item = await makeItem(s, { price: 1000 });
   await adjust(s, item, shop, 20, 'opening');

@@ -1,0 +1,165 @@
+// Store credit's SQL: credit notes with a balance and the ledger of what moved it. A return
+// refunded to store credit issues a note (or tops up the one the sale was paid with); a
+// sale tendered with store credit spends it; a void gives it back. Balance = sum of entries,
+// never below zero, checked by `backroom check`.
+#include <sodium.h>
+
+#include <fmt/format.h>
+
+#include <cctype>
+
+#include "platform/ids.hpp"
+#include "platform/json.hpp"
+#include "platform/problem.hpp"
+#include "sales/sales.hpp"
+
+namespace backroom::sales {
+
+namespace bj = boost::json;
+
+namespace {
+
+// Printed on the slip and typed at the till: no 0/O, 1/I/L.
+constexpr std::string_view credit_code_alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+std::string generate_credit_code() {
+  std::string code = "SC";
+  for (int i = 0; i < 12; ++i) {
+    if (i % 4 == 0) code.push_back('-');
+    code.push_back(credit_code_alphabet[randombytes_uniform(static_cast<std::uint32_t>(credit_code_alphabet.size()))]);
+  }
+  return code;
+}
+
+struct Credit {
+  std::string id;
+  std::string code;
+  std::int64_t balance = 0;
+};
+
+std::optional<Credit> find_credit(db::Db& db, const std::string& code) {
+  auto q = db.query("SELECT id, code, balance FROM store_credits WHERE code = ?");
+  q.bind(1, normalize_credit_code(code));
+  if (!q.step()) return std::nullopt;
+  return Credit{q.text(0), q.text(1), q.int64(2)};
+}
+
+void add_entry(db::Db& db, const Actor& actor, const Credit& credit, std::int64_t amount, const std::string& document_type,
+               const std::string& document_id) {
+  db.query("UPDATE store_credits SET balance = balance + ? WHERE id = ?").bind(1, amount).bind(2, credit.id).run();
+  db.query(
+        "INSERT INTO store_credit_entries (credit_id, amount, document_type, document_id, at, user) "
+        "VALUES (?, ?, ?, ?, ?, ?)")
+      .bind(1, credit.id)
+      .bind(2, amount)
+      .bind(3, document_type)
+      .bind(4, document_id)
+      .bind(5, now().micros)
+      .bind(6, actor.user)
+      .run();
+}
+
+}  // namespace
+
+std::string normalize_credit_code(std::string_view code) {
+  std::string out;
+  for (char c : code) {
+    if (c == ' ') continue;
+    out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+void spend_store_credit(db::Db& db, const Actor& actor, const std::string& code, std::int64_t amount,
+                        const std::string& field, const std::string& sale_id) {
+  auto credit = find_credit(db, code);
+  if (!credit) throw invalid_field(field, "no store credit has this code");
+  if (credit->balance < amount) {
+    Problem p(409, "insufficient_store_credit",
+              fmt::format("store credit {} holds {}, less than the {} tendered", credit->code, credit->balance, amount),
+              field);
+    p.extra_json = bj::serialize(bj::object{{"balance", credit->balance}, {"amount", amount}});
+    throw p;
+  }
+  add_entry(db, actor, *credit, -amount, "sale", sale_id);
+}
+
+std::string give_store_credit(db::Db& db, const Actor& actor, const std::optional<std::string>& code,
+                              std::int64_t amount, const std::string& document_type, const std::string& document_id) {
+  // An unknown code (a sale paid with a voucher from before store credit had a ledger)
+  // gets a new credit note rather than a refused refund; the return shows the new code.
+  std::optional<Credit> credit = code ? find_credit(db, *code) : std::nullopt;
+  if (!credit) {
+    credit = Credit{new_uuid_v7(), generate_credit_code(), 0};
+    db.query("INSERT INTO store_credits (id, code, balance, created_at, created_by) VALUES (?, ?, 0, ?, ?)")
+        .bind(1, credit->id)
+        .bind(2, credit->code)
+        .bind(3, now().micros)
+        .bind(4, actor.user)
+        .run();
+  }
+  add_entry(db, actor, *credit, amount, document_type, document_id);
+  return credit->code;
+}
+
+void return_spent_store_credit(db::Db& db, const Actor& actor, const std::string& sale_id, const std::string& void_id) {
+  std::vector<std::pair<Credit, std::int64_t>> spent;
+  {
+    auto q = db.query(
+        "SELECT c.id, c.code, c.balance, -SUM(e.amount) FROM store_credit_entries e JOIN store_credits c ON c.id = "
+        "e.credit_id WHERE e.document_type = 'sale' AND e.document_id = ? GROUP BY c.id");
+    q.bind(1, sale_id);
+    while (q.step()) spent.emplace_back(Credit{q.text(0), q.text(1), q.int64(2)}, q.int64(3));
+  }
+  for (const auto& [credit, amount] : spent)
+    if (amount > 0) add_entry(db, actor, credit, amount, "void", void_id);
+}
+
+std::optional<bj::object> load_store_credit(db::Db& db, const std::string& code) {
+  auto credit = find_credit(db, code);
+  if (!credit) return std::nullopt;
+  bj::object o{{"id", credit->id}, {"code", credit->code}, {"balance", credit->balance}};
+  {
+    auto q = db.query("SELECT created_at, created_by FROM store_credits WHERE id = ?");
+    q.bind(1, credit->id);
+    q.step();
+    o["created_at"] = format_rfc3339(Timestamp{q.int64(0)});
+    o["created_by"] = q.text(1);
+  }
+  bj::array entries;
+  auto q = db.query(
+      "SELECT seq, amount, document_type, document_id, at, user FROM store_credit_entries WHERE credit_id = ? ORDER BY seq");
+  q.bind(1, credit->id);
+  while (q.step())
+    entries.push_back(bj::object{{"seq", q.int64(0)},
+                                 {"amount", q.int64(1)},
+                                 {"document_type", q.text(2)},
+                                 {"document_id", q.text(3)},
+                                 {"at", format_rfc3339(Timestamp{q.int64(4)})},
+                                 {"user", q.text(5)}});
+  o["entries"] = std::move(entries);
+  return o;
+}
+
+std::vector<std::string> check_store_credits(db::Db& db) {
+  std::vector<std::string> problems;
+  auto q = db.query(
+      "SELECT c.code, c.balance, COALESCE((SELECT SUM(amount) FROM store_credit_entries e WHERE e.credit_id = c.id), 0) "
+      "FROM store_credits c");
+  while (q.step())
+    if (q.int64(1) != q.int64(2) || q.int64(1) < 0)
+      problems.push_back(fmt::format("store credit {}: balance {} but entries sum to {}", q.text(0), q.int64(1), q.int64(2)));
+  // Every store-credit tender of a sale that is not training spent exactly that much.
+  auto t = db.query(
+      "SELECT t.sale_id, t.amount, COALESCE((SELECT -SUM(e.amount) FROM store_credit_entries e WHERE e.document_type = "
+      "'sale' AND e.document_id = t.sale_id), 0) FROM (SELECT sale_id, SUM(amount) AS amount FROM sale_tenders WHERE "
+      "type = 'store_credit' GROUP BY sale_id) t JOIN sales s ON s.id = t.sale_id WHERE s.training = 0 AND "
+      "s.created_at >= (SELECT applied_at FROM schema_migrations WHERE version = 5)");  // older tenders had no ledger
+  while (t.step())
+    if (t.int64(1) != t.int64(2))
+      problems.push_back(
+          fmt::format("sale {}: store credit tendered {} but {} spent from credits", t.text(0), t.int64(1), t.int64(2)));
+  return problems;
+}
+
+}  // namespace backroom::sales
