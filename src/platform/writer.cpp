@@ -47,12 +47,12 @@ Writer::~Writer() {
   sync_wake_.notify_one();
   sync_thread_.join();
   if (wal_fd_ >= 0) ::close(wal_fd_);
+  checkpoint_wake_.notify_one();
+  checkpoint_thread_.join();
   if (transactions_ > 0)
     spdlog::info("writer: {} commands in {} transactions ({:.1f} per commit), {} WAL syncs, {} background checkpoints",
                  commands_, transactions_, static_cast<double>(commands_) / static_cast<double>(transactions_), syncs_,
                  checkpoints_);
-  checkpoint_wake_.notify_one();
-  checkpoint_thread_.join();
 }
 
 int Writer::on_wal_commit(void* self, sqlite3* handle, const char* schema, int pages) {

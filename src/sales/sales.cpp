@@ -262,12 +262,13 @@ bj::object settings_to_json(const SaleSettings& s) {
                     {"tax_rounding", s.rules.tax_rounding == TaxRounding::per_line ? "line" : "receipt"},
                     {"rounding", s.rules.rounding == RoundingMode::half_even ? "half_even" : "half_up"},
                     {"negative_stock", s.negative_stock == stock::NegativeStock::allow ? "allow" : "refuse"},
+                    {"no_receipt_refund", s.no_receipt_refund_cash ? "cash" : "store_credit"},
                     {"tax_rates", std::move(rates)}};
 }
 
 SaleSettings settings_from_json(const bj::object& body, SaleSettings s) {
   json::Fields f{body, ""};
-  f.only({"tax_mode", "tax_rounding", "rounding", "negative_stock", "tax_rates"});
+  f.only({"tax_mode", "tax_rounding", "rounding", "negative_stock", "no_receipt_refund", "tax_rates"});
   auto pick = [&f](std::string_view key, std::string_view a, std::string_view b) -> std::optional<bool> {
     auto v = f.opt_text(key, 20);
     if (!v) return std::nullopt;
@@ -281,6 +282,7 @@ SaleSettings settings_from_json(const bj::object& body, SaleSettings s) {
   if (auto v = pick("rounding", "half_even", "half_up")) s.rules.rounding = *v ? RoundingMode::half_even : RoundingMode::half_up;
   if (auto v = pick("negative_stock", "allow", "refuse"))
     s.negative_stock = *v ? stock::NegativeStock::allow : stock::NegativeStock::refuse;
+  if (auto v = pick("no_receipt_refund", "store_credit", "cash")) s.no_receipt_refund_cash = !*v;
   if (auto* rates = f.opt_object("tax_rates")) {
     json::Fields r{*rates, "tax_rates"};
     s.tax_rates.clear();

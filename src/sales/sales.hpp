@@ -34,6 +34,10 @@ struct SaleSettings {
   PricingRules rules;
   std::map<std::string, std::int64_t> tax_rates;  // tax category -> basis points
   stock::NegativeStock negative_stock = stock::NegativeStock::allow;
+  // What a return without a receipt refunds to unless refund_tenders say otherwise: a
+  // store credit note (the default: no cash out of the drawer for goods nobody can prove
+  // were bought here) or cash.
+  bool no_receipt_refund_cash = false;
 };
 SaleSettings load_settings(db::Db& db);
 boost::json::object settings_to_json(const SaleSettings& s);

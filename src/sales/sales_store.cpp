@@ -125,7 +125,8 @@ std::optional<std::string> session_of(db::Db& db, const std::optional<std::strin
 SaleSettings load_settings(db::Db& db) {
   SaleSettings s;
   auto q = db.query(
-      "SELECT key, value FROM settings WHERE key IN ('tax_mode', 'tax_rounding', 'rounding', 'negative_stock', 'tax_rates')");
+      "SELECT key, value FROM settings WHERE key IN ('tax_mode', 'tax_rounding', 'rounding', 'negative_stock', "
+      "'no_receipt_refund', 'tax_rates')");
   while (q.step()) {
     auto key = q.text(0);
     auto value = q.text(1);
@@ -134,6 +135,7 @@ SaleSettings load_settings(db::Db& db) {
     if (key == "rounding") s.rules.rounding = value == "half_up" ? RoundingMode::half_up : RoundingMode::half_even;
     if (key == "negative_stock")
       s.negative_stock = value == "refuse" ? stock::NegativeStock::refuse : stock::NegativeStock::allow;
+    if (key == "no_receipt_refund") s.no_receipt_refund_cash = value == "cash";
     if (key == "tax_rates") {
       boost::system::error_code ec;
       auto v = bj::parse(value, ec);
@@ -148,7 +150,7 @@ SaleSettings load_settings(db::Db& db) {
 void save_settings(db::Db& db, const Actor& actor, const SaleSettings& s) {
   auto before = bj::serialize(settings_to_json(load_settings(db)));
   auto j = settings_to_json(s);
-  for (const char* key : {"tax_mode", "tax_rounding", "rounding", "negative_stock"})
+  for (const char* key : {"tax_mode", "tax_rounding", "rounding", "negative_stock", "no_receipt_refund"})
     catalog::store::put_setting(db, key, std::string(j.at(key).as_string()));
   catalog::store::put_setting(db, "tax_rates", bj::serialize(j.at("tax_rates")));
   append_audit(db, actor, AuditEntry{"settings.sales", "settings", "sales", before, bj::serialize(j)});
@@ -773,7 +775,12 @@ ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& re
         to_refund -= take;
       }
     }
-    if (to_refund > 0) tenders.push_back(TenderInput{"cash", to_refund, std::nullopt});
+    if (to_refund > 0) {
+      // With a receipt, what the sale's card and credit tenders cannot take goes back as
+      // cash; without one, the shop's policy decides (a new credit note by default).
+      bool cash = sale || load_settings(db).no_receipt_refund_cash;
+      tenders.push_back(TenderInput{cash ? "cash" : "store_credit", to_refund, std::nullopt});
+    }
   }
 
   auto register_id = req.register_id;

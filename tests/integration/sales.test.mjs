@@ -335,6 +335,16 @@ test('returns: every disposition, exact refunds, never beyond what was sold', as
   const okNoReceipt = await lead.post('/api/v1/returns', body);
   assert.equal(okNoReceipt.status, 201, okNoReceipt.text);
   assert.equal(okNoReceipt.json.refund_total, 1000);
+  assert.equal(okNoReceipt.json.tenders[0].type, 'store_credit', 'no receipt: a credit note by default, no cash from the drawer');
+  assert.equal((await s.get(`/api/v1/store-credits/${okNoReceipt.json.tenders[0].reference}`)).json.balance, 1000);
+  const policy = await s.put('/api/v1/settings/sales', { no_receipt_refund: 'cash' });
+  assert.equal(policy.status, 200, policy.text);
+  assert.equal(policy.json.no_receipt_refund, 'cash');
+  const cashBack = await lead.post('/api/v1/returns', body);
+  assert.equal(cashBack.status, 201, cashBack.text);
+  assert.deepEqual(cashBack.json.tenders.map((t) => t.type), ['cash']);
+  assert.equal((await s.put('/api/v1/settings/sales', { no_receipt_refund: 'store_credit' })).status, 200);
+  assert.equal((await s.put('/api/v1/settings/sales', { no_receipt_refund: 'gift' })).json.field, 'no_receipt_refund');
   const tooMuch = await lead.post('/api/v1/returns', { ...body, lines: [{ ...body.lines[0], quantity: 10 }] });
   assert.equal(tooMuch.status, 403);
   assert.equal(tooMuch.json.code, 'refund_over_limit');
