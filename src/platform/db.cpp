@@ -8,7 +8,6 @@
 namespace backroom::db {
 
 namespace {
-constexpr int busy_timeout_ms = 5000;
 
 [[noreturn]] void fail(sqlite3* db, int rc, std::string_view what) {
   throw DbError(rc, fmt::format("{}: {}", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));

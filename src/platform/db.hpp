@@ -18,6 +18,9 @@ struct sqlite3_stmt;
 
 namespace backroom::db {
 
+// How long a connection waits for a lock held by another before SQLITE_BUSY.
+inline constexpr int busy_timeout_ms = 5000;
+
 struct DbError : std::runtime_error {
   int code;
   DbError(int code_, const std::string& what) : std::runtime_error(what), code(code_) {}

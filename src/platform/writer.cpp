@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <future>
 #include <vector>
@@ -60,8 +61,24 @@ int Writer::on_wal_commit(void* self, sqlite3* handle, const char* schema, int p
   // Once per wal_checkpoint_pages of growth, not after every commit past the mark: a
   // checkpoint that runs after each commit copies every version of every hot page.
   if (pages < writer->wal_signalled_pages_) writer->wal_signalled_pages_ = 0;  // the WAL started over
-  if (pages >= wal_checkpoint_pages_hard) {
-    sqlite3_wal_checkpoint_v2(handle, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (pages >= wal_restart_pages) {
+    // Under a steady stream of commits the passive checkpoints never see the whole WAL
+    // copied with no reader inside it, so the WAL would never start over (it grew to 200
+    // MB in the benchmark). RESTART finishes the copy (most of it is done), waits for the
+    // readers of the old frames and lets the next commit write from the start again.
+    // Readers get half a millisecond; if one is still inside, the next commit tries again
+    // (SQLite's own busy wait sleeps in steps up to 100 ms, with every request waiting).
+    sqlite3_busy_handler(
+        handle,
+        [](void*, int tries) {
+          if (tries >= 5) return 0;
+          std::this_thread::sleep_for(std::chrono::microseconds(100));
+          return 1;
+        },
+        nullptr);
+    sqlite3_wal_checkpoint_v2(handle, schema, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+    sqlite3_busy_timeout(handle, db::busy_timeout_ms);
+    writer->wal_signalled_pages_ = 0;
   } else if (pages - writer->wal_signalled_pages_ >= wal_checkpoint_pages) {
     writer->wal_signalled_pages_ = pages;
     std::lock_guard lock(writer->mutex_);
