@@ -278,36 +278,59 @@ void register_label_routes(App& app) {
           app.command(req, std::move(reply), [=](db::Db& wdb) { return respond(mark_printed(wdb, actor, *job, store_id, o)); });
         });
 
+  // Receipts and refund slips share paper, format and the shop's header and footer.
+  auto send_receipt = [&app](Request& req, Reply& reply, const std::function<ReceiptDoc(db::Db&)>& make) {
+    auto format = req.query_param("format").value_or("html");
+    if (format != "html" && format != "escpos")
+      throw Problem(422, "invalid_format", "format must be html or escpos", "format");
+    auto width_text = req.query_param("width").value_or("80");
+    if (width_text != "80" && width_text != "58") throw invalid_field("width", "width must be 80 or 58 (mm of paper)");
+    auto width = width_text == "80" ? PaperWidth::mm80 : PaperWidth::mm58;
+    auto& db = app.read();
+    auto doc = make(db);
+    doc.shop_name = catalog::store::setting(db, "shop_name").value_or("");
+    doc.currency = catalog::store::setting(db, "currency").value_or("EUR");
+    doc.currency_decimals = label_context(db).currency_decimals;
+    if (auto header = catalog::store::setting(db, "receipt_header")) doc.header_lines.insert(doc.header_lines.begin(), *header);
+    if (auto footer = catalog::store::setting(db, "receipt_footer")) doc.footer_lines.push_back(*footer);
+    Response r;
+    if (format == "html") {
+      r.content_type = "text/html; charset=utf-8";
+      r.body = render_receipt_html(doc, width);
+    } else {
+      r.content_type = "application/octet-stream";
+      r.body = render_receipt_escpos(doc, width);
+      r.header("Content-Disposition",
+               fmt::format("attachment; filename=\"{}-{}.bin\"", doc.refund ? "refund" : "receipt", doc.receipt_number));
+    }
+    reply(std::move(r));
+  };
+
   r.add("GET", "/api/v1/sales/{id}/receipt", std::string(p::sales_read),
-        "A sale's receipt as HTML (80 or 58 mm) or ESC/POS bytes, for reprints", [&app](Request& req, Reply reply) {
+        "A sale's receipt as HTML (80 or 58 mm) or ESC/POS bytes, for reprints", [send_receipt](Request& req, Reply reply) {
           auto id = normalize_uuid(req.param(0));
           if (!id) throw not_found("sale", req.param(0).substr(0, 64));
-          auto format = req.query_param("format").value_or("html");
-          if (format != "html" && format != "escpos")
-            throw Problem(422, "invalid_format", "format must be html or escpos", "format");
-          auto width_text = req.query_param("width").value_or("80");
-          if (width_text != "80" && width_text != "58")
-            throw invalid_field("width", "width must be 80 or 58 (mm of paper)");
-          auto width = width_text == "80" ? PaperWidth::mm80 : PaperWidth::mm58;
-          auto& db = app.read();
-          auto sale = sales::load_sale(db, *id);
-          if (!sale) throw not_found("sale", *id);
-          auto doc = receipt_from_sale_json(*sale);
-          doc.shop_name = catalog::store::setting(db, "shop_name").value_or("");
-          doc.currency = catalog::store::setting(db, "currency").value_or("EUR");
-          doc.currency_decimals = label_context(db).currency_decimals;
-          if (auto header = catalog::store::setting(db, "receipt_header")) doc.header_lines.push_back(*header);
-          if (auto footer = catalog::store::setting(db, "receipt_footer")) doc.footer_lines.push_back(*footer);
-          Response r;
-          if (format == "html") {
-            r.content_type = "text/html; charset=utf-8";
-            r.body = render_receipt_html(doc, width);
-          } else {
-            r.content_type = "application/octet-stream";
-            r.body = render_receipt_escpos(doc, width);
-            r.header("Content-Disposition", fmt::format("attachment; filename=\"receipt-{}.bin\"", doc.receipt_number));
-          }
-          reply(std::move(r));
+          send_receipt(req, reply, [&id](db::Db& db) {
+            auto sale = sales::load_sale(db, *id);
+            if (!sale) throw not_found("sale", *id);
+            return receipt_from_sale_json(*sale);
+          });
+        });
+
+  r.add("GET", "/api/v1/returns/{id}/receipt", std::string(p::sales_read),
+        "A return's refund slip (with the full code of a store credit note it issued) as HTML or ESC/POS",
+        [send_receipt](Request& req, Reply reply) {
+          auto id = normalize_uuid(req.param(0));
+          if (!id) throw not_found("return", req.param(0).substr(0, 64));
+          send_receipt(req, reply, [&id](db::Db& db) {
+            auto ret = sales::load_return(db, *id);
+            if (!ret) throw not_found("return", *id);
+            std::string receipt_number;
+            if (ret->at("sale_id").is_string())
+              if (auto sale = sales::load_sale(db, std::string(ret->at("sale_id").as_string())))
+                receipt_number = std::string(sale->at("receipt_number").as_string());
+            return receipt_from_return_json(*ret, receipt_number);
+          });
         });
 
   r.add("GET", "/api/v1/labels/calibration", std::string(p::labels_read), "Printer offset calibration in mm",

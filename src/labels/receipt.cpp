@@ -25,6 +25,14 @@ std::string money(std::int64_t minor, const ReceiptDoc& doc) {
   return (minor < 0 ? "-" : "") + magnitude;
 }
 
+// The store credit code under its tender: whole on a refund slip (it is the credit), only
+// the last four characters on a sale receipt (anyone holding the code can spend it).
+std::string credit_note_text(const ReceiptDoc& doc, const ReceiptTender& t) {
+  if (t.type != "store_credit" || t.reference.empty()) return "";
+  if (doc.refund) return "Credit note " + t.reference;
+  return "Credit note ..." + t.reference.substr(t.reference.size() > 4 ? t.reference.size() - 4 : 0);
+}
+
 std::string tender_name(const std::string& type) {
   if (type == "cash") return "Cash";
   if (type == "card") return "Card";
@@ -131,9 +139,9 @@ std::string render_receipt_escpos(const ReceiptDoc& doc, PaperWidth paper) {
   cmd({ESC, '@'});
   cmd({ESC, 't', 19});
   align(1);
-  if (doc.training || doc.voided) {
+  if (doc.training || doc.voided || doc.refund) {
     bold(true);
-    line(doc.voided ? "*** VOID ***" : "*** TRAINING - NOT A RECEIPT ***");
+    line(doc.voided ? "*** VOID ***" : doc.refund ? "*** REFUND ***" : "*** TRAINING - NOT A RECEIPT ***");
     bold(false);
   }
   bold(true);
@@ -156,19 +164,26 @@ std::string render_receipt_escpos(const ReceiptDoc& doc, PaperWidth paper) {
   if (doc.discount_total != 0) line(two_columns("Discounts", money(-doc.discount_total, doc), width));
   bold(true);
   size(0x01);  // double height
-  line(two_columns("TOTAL " + doc.currency, money(doc.total, doc), width));
+  line(two_columns((doc.refund ? "REFUND " : "TOTAL ") + doc.currency, money(doc.total, doc), width));
   size(0);
   bold(false);
   line(two_columns(doc.tax_inclusive ? "incl. tax" : "Tax", money(doc.tax_total, doc), width));
-  for (const auto& t : doc.tenders) line(two_columns(printer_text(tender_name(t.type)), money(t.amount, doc), width));
+  for (const auto& t : doc.tenders) {
+    line(two_columns(printer_text(tender_name(t.type)), money(t.amount, doc), width));
+    if (auto note = credit_note_text(doc, t); !note.empty()) {
+      if (doc.refund) bold(true);
+      line(fit("  " + printer_text(note), width));
+      if (doc.refund) bold(false);
+    }
+  }
   if (doc.change_due != 0) line(two_columns("Change", money(doc.change_due, doc), width));
   line(std::string(width, '-'));
   align(1);
   for (const auto& f : doc.footer_lines) line(fit(printer_text(f), width));
-  line("Receipt " + printer_text(doc.receipt_number));
+  line((doc.refund ? "Return " : "Receipt ") + printer_text(doc.receipt_number));
   // Code 128, code set B: GS h height, GS w module width, GS H 2 HRI below, GS k 73 n data.
   std::string data = "{B" + printer_text(doc.receipt_number);
-  if (data.size() <= 255 && doc.receipt_number.size() > 0) {
+  if (data.size() <= 255 && doc.receipt_number.size() > 0 && !doc.refund) {
     cmd({GS, 'h', 80});
     cmd({GS, 'w', 2});
     cmd({GS, 'H', 2});
@@ -198,6 +213,7 @@ std::string render_receipt_html(const ReceiptDoc& doc, PaperWidth paper) {
   h += "</head><body>\n";
   if (doc.voided) h += "<p class=\"banner\">VOID</p>\n";
   if (doc.training) h += "<p class=\"banner\">TRAINING &mdash; NOT A RECEIPT</p>\n";
+  if (doc.refund) h += "<p class=\"banner\">REFUND</p>\n";
   h += fmt::format("<h1>{}</h1>\n", html_escape(doc.shop_name));
   for (const auto& l : doc.header_lines) h += fmt::format("<div class=\"c\">{}</div>\n", html_escape(l));
   h += fmt::format("<div class=\"c\">{}{}</div>\n<table>\n", html_escape(doc.time_text),
@@ -213,17 +229,21 @@ std::string render_receipt_html(const ReceiptDoc& doc, PaperWidth paper) {
   }
   if (doc.discount_total != 0)
     h += fmt::format("<tr><td>Discounts</td><td class=\"r\">{}</td></tr>\n", money(-doc.discount_total, doc));
-  h += fmt::format("<tr class=\"total\"><td>TOTAL {}</td><td class=\"r\">{}</td></tr>\n", html_escape(doc.currency),
-                   money(doc.total, doc));
+  h += fmt::format("<tr class=\"total\"><td>{} {}</td><td class=\"r\">{}</td></tr>\n", doc.refund ? "REFUND" : "TOTAL",
+                   html_escape(doc.currency), money(doc.total, doc));
   h += fmt::format("<tr><td>{}</td><td class=\"r\">{}</td></tr>\n", doc.tax_inclusive ? "incl. tax" : "Tax",
                    money(doc.tax_total, doc));
-  for (const auto& t : doc.tenders)
+  for (const auto& t : doc.tenders) {
     h += fmt::format("<tr><td>{}</td><td class=\"r\">{}</td></tr>\n", html_escape(tender_name(t.type)), money(t.amount, doc));
+    if (auto note = credit_note_text(doc, t); !note.empty())
+      h += fmt::format("<tr class=\"sub\"><td class=\"credit-note\">{}{}{}</td><td></td></tr>\n", doc.refund ? "<b>" : "",
+                       html_escape(note), doc.refund ? "</b>" : "");
+  }
   if (doc.change_due != 0) h += fmt::format("<tr><td>Change</td><td class=\"r\">{}</td></tr>\n", money(doc.change_due, doc));
   h += "</table>\n";
   for (const auto& f : doc.footer_lines) h += fmt::format("<div class=\"c\">{}</div>\n", html_escape(f));
-  h += fmt::format("<div class=\"c\">Receipt <span class=\"receipt-number\">{}</span></div>\n</body></html>\n",
-                   html_escape(doc.receipt_number));
+  h += fmt::format("<div class=\"c\">{} <span class=\"receipt-number\">{}</span></div>\n</body></html>\n",
+                   doc.refund ? "Return" : "Receipt", html_escape(doc.receipt_number));
   return h;
 }
 
@@ -259,6 +279,46 @@ ReceiptDoc receipt_from_sale_json(const boost::json::object& sale) {
     l.total = lf.opt_money("total", true).value_or(0);
     if (!lf.has("total")) l.total = lf.money("gross", true) - l.discount;
     l.discount_reason = lf.opt_text("discount_reason", 200).value_or("");
+    doc.lines.push_back(std::move(l));
+  }
+  if (const auto* tenders = f.opt_array("tenders")) {
+    for (std::size_t i = 0; i < tenders->size() && i < 20; ++i) {
+      const auto* o = (*tenders)[i].if_object();
+      if (!o) continue;
+      json::Fields tf{*o, fmt::format("tenders[{}]", i)};
+      doc.tenders.push_back(ReceiptTender{tf.text("type", 40), tf.money("amount", true),
+                                          tf.opt_text("reference", 100).value_or("")});
+    }
+  }
+  return doc;
+}
+
+ReceiptDoc receipt_from_return_json(const boost::json::object& ret, const std::string& sale_receipt_number) {
+  json::Fields f{ret, ""};
+  ReceiptDoc doc;
+  doc.refund = true;
+  doc.receipt_number = f.text("id", 64);
+  if (!sale_receipt_number.empty()) doc.header_lines.push_back("Refund of receipt " + sale_receipt_number);
+  doc.total = f.money("refund_total", true);
+  doc.subtotal = doc.total;
+  doc.tax_total = f.opt_money("tax_total", true).value_or(0);
+  if (auto at = f.opt_text("created_at", 40); at && at->size() >= 16) {
+    doc.time_text = at->substr(0, 16) + " UTC";
+    doc.time_text[10] = ' ';
+  }
+  if (auto user = f.opt_text("user", 100)) doc.cashier = *user;
+  const auto* lines = f.opt_array("lines");
+  if (!lines) throw missing_field("lines");
+  if (lines->size() > receipt_lines_max) throw invalid_field("lines", "a receipt has at most 500 lines");
+  for (std::size_t i = 0; i < lines->size(); ++i) {
+    const auto* o = (*lines)[i].if_object();
+    if (!o) throw invalid_field(fmt::format("lines[{}]", i), "a line is an object");
+    json::Fields lf{*o, fmt::format("lines[{}]", i)};
+    ReceiptLine l;
+    l.name = lf.opt_text("name", 200).value_or(lf.opt_text("sku", 64).value_or(""));
+    l.quantity = lf.quantity("quantity");
+    l.total = lf.money("refund", true);
+    l.unit_price = l.quantity.milli > 0 ? l.total * Quantity::scale / l.quantity.milli : l.total;
     doc.lines.push_back(std::move(l));
   }
   if (const auto* tenders = f.opt_array("tenders")) {

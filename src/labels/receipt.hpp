@@ -50,6 +50,10 @@ struct ReceiptDoc {
   std::int64_t change_due = 0;
   bool training = false;
   bool voided = false;
+  // A refund slip: REFUND banner, what went back per tender, the full code of a store
+  // credit note (the customer's only proof of it), no barcode; receipt_number is the
+  // return's id.
+  bool refund = false;
   std::vector<std::string> footer_lines;
 };
 
@@ -68,5 +72,9 @@ std::string render_receipt_escpos(const ReceiptDoc& doc, PaperWidth width);
 // subtotal, discount_total, tax_total, total, tenders[].type/amount, change_due,
 // receipt_number, created_at, status, training). Throws Problem 422 on a missing field.
 ReceiptDoc receipt_from_sale_json(const boost::json::object& sale);
+
+// From the return JSON (id, refund_total, tax_total, created_at, user, lines[].name/
+// quantity/refund, tenders[]) and the receipt number of the sale it returns ("" for none).
+ReceiptDoc receipt_from_return_json(const boost::json::object& ret, const std::string& sale_receipt_number);
 
 }  // namespace backroom::labels

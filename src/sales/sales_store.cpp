@@ -559,14 +559,17 @@ std::optional<bj::object> load_return(db::Db& db, const std::string& id) {
                {"approver", opt(q.opt_text(10))}};
   bj::array lines;
   auto l = db.query(
-      "SELECT id, line_no, sale_line_id, item_id, quantity, refund, tax, reason, condition, disposition, location_id "
-      "FROM return_lines WHERE return_id = ? ORDER BY line_no");
+      "SELECT l.id, l.line_no, l.sale_line_id, l.item_id, l.quantity, l.refund, l.tax, l.reason, l.condition, "
+      "l.disposition, l.location_id, i.sku, i.name FROM return_lines l JOIN items i ON i.id = l.item_id "
+      "WHERE l.return_id = ? ORDER BY l.line_no");
   l.bind(1, id);
   while (l.step())
     lines.push_back(bj::object{{"id", l.text(0)},
                                {"line_no", l.int64(1)},
                                {"sale_line_id", opt(l.opt_text(2))},
                                {"item_id", l.text(3)},
+                               {"sku", l.text(11)},
+                               {"name", l.text(12)},
                                {"quantity", json::quantity_value(Quantity{l.int64(4)})},
                                {"refund", l.int64(5)},
                                {"tax", l.int64(6)},

@@ -259,6 +259,12 @@ test('store credit: a refund issues a credit note, sales spend it, never beyond 
   assert.equal(ret.status, 201, ret.text);
   const code = ret.json.tenders[0].reference;
   assert.match(code, /^SC-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$/);
+  const slip = await s.get(`/api/v1/returns/${ret.json.id}/receipt`);
+  assert.equal(slip.status, 200, slip.text);
+  assert.match(slip.text, /REFUND/);
+  assert.ok(slip.text.includes(`Credit note ${code}`), 'the refund slip carries the whole code');
+  assert.ok(slip.text.includes(`Refund of receipt ${sale.json.receipt_number}`));
+  assert.equal((await s.get(`/api/v1/returns/${ret.json.id}/receipt?format=escpos&width=58`)).status, 200);
   const note = await s.get(`/api/v1/store-credits/${code.toLowerCase()}`);
   assert.equal(note.status, 200, note.text);
   assert.equal(note.json.balance, 3000);
@@ -278,6 +284,9 @@ test('store credit: a refund issues a credit note, sales spend it, never beyond 
   assert.equal(spend.status, 201, spend.text);
   assert.equal(spend.json.change_due, 2500);
   assert.equal((await s.get(`/api/v1/store-credits/${code}`)).json.balance, 1000);
+  const spentReceipt = await s.get(`/api/v1/sales/${spend.json.id}/receipt`);
+  assert.ok(spentReceipt.text.includes(`Credit note ...${code.slice(-4)}`));
+  assert.ok(!spentReceipt.text.includes(code), 'a sale receipt shows only the last four characters');
   const retry = await s.post('/api/v1/sales', spendBody);
   assert.equal(retry.status, 200, retry.text);
   assert.equal((await s.get(`/api/v1/store-credits/${code}`)).json.balance, 1000, 'a retry spends nothing twice');

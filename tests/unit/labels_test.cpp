@@ -422,3 +422,27 @@ TEST(ReceiptJson, ReadsTheSaleDocument) {
   sale.erase("total");
   EXPECT_EQ(problem_code([&] { receipt_from_sale_json(sale); }), "missing_field");
 }
+
+TEST(ReceiptRefund, PrintsTheWholeCreditNoteCodeOnlyOnTheRefundSlip) {
+  auto ret = boost::json::parse(R"({"id":"01a2222a-2b32-7891-8001-000000000b09","refund_total":3000,"tax_total":521,
+    "created_at":"2026-03-02T10:00:00Z","user":"alex",
+    "lines":[{"name":"Tea","sku":"T","quantity":2,"refund":3000}],
+    "tenders":[{"type":"store_credit","amount":3000,"reference":"SC-7KQM-X2PA-HH4R"}]})").as_object();
+  auto slip = receipt_from_return_json(ret, "R2-7");
+  EXPECT_TRUE(slip.refund);
+  auto html = render_receipt_html(slip, PaperWidth::mm80);
+  EXPECT_NE(html.find("REFUND"), std::string::npos);
+  EXPECT_NE(html.find("Refund of receipt R2-7"), std::string::npos);
+  EXPECT_NE(html.find("Credit note SC-7KQM-X2PA-HH4R"), std::string::npos);
+  auto escpos = render_receipt_escpos(slip, PaperWidth::mm58);
+  EXPECT_NE(escpos.find("*** REFUND ***"), std::string::npos);
+  EXPECT_NE(escpos.find("Credit note SC-7KQM-X2PA-HH4R"), std::string::npos);
+  EXPECT_EQ(escpos.find("\x1d\x6b\x49"), std::string::npos) << "no Code 128 of a 36-character id";
+
+  auto sale = sample_receipt();
+  sale.tenders = {ReceiptTender{"store_credit", 1000, "SC-7KQM-X2PA-HH4R"}};
+  auto receipt = render_receipt_html(sale, PaperWidth::mm80);
+  EXPECT_NE(receipt.find("Credit note ...HH4R"), std::string::npos);
+  EXPECT_EQ(receipt.find("X2PA"), std::string::npos) << "a sale receipt never shows the whole code";
+  EXPECT_EQ(render_receipt_escpos(sale, PaperWidth::mm80).find("X2PA"), std::string::npos);
+}

@@ -555,7 +555,11 @@ function ReturnPanel({ registerId, locationId, training, onDone, askOverride }: 
     <div class="return-done">
       <h2>Return complete</h2>
       <Notice kind="ok">Refunded {money(done.refund_total)} ({done.tenders?.map((t: any) => `${t.type.replace('_', ' ')} ${money(t.amount)}`).join(', ')})</Notice>
+      {done.tenders?.filter((t: any) => t.type === 'store_credit' && t.reference).map((t: any) => (
+        <Notice kind="info">Store credit note <strong class="credit-code">{t.reference}</strong> holds {money(t.amount)}. Print the slip for the customer: the code is the credit.</Notice>
+      ))}
       <DataTable2 rows={done.lines} />
+      <p><a class="button" href={`/api/v1/returns/${done.id}/receipt`} target="_blank" rel="noopener">Print refund slip</a></p>
       <Button variant="primary" big onClick={onDone}>Back to the register</Button>
     </div>
   );
@@ -600,7 +604,7 @@ function ReturnPanel({ registerId, locationId, training, onDone, askOverride }: 
 
 function DataTable2({ rows }: { rows: any[] }) {
   return (
-    <ul class="plain">{rows.map((l) => <li>{qty(l.quantity)} × item {l.item_id.slice(-6)} — refund {money(l.refund)} · {l.disposition}</li>)}</ul>
+    <ul class="plain">{rows.map((l) => <li>{qty(l.quantity)} × {l.name ?? `item ${l.item_id.slice(-6)}`} — refund {money(l.refund)} · {l.disposition}</li>)}</ul>
   );
 }
 

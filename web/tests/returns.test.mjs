@@ -36,6 +36,13 @@ test('a return with restock refunds and puts the item back on the shelf once', a
   const done = page.getByRole('status').filter({ hasText: 'Refunded' });
   await done.waitFor();
   assert.match(await done.textContent(), /14\.57/);
+  await page.getByText('1 × Brightfield Pasta 250 g').waitFor();
+  const slipHref = await page.getByRole('link', { name: 'Print refund slip' }).getAttribute('href');
+  assert.match(slipHref, /^\/api\/v1\/returns\/[0-9a-f-]{36}\/receipt$/);
+  const slip = await server.get(slipHref);
+  assert.equal(slip.status, 200);
+  assert.match(slip.text, /REFUND/);
+  assert.ok(slip.text.includes(`Refund of receipt ${receiptNumber}`));
 
   const sale = await lastSale(server, store.id);
   assert.equal(sale.receipt_number, receiptNumber);
