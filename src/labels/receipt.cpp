@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "labels/layout.hpp"
 #include "platform/json.hpp"
@@ -247,6 +248,41 @@ std::string render_receipt_html(const ReceiptDoc& doc, PaperWidth paper) {
   return h;
 }
 
+namespace {
+
+// What sale receipts and refund slips read alike: time, cashier, tenders, and each line
+// (the line reader fills what differs).
+void read_common(const json::Fields& f, ReceiptDoc& doc,
+                 const std::function<ReceiptLine(const json::Fields&)>& read_line) {
+  if (auto at = f.opt_text("created_at", 40); at && at->size() >= 16) {
+    doc.time_text = at->substr(0, 16) + " UTC";  // documents keep UTC; shops have no time zone setting yet
+    doc.time_text[10] = ' ';
+  }
+  if (auto user = f.opt_text("user", 100)) doc.cashier = *user;
+  const auto* lines = f.opt_array("lines");
+  if (!lines) throw missing_field("lines");
+  if (lines->size() > receipt_lines_max) throw invalid_field("lines", "a receipt has at most 500 lines");
+  for (std::size_t i = 0; i < lines->size(); ++i) {
+    const auto* o = (*lines)[i].if_object();
+    if (!o) throw invalid_field(fmt::format("lines[{}]", i), "a line is an object");
+    json::Fields lf{*o, fmt::format("lines[{}]", i)};
+    ReceiptLine l = read_line(lf);
+    l.name = lf.opt_text("name", 200).value_or(lf.opt_text("sku", 64).value_or(""));
+    doc.lines.push_back(std::move(l));
+  }
+  if (const auto* tenders = f.opt_array("tenders")) {
+    for (std::size_t i = 0; i < tenders->size() && i < 20; ++i) {
+      const auto* o = (*tenders)[i].if_object();
+      if (!o) continue;
+      json::Fields tf{*o, fmt::format("tenders[{}]", i)};
+      doc.tenders.push_back(ReceiptTender{tf.text("type", 40), tf.money("amount", true),
+                                          tf.opt_text("reference", 100).value_or("")});
+    }
+  }
+}
+
+}  // namespace
+
 ReceiptDoc receipt_from_sale_json(const boost::json::object& sale) {
   json::Fields f{sale, ""};
   ReceiptDoc doc;
@@ -259,37 +295,16 @@ ReceiptDoc receipt_from_sale_json(const boost::json::object& sale) {
   if (auto mode = f.opt_text("tax_mode", 20)) doc.tax_inclusive = *mode != "exclusive";
   if (auto status = f.opt_text("status", 20)) doc.voided = *status == "voided";
   doc.training = f.opt_boolean("training").value_or(false);
-  if (auto at = f.opt_text("created_at", 40); at && at->size() >= 16) {
-    doc.time_text = at->substr(0, 16) + " UTC";  // the sale keeps UTC; shops have no time zone setting yet
-    doc.time_text[10] = ' ';
-  }
-  if (auto user = f.opt_text("user", 100)) doc.cashier = *user;
-  const auto* lines = f.opt_array("lines");
-  if (!lines) throw missing_field("lines");
-  if (lines->size() > receipt_lines_max) throw invalid_field("lines", "a receipt has at most 500 lines");
-  for (std::size_t i = 0; i < lines->size(); ++i) {
-    const auto* o = (*lines)[i].if_object();
-    if (!o) throw invalid_field(fmt::format("lines[{}]", i), "a line is an object");
-    json::Fields lf{*o, fmt::format("lines[{}]", i)};
+  read_common(f, doc, [](const json::Fields& lf) {
     ReceiptLine l;
-    l.name = lf.opt_text("name", 200).value_or(lf.opt_text("sku", 64).value_or(""));
     l.quantity = lf.quantity("quantity");
     l.unit_price = lf.money("unit_price", true);
     l.discount = lf.opt_money("line_discount", true).value_or(0) + lf.opt_money("receipt_discount", true).value_or(0);
     l.total = lf.opt_money("total", true).value_or(0);
     if (!lf.has("total")) l.total = lf.money("gross", true) - l.discount;
     l.discount_reason = lf.opt_text("discount_reason", 200).value_or("");
-    doc.lines.push_back(std::move(l));
-  }
-  if (const auto* tenders = f.opt_array("tenders")) {
-    for (std::size_t i = 0; i < tenders->size() && i < 20; ++i) {
-      const auto* o = (*tenders)[i].if_object();
-      if (!o) continue;
-      json::Fields tf{*o, fmt::format("tenders[{}]", i)};
-      doc.tenders.push_back(ReceiptTender{tf.text("type", 40), tf.money("amount", true),
-                                          tf.opt_text("reference", 100).value_or("")});
-    }
-  }
+    return l;
+  });
   return doc;
 }
 
@@ -302,34 +317,13 @@ ReceiptDoc receipt_from_return_json(const boost::json::object& ret, const std::s
   doc.total = f.money("refund_total", true);
   doc.subtotal = doc.total;
   doc.tax_total = f.opt_money("tax_total", true).value_or(0);
-  if (auto at = f.opt_text("created_at", 40); at && at->size() >= 16) {
-    doc.time_text = at->substr(0, 16) + " UTC";
-    doc.time_text[10] = ' ';
-  }
-  if (auto user = f.opt_text("user", 100)) doc.cashier = *user;
-  const auto* lines = f.opt_array("lines");
-  if (!lines) throw missing_field("lines");
-  if (lines->size() > receipt_lines_max) throw invalid_field("lines", "a receipt has at most 500 lines");
-  for (std::size_t i = 0; i < lines->size(); ++i) {
-    const auto* o = (*lines)[i].if_object();
-    if (!o) throw invalid_field(fmt::format("lines[{}]", i), "a line is an object");
-    json::Fields lf{*o, fmt::format("lines[{}]", i)};
+  read_common(f, doc, [](const json::Fields& lf) {
     ReceiptLine l;
-    l.name = lf.opt_text("name", 200).value_or(lf.opt_text("sku", 64).value_or(""));
     l.quantity = lf.quantity("quantity");
     l.total = lf.money("refund", true);
     l.unit_price = l.quantity.milli > 0 ? l.total * Quantity::scale / l.quantity.milli : l.total;
-    doc.lines.push_back(std::move(l));
-  }
-  if (const auto* tenders = f.opt_array("tenders")) {
-    for (std::size_t i = 0; i < tenders->size() && i < 20; ++i) {
-      const auto* o = (*tenders)[i].if_object();
-      if (!o) continue;
-      json::Fields tf{*o, fmt::format("tenders[{}]", i)};
-      doc.tenders.push_back(ReceiptTender{tf.text("type", 40), tf.money("amount", true),
-                                          tf.opt_text("reference", 100).value_or("")});
-    }
-  }
+    return l;
+  });
   return doc;
 }
 
