@@ -96,7 +96,7 @@ TEST(Writer, TheWalStartsOverUnderSteadyCommitsWithReaders) {
     }
   });
   const std::string page(4000, 'p');  // about one 4 KiB page per command
-  const int commands = wal_restart_pages * 2;
+  const int commands = wal_restart_pages * 3;
   {
     Writer writer(t.path);
     std::vector<std::future<void>> pending;
@@ -109,8 +109,9 @@ TEST(Writer, TheWalStartsOverUnderSteadyCommitsWithReaders) {
     }
     for (auto& p : pending) p.wait();
     auto wal_bytes = std::filesystem::file_size(t.path + "-wal");
-    // Without a restart the WAL would hold every one of the commands' pages (over 32 MB).
-    EXPECT_LT(wal_bytes, static_cast<std::uintmax_t>(wal_restart_pages + 1024) * 4200) << wal_bytes;
+    // Without a restart the WAL would hold every one of the commands' pages (about 50 MB);
+    // the margin lets a busy machine's readers push a few restarts to a later commit.
+    EXPECT_LT(wal_bytes, static_cast<std::uintmax_t>(wal_restart_pages * 2) * 4200) << wal_bytes;
     EXPECT_GT(writer.checkpoints(), 0u);
   }
   stop = true;
