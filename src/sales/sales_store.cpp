@@ -48,21 +48,24 @@ struct Register {
   std::optional<std::string> session_id;
 };
 
+std::optional<std::string> register_location(db::Db& db, const std::string& register_id) {
+  auto q = db.query("SELECT location_id FROM registers WHERE id = ?");
+  q.bind(1, register_id);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
 // A key scoped to locations operates only the registers at those locations.
 void check_register_scope(db::Db& db, const Actor& actor, const std::string& register_id) {
   if (actor.location_ids.empty()) return;
-  auto q = db.query("SELECT location_id FROM registers WHERE id = ?");
-  q.bind(1, register_id);
-  if (q.step()) stock::check_location_scope(actor, q.text(0));
+  if (auto location = register_location(db, register_id)) stock::check_location_scope(actor, *location);
 }
 
 Register take_register(db::Db& db, const std::string& register_id, const std::string& location_id) {
   {
-    auto q = db.query("SELECT location_id FROM registers WHERE id = ?");
-    q.bind(1, register_id);
-    if (q.step()) {
-      if (q.text(0) != location_id)
-        throw invalid_field("register_id", fmt::format("register {} belongs to location {}", register_id, q.text(0)));
+    if (auto registered = register_location(db, register_id)) {
+      if (*registered != location_id)
+        throw invalid_field("register_id", fmt::format("register {} belongs to location {}", register_id, *registered));
     } else {
       db.query("INSERT INTO registers (id, location_id, created_at) VALUES (?, ?, ?)")
           .bind(1, register_id)
@@ -781,7 +784,7 @@ ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& re
     if (to_refund > 0) {
       // With a receipt, what the sale's card and credit tenders cannot take goes back as
       // cash; without one, the shop's policy decides (a new credit note by default).
-      bool cash = sale || load_settings(db).no_receipt_refund_cash;
+      bool cash = sale || settings.no_receipt_refund_cash;
       tenders.push_back(TenderInput{cash ? "cash" : "store_credit", to_refund, std::nullopt});
     }
   }

@@ -35,22 +35,24 @@ struct Credit {
   std::string id;
   std::string code;
   std::int64_t balance = 0;
+  std::int64_t created_at = 0;
+  std::string created_by;
 };
 
 std::optional<Credit> find_credit(db::Db& db, const std::string& code) {
-  auto q = db.query("SELECT id, code, balance FROM store_credits WHERE code = ?");
+  auto q = db.query("SELECT id, code, balance, created_at, created_by FROM store_credits WHERE code = ?");
   q.bind(1, normalize_credit_code(code));
   if (!q.step()) return std::nullopt;
-  return Credit{q.text(0), q.text(1), q.int64(2)};
+  return Credit{q.text(0), q.text(1), q.int64(2), q.int64(3), q.text(4)};
 }
 
-void add_entry(db::Db& db, const Actor& actor, const Credit& credit, std::int64_t amount, const std::string& document_type,
-               const std::string& document_id) {
-  db.query("UPDATE store_credits SET balance = balance + ? WHERE id = ?").bind(1, amount).bind(2, credit.id).run();
+void add_entry(db::Db& db, const Actor& actor, const std::string& credit_id, std::int64_t amount,
+               const std::string& document_type, const std::string& document_id) {
+  db.query("UPDATE store_credits SET balance = balance + ? WHERE id = ?").bind(1, amount).bind(2, credit_id).run();
   db.query(
         "INSERT INTO store_credit_entries (credit_id, amount, document_type, document_id, at, user) "
         "VALUES (?, ?, ?, ?, ?, ?)")
-      .bind(1, credit.id)
+      .bind(1, credit_id)
       .bind(2, amount)
       .bind(3, document_type)
       .bind(4, document_id)
@@ -81,7 +83,7 @@ void spend_store_credit(db::Db& db, const Actor& actor, const std::string& code,
     p.extra_json = bj::serialize(bj::object{{"balance", credit->balance}, {"amount", amount}});
     throw p;
   }
-  add_entry(db, actor, *credit, -amount, "sale", sale_id);
+  add_entry(db, actor, credit->id, -amount, "sale", sale_id);
 }
 
 std::string give_store_credit(db::Db& db, const Actor& actor, const std::optional<std::string>& code,
@@ -90,42 +92,39 @@ std::string give_store_credit(db::Db& db, const Actor& actor, const std::optiona
   // gets a new credit note rather than a refused refund; the return shows the new code.
   std::optional<Credit> credit = code ? find_credit(db, *code) : std::nullopt;
   if (!credit) {
-    credit = Credit{new_uuid_v7(), generate_credit_code(), 0};
+    credit = Credit{new_uuid_v7(), generate_credit_code(), 0, now().micros, actor.user};
     db.query("INSERT INTO store_credits (id, code, balance, created_at, created_by) VALUES (?, ?, 0, ?, ?)")
         .bind(1, credit->id)
         .bind(2, credit->code)
-        .bind(3, now().micros)
-        .bind(4, actor.user)
+        .bind(3, credit->created_at)
+        .bind(4, credit->created_by)
         .run();
   }
-  add_entry(db, actor, *credit, amount, document_type, document_id);
+  add_entry(db, actor, credit->id, amount, document_type, document_id);
   return credit->code;
 }
 
 void return_spent_store_credit(db::Db& db, const Actor& actor, const std::string& sale_id, const std::string& void_id) {
-  std::vector<std::pair<Credit, std::int64_t>> spent;
+  std::vector<std::pair<std::string, std::int64_t>> spent;  // credit id, amount the sale took
   {
     auto q = db.query(
-        "SELECT c.id, c.code, c.balance, -SUM(e.amount) FROM store_credit_entries e JOIN store_credits c ON c.id = "
-        "e.credit_id WHERE e.document_type = 'sale' AND e.document_id = ? GROUP BY c.id");
+        "SELECT credit_id, -SUM(amount) FROM store_credit_entries WHERE document_type = 'sale' AND document_id = ? "
+        "GROUP BY credit_id");
     q.bind(1, sale_id);
-    while (q.step()) spent.emplace_back(Credit{q.text(0), q.text(1), q.int64(2)}, q.int64(3));
+    while (q.step()) spent.emplace_back(q.text(0), q.int64(1));
   }
-  for (const auto& [credit, amount] : spent)
-    if (amount > 0) add_entry(db, actor, credit, amount, "void", void_id);
+  for (const auto& [credit_id, amount] : spent)
+    if (amount > 0) add_entry(db, actor, credit_id, amount, "void", void_id);
 }
 
 std::optional<bj::object> load_store_credit(db::Db& db, const std::string& code) {
   auto credit = find_credit(db, code);
   if (!credit) return std::nullopt;
-  bj::object o{{"id", credit->id}, {"code", credit->code}, {"balance", credit->balance}};
-  {
-    auto q = db.query("SELECT created_at, created_by FROM store_credits WHERE id = ?");
-    q.bind(1, credit->id);
-    q.step();
-    o["created_at"] = format_rfc3339(Timestamp{q.int64(0)});
-    o["created_by"] = q.text(1);
-  }
+  bj::object o{{"id", credit->id},
+               {"code", credit->code},
+               {"balance", credit->balance},
+               {"created_at", format_rfc3339(Timestamp{credit->created_at})},
+               {"created_by", credit->created_by}};
   bj::array entries;
   auto q = db.query(
       "SELECT seq, amount, document_type, document_id, at, user FROM store_credit_entries WHERE credit_id = ? ORDER BY seq");
