@@ -49,6 +49,13 @@ Shop make_shop() {
     s.items.push_back(id);
   }
   s.db->query("INSERT INTO registers (id, location_id, created_at) VALUES ('B1', ?, 0)").bind(1, s.location).run();
+  // Stock to sell, as the HTTP benchmark does: a sale that drives stock negative also
+  // writes a stock.negative event per line, which no real shop does on every sale.
+  std::vector<stock::Movement> found;
+  for (const auto& item : s.items)
+    found.push_back(stock::Movement{item, s.location, Quantity::units(100'000'000), "found", "adjustment", new_uuid_v7(),
+                                    std::nullopt});
+  stock::post_movements(*s.db, found, stock::PostContext{"bench", "cli", stock::NegativeStock::allow, false});
   tx.commit();
   return s;
 }
