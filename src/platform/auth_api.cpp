@@ -173,6 +173,7 @@ std::vector<std::string> grants_of(State& st, db::Db& db, const std::string& rol
 
 Principal authenticate(State& st, const Request& req) {
   auto& db = st.app.read();
+  db::ReadSnapshot snapshot(db);  // the key or session and its role's grants: one read transaction
   auto at = now().micros;
   if (auto authorization = req.header("authorization")) {
     std::string_view value = *authorization;

@@ -508,6 +508,23 @@ CREATE TABLE store_credit_entries (
 CREATE INDEX store_credit_entries_credit ON store_credit_entries(credit_id, seq);
 CREATE INDEX store_credit_entries_document ON store_credit_entries(document_id);
 )SQL"},
+      {6, "stock accounts", R"SQL(
+-- Each balance (item at a location) is a stock account with a small integer number, and
+-- every movement carries its account. The ledger's history index then holds two integers
+-- per movement instead of two 36-character ids: a sale's four movements touch a quarter
+-- of the index pages they did (docs/performance.md).
+ALTER TABLE stock_balances ADD COLUMN account INTEGER;
+UPDATE stock_balances SET account = n.number
+  FROM (SELECT item_id AS i, location_id AS l, row_number() OVER (ORDER BY item_id, location_id) AS number
+        FROM stock_balances) AS n
+  WHERE stock_balances.item_id = n.i AND stock_balances.location_id = n.l;
+CREATE UNIQUE INDEX stock_balances_account ON stock_balances(account);
+ALTER TABLE stock_movements ADD COLUMN account INTEGER NOT NULL DEFAULT 0;
+UPDATE stock_movements SET account = b.account FROM stock_balances AS b
+  WHERE b.item_id = stock_movements.item_id AND b.location_id = stock_movements.location_id;
+DROP INDEX stock_movements_item;
+CREATE INDEX stock_movements_account ON stock_movements(account, seq);
+)SQL"},
   };
   return list;
 }

@@ -15,6 +15,12 @@
 #include "platform/problem.hpp"
 
 namespace backroom {
+namespace {
+std::int64_t steady_micros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
 
 Writer::Writer(const std::string& path)
     : db_(db::Db::open(path, db::Mode::read_write)), checkpoint_db_(db::Db::open(path, db::Mode::read_write)) {
@@ -50,10 +56,19 @@ Writer::~Writer() {
   if (wal_fd_ >= 0) ::close(wal_fd_);
   checkpoint_wake_.notify_one();
   checkpoint_thread_.join();
-  if (transactions_ > 0)
+  if (transactions_ > 0) {
     spdlog::info("writer: {} commands in {} transactions ({:.1f} per commit), {} WAL syncs, {} background checkpoints",
                  commands_, transactions_, static_cast<double>(commands_) / static_cast<double>(transactions_), syncs_,
                  checkpoints_);
+    auto per = [this](std::int64_t total) { return static_cast<double>(total) / 1000.0 / static_cast<double>(commands_); };
+    spdlog::info(
+        "writer: a command waited {:.2f} ms for the writer, its batch ran {:.2f} ms, waited {:.2f} ms for the syncer; "
+        "an fdatasync took {:.2f} ms",
+        per(writer_timings_.queued), per(writer_timings_.batch), per(sync_timings_.sync_wait),
+        sync_timings_.syncs_timed > 0
+            ? static_cast<double>(sync_timings_.sync) / 1000.0 / static_cast<double>(sync_timings_.syncs_timed)
+            : 0.0);
+  }
 }
 
 int Writer::on_wal_commit(void* self, sqlite3* handle, const char* schema, int pages) {
@@ -111,7 +126,7 @@ void Writer::submit(Work work, Done done) {
   {
     std::lock_guard lock(mutex_);
     if (queue_.size() < writer_queue_commands_max && !stopping_) {
-      queue_.push_back(Command{std::move(work), std::move(done)});
+      queue_.push_back(Command{std::move(work), std::move(done), steady_micros()});
       wake_.notify_one();
       return;
     }
@@ -158,6 +173,8 @@ void Writer::loop() {
       }
     }
     results.assign(batch.size(), nullptr);
+    const auto started = steady_micros();
+    for (const auto& command : batch) writer_timings_.queued += started - command.queued_at;
     std::exception_ptr batch_error;
     try {
       db_->query("BEGIN IMMEDIATE").run();
@@ -183,6 +200,8 @@ void Writer::loop() {
       spdlog::error("writer: a transaction of {} commands failed and was rolled back", batch.size());
     }
     Committed c;
+    c.committed_at = steady_micros();
+    writer_timings_.batch += (c.committed_at - started) * static_cast<std::int64_t>(batch.size());
     c.dones.reserve(batch.size());
     for (auto& command : batch) c.dones.push_back(std::move(command.done));
     batch.clear();
@@ -215,6 +234,9 @@ void Writer::sync_loop() {
     }
     // One fdatasync covers every batch committed so far: the WAL is written in order.
     std::exception_ptr failure;
+    const auto sync_started = steady_micros();
+    for (const auto& c : ready)
+      sync_timings_.sync_wait += (sync_started - c.committed_at) * static_cast<std::int64_t>(c.dones.size());
     if (!wal_path_.empty()) {
       if (wal_fd_ < 0) wal_fd_ = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
       if (wal_fd_ < 0 || ::fdatasync(wal_fd_) != 0) {
@@ -224,6 +246,10 @@ void Writer::sync_loop() {
         failure = std::make_exception_ptr(
             Problem(503, "storage_failure", "the database could not confirm the write reached the disk; retry with the same id"));
       }
+    }
+    if (!wal_path_.empty()) {
+      sync_timings_.sync += steady_micros() - sync_started;
+      ++sync_timings_.syncs_timed;
     }
     {
       std::lock_guard lock(mutex_);

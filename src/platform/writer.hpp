@@ -60,10 +60,18 @@ class Writer {
   struct Command {
     Work work;
     Done done;
+    std::int64_t queued_at;  // steady clock, microseconds
   };
   struct Committed {  // a batch waiting for its WAL fsync
     std::vector<Done> dones;
     std::vector<std::exception_ptr> results;
+    std::int64_t committed_at;
+  };
+  // Where a command's time goes, summed in microseconds and logged at shutdown: waiting
+  // for the writer, its batch running, waiting for the syncer, the fdatasync itself.
+  struct Timings {
+    std::int64_t queued = 0, batch = 0, sync_wait = 0, sync = 0;  // per command
+    std::int64_t syncs_timed = 0;
   };
   void loop();
   void sync_loop();
@@ -90,6 +98,8 @@ class Writer {
   std::condition_variable sync_wake_;
   std::thread sync_thread_;
   std::uint64_t syncs_ = 0;
+  Timings writer_timings_;  // writer thread: queued, batch
+  Timings sync_timings_;    // syncer thread: sync_wait, sync
   std::condition_variable checkpoint_wake_;
   std::thread checkpoint_thread_;
   std::thread thread_;

@@ -179,6 +179,10 @@ ReturnRequest parse_return_request(const bj::object& body, const std::string& pa
 }
 
 SaleDraft draft_sale(db::Db& reader, SaleRequest request) {
+  // One read transaction for the settings and every line's item: under a stream of
+  // commits each statement on its own would start a read transaction of its own and find
+  // the page cache stale again.
+  db::ReadSnapshot snapshot(reader);
   SaleDraft d;
   d.settings = load_settings(reader);
   std::vector<PriceLine> price_lines;

@@ -23,6 +23,19 @@ std::vector<std::string> check_ledger(db::Db& db) {
                          format_quantity(Quantity{q.int64(2)}), format_quantity(Quantity{q.int64(3)})));
   }
   {
+    // Every movement is posted to its item's account at its location.
+    auto q = db.query(
+        "SELECT m.seq, m.item_id, m.location_id FROM stock_movements m LEFT JOIN stock_balances b ON b.account = m.account "
+        "WHERE b.item_id IS NOT m.item_id OR b.location_id IS NOT m.location_id");
+    while (q.step())
+      report(fmt::format("account: movement {} of item {} at {} is not posted to that item's account there", q.int64(0),
+                         q.text(1), q.text(2)));
+  }
+  {
+    auto q = db.query("SELECT item_id, location_id FROM stock_balances WHERE account IS NULL");
+    while (q.step()) report(fmt::format("account: the balance of item {} at {} has no account number", q.text(0), q.text(1)));
+  }
+  {
     auto q = db.query(
         "WITH r AS (SELECT item_id, location_id, SUM(quantity) AS total FROM stock_reservations WHERE status = 'active' "
         "GROUP BY item_id, location_id) SELECT b.item_id, b.location_id, b.reserved, COALESCE(r.total, 0) "

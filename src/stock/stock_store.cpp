@@ -63,6 +63,35 @@ NegativeStock negative_stock_policy(db::Db& db) {
   return v && *v == "refuse" ? NegativeStock::refuse : NegativeStock::allow;
 }
 
+namespace {
+
+struct Account {
+  std::int64_t number;
+  Quantity on_hand;
+  Quantity reserved;
+};
+
+// The balance row of an item at a location, opened (at zero, with the next account
+// number) the first time stock moves or is reserved there.
+Account open_account(db::Db& db, const std::string& item_id, const std::string& location_id) {
+  {
+    auto q = db.query("SELECT account, on_hand, reserved FROM stock_balances WHERE item_id = ? AND location_id = ?");
+    q.bind(1, item_id).bind(2, location_id);
+    if (q.step()) return Account{q.int64(0), Quantity{q.int64(1)}, Quantity{q.int64(2)}};
+  }
+  auto next = db.query("SELECT COALESCE(MAX(account), 0) + 1 FROM stock_balances");
+  next.step();
+  Account a{next.int64(0), Quantity{0}, Quantity{0}};
+  db.query("INSERT INTO stock_balances (item_id, location_id, on_hand, reserved, last_seq, account) VALUES (?, ?, 0, 0, 0, ?)")
+      .bind(1, item_id)
+      .bind(2, location_id)
+      .bind(3, a.number)
+      .run();
+  return a;
+}
+
+}  // namespace
+
 std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>& movements, const PostContext& ctx) {
   std::vector<NegativeFlag> flags;
   std::int64_t at = now().micros;
@@ -70,47 +99,31 @@ std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>
   // every page it touches into a statement journal (it tripled the cost of a sale).
   for (const auto& m : movements) {
     if (m.quantity.milli == 0) continue;
+    auto account = open_account(db, m.item_id, m.location_id);
     db.query(
-          "INSERT INTO stock_movements (item_id, location_id, quantity, reason, document_type, document_id, "
-          "document_line_id, at, user, device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind(1, m.item_id)
-        .bind(2, m.location_id)
-        .bind(3, m.quantity.milli)
-        .bind(4, m.reason)
-        .bind(5, m.document_type)
-        .bind(6, m.document_id)
-        .bind(7, m.document_line_id)
-        .bind(8, at)
-        .bind(9, ctx.user)
-        .bind(10, ctx.device)
+          "INSERT INTO stock_movements (account, item_id, location_id, quantity, reason, document_type, document_id, "
+          "document_line_id, at, user, device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, account.number)
+        .bind(2, m.item_id)
+        .bind(3, m.location_id)
+        .bind(4, m.quantity.milli)
+        .bind(5, m.reason)
+        .bind(6, m.document_type)
+        .bind(7, m.document_id)
+        .bind(8, m.document_line_id)
+        .bind(9, at)
+        .bind(10, ctx.user)
+        .bind(11, ctx.device)
         .run();
     std::int64_t seq = db.last_insert_rowid();
-    Quantity on_hand{0}, reserved{0};
-    bool exists = false;
-    {
-      auto q = db.query("SELECT on_hand, reserved FROM stock_balances WHERE item_id = ? AND location_id = ?");
-      q.bind(1, m.item_id).bind(2, m.location_id);
-      if (q.step()) {
-        exists = true;
-        on_hand = Quantity{q.int64(0)};
-        reserved = Quantity{q.int64(1)};
-      }
-    }
+    Quantity on_hand = account.on_hand, reserved = account.reserved;
     on_hand = on_hand + m.quantity;
-    if (exists)
-      db.query("UPDATE stock_balances SET on_hand = ?, last_seq = ? WHERE item_id = ? AND location_id = ?")
-          .bind(1, on_hand.milli)
-          .bind(2, seq)
-          .bind(3, m.item_id)
-          .bind(4, m.location_id)
-          .run();
-    else
-      db.query("INSERT INTO stock_balances (item_id, location_id, on_hand, reserved, last_seq) VALUES (?, ?, ?, 0, ?)")
-          .bind(1, m.item_id)
-          .bind(2, m.location_id)
-          .bind(3, on_hand.milli)
-          .bind(4, seq)
-          .run();
+    db.query("UPDATE stock_balances SET on_hand = ?, last_seq = ? WHERE item_id = ? AND location_id = ?")
+        .bind(1, on_hand.milli)
+        .bind(2, seq)
+        .bind(3, m.item_id)
+        .bind(4, m.location_id)
+        .run();
     if (m.quantity.milli < 0) {
       Quantity floor = ctx.respect_reservations ? reserved : Quantity{0};
       if (on_hand < floor) {
@@ -468,12 +481,11 @@ Posted reserve(db::Db& db, const Actor& actor, const DocumentKey& key, const std
       .bind(5, reference)
       .bind(6, now().micros)
       .run();
-  db.query(
-        "INSERT INTO stock_balances (item_id, location_id, on_hand, reserved, last_seq) VALUES (?, ?, 0, ?, 0) "
-        "ON CONFLICT (item_id, location_id) DO UPDATE SET reserved = reserved + excluded.reserved")
-      .bind(1, item_id)
-      .bind(2, location_id)
-      .bind(3, quantity.milli)
+  open_account(db, item_id, location_id);
+  db.query("UPDATE stock_balances SET reserved = reserved + ? WHERE item_id = ? AND location_id = ?")
+      .bind(1, quantity.milli)
+      .bind(2, item_id)
+      .bind(3, location_id)
       .run();
   remember_key(db, key, "reservation", doc_id);
   auto doc = *load_reservation(db, doc_id, nullptr);
@@ -513,7 +525,8 @@ Balance balance(db::Db& db, const std::string& item_id, const std::string& locat
 
 Balance balance_as_of(db::Db& db, const std::string& item_id, const std::string& location_id, Timestamp at) {
   auto q = db.query(
-      "SELECT COALESCE(SUM(quantity), 0) FROM stock_movements WHERE item_id = ? AND location_id = ? AND at <= ?");
+      "SELECT COALESCE(SUM(quantity), 0) FROM stock_movements WHERE account = "
+      "(SELECT account FROM stock_balances WHERE item_id = ? AND location_id = ?) AND at <= ?");
   q.bind(1, item_id).bind(2, location_id).bind(3, at.micros);
   q.step();
   return Balance{item_id, location_id, Quantity{q.int64(0)}, {}};
@@ -523,8 +536,8 @@ std::vector<Balance> balances_of_item(db::Db& db, const std::string& item_id, st
   std::vector<Balance> out;
   if (as_of) {
     auto q = db.query(
-        "SELECT location_id, SUM(quantity) FROM stock_movements WHERE item_id = ? AND at <= ? GROUP BY location_id "
-        "ORDER BY location_id");
+        "SELECT b.location_id, SUM(m.quantity) FROM stock_balances b JOIN stock_movements m ON m.account = b.account "
+        "WHERE b.item_id = ? AND m.at <= ? GROUP BY b.location_id ORDER BY b.location_id");
     q.bind(1, item_id).bind(2, as_of->micros);
     while (q.step()) out.push_back(Balance{item_id, q.text(0), Quantity{q.int64(1)}, {}});
   } else {
@@ -538,10 +551,15 @@ std::vector<Balance> balances_of_item(db::Db& db, const std::string& item_id, st
 
 std::vector<bj::object> list_movements(db::Db& db, const MovementFilter& f) {
   std::vector<bj::object> out;
+  // By item: through its accounts' history index; otherwise in ledger order.
   auto q = db.query(
-      "SELECT seq, item_id, location_id, quantity, reason, document_type, document_id, document_line_id, at, user, "
-      "device FROM stock_movements WHERE seq > ? AND (?2 = '' OR item_id = ?2) AND (?3 = '' OR location_id = ?3) "
-      "AND (?4 = '' OR document_id = ?4) ORDER BY seq LIMIT ?5");
+      f.item_id.empty()
+          ? "SELECT seq, item_id, location_id, quantity, reason, document_type, document_id, document_line_id, at, user, "
+            "device FROM stock_movements WHERE seq > ?1 AND (?3 = '' OR location_id = ?3) "
+            "AND (?4 = '' OR document_id = ?4) ORDER BY seq LIMIT ?5"
+          : "SELECT seq, item_id, location_id, quantity, reason, document_type, document_id, document_line_id, at, user, "
+            "device FROM stock_movements WHERE account IN (SELECT account FROM stock_balances WHERE item_id = ?2 "
+            "AND (?3 = '' OR location_id = ?3)) AND seq > ?1 AND (?4 = '' OR document_id = ?4) ORDER BY seq LIMIT ?5");
   q.bind(1, f.after_seq).bind(2, f.item_id).bind(3, f.location_id).bind(4, f.document_id).bind(5, f.limit + 1);
   while (q.step()) {
     bj::object o{{"seq", q.int64(0)},

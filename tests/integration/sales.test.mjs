@@ -485,4 +485,11 @@ test('backroom check holds after all of the above, and catches a tampered balanc
   const r = check(s.db);
   assert.equal(r.status, 1, r.stdout);
   assert.match(r.stdout, /balance: item .* has on_hand/);
+  // A movement posted to another item's account: its history would show up under the
+  // wrong item, so check says so too.
+  const a = spawnSync('sqlite3', [s.db, 'UPDATE stock_movements SET account = (SELECT MAX(account) FROM stock_balances) + 0 WHERE seq = (SELECT MIN(seq) FROM stock_movements WHERE account <> (SELECT MAX(account) FROM stock_balances))'], { encoding: 'utf8' });
+  assert.equal(a.status, 0, a.stderr);
+  const r2 = check(s.db);
+  assert.equal(r2.status, 1, r2.stdout);
+  assert.match(r2.stdout, /account: movement \d+ of item .* is not posted to that item's account there/);
 });
