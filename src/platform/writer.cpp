@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -63,11 +64,13 @@ Writer::~Writer() {
     auto per = [this](std::int64_t total) { return static_cast<double>(total) / 1000.0 / static_cast<double>(commands_); };
     spdlog::info(
         "writer: a command waited {:.2f} ms for the writer, its batch ran {:.2f} ms, waited {:.2f} ms for the syncer; "
-        "an fdatasync took {:.2f} ms",
+        "an fdatasync took {:.2f} ms; the longest batch {:.1f} ms, the longest fdatasync {:.1f} ms",
         per(writer_timings_.queued), per(writer_timings_.batch), per(sync_timings_.sync_wait),
         sync_timings_.syncs_timed > 0
             ? static_cast<double>(sync_timings_.sync) / 1000.0 / static_cast<double>(sync_timings_.syncs_timed)
-            : 0.0);
+            : 0.0,
+        static_cast<double>(writer_timings_.longest_batch) / 1000.0,
+        static_cast<double>(sync_timings_.longest_sync) / 1000.0);
   }
 }
 
@@ -202,8 +205,13 @@ void Writer::loop() {
     Committed c;
     c.committed_at = steady_micros();
     writer_timings_.batch += (c.committed_at - started) * static_cast<std::int64_t>(batch.size());
+    writer_timings_.longest_batch = std::max(writer_timings_.longest_batch, c.committed_at - started);
     c.dones.reserve(batch.size());
-    for (auto& command : batch) c.dones.push_back(std::move(command.done));
+    c.spent.reserve(batch.size());
+    for (auto& command : batch) {
+      c.dones.push_back(std::move(command.done));
+      c.spent.push_back(std::move(command.work));
+    }
     batch.clear();
     if (batch_error) {  // nothing to sync: tell everyone now
       for (auto& done : c.dones) done(batch_error);
@@ -248,7 +256,9 @@ void Writer::sync_loop() {
       }
     }
     if (!wal_path_.empty()) {
-      sync_timings_.sync += steady_micros() - sync_started;
+      auto took = steady_micros() - sync_started;
+      sync_timings_.sync += took;
+      sync_timings_.longest_sync = std::max(sync_timings_.longest_sync, took);
       ++sync_timings_.syncs_timed;
     }
     {

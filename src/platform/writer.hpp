@@ -65,6 +65,7 @@ class Writer {
   struct Committed {  // a batch waiting for its WAL fsync
     std::vector<Done> dones;
     std::vector<std::exception_ptr> results;
+    std::vector<Work> spent;  // freed by the syncer: what a command holds is not the writer's work
     std::int64_t committed_at;
   };
   // Where a command's time goes, summed in microseconds and logged at shutdown: waiting
@@ -72,6 +73,7 @@ class Writer {
   struct Timings {
     std::int64_t queued = 0, batch = 0, sync_wait = 0, sync = 0;  // per command
     std::int64_t syncs_timed = 0;
+    std::int64_t longest_batch = 0, longest_sync = 0;  // microseconds
   };
   void loop();
   void sync_loop();
