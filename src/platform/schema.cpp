@@ -540,7 +540,9 @@ int current_version(db::Db& db) {
   return static_cast<int>(q.int64(0));
 }
 
-int migrate(db::Db& db) {
+int migrate(db::Db& db) { return migrate(db, latest_version()); }
+
+int migrate(db::Db& db, int version) {
   int current = current_version(db);
   if (current > latest_version()) {
     throw Problem(500, "schema_too_new",
@@ -550,6 +552,7 @@ int migrate(db::Db& db) {
   }
   for (const auto& m : migrations()) {
     if (m.version <= current) continue;
+    if (m.version > version) break;
     db::Transaction tx(db);
     db.exec(m.sql);
     db.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")

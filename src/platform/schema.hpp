@@ -21,6 +21,8 @@ int latest_version();
 // Applies every pending migration. Throws Problem(500, "schema_too_new") when the file was
 // written by a newer backroom. Returns the version the database is at afterwards.
 int migrate(db::Db& db);
+// Applies the pending migrations up to `version` only (tests of a migration start there).
+int migrate(db::Db& db, int version);
 // The version recorded in the file (0 for a new file).
 int current_version(db::Db& db);
 
