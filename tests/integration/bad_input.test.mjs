@@ -1,0 +1,158 @@
+// Bad input on the sales-to-stock loop never crashes the server, never answers 500 and
+// never leaves the books wrong. Each endpoint starts from a body that works; every field
+// (at any depth) is then removed or replaced by values of the wrong type, size or range,
+// one mutation per request, each with a fresh document id. Whatever is refused must be an
+// RFC 9457 problem with a stable `code`; whatever is accepted must keep `backroom check`
+// clean. A failure prints the endpoint, the mutated path and the body.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from './lib/server.mjs';
+import { adjust, assertBooksHold, makeItem, store, uuidv7 } from './lib/shop.mjs';
+
+let s;
+let shop;
+before(async () => {
+  s = await startServer();
+  shop = await store(s);
+});
+after(async () => { await s.stop(); });
+
+const BAD_VALUES = [
+  null, true, 0, -1, 1.5, 1e30, -9223372036854775808, 9223372036854775807, '', 'x',
+  'x'.repeat(10_000), '\u0000', '💥', [], [1], {}, { a: 1 },
+];
+
+// Every path to a value in `body`: [['lines', 0, 'quantity'], ...].
+function paths(value, prefix = []) {
+  const out = [];
+  if (Array.isArray(value)) value.forEach((v, i) => out.push([...prefix, i], ...paths(v, [...prefix, i])));
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) out.push([...prefix, k], ...paths(v, [...prefix, k]));
+  return out;
+}
+
+function mutate(body, path, replacement, remove = false) {
+  const copy = structuredClone(body);
+  let node = copy;
+  for (const key of path.slice(0, -1)) node = node[key];
+  const last = path[path.length - 1];
+  if (remove) {
+    if (Array.isArray(node)) node.splice(last, 1);
+    else delete node[last];
+  } else {
+    node[last] = replacement;
+  }
+  return copy;
+}
+
+// Sends every mutation of `make()`'s body to `url()`; `fresh` re-ids each body.
+async function probe(name, url, make, fresh = (b) => ({ ...b, id: uuidv7() }), { baseWorks = true } = {}) {
+  const base = await make();
+  if (baseWorks) {  // the unmutated body is accepted, so the mutations reach past the first check
+    const ok = await s.post(typeof url === 'function' ? url() : url, fresh(base));
+    assert.ok(ok.status < 300, `${name} base body: ${ok.status} ${ok.text}`);
+  }
+  let accepted = 0;
+  let refused = 0;
+  for (const path of paths(base)) {
+    if (path[0] === 'id') continue;  // a document id of the wrong shape is its own test below
+    const variants = [{ remove: true }, ...BAD_VALUES.map((v) => ({ value: v }))];
+    for (const v of variants) {
+      const body = fresh(mutate(base, path, v.value, v.remove));
+      const r = await s.post(typeof url === 'function' ? url() : url, body);
+      const where = `${name} ${JSON.stringify(path)} ${v.remove ? 'removed' : JSON.stringify(v.value)?.slice(0, 40)}`;
+      assert.ok(r.status < 500, `${where}: ${r.status} ${r.text.slice(0, 300)}`);
+      if (r.status >= 400) {
+        refused++;
+        assert.match(r.headers.get('content-type') ?? '', /application\/problem\+json/, where);
+        assert.equal(typeof r.json?.code, 'string', `${where}: ${r.text.slice(0, 200)}`);
+        assert.equal(r.json.status, r.status, where);
+        assert.ok(r.json.detail?.length > 0, where);
+      } else {
+        accepted++;
+      }
+    }
+  }
+  // A body that is not a JSON object at all.
+  for (const raw of ['', 'null', '[]', '"x"', '{', '{"lines": [}', '{"a":1}'.repeat(1000)]) {
+    const r = await s.post(typeof url === 'function' ? url() : url, raw);
+    assert.ok(r.status >= 400 && r.status < 500, `${name} raw ${raw.slice(0, 20)}: ${r.status}`);
+    assert.equal(typeof r.json?.code, 'string', `${name} raw ${raw.slice(0, 20)}`);
+  }
+  assert.ok(refused > 0, `${name}: nothing was refused`);
+  return { accepted, refused };
+}
+
+test('mutated sales, returns and exchanges are refused with problems, never 500', async () => {
+  const apple = await makeItem(s, { price: 250 });
+  const pear = await makeItem(s, { price: 400 });
+  await adjust(s, apple, shop, 100000, 'opening');
+  await adjust(s, pear, shop, 100000, 'opening');
+  const saleBody = () => ({
+    location_id: shop.id,
+    lines: [
+      { item_id: apple.id, quantity: 2, discount: { percent: 10, reason: 'bruised' } },
+      { code: apple.sku, quantity: 1 },
+    ],
+    discount: { amount: 50, reason: 'loyal customer' },
+    tenders: [{ type: 'cash', amount: 2000 }, { type: 'card', amount: 100, reference: 'AUTH-1' }],
+  });
+  const sales = await probe('POST /sales', '/api/v1/sales', async () => saleBody());
+  assert.ok(sales.accepted > 0);
+
+  // Returns: each probe needs a sale with something left to return.
+  const sold = async () => {
+    const r = await s.post('/api/v1/sales', { id: uuidv7(), location_id: shop.id, lines: [{ item_id: pear.id, quantity: 50 }], tenders: [{ type: 'cash', amount: 20000 }] });
+    assert.equal(r.status, 201, r.text);
+    return r.json;
+  };
+  const sale = await sold();
+  await probe('POST /returns', '/api/v1/returns', async () => ({
+    sale_id: sale.id,
+    lines: [{ sale_line_id: sale.lines[0].id, quantity: 1, reason: 'defective', condition: 'opened', disposition: 'review' }],
+  }));
+  const sale2 = await sold();
+  await probe('POST /exchanges', '/api/v1/exchanges', async () => ({
+    return: { sale_id: sale2.id, lines: [{ sale_line_id: sale2.lines[0].id, quantity: 1, reason: 'wrong_size', condition: 'new', disposition: 'restock' }] },
+    sale: { location_id: shop.id, lines: [{ item_id: apple.id, quantity: 1 }], tenders: [{ type: 'cash', amount: 500 }] },
+  }));
+  assertBooksHold(s.db);
+});
+
+test('mutated adjustments, transfers and register sessions are refused with problems, never 500', async () => {
+  const item = await makeItem(s);
+  await adjust(s, item, shop, 1000, 'opening');
+  const loc = await s.post('/api/v1/locations', { name: `Bad input warehouse ${process.pid}`, kind: 'warehouse' });
+  assert.equal(loc.status, 201, loc.text);
+  await probe('POST /stock/adjustments', '/api/v1/stock/adjustments', async () => ({
+    item_id: item.id, location_id: shop.id, quantity: -1, reason: 'damage', note: 'dropped',
+  }));
+  await probe('POST /transfers', '/api/v1/transfers', async () => ({
+    from_location_id: shop.id, to_location_id: loc.json.id, note: 'restock', lines: [{ item_id: item.id, quantity: 1 }],
+  }));
+  const t = await s.post('/api/v1/transfers', { id: uuidv7(), from_location_id: shop.id, to_location_id: loc.json.id, lines: [{ item_id: item.id, quantity: 5 }] });
+  assert.equal(t.status, 201, t.text);
+  await probe(`POST /transfers/{id}/receive`, `/api/v1/transfers/${t.json.id}/receive`, async () => ({
+    lines: [{ line_id: t.json.lines[0].id, received: 1, damaged: 0 }],
+  }), (b) => b, { baseWorks: false });  // receiving it would leave nothing to probe
+  await probe('POST /registers/{id}/sessions', () => `/api/v1/registers/BAD-${uuidv7().slice(-6)}/sessions`, async () => ({
+    location_id: shop.id, opening_float: 10000,
+  }), (b) => b);
+  const open = await s.post('/api/v1/registers/BAD-CASH/sessions', { location_id: shop.id, opening_float: 10000 });
+  assert.equal(open.status, 201, open.text);
+  await probe('POST /registers/{id}/sessions/{s}/cash', `/api/v1/registers/BAD-CASH/sessions/${open.json.id}/cash`, async () => ({
+    kind: 'out', amount: 1, reason: 'change for the float',
+  }), (b) => b);
+  assertBooksHold(s.db);
+});
+
+test('document ids of the wrong shape are refused by name', async () => {
+  const item = await makeItem(s);
+  // (null is the same as no id: the server makes one.)
+  for (const id of ['', 'x', 'not-a-uuid', '0'.repeat(36), 42, [], {}]) {
+    const r = await s.post('/api/v1/stock/adjustments', { id, item_id: item.id, location_id: shop.id, quantity: 1, reason: 'found' });
+    assert.ok(r.status >= 400 && r.status < 500, `id ${JSON.stringify(id)}: ${r.status} ${r.text}`);
+    assert.equal(r.json.code && typeof r.json.code, 'string');
+    if (r.status === 422) assert.equal(r.json.field, 'id', r.text);
+  }
+});
