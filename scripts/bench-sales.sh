@@ -31,7 +31,7 @@ for item in $ITEMS; do  # enough stock that no sale goes negative
 done
 before=$(curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null; sqlite3 "$DB" 'SELECT COUNT(*) FROM sales' 2>/dev/null || echo 0)
 echo "== sales: POST /api/v1/sales, 4 lines, ${CONNECTIONS} connections, ${DURATION}s, server threads ${SERVER_THREADS}, synchronous=FULL"
-wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "$AUTH" -s bench/sales.lua "$API/sales" -- "$LOCATION" $ITEMS | \
+wrk -t"$(( CONNECTIONS < 2 ? 1 : 2 ))" -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "$AUTH" -s bench/sales.lua "$API/sales" -- "$LOCATION" $ITEMS | \
   grep -E "sales/s|Latency|requests in|Non-2xx|Socket errors|50%|99%"
 after=$(sqlite3 "$DB" 'SELECT COUNT(*) FROM sales' 2>/dev/null || echo '?')
 echo "sales in the database: $((after - before)) new"
