@@ -156,9 +156,8 @@ bj::value quantity_value(Quantity q) {
   return bj::value(tagged);
 }
 
-std::string serialize(const bj::value& v) { return bare_decimals(bj::serialize(v)); }
-
-std::string bare_decimals(std::string out) {
+std::string serialize(const bj::value& v) {
+  std::string out = bj::serialize(v);
   // Decimals kept as tagged text go out as bare JSON numbers, exactly as written.
   std::size_t pos = 0;
   while ((pos = out.find(decimal_tag_escaped, pos)) != std::string::npos) {

@@ -63,8 +63,6 @@ std::optional<std::string_view> decimal_text(const bj::value& v);
 bj::value quantity_value(Quantity q);
 
 std::string serialize(const bj::value& v);
-// boost::json::serialize output -> what serialize(v) gives (the quantities as bare numbers).
-std::string bare_decimals(std::string serialized);
 
 // Rejects control characters and card numbers in free text. Throws 422.
 void check_free_text(const std::string& field, std::string_view text);

@@ -98,7 +98,6 @@ SaleDraft draft_sale(db::Db& reader, SaleRequest request);
 struct Posted {
   boost::json::object document;
   bool replayed = false;
-  std::string text = {};  // boost::json::serialize(document), when the command already made it (else empty)
 };
 
 // Posts a drafted sale. `exchange_credit` pays part of it from a return in the same

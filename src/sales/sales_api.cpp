@@ -18,13 +18,7 @@ using http::Response;
 namespace {
 
 Response posted_response(const Posted& p, const std::string& location) {
-  Response r;
-  if (p.text.empty()) {
-    r = http::json_response(p.replayed ? 200 : 201, p.document);
-  } else {
-    r.status = p.replayed ? 200 : 201;
-    r.body = json::bare_decimals(p.text);
-  }
+  auto r = http::json_response(p.replayed ? 200 : 201, p.document);
   r.header("Location", location);
   return r;
 }

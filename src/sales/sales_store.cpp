@@ -485,10 +485,8 @@ Posted post_sale(db::Db& db, const Actor& actor, const SaleDraft& draft, std::in
     audit["discount_basis_points"] = draft.discount_bp_max;
   }
   append_audit(db, actor, AuditEntry{"sale.create", "sale", sale_id, std::nullopt, bj::serialize(audit)});
-  std::string text = bj::serialize(doc);  // the event's payload and, without warnings, the answer
-  if (!req.training) append_event(db, "sale.completed", sale_id, text);
+  if (!req.training) append_event(db, "sale.completed", sale_id, bj::serialize(doc));
   if (!flags.empty()) {
-    text.clear();
     bj::array warnings;
     for (const auto& f : flags)
       warnings.push_back(bj::object{{"code", "negative_stock"},
@@ -497,7 +495,7 @@ Posted post_sale(db::Db& db, const Actor& actor, const SaleDraft& draft, std::in
                                     {"on_hand", json::quantity_value(f.on_hand)}});
     doc["warnings"] = std::move(warnings);
   }
-  return Posted{std::move(doc), false, std::move(text)};
+  return Posted{std::move(doc), false};
 }
 
 Posted void_sale(db::Db& db, const Actor& actor, const std::string& sale_id, const std::string& reason,

@@ -116,8 +116,7 @@ std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>
         .bind(11, ctx.device)
         .run();
     std::int64_t seq = db.last_insert_rowid();
-    Quantity on_hand = account.on_hand, reserved = account.reserved;
-    on_hand = on_hand + m.quantity;
+    const Quantity on_hand = account.on_hand + m.quantity;
     db.query("UPDATE stock_balances SET on_hand = ?, last_seq = ? WHERE item_id = ? AND location_id = ?")
         .bind(1, on_hand.milli)
         .bind(2, seq)
@@ -125,7 +124,7 @@ std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>
         .bind(4, m.location_id)
         .run();
     if (m.quantity.milli < 0) {
-      Quantity floor = ctx.respect_reservations ? reserved : Quantity{0};
+      Quantity floor = ctx.respect_reservations ? account.reserved : Quantity{0};
       if (on_hand < floor) {
         if (ctx.policy == NegativeStock::refuse)
           throw insufficient(m.item_id, m.location_id, on_hand - m.quantity - floor, -m.quantity);
