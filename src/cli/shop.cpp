@@ -15,6 +15,7 @@
 #include "platform/problem.hpp"
 #include "platform/outbox.hpp"
 #include "platform/schema.hpp"
+#include "sales/sales.hpp"
 #include "stock/stock.hpp"
 
 namespace backroom::cli {
@@ -102,6 +103,7 @@ int seed_demo(db::Db& db) {
     ++created;
   }
   stock::seed_opening_stock(db, actor);
+  sales::seed_demo_registers(db, actor);
   tx.commit();
   return created;
 }

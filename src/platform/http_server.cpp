@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -175,13 +177,42 @@ class Session : public std::enable_shared_from_this<Session> {
       spdlog::info("{} {} {} {} {} {}B {}us", req->request_id, req->remote, req->method, req->target, r.status, size, micros);
     }
     bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
-      if (ec || !self->keep_alive_ || !res->keep_alive()) {
+      if (ec) {
         beast::error_code ignored;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        return;
+      }
+      if (!self->keep_alive_ || !res->keep_alive()) {
+        self->linger();
         return;
       }
       self->read();
     });
+  }
+
+  // Half-close, then read and drop until the client closes or a bound is reached (see
+  // ServerOptions::linger_*). Closing with unread bytes in the receive queue makes Linux
+  // send a reset, and a client still writing its body then sees a broken pipe instead of
+  // the answer it was sent.
+  void linger() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    linger_until_ = std::chrono::steady_clock::now() + server_.options.linger_total_max;
+    linger_bytes_ = 0;
+    drain();
+  }
+
+  void drain() {
+    auto now = std::chrono::steady_clock::now();
+    if (now >= linger_until_ || linger_bytes_ >= server_.options.linger_bytes_max) return;  // closes
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(linger_until_ - now);
+    stream_.expires_after(std::min(left, server_.options.linger_idle_max));
+    stream_.async_read_some(net::buffer(drain_buffer_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              if (ec) return;  // EOF (the client read the answer and closed), timeout, reset
+                              self->linger_bytes_ += n;
+                              self->drain();
+                            });
   }
 
   beast::tcp_stream stream_;
@@ -190,6 +221,9 @@ class Session : public std::enable_shared_from_this<Session> {
   Server::Impl& server_;
   bool keep_alive_ = true;
   std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point linger_until_;
+  std::size_t linger_bytes_ = 0;
+  std::array<char, 16 * 1024> drain_buffer_;
 };
 
 void Server::Impl::accept() {

@@ -20,6 +20,13 @@ struct ServerOptions {
   std::size_t body_bytes_max = 1024 * 1024;
   std::size_t header_bytes_max = 16 * 1024;
   std::chrono::seconds request_timeout{30};
+  // Closing a connection whose client may still be writing (a refused upload, a malformed
+  // request, `Connection: close`): the answer is sent, the sending side shut down, and what
+  // the client still sends is read and dropped, so its kernel does not turn our close into
+  // a reset that destroys the answer before the client reads it. Bounded in bytes and time.
+  std::size_t linger_bytes_max = 64 * 1024 * 1024;
+  std::chrono::milliseconds linger_idle_max{2000};
+  std::chrono::milliseconds linger_total_max{10000};
   std::size_t connections_max = 1024;
   std::string static_dir;  // the built web UI; empty = none
   bool access_log = true;

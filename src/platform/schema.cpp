@@ -525,6 +525,44 @@ UPDATE stock_movements SET account = b.account FROM stock_balances AS b
 DROP INDEX stock_movements_item;
 CREATE INDEX stock_movements_account ON stock_movements(account, seq);
 )SQL"},
+      {7, "register sessions and channels", R"SQL(
+-- Registers get a name people read (NULL: the id is the name). Sales record the channel
+-- they came through ('register' at a till, 'api', 'online', ... without one) and the
+-- cashier's user id; returns may be training documents; return lines keep their tax rate
+-- so a Z report splits refunds by rate; sessions are numbered per register and keep what
+-- was counted per tender.
+ALTER TABLE registers ADD COLUMN name TEXT;
+ALTER TABLE sales ADD COLUMN channel TEXT NOT NULL DEFAULT 'register';
+UPDATE sales SET channel = 'api' WHERE register_id LIKE 'API-%';
+ALTER TABLE sales ADD COLUMN user_id TEXT;
+UPDATE sales SET user_id = (SELECT u.id FROM users u WHERE u.username = sales.user);
+CREATE INDEX sales_created ON sales(created_at);
+ALTER TABLE returns ADD COLUMN training INTEGER NOT NULL DEFAULT 0 CHECK (training IN (0,1));
+ALTER TABLE return_lines ADD COLUMN tax_rate_bp INTEGER NOT NULL DEFAULT 0;
+UPDATE return_lines SET tax_rate_bp = COALESCE((SELECT l.tax_rate_bp FROM sale_lines l WHERE l.id = return_lines.sale_line_id), 0);
+ALTER TABLE register_sessions ADD COLUMN number INTEGER NOT NULL DEFAULT 0;
+UPDATE register_sessions SET number = n.number
+  FROM (SELECT id AS i, row_number() OVER (PARTITION BY register_id ORDER BY opened_at, id) AS number
+        FROM register_sessions) AS n
+  WHERE register_sessions.id = n.i;
+ALTER TABLE register_sessions ADD COLUMN counted TEXT;
+-- Cash in and out of the drawer: paid in, paid out, or dropped to the safe.
+CREATE TABLE register_cash_movements_7 (
+  id         TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL REFERENCES register_sessions(id),
+  kind       TEXT NOT NULL CHECK (kind IN ('paid_in','paid_out','safe_drop')),
+  amount     INTEGER NOT NULL CHECK (amount > 0),
+  reason     TEXT NOT NULL,
+  at         INTEGER NOT NULL,
+  user       TEXT NOT NULL
+);
+INSERT INTO register_cash_movements_7
+  SELECT id, session_id, CASE kind WHEN 'in' THEN 'paid_in' ELSE 'paid_out' END, amount, reason, at, user
+  FROM register_cash_movements;
+DROP TABLE register_cash_movements;
+ALTER TABLE register_cash_movements_7 RENAME TO register_cash_movements;
+CREATE INDEX register_cash_movements_session ON register_cash_movements(session_id);
+)SQL"},
   };
   return list;
 }

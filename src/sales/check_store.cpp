@@ -37,6 +37,10 @@ std::vector<std::string> check_books(db::Db& db) {
     auto q = db.query(
         "SELECT s.id FROM sales s WHERE s.training = 1 AND EXISTS (SELECT 1 FROM stock_movements m WHERE m.document_id = s.id)");
     while (q.step()) report(fmt::format("sale {}: a training sale moved stock", q.text(0)));
+    auto r = db.query(
+        "SELECT r.id FROM returns r WHERE r.training = 1 AND (EXISTS (SELECT 1 FROM stock_movements m WHERE "
+        "m.document_id = r.id) OR EXISTS (SELECT 1 FROM store_credit_entries e WHERE e.document_id = r.id))");
+    while (r.step()) report(fmt::format("return {}: a training return moved stock or store credit", r.text(0)));
   }
   {
     // A void negates its sale exactly, item by item and location by location.
@@ -54,7 +58,8 @@ std::vector<std::string> check_books(db::Db& db) {
   {
     auto q = db.query(
         "SELECT l.id, l.quantity, l.returned_quantity, COALESCE(SUM(r.quantity), 0), l.total, COALESCE(SUM(r.refund), 0) "
-        "FROM sale_lines l LEFT JOIN return_lines r ON r.sale_line_id = l.id GROUP BY l.id "
+        "FROM sale_lines l LEFT JOIN return_lines r ON r.sale_line_id = l.id AND (SELECT training FROM returns WHERE id = "
+        "r.return_id) <= (SELECT training FROM sales WHERE id = l.sale_id) GROUP BY l.id "
         "HAVING l.returned_quantity <> COALESCE(SUM(r.quantity), 0) OR COALESCE(SUM(r.quantity), 0) > l.quantity "
         "OR COALESCE(SUM(r.refund), 0) > l.total");
     while (q.step())
@@ -66,6 +71,7 @@ std::vector<std::string> check_books(db::Db& db) {
     auto q = db.query(
         "SELECT r.id, l.id, COALESCE((SELECT SUM(m.quantity) FROM stock_movements m WHERE m.document_id = r.id AND "
         "m.document_line_id = l.id), 0) AS back FROM return_lines l JOIN returns r ON r.id = l.return_id WHERE back <= 0 "
+        "AND r.training = 0 "
         "AND (l.sale_line_id IS NULL OR EXISTS (SELECT 1 FROM stock_movements s WHERE s.document_line_id = l.sale_line_id))");
     while (q.step()) report(fmt::format("return {} line {}: no stock came back", q.text(0), q.text(1)));
   }

@@ -54,6 +54,13 @@ std::int64_t discount_basis_points(std::int64_t discount, std::int64_t base) {
   return static_cast<std::int64_t>((n + base - 1) / base);
 }
 
+bool discount_within_limit(std::int64_t discount, std::int64_t base, std::int64_t limit_bp, RoundingMode mode) {
+  if (discount <= 0) return true;
+  if (base <= 0) return false;
+  Discount limit{Discount::Kind::percent, std::clamp<std::int64_t>(limit_bp, 0, basis_points_whole), ""};
+  return discount <= discount_amount(limit, base, mode);
+}
+
 namespace {
 // Tax in (inclusive) or on (exclusive) an amount of the shelf basis.
 std::int64_t tax_of(std::int64_t net, std::int64_t rate_bp, const PricingRules& rules) {

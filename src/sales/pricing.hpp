@@ -71,8 +71,14 @@ std::vector<std::int64_t> allocate(std::int64_t amount, const std::vector<std::i
 // capped at `base`.
 std::int64_t discount_amount(const Discount& d, std::int64_t base, RoundingMode mode);
 
-// The discount as basis points of `base`, rounded up (what a role limit is checked against).
+// The discount as basis points of `base`, rounded up: for showing people, never for
+// deciding a limit (10 % of 335 is 34 with half-even rounding, which is 10.15 %).
 std::int64_t discount_basis_points(std::int64_t discount, std::int64_t base);
+
+// Whether `discount` off `base` is within a limit of `limit_bp`: at most what a
+// `limit_bp` percent discount on `base` prices to under `mode` (discount_amount). Exact:
+// a percent discount at the limit is always within it.
+bool discount_within_limit(std::int64_t discount, std::int64_t base, std::int64_t limit_bp, RoundingMode mode);
 
 // Prices a receipt. Preconditions: quantities > 0, prices >= 0, percent discounts within
 // 0..10000 bp, tax rates within 0..tax_rate_bp_max.

@@ -82,7 +82,7 @@ bool valid_register_id(std::string_view id) {
 SaleRequest parse_sale_request(const bj::object& body, const std::string& path, bool tenders_required) {
   json::Fields f{body, path};
   f.only({"id", "location_id", "register_id", "lines", "discounts", "discount", "tenders", "price_tier", "training",
-          "override_token", "note"});
+          "override_token", "note", "channel"});
   SaleRequest r;
   auto location = read_uuid(f, "location_id");
   if (!location) throw missing_field(f.name("location_id"));
@@ -118,7 +118,22 @@ SaleRequest parse_sale_request(const bj::object& body, const std::string& path, 
   r.price_tier = f.opt_text("price_tier", 40);
   r.training = f.opt_boolean("training").value_or(false);
   r.override_token = f.opt_identifier("override_token", 200);
+  if (auto channel = f.opt_text("channel", channel_length_max)) {
+    if (r.register_id)
+      throw invalid_field(f.name("channel"), "a sale at a register is channel 'register'; give channel only without register_id");
+    if (!valid_channel(*channel))
+      throw invalid_field(f.name("channel"), "channel is 1 to 32 lower-case letters, digits, - or _ (not 'register')");
+    r.channel = *channel;
+  }
+  if (r.register_id) r.channel = "register";
   return r;
+}
+
+bool valid_channel(std::string_view channel) {
+  if (channel.empty() || channel.size() > channel_length_max || channel == "register") return false;
+  for (char c : channel)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+  return true;
 }
 
 bool is_return_reason(std::string_view r) {
@@ -137,7 +152,7 @@ bool is_disposition(std::string_view d) {
 
 ReturnRequest parse_return_request(const bj::object& body, const std::string& path) {
   json::Fields f{body, path};
-  f.only({"id", "sale_id", "location_id", "register_id", "lines", "refund_tenders", "override_token"});
+  f.only({"id", "sale_id", "location_id", "register_id", "lines", "refund_tenders", "override_token", "training"});
   ReturnRequest r;
   r.sale_id = read_uuid(f, "sale_id");
   r.location_id = read_uuid(f, "location_id");
@@ -175,6 +190,7 @@ ReturnRequest parse_return_request(const bj::object& body, const std::string& pa
   }
   r.refund_tenders = read_tenders(f, "refund_tenders", false);
   r.override_token = f.opt_identifier("override_token", 200);
+  r.training = f.opt_boolean("training").value_or(false);
   return r;
 }
 
@@ -247,16 +263,43 @@ SaleDraft draft_sale(db::Db& reader, SaleRequest request) {
   }
   d.priced = price_receipt(price_lines, request.discount, d.settings.rules);
   std::int64_t base_after_lines = 0;
-  for (std::size_t i = 0; i < d.lines.size(); ++i) {
-    const auto& p = d.priced.lines[i];
-    d.discount_bp_max = std::max(d.discount_bp_max, discount_basis_points(p.line_discount, p.gross));
-    base_after_lines += p.gross - p.line_discount;
-  }
   std::int64_t receipt_off = 0;
-  for (const auto& p : d.priced.lines) receipt_off += p.receipt_discount;
-  d.discount_bp_max = std::max(d.discount_bp_max, discount_basis_points(receipt_off, base_after_lines));
+  for (const auto& p : d.priced.lines) {
+    if (p.line_discount > 0) d.discounts.push_back(DiscountGiven{p.line_discount, p.gross});
+    base_after_lines += p.gross - p.line_discount;
+    receipt_off += p.receipt_discount;
+  }
+  if (receipt_off > 0) d.discounts.push_back(DiscountGiven{receipt_off, base_after_lines});
+  for (const auto& g : d.discounts) d.discount_bp_max = std::max(d.discount_bp_max, discount_basis_points(g.amount, g.base));
   d.request = std::move(request);
   return d;
+}
+
+bool discounts_within(const SaleDraft& draft, std::int64_t limit_bp) {
+  return std::all_of(draft.discounts.begin(), draft.discounts.end(), [&](const DiscountGiven& g) {
+    return discount_within_limit(g.amount, g.base, limit_bp, draft.settings.rules.rounding);
+  });
+}
+
+Settlement settle_tenders(std::int64_t total, std::vector<TenderInput> tenders) {
+  Settlement out;
+  std::int64_t cash = 0;
+  for (const auto& t : tenders) {
+    out.tendered += t.amount;
+    if (t.type == "cash") cash += t.amount;
+  }
+  if (out.tendered < total) {
+    Problem p(422, "insufficient_tender", fmt::format("the tenders cover {} of the total {}", out.tendered, total),
+              "tenders");
+    p.extra_json = bj::serialize(bj::object{{"total", total}, {"tendered", out.tendered}});
+    throw p;
+  }
+  out.change = out.tendered - total;
+  if (out.change > cash)
+    throw Problem(422, "change_exceeds_cash",
+                  "change is given only from cash: card and credit tenders may not exceed the total", "tenders");
+  out.tenders = std::move(tenders);
+  return out;
 }
 
 bj::object settings_to_json(const SaleSettings& s) {

@@ -29,6 +29,7 @@ inline constexpr std::size_t tenders_max = 10;
 inline constexpr std::size_t register_id_length_max = 40;
 inline constexpr std::size_t reason_length_max = 200;
 inline constexpr std::size_t parked_note_length_max = 500;
+inline constexpr std::size_t channel_length_max = 32;
 
 struct SaleSettings {
   PricingRules rules;
@@ -68,11 +69,24 @@ struct SaleRequest {
   std::optional<std::string> price_tier;
   bool training = false;
   std::optional<std::string> override_token;
+  // Where a sale without a register came from ("api", "online", "phone", ...); a sale at a
+  // register is always channel "register".
+  std::string channel = "api";
 };
 // Reads a sale body (POST /api/v1/sales, a parked sale, an exchange's "sale"). Pure.
 // `tenders_required`: a parked sale has none yet.
 SaleRequest parse_sale_request(const boost::json::object& body, const std::string& path, bool tenders_required);
 bool valid_register_id(std::string_view id);
+bool valid_channel(std::string_view channel);
+
+// Tenders against a total: what was tendered and the change (given only from cash).
+// Throws 422 insufficient_tender or change_exceeds_cash. Pure.
+struct Settlement {
+  std::vector<TenderInput> tenders;
+  std::int64_t tendered = 0;
+  std::int64_t change = 0;
+};
+Settlement settle_tenders(std::int64_t total, std::vector<TenderInput> tenders);
 
 struct DraftLine {
   catalog::Item item;
@@ -84,16 +98,32 @@ struct DraftLine {
   std::int64_t tax_rate_bp = 0;
 };
 
+// A discount given on the sale and the amount it was taken from.
+struct DiscountGiven {
+  std::int64_t amount = 0;
+  std::int64_t base = 0;
+};
+
 struct SaleDraft {
   SaleRequest request;
   SaleSettings settings;
   std::vector<DraftLine> lines;
   PricedReceipt priced;
-  std::int64_t discount_bp_max = 0;  // the largest discount on the sale, as basis points of its base
+  std::vector<DiscountGiven> discounts;  // every line discount and the receipt discount
+  std::int64_t discount_bp_max = 0;      // the largest, as basis points of its base (rounded up; for people)
 };
 // Resolves items and codes (catalog::scan: pack quantities, embedded prices and weights)
 // on `reader` and prices the receipt. Throws 422 naming the line at fault.
 SaleDraft draft_sale(db::Db& reader, SaleRequest request);
+// True when every discount of the draft is within a limit of `limit_bp` basis points,
+// compared exactly with the pricing rounding (pricing.hpp discount_within_limit).
+bool discounts_within(const SaleDraft& draft, std::int64_t limit_bp);
+
+// What posting the drafted sale would answer, without writing: lines, discounts, tax by
+// rate, totals, tenders and change (when tenders are given), and `needs_override` when
+// the actor's discount limit is exceeded. Reads role limits on `reader`. Throws what
+// posting would for tenders (422 insufficient_tender, change_exceeds_cash).
+boost::json::object quote_sale(db::Db& reader, const Actor& actor, const SaleDraft& draft);
 
 struct Posted {
   boost::json::object document;
@@ -106,8 +136,19 @@ struct Posted {
 Posted post_sale(db::Db& db, const Actor& actor, const SaleDraft& draft, std::int64_t exchange_credit = 0,
                  const std::optional<std::string>& exchange_id = std::nullopt);
 std::optional<boost::json::object> load_sale(db::Db& db, const std::string& id);
-std::vector<boost::json::object> find_sales(db::Db& db, const std::string& receipt_number, const std::string& location_id,
-                                            const std::string& after_id, int limit);
+// The sales journal: filters are optional; newest first; rows are sale documents with the
+// register, cashier and location by name. Answers up to `limit` + 1 rows (one more says
+// there is a next page).
+struct SalesFilter {
+  std::optional<Timestamp> from, to;  // created_at in [from, to)
+  std::string register_id, cashier_id, receipt, item_id, location_id, channel;
+  std::string before_id;  // cursor: rows with a smaller id
+  int limit = 50;
+};
+std::vector<boost::json::object> find_sales(db::Db& db, const SalesFilter& filter);
+// Completed sales (training excluded) per channel in [from, to), optionally one location.
+boost::json::object sales_summary(db::Db& db, const std::optional<Timestamp>& from, const std::optional<Timestamp>& to,
+                                  const std::string& location_id);
 
 // Voids a completed sale: reverses its movements, records the void beside the sale.
 // Needs sales.void or an override token for it; 409 sale_has_returns.
@@ -130,6 +171,7 @@ struct ReturnRequest {
   std::vector<ReturnLineRequest> lines;
   std::vector<TenderInput> refund_tenders;  // empty: back to the original tenders (or cash)
   std::optional<std::string> override_token;
+  bool training = false;  // a practice return: recorded, but moves no stock, cash or credit
 };
 ReturnRequest parse_return_request(const boost::json::object& body, const std::string& path);
 bool is_return_reason(std::string_view r);
@@ -164,16 +206,28 @@ std::optional<boost::json::object> load_parked(db::Db& db, const std::string& id
 // status: "resumed" hands the body back for posting; "deleted" drops it. 409 when no longer parked.
 Posted close_parked(db::Db& db, const Actor& actor, const std::string& id, const std::string& status);
 
-// Register sessions.
+// Register sessions. A sale or return at a register needs its open session (409
+// register_session_closed otherwise).
+inline constexpr std::size_t sessions_page_max = 100;
+// Tender types a drawer is counted in at close.
+bool is_counted_tender(std::string_view type);
+bool is_cash_movement_kind(std::string_view kind);  // paid_in, paid_out, safe_drop
 Posted open_session(db::Db& db, const Actor& actor, const stock::DocumentKey& key, const std::string& register_id,
                     const std::string& location_id, std::int64_t opening_float);
 Posted session_cash(db::Db& db, const Actor& actor, const std::string& register_id, const std::string& session_id,
                     const std::string& kind, std::int64_t amount, const std::string& reason);
-// Closes with the counted cash and returns the Z report (a retry returns the same report).
+// Closes with what was counted per tender (a missing tender counted 0) and answers the
+// session with its Z report (a retry answers the same report).
 Posted close_session(db::Db& db, const Actor& actor, const std::string& register_id, const std::string& session_id,
-                     std::int64_t counted_cash);
-// The session with its running (X) report.
+                     const std::map<std::string, std::int64_t>& counted);
+// The session with its running (X) report, or its Z report once closed.
 std::optional<boost::json::object> load_session(db::Db& db, const std::string& register_id, const std::string& session_id);
+std::optional<boost::json::object> current_session(db::Db& db, const std::string& register_id);
+// Newest first; up to `limit` + 1 (one more says there is a next page); `before_id` is the cursor.
+std::vector<boost::json::object> list_sessions(db::Db& db, const std::string& register_id, const std::string& before_id,
+                                               int limit);
+// `backroom demo`: a register at each selling store with an open session, so the demo sells.
+void seed_demo_registers(db::Db& db, const Actor& actor);
 
 // Store credit (store_credit_store.cpp). Codes look like SC-ABCD-EFGH-JKMN; lookups ignore
 // case and spaces. Spending more than the balance is 409 insufficient_store_credit.

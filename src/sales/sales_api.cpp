@@ -30,6 +30,27 @@ std::string register_param(const Request& req) {
   return req.param(0);
 }
 
+std::optional<Timestamp> time_param(const Request& req, const char* name) {
+  auto text = req.query_param(name);
+  if (!text) return std::nullopt;
+  auto t = parse_rfc3339(*text);
+  if (!t) throw invalid_field(name, fmt::format("{} is an RFC 3339 time, e.g. 2026-01-31T18:00:00Z", name));
+  return t;
+}
+
+// An optional id-like query parameter: at most `max` bytes, else 422 naming it.
+std::string text_param(const Request& req, const char* name, std::size_t max = 64) {
+  auto v = req.query_param(name).value_or("");
+  if (v.size() > max) throw invalid_field(name, fmt::format("{} is at most {} characters", name, max));
+  return v;
+}
+
+std::string cursor_param(const Request& req) {
+  auto cursor = req.query_param("cursor").value_or("");
+  if (!cursor.empty() && !is_uuid(cursor)) throw invalid_field("cursor", "cursor must be a next_cursor");
+  return cursor;
+}
+
 std::string reason_of(const json::Fields& f) {
   auto reason = f.text("reason", reason_length_max);
   if (reason.empty()) throw missing_field("reason");
@@ -117,13 +138,38 @@ void register_sales_routes(App& app) {
           });
         });
 
-  r.add("GET", "/api/v1/sales", "sales.read", "Find sales by receipt number or location",
+  r.add("POST", "/api/v1/sales/quote", "sales.create",
+        "Price a sale exactly as posting it would, without writing anything", [&app](Request& req, Reply reply) {
+          auto body = json::parse_object(req.body);
+          auto request = parse_sale_request(body, "", false);
+          stock::check_location_scope(req.actor, request.location_id);
+          auto& reader = app.read();
+          auto draft = draft_sale(reader, std::move(request));
+          reply(http::json_response(200, quote_sale(reader, req.actor, draft)));
+        });
+
+  r.add("GET", "/api/v1/sales/summary", "sales.read", "Completed sales per channel over a time range",
         [&app](Request& req, Reply reply) {
-          int limit = page_limit(req);
-          auto cursor = req.query_param("cursor").value_or("");
-          if (!cursor.empty() && !is_uuid(cursor)) throw invalid_field("cursor", "cursor must be a next_cursor");
-          auto sales = find_sales(app.read(), req.query_param("receipt_number").value_or(""),
-                                  req.query_param("location_id").value_or(""), cursor, limit);
+          reply(http::json_response(200, sales_summary(app.read(), time_param(req, "from"), time_param(req, "to"),
+                                                       text_param(req, "location_id"))));
+        });
+
+  r.add("GET", "/api/v1/sales", "sales.read",
+        "The sales journal, newest first: by time, register, cashier, receipt, item, location or channel",
+        [&app](Request& req, Reply reply) {
+          SalesFilter filter;
+          int limit = filter.limit = page_limit(req);
+          filter.before_id = cursor_param(req);
+          filter.from = time_param(req, "from");
+          filter.to = time_param(req, "to");
+          filter.register_id = text_param(req, "register_id");
+          filter.cashier_id = text_param(req, "cashier_id");
+          filter.receipt = text_param(req, "receipt", 80);
+          if (filter.receipt.empty()) filter.receipt = text_param(req, "receipt_number", 80);
+          filter.item_id = text_param(req, "item_id");
+          filter.location_id = text_param(req, "location_id");
+          filter.channel = text_param(req, "channel", channel_length_max);
+          auto sales = find_sales(app.read(), filter);
           bool more = static_cast<int>(sales.size()) > limit;
           if (more) sales.pop_back();
           bj::array list;
@@ -236,6 +282,29 @@ void register_sales_routes(App& app) {
           });
         });
 
+  r.add("GET", "/api/v1/registers/{id}/sessions", "registers.read",
+        "The register's sessions, newest first, each with its X (open) or Z (closed) report",
+        [&app](Request& req, Reply reply) {
+          auto register_id = register_param(req);
+          int limit = std::min(page_limit(req), static_cast<int>(sessions_page_max));
+          auto sessions = list_sessions(app.read(), register_id, cursor_param(req), limit);
+          bool more = static_cast<int>(sessions.size()) > limit;
+          if (more) sessions.pop_back();
+          bj::array list;
+          for (auto& x : sessions) list.push_back(std::move(x));
+          bj::value next = more ? bj::value(list.back().as_object().at("id")) : bj::value(nullptr);
+          reply(http::json_response(200, bj::object{{"sessions", std::move(list)}, {"next_cursor", next}}));
+        });
+
+  r.add("GET", "/api/v1/registers/{id}/sessions/current", "registers.read",
+        "The register's open session with its X report (404 no_open_session)", [&app](Request& req, Reply reply) {
+          auto register_id = register_param(req);
+          auto s = current_session(app.read(), register_id);
+          if (!s)
+            throw Problem(404, "no_open_session", fmt::format("register {} has no open session", register_id));
+          reply(http::json_response(200, *s));
+        });
+
   r.add("GET", "/api/v1/registers/{id}/sessions/{session}", "registers.read",
         "A register session with its running (X) or closing (Z) report", [&app](Request& req, Reply reply) {
           auto register_id = register_param(req);
@@ -252,8 +321,8 @@ void register_sales_routes(App& app) {
           auto body = json::parse_object(req.body);
           json::Fields f{body, ""};
           f.only({"kind", "amount", "reason"});
-          auto kind = f.text("kind", 10);
-          if (kind != "in" && kind != "out") throw invalid_field("kind", "kind is 'in' or 'out'");
+          auto kind = f.text("kind", 20);
+          if (!is_cash_movement_kind(kind)) throw invalid_field("kind", "kind is paid_in, paid_out or safe_drop");
           auto amount = f.money("amount");
           if (amount <= 0) throw invalid_field("amount", "amount must be greater than 0");
           auto reason = reason_of(f);
@@ -264,17 +333,26 @@ void register_sales_routes(App& app) {
         });
 
   r.add("POST", "/api/v1/registers/{id}/sessions/{session}/close", "registers.operate",
-        "Close with the counted cash; answers the Z report", [&app](Request& req, Reply reply) {
+        "Close with what was counted per tender; answers the session with its Z report",
+        [&app](Request& req, Reply reply) {
           auto register_id = register_param(req);
           auto session = stock::id_param(req, 1, "register session");
           auto body = json::parse_object(req.body);
           json::Fields f{body, ""};
-          f.only({"counted_cash"});
-          auto counted = f.money("counted_cash");
+          f.only({"counted"});
+          auto* counted_body = f.opt_object("counted");
+          if (!counted_body) throw missing_field("counted");
+          json::Fields c{*counted_body, "counted"};
+          std::map<std::string, std::int64_t> counted;
+          for (const auto& m : *counted_body) {
+            std::string type(m.key());
+            if (!is_counted_tender(type))
+              throw invalid_field(c.name(type).substr(0, 80), "counted tenders are cash, card and store_credit");
+            counted[type] = c.money(type);
+          }
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=](db::Db& db) {
-            auto p = close_session(db, actor, register_id, session, counted);
-            return http::json_response(200, p.document.at("z_report"));
+            return http::json_response(200, close_session(db, actor, register_id, session, counted).document);
           });
         });
 }

@@ -123,6 +123,39 @@ std::optional<std::string> session_of(db::Db& db, const std::optional<std::strin
   return std::nullopt;
 }
 
+// A sale or return at a register belongs to the till session open there.
+std::string require_open_session(db::Db& db, const std::string& register_id) {
+  auto session = session_of(db, register_id);
+  if (!session)
+    throw Problem(409, "register_session_closed",
+                  fmt::format("register {} has no open session: open it with a counted float before selling", register_id),
+                  "register_id");
+  return *session;
+}
+
+// A person as documents show them: {id, name}. `user` is what the document stored (a
+// user name, "apikey:<name>", "system"); `user_id` when the document kept it.
+bj::object person_json(db::Db& db, const std::optional<std::string>& user_id, const std::string& user) {
+  auto q = db.query(
+      "SELECT id, CASE WHEN display_name <> '' THEN display_name ELSE username END FROM users WHERE id = ?1 OR "
+      "(?1 IS NULL AND username = ?2)");
+  q.bind(1, user_id).bind(2, user);
+  if (q.step()) return bj::object{{"id", q.text(0)}, {"name", q.text(1)}};
+  return bj::object{{"id", opt(user_id)}, {"name", user}};
+}
+
+bj::object register_json(db::Db& db, const std::string& register_id) {
+  auto q = db.query("SELECT COALESCE(name, id) FROM registers WHERE id = ?");
+  q.bind(1, register_id);
+  return bj::object{{"id", register_id}, {"name", q.step() ? q.text(0) : register_id}};
+}
+
+bj::object location_json(db::Db& db, const std::string& location_id) {
+  auto q = db.query("SELECT name FROM locations WHERE id = ?");
+  q.bind(1, location_id);
+  return bj::object{{"id", location_id}, {"name", q.step() ? q.text(0) : location_id}};
+}
+
 }  // namespace
 
 SaleSettings load_settings(db::Db& db) {
@@ -184,6 +217,8 @@ struct StoredTender {
 struct StoredSale {
   std::string id, receipt_number, location_id, register_id;
   std::optional<std::string> session_id, exchange_id;
+  std::string channel = "register";
+  std::optional<std::string> user_id;
   std::string status = "completed";
   bool training = false;
   std::optional<std::string> price_tier;
@@ -206,6 +241,7 @@ bj::object sale_json(const StoredSale& s) {
                {"exchange_id", opt(s.exchange_id)},
                {"status", s.status},
                {"training", s.training},
+               {"channel", s.channel},
                {"price_tier", opt(s.price_tier)},
                {"subtotal", s.subtotal},
                {"discount_total", s.discount_total},
@@ -250,8 +286,8 @@ void insert_sale(db::Db& db, const StoredSale& s, const std::string& request_has
   db.query(
         "INSERT INTO sales (id, receipt_number, location_id, register_id, session_id, exchange_id, status, training, "
         "price_tier, subtotal, discount_total, tax_total, total, tendered, change_due, receipt_discount, tax_mode, "
-        "request_hash, created_at, user, approver) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?)")
+        "request_hash, created_at, user, approver, channel, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, s.id)
       .bind(2, s.receipt_number)
       .bind(3, s.location_id)
@@ -273,6 +309,8 @@ void insert_sale(db::Db& db, const StoredSale& s, const std::string& request_has
       .bind(19, s.created_at)
       .bind(20, s.user)
       .bind(21, s.approver)
+      .bind(22, s.channel)
+      .bind(23, s.user_id)
       .run();
   for (const auto& l : s.lines)
     db.query(
@@ -312,10 +350,12 @@ std::optional<bj::object> load_sale(db::Db& db, const std::string& id) {
   auto q = db.query(
       "SELECT id, receipt_number, location_id, register_id, session_id, exchange_id, status, training, price_tier, "
       "subtotal, discount_total, tax_total, total, tendered, change_due, receipt_discount, tax_mode, created_at, user, "
-      "approver FROM sales WHERE id = ?");
+      "approver, channel, user_id FROM sales WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   StoredSale s;
+  s.channel = q.text(20);
+  s.user_id = q.opt_text(21);
   s.id = q.text(0);
   s.receipt_number = q.text(1);
   s.location_id = q.text(2);
@@ -359,19 +399,136 @@ std::optional<bj::object> load_sale(db::Db& db, const std::string& id) {
   return o;
 }
 
-std::vector<bj::object> find_sales(db::Db& db, const std::string& receipt_number, const std::string& location_id,
-                                   const std::string& after_id, int limit) {
+namespace {
+
+// The rows a priced draft becomes: what posting stores and what a quote answers, so the
+// two can never differ.
+StoredSale priced_sale(const SaleDraft& draft, const Settlement& settlement) {
+  StoredSale row;
+  row.subtotal = draft.priced.subtotal;
+  row.discount_total = draft.priced.discount_total;
+  row.tax_total = draft.priced.tax_total;
+  row.total = draft.priced.total;
+  row.tendered = settlement.tendered;
+  row.change_due = settlement.change;
+  row.training = draft.request.training;
+  row.price_tier = draft.request.price_tier;
+  row.channel = draft.request.channel;
+  if (draft.request.discount) row.receipt_discount = discount_text(draft.request.discount);
+  row.tax_mode = draft.settings.rules.tax_mode == TaxMode::inclusive ? "inclusive" : "exclusive";
+  row.lines.reserve(draft.lines.size());
+  for (std::size_t i = 0; i < draft.lines.size(); ++i) {
+    const auto& l = draft.lines[i];
+    const auto& p = draft.priced.lines[i];
+    row.lines.push_back(StoredLine{"", static_cast<std::int64_t>(i + 1), l.item.id, l.item.sku, l.item.name, l.code,
+                                   l.quantity, l.unit_price, p.gross, p.line_discount, p.receipt_discount,
+                                   l.discount && !l.discount->reason.empty() ? std::optional(l.discount->reason)
+                                                                             : std::nullopt,
+                                   l.tax_rate_bp, p.tax, p.total, Quantity{0}});
+  }
+  for (const auto& t : settlement.tenders) row.tenders.push_back(StoredTender{t.type, t.amount, t.reference});
+  return row;
+}
+
+// Tax per rate over lines: [{rate (basis points), taxable (net of tax), tax}], by rate.
+bj::array taxes_json(const std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>>& by_rate) {
+  bj::array out;
+  for (const auto& [rate, sums] : by_rate)
+    out.push_back(bj::object{{"rate", rate}, {"taxable", sums.first}, {"tax", sums.second}});
+  return out;
+}
+
+Settlement settle(const SaleDraft& draft, std::int64_t exchange_credit, const std::optional<std::string>& exchange_id) {
+  std::vector<TenderInput> tenders;
+  if (exchange_credit > 0) tenders.push_back(TenderInput{"exchange_credit", exchange_credit, exchange_id});
+  tenders.insert(tenders.end(), draft.request.tenders.begin(), draft.request.tenders.end());
+  return settle_tenders(draft.priced.total, std::move(tenders));
+}
+
+}  // namespace
+
+bj::object quote_sale(db::Db& reader, const Actor& actor, const SaleDraft& draft) {
+  Settlement settlement;
+  if (!draft.request.tenders.empty()) settlement = settle(draft, 0, std::nullopt);
+  auto row = priced_sale(draft, settlement);
+  auto sale = sale_json(row);
+  bj::object o;
+  for (const char* key : {"subtotal", "discount_total", "tax_total", "total", "tax_mode", "channel", "training",
+                          "price_tier", "discount", "lines", "tenders", "tendered", "change_due"})
+    o[key] = sale.at(key);
+  std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> by_rate;
+  for (const auto& l : row.lines) {
+    by_rate[l.tax_rate_bp].first += l.total - l.tax;
+    by_rate[l.tax_rate_bp].second += l.tax;
+  }
+  for (auto& l : o["lines"].as_array()) {
+    auto& line = l.as_object();
+    line.erase("id");
+    line.erase("returned_quantity");
+    line["discount"] = line.at("line_discount").as_int64() + line.at("receipt_discount").as_int64();
+  }
+  o["taxes"] = taxes_json(by_rate);
+  o["discount_basis_points"] = draft.discount_bp_max;
+  o["needs_override"] = nullptr;
+  if (!draft.discounts.empty()) {
+    auto limit = auth::role_limits(reader, actor).discount_basis_points_max;
+    if (!discounts_within(draft, limit))
+      o["needs_override"] = bj::object{{"reason", "discount_over_limit"}, {"limit", limit}};
+  }
+  return o;
+}
+
+std::vector<bj::object> find_sales(db::Db& db, const SalesFilter& f) {
   std::vector<std::string> ids;
   {
     auto q = db.query(
-        "SELECT id FROM sales WHERE (?1 = '' OR receipt_number = ?1) AND (?2 = '' OR location_id = ?2) AND id > ?3 "
-        "ORDER BY id LIMIT ?4");
-    q.bind(1, receipt_number).bind(2, location_id).bind(3, after_id).bind(4, limit + 1);
+        "SELECT s.id FROM sales s WHERE (?1 IS NULL OR s.created_at >= ?1) AND (?2 IS NULL OR s.created_at < ?2) "
+        "AND (?3 = '' OR s.register_id = ?3) AND (?4 = '' OR s.user_id = ?4) AND (?5 = '' OR s.receipt_number = ?5) "
+        "AND (?6 = '' OR EXISTS (SELECT 1 FROM sale_lines l WHERE l.sale_id = s.id AND l.item_id = ?6)) "
+        "AND (?7 = '' OR s.location_id = ?7) AND (?8 = '' OR s.channel = ?8) AND (?9 = '' OR s.id < ?9) "
+        "ORDER BY s.id DESC LIMIT ?10");
+    q.bind(1, f.from ? std::optional(f.from->micros) : std::nullopt)
+        .bind(2, f.to ? std::optional(f.to->micros) : std::nullopt)
+        .bind(3, f.register_id)
+        .bind(4, f.cashier_id)
+        .bind(5, f.receipt)
+        .bind(6, f.item_id)
+        .bind(7, f.location_id)
+        .bind(8, f.channel)
+        .bind(9, f.before_id)
+        .bind(10, f.limit + 1);
     while (q.step()) ids.push_back(q.text(0));
   }
   std::vector<bj::object> out;
-  for (const auto& id : ids) out.push_back(*load_sale(db, id));
+  for (const auto& id : ids) {
+    auto sale = *load_sale(db, id);
+    auto q = db.query("SELECT user, user_id FROM sales WHERE id = ?");
+    q.bind(1, id);
+    q.step();
+    sale["number"] = sale.at("receipt_number");
+    sale["at"] = sale.at("created_at");
+    sale["register"] = register_json(db, std::string(sale.at("register_id").as_string()));
+    sale["cashier"] = person_json(db, q.opt_text(1), q.text(0));
+    sale["location"] = location_json(db, std::string(sale.at("location_id").as_string()));
+    sale["lines_count"] = sale.at("lines").as_array().size();
+    out.push_back(std::move(sale));
+  }
   return out;
+}
+
+bj::object sales_summary(db::Db& db, const std::optional<Timestamp>& from, const std::optional<Timestamp>& to,
+                         const std::string& location_id) {
+  auto q = db.query(
+      "SELECT channel, COUNT(*), COALESCE(SUM(total), 0) FROM sales WHERE status = 'completed' AND training = 0 "
+      "AND (?1 IS NULL OR created_at >= ?1) AND (?2 IS NULL OR created_at < ?2) AND (?3 = '' OR location_id = ?3) "
+      "GROUP BY channel ORDER BY channel");
+  q.bind(1, from ? std::optional(from->micros) : std::nullopt)
+      .bind(2, to ? std::optional(to->micros) : std::nullopt)
+      .bind(3, location_id);
+  bj::array by_channel;
+  while (q.step())
+    by_channel.push_back(bj::object{{"channel", q.text(0)}, {"sales_count", q.int64(1)}, {"total", q.int64(2)}});
+  return bj::object{{"by_channel", std::move(by_channel)}};
 }
 
 Posted post_sale(db::Db& db, const Actor& actor, const SaleDraft& draft, std::int64_t exchange_credit,
@@ -391,10 +548,10 @@ Posted post_sale(db::Db& db, const Actor& actor, const SaleDraft& draft, std::in
   if (!location.sellable) throw invalid_field("location_id", fmt::format("{} is not a selling location", location.name));
 
   std::optional<Actor> approver;
-  auto limits = draft.discount_bp_max > 0 ? auth::role_limits(db, actor) : auth::RoleLimits{0, 0};
-  if (draft.discount_bp_max > limits.discount_basis_points_max) {
+  auto limits = draft.discounts.empty() ? auth::RoleLimits{0, 0} : auth::role_limits(db, actor);
+  if (!discounts_within(draft, limits.discount_basis_points_max)) {
     approver = approve(db, actor, req.override_token, permission::sales_discount_override);
-    if (!approver || draft.discount_bp_max > auth::role_limits(db, *approver).discount_basis_points_max) {
+    if (!approver || !discounts_within(draft, auth::role_limits(db, *approver).discount_basis_points_max)) {
       Problem p(403, "discount_over_limit",
                 fmt::format("a discount of {}.{:02} % is above your limit of {}.{:02} %; ask a manager for an override",
                             draft.discount_bp_max / 100, draft.discount_bp_max % 100,
@@ -406,65 +563,31 @@ Posted post_sale(db::Db& db, const Actor& actor, const SaleDraft& draft, std::in
     }
   }
 
-  std::vector<TenderInput> tenders;
-  if (exchange_credit > 0) tenders.push_back(TenderInput{"exchange_credit", exchange_credit, exchange_id});
-  tenders.insert(tenders.end(), req.tenders.begin(), req.tenders.end());
-  std::int64_t total = draft.priced.total;
-  std::int64_t tendered = 0, cash = 0;
-  for (const auto& t : tenders) {
-    tendered += t.amount;
-    if (t.type == "cash") cash += t.amount;
-  }
-  if (tendered < total) {
-    Problem p(422, "insufficient_tender",
-              fmt::format("the tenders cover {} of the total {}", tendered, total), "tenders");
-    p.extra_json = bj::serialize(bj::object{{"total", total}, {"tendered", tendered}});
-    throw p;
-  }
-  std::int64_t change = tendered - total;
-  if (change > cash)
-    throw Problem(422, "change_exceeds_cash", "change is given only from cash: card and credit tenders may not exceed the total",
-                  "tenders");
-
+  auto settlement = settle(draft, exchange_credit, exchange_id);
   auto reg = take_register(db, req.register_id.value_or(default_register(location.id)), location.id);
-  auto receipt_number = next_receipt_number(db, reg.id, req.training);
-  StoredSale row;
+  if (req.register_id && !req.training) require_open_session(db, reg.id);
+  StoredSale row = priced_sale(draft, settlement);
   row.id = sale_id;
-  row.receipt_number = receipt_number;
+  row.receipt_number = next_receipt_number(db, reg.id, req.training);
   row.location_id = location.id;
   row.register_id = reg.id;
   row.session_id = reg.session_id;
   row.exchange_id = exchange_id;
-  row.training = req.training;
-  row.price_tier = req.price_tier;
-  row.subtotal = draft.priced.subtotal;
-  row.discount_total = draft.priced.discount_total;
-  row.tax_total = draft.priced.tax_total;
-  row.total = total;
-  row.tendered = tendered;
-  row.change_due = change;
-  if (req.discount) row.receipt_discount = discount_text(req.discount);
-  row.tax_mode = draft.settings.rules.tax_mode == TaxMode::inclusive ? "inclusive" : "exclusive";
   row.created_at = now().micros;
   row.user = actor.user;
+  if (!actor.user_id.empty()) row.user_id = actor.user_id;
   if (approver) row.approver = approver->user;
   std::vector<Movement> moves;
-  row.lines.reserve(draft.lines.size());
   for (std::size_t i = 0; i < draft.lines.size(); ++i) {
-    const auto& l = draft.lines[i];
-    const auto& p = draft.priced.lines[i];
-    StoredLine line{new_uuid_v7(), static_cast<std::int64_t>(i + 1), l.item.id, l.item.sku, l.item.name, l.code,
-                     l.quantity, l.unit_price, p.gross, p.line_discount, p.receipt_discount,
-                     l.discount && !l.discount->reason.empty() ? std::optional(l.discount->reason) : std::nullopt,
-                     l.tax_rate_bp, p.tax, p.total, Quantity{0}};
+    auto& line = row.lines[i];
+    line.id = new_uuid_v7();
     if (!req.training) {
-      auto m = consumption(l.item, l.quantity, location.id, sale_id, line.id);
+      auto m = consumption(draft.lines[i].item, line.quantity, location.id, sale_id, line.id);
       moves.insert(moves.end(), m.begin(), m.end());
     }
-    row.lines.push_back(std::move(line));
   }
-  for (const auto& t : tenders) row.tenders.push_back(StoredTender{t.type, t.amount, t.reference});
   insert_sale(db, row, req.key.request_hash);
+  const auto& tenders = settlement.tenders;
   if (!req.training)
     for (std::size_t i = 0; i < tenders.size(); ++i)
       if (tenders[i].type == "store_credit") {
@@ -477,7 +600,7 @@ Posted post_sale(db::Db& db, const Actor& actor, const SaleDraft& draft, std::in
                                      stock::PostContext{actor.user, reg.id, stock::negative_stock_policy(db), true});
   stock::remember_key(db, req.key, "sale", sale_id);
   auto doc = sale_json(row);
-  bj::object audit{{"receipt_number", receipt_number}, {"total", total}, {"lines", draft.lines.size()},
+  bj::object audit{{"receipt_number", row.receipt_number}, {"total", row.total}, {"lines", draft.lines.size()},
                    {"training", req.training}};
   if (approver) {
     audit["approver"] = approver->user;
@@ -546,7 +669,7 @@ Posted void_sale(db::Db& db, const Actor& actor, const std::string& sale_id, con
 std::optional<bj::object> load_return(db::Db& db, const std::string& id) {
   auto q = db.query(
       "SELECT id, sale_id, location_id, register_id, session_id, exchange_id, refund_total, tax_total, created_at, "
-      "user, approver FROM returns WHERE id = ?");
+      "user, approver, training FROM returns WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   bj::object o{{"id", q.text(0)},
@@ -559,11 +682,12 @@ std::optional<bj::object> load_return(db::Db& db, const std::string& id) {
                {"tax_total", q.int64(7)},
                {"created_at", format_rfc3339(Timestamp{q.int64(8)})},
                {"user", q.text(9)},
-               {"approver", opt(q.opt_text(10))}};
+               {"approver", opt(q.opt_text(10))},
+               {"training", q.int64(11) != 0}};
   bj::array lines;
   auto l = db.query(
       "SELECT l.id, l.line_no, l.sale_line_id, l.item_id, l.quantity, l.refund, l.tax, l.reason, l.condition, "
-      "l.disposition, l.location_id, i.sku, i.name FROM return_lines l JOIN items i ON i.id = l.item_id "
+      "l.disposition, l.location_id, i.sku, i.name, l.tax_rate_bp FROM return_lines l JOIN items i ON i.id = l.item_id "
       "WHERE l.return_id = ? ORDER BY l.line_no");
   l.bind(1, id);
   while (l.step())
@@ -576,6 +700,7 @@ std::optional<bj::object> load_return(db::Db& db, const std::string& id) {
                                {"quantity", json::quantity_value(Quantity{l.int64(4)})},
                                {"refund", l.int64(5)},
                                {"tax", l.int64(6)},
+                               {"tax_rate_bp", l.int64(13)},
                                {"reason", l.text(7)},
                                {"condition", l.text(8)},
                                {"disposition", l.text(9)},
@@ -594,7 +719,7 @@ namespace {
 struct SaleLineRow {
   std::string id, item_id;
   Quantity quantity, returned;
-  std::int64_t total = 0, tax = 0;
+  std::int64_t total = 0, tax = 0, tax_rate_bp = 0;
 };
 
 // What may still go back to each of the sale's tenders, refunds to cards first.
@@ -617,7 +742,7 @@ std::vector<TenderInput> refund_capacity(db::Db& db, const std::string& sale_id,
   }
   auto q = db.query(
       "SELECT t.type, t.reference, SUM(t.amount) FROM return_tenders t JOIN returns r ON r.id = t.return_id "
-      "WHERE r.sale_id = ? AND t.type <> 'exchange_credit' GROUP BY t.type, t.reference");
+      "WHERE r.sale_id = ? AND r.training = 0 AND t.type <> 'exchange_credit' GROUP BY t.type, t.reference");
   q.bind(1, sale_id);
   while (q.step()) {
     std::int64_t used = q.int64(2);
@@ -658,8 +783,8 @@ ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& re
     if (!sale) throw invalid_field("sale_id", fmt::format("sale '{}' does not exist", *req.sale_id));
     if (sale->at("status").as_string() != "completed")
       throw Problem(409, "sale_voided", "this sale was voided; nothing of it can be returned", "sale_id");
-    if (sale->at("training").as_bool())
-      throw Problem(409, "training_sale", "a training sale cannot be returned", "sale_id");
+    if (sale->at("training").as_bool() && !req.training)
+      throw Problem(409, "training_sale", "a training sale cannot be returned (except in training)", "sale_id");
     location_id = req.location_id.value_or(std::string(sale->at("location_id").as_string()));
   } else {
     location_id = *req.location_id;
@@ -682,6 +807,7 @@ ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& re
     std::optional<std::string> sale_line_id;
     Quantity quantity;
     Refund refund;
+    std::int64_t tax_rate_bp = 0;
     const ReturnLineRequest* request;
     std::string to_location;
     std::vector<Movement> moves;
@@ -691,16 +817,18 @@ ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& re
   for (std::size_t i = 0; i < req.lines.size(); ++i) {
     const auto& in = req.lines[i];
     std::string path = fmt::format("lines[{}]", i);
-    Line line{new_uuid_v7(), "", in.sale_line_id, in.quantity, {}, &in, "", {}};
+    Line line{new_uuid_v7(), "", in.sale_line_id, in.quantity, {}, 0, &in, "", {}};
     line.to_location = in.disposition == "restock" ? location.id : stock::bin_of(db, location.id, in.disposition);
     if (sale) {
       SaleLineRow row;
       {
         auto q = db.query(
-            "SELECT id, item_id, quantity, returned_quantity, total, tax FROM sale_lines WHERE id = ? AND sale_id = ?");
+            "SELECT id, item_id, quantity, returned_quantity, total, tax, tax_rate_bp FROM sale_lines WHERE id = ? AND "
+            "sale_id = ?");
         q.bind(1, *in.sale_line_id).bind(2, *req.sale_id);
         if (!q.step()) throw invalid_field(path + ".sale_line_id", "not a line of this sale");
-        row = SaleLineRow{q.text(0), q.text(1), Quantity{q.int64(2)}, Quantity{q.int64(3)}, q.int64(4), q.int64(5)};
+        row = SaleLineRow{q.text(0), q.text(1), Quantity{q.int64(2)}, Quantity{q.int64(3)}, q.int64(4), q.int64(5),
+                          q.int64(6)};
       }
       Quantity before = row.returned + returning[row.id];
       if (before + in.quantity > row.quantity) {
@@ -713,6 +841,7 @@ ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& re
       }
       returning[row.id] = returning[row.id] + in.quantity;
       line.item_id = row.item_id;
+      line.tax_rate_bp = row.tax_rate_bp;
       line.refund = prorate_refund(row.total, row.tax, row.quantity, before, in.quantity, settings.rules.rounding);
       // Put back the share of what the sale line actually took from the ledger.
       auto q = db.query(
@@ -736,6 +865,7 @@ ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& re
                                              rate == settings.tax_rates.end() ? 0 : rate->second}},
                                   std::nullopt, settings.rules);
       line.item_id = item->id;
+      line.tax_rate_bp = rate == settings.tax_rates.end() ? 0 : rate->second;
       line.refund = Refund{priced.total, priced.tax_total};
       for (auto& m : consumption(*item, in.quantity, line.to_location, return_id, line.id)) {
         m.quantity = -m.quantity;
@@ -791,10 +921,13 @@ ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& re
 
   auto register_id = req.register_id;
   if (!register_id && sale) register_id = std::string(sale->at("register_id").as_string());
+  if (req.register_id && !req.training) require_open_session(db, *req.register_id);
   std::optional<std::string> session_id = req.register_id ? session_of(db, req.register_id) : std::nullopt;
+  // A training return touches a sale's returned quantities only when the sale is training too.
+  bool touch_sale = !req.training || (sale && sale->at("training").as_bool());
   db.query(
         "INSERT INTO returns (id, sale_id, location_id, register_id, session_id, exchange_id, refund_total, tax_total, "
-        "request_hash, created_at, user, approver) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        "request_hash, created_at, user, approver, training) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, return_id)
       .bind(2, req.sale_id)
       .bind(3, location.id)
@@ -807,13 +940,14 @@ ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& re
       .bind(10, now().micros)
       .bind(11, actor.user)
       .bind(12, approver ? std::optional(approver->user) : std::nullopt)
+      .bind(13, req.training)
       .run();
   std::vector<Movement> moves;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const auto& l = lines[i];
     db.query(
           "INSERT INTO return_lines (id, return_id, line_no, sale_line_id, item_id, quantity, refund, tax, reason, "
-          "condition, disposition, location_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+          "condition, disposition, location_id, tax_rate_bp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, l.id)
         .bind(2, return_id)
         .bind(3, static_cast<std::int64_t>(i + 1))
@@ -826,16 +960,18 @@ ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& re
         .bind(10, l.request->condition)
         .bind(11, l.request->disposition)
         .bind(12, l.to_location)
+        .bind(13, l.tax_rate_bp)
         .run();
-    if (l.sale_line_id)
+    if (l.sale_line_id && touch_sale)
       db.query("UPDATE sale_lines SET returned_quantity = returned_quantity + ? WHERE id = ?")
           .bind(1, l.quantity.milli)
           .bind(2, *l.sale_line_id)
           .run();
-    moves.insert(moves.end(), l.moves.begin(), l.moves.end());
+    if (!req.training) moves.insert(moves.end(), l.moves.begin(), l.moves.end());
   }
-  for (auto& t : tenders)
-    if (t.type == "store_credit") t.reference = give_store_credit(db, actor, t.reference, t.amount, "return", return_id);
+  if (!req.training)
+    for (auto& t : tenders)
+      if (t.type == "store_credit") t.reference = give_store_credit(db, actor, t.reference, t.amount, "return", return_id);
   for (std::size_t i = 0; i < tenders.size(); ++i)
     db.query("INSERT INTO return_tenders (return_id, seq, type, amount, reference) VALUES (?, ?, ?, ?, ?)")
         .bind(1, return_id)
@@ -848,13 +984,14 @@ ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& re
                         stock::PostContext{actor.user, register_id.value_or("api"), stock::NegativeStock::allow, false});
   stock::remember_key(db, req.key, "return", return_id);
   auto doc = *load_return(db, return_id);
-  bj::object audit{{"sale_id", opt(req.sale_id)}, {"refund_total", refund_total}, {"lines", lines.size()}};
+  bj::object audit{{"sale_id", opt(req.sale_id)}, {"refund_total", refund_total}, {"lines", lines.size()},
+                   {"training", req.training}};
   if (approver) {
     audit["approver"] = approver->user;
     audit["approver_id"] = approver->user_id;
   }
   append_audit(db, actor, AuditEntry{"return.create", "return", return_id, std::nullopt, bj::serialize(audit)});
-  append_event(db, "return.completed", return_id, bj::serialize(doc));
+  if (!req.training) append_event(db, "return.completed", return_id, bj::serialize(doc));
   return ReturnPosted{Posted{std::move(doc), false}, refund_total, credit};
 }
 
@@ -888,8 +1025,14 @@ Posted post_exchange(db::Db& db, const Actor& actor, const ExchangeRequest& req,
   }
   std::string exchange_id = known.value_or(new_uuid_v7());
   if (!req.return_request.sale_id) throw missing_field("return.sale_id");
-  auto ret = post_return(db, actor, req.return_request, draft.priced.total, exchange_id);
-  auto sale = post_sale(db, actor, draft, ret.credit, exchange_id);
+  // An exchange is practice as a whole or not at all.
+  bool training = req.return_request.training || draft.request.training;
+  auto return_request = req.return_request;
+  return_request.training = training;
+  auto sale_draft = draft;
+  sale_draft.request.training = training;
+  auto ret = post_return(db, actor, return_request, draft.priced.total, exchange_id);
+  auto sale = post_sale(db, actor, sale_draft, ret.credit, exchange_id);
   db.query("INSERT INTO exchanges (id, return_id, sale_id, request_hash, created_at, user) VALUES (?, ?, ?, ?, ?, ?)")
       .bind(1, exchange_id)
       .bind(2, std::string(ret.posted.document.at("id").as_string()))
@@ -905,7 +1048,7 @@ Posted post_exchange(db::Db& db, const Actor& actor, const ExchangeRequest& req,
                           bj::serialize(bj::object{{"return_id", doc.at("return").at("id")},
                                                    {"sale_id", doc.at("sale").at("id")},
                                                    {"credit", doc.at("credit")}})});
-  append_event(db, "exchange.completed", exchange_id, bj::serialize(doc));
+  if (!training) append_event(db, "exchange.completed", exchange_id, bj::serialize(doc));
   return Posted{std::move(doc), false};
 }
 
@@ -982,97 +1125,201 @@ Posted close_parked(db::Db& db, const Actor& actor, const std::string& id, const
 
 // ----------------------------------------------------------------------- register sessions
 
+bool is_counted_tender(std::string_view type) { return type == "cash" || type == "card" || type == "store_credit"; }
+bool is_cash_movement_kind(std::string_view kind) {
+  return kind == "paid_in" || kind == "paid_out" || kind == "safe_drop";
+}
+
 namespace {
 
-bj::object session_report(db::Db& db, const std::string& session_id, std::int64_t opening_float) {
-  std::int64_t sales_count = 0, sales_total = 0, tax_total = 0, discount_total = 0, voids = 0, voided_total = 0;
-  std::int64_t change = 0;
+using Counted = std::map<std::string, std::int64_t>;
+
+// The X report of a session (counted: nullptr) or its Z report (what was counted per
+// tender). Training documents never count. Expected per tender: cash = float + cash sales
+// - cash refunds + paid in - paid out - safe drops; card = card sales - card refunds;
+// store credit = credit notes taken (refunds to store credit issue notes, no drawer holds them).
+bj::object session_report(db::Db& db, const std::string& session_id, const std::string& register_id,
+                          std::int64_t opening_float, const Counted* counted) {
+  std::int64_t sales_count = 0, gross = 0, discounts = 0, sales_total = 0, change = 0, voids = 0;
   {
     auto q = db.query(
-        "SELECT status, COUNT(*), COALESCE(SUM(total), 0), COALESCE(SUM(tax_total), 0), COALESCE(SUM(discount_total), 0), "
+        "SELECT status, COUNT(*), COALESCE(SUM(subtotal), 0), COALESCE(SUM(discount_total), 0), COALESCE(SUM(total), 0), "
         "COALESCE(SUM(change_due), 0) FROM sales WHERE session_id = ? AND training = 0 GROUP BY status");
     q.bind(1, session_id);
     while (q.step()) {
       if (q.text(0) == "completed") {
         sales_count = q.int64(1);
-        sales_total = q.int64(2);
-        tax_total = q.int64(3);
-        discount_total = q.int64(4);
+        gross = q.int64(2);
+        discounts = q.int64(3);
+        sales_total = q.int64(4);
         change = q.int64(5);
       } else {
         voids = q.int64(1);
-        voided_total = q.int64(2);
       }
     }
   }
-  bj::object tenders{{"cash", 0}, {"card", 0}, {"store_credit", 0}, {"exchange_credit", 0}};
+  std::map<std::string, std::int64_t> taken, refunded;
   {
     auto q = db.query(
         "SELECT t.type, SUM(t.amount) FROM sale_tenders t JOIN sales s ON s.id = t.sale_id WHERE s.session_id = ? "
-        "AND s.training = 0 AND s.status = 'completed' GROUP BY t.type");
+        "AND s.training = 0 AND s.status = 'completed' AND t.type <> 'exchange_credit' GROUP BY t.type");
     q.bind(1, session_id);
-    while (q.step()) tenders[q.text(0)] = q.int64(1);
+    while (q.step()) taken[q.text(0)] = q.int64(1);
   }
-  tenders["cash"] = tenders["cash"].as_int64() - change;
-  std::int64_t returns_count = 0, refunds_total = 0;
-  bj::object refunds{{"cash", 0}, {"card", 0}, {"store_credit", 0}, {"exchange_credit", 0}};
+  taken["cash"] -= change;
+  std::int64_t returns_count = 0, returns_total = 0;
   {
-    auto q = db.query("SELECT COUNT(*), COALESCE(SUM(refund_total), 0) FROM returns WHERE session_id = ?");
+    auto q = db.query(
+        "SELECT COUNT(*), COALESCE(SUM(refund_total), 0) FROM returns WHERE session_id = ? AND training = 0");
     q.bind(1, session_id);
     q.step();
     returns_count = q.int64(0);
-    refunds_total = q.int64(1);
+    returns_total = q.int64(1);
     auto t = db.query(
         "SELECT t.type, SUM(t.amount) FROM return_tenders t JOIN returns r ON r.id = t.return_id WHERE r.session_id = ? "
-        "GROUP BY t.type");
+        "AND r.training = 0 AND t.type <> 'exchange_credit' GROUP BY t.type");
     t.bind(1, session_id);
-    while (t.step()) refunds[t.text(0)] = t.int64(1);
+    while (t.step()) refunded[t.text(0)] = t.int64(1);
   }
-  std::int64_t cash_in = 0, cash_out = 0;
+  std::map<std::string, std::int64_t> cash_moves{{"paid_in", 0}, {"paid_out", 0}, {"safe_drop", 0}};
   {
     auto q = db.query("SELECT kind, SUM(amount) FROM register_cash_movements WHERE session_id = ? GROUP BY kind");
     q.bind(1, session_id);
-    while (q.step()) (q.text(0) == "in" ? cash_in : cash_out) = q.int64(1);
+    while (q.step()) cash_moves[q.text(0)] = q.int64(1);
   }
-  std::int64_t expected = opening_float + tenders["cash"].as_int64() - refunds["cash"].as_int64() + cash_in - cash_out;
+  std::int64_t exchanges = 0;
+  {
+    auto q = db.query(
+        "SELECT COUNT(*) FROM exchanges e JOIN sales s ON s.id = e.sale_id WHERE s.session_id = ? AND s.training = 0");
+    q.bind(1, session_id);
+    q.step();
+    exchanges = q.int64(0);
+  }
+  std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> by_rate;
+  {
+    auto q = db.query(
+        "SELECT l.tax_rate_bp, SUM(l.total - l.tax), SUM(l.tax) FROM sale_lines l JOIN sales s ON s.id = l.sale_id "
+        "WHERE s.session_id = ? AND s.training = 0 AND s.status = 'completed' GROUP BY l.tax_rate_bp");
+    q.bind(1, session_id);
+    while (q.step()) by_rate[q.int64(0)] = {q.int64(1), q.int64(2)};
+    auto r = db.query(
+        "SELECT l.tax_rate_bp, SUM(l.refund - l.tax), SUM(l.tax) FROM return_lines l JOIN returns r ON r.id = l.return_id "
+        "WHERE r.session_id = ? AND r.training = 0 GROUP BY l.tax_rate_bp");
+    r.bind(1, session_id);
+    while (r.step()) {
+      by_rate[r.int64(0)].first -= r.int64(1);
+      by_rate[r.int64(0)].second -= r.int64(2);
+    }
+  }
+  bj::array by_cashier;
+  {
+    auto q = db.query(
+        "SELECT user_id, user, COUNT(*), SUM(total) FROM sales WHERE session_id = ? AND training = 0 AND "
+        "status = 'completed' GROUP BY user_id, user ORDER BY user");
+    q.bind(1, session_id);
+    while (q.step()) {
+      auto who = person_json(db, q.opt_text(0), q.text(1));
+      by_cashier.push_back(bj::object{{"user_id", who.at("id")},
+                                      {"name", who.at("name")},
+                                      {"sales_count", q.int64(2)},
+                                      {"sales_total", q.int64(3)}});
+    }
+  }
+  std::set<std::string> types{"cash", "card"};
+  for (const auto& [type, amount] : taken) types.insert(type);
+  for (const auto& [type, amount] : refunded) types.insert(type);
+  if (counted)
+    for (const auto& [type, amount] : *counted) types.insert(type);
+  std::int64_t cash_sales = taken["cash"], cash_refunds = refunded["cash"];
+  bj::array tenders;
+  for (const char* type : {"cash", "card", "store_credit"}) {
+    if (!types.count(type)) continue;
+    std::string t = type;
+    std::int64_t expected = t == "cash" ? opening_float + cash_sales - cash_refunds + cash_moves["paid_in"] -
+                                              cash_moves["paid_out"] - cash_moves["safe_drop"]
+                            : t == "card" ? taken["card"] - refunded["card"]
+                                          : taken["store_credit"];
+    bj::object row{{"type", t}, {"expected", expected}, {"counted", nullptr}, {"over_short", nullptr}};
+    if (counted) {
+      auto it = counted->find(t);
+      std::int64_t c = it == counted->end() ? 0 : it->second;
+      row["counted"] = c;
+      row["over_short"] = c - expected;
+    }
+    tenders.push_back(std::move(row));
+  }
+  std::string location_id;
+  {
+    auto q = db.query("SELECT location_id FROM registers WHERE id = ?");
+    q.bind(1, register_id);
+    if (q.step()) location_id = q.text(0);
+  }
   return bj::object{{"opening_float", opening_float},
-                    {"sales_count", sales_count},
-                    {"sales_total", sales_total},
-                    {"tax_total", tax_total},
-                    {"discount_total", discount_total},
-                    {"voids_count", voids},
-                    {"voided_total", voided_total},
-                    {"returns_count", returns_count},
-                    {"refunds_total", refunds_total},
+                    {"cash_sales", cash_sales},
+                    {"cash_refunds", cash_refunds},
+                    {"paid_in", cash_moves["paid_in"]},
+                    {"paid_out", cash_moves["paid_out"]},
+                    {"safe_drops", cash_moves["safe_drop"]},
                     {"tenders", std::move(tenders)},
-                    {"refunds", std::move(refunds)},
-                    {"cash_in", cash_in},
-                    {"cash_out", cash_out},
-                    {"expected_cash", expected}};
+                    {"sales_count", sales_count},
+                    {"returns_count", returns_count},
+                    {"voids_count", voids},
+                    {"exchanges_count", exchanges},
+                    {"gross_sales", gross},
+                    {"discounts", discounts},
+                    {"returns_total", returns_total},
+                    {"net_sales", sales_total - returns_total},
+                    {"taxes", taxes_json(by_rate)},
+                    {"by_cashier", std::move(by_cashier)},
+                    {"register", register_json(db, register_id)},
+                    {"location", location_json(db, location_id)}};
 }
 
 }  // namespace
 
 std::optional<bj::object> load_session(db::Db& db, const std::string& register_id, const std::string& session_id) {
   auto q = db.query(
-      "SELECT id, register_id, status, opening_float, counted_cash, opened_at, opened_by, closed_at, closed_by, z_report "
+      "SELECT id, register_id, status, opening_float, number, opened_at, opened_by, closed_at, closed_by, z_report, counted "
       "FROM register_sessions WHERE id = ? AND register_id = ?");
   q.bind(1, session_id).bind(2, register_id);
   if (!q.step()) return std::nullopt;
   bj::object o{{"id", q.text(0)},
+               {"number", q.int64(4)},
                {"register_id", q.text(1)},
+               {"register", register_json(db, register_id)},
                {"status", q.text(2)},
                {"opening_float", q.int64(3)},
                {"opened_at", format_rfc3339(Timestamp{q.int64(5)})},
-               {"opened_by", q.text(6)}};
-  o["counted_cash"] = q.is_null(4) ? bj::value(nullptr) : bj::value(q.int64(4));
+               {"opened_by", person_json(db, std::nullopt, q.text(6))}};
   o["closed_at"] = q.is_null(7) ? bj::value(nullptr) : bj::value(format_rfc3339(Timestamp{q.int64(7)}));
-  o["closed_by"] = opt(q.opt_text(8));
+  o["closed_by"] = q.is_null(8) ? bj::value(nullptr) : bj::value(person_json(db, std::nullopt, q.text(8)));
+  o["counted"] = q.is_null(10) ? bj::value(nullptr) : bj::parse(q.text(10));
   if (auto z = q.opt_text(9))
     o["z_report"] = bj::parse(*z);
   else
-    o["x_report"] = session_report(db, session_id, q.int64(3));
+    o["x_report"] = session_report(db, session_id, register_id, q.int64(3), nullptr);
   return o;
+}
+
+std::optional<bj::object> current_session(db::Db& db, const std::string& register_id) {
+  auto id = session_of(db, register_id);
+  if (!id) return std::nullopt;
+  return load_session(db, register_id, *id);
+}
+
+std::vector<bj::object> list_sessions(db::Db& db, const std::string& register_id, const std::string& before_id,
+                                      int limit) {
+  std::vector<std::string> ids;
+  {
+    auto q = db.query(
+        "SELECT id FROM register_sessions WHERE register_id = ?1 AND (?2 = '' OR number < (SELECT number FROM "
+        "register_sessions WHERE id = ?2)) ORDER BY number DESC LIMIT ?3");
+    q.bind(1, register_id).bind(2, before_id).bind(3, limit + 1);
+    while (q.step()) ids.push_back(q.text(0));
+  }
+  std::vector<bj::object> out;
+  for (const auto& id : ids) out.push_back(*load_session(db, register_id, id));
+  return out;
 }
 
 Posted open_session(db::Db& db, const Actor& actor, const stock::DocumentKey& key, const std::string& register_id,
@@ -1086,8 +1333,9 @@ Posted open_session(db::Db& db, const Actor& actor, const stock::DocumentKey& ke
     throw Problem(409, "session_open", fmt::format("register {} already has an open session; close it first", register_id));
   std::string id = known.value_or(new_uuid_v7());
   db.query(
-        "INSERT INTO register_sessions (id, register_id, status, opening_float, opened_at, opened_by) "
-        "VALUES (?, ?, 'open', ?, ?, ?)")
+        "INSERT INTO register_sessions (id, register_id, status, opening_float, opened_at, opened_by, number) "
+        "VALUES (?1, ?2, 'open', ?3, ?4, ?5, (SELECT COALESCE(MAX(number), 0) + 1 FROM register_sessions WHERE "
+        "register_id = ?2))")
       .bind(1, id)
       .bind(2, register_id)
       .bind(3, opening_float)
@@ -1104,10 +1352,14 @@ Posted open_session(db::Db& db, const Actor& actor, const stock::DocumentKey& ke
 
 Posted session_cash(db::Db& db, const Actor& actor, const std::string& register_id, const std::string& session_id,
                     const std::string& kind, std::int64_t amount, const std::string& reason) {
-  auto s = load_session(db, register_id, session_id);
-  if (!s) throw not_found("register session", session_id);
+  auto status = [&] {
+    auto q = db.query("SELECT status FROM register_sessions WHERE id = ? AND register_id = ?");
+    q.bind(1, session_id).bind(2, register_id);
+    return q.step() ? std::optional(q.text(0)) : std::nullopt;
+  }();
+  if (!status) throw not_found("register session", session_id);
   check_register_scope(db, actor, register_id);
-  if (s->at("status").as_string() != "open") throw Problem(409, "session_closed", "this session is closed");
+  if (*status != "open") throw Problem(409, "session_closed", "this session is closed");
   db.query("INSERT INTO register_cash_movements (id, session_id, kind, amount, reason, at, user) VALUES (?, ?, ?, ?, ?, ?, ?)")
       .bind(1, new_uuid_v7())
       .bind(2, session_id)
@@ -1117,36 +1369,54 @@ Posted session_cash(db::Db& db, const Actor& actor, const std::string& register_
       .bind(6, now().micros)
       .bind(7, actor.user)
       .run();
-  append_audit(db, actor, AuditEntry{"register.cash_" + kind, "register_session", session_id, std::nullopt,
+  append_audit(db, actor, AuditEntry{"register." + kind, "register_session", session_id, std::nullopt,
                                      bj::serialize(bj::object{{"amount", amount}, {"reason", reason}})});
   return Posted{*load_session(db, register_id, session_id), false};
 }
 
 Posted close_session(db::Db& db, const Actor& actor, const std::string& register_id, const std::string& session_id,
-                     std::int64_t counted_cash) {
-  auto s = load_session(db, register_id, session_id);
-  if (!s) throw not_found("register session", session_id);
-  check_register_scope(db, actor, register_id);
-  if (s->at("status").as_string() == "closed") return Posted{std::move(*s), true};
-  auto z = s->at("x_report").as_object();
-  z["session_id"] = session_id;
-  z["register_id"] = register_id;
-  z["opened_at"] = s->at("opened_at");
-  z["closed_at"] = format_rfc3339(now());
-  z["counted_cash"] = counted_cash;
-  z["over_short"] = counted_cash - z.at("expected_cash").as_int64();
+                     const Counted& counted) {
+  std::int64_t opening_float = 0;
+  {
+    auto q = db.query("SELECT status, opening_float FROM register_sessions WHERE id = ? AND register_id = ?");
+    q.bind(1, session_id).bind(2, register_id);
+    if (!q.step()) throw not_found("register session", session_id);
+    check_register_scope(db, actor, register_id);
+    if (q.text(0) == "closed") return Posted{*load_session(db, register_id, session_id), true};
+    opening_float = q.int64(1);
+  }
+  auto z = session_report(db, session_id, register_id, opening_float, &counted);
+  bj::object counted_json;
+  for (const auto& [type, amount] : counted) counted_json[type] = amount;
+  auto cash = counted.find("cash");
   db.query(
-        "UPDATE register_sessions SET status = 'closed', counted_cash = ?, closed_at = ?, closed_by = ?, z_report = ? "
-        "WHERE id = ?")
-      .bind(1, counted_cash)
-      .bind(2, now().micros)
-      .bind(3, actor.user)
-      .bind(4, bj::serialize(z))
-      .bind(5, session_id)
+        "UPDATE register_sessions SET status = 'closed', counted_cash = ?, counted = ?, closed_at = ?, closed_by = ?, "
+        "z_report = ? WHERE id = ?")
+      .bind(1, cash == counted.end() ? 0 : cash->second)
+      .bind(2, bj::serialize(counted_json))
+      .bind(3, now().micros)
+      .bind(4, actor.user)
+      .bind(5, bj::serialize(z))
+      .bind(6, session_id)
       .run();
+  auto doc = *load_session(db, register_id, session_id);
   append_audit(db, actor, AuditEntry{"register.close", "register_session", session_id, std::nullopt, bj::serialize(z)});
-  append_event(db, "register.closed", session_id, bj::serialize(z));
-  return Posted{*load_session(db, register_id, session_id), false};
+  append_event(db, "register.closed", session_id, bj::serialize(doc));
+  return Posted{std::move(doc), false};
+}
+
+void seed_demo_registers(db::Db& db, const Actor& actor) {
+  int n = 0;
+  for (const auto& location : stock::list_locations(db)) {
+    if (location.kind != "store" || !location.sellable) continue;
+    std::string id = fmt::format("REG-{}", ++n);
+    if (session_of(db, id)) continue;
+    open_session(db, actor, stock::DocumentKey{std::nullopt, std::nullopt, ""}, id, location.id, 10000);
+    db.query("UPDATE registers SET name = ? WHERE id = ? AND name IS NULL")
+        .bind(1, fmt::format("Register {}", n))
+        .bind(2, id)
+        .run();
+  }
 }
 
 }  // namespace backroom::sales

@@ -127,7 +127,11 @@ std::optional<bj::object> load_store_credit(db::Db& db, const std::string& code)
                {"created_by", credit->created_by}};
   bj::array entries;
   auto q = db.query(
-      "SELECT seq, amount, document_type, document_id, at, user FROM store_credit_entries WHERE credit_id = ? ORDER BY seq");
+      "SELECT e.seq, e.amount, e.document_type, e.document_id, e.at, e.user, CASE e.document_type "
+      "WHEN 'sale' THEN (SELECT receipt_number FROM sales WHERE id = e.document_id) "
+      "WHEN 'void' THEN (SELECT s.receipt_number FROM sale_voids v JOIN sales s ON s.id = v.sale_id WHERE v.id = e.document_id) "
+      "ELSE (SELECT s.receipt_number FROM returns r JOIN sales s ON s.id = r.sale_id WHERE r.id = e.document_id) END "
+      "FROM store_credit_entries e WHERE e.credit_id = ? ORDER BY e.seq");
   q.bind(1, credit->id);
   while (q.step())
     entries.push_back(bj::object{{"seq", q.int64(0)},
@@ -135,7 +139,8 @@ std::optional<bj::object> load_store_credit(db::Db& db, const std::string& code)
                                  {"document_type", q.text(2)},
                                  {"document_id", q.text(3)},
                                  {"at", format_rfc3339(Timestamp{q.int64(4)})},
-                                 {"user", q.text(5)}});
+                                 {"user", q.text(5)},
+                                 {"receipt_number", q.is_null(6) ? bj::value(nullptr) : bj::value(q.text(6))}});
   o["entries"] = std::move(entries);
   return o;
 }

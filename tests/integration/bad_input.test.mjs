@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/server.mjs';
-import { adjust, assertBooksHold, makeItem, store, uuidv7 } from './lib/shop.mjs';
+import { adjust, assertBooksHold, makeItem, openRegister, store, uuidv7 } from './lib/shop.mjs';
 
 let s;
 let shop;
@@ -99,6 +99,12 @@ test('mutated sales, returns and exchanges are refused with problems, never 500'
   });
   const sales = await probe('POST /sales', '/api/v1/sales', async () => saleBody());
   assert.ok(sales.accepted > 0);
+  // At a register (its session open), and as a channel sale.
+  await openRegister(s, shop, 'BAD-SALE');
+  await probe('POST /sales at a register', '/api/v1/sales', async () => ({ ...saleBody(), register_id: 'BAD-SALE' }));
+  await probe('POST /sales by channel', '/api/v1/sales', async () => ({ ...saleBody(), channel: 'online' }));
+  const quotes = await probe('POST /sales/quote', '/api/v1/sales/quote', async () => ({ ...saleBody(), register_id: 'BAD-SALE', training: false }));
+  assert.ok(quotes.accepted > 0);
 
   // Returns: each probe needs a sale with something left to return.
   const sold = async () => {
@@ -108,7 +114,7 @@ test('mutated sales, returns and exchanges are refused with problems, never 500'
   };
   const sale = await sold();
   await probe('POST /returns', '/api/v1/returns', async () => ({
-    sale_id: sale.id,
+    sale_id: sale.id, register_id: 'BAD-SALE', training: false,
     lines: [{ sale_line_id: sale.lines[0].id, quantity: 1, reason: 'defective', condition: 'opened', disposition: 'review' }],
   }));
   const sale2 = await sold();
@@ -141,7 +147,13 @@ test('mutated adjustments, transfers and register sessions are refused with prob
   const open = await s.post('/api/v1/registers/BAD-CASH/sessions', { location_id: shop.id, opening_float: 10000 });
   assert.equal(open.status, 201, open.text);
   await probe('POST /registers/{id}/sessions/{s}/cash', `/api/v1/registers/BAD-CASH/sessions/${open.json.id}/cash`, async () => ({
-    kind: 'out', amount: 1, reason: 'change for the float',
+    kind: 'paid_out', amount: 1, reason: 'change for the float',
+  }), (b) => b);
+  // The base body closes the session; every mutation is still read (and refused) first.
+  const closing = await s.post('/api/v1/registers/BAD-CLOSE/sessions', { location_id: shop.id, opening_float: 500 });
+  assert.equal(closing.status, 201, closing.text);
+  await probe('POST /registers/{id}/sessions/{s}/close', `/api/v1/registers/BAD-CLOSE/sessions/${closing.json.id}/close`, async () => ({
+    counted: { cash: 500, card: 0, store_credit: 0 },
   }), (b) => b);
   assertBooksHold(s.db);
 });

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { startServer } from './lib/server.mjs';
-import { adjust, assertBooksHold, makeItem, onHand, store, uuidv7 } from './lib/shop.mjs';
+import { adjust, assertBooksHold, makeItem, onHand, openRegister, store, uuidv7 } from './lib/shop.mjs';
 
 const CLIENTS = 8;
 const RUN_MS = Number(process.env.CRASH_RUN_MS ?? 1500);
@@ -15,6 +15,7 @@ test('acknowledged sales survive kill -9 exactly once', async () => {
   const shop = await store(s);
   const items = [await makeItem(s), await makeItem(s), await makeItem(s), await makeItem(s)];
   for (const item of items) await adjust(s, item, shop, 100000, 'opening');
+  for (let n = 0; n < CLIENTS; n++) await openRegister(s, shop, `K${n}`);
   const bodies = new Map();   // id -> body
   const acked = new Set();
   let stop = false;

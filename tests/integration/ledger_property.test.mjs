@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/server.mjs';
-import { assertBooksHold, makeItem, uuidv7 } from './lib/shop.mjs';
+import { assertBooksHold, makeItem, uuidv7, openRegister } from './lib/shop.mjs';
 
 const SEED = Number(process.env.SEED ?? Math.floor(Math.random() * 2 ** 31));
 const OPS = Number(process.env.OPS ?? 300);        // per client
@@ -44,6 +44,9 @@ test(`random concurrent documents keep the books (SEED=${SEED})`, async () => {
   const sales = [];
   const transfers = [];
   const log = [];
+
+  // Every client sells at its own registers, each with its till open.
+  for (let n = 0; n < CLIENTS; n++) for (const site of sites) await openRegister(s, site, `P${n}${site === shop ? 'S' : 'W'}`);
 
   async function client(n) {
     const rand = rng(SEED * 31 + n);

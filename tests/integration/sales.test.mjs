@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { startServer, withCheck } from './lib/server.mjs';
-import { adjust, assertBooksHold, binOf, check, makeItem, onHand, saleBody, store, uuidv7 } from './lib/shop.mjs';
+import { adjust, assertBooksHold, binOf, check, makeItem, onHand, openRegister, saleBody, store, uuidv7 } from './lib/shop.mjs';
 
 let s;
 let shop;
@@ -80,6 +80,7 @@ test('a sale prices, tenders, numbers its receipt and moves stock once', async (
   const b = await makeItem(s, { price: 1090, tax_category: 'reduced' });   // 9 %
   await adjust(s, a, shop, 10, 'opening');
   await adjust(s, b, shop, 10, 'opening');
+  await openRegister(s, shop, 'R-SALE');
   const body = saleBody(shop, [[a, 2], [b, 1]], { register_id: 'R-SALE', tenders: [{ type: 'cash', amount: 5000 }] });
   const r = await s.post('/api/v1/sales', body);
   assert.equal(r.status, 201, r.text);
@@ -203,6 +204,7 @@ test('discounts above the role limit need a manager override; both are recorded'
 test('a void reverses the movements and keeps both records; cashiers need an override', async () => {
   const item = await makeItem(s);
   await adjust(s, item, shop, 5, 'opening');
+  await openRegister(s, shop, 'R-VOID');
   const sale = await s.post('/api/v1/sales', saleBody(shop, [[item, 2]], { register_id: 'R-VOID' }));
   assert.equal(await onHand(s, item, shop), 3);
   const cashier = await s.as('cashier');
@@ -416,6 +418,7 @@ test('transfers ship into transit and arrive with short and damaged recorded', a
 test('the last unit from two registers at once: refused once, or allowed and flagged', async () => {
   const item = await makeItem(s);
   await adjust(s, item, shop, 1, 'opening');
+  for (const reg of ['R-A', 'R-B']) await openRegister(s, shop, reg);
   const set = await s.put('/api/v1/settings/sales', { negative_stock: 'refuse' });
   assert.equal(set.status, 200, set.text);
   const both = await Promise.all(['R-A', 'R-B'].map((reg) => s.post('/api/v1/sales', saleBody(shop, [[item, 1]], { register_id: reg }))));
@@ -453,28 +456,105 @@ test('parked sales resume; register sessions close with a Z report', async () =>
   assert.equal(resumed.json.status, 'resumed');
   assert.equal((await s.get('/api/v1/sales/parked?register_id=R-Z')).json.parked.length, 0);
 
+  const refused = await s.post('/api/v1/sales', { ...resumed.json.sale, tenders: [{ type: 'cash', amount: 2000 }] });
+  assert.equal(refused.status, 409, 'no sale at a register without its open session');
+  assert.equal(refused.json.code, 'register_session_closed');
+  assert.equal(refused.json.field, 'register_id');
+  assert.equal((await s.get('/api/v1/registers/R-Z/sessions/current')).json.code, 'no_open_session');
+
   const open = await s.post('/api/v1/registers/R-Z/sessions', { location_id: shop.id, opening_float: 10000 });
   assert.equal(open.status, 201, open.text);
+  assert.equal(open.json.number, 1);
   const twice = await s.post('/api/v1/registers/R-Z/sessions', { location_id: shop.id, opening_float: 10000 });
   assert.equal(twice.status, 409);
   const sale = await s.post('/api/v1/sales', { ...resumed.json.sale, tenders: [{ type: 'cash', amount: 2000 }] });
   assert.equal(sale.status, 201, sale.text);
   assert.equal(sale.json.session_id, open.json.id);
+  assert.equal(sale.json.channel, 'register');
   await s.post('/api/v1/sales', saleBody(shop, [[item, 1]], { register_id: 'R-Z', tenders: [{ type: 'card', amount: 500, reference: 'c1' }] }));
-  const cashOut = await s.post(`/api/v1/registers/R-Z/sessions/${open.json.id}/cash`, { kind: 'out', amount: 300, reason: 'window cleaner' });
-  assert.equal(cashOut.status, 200, cashOut.text);
-  const close = await s.post(`/api/v1/registers/R-Z/sessions/${open.json.id}/close`, { counted_cash: 10650 });
+  const ret = await s.post('/api/v1/returns', { sale_id: sale.json.id, register_id: 'R-Z', lines: [{ sale_line_id: sale.json.lines[0].id, quantity: 1, reason: 'changed_mind', condition: 'new', disposition: 'restock' }] });
+  assert.equal(ret.status, 201, ret.text);
+  for (const [kind, amount, reason] of [['paid_out', 300, 'window cleaner'], ['paid_in', 200, 'change from the bank'], ['safe_drop', 5000, 'mid-day drop']]) {
+    const r = await s.post(`/api/v1/registers/R-Z/sessions/${open.json.id}/cash`, { kind, amount, reason });
+    assert.equal(r.status, 200, r.text);
+  }
+  const current = await s.get('/api/v1/registers/R-Z/sessions/current');
+  assert.equal(current.status, 200, current.text);
+  assert.equal(current.json.id, open.json.id);
+  const x = current.json.x_report;
+  assert.deepEqual(x.tenders.map((t) => [t.type, t.expected, t.counted, t.over_short]),
+    [['cash', 10000 + 1000 - 500 + 200 - 300 - 5000, null, null], ['card', 500, null, null]]);
+  const close = await s.post(`/api/v1/registers/R-Z/sessions/${open.json.id}/close`, { counted: { cash: 5350, card: 500 } });
   assert.equal(close.status, 200, close.text);
-  const z = close.json;
+  assert.equal(close.json.status, 'closed');
+  const z = close.json.z_report;
+  assert.equal(z.opening_float, 10000);
   assert.equal(z.sales_count, 2);
-  assert.equal(z.sales_total, 1500);
-  assert.equal(z.tenders.cash, 1000);
-  assert.equal(z.tenders.card, 500);
-  assert.equal(z.expected_cash, 10000 + 1000 - 300);
-  assert.equal(z.over_short, -50);
+  assert.equal(z.returns_count, 1);
+  assert.equal(z.voids_count, 0);
+  assert.equal(z.gross_sales, 1500);
+  assert.equal(z.returns_total, 500);
+  assert.equal(z.net_sales, 1000);
+  assert.equal(z.cash_sales, 1000);
+  assert.equal(z.cash_refunds, 500);
+  assert.deepEqual([z.paid_in, z.paid_out, z.safe_drops], [200, 300, 5000]);
+  assert.deepEqual(z.tenders, [
+    { type: 'cash', expected: 5400, counted: 5350, over_short: -50 },
+    { type: 'card', expected: 500, counted: 500, over_short: 0 },
+  ]);
+  assert.deepEqual(z.taxes.map((t) => t.rate), [2100]);
+  assert.equal(z.taxes[0].taxable + z.taxes[0].tax, 1000);
+  assert.equal(z.by_cashier.length, 1);
+  assert.equal(z.by_cashier[0].sales_count, 2);
+  assert.equal(z.register.id, 'R-Z');
+  assert.equal(z.location.name, shop.name);
   const read = await s.get(`/api/v1/registers/R-Z/sessions/${open.json.id}`);
   assert.equal(read.json.status, 'closed');
   assert.deepEqual(read.json.z_report, z);
+  const retry = await s.post(`/api/v1/registers/R-Z/sessions/${open.json.id}/close`, { counted: { cash: 1 } });
+  assert.deepEqual(retry.json.z_report, z, 'a retried close answers the first Z report');
+  const late = await s.post(`/api/v1/registers/R-Z/sessions/${open.json.id}/cash`, { kind: 'paid_in', amount: 1, reason: 'late' });
+  assert.equal(late.status, 409);
+
+  // Sessions list newest first, paginated by cursor, each with its report.
+  const second = await openRegister(s, shop, 'R-Z', 5000);
+  assert.equal(second.number, 2);
+  const page1 = await s.get('/api/v1/registers/R-Z/sessions?limit=1');
+  assert.equal(page1.status, 200, page1.text);
+  assert.deepEqual(page1.json.sessions.map((x) => [x.number, x.status, !!x.x_report]), [[2, 'open', true]]);
+  assert.equal(typeof page1.json.sessions[0].opened_by.name, 'string');
+  const page2 = await s.get(`/api/v1/registers/R-Z/sessions?limit=1&cursor=${page1.json.next_cursor}`);
+  assert.deepEqual(page2.json.sessions.map((x) => [x.number, x.status, x.z_report.tenders[0].counted]), [[1, 'closed', 5350]]);
+  assert.equal(page2.json.next_cursor, null);
+  // Counting a tender nobody has is refused by name.
+  const bad = await s.post(`/api/v1/registers/R-Z/sessions/${second.id}/close`, { counted: { cheque: 5 } });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.json.field, 'counted.cheque');
+});
+
+test('sales without a register are channel sales, summed per channel; returns at a register need its session', async () => {
+  const item = await makeItem(s, { price: 700 });
+  const web = await s.post('/api/v1/sales', saleBody(shop, [[item, 1]], { channel: 'online' }));
+  assert.equal(web.status, 201, web.text);
+  assert.equal(web.json.channel, 'online');
+  const api = await s.post('/api/v1/sales', saleBody(shop, [[item, 2]]));
+  assert.equal(api.json.channel, 'api');
+  const both = await s.post('/api/v1/sales', saleBody(shop, [[item, 1]], { channel: 'online', register_id: 'R-CH' }));
+  assert.equal(both.status, 422);
+  assert.equal(both.json.field, 'channel');
+  const training = await s.post('/api/v1/sales', saleBody(shop, [[item, 1]], { channel: 'online', training: true }));
+  assert.equal(training.status, 201);
+  const summary = await s.get('/api/v1/sales/summary');
+  assert.equal(summary.status, 200, summary.text);
+  const online = summary.json.by_channel.find((c) => c.channel === 'online');
+  assert.deepEqual(online, { channel: 'online', sales_count: 1, total: 700 }, 'training sales never count');
+  assert.ok(summary.json.by_channel.find((c) => c.channel === 'api').total >= 1400);
+  const later = await s.get(`/api/v1/sales/summary?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
+  assert.deepEqual(later.json.by_channel, []);
+  assert.equal((await s.get('/api/v1/sales/summary?from=yesterday')).status, 422);
+  const ret = await s.post('/api/v1/returns', { sale_id: api.json.id, register_id: 'R-CLOSED', lines: [{ sale_line_id: api.json.lines[0].id, quantity: 1, reason: 'changed_mind', condition: 'new', disposition: 'restock' }] });
+  assert.equal(ret.status, 409, ret.text);
+  assert.equal(ret.json.code, 'register_session_closed');
 });
 
 test('backroom check holds after all of the above, and catches a tampered balance', async () => {

@@ -67,3 +67,12 @@ export function assertBooksHold(db) {
   assert.equal(r.status, 0, `backroom check failed:\n${r.stdout}${r.stderr}`);
   assert.match(r.stdout, /the books hold/);
 }
+
+// Opens a till session at `registerId` (sales and returns at a register need one); an
+// already open session is fine.
+export async function openRegister(s, location, registerId, openingFloat = 10000) {
+  const r = await s.post(`/api/v1/registers/${registerId}/sessions`, { location_id: location.id ?? location, opening_float: openingFloat });
+  if (r.status === 409 && r.json?.code === 'session_open') return (await s.get(`/api/v1/registers/${registerId}/sessions/current`)).json;
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+}
