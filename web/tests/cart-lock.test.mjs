@@ -2,7 +2,7 @@
 // cart shown, under the same id, and the cart clears only when that sale is acknowledged.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, PASTA, setup, signIn, scan, itemByCode, screenshotPath } from './lib.mjs';
+import { DEMO, PASTA, setup, signIn, scan, itemByCode, screenshotPath, signInAtRegister } from './lib.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -15,7 +15,7 @@ test('a sale cut off by the network locks the cart and posts exactly what was sh
   const pasta = await itemByCode(server, PASTA);
   const other = (await server.get('/api/v1/items?q=KIT-001&limit=1')).json.items[0];
   const page = await env.page();
-  await signIn(page, DEMO.cashier);
+  await signInAtRegister(page, DEMO.cashier);
   await scan(page, PASTA);
   await scan(page, PASTA);
   await page.getByRole('table', { name: 'Cart' }).getByRole('cell', { name: '2', exact: true }).waitFor();
@@ -79,7 +79,7 @@ test('a sale cut off by the network locks the cart and posts exactly what was sh
 test('a locked sale survives a reload and is sent as it was', async () => {
   const { server } = env;
   const page = await env.page();
-  await signIn(page, DEMO.cashier);
+  await signInAtRegister(page, DEMO.cashier);
   await scan(page, PASTA);
   await page.getByRole('table', { name: 'Cart' }).getByRole('row', { name: /Brightfield Pasta/ }).waitFor();
   await page.getByRole('button', { name: 'Pay' }).click();

@@ -2,7 +2,7 @@
 // both sides and the customer pays exactly the balance.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, PASTA, setup, signIn, scan, itemByCode, onHand, screenshotPath } from './lib.mjs';
+import { DEMO, PASTA, setup, signIn, scan, itemByCode, onHand, screenshotPath, signInAtRegister } from './lib.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -18,7 +18,7 @@ test('an exchange takes the balance when the new item costs more', async () => {
   const pastaStart = await onHand(server, pasta.id, store.id);
 
   const page = await env.page();
-  await signIn(page, DEMO.cashier);
+  await signInAtRegister(page, DEMO.cashier);
   await scan(page, PASTA);
   await scan(page, PASTA);
   await page.getByRole('table', { name: 'Cart' }).getByRole('cell', { name: '2', exact: true }).waitFor();

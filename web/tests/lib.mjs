@@ -97,3 +97,16 @@ export async function secondSite(server, storeId) {
   if (r.status !== 201) throw new Error(`create warehouse: ${r.status} ${r.text}`);
   return r.json;
 }
+
+/** Signs in at the register and, when the till is closed, opens it with a typed float. */
+export async function signInAtRegister(page, who, float = '100') {
+  await signIn(page, who);
+  const scanBox = page.getByLabel('Scan or search');
+  const open = page.getByRole('form', { name: 'Open the till' });
+  await scanBox.or(open).first().waitFor();
+  if (await open.isVisible()) {
+    await open.getByLabel('Opening float').fill(float);
+    await open.getByRole('button', { name: 'Open till' }).click();
+    await scanBox.waitFor();
+  }
+}

@@ -2,7 +2,7 @@
 // back office screen with data on it and reads the visible text and the input values.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, PASTA, setup, signIn, scan, itemByCode, secondSite } from './lib.mjs';
+import { DEMO, PASTA, setup, signIn, scan, itemByCode, secondSite, signInAtRegister } from './lib.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -29,11 +29,7 @@ test('no screen shows an id', async () => {
   assert.equal(pc.status, 201, pc.text);
 
   const page = await env.page({ width: 1280, height: 800 });
-  await signIn(page, DEMO.manager);
-  await page.getByLabel('Scan or search').waitFor();
-  await page.getByRole('button', { name: 'Open register' }).click();
-  await page.getByRole('dialog', { name: /Open register/ }).getByRole('button', { name: 'Open register' }).click();
-  await page.getByText('Register session open').waitFor();
+  await signInAtRegister(page, DEMO.manager);
   await scan(page, PASTA);
   await page.getByRole('table', { name: 'Cart' }).getByRole('row', { name: /Brightfield Pasta/ }).waitFor();
   await noIds(page, 'the cart');
@@ -61,8 +57,8 @@ test('no screen shows an id', async () => {
   await page.getByRole('status').filter({ hasText: 'Refunded' }).waitFor();
   await noIds(page, 'the finished return');
   await page.getByRole('button', { name: 'Back to the register' }).click();
-  await page.getByRole('button', { name: 'Close register' }).click();
-  await page.getByRole('table', { name: 'X report' }).waitFor();
+  await page.getByRole('button', { name: 'Close till' }).click();
+  await page.getByRole('region', { name: 'X report' }).waitFor();
   await noIds(page, 'closing the register');
   await page.keyboard.press('Escape');
 

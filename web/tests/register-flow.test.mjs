@@ -2,7 +2,7 @@
 // switching user); an expired sign-in says so and the cart is still there after signing in.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, PASTA, setup, signIn, scan } from './lib.mjs';
+import { DEMO, PASTA, setup, signIn, scan, signInAtRegister } from './lib.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -15,7 +15,7 @@ const parkedCount = async (server, store) => (await server.get(`/api/v1/sales/pa
 
 test('F4 puts the cursor in the tendered amount', async () => {
   const page = await env.page();
-  await signIn(page, DEMO.cashier);
+  await signInAtRegister(page, DEMO.cashier);
   await scan(page, PASTA);
   await qtyCell(page, 1).waitFor();
   await page.keyboard.press('F4');
@@ -34,7 +34,7 @@ test('F2 with a cart asks, and parks or keeps it as told', async () => {
   const { server, store } = env;
   const before = await parkedCount(server, store);
   const page = await env.page();
-  await signIn(page, DEMO.cashier);
+  await signInAtRegister(page, DEMO.cashier);
   await scan(page, PASTA);
   await qtyCell(page, 1).waitFor();
   await page.keyboard.press('F2');
@@ -51,7 +51,7 @@ test('F2 with a cart asks, and parks or keeps it as told', async () => {
 test('resuming a parked sale parks the cart on screen first', async () => {
   const { server, store } = env;
   const page = await env.page();
-  await signIn(page, DEMO.cashier);
+  await signInAtRegister(page, DEMO.cashier);
   await scan(page, PASTA);
   await qtyCell(page, 1).waitFor();
   await page.getByRole('button', { name: 'Park sale' }).click();
@@ -74,7 +74,7 @@ test('switching user parks the cart', async () => {
   const { server, store } = env;
   const before = await parkedCount(server, store);
   const page = await env.page();
-  await signIn(page, DEMO.cashier);
+  await signInAtRegister(page, DEMO.cashier);
   await scan(page, PASTA);
   await qtyCell(page, 1).waitFor();
   await page.getByRole('button', { name: 'Switch user' }).click();
@@ -92,7 +92,7 @@ test('switching user parks the cart', async () => {
 
 test('an expired sign-in says so, and the cart is kept after signing in again', async () => {
   const page = await env.page();
-  await signIn(page, DEMO.cashier);
+  await signInAtRegister(page, DEMO.cashier);
   await scan(page, PASTA);
   await qtyCell(page, 1).waitFor();
   await page.context().clearCookies(); // the server no longer knows this browser

@@ -2,7 +2,7 @@
 // a manager, training mode. Each result is checked through the API too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, PASTA, setup, signIn, scan, onHand, itemByCode, movementsOf, lastSale, screenshotPath } from './lib.mjs';
+import { DEMO, PASTA, setup, signIn, scan, onHand, itemByCode, movementsOf, lastSale, screenshotPath, signInAtRegister } from './lib.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -31,7 +31,7 @@ test('a scanned sale paid in cash shows the change and moves stock once', async 
   const item = await itemByCode(server, PASTA);
   const before = await onHand(server, item.id, store.id);
   const page = await env.page();
-  await signIn(page, DEMO.cashier);
+  await signInAtRegister(page, DEMO.cashier);
   const box = page.getByLabel('Scan or search');
   await box.waitFor();
   assert.equal(await box.evaluate((el) => el === document.activeElement), true, 'the scan field has focus');
@@ -77,7 +77,7 @@ test('a scanned sale paid in cash shows the change and moves stock once', async 
 
 test('an unknown barcode says so and adds nothing', async () => {
   const page = await env.page();
-  await signIn(page, DEMO.cashier);
+  await signInAtRegister(page, DEMO.cashier);
   await scan(page, '1234567890128');
   const alert = page.getByRole('alert').filter({ hasText: 'Unknown barcode' });
   await alert.waitFor();
@@ -92,7 +92,7 @@ test('a cashier voids the last sale with a manager override', async () => {
   const item = await itemByCode(server, PASTA);
   const start = await onHand(server, item.id, store.id);
   const page = await env.page();
-  await signIn(page, DEMO.cashier);
+  await signInAtRegister(page, DEMO.cashier);
   await ring(page, PASTA, '15');
   const sale = await lastSale(server, store.id);
   assert.equal(await onHand(server, item.id, store.id), start - 1);
@@ -126,7 +126,7 @@ test('training mode is marked on screen and leaves stock untouched', async () =>
   const item = await itemByCode(server, PASTA);
   const start = await onHand(server, item.id, store.id);
   const page = await env.page();
-  await signIn(page, DEMO.cashier);
+  await signInAtRegister(page, DEMO.cashier);
   await page.getByRole('button', { name: 'Training mode' }).click();
   await page.getByRole('status').filter({ hasText: 'TRAINING MODE' }).waitFor();
   await ring(page, PASTA, '20');

@@ -2,7 +2,7 @@
 // the note's balance goes down by exactly that.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, PASTA, setup, signIn, scan, itemByCode } from './lib.mjs';
+import { DEMO, PASTA, setup, signIn, scan, itemByCode, signInAtRegister } from './lib.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -28,7 +28,7 @@ test('a store credit note pays part of a sale, up to its balance', async () => {
   assert.equal((await server.get(`/api/v1/store-credits/${code}`)).json.balance, pasta.price);
 
   const page = await env.page();
-  await signIn(page, DEMO.cashier);
+  await signInAtRegister(page, DEMO.cashier);
   await scan(page, PASTA);
   await scan(page, PASTA);
   await page.getByRole('table', { name: 'Cart' }).getByRole('cell', { name: '2', exact: true }).waitFor();

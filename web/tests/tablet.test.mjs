@@ -3,7 +3,7 @@
 // is at least 44 px each way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, PASTA, setup, signIn, scan, itemByCode, screenshotPath, secondSite } from './lib.mjs';
+import { DEMO, PASTA, setup, signIn, scan, itemByCode, screenshotPath, secondSite, signInAtRegister } from './lib.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -37,8 +37,7 @@ for (const [label, viewport] of [['portrait', { width: 768, height: 1024 }], ['l
     const dest = await secondSite(server, store.id);
     const page = await env.page(viewport);
     await fits(page, 'sign-in');
-    await signIn(page, DEMO.manager);
-    await page.getByLabel('Scan or search').waitFor();
+    await signInAtRegister(page, DEMO.manager);
     await fits(page, 'empty register');
     await scan(page, PASTA);
     await scan(page, PASTA);

@@ -42,6 +42,7 @@ export const stock = {
 
 export const sales = {
   post: (body: T.SaleInput) => post<T.Sale>('/sales', body),
+  quote: (body: Omit<T.SaleInput, 'id'>) => post<T.Quote>('/sales/quote', body),
   get: (id: string) => get<T.Sale>('/sales/{id}', { path: { id } }),
   byReceipt: (receipt_number: string) => get<T.SaleList>('/sales', { query: { receipt_number } }),
   void: (id: string, body: { reason: string; override_token?: string }) => post<T.Sale>('/sales/{id}/void', body, { path: { id } }),
@@ -56,12 +57,17 @@ export const sales = {
 };
 
 export const registers = {
+  current: (register: string) => get<T.RegisterSession>('/registers/{id}/sessions/current', { path: { id: register } }),
+  sessions: (register: string, cursor?: string) =>
+    get<{ sessions: T.RegisterSession[]; next_cursor: string | null }>('/registers/{id}/sessions', { path: { id: register }, query: { limit: 20, cursor } }),
   open: (register: string, body: { id: string; location_id: string; opening_float: number }) =>
     post<T.RegisterSession>('/registers/{id}/sessions', body, { path: { id: register } }),
   session: (register: string, session: string) =>
     get<T.RegisterSession>('/registers/{id}/sessions/{session}', { path: { id: register, session } }),
-  close: (register: string, session: string, body: { counted_cash: number }) =>
-    post<T.ZReport>('/registers/{id}/sessions/{session}/close', body, { path: { id: register, session } }),
+  cash: (register: string, session: string, body: { kind: T.CashKind; amount: number; reason: string }) =>
+    post<T.RegisterSession>('/registers/{id}/sessions/{session}/cash', body, { path: { id: register, session } }),
+  close: (register: string, session: string, body: { counted: Partial<Record<T.TenderType, number>> }) =>
+    post<T.RegisterSession>('/registers/{id}/sessions/{session}/close', body, { path: { id: register, session } }),
 };
 
 export const people = {

@@ -118,17 +118,24 @@ export interface ExchangeDoc { id: string; return: ReturnDoc; sale: Sale; credit
 export interface ReturnLine { item_id: string; name?: string; quantity: Quantity; refund: Money; disposition: string }
 export interface ReturnDoc { id: string; refund_total: Money; lines: ReturnLine[]; tenders: Tender[] }
 
+export interface Named { id: string; name: string }
+export interface TenderCount { type: TenderType; expected: Money; counted: Money | null; over_short: Money | null }
+export interface TaxByRate { rate: number; taxable: Money; tax: Money }
 /** The X report of an open session or the Z report of a closed one. */
-export interface ZReport {
-  opening_float: Money; sales_count: number; sales_total: Money; tax_total: Money; discount_total: Money;
-  voids_count: number; voided_total: Money; returns_count: number; refunds_total: Money;
-  tenders?: Record<string, Money>; cash_in: Money; cash_out: Money; expected_cash: Money;
-  counted_cash?: Money; over_short?: Money; closed_at?: string;
+export interface SessionReport {
+  opening_float: Money; cash_sales: Money; cash_refunds: Money; paid_in: Money; paid_out: Money; safe_drops: Money;
+  tenders: TenderCount[]; sales_count: number; returns_count: number; voids_count: number; exchanges_count: number;
+  gross_sales: Money; discounts: Money; returns_total: Money; net_sales: Money; taxes: TaxByRate[];
+  by_cashier: { user_id: string | null; name: string; sales_count: number; sales_total: Money }[];
+  register: Named; location: Named;
 }
+export interface Person { id: string; name: string; username?: string }
 export interface RegisterSession {
-  id: string; register_id: string; status: 'open' | 'closed'; opening_float: Money;
-  opened_at?: string; opened_by?: string; x_report?: ZReport; z_report?: ZReport;
+  id: string; number: number; register_id: string; register?: Named; status: 'open' | 'closed'; opening_float: Money;
+  opened_at: string; opened_by: Person | null; closed_at: string | null; closed_by: Person | null;
+  x_report?: SessionReport; z_report?: SessionReport;
 }
+export type CashKind = 'paid_in' | 'paid_out' | 'safe_drop';
 
 export interface User { id: string; username: string; display_name: string; role: string; disabled: boolean; has_pin: boolean }
 export interface UserInput { username: string; display_name: string; role: string; password: string; pin?: string }
@@ -143,4 +150,11 @@ export interface LabelQueue { pending: number; entries: LabelEntry[] }
 export interface StoreCredit {
   code: string; balance: Money; created_at?: string;
   entries: { at: string; amount: Money; document_type: string; document_id: string; receipt_number?: string; user?: string }[];
+}
+/** A sale priced by the server exactly as posting it would, nothing written. */
+export interface Quote {
+  subtotal: Money; discount_total: Money; tax_total: Money; total: Money;
+  lines: { item_id: string; sku: string; name: string; quantity: Quantity; unit_price: Money; discount: Money; tax: Money; total: Money }[];
+  taxes: TaxByRate[];
+  needs_override: { reason: string; limit: number } | null;
 }

@@ -1,9 +1,11 @@
 // The cart on screen; read-only while a sale is being sent.
+import type { Quote } from '../api';
 import { money, qty } from '../shared/format';
-import { type Cart, lineQty, lineTotal } from './cart';
+import { type Cart, lineQty } from './cart';
 
-export function CartTable({ cart, onCount, onRemove, onDiscount, editable }: {
-  cart: Cart; onCount: (k: string, d: number) => void; onRemove: (k: string) => void; onDiscount: (k: string) => void; editable: boolean;
+/** Prices and totals are the server's quote of this very cart; until it answers they show “…”. */
+export function CartTable({ cart, quote, onCount, onRemove, onDiscount, editable }: {
+  cart: Cart; quote: Quote | null; onCount: (k: string, d: number) => void; onRemove: (k: string) => void; onDiscount: (k: string) => void; editable: boolean;
 }) {
   return (
     <div class="table-wrap cart-wrap">
@@ -11,12 +13,12 @@ export function CartTable({ cart, onCount, onRemove, onDiscount, editable }: {
         <thead><tr><th scope="col">Item</th><th scope="col" class="num">Qty</th><th scope="col" class="num">Price</th><th scope="col" class="num">Total</th><th scope="col"><span class="sr-only">Change</span></th></tr></thead>
         <tbody>
           {cart.lines.length === 0 && <tr><td colSpan={5} class="empty">Scan an item to start a sale.</td></tr>}
-          {cart.lines.map((l) => (
+          {cart.lines.map((l, i) => (
             <tr>
               <td>{l.item.name}<div class="muted small">{l.item.sku}{l.code ? ` · ${l.code}` : ''}{l.pack > 1 ? ` · case of ${l.pack}` : ''}{l.discountPercent ? ` · −${l.discountPercent} %` : ''}</div></td>
               <td class="num">{qty(lineQty(l))}{l.weight !== undefined ? ` ${l.item.unit}` : ''}</td>
-              <td class="num">{l.embeddedPrice !== undefined ? money(l.embeddedPrice) : money(l.item.price)}</td>
-              <td class="num">{money(lineTotal(l))}</td>
+              <td class="num">{quote?.lines[i] ? money(quote.lines[i].unit_price) : '…'}</td>
+              <td class="num">{quote?.lines[i] ? money(quote.lines[i].total) : '…'}{quote?.lines[i]?.discount ? <div class="muted small">−{money(quote.lines[i].discount)}</div> : null}</td>
               <td class="line-actions">
                 {editable && l.weight === undefined && <>
                   <button type="button" class="icon" aria-label={`Fewer ${l.item.name}`} onClick={() => onCount(l.key, -1)}>−</button>

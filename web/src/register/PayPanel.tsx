@@ -6,8 +6,9 @@ import { money, parseMoney, words } from '../shared/format';
 
 export type Msg = { kind: 'error' | 'ok' | 'info' | 'warn'; text: string } | null;
 
-export function PayPanel({ due, tenders, setTenders, busy, locked, msg, focusTick, onComplete, onBack }: {
-  due: number; tenders: TenderInput[]; setTenders: (t: TenderInput[]) => void; busy: boolean; locked: boolean; msg: Msg;
+export function PayPanel({ due: quoted, tenders, setTenders, busy, locked, msg, focusTick, onComplete, onBack }: {
+  /** The quoted total; null while the server works it out. */
+  due: number | null; tenders: TenderInput[]; setTenders: (t: TenderInput[]) => void; busy: boolean; locked: boolean; msg: Msg;
   /** Changes each time F4 asks for the tendered amount. */
   focusTick: number;
   onComplete: () => void; onBack: () => void;
@@ -18,10 +19,11 @@ export function PayPanel({ due, tenders, setTenders, busy, locked, msg, focusTic
   const [creditNote, setCreditNote] = useState('');
   const amountRef = useRef<HTMLInputElement>(null);
   useEffect(() => { amountRef.current?.focus(); }, [focusTick]);
+  const due = quoted ?? 0;
   const paid = tenders.reduce((s, t) => s + t.amount, 0);
   const remaining = Math.max(due - paid, 0);
   const add = async (type: TenderInput['type']) => {
-    if (locked) return;
+    if (locked || quoted === null) return;
     if (type !== 'cash' && !reference.trim()) { setErr(type === 'card' ? 'Card needs the terminal reference.' : 'Store credit needs the credit note code: scan or type it.'); return; }
     let a = amount.trim() ? parseMoney(amount) : remaining;
     if (type === 'store_credit') {
@@ -49,7 +51,7 @@ export function PayPanel({ due, tenders, setTenders, busy, locked, msg, focusTic
   return (
     <div class="pay" aria-label="Payment" role="group">
       <dl class="sums">
-        <dt>Due</dt><dd>{money(due)}</dd>
+        <dt>Due</dt><dd>{quoted === null ? '…' : money(due)}</dd>
         <dt>Paid</dt><dd>{money(paid)}</dd>
         <dt>{paid > due ? 'Change' : 'Remaining'}</dt><dd>{money(paid > due ? paid - due : remaining)}</dd>
       </dl>
@@ -71,7 +73,7 @@ export function PayPanel({ due, tenders, setTenders, busy, locked, msg, focusTic
       {creditNote && <Notice kind="info">{creditNote}</Notice>}
       {err && <Notice kind="error">{err}</Notice>}
       {msg && <Notice kind={msg.kind}>{msg.text}</Notice>}
-      <Button variant="primary" big disabled={busy || locked || paid < due} onClick={onComplete}>Complete sale</Button>
+      <Button variant="primary" big disabled={busy || locked || quoted === null || paid < due} onClick={onComplete}>Complete sale</Button>
       <Button onClick={onBack} disabled={locked}>Back to cart</Button>
     </div>
   );

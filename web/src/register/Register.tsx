@@ -6,22 +6,23 @@
 // device, so a reload resumes it), every retry posts exactly that body under the same id, and
 // the cart clears only when that sale is acknowledged.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, catalog, type Item, message, OfflineError, type Sale, type SaleInput, sales, type Session, type TenderInput } from '../api';
+import { ApiError, catalog, type Item, message, OfflineError, registers, type RegisterSession, type Quote, type Sale, type SaleInput, sales, type Session, type TenderInput } from '../api';
 import { navigate } from '../app/session';
 import { beep } from '../shared/beep';
 import { Button, Notice } from '../shared/components';
 import { money, uuidv7, words } from '../shared/format';
 import { isBoolean, isObject, isString, load, save } from '../shared/storage';
-import { addLine, type Cart, cartTotal, type CartLine, changeCount, emptyCart, isCart, saleBody } from './cart';
+import { addLine, type Cart, type CartLine, changeCount, emptyCart, isCart, saleBody } from './cart';
 import { CartTable } from './CartTable';
-import { CloseDialog, DiscountDialog, type LastSale, NewSaleDialog, OpenDialog, type OverrideAsk, OverrideDialog, ParkedDialog, SwitchDialog, VoidDialog } from './dialogs';
+import { DiscountDialog, type LastSale, NewSaleDialog, type OverrideAsk, OverrideDialog, ParkedDialog, SwitchDialog, VoidDialog } from './dialogs';
+import { CashDialog, CloseTill, OpenTill } from './till';
 import { type Msg, PayPanel } from './PayPanel';
 import { Receipt } from './Receipt';
 import { ReturnPanel } from './ReturnPanel';
 import { ExchangePanel } from './ExchangePanel';
 
 type Mode = 'sale' | 'pay' | 'receipt' | 'return' | 'exchange';
-type DialogName = 'void' | 'parked' | 'open' | 'close' | 'discount' | 'switch' | 'new-sale';
+type DialogName = 'void' | 'parked' | 'cash' | 'close' | 'discount' | 'switch' | 'new-sale';
 
 /** The locked sale: the exact body posted, and the cart and tenders it was made from. */
 interface Pending { body: SaleInput; cart: Cart; tenders: TenderInput[] }
@@ -35,7 +36,8 @@ export function Register({ session, locationId, locationName, onSignOut, onSwitc
   session: Session; locationId: string; locationName: string; onSignOut: () => void; onSwitchUser: (s: Session) => void;
 }) {
   const [registerId] = useState<string>(() => load('register', 'REG-1', isString));
-  const [sessionId, setSessionId] = useState<string | null>(() => load<string | null>(`session.${registerId}`, null, isString));
+  /** The till's open session; null when closed, undefined until known. */
+  const [till, setTill] = useState<RegisterSession | null | undefined>(undefined);
   const [training, setTraining] = useState<boolean>(() => load('training', false, isBoolean));
   const [cart, setCart] = useState<Cart>(() => load('cart', emptyCart(), isCart));
   const [pending, setPending] = useState<Pending | null>(() => load<Pending | null>('pending', null, isPending));
@@ -63,9 +65,15 @@ export function Register({ session, locationId, locationName, onSignOut, onSwitc
   useEffect(() => save('pending', pending), [pending]);
   useEffect(() => save('training', training), [training]);
   useEffect(() => save('lastSale', lastSale), [lastSale]);
-  useEffect(() => save(`session.${registerId}`, sessionId), [sessionId]);
   // A sale locked before a reload is sent again, exactly as it was.
   useEffect(() => { if (pending) void send(pending); }, []);
+  const loadTill = () => registers.current(registerId).then(setTill).catch((e) => {
+    if (e instanceof ApiError && e.status === 404) setTill(null);
+    else setMsg({ kind: 'error', text: message(e) });
+  });
+  useEffect(() => { void loadTill(); }, [registerId]);
+  const tillClosed = till === null && !training;
+  const tillUnknown = till === undefined && !training;
 
   // The scan field keeps focus: after every render in sale mode with no dialog open.
   const refocus = () => {
@@ -90,7 +98,20 @@ export function Register({ session, locationId, locationName, onSignOut, onSwitc
     }
   }, [cart]);
 
-  const estimate = cartTotal(shownCart);
+  // Every number on screen is the server's quote of the cart shown (no pricing here).
+  const quoteBody = shownCart.lines.length ? saleBody(shownCart, { locationId, registerId, training }, [], shownCart.id ?? 'quote') : null;
+  const quoteKey = quoteBody ? JSON.stringify([quoteBody.lines, training, locationId]) : '';
+  const [quoted, setQuoted] = useState<{ key: string; quote: Quote } | null>(null);
+  useEffect(() => {
+    if (!quoteBody) return;
+    let current = true;
+    const { id: _id, ...body } = quoteBody; // a quote is no document: no id
+    sales.quote(body).then((q) => { if (current) setQuoted({ key: quoteKey, quote: q }); })
+      .catch((e) => { if (current && !(e instanceof OfflineError)) setMsg({ kind: 'error', text: message(e) }); });
+    return () => { current = false; };
+  }, [quoteKey]);
+  const quote = quoted && quoted.key === quoteKey ? quoted.quote : null;
+  const due = quoteBody ? quote?.total ?? null : 0;
 
   const askOverride = (permission: string, detail: string) =>
     new Promise<string | null>((resolve) => setOverride({ permission, detail, resolve }));
@@ -209,6 +230,10 @@ export function Register({ session, locationId, locationName, onSignOut, onSwitc
               continue;
             }
             setMsg({ kind: 'warn', text: 'Not approved: the sale is not completed.' });
+          } else if (err instanceof ApiError && err.code === 'register_session_closed') {
+            setTill(null);
+            setMode('sale');
+            setMsg({ kind: 'warn', text: 'The till is closed: count the float and open it, then take the payment again. The cart is kept.' });
           } else if (err instanceof ApiError && err.code === 'insufficient_tender' && typeof err.problem.total === 'number') {
             const paid = p.tenders.reduce((s, t) => s + t.amount, 0);
             setMsg({ kind: 'error', text: `The total is ${money(err.problem.total)}: ${money(err.problem.total - paid)} still to pay.` });
@@ -282,6 +307,7 @@ export function Register({ session, locationId, locationName, onSignOut, onSwitc
   }
 
   const enterPay = () => {
+    if (tillClosed || tillUnknown) return;
     if (mode === 'sale' && cart.lines.length) setMode('pay');
     setPayFocus((n) => n + 1);
   };
@@ -339,6 +365,13 @@ export function Register({ session, locationId, locationName, onSignOut, onSwitc
             <ExchangePanel till={{ locationId, registerId, training }} onDone={() => setMode('sale')} />
           ) : mode === 'receipt' && receipt ? (
             <Receipt sale={receipt} />
+          ) : tillUnknown ? (
+            <p aria-busy="true">Checking the till…</p>
+          ) : tillClosed ? (
+            <>
+              {msg && <Notice kind={msg.kind}>{msg.text}</Notice>}
+              <OpenTill registerId={registerId} locationId={locationId} onOpened={(s) => { setTill(s); setMsg({ kind: 'ok', text: `Till open with a float of ${money(s.opening_float)}.` }); }} />
+            </>
           ) : (
             <>
               <div class="scan">
@@ -356,7 +389,8 @@ export function Register({ session, locationId, locationName, onSignOut, onSwitc
                   ))}
                 </ul>
               )}
-              <CartTable cart={shownCart} editable={mode === 'sale' && !locked}
+              {quote?.needs_override && <Notice kind="warn">A discount is above your limit: a manager approves it when you complete the sale.</Notice>}
+              <CartTable cart={shownCart} quote={quote} editable={mode === 'sale' && !locked}
                 onCount={(k, d) => { if (!locked) setCart((c) => changeCount(c, k, d)); }}
                 onRemove={(k) => { if (!locked) setCart((c) => ({ ...c, lines: c.lines.filter((l) => l.key !== k) })); }}
                 onDiscount={(k) => { setDiscountKey(k); setDialog('discount'); }} />
@@ -366,11 +400,11 @@ export function Register({ session, locationId, locationName, onSignOut, onSwitc
 
         <aside class="right" aria-label="Actions">
           <div class="total" aria-live="polite">
-            <span>Total</span><strong>{money(mode === 'receipt' && receipt ? receipt.total : estimate)}</strong>
+            <span>Total</span><strong>{mode === 'receipt' && receipt ? money(receipt.total) : due === null ? '…' : money(due)}</strong>
           </div>
           {mode === 'sale' && (
             <>
-              <Button variant="primary" big kbd="F4" disabled={!cart.lines.length} onClick={enterPay}>Pay</Button>
+              <Button variant="primary" big kbd="F4" disabled={!cart.lines.length || tillClosed || tillUnknown} onClick={enterPay}>Pay</Button>
               <Button big kbd="F6" onClick={park} disabled={!cart.lines.length}>Park sale</Button>
               <Button big kbd="F9" onClick={() => setDialog('parked')}>Parked sales</Button>
               <Button big kbd="F7" onClick={() => setMode('return')}>Return</Button>
@@ -380,7 +414,7 @@ export function Register({ session, locationId, locationName, onSignOut, onSwitc
             </>
           )}
           {mode === 'pay' && (
-            <PayPanel due={estimate} tenders={shownTenders} setTenders={setTenders} busy={locked} locked={locked} msg={msg} focusTick={payFocus}
+            <PayPanel due={due} tenders={shownTenders} setTenders={setTenders} busy={locked} locked={locked} msg={msg} focusTick={payFocus}
               onComplete={lockAndSend} onBack={() => { if (!locked) { setTenders([]); setMode('sale'); setMsg(null); } }} />
           )}
           {mode === 'receipt' && receipt && (
@@ -395,17 +429,13 @@ export function Register({ session, locationId, locationName, onSignOut, onSwitc
           )}
           {(mode === 'return' || mode === 'exchange') && <Button big kbd="F2" onClick={newSale}>New sale</Button>}
           <div class="session-box">
-            {sessionId ? (
+            {till ? (
               <>
-                <span class="muted">Register session open</span>
-                <Button disabled={locked} onClick={() => setDialog('close')}>Close register</Button>
+                <span class="muted">Till open · session {till.number}</span>
+                <Button disabled={locked} onClick={() => setDialog('cash')}>Paid in / out</Button>
+                <Button disabled={locked} onClick={() => setDialog('close')}>Close till</Button>
               </>
-            ) : (
-              <>
-                <span class="muted">No register session</span>
-                <Button onClick={() => setDialog('open')}>Open register</Button>
-              </>
-            )}
+            ) : till === null ? <span class="muted">Till closed</span> : <span class="muted">…</span>}
           </div>
           <p class="keys muted" aria-hidden="true">Enter adds · ↑↓ choose · + / − last line · Esc clears</p>
         </aside>
@@ -419,10 +449,10 @@ export function Register({ session, locationId, locationName, onSignOut, onSwitc
           setMsg({ kind: 'ok', text: `Sale ${s.receipt_number} voided${s.void?.approver ? ` (approved by ${s.void.approver})` : ''}.` });
         }} />}
       {dialog === 'parked' && <ParkedDialog locationId={locationId} onClose={() => setDialog(null)} onResume={resume} />}
-      {dialog === 'open' && <OpenDialog registerId={registerId} locationId={locationId} onClose={() => setDialog(null)}
-        onOpened={(id) => { setSessionId(id); setDialog(null); setMsg({ kind: 'ok', text: 'Register open.' }); }} />}
-      {dialog === 'close' && sessionId && <CloseDialog registerId={registerId} sessionId={sessionId}
-        onClose={() => setDialog(null)} onClosed={() => setSessionId(null)} />}
+      {dialog === 'cash' && till && <CashDialog registerId={registerId} sessionId={till.id} onClose={() => setDialog(null)}
+        onDone={(text) => { setDialog(null); setMsg({ kind: 'ok', text }); }} />}
+      {dialog === 'close' && till && <CloseTill registerId={registerId} sessionId={till.id}
+        onClose={() => { setDialog(null); void loadTill(); }} onClosed={() => undefined} />}
       {dialog === 'discount' && <DiscountDialog onClose={() => setDialog(null)} onSet={(p) => {
         setCart((c) => ({ ...c, lines: c.lines.map((l) => (l.key === discountKey ? { ...l, discountPercent: p || undefined } : l)) }));
         setDialog(null);

@@ -20,13 +20,6 @@ export const isCart = (v: unknown): v is Cart => isObject(v) && Array.isArray(v.
 
 export const lineQty = (l: CartLine) => l.weight ?? l.count * l.pack;
 
-/** An estimate for the screen until the server quotes it. */
-export function lineTotal(l: CartLine): number {
-  const gross = l.embeddedPrice !== undefined ? l.embeddedPrice * l.count : Math.round((l.item.price ?? 0) * lineQty(l));
-  return gross - Math.round((gross * (l.discountPercent ?? 0)) / 100);
-}
-export const cartTotal = (c: Cart) => c.lines.reduce((s, l) => s + lineTotal(l), 0);
-
 export function saleLines(c: Cart): SaleLineInput[] {
   return c.lines.map((l) => ({
     ...(l.code ? { code: l.code } : { item_id: l.item.id }),

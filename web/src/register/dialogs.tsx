@@ -1,10 +1,8 @@
-// The register's dialogs: void, manager override, parked sales, open/close the till,
-// discount, switch user, and "what about this cart?" before a new sale.
+// The register's dialogs: void, manager override, parked sales, discount, switch user, and "what about this cart?" before a new sale.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, message, type Parked, registers, type Sale, sales, type Session, sessions, type ZReport as Report } from '../api';
+import { ApiError, message, type Parked, type Sale, sales, type Session, sessions } from '../api';
 import { Button, Dialog, Field, Notice } from '../shared/components';
-import { money, parseMoney, uuidv7, when } from '../shared/format';
-import { ZReport } from '../shared/ZReport';
+import { money, when } from '../shared/format';
 import type { AskOverride } from './ReturnPanel';
 
 export interface LastSale { id: string; receipt_number: string; total: number }
@@ -100,61 +98,6 @@ export function ParkedDialog({ locationId, onClose, onResume }: { locationId: st
           </li>
         ))}
       </ul>
-    </Dialog>
-  );
-}
-
-export function OpenDialog({ registerId, locationId, onClose, onOpened }: { registerId: string; locationId: string; onClose: () => void; onOpened: (id: string) => void }) {
-  const [float, setFloat] = useState('100.00');
-  const [msg, setMsg] = useState('');
-  const [id] = useState(uuidv7());
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    const a = parseMoney(float);
-    if (a === null) { setMsg('Type the float like 100 or 150.00.'); return; }
-    try {
-      const s = await registers.open(registerId, { id, location_id: locationId, opening_float: a });
-      onOpened(s.id);
-    } catch (err) {
-      setMsg(message(err));
-    }
-  };
-  return (
-    <Dialog title={`Open register ${registerId}`} onClose={onClose}>
-      <form onSubmit={submit}>
-        <Field label="Opening float" inputMode="decimal" value={float} onInput={(e) => setFloat(e.currentTarget.value)} />
-        {msg && <Notice kind="error">{msg}</Notice>}
-        <Button type="submit" variant="primary" big>Open register</Button>
-      </form>
-    </Dialog>
-  );
-}
-
-export function CloseDialog({ registerId, sessionId, onClose, onClosed }: { registerId: string; sessionId: string; onClose: () => void; onClosed: () => void }) {
-  const [counted, setCounted] = useState('');
-  const [x, setX] = useState<Report | null>(null);
-  const [z, setZ] = useState<Report | null>(null);
-  const [msg, setMsg] = useState('');
-  useEffect(() => { registers.session(registerId, sessionId).then((s) => setX(s.x_report ?? null)).catch((e) => setMsg(message(e))); }, []);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    const a = parseMoney(counted);
-    if (a === null) { setMsg('Count the drawer and type the cash, like 312.40.'); return; }
-    try {
-      setZ(await registers.close(registerId, sessionId, { counted_cash: a }));
-      onClosed();
-    } catch (err) { setMsg(message(err)); }
-  };
-  return (
-    <Dialog title={z ? 'Z report' : `Close register ${registerId}`} onClose={onClose} wide>
-      {z ? (<><ZReport z={z} closed /><Button onClick={() => print()}>Print</Button></>) : (
-        <form onSubmit={submit}>
-          {x && <ZReport z={x} closed={false} />}
-          <Field label="Counted cash" inputMode="decimal" value={counted} onInput={(e) => setCounted(e.currentTarget.value)} />
-          {msg && <Notice kind="error">{msg}</Notice>}
-          <Button type="submit" variant="primary" big>Close register</Button>
-        </form>
-      )}
     </Dialog>
   );
 }
