@@ -44,6 +44,7 @@ export const sales = {
   post: (body: T.SaleInput) => post<T.Sale>('/sales', body),
   quote: (body: Omit<T.SaleInput, 'id'>) => post<T.Quote>('/sales/quote', body),
   get: (id: string) => get<T.Sale>('/sales/{id}', { path: { id } }),
+  journal: (query: T.JournalQuery) => get<{ sales: T.JournalSale[]; next_cursor: string | null }>('/sales', { query: { ...query } }),
   byReceipt: (receipt_number: string) => get<T.SaleList>('/sales', { query: { receipt_number } }),
   void: (id: string, body: { reason: string; override_token?: string }) => post<T.Sale>('/sales/{id}/void', body, { path: { id } }),
   park: (body: T.ParkInput) => post<T.Parked>('/sales/parked', body),

@@ -158,3 +158,9 @@ export interface Quote {
   taxes: TaxByRate[];
   needs_override: { reason: string; limit: number } | null;
 }
+/** A row of the sales journal: the sale with its register, cashier and store by name. */
+export interface JournalSale {
+  id: string; number: string; at: string; total: Money; status: string; channel: string; training?: boolean;
+  register: Named | null; cashier: Person | null; location: Named | null; lines_count: number;
+}
+export interface JournalQuery { from?: string; to?: string; register_id?: string; receipt?: string; item_id?: string; limit?: number; cursor?: string }

@@ -6,6 +6,7 @@ import { Button } from '../shared/components';
 import { words } from '../shared/format';
 import { Audit } from './Audit';
 import { Items } from './Items';
+import { Journal } from './Journal';
 import { Labels } from './Labels';
 import { Keys, Users } from './People';
 import { PriceChanges } from './PriceChanges';
@@ -19,6 +20,7 @@ const sections: Section[] = [
   { path: '/office/prices', title: 'Price changes', permission: 'prices.request', screen: (s) => <PriceChanges session={s} /> },
   { path: '/office/stock', title: 'Stock', permission: 'stock.read', screen: (s) => <Stock session={s} /> },
   { path: '/office/transfers', title: 'Transfers', permission: 'stock.transfer', screen: () => <Transfers /> },
+  { path: '/office/journal', title: 'Sales journal', permission: 'sales.read', screen: () => <Journal /> },
   { path: '/office/registers', title: 'Registers', permission: 'registers.read', screen: () => <Registers /> },
   { path: '/office/labels', title: 'Labels', permission: 'labels.read', screen: (s) => <Labels session={s} /> },
   { path: '/office/users', title: 'Users', permission: 'users.manage', screen: () => <Users /> },

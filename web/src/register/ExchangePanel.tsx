@@ -13,7 +13,7 @@ import { ChooseReturn, emptyChoice, FindReceipt, returnLines } from './returnPar
 
 interface NewLine { code: string; item: Item; count: number }
 
-export function ExchangePanel({ till, onDone }: { till: Till; onDone: () => void }) {
+export function ExchangePanel({ till, receipt, onDone }: { till: Till; receipt?: string; onDone: () => void }) {
   const [sale, setSale] = useState<Sale | null>(null);
   const [choice, setChoice] = useState(emptyChoice);
   const [lines, setLines] = useState<NewLine[]>([]);
@@ -99,7 +99,7 @@ export function ExchangePanel({ till, onDone }: { till: Till; onDone: () => void
   return (
     <div class="exchange">
       <h2>Exchange</h2>
-      <FindReceipt onFound={(s) => { setSale(s); setChoice(emptyChoice()); setDue(null); }} />
+      <FindReceipt initial={receipt} onFound={(s) => { setSale(s); setChoice(emptyChoice()); setDue(null); }} />
       {sale && (
         <>
           <h3>Coming back</h3>

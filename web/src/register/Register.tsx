@@ -29,6 +29,8 @@ interface Pending { body: SaleInput; cart: Cart; tenders: TenderInput[] }
 const isPending = (v: unknown): v is Pending => isObject(v) && isObject(v.body) && isCart(v.cart) && Array.isArray(v.tenders);
 const isLastSale = (v: unknown): v is LastSale => isObject(v) && isString(v.id) && isString(v.receipt_number);
 const retryMs = 2500;
+interface StartReturn { what: 'return' | 'exchange'; receipt: string }
+const isStartReturn = (v: unknown): v is StartReturn => isObject(v) && (v.what === 'return' || v.what === 'exchange') && isString(v.receipt);
 
 const permissionFor = (code: string) => (code === 'discount_over_limit' ? 'sales.discount_override' : code === 'void' ? 'sales.void' : 'returns.no_receipt');
 
@@ -42,7 +44,9 @@ export function Register({ session, locationId, locationName, onSignOut, onSwitc
   const [cart, setCart] = useState<Cart>(() => load('cart', emptyCart(), isCart));
   const [pending, setPending] = useState<Pending | null>(() => load<Pending | null>('pending', null, isPending));
   const [offline, setOffline] = useState(false);
-  const [mode, setMode] = useState<Mode>(() => (pending ? 'pay' : 'sale'));
+  // A return or exchange started from the sales journal opens with its receipt.
+  const [handover] = useState(() => { const h = load<StartReturn | null>('startReturn', null, isStartReturn); save('startReturn', null); return h; });
+  const [mode, setMode] = useState<Mode>(() => (pending ? 'pay' : handover?.what ?? 'sale'));
   const [tenders, setTenders] = useState<TenderInput[]>(() => pending?.tenders ?? []);
   const [msg, setMsg] = useState<Msg>(null);
   const [results, setResults] = useState<Item[]>([]);
@@ -360,9 +364,9 @@ export function Register({ session, locationId, locationName, onSignOut, onSwitc
       <div class="register-body">
         <section class="left" aria-label="Sale">
           {mode === 'return' ? (
-            <ReturnPanel registerId={registerId} onDone={() => setMode('sale')} askOverride={askOverride} />
+            <ReturnPanel registerId={registerId} receipt={handover?.what === 'return' ? handover.receipt : undefined} onDone={() => setMode('sale')} askOverride={askOverride} />
           ) : mode === 'exchange' ? (
-            <ExchangePanel till={{ locationId, registerId, training }} onDone={() => setMode('sale')} />
+            <ExchangePanel till={{ locationId, registerId, training }} receipt={handover?.what === 'exchange' ? handover.receipt : undefined} onDone={() => setMode('sale')} />
           ) : mode === 'receipt' && receipt ? (
             <Receipt sale={receipt} />
           ) : tillUnknown ? (

@@ -8,7 +8,7 @@ import { ChooseReturn, emptyChoice, FindReceipt, returnLines } from './returnPar
 
 export type AskOverride = (permission: string, detail: string) => Promise<string | null>;
 
-export function ReturnPanel({ registerId, onDone, askOverride }: { registerId: string; onDone: () => void; askOverride: AskOverride }) {
+export function ReturnPanel({ registerId, receipt, onDone, askOverride }: { registerId: string; receipt?: string; onDone: () => void; askOverride: AskOverride }) {
   const [sale, setSale] = useState<Sale | null>(null);
   const [choice, setChoice] = useState(emptyChoice);
   const [msg, setMsg] = useState<Msg>(null);
@@ -50,7 +50,7 @@ export function ReturnPanel({ registerId, onDone, askOverride }: { registerId: s
   return (
     <div class="return">
       <h2>Return</h2>
-      <FindReceipt onFound={(s) => { setSale(s); setChoice(emptyChoice()); setMsg(null); }} />
+      <FindReceipt initial={receipt} onFound={(s) => { setSale(s); setChoice(emptyChoice()); setMsg(null); }} />
       {msg && <Notice kind={msg.kind}>{msg.text}</Notice>}
       {sale && (
         <>

@@ -1,6 +1,6 @@
 // The parts a return and an exchange share: find the sale by its receipt number, and choose
 // what comes back and why.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { message, type ReturnLineInput, type Sale, sales } from '../api';
 import { beep } from '../shared/beep';
 import { Button, Field, Notice, Select } from '../shared/components';
@@ -19,6 +19,7 @@ export function FindReceipt({ onFound, initial = '' }: { onFound: (s: Sale) => v
       onFound(await sales.get(r.sales[0].id));
     } catch (e) { setErr(message(e)); }
   };
+  useEffect(() => { if (initial) void find(); }, []);
   return (
     <>
       <form onSubmit={(e) => { e.preventDefault(); void find(); }} class="row">
