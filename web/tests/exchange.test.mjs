@@ -43,7 +43,8 @@ test('an exchange takes the balance when the new item costs more', async () => {
   assert.match(await balance.textContent(), new RegExp(`Customer pays ${(due / 100).toFixed(2).replace('.', '\\.')}`));
   await page.screenshot({ path: screenshotPath('register-exchange.png') });
   await page.getByRole('button', { name: 'Complete exchange' }).click();
-  const done = page.getByRole('status').filter({ hasText: 'new items' });
+  await page.getByRole('heading', { name: 'Exchange complete' }).waitFor();
+  const done = page.getByRole('status').filter({ hasText: /^Back / });
   await done.waitFor();
   assert.match(await done.textContent(), new RegExp(`customer paid cash ${(due / 100).toFixed(2).replace('.', '\\.')}`));
 
