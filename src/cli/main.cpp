@@ -29,6 +29,7 @@
 #include "platform/json.hpp"
 #include "platform/outbox.hpp"
 #include "platform/schema.hpp"
+#include "sales/registers_api.hpp"
 #include "sales/sales_api.hpp"
 #include "stock/stock_api.hpp"
 
@@ -83,6 +84,7 @@ void add_routes(App& app) {
   catalog::register_price_change_routes(app);
   stock::register_stock_routes(app);
   sales::register_sales_routes(app);
+  sales::register_register_routes(app);
   labels::register_label_routes(app);
 }
 

@@ -359,9 +359,9 @@ ReceiptDoc sample_receipt() {
   d.receipt_number = "R1-000042";
   d.time_text = "2026-03-01 14:05";
   d.cashier = "alex";
-  d.lines = {ReceiptLine{"Brightfield Pasta 250 g", Quantity::units(2), 1457, 0, 2914, ""},
-             ReceiptLine{"Gouda Young Counter", Quantity{512}, 1299, 67, 598, "Member 10%"},
-             ReceiptLine{"Crème fraîche", Quantity::units(1), 189, 0, 189, ""}};
+  d.lines = {ReceiptLine{"Brightfield Pasta 250 g", Quantity::units(2), 1457, 0, 2914, "", 900, 241},
+             ReceiptLine{"Gouda Young Counter", Quantity{512}, 1299, 67, 598, "Member 10%", 900, 49},
+             ReceiptLine{"Crème fraîche", Quantity::units(1), 189, 0, 189, "", 900, 16}};
   d.subtotal = 3768;
   d.discount_total = 67;
   d.tax_total = 311;
