@@ -204,7 +204,7 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(logger);
   if (const char* level = std::getenv("BACKROOM_LOG_LEVEL")) spdlog::set_level(spdlog::level::from_str(level));
 
-  CLI::App app{"Backroom: item master, stock, registers and purchasing for small shops"};
+  CLI::App app{"Backroom: item master, stock, registers, labels and receipts for small shops"};
   app.require_subcommand(1);
   app.set_version_flag("--version", BACKROOM_VERSION);
   std::string db_path = "backroom.db";

@@ -297,3 +297,18 @@ test('receipts print the store header and footer, tax by rate, tenders, change, 
   for (const want of ['REFUND', 'Corner Shop', 'VAT no. GB123456789', 'Cashier: Casey Cashier', 'Register: Receipt till', 'incl. tax 9% of 10.00', `Refund of receipt ${sale.json.receipt_number}`])
     assert.ok(slip.text.includes(want), `refund slip lacks '${want}'`);
 });
+
+test('defect 13: the docs, the CLI and the roles describe only what exists', async () => {
+  const { readFileSync, existsSync } = await import('node:fs');
+  const path = await import('node:path');
+  const root = path.resolve(import.meta.dirname, '../..');
+  const openapi = readFileSync(path.join(root, 'docs/openapi.yaml'), 'utf8');
+  for (const [, doc] of openapi.matchAll(/\b(docs\/[\w.-]+\.md)\b/g))
+    assert.ok(existsSync(path.join(root, doc)), `docs/openapi.yaml links ${doc}, which does not exist`);
+  assert.doesNotMatch(openapi, /purchas/i);
+  const { cli } = await import('./lib/server.mjs');
+  assert.doesNotMatch(cli(['--help']).stdout, /purchas/i);
+  const roles = await s.get('/api/v1/roles');
+  assert.equal(roles.status, 200);
+  for (const role of roles.json.roles) assert.doesNotMatch(role.description, /purchas|supplier/i, role.name);
+});
