@@ -9,6 +9,7 @@
 #include "catalog/catalog_store.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
+#include "stock/stock.hpp"
 
 namespace backroom::sales {
 
@@ -202,6 +203,7 @@ SaleDraft draft_sale(db::Db& reader, SaleRequest request) {
   SaleDraft d;
   d.settings = load_settings(reader);
   std::vector<PriceLine> price_lines;
+  std::optional<std::string> store_tax_category;  // what items without a category sell at here
   for (std::size_t i = 0; i < request.lines.size(); ++i) {
     const auto& in = request.lines[i];
     std::string path = fmt::format("lines[{}]", i);
@@ -251,6 +253,10 @@ SaleDraft draft_sale(db::Db& reader, SaleRequest request) {
     if (embedded_price) line.fixed_amount = mul_div_round(*embedded_price, in.quantity.value_or(Quantity::units(1)).milli,
                                                           Quantity::scale, RoundingMode::half_even);
     line.discount = in.discount;
+    if (line.item.tax_category_inherited) {
+      if (!store_tax_category) store_tax_category = stock::default_tax_category_at(reader, request.location_id);
+      line.item.tax_category = *store_tax_category;
+    }
     auto rate = d.settings.tax_rates.find(line.item.tax_category);
     if (rate == d.settings.tax_rates.end())
       throw Problem(422, "unknown_tax_category",

@@ -145,7 +145,7 @@ bj::object person_json(db::Db& db, const std::optional<std::string>& user_id, co
 }
 
 bj::object register_json(db::Db& db, const std::string& register_id) {
-  auto q = db.query("SELECT COALESCE(name, id) FROM registers WHERE id = ?");
+  auto q = db.query("SELECT COALESCE(NULLIF(name, ''), id) FROM registers WHERE id = ?");
   q.bind(1, register_id);
   return bj::object{{"id", register_id}, {"name", q.step() ? q.text(0) : register_id}};
 }
