@@ -123,6 +123,30 @@ test('mutated sales, returns and exchanges are refused with problems, never 500'
     return: { sale_id: sale2.id, lines: [{ sale_line_id: sale2.lines[0].id, quantity: 1, reason: 'wrong_size', condition: 'new', disposition: 'restock' }] },
     sale: { location_id: shop.id, lines: [{ item_id: apple.id, quantity: 1 }], tenders: [{ type: 'cash', amount: 500 }] },
   }));
+  // A refund to store credit, to a new note and to an existing one, alone and in an exchange.
+  const sale3 = await sold();
+  const note = await s.post('/api/v1/returns', { sale_id: sale3.id, refund_to: 'store_credit', lines: [{ sale_line_id: sale3.lines[0].id, quantity: 1, reason: 'defective', condition: 'opened', disposition: 'review' }] });
+  assert.equal(note.status, 201, note.text);
+  const code = note.json.tenders[0].reference;
+  await probe('POST /returns to store credit', '/api/v1/returns', async () => ({
+    sale_id: sale3.id, refund_to: 'store_credit', refund_to_code: code,
+    lines: [{ sale_line_id: sale3.lines[0].id, quantity: 1, reason: 'defective', condition: 'opened', disposition: 'review' }],
+  }));
+  await probe('POST /exchanges to store credit', '/api/v1/exchanges', async () => ({
+    return: { sale_id: sale3.id, refund_to: 'store_credit', lines: [{ sale_line_id: sale3.lines[0].id, quantity: 1, reason: 'wrong_size', condition: 'new', disposition: 'restock' }] },
+    sale: { location_id: shop.id, lines: [{ item_id: apple.id, quantity: 1 }], tenders: [] },
+  }));
+  // refund_to names one destination: an unknown one, or refund_tenders as well, is refused by name.
+  for (const [extra, field] of [
+    [{ refund_to: 'gift_card' }, 'refund_to'],
+    [{ refund_to: 'store_credit', refund_tenders: [{ type: 'cash', amount: 400 }] }, 'refund_to'],
+    [{ refund_to_code: code }, 'refund_to_code'],
+    [{ refund_to: 'store_credit', refund_to_code: 'SC-2222-3333-4444' }, 'refund_to_code'],
+  ]) {
+    const r = await s.post('/api/v1/returns', { sale_id: sale3.id, lines: [{ sale_line_id: sale3.lines[0].id, quantity: 1, reason: 'defective', condition: 'opened', disposition: 'review' }], ...extra });
+    assert.equal(r.status, 422, `${JSON.stringify(extra)}: ${r.text}`);
+    assert.equal(r.json.field, field, r.text);
+  }
   assertBooksHold(s.db);
 });
 
