@@ -40,6 +40,21 @@ void check_references(db::Db& db, const Item& item, std::optional<Item>& parent)
   }
 }
 
+// An item sells at a category the shop has a rate for; one without a category sells at
+// the shop's default (filled in so the answer and the event say which).
+void resolve_tax_category(db::Db& db, Item& item) {
+  if (item.tax_category_inherited) {
+    item.tax_category = store::default_tax_category(db);
+    return;
+  }
+  if (store::tax_category(db, item.tax_category)) return;
+  std::string known;
+  for (const auto& c : store::tax_categories(db)) known += (known.empty() ? "" : ", ") + c.code;
+  throw invalid_field("tax_category", fmt::format("tax category '{}' does not exist (the shop has: {}); "
+                                                  "null sells the item at the shop's default",
+                                                  item.tax_category, known));
+}
+
 void audit_and_event(db::Db& db, const Actor& actor, const std::string& action, const std::optional<Item>& before,
                      const Item& after) {
   std::string after_json = bj::serialize(item_to_json(after));
@@ -62,7 +77,9 @@ void check_locked_fields(const Actor& actor, const Item& before, const Item& aft
   const char* field = before.cost != after.cost                 ? "cost"
                       : before.price != after.price             ? "price"
                       : before.prices != after.prices           ? "prices"
-                      : before.tax_category != after.tax_category ? "tax_category"
+                      : before.tax_category != after.tax_category ||
+                              before.tax_category_inherited != after.tax_category_inherited
+                          ? "tax_category"
                       : codes(before) != codes(after)           ? "barcodes"
                                                                 : nullptr;
   if (!field) return;
@@ -145,6 +162,7 @@ CreateResult create_item(db::Db& db, const Actor& actor, Item item) {
   std::optional<Item> parent;
   check_references(db, item, parent);
   validate_item(item, parent ? &*parent : nullptr);
+  resolve_tax_category(db, item);
   resolve_barcodes(db, item, store::load_layouts(db));
   item.version = 1;
   item.created_at = item.updated_at = now().micros;
@@ -166,6 +184,7 @@ Item replace_item(db::Db& db, const Actor& actor, const Item& before, Item after
   if (before.kind == "parent" && after.status == "active" && before.status == "active") {
     // nothing: children stay as they are
   }
+  resolve_tax_category(db, after);
   resolve_barcodes(db, after, store::load_layouts(db));
   after.version = before.version + 1;
   after.updated_at = now().micros;

@@ -7,6 +7,7 @@
 #include "catalog/catalog_store.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
+#include "platform/text.hpp"
 
 namespace backroom::catalog {
 
@@ -27,6 +28,21 @@ std::string item_id_param(const Request& req) {
   auto id = normalize_uuid(req.param(0));
   if (!id) throw Problem(404, "not_found", fmt::format("item '{}' does not exist", req.param(0).substr(0, 64)));
   return *id;
+}
+
+bool valid_tax_category_code(std::string_view code) {
+  if (code.empty() || code.size() > 40) return false;
+  for (char c : code)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  return true;
+}
+
+bj::object tax_categories_to_json(db::Db& db) {
+  bj::array list;
+  auto fallback = store::default_tax_category(db);
+  for (const auto& c : store::tax_categories(db))
+    list.push_back(bj::object{{"code", c.code}, {"name", c.name}, {"rate", c.rate_bp}, {"default", c.code == fallback}});
+  return bj::object{{"tax_categories", std::move(list)}, {"default_tax_category", fallback}};
 }
 
 }  // namespace
@@ -159,6 +175,36 @@ void register_catalog_routes(App& app) {
           app.command(req, std::move(reply), [settings, actor](db::Db& db) {
             set_barcode_settings(db, actor, settings);
             return http::json_response(200, barcode_settings_to_json(settings));
+          });
+        });
+
+  r.add("GET", "/api/v1/tax-categories", "items.read", "Tax categories with their rates, and the shop's default",
+        [&app](Request&, Reply reply) { reply(http::json_response(200, tax_categories_to_json(app.read()))); });
+
+  r.add("PUT", "/api/v1/tax-categories/{code}", "settings.write",
+        "Add or change a tax category (name, rate in basis points), optionally making it the default",
+        [&app](Request& req, Reply reply) {
+          std::string code = req.param(0);
+          if (!valid_tax_category_code(code))
+            throw invalid_field("code", "a tax category code is 1 to 40 characters of a-z, 0-9, _ or -");
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"name", "rate", "default"});
+          auto name = std::string(text::trim(f.text("name", tax_category_name_length_max)));
+          if (name.empty()) throw invalid_field("name", "name must not be blank");
+          store::TaxCategory category{code, name, f.integer("rate", 0, tax_category_rate_bp_max)};
+          bool make_default = f.opt_boolean("default").value_or(false);
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            auto before = tax_categories_to_json(db);
+            store::put_tax_category(db, category, make_default);
+            auto after = tax_categories_to_json(db);
+            append_audit(db, actor, AuditEntry{"tax_category.put", "tax_category", category.code,
+                                               bj::serialize(before), bj::serialize(after)});
+            append_event(db, "tax_category.changed", category.code,
+                         bj::serialize(bj::object{{"code", category.code}, {"name", category.name},
+                                                  {"rate", category.rate_bp}, {"default", make_default}}));
+            return http::json_response(200, after);
           });
         });
 }

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "platform/problem.hpp"
+
 namespace backroom::catalog::store {
 
 namespace bj = boost::json;
@@ -11,6 +15,8 @@ namespace {
 constexpr const char* item_columns =
     "id, sku, name, description, category, brand, unit, sold_by_weight, cost, price, tax_category, case_pack, "
     "status, kind, parent_id, options, attributes, kit_consumes, version, created_at, updated_at";
+
+std::string stored_tax_category(const Item& it) { return it.tax_category_inherited ? "" : it.tax_category; }
 
 Item read_item_row(db::Query& q) {
   Item it;
@@ -25,6 +31,7 @@ Item read_item_row(db::Query& q) {
   it.cost = q.opt_int64(8);
   it.price = q.opt_int64(9);
   it.tax_category = q.text(10);
+  it.tax_category_inherited = it.tax_category.empty();
   it.case_pack = Quantity{q.int64(11)};
   it.status = q.text(12);
   it.kind = q.text(13);
@@ -42,6 +49,7 @@ Item read_item_row(db::Query& q) {
 }
 
 void load_details(db::Db& db, Item& it) {
+  if (it.tax_category_inherited) it.tax_category = default_tax_category(db);
   {
     auto q = db.query("SELECT display, code, pack_quantity, kind FROM barcodes WHERE item_id = ? ORDER BY created_at, code");
     q.bind(1, it.id);
@@ -153,7 +161,7 @@ void insert_item(db::Db& db, const Item& it) {
       .bind(9, it.sold_by_weight)
       .bind(10, it.cost)
       .bind(11, it.price)
-      .bind(12, it.tax_category)
+      .bind(12, stored_tax_category(it))
       .bind(13, it.case_pack.milli)
       .bind(14, it.status)
       .bind(15, it.kind)
@@ -182,7 +190,7 @@ void update_item(db::Db& db, const Item& it) {
       .bind(7, it.sold_by_weight)
       .bind(8, it.cost)
       .bind(9, it.price)
-      .bind(10, it.tax_category)
+      .bind(10, stored_tax_category(it))
       .bind(11, it.case_pack.milli)
       .bind(12, it.status)
       .bind(13, bj::serialize(it.options))
@@ -367,6 +375,53 @@ void put_setting(db::Db& db, const std::string& key, const std::string& value) {
       .bind(1, key)
       .bind(2, value)
       .run();
+}
+
+namespace {
+
+bj::object setting_object(db::Db& db, const std::string& key) {
+  auto text = setting(db, key);
+  if (!text) return {};
+  bj::error_code ec;
+  auto v = bj::parse(*text, ec);
+  if (ec || !v.is_object()) return {};
+  return v.as_object();
+}
+
+}  // namespace
+
+std::vector<TaxCategory> tax_categories(db::Db& db) {
+  auto rates = setting_object(db, "tax_rates");
+  auto names = setting_object(db, "tax_category_names");
+  std::vector<TaxCategory> out;
+  for (const auto& r : rates) {
+    if (!r.value().is_int64()) continue;
+    std::string code(r.key());
+    auto name = names.if_contains(code);
+    out.push_back(TaxCategory{code, name && name->is_string() ? std::string(name->as_string()) : code, r.value().as_int64()});
+  }
+  std::sort(out.begin(), out.end(), [](const TaxCategory& a, const TaxCategory& b) { return a.code < b.code; });
+  return out;
+}
+
+std::optional<TaxCategory> tax_category(db::Db& db, const std::string& code) {
+  for (auto& c : tax_categories(db))
+    if (c.code == code) return c;
+  return std::nullopt;
+}
+
+std::string default_tax_category(db::Db& db) { return setting(db, "default_tax_category").value_or("standard"); }
+
+void put_tax_category(db::Db& db, const TaxCategory& category, bool make_default) {
+  auto rates = setting_object(db, "tax_rates");
+  auto names = setting_object(db, "tax_category_names");
+  if (!rates.contains(category.code) && rates.size() >= tax_categories_max)
+    throw invalid_field("code", fmt::format("a shop has at most {} tax categories", tax_categories_max));
+  rates[category.code] = category.rate_bp;
+  names[category.code] = category.name;
+  put_setting(db, "tax_rates", bj::serialize(rates));
+  put_setting(db, "tax_category_names", bj::serialize(names));
+  if (make_default) put_setting(db, "default_tax_category", category.code);
 }
 
 std::int64_t count_items(db::Db& db) {

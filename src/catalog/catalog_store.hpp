@@ -54,6 +54,19 @@ std::uint64_t take_internal_sequence(db::Db& db, const std::string& prefix);
 std::optional<std::string> setting(db::Db& db, const std::string& key);
 void put_setting(db::Db& db, const std::string& key, const std::string& value);
 
+// Tax categories: the rates (settings `tax_rates`, basis points, shared with sales), their
+// names, and the shop's default: the category of items that have none of their own.
+struct TaxCategory {
+  std::string code;
+  std::string name;
+  std::int64_t rate_bp = 0;
+};
+std::vector<TaxCategory> tax_categories(db::Db& db);
+std::optional<TaxCategory> tax_category(db::Db& db, const std::string& code);
+std::string default_tax_category(db::Db& db);
+// Writes one category (a new code is added); `make_default` also makes it the default.
+void put_tax_category(db::Db& db, const TaxCategory& category, bool make_default);
+
 std::int64_t count_items(db::Db& db);
 bool item_has_children(db::Db& db, const std::string& id);
 // Kits that list `id` as a component.

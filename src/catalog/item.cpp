@@ -158,7 +158,9 @@ bj::object item_to_json(const Item& item) {
   bj::object prices;
   for (const auto& [tier, amount] : item.prices) prices[tier] = amount;
   o["prices"] = std::move(prices);
-  o["tax_category"] = item.tax_category;
+  o["tax_category"] = item.tax_category_inherited ? bj::value(nullptr) : bj::value(item.tax_category);
+  o["effective_tax_category"] = item.tax_category.empty() ? bj::value(nullptr) : bj::value(item.tax_category);
+  o["tax_category_source"] = item.tax_category_inherited ? "shop_default" : "item";
   o["case_pack"] = json::quantity_value(item.case_pack);
   o["parent_id"] = item.parent_id ? bj::value(*item.parent_id) : bj::value(nullptr);
   o["options"] = item.options;
@@ -245,7 +247,12 @@ void apply_item_json(const bj::object& body, Item& item, bool creating) {
       item.prices[std::string(p.key())] = pf.money(p.key());
     }
   }
-  if (auto v = f.opt_text("tax_category", 40)) item.tax_category = *v;
+  if (body.contains("tax_category")) {
+    // null or "" = no category of its own: the item sells at the shop's default.
+    auto v = f.opt_text("tax_category", 40);
+    item.tax_category_inherited = !v || v->empty();
+    item.tax_category = item.tax_category_inherited ? "" : *v;
+  }
   if (auto v = f.opt_quantity("case_pack")) item.case_pack = *v;
   if (auto v = f.opt_text("status", 20)) item.status = *v;
   if (auto options = f.opt_object("options")) {

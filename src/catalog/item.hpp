@@ -23,6 +23,9 @@ inline constexpr std::size_t kit_components_max = 50;
 inline constexpr std::size_t price_tiers_max = 16;
 inline constexpr std::size_t item_options_max = 8;
 inline constexpr std::size_t item_attributes_bytes_max = 8 * 1024;
+inline constexpr std::int64_t tax_category_rate_bp_max = 10'000;  // 100 %
+inline constexpr std::size_t tax_category_name_length_max = 100;
+inline constexpr std::size_t tax_categories_max = 32;
 
 struct ItemBarcode {
   std::string code;  // as printed / scanned, e.g. "4006381333931"
@@ -48,7 +51,10 @@ struct Item {
   std::optional<std::int64_t> cost;   // minor units
   std::optional<std::int64_t> price;  // retail, minor units; parents may have none
   std::map<std::string, std::int64_t> prices;  // further tiers: member, wholesale, ...
+  // The category the item sells at. An item may have none (tax_category_inherited): it
+  // then sells at the shop's default category, filled in here when the item is loaded.
   std::string tax_category = "standard";
+  bool tax_category_inherited = false;
   Quantity case_pack = Quantity::units(1);
   std::string status = "active";    // active, discontinued
   std::string kind = "standard";    // standard, parent, variant, kit

@@ -383,7 +383,7 @@ void export_items_csv(db::Db& db, const std::function<void(std::string_view)>& w
         it.price ? format_money_text(*it.price, decimals) : "",
         it.cost ? format_money_text(*it.cost, decimals) : "",
         prices,
-        it.tax_category,
+        it.tax_category_inherited ? std::string() : it.tax_category,
         format_quantity(it.case_pack),
         it.status,
         barcodes,

@@ -29,6 +29,7 @@
 #include "platform/json.hpp"
 #include "platform/outbox.hpp"
 #include "platform/schema.hpp"
+#include "sales/registers_api.hpp"
 #include "sales/sales_api.hpp"
 #include "stock/stock_api.hpp"
 
@@ -83,6 +84,7 @@ void add_routes(App& app) {
   catalog::register_price_change_routes(app);
   stock::register_stock_routes(app);
   sales::register_sales_routes(app);
+  sales::register_register_routes(app);
   labels::register_label_routes(app);
 }
 
@@ -202,7 +204,7 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(logger);
   if (const char* level = std::getenv("BACKROOM_LOG_LEVEL")) spdlog::set_level(spdlog::level::from_str(level));
 
-  CLI::App app{"Backroom: item master, stock, registers and purchasing for small shops"};
+  CLI::App app{"Backroom: item master, stock, registers, labels and receipts for small shops"};
   app.require_subcommand(1);
   app.set_version_flag("--version", BACKROOM_VERSION);
   std::string db_path = "backroom.db";

@@ -4,13 +4,18 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
 #include "catalog/catalog_store.hpp"
 #include "labels/labels.hpp"
 #include "labels/receipt.hpp"
 #include "platform/json.hpp"
 #include "platform/permissions.hpp"
 #include "platform/ids.hpp"
+#include "platform/auth_store.hpp"
+#include "sales/registers_api.hpp"
 #include "sales/sales.hpp"
+#include "stock/stock.hpp"
 
 namespace backroom::labels {
 
@@ -278,8 +283,9 @@ void register_label_routes(App& app) {
           app.command(req, std::move(reply), [=](db::Db& wdb) { return respond(mark_printed(wdb, actor, *job, store_id, o)); });
         });
 
-  // Receipts and refund slips share paper, format and the shop's header and footer.
-  auto send_receipt = [&app](Request& req, Reply& reply, const std::function<ReceiptDoc(db::Db&)>& make) {
+  // Receipts and refund slips share paper, format, and the header and footer of the store
+  // the document was made at (the shop-wide settings where the store has none).
+  auto send_receipt = [&app](Request& req, Reply& reply, const std::function<ReceiptDoc(db::Db&, bj::object&)>& make) {
     auto format = req.query_param("format").value_or("html");
     if (format != "html" && format != "escpos")
       throw Problem(422, "invalid_format", "format must be html or escpos", "format");
@@ -287,12 +293,40 @@ void register_label_routes(App& app) {
     if (width_text != "80" && width_text != "58") throw invalid_field("width", "width must be 80 or 58 (mm of paper)");
     auto width = width_text == "80" ? PaperWidth::mm80 : PaperWidth::mm58;
     auto& db = app.read();
-    auto doc = make(db);
-    doc.shop_name = catalog::store::setting(db, "shop_name").value_or("");
+    bj::object source;
+    auto doc = make(db, source);
+    auto text_of = [&source](const char* key) {
+      auto* v = source.if_contains(key);
+      return v && v->is_string() ? std::string(v->as_string()) : std::string();
+    };
+    std::optional<stock::Location> location;
+    if (auto id = text_of("location_id"); !id.empty()) location = stock::load_location(db, id);
+    stock::ReceiptText store_text = location ? location->receipt : stock::ReceiptText{};
+    bool width_given = req.query_param("width").has_value();
+    if (auto register_id = text_of("register_id"); !register_id.empty()) {
+      if (auto reg = sales::load_register(db, register_id)) {
+        doc.register_name = reg->name.empty() ? reg->id : reg->name;
+        if (!width_given) width = reg->printer_width == 58 ? PaperWidth::mm58 : PaperWidth::mm80;
+      } else {
+        doc.register_name = register_id;
+      }
+    }
+    if (auto user = text_of("user"); !user.empty()) {
+      auto row = auth::store::user_by_name(db, user);
+      doc.cashier = row && !row->display_name.empty() ? row->display_name : user;
+    }
+    doc.shop_name = !store_text.shop_name.empty() ? store_text.shop_name
+                                                  : catalog::store::setting(db, "shop_name").value_or(location ? location->name : "");
     doc.currency = catalog::store::setting(db, "currency").value_or("EUR");
     doc.currency_decimals = label_context(db).currency_decimals;
-    if (auto header = catalog::store::setting(db, "receipt_header")) doc.header_lines.insert(doc.header_lines.begin(), *header);
-    if (auto footer = catalog::store::setting(db, "receipt_footer")) doc.footer_lines.push_back(*footer);
+    std::vector<std::string> header;
+    if (!store_text.address.empty()) header.push_back(store_text.address);
+    if (!store_text.tax_number.empty()) header.push_back("VAT no. " + store_text.tax_number);
+    if (header.empty())
+      if (auto h = catalog::store::setting(db, "receipt_header")) header.push_back(*h);
+    doc.header_lines.insert(doc.header_lines.begin(), header.begin(), header.end());
+    if (!store_text.footer.empty()) doc.footer_lines.push_back(store_text.footer);
+    else if (auto footer = catalog::store::setting(db, "receipt_footer")) doc.footer_lines.push_back(*footer);
     Response r;
     if (format == "html") {
       r.content_type = "text/html; charset=utf-8";
@@ -310,9 +344,10 @@ void register_label_routes(App& app) {
         "A sale's receipt as HTML (80 or 58 mm) or ESC/POS bytes, for reprints", [send_receipt](Request& req, Reply reply) {
           auto id = normalize_uuid(req.param(0));
           if (!id) throw not_found("sale", req.param(0).substr(0, 64));
-          send_receipt(req, reply, [&id](db::Db& db) {
+          send_receipt(req, reply, [&id](db::Db& db, bj::object& source) {
             auto sale = sales::load_sale(db, *id);
             if (!sale) throw not_found("sale", *id);
+            source = *sale;
             return receipt_from_sale_json(*sale);
           });
         });
@@ -322,13 +357,26 @@ void register_label_routes(App& app) {
         [send_receipt](Request& req, Reply reply) {
           auto id = normalize_uuid(req.param(0));
           if (!id) throw not_found("return", req.param(0).substr(0, 64));
-          send_receipt(req, reply, [&id](db::Db& db) {
+          send_receipt(req, reply, [&id](db::Db& db, bj::object& source) {
             auto ret = sales::load_return(db, *id);
             if (!ret) throw not_found("return", *id);
             std::string receipt_number;
             if (ret->at("sale_id").is_string())
-              if (auto sale = sales::load_sale(db, std::string(ret->at("sale_id").as_string())))
+              if (auto sale = sales::load_sale(db, std::string(ret->at("sale_id").as_string()))) {
                 receipt_number = std::string(sale->at("receipt_number").as_string());
+                // Each returned line is taxed at the rate its sale line was sold at.
+                std::map<std::string, std::int64_t> rates;
+                for (const auto& l : sale->at("lines").as_array())
+                  rates[std::string(l.at("id").as_string())] = l.at("tax_rate_bp").as_int64();
+                for (auto& l : ret->at("lines").as_array()) {
+                  auto& line = l.as_object();
+                  if (line.at("sale_line_id").is_string())
+                    if (auto r = rates.find(std::string(line.at("sale_line_id").as_string())); r != rates.end())
+                      line["tax_rate_bp"] = r->second;
+                }
+                if (auto* mode = sale->if_contains("tax_mode")) (*ret)["tax_mode"] = *mode;
+              }
+            source = *ret;
             return receipt_from_return_json(*ret, receipt_number);
           });
         });

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <functional>
+#include <memory>
+
+#include <zint.h>
 
 #include "labels/layout.hpp"
 #include "platform/json.hpp"
@@ -12,6 +15,28 @@
 namespace backroom::labels {
 
 int characters_per_line(PaperWidth w) { return w == PaperWidth::mm80 ? 48 : 32; }
+
+std::vector<ReceiptTax> taxes_by_rate(const std::vector<ReceiptLine>& lines) {
+  std::vector<ReceiptTax> out;
+  for (const auto& l : lines) {
+    if (!l.tax_rate_bp) continue;
+    auto it = std::find_if(out.begin(), out.end(), [&](const ReceiptTax& t) { return t.rate_bp == *l.tax_rate_bp; });
+    if (it == out.end()) it = out.insert(out.end(), ReceiptTax{*l.tax_rate_bp, 0, 0});
+    it->taxable += l.total - l.tax;
+    it->tax += l.tax;
+  }
+  std::sort(out.begin(), out.end(), [](const ReceiptTax& a, const ReceiptTax& b) { return a.rate_bp < b.rate_bp; });
+  return out;
+}
+
+std::string rate_text(std::int64_t rate_bp) {
+  std::string whole = std::to_string(rate_bp / 100);
+  std::int64_t fraction = rate_bp % 100;
+  if (fraction == 0) return whole + "%";
+  std::string digits = fmt::format("{:02}", fraction);
+  if (digits.back() == '0') digits.pop_back();
+  return whole + "." + digits + "%";
+}
 
 namespace {
 
@@ -103,6 +128,32 @@ std::string two_columns(std::string left, const std::string& right, std::size_t 
   return left + std::string(width - left.size() - right.size(), ' ') + right;
 }
 
+// Words wrapped to `width` characters (a word longer than a line is cut).
+std::vector<std::string> wrap(const std::string& text, std::size_t width) {
+  std::vector<std::string> out;
+  std::string line;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    std::string word = fit(text.substr(start, end - start), width);
+    if (!word.empty()) {
+      if (!line.empty() && line.size() + 1 + word.size() > width) {
+        out.push_back(line);
+        line.clear();
+      }
+      line += (line.empty() ? "" : " ") + word;
+    }
+    start = end + 1;
+  }
+  if (!line.empty()) out.push_back(line);
+  return out;
+}
+
+std::string tax_label(const ReceiptDoc& doc, const ReceiptTax& t) {
+  return fmt::format("{} {} of {}", doc.tax_inclusive ? "incl. tax" : "Tax", rate_text(t.rate_bp), money(t.taxable, doc));
+}
+
 std::string quantity_line(const ReceiptLine& l, const ReceiptDoc& doc) {
   return fmt::format("  {} x {}", format_quantity(l.quantity), money(l.unit_price, doc));
 }
@@ -123,6 +174,34 @@ std::string html_escape(std::string_view s) {
 }
 
 constexpr char ESC = 0x1B, GS = 0x1D, LF = 0x0A;
+
+// The receipt number as an inline SVG Code 128 (bars only; the number is printed below it
+// as text), so a reprint from the browser scans like the thermal one. "" if zint refuses.
+std::string code128_svg(const std::string& data) {
+  struct Deleter {
+    void operator()(zint_symbol* s) const { ZBarcode_Delete(s); }
+  };
+  std::unique_ptr<zint_symbol, Deleter> s(ZBarcode_Create());
+  if (!s) return "";
+  s->symbology = BARCODE_CODE128;
+  s->output_options |= BARCODE_QUIET_ZONES;
+  s->show_hrt = 0;
+  s->scale = 1;
+  s->height = 30;
+  if (ZBarcode_Encode(s.get(), reinterpret_cast<const unsigned char*>(data.data()), static_cast<int>(data.size())) >=
+          ZINT_ERROR ||
+      ZBarcode_Buffer_Vector(s.get(), 0) >= ZINT_ERROR)
+    return "";
+  const auto* v = s->vector;
+  std::string out = fmt::format(
+      "<svg class=\"receipt-barcode\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" width=\"100%\" "
+      "height=\"12mm\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"{}\"><rect width=\"{}\" height=\"{}\" "
+      "fill=\"#fff\"/>",
+      v->width, v->height, html_escape(data), v->width, v->height);
+  for (auto* r = v->rectangles; r; r = r->next)
+    if (r->colour != 8) out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>", r->x, r->y, r->width, r->height);
+  return out + "</svg>";
+}
 
 }  // namespace
 
@@ -150,8 +229,11 @@ std::string render_receipt_escpos(const ReceiptDoc& doc, PaperWidth paper) {
   line(fit(printer_text(doc.shop_name), width / 2));
   size(0);
   bold(false);
-  for (const auto& h : doc.header_lines) line(fit(printer_text(h), width));
-  line(fit(printer_text(doc.time_text + (doc.cashier.empty() ? "" : "  " + doc.cashier)), width));
+  for (const auto& h : doc.header_lines)
+    for (const auto& part : wrap(printer_text(h), width)) line(part);
+  line(fit(printer_text(doc.time_text), width));
+  if (!doc.register_name.empty()) line(fit(printer_text("Register: " + doc.register_name), width));
+  if (!doc.cashier.empty()) line(fit(printer_text("Cashier: " + doc.cashier), width));
   align(0);
   line(std::string(width, '-'));
   for (const auto& l : doc.lines) {
@@ -169,6 +251,7 @@ std::string render_receipt_escpos(const ReceiptDoc& doc, PaperWidth paper) {
   size(0);
   bold(false);
   line(two_columns(doc.tax_inclusive ? "incl. tax" : "Tax", money(doc.tax_total, doc), width));
+  for (const auto& t : doc.taxes) line(two_columns("  " + tax_label(doc, t), money(t.tax, doc), width));
   for (const auto& t : doc.tenders) {
     line(two_columns(printer_text(tender_name(t.type)), money(t.amount, doc), width));
     if (auto note = credit_note_text(doc, t); !note.empty()) {
@@ -180,7 +263,8 @@ std::string render_receipt_escpos(const ReceiptDoc& doc, PaperWidth paper) {
   if (doc.change_due != 0) line(two_columns("Change", money(doc.change_due, doc), width));
   line(std::string(width, '-'));
   align(1);
-  for (const auto& f : doc.footer_lines) line(fit(printer_text(f), width));
+  for (const auto& f : doc.footer_lines)
+    for (const auto& part : wrap(printer_text(f), width)) line(part);
   line((doc.refund ? "Return " : "Receipt ") + printer_text(doc.receipt_number));
   // Code 128, code set B: GS h height, GS w module width, GS H 2 HRI below, GS k 73 n data.
   std::string data = "{B" + printer_text(doc.receipt_number);
@@ -217,8 +301,11 @@ std::string render_receipt_html(const ReceiptDoc& doc, PaperWidth paper) {
   if (doc.refund) h += "<p class=\"banner\">REFUND</p>\n";
   h += fmt::format("<h1>{}</h1>\n", html_escape(doc.shop_name));
   for (const auto& l : doc.header_lines) h += fmt::format("<div class=\"c\">{}</div>\n", html_escape(l));
-  h += fmt::format("<div class=\"c\">{}{}</div>\n<table>\n", html_escape(doc.time_text),
-                   doc.cashier.empty() ? "" : " &middot; " + html_escape(doc.cashier));
+  h += fmt::format("<div class=\"c\">{}</div>\n", html_escape(doc.time_text));
+  if (!doc.register_name.empty())
+    h += fmt::format("<div class=\"c register\">Register: {}</div>\n", html_escape(doc.register_name));
+  if (!doc.cashier.empty()) h += fmt::format("<div class=\"c cashier\">Cashier: {}</div>\n", html_escape(doc.cashier));
+  h += "<table>\n";
   for (const auto& l : doc.lines) {
     h += fmt::format("<tr><td>{}</td><td class=\"r\">{}</td></tr>\n", html_escape(l.name), money(l.total + l.discount, doc));
     if (l.quantity != Quantity::units(1))
@@ -234,6 +321,9 @@ std::string render_receipt_html(const ReceiptDoc& doc, PaperWidth paper) {
                    html_escape(doc.currency), money(doc.total, doc));
   h += fmt::format("<tr><td>{}</td><td class=\"r\">{}</td></tr>\n", doc.tax_inclusive ? "incl. tax" : "Tax",
                    money(doc.tax_total, doc));
+  for (const auto& t : doc.taxes)
+    h += fmt::format("<tr class=\"sub tax\"><td>{}</td><td class=\"r\">{}</td></tr>\n", html_escape(tax_label(doc, t)),
+                     money(t.tax, doc));
   for (const auto& t : doc.tenders) {
     h += fmt::format("<tr><td>{}</td><td class=\"r\">{}</td></tr>\n", html_escape(tender_name(t.type)), money(t.amount, doc));
     if (auto note = credit_note_text(doc, t); !note.empty())
@@ -243,6 +333,7 @@ std::string render_receipt_html(const ReceiptDoc& doc, PaperWidth paper) {
   if (doc.change_due != 0) h += fmt::format("<tr><td>Change</td><td class=\"r\">{}</td></tr>\n", money(doc.change_due, doc));
   h += "</table>\n";
   for (const auto& f : doc.footer_lines) h += fmt::format("<div class=\"c\">{}</div>\n", html_escape(f));
+  if (!doc.refund && !doc.receipt_number.empty()) h += "<div class=\"c\">" + code128_svg(doc.receipt_number) + "</div>\n";
   h += fmt::format("<div class=\"c\">{} <span class=\"receipt-number\">{}</span></div>\n</body></html>\n",
                    doc.refund ? "Return" : "Receipt", html_escape(doc.receipt_number));
   return h;
@@ -303,8 +394,11 @@ ReceiptDoc receipt_from_sale_json(const boost::json::object& sale) {
     l.total = lf.opt_money("total", true).value_or(0);
     if (!lf.has("total")) l.total = lf.money("gross", true) - l.discount;
     l.discount_reason = lf.opt_text("discount_reason", 200).value_or("");
+    l.tax_rate_bp = lf.opt_integer("tax_rate_bp", 0, 100'000);
+    l.tax = lf.opt_money("tax", true).value_or(0);
     return l;
   });
+  doc.taxes = taxes_by_rate(doc.lines);
   return doc;
 }
 
@@ -317,13 +411,17 @@ ReceiptDoc receipt_from_return_json(const boost::json::object& ret, const std::s
   doc.total = f.money("refund_total", true);
   doc.subtotal = doc.total;
   doc.tax_total = f.opt_money("tax_total", true).value_or(0);
+  if (auto mode = f.opt_text("tax_mode", 20)) doc.tax_inclusive = *mode != "exclusive";
   read_common(f, doc, [](const json::Fields& lf) {
     ReceiptLine l;
     l.quantity = lf.quantity("quantity");
     l.total = lf.money("refund", true);
     l.unit_price = l.quantity.milli > 0 ? l.total * Quantity::scale / l.quantity.milli : l.total;
+    l.tax = lf.opt_money("tax", true).value_or(0);
+    l.tax_rate_bp = lf.opt_integer("tax_rate_bp", 0, 100'000);
     return l;
   });
+  doc.taxes = taxes_by_rate(doc.lines);
   return doc;
 }
 

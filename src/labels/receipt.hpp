@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,15 @@ struct ReceiptLine {
   std::int64_t discount = 0;    // line + share of receipt discounts, positive = off
   std::int64_t total = 0;       // what the customer pays for the line
   std::string discount_reason;
+  std::optional<std::int64_t> tax_rate_bp;  // basis points; unknown on a refund without its sale
+  std::int64_t tax = 0;
+};
+
+// The tax of one rate over a receipt: `taxable` is the amount without tax.
+struct ReceiptTax {
+  std::int64_t rate_bp = 0;
+  std::int64_t taxable = 0;
+  std::int64_t tax = 0;
 };
 
 struct ReceiptTender {
@@ -37,7 +47,8 @@ struct ReceiptDoc {
   std::vector<std::string> header_lines;  // address, VAT number...
   std::string receipt_number;
   std::string time_text;  // in the shop's time zone, e.g. "2026-03-01 14:05"
-  std::string cashier;
+  std::string cashier;        // the cashier's display name (or user name)
+  std::string register_name;  // "" when the document was not made at a register
   std::string currency = "EUR";
   int currency_decimals = 2;
   std::vector<ReceiptLine> lines;
@@ -46,6 +57,7 @@ struct ReceiptDoc {
   std::int64_t tax_total = 0;
   bool tax_inclusive = true;
   std::int64_t total = 0;
+  std::vector<ReceiptTax> taxes;  // by rate, ascending (taxes_by_rate)
   std::vector<ReceiptTender> tenders;
   std::int64_t change_due = 0;
   bool training = false;
@@ -56,6 +68,12 @@ struct ReceiptDoc {
   bool refund = false;
   std::vector<std::string> footer_lines;
 };
+
+// Sums the lines' tax per rate (lines of unknown rate are left out). A line's total is what
+// the customer pays, tax included in either tax mode.
+std::vector<ReceiptTax> taxes_by_rate(const std::vector<ReceiptLine>& lines);
+// "21%", "9.5%", "0%".
+std::string rate_text(std::int64_t rate_bp);
 
 enum class PaperWidth { mm80, mm58 };
 int characters_per_line(PaperWidth w);  // font A: 48 on 80 mm, 32 on 58 mm

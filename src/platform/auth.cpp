@@ -67,7 +67,7 @@ const std::vector<RoleDefinition>& builtin_roles() {
         {"cashier", "Sells, takes returns with a receipt, looks up stock", cashier, false, 1000, 0},
         {"shift_lead", "Cashier plus voids, larger discounts, adjustments, price requests", lead, false, 2500, 5000},
         {"manager", "Runs the shop: approvals, price changes, audit trail", manager, false, std::nullopt, std::nullopt},
-        {"buyer", "Items, barcodes, suppliers and purchasing; requests price changes", buyer, false, 0, 0},
+        {"buyer", "Keeps the item master: items, barcodes and labels; requests price changes", buyer, false, 0, 0},
         {"admin", "Everything, including users, roles, API keys and locked item fields", permission_catalogue(), true,
          std::nullopt, std::nullopt},
     };

@@ -563,6 +563,23 @@ DROP TABLE register_cash_movements;
 ALTER TABLE register_cash_movements_7 RENAME TO register_cash_movements;
 CREATE INDEX register_cash_movements_session ON register_cash_movements(session_id);
 )SQL"},
+      {8, "store set-up: registers, receipt header and footer, default tax category, adjustment checks", R"SQL(
+-- Registers know their receipt printer's paper (their name came with migration 7).
+ALTER TABLE registers ADD COLUMN printer_width INTEGER NOT NULL DEFAULT 80 CHECK (printer_width IN (58, 80));
+-- What a store prints at the top and bottom of its receipts.
+ALTER TABLE locations ADD COLUMN receipt_shop_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE locations ADD COLUMN receipt_address TEXT NOT NULL DEFAULT '';
+ALTER TABLE locations ADD COLUMN receipt_tax_number TEXT NOT NULL DEFAULT '';
+ALTER TABLE locations ADD COLUMN receipt_footer TEXT NOT NULL DEFAULT '';
+-- The tax category of items that have none, sold at this store (NULL: the shop's default).
+ALTER TABLE locations ADD COLUMN default_tax_category TEXT;
+-- Adjustments past the shop's limits carry the confirmation they needed.
+ALTER TABLE stock_adjustments ADD COLUMN flag_reasons TEXT;
+ALTER TABLE stock_adjustments ADD COLUMN reason_code TEXT;
+INSERT OR IGNORE INTO settings (key, value) VALUES
+  ('default_tax_category', 'standard'),
+  ('tax_category_names', '{"standard":"Standard","reduced":"Reduced","food":"Food","zero":"Zero rated"}');
+)SQL"},
   };
   return list;
 }

@@ -9,6 +9,7 @@
 #include "catalog/catalog_store.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
+#include "stock/stock.hpp"
 
 namespace backroom::sales {
 
@@ -152,8 +153,10 @@ bool is_disposition(std::string_view d) {
 
 ReturnRequest parse_return_request(const bj::object& body, const std::string& path) {
   json::Fields f{body, path};
-  f.only({"id", "sale_id", "location_id", "register_id", "lines", "refund_tenders", "override_token", "training"});
+  f.only({"id", "sale_id", "location_id", "register_id", "lines", "refund_tenders", "refund_to", "refund_to_code",
+          "override_token", "training"});
   ReturnRequest r;
+  r.path = path;
   r.sale_id = read_uuid(f, "sale_id");
   r.location_id = read_uuid(f, "location_id");
   if (!r.sale_id && !r.location_id) throw missing_field(f.name("sale_id"));
@@ -189,6 +192,19 @@ ReturnRequest parse_return_request(const bj::object& body, const std::string& pa
     r.lines.push_back(std::move(line));
   }
   r.refund_tenders = read_tenders(f, "refund_tenders", false);
+  if (auto to = f.opt_text("refund_to", 20)) {
+    if (*to != "store_credit")
+      throw invalid_field(f.name("refund_to"), "refund_to is store_credit (leave it out to refund to the original tenders)");
+    if (f.has("refund_tenders"))
+      throw invalid_field(f.name("refund_to"), "give refund_to or refund_tenders, not both");
+    r.refund_to_store_credit = true;
+  }
+  if (auto code = f.opt_text("refund_to_code", credit_code_length_max)) {
+    if (!r.refund_to_store_credit)
+      throw invalid_field(f.name("refund_to_code"), "refund_to_code tops up a credit note: it needs refund_to store_credit");
+    r.refund_to_code = normalize_credit_code(*code);
+    if (r.refund_to_code->empty()) throw invalid_field(f.name("refund_to_code"), "a store credit code is not empty");
+  }
   r.override_token = f.opt_identifier("override_token", 200);
   r.training = f.opt_boolean("training").value_or(false);
   return r;
@@ -202,6 +218,7 @@ SaleDraft draft_sale(db::Db& reader, SaleRequest request) {
   SaleDraft d;
   d.settings = load_settings(reader);
   std::vector<PriceLine> price_lines;
+  std::optional<std::string> store_tax_category;  // what items without a category sell at here
   for (std::size_t i = 0; i < request.lines.size(); ++i) {
     const auto& in = request.lines[i];
     std::string path = fmt::format("lines[{}]", i);
@@ -251,6 +268,10 @@ SaleDraft draft_sale(db::Db& reader, SaleRequest request) {
     if (embedded_price) line.fixed_amount = mul_div_round(*embedded_price, in.quantity.value_or(Quantity::units(1)).milli,
                                                           Quantity::scale, RoundingMode::half_even);
     line.discount = in.discount;
+    if (line.item.tax_category_inherited) {
+      if (!store_tax_category) store_tax_category = stock::default_tax_category_at(reader, request.location_id);
+      line.item.tax_category = *store_tax_category;
+    }
     auto rate = d.settings.tax_rates.find(line.item.tax_category);
     if (rate == d.settings.tax_rates.end())
       throw Problem(422, "unknown_tax_category",

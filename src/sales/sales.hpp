@@ -30,6 +30,7 @@ inline constexpr std::size_t register_id_length_max = 40;
 inline constexpr std::size_t reason_length_max = 200;
 inline constexpr std::size_t parked_note_length_max = 500;
 inline constexpr std::size_t channel_length_max = 32;
+inline constexpr std::size_t credit_code_length_max = 40;  // as typed: SC-XXXX-XXXX-XXXX with spaces
 
 struct SaleSettings {
   PricingRules rules;
@@ -170,8 +171,14 @@ struct ReturnRequest {
   std::optional<std::string> register_id;
   std::vector<ReturnLineRequest> lines;
   std::vector<TenderInput> refund_tenders;  // empty: back to the original tenders (or cash)
+  // `refund_to: "store_credit"`: the whole refund (what is left after an exchange's credit)
+  // goes to one credit note, a new one or the existing note `refund_to_code`. Excludes
+  // refund_tenders.
+  bool refund_to_store_credit = false;
+  std::optional<std::string> refund_to_code;  // normalised
   std::optional<std::string> override_token;
   bool training = false;  // a practice return: recorded, but moves no stock, cash or credit
+  std::string path;       // where the return sits in its body ("" or "return"), for field names
 };
 ReturnRequest parse_return_request(const boost::json::object& body, const std::string& path);
 bool is_return_reason(std::string_view r);
@@ -241,6 +248,7 @@ std::string give_store_credit(db::Db& db, const Actor& actor, const std::optiona
 // A void gives back whatever the sale spent from store credits.
 void return_spent_store_credit(db::Db& db, const Actor& actor, const std::string& sale_id, const std::string& void_id);
 std::optional<boost::json::object> load_store_credit(db::Db& db, const std::string& code);
+bool store_credit_exists(db::Db& db, const std::string& code);
 std::vector<std::string> check_store_credits(db::Db& db);
 
 // The books: what `backroom check` proves about sales, returns, voids and the ledger.

@@ -145,7 +145,7 @@ bj::object person_json(db::Db& db, const std::optional<std::string>& user_id, co
 }
 
 bj::object register_json(db::Db& db, const std::string& register_id) {
-  auto q = db.query("SELECT COALESCE(name, id) FROM registers WHERE id = ?");
+  auto q = db.query("SELECT COALESCE(NULLIF(name, ''), id) FROM registers WHERE id = ?");
   q.bind(1, register_id);
   return bj::object{{"id", register_id}, {"name", q.step() ? q.text(0) : register_id}};
 }
@@ -901,6 +901,13 @@ ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& re
     if (given != to_refund)
       throw invalid_field("refund_tenders", fmt::format("refund tenders add up to {}, the refund is {}", given, to_refund));
     tenders.insert(tenders.end(), req.refund_tenders.begin(), req.refund_tenders.end());
+  } else if (req.refund_to_store_credit) {
+    if (req.refund_to_code && !store_credit_exists(db, *req.refund_to_code))
+      throw invalid_field(req.path.empty() ? "refund_to_code" : req.path + ".refund_to_code",
+                          "no store credit has this code");
+    // A training return names no note: it tops up nothing and issues nothing.
+    if (to_refund > 0)
+      tenders.push_back(TenderInput{"store_credit", to_refund, req.training ? std::nullopt : req.refund_to_code});
   } else if (to_refund > 0) {
     if (sale) {
       for (auto& c : refund_capacity(db, *req.sale_id, sale->at("change_due").as_int64())) {

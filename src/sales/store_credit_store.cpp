@@ -117,6 +117,8 @@ void return_spent_store_credit(db::Db& db, const Actor& actor, const std::string
     if (amount > 0) add_entry(db, actor, credit_id, amount, "void", void_id);
 }
 
+bool store_credit_exists(db::Db& db, const std::string& code) { return find_credit(db, code).has_value(); }
+
 std::optional<bj::object> load_store_credit(db::Db& db, const std::string& code) {
   auto credit = find_credit(db, code);
   if (!credit) return std::nullopt;

@@ -29,7 +29,32 @@ bool is_adjustment_reason(std::string_view reason) {
 bj::object location_to_json(const Location& l) {
   bj::object o{{"id", l.id}, {"name", l.name}, {"kind", l.kind}, {"sellable", l.sellable}};
   o["parent_id"] = l.parent_id ? bj::value(*l.parent_id) : bj::value(nullptr);
+  o["receipt"] = bj::object{{"shop_name", l.receipt.shop_name},
+                            {"address", l.receipt.address},
+                            {"tax_number", l.receipt.tax_number},
+                            {"footer", l.receipt.footer}};
+  o["default_tax_category"] = l.default_tax_category ? bj::value(*l.default_tax_category) : bj::value(nullptr);
   return o;
+}
+
+std::vector<std::string> adjustment_flags(Quantity on_hand, Quantity quantity, std::optional<std::int64_t> unit_cost,
+                                          const AdjustmentLimits& limits) {
+  std::vector<std::string> out;
+  if (quantity.milli < 0 && (on_hand + quantity).milli < 0) out.emplace_back("below_zero");
+  Quantity size{quantity.milli < 0 ? -quantity.milli : quantity.milli};
+  if (limits.confirm_quantity && size > *limits.confirm_quantity) out.emplace_back("over_quantity");
+  // value = cost x milli-units / 1000, compared exactly (no rounding at the limit)
+  if (limits.confirm_value && unit_cost &&
+      static_cast<__int128>(*unit_cost) * size.milli > static_cast<__int128>(*limits.confirm_value) * Quantity::scale)
+    out.emplace_back("over_value");
+  return out;
+}
+
+bj::object adjustment_limits_to_json(const AdjustmentLimits& limits) {
+  return bj::object{
+      {"adjustment_confirm_quantity",
+       limits.confirm_quantity ? json::quantity_value(*limits.confirm_quantity) : bj::value(nullptr)},
+      {"adjustment_confirm_value", limits.confirm_value ? bj::value(*limits.confirm_value) : bj::value(nullptr)}};
 }
 
 bj::object balance_to_json(const Balance& b) {

@@ -22,6 +22,18 @@ inline constexpr std::size_t document_lines_max = 200;
 inline constexpr std::size_t location_name_length_max = 100;
 inline constexpr std::size_t reason_note_length_max = 500;
 
+inline constexpr std::size_t receipt_line_length_max = 200;    // shop name, address, tax number
+inline constexpr std::size_t receipt_footer_length_max = 500;  // return policy and thanks
+
+// What a store prints at the top (shop name, address, tax/VAT number) and bottom (return
+// policy) of its receipts. Empty fields are not printed.
+struct ReceiptText {
+  std::string shop_name;
+  std::string address;
+  std::string tax_number;
+  std::string footer;
+};
+
 struct Location {
   std::string id;
   std::string name;
@@ -29,6 +41,16 @@ struct Location {
   std::optional<std::string> parent_id;
   bool sellable = false;
   std::int64_t created_at = 0;
+  ReceiptText receipt;
+  std::optional<std::string> default_tax_category;  // items without a category sell at it; none = the shop's
+};
+
+// A change to a location; only what is set changes.
+struct LocationPatch {
+  std::optional<std::string> name;
+  std::optional<std::string> shop_name, address, tax_number, footer;
+  bool set_default_tax_category = false;
+  std::optional<std::string> default_tax_category;  // with set_default_tax_category: nullopt = the shop's
 };
 
 bool is_site_kind(std::string_view kind);  // store, backroom, warehouse: they get bins
@@ -80,6 +102,12 @@ Location require_location(db::Db& db, const std::string& id, const std::string& 
 // A store, backroom or warehouse gets its review, damaged, refurbish and markdown bins.
 Location create_location(db::Db& db, const Actor& actor, const std::string& name, const std::string& kind,
                          const std::optional<std::string>& parent_id);
+// Renames a location, sets its receipt header and footer or its default tax category.
+// 404 when it does not exist, 409 duplicate_location on a taken name, 422 on an unknown
+// tax category. Audited, with a location.updated event.
+Location update_location(db::Db& db, const Actor& actor, const std::string& id, const LocationPatch& patch);
+// The tax category an item without one sells at here: the location's, else the shop's.
+std::string default_tax_category_at(db::Db& db, const std::string& location_id);
 // A site's bin of `kind` (review, damaged, ...); the site itself for a bin or transit.
 std::string bin_of(db::Db& db, const std::string& site_id, const std::string& kind);
 std::string transit_location(db::Db& db);
@@ -106,7 +134,23 @@ struct AdjustmentInput {
   Quantity quantity;
   std::string reason;
   std::string note;
+  // Adjustments past the shop's limits (below zero, over adjustment_confirm_quantity or
+  // adjustment_confirm_value) need confirm and a reason_code, and are flagged.
+  bool check_limits = false;
+  bool confirm = false;
+  std::optional<std::string> reason_code;
 };
+// The shop's limits on adjustments made without confirmation (settings/stock).
+struct AdjustmentLimits {
+  std::optional<Quantity> confirm_quantity;      // |quantity| above it needs confirmation
+  std::optional<std::int64_t> confirm_value;     // |quantity| x cost (minor units) above it
+};
+AdjustmentLimits load_adjustment_limits(db::Db& db);
+void save_adjustment_limits(db::Db& db, const Actor& actor, const AdjustmentLimits& limits);
+boost::json::object adjustment_limits_to_json(const AdjustmentLimits& limits);
+// Why an adjustment needs confirmation: below_zero, over_quantity, over_value (pure).
+std::vector<std::string> adjustment_flags(Quantity on_hand, Quantity quantity, std::optional<std::int64_t> unit_cost,
+                                          const AdjustmentLimits& limits);
 struct Posted {
   boost::json::object document;
   bool replayed = false;

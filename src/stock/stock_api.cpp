@@ -9,6 +9,7 @@
 
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
+#include "platform/text.hpp"
 
 namespace backroom::stock {
 
@@ -103,6 +104,77 @@ void register_stock_routes(App& app) {
           });
         });
 
+  r.add("GET", "/api/v1/locations/{id}", "stock.read", "A location with its receipt header and footer",
+        [&app](Request& req, Reply reply) {
+          auto id = id_param(req, 0, "location");
+          auto l = load_location(app.read(), id);
+          if (!l) throw not_found("location", id);
+          reply(http::json_response(200, location_to_json(*l)));
+        });
+
+  r.add("PATCH", "/api/v1/locations/{id}", "locations.manage",
+        "Rename a location, set its receipt header and footer or its default tax category",
+        [&app](Request& req, Reply reply) {
+          auto id = id_param(req, 0, "location");
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"name", "receipt", "default_tax_category"});
+          LocationPatch patch;
+          if (auto name = f.opt_text("name", location_name_length_max)) {
+            patch.name = std::string(text::trim(*name));
+            if (patch.name->empty()) throw invalid_field("name", "name must not be blank");
+          } else if (body.contains("name")) {
+            throw invalid_field("name", "name must not be null");
+          }
+          if (auto* receipt = f.opt_object("receipt")) {
+            json::Fields rf{*receipt, "receipt"};
+            rf.only({"shop_name", "address", "tax_number", "footer"});
+            auto line = [&rf](std::string_view key, std::size_t max) -> std::optional<std::string> {
+              if (auto v = rf.opt_text(key, max)) return std::string(text::trim(*v));
+              if (rf.object.contains(key)) return std::string();  // null clears
+              return std::nullopt;
+            };
+            patch.shop_name = line("shop_name", receipt_line_length_max);
+            patch.address = line("address", receipt_line_length_max);
+            patch.tax_number = line("tax_number", receipt_line_length_max);
+            patch.footer = line("footer", receipt_footer_length_max);
+          } else if (body.contains("receipt")) {
+            throw invalid_field("receipt", "receipt is an object {shop_name, address, tax_number, footer}");
+          }
+          if (body.contains("default_tax_category")) {
+            patch.set_default_tax_category = true;
+            patch.default_tax_category = f.opt_text("default_tax_category", 40);
+          }
+          check_location_scope(req.actor, id);
+          Actor actor = req.actor;
+          app.command(req, std::move(reply),
+                      [=](db::Db& db) { return http::json_response(200, location_to_json(update_location(db, actor, id, patch))); });
+        });
+
+  r.add("GET", "/api/v1/settings/stock", "stock.read", "Limits above which a stock adjustment needs confirmation",
+        [&app](Request&, Reply reply) {
+          reply(http::json_response(200, adjustment_limits_to_json(load_adjustment_limits(app.read()))));
+        });
+
+  r.add("PUT", "/api/v1/settings/stock", "settings.write", "Set the limits above which an adjustment needs confirmation",
+        [&app](Request& req, Reply reply) {
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"adjustment_confirm_quantity", "adjustment_confirm_value"});
+          AdjustmentLimits limits = load_adjustment_limits(app.read());
+          if (body.contains("adjustment_confirm_quantity")) {
+            limits.confirm_quantity = f.opt_quantity("adjustment_confirm_quantity");
+            if (limits.confirm_quantity && limits.confirm_quantity->milli <= 0)
+              throw invalid_field("adjustment_confirm_quantity", "adjustment_confirm_quantity must be greater than 0, or null");
+          }
+          if (body.contains("adjustment_confirm_value")) limits.confirm_value = f.opt_money("adjustment_confirm_value");
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            save_adjustment_limits(db, actor, limits);
+            return http::json_response(200, adjustment_limits_to_json(limits));
+          });
+        });
+
   r.add("GET", "/api/v1/stock", "stock.read", "On hand, reserved and available (optionally as of a time)",
         [&app](Request& req, Reply reply) {
           auto item = uuid_query(req, "item_id");
@@ -162,8 +234,14 @@ void register_stock_routes(App& app) {
         [&app](Request& req, Reply reply) {
           auto body = json::parse_object(req.body);
           json::Fields f{body, ""};
-          f.only({"id", "item_id", "location_id", "quantity", "reason", "note"});
+          f.only({"id", "item_id", "location_id", "quantity", "reason", "note", "confirm", "reason_code"});
           AdjustmentInput in;
+          in.check_limits = true;
+          in.confirm = f.opt_boolean("confirm").value_or(false);
+          in.reason_code = f.opt_text("reason_code", 40);
+          if (in.reason_code && !is_adjustment_reason(*in.reason_code))
+            throw invalid_field("reason_code",
+                                "reason_code is shrink, damage, theft, found, expired, correction, opening or count");
           in.key = document_key(req, body);
           auto item = normalize_uuid(f.text("item_id", 64));
           if (!item) throw invalid_field("item_id", "item_id must be a UUID");
@@ -203,6 +281,7 @@ void register_stock_routes(App& app) {
           auto quantity = f.quantity("quantity");
           if (quantity.milli <= 0) throw invalid_field("quantity", "quantity must be greater than 0");
           auto reference = f.opt_text("reference", 200).value_or("");
+          check_location_scope(req.actor, *location);
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=](db::Db& db) {
             auto p = reserve(db, actor, key, *item, *location, quantity, reference);

@@ -16,9 +16,13 @@ namespace bj = boost::json;
 namespace {
 
 Location read_location(db::Query& q) {
-  return Location{q.text(0), q.text(1), q.text(2), q.opt_text(3), q.int64(4) != 0, q.int64(5)};
+  Location l{q.text(0), q.text(1), q.text(2), q.opt_text(3), q.int64(4) != 0, q.int64(5), {}, q.opt_text(10)};
+  l.receipt = ReceiptText{q.text(6), q.text(7), q.text(8), q.text(9)};
+  return l;
 }
-constexpr const char* location_columns = "SELECT id, name, kind, parent_id, sellable, created_at FROM locations";
+constexpr const char* location_columns =
+    "SELECT id, name, kind, parent_id, sellable, created_at, receipt_shop_name, receipt_address, receipt_tax_number, "
+    "receipt_footer, default_tax_category FROM locations";
 
 void insert_location(db::Db& db, const Location& l) {
   db.query("INSERT INTO locations (id, name, kind, parent_id, sellable, created_at) VALUES (?, ?, ?, ?, ?, ?)")
@@ -187,17 +191,64 @@ Location create_location(db::Db& db, const Actor& actor, const std::string& name
     if (q.step()) throw Problem(409, "duplicate_location", fmt::format("a location named '{}' exists", name), "name");
   }
   std::int64_t at = now().micros;
-  Location site{new_uuid_v7(), name, kind, parent_id, kind == "store" || kind == "backroom" || kind == "warehouse", at};
+  Location site{new_uuid_v7(), name, kind, parent_id, kind == "store" || kind == "backroom" || kind == "warehouse", at,
+                {}, std::nullopt};
   insert_location(db, site);
   if (is_site_kind(kind)) {
     for (const char* bin : {"review", "damaged", "refurbish", "markdown"}) {
-      insert_location(db, Location{new_uuid_v7(), fmt::format("{} / {}", name, bin), bin, site.id, false, at});
+      insert_location(db, Location{new_uuid_v7(), fmt::format("{} / {}", name, bin), bin, site.id, false, at, {}, std::nullopt});
     }
   }
   auto json = location_to_json(site);
   append_audit(db, actor, AuditEntry{"location.create", "location", site.id, std::nullopt, bj::serialize(json)});
   append_event(db, "location.created", site.id, bj::serialize(json));
   return site;
+}
+
+Location update_location(db::Db& db, const Actor& actor, const std::string& id, const LocationPatch& patch) {
+  auto before = load_location(db, id);
+  if (!before) throw not_found("location", id);
+  check_location_scope(actor, id);
+  Location after = *before;
+  if (patch.name) {
+    auto q = db.query("SELECT id FROM locations WHERE name = ? AND id != ?");
+    q.bind(1, *patch.name).bind(2, id);
+    if (q.step()) throw Problem(409, "duplicate_location", fmt::format("a location named '{}' exists", *patch.name), "name");
+    after.name = *patch.name;
+  }
+  if (patch.shop_name) after.receipt.shop_name = *patch.shop_name;
+  if (patch.address) after.receipt.address = *patch.address;
+  if (patch.tax_number) after.receipt.tax_number = *patch.tax_number;
+  if (patch.footer) after.receipt.footer = *patch.footer;
+  if (patch.set_default_tax_category) {
+    if (patch.default_tax_category && !catalog::store::tax_category(db, *patch.default_tax_category))
+      throw invalid_field("default_tax_category",
+                          fmt::format("tax category '{}' does not exist (GET /api/v1/tax-categories)",
+                                      *patch.default_tax_category));
+    after.default_tax_category = patch.default_tax_category;
+  }
+  db.query(
+        "UPDATE locations SET name = ?, receipt_shop_name = ?, receipt_address = ?, receipt_tax_number = ?, "
+        "receipt_footer = ?, default_tax_category = ? WHERE id = ?")
+      .bind(1, after.name)
+      .bind(2, after.receipt.shop_name)
+      .bind(3, after.receipt.address)
+      .bind(4, after.receipt.tax_number)
+      .bind(5, after.receipt.footer)
+      .bind(6, after.default_tax_category)
+      .bind(7, id)
+      .run();
+  auto json = bj::serialize(location_to_json(after));
+  append_audit(db, actor, AuditEntry{"location.update", "location", id, bj::serialize(location_to_json(*before)), json});
+  append_event(db, "location.updated", id, json);
+  return after;
+}
+
+std::string default_tax_category_at(db::Db& db, const std::string& location_id) {
+  auto q = db.query("SELECT default_tax_category FROM locations WHERE id = ?");
+  q.bind(1, location_id);
+  if (q.step() && !q.is_null(0)) return q.text(0);
+  return catalog::store::default_tax_category(db);
 }
 
 std::string bin_of(db::Db& db, const std::string& site_id, const std::string& kind) {
@@ -221,7 +272,7 @@ void ensure_default_locations(db::Db& db) {
   }
   Actor system = Actor::of("system", "migration");
   if (!any_store) create_location(db, system, "Store", "store", std::nullopt);
-  if (!any_transit) insert_location(db, Location{new_uuid_v7(), "In transit", "transit", std::nullopt, false, now().micros});
+  if (!any_transit) insert_location(db, Location{new_uuid_v7(), "In transit", "transit", std::nullopt, false, now().micros, {}, std::nullopt});
 }
 
 std::optional<std::string> recall_key(db::Db& db, const DocumentKey& key, const std::string& route) {
@@ -246,21 +297,41 @@ void remember_key(db::Db& db, const DocumentKey& key, const std::string& route, 
 
 namespace {
 
+// flag_reasons is a JSON array of codes, or NULL when the adjustment needed no confirmation.
+bj::array flag_list(const std::optional<std::string>& text) {
+  if (!text) return {};
+  bj::error_code ec;
+  auto v = bj::parse(*text, ec);
+  return !ec && v.is_array() ? v.as_array() : bj::array{};
+}
+
 std::optional<bj::object> load_adjustment(db::Db& db, const std::string& id, std::string* hash) {
   auto q = db.query(
-      "SELECT id, item_id, location_id, quantity, reason, note, created_at, user, request_hash FROM stock_adjustments "
-      "WHERE id = ?");
+      "SELECT id, item_id, location_id, quantity, reason, note, created_at, user, request_hash, flag_reasons, "
+      "reason_code FROM stock_adjustments WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   if (hash) *hash = q.text(8);
-  return bj::object{{"id", q.text(0)},
-                    {"item_id", q.text(1)},
-                    {"location_id", q.text(2)},
-                    {"quantity", json::quantity_value(Quantity{q.int64(3)})},
-                    {"reason", q.text(4)},
-                    {"note", q.text(5)},
-                    {"created_at", format_rfc3339(Timestamp{q.int64(6)})},
-                    {"user", q.text(7)}};
+  auto flags = flag_list(q.opt_text(9));
+  bj::object o{{"id", q.text(0)},
+               {"item_id", q.text(1)},
+               {"location_id", q.text(2)},
+               {"quantity", json::quantity_value(Quantity{q.int64(3)})},
+               {"reason", q.text(4)},
+               {"note", q.text(5)},
+               {"created_at", format_rfc3339(Timestamp{q.int64(6)})},
+               {"user", q.text(7)},
+               {"flagged", !flags.empty()},
+               {"flag_reasons", flags}};
+  o["reason_code"] = q.is_null(10) ? bj::value(nullptr) : bj::value(q.text(10));
+  return o;
+}
+
+std::optional<std::int64_t> unit_cost(db::Db& db, const std::string& item_id) {
+  auto q = db.query("SELECT COALESCE(cost, price) FROM items WHERE id = ?");
+  q.bind(1, item_id);
+  if (!q.step() || q.is_null(0)) return std::nullopt;
+  return q.int64(0);
 }
 
 }  // namespace
@@ -278,9 +349,26 @@ Posted create_adjustment(db::Db& db, const Actor& actor, const AdjustmentInput& 
   require_item(db, in.item_id, "item_id");
   require_location(db, in.location_id, "location_id");
   auto policy = negative_stock_policy(db);
+  std::optional<std::string> flag_text;
+  if (in.check_limits) {
+    auto flags = adjustment_flags(balance(db, in.item_id, in.location_id).on_hand, in.quantity,
+                                  unit_cost(db, in.item_id), load_adjustment_limits(db));
+    if (!flags.empty()) {
+      bj::array reasons(flags.begin(), flags.end());
+      if (!in.confirm || !in.reason_code) {
+        Problem p(409, "adjustment_needs_confirmation",
+                  fmt::format("this adjustment needs confirm: true and a reason_code ({})",
+                              fmt::join(flags, ", ")),
+                  in.confirm ? "reason_code" : "confirm");
+        p.extra_json = bj::serialize(bj::object{{"reasons", reasons}});
+        throw p;
+      }
+      flag_text = bj::serialize(reasons);
+    }
+  }
   db.query(
         "INSERT INTO stock_adjustments (id, item_id, location_id, quantity, reason, note, request_hash, created_at, "
-        "user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        "user, flag_reasons, reason_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, doc_id)
       .bind(2, in.item_id)
       .bind(3, in.location_id)
@@ -290,6 +378,8 @@ Posted create_adjustment(db::Db& db, const Actor& actor, const AdjustmentInput& 
       .bind(7, in.key.request_hash)
       .bind(8, now().micros)
       .bind(9, actor.user)
+      .bind(10, flag_text)
+      .bind(11, flag_text ? in.reason_code : std::nullopt)
       .run();
   post_movements(db, {Movement{in.item_id, in.location_id, in.quantity, in.reason, "adjustment", doc_id, std::nullopt}},
                  PostContext{actor.user, actor.origin, policy, false});
@@ -299,6 +389,33 @@ Posted create_adjustment(db::Db& db, const Actor& actor, const AdjustmentInput& 
   append_audit(db, actor, AuditEntry{"stock.adjust", "adjustment", doc_id, std::nullopt, text});
   append_event(db, "stock.adjusted", doc_id, text);
   return Posted{std::move(doc), false};
+}
+
+AdjustmentLimits load_adjustment_limits(db::Db& db) {
+  AdjustmentLimits l;
+  auto number = [&db](const char* key) -> std::optional<std::int64_t> {
+    auto v = catalog::store::setting(db, key);
+    if (!v || v->empty()) return std::nullopt;
+    try {
+      return std::stoll(*v);
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  };
+  if (auto q = number("adjustment_confirm_quantity")) l.confirm_quantity = Quantity{*q};
+  l.confirm_value = number("adjustment_confirm_value");
+  return l;
+}
+
+void save_adjustment_limits(db::Db& db, const Actor& actor, const AdjustmentLimits& limits) {
+  auto before = bj::serialize(adjustment_limits_to_json(load_adjustment_limits(db)));
+  catalog::store::put_setting(db, "adjustment_confirm_quantity",
+                              limits.confirm_quantity ? std::to_string(limits.confirm_quantity->milli) : "");
+  catalog::store::put_setting(db, "adjustment_confirm_value",
+                              limits.confirm_value ? std::to_string(*limits.confirm_value) : "");
+  auto after = bj::serialize(adjustment_limits_to_json(limits));
+  append_audit(db, actor, AuditEntry{"settings.stock", "settings", "stock", before, after});
+  append_event(db, "settings.changed", "stock", after);
 }
 
 std::optional<bj::object> load_transfer(db::Db& db, const std::string& id) {
@@ -390,6 +507,7 @@ Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& trans
                         const std::vector<ReceiveLineInput>& lines) {
   auto before = load_transfer(db, transfer_id);
   if (!before) throw not_found("transfer", transfer_id);
+  check_location_scope(actor, std::string(before->at("to_location_id").as_string()));
   if (before->at("status").as_string() == "received") return Posted{std::move(*before), true};
   struct Line {
     std::string id, item_id;
@@ -461,6 +579,7 @@ std::optional<bj::object> load_reservation(db::Db& db, const std::string& id, st
 
 Posted reserve(db::Db& db, const Actor& actor, const DocumentKey& key, const std::string& item_id,
                const std::string& location_id, Quantity quantity, const std::string& reference) {
+  check_location_scope(actor, location_id);
   auto id = recall_key(db, key, "reservation");
   if (id)
     if (auto existing = load_reservation(db, *id, nullptr)) return Posted{std::move(*existing), true};
@@ -498,6 +617,7 @@ Posted release_reservation(db::Db& db, const Actor& actor, const std::string& id
   std::string status;
   auto doc = load_reservation(db, id, &status);
   if (!doc) throw not_found("reservation", id);
+  check_location_scope(actor, std::string(doc->at("location_id").as_string()));
   if (status == "released") return Posted{std::move(*doc), true};
   db.query("UPDATE stock_reservations SET status = 'released', released_at = ? WHERE id = ?")
       .bind(1, now().micros)
@@ -551,14 +671,19 @@ std::vector<Balance> balances_of_item(db::Db& db, const std::string& item_id, st
 std::vector<bj::object> list_movements(db::Db& db, const MovementFilter& f) {
   std::vector<bj::object> out;
   // By item: through its accounts' history index; otherwise in ledger order.
+  // An adjustment's flags (it needed confirmation) show on its movement.
   auto q = db.query(
       f.item_id.empty()
-          ? "SELECT seq, item_id, location_id, quantity, reason, document_type, document_id, document_line_id, at, user, "
-            "device FROM stock_movements WHERE seq > ?1 AND (?3 = '' OR location_id = ?3) "
-            "AND (?4 = '' OR document_id = ?4) ORDER BY seq LIMIT ?5"
-          : "SELECT seq, item_id, location_id, quantity, reason, document_type, document_id, document_line_id, at, user, "
-            "device FROM stock_movements WHERE account IN (SELECT account FROM stock_balances WHERE item_id = ?2 "
-            "AND (?3 = '' OR location_id = ?3)) AND seq > ?1 AND (?4 = '' OR document_id = ?4) ORDER BY seq LIMIT ?5");
+          ? "SELECT m.seq, m.item_id, m.location_id, m.quantity, m.reason, m.document_type, m.document_id, "
+            "m.document_line_id, m.at, m.user, m.device, a.flag_reasons, a.reason_code FROM stock_movements m "
+            "LEFT JOIN stock_adjustments a ON m.document_type = 'adjustment' AND a.id = m.document_id "
+            "WHERE m.seq > ?1 AND (?3 = '' OR m.location_id = ?3) "
+            "AND (?4 = '' OR m.document_id = ?4) ORDER BY m.seq LIMIT ?5"
+          : "SELECT m.seq, m.item_id, m.location_id, m.quantity, m.reason, m.document_type, m.document_id, "
+            "m.document_line_id, m.at, m.user, m.device, a.flag_reasons, a.reason_code FROM stock_movements m "
+            "LEFT JOIN stock_adjustments a ON m.document_type = 'adjustment' AND a.id = m.document_id "
+            "WHERE m.account IN (SELECT account FROM stock_balances WHERE item_id = ?2 "
+            "AND (?3 = '' OR location_id = ?3)) AND m.seq > ?1 AND (?4 = '' OR m.document_id = ?4) ORDER BY m.seq LIMIT ?5");
   q.bind(1, f.after_seq).bind(2, f.item_id).bind(3, f.location_id).bind(4, f.document_id).bind(5, f.limit + 1);
   while (q.step()) {
     bj::object o{{"seq", q.int64(0)},
@@ -572,6 +697,10 @@ std::vector<bj::object> list_movements(db::Db& db, const MovementFilter& f) {
                  {"user", q.text(9)},
                  {"device", q.text(10)}};
     o["document_line_id"] = q.is_null(7) ? bj::value(nullptr) : bj::value(q.text(7));
+    auto flags = flag_list(q.opt_text(11));
+    o["flagged"] = !flags.empty();
+    o["flag_reasons"] = std::move(flags);
+    o["reason_code"] = q.is_null(12) ? bj::value(nullptr) : bj::value(q.text(12));
     out.push_back(std::move(o));
   }
   return out;

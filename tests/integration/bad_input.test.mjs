@@ -46,10 +46,11 @@ function mutate(body, path, replacement, remove = false) {
 }
 
 // Sends every mutation of `make()`'s body to `url()`; `fresh` re-ids each body.
-async function probe(name, url, make, fresh = (b) => ({ ...b, id: uuidv7() }), { baseWorks = true } = {}) {
+async function probe(name, url, make, fresh = (b) => ({ ...b, id: uuidv7() }), { baseWorks = true, method = 'POST' } = {}) {
+  const send = (p, body) => s.request(method, p, body);
   const base = await make();
   if (baseWorks) {  // the unmutated body is accepted, so the mutations reach past the first check
-    const ok = await s.post(typeof url === 'function' ? url() : url, fresh(base));
+    const ok = await send(typeof url === 'function' ? url() : url, fresh(base));
     assert.ok(ok.status < 300, `${name} base body: ${ok.status} ${ok.text}`);
   }
   let accepted = 0;
@@ -59,7 +60,7 @@ async function probe(name, url, make, fresh = (b) => ({ ...b, id: uuidv7() }), {
     const variants = [{ remove: true }, ...BAD_VALUES.map((v) => ({ value: v }))];
     for (const v of variants) {
       const body = fresh(mutate(base, path, v.value, v.remove));
-      const r = await s.post(typeof url === 'function' ? url() : url, body);
+      const r = await send(typeof url === 'function' ? url() : url, body);
       const where = `${name} ${JSON.stringify(path)} ${v.remove ? 'removed' : JSON.stringify(v.value)?.slice(0, 40)}`;
       assert.ok(r.status < 500, `${where}: ${r.status} ${r.text.slice(0, 300)}`);
       if (r.status >= 400) {
@@ -75,7 +76,7 @@ async function probe(name, url, make, fresh = (b) => ({ ...b, id: uuidv7() }), {
   }
   // A body that is not a JSON object at all.
   for (const raw of ['', 'null', '[]', '"x"', '{', '{"lines": [}', '{"a":1}'.repeat(1000)]) {
-    const r = await s.post(typeof url === 'function' ? url() : url, raw);
+    const r = await send(typeof url === 'function' ? url() : url, raw);
     assert.ok(r.status >= 400 && r.status < 500, `${name} raw ${raw.slice(0, 20)}: ${r.status}`);
     assert.equal(typeof r.json?.code, 'string', `${name} raw ${raw.slice(0, 20)}`);
   }
@@ -122,6 +123,30 @@ test('mutated sales, returns and exchanges are refused with problems, never 500'
     return: { sale_id: sale2.id, lines: [{ sale_line_id: sale2.lines[0].id, quantity: 1, reason: 'wrong_size', condition: 'new', disposition: 'restock' }] },
     sale: { location_id: shop.id, lines: [{ item_id: apple.id, quantity: 1 }], tenders: [{ type: 'cash', amount: 500 }] },
   }));
+  // A refund to store credit, to a new note and to an existing one, alone and in an exchange.
+  const sale3 = await sold();
+  const note = await s.post('/api/v1/returns', { sale_id: sale3.id, refund_to: 'store_credit', lines: [{ sale_line_id: sale3.lines[0].id, quantity: 1, reason: 'defective', condition: 'opened', disposition: 'review' }] });
+  assert.equal(note.status, 201, note.text);
+  const code = note.json.tenders[0].reference;
+  await probe('POST /returns to store credit', '/api/v1/returns', async () => ({
+    sale_id: sale3.id, refund_to: 'store_credit', refund_to_code: code,
+    lines: [{ sale_line_id: sale3.lines[0].id, quantity: 1, reason: 'defective', condition: 'opened', disposition: 'review' }],
+  }));
+  await probe('POST /exchanges to store credit', '/api/v1/exchanges', async () => ({
+    return: { sale_id: sale3.id, refund_to: 'store_credit', lines: [{ sale_line_id: sale3.lines[0].id, quantity: 1, reason: 'wrong_size', condition: 'new', disposition: 'restock' }] },
+    sale: { location_id: shop.id, lines: [{ item_id: apple.id, quantity: 1 }], tenders: [] },
+  }));
+  // refund_to names one destination: an unknown one, or refund_tenders as well, is refused by name.
+  for (const [extra, field] of [
+    [{ refund_to: 'gift_card' }, 'refund_to'],
+    [{ refund_to: 'store_credit', refund_tenders: [{ type: 'cash', amount: 400 }] }, 'refund_to'],
+    [{ refund_to_code: code }, 'refund_to_code'],
+    [{ refund_to: 'store_credit', refund_to_code: 'SC-2222-3333-4444' }, 'refund_to_code'],
+  ]) {
+    const r = await s.post('/api/v1/returns', { sale_id: sale3.id, lines: [{ sale_line_id: sale3.lines[0].id, quantity: 1, reason: 'defective', condition: 'opened', disposition: 'review' }], ...extra });
+    assert.equal(r.status, 422, `${JSON.stringify(extra)}: ${r.text}`);
+    assert.equal(r.json.field, field, r.text);
+  }
   assertBooksHold(s.db);
 });
 
@@ -131,7 +156,7 @@ test('mutated adjustments, transfers and register sessions are refused with prob
   const loc = await s.post('/api/v1/locations', { name: `Bad input warehouse ${process.pid}`, kind: 'warehouse' });
   assert.equal(loc.status, 201, loc.text);
   await probe('POST /stock/adjustments', '/api/v1/stock/adjustments', async () => ({
-    item_id: item.id, location_id: shop.id, quantity: -1, reason: 'damage', note: 'dropped',
+    item_id: item.id, location_id: shop.id, quantity: -1, reason: 'damage', note: 'dropped', confirm: true, reason_code: 'damage',
   }));
   await probe('POST /transfers', '/api/v1/transfers', async () => ({
     from_location_id: shop.id, to_location_id: loc.json.id, note: 'restock', lines: [{ item_id: item.id, quantity: 1 }],
@@ -167,4 +192,31 @@ test('document ids of the wrong shape are refused by name', async () => {
     assert.equal(r.json.code && typeof r.json.code, 'string');
     if (r.status === 422) assert.equal(r.json.field, 'id', r.text);
   }
+});
+
+test('mutated store set-up bodies (registers, locations, tax categories, stock settings) are refused with problems, never 500', async () => {
+  let n = 0;
+  const named = (b) => (b.name === 'Probe till' ? { ...b, name: `Probe till ${++n}` } : b);
+  await probe('POST /registers', '/api/v1/registers', async () => ({ name: 'Probe till', location_id: shop.id, printer_width: 58 }), named);
+  const reg = await s.post('/api/v1/registers', { name: 'Patched till', location_id: shop.id });
+  assert.equal(reg.status, 201, reg.text);
+  await probe('PATCH /registers/{id}', `/api/v1/registers/${reg.json.id}`, async () => ({ name: 'Patched till', location_id: shop.id, printer_width: 80 }),
+    (b) => b, { method: 'PATCH' });
+  const site = await s.post('/api/v1/locations', { name: `Set-up probe ${process.pid}`, kind: 'store' });
+  assert.equal(site.status, 201, site.text);
+  await probe('PATCH /locations/{id}', `/api/v1/locations/${site.json.id}`, async () => ({
+    name: `Set-up probe ${process.pid}`,
+    receipt: { shop_name: 'Probe Shop', address: '1 Probe Street', tax_number: 'NL0001', footer: 'Returns within 30 days' },
+    default_tax_category: 'standard',
+  }), (b) => b, { method: 'PATCH' });
+  await probe('PUT /tax-categories/{code}', '/api/v1/tax-categories/probe', async () => ({ name: 'Probe', rate: 500, default: false }),
+    (b) => ({ ...b, default: false }), { method: 'PUT' });
+  await probe('PUT /settings/stock', '/api/v1/settings/stock', async () => ({ adjustment_confirm_quantity: 1000, adjustment_confirm_value: 100000000 }),
+    (b) => b, { method: 'PUT' });
+  const reset = await s.put('/api/v1/settings/stock', { adjustment_confirm_quantity: null, adjustment_confirm_value: null });
+  assert.equal(reset.status, 200, reset.text);
+  // The shop default stays a category with a rate whatever was sent.
+  const categories = await s.get('/api/v1/tax-categories');
+  assert.ok(categories.json.tax_categories.some((c) => c.code === categories.json.default_tax_category));
+  assertBooksHold(s.db);
 });

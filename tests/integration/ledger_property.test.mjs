@@ -58,7 +58,7 @@ test(`random concurrent documents keep the books (SEED=${SEED})`, async () => {
         const item = pick(items);
         const site = pick(sites);
         const q = int(1, 5) * (rand() < 0.4 ? -1 : 1);
-        const r = await s.post('/api/v1/stock/adjustments', { item_id: item.id, location_id: site.id, quantity: q, reason: q > 0 ? 'found' : 'shrink' });
+        const r = await s.post('/api/v1/stock/adjustments', { item_id: item.id, location_id: site.id, quantity: q, reason: q > 0 ? 'found' : 'shrink', confirm: true, reason_code: 'count' });
         assert.equal(r.status, 201, r.text);
         add(item.id, site.id, q * 1000);
         log.push(`c${n} adjust ${q}`);

@@ -359,19 +359,39 @@ ReceiptDoc sample_receipt() {
   d.receipt_number = "R1-000042";
   d.time_text = "2026-03-01 14:05";
   d.cashier = "alex";
-  d.lines = {ReceiptLine{"Brightfield Pasta 250 g", Quantity::units(2), 1457, 0, 2914, ""},
-             ReceiptLine{"Gouda Young Counter", Quantity{512}, 1299, 67, 598, "Member 10%"},
-             ReceiptLine{"Crème fraîche", Quantity::units(1), 189, 0, 189, ""}};
+  d.lines = {ReceiptLine{"Brightfield Pasta 250 g", Quantity::units(2), 1457, 0, 2914, "", 900, 241},
+             ReceiptLine{"Gouda Young Counter", Quantity{512}, 1299, 67, 598, "Member 10%", 900, 49},
+             ReceiptLine{"Crème fraîche", Quantity::units(1), 189, 0, 189, "", 2100, 33}};
   d.subtotal = 3768;
   d.discount_total = 67;
-  d.tax_total = 311;
+  d.tax_total = 323;  // 9 % of the pasta and the cheese, 21 % of the crème fraîche
   d.total = 3701;
   d.tenders = {ReceiptTender{"card", 2000, "ref-1"}, ReceiptTender{"cash", 2000, ""}};
   d.change_due = 299;
   d.footer_lines = {"Thank you!"};
+  d.register_name = "Till 1";
+  d.taxes = taxes_by_rate(d.lines);
   return d;
 }
 }  // namespace
+
+TEST(ReceiptTaxes, SumPerRateInRateOrderAndPrintTheRate) {
+  std::vector<ReceiptLine> lines{{"a", Quantity::units(1), 1210, 0, 1210, "", 2100, 210},
+                                 {"b", Quantity::units(1), 1090, 0, 1090, "", 900, 90},
+                                 {"c", Quantity::units(1), 2420, 0, 2420, "", 2100, 420},
+                                 {"d", Quantity::units(1), 500, 0, 500, "", std::nullopt, 0}};
+  auto taxes = taxes_by_rate(lines);
+  ASSERT_EQ(taxes.size(), 2u);
+  EXPECT_EQ(taxes[0].rate_bp, 900);
+  EXPECT_EQ(taxes[0].taxable, 1000);
+  EXPECT_EQ(taxes[1].rate_bp, 2100);
+  EXPECT_EQ(taxes[1].taxable, 3000);
+  EXPECT_EQ(taxes[1].tax, 630);
+  EXPECT_EQ(rate_text(2100), "21%");
+  EXPECT_EQ(rate_text(950), "9.5%");
+  EXPECT_EQ(rate_text(1225), "12.25%");
+  EXPECT_EQ(rate_text(0), "0%");
+}
 
 TEST(ReceiptEscPos, MatchesTheReviewedSampleByteForByte) {
   auto bytes = render_receipt_escpos(sample_receipt(), PaperWidth::mm80);
@@ -384,6 +404,9 @@ TEST(ReceiptEscPos, MatchesTheReviewedSampleByteForByte) {
   std::string barcode = std::string("\x1Dk\x49\x0B{BR1-000042", 15);
   EXPECT_NE(bytes.find(barcode), std::string::npos);
   EXPECT_NE(bytes.find("Cr\x8A" "me fra\x8C" "che"), std::string::npos);  // PC858
+  EXPECT_NE(bytes.find("Register: Till 1\nCashier: alex\n"), std::string::npos);
+  EXPECT_NE(bytes.find("  incl. tax 9% of 32.22                     2.90\n"), std::string::npos);
+  EXPECT_NE(bytes.find("  incl. tax 21% of 1.56                     0.33\n"), std::string::npos);
   auto narrow = render_receipt_escpos(sample_receipt(), PaperWidth::mm58);
   EXPECT_EQ(narrow, data_file("receipt_58mm.escpos"));
   std::istringstream lines(narrow);
