@@ -57,3 +57,37 @@ test('a store credit note pays part of a sale, up to its balance', async () => {
   await page.getByRole('alert').filter({ hasText: 'has nothing left' }).waitFor();
   await page.context().close();
 });
+
+test('a return to store credit prints a code that pays the next sale', async () => {
+  const { server } = env;
+  const pasta = await itemByCode(server, PASTA);
+  const page = await env.page();
+  await signInAtRegister(page, DEMO.cashier);
+  await scan(page, PASTA);
+  await page.getByRole('table', { name: 'Cart' }).getByRole('cell', { name: '1', exact: true }).waitFor();
+  await page.keyboard.press('F4');
+  await page.getByLabel('Amount tendered').fill('20');
+  await page.getByRole('button', { name: 'Cash' }).click();
+  await page.getByRole('button', { name: 'Complete sale' }).click();
+  const receiptNumber = (await page.getByLabel('Receipt number').textContent()).trim();
+  await page.getByRole('button', { name: 'New sale' }).click();
+  await page.getByRole('button', { name: 'Return' }).click();
+  await page.getByLabel('Receipt number').fill(receiptNumber);
+  await page.getByRole('button', { name: 'Find receipt' }).click();
+  await page.getByLabel(`Return quantity for ${pasta.name}`).fill('1');
+  await page.getByLabel('Refund to').selectOption('store_credit');
+  await page.getByRole('button', { name: 'Complete return' }).click();
+  const code = (await page.locator('.credit-code').textContent()).trim();
+  assert.match(code, /^SC-/);
+  assert.equal((await server.get(`/api/v1/store-credits/${code}`)).json.balance, pasta.price);
+  await page.getByRole('button', { name: 'Back to the register' }).click();
+  await scan(page, PASTA);
+  await page.getByRole('table', { name: 'Cart' }).getByRole('cell', { name: '1', exact: true }).waitFor();
+  await page.keyboard.press('F4');
+  await page.getByLabel('Card or credit reference').fill(code);
+  await page.getByLabel('Card or credit reference').press('Enter');
+  await page.getByRole('button', { name: 'Complete sale' }).click();
+  await page.getByRole('article', { name: 'Receipt' }).waitFor();
+  assert.equal((await server.get(`/api/v1/store-credits/${code}`)).json.balance, 0, 'the note paid the whole sale');
+  await page.context().close();
+});

@@ -108,7 +108,11 @@ export interface Parked {
 
 export type ReturnReason = 'changed_mind' | 'defective' | 'wrong_item' | 'wrong_size' | 'not_as_described' | 'damaged_in_transit' | 'late_delivery' | 'other';
 export interface ReturnLineInput { sale_line_id: string; quantity: Quantity; reason: string; condition: string; disposition: string }
-export interface ReturnInput { id: string; sale_id: string; register_id: string; lines: ReturnLineInput[]; override_token?: string }
+export interface ReturnInput {
+  id: string; sale_id: string; register_id: string; lines: ReturnLineInput[]; override_token?: string;
+  /** The whole refund to one new store credit note (the server prorates it). */
+  refund_to?: 'store_credit';
+}
 export interface ExchangeInput {
   id: string;
   return: Omit<ReturnInput, 'id'>;

@@ -1,7 +1,7 @@
 // A return against a receipt: find the sale by its number, choose quantities, refund.
 import { useState } from 'preact/hooks';
 import { ApiError, message, OfflineError, type ReturnDoc, type ReturnInput, type Sale, sales } from '../api';
-import { Button, Notice } from '../shared/components';
+import { Button, Notice, Select } from '../shared/components';
 import { money, qty, uuidv7, words } from '../shared/format';
 import type { Msg } from './PayPanel';
 import { ChooseReturn, emptyChoice, FindReceipt, returnLines } from './returnParts';
@@ -13,11 +13,12 @@ export function ReturnPanel({ registerId, receipt, onDone, askOverride }: { regi
   const [choice, setChoice] = useState(emptyChoice);
   const [msg, setMsg] = useState<Msg>(null);
   const [done, setDone] = useState<ReturnDoc | null>(null);
+  const [refundTo, setRefundTo] = useState<'original' | 'store_credit'>('original');
   const [returnId] = useState(uuidv7());
   const lines = sale ? returnLines(sale, choice) : [];
   const complete = async () => {
     if (!sale) return;
-    let body: ReturnInput = { id: returnId, sale_id: sale.id, register_id: registerId, lines };
+    let body: ReturnInput = { id: returnId, sale_id: sale.id, register_id: registerId, lines, ...(refundTo === 'store_credit' ? { refund_to: 'store_credit' as const } : {}) };
     for (;;) {
       try {
         setDone(await sales.returnSale(body));
@@ -55,6 +56,8 @@ export function ReturnPanel({ registerId, receipt, onDone, askOverride }: { regi
       {sale && (
         <>
           <ChooseReturn sale={sale} choice={choice} onChange={setChoice} />
+          <Select label="Refund to" value={refundTo} onChange={(e) => setRefundTo(e.currentTarget.value === 'store_credit' ? 'store_credit' : 'original')}
+            options={[['original', 'the original payment'], ['store_credit', 'a store credit note']]} />
           <Button variant="primary" big disabled={!lines.length} onClick={complete}>Complete return</Button>
         </>
       )}
