@@ -17,7 +17,7 @@ if [[ ! -d node_modules || ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
   echo "$want" > "$stamp"
 fi
 
-newest=$(find src index.html public vite.config.ts tsconfig.json package-lock.json -type f -newer dist/index.html 2>/dev/null | head -1 || true)
+newest=$(find src scripts index.html public vite.config.ts tsconfig.json eslint.config.mjs package.json package-lock.json -type f -newer dist/index.html 2>/dev/null | head -1 || true)
 if [[ ! -f dist/index.html || -n $newest ]]; then
   npm run build --silent
 fi

@@ -1,38 +1,14 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, message, onConnectivity, setCsrf } from './api';
-import { Button, Field, Notice } from './components';
-import { Register } from './register';
-import { BackOffice } from './office';
-import './style.css';
+import { ApiError, message, onConnectivity, onSignInExpired, type Session, sessions, setCsrf } from './api';
+import { can, navigate, usePath } from './app/session';
+import { BackOffice } from './office/BackOffice';
+import { RegisterScreen } from './register';
+import { Button, Dialog, Field, Notice } from './shared/components';
+import './shared/style.css';
 
-export interface Session {
-  user: { id: string; username: string; display_name: string; role: string };
-  permissions: string[];
-  csrf_token: string | null;
-  expires_at: string | null;
-}
-
-export const can = (s: Session, p: string) => s.permissions.includes(p);
-
-export function navigate(path: string) {
-  if (location.pathname !== path) history.pushState(null, '', path);
-  window.dispatchEvent(new Event('br:navigate'));
-}
-
-function usePath() {
-  const [path, setPath] = useState(location.pathname);
-  useEffect(() => {
-    const on = () => setPath(location.pathname);
-    window.addEventListener('popstate', on);
-    window.addEventListener('br:navigate', on);
-    return () => { window.removeEventListener('popstate', on); window.removeEventListener('br:navigate', on); };
-  }, []);
-  return path;
-}
-
-function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
-  const [username, setUsername] = useState('');
+function SignInForm({ onSignedIn, username: fixedUser }: { onSignedIn: (s: Session) => void; username?: string }) {
+  const [username, setUsername] = useState(fixedUser ?? '');
   const [secret, setSecret] = useState('');
   const [usePin, setUsePin] = useState(false);
   const [error, setError] = useState('');
@@ -42,8 +18,7 @@ function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
     setBusy(true);
     setError('');
     try {
-      const body = usePin ? { username, pin: secret } : { username, password: secret };
-      onSignedIn(await api.post<Session>('/session', body));
+      onSignedIn(await sessions.signIn(usePin ? { username, pin: secret } : { username, password: secret }));
     } catch (err) {
       setError(err instanceof ApiError && err.status === 401 ? 'Wrong user name or ' + (usePin ? 'PIN.' : 'password.') : message(err));
     } finally {
@@ -51,18 +26,25 @@ function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
     }
   };
   return (
+    <form onSubmit={submit}>
+      <Field label="Username" autocomplete="username" value={username} autofocus onInput={(e) => setUsername(e.currentTarget.value)} />
+      <Field label={usePin ? 'PIN' : 'Password'} type="password" inputMode={usePin ? 'numeric' : undefined}
+        autocomplete={usePin ? 'off' : 'current-password'} value={secret} onInput={(e) => setSecret(e.currentTarget.value)} />
+      <label class="check"><input type="checkbox" checked={usePin} onChange={(e) => setUsePin(e.currentTarget.checked)} /> Use register PIN</label>
+      {error && <Notice kind="error">{error}</Notice>}
+      <Button type="submit" variant="primary" big disabled={busy}>Sign in</Button>
+    </form>
+  );
+}
+
+function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
+  return (
     <main class="signin">
-      <form onSubmit={submit} class="card">
+      <div class="card">
         <h1>Backroom</h1>
         <p class="muted">Sign in to the register or the back office.</p>
-        <Field label="Username" autocomplete="username" value={username} autofocus
-          onInput={(e) => setUsername(e.currentTarget.value)} />
-        <Field label={usePin ? 'PIN' : 'Password'} type="password" inputMode={usePin ? 'numeric' : undefined}
-          autocomplete={usePin ? 'off' : 'current-password'} value={secret} onInput={(e) => setSecret(e.currentTarget.value)} />
-        <label class="check"><input type="checkbox" checked={usePin} onChange={(e) => setUsePin(e.currentTarget.checked)} /> Use register PIN</label>
-        {error && <Notice kind="error">{error}</Notice>}
-        <Button type="submit" variant="primary" big disabled={busy}>Sign in</Button>
-      </form>
+        <SignInForm onSignedIn={onSignedIn} />
+      </div>
     </main>
   );
 }
@@ -70,31 +52,41 @@ function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
 function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   const [online, setOnline] = useState(true);
+  const [expired, setExpired] = useState(false);
   const path = usePath();
 
   useEffect(() => onConnectivity(setOnline), []);
+  useEffect(() => onSignInExpired(() => setExpired(true)), []);
   useEffect(() => {
-    api.get<Session>('/session')
+    sessions.current()
       .then((s) => { setCsrf(s.csrf_token); setSession(s); })
       .catch(() => setSession(null));
   }, []);
   // While offline, probe the server so the banner clears by itself.
   useEffect(() => {
     if (online) return;
-    const t = setInterval(() => { api.get('/session').catch(() => {}); }, 3000);
+    const t = setInterval(() => { sessions.current().catch(() => {}); }, 3000);
     return () => clearInterval(t);
   }, [online]);
 
   const signedIn = (s: Session) => {
     setCsrf(s.csrf_token);
     setSession(s);
+    setExpired(false);
     const sells = can(s, 'sales.create');
     navigate(sells && !path.startsWith('/office') ? '/register' : path.startsWith('/office') ? path : '/office');
   };
+  // Signing in again after an expiry keeps the screen (and the cart) exactly as it was.
+  const signedInAgain = (s: Session) => {
+    setCsrf(s.csrf_token);
+    setSession(s);
+    setExpired(false);
+  };
   const signOut = async () => {
-    try { await api.del('/session'); } catch { /* the cookie expires anyway */ }
+    try { await sessions.signOut(); } catch { /* the cookie expires anyway */ }
     setCsrf(null);
     setSession(null);
+    setExpired(false);
     navigate('/');
   };
 
@@ -110,9 +102,16 @@ function App() {
       {banner}
       {office
         ? <BackOffice session={session} path={path} onSignOut={signOut} />
-        : <Register session={session} onSignOut={signOut} onSwitchUser={(s) => signedIn(s)} />}
+        : <RegisterScreen session={session} onSignOut={signOut} onSwitchUser={signedIn} />}
+      {expired && (
+        <Dialog title="Your sign-in has expired" onClose={() => {}}>
+          <Notice kind="warn">You were signed out after a while without use. Sign in again to carry on: the cart and this screen are kept.</Notice>
+          <SignInForm onSignedIn={signedInAgain} username={session.user.username} />
+        </Dialog>
+      )}
     </>
   );
 }
 
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app');
+if (root) render(<App />, root);

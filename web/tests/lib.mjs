@@ -86,3 +86,27 @@ export function screenshotPath(name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return path.join(SCREENSHOTS, name);
 }
+
+/** A second site to transfer to: the demo shop has one store, so a manager adds a warehouse. */
+export async function secondSite(server, storeId) {
+  const all = (await server.get('/api/v1/locations')).json.locations;
+  const found = all.find((l) => l.id !== storeId && !l.parent_id && l.kind !== 'transit');
+  if (found) return found;
+  const manager = await server.signIn(DEMO.manager.username, DEMO.manager.password);
+  const r = await manager.post('/api/v1/locations', { name: 'Warehouse', kind: 'warehouse' });
+  if (r.status !== 201) throw new Error(`create warehouse: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+/** Signs in at the register and, when the till is closed, opens it with a typed float. */
+export async function signInAtRegister(page, who, float = '100') {
+  await signIn(page, who);
+  const scanBox = page.getByLabel('Scan or search');
+  const open = page.getByRole('form', { name: 'Open the till' });
+  await scanBox.or(open).first().waitFor();
+  if (await open.isVisible()) {
+    await open.getByLabel('Opening float').fill(float);
+    await open.getByRole('button', { name: 'Open till' }).click();
+    await scanBox.waitFor();
+  }
+}

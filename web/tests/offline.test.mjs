@@ -1,7 +1,7 @@
 // A lost connection never charges twice: the register retries the same sale id.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, PASTA, setup, signIn, scan, onHand, itemByCode, movementsOf, screenshotPath } from './lib.mjs';
+import { DEMO, PASTA, setup, signIn, scan, onHand, itemByCode, movementsOf, screenshotPath, signInAtRegister } from './lib.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -12,7 +12,7 @@ test('a sale whose answer is lost is retried with the same id and posted once', 
   const item = await itemByCode(server, PASTA);
   const start = await onHand(server, item.id, store.id);
   const page = await env.page();
-  await signIn(page, DEMO.cashier);
+  await signInAtRegister(page, DEMO.cashier);
   await scan(page, PASTA);
   await page.getByRole('table', { name: 'Cart' }).getByRole('row', { name: /Brightfield Pasta/ }).waitFor();
   await page.getByRole('button', { name: 'Pay' }).click();

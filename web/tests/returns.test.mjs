@@ -1,7 +1,7 @@
 // A return against a receipt, restocked, in a real browser; checked through the API.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, PASTA, setup, signIn, scan, onHand, itemByCode, movementsOf, lastSale, screenshotPath } from './lib.mjs';
+import { DEMO, PASTA, setup, signIn, scan, onHand, itemByCode, movementsOf, lastSale, screenshotPath, signInAtRegister } from './lib.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -12,7 +12,7 @@ test('a return with restock refunds and puts the item back on the shelf once', a
   const item = await itemByCode(server, PASTA);
   const start = await onHand(server, item.id, store.id);
   const page = await env.page();
-  await signIn(page, DEMO.cashier);
+  await signInAtRegister(page, DEMO.cashier);
   await scan(page, PASTA);
   await scan(page, PASTA);
   await page.getByRole('table', { name: 'Cart' }).getByRole('cell', { name: '2', exact: true }).waitFor();

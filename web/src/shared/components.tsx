@@ -1,5 +1,5 @@
 // A small component set: buttons with shortcut hints, labelled fields, dialogs, tables.
-import type { ComponentChildren, JSX } from 'preact';
+import type { ComponentChildren, JSX, Ref } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 
 type ButtonProps = JSX.ButtonHTMLAttributes<HTMLButtonElement> & {
@@ -11,18 +11,18 @@ type ButtonProps = JSX.ButtonHTMLAttributes<HTMLButtonElement> & {
 /** The shortcut hint is aria-hidden so the accessible name stays exactly the label. */
 export function Button({ kbd, variant = 'plain', big, children, class: cls, type, ...rest }: ButtonProps) {
   return (
-    <button type={(type as any) ?? 'button'} class={`btn btn-${variant}${big ? ' btn-big' : ''}${cls ? ' ' + cls : ''}`} {...rest}>
+    <button type={type ?? 'button'} class={`btn btn-${variant}${big ? ' btn-big' : ''}${cls ? ' ' + cls : ''}`} {...rest}>
       <span>{children}</span>
       {kbd && <kbd aria-hidden="true">{kbd}</kbd>}
     </button>
   );
 }
 
-type FieldProps = JSX.InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: string; inputRef?: any };
+type FieldProps = JSX.InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: string; inputRef?: Ref<HTMLInputElement> };
 let fieldSeq = 0;
 export function Field({ label, hint, inputRef, id, ...rest }: FieldProps) {
   const own = useRef(`f${++fieldSeq}`);
-  const fid = (id as string) ?? own.current;
+  const fid = typeof id === 'string' ? id : own.current;
   return (
     <div class="field">
       <label for={fid}>{label}</label>
@@ -73,25 +73,25 @@ export function Notice({ kind, children }: { kind: 'error' | 'ok' | 'info' | 'wa
   return <div class={`notice notice-${kind}`} role={kind === 'error' ? 'alert' : 'status'}>{children}</div>;
 }
 
-/** A generic table of objects: scalar columns, optional actions column. */
-export function DataTable({ name, rows, columns, actions }: {
+/** One column: its heading and how a row shows in it. */
+export type Column<R> = [heading: string, cell: (row: R) => ComponentChildren, numeric?: boolean];
+
+/** A table of rows with named columns and an optional actions column. */
+export function DataTable<R>({ name, rows, columns, actions }: {
   name: string;
-  rows: any[];
-  columns?: (string | [string, string, ((row: any) => ComponentChildren)?])[];
-  actions?: (row: any) => ComponentChildren;
+  rows: R[];
+  columns: Column<R>[];
+  actions?: (row: R) => ComponentChildren;
 }) {
-  const cols: [string, string, ((row: any) => ComponentChildren)?][] = (columns ??
-    Object.keys(rows[0] ?? {}).filter((k) => !k.startsWith('__') && (rows[0][k] === null || typeof rows[0][k] !== 'object')))
-    .map((c) => (Array.isArray(c) ? c : [c, c.replace(/_/g, ' ')]));
   return (
     <div class="table-wrap">
       <table aria-label={name} class="data">
-        <thead><tr>{cols.map(([, h]) => <th scope="col">{h}</th>)}{actions && <th scope="col"><span class="sr-only">Actions</span></th>}</tr></thead>
+        <thead><tr>{columns.map(([h, , n]) => <th scope="col" class={n ? 'num' : undefined}>{h}</th>)}{actions && <th scope="col"><span class="sr-only">Actions</span></th>}</tr></thead>
         <tbody>
-          {rows.length === 0 && <tr><td colSpan={cols.length + (actions ? 1 : 0)} class="empty">Nothing here.</td></tr>}
+          {rows.length === 0 && <tr><td colSpan={columns.length + (actions ? 1 : 0)} class="empty">Nothing here.</td></tr>}
           {rows.map((r) => (
             <tr>
-              {cols.map(([k, , f]) => <td>{f ? f(r) : fmtCell(r[k])}</td>)}
+              {columns.map(([, f, n]) => <td class={n ? 'num' : undefined}>{f(r)}</td>)}
               {actions && <td class="actions">{actions(r)}</td>}
             </tr>
           ))}
@@ -101,9 +101,4 @@ export function DataTable({ name, rows, columns, actions }: {
   );
 }
 
-function fmtCell(v: unknown): string {
-  if (v === null || v === undefined) return '—';
-  if (typeof v === 'boolean') return v ? 'yes' : 'no';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
-}
+export const yesNo = (v: boolean | null | undefined) => (v ? 'yes' : 'no');

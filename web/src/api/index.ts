@@ -1,0 +1,93 @@
+// The typed client: one function per route the UI uses. The literal templates here are what
+// scripts/check-api.mjs compares with docs/openapi.yaml at build time.
+import { del, get, getWithEtag, link, patch, post, postForBlob, put } from './client';
+import type * as T from './types';
+
+export * from './client';
+export type * from './types';
+
+export const sessions = {
+  current: () => get<T.Session>('/session'),
+  signIn: (body: { username: string; password: string } | { username: string; pin: string }) => post<T.Session>('/session', body),
+  signOut: () => del<unknown>('/session'),
+  override: (body: { username: string; password?: string; pin?: string; permission: string; reason: string }) =>
+    post<{ override_token: string }>('/overrides', body),
+};
+
+export const catalog = {
+  scan: (code: string) => get<T.ScanResult>('/scan/{code}', { path: { code } }),
+  search: (query: { q?: string; status?: string; limit?: number; parent_id?: string }) => get<T.ItemList>('/items', { query }),
+  item: (id: string) => get<T.Item>('/items/{id}', { path: { id } }),
+  itemWithEtag: (id: string) => getWithEtag<T.Item>('/items/{id}', { path: { id } }),
+  create: (body: T.ItemInput) => post<T.Item>('/items', body),
+  update: (id: string, body: T.ItemPatch, version: number) =>
+    patch<T.Item>('/items/{id}', body, { path: { id }, headers: { 'if-match': `"v${version}"` } }),
+  addBarcode: (id: string, body: { code: string } | { internal: true }) => post<T.Item>('/items/{id}/barcodes', body, { path: { id } }),
+  removeBarcode: (id: string, code: string) => del<unknown>('/items/{id}/barcodes/{code}', { path: { id, code } }),
+  priceChanges: (status: string) => get<{ price_changes: T.PriceChange[] }>('/price-changes', { query: { status } }),
+  requestPrice: (body: { item_id: string; price: number; reason: string }) => post<T.PriceChange>('/price-changes', body),
+  approvePrice: (id: string) => post<T.PriceChange>('/price-changes/{id}/approve', {}, { path: { id } }),
+  rejectPrice: (id: string) => post<T.PriceChange>('/price-changes/{id}/reject', {}, { path: { id } }),
+};
+
+export const stock = {
+  locations: () => get<{ locations: T.Location[] }>('/locations').then((r) => r.locations),
+  ofItem: (item_id: string) => get<T.StockView>('/stock', { query: { item_id } }),
+  movements: (item_id: string, limit = 200) => get<{ movements: T.Movement[] }>('/stock/movements', { query: { item_id, limit } }).then((r) => r.movements),
+  adjust: (body: T.AdjustmentInput) => post<unknown>('/stock/adjustments', body),
+  ship: (body: T.TransferInput) => post<T.Transfer>('/transfers', body),
+  transfer: (id: string) => get<T.Transfer>('/transfers/{id}', { path: { id } }),
+  receive: (id: string, body: T.ReceiveInput) => post<T.Transfer>('/transfers/{id}/receive', body, { path: { id } }),
+};
+
+export const sales = {
+  post: (body: T.SaleInput) => post<T.Sale>('/sales', body),
+  quote: (body: Omit<T.SaleInput, 'id'>) => post<T.Quote>('/sales/quote', body),
+  get: (id: string) => get<T.Sale>('/sales/{id}', { path: { id } }),
+  journal: (query: T.JournalQuery) => get<{ sales: T.JournalSale[]; next_cursor: string | null }>('/sales', { query: { ...query } }),
+  byReceipt: (receipt_number: string) => get<T.SaleList>('/sales', { query: { receipt_number } }),
+  void: (id: string, body: { reason: string; override_token?: string }) => post<T.Sale>('/sales/{id}/void', body, { path: { id } }),
+  park: (body: T.ParkInput) => post<T.Parked>('/sales/parked', body),
+  parked: (location_id: string) => get<{ parked: T.Parked[] }>('/sales/parked', { query: { location_id } }).then((r) => r.parked),
+  resume: (id: string) => post<T.Parked>('/sales/parked/{id}/resume', {}, { path: { id } }),
+  returnSale: (body: T.ReturnInput) => post<T.ReturnDoc>('/returns', body),
+  refundSlip: (id: string) => link('/returns/{id}/receipt', { path: { id } }),
+  storeCredit: (code: string) => get<T.StoreCredit>('/store-credits/{code}', { path: { code } }),
+  exchange: (body: T.ExchangeInput) => post<T.ExchangeDoc>('/exchanges', body),
+  receiptLink: (id: string) => link('/sales/{id}/receipt', { path: { id } }),
+};
+
+export const registers = {
+  current: (register: string) => get<T.RegisterSession>('/registers/{id}/sessions/current', { path: { id: register } }),
+  sessions: (register: string, cursor?: string) =>
+    get<{ sessions: T.RegisterSession[]; next_cursor: string | null }>('/registers/{id}/sessions', { path: { id: register }, query: { limit: 20, cursor } }),
+  open: (register: string, body: { id: string; location_id: string; opening_float: number }) =>
+    post<T.RegisterSession>('/registers/{id}/sessions', body, { path: { id: register } }),
+  session: (register: string, session: string) =>
+    get<T.RegisterSession>('/registers/{id}/sessions/{session}', { path: { id: register, session } }),
+  cash: (register: string, session: string, body: { kind: T.CashKind; amount: number; reason: string }) =>
+    post<T.RegisterSession>('/registers/{id}/sessions/{session}/cash', body, { path: { id: register, session } }),
+  close: (register: string, session: string, body: { counted: Partial<Record<T.TenderType, number>> }) =>
+    post<T.RegisterSession>('/registers/{id}/sessions/{session}/close', body, { path: { id: register, session } }),
+};
+
+export const people = {
+  users: () => get<{ users: T.User[] }>('/users').then((r) => r.users),
+  createUser: (body: T.UserInput) => post<T.User>('/users', body),
+  setDisabled: (id: string, disabled: boolean) => patch<T.User>('/users/{id}', { disabled }, { path: { id } }),
+  keys: () => get<{ api_keys: T.ApiKey[] }>('/api-keys').then((r) => r.api_keys),
+  createKey: (body: { name: string; role: string }) => post<T.ApiKey>('/api-keys', body),
+  revokeKey: (id: string) => del<unknown>('/api-keys/{id}', { path: { id } }),
+  audit: (query: { action?: string; actor?: string; limit?: number }) => get<{ entries: T.AuditEntry[] }>('/audit', { query }).then((r) => r.entries),
+};
+
+export const labels = {
+  queue: () => get<T.LabelQueue>('/labels/queue'),
+  printQueue: () => postForBlob('/labels/queue/print', { format: 'pdf' }),
+  preview: (item_id: string, kind: string) => link('/labels/preview', { query: { item_id, kind, format: 'svg' } }),
+};
+
+export const settings = {
+  sales: () => get<{ tax_rates?: Record<string, number> }>('/settings/sales'),
+  putSales: (body: { tax_rates: Record<string, number> }) => put<unknown>('/settings/sales', body),
+};

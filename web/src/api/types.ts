@@ -1,0 +1,170 @@
+// The JSON shapes the UI reads and writes, as docs/openapi.yaml describes them. Money is
+// integer minor units, quantities are JSON numbers (at most 3 decimals), ids are strings.
+
+export type Money = number;
+export type Quantity = number;
+
+export interface SessionUser { id: string; username: string; display_name: string; role: string }
+export interface Session {
+  user: SessionUser;
+  permissions: string[];
+  csrf_token: string | null;
+  expires_at: string | null;
+}
+
+export interface Barcode { code: string; pack_quantity: Quantity; kind?: string }
+export interface KitComponent { item_id: string; quantity: Quantity }
+export interface Item {
+  id: string;
+  sku: string;
+  name: string;
+  description?: string;
+  category?: string;
+  brand?: string;
+  kind: 'standard' | 'parent' | 'variant' | 'kit';
+  status: string;
+  unit: string;
+  price: Money | null;
+  cost?: Money | null;
+  tax_category?: string | null;
+  effective_tax_category?: string;
+  tax_category_source?: string;
+  parent_id?: string | null;
+  options?: Record<string, unknown>;
+  kit?: { consumes: string; components: KitComponent[] };
+  barcodes: Barcode[];
+  version: number;
+}
+export interface ItemList { items: Item[]; next_cursor?: string | null }
+export interface ItemInput {
+  sku: string; name: string; price: Money | null; tax_category?: string; unit: string; category?: string;
+  barcodes?: { code: string }[];
+}
+export type ItemPatch = Partial<Record<'name' | 'description' | 'category' | 'brand' | 'status' | 'tax_category', string>> &
+  Partial<Record<'price' | 'cost', Money | null>>;
+export interface ScanResult {
+  item: Item;
+  code: string;
+  pack_quantity: Quantity;
+  embedded_price?: Money;
+  embedded_weight?: Quantity;
+}
+
+export interface Location { id: string; name: string; kind: string; sellable: boolean; parent_id: string | null }
+export interface Balance { item_id: string; location_id: string; on_hand: Quantity; reserved: Quantity; available: Quantity }
+export interface StockView { on_hand: Quantity; reserved?: Quantity; available?: Quantity; locations?: Balance[] }
+export interface Movement {
+  seq: number; item_id: string; location_id: string; quantity: Quantity; reason: string;
+  document_type: string; document_id: string; at: string; user: string; device: string;
+}
+export interface AdjustmentInput { id: string; item_id: string; location_id: string; quantity: Quantity; reason: string; note: string }
+
+export interface TransferLine { id: string; item_id: string; shipped: Quantity; received: Quantity | null; damaged: Quantity | null; short: Quantity | null }
+export interface Transfer { id: string; from_location_id: string; to_location_id: string; status: 'in_transit' | 'received'; lines: TransferLine[] }
+export interface TransferInput { id: string; from_location_id: string; to_location_id: string; lines: { item_id: string; quantity: Quantity }[] }
+export interface ReceiveInput { lines: { line_id: string; received: Quantity; damaged?: Quantity }[] }
+
+export type TenderType = 'cash' | 'card' | 'store_credit';
+export interface TenderInput { type: TenderType; amount: Money; reference?: string }
+export interface Tender { type: TenderType | 'exchange_credit'; amount: Money; reference?: string | null }
+export interface SaleLineInput { item_id?: string; code?: string; quantity: Quantity; discount?: { percent: number } }
+export interface SaleInput {
+  id: string;
+  location_id: string;
+  register_id: string;
+  training: boolean;
+  lines: SaleLineInput[];
+  tenders: TenderInput[];
+  override_token?: string;
+}
+export interface SaleLine {
+  id: string; item_id: string; sku: string; name: string; code: string | null; quantity: Quantity;
+  unit_price: Money; line_discount: Money; tax: Money; total: Money; returned_quantity: Quantity;
+}
+export interface Sale {
+  id: string;
+  receipt_number: string;
+  location_id: string;
+  register_id: string;
+  status: 'completed' | 'voided';
+  training: boolean;
+  created_at: string;
+  user: string;
+  subtotal: Money;
+  discount_total: Money;
+  tax_total: Money;
+  total: Money;
+  change_due: Money;
+  lines: SaleLine[];
+  tenders: Tender[];
+  void?: { id: string; reason: string; user: string; approver: string | null } | null;
+}
+export interface SaleList { sales: Sale[]; next_cursor?: string | null }
+export interface ParkInput { id: string; location_id: string; register_id: string; training: boolean; lines: SaleLineInput[]; note: string }
+export interface Parked {
+  id: string; parked_at: string; parked_by: string; note: string;
+  sale: { lines: SaleLineInput[] };
+}
+
+export type ReturnReason = 'changed_mind' | 'defective' | 'wrong_item' | 'wrong_size' | 'not_as_described' | 'damaged_in_transit' | 'late_delivery' | 'other';
+export interface ReturnLineInput { sale_line_id: string; quantity: Quantity; reason: string; condition: string; disposition: string }
+export interface ReturnInput {
+  id: string; sale_id: string; register_id: string; lines: ReturnLineInput[]; override_token?: string;
+  /** The whole refund to one new store credit note (the server prorates it). */
+  refund_to?: 'store_credit';
+}
+export interface ExchangeInput {
+  id: string;
+  return: Omit<ReturnInput, 'id'>;
+  sale: Omit<SaleInput, 'id'>;
+}
+export interface ExchangeDoc { id: string; return: ReturnDoc; sale: Sale; credit: Money; refund_due: Money; balance_due: Money }
+export interface ReturnLine { item_id: string; name?: string; quantity: Quantity; refund: Money; disposition: string }
+export interface ReturnDoc { id: string; refund_total: Money; lines: ReturnLine[]; tenders: Tender[] }
+
+export interface Named { id: string; name: string }
+export interface TenderCount { type: TenderType; expected: Money; counted: Money | null; over_short: Money | null }
+export interface TaxByRate { rate: number; taxable: Money; tax: Money }
+/** The X report of an open session or the Z report of a closed one. */
+export interface SessionReport {
+  opening_float: Money; cash_sales: Money; cash_refunds: Money; paid_in: Money; paid_out: Money; safe_drops: Money;
+  tenders: TenderCount[]; sales_count: number; returns_count: number; voids_count: number; exchanges_count: number;
+  gross_sales: Money; discounts: Money; returns_total: Money; net_sales: Money; taxes: TaxByRate[];
+  by_cashier: { user_id: string | null; name: string; sales_count: number; sales_total: Money }[];
+  register: Named; location: Named;
+}
+export interface Person { id: string; name: string; username?: string }
+export interface RegisterSession {
+  id: string; number: number; register_id: string; register?: Named; status: 'open' | 'closed'; opening_float: Money;
+  opened_at: string; opened_by: Person | null; closed_at: string | null; closed_by: Person | null;
+  x_report?: SessionReport; z_report?: SessionReport;
+}
+export type CashKind = 'paid_in' | 'paid_out' | 'safe_drop';
+
+export interface User { id: string; username: string; display_name: string; role: string; disabled: boolean; has_pin: boolean }
+export interface UserInput { username: string; display_name: string; role: string; password: string; pin?: string }
+export interface ApiKey { id: string; name: string; role: string; status: string; created_at: string; created_by: string; expires_at: string | null; revoked_at: string | null; last_used_at: string | null; key?: string }
+export interface PriceChange {
+  id: string; item_id: string; tier: string | null; price: Money; old_price: Money | null; effective_at: string;
+  reason: string; status: string; requested_by: string;
+}
+export interface AuditEntry { seq: number; at: string; actor: string; action: string; entity: string; entity_id: string | null; after: unknown }
+export interface LabelEntry { item_id: string; sku: string; name: string; price: Money | null; kind: string; reason: string; copies: number; queued_at: string }
+export interface LabelQueue { pending: number; entries: LabelEntry[] }
+export interface StoreCredit {
+  code: string; balance: Money; created_at?: string;
+  entries: { at: string; amount: Money; document_type: string; document_id: string; receipt_number?: string; user?: string }[];
+}
+/** A sale priced by the server exactly as posting it would, nothing written. */
+export interface Quote {
+  subtotal: Money; discount_total: Money; tax_total: Money; total: Money;
+  lines: { item_id: string; sku: string; name: string; quantity: Quantity; unit_price: Money; discount: Money; tax: Money; total: Money }[];
+  taxes: TaxByRate[];
+  needs_override: { reason: string; limit: number } | null;
+}
+/** A row of the sales journal: the sale with its register, cashier and store by name. */
+export interface JournalSale {
+  id: string; number: string; at: string; total: Money; status: string; channel: string; training?: boolean;
+  register: Named | null; cashier: Person | null; location: Named | null; lines_count: number;
+}
+export interface JournalQuery { from?: string; to?: string; register_id?: string; receipt?: string; item_id?: string; limit?: number; cursor?: string }

@@ -1,0 +1,24 @@
+// Who is signed in, what they may do, and which screen is showing (the URL path).
+import { useEffect, useState } from 'preact/hooks';
+import type { Session } from '../api';
+
+export type { Session };
+export const can = (s: Session, permission: string) => s.permissions.includes(permission);
+
+const pathListeners = new Set<() => void>();
+
+export function navigate(path: string) {
+  if (location.pathname !== path) history.pushState(null, '', path);
+  for (const l of pathListeners) l();
+}
+
+export function usePath() {
+  const [path, setPath] = useState(location.pathname);
+  useEffect(() => {
+    const on = () => setPath(location.pathname);
+    addEventListener('popstate', on);
+    pathListeners.add(on);
+    return () => { removeEventListener('popstate', on); pathListeners.delete(on); };
+  }, []);
+  return path;
+}

@@ -1,0 +1,59 @@
+// The back office: a side menu of screens, each shown only to roles that may use it.
+import { useEffect } from 'preact/hooks';
+import type { JSX } from 'preact';
+import { can, navigate, type Session } from '../app/session';
+import { Button } from '../shared/components';
+import { words } from '../shared/format';
+import { Audit } from './Audit';
+import { Items } from './Items';
+import { Journal } from './Journal';
+import { Labels } from './Labels';
+import { Keys, Users } from './People';
+import { PriceChanges } from './PriceChanges';
+import { Registers } from './Registers';
+import { Stock } from './Stock';
+import { Transfers } from './Transfers';
+
+interface Section { path: string; title: string; permission: string; screen: (s: Session) => JSX.Element }
+const sections: Section[] = [
+  { path: '/office/items', title: 'Items', permission: 'items.read', screen: (s) => <Items session={s} /> },
+  { path: '/office/prices', title: 'Price changes', permission: 'prices.request', screen: (s) => <PriceChanges session={s} /> },
+  { path: '/office/stock', title: 'Stock', permission: 'stock.read', screen: (s) => <Stock session={s} /> },
+  { path: '/office/transfers', title: 'Transfers', permission: 'stock.transfer', screen: () => <Transfers /> },
+  { path: '/office/journal', title: 'Sales journal', permission: 'sales.read', screen: () => <Journal /> },
+  { path: '/office/registers', title: 'Registers', permission: 'registers.read', screen: () => <Registers /> },
+  { path: '/office/labels', title: 'Labels', permission: 'labels.read', screen: (s) => <Labels session={s} /> },
+  { path: '/office/users', title: 'Users', permission: 'users.manage', screen: () => <Users /> },
+  { path: '/office/keys', title: 'API keys', permission: 'apikeys.manage', screen: () => <Keys /> },
+  { path: '/office/audit', title: 'Audit log', permission: 'audit.read', screen: () => <Audit /> },
+];
+
+export function BackOffice({ session, path, onSignOut }: { session: Session; path: string; onSignOut: () => void }) {
+  const mine = sections.filter((s) => can(session, s.permission));
+  const current = mine.find((s) => path.startsWith(s.path)) ?? mine[0];
+  useEffect(() => { document.title = `${current?.title ?? 'Back office'} · Backroom`; }, [current]);
+  return (
+    <div class="office">
+      <header class="topbar">
+        <strong class="brand">Backroom</strong>
+        <nav aria-label="Areas">
+          {can(session, 'sales.create') && <a href="/register" onClick={(e) => { e.preventDefault(); navigate('/register'); }}>Register</a>}
+          <a href="/office" aria-current="page" onClick={(e) => { e.preventDefault(); navigate('/office'); }}>Back office</a>
+        </nav>
+        <span class="who">{session.user.display_name} · {words(session.user.role)}</span>
+        <span class="spacer" />
+        <Button variant="quiet" onClick={onSignOut}>Sign out</Button>
+      </header>
+      <div class="office-body">
+        <nav class="sidenav" aria-label="Back office">
+          {mine.map((s) => (
+            <a href={s.path} aria-current={s === current ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate(s.path); }}>{s.title}</a>
+          ))}
+        </nav>
+        <main class="office-main">
+          {current ? current.screen(session) : <p>Your role has no back office screens.</p>}
+        </main>
+      </div>
+    </div>
+  );
+}

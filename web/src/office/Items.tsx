@@ -1,0 +1,141 @@
+// Items: search, edit (locked fields per role), barcodes, kits, variants, stock, price requests.
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, catalog, type Item, type ItemInput, type ItemPatch, message, stock } from '../api';
+import { can, type Session } from '../app/session';
+import { Button, DataTable, Dialog, Field, Notice } from '../shared/components';
+import { money, parseMoney, qty } from '../shared/format';
+import { ItemSearch } from './ItemSearch';
+import { locationName, useItemNames, useLoad, useLocations } from './useLoad';
+
+const lockedFields = ['price', 'cost', 'tax_category'];
+type Form = Record<'name' | 'description' | 'category' | 'brand' | 'status' | 'price' | 'cost' | 'tax_category', string>;
+const textFields = ['name', 'description', 'category', 'brand', 'status'] as const;
+
+export function Items({ session }: { session: Session }) {
+  const [item, setItem] = useState<{ id: string } | null>(null);
+  const [creating, setCreating] = useState(false);
+  return (
+    <section>
+      <div class="row spread"><h1>Items</h1>{can(session, 'items.create') && <Button onClick={() => setCreating(true)}>New item</Button>}</div>
+      {item ? <ItemEditor session={session} id={item.id} onBack={() => setItem(null)} onOpen={setItem} /> : <ItemSearch onPick={setItem} />}
+      {creating && <CreateItem onClose={() => setCreating(false)} onCreated={(i) => { setCreating(false); setItem(i); }} />}
+    </section>
+  );
+}
+
+function ItemEditor({ session, id, onBack, onOpen }: { session: Session; id: string; onBack: () => void; onOpen: (i: { id: string }) => void }) {
+  const [item, err, reload] = useLoad(() => catalog.item(id), [id]);
+  const [form, setForm] = useState<Form | null>(null);
+  const [msg, setMsg] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [variants] = useLoad(() => (item?.kind === 'parent' ? catalog.search({ parent_id: id, limit: 50 }).then((r) => r.items) : Promise.resolve([])), [item?.kind, id]);
+  const [stockView] = useLoad(() => stock.ofItem(id).catch(() => null), [id]);
+  const locations = useLocations();
+  const componentNames = useItemNames(item?.kit?.components.map((c) => c.item_id) ?? []);
+  const [newCode, setNewCode] = useState('');
+  const [priceReq, setPriceReq] = useState({ price: '', reason: '' });
+  useEffect(() => {
+    if (item) setForm({
+      name: item.name, description: item.description ?? '', category: item.category ?? '', brand: item.brand ?? '', status: item.status,
+      price: item.price === null ? '' : money(item.price), cost: item.cost === null || item.cost === undefined ? '' : money(item.cost), tax_category: item.tax_category ?? '',
+    });
+  }, [item]);
+  if (err) return <Notice kind="error">{err}</Notice>;
+  if (!item || !form) return <p aria-busy="true">Loading…</p>;
+  const mayEdit = can(session, 'items.update');
+  const mayLocked = can(session, 'items.locked_fields');
+  const readOnly = (f: string) => !mayEdit || (lockedFields.includes(f) && !mayLocked);
+  const save = async (e: Event) => {
+    e.preventDefault();
+    const change: ItemPatch = {};
+    for (const f of textFields) if (form[f] !== (item[f] ?? '')) change[f] = form[f];
+    const moneyText = (v: number | null | undefined) => (v === null || v === undefined ? '' : money(v));
+    for (const f of ['price', 'cost'] as const) if (!readOnly(f) && form[f] !== moneyText(item[f])) change[f] = form[f] === '' ? null : parseMoney(form[f]);
+    if (!readOnly('tax_category') && form.tax_category !== (item.tax_category ?? '')) change.tax_category = form.tax_category;
+    if (!Object.keys(change).length) { setMsg({ kind: 'ok', text: 'Nothing changed.' }); return; }
+    try {
+      await catalog.update(id, change, item.version);
+      setMsg({ kind: 'ok', text: 'Saved.' });
+      reload();
+    } catch (x) {
+      setMsg({ kind: 'error', text: x instanceof ApiError && x.code === 'precondition_failed' ? 'Someone else changed this item: reload it.' : message(x) });
+    }
+  };
+  const addCode = async () => {
+    try { await catalog.addBarcode(id, newCode.trim() ? { code: newCode.trim() } : { internal: true }); setNewCode(''); reload(); } catch (x) { setMsg({ kind: 'error', text: message(x) }); }
+  };
+  const removeCode = async (code: string) => {
+    try { await catalog.removeBarcode(id, code); reload(); } catch (x) { setMsg({ kind: 'error', text: message(x) }); }
+  };
+  const requestPrice = async (e: Event) => {
+    e.preventDefault();
+    const p = parseMoney(priceReq.price);
+    if (p === null) { setMsg({ kind: 'error', text: 'Type the new price like 2.49.' }); return; }
+    try {
+      await catalog.requestPrice({ item_id: id, price: p, reason: priceReq.reason });
+      setMsg({ kind: 'ok', text: 'Price change requested: someone else approves it.' });
+      setPriceReq({ price: '', reason: '' });
+    } catch (x) { setMsg({ kind: 'error', text: message(x) }); }
+  };
+  const taxHint = item.tax_category_source === 'location_default'
+    ? `No category of its own: sells at the store's default (${item.effective_tax_category ?? 'default'}).` : undefined;
+  const field = (f: keyof Form, label: string, hint?: string) => (
+    <Field label={label} value={form[f]} readOnly={readOnly(f)} aria-readonly={readOnly(f)}
+      hint={readOnly(f) && mayEdit && lockedFields.includes(f) ? 'Locked for your role' + (f === 'price' ? ': request a price change below' : '') : hint}
+      onInput={(e) => setForm({ ...form, [f]: e.currentTarget.value })} />
+  );
+  return (
+    <div class="editor">
+      <div class="row"><Button onClick={onBack}>Back to search</Button><h2>{item.name} <span class="muted">{item.sku} · {item.kind} · v{item.version}</span></h2></div>
+      {msg && <Notice kind={msg.kind}>{msg.text}</Notice>}
+      <form onSubmit={save} class="grid2" aria-label="Item details">
+        {field('name', 'Name')}{field('category', 'Category')}{field('brand', 'Brand')}{field('status', 'Status')}
+        {field('price', 'Price')}{field('cost', 'Cost')}{field('tax_category', 'Tax category', taxHint)}{field('description', 'Description')}
+        {mayEdit && <div><Button type="submit" variant="primary">Save item</Button></div>}
+      </form>
+      <h3>Barcodes</h3>
+      <DataTable name="Barcodes" rows={item.barcodes} columns={[['code', (b) => b.code], ['pack quantity', (b) => qty(b.pack_quantity), true], ['kind', (b) => b.kind ?? '—']]}
+        actions={can(session, 'items.barcodes') ? (b) => <Button onClick={() => removeCode(b.code)} aria-label={`Remove barcode ${b.code}`}>Remove</Button> : undefined} />
+      {can(session, 'items.barcodes') && <div class="row"><Field label="New barcode" value={newCode} onInput={(e) => setNewCode(e.currentTarget.value)} hint="Empty issues an internal code" /><Button onClick={addCode}>Add barcode</Button></div>}
+      {item.kit && (<><h3>Kit ({item.kit.consumes})</h3>
+        <DataTable name="Kit components" rows={item.kit.components}
+          columns={[['item', (c) => componentNames[c.item_id] ?? '…'], ['quantity', (c) => qty(c.quantity), true]]}
+          actions={(c) => <Button onClick={() => onOpen({ id: c.item_id })} aria-label={`Open ${componentNames[c.item_id] ?? 'component'}`}>Open</Button>} /></>)}
+      {item.parent_id && <p>Variant of <Button variant="quiet" onClick={() => item.parent_id && onOpen({ id: item.parent_id })}>its parent</Button> · options {Object.entries(item.options ?? {}).map(([k, v]) => `${k} ${String(v)}`).join(', ')}</p>}
+      {variants && variants.length > 0 && (<><h3>Variants</h3><DataTable name="Variants" rows={variants}
+        columns={[['sku', (r) => r.sku], ['name', (r) => r.name], ['options', (r) => Object.values(r.options ?? {}).map(String).join(' / ')], ['price', (r) => money(r.price), true]]}
+        actions={(r) => <Button onClick={() => onOpen(r)} aria-label={`Open ${r.name}`}>Open</Button>} /></>)}
+      {stockView?.locations && (<><h3>Stock</h3><DataTable name="Stock by location" rows={stockView.locations}
+        columns={[['location', (r) => locationName(locations, r.location_id)], ['on hand', (r) => qty(r.on_hand), true], ['reserved', (r) => qty(r.reserved), true], ['available', (r) => qty(r.available), true]]} /></>)}
+      {can(session, 'prices.request') && (
+        <form class="row" onSubmit={requestPrice} aria-label="Request a price change">
+          <Field label="New price" value={priceReq.price} onInput={(e) => setPriceReq({ ...priceReq, price: e.currentTarget.value })} />
+          <Field label="Price change reason" value={priceReq.reason} onInput={(e) => setPriceReq({ ...priceReq, reason: e.currentTarget.value })} />
+          <Button type="submit">Request price change</Button>
+        </form>
+      )}
+    </div>
+  );
+}
+
+function CreateItem({ onClose, onCreated }: { onClose: () => void; onCreated: (i: Item) => void }) {
+  const [f, setF] = useState({ sku: '', name: '', price: '', tax_category: 'standard', unit: 'each', category: '', barcode: '' });
+  const [msg, setMsg] = useState('');
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    try {
+      const body: ItemInput = { sku: f.sku, name: f.name, price: f.price ? parseMoney(f.price) : null, tax_category: f.tax_category, unit: f.unit, category: f.category };
+      if (f.barcode) body.barcodes = [{ code: f.barcode }];
+      onCreated(await catalog.create(body));
+    } catch (x) { setMsg(message(x)); }
+  };
+  const fld = (k: keyof typeof f, label: string) => <Field label={label} value={f[k]} onInput={(e) => setF({ ...f, [k]: e.currentTarget.value })} />;
+  return (
+    <Dialog title="New item" onClose={onClose}>
+      <form onSubmit={submit}>
+        {fld('sku', 'SKU')}{fld('name', 'Name')}{fld('price', 'Price')}{fld('category', 'Category')}{fld('tax_category', 'Tax category')}{fld('unit', 'Unit')}{fld('barcode', 'Barcode')}
+        {msg && <Notice kind="error">{msg}</Notice>}
+        <Button type="submit" variant="primary">Create item</Button>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,66 @@
+// A return against a receipt: find the sale by its number, choose quantities, refund.
+import { useState } from 'preact/hooks';
+import { ApiError, message, OfflineError, type ReturnDoc, type ReturnInput, type Sale, sales } from '../api';
+import { Button, Notice, Select } from '../shared/components';
+import { money, qty, uuidv7, words } from '../shared/format';
+import type { Msg } from './PayPanel';
+import { ChooseReturn, emptyChoice, FindReceipt, returnLines } from './returnParts';
+
+export type AskOverride = (permission: string, detail: string) => Promise<string | null>;
+
+export function ReturnPanel({ registerId, receipt, onDone, askOverride }: { registerId: string; receipt?: string; onDone: () => void; askOverride: AskOverride }) {
+  const [sale, setSale] = useState<Sale | null>(null);
+  const [choice, setChoice] = useState(emptyChoice);
+  const [msg, setMsg] = useState<Msg>(null);
+  const [done, setDone] = useState<ReturnDoc | null>(null);
+  const [refundTo, setRefundTo] = useState<'original' | 'store_credit'>('original');
+  const [returnId] = useState(uuidv7());
+  const lines = sale ? returnLines(sale, choice) : [];
+  const complete = async () => {
+    if (!sale) return;
+    let body: ReturnInput = { id: returnId, sale_id: sale.id, register_id: registerId, lines, ...(refundTo === 'store_credit' ? { refund_to: 'store_credit' as const } : {}) };
+    for (;;) {
+      try {
+        setDone(await sales.returnSale(body));
+        return;
+      } catch (err) {
+        if (err instanceof OfflineError) { setMsg({ kind: 'warn', text: 'Cannot reach the server — retrying…' }); await new Promise((r) => setTimeout(r, 2500)); continue; }
+        if (err instanceof ApiError && err.status === 403 && err.field === 'override_token') {
+          const t = await askOverride('returns.no_receipt', err.problem.detail);
+          if (!t) return;
+          body = { ...body, override_token: t };
+          continue;
+        }
+        setMsg({ kind: 'error', text: message(err) });
+        return;
+      }
+    }
+  };
+  if (done) return (
+    <div class="return-done">
+      <h2>Return complete</h2>
+      <Notice kind="ok">Refunded {money(done.refund_total)} ({done.tenders.map((t) => `${words(t.type)} ${money(t.amount)}`).join(', ')})</Notice>
+      {done.tenders.filter((t) => t.type === 'store_credit' && t.reference).map((t) => (
+        <Notice kind="info">Store credit note <strong class="credit-code">{t.reference}</strong> holds {money(t.amount)}. Print the slip for the customer: the code is the credit.</Notice>
+      ))}
+      <ul class="plain">{done.lines.map((l) => <li>{qty(l.quantity)} × {l.name ?? 'item'} — refund {money(l.refund)} · {l.disposition}</li>)}</ul>
+      <p><a class="button" href={sales.refundSlip(done.id)} target="_blank" rel="noopener">Print refund slip</a></p>
+      <Button variant="primary" big onClick={onDone}>Back to the register</Button>
+    </div>
+  );
+  return (
+    <div class="return">
+      <h2>Return</h2>
+      <FindReceipt initial={receipt} onFound={(s) => { setSale(s); setChoice(emptyChoice()); setMsg(null); }} />
+      {msg && <Notice kind={msg.kind}>{msg.text}</Notice>}
+      {sale && (
+        <>
+          <ChooseReturn sale={sale} choice={choice} onChange={setChoice} />
+          <Select label="Refund to" value={refundTo} onChange={(e) => setRefundTo(e.currentTarget.value === 'store_credit' ? 'store_credit' : 'original')}
+            options={[['original', 'the original payment'], ['store_credit', 'a store credit note']]} />
+          <Button variant="primary" big disabled={!lines.length} onClick={complete}>Complete return</Button>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+// The cart as the register holds it: lines made by scans or searches, and the sale body made
+// from it. Pure: no I/O.
+import type { Item, SaleInput, SaleLineInput, TenderInput } from '../api';
+import { isObject } from '../shared/storage';
+
+export interface CartLine {
+  key: string;
+  item: Item;
+  code?: string;
+  count: number;        // scans (or typed quantity); a case code sells count × pack
+  pack: number;
+  weight?: number;      // embedded weight: the quantity itself
+  embeddedPrice?: number;
+  discountPercent?: number;
+}
+/** id: the sale id, born with the cart's first line and kept for every retry. */
+export interface Cart { id: string | null; lines: CartLine[] }
+export const emptyCart = (): Cart => ({ id: null, lines: [] });
+export const isCart = (v: unknown): v is Cart => isObject(v) && Array.isArray(v.lines);
+
+export const lineQty = (l: CartLine) => l.weight ?? l.count * l.pack;
+
+export function saleLines(c: Cart): SaleLineInput[] {
+  return c.lines.map((l) => ({
+    ...(l.code ? { code: l.code } : { item_id: l.item.id }),
+    quantity: l.count,
+    ...(l.discountPercent ? { discount: { percent: l.discountPercent } } : {}),
+  }));
+}
+
+export interface Till { locationId: string; registerId: string; training: boolean }
+
+export function saleBody(c: Cart, till: Till, tenders: TenderInput[], id: string): SaleInput {
+  return {
+    id,
+    location_id: till.locationId,
+    register_id: till.registerId,
+    training: till.training,
+    lines: saleLines(c),
+    tenders: tenders.map((t) => ({ type: t.type, amount: t.amount, ...(t.reference ? { reference: t.reference } : {}) })),
+  };
+}
+
+/** Adds a scan or a pick; repeated plain scans of one code add to its line. */
+export function addLine(c: Cart, line: Omit<CartLine, 'key'>, newId: () => string): Cart {
+  const merge = line.weight === undefined && line.embeddedPrice === undefined;
+  const i = merge ? c.lines.findIndex((l) => l.item.id === line.item.id && l.code === line.code && l.weight === undefined && l.embeddedPrice === undefined) : -1;
+  const lines = [...c.lines];
+  if (i >= 0) lines[i] = { ...lines[i], count: lines[i].count + line.count };
+  else lines.push({ ...line, key: newId() });
+  return { id: c.id ?? newId(), lines };
+}
+
+export function changeCount(c: Cart, key: string, delta: number): Cart {
+  return { ...c, lines: c.lines.flatMap((l) => (l.key !== key ? [l] : l.count + delta <= 0 ? [] : [{ ...l, count: l.count + delta }])) };
+}
