@@ -34,10 +34,12 @@ const isStartReturn = (v: unknown): v is StartReturn => isObject(v) && (v.what =
 
 const permissionFor = (code: string) => (code === 'discount_over_limit' ? 'sales.discount_override' : code === 'void' ? 'sales.void' : 'returns.no_receipt');
 
-export function Register({ session, locationId, locationName, onSignOut, onSwitchUser }: {
-  session: Session; locationId: string; locationName: string; onSignOut: () => void; onSwitchUser: (s: Session) => void;
+export function Register({ session, locationId, locationName, registerId, registerName, onChangeDevice, onSignOut, onSwitchUser }: {
+  session: Session; locationId: string; locationName: string; registerId: string; registerName: string;
+  /** Only for a manager: choose which register this device is. */
+  onChangeDevice?: () => void;
+  onSignOut: () => void; onSwitchUser: (s: Session) => void;
 }) {
-  const [registerId] = useState<string>(() => load('register', 'REG-1', isString));
   /** The till's open session; null when closed, undefined until known. */
   const [till, setTill] = useState<RegisterSession | null | undefined>(undefined);
   const [training, setTraining] = useState<boolean>(() => load('training', false, isBoolean));
@@ -346,9 +348,10 @@ export function Register({ session, locationId, locationName, onSignOut, onSwitc
           <a href="/register" aria-current="page" onClick={(e) => { e.preventDefault(); navigate('/register'); }}>Register</a>
           <a href="/office" onClick={(e) => { e.preventDefault(); navigate('/office'); }}>Back office</a>
         </nav>
-        <span class="who">{session.user.display_name} · {words(session.user.role)} · {locationName} · {registerId}</span>
+        <span class="who">{session.user.display_name} · {words(session.user.role)} · {locationName} · {registerName}</span>
         <span class="spacer" />
         <Button variant="quiet" aria-pressed={training} disabled={locked} onClick={() => setTraining((t) => !t)} kbd="F10">Training mode</Button>
+        {onChangeDevice && <Button variant="quiet" disabled={locked} onClick={onChangeDevice}>Change register</Button>}
         <Button variant="quiet" disabled={locked} onClick={() => setDialog('switch')}>Switch user</Button>
         <Button variant="quiet" disabled={locked} onClick={onSignOut}>Sign out</Button>
       </header>
