@@ -108,15 +108,28 @@ export function Register({ session, locationId, locationName, registerId, regist
   const quoteBody = shownCart.lines.length ? saleBody(shownCart, { locationId, registerId, training }, [], shownCart.id ?? 'quote') : null;
   const quoteKey = quoteBody ? JSON.stringify([quoteBody.lines, training, locationId]) : '';
   const [quoted, setQuoted] = useState<{ key: string; quote: Quote } | null>(null);
+  /** When the cart shown last changed (for the br:cart-to-quote measure). */
+  const cartChanged = useRef<number | null>(null);
+  useLayoutEffect(() => { cartChanged.current = quoteKey ? performance.now() : null; }, [quoteKey]);
   useEffect(() => {
     if (!quoteBody) return;
     let current = true;
     const { id: _id, ...body } = quoteBody; // a quote is no document: no id
-    sales.quote(body).then((q) => { if (current) setQuoted({ key: quoteKey, quote: q }); })
-      .catch((e) => { if (current && !(e instanceof OfflineError)) setMsg({ kind: 'error', text: message(e) }); });
+    const sent = performance.now();
+    sales.quote(body).then((q) => {
+      performance.measure('br:quote-round-trip', { start: sent, end: performance.now() });
+      if (current) setQuoted({ key: quoteKey, quote: q });
+    }).catch((e) => { if (current && !(e instanceof OfflineError)) setMsg({ kind: 'error', text: message(e) }); });
     return () => { current = false; };
   }, [quoteKey]);
   const quote = quoted && quoted.key === quoteKey ? quoted.quote : null;
+  // Cart change to its quoted total painted (reported by scripts/measure-register.mjs, never asserted).
+  useLayoutEffect(() => {
+    const t0 = cartChanged.current;
+    if (!quote || t0 === null) return;
+    cartChanged.current = null;
+    requestAnimationFrame(() => { performance.measure('br:cart-to-quote', { start: t0, end: performance.now() }); });
+  }, [quote]);
   const due = quoteBody ? quote?.total ?? null : 0;
 
   const askOverride = (permission: string, detail: string) =>
