@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "platform/assert.hpp"
 #include "platform/ids.hpp"
 #include "platform/outbox.hpp"
 #include "platform/types.hpp"
@@ -37,7 +36,6 @@ std::string entry_hash(const std::string& prev, std::int64_t at, const std::stri
 }  // namespace
 
 void append_audit(db::Db& db, const Actor& actor, const AuditEntry& e) {
-  db::assert_in_transaction(db);
   std::string prev = genesis_hash;
   {
     auto q = db.query("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1");
@@ -62,7 +60,6 @@ void append_audit(db::Db& db, const Actor& actor, const AuditEntry& e) {
 }
 
 void append_event(db::Db& db, const std::string& type, const std::string& entity_id, const std::string& payload) {
-  db::assert_in_transaction(db);
   db.query("INSERT INTO events (id, at, type, entity_id, payload) VALUES (?, ?, ?, ?, ?)")
       .bind(1, new_uuid_v7())
       .bind(2, now().micros)
