@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "platform/assert.hpp"
 #include "platform/problem.hpp"
 
 namespace backroom::catalog::store {
@@ -68,6 +69,7 @@ void load_details(db::Db& db, Item& it) {
 }
 
 void write_details(db::Db& db, const Item& it) {
+  db::assert_in_transaction(db);
   db.query("DELETE FROM barcodes WHERE item_id = ?").bind(1, it.id).run();
   db.query("DELETE FROM item_prices WHERE item_id = ?").bind(1, it.id).run();
   db.query("DELETE FROM kit_components WHERE kit_id = ?").bind(1, it.id).run();
@@ -146,6 +148,7 @@ std::optional<BarcodeOwner> barcode_owner(db::Db& db, const std::string& key) {
 }
 
 void insert_item(db::Db& db, const Item& it) {
+  db::assert_in_transaction(db);
   db.query(
         "INSERT INTO items (id, sku, name, duplicate_key, description, category, brand, unit, sold_by_weight, cost, "
         "price, tax_category, case_pack, status, kind, parent_id, options, attributes, kit_consumes, version, "
@@ -177,6 +180,7 @@ void insert_item(db::Db& db, const Item& it) {
 }
 
 void update_item(db::Db& db, const Item& it) {
+  db::assert_in_transaction(db);
   db.query(
         "UPDATE items SET name = ?, duplicate_key = ?, description = ?, category = ?, brand = ?, unit = ?, "
         "sold_by_weight = ?, cost = ?, price = ?, tax_category = ?, case_pack = ?, status = ?, options = ?, "
@@ -331,6 +335,7 @@ std::vector<std::string> load_internal_prefixes(db::Db& db) {
 
 void replace_barcode_settings(db::Db& db, const std::vector<std::string>& internal_prefixes,
                               const std::vector<EmbeddedLayout>& layouts) {
+  db::assert_in_transaction(db);
   db.query("DELETE FROM embedded_layouts").run();
   for (const auto& l : layouts)
     db.query("INSERT INTO embedded_layouts (prefix, item_digits, value_kind, value_digits, decimals, verifier) VALUES (?, ?, ?, ?, ?, ?)")
@@ -352,6 +357,7 @@ void replace_barcode_settings(db::Db& db, const std::vector<std::string>& intern
 }
 
 std::uint64_t take_internal_sequence(db::Db& db, const std::string& prefix) {
+  db::assert_in_transaction(db);
   std::int64_t seq = 0;
   {
     auto q = db.query("SELECT next_sequence FROM internal_prefixes WHERE prefix = ?");
@@ -371,6 +377,7 @@ std::optional<std::string> setting(db::Db& db, const std::string& key) {
 }
 
 void put_setting(db::Db& db, const std::string& key, const std::string& value) {
+  db::assert_in_transaction(db);
   db.query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
       .bind(1, key)
       .bind(2, value)
@@ -413,6 +420,7 @@ std::optional<TaxCategory> tax_category(db::Db& db, const std::string& code) {
 std::string default_tax_category(db::Db& db) { return setting(db, "default_tax_category").value_or("standard"); }
 
 void put_tax_category(db::Db& db, const TaxCategory& category, bool make_default) {
+  db::assert_in_transaction(db);
   auto rates = setting_object(db, "tax_rates");
   auto names = setting_object(db, "tax_category_names");
   if (!rates.contains(category.code) && rates.size() >= tax_categories_max)

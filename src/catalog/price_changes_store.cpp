@@ -1,4 +1,5 @@
 #include "catalog/price_changes.hpp"
+#include "platform/assert.hpp"
 
 namespace backroom::catalog::store {
 
@@ -15,6 +16,7 @@ PriceChange read(const db::Query& q) {
 }  // namespace
 
 void insert_price_change(db::Db& db, const PriceChange& c) {
+  db::assert_in_transaction(db);
   db.query(
         "INSERT INTO price_changes (id, item_id, tier, price, old_price, effective_at, reason, status, requested_by, "
         "requested_by_id, requested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -33,6 +35,7 @@ void insert_price_change(db::Db& db, const PriceChange& c) {
 }
 
 void update_price_change(db::Db& db, const PriceChange& c) {
+  db::assert_in_transaction(db);
   db.query(
         "UPDATE price_changes SET status = ?, old_price = ?, decided_by = ?, decided_by_id = ?, decided_at = ?, "
         "decision_note = ?, applied_at = ? WHERE id = ?")

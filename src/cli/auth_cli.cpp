@@ -9,6 +9,7 @@
 #include "platform/auth_admin.hpp"
 #include "platform/auth_store.hpp"
 #include "platform/json.hpp"
+#include "platform/permissions.hpp"
 #include "platform/types.hpp"
 
 namespace backroom::cli::auth_cli {
@@ -200,7 +201,9 @@ void add_commands(CLI::App& app, std::string& db_path, std::function<void(App&)>
     add_routes(table);
     bj::array out;
     for (const auto& r : table.router.routes())
-      out.push_back(bj::object{{"method", r.method}, {"pattern", r.pattern}, {"permission", r.permission},
+      out.push_back(bj::object{{"method", r.method},
+                               {"pattern", r.pattern},
+                               {"permission", r.permission == permission::public_route ? "" : r.permission},
                                {"summary", r.summary}});
     bj::object roles;
     bj::array superusers;
@@ -219,7 +222,7 @@ void add_commands(CLI::App& app, std::string& db_path, std::function<void(App&)>
       return;
     }
     for (const auto& r : table.router.routes())
-      std::cout << fmt::format("{:<7} {:<45} {}", r.method, r.pattern, r.permission.empty() ? "(public)" : r.permission)
+      std::cout << fmt::format("{:<7} {:<45} {}", r.method, r.pattern, r.permission == permission::public_route ? "(public)" : r.permission)
                 << "\n";
     std::cout << std::flush;
   });

@@ -28,6 +28,7 @@
 #include "platform/http_server.hpp"
 #include "platform/json.hpp"
 #include "platform/outbox.hpp"
+#include "platform/permissions.hpp"
 #include "platform/schema.hpp"
 #include "sales/registers_api.hpp"
 #include "sales/sales_api.hpp"
@@ -72,7 +73,7 @@ std::string default_static_dir() {
 }
 
 void add_routes(App& app) {
-  app.router.add("GET", "/healthz", "", "Liveness and schema version", [&app](http::Request&, http::Reply reply) {
+  app.router.add("GET", "/healthz", std::string(permission::public_route), "Liveness and schema version", [&app](http::Request&, http::Reply reply) {
     auto& db = app.read();
     reply(http::json_response(200, bj::object{{"status", "ok"},
                                               {"version", BACKROOM_VERSION},

@@ -30,18 +30,8 @@ bool is_lower_hex(std::string_view s) {
 }  // namespace
 
 const std::vector<std::string>& permission_catalogue() {
-  namespace p = permission;
-  static const std::vector<std::string> all = sorted({
-      std::string(p::items_read),      std::string(p::items_create),     std::string(p::items_update),
-      std::string(p::items_barcodes),  std::string(p::items_locked),     std::string(p::prices_request),
-      std::string(p::prices_approve),  std::string(p::settings_write),   std::string(p::stock_read),
-      std::string(p::stock_adjust),    std::string(p::stock_transfer),   std::string(p::locations_manage),
-      std::string(p::sales_create),    std::string(p::sales_read),       std::string(p::sales_void),
-      std::string(p::returns_create),  std::string(p::returns_no_receipt), std::string(p::registers_operate),
-      std::string(p::registers_read),  std::string(p::labels_read),      std::string(p::labels_print),
-      std::string(p::events_read),     std::string(p::audit_read),       std::string(p::users_manage),
-      std::string(p::apikeys_manage),  std::string(p::roles_manage),     std::string(p::sales_discount_override),
-  });
+  static const std::vector<std::string> all =
+      sorted(std::vector<std::string>(permission::catalogue.begin(), permission::catalogue.end()));
   return all;
 }
 

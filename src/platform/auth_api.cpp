@@ -115,7 +115,7 @@ struct State {
     std::call_once(superuser_once, [this] {
       superuser_permissions = permission_catalogue();
       for (const auto& r : app.router.routes())
-        if (!r.permission.empty() && r.permission != permission::authenticated)
+        if (r.permission != permission::public_route && r.permission != permission::authenticated)
           superuser_permissions.push_back(r.permission);
       std::sort(superuser_permissions.begin(), superuser_permissions.end());
       superuser_permissions.erase(std::unique(superuser_permissions.begin(), superuser_permissions.end()),
@@ -408,7 +408,7 @@ void register_auth_routes(App& app) {
   auto& r = app.router;
 
   r.guard = [st](Request& req, const http::Route& route) {
-    if (route.permission.empty()) return;
+    if (route.permission == permission::public_route) return;
     auto principal = authenticate(*st, req);
     req.actor = std::move(principal.actor);
     if (principal.via == Via::session && unsafe_method(req.method)) {
@@ -423,7 +423,7 @@ void register_auth_routes(App& app) {
 
   // --- sessions ---
 
-  r.add("POST", "/api/v1/session", "", "Sign in with user name and password (or register PIN)",
+  r.add("POST", "/api/v1/session", std::string(permission::public_route), "Sign in with user name and password (or register PIN)",
         [st](Request& req, Reply reply) {
           auto body = json::parse_object(req.body);
           json::Fields f{body, ""};

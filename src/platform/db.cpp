@@ -5,6 +5,8 @@
 
 #include <map>
 
+#include "platform/assert.hpp"
+
 namespace backroom::db {
 
 namespace {
@@ -132,6 +134,12 @@ Query Db::query(std::string_view sql) {
     it = statements_.emplace(std::string(sql), stmt).first;
   }
   return Query(it->second);
+}
+
+void assert_in_transaction(Db& db, std::source_location caller) {
+  if (sqlite3_get_autocommit(db.handle()) == 0) return;
+  assert_failed(caller.file_name(), static_cast<int>(caller.line()), "sqlite3_get_autocommit(db) == 0",
+                fmt::format("{} writes outside a transaction", caller.function_name()));
 }
 
 std::int64_t Db::changes() const { return sqlite3_changes64(db_); }

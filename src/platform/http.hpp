@@ -60,7 +60,7 @@ Response error_response(std::exception_ptr error, const Request* request = nullp
 struct Route {
   std::string method;
   std::string pattern;     // "/api/v1/items/{id}"
-  std::string permission;  // "items.read"; "" = public (health, sign-in)
+  std::string permission;  // "items.read", "authenticated" or "public" (checked by add)
   std::string summary;
   Handler handler;
   std::vector<std::string> segments;

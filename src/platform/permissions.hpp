@@ -1,8 +1,12 @@
 // The named permissions routes declare ("<area>.<verb>"). Roles are sets of these
 // (platform/auth). A route's permission is part of the route table, so the permission
-// matrix test walks every route and no route can go unguarded.
+// matrix test walks every route and no route can go unguarded. The router fails closed:
+// a route must name one of `catalogue`, `authenticated` or `public_route`, or the server
+// does not start.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <string_view>
 
 namespace backroom::permission {
@@ -41,5 +45,24 @@ inline constexpr std::string_view apikeys_manage = "apikeys.manage";
 inline constexpr std::string_view authenticated = "authenticated";  // any signed-in user or valid key
 inline constexpr std::string_view roles_manage = "roles.manage";
 inline constexpr std::string_view sales_discount_override = "sales.discount_override";  // above the role's cap
+
+// Route-only tokens, never granted to a role: any signed-in principal (`authenticated`,
+// above), or no credentials at all (health, sign-in).
+inline constexpr std::string_view public_route = "public";
+
+// Every permission a role can hold: the one vocabulary.
+inline constexpr std::array catalogue = {
+    items_read,      items_create,     items_update,       items_barcodes,    items_locked,   prices_request,
+    prices_approve,  settings_write,   stock_read,         stock_adjust,      stock_transfer, locations_manage,
+    sales_create,    sales_read,       sales_void,         returns_create,    returns_no_receipt,
+    registers_operate, registers_read, labels_read,        labels_print,      events_read,    audit_read,
+    users_manage,    apikeys_manage,   roles_manage,       sales_discount_override,
+};
+
+// Whether a route may declare `name`: a catalogue permission, `authenticated` or `public_route`.
+constexpr bool route_may_declare(std::string_view name) {
+  return name == authenticated || name == public_route ||
+         std::find(catalogue.begin(), catalogue.end(), name) != catalogue.end();
+}
 
 }  // namespace backroom::permission

@@ -2,9 +2,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <stdexcept>
+
 #include "platform/db.hpp"
 #include "platform/http.hpp"
 #include "platform/json.hpp"
+#include "platform/permissions.hpp"
 
 namespace backroom::http {
 
@@ -106,6 +109,14 @@ Response error_response(std::exception_ptr error, const Request* req) {
 
 void Router::add(std::string method, std::string pattern, std::string permission, std::string summary,
                  Handler handler) {
+  // Fail closed: a route that forgot its permission (or misspelled it) stops the server
+  // from starting instead of serving unguarded.
+  if (!permission::route_may_declare(permission))
+    throw std::invalid_argument(fmt::format(
+        "route {} {} declares {}; declare a permission from platform/permissions.hpp, "
+        "'{}' or '{}'",
+        method, pattern, permission.empty() ? std::string("no permission") : fmt::format("unknown permission '{}'", permission),
+        permission::authenticated, permission::public_route));
   Route r{std::move(method), std::move(pattern), std::move(permission), std::move(summary), std::move(handler), {}};
   r.segments = split_path(r.pattern);
   routes_.push_back(std::move(r));

@@ -580,6 +580,48 @@ INSERT OR IGNORE INTO settings (key, value) VALUES
   ('default_tax_category', 'standard'),
   ('tax_category_names', '{"standard":"Standard","reduced":"Reduced","food":"Food","zero":"Zero rated"}');
 )SQL"},
+      {9, "transfer numbers and receipts", R"SQL(
+-- Transfers get a number people read (T-000123): per shop, gap-free, in creation order.
+ALTER TABLE transfers ADD COLUMN number INTEGER NOT NULL DEFAULT 0;
+UPDATE transfers SET number = n.number
+  FROM (SELECT id AS i, row_number() OVER (ORDER BY shipped_at, id) AS number FROM transfers) AS n
+  WHERE transfers.id = n.i;
+CREATE UNIQUE INDEX transfers_number ON transfers(number);
+CREATE INDEX transfers_from ON transfers(from_location_id, number);
+CREATE INDEX transfers_to ON transfers(to_location_id, number);
+-- A transfer arrives in one or more receipts. A line keeps its running totals (received,
+-- damaged, and short: what a closing receipt booked as never arriving); each receipt keeps
+-- what it booked per line.
+ALTER TABLE transfer_lines ADD COLUMN short INTEGER NOT NULL DEFAULT 0 CHECK (short >= 0);
+UPDATE transfer_lines SET short = shipped - received - damaged WHERE received IS NOT NULL;
+UPDATE transfer_lines SET received = 0, damaged = 0 WHERE received IS NULL;
+CREATE TABLE transfer_receipts (
+  id           TEXT PRIMARY KEY,
+  transfer_id  TEXT NOT NULL REFERENCES transfers(id),
+  number       INTEGER NOT NULL,                       -- 1, 2, ... within its transfer
+  closes       INTEGER NOT NULL CHECK (closes IN (0,1)), -- booked the rest short
+  request_hash TEXT NOT NULL,
+  at           INTEGER NOT NULL,
+  user         TEXT NOT NULL,
+  UNIQUE (transfer_id, number)
+);
+CREATE TABLE transfer_receipt_lines (
+  receipt_id TEXT NOT NULL REFERENCES transfer_receipts(id),
+  line_id    TEXT NOT NULL REFERENCES transfer_lines(id),
+  received   INTEGER NOT NULL CHECK (received >= 0),
+  damaged    INTEGER NOT NULL CHECK (damaged >= 0),
+  short      INTEGER NOT NULL CHECK (short >= 0),
+  PRIMARY KEY (receipt_id, line_id)
+);
+CREATE INDEX transfer_receipt_lines_line ON transfer_receipt_lines(line_id);
+-- Before, a transfer was received once, by its own id: that receipt keeps the transfer's id.
+INSERT INTO transfer_receipts (id, transfer_id, number, closes, request_hash, at, user)
+  SELECT id, id, 1, 1, '', COALESCE(received_at, shipped_at), COALESCE(received_by, shipped_by) FROM transfers
+  WHERE status = 'received';
+INSERT INTO transfer_receipt_lines (receipt_id, line_id, received, damaged, short)
+  SELECT l.transfer_id, l.id, l.received, l.damaged, l.short FROM transfer_lines l
+  JOIN transfers t ON t.id = l.transfer_id WHERE t.status = 'received';
+)SQL"},
   };
   return list;
 }

@@ -4,6 +4,8 @@
 #include <map>
 #include <numeric>
 
+#include "platform/assert.hpp"
+
 namespace backroom::sales {
 
 std::int64_t mul_div_round(std::int64_t a, std::int64_t b, std::int64_t c, RoundingMode mode) {
@@ -18,16 +20,20 @@ std::int64_t mul_div_round(std::int64_t a, std::int64_t b, std::int64_t c, Round
 }
 
 std::vector<std::int64_t> allocate(std::int64_t amount, const std::vector<std::int64_t>& weights) {
+  BR_ASSERT(!weights.empty() || amount == 0, "an amount cannot be split over no parts");
   std::vector<std::int64_t> parts(weights.size(), 0);
+  if (amount == 0) return parts;
   __int128 sum = 0;
   for (auto w : weights) sum += w;
-  if (sum == 0 || amount == 0) return parts;
+  // All weights zero: equal shares, so the parts still sum to the amount.
+  bool equal_shares = sum == 0;
+  if (equal_shares) sum = static_cast<__int128>(weights.size());
   bool negative = amount < 0;
   __int128 whole = negative ? -static_cast<__int128>(amount) : amount;
   std::vector<std::pair<__int128, std::size_t>> remainders;
   __int128 given = 0;
   for (std::size_t i = 0; i < weights.size(); ++i) {
-    __int128 n = whole * weights[i];
+    __int128 n = whole * (equal_shares ? 1 : weights[i]);
     parts[i] = static_cast<std::int64_t>(n / sum);
     given += parts[i];
     remainders.emplace_back(n % sum, i);
@@ -37,6 +43,7 @@ std::vector<std::int64_t> allocate(std::int64_t amount, const std::vector<std::i
   for (std::size_t k = 0; given < whole; ++k, ++given) ++parts[remainders[k % remainders.size()].second];
   if (negative)
     for (auto& p : parts) p = -p;
+  BR_ASSERT(std::accumulate(parts.begin(), parts.end(), std::int64_t{0}) == amount, "allocated parts sum to the amount");
   return parts;
 }
 
@@ -108,12 +115,17 @@ PricedReceipt price_receipt(const std::vector<PriceLine>& lines, const std::opti
       for (std::size_t k = 0; k < index.size(); ++k) out.lines[index[k]].tax = parts[k];
     }
   }
+  std::int64_t net_total = 0;
   for (auto& p : out.lines) {
     p.total = rules.tax_mode == TaxMode::exclusive ? p.net + p.tax : p.net;
     out.discount_total += p.line_discount + p.receipt_discount;
     out.tax_total += p.tax;
     out.total += p.total;
+    net_total += p.net;
   }
+  BR_ASSERT(out.subtotal - out.discount_total == net_total, "gross less discounts is the net of the lines");
+  BR_ASSERT(out.total == (rules.tax_mode == TaxMode::exclusive ? net_total + out.tax_total : net_total),
+            "the receipt total is the net plus any added tax");
   return out;
 }
 

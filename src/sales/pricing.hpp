@@ -63,8 +63,8 @@ struct PricedReceipt {
 std::int64_t mul_div_round(std::int64_t a, std::int64_t b, std::int64_t c, RoundingMode mode);
 
 // Splits `amount` over `weights` (all >= 0) in proportion, by largest remainder, ties to
-// the earlier index. The parts sum to `amount` exactly; all zero weights get nothing
-// (then `amount` must be 0).
+// the earlier index. The parts sum to `amount` exactly (asserted); when every weight is
+// zero the parts are equal shares. `weights` may be empty only when `amount` is 0.
 std::vector<std::int64_t> allocate(std::int64_t amount, const std::vector<std::int64_t>& weights);
 
 // The discount in minor units on `base`: a percent is rounded by `mode`; an amount is

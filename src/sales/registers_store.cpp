@@ -1,6 +1,7 @@
 // Register set-up's SQL: names, stores and printer paper of the registers.
 #include <fmt/format.h>
 
+#include "platform/assert.hpp"
 #include "platform/json.hpp"
 #include "platform/problem.hpp"
 #include "sales/registers_api.hpp"
@@ -71,6 +72,7 @@ std::optional<RegisterSetup> load_register(db::Db& db, const std::string& id) {
 
 RegisterSetup create_register(db::Db& db, const Actor& actor, const std::optional<std::string>& id, const std::string& name,
                               const std::string& location_id, int printer_width) {
+  db::assert_in_transaction(db);
   auto store = require_store(db, location_id);
   stock::check_location_scope(actor, store.id);
   std::string register_id;
@@ -104,6 +106,7 @@ RegisterSetup create_register(db::Db& db, const Actor& actor, const std::optiona
 }
 
 RegisterSetup update_register(db::Db& db, const Actor& actor, const std::string& id, const RegisterPatch& patch) {
+  db::assert_in_transaction(db);
   auto before = load_register(db, id);
   if (!before) throw not_found("register", id);
   stock::check_location_scope(actor, before->location_id);

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "catalog/catalog_store.hpp"
+#include "platform/assert.hpp"
 #include "platform/auth.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
@@ -62,6 +63,7 @@ void check_register_scope(db::Db& db, const Actor& actor, const std::string& reg
 }
 
 Register take_register(db::Db& db, const std::string& register_id, const std::string& location_id) {
+  db::assert_in_transaction(db);
   {
     if (auto registered = register_location(db, register_id)) {
       if (*registered != location_id)
@@ -82,6 +84,7 @@ Register take_register(db::Db& db, const std::string& register_id, const std::st
 }
 
 std::string next_receipt_number(db::Db& db, const std::string& register_id, bool training) {
+  db::assert_in_transaction(db);
   // UPDATE then SELECT, not UPDATE ... RETURNING: SQLite runs RETURNING as a trigger, and a
   // statement with a trigger copies every page it touches into a statement journal.
   const char* column = training ? "next_training" : "next_receipt";
@@ -184,6 +187,7 @@ SaleSettings load_settings(db::Db& db) {
 }
 
 void save_settings(db::Db& db, const Actor& actor, const SaleSettings& s) {
+  db::assert_in_transaction(db);
   auto before = bj::serialize(settings_to_json(load_settings(db)));
   auto j = settings_to_json(s);
   for (const char* key : {"tax_mode", "tax_rounding", "rounding", "negative_stock", "no_receipt_refund"})
@@ -283,6 +287,7 @@ bj::object sale_json(const StoredSale& s) {
 }
 
 void insert_sale(db::Db& db, const StoredSale& s, const std::string& request_hash) {
+  db::assert_in_transaction(db);
   db.query(
         "INSERT INTO sales (id, receipt_number, location_id, register_id, session_id, exchange_id, status, training, "
         "price_tier, subtotal, discount_total, tax_total, total, tendered, change_due, receipt_discount, tax_mode, "
@@ -533,6 +538,7 @@ bj::object sales_summary(db::Db& db, const std::optional<Timestamp>& from, const
 
 Posted post_sale(db::Db& db, const Actor& actor, const SaleDraft& draft, std::int64_t exchange_credit,
                  const std::optional<std::string>& exchange_id) {
+  db::assert_in_transaction(db);
   const auto& req = draft.request;
   auto known = stock::recall_key(db, req.key, "sale");
   if (known) {
@@ -623,6 +629,7 @@ Posted post_sale(db::Db& db, const Actor& actor, const SaleDraft& draft, std::in
 
 Posted void_sale(db::Db& db, const Actor& actor, const std::string& sale_id, const std::string& reason,
                  const std::optional<std::string>& override_token) {
+  db::assert_in_transaction(db);
   auto sale = load_sale(db, sale_id);
   if (!sale) throw not_found("sale", sale_id);
   stock::check_location_scope(actor, std::string(sale->at("location_id").as_string()));
@@ -765,6 +772,7 @@ std::vector<TenderInput> refund_capacity(db::Db& db, const std::string& sale_id,
 
 ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& req, std::int64_t exchange_credit_max,
                          const std::optional<std::string>& exchange_id) {
+  db::assert_in_transaction(db);
   auto known = stock::recall_key(db, req.key, "return");
   if (known) {
     auto q = db.query("SELECT request_hash FROM returns WHERE id = ?");
@@ -1021,6 +1029,7 @@ std::optional<bj::object> load_exchange(db::Db& db, const std::string& id) {
 }
 
 Posted post_exchange(db::Db& db, const Actor& actor, const ExchangeRequest& req, const SaleDraft& draft) {
+  db::assert_in_transaction(db);
   auto known = stock::recall_key(db, req.key, "exchange");
   if (known) {
     auto q = db.query("SELECT request_hash FROM exchanges WHERE id = ?");
@@ -1078,6 +1087,7 @@ std::optional<bj::object> load_parked(db::Db& db, const std::string& id) {
 
 Posted park_sale(db::Db& db, const Actor& actor, const stock::DocumentKey& key, const SaleRequest& request,
                  const bj::object& body, const std::string& note) {
+  db::assert_in_transaction(db);
   auto known = stock::recall_key(db, key, "parked");
   if (known)
     if (auto existing = load_parked(db, *known)) return Posted{std::move(*existing), true};
@@ -1118,6 +1128,7 @@ std::vector<bj::object> list_parked(db::Db& db, const std::string& location_id, 
 }
 
 Posted close_parked(db::Db& db, const Actor& actor, const std::string& id, const std::string& status) {
+  db::assert_in_transaction(db);
   auto doc = load_parked(db, id);
   if (!doc) throw not_found("parked sale", id);
   stock::check_location_scope(actor, std::string(doc->at("location_id").as_string()));
@@ -1331,6 +1342,7 @@ std::vector<bj::object> list_sessions(db::Db& db, const std::string& register_id
 
 Posted open_session(db::Db& db, const Actor& actor, const stock::DocumentKey& key, const std::string& register_id,
                     const std::string& location_id, std::int64_t opening_float) {
+  db::assert_in_transaction(db);
   auto known = stock::recall_key(db, key, "session");
   if (known)
     if (auto existing = load_session(db, register_id, *known)) return Posted{std::move(*existing), true};
@@ -1359,6 +1371,7 @@ Posted open_session(db::Db& db, const Actor& actor, const stock::DocumentKey& ke
 
 Posted session_cash(db::Db& db, const Actor& actor, const std::string& register_id, const std::string& session_id,
                     const std::string& kind, std::int64_t amount, const std::string& reason) {
+  db::assert_in_transaction(db);
   auto status = [&] {
     auto q = db.query("SELECT status FROM register_sessions WHERE id = ? AND register_id = ?");
     q.bind(1, session_id).bind(2, register_id);
@@ -1383,6 +1396,7 @@ Posted session_cash(db::Db& db, const Actor& actor, const std::string& register_
 
 Posted close_session(db::Db& db, const Actor& actor, const std::string& register_id, const std::string& session_id,
                      const Counted& counted) {
+  db::assert_in_transaction(db);
   std::int64_t opening_float = 0;
   {
     auto q = db.query("SELECT status, opening_float FROM register_sessions WHERE id = ? AND register_id = ?");
@@ -1413,6 +1427,7 @@ Posted close_session(db::Db& db, const Actor& actor, const std::string& register
 }
 
 void seed_demo_registers(db::Db& db, const Actor& actor) {
+  db::assert_in_transaction(db);
   int n = 0;
   for (const auto& location : stock::list_locations(db)) {
     if (location.kind != "store" || !location.sellable) continue;

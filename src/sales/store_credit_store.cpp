@@ -8,6 +8,7 @@
 
 #include <cctype>
 
+#include "platform/assert.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "platform/problem.hpp"
@@ -48,6 +49,7 @@ std::optional<Credit> find_credit(db::Db& db, const std::string& code) {
 
 void add_entry(db::Db& db, const Actor& actor, const std::string& credit_id, std::int64_t amount,
                const std::string& document_type, const std::string& document_id) {
+  db::assert_in_transaction(db);
   db.query("UPDATE store_credits SET balance = balance + ? WHERE id = ?").bind(1, amount).bind(2, credit_id).run();
   db.query(
         "INSERT INTO store_credit_entries (credit_id, amount, document_type, document_id, at, user) "
@@ -74,6 +76,7 @@ std::string normalize_credit_code(std::string_view code) {
 
 void spend_store_credit(db::Db& db, const Actor& actor, const std::string& code, std::int64_t amount,
                         const std::string& field, const std::string& sale_id) {
+  db::assert_in_transaction(db);
   auto credit = find_credit(db, code);
   if (!credit) throw invalid_field(field, "no store credit has this code");
   if (credit->balance < amount) {
@@ -88,6 +91,7 @@ void spend_store_credit(db::Db& db, const Actor& actor, const std::string& code,
 
 std::string give_store_credit(db::Db& db, const Actor& actor, const std::optional<std::string>& code,
                               std::int64_t amount, const std::string& document_type, const std::string& document_id) {
+  db::assert_in_transaction(db);
   // An unknown code (a sale paid with a voucher from before store credit had a ledger)
   // gets a new credit note rather than a refused refund; the return shows the new code.
   std::optional<Credit> credit = code ? find_credit(db, *code) : std::nullopt;
@@ -105,6 +109,7 @@ std::string give_store_credit(db::Db& db, const Actor& actor, const std::optiona
 }
 
 void return_spent_store_credit(db::Db& db, const Actor& actor, const std::string& sale_id, const std::string& void_id) {
+  db::assert_in_transaction(db);
   std::vector<std::pair<std::string, std::int64_t>> spent;  // credit id, amount the sale took
   {
     auto q = db.query(

@@ -62,24 +62,53 @@ std::vector<std::string> check_ledger(db::Db& db) {
                          format_quantity(Quantity{q.int64(1)}), format_quantity(Quantity{q.int64(2)})));
   }
   {
-    // Per transfer line: the source lost what was shipped; in transit holds it until received;
-    // the destination got what was received (and its damaged bin the damaged).
+    // Per transfer line: the source lost what was shipped; in transit holds what has not
+    // arrived and was not booked short; the destination (and its damaged bin) got what
+    // arrived; the receipts add up to the line's totals, which never exceed what was shipped.
     auto q = db.query(
-        "SELECT l.id, t.status, l.shipped, COALESCE(l.received, 0) + COALESCE(l.damaged, 0), "
+        "SELECT l.id, t.status, l.shipped, COALESCE(l.received, 0), COALESCE(l.damaged, 0), l.short, "
         "COALESCE((SELECT SUM(m.quantity) FROM stock_movements m WHERE m.document_line_id = l.id AND m.location_id = t.from_location_id), 0), "
         "COALESCE((SELECT SUM(m.quantity) FROM stock_movements m JOIN locations x ON x.id = m.location_id "
         "WHERE m.document_line_id = l.id AND x.kind = 'transit'), 0), "
         "COALESCE((SELECT SUM(m.quantity) FROM stock_movements m WHERE m.document_line_id = l.id AND m.location_id <> t.from_location_id "
-        "AND m.location_id NOT IN (SELECT id FROM locations WHERE kind = 'transit')), 0) "
+        "AND m.location_id NOT IN (SELECT id FROM locations WHERE kind = 'transit')), 0), "
+        "(SELECT COALESCE(SUM(r.received), 0) FROM transfer_receipt_lines r WHERE r.line_id = l.id), "
+        "(SELECT COALESCE(SUM(r.damaged), 0) FROM transfer_receipt_lines r WHERE r.line_id = l.id), "
+        "(SELECT COALESCE(SUM(r.short), 0) FROM transfer_receipt_lines r WHERE r.line_id = l.id) "
         "FROM transfer_lines l JOIN transfers t ON t.id = l.transfer_id");
     while (q.step()) {
       bool received = q.text(1) == "received";
-      std::int64_t shipped = q.int64(2), arrived = q.int64(3), out = q.int64(4), transit = q.int64(5), in = q.int64(6);
-      if (out != -shipped || transit != (received ? 0 : shipped) || in != (received ? arrived : 0))
-        report(fmt::format("transfer line {}: shipped {}, moved out {}, in transit {}, arrived {}", q.text(0),
-                           format_quantity(Quantity{shipped}), format_quantity(Quantity{-out}),
-                           format_quantity(Quantity{transit}), format_quantity(Quantity{in})));
+      std::int64_t shipped = q.int64(2), got = q.int64(3), damaged = q.int64(4), lost = q.int64(5);
+      std::int64_t out = q.int64(6), transit = q.int64(7), in = q.int64(8);
+      std::int64_t arrived = got + damaged, outstanding = shipped - arrived - lost;
+      if (out != -shipped || transit != outstanding || in != arrived)
+        report(fmt::format("transfer line {}: shipped {}, moved out {}, in transit {} (outstanding {}), arrived {} of {}",
+                           q.text(0), format_quantity(Quantity{shipped}), format_quantity(Quantity{-out}),
+                           format_quantity(Quantity{transit}), format_quantity(Quantity{outstanding}),
+                           format_quantity(Quantity{in}), format_quantity(Quantity{arrived})));
+      if (outstanding < 0 || (received && outstanding != 0))
+        report(fmt::format("transfer line {}: status {} with {} outstanding of {} shipped", q.text(0), q.text(1),
+                           format_quantity(Quantity{outstanding}), format_quantity(Quantity{shipped})));
+      if (q.int64(9) != got || q.int64(10) != damaged || q.int64(11) != lost)
+        report(fmt::format("transfer line {}: receipts book {}/{}/{} received/damaged/short, the line says {}/{}/{}",
+                           q.text(0), format_quantity(Quantity{q.int64(9)}), format_quantity(Quantity{q.int64(10)}),
+                           format_quantity(Quantity{q.int64(11)}), format_quantity(Quantity{got}),
+                           format_quantity(Quantity{damaged}), format_quantity(Quantity{lost})));
     }
+  }
+  {
+    auto q = db.query(
+        "SELECT t.id FROM transfers t WHERE t.status = 'in_transit' AND NOT EXISTS (SELECT 1 FROM transfer_lines l "
+        "WHERE l.transfer_id = t.id AND l.shipped > COALESCE(l.received, 0) + COALESCE(l.damaged, 0) + l.short)");
+    while (q.step()) report(fmt::format("transfer {}: in transit with nothing outstanding", q.text(0)));
+  }
+  {
+    auto q = db.query("SELECT COALESCE(MIN(number), 1), COALESCE(MAX(number), 0), COUNT(*), COUNT(DISTINCT number) FROM transfers");
+    q.step();
+    std::int64_t low = q.int64(0), high = q.int64(1), count = q.int64(2), distinct = q.int64(3);
+    if (low != 1 || high != count || distinct != count)
+      report(fmt::format("transfer numbers: {} transfers numbered {} to {} ({} distinct); they run from 1 without gaps",
+                         count, low, high, distinct));
   }
   return problems;
 }

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "platform/json.hpp"
+#include "platform/problem.hpp"
 
 namespace backroom::stock {
 
@@ -63,6 +64,46 @@ bj::object balance_to_json(const Balance& b) {
                     {"on_hand", json::quantity_value(b.on_hand)},
                     {"reserved", json::quantity_value(b.reserved)},
                     {"available", json::quantity_value(b.on_hand - b.reserved)}};
+}
+
+std::string transfer_number_text(std::int64_t number) { return fmt::format("T-{:06d}", number); }
+
+std::vector<ReceiptLine> plan_receipt(const std::vector<TransferLineState>& lines, const ReceiptInput& in) {
+  std::vector<ReceiptLine> booked(lines.size());
+  for (std::size_t l = 0; l < lines.size(); ++l) booked[l].line = l;
+  std::vector<bool> given(lines.size(), false);
+  if (in.all) {
+    for (std::size_t l = 0; l < lines.size(); ++l) booked[l].received = lines[l].outstanding();
+  } else {
+    for (std::size_t i = 0; i < in.lines.size(); ++i) {
+      const auto& r = in.lines[i];
+      std::string path = fmt::format("lines[{}]", i);
+      auto it = std::find_if(lines.begin(), lines.end(), [&](const TransferLineState& l) {
+        return !given[&l - lines.data()] && (r.by_item ? l.item_id : l.id) == r.line_id;
+      });
+      if (it == lines.end())
+        throw invalid_field(path + (r.by_item ? ".item_id" : ".line_id"),
+                            fmt::format("{} is not a line of this transfer (or is given twice)", r.line_id));
+      std::size_t l = static_cast<std::size_t>(it - lines.begin());
+      if (r.received.milli < 0) throw invalid_field(path + ".received", "received must be 0 or more");
+      if (r.damaged.milli < 0) throw invalid_field(path + ".damaged", "damaged must be 0 or more");
+      if (r.received + r.damaged > it->outstanding())
+        throw Problem(422, "over_received",
+                      fmt::format("line {} ({}): {} received and damaged, but only {} of the {} shipped is still "
+                                  "outstanding",
+                                  l + 1, it->id, format_quantity(r.received + r.damaged),
+                                  format_quantity(it->outstanding()), format_quantity(it->shipped)),
+                      path + ".received");
+      given[l] = true;
+      booked[l].received = r.received;
+      booked[l].damaged = r.damaged;
+    }
+  }
+  if (in.close)
+    for (std::size_t l = 0; l < lines.size(); ++l)
+      booked[l].short_ = lines[l].outstanding() - booked[l].received - booked[l].damaged;
+  std::erase_if(booked, [](const ReceiptLine& b) { return b.received.milli == 0 && b.damaged.milli == 0 && b.short_.milli == 0; });
+  return booked;
 }
 
 std::string request_hash(std::string_view body) {

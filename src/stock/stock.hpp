@@ -157,7 +157,10 @@ struct Posted {
 };
 Posted create_adjustment(db::Db& db, const Actor& actor, const AdjustmentInput& in);
 
-// Transfers: ship (from -> in transit), then receive (in transit -> to, damaged bin, short).
+// Transfers: ship (from -> in transit), then one or more receipts (in transit -> to, its
+// damaged bin), until every line is received + damaged = shipped, or a receipt closes it and
+// books the rest short. A transfer stays `in_transit` until then, `received` after.
+// Each has a number people read (T-000123), per shop, gap-free, given when it is shipped.
 struct TransferLineInput {
   std::string item_id;
   Quantity quantity;
@@ -170,14 +173,55 @@ struct TransferInput {
   std::string note;
 };
 Posted ship_transfer(db::Db& db, const Actor& actor, const TransferInput& in);
+// "T-000123".
+std::string transfer_number_text(std::int64_t number);
+
 struct ReceiveLineInput {
-  std::string line_id;  // transfer line id (or matched by item_id)
+  std::string line_id;    // transfer line id, or an item id (by_item)
+  bool by_item = false;   // the request named the line by item_id
   Quantity received;
   Quantity damaged;
 };
-Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& transfer_id,
-                        const std::vector<ReceiveLineInput>& lines);
+struct ReceiptInput {
+  DocumentKey key;                     // the receipt's id / Idempotency-Key
+  bool all = false;                    // no lines given: everything outstanding arrives
+  std::vector<ReceiveLineInput> lines;
+  bool close = false;                  // book what is still outstanding as short, end it
+};
+// A transfer line as it stands.
+struct TransferLineState {
+  std::string id;
+  std::string item_id;
+  Quantity shipped, received, damaged, short_;
+  Quantity outstanding() const { return shipped - received - damaged - short_; }
+};
+// What one receipt books on a line (index into the transfer's lines).
+struct ReceiptLine {
+  std::size_t line = 0;
+  Quantity received, damaged, short_;
+};
+// The lines one receipt books (pure). Throws 422 naming the request's line: unknown or
+// repeated (`lines[i].line_id` / `.item_id`), negative, or more than is outstanding
+// (code over_received, `lines[i].received`). Lines booking nothing are left out.
+std::vector<ReceiptLine> plan_receipt(const std::vector<TransferLineState>& lines, const ReceiptInput& in);
+// Adds a receipt to a transfer (see plan_receipt). A receipt that books nothing on a
+// transfer already received answers it unchanged; on an open one it is 422 (field lines).
+Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& transfer_id, const ReceiptInput& in);
 std::optional<boost::json::object> load_transfer(db::Db& db, const std::string& id);
+
+struct TransferFilter {
+  std::string status;                     // in_transit | received | "" (any)
+  std::string location_id;                // from or to it; "" = any
+  std::vector<std::string> location_ids;  // a scoped caller's locations: from or to one of them; empty = all
+  std::int64_t before_number = 0;         // cursor: numbers below it; 0 = from the newest
+  int limit = 50;
+};
+struct ListedTransfer {
+  std::int64_t number = 0;  // the next page's cursor when this is the last row
+  boost::json::object document;
+};
+// Up to limit + 1 transfers, newest (highest number) first (the caller pages).
+std::vector<ListedTransfer> list_transfers(db::Db& db, const TransferFilter& f);
 
 // Reservations: held quantity that is on hand but not available.
 Posted reserve(db::Db& db, const Actor& actor, const DocumentKey& key, const std::string& item_id,

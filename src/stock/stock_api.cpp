@@ -321,40 +321,83 @@ void register_stock_routes(App& app) {
           });
         });
 
+  r.add("GET", "/api/v1/transfers", "stock.read",
+        "Transfers, newest first, by status or location (a scoped key sees those touching its locations)",
+        [&app](Request& req, Reply reply) {
+          TransferFilter f;
+          f.limit = page_limit(req);
+          f.status = req.query_param("status").value_or("");
+          if (!f.status.empty() && f.status != "in_transit" && f.status != "received")
+            throw invalid_field("status", "status must be in_transit or received");
+          f.location_id = uuid_query(req, "location_id");
+          if (!f.location_id.empty()) check_location_scope(req.actor, f.location_id);
+          f.location_ids = req.actor.location_ids;
+          if (auto c = req.query_param("cursor"); c && !c->empty()) {
+            auto [end, ec] = std::from_chars(c->data(), c->data() + c->size(), f.before_number);
+            if (ec != std::errc() || end != c->data() + c->size() || f.before_number < 1)
+              throw invalid_field("cursor", "cursor must be the next_cursor of a previous page");
+          }
+          auto rows = list_transfers(app.read(), f);
+          bool more = static_cast<int>(rows.size()) > f.limit;
+          if (more) rows.pop_back();
+          bj::value next = more ? bj::value(std::to_string(rows.back().number)) : bj::value(nullptr);
+          bj::array list;
+          for (auto& t : rows) list.push_back(std::move(t.document));
+          reply(http::json_response(200, bj::object{{"transfers", std::move(list)}, {"next_cursor", next}}));
+        });
+
   r.add("GET", "/api/v1/transfers/{id}", "stock.read", "Read a transfer", [&app](Request& req, Reply reply) {
     auto id = id_param(req, 0, "transfer");
     auto t = load_transfer(app.read(), id);
     if (!t) throw not_found("transfer", id);
+    // A key scoped to locations reads the transfers that leave or reach one of them.
+    std::string from(t->at("from_location_id").as_string()), to(t->at("to_location_id").as_string());
+    const auto& scope = req.actor.location_ids;
+    if (!scope.empty() && std::find(scope.begin(), scope.end(), from) == scope.end())
+      check_location_scope(req.actor, to);
     reply(http::json_response(200, *t));
   });
 
   r.add("POST", "/api/v1/transfers/{id}/receive", "stock.transfer",
-        "Receive a transfer; lines not listed arrive in full, short and damaged are recorded",
+        "Add a receipt to a transfer: what arrived (received, damaged) per line; close books the rest short",
         [&app](Request& req, Reply reply) {
           auto id = id_param(req, 0, "transfer");
           auto body = json::parse_object(req.body);
           json::Fields f{body, ""};
-          f.only({"lines"});
-          std::vector<ReceiveLineInput> lines;
-          if (auto array = f.opt_array("lines")) {
-            if (array->size() > document_lines_max) throw invalid_field("lines", "too many lines");
+          f.only({"id", "lines", "close"});
+          ReceiptInput in;
+          in.key = document_key(req, body);
+          in.close = f.opt_boolean("close").value_or(false);
+          auto array = f.opt_array("lines");
+          in.all = !array;
+          if (array) {
+            if (array->size() > document_lines_max)
+              throw invalid_field("lines", fmt::format("at most {} lines per receipt", document_lines_max));
             for (std::size_t i = 0; i < array->size(); ++i) {
               std::string path = fmt::format("lines[{}]", i);
               if (!(*array)[i].is_object()) throw invalid_field(path, "a line is an object");
               json::Fields lf{(*array)[i].get_object(), path};
               lf.only({"line_id", "item_id", "received", "damaged"});
-              auto line = lf.opt_identifier("line_id", 64);
-              if (!line) line = lf.opt_identifier("item_id", 64);
-              if (!line) throw missing_field(lf.name("line_id"));
-              auto normalized = normalize_uuid(*line);
-              if (!normalized) throw invalid_field(lf.name("line_id"), "line_id must be a UUID");
-              lines.push_back(ReceiveLineInput{*normalized, lf.quantity("received"),
-                                               lf.opt_quantity("damaged").value_or(Quantity{})});
+              ReceiveLineInput line;
+              auto given = lf.opt_identifier("line_id", 64);
+              if (!given) {
+                given = lf.opt_identifier("item_id", 64);
+                line.by_item = given.has_value();
+              }
+              if (!given) throw missing_field(lf.name("line_id"));
+              auto normalized = normalize_uuid(*given);
+              if (!normalized)
+                throw invalid_field(lf.name(line.by_item ? "item_id" : "line_id"),
+                                    line.by_item ? "item_id must be a UUID" : "line_id must be a UUID");
+              line.line_id = *normalized;
+              line.received = lf.quantity("received");
+              line.damaged = lf.opt_quantity("damaged").value_or(Quantity{});
+              in.lines.push_back(std::move(line));
             }
           }
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=](db::Db& db) {
-            auto p = receive_transfer(db, actor, id, lines);
+            auto p = receive_transfer(db, actor, id, in);
             return http::json_response(200, p.document);
           });
         });

@@ -418,36 +418,112 @@ void save_adjustment_limits(db::Db& db, const Actor& actor, const AdjustmentLimi
   append_event(db, "settings.changed", "stock", after);
 }
 
+namespace {
+
+bj::object location_ref(db::Db& db, const std::string& id) {
+  auto l = load_location(db, id);
+  return bj::object{{"id", id}, {"name", l ? bj::value(l->name) : bj::value(nullptr)}};
+}
+
+std::vector<TransferLineState> transfer_lines_of(db::Db& db, const std::string& transfer_id) {
+  std::vector<TransferLineState> out;
+  auto q = db.query(
+      "SELECT id, item_id, shipped, COALESCE(received, 0), COALESCE(damaged, 0), short FROM transfer_lines "
+      "WHERE transfer_id = ? ORDER BY line_no");
+  q.bind(1, transfer_id);
+  while (q.step())
+    out.push_back(TransferLineState{q.text(0), q.text(1), Quantity{q.int64(2)}, Quantity{q.int64(3)},
+                                    Quantity{q.int64(4)}, Quantity{q.int64(5)}});
+  return out;
+}
+
+bj::array transfer_receipts_json(db::Db& db, const std::string& transfer_id) {
+  bj::array receipts;
+  auto q = db.query(
+      "SELECT id, number, closes, at, user FROM transfer_receipts WHERE transfer_id = ? ORDER BY number");
+  q.bind(1, transfer_id);
+  while (q.step()) {
+    bj::array lines;
+    auto l = db.query(
+        "SELECT r.line_id, t.item_id, r.received, r.damaged, r.short FROM transfer_receipt_lines r "
+        "JOIN transfer_lines t ON t.id = r.line_id WHERE r.receipt_id = ? ORDER BY t.line_no");
+    l.bind(1, q.text(0));
+    while (l.step())
+      lines.push_back(bj::object{{"line_id", l.text(0)},
+                                 {"item_id", l.text(1)},
+                                 {"received", json::quantity_value(Quantity{l.int64(2)})},
+                                 {"damaged", json::quantity_value(Quantity{l.int64(3)})},
+                                 {"short", json::quantity_value(Quantity{l.int64(4)})}});
+    receipts.push_back(bj::object{{"id", q.text(0)},
+                                  {"number", q.int64(1)},
+                                  {"closed", q.int64(2) != 0},
+                                  {"at", format_rfc3339(Timestamp{q.int64(3)})},
+                                  {"by", q.text(4)},
+                                  {"lines", std::move(lines)}});
+  }
+  return receipts;
+}
+
+}  // namespace
+
 std::optional<bj::object> load_transfer(db::Db& db, const std::string& id) {
   auto q = db.query(
-      "SELECT id, from_location_id, to_location_id, status, note, shipped_at, shipped_by, received_at, received_by "
-      "FROM transfers WHERE id = ?");
+      "SELECT id, number, from_location_id, to_location_id, status, note, shipped_at, shipped_by, received_at, "
+      "received_by FROM transfers WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
-  bj::object o{{"id", q.text(0)},          {"from_location_id", q.text(1)}, {"to_location_id", q.text(2)},
-               {"status", q.text(3)},      {"note", q.text(4)},             {"shipped_at", format_rfc3339(Timestamp{q.int64(5)})},
-               {"shipped_by", q.text(6)}};
-  o["received_at"] = q.is_null(7) ? bj::value(nullptr) : bj::value(format_rfc3339(Timestamp{q.int64(7)}));
-  o["received_by"] = q.is_null(8) ? bj::value(nullptr) : bj::value(q.text(8));
+  std::string from = q.text(2), to = q.text(3);
+  bj::object o{{"id", q.text(0)},
+               {"number", transfer_number_text(q.int64(1))},
+               {"status", q.text(4)},
+               {"from_location_id", from},
+               {"to_location_id", to},
+               {"from", location_ref(db, from)},
+               {"to", location_ref(db, to)},
+               {"note", q.text(5)},
+               {"created_at", format_rfc3339(Timestamp{q.int64(6)})},
+               {"shipped_at", format_rfc3339(Timestamp{q.int64(6)})},
+               {"shipped_by", q.text(7)}};
+  o["received_at"] = q.is_null(8) ? bj::value(nullptr) : bj::value(format_rfc3339(Timestamp{q.int64(8)}));
+  o["received_by"] = q.is_null(9) ? bj::value(nullptr) : bj::value(q.text(9));
   bj::array lines;
-  auto l = db.query(
-      "SELECT id, item_id, shipped, received, damaged FROM transfer_lines WHERE transfer_id = ? ORDER BY line_no");
-  l.bind(1, id);
-  while (l.step()) {
-    bj::object line{{"id", l.text(0)}, {"item_id", l.text(1)}, {"shipped", json::quantity_value(Quantity{l.int64(2)})}};
-    if (l.is_null(3)) {
-      line["received"] = nullptr;
-      line["damaged"] = nullptr;
-      line["short"] = nullptr;
-    } else {
-      line["received"] = json::quantity_value(Quantity{l.int64(3)});
-      line["damaged"] = json::quantity_value(Quantity{l.int64(4)});
-      line["short"] = json::quantity_value(Quantity{l.int64(2) - l.int64(3) - l.int64(4)});
-    }
-    lines.push_back(std::move(line));
+  for (const auto& l : transfer_lines_of(db, id)) {
+    auto item = catalog::store::load_item(db, l.item_id);
+    lines.push_back(bj::object{{"id", l.id},
+                               {"item_id", l.item_id},
+                               {"sku", item ? bj::value(item->sku) : bj::value(nullptr)},
+                               {"name", item ? bj::value(item->name) : bj::value(nullptr)},
+                               {"shipped", json::quantity_value(l.shipped)},
+                               {"received", json::quantity_value(l.received)},
+                               {"damaged", json::quantity_value(l.damaged)},
+                               {"short", json::quantity_value(l.short_)},
+                               {"outstanding", json::quantity_value(l.outstanding())}});
   }
+  o["lines_count"] = lines.size();
   o["lines"] = std::move(lines);
+  o["receipts"] = transfer_receipts_json(db, id);
   return o;
+}
+
+std::vector<ListedTransfer> list_transfers(db::Db& db, const TransferFilter& f) {
+  bj::array scope(f.location_ids.begin(), f.location_ids.end());
+  auto q = db.query(
+      "SELECT id, number FROM transfers WHERE (?1 = '' OR status = ?1) "
+      "AND (?2 = '' OR from_location_id = ?2 OR to_location_id = ?2) "
+      "AND (?3 IS NULL OR from_location_id IN (SELECT value FROM json_each(?3)) "
+      "OR to_location_id IN (SELECT value FROM json_each(?3))) "
+      "AND (?4 = 0 OR number < ?4) ORDER BY number DESC LIMIT ?5");
+  q.bind(1, f.status)
+      .bind(2, f.location_id)
+      .bind(3, f.location_ids.empty() ? std::optional<std::string>{} : std::optional<std::string>{bj::serialize(scope)})
+      .bind(4, f.before_number)
+      .bind(5, static_cast<std::int64_t>(f.limit) + 1);
+  std::vector<std::pair<std::string, std::int64_t>> found;
+  while (q.step()) found.emplace_back(q.text(0), q.int64(1));
+  std::vector<ListedTransfer> out;
+  for (const auto& [id, number] : found)
+    if (auto t = load_transfer(db, id)) out.push_back(ListedTransfer{number, std::move(*t)});
+  return out;
 }
 
 Posted ship_transfer(db::Db& db, const Actor& actor, const TransferInput& in) {
@@ -467,16 +543,25 @@ Posted ship_transfer(db::Db& db, const Actor& actor, const TransferInput& in) {
   if (from.kind == "transit" || to.kind == "transit")
     throw invalid_field("to_location_id", "the in-transit location is not a transfer end");
   std::int64_t at = now().micros;
+  // Gap-free: the single writer numbers transfers one at a time, and a failing command's
+  // savepoint takes its number back with it.
+  std::int64_t number = 1;
+  {
+    auto q = db.query("SELECT COALESCE(MAX(number), 0) + 1 FROM transfers");
+    q.step();
+    number = q.int64(0);
+  }
   db.query(
-        "INSERT INTO transfers (id, from_location_id, to_location_id, status, note, request_hash, shipped_at, "
-        "shipped_by) VALUES (?, ?, ?, 'in_transit', ?, ?, ?, ?)")
+        "INSERT INTO transfers (id, number, from_location_id, to_location_id, status, note, request_hash, shipped_at, "
+        "shipped_by) VALUES (?, ?, ?, ?, 'in_transit', ?, ?, ?, ?)")
       .bind(1, doc_id)
-      .bind(2, from.id)
-      .bind(3, to.id)
-      .bind(4, in.note)
-      .bind(5, in.key.request_hash)
-      .bind(6, at)
-      .bind(7, actor.user)
+      .bind(2, number)
+      .bind(3, from.id)
+      .bind(4, to.id)
+      .bind(5, in.note)
+      .bind(6, in.key.request_hash)
+      .bind(7, at)
+      .bind(8, actor.user)
       .run();
   std::string transit = transit_location(db);
   std::vector<Movement> moves;
@@ -484,7 +569,9 @@ Posted ship_transfer(db::Db& db, const Actor& actor, const TransferInput& in) {
     const auto& line = in.lines[i];
     require_item(db, line.item_id, fmt::format("lines[{}].item_id", i));
     std::string line_id = new_uuid_v7();
-    db.query("INSERT INTO transfer_lines (id, transfer_id, line_no, item_id, shipped) VALUES (?, ?, ?, ?, ?)")
+    db.query(
+          "INSERT INTO transfer_lines (id, transfer_id, line_no, item_id, shipped, received, damaged, short) "
+          "VALUES (?, ?, ?, ?, ?, 0, 0, 0)")
         .bind(1, line_id)
         .bind(2, doc_id)
         .bind(3, static_cast<std::int64_t>(i + 1))
@@ -503,60 +590,95 @@ Posted ship_transfer(db::Db& db, const Actor& actor, const TransferInput& in) {
   return Posted{std::move(doc), false};
 }
 
-Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& transfer_id,
-                        const std::vector<ReceiveLineInput>& lines) {
+Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& transfer_id, const ReceiptInput& in) {
   auto before = load_transfer(db, transfer_id);
   if (!before) throw not_found("transfer", transfer_id);
   check_location_scope(actor, std::string(before->at("to_location_id").as_string()));
-  if (before->at("status").as_string() == "received") return Posted{std::move(*before), true};
-  struct Line {
-    std::string id, item_id;
-    Quantity shipped, received, damaged;
-    bool given = false;
-  };
-  std::vector<Line> stored;
+  auto id = recall_key(db, in.key, "transfer_receipt");
+  if (id) {
+    auto q = db.query("SELECT transfer_id, request_hash FROM transfer_receipts WHERE id = ?");
+    q.bind(1, *id);
+    if (q.step()) {
+      if (q.text(0) != transfer_id || q.text(1) != in.key.request_hash) throw key_reused("receipt id " + *id);
+      return Posted{std::move(*before), true};
+    }
+  }
+  auto lines = transfer_lines_of(db, transfer_id);
+  auto booked = plan_receipt(lines, in);
+  bool open = before->at("status").as_string() == "in_transit";
+  if (booked.empty()) {
+    if (!open) return Posted{std::move(*before), true};  // nothing more can arrive: a retry of the last receipt
+    throw invalid_field("lines", "a receipt books at least one quantity received or damaged, or closes the transfer");
+  }
+  std::string receipt_id = id.value_or(new_uuid_v7());
+  std::int64_t at = now().micros;
+  std::int64_t number = 1;
   {
-    auto q = db.query("SELECT id, item_id, shipped FROM transfer_lines WHERE transfer_id = ? ORDER BY line_no");
+    auto q = db.query("SELECT COALESCE(MAX(number), 0) + 1 FROM transfer_receipts WHERE transfer_id = ?");
     q.bind(1, transfer_id);
-    while (q.step()) stored.push_back(Line{q.text(0), q.text(1), Quantity{q.int64(2)}, Quantity{q.int64(2)}, {}, false});
+    q.step();
+    number = q.int64(0);
   }
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    const auto& in = lines[i];
-    auto it = std::find_if(stored.begin(), stored.end(),
-                           [&](const Line& l) { return !l.given && (l.id == in.line_id || l.item_id == in.line_id); });
-    if (it == stored.end())
-      throw invalid_field(fmt::format("lines[{}].line_id", i), "not a line of this transfer (or given twice)");
-    if (in.received.milli < 0 || in.damaged.milli < 0 || in.received + in.damaged > it->shipped)
-      throw invalid_field(fmt::format("lines[{}].received", i),
-                          fmt::format("received + damaged must be between 0 and the {} shipped", format_quantity(it->shipped)));
-    it->received = in.received;
-    it->damaged = in.damaged;
-    it->given = true;
-  }
+  db.query(
+        "INSERT INTO transfer_receipts (id, transfer_id, number, closes, request_hash, at, user) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, receipt_id)
+      .bind(2, transfer_id)
+      .bind(3, number)
+      .bind(4, in.close)
+      .bind(5, in.key.request_hash)
+      .bind(6, at)
+      .bind(7, actor.user)
+      .run();
   std::string transit = transit_location(db);
   std::string to = before->at("to_location_id").as_string().c_str();
   std::string damaged_bin = bin_of(db, to, "damaged");
   std::vector<Movement> moves;
-  for (const auto& l : stored) {
-    moves.push_back(Movement{l.item_id, transit, -l.shipped, "transfer_in", "transfer", transfer_id, l.id});
-    moves.push_back(Movement{l.item_id, to, l.received, "transfer_in", "transfer", transfer_id, l.id});
-    moves.push_back(Movement{l.item_id, damaged_bin, l.damaged, "transfer_damaged", "transfer", transfer_id, l.id});
-    db.query("UPDATE transfer_lines SET received = ?, damaged = ? WHERE id = ?")
+  bool complete = true;
+  for (const auto& b : booked) {
+    auto& l = lines[b.line];
+    // Stock leaves transit only for what this receipt books: what arrived, what arrived
+    // damaged, and (closing) what never will.
+    if (auto arrived = b.received + b.damaged; arrived.milli > 0)
+      moves.push_back(Movement{l.item_id, transit, -arrived, "transfer_in", "transfer", transfer_id, l.id});
+    if (b.received.milli > 0)
+      moves.push_back(Movement{l.item_id, to, b.received, "transfer_in", "transfer", transfer_id, l.id});
+    if (b.damaged.milli > 0)
+      moves.push_back(Movement{l.item_id, damaged_bin, b.damaged, "transfer_damaged", "transfer", transfer_id, l.id});
+    if (b.short_.milli > 0)
+      moves.push_back(Movement{l.item_id, transit, -b.short_, "transfer_short", "transfer", transfer_id, l.id});
+    db.query("INSERT INTO transfer_receipt_lines (receipt_id, line_id, received, damaged, short) VALUES (?, ?, ?, ?, ?)")
+        .bind(1, receipt_id)
+        .bind(2, l.id)
+        .bind(3, b.received.milli)
+        .bind(4, b.damaged.milli)
+        .bind(5, b.short_.milli)
+        .run();
+    l.received = l.received + b.received;
+    l.damaged = l.damaged + b.damaged;
+    l.short_ = l.short_ + b.short_;
+    db.query("UPDATE transfer_lines SET received = ?, damaged = ?, short = ? WHERE id = ?")
         .bind(1, l.received.milli)
         .bind(2, l.damaged.milli)
-        .bind(3, l.id)
+        .bind(3, l.short_.milli)
+        .bind(4, l.id)
         .run();
   }
+  for (const auto& l : lines)
+    if (l.outstanding().milli != 0) complete = false;
   post_movements(db, moves, PostContext{actor.user, actor.origin, NegativeStock::allow, false});
-  db.query("UPDATE transfers SET status = 'received', received_at = ?, received_by = ? WHERE id = ?")
-      .bind(1, now().micros)
-      .bind(2, actor.user)
-      .bind(3, transfer_id)
-      .run();
+  if (complete)
+    db.query("UPDATE transfers SET status = 'received', received_at = ?, received_by = ? WHERE id = ?")
+        .bind(1, at)
+        .bind(2, actor.user)
+        .bind(3, transfer_id)
+        .run();
+  remember_key(db, in.key, "transfer_receipt", receipt_id);
   auto doc = *load_transfer(db, transfer_id);
-  auto text = bj::serialize(doc);
-  append_audit(db, actor, AuditEntry{"transfer.receive", "transfer", transfer_id, bj::serialize(*before), text});
-  append_event(db, "transfer.received", transfer_id, text);
+  bj::object event = doc;
+  event["receipt"] = doc.at("receipts").as_array().back();
+  append_audit(db, actor, AuditEntry{"transfer.receive", "transfer", transfer_id, bj::serialize(*before), bj::serialize(doc)});
+  append_event(db, "transfer.received", transfer_id, bj::serialize(event));
   return Posted{std::move(doc), false};
 }
 

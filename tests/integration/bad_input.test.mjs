@@ -161,11 +161,18 @@ test('mutated adjustments, transfers and register sessions are refused with prob
   await probe('POST /transfers', '/api/v1/transfers', async () => ({
     from_location_id: shop.id, to_location_id: loc.json.id, note: 'restock', lines: [{ item_id: item.id, quantity: 1 }],
   }));
-  const t = await s.post('/api/v1/transfers', { id: uuidv7(), from_location_id: shop.id, to_location_id: loc.json.id, lines: [{ item_id: item.id, quantity: 5 }] });
+  // Receipts add up (each with its own id), so a big shipment leaves every accepted
+  // mutation something to book; `close` comes last, so a mutation that closes it ends the probe.
+  const t = await s.post('/api/v1/transfers', { id: uuidv7(), from_location_id: shop.id, to_location_id: loc.json.id, lines: [{ item_id: item.id, quantity: 500 }] });
   assert.equal(t.status, 201, t.text);
   await probe(`POST /transfers/{id}/receive`, `/api/v1/transfers/${t.json.id}/receive`, async () => ({
-    lines: [{ line_id: t.json.lines[0].id, received: 1, damaged: 0 }],
-  }), (b) => b, { baseWorks: false });  // receiving it would leave nothing to probe
+    lines: [{ line_id: t.json.lines[0].id, received: 1, damaged: 0 }], close: false,
+  }));
+  const u = await s.post('/api/v1/transfers', { id: uuidv7(), from_location_id: shop.id, to_location_id: loc.json.id, lines: [{ item_id: item.id, quantity: 300 }] });
+  assert.equal(u.status, 201, u.text);
+  await probe(`POST /transfers/{id}/receive by item`, `/api/v1/transfers/${u.json.id}/receive`, async () => ({
+    lines: [{ item_id: item.id, received: 1 }],
+  }));
   await probe('POST /registers/{id}/sessions', () => `/api/v1/registers/BAD-${uuidv7().slice(-6)}/sessions`, async () => ({
     location_id: shop.id, opening_float: 10000,
   }), (b) => b);

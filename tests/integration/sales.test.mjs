@@ -404,7 +404,7 @@ test('transfers ship into transit and arrive with short and damaged recorded', a
   assert.equal(await onHand(s, item, loc.json), 0);
   const all = await s.get(`/api/v1/stock?item_id=${item.id}`);
   assert.equal(all.json.on_hand, 10, 'in transit is still the shop\'s stock');
-  const r = await s.post(`/api/v1/transfers/${t.json.id}/receive`, { lines: [{ line_id: t.json.lines[0].id, received: 7, damaged: 2 }] });
+  const r = await s.post(`/api/v1/transfers/${t.json.id}/receive`, { lines: [{ line_id: t.json.lines[0].id, received: 7, damaged: 2 }], close: true });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.status, 'received');
   assert.deepEqual([r.json.lines[0].received, r.json.lines[0].damaged, r.json.lines[0].short], [7, 2, 1]);

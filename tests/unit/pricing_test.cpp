@@ -167,9 +167,16 @@ TEST(Allocate, SumsExactlyAndFollowsWeights) {
   EXPECT_EQ(allocate(-100, {1, 1, 1}), (std::vector<std::int64_t>{-34, -33, -33}));
   EXPECT_EQ(allocate(5, {0, 10, 0}), (std::vector<std::int64_t>{0, 5, 0}));
   EXPECT_EQ(allocate(0, {3, 4}), (std::vector<std::int64_t>{0, 0}));
-  EXPECT_EQ(allocate(7, {0, 0}), (std::vector<std::int64_t>{0, 0}));
+  // All weights zero: equal shares by largest remainder, so the parts still sum.
+  EXPECT_EQ(allocate(7, {0, 0}), (std::vector<std::int64_t>{4, 3}));
+  EXPECT_EQ(allocate(-5, {0, 0, 0}), (std::vector<std::int64_t>{-2, -2, -1}));
+  EXPECT_EQ(allocate(0, {}), (std::vector<std::int64_t>{}));
   auto parts = allocate(1'000'003, {17, 3, 999, 1, 0, 45});
   EXPECT_EQ(std::accumulate(parts.begin(), parts.end(), std::int64_t{0}), 1'000'003);
+}
+
+TEST(AllocateDeathTest, AnAmountOverNoPartsIsABrokenInvariant) {
+  EXPECT_DEATH(allocate(1, {}), "pricing\\.cpp:[0-9]+: assertion failed: an amount cannot be split over no parts");
 }
 
 TEST(MulDivRound, HalfEvenAndHalfUpIncludingNegatives) {

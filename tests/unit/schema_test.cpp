@@ -116,4 +116,67 @@ TEST(Schema, CheckFindsAMovementPostedToAnotherAccount) {
   EXPECT_NE(problems.front().find("movement 2 of item I1"), std::string::npos) << problems.front();
 }
 
+// Transfers as backroom wrote them up to schema version 8: received once, by the transfer's
+// own id, the short rest only implied. Migration 9 numbers them in creation order (not id
+// order), keeps each one's receipt and books the implied short on its line.
+TEST(Schema, MigrationNineNumbersTransfersInCreationOrderAndKeepsTheirReceipts) {
+  TempFile file;
+  auto db = db::Db::open(file.path, db::Mode::read_write);
+  ASSERT_EQ(schema::migrate(*db, 8), 8);
+  db->exec(
+      "INSERT INTO locations (id, name, kind, parent_id, sellable, created_at) VALUES ('L1', 'Shop', 'store', NULL, 1, 0), "
+      "('L1D', 'Shop damaged', 'damaged', 'L1', 0, 0), ('L2', 'Warehouse', 'warehouse', NULL, 0, 0), "
+      "('TR', 'In transit', 'transit', NULL, 0, 0);"
+      "INSERT INTO items (id, sku, name, duplicate_key, price, created_at, updated_at) VALUES ('I1', 'A', 'Apple', 'apple', 100, 0, 0);"
+      "INSERT INTO transfers (id, from_location_id, to_location_id, status, note, request_hash, shipped_at, shipped_by, "
+      "received_at, received_by) VALUES ('TZ', 'L2', 'L1', 'received', '', 'h1', 100, 'ann', 150, 'bob'), "
+      "('TA', 'L2', 'L1', 'in_transit', '', 'h2', 200, 'ann', NULL, NULL);"
+      "INSERT INTO transfer_lines (id, transfer_id, line_no, item_id, shipped, received, damaged) VALUES "
+      "('LZ', 'TZ', 1, 'I1', 5000, 3000, 1000), ('LA', 'TA', 1, 'I1', 2000, NULL, NULL);");
+  stock::post_movements(*db,
+                        {stock::Movement{"I1", "L2", Quantity::units(-5), "transfer_out", "transfer", "TZ", "LZ"},
+                         stock::Movement{"I1", "TR", Quantity::units(5), "transfer_out", "transfer", "TZ", "LZ"},
+                         stock::Movement{"I1", "TR", Quantity::units(-5), "transfer_in", "transfer", "TZ", "LZ"},
+                         stock::Movement{"I1", "L1", Quantity::units(3), "transfer_in", "transfer", "TZ", "LZ"},
+                         stock::Movement{"I1", "L1D", Quantity::units(1), "transfer_damaged", "transfer", "TZ", "LZ"},
+                         stock::Movement{"I1", "L2", Quantity::units(-2), "transfer_out", "transfer", "TA", "LA"},
+                         stock::Movement{"I1", "TR", Quantity::units(2), "transfer_out", "transfer", "TA", "LA"}},
+                        stock::PostContext{"ann", "cli", stock::NegativeStock::allow, false});
+  ASSERT_EQ(schema::migrate(*db), schema::latest_version());
+
+  auto transfer_problems = [&db] {
+    std::vector<std::string> out;
+    for (auto& p : stock::check_ledger(*db))
+      if (p.starts_with("transfer")) out.push_back(p);
+    return out;
+  };
+  EXPECT_TRUE(transfer_problems().empty()) << transfer_problems().front();
+  auto old = *stock::load_transfer(*db, "TZ");
+  EXPECT_EQ(old.at("number").as_string(), "T-000001");
+  EXPECT_EQ(old.at("lines").as_array()[0].at("short"), 1);
+  const auto& receipts = old.at("receipts").as_array();
+  ASSERT_EQ(receipts.size(), 1u);
+  EXPECT_EQ(receipts[0].at("id").as_string(), "TZ");
+  EXPECT_EQ(receipts[0].at("by").as_string(), "bob");
+  EXPECT_EQ(receipts[0].at("lines").as_array()[0].at("received"), 3);
+  auto open = *stock::load_transfer(*db, "TA");
+  EXPECT_EQ(open.at("number").as_string(), "T-000002");
+  EXPECT_EQ(open.at("lines").as_array()[0].at("outstanding"), 2);
+  EXPECT_TRUE(open.at("receipts").as_array().empty());
+
+  // The open one is received after the upgrade, and the next transfer is number 3.
+  stock::ReceiptInput all;
+  all.all = true;
+  auto done = stock::receive_transfer(*db, Actor::of("cli", "cli"), "TA", all);
+  EXPECT_EQ(done.document.at("status").as_string(), "received");
+  EXPECT_EQ(scalar(*db, "SELECT on_hand FROM stock_balances WHERE item_id = 'I1' AND location_id = 'L1'"), 5000);
+  stock::TransferInput next;
+  next.key.request_hash = "h3";
+  next.from_location_id = "L1";
+  next.to_location_id = "L2";
+  next.lines = {stock::TransferLineInput{"I1", Quantity::units(1)}};
+  EXPECT_EQ(stock::ship_transfer(*db, Actor::of("cli", "cli"), next).document.at("number").as_string(), "T-000003");
+  EXPECT_TRUE(transfer_problems().empty()) << transfer_problems().front();
+}
+
 }  // namespace
