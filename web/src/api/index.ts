@@ -37,6 +37,7 @@ export const stock = {
   adjust: (body: T.AdjustmentInput) => post<T.Adjustment>('/stock/adjustments', body),
   ship: (body: T.TransferInput) => post<T.Transfer>('/transfers', body),
   transfer: (id: string) => get<T.Transfer>('/transfers/{id}', { path: { id } }),
+  transfers: (query: T.TransferQuery) => get<{ transfers: T.Transfer[]; next_cursor: string | null }>('/transfers', { query: { ...query } }),
   receive: (id: string, body: T.ReceiveInput) => post<T.Transfer>('/transfers/{id}/receive', body, { path: { id } }),
 };
 

@@ -75,10 +75,18 @@ export interface AdjustmentInput {
 export interface Adjustment { id: string; flagged: boolean; flag_reasons: AdjustmentFlag[]; reason_code: string | null }
 export interface StockSettings { adjustment_confirm_quantity: Quantity | null; adjustment_confirm_value: Money | null }
 
-export interface TransferLine { id: string; item_id: string; shipped: Quantity; received: Quantity | null; damaged: Quantity | null; short: Quantity | null }
-export interface Transfer { id: string; from_location_id: string; to_location_id: string; status: 'in_transit' | 'received'; lines: TransferLine[] }
+export interface TransferLine {
+  id: string; item_id: string; sku?: string | null; name?: string | null;
+  shipped: Quantity; received: Quantity; damaged: Quantity; short: Quantity; outstanding: Quantity;
+}
+export interface TransferReceipt { id: string; number: number; closed: boolean; at: string; by: string }
+export interface Transfer {
+  id: string; number: string; from_location_id: string; to_location_id: string; from: Named; to: Named;
+  status: 'in_transit' | 'received'; shipped_at: string; lines: TransferLine[]; receipts?: TransferReceipt[];
+}
+export interface TransferQuery { status?: 'in_transit' | 'received'; location_id?: string; limit?: number; cursor?: string }
 export interface TransferInput { id: string; from_location_id: string; to_location_id: string; lines: { item_id: string; quantity: Quantity }[] }
-export interface ReceiveInput { lines: { line_id: string; received: Quantity; damaged?: Quantity }[] }
+export interface ReceiveInput { id: string; lines?: { line_id: string; received: Quantity; damaged?: Quantity }[]; close?: boolean }
 
 export type TenderType = 'cash' | 'card' | 'store_credit';
 export interface TenderInput { type: TenderType; amount: Money; reference?: string }
