@@ -85,6 +85,8 @@ void register_register_routes(App& app) {
           if (auto given = f.opt_identifier("id", 64)) {
             if (!valid_register_id(*given))
               throw invalid_field("id", fmt::format("a register id is 1 to {} letters, digits, - or _", register_id_length_max));
+            if (given->rfind("API-", 0) == 0)
+              throw invalid_field("id", "register ids starting API- are kept for channel sales made without a register");
             id = *given;
           }
           auto name = register_name(f);

@@ -55,7 +55,9 @@ bj::object register_to_json(const RegisterSetup& r) {
 
 std::vector<RegisterSetup> list_registers(db::Db& db, const std::string& location_id) {
   std::vector<RegisterSetup> out;
-  auto q = db.query(std::string(register_columns) + " WHERE (?1 = '' OR r.location_id = ?1) ORDER BY l.name, r.name, r.id");
+  // API-<tail> rows only number the receipts of channel sales (no till): nobody sells at them.
+  auto q = db.query(std::string(register_columns) +
+                    " WHERE (?1 = '' OR r.location_id = ?1) AND r.id NOT LIKE 'API-%' ORDER BY l.name, r.name, r.id");
   q.bind(1, location_id);
   while (q.step()) out.push_back(read_register(q));
   return out;

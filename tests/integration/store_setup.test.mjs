@@ -267,6 +267,18 @@ test('defect 10: an adjustment below zero or past the limits needs confirm and a
   assertBooksHold(s.db);
 });
 
+test('a channel sale (no register) numbers its receipt without listing a register a person would pick', async () => {
+  const item = await makeItem(s, { price: 500 });
+  const sale = await s.post('/api/v1/sales', saleBody(shop, [[item, 1]], { tenders: [{ type: 'cash', amount: 500 }] }));
+  assert.equal(sale.status, 201, sale.text);
+  const listed = (await s.get('/api/v1/registers')).json.registers;
+  assert.equal(listed.some((r) => r.id.startsWith('API-')), false, listed.map((r) => r.id).join(', '));
+  assert.equal((await s.get(`/api/v1/registers?location_id=${shop.id}`)).json.registers.some((r) => r.id.startsWith('API-')), false);
+  const taken = await s.post('/api/v1/registers', { id: 'API-mine', name: 'Hidden till', location_id: shop.id });
+  assert.equal(taken.status, 422);
+  assert.equal(taken.json.field, 'id');
+});
+
 test('receipts print the store header and footer, tax by rate, tenders, change, cashier, register and a barcode', async () => {
   await s.patch(`/api/v1/locations/${shop.id}`, {
     receipt: { shop_name: 'Corner Shop', address: '1 High Street, Leeds', tax_number: 'GB123456789', footer: 'Returns within 30 days with this receipt' },

@@ -34,9 +34,10 @@ export const stock = {
   locations: () => get<{ locations: T.Location[] }>('/locations').then((r) => r.locations),
   ofItem: (item_id: string) => get<T.StockView>('/stock', { query: { item_id } }),
   movements: (item_id: string, limit = 200) => get<{ movements: T.Movement[] }>('/stock/movements', { query: { item_id, limit } }).then((r) => r.movements),
-  adjust: (body: T.AdjustmentInput) => post<unknown>('/stock/adjustments', body),
+  adjust: (body: T.AdjustmentInput) => post<T.Adjustment>('/stock/adjustments', body),
   ship: (body: T.TransferInput) => post<T.Transfer>('/transfers', body),
   transfer: (id: string) => get<T.Transfer>('/transfers/{id}', { path: { id } }),
+  transfers: (query: T.TransferQuery) => get<{ transfers: T.Transfer[]; next_cursor: string | null }>('/transfers', { query: { ...query } }),
   receive: (id: string, body: T.ReceiveInput) => post<T.Transfer>('/transfers/{id}/receive', body, { path: { id } }),
 };
 
@@ -90,4 +91,19 @@ export const labels = {
 export const settings = {
   sales: () => get<{ tax_rates?: Record<string, number> }>('/settings/sales'),
   putSales: (body: { tax_rates: Record<string, number> }) => put<unknown>('/settings/sales', body),
+  stock: () => get<T.StockSettings>('/settings/stock'),
+  putStock: (body: T.StockSettings) => put<T.StockSettings>('/settings/stock', body),
+};
+
+export const setup = {
+  location: (id: string) => get<T.Location>('/locations/{id}', { path: { id } }),
+  patchLocation: (id: string, body: T.LocationPatch) => patch<T.Location>('/locations/{id}', body, { path: { id } }),
+  registers: (location_id?: string) => get<{ registers: T.RegisterInfo[] }>('/registers', { query: { location_id } }).then((r) => r.registers),
+  register: (id: string) => get<T.RegisterInfo>('/registers/{id}', { path: { id } }),
+  createRegister: (body: { name: string; location_id: string; printer_width: 58 | 80 }) => post<T.RegisterInfo>('/registers', body),
+  patchRegister: (id: string, body: { name?: string; printer_width?: 58 | 80 }) => patch<T.RegisterInfo>('/registers/{id}', body, { path: { id } }),
+  taxCategories: () => get<T.TaxCategories>('/tax-categories'),
+  putTaxCategory: (code: string, body: { name: string; rate: number; default?: boolean }) => put<T.TaxCategories>('/tax-categories/{code}', body, { path: { code } }),
+  roles: () => get<{ roles: T.Role[] }>('/roles').then((r) => r.roles),
+  setDiscountLimit: (name: string, bp: number | null) => patch<T.Role>('/roles/{name}', { limits: { discount_basis_points_max: bp } }, { path: { name } }),
 };

@@ -50,19 +50,43 @@ export interface ScanResult {
   embedded_weight?: Quantity;
 }
 
-export interface Location { id: string; name: string; kind: string; sellable: boolean; parent_id: string | null }
+export interface ReceiptText { shop_name: string | null; address: string | null; tax_number: string | null; footer: string | null }
+export interface Location {
+  id: string; name: string; kind: string; sellable: boolean; parent_id: string | null;
+  receipt?: ReceiptText; default_tax_category?: string | null;
+}
+export interface LocationPatch { name?: string; receipt?: Partial<ReceiptText>; default_tax_category?: string | null }
+export interface RegisterInfo { id: string; name: string; location: Named; location_id: string; printer_width: 58 | 80 }
+export interface TaxCategory { code: string; name: string; rate: number; default: boolean }
+export interface TaxCategories { tax_categories: TaxCategory[]; default_tax_category: string }
+export interface Role { name: string; description?: string; builtin?: boolean; limits?: { discount_basis_points_max: number | null; return_without_receipt_max?: Money | null } }
 export interface Balance { item_id: string; location_id: string; on_hand: Quantity; reserved: Quantity; available: Quantity }
 export interface StockView { on_hand: Quantity; reserved?: Quantity; available?: Quantity; locations?: Balance[] }
 export interface Movement {
   seq: number; item_id: string; location_id: string; quantity: Quantity; reason: string;
   document_type: string; document_id: string; at: string; user: string; device: string;
+  flagged?: boolean; flag_reasons?: AdjustmentFlag[]; reason_code?: string | null;
 }
-export interface AdjustmentInput { id: string; item_id: string; location_id: string; quantity: Quantity; reason: string; note: string }
+export type AdjustmentFlag = 'below_zero' | 'over_quantity' | 'over_value';
+export interface AdjustmentInput {
+  id: string; item_id: string; location_id: string; quantity: Quantity; reason: string; note: string;
+  confirm?: boolean; reason_code?: string;
+}
+export interface Adjustment { id: string; flagged: boolean; flag_reasons: AdjustmentFlag[]; reason_code: string | null }
+export interface StockSettings { adjustment_confirm_quantity: Quantity | null; adjustment_confirm_value: Money | null }
 
-export interface TransferLine { id: string; item_id: string; shipped: Quantity; received: Quantity | null; damaged: Quantity | null; short: Quantity | null }
-export interface Transfer { id: string; from_location_id: string; to_location_id: string; status: 'in_transit' | 'received'; lines: TransferLine[] }
+export interface TransferLine {
+  id: string; item_id: string; sku?: string | null; name?: string | null;
+  shipped: Quantity; received: Quantity; damaged: Quantity; short: Quantity; outstanding: Quantity;
+}
+export interface TransferReceipt { id: string; number: number; closed: boolean; at: string; by: string }
+export interface Transfer {
+  id: string; number: string; from_location_id: string; to_location_id: string; from: Named; to: Named;
+  status: 'in_transit' | 'received'; shipped_at: string; lines: TransferLine[]; receipts?: TransferReceipt[];
+}
+export interface TransferQuery { status?: 'in_transit' | 'received'; location_id?: string; limit?: number; cursor?: string }
 export interface TransferInput { id: string; from_location_id: string; to_location_id: string; lines: { item_id: string; quantity: Quantity }[] }
-export interface ReceiveInput { lines: { line_id: string; received: Quantity; damaged?: Quantity }[] }
+export interface ReceiveInput { id: string; lines?: { line_id: string; received: Quantity; damaged?: Quantity }[]; close?: boolean }
 
 export type TenderType = 'cash' | 'card' | 'store_credit';
 export interface TenderInput { type: TenderType; amount: Money; reference?: string }

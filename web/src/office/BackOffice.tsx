@@ -12,6 +12,7 @@ import { Keys, Users } from './People';
 import { PriceChanges } from './PriceChanges';
 import { Registers } from './Registers';
 import { Stock } from './Stock';
+import { StoreSetup } from './StoreSetup';
 import { Transfers } from './Transfers';
 
 interface Section { path: string; title: string; permission: string; screen: (s: Session) => JSX.Element }
@@ -22,6 +23,7 @@ const sections: Section[] = [
   { path: '/office/transfers', title: 'Transfers', permission: 'stock.transfer', screen: () => <Transfers /> },
   { path: '/office/journal', title: 'Sales journal', permission: 'sales.read', screen: () => <Journal /> },
   { path: '/office/registers', title: 'Registers', permission: 'registers.read', screen: () => <Registers /> },
+  { path: '/office/setup', title: 'Store set-up', permission: 'locations.manage', screen: (s) => <StoreSetup session={s} /> },
   { path: '/office/labels', title: 'Labels', permission: 'labels.read', screen: (s) => <Labels session={s} /> },
   { path: '/office/users', title: 'Users', permission: 'users.manage', screen: () => <Users /> },
   { path: '/office/keys', title: 'API keys', permission: 'apikeys.manage', screen: () => <Keys /> },

@@ -1,8 +1,8 @@
 // Items: search, edit (locked fields per role), barcodes, kits, variants, stock, price requests.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, catalog, type Item, type ItemInput, type ItemPatch, message, stock } from '../api';
+import { ApiError, catalog, type Item, type ItemInput, type ItemPatch, type Location, message, setup, stock, type TaxCategories } from '../api';
 import { can, type Session } from '../app/session';
-import { Button, DataTable, Dialog, Field, Notice } from '../shared/components';
+import { Button, DataTable, Dialog, Field, Notice, Select } from '../shared/components';
 import { money, parseMoney, qty } from '../shared/format';
 import { ItemSearch } from './ItemSearch';
 import { locationName, useItemNames, useLoad, useLocations } from './useLoad';
@@ -10,6 +10,26 @@ import { locationName, useItemNames, useLoad, useLocations } from './useLoad';
 const lockedFields = ['price', 'cost', 'tax_category'];
 type Form = Record<'name' | 'description' | 'category' | 'brand' | 'status' | 'price' | 'cost' | 'tax_category', string>;
 const textFields = ['name', 'description', 'category', 'brand', 'status'] as const;
+
+const percent = (bp: number) => `${(bp / 100).toFixed(bp % 100 ? 2 : 0)} %`;
+/** "Standard (21 %)" for a category code. */
+function categoryText(cats: TaxCategories | null, code: string): string {
+  const c = cats?.tax_categories.find((x) => x.code === code);
+  return c ? `${c.name} (${percent(c.rate)})` : code;
+}
+function taxOptions(cats: TaxCategories | null, current: string): [string, string][] {
+  const list: [string, string][] = (cats?.tax_categories ?? []).map((c) => [c.code, categoryText(cats, c.code)]);
+  if (current && !list.some(([code]) => code === current)) list.push([current, current]);
+  return [['', 'None: the store’s default'], ...list];
+}
+/** Defect 5: an item without a category sells at the selling store's default, else the shop's. */
+export function inheritedTaxText(cats: TaxCategories | null, stores: Location[]): string {
+  const shop = cats?.default_tax_category ?? '';
+  const own = stores.filter((l) => l.sellable && l.default_tax_category && l.default_tax_category !== shop)
+    .map((l) => `${l.name}: ${categoryText(cats, l.default_tax_category ?? '')}`);
+  return `No tax category of its own: it sells at the store’s default tax category, ${categoryText(cats, shop)}` +
+    (own.length ? ` (${own.join('; ')})` : '') + '.';
+}
 
 export function Items({ session }: { session: Session }) {
   const [item, setItem] = useState<{ id: string } | null>(null);
@@ -30,6 +50,7 @@ function ItemEditor({ session, id, onBack, onOpen }: { session: Session; id: str
   const [variants] = useLoad(() => (item?.kind === 'parent' ? catalog.search({ parent_id: id, limit: 50 }).then((r) => r.items) : Promise.resolve([])), [item?.kind, id]);
   const [stockView] = useLoad(() => stock.ofItem(id).catch(() => null), [id]);
   const locations = useLocations();
+  const [cats] = useLoad(() => setup.taxCategories(), []);
   const componentNames = useItemNames(item?.kit?.components.map((c) => c.item_id) ?? []);
   const [newCode, setNewCode] = useState('');
   const [priceReq, setPriceReq] = useState({ price: '', reason: '' });
@@ -76,8 +97,8 @@ function ItemEditor({ session, id, onBack, onOpen }: { session: Session; id: str
       setPriceReq({ price: '', reason: '' });
     } catch (x) { setMsg({ kind: 'error', text: message(x) }); }
   };
-  const taxHint = item.tax_category_source === 'location_default'
-    ? `No category of its own: sells at the store's default (${item.effective_tax_category ?? 'default'}).` : undefined;
+  const inherits = item.tax_category_source === 'shop_default';
+  const taxLocked = readOnly('tax_category');
   const field = (f: keyof Form, label: string, hint?: string) => (
     <Field label={label} value={form[f]} readOnly={readOnly(f)} aria-readonly={readOnly(f)}
       hint={readOnly(f) && mayEdit && lockedFields.includes(f) ? 'Locked for your role' + (f === 'price' ? ': request a price change below' : '') : hint}
@@ -87,9 +108,14 @@ function ItemEditor({ session, id, onBack, onOpen }: { session: Session; id: str
     <div class="editor">
       <div class="row"><Button onClick={onBack}>Back to search</Button><h2>{item.name} <span class="muted">{item.sku} · {item.kind} · v{item.version}</span></h2></div>
       {msg && <Notice kind={msg.kind}>{msg.text}</Notice>}
+      {inherits && <Notice kind="info">{inheritedTaxText(cats, locations)}</Notice>}
       <form onSubmit={save} class="grid2" aria-label="Item details">
         {field('name', 'Name')}{field('category', 'Category')}{field('brand', 'Brand')}{field('status', 'Status')}
-        {field('price', 'Price')}{field('cost', 'Cost')}{field('tax_category', 'Tax category', taxHint)}{field('description', 'Description')}
+        {field('price', 'Price')}{field('cost', 'Cost')}{taxLocked
+          ? <Field label="Tax category" readOnly aria-readonly value={form.tax_category ? categoryText(cats, form.tax_category) : 'None: the store’s default'}
+            hint={mayEdit ? 'Locked for your role' : undefined} />
+          : <Select label="Tax category" value={form.tax_category} options={taxOptions(cats, form.tax_category)}
+            onChange={(e) => setForm({ ...form, tax_category: e.currentTarget.value })} />}{field('description', 'Description')}
         {mayEdit && <div><Button type="submit" variant="primary">Save item</Button></div>}
       </form>
       <h3>Barcodes</h3>
@@ -118,8 +144,9 @@ function ItemEditor({ session, id, onBack, onOpen }: { session: Session; id: str
 }
 
 function CreateItem({ onClose, onCreated }: { onClose: () => void; onCreated: (i: Item) => void }) {
-  const [f, setF] = useState({ sku: '', name: '', price: '', tax_category: 'standard', unit: 'each', category: '', barcode: '' });
+  const [f, setF] = useState({ sku: '', name: '', price: '', tax_category: '', unit: 'each', category: '', barcode: '' });
   const [msg, setMsg] = useState('');
+  const [cats] = useLoad(() => setup.taxCategories(), []);
   const submit = async (e: Event) => {
     e.preventDefault();
     try {
@@ -132,7 +159,7 @@ function CreateItem({ onClose, onCreated }: { onClose: () => void; onCreated: (i
   return (
     <Dialog title="New item" onClose={onClose}>
       <form onSubmit={submit}>
-        {fld('sku', 'SKU')}{fld('name', 'Name')}{fld('price', 'Price')}{fld('category', 'Category')}{fld('tax_category', 'Tax category')}{fld('unit', 'Unit')}{fld('barcode', 'Barcode')}
+        {fld('sku', 'SKU')}{fld('name', 'Name')}{fld('price', 'Price')}{fld('category', 'Category')}<Select label="Tax category" value={f.tax_category} options={taxOptions(cats, f.tax_category)} onChange={(e) => setF({ ...f, tax_category: e.currentTarget.value })} />{fld('unit', 'Unit')}{fld('barcode', 'Barcode')}
         {msg && <Notice kind="error">{msg}</Notice>}
         <Button type="submit" variant="primary">Create item</Button>
       </form>

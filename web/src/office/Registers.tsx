@@ -1,28 +1,28 @@
 // Registers: a register's sessions, newest first, each with its X report (open) or Z report
 // (closed), shown and printable. Nobody pastes an id.
 import { useState } from 'preact/hooks';
-import { registers, type RegisterSession } from '../api';
+import { registers, type RegisterSession, setup } from '../api';
 import { Button, DataTable, Notice } from '../shared/components';
 import { money, when } from '../shared/format';
 import { personName, SessionReportView } from '../shared/SessionReport';
-import { isString, load } from '../shared/storage';
 import { useLoad } from './useLoad';
 
 export function Registers() {
-  const registerId = load('register', 'REG-1', isString);
+  const [regs, err] = useLoad(() => setup.registers(), []);
   return (
     <section>
       <h1>Registers</h1>
-      <RegisterSessions registerId={registerId} />
+      {err && <Notice kind="error">{err}</Notice>}
+      {regs?.length === 0 && <p>No registers yet: add one under Store set-up.</p>}
+      {regs?.map((r) => <RegisterSessions registerId={r.id} name={r.name} />)}
     </section>
   );
 }
 
-function RegisterSessions({ registerId }: { registerId: string }) {
+function RegisterSessions({ registerId, name }: { registerId: string; name: string }) {
   const [page, err] = useLoad(() => registers.sessions(registerId), [registerId]);
   const [open, setOpen] = useState<RegisterSession | null>(null);
   const list = page?.sessions ?? [];
-  const name = list[0]?.register?.name ?? registerId;
   const report = open ? open.z_report ?? open.x_report : undefined;
   return (
     <div class="register-sessions">

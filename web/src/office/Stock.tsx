@@ -1,11 +1,27 @@
-// Stock of one item: balances per location, adjustments, the movement history.
+// Stock of one item: balances per location, adjustments, the movement history. An unusual
+// adjustment (below zero, or past the shop's limits) is confirmed with a reason code and
+// stays flagged in the movement list.
 import { useState } from 'preact/hooks';
-import { type Item, message, stock } from '../api';
+import { type AdjustmentFlag, type AdjustmentInput, ApiError, type Item, message, type Movement, stock } from '../api';
 import { can, type Session } from '../app/session';
-import { Button, DataTable, Field, Notice, Select } from '../shared/components';
+import { Button, DataTable, Dialog, Field, Notice, Select } from '../shared/components';
 import { qty, uuidv7, when, words } from '../shared/format';
 import { ItemSearch } from './ItemSearch';
 import { locationName, useLoad, useLocations } from './useLoad';
+
+const adjustmentReasons = ['count', 'correction', 'found', 'shrink', 'damage', 'theft', 'expired'];
+const flagWords: Record<AdjustmentFlag, string> = {
+  below_zero: 'it takes on-hand below zero',
+  over_quantity: 'it moves more units than the shop’s limit',
+  over_value: 'it is worth more than the shop’s limit',
+};
+const isFlag = (v: unknown): v is AdjustmentFlag => typeof v === 'string' && v in flagWords;
+
+function FlagCell({ m }: { m: Movement }) {
+  if (!m.flagged) return null;
+  const why = (m.flag_reasons ?? []).map((f) => words(f)).join(', ');
+  return <span class="flag" title={`Confirmed: ${why}`}>⚑ {why}{m.reason_code ? ` · ${words(m.reason_code)}` : ''}</span>;
+}
 
 export function Stock({ session }: { session: Session }) {
   const [item, setItem] = useState<Item | null>(null);
@@ -15,14 +31,34 @@ export function Stock({ session }: { session: Session }) {
   const [moves, , reloadMoves] = useLoad(() => (item ? stock.movements(item.id).then((m) => m.reverse()) : Promise.resolve([])), [item?.id]);
   const [adj, setAdj] = useState({ location_id: '', quantity: '', reason: 'count', note: '' });
   const [msg, setMsg] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
-  const adjust = async (e: Event) => {
+  /** An adjustment the server wants confirmed, and why. */
+  const [confirming, setConfirming] = useState<{ body: AdjustmentInput; reasons: AdjustmentFlag[] } | null>(null);
+  const [reasonCode, setReasonCode] = useState('');
+  const send = async (body: AdjustmentInput) => {
+    try {
+      const done = await stock.adjust(body);
+      setConfirming(null);
+      setMsg({ kind: 'ok', text: done.flagged ? 'Adjusted and flagged for review.' : 'Adjusted.' });
+      setAdj((a) => ({ ...a, quantity: '', note: '' }));
+      reload(); reloadMoves();
+    } catch (x) {
+      if (x instanceof ApiError && x.code === 'adjustment_needs_confirmation') {
+        const reasons = Array.isArray(x.problem.reasons) ? x.problem.reasons.filter(isFlag) : [];
+        setReasonCode(body.reason);
+        setConfirming({ body, reasons });
+        return;
+      }
+      setConfirming(null);
+      setMsg({ kind: 'error', text: message(x) });
+    }
+  };
+  const adjust = (e: Event) => {
     e.preventDefault();
     if (!item) return;
-    try {
-      await stock.adjust({ id: uuidv7(), item_id: item.id, location_id: adj.location_id || locations[0]?.id, quantity: Number(adj.quantity), reason: adj.reason, note: adj.note });
-      setMsg({ kind: 'ok', text: 'Adjusted.' });
-      reload(); reloadMoves();
-    } catch (x) { setMsg({ kind: 'error', text: message(x) }); }
+    const quantity = Number(adj.quantity.trim().replace(',', '.').replace('−', '-'));
+    if (!adj.quantity.trim() || !Number.isFinite(quantity) || quantity === 0) { setMsg({ kind: 'error', text: 'Type the change in units, like −3 or 5.' }); return; }
+    setMsg(null);
+    void send({ id: uuidv7(), item_id: item.id, location_id: adj.location_id || locations[0]?.id, quantity, reason: adj.reason, note: adj.note });
   };
   return (
     <section>
@@ -38,16 +74,30 @@ export function Stock({ session }: { session: Session }) {
             <form class="row" onSubmit={adjust} aria-label="Adjust stock">
               <Select label="Location" value={adj.location_id} onChange={(e) => setAdj({ ...adj, location_id: e.currentTarget.value })} options={locations.map((l) => [l.id, name(l.id)])} />
               <Field label="Quantity change" value={adj.quantity} onInput={(e) => setAdj({ ...adj, quantity: e.currentTarget.value })} hint="−3 removes, 5 adds" />
-              <Select label="Adjustment reason" value={adj.reason} onChange={(e) => setAdj({ ...adj, reason: e.currentTarget.value })} options={['count', 'correction', 'found', 'shrink', 'damage', 'theft', 'expired']} />
+              <Select label="Adjustment reason" value={adj.reason} onChange={(e) => setAdj({ ...adj, reason: e.currentTarget.value })} options={adjustmentReasons} />
               <Field label="Note" value={adj.note} onInput={(e) => setAdj({ ...adj, note: e.currentTarget.value })} />
               <Button type="submit">Adjust</Button>
             </form>
           )}
           {msg && <Notice kind={msg.kind}>{msg.text}</Notice>}
+          {confirming && (
+            <Dialog title="Confirm this adjustment" onClose={() => setConfirming(null)}>
+              <form onSubmit={(e) => { e.preventDefault(); void send({ ...confirming.body, confirm: true, reason_code: reasonCode }); }} aria-label="Confirm adjustment">
+                <p>{qty(confirming.body.quantity)} of {item.name} at {name(confirming.body.location_id)} needs a second look:</p>
+                <ul>{confirming.reasons.map((r) => <li>{flagWords[r]}</li>)}</ul>
+                <p class="muted">It will be flagged in the movement list with the reason you give.</p>
+                <Select label="Reason code" value={reasonCode} onChange={(e) => setReasonCode(e.currentTarget.value)} options={adjustmentReasons.map((r) => [r, words(r)])} />
+                <div class="row">
+                  <Button type="submit" variant="primary">Confirm adjustment</Button>
+                  <Button onClick={() => setConfirming(null)}>Cancel</Button>
+                </div>
+              </form>
+            </Dialog>
+          )}
           <h3>Movements (newest first)</h3>
           <DataTable name="Movements" rows={moves ?? []}
             columns={[['when', (r) => when(r.at)], ['location', (r) => name(r.location_id)], ['quantity', (r) => qty(r.quantity), true], ['reason', (r) => words(r.reason)],
-              ['document', (r) => words(r.document_type)], ['user', (r) => r.user], ['device', (r) => r.device]]} />
+              ['document', (r) => words(r.document_type)], ['user', (r) => r.user], ['device', (r) => r.device], ['flag', (r) => <FlagCell m={r} />]]} />
         </>
       )}
     </section>

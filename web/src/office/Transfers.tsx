@@ -1,50 +1,56 @@
-// Transfers between locations: ship, then receive at the destination line by line (received
-// and damaged per line; what is neither is short). Transfers are shown by route and lines,
-// never by id; this device remembers the ones it shipped or opened.
+// Transfers between locations: ship, then receive at the destination in one or several
+// receipts (received and damaged per line), and close what never arrives as short. The list is
+// the server's, newest first, each transfer by its number and route, never by id.
 import { useEffect, useState } from 'preact/hooks';
-import { type Item, message, type ReceiveInput, stock, type Transfer } from '../api';
+import { type Item, message, type ReceiveInput, stock, type Transfer, type TransferQuery } from '../api';
 import { Button, DataTable, Notice, Select } from '../shared/components';
-import { qty, uuidv7 } from '../shared/format';
-import { isString, load, save } from '../shared/storage';
+import { qty, uuidv7, when } from '../shared/format';
 import { ItemSearch } from './ItemSearch';
-import { locationName, useItemNames, useLocations } from './useLoad';
+import { useLocations } from './useLoad';
 
-const rememberedMax = 30;
-const isIdList = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
+const pageSize = 25;
+type Show = '' | 'in_transit' | 'received';
+
+function statusText(t: Transfer): string {
+  if (t.status === 'received') return 'received';
+  return t.lines.some((l) => l.received + l.damaged > 0) ? 'partly received' : 'in transit';
+}
 
 export function Transfers() {
   const locations = useLocations();
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [lines, setLines] = useState<{ item: Item; quantity: string }[]>([]);
-  const [ids, setIds] = useState<string[]>(() => load('transfers', [], isIdList));
+  const [show, setShow] = useState<Show>('');
   const [list, setList] = useState<Transfer[]>([]);
-  const [openId, setOpenId] = useState<string | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const [open, setOpen] = useState<Transfer | null>(null);
   const [msg, setMsg] = useState('');
-  useEffect(() => { save('transfers', ids); }, [ids]);
-  useEffect(() => {
-    Promise.all(ids.map((id) => stock.transfer(id).catch(() => null)))
-      .then((ts) => setList(ts.filter((t): t is Transfer => t !== null)));
-  }, [ids.join(',')]);
-  const place = (id: string) => locationName(locations, id);
-  const remember = (t: Transfer) => {
-    setIds((old) => [t.id, ...old.filter((x) => x !== t.id)].slice(0, rememberedMax));
-    setList((old) => [t, ...old.filter((x) => x.id !== t.id)]);
+  const fetchPage = async (cursor?: string) => {
+    const q: TransferQuery = { limit: pageSize, ...(show ? { status: show } : {}), ...(cursor ? { cursor } : {}) };
+    try {
+      const page = await stock.transfers(q);
+      setList((old) => (cursor ? [...old, ...page.transfers] : page.transfers));
+      setNext(page.next_cursor);
+    } catch (x) { setMsg(message(x)); }
   };
+  useEffect(() => { void fetchPage(); }, [show]);
+  /** A transfer changed here: the card and its row show the server's answer. */
+  const changed = (t: Transfer) => {
+    setOpen(t);
+    setList((old) => (old.some((x) => x.id === t.id) ? old.map((x) => (x.id === t.id ? t : x)) : [t, ...old]));
+  };
+  const opts = locations.filter((l) => l.kind !== 'transit' && !l.parent_id).map((l) => [l.id, l.name] as [string, string]);
   const ship = async () => {
     const source = from || opts[0]?.[0];
     const bad = lines.find((l) => !(Number(l.quantity) > 0));
     if (bad) { setMsg(`Type a quantity above 0 for ${bad.item.name}.`); return; }
     try {
-      const t = await stock.ship({ id: uuidv7(), from_location_id: source, to_location_id: to, lines: lines.map((l) => ({ item_id: l.item.id, quantity: Number(l.quantity) })) });
-      remember(t);
-      setOpenId(t.id);
+      changed(await stock.ship({ id: uuidv7(), from_location_id: source, to_location_id: to, lines: lines.map((l) => ({ item_id: l.item.id, quantity: Number(l.quantity) })) }));
       setLines([]);
       setMsg('');
     } catch (x) { setMsg(message(x)); }
   };
-  const opts = locations.filter((l) => l.kind !== 'transit' && !l.parent_id).map((l) => [l.id, l.name] as [string, string]);
-  const open = list.find((t) => t.id === openId) ?? null;
   return (
     <section>
       <h1>Transfers</h1>
@@ -59,74 +65,97 @@ export function Transfers() {
           onInput={(e) => setLines(lines.map((x, j) => (j === i ? { ...x, quantity: e.currentTarget.value } : x)))} /></li>)}</ul>
       <Button variant="primary" disabled={!lines.length || !to} onClick={ship}>Ship transfer</Button>
       {msg && <Notice kind="error">{msg}</Notice>}
-      <h2>Transfers</h2>
+      {open && <TransferCard key={open.id} transfer={open} onChanged={changed} />}
+      <div class="row spread">
+        <h2>Transfers</h2>
+        <Select label="Show" value={show} onChange={(e) => setShow(e.currentTarget.value as Show)}
+          options={[['', 'All'], ['in_transit', 'In transit'], ['received', 'Received']]} />
+      </div>
       <DataTable name="Transfers" rows={list}
-        columns={[['from', (t) => place(t.from_location_id)], ['to', (t) => place(t.to_location_id)], ['lines', (t) => String(t.lines.length), true],
-          ['units', (t) => qty(t.lines.reduce((s, l) => s + l.shipped, 0)), true], ['status', (t) => (t.status === 'in_transit' ? 'in transit' : 'received')]]}
-        actions={(t) => <Button onClick={() => setOpenId(t.id)} aria-label={`Open transfer from ${place(t.from_location_id)} to ${place(t.to_location_id)}`}>Open</Button>} />
-      {open && <TransferCard key={open.id} transfer={open} place={place} onChanged={remember} />}
+        columns={[['number', (t) => t.number], ['shipped', (t) => when(t.shipped_at)], ['from', (t) => t.from.name], ['to', (t) => t.to.name],
+          ['lines', (t) => String(t.lines.length), true], ['units', (t) => qty(t.lines.reduce((s, l) => s + l.shipped, 0)), true], ['status', statusText]]}
+        actions={(t) => <Button onClick={() => setOpen(t)} aria-label={`Open transfer ${t.number}`}>Open</Button>} />
+      {next && <Button onClick={() => fetchPage(next)}>Show older transfers</Button>}
     </section>
   );
 }
 
-function TransferCard({ transfer: t, place, onChanged }: { transfer: Transfer; place: (id: string) => string; onChanged: (t: Transfer) => void }) {
-  const names = useItemNames(t.lines.map((l) => l.item_id));
-  const [counts, setCounts] = useState<Record<string, { received: string; damaged: string }>>(
-    () => Object.fromEntries(t.lines.map((l) => [l.id, { received: String(l.shipped), damaged: '0' }])));
+function TransferCard({ transfer: t, onChanged }: { transfer: Transfer; onChanged: (t: Transfer) => void }) {
+  const fresh = () => Object.fromEntries(t.lines.map((l) => [l.id, { received: qty(l.outstanding), damaged: '0' }]));
+  const [counts, setCounts] = useState<Record<string, { received: string; damaged: string }>>(fresh);
   const [msg, setMsg] = useState<{ kind: 'error' | 'ok' | 'warn'; text: string } | null>(null);
-  const name = (itemId: string) => names[itemId] ?? '…';
+  useEffect(() => { setCounts(fresh()); }, [t.receipts?.length ?? 0]);
+  const name = (l: Transfer['lines'][number]) => l.name ?? l.sku ?? 'an item';
   const send = async (body: ReceiveInput) => {
     try {
       const done = await stock.receive(t.id, body);
       onChanged(done);
-      const short = done.lines.reduce((s, l) => s + (l.short ?? 0), 0);
-      const damaged = done.lines.reduce((s, l) => s + (l.damaged ?? 0), 0);
-      setMsg(short || damaged
-        ? { kind: 'warn', text: `Received with a discrepancy: ${qty(short)} short, ${qty(damaged)} damaged.` }
-        : { kind: 'ok', text: 'Received in full.' });
+      const left = done.lines.reduce((s, l) => s + l.outstanding, 0);
+      const short = done.lines.reduce((s, l) => s + l.short, 0);
+      const damaged = done.lines.reduce((s, l) => s + l.damaged, 0);
+      const n = done.receipts?.length ?? 1;
+      setMsg(done.status === 'in_transit'
+        ? { kind: 'ok', text: `Receipt ${n} booked: ${qty(left)} still to come.` }
+        : short || damaged
+          ? { kind: 'warn', text: `Received with a discrepancy: ${qty(short)} short, ${qty(damaged)} damaged.` }
+          : { kind: 'ok', text: 'Received in full.' });
     } catch (x) { setMsg({ kind: 'error', text: message(x) }); }
   };
-  const receiveAll = () => send({ lines: t.lines.map((l) => ({ line_id: l.id, received: l.shipped })) });
-  const receiveCounted = () => {
-    const lines: ReceiveInput['lines'] = [];
+  type Lines = NonNullable<ReceiveInput['lines']>;
+  const counted = (): Lines | null => {
+    const out: Lines = [];
     for (const l of t.lines) {
       const c = counts[l.id];
-      const received = Number(c.received.replace(',', '.'));
-      const damaged = Number((c.damaged || '0').replace(',', '.'));
-      if (!Number.isFinite(received) || !Number.isFinite(damaged) || received < 0 || damaged < 0 || received + damaged > l.shipped) {
-        setMsg({ kind: 'error', text: `${name(l.item_id)}: received and damaged together must be between 0 and the ${qty(l.shipped)} shipped.` });
-        return;
+      if (!c || l.outstanding === 0) continue;
+      const received = Number(c.received.replace(',', '.') || '0');
+      const damaged = Number(c.damaged.replace(',', '.') || '0');
+      if (!Number.isFinite(received) || !Number.isFinite(damaged) || received < 0 || damaged < 0 || received + damaged > l.outstanding) {
+        setMsg({ kind: 'error', text: `${name(l)}: received and damaged now must be between 0 and the ${qty(l.outstanding)} still to come.` });
+        return null;
       }
-      lines.push({ line_id: l.id, received, damaged });
+      if (received + damaged > 0) out.push({ line_id: l.id, received, ...(damaged ? { damaged } : {}) });
     }
-    void send({ lines });
+    return out;
+  };
+  const receiveCounted = (close: boolean) => {
+    const lines = counted();
+    if (lines === null) return;
+    if (!lines.length && !close) { setMsg({ kind: 'error', text: 'Type what arrived, or close the transfer short.' }); return; }
+    void send({ id: uuidv7(), lines, ...(close ? { close: true } : {}) });
   };
   const inTransit = t.status === 'in_transit';
   return (
     <div class="card transfer" aria-label="Transfer" role="region">
-      <h3>{place(t.from_location_id)} → {place(t.to_location_id)} · {inTransit ? 'in transit' : 'received'}</h3>
+      <h3>Transfer {t.number}: {t.from.name} → {t.to.name} · {statusText(t)}</h3>
       <div class="table-wrap">
         <table class="data" aria-label="Transfer lines">
-          <thead><tr><th scope="col">Item</th><th scope="col" class="num">Shipped</th><th scope="col" class="num">Received</th><th scope="col" class="num">Damaged</th>{!inTransit && <th scope="col" class="num">Short</th>}</tr></thead>
+          <thead><tr><th scope="col">Item</th><th scope="col" class="num">Shipped</th><th scope="col" class="num">Received</th>
+            <th scope="col" class="num">Damaged</th><th scope="col" class="num">{inTransit ? 'To come' : 'Short'}</th>
+            {inTransit && <><th scope="col" class="num">Received now</th><th scope="col" class="num">Damaged now</th></>}</tr></thead>
           <tbody>{t.lines.map((l) => (
             <tr>
-              <td>{name(l.item_id)}</td>
-              <td class="num">{qty(l.shipped)}</td>
-              {inTransit ? (<>
-                <td class="num"><input class="qty-input" inputMode="decimal" aria-label={`Received of ${name(l.item_id)}`} value={counts[l.id]?.received}
-                  onInput={(e) => setCounts({ ...counts, [l.id]: { ...counts[l.id], received: e.currentTarget.value } })} /></td>
-                <td class="num"><input class="qty-input" inputMode="decimal" aria-label={`Damaged of ${name(l.item_id)}`} value={counts[l.id]?.damaged}
-                  onInput={(e) => setCounts({ ...counts, [l.id]: { ...counts[l.id], damaged: e.currentTarget.value } })} /></td>
-              </>) : (<>
-                <td class="num">{qty(l.received)}</td><td class="num">{qty(l.damaged)}</td><td class="num">{qty(l.short)}</td>
+              <td>{name(l)}</td>
+              <td class="num">{qty(l.shipped)}</td><td class="num">{qty(l.received)}</td><td class="num">{qty(l.damaged)}</td>
+              <td class="num">{qty(inTransit ? l.outstanding : l.short)}</td>
+              {inTransit && (<>
+                <td class="num"><input class="qty-input" inputMode="decimal" aria-label={`Received now of ${name(l)}`} value={counts[l.id]?.received}
+                  disabled={l.outstanding === 0} onInput={(e) => setCounts({ ...counts, [l.id]: { ...counts[l.id], received: e.currentTarget.value } })} /></td>
+                <td class="num"><input class="qty-input" inputMode="decimal" aria-label={`Damaged now of ${name(l)}`} value={counts[l.id]?.damaged}
+                  disabled={l.outstanding === 0} onInput={(e) => setCounts({ ...counts, [l.id]: { ...counts[l.id], damaged: e.currentTarget.value } })} /></td>
               </>)}
             </tr>
           ))}</tbody>
         </table>
       </div>
+      {(t.receipts?.length ?? 0) > 0 && (
+        <ul class="plain small muted" aria-label="Receipts">
+          {t.receipts?.map((r) => <li>Receipt {r.number} · {when(r.at)} · {r.by}{r.closed ? ' · closed the transfer' : ''}</li>)}
+        </ul>
+      )}
       {inTransit && <div class="row">
-        <Button variant="primary" onClick={receiveCounted}>Receive as counted</Button>
-        <Button onClick={receiveAll}>Receive all</Button>
+        <Button variant="primary" onClick={() => receiveCounted(false)}>Receive as counted</Button>
+        <Button onClick={() => send({ id: uuidv7() })}>Receive all</Button>
+        <Button variant="danger" onClick={() => receiveCounted(true)}>Receive and close short</Button>
       </div>}
       {msg && <Notice kind={msg.kind}>{msg.text}</Notice>}
     </div>

@@ -1,24 +1,30 @@
-// The register screen: finds the store this device sells from, then shows the till.
+// The register screen: which store and register this device is (asked once, remembered),
+// then the till.
 import { useEffect, useState } from 'preact/hooks';
-import { type Location, message, type Session, stock } from '../api';
+import { message, type Session, setup } from '../api';
+import { can } from '../app/session';
 import { Notice } from '../shared/components';
-import { isString, load, save } from '../shared/storage';
+import { load, save } from '../shared/storage';
+import { type Device, DeviceSetup, deviceOf, isDevice } from './DeviceSetup';
 import { Register } from './Register';
 
 export function RegisterScreen({ session, onSignOut, onSwitchUser }: { session: Session; onSignOut: () => void; onSwitchUser: (s: Session) => void }) {
-  const [store, setStore] = useState<Location | null>(null);
+  const [device, setDevice] = useState<Device | null | undefined>(() => load<Device | null>('device', null, isDevice) ?? undefined);
+  const [changing, setChanging] = useState(false);
   const [err, setErr] = useState('');
   useEffect(() => {
-    stock.locations().then((all) => {
-      const sellable = all.filter((l) => l.sellable);
-      const remembered = load('location', '', isString);
-      const pick = sellable.find((l) => l.id === remembered) ?? sellable[0];
-      if (!pick) { setErr('No store sells here yet: a manager sets one up in the back office.'); return; }
-      save('location', pick.id);
-      setStore(pick);
-    }).catch((e) => setErr(message(e)));
+    if (device) return;
+    // A shop with exactly one register has nothing to choose.
+    setup.registers().then((all) => setDevice(all.length === 1 ? deviceOf(all[0]) : null)).catch((e) => setErr(message(e)));
   }, []);
+  useEffect(() => { if (device) save('device', device); }, [device]);
   if (err) return <main class="loading"><Notice kind="error">{err}</Notice></main>;
-  if (!store) return <main class="loading" aria-busy="true">Loading…</main>;
-  return <Register session={session} locationId={store.id} locationName={store.name} onSignOut={onSignOut} onSwitchUser={onSwitchUser} />;
+  if (device === undefined) return <main class="loading" aria-busy="true">Loading…</main>;
+  if (device === null || changing) {
+    return <DeviceSetup current={device} onChosen={(d) => { setDevice(d); setChanging(false); }} onCancel={device ? () => setChanging(false) : undefined} />;
+  }
+  return <Register key={device.registerId} session={session} locationId={device.locationId} locationName={device.locationName}
+    registerId={device.registerId} registerName={device.registerName}
+    onChangeDevice={can(session, 'locations.manage') ? () => setChanging(true) : undefined}
+    onSignOut={onSignOut} onSwitchUser={onSwitchUser} />;
 }

@@ -32,8 +32,8 @@ export function Field({ label, hint, inputRef, id, ...rest }: FieldProps) {
   );
 }
 
-type SelectProps = JSX.SelectHTMLAttributes<HTMLSelectElement> & { label: string; options: (string | [string, string])[] };
-export function Select({ label, options, ...rest }: SelectProps) {
+type SelectProps = JSX.SelectHTMLAttributes<HTMLSelectElement> & { label: string; options: (string | [string, string])[]; hint?: string };
+export function Select({ label, options, hint, ...rest }: SelectProps) {
   const own = useRef(`s${++fieldSeq}`);
   return (
     <div class="field">
@@ -41,6 +41,7 @@ export function Select({ label, options, ...rest }: SelectProps) {
       <select id={own.current} {...rest}>
         {options.map((o) => (Array.isArray(o) ? <option value={o[0]}>{o[1]}</option> : <option value={o}>{o}</option>))}
       </select>
+      {hint && <small class="hint">{hint}</small>}
     </div>
   );
 }
