@@ -51,7 +51,9 @@ test('a store credit note pays part of a sale, up to its balance', async () => {
   await page.getByRole('button', { name: 'New sale' }).click();
   await scan(page, PASTA);
   await page.getByRole('table', { name: 'Cart' }).getByRole('cell', { name: '1', exact: true }).waitFor();
-  await page.keyboard.press('F4');
+  // The Pay button (it waits until it is enabled): under load F4 right after "New sale" was
+  // once lost in a full run (1 of 4 runs); F4 itself is covered by the register tests.
+  await page.getByRole('button', { name: /^Pay/ }).click();
   await page.getByLabel('Card or credit reference').fill(code);
   await page.getByRole('button', { name: 'Store credit' }).click();
   await page.getByRole('alert').filter({ hasText: 'has nothing left' }).waitFor();
@@ -83,7 +85,9 @@ test('a return to store credit prints a code that pays the next sale', async () 
   await page.getByRole('button', { name: 'Back to the register' }).click();
   await scan(page, PASTA);
   await page.getByRole('table', { name: 'Cart' }).getByRole('cell', { name: '1', exact: true }).waitFor();
-  await page.keyboard.press('F4');
+  // The Pay button (it waits until it is enabled): under load F4 right after "New sale" was
+  // once lost in a full run (1 of 4 runs); F4 itself is covered by the register tests.
+  await page.getByRole('button', { name: /^Pay/ }).click();
   await page.getByLabel('Card or credit reference').fill(code);
   await page.getByLabel('Card or credit reference').press('Enter');
   await page.getByRole('button', { name: 'Complete sale' }).click();
