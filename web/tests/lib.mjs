@@ -109,4 +109,6 @@ export async function signInAtRegister(page, who, float = '100') {
     await open.getByRole('button', { name: 'Open till' }).click();
     await scanBox.waitFor();
   }
+  // Until the register knows its till is open, Pay (F4) does nothing: wait for it.
+  await page.getByText(/^Till open · session \d+$/).waitFor();
 }

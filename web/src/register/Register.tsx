@@ -332,26 +332,30 @@ export function Register({ session, locationId, locationName, registerId, regist
   };
 
   // Keyboard shortcuts (shown on the buttons). While a sale is locked none of them applies.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (dialog || override) return;
-      const act: Record<string, () => void> = {
-        F2: newSale,
-        F4: enterPay,
-        F6: () => { if (mode === 'sale') void park(); },
-        F7: () => setMode('return'),
-        F8: () => setDialog('void'),
-        F9: () => setDialog('parked'),
-        F10: () => setTraining((t) => !t),
-      };
-      const f = act[e.key];
-      if (!f) return;
-      e.preventDefault();
-      if (!locked) f();
+  // The handler is this render's (a ref, not an effect re-registered after paint), so a key
+  // pressed right after a scan sees the line the scan added.
+  const onShortcut = useRef<(e: KeyboardEvent) => void>(() => {});
+  onShortcut.current = (e: KeyboardEvent) => {
+    if (dialog || override) return;
+    const act: Record<string, () => void> = {
+      F2: newSale,
+      F4: enterPay,
+      F6: () => { if (mode === 'sale') void park(); },
+      F7: () => setMode('return'),
+      F8: () => setDialog('void'),
+      F9: () => setDialog('parked'),
+      F10: () => setTraining((t) => !t),
     };
+    const f = act[e.key];
+    if (!f) return;
+    e.preventDefault();
+    if (!locked) f();
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => onShortcut.current(e);
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  });
+  }, []);
 
   return (
     <div class={`register${training ? ' is-training' : ''}`}>
