@@ -19,6 +19,7 @@
 #include "catalog/price_changes_api.hpp"
 #include "cli/auth_cli.hpp"
 #include "cli/labels_cli.hpp"
+#include "cli/routes.hpp"
 #include "cli/shop.hpp"
 #include "cli/stock_cli.hpp"
 #include "integrations/events.hpp"
@@ -72,22 +73,6 @@ std::string default_static_dir() {
   return "";
 }
 
-void add_routes(App& app) {
-  app.router.add("GET", "/healthz", std::string(permission::public_route), "Liveness and schema version", [&app](http::Request&, http::Reply reply) {
-    auto& db = app.read();
-    reply(http::json_response(200, bj::object{{"status", "ok"},
-                                              {"version", BACKROOM_VERSION},
-                                              {"schema_version", schema::current_version(db)}}));
-  });
-  catalog::register_catalog_routes(app);
-  integrations::register_event_routes(app);
-  auth::register_auth_routes(app);
-  catalog::register_price_change_routes(app);
-  stock::register_stock_routes(app);
-  sales::register_sales_routes(app);
-  sales::register_register_routes(app);
-  labels::register_label_routes(app);
-}
 
 int serve(const std::string& db_path, const std::string& listen, int threads, std::string static_dir,
           bool access_log) {

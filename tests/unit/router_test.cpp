@@ -6,17 +6,10 @@
 #include <stdexcept>
 #include <string>
 
-#include "catalog/catalog_api.hpp"
-#include "catalog/price_changes_api.hpp"
-#include "integrations/events.hpp"
-#include "labels/labels_api.hpp"
+#include "cli/routes.hpp"
 #include "platform/app.hpp"
-#include "platform/auth_api.hpp"
 #include "platform/http.hpp"
 #include "platform/permissions.hpp"
-#include "sales/registers_api.hpp"
-#include "sales/sales_api.hpp"
-#include "stock/stock_api.hpp"
 
 namespace backroom {
 namespace {
@@ -56,14 +49,7 @@ TEST(Router, KnownPermissionsAndTheExplicitTokensAreAccepted) {
 
 TEST(Router, EveryRealRouteDeclaresAKnownPermission) {
   App app(":memory:");
-  catalog::register_catalog_routes(app);
-  integrations::register_event_routes(app);
-  auth::register_auth_routes(app);
-  catalog::register_price_change_routes(app);
-  stock::register_stock_routes(app);
-  sales::register_sales_routes(app);
-  sales::register_register_routes(app);
-  labels::register_label_routes(app);
+  cli::add_routes(app);
   ASSERT_GT(app.router.routes().size(), 20u);
   for (const auto& route : app.router.routes())
     EXPECT_TRUE(permission::route_may_declare(route.permission)) << route.method << " " << route.pattern;

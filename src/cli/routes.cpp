@@ -1,0 +1,36 @@
+#include "cli/routes.hpp"
+
+#include "catalog/catalog_api.hpp"
+#include "catalog/price_changes_api.hpp"
+#include "integrations/events.hpp"
+#include "labels/labels_api.hpp"
+#include "platform/auth_api.hpp"
+#include "platform/json.hpp"
+#include "platform/permissions.hpp"
+#include "platform/schema.hpp"
+#include "sales/registers_api.hpp"
+#include "sales/sales_api.hpp"
+#include "stock/stock_api.hpp"
+
+namespace backroom::cli {
+
+namespace bj = boost::json;
+
+void add_routes(App& app) {
+  app.router.add("GET", "/healthz", std::string(permission::public_route), "Liveness and schema version", [&app](http::Request&, http::Reply reply) {
+    auto& db = app.read();
+    reply(http::json_response(200, bj::object{{"status", "ok"},
+                                              {"version", BACKROOM_VERSION},
+                                              {"schema_version", schema::current_version(db)}}));
+  });
+  catalog::register_catalog_routes(app);
+  integrations::register_event_routes(app);
+  auth::register_auth_routes(app);
+  catalog::register_price_change_routes(app);
+  stock::register_stock_routes(app);
+  sales::register_sales_routes(app);
+  sales::register_register_routes(app);
+  labels::register_label_routes(app);
+}
+
+}  // namespace backroom::cli
