@@ -30,8 +30,10 @@
 #include "platform/json.hpp"
 #include "platform/outbox.hpp"
 #include "platform/permissions.hpp"
+#include "platform/db_copy.hpp"
 #include "platform/schema.hpp"
 #include "sales/registers_api.hpp"
+#include "sales/sales.hpp"
 #include "sales/sales_api.hpp"
 #include "stock/stock_api.hpp"
 
@@ -89,7 +91,8 @@ int serve(const std::string& db_path, const std::string& listen, int threads, st
   http::Server server(options, app.router);
   auto port = server.listen();
   std::cout << fmt::format("backroom {} listening on http://{}:{}  (database {})", BACKROOM_VERSION,
-                           l.host.find(':') != std::string::npos ? "[" + l.host + "]" : l.host, port, db_path)
+                           l.host.find(':') != std::string::npos ? "[" + l.host + "]" : l.host, port,
+                           db::redact_location(db_path))
             << std::endl;
   server.run();
   spdlog::info("stopped");
@@ -158,6 +161,29 @@ int scan_code(const std::string& db_path, const std::string& code) {
   return 0;
 }
 
+// Copies a shop, then checks the copy as `check` and `audit verify` would.
+int copy_shop(const std::string& from_path, const std::string& to_path) {
+  auto from = db::Db::open(from_path, db::Mode::read_write);
+  auto to = db::Db::open(to_path, db::Mode::read_write);
+  auto tables = db::copy_database(*from, *to);
+  std::int64_t rows = 0;
+  for (const auto& t : tables) rows += t.rows;
+  std::cout << fmt::format("copied {} rows in {} tables from {} to {}", rows, tables.size(), from->display_name(),
+                           to->display_name())
+            << std::endl;
+  auto problems = sales::check_books(*to);
+  for (const auto& p : problems) std::cout << p << "\n";
+  auto broken = verify_audit(*to);
+  if (!problems.empty() || broken) {
+    std::cout << fmt::format("the copy does NOT verify: {} problem(s) in the books{}", problems.size(),
+                             broken ? fmt::format(", audit log broken at entry {}", *broken) : "")
+              << std::endl;
+    return 1;
+  }
+  std::cout << "the copy verifies: the books hold and the audit log is intact" << std::endl;
+  return 0;
+}
+
 int demo(const std::string& db_path) {
   std::string admin_password;
   auto db = open_shop(db_path, InitOptions{"EUR", "Backroom Corner Shop", ""}, &admin_password);
@@ -173,9 +199,9 @@ int demo(const std::string& db_path) {
     }
   }
   if (created > 0)
-    std::cout << fmt::format("demo shop seeded: {} items in {}", created, db_path) << std::endl;
+    std::cout << fmt::format("demo shop seeded: {} items in {}", created, db->display_name()) << std::endl;
   else
-    std::cout << fmt::format("{} already has items; nothing seeded", db_path) << std::endl;
+    std::cout << fmt::format("{} already has items; nothing seeded", db->display_name()) << std::endl;
   return 0;
 }
 
@@ -240,6 +266,15 @@ int main(int argc, char** argv) {
   std::string code;
   scan_cmd->add_option("code", code, "Scanned code")->required();
 
+  auto* migrate_cmd = app.add_subcommand("migrate", "Bring a shop database to this backroom's schema version");
+  add_db(migrate_cmd);
+
+  auto* copy_cmd = app.add_subcommand(
+      "copy", "Copy a whole shop into a new, empty database (SQLite -> PostgreSQL or back), then verify it");
+  std::string copy_from, copy_to;
+  copy_cmd->add_option("--from", copy_from, "The shop's database (path or postgresql:// URI)")->required();
+  copy_cmd->add_option("--to", copy_to, "A new, empty database (path or postgresql:// URI)")->required();
+
   auto* audit = app.add_subcommand("audit", "Audit trail");
   audit->require_subcommand(1);
   auto* verify = audit->add_subcommand("verify", "Check the hash chain of the audit log");
@@ -260,12 +295,21 @@ int main(int argc, char** argv) {
     if (init->parsed()) {
       std::string admin_password;
       auto db = open_shop(db_path, init_options, &admin_password);
-      std::cout << fmt::format("{} is at schema version {}", db_path, schema::current_version(*db)) << std::endl;
+      std::cout << fmt::format("{} is at schema version {}", db->display_name(), schema::current_version(*db))
+                << std::endl;
       if (!admin_password.empty())
         std::cout << fmt::format("first admin: user name 'admin', password '{}' (shown only once)", admin_password)
                   << std::endl;
       return 0;
     }
+    if (migrate_cmd->parsed()) {
+      auto db = db::Db::open(db_path, db::Mode::read_write);
+      int before = schema::current_version(*db);
+      int after = schema::migrate(*db);
+      std::cout << fmt::format("{}: schema version {} -> {}", db->display_name(), before, after) << std::endl;
+      return 0;
+    }
+    if (copy_cmd->parsed()) return copy_shop(copy_from, copy_to);
     if (serve_cmd->parsed()) return serve(db_path, listen, threads, static_dir, access_log);
     if (demo_cmd->parsed()) return demo(db_path);
     if (import_cmd->parsed()) return import_items(db_path, import_file, dry_run);

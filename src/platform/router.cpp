@@ -97,6 +97,11 @@ Response error_response(std::exception_ptr error, const Request* req) {
   } catch (const db::DbError& e) {
     if (e.is_busy())
       return problem_response(Problem(503, "busy", "the database is busy; retry the request"), req);
+    if (e.is_unavailable()) {
+      spdlog::warn("{} database unavailable: {}", req ? req->request_id : "-", e.what());
+      return problem_response(
+          Problem(503, "database_unavailable", "the database cannot be reached right now; retry the request"), req);
+    }
     spdlog::error("{} database error: {}", req ? req->request_id : "-", e.what());
     return problem_response(Problem(500, "internal", "a storage error occurred; nothing was changed"), req);
   } catch (const std::exception& e) {

@@ -645,7 +645,7 @@ int migrate(db::Db& db, int version) {
     throw Problem(500, "schema_too_new",
                   fmt::format("database '{}' is at schema version {}, but this backroom {} knows only up to {}; "
                               "run a newer backroom (never an older one) on this file",
-                              db.path(), current, BACKROOM_VERSION, latest_version()));
+                              db.display_name(), current, BACKROOM_VERSION, latest_version()));
   }
   for (const auto& m : migrations()) {
     if (m.version <= current) continue;
@@ -657,7 +657,7 @@ int migrate(db::Db& db, int version) {
         .bind(2, m.name)
         .bind(3, now().micros)
         .run();
-    db.exec(fmt::format("PRAGMA user_version = {}", m.version));
+    if (db.dialect() == db::Dialect::sqlite) db.exec(fmt::format("PRAGMA user_version = {}", m.version));
     tx.commit();
     current = m.version;
   }

@@ -23,19 +23,23 @@ std::int64_t steady_micros() {
 }
 }  // namespace
 
-Writer::Writer(const std::string& path)
-    : db_(db::Db::open(path, db::Mode::read_write)), checkpoint_db_(db::Db::open(path, db::Mode::read_write)) {
-  // Each command runs in a SAVEPOINT; keep the savepoints' sub-journals in memory rather
-  // than in a temporary file written page by page (about 15 % of a sale's writer time).
-  db_->exec("PRAGMA temp_store = MEMORY");
-  // Replaces SQLite's automatic checkpoint, which would run inside the writer's COMMIT.
-  sqlite3_wal_hook(db_->handle(), &Writer::on_wal_commit, this);
-  auto mode = db_->query("PRAGMA journal_mode");
-  if (mode.step() && mode.text(0) == "wal") {
-    // COMMIT only writes the WAL; the syncer makes it durable before anyone hears of it.
-    db_->exec("PRAGMA synchronous = NORMAL");
-    wal_path_ = sqlite3_filename_wal(sqlite3_db_filename(db_->handle(), "main"));
+Writer::Writer(const std::string& path) : db_(db::Db::open(path, db::Mode::read_write)) {
+  if (sqlite3* handle = db_->sqlite_handle()) {
+    checkpoint_db_ = db::Db::open(path, db::Mode::read_write);
+    // Each command runs in a SAVEPOINT; keep the savepoints' sub-journals in memory rather
+    // than in a temporary file written page by page (about 15 % of a sale's writer time).
+    db_->exec("PRAGMA temp_store = MEMORY");
+    // Replaces SQLite's automatic checkpoint, which would run inside the writer's COMMIT.
+    sqlite3_wal_hook(handle, &Writer::on_wal_commit, this);
+    auto mode = db_->query("PRAGMA journal_mode");
+    if (mode.step() && mode.text(0) == "wal") {
+      // COMMIT only writes the WAL; the syncer makes it durable before anyone hears of it.
+      db_->exec("PRAGMA synchronous = NORMAL");
+      wal_path_ = sqlite3_filename_wal(sqlite3_db_filename(handle, "main"));
+    }
   }
+  // On PostgreSQL COMMIT returns once the server has the commit on disk; the syncer then
+  // only hands the results back (wal_path_ stays empty), and there is nothing to checkpoint.
   sync_thread_ = std::thread([this] { sync_loop(); });
   checkpoint_thread_ = std::thread([this] { checkpoint_loop(); });
   thread_ = std::thread([this] { loop(); });
@@ -117,9 +121,10 @@ void Writer::checkpoint_loop() {
     // PASSIVE: copies what it can without blocking the writer or any reader; the writer
     // starts the WAL over from the beginning once everything in it has been copied.
     int log = 0, copied = 0;
-    int rc = sqlite3_wal_checkpoint_v2(checkpoint_db_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
-    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-      spdlog::warn("checkpoint: {}", sqlite3_errmsg(checkpoint_db_->handle()));
+    sqlite3* handle = checkpoint_db_ ? checkpoint_db_->sqlite_handle() : nullptr;
+    if (!handle) continue;
+    int rc = sqlite3_wal_checkpoint_v2(handle, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) spdlog::warn("checkpoint: {}", sqlite3_errmsg(handle));
     std::lock_guard lock(mutex_);
     ++checkpoints_;
   }
@@ -180,7 +185,7 @@ void Writer::loop() {
     for (const auto& command : batch) writer_timings_.queued += started - command.queued_at;
     std::exception_ptr batch_error;
     try {
-      db_->query("BEGIN IMMEDIATE").run();
+      db_->begin_write();
       for (std::size_t i = 0; i < batch.size(); ++i) {
         db_->query("SAVEPOINT command").run();
         try {

@@ -69,10 +69,11 @@ std::vector<std::string> check_books(db::Db& db) {
   }
   {
     auto q = db.query(
-        "SELECT r.id, l.id, COALESCE((SELECT SUM(m.quantity) FROM stock_movements m WHERE m.document_id = r.id AND "
-        "m.document_line_id = l.id), 0) AS back FROM return_lines l JOIN returns r ON r.id = l.return_id WHERE back <= 0 "
-        "AND r.training = 0 "
-        "AND (l.sale_line_id IS NULL OR EXISTS (SELECT 1 FROM stock_movements s WHERE s.document_line_id = l.sale_line_id))");
+        "SELECT return_id, line_id FROM (SELECT r.id AS return_id, l.id AS line_id, COALESCE((SELECT SUM(m.quantity) "
+        "FROM stock_movements m WHERE m.document_id = r.id AND m.document_line_id = l.id), 0) AS back "
+        "FROM return_lines l JOIN returns r ON r.id = l.return_id WHERE r.training = 0 "
+        "AND (l.sale_line_id IS NULL OR EXISTS (SELECT 1 FROM stock_movements s WHERE s.document_line_id = l.sale_line_id))) "
+        "AS x WHERE back <= 0");
     while (q.step()) report(fmt::format("return {} line {}: no stock came back", q.text(0), q.text(1)));
   }
   {

@@ -55,8 +55,9 @@ std::vector<std::string> check_ledger(db::Db& db) {
   }
   {
     auto q = db.query(
-        "SELECT a.id, a.quantity, COALESCE((SELECT SUM(quantity) FROM stock_movements m WHERE m.document_id = a.id AND "
-        "m.item_id = a.item_id AND m.location_id = a.location_id), 0) AS moved FROM stock_adjustments a WHERE moved <> a.quantity");
+        "SELECT id, quantity, moved FROM (SELECT a.id, a.quantity, COALESCE((SELECT SUM(quantity) FROM stock_movements m "
+        "WHERE m.document_id = a.id AND m.item_id = a.item_id AND m.location_id = a.location_id), 0) AS moved "
+        "FROM stock_adjustments a) AS x WHERE moved <> quantity");
     while (q.step())
       report(fmt::format("adjustment {}: quantity {} but its movements sum to {}", q.text(0),
                          format_quantity(Quantity{q.int64(1)}), format_quantity(Quantity{q.int64(2)})));

@@ -1,0 +1,100 @@
+#include "platform/db_copy.hpp"
+
+#include <fmt/format.h>
+
+#include "platform/problem.hpp"
+#include "platform/schema.hpp"
+
+namespace backroom::db {
+
+std::vector<std::string> table_names(Db& db) {
+  std::vector<std::string> names;
+  auto q = db.dialect() == Dialect::sqlite
+               ? db.query(
+                     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' "
+                     "AND name <> 'schema_migrations' ORDER BY rowid")
+               : db.query(
+                     "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                     "WHERE c.relkind = 'r' AND n.nspname = current_schema() AND c.relname <> 'schema_migrations' "
+                     "ORDER BY c.oid");
+  while (q.step()) names.push_back(q.text(0));
+  return names;
+}
+
+namespace {
+
+std::string quoted(std::string_view name) { return fmt::format("\"{}\"", name); }
+
+// Identity columns continue after the largest copied id (PostgreSQL; SQLite's AUTOINCREMENT
+// keeps its own sqlite_sequence up to date on insert).
+void continue_identities(Db& to) {
+  if (to.dialect() != Dialect::postgres) return;
+  std::vector<std::pair<std::string, std::string>> columns;
+  {
+    auto q = to.query(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND is_identity = 'YES'");
+    while (q.step()) columns.emplace_back(q.text(0), q.text(1));
+  }
+  for (const auto& [table, column] : columns) {
+    to.query(fmt::format("SELECT setval(pg_get_serial_sequence('{0}', '{1}'), COALESCE((SELECT MAX({2}) FROM {3}), 0) + 1, false)",
+                         table, column, quoted(column), quoted(table)))
+        .run();
+  }
+}
+
+}  // namespace
+
+std::vector<CopiedTable> copy_database(Db& from, Db& to) {
+  int source = schema::current_version(from);
+  if (source != schema::latest_version())
+    throw Problem(409, "source_schema_mismatch",
+                  fmt::format("{} is at schema version {} but this backroom writes version {}; run `backroom migrate "
+                              "--db` on it first (or use the backroom that matches it)",
+                              from.display_name(), source, schema::latest_version()));
+  if (schema::current_version(to) != 0)
+    throw Problem(409, "target_not_empty",
+                  fmt::format("{} already holds a shop (schema version {}); copy only into a new, empty database",
+                              to.display_name(), schema::current_version(to)));
+  schema::migrate(to);
+
+  std::vector<CopiedTable> copied;
+  ReadSnapshot snapshot(from);
+  Transaction tx(to);
+  // Rows arrive in table order, not in the order foreign keys need: check them at commit.
+  to.exec(to.dialect() == Dialect::sqlite ? "PRAGMA defer_foreign_keys = ON" : "SET CONSTRAINTS ALL DEFERRED");
+  for (const auto& table : table_names(from)) {
+    to.query(fmt::format("DELETE FROM {}", quoted(table))).run();
+    CopiedTable t{table, 0};
+    auto rows = from.query(fmt::format("SELECT * FROM {}", quoted(table)));
+    std::string insert;
+    while (rows.step()) {
+      int n = rows.column_count();
+      if (insert.empty()) {
+        std::string names, marks;
+        for (int c = 0; c < n; ++c) {
+          names += (c ? ", " : "") + quoted(rows.column_name(c));
+          marks += c ? ", ?" : "?";
+        }
+        insert = fmt::format("INSERT INTO {} ({}) VALUES ({})", quoted(table), names, marks);
+      }
+      auto q = to.query(insert);
+      for (int c = 0; c < n; ++c) {
+        if (rows.is_null(c))
+          q.bind_null(c + 1);
+        else if (rows.is_integer(c))
+          q.bind(c + 1, rows.int64(c));
+        else
+          q.bind(c + 1, rows.text(c));
+      }
+      q.run();
+      ++t.rows;
+    }
+    copied.push_back(std::move(t));
+  }
+  continue_identities(to);
+  tx.commit();
+  return copied;
+}
+
+}  // namespace backroom::db

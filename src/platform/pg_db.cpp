@@ -1,0 +1,310 @@
+// The PostgreSQL backend of db::Db (libpq), for a shop that outgrew one process.
+//
+// Every statement is sent with PQexecParams as an unnamed statement: nothing outlives a
+// transaction on the server, so PgBouncer in transaction mode works (docs/scaling.md). The
+// SQL is rewritten from the stores' SQLite dialect once per connection (pg_sql.hpp).
+// Parameters go as text with their type (int8, text; NULL untyped); results come back as
+// text and are parsed here.
+//
+// A lost connection fails the statement with DbError::Kind::unavailable (HTTP 503
+// database_unavailable). Inside a transaction the connection stays failed until the
+// transaction is rolled back, so a reconnect can never run the rest of a command outside
+// its transaction; the next statement after that reconnects by itself.
+#include <fmt/format.h>
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <chrono>
+#include <cstring>
+#include <unordered_map>
+#include <vector>
+
+#include "platform/db_backends.hpp"
+#include "platform/pg_sql.hpp"
+
+namespace backroom::db {
+namespace {
+
+constexpr Oid int8_oid = 20;
+constexpr Oid text_oid = 25;
+// The advisory lock every writing transaction holds: "Backroom" in ASCII.
+constexpr std::int64_t write_lock_key = 0x4261636B726F6F6D;
+// After a failed reconnect, statements fail at once for this long before the next try.
+constexpr auto reconnect_pause = std::chrono::milliseconds(500);
+
+// libpq's messages span several lines ("connection to server ... failed: FATAL: ...").
+std::string one_line(std::string_view message) {
+  std::string out;
+  bool space = false;
+  for (char c : message) {
+    if (c == '\n' || c == '\r' || c == '\t') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) {
+      out += out.back() == ':' || out.back() == ';' ? " " : "; ";
+      space = false;
+    }
+    out += c;
+  }
+  while (!out.empty() && (out.back() == ' ' || out.back() == ';')) out.pop_back();
+  return out;
+}
+
+DbError::Kind kind_of_sqlstate(std::string_view state) {
+  if (state.starts_with("23")) return DbError::Kind::constraint;
+  if (state == "40001" || state == "40P01" || state == "55P03") return DbError::Kind::busy;
+  if (state.starts_with("08") || state.starts_with("57P")) return DbError::Kind::unavailable;
+  return DbError::Kind::other;
+}
+
+class PgDb;
+
+class PgStatement final : public Statement {
+ public:
+  PgStatement(PgDb& db, std::string sql) : db_(db), sql_(std::move(sql)), count_(parameter_count(sql_)) {
+    grow(count_);
+  }
+  ~PgStatement() override { clear(); }
+
+  void bind_int64(int index, std::int64_t value) override {
+    grow(index);
+    values_[index - 1] = std::to_string(value);
+    types_[index - 1] = int8_oid;
+    null_[index - 1] = false;
+  }
+  void bind_text(int index, std::string_view value) override {
+    grow(index);
+    values_[index - 1].assign(value);
+    types_[index - 1] = text_oid;
+    null_[index - 1] = false;
+  }
+  void bind_null(int index) override {
+    grow(index);
+    null_[index - 1] = true;
+    types_[index - 1] = 0;
+  }
+  bool step() override;
+  void reset() override {
+    clear();
+    for (std::size_t i = 0; i < null_.size(); ++i) {
+      null_[i] = true;
+      types_[i] = 0;
+    }
+  }
+  bool is_null(int c) const override { return PQgetisnull(result_, row_, c) != 0; }
+  std::int64_t int64(int c) const override {
+    const char* v = PQgetvalue(result_, row_, c);
+    std::size_t n = static_cast<std::size_t>(PQgetlength(result_, row_, c));
+    if (n == 0) return 0;
+    if (n == 1 && (v[0] == 't' || v[0] == 'f')) return v[0] == 't';  // a boolean expression
+    std::int64_t out = 0;
+    auto [end, ec] = std::from_chars(v, v + n, out);
+    // A numeric with a fraction reads as its integer part, as SQLite's column_int64 does.
+    if (ec != std::errc() || (end != v + n && *end != '.'))
+      throw DbError(DbError::Kind::other, 0, fmt::format("column {} is not an integer: '{:.40}'", c, std::string_view(v, n)));
+    return out;
+  }
+  std::string text(int c) const override {
+    return std::string(PQgetvalue(result_, row_, c), static_cast<std::size_t>(PQgetlength(result_, row_, c)));
+  }
+  int column_count() const override { return PQnfields(result_); }
+  std::string column_name(int c) const override { return PQfname(result_, c); }
+  bool is_integer(int c) const override {
+    Oid type = PQftype(result_, c);
+    return type == 20 || type == 21 || type == 23;  // int8, int2, int4
+  }
+
+ private:
+  void grow(int n) {
+    if (n <= 0 || static_cast<std::size_t>(n) <= values_.size()) return;
+    values_.resize(static_cast<std::size_t>(n));
+    types_.resize(static_cast<std::size_t>(n), 0);
+    null_.resize(static_cast<std::size_t>(n), true);
+  }
+  void clear() {
+    if (result_) PQclear(result_);
+    result_ = nullptr;
+    executed_ = false;
+    row_ = -1;
+  }
+
+  PgDb& db_;
+  std::string sql_;
+  int count_;
+  std::vector<std::string> values_;
+  std::vector<Oid> types_;
+  std::vector<char> null_;
+  PGresult* result_ = nullptr;
+  bool executed_ = false;
+  int row_ = -1;
+  friend class PgDb;
+};
+
+class PgDb final : public Db {
+ public:
+  PgDb(PGconn* conn, std::string uri) : Db(std::move(uri)), conn_(conn) { quiet(); }
+  ~PgDb() override {
+    statements_.clear();
+    PQfinish(conn_);
+  }
+
+  Dialect dialect() const override { return Dialect::postgres; }
+
+  void exec(std::string_view sql) override {
+    std::string text = to_postgres(sql);
+    if (!usable(text)) return;
+    bool was_in_transaction = in_transaction();
+    PGresult* r = PQexec(conn_, text.c_str());
+    check(r, text, was_in_transaction);
+    PQclear(r);
+  }
+
+  Query query(std::string_view sql) override {
+    auto it = statements_.find(sql);
+    if (it == statements_.end())
+      it = statements_.emplace(std::string(sql), std::make_unique<PgStatement>(*this, to_postgres(sql))).first;
+    return Query(it->second.get());
+  }
+
+  std::int64_t changes() const override { return changes_; }
+  std::int64_t last_insert_rowid() override {
+    auto q = query("SELECT lastval()");
+    q.step();
+    return q.int64(0);
+  }
+  bool in_transaction() const override {
+    if (poisoned_) return true;
+    auto s = PQtransactionStatus(conn_);
+    return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
+  }
+  void begin_write() override {
+    query("BEGIN").run();
+    query("SELECT pg_advisory_xact_lock(?)").bind(1, write_lock_key).run();
+  }
+  void begin_read() override { query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").run(); }
+  std::int64_t data_version() override {
+    // The snapshot's next transaction id: it moves whenever any transaction wrote.
+    auto q = query("SELECT CAST(pg_snapshot_xmax(pg_current_snapshot()) AS TEXT)");
+    q.step();
+    return q.int64(0);
+  }
+
+  // Runs one statement of `s`; returns its result (owned by the statement).
+  PGresult* execute(PgStatement& s) {
+    if (!usable(s.sql_)) {
+      // A ROLLBACK of a transaction the lost connection already ended: nothing to return.
+      return PQmakeEmptyPGresult(conn_, PGRES_COMMAND_OK);
+    }
+    int n = std::max<int>(s.count_, static_cast<int>(s.values_.size()));
+    std::vector<const char*> values(static_cast<std::size_t>(n), nullptr);
+    std::vector<int> lengths(static_cast<std::size_t>(n), 0);
+    for (int i = 0; i < n; ++i) {
+      auto k = static_cast<std::size_t>(i);
+      if (k < s.values_.size() && !s.null_[k]) {
+        values[k] = s.values_[k].c_str();
+        lengths[k] = static_cast<int>(s.values_[k].size());
+      }
+    }
+    bool was_in_transaction = in_transaction();
+    PGresult* r = PQexecParams(conn_, s.sql_.c_str(), n, s.types_.empty() ? nullptr : s.types_.data(), values.data(),
+                               lengths.data(), nullptr, 0);
+    check(r, s.sql_, was_in_transaction);
+    const char* tuples = PQcmdTuples(r);
+    changes_ = tuples && *tuples ? std::strtoll(tuples, nullptr, 10) : 0;
+    return r;
+  }
+
+ private:
+  void quiet() {
+    // NOTICEs ("relation already exists, skipping") are not for the shop's log.
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  }
+
+  static bool is_transaction_end(std::string_view sql) {
+    return sql.starts_with("ROLLBACK") && sql.find(" TO ") == std::string_view::npos;
+  }
+
+  // Whether to send `sql` now: reconnects when the connection went away outside a
+  // transaction; throws unavailable while a lost transaction has not been rolled back.
+  bool usable(std::string_view sql) {
+    if (poisoned_) {
+      if (!is_transaction_end(sql))
+        throw DbError(DbError::Kind::unavailable, 0, "the database connection was lost during this transaction");
+      poisoned_ = false;
+      return false;
+    }
+    if (PQstatus(conn_) == CONNECTION_OK) return true;
+    if (is_transaction_end(sql)) return false;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_reset_ < reconnect_pause)
+      throw DbError(DbError::Kind::unavailable, 0, "the database is unavailable: " + one_line(PQerrorMessage(conn_)));
+    last_reset_ = now;
+    PQreset(conn_);
+    if (PQstatus(conn_) != CONNECTION_OK)
+      throw DbError(DbError::Kind::unavailable, 0, "the database is unavailable: " + one_line(PQerrorMessage(conn_)));
+    quiet();
+    return true;
+  }
+  void check(PGresult* r, std::string_view sql, bool was_in_transaction) {
+    auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) return;
+    std::string state;
+    std::string message;
+    if (r) {
+      if (const char* s = PQresultErrorField(r, PG_DIAG_SQLSTATE)) state = s;
+      if (const char* m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)) message = m;
+      if (const char* d = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME)) message += fmt::format(" ({})", d);
+    }
+    if (message.empty()) message = one_line(PQerrorMessage(conn_));
+    if (r) PQclear(r);
+    auto kind = kind_of_sqlstate(state);
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      kind = DbError::Kind::unavailable;
+      // Whatever the transaction had done is gone with the connection; say so until ROLLBACK.
+      poisoned_ = was_in_transaction;
+      last_reset_ = {};
+    }
+    throw DbError(kind, 0, fmt::format("'{:.60}': {}", sql, message), state);
+  }
+
+  PGconn* conn_;
+  std::int64_t changes_ = 0;
+  bool poisoned_ = false;
+  std::chrono::steady_clock::time_point last_reset_{};
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
+  std::unordered_map<std::string, std::unique_ptr<PgStatement>, SqlHash, std::equal_to<>> statements_;
+};
+
+bool PgStatement::step() {
+  if (!executed_) {
+    clear();
+    result_ = db_.execute(*this);
+    executed_ = true;
+  }
+  ++row_;
+  return row_ < PQntuples(result_);
+}
+
+}  // namespace
+
+std::unique_ptr<Db> open_postgres(const std::string& uri, Mode) {
+  // connect_timeout comes first so that a value in the URI itself wins.
+  std::string timeout = std::to_string(connect_timeout_s);
+  const char* keys[] = {"connect_timeout", "application_name", "keepalives_idle", "dbname", nullptr};
+  const char* values[] = {timeout.c_str(), "backroom", "30", uri.c_str(), nullptr};
+  PGconn* conn = PQconnectdbParams(keys, values, 1);
+  if (!conn) throw DbError(DbError::Kind::unavailable, 0, "cannot open database: out of memory");
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string message = one_line(PQerrorMessage(conn));
+    PQfinish(conn);
+    throw DbError(DbError::Kind::unavailable, 0,
+                  fmt::format("cannot open database '{}': {}", redact_location(uri), message));
+  }
+  return std::make_unique<PgDb>(conn, uri);
+}
+
+}  // namespace backroom::db
