@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { startServer, cli, createKey, ROLES, ADMIN_PASSWORD, tempDir } from './lib/server.mjs';
+import { startServer, cli, createKey, ROLES, ADMIN_PASSWORD, tempDir, freshDb, dbExec } from './lib/server.mjs';
 
 let s;
 before(async () => { s = await startServer({ env: { BACKROOM_PRICE_CHANGE_POLL_SECONDS: '1' } }); });
@@ -423,15 +423,15 @@ test('card numbers are refused in every free-text field', async () => {
 
 test('audit verify names the first tampered entry', async () => {
   const dir = tempDir();
-  const db = path.join(dir, 'tamper.db');
+  const db = freshDb(dir, 'tamper');
   assert.equal(cli(['init', '--db', db, '--admin-password', ADMIN_PASSWORD]).status, 0);
   createKey(db, 'one', 'cashier');
   createKey(db, 'two', 'buyer');
   const intact = cli(['audit', 'verify', '--db', db]);
   assert.equal(intact.status, 0, intact.stdout + intact.stderr);
-  const seq = spawnSync('sqlite3', [db, "SELECT seq FROM audit_log WHERE action = 'apikey.create' ORDER BY seq LIMIT 1"], { encoding: 'utf8' }).stdout.trim();
+  const seq = dbExec(db, "SELECT seq FROM audit_log WHERE action = 'apikey.create' ORDER BY seq LIMIT 1").stdout.trim();
   // Change one stored byte: the role recorded for key "one".
-  const edit = spawnSync('sqlite3', [db, `UPDATE audit_log SET after = replace(after, '"role":"cashier"', '"role":"cashieR"') WHERE seq = ${seq}`], { encoding: 'utf8' });
+  const edit = dbExec(db, `UPDATE audit_log SET after = replace(after, '"role":"cashier"', '"role":"cashieR"') WHERE seq = ${seq}`);
   assert.equal(edit.status, 0, edit.stderr);
   const broken = cli(['audit', 'verify', '--db', db]);
   assert.notEqual(broken.status, 0);
@@ -441,12 +441,12 @@ test('audit verify names the first tampered entry', async () => {
 
 test('init and demo provision the admin and one user per role', () => {
   const dir = tempDir();
-  const db = path.join(dir, 'fresh.db');
+  const db = freshDb(dir, 'fresh');
   const init = cli(['init', '--db', db], { env: { BACKROOM_ADMIN_PASSWORD: '' } });
   assert.equal(init.status, 0, init.stderr);
   assert.match(init.stdout, /first admin: user name 'admin', password '\S{20,}'/);
   assert.doesNotMatch(cli(['init', '--db', db]).stdout, /first admin/, 'shown only once');
-  const demoDb = path.join(dir, 'demo.db');
+  const demoDb = freshDb(dir, 'demo');
   const file = path.join(dir, 'credentials.txt');
   const demo = cli(['demo', '--db', demoDb], { env: { BACKROOM_CREDENTIALS_FILE: file, BACKROOM_ADMIN_PASSWORD: '' } });
   assert.equal(demo.status, 0, demo.stderr);

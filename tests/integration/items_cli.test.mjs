@@ -3,15 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { cli, tempDir, withCheck } from './lib/server.mjs';
+import { cli, tempDir, withCheck, freshDb, dbExec } from './lib/server.mjs';
 
 const header = 'sku,name,kind,parent_sku,options,category,unit,sold_by_weight,price,cost,prices,case_pack,barcodes,kit_consumes,kit_components';
 
 function shop() {
   const dir = tempDir();
-  const db = path.join(dir, 'shop.db');
+  const db = freshDb(dir);
   const r = cli(['init', '--db', db]);
   assert.equal(r.status, 0, r.stderr);
   return { dir, db };
@@ -159,7 +158,7 @@ test('the demo shop: about 2,000 items, every barcode valid, unique and scanning
 
 test('a database written by a newer backroom is refused with a clear message', () => {
   const { db } = shop();
-  const sql = spawnSync('sqlite3', [db, "INSERT INTO schema_migrations VALUES (999, 'from the future', 0)"]);
+  const sql = dbExec(db, "INSERT INTO schema_migrations VALUES (999, 'from the future', 0)");
   assert.equal(sql.status, 0, String(sql.stderr));
   const r = cli(['scan', '--db', db, '4006381333931']);
   assert.notEqual(r.status, 0);

@@ -4,8 +4,7 @@
 // last unit sold from two registers at once, and `backroom check` after all of it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { startServer, withCheck } from './lib/server.mjs';
+import { startServer, withCheck, dbExec } from './lib/server.mjs';
 import { adjust, assertBooksHold, binOf, check, makeItem, onHand, openRegister, saleBody, store, uuidv7 } from './lib/shop.mjs';
 
 let s;
@@ -559,15 +558,15 @@ test('sales without a register are channel sales, summed per channel; returns at
 
 test('backroom check holds after all of the above, and catches a tampered balance', async () => {
   assertBooksHold(s.db);
-  // Tamper with one balance behind the ledger's back (sqlite3 CLI): check must say so.
-  const t = spawnSync('sqlite3', [s.db, 'UPDATE stock_balances SET on_hand = on_hand + 1000 WHERE item_id = (SELECT item_id FROM stock_balances LIMIT 1)'], { encoding: 'utf8' });
+  // Tamper with one balance behind the ledger's back (sqlite3 or psql): check must say so.
+  const t = dbExec(s.db, 'UPDATE stock_balances SET on_hand = on_hand + 1000 WHERE item_id = (SELECT item_id FROM stock_balances LIMIT 1)');
   assert.equal(t.status, 0, t.stderr);
   const r = check(s.db);
   assert.equal(r.status, 1, r.stdout);
   assert.match(r.stdout, /balance: item .* has on_hand/);
   // A movement posted to another item's account: its history would show up under the
   // wrong item, so check says so too.
-  const a = spawnSync('sqlite3', [s.db, 'UPDATE stock_movements SET account = (SELECT MAX(account) FROM stock_balances) + 0 WHERE seq = (SELECT MIN(seq) FROM stock_movements WHERE account <> (SELECT MAX(account) FROM stock_balances))'], { encoding: 'utf8' });
+  const a = dbExec(s.db, 'UPDATE stock_movements SET account = (SELECT MAX(account) FROM stock_balances) + 0 WHERE seq = (SELECT MIN(seq) FROM stock_movements WHERE account <> (SELECT MAX(account) FROM stock_balances))');
   assert.equal(a.status, 0, a.stderr);
   const r2 = check(s.db);
   assert.equal(r2.status, 1, r2.stdout);

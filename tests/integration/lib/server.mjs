@@ -1,7 +1,14 @@
-// Starts the real backroom binary on a free loopback port with a fresh SQLite file, and
+// Starts the real backroom binary on a free loopback port with a fresh database, and
 // gives tests a small client. No mocks: the same binary `./run demo` serves.
+//
+// The database is a SQLite file by default. With BACKROOM_TEST_BACKEND=postgres it is a new,
+// empty database on the PostgreSQL cluster scripts/pg-cluster.sh started: its base URI comes
+// from BACKROOM_TEST_PG_URL, or from the state file named by BACKROOM_TEST_PG_STATE (what
+// ctest's pg fixture sets). Tests name databases only through freshDb() and touch them
+// behind the server's back only through dbExec(), so each suite runs on both backends.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -15,6 +22,58 @@ export function tempDir(prefix = 'backroom-it-') {
 export function cli(args, options = {}) {
   const r = spawnSync(BIN, args, { encoding: 'utf8', env: { ...process.env, ...options.env }, input: options.input });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// 'sqlite' or 'postgres': the backend this run's fresh databases live on.
+export const BACKEND = process.env.BACKROOM_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
+
+// Test options for a test that is about SQLite itself: it runs on the SQLite run only, and
+// the PostgreSQL run reports it as skipped with the reason.
+export function sqliteOnly(reason) {
+  return { skip: BACKEND === 'sqlite' ? false : `SQLite only: ${reason}` };
+}
+
+const isPgUri = (db) => /^postgres(ql)?:\/\//.test(db);
+
+let pgBase;
+// The cluster's base URI (postgresql://role:password@127.0.0.1:port), without a database.
+export function pgBaseUrl() {
+  if (pgBase) return pgBase;
+  let url = process.env.BACKROOM_TEST_PG_URL;
+  const stateFile = process.env.BACKROOM_TEST_PG_STATE;
+  if (!url && stateFile) {
+    let text;
+    try { text = readFileSync(stateFile, 'utf8'); } catch (e) {
+      throw new Error(`BACKROOM_TEST_PG_STATE=${stateFile} cannot be read (is the pg cluster fixture running?): ${e.message}`);
+    }
+    url = text.match(/^BACKROOM_TEST_PG_URL=(\S+)$/m)?.[1];
+  }
+  if (!url) throw new Error('BACKROOM_TEST_BACKEND=postgres needs BACKROOM_TEST_PG_URL or BACKROOM_TEST_PG_STATE (scripts/pg-cluster.sh start)');
+  pgBase = url.replace(/\/+$/, '');
+  return pgBase;
+}
+
+let dbCounter = 0;
+// A fresh, empty database for this run's backend: a file path in `dir` (SQLite), or the URI
+// of a new database on the test cluster (PostgreSQL). `name` only makes it easy to recognise.
+export function freshDb(dir, name = 'shop') {
+  if (BACKEND === 'sqlite') return path.join(dir, `${name}.db`);
+  const stem = name.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 20);
+  const dbname = `${stem}_${process.pid}_${++dbCounter}_${randomBytes(4).toString('hex')}`;
+  const base = pgBaseUrl();
+  const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', `${base}/postgres`, '-c', `CREATE DATABASE ${dbname}`],
+    { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`CREATE DATABASE ${dbname} failed: ${r.error ?? ''}${r.stderr}`);
+  return `${base}/${dbname}`;
+}
+
+// Runs one SQL statement on `db` behind the server's back (sqlite3 or psql); the result has
+// the shape of spawnSync's: {status, stdout, stderr}, stdout holding bare values.
+export function dbExec(db, sql) {
+  const r = isPgUri(db)
+    ? spawnSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', sql], { encoding: 'utf8' })
+    : spawnSync('sqlite3', [db, sql], { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout ?? '', stderr: r.error ? String(r.error) : (r.stderr ?? '') };
 }
 
 export const ADMIN_PASSWORD = 'admin-test-password';
@@ -54,7 +113,7 @@ export function createKey(db, name, role, extra = []) {
 // Options: `auth: false` serves without provisioning (no admin key in server.headers).
 export async function startServer({ db, demo = false, args = [], env = {}, auth = true } = {}) {
   const dir = tempDir();
-  db ??= path.join(dir, 'shop.db');
+  db ??= freshDb(dir);
   {
     const r = cli(['init', '--db', db, '--admin-password', ADMIN_PASSWORD], { env });
     if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);
