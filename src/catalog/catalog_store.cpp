@@ -249,7 +249,7 @@ std::vector<Item> list_items(db::Db& db, const ItemFilter& f) {
       start = end + 1;
     }
     if (!words.empty()) {
-      sql += " OR (1";
+      sql += " OR (1 = 1";
       for (const auto& w : words) {
         std::string we;
         for (char c : w) {

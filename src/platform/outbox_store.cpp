@@ -95,8 +95,8 @@ AuditRecord read_audit(const db::Query& q) {
 std::vector<AuditRecord> list_audit(db::Db& db, const AuditFilter& f) {
   auto q = db.query(std::string(audit_columns) +
                     "WHERE (?1 = '' OR entity = ?1) AND (?2 = '' OR entity_id = ?2) AND (?3 = '' OR actor = ?3) "
-                    "AND (?4 = '' OR action = ?4) AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6) "
-                    "AND (?7 IS NULL OR seq < ?7) ORDER BY seq DESC LIMIT ?8");
+                    "AND (?4 = '' OR action = ?4) AND (at >= ?5 OR ?5 IS NULL) AND (at < ?6 OR ?6 IS NULL) "
+                    "AND (seq < ?7 OR ?7 IS NULL) ORDER BY seq DESC LIMIT ?8");
   q.bind(1, f.entity).bind(2, f.entity_id).bind(3, f.actor).bind(4, f.action);
   q.bind(5, f.from).bind(6, f.to).bind(7, f.before_seq).bind(8, f.limit + 1);
   std::vector<AuditRecord> out;

@@ -487,7 +487,7 @@ std::vector<bj::object> find_sales(db::Db& db, const SalesFilter& f) {
   std::vector<std::string> ids;
   {
     auto q = db.query(
-        "SELECT s.id FROM sales s WHERE (?1 IS NULL OR s.created_at >= ?1) AND (?2 IS NULL OR s.created_at < ?2) "
+        "SELECT s.id FROM sales s WHERE (s.created_at >= ?1 OR ?1 IS NULL) AND (s.created_at < ?2 OR ?2 IS NULL) "
         "AND (?3 = '' OR s.register_id = ?3) AND (?4 = '' OR s.user_id = ?4) AND (?5 = '' OR s.receipt_number = ?5) "
         "AND (?6 = '' OR EXISTS (SELECT 1 FROM sale_lines l WHERE l.sale_id = s.id AND l.item_id = ?6)) "
         "AND (?7 = '' OR s.location_id = ?7) AND (?8 = '' OR s.channel = ?8) AND (?9 = '' OR s.id < ?9) "
@@ -525,7 +525,7 @@ bj::object sales_summary(db::Db& db, const std::optional<Timestamp>& from, const
                          const std::string& location_id) {
   auto q = db.query(
       "SELECT channel, COUNT(*), COALESCE(SUM(total), 0) FROM sales WHERE status = 'completed' AND training = 0 "
-      "AND (?1 IS NULL OR created_at >= ?1) AND (?2 IS NULL OR created_at < ?2) AND (?3 = '' OR location_id = ?3) "
+      "AND (created_at >= ?1 OR ?1 IS NULL) AND (created_at < ?2 OR ?2 IS NULL) AND (?3 = '' OR location_id = ?3) "
       "GROUP BY channel ORDER BY channel");
   q.bind(1, from ? std::optional(from->micros) : std::nullopt)
       .bind(2, to ? std::optional(to->micros) : std::nullopt)

@@ -510,8 +510,8 @@ std::vector<ListedTransfer> list_transfers(db::Db& db, const TransferFilter& f) 
   auto q = db.query(
       "SELECT id, number FROM transfers WHERE (?1 = '' OR status = ?1) "
       "AND (?2 = '' OR from_location_id = ?2 OR to_location_id = ?2) "
-      "AND (?3 IS NULL OR from_location_id IN (SELECT value FROM json_each(?3)) "
-      "OR to_location_id IN (SELECT value FROM json_each(?3))) "
+      "AND (from_location_id IN (SELECT value FROM json_each(?3)) "
+      "OR to_location_id IN (SELECT value FROM json_each(?3)) OR ?3 IS NULL) "
       "AND (?4 = 0 OR number < ?4) ORDER BY number DESC LIMIT ?5");
   q.bind(1, f.status)
       .bind(2, f.location_id)

@@ -8,7 +8,7 @@
 // behind the server's back only through dbExec(), so each suite runs on both backends.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -128,7 +128,11 @@ export async function startServer({ db, demo = false, args = [], env = {}, auth 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    // Set BACKROOM_TEST_SERVER_LOG=file to keep every server's log while chasing a failure.
+    if (process.env.BACKROOM_TEST_SERVER_LOG) appendFileSync(process.env.BACKROOM_TEST_SERVER_LOG, d);
+  });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 20000);
