@@ -9,8 +9,8 @@ void upsert_pending(db::Db& db, const std::string& id, const std::string& store_
         "INSERT INTO label_queue (id, store_id, item_id, kind, reason, copies, event_seq, queued_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (store_id, item_id, kind) WHERE printed_at IS NULL DO UPDATE SET "
-        "reason = excluded.reason, event_seq = COALESCE(excluded.event_seq, event_seq), "
-        "copies = MAX(copies, excluded.copies)")
+        "reason = excluded.reason, event_seq = COALESCE(excluded.event_seq, label_queue.event_seq), "
+        "copies = MAX(label_queue.copies, excluded.copies)")
       .bind(1, id)
       .bind(2, store_id)
       .bind(3, item_id)
@@ -85,7 +85,7 @@ std::optional<Location> location(db::Db& db, const std::string& id) {
 }
 
 std::optional<Location> location_by_name(db::Db& db, const std::string& name) {
-  auto q = db.query("SELECT id, name, kind, parent_id FROM locations WHERE name = ? COLLATE NOCASE");
+  auto q = db.query("SELECT id, name, kind, parent_id FROM locations WHERE lower(name) = lower(?)");
   q.bind(1, name);
   if (!q.step()) return std::nullopt;
   return read_location(q);

@@ -84,7 +84,7 @@ class Rewriter {
   std::string run() {
     std::string out;
     out.reserve(256);
-    // Closing parentheses that need a suffix (json_each's cast), by depth.
+    // What each open parenthesis closes with, innermost last.
     std::vector<std::string> close_suffix;
     bool or_ignore = false;
     bool references = false;  // the next '(' holds a foreign key's column
@@ -102,11 +102,13 @@ class Rewriter {
         }
         case Token::Kind::symbol:
           if (is_symbol(tok, '(')) {
-            close_suffix.emplace_back(references ? " DEFERRABLE INITIALLY IMMEDIATE" : "");
+            close_suffix.emplace_back(references ? ") DEFERRABLE INITIALLY IMMEDIATE" : ")");
             references = false;
           } else if (is_symbol(tok, ')')) {
-            out += ')';
-            if (!close_suffix.empty()) {
+            // What closes this parenthesis: ")" and what a rewrite put around it.
+            if (close_suffix.empty()) {
+              out += ')';
+            } else {
               out += close_suffix.back();
               close_suffix.pop_back();
             }
@@ -165,7 +167,7 @@ class Rewriter {
         out += "json_array_elements_text(CAST";
         std::size_t open = next(i);
         out += '(';
-        close_suffix.push_back(" AS json)");
+        close_suffix.push_back(" AS json))");
         i = open;
       } else {
         out += tok.text;
