@@ -4,12 +4,12 @@
 
 #include <iostream>
 
+#include "access/auth.hpp"
+#include "access/auth_admin.hpp"
+#include "access/auth_store.hpp"
+#include "access/permissions.hpp"
 #include "cli/shop.hpp"
-#include "platform/auth.hpp"
-#include "platform/auth_admin.hpp"
-#include "platform/auth_store.hpp"
 #include "platform/json.hpp"
-#include "platform/permissions.hpp"
 #include "platform/types.hpp"
 
 namespace backroom::cli::auth_cli {
