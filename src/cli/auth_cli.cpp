@@ -191,6 +191,25 @@ void add_commands(CLI::App& app, std::string& db_path, std::function<void(App&)>
               << std::endl;
   });
 
+  // --- the permission vocabulary (web/scripts/permissions.mjs generates the UI's copy) ---
+  auto* vocabulary = app.add_subcommand("permissions", "Print the permission vocabulary roles and routes use");
+  vocabulary->group("");  // hidden
+  auto vocabulary_json = std::make_shared<bool>(false);
+  vocabulary->add_flag("--json", *vocabulary_json, "JSON output");
+  vocabulary->callback([vocabulary_json] {
+    if (*vocabulary_json) {
+      bj::array names;
+      for (auto p : permission::catalogue) names.push_back(bj::value(std::string(p)));
+      std::cout << json::serialize(bj::object{{"permissions", std::move(names)},
+                                               {"authenticated", std::string(permission::authenticated)},
+                                               {"public", std::string(permission::public_route)}})
+                << std::endl;
+      return;
+    }
+    for (auto p : permission::catalogue) std::cout << p << "\n";
+    std::cout << std::flush;
+  });
+
   // --- route table (for tests and docs) ---
   auto* routes = app.add_subcommand("routes", "Print every route with its permission, and the roles");
   routes->group("");  // hidden
