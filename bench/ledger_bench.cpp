@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "access/audit.hpp"
 #include "cli/shop.hpp"
 #include "platform/ids.hpp"
 #include "platform/outbox.hpp"

@@ -4,10 +4,11 @@
 
 #include <set>
 
+#include "access/audit.hpp"
+#include "access/permissions.hpp"
 #include "catalog/catalog_store.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
-#include "platform/permissions.hpp"
 #include "platform/problem.hpp"
 #include "platform/text.hpp"
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "access/audit.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_store.hpp"
 #include "platform/ids.hpp"

@@ -9,10 +9,10 @@
 #include <mutex>
 #include <thread>
 
+#include "access/permissions.hpp"
 #include "catalog/price_changes.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
-#include "platform/permissions.hpp"
 #include "platform/types.hpp"
 
 namespace backroom::catalog {

@@ -4,12 +4,12 @@
 
 #include <iostream>
 
+#include "access/auth.hpp"
+#include "access/auth_admin.hpp"
+#include "access/auth_store.hpp"
+#include "access/permissions.hpp"
 #include "cli/shop.hpp"
-#include "platform/auth.hpp"
-#include "platform/auth_admin.hpp"
-#include "platform/auth_store.hpp"
 #include "platform/json.hpp"
-#include "platform/permissions.hpp"
 #include "platform/types.hpp"
 
 namespace backroom::cli::auth_cli {
@@ -189,6 +189,25 @@ void add_commands(CLI::App& app, std::string& db_path, std::function<void(App&)>
     std::cerr << fmt::format("API key '{}' rotated: new id {}; the old key {} works for {} more seconds", k.name,
                              issued.row.id, k.id, key_opts->grace_seconds)
               << std::endl;
+  });
+
+  // --- the permission vocabulary (web/scripts/permissions.mjs generates the UI's copy) ---
+  auto* vocabulary = app.add_subcommand("permissions", "Print the permission vocabulary roles and routes use");
+  vocabulary->group("");  // hidden
+  auto vocabulary_json = std::make_shared<bool>(false);
+  vocabulary->add_flag("--json", *vocabulary_json, "JSON output");
+  vocabulary->callback([vocabulary_json] {
+    if (*vocabulary_json) {
+      bj::array names;
+      for (auto p : permission::catalogue) names.push_back(bj::value(std::string(p)));
+      std::cout << json::serialize(bj::object{{"permissions", std::move(names)},
+                                               {"authenticated", std::string(permission::authenticated)},
+                                               {"public", std::string(permission::public_route)}})
+                << std::endl;
+      return;
+    }
+    for (auto p : permission::catalogue) std::cout << p << "\n";
+    std::cout << std::flush;
   });
 
   // --- route table (for tests and docs) ---

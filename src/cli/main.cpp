@@ -12,6 +12,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "access/audit.hpp"
+#include "access/auth_api.hpp"
+#include "access/permissions.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_api.hpp"
 #include "catalog/catalog_store.hpp"
@@ -25,11 +28,9 @@
 #include "integrations/events.hpp"
 #include "labels/labels_api.hpp"
 #include "platform/app.hpp"
-#include "platform/auth_api.hpp"
 #include "platform/http_server.hpp"
 #include "platform/json.hpp"
 #include "platform/outbox.hpp"
-#include "platform/permissions.hpp"
 #include "platform/db_copy.hpp"
 #include "platform/schema.hpp"
 #include "sales/registers_api.hpp"

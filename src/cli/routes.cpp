@@ -1,12 +1,12 @@
 #include "cli/routes.hpp"
 
+#include "access/auth_api.hpp"
+#include "access/permissions.hpp"
 #include "catalog/catalog_api.hpp"
 #include "catalog/price_changes_api.hpp"
 #include "integrations/events.hpp"
 #include "labels/labels_api.hpp"
-#include "platform/auth_api.hpp"
 #include "platform/json.hpp"
-#include "platform/permissions.hpp"
 #include "platform/schema.hpp"
 #include "sales/registers_api.hpp"
 #include "sales/sales_api.hpp"
@@ -17,6 +17,7 @@ namespace backroom::cli {
 namespace bj = boost::json;
 
 void add_routes(App& app) {
+  permission::install_vocabulary(app.router);
   app.router.add("GET", "/healthz", std::string(permission::public_route), "Liveness and schema version", [&app](http::Request&, http::Reply reply) {
     auto& db = app.read();
     reply(http::json_response(200, bj::object{{"status", "ok"},

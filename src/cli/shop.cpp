@@ -6,14 +6,14 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "access/auth.hpp"
+#include "access/auth_admin.hpp"
+#include "access/auth_store.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_store.hpp"
 #include "catalog/demo.hpp"
-#include "platform/auth.hpp"
-#include "platform/auth_admin.hpp"
-#include "platform/auth_store.hpp"
-#include "platform/problem.hpp"
 #include "platform/outbox.hpp"
+#include "platform/problem.hpp"
 #include "platform/schema.hpp"
 #include "sales/sales.hpp"
 #include "stock/stock.hpp"

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "access/audit.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_store.hpp"
 #include "integrations/events.hpp"

@@ -6,13 +6,14 @@
 
 #include <map>
 
+#include "access/audit.hpp"
+#include "access/auth_store.hpp"
+#include "access/permissions.hpp"
 #include "catalog/catalog_store.hpp"
 #include "labels/labels.hpp"
 #include "labels/receipt.hpp"
-#include "platform/json.hpp"
-#include "platform/permissions.hpp"
 #include "platform/ids.hpp"
-#include "platform/auth_store.hpp"
+#include "platform/json.hpp"
 #include "sales/registers_api.hpp"
 #include "sales/sales.hpp"
 #include "stock/stock.hpp"

@@ -2,7 +2,10 @@
 // "GET /api/v1/items/{id}" to a handler. Handlers may answer at once or later (after
 // the writer commits) by calling Reply from any thread, exactly once.
 // Every route declares the permission it needs; the route table is data, so tests and
-// docs can walk it.
+// docs can walk it. The vocabulary of permissions and the guard that checks them belong
+// to the access room (access/permissions.hpp, access/auth_api.hpp), which fills in the
+// router's two hooks; platform never includes access. Unequipped, the router fails
+// closed: it accepts no route and serves no request.
 #pragma once
 
 #include <boost/json.hpp>
@@ -15,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "platform/outbox.hpp"
+#include "platform/actor.hpp"
 #include "platform/problem.hpp"
 
 namespace backroom::http {
@@ -68,11 +71,16 @@ struct Route {
 
 class Router {
  public:
+  // Throws std::invalid_argument, naming the route, when `may_declare` is unset or refuses
+  // `permission` (empty, misspelled, unknown): the server then does not start.
   void add(std::string method, std::string pattern, std::string permission, std::string summary, Handler handler);
-  // Finds the route, fills req.params, calls the handler; sends problems for 404/405 and
-  // for anything the handler throws before replying.
+  // Finds the route, fills req.params, runs the guard, calls the handler; sends problems
+  // for 404/405, for a route served without a guard (500), and for anything the guard or
+  // the handler throws before replying.
   void dispatch(Request& req, const Reply& reply) const;
   const std::vector<Route>& routes() const { return routes_; }
+  // Which permission names a route may declare (permission::install_vocabulary fills it).
+  std::function<bool(std::string_view permission)> may_declare;
   // Called before a matched handler; may throw a Problem (authentication, permission).
   std::function<void(Request&, const Route&)> guard;
 

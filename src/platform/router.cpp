@@ -7,7 +7,6 @@
 #include "platform/db.hpp"
 #include "platform/http.hpp"
 #include "platform/json.hpp"
-#include "platform/permissions.hpp"
 
 namespace backroom::http {
 
@@ -115,13 +114,15 @@ Response error_response(std::exception_ptr error, const Request* req) {
 void Router::add(std::string method, std::string pattern, std::string permission, std::string summary,
                  Handler handler) {
   // Fail closed: a route that forgot its permission (or misspelled it) stops the server
-  // from starting instead of serving unguarded.
-  if (!permission::route_may_declare(permission))
+  // from starting instead of serving unguarded; so does a router nobody gave a vocabulary.
+  if (!may_declare)
     throw std::invalid_argument(fmt::format(
-        "route {} {} declares {}; declare a permission from platform/permissions.hpp, "
-        "'{}' or '{}'",
-        method, pattern, permission.empty() ? std::string("no permission") : fmt::format("unknown permission '{}'", permission),
-        permission::authenticated, permission::public_route));
+        "route {} {}: the router has no permission vocabulary (permission::install_vocabulary, access/permissions.hpp)", method, pattern));
+  if (!may_declare(permission))
+    throw std::invalid_argument(fmt::format(
+        "route {} {} declares {}; declare a permission from access/permissions.hpp, "
+        "'authenticated' or 'public'",
+        method, pattern, permission.empty() ? std::string("no permission") : fmt::format("unknown permission '{}'", permission)));
   Route r{std::move(method), std::move(pattern), std::move(permission), std::move(summary), std::move(handler), {}};
   r.segments = split_path(r.pattern);
   routes_.push_back(std::move(r));
@@ -149,7 +150,11 @@ void Router::dispatch(Request& req, const Reply& reply) const {
     }
     req.params = std::move(params);
     try {
-      if (guard) guard(req, route);
+      if (!guard) {
+        spdlog::error("{} {} {}: no request guard installed; refused", req.request_id, req.method, req.path);
+        throw Problem(500, "internal", "the server has no request guard; nothing was served");
+      }
+      guard(req, route);
       route.handler(req, reply);
     } catch (...) {
       reply(error_response(std::current_exception(), &req));

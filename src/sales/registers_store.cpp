@@ -1,6 +1,7 @@
 // Register set-up's SQL: names, stores and printer paper of the registers.
 #include <fmt/format.h>
 
+#include "access/audit.hpp"
 #include "platform/assert.hpp"
 #include "platform/json.hpp"
 #include "platform/problem.hpp"

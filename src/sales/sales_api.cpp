@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "access/permissions.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
-#include "platform/permissions.hpp"
 #include "sales/sales.hpp"
 #include "stock/stock_api.hpp"
 

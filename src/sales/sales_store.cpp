@@ -4,12 +4,13 @@
 #include <map>
 #include <set>
 
+#include "access/audit.hpp"
+#include "access/auth.hpp"
+#include "access/permissions.hpp"
 #include "catalog/catalog_store.hpp"
 #include "platform/assert.hpp"
-#include "platform/auth.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
-#include "platform/permissions.hpp"
 #include "sales/sales.hpp"
 
 namespace backroom::sales {

@@ -3,6 +3,7 @@
 
 #include <map>
 
+#include "access/audit.hpp"
 #include "catalog/catalog_store.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"

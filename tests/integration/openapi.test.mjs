@@ -1,10 +1,13 @@
 // docs/openapi.yaml is the contract: every route the server has is documented there, and
-// every documented operation exists. The route table comes from the binary itself.
+// every documented operation exists. The route table comes from the binary itself. The
+// permission vocabulary too: the binary (src/access/permissions.hpp), the UI's generated
+// web/src/api/permissions.ts and each operation's x-permission in the document agree.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cli } from './lib/server.mjs';
+import { render } from '../../web/scripts/permissions.mjs';
 
 // A small reader for the `paths:` block: two-space path keys, four-space method keys.
 function documentedOperations(yaml) {
@@ -33,6 +36,61 @@ test('every route is in docs/openapi.yaml and every documented operation is serv
   const phantom = [...documented].filter((op) => !served.has(op)).sort();
   assert.deepEqual(undocumented, [], 'routes missing from docs/openapi.yaml');
   assert.deepEqual(phantom, [], 'documented operations the server does not have');
+});
+
+// "METHOD /path" -> the operation's x-permission (six-space key under a method key), and
+// the operations that say `security: []` (no credentials).
+function documentedPermissions(yaml) {
+  const out = new Map();
+  const open = new Set();
+  let inPaths = false;
+  let current = null;
+  let operation = null;
+  for (const line of yaml.split('\n')) {
+    if (/^paths:\s*$/.test(line)) { inPaths = true; continue; }
+    if (inPaths && /^\S/.test(line)) break;
+    if (!inPaths) continue;
+    const p = line.match(/^ {2}(\/\S*):\s*$/);
+    if (p) { current = p[1]; operation = null; continue; }
+    const m = line.match(/^ {4}(get|post|put|patch|delete):\s*$/);
+    if (m && current) { operation = `${m[1].toUpperCase()} ${current}`; continue; }
+    if (/^ {4}\S/.test(line)) { operation = null; continue; }
+    const x = line.match(/^ {6}x-permission:\s*(\S+)\s*$/);
+    if (x && operation) out.set(operation, x[1]);
+    if (operation && /^ {6}security:\s*\[\]\s*$/.test(line)) open.add(operation);
+  }
+  return { permissions: out, open };
+}
+
+test('one permission vocabulary: the binary, web/src/api/permissions.ts and x-permission agree', () => {
+  const v = cli(['permissions', '--json']);
+  assert.equal(v.status, 0, v.stderr);
+  const vocabulary = JSON.parse(v.stdout);
+  assert.ok(vocabulary.permissions.length > 20, 'the vocabulary is complete');
+  assert.equal(new Set(vocabulary.permissions).size, vocabulary.permissions.length, 'no permission twice');
+  assert.equal(vocabulary.public, 'public');
+  assert.equal(vocabulary.authenticated, 'authenticated');
+  const generated = readFileSync(path.resolve(import.meta.dirname, '../../web/src/api/permissions.ts'), 'utf8');
+  assert.equal(generated, render(vocabulary),
+    'web/src/api/permissions.ts differs from `backroom permissions --json`: run node web/scripts/permissions.mjs <backroom>');
+
+  // `routes --json` prints "" for a public route; the document spells it `public`.
+  const r = cli(['routes', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const { routes, permissions } = JSON.parse(r.stdout);
+  assert.deepEqual([...permissions].sort(), [...vocabulary.permissions].sort(), 'roles and routes share the vocabulary');
+  const yaml = readFileSync(path.resolve(import.meta.dirname, '../../docs/openapi.yaml'), 'utf8');
+  const { permissions: documented, open } = documentedPermissions(yaml);
+  const wrong = [];
+  for (const route of routes) {
+    const op = `${route.method} ${route.pattern}`;
+    const want = route.permission === '' ? vocabulary.public : route.permission;
+    if (documented.get(op) !== want) wrong.push(`${op}: server declares ${want}, docs/openapi.yaml says ${documented.get(op) ?? 'nothing'}`);
+  }
+  assert.deepEqual(wrong, [], 'x-permission in docs/openapi.yaml');
+  // Public operations, and only they, need no credentials in the document either.
+  const publicOps = [...documented].filter(([, declared]) => declared === vocabulary.public).map(([op]) => op).sort();
+  assert.deepEqual([...open].sort(), publicOps, 'security: [] exactly on the public operations');
 });
 
 test('every error code the API documents is a snake_case word', () => {

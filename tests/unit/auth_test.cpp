@@ -7,11 +7,12 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "platform/auth.hpp"
-#include "platform/auth_admin.hpp"
-#include "platform/auth_store.hpp"
+#include "access/audit.hpp"
+#include "access/auth.hpp"
+#include "access/auth_admin.hpp"
+#include "access/auth_store.hpp"
+#include "access/permissions.hpp"
 #include "platform/json.hpp"
-#include "platform/permissions.hpp"
 #include "platform/schema.hpp"
 #include "platform/text.hpp"
 #include "platform/types.hpp"

@@ -1,15 +1,17 @@
 // The router fails closed: a route without a permission, or with one outside the
-// vocabulary (platform/permissions.hpp), is refused when it is added, so the server never
-// starts with an unguarded route. Every real route passes that check.
+// vocabulary (access/permissions.hpp), is refused when it is added, so the server never
+// starts with an unguarded route. Every real route passes that check. A router the access
+// room did not equip accepts no route at all, and serves nothing without a guard.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 
+#include "access/permissions.hpp"
 #include "cli/routes.hpp"
 #include "platform/app.hpp"
 #include "platform/http.hpp"
-#include "platform/permissions.hpp"
 
 namespace backroom {
 namespace {
@@ -18,6 +20,7 @@ void nothing(http::Request&, http::Reply) {}
 
 std::string refusal(const std::string& permission) {
   http::Router router;
+  permission::install_vocabulary(router);
   try {
     router.add("GET", "/api/v1/widgets", permission, "List widgets", nothing);
   } catch (const std::invalid_argument& e) {
@@ -45,6 +48,44 @@ TEST(Router, KnownPermissionsAndTheExplicitTokensAreAccepted) {
   for (auto permission : permission::catalogue) EXPECT_EQ(refusal(std::string(permission)), "") << permission;
   EXPECT_EQ(refusal(std::string(permission::authenticated)), "");
   EXPECT_EQ(refusal(std::string(permission::public_route)), "");
+}
+
+TEST(Router, ARouterWithoutAVocabularyRefusesEveryRoute) {
+  for (auto declared : {std::string(permission::public_route), std::string(permission::authenticated),
+                        std::string(permission::items_read)}) {
+    http::Router router;
+    try {
+      router.add("GET", "/api/v1/widgets", declared, "List widgets", nothing);
+      ADD_FAILURE() << "accepted '" << declared << "' without a vocabulary";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("no permission vocabulary"), std::string::npos) << e.what();
+    }
+    EXPECT_TRUE(router.routes().empty());
+  }
+}
+
+TEST(Router, ARouteIsNotServedWithoutAGuard) {
+  http::Router router;
+  permission::install_vocabulary(router);
+  bool served = false;
+  router.add("GET", "/api/v1/widgets", std::string(permission::public_route), "List widgets",
+             [&served](http::Request&, http::Reply reply) {
+               served = true;
+               reply(http::json_response(200, boost::json::object{}));
+             });
+  http::Request req;
+  req.method = "GET";
+  req.path = "/api/v1/widgets";
+  std::optional<http::Response> response;
+  router.dispatch(req, [&response](http::Response r) { response = std::move(r); });
+  EXPECT_FALSE(served);
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 500);
+
+  router.guard = [](http::Request&, const http::Route&) {};
+  router.dispatch(req, [&response](http::Response r) { response = std::move(r); });
+  EXPECT_TRUE(served);
+  EXPECT_EQ(response->status, 200);
 }
 
 TEST(Router, EveryRealRouteDeclaresAKnownPermission) {

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, message, onConnectivity, onSignInExpired, type Session, sessions, setCsrf } from './api';
+import { ApiError, message, onConnectivity, onSignInExpired, permission, type Session, sessions, setCsrf } from './api';
 import { can, navigate, usePath } from './app/session';
 import { BackOffice } from './office/BackOffice';
 import { RegisterScreen } from './register';
@@ -73,7 +73,7 @@ function App() {
     setCsrf(s.csrf_token);
     setSession(s);
     setExpired(false);
-    const sells = can(s, 'sales.create');
+    const sells = can(s, permission.sales_create);
     navigate(sells && !path.startsWith('/office') ? '/register' : path.startsWith('/office') ? path : '/office');
   };
   // Signing in again after an expiry keeps the screen (and the cart) exactly as it was.
@@ -96,7 +96,7 @@ function App() {
   if (session === undefined) return <main class="loading" aria-busy="true">Loading…</main>;
   if (session === null) return <>{banner}<SignIn onSignedIn={signedIn} /></>;
 
-  const office = path.startsWith('/office') || !can(session, 'sales.create');
+  const office = path.startsWith('/office') || !can(session, permission.sales_create);
   return (
     <>
       {banner}

@@ -4,6 +4,7 @@ import { del, get, getWithEtag, link, patch, post, postForBlob, put } from './cl
 import type * as T from './types';
 
 export * from './client';
+export * from './permissions';
 export type * from './types';
 
 export const sessions = {

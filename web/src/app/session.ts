@@ -1,9 +1,9 @@
 // Who is signed in, what they may do, and which screen is showing (the URL path).
 import { useEffect, useState } from 'preact/hooks';
-import type { Session } from '../api';
+import type { Permission, Session } from '../api';
 
 export type { Session };
-export const can = (s: Session, permission: string) => s.permissions.includes(permission);
+export const can = (s: Session, wanted: Permission) => s.permissions.includes(wanted);
 
 const pathListeners = new Set<() => void>();
 

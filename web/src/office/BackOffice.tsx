@@ -1,6 +1,7 @@
 // The back office: a side menu of screens, each shown only to roles that may use it.
 import { useEffect } from 'preact/hooks';
 import type { JSX } from 'preact';
+import { permission, type Permission } from '../api';
 import { can, navigate, type Session } from '../app/session';
 import { Button } from '../shared/components';
 import { words } from '../shared/format';
@@ -15,19 +16,19 @@ import { Stock } from './Stock';
 import { StoreSetup } from './StoreSetup';
 import { Transfers } from './Transfers';
 
-interface Section { path: string; title: string; permission: string; screen: (s: Session) => JSX.Element }
+interface Section { path: string; title: string; permission: Permission; screen: (s: Session) => JSX.Element }
 const sections: Section[] = [
-  { path: '/office/items', title: 'Items', permission: 'items.read', screen: (s) => <Items session={s} /> },
-  { path: '/office/prices', title: 'Price changes', permission: 'prices.request', screen: (s) => <PriceChanges session={s} /> },
-  { path: '/office/stock', title: 'Stock', permission: 'stock.read', screen: (s) => <Stock session={s} /> },
-  { path: '/office/transfers', title: 'Transfers', permission: 'stock.transfer', screen: () => <Transfers /> },
-  { path: '/office/journal', title: 'Sales journal', permission: 'sales.read', screen: () => <Journal /> },
-  { path: '/office/registers', title: 'Registers', permission: 'registers.read', screen: () => <Registers /> },
-  { path: '/office/setup', title: 'Store set-up', permission: 'locations.manage', screen: (s) => <StoreSetup session={s} /> },
-  { path: '/office/labels', title: 'Labels', permission: 'labels.read', screen: (s) => <Labels session={s} /> },
-  { path: '/office/users', title: 'Users', permission: 'users.manage', screen: () => <Users /> },
-  { path: '/office/keys', title: 'API keys', permission: 'apikeys.manage', screen: () => <Keys /> },
-  { path: '/office/audit', title: 'Audit log', permission: 'audit.read', screen: () => <Audit /> },
+  { path: '/office/items', title: 'Items', permission: permission.items_read, screen: (s) => <Items session={s} /> },
+  { path: '/office/prices', title: 'Price changes', permission: permission.prices_request, screen: (s) => <PriceChanges session={s} /> },
+  { path: '/office/stock', title: 'Stock', permission: permission.stock_read, screen: (s) => <Stock session={s} /> },
+  { path: '/office/transfers', title: 'Transfers', permission: permission.stock_transfer, screen: () => <Transfers /> },
+  { path: '/office/journal', title: 'Sales journal', permission: permission.sales_read, screen: () => <Journal /> },
+  { path: '/office/registers', title: 'Registers', permission: permission.registers_read, screen: () => <Registers /> },
+  { path: '/office/setup', title: 'Store set-up', permission: permission.locations_manage, screen: (s) => <StoreSetup session={s} /> },
+  { path: '/office/labels', title: 'Labels', permission: permission.labels_read, screen: (s) => <Labels session={s} /> },
+  { path: '/office/users', title: 'Users', permission: permission.users_manage, screen: () => <Users /> },
+  { path: '/office/keys', title: 'API keys', permission: permission.apikeys_manage, screen: () => <Keys /> },
+  { path: '/office/audit', title: 'Audit log', permission: permission.audit_read, screen: () => <Audit /> },
 ];
 
 export function BackOffice({ session, path, onSignOut }: { session: Session; path: string; onSignOut: () => void }) {
@@ -39,7 +40,7 @@ export function BackOffice({ session, path, onSignOut }: { session: Session; pat
       <header class="topbar">
         <strong class="brand">Backroom</strong>
         <nav aria-label="Areas">
-          {can(session, 'sales.create') && <a href="/register" onClick={(e) => { e.preventDefault(); navigate('/register'); }}>Register</a>}
+          {can(session, permission.sales_create) && <a href="/register" onClick={(e) => { e.preventDefault(); navigate('/register'); }}>Register</a>}
           <a href="/office" aria-current="page" onClick={(e) => { e.preventDefault(); navigate('/office'); }}>Back office</a>
         </nav>
         <span class="who">{session.user.display_name} · {words(session.user.role)}</span>

@@ -1,6 +1,6 @@
 // Items: search, edit (locked fields per role), barcodes, kits, variants, stock, price requests.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, catalog, type Item, type ItemInput, type ItemPatch, type Location, message, setup, stock, type TaxCategories } from '../api';
+import { ApiError, catalog, type Item, type ItemInput, type ItemPatch, type Location, message, permission, setup, stock, type TaxCategories } from '../api';
 import { can, type Session } from '../app/session';
 import { Button, DataTable, Dialog, Field, Notice, Select } from '../shared/components';
 import { money, parseMoney, qty } from '../shared/format';
@@ -36,7 +36,7 @@ export function Items({ session }: { session: Session }) {
   const [creating, setCreating] = useState(false);
   return (
     <section>
-      <div class="row spread"><h1>Items</h1>{can(session, 'items.create') && <Button onClick={() => setCreating(true)}>New item</Button>}</div>
+      <div class="row spread"><h1>Items</h1>{can(session, permission.items_create) && <Button onClick={() => setCreating(true)}>New item</Button>}</div>
       {item ? <ItemEditor session={session} id={item.id} onBack={() => setItem(null)} onOpen={setItem} /> : <ItemSearch onPick={setItem} />}
       {creating && <CreateItem onClose={() => setCreating(false)} onCreated={(i) => { setCreating(false); setItem(i); }} />}
     </section>
@@ -62,8 +62,8 @@ function ItemEditor({ session, id, onBack, onOpen }: { session: Session; id: str
   }, [item]);
   if (err) return <Notice kind="error">{err}</Notice>;
   if (!item || !form) return <p aria-busy="true">Loading…</p>;
-  const mayEdit = can(session, 'items.update');
-  const mayLocked = can(session, 'items.locked_fields');
+  const mayEdit = can(session, permission.items_update);
+  const mayLocked = can(session, permission.items_locked_fields);
   const readOnly = (f: string) => !mayEdit || (lockedFields.includes(f) && !mayLocked);
   const save = async (e: Event) => {
     e.preventDefault();
@@ -120,8 +120,8 @@ function ItemEditor({ session, id, onBack, onOpen }: { session: Session; id: str
       </form>
       <h3>Barcodes</h3>
       <DataTable name="Barcodes" rows={item.barcodes} columns={[['code', (b) => b.code], ['pack quantity', (b) => qty(b.pack_quantity), true], ['kind', (b) => b.kind ?? '—']]}
-        actions={can(session, 'items.barcodes') ? (b) => <Button onClick={() => removeCode(b.code)} aria-label={`Remove barcode ${b.code}`}>Remove</Button> : undefined} />
-      {can(session, 'items.barcodes') && <div class="row"><Field label="New barcode" value={newCode} onInput={(e) => setNewCode(e.currentTarget.value)} hint="Empty issues an internal code" /><Button onClick={addCode}>Add barcode</Button></div>}
+        actions={can(session, permission.items_barcodes) ? (b) => <Button onClick={() => removeCode(b.code)} aria-label={`Remove barcode ${b.code}`}>Remove</Button> : undefined} />
+      {can(session, permission.items_barcodes) && <div class="row"><Field label="New barcode" value={newCode} onInput={(e) => setNewCode(e.currentTarget.value)} hint="Empty issues an internal code" /><Button onClick={addCode}>Add barcode</Button></div>}
       {item.kit && (<><h3>Kit ({item.kit.consumes})</h3>
         <DataTable name="Kit components" rows={item.kit.components}
           columns={[['item', (c) => componentNames[c.item_id] ?? '…'], ['quantity', (c) => qty(c.quantity), true]]}
@@ -132,7 +132,7 @@ function ItemEditor({ session, id, onBack, onOpen }: { session: Session; id: str
         actions={(r) => <Button onClick={() => onOpen(r)} aria-label={`Open ${r.name}`}>Open</Button>} /></>)}
       {stockView?.locations && (<><h3>Stock</h3><DataTable name="Stock by location" rows={stockView.locations}
         columns={[['location', (r) => locationName(locations, r.location_id)], ['on hand', (r) => qty(r.on_hand), true], ['reserved', (r) => qty(r.reserved), true], ['available', (r) => qty(r.available), true]]} /></>)}
-      {can(session, 'prices.request') && (
+      {can(session, permission.prices_request) && (
         <form class="row" onSubmit={requestPrice} aria-label="Request a price change">
           <Field label="New price" value={priceReq.price} onInput={(e) => setPriceReq({ ...priceReq, price: e.currentTarget.value })} />
           <Field label="Price change reason" value={priceReq.reason} onInput={(e) => setPriceReq({ ...priceReq, reason: e.currentTarget.value })} />

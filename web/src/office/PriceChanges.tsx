@@ -1,6 +1,6 @@
 // Price change requests: someone other than the requester approves or rejects them.
 import { useState } from 'preact/hooks';
-import { catalog, message } from '../api';
+import { catalog, message, permission } from '../api';
 import { can, type Session } from '../app/session';
 import { Button, DataTable, Notice, Select } from '../shared/components';
 import { money, when } from '../shared/format';
@@ -24,7 +24,7 @@ export function PriceChanges({ session }: { session: Session }) {
       <DataTable name="Price change requests" rows={rows}
         columns={[['item', (r) => itemOf(r.item_id)], ['old', (r) => money(r.old_price), true], ['new', (r) => money(r.price), true], ['tier', (r) => r.tier ?? 'retail'],
           ['reason', (r) => r.reason], ['requested by', (r) => r.requested_by], ['status', (r) => r.status], ['effective', (r) => when(r.effective_at)]]}
-        actions={can(session, 'prices.approve') && status === 'pending' ? (r) => <>
+        actions={can(session, permission.prices_approve) && status === 'pending' ? (r) => <>
           <Button onClick={() => act(r.id, 'approve')} aria-label={`Approve price change of ${itemOf(r.item_id)} to ${money(r.price)}`}>Approve</Button>
           <Button onClick={() => act(r.id, 'reject')} aria-label={`Reject price change of ${itemOf(r.item_id)} to ${money(r.price)}`}>Reject</Button></> : undefined} />
     </section>

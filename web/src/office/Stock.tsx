@@ -2,7 +2,7 @@
 // adjustment (below zero, or past the shop's limits) is confirmed with a reason code and
 // stays flagged in the movement list.
 import { useState } from 'preact/hooks';
-import { type AdjustmentFlag, type AdjustmentInput, ApiError, type Item, message, type Movement, stock } from '../api';
+import { type AdjustmentFlag, type AdjustmentInput, ApiError, type Item, message, type Movement, permission, stock } from '../api';
 import { can, type Session } from '../app/session';
 import { Button, DataTable, Dialog, Field, Notice, Select } from '../shared/components';
 import { qty, uuidv7, when, words } from '../shared/format';
@@ -70,7 +70,7 @@ export function Stock({ session }: { session: Session }) {
           <h2>{item.name} <span class="muted">{item.sku}</span> — on hand {qty(view.on_hand)}</h2>
           <DataTable name="Stock by location" rows={view.locations ?? []}
             columns={[['location', (r) => name(r.location_id)], ['on hand', (r) => qty(r.on_hand), true], ['reserved', (r) => qty(r.reserved), true], ['available', (r) => qty(r.available), true]]} />
-          {can(session, 'stock.adjust') && (
+          {can(session, permission.stock_adjust) && (
             <form class="row" onSubmit={adjust} aria-label="Adjust stock">
               <Select label="Location" value={adj.location_id} onChange={(e) => setAdj({ ...adj, location_id: e.currentTarget.value })} options={locations.map((l) => [l.id, name(l.id)])} />
               <Field label="Quantity change" value={adj.quantity} onInput={(e) => setAdj({ ...adj, quantity: e.currentTarget.value })} hint="−3 removes, 5 adds" />

@@ -2,7 +2,7 @@
 // registers, the shop's tax categories and rates, and the discount limit of each role.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { type Location, message, type Role, settings, setup, type TaxCategories } from '../api';
+import { type Location, message, permission, type Role, settings, setup, type TaxCategories } from '../api';
 import { can, type Session } from '../app/session';
 import { Button, DataTable, Field, Notice, Select } from '../shared/components';
 import { money, parseMoney, qty, words } from '../shared/format';
@@ -28,9 +28,9 @@ export function StoreSetup({ session }: { session: Session }) {
       {stores.length > 1 && <Select label="Store" value={storeId} onChange={(e) => setStoreId(e.currentTarget.value)} options={stores.map((s) => [s.id, s.name])} />}
       {storeId && <StoreDetails key={storeId} id={storeId} />}
       {storeId && <StoreRegisters key={`r${storeId}`} locationId={storeId} />}
-      <TaxCategoriesPanel mayEdit={can(session, 'settings.write')} />
-      {can(session, 'settings.write') && <AdjustmentLimits />}
-      {can(session, 'users.manage') && <DiscountLimits mayEdit={can(session, 'roles.manage')} />}
+      <TaxCategoriesPanel mayEdit={can(session, permission.settings_write)} />
+      {can(session, permission.settings_write) && <AdjustmentLimits />}
+      {can(session, permission.users_manage) && <DiscountLimits mayEdit={can(session, permission.roles_manage)} />}
     </section>
   );
 }

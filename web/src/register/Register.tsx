@@ -6,7 +6,7 @@
 // device, so a reload resumes it), every retry posts exactly that body under the same id, and
 // the cart clears only when that sale is acknowledged.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, catalog, type Item, message, OfflineError, registers, type RegisterSession, type Quote, type Sale, type SaleInput, sales, type Session, type TenderInput } from '../api';
+import { ApiError, catalog, type Item, message, OfflineError, permission, type Permission, registers, type RegisterSession, type Quote, type Sale, type SaleInput, sales, type Session, type TenderInput } from '../api';
 import { navigate } from '../app/session';
 import { beep } from '../shared/beep';
 import { Button, Notice } from '../shared/components';
@@ -32,7 +32,7 @@ const retryMs = 2500;
 interface StartReturn { what: 'return' | 'exchange'; receipt: string }
 const isStartReturn = (v: unknown): v is StartReturn => isObject(v) && (v.what === 'return' || v.what === 'exchange') && isString(v.receipt);
 
-const permissionFor = (code: string) => (code === 'discount_over_limit' ? 'sales.discount_override' : code === 'void' ? 'sales.void' : 'returns.no_receipt');
+const permissionFor = (code: string) => (code === 'discount_over_limit' ? permission.sales_discount_override : code === 'void' ? permission.sales_void : permission.returns_no_receipt);
 
 export function Register({ session, locationId, locationName, registerId, registerName, onChangeDevice, onSignOut, onSwitchUser }: {
   session: Session; locationId: string; locationName: string; registerId: string; registerName: string;
@@ -132,8 +132,8 @@ export function Register({ session, locationId, locationName, registerId, regist
   }, [quote]);
   const due = quoteBody ? quote?.total ?? null : 0;
 
-  const askOverride = (permission: string, detail: string) =>
-    new Promise<string | null>((resolve) => setOverride({ permission, detail, resolve }));
+  const askOverride = (wanted: Permission, detail: string) =>
+    new Promise<string | null>((resolve) => setOverride({ permission: wanted, detail, resolve }));
 
   const add = (line: Omit<CartLine, 'key'>) => { if (!locked) setCart((c) => addLine(c, line, uuidv7)); };
 

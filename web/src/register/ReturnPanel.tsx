@@ -1,12 +1,12 @@
 // A return against a receipt: find the sale by its number, choose quantities, refund.
 import { useState } from 'preact/hooks';
-import { ApiError, message, OfflineError, type ReturnDoc, type ReturnInput, type Sale, sales } from '../api';
+import { ApiError, message, OfflineError, permission, type Permission, type ReturnDoc, type ReturnInput, type Sale, sales } from '../api';
 import { Button, Notice, Select } from '../shared/components';
 import { money, qty, uuidv7, words } from '../shared/format';
 import type { Msg } from './PayPanel';
 import { ChooseReturn, emptyChoice, FindReceipt, returnLines } from './returnParts';
 
-export type AskOverride = (permission: string, detail: string) => Promise<string | null>;
+export type AskOverride = (wanted: Permission, detail: string) => Promise<string | null>;
 
 export function ReturnPanel({ registerId, receipt, onDone, askOverride }: { registerId: string; receipt?: string; onDone: () => void; askOverride: AskOverride }) {
   const [sale, setSale] = useState<Sale | null>(null);
@@ -26,7 +26,7 @@ export function ReturnPanel({ registerId, receipt, onDone, askOverride }: { regi
       } catch (err) {
         if (err instanceof OfflineError) { setMsg({ kind: 'warn', text: 'Cannot reach the server — retrying…' }); await new Promise((r) => setTimeout(r, 2500)); continue; }
         if (err instanceof ApiError && err.status === 403 && err.field === 'override_token') {
-          const t = await askOverride('returns.no_receipt', err.problem.detail);
+          const t = await askOverride(permission.returns_no_receipt, err.problem.detail);
           if (!t) return;
           body = { ...body, override_token: t };
           continue;

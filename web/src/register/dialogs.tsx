@@ -1,12 +1,12 @@
 // The register's dialogs: void, manager override, parked sales, discount, switch user, and "what about this cart?" before a new sale.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, message, type Parked, type Sale, sales, type Session, sessions } from '../api';
+import { ApiError, message, type Parked, permission, type Permission, type Sale, sales, type Session, sessions } from '../api';
 import { Button, Dialog, Field, Notice } from '../shared/components';
 import { money, when } from '../shared/format';
 import type { AskOverride } from './ReturnPanel';
 
 export interface LastSale { id: string; receipt_number: string; total: number }
-export interface OverrideAsk { permission: string; detail: string; resolve: (token: string | null) => void }
+export interface OverrideAsk { permission: Permission; detail: string; resolve: (token: string | null) => void }
 
 export function VoidDialog({ lastSale, onClose, onVoided, askOverride }: {
   lastSale: LastSale | null; onClose: () => void; onVoided: (s: Sale) => void; askOverride: AskOverride;
@@ -27,7 +27,7 @@ export function VoidDialog({ lastSale, onClose, onVoided, askOverride }: {
           return;
         } catch (err) {
           if (err instanceof ApiError && err.status === 403 && err.field === 'override_token' && !body.override_token) {
-            const t = await askOverride('sales.void', err.problem.detail);
+            const t = await askOverride(permission.sales_void, err.problem.detail);
             if (!t) { setMsg('Not approved: the sale stands.'); return; }
             body = { ...body, override_token: t };
             continue;

@@ -1,7 +1,7 @@
 // The register screen: which store and register this device is (asked once, remembered),
 // then the till.
 import { useEffect, useState } from 'preact/hooks';
-import { message, type Session, setup } from '../api';
+import { message, permission, type Session, setup } from '../api';
 import { can } from '../app/session';
 import { Notice } from '../shared/components';
 import { load, save } from '../shared/storage';
@@ -25,6 +25,6 @@ export function RegisterScreen({ session, onSignOut, onSwitchUser }: { session: 
   }
   return <Register key={device.registerId} session={session} locationId={device.locationId} locationName={device.locationName}
     registerId={device.registerId} registerName={device.registerName}
-    onChangeDevice={can(session, 'locations.manage') ? () => setChanging(true) : undefined}
+    onChangeDevice={can(session, permission.locations_manage) ? () => setChanging(true) : undefined}
     onSignOut={onSignOut} onSwitchUser={onSwitchUser} />;
 }

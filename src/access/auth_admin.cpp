@@ -1,4 +1,5 @@
-#include "platform/auth_admin.hpp"
+#include "access/audit.hpp"
+#include "access/auth_admin.hpp"
 
 #include <fmt/format.h>
 

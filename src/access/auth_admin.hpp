@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/auth_store.hpp"
+#include "access/auth_store.hpp"
 #include "platform/outbox.hpp"
 
 namespace backroom::auth {

@@ -1,5 +1,6 @@
-// Routes and request guard of platform/auth (docs/security.md, docs/openapi.yaml tag auth).
-#include "platform/auth_api.hpp"
+// Routes and request guard of access/auth (docs/security.md, docs/openapi.yaml tag auth).
+#include "access/audit.hpp"
+#include "access/auth_api.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -12,11 +13,11 @@
 #include <thread>
 #include <unordered_map>
 
-#include "platform/auth.hpp"
-#include "platform/auth_admin.hpp"
-#include "platform/auth_store.hpp"
+#include "access/auth.hpp"
+#include "access/auth_admin.hpp"
+#include "access/auth_store.hpp"
+#include "access/permissions.hpp"
 #include "platform/json.hpp"
-#include "platform/permissions.hpp"
 #include "platform/types.hpp"
 
 namespace backroom::auth {

@@ -1,4 +1,5 @@
-#include "platform/auth_store.hpp"
+#include "access/audit.hpp"
+#include "access/auth_store.hpp"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>

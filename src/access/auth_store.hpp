@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/auth.hpp"
+#include "access/auth.hpp"
 #include "platform/db.hpp"
 
 namespace backroom::auth::store {

@@ -1,13 +1,20 @@
-// The named permissions routes declare ("<area>.<verb>"). Roles are sets of these
-// (platform/auth). A route's permission is part of the route table, so the permission
-// matrix test walks every route and no route can go unguarded. The router fails closed:
-// a route must name one of `catalogue`, `authenticated` or `public_route`, or the server
-// does not start.
+// The one vocabulary of permissions ("<area>.<verb>"), declared here and nowhere else.
+// Roles are sets of these (access/auth); every route declares one in the route table, so
+// the permission matrix test walks every route and no route can go unguarded. The router
+// (platform) fails closed: install_vocabulary gives it `route_may_declare`, and a route
+// must name one of `catalogue`, `authenticated` or `public_route`, or the server does not
+// start. Exported, not copied: `backroom permissions --json` prints it, the UI's
+// web/src/api/permissions.ts is generated from that, docs/openapi.yaml names each
+// operation's `x-permission`, and tests/integration/openapi.test.mjs fails when they differ.
 #pragma once
 
 #include <algorithm>
 #include <array>
 #include <string_view>
+
+namespace backroom::http {
+class Router;
+}
 
 namespace backroom::permission {
 
@@ -64,5 +71,9 @@ constexpr bool route_may_declare(std::string_view name) {
   return name == authenticated || name == public_route ||
          std::find(catalogue.begin(), catalogue.end(), name) != catalogue.end();
 }
+
+// Equips `router` with this vocabulary (Router::may_declare); before that it accepts no
+// route. Called once, before any route is added (cli::add_routes).
+void install_vocabulary(http::Router& router);
 
 }  // namespace backroom::permission

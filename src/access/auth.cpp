@@ -1,4 +1,4 @@
-#include "platform/auth.hpp"
+#include "access/auth.hpp"
 
 #include <sodium.h>
 
@@ -6,7 +6,7 @@
 #include <cctype>
 #include <stdexcept>
 
-#include "platform/permissions.hpp"
+#include "access/permissions.hpp"
 
 namespace backroom::auth {
 
