@@ -6,6 +6,7 @@
 
 #include "platform/assert.hpp"
 #include "platform/problem.hpp"
+#include "platform/settings.hpp"
 
 namespace backroom::catalog::store {
 
@@ -369,37 +370,9 @@ std::uint64_t take_internal_sequence(db::Db& db, const std::string& prefix) {
   return static_cast<std::uint64_t>(seq);
 }
 
-std::optional<std::string> setting(db::Db& db, const std::string& key) {
-  auto q = db.query("SELECT value FROM settings WHERE key = ?");
-  q.bind(1, key);
-  if (!q.step()) return std::nullopt;
-  return q.text(0);
-}
-
-void put_setting(db::Db& db, const std::string& key, const std::string& value) {
-  db::assert_in_transaction(db);
-  db.query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-      .bind(1, key)
-      .bind(2, value)
-      .run();
-}
-
-namespace {
-
-bj::object setting_object(db::Db& db, const std::string& key) {
-  auto text = setting(db, key);
-  if (!text) return {};
-  bj::error_code ec;
-  auto v = bj::parse(*text, ec);
-  if (ec || !v.is_object()) return {};
-  return v.as_object();
-}
-
-}  // namespace
-
 std::vector<TaxCategory> tax_categories(db::Db& db) {
-  auto rates = setting_object(db, "tax_rates");
-  auto names = setting_object(db, "tax_category_names");
+  auto rates = settings::get_object(db, "tax_rates");
+  auto names = settings::get_object(db, "tax_category_names");
   std::vector<TaxCategory> out;
   for (const auto& r : rates) {
     if (!r.value().is_int64()) continue;
@@ -417,19 +390,19 @@ std::optional<TaxCategory> tax_category(db::Db& db, const std::string& code) {
   return std::nullopt;
 }
 
-std::string default_tax_category(db::Db& db) { return setting(db, "default_tax_category").value_or("standard"); }
+std::string default_tax_category(db::Db& db) { return settings::get(db, "default_tax_category").value_or("standard"); }
 
 void put_tax_category(db::Db& db, const TaxCategory& category, bool make_default) {
   db::assert_in_transaction(db);
-  auto rates = setting_object(db, "tax_rates");
-  auto names = setting_object(db, "tax_category_names");
+  auto rates = settings::get_object(db, "tax_rates");
+  auto names = settings::get_object(db, "tax_category_names");
   if (!rates.contains(category.code) && rates.size() >= tax_categories_max)
     throw invalid_field("code", fmt::format("a shop has at most {} tax categories", tax_categories_max));
   rates[category.code] = category.rate_bp;
   names[category.code] = category.name;
-  put_setting(db, "tax_rates", bj::serialize(rates));
-  put_setting(db, "tax_category_names", bj::serialize(names));
-  if (make_default) put_setting(db, "default_tax_category", category.code);
+  settings::put(db, "tax_rates", bj::serialize(rates));
+  settings::put(db, "tax_category_names", bj::serialize(names));
+  if (make_default) settings::put(db, "default_tax_category", category.code);
 }
 
 std::int64_t count_items(db::Db& db) {

@@ -9,6 +9,7 @@
 #include "catalog/barcode.hpp"
 #include "catalog/item.hpp"
 #include "platform/db.hpp"
+#include "platform/settings.hpp"
 
 namespace backroom::catalog::store {
 
@@ -51,8 +52,10 @@ void replace_barcode_settings(db::Db& db, const std::vector<std::string>& intern
 // Takes the next never-used sequence number of `prefix` (the counter only grows).
 std::uint64_t take_internal_sequence(db::Db& db, const std::string& prefix);
 
-std::optional<std::string> setting(db::Db& db, const std::string& key);
-void put_setting(db::Db& db, const std::string& key, const std::string& value);
+// Settings moved to platform/settings.hpp (issue 14). Sales still calls these two while
+// its split is under way; they go when sales calls settings::get/put itself.
+inline std::optional<std::string> setting(db::Db& db, const std::string& key) { return settings::get(db, key); }
+inline void put_setting(db::Db& db, const std::string& key, const std::string& value) { settings::put(db, key, value); }
 
 // Tax categories: the rates (settings `tax_rates`, basis points, shared with sales), their
 // names, and the shop's default: the category of items that have none of their own.

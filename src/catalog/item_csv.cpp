@@ -9,7 +9,9 @@
 #include "catalog/catalog_store.hpp"
 #include "platform/csv.hpp"
 #include "platform/json.hpp"
+#include "platform/money.hpp"
 #include "platform/problem.hpp"
+#include "platform/settings.hpp"
 #include "platform/text.hpp"
 
 namespace backroom::catalog {
@@ -22,41 +24,6 @@ const std::vector<std::string>& item_csv_columns() {
       "brand",       "unit",        "sold_by_weight", "price",      "cost",     "prices",      "tax_category",
       "case_pack",   "status",      "barcodes",       "kit_consumes", "kit_components", "id"};
   return columns;
-}
-
-std::optional<std::int64_t> parse_money_text(std::string_view text, int decimals) {
-  text = text::trim(text);
-  if (text.empty()) return std::nullopt;
-  std::int64_t whole = 0;
-  std::size_t i = 0;
-  std::size_t digits = 0;
-  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
-    whole = whole * 10 + (text[i] - '0');
-    if (++digits > 13) return std::nullopt;
-  }
-  if (digits == 0) return std::nullopt;
-  std::int64_t fraction = 0;
-  int fraction_digits = 0;
-  if (i < text.size() && text[i] == '.') {
-    for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
-      if (++fraction_digits > decimals) return std::nullopt;
-      fraction = fraction * 10 + (text[i] - '0');
-    }
-  }
-  if (i != text.size()) return std::nullopt;
-  for (; fraction_digits < decimals; ++fraction_digits) fraction *= 10;
-  std::int64_t scale = 1;
-  for (int d = 0; d < decimals; ++d) scale *= 10;
-  std::int64_t minor = whole * scale + fraction;
-  if (minor > money_minor_max) return std::nullopt;
-  return minor;
-}
-
-std::string format_money_text(std::int64_t minor, int decimals) {
-  if (decimals == 0) return std::to_string(minor);
-  std::int64_t scale = 1;
-  for (int d = 0; d < decimals; ++d) scale *= 10;
-  return fmt::format("{}{}.{:0{}}", minor < 0 ? "-" : "", std::abs(minor) / scale, std::abs(minor) % scale, decimals);
 }
 
 namespace {
@@ -131,16 +98,16 @@ Item item_from_row(const std::map<std::string, std::string>& row, int decimals,
   if (auto unit = std::string(text::trim(get("unit"))); !unit.empty()) it.unit = unit;
   if (!parse_bool(get("sold_by_weight"), it.sold_by_weight)) throw fail("sold_by_weight", "sold_by_weight is true or false");
   if (auto price = get("price"); !text::trim(price).empty()) {
-    it.price = parse_money_text(price, decimals);
+    it.price = parse_money(price, decimals);
     if (!it.price) throw fail("price", fmt::format("price '{}' is not an amount like 19.99", price));
   }
   if (auto cost = get("cost"); !text::trim(cost).empty()) {
-    it.cost = parse_money_text(cost, decimals);
+    it.cost = parse_money(cost, decimals);
     if (!it.cost) throw fail("cost", fmt::format("cost '{}' is not an amount like 4.50", cost));
   }
   for (const auto& part : split_list(get("prices"))) {
     auto eq = part.find('=');
-    auto amount = eq == std::string::npos ? std::nullopt : parse_money_text(part.substr(eq + 1), decimals);
+    auto amount = eq == std::string::npos ? std::nullopt : parse_money(part.substr(eq + 1), decimals);
     if (!amount) throw fail("prices", fmt::format("'{}' is not tier=amount, e.g. member=17.99", part));
     it.prices[text::fold(part.substr(0, eq))] = *amount;
   }
@@ -227,8 +194,7 @@ ImportReport import_items_csv(db::Db& db, const Actor& actor, std::string_view c
   auto add_error = [&report](ImportError e) {
     if (report.errors.size() < import_errors_max) report.errors.push_back(std::move(e));
   };
-  int decimals = 2;
-  if (auto d = store::setting(db, "currency_decimals")) decimals = std::stoi(*d);
+  const int decimals = settings::currency_decimals(db);
 
   platform::CsvReader reader(csv);
   platform::CsvRow row;
@@ -324,8 +290,7 @@ ImportReport import_items_csv(db::Db& db, const Actor& actor, std::string_view c
 }
 
 void export_items_csv(db::Db& db, const std::function<void(std::string_view)>& write) {
-  int decimals = 2;
-  if (auto d = store::setting(db, "currency_decimals")) decimals = std::stoi(*d);
+  const int decimals = settings::currency_decimals(db);
   write(platform::csv_line(item_csv_columns()));
   std::map<std::string, std::string> id_to_sku;
   std::vector<Item> all;
@@ -360,7 +325,7 @@ void export_items_csv(db::Db& db, const std::function<void(std::string_view)>& w
       }
     }
     for (const auto& [tier, amount] : it.prices)
-      prices += (prices.empty() ? "" : "; ") + tier + "=" + format_money_text(amount, decimals);
+      prices += (prices.empty() ? "" : "; ") + tier + "=" + format_money(amount, decimals);
     for (const auto& b : it.barcodes) {
       barcodes += (barcodes.empty() ? "" : "; ") + b.code;
       if (b.pack_quantity != Quantity::units(1)) barcodes += "*" + format_quantity(b.pack_quantity);
@@ -380,8 +345,8 @@ void export_items_csv(db::Db& db, const std::function<void(std::string_view)>& w
         it.brand,
         it.unit,
         it.sold_by_weight ? "true" : "false",
-        it.price ? format_money_text(*it.price, decimals) : "",
-        it.cost ? format_money_text(*it.cost, decimals) : "",
+        it.price ? format_money(*it.price, decimals) : "",
+        it.cost ? format_money(*it.cost, decimals) : "",
         prices,
         it.tax_category_inherited ? std::string() : it.tax_category,
         format_quantity(it.case_pack),

@@ -19,10 +19,6 @@ inline constexpr std::size_t import_rows_max = 500'000;
 // The documented columns, in export order.
 const std::vector<std::string>& item_csv_columns();
 
-// Money "19.99" -> 1999 with `decimals` (exact; at most `decimals` decimals).
-std::optional<std::int64_t> parse_money_text(std::string_view text, int decimals);
-std::string format_money_text(std::int64_t minor, int decimals);
-
 struct ImportError {
   std::size_t line = 0;
   std::string column;  // column name, empty for the whole row

@@ -15,6 +15,7 @@
 #include "platform/outbox.hpp"
 #include "platform/problem.hpp"
 #include "platform/schema.hpp"
+#include "platform/settings.hpp"
 #include "sales/sales.hpp"
 #include "stock/stock.hpp"
 
@@ -27,9 +28,9 @@ std::unique_ptr<db::Db> open_shop(const std::string& path, const InitOptions& in
   schema::migrate(*db);
   if (before == 0) {
     db::Transaction tx(*db);
-    catalog::store::put_setting(*db, "currency", init.currency);
-    catalog::store::put_setting(*db, "currency_decimals", "2");
-    catalog::store::put_setting(*db, "shop_name", init.shop_name);
+    settings::put(*db, "currency", init.currency);
+    settings::put(*db, "currency_decimals", "2");
+    settings::put(*db, "shop_name", init.shop_name);
     catalog::store::replace_barcode_settings(*db, {"20"}, {});
     tx.commit();
   }
@@ -94,7 +95,7 @@ int seed_demo(db::Db& db) {
   if (catalog::store::count_items(db) > 0) return 0;
   Actor actor = Actor::of("demo", "cli");
   db::Transaction tx(db);
-  catalog::store::put_setting(db, "shop_name", "Backroom Corner Shop");
+  settings::put(db, "shop_name", "Backroom Corner Shop");
   catalog::set_barcode_settings(db, actor, catalog::demo_barcode_settings());
   int created = 0;
   for (auto& demo : catalog::demo_items()) {

@@ -12,6 +12,7 @@
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "platform/problem.hpp"
+#include "platform/settings.hpp"
 
 namespace backroom::labels {
 
@@ -126,12 +127,7 @@ void on_event(db::Db& db, const integrations::Event& e) {
 }
 
 std::int64_t read_cursor(db::Db& db) {
-  auto text = catalog::store::setting(db, std::string(cursor_key)).value_or("0");
-  try {
-    return std::stoll(text);
-  } catch (const std::exception&) {
-    return 0;
-  }
+  return settings::get_int64(db, std::string(cursor_key)).value_or(0);
 }
 
 }  // namespace
@@ -159,7 +155,7 @@ std::size_t enqueue_from_events(db::Db& db, std::size_t events_max) {
     cursor = events.back().seq;
     read += events.size();
   }
-  if (read > 0) catalog::store::put_setting(db, std::string(cursor_key), std::to_string(cursor));
+  if (read > 0) settings::put(db, std::string(cursor_key), std::to_string(cursor));
   return read;
 }
 
@@ -182,16 +178,12 @@ std::string resolve_store(db::Db& db, std::string_view id_or_name) {
 
 LabelContext label_context(db::Db& db) {
   LabelContext c;
-  c.currency = catalog::store::setting(db, "currency").value_or("EUR");
-  try {
-    c.currency_decimals = std::stoi(catalog::store::setting(db, "currency_decimals").value_or("2"));
-  } catch (const std::exception&) {
-    c.currency_decimals = 2;
-  }
+  c.currency = settings::currency(db);
+  c.currency_decimals = settings::currency_decimals(db);
   c.date_text = format_rfc3339(now()).substr(0, 10);
-  c.basis = catalog::store::setting(db, "labels.unit_price_basis").value_or("kg") == "100g" ? UnitPriceBasis::per_hundred
+  c.basis = settings::get(db, "labels.unit_price_basis").value_or("kg") == "100g" ? UnitPriceBasis::per_hundred
                                                                                   : UnitPriceBasis::per_kilo;
-  c.half_even = catalog::store::setting(db, "rounding").value_or("half_even") == "half_even";
+  c.half_even = settings::get(db, "rounding").value_or("half_even") == "half_even";
   c.layouts = catalog::store::load_layouts(db);
   return c;
 }
@@ -200,7 +192,7 @@ Calibration saved_calibration(db::Db& db) {
   Calibration c;
   auto read = [&](const char* key) {
     try {
-      return std::stod(catalog::store::setting(db, key).value_or("0"));
+      return std::stod(settings::get(db, key).value_or("0"));
     } catch (const std::exception&) {
       return 0.0;
     }
@@ -216,8 +208,8 @@ void save_calibration(db::Db& db, const Actor& actor, const Calibration& calibra
   auto as_json = [](const Calibration& c) {
     return json::serialize(bj::object{{"offset_x_mm", c.offset_x_mm}, {"offset_y_mm", c.offset_y_mm}});
   };
-  catalog::store::put_setting(db, "labels.offset_x_mm", fmt::format("{:.2f}", calibration.offset_x_mm));
-  catalog::store::put_setting(db, "labels.offset_y_mm", fmt::format("{:.2f}", calibration.offset_y_mm));
+  settings::put(db, "labels.offset_x_mm", fmt::format("{:.2f}", calibration.offset_x_mm));
+  settings::put(db, "labels.offset_y_mm", fmt::format("{:.2f}", calibration.offset_y_mm));
   append_audit(db, actor, AuditEntry{"labels.calibrate", "settings", "labels.calibration", as_json(before), as_json(calibration)});
   append_event(db, "labels.calibrated", "labels.calibration", as_json(calibration));
 }

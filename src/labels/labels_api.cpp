@@ -12,6 +12,7 @@
 #include "catalog/catalog_store.hpp"
 #include "labels/labels.hpp"
 #include "labels/receipt.hpp"
+#include "platform/settings.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "sales/registers_api.hpp"
@@ -317,17 +318,17 @@ void register_label_routes(App& app) {
       doc.cashier = row && !row->display_name.empty() ? row->display_name : user;
     }
     doc.shop_name = !store_text.shop_name.empty() ? store_text.shop_name
-                                                  : catalog::store::setting(db, "shop_name").value_or(location ? location->name : "");
-    doc.currency = catalog::store::setting(db, "currency").value_or("EUR");
+                                                  : settings::get(db, "shop_name").value_or(location ? location->name : "");
+    doc.currency = settings::currency(db);
     doc.currency_decimals = label_context(db).currency_decimals;
     std::vector<std::string> header;
     if (!store_text.address.empty()) header.push_back(store_text.address);
     if (!store_text.tax_number.empty()) header.push_back("VAT no. " + store_text.tax_number);
     if (header.empty())
-      if (auto h = catalog::store::setting(db, "receipt_header")) header.push_back(*h);
+      if (auto h = settings::get(db, "receipt_header")) header.push_back(*h);
     doc.header_lines.insert(doc.header_lines.begin(), header.begin(), header.end());
     if (!store_text.footer.empty()) doc.footer_lines.push_back(store_text.footer);
-    else if (auto footer = catalog::store::setting(db, "receipt_footer")) doc.footer_lines.push_back(*footer);
+    else if (auto footer = settings::get(db, "receipt_footer")) doc.footer_lines.push_back(*footer);
     Response r;
     if (format == "html") {
       r.content_type = "text/html; charset=utf-8";

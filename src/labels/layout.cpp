@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "platform/money.hpp"
 #include "platform/problem.hpp"
 
 namespace backroom::labels {
@@ -312,16 +313,9 @@ std::optional<std::int64_t> weighed_price(std::int64_t price_minor, std::string_
 }
 
 std::string format_price(std::int64_t minor, std::string_view currency, int decimals) {
-  std::string amount;
-  std::int64_t magnitude = minor < 0 ? -minor : minor;
-  if (decimals <= 0) {
-    amount = std::to_string(magnitude);
-  } else {
-    std::int64_t scale = 1;
-    for (int d = 0; d < decimals; ++d) scale *= 10;
-    amount = fmt::format("{}.{:0{}}", magnitude / scale, magnitude % scale, decimals);
-  }
-  std::string sign = minor < 0 ? "-" : "";
+  // The symbol goes between the sign and the amount: "-€2.50".
+  const std::string sign = minor < 0 ? "-" : "";
+  const std::string amount = format_money(minor, decimals).substr(sign.size());
   if (currency == "EUR") return sign + "\xE2\x82\xAC" + amount;
   if (currency == "USD") return sign + "$" + amount;
   if (currency == "GBP") return sign + "\xC2\xA3" + amount;

@@ -10,6 +10,7 @@
 
 #include "labels/layout.hpp"
 #include "platform/json.hpp"
+#include "platform/money.hpp"
 #include "platform/problem.hpp"
 
 namespace backroom::labels {
@@ -40,16 +41,7 @@ std::string rate_text(std::int64_t rate_bp) {
 
 namespace {
 
-std::string money(std::int64_t minor, const ReceiptDoc& doc) {
-  std::string magnitude;
-  std::int64_t m = minor < 0 ? -minor : minor;
-  std::int64_t scale = 1;
-  for (int d = 0; d < doc.currency_decimals; ++d) scale *= 10;
-  magnitude = doc.currency_decimals > 0
-                  ? fmt::format("{}.{:0{}}", m / scale, m % scale, doc.currency_decimals)
-                  : std::to_string(m);
-  return (minor < 0 ? "-" : "") + magnitude;
-}
+std::string money(std::int64_t minor, const ReceiptDoc& doc) { return format_money(minor, doc.currency_decimals); }
 
 // The store credit code under its tender: whole on a refund slip (it is the credit), only
 // the last four characters on a sale receipt (anyone holding the code can spend it).

@@ -17,11 +17,18 @@ int seed_opening_stock(db::Db& db, const Actor& actor, std::uint32_t seed) {
   }
   int made = 0;
   for (const auto& l : list_locations(db)) {
-    if (l.kind != "store") continue;
+    if (l.kind != word(LocationKind::store)) continue;
     for (const auto& [id, weighed] : items) {
       std::int64_t units = std::uniform_int_distribution<std::int64_t>(weighed ? 10 : 3, weighed ? 80 : 40)(rng);
-      AdjustmentInput in{DocumentKey{std::nullopt, std::nullopt, "demo"}, id, l.id, Quantity::units(units), "opening",
-                         "demo opening stock", false, false, std::nullopt};
+      AdjustmentInput in{DocumentKey{std::nullopt, std::nullopt, "demo"},
+                         id,
+                         l.id,
+                         Quantity::units(units),
+                         AdjustmentReason::opening,
+                         "demo opening stock",
+                         false,
+                         false,
+                         std::nullopt};
       create_adjustment(db, actor, in);
       ++made;
     }

@@ -4,10 +4,10 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <array>
 
 #include <fmt/format.h>
 
+#include "platform/assert.hpp"
 #include "platform/json.hpp"
 #include "platform/problem.hpp"
 
@@ -15,16 +15,54 @@ namespace backroom::stock {
 
 namespace bj = boost::json;
 
-bool is_site_kind(std::string_view kind) { return kind == "store" || kind == "backroom" || kind == "warehouse"; }
-bool is_bin_kind(std::string_view kind) {
-  return kind == "review" || kind == "damaged" || kind == "refurbish" || kind == "markdown";
+MovementReason movement_reason(AdjustmentReason reason) {
+  switch (reason) {
+    case AdjustmentReason::shrink: return MovementReason::shrink;
+    case AdjustmentReason::damage: return MovementReason::damage;
+    case AdjustmentReason::theft: return MovementReason::theft;
+    case AdjustmentReason::found: return MovementReason::found;
+    case AdjustmentReason::expired: return MovementReason::expired;
+    case AdjustmentReason::correction: return MovementReason::correction;
+    case AdjustmentReason::opening: return MovementReason::opening;
+    case AdjustmentReason::count: return MovementReason::count;
+  }
+  BR_ASSERT(false, "an adjustment reason without its movement reason");
+  return MovementReason::correction;
 }
 
-bool is_adjustment_reason(std::string_view reason) {
-  static constexpr std::array reasons = {"shrink", "damage", "theft", "found", "expired", "correction", "opening", "count"};
-  for (auto r : reasons)
-    if (reason == r) return true;
-  return false;
+Direction direction(AdjustmentReason reason) {
+  switch (reason) {
+    case AdjustmentReason::shrink:
+    case AdjustmentReason::damage:
+    case AdjustmentReason::theft:
+    case AdjustmentReason::expired: return Direction::decrease;
+    case AdjustmentReason::found:
+    case AdjustmentReason::opening: return Direction::increase;
+    case AdjustmentReason::correction:
+    case AdjustmentReason::count: return Direction::either;
+  }
+  BR_ASSERT(false, "an adjustment reason without its direction");
+  return Direction::either;
+}
+
+bool is_site(LocationKind kind) {
+  return kind == LocationKind::store || kind == LocationKind::backroom || kind == LocationKind::warehouse;
+}
+bool is_bin(LocationKind kind) {
+  return kind == LocationKind::review || kind == LocationKind::damaged || kind == LocationKind::refurbish ||
+         kind == LocationKind::markdown;
+}
+
+std::optional<LocationKind> bin_kind(Disposition disposition) {
+  switch (disposition) {
+    case Disposition::restock: return std::nullopt;
+    case Disposition::review: return LocationKind::review;
+    case Disposition::damaged: return LocationKind::damaged;
+    case Disposition::refurbish: return LocationKind::refurbish;
+    case Disposition::markdown: return LocationKind::markdown;
+  }
+  BR_ASSERT(false, "a disposition without its bin");
+  return std::nullopt;
 }
 
 bj::object location_to_json(const Location& l) {

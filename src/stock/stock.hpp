@@ -15,6 +15,7 @@
 #include "platform/db.hpp"
 #include "platform/outbox.hpp"
 #include "platform/types.hpp"
+#include "stock/vocabulary.hpp"
 
 namespace backroom::stock {
 
@@ -37,7 +38,7 @@ struct ReceiptText {
 struct Location {
   std::string id;
   std::string name;
-  std::string kind;  // store, backroom, warehouse | review, damaged, refurbish, markdown | transit
+  std::string kind;  // a word of location_kinds (stock/vocabulary.hpp)
   std::optional<std::string> parent_id;
   bool sellable = false;
   std::int64_t created_at = 0;
@@ -53,8 +54,6 @@ struct LocationPatch {
   std::optional<std::string> default_tax_category;  // with set_default_tax_category: nullopt = the shop's
 };
 
-bool is_site_kind(std::string_view kind);  // store, backroom, warehouse: they get bins
-bool is_bin_kind(std::string_view kind);   // review, damaged, refurbish, markdown
 boost::json::object location_to_json(const Location& l);
 
 enum class NegativeStock { allow, refuse };
@@ -64,7 +63,7 @@ struct Movement {
   std::string item_id;
   std::string location_id;
   Quantity quantity;  // signed
-  std::string reason;  // sale, void, return, adjustment reason, transfer_out, transfer_in, ...
+  MovementReason reason;
   std::string document_type;
   std::string document_id;
   std::optional<std::string> document_line_id;
@@ -91,7 +90,7 @@ struct NegativeFlag {
 std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>& movements, const PostContext& ctx);
 
 // Reversal of every movement of a document (a void): same items and locations, negated.
-std::vector<Movement> reversal_of(db::Db& db, const std::string& document_id, const std::string& reason,
+std::vector<Movement> reversal_of(db::Db& db, const std::string& document_id, MovementReason reason,
                                   const std::string& document_type, const std::string& reversing_document_id);
 
 // Locations.
@@ -126,19 +125,18 @@ std::optional<std::string> recall_key(db::Db& db, const DocumentKey& key, const 
 void remember_key(db::Db& db, const DocumentKey& key, const std::string& route, const std::string& document_id);
 
 // Adjustments.
-bool is_adjustment_reason(std::string_view reason);
 struct AdjustmentInput {
   DocumentKey key;
   std::string item_id;
   std::string location_id;
   Quantity quantity;
-  std::string reason;
+  AdjustmentReason reason = AdjustmentReason::correction;
   std::string note;
   // Adjustments past the shop's limits (below zero, over adjustment_confirm_quantity or
   // adjustment_confirm_value) need confirm and a reason_code, and are flagged.
   bool check_limits = false;
   bool confirm = false;
-  std::optional<std::string> reason_code;
+  std::optional<AdjustmentReason> reason_code;
 };
 // The shop's limits on adjustments made without confirmation (settings/stock).
 struct AdjustmentLimits {

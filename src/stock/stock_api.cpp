@@ -238,10 +238,7 @@ void register_stock_routes(App& app) {
           AdjustmentInput in;
           in.check_limits = true;
           in.confirm = f.opt_boolean("confirm").value_or(false);
-          in.reason_code = f.opt_text("reason_code", 40);
-          if (in.reason_code && !is_adjustment_reason(*in.reason_code))
-            throw invalid_field("reason_code",
-                                "reason_code is shrink, damage, theft, found, expired, correction, opening or count");
+          if (auto code = f.opt_text("reason_code", 40)) in.reason_code = adjustment_reasons.require(*code, "reason_code");
           in.key = document_key(req, body);
           auto item = normalize_uuid(f.text("item_id", 64));
           if (!item) throw invalid_field("item_id", "item_id must be a UUID");
@@ -250,16 +247,14 @@ void register_stock_routes(App& app) {
           in.item_id = *item;
           in.location_id = *location;
           in.quantity = f.quantity("quantity");
-          in.reason = f.text("reason", 40);
+          auto reason = f.text("reason", 40);
           in.note = f.opt_text("note", reason_note_length_max).value_or("");
-          if (!is_adjustment_reason(in.reason))
-            throw invalid_field("reason", "reason is shrink, damage, theft, found, expired, correction, opening or count");
+          in.reason = adjustment_reasons.require(reason, "reason");
           if (in.quantity.milli == 0) throw invalid_field("quantity", "quantity must not be 0");
-          bool must_decrease = in.reason == "shrink" || in.reason == "damage" || in.reason == "theft" || in.reason == "expired";
-          if (must_decrease && in.quantity.milli > 0)
-            throw invalid_field("quantity", fmt::format("a {} adjustment takes stock away: give a negative quantity", in.reason));
-          if ((in.reason == "found" || in.reason == "opening") && in.quantity.milli < 0)
-            throw invalid_field("quantity", fmt::format("a {} adjustment adds stock: give a positive quantity", in.reason));
+          if (direction(in.reason) == Direction::decrease && in.quantity.milli > 0)
+            throw invalid_field("quantity", fmt::format("a {} adjustment takes stock away: give a negative quantity", reason));
+          if (direction(in.reason) == Direction::increase && in.quantity.milli < 0)
+            throw invalid_field("quantity", fmt::format("a {} adjustment adds stock: give a positive quantity", reason));
           check_location_scope(req.actor, in.location_id);
           Actor actor = req.actor;
           app.command(req, std::move(reply), [in, actor](db::Db& db) {
@@ -327,8 +322,8 @@ void register_stock_routes(App& app) {
           TransferFilter f;
           f.limit = page_limit(req);
           f.status = req.query_param("status").value_or("");
-          if (!f.status.empty() && f.status != "in_transit" && f.status != "received")
-            throw invalid_field("status", "status must be in_transit or received");
+          if (!f.status.empty())
+            transfer_statuses.require(f.status, "status", "status must be " + transfer_statuses.allowed());
           f.location_id = uuid_query(req, "location_id");
           if (!f.location_id.empty()) check_location_scope(req.actor, f.location_id);
           f.location_ids = req.actor.location_ids;

@@ -5,9 +5,11 @@
 
 #include "access/audit.hpp"
 #include "catalog/catalog_store.hpp"
+#include "platform/assert.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "platform/problem.hpp"
+#include "platform/settings.hpp"
 #include "stock/stock.hpp"
 
 namespace backroom::stock {
@@ -56,6 +58,13 @@ std::string require_item(db::Db& db, const std::string& item_id, const std::stri
   return item_id;
 }
 
+// The net change a set of movements makes to the shop's stock (all locations).
+Quantity net_quantity(const std::vector<Movement>& moves) {
+  Quantity sum;
+  for (const auto& m : moves) sum = sum + m.quantity;
+  return sum;
+}
+
 Problem key_reused(const std::string& what) {
   return Problem(409, "idempotency_key_reused",
                  fmt::format("{} was already used for a different request; use a new id or key", what));
@@ -64,7 +73,7 @@ Problem key_reused(const std::string& what) {
 }  // namespace
 
 NegativeStock negative_stock_policy(db::Db& db) {
-  auto v = catalog::store::setting(db, "negative_stock");
+  auto v = settings::get(db, "negative_stock");
   return v && *v == "refuse" ? NegativeStock::refuse : NegativeStock::allow;
 }
 
@@ -98,6 +107,9 @@ Account open_account(db::Db& db, const std::string& item_id, const std::string& 
 }  // namespace
 
 std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>& movements, const PostContext& ctx) {
+  // The balance read and the movement appended are one transaction: nothing moves the
+  // balance in between, so the delta applied below is exactly the movement recorded.
+  db::assert_in_transaction(db);
   std::vector<NegativeFlag> flags;
   std::int64_t at = now().micros;
   // No RETURNING here: SQLite runs it as a trigger, and a statement with a trigger copies
@@ -112,7 +124,7 @@ std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>
         .bind(2, m.item_id)
         .bind(3, m.location_id)
         .bind(4, m.quantity.milli)
-        .bind(5, m.reason)
+        .bind(5, word(m.reason))
         .bind(6, m.document_type)
         .bind(7, m.document_id)
         .bind(8, m.document_line_id)
@@ -121,13 +133,19 @@ std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>
         .bind(11, ctx.device)
         .run();
     std::int64_t seq = db.last_insert_rowid();
-    const Quantity on_hand = account.on_hand + m.quantity;
+    // Balance = sum of movements, kept one movement at a time: the new balance is the one
+    // read in this transaction plus exactly the quantity just recorded (no overflow), and
+    // it lands on this account's one balance row.
+    Quantity on_hand;
+    const bool overflow = __builtin_add_overflow(account.on_hand.milli, m.quantity.milli, &on_hand.milli);
+    BR_ASSERT(!overflow, "a balance past the int64 range of milli-units");
     db.query("UPDATE stock_balances SET on_hand = ?, last_seq = ? WHERE item_id = ? AND location_id = ?")
         .bind(1, on_hand.milli)
         .bind(2, seq)
         .bind(3, m.item_id)
         .bind(4, m.location_id)
         .run();
+    BR_ASSERT(db.changes() == 1, "a movement updates exactly one balance row");
     if (m.quantity.milli < 0) {
       Quantity floor = ctx.respect_reservations ? account.reserved : Quantity{0};
       if (on_hand < floor) {
@@ -145,7 +163,7 @@ std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>
   return flags;
 }
 
-std::vector<Movement> reversal_of(db::Db& db, const std::string& document_id, const std::string& reason,
+std::vector<Movement> reversal_of(db::Db& db, const std::string& document_id, MovementReason reason,
                                   const std::string& document_type, const std::string& reversing_document_id) {
   std::vector<Movement> out;
   auto q = db.query(
@@ -179,12 +197,15 @@ Location require_location(db::Db& db, const std::string& id, const std::string& 
 
 Location create_location(db::Db& db, const Actor& actor, const std::string& name, const std::string& kind,
                          const std::optional<std::string>& parent_id) {
-  if (!is_site_kind(kind) && !is_bin_kind(kind))
+  auto known = location_kinds.parse(kind);
+  if (!known || !(is_site(*known) || is_bin(*known)))
     throw invalid_field("kind", "kind is store, backroom, warehouse, review, damaged, refurbish or markdown");
-  if (is_bin_kind(kind) && !parent_id) throw missing_field("parent_id");
+  if (is_bin(*known) && !parent_id) throw missing_field("parent_id");
   if (parent_id) {
     auto parent = require_location(db, *parent_id, "parent_id");
-    if (!is_site_kind(parent.kind)) throw invalid_field("parent_id", "a bin belongs to a store, backroom or warehouse");
+    auto parent_kind = location_kinds.parse(parent.kind);
+    if (!parent_kind || !is_site(*parent_kind))
+      throw invalid_field("parent_id", "a bin belongs to a store, backroom or warehouse");
   }
   {
     auto q = db.query("SELECT id FROM locations WHERE name = ?");
@@ -192,12 +213,12 @@ Location create_location(db::Db& db, const Actor& actor, const std::string& name
     if (q.step()) throw Problem(409, "duplicate_location", fmt::format("a location named '{}' exists", name), "name");
   }
   std::int64_t at = now().micros;
-  Location site{new_uuid_v7(), name, kind, parent_id, kind == "store" || kind == "backroom" || kind == "warehouse", at,
-                {}, std::nullopt};
+  Location site{new_uuid_v7(), name, kind, parent_id, is_site(*known), at, {}, std::nullopt};
   insert_location(db, site);
-  if (is_site_kind(kind)) {
-    for (const char* bin : {"review", "damaged", "refurbish", "markdown"}) {
-      insert_location(db, Location{new_uuid_v7(), fmt::format("{} / {}", name, bin), bin, site.id, false, at, {}, std::nullopt});
+  if (is_site(*known)) {
+    for (auto bin : {LocationKind::review, LocationKind::damaged, LocationKind::refurbish, LocationKind::markdown}) {
+      insert_location(db, Location{new_uuid_v7(), fmt::format("{} / {}", name, word(bin)), std::string(word(bin)), site.id,
+                                   false, at, {}, std::nullopt});
     }
   }
   auto json = location_to_json(site);
@@ -272,8 +293,10 @@ void ensure_default_locations(db::Db& db) {
     while (q.step()) (q.text(0) == "store" ? any_store : any_transit) = true;
   }
   Actor system = Actor::of("system", "migration");
-  if (!any_store) create_location(db, system, "Store", "store", std::nullopt);
-  if (!any_transit) insert_location(db, Location{new_uuid_v7(), "In transit", "transit", std::nullopt, false, now().micros, {}, std::nullopt});
+  if (!any_store) create_location(db, system, "Store", std::string(word(LocationKind::store)), std::nullopt);
+  if (!any_transit)
+    insert_location(db, Location{new_uuid_v7(), "In transit", std::string(word(LocationKind::transit)), std::nullopt, false,
+                                 now().micros, {}, std::nullopt});
 }
 
 std::optional<std::string> recall_key(db::Db& db, const DocumentKey& key, const std::string& route) {
@@ -374,15 +397,17 @@ Posted create_adjustment(db::Db& db, const Actor& actor, const AdjustmentInput& 
       .bind(2, in.item_id)
       .bind(3, in.location_id)
       .bind(4, in.quantity.milli)
-      .bind(5, in.reason)
+      .bind(5, word(in.reason))
       .bind(6, in.note)
       .bind(7, in.key.request_hash)
       .bind(8, now().micros)
       .bind(9, actor.user)
       .bind(10, flag_text)
-      .bind(11, flag_text ? in.reason_code : std::nullopt)
+      .bind(11, flag_text && in.reason_code ? std::optional<std::string_view>(word(*in.reason_code)) : std::nullopt)
       .run();
-  post_movements(db, {Movement{in.item_id, in.location_id, in.quantity, in.reason, "adjustment", doc_id, std::nullopt}},
+  post_movements(db,
+                 {Movement{in.item_id, in.location_id, in.quantity, movement_reason(in.reason), "adjustment", doc_id,
+                           std::nullopt}},
                  PostContext{actor.user, actor.origin, policy, false});
   remember_key(db, in.key, "adjustment", doc_id);
   auto doc = *load_adjustment(db, doc_id, nullptr);
@@ -394,26 +419,17 @@ Posted create_adjustment(db::Db& db, const Actor& actor, const AdjustmentInput& 
 
 AdjustmentLimits load_adjustment_limits(db::Db& db) {
   AdjustmentLimits l;
-  auto number = [&db](const char* key) -> std::optional<std::int64_t> {
-    auto v = catalog::store::setting(db, key);
-    if (!v || v->empty()) return std::nullopt;
-    try {
-      return std::stoll(*v);
-    } catch (const std::exception&) {
-      return std::nullopt;
-    }
-  };
-  if (auto q = number("adjustment_confirm_quantity")) l.confirm_quantity = Quantity{*q};
-  l.confirm_value = number("adjustment_confirm_value");
+  if (auto q = settings::get_int64(db, "adjustment_confirm_quantity")) l.confirm_quantity = Quantity{*q};
+  l.confirm_value = settings::get_int64(db, "adjustment_confirm_value");
   return l;
 }
 
 void save_adjustment_limits(db::Db& db, const Actor& actor, const AdjustmentLimits& limits) {
   auto before = bj::serialize(adjustment_limits_to_json(load_adjustment_limits(db)));
-  catalog::store::put_setting(db, "adjustment_confirm_quantity",
-                              limits.confirm_quantity ? std::to_string(limits.confirm_quantity->milli) : "");
-  catalog::store::put_setting(db, "adjustment_confirm_value",
-                              limits.confirm_value ? std::to_string(*limits.confirm_value) : "");
+  settings::put(db, "adjustment_confirm_quantity",
+                limits.confirm_quantity ? std::to_string(limits.confirm_quantity->milli) : "");
+  settings::put(db, "adjustment_confirm_value",
+                limits.confirm_value ? std::to_string(*limits.confirm_value) : "");
   auto after = bj::serialize(adjustment_limits_to_json(limits));
   append_audit(db, actor, AuditEntry{"settings.stock", "settings", "stock", before, after});
   append_event(db, "settings.changed", "stock", after);
@@ -541,7 +557,7 @@ Posted ship_transfer(db::Db& db, const Actor& actor, const TransferInput& in) {
   auto from = require_location(db, in.from_location_id, "from_location_id");
   auto to = require_location(db, in.to_location_id, "to_location_id");
   if (from.id == to.id) throw invalid_field("to_location_id", "a transfer goes to another location");
-  if (from.kind == "transit" || to.kind == "transit")
+  if (from.kind == word(LocationKind::transit) || to.kind == word(LocationKind::transit))
     throw invalid_field("to_location_id", "the in-transit location is not a transfer end");
   std::int64_t at = now().micros;
   // Gap-free: the single writer numbers transfers one at a time, and a failing command's
@@ -579,9 +595,10 @@ Posted ship_transfer(db::Db& db, const Actor& actor, const TransferInput& in) {
         .bind(4, line.item_id)
         .bind(5, line.quantity.milli)
         .run();
-    moves.push_back(Movement{line.item_id, from.id, -line.quantity, "transfer_out", "transfer", doc_id, line_id});
-    moves.push_back(Movement{line.item_id, transit, line.quantity, "transfer_out", "transfer", doc_id, line_id});
+    moves.push_back(Movement{line.item_id, from.id, -line.quantity, MovementReason::transfer_out, "transfer", doc_id, line_id});
+    moves.push_back(Movement{line.item_id, transit, line.quantity, MovementReason::transfer_out, "transfer", doc_id, line_id});
   }
+  BR_ASSERT(net_quantity(moves).milli == 0, "shipping a transfer moves stock and creates none");
   post_movements(db, moves, PostContext{actor.user, actor.origin, negative_stock_policy(db), true});
   remember_key(db, in.key, "transfer", doc_id);
   auto doc = *load_transfer(db, doc_id);
@@ -633,7 +650,7 @@ Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& trans
       .run();
   std::string transit = transit_location(db);
   std::string to = before->at("to_location_id").as_string().c_str();
-  std::string damaged_bin = bin_of(db, to, "damaged");
+  std::string damaged_bin = bin_of(db, to, std::string(word(LocationKind::damaged)));
   std::vector<Movement> moves;
   bool complete = true;
   for (const auto& b : booked) {
@@ -641,13 +658,13 @@ Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& trans
     // Stock leaves transit only for what this receipt books: what arrived, what arrived
     // damaged, and (closing) what never will.
     if (auto arrived = b.received + b.damaged; arrived.milli > 0)
-      moves.push_back(Movement{l.item_id, transit, -arrived, "transfer_in", "transfer", transfer_id, l.id});
+      moves.push_back(Movement{l.item_id, transit, -arrived, MovementReason::transfer_in, "transfer", transfer_id, l.id});
     if (b.received.milli > 0)
-      moves.push_back(Movement{l.item_id, to, b.received, "transfer_in", "transfer", transfer_id, l.id});
+      moves.push_back(Movement{l.item_id, to, b.received, MovementReason::transfer_in, "transfer", transfer_id, l.id});
     if (b.damaged.milli > 0)
-      moves.push_back(Movement{l.item_id, damaged_bin, b.damaged, "transfer_damaged", "transfer", transfer_id, l.id});
+      moves.push_back(Movement{l.item_id, damaged_bin, b.damaged, MovementReason::transfer_damaged, "transfer", transfer_id, l.id});
     if (b.short_.milli > 0)
-      moves.push_back(Movement{l.item_id, transit, -b.short_, "transfer_short", "transfer", transfer_id, l.id});
+      moves.push_back(Movement{l.item_id, transit, -b.short_, MovementReason::transfer_short, "transfer", transfer_id, l.id});
     db.query("INSERT INTO transfer_receipt_lines (receipt_id, line_id, received, damaged, short) VALUES (?, ?, ?, ?, ?)")
         .bind(1, receipt_id)
         .bind(2, l.id)
@@ -665,8 +682,14 @@ Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& trans
         .bind(4, l.id)
         .run();
   }
-  for (const auto& l : lines)
+  Quantity booked_short;
+  for (const auto& b : booked) booked_short = booked_short + b.short_;
+  for (const auto& l : lines) {
+    BR_ASSERT(l.outstanding().milli >= 0, "a transfer line books no more than was shipped");
     if (l.outstanding().milli != 0) complete = false;
+  }
+  // What leaves transit arrives (received or damaged); only what is booked short leaves the books.
+  BR_ASSERT(net_quantity(moves) == -booked_short, "a receipt moves stock and removes only what it books short");
   post_movements(db, moves, PostContext{actor.user, actor.origin, NegativeStock::allow, false});
   if (complete)
     db.query("UPDATE transfers SET status = 'received', received_at = ?, received_by = ? WHERE id = ?")
@@ -728,6 +751,7 @@ Posted reserve(db::Db& db, const Actor& actor, const DocumentKey& key, const std
       .bind(2, item_id)
       .bind(3, location_id)
       .run();
+  BR_ASSERT(db.changes() == 1, "a reservation is held on exactly one balance row");
   remember_key(db, key, "reservation", doc_id);
   auto doc = *load_reservation(db, doc_id, nullptr);
   auto text = bj::serialize(doc);
@@ -751,6 +775,7 @@ Posted release_reservation(db::Db& db, const Actor& actor, const std::string& id
       .bind(2, std::string(doc->at("item_id").as_string()))
       .bind(3, std::string(doc->at("location_id").as_string()))
       .run();
+  BR_ASSERT(db.changes() == 1, "a released reservation comes off exactly one balance row");
   auto after = *load_reservation(db, id, nullptr);
   auto text = bj::serialize(after);
   append_audit(db, actor, AuditEntry{"stock.release", "reservation", id, bj::serialize(*doc), text});

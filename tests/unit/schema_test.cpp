@@ -94,10 +94,12 @@ TEST(Schema, MigrationSixGivesEveryBalanceAnAccountAndEveryMovementItsAccount) {
 
   // New stock after the upgrade: existing accounts are reused, a new place opens the next.
   std::int64_t highest = scalar(*db, "SELECT MAX(account) FROM stock_balances");
+  db::Transaction tx(*db);  // stock is posted inside a command's transaction
   stock::post_movements(*db,
                         {stock::Movement{"I2", "L1", Quantity::units(-1), "sale", "sale", "S2", std::nullopt},
                          stock::Movement{"I2", "L2", Quantity::units(7), "found", "adjustment", "D4", std::nullopt}},
                         stock::PostContext{"u", "cli", stock::NegativeStock::allow, false});
+  tx.commit();
   EXPECT_EQ(scalar(*db, "SELECT account FROM stock_balances WHERE item_id = 'I2' AND location_id = 'L2'"), highest + 1);
   EXPECT_EQ(scalar(*db, "SELECT on_hand FROM stock_balances WHERE item_id = 'I2' AND location_id = 'L1'"), 3000);
   EXPECT_TRUE(ledger_problems(*db).empty()) << ledger_problems(*db).front();
@@ -133,6 +135,7 @@ TEST(Schema, MigrationNineNumbersTransfersInCreationOrderAndKeepsTheirReceipts) 
       "('TA', 'L2', 'L1', 'in_transit', '', 'h2', 200, 'ann', NULL, NULL);"
       "INSERT INTO transfer_lines (id, transfer_id, line_no, item_id, shipped, received, damaged) VALUES "
       "('LZ', 'TZ', 1, 'I1', 5000, 3000, 1000), ('LA', 'TA', 1, 'I1', 2000, NULL, NULL);");
+  db::Transaction tx(*db);  // stock is posted inside a command's transaction
   stock::post_movements(*db,
                         {stock::Movement{"I1", "L2", Quantity::units(-5), "transfer_out", "transfer", "TZ", "LZ"},
                          stock::Movement{"I1", "TR", Quantity::units(5), "transfer_out", "transfer", "TZ", "LZ"},
@@ -142,6 +145,7 @@ TEST(Schema, MigrationNineNumbersTransfersInCreationOrderAndKeepsTheirReceipts) 
                          stock::Movement{"I1", "L2", Quantity::units(-2), "transfer_out", "transfer", "TA", "LA"},
                          stock::Movement{"I1", "TR", Quantity::units(2), "transfer_out", "transfer", "TA", "LA"}},
                         stock::PostContext{"ann", "cli", stock::NegativeStock::allow, false});
+  tx.commit();
   ASSERT_EQ(schema::migrate(*db), schema::latest_version());
 
   auto transfer_problems = [&db] {
@@ -167,7 +171,9 @@ TEST(Schema, MigrationNineNumbersTransfersInCreationOrderAndKeepsTheirReceipts) 
   // The open one is received after the upgrade, and the next transfer is number 3.
   stock::ReceiptInput all;
   all.all = true;
+  db::Transaction receive(*db);  // a command runs inside the writer's transaction
   auto done = stock::receive_transfer(*db, Actor::of("cli", "cli"), "TA", all);
+  receive.commit();
   EXPECT_EQ(done.document.at("status").as_string(), "received");
   EXPECT_EQ(scalar(*db, "SELECT on_hand FROM stock_balances WHERE item_id = 'I1' AND location_id = 'L1'"), 5000);
   stock::TransferInput next;
@@ -175,7 +181,10 @@ TEST(Schema, MigrationNineNumbersTransfersInCreationOrderAndKeepsTheirReceipts) 
   next.from_location_id = "L1";
   next.to_location_id = "L2";
   next.lines = {stock::TransferLineInput{"I1", Quantity::units(1)}};
-  EXPECT_EQ(stock::ship_transfer(*db, Actor::of("cli", "cli"), next).document.at("number").as_string(), "T-000003");
+  db::Transaction ship(*db);
+  auto shipped = stock::ship_transfer(*db, Actor::of("cli", "cli"), next);
+  ship.commit();
+  EXPECT_EQ(shipped.document.at("number").as_string(), "T-000003");
   EXPECT_TRUE(transfer_problems().empty()) << transfer_problems().front();
 }
 

@@ -1,0 +1,22 @@
+// Settings' SQL: the `settings` table (key, value).
+#include "platform/assert.hpp"
+#include "platform/settings.hpp"
+
+namespace backroom::settings {
+
+std::optional<std::string> get(db::Db& db, const std::string& key) {
+  auto q = db.query("SELECT value FROM settings WHERE key = ?");
+  q.bind(1, key);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
+void put(db::Db& db, const std::string& key, const std::string& value) {
+  db::assert_in_transaction(db);
+  db.query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+      .bind(1, key)
+      .bind(2, value)
+      .run();
+}
+
+}  // namespace backroom::settings
