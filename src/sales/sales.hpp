@@ -18,6 +18,7 @@
 
 #include "catalog/item.hpp"
 #include "platform/db.hpp"
+#include "platform/documents.hpp"
 #include "platform/outbox.hpp"
 #include "sales/pricing.hpp"
 #include "stock/stock.hpp"
@@ -61,7 +62,7 @@ struct SaleLineRequest {
 };
 
 struct SaleRequest {
-  stock::DocumentKey key;
+  documents::DocumentKey key;
   std::string location_id;
   std::optional<std::string> register_id;
   std::vector<SaleLineRequest> lines;
@@ -165,7 +166,7 @@ struct ReturnLineRequest {
   std::string disposition;  // restock, review, damaged, refurbish, markdown
 };
 struct ReturnRequest {
-  stock::DocumentKey key;
+  documents::DocumentKey key;
   std::optional<std::string> sale_id;
   std::optional<std::string> location_id;
   std::optional<std::string> register_id;
@@ -198,7 +199,7 @@ ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& re
 std::optional<boost::json::object> load_return(db::Db& db, const std::string& id);
 
 struct ExchangeRequest {
-  stock::DocumentKey key;
+  documents::DocumentKey key;
   ReturnRequest return_request;
   SaleRequest sale_request;
 };
@@ -206,7 +207,7 @@ Posted post_exchange(db::Db& db, const Actor& actor, const ExchangeRequest& requ
 std::optional<boost::json::object> load_exchange(db::Db& db, const std::string& id);
 
 // Parked sales.
-Posted park_sale(db::Db& db, const Actor& actor, const stock::DocumentKey& key, const SaleRequest& request,
+Posted park_sale(db::Db& db, const Actor& actor, const documents::DocumentKey& key, const SaleRequest& request,
                  const boost::json::object& body, const std::string& note);
 std::vector<boost::json::object> list_parked(db::Db& db, const std::string& location_id, const std::string& register_id);
 std::optional<boost::json::object> load_parked(db::Db& db, const std::string& id);
@@ -219,7 +220,7 @@ inline constexpr std::size_t sessions_page_max = 100;
 // Tender types a drawer is counted in at close.
 bool is_counted_tender(std::string_view type);
 bool is_cash_movement_kind(std::string_view kind);  // paid_in, paid_out, safe_drop
-Posted open_session(db::Db& db, const Actor& actor, const stock::DocumentKey& key, const std::string& register_id,
+Posted open_session(db::Db& db, const Actor& actor, const documents::DocumentKey& key, const std::string& register_id,
                     const std::string& location_id, std::int64_t opening_float);
 Posted session_cash(db::Db& db, const Actor& actor, const std::string& register_id, const std::string& session_id,
                     const std::string& kind, std::int64_t amount, const std::string& reason);

@@ -6,7 +6,8 @@
 #include "platform/json.hpp"
 #include "platform/permissions.hpp"
 #include "sales/sales.hpp"
-#include "stock/stock_api.hpp"
+#include "platform/documents.hpp"
+#include "stock/stock.hpp"
 
 namespace backroom::sales {
 
@@ -84,7 +85,7 @@ void register_sales_routes(App& app) {
           json::Fields f{body, ""};
           auto note = f.opt_text("note", parked_note_length_max).value_or("");
           draft_sale(app.read(), request);  // refuses unknown items and codes now, not at resumption
-          auto key = stock::document_key(req, body);
+          auto key = documents::document_key(req, body);
           stock::check_location_scope(req.actor, request.location_id);
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=](db::Db& db) {
@@ -102,7 +103,7 @@ void register_sales_routes(App& app) {
   });
 
   r.add("GET", "/api/v1/sales/parked/{id}", "sales.read", "Read a parked sale", [&app](Request& req, Reply reply) {
-    auto id = stock::id_param(req, 0, "parked sale");
+    auto id = documents::id_param(req, 0, "parked sale");
     auto p = load_parked(app.read(), id);
     if (!p) throw not_found("parked sale", id);
     reply(http::json_response(200, *p));
@@ -110,7 +111,7 @@ void register_sales_routes(App& app) {
 
   r.add("POST", "/api/v1/sales/parked/{id}/resume", "sales.create",
         "Take a parked sale back to the register (its body is returned for posting)", [&app](Request& req, Reply reply) {
-          auto id = stock::id_param(req, 0, "parked sale");
+          auto id = documents::id_param(req, 0, "parked sale");
           Actor actor = req.actor;
           app.command(req, std::move(reply),
                       [=](db::Db& db) { return http::json_response(200, close_parked(db, actor, id, "resumed").document); });
@@ -118,7 +119,7 @@ void register_sales_routes(App& app) {
 
   r.add("DELETE", "/api/v1/sales/parked/{id}", "sales.create", "Drop a parked sale",
         [&app](Request& req, Reply reply) {
-          auto id = stock::id_param(req, 0, "parked sale");
+          auto id = documents::id_param(req, 0, "parked sale");
           Actor actor = req.actor;
           app.command(req, std::move(reply),
                       [=](db::Db& db) { return http::json_response(200, close_parked(db, actor, id, "deleted").document); });
@@ -128,7 +129,7 @@ void register_sales_routes(App& app) {
         [&app](Request& req, Reply reply) {
           auto body = json::parse_object(req.body);
           auto request = parse_sale_request(body, "", true);
-          request.key = stock::document_key(req, body);
+          request.key = documents::document_key(req, body);
           stock::check_location_scope(req.actor, request.location_id);
           auto draft = std::make_shared<SaleDraft>(draft_sale(app.read(), std::move(request)));
           Actor actor = req.actor;
@@ -179,7 +180,7 @@ void register_sales_routes(App& app) {
         });
 
   r.add("GET", "/api/v1/sales/{id}", "sales.read", "Read a sale (its receipt)", [&app](Request& req, Reply reply) {
-    auto id = stock::id_param(req, 0, "sale");
+    auto id = documents::id_param(req, 0, "sale");
     auto s = load_sale(app.read(), id);
     if (!s) throw not_found("sale", id);
     reply(http::json_response(200, *s));
@@ -189,7 +190,7 @@ void register_sales_routes(App& app) {
   // itself demands sales.void or the override.
   r.add("POST", "/api/v1/sales/{id}/void", "sales.create", "Void a completed sale (sales.void or an override)",
         [&app](Request& req, Reply reply) {
-          auto id = stock::id_param(req, 0, "sale");
+          auto id = documents::id_param(req, 0, "sale");
           auto body = json::parse_object(req.body);
           json::Fields f{body, ""};
           f.only({"reason", "override_token"});
@@ -206,7 +207,7 @@ void register_sales_routes(App& app) {
         [&app](Request& req, Reply reply) {
           auto body = json::parse_object(req.body);
           auto request = parse_return_request(body, "");
-          request.key = stock::document_key(req, body);
+          request.key = documents::document_key(req, body);
           if (request.location_id) stock::check_location_scope(req.actor, *request.location_id);
           Actor actor = req.actor;
           app.command(req, std::move(reply), [request, actor](db::Db& db) {
@@ -216,7 +217,7 @@ void register_sales_routes(App& app) {
         });
 
   r.add("GET", "/api/v1/returns/{id}", "sales.read", "Read a return", [&app](Request& req, Reply reply) {
-    auto id = stock::id_param(req, 0, "return");
+    auto id = documents::id_param(req, 0, "return");
     auto ret = load_return(app.read(), id);
     if (!ret) throw not_found("return", id);
     reply(http::json_response(200, *ret));
@@ -234,11 +235,11 @@ void register_sales_routes(App& app) {
           auto* sale = f.opt_object("sale");
           if (!sale) throw missing_field("sale");
           ExchangeRequest exchange;
-          exchange.key = stock::document_key(req, body);
+          exchange.key = documents::document_key(req, body);
           exchange.return_request = parse_return_request(*ret, "return");
-          exchange.return_request.key = stock::DocumentKey{std::nullopt, std::nullopt, exchange.key.request_hash};
+          exchange.return_request.key = documents::DocumentKey{std::nullopt, std::nullopt, exchange.key.request_hash};
           exchange.sale_request = parse_sale_request(*sale, "sale", false);
-          exchange.sale_request.key = stock::DocumentKey{std::nullopt, std::nullopt, exchange.key.request_hash};
+          exchange.sale_request.key = documents::DocumentKey{std::nullopt, std::nullopt, exchange.key.request_hash};
           stock::check_location_scope(req.actor, exchange.sale_request.location_id);
           auto draft = std::make_shared<SaleDraft>(draft_sale(app.read(), exchange.sale_request));
           Actor actor = req.actor;
@@ -258,7 +259,7 @@ void register_sales_routes(App& app) {
         });
 
   r.add("GET", "/api/v1/exchanges/{id}", "sales.read", "Read an exchange", [&app](Request& req, Reply reply) {
-    auto id = stock::id_param(req, 0, "exchange");
+    auto id = documents::id_param(req, 0, "exchange");
     auto e = load_exchange(app.read(), id);
     if (!e) throw not_found("exchange", id);
     reply(http::json_response(200, *e));
@@ -270,7 +271,7 @@ void register_sales_routes(App& app) {
           auto body = json::parse_object(req.body);
           json::Fields f{body, ""};
           f.only({"id", "location_id", "opening_float"});
-          auto key = stock::document_key(req, body);
+          auto key = documents::document_key(req, body);
           auto location = normalize_uuid(f.text("location_id", 64));
           if (!location) throw invalid_field("location_id", "location_id must be a UUID");
           auto opening = f.money("opening_float");
@@ -308,7 +309,7 @@ void register_sales_routes(App& app) {
   r.add("GET", "/api/v1/registers/{id}/sessions/{session}", "registers.read",
         "A register session with its running (X) or closing (Z) report", [&app](Request& req, Reply reply) {
           auto register_id = register_param(req);
-          auto session = stock::id_param(req, 1, "register session");
+          auto session = documents::id_param(req, 1, "register session");
           auto s = load_session(app.read(), register_id, session);
           if (!s) throw not_found("register session", session);
           reply(http::json_response(200, *s));
@@ -317,7 +318,7 @@ void register_sales_routes(App& app) {
   r.add("POST", "/api/v1/registers/{id}/sessions/{session}/cash", "registers.operate", "Cash in or out of the drawer",
         [&app](Request& req, Reply reply) {
           auto register_id = register_param(req);
-          auto session = stock::id_param(req, 1, "register session");
+          auto session = documents::id_param(req, 1, "register session");
           auto body = json::parse_object(req.body);
           json::Fields f{body, ""};
           f.only({"kind", "amount", "reason"});
@@ -336,7 +337,7 @@ void register_sales_routes(App& app) {
         "Close with what was counted per tender; answers the session with its Z report",
         [&app](Request& req, Reply reply) {
           auto register_id = register_param(req);
-          auto session = stock::id_param(req, 1, "register session");
+          auto session = documents::id_param(req, 1, "register session");
           auto body = json::parse_object(req.body);
           json::Fields f{body, ""};
           f.only({"counted"});

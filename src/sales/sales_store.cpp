@@ -7,6 +7,7 @@
 #include "catalog/catalog_store.hpp"
 #include "platform/assert.hpp"
 #include "platform/auth.hpp"
+#include "platform/documents.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "platform/permissions.hpp"
@@ -18,11 +19,6 @@ namespace bj = boost::json;
 using stock::Movement;
 
 namespace {
-
-Problem id_reused(const std::string& what, const std::string& id) {
-  return Problem(409, "idempotency_key_reused",
-                 fmt::format("{} {} was already posted with a different body; use a new id", what, id));
-}
 
 bj::value opt(const std::optional<std::string>& v) { return v ? bj::value(*v) : bj::value(nullptr); }
 
@@ -540,16 +536,13 @@ Posted post_sale(db::Db& db, const Actor& actor, const SaleDraft& draft, std::in
                  const std::optional<std::string>& exchange_id) {
   db::assert_in_transaction(db);
   const auto& req = draft.request;
-  auto known = stock::recall_key(db, req.key, "sale");
-  if (known) {
+  auto claim = documents::claim(db, req.key, "sale", "sale", [&](const std::string& id) {
     auto q = db.query("SELECT request_hash FROM sales WHERE id = ?");
-    q.bind(1, *known);
-    if (q.step()) {
-      if (q.text(0) != req.key.request_hash) throw id_reused("sale", *known);
-      return Posted{*load_sale(db, *known), true};
-    }
-  }
-  std::string sale_id = known.value_or(new_uuid_v7());
+    q.bind(1, id);
+    return documents::prior_of(q.step() ? std::optional(q.text(0)) : std::nullopt, req.key);
+  });
+  if (claim.replay) return Posted{*load_sale(db, claim.id), true};
+  const std::string& sale_id = claim.id;
   auto location = stock::require_location(db, req.location_id, "location_id");
   if (!location.sellable) throw invalid_field("location_id", fmt::format("{} is not a selling location", location.name));
 
@@ -604,7 +597,7 @@ Posted post_sale(db::Db& db, const Actor& actor, const SaleDraft& draft, std::in
       }
   auto flags = stock::post_movements(db, moves,
                                      stock::PostContext{actor.user, reg.id, stock::negative_stock_policy(db), true});
-  stock::remember_key(db, req.key, "sale", sale_id);
+  documents::remember(db, req.key, "sale", sale_id);
   auto doc = sale_json(row);
   bj::object audit{{"receipt_number", row.receipt_number}, {"total", row.total}, {"lines", draft.lines.size()},
                    {"training", req.training}};
@@ -773,17 +766,16 @@ std::vector<TenderInput> refund_capacity(db::Db& db, const std::string& sale_id,
 ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& req, std::int64_t exchange_credit_max,
                          const std::optional<std::string>& exchange_id) {
   db::assert_in_transaction(db);
-  auto known = stock::recall_key(db, req.key, "return");
-  if (known) {
+  auto claim = documents::claim(db, req.key, "return", "return", [&](const std::string& id) {
     auto q = db.query("SELECT request_hash FROM returns WHERE id = ?");
-    q.bind(1, *known);
-    if (q.step()) {
-      if (q.text(0) != req.key.request_hash) throw id_reused("return", *known);
-      auto doc = *load_return(db, *known);
-      return ReturnPosted{Posted{doc, true}, doc.at("refund_total").as_int64(), 0};
-    }
+    q.bind(1, id);
+    return documents::prior_of(q.step() ? std::optional(q.text(0)) : std::nullopt, req.key);
+  });
+  if (claim.replay) {
+    auto doc = *load_return(db, claim.id);
+    return ReturnPosted{Posted{doc, true}, doc.at("refund_total").as_int64(), 0};
   }
-  std::string return_id = known.value_or(new_uuid_v7());
+  const std::string& return_id = claim.id;
   std::optional<bj::object> sale;
   std::string location_id;
   if (req.sale_id) {
@@ -997,7 +989,7 @@ ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& re
         .run();
   stock::post_movements(db, moves,
                         stock::PostContext{actor.user, register_id.value_or("api"), stock::NegativeStock::allow, false});
-  stock::remember_key(db, req.key, "return", return_id);
+  documents::remember(db, req.key, "return", return_id);
   auto doc = *load_return(db, return_id);
   bj::object audit{{"sale_id", opt(req.sale_id)}, {"refund_total", refund_total}, {"lines", lines.size()},
                    {"training", req.training}};
@@ -1030,16 +1022,13 @@ std::optional<bj::object> load_exchange(db::Db& db, const std::string& id) {
 
 Posted post_exchange(db::Db& db, const Actor& actor, const ExchangeRequest& req, const SaleDraft& draft) {
   db::assert_in_transaction(db);
-  auto known = stock::recall_key(db, req.key, "exchange");
-  if (known) {
+  auto claim = documents::claim(db, req.key, "exchange", "exchange", [&](const std::string& id) {
     auto q = db.query("SELECT request_hash FROM exchanges WHERE id = ?");
-    q.bind(1, *known);
-    if (q.step()) {
-      if (q.text(0) != req.key.request_hash) throw id_reused("exchange", *known);
-      return Posted{*load_exchange(db, *known), true};
-    }
-  }
-  std::string exchange_id = known.value_or(new_uuid_v7());
+    q.bind(1, id);
+    return documents::prior_of(q.step() ? std::optional(q.text(0)) : std::nullopt, req.key);
+  });
+  if (claim.replay) return Posted{*load_exchange(db, claim.id), true};
+  const std::string& exchange_id = claim.id;
   if (!req.return_request.sale_id) throw missing_field("return.sale_id");
   // An exchange is practice as a whole or not at all.
   bool training = req.return_request.training || draft.request.training;
@@ -1057,7 +1046,7 @@ Posted post_exchange(db::Db& db, const Actor& actor, const ExchangeRequest& req,
       .bind(5, now().micros)
       .bind(6, actor.user)
       .run();
-  stock::remember_key(db, req.key, "exchange", exchange_id);
+  documents::remember(db, req.key, "exchange", exchange_id);
   auto doc = *load_exchange(db, exchange_id);
   append_audit(db, actor,
                AuditEntry{"exchange.create", "exchange", exchange_id, std::nullopt,
@@ -1085,13 +1074,16 @@ std::optional<bj::object> load_parked(db::Db& db, const std::string& id) {
                     {"parked_by", q.text(7)}};
 }
 
-Posted park_sale(db::Db& db, const Actor& actor, const stock::DocumentKey& key, const SaleRequest& request,
+Posted park_sale(db::Db& db, const Actor& actor, const documents::DocumentKey& key, const SaleRequest& request,
                  const bj::object& body, const std::string& note) {
   db::assert_in_transaction(db);
-  auto known = stock::recall_key(db, key, "parked");
-  if (known)
-    if (auto existing = load_parked(db, *known)) return Posted{std::move(*existing), true};
-  std::string id = known.value_or(new_uuid_v7());
+  std::optional<bj::object> existing;
+  auto claim = documents::claim(db, key, "parked", "parked sale", [&](const std::string& id) {
+    existing = load_parked(db, id);
+    return existing ? documents::Prior::same_request : documents::Prior::none;
+  });
+  if (claim.replay) return Posted{std::move(*existing), true};
+  const std::string& id = claim.id;
   stock::require_location(db, request.location_id, "location_id");
   bj::object stored = body;
   stored.erase("id");
@@ -1107,7 +1099,7 @@ Posted park_sale(db::Db& db, const Actor& actor, const stock::DocumentKey& key, 
       .bind(6, now().micros)
       .bind(7, actor.user)
       .run();
-  stock::remember_key(db, key, "parked", id);
+  documents::remember(db, key, "parked", id);
   auto doc = *load_parked(db, id);
   append_audit(db, actor, AuditEntry{"sale.park", "parked_sale", id, std::nullopt, bj::serialize(doc)});
   return Posted{std::move(doc), false};
@@ -1340,17 +1332,20 @@ std::vector<bj::object> list_sessions(db::Db& db, const std::string& register_id
   return out;
 }
 
-Posted open_session(db::Db& db, const Actor& actor, const stock::DocumentKey& key, const std::string& register_id,
+Posted open_session(db::Db& db, const Actor& actor, const documents::DocumentKey& key, const std::string& register_id,
                     const std::string& location_id, std::int64_t opening_float) {
   db::assert_in_transaction(db);
-  auto known = stock::recall_key(db, key, "session");
-  if (known)
-    if (auto existing = load_session(db, register_id, *known)) return Posted{std::move(*existing), true};
+  std::optional<bj::object> existing;
+  auto claim = documents::claim(db, key, "session", "register session", [&](const std::string& id) {
+    existing = load_session(db, register_id, id);
+    return existing ? documents::Prior::same_request : documents::Prior::none;
+  });
+  if (claim.replay) return Posted{std::move(*existing), true};
   auto location = stock::require_location(db, location_id, "location_id");
   take_register(db, register_id, location.id);
   if (session_of(db, register_id))
     throw Problem(409, "session_open", fmt::format("register {} already has an open session; close it first", register_id));
-  std::string id = known.value_or(new_uuid_v7());
+  const std::string& id = claim.id;
   db.query(
         "INSERT INTO register_sessions (id, register_id, status, opening_float, opened_at, opened_by, number) "
         "VALUES (?1, ?2, 'open', ?3, ?4, ?5, (SELECT COALESCE(MAX(number), 0) + 1 FROM register_sessions WHERE "
@@ -1361,7 +1356,7 @@ Posted open_session(db::Db& db, const Actor& actor, const stock::DocumentKey& ke
       .bind(4, now().micros)
       .bind(5, actor.user)
       .run();
-  stock::remember_key(db, key, "session", id);
+  documents::remember(db, key, "session", id);
   auto doc = *load_session(db, register_id, id);
   append_audit(db, actor, AuditEntry{"register.open", "register_session", id, std::nullopt,
                                      bj::serialize(bj::object{{"register_id", register_id}, {"opening_float", opening_float}})});
@@ -1433,7 +1428,7 @@ void seed_demo_registers(db::Db& db, const Actor& actor) {
     if (location.kind != "store" || !location.sellable) continue;
     std::string id = fmt::format("REG-{}", ++n);
     if (session_of(db, id)) continue;
-    open_session(db, actor, stock::DocumentKey{std::nullopt, std::nullopt, ""}, id, location.id, 10000);
+    open_session(db, actor, documents::DocumentKey{std::nullopt, std::nullopt, ""}, id, location.id, 10000);
     db.query("UPDATE registers SET name = ? WHERE id = ? AND name IS NULL")
         .bind(1, fmt::format("Register {}", n))
         .bind(2, id)
