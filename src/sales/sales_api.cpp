@@ -6,6 +6,7 @@
 #include "platform/json.hpp"
 #include "platform/permissions.hpp"
 #include "sales/sales.hpp"
+#include "sales/sales_json.hpp"
 #include "platform/documents.hpp"
 #include "stock/stock.hpp"
 
@@ -24,7 +25,7 @@ Response posted_response(const Posted& p, const std::string& location) {
   return r;
 }
 
-std::string doc_id(const Posted& p) { return std::string(p.document.at("id").as_string()); }
+std::string doc_id(const Posted& p) { return p.id; }
 
 std::string register_param(const Request& req) {
   if (!valid_register_id(req.param(0))) throw not_found("register", req.param(0).substr(0, 64));
@@ -50,12 +51,6 @@ std::string cursor_param(const Request& req) {
   auto cursor = req.query_param("cursor").value_or("");
   if (!cursor.empty() && !is_uuid(cursor)) throw invalid_field("cursor", "cursor must be a next_cursor");
   return cursor;
-}
-
-std::string reason_of(const json::Fields& f) {
-  auto reason = f.text("reason", reason_length_max);
-  if (reason.empty()) throw missing_field("reason");
-  return reason;
 }
 
 }  // namespace
@@ -114,7 +109,7 @@ void register_sales_routes(App& app) {
           auto id = documents::id_param(req, 0, "parked sale");
           Actor actor = req.actor;
           app.command(req, std::move(reply),
-                      [=](db::Db& db) { return http::json_response(200, close_parked(db, actor, id, "resumed").document); });
+                      [=](db::Db& db) { return http::json_response(200, close_parked(db, actor, id, ParkedStatus::resumed).document); });
         });
 
   r.add("DELETE", "/api/v1/sales/parked/{id}", "sales.create", "Drop a parked sale",
@@ -122,7 +117,7 @@ void register_sales_routes(App& app) {
           auto id = documents::id_param(req, 0, "parked sale");
           Actor actor = req.actor;
           app.command(req, std::move(reply),
-                      [=](db::Db& db) { return http::json_response(200, close_parked(db, actor, id, "deleted").document); });
+                      [=](db::Db& db) { return http::json_response(200, close_parked(db, actor, id, ParkedStatus::deleted).document); });
         });
 
   r.add("POST", "/api/v1/sales", "sales.create", "Post a sale (idempotent by id or Idempotency-Key)",
@@ -191,14 +186,10 @@ void register_sales_routes(App& app) {
   r.add("POST", "/api/v1/sales/{id}/void", "sales.create", "Void a completed sale (sales.void or an override)",
         [&app](Request& req, Reply reply) {
           auto id = documents::id_param(req, 0, "sale");
-          auto body = json::parse_object(req.body);
-          json::Fields f{body, ""};
-          f.only({"reason", "override_token"});
-          auto reason = reason_of(f);
-          auto token = f.opt_identifier("override_token", 200);
+          auto request = parse_void(json::parse_object(req.body));
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=](db::Db& db) {
-            auto p = void_sale(db, actor, id, reason, token);
+            auto p = void_sale(db, actor, id, request.reason, request.override_token);
             return http::json_response(200, p.document);
           });
         });
@@ -319,17 +310,11 @@ void register_sales_routes(App& app) {
         [&app](Request& req, Reply reply) {
           auto register_id = register_param(req);
           auto session = documents::id_param(req, 1, "register session");
-          auto body = json::parse_object(req.body);
-          json::Fields f{body, ""};
-          f.only({"kind", "amount", "reason"});
-          auto kind = f.text("kind", 20);
-          if (!is_cash_movement_kind(kind)) throw invalid_field("kind", "kind is paid_in, paid_out or safe_drop");
-          auto amount = f.money("amount");
-          if (amount <= 0) throw invalid_field("amount", "amount must be greater than 0");
-          auto reason = reason_of(f);
+          auto cash = parse_cash_movement(json::parse_object(req.body));
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=](db::Db& db) {
-            return http::json_response(200, session_cash(db, actor, register_id, session, kind, amount, reason).document);
+            return http::json_response(
+                200, session_cash(db, actor, register_id, session, cash.kind, cash.amount, cash.reason).document);
           });
         });
 
@@ -338,19 +323,7 @@ void register_sales_routes(App& app) {
         [&app](Request& req, Reply reply) {
           auto register_id = register_param(req);
           auto session = documents::id_param(req, 1, "register session");
-          auto body = json::parse_object(req.body);
-          json::Fields f{body, ""};
-          f.only({"counted"});
-          auto* counted_body = f.opt_object("counted");
-          if (!counted_body) throw missing_field("counted");
-          json::Fields c{*counted_body, "counted"};
-          std::map<std::string, std::int64_t> counted;
-          for (const auto& m : *counted_body) {
-            std::string type(m.key());
-            if (!is_counted_tender(type))
-              throw invalid_field(c.name(type).substr(0, 80), "counted tenders are cash, card and store_credit");
-            counted[type] = c.money(type);
-          }
+          auto counted = parse_counted(json::parse_object(req.body));
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=](db::Db& db) {
             return http::json_response(200, close_session(db, actor, register_id, session, counted).document);
