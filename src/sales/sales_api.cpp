@@ -6,7 +6,9 @@
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "sales/sales.hpp"
-#include "stock/stock_api.hpp"
+#include "sales/sales_json.hpp"
+#include "platform/documents.hpp"
+#include "stock/stock.hpp"
 
 namespace backroom::sales {
 
@@ -23,7 +25,7 @@ Response posted_response(const Posted& p, const std::string& location) {
   return r;
 }
 
-std::string doc_id(const Posted& p) { return std::string(p.document.at("id").as_string()); }
+std::string doc_id(const Posted& p) { return p.id; }
 
 std::string register_param(const Request& req) {
   if (!valid_register_id(req.param(0))) throw not_found("register", req.param(0).substr(0, 64));
@@ -49,12 +51,6 @@ std::string cursor_param(const Request& req) {
   auto cursor = req.query_param("cursor").value_or("");
   if (!cursor.empty() && !is_uuid(cursor)) throw invalid_field("cursor", "cursor must be a next_cursor");
   return cursor;
-}
-
-std::string reason_of(const json::Fields& f) {
-  auto reason = f.text("reason", reason_length_max);
-  if (reason.empty()) throw missing_field("reason");
-  return reason;
 }
 
 }  // namespace
@@ -84,7 +80,7 @@ void register_sales_routes(App& app) {
           json::Fields f{body, ""};
           auto note = f.opt_text("note", parked_note_length_max).value_or("");
           draft_sale(app.read(), request);  // refuses unknown items and codes now, not at resumption
-          auto key = stock::document_key(req, body);
+          auto key = documents::document_key(req, body);
           stock::check_location_scope(req.actor, request.location_id);
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=](db::Db& db) {
@@ -102,7 +98,7 @@ void register_sales_routes(App& app) {
   });
 
   r.add("GET", "/api/v1/sales/parked/{id}", "sales.read", "Read a parked sale", [&app](Request& req, Reply reply) {
-    auto id = stock::id_param(req, 0, "parked sale");
+    auto id = documents::id_param(req, 0, "parked sale");
     auto p = load_parked(app.read(), id);
     if (!p) throw not_found("parked sale", id);
     reply(http::json_response(200, *p));
@@ -110,25 +106,25 @@ void register_sales_routes(App& app) {
 
   r.add("POST", "/api/v1/sales/parked/{id}/resume", "sales.create",
         "Take a parked sale back to the register (its body is returned for posting)", [&app](Request& req, Reply reply) {
-          auto id = stock::id_param(req, 0, "parked sale");
+          auto id = documents::id_param(req, 0, "parked sale");
           Actor actor = req.actor;
           app.command(req, std::move(reply),
-                      [=](db::Db& db) { return http::json_response(200, close_parked(db, actor, id, "resumed").document); });
+                      [=](db::Db& db) { return http::json_response(200, close_parked(db, actor, id, ParkedStatus::resumed).document); });
         });
 
   r.add("DELETE", "/api/v1/sales/parked/{id}", "sales.create", "Drop a parked sale",
         [&app](Request& req, Reply reply) {
-          auto id = stock::id_param(req, 0, "parked sale");
+          auto id = documents::id_param(req, 0, "parked sale");
           Actor actor = req.actor;
           app.command(req, std::move(reply),
-                      [=](db::Db& db) { return http::json_response(200, close_parked(db, actor, id, "deleted").document); });
+                      [=](db::Db& db) { return http::json_response(200, close_parked(db, actor, id, ParkedStatus::deleted).document); });
         });
 
   r.add("POST", "/api/v1/sales", "sales.create", "Post a sale (idempotent by id or Idempotency-Key)",
         [&app](Request& req, Reply reply) {
           auto body = json::parse_object(req.body);
           auto request = parse_sale_request(body, "", true);
-          request.key = stock::document_key(req, body);
+          request.key = documents::document_key(req, body);
           stock::check_location_scope(req.actor, request.location_id);
           auto draft = std::make_shared<SaleDraft>(draft_sale(app.read(), std::move(request)));
           Actor actor = req.actor;
@@ -179,7 +175,7 @@ void register_sales_routes(App& app) {
         });
 
   r.add("GET", "/api/v1/sales/{id}", "sales.read", "Read a sale (its receipt)", [&app](Request& req, Reply reply) {
-    auto id = stock::id_param(req, 0, "sale");
+    auto id = documents::id_param(req, 0, "sale");
     auto s = load_sale(app.read(), id);
     if (!s) throw not_found("sale", id);
     reply(http::json_response(200, *s));
@@ -189,15 +185,11 @@ void register_sales_routes(App& app) {
   // itself demands sales.void or the override.
   r.add("POST", "/api/v1/sales/{id}/void", "sales.create", "Void a completed sale (sales.void or an override)",
         [&app](Request& req, Reply reply) {
-          auto id = stock::id_param(req, 0, "sale");
-          auto body = json::parse_object(req.body);
-          json::Fields f{body, ""};
-          f.only({"reason", "override_token"});
-          auto reason = reason_of(f);
-          auto token = f.opt_identifier("override_token", 200);
+          auto id = documents::id_param(req, 0, "sale");
+          auto request = parse_void(json::parse_object(req.body));
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=](db::Db& db) {
-            auto p = void_sale(db, actor, id, reason, token);
+            auto p = void_sale(db, actor, id, request.reason, request.override_token);
             return http::json_response(200, p.document);
           });
         });
@@ -206,7 +198,7 @@ void register_sales_routes(App& app) {
         [&app](Request& req, Reply reply) {
           auto body = json::parse_object(req.body);
           auto request = parse_return_request(body, "");
-          request.key = stock::document_key(req, body);
+          request.key = documents::document_key(req, body);
           if (request.location_id) stock::check_location_scope(req.actor, *request.location_id);
           Actor actor = req.actor;
           app.command(req, std::move(reply), [request, actor](db::Db& db) {
@@ -216,7 +208,7 @@ void register_sales_routes(App& app) {
         });
 
   r.add("GET", "/api/v1/returns/{id}", "sales.read", "Read a return", [&app](Request& req, Reply reply) {
-    auto id = stock::id_param(req, 0, "return");
+    auto id = documents::id_param(req, 0, "return");
     auto ret = load_return(app.read(), id);
     if (!ret) throw not_found("return", id);
     reply(http::json_response(200, *ret));
@@ -234,11 +226,11 @@ void register_sales_routes(App& app) {
           auto* sale = f.opt_object("sale");
           if (!sale) throw missing_field("sale");
           ExchangeRequest exchange;
-          exchange.key = stock::document_key(req, body);
+          exchange.key = documents::document_key(req, body);
           exchange.return_request = parse_return_request(*ret, "return");
-          exchange.return_request.key = stock::DocumentKey{std::nullopt, std::nullopt, exchange.key.request_hash};
+          exchange.return_request.key = documents::DocumentKey{std::nullopt, std::nullopt, exchange.key.request_hash};
           exchange.sale_request = parse_sale_request(*sale, "sale", false);
-          exchange.sale_request.key = stock::DocumentKey{std::nullopt, std::nullopt, exchange.key.request_hash};
+          exchange.sale_request.key = documents::DocumentKey{std::nullopt, std::nullopt, exchange.key.request_hash};
           stock::check_location_scope(req.actor, exchange.sale_request.location_id);
           auto draft = std::make_shared<SaleDraft>(draft_sale(app.read(), exchange.sale_request));
           Actor actor = req.actor;
@@ -258,7 +250,7 @@ void register_sales_routes(App& app) {
         });
 
   r.add("GET", "/api/v1/exchanges/{id}", "sales.read", "Read an exchange", [&app](Request& req, Reply reply) {
-    auto id = stock::id_param(req, 0, "exchange");
+    auto id = documents::id_param(req, 0, "exchange");
     auto e = load_exchange(app.read(), id);
     if (!e) throw not_found("exchange", id);
     reply(http::json_response(200, *e));
@@ -270,7 +262,7 @@ void register_sales_routes(App& app) {
           auto body = json::parse_object(req.body);
           json::Fields f{body, ""};
           f.only({"id", "location_id", "opening_float"});
-          auto key = stock::document_key(req, body);
+          auto key = documents::document_key(req, body);
           auto location = normalize_uuid(f.text("location_id", 64));
           if (!location) throw invalid_field("location_id", "location_id must be a UUID");
           auto opening = f.money("opening_float");
@@ -308,7 +300,7 @@ void register_sales_routes(App& app) {
   r.add("GET", "/api/v1/registers/{id}/sessions/{session}", "registers.read",
         "A register session with its running (X) or closing (Z) report", [&app](Request& req, Reply reply) {
           auto register_id = register_param(req);
-          auto session = stock::id_param(req, 1, "register session");
+          auto session = documents::id_param(req, 1, "register session");
           auto s = load_session(app.read(), register_id, session);
           if (!s) throw not_found("register session", session);
           reply(http::json_response(200, *s));
@@ -317,18 +309,12 @@ void register_sales_routes(App& app) {
   r.add("POST", "/api/v1/registers/{id}/sessions/{session}/cash", "registers.operate", "Cash in or out of the drawer",
         [&app](Request& req, Reply reply) {
           auto register_id = register_param(req);
-          auto session = stock::id_param(req, 1, "register session");
-          auto body = json::parse_object(req.body);
-          json::Fields f{body, ""};
-          f.only({"kind", "amount", "reason"});
-          auto kind = f.text("kind", 20);
-          if (!is_cash_movement_kind(kind)) throw invalid_field("kind", "kind is paid_in, paid_out or safe_drop");
-          auto amount = f.money("amount");
-          if (amount <= 0) throw invalid_field("amount", "amount must be greater than 0");
-          auto reason = reason_of(f);
+          auto session = documents::id_param(req, 1, "register session");
+          auto cash = parse_cash_movement(json::parse_object(req.body));
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=](db::Db& db) {
-            return http::json_response(200, session_cash(db, actor, register_id, session, kind, amount, reason).document);
+            return http::json_response(
+                200, session_cash(db, actor, register_id, session, cash.kind, cash.amount, cash.reason).document);
           });
         });
 
@@ -336,20 +322,8 @@ void register_sales_routes(App& app) {
         "Close with what was counted per tender; answers the session with its Z report",
         [&app](Request& req, Reply reply) {
           auto register_id = register_param(req);
-          auto session = stock::id_param(req, 1, "register session");
-          auto body = json::parse_object(req.body);
-          json::Fields f{body, ""};
-          f.only({"counted"});
-          auto* counted_body = f.opt_object("counted");
-          if (!counted_body) throw missing_field("counted");
-          json::Fields c{*counted_body, "counted"};
-          std::map<std::string, std::int64_t> counted;
-          for (const auto& m : *counted_body) {
-            std::string type(m.key());
-            if (!is_counted_tender(type))
-              throw invalid_field(c.name(type).substr(0, 80), "counted tenders are cash, card and store_credit");
-            counted[type] = c.money(type);
-          }
+          auto session = documents::id_param(req, 1, "register session");
+          auto counted = parse_counted(json::parse_object(req.body));
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=](db::Db& db) {
             return http::json_response(200, close_session(db, actor, register_id, session, counted).document);

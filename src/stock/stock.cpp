@@ -1,8 +1,6 @@
 // The pure half of stock: kinds, reason codes and JSON shapes.
 #include "stock/stock.hpp"
 
-#include <sodium.h>
-
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -142,14 +140,6 @@ std::vector<ReceiptLine> plan_receipt(const std::vector<TransferLineState>& line
       booked[l].short_ = lines[l].outstanding() - booked[l].received - booked[l].damaged;
   std::erase_if(booked, [](const ReceiptLine& b) { return b.received.milli == 0 && b.damaged.milli == 0 && b.short_.milli == 0; });
   return booked;
-}
-
-std::string request_hash(std::string_view body) {
-  unsigned char digest[16];
-  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(body.data()), body.size(), nullptr, 0);
-  char hex[sizeof digest * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
 }
 
 void check_location_scope(const Actor& actor, const std::string& location_id) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "platform/db.hpp"
+#include "platform/documents.hpp"
 #include "platform/outbox.hpp"
 #include "platform/types.hpp"
 #include "stock/vocabulary.hpp"
@@ -113,16 +114,8 @@ std::string transit_location(db::Db& db);
 // A new shop (or one upgraded from before locations): one store, its bins, in transit.
 void ensure_default_locations(db::Db& db);
 
-// Idempotency: a document's identity from its id, or an Idempotency-Key header.
-struct DocumentKey {
-  std::optional<std::string> id;               // the body's id (a UUID)
-  std::optional<std::string> idempotency_key;  // header
-  std::string request_hash;                    // of the body
-};
-std::string request_hash(std::string_view body);
-// The document id a key was used for (409 idempotency_key_reused when the body differs).
-std::optional<std::string> recall_key(db::Db& db, const DocumentKey& key, const std::string& route);
-void remember_key(db::Db& db, const DocumentKey& key, const std::string& route, const std::string& document_id);
+// A document's identity from its id or an Idempotency-Key (platform/documents.hpp).
+using DocumentKey = documents::DocumentKey;
 
 // Adjustments.
 struct AdjustmentInput {

@@ -18,30 +18,6 @@ using http::Reply;
 using http::Request;
 using http::Response;
 
-DocumentKey document_key(const Request& req, const bj::object& body) {
-  DocumentKey key;
-  json::Fields f{body, ""};
-  if (auto id = f.opt_identifier("id", 64)) {
-    auto normalized = normalize_uuid(*id);
-    if (!normalized) throw invalid_field("id", "id must be a UUID (UUIDv7 recommended), or omitted");
-    key.id = *normalized;
-  }
-  if (auto header = req.header("idempotency-key")) {
-    if (header->empty() || header->size() > idempotency_key_length_max)
-      throw Problem(400, "bad_idempotency_key",
-                    fmt::format("Idempotency-Key must be 1 to {} characters", idempotency_key_length_max));
-    key.idempotency_key = std::string(*header);
-  }
-  key.request_hash = request_hash(req.body);
-  return key;
-}
-
-std::string id_param(const Request& req, std::size_t index, const std::string& what) {
-  auto id = normalize_uuid(req.param(index));
-  if (!id) throw not_found(what, req.param(index).substr(0, 64));
-  return *id;
-}
-
 namespace {
 
 Response posted_response(const Posted& p, const std::string& location) {
@@ -106,7 +82,7 @@ void register_stock_routes(App& app) {
 
   r.add("GET", "/api/v1/locations/{id}", "stock.read", "A location with its receipt header and footer",
         [&app](Request& req, Reply reply) {
-          auto id = id_param(req, 0, "location");
+          auto id = documents::id_param(req, 0, "location");
           auto l = load_location(app.read(), id);
           if (!l) throw not_found("location", id);
           reply(http::json_response(200, location_to_json(*l)));
@@ -115,7 +91,7 @@ void register_stock_routes(App& app) {
   r.add("PATCH", "/api/v1/locations/{id}", "locations.manage",
         "Rename a location, set its receipt header and footer or its default tax category",
         [&app](Request& req, Reply reply) {
-          auto id = id_param(req, 0, "location");
+          auto id = documents::id_param(req, 0, "location");
           auto body = json::parse_object(req.body);
           json::Fields f{body, ""};
           f.only({"name", "receipt", "default_tax_category"});
@@ -239,7 +215,7 @@ void register_stock_routes(App& app) {
           in.check_limits = true;
           in.confirm = f.opt_boolean("confirm").value_or(false);
           if (auto code = f.opt_text("reason_code", 40)) in.reason_code = adjustment_reasons.require(*code, "reason_code");
-          in.key = document_key(req, body);
+          in.key = documents::document_key(req, body);
           auto item = normalize_uuid(f.text("item_id", 64));
           if (!item) throw invalid_field("item_id", "item_id must be a UUID");
           auto location = normalize_uuid(f.text("location_id", 64));
@@ -268,7 +244,7 @@ void register_stock_routes(App& app) {
           auto body = json::parse_object(req.body);
           json::Fields f{body, ""};
           f.only({"id", "item_id", "location_id", "quantity", "reference"});
-          auto key = document_key(req, body);
+          auto key = documents::document_key(req, body);
           auto item = normalize_uuid(f.text("item_id", 64));
           if (!item) throw invalid_field("item_id", "item_id must be a UUID");
           auto location = normalize_uuid(f.text("location_id", 64));
@@ -286,7 +262,7 @@ void register_stock_routes(App& app) {
 
   r.add("DELETE", "/api/v1/stock/reservations/{id}", "stock.adjust", "Release a reservation",
         [&app](Request& req, Reply reply) {
-          auto id = id_param(req, 0, "reservation");
+          auto id = documents::id_param(req, 0, "reservation");
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=](db::Db& db) {
             return http::json_response(200, release_reservation(db, actor, id).document);
@@ -299,7 +275,7 @@ void register_stock_routes(App& app) {
           json::Fields f{body, ""};
           f.only({"id", "from_location_id", "to_location_id", "lines", "note"});
           TransferInput in;
-          in.key = document_key(req, body);
+          in.key = documents::document_key(req, body);
           auto from = normalize_uuid(f.text("from_location_id", 64));
           if (!from) throw invalid_field("from_location_id", "from_location_id must be a UUID");
           auto to = normalize_uuid(f.text("to_location_id", 64));
@@ -342,7 +318,7 @@ void register_stock_routes(App& app) {
         });
 
   r.add("GET", "/api/v1/transfers/{id}", "stock.read", "Read a transfer", [&app](Request& req, Reply reply) {
-    auto id = id_param(req, 0, "transfer");
+    auto id = documents::id_param(req, 0, "transfer");
     auto t = load_transfer(app.read(), id);
     if (!t) throw not_found("transfer", id);
     // A key scoped to locations reads the transfers that leave or reach one of them.
@@ -356,12 +332,12 @@ void register_stock_routes(App& app) {
   r.add("POST", "/api/v1/transfers/{id}/receive", "stock.transfer",
         "Add a receipt to a transfer: what arrived (received, damaged) per line; close books the rest short",
         [&app](Request& req, Reply reply) {
-          auto id = id_param(req, 0, "transfer");
+          auto id = documents::id_param(req, 0, "transfer");
           auto body = json::parse_object(req.body);
           json::Fields f{body, ""};
           f.only({"id", "lines", "close"});
           ReceiptInput in;
-          in.key = document_key(req, body);
+          in.key = documents::document_key(req, body);
           in.close = f.opt_boolean("close").value_or(false);
           auto array = f.opt_array("lines");
           in.all = !array;

@@ -65,11 +65,6 @@ Quantity net_quantity(const std::vector<Movement>& moves) {
   return sum;
 }
 
-Problem key_reused(const std::string& what) {
-  return Problem(409, "idempotency_key_reused",
-                 fmt::format("{} was already used for a different request; use a new id or key", what));
-}
-
 }  // namespace
 
 NegativeStock negative_stock_policy(db::Db& db) {
@@ -299,26 +294,6 @@ void ensure_default_locations(db::Db& db) {
                                  now().micros, {}, std::nullopt});
 }
 
-std::optional<std::string> recall_key(db::Db& db, const DocumentKey& key, const std::string& route) {
-  if (!key.idempotency_key) return key.id;
-  auto q = db.query("SELECT route, document_id, request_hash FROM idempotency_keys WHERE key = ?");
-  q.bind(1, *key.idempotency_key);
-  if (!q.step()) return key.id;
-  if (q.text(0) != route || q.text(2) != key.request_hash) throw key_reused("Idempotency-Key");
-  return q.text(1);
-}
-
-void remember_key(db::Db& db, const DocumentKey& key, const std::string& route, const std::string& document_id) {
-  if (!key.idempotency_key) return;
-  db.query("INSERT INTO idempotency_keys (key, route, document_id, request_hash, created_at) VALUES (?, ?, ?, ?, ?)")
-      .bind(1, *key.idempotency_key)
-      .bind(2, route)
-      .bind(3, document_id)
-      .bind(4, key.request_hash)
-      .bind(5, now().micros)
-      .run();
-}
-
 namespace {
 
 // flag_reasons is a JSON array of codes, or NULL when the adjustment needed no confirmation.
@@ -361,15 +336,14 @@ std::optional<std::int64_t> unit_cost(db::Db& db, const std::string& item_id) {
 }  // namespace
 
 Posted create_adjustment(db::Db& db, const Actor& actor, const AdjustmentInput& in) {
-  auto id = recall_key(db, in.key, "adjustment");
-  if (id) {
+  std::optional<bj::object> existing;
+  auto claim = documents::claim(db, in.key, "adjustment", "adjustment", [&](const std::string& id) {
     std::string hash;
-    if (auto existing = load_adjustment(db, *id, &hash)) {
-      if (hash != in.key.request_hash) throw key_reused("adjustment id " + *id);
-      return Posted{std::move(*existing), true};
-    }
-  }
-  std::string doc_id = id.value_or(new_uuid_v7());
+    existing = load_adjustment(db, id, &hash);
+    return existing ? documents::prior_of(hash, in.key) : documents::Prior::none;
+  });
+  if (claim.replay) return Posted{std::move(*existing), true};
+  const std::string& doc_id = claim.id;
   require_item(db, in.item_id, "item_id");
   require_location(db, in.location_id, "location_id");
   auto policy = negative_stock_policy(db);
@@ -409,7 +383,7 @@ Posted create_adjustment(db::Db& db, const Actor& actor, const AdjustmentInput& 
                  {Movement{in.item_id, in.location_id, in.quantity, movement_reason(in.reason), "adjustment", doc_id,
                            std::nullopt}},
                  PostContext{actor.user, actor.origin, policy, false});
-  remember_key(db, in.key, "adjustment", doc_id);
+  documents::remember(db, in.key, "adjustment", doc_id);
   auto doc = *load_adjustment(db, doc_id, nullptr);
   auto text = bj::serialize(doc);
   append_audit(db, actor, AuditEntry{"stock.adjust", "adjustment", doc_id, std::nullopt, text});
@@ -544,16 +518,13 @@ std::vector<ListedTransfer> list_transfers(db::Db& db, const TransferFilter& f) 
 }
 
 Posted ship_transfer(db::Db& db, const Actor& actor, const TransferInput& in) {
-  auto id = recall_key(db, in.key, "transfer");
-  if (id) {
+  auto claim = documents::claim(db, in.key, "transfer", "transfer", [&](const std::string& id) {
     auto q = db.query("SELECT request_hash FROM transfers WHERE id = ?");
-    q.bind(1, *id);
-    if (q.step()) {
-      if (q.text(0) != in.key.request_hash) throw key_reused("transfer id " + *id);
-      return Posted{*load_transfer(db, *id), true};
-    }
-  }
-  std::string doc_id = id.value_or(new_uuid_v7());
+    q.bind(1, id);
+    return documents::prior_of(q.step() ? std::optional(q.text(0)) : std::nullopt, in.key);
+  });
+  if (claim.replay) return Posted{*load_transfer(db, claim.id), true};
+  const std::string& doc_id = claim.id;
   auto from = require_location(db, in.from_location_id, "from_location_id");
   auto to = require_location(db, in.to_location_id, "to_location_id");
   if (from.id == to.id) throw invalid_field("to_location_id", "a transfer goes to another location");
@@ -600,7 +571,7 @@ Posted ship_transfer(db::Db& db, const Actor& actor, const TransferInput& in) {
   }
   BR_ASSERT(net_quantity(moves).milli == 0, "shipping a transfer moves stock and creates none");
   post_movements(db, moves, PostContext{actor.user, actor.origin, negative_stock_policy(db), true});
-  remember_key(db, in.key, "transfer", doc_id);
+  documents::remember(db, in.key, "transfer", doc_id);
   auto doc = *load_transfer(db, doc_id);
   auto text = bj::serialize(doc);
   append_audit(db, actor, AuditEntry{"transfer.ship", "transfer", doc_id, std::nullopt, text});
@@ -612,15 +583,14 @@ Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& trans
   auto before = load_transfer(db, transfer_id);
   if (!before) throw not_found("transfer", transfer_id);
   check_location_scope(actor, std::string(before->at("to_location_id").as_string()));
-  auto id = recall_key(db, in.key, "transfer_receipt");
-  if (id) {
+  auto claim = documents::claim(db, in.key, "transfer_receipt", "receipt", [&](const std::string& id) {
     auto q = db.query("SELECT transfer_id, request_hash FROM transfer_receipts WHERE id = ?");
-    q.bind(1, *id);
-    if (q.step()) {
-      if (q.text(0) != transfer_id || q.text(1) != in.key.request_hash) throw key_reused("receipt id " + *id);
-      return Posted{std::move(*before), true};
-    }
-  }
+    q.bind(1, id);
+    if (!q.step()) return documents::Prior::none;
+    return q.text(0) == transfer_id && q.text(1) == in.key.request_hash ? documents::Prior::same_request
+                                                                        : documents::Prior::other_request;
+  });
+  if (claim.replay) return Posted{std::move(*before), true};
   auto lines = transfer_lines_of(db, transfer_id);
   auto booked = plan_receipt(lines, in);
   bool open = before->at("status").as_string() == "in_transit";
@@ -628,7 +598,7 @@ Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& trans
     if (!open) return Posted{std::move(*before), true};  // nothing more can arrive: a retry of the last receipt
     throw invalid_field("lines", "a receipt books at least one quantity received or damaged, or closes the transfer");
   }
-  std::string receipt_id = id.value_or(new_uuid_v7());
+  const std::string& receipt_id = claim.id;
   std::int64_t at = now().micros;
   std::int64_t number = 1;
   {
@@ -697,7 +667,7 @@ Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& trans
         .bind(2, actor.user)
         .bind(3, transfer_id)
         .run();
-  remember_key(db, in.key, "transfer_receipt", receipt_id);
+  documents::remember(db, in.key, "transfer_receipt", receipt_id);
   auto doc = *load_transfer(db, transfer_id);
   bj::object event = doc;
   event["receipt"] = doc.at("receipts").as_array().back();
@@ -726,10 +696,13 @@ std::optional<bj::object> load_reservation(db::Db& db, const std::string& id, st
 Posted reserve(db::Db& db, const Actor& actor, const DocumentKey& key, const std::string& item_id,
                const std::string& location_id, Quantity quantity, const std::string& reference) {
   check_location_scope(actor, location_id);
-  auto id = recall_key(db, key, "reservation");
-  if (id)
-    if (auto existing = load_reservation(db, *id, nullptr)) return Posted{std::move(*existing), true};
-  std::string doc_id = id.value_or(new_uuid_v7());
+  std::optional<bj::object> existing;
+  auto claim = documents::claim(db, key, "reservation", "reservation", [&](const std::string& id) {
+    existing = load_reservation(db, id, nullptr);
+    return existing ? documents::Prior::same_request : documents::Prior::none;
+  });
+  if (claim.replay) return Posted{std::move(*existing), true};
+  const std::string& doc_id = claim.id;
   require_item(db, item_id, "item_id");
   require_location(db, location_id, "location_id");
   auto current = balance(db, item_id, location_id);
@@ -752,7 +725,7 @@ Posted reserve(db::Db& db, const Actor& actor, const DocumentKey& key, const std
       .bind(3, location_id)
       .run();
   BR_ASSERT(db.changes() == 1, "a reservation is held on exactly one balance row");
-  remember_key(db, key, "reservation", doc_id);
+  documents::remember(db, key, "reservation", doc_id);
   auto doc = *load_reservation(db, doc_id, nullptr);
   auto text = bj::serialize(doc);
   append_audit(db, actor, AuditEntry{"stock.reserve", "reservation", doc_id, std::nullopt, text});

@@ -1,0 +1,352 @@
+// The documents of sales as plain values: what a request asks (SaleRequest, ReturnRequest,
+// ExchangeRequest), what a draft prices (SaleDraft), and what the books keep (Sale, Return,
+// Exchange, ParkedSale, Session). Commands decide from these typed fields, never from
+// the JSON they answer (sales_json.hpp renders them; sales_store.cpp reads and writes them).
+// The vocabularies (tender types, statuses, cash movement kinds) are enums, each with one
+// table of its words.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalog/item.hpp"
+#include "platform/documents.hpp"
+#include "platform/types.hpp"
+#include "sales/pricing.hpp"
+#include "stock/stock.hpp"
+
+namespace backroom::sales {
+
+inline constexpr std::size_t sale_lines_max = 200;
+inline constexpr std::size_t tenders_max = 10;
+inline constexpr std::size_t register_id_length_max = 40;
+inline constexpr std::size_t reason_length_max = 200;
+inline constexpr std::size_t parked_note_length_max = 500;
+inline constexpr std::size_t channel_length_max = 32;
+inline constexpr std::size_t credit_code_length_max = 40;  // as typed: SC-XXXX-XXXX-XXXX with spaces
+
+// ------------------------------------------------------------------------- vocabularies
+
+// One table per vocabulary: the enum and the word stored and spoken in JSON.
+template <class E, std::size_t N>
+struct Vocabulary {
+  std::array<std::pair<E, std::string_view>, N> words;
+
+  constexpr std::string_view text(E value) const {
+    for (const auto& [v, w] : words)
+      if (v == value) return w;
+    return {};
+  }
+  constexpr std::optional<E> parse(std::string_view word) const {
+    for (const auto& [v, w] : words)
+      if (w == word) return v;
+    return std::nullopt;
+  }
+};
+
+// exchange_credit is internal: the part of an exchange's sale its return paid.
+enum class TenderType { cash, card, store_credit, exchange_credit };
+inline constexpr Vocabulary<TenderType, 4> tender_types{{{{TenderType::cash, "cash"},
+                                                           {TenderType::card, "card"},
+                                                           {TenderType::store_credit, "store_credit"},
+                                                           {TenderType::exchange_credit, "exchange_credit"}}}};
+// What a request may tender, and what a drawer is counted in at close.
+inline constexpr std::array counted_tenders = {TenderType::cash, TenderType::card, TenderType::store_credit};
+
+enum class SaleStatus { completed, voided };
+inline constexpr Vocabulary<SaleStatus, 2> sale_statuses{
+    {{{SaleStatus::completed, "completed"}, {SaleStatus::voided, "voided"}}}};
+
+enum class SessionStatus { open, closed };
+inline constexpr Vocabulary<SessionStatus, 2> session_statuses{
+    {{{SessionStatus::open, "open"}, {SessionStatus::closed, "closed"}}}};
+
+enum class CashMovementKind { paid_in, paid_out, safe_drop };
+inline constexpr Vocabulary<CashMovementKind, 3> cash_movement_kinds{{{{CashMovementKind::paid_in, "paid_in"},
+                                                                        {CashMovementKind::paid_out, "paid_out"},
+                                                                        {CashMovementKind::safe_drop, "safe_drop"}}}};
+
+enum class ParkedStatus { parked, resumed, deleted };
+inline constexpr Vocabulary<ParkedStatus, 3> parked_statuses{{{{ParkedStatus::parked, "parked"},
+                                                                {ParkedStatus::resumed, "resumed"},
+                                                                {ParkedStatus::deleted, "deleted"}}}};
+
+inline std::string_view to_string(TenderType t) { return tender_types.text(t); }
+inline std::string_view to_string(SaleStatus s) { return sale_statuses.text(s); }
+inline std::string_view to_string(SessionStatus s) { return session_statuses.text(s); }
+inline std::string_view to_string(CashMovementKind k) { return cash_movement_kinds.text(k); }
+inline std::string_view to_string(ParkedStatus s) { return parked_statuses.text(s); }
+
+// ----------------------------------------------------------------------------- settings
+
+struct SaleSettings {
+  PricingRules rules;
+  std::map<std::string, std::int64_t> tax_rates;  // tax category -> basis points
+  stock::NegativeStock negative_stock = stock::NegativeStock::allow;
+  // What a return without a receipt refunds to unless refund_tenders say otherwise: a
+  // store credit note (the default: no cash out of the drawer for goods nobody can prove
+  // were bought here) or cash.
+  bool no_receipt_refund_cash = false;
+};
+
+// ----------------------------------------------------------------------------- requests
+
+struct Tender {
+  TenderType type = TenderType::cash;
+  std::int64_t amount = 0;
+  std::optional<std::string> reference;  // card slip, credit note code, exchange id
+};
+
+struct SaleLineRequest {
+  std::optional<std::string> item_id;
+  std::optional<std::string> code;
+  std::optional<Quantity> quantity;
+  std::optional<Discount> discount;
+};
+
+struct SaleRequest {
+  documents::DocumentKey key;
+  std::string location_id;
+  std::optional<std::string> register_id;
+  std::vector<SaleLineRequest> lines;
+  std::optional<Discount> discount;  // on the receipt
+  std::vector<Tender> tenders;
+  std::optional<std::string> price_tier;
+  bool training = false;
+  std::optional<std::string> override_token;
+  // Where a sale without a register came from ("api", "online", "phone", ...); a sale at a
+  // register is always channel "register".
+  std::string channel = "api";
+};
+
+struct DraftLine {
+  catalog::Item item;
+  std::optional<std::string> code;
+  Quantity quantity;
+  std::int64_t unit_price = 0;
+  std::optional<std::int64_t> fixed_amount;
+  std::optional<Discount> discount;
+  std::int64_t tax_rate_bp = 0;
+};
+
+// A discount given on the sale and the amount it was taken from.
+struct DiscountGiven {
+  std::int64_t amount = 0;
+  std::int64_t base = 0;
+};
+
+struct SaleDraft {
+  SaleRequest request;
+  SaleSettings settings;
+  std::vector<DraftLine> lines;
+  PricedReceipt priced;
+  std::vector<DiscountGiven> discounts;  // every line discount and the receipt discount
+  std::int64_t discount_bp_max = 0;      // the largest, as basis points of its base (rounded up; for people)
+};
+
+struct ReturnLineRequest {
+  std::optional<std::string> sale_line_id;
+  std::optional<std::string> item_id;  // a return without a receipt
+  Quantity quantity;
+  std::string reason;
+  std::string condition;
+  std::string disposition;  // restock, review, damaged, refurbish, markdown
+};
+struct ReturnRequest {
+  documents::DocumentKey key;
+  std::optional<std::string> sale_id;
+  std::optional<std::string> location_id;
+  std::optional<std::string> register_id;
+  std::vector<ReturnLineRequest> lines;
+  std::vector<Tender> refund_tenders;  // empty: back to the original tenders (or cash)
+  // `refund_to: "store_credit"`: the whole refund (what is left after an exchange's credit)
+  // goes to one credit note, a new one or the existing note `refund_to_code`. Excludes
+  // refund_tenders.
+  bool refund_to_store_credit = false;
+  std::optional<std::string> refund_to_code;  // normalised
+  std::optional<std::string> override_token;
+  bool training = false;  // a practice return: recorded, but moves no stock, cash or credit
+  std::string path;       // where the return sits in its body ("" or "return"), for field names
+};
+
+struct ExchangeRequest {
+  documents::DocumentKey key;
+  ReturnRequest return_request;
+  SaleRequest sale_request;
+};
+
+// ---------------------------------------------------------------------------- documents
+
+struct SaleLine {
+  std::string id;
+  std::int64_t line_no = 0;
+  std::string item_id, sku, name;
+  std::optional<std::string> code;
+  Quantity quantity{0};
+  std::int64_t unit_price = 0, gross = 0, line_discount = 0, receipt_discount = 0;
+  std::optional<std::string> discount_reason;
+  std::int64_t tax_rate_bp = 0, tax = 0, total = 0;
+  Quantity returned{0};
+};
+
+struct SaleVoid {
+  std::string id, reason;
+  std::int64_t at = 0;
+  std::string user;
+  std::optional<std::string> approver;
+};
+
+struct Sale {
+  std::string id, receipt_number, location_id, register_id;
+  std::optional<std::string> session_id, exchange_id;
+  std::string channel = "register";
+  std::optional<std::string> user_id;
+  SaleStatus status = SaleStatus::completed;
+  bool training = false;
+  std::optional<std::string> price_tier;
+  std::int64_t subtotal = 0, discount_total = 0, tax_total = 0, total = 0, tendered = 0, change_due = 0;
+  std::optional<std::string> receipt_discount;  // JSON text, as stored (sales_json: discount_text)
+  TaxMode tax_mode = TaxMode::inclusive;
+  std::int64_t created_at = 0;
+  std::string user;
+  std::optional<std::string> approver;
+  std::vector<SaleLine> lines;
+  std::vector<Tender> tenders;
+  std::optional<SaleVoid> voided;  // the void beside a voided sale
+};
+
+struct ReturnLine {
+  std::string id;
+  std::int64_t line_no = 0;
+  std::optional<std::string> sale_line_id;
+  std::string item_id, sku, name;
+  Quantity quantity{0};
+  std::int64_t refund = 0, tax = 0, tax_rate_bp = 0;
+  std::string reason, condition, disposition;
+  std::string location_id;  // where the goods went back
+};
+
+struct Return {
+  std::string id;
+  std::optional<std::string> sale_id;
+  std::string location_id;
+  std::optional<std::string> register_id, session_id, exchange_id;
+  std::int64_t refund_total = 0, tax_total = 0;
+  std::int64_t created_at = 0;
+  std::string user;
+  std::optional<std::string> approver;
+  bool training = false;
+  std::vector<ReturnLine> lines;
+  std::vector<Tender> tenders;
+};
+
+struct Exchange {
+  std::string id;
+  Return returned;
+  Sale sale;
+  std::int64_t created_at = 0;
+  std::string user;
+};
+// What the return paid of the sale (its exchange_credit tenders).
+std::int64_t exchange_credit(const Return& r);
+
+struct ParkedSale {
+  std::string id, location_id;
+  std::optional<std::string> register_id;
+  std::string note;
+  std::string body;  // the sale request's JSON, as parked
+  ParkedStatus status = ParkedStatus::parked;
+  std::int64_t parked_at = 0;
+  std::string parked_by;
+};
+
+// A person as documents show them: the user's id (when known) and name.
+struct Person {
+  std::optional<std::string> id;
+  std::string name;
+};
+
+// Request words the documents accept.
+bool valid_register_id(std::string_view id);
+bool valid_channel(std::string_view channel);
+bool is_return_reason(std::string_view r);
+bool is_condition(std::string_view c);
+bool is_disposition(std::string_view d);
+
+// What was counted per tender at close, by the tender's word (counted_tenders only).
+using Counted = std::map<std::string, std::int64_t>;
+
+// A register session as stored; the Z report is kept as rendered when it closed.
+struct Session {
+  std::string id, register_id;
+  std::int64_t number = 0;
+  SessionStatus status = SessionStatus::open;
+  std::int64_t opening_float = 0;
+  std::int64_t opened_at = 0;
+  std::string opened_by;
+  std::optional<std::int64_t> closed_at;
+  std::optional<std::string> closed_by;
+  std::optional<std::string> z_report;  // JSON text
+  std::optional<std::string> counted;   // JSON text
+};
+
+// What returns refunded to one tender type and reference of a sale.
+struct Refunded {
+  TenderType type = TenderType::cash;
+  std::optional<std::string> reference;
+  std::int64_t amount = 0;
+};
+
+// Completed sales of one channel over a time range.
+struct ChannelTotal {
+  std::string channel;
+  std::int64_t sales_count = 0, total = 0;
+};
+
+// A drawer's line at a session's report: expected per tender, and at close what was
+// counted and the difference (tendering.hpp count_drawer).
+struct DrawerLine {
+  TenderType type = TenderType::cash;
+  std::int64_t expected = 0;
+  std::optional<std::int64_t> counted, over_short;
+};
+
+// What a session's X or Z report sums (sales_store.cpp session_totals).
+struct CashierTotal {
+  std::optional<std::string> user_id;
+  std::string user;
+  std::int64_t sales_count = 0, sales_total = 0;
+};
+struct SessionTotals {
+  std::int64_t sales_count = 0, gross = 0, discounts = 0, sales_total = 0, change = 0, voids = 0;
+  std::map<TenderType, std::int64_t> taken;     // by completed sales, before change
+  std::map<TenderType, std::int64_t> refunded;  // by returns
+  std::int64_t returns_count = 0, returns_total = 0;
+  std::map<CashMovementKind, std::int64_t> cash_moves;
+  std::int64_t exchanges = 0;
+  std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> by_rate;  // rate -> (taxable, tax)
+  std::vector<CashierTotal> by_cashier;                                   // by user name
+};
+struct SessionReport {
+  std::int64_t opening_float = 0;
+  SessionTotals totals;
+  std::vector<DrawerLine> drawer;
+  std::vector<Person> cashiers;  // one per totals.by_cashier
+  std::string register_id, register_name, location_id, location_name;
+};
+
+// What a command answers: the document as JSON, and whether this was a replay.
+struct Posted {
+  boost::json::object document;
+  bool replayed = false;
+  std::string id;  // the document's
+};
+
+}  // namespace backroom::sales

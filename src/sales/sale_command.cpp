@@ -1,0 +1,174 @@
+// The sale command: drafting a sale on a reader (items, codes, prices), quoting it, and
+// posting it on the writer (identity, approval, register and receipt number, rows, store
+// credit, stock movements, audit, event).
+#include <fmt/format.h>
+
+#include "access/audit.hpp"
+#include "catalog/catalog.hpp"
+#include "catalog/catalog_store.hpp"
+#include "platform/assert.hpp"
+#include "platform/documents.hpp"
+#include "platform/ids.hpp"
+#include "platform/json.hpp"
+#include "sales/approval.hpp"
+#include "sales/commands.hpp"
+#include "sales/sales.hpp"
+#include "sales/sales_json.hpp"
+#include "sales/sales_store.hpp"
+#include "sales/tendering.hpp"
+
+namespace backroom::sales {
+
+namespace bj = boost::json;
+
+SaleDraft draft_sale(db::Db& reader, SaleRequest request) {
+  // One read transaction for the settings and every line's item: under a stream of
+  // commits each statement on its own would start a read transaction of its own and find
+  // the page cache stale again.
+  db::ReadSnapshot snapshot(reader);
+  SaleDraft d;
+  d.settings = load_settings(reader);
+  std::vector<PriceLine> price_lines;
+  std::optional<std::string> store_tax_category;  // what items without a category sell at here
+  for (std::size_t i = 0; i < request.lines.size(); ++i) {
+    const auto& in = request.lines[i];
+    std::string path = fmt::format("lines[{}]", i);
+    DraftLine line;
+    std::optional<std::int64_t> embedded_price;
+    std::optional<Quantity> embedded_weight;
+    Quantity pack = Quantity::units(1);
+    if (in.code) {
+      catalog::ScanResult scanned;
+      try {
+        scanned = catalog::scan(reader, *in.code);
+      } catch (Problem& p) {
+        p.field = path + ".code";
+        throw;
+      }
+      line.item = std::move(scanned.item);
+      line.code = in.code;
+      pack = scanned.pack_quantity;
+      embedded_price = scanned.embedded_price;
+      embedded_weight = scanned.embedded_weight;
+    } else {
+      auto item = catalog::store::load_item(reader, *in.item_id);
+      if (!item) throw invalid_field(path + ".item_id", fmt::format("item '{}' does not exist", *in.item_id));
+      line.item = std::move(*item);
+    }
+    if (!line.item.sellable())
+      throw Problem(422, "not_sellable",
+                    fmt::format("{} ({}) is {} and cannot be sold", line.item.sku, line.item.name,
+                                line.item.kind == "parent" ? "a variant parent: sell one of its variants" : line.item.status),
+                    path);
+    std::optional<std::int64_t> price = line.item.price;
+    if (request.price_tier) {
+      auto tier = line.item.prices.find(*request.price_tier);
+      if (tier != line.item.prices.end()) price = tier->second;
+    }
+    if (!price && !embedded_price)
+      throw Problem(422, "no_price", fmt::format("{} has no price", line.item.sku), path);
+    line.unit_price = price.value_or(0);
+    // Quantity: an embedded weight is the quantity; a case code sells its pack.
+    if (embedded_weight) {
+      line.quantity = *embedded_weight;
+    } else {
+      Quantity count = in.quantity.value_or(Quantity::units(1));
+      line.quantity = Quantity{mul_div_round(count.milli, pack.milli, Quantity::scale, RoundingMode::half_even)};
+      if (line.quantity.milli <= 0) throw invalid_field(path + ".quantity", "quantity is too small");
+    }
+    if (embedded_price) line.fixed_amount = mul_div_round(*embedded_price, in.quantity.value_or(Quantity::units(1)).milli,
+                                                          Quantity::scale, RoundingMode::half_even);
+    line.discount = in.discount;
+    if (line.item.tax_category_inherited) {
+      if (!store_tax_category) store_tax_category = stock::default_tax_category_at(reader, request.location_id);
+      line.item.tax_category = *store_tax_category;
+    }
+    auto rate = d.settings.tax_rates.find(line.item.tax_category);
+    if (rate == d.settings.tax_rates.end())
+      throw Problem(422, "unknown_tax_category",
+                    fmt::format("{} has tax category '{}' with no rate (settings: tax_rates)", line.item.sku,
+                                line.item.tax_category),
+                    path);
+    line.tax_rate_bp = rate->second;
+    price_lines.push_back(PriceLine{line.quantity, line.unit_price, line.fixed_amount, line.discount, line.tax_rate_bp});
+    d.lines.push_back(std::move(line));
+  }
+  d.priced = price_receipt(price_lines, request.discount, d.settings.rules);
+  std::int64_t base_after_lines = 0;
+  std::int64_t receipt_off = 0;
+  for (const auto& p : d.priced.lines) {
+    if (p.line_discount > 0) d.discounts.push_back(DiscountGiven{p.line_discount, p.gross});
+    base_after_lines += p.gross - p.line_discount;
+    receipt_off += p.receipt_discount;
+  }
+  if (receipt_off > 0) d.discounts.push_back(DiscountGiven{receipt_off, base_after_lines});
+  for (const auto& g : d.discounts) d.discount_bp_max = std::max(d.discount_bp_max, discount_basis_points(g.amount, g.base));
+  d.request = std::move(request);
+  return d;
+}
+
+bj::object quote_sale(db::Db& reader, const Actor& actor, const SaleDraft& draft) {
+  Settlement settlement;
+  if (!draft.request.tenders.empty()) settlement = settle_sale(draft.priced.total, draft.request.tenders, 0, std::nullopt);
+  return quote_json(priced_sale(draft, settlement), draft.discount_bp_max, discount_limit_exceeded(reader, actor, draft));
+}
+
+Posted post_sale(db::Db& db, const Actor& actor, const SaleDraft& draft, std::int64_t exchange_credit,
+                 const std::optional<std::string>& exchange_id) {
+  db::assert_in_transaction(db);
+  const auto& req = draft.request;
+  auto claim = documents::claim(db, req.key, "sale", "sale", [&](const std::string& id) {
+    return documents::prior_of(store::sale_request_hash(db, id), req.key);
+  });
+  if (claim.replay) return Posted{sale_json(*store::load_sale(db, claim.id)), true, claim.id};
+  const std::string& sale_id = claim.id;
+  auto location = stock::require_location(db, req.location_id, "location_id");
+  if (!location.sellable) throw invalid_field("location_id", fmt::format("{} is not a selling location", location.name));
+  auto approver = approve_discounts(db, actor, draft, req.override_token);
+
+  auto settlement = settle_sale(draft.priced.total, req.tenders, exchange_credit, exchange_id);
+  auto reg = take_register(db, req.register_id.value_or(default_register(location.id)), location.id);
+  if (req.register_id && !req.training) require_open_session(db, reg.id);
+  Sale row = priced_sale(draft, settlement);
+  row.id = sale_id;
+  row.receipt_number = receipt_number(reg.id, req.training, store::take_receipt_number(db, reg.id, req.training));
+  row.location_id = location.id;
+  row.register_id = reg.id;
+  row.session_id = reg.session_id;
+  row.exchange_id = exchange_id;
+  row.created_at = now().micros;
+  row.user = actor.user;
+  if (!actor.user_id.empty()) row.user_id = actor.user_id;
+  if (approver) row.approver = approver->user;
+  std::vector<stock::Movement> moves;
+  for (std::size_t i = 0; i < draft.lines.size(); ++i) {
+    auto& line = row.lines[i];
+    line.id = new_uuid_v7();
+    if (!req.training) {
+      auto m = consumption(draft.lines[i].item, line.quantity, location.id, sale_id, line.id);
+      moves.insert(moves.end(), m.begin(), m.end());
+    }
+  }
+  store::insert_sale(db, row, req.key.request_hash);
+  const auto& tenders = settlement.tenders;
+  if (!req.training)
+    for (std::size_t i = 0; i < tenders.size(); ++i)
+      if (tenders[i].type == TenderType::store_credit) {
+        // The request's tenders follow an exchange credit, when there is one.
+        std::size_t index = i - (exchange_credit > 0 ? 1 : 0);
+        spend_store_credit(db, actor, *tenders[i].reference, tenders[i].amount,
+                           fmt::format("tenders[{}].reference", index), sale_id);
+      }
+  auto flags = stock::post_movements(db, moves,
+                                     stock::PostContext{actor.user, reg.id, stock::negative_stock_policy(db), true});
+  documents::remember(db, req.key, "sale", sale_id);
+  auto doc = sale_json(row);
+  append_audit(db, actor,
+               AuditEntry{"sale.create", "sale", sale_id, std::nullopt,
+                          sale_audit(row, draft.lines.size(), approver, draft.discount_bp_max)});
+  if (!req.training) append_event(db, "sale.completed", sale_id, bj::serialize(doc));
+  add_negative_stock_warnings(doc, flags);
+  return Posted{std::move(doc), false, sale_id};
+}
+
+}  // namespace backroom::sales
