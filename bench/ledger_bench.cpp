@@ -3,6 +3,9 @@
 // event) written straight to SQLite on the real schema (WAL, synchronous=FULL), one
 // transaction per sale and in batches of 16..512 sales per transaction. No HTTP, no JSON
 // parsing, no pricing: what group commit over HTTP should approach.
+// With BENCH_PG_URL=postgresql://... the same rows go to that PostgreSQL database through
+// libpq (its public schema is dropped and re-created for each benchmark): the raw bound
+// for the HTTP benchmark on PostgreSQL (scripts/bench-sales.sh with BENCH_BACKEND=postgres).
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
@@ -30,12 +33,27 @@ struct Shop {
   std::vector<std::string> items;
 };
 
+const char* pg_url() { return std::getenv("BENCH_PG_URL"); }
+
+void remove_shop(Shop& s) {
+  s.db.reset();
+  if (pg_url()) return;
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(s.path + suffix);
+}
+
 Shop make_shop() {
   Shop s;
-  s.path = fmt::format("/tmp/backroom-ledger-bench-{}.db", ::getpid());
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(s.path + suffix);
+  if (pg_url()) {
+    s.path = pg_url();
+    auto fresh = db::Db::open(s.path, db::Mode::read_write);
+    fresh->exec("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+  } else {
+    s.path = fmt::format("/tmp/backroom-ledger-bench-{}.db", ::getpid());
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(s.path + suffix);
+  }
   s.db = cli::open_shop(s.path);
-  if (std::getenv("BENCH_TEMP_STORE_FILE") == nullptr) s.db->exec("PRAGMA temp_store = MEMORY");  // as the writer
+  if (!pg_url() && std::getenv("BENCH_TEMP_STORE_FILE") == nullptr)
+    s.db->exec("PRAGMA temp_store = MEMORY");  // as the writer
   s.location = stock::list_locations(*s.db).front().id;
   db::Transaction tx(*s.db);
   for (int i = 0; i < 4; ++i) {
@@ -131,8 +149,7 @@ void BM_OneTransactionPerSale(benchmark::State& state) {
     tx.commit();
   }
   state.counters["sales/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-  shop.db.reset();
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(shop.path + suffix);
+  remove_shop(shop);
 }
 BENCHMARK(BM_OneTransactionPerSale)->UseRealTime()->MinTime(3.0);
 
@@ -142,21 +159,20 @@ void BM_BatchedSales(benchmark::State& state) {
   Actor actor = Actor::of("bench", "bench");
   const auto batch = state.range(0);
   std::int64_t in_batch = 0;
-  shop.db->exec("BEGIN IMMEDIATE");
+  shop.db->begin_write();
   for (auto _ : state) {
     shop.db->query("SAVEPOINT command").run();
     write_sale(shop, actor);
     shop.db->query("RELEASE command").run();
     if (++in_batch == batch) {
       shop.db->query("COMMIT").run();
-      shop.db->query("BEGIN IMMEDIATE").run();
+      shop.db->begin_write();
       in_batch = 0;
     }
   }
   shop.db->exec("COMMIT");
   state.counters["sales/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-  shop.db.reset();
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(shop.path + suffix);
+  remove_shop(shop);
 }
 BENCHMARK(BM_BatchedSales)->Arg(16)->Arg(64)->Arg(256)->Arg(512)->UseRealTime()->MinTime(3.0);
 

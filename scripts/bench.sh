@@ -45,3 +45,36 @@ for script in scripts/bench-*.sh; do
   echo "== $script"
   BUILD=$BUILD "$script"
 done
+
+# PostgreSQL: the same benches on a throwaway cluster (scripts/pg-cluster.sh, as the tests
+# use), in the same run, so the ratios compare like with like. BENCH_PG=0 skips this part.
+if [[ ${BENCH_PG:-1} != 0 ]]; then
+  PGSTATE=$(mktemp /tmp/backroom-bench-pg-XXXXXX.env)
+  trap 'scripts/pg-cluster.sh stop "$PGSTATE" >/dev/null 2>&1 || true; rm -f "$PGSTATE"' EXIT
+  scripts/pg-cluster.sh start "$PGSTATE" >/dev/null
+  PGURL=$(scripts/pg-cluster.sh url "$PGSTATE")
+  echo "== PostgreSQL 15 (local cluster, TCP loopback, fsync and synchronous_commit on)"
+  echo "== ledger_bench on PostgreSQL: the raw libpq bound for the rows of one 4-line sale"
+  BENCH_PG_URL=$(scripts/pg-cluster.sh createdb "$PGSTATE" ledger_bench) \
+    "$BUILD/ledger_bench" --benchmark_filter='BatchedSales/(64|256)|OneTransactionPerSale'
+  for servers in 1 2; do
+    BENCH_PG_URL=$PGURL BENCH_SERVERS=$servers BUILD=$BUILD scripts/bench-sales.sh
+  done
+  echo "== register latency on PostgreSQL: 1 and 32 clients"
+  for c in 1 32; do
+    BENCH_PG_URL=$PGURL BENCH_CONNECTIONS=$c BUILD=$BUILD scripts/bench-sales.sh | grep -E '^== |sales/s'
+  done
+  echo "== register latency on SQLite: 1 and 32 clients (same run)"
+  for c in 1 32; do
+    BENCH_CONNECTIONS=$c BUILD=$BUILD scripts/bench-sales.sh | grep -E '^== |sales/s'
+  done
+  echo "== scan on PostgreSQL: the 100,000-item shop copied with \`backroom copy\`, wrk as above"
+  PGSCAN=$(scripts/pg-cluster.sh createdb "$PGSTATE" scan_bench)
+  "$BUILD/backroom" copy --from "$BENCH_DB" --to "$PGSCAN" | tail -1
+  "$BUILD/backroom" serve --db "$PGSCAN" --listen "127.0.0.1:$PORT" --access-log false --threads 2 >/dev/null 2>&1 &
+  SERVER=$!
+  until curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do sleep 0.01; done
+  PGKEY=$("$BUILD/backroom" apikey create --db "$PGSCAN" --name "bench-$RANDOM" --role cashier | grep -o 'brk_[A-Za-z0-9_]*' | head -1)
+  SCAN_CODES="$BENCH_DB.codes" SCAN_AUTH="Bearer $PGKEY" wrk -t2 -c32 -d"${DURATION}s" -s bench/scan.lua "http://127.0.0.1:$PORT" | sed -n '/requests\/s:/,$p'
+  kill $SERVER; wait $SERVER 2>/dev/null || true
+fi
