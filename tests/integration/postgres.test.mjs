@@ -227,25 +227,34 @@ test('an unreachable database, a wrong password, a newer schema: one line, non-z
     ['a wrong password', `${wrong.href.replace(/\/+$/, '')}/postgres`, /password/i],
     ['a database at a newer schema', newer, /999/],
   ];
+  const dir = tempDir('backroom-badpg-');
+  const sqliteShop = path.join(dir, 'shop.db');
+  assert.equal(cli(['init', '--db', sqliteShop, '--admin-password', ADMIN_PASSWORD]).status, 0);
   const commands = [
-    ['check'],
-    ['serve', '--listen', '127.0.0.1:0', '--access-log', 'false'],
-    ['init', '--admin-password', ADMIN_PASSWORD],
+    (db) => ['check', '--db', db],
+    (db) => ['serve', '--db', db, '--listen', '127.0.0.1:0', '--access-log', 'false'],
+    (db) => ['init', '--db', db, '--admin-password', ADMIN_PASSWORD],
+    (db) => ['migrate', '--db', db],
+    (db) => ['copy', '--from', db, '--to', freshPgDb('copy_target')],
+    (db) => ['copy', '--from', sqliteShop, '--to', db],
   ];
   for (const [what, db, says] of cases) {
-    for (const [cmd, ...rest] of commands) {
-      const label = `backroom ${cmd} --db <${what}>`;
+    for (const command of commands) {
+      const args = command(db);
+      const label = `backroom ${args.map((a) => (a === db ? `<${what}>` : a)).join(' ')}`;
       // A generous bound that only a hang reaches.
-      const p = spawnSync(BIN, [cmd, '--db', db, ...rest], { encoding: 'utf8', timeout: 30000, killSignal: 'SIGKILL' });
+      const p = spawnSync(BIN, args, { encoding: 'utf8', timeout: 30000, killSignal: 'SIGKILL' });
       assert.equal(p.error?.code, undefined, `${label} hung (killed after 30 s): ${p.stderr}`);
       assert.equal(p.signal, null, `${label} crashed (${p.signal}): ${p.stderr}`);
       assert.notEqual(p.status, 0, `${label} exited 0: ${p.stdout}${p.stderr}`);
       const lines = p.stderr.trimEnd().split('\n');
       assert.equal(lines.length, 1, `${label}: one line on stderr, not ${lines.length}:\n${p.stderr}`);
-      assert.match(lines[0], says, label);
+      // Copying into the newer database is refused first because it holds a shop.
+      assert.match(lines[0], args[0] === 'copy' && args[4] === newer ? /empty/ : says, label);
       assert.ok(!lines[0].includes(password) && !lines[0].includes('secret-pw'), `${label} shows no password: ${lines[0]}`);
     }
   }
+  rmSync(dir, { recursive: true, force: true });
 });
 
 // Ends every other connection to `db` (the server's); returns how many it ended.
