@@ -6,6 +6,8 @@
 // from BACKROOM_TEST_PG_URL, or from the state file named by BACKROOM_TEST_PG_STATE (what
 // ctest's pg fixture sets). Tests name databases only through freshDb() and touch them
 // behind the server's back only through dbExec(), so each suite runs on both backends.
+// A suite about PostgreSQL itself (postgres.test.mjs) asks for freshPgDb() whatever the
+// backend, and skips only when pgCluster() finds no cluster configured at all.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, appendFileSync } from 'node:fs';
@@ -21,7 +23,7 @@ export function tempDir(prefix = 'backroom-it-') {
 // Runs a CLI subcommand synchronously; returns {status, stdout, stderr}.
 export function cli(args, options = {}) {
   const r = spawnSync(BIN, args, { encoding: 'utf8', env: { ...process.env, ...options.env }, input: options.input });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 // 'sqlite' or 'postgres': the backend this run's fresh databases live on.
@@ -35,36 +37,60 @@ export function sqliteOnly(reason) {
 
 const isPgUri = (db) => /^postgres(ql)?:\/\//.test(db);
 
-let pgBase;
-// The cluster's base URI (postgresql://role:password@127.0.0.1:port), without a database.
-export function pgBaseUrl() {
-  if (pgBase) return pgBase;
-  let url = process.env.BACKROOM_TEST_PG_URL;
+// The test cluster's settings (BACKROOM_TEST_PG_URL and friends): from the environment, or
+// from the state file named by BACKROOM_TEST_PG_STATE. null when neither is set.
+let pgSettings;
+export function pgCluster() {
+  if (pgSettings !== undefined) return pgSettings;
   const stateFile = process.env.BACKROOM_TEST_PG_STATE;
-  if (!url && stateFile) {
+  let state = {};
+  if (stateFile) {
     let text;
     try { text = readFileSync(stateFile, 'utf8'); } catch (e) {
       throw new Error(`BACKROOM_TEST_PG_STATE=${stateFile} cannot be read (is the pg cluster fixture running?): ${e.message}`);
     }
-    url = text.match(/^BACKROOM_TEST_PG_URL=(\S+)$/m)?.[1];
+    for (const m of text.matchAll(/^(BACKROOM_\w+)=(\S*)$/gm)) state[m[1]] = m[2];
   }
-  if (!url) throw new Error('BACKROOM_TEST_BACKEND=postgres needs BACKROOM_TEST_PG_URL or BACKROOM_TEST_PG_STATE (scripts/pg-cluster.sh start)');
-  pgBase = url.replace(/\/+$/, '');
-  return pgBase;
+  const url = process.env.BACKROOM_TEST_PG_URL || state.BACKROOM_TEST_PG_URL;
+  if (!url) {
+    if (stateFile) throw new Error(`${stateFile} names no BACKROOM_TEST_PG_URL`);
+    pgSettings = null;
+    return pgSettings;
+  }
+  const bouncer = process.env.BACKROOM_TEST_PGBOUNCER_URL ?? state.BACKROOM_TEST_PGBOUNCER_URL ?? '';
+  pgSettings = { url: url.replace(/\/+$/, ''), bouncerUrl: bouncer.replace(/\/+$/, '') || null };
+  return pgSettings;
+}
+
+// The cluster's base URI (postgresql://role:password@127.0.0.1:port), without a database.
+export function pgBaseUrl() {
+  const c = pgCluster();
+  if (!c) throw new Error('BACKROOM_TEST_BACKEND=postgres needs BACKROOM_TEST_PG_URL or BACKROOM_TEST_PG_STATE (scripts/pg-cluster.sh start)');
+  return c.url;
 }
 
 let dbCounter = 0;
-// A fresh, empty database for this run's backend: a file path in `dir` (SQLite), or the URI
-// of a new database on the test cluster (PostgreSQL). `name` only makes it easy to recognise.
-export function freshDb(dir, name = 'shop') {
-  if (BACKEND === 'sqlite') return path.join(dir, `${name}.db`);
+// A new, empty database on the PostgreSQL test cluster, whatever this run's backend;
+// returns its URI. `via: 'pgbouncer'` answers the URI through the cluster's PgBouncer.
+export function freshPgDb(name = 'shop', { via = 'direct' } = {}) {
   const stem = name.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 20);
   const dbname = `${stem}_${process.pid}_${++dbCounter}_${randomBytes(4).toString('hex')}`;
   const base = pgBaseUrl();
   const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', `${base}/postgres`, '-c', `CREATE DATABASE ${dbname}`],
     { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`CREATE DATABASE ${dbname} failed: ${r.error ?? ''}${r.stderr}`);
-  return `${base}/${dbname}`;
+  if (via === 'direct') return `${base}/${dbname}`;
+  if (via !== 'pgbouncer') throw new Error(`freshPgDb: via ${via}`);
+  const bouncer = pgCluster().bouncerUrl;
+  if (!bouncer) throw new Error('the test cluster has no PgBouncer (BACKROOM_TEST_PGBOUNCER_URL is empty: is pgbouncer installed?)');
+  return `${bouncer}/${dbname}`;
+}
+
+// A fresh, empty database for this run's backend: a file path in `dir` (SQLite), or the URI
+// of a new database on the test cluster (PostgreSQL). `name` only makes it easy to recognise.
+export function freshDb(dir, name = 'shop') {
+  if (BACKEND === 'sqlite') return path.join(dir, `${name}.db`);
+  return freshPgDb(name);
 }
 
 // Runs one SQL statement on `db` behind the server's back (sqlite3 or psql); the result has
@@ -193,7 +219,7 @@ export async function startServer({ db, demo = false, args = [], env = {}, auth 
     // The admin client: whatever server.headers holds at the time of each request.
     ...makeClient(url, () => server.headers),
     async stop({ keep = false } = {}) {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.on('exit', r));
         child.kill('SIGTERM');
         await exited;

@@ -1,0 +1,420 @@
+// PostgreSQL itself (issue 15): two server processes on one database keep the last-unit
+// rule and gap-free receipt numbers (directly and through PgBouncer in transaction mode);
+// kill -9 of one process loses or doubles no acknowledged sale; a database that cannot be
+// used gives one line and a non-zero exit, never a hang; a connection lost mid-run answers
+// 503 database_unavailable and recovers by itself; `backroom copy` moves a whole shop
+// SQLite -> PostgreSQL -> SQLite, verified, and refuses a target that is not empty.
+//
+// Every test here needs the PostgreSQL test cluster whatever BACKROOM_TEST_BACKEND says
+// (ctest gives both registrations of this suite the pg_cluster fixture when
+// BACKROOM_PG_TESTS is ON). Only when no cluster is configured at all is the suite skipped.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import {
+  ADMIN_PASSWORD, BIN, cli, dbExec, freshPgDb, pgCluster, startServer, tempDir,
+} from './lib/server.mjs';
+import { adjust, assertBooksHold, makeItem, onHand, openRegister, saleBody, store } from './lib/shop.mjs';
+
+const cluster = pgCluster();
+const pg = {
+  skip: cluster ? false
+    : 'no PostgreSQL test cluster: set BACKROOM_TEST_PG_STATE (scripts/pg-cluster.sh start STATE) or BACKROOM_TEST_PG_URL, '
+      + 'or configure with -DBACKROOM_PG_TESTS=ON',
+};
+
+const running = new Set();
+async function serve(db) {
+  const s = await startServer({ db });
+  running.add(s);
+  return s;
+}
+after(async () => {
+  for (const s of running) await s.stop();
+});
+
+function assertAuditHolds(db) {
+  const r = cli(['audit', 'verify', '--db', db]);
+  assert.equal(r.status, 0, `backroom audit verify failed:\n${r.stdout}${r.stderr}`);
+}
+
+// The receipt numbers of `sales` at `register`, as numbers, ascending.
+function receiptNumbers(sales, register) {
+  return sales.map((s) => {
+    const m = s.receipt_number.match(new RegExp(`^${register}-(\\d+)$`));
+    assert.ok(m, `receipt number ${s.receipt_number} of register ${register}`);
+    return Number(m[1]);
+  }).sort((x, y) => x - y);
+}
+const oneTo = (n) => Array.from({ length: n }, (_, i) => i + 1);
+
+// The whole sales journal of one register, read through `s`.
+async function journal(s, register) {
+  const r = await s.get(`/api/v1/sales?register_id=${register}&limit=500`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.next_cursor, null, 'the journal fits one page');
+  return r.json.sales;
+}
+
+// Two servers on `db`; 20 clients (10 through each) buy the last 5 units at one register.
+async function lastUnitsFromTwoProcesses(db) {
+  const a = await serve(db);
+  const b = await serve(db);
+  const servers = [a, b];
+  const shop = await store(a);
+  const scarce = await makeItem(a);
+  const plenty = await makeItem(a);
+  await adjust(a, scarce, shop, 5, 'opening');
+  await adjust(a, plenty, shop, 1000, 'opening');
+  // Set through one process, obeyed by both.
+  const set = await a.put('/api/v1/settings/sales', { negative_stock: 'refuse' });
+  assert.equal(set.status, 200, set.text);
+  const register = 'MP-1';
+  await openRegister(a, shop, register);
+  const current = await b.get(`/api/v1/registers/${register}/sessions/current`);
+  assert.equal(current.status, 200, `the other process sees the open session: ${current.text}`);
+
+  const buys = await Promise.all(oneTo(20).map((n) =>
+    servers[n % 2].post('/api/v1/sales', saleBody(shop, [[scarce, 1]], { register_id: register }))));
+  const statuses = buys.map((r) => r.status).join(' ');
+  const accepted = buys.filter((r) => r.status === 201);
+  assert.equal(accepted.length, 5, `exactly the 5 units are sold (statuses: ${statuses})`);
+  for (const r of buys.filter((x) => x.status !== 201)) {
+    assert.ok(r.status === 409 || r.status === 422, `a refused sale is 409/422, not ${r.status}: ${r.text}`);
+    assert.equal(r.json?.code, 'insufficient_stock', r.text);
+  }
+  for (const s of servers) assert.equal(await onHand(s, scarce, shop), 0);
+  const moves = await b.get(`/api/v1/stock/movements?item_id=${scarce.id}`);
+  assert.equal(moves.json.movements.filter((m) => m.reason === 'sale').length, 5, 'no movement lost or doubled');
+
+  // More sales at the same register through both processes: the numbers continue where the
+  // accepted ones left off; the refused ones used none.
+  const more = await Promise.all(oneTo(20).map((n) =>
+    servers[n % 2].post('/api/v1/sales', saleBody(shop, [[plenty, 1]], { register_id: register }))));
+  for (const r of more) assert.equal(r.status, 201, r.text);
+  const answered = [...accepted, ...more].map((r) => r.json);
+  assert.deepEqual(receiptNumbers(answered, register), oneTo(25), 'receipt numbers without gaps or repeats');
+  for (const s of servers) {
+    const sales = await journal(s, register);
+    assert.deepEqual(receiptNumbers(sales, register), oneTo(25));
+    assert.deepEqual(sales.map((x) => x.id).sort(), answered.map((x) => x.id).sort());
+  }
+  assert.equal(await onHand(a, plenty, shop), 980);
+  assertBooksHold(db);
+  assertAuditHolds(db);
+  for (const s of servers) { await s.stop(); running.delete(s); }
+}
+
+test('two server processes on one PostgreSQL database: 20 clients, the last 5 units, gap-free receipts', pg, async () => {
+  await lastUnitsFromTwoProcesses(freshPgDb('multi'));
+});
+
+test('the same two processes through PgBouncer in transaction mode', pg, async () => {
+  assert.ok(cluster.bouncerUrl, 'the test cluster runs a PgBouncer (BACKROOM_TEST_PGBOUNCER_URL; is pgbouncer installed?)');
+  const db = freshPgDb('bouncer', { via: 'pgbouncer' });
+  assert.ok(db.startsWith(`${cluster.bouncerUrl}/`));
+  await lastUnitsFromTwoProcesses(db);
+});
+
+test('kill -9 of one of two servers under sale load: every acknowledged sale once, none doubled by a retry', pg, async () => {
+  const db = freshPgDb('kill9');
+  const a = await serve(db);
+  const b = await serve(db);
+  const shop = await store(a);
+  const items = [await makeItem(a), await makeItem(a), await makeItem(a)];
+  for (const item of items) await adjust(a, item, shop, 100000, 'opening');
+  const CLIENTS = 8;  // even ones through a (killed), odd ones through b
+  for (let n = 0; n < CLIENTS; n++) await openRegister(a, shop, `K9-${n}`);
+
+  const sent = new Map();   // Idempotency-Key -> {register, body}
+  const acked = new Map();  // Idempotency-Key -> the 201 answer
+  const unexpected = [];
+  let ackedOnA = 0;
+  let ackedOnBAfterKill = 0;
+  let killed = false;
+  let stop = false;
+  let onEnoughOnA;
+  const enoughOnA = new Promise((r) => { onEnoughOnA = r; });
+  async function client(n) {
+    const s = n % 2 === 0 ? a : b;
+    for (let k = 0; !stop; k++) {
+      const key = `k9-${n}-${k}`;
+      const register = `K9-${n}`;
+      const body = saleBody(shop, items.map((item, i) => [item, 1 + ((k + i) % 3)]), { register_id: register });
+      delete body.id;
+      sent.set(key, { register, body });
+      let r;
+      try {
+        r = await s.post('/api/v1/sales', body, { 'idempotency-key': key });
+      } catch {
+        if (s === a && killed) return;  // the killed process: this sale's fate is unknown
+        throw new Error(`server ${s === a ? 'a' : 'b'} failed to answer ${key}`);
+      }
+      if (r.status !== 201) { unexpected.push(`${key}: ${r.status} ${r.text}`); continue; }
+      acked.set(key, r.json);
+      if (s === a && ++ackedOnA === 40) onEnoughOnA();
+      if (s === b && killed && ++ackedOnBAfterKill === 20) stop = true;
+    }
+  }
+  const clients = Array.from({ length: CLIENTS }, (_, n) => client(n));
+  await Promise.race([enoughOnA, Promise.all(clients)]);
+  const exited = new Promise((r) => a.child.on('exit', r));
+  killed = true;
+  a.child.kill('SIGKILL');
+  await exited;
+  running.delete(a);
+  rmSync(a.dir, { recursive: true, force: true });
+  await Promise.all(clients);
+  assert.deepEqual(unexpected, [], 'every sale under load was acknowledged until the kill');
+  assert.ok(ackedOnA >= 40 && ackedOnBAfterKill >= 20, `${ackedOnA} sales acknowledged by a, ${ackedOnBAfterKill} by b after the kill`);
+
+  for (const [key, sale] of acked) {
+    const r = await b.get(`/api/v1/sales/${sale.id}`);
+    assert.equal(r.status, 200, `acknowledged sale ${key} (${sale.id}) is missing`);
+    assert.equal(r.json.receipt_number, sale.receipt_number);
+    const m = await b.get(`/api/v1/stock/movements?document_id=${sale.id}`);
+    assert.equal(m.json.movements.length, items.length, `sale ${key} moved stock once per line`);
+  }
+  assertBooksHold(db);
+  // The registers of the killed process retry on the surviving one, same keys and bodies.
+  for (const [key, { body }] of sent) {
+    const r = await b.post('/api/v1/sales', body, { 'idempotency-key': key });
+    if (acked.has(key)) {
+      assert.equal(r.status, 200, `an acknowledged sale is never posted twice (${key}): ${r.text}`);
+      assert.equal(r.json.id, acked.get(key).id);
+    } else {
+      assert.ok(r.status === 201 || r.status === 200, `${key}: ${r.status} ${r.text}`);
+    }
+  }
+  for (let n = 0; n < CLIENTS; n++) {
+    const register = `K9-${n}`;
+    const keys = [...sent.values()].filter((x) => x.register === register).length;
+    const sales = await journal(b, register);
+    assert.equal(sales.length, keys, `register ${register}: one sale per key`);
+    assert.deepEqual(receiptNumbers(sales, register), oneTo(keys), `register ${register}: receipts without gaps or repeats`);
+  }
+  for (const [i, item] of items.entries()) {
+    let sold = 0;
+    for (const { body } of sent.values()) sold += body.lines[i].quantity;
+    assert.equal(await onHand(b, item, shop), 100000 - sold);
+  }
+  assertBooksHold(db);
+  assertAuditHolds(db);
+});
+
+async function closedPort() {
+  const srv = createServer();
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+test('an unreachable database, a wrong password, a newer schema: one line, non-zero exit, no hang', pg, async () => {
+  const password = new URL(cluster.url).password;
+  const wrong = new URL(cluster.url);
+  wrong.password = 'not-the-password';
+  const newer = freshPgDb('newer');
+  let r = cli(['init', '--db', newer, '--admin-password', ADMIN_PASSWORD]);
+  assert.equal(r.status, 0, r.stderr);
+  r = dbExec(newer, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from a newer backroom', 0)");
+  assert.equal(r.status, 0, r.stderr);
+  const cases = [
+    ['an unreachable database (a closed port)', `postgresql://backroom_test:secret-pw@127.0.0.1:${await closedPort()}/shop`, /refused|connect/i],
+    ['a wrong password', `${wrong.href.replace(/\/+$/, '')}/postgres`, /password/i],
+    ['a database at a newer schema', newer, /999/],
+  ];
+  const dir = tempDir('backroom-badpg-');
+  const sqliteShop = path.join(dir, 'shop.db');
+  assert.equal(cli(['init', '--db', sqliteShop, '--admin-password', ADMIN_PASSWORD]).status, 0);
+  const commands = [
+    (db) => ['check', '--db', db],
+    (db) => ['serve', '--db', db, '--listen', '127.0.0.1:0', '--access-log', 'false'],
+    (db) => ['init', '--db', db, '--admin-password', ADMIN_PASSWORD],
+    (db) => ['migrate', '--db', db],
+    (db) => ['copy', '--from', db, '--to', freshPgDb('copy_target')],
+    (db) => ['copy', '--from', sqliteShop, '--to', db],
+  ];
+  for (const [what, db, says] of cases) {
+    for (const command of commands) {
+      const args = command(db);
+      const label = `backroom ${args.map((a) => (a === db ? `<${what}>` : a)).join(' ')}`;
+      // A generous bound that only a hang reaches.
+      const p = spawnSync(BIN, args, { encoding: 'utf8', timeout: 30000, killSignal: 'SIGKILL' });
+      assert.equal(p.error?.code, undefined, `${label} hung (killed after 30 s): ${p.stderr}`);
+      assert.equal(p.signal, null, `${label} crashed (${p.signal}): ${p.stderr}`);
+      assert.notEqual(p.status, 0, `${label} exited 0: ${p.stdout}${p.stderr}`);
+      const lines = p.stderr.trimEnd().split('\n');
+      assert.equal(lines.length, 1, `${label}: one line on stderr, not ${lines.length}:\n${p.stderr}`);
+      // Copying into the newer database is refused first because it holds a shop.
+      assert.match(lines[0], args[0] === 'copy' && args[4] === newer ? /empty/ : says, label);
+      assert.ok(!lines[0].includes(password) && !lines[0].includes('secret-pw'), `${label} shows no password: ${lines[0]}`);
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// Ends every other connection to `db` (the server's); returns how many it ended.
+function terminateBackends(db) {
+  const name = new URL(db).pathname.slice(1);
+  const r = dbExec(db, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}' AND pid <> pg_backend_pid()`);
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.split('\n').filter((l) => l.trim() === 't').length;
+}
+
+test('a connection lost mid-run answers 503 database_unavailable (never 500) and recovers by itself', pg, async (t) => {
+  const db = freshPgDb('lost');
+  const s = await serve(db);
+  const shop = await store(s);
+  const item = await makeItem(s);
+  await adjust(s, item, shop, 100000, 'opening');
+  const register = 'LOST-1';
+  await openRegister(s, shop, register);
+
+  const sales = [];      // every sale body sent
+  const responses = [];
+  const batch = () => Promise.all([
+    ...oneTo(4).map(async () => {
+      const body = saleBody(shop, [[item, 1]], { register_id: register });
+      sales.push(body);
+      const r = await s.post('/api/v1/sales', body);
+      responses.push({ what: 'POST /api/v1/sales', r });
+    }),
+    ...['/api/v1/items?limit=5', `/api/v1/stock?item_id=${item.id}&location_id=${shop.id}`, `/api/v1/sales?register_id=${register}&limit=5`]
+      .map(async (p) => responses.push({ what: `GET ${p}`, r: await s.get(p) })),
+  ]);
+  let terminated = 0;
+  for (let round = 0; round < 3; round++) {
+    await batch();
+    const inFlight = batch();           // cut while requests are running ...
+    terminated += terminateBackends(db);
+    await inFlight;
+    await batch();                      // ... and right after
+  }
+  assert.ok(terminated > 0, 'the server had connections to end');
+  const failed = [];
+  for (const { what, r } of responses) {
+    if (r.status === 503) {
+      assert.equal(r.json?.code, 'database_unavailable', `${what}: ${r.text}`);
+      failed.push(what);
+    } else {
+      assert.ok(r.status === 200 || r.status === 201, `${what}: ${r.status} ${r.text}`);
+    }
+  }
+  // It comes back by itself: a later read and a later sale succeed (bounded retries).
+  let recovered = false;
+  for (let i = 0; i < 40 && !recovered; i++) {
+    const read = await s.get(`/api/v1/stock?item_id=${item.id}&location_id=${shop.id}`);
+    const body = saleBody(shop, [[item, 1]], { register_id: register });
+    const write = await s.post('/api/v1/sales', body);
+    for (const [what, r] of [['read', read], ['sale', write]]) {
+      assert.ok([200, 201, 503].includes(r.status), `${what} after the loss: ${r.status} ${r.text}`);
+      if (r.status === 503) assert.equal(r.json?.code, 'database_unavailable', r.text);
+    }
+    if (write.status !== 503) sales.push(body);
+    recovered = read.status === 200 && write.status === 201;
+    if (!recovered) await new Promise((r) => setTimeout(r, 250));
+  }
+  assert.ok(recovered, `no request succeeded after the connections were ended (${failed.length} answered 503)`);
+  t.diagnostic(`${terminated} connections ended, ${failed.length} of ${responses.length} requests answered 503`);
+  // Registers retry what failed: each sale lands exactly once, numbered without gaps.
+  for (const body of sales) {
+    const r = await s.post('/api/v1/sales', body);
+    assert.ok(r.status === 200 || r.status === 201, r.text);
+  }
+  const posted = await journal(s, register);
+  assert.equal(posted.length, sales.length);
+  assert.deepEqual(receiptNumbers(posted, register), oneTo(sales.length));
+  assert.equal(await onHand(s, item, shop), 100000 - sales.length);
+  assertBooksHold(db);
+  assertAuditHolds(db);
+});
+
+// Rows per table of a shop database (SQLite file or PostgreSQL URI).
+function tableCounts(db) {
+  const isPg = db.startsWith('postgresql://');
+  const list = dbExec(db, isPg
+    ? "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1"
+    : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1");
+  assert.equal(list.status, 0, list.stderr);
+  const tables = list.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  const r = dbExec(db, tables.map((t) => `SELECT '${t}', count(*) FROM ${t}`).join(' UNION ALL '));
+  assert.equal(r.status, 0, r.stderr);
+  const counts = {};
+  for (const line of r.stdout.split('\n').filter(Boolean)) {
+    const [table, n] = line.trim().split('|');
+    counts[table] = Number(n);
+  }
+  assert.equal(Object.keys(counts).length, tables.length);
+  return counts;
+}
+
+test('a demo shop copied SQLite -> PostgreSQL -> SQLite: verified, the same rows; a non-empty target is refused', pg, async () => {
+  const dir = tempDir('backroom-copy-');
+  try {
+    const src = path.join(dir, 'source.db');
+    const s = await startServer({ db: src, demo: true });
+    try {
+      const shop = await store(s);
+      const items = (await s.get('/api/v1/items?limit=4')).json.items;
+      assert.equal(items.length, 4);
+      for (const item of items) await adjust(s, item, shop, 50, 'found');
+      await openRegister(s, shop, 'COPY-1');
+      const sold = [];
+      for (let n = 0; n < 6; n++) {
+        const r = await s.post('/api/v1/sales', saleBody(shop, [[items[n % 4], 2], [items[(n + 1) % 4], 1]], { register_id: 'COPY-1' }));
+        assert.equal(r.status, 201, r.text);
+        sold.push(r.json);
+      }
+      for (const sale of sold.slice(0, 2)) {
+        const r = await s.post('/api/v1/returns', { sale_id: sale.id, lines: [{ sale_line_id: sale.lines[0].id, quantity: 1, reason: 'changed_mind', condition: 'new', disposition: 'restock' }] });
+        assert.equal(r.status, 201, r.text);
+      }
+      const wh = await s.post('/api/v1/locations', { name: 'Copy test warehouse', kind: 'warehouse' });
+      assert.equal(wh.status, 201, wh.text);
+      const t = await s.post('/api/v1/transfers', { from_location_id: shop.id, to_location_id: wh.json.id, lines: [{ item_id: items[0].id, quantity: 5 }] });
+      assert.equal(t.status, 201, t.text);
+      const rcv = await s.post(`/api/v1/transfers/${t.json.id}/receive`, { lines: [{ line_id: t.json.lines[0].id, received: 5 }], close: true });
+      assert.equal(rcv.status, 200, rcv.text);
+      const open = await s.post('/api/v1/transfers', { from_location_id: shop.id, to_location_id: wh.json.id, lines: [{ item_id: items[1].id, quantity: 3 }] });
+      assert.equal(open.status, 201, open.text);  // left in transit
+    } finally {
+      await s.stop();
+    }
+    assertBooksHold(src);
+    assertAuditHolds(src);
+    const before = tableCounts(src);
+    assert.ok(before.items >= 2000 && before.sales === 6, JSON.stringify(before));
+
+    const onPg = freshPgDb('copy');
+    const back = path.join(dir, 'back.db');
+    for (const [from, to] of [[src, onPg], [onPg, back]]) {
+      const r = cli(['copy', '--from', from, '--to', to]);
+      assert.equal(r.status, 0, `backroom copy --from ${from} --to ${to}:\n${r.stdout}${r.stderr}`);
+      assertBooksHold(to);
+      assertAuditHolds(to);
+      assert.deepEqual(tableCounts(to), before, `every table has the same rows after copying to ${to}`);
+    }
+    const sales = dbExec(back, 'SELECT receipt_number FROM sales ORDER BY receipt_number');
+    assert.deepEqual(sales.stdout.trim().split('\n'), oneTo(6).map((n) => `COPY-1-${String(n).padStart(6, '0')}`));
+
+    // Copying into a database that is not empty is refused, and the target stays as it was.
+    const other = path.join(dir, 'other.db');
+    assert.equal(cli(['init', '--db', other, '--admin-password', ADMIN_PASSWORD]).status, 0);
+    for (const [from, to] of [[src, onPg], [onPg, back], [onPg, other]]) {
+      const was = tableCounts(to);
+      const r = cli(['copy', '--from', from, '--to', to]);
+      assert.notEqual(r.status, 0, `copy into non-empty ${to} was not refused:\n${r.stdout}${r.stderr}`);
+      assert.equal(r.signal, null, 'no crash');
+      const lines = r.stderr.trimEnd().split('\n');
+      assert.equal(lines.length, 1, `one line, not:\n${r.stderr}`);
+      assert.deepEqual(tableCounts(to), was, `${to} is unchanged`);
+    }
+    assertBooksHold(onPg);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
