@@ -169,6 +169,13 @@ export async function startServer({ db, demo = false, args = [], env = {}, auth 
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${stderr}`)); });
   });
+  // A server that dies while its test runs says why in the test's output (a sanitizer
+  // report, an assertion), instead of leaving only "fetch failed" behind. Tests that kill
+  // their server on purpose do it through stop() or expect the exit themselves.
+  let stopping = false;
+  child.on('exit', (code, signal) => {
+    if (!stopping && (signal || code)) console.error(`backroom serve exited (${signal ?? code}) during the test; its log ends:\n${stderr.slice(-6000)}`);
+  });
   const first = await fetch(`${url}/healthz`);
   const firstAnswerMs = Number(process.hrtime.bigint() - started) / 1e6;
   if (first.status !== 200) throw new Error('healthz failed');
@@ -219,6 +226,7 @@ export async function startServer({ db, demo = false, args = [], env = {}, auth 
     // The admin client: whatever server.headers holds at the time of each request.
     ...makeClient(url, () => server.headers),
     async stop({ keep = false } = {}) {
+      stopping = true;
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.on('exit', r));
         child.kill('SIGTERM');
