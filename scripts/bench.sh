@@ -49,8 +49,9 @@ done
 # PostgreSQL: the same benches on a throwaway cluster (scripts/pg-cluster.sh, as the tests
 # use), in the same run, so the ratios compare like with like. BENCH_PG=0 skips this part.
 if [[ ${BENCH_PG:-1} != 0 ]]; then
-  PGSTATE=$(mktemp /tmp/backroom-bench-pg-XXXXXX.env)
-  trap 'scripts/pg-cluster.sh stop "$PGSTATE" >/dev/null 2>&1 || true; rm -f "$PGSTATE"' EXIT
+  PGSTATE_DIR=$(mktemp -d /tmp/backroom-bench-pg-XXXXXX)
+  PGSTATE=$PGSTATE_DIR/cluster.env
+  trap 'scripts/pg-cluster.sh stop "$PGSTATE" >/dev/null 2>&1 || true; rm -rf "$PGSTATE_DIR"' EXIT
   scripts/pg-cluster.sh start "$PGSTATE" >/dev/null
   PGURL=$(scripts/pg-cluster.sh url "$PGSTATE")
   echo "== PostgreSQL 15 (local cluster, TCP loopback, fsync and synchronous_commit on)"

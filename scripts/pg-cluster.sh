@@ -53,7 +53,8 @@ free_port() {
 # Stops whatever a state file describes; silent and successful when nothing runs.
 stop_cluster() {
   load_state || return 0
-  local dir=$BACKROOM_PG_DIR
+  local dir=${BACKROOM_PG_DIR:-}
+  [[ -n $dir ]] || return 0  # an empty or foreign state file: nothing of ours runs
   if [[ -f $dir/pgbouncer.pid ]]; then
     local bpid
     bpid=$(head -n1 "$dir/pgbouncer.pid" 2>/dev/null || true)
