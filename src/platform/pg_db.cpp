@@ -1,8 +1,10 @@
 // The PostgreSQL backend of db::Db (libpq), for a shop that outgrew one process.
 //
-// Every statement is sent with PQexecParams as an unnamed statement: nothing outlives a
-// transaction on the server, so PgBouncer in transaction mode works (docs/scaling.md). The
-// SQL is rewritten from the stores' SQLite dialect once per connection (pg_sql.hpp).
+// Each statement is prepared once per connection (PQprepare, then PQexecPrepared). Behind
+// a transaction-mode pooler, BACKROOM_PG_STATEMENTS=unnamed sends every statement with
+// PQexecParams as an unnamed statement instead, so nothing outlives a transaction on the
+// server (docs/scaling.md). The SQL is rewritten from the stores' SQLite dialect once per
+// connection (pg_sql.hpp).
 // Parameters go as text with their type (int8, text; NULL untyped); results come back as
 // text and are parsed here.
 //
@@ -15,6 +17,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <unordered_map>
 #include <vector>
@@ -135,6 +138,7 @@ class PgStatement final : public Statement {
   std::vector<std::string> values_;
   std::vector<Oid> types_;
   std::vector<char> null_;
+  std::string name_;  // the prepared statement's name on this connection; empty: not yet
   PGresult* result_ = nullptr;
   bool executed_ = false;
   int row_ = -1;
@@ -207,8 +211,22 @@ class PgDb final : public Db {
       }
     }
     bool was_in_transaction = in_transaction();
-    PGresult* r = PQexecParams(conn_, s.sql_.c_str(), n, s.types_.empty() ? nullptr : s.types_.data(), values.data(),
-                               lengths.data(), nullptr, 0);
+    PGresult* r = nullptr;
+    if (named_statements_) {
+      if (s.name_.empty()) {
+        // Prepared once per connection, with the parameter types of this first use (a NULL
+        // leaves its type to the statement, as PQexecParams does).
+        std::string name = "br" + std::to_string(++statements_prepared_);
+        PGresult* p = PQprepare(conn_, name.c_str(), s.sql_.c_str(), n, s.types_.empty() ? nullptr : s.types_.data());
+        check(p, s.sql_, was_in_transaction);
+        PQclear(p);
+        s.name_ = std::move(name);
+      }
+      r = PQexecPrepared(conn_, s.name_.c_str(), n, values.data(), lengths.data(), nullptr, 0);
+    } else {
+      r = PQexecParams(conn_, s.sql_.c_str(), n, s.types_.empty() ? nullptr : s.types_.data(), values.data(),
+                       lengths.data(), nullptr, 0);
+    }
     check(r, s.sql_, was_in_transaction);
     const char* tuples = PQcmdTuples(r);
     changes_ = tuples && *tuples ? std::strtoll(tuples, nullptr, 10) : 0;
@@ -244,6 +262,7 @@ class PgDb final : public Db {
     if (PQstatus(conn_) != CONNECTION_OK)
       throw DbError(DbError::Kind::unavailable, 0, "the database is unavailable: " + one_line(PQerrorMessage(conn_)));
     quiet();
+    for (auto& [sql, statement] : statements_) statement->name_.clear();  // a new session has none prepared
     return true;
   }
   void check(PGresult* r, std::string_view sql, bool was_in_transaction) {
@@ -269,6 +288,14 @@ class PgDb final : public Db {
   }
 
   PGconn* conn_;
+  // Named statements, prepared once per connection, unless BACKROOM_PG_STATEMENTS=unnamed
+  // (behind a transaction-mode pooler such as PgBouncer 1.18, where the next transaction
+  // may run on a server connection that never saw the PREPARE).
+  bool named_statements_ = [] {
+    const char* mode = std::getenv("BACKROOM_PG_STATEMENTS");
+    return !(mode && std::string_view(mode) == "unnamed");
+  }();
+  std::int64_t statements_prepared_ = 0;
   std::int64_t changes_ = 0;
   bool poisoned_ = false;
   std::chrono::steady_clock::time_point last_reset_{};
