@@ -40,7 +40,7 @@ test('acknowledged sales survive kill -9 exactly once', async () => {
   const running = Array.from({ length: CLIENTS }, (_, n) => client(n));
   await new Promise((r) => setTimeout(r, RUN_MS));
   const exited = new Promise((r) => s.child.on('exit', r));
-  s.child.kill('SIGKILL');
+  s.kill('SIGKILL');
   await exited;
   stop = true;
   await Promise.all(running);

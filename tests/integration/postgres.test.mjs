@@ -170,7 +170,7 @@ test('kill -9 of one of two servers under sale load: every acknowledged sale onc
   await Promise.race([enoughOnA, Promise.all(clients)]);
   const exited = new Promise((r) => a.child.on('exit', r));
   killed = true;
-  a.child.kill('SIGKILL');
+  a.kill('SIGKILL');
   await exited;
   running.delete(a);
   rmSync(a.dir, { recursive: true, force: true });

@@ -171,7 +171,7 @@ export async function startServer({ db, demo = false, args = [], env = {}, auth 
   });
   // A server that dies while its test runs says why in the test's output (a sanitizer
   // report, an assertion), instead of leaving only "fetch failed" behind. Tests that kill
-  // their server on purpose do it through stop() or expect the exit themselves.
+  // their server on purpose do it through stop() or kill().
   let stopping = false;
   child.on('exit', (code, signal) => {
     if (!stopping && (signal || code)) console.error(`backroom serve exited (${signal ?? code}) during the test; its log ends:\n${stderr.slice(-6000)}`);
@@ -225,6 +225,11 @@ export async function startServer({ db, demo = false, args = [], env = {}, auth 
     },
     // The admin client: whatever server.headers holds at the time of each request.
     ...makeClient(url, () => server.headers),
+    // Kills the process on purpose (a crash test): its exit is then expected, not reported.
+    kill(signal) {
+      stopping = true;
+      child.kill(signal);
+    },
     async stop({ keep = false } = {}) {
       stopping = true;
       if (child.exitCode === null && child.signalCode === null) {
