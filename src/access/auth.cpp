@@ -48,16 +48,29 @@ const std::vector<RoleDefinition>& builtin_roles() {
     auto cashier = plus({}, {p::items_read, p::items_update, p::sales_create, p::sales_read, p::returns_create,
                              p::registers_operate, p::registers_read, p::stock_read, p::labels_read});
     auto lead = plus(cashier, {p::sales_void, p::returns_no_receipt, p::sales_discount_override, p::stock_adjust,
-                               p::stock_transfer, p::labels_print, p::prices_request});
+                               p::stock_transfer, p::labels_print, p::prices_request, p::purchasing_read,
+                               p::purchasing_receive});
+    // The manager approves what others file (bank details, short closes, over-receipts)
+    // and may buy too; the same person never approves their own bank-detail change.
     auto manager = plus(lead, {p::items_create, p::items_barcodes, p::prices_approve, p::audit_read, p::events_read,
-                               p::locations_manage});
+                               p::locations_manage, p::suppliers_manage, p::suppliers_payment_read,
+                               p::suppliers_payment_approve, p::purchasing_order, p::purchasing_close,
+                               p::purchasing_over_receive});
+    // The buyer keeps items and suppliers and places orders; bank details stay masked and
+    // need someone else's approval; receiving is the floor's job.
     auto buyer = plus({}, {p::items_read, p::items_create, p::items_update, p::items_barcodes, p::prices_request,
-                           p::stock_read, p::labels_read, p::labels_print, p::events_read});
+                           p::stock_read, p::labels_read, p::labels_print, p::events_read, p::purchasing_read,
+                           p::suppliers_manage, p::purchasing_order});
+    // The back-room clerk unpacks deliveries: receives against orders, prints labels.
+    auto clerk = plus({}, {p::items_read, p::stock_read, p::labels_read, p::labels_print, p::purchasing_read,
+                           p::purchasing_receive});
     return std::vector<RoleDefinition>{
         {"cashier", "Sells, takes returns with a receipt, looks up stock", cashier, false, 1000, 0},
         {"shift_lead", "Cashier plus voids, larger discounts, adjustments, price requests", lead, false, 2500, 5000},
         {"manager", "Runs the shop: approvals, price changes, audit trail", manager, false, std::nullopt, std::nullopt},
-        {"buyer", "Keeps the item master: items, barcodes and labels; requests price changes", buyer, false, 0, 0},
+        {"buyer", "Keeps the item master and suppliers, places purchase orders; requests price changes", buyer, false,
+         0, 0},
+        {"clerk", "Receives deliveries against purchase orders and prints labels", clerk, false, 0, 0},
         {"admin", "Everything, including users, roles, API keys and locked item fields", permission_catalogue(), true,
          std::nullopt, std::nullopt},
     };

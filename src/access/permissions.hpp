@@ -40,6 +40,16 @@ inline constexpr std::string_view returns_create = "returns.create";
 inline constexpr std::string_view returns_no_receipt = "returns.no_receipt";
 inline constexpr std::string_view registers_operate = "registers.operate";
 inline constexpr std::string_view registers_read = "registers.read";
+// purchasing (issue 16): suppliers, purchase orders, receiving. Bank details are separated:
+// who may change them (suppliers.manage files a pending change) is not who approves them.
+inline constexpr std::string_view purchasing_read = "purchasing.read";            // suppliers, orders, cost history
+inline constexpr std::string_view suppliers_manage = "suppliers.manage";          // create/edit suppliers and their items
+inline constexpr std::string_view suppliers_payment_read = "suppliers.payment_read";        // bank details unmasked
+inline constexpr std::string_view suppliers_payment_approve = "suppliers.payment_approve";  // approve a pending change
+inline constexpr std::string_view purchasing_order = "purchasing.order";          // draft, edit, send, cancel orders
+inline constexpr std::string_view purchasing_receive = "purchasing.receive";      // post receipts against orders
+inline constexpr std::string_view purchasing_close = "purchasing.close";          // close a short order
+inline constexpr std::string_view purchasing_over_receive = "purchasing.over_receive";  // beyond the tolerance
 // labels
 inline constexpr std::string_view labels_read = "labels.read";
 inline constexpr std::string_view labels_print = "labels.print";
@@ -64,6 +74,8 @@ inline constexpr std::array catalogue = {
     sales_create,    sales_read,       sales_void,         returns_create,    returns_no_receipt,
     registers_operate, registers_read, labels_read,        labels_print,      events_read,    audit_read,
     users_manage,    apikeys_manage,   roles_manage,       sales_discount_override,
+    purchasing_read, suppliers_manage, suppliers_payment_read, suppliers_payment_approve, purchasing_order,
+    purchasing_receive, purchasing_close, purchasing_over_receive,
 };
 
 // Whether a route may declare `name`: a catalogue permission, `authenticated` or `public_route`.

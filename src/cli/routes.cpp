@@ -8,6 +8,8 @@
 #include "labels/labels_api.hpp"
 #include "platform/json.hpp"
 #include "platform/schema.hpp"
+#include "purchasing/purchase_order_api.hpp"
+#include "purchasing/supplier_api.hpp"
 #include "sales/registers_api.hpp"
 #include "sales/sales_api.hpp"
 #include "stock/stock_api.hpp"
@@ -32,6 +34,8 @@ void add_routes(App& app) {
   sales::register_sales_routes(app);
   sales::register_register_routes(app);
   labels::register_label_routes(app);
+  purchasing::register_supplier_routes(app);
+  purchasing::register_purchase_order_routes(app);
 }
 
 }  // namespace backroom::cli

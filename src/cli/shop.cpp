@@ -71,6 +71,7 @@ std::string seed_demo_users(db::Db& db, const std::string& admin_password) {
       {"lead", "shift_lead", "lead-demo", "2222", "Lee Lead"},
       {"manager", "manager", "manager-demo", "3333", "Morgan Manager"},
       {"buyer", "buyer", "buyer-demo", nullptr, "Blair Buyer"},
+      {"clerk", "clerk", "clerk-demo", nullptr, "Cam Clerk"},
   };
   db::Transaction tx(db);
   std::string admin_line = admin_password.empty() ? "(set when this database was created)" : admin_password;

@@ -20,6 +20,7 @@ export const DEMO = {
   lead: { username: 'lead', password: 'lead-demo', pin: '2222' },
   manager: { username: 'manager', password: 'manager-demo', pin: '3333' },
   buyer: { username: 'buyer', password: 'buyer-demo' },
+  clerk: { username: 'clerk', password: 'clerk-demo' },
 };
 
 export async function setup() {

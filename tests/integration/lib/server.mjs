@@ -103,7 +103,7 @@ export function dbExec(db, sql) {
 }
 
 export const ADMIN_PASSWORD = 'admin-test-password';
-export const ROLES = ['cashier', 'shift_lead', 'manager', 'buyer', 'admin'];
+export const ROLES = ['cashier', 'shift_lead', 'manager', 'buyer', 'clerk', 'admin'];
 
 // A client with the same get/post/... API as the server object, sending `auth()` headers.
 function makeClient(url, auth) {

@@ -31,6 +31,14 @@ export const permission = {
   apikeys_manage: 'apikeys.manage',
   roles_manage: 'roles.manage',
   sales_discount_override: 'sales.discount_override',
+  purchasing_read: 'purchasing.read',
+  suppliers_manage: 'suppliers.manage',
+  suppliers_payment_read: 'suppliers.payment_read',
+  suppliers_payment_approve: 'suppliers.payment_approve',
+  purchasing_order: 'purchasing.order',
+  purchasing_receive: 'purchasing.receive',
+  purchasing_close: 'purchasing.close',
+  purchasing_over_receive: 'purchasing.over_receive',
 } as const;
 
 export type Permission = (typeof permission)[keyof typeof permission];

@@ -5,7 +5,7 @@ import { Button, DataTable, Field, Notice, Select, yesNo } from '../shared/compo
 import { when, words } from '../shared/format';
 import { useLoad } from './useLoad';
 
-const roles = ['cashier', 'shift_lead', 'manager', 'buyer', 'admin'];
+const roles = ['cashier', 'shift_lead', 'manager', 'buyer', 'clerk', 'admin'];
 
 export function Users() {
   const [users, err, reload] = useLoad(() => people.users());
