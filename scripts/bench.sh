@@ -41,7 +41,7 @@ for bench in "$BUILD"/*_bench; do
   "$bench"
 done
 for script in scripts/bench-*.sh; do
-  [[ -f $script ]] || continue
+  [[ -f $script && $script != */bench-scan.sh ]] || continue  # the scan ran above (and runs below)
   echo "== $script"
   BUILD=$BUILD "$script"
 done
@@ -69,13 +69,7 @@ if [[ ${BENCH_PG:-1} != 0 ]]; then
   for c in 1 32; do
     BENCH_CONNECTIONS=$c BUILD=$BUILD scripts/bench-sales.sh | grep -E '^== |sales/s'
   done
-  echo "== scan on PostgreSQL: the 100,000-item shop copied with \`backroom copy\`, wrk as above"
-  PGSCAN=$(scripts/pg-cluster.sh createdb "$PGSTATE" scan_bench)
-  "$BUILD/backroom" copy --from "$BENCH_DB" --to "$PGSCAN" | tail -1
-  "$BUILD/backroom" serve --db "$PGSCAN" --listen "127.0.0.1:$PORT" --access-log false --threads 2 >/dev/null 2>&1 &
-  SERVER=$!
-  until curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do sleep 0.01; done
-  PGKEY=$("$BUILD/backroom" apikey create --db "$PGSCAN" --name "bench-$RANDOM" --role cashier | grep -o 'brk_[A-Za-z0-9_]*' | head -1)
-  SCAN_CODES="$BENCH_DB.codes" SCAN_AUTH="Bearer $PGKEY" wrk -t2 -c32 -d"${DURATION}s" -s bench/scan.lua "http://127.0.0.1:$PORT" | sed -n '/requests\/s:/,$p'
-  kill $SERVER; wait $SERVER 2>/dev/null || true
+  echo "== scan, both backends back to back: the PostgreSQL shop is the 100,000-item one moved with \`backroom copy\`"
+  BUILD=$BUILD scripts/bench-scan.sh
+  BENCH_PG_URL=$PGURL BUILD=$BUILD scripts/bench-scan.sh
 fi

@@ -40,6 +40,10 @@ std::unique_ptr<Db> Db::open(const std::string& location, Mode mode) {
   return open_sqlite(location, mode);
 }
 
+void changed_rows_wrong(std::int64_t rows, std::string_view invariant, std::source_location where) {
+  assert_failed(where.file_name(), static_cast<int>(where.line()), fmt::format("changes() == {}", rows), invariant);
+}
+
 void assert_in_transaction(Db& db, std::source_location caller) {
   if (db.in_transaction()) return;
   assert_failed(caller.file_name(), static_cast<int>(caller.line()), "db.in_transaction()",

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <source_location>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -52,6 +53,17 @@ class Statement {
   virtual void bind_text(int index, std::string_view value) = 0;
   virtual void bind_null(int index) = 0;
   virtual bool step() = 0;
+  // Runs a statement whose rows nobody reads. A backend may send it without waiting for
+  // its answer (PostgreSQL, inside a transaction); its error then surfaces at the next
+  // statement that is waited for, always before the unit of work ends (see Db).
+  virtual void run() {
+    while (step()) {
+    }
+  }
+  // run() for a statement that must change exactly `rows` rows: an invariant, so any other
+  // count stops the process as BR_ASSERT does (when the answer arrives, which is before the
+  // unit of work can end).
+  virtual void run_changing(std::int64_t rows, std::string_view invariant, std::source_location where) = 0;
   virtual void reset() = 0;  // forgets bindings and rows
   virtual bool is_null(int column) const = 0;
   virtual std::int64_t int64(int column) const = 0;
@@ -95,10 +107,12 @@ class Query {
 
   // Steps once: true while a row is available.
   bool step() { return stmt_->step(); }
-  // Runs a statement that returns no rows.
-  void run() {
-    while (step()) {
-    }
+  // Runs a statement whose rows are not read (see Statement::run: it may not wait).
+  void run() { stmt_->run(); }
+  // Runs a statement that must change exactly `rows` rows (see Statement::run_changing).
+  void run_changing(std::int64_t rows, std::string_view invariant,
+                    std::source_location where = std::source_location::current()) {
+    stmt_->run_changing(rows, invariant, where);
   }
 
   bool is_null(int column) const { return stmt_->is_null(column); }
@@ -126,6 +140,14 @@ enum class Dialect { sqlite, postgres };
 // True for a location the PostgreSQL backend opens (postgresql:// or postgres://).
 bool is_postgres_location(std::string_view location);
 
+// Waiting. On PostgreSQL, inside a transaction, Query::run() sends its statement without
+// waiting for the answer (libpq pipeline mode): the statements of a command reach the server
+// together with the next one whose rows, changes() or last_insert_rowid() the code reads, in
+// one round trip. Nothing is lost or reordered: the server runs them in order, and an error
+// of a statement sent earlier is thrown by the next waited statement. A unit of work always
+// ends with a wait (RELEASE of a savepoint, COMMIT of a writing transaction), so its errors
+// are its own and a commit is durable when it returns. Only the COMMIT of a read-only
+// snapshot is sent without waiting (its answer is read with the next statement).
 class Db {
  public:
   // Opens `location`: a SQLite path (created for read_write; WAL, foreign keys on, busy
@@ -141,8 +163,8 @@ class Db {
   virtual void exec(std::string_view sql) = 0;
   // A cached statement; `sql` must be a single statement.
   virtual Query query(std::string_view sql) = 0;
-  // Rows changed by the last INSERT/UPDATE/DELETE.
-  virtual std::int64_t changes() const = 0;
+  // Rows changed by the last INSERT/UPDATE/DELETE (waits for it).
+  virtual std::int64_t changes() = 0;
   // The id the last INSERT gave an AUTOINCREMENT / identity column on this connection
   // (SQLite's rowid; lastval() on PostgreSQL, inside the same transaction).
   virtual std::int64_t last_insert_rowid() = 0;

@@ -11,4 +11,7 @@ namespace backroom::db {
 std::unique_ptr<Db> open_sqlite(const std::string& path, Mode mode);
 std::unique_ptr<Db> open_postgres(const std::string& uri, Mode mode);
 
+// A statement run with Query::run_changing changed another number of rows: stops the process.
+[[noreturn]] void changed_rows_wrong(std::int64_t rows, std::string_view invariant, std::source_location where);
+
 }  // namespace backroom::db

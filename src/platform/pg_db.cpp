@@ -8,6 +8,16 @@
 // Parameters go as text with their type (int8, text; NULL untyped); results come back as
 // text and are parsed here.
 //
+// Pipelining (named statements only; BACKROOM_PG_PIPELINE=off turns it off): inside a transaction, a statement run with
+// Query::run() is sent without waiting (libpq pipeline mode); the next statement that is
+// waited for sends a Sync and reads every answer in order, throwing the first error. So a
+// command's INSERTs travel with its next SELECT, and a transaction's BEGIN (and the
+// writer's advisory lock and SAVEPOINT) with its first read: one round trip instead of
+// several. RELEASE, ROLLBACK and the COMMIT of a writing transaction always wait; the
+// COMMIT of a read-only snapshot is sent (with a Sync, so the server ends the transaction
+// at once) and its answer read with the next statement. Outside a transaction nothing
+// waits for later: an autocommit write is done when run() returns.
+//
 // A lost connection fails the statement with DbError::Kind::unavailable (HTTP 503
 // database_unavailable). Inside a transaction the connection stays failed until the
 // transaction is rolled back, so a reconnect can never run the rest of a command outside
@@ -19,6 +29,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -34,6 +46,14 @@ constexpr Oid text_oid = 25;
 constexpr std::int64_t write_lock_key = 0x4261636B726F6F6D;
 // After a failed reconnect, statements fail at once for this long before the next try.
 constexpr auto reconnect_pause = std::chrono::milliseconds(500);
+// At most this many statements are sent ahead of a wait: the server's answers to them must
+// fit in the socket buffers while nobody reads them (a bulk import would otherwise have
+// both sides blocked on writing).
+constexpr std::size_t pipeline_statements_max = 256;
+
+bool is_begin(std::string_view sql) { return sql.starts_with("BEGIN") || sql.starts_with("START TRANSACTION"); }
+bool is_commit(std::string_view sql) { return sql.starts_with("COMMIT") || sql.starts_with("END"); }
+bool is_rollback(std::string_view sql) { return sql.starts_with("ROLLBACK"); }
 
 // libpq's messages span several lines ("connection to server ... failed: FATAL: ...").
 std::string one_line(std::string_view message) {
@@ -63,6 +83,13 @@ DbError::Kind kind_of_sqlstate(std::string_view state) {
 
 class PgDb;
 
+// Query::run_changing: the rows a statement must change (`invariant` is a string literal).
+struct ExpectedChanges {
+  std::int64_t rows;
+  std::string_view invariant;
+  std::source_location where;
+};
+
 class PgStatement final : public Statement {
  public:
   PgStatement(PgDb& db, std::string sql) : db_(db), sql_(std::move(sql)), count_(parameter_count(sql_)) {
@@ -88,6 +115,8 @@ class PgStatement final : public Statement {
     types_[index - 1] = 0;
   }
   bool step() override;
+  void run() override;
+  void run_changing(std::int64_t rows, std::string_view invariant, std::source_location where) override;
   void reset() override {
     clear();
     for (std::size_t i = 0; i < null_.size(); ++i) {
@@ -157,8 +186,10 @@ class PgDb final : public Db {
 
   void exec(std::string_view sql) override {
     std::string text = to_postgres(sql);
+    wait_all(text);  // PQexec is not allowed in pipeline mode
     if (!usable(text)) return;
     bool was_in_transaction = in_transaction();
+    note_sent(text);
     PGresult* r = PQexec(conn_, text.c_str());
     check(r, text, was_in_transaction);
     PQclear(r);
@@ -171,7 +202,10 @@ class PgDb final : public Db {
     return Query(it->second.get());
   }
 
-  std::int64_t changes() const override { return changes_; }
+  std::int64_t changes() override {
+    wait_all({});
+    return changes_;
+  }
   std::int64_t last_insert_rowid() override {
     auto q = query("SELECT lastval()");
     q.step();
@@ -179,6 +213,7 @@ class PgDb final : public Db {
   }
   bool in_transaction() const override {
     if (poisoned_) return true;
+    if (!pending_.empty()) return transaction_open_;  // as of the statements sent so far
     auto s = PQtransactionStatus(conn_);
     return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
   }
@@ -194,46 +229,219 @@ class PgDb final : public Db {
     return q.int64(0);
   }
 
-  // Runs one statement of `s`; returns its result (owned by the statement).
+  // Runs one statement of `s` and waits; returns its result (owned by the statement).
   PGresult* execute(PgStatement& s) {
+    if (pipeline_) {
+      if (!is_rollback(s.sql_)) {
+        send(s, true);
+        return wait_all({});
+      }
+      // After an error the rest of a pipeline up to its Sync is skipped: the ROLLBACK goes
+      // after the Sync, on its own.
+      wait_all(s.sql_);
+    }
     if (!usable(s.sql_)) {
       // A ROLLBACK of a transaction the lost connection already ended: nothing to return.
       return PQmakeEmptyPGresult(conn_, PGRES_COMMAND_OK);
     }
-    int n = std::max<int>(s.count_, static_cast<int>(s.values_.size()));
-    std::vector<const char*> values(static_cast<std::size_t>(n), nullptr);
-    std::vector<int> lengths(static_cast<std::size_t>(n), 0);
-    for (int i = 0; i < n; ++i) {
-      auto k = static_cast<std::size_t>(i);
-      if (k < s.values_.size() && !s.null_[k]) {
-        values[k] = s.values_[k].c_str();
-        lengths[k] = static_cast<int>(s.values_[k].size());
-      }
-    }
+    Parameters p(s);
     bool was_in_transaction = in_transaction();
+    note_sent(s.sql_);
     PGresult* r = nullptr;
     if (named_statements_) {
       if (s.name_.empty()) {
         // Prepared once per connection, with the parameter types of this first use (a NULL
         // leaves its type to the statement, as PQexecParams does).
-        std::string name = "br" + std::to_string(++statements_prepared_);
-        PGresult* p = PQprepare(conn_, name.c_str(), s.sql_.c_str(), n, s.types_.empty() ? nullptr : s.types_.data());
-        check(p, s.sql_, was_in_transaction);
-        PQclear(p);
+        std::string name = next_statement_name();
+        PGresult* prepared = PQprepare(conn_, name.c_str(), s.sql_.c_str(), p.count, s.types_.empty() ? nullptr : s.types_.data());
+        check(prepared, s.sql_, was_in_transaction);
+        PQclear(prepared);
         s.name_ = std::move(name);
       }
-      r = PQexecPrepared(conn_, s.name_.c_str(), n, values.data(), lengths.data(), nullptr, 0);
+      r = PQexecPrepared(conn_, s.name_.c_str(), p.count, p.values.data(), p.lengths.data(), nullptr, 0);
     } else {
-      r = PQexecParams(conn_, s.sql_.c_str(), n, s.types_.empty() ? nullptr : s.types_.data(), values.data(),
-                       lengths.data(), nullptr, 0);
+      r = PQexecParams(conn_, s.sql_.c_str(), p.count, s.types_.empty() ? nullptr : s.types_.data(), p.values.data(),
+                       p.lengths.data(), nullptr, 0);
     }
     check(r, s.sql_, was_in_transaction);
-    const char* tuples = PQcmdTuples(r);
-    changes_ = tuples && *tuples ? std::strtoll(tuples, nullptr, 10) : 0;
+    note_changes(r);
     return r;
   }
 
+  // Query::run(): sends `s` without waiting where that is safe (see the top of this file).
+  void run(PgStatement& s, std::optional<ExpectedChanges> expect = std::nullopt) {
+    if (!may_send_ahead(s.sql_)) {
+      s.clear();
+      PGresult* r = execute(s);
+      PQclear(r);
+      if (expect && changes_ != expect->rows) changed_rows_wrong(expect->rows, expect->invariant, expect->where);
+      return;
+    }
+    send(s, false, expect);
+    if (is_commit(s.sql_)) {
+      // The end of a read-only snapshot: the server ends it now, the answer is read later.
+      if (PQpipelineSync(conn_) != 1) lose_pipeline();
+      pending_.push_back(Pending{Pending::What::sync, nullptr, nullptr, false});
+    } else if (pending_.size() >= pipeline_statements_max) {
+      wait_all({});
+    }
+  }
+
  private:
+  struct Parameters {
+    int count;
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    explicit Parameters(const PgStatement& s)
+        : count(std::max<int>(s.count_, static_cast<int>(s.values_.size()))),
+          values(static_cast<std::size_t>(count), nullptr),
+          lengths(static_cast<std::size_t>(count), 0) {
+      for (std::size_t k = 0; k < values.size(); ++k) {
+        if (k < s.values_.size() && !s.null_[k]) {
+          values[k] = s.values_[k].c_str();
+          lengths[k] = static_cast<int>(s.values_[k].size());
+        }
+      }
+    }
+  };
+  // What the connection owes an answer for, in the order it was sent.
+  struct Pending {
+    enum class What { prepare, statement, sync } what;
+    PgStatement* statement;  // prepare: whose name is void if it failed; statement: the one waited for
+    const std::string* sql;
+    bool keep;  // the waited statement: its result is returned, not cleared
+    std::optional<ExpectedChanges> expect = std::nullopt;
+  };
+
+  std::string next_statement_name() { return "br" + std::to_string(++statements_prepared_); }
+
+  void note_changes(PGresult* r) {
+    const char* tuples = PQcmdTuples(r);
+    changes_ = tuples && *tuples ? std::strtoll(tuples, nullptr, 10) : 0;
+  }
+
+  // Keeps the transaction state of what was sent, for in_transaction() while answers are due.
+  void note_sent(std::string_view sql) {
+    if (is_begin(sql)) {
+      transaction_open_ = true;
+      read_only_transaction_ = sql.find("READ ONLY") != std::string_view::npos;
+    } else if (is_commit(sql) || (is_rollback(sql) && sql.find(" TO ") == std::string_view::npos)) {
+      transaction_open_ = false;
+      read_only_transaction_ = false;
+    }
+  }
+
+  bool may_send_ahead(std::string_view sql) const {
+    if (!pipelining_ || poisoned_ || PQstatus(conn_) != CONNECTION_OK) return false;
+    if (is_begin(sql)) return true;
+    if (!in_transaction()) return false;  // autocommit: done when run() returns
+    if (sql.starts_with("RELEASE") || is_rollback(sql)) return false;
+    if (is_commit(sql)) return read_only_transaction_;
+    return true;
+  }
+
+  // Sends `s` in pipeline mode; its answer is read by wait_all().
+  void send(PgStatement& s, bool keep, std::optional<ExpectedChanges> expect = std::nullopt) {
+    if (pipeline_ && PQstatus(conn_) != CONNECTION_OK) wait_all({});  // reports the loss
+    if (!usable(s.sql_)) {
+      // Only ROLLBACK after a lost transaction gets here (usable() throws otherwise): a
+      // pipeline never starts on a lost connection, so nothing is pending.
+      return;
+    }
+    if (!pipeline_) {
+      transaction_open_ = in_transaction();
+      if (PQenterPipelineMode(conn_) != 1) lose_pipeline();
+      pipeline_ = true;
+    }
+    Parameters p(s);
+    note_sent(s.sql_);
+    if (s.name_.empty()) {
+      std::string name = next_statement_name();
+      if (PQsendPrepare(conn_, name.c_str(), s.sql_.c_str(), p.count, s.types_.empty() ? nullptr : s.types_.data()) != 1)
+        lose_pipeline();
+      pending_.push_back(Pending{Pending::What::prepare, &s, &s.sql_, false});
+      s.name_ = std::move(name);
+    }
+    if (PQsendQueryPrepared(conn_, s.name_.c_str(), p.count, p.values.data(), p.lengths.data(), nullptr, 0) != 1)
+      lose_pipeline();
+    pending_.push_back(Pending{Pending::What::statement, keep ? &s : nullptr, &s.sql_, keep, expect});
+  }
+
+  // libpq refused to queue a message: the connection is gone. The next wait reports it.
+  void lose_pipeline() {
+    if (PQstatus(conn_) == CONNECTION_OK) {
+      throw DbError(DbError::Kind::other, 0, "the database connection refused a pipelined statement: " +
+                                                 one_line(PQerrorMessage(conn_)));
+    }
+  }
+
+  // Reads every answer due (after a Sync); returns the kept statement's result and throws
+  // the first error. Before a ROLLBACK (`next` is the statement that made the wait) the
+  // errors are moot and not thrown; a lost connection is, unless the whole transaction is
+  // being rolled back (it is gone with the connection).
+  PGresult* wait_all(std::string_view next) {
+    if (!pipeline_) return nullptr;
+    const bool discarding = is_rollback(next);
+    const bool ending = discarding && next.find(" TO ") == std::string_view::npos;
+    const bool was_in_transaction = transaction_open_;
+    if (pending_.empty() || pending_.back().what != Pending::What::sync) {
+      if (PQpipelineSync(conn_) == 1) pending_.push_back(Pending{Pending::What::sync, nullptr, nullptr, false});
+    }
+    PGresult* kept = nullptr;
+    PGresult* error = nullptr;
+    const std::string* error_sql = nullptr;
+    bool lost = false;
+    while (!pending_.empty() && !lost) {
+      Pending p = pending_.front();
+      pending_.pop_front();
+      PGresult* r = PQgetResult(conn_);
+      if (!r) {
+        lost = true;
+        break;
+      }
+      auto status = PQresultStatus(r);
+      if (p.what == Pending::What::sync) {
+        PQclear(r);
+        if (status != PGRES_PIPELINE_SYNC) lost = PQstatus(conn_) != CONNECTION_OK;
+        continue;
+      }
+      while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);  // each answer ends with a null
+      bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY;
+      if (p.what == Pending::What::prepare) {
+        if (!ok) p.statement->name_.clear();  // not prepared on the server
+      } else if (ok) {
+        note_changes(r);
+        if (p.expect && changes_ != p.expect->rows) changed_rows_wrong(p.expect->rows, p.expect->invariant, p.expect->where);
+      }
+      if (!ok && status != PGRES_PIPELINE_ABORTED && !error) {
+        error = r;
+        error_sql = p.sql;
+        r = nullptr;
+      }
+      if (p.keep && ok) {
+        kept = r;
+        r = nullptr;
+      }
+      if (r) PQclear(r);
+      if (PQstatus(conn_) != CONNECTION_OK) lost = true;
+    }
+    pending_.clear();
+    pipeline_ = false;
+    if (!lost && PQexitPipelineMode(conn_) != 1) lost = PQstatus(conn_) != CONNECTION_OK;
+    if (lost && ending) {
+      if (error) PQclear(error);
+      return PQmakeEmptyPGresult(conn_, PGRES_COMMAND_OK);
+    }
+    if (lost || (error && !discarding)) {
+      if (kept) PQclear(kept);
+      if (!error) error = PQmakeEmptyPGresult(conn_, PGRES_FATAL_ERROR);
+      check(error, error_sql ? std::string_view(*error_sql) : std::string_view("(pipeline)"), was_in_transaction);
+    }
+    if (error) PQclear(error);
+    if (!kept) kept = PQmakeEmptyPGresult(conn_, PGRES_COMMAND_OK);
+    return kept;
+  }
+
   void quiet() {
     // NOTICEs ("relation already exists, skipping") are not for the shop's log.
     PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
@@ -263,6 +471,8 @@ class PgDb final : public Db {
       throw DbError(DbError::Kind::unavailable, 0, "the database is unavailable: " + one_line(PQerrorMessage(conn_)));
     quiet();
     for (auto& [sql, statement] : statements_) statement->name_.clear();  // a new session has none prepared
+    pending_.clear();
+    pipeline_ = false;
     return true;
   }
   void check(PGresult* r, std::string_view sql, bool was_in_transaction) {
@@ -295,8 +505,18 @@ class PgDb final : public Db {
     const char* mode = std::getenv("BACKROOM_PG_STATEMENTS");
     return !(mode && std::string_view(mode) == "unnamed");
   }();
+  // Statements sent ahead (named statements only; BACKROOM_PG_PIPELINE=off waits for each,
+  // to compare, or for a proxy that mishandles pipelined messages).
+  bool pipelining_ = named_statements_ && [] {
+    const char* mode = std::getenv("BACKROOM_PG_PIPELINE");
+    return !(mode && std::string_view(mode) == "off");
+  }();
   std::int64_t statements_prepared_ = 0;
   std::int64_t changes_ = 0;
+  std::deque<Pending> pending_;
+  bool pipeline_ = false;
+  bool transaction_open_ = false;       // by what was sent: meaningful while answers are due
+  bool read_only_transaction_ = false;  // the open transaction began READ ONLY
   bool poisoned_ = false;
   std::chrono::steady_clock::time_point last_reset_{};
   struct SqlHash {
@@ -305,6 +525,16 @@ class PgDb final : public Db {
   };
   std::unordered_map<std::string, std::unique_ptr<PgStatement>, SqlHash, std::equal_to<>> statements_;
 };
+
+void PgStatement::run() {
+  clear();
+  db_.run(*this);
+}
+
+void PgStatement::run_changing(std::int64_t rows, std::string_view invariant, std::source_location where) {
+  clear();
+  db_.run(*this, ExpectedChanges{rows, invariant, where});
+}
 
 bool PgStatement::step() {
   if (!executed_) {

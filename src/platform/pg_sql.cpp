@@ -161,6 +161,9 @@ class Rewriter {
         out += "INSERT";
         i = next(next(i));
         or_ignore = true;
+      } else if (is(tok, "last_insert_rowid") && next_symbol(i, '(')) {
+        // The id the last INSERT of this connection (session) gave its identity column.
+        out += "lastval";
       } else if ((is(tok, "MAX") || is(tok, "MIN")) && scalar_call(i)) {
         out += is(tok, "MAX") ? "GREATEST" : "LEAST";
       } else if (is(tok, "json_each") && next_symbol(i, '(')) {

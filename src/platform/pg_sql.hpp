@@ -14,6 +14,7 @@
 //   WITHOUT ROWID                  -> removed
 //   LIKE                           -> ILIKE (SQLite's LIKE ignores ASCII case)
 //   MAX(a, b) / MIN(a, b)          -> GREATEST(a, b) / LEAST(a, b) (the scalar forms)
+//   last_insert_rowid()            -> lastval() (the id the connection's last INSERT made)
 //   json_each(x)                   -> json_array_elements_text(CAST(x AS json))
 //   INSERT OR IGNORE ... ;         -> INSERT ... ON CONFLICT DO NOTHING;
 //   BEGIN IMMEDIATE                -> BEGIN

@@ -45,6 +45,10 @@ class SqliteStatement final : public Statement {
     if (rc == SQLITE_DONE) return false;
     fail(sqlite3_db_handle(stmt_), rc, fmt::format("step '{:.60}'", sqlite3_sql(stmt_)));
   }
+  void run_changing(std::int64_t rows, std::string_view invariant, std::source_location where) override {
+    run();
+    if (sqlite3_changes64(sqlite3_db_handle(stmt_)) != rows) changed_rows_wrong(rows, invariant, where);
+  }
   void reset() override {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
@@ -97,7 +101,7 @@ class SqliteDb final : public Db {
     return Query(it->second.get());
   }
 
-  std::int64_t changes() const override { return sqlite3_changes64(db_); }
+  std::int64_t changes() override { return sqlite3_changes64(db_); }
   std::int64_t last_insert_rowid() override { return sqlite3_last_insert_rowid(db_); }
   bool in_transaction() const override { return sqlite3_get_autocommit(db_) == 0; }
   void begin_write() override { query("BEGIN IMMEDIATE").run(); }

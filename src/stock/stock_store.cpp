@@ -127,20 +127,18 @@ std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>
         .bind(10, ctx.user)
         .bind(11, ctx.device)
         .run();
-    std::int64_t seq = db.last_insert_rowid();
     // Balance = sum of movements, kept one movement at a time: the new balance is the one
     // read in this transaction plus exactly the quantity just recorded (no overflow), and
-    // it lands on this account's one balance row.
+    // it lands on this account's one balance row. last_seq is the movement just inserted,
+    // read by the statement itself (no round trip for it on PostgreSQL).
     Quantity on_hand;
     const bool overflow = __builtin_add_overflow(account.on_hand.milli, m.quantity.milli, &on_hand.milli);
     BR_ASSERT(!overflow, "a balance past the int64 range of milli-units");
-    db.query("UPDATE stock_balances SET on_hand = ?, last_seq = ? WHERE item_id = ? AND location_id = ?")
+    db.query("UPDATE stock_balances SET on_hand = ?, last_seq = last_insert_rowid() WHERE item_id = ? AND location_id = ?")
         .bind(1, on_hand.milli)
-        .bind(2, seq)
-        .bind(3, m.item_id)
-        .bind(4, m.location_id)
-        .run();
-    BR_ASSERT(db.changes() == 1, "a movement updates exactly one balance row");
+        .bind(2, m.item_id)
+        .bind(3, m.location_id)
+        .run_changing(1, "a movement updates exactly one balance row");
     if (m.quantity.milli < 0) {
       Quantity floor = ctx.respect_reservations ? account.reserved : Quantity{0};
       if (on_hand < floor) {

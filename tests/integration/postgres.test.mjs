@@ -3,7 +3,8 @@
 // kill -9 of one process loses or doubles no acknowledged sale; a database that cannot be
 // used gives one line and a non-zero exit, never a hang; a connection lost mid-run answers
 // 503 database_unavailable and recovers by itself; `backroom copy` moves a whole shop
-// SQLite -> PostgreSQL -> SQLite, verified, and refuses a target that is not empty.
+// SQLite -> PostgreSQL -> SQLite, verified, and refuses a target that is not empty; a
+// pipelined statement that fails fails its own command only.
 //
 // Every test here needs the PostgreSQL test cluster whatever BACKROOM_TEST_BACKEND says
 // (ctest gives both registrations of this suite the pg_cluster fixture when
@@ -124,6 +125,42 @@ test('the same two processes through PgBouncer in transaction mode', pg, async (
   } finally {
     delete process.env.BACKROOM_PG_STATEMENTS;
   }
+});
+
+test('a statement sent ahead that fails fails its own command only, not its neighbours in the batch', pg, async () => {
+  // Inside the writer's transaction a command's INSERTs are pipelined: sent without waiting,
+  // their errors read at the next wait (docs/scaling.md). The sale's event is the last row its
+  // command writes before its RELEASE; a trigger refuses it for the marked sales only, so
+  // each marked sale fails after all its other rows were sent, among unmarked sales that
+  // arrive together and share its transaction.
+  const db = freshPgDb('pipeline');
+  const s = await serve(db);
+  const shop = await store(s);
+  const item = await makeItem(s);
+  await adjust(s, item, shop, 1000, 'opening');
+  const trigger = dbExec(db, `CREATE FUNCTION refuse_marked() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.payload LIKE '%"amount":4242%' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$;
+    CREATE TRIGGER refuse_marked BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_marked();`);
+  assert.equal(trigger.status, 0, trigger.stderr);
+  const marked = (n) => n % 5 === 0;
+  const posts = await Promise.all(oneTo(30).map((n) => s.post('/api/v1/sales',
+    saleBody(shop, [[item, 1]], marked(n) ? { tenders: [{ type: 'cash', amount: 4242 }] } : {}))));
+  const sold = [];
+  posts.forEach((r, i) => {
+    if (marked(i + 1)) {
+      assert.equal(r.status, 500, `a marked sale fails: ${r.text}`);
+      assert.equal(r.json?.code, 'internal', r.text);
+    } else {
+      assert.equal(r.status, 201, `an unmarked sale is not failed by a marked neighbour: ${r.text}`);
+      sold.push(r.json.id);
+    }
+  });
+  const journal = await s.get('/api/v1/sales?limit=100');
+  assert.equal(journal.status, 200, journal.text);
+  assert.deepEqual(journal.json.sales.map((x) => x.id).sort(), sold.sort(), 'exactly the acknowledged sales were kept');
+  assert.equal(await onHand(s, item, shop), 1000 - sold.length);
+  assertBooksHold(db);
+  assertAuditHolds(db);
 });
 
 test('kill -9 of one of two servers under sale load: every acknowledged sale once, none doubled by a retry', pg, async () => {

@@ -35,6 +35,7 @@ const Rewrite rewrites[] = {
     {"SET e = MIN(COALESCE(e, ?), ?)", "SET e = LEAST(COALESCE(e, $1), $2)"},
     {"SELECT MAX(number) FROM t", "SELECT MAX(number) FROM t"},
     {"SELECT MAX((a), b)", "SELECT GREATEST((a), b)"},
+    {"UPDATE b SET last_seq = last_insert_rowid() WHERE id = ?", "UPDATE b SET last_seq = lastval() WHERE id = $1"},
     {"WHERE name LIKE ? ESCAPE '\\'", "WHERE name ILIKE $1 ESCAPE '\\'"},
     {"x IN (SELECT value FROM json_each(?3))", "x IN (SELECT value FROM json_array_elements_text(CAST($3 AS json)))"},
     {"INSERT OR IGNORE INTO settings (key, value) VALUES ('a', '1');\nINSERT INTO x VALUES (1);",
