@@ -82,6 +82,9 @@ test('a supplier is created, read, searched and paged', async () => {
   }
   assert.ok(seen.length >= 4);
   assert.equal(new Set(seen).size, seen.length, 'no supplier twice across pages');
+  const created = await s.get('/api/v1/events?type=supplier.created&limit=500');
+  assert.equal(created.status, 200, created.text);
+  assert.ok(created.json.events.some((e) => e.entity_id === sup.id), 'supplier.created is on the outbox');
   const bad = await lead.get('/api/v1/suppliers?cursor=nonsense');
   assert.equal(bad.status, 422);
   assert.equal(bad.json.field, 'cursor');
@@ -292,6 +295,7 @@ test('one preferred supplier per item: preferring another unsets the first', asy
   const who = await clerk.get(`/api/v1/items/${item.id}/suppliers`);
   assert.equal(who.status, 200, who.text);
   assert.deepEqual(who.json.suppliers.map((x) => [x.supplier_id, x.preferred]), [[b.id, true], [a.id, false]]);
+  assert.equal((await clerk.get('/api/v1/items/01936f5e-8a00-7abc-8def-000000000000/suppliers')).status, 404);
   const dup = await buyer.post(`/api/v1/suppliers/${a.id}/items`, { item_id: (await makeItem(s)).id, cost: 5, supplier_sku: 'DUP-1' });
   assert.equal(dup.status, 201, dup.text);
   const clash = await buyer.post(`/api/v1/suppliers/${a.id}/items`, { item_id: item.id, supplier_sku: 'DUP-1' });
