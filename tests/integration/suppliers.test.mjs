@@ -366,3 +366,28 @@ test('price list CSV: all or nothing, with a report of every bad row', async () 
   assert.equal(empty.status, 422);
   assert.equal(empty.json.errors[0].code, 'empty_file');
 });
+
+test('the demo shop has suppliers: one with approved bank details, one waiting for a manager', async () => {
+  const demo = await startServer({ demo: true });
+  try {
+    const list = await demo.get('/api/v1/suppliers');
+    assert.equal(list.status, 200, list.text);
+    const byName = Object.fromEntries(list.json.suppliers.map((x) => [x.name, x]));
+    const bright = byName['Brightfield Wholesale'];
+    const meeple = byName['Meeple Works Distribution'];
+    assert.equal(bright.payment.iban, 'NL91ABNA0417164300');
+    assert.equal(bright.pending_payment_change, null);
+    assert.equal(meeple.payment, null);
+    const pending = await demo.get('/api/v1/supplier-changes?status=pending');
+    assert.deepEqual(pending.json.changes.map((c) => c.supplier_id), [meeple.id]);
+    const items = await demo.get(`/api/v1/suppliers/${bright.id}/items?limit=500`);
+    assert.equal(items.json.items.length, 40);
+    const one = items.json.items[0];
+    assert.ok(one.case_gtin, 'demo supplier items carry the case GTIN');
+    const scan = await demo.get(`/api/v1/scan/${one.case_gtin}`);
+    assert.equal(scan.json.item.id, one.item_id);
+    assert.equal(scan.json.pack_quantity, one.case_pack);
+  } finally {
+    await demo.stop();
+  }
+});
