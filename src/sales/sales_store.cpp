@@ -13,11 +13,7 @@ namespace backroom::sales::store {
 
 namespace {
 
-TenderType tender_type(const std::string& word) {
-  auto t = tender_types.parse(word);
-  BR_ASSERT(t.has_value(), "a stored tender type is one of tender_types");
-  return *t;
-}
+TenderType tender_type(const std::string& word) { return tender_types.stored(word); }
 
 }  // namespace
 
@@ -125,7 +121,7 @@ void insert_sale(db::Db& db, const Sale& s, const std::string& request_hash) {
       .bind(4, s.register_id)
       .bind(5, s.session_id)
       .bind(6, s.exchange_id)
-      .bind(7, std::string(to_string(s.status)))
+      .bind(7, std::string(word(s.status)))
       .bind(8, s.training)
       .bind(9, s.price_tier)
       .bind(10, s.subtotal)
@@ -135,7 +131,7 @@ void insert_sale(db::Db& db, const Sale& s, const std::string& request_hash) {
       .bind(14, s.tendered)
       .bind(15, s.change_due)
       .bind(16, s.receipt_discount)
-      .bind(17, s.tax_mode == TaxMode::inclusive ? "inclusive" : "exclusive")
+      .bind(17, word(s.tax_mode))
       .bind(18, request_hash)
       .bind(19, s.created_at)
       .bind(20, s.user)
@@ -169,7 +165,7 @@ void insert_sale(db::Db& db, const Sale& s, const std::string& request_hash) {
     db.query("INSERT INTO sale_tenders (sale_id, seq, type, amount, reference) VALUES (?, ?, ?, ?, ?)")
         .bind(1, s.id)
         .bind(2, static_cast<std::int64_t>(i + 1))
-        .bind(3, std::string(to_string(s.tenders[i].type)))
+        .bind(3, std::string(word(s.tenders[i].type)))
         .bind(4, s.tenders[i].amount)
         .bind(5, s.tenders[i].reference)
         .run();
@@ -191,7 +187,7 @@ std::optional<Sale> load_sale(db::Db& db, const std::string& id) {
   s.register_id = q.text(3);
   s.session_id = q.opt_text(4);
   s.exchange_id = q.opt_text(5);
-  s.status = q.text(6) == "voided" ? SaleStatus::voided : SaleStatus::completed;
+  s.status = sale_statuses.stored(q.text(6));
   s.training = q.int64(7) != 0;
   s.price_tier = q.opt_text(8);
   s.subtotal = q.int64(9);
@@ -201,7 +197,7 @@ std::optional<Sale> load_sale(db::Db& db, const std::string& id) {
   s.tendered = q.int64(13);
   s.change_due = q.int64(14);
   s.receipt_discount = q.opt_text(15);
-  s.tax_mode = q.text(16) == "exclusive" ? TaxMode::exclusive : TaxMode::inclusive;
+  s.tax_mode = tax_modes.stored(q.text(16));
   s.created_at = q.int64(17);
   s.user = q.text(18);
   s.approver = q.opt_text(19);
@@ -347,9 +343,9 @@ void insert_return(db::Db& db, const Return& r, const std::string& request_hash,
         .bind(6, l.quantity.milli)
         .bind(7, l.refund)
         .bind(8, l.tax)
-        .bind(9, l.reason)
-        .bind(10, l.condition)
-        .bind(11, l.disposition)
+        .bind(9, word(l.reason))
+        .bind(10, word(l.condition))
+        .bind(11, word(l.disposition))
         .bind(12, l.location_id)
         .bind(13, l.tax_rate_bp)
         .run();
@@ -363,7 +359,7 @@ void insert_return(db::Db& db, const Return& r, const std::string& request_hash,
     db.query("INSERT INTO return_tenders (return_id, seq, type, amount, reference) VALUES (?, ?, ?, ?, ?)")
         .bind(1, r.id)
         .bind(2, static_cast<std::int64_t>(i + 1))
-        .bind(3, to_string(r.tenders[i].type))
+        .bind(3, word(r.tenders[i].type))
         .bind(4, r.tenders[i].amount)
         .bind(5, r.tenders[i].reference)
         .run();
@@ -395,8 +391,9 @@ std::optional<Return> load_return(db::Db& db, const std::string& id) {
   l.bind(1, id);
   while (l.step())
     r.lines.push_back(ReturnLine{l.text(0), l.int64(1), l.opt_text(2), l.text(3), l.text(11), l.text(12),
-                                 Quantity{l.int64(4)}, l.int64(5), l.int64(6), l.int64(13), l.text(7), l.text(8),
-                                 l.text(9), l.text(10)});
+                                 Quantity{l.int64(4)}, l.int64(5), l.int64(6), l.int64(13),
+                                 return_reasons.stored(l.text(7)), return_conditions.stored(l.text(8)),
+                                 stock::dispositions.stored(l.text(9)), l.text(10)});
   auto t = db.query("SELECT type, amount, reference FROM return_tenders WHERE return_id = ? ORDER BY seq");
   t.bind(1, id);
   while (t.step()) r.tenders.push_back(Tender{tender_type(t.text(0)), t.int64(1), t.opt_text(2)});
@@ -439,9 +436,8 @@ std::optional<ParkedSale> load_parked(db::Db& db, const std::string& id) {
       "SELECT id, location_id, register_id, note, body, status, parked_at, parked_by FROM parked_sales WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
-  auto status = parked_statuses.parse(q.text(5));
-  BR_ASSERT(status.has_value(), "a parked sale's status is one of parked_statuses");
-  return ParkedSale{q.text(0), q.text(1), q.opt_text(2), q.text(3), q.text(4), *status, q.int64(6), q.text(7)};
+  return ParkedSale{q.text(0), q.text(1),        q.opt_text(2), q.text(3),
+                    q.text(4), parked_statuses.stored(q.text(5)), q.int64(6), q.text(7)};
 }
 
 void insert_parked(db::Db& db, const ParkedSale& p) {
@@ -472,7 +468,7 @@ std::vector<std::string> parked_ids(db::Db& db, const std::string& location_id, 
 void set_parked_status(db::Db& db, const std::string& id, ParkedStatus status) {
   db::assert_in_transaction(db);
   db.query("UPDATE parked_sales SET status = ?, closed_at = ? WHERE id = ?")
-      .bind(1, to_string(status))
+      .bind(1, word(status))
       .bind(2, now().micros)
       .bind(3, id)
       .run();
@@ -489,7 +485,7 @@ std::optional<Session> load_session(db::Db& db, const std::string& register_id, 
   Session s;
   s.id = q.text(0);
   s.register_id = q.text(1);
-  s.status = q.text(2) == "closed" ? SessionStatus::closed : SessionStatus::open;
+  s.status = session_statuses.stored(q.text(2));
   s.opening_float = q.int64(3);
   s.number = q.int64(4);
   s.opened_at = q.int64(5);
@@ -532,7 +528,7 @@ void insert_cash_movement(db::Db& db, const std::string& session_id, CashMovemen
   db.query("INSERT INTO register_cash_movements (id, session_id, kind, amount, reason, at, user) VALUES (?, ?, ?, ?, ?, ?, ?)")
       .bind(1, new_uuid_v7())
       .bind(2, session_id)
-      .bind(3, to_string(kind))
+      .bind(3, word(kind))
       .bind(4, amount)
       .bind(5, reason)
       .bind(6, now().micros)
@@ -563,7 +559,7 @@ SessionTotals session_totals(db::Db& db, const std::string& session_id) {
         "COALESCE(SUM(change_due), 0) FROM sales WHERE session_id = ? AND training = 0 GROUP BY status");
     q.bind(1, session_id);
     while (q.step()) {
-      if (q.text(0) == "completed") {
+      if (sale_statuses.stored(q.text(0)) == SaleStatus::completed) {
         t.sales_count = q.int64(1);
         t.gross = q.int64(2);
         t.discounts = q.int64(3);

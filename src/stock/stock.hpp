@@ -57,7 +57,6 @@ struct LocationPatch {
 
 boost::json::object location_to_json(const Location& l);
 
-enum class NegativeStock { allow, refuse };
 NegativeStock negative_stock_policy(db::Db& db);
 
 struct Movement {

@@ -69,7 +69,7 @@ Quantity net_quantity(const std::vector<Movement>& moves) {
 
 NegativeStock negative_stock_policy(db::Db& db) {
   auto v = settings::get(db, "negative_stock");
-  return v && *v == "refuse" ? NegativeStock::refuse : NegativeStock::allow;
+  return v ? negative_stock_policies.parse(*v).value_or(NegativeStock::allow) : NegativeStock::allow;
 }
 
 namespace {
