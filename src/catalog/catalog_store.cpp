@@ -121,6 +121,40 @@ std::optional<std::string> item_id_by_sku(db::Db& db, const std::string& sku) {
   return q.text(0);
 }
 
+std::optional<ItemKind> item_kind(db::Db& db, const std::string& id) {
+  auto q = db.query("SELECT kind FROM items WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return item_kinds.stored(q.text(0));
+}
+
+std::optional<std::int64_t> unit_cost(db::Db& db, const std::string& id) {
+  auto q = db.query("SELECT COALESCE(cost, price) FROM items WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step() || q.is_null(0)) return std::nullopt;
+  return q.int64(0);
+}
+
+std::map<std::string, ItemHead> item_heads(db::Db& db, const std::vector<std::string>& ids) {
+  std::map<std::string, ItemHead> out;
+  if (ids.empty()) return out;
+  bj::array wanted(ids.begin(), ids.end());
+  auto q = db.query("SELECT id, sku, name, price FROM items WHERE id IN (SELECT value FROM json_each(?))");
+  q.bind(1, bj::serialize(wanted));
+  while (q.step()) out[q.text(0)] = ItemHead{q.text(1), q.text(2), q.opt_int64(3)};
+  return out;
+}
+
+std::vector<StockedItem> stocked_items(db::Db& db) {
+  std::vector<StockedItem> out;
+  // Kits that consume components hold no stock of their own.
+  auto q = db.query(
+      "SELECT id, sold_by_weight FROM items WHERE status = 'active' AND kind <> 'parent' AND "
+      "NOT (kind = 'kit' AND COALESCE(kit_consumes, 'components') = 'components') ORDER BY id");
+  while (q.step()) out.push_back(StockedItem{q.text(0), q.int64(1) != 0});
+  return out;
+}
+
 std::optional<std::pair<Item, Quantity>> item_by_barcode(db::Db& db, const std::string& key) {
   static const std::string sql = [] {
     std::string columns;

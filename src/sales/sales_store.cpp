@@ -4,10 +4,12 @@
 
 #include <fmt/format.h>
 
+#include "access/auth_store.hpp"
 #include "catalog/catalog_store.hpp"
 #include "platform/assert.hpp"
 #include "platform/ids.hpp"
 #include "platform/problem.hpp"
+#include "platform/settings.hpp"
 
 namespace backroom::sales::store {
 
@@ -20,17 +22,10 @@ TenderType tender_type(const std::string& word) { return tender_types.stored(wor
 // ------------------------------------------------------------------------------ settings
 
 std::map<std::string, std::string> settings_rows(db::Db& db) {
-  std::map<std::string, std::string> out;
-  auto q = db.query(
-      "SELECT key, value FROM settings WHERE key IN ('tax_mode', 'tax_rounding', 'rounding', 'negative_stock', "
-      "'no_receipt_refund', 'tax_rates')");
-  while (q.step()) out[q.text(0)] = q.text(1);
-  return out;
+  return settings::get_many(db, {"tax_mode", "tax_rounding", "rounding", "negative_stock", "no_receipt_refund", "tax_rates"});
 }
 
-void put_setting(db::Db& db, const std::string& key, const std::string& value) {
-  catalog::store::put_setting(db, key, value);
-}
+void put_setting(db::Db& db, const std::string& key, const std::string& value) { settings::put(db, key, value); }
 
 // ----------------------------------------------------------------------------- registers
 
@@ -85,17 +80,13 @@ std::string register_name(db::Db& db, const std::string& register_id) {
 }
 
 std::string location_name(db::Db& db, const std::string& location_id) {
-  auto q = db.query("SELECT name FROM locations WHERE id = ?");
-  q.bind(1, location_id);
-  return q.step() ? q.text(0) : location_id;
+  auto location = stock::load_location(db, location_id);
+  return location ? location->name : location_id;
 }
 
 Person person(db::Db& db, const std::optional<std::string>& user_id, const std::string& user) {
-  auto q = db.query(
-      "SELECT id, CASE WHEN display_name <> '' THEN display_name ELSE username END FROM users WHERE id = ?1 OR "
-      "(?1 IS NULL AND username = ?2)");
-  q.bind(1, user_id).bind(2, user);
-  if (q.step()) return Person{q.text(0), q.text(1)};
+  auto row = user_id ? auth::store::user_by_id(db, *user_id) : auth::store::user_by_name(db, user);
+  if (row) return Person{row->id, row->display_name.empty() ? row->username : row->display_name};
   return Person{user_id, user};
 }
 
@@ -278,12 +269,8 @@ std::optional<SoldLine> sold_line(db::Db& db, const std::string& sale_line_id, c
 
 std::vector<std::pair<std::string, Quantity>> line_takings(db::Db& db, const std::string& sale_id,
                                                            const std::string& sale_line_id) {
-  std::vector<std::pair<std::string, Quantity>> out;
-  auto q = db.query(
-      "SELECT item_id, SUM(quantity) FROM stock_movements WHERE document_id = ? AND document_line_id = ? "
-      "GROUP BY item_id ORDER BY item_id");
-  q.bind(1, sale_id).bind(2, sale_line_id);
-  while (q.step()) out.emplace_back(q.text(0), Quantity{-q.int64(1)});
+  auto out = stock::line_net_by_item(db, sale_id, sale_line_id);
+  for (auto& [item_id, quantity] : out) quantity = -quantity;
   return out;
 }
 
@@ -385,15 +372,23 @@ std::optional<Return> load_return(db::Db& db, const std::string& id) {
   r.approver = q.opt_text(10);
   r.training = q.int64(11) != 0;
   auto l = db.query(
-      "SELECT l.id, l.line_no, l.sale_line_id, l.item_id, l.quantity, l.refund, l.tax, l.reason, l.condition, "
-      "l.disposition, l.location_id, i.sku, i.name, l.tax_rate_bp FROM return_lines l JOIN items i ON i.id = l.item_id "
-      "WHERE l.return_id = ? ORDER BY l.line_no");
+      "SELECT id, line_no, sale_line_id, item_id, quantity, refund, tax, reason, condition, disposition, location_id, "
+      "tax_rate_bp FROM return_lines WHERE return_id = ? ORDER BY line_no");
   l.bind(1, id);
   while (l.step())
-    r.lines.push_back(ReturnLine{l.text(0), l.int64(1), l.opt_text(2), l.text(3), l.text(11), l.text(12),
-                                 Quantity{l.int64(4)}, l.int64(5), l.int64(6), l.int64(13),
-                                 return_reasons.stored(l.text(7)), return_conditions.stored(l.text(8)),
-                                 stock::dispositions.stored(l.text(9)), l.text(10)});
+    r.lines.push_back(ReturnLine{l.text(0), l.int64(1), l.opt_text(2), l.text(3), "", "", Quantity{l.int64(4)}, l.int64(5),
+                                 l.int64(6), l.int64(11), return_reasons.stored(l.text(7)),
+                                 return_conditions.stored(l.text(8)), stock::dispositions.stored(l.text(9)), l.text(10)});
+  // The lines name their items as the catalog does now (sku and name are not copied).
+  std::vector<std::string> item_ids;
+  for (const auto& line : r.lines) item_ids.push_back(line.item_id);
+  auto heads = catalog::store::item_heads(db, item_ids);
+  for (auto& line : r.lines) {
+    auto head = heads.find(line.item_id);
+    BR_ASSERT(head != heads.end(), "a return line's item exists");
+    line.sku = head->second.sku;
+    line.name = head->second.name;
+  }
   auto t = db.query("SELECT type, amount, reference FROM return_tenders WHERE return_id = ? ORDER BY seq");
   t.bind(1, id);
   while (t.step()) r.tenders.push_back(Tender{tender_type(t.text(0)), t.int64(1), t.opt_text(2)});
