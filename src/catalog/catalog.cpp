@@ -26,7 +26,7 @@ Problem duplicate_barcode(const std::string& field, const std::string& code, con
 }
 
 void check_references(db::Db& db, const Item& item, std::optional<Item>& parent) {
-  if (item.kind == "variant" && item.parent_id) {
+  if (item.kind == ItemKind::variant && item.parent_id) {
     parent = store::load_item(db, *item.parent_id);
     if (!parent) throw invalid_field("parent_id", fmt::format("parent item '{}' does not exist", *item.parent_id));
   }
@@ -35,9 +35,9 @@ void check_references(db::Db& db, const Item& item, std::optional<Item>& parent)
     auto component = store::load_item(db, item.components[i].item_id);
     if (!component)
       throw invalid_field(field, fmt::format("component item '{}' does not exist", item.components[i].item_id));
-    if (component->kind == "parent" || component->kind == "kit")
+    if (component->kind == ItemKind::parent || component->kind == ItemKind::kit)
       throw invalid_field(field, fmt::format("component {} is a {}; a kit lists sellable single items", component->sku,
-                                             component->kind));
+                                             word(component->kind)));
   }
 }
 
@@ -178,13 +178,11 @@ Item replace_item(db::Db& db, const Actor& actor, const Item& before, Item after
   after.sku = before.sku;
   after.created_at = before.created_at;
   if (after.kind != before.kind)
-    throw invalid_field("kind", fmt::format("kind of {} cannot change from {} to {}", before.sku, before.kind, after.kind));
+    throw invalid_field("kind", fmt::format("kind of {} cannot change from {} to {}", before.sku, word(before.kind),
+                                            word(after.kind)));
   std::optional<Item> parent;
   check_references(db, after, parent);
   validate_item(after, parent ? &*parent : nullptr);
-  if (before.kind == "parent" && after.status == "active" && before.status == "active") {
-    // nothing: children stay as they are
-  }
   resolve_tax_category(db, after);
   resolve_barcodes(db, after, store::load_layouts(db));
   after.version = before.version + 1;

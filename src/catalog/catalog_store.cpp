@@ -19,6 +19,10 @@ constexpr const char* item_columns =
     "status, kind, parent_id, options, attributes, kit_consumes, version, created_at, updated_at";
 
 std::string stored_tax_category(const Item& it) { return it.tax_category_inherited ? "" : it.tax_category; }
+std::optional<std::string_view> stored_kit_consumes(const Item& it) {
+  if (!it.kit_consumes) return std::nullopt;
+  return word(*it.kit_consumes);
+}
 
 Item read_item_row(db::Query& q) {
   Item it;
@@ -28,22 +32,22 @@ Item read_item_row(db::Query& q) {
   it.description = q.text(3);
   it.category = q.text(4);
   it.brand = q.text(5);
-  it.unit = q.text(6);
+  it.unit = units.stored(q.text(6));
   it.sold_by_weight = q.int64(7) != 0;
   it.cost = q.opt_int64(8);
   it.price = q.opt_int64(9);
   it.tax_category = q.text(10);
   it.tax_category_inherited = it.tax_category.empty();
   it.case_pack = Quantity{q.int64(11)};
-  it.status = q.text(12);
-  it.kind = q.text(13);
+  it.status = item_statuses.stored(q.text(12));
+  it.kind = item_kinds.stored(q.text(13));
   it.parent_id = q.opt_text(14);
   bj::error_code ec;
   auto options = bj::parse(q.text(15), ec);
   if (!ec && options.is_object()) it.options = options.as_object();
   auto attributes = bj::parse(q.text(16), ec);
   if (!ec && attributes.is_object()) it.attributes = attributes.as_object();
-  it.kit_consumes = q.opt_text(17);
+  if (auto consumes = q.opt_text(17)) it.kit_consumes = kit_consumes_words.stored(*consumes);
   it.version = q.int64(18);
   it.created_at = q.int64(19);
   it.updated_at = q.int64(20);
@@ -62,7 +66,7 @@ void load_details(db::Db& db, Item& it) {
     q.bind(1, it.id);
     while (q.step()) it.prices[q.text(0)] = q.int64(1);
   }
-  if (it.kind == "kit") {
+  if (it.kind == ItemKind::kit) {
     auto q = db.query("SELECT component_id, quantity FROM kit_components WHERE kit_id = ? ORDER BY position");
     q.bind(1, it.id);
     while (q.step()) it.components.push_back(KitComponent{q.text(0), Quantity{q.int64(1)}});
@@ -117,6 +121,40 @@ std::optional<std::string> item_id_by_sku(db::Db& db, const std::string& sku) {
   return q.text(0);
 }
 
+std::optional<ItemKind> item_kind(db::Db& db, const std::string& id) {
+  auto q = db.query("SELECT kind FROM items WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return item_kinds.stored(q.text(0));
+}
+
+std::optional<std::int64_t> unit_cost(db::Db& db, const std::string& id) {
+  auto q = db.query("SELECT COALESCE(cost, price) FROM items WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step() || q.is_null(0)) return std::nullopt;
+  return q.int64(0);
+}
+
+std::map<std::string, ItemHead> item_heads(db::Db& db, const std::vector<std::string>& ids) {
+  std::map<std::string, ItemHead> out;
+  if (ids.empty()) return out;
+  bj::array wanted(ids.begin(), ids.end());
+  auto q = db.query("SELECT id, sku, name, price FROM items WHERE id IN (SELECT value FROM json_each(?))");
+  q.bind(1, bj::serialize(wanted));
+  while (q.step()) out[q.text(0)] = ItemHead{q.text(1), q.text(2), q.opt_int64(3)};
+  return out;
+}
+
+std::vector<StockedItem> stocked_items(db::Db& db) {
+  std::vector<StockedItem> out;
+  // Kits that consume components hold no stock of their own.
+  auto q = db.query(
+      "SELECT id, sold_by_weight FROM items WHERE status = 'active' AND kind <> 'parent' AND "
+      "NOT (kind = 'kit' AND COALESCE(kit_consumes, 'components') = 'components') ORDER BY id");
+  while (q.step()) out.push_back(StockedItem{q.text(0), q.int64(1) != 0});
+  return out;
+}
+
 std::optional<std::pair<Item, Quantity>> item_by_barcode(db::Db& db, const std::string& key) {
   static const std::string sql = [] {
     std::string columns;
@@ -161,18 +199,18 @@ void insert_item(db::Db& db, const Item& it) {
       .bind(5, it.description)
       .bind(6, it.category)
       .bind(7, it.brand)
-      .bind(8, it.unit)
+      .bind(8, word(it.unit))
       .bind(9, it.sold_by_weight)
       .bind(10, it.cost)
       .bind(11, it.price)
       .bind(12, stored_tax_category(it))
       .bind(13, it.case_pack.milli)
-      .bind(14, it.status)
-      .bind(15, it.kind)
+      .bind(14, word(it.status))
+      .bind(15, word(it.kind))
       .bind(16, it.parent_id)
       .bind(17, bj::serialize(it.options))
       .bind(18, bj::serialize(it.attributes))
-      .bind(19, it.kit_consumes)
+      .bind(19, stored_kit_consumes(it))
       .bind(20, it.version)
       .bind(21, it.created_at)
       .bind(22, it.updated_at)
@@ -191,16 +229,16 @@ void update_item(db::Db& db, const Item& it) {
       .bind(3, it.description)
       .bind(4, it.category)
       .bind(5, it.brand)
-      .bind(6, it.unit)
+      .bind(6, word(it.unit))
       .bind(7, it.sold_by_weight)
       .bind(8, it.cost)
       .bind(9, it.price)
       .bind(10, stored_tax_category(it))
       .bind(11, it.case_pack.milli)
-      .bind(12, it.status)
+      .bind(12, word(it.status))
       .bind(13, bj::serialize(it.options))
       .bind(14, bj::serialize(it.attributes))
-      .bind(15, it.kit_consumes)
+      .bind(15, stored_kit_consumes(it))
       .bind(16, it.version)
       .bind(17, it.updated_at)
       .bind(18, it.id)

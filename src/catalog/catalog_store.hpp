@@ -2,6 +2,8 @@
 // queries, the writer's (inside its transaction) for changes.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +17,28 @@ namespace backroom::catalog::store {
 
 std::optional<Item> load_item(db::Db& db, const std::string& id);
 std::optional<std::string> item_id_by_sku(db::Db& db, const std::string& sku);
+
+// What other rooms read of an item without loading all of it (load_item also reads its
+// barcodes, prices and components).
+std::optional<ItemKind> item_kind(db::Db& db, const std::string& id);
+// What one unit is worth to the books: its cost, else its price; nullopt when it has
+// neither or does not exist.
+std::optional<std::int64_t> unit_cost(db::Db& db, const std::string& id);
+// An item as a document line names it.
+struct ItemHead {
+  std::string sku;
+  std::string name;
+  std::optional<std::int64_t> price;
+};
+// The heads of the items of `ids` that exist, by id, in one query.
+std::map<std::string, ItemHead> item_heads(db::Db& db, const std::vector<std::string>& ids);
+// Items that hold stock of their own: active, not a variant parent, not a kit that
+// consumes its components; by id (demo opening stock).
+struct StockedItem {
+  std::string id;
+  bool sold_by_weight = false;
+};
+std::vector<StockedItem> stocked_items(db::Db& db);
 
 struct BarcodeOwner {
   std::string item_id;
@@ -51,11 +75,6 @@ void replace_barcode_settings(db::Db& db, const std::vector<std::string>& intern
                               const std::vector<EmbeddedLayout>& layouts);
 // Takes the next never-used sequence number of `prefix` (the counter only grows).
 std::uint64_t take_internal_sequence(db::Db& db, const std::string& prefix);
-
-// Settings moved to platform/settings.hpp (issue 14). Sales still calls these two while
-// its split is under way; they go when sales calls settings::get/put itself.
-inline std::optional<std::string> setting(db::Db& db, const std::string& key) { return settings::get(db, key); }
-inline void put_setting(db::Db& db, const std::string& key, const std::string& value) { settings::put(db, key, value); }
 
 // Tax categories: the rates (settings `tax_rates`, basis points, shared with sales), their
 // names, and the shop's default: the category of items that have none of their own.

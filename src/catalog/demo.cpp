@@ -66,7 +66,7 @@ std::vector<DemoItem> demo_items(std::uint32_t seed) {
       Item it = make(fmt::format("PRD-{:04}", plu), fmt::format("{} ({})", name, origin), "Produce", "Market Fresh",
                      between(149, 899), 0);
       it.cost = *it.price * 55 / 100;
-      it.unit = "kg";
+      it.unit = Unit::kg;
       it.sold_by_weight = true;
       it.tax_category = "food";
       it.barcodes.push_back(ItemBarcode{*make_embedded_barcode(settings.layouts[1], fmt::format("{:05}", plu), 0), "",
@@ -86,7 +86,7 @@ std::vector<DemoItem> demo_items(std::uint32_t seed) {
     Item it = make(fmt::format("DLI-{:04}", i + 1), fmt::format("{} {}", base, i / 20 == 0 ? "Counter" : "Premium"),
                    cheese ? "Cheese" : "Deli", "Counter", between(1200, 3900), 0);
     it.cost = *it.price / 2;
-    it.unit = "kg";
+    it.unit = Unit::kg;
     it.sold_by_weight = true;
     it.tax_category = "food";
     const auto& layout = settings.layouts[cheese ? 2 : 0];
@@ -129,7 +129,7 @@ std::vector<DemoItem> demo_items(std::uint32_t seed) {
   for (std::size_t g = 0; g < 40; ++g) {
     std::string name = fmt::format("{} {}", fabrics[g / garments.size()], garments[g % garments.size()]);
     Item parent = make(fmt::format("APL-{:03}", g + 1), name, "Apparel", "Harbour & Co", 0, 0);
-    parent.kind = "parent";
+    parent.kind = ItemKind::parent;
     parent.price.reset();
     parent.cost.reset();
     boost::json::array size_list, color_list;
@@ -144,7 +144,7 @@ std::vector<DemoItem> demo_items(std::uint32_t seed) {
       for (auto size : garment_sizes) {
         Item v = make(fmt::format("{}-{}-{}", parent_sku, std::string(color).substr(0, 3), size),
                       fmt::format("{} {} {}", name, color, size), "Apparel", "Harbour & Co", price, price * 40 / 100);
-        v.kind = "variant";
+        v.kind = ItemKind::variant;
         v.parent_id = parent_id;
         v.options = boost::json::object{{"size", size}, {"color", color}};
         std::string upc11 = fmt::format("0{:010}", 6543200000LL + variant_number++);
@@ -210,8 +210,8 @@ std::vector<DemoItem> demo_items(std::uint32_t seed) {
     Item kit = make(fmt::format("KIT-{:03}", i + 1),
                     fmt::format("{} Gift Box {}", occasions[static_cast<std::size_t>(i) % occasions.size()], i / 6 + 1),
                     "Gifts", "Backroom", 0, 0);
-    kit.kind = "kit";
-    kit.kit_consumes = i % 2 == 0 ? "components" : "assembled";
+    kit.kind = ItemKind::kit;
+    kit.kit_consumes = i % 2 == 0 ? KitConsumes::components : KitConsumes::assembled;
     std::int64_t total = 0;
     for (int c = 0; c < 3; ++c) {
       const Item& component = out[grocery_index[static_cast<std::size_t>(i * 3 + c) % grocery_index.size()]].item;

@@ -12,20 +12,12 @@ namespace bj = boost::json;
 
 namespace {
 
-constexpr std::string_view units[] = {"each", "g", "kg", "ml", "l", "m"};
-constexpr std::string_view kinds[] = {"standard", "parent", "variant", "kit"};
-
-bool one_of(std::string_view v, std::initializer_list<std::string_view> list) {
-  for (auto x : list)
-    if (v == x) return true;
-  return false;
-}
-
-template <std::size_t N>
-bool one_of(std::string_view v, const std::string_view (&list)[N]) {
-  for (auto x : list)
-    if (v == x) return true;
-  return false;
+// "a, b, c": every word of a vocabulary, in table order.
+template <class Enum, std::size_t N>
+std::string listed(const Vocabulary<Enum, N>& vocabulary) {
+  std::string out;
+  for (const auto& w : vocabulary.words) out += (out.empty() ? "" : ", ") + std::string(w.text);
+  return out;
 }
 
 bool valid_tier_name(std::string_view t) {
@@ -35,7 +27,33 @@ bool valid_tier_name(std::string_view t) {
   return true;
 }
 
+Problem require_kit_consumes_problem() {
+  return invalid_field("kit.consumes", fmt::format("a kit says whether a sale consumes '{}' or '{}' kit stock",
+                                                   word(KitConsumes::components), word(KitConsumes::assembled)));
+}
+
 }  // namespace
+
+ItemKind require_item_kind(std::string_view text) {
+  if (auto kind = item_kinds.parse(text)) return *kind;
+  throw invalid_field("kind", fmt::format("kind '{}' is not one of {}", text, listed(item_kinds)));
+}
+
+ItemStatus require_item_status(std::string_view text) {
+  if (auto status = item_statuses.parse(text)) return *status;
+  throw invalid_field("status", fmt::format("status must be '{}' or '{}'", word(ItemStatus::active),
+                                            word(ItemStatus::discontinued)));
+}
+
+Unit require_unit(std::string_view text) {
+  if (auto unit = units.parse(text)) return *unit;
+  throw invalid_field("unit", fmt::format("unit '{}' is not one of {}", text, listed(units)));
+}
+
+KitConsumes require_kit_consumes(std::string_view text) {
+  if (auto consumes = kit_consumes_words.parse(text)) return *consumes;
+  throw require_kit_consumes_problem();
+}
 
 std::optional<std::string> normalize_sku(std::string_view raw) {
   auto s = text::trim(raw);
@@ -53,7 +71,7 @@ std::optional<std::string> normalize_sku(std::string_view raw) {
 
 std::string duplicate_key(const Item& item) {
   std::string key = text::fold(item.name);
-  if (item.kind == "variant") {
+  if (item.kind == ItemKind::variant) {
     std::map<std::string, std::string> sorted;
     for (const auto& o : item.options)
       sorted[text::fold(o.key())] = o.value().is_string() ? text::fold(o.value().get_string()) : "";
@@ -64,16 +82,10 @@ std::string duplicate_key(const Item& item) {
 
 void validate_item(const Item& item, const Item* parent) {
   if (item.name.empty()) throw missing_field("name");
-  if (!one_of(item.unit, units))
-    throw invalid_field("unit", fmt::format("unit '{}' is not one of each, g, kg, ml, l, m", item.unit));
-  if (!one_of(item.kind, kinds))
-    throw invalid_field("kind", fmt::format("kind '{}' is not one of standard, parent, variant, kit", item.kind));
-  if (!one_of(item.status, {"active", "discontinued"}))
-    throw invalid_field("status", "status must be 'active' or 'discontinued'");
-  if (item.sold_by_weight && !one_of(item.unit, {"g", "kg"}))
+  if (item.sold_by_weight && item.unit != Unit::g && item.unit != Unit::kg)
     throw invalid_field("sold_by_weight", "an item sold by weight must have unit 'kg' or 'g'");
   if (item.case_pack.milli <= 0) throw invalid_field("case_pack", "case_pack must be greater than 0");
-  if (item.kind != "parent" && !item.price)
+  if (item.kind != ItemKind::parent && !item.price)
     throw Problem(422, "missing_field", "field 'price' is required for a sellable item", "price");
   if (item.prices.size() > price_tiers_max)
     throw invalid_field("prices", fmt::format("at most {} price tiers", price_tiers_max));
@@ -87,7 +99,7 @@ void validate_item(const Item& item, const Item* parent) {
   for (std::size_t i = 0; i < item.barcodes.size(); ++i)
     if (item.barcodes[i].pack_quantity.milli <= 0)
       throw invalid_field(fmt::format("barcodes[{}].pack_quantity", i), "pack_quantity must be greater than 0");
-  if (item.kind == "parent") {
+  if (item.kind == ItemKind::parent) {
     if (!item.barcodes.empty())
       throw invalid_field("barcodes", "a variant parent is not sellable and carries no barcodes; put them on its variants");
     if (item.options.empty() || item.options.size() > item_options_max)
@@ -96,9 +108,9 @@ void validate_item(const Item& item, const Item* parent) {
       if (!o.value().is_array())
         throw invalid_field("options." + std::string(o.key()), "a parent's option lists its values, e.g. [\"S\", \"M\"]");
   }
-  if (item.kind == "variant") {
+  if (item.kind == ItemKind::variant) {
     if (!item.parent_id) throw Problem(422, "missing_field", "a variant needs 'parent_id'", "parent_id");
-    if (!parent || parent->kind != "parent")
+    if (!parent || parent->kind != ItemKind::parent)
       throw invalid_field("parent_id", fmt::format("'{}' is not a variant parent", *item.parent_id));
     if (item.options.size() != parent->options.size())
       throw invalid_field("options", "a variant gives one value for each of its parent's options");
@@ -119,9 +131,8 @@ void validate_item(const Item& item, const Item* parent) {
   } else if (item.parent_id) {
     throw invalid_field("parent_id", "only a variant has a parent");
   }
-  if (item.kind == "kit") {
-    if (!item.kit_consumes || !one_of(*item.kit_consumes, {"components", "assembled"}))
-      throw invalid_field("kit.consumes", "a kit says whether a sale consumes 'components' or 'assembled' kit stock");
+  if (item.kind == ItemKind::kit) {
+    if (!item.kit_consumes) throw require_kit_consumes_problem();
     if (item.components.empty() || item.components.size() > kit_components_max)
       throw invalid_field("kit.components", fmt::format("a kit lists 1 to {} components", kit_components_max));
     for (std::size_t i = 0; i < item.components.size(); ++i) {
@@ -148,10 +159,10 @@ bj::object item_to_json(const Item& item) {
   o["description"] = item.description;
   o["category"] = item.category;
   o["brand"] = item.brand;
-  o["kind"] = item.kind;
-  o["status"] = item.status;
+  o["kind"] = word(item.kind);
+  o["status"] = word(item.status);
   o["sellable"] = item.sellable();
-  o["unit"] = item.unit;
+  o["unit"] = word(item.unit);
   o["sold_by_weight"] = item.sold_by_weight;
   o["price"] = item.price ? bj::value(*item.price) : bj::value(nullptr);
   o["cost"] = item.cost ? bj::value(*item.cost) : bj::value(nullptr);
@@ -165,11 +176,11 @@ bj::object item_to_json(const Item& item) {
   o["parent_id"] = item.parent_id ? bj::value(*item.parent_id) : bj::value(nullptr);
   o["options"] = item.options;
   o["attributes"] = item.attributes;
-  if (item.kind == "kit") {
+  if (item.kind == ItemKind::kit) {
     bj::array components;
     for (const auto& c : item.components)
       components.push_back(bj::object{{"item_id", c.item_id}, {"quantity", json::quantity_value(c.quantity)}});
-    o["kit"] = bj::object{{"consumes", item.kit_consumes.value_or("components")}, {"components", std::move(components)}};
+    o["kit"] = bj::object{{"consumes", word(item.kit_consumes.value_or(KitConsumes::components))}, {"components", std::move(components)}};
   }
   bj::array barcodes;
   for (const auto& b : item.barcodes)
@@ -214,6 +225,9 @@ void apply_item_json(const bj::object& body, Item& item, bool creating) {
   f.only({"id", "sku", "name", "description", "category", "brand", "unit", "sold_by_weight", "cost", "price", "prices",
           "tax_category", "case_pack", "status", "kind", "parent_id", "options", "attributes", "kit", "barcodes",
           "version"});
+  // Words (kind, unit, status, kit.consumes) are read as text where they stand and looked
+  // up at the end, so a type error in a later field is still answered first.
+  std::optional<std::string> kind, unit, status, kit_consumes;
   if (creating) {
     auto sku = f.opt_identifier("sku", 200);
     if (!sku) throw missing_field("sku");
@@ -221,7 +235,7 @@ void apply_item_json(const bj::object& body, Item& item, bool creating) {
     if (!normalized)
       throw invalid_field("sku", fmt::format("sku must be 1 to {} characters of A-Z, 0-9, - _ . /", sku_length_max));
     item.sku = *normalized;
-    if (auto kind = f.opt_text("kind", 20)) item.kind = *kind;
+    kind = f.opt_text("kind", 20);
     if (auto parent = f.opt_identifier("parent_id", 64)) item.parent_id = *parent;
   } else {
     for (auto key : {"sku", "kind", "parent_id", "id"})
@@ -235,7 +249,7 @@ void apply_item_json(const bj::object& body, Item& item, bool creating) {
   if (auto v = f.opt_text("description", item_description_length_max)) item.description = *v;
   if (auto v = f.opt_text("category", 100)) item.category = std::string(text::trim(*v));
   if (auto v = f.opt_text("brand", 100)) item.brand = std::string(text::trim(*v));
-  if (auto v = f.opt_text("unit", 10)) item.unit = *v;
+  unit = f.opt_text("unit", 10);
   if (auto v = f.opt_boolean("sold_by_weight")) item.sold_by_weight = *v;
   if (body.contains("cost")) item.cost = f.opt_money("cost");
   if (body.contains("price")) item.price = f.opt_money("price");
@@ -254,7 +268,7 @@ void apply_item_json(const bj::object& body, Item& item, bool creating) {
     item.tax_category = item.tax_category_inherited ? "" : *v;
   }
   if (auto v = f.opt_quantity("case_pack")) item.case_pack = *v;
-  if (auto v = f.opt_text("status", 20)) item.status = *v;
+  status = f.opt_text("status", 20);
   if (auto options = f.opt_object("options")) {
     for (const auto& o : *options) json::check_free_text("options." + std::string(o.key()), o.key());
     item.options = *options;
@@ -266,8 +280,8 @@ void apply_item_json(const bj::object& body, Item& item, bool creating) {
   if (auto kit = f.opt_object("kit")) {
     json::Fields kf{*kit, "kit"};
     kf.only({"consumes", "components"});
-    if (auto consumes = kf.opt_text("consumes", 20)) item.kit_consumes = *consumes;
-    else if (!item.kit_consumes) item.kit_consumes = "components";
+    if (auto consumes = kf.opt_text("consumes", 20)) kit_consumes = *consumes;
+    else if (!item.kit_consumes) item.kit_consumes = KitConsumes::components;
     if (auto components = kf.opt_array("components")) {
       item.components.clear();
       if (components->size() > kit_components_max)
@@ -284,6 +298,11 @@ void apply_item_json(const bj::object& body, Item& item, bool creating) {
     }
   }
   if (auto barcodes = f.opt_array("barcodes")) item.barcodes = read_barcodes(*barcodes);
+  // The words last, in the order validate_item checked them when they were strings.
+  if (unit) item.unit = require_unit(*unit);
+  if (kind) item.kind = require_item_kind(*kind);
+  if (status) item.status = require_item_status(*status);
+  if (kit_consumes) item.kit_consumes = require_kit_consumes(*kit_consumes);
 }
 
 }  // namespace backroom::catalog

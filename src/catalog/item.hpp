@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/vocabulary.hpp"
 #include "platform/types.hpp"
 
 namespace backroom::catalog {
@@ -46,7 +47,7 @@ struct Item {
   std::string description;
   std::string category;
   std::string brand;
-  std::string unit = "each";  // each, g, kg, ml, l, m
+  Unit unit = Unit::each;
   bool sold_by_weight = false;
   std::optional<std::int64_t> cost;   // minor units
   std::optional<std::int64_t> price;  // retail, minor units; parents may have none
@@ -56,19 +57,19 @@ struct Item {
   std::string tax_category = "standard";
   bool tax_category_inherited = false;
   Quantity case_pack = Quantity::units(1);
-  std::string status = "active";    // active, discontinued
-  std::string kind = "standard";    // standard, parent, variant, kit
+  ItemStatus status = ItemStatus::active;
+  ItemKind kind = ItemKind::standard;
   std::optional<std::string> parent_id;
   boost::json::object options;      // parent: {"size": ["S","M"]}; variant: {"size": "M"}
   boost::json::object attributes;   // free-form shop attributes
-  std::optional<std::string> kit_consumes;  // kits: "components" or "assembled"
+  std::optional<KitConsumes> kit_consumes;  // kits only
   std::vector<KitComponent> components;
   std::vector<ItemBarcode> barcodes;
   std::int64_t version = 1;
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
 
-  bool sellable() const { return status == "active" && kind != "parent"; }
+  bool sellable() const { return status == ItemStatus::active && kind != ItemKind::parent; }
 };
 
 // Uppercases and trims; nullopt when empty, too long, or containing characters other than
@@ -80,7 +81,7 @@ std::optional<std::string> normalize_sku(std::string_view sku);
 std::string duplicate_key(const Item& item);
 
 // Checks an item's own fields (not uniqueness, not references). Throws Problem 422 naming
-// the field. `parent` is the variant's parent when kind == "variant".
+// the field. `parent` is the variant's parent when kind is variant.
 void validate_item(const Item& item, const Item* parent);
 
 // The JSON integrators see (docs/openapi.yaml, schema Item).

@@ -94,8 +94,8 @@ Item item_from_row(const std::map<std::string, std::string>& row, int decimals,
   it.description = get("description");
   it.category = std::string(text::trim(get("category")));
   it.brand = std::string(text::trim(get("brand")));
-  if (auto kind = std::string(text::trim(get("kind"))); !kind.empty()) it.kind = kind;
-  if (auto unit = std::string(text::trim(get("unit"))); !unit.empty()) it.unit = unit;
+  // kind now (options read by it); unit, status and kit_consumes at the end.
+  if (auto kind = std::string(text::trim(get("kind"))); !kind.empty()) it.kind = require_item_kind(kind);
   if (!parse_bool(get("sold_by_weight"), it.sold_by_weight)) throw fail("sold_by_weight", "sold_by_weight is true or false");
   if (auto price = get("price"); !text::trim(price).empty()) {
     it.price = parse_money(price, decimals);
@@ -117,13 +117,12 @@ Item item_from_row(const std::map<std::string, std::string>& row, int decimals,
     if (!q || q->milli <= 0) throw fail("case_pack", fmt::format("case_pack '{}' is not a positive quantity", pack));
     it.case_pack = *q;
   }
-  if (auto status = std::string(text::trim(get("status"))); !status.empty()) it.status = status;
   for (const auto& part : split_list(get("options"))) {
     auto eq = part.find('=');
     if (eq == std::string::npos) throw fail("options", fmt::format("'{}' is not name=value", part));
     std::string name(text::trim(std::string_view(part).substr(0, eq)));
     std::string value(text::trim(std::string_view(part).substr(eq + 1)));
-    if (it.kind == "parent") {
+    if (it.kind == ItemKind::parent) {
       bj::array values;
       std::size_t start = 0;
       while (start <= value.size()) {
@@ -154,7 +153,6 @@ Item item_from_row(const std::map<std::string, std::string>& row, int decimals,
     }
     it.barcodes.push_back(std::move(b));
   }
-  if (auto consumes = std::string(text::trim(get("kit_consumes"))); !consumes.empty()) it.kit_consumes = consumes;
   for (const auto& part : split_list(get("kit_components"))) {
     auto [component_sku, qty] = split_star(part);
     auto id = sku_to_id(normalize_sku(component_sku).value_or(component_sku));
@@ -167,7 +165,11 @@ Item item_from_row(const std::map<std::string, std::string>& row, int decimals,
     }
     it.components.push_back(c);
   }
-  if (it.kind == "kit" && !it.kit_consumes) it.kit_consumes = "components";
+  if (auto unit = std::string(text::trim(get("unit"))); !unit.empty()) it.unit = require_unit(unit);
+  if (auto status = std::string(text::trim(get("status"))); !status.empty()) it.status = require_item_status(status);
+  if (auto consumes = std::string(text::trim(get("kit_consumes"))); !consumes.empty())
+    it.kit_consumes = require_kit_consumes(consumes);
+  if (it.kind == ItemKind::kit && !it.kit_consumes) it.kit_consumes = KitConsumes::components;
   return it;
 }
 
@@ -308,7 +310,7 @@ void export_items_csv(db::Db& db, const std::function<void(std::string_view)>& w
     filter.after_id = all.back().id;
   }
   // Parents and plain items first, then variants, then kits, so a re-import resolves references.
-  auto rank = [](const Item& it) { return it.kind == "variant" ? 1 : it.kind == "kit" ? 2 : 0; };
+  auto rank = [](const Item& it) { return it.kind == ItemKind::variant ? 1 : it.kind == ItemKind::kit ? 2 : 0; };
   std::stable_sort(all.begin(), all.end(), [&](const Item& a, const Item& b) { return rank(a) < rank(b); });
   for (const auto& it : all) {
     std::string options, prices, barcodes, components;
@@ -337,22 +339,22 @@ void export_items_csv(db::Db& db, const std::function<void(std::string_view)>& w
     std::vector<std::string> fields = {
         it.sku,
         it.name,
-        it.kind,
+        std::string(word(it.kind)),
         it.parent_id ? id_to_sku[*it.parent_id] : "",
         options,
         it.description,
         it.category,
         it.brand,
-        it.unit,
+        std::string(word(it.unit)),
         it.sold_by_weight ? "true" : "false",
         it.price ? format_money(*it.price, decimals) : "",
         it.cost ? format_money(*it.cost, decimals) : "",
         prices,
         it.tax_category_inherited ? std::string() : it.tax_category,
         format_quantity(it.case_pack),
-        it.status,
+        std::string(word(it.status)),
         barcodes,
-        it.kit_consumes.value_or(""),
+        it.kit_consumes ? std::string(word(*it.kit_consumes)) : std::string(),
         components,
         it.id};
     for (auto& f : fields) f = platform::csv_export_safe(f);

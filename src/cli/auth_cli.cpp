@@ -222,7 +222,7 @@ void add_commands(CLI::App& app, std::string& db_path, std::function<void(App&)>
     for (const auto& r : table.router.routes())
       out.push_back(bj::object{{"method", r.method},
                                {"pattern", r.pattern},
-                               {"permission", r.permission == permission::public_route ? "" : r.permission},
+                               {"permission", r.permission},  // "public" for no credentials
                                {"summary", r.summary}});
     bj::object roles;
     bj::array superusers;

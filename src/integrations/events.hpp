@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,10 @@ struct Event {
 };
 
 std::vector<Event> events_after(db::Db& db, std::int64_t after_seq, int limit, const std::string& type_prefix);
+// The newest payload of an event of one of `types` about `entity_id` before event
+// `before_seq` (what an entity looked like before a change).
+std::optional<std::string> payload_before(db::Db& db, const std::string& entity_id, std::int64_t before_seq,
+                                          const std::vector<std::string>& types);
 boost::json::object event_to_json(const Event& e);
 
 void register_event_routes(App& app);

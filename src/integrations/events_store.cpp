@@ -11,4 +11,15 @@ std::vector<Event> events_after(db::Db& db, std::int64_t after_seq, int limit, c
   return out;
 }
 
+std::optional<std::string> payload_before(db::Db& db, const std::string& entity_id, std::int64_t before_seq,
+                                          const std::vector<std::string>& types) {
+  boost::json::array wanted(types.begin(), types.end());
+  auto q = db.query(
+      "SELECT payload FROM events WHERE entity_id = ? AND seq < ? AND type IN (SELECT value FROM json_each(?)) "
+      "ORDER BY seq DESC LIMIT 1");
+  q.bind(1, entity_id).bind(2, before_seq).bind(3, boost::json::serialize(wanted));
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
 }  // namespace backroom::integrations

@@ -35,9 +35,11 @@ std::optional<std::int64_t> price_member(const bj::object& o) {
 }
 
 bool labelled_item(const bj::object& item) {
-  auto status = text_member(item, "status").value_or("active");
-  auto kind = text_member(item, "kind").value_or("standard");
-  return status == "active" && kind != "parent";
+  // An event's item (catalog's item_to_json); a word missing reads as the default.
+  auto status = catalog::item_statuses.parse(text_member(item, "status").value_or(""));
+  auto kind = catalog::item_kinds.parse(text_member(item, "kind").value_or(""));
+  return status.value_or(catalog::ItemStatus::active) == catalog::ItemStatus::active &&
+         kind.value_or(catalog::ItemKind::standard) != catalog::ItemKind::parent;
 }
 
 bool item_exists(db::Db& db, const std::string& id) { return catalog::store::load_item(db, id).has_value(); }

@@ -1,5 +1,12 @@
 #include "labels/labels_store.hpp"
 
+#include <algorithm>
+
+#include "catalog/catalog_store.hpp"
+#include "integrations/events.hpp"
+#include "platform/assert.hpp"
+#include "stock/stock.hpp"
+
 namespace backroom::labels::store {
 
 void upsert_pending(db::Db& db, const std::string& id, const std::string& store_id, const std::string& item_id,
@@ -28,26 +35,33 @@ QueueEntry read_entry(db::Query& q) {
   e.id = q.text(0);
   e.store_id = q.text(1);
   e.item_id = q.text(2);
-  e.sku = q.text(3);
-  e.name = q.text(4);
-  e.price = q.opt_int64(5);
-  e.kind = q.text(6);
-  e.reason = q.text(7);
-  e.copies = static_cast<int>(q.int64(8));
-  e.event_seq = q.opt_int64(9);
-  e.queued_at = q.int64(10);
+  e.kind = q.text(3);
+  e.reason = q.text(4);
+  e.copies = static_cast<int>(q.int64(5));
+  e.event_seq = q.opt_int64(6);
+  e.queued_at = q.int64(7);
   return e;
 }
 }  // namespace
 
 std::vector<QueueEntry> pending(db::Db& db, const std::string& store_id, const std::string& after_id, int limit) {
   auto q = db.query(
-      "SELECT q.id, q.store_id, q.item_id, i.sku, i.name, i.price, q.kind, q.reason, q.copies, q.event_seq, q.queued_at "
-      "FROM label_queue q JOIN items i ON i.id = q.item_id "
-      "WHERE q.store_id = ? AND q.printed_at IS NULL AND q.id > ? ORDER BY q.id LIMIT ?");
+      "SELECT id, store_id, item_id, kind, reason, copies, event_seq, queued_at FROM label_queue "
+      "WHERE store_id = ? AND printed_at IS NULL AND id > ? ORDER BY id LIMIT ?");
   q.bind(1, store_id).bind(2, after_id).bind(3, limit);
   std::vector<QueueEntry> out;
   while (q.step()) out.push_back(read_entry(q));
+  // The item as the catalog names and prices it now.
+  std::vector<std::string> item_ids;
+  for (const auto& e : out) item_ids.push_back(e.item_id);
+  auto heads = catalog::store::item_heads(db, item_ids);
+  for (auto& e : out) {
+    auto head = heads.find(e.item_id);
+    BR_ASSERT(head != heads.end(), "a queued label's item exists");
+    e.sku = head->second.sku;
+    e.name = head->second.name;
+    e.price = head->second.price;
+  }
   return out;
 }
 
@@ -73,38 +87,30 @@ std::int64_t mark_printed(db::Db& db, const std::vector<std::string>& ids, const
   return marked;
 }
 
+// Locations are stock's: read through its functions.
 namespace {
-Location read_location(db::Query& q) { return Location{q.text(0), q.text(1), q.text(2), q.opt_text(3)}; }
+std::optional<Location> of(const std::optional<stock::Location>& l) {
+  if (!l) return std::nullopt;
+  return Location{l->id, l->name, l->kind, l->parent_id};
+}
 }  // namespace
 
-std::optional<Location> location(db::Db& db, const std::string& id) {
-  auto q = db.query("SELECT id, name, kind, parent_id FROM locations WHERE id = ?");
-  q.bind(1, id);
-  if (!q.step()) return std::nullopt;
-  return read_location(q);
-}
+std::optional<Location> location(db::Db& db, const std::string& id) { return of(stock::load_location(db, id)); }
 
 std::optional<Location> location_by_name(db::Db& db, const std::string& name) {
-  auto q = db.query("SELECT id, name, kind, parent_id FROM locations WHERE lower(name) = lower(?)");
-  q.bind(1, name);
-  if (!q.step()) return std::nullopt;
-  return read_location(q);
+  return of(stock::location_by_name(db, name));
 }
 
 std::vector<std::string> store_ids(db::Db& db) {
-  auto q = db.query("SELECT id FROM locations WHERE kind = 'store' ORDER BY id");
   std::vector<std::string> out;
-  while (q.step()) out.push_back(q.text(0));
+  for (const auto& l : stock::list_locations(db))
+    if (l.kind == stock::word(stock::LocationKind::store)) out.push_back(l.id);
+  std::sort(out.begin(), out.end());
   return out;
 }
 
 std::optional<std::string> previous_item_payload(db::Db& db, const std::string& item_id, std::int64_t seq) {
-  auto q = db.query(
-      "SELECT payload FROM events WHERE entity_id = ? AND seq < ? AND type IN ('item.created', 'item.updated') "
-      "ORDER BY seq DESC LIMIT 1");
-  q.bind(1, item_id).bind(2, seq);
-  if (!q.step()) return std::nullopt;
-  return q.text(0);
+  return integrations::payload_before(db, item_id, seq, {"item.created", "item.updated"});
 }
 
 }  // namespace backroom::labels::store

@@ -256,11 +256,12 @@ std::optional<Measure> parse_measure(std::string_view text) {
 }
 
 std::optional<Measure> item_measure(const catalog::Item& item) {
-  if (item.unit == "g") return Measure{Measure::Base::mass_g, 1};
-  if (item.unit == "kg") return Measure{Measure::Base::mass_g, 1000};
-  if (item.unit == "ml") return Measure{Measure::Base::volume_ml, 1};
-  if (item.unit == "l") return Measure{Measure::Base::volume_ml, 1000};
-  if (item.unit == "m") return Measure{Measure::Base::length_mm, 1000};
+  using catalog::Unit;
+  if (item.unit == Unit::g) return Measure{Measure::Base::mass_g, 1};
+  if (item.unit == Unit::kg) return Measure{Measure::Base::mass_g, 1000};
+  if (item.unit == Unit::ml) return Measure{Measure::Base::volume_ml, 1};
+  if (item.unit == Unit::l) return Measure{Measure::Base::volume_ml, 1000};
+  if (item.unit == Unit::m) return Measure{Measure::Base::length_mm, 1000};
   if (auto it = item.attributes.find("net_content"); it != item.attributes.end() && it->value().is_string())
     if (auto m = parse_measure(std::string_view(it->value().get_string()))) return m;
   // A trailing size in the name: "... 500 g" or "... 500g".
@@ -349,12 +350,11 @@ LabelData label_for_item(const catalog::Item& item, const LabelRequest& request,
 
   if (item.price) {
     d.price_text = price(*item.price);
-    if (item.unit != "each") d.price_text += " / " + unit_label(item.unit);
+    if (item.unit != catalog::Unit::each) d.price_text += " / " + unit_label(word(item.unit));
     if (auto measure = item_measure(item)) {
       if (auto up = unit_price(*item.price, *measure, context.basis)) {
-        bool same_as_price = item.unit != "each" && ((up->per == "kg" && item.unit == "kg") ||
-                                                     (up->per == "l" && item.unit == "l") ||
-                                                     (up->per == "m" && item.unit == "m"));
+        bool same_as_price = up->per == word(item.unit) && (item.unit == catalog::Unit::kg ||
+                                                            item.unit == catalog::Unit::l || item.unit == catalog::Unit::m);
         if (!same_as_price) d.unit_price_text = price(up->minor) + " / " + up->per;
       }
     }
@@ -384,7 +384,7 @@ LabelData label_for_item(const catalog::Item& item, const LabelRequest& request,
       break;
     }
     case LabelKind::scale: {
-      if (!item.sold_by_weight || (item.unit != "kg" && item.unit != "g"))
+      if (!item.sold_by_weight || (item.unit != catalog::Unit::kg && item.unit != catalog::Unit::g))
         throw Problem(422, "not_weighed", fmt::format("item {} is not sold by weight: a scale label needs one", item.sku),
                       "kind");
       if (!request.weight) throw missing_field("weight");
@@ -398,7 +398,7 @@ LabelData label_for_item(const catalog::Item& item, const LabelRequest& request,
         if (scan.kind != catalog::ScanCode::Kind::embedded || !scan.layout) continue;
         const auto& layout = *scan.layout;
         std::string item_code = scan.key.substr(2 + layout.prefix.size());
-        auto total = weighed_price(*item.price, item.unit, *request.weight, context.half_even);
+        auto total = weighed_price(*item.price, word(item.unit), *request.weight, context.half_even);
         if (!total) throw invalid_field("weight", "the weighed price does not fit");
         std::int64_t value = 0;
         auto rescale = [](std::int64_t v, int from_decimals, int to_decimals) {
@@ -417,7 +417,7 @@ LabelData label_for_item(const catalog::Item& item, const LabelRequest& request,
                                                                                                    : "the price",
                                                     layout.value_digits));
         d.price_text = price(*total);
-        d.unit_price_text = price(*item.price) + " / " + item.unit;
+        d.unit_price_text = price(*item.price) + " / " + std::string(word(item.unit));
         d.weight_text = format_quantity(*request.weight) + " kg";
         break;
       }

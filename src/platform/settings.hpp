@@ -7,9 +7,11 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "platform/db.hpp"
 
@@ -18,6 +20,8 @@ namespace backroom::settings {
 // Reading and writing one key (settings_store.cpp).
 std::optional<std::string> get(db::Db& db, const std::string& key);
 void put(db::Db& db, const std::string& key, const std::string& value);
+// The keys of `keys` that are set, in one query (a command's settings, read per command).
+std::map<std::string, std::string> get_many(db::Db& db, const std::vector<std::string>& keys);
 
 // The key read as a whole number; nullopt when it is missing, empty or not a number.
 std::optional<std::int64_t> get_int64(db::Db& db, const std::string& key);

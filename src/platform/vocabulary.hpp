@@ -6,6 +6,8 @@
 //   enum class Colour { red, green };
 //   inline constexpr Vocabulary<Colour, 2> colours{{{{Colour::red, "red"}, {Colour::green, "green"}}}};
 //   colours.text(Colour::red) == "red";  colours.parse("blue") == std::nullopt;
+//   colours.require(word_from_json, "colour") -> Colour, or 422 "colour is red or green";
+//   colours.stored(word_from_database) -> Colour (a word not in the table stops: a bug).
 #pragma once
 
 #include <array>
@@ -41,6 +43,14 @@ struct Vocabulary {
     for (const auto& w : words)
       if (w.text == text) return w.value;
     return std::nullopt;
+  }
+
+  // The value of a word read back from the database. Pre: the word is in the table (this
+  // program wrote it; an unknown stored word is a bug or a foreign write, and stops).
+  Enum stored(std::string_view text) const {
+    auto v = parse(text);
+    BR_ASSERT(v.has_value(), "a stored word is missing from its vocabulary table");
+    return *v;
   }
 
   // "a, b, c or d": the allowed words, in table order, for messages.

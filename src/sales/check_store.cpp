@@ -2,6 +2,7 @@
 // no sale line came back beyond what was sold, and the money adds up.
 #include <fmt/format.h>
 
+#include "catalog/vocabulary.hpp"
 #include "sales/sales.hpp"
 
 namespace backroom::sales {
@@ -27,7 +28,7 @@ std::vector<std::string> check_books(db::Db& db) {
         "LEFT JOIN (SELECT document_line_id, SUM(quantity) AS total, COUNT(*) AS n FROM stock_movements "
         "WHERE document_type = 'sale' GROUP BY document_line_id) mv ON mv.document_line_id = l.id WHERE s.training = 0");
     while (q.step()) {
-      bool kit = q.text(3) == "kit";
+      bool kit = catalog::item_kinds.stored(q.text(3)) == catalog::ItemKind::kit;
       if (q.int64(5) == 0 || (!kit && q.int64(4) != -q.int64(2)))
         report(fmt::format("sale {} line {}: sold {} but its movements sum to {}", q.text(1), q.text(0),
                            format_quantity(Quantity{q.int64(2)}), format_quantity(Quantity{-q.int64(4)})));

@@ -42,7 +42,8 @@ std::string receipt_number(const std::string& register_id, bool training, std::i
 std::vector<stock::Movement> consumption(const catalog::Item& item, Quantity quantity, const std::string& location_id,
                                          const std::string& sale_id, const std::string& line_id) {
   std::vector<stock::Movement> out;
-  if (item.kind == "kit" && item.kit_consumes.value_or("components") == "components") {
+  if (item.kind == catalog::ItemKind::kit &&
+      item.kit_consumes.value_or(catalog::KitConsumes::components) == catalog::KitConsumes::components) {
     for (const auto& c : item.components)
       out.push_back(stock::Movement{
           c.item_id, location_id,

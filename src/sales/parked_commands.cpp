@@ -41,11 +41,11 @@ Posted close_parked(db::Db& db, const Actor& actor, const std::string& id, Parke
   stock::check_location_scope(actor, parked->location_id);
   if (parked->status == status) return Posted{parked_json(*parked), true, id};
   if (parked->status != ParkedStatus::parked)
-    throw Problem(409, "not_parked", fmt::format("this sale was already {}", to_string(parked->status)));
+    throw Problem(409, "not_parked", fmt::format("this sale was already {}", word(parked->status)));
   store::set_parked_status(db, id, status);
   auto after = parked_json(*store::load_parked(db, id));
   append_audit(db, actor,
-               AuditEntry{"sale.park." + std::string(to_string(status)), "parked_sale", id, std::nullopt,
+               AuditEntry{"sale.park." + std::string(word(status)), "parked_sale", id, std::nullopt,
                           bj::serialize(after)});
   return Posted{std::move(after), false, id};
 }

@@ -1,6 +1,9 @@
 // Register set-up's SQL: names, stores and printer paper of the registers.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
+
 #include "access/audit.hpp"
 #include "platform/assert.hpp"
 #include "platform/json.hpp"
@@ -15,11 +18,20 @@ namespace bj = boost::json;
 namespace {
 
 constexpr const char* register_columns =
-    "SELECT r.id, r.name, r.location_id, l.name, r.printer_width, r.created_at FROM registers r "
-    "JOIN locations l ON l.id = r.location_id";
+    "SELECT r.id, r.name, r.location_id, r.printer_width, r.created_at FROM registers r";
 
+// The register's row; its store's name comes from stock.
 RegisterSetup read_register(db::Query& q) {
-  return RegisterSetup{q.text(0), q.text(1), q.text(2), q.text(3), static_cast<int>(q.int64(4)), q.int64(5)};
+  return RegisterSetup{q.text(0), q.text(1), q.text(2), "", static_cast<int>(q.int64(3)), q.int64(4)};
+}
+
+void name_stores(db::Db& db, std::vector<RegisterSetup>& registers) {
+  std::map<std::string, std::string> names;
+  for (auto& r : registers) {
+    auto [it, added] = names.try_emplace(r.location_id);
+    if (added) it->second = stock::require_location(db, r.location_id, "location_id").name;
+    r.location_name = it->second;
+  }
 }
 
 stock::Location require_store(db::Db& db, const std::string& location_id) {
@@ -58,9 +70,13 @@ std::vector<RegisterSetup> list_registers(db::Db& db, const std::string& locatio
   std::vector<RegisterSetup> out;
   // API-<tail> rows only number the receipts of channel sales (no till): nobody sells at them.
   auto q = db.query(std::string(register_columns) +
-                    " WHERE (?1 = '' OR r.location_id = ?1) AND r.id NOT LIKE 'API-%' ORDER BY l.name, r.name, r.id");
+                    " WHERE (?1 = '' OR r.location_id = ?1) AND r.id NOT LIKE 'API-%' ORDER BY r.name, r.id");
   q.bind(1, location_id);
   while (q.step()) out.push_back(read_register(q));
+  // By store name, then name and id (text sorts bytewise on both backends).
+  name_stores(db, out);
+  std::stable_sort(out.begin(), out.end(),
+                   [](const RegisterSetup& a, const RegisterSetup& b) { return a.location_name < b.location_name; });
   return out;
 }
 
@@ -68,7 +84,9 @@ std::optional<RegisterSetup> load_register(db::Db& db, const std::string& id) {
   auto q = db.query(std::string(register_columns) + " WHERE r.id = ?");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
-  return read_register(q);
+  std::vector<RegisterSetup> found{read_register(q)};
+  name_stores(db, found);
+  return found.front();
 }
 
 RegisterSetup create_register(db::Db& db, const Actor& actor, const std::optional<std::string>& id, const std::string& name,

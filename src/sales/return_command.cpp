@@ -70,7 +70,8 @@ ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& re
     line.reason = in.reason;
     line.condition = in.condition;
     line.disposition = in.disposition;
-    line.location_id = in.disposition == "restock" ? location.id : stock::bin_of(db, location.id, in.disposition);
+    auto bin = stock::bin_kind(in.disposition);
+    line.location_id = bin ? stock::bin_of(db, location.id, std::string(stock::word(*bin))) : location.id;
     std::vector<Movement> moves;
     Refund refund;
     if (sale) {

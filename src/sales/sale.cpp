@@ -2,7 +2,6 @@
 // exchange's return paid of its sale.
 #include "sales/sale.hpp"
 
-#include <algorithm>
 #include <cctype>
 
 namespace backroom::sales {
@@ -19,20 +18,6 @@ bool valid_channel(std::string_view channel) {
   for (char c : channel)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
   return true;
-}
-
-bool is_return_reason(std::string_view r) {
-  static constexpr std::array reasons = {"defective", "wrong_item", "wrong_size", "changed_mind", "not_as_described",
-                                         "damaged_in_transit", "late_delivery", "other"};
-  return std::find(reasons.begin(), reasons.end(), r) != reasons.end();
-}
-bool is_condition(std::string_view c) {
-  static constexpr std::array conditions = {"new", "opened", "used", "damaged", "defective"};
-  return std::find(conditions.begin(), conditions.end(), c) != conditions.end();
-}
-bool is_disposition(std::string_view d) {
-  static constexpr std::array dispositions = {"restock", "review", "damaged", "refurbish", "markdown"};
-  return std::find(dispositions.begin(), dispositions.end(), d) != dispositions.end();
 }
 
 std::int64_t exchange_credit(const Return& r) {

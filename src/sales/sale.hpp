@@ -2,8 +2,8 @@
 // ExchangeRequest), what a draft prices (SaleDraft), and what the books keep (Sale, Return,
 // Exchange, ParkedSale, Session). Commands decide from these typed fields, never from
 // the JSON they answer (sales_json.hpp renders them; sales_store.cpp reads and writes them).
-// The vocabularies (tender types, statuses, cash movement kinds) are enums, each with one
-// table of its words.
+// The vocabularies (tender types, statuses, cash movement kinds, return reasons and
+// conditions) are enums, each with one table of its words (platform/vocabulary.hpp).
 #pragma once
 
 #include <boost/json.hpp>
@@ -19,6 +19,7 @@
 #include "catalog/item.hpp"
 #include "platform/documents.hpp"
 #include "platform/types.hpp"
+#include "platform/vocabulary.hpp"
 #include "sales/pricing.hpp"
 #include "stock/stock.hpp"
 
@@ -33,23 +34,6 @@ inline constexpr std::size_t channel_length_max = 32;
 inline constexpr std::size_t credit_code_length_max = 40;  // as typed: SC-XXXX-XXXX-XXXX with spaces
 
 // ------------------------------------------------------------------------- vocabularies
-
-// One table per vocabulary: the enum and the word stored and spoken in JSON.
-template <class E, std::size_t N>
-struct Vocabulary {
-  std::array<std::pair<E, std::string_view>, N> words;
-
-  constexpr std::string_view text(E value) const {
-    for (const auto& [v, w] : words)
-      if (v == value) return w;
-    return {};
-  }
-  constexpr std::optional<E> parse(std::string_view word) const {
-    for (const auto& [v, w] : words)
-      if (w == word) return v;
-    return std::nullopt;
-  }
-};
 
 // exchange_credit is internal: the part of an exchange's sale its return paid.
 enum class TenderType { cash, card, store_credit, exchange_credit };
@@ -78,11 +62,52 @@ inline constexpr Vocabulary<ParkedStatus, 3> parked_statuses{{{{ParkedStatus::pa
                                                                 {ParkedStatus::resumed, "resumed"},
                                                                 {ParkedStatus::deleted, "deleted"}}}};
 
-inline std::string_view to_string(TenderType t) { return tender_types.text(t); }
-inline std::string_view to_string(SaleStatus s) { return sale_statuses.text(s); }
-inline std::string_view to_string(SessionStatus s) { return session_statuses.text(s); }
-inline std::string_view to_string(CashMovementKind k) { return cash_movement_kinds.text(k); }
-inline std::string_view to_string(ParkedStatus s) { return parked_statuses.text(s); }
+// Why a customer brought goods back; stored in return_lines.reason.
+enum class ReturnReason {
+  defective,
+  wrong_item,
+  wrong_size,
+  changed_mind,
+  not_as_described,
+  damaged_in_transit,
+  late_delivery,
+  other
+};
+inline constexpr Vocabulary<ReturnReason, 8> return_reasons{{{{ReturnReason::defective, "defective"},
+                                                               {ReturnReason::wrong_item, "wrong_item"},
+                                                               {ReturnReason::wrong_size, "wrong_size"},
+                                                               {ReturnReason::changed_mind, "changed_mind"},
+                                                               {ReturnReason::not_as_described, "not_as_described"},
+                                                               {ReturnReason::damaged_in_transit, "damaged_in_transit"},
+                                                               {ReturnReason::late_delivery, "late_delivery"},
+                                                               {ReturnReason::other, "other"}}}};
+
+// The state returned goods come back in; stored in return_lines.condition. Where they go
+// is stock's Disposition (stock/vocabulary.hpp).
+enum class ReturnCondition { new_, opened, used, damaged, defective };
+inline constexpr Vocabulary<ReturnCondition, 5> return_conditions{{{{ReturnCondition::new_, "new"},
+                                                                    {ReturnCondition::opened, "opened"},
+                                                                    {ReturnCondition::used, "used"},
+                                                                    {ReturnCondition::damaged, "damaged"},
+                                                                    {ReturnCondition::defective, "defective"}}}};
+
+// The shop's pricing settings (pricing.hpp), as the settings table and JSON spell them.
+inline constexpr Vocabulary<TaxMode, 2> tax_modes{{{{TaxMode::inclusive, "inclusive"}, {TaxMode::exclusive, "exclusive"}}}};
+inline constexpr Vocabulary<TaxRounding, 2> tax_roundings{
+    {{{TaxRounding::per_line, "line"}, {TaxRounding::per_receipt, "receipt"}}}};
+inline constexpr Vocabulary<RoundingMode, 2> rounding_modes{
+    {{{RoundingMode::half_even, "half_even"}, {RoundingMode::half_up, "half_up"}}}};
+// What a return without a receipt refunds to (SaleSettings::no_receipt_refund_cash).
+inline constexpr Vocabulary<bool, 2> no_receipt_refunds{{{{false, "store_credit"}, {true, "cash"}}}};
+
+inline std::string_view word(TaxMode m) { return tax_modes.text(m); }
+inline std::string_view word(TenderType t) { return tender_types.text(t); }
+inline std::string_view word(SaleStatus s) { return sale_statuses.text(s); }
+inline std::string_view word(SessionStatus s) { return session_statuses.text(s); }
+inline std::string_view word(CashMovementKind k) { return cash_movement_kinds.text(k); }
+inline std::string_view word(ParkedStatus s) { return parked_statuses.text(s); }
+inline std::string_view word(ReturnReason r) { return return_reasons.text(r); }
+inline std::string_view word(ReturnCondition c) { return return_conditions.text(c); }
 
 // ----------------------------------------------------------------------------- settings
 
@@ -155,9 +180,9 @@ struct ReturnLineRequest {
   std::optional<std::string> sale_line_id;
   std::optional<std::string> item_id;  // a return without a receipt
   Quantity quantity;
-  std::string reason;
-  std::string condition;
-  std::string disposition;  // restock, review, damaged, refurbish, markdown
+  ReturnReason reason = ReturnReason::other;
+  ReturnCondition condition = ReturnCondition::new_;
+  stock::Disposition disposition = stock::Disposition::restock;
 };
 struct ReturnRequest {
   documents::DocumentKey key;
@@ -229,7 +254,9 @@ struct ReturnLine {
   std::string item_id, sku, name;
   Quantity quantity{0};
   std::int64_t refund = 0, tax = 0, tax_rate_bp = 0;
-  std::string reason, condition, disposition;
+  ReturnReason reason = ReturnReason::other;
+  ReturnCondition condition = ReturnCondition::new_;
+  stock::Disposition disposition = stock::Disposition::restock;
   std::string location_id;  // where the goods went back
 };
 
@@ -276,9 +303,6 @@ struct Person {
 // Request words the documents accept.
 bool valid_register_id(std::string_view id);
 bool valid_channel(std::string_view channel);
-bool is_return_reason(std::string_view r);
-bool is_condition(std::string_view c);
-bool is_disposition(std::string_view d);
 
 // What was counted per tender at close, by the tender's word (counted_tenders only).
 using Counted = std::map<std::string, std::int64_t>;

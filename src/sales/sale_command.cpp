@@ -58,7 +58,8 @@ SaleDraft draft_sale(db::Db& reader, SaleRequest request) {
     if (!line.item.sellable())
       throw Problem(422, "not_sellable",
                     fmt::format("{} ({}) is {} and cannot be sold", line.item.sku, line.item.name,
-                                line.item.kind == "parent" ? "a variant parent: sell one of its variants" : line.item.status),
+                                line.item.kind == catalog::ItemKind::parent ? "a variant parent: sell one of its variants"
+                                                                            : word(line.item.status)),
                     path);
     std::optional<std::int64_t> price = line.item.price;
     if (request.price_tier) {

@@ -23,7 +23,7 @@ bj::object person_json(const Person& p) { return bj::object{{"id", opt(p.id)}, {
 bj::array tenders_json(const std::vector<Tender>& tenders) {
   bj::array out;
   for (const auto& t : tenders)
-    out.push_back(bj::object{{"type", to_string(t.type)}, {"amount", t.amount}, {"reference", opt(t.reference)}});
+    out.push_back(bj::object{{"type", word(t.type)}, {"amount", t.amount}, {"reference", opt(t.reference)}});
   return out;
 }
 
@@ -182,16 +182,11 @@ ReturnRequest parse_return_request(const bj::object& body, const std::string& pa
     if (!r.sale_id && !line.item_id) throw missing_field(l.name("item_id"));
     line.quantity = l.quantity("quantity");
     if (line.quantity.milli <= 0) throw invalid_field(l.name("quantity"), "quantity must be greater than 0");
-    line.reason = l.text("reason", 40);
-    if (!is_return_reason(line.reason))
-      throw invalid_field(l.name("reason"), "reason is defective, wrong_item, wrong_size, changed_mind, "
-                                            "not_as_described, damaged_in_transit, late_delivery or other");
-    line.condition = l.text("condition", 40);
-    if (!is_condition(line.condition))
-      throw invalid_field(l.name("condition"), "condition is new, opened, used, damaged or defective");
-    line.disposition = l.text("disposition", 40);
-    if (!is_disposition(line.disposition))
-      throw invalid_field(l.name("disposition"), "disposition is restock, review, damaged, refurbish or markdown");
+    line.reason = return_reasons.require(l.text("reason", 40), l.name("reason"), "reason is " + return_reasons.allowed());
+    line.condition =
+        return_conditions.require(l.text("condition", 40), l.name("condition"), "condition is " + return_conditions.allowed());
+    line.disposition = stock::dispositions.require(l.text("disposition", 40), l.name("disposition"),
+                                                   "disposition is " + stock::dispositions.allowed());
     r.lines.push_back(std::move(line));
   }
   r.refund_tenders = read_tenders(f, "refund_tenders");
@@ -257,31 +252,30 @@ VoidRequest parse_void(const bj::object& body) {
 bj::object settings_to_json(const SaleSettings& s) {
   bj::object rates;
   for (const auto& [k, v] : s.tax_rates) rates[k] = v;
-  return bj::object{{"tax_mode", s.rules.tax_mode == TaxMode::inclusive ? "inclusive" : "exclusive"},
-                    {"tax_rounding", s.rules.tax_rounding == TaxRounding::per_line ? "line" : "receipt"},
-                    {"rounding", s.rules.rounding == RoundingMode::half_even ? "half_even" : "half_up"},
-                    {"negative_stock", s.negative_stock == stock::NegativeStock::allow ? "allow" : "refuse"},
-                    {"no_receipt_refund", s.no_receipt_refund_cash ? "cash" : "store_credit"},
+  return bj::object{{"tax_mode", word(s.rules.tax_mode)},
+                    {"tax_rounding", tax_roundings.text(s.rules.tax_rounding)},
+                    {"rounding", rounding_modes.text(s.rules.rounding)},
+                    {"negative_stock", stock::negative_stock_policies.text(s.negative_stock)},
+                    {"no_receipt_refund", no_receipt_refunds.text(s.no_receipt_refund_cash)},
                     {"tax_rates", std::move(rates)}};
 }
 
 SaleSettings settings_from_json(const bj::object& body, SaleSettings s) {
   json::Fields f{body, ""};
   f.only({"tax_mode", "tax_rounding", "rounding", "negative_stock", "no_receipt_refund", "tax_rates"});
-  auto pick = [&f](std::string_view key, std::string_view a, std::string_view b) -> std::optional<bool> {
+  // A setting of two words: "<key> is 'a' or 'b'" otherwise.
+  auto pick = [&f](std::string_view key, const auto& words) {
     auto v = f.opt_text(key, 20);
-    if (!v) return std::nullopt;
-    if (*v == a) return true;
-    if (*v == b) return false;
-    throw invalid_field(f.name(key), fmt::format("{} is '{}' or '{}'", key, a, b));
+    auto value = v ? words.parse(*v) : std::nullopt;
+    if (v && !value)
+      throw invalid_field(f.name(key), fmt::format("{} is '{}' or '{}'", key, words.words[0].text, words.words[1].text));
+    return value;
   };
-  if (auto v = pick("tax_mode", "inclusive", "exclusive")) s.rules.tax_mode = *v ? TaxMode::inclusive : TaxMode::exclusive;
-  if (auto v = pick("tax_rounding", "line", "receipt"))
-    s.rules.tax_rounding = *v ? TaxRounding::per_line : TaxRounding::per_receipt;
-  if (auto v = pick("rounding", "half_even", "half_up")) s.rules.rounding = *v ? RoundingMode::half_even : RoundingMode::half_up;
-  if (auto v = pick("negative_stock", "allow", "refuse"))
-    s.negative_stock = *v ? stock::NegativeStock::allow : stock::NegativeStock::refuse;
-  if (auto v = pick("no_receipt_refund", "store_credit", "cash")) s.no_receipt_refund_cash = !*v;
+  if (auto v = pick("tax_mode", tax_modes)) s.rules.tax_mode = *v;
+  if (auto v = pick("tax_rounding", tax_roundings)) s.rules.tax_rounding = *v;
+  if (auto v = pick("rounding", rounding_modes)) s.rules.rounding = *v;
+  if (auto v = pick("negative_stock", stock::negative_stock_policies)) s.negative_stock = *v;
+  if (auto v = pick("no_receipt_refund", no_receipt_refunds)) s.no_receipt_refund_cash = *v;
   if (auto* rates = f.opt_object("tax_rates")) {
     json::Fields r{*rates, "tax_rates"};
     s.tax_rates.clear();
@@ -298,12 +292,13 @@ SaleSettings settings_from_json(const bj::object& body, SaleSettings s) {
 SaleSettings settings_from_rows(const std::map<std::string, std::string>& rows) {
   SaleSettings s;
   for (const auto& [key, value] : rows) {
-    if (key == "tax_mode") s.rules.tax_mode = value == "exclusive" ? TaxMode::exclusive : TaxMode::inclusive;
-    if (key == "tax_rounding") s.rules.tax_rounding = value == "receipt" ? TaxRounding::per_receipt : TaxRounding::per_line;
-    if (key == "rounding") s.rules.rounding = value == "half_up" ? RoundingMode::half_up : RoundingMode::half_even;
+    // A word this binary does not know reads as the default, as before the setting existed.
+    if (key == "tax_mode") s.rules.tax_mode = tax_modes.parse(value).value_or(TaxMode::inclusive);
+    if (key == "tax_rounding") s.rules.tax_rounding = tax_roundings.parse(value).value_or(TaxRounding::per_line);
+    if (key == "rounding") s.rules.rounding = rounding_modes.parse(value).value_or(RoundingMode::half_even);
     if (key == "negative_stock")
-      s.negative_stock = value == "refuse" ? stock::NegativeStock::refuse : stock::NegativeStock::allow;
-    if (key == "no_receipt_refund") s.no_receipt_refund_cash = value == "cash";
+      s.negative_stock = stock::negative_stock_policies.parse(value).value_or(stock::NegativeStock::allow);
+    if (key == "no_receipt_refund") s.no_receipt_refund_cash = no_receipt_refunds.parse(value).value_or(false);
     if (key == "tax_rates") {
       boost::system::error_code ec;
       auto v = bj::parse(value, ec);
@@ -353,7 +348,7 @@ bj::object sale_json(const Sale& s) {
                {"register_id", s.register_id},
                {"session_id", opt(s.session_id)},
                {"exchange_id", opt(s.exchange_id)},
-               {"status", to_string(s.status)},
+               {"status", word(s.status)},
                {"training", s.training},
                {"channel", s.channel},
                {"price_tier", opt(s.price_tier)},
@@ -363,7 +358,7 @@ bj::object sale_json(const Sale& s) {
                {"total", s.total},
                {"tendered", s.tendered},
                {"change_due", s.change_due},
-               {"tax_mode", s.tax_mode == TaxMode::inclusive ? "inclusive" : "exclusive"},
+               {"tax_mode", word(s.tax_mode)},
                {"created_at", format_rfc3339(Timestamp{s.created_at})},
                {"user", s.user},
                {"approver", opt(s.approver)}};
@@ -454,9 +449,9 @@ bj::object return_json(const Return& r) {
                                {"refund", l.refund},
                                {"tax", l.tax},
                                {"tax_rate_bp", l.tax_rate_bp},
-                               {"reason", l.reason},
-                               {"condition", l.condition},
-                               {"disposition", l.disposition},
+                               {"reason", word(l.reason)},
+                               {"condition", word(l.condition)},
+                               {"disposition", word(l.disposition)},
                                {"location_id", l.location_id}});
   o["lines"] = std::move(lines);
   o["tenders"] = tenders_json(r.tenders);
@@ -478,7 +473,7 @@ bj::object parked_json(const ParkedSale& p) {
                     {"register_id", opt(p.register_id)},
                     {"note", p.note},
                     {"sale", bj::parse(p.body)},
-                    {"status", to_string(p.status)},
+                    {"status", word(p.status)},
                     {"parked_at", format_rfc3339(Timestamp{p.parked_at})},
                     {"parked_by", p.parked_by}};
 }
@@ -502,7 +497,7 @@ bj::object report_json(const SessionReport& r) {
   };
   bj::array tenders;
   for (const auto& line : r.drawer) {
-    bj::object row{{"type", to_string(line.type)}, {"expected", line.expected}, {"counted", nullptr}, {"over_short", nullptr}};
+    bj::object row{{"type", word(line.type)}, {"expected", line.expected}, {"counted", nullptr}, {"over_short", nullptr}};
     if (line.counted) {
       row["counted"] = *line.counted;
       row["over_short"] = *line.over_short;
@@ -542,7 +537,7 @@ bj::object session_json(const Session& s, const std::string& register_name, cons
                {"number", s.number},
                {"register_id", s.register_id},
                {"register", named(s.register_id, register_name)},
-               {"status", to_string(s.status)},
+               {"status", word(s.status)},
                {"opening_float", s.opening_float},
                {"opened_at", format_rfc3339(Timestamp{s.opened_at})},
                {"opened_by", person_json(opened_by)}};

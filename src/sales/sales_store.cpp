@@ -4,37 +4,28 @@
 
 #include <fmt/format.h>
 
+#include "access/auth_store.hpp"
 #include "catalog/catalog_store.hpp"
 #include "platform/assert.hpp"
 #include "platform/ids.hpp"
 #include "platform/problem.hpp"
+#include "platform/settings.hpp"
 
 namespace backroom::sales::store {
 
 namespace {
 
-TenderType tender_type(const std::string& word) {
-  auto t = tender_types.parse(word);
-  BR_ASSERT(t.has_value(), "a stored tender type is one of tender_types");
-  return *t;
-}
+TenderType tender_type(const std::string& word) { return tender_types.stored(word); }
 
 }  // namespace
 
 // ------------------------------------------------------------------------------ settings
 
 std::map<std::string, std::string> settings_rows(db::Db& db) {
-  std::map<std::string, std::string> out;
-  auto q = db.query(
-      "SELECT key, value FROM settings WHERE key IN ('tax_mode', 'tax_rounding', 'rounding', 'negative_stock', "
-      "'no_receipt_refund', 'tax_rates')");
-  while (q.step()) out[q.text(0)] = q.text(1);
-  return out;
+  return settings::get_many(db, {"tax_mode", "tax_rounding", "rounding", "negative_stock", "no_receipt_refund", "tax_rates"});
 }
 
-void put_setting(db::Db& db, const std::string& key, const std::string& value) {
-  catalog::store::put_setting(db, key, value);
-}
+void put_setting(db::Db& db, const std::string& key, const std::string& value) { settings::put(db, key, value); }
 
 // ----------------------------------------------------------------------------- registers
 
@@ -89,17 +80,13 @@ std::string register_name(db::Db& db, const std::string& register_id) {
 }
 
 std::string location_name(db::Db& db, const std::string& location_id) {
-  auto q = db.query("SELECT name FROM locations WHERE id = ?");
-  q.bind(1, location_id);
-  return q.step() ? q.text(0) : location_id;
+  auto location = stock::load_location(db, location_id);
+  return location ? location->name : location_id;
 }
 
 Person person(db::Db& db, const std::optional<std::string>& user_id, const std::string& user) {
-  auto q = db.query(
-      "SELECT id, CASE WHEN display_name <> '' THEN display_name ELSE username END FROM users WHERE id = ?1 OR "
-      "(?1 IS NULL AND username = ?2)");
-  q.bind(1, user_id).bind(2, user);
-  if (q.step()) return Person{q.text(0), q.text(1)};
+  auto row = user_id ? auth::store::user_by_id(db, *user_id) : auth::store::user_by_name(db, user);
+  if (row) return Person{row->id, row->display_name.empty() ? row->username : row->display_name};
   return Person{user_id, user};
 }
 
@@ -125,7 +112,7 @@ void insert_sale(db::Db& db, const Sale& s, const std::string& request_hash) {
       .bind(4, s.register_id)
       .bind(5, s.session_id)
       .bind(6, s.exchange_id)
-      .bind(7, std::string(to_string(s.status)))
+      .bind(7, std::string(word(s.status)))
       .bind(8, s.training)
       .bind(9, s.price_tier)
       .bind(10, s.subtotal)
@@ -135,7 +122,7 @@ void insert_sale(db::Db& db, const Sale& s, const std::string& request_hash) {
       .bind(14, s.tendered)
       .bind(15, s.change_due)
       .bind(16, s.receipt_discount)
-      .bind(17, s.tax_mode == TaxMode::inclusive ? "inclusive" : "exclusive")
+      .bind(17, word(s.tax_mode))
       .bind(18, request_hash)
       .bind(19, s.created_at)
       .bind(20, s.user)
@@ -169,7 +156,7 @@ void insert_sale(db::Db& db, const Sale& s, const std::string& request_hash) {
     db.query("INSERT INTO sale_tenders (sale_id, seq, type, amount, reference) VALUES (?, ?, ?, ?, ?)")
         .bind(1, s.id)
         .bind(2, static_cast<std::int64_t>(i + 1))
-        .bind(3, std::string(to_string(s.tenders[i].type)))
+        .bind(3, std::string(word(s.tenders[i].type)))
         .bind(4, s.tenders[i].amount)
         .bind(5, s.tenders[i].reference)
         .run();
@@ -191,7 +178,7 @@ std::optional<Sale> load_sale(db::Db& db, const std::string& id) {
   s.register_id = q.text(3);
   s.session_id = q.opt_text(4);
   s.exchange_id = q.opt_text(5);
-  s.status = q.text(6) == "voided" ? SaleStatus::voided : SaleStatus::completed;
+  s.status = sale_statuses.stored(q.text(6));
   s.training = q.int64(7) != 0;
   s.price_tier = q.opt_text(8);
   s.subtotal = q.int64(9);
@@ -201,7 +188,7 @@ std::optional<Sale> load_sale(db::Db& db, const std::string& id) {
   s.tendered = q.int64(13);
   s.change_due = q.int64(14);
   s.receipt_discount = q.opt_text(15);
-  s.tax_mode = q.text(16) == "exclusive" ? TaxMode::exclusive : TaxMode::inclusive;
+  s.tax_mode = tax_modes.stored(q.text(16));
   s.created_at = q.int64(17);
   s.user = q.text(18);
   s.approver = q.opt_text(19);
@@ -282,12 +269,8 @@ std::optional<SoldLine> sold_line(db::Db& db, const std::string& sale_line_id, c
 
 std::vector<std::pair<std::string, Quantity>> line_takings(db::Db& db, const std::string& sale_id,
                                                            const std::string& sale_line_id) {
-  std::vector<std::pair<std::string, Quantity>> out;
-  auto q = db.query(
-      "SELECT item_id, SUM(quantity) FROM stock_movements WHERE document_id = ? AND document_line_id = ? "
-      "GROUP BY item_id ORDER BY item_id");
-  q.bind(1, sale_id).bind(2, sale_line_id);
-  while (q.step()) out.emplace_back(q.text(0), Quantity{-q.int64(1)});
+  auto out = stock::line_net_by_item(db, sale_id, sale_line_id);
+  for (auto& [item_id, quantity] : out) quantity = -quantity;
   return out;
 }
 
@@ -347,9 +330,9 @@ void insert_return(db::Db& db, const Return& r, const std::string& request_hash,
         .bind(6, l.quantity.milli)
         .bind(7, l.refund)
         .bind(8, l.tax)
-        .bind(9, l.reason)
-        .bind(10, l.condition)
-        .bind(11, l.disposition)
+        .bind(9, word(l.reason))
+        .bind(10, word(l.condition))
+        .bind(11, word(l.disposition))
         .bind(12, l.location_id)
         .bind(13, l.tax_rate_bp)
         .run();
@@ -363,7 +346,7 @@ void insert_return(db::Db& db, const Return& r, const std::string& request_hash,
     db.query("INSERT INTO return_tenders (return_id, seq, type, amount, reference) VALUES (?, ?, ?, ?, ?)")
         .bind(1, r.id)
         .bind(2, static_cast<std::int64_t>(i + 1))
-        .bind(3, to_string(r.tenders[i].type))
+        .bind(3, word(r.tenders[i].type))
         .bind(4, r.tenders[i].amount)
         .bind(5, r.tenders[i].reference)
         .run();
@@ -389,14 +372,23 @@ std::optional<Return> load_return(db::Db& db, const std::string& id) {
   r.approver = q.opt_text(10);
   r.training = q.int64(11) != 0;
   auto l = db.query(
-      "SELECT l.id, l.line_no, l.sale_line_id, l.item_id, l.quantity, l.refund, l.tax, l.reason, l.condition, "
-      "l.disposition, l.location_id, i.sku, i.name, l.tax_rate_bp FROM return_lines l JOIN items i ON i.id = l.item_id "
-      "WHERE l.return_id = ? ORDER BY l.line_no");
+      "SELECT id, line_no, sale_line_id, item_id, quantity, refund, tax, reason, condition, disposition, location_id, "
+      "tax_rate_bp FROM return_lines WHERE return_id = ? ORDER BY line_no");
   l.bind(1, id);
   while (l.step())
-    r.lines.push_back(ReturnLine{l.text(0), l.int64(1), l.opt_text(2), l.text(3), l.text(11), l.text(12),
-                                 Quantity{l.int64(4)}, l.int64(5), l.int64(6), l.int64(13), l.text(7), l.text(8),
-                                 l.text(9), l.text(10)});
+    r.lines.push_back(ReturnLine{l.text(0), l.int64(1), l.opt_text(2), l.text(3), "", "", Quantity{l.int64(4)}, l.int64(5),
+                                 l.int64(6), l.int64(11), return_reasons.stored(l.text(7)),
+                                 return_conditions.stored(l.text(8)), stock::dispositions.stored(l.text(9)), l.text(10)});
+  // The lines name their items as the catalog does now (sku and name are not copied).
+  std::vector<std::string> item_ids;
+  for (const auto& line : r.lines) item_ids.push_back(line.item_id);
+  auto heads = catalog::store::item_heads(db, item_ids);
+  for (auto& line : r.lines) {
+    auto head = heads.find(line.item_id);
+    BR_ASSERT(head != heads.end(), "a return line's item exists");
+    line.sku = head->second.sku;
+    line.name = head->second.name;
+  }
   auto t = db.query("SELECT type, amount, reference FROM return_tenders WHERE return_id = ? ORDER BY seq");
   t.bind(1, id);
   while (t.step()) r.tenders.push_back(Tender{tender_type(t.text(0)), t.int64(1), t.opt_text(2)});
@@ -439,9 +431,8 @@ std::optional<ParkedSale> load_parked(db::Db& db, const std::string& id) {
       "SELECT id, location_id, register_id, note, body, status, parked_at, parked_by FROM parked_sales WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
-  auto status = parked_statuses.parse(q.text(5));
-  BR_ASSERT(status.has_value(), "a parked sale's status is one of parked_statuses");
-  return ParkedSale{q.text(0), q.text(1), q.opt_text(2), q.text(3), q.text(4), *status, q.int64(6), q.text(7)};
+  return ParkedSale{q.text(0), q.text(1),        q.opt_text(2), q.text(3),
+                    q.text(4), parked_statuses.stored(q.text(5)), q.int64(6), q.text(7)};
 }
 
 void insert_parked(db::Db& db, const ParkedSale& p) {
@@ -472,7 +463,7 @@ std::vector<std::string> parked_ids(db::Db& db, const std::string& location_id, 
 void set_parked_status(db::Db& db, const std::string& id, ParkedStatus status) {
   db::assert_in_transaction(db);
   db.query("UPDATE parked_sales SET status = ?, closed_at = ? WHERE id = ?")
-      .bind(1, to_string(status))
+      .bind(1, word(status))
       .bind(2, now().micros)
       .bind(3, id)
       .run();
@@ -489,7 +480,7 @@ std::optional<Session> load_session(db::Db& db, const std::string& register_id, 
   Session s;
   s.id = q.text(0);
   s.register_id = q.text(1);
-  s.status = q.text(2) == "closed" ? SessionStatus::closed : SessionStatus::open;
+  s.status = session_statuses.stored(q.text(2));
   s.opening_float = q.int64(3);
   s.number = q.int64(4);
   s.opened_at = q.int64(5);
@@ -532,7 +523,7 @@ void insert_cash_movement(db::Db& db, const std::string& session_id, CashMovemen
   db.query("INSERT INTO register_cash_movements (id, session_id, kind, amount, reason, at, user) VALUES (?, ?, ?, ?, ?, ?, ?)")
       .bind(1, new_uuid_v7())
       .bind(2, session_id)
-      .bind(3, to_string(kind))
+      .bind(3, word(kind))
       .bind(4, amount)
       .bind(5, reason)
       .bind(6, now().micros)
@@ -563,7 +554,7 @@ SessionTotals session_totals(db::Db& db, const std::string& session_id) {
         "COALESCE(SUM(change_due), 0) FROM sales WHERE session_id = ? AND training = 0 GROUP BY status");
     q.bind(1, session_id);
     while (q.step()) {
-      if (q.text(0) == "completed") {
+      if (sale_statuses.stored(q.text(0)) == SaleStatus::completed) {
         t.sales_count = q.int64(1);
         t.gross = q.int64(2);
         t.discounts = q.int64(3);

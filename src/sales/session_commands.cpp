@@ -49,7 +49,7 @@ Posted session_cash(db::Db& db, const Actor& actor, const std::string& register_
   check_register_scope(db, actor, register_id);
   if (session->status != SessionStatus::open) throw Problem(409, "session_closed", "this session is closed");
   store::insert_cash_movement(db, session_id, kind, amount, reason, actor.user);
-  append_audit(db, actor, AuditEntry{"register." + std::string(to_string(kind)), "register_session", session_id,
+  append_audit(db, actor, AuditEntry{"register." + std::string(word(kind)), "register_session", session_id,
                                      std::nullopt, cash_movement_audit(amount, reason)});
   return Posted{session_document(db, *store::load_session(db, register_id, session_id)), false, session_id};
 }

@@ -134,7 +134,7 @@ std::vector<DrawerLine> count_drawer(const DrawerTotals& t, const Counted* count
         line.expected = of(t.taken, type);
     }
     if (counted) {
-      auto it = counted->find(std::string(to_string(type)));
+      auto it = counted->find(std::string(word(type)));
       std::int64_t c = it == counted->end() ? 0 : it->second;
       line.counted = c;
       line.over_short = c - line.expected;

@@ -1,20 +1,14 @@
 // Opening stock for the demo shop, written through the normal adjustment command.
 #include <random>
 
+#include "catalog/catalog_store.hpp"
 #include "stock/stock.hpp"
 
 namespace backroom::stock {
 
 int seed_opening_stock(db::Db& db, const Actor& actor, std::uint32_t seed) {
   std::mt19937 rng(seed);
-  std::vector<std::pair<std::string, bool>> items;  // id, sold by weight
-  {
-    // Kits that consume components hold no stock of their own.
-    auto q = db.query(
-        "SELECT id, sold_by_weight FROM items WHERE status = 'active' AND kind <> 'parent' AND "
-        "NOT (kind = 'kit' AND COALESCE(kit_consumes, 'components') = 'components') ORDER BY id");
-    while (q.step()) items.emplace_back(q.text(0), q.int64(1) != 0);
-  }
+  auto items = catalog::store::stocked_items(db);
   int made = 0;
   for (const auto& l : list_locations(db)) {
     if (l.kind != word(LocationKind::store)) continue;

@@ -57,7 +57,6 @@ struct LocationPatch {
 
 boost::json::object location_to_json(const Location& l);
 
-enum class NegativeStock { allow, refuse };
 NegativeStock negative_stock_policy(db::Db& db);
 
 struct Movement {
@@ -90,6 +89,11 @@ struct NegativeFlag {
 // (allowed and flagged: each also gets a stock.negative event).
 std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>& movements, const PostContext& ctx);
 
+// What the movements of one document line add up to, per item (by item id): what a sale
+// line took (negative) and a return can put back.
+std::vector<std::pair<std::string, Quantity>> line_net_by_item(db::Db& db, const std::string& document_id,
+                                                               const std::string& document_line_id);
+
 // Reversal of every movement of a document (a void): same items and locations, negated.
 std::vector<Movement> reversal_of(db::Db& db, const std::string& document_id, MovementReason reason,
                                   const std::string& document_type, const std::string& reversing_document_id);
@@ -97,6 +101,8 @@ std::vector<Movement> reversal_of(db::Db& db, const std::string& document_id, Mo
 // Locations.
 std::vector<Location> list_locations(db::Db& db);
 std::optional<Location> load_location(db::Db& db, const std::string& id);
+// The location of that name, ignoring ASCII case.
+std::optional<Location> location_by_name(db::Db& db, const std::string& name);
 // The location or 422 naming `field`.
 Location require_location(db::Db& db, const std::string& id, const std::string& field);
 // A store, backroom or warehouse gets its review, damaged, refurbish and markdown bins.

@@ -50,10 +50,9 @@ Problem insufficient(const std::string& item_id, const std::string& location_id,
 }
 
 std::string require_item(db::Db& db, const std::string& item_id, const std::string& field) {
-  auto q = db.query("SELECT kind FROM items WHERE id = ?");
-  q.bind(1, item_id);
-  if (!q.step()) throw invalid_field(field, fmt::format("item '{}' does not exist", item_id));
-  if (q.text(0) == "parent")
+  auto kind = catalog::store::item_kind(db, item_id);
+  if (!kind) throw invalid_field(field, fmt::format("item '{}' does not exist", item_id));
+  if (*kind == catalog::ItemKind::parent)
     throw invalid_field(field, fmt::format("item '{}' is a variant parent; stock is kept per variant", item_id));
   return item_id;
 }
@@ -69,7 +68,7 @@ Quantity net_quantity(const std::vector<Movement>& moves) {
 
 NegativeStock negative_stock_policy(db::Db& db) {
   auto v = settings::get(db, "negative_stock");
-  return v && *v == "refuse" ? NegativeStock::refuse : NegativeStock::allow;
+  return v ? negative_stock_policies.parse(*v).value_or(NegativeStock::allow) : NegativeStock::allow;
 }
 
 namespace {
@@ -156,6 +155,17 @@ std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>
   return flags;
 }
 
+std::vector<std::pair<std::string, Quantity>> line_net_by_item(db::Db& db, const std::string& document_id,
+                                                               const std::string& document_line_id) {
+  std::vector<std::pair<std::string, Quantity>> out;
+  auto q = db.query(
+      "SELECT item_id, SUM(quantity) FROM stock_movements WHERE document_id = ? AND document_line_id = ? "
+      "GROUP BY item_id ORDER BY item_id");
+  q.bind(1, document_id).bind(2, document_line_id);
+  while (q.step()) out.emplace_back(q.text(0), Quantity{q.int64(1)});
+  return out;
+}
+
 std::vector<Movement> reversal_of(db::Db& db, const std::string& document_id, MovementReason reason,
                                   const std::string& document_type, const std::string& reversing_document_id) {
   std::vector<Movement> out;
@@ -178,6 +188,13 @@ std::vector<Location> list_locations(db::Db& db) {
 std::optional<Location> load_location(db::Db& db, const std::string& id) {
   auto q = db.query(std::string(location_columns) + " WHERE id = ?");
   q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read_location(q);
+}
+
+std::optional<Location> location_by_name(db::Db& db, const std::string& name) {
+  auto q = db.query(std::string(location_columns) + " WHERE lower(name) = lower(?)");
+  q.bind(1, name);
   if (!q.step()) return std::nullopt;
   return read_location(q);
 }
@@ -324,13 +341,6 @@ std::optional<bj::object> load_adjustment(db::Db& db, const std::string& id, std
   return o;
 }
 
-std::optional<std::int64_t> unit_cost(db::Db& db, const std::string& item_id) {
-  auto q = db.query("SELECT COALESCE(cost, price) FROM items WHERE id = ?");
-  q.bind(1, item_id);
-  if (!q.step() || q.is_null(0)) return std::nullopt;
-  return q.int64(0);
-}
-
 }  // namespace
 
 Posted create_adjustment(db::Db& db, const Actor& actor, const AdjustmentInput& in) {
@@ -348,7 +358,7 @@ Posted create_adjustment(db::Db& db, const Actor& actor, const AdjustmentInput& 
   std::optional<std::string> flag_text;
   if (in.check_limits) {
     auto flags = adjustment_flags(balance(db, in.item_id, in.location_id).on_hand, in.quantity,
-                                  unit_cost(db, in.item_id), load_adjustment_limits(db));
+                                  catalog::store::unit_cost(db, in.item_id), load_adjustment_limits(db));
     if (!flags.empty()) {
       bj::array reasons(flags.begin(), flags.end());
       if (!in.confirm || !in.reason_code) {

@@ -131,6 +131,15 @@ inline std::string_view word(Disposition disposition) { return dispositions.text
 // The bin a disposition sends goods to; nullopt for restock (the store itself).
 std::optional<LocationKind> bin_kind(Disposition disposition);
 
+// What a sale may do to a balance it would take below zero: allow it (and flag it) or
+// refuse the sale; the shop's setting negative_stock.
+enum class NegativeStock : std::uint8_t { allow, refuse };
+
+inline constexpr Vocabulary<NegativeStock, 2> negative_stock_policies{{{
+    {NegativeStock::allow, "allow"},
+    {NegativeStock::refuse, "refuse"},
+}}};
+
 // A transfer is in transit until every line is received, damaged or booked short.
 enum class TransferStatus : std::uint8_t { in_transit, received };
 

@@ -29,9 +29,9 @@ test('permission matrix: every route x every role, generated from the route tabl
   assert.equal(table.status, 0, table.stderr);
   const { routes, roles, superuser_roles: superusers, permissions } = JSON.parse(table.stdout);
   assert.ok(routes.length > 20, 'the route table is complete');
-  const known = new Set([...permissions, '', 'authenticated']);
+  const known = new Set([...permissions, 'public', 'authenticated']);
   for (const r of routes) assert.ok(known.has(r.permission), `${r.method} ${r.pattern} declares unknown permission '${r.permission}'`);
-  const publicRoutes = routes.filter((r) => r.permission === '').map((r) => `${r.method} ${r.pattern}`).sort();
+  const publicRoutes = routes.filter((r) => r.permission === 'public').map((r) => `${r.method} ${r.pattern}`).sort();
   assert.deepEqual(publicRoutes, ['GET /healthz', 'POST /api/v1/session'], 'only health and sign-in are public');
 
   // A custom role built from named permissions takes part too.
@@ -49,13 +49,13 @@ test('permission matrix: every route x every role, generated from the route tabl
   for (const route of routes) {
     const p = fill(route.pattern);
     const body = ['POST', 'PUT', 'PATCH'].includes(route.method) ? {} : undefined;
-    if (route.permission !== '') {
+    if (route.permission !== 'public') {
       const r = await anonymous.request(route.method, p, body);
       if (r.status !== 401) failures.push(`${route.method} ${route.pattern} without credentials: ${r.status}`);
       else if (!r.headers.get('www-authenticate')?.startsWith('Bearer')) failures.push(`${route.method} ${route.pattern}: no WWW-Authenticate`);
     }
     for (const [role, granted] of Object.entries(allRoles)) {
-      const allowed = route.permission === '' || route.permission === 'authenticated' ||
+      const allowed = route.permission === 'public' || route.permission === 'authenticated' ||
         superusers.includes(role) || granted.includes(route.permission);
       const r = await clients[role].request(route.method, p, body);
       if (allowed && (r.status === 401 || r.status === 403))

@@ -94,7 +94,7 @@ TEST(LabelUnitPrice, ItemMeasureFromUnitAttributeOrName) {
   EXPECT_EQ(item_measure(pasta)->amount, 500);
   auto apples = item("PRD-1", "Apples", 430);
   EXPECT_FALSE(item_measure(apples));
-  apples.unit = "kg";
+  apples.unit = catalog::Unit::kg;
   EXPECT_EQ(item_measure(apples)->amount, 1000);
   auto juice = item("J", "Juice 1l", 199);
   EXPECT_EQ(item_measure(juice)->base, Measure::Base::volume_ml);
@@ -240,7 +240,7 @@ TEST(LabelContent, ShelfCaseAndScaleLabels) {
   catalog::EmbeddedLayout layout{"23", 5, catalog::EmbeddedValue::price, 4, 2, true};
   ctx.layouts = {layout};
   auto cheese = item("DLI-2", "Gouda", 1299);
-  cheese.unit = "kg";
+  cheese.unit = catalog::Unit::kg;
   cheese.sold_by_weight = true;
   cheese.barcodes = {catalog::ItemBarcode{*catalog::make_embedded_barcode(layout, "00101", 0), "E:2300101",
                                           Quantity::units(1), "embedded"}};

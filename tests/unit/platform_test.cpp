@@ -159,7 +159,7 @@ TEST(Catalog, SkuNormalisation) {
 TEST(Catalog, DuplicateKeyIncludesVariantOptionsInKeyOrder) {
   catalog::Item a;
   a.name = "Crew T-Shirt";
-  a.kind = "variant";
+  a.kind = catalog::ItemKind::variant;
   a.options = boost::json::object{{"size", "M"}, {"color", "Navy"}};
   catalog::Item b = a;
   b.name = "crew t shirt";

@@ -223,13 +223,13 @@ TEST(Tendering, CountsADrawer) {
 }
 
 TEST(Tendering, VocabulariesReadTheirOwnWords) {
-  for (auto type : {cash, card, credit, exchange}) EXPECT_EQ(tender_types.parse(to_string(type)), type);
+  for (auto type : {cash, card, credit, exchange}) EXPECT_EQ(tender_types.parse(word(type)), type);
   EXPECT_FALSE(tender_types.parse("Cash"));
   EXPECT_FALSE(tender_types.parse(""));
   for (auto kind : {CashMovementKind::paid_in, CashMovementKind::paid_out, CashMovementKind::safe_drop})
-    EXPECT_EQ(cash_movement_kinds.parse(to_string(kind)), kind);
-  EXPECT_EQ(to_string(SaleStatus::voided), "voided");
-  EXPECT_EQ(to_string(SessionStatus::closed), "closed");
+    EXPECT_EQ(cash_movement_kinds.parse(word(kind)), kind);
+  EXPECT_EQ(word(SaleStatus::voided), "voided");
+  EXPECT_EQ(word(SessionStatus::closed), "closed");
   EXPECT_EQ(parked_statuses.parse("resumed"), ParkedStatus::resumed);
 }
 
