@@ -622,6 +622,74 @@ INSERT INTO transfer_receipt_lines (receipt_id, line_id, received, damaged, shor
   SELECT l.transfer_id, l.id, l.received, l.damaged, l.short FROM transfer_lines l
   JOIN transfers t ON t.id = l.transfer_id WHERE t.status = 'received';
 )SQL"},
+      {10, "suppliers, their items and pending payment changes", R"SQL(
+-- Who we buy from (src/purchasing/supplier.hpp). Money in the shop's minor units; order days
+-- are words in week order ("mon,thu"); the bank details in force are the ones a second
+-- person approved (supplier_changes), never typed straight in.
+CREATE TABLE suppliers (
+  id                   TEXT PRIMARY KEY,
+  name                 TEXT NOT NULL,
+  name_key             TEXT NOT NULL,               -- folded name, for search
+  email                TEXT NOT NULL DEFAULT '',
+  phone                TEXT NOT NULL DEFAULT '',
+  lead_time_days       INTEGER NOT NULL DEFAULT 0 CHECK (lead_time_days >= 0),
+  lead_time_sd_milli   INTEGER NOT NULL DEFAULT 0 CHECK (lead_time_sd_milli >= 0), -- days x 1000
+  order_days           TEXT NOT NULL DEFAULT '',
+  min_order_value      INTEGER NOT NULL DEFAULT 0 CHECK (min_order_value >= 0),
+  free_freight_value   INTEGER CHECK (free_freight_value >= 0),
+  payment_iban         TEXT,
+  payment_bic          TEXT,
+  payment_account_name TEXT,
+  status               TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','inactive')),
+  version              INTEGER NOT NULL DEFAULT 1,
+  created_at           INTEGER NOT NULL,
+  updated_at           INTEGER NOT NULL
+);
+CREATE INDEX suppliers_name_key ON suppliers(name_key);
+
+-- What a supplier sells us: its SKU, our cost, its case (case_pack in milli-units like
+-- items.case_pack and barcodes.pack_quantity; case_gtin a GTIN-14 also registered as a case
+-- barcode of the item), the least it sells (min_order_units, milli-units). At most one
+-- preferred supplier per item.
+CREATE TABLE supplier_items (
+  supplier_id     TEXT NOT NULL REFERENCES suppliers(id),
+  item_id         TEXT NOT NULL REFERENCES items(id),
+  supplier_sku    TEXT NOT NULL DEFAULT '',
+  cost            INTEGER NOT NULL CHECK (cost >= 0),
+  case_pack       INTEGER NOT NULL DEFAULT 1000 CHECK (case_pack > 0),
+  case_gtin       TEXT,
+  min_order_units INTEGER NOT NULL DEFAULT 0 CHECK (min_order_units >= 0),
+  preferred       INTEGER NOT NULL DEFAULT 0 CHECK (preferred IN (0,1)),
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  PRIMARY KEY (supplier_id, item_id)
+);
+CREATE INDEX supplier_items_item ON supplier_items(item_id);
+CREATE INDEX supplier_items_case_gtin ON supplier_items(case_gtin);
+CREATE UNIQUE INDEX supplier_items_one_preferred ON supplier_items(item_id) WHERE preferred = 1;
+CREATE UNIQUE INDEX supplier_items_sku ON supplier_items(supplier_id, supplier_sku) WHERE supplier_sku <> '';
+
+-- Bank details wait here until a different person approves them (separation of duties).
+CREATE TABLE supplier_changes (
+  id                   TEXT PRIMARY KEY,
+  supplier_id          TEXT NOT NULL REFERENCES suppliers(id),
+  kind                 TEXT NOT NULL DEFAULT 'payment' CHECK (kind IN ('payment')),
+  payment_iban         TEXT NOT NULL,
+  payment_bic          TEXT NOT NULL DEFAULT '',
+  payment_account_name TEXT NOT NULL DEFAULT '',
+  status               TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','approved','rejected','superseded')),
+  requested_by         TEXT NOT NULL,
+  requested_by_id      TEXT NOT NULL DEFAULT '',
+  requested_at         INTEGER NOT NULL,
+  decided_by           TEXT,
+  decided_by_id        TEXT,
+  decided_at           INTEGER,
+  reason               TEXT NOT NULL DEFAULT '',  -- why the filer changes them
+  decision_note        TEXT NOT NULL DEFAULT ''   -- why the decider rejected them
+);
+CREATE INDEX supplier_changes_status ON supplier_changes(status, id);
+CREATE INDEX supplier_changes_supplier ON supplier_changes(supplier_id, id);
+)SQL"},
   };
   return list;
 }
