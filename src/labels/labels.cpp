@@ -59,6 +59,45 @@ void enqueue_everywhere(db::Db& db, const std::string& item_id, std::string_view
     store::upsert_pending(db, new_uuid_v7(), s, item_id, kind_name(LabelKind::shelf), reason, 1, seq, now().micros);
 }
 
+// Goods received against a purchase order (receipt.posted): a shelf label in the receiving
+// store for each item whose label is missing there (never printed) or whose price changed
+// since its label was last printed; an item whose label is up to date needs none.
+void on_goods_received(db::Db& db, const integrations::Event& e, const bj::object& o) {
+  auto location_id = text_member(o, "location_id");
+  if (!location_id) return;
+  auto store_id = shelf_store_of(db, *location_id);
+  if (!store_id) return;
+  auto it = o.find("lines");
+  if (it == o.end() || !it->value().is_array()) return;
+  for (const auto& line : it->value().get_array()) {
+    const auto* l = line.if_object();
+    if (!l) continue;
+    auto item_id = text_member(*l, "item_id");
+    if (!item_id) continue;
+    if (auto received = l->find("received"); received != l->end()) {
+      auto q = json::as_quantity(received->value());
+      if (!q || q->milli <= 0) continue;
+    }
+    auto item = catalog::store::load_item(db, *item_id);
+    if (!item || !item->sellable()) continue;
+    std::string_view reason;
+    if (auto printed = store::last_printed_at(db, *store_id, *item_id, kind_name(LabelKind::shelf)); !printed) {
+      reason = "receipt_label_missing";
+    } else {
+      std::optional<std::int64_t> printed_price;
+      if (auto payload = store::item_payload_at(db, *item_id, *printed)) {
+        bj::error_code ec;
+        auto before = bj::parse(*payload, ec);
+        if (!ec && before.is_object()) printed_price = price_member(before.get_object());
+      }
+      if (printed_price == item->price) continue;
+      reason = "receipt_price_changed";
+    }
+    store::upsert_pending(db, new_uuid_v7(), *store_id, *item_id, kind_name(LabelKind::shelf), reason, 1, e.seq,
+                          now().micros);
+  }
+}
+
 void on_event(db::Db& db, const integrations::Event& e) {
   bj::value payload;
   try {
@@ -100,7 +139,13 @@ void on_event(db::Db& db, const integrations::Event& e) {
     enqueue_everywhere(db, *item_id, "price_change", e.seq);
     return;
   }
-  if (e.type.ends_with(".received")) {
+  if (e.type == "receipt.posted") {
+    on_goods_received(db, e, *o);
+    return;
+  }
+  // A purchase order's receipts (receipt.posted) carry its goods; the order's own
+  // purchase_order.received only says it is complete.
+  if (e.type.ends_with(".received") && !e.type.starts_with("purchase_order.")) {
     auto location_id = text_member(*o, "to_location_id");
     if (!location_id) location_id = text_member(*o, "location_id");
     if (!location_id) return;

@@ -6,9 +6,14 @@
 //   item.created                          -> a shelf label in every store (active, sellable)
 //   item.updated whose price changed      -> a shelf label in every store
 //   price_change.approved (in effect) / price_change.applied -> a shelf label in every store
-//   transfer.received, receipt.received, and any "*.received" document with lines
+//   transfer.received, and any "*.received" document with lines (but purchase_order.received)
 //                                         -> a shelf label for each received item in the
 //                                            receiving store
+//   receipt.posted (goods received against a purchase order)
+//                                         -> a shelf label in the receiving store for each
+//                                            item whose label there is missing (never
+//                                            printed) or whose price changed since it was
+//                                            last printed
 // It runs on the writer, lazily: whenever a queue is read or printed (HTTP or CLI), so the
 // queue is never staler than the moment someone looks at it, and nothing runs when no one
 // prints labels.

@@ -107,4 +107,22 @@ std::optional<std::string> previous_item_payload(db::Db& db, const std::string& 
   return q.text(0);
 }
 
+std::optional<std::int64_t> last_printed_at(db::Db& db, const std::string& store_id, const std::string& item_id,
+                                            std::string_view kind) {
+  auto q = db.query(
+      "SELECT MAX(printed_at) FROM label_queue WHERE store_id = ? AND item_id = ? AND kind = ? AND printed_at IS NOT NULL");
+  q.bind(1, store_id).bind(2, item_id).bind(3, std::string(kind));
+  if (!q.step() || q.is_null(0)) return std::nullopt;
+  return q.int64(0);
+}
+
+std::optional<std::string> item_payload_at(db::Db& db, const std::string& item_id, std::int64_t at) {
+  auto q = db.query(
+      "SELECT payload FROM events WHERE entity_id = ? AND at <= ? AND type IN ('item.created', 'item.updated') "
+      "ORDER BY seq DESC LIMIT 1");
+  q.bind(1, item_id).bind(2, at);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
 }  // namespace backroom::labels::store

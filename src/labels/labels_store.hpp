@@ -54,5 +54,10 @@ std::vector<std::string> store_ids(db::Db& db);
 
 // The newest item.created / item.updated payload of `item_id` before event `seq`.
 std::optional<std::string> previous_item_payload(db::Db& db, const std::string& item_id, std::int64_t seq);
+// When a label of `kind` was last printed for the item at the store (nullopt: never).
+std::optional<std::int64_t> last_printed_at(db::Db& db, const std::string& store_id, const std::string& item_id,
+                                            std::string_view kind);
+// The newest item.created / item.updated payload of `item_id` at or before time `at`.
+std::optional<std::string> item_payload_at(db::Db& db, const std::string& item_id, std::int64_t at);
 
 }  // namespace backroom::labels::store

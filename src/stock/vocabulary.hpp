@@ -31,6 +31,8 @@ class MovementReason {
     transfer_in,
     transfer_damaged,
     transfer_short,
+    receipt,          // goods received against a purchase order (purchasing)
+    receipt_damaged,  // ... that arrived damaged, into the damaged bin
   };
   constexpr MovementReason(Code code) : code_(code) {}
   // A reason written in code as its stored word ("sale"): looked up in movement_reasons
@@ -43,7 +45,7 @@ class MovementReason {
   Code code_;
 };
 
-inline constexpr Vocabulary<MovementReason::Code, 15> movement_reasons{{{
+inline constexpr Vocabulary<MovementReason::Code, 17> movement_reasons{{{
     {MovementReason::sale, "sale"},
     {MovementReason::sale_void, "void"},
     {MovementReason::sale_return, "return"},
@@ -59,6 +61,8 @@ inline constexpr Vocabulary<MovementReason::Code, 15> movement_reasons{{{
     {MovementReason::transfer_in, "transfer_in"},
     {MovementReason::transfer_damaged, "transfer_damaged"},
     {MovementReason::transfer_short, "transfer_short"},
+    {MovementReason::receipt, "receipt"},
+    {MovementReason::receipt_damaged, "receipt_damaged"},
 }}};
 
 namespace detail {

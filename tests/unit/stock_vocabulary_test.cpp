@@ -39,7 +39,7 @@ TEST(StockVocabulary, MovementReasonsAreTheLedgerWords) {
   EXPECT_EQ(words_of(movement_reasons),
             (std::vector<std::string>{"sale", "void", "return", "shrink", "damage", "theft", "found", "expired",
                                       "correction", "opening", "count", "transfer_out", "transfer_in",
-                                      "transfer_damaged", "transfer_short"}));
+                                      "transfer_damaged", "transfer_short", "receipt", "receipt_damaged"}));
   expect_round_trip(movement_reasons);
 }
 
