@@ -16,6 +16,7 @@
 #include "platform/problem.hpp"
 #include "platform/schema.hpp"
 #include "platform/settings.hpp"
+#include "purchasing/supplier_demo.hpp"
 #include "sales/sales.hpp"
 #include "stock/stock.hpp"
 
@@ -106,6 +107,7 @@ int seed_demo(db::Db& db) {
   }
   stock::seed_opening_stock(db, actor);
   sales::seed_demo_registers(db, actor);
+  purchasing::seed_demo_suppliers(db, actor);
   tx.commit();
   return created;
 }

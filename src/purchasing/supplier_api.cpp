@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "access/permissions.hpp"
+#include "catalog/catalog_store.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "purchasing/supplier_commands.hpp"
@@ -188,8 +189,11 @@ void register_supplier_routes(App& app) {
   r.add("GET", "/api/v1/items/{id}/suppliers", "purchasing.read", "Who sells us an item, the preferred first",
         [&app](Request& req, Reply reply) {
           auto id = id_param(req, 0, "item");
+          auto& db = app.read();
+          db::ReadSnapshot snapshot(db);
+          if (!catalog::store::load_item(db, id)) throw not_found("item", id);
           bj::array list;
-          for (const auto& i : suppliers_of_item(app.read(), id)) list.push_back(supplier_item_to_json(i));
+          for (const auto& i : suppliers_of_item(db, id)) list.push_back(supplier_item_to_json(i));
           reply(http::json_response(200, bj::object{{"suppliers", std::move(list)}}));
         });
 

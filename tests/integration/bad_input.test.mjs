@@ -227,3 +227,41 @@ test('mutated store set-up bodies (registers, locations, tax categories, stock s
   assert.ok(categories.json.tax_categories.some((c) => c.code === categories.json.default_tax_category));
   assertBooksHold(s.db);
 });
+
+test('mutated supplier bodies (suppliers, supplier items, payment changes, price lists) are refused with problems, never 500', async () => {
+  const same = (b) => b;
+  await probe('POST /suppliers', '/api/v1/suppliers', async () => ({
+    name: 'Probe supplier', contact: { email: 'probe@example.com', phone: '+31 20 555 0100' }, lead_time_days: 2,
+    lead_time_sd_days: 0.5, order_days: ['mon', 'thu'], min_order_value: 10000, free_freight_value: 20000, status: 'active',
+    payment: { iban: 'DE89 3704 0044 0532 0130 00', bic: 'DEUTDEFF', account_name: 'Probe BV', reason: 'new supplier' },
+  }), same);
+  const sup = await s.post('/api/v1/suppliers', { name: 'Patched probe supplier' });
+  assert.equal(sup.status, 201, sup.text);
+  // The version in the body goes stale after the first accepted PATCH (412): each mutation is
+  // still read, and refused by field, before the version is compared.
+  await probe('PATCH /suppliers/{id}', `/api/v1/suppliers/${sup.json.id}`, async () => ({
+    name: 'Patched probe supplier', contact: { email: 'p@example.com' }, order_days: ['fri'], version: 1,
+    payment: { iban: 'GB82 WEST 1234 5698 7654 32', bic: 'NWBKGB2L' },
+  }), same, { method: 'PATCH' });
+  const item = await makeItem(s);
+  await probe('POST /suppliers/{id}/items', `/api/v1/suppliers/${sup.json.id}/items`, async () => ({
+    item_id: item.id, supplier_sku: 'PROBE-1', cost: 250, case_pack: 6, case_gtin: '10012345000017', min_order_units: 12, preferred: true,
+  }), same);
+  const filed = await s.post('/api/v1/suppliers', { name: 'Rejected probe supplier', payment: { iban: 'NL91 ABNA 0417 1643 00' } });
+  assert.equal(filed.status, 201, filed.text);
+  const manager = await s.as('manager');  // not the admin key that filed it
+  const rejected = await manager.post(`/api/v1/supplier-changes/${filed.json.change_id}/reject`, { note: 'x' });
+  assert.equal(rejected.status, 200, rejected.text);
+  await probe('POST /supplier-changes/{id}/reject', `/api/v1/supplier-changes/${filed.json.change_id}/reject`, async () => ({ note: 'probe' }),
+    same, { baseWorks: false });
+  // Price lists are CSV: broken files are a report, never a 500.
+  const csvUrl = `/api/v1/suppliers/${sup.json.id}/price-list`;
+  const broken = ['', '\uFEFF', 'sku', 'sku,cost\n"unterminated', 'sku,cost\nA,1,2', `sku,cost\n${item.sku},-1`, `sku,cost\n${item.sku},1e5`,
+    `gtin,cost\n${'9'.repeat(200)},1`, 'cost\n1', `sku,cost,case_pack\n${item.sku},1,0`, `sku,cost,case_gtin\n${item.sku},1,x`,
+    `sku,cost,preferred\n${item.sku},1,maybe`, 'a,'.repeat(300), '\u0000,\u0000', `sku,sku,cost\n${item.sku},${item.sku},1`];
+  for (const body of broken) {
+    const r = await s.post(csvUrl, body, { 'content-type': 'text/csv' });
+    assert.ok(r.status >= 400 && r.status < 500, `price list ${JSON.stringify(body).slice(0, 40)}: ${r.status} ${r.text.slice(0, 200)}`);
+    assert.equal(typeof r.json?.code, 'string', r.text);
+  }
+});

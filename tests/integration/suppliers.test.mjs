@@ -82,6 +82,9 @@ test('a supplier is created, read, searched and paged', async () => {
   }
   assert.ok(seen.length >= 4);
   assert.equal(new Set(seen).size, seen.length, 'no supplier twice across pages');
+  const created = await s.get('/api/v1/events?type=supplier.created&limit=500');
+  assert.equal(created.status, 200, created.text);
+  assert.ok(created.json.events.some((e) => e.entity_id === sup.id), 'supplier.created is on the outbox');
   const bad = await lead.get('/api/v1/suppliers?cursor=nonsense');
   assert.equal(bad.status, 422);
   assert.equal(bad.json.field, 'cursor');
@@ -292,6 +295,7 @@ test('one preferred supplier per item: preferring another unsets the first', asy
   const who = await clerk.get(`/api/v1/items/${item.id}/suppliers`);
   assert.equal(who.status, 200, who.text);
   assert.deepEqual(who.json.suppliers.map((x) => [x.supplier_id, x.preferred]), [[b.id, true], [a.id, false]]);
+  assert.equal((await clerk.get('/api/v1/items/01936f5e-8a00-7abc-8def-000000000000/suppliers')).status, 404);
   const dup = await buyer.post(`/api/v1/suppliers/${a.id}/items`, { item_id: (await makeItem(s)).id, cost: 5, supplier_sku: 'DUP-1' });
   assert.equal(dup.status, 201, dup.text);
   const clash = await buyer.post(`/api/v1/suppliers/${a.id}/items`, { item_id: item.id, supplier_sku: 'DUP-1' });
@@ -361,4 +365,29 @@ test('price list CSV: all or nothing, with a report of every bad row', async () 
   const empty = await post('');
   assert.equal(empty.status, 422);
   assert.equal(empty.json.errors[0].code, 'empty_file');
+});
+
+test('the demo shop has suppliers: one with approved bank details, one waiting for a manager', async () => {
+  const demo = await startServer({ demo: true });
+  try {
+    const list = await demo.get('/api/v1/suppliers');
+    assert.equal(list.status, 200, list.text);
+    const byName = Object.fromEntries(list.json.suppliers.map((x) => [x.name, x]));
+    const bright = byName['Brightfield Wholesale'];
+    const meeple = byName['Meeple Works Distribution'];
+    assert.equal(bright.payment.iban, 'NL91ABNA0417164300');
+    assert.equal(bright.pending_payment_change, null);
+    assert.equal(meeple.payment, null);
+    const pending = await demo.get('/api/v1/supplier-changes?status=pending');
+    assert.deepEqual(pending.json.changes.map((c) => c.supplier_id), [meeple.id]);
+    const items = await demo.get(`/api/v1/suppliers/${bright.id}/items?limit=500`);
+    assert.equal(items.json.items.length, 40);
+    const one = items.json.items[0];
+    assert.ok(one.case_gtin, 'demo supplier items carry the case GTIN');
+    const scan = await demo.get(`/api/v1/scan/${one.case_gtin}`);
+    assert.equal(scan.json.item.id, one.item_id);
+    assert.equal(scan.json.pack_quantity, one.case_pack);
+  } finally {
+    await demo.stop();
+  }
 });
