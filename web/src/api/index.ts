@@ -113,7 +113,8 @@ export const purchasing = {
   suppliers: (query: { q?: string; limit?: number; cursor?: string }) =>
     get<{ suppliers: T.Supplier[]; next_cursor?: string | null }>('/suppliers', { query }),
   supplier: (id: string) => get<T.Supplier>('/suppliers/{id}', { path: { id } }),
-  createSupplier: (body: T.SupplierInput) => post<T.Supplier>('/suppliers', body),
+  /** With bank details the answer is {status: 'pending', change_id, supplier}: they wait for approval. */
+  createSupplier: (body: T.SupplierInput) => post<T.Supplier | T.PendingAnswer>('/suppliers', body),
   /** A change of bank details answers 202 pending; everything else applies at once. */
   updateSupplier: (id: string, body: T.SupplierPatch, version: number) =>
     patch<T.Supplier | T.PendingAnswer>('/suppliers/{id}', body, { path: { id }, headers: { 'if-match': `"v${version}"` } }),

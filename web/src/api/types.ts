@@ -210,7 +210,7 @@ export interface SupplierInput {
 }
 export type SupplierPatch = Partial<SupplierInput>;
 /** A PATCH that changed bank details: they wait for a second person's approval. */
-export interface PendingAnswer { status: 'pending'; change_id: string }
+export interface PendingAnswer { status: 'pending'; change_id: string; supplier?: Supplier }
 export interface SupplierItem {
   supplier_id?: string; item_id: string; sku?: string | null; name?: string | null; supplier_sku: string | null; cost: Money;
   case_pack: Quantity; case_gtin: string | null; min_order_units: Quantity | null; preferred: boolean;

@@ -106,7 +106,12 @@ function CreateSupplier({ onClose, onCreated }: { onClose: () => void; onCreated
     if (typeof body === 'string') { setMsg(body); return; }
     const payment = pay.iban.trim() || pay.account_name.trim()
       ? { iban: pay.iban.replace(/\s+/g, ''), bic: pay.bic.trim(), account_name: pay.account_name.trim() } : undefined;
-    try { onCreated(await purchasing.createSupplier({ ...body, ...(payment ? { payment } : {}) })); } catch (x) { setMsg(message(x)); }
+    try {
+      const r = await purchasing.createSupplier({ ...body, ...(payment ? { payment } : {}) });
+      const created = 'change_id' in r ? r.supplier : r;
+      if (created) onCreated(created);
+      else setMsg('Created; find it in the list.');
+    } catch (x) { setMsg(message(x)); }
   };
   return (
     <Dialog title="New supplier" onClose={onClose} wide>
