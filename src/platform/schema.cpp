@@ -690,6 +690,93 @@ CREATE TABLE supplier_changes (
 CREATE INDEX supplier_changes_status ON supplier_changes(status, id);
 CREATE INDEX supplier_changes_supplier ON supplier_changes(supplier_id, id);
 )SQL"},
+      {11, "purchase orders, receipts and the item cost history", R"SQL(
+-- Purchase orders (src/purchasing/purchase_orders.hpp): numbered PO-000123 per shop, gap-free
+-- in creation order like transfers. Quantities in milli-units, money in minor units. A line
+-- keeps what was asked (requested), what is ordered in whole cases (quantity), and its running
+-- totals: received (every unit that arrived), damaged (the part of it that is damaged) and
+-- cancelled (what closing the order gave up on).
+CREATE TABLE purchase_orders (
+  id           TEXT PRIMARY KEY,
+  number       INTEGER NOT NULL UNIQUE,
+  supplier_id  TEXT NOT NULL REFERENCES suppliers(id),
+  location_id  TEXT NOT NULL REFERENCES locations(id),
+  status       TEXT NOT NULL CHECK (status IN ('draft','sent','partially_received','received','closed','cancelled')),
+  expected_on  TEXT,
+  exact_cases  INTEGER NOT NULL DEFAULT 0 CHECK (exact_cases IN (0,1)),
+  note         TEXT NOT NULL DEFAULT '',
+  warnings     TEXT NOT NULL DEFAULT '[]',
+  close_reason TEXT,
+  request_hash TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  created_by   TEXT NOT NULL,
+  sent_at      INTEGER,
+  sent_by      TEXT,
+  received_at  INTEGER,
+  closed_at    INTEGER,
+  closed_by    TEXT,
+  cancelled_at INTEGER,
+  cancelled_by TEXT
+);
+CREATE INDEX purchase_orders_status ON purchase_orders(status, number);
+CREATE INDEX purchase_orders_supplier ON purchase_orders(supplier_id, number);
+CREATE TABLE purchase_order_lines (
+  id           TEXT PRIMARY KEY,
+  order_id     TEXT NOT NULL REFERENCES purchase_orders(id),
+  line_no      INTEGER NOT NULL,
+  item_id      TEXT NOT NULL REFERENCES items(id),
+  supplier_sku TEXT NOT NULL DEFAULT '',
+  requested    INTEGER NOT NULL CHECK (requested > 0),
+  quantity     INTEGER NOT NULL CHECK (quantity > 0),
+  case_pack    INTEGER NOT NULL CHECK (case_pack > 0),
+  unit_cost    INTEGER NOT NULL CHECK (unit_cost >= 0),
+  received     INTEGER NOT NULL DEFAULT 0 CHECK (received >= 0),
+  damaged      INTEGER NOT NULL DEFAULT 0 CHECK (damaged >= 0 AND damaged <= received),
+  cancelled    INTEGER NOT NULL DEFAULT 0 CHECK (cancelled >= 0),
+  UNIQUE (order_id, line_no)
+);
+CREATE INDEX purchase_order_lines_item ON purchase_order_lines(item_id);
+-- A receipt keeps what it booked per line (and what the line still lacked, or had beyond
+-- the order, after it) and the scans it could not place, so a retry under the same
+-- Idempotency-Key answers the same receipt again.
+CREATE TABLE po_receipts (
+  id           TEXT PRIMARY KEY,
+  order_id     TEXT NOT NULL REFERENCES purchase_orders(id),
+  number       INTEGER NOT NULL,
+  request_hash TEXT NOT NULL,
+  at           INTEGER NOT NULL,
+  user         TEXT NOT NULL,
+  approved_by  TEXT,
+  not_on_order TEXT NOT NULL DEFAULT '[]',
+  UNIQUE (order_id, number)
+);
+CREATE TABLE po_receipt_lines (
+  receipt_id TEXT NOT NULL REFERENCES po_receipts(id),
+  line_id    TEXT NOT NULL REFERENCES purchase_order_lines(id),
+  received   INTEGER NOT NULL CHECK (received >= 0),
+  damaged    INTEGER NOT NULL CHECK (damaged >= 0),
+  short_by   INTEGER NOT NULL CHECK (short_by >= 0),  -- the line's short after this receipt
+  over_by    INTEGER NOT NULL CHECK (over_by >= 0),   -- ... and what it had beyond the order
+  PRIMARY KEY (receipt_id, line_id)
+);
+CREATE INDEX po_receipt_lines_line ON po_receipt_lines(line_id);
+-- Each step of an item's moving-average cost (src/purchasing/cost.hpp): what it was, what
+-- arrived at which unit cost on how much stock, what it became.
+CREATE TABLE item_cost_history (
+  id             TEXT PRIMARY KEY,
+  item_id        TEXT NOT NULL REFERENCES items(id),
+  at             INTEGER NOT NULL,
+  cost_before    INTEGER,
+  cost_after     INTEGER NOT NULL,
+  received       INTEGER NOT NULL,
+  unit_cost      INTEGER NOT NULL,
+  on_hand_before INTEGER NOT NULL,
+  document_type  TEXT NOT NULL,
+  document_id    TEXT NOT NULL,
+  order_id       TEXT
+);
+CREATE INDEX item_cost_history_item ON item_cost_history(item_id, id);
+)SQL"},
   };
   return list;
 }

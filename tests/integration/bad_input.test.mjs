@@ -190,6 +190,37 @@ test('mutated adjustments, transfers and register sessions are refused with prob
   assertBooksHold(s.db);
 });
 
+test('mutated purchase orders, their edits, receipts and closing are refused with problems, never 500', async () => {
+  const supplier = await s.post('/api/v1/suppliers', { name: `Bad input supplier ${process.pid}` });
+  assert.equal(supplier.status, 201, supplier.text);
+  const ean = '87' + String(Date.now() % 1e10).padStart(10, '0');
+  const digits = ean.split('').map(Number);
+  const sum = digits.reduce((acc, d, i) => acc + d * (i % 2 === 0 ? 1 : 3), 0);
+  const item = await makeItem(s, { barcodes: [ean + ((10 - (sum % 10)) % 10)] });
+  const orderBody = () => ({
+    supplier_id: supplier.json.id, location_id: shop.id, expected_on: '2027-03-01', exact_cases: false, note: 'weekly',
+    lines: [{ item_id: item.id, quantity: 1, unit_cost: 100 }],
+  });
+  await probe('POST /purchase-orders', '/api/v1/purchase-orders', async () => orderBody());
+  const draft = await s.post('/api/v1/purchase-orders', orderBody());
+  assert.equal(draft.status, 201, draft.text);
+  const { supplier_id: _s, location_id: _l, ...patch } = orderBody();
+  await probe('PATCH /purchase-orders/{id}', `/api/v1/purchase-orders/${draft.json.id}`, async () => patch, (b) => b, { method: 'PATCH' });
+  // A big order, so every accepted receipt leaves something to book and none passes the tolerance.
+  const big = await s.post('/api/v1/purchase-orders', { ...orderBody(), lines: [{ item_id: item.id, quantity: 900000, unit_cost: 1 }] });
+  assert.equal(big.status, 201, big.text);
+  assert.equal((await s.post(`/api/v1/purchase-orders/${big.json.id}/send`, {})).status, 200);
+  const receipts = `/api/v1/purchase-orders/${big.json.id}/receipts`;
+  await probe('POST /purchase-orders/{id}/receipts', receipts, async () => ({
+    lines: [{ po_line_id: big.json.lines[0].id, received: 1, damaged: 0 }], override_token: 'bko_none',
+  }));
+  await probe('POST /purchase-orders/{id}/receipts by scans', receipts, async () => ({ scans: [item.barcodes[0].code, 'NOT-A-CODE'] }));
+  await probe('PUT /settings/purchasing', '/api/v1/settings/purchasing', async () => ({ over_receive_tolerance_bp: 1000 }), (b) => b, { method: 'PUT' });
+  // The base body closes the order; every mutation is still read (and refused) first.
+  await probe('POST /purchase-orders/{id}/close', `/api/v1/purchase-orders/${big.json.id}/close`, async () => ({ reason: 'rest not available' }), (b) => b);
+  assertBooksHold(s.db);
+});
+
 test('document ids of the wrong shape are refused by name', async () => {
   const item = await makeItem(s);
   // (null is the same as no id: the server makes one.)

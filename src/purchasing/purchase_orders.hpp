@@ -1,0 +1,105 @@
+// Purchase orders and receiving, the commands and reads (purchase_order_store.cpp): an
+// order is drafted, edited while a draft, sent, received in one or more receipts (by lines
+// or by scanning cases and items), and ends received, closed short or cancelled. A receipt
+// books stock (movement `receipt` into the order's location, `receipt_damaged` into its
+// damaged bin) through stock's functions, moves the item's moving-average cost through
+// catalog's (cost.hpp; each change kept in item_cost_history), and writes its audit entry
+// and its events (receipt.posted; purchase_order.received when the last unit arrives) in the
+// same transaction. Commands run on the writer's connection inside its transaction.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "platform/actor.hpp"
+#include "platform/db.hpp"
+#include "platform/documents.hpp"
+#include "purchasing/purchase_order.hpp"
+
+namespace backroom::purchasing {
+
+using documents::DocumentKey;
+
+struct Posted {
+  boost::json::object document;
+  bool replayed = false;
+};
+
+struct OrderLineInput {
+  std::string item_id;
+  Quantity quantity;
+  std::optional<std::int64_t> unit_cost;  // default: the supplier item's cost, else the item's
+};
+struct OrderInput {
+  DocumentKey key;
+  std::string supplier_id;
+  std::string location_id;
+  std::optional<std::string> expected_on;  // YYYY-MM-DD
+  bool exact_cases = false;
+  std::string note;
+  std::vector<OrderLineInput> lines;
+};
+// Only what is set changes; lines replace the order's lines.
+struct OrderPatch {
+  std::optional<std::vector<OrderLineInput>> lines;
+  bool set_expected_on = false;
+  std::optional<std::string> expected_on;
+  std::optional<bool> exact_cases;
+  std::optional<std::string> note;
+};
+
+// "PO-000123".
+std::string order_number_text(std::int64_t number);
+
+Posted create_order(db::Db& db, const Actor& actor, const OrderInput& in);
+boost::json::object update_order(db::Db& db, const Actor& actor, const std::string& id, const OrderPatch& patch);
+boost::json::object send_order(db::Db& db, const Actor& actor, const std::string& id);
+// Closes a sent or partly received order short: what is still outstanding is cancelled.
+boost::json::object close_order(db::Db& db, const Actor& actor, const std::string& id, const std::string& reason);
+boost::json::object cancel_order(db::Db& db, const Actor& actor, const std::string& id);
+
+struct ReceiveInput {
+  DocumentKey key;
+  std::vector<ReceiptLineInput> lines;
+  std::vector<std::string> scans;  // barcodes, resolved through the catalog
+  std::optional<std::string> override_token;  // a manager's, for over-receipt
+};
+// A receipt: 201 document {id, number, purchase_order, lines, not_on_order}; a retry under
+// the same key answers the first result (replayed).
+Posted receive_order(db::Db& db, const Actor& actor, const std::string& id, const ReceiveInput& in);
+
+// The over-receipt tolerance in force (basis points of a line; settings).
+std::int64_t over_receive_tolerance_bp(db::Db& db);
+void set_over_receive_tolerance_bp(db::Db& db, const Actor& actor, std::int64_t bp);
+
+std::optional<boost::json::object> load_order(db::Db& db, const std::string& id);
+// The order's status, or nullopt when there is no such order.
+std::optional<OrderStatus> order_status(db::Db& db, const std::string& id);
+
+struct OrderFilter {
+  std::string status;       // "" = any
+  std::string supplier_id;  // "" = any
+  std::string location_id;  // "" = any
+  std::int64_t before_number = 0;  // cursor: numbers below it; 0 = from the newest
+  int limit = 50;
+};
+struct ListedOrder {
+  std::int64_t number = 0;
+  boost::json::object document;
+};
+// Up to limit + 1 orders, newest first (the caller pages).
+std::vector<ListedOrder> list_orders(db::Db& db, const OrderFilter& f);
+
+// The order as the supplier gets it.
+std::string order_document_csv(db::Db& db, const std::string& id);
+std::string order_document_pdf(db::Db& db, const std::string& id);
+
+// The item's cost history, newest first, after the entry id `before_id` ("" = newest).
+// Up to limit + 1 entries.
+std::vector<boost::json::object> cost_history(db::Db& db, const std::string& item_id, const std::string& before_id,
+                                              int limit);
+
+}  // namespace backroom::purchasing
