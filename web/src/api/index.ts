@@ -125,4 +125,15 @@ export const purchasing = {
   approveChange: (id: string) => post<T.SupplierChange>('/supplier-changes/{id}/approve', {}, { path: { id } }),
   rejectChange: (id: string, note = '') => post<T.SupplierChange>('/supplier-changes/{id}/reject', note ? { note } : {}, { path: { id } }),
 
+  orders: (query: T.PoQuery) => get<{ purchase_orders: T.PurchaseOrder[]; next_cursor?: string | null }>('/purchase-orders', { query: { ...query } }),
+  order: (id: string) => get<T.PurchaseOrder>('/purchase-orders/{id}', { path: { id } }),
+  createOrder: (body: T.PoInput) => post<T.PurchaseOrder>('/purchase-orders', body),
+  editOrder: (id: string, body: { lines: { item_id: string; quantity: number }[] }) => patch<T.PurchaseOrder>('/purchase-orders/{id}', body, { path: { id } }),
+  sendOrder: (id: string) => post<T.PurchaseOrder>('/purchase-orders/{id}/send', {}, { path: { id } }),
+  cancelOrder: (id: string) => post<T.PurchaseOrder>('/purchase-orders/{id}/cancel', {}, { path: { id } }),
+  closeOrder: (id: string, reason: string) => post<T.PurchaseOrder>('/purchase-orders/{id}/close', { reason }, { path: { id } }),
+  document: (id: string, format: 'pdf' | 'csv') => link('/purchase-orders/{id}/document', { path: { id }, query: { format } }),
+  /** One receipt; the key makes a retry of the same receipt book it once. */
+  receive: (id: string, key: string, body: T.ReceiptInput) =>
+    post<T.PoReceipt>('/purchase-orders/{id}/receipts', body, { path: { id }, headers: { 'idempotency-key': key } }),
 };
