@@ -67,11 +67,17 @@ export function fill(template: string, params: PathParams = {}): string {
 
 export interface Answer<T> { body: T; etag: string | null }
 
+/** A body sent as it is (a CSV file) instead of as JSON. */
+class RawBody { constructor(public text: string, public type: string) {} }
+
 async function send<T>(method: Method, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
   const h: Record<string, string> = { accept: 'application/json', ...headers };
   if (method !== 'GET' && csrf) h['x-csrf-token'] = csrf;
   const init: RequestInit = { method, headers: h, credentials: 'same-origin' };
-  if (body !== undefined) {
+  if (body instanceof RawBody) {
+    init.body = body.text;
+    h['content-type'] = body.type;
+  } else if (body !== undefined) {
     init.body = JSON.stringify(body);
     h['content-type'] = 'application/json';
   }
@@ -116,6 +122,9 @@ export const patch = <T>(template: string, body: unknown, o: CallOptions = {}) =
   send<T>('PATCH', fill(template, o.path), body, o.headers).then((a) => a.body);
 export const del = <T>(template: string, o: CallOptions = {}) =>
   send<T>('DELETE', fill(template, o.path), undefined, o.headers).then((a) => a.body);
+/** A CSV file posted as text/csv (price lists); the answer is JSON. */
+export const postCsv = <T>(template: string, csv: string, o: CallOptions = {}) =>
+  send<T>('POST', fill(template, o.path) + q(o.query ?? {}), new RawBody(csv, 'text/csv'), o.headers).then((a) => a.body);
 /** A link the browser opens itself (printable receipts, label previews): GET only. */
 export const link = (template: string, o: CallOptions = {}) => '/api/v1' + fill(template, o.path) + q(o.query ?? {});
 

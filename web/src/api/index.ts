@@ -1,6 +1,6 @@
 // The typed client: one function per route the UI uses. The literal templates here are what
 // scripts/check-api.mjs compares with docs/openapi.yaml at build time.
-import { del, get, getWithEtag, link, patch, post, postForBlob, put } from './client';
+import { del, get, getWithEtag, link, patch, post, postCsv, postForBlob, put } from './client';
 import type * as T from './types';
 
 export * from './client';
@@ -107,4 +107,33 @@ export const setup = {
   putTaxCategory: (code: string, body: { name: string; rate: number; default?: boolean }) => put<T.TaxCategories>('/tax-categories/{code}', body, { path: { code } }),
   roles: () => get<{ roles: T.Role[] }>('/roles').then((r) => r.roles),
   setDiscountLimit: (name: string, bp: number | null) => patch<T.Role>('/roles/{name}', { limits: { discount_basis_points_max: bp } }, { path: { name } }),
+};
+
+export const purchasing = {
+  suppliers: (query: { q?: string; limit?: number; cursor?: string }) =>
+    get<{ suppliers: T.Supplier[]; next_cursor?: string | null }>('/suppliers', { query }),
+  supplier: (id: string) => get<T.Supplier>('/suppliers/{id}', { path: { id } }),
+  /** With bank details the answer is {status: 'pending', change_id, supplier}: they wait for approval. */
+  createSupplier: (body: T.SupplierInput) => post<T.Supplier | T.PendingAnswer>('/suppliers', body),
+  /** A change of bank details answers 202 pending; everything else applies at once. */
+  updateSupplier: (id: string, body: T.SupplierPatch, version: number) =>
+    patch<T.Supplier | T.PendingAnswer>('/suppliers/{id}', body, { path: { id }, headers: { 'if-match': `"v${version}"` } }),
+  supplierItems: (id: string) => get<{ items: T.SupplierItem[] }>('/suppliers/{id}/items', { path: { id } }).then((r) => r.items),
+  addSupplierItem: (id: string, body: T.SupplierItemInput) => post<T.SupplierItem>('/suppliers/{id}/items', body, { path: { id } }),
+  importPriceList: (id: string, csv: string) => postCsv<T.PriceListReport>('/suppliers/{id}/price-list', csv, { path: { id } }),
+  changes: (status: string) => get<{ changes: T.SupplierChange[] }>('/supplier-changes', { query: { status } }).then((r) => r.changes),
+  approveChange: (id: string) => post<T.SupplierChange>('/supplier-changes/{id}/approve', {}, { path: { id } }),
+  rejectChange: (id: string, note = '') => post<T.SupplierChange>('/supplier-changes/{id}/reject', note ? { note } : {}, { path: { id } }),
+
+  orders: (query: T.PoQuery) => get<{ purchase_orders: T.PurchaseOrder[]; next_cursor?: string | null }>('/purchase-orders', { query: { ...query } }),
+  order: (id: string) => get<T.PurchaseOrder>('/purchase-orders/{id}', { path: { id } }),
+  createOrder: (body: T.PoInput) => post<T.PurchaseOrder>('/purchase-orders', body),
+  editOrder: (id: string, body: { lines: { item_id: string; quantity: number }[] }) => patch<T.PurchaseOrder>('/purchase-orders/{id}', body, { path: { id } }),
+  sendOrder: (id: string) => post<T.PurchaseOrder>('/purchase-orders/{id}/send', {}, { path: { id } }),
+  cancelOrder: (id: string) => post<T.PurchaseOrder>('/purchase-orders/{id}/cancel', {}, { path: { id } }),
+  closeOrder: (id: string, reason: string) => post<T.PurchaseOrder>('/purchase-orders/{id}/close', { reason }, { path: { id } }),
+  document: (id: string, format: 'pdf' | 'csv') => link('/purchase-orders/{id}/document', { path: { id }, query: { format } }),
+  /** One receipt; the key makes a retry of the same receipt book it once. */
+  receive: (id: string, key: string, body: T.ReceiptInput) =>
+    post<T.PoReceipt>('/purchase-orders/{id}/receipts', body, { path: { id }, headers: { 'idempotency-key': key } }),
 };

@@ -192,3 +192,60 @@ export interface JournalSale {
   register: Named | null; cashier: Person | null; location: Named | null; lines_count: number;
 }
 export interface JournalQuery { from?: string; to?: string; register_id?: string; receipt?: string; item_id?: string; limit?: number; cursor?: string }
+
+// --- purchasing (issue 16): suppliers, purchase orders, receipts ---
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+/** Bank details: masked ("•••• 4300") unless the role may read them. */
+export interface PaymentDetails { iban: string | null; bic: string | null; account_name: string | null; masked?: boolean }
+export interface Supplier {
+  id: string; name: string; contact: { email: string | null; phone: string | null };
+  lead_time_days: number | null; lead_time_sd_days: number | null; order_days: Weekday[];
+  min_order_value: Money | null; free_freight_value: Money | null;
+  payment: PaymentDetails | null; status?: string; version: number;
+  pending_payment_change?: { id: string; requested_by: string; requested_at: string } | null;
+}
+export interface SupplierInput {
+  name: string; contact: { email: string; phone: string }; lead_time_days: number | null; lead_time_sd_days: number | null;
+  order_days: Weekday[]; min_order_value: Money | null; free_freight_value: Money | null; payment?: PaymentDetails;
+}
+export type SupplierPatch = Partial<SupplierInput>;
+/** A PATCH that changed bank details: they wait for a second person's approval. */
+export interface PendingAnswer { status: 'pending'; change_id: string; supplier?: Supplier }
+export interface SupplierItem {
+  supplier_id?: string; item_id: string; sku?: string | null; name?: string | null; supplier_sku: string | null; cost: Money;
+  case_pack: Quantity; case_gtin: string | null; min_order_units: Quantity | null; preferred: boolean;
+}
+export interface SupplierItemInput {
+  item_id: string; supplier_sku: string; cost: Money; case_pack: Quantity; case_gtin?: string; min_order_units?: Quantity; preferred: boolean;
+}
+export interface SupplierChange {
+  id: string; supplier_id: string; kind?: string; status: string; reason?: string;
+  payment?: PaymentDetails | null; requested_by: string; requested_at: string;
+  decided_by?: string | null; decided_at?: string | null; decision_note?: string;
+}
+/** One bad row of a price list: its line in the file, the column, why. */
+export interface PriceListError { line: number; column?: string | null; code?: string; reason?: string }
+export interface PriceListReport { rows: number; created: number; updated: number; unchanged?: number; applied?: boolean; errors: PriceListError[] }
+
+export type PoStatus = 'draft' | 'sent' | 'partially_received' | 'received' | 'closed' | 'cancelled';
+export interface PoWarning { code: string; message: string }
+export interface PoLine {
+  id: string; item_id: string; sku?: string | null; name?: string | null; supplier_sku?: string | null;
+  requested?: Quantity; quantity: Quantity; unit_cost: Money; case_pack: Quantity; cases: Quantity; total?: Money;
+  received: Quantity; damaged: Quantity; short?: Quantity; over?: Quantity; cancelled?: Quantity; outstanding?: Quantity;
+}
+export interface PurchaseOrder {
+  id: string; number: string; status: PoStatus; supplier_id: string; supplier?: Named | null; supplier_name?: string | null;
+  location_id: string; location?: Named | null; expected_on: string | null; lines: PoLine[]; total: Money;
+  warnings?: PoWarning[]; note?: string; created_at?: string; created_by?: string; sent_at?: string | null; close_reason?: string | null;
+}
+export interface PoInput {
+  id?: string; supplier_id: string; location_id: string; expected_on?: string; lines: { item_id: string; quantity: Quantity }[]; exact_cases?: boolean;
+}
+export interface PoQuery { status?: string; supplier_id?: string; number?: string; q?: string; limit?: number; cursor?: string }
+export interface ReceiptInput { override_token?: string; lines?: { po_line_id: string; received: Quantity; damaged?: Quantity }[]; scans?: string[] }
+export interface ReceiptLine { po_line_id: string; item_id: string; received: Quantity; damaged: Quantity; short: Quantity; over: Quantity }
+export interface PoReceipt {
+  id: string; number: number; purchase_order: PurchaseOrder; lines: ReceiptLine[]; by?: string; approved_by?: string | null;
+  not_on_order?: { scan: number; code: string; reason: string; item_id: string | null }[];
+}

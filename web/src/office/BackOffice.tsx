@@ -11,6 +11,9 @@ import { Journal } from './Journal';
 import { Labels } from './Labels';
 import { Keys, Users } from './People';
 import { PriceChanges } from './PriceChanges';
+import { PurchaseOrders } from './purchasing/PurchaseOrders';
+import { Receiving } from './purchasing/Receiving';
+import { Suppliers } from './purchasing/Suppliers';
 import { Registers } from './Registers';
 import { Stock } from './Stock';
 import { StoreSetup } from './StoreSetup';
@@ -22,6 +25,9 @@ const sections: Section[] = [
   { path: '/office/prices', title: 'Price changes', permission: permission.prices_request, screen: (s) => <PriceChanges session={s} /> },
   { path: '/office/stock', title: 'Stock', permission: permission.stock_read, screen: (s) => <Stock session={s} /> },
   { path: '/office/transfers', title: 'Transfers', permission: permission.stock_transfer, screen: () => <Transfers /> },
+  { path: '/office/suppliers', title: 'Suppliers', permission: permission.purchasing_read, screen: (s) => <Suppliers session={s} /> },
+  { path: '/office/purchase-orders', title: 'Purchase orders', permission: permission.purchasing_read, screen: (s) => <PurchaseOrders session={s} /> },
+  { path: '/office/receiving', title: 'Receiving', permission: permission.purchasing_receive, screen: (s) => <Receiving session={s} /> },
   { path: '/office/journal', title: 'Sales journal', permission: permission.sales_read, screen: () => <Journal /> },
   { path: '/office/registers', title: 'Registers', permission: permission.registers_read, screen: () => <Registers /> },
   { path: '/office/setup', title: 'Store set-up', permission: permission.locations_manage, screen: (s) => <StoreSetup session={s} /> },
