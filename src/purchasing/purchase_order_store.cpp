@@ -285,7 +285,7 @@ void write_lines(db::Db& db, const std::string& order_id, const Supplier& suppli
     std::string path = fmt::format("lines[{}]", i);
     auto item = catalog::store::load_item(db, in.item_id);
     if (!item) throw invalid_field(path + ".item_id", fmt::format("item '{}' does not exist", in.item_id));
-    if (item->kind == "parent")
+    if (item->kind == catalog::ItemKind::parent)
       throw invalid_field(path + ".item_id", fmt::format("item {} is a variant parent: order its variants", item->sku));
     auto si = supplier_item(db, supplier.id, in.item_id);
     Quantity pack = si ? si->case_pack : item->case_pack;

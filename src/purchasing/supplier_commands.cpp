@@ -106,7 +106,7 @@ void register_case_barcode(db::Db& db, const Actor& actor, const catalog::Item& 
   if (auto owner = catalog::store::barcode_owner(db, gtin)) {
     if (owner->item_id != item.id) {
       Problem p(409, "case_gtin_taken",
-                fmt::format("case_gtin {} is already a barcode of item {} ({})", gtin, owner->sku, owner->item_id),
+                fmt::format("case_gtin {} is already a barcode of item {}", gtin, owner->sku),
                 "case_gtin");
       p.extra_json = json::serialize(bj::object{{"item_id", owner->item_id}, {"sku", owner->sku}});
       throw p;
@@ -198,11 +198,16 @@ SupplierItemResult put_supplier_item(db::Db& db, const Actor& actor, const std::
   if (in.preferred) after.preferred = *in.preferred;
   if (in.case_gtin) after.case_gtin = *in.case_gtin ? std::optional(case_gtin_key(**in.case_gtin)) : std::nullopt;
   if (!after.supplier_sku.empty()) {
-    if (auto other = supplier_item_by_sku(db, supplier_id, after.supplier_sku); other && other->item_id != item->id)
-      throw Problem(409, "duplicate_supplier_sku",
-                    fmt::format("supplier_sku {} already names item {} at this supplier", after.supplier_sku,
-                                other->item_id),
-                    "supplier_sku");
+    if (auto other = supplier_item_by_sku(db, supplier_id, after.supplier_sku); other && other->item_id != item->id) {
+      // The message is shown to people: the other item by its SKU; its id is in the extra member.
+      auto other_item = catalog::store::load_item(db, other->item_id);
+      Problem p(409, "duplicate_supplier_sku",
+                fmt::format("supplier_sku {} already names item {} at this supplier", after.supplier_sku,
+                            other_item ? other_item->sku : std::string("(removed)")),
+                "supplier_sku");
+      p.extra_json = json::serialize(bj::object{{"item_id", other->item_id}});
+      throw p;
+    }
   }
   if (existing && same_item(*existing, after)) return SupplierItemResult{*existing, false, false};
   if (after.case_gtin) register_case_barcode(db, actor, *item, *after.case_gtin, after.case_pack);
