@@ -186,7 +186,7 @@ class PgDb final : public Db {
 
   void exec(std::string_view sql) override {
     std::string text = to_postgres(sql);
-    wait_all(text);  // PQexec is not allowed in pipeline mode
+    settle(text);  // PQexec is not allowed in pipeline mode
     if (!usable(text)) return;
     bool was_in_transaction = in_transaction();
     note_sent(text);
@@ -203,7 +203,7 @@ class PgDb final : public Db {
   }
 
   std::int64_t changes() override {
-    wait_all({});
+    settle({});
     return changes_;
   }
   std::int64_t last_insert_rowid() override {
@@ -238,7 +238,7 @@ class PgDb final : public Db {
       }
       // After an error the rest of a pipeline up to its Sync is skipped: the ROLLBACK goes
       // after the Sync, on its own.
-      wait_all(s.sql_);
+      settle(s.sql_);
     }
     if (!usable(s.sql_)) {
       // A ROLLBACK of a transaction the lost connection already ended: nothing to return.
@@ -283,7 +283,7 @@ class PgDb final : public Db {
       if (PQpipelineSync(conn_) != 1) lose_pipeline();
       pending_.push_back(Pending{Pending::What::sync, nullptr, nullptr, false});
     } else if (pending_.size() >= pipeline_statements_max) {
-      wait_all({});
+      settle({});
     }
   }
 
@@ -342,7 +342,7 @@ class PgDb final : public Db {
 
   // Sends `s` in pipeline mode; its answer is read by wait_all().
   void send(PgStatement& s, bool keep, std::optional<ExpectedChanges> expect = std::nullopt) {
-    if (pipeline_ && PQstatus(conn_) != CONNECTION_OK) wait_all({});  // reports the loss
+    if (pipeline_ && PQstatus(conn_) != CONNECTION_OK) settle({});  // reports the loss
     if (!usable(s.sql_)) {
       // Only ROLLBACK after a lost transaction gets here (usable() throws otherwise): a
       // pipeline never starts on a lost connection, so nothing is pending.
@@ -375,7 +375,13 @@ class PgDb final : public Db {
     }
   }
 
-  // Reads every answer due (after a Sync); returns the kept statement's result and throws
+  // wait_all() for a caller that wants no result: the one it makes is freed here.
+  void settle(std::string_view next) {
+    if (PGresult* r = wait_all(next)) PQclear(r);
+  }
+
+  // Reads every answer due (after a Sync); returns the kept statement's result (the caller
+  // owns it: PQclear) and throws
   // the first error. Before a ROLLBACK (`next` is the statement that made the wait) the
   // errors are moot and not thrown; a lost connection is, unless the whole transaction is
   // being rolled back (it is gone with the connection).
