@@ -320,6 +320,9 @@ test('over-receipt beyond the tolerance needs a manager; within it a clerk recei
   assert.equal(approved.status, 201, approved.text);
   assert.equal(approved.json.approved_by, name);
   assert.equal(approved.json.lines[0].over, 2);
+  // A clerk (no register permissions) asks for the same approval at the dock.
+  const clerkToken = await (await s.as('clerk')).post('/api/v1/overrides', { username: name, password: 'po manager password', permission: 'purchasing.over_receive', reason: 'bonus case' });
+  assert.equal(clerkToken.status, 201, clerkToken.text);
 
   // A manager receives beyond it alone; the shop's tolerance is a setting.
   const q = await sent([{ item_id: item.id, quantity: 10, unit_cost: 100 }]);
