@@ -46,7 +46,8 @@ const std::vector<RoleDefinition>& builtin_roles() {
     // Frontline staff sell, return, look things up and fix descriptive item fields; they
     // never touch cost, price, tax category or barcodes (items.locked_fields).
     auto cashier = plus({}, {p::items_read, p::items_update, p::sales_create, p::sales_read, p::returns_create,
-                             p::registers_operate, p::registers_read, p::stock_read, p::labels_read});
+                             p::registers_operate, p::registers_read, p::stock_read, p::labels_read,
+                             p::counts_count});
     auto lead = plus(cashier, {p::sales_void, p::returns_no_receipt, p::sales_discount_override, p::stock_adjust,
                                p::stock_transfer, p::labels_print, p::prices_request, p::purchasing_read,
                                p::purchasing_receive});
@@ -55,15 +56,17 @@ const std::vector<RoleDefinition>& builtin_roles() {
     auto manager = plus(lead, {p::items_create, p::items_barcodes, p::prices_approve, p::audit_read, p::events_read,
                                p::locations_manage, p::suppliers_manage, p::suppliers_payment_read,
                                p::suppliers_payment_approve, p::purchasing_order, p::purchasing_close,
-                               p::purchasing_over_receive});
+                               p::purchasing_over_receive, p::planning_read, p::planning_manage,
+                               p::counts_manage, p::counts_approve, p::reports_read, p::reports_actions});
     // The buyer keeps items and suppliers and places orders; bank details stay masked and
     // need someone else's approval; receiving is the floor's job.
     auto buyer = plus({}, {p::items_read, p::items_create, p::items_update, p::items_barcodes, p::prices_request,
                            p::stock_read, p::labels_read, p::labels_print, p::events_read, p::purchasing_read,
-                           p::suppliers_manage, p::purchasing_order});
+                           p::suppliers_manage, p::purchasing_order, p::planning_read, p::planning_manage,
+                           p::reports_read});
     // The back-room clerk unpacks deliveries: receives against orders, prints labels.
     auto clerk = plus({}, {p::items_read, p::stock_read, p::labels_read, p::labels_print, p::purchasing_read,
-                           p::purchasing_receive});
+                           p::purchasing_receive, p::counts_count});
     return std::vector<RoleDefinition>{
         {"cashier", "Sells, takes returns with a receipt, looks up stock", cashier, false, 1000, 0},
         {"shift_lead", "Cashier plus voids, larger discounts, adjustments, price requests", lead, false, 2500, 5000},

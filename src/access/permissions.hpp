@@ -50,6 +50,16 @@ inline constexpr std::string_view purchasing_order = "purchasing.order";        
 inline constexpr std::string_view purchasing_receive = "purchasing.receive";      // post receipts against orders
 inline constexpr std::string_view purchasing_close = "purchasing.close";          // close a short order
 inline constexpr std::string_view purchasing_over_receive = "purchasing.over_receive";  // beyond the tolerance
+// planning (issue 17): forecasts, replenishment suggestions, their settings
+inline constexpr std::string_view planning_read = "planning.read";        // suggestions, series, accuracy
+inline constexpr std::string_view planning_manage = "planning.manage";    // service levels, reorder points
+// counts (issue 18): counting is blind; who sees variances and approves is someone else
+inline constexpr std::string_view counts_count = "counts.count";          // start today's count, record lines
+inline constexpr std::string_view counts_manage = "counts.manage";        // classes, pins, plans, ad-hoc counts
+inline constexpr std::string_view counts_approve = "counts.approve";      // see variances, approve with reasons
+// reports (issue 18): KPIs and the weekly review
+inline constexpr std::string_view reports_read = "reports.read";
+inline constexpr std::string_view reports_actions = "reports.actions";    // the weekly review's action list
 // labels
 inline constexpr std::string_view labels_read = "labels.read";
 inline constexpr std::string_view labels_print = "labels.print";
@@ -76,6 +86,8 @@ inline constexpr std::array catalogue = {
     users_manage,    apikeys_manage,   roles_manage,       sales_discount_override,
     purchasing_read, suppliers_manage, suppliers_payment_read, suppliers_payment_approve, purchasing_order,
     purchasing_receive, purchasing_close, purchasing_over_receive,
+    planning_read,   planning_manage,  counts_count,       counts_manage,     counts_approve, reports_read,
+    reports_actions,
 };
 
 // Whether a route may declare `name`: a catalogue permission, `authenticated` or `public_route`.

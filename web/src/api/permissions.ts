@@ -39,6 +39,13 @@ export const permission = {
   purchasing_receive: 'purchasing.receive',
   purchasing_close: 'purchasing.close',
   purchasing_over_receive: 'purchasing.over_receive',
+  planning_read: 'planning.read',
+  planning_manage: 'planning.manage',
+  counts_count: 'counts.count',
+  counts_manage: 'counts.manage',
+  counts_approve: 'counts.approve',
+  reports_read: 'reports.read',
+  reports_actions: 'reports.actions',
 } as const;
 
 export type Permission = (typeof permission)[keyof typeof permission];
