@@ -49,6 +49,10 @@ for item in $ITEMS; do  # enough stock that no sale goes negative
   curl -fs -H "$AUTH" -H 'content-type: application/json' -d "{\"item_id\":\"$item\",\"location_id\":\"$LOCATION\",\"quantity\":100000000,\"reason\":\"found\"}" "$API/stock/adjustments" >/dev/null
 done
 before=$(count_sales)
+# utime + stime in clock ticks of the given processes: the server's CPU per sale is steadier
+# than the rate on a machine shared with other work.
+cpu_ticks() { local t=0 p; for p in "$@"; do [[ -r /proc/$p/stat ]] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo $t; }
+cpu_before=$(cpu_ticks $SERVER $SERVER2)
 backend=$([[ -n ${BENCH_PG_URL:-} ]] && echo "PostgreSQL" || echo "SQLite synchronous=FULL")
 echo "== sales on $backend: POST /api/v1/sales, 4 lines, ${CONNECTIONS} connections, ${DURATION}s, $SERVERS server process(es), threads ${SERVER_THREADS} each"
 if [[ $SERVERS == 2 ]]; then
@@ -64,7 +68,11 @@ else
     grep -E "sales/s|Latency|requests in|Non-2xx|Socket errors|50%|99%"
 fi
 after=$(count_sales)
+cpu_after=$(cpu_ticks $SERVER $SERVER2)
 echo "sales in the database: $((after - before)) new"
+if (( after > before )); then
+  echo "server CPU per sale: $(( (cpu_after - cpu_before) * 1000000 / $(getconf CLK_TCK) / (after - before) )) us (user + system, all server processes)"
+fi
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
 if [[ -n $SERVER2 ]]; then kill "$SERVER2"; wait "$SERVER2" 2>/dev/null || true; SERVER2=""; fi
 grep -h "writer:" "$DIR"/serve*.log || true
