@@ -27,6 +27,16 @@ int page_limit(const http::Request& req) {
   return value;
 }
 
+std::int64_t number_cursor(const http::Request& req, std::int64_t none, std::int64_t least) {
+  auto c = req.query_param("cursor");
+  if (!c || c->empty()) return none;
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(c->data(), c->data() + c->size(), value);
+  if (ec != std::errc() || end != c->data() + c->size() || value < least)
+    throw invalid_field("cursor", "cursor must be the next_cursor of a previous page");
+  return value;
+}
+
 std::int64_t expected_version(const http::Request& req, const boost::json::object* body) {
   if (auto match = req.header("if-match")) {
     std::string_view v = *match;

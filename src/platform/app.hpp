@@ -3,9 +3,12 @@
 // `app.read()` (this thread's connection) and change through `app.command(...)`.
 #pragma once
 
+#include <boost/json.hpp>
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "platform/db.hpp"
 #include "platform/http.hpp"
@@ -32,6 +35,22 @@ inline constexpr int page_limit_max = 500;
 
 // ?limit= within 1..page_limit_max (422 otherwise).
 int page_limit(const http::Request& req);
+// ?cursor= of a list that pages by a number (a document number, a ledger seq): the
+// next_cursor of a previous page, at least `least`; `none` when absent or empty; 422 otherwise.
+std::int64_t number_cursor(const http::Request& req, std::int64_t none = 0, std::int64_t least = 1);
+
+// One page of a list read with one row beyond `limit`: answers {key: [document(row)...],
+// next_cursor}, the cursor being cursor(last row kept) when the extra row was there, else null.
+template <class Row, class Document, class Cursor>
+http::Response list_page(std::string_view key, std::vector<Row> rows, int limit, Document document, Cursor cursor) {
+  bool more = static_cast<int>(rows.size()) > limit;
+  if (more) rows.pop_back();
+  boost::json::value next = more ? boost::json::value(cursor(rows.back())) : boost::json::value(nullptr);
+  boost::json::array list;
+  for (auto& row : rows) list.push_back(document(row));
+  return http::json_response(200, boost::json::object{{key, std::move(list)}, {"next_cursor", std::move(next)}});
+}
+
 // If-Match: "v3", W/"v3", "3" -> 3; or the body's "version". 428 when neither is given.
 std::int64_t expected_version(const http::Request& req, const boost::json::object* body);
 std::string etag(std::int64_t version);

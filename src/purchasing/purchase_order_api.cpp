@@ -153,18 +153,10 @@ void register_purchase_order_routes(App& app) {
           if (!f.status.empty()) order_statuses.require(f.status, "status", "status must be " + order_statuses.allowed());
           f.supplier_id = uuid_query(req, "supplier_id");
           f.location_id = uuid_query(req, "location_id");
-          if (auto c = req.query_param("cursor"); c && !c->empty()) {
-            auto [end, ec] = std::from_chars(c->data(), c->data() + c->size(), f.before_number);
-            if (ec != std::errc() || end != c->data() + c->size() || f.before_number < 1)
-              throw invalid_field("cursor", "cursor must be the next_cursor of a previous page");
-          }
-          auto rows = list_orders(app.read(), f);
-          bool more = static_cast<int>(rows.size()) > f.limit;
-          if (more) rows.pop_back();
-          bj::value next = more ? bj::value(std::to_string(rows.back().number)) : bj::value(nullptr);
-          bj::array list;
-          for (auto& o : rows) list.push_back(std::move(o.document));
-          reply(http::json_response(200, bj::object{{"purchase_orders", std::move(list)}, {"next_cursor", next}}));
+          f.before_number = number_cursor(req);
+          reply(list_page("purchase_orders", list_orders(app.read(), f), f.limit,
+                          [](auto& o) { return std::move(o.document); },
+                          [](const auto& o) { return std::to_string(o.number); }));
         });
   r.add("GET", "/api/v1/purchase-orders/{id}", "purchasing.read", "Read a purchase order with its receipts",
         [&app](Request& req, Reply reply) {

@@ -192,18 +192,9 @@ void register_stock_routes(App& app) {
           f.item_id = uuid_query(req, "item_id");
           f.location_id = uuid_query(req, "location_id");
           f.document_id = uuid_query(req, "document_id");
-          if (auto c = req.query_param("cursor"); c && !c->empty()) {
-            auto [end, ec] = std::from_chars(c->data(), c->data() + c->size(), f.after_seq);
-            if (ec != std::errc() || end != c->data() + c->size() || f.after_seq < 0)
-              throw invalid_field("cursor", "cursor must be the next_cursor of a previous page");
-          }
-          auto rows = list_movements(app.read(), f);
-          bool more = static_cast<int>(rows.size()) > f.limit;
-          if (more) rows.pop_back();
-          bj::array list;
-          for (auto& m : rows) list.push_back(std::move(m));
-          bj::value next = more ? bj::value(std::to_string(list.back().as_object().at("seq").as_int64())) : bj::value(nullptr);
-          reply(http::json_response(200, bj::object{{"movements", std::move(list)}, {"next_cursor", next}}));
+          f.after_seq = number_cursor(req, 0, 0);
+          reply(list_page("movements", list_movements(app.read(), f), f.limit, [](auto& m) { return std::move(m); },
+                          [](const auto& m) { return std::to_string(m.at("seq").as_int64()); }));
         });
 
   r.add("POST", "/api/v1/stock/adjustments", "stock.adjust", "Adjust stock with a reason code",
@@ -303,18 +294,10 @@ void register_stock_routes(App& app) {
           f.location_id = uuid_query(req, "location_id");
           if (!f.location_id.empty()) check_location_scope(req.actor, f.location_id);
           f.location_ids = req.actor.location_ids;
-          if (auto c = req.query_param("cursor"); c && !c->empty()) {
-            auto [end, ec] = std::from_chars(c->data(), c->data() + c->size(), f.before_number);
-            if (ec != std::errc() || end != c->data() + c->size() || f.before_number < 1)
-              throw invalid_field("cursor", "cursor must be the next_cursor of a previous page");
-          }
-          auto rows = list_transfers(app.read(), f);
-          bool more = static_cast<int>(rows.size()) > f.limit;
-          if (more) rows.pop_back();
-          bj::value next = more ? bj::value(std::to_string(rows.back().number)) : bj::value(nullptr);
-          bj::array list;
-          for (auto& t : rows) list.push_back(std::move(t.document));
-          reply(http::json_response(200, bj::object{{"transfers", std::move(list)}, {"next_cursor", next}}));
+          f.before_number = number_cursor(req);
+          reply(list_page("transfers", list_transfers(app.read(), f), f.limit,
+                          [](auto& t) { return std::move(t.document); },
+                          [](const auto& t) { return std::to_string(t.number); }));
         });
 
   r.add("GET", "/api/v1/transfers/{id}", "stock.read", "Read a transfer", [&app](Request& req, Reply reply) {
