@@ -70,6 +70,11 @@ Run run_ses(std::span<const Period> h, Granularity g, const std::array<double, 7
     const auto& p = h[i];
     double s = season(profile, g, p.start);
     run.before[i] = level;
+    // A censored regular period is a lower bound: it may raise the level, never lower it.
+    if (p.censored && !p.promo && seen > 0) {
+      level += alpha * (std::max(p.units / s, level) - level);
+      continue;
+    }
     if (!regular(p)) continue;
     double y = p.units / s;
     if (seen == 0) {
@@ -102,6 +107,14 @@ Run run_sba(std::span<const Period> h, Granularity g, const std::array<double, 7
     const auto& p = h[i];
     double s = season(profile, g, p.start);
     run.before[i] = forecast();
+    // A censored period that sold is a demand of at least its sales: a lower bound on the size.
+    if (p.censored && !p.promo && started && p.units > 0) {
+      ++since;
+      size += alpha * (std::max(p.units / s, size) - size);
+      interval += alpha * (since - interval);
+      since = 0;
+      continue;
+    }
     if (!regular(p)) continue;
     ++since;
     if (seen >= warmup_periods && started) {
@@ -289,8 +302,10 @@ Forecast fit(std::span<const Period> history, Granularity granularity, const Fit
     promo_sse += e * e;
     ++promo_n;
   }
-  double promo_sigma = promo_n >= promo_periods_own_min ? std::sqrt(promo_sse / promo_n) / std::sqrt(per) : 0;
-  f.promo_sigma_per_day = std::max(promo_sigma, f.sigma_per_day * f.promo_uplift);
+  // Sales counts spread like their mean's square root: without enough promotion errors of
+  // its own a series assumes σ grows with √uplift.
+  f.promo_sigma_per_day = promo_n >= promo_periods_own_min ? std::sqrt(promo_sse / promo_n) / std::sqrt(per)
+                                                           : f.sigma_per_day * std::sqrt(f.promo_uplift);
   return f;
 }
 

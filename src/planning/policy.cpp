@@ -56,18 +56,48 @@ double normal_loss(double k) {
 
 namespace {
 
-// The k ≥ 0 whose expected lost sales per review cycle leave `fill` of the cycle's demand
-// served: G(k)·σ = cycle_demand·(1 − fill)/fill (lost sales). Bisection: G is decreasing.
+// The k whose expected units short per review cycle, G(k)·σ, are the share 1 − fill of the
+// cycle's demand (fill = served / demanded, lost sales counted in the demand). k may be
+// negative: a steady seller reviewed often can keep 90 % served below its mean demand over
+// L+R. Bisection over [fill_rate_factor_min, fill_rate_factor_max]: G is decreasing.
+constexpr double fill_rate_factor_min = -3, fill_rate_factor_max = 8;
+constexpr int discrete_order_up_to_max = 100'000;
 double fill_rate_factor(double fill, double cycle_demand, double sigma) {
   if (sigma <= 0 || cycle_demand <= 0) return 0;
-  double target = cycle_demand * (1 - fill) / fill / sigma;
-  if (normal_loss(0) <= target) return 0;
-  double lo = 0, hi = 8;
+  double target = cycle_demand * (1 - fill) / sigma;
+  double lo = fill_rate_factor_min, hi = fill_rate_factor_max;
+  if (normal_loss(lo) <= target) return lo;
   for (int i = 0; i < 60; ++i) {
     double mid = (lo + hi) / 2;
     (normal_loss(mid) > target ? lo : hi) = mid;
   }
   return hi;
+}
+
+// Slow sellers in whole units: the normal approximation is poor for a handful of units, so
+// demand over L+R is taken as negative binomial (Poisson when σ² ≤ mean) with the forecast's
+// mean and variance, and S is the smallest whole number whose expected units short per
+// cycle, E[(D − S)⁺], are at most the share 1 − fill of the cycle's demand.
+// E[(D − S − 1)⁺] = E[(D − S)⁺] − P(D > S) steps S up one unit at a time.
+double discrete_order_up_to(double fill, double mean, double variance, double cycle_demand) {
+  const double allowed = cycle_demand * (1 - fill);
+  double pmf = 0, r = 0, q = 0;
+  bool poisson = variance <= mean * (1 + 1e-9);
+  if (poisson) {
+    pmf = std::exp(-mean);
+  } else {
+    r = mean * mean / (variance - mean);  // NB(r, p): mean r(1−p)/p, variance mean/p
+    q = 1 - mean / variance;              // 1 − p
+    pmf = std::exp(r * std::log(mean / variance));
+  }
+  double short_units = mean, cdf = 0;
+  for (int s = 0; s < discrete_order_up_to_max; ++s) {
+    if (short_units <= allowed) return s;
+    cdf += pmf;
+    short_units -= 1 - cdf;
+    pmf *= poisson ? mean / (s + 1) : (s + r) / (s + 1) * q;
+  }
+  return discrete_order_up_to_max;
 }
 
 }  // namespace
@@ -100,8 +130,17 @@ Suggestion suggest(const Forecast& forecast, const PolicyInput& in) {
                         ? s.z
                         : fill_rate_factor(in.service_level, s.mean_per_day * in.review_days, s.sigma_effective);
   s.safety_stock = s.safety_factor * s.sigma_effective;
-  // S in whole units, so that the reason's arithmetic (S − position) is exact.
-  s.order_up_to = std::ceil(s.demand_over_protection + s.safety_stock - rounding_slack);
+  // S in whole units, so that the reason's arithmetic (S − position) is exact. Demand in
+  // whole units covered by S behaves like a normal one covered by S + ½ (continuity
+  // correction), so S is the whole number nearest to the normal level − ½.
+  double level = s.demand_over_protection + s.safety_stock;
+  s.order_up_to = std::max(0.0, std::round(in.whole_units ? level - 0.5 : level));
+  if (in.whole_units && in.measure == ServiceMeasure::fill_rate && s.demand_over_protection > 0 &&
+      s.demand_over_protection < discrete_demand_max) {
+    s.order_up_to = discrete_order_up_to(in.service_level, s.demand_over_protection,
+                                         s.sigma_effective * s.sigma_effective, s.mean_per_day * in.review_days);
+    s.safety_stock = s.order_up_to - s.demand_over_protection;
+  }
   s.position = in.stock.inventory_position();
   if (in.discontinued) {
     s.decision = Decision::discontinued;

@@ -20,6 +20,9 @@ namespace backroom::planning {
 double z_for_service_level(double service_level);
 
 inline constexpr double service_level_default = 0.95;
+// Below this many units expected over L+R a whole-unit item's fill-rate S is found on the
+// negative binomial (or Poisson) distribution, not the normal one (see suggest()).
+inline constexpr double discrete_demand_max = 20;
 
 struct LeadTime {
   double days = 7;     // L, mean
@@ -44,8 +47,10 @@ struct Packing {
 
 // What "95 % served" means. fill_rate (the default): 95 % of the units customers ask for are
 // on the shelf, the safety factor k solving the lost-sales fill-rate equation
-// G(k) = (d·R/σ)·(1−β)/β with G the standard normal loss function (Silver, Pyke & Peterson,
-// "Inventory Management and Production Planning and Scheduling", 3rd ed., §7.6); k ≥ 0.
+// G(k)·σ = d·R·(1−β), the expected units short per review cycle against the share of the
+// cycle's demand allowed short, G the standard normal loss function (Silver, Pyke & Peterson,
+// "Inventory Management and Production Planning and Scheduling", 3rd ed., §7.6); k may be
+// negative (a steady seller reviewed often needs less than its mean over L+R for 90 %).
 // cycle: no stock-out in 95 % of review cycles, k = z (the textbook z·σ).
 enum class ServiceMeasure { fill_rate, cycle };
 
@@ -62,6 +67,7 @@ struct PolicyInput {
   Packing packing;
   std::optional<double> reorder_point;  // set by the buyer: order only when position < it
   bool discontinued = false;
+  bool whole_units = true;     // sold in whole units (not by weight): see suggest()
   PromoCalendar promos;        // promotions planned within the horizon
 };
 
@@ -96,7 +102,12 @@ struct Suggestion {
 // forecast. σ_d is itself an estimate from n residuals, so the forecast error is Student-t
 // with ν = n − 1 (at least 3) degrees of freedom and spread σ·√(1 + 1/n): its sd is
 // σ_effective = σ·√(1 + 1/n)·√(ν/(ν − 2)) (→ σ as n grows).
-// Safety stock = k·σ_effective; S = ⌈forecast over L+R + safety stock⌉ (whole units).
+// Safety stock = k·σ_effective; S = forecast over L+R + safety stock, to the nearest unit,
+// less ½ first for whole-unit items (the continuity correction of a discrete demand). A
+// whole-unit item expecting fewer than discrete_demand_max units over L+R under the fill
+// rate measure takes instead the smallest S with E[(D − S)⁺] ≤ d·R·(1 − β), D negative
+// binomial with the forecast's mean and variance σ_effective² (Poisson when that is below
+// the mean); its safety stock is then S − forecast.
 Suggestion suggest(const Forecast& forecast, const PolicyInput& input);
 
 // Whole cases, then at least the MOQ (itself rounded up to whole cases). 0 stays 0.

@@ -82,7 +82,9 @@ TEST(PlanningPolicy, SigmaCombinesForecastErrorAndLeadTimeVariance) {
   EXPECT_NEAR(s.z, 1.6449, 5e-5);
   EXPECT_DOUBLE_EQ(s.safety_factor, s.z);
   EXPECT_NEAR(s.safety_stock, s.z * s.sigma_effective, 1e-9);
-  EXPECT_DOUBLE_EQ(s.order_up_to, std::ceil(120 + s.safety_stock));
+  // Whole units with the continuity correction: 120 + 37.07 − ½ → 157.
+  EXPECT_DOUBLE_EQ(s.order_up_to, std::round(120 + s.safety_stock - 0.5));
+  EXPECT_DOUBLE_EQ(s.order_up_to, 157);
   EXPECT_EQ(s.decision, Decision::order);
   EXPECT_DOUBLE_EQ(s.quantity, s.order_up_to);
 }
@@ -108,18 +110,19 @@ TEST(PlanningPolicy, NormalLossMatchesTheTable) {
   for (auto r : rows) EXPECT_NEAR(normal_loss(r.k), r.g, 1e-4 * std::max(1.0, r.g * 10)) << r.k;
 }
 
-// Fill rate β: the safety factor k solves G(k)·σ = d·R·(1−β)/β (lost sales). d = 10/day,
-// R = 7, L = 7, σ_d = 5 (many residuals): σ = √14·5 = 18.708; target G = 70·(0.05/0.95)/18.708
-// = 0.19693 → k ≈ 0.5016 (G(0.5) = 0.1978 in the table above).
+// Fill rate β: the safety factor k solves G(k)·σ = d·R·(1−β). d = 10/day, R = 7, L = 7,
+// σ_d = 5 (many residuals): σ = √14·5 = 18.708; target G = 70·0.05/18.708 = 0.18708
+// → k = 0.5355 (φ(0.5355) = 0.3457, 1 − Φ(0.5355) = 0.2961: 0.3457 − 0.5355·0.2961 = 0.1871).
 TEST(PlanningPolicy, FillRateSafetyFactorSolvesTheLossEquation) {
   PolicyInput in = input(7, 0);
   auto s = suggest(flat(10, 5), in);
   double sigma = s.sigma_effective;
-  EXPECT_NEAR(normal_loss(s.safety_factor) * sigma, 70 * 0.05 / 0.95, 1e-9);
-  EXPECT_NEAR(s.safety_factor, 0.5016, 2e-3);
-  // A fill-rate target never plans below the expected demand: k ≥ 0 even when the review
-  // cycle's demand dwarfs σ.
-  EXPECT_DOUBLE_EQ(suggest(flat(100, 1), in).safety_factor, 0);
+  EXPECT_NEAR(normal_loss(s.safety_factor) * sigma, 70 * 0.05, 1e-9);
+  EXPECT_NEAR(s.safety_factor, 0.5355, 1e-3);
+  // When the review cycle's demand dwarfs σ, 95 % are served below the mean over L+R: k < 0.
+  auto steady = suggest(flat(100, 10), in);
+  EXPECT_LT(steady.safety_factor, 0);
+  EXPECT_NEAR(normal_loss(steady.safety_factor) * steady.sigma_effective, 700 * 0.05, 1e-9);
 }
 
 TEST(PlanningPolicy, OrdersOnlyBelowTheReorderPointAndNeverDiscontinued) {
