@@ -13,6 +13,9 @@ constexpr std::array<double, 7> ses_alphas{0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5};
 constexpr std::array<double, 5> sba_alphas{0.05, 0.1, 0.15, 0.2, 0.3};
 // A weekday profile needs this many regular days of every weekday; before, it is flat.
 constexpr double weekday_observations_min = 4;
+// No weekday counts for less than this share of an average day (a shop closed on Sundays
+// still divides Sunday's rare sale by something).
+constexpr double weekday_factor_min = 0.05;
 // One-step errors before this many regular periods are warm-up, not evidence.
 constexpr int warmup_periods = 2;
 
@@ -44,7 +47,9 @@ std::array<double, 7> weekday_profile_of(std::span<const Period> history) {
     norm += profile[w];
   }
   if (norm <= 0) return {1, 1, 1, 1, 1, 1, 1};
-  for (auto& f : profile) f = f * 7 / norm;
+  double floored = 0;
+  for (auto& f : profile) floored += f = std::max(f * 7 / norm, weekday_factor_min);
+  for (auto& f : profile) f = f * 7 / floored;
   return profile;
 }
 
@@ -160,9 +165,11 @@ BaseFit fit_base(std::span<const Period> h, Granularity g, std::optional<double>
   bool intermittent = nonzero == 0 || static_cast<double>(regular_periods) / nonzero > intermittent_interval_min;
   fit.method = intermittent ? Method::croston_sba : Method::level_weekday_ses;
   double best = std::numeric_limits<double>::infinity();
+  bool chosen = false;
   auto consider = [&](double alpha, Run run) {
     double score = run.errors > 0 ? run.sse / run.errors : 0;
-    if (score < best) {
+    if (!chosen || score < best) {
+      chosen = true;
       best = score;
       fit.alpha = alpha;
       fit.run = std::move(run);

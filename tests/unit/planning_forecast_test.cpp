@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 #include <vector>
 
@@ -116,6 +117,27 @@ TEST(PlanningForecast, FitUsesOnlyTheHistoryGiven) {
   auto fb = fit(std::span(b).first(40), Granularity::weekly);
   EXPECT_EQ(fa.mean_per_day, fb.mean_per_day);
   EXPECT_EQ(fa.sigma_per_day, fb.sigma_per_day);
+}
+
+}  // namespace
+
+namespace {
+
+// A shop closed on Sundays: Sunday's profile is floored, so a rare Sunday sale (or a
+// promotion on one) is still finite demand, and the fit never divides by zero.
+TEST(PlanningForecast, AWeekdayWithoutSalesStaysFinite) {
+  std::vector<Period> h;
+  for (int d = 0; d < 70; ++d) {
+    Day day = monday + std::chrono::days{d};
+    bool sunday = d % 7 == 6;
+    h.push_back(Period{day, sunday ? 0.0 : 5.0, false, d == 69, std::nullopt});
+  }
+  h.push_back(Period{monday + std::chrono::days{76}, 3, false, true, std::nullopt});  // a Sunday sale
+  auto f = fit(h, Granularity::daily);
+  EXPECT_TRUE(std::isfinite(f.mean_per_day));
+  EXPECT_GT(f.weekday_profile[6], 0);
+  EXPECT_TRUE(std::isfinite(f.sigma_per_day));
+  EXPECT_TRUE(std::isfinite(f.promo_uplift));
 }
 
 }  // namespace
