@@ -11,12 +11,14 @@
 #include "planning/backtest.hpp"
 #include "planning/history_csv.hpp"
 #include "platform/csv.hpp"
+#include "platform/text.hpp"
 
 namespace backroom::planning_cli {
 namespace {
 
 namespace bj = boost::json;
 using namespace backroom::planning;
+using text::html_escape;
 
 // The HTML report lists this many series with the lowest fill rate.
 constexpr std::size_t report_worst_series_max = 25;
@@ -63,20 +65,6 @@ std::string number(double v) {  // up to 3 decimals, no trailing zeros
   while (s.back() == '0') s.pop_back();
   if (s.back() == '.') s.pop_back();
   return s == "-0" ? "0" : s;
-}
-
-std::string html_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 std::string periods_csv(const History& history, const BacktestResult& result) {
