@@ -12,6 +12,7 @@
 #include "platform/json.hpp"
 #include "platform/money.hpp"
 #include "platform/problem.hpp"
+#include "platform/text.hpp"
 
 namespace backroom::labels {
 
@@ -150,20 +151,7 @@ std::string quantity_line(const ReceiptLine& l, const ReceiptDoc& doc) {
   return fmt::format("  {} x {}", format_quantity(l.quantity), money(l.unit_price, doc));
 }
 
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+using text::html_escape;
 
 constexpr char ESC = 0x1B, GS = 0x1D, LF = 0x0A;
 

@@ -22,6 +22,9 @@ bool contains_card_number(std::string_view s);
 // Trims ASCII whitespace.
 std::string_view trim(std::string_view s);
 
+// For HTML text and attribute values: & < > " ' as character references.
+std::string html_escape(std::string_view s);
+
 // Lowercases ASCII, maps runs of non-alphanumerics to one space, trims: "Red  T-Shirt!" -> "red t shirt".
 std::string fold(std::string_view s);
 
