@@ -23,6 +23,7 @@
 #include "cli/auth_cli.hpp"
 #include "cli/labels_cli.hpp"
 #include "cli/planning_cli.hpp"
+#include "cli/planning_import.hpp"
 #include "cli/routes.hpp"
 #include "cli/shop.hpp"
 #include "cli/stock_cli.hpp"
@@ -287,7 +288,8 @@ int main(int argc, char** argv) {
   auth_cli::add_commands(app, db_path, [](App& routes_app) { add_routes(routes_app); });
   stock_cli::add_commands(app, db_path);
   labels_cli::add_commands(app, db_path);
-  planning_cli::add_commands(app, db_path);
+  planning_cli::add_commands(app, db_path);  // the `planning` group and its backtest
+  planning_import::add_command(*planning_cli::planning_group(app), db_path);
 
   try {
     try {
