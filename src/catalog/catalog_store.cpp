@@ -145,6 +145,17 @@ std::map<std::string, ItemHead> item_heads(db::Db& db, const std::vector<std::st
   return out;
 }
 
+std::map<std::string, PlanningFacts> planning_facts(db::Db& db, const std::vector<std::string>& ids) {
+  std::map<std::string, PlanningFacts> out;
+  if (ids.empty()) return out;
+  bj::array wanted(ids.begin(), ids.end());
+  auto q = db.query(
+      "SELECT id, sku, name, category, price, status FROM items WHERE id IN (SELECT value FROM json_each(?))");
+  q.bind(1, bj::serialize(wanted));
+  while (q.step()) out[q.text(0)] = PlanningFacts{q.text(1), q.text(2), q.text(3), q.opt_int64(4), q.text(5) == "discontinued"};
+  return out;
+}
+
 std::vector<StockedItem> stocked_items(db::Db& db) {
   std::vector<StockedItem> out;
   // Kits that consume components hold no stock of their own.

@@ -32,6 +32,16 @@ struct ItemHead {
 };
 // The heads of the items of `ids` that exist, by id, in one query.
 std::map<std::string, ItemHead> item_heads(db::Db& db, const std::vector<std::string>& ids);
+// What planning reads of an item: its head, category and whether it is still sold.
+struct PlanningFacts {
+  std::string sku;
+  std::string name;
+  std::string category;
+  std::optional<std::int64_t> price;  // the regular retail price
+  bool discontinued = false;
+};
+// The facts of the items of `ids` that exist, by id, in one query.
+std::map<std::string, PlanningFacts> planning_facts(db::Db& db, const std::vector<std::string>& ids);
 // Items that hold stock of their own: active, not a variant parent, not a kit that
 // consumes its components; by id (demo opening stock).
 struct StockedItem {

@@ -22,6 +22,7 @@
 #include "catalog/price_changes_api.hpp"
 #include "cli/auth_cli.hpp"
 #include "cli/labels_cli.hpp"
+#include "cli/planning_import.hpp"
 #include "cli/routes.hpp"
 #include "cli/shop.hpp"
 #include "cli/stock_cli.hpp"
@@ -286,6 +287,9 @@ int main(int argc, char** argv) {
   auth_cli::add_commands(app, db_path, [](App& routes_app) { add_routes(routes_app); });
   stock_cli::add_commands(app, db_path);
   labels_cli::add_commands(app, db_path);
+  auto* planning_cmd = app.add_subcommand("planning", "Demand planning: the shop's sales history");
+  planning_cmd->require_subcommand(1);
+  planning_import::add_command(*planning_cmd, db_path);
 
   try {
     try {

@@ -7,6 +7,7 @@
 #include "integrations/events.hpp"
 #include "labels/labels_api.hpp"
 #include "platform/json.hpp"
+#include "planning/planning_api.hpp"
 #include "platform/schema.hpp"
 #include "purchasing/purchase_order_api.hpp"
 #include "purchasing/supplier_api.hpp"
@@ -36,6 +37,7 @@ void add_routes(App& app) {
   labels::register_label_routes(app);
   purchasing::register_supplier_routes(app);
   purchasing::register_purchase_order_routes(app);
+  planning::register_planning_routes(app);
 }
 
 }  // namespace backroom::cli

@@ -12,6 +12,7 @@
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_store.hpp"
 #include "catalog/demo.hpp"
+#include "planning/planning_demo.hpp"
 #include "platform/outbox.hpp"
 #include "platform/problem.hpp"
 #include "platform/schema.hpp"
@@ -108,6 +109,7 @@ int seed_demo(db::Db& db) {
   stock::seed_opening_stock(db, actor);
   sales::seed_demo_registers(db, actor);
   purchasing::seed_demo_suppliers(db, actor);
+  planning::seed_demo_history(db);
   tx.commit();
   return created;
 }

@@ -777,6 +777,71 @@ CREATE TABLE item_cost_history (
 );
 CREATE INDEX item_cost_history_item ON item_cost_history(item_id, id);
 )SQL"},
+      {12, "planning: demand history, service levels, reorder points, prepared suggestions, forecast snapshots", R"SQL(
+-- Daily demand per item x location (src/planning/planning_store.cpp): units sold minus units
+-- returned to stock (milli-units), whether the day ended out of stock (censored: its sales are
+-- a lower bound), whether the item sold on promotion that day. source 'ledger' rows are
+-- rebuilt from the stock ledger (and sales' prices) from the last day refreshed on; 'import'
+-- rows are a shop's past from another system (backroom planning import-history). Days are
+-- UTC dates YYYY-MM-DD (shops have no time zone setting yet).
+CREATE TABLE demand_history (
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  item_id     TEXT NOT NULL REFERENCES items(id),
+  day         TEXT NOT NULL,
+  source      TEXT NOT NULL CHECK (source IN ('ledger','import')),
+  units       INTEGER NOT NULL,
+  censored    INTEGER NOT NULL DEFAULT 0 CHECK (censored IN (0,1)),
+  promo       INTEGER NOT NULL DEFAULT 0 CHECK (promo IN (0,1)),
+  PRIMARY KEY (location_id, item_id, day, source)
+);
+CREATE INDEX demand_history_day ON demand_history(source, day);
+
+-- Target service level (fraction x 10000: 9500 = 95%) of an item or of a category; an item's
+-- own wins over its category's, else the shop's default (95%).
+CREATE TABLE planning_service_levels (
+  scope            TEXT NOT NULL CHECK (scope IN ('item','category')),
+  key              TEXT NOT NULL,
+  service_level_bp INTEGER NOT NULL CHECK (service_level_bp > 0 AND service_level_bp < 10000),
+  updated_at       INTEGER NOT NULL,
+  updated_by       TEXT NOT NULL,
+  PRIMARY KEY (scope, key)
+);
+
+-- A reorder point the buyer set for an item at a location (milli-units): order only when the
+-- inventory position is below it.
+CREATE TABLE planning_reorder_points (
+  item_id       TEXT NOT NULL REFERENCES items(id),
+  location_id   TEXT NOT NULL REFERENCES locations(id),
+  reorder_point INTEGER NOT NULL CHECK (reorder_point >= 0),
+  updated_at    INTEGER NOT NULL,
+  updated_by    TEXT NOT NULL,
+  PRIMARY KEY (item_id, location_id)
+);
+
+-- What the weekly preparation suggested per supplier and location (the suggestion as JSON).
+CREATE TABLE prepared_suggestions (
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  supplier_id TEXT NOT NULL REFERENCES suppliers(id),
+  item_id     TEXT NOT NULL REFERENCES items(id),
+  quantity    INTEGER NOT NULL,
+  suggestion  TEXT NOT NULL,
+  prepared_at INTEGER NOT NULL,
+  PRIMARY KEY (location_id, supplier_id, item_id)
+);
+
+-- The forecast made for a week (units over its 7 days, milli-units) from data before it, kept
+-- to measure accuracy (WAPE, bias, MASE by category) once the week has passed.
+CREATE TABLE forecast_snapshots (
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  item_id     TEXT NOT NULL REFERENCES items(id),
+  week_start  TEXT NOT NULL,
+  category    TEXT NOT NULL,
+  forecast    INTEGER NOT NULL CHECK (forecast >= 0),
+  made_at     INTEGER NOT NULL,
+  PRIMARY KEY (location_id, item_id, week_start)
+);
+CREATE INDEX forecast_snapshots_week ON forecast_snapshots(week_start);
+)SQL"},
   };
   return list;
 }

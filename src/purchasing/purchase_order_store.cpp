@@ -758,4 +758,15 @@ std::vector<bj::object> cost_history(db::Db& db, const std::string& item_id, con
   return out;
 }
 
+std::vector<std::pair<std::string, Quantity>> on_order_at(db::Db& db, const std::string& location_id) {
+  std::vector<std::pair<std::string, Quantity>> out;
+  auto q = db.query(
+      "SELECT l.item_id, SUM(l.quantity - l.received - l.cancelled) FROM purchase_order_lines l "
+      "JOIN purchase_orders o ON o.id = l.order_id WHERE o.location_id = ? AND o.status IN ('sent','partially_received') "
+      "AND l.quantity > l.received + l.cancelled GROUP BY l.item_id ORDER BY l.item_id");
+  q.bind(1, location_id);
+  while (q.step()) out.emplace_back(q.text(0), Quantity{q.int64(1)});
+  return out;
+}
+
 }  // namespace backroom::purchasing

@@ -93,6 +93,10 @@ struct ListedOrder {
 // Up to limit + 1 orders, newest first (the caller pages).
 std::vector<ListedOrder> list_orders(db::Db& db, const OrderFilter& f);
 
+// What planning reads of orders: per item, what sent or partly received orders for the
+// location still bring (ordered less received less cancelled).
+std::vector<std::pair<std::string, Quantity>> on_order_at(db::Db& db, const std::string& location_id);
+
 // The order as the supplier gets it.
 std::string order_document_csv(db::Db& db, const std::string& id);
 std::string order_document_pdf(db::Db& db, const std::string& id);

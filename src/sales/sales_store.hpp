@@ -40,6 +40,16 @@ std::vector<std::string> find_sale_ids(db::Db& db, const SalesFilter& f);
 std::vector<ChannelTotal> channel_totals(db::Db& db, const std::optional<Timestamp>& from,
                                          const std::optional<Timestamp>& to, const std::string& location_id);
 void insert_void(db::Db& db, const std::string& sale_id, const SaleVoid& v);
+// What planning reads of sales: per sale of `sale_ids` and item, the lowest unit price it
+// sold at and whether any of its lines was discounted (promotion days). Training sales are
+// left out (they never move stock either).
+struct LinePrice {
+  std::string sale_id;
+  std::string item_id;
+  std::int64_t unit_price = 0;
+  bool discounted = false;
+};
+std::vector<LinePrice> line_prices(db::Db& db, const std::vector<std::string>& sale_ids);
 
 // Returns.
 struct SoldLine {

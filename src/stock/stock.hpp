@@ -238,6 +238,28 @@ Balance balance(db::Db& db, const std::string& item_id, const std::string& locat
 Balance balance_as_of(db::Db& db, const std::string& item_id, const std::string& location_id, Timestamp at);
 std::vector<Balance> balances_of_item(db::Db& db, const std::string& item_id, std::optional<Timestamp> as_of);
 
+// What planning reads of the ledger (demand history and the inventory position).
+struct LedgerMovement {
+  std::string item_id;
+  std::string location_id;
+  Quantity quantity;  // signed
+  std::string reason;  // a word of movement_reasons
+  std::string document_id;
+  Timestamp at;
+};
+// The ledger position (seq) of the first movement at or after `at`; past the last one when
+// there is none.
+std::int64_t first_seq_since(db::Db& db, Timestamp at);
+// Every movement from ledger position `from_seq` on, in ledger order, with its position.
+std::vector<std::pair<std::int64_t, LedgerMovement>> movements_from(db::Db& db, std::int64_t from_seq);
+// On hand just before ledger position `seq` of every stock account that had a movement before it.
+std::vector<Balance> balances_before(db::Db& db, std::int64_t seq);
+// The balances (on hand and reserved) of every item at a location.
+std::vector<Balance> balances_at(db::Db& db, const std::string& location_id);
+// Per item, what open transfers to the location still carry (shipped, not yet received,
+// damaged or booked short).
+std::vector<std::pair<std::string, Quantity>> in_transit_to(db::Db& db, const std::string& location_id);
+
 struct MovementFilter {
   std::string item_id;
   std::string location_id;

@@ -797,6 +797,57 @@ std::vector<Balance> balances_of_item(db::Db& db, const std::string& item_id, st
   return out;
 }
 
+std::int64_t first_seq_since(db::Db& db, Timestamp at) {
+  auto q = db.query("SELECT MIN(seq) FROM stock_movements WHERE at >= ?");
+  q.bind(1, at.micros);
+  if (q.step() && !q.is_null(0)) return q.int64(0);
+  auto last = db.query("SELECT COALESCE(MAX(seq), 0) FROM stock_movements");
+  last.step();
+  return last.int64(0) + 1;
+}
+
+std::vector<std::pair<std::int64_t, LedgerMovement>> movements_from(db::Db& db, std::int64_t from_seq) {
+  std::vector<std::pair<std::int64_t, LedgerMovement>> out;
+  auto q = db.query(
+      "SELECT seq, item_id, location_id, quantity, reason, document_id, at FROM stock_movements WHERE seq >= ? "
+      "ORDER BY seq");
+  q.bind(1, from_seq);
+  while (q.step())
+    out.emplace_back(q.int64(0), LedgerMovement{q.text(1), q.text(2), Quantity{q.int64(3)}, q.text(4), q.text(5),
+                                                Timestamp{q.int64(6)}});
+  return out;
+}
+
+std::vector<Balance> balances_before(db::Db& db, std::int64_t seq) {
+  std::vector<Balance> out;
+  auto q = db.query(
+      "SELECT b.item_id, b.location_id, b.on_hand - COALESCE((SELECT SUM(m.quantity) FROM stock_movements m "
+      "WHERE m.account = b.account AND m.seq >= ?), 0) FROM stock_balances b WHERE EXISTS "
+      "(SELECT 1 FROM stock_movements e WHERE e.account = b.account AND e.seq < ?) ORDER BY b.location_id, b.item_id");
+  q.bind(1, seq).bind(2, seq);
+  while (q.step()) out.push_back(Balance{q.text(0), q.text(1), Quantity{q.int64(2)}, {}});
+  return out;
+}
+
+std::vector<Balance> balances_at(db::Db& db, const std::string& location_id) {
+  std::vector<Balance> out;
+  auto q = db.query("SELECT item_id, on_hand, reserved FROM stock_balances WHERE location_id = ? ORDER BY item_id");
+  q.bind(1, location_id);
+  while (q.step()) out.push_back(Balance{q.text(0), location_id, Quantity{q.int64(1)}, Quantity{q.int64(2)}});
+  return out;
+}
+
+std::vector<std::pair<std::string, Quantity>> in_transit_to(db::Db& db, const std::string& location_id) {
+  std::vector<std::pair<std::string, Quantity>> out;
+  auto q = db.query(
+      "SELECT l.item_id, SUM(l.shipped - l.received - l.damaged - l.short) FROM transfer_lines l "
+      "JOIN transfers t ON t.id = l.transfer_id WHERE t.to_location_id = ? AND t.status = 'in_transit' "
+      "GROUP BY l.item_id ORDER BY l.item_id");
+  q.bind(1, location_id);
+  while (q.step()) out.emplace_back(q.text(0), Quantity{q.int64(1)});
+  return out;
+}
+
 std::vector<bj::object> list_movements(db::Db& db, const MovementFilter& f) {
   std::vector<bj::object> out;
   // By item: through its accounts' history index; otherwise in ledger order.

@@ -221,6 +221,24 @@ test('mutated purchase orders, their edits, receipts and closing are refused wit
   assertBooksHold(s.db);
 });
 
+test('mutated replenishment orders and planning settings are refused with problems, never 500', async () => {
+  const supplier = await s.post('/api/v1/suppliers', { name: `Bad input planning supplier ${process.pid}` });
+  assert.equal(supplier.status, 201, supplier.text);
+  const item = await makeItem(s, { category: 'Bad input' });
+  await probe('POST /replenishment/orders', '/api/v1/replenishment/orders', async () => ({
+    location_id: shop.id, supplier_id: supplier.json.id, lines: [{ item_id: item.id, quantity: 6 }],
+  }));
+  await probe('PUT /planning/service-levels', '/api/v1/planning/service-levels', async () => ({
+    scope: 'category', key: 'Bad input', service_level: 0.97,
+  }), (b) => b, { method: 'PUT' });
+  await probe('PUT /planning/reorder-points', '/api/v1/planning/reorder-points', async () => ({
+    item_id: item.id, location_id: shop.id, reorder_point: 4,
+  }), (b) => b, { method: 'PUT' });
+  const today = new Date().toISOString().slice(0, 10);
+  await probe('POST /planning/prepare', '/api/v1/planning/prepare', async () => ({ as_of: today }), (b) => b);
+  assertBooksHold(s.db);
+});
+
 test('document ids of the wrong shape are refused by name', async () => {
   const item = await makeItem(s);
   // (null is the same as no id: the server makes one.)

@@ -1,0 +1,150 @@
+// Replenishment through the store and the maths (issue 17): one supplier with BENCH_ITEMS
+// items (100,000) at one store, BENCH_DAYS days (365) of daily demand history in SQLite,
+// then suggest_for_supplier as the API runs it: the supplier's items, the items' facts, the
+// demand rows, the stock position, then fit + policy + top-up + reason for every item. Prints
+// the time of each phase; it does not pass or fail on time. The fixture is built once
+// (BENCH_REPLENISHMENT_DB, default /tmp/backroom-replenishment-bench.db) straight through the
+// stores. Most items sell on few days (intermittent), as in a shop: a day without a row sold
+// nothing (the ledger is followed from the first day of the history).
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <random>
+
+#include "catalog/catalog_store.hpp"
+#include "cli/shop.hpp"
+#include "planning/demand_days.hpp"
+#include "planning/history_csv.hpp"
+#include "planning/planning_store.hpp"
+#include "planning/replenishment.hpp"
+#include "platform/ids.hpp"
+#include "platform/settings.hpp"
+#include "purchasing/supplier_store.hpp"
+#include "stock/stock.hpp"
+
+using namespace backroom;
+
+namespace {
+
+int env_int(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  return v ? std::atoi(v) : fallback;
+}
+
+std::string bench_db() {
+  const char* path = std::getenv("BENCH_REPLENISHMENT_DB");
+  return path ? path : "/tmp/backroom-replenishment-bench.db";
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+// Returns the supplier's id.
+std::string ensure_fixture(int items, int days) {
+  std::string path = bench_db();
+  bool exists = std::filesystem::exists(path);
+  auto db = cli::open_shop(path);
+  if (exists) {
+    purchasing::SupplierFilter f;
+    return purchasing::list_suppliers(*db, f).at(0).id;
+  }
+  auto started = std::chrono::steady_clock::now();
+  db::Transaction tx(*db);
+  auto now_us = now().micros;
+  std::string store_id;
+  for (const auto& l : stock::list_locations(*db))
+    if (l.kind == "store") store_id = l.id;
+  purchasing::Supplier supplier;
+  supplier.id = new_uuid_v7();
+  supplier.name = "Bench wholesale";
+  supplier.lead_time_days = 3;
+  supplier.lead_time_sd_days = Quantity{500};
+  supplier.order_days = purchasing::OrderDays::from_text("mon,thu");
+  supplier.min_order_value = 25000;
+  supplier.created_at = supplier.updated_at = now_us;
+  purchasing::insert_supplier(*db, supplier);
+  planning::Day today = planning::day_of(now());
+  std::mt19937 rng(11);
+  std::vector<planning::store::DemandRow> rows;
+  std::size_t written = 0;
+  for (int i = 0; i < items; ++i) {
+    catalog::Item it;
+    it.id = new_uuid_v7();
+    it.sku = fmt::format("REPL-{:06}", i);
+    it.name = fmt::format("Replenishment item {}", i);
+    it.category = fmt::format("Category {}", i % 40);
+    it.price = 100 + i % 5000;
+    it.cost = 50 + i % 2500;
+    it.created_at = it.updated_at = now_us;
+    catalog::store::insert_item(*db, it);
+    purchasing::SupplierItem si;
+    si.supplier_id = supplier.id;
+    si.item_id = it.id;
+    si.cost = *it.cost;
+    si.case_pack = Quantity::units(1 + i % 12);
+    si.preferred = true;
+    si.created_at = si.updated_at = now_us;
+    purchasing::put_supplier_item(*db, si);
+    // Most items sell a few a week; one in ten a few a day.
+    double rate = i % 10 == 0 ? std::uniform_real_distribution<double>(1.0, 6.0)(rng)
+                              : std::uniform_real_distribution<double>(0.05, 0.6)(rng);
+    std::poisson_distribution<int> sold(rate);
+    for (int back = days; back >= 1; --back) {
+      int units = sold(rng);
+      if (units == 0) continue;
+      rows.push_back({store_id, it.id, planning::format_date(today - std::chrono::days{back}), units * 1000LL, false,
+                      false});
+    }
+    if (rows.size() > 200'000) {
+      planning::store::put_import_days(*db, rows);
+      written += rows.size();
+      rows.clear();
+    }
+  }
+  planning::store::put_import_days(*db, rows);
+  written += rows.size();
+  // The ledger is followed from the first day, so a day without a row sold nothing.
+  settings::put(*db, "planning.ledger_start", planning::format_date(today - std::chrono::days{days}));
+  tx.commit();
+  std::cout << fmt::format("fixture: {} items, {} days, {} demand rows in {:.1f} s ({})", items, days, written,
+                           seconds_since(started), path)
+            << std::endl;
+  return supplier.id;
+}
+
+}  // namespace
+
+int main() {
+  int items = env_int("BENCH_ITEMS", 100'000);
+  int days = env_int("BENCH_DAYS", 365);
+  auto supplier_id = ensure_fixture(items, days);
+  auto& db = db::reader(bench_db());
+  std::string store_id;
+  for (const auto& l : stock::list_locations(db))
+    if (l.kind == "store") store_id = l.id;
+  planning::Day today = planning::day_of(now());
+  for (int run = 1; run <= 3; ++run) {
+    auto t0 = std::chrono::steady_clock::now();
+    std::vector<std::string> ids;
+    for (const auto& si : purchasing::supplier_items(db, supplier_id, "", items)) ids.push_back(si.item_id);
+    double t_items = seconds_since(t0);
+    auto t1 = std::chrono::steady_clock::now();
+    auto rows = planning::store::demand_at(db, store_id, ids, planning::format_date(today - std::chrono::days{days}));
+    double t_rows = seconds_since(t1);
+    auto t2 = std::chrono::steady_clock::now();
+    auto s = planning::suggest_for_supplier(db, store_id, supplier_id, today);
+    double t_all = seconds_since(t2);
+    std::size_t ordered = 0;
+    for (const auto& i : s.items) ordered += i.suggestion.quantity > 0;
+    std::cout << fmt::format(
+                     "run {}: suggest_for_supplier {} items: {:.2f} s end to end ({} to order); of which, measured "
+                     "alone: supplier items {:.2f} s, demand rows ({}) {:.2f} s",
+                     run, s.items.size(), t_all, ordered, t_items, rows.size(), t_rows)
+              << std::endl;
+  }
+  return 0;
+}

@@ -1,0 +1,65 @@
+#include "planning/demand_days.hpp"
+
+#include "planning/history_csv.hpp"
+
+namespace backroom::planning {
+
+namespace {
+constexpr std::int64_t micros_per_day = 86'400'000'000;
+
+struct Account {
+  Quantity on_hand;
+  Day day;  // the day being summed
+  std::int64_t units = 0;
+  bool promo = false;
+};
+}  // namespace
+
+Day day_of(Timestamp t) {
+  std::int64_t days = t.micros / micros_per_day;
+  if (t.micros % micros_per_day < 0) --days;
+  return Day{std::chrono::days{days}};
+}
+
+Timestamp start_of(Day day) { return Timestamp{day.time_since_epoch().count() * micros_per_day}; }
+
+std::vector<store::DemandRow> ledger_days(const LedgerSpan& span) {
+  std::vector<store::DemandRow> out;
+  std::map<std::pair<std::string, std::string>, Account> accounts;  // (location, item)
+  auto close_until = [&](const std::pair<std::string, std::string>& key, Account& a, Day until) {
+    // Closes a.day and every day before `until` the account stood still through.
+    for (; a.day < until; a.day += std::chrono::days{1}) {
+      bool censored = a.on_hand.milli <= 0;
+      if (a.units != 0 || censored || a.promo)
+        out.push_back({key.first, key.second, format_date(a.day), a.units, censored, a.promo});
+      a.units = 0;
+      a.promo = false;
+    }
+  };
+  for (const auto& b : span.start)
+    if (span.locations.contains(b.location_id)) accounts[{b.location_id, b.item_id}] = Account{b.on_hand, span.first};
+  for (const auto& m : span.movements) {
+    if (!span.locations.contains(m.location_id)) continue;
+    Day day = std::max(day_of(m.at), span.first);
+    std::pair key{m.location_id, m.item_id};
+    auto [it, fresh] = accounts.try_emplace(key, Account{Quantity{}, day});
+    Account& a = it->second;
+    if (day > a.day) close_until(key, a, day);
+    a.on_hand = a.on_hand + m.quantity;
+    if (m.reason == "sale") {
+      a.units -= m.quantity.milli;
+      auto price = span.sale_prices.find({m.document_id, m.item_id});
+      if (price != span.sale_prices.end()) {
+        auto regular = span.regular_prices.find(m.item_id);
+        bool below = regular != span.regular_prices.end() && price->second.unit_price < regular->second;
+        if (below || price->second.discounted) a.promo = true;
+      }
+    } else if (m.reason == "return" || m.reason == "void") {
+      a.units -= m.quantity.milli;
+    }
+  }
+  for (auto& [key, a] : accounts) close_until(key, a, span.last + std::chrono::days{1});
+  return out;
+}
+
+}  // namespace backroom::planning

@@ -1,0 +1,47 @@
+// Daily demand from the stock ledger, pure: the movements of a span of days (and the on-hand
+// each stock account started it with) become one row per location x item x day with the
+// units sold less the units returned to stock or voided back, whether the day ended with
+// nothing on hand (censored: sales were a lower bound), and whether the item sold below its
+// regular price or with a discount (promotion). Only the locations asked for count (stores,
+// not their bins). Training sales never move stock, so they never appear here.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "planning/forecast.hpp"
+#include "planning/planning_store.hpp"
+#include "platform/types.hpp"
+#include "stock/stock.hpp"
+
+namespace backroom::planning {
+
+// The UTC date of a time (shops have no time zone setting yet).
+Day day_of(Timestamp t);
+Timestamp start_of(Day day);
+
+struct SalePrice {
+  std::int64_t unit_price = 0;
+  bool discounted = false;
+};
+
+struct LedgerSpan {
+  Day first;  // the first day rebuilt
+  Day last;   // the last day rebuilt (today: its rows say how it stands now)
+  std::set<std::string> locations;                      // the locations that count
+  std::vector<stock::Balance> start;                    // on hand before `first` of accounts that existed
+  std::vector<stock::LedgerMovement> movements;         // from `first` on, in ledger order
+  std::map<std::pair<std::string, std::string>, SalePrice> sale_prices;  // (sale id, item id)
+  std::map<std::string, std::int64_t> regular_prices;   // item id -> its regular price
+};
+
+// Rows for the days where something sold or came back, the item was out, or it sold on
+// promotion. An account starts being followed on the day of its first movement (or at `first`
+// when it existed before). Days are "YYYY-MM-DD".
+std::vector<store::DemandRow> ledger_days(const LedgerSpan& span);
+
+}  // namespace backroom::planning

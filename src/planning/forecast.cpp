@@ -1,0 +1,295 @@
+#include "planning/forecast.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace backroom::planning {
+namespace {
+
+// Candidate smoothing constants; the one with the least one-step squared error on the
+// history wins (Hyndman et al., "Forecasting with Exponential Smoothing", 2008, ch. 2).
+constexpr std::array<double, 7> ses_alphas{0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5};
+constexpr std::array<double, 5> sba_alphas{0.05, 0.1, 0.15, 0.2, 0.3};
+// The weekday profile shrinks towards flat with the weight of this many observations.
+constexpr double weekday_shrink_periods = 8;
+// One-step errors before this many regular periods are warm-up, not evidence.
+constexpr int warmup_periods = 2;
+
+int weekday_index(Day day) {  // Monday = 0
+  return static_cast<int>(std::chrono::weekday{day}.iso_encoding()) - 1;
+}
+
+bool regular(const Period& p) { return !p.censored && !p.promo; }
+
+// The multiplicative weekday profile (Mon..Sun, mean 1) of the regular days.
+std::array<double, 7> weekday_profile_of(std::span<const Period> history) {
+  std::array<double, 7> sum{}, count{};
+  double total = 0, n = 0;
+  for (const auto& p : history) {
+    if (!regular(p)) continue;
+    int w = weekday_index(p.start);
+    sum[w] += p.units;
+    count[w] += 1;
+    total += p.units;
+    n += 1;
+  }
+  std::array<double, 7> profile{1, 1, 1, 1, 1, 1, 1};
+  if (n == 0 || total <= 0) return profile;
+  double mean = total / n;
+  double norm = 0;
+  for (int w = 0; w < 7; ++w) {
+    double ratio = count[w] > 0 ? sum[w] / count[w] / mean : 1;
+    profile[w] = (count[w] * ratio + weekday_shrink_periods) / (count[w] + weekday_shrink_periods);
+    norm += profile[w];
+  }
+  for (auto& f : profile) f = f * 7 / norm;
+  return profile;
+}
+
+// Base (deseasonalised, per-period) forecasts as they stood before each period: one run of
+// the chosen method over the history. `before[i]` is the forecast made before period i.
+struct Run {
+  double sse = 0;
+  int errors = 0;
+  double final_forecast = 0;
+  std::vector<double> before;
+};
+
+double season(const std::array<double, 7>& profile, Granularity g, Day day) {
+  return g == Granularity::daily ? profile[weekday_index(day)] : 1.0;
+}
+
+Run run_ses(std::span<const Period> h, Granularity g, const std::array<double, 7>& profile, double alpha) {
+  Run run;
+  run.before.assign(h.size(), 0);
+  double level = 0;
+  int seen = 0;
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    const auto& p = h[i];
+    double s = season(profile, g, p.start);
+    run.before[i] = level;
+    if (!regular(p)) continue;
+    double y = p.units / s;
+    if (seen == 0) {
+      level = y;
+    } else {
+      if (seen >= warmup_periods) {
+        double e = p.units - level * s;
+        run.sse += e * e;
+        ++run.errors;
+      }
+      level += alpha * (y - level);
+    }
+    ++seen;
+  }
+  run.final_forecast = level;
+  return run;
+}
+
+// Croston (1972) on sizes and intervals of the regular periods, with the Syntetos & Boylan
+// (2005) bias correction: forecast = (1 − α/2)·size/interval.
+Run run_sba(std::span<const Period> h, Granularity g, const std::array<double, 7>& profile, double alpha) {
+  Run run;
+  run.before.assign(h.size(), 0);
+  double size = 0, interval = 0;
+  int since = 0;  // regular periods since the last non-zero one, this one included
+  bool started = false;
+  int seen = 0;
+  auto forecast = [&] { return started ? (1 - alpha / 2) * size / interval : 0.0; };
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    const auto& p = h[i];
+    double s = season(profile, g, p.start);
+    run.before[i] = forecast();
+    if (!regular(p)) continue;
+    ++since;
+    if (seen >= warmup_periods && started) {
+      double e = p.units - forecast() * s;
+      run.sse += e * e;
+      ++run.errors;
+    }
+    ++seen;
+    if (p.units > 0) {
+      double y = p.units / s;
+      if (!started) {
+        size = y;
+        interval = since;
+        started = true;
+      } else {
+        size += alpha * (y - size);
+        interval += alpha * (since - interval);
+      }
+      since = 0;
+    }
+  }
+  run.final_forecast = forecast();
+  return run;
+}
+
+struct BaseFit {
+  Method method = Method::no_history;
+  double alpha = 0;
+  std::array<double, 7> profile{1, 1, 1, 1, 1, 1, 1};
+  Run run;
+};
+
+BaseFit fit_base(std::span<const Period> h, Granularity g) {
+  BaseFit fit;
+  int regular_periods = 0, nonzero = 0;
+  for (const auto& p : h) {
+    if (!regular(p)) continue;
+    ++regular_periods;
+    if (p.units > 0) ++nonzero;
+  }
+  if (regular_periods == 0) return fit;
+  if (g == Granularity::daily) fit.profile = weekday_profile_of(h);
+  bool intermittent = nonzero == 0 || static_cast<double>(regular_periods) / nonzero > intermittent_interval_min;
+  fit.method = intermittent ? Method::croston_sba : Method::level_weekday_ses;
+  double best = std::numeric_limits<double>::infinity();
+  auto consider = [&](double alpha, Run run) {
+    double score = run.errors > 0 ? run.sse / run.errors : 0;
+    if (score < best) {
+      best = score;
+      fit.alpha = alpha;
+      fit.run = std::move(run);
+    }
+  };
+  if (intermittent) {
+    for (double a : sba_alphas) consider(a, run_sba(h, g, fit.profile, a));
+  } else {
+    for (double a : ses_alphas) consider(a, run_ses(h, g, fit.profile, a));
+  }
+  return fit;
+}
+
+PromoEvidence evidence_of(std::span<const Period> h, Granularity g, const BaseFit& base) {
+  PromoEvidence ev;
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    const auto& p = h[i];
+    if (!p.promo || p.censored) continue;
+    double b = base.run.before[i] * season(base.profile, g, p.start);
+    if (b <= 0) continue;  // before any sale: no baseline to compare with
+    ev.promo_units += p.units;
+    ev.baseline_units += b;
+    ++ev.promo_periods;
+  }
+  return ev;
+}
+
+}  // namespace
+
+int days_per_period(Granularity g) { return g == Granularity::daily ? 1 : 7; }
+
+bool on_promo(const PromoCalendar& promos, Day day) {
+  auto it = std::upper_bound(promos.begin(), promos.end(), day,
+                             [](Day d, const PromoWindow& w) { return d < w.first; });
+  return it != promos.begin() && day <= std::prev(it)->last;
+}
+
+PromoEvidence& PromoEvidence::operator+=(const PromoEvidence& o) {
+  promo_units += o.promo_units;
+  baseline_units += o.baseline_units;
+  promo_periods += o.promo_periods;
+  return *this;
+}
+
+std::optional<double> PromoEvidence::uplift() const {
+  if (promo_periods == 0 || baseline_units <= 0) return std::nullopt;
+  return promo_units / baseline_units;
+}
+
+const char* method_name(Method m) {
+  switch (m) {
+    case Method::no_history: return "none";
+    case Method::level_weekday_ses: return "ses";
+    case Method::croston_sba: return "sba";
+  }
+  return "none";
+}
+
+double Forecast::expected_units(Day first, double days, const PromoCalendar& promos) const {
+  double total = 0;
+  for (int i = 0; i < days; ++i) {
+    Day d = first + std::chrono::days{i};
+    double fraction = std::min(1.0, days - i);
+    double f = mean_per_day * fraction;
+    if (granularity == Granularity::daily) f *= weekday_profile[weekday_index(d)];
+    if (on_promo(promos, d)) f *= promo_uplift;
+    total += f;
+  }
+  return total;
+}
+
+double Forecast::error_sd(Day first, double days, const PromoCalendar& promos) const {
+  double variance = 0;
+  for (int i = 0; i < days; ++i) {
+    Day d = first + std::chrono::days{i};
+    double fraction = std::min(1.0, days - i);
+    double s = on_promo(promos, d) ? promo_sigma_per_day : sigma_per_day;
+    variance += fraction * s * s;
+  }
+  return std::sqrt(variance);
+}
+
+double Forecast::period_forecast(Day start, bool promo) const {
+  int days = days_per_period(granularity);
+  PromoCalendar promos;
+  if (promo) promos.push_back({start, start + std::chrono::days{days - 1}});
+  return expected_units(start, days, promos);
+}
+
+PromoEvidence promo_evidence(std::span<const Period> history, Granularity granularity) {
+  return evidence_of(history, granularity, fit_base(history, granularity));
+}
+
+Forecast fit(std::span<const Period> history, Granularity granularity, const FitOptions& options) {
+  Forecast f;
+  f.granularity = granularity;
+  if (!history.empty()) f.last_day = history.back().start + std::chrono::days{days_per_period(granularity) - 1};
+  BaseFit base = fit_base(history, granularity);
+  if (base.method == Method::no_history) return f;
+  const double per = days_per_period(granularity);
+  f.method = base.method;
+  f.alpha = base.alpha;
+  f.weekday_profile = base.profile;
+  f.mean_per_day = base.run.final_forecast / per;
+
+  f.own_promo_evidence = evidence_of(history, granularity, base);
+  auto own = f.own_promo_evidence.uplift();
+  std::optional<double> category = options.category_promo ? options.category_promo->uplift() : std::nullopt;
+  if (own && f.own_promo_evidence.promo_periods >= promo_periods_own_min) {
+    f.promo_uplift = *own;
+    f.uplift_source = UpliftSource::own;
+  } else if (category && options.category_promo->promo_periods >= promo_periods_own_min) {
+    f.promo_uplift = *category;
+    f.uplift_source = UpliftSource::category;
+  } else if (own) {
+    f.promo_uplift = *own;
+    f.uplift_source = UpliftSource::own;
+  }
+  f.promo_uplift = std::clamp(f.promo_uplift, promo_uplift_min, promo_uplift_max);
+
+  // σ from the one-step errors of the chosen run (regular periods after the warm-up).
+  f.residuals = base.run.errors;
+  double sigma_period = base.run.errors > 0 ? std::sqrt(base.run.sse / base.run.errors) : 0;
+  // With no error measured yet, assume Poisson-like spread around the level.
+  if (base.run.errors == 0) sigma_period = std::sqrt(std::max(base.run.final_forecast, 0.0));
+  f.sigma_per_day = sigma_period / std::sqrt(per);
+  f.sigma_relative_error = 1 / std::sqrt(2.0 * std::max(f.residuals - 1, 1));
+
+  double promo_sse = 0;
+  int promo_n = 0;
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const auto& p = history[i];
+    if (!p.promo || p.censored) continue;
+    double b = base.run.before[i] * season(base.profile, granularity, p.start);
+    double e = p.units - f.promo_uplift * b;
+    promo_sse += e * e;
+    ++promo_n;
+  }
+  double promo_sigma = promo_n >= promo_periods_own_min ? std::sqrt(promo_sse / promo_n) / std::sqrt(per) : 0;
+  f.promo_sigma_per_day = std::max(promo_sigma, f.sigma_per_day * f.promo_uplift);
+  return f;
+}
+
+}  // namespace backroom::planning

@@ -1,0 +1,77 @@
+// Planning's SQL (tables of migration 12): daily demand history, service levels, reorder
+// points, prepared suggestions and forecast snapshots. Days are "YYYY-MM-DD" text (UTC
+// dates), quantities milli-units. Every function takes the connection it runs on: a
+// reader's for queries, the writer's (inside its transaction) for changes. What planning
+// needs of other rooms it reads through their functions (replenishment.cpp), never here.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "platform/db.hpp"
+
+namespace backroom::planning::store {
+
+struct DemandRow {
+  std::string location_id;
+  std::string item_id;
+  std::string day;
+  std::int64_t units = 0;  // milli-units; sales less returns, so it may be negative
+  bool censored = false;
+  bool promo = false;
+};
+
+// Replaces the ledger's rows from `from_day` on with `rows` (all of them on or after it).
+void replace_ledger_days(db::Db& db, const std::string& from_day, const std::vector<DemandRow>& rows);
+// Writes imported days, each replacing an imported row of the same location, item and day.
+void put_import_days(db::Db& db, const std::vector<DemandRow>& rows);
+// The demand of the items of `item_ids` (empty = every item) at a location from `from_day`
+// on, ledger and imported rows summed per day; ordered by item, then day.
+std::vector<DemandRow> demand_at(db::Db& db, const std::string& location_id, const std::vector<std::string>& item_ids,
+                                 const std::string& from_day);
+
+// Service levels, fraction x 10000.
+struct ServiceLevel {
+  std::string scope;  // "item" or "category"
+  std::string key;    // item id or category name
+  std::int64_t service_level_bp = 0;
+};
+std::vector<ServiceLevel> service_levels(db::Db& db);
+// nullopt removes it (back to the category's or the shop's default).
+void put_service_level(db::Db& db, const std::string& scope, const std::string& key,
+                       std::optional<std::int64_t> service_level_bp, std::int64_t at, const std::string& by);
+
+struct ReorderPoint {
+  std::string item_id;
+  std::string location_id;
+  std::int64_t reorder_point = 0;  // milli-units
+};
+std::vector<ReorderPoint> reorder_points(db::Db& db, const std::string& location_id);  // "" = every location
+void put_reorder_point(db::Db& db, const std::string& item_id, const std::string& location_id,
+                       std::optional<std::int64_t> reorder_point, std::int64_t at, const std::string& by);
+
+struct PreparedRow {
+  std::string item_id;
+  std::int64_t quantity = 0;  // milli-units
+  std::string suggestion;     // JSON
+};
+// Replaces what was prepared for the supplier at the location.
+void replace_prepared(db::Db& db, const std::string& location_id, const std::string& supplier_id,
+                      const std::vector<PreparedRow>& rows, std::int64_t at);
+std::optional<std::int64_t> prepared_at(db::Db& db, const std::string& location_id, const std::string& supplier_id);
+
+struct Snapshot {
+  std::string location_id;
+  std::string item_id;
+  std::string week_start;
+  std::string category;
+  std::int64_t forecast = 0;  // milli-units over the 7 days from week_start
+};
+void put_snapshot(db::Db& db, const Snapshot& s, std::int64_t at);
+// Snapshots of the weeks starting from `from_week` to `to_week` (inclusive), by week.
+std::vector<Snapshot> snapshots(db::Db& db, const std::string& from_week, const std::string& to_week);
+
+}  // namespace backroom::planning::store

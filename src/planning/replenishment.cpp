@@ -1,0 +1,362 @@
+#include "planning/replenishment.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "catalog/catalog_store.hpp"
+#include "planning/demand_days.hpp"
+#include "planning/explain.hpp"
+#include "planning/history_csv.hpp"
+#include "platform/money.hpp"
+#include "platform/settings.hpp"
+#include "purchasing/purchase_orders.hpp"
+#include "purchasing/supplier_store.hpp"
+#include "sales/sales_store.hpp"
+#include "stock/stock.hpp"
+
+namespace backroom::planning {
+
+namespace {
+
+using std::chrono::days;
+
+// Planning's keys in `settings`: where the ledger's demand rows stand.
+constexpr const char* ledger_day_key = "planning.ledger_day";      // the last day rebuilt
+constexpr const char* ledger_seq_key = "planning.ledger_seq";      // its first movement
+constexpr const char* ledger_start_key = "planning.ledger_start";  // the first day followed
+constexpr const char* prepared_on_key = "planning.prepared_on";    // {supplier id: day}
+constexpr int supplier_items_page = 500;
+
+double units(std::int64_t milli) { return static_cast<double>(milli) / 1000.0; }
+std::int64_t milli(double units) { return std::llround(units * 1000.0); }
+
+std::set<std::string> store_locations(db::Db& db) {
+  std::set<std::string> out;
+  for (const auto& l : stock::list_locations(db))
+    if (l.kind == "store") out.insert(l.id);
+  return out;
+}
+
+std::map<std::string, Quantity> by_item(const std::vector<std::pair<std::string, Quantity>>& rows) {
+  return {rows.begin(), rows.end()};
+}
+
+// The supplier's items this location orders from it: those it is the preferred supplier of,
+// and those without a preferred supplier.
+std::vector<purchasing::SupplierItem> ordered_items(db::Db& db, const std::string& supplier_id) {
+  std::vector<purchasing::SupplierItem> out;
+  std::string after;
+  for (;;) {
+    auto page = purchasing::supplier_items(db, supplier_id, after, supplier_items_page);
+    bool more = static_cast<int>(page.size()) > supplier_items_page;
+    if (more) page.pop_back();
+    for (auto& si : page)
+      if (si.preferred || !purchasing::preferred_supplier_item(db, si.item_id)) out.push_back(std::move(si));
+    if (!more || page.empty()) break;
+    after = page.back().item_id;
+  }
+  return out;
+}
+
+std::map<std::string, std::vector<store::DemandRow>> rows_by_item(std::vector<store::DemandRow> rows) {
+  std::map<std::string, std::vector<store::DemandRow>> out;
+  for (auto& r : rows) out[r.item_id].push_back(std::move(r));
+  return out;
+}
+
+}  // namespace
+
+Day today_utc() { return day_of(now()); }
+
+std::optional<Day> ledger_start(db::Db& db) {
+  auto text = settings::get(db, ledger_start_key);
+  return text ? parse_date(*text) : std::nullopt;
+}
+
+void refresh_demand(db::Db& db, Day today) {
+  auto day_text = settings::get(db, ledger_day_key);
+  auto seq = settings::get_int64(db, ledger_seq_key);
+  std::optional<Day> first = day_text ? parse_date(*day_text) : std::nullopt;
+  std::int64_t from_seq = 0;
+  if (!first || !seq) {
+    first = today - days{ledger_days_max};
+    from_seq = stock::first_seq_since(db, start_of(*first));
+  } else {
+    from_seq = *seq;
+  }
+  if (*first > today) return;
+  LedgerSpan span;
+  span.first = *first;
+  span.last = today;
+  span.locations = store_locations(db);
+  span.start = stock::balances_before(db, from_seq);
+  auto moves = stock::movements_from(db, from_seq);
+  std::int64_t next_seq = moves.empty() ? from_seq : moves.back().first + 1;
+  std::set<std::string> sale_ids, item_ids;
+  bool first_of_today = false;
+  for (auto& [s, m] : moves) {
+    if (!first_of_today && m.at >= start_of(today)) {
+      next_seq = s;
+      first_of_today = true;
+    }
+    if (m.reason == "sale") sale_ids.insert(m.document_id);
+    item_ids.insert(m.item_id);
+    span.movements.push_back(std::move(m));
+  }
+  if (!settings::get(db, ledger_start_key)) {
+    Day start = span.movements.empty() ? today : std::max(*first, day_of(span.movements.front().at));
+    for (const auto& b : span.start)
+      if (span.locations.contains(b.location_id)) start = *first;
+    settings::put(db, ledger_start_key, format_date(start));
+  }
+  for (const auto& p : sales::store::line_prices(db, {sale_ids.begin(), sale_ids.end()}))
+    span.sale_prices[{p.sale_id, p.item_id}] = SalePrice{p.unit_price, p.discounted};
+  for (const auto& [id, facts] : catalog::store::planning_facts(db, {item_ids.begin(), item_ids.end()}))
+    if (facts.price) span.regular_prices[id] = *facts.price;
+  store::replace_ledger_days(db, format_date(*first), ledger_days(span));
+  settings::put(db, ledger_day_key, format_date(today));
+  settings::put(db, ledger_seq_key, std::to_string(next_seq));
+}
+
+std::vector<Period> daily_series(const std::vector<store::DemandRow>& rows, std::optional<Day> ledger_from,
+                                 Day origin) {
+  std::vector<Period> out;
+  std::optional<Day> previous;
+  for (const auto& r : rows) {
+    auto day = parse_date(r.day);
+    if (!day || *day >= origin) continue;
+    if (previous && ledger_from) {
+      // Days the ledger followed without a row sold nothing.
+      for (Day d = std::max(*previous + days{1}, *ledger_from); d < *day; d += days{1}) out.push_back(Period{d, 0.0, false, false, std::nullopt});
+    }
+    out.push_back(Period{*day, std::max(0.0, units(r.units)), r.censored, r.promo, std::nullopt});
+    previous = day;
+  }
+  if (previous && ledger_from)
+    for (Day d = std::max(*previous + days{1}, *ledger_from); d < origin; d += days{1}) out.push_back(Period{d, 0.0, false, false, std::nullopt});
+  return out;
+}
+
+int review_days(const std::string& order_days_text, Day today) {
+  auto order_days = purchasing::OrderDays::from_text(order_days_text);
+  if (order_days.empty()) return 7;
+  std::chrono::weekday wd{today};
+  for (int n = 1; n <= 7; ++n) {
+    // OrderDay counts Monday as 0; chrono's iso_encoding Monday as 1.
+    unsigned iso = (wd + days{n}).iso_encoding();
+    if (order_days.contains(static_cast<purchasing::OrderDay>(iso - 1))) return n;
+  }
+  return 7;
+}
+
+SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location_id, const std::string& supplier_id,
+                                         Day today) {
+  SupplierSuggestions out;
+  out.location_id = location_id;
+  out.supplier_id = supplier_id;
+  out.today = today;
+  auto supplier = purchasing::load_supplier(db, supplier_id);
+  if (!supplier) return out;
+  auto items = ordered_items(db, supplier_id);
+  std::vector<std::string> ids;
+  for (const auto& si : items) ids.push_back(si.item_id);
+  if (ids.empty()) return out;
+  auto facts = catalog::store::planning_facts(db, ids);
+  auto history = rows_by_item(store::demand_at(db, location_id, ids, format_date(today - days{forecast_history_days})));
+  auto start = ledger_start(db);
+
+  std::map<std::string, Quantity> on_hand, reserved;
+  for (const auto& b : stock::balances_at(db, location_id)) {
+    on_hand[b.item_id] = b.on_hand;
+    reserved[b.item_id] = b.reserved;
+  }
+  auto on_order = by_item(purchasing::on_order_at(db, location_id));
+  auto in_transit = by_item(stock::in_transit_to(db, location_id));
+  std::map<std::string, std::int64_t> item_levels, category_levels;
+  for (const auto& sl : store::service_levels(db))
+    (sl.scope == "item" ? item_levels : category_levels)[sl.key] = sl.service_level_bp;
+  std::map<std::string, std::int64_t> reorder;
+  for (const auto& rp : store::reorder_points(db, location_id)) reorder[rp.item_id] = rp.reorder_point;
+
+  // Series first: the category's promotion evidence is pooled over its items.
+  std::map<std::string, std::vector<Period>> series;
+  std::map<std::string, PromoEvidence> category_promo;
+  for (const auto& si : items) {
+    auto f = facts.find(si.item_id);
+    if (f == facts.end()) continue;
+    auto& s = series[si.item_id] = daily_series(history[si.item_id], start, today);
+    if (std::any_of(s.begin(), s.end(), [](const Period& p) { return p.promo; }))
+      category_promo[f->second.category] += promo_evidence(s, Granularity::daily);
+  }
+  auto value_of = [](const std::map<std::string, Quantity>& m, const std::string& id) {
+    auto it = m.find(id);
+    return it == m.end() ? 0.0 : units(it->second.milli);
+  };
+  int review = review_days(supplier->order_days.text(), today);
+  for (const auto& si : items) {
+    auto f = facts.find(si.item_id);
+    if (f == facts.end()) continue;
+    ItemSuggestion s;
+    s.item_id = si.item_id;
+    s.sku = f->second.sku;
+    s.name = f->second.name;
+    s.category = f->second.category;
+    s.unit_cost = si.cost;
+    FitOptions options;
+    if (auto c = category_promo.find(s.category); c != category_promo.end()) options.category_promo = c->second;
+    s.forecast = fit(series[si.item_id], Granularity::daily, options);
+    std::int64_t level = service_level_bp_default;
+    if (auto c = category_levels.find(s.category); c != category_levels.end()) level = c->second;
+    if (auto i = item_levels.find(si.item_id); i != item_levels.end()) level = i->second;
+    s.input.today = today;
+    s.input.lead_time = LeadTime{static_cast<double>(supplier->lead_time_days), units(supplier->lead_time_sd_days.milli)};
+    s.input.review_days = review;
+    s.input.service_level = static_cast<double>(level) / 10000.0;
+    s.input.stock = StockPosition{value_of(on_hand, si.item_id), value_of(on_order, si.item_id),
+                                  value_of(in_transit, si.item_id), value_of(reserved, si.item_id), 0.0};
+    s.input.packing = Packing{units(si.case_pack.milli), units(si.min_order_units.milli)};
+    if (auto r = reorder.find(si.item_id); r != reorder.end()) s.input.reorder_point = units(r->second);
+    s.input.discontinued = f->second.discontinued;
+    s.suggestion = suggest(s.forecast, s.input);
+    out.items.push_back(std::move(s));
+  }
+  std::vector<TopUpLine> lines;
+  for (auto& s : out.items)
+    lines.push_back(TopUpLine{&s.suggestion, s.unit_cost, s.input.packing, s.suggestion.mean_per_day, s.input.discontinued});
+  out.top_up = top_up(lines, SupplierTerms{supplier->min_order_value, supplier->free_freight_value.value_or(0)});
+  ExplainTopUp explain_top_up{out.top_up.target, format_money(out.top_up.target_value, settings::currency_decimals(db))};
+  for (auto& s : out.items)
+    s.text = reason_text(s.forecast, s.input, s.suggestion, s.suggestion.topped_up > 0 ? explain_top_up : ExplainTopUp{});
+  return out;
+}
+
+SeriesView series_view(db::Db& db, const std::string& location_id, const std::string& item_id, Day today) {
+  SeriesView out;
+  out.today = today;
+  auto rows = store::demand_at(db, location_id, {item_id}, format_date(today - days{forecast_history_days}));
+  auto start = ledger_start(db);
+  auto periods = daily_series(rows, start, today + days{1});
+  std::vector<Period> fitted;
+  for (const auto& p : periods)
+    if (p.start < today) fitted.push_back(p);
+  out.forecast = fit(fitted, Granularity::daily);
+  std::map<Day, const Period*> by_day;
+  for (const auto& p : periods) by_day[p.start] = &p;
+  for (Day d = today - days{series_history_days - 1}; d <= today; d += days{1}) {
+    SeriesDay sd{d, std::nullopt};
+    if (auto it = by_day.find(d); it != by_day.end()) {
+      sd.units = it->second->units;
+      sd.censored = it->second->censored;
+      sd.promo = it->second->promo;
+    }
+    out.history.push_back(sd);
+  }
+  return out;
+}
+
+int prepare(db::Db& db, Day as_of, Day today, bool order_day_only) {
+  refresh_demand(db, today);
+  int prepared = 0;
+  auto locations = store_locations(db);
+  std::string after;
+  auto done = settings::get_object(db, prepared_on_key);
+  for (;;) {
+    purchasing::SupplierFilter filter;
+    filter.status = "active";
+    filter.after_id = after;
+    filter.limit = supplier_items_page;
+    auto page = purchasing::list_suppliers(db, filter);
+    bool more = static_cast<int>(page.size()) > supplier_items_page;
+    if (more) page.pop_back();
+    for (const auto& supplier : page) {
+      if (order_day_only) {
+        unsigned iso = std::chrono::weekday{today}.iso_encoding();
+        if (!supplier.order_days.contains(static_cast<purchasing::OrderDay>(iso - 1))) continue;
+        if (auto d = done.if_contains(supplier.id); d && d->is_string() && d->get_string() == format_date(today)) continue;
+      }
+      for (const auto& location_id : locations) {
+        auto s = suggest_for_supplier(db, location_id, supplier.id, as_of);
+        std::vector<store::PreparedRow> rows;
+        for (const auto& item : s.items) {
+          double week = item.forecast.expected_units(as_of, 7);
+          store::put_snapshot(db, store::Snapshot{location_id, item.item_id, format_date(as_of), item.category,
+                                                  std::max<std::int64_t>(0, milli(week))},
+                              now().micros);
+          if (item.suggestion.quantity > 0)
+            rows.push_back({item.item_id, milli(item.suggestion.quantity), item.text});
+        }
+        if (as_of == today) store::replace_prepared(db, location_id, supplier.id, rows, now().micros);
+      }
+      done[supplier.id] = format_date(today);
+      ++prepared;
+    }
+    if (!more || page.empty()) break;
+    after = page.back().id;
+  }
+  settings::put(db, prepared_on_key, boost::json::serialize(done));
+  return prepared;
+}
+
+int prepare_due(db::Db& db, Day today) { return prepare(db, today, today, true); }
+
+std::vector<AccuracyWeek> accuracy(db::Db& db, Day today, int weeks) {
+  Day last_week = today - days{7};
+  Day first_week = today - days{7 * weeks};
+  auto snaps = store::snapshots(db, format_date(first_week), format_date(last_week));
+  // Actual units per (location, item, day), from 12 weeks before the first week (MASE's scale).
+  std::map<std::string, std::set<std::string>> items_at;
+  for (const auto& s : snaps) items_at[s.location_id].insert(s.item_id);
+  std::map<std::tuple<std::string, std::string, Day>, double> actual;
+  Day history_from = first_week - days{7 * 12};
+  for (const auto& [location_id, ids] : items_at)
+    for (const auto& r : store::demand_at(db, location_id, {ids.begin(), ids.end()}, format_date(history_from)))
+      if (auto d = parse_date(r.day)) actual[{location_id, r.item_id, *d}] = std::max(0.0, units(r.units));
+  auto week_units = [&](const std::string& loc, const std::string& item, Day from) {
+    double sum = 0;
+    for (int i = 0; i < 7; ++i)
+      if (auto it = actual.find({loc, item, from + days{i}}); it != actual.end()) sum += it->second;
+    return sum;
+  };
+  struct Sums {
+    int series = 0;
+    double forecast = 0, actual = 0, abs_error = 0, scaled = 0;
+    int scaled_n = 0;
+  };
+  std::map<std::pair<std::string, std::string>, Sums> by_week;  // (week, category)
+  for (const auto& s : snaps) {
+    auto week = parse_date(s.week_start);
+    if (!week) continue;
+    double f = units(s.forecast), a = week_units(s.location_id, s.item_id, *week);
+    auto& sum = by_week[{s.week_start, s.category}];
+    ++sum.series;
+    sum.forecast += f;
+    sum.actual += a;
+    sum.abs_error += std::abs(f - a);
+    // MASE: the error against the mean weekly change of the 12 weeks before (in-sample naive).
+    double scale = 0;
+    for (int w = 1; w <= 12; ++w)
+      scale += std::abs(week_units(s.location_id, s.item_id, *week - days{7 * w}) -
+                        week_units(s.location_id, s.item_id, *week - days{7 * (w + 1)}));
+    scale /= 12;
+    if (scale > 0) {
+      sum.scaled += std::abs(f - a) / scale;
+      ++sum.scaled_n;
+    }
+  }
+  std::vector<AccuracyWeek> out;
+  for (const auto& [key, sum] : by_week) {
+    AccuracyWeek w{key.first, key.second, sum.series, sum.forecast, sum.actual, std::nullopt, std::nullopt, std::nullopt};
+    if (sum.actual > 0) {
+      w.wape = sum.abs_error / sum.actual;
+      w.bias = (sum.forecast - sum.actual) / sum.actual;
+    }
+    if (sum.scaled_n > 0) w.mase = sum.scaled / sum.scaled_n;
+    out.push_back(std::move(w));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.week_start > b.week_start; });
+  return out;
+}
+
+}  // namespace backroom::planning

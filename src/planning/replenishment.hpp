@@ -1,0 +1,100 @@
+// Replenishment, the glue between the shop's data and planning's maths: it refreshes the
+// demand history from the ledger, builds each item's daily series, fits its forecast
+// (forecast.hpp), decides with the policy (policy.hpp) against the inventory position read
+// from stock and purchasing, tops up to the supplier's minimum or free-freight value, and
+// explains every number (explain.hpp). It reads other rooms only through their functions.
+// Functions that write (refresh_demand, prepare, import) run on the writer's connection.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "planning/forecast.hpp"
+#include "planning/planning_store.hpp"
+#include "planning/policy.hpp"
+#include "platform/actor.hpp"
+#include "platform/db.hpp"
+
+namespace backroom::planning {
+
+// How far back the ledger is first read, how much history a forecast learns from, what the
+// "why this number" chart shows.
+inline constexpr int ledger_days_max = 730;
+inline constexpr int forecast_history_days = 365;
+inline constexpr int series_history_days = 84;
+inline constexpr int series_forecast_days = 28;
+inline constexpr int accuracy_weeks_max = 26;
+inline constexpr std::int64_t service_level_bp_default = 9500;
+
+Day today_utc();
+
+// Rebuilds the ledger's demand rows from the last day refreshed up to `today` (writer).
+void refresh_demand(db::Db& db, Day today);
+
+// A series for the maths: every day of `rows` (one item, ordered by day) before `origin`.
+// Imported days count as they are (a day without a row is missing); from the day the ledger
+// is followed (`ledger_start`) on, a day without a row sold nothing.
+std::vector<Period> daily_series(const std::vector<store::DemandRow>& rows, std::optional<Day> ledger_start,
+                                 Day origin);
+// The day the ledger's demand is followed from (nullopt before the first refresh).
+std::optional<Day> ledger_start(db::Db& db);
+
+struct ItemSuggestion {
+  std::string item_id;
+  std::string sku;
+  std::string name;
+  std::string category;
+  std::int64_t unit_cost = 0;
+  Forecast forecast;
+  PolicyInput input;
+  Suggestion suggestion;
+  std::string text;  // reason.text
+};
+struct SupplierSuggestions {
+  std::string location_id;
+  std::string supplier_id;
+  Day today;
+  std::vector<ItemSuggestion> items;  // every item considered, in item order
+  TopUpResult top_up;
+};
+// What to order from the supplier for the location (reads; refresh_demand first).
+SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location_id, const std::string& supplier_id,
+                                         Day today);
+
+// Days until the supplier's next order day after `today` (7 when it has none).
+int review_days(const std::string& order_days_text, Day today);
+
+struct SeriesDay {
+  Day day;
+  std::optional<double> units;  // nullopt: no data that day
+  bool censored = false;
+  bool promo = false;
+};
+struct SeriesView {
+  std::vector<SeriesDay> history;  // series_history_days days up to today
+  Forecast forecast;               // fitted on the days before today
+  Day today;
+};
+SeriesView series_view(db::Db& db, const std::string& location_id, const std::string& item_id, Day today);
+
+// The weekly preparation: for each active supplier (all, or those whose order day is
+// `today` when `order_day_only`) at each store, keeps the suggestions (when `as_of` is today)
+// and a forecast snapshot per item for the week from `as_of` (writer). Returns suppliers prepared.
+int prepare(db::Db& db, Day as_of, Day today, bool order_day_only);
+// The suppliers prepared by the weekly job today: those whose order day it is and that were
+// not prepared today yet (writer).
+int prepare_due(db::Db& db, Day today);
+
+struct AccuracyWeek {
+  std::string week_start;
+  std::string category;
+  int series = 0;
+  double forecast = 0, actual = 0;
+  std::optional<double> wape, bias, mase;
+};
+// Weeks that have passed (week_start + 7 <= today), newest first, by category.
+std::vector<AccuracyWeek> accuracy(db::Db& db, Day today, int weeks);
+
+}  // namespace backroom::planning

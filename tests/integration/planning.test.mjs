@@ -1,0 +1,260 @@
+// Planning over real HTTP (issue 17): demand history from real sales (a training sale does
+// not count, a discounted sale marks a promotion day, selling out marks the day censored),
+// the history a shop brings from another system (`backroom planning import-history`: a good
+// file loads, a bad row is reported by line and nothing loads), suggestions checked against
+// numbers worked by hand, suggestions turned into a draft purchase order, service levels,
+// reorder points, and forecast accuracy from kept forecasts.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { cli, startServer } from './lib/server.mjs';
+import { adjust, makeItem, store, uuidv7, saleBody } from './lib/shop.mjs';
+
+let s;
+let shop;
+let buyer;
+before(async () => {
+  s = await startServer();
+  shop = await store(s);
+  buyer = await s.as('buyer');
+});
+after(async () => { await s.stop(); });
+
+const DAY_MS = 86_400_000;
+const dayText = (offset) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10);
+
+let supplierCount = 0;
+async function makeSupplier(extra = {}) {
+  const r = await s.post('/api/v1/suppliers', {
+    name: `Planning supplier ${process.pid}-${++supplierCount}`, lead_time_days: 3,
+    order_days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], ...extra,
+  });
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+}
+
+async function supplies(sup, item, extra = {}) {
+  const r = await s.post(`/api/v1/suppliers/${sup.id}/items`, { item_id: item.id, cost: 200, case_pack: 6, preferred: true, ...extra });
+  assert.ok(r.status === 201 || r.status === 200, r.text);
+}
+
+// `days` days of `units` a day, ending yesterday, in the history CSV.
+function historyFile(rows, name = 'history.csv') {
+  const file = path.join(s.dir, name);
+  writeFileSync(file, ['date,location,item,units', ...rows].join('\n') + '\n');
+  return file;
+}
+function steadyRows(sku, units, days) {
+  const rows = [];
+  for (let d = days; d >= 1; d--) rows.push(`${dayText(-d)},${shop.name},${sku},${units}`);
+  return rows;
+}
+function importHistory(file) {
+  return cli(['planning', 'import-history', '--db', s.db, '--history', file]);
+}
+
+async function series(item) {
+  const r = await buyer.get(`/api/v1/planning/series?location_id=${shop.id}&item_id=${item.id}`);
+  assert.equal(r.status, 200, r.text);
+  return r.json;
+}
+
+async function suggestions(sup) {
+  const r = await buyer.get(`/api/v1/replenishment/suggestions?location_id=${shop.id}&supplier_id=${sup.id}`);
+  assert.equal(r.status, 200, r.text);
+  return r.json;
+}
+
+test('history from real sales: sales less returns per day, training left out, a discount is a promotion, selling out censors the day', async () => {
+  const item = await makeItem(s, { price: 500 });
+  await adjust(s, item, shop, 3, 'found');
+  let r = await s.post('/api/v1/sales', saleBody(shop, [[item, 1]], { training: true }));
+  assert.equal(r.status, 201, r.text);
+  r = await s.post('/api/v1/sales', saleBody(shop, [[item, 1, { discount: { percent: 20, reason: 'promo' } }]]));
+  assert.equal(r.status, 201, r.text);
+  let today = (await series(item)).history.at(-1);
+  assert.equal(today.date, dayText(0));
+  assert.deepEqual(today, { date: dayText(0), units: 1, censored: false, promo: true });
+
+  r = await s.post('/api/v1/sales', saleBody(shop, [[item, 2]]));
+  assert.equal(r.status, 201, r.text);
+  const view = await series(item);
+  assert.equal(view.history.length, 84);
+  assert.equal(view.forecast.length, 28);
+  assert.equal(view.forecast[0].date, dayText(1));
+  today = view.history.at(-1);
+  assert.deepEqual(today, { date: dayText(0), units: 3, censored: true, promo: true }, 'on hand 0 at the end of the day');
+  // The days before the ledger followed this shop have no data (not zero).
+  assert.equal(view.history[0].units, null);
+});
+
+test('import-history: a good file loads as daily demand; a bad row is reported by line and nothing loads', async () => {
+  const item = await makeItem(s, { category: 'Import' });
+  const bad = historyFile([...steadyRows(item.sku, 2, 3), `${dayText(-1)},${shop.name},NO-SUCH-SKU,4`], 'bad.csv');
+  let r = importHistory(bad);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /bad\.csv:5: item: no item has SKU 'NO-SUCH-SKU'; nothing loaded/);
+  assert.ok((await series(item)).history.every((d) => d.units === null), 'nothing loaded');
+
+  r = importHistory(historyFile([`${dayText(-2)},Nowhere,${item.sku},1`], 'nowhere.csv'));
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /nowhere\.csv:2: location: 'Nowhere' is not the name of a store/);
+
+  r = importHistory(historyFile([`${dayText(-2)},${shop.name},${item.sku},-1`], 'negative.csv'));
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /negative\.csv:2: units/);
+
+  r = importHistory(historyFile(steadyRows(item.sku, 2.5, 3), 'good.csv'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /loaded 3 rows: 1 series, 3 days/);
+  const days = (await series(item)).history;
+  assert.deepEqual(days.slice(-4).map((d) => d.units), [2.5, 2.5, 2.5, null]);
+});
+
+test('suggestions: 4 a day, lead time 3, ordering every day, 5 on hand, cases of 6 -> S = 16, order 12 = 2 cases; on order counts', async () => {
+  const sup = await makeSupplier();
+  const item = await makeItem(s, { category: 'Tea', price: 400 });
+  await supplies(sup, item);
+  let r = importHistory(historyFile(steadyRows(item.sku, 4, 56), 'steady.csv'));
+  assert.equal(r.status, 0, r.stderr);
+  await adjust(s, item, shop, 5, 'found');
+
+  // By hand: d = 4 a day with no error, L = 3 days (sd 0), R = 1 day (the next order day is
+  // tomorrow): S = 4 x (3 + 1) + z x 0 = 16; position 5; 16 - 5 = 11, rounded up to 2 cases of 6.
+  let out = await suggestions(sup);
+  assert.equal(out.location_id, shop.id);
+  assert.equal(out.supplier_id, sup.id);
+  assert.equal(out.suggestions.length, 1, JSON.stringify(out));
+  let line = out.suggestions[0];
+  assert.equal(line.item_id, item.id);
+  assert.equal(line.sku, item.sku);
+  assert.equal(line.quantity, 12);
+  assert.equal(line.cases, 2);
+  const why = line.reason;
+  assert.equal(why.forecast_per_day, 4);
+  assert.equal(why.lead_time_days, 3);
+  assert.equal(why.review_days, 1);
+  assert.equal(why.service_level, 0.95);
+  assert.equal(why.safety_stock, 0);
+  assert.equal(why.order_up_to, 16);
+  assert.equal(why.on_hand, 5);
+  assert.equal(why.on_order, 0);
+  assert.equal(why.in_transit, 0);
+  assert.equal(why.reserved, 0);
+  assert.equal(why.rounding.shortfall, 11);
+  assert.equal(why.rounding.case_pack, 6);
+  assert.match(why.text, /Sells about 4 a day/);
+  assert.match(why.text, /11 rounded up to 2 cases of 6 = 12/);
+
+  // Into a draft purchase order, as the buyer accepts it.
+  r = await buyer.post('/api/v1/replenishment/orders', {
+    location_id: shop.id, supplier_id: sup.id, lines: out.suggestions.map((l) => ({ item_id: l.item_id, quantity: l.quantity })),
+  });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.status, 'draft');
+  assert.equal(r.json.lines.length, 1);
+  assert.equal(r.json.lines[0].quantity, 12);
+  assert.equal(r.headers.get('location'), `/api/v1/purchase-orders/${r.json.id}`);
+  // A draft is not yet on order; once sent it is: position 5 + 12 = 17 >= 16, nothing to order.
+  out = await suggestions(sup);
+  assert.equal(out.suggestions.length, 1);
+  r = await buyer.post(`/api/v1/purchase-orders/${r.json.id}/send`, {});
+  assert.equal(r.status, 200, r.text);
+  out = await suggestions(sup);
+  assert.deepEqual(out.suggestions, []);
+
+  // A reorder point above the position brings it back? No: the position is above S; a
+  // reorder point only holds an order back. At 99% the safety stock stays 0 (no error).
+  r = await buyer.put('/api/v1/planning/service-levels', { scope: 'category', key: 'Tea', service_level: 0.99 });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.service_levels.find((l) => l.key === 'Tea'), { scope: 'category', key: 'Tea', service_level: 0.99 });
+});
+
+test('a reorder point holds an order back until the position falls below it', async () => {
+  const sup = await makeSupplier();
+  const item = await makeItem(s, { category: 'Coffee' });
+  await supplies(sup, item, { case_pack: 1 });
+  let r = importHistory(historyFile(steadyRows(item.sku, 2, 28), 'coffee.csv'));
+  assert.equal(r.status, 0, r.stderr);
+  await adjust(s, item, shop, 6, 'found');
+  // S = 2 x 4 = 8; position 6: order 2.
+  let out = await suggestions(sup);
+  assert.equal(out.suggestions[0].quantity, 2);
+  r = await buyer.put('/api/v1/planning/reorder-points', { item_id: item.id, location_id: shop.id, reorder_point: 5 });
+  assert.equal(r.status, 200, r.text);
+  out = await suggestions(sup);
+  assert.deepEqual(out.suggestions, [], 'position 6 is not below the reorder point 5');
+  r = await buyer.put('/api/v1/planning/reorder-points', { item_id: item.id, location_id: shop.id, reorder_point: null });
+  assert.equal(r.status, 200, r.text);
+  out = await suggestions(sup);
+  assert.equal(out.suggestions[0].quantity, 2);
+  assert.equal(out.suggestions[0].reason.reorder_point, null);
+});
+
+test('a discontinued item is never suggested', async () => {
+  const sup = await makeSupplier();
+  const item = await makeItem(s, { category: 'Old' });
+  await supplies(sup, item, { case_pack: 1 });
+  const r = importHistory(historyFile(steadyRows(item.sku, 3, 28), 'old.csv'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal((await suggestions(sup)).suggestions.length, 1);
+  const patch = await s.patch(`/api/v1/items/${item.id}`, { status: 'discontinued' }, { 'if-match': `"${item.version}"` });
+  assert.equal(patch.status, 200, patch.text);
+  assert.deepEqual((await suggestions(sup)).suggestions, []);
+});
+
+test('accuracy: a forecast kept for a past week against what sold, by category', async () => {
+  const sup = await makeSupplier();
+  const item = await makeItem(s, { category: 'Accuracy' });
+  await supplies(sup, item, { case_pack: 1 });
+  const r0 = importHistory(historyFile(steadyRows(item.sku, 4, 42), 'accuracy.csv'));
+  assert.equal(r0.status, 0, r0.stderr);
+  // The forecast made from the days before 14 days ago, for the week from then: 4 x 7 = 28, and 28 sold.
+  let r = await buyer.post('/api/v1/planning/prepare', { as_of: dayText(-14) });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.as_of, dayText(-14));
+  assert.ok(r.json.suppliers >= 1);
+  r = await buyer.get('/api/v1/planning/accuracy?weeks=4');
+  assert.equal(r.status, 200, r.text);
+  const week = r.json.weeks.find((w) => w.category === 'Accuracy');
+  assert.ok(week, JSON.stringify(r.json));
+  assert.equal(week.week_start, dayText(-14));
+  assert.equal(week.forecast, 28);
+  assert.equal(week.actual, 28);
+  assert.equal(week.wape, 0);
+  assert.equal(week.bias, 0);
+  assert.equal(week.mase, 0);
+  // Preparing today keeps the suggestions and a forecast for this week (not yet measurable).
+  r = await buyer.post('/api/v1/planning/prepare', {});
+  assert.equal(r.status, 200, r.text);
+  const out = await suggestions(sup);
+  assert.ok(out.prepared_at, 'prepared_at is set once the preparation ran');
+});
+
+test('bad requests name their field', async () => {
+  const item = await makeItem(s);
+  const sup = await makeSupplier();
+  const cases = [
+    ['/api/v1/replenishment/suggestions', 422, 'location_id'],
+    [`/api/v1/replenishment/suggestions?location_id=nope&supplier_id=${sup.id}`, 422, 'location_id'],
+    [`/api/v1/replenishment/suggestions?location_id=${shop.id}`, 422, 'supplier_id'],
+    [`/api/v1/replenishment/suggestions?location_id=${shop.id}&supplier_id=${uuidv7()}`, 404, undefined],
+    [`/api/v1/planning/series?location_id=${shop.id}&item_id=${uuidv7()}`, 404, undefined],
+    ['/api/v1/planning/accuracy?weeks=0', 422, 'weeks'],
+  ];
+  for (const [url, status, field] of cases) {
+    const r = await buyer.get(url);
+    assert.equal(r.status, status, `${url}: ${r.text}`);
+    assert.equal(r.json.field, field, url);
+  }
+  let r = await buyer.post('/api/v1/replenishment/orders', { location_id: shop.id, supplier_id: sup.id, lines: [{ item_id: item.id, quantity: 0 }] });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.field, 'lines[0].quantity');
+  r = await buyer.put('/api/v1/planning/service-levels', { scope: 'item', key: item.id, service_level: 1 });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.field, 'service_level');
+  r = await buyer.post('/api/v1/planning/prepare', { as_of: dayText(1) });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.field, 'as_of');
+});
