@@ -2,6 +2,7 @@
 // planner's suggestions, editable (Enter and ↑↓ move between them, like a sheet); "Why?" opens
 // the numbers behind a line and a chart of its sales; one click per supplier turns the lines
 // into a draft purchase order, which the buyer checks and sends from Purchase orders.
+import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { message, permission, planning, type PurchaseOrder, purchasing, type Suggestion, type SuggestionList, type Supplier, type SupplierItem } from '../../api';
 import { can, navigate, type Session } from '../../app/session';
@@ -191,8 +192,9 @@ function SupplierOrder({ session, group, locationId, onOrdered }: { session: Ses
               const name = nameOf(s);
               const open = why === s.item_id;
               const panelId = `why-${supplier.id}-${s.item_id}`;
+              const whyButton = `${panelId}-button`;
               const coming = s.reason.on_order + s.reason.in_transit;
-              return <>
+              return <Fragment key={s.item_id}>
                 <tr class={open ? 'is-open' : undefined}>
                   <th scope="row">{name} <span class="muted">{skuOf(s)}</span>{toppedUp(s) && <span class="topup"> · topped up</span>}</th>
                   <td class="num">{qty(s.reason.on_hand)}{coming > 0 && <div class="muted small">+{qty(coming)} coming</div>}</td>
@@ -205,14 +207,14 @@ function SupplierOrder({ session, group, locationId, onOrdered }: { session: Ses
                   </td>
                   <td>{n === null ? <span class="flag">not a number</span> : n === 0 ? <span class="muted">left out</span> : casesText(n, packOf(s))}</td>
                   <td class="actions">
-                    <Button aria-expanded={open} aria-controls={panelId} aria-label={`Why ${qty(s.quantity)} of ${name}?`}
+                    <Button id={whyButton} aria-expanded={open} aria-controls={panelId} aria-label={`Why ${qty(s.quantity)} of ${name}?`}
                       onClick={() => setWhy(open ? null : s.item_id)}>Why?</Button>
                   </td>
                 </tr>
                 {open && <tr class="why-row"><td colSpan={6} id={panelId}>
-                  <WhyPanel suggestion={s} itemName={name} casePack={packOf(s)} locationId={locationId} onClose={() => setWhy(null)} />
+                  <WhyPanel suggestion={s} itemName={name} casePack={packOf(s)} locationId={locationId} onClose={() => { setWhy(null); requestAnimationFrame(() => document.getElementById(whyButton)?.focus()); }} />
                 </td></tr>}
-              </>;
+              </Fragment>;
             })}
           </tbody>
         </table>
