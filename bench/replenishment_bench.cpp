@@ -15,12 +15,12 @@
 #include <random>
 
 #include "catalog/catalog_store.hpp"
-#include "cli/shop.hpp"
 #include "planning/demand_days.hpp"
 #include "planning/history_csv.hpp"
 #include "planning/planning_store.hpp"
 #include "planning/replenishment.hpp"
 #include "platform/ids.hpp"
+#include "platform/schema.hpp"
 #include "platform/settings.hpp"
 #include "purchasing/supplier_store.hpp"
 #include "stock/stock.hpp"
@@ -47,13 +47,15 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 std::string ensure_fixture(int items, int days) {
   std::string path = bench_db();
   bool exists = std::filesystem::exists(path);
-  auto db = cli::open_shop(path);
+  auto db = db::Db::open(path, db::Mode::read_write);
+  schema::migrate(*db);
   if (exists) {
     purchasing::SupplierFilter f;
     return purchasing::list_suppliers(*db, f).at(0).id;
   }
   auto started = std::chrono::steady_clock::now();
   db::Transaction tx(*db);
+  stock::ensure_default_locations(*db);
   auto now_us = now().micros;
   std::string store_id;
   for (const auto& l : stock::list_locations(*db))

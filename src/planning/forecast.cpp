@@ -11,8 +11,8 @@ namespace {
 // history wins (Hyndman et al., "Forecasting with Exponential Smoothing", 2008, ch. 2).
 constexpr std::array<double, 7> ses_alphas{0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5};
 constexpr std::array<double, 5> sba_alphas{0.05, 0.1, 0.15, 0.2, 0.3};
-// The weekday profile shrinks towards flat with the weight of this many observations.
-constexpr double weekday_shrink_periods = 8;
+// A weekday profile needs this many regular days of every weekday; before, it is flat.
+constexpr double weekday_observations_min = 4;
 // One-step errors before this many regular periods are warm-up, not evidence.
 constexpr int warmup_periods = 2;
 
@@ -36,13 +36,14 @@ std::array<double, 7> weekday_profile_of(std::span<const Period> history) {
   }
   std::array<double, 7> profile{1, 1, 1, 1, 1, 1, 1};
   if (n == 0 || total <= 0) return profile;
-  double mean = total / n;
+  for (double c : count)
+    if (c < weekday_observations_min) return profile;
   double norm = 0;
   for (int w = 0; w < 7; ++w) {
-    double ratio = count[w] > 0 ? sum[w] / count[w] / mean : 1;
-    profile[w] = (count[w] * ratio + weekday_shrink_periods) / (count[w] + weekday_shrink_periods);
+    profile[w] = sum[w] / count[w];
     norm += profile[w];
   }
+  if (norm <= 0) return {1, 1, 1, 1, 1, 1, 1};
   for (auto& f : profile) f = f * 7 / norm;
   return profile;
 }
@@ -133,7 +134,7 @@ struct BaseFit {
   Run run;
 };
 
-BaseFit fit_base(std::span<const Period> h, Granularity g) {
+BaseFit fit_base(std::span<const Period> h, Granularity g, std::optional<double> fixed_alpha) {
   BaseFit fit;
   int regular_periods = 0, nonzero = 0;
   for (const auto& p : h) {
@@ -154,11 +155,9 @@ BaseFit fit_base(std::span<const Period> h, Granularity g) {
       fit.run = std::move(run);
     }
   };
-  if (intermittent) {
-    for (double a : sba_alphas) consider(a, run_sba(h, g, fit.profile, a));
-  } else {
-    for (double a : ses_alphas) consider(a, run_ses(h, g, fit.profile, a));
-  }
+  std::span<const double> alphas = intermittent ? std::span<const double>(sba_alphas) : std::span<const double>(ses_alphas);
+  if (fixed_alpha) alphas = std::span<const double>(&*fixed_alpha, 1);
+  for (double a : alphas) consider(a, intermittent ? run_sba(h, g, fit.profile, a) : run_ses(h, g, fit.profile, a));
   return fit;
 }
 
@@ -221,14 +220,16 @@ double Forecast::expected_units(Day first, double days, const PromoCalendar& pro
 }
 
 double Forecast::error_sd(Day first, double days, const PromoCalendar& promos) const {
-  double variance = 0;
+  double sum_squares = 0, sum = 0;
   for (int i = 0; i < days; ++i) {
     Day d = first + std::chrono::days{i};
     double fraction = std::min(1.0, days - i);
     double s = on_promo(promos, d) ? promo_sigma_per_day : sigma_per_day;
-    variance += fraction * s * s;
+    sum_squares += fraction * s * s;
+    sum += fraction * s;
   }
-  return std::sqrt(variance);
+  double r = level_error_ratio;
+  return std::sqrt(sum_squares / (1 + r) + sum * sum * r / ((1 + r) * days_per_period(granularity)));
 }
 
 double Forecast::period_forecast(Day start, bool promo) const {
@@ -239,14 +240,14 @@ double Forecast::period_forecast(Day start, bool promo) const {
 }
 
 PromoEvidence promo_evidence(std::span<const Period> history, Granularity granularity) {
-  return evidence_of(history, granularity, fit_base(history, granularity));
+  return evidence_of(history, granularity, fit_base(history, granularity, std::nullopt));
 }
 
 Forecast fit(std::span<const Period> history, Granularity granularity, const FitOptions& options) {
   Forecast f;
   f.granularity = granularity;
   if (!history.empty()) f.last_day = history.back().start + std::chrono::days{days_per_period(granularity) - 1};
-  BaseFit base = fit_base(history, granularity);
+  BaseFit base = fit_base(history, granularity, options.alpha);
   if (base.method == Method::no_history) return f;
   const double per = days_per_period(granularity);
   f.method = base.method;
@@ -276,6 +277,7 @@ Forecast fit(std::span<const Period> history, Granularity granularity, const Fit
   if (base.run.errors == 0) sigma_period = std::sqrt(std::max(base.run.final_forecast, 0.0));
   f.sigma_per_day = sigma_period / std::sqrt(per);
   f.sigma_relative_error = 1 / std::sqrt(2.0 * std::max(f.residuals - 1, 1));
+  f.level_error_ratio = base.alpha / (2 - base.alpha);
 
   double promo_sse = 0;
   int promo_n = 0;

@@ -81,6 +81,9 @@ struct Forecast {
   double promo_uplift = 1;        // multiplicative, applied on promotion days
   UpliftSource uplift_source = UpliftSource::none;
   double sigma_per_day = 0;       // σ_d: sd of the one-period forecast error, per day, regular days
+  // Share of the one-step error variance that is the level's own estimation error, α/(2−α)
+  // for exponential smoothing: that part does not average out over a horizon (error_sd()).
+  double level_error_ratio = 0;
   double promo_sigma_per_day = 0; // same on promotion days (at least sigma_per_day × uplift)
   // Relative standard error of σ_d (≈ 1/√(2·(n−1)) for n residuals): the error of the error
   // estimate, which the policy uses to widen its safety stock.
@@ -92,7 +95,10 @@ struct Forecast {
   // Expected units on the days [first, first + days): level × weekday profile × uplift on
   // promotion days. days may be fractional at the end (a lead time of 2.5 days).
   double expected_units(Day first, double days, const PromoCalendar& promos = {}) const;
-  // sd of the error of that total, assuming independent daily errors: √Σ σ_d(t)².
+  // sd of the error of that total. Each day's σ_d(t)² = noise + level error, in the ratio
+  // 1 : level_error_ratio; noise adds up independently, the level's error is the same on
+  // every day of the horizon:  √( Σσ_d(t)²/(1+r) + (Σσ_d(t))²·r/((1+r)·P) ), P = days per
+  // period. With r = 0 this is √((L+R)·σ_d²), the textbook formula.
   double error_sd(Day first, double days, const PromoCalendar& promos = {}) const;
   // One-period-ahead forecast for a period starting at `start` (the backtest's forecast).
   double period_forecast(Day start, bool promo) const;
@@ -100,6 +106,7 @@ struct Forecast {
 
 struct FitOptions {
   std::optional<PromoEvidence> category_promo;  // pooled over the category's series
+  std::optional<double> alpha;  // a fixed smoothing constant instead of the best on the history
 };
 
 // Fits on every period of `history` (ascending by start, no duplicates; the caller gives only

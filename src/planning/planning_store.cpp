@@ -11,27 +11,37 @@ namespace bj = boost::json;
 void replace_ledger_days(db::Db& db, const std::string& from_day, const std::vector<DemandRow>& rows) {
   db::assert_in_transaction(db);
   db.query("DELETE FROM demand_history WHERE source = 'ledger' AND day >= ?").bind(1, from_day).run();
-  auto q = db.query(
-      "INSERT INTO demand_history (location_id, item_id, day, source, units, censored, promo) "
-      "VALUES (?, ?, ?, 'ledger', ?, ?, ?)");
-  for (const auto& r : rows) {
-    q.bind(1, r.location_id).bind(2, r.item_id).bind(3, r.day).bind(4, r.units).bind(5, r.censored).bind(6, r.promo);
-    q.run();
-  }
+  for (const auto& r : rows)
+    db.query(
+          "INSERT INTO demand_history (location_id, item_id, day, source, units, censored, promo) "
+          "VALUES (?, ?, ?, 'ledger', ?, ?, ?)")
+        .bind(1, r.location_id)
+        .bind(2, r.item_id)
+        .bind(3, r.day)
+        .bind(4, r.units)
+        .bind(5, r.censored)
+        .bind(6, r.promo)
+        .run();
 }
 
 void put_import_days(db::Db& db, const std::vector<DemandRow>& rows) {
   db::assert_in_transaction(db);
-  auto del = db.query(
-      "DELETE FROM demand_history WHERE location_id = ? AND item_id = ? AND day = ? AND source = 'import'");
-  auto ins = db.query(
-      "INSERT INTO demand_history (location_id, item_id, day, source, units, censored, promo) "
-      "VALUES (?, ?, ?, 'import', ?, ?, ?)");
   for (const auto& r : rows) {
-    del.bind(1, r.location_id).bind(2, r.item_id).bind(3, r.day);
-    del.run();
-    ins.bind(1, r.location_id).bind(2, r.item_id).bind(3, r.day).bind(4, r.units).bind(5, r.censored).bind(6, r.promo);
-    ins.run();
+    db.query("DELETE FROM demand_history WHERE location_id = ? AND item_id = ? AND day = ? AND source = 'import'")
+        .bind(1, r.location_id)
+        .bind(2, r.item_id)
+        .bind(3, r.day)
+        .run();
+    db.query(
+          "INSERT INTO demand_history (location_id, item_id, day, source, units, censored, promo) "
+          "VALUES (?, ?, ?, 'import', ?, ?, ?)")
+        .bind(1, r.location_id)
+        .bind(2, r.item_id)
+        .bind(3, r.day)
+        .bind(4, r.units)
+        .bind(5, r.censored)
+        .bind(6, r.promo)
+        .run();
   }
 }
 
@@ -119,13 +129,17 @@ void replace_prepared(db::Db& db, const std::string& location_id, const std::str
       .bind(1, location_id)
       .bind(2, supplier_id)
       .run();
-  auto q = db.query(
-      "INSERT INTO prepared_suggestions (location_id, supplier_id, item_id, quantity, suggestion, prepared_at) "
-      "VALUES (?, ?, ?, ?, ?, ?)");
-  for (const auto& r : rows) {
-    q.bind(1, location_id).bind(2, supplier_id).bind(3, r.item_id).bind(4, r.quantity).bind(5, r.suggestion).bind(6, at);
-    q.run();
-  }
+  for (const auto& r : rows)
+    db.query(
+          "INSERT INTO prepared_suggestions (location_id, supplier_id, item_id, quantity, suggestion, prepared_at) "
+          "VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(1, location_id)
+        .bind(2, supplier_id)
+        .bind(3, r.item_id)
+        .bind(4, r.quantity)
+        .bind(5, r.suggestion)
+        .bind(6, at)
+        .run();
 }
 
 std::optional<std::int64_t> prepared_at(db::Db& db, const std::string& location_id, const std::string& supplier_id) {

@@ -14,19 +14,6 @@ double poly(const double* c, int n, double x) {  // c[0] + c[1]·x + ... + c[n�
   return r;
 }
 
-// Quantile of Student's t with nu degrees of freedom: exact for 1 and 2, else the
-// Cornish-Fisher expansion in 1/ν (Abramowitz & Stegun 26.7.5), within 1e-3 from ν = 3.
-double t_quantile(double p, int nu) {
-  if (nu <= 1) return std::tan(std::numbers::pi * (p - 0.5));
-  if (nu == 2) return (2 * p - 1) / std::sqrt(2 * p * (1 - p));
-  double z = z_for_service_level(p), z2 = z * z, v = nu;
-  double g1 = (z2 + 1) * z / 4;
-  double g2 = ((5 * z2 + 16) * z2 + 3) * z / 96;
-  double g3 = (((3 * z2 + 19) * z2 + 17) * z2 - 15) * z / 384;
-  double g4 = ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) * z / 92160;
-  return z + g1 / v + g2 / (v * v) + g3 / (v * v * v) + g4 / (v * v * v * v);
-}
-
 constexpr double rounding_slack = 1e-9;  // 12.000000001 units is 12, not 13
 
 }  // namespace
@@ -61,6 +48,30 @@ double z_for_service_level(double p) {
   return q < 0 ? -x : x;
 }
 
+double normal_loss(double k) {
+  double pdf = std::exp(-0.5 * k * k) / std::sqrt(2 * std::numbers::pi);
+  double upper = 0.5 * std::erfc(k / std::sqrt(2.0));
+  return pdf - k * upper;
+}
+
+namespace {
+
+// The k ≥ 0 whose expected lost sales per review cycle leave `fill` of the cycle's demand
+// served: G(k)·σ = cycle_demand·(1 − fill)/fill (lost sales). Bisection: G is decreasing.
+double fill_rate_factor(double fill, double cycle_demand, double sigma) {
+  if (sigma <= 0 || cycle_demand <= 0) return 0;
+  double target = cycle_demand * (1 - fill) / fill / sigma;
+  if (normal_loss(0) <= target) return 0;
+  double lo = 0, hi = 8;
+  for (int i = 0; i < 60; ++i) {
+    double mid = (lo + hi) / 2;
+    (normal_loss(mid) > target ? lo : hi) = mid;
+  }
+  return hi;
+}
+
+}  // namespace
+
 double StockPosition::inventory_position() const { return on_hand + on_order + in_transit - reserved - backorders; }
 
 double round_to_packing(double units, const Packing& packing) {
@@ -81,11 +92,14 @@ Suggestion suggest(const Forecast& forecast, const PolicyInput& in) {
   double d = s.mean_per_day, sl = in.lead_time.sd_days;
   s.sigma = std::sqrt(error * error + d * d * sl * sl);
   s.z = z_for_service_level(in.service_level);
-  // σ_d is estimated from n residuals: the prediction quantile is Student's t with n − 1
-  // degrees of freedom (at least 2) times √(1 + 1/n), not z.
-  int n = std::max(forecast.residuals, 3);
-  s.z_effective = t_quantile(in.service_level, n - 1) * std::sqrt(1 + 1.0 / n);
-  s.safety_stock = s.z_effective * s.sigma;
+  // σ_d is estimated from n residuals: the error is Student-t with ν = n − 1 degrees of
+  // freedom, whose sd is σ·√(1 + 1/n)·√(ν/(ν − 2)).
+  double n = std::max(forecast.residuals, 4), nu = n - 1;
+  s.sigma_effective = s.sigma * std::sqrt(1 + 1 / n) * std::sqrt(nu / (nu - 2));
+  s.safety_factor = in.measure == ServiceMeasure::cycle
+                        ? s.z
+                        : fill_rate_factor(in.service_level, s.mean_per_day * in.review_days, s.sigma_effective);
+  s.safety_stock = s.safety_factor * s.sigma_effective;
   // S in whole units, so that the reason's arithmetic (S − position) is exact.
   s.order_up_to = std::ceil(s.demand_over_protection + s.safety_stock - rounding_slack);
   s.position = in.stock.inventory_position();

@@ -42,11 +42,22 @@ struct Packing {
   double moq = 0;        // minimum order quantity in units (0 = none), applied after case rounding
 };
 
+// What "95 % served" means. fill_rate (the default): 95 % of the units customers ask for are
+// on the shelf, the safety factor k solving the lost-sales fill-rate equation
+// G(k) = (d·R/σ)·(1−β)/β with G the standard normal loss function (Silver, Pyke & Peterson,
+// "Inventory Management and Production Planning and Scheduling", 3rd ed., §7.6); k ≥ 0.
+// cycle: no stock-out in 95 % of review cycles, k = z (the textbook z·σ).
+enum class ServiceMeasure { fill_rate, cycle };
+
+// G(k) = φ(k) − k·(1 − Φ(k)): expected units short per unit of σ at safety factor k.
+double normal_loss(double k);
+
 struct PolicyInput {
   Day today;                   // the order is placed at the end of today; demand counts from tomorrow
   LeadTime lead_time;
   double review_days = 7;      // R: days until the next order opportunity
   double service_level = service_level_default;
+  ServiceMeasure measure = ServiceMeasure::fill_rate;
   StockPosition stock;
   Packing packing;
   std::optional<double> reorder_point;  // set by the buyer: order only when position < it
@@ -67,10 +78,11 @@ struct Suggestion {
   double protection_days = 0;  // L + R
   double demand_over_protection = 0;  // forecast over L+R (promotions included)
   double mean_per_day = 0;     // d: expected units a day over L+R
-  double sigma = 0;            // √(Σσ_d² + d²·σ_L²), after the estimate-error widening
-  double z = 0;                // from the service level
-  double z_effective = 0;      // z widened for the error of σ_d's estimate (see suggest())
-  double safety_stock = 0;     // z·σ
+  double sigma = 0;            // √(Σσ_d² + d²·σ_L²) (forecast.hpp error_sd for the first term)
+  double sigma_effective = 0;  // σ widened for the error of σ_d's own estimate (see suggest())
+  double z = 0;                // Φ⁻¹(service level)
+  double safety_factor = 0;    // k: z for the cycle measure, the fill-rate solution otherwise
+  double safety_stock = 0;     // k·σ_effective
   double order_up_to = 0;      // S
   double position = 0;         // inventory position
   double shortfall = 0;        // S − position (> 0 when ordering)
@@ -81,10 +93,10 @@ struct Suggestion {
 };
 
 // One item's decision. Pure; the backtest and the suggestions API call it with the same
-// forecast. σ_d is itself an estimate from n residuals, so the safety stock uses the
-// prediction-interval quantile t_{n−1}(service_level)·√(1 + 1/n) in place of z (→ z as n
-// grows), with at least 2 degrees of freedom.
-// Safety stock = z_effective·σ; S = forecast over L+R + safety stock.
+// forecast. σ_d is itself an estimate from n residuals, so the forecast error is Student-t
+// with ν = n − 1 (at least 3) degrees of freedom and spread σ·√(1 + 1/n): its sd is
+// σ_effective = σ·√(1 + 1/n)·√(ν/(ν − 2)) (→ σ as n grows).
+// Safety stock = k·σ_effective; S = ⌈forecast over L+R + safety stock⌉ (whole units).
 Suggestion suggest(const Forecast& forecast, const PolicyInput& input);
 
 // Whole cases, then at least the MOQ (itself rounded up to whole cases). 0 stays 0.

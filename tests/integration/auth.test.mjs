@@ -70,6 +70,30 @@ test('permission matrix: every route x every role, generated from the route tabl
   assert.deepEqual(failures, []);
 });
 
+test('planning: the buyer and the manager plan and order; cashier and clerk may not', async () => {
+  const rows = [
+    // [role, method, path, body, permission or null when allowed]
+    ['cashier', 'GET', '/api/v1/replenishment/suggestions', undefined, 'planning.read'],
+    ['clerk', 'GET', '/api/v1/planning/series', undefined, 'planning.read'],
+    ['clerk', 'PUT', '/api/v1/planning/service-levels', {}, 'planning.manage'],
+    ['shift_lead', 'POST', '/api/v1/planning/prepare', {}, 'planning.manage'],
+    ['cashier', 'POST', '/api/v1/replenishment/orders', {}, 'purchasing.order'],
+    ['buyer', 'GET', '/api/v1/planning/accuracy', undefined, null],
+    ['buyer', 'PUT', '/api/v1/planning/reorder-points', {}, null],
+    ['manager', 'GET', '/api/v1/planning/settings', undefined, null],
+    ['buyer', 'POST', '/api/v1/replenishment/orders', {}, null],
+  ];
+  for (const [role, method, p, body, permission] of rows) {
+    const r = await (await s.as(role)).request(method, p, body);
+    if (permission) {
+      assert.equal(r.status, 403, `${role} ${method} ${p}: ${r.text}`);
+      assert.equal(r.json.permission, permission);
+    } else {
+      assert.ok(r.status !== 401 && r.status !== 403, `${role} ${method} ${p}: ${r.status} ${r.text}`);
+    }
+  }
+});
+
 test('unauthenticated and bad keys are 401 with WWW-Authenticate', async () => {
   const none = await s.anonymous().get('/api/v1/items');
   assert.equal(none.status, 401);

@@ -74,23 +74,52 @@ Forecast flat(double per_day, double sigma_per_day, int residuals = 10'000) {
 // → √(12·9 + 100·4) = √508 = 22.539; with many residuals z_effective → z.
 TEST(PlanningPolicy, SigmaCombinesForecastErrorAndLeadTimeVariance) {
   PolicyInput in = input(5, 2);
+  in.measure = ServiceMeasure::cycle;
   auto s = suggest(flat(10, 3), in);
   EXPECT_NEAR(s.demand_over_protection, 120, 1e-9);
   EXPECT_NEAR(s.sigma, std::sqrt(508.0), 1e-9);
+  EXPECT_NEAR(s.sigma_effective, s.sigma, 1e-3 * s.sigma);
   EXPECT_NEAR(s.z, 1.6449, 5e-5);
-  EXPECT_NEAR(s.z_effective, s.z, 1e-3);
+  EXPECT_DOUBLE_EQ(s.safety_factor, s.z);
+  EXPECT_NEAR(s.safety_stock, s.z * s.sigma_effective, 1e-9);
   EXPECT_DOUBLE_EQ(s.order_up_to, std::ceil(120 + s.safety_stock));
-  EXPECT_NEAR(s.safety_stock, s.z_effective * std::sqrt(508.0), 1e-9);
   EXPECT_EQ(s.decision, Decision::order);
   EXPECT_DOUBLE_EQ(s.quantity, s.order_up_to);
 }
 
-// With σ_d estimated from few residuals the quantile is Student's t(n−1)·√(1+1/n):
-// t(0.95; 9) = 1.8331 (any t table), × √1.1.
+// With σ_d estimated from n residuals the error is Student-t(n−1) scaled by √(1+1/n); the
+// sd of t(ν) is √(ν/(ν−2)): n = 10 → √1.1·√(9/7); n below 4 counts as 4 → √1.25·√3.
 TEST(PlanningPolicy, FewResidualsWidenTheSafetyStock) {
   PolicyInput in = input(7, 0);
-  EXPECT_NEAR(suggest(flat(4, 2, 10), in).z_effective, 1.8331 * std::sqrt(1.1), 2e-3);
-  EXPECT_NEAR(suggest(flat(4, 2, 3), in).z_effective, 2.9200 * std::sqrt(1 + 1.0 / 3), 1e-3);
+  auto ten = suggest(flat(4, 2, 10), in);
+  EXPECT_NEAR(ten.sigma_effective / ten.sigma, std::sqrt(1.1 * 9 / 7), 1e-12);
+  auto two = suggest(flat(4, 2, 2), in);
+  EXPECT_NEAR(two.sigma_effective / two.sigma, std::sqrt(1.25 * 3), 1e-12);
+  EXPECT_GT(two.safety_stock, ten.safety_stock);
+}
+
+// The standard normal loss function G(k) = φ(k) − k(1 − Φ(k)) as tabulated (Silver, Pyke &
+// Peterson 1998, Appendix B): G(0) = 0.3989, G(0.5) = 0.1978, G(1) = 0.08332,
+// G(1.5) = 0.02931, G(2) = 0.008491, G(3) = 0.0003822.
+TEST(PlanningPolicy, NormalLossMatchesTheTable) {
+  struct Row {
+    double k, g;
+  } rows[] = {{0, 0.3989}, {0.5, 0.1978}, {1, 0.08332}, {1.5, 0.02931}, {2, 0.008491}, {3, 0.0003822}};
+  for (auto r : rows) EXPECT_NEAR(normal_loss(r.k), r.g, 1e-4 * std::max(1.0, r.g * 10)) << r.k;
+}
+
+// Fill rate β: the safety factor k solves G(k)·σ = d·R·(1−β)/β (lost sales). d = 10/day,
+// R = 7, L = 7, σ_d = 5 (many residuals): σ = √14·5 = 18.708; target G = 70·(0.05/0.95)/18.708
+// = 0.19693 → k ≈ 0.5016 (G(0.5) = 0.1978 in the table above).
+TEST(PlanningPolicy, FillRateSafetyFactorSolvesTheLossEquation) {
+  PolicyInput in = input(7, 0);
+  auto s = suggest(flat(10, 5), in);
+  double sigma = s.sigma_effective;
+  EXPECT_NEAR(normal_loss(s.safety_factor) * sigma, 70 * 0.05 / 0.95, 1e-9);
+  EXPECT_NEAR(s.safety_factor, 0.5016, 2e-3);
+  // A fill-rate target never plans below the expected demand: k ≥ 0 even when the review
+  // cycle's demand dwarfs σ.
+  EXPECT_DOUBLE_EQ(suggest(flat(100, 1), in).safety_factor, 0);
 }
 
 TEST(PlanningPolicy, OrdersOnlyBelowTheReorderPointAndNeverDiscontinued) {
