@@ -12,7 +12,7 @@ const plotTop = 12;
 const plotBottom = 150;
 const laneStockout = 162;
 const lanePromo = 176;
-const axisLeft = 34;
+const axisLeft = 46;
 const axisRight = width - 8;
 const height = 208;
 

@@ -8,6 +8,8 @@ import { useLoad } from '../useLoad';
 import { SalesChart } from './SalesChart';
 
 const days = (n: number) => `${qty(Math.round(n * 10) / 10)} day${n === 1 ? '' : 's'}`;
+/** Safety stock and the order-up-to level are statistics: one decimal reads better than three. */
+const tenth = (n: number) => qty(Math.round(n * 10) / 10);
 
 export function WhyPanel({ suggestion: s, itemName, casePack, locationId, onClose }: {
   suggestion: Suggestion; itemName: string; casePack: Quantity | null; locationId: string; onClose: () => void;
@@ -15,12 +17,12 @@ export function WhyPanel({ suggestion: s, itemName, casePack, locationId, onClos
   const [series, err] = useLoad(() => planning.series({ location_id: locationId, item_id: s.item_id }), [locationId, s.item_id]);
   const r = s.reason;
   const figures: [string, string][] = [
-    ['Sells about', `${r.forecast_per_day.toFixed(1)} a day`],
+    ['Forecast a day', r.forecast_per_day.toFixed(1)],
     ['Lead time', days(r.lead_time_days)],
     ['Until the next order', days(r.review_days)],
     ['Customers served', `${Math.round(r.service_level * 1000) / 10} %`],
-    ['Safety stock', qty(r.safety_stock)],
-    ['Order up to', qty(r.order_up_to)],
+    ['Safety stock', tenth(r.safety_stock)],
+    ['Order up to', tenth(r.order_up_to)],
     ['On hand', qty(r.on_hand)],
     ['On order', qty(r.on_order)],
     ...(r.in_transit ? [['In transit', qty(r.in_transit)] as [string, string]] : []),
