@@ -224,7 +224,7 @@ test('mutated purchase orders, their edits, receipts and closing are refused wit
 test('mutated replenishment orders and planning settings are refused with problems, never 500', async () => {
   const supplier = await s.post('/api/v1/suppliers', { name: `Bad input planning supplier ${process.pid}` });
   assert.equal(supplier.status, 201, supplier.text);
-  const item = await makeItem(s, { category: 'Bad input' });
+  const item = await makeItem(s, { category: 'Bad input', cost: 100 });
   await probe('POST /replenishment/orders', '/api/v1/replenishment/orders', async () => ({
     location_id: shop.id, supplier_id: supplier.json.id, lines: [{ item_id: item.id, quantity: 6 }],
   }));
