@@ -113,3 +113,35 @@ export async function signInAtRegister(page, who, float = '100') {
   // Until the register knows its till is open, Pay (F4) does nothing: wait for it.
   await page.getByText(/^Till open · session \d+$/).waitFor();
 }
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+// A slice of an id: 8 or more hex characters with at least one letter and one digit.
+const SLICE = /\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{8,}\b/i;
+
+/** Fails when the page's visible text or a field's value shows an id (defect 9). */
+export async function noIds(page, where) {
+  const text = await page.evaluate(() => document.body.innerText + '\n' +
+    [...document.querySelectorAll('input, textarea')].map((e) => e.value).join('\n'));
+  const m = text.match(UUID) ?? text.match(SLICE);
+  if (m) throw new Error(`${where} shows an id: ${m[0]}`);
+}
+
+export const touchMin = 44;
+/** Fails when the page scrolls sideways or a button, link or field is under 44 px either way. */
+export async function fits(page, where) {
+  const r = await page.evaluate((min) => {
+    const small = [];
+    for (const el of document.querySelectorAll('button, a[href], input, select, textarea')) {
+      const target = el.matches('input[type=checkbox], input[type=radio]') ? (el.closest('label') ?? el) : el;
+      const b = target.getBoundingClientRect();
+      if (b.width === 0 && b.height === 0) continue;
+      if (getComputedStyle(target).visibility === 'hidden') continue;
+      if (b.width < min - 0.5 || b.height < min - 0.5) {
+        small.push(`${el.tagName.toLowerCase()} “${(el.getAttribute('aria-label') ?? el.textContent ?? el.getAttribute('name') ?? '').trim().slice(0, 30)}” ${Math.round(b.width)}×${Math.round(b.height)}`);
+      }
+    }
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth, small };
+  }, touchMin);
+  if (r.scrollWidth > r.innerWidth) throw new Error(`${where}: the page scrolls sideways (${r.scrollWidth} > ${r.innerWidth})`);
+  if (r.small.length) throw new Error(`${where}: touch targets under ${touchMin} px: ${r.small.join(', ')}`);
+}

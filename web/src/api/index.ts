@@ -137,3 +137,11 @@ export const purchasing = {
   receive: (id: string, key: string, body: T.ReceiptInput) =>
     post<T.PoReceipt>('/purchase-orders/{id}/receipts', body, { path: { id }, headers: { 'idempotency-key': key } }),
 };
+
+export const planning = {
+  suggestions: (query: { location_id: string; supplier_id?: string }) => get<T.SuggestionList>('/replenishment/suggestions', { query }),
+  /** Accepted suggestions become a draft purchase order; the key makes a retry draft it once. */
+  createOrder: (key: string, body: T.ReplenishmentOrderInput) =>
+    post<T.PurchaseOrder>('/replenishment/orders', body, { headers: { 'idempotency-key': key } }),
+  series: (query: { location_id: string; item_id: string }) => get<T.DemandSeries>('/planning/series', { query }),
+};

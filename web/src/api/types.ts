@@ -249,3 +249,31 @@ export interface PoReceipt {
   id: string; number: number; purchase_order: PurchaseOrder; lines: ReceiptLine[]; by?: string; approved_by?: string | null;
   not_on_order?: { scan: number; code: string; reason: string; item_id: string | null }[];
 }
+
+// Planning (issue 17): what to order, and why.
+/** How the shortfall became the quantity: whole cases, the MOQ, and units added by the supplier top-up. */
+export interface SuggestionRounding { shortfall: Quantity; case_pack: Quantity; moq: Quantity; rounded_to_moq: boolean; topped_up: Quantity }
+/** The numbers behind one suggestion; quantities in units, service level as a fraction (0.95). */
+export interface SuggestionReason {
+  forecast_per_day: number; method?: 'none' | 'ses' | 'sba'; lead_time_days: number; lead_time_sd_days?: number; review_days: number;
+  service_level: number; safety_stock: Quantity; order_up_to: Quantity; on_hand: Quantity; on_order: Quantity; in_transit: Quantity;
+  reserved: Quantity; backorders?: Quantity; position?: Quantity; reorder_point?: Quantity | null; rounding: SuggestionRounding | null; text: string;
+}
+export interface Suggestion {
+  item_id: string; quantity: Quantity; cases: number; reason: SuggestionReason;
+  name?: string; sku?: string; category?: string; unit_cost?: Money;
+}
+export type TopUpTarget = 'none' | 'min_order_value' | 'free_freight_value';
+export interface SuggestionList {
+  location_id: string; supplier_id: string; date: string; prepared_at: string | null;
+  top_up?: { target: TopUpTarget; target_value: Money; value_before: Money; value_after: Money; reached: boolean };
+  suggestions: Suggestion[];
+}
+export interface ReplenishmentOrderInput { location_id: string; supplier_id: string; lines: { item_id: string; quantity: Quantity }[] }
+/** One day of an item's sales at a store: units null = no data; censored = it ended out of stock (sales were a floor, not demand). */
+export interface SeriesDay { date: string; units: Quantity | null; censored: boolean; promo: boolean }
+export interface ForecastDay { date: string; units: number }
+export interface DemandSeries {
+  location_id: string; item_id: string; today: string; method: 'none' | 'ses' | 'sba'; forecast_per_day: number;
+  history: SeriesDay[]; forecast: ForecastDay[];
+}

@@ -10,6 +10,7 @@ import { Items } from './Items';
 import { Journal } from './Journal';
 import { Labels } from './Labels';
 import { Keys, Users } from './People';
+import { Reorder } from './planning/Reorder';
 import { PriceChanges } from './PriceChanges';
 import { PurchaseOrders } from './purchasing/PurchaseOrders';
 import { Receiving } from './purchasing/Receiving';
@@ -26,6 +27,7 @@ const sections: Section[] = [
   { path: '/office/stock', title: 'Stock', permission: permission.stock_read, screen: (s) => <Stock session={s} /> },
   { path: '/office/transfers', title: 'Transfers', permission: permission.stock_transfer, screen: () => <Transfers /> },
   { path: '/office/suppliers', title: 'Suppliers', permission: permission.purchasing_read, screen: (s) => <Suppliers session={s} /> },
+  { path: '/office/reorder', title: 'Reorder', permission: permission.planning_read, screen: (s) => <Reorder session={s} /> },
   { path: '/office/purchase-orders', title: 'Purchase orders', permission: permission.purchasing_read, screen: (s) => <PurchaseOrders session={s} /> },
   { path: '/office/receiving', title: 'Receiving', permission: permission.purchasing_receive, screen: (s) => <Receiving session={s} /> },
   { path: '/office/journal', title: 'Sales journal', permission: permission.sales_read, screen: () => <Journal /> },

@@ -3,13 +3,14 @@
 // order as the supplier gets it (PDF, CSV), cancel, and close a short order with a reason.
 import { useEffect, useState } from 'preact/hooks';
 import { type Item, message, permission, type PoLine, purchasing, type PurchaseOrder, type SupplierItem } from '../../api';
-import { can, navigate, type Session } from '../../app/session';
+import { can, navigate, type Session, usePath } from '../../app/session';
 import { Button, DataTable, Dialog, Field, Notice, Select } from '../../shared/components';
 import { money, qty, uuidv7, when } from '../../shared/format';
 import { locationName, useLoad, useLocations } from '../useLoad';
-import { casesText, ItemPicker, open, orderUnits, receivable, statusText, supplierOf, useLineNames, useSupplierNames } from './common';
+import { casesText, ItemPicker, open, orderByNumber, orderUnits, receivable, statusText, supplierOf, useLineNames, useSupplierNames } from './common';
 
 const pageSize = 25;
+const base = '/office/purchase-orders';
 type Msg = { kind: 'ok' | 'error' | 'warn' | 'info'; text: string } | null;
 const statuses: [string, string][] = [['', 'All'], ['draft', 'Drafts'], ['sent', 'Sent'], ['partially_received', 'Partly received'],
   ['received', 'Received'], ['closed', 'Closed short'], ['cancelled', 'Cancelled']];
@@ -23,6 +24,15 @@ export function PurchaseOrders({ session }: { session: Session }) {
   const [current, setCurrent] = useState<PurchaseOrder | null>(null);
   const [drafting, setDrafting] = useState(false);
   const names = useSupplierNames(list.map((p) => p.supplier_id));
+  // /office/purchase-orders/PO-000123 opens that order (Reorder links to the drafts it makes).
+  const path = usePath();
+  const wanted = path.startsWith(base + '/') ? decodeURIComponent(path.slice(base.length + 1)) : '';
+  useEffect(() => {
+    if (!wanted || current?.number === wanted) return;
+    orderByNumber(wanted).then((po) => {
+      if (po) { setDrafting(false); setCurrent(po); } else setErr(`There is no order ${wanted}.`);
+    }).catch((x) => setErr(message(x)));
+  }, [wanted]);
   const fetchPage = async (cursor?: string) => {
     try {
       const page = await purchasing.orders({ limit: pageSize, ...(show ? { status: show } : {}), ...(cursor ? { cursor } : {}) });
@@ -44,7 +54,7 @@ export function PurchaseOrders({ session }: { session: Session }) {
         {can(session, permission.purchasing_order) && !drafting && <Button variant="primary" onClick={() => { setCurrent(null); setDrafting(true); }}>New order</Button>}
       </div>
       {drafting && <DraftEditor onCancel={() => setDrafting(false)} onSaved={changed} />}
-      {current && <OrderCard key={current.id} session={session} order={current} onChanged={changed} onClose={() => setCurrent(null)} />}
+      {current && <OrderCard key={current.id} session={session} order={current} onChanged={changed} onClose={() => { setCurrent(null); if (wanted) navigate(base); }} />}
       <div class="row spread">
         <h2>Orders</h2>
         <Select label="Show" value={show} onChange={(e) => setShow(e.currentTarget.value)} options={statuses} />

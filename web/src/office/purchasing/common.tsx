@@ -28,6 +28,20 @@ export function useSupplierNames(ids: string[]): Record<string, string> {
   return names;
 }
 
+const orderPages_max = 20;
+/** One order by its number ("PO-000123"), looked for newest first. */
+export async function orderByNumber(number: string): Promise<PurchaseOrder | null> {
+  let cursor: string | undefined;
+  for (let page = 0; page < orderPages_max; page++) {
+    const r = await purchasing.orders({ limit: 100, ...(cursor ? { cursor } : {}) });
+    const found = r.purchase_orders.find((po) => po.number === number);
+    if (found) return found;
+    if (!r.next_cursor) return null;
+    cursor = r.next_cursor;
+  }
+  return null;
+}
+
 export function supplierOf(po: PurchaseOrder, names: Record<string, string>): string {
   return po.supplier?.name ?? po.supplier_name ?? names[po.supplier_id] ?? '…';
 }
