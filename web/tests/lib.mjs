@@ -1,5 +1,6 @@
 // Shared setup for the browser tests: the real server on a fresh demo database serving
 // web/dist, and Debian's Chromium driven by playwright-core (no browser downloads).
+import assert from 'node:assert/strict';
 import os from 'node:os';
 import path from 'node:path';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -112,4 +113,26 @@ export async function signInAtRegister(page, who, float = '100') {
   }
   // Until the register knows its till is open, Pay (F4) does nothing: wait for it.
   await page.getByText(/^Till open · session \d+$/).waitFor();
+}
+
+/** Nothing scrolls sideways and every button, link and field is at least 44 px each way. */
+const touchMin = 44;
+
+export async function fits(page, where) {
+  const r = await page.evaluate((min) => {
+    const small = [];
+    for (const el of document.querySelectorAll('button, a[href], input, select, textarea')) {
+      const target = el.matches('input[type=checkbox], input[type=radio]') ? (el.closest('label') ?? el) : el;
+      const b = target.getBoundingClientRect();
+      if (b.width === 0 && b.height === 0) continue; // not shown
+      const style = getComputedStyle(target);
+      if (style.visibility === 'hidden') continue;
+      if (b.width < min - 0.5 || b.height < min - 0.5) {
+        small.push(`${el.tagName.toLowerCase()} “${(el.getAttribute('aria-label') ?? el.textContent ?? el.getAttribute('name') ?? '').trim().slice(0, 30)}” ${Math.round(b.width)}×${Math.round(b.height)}`);
+      }
+    }
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth, small };
+  }, touchMin);
+  assert.ok(r.scrollWidth <= r.innerWidth, `${where}: the page scrolls sideways (${r.scrollWidth} > ${r.innerWidth})`);
+  assert.deepEqual(r.small, [], `${where}: touch targets under ${touchMin} px`);
 }
