@@ -139,9 +139,9 @@ std::map<std::string, ItemHead> item_heads(db::Db& db, const std::vector<std::st
   std::map<std::string, ItemHead> out;
   if (ids.empty()) return out;
   bj::array wanted(ids.begin(), ids.end());
-  auto q = db.query("SELECT id, sku, name, price FROM items WHERE id IN (SELECT value FROM json_each(?))");
+  auto q = db.query("SELECT id, sku, name, price, category FROM items WHERE id IN (SELECT value FROM json_each(?))");
   q.bind(1, bj::serialize(wanted));
-  while (q.step()) out[q.text(0)] = ItemHead{q.text(1), q.text(2), q.opt_int64(3)};
+  while (q.step()) out[q.text(0)] = ItemHead{q.text(1), q.text(2), q.opt_int64(3), q.text(4)};
   return out;
 }
 
@@ -160,9 +160,9 @@ std::vector<StockedItem> stocked_items(db::Db& db) {
   std::vector<StockedItem> out;
   // Kits that consume components hold no stock of their own.
   auto q = db.query(
-      "SELECT id, sold_by_weight FROM items WHERE status = 'active' AND kind <> 'parent' AND "
+      "SELECT id, sold_by_weight, COALESCE(cost, price) FROM items WHERE status = 'active' AND kind <> 'parent' AND "
       "NOT (kind = 'kit' AND COALESCE(kit_consumes, 'components') = 'components') ORDER BY id");
-  while (q.step()) out.push_back(StockedItem{q.text(0), q.int64(1) != 0});
+  while (q.step()) out.push_back(StockedItem{q.text(0), q.int64(1) != 0, q.opt_int64(2)});
   return out;
 }
 

@@ -29,6 +29,7 @@ struct ItemHead {
   std::string sku;
   std::string name;
   std::optional<std::int64_t> price;
+  std::string category;  // where a counter finds it
 };
 // The heads of the items of `ids` that exist, by id, in one query.
 std::map<std::string, ItemHead> item_heads(db::Db& db, const std::vector<std::string>& ids);
@@ -43,10 +44,11 @@ struct PlanningFacts {
 // The facts of the items of `ids` that exist, by id, in one query.
 std::map<std::string, PlanningFacts> planning_facts(db::Db& db, const std::vector<std::string>& ids);
 // Items that hold stock of their own: active, not a variant parent, not a kit that
-// consumes its components; by id (demo opening stock).
+// consumes its components; by id (demo opening stock, counts' ABC classes).
 struct StockedItem {
   std::string id;
   bool sold_by_weight = false;
+  std::optional<std::int64_t> unit_cost;  // as unit_cost() says
 };
 std::vector<StockedItem> stocked_items(db::Db& db);
 

@@ -4,6 +4,7 @@
 #include "access/permissions.hpp"
 #include "catalog/catalog_api.hpp"
 #include "catalog/price_changes_api.hpp"
+#include "counts/counts_api.hpp"
 #include "integrations/events.hpp"
 #include "labels/labels_api.hpp"
 #include "platform/json.hpp"
@@ -38,6 +39,7 @@ void add_routes(App& app) {
   purchasing::register_supplier_routes(app);
   purchasing::register_purchase_order_routes(app);
   planning::register_planning_routes(app);
+  counts::register_count_routes(app);
 }
 
 }  // namespace backroom::cli

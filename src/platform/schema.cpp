@@ -842,6 +842,103 @@ CREATE TABLE forecast_snapshots (
 );
 CREATE INDEX forecast_snapshots_week ON forecast_snapshots(week_start);
 )SQL"},
+      {13, "cycle counts: ABC classes, counts, their lines, entries and photos", R"SQL(
+-- ABC classes per location (src/counts/counts.hpp): from 12 months of units sold x unit cost,
+-- recomputed weekly or on demand; count_class_runs says when and with which cut-offs. A pin
+-- keeps an item in a class whatever its value says.
+CREATE TABLE count_class_runs (
+  location_id  TEXT PRIMARY KEY REFERENCES locations(id),
+  computed_at  INTEGER NOT NULL,
+  period_from  INTEGER NOT NULL,
+  period_to    INTEGER NOT NULL,
+  a_percent    INTEGER NOT NULL,
+  b_percent    INTEGER NOT NULL,
+  total_value  INTEGER NOT NULL,
+  items        INTEGER NOT NULL
+);
+CREATE TABLE count_classes (
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  item_id     TEXT NOT NULL REFERENCES items(id),
+  class       TEXT NOT NULL CHECK (class IN ('A','B','C')),
+  units_sold  INTEGER NOT NULL,
+  value       INTEGER NOT NULL,
+  pinned      INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0,1)),
+  PRIMARY KEY (location_id, item_id)
+);
+CREATE INDEX count_classes_class ON count_classes(location_id, class, item_id);
+CREATE TABLE count_class_pins (
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  item_id     TEXT NOT NULL REFERENCES items(id),
+  class       TEXT NOT NULL CHECK (class IN ('A','B','C')),
+  pinned_at   INTEGER NOT NULL,
+  pinned_by   TEXT NOT NULL,
+  PRIMARY KEY (location_id, item_id)
+);
+-- A count: what to count at a location (from the day's plan or an ad-hoc list), counted
+-- blind, then approved by someone who counted none of it.
+CREATE TABLE counts (
+  id             TEXT PRIMARY KEY,
+  location_id    TEXT NOT NULL REFERENCES locations(id),
+  kind           TEXT NOT NULL CHECK (kind IN ('plan','items','supplier','negative','variance')),
+  plan_date      TEXT,
+  status         TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','approved')),
+  request_hash   TEXT NOT NULL,
+  created_at     INTEGER NOT NULL,
+  created_by     TEXT NOT NULL,
+  approved_at    INTEGER,
+  approved_by    TEXT,
+  approved_by_id TEXT
+);
+CREATE INDEX counts_location ON counts(location_id, created_at);
+-- One line per item to count. The final figures are kept when the count is approved: what
+-- was counted (the recount's when there was one), the ledger as of counted_at, the variance
+-- posted, whether it was within the class's tolerance, and the reason given.
+CREATE TABLE count_lines (
+  id               TEXT PRIMARY KEY,
+  count_id         TEXT NOT NULL REFERENCES counts(id),
+  line_no          INTEGER NOT NULL,
+  item_id          TEXT NOT NULL REFERENCES items(id),
+  class            TEXT NOT NULL CHECK (class IN ('A','B','C')),
+  counted          INTEGER,
+  counted_at       INTEGER,
+  expected         INTEGER,
+  variance         INTEGER,
+  unit_cost        INTEGER,
+  within_tolerance INTEGER CHECK (within_tolerance IN (0,1)),
+  reason           TEXT,
+  approved_at      INTEGER,
+  UNIQUE (count_id, item_id),
+  UNIQUE (count_id, line_no)
+);
+CREATE INDEX count_lines_approved ON count_lines(approved_at);
+CREATE INDEX count_lines_item ON count_lines(item_id, approved_at);
+-- Each time someone counts a line: the first entry is the count, one by another person the
+-- recount. counted_at is the moment it was counted (the phone's clock, or when it arrived).
+CREATE TABLE count_entries (
+  id           TEXT PRIMARY KEY,
+  count_id     TEXT NOT NULL REFERENCES counts(id),
+  line_id      TEXT NOT NULL REFERENCES count_lines(id),
+  counted      INTEGER NOT NULL CHECK (counted >= 0),
+  counted_at   INTEGER NOT NULL,
+  counter      TEXT NOT NULL,
+  counter_id   TEXT NOT NULL,
+  photo_id     TEXT,
+  request_hash TEXT NOT NULL,
+  created_at   INTEGER NOT NULL
+);
+CREATE INDEX count_entries_line ON count_entries(line_id, created_at);
+CREATE INDEX count_entries_count ON count_entries(count_id);
+-- A photo of a damaged or mismatched item, as the data: URL the phone sent (a downscaled
+-- JPEG or PNG, at most 512 KB of text).
+CREATE TABLE count_photos (
+  id           TEXT PRIMARY KEY,
+  count_id     TEXT NOT NULL REFERENCES counts(id),
+  content_type TEXT NOT NULL,
+  data_url     TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  created_by   TEXT NOT NULL
+);
+)SQL"},
   };
   return list;
 }

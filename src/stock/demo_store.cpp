@@ -12,7 +12,9 @@ int seed_opening_stock(db::Db& db, const Actor& actor, std::uint32_t seed) {
   int made = 0;
   for (const auto& l : list_locations(db)) {
     if (l.kind != word(LocationKind::store)) continue;
-    for (const auto& [id, weighed] : items) {
+    for (const auto& item : items) {
+      const auto& id = item.id;
+      bool weighed = item.sold_by_weight;
       std::int64_t units = std::uniform_int_distribution<std::int64_t>(weighed ? 10 : 3, weighed ? 80 : 40)(rng);
       AdjustmentInput in{DocumentKey{std::nullopt, std::nullopt, "demo"},
                          id,

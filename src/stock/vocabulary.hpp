@@ -33,6 +33,9 @@ class MovementReason {
     transfer_short,
     receipt,          // goods received against a purchase order (purchasing)
     receipt_damaged,  // ... that arrived damaged, into the damaged bin
+    admin_error,      // a count's variance: the books were wrong (counts' variance reasons)
+    supplier_short,   // ... a delivery was short and nobody noticed
+    unknown,          // ... nobody knows why
   };
   constexpr MovementReason(Code code) : code_(code) {}
   // A reason written in code as its stored word ("sale"): looked up in movement_reasons
@@ -45,7 +48,7 @@ class MovementReason {
   Code code_;
 };
 
-inline constexpr Vocabulary<MovementReason::Code, 17> movement_reasons{{{
+inline constexpr Vocabulary<MovementReason::Code, 20> movement_reasons{{{
     {MovementReason::sale, "sale"},
     {MovementReason::sale_void, "void"},
     {MovementReason::sale_return, "return"},
@@ -63,6 +66,9 @@ inline constexpr Vocabulary<MovementReason::Code, 17> movement_reasons{{{
     {MovementReason::transfer_short, "transfer_short"},
     {MovementReason::receipt, "receipt"},
     {MovementReason::receipt_damaged, "receipt_damaged"},
+    {MovementReason::admin_error, "admin_error"},
+    {MovementReason::supplier_short, "supplier_short"},
+    {MovementReason::unknown, "unknown"},
 }}};
 
 namespace detail {

@@ -314,3 +314,36 @@ test('mutated supplier bodies (suppliers, supplier items, payment changes, price
     assert.equal(typeof r.json?.code, 'string', r.text);
   }
 });
+
+test('mutated count bodies (settings, pins, counts, lines, approval) are refused with problems, never 500', async () => {
+  const item = await makeItem(s, { cost: 100 });
+  await adjust(s, item, shop, 50, 'opening');
+  const same = (b) => b;
+  const settings = (await s.get('/api/v1/counts/settings')).json;
+  await probe('PUT /counts/settings', '/api/v1/counts/settings', async () => settings, same, { method: 'PUT' });
+  assert.equal((await s.put('/api/v1/counts/settings', settings)).status, 200);
+  await probe('POST /counts/classes/recompute', '/api/v1/counts/classes/recompute', async () => ({ location_id: shop.id }), same);
+  await probe('POST /counts/classes/pins', '/api/v1/counts/classes/pins', async () => ({ location_id: shop.id, item_id: item.id, class: 'B' }), same);
+  await probe('POST /counts', '/api/v1/counts', async () => ({ location_id: shop.id, item_ids: [item.id] }));
+  await probe('POST /counts by plan', '/api/v1/counts', async () => ({ location_id: shop.id, plan: 'negative' }), (b) => ({ ...b, id: uuidv7() }), { baseWorks: false });
+  const count = await s.post('/api/v1/counts', { location_id: shop.id, item_ids: [item.id] });
+  assert.equal(count.status, 201, count.text);
+  // The admin counts once; every mutation after that is refused (same_user) or read and refused first.
+  await probe('POST /counts/{id}/lines', `/api/v1/counts/${count.json.id}/lines`, async () => ({
+    item_id: item.id, counted: 49.5, counted_at: new Date().toISOString(), photo: 'data:image/png;base64,iVBORw0KGgo=',
+  }));
+  const approver = await s.as('manager');
+  const approve = `/api/v1/counts/${count.json.id}/approve`;
+  const r = await approver.post(approve, { reasons: [{ item_id: item.id, reason: 'damage' }] });
+  assert.equal(r.status, 200, r.text);
+  await probe('POST /counts/{id}/approve', approve, async () => ({ reasons: [{ item_id: item.id, reason: 'damage' }] }), same, { baseWorks: false });
+  for (const q of ['location_id=x', 'location_id=', `location_id=${shop.id}&date=2027-02-30`, `location_id=${shop.id}&date=tomorrow`]) {
+    const t = await s.get(`/api/v1/counts/today?${q}`);
+    assert.equal(t.status, 422, `${q}: ${t.text}`);
+  }
+  for (const q of ['from=2027-13-01', 'from=2027-03-02&to=2027-03-01', 'location_id=nope']) {
+    const t = await s.get(`/api/v1/counts/accuracy?${q}`);
+    assert.equal(t.status, 422, `${q}: ${t.text}`);
+  }
+  assertBooksHold(s.db);
+});

@@ -39,7 +39,8 @@ TEST(StockVocabulary, MovementReasonsAreTheLedgerWords) {
   EXPECT_EQ(words_of(movement_reasons),
             (std::vector<std::string>{"sale", "void", "return", "shrink", "damage", "theft", "found", "expired",
                                       "correction", "opening", "count", "transfer_out", "transfer_in",
-                                      "transfer_damaged", "transfer_short", "receipt", "receipt_damaged"}));
+                                      "transfer_damaged", "transfer_short", "receipt", "receipt_damaged", "admin_error",
+                                      "supplier_short", "unknown"}));
   expect_round_trip(movement_reasons);
 }
 

@@ -145,3 +145,18 @@ export const planning = {
     post<T.PurchaseOrder>('/replenishment/orders', body, { headers: { 'idempotency-key': key } }),
   series: (query: { location_id: string; item_id: string }) => get<T.DemandSeries>('/planning/series', { query }),
 };
+
+export const counts = {
+  today: (location_id: string) => get<T.CountToday>('/counts/today', { query: { location_id } }),
+  list: (query: { location_id?: string; status?: string; limit?: number }) =>
+    get<{ counts: T.CountSummary[] }>('/counts', { query }).then((r) => r.counts),
+  start: (body: { location_id: string; plan?: 'today' | 'negative' | 'recent_variance'; item_ids?: string[] }) => post<T.CountDoc>('/counts', body),
+  get: (id: string) => get<T.CountDoc>('/counts/{id}', { path: { id } }),
+  /** One counted line; the key makes a retry from a flaky phone record it once. */
+  line: (id: string, key: string, body: T.CountLineInput) =>
+    post<T.CountEntryAnswer>('/counts/{id}/lines', body, { path: { id }, headers: { 'idempotency-key': key } }),
+  approve: (id: string, reasons: { item_id: string; reason: T.VarianceReason }[]) =>
+    post<T.CountDoc>('/counts/{id}/approve', { reasons }, { path: { id } }),
+  photo: (id: string, photo_id: string) =>
+    get<{ id: string; content_type: string; data_url: string }>('/counts/{id}/photos/{photo_id}', { path: { id, photo_id } }),
+};

@@ -277,3 +277,26 @@ export interface DemandSeries {
   location_id: string; item_id: string; today: string; method: 'none' | 'ses' | 'sba'; forecast_per_day: number;
   history: SeriesDay[]; forecast: ForecastDay[];
 }
+// Cycle counts (issue 18). Counters see lines without the ledger's figures (blind); the
+// fields marked "approver" come only to holders of counts.approve.
+export type CountClass = 'A' | 'B' | 'C';
+export type VarianceReason = 'theft' | 'damage' | 'admin_error' | 'supplier_short' | 'unknown';
+export type CountLineStatus = 'to_count' | 'counted' | 'recount' | 'recounted';
+export interface CountEntry { id: string; counted: Quantity; counted_at: string; counter: string; recount: boolean; photo_id: string | null }
+export interface CountLine {
+  id: string; item_id: string; sku: string; name: string; category: string; status: CountLineStatus; counted_by_me: Quantity | null;
+  class?: CountClass; entries?: CountEntry[]; counted?: Quantity | null; counted_at?: string | null; expected?: Quantity | null;
+  variance?: Quantity | null; variance_value?: Money | null; flagged?: boolean; needs_recount?: boolean; reason?: VarianceReason | null;
+}
+export interface CountDoc {
+  id: string; location_id: string; location_name: string; kind: string; plan_date: string | null; status: 'open' | 'approved';
+  created_at: string; created_by: string; approved_at: string | null; approved_by: string | null;
+  lines_total: number; lines_counted: number; perfect: boolean | null; lines: CountLine[];
+}
+export interface CountSummary {
+  id: string; location_id: string; kind: string; plan_date: string | null; status: 'open' | 'approved';
+  created_at: string; created_by: string; lines_total: number; lines_counted: number;
+}
+export interface CountToday { location_id: string; date: string; working_day: boolean; items: { item_id: string; sku: string; name: string; category: string; class: CountClass }[] }
+export interface CountLineInput { item_id: string; counted: Quantity; counted_at?: string; photo?: string }
+export interface CountEntryAnswer { id: string; line_id: string; item_id: string; counted: Quantity; counted_at: string; recount: boolean; photo: boolean }

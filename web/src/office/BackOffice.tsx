@@ -6,6 +6,7 @@ import { can, navigate, type Session } from '../app/session';
 import { Button } from '../shared/components';
 import { words } from '../shared/format';
 import { Audit } from './Audit';
+import { Counts } from './counts/Counts';
 import { Items } from './Items';
 import { Journal } from './Journal';
 import { Labels } from './Labels';
@@ -30,6 +31,7 @@ const sections: Section[] = [
   { path: '/office/reorder', title: 'Reorder', permission: permission.planning_read, screen: (s) => <Reorder session={s} /> },
   { path: '/office/purchase-orders', title: 'Purchase orders', permission: permission.purchasing_read, screen: (s) => <PurchaseOrders session={s} /> },
   { path: '/office/receiving', title: 'Receiving', permission: permission.purchasing_receive, screen: (s) => <Receiving session={s} /> },
+  { path: '/office/counts', title: 'Counts', permission: permission.counts_count, screen: (s) => <Counts session={s} /> },
   { path: '/office/journal', title: 'Sales journal', permission: permission.sales_read, screen: () => <Journal /> },
   { path: '/office/registers', title: 'Registers', permission: permission.registers_read, screen: () => <Registers /> },
   { path: '/office/setup', title: 'Store set-up', permission: permission.locations_manage, screen: (s) => <StoreSetup session={s} /> },
