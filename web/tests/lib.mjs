@@ -113,3 +113,21 @@ export async function signInAtRegister(page, who, float = '100') {
   // Until the register knows its till is open, Pay (F4) does nothing: wait for it.
   await page.getByText(/^Till open · session \d+$/).waitFor();
 }
+
+/** Nothing scrolls sideways and every button, link and field is at least `min` px each way. */
+export async function touchTargetsFit(page, where, min = 44) {
+  const r = await page.evaluate((least) => {
+    const small = [];
+    for (const el of document.querySelectorAll('button, a[href], input, select, textarea')) {
+      const target = el.matches('input[type=checkbox], input[type=radio]') ? (el.closest('label') ?? el) : el;
+      const b = target.getBoundingClientRect();
+      if (b.width === 0 && b.height === 0) continue;
+      if (getComputedStyle(target).visibility === 'hidden') continue;
+      if (b.width < least - 0.5 || b.height < least - 0.5)
+        small.push(`${el.tagName.toLowerCase()} “${(el.getAttribute('aria-label') ?? el.textContent ?? el.getAttribute('name') ?? '').trim().slice(0, 30)}” ${Math.round(b.width)}×${Math.round(b.height)}`);
+    }
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth, small };
+  }, min);
+  if (r.scrollWidth > r.innerWidth) throw new Error(`${where}: the page scrolls sideways (${r.scrollWidth} > ${r.innerWidth})`);
+  if (r.small.length) throw new Error(`${where}: touch targets under ${min} px: ${r.small.join(', ')}`);
+}
