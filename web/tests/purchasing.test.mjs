@@ -5,7 +5,7 @@
 // checked through the API and the stock ledger; no screen shows an id.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, PASTA, setup, signIn, onHand, itemByCode, screenshotPath } from './lib.mjs';
+import { DEMO, PASTA, setup, signIn, onHand, itemByCode, screenshotPath, touchTargetsFit as fits } from './lib.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -34,26 +34,6 @@ async function noIds(page, where) {
     [...document.querySelectorAll('input, textarea')].map((e) => e.value).join('\n'));
   const m = text.match(UUID) ?? text.match(SLICE);
   assert.equal(m, null, `${where} shows an id: ${m?.[0]}`);
-}
-
-const touchMin = 44;
-/** Nothing scrolls sideways and every button, link and field is at least 44 px each way. */
-async function fits(page, where) {
-  const r = await page.evaluate((min) => {
-    const small = [];
-    for (const el of document.querySelectorAll('button, a[href], input, select, textarea')) {
-      const target = el.matches('input[type=checkbox], input[type=radio]') ? (el.closest('label') ?? el) : el;
-      const b = target.getBoundingClientRect();
-      if (b.width === 0 && b.height === 0) continue;
-      if (getComputedStyle(target).visibility === 'hidden') continue;
-      if (b.width < min - 0.5 || b.height < min - 0.5) {
-        small.push(`${el.tagName.toLowerCase()} “${(el.getAttribute('aria-label') ?? el.textContent ?? el.getAttribute('name') ?? '').trim().slice(0, 30)}” ${Math.round(b.width)}×${Math.round(b.height)}`);
-      }
-    }
-    return { scrollWidth: document.documentElement.scrollWidth, innerWidth, small };
-  }, touchMin);
-  assert.ok(r.scrollWidth <= r.innerWidth, `${where}: the page scrolls sideways (${r.scrollWidth} > ${r.innerWidth})`);
-  assert.deepEqual(r.small, [], `${where}: touch targets under ${touchMin} px`);
 }
 
 /** A keyboard-wedge scanner: the code typed at 5 ms per key, then Enter, into the named field. */

@@ -2,33 +2,11 @@
 // 768×1024 and landscape 1024×768: nothing scrolls sideways and every button, link and field
 // is at least 44 px each way.
 import { test, before, after } from 'node:test';
-import assert from 'node:assert/strict';
-import { DEMO, PASTA, setup, signIn, scan, itemByCode, screenshotPath, secondSite, signInAtRegister } from './lib.mjs';
+import { DEMO, PASTA, setup, signIn, scan, itemByCode, screenshotPath, secondSite, signInAtRegister, touchTargetsFit as fits } from './lib.mjs';
 
 let env;
 before(async () => { env = await setup(); });
 after(async () => { await env?.close(); });
-
-const touchMin = 44;
-
-async function fits(page, where) {
-  const r = await page.evaluate((min) => {
-    const small = [];
-    for (const el of document.querySelectorAll('button, a[href], input, select, textarea')) {
-      const target = el.matches('input[type=checkbox], input[type=radio]') ? (el.closest('label') ?? el) : el;
-      const b = target.getBoundingClientRect();
-      if (b.width === 0 && b.height === 0) continue; // not shown
-      const style = getComputedStyle(target);
-      if (style.visibility === 'hidden') continue;
-      if (b.width < min - 0.5 || b.height < min - 0.5) {
-        small.push(`${el.tagName.toLowerCase()} “${(el.getAttribute('aria-label') ?? el.textContent ?? el.getAttribute('name') ?? '').trim().slice(0, 30)}” ${Math.round(b.width)}×${Math.round(b.height)}`);
-      }
-    }
-    return { scrollWidth: document.documentElement.scrollWidth, innerWidth, small };
-  }, touchMin);
-  assert.ok(r.scrollWidth <= r.innerWidth, `${where}: the page scrolls sideways (${r.scrollWidth} > ${r.innerWidth})`);
-  assert.deepEqual(r.small, [], `${where}: touch targets under ${touchMin} px`);
-}
 
 for (const [label, viewport] of [['portrait', { width: 768, height: 1024 }], ['landscape', { width: 1024, height: 768 }]]) {
   test(`register and back office fit a tablet in ${label}`, async () => {
