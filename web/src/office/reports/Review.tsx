@@ -32,6 +32,8 @@ const KPIS: KpiShow[] = [
   { name: 'gmroi', title: 'GMROI', value: (v) => (v === null ? '—' : v.toFixed(2)),
     working: (t) => `${money(t.gmroi.gross_margin)} margin on ${money(Math.round(t.gmroi.denominator))} stock at cost` },
 ];
+/** Worth listing among the worst: a known value, and for stockouts and shrink, above zero. */
+const isBad = (k: KpiName, v: number | null) => v !== null && !((k === 'stockout_rate' || k === 'shrink') && v === 0);
 const kpiTitle = (k: KpiName | null) => KPIS.find((x) => x.name === k)?.title ?? '';
 
 export function Review({ session }: { session: Session }) {
@@ -92,9 +94,9 @@ export function Review({ session }: { session: Session }) {
           <div>
             <h3>{k.title}</h3>
             <ol aria-label={`Worst items by ${k.title.toLowerCase()}`}>
-              {(worst[k.name] ?? []).filter((r) => r[k.name].value !== null).map((r) => <li>{r.name} ({r.sku}): {k.value(r[k.name].value)}</li>)}
+              {(worst[k.name] ?? []).filter((r) => isBad(k.name, r[k.name].value)).map((r) => <li>{r.name} ({r.sku}): {k.value(r[k.name].value)}</li>)}
             </ol>
-            {(worst[k.name] ?? []).every((r) => r[k.name].value === null) && <p class="hint">Nothing to show.</p>}
+            {!(worst[k.name] ?? []).some((r) => isBad(k.name, r[k.name].value)) && <p class="hint">Nothing to show.</p>}
           </div>
         ))}
       </div>
