@@ -166,6 +166,18 @@ std::vector<StockedItem> stocked_items(db::Db& db) {
   return out;
 }
 
+std::vector<ReportItem> report_items(db::Db& db) {
+  std::vector<ReportItem> out;
+  auto q = db.query(
+      "SELECT id, sku, name, category, cost, CASE WHEN status = 'active' AND kind <> 'parent' AND "
+      "NOT (kind = 'kit' AND COALESCE(kit_consumes, 'components') = 'components') THEN 1 ELSE 0 END "
+      "FROM items ORDER BY id");
+  while (q.step())
+    out.push_back(ReportItem{q.text(0), q.text(1), q.text(2), q.text(3),
+                             q.is_null(4) ? std::nullopt : std::optional<std::int64_t>(q.int64(4)), q.int64(5) != 0});
+  return out;
+}
+
 std::optional<std::pair<Item, Quantity>> item_by_barcode(db::Db& db, const std::string& key) {
   static const std::string sql = [] {
     std::string columns;

@@ -106,4 +106,17 @@ bool item_has_children(db::Db& db, const std::string& id);
 // Kits that list `id` as a component.
 std::vector<std::string> kits_using(db::Db& db, const std::string& id);
 
+// Every item as the KPI report (src/reports/) groups and values it, in one query: name,
+// SKU, category, cost (nullopt when unset), whether it is active and holds stock of its own
+// (the rule of stocked_items).
+struct ReportItem {
+  std::string id;
+  std::string sku;
+  std::string name;
+  std::string category;
+  std::optional<std::int64_t> cost;
+  bool stocked = false;
+};
+std::vector<ReportItem> report_items(db::Db& db);
+
 }  // namespace backroom::catalog::store

@@ -12,6 +12,7 @@
 #include "platform/schema.hpp"
 #include "purchasing/purchase_order_api.hpp"
 #include "purchasing/supplier_api.hpp"
+#include "reports/reports.hpp"
 #include "sales/registers_api.hpp"
 #include "sales/sales_api.hpp"
 #include "stock/stock_api.hpp"
@@ -40,6 +41,8 @@ void add_routes(App& app) {
   purchasing::register_purchase_order_routes(app);
   planning::register_planning_routes(app);
   counts::register_count_routes(app);
+  reports::register_report_routes(app);
+  reports::register_action_routes(app);
 }
 
 }  // namespace backroom::cli

@@ -939,6 +939,42 @@ CREATE TABLE count_photos (
   created_by   TEXT NOT NULL
 );
 )SQL"},
+      {14, "the weekly review's actions", R"SQL(
+-- What the weekly KPI review decided to do (src/reports/): an owner, a due date, a note,
+-- photos of the problem shelf; it comes back in the following weeks' reviews until it is
+-- closed with its outcome. `week` is the Monday (YYYY-MM-DD, UTC) of the review it came from.
+CREATE TABLE review_actions (
+  id           TEXT PRIMARY KEY,
+  week         TEXT NOT NULL,
+  kpi          TEXT CHECK (kpi IN ('stockout_rate','sell_through','days_of_supply','shrink','gmroi')),
+  item_id      TEXT REFERENCES items(id),
+  location_id  TEXT REFERENCES locations(id),
+  note         TEXT NOT NULL,
+  owner_id     TEXT NOT NULL REFERENCES users(id),
+  due_on       TEXT NOT NULL,
+  status       TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','done','dropped')),
+  outcome      TEXT NOT NULL DEFAULT '',
+  request_hash TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  created_by   TEXT NOT NULL,
+  closed_at    INTEGER,
+  closed_by    TEXT,
+  version      INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX review_actions_week ON review_actions(week, id);
+CREATE INDEX review_actions_status ON review_actions(status, week);
+-- A photo is kept in the database as base64 text (both backends, backed up with the shop).
+CREATE TABLE review_action_photos (
+  id           TEXT PRIMARY KEY,
+  action_id    TEXT NOT NULL REFERENCES review_actions(id),
+  content_type TEXT NOT NULL CHECK (content_type IN ('image/jpeg','image/png','image/webp')),
+  bytes        INTEGER NOT NULL CHECK (bytes > 0),
+  data         TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  created_by   TEXT NOT NULL
+);
+CREATE INDEX review_action_photos_action ON review_action_photos(action_id, id);
+)SQL"},
   };
   return list;
 }

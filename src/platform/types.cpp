@@ -1,8 +1,12 @@
 #include "platform/types.hpp"
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <fmt/format.h>
+#include <fstream>
+#include <sstream>
 
 namespace backroom {
 
@@ -53,7 +57,34 @@ std::string format_quantity(Quantity q) {
   return fmt::format("{}{}.{}", sign, whole, f);
 }
 
+#ifdef BACKROOM_TEST_CLOCK
+namespace {
+// The test build's clock (CMake BACKROOM_TESTS=ON defines BACKROOM_TEST_CLOCK; release builds
+// never compile it): when BACKROOM_TEST_CLOCK_FILE names a file, "now" is the RFC 3339 time
+// written in it, read at every call, so an integration test can build dated history (a shop
+// week by week) through the API. An unreadable time stops the server rather than guess.
+std::optional<Timestamp> test_clock() {
+  static const char* path = std::getenv("BACKROOM_TEST_CLOCK_FILE");
+  if (path == nullptr || *path == '\0') return std::nullopt;
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string line = text.str();
+  while (!line.empty() && (line.back() == '\n' || line.back() == ' ')) line.pop_back();
+  auto t = parse_rfc3339(line);
+  if (!t) {
+    std::fprintf(stderr, "BACKROOM_TEST_CLOCK_FILE %s holds no RFC 3339 time: '%s'\n", path, line.c_str());
+    std::abort();
+  }
+  return t;
+}
+}  // namespace
+#endif
+
 Timestamp now() {
+#ifdef BACKROOM_TEST_CLOCK
+  if (auto t = test_clock()) return *t;
+#endif
   auto d = std::chrono::system_clock::now().time_since_epoch();
   return Timestamp{std::chrono::duration_cast<std::chrono::microseconds>(d).count()};
 }

@@ -132,4 +132,17 @@ std::vector<std::string> check_store_credits(db::Db& db);
 // Returns one line per problem found; empty when the books hold.
 std::vector<std::string> check_books(db::Db& db);
 
+// What was sold per item, location and UTC day in [from, to), for the KPI report
+// (src/reports/), on a reader: completed sales that are not training (voided sales are not
+// sales) less returns on the day of the return; units in milli-units, net value without tax
+// (line total - line tax; refund - refund tax) in minor units. Ordered by item, location, day.
+struct DailySales {
+  std::string item_id;
+  std::string location_id;
+  std::int64_t day = 0;
+  Quantity units;             // sold - returned
+  std::int64_t net_value = 0; // sold - refunded, without tax
+};
+std::vector<DailySales> daily_item_sales(db::Db& db, Timestamp from, Timestamp to);
+
 }  // namespace backroom::sales

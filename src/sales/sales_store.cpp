@@ -637,3 +637,25 @@ SessionTotals session_totals(db::Db& db, const std::string& session_id) {
 }
 
 }  // namespace backroom::sales::store
+
+namespace backroom::sales {
+
+std::vector<DailySales> daily_item_sales(db::Db& db, Timestamp from, Timestamp to) {
+  std::vector<DailySales> out;
+  auto q = db.query(
+      "SELECT item_id, location_id, day, SUM(units), SUM(net_value) FROM ("
+      " SELECT l.item_id AS item_id, s.location_id AS location_id, s.created_at / 86400000000 AS day,"
+      " l.quantity AS units, l.total - l.tax AS net_value"
+      " FROM sales s JOIN sale_lines l ON l.sale_id = s.id"
+      " WHERE s.created_at >= ? AND s.created_at < ? AND s.status = 'completed' AND s.training = 0"
+      " UNION ALL"
+      " SELECT rl.item_id, r.location_id, r.created_at / 86400000000, -rl.quantity, -(rl.refund - rl.tax)"
+      " FROM returns r JOIN return_lines rl ON rl.return_id = r.id"
+      " WHERE r.created_at >= ? AND r.created_at < ? AND r.training = 0"
+      ") t GROUP BY item_id, location_id, day ORDER BY 1, 2, 3");
+  q.bind(1, from.micros).bind(2, to.micros).bind(3, from.micros).bind(4, to.micros);
+  while (q.step()) out.push_back(DailySales{q.text(0), q.text(1), q.int64(2), Quantity{q.int64(3)}, q.int64(4)});
+  return out;
+}
+
+}  // namespace backroom::sales

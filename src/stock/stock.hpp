@@ -270,6 +270,28 @@ struct MovementFilter {
 // Up to limit + 1 movements (the caller pages).
 std::vector<boost::json::object> list_movements(db::Db& db, const MovementFilter& f);
 
+// The ledger summed for the KPI report (src/reports/), on a reader; `at` in micros UTC and a
+// day is at / 86,400,000,000 (UTC days). Balances before `before`: every (item, location)
+// with a movement before it, with the sum of those movements.
+struct BalanceBefore {
+  std::string item_id;
+  std::string location_id;
+  Quantity on_hand;
+};
+std::vector<BalanceBefore> balances_before(db::Db& db, Timestamp before);
+// Movements in [from, to) summed per item, location, UTC day, reason and document type,
+// decreases and increases apart; ordered by item, location, day.
+struct DailyMovement {
+  std::string item_id;
+  std::string location_id;
+  std::int64_t day = 0;
+  std::string reason;         // a word of movement_reasons
+  std::string document_type;  // "sale", "adjustment", "count", ...
+  Quantity decrease;          // sum of the negative quantities (<= 0)
+  Quantity increase;          // sum of the positive quantities (>= 0)
+};
+std::vector<DailyMovement> daily_movements(db::Db& db, Timestamp from, Timestamp to);
+
 }  // namespace backroom::stock
 
 namespace backroom::stock {

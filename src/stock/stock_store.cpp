@@ -886,4 +886,28 @@ std::vector<bj::object> list_movements(db::Db& db, const MovementFilter& f) {
   return out;
 }
 
+std::vector<BalanceBefore> balances_before(db::Db& db, Timestamp before) {
+  std::vector<BalanceBefore> out;
+  auto q = db.query(
+      "SELECT item_id, location_id, SUM(quantity) FROM stock_movements WHERE at < ? GROUP BY item_id, location_id "
+      "ORDER BY item_id, location_id");
+  q.bind(1, before.micros);
+  while (q.step()) out.push_back(BalanceBefore{q.text(0), q.text(1), Quantity{q.int64(2)}});
+  return out;
+}
+
+std::vector<DailyMovement> daily_movements(db::Db& db, Timestamp from, Timestamp to) {
+  std::vector<DailyMovement> out;
+  auto q = db.query(
+      "SELECT item_id, location_id, at / 86400000000, reason, document_type, "
+      "SUM(CASE WHEN quantity < 0 THEN quantity ELSE 0 END), SUM(CASE WHEN quantity > 0 THEN quantity ELSE 0 END) "
+      "FROM stock_movements WHERE at >= ? AND at < ? "
+      "GROUP BY item_id, location_id, at / 86400000000, reason, document_type ORDER BY 1, 2, 3");
+  q.bind(1, from.micros).bind(2, to.micros);
+  while (q.step())
+    out.push_back(DailyMovement{q.text(0), q.text(1), q.int64(2), q.text(3), q.text(4), Quantity{q.int64(5)},
+                                Quantity{q.int64(6)}});
+  return out;
+}
+
 }  // namespace backroom::stock

@@ -347,3 +347,19 @@ test('mutated count bodies (settings, pins, counts, lines, approval) are refused
   }
   assertBooksHold(s.db);
 });
+
+test('mutated review actions (issue 18) are refused with problems, never 500', async () => {
+  const owner = await s.createUser({ username: `review-owner-${process.pid}`, role: 'manager', display_name: 'Review Owner' });
+  const item = await makeItem(s);
+  await probe('POST /reports/actions', '/api/v1/reports/actions', async () => ({
+    note: 'Face up the cola shelf twice a day', owner_id: owner.id, due_on: '2026-12-24', week: '2026-12-01',
+    kpi: 'stockout_rate', item_id: item.id, location_id: shop.id,
+  }));
+  const made = await s.post('/api/v1/reports/actions', { note: 'Probe action', owner_id: owner.id, due_on: '2026-12-24' });
+  assert.equal(made.status, 201, made.text);
+  // The version goes stale after the first accepted PATCH (412): each mutation is still read,
+  // and refused by field, before the version is compared.
+  await probe('PATCH /reports/actions/{id}', `/api/v1/reports/actions/${made.json.id}`, async () => ({
+    version: 1, note: 'Probe action, again', owner_id: owner.id, due_on: '2026-12-31', status: 'done', outcome: 'shelf full',
+  }), (b) => b, { method: 'PATCH' });
+});

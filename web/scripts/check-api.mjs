@@ -1,7 +1,7 @@
 // Fails the build when the UI calls a route docs/openapi.yaml does not document, or talks to
 // /api/v1 outside the typed client (web/src/api). Every call in src/api names its route by the
 // literal OpenAPI template: get('/sales/{id}', …), post(…), put(…), patch(…), del(…), link(…)
-// (a GET the browser opens), getWithEtag(…), postForBlob(…) and postCsv(…).
+// (a GET the browser opens), getWithEtag(…), postForBlob(…), postCsv(…) and postFile(…).
 // Permissions: every documented operation names an `x-permission` from the vocabulary in
 // src/api/permissions.ts (generated from the binary; `public` or `authenticated` also do),
 // and no UI file types a permission name as a string instead of importing it from there.
@@ -46,7 +46,7 @@ function files(dir) {
   });
 }
 
-const verbs = { get: 'GET', getWithEtag: 'GET', link: 'GET', post: 'POST', postForBlob: 'POST', postCsv: 'POST', put: 'PUT', patch: 'PATCH', del: 'DELETE' };
+const verbs = { get: 'GET', getWithEtag: 'GET', link: 'GET', post: 'POST', postForBlob: 'POST', postCsv: 'POST', postFile: 'POST', put: 'PUT', patch: 'PATCH', del: 'DELETE' };
 const problems = [];
 for (const op of documented) {
   const declared = xPermission.get(op);
@@ -69,7 +69,7 @@ for (const file of files(src)) {
     continue;
   }
   if (path.basename(file) !== 'index.ts') continue;
-  for (const m of text.matchAll(/\b(getWithEtag|get|link|postForBlob|postCsv|post|put|patch|del)\b[^(=]*\(\s*(['"`])([^'"`]*)\2/g)) {
+  for (const m of text.matchAll(/\b(getWithEtag|get|link|postForBlob|postCsv|postFile|post|put|patch|del)\b[^(=]*\(\s*(['"`])([^'"`]*)\2/g)) {
     const [, fn, , template] = m;
     if (!template.startsWith('/')) continue;
     calls++;

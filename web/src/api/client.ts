@@ -67,8 +67,8 @@ export function fill(template: string, params: PathParams = {}): string {
 
 export interface Answer<T> { body: T; etag: string | null }
 
-/** A body sent as it is (a CSV file) instead of as JSON. */
-class RawBody { constructor(public text: string, public type: string) {} }
+/** A body sent as it is (a CSV file, a photo) instead of as JSON. */
+class RawBody { constructor(public text: string | Blob, public type: string) {} }
 
 async function send<T>(method: Method, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
   const h: Record<string, string> = { accept: 'application/json', ...headers };
@@ -125,6 +125,9 @@ export const del = <T>(template: string, o: CallOptions = {}) =>
 /** A CSV file posted as text/csv (price lists); the answer is JSON. */
 export const postCsv = <T>(template: string, csv: string, o: CallOptions = {}) =>
   send<T>('POST', fill(template, o.path) + q(o.query ?? {}), new RawBody(csv, 'text/csv'), o.headers).then((a) => a.body);
+/** A file posted as itself (a photo: image/jpeg...); the answer is JSON. */
+export const postFile = <T>(template: string, file: Blob, o: CallOptions = {}) =>
+  send<T>('POST', fill(template, o.path) + q(o.query ?? {}), new RawBody(file, file.type || 'application/octet-stream'), o.headers).then((a) => a.body);
 /** A link the browser opens itself (printable receipts, label previews): GET only. */
 export const link = (template: string, o: CallOptions = {}) => '/api/v1' + fill(template, o.path) + q(o.query ?? {});
 

@@ -1,11 +1,13 @@
 // The typed client: one function per route the UI uses. The literal templates here are what
 // scripts/check-api.mjs compares with docs/openapi.yaml at build time.
-import { del, get, getWithEtag, link, patch, post, postCsv, postForBlob, put } from './client';
+import { del, get, getWithEtag, link, patch, post, postCsv, postFile, postForBlob, put } from './client';
+import type * as R from './reports';
 import type * as T from './types';
 
 export * from './client';
 export * from './permissions';
 export type * from './types';
+export type * from './reports';
 
 export const sessions = {
   current: () => get<T.Session>('/session'),
@@ -159,4 +161,18 @@ export const counts = {
     post<T.CountDoc>('/counts/{id}/approve', { reasons }, { path: { id } }),
   photo: (id: string, photo_id: string) =>
     get<{ id: string; content_type: string; data_url: string }>('/counts/{id}/photos/{photo_id}', { path: { id, photo_id } }),
+};
+
+/** The KPI report and the weekly review (issue 18). */
+export const reports = {
+  kpis: (query: R.KpiQuery) => get<R.KpiReport>('/reports/kpis', { query: { ...query } }),
+  kpisCsv: (query: R.KpiQuery) => link('/reports/kpis', { query: { ...query, format: 'csv' } }),
+  weekly: (query: { to?: string; weeks?: number; location_id?: string }) => get<R.KpiWeekly>('/reports/kpis/weekly', { query }),
+  owners: () => get<{ owners: R.Owner[] }>('/reports/owners').then((r) => r.owners),
+  actions: (week?: string) => get<R.ActionList>('/reports/actions', { query: { week } }),
+  addAction: (body: R.ActionInput) => post<R.ReviewAction>('/reports/actions', body),
+  changeAction: (id: string, body: R.ActionPatch, version: number) =>
+    patch<R.ReviewAction>('/reports/actions/{id}', body, { path: { id }, headers: { 'if-match': `"v${version}"` } }),
+  addPhoto: (id: string, photo: Blob) => postFile<R.ReviewAction>('/reports/actions/{id}/photos', photo, { path: { id } }),
+  photo: (id: string, photo_id: string) => link('/reports/actions/{id}/photos/{photo_id}', { path: { id, photo_id } }),
 };

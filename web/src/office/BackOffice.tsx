@@ -17,6 +17,7 @@ import { PurchaseOrders } from './purchasing/PurchaseOrders';
 import { Receiving } from './purchasing/Receiving';
 import { Suppliers } from './purchasing/Suppliers';
 import { Registers } from './Registers';
+import { Review } from './reports/Review';
 import { Stock } from './Stock';
 import { StoreSetup } from './StoreSetup';
 import { Transfers } from './Transfers';
@@ -33,6 +34,7 @@ const sections: Section[] = [
   { path: '/office/receiving', title: 'Receiving', permission: permission.purchasing_receive, screen: (s) => <Receiving session={s} /> },
   { path: '/office/counts', title: 'Counts', permission: permission.counts_count, screen: (s) => <Counts session={s} /> },
   { path: '/office/journal', title: 'Sales journal', permission: permission.sales_read, screen: () => <Journal /> },
+  { path: '/office/review', title: 'Weekly review', permission: permission.reports_read, screen: (s) => <Review session={s} /> },
   { path: '/office/registers', title: 'Registers', permission: permission.registers_read, screen: () => <Registers /> },
   { path: '/office/setup', title: 'Store set-up', permission: permission.locations_manage, screen: (s) => <StoreSetup session={s} /> },
   { path: '/office/labels', title: 'Labels', permission: permission.labels_read, screen: (s) => <Labels session={s} /> },

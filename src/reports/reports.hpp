@@ -1,0 +1,72 @@
+// The reports room: the KPI report over the one ledger (kpi.hpp for the maths, the ledger
+// read through stock, sales and catalog in reports_store.cpp) and the weekly review's
+// actions. This header is the room's door.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "platform/app.hpp"
+#include "platform/db.hpp"
+#include "reports/kpi.hpp"
+
+namespace backroom::reports {
+
+struct KpiQuery {
+  Period period;
+  std::optional<std::string> site_id;  // one site; none = every site
+  Grouping grouping = Grouping::category;
+  std::optional<Kpi> order;            // worst first by this KPI; none = by label
+  std::optional<int> limit;
+};
+
+struct KpiRow {
+  std::string key;    // the category, item id or location id
+  std::string label;  // what a person reads: the category, "SKU name", the location's name
+  std::string sku, name;
+  Totals totals;
+};
+
+struct KpiReport {
+  KpiQuery query;
+  std::vector<KpiRow> rows;
+  Totals total;
+};
+
+// Reads the ledger on `db` (a reader) and computes the report. I/O.
+KpiReport kpi_report(db::Db& db, const KpiQuery& query);
+
+// The totals of the `weeks` seven-day weeks ending on `to` (oldest first). I/O.
+struct WeekTotals {
+  Period period;
+  Totals totals;
+};
+std::vector<WeekTotals> weekly_kpis(db::Db& db, Day to, int weeks, const std::optional<std::string>& site_id);
+
+// JSON and CSV (reports_json.cpp).
+boost::json::object totals_to_json(const Totals& t);
+boost::json::object report_to_json(const KpiReport& r);
+std::string report_to_csv(const KpiReport& r);
+boost::json::object weekly_to_json(const std::vector<WeekTotals>& weeks, const std::optional<std::string>& site_id);
+
+void register_report_routes(App& app);
+
+}  // namespace backroom::reports
+
+#include "reports/actions.hpp"
+
+namespace backroom::reports {
+
+// What an action's JSON names besides ids: its owner, item and location as a person reads them.
+struct ActionNames {
+  std::string owner;
+  std::optional<std::string> item_sku, item_name, location;
+};
+boost::json::object action_to_json(const Action& a, const ActionNames& names, const std::string& review_week);
+
+void register_action_routes(App& app);
+
+}  // namespace backroom::reports

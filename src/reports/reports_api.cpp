@@ -1,0 +1,102 @@
+// The reports room's HTTP routes: the KPI report (JSON or CSV), its weekly series, and the
+// weekly review's actions (reports_actions_api.cpp).
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "platform/problem.hpp"
+#include "reports/reports.hpp"
+#include "stock/stock.hpp"
+#include "stock/vocabulary.hpp"
+
+namespace backroom::reports {
+
+using http::Reply;
+using http::Request;
+
+namespace {
+
+Day today() { return day_of(now()); }
+
+Day day_param(const Request& req, const char* name, Day fallback) {
+  auto text = req.query_param(name);
+  if (!text) return fallback;
+  auto day = parse_day(*text);
+  if (!day) throw invalid_field(name, fmt::format("{} is a date like 2026-12-01", name));
+  return *day;
+}
+
+int int_param(const Request& req, const char* name, int fallback, int max) {
+  auto text = req.query_param(name);
+  if (!text) return fallback;
+  int v = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+  if (ec != std::errc() || end != text->data() + text->size() || v < 1 || v > max)
+    throw invalid_field(name, fmt::format("{} is a whole number from 1 to {}", name, max));
+  return v;
+}
+
+std::optional<std::string> site_param(db::Db& db, const Request& req) {
+  auto id = req.query_param("location_id");
+  if (!id) return std::nullopt;
+  auto loc = stock::require_location(db, *id, "location_id");
+  auto kind = stock::location_kinds.parse(loc.kind);
+  if (!kind || !stock::is_site(*kind))
+    throw invalid_field("location_id", "location_id is a store, backroom or warehouse (a bin's stock rolls up to it)");
+  return loc.id;
+}
+
+Day checked_to(const Request& req) {
+  Day t = today();
+  Day to = day_param(req, "to", t);
+  if (to > t) throw invalid_field("to", fmt::format("to is at most today ({})", format_day(t)));
+  return to;
+}
+
+}  // namespace
+
+void register_report_routes(App& app) {
+  app.router.add(
+      "GET", "/api/v1/reports/kpis", "reports.read",
+      "Stockout rate, sell-through, days of supply, shrink and GMROI per category, item or location, with "
+      "numerators and denominators (?from=&to= days inclusive, format=csv)",
+      [&app](Request& req, Reply reply) {
+        auto& db = app.read();
+        KpiQuery q;
+        Day to = checked_to(req);
+        Day from = day_param(req, "from", to - 6);
+        if (from > to) throw invalid_field("from", "from is on or before to");
+        if (to - from + 1 > kpi_period_days_max)
+          throw invalid_field("from", fmt::format("a report covers at most {} days", kpi_period_days_max));
+        q.period = Period{from, to};
+        q.site_id = site_param(db, req);
+        if (auto g = req.query_param("group")) q.grouping = groupings.require(*g, "group");
+        if (auto o = req.query_param("order")) q.order = kpis.require(*o, "order");
+        if (req.query_param("limit")) q.limit = int_param(req, "limit", 0, 100'000);
+        auto format = req.query_param("format").value_or("json");
+        if (format != "json" && format != "csv") throw invalid_field("format", "format is json or csv");
+        auto report = kpi_report(db, q);
+        if (format == "csv") {
+          http::Response resp;
+          resp.body = report_to_csv(report);
+          resp.content_type = "text/csv; charset=utf-8";
+          resp.header("content-disposition",
+                      fmt::format("attachment; filename=\"kpis-{}-{}.csv\"", format_day(from), format_day(to)));
+          reply(std::move(resp));
+          return;
+        }
+        reply(http::json_response(200, report_to_json(report)));
+      });
+
+  app.router.add("GET", "/api/v1/reports/kpis/weekly", "reports.read",
+                 "The five KPIs of each of the seven-day weeks ending on `to` (?weeks=12), oldest first, for sparklines",
+                 [&app](Request& req, Reply reply) {
+                   auto& db = app.read();
+                   Day to = checked_to(req);
+                   int weeks = int_param(req, "weeks", 12, kpi_weeks_max);
+                   auto site = site_param(db, req);
+                   reply(http::json_response(200, weekly_to_json(weekly_kpis(db, to, weeks, site), site)));
+                 });
+}
+
+}  // namespace backroom::reports

@@ -1,0 +1,161 @@
+// The reports room's JSON and CSV: the one place a KPI report is written out.
+#include <fmt/format.h>
+
+#include "platform/csv.hpp"
+#include "platform/types.hpp"
+#include "reports/reports.hpp"
+
+namespace backroom::reports {
+
+namespace bj = boost::json;
+
+namespace {
+
+bj::value number_or_null(std::optional<double> v) { return v ? bj::value(*v) : bj::value(nullptr); }
+
+double units(std::int64_t milli) { return static_cast<double>(milli) / 1000.0; }
+
+bj::object ratio_json(const Totals& t, Kpi kpi) {
+  auto r = kpi_ratio(t, kpi);
+  return bj::object{{"value", number_or_null(r.value())}, {"numerator", r.numerator}, {"denominator", r.denominator}};
+}
+
+// Count accuracy and forecast WAPE have a slot in every row, empty until their rooms exist.
+constexpr const char* count_accuracy_note =
+    "count accuracy (share of count lines within tolerance) is filled when counts land (issue 18)";
+constexpr const char* forecast_wape_note = "forecast WAPE is filled when planning's backtests land (issue 17)";
+
+std::string fixed(std::optional<double> v) { return v ? fmt::format("{:.6f}", *v) : ""; }
+
+}  // namespace
+
+bj::object totals_to_json(const Totals& t) {
+  auto stockout = ratio_json(t, Kpi::stockout_rate);
+  stockout["out_of_stock_item_days"] = t.out_of_stock_item_days;
+  stockout["item_days"] = t.item_days;
+  auto sell = ratio_json(t, Kpi::sell_through);
+  sell["units_sold"] = units(t.sold_milli);
+  sell["end_on_hand"] = units(t.end_on_hand_milli);
+  auto supply = ratio_json(t, Kpi::days_of_supply);
+  supply["on_hand"] = units(t.end_on_hand_milli);
+  supply["units_sold_last_28_days"] = units(t.sold_window_milli);
+  supply["window_days"] = days_of_supply_window_days;
+  auto shrink = ratio_json(t, Kpi::shrink);
+  shrink["shrink_cost"] = t.shrink_cost;
+  shrink["net_sales"] = t.net_sales;
+  bj::object by_reason;
+  for (const auto& [reason, cost] : t.shrink_by_reason) by_reason[reason] = cost;
+  shrink["by_reason"] = std::move(by_reason);
+  auto gmroi = ratio_json(t, Kpi::gmroi);
+  gmroi["net_sales"] = t.net_sales;
+  gmroi["cost_of_goods_sold"] = t.cost_of_goods_sold;
+  gmroi["gross_margin"] = t.net_sales - t.cost_of_goods_sold;
+  gmroi["inventory_cost_days"] = t.inventory_cost_days;
+  gmroi["days"] = t.period_days;
+  return bj::object{{"items", t.items},
+                    {"items_without_cost", t.items_without_cost},
+                    {"stockout_rate", std::move(stockout)},
+                    {"sell_through", std::move(sell)},
+                    {"days_of_supply", std::move(supply)},
+                    {"shrink", std::move(shrink)},
+                    {"gmroi", std::move(gmroi)},
+                    {"count_accuracy", nullptr},
+                    {"forecast_wape", nullptr}};
+}
+
+bj::object report_to_json(const KpiReport& r) {
+  bj::array rows;
+  for (const auto& row : r.rows) {
+    auto o = totals_to_json(row.totals);
+    o["key"] = row.key;
+    o["label"] = row.label;
+    if (r.query.grouping == Grouping::item) {
+      o["item_id"] = row.key;
+      o["sku"] = row.sku;
+      o["name"] = row.name;
+    } else if (r.query.grouping == Grouping::location) {
+      o["location_id"] = row.key;
+      o["name"] = row.name;
+    } else {
+      o["category"] = row.key;
+    }
+    rows.push_back(std::move(o));
+  }
+  return bj::object{{"from", format_day(r.query.period.from)},
+                    {"to", format_day(r.query.period.to)},
+                    {"days", r.query.period.days()},
+                    {"location_id", r.query.site_id ? bj::value(*r.query.site_id) : bj::value(nullptr)},
+                    {"group", groupings.text(r.query.grouping)},
+                    {"order", r.query.order ? bj::value(kpis.text(*r.query.order)) : bj::value(nullptr)},
+                    {"total", totals_to_json(r.total)},
+                    {"rows", std::move(rows)},
+                    {"notes", bj::object{{"count_accuracy", count_accuracy_note}, {"forecast_wape", forecast_wape_note}}}};
+}
+
+std::string report_to_csv(const KpiReport& r) {
+  using platform::csv_export_safe;
+  using platform::csv_line;
+  std::string out = csv_line({"group", "key", "label", "stockout_rate", "out_of_stock_item_days", "item_days",
+                              "sell_through", "units_sold", "end_on_hand", "days_of_supply",
+                              "units_sold_last_28_days", "shrink", "shrink_cost", "net_sales", "gmroi",
+                              "gross_margin", "cost_of_goods_sold", "inventory_cost_days", "days"});
+  auto line = [&](const std::string& key, const std::string& label, const Totals& t) {
+    out += csv_line({std::string(groupings.text(r.query.grouping)), csv_export_safe(key), csv_export_safe(label),
+                     fixed(kpi_ratio(t, Kpi::stockout_rate).value()), std::to_string(t.out_of_stock_item_days),
+                     std::to_string(t.item_days), fixed(kpi_ratio(t, Kpi::sell_through).value()),
+                     format_quantity(Quantity{t.sold_milli}), format_quantity(Quantity{t.end_on_hand_milli}),
+                     fixed(kpi_ratio(t, Kpi::days_of_supply).value()), format_quantity(Quantity{t.sold_window_milli}),
+                     fixed(kpi_ratio(t, Kpi::shrink).value()), std::to_string(t.shrink_cost),
+                     std::to_string(t.net_sales), fixed(kpi_ratio(t, Kpi::gmroi).value()),
+                     std::to_string(t.net_sales - t.cost_of_goods_sold), std::to_string(t.cost_of_goods_sold),
+                     std::to_string(t.inventory_cost_days), std::to_string(t.period_days)});
+  };
+  for (const auto& row : r.rows) line(row.key, row.label, row.totals);
+  line("", "total", r.total);
+  return out;
+}
+
+bj::object weekly_to_json(const std::vector<WeekTotals>& weeks, const std::optional<std::string>& site_id) {
+  bj::array list;
+  for (const auto& w : weeks) {
+    auto o = totals_to_json(w.totals);
+    o["from"] = format_day(w.period.from);
+    o["to"] = format_day(w.period.to);
+    list.push_back(std::move(o));
+  }
+  return bj::object{{"location_id", site_id ? bj::value(*site_id) : bj::value(nullptr)}, {"weeks", std::move(list)}};
+}
+
+bj::object action_to_json(const Action& a, const ActionNames& names, const std::string& review_week) {
+  bj::array photos;
+  for (const auto& p : a.photos)
+    photos.push_back(bj::object{{"id", p.id},
+                                {"content_type", p.content_type},
+                                {"bytes", p.bytes},
+                                {"url", fmt::format("/api/v1/reports/actions/{}/photos/{}", a.id, p.id)}});
+  auto opt = [](const std::optional<std::string>& v) { return v ? bj::value(*v) : bj::value(nullptr); };
+  return bj::object{
+      {"id", a.id},
+      {"week", a.week},
+      {"carried", a.week < review_week},
+      {"kpi", a.kpi ? bj::value(kpis.text(*a.kpi)) : bj::value(nullptr)},
+      {"item", a.item_id ? bj::value(bj::object{{"id", *a.item_id},
+                                               {"sku", names.item_sku.value_or("")},
+                                               {"name", names.item_name.value_or("")}})
+                         : bj::value(nullptr)},
+      {"location", a.location_id ? bj::value(bj::object{{"id", *a.location_id}, {"name", names.location.value_or("")}})
+                                 : bj::value(nullptr)},
+      {"note", a.note},
+      {"owner", bj::object{{"id", a.owner_id}, {"name", names.owner}}},
+      {"due_on", a.due_on},
+      {"status", action_statuses.text(a.status)},
+      {"outcome", a.outcome},
+      {"photos", std::move(photos)},
+      {"created_at", format_rfc3339(Timestamp{a.created_at})},
+      {"created_by", a.created_by},
+      {"closed_at", a.closed_at ? bj::value(format_rfc3339(Timestamp{*a.closed_at})) : bj::value(nullptr)},
+      {"closed_by", opt(a.closed_by)},
+      {"version", a.version}};
+}
+
+}  // namespace backroom::reports

@@ -1,0 +1,306 @@
+// The reports room's I/O. The KPI report reads the ledger through its owners' functions
+// (stock's movements and balances, sales' daily item sales, catalog's items) and turns it
+// into one Series per item and site for the pure maths in kpi.cpp. The review's actions are
+// this room's own tables (migration 14): their SQL is the only SQL here.
+#include "reports/reports_store.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <utility>
+
+#include "catalog/catalog_store.hpp"
+#include "reports/reports.hpp"
+#include "sales/sales.hpp"
+#include "stock/stock.hpp"
+#include "platform/problem.hpp"
+#include "stock/vocabulary.hpp"
+
+namespace backroom::reports {
+
+namespace {
+
+struct Ledger {
+  std::map<std::string, catalog::store::ReportItem> items;
+  std::map<std::string, stock::Location> locations;
+  std::map<std::pair<std::string, std::string>, Series> series;  // (item, site)
+};
+
+// The site a location's stock belongs to: a site itself, or a bin's parent; none for transit.
+std::optional<std::string> site_of(const std::map<std::string, stock::Location>& locations, const std::string& id) {
+  auto it = locations.find(id);
+  if (it == locations.end()) return std::nullopt;
+  auto kind = stock::location_kinds.parse(it->second.kind);
+  if (!kind) return std::nullopt;
+  if (stock::is_site(*kind)) return id;
+  if (stock::is_bin(*kind) && it->second.parent_id) return *it->second.parent_id;
+  return std::nullopt;
+}
+
+bool is_loss_document(const std::string& document_type) {
+  return document_type == "adjustment" || document_type == "count";
+}
+
+// Reads the ledger for the days [load_from, to] (to's end included).
+Ledger load_ledger(db::Db& db, Day load_from, Day to, const std::optional<std::string>& only_site) {
+  Ledger l;
+  for (auto& item : catalog::store::report_items(db)) {
+    auto id = item.id;
+    l.items.emplace(std::move(id), std::move(item));
+  }
+  for (auto& loc : stock::list_locations(db)) {
+    auto id = loc.id;
+    l.locations.emplace(std::move(id), std::move(loc));
+  }
+  std::map<std::pair<std::string, std::string>, std::map<Day, DayFigures>> days;
+  auto series = [&](const std::string& item_id, const std::string& site_id) -> Series* {
+    if (only_site && *only_site != site_id) return nullptr;
+    auto item = l.items.find(item_id);
+    if (item == l.items.end()) return nullptr;
+    auto [it, fresh] = l.series.try_emplace({item_id, site_id});
+    if (fresh) {
+      it->second.item_id = item_id;
+      it->second.site_id = site_id;
+      it->second.category = item->second.category;
+      it->second.stocked = item->second.stocked;
+      it->second.cost = item->second.cost;
+    }
+    return &it->second;
+  };
+  auto figures = [&](const std::string& item_id, const std::string& site_id, Day day) {
+    auto& d = days[{item_id, site_id}][day];
+    d.day = day;
+    return &d;
+  };
+
+  for (const auto& b : stock::balances_before(db, start_of(load_from))) {
+    // Only a site's own stock is on hand for sale; bins (damaged, review...) are not.
+    auto kind = l.locations.count(b.location_id) ? stock::location_kinds.parse(l.locations[b.location_id].kind)
+                                                 : std::nullopt;
+    if (!kind || !stock::is_site(*kind)) continue;
+    if (auto* s = series(b.item_id, b.location_id)) {
+      s->active_before = true;
+      s->opening_milli = b.on_hand.milli;
+    }
+  }
+  for (const auto& m : stock::daily_movements(db, start_of(load_from), start_of(to + 1))) {
+    auto site = site_of(l.locations, m.location_id);
+    if (!site) continue;
+    auto* s = series(m.item_id, *site);
+    if (!s) continue;
+    if (*site == m.location_id) figures(m.item_id, *site, m.day)->change_milli += m.decrease.milli + m.increase.milli;
+    if (is_loss_document(m.document_type) && m.decrease.milli < 0)
+      s->shrink.push_back(ShrinkEntry{m.day, m.reason, -m.decrease.milli});
+  }
+  for (const auto& d : sales::daily_item_sales(db, start_of(load_from), start_of(to + 1))) {
+    auto site = site_of(l.locations, d.location_id);
+    if (!site || !series(d.item_id, *site)) continue;
+    auto* f = figures(d.item_id, *site, d.day);
+    f->sold_milli += d.units.milli;
+    f->net_sales += d.net_value;
+  }
+  for (auto& [key, by_day] : days) {
+    auto& s = l.series.at(key);
+    s.days.reserve(by_day.size());
+    for (auto& [day, f] : by_day) s.days.push_back(f);
+  }
+  return l;
+}
+
+Day load_start(const Period& p) { return std::min(p.from, p.to - (days_of_supply_window_days - 1)); }
+
+}  // namespace
+
+KpiReport kpi_report(db::Db& db, const KpiQuery& query) {
+  auto ledger = load_ledger(db, load_start(query.period), query.period.to, query.site_id);
+  KpiAccumulator acc(query.grouping, query.period);
+  for (const auto& [key, s] : ledger.series) acc.add(s);
+
+  KpiReport r{query, {}, acc.total()};
+  for (const auto& [key, totals] : acc.groups()) {
+    KpiRow row{key, key, "", "", totals};
+    if (query.grouping == Grouping::item) {
+      const auto& item = ledger.items.at(key);
+      row.sku = item.sku;
+      row.name = item.name;
+      row.label = item.sku + " " + item.name;
+    } else if (query.grouping == Grouping::location) {
+      row.name = ledger.locations.count(key) ? ledger.locations.at(key).name : key;
+      row.label = row.name;
+    }
+    r.rows.push_back(std::move(row));
+  }
+  if (query.order) {
+    Kpi kpi = *query.order;
+    std::stable_sort(r.rows.begin(), r.rows.end(), [kpi](const KpiRow& a, const KpiRow& b) {
+      return worse(kpi, kpi_ratio(a.totals, kpi).value(), kpi_ratio(b.totals, kpi).value());
+    });
+  } else {
+    std::stable_sort(r.rows.begin(), r.rows.end(), [](const KpiRow& a, const KpiRow& b) { return a.label < b.label; });
+  }
+  if (query.limit && static_cast<int>(r.rows.size()) > *query.limit) r.rows.resize(static_cast<std::size_t>(*query.limit));
+  return r;
+}
+
+std::vector<WeekTotals> weekly_kpis(db::Db& db, Day to, int weeks, const std::optional<std::string>& site_id) {
+  Period whole{to - 7 * weeks + 1, to};
+  auto ledger = load_ledger(db, load_start(whole), to, site_id);
+  std::vector<WeekTotals> out;
+  for (int w = weeks - 1; w >= 0; --w) {
+    Period p{to - 7 * w - 6, to - 7 * w};
+    Totals t;
+    t.period_days = p.days();
+    for (const auto& [key, s] : ledger.series) add_series(t, s, p);
+    out.push_back(WeekTotals{p, std::move(t)});
+  }
+  return out;
+}
+
+}  // namespace backroom::reports
+
+namespace backroom::reports::store {
+
+namespace {
+
+constexpr const char* action_columns =
+    "SELECT id, week, kpi, item_id, location_id, note, owner_id, due_on, status, outcome, created_at, created_by, "
+    "closed_at, closed_by, version FROM review_actions";
+
+Action read_action(db::Query& q) {
+  Action a;
+  a.id = q.text(0);
+  a.week = q.text(1);
+  if (auto k = q.opt_text(2)) a.kpi = kpis.parse(*k);
+  a.item_id = q.opt_text(3);
+  a.location_id = q.opt_text(4);
+  a.note = q.text(5);
+  a.owner_id = q.text(6);
+  a.due_on = q.text(7);
+  a.status = action_statuses.parse(q.text(8)).value_or(ActionStatus::open);
+  a.outcome = q.text(9);
+  a.created_at = q.int64(10);
+  a.created_by = q.text(11);
+  if (!q.is_null(12)) a.closed_at = q.int64(12);
+  a.closed_by = q.opt_text(13);
+  a.version = q.int64(14);
+  return a;
+}
+
+void read_photos(db::Db& db, Action& a) {
+  auto q = db.query("SELECT id, content_type, bytes FROM review_action_photos WHERE action_id = ? ORDER BY id");
+  q.bind(1, a.id);
+  while (q.step()) a.photos.push_back(PhotoHead{q.text(0), q.text(1), q.int64(2)});
+}
+
+std::optional<std::string> kpi_word(const Action& a) {
+  if (!a.kpi) return std::nullopt;
+  return std::string(kpis.text(*a.kpi));
+}
+
+}  // namespace
+
+std::optional<std::string> action_request_hash(db::Db& db, const std::string& id) {
+  auto q = db.query("SELECT request_hash FROM review_actions WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
+void insert_action(db::Db& db, const Action& a, const std::string& request_hash) {
+  db.query(
+        "INSERT INTO review_actions (id, week, kpi, item_id, location_id, note, owner_id, due_on, status, outcome, "
+        "request_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, a.id)
+      .bind(2, a.week)
+      .bind(3, kpi_word(a))
+      .bind(4, a.item_id)
+      .bind(5, a.location_id)
+      .bind(6, a.note)
+      .bind(7, a.owner_id)
+      .bind(8, a.due_on)
+      .bind(9, action_statuses.text(a.status))
+      .bind(10, a.outcome)
+      .bind(11, request_hash)
+      .bind(12, a.created_at)
+      .bind(13, a.created_by)
+      .run();
+}
+
+void update_action(db::Db& db, const Action& a) {
+  db.query(
+        "UPDATE review_actions SET note = ?, owner_id = ?, due_on = ?, status = ?, outcome = ?, closed_at = ?, "
+        "closed_by = ?, version = version + 1 WHERE id = ?")
+      .bind(1, a.note)
+      .bind(2, a.owner_id)
+      .bind(3, a.due_on)
+      .bind(4, action_statuses.text(a.status))
+      .bind(5, a.outcome)
+      .bind(6, a.closed_at)
+      .bind(7, a.closed_by)
+      .bind(8, a.id)
+      .run();
+}
+
+std::optional<Action> load_action(db::Db& db, const std::string& id) {
+  auto q = db.query(std::string(action_columns) + " WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  auto a = read_action(q);
+  read_photos(db, a);
+  return a;
+}
+
+std::vector<Action> actions_for_week(db::Db& db, const std::string& monday, std::int64_t week_start) {
+  std::vector<Action> out;
+  auto q = db.query(std::string(action_columns) +
+                    " WHERE week = ? OR (week < ? AND (status = 'open' OR closed_at >= ?)) "
+                    "ORDER BY week, created_at, id");
+  q.bind(1, monday).bind(2, monday).bind(3, week_start);
+  while (q.step() && static_cast<int>(out.size()) < actions_per_week_max) out.push_back(read_action(q));
+  for (auto& a : out) read_photos(db, a);
+  return out;
+}
+
+int photo_count(db::Db& db, const std::string& action_id) {
+  auto q = db.query("SELECT COUNT(*) FROM review_action_photos WHERE action_id = ?");
+  q.bind(1, action_id);
+  q.step();
+  return static_cast<int>(q.int64(0));
+}
+
+void insert_photo(db::Db& db, const std::string& action_id, const PhotoHead& head, std::string_view bytes,
+                  std::int64_t at, const std::string& user) {
+  std::string text(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(text.data(), text.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  text.resize(std::strlen(text.c_str()));
+  db.query(
+        "INSERT INTO review_action_photos (id, action_id, content_type, bytes, data, created_at, created_by) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, head.id)
+      .bind(2, action_id)
+      .bind(3, head.content_type)
+      .bind(4, head.bytes)
+      .bind(5, text)
+      .bind(6, at)
+      .bind(7, user)
+      .run();
+}
+
+std::optional<Photo> load_photo(db::Db& db, const std::string& action_id, const std::string& photo_id) {
+  auto q = db.query("SELECT content_type, data FROM review_action_photos WHERE id = ? AND action_id = ?");
+  q.bind(1, photo_id).bind(2, action_id);
+  if (!q.step()) return std::nullopt;
+  std::string text = q.text(1);
+  std::string bytes(text.size(), '\0');
+  std::size_t length = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), text.data(), text.size(),
+                        nullptr, &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
+    throw Problem(500, "photo_unreadable", "a stored photo is not valid base64");
+  bytes.resize(length);
+  return Photo{q.text(0), std::move(bytes)};
+}
+
+}  // namespace backroom::reports::store

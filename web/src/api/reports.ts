@@ -1,0 +1,43 @@
+// The KPI report and the weekly review's actions as the server sends them (docs/openapi.yaml,
+// KpiTotals and ReviewAction; docs/reports.md defines each figure).
+export type KpiName = 'stockout_rate' | 'sell_through' | 'days_of_supply' | 'shrink' | 'gmroi';
+export interface KpiRatio { value: number | null; numerator: number; denominator: number }
+export interface KpiTotals {
+  key?: string;
+  label?: string;
+  sku?: string;
+  name?: string;
+  items: number;
+  items_without_cost: number;
+  stockout_rate: KpiRatio & { out_of_stock_item_days: number; item_days: number };
+  sell_through: KpiRatio & { units_sold: number; end_on_hand: number };
+  days_of_supply: KpiRatio & { on_hand: number; units_sold_last_28_days: number; window_days: number };
+  shrink: KpiRatio & { shrink_cost: number; net_sales: number; by_reason: Record<string, number> };
+  gmroi: KpiRatio & { net_sales: number; cost_of_goods_sold: number; gross_margin: number; inventory_cost_days: number; days: number };
+  count_accuracy: null;
+  forecast_wape: null;
+}
+export interface KpiQuery { from?: string; to?: string; location_id?: string; group?: 'category' | 'item' | 'location'; order?: KpiName; limit?: number }
+export interface KpiReport { from: string; to: string; days: number; total: KpiTotals; rows: KpiTotals[]; notes: Record<string, string> }
+export interface KpiWeek extends KpiTotals { from: string; to: string }
+export interface KpiWeekly { weeks: KpiWeek[] }
+export interface Owner { id: string; name: string }
+export type ActionStatus = 'open' | 'done' | 'dropped';
+export interface ReviewAction {
+  id: string;
+  week: string;
+  carried: boolean;
+  kpi: KpiName | null;
+  item: { id: string; sku: string; name: string } | null;
+  location: { id: string; name: string } | null;
+  note: string;
+  owner: Owner;
+  due_on: string;
+  status: ActionStatus;
+  outcome: string;
+  photos: { id: string; content_type: string; bytes: number; url: string }[];
+  version: number;
+}
+export interface ActionList { week: string; week_to: string; actions: ReviewAction[] }
+export interface ActionInput { id?: string; note: string; owner_id: string; due_on: string; week?: string; kpi?: KpiName; item_id?: string; location_id?: string }
+export interface ActionPatch { note?: string; owner_id?: string; due_on?: string; status?: ActionStatus; outcome?: string }
