@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,10 +31,25 @@ struct KpiRow {
   Totals totals;
 };
 
+// Figures the report takes from the rooms that own them (reports_api.cpp fills them):
+// count accuracy from counts (lines approved in the period within their class's tolerance),
+// forecast error from planning (the weekly forecasts kept, for weeks starting in the period;
+// planning keeps them shop-wide, so a site's report shows the shop's).
+struct CountAccuracy {
+  std::int64_t lines = 0;
+  std::int64_t within_tolerance = 0;
+};
+struct ForecastError {
+  double forecast = 0, actual = 0, abs_error = 0;  // units; WAPE = abs_error / actual
+};
+
 struct KpiReport {
   KpiQuery query;
   std::vector<KpiRow> rows;
   Totals total;
+  std::optional<CountAccuracy> count_accuracy;                 // none: no count line approved in the period
+  std::map<std::string, ForecastError> forecast_by_category;   // only the categories with forecasts kept
+  std::optional<ForecastError> forecast;                       // all of them
 };
 
 // Reads the ledger on `db` (a reader) and computes the report. I/O.

@@ -2,8 +2,11 @@
 // weekly review's actions (reports_actions_api.cpp).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
+#include "counts/counts_store.hpp"
+#include "planning/replenishment.hpp"
 #include "platform/problem.hpp"
 #include "reports/reports.hpp"
 #include "stock/stock.hpp"
@@ -46,6 +49,36 @@ std::optional<std::string> site_param(db::Db& db, const Request& req) {
   return loc.id;
 }
 
+// Count accuracy from counts and forecast error from planning, for the report's period.
+void add_owned_figures(db::Db& db, KpiReport& report) {
+  const auto& period = report.query.period;
+  auto classes = counts::count_accuracy(db, start_of(period.from), start_of(period.to + 1), report.query.site_id.value_or(""));
+  if (!classes.empty()) {
+    CountAccuracy a;
+    for (const auto& c : classes) {
+      a.lines += c.lines;
+      a.within_tolerance += c.within_tolerance;
+    }
+    report.count_accuracy = a;
+  }
+  // planning::accuracy looks back whole weeks from today; far enough to reach `from`.
+  planning::Day today = planning::today_utc();
+  auto back = (today.time_since_epoch().count() - period.from) / 7 + 2;
+  int weeks = static_cast<int>(std::clamp<std::int64_t>(back, 1, planning::accuracy_weeks_max));
+  std::string first = format_day(period.from), last = format_day(period.to);
+  for (const auto& w : planning::accuracy(db, today, weeks)) {
+    if (w.week_start < first || w.week_start > last || !w.wape) continue;
+    auto add = [&w](ForecastError& e) {
+      e.forecast += w.forecast;
+      e.actual += w.actual;
+      e.abs_error += *w.wape * w.actual;  // planning's WAPE is abs_error / actual
+    };
+    add(report.forecast_by_category[w.category]);
+    if (!report.forecast) report.forecast.emplace();
+    add(*report.forecast);
+  }
+}
+
 Day checked_to(const Request& req) {
   Day t = today();
   Day to = day_param(req, "to", t);
@@ -76,6 +109,7 @@ void register_report_routes(App& app) {
         auto format = req.query_param("format").value_or("json");
         if (format != "json" && format != "csv") throw invalid_field("format", "format is json or csv");
         auto report = kpi_report(db, q);
+        add_owned_figures(db, report);
         if (format == "csv") {
           http::Response resp;
           resp.body = report_to_csv(report);

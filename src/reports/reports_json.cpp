@@ -20,10 +20,13 @@ bj::object ratio_json(const Totals& t, Kpi kpi) {
   return bj::object{{"value", number_or_null(r.value())}, {"numerator", r.numerator}, {"denominator", r.denominator}};
 }
 
-// Count accuracy and forecast WAPE have a slot in every row, empty until their rooms exist.
+// Count accuracy and forecast WAPE have a slot in every row; what fills them is said here.
 constexpr const char* count_accuracy_note =
-    "count accuracy (share of count lines within tolerance) is filled when counts land (issue 18)";
-constexpr const char* forecast_wape_note = "forecast WAPE is filled when planning's backtests land (issue 17)";
+    "share of count lines approved in the period that were within their class's tolerance; in the total only "
+    "(counts are planned by ABC class, not by category); null when no count was approved";
+constexpr const char* forecast_wape_note =
+    "sum |forecast - actual| / sum actual over the weekly forecasts planning kept for weeks starting in the period, "
+    "shop-wide (planning keeps them per store but reports them by category); null when none were kept";
 
 std::string fixed(std::optional<double> v) { return v ? fmt::format("{:.6f}", *v) : ""; }
 
@@ -63,6 +66,20 @@ bj::object totals_to_json(const Totals& t) {
                     {"forecast_wape", nullptr}};
 }
 
+namespace {
+bj::value wape_json(const std::optional<ForecastError>& e) {
+  if (!e || !(e->actual > 0)) return nullptr;
+  return bj::object{{"value", e->abs_error / e->actual}, {"numerator", e->abs_error}, {"denominator", e->actual},
+                    {"forecast", e->forecast}};
+}
+bj::value count_accuracy_json(const std::optional<CountAccuracy>& a) {
+  if (!a || a->lines <= 0) return nullptr;
+  return bj::object{{"value", static_cast<double>(a->within_tolerance) / static_cast<double>(a->lines)},
+                    {"numerator", a->within_tolerance},
+                    {"denominator", a->lines}};
+}
+}  // namespace
+
 bj::object report_to_json(const KpiReport& r) {
   bj::array rows;
   for (const auto& row : r.rows) {
@@ -78,6 +95,8 @@ bj::object report_to_json(const KpiReport& r) {
       o["name"] = row.name;
     } else {
       o["category"] = row.key;
+      if (auto it = r.forecast_by_category.find(row.key); it != r.forecast_by_category.end())
+        o["forecast_wape"] = wape_json(it->second);
     }
     rows.push_back(std::move(o));
   }
@@ -87,7 +106,12 @@ bj::object report_to_json(const KpiReport& r) {
                     {"location_id", r.query.site_id ? bj::value(*r.query.site_id) : bj::value(nullptr)},
                     {"group", groupings.text(r.query.grouping)},
                     {"order", r.query.order ? bj::value(kpis.text(*r.query.order)) : bj::value(nullptr)},
-                    {"total", totals_to_json(r.total)},
+                    {"total", [&r] {
+                       auto total = totals_to_json(r.total);
+                       total["count_accuracy"] = count_accuracy_json(r.count_accuracy);
+                       total["forecast_wape"] = wape_json(r.forecast);
+                       return total;
+                     }()},
                     {"rows", std::move(rows)},
                     {"notes", bj::object{{"count_accuracy", count_accuracy_note}, {"forecast_wape", forecast_wape_note}}}};
 }

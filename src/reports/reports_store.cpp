@@ -118,7 +118,7 @@ KpiReport kpi_report(db::Db& db, const KpiQuery& query) {
   KpiAccumulator acc(query.grouping, query.period);
   for (const auto& [key, s] : ledger.series) acc.add(s);
 
-  KpiReport r{query, {}, acc.total()};
+  KpiReport r{query, {}, acc.total(), std::nullopt, {}, std::nullopt};  // the other rooms' figures: reports_api.cpp
   for (const auto& [key, totals] : acc.groups()) {
     KpiRow row{key, key, "", "", totals};
     if (query.grouping == Grouping::item) {

@@ -14,8 +14,8 @@ export interface KpiTotals {
   days_of_supply: KpiRatio & { on_hand: number; units_sold_last_28_days: number; window_days: number };
   shrink: KpiRatio & { shrink_cost: number; net_sales: number; by_reason: Record<string, number> };
   gmroi: KpiRatio & { net_sales: number; cost_of_goods_sold: number; gross_margin: number; inventory_cost_days: number; days: number };
-  count_accuracy: null;
-  forecast_wape: null;
+  count_accuracy: KpiRatio | null;   // in the total only (counts are planned by class)
+  forecast_wape: (KpiRatio & { forecast: number }) | null;
 }
 export interface KpiQuery { from?: string; to?: string; location_id?: string; group?: 'category' | 'item' | 'location'; order?: KpiName; limit?: number }
 export interface KpiReport { from: string; to: string; days: number; total: KpiTotals; rows: KpiTotals[]; notes: Record<string, string> }

@@ -88,6 +88,14 @@ export function Review({ session }: { session: Session }) {
       {report && Object.keys(report.total.shrink.by_reason).length > 0 && (
         <p>Shrink by reason: {Object.entries(report.total.shrink.by_reason).map(([r, v]) => `${r.replace(/_/g, ' ')} ${money(v)}`).join(' · ')}</p>
       )}
+      {report && (report.total.count_accuracy || report.total.forecast_wape) && (
+        <p>
+          {report.total.count_accuracy &&
+            `Count accuracy ${pct(report.total.count_accuracy.value)} (${report.total.count_accuracy.numerator} of ${report.total.count_accuracy.denominator} lines within tolerance)`}
+          {report.total.count_accuracy && report.total.forecast_wape && ' · '}
+          {report.total.forecast_wape && `Forecast error (WAPE) ${pct(report.total.forecast_wape.value)}`}
+        </p>
+      )}
       <h2>Worst items</h2>
       <div class="worst">
         {KPIS.map((k) => (
