@@ -47,7 +47,7 @@ const std::vector<RoleDefinition>& builtin_roles() {
     // never touch cost, price, tax category or barcodes (items.locked_fields).
     auto cashier = plus({}, {p::items_read, p::items_update, p::sales_create, p::sales_read, p::returns_create,
                              p::registers_operate, p::registers_read, p::stock_read, p::labels_read,
-                             p::counts_count});
+                             p::counts_count, p::orders_read, p::orders_pick});
     auto lead = plus(cashier, {p::sales_void, p::returns_no_receipt, p::sales_discount_override, p::stock_adjust,
                                p::stock_transfer, p::labels_print, p::prices_request, p::purchasing_read,
                                p::purchasing_receive});
@@ -57,7 +57,8 @@ const std::vector<RoleDefinition>& builtin_roles() {
                                p::locations_manage, p::suppliers_manage, p::suppliers_payment_read,
                                p::suppliers_payment_approve, p::purchasing_order, p::purchasing_close,
                                p::purchasing_over_receive, p::planning_read, p::planning_manage,
-                               p::counts_manage, p::counts_approve, p::reports_read, p::reports_actions});
+                               p::counts_manage, p::counts_approve, p::reports_read, p::reports_actions,
+                               p::orders_create, p::orders_manage, p::integrations_read, p::integrations_manage});
     // The buyer keeps items and suppliers and places orders; bank details stay masked and
     // need someone else's approval; receiving is the floor's job.
     auto buyer = plus({}, {p::items_read, p::items_create, p::items_update, p::items_barcodes, p::prices_request,
@@ -66,7 +67,9 @@ const std::vector<RoleDefinition>& builtin_roles() {
                            p::reports_read});
     // The back-room clerk unpacks deliveries: receives against orders, prints labels.
     auto clerk = plus({}, {p::items_read, p::stock_read, p::labels_read, p::labels_print, p::purchasing_read,
-                           p::purchasing_receive, p::counts_count});
+                           p::purchasing_receive, p::counts_count, p::orders_read, p::orders_pick});
+    // A web shop's API key: places online orders and reads what is available.
+    auto webshop = plus({}, {p::items_read, p::stock_read, p::orders_read, p::orders_create, p::events_read});
     return std::vector<RoleDefinition>{
         {"cashier", "Sells, takes returns with a receipt, looks up stock", cashier, false, 1000, 0},
         {"shift_lead", "Cashier plus voids, larger discounts, adjustments, price requests", lead, false, 2500, 5000},
@@ -74,6 +77,8 @@ const std::vector<RoleDefinition>& builtin_roles() {
         {"buyer", "Keeps the item master and suppliers, places purchase orders; requests price changes", buyer, false,
          0, 0},
         {"clerk", "Receives deliveries against purchase orders and prints labels", clerk, false, 0, 0},
+        {"webshop", "An online shop's API key: places online orders, reads items and availability", webshop, false,
+         0, 0},
         {"admin", "Everything, including users, roles, API keys and locked item fields", permission_catalogue(), true,
          std::nullopt, std::nullopt},
     };

@@ -61,6 +61,14 @@ inline constexpr std::string_view counts_approve = "counts.approve";      // see
 inline constexpr std::string_view reports_read = "reports.read";
 inline constexpr std::string_view reports_actions = "reports.actions";    // the weekly review's action list
 // labels
+inline constexpr std::string_view orders_read = "orders.read";          // online orders, the pick queue
+inline constexpr std::string_view orders_create = "orders.create";      // place an online order (a web shop's key)
+inline constexpr std::string_view orders_pick = "orders.pick";          // pick, stage, hand over at pickup
+inline constexpr std::string_view orders_manage = "orders.manage";      // hold settings, cancel, refund short picks
+
+inline constexpr std::string_view integrations_read = "integrations.read";      // webhook log, alerts, mappings
+inline constexpr std::string_view integrations_manage = "integrations.manage";  // endpoints, secrets, replay, mappings
+
 inline constexpr std::string_view labels_read = "labels.read";
 inline constexpr std::string_view labels_print = "labels.print";
 // integrations and administration
@@ -87,7 +95,8 @@ inline constexpr std::array catalogue = {
     purchasing_read, suppliers_manage, suppliers_payment_read, suppliers_payment_approve, purchasing_order,
     purchasing_receive, purchasing_close, purchasing_over_receive,
     planning_read,   planning_manage,  counts_count,       counts_manage,     counts_approve, reports_read,
-    reports_actions,
+    reports_actions, orders_read,   orders_create,    orders_pick,        orders_manage,     integrations_read,
+    integrations_manage,
 };
 
 // Whether a route may declare `name`: a catalogue permission, `authenticated` or `public_route`.

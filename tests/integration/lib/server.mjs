@@ -103,6 +103,7 @@ export function dbExec(db, sql) {
 }
 
 export const ADMIN_PASSWORD = 'admin-test-password';
+// The roles a person signs in with (the demo makes one user each); `webshop` is an API key's role.
 export const ROLES = ['cashier', 'shift_lead', 'manager', 'buyer', 'clerk', 'admin'];
 
 // A client with the same get/post/... API as the server object, sending `auth()` headers.
