@@ -1,0 +1,33 @@
+// Secrets the shop must use again later (a webhook endpoint's signing secret, an online
+// channel's HMAC secret) are stored sealed, never in the clear: XSalsa20-Poly1305
+// (libsodium crypto_secretbox_easy) under the shop key, a fresh random nonce per seal. A
+// database copied or stolen without its key file yields no secret. Passwords, PINs and API
+// keys are not here: they are hashed (access/auth) and never need to be read back.
+//
+// The shop key is 32 random bytes, written base64 on one line of a key file (mode 0600):
+//   - BACKROOM_KEY_FILE when set (every process of one shop must name the same file);
+//   - else, for an SQLite database, `<database path>.key` beside it;
+//   - else, for PostgreSQL, `$HOME/.config/backroom/keys/<host>_<port>_<dbname>.key`.
+// The file is made on first use (written to a temporary name, then linked into place, so
+// two processes starting together agree on one key) and read once per process.
+// Backups and `backroom copy` must carry the key file with the database.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace backroom::secret_box {
+
+inline constexpr std::string_view sealed_prefix = "sb1:";
+
+// Where the shop key of database `db_location` lives (the rules above).
+std::string key_path(std::string_view db_location);
+
+// "sb1:" + base64(nonce || ciphertext) of `plaintext` under the shop key of `db_location`.
+std::string seal(std::string_view db_location, std::string_view plaintext);
+
+// The plaintext of seal()'s result. Throws std::runtime_error when `sealed` is not a sealed
+// value or does not open under this shop's key (another key, a changed byte).
+std::string open(std::string_view db_location, std::string_view sealed);
+
+}  // namespace backroom::secret_box
