@@ -4,7 +4,7 @@
 // manager reviews the difference and approves it with a reason that lands on the movement.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, PASTA, setup, signIn, itemByCode, onHand, movementsOf, screenshotPath, fits } from './lib.mjs';
+import { DEMO, PASTA, setup, signIn, itemByCode, onHand, movementsOf, screenshotPath, fits, waitOrExplain } from './lib.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -96,7 +96,7 @@ test('on a tablet a clerk counts one short and a manager approves the difference
   await manager.getByLabel('Scan or search').or(manager.getByRole('form', { name: 'Open the till' })).first().waitFor();
   await manager.goto(`${server.url}/office/counts/${count.json.id}/review`);
   const table = manager.getByRole('table', { name: 'Count review' });
-  await table.getByRole('row', { name: new RegExp(pasta.name) }).getByRole('cell', { name: '-1', exact: true }).waitFor();
+  await waitOrExplain(manager, table.getByRole('row', { name: new RegExp(pasta.name) }).getByRole('cell', { name: '-1', exact: true }));
   await fits(manager, 'the review on a tablet');
   await manager.getByLabel(`Reason for ${pasta.name}`).selectOption('damage');
   await manager.getByRole('button', { name: 'Approve count' }).click();

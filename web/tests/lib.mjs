@@ -39,6 +39,10 @@ export async function setup() {
       const context = await browser.newContext({ viewport });
       const page = await context.newPage();
       page.on('pageerror', (e) => console.error('page error:', e.message));
+      // Shown only when a test fails (ctest --output-on-failure): what the API refused.
+      page.on('response', (r) => {
+        if (r.status() >= 400 && r.url().includes('/api/')) console.error(`api ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+      });
       await page.goto(server.url + '/');
       return page;
     },
@@ -47,6 +51,17 @@ export async function setup() {
       await server.stop();
     },
   };
+}
+
+/** locator.waitFor(), and when it times out, the error names the page's address and text. */
+export async function waitOrExplain(page, locator, options) {
+  try {
+    await locator.waitFor(options);
+  } catch (e) {
+    const text = await page.locator('body').innerText().catch(() => '(no text)');
+    e.message += `\n  at ${page.url()} the page read:\n${text.slice(0, 1500)}`;
+    throw e;
+  }
 }
 
 export async function signIn(page, who) {
