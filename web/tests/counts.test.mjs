@@ -56,12 +56,14 @@ test('a clerk counts a shelf blind on a phone: a case barcode counts its case, a
 
   for (let i = 0; i < 3; i++) await typeInScan(page, caseCode.code);
   await typeInScan(page, PASTA);
+  await page.getByText(`+1 ${pasta.name}`).waitFor();  // a scanner does not wait for the lookups
   assert.equal(await page.getByLabel('How many are there?').inputValue(), String(books), 'three cases and one packet');
   await page.getByRole('button', { name: 'Save and next' }).click();
   await page.getByText(`Saved: ${books} × ${pasta.name}`).waitFor();
 
   await card.getByText(other.name).waitFor();
   await typeInScan(page, other.sku);
+  await page.getByText(`+1 ${other.name}`).waitFor();
   await page.getByLabel('How many are there?').fill('5');
   await page.keyboard.press('Enter');
   await page.getByText('Perfect count: everything matched. Well done!').waitFor();
@@ -84,6 +86,7 @@ test('on a tablet a clerk counts one short and a manager approves the difference
   await page.getByRole('list', { name: 'Open counts' }).getByRole('listitem').filter({ hasText: '0 of 1 counted' }).getByRole('button', { name: 'Count' }).click();
   await page.getByLabel('Counting now').getByText(pasta.name).waitFor();
   await typeInScan(page, PASTA);
+  await page.getByText(`+1 ${pasta.name}`).waitFor();  // the scan is in before the clerk types over it
   await page.getByLabel('How many are there?').fill('19');
   await page.getByRole('button', { name: 'Save and next' }).click();
   await page.getByText('1 of 1 counted').waitFor();

@@ -123,6 +123,8 @@ function CountItems({ id, session }: { id: string; session: Session }) {
   const [busy, setBusy] = useState(false);
   const scanRef = useRef<HTMLInputElement>(null);
   const amountRef = useRef<HTMLInputElement>(null);
+  const latest = useRef({ lineId, amount });  // see take() below
+  const scans = useRef<Promise<void>>(Promise.resolve());
   const load = () => counts.get(id).then((d) => { setDoc(d); return d; }).catch((x) => { setMsg({ kind: 'error', text: message(x) }); return null; });
   useEffect(() => { load().then((d) => { if (d) setLineId(nextLine(d)?.id ?? ''); }); }, [id]);
   if (!doc) return <div><h1>Count</h1>{msg && <Notice kind={msg.kind}>{msg.text}</Notice>}</div>;
@@ -136,13 +138,11 @@ function CountItems({ id, session }: { id: string; session: Session }) {
   }
   const pick = (l: CountLine) => { setLineId(l.id); setAmount(''); setPhoto(null); setMsg(null); setTimeout(() => amountRef.current?.focus(), 0); };
 
-  const onScan = async (e: KeyboardEvent) => {
-    if (e.key !== 'Enter') return;
-    e.preventDefault();
-    const input = e.currentTarget as HTMLInputElement;
-    const code = input.value.trim();
-    input.value = '';
-    if (!code) return;
+  // A scanner sends codes faster than a lookup answers: scans are handled one after another,
+  // each adding to what the previous one left (held in `latest` at once, not at the next
+  // render), so no scan is lost or counted twice.
+  latest.current = { lineId, amount };
+  const take = async (code: string) => {
     const bySku = doc.lines.find((l) => l.sku.toLowerCase() === code.toLowerCase());
     let hit: { l: CountLine; pack: number } | null = bySku ? { l: bySku, pack: 1 } : null;
     if (!hit) {
@@ -158,10 +158,21 @@ function CountItems({ id, session }: { id: string; session: Session }) {
       }
     }
     // The same item scanned again adds to the quantity: one unit, or a whole case.
-    const now = hit.l.id === lineId ? Number(amount || '0') : 0;
-    if (hit.l.id !== lineId) { setLineId(hit.l.id); setPhoto(null); }
-    setAmount(String(now + hit.pack));
+    const was = latest.current;
+    const next = { lineId: hit.l.id, amount: String((hit.l.id === was.lineId ? Number(was.amount || '0') : 0) + hit.pack) };
+    latest.current = next;
+    if (hit.l.id !== was.lineId) { setLineId(hit.l.id); setPhoto(null); }
+    setAmount(next.amount);
     setMsg({ kind: 'info', text: hit.pack > 1 ? `A case of ${qty(hit.pack)}: ${hit.l.name}` : `+1 ${hit.l.name}` });
+  };
+  const onScan = (e: KeyboardEvent) => {
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    const input = e.currentTarget as HTMLInputElement;
+    const code = input.value.trim();
+    input.value = '';
+    if (!code) return;
+    scans.current = scans.current.then(() => take(code));
   };
 
   const save = async () => {
