@@ -18,6 +18,7 @@
 #include "access/auth_store.hpp"
 #include "access/permissions.hpp"
 #include "platform/json.hpp"
+#include "platform/periodic.hpp"
 #include "platform/types.hpp"
 
 namespace backroom::auth {
@@ -80,19 +81,6 @@ class SlowWork {
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };
-
-std::int64_t env_seconds(const char* name, std::int64_t fallback) {
-  const char* text = std::getenv(name);
-  if (!text) return fallback;
-  std::int64_t v = 0;
-  std::string_view s(text);
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || v <= 0) {
-    spdlog::warn("{}={} is not a positive number of seconds; using {}", name, text, fallback);
-    return fallback;
-  }
-  return v;
-}
 
 struct State {
   explicit State(App& a) : app(a) {

@@ -3,16 +3,13 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <charconv>
-#include <condition_variable>
 #include <cstdlib>
-#include <mutex>
-#include <thread>
 
 #include "access/permissions.hpp"
 #include "catalog/price_changes.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
+#include "platform/periodic.hpp"
 #include "platform/types.hpp"
 
 namespace backroom::catalog {
@@ -25,52 +22,7 @@ namespace {
 
 constexpr std::int64_t poll_seconds_default = 30;
 
-class PriceScheduler {
- public:
-  PriceScheduler(App& app, std::int64_t period_seconds) : app_(app), period_(period_seconds) {
-    thread_ = std::thread([this] { loop(); });
-  }
-  ~PriceScheduler() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-  }
 
- private:
-  void loop() {
-    std::unique_lock lock(mutex_);
-    for (;;) {
-      if (wake_.wait_for(lock, std::chrono::seconds(period_), [this] { return stopping_; })) return;
-      lock.unlock();
-      try {
-        app_.writer.run([](db::Db& db) {
-          if (int n = apply_due_price_changes(db, now().micros); n > 0) spdlog::info("applied {} price changes", n);
-        });
-      } catch (const std::exception& e) {
-        spdlog::warn("price change scheduler: {}", e.what());
-      }
-      lock.lock();
-    }
-  }
-  App& app_;
-  std::int64_t period_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
-};
-
-std::int64_t poll_seconds() {
-  const char* text = std::getenv("BACKROOM_PRICE_CHANGE_POLL_SECONDS");
-  if (!text) return poll_seconds_default;
-  std::int64_t v = 0;
-  std::string_view s(text);
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return ec == std::errc() && end == s.data() + s.size() && v > 0 ? v : poll_seconds_default;
-}
 
 std::string change_id_param(const Request& req) {
   auto id = normalize_uuid(req.param(0));
@@ -89,7 +41,12 @@ std::optional<std::string> note_of(const Request& req) {
 }  // namespace
 
 void register_price_change_routes(App& app) {
-  auto scheduler = std::make_shared<PriceScheduler>(app, poll_seconds());
+  // Price changes that fell due take effect within a poll period.
+  auto scheduler = std::make_shared<PeriodicWriterJob>(
+      app.writer, "price change scheduler",
+      std::chrono::seconds(env_seconds("BACKROOM_PRICE_CHANGE_POLL_SECONDS", poll_seconds_default)), [](db::Db& db) {
+        if (int n = apply_due_price_changes(db, now().micros); n > 0) spdlog::info("applied {} price changes", n);
+      });
   auto& r = app.router;
 
   r.add("POST", "/api/v1/price-changes", std::string(permission::prices_request),

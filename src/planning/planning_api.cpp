@@ -4,10 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
-#include <condition_variable>
 #include <cstdlib>
-#include <mutex>
-#include <thread>
 
 #include "access/audit.hpp"
 #include "access/permissions.hpp"
@@ -19,6 +16,7 @@
 #include "platform/documents.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
+#include "platform/periodic.hpp"
 #include "purchasing/purchase_order.hpp"
 #include "purchasing/purchase_orders.hpp"
 #include "purchasing/supplier_store.hpp"
@@ -37,54 +35,7 @@ constexpr std::size_t category_length_max = 100;
 constexpr std::int64_t service_level_milli_min = 500;  // 50 %
 constexpr std::int64_t service_level_milli_max = 999;  // 99.9 %
 
-// The weekly preparation: wakes every poll period and prepares the suppliers whose order day
-// it is and that were not prepared today (replenishment.hpp, prepare_due).
-class PreparationJob {
- public:
-  PreparationJob(App& app, std::int64_t period_seconds) : app_(app), period_(period_seconds) {
-    thread_ = std::thread([this] { loop(); });
-  }
-  ~PreparationJob() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-  }
 
- private:
-  void loop() {
-    std::unique_lock lock(mutex_);
-    for (;;) {
-      if (wake_.wait_for(lock, std::chrono::seconds(period_), [this] { return stopping_; })) return;
-      lock.unlock();
-      try {
-        app_.writer.run([](db::Db& db) {
-          if (int n = prepare_due(db, today_utc()); n > 0) spdlog::info("prepared suggestions of {} suppliers", n);
-        });
-      } catch (const std::exception& e) {
-        spdlog::warn("planning preparation: {}", e.what());
-      }
-      lock.lock();
-    }
-  }
-  App& app_;
-  std::int64_t period_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
-};
-
-std::int64_t poll_seconds() {
-  const char* text = std::getenv("BACKROOM_PLANNING_POLL_SECONDS");
-  if (!text) return poll_seconds_default;
-  std::int64_t v = 0;
-  std::string_view s(text);
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return ec == std::errc() && end == s.data() + s.size() && v > 0 ? v : poll_seconds_default;
-}
 
 std::string uuid_query(const Request& req, const char* name) {
   auto v = req.query_param(name);
@@ -119,7 +70,13 @@ void refresh(App& app) {
 }  // namespace
 
 void register_planning_routes(App& app) {
-  auto job = std::make_shared<PreparationJob>(app, poll_seconds());
+  // The weekly preparation: every poll period, prepares the suppliers whose order day it is
+  // and that were not prepared today (replenishment.hpp, prepare_due).
+  auto job = std::make_shared<PeriodicWriterJob>(
+      app.writer, "planning preparation",
+      std::chrono::seconds(env_seconds("BACKROOM_PLANNING_POLL_SECONDS", poll_seconds_default)), [](db::Db& db) {
+        if (int n = prepare_due(db, today_utc()); n > 0) spdlog::info("prepared suggestions of {} suppliers", n);
+      });
   auto& r = app.router;
 
   r.add("GET", "/api/v1/replenishment/suggestions", std::string(permission::planning_read),

@@ -1,0 +1,51 @@
+#include "platform/periodic.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <string_view>
+
+namespace backroom {
+
+PeriodicWriterJob::PeriodicWriterJob(Writer& writer, std::string name, std::chrono::seconds period,
+                                     std::function<void(db::Db&)> work)
+    : writer_(writer), name_(std::move(name)), period_(period), work_(std::move(work)), thread_([this] { loop(); }) {}
+
+PeriodicWriterJob::~PeriodicWriterJob() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void PeriodicWriterJob::loop() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    if (wake_.wait_for(lock, period_, [this] { return stopping_; })) return;
+    lock.unlock();
+    try {
+      writer_.run(work_);
+    } catch (const std::exception& e) {
+      spdlog::warn("{}: {}", name_, e.what());
+    }
+    lock.lock();
+  }
+}
+
+std::int64_t env_seconds(const char* name, std::int64_t fallback) {
+  const char* text = std::getenv(name);
+  if (!text) return fallback;
+  std::int64_t v = 0;
+  std::string_view s(text);
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || v <= 0) {
+    spdlog::warn("{}={} is not a positive number of seconds; using {}", name, text, fallback);
+    return fallback;
+  }
+  return v;
+}
+
+}  // namespace backroom
