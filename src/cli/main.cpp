@@ -174,7 +174,7 @@ int copy_shop(const std::string& from_path, const std::string& to_path) {
   std::cout << fmt::format("copied {} rows in {} tables from {} to {}", rows, tables.size(), from->display_name(),
                            to->display_name())
             << std::endl;
-  auto problems = sales::check_books(*to);
+  auto problems = check_shop(*to);
   for (const auto& p : problems) std::cout << p << "\n";
   auto broken = verify_audit(*to);
   if (!problems.empty() || broken) {

@@ -12,6 +12,7 @@
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_store.hpp"
 #include "catalog/demo.hpp"
+#include "counts/counts_store.hpp"
 #include "planning/planning_demo.hpp"
 #include "platform/outbox.hpp"
 #include "platform/problem.hpp"
@@ -92,6 +93,12 @@ std::string seed_demo_users(db::Db& db, const std::string& admin_password) {
   }
   tx.commit();
   return text;
+}
+
+std::vector<std::string> check_shop(db::Db& db) {
+  auto problems = sales::check_books(db);
+  for (auto& p : counts::check_counts(db)) problems.push_back(std::move(p));
+  return problems;
 }
 
 int seed_demo(db::Db& db) {

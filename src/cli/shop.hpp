@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "platform/db.hpp"
 
@@ -26,6 +27,11 @@ std::unique_ptr<db::Db> open_shop(const std::string& path, const InitOptions& in
 // the admin when missing. Returns the sign-in details as text; `admin_password` is the
 // admin's when this run set it.
 std::string seed_demo_users(db::Db& db, const std::string& admin_password);
+
+// What `backroom check` (and a verified `backroom copy`) proves, every room's part of it:
+// the ledger, sales, returns, voids and store credit (sales::check_books) and the counts
+// (counts::check_counts). One line per problem; empty when the books hold.
+std::vector<std::string> check_shop(db::Db& db);
 
 // Seeds the demo shop when the catalog is empty; returns how many items were created.
 int seed_demo(db::Db& db);

@@ -5,7 +5,6 @@
 #include <iostream>
 
 #include "cli/shop.hpp"
-#include "sales/sales.hpp"
 
 namespace backroom::stock_cli {
 
@@ -14,7 +13,7 @@ void add_commands(CLI::App& app, std::string& db_path) {
   check->add_option("--db", db_path, "SQLite database file of the shop")->envname("BACKROOM_DB")->capture_default_str();
   check->callback([&db_path] {
     auto db = cli::open_shop(db_path);
-    auto problems = sales::check_books(*db);
+    auto problems = cli::check_shop(*db);
     for (const auto& p : problems) std::cout << p << "\n";
     if (!problems.empty()) {
       std::cout << fmt::format("the books do NOT hold: {} problem{}", problems.size(), problems.size() == 1 ? "" : "s")

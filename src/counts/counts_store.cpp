@@ -825,4 +825,31 @@ std::vector<Accuracy> count_accuracy(db::Db& db, Timestamp from, Timestamp to, c
   return out;
 }
 
+std::vector<std::string> check_counts(db::Db& db) {
+  std::vector<std::string> problems;
+  {
+    auto q = db.query(
+        "SELECT c.id, c.status, l.line_no, COALESCE(l.variance, 0), COALESCE(mv.total, 0) FROM count_lines l "
+        "JOIN counts c ON c.id = l.count_id "
+        "LEFT JOIN (SELECT document_line_id, SUM(quantity) AS total FROM stock_movements WHERE document_type = 'count' "
+        "GROUP BY document_line_id) mv ON mv.document_line_id = l.id "
+        "WHERE (c.status = 'approved' AND COALESCE(l.variance, 0) <> COALESCE(mv.total, 0)) "
+        "OR (c.status = 'open' AND mv.total IS NOT NULL) LIMIT 1000");
+    while (q.step())
+      problems.push_back(fmt::format("count {} line {}: {} with variance {} but its movements sum to {}", q.text(0),
+                                     q.int64(2), q.text(1), format_quantity(Quantity{q.int64(3)}),
+                                     format_quantity(Quantity{q.int64(4)})));
+  }
+  {
+    auto q = db.query(
+        "SELECT m.document_id, m.item_id, m.location_id FROM stock_movements m WHERE m.document_type = 'count' "
+        "AND NOT EXISTS (SELECT 1 FROM count_lines l JOIN counts c ON c.id = l.count_id WHERE l.id = m.document_line_id "
+        "AND c.id = m.document_id AND l.item_id = m.item_id AND c.location_id = m.location_id) LIMIT 1000");
+    while (q.step())
+      problems.push_back(fmt::format("count {}: a movement of item {} at {} belongs to no line of the count", q.text(0),
+                                     q.text(1), q.text(2)));
+  }
+  return problems;
+}
+
 }  // namespace backroom::counts

@@ -127,4 +127,11 @@ struct Accuracy {
 };
 std::vector<Accuracy> count_accuracy(db::Db& db, Timestamp from, Timestamp to, const std::string& location_id);
 
+// ---- `backroom check` ----
+// What the counts prove about the ledger: every line of an approved count moved exactly its
+// variance, an open count moved nothing, and every count movement belongs to a line of its
+// count, for that line's item at the count's location. One line per problem; empty when
+// they hold.
+std::vector<std::string> check_counts(db::Db& db);
+
 }  // namespace backroom::counts

@@ -6,8 +6,8 @@
 // accuracy by class.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, createKey } from './lib/server.mjs';
-import { adjust, assertBooksHold, makeItem, onHand, saleBody, store, uuidv7 } from './lib/shop.mjs';
+import { startServer, createKey, dbExec } from './lib/server.mjs';
+import { adjust, assertBooksHold, check, makeItem, onHand, saleBody, store, uuidv7 } from './lib/shop.mjs';
 
 let s;
 let shop;
@@ -195,6 +195,24 @@ test('counted_at rule: a sale after counted_at is kept (counted 10, 2 sold later
   assert.equal(await onHand(s, item, shop), 8, '11 - 2 sold after the count - 1 missing at the count');
   const posted = await movements(`document_id=${count.id}`);
   assert.deepEqual(posted.map((m) => [m.reason, m.quantity, m.document_type]), [['theft', -1, 'count']]);
+  assertBooksHold(s.db);
+});
+
+test('backroom check ties every count movement to its line: a variance that disagrees with the ledger is named', async () => {
+  const item = await makeItem(s, { cost: 100 });
+  await adjust(s, item, shop, 7, 'opening');
+  const count = await startCount(s, shop, [item]);
+  assert.equal((await countLine(counterA, count, item, 6)).status, 201);
+  const ok = await managerB.post(`/api/v1/counts/${count.id}/approve`, { reasons: [{ item_id: item.id, reason: 'damage' }] });
+  assert.equal(ok.status, 200, ok.text);
+  assertBooksHold(s.db);
+  // Behind the server's back: the line now claims a variance the ledger never booked.
+  const q = (sql) => { const r = dbExec(s.db, sql); assert.equal(r.status, 0, r.stderr); };
+  q(`UPDATE count_lines SET variance = variance - 1000 WHERE count_id = '${count.id}'`);
+  const broken = check(s.db);
+  assert.notEqual(broken.status, 0, 'check must fail');
+  assert.match(broken.stdout, new RegExp(`count ${count.id} line 1: approved with variance -2 but its movements sum to -1`));
+  q(`UPDATE count_lines SET variance = variance + 1000 WHERE count_id = '${count.id}'`);
   assertBooksHold(s.db);
 });
 
