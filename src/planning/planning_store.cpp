@@ -45,12 +45,13 @@ void put_import_days(db::Db& db, const std::vector<DemandRow>& rows) {
   }
 }
 
-std::vector<DemandRow> demand_at(db::Db& db, const std::string& location_id, const std::vector<std::string>& item_ids,
-                                 const std::string& from_day) {
-  std::vector<DemandRow> out;
+void each_demand_at(db::Db& db, const std::string& location_id, const std::vector<std::string>& item_ids,
+                    const std::string& from_day, const DemandEach& each) {
   auto read = [&](db::Query& q) {
-    while (q.step())
-      out.push_back(DemandRow{location_id, q.text(0), q.text(1), q.int64(2), q.int64(3) != 0, q.int64(4) != 0});
+    while (q.step()) {
+      std::string item = q.text(0), day = q.text(1);
+      each(item, day, q.int64(2), q.int64(3) != 0, q.int64(4) != 0);
+    }
   };
   if (item_ids.empty()) {
     auto q = db.query(
@@ -67,6 +68,15 @@ std::vector<DemandRow> demand_at(db::Db& db, const std::string& location_id, con
     q.bind(1, location_id).bind(2, from_day).bind(3, bj::serialize(wanted));
     read(q);
   }
+}
+
+std::vector<DemandRow> demand_at(db::Db& db, const std::string& location_id, const std::vector<std::string>& item_ids,
+                                 const std::string& from_day) {
+  std::vector<DemandRow> out;
+  each_demand_at(db, location_id, item_ids, from_day,
+                 [&](std::string_view item, std::string_view day, std::int64_t units, bool censored, bool promo) {
+                   out.push_back(DemandRow{location_id, std::string(item), std::string(day), units, censored, promo});
+                 });
   return out;
 }
 

@@ -6,9 +6,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "platform/db.hpp"
@@ -32,6 +34,12 @@ void put_import_days(db::Db& db, const std::vector<DemandRow>& rows);
 // on, ledger and imported rows summed per day; ordered by item, then day.
 std::vector<DemandRow> demand_at(db::Db& db, const std::string& location_id, const std::vector<std::string>& item_ids,
                                  const std::string& from_day);
+// The same rows handed to `each` one at a time, nothing kept: a year of a large supplier's
+// items is millions of rows (the views are valid during the call only).
+using DemandEach = std::function<void(std::string_view item_id, std::string_view day, std::int64_t units,
+                                      bool censored, bool promo)>;
+void each_demand_at(db::Db& db, const std::string& location_id, const std::vector<std::string>& item_ids,
+                    const std::string& from_day, const DemandEach& each);
 
 // Service levels, fraction x 10000.
 struct ServiceLevel {

@@ -52,19 +52,15 @@ std::vector<purchasing::SupplierItem> ordered_items(db::Db& db, const std::strin
     auto page = purchasing::supplier_items(db, supplier_id, after, supplier_items_page);
     bool more = static_cast<int>(page.size()) > supplier_items_page;
     if (more) page.pop_back();
+    if (page.empty()) break;
+    after = page.back().item_id;  // before the rows are moved out
     for (auto& si : page)
       if (si.preferred || !purchasing::preferred_supplier_item(db, si.item_id)) out.push_back(std::move(si));
-    if (!more || page.empty()) break;
-    after = page.back().item_id;
+    if (!more) break;
   }
   return out;
 }
 
-std::map<std::string, std::vector<store::DemandRow>> rows_by_item(std::vector<store::DemandRow> rows) {
-  std::map<std::string, std::vector<store::DemandRow>> out;
-  for (auto& r : rows) out[r.item_id].push_back(std::move(r));
-  return out;
-}
 
 }  // namespace
 
@@ -120,22 +116,39 @@ void refresh_demand(db::Db& db, Day today) {
   settings::put(db, ledger_seq_key, std::to_string(next_seq));
 }
 
-std::vector<Period> daily_series(const std::vector<store::DemandRow>& rows, std::optional<Day> ledger_from,
-                                 Day origin) {
+std::vector<Period> daily_series(std::span<const DemandDay> rows, std::optional<Day> ledger_from, Day origin) {
   std::vector<Period> out;
   std::optional<Day> previous;
   for (const auto& r : rows) {
-    auto day = parse_date(r.day);
-    if (!day || *day >= origin) continue;
+    if (r.day >= origin) continue;
     if (previous && ledger_from) {
       // Days the ledger followed without a row sold nothing.
-      for (Day d = std::max(*previous + days{1}, *ledger_from); d < *day; d += days{1}) out.push_back(Period{d, 0.0, false, false, std::nullopt});
+      for (Day d = std::max(*previous + days{1}, *ledger_from); d < r.day; d += days{1}) out.push_back(Period{d, 0.0, false, false, std::nullopt});
     }
-    out.push_back(Period{*day, std::max(0.0, units(r.units)), r.censored, r.promo, std::nullopt});
-    previous = day;
+    out.push_back(Period{r.day, std::max(0.0, units(r.units)), r.censored, r.promo, std::nullopt});
+    previous = r.day;
   }
   if (previous && ledger_from)
     for (Day d = std::max(*previous + days{1}, *ledger_from); d < origin; d += days{1}) out.push_back(Period{d, 0.0, false, false, std::nullopt});
+  return out;
+}
+
+std::unordered_map<std::string, std::vector<DemandDay>> history_by_item(db::Db& db, const std::string& location_id,
+                                                                        const std::vector<std::string>& item_ids,
+                                                                        Day from) {
+  std::unordered_map<std::string, std::vector<DemandDay>> out;
+  std::vector<DemandDay>* current = nullptr;  // rows come ordered by item: one lookup per item
+  std::string current_id;
+  store::each_demand_at(db, location_id, item_ids, format_date(from),
+                        [&](std::string_view item, std::string_view day, std::int64_t units, bool censored, bool promo) {
+                          auto d = parse_date(day);
+                          if (!d) return;
+                          if (!current || item != current_id) {
+                            current_id = item;
+                            current = &out[current_id];
+                          }
+                          current->push_back(DemandDay{*d, units, censored, promo});
+                        });
   return out;
 }
 
@@ -164,7 +177,7 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
   for (const auto& si : items) ids.push_back(si.item_id);
   if (ids.empty()) return out;
   auto facts = catalog::store::planning_facts(db, ids);
-  auto history = rows_by_item(store::demand_at(db, location_id, ids, format_date(today - days{forecast_history_days})));
+  auto history = history_by_item(db, location_id, ids, today - days{forecast_history_days});
   auto start = ledger_start(db);
 
   std::map<std::string, Quantity> on_hand, reserved;
@@ -180,15 +193,19 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
   std::map<std::string, std::int64_t> reorder;
   for (const auto& rp : store::reorder_points(db, location_id)) reorder[rp.item_id] = rp.reorder_point;
 
-  // Series first: the category's promotion evidence is pooled over its items.
-  std::map<std::string, std::vector<Period>> series;
+  // The category's promotion evidence first, pooled over its items; each item's series is
+  // built again when it is fitted (keeping 100,000 dense years at once would not fit).
+  auto history_of = [&history](const std::string& item_id) {
+    auto it = history.find(item_id);
+    return it == history.end() ? std::span<const DemandDay>() : std::span<const DemandDay>(it->second);
+  };
   std::map<std::string, PromoEvidence> category_promo;
   for (const auto& si : items) {
     auto f = facts.find(si.item_id);
     if (f == facts.end()) continue;
-    auto& s = series[si.item_id] = daily_series(history[si.item_id], start, today);
-    if (std::any_of(s.begin(), s.end(), [](const Period& p) { return p.promo; }))
-      category_promo[f->second.category] += promo_evidence(s, Granularity::daily);
+    auto rows = history_of(si.item_id);
+    if (std::none_of(rows.begin(), rows.end(), [](const DemandDay& d) { return d.promo; })) continue;
+    category_promo[f->second.category] += promo_evidence(daily_series(rows, start, today), Granularity::daily);
   }
   auto value_of = [](const std::map<std::string, Quantity>& m, const std::string& id) {
     auto it = m.find(id);
@@ -206,7 +223,7 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
     s.unit_cost = si.cost;
     FitOptions options;
     if (auto c = category_promo.find(s.category); c != category_promo.end()) options.category_promo = c->second;
-    s.forecast = fit(series[si.item_id], Granularity::daily, options);
+    s.forecast = fit(daily_series(history_of(si.item_id), start, today), Granularity::daily, options);
     std::int64_t level = service_level_bp_default;
     if (auto c = category_levels.find(s.category); c != category_levels.end()) level = c->second;
     if (auto i = item_levels.find(si.item_id); i != item_levels.end()) level = i->second;
@@ -235,9 +252,9 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
 SeriesView series_view(db::Db& db, const std::string& location_id, const std::string& item_id, Day today) {
   SeriesView out;
   out.today = today;
-  auto rows = store::demand_at(db, location_id, {item_id}, format_date(today - days{forecast_history_days}));
+  auto history = history_by_item(db, location_id, {item_id}, today - days{forecast_history_days});
   auto start = ledger_start(db);
-  auto periods = daily_series(rows, start, today + days{1});
+  auto periods = daily_series(history[item_id], start, today + days{1});
   std::vector<Period> fitted;
   for (const auto& p : periods)
     if (p.start < today) fitted.push_back(p);

@@ -8,7 +8,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "planning/forecast.hpp"
@@ -36,8 +38,17 @@ void refresh_demand(db::Db& db, Day today);
 // A series for the maths: every day of `rows` (one item, ordered by day) before `origin`.
 // Imported days count as they are (a day without a row is missing); from the day the ledger
 // is followed (`ledger_start`) on, a day without a row sold nothing.
-std::vector<Period> daily_series(const std::vector<store::DemandRow>& rows, std::optional<Day> ledger_start,
-                                 Day origin);
+struct DemandDay {  // one row of an item's history, compact (a year of 100,000 items fits)
+  Day day;
+  std::int64_t units = 0;  // milli-units
+  bool censored = false;
+  bool promo = false;
+};
+std::vector<Period> daily_series(std::span<const DemandDay> rows, std::optional<Day> ledger_start, Day origin);
+// The demand history of `item_ids` at a location from `from` on, by item (ordered by day).
+std::unordered_map<std::string, std::vector<DemandDay>> history_by_item(db::Db& db, const std::string& location_id,
+                                                                        const std::vector<std::string>& item_ids,
+                                                                        Day from);
 // The day the ledger's demand is followed from (nullopt before the first refresh).
 std::optional<Day> ledger_start(db::Db& db);
 
