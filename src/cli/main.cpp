@@ -21,6 +21,7 @@
 #include "catalog/item_csv.hpp"
 #include "catalog/price_changes_api.hpp"
 #include "cli/auth_cli.hpp"
+#include "cli/backup_cli.hpp"
 #include "cli/labels_cli.hpp"
 #include "cli/planning_cli.hpp"
 #include "cli/planning_import.hpp"
@@ -287,6 +288,7 @@ int main(int argc, char** argv) {
   // to set the exit status.
   auth_cli::add_commands(app, db_path, [](App& routes_app) { add_routes(routes_app); });
   stock_cli::add_commands(app, db_path);
+  backup_cli::add_commands(app);
   labels_cli::add_commands(app, db_path);
   planning_cli::add_commands(app, db_path);  // the `planning` group and its backtest
   planning_import::add_command(*planning_cli::planning_group(app), db_path);

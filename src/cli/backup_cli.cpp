@@ -1,0 +1,157 @@
+#include "cli/backup_cli.hpp"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "access/audit.hpp"
+#include "cli/shop.hpp"
+#include "platform/backup_file.hpp"
+#include "platform/db.hpp"
+#include "platform/db_copy.hpp"
+
+namespace backroom::backup_cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct KeyOptions {
+  std::string key_file;
+  std::string passphrase_file;
+};
+
+void add_key_options(CLI::App* cmd, KeyOptions& k) {
+  auto* file = cmd->add_option("--key-file", k.key_file, "Key file made by `backroom keys generate`")
+                   ->envname("BACKROOM_BACKUP_KEY_FILE");
+  auto* pass = cmd->add_option("--passphrase-file", k.passphrase_file,
+                               "A file whose first line is the passphrase (at least 12 characters)");
+  file->excludes(pass);
+}
+
+backup::Key key_of(const KeyOptions& k) {
+  if (!k.key_file.empty()) return {backup::Key::Kind::key_file, k.key_file};
+  if (k.passphrase_file.empty()) throw backup::BackupError("give --key-file or --passphrase-file");
+  std::ifstream in(k.passphrase_file);
+  std::string line;
+  if (!in || !std::getline(in, line)) throw backup::BackupError(fmt::format("cannot read {}", k.passphrase_file));
+  return {backup::Key::Kind::passphrase, line};
+}
+
+// An SQLite file for the plain copy, private to this process, removed with its WAL files.
+struct TempShop {
+  std::string path;
+  explicit TempShop(const fs::path& dir) {
+    path = (dir / fmt::format(".backroom-{}-{}.db", ::getpid(), fs::file_time_type::clock::now().time_since_epoch().count())).string();
+  }
+  ~TempShop() {
+    for (const char* suffix : {"", "-wal", "-shm", ".partial"}) {
+      std::error_code ec;
+      fs::remove(path + suffix, ec);
+    }
+  }
+};
+
+// What `check` and `audit verify` say of `db`: empty when both hold.
+std::string prove(db::Db& db) {
+  auto problems = cli::check_shop(db);
+  std::string out;
+  for (const auto& p : problems) out += p + "\n";
+  if (!problems.empty()) out += fmt::format("the books do NOT hold: {} problem(s)\n", problems.size());
+  if (auto broken = verify_audit(db)) out += fmt::format("the audit log is BROKEN at entry {}\n", *broken);
+  return out;
+}
+
+int backup_shop(const std::string& db_path, const std::string& to, const KeyOptions& k) {
+  auto key = key_of(k);
+  fs::path target(to);
+  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::int64_t rows = 0;
+  std::size_t tables = 0;
+  {
+    ::umask(077);
+    TempShop plain(dir);
+    {
+      auto from = db::Db::open(db_path, db::Mode::read_write);
+      auto copy = db::Db::open(plain.path, db::Mode::read_write);
+      for (const auto& t : db::copy_database(*from, *copy)) rows += t.rows, ++tables;
+    }
+    backup::seal_file(plain.path, to, key);
+  }
+  std::cout << fmt::format("backed up {} rows in {} tables of {} into {} ({} bytes, encrypted)", rows, tables,
+                           db::Db::open(db_path, db::Mode::read_only)->display_name(), to, fs::file_size(to))
+            << std::endl;
+  return 0;
+}
+
+int restore_shop(const std::string& from, const std::string& db_path, const KeyOptions& k) {
+  auto key = key_of(k);
+  ::umask(077);
+  TempShop plain(fs::temp_directory_path());
+  backup::open_file(from, plain.path, key);
+  {
+    auto copy = db::Db::open(plain.path, db::Mode::read_write);
+    if (auto problems = prove(*copy); !problems.empty()) {
+      std::cout << problems << "the backup does NOT verify: nothing was restored" << std::endl;
+      return 1;
+    }
+    auto target = db::Db::open(db_path, db::Mode::read_write);
+    std::int64_t rows = 0;
+    for (const auto& t : db::copy_database(*copy, *target)) rows += t.rows;
+    if (auto problems = prove(*target); !problems.empty()) {
+      std::cout << problems << "the restored shop does NOT verify" << std::endl;
+      return 1;
+    }
+    std::cout << fmt::format("restored {} rows into {}: the books hold and the audit log is intact", rows,
+                             target->display_name())
+              << std::endl;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_commands(CLI::App& app) {
+  auto* keys = app.add_subcommand("keys", "Backup keys");
+  keys->require_subcommand(1);
+  auto* generate = keys->add_subcommand("generate", "Make a new backup key file (32 random bytes, mode 0600)");
+  static std::string key_to;
+  generate->add_option("--to", key_to, "Where to write the key file (never overwritten)")->required();
+  generate->callback([] {
+    backup::generate_key_file(key_to);
+    std::cout << fmt::format("wrote a new backup key to {}: keep a copy away from the backups", key_to) << std::endl;
+  });
+
+  static std::string db_path, file;
+  static KeyOptions key;
+  auto* backup_cmd = app.add_subcommand("backup", "An encrypted, consistent backup of the shop while it runs");
+  backup_cmd->add_option("--db", db_path, "The shop's database (path or postgresql:// URI)")->envname("BACKROOM_DB")->required();
+  backup_cmd->add_option("--to", file, "The backup file to write")->required();
+  add_key_options(backup_cmd, key);
+  backup_cmd->callback([] {
+    try {
+      if (int rc = backup_shop(db_path, file, key)) throw CLI::RuntimeError(rc);
+    } catch (const backup::BackupError& e) {
+      std::cout << "backup refused: " << e.what() << std::endl;
+      throw CLI::RuntimeError(1);
+    }
+  });
+
+  auto* restore_cmd = app.add_subcommand("restore", "Restore a backup into a new, empty database, verified");
+  restore_cmd->add_option("--from", file, "The backup file")->required();
+  restore_cmd->add_option("--db", db_path, "A new, empty database (path or postgresql:// URI)")->required();
+  add_key_options(restore_cmd, key);
+  restore_cmd->callback([] {
+    try {
+      if (int rc = restore_shop(file, db_path, key)) throw CLI::RuntimeError(rc);
+    } catch (const backup::BackupError& e) {
+      std::cout << "restore refused: " << e.what() << std::endl;
+      throw CLI::RuntimeError(1);
+    }
+  });
+}
+
+}  // namespace backroom::backup_cli
