@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -13,6 +14,9 @@
 #include "platform/backup_file.hpp"
 #include "platform/db.hpp"
 #include "platform/db_copy.hpp"
+#include "platform/schema.hpp"
+#include "platform/secret_box.hpp"
+#include "platform/types.hpp"
 
 namespace backroom::backup_cli {
 namespace {
@@ -65,22 +69,31 @@ std::string prove(db::Db& db) {
   return out;
 }
 
-int backup_shop(const std::string& db_path, const std::string& to, const KeyOptions& k) {
-  auto key = key_of(k);
-  fs::path target(to);
-  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+struct Sealed {
   std::int64_t rows = 0;
   std::size_t tables = 0;
+};
+
+// The shop copied inside one read snapshot into a private SQLite file beside `to`, sealed.
+Sealed seal_copy(const std::string& db_path, const std::string& to, const backup::Key& key) {
+  fs::path target(to);
+  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  Sealed out;
+  mode_t old = ::umask(077);
+  TempShop plain(dir);
   {
-    ::umask(077);
-    TempShop plain(dir);
-    {
-      auto from = db::Db::open(db_path, db::Mode::read_write);
-      auto copy = db::Db::open(plain.path, db::Mode::read_write);
-      for (const auto& t : db::copy_database(*from, *copy)) rows += t.rows, ++tables;
-    }
-    backup::seal_file(plain.path, to, key);
+    auto from = db::Db::open(db_path, db::Mode::read_write);
+    auto copy = db::Db::open(plain.path, db::Mode::read_write);
+    for (const auto& t : db::copy_database(*from, *copy)) out.rows += t.rows, ++out.tables;
   }
+  backup::seal_file(plain.path, to, key);
+  ::umask(old);
+  return out;
+}
+
+int backup_shop(const std::string& db_path, const std::string& to, const KeyOptions& k) {
+  auto key = key_of(k);
+  auto [rows, tables] = seal_copy(db_path, to, key);
   std::cout << fmt::format("backed up {} rows in {} tables of {} into {} ({} bytes, encrypted)", rows, tables,
                            db::Db::open(db_path, db::Mode::read_only)->display_name(), to, fs::file_size(to))
             << std::endl;
@@ -94,6 +107,12 @@ int restore_shop(const std::string& from, const std::string& db_path, const KeyO
   backup::open_file(from, plain.path, key);
   {
     auto copy = db::Db::open(plain.path, db::Mode::read_write);
+    // A backup from before an upgrade is brought to this backroom's version (its private copy).
+    if (int version = schema::current_version(*copy); version < schema::latest_version()) {
+      schema::migrate(*copy);
+      std::cout << fmt::format("the backup is at schema version {}: migrated to {}", version, schema::latest_version())
+                << std::endl;
+    }
     if (auto problems = prove(*copy); !problems.empty()) {
       std::cout << problems << "the backup does NOT verify: nothing was restored" << std::endl;
       return 1;
@@ -112,7 +131,79 @@ int restore_shop(const std::string& from, const std::string& db_path, const KeyO
   return 0;
 }
 
+// 20261202T200301Z: a file name that sorts by time.
+std::string stamp() {
+  std::time_t t = static_cast<std::time_t>(now().micros / 1'000'000);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char text[20];
+  std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &tm);
+  return text;
+}
+
+// The backup put back as it was, at its own schema version, for the backroom that wrote it.
+int rollback_shop(const std::string& from, const std::string& db_path, KeyOptions k) {
+  if (k.key_file.empty() && k.passphrase_file.empty()) k.key_file = secret_box::key_path(db_path);
+  auto key = key_of(k);
+  bool postgres = db::is_postgres_location(db_path);
+  fs::path dir = postgres ? fs::temp_directory_path() : fs::absolute(db_path).parent_path();
+  ::umask(077);
+  TempShop plain(dir);
+  backup::open_file(from, plain.path, key);
+  int version = 0;
+  {
+    auto copy = db::Db::open(plain.path, db::Mode::read_write);
+    version = schema::current_version(*copy);
+    if (auto broken = verify_audit(*copy)) {
+      std::cout << fmt::format("the backup's audit log is BROKEN at entry {}: nothing was rolled back", *broken) << std::endl;
+      return 1;
+    }
+    if (postgres) {
+      auto target = db::Db::open(db_path, db::Mode::read_write);
+      db::copy_database(*copy, *target);
+    }
+  }
+  std::string kept;
+  if (!postgres) {
+    // The file in place is kept beside it (with its WAL), never deleted.
+    kept = fmt::format("{}.before-rollback-{}", db_path, stamp());
+    for (const char* suffix : {"", "-wal", "-shm"})
+      if (fs::exists(db_path + suffix)) fs::rename(db_path + suffix, kept + suffix);
+    fs::rename(plain.path, db_path);
+  }
+  std::cout << fmt::format("rolled back {} to the backup {} (schema version {}){}; run the backroom that writes "
+                           "version {} on it",
+                           db::redact_location(db_path), from, version,
+                           kept.empty() ? "" : fmt::format("; the replaced database is kept as {}", kept), version)
+            << std::endl;
+  return 0;
+}
+
+std::string backup_dir_for(const std::string& db_path) {
+  if (const char* dir = std::getenv("BACKROOM_BACKUP_DIR"); dir && *dir) return dir;
+  if (!db::is_postgres_location(db_path)) return fs::absolute(db_path).parent_path().string();
+  return ".";
+}
+
 }  // namespace
+
+std::string backup_before_upgrade(const std::string& db_path, int from, int to) {
+  backup::Key key{backup::Key::Kind::key_file, ""};
+  if (const char* file = std::getenv("BACKROOM_BACKUP_KEY_FILE"); file && *file)
+    key.secret = file;
+  else
+    key.secret = secret_box::key_file(db_path);
+  fs::path dir = backup_dir_for(db_path);
+  fs::create_directories(dir);
+  std::string stem = db::is_postgres_location(db_path) ? "postgresql" : fs::path(db_path).stem().string();
+  auto file = (dir / fmt::format("{}-v{}-before-v{}-{}.brb", stem, from, to, stamp())).string();
+  auto sealed = seal_copy(db_path, file, key);
+  std::cerr << fmt::format("before upgrading schema version {} to {}: backed up {} rows into {} (roll back with "
+                           "`backroom rollback --to-backup {} --db ...`)",
+                           from, to, sealed.rows, file, file)
+            << std::endl;
+  return file;
+}
 
 void add_commands(CLI::App& app) {
   auto* keys = app.add_subcommand("keys", "Backup keys");
@@ -136,6 +227,22 @@ void add_commands(CLI::App& app) {
       if (int rc = backup_shop(db_path, file, key)) throw CLI::RuntimeError(rc);
     } catch (const backup::BackupError& e) {
       std::cout << "backup refused: " << e.what() << std::endl;
+      throw CLI::RuntimeError(1);
+    }
+  });
+
+  static std::string rollback_file;
+  static KeyOptions rollback_key;
+  auto* rollback_cmd = app.add_subcommand("rollback", "Put back the state of a backup taken before an upgrade");
+  rollback_cmd->add_option("--to-backup", rollback_file, "The backup (made before the upgrade)")->required();
+  rollback_cmd->add_option("--db", db_path, "The shop's SQLite file (swapped, the old one kept), or a new, empty "
+                                            "PostgreSQL database")->envname("BACKROOM_DB")->required();
+  add_key_options(rollback_cmd, rollback_key);
+  rollback_cmd->callback([] {
+    try {
+      if (int rc = rollback_shop(rollback_file, db_path, rollback_key)) throw CLI::RuntimeError(rc);
+    } catch (const backup::BackupError& e) {
+      std::cout << "rollback refused: " << e.what() << std::endl;
       throw CLI::RuntimeError(1);
     }
   });

@@ -7,12 +7,26 @@
 // A restore opens the sealed file (a wrong key or a changed byte is refused in one line),
 // proves the copy (`check` and `audit verify`) before it touches the target, copies it into
 // the new, empty target database and proves the target again. Exit status 1 when refused.
+//
+// Upgrades with a way back: before migrations are applied to a shop that has data
+// (cli::open_shop, so `serve`, `migrate` and every other command), backup_before_upgrade()
+// seals the shop as it is; `backroom rollback --to-backup FILE --db DB` puts that state back
+// (an SQLite file is swapped, the replaced one kept beside it; PostgreSQL is restored into a
+// new, empty database), for the backroom version that wrote it.
 #pragma once
 
 #include <CLI/CLI.hpp>
 
+#include <string>
+
 namespace backroom::backup_cli {
 
 void add_commands(CLI::App& app);
+
+// Seals the shop at `db_path` (at schema version `from`, about to be migrated to `to`) into
+// BACKROOM_BACKUP_DIR (default: beside an SQLite file, else the working directory) under
+// BACKROOM_BACKUP_KEY_FILE (default: the shop key, platform/secret_box.hpp). Returns the
+// file written. Throws when it cannot: no upgrade without its way back.
+std::string backup_before_upgrade(const std::string& db_path, int from, int to);
 
 }  // namespace backroom::backup_cli

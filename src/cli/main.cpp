@@ -270,8 +270,13 @@ int main(int argc, char** argv) {
   std::string code;
   scan_cmd->add_option("code", code, "Scanned code")->required();
 
-  auto* migrate_cmd = app.add_subcommand("migrate", "Bring a shop database to this backroom's schema version");
+  auto* migrate_cmd = app.add_subcommand(
+      "migrate", "Bring a shop database to this backroom's schema version (a backup is taken first)");
   add_db(migrate_cmd);
+  bool migrate_dry_run = false;
+  int migrate_to = 0;
+  migrate_cmd->add_flag("--dry-run", migrate_dry_run, "List the migrations that would be applied; change nothing");
+  migrate_cmd->add_option("--to-version", migrate_to, "Apply the pending migrations up to this version only");
 
   auto* copy_cmd = app.add_subcommand(
       "copy", "Copy a whole shop into a new, empty database (SQLite -> PostgreSQL or back), then verify it");
@@ -312,7 +317,25 @@ int main(int argc, char** argv) {
     if (migrate_cmd->parsed()) {
       auto db = db::Db::open(db_path, db::Mode::read_write);
       int before = schema::current_version(*db);
-      int after = schema::migrate(*db);
+      int target = migrate_to > 0 ? std::min(migrate_to, schema::latest_version()) : schema::latest_version();
+      if (migrate_dry_run) {
+        int pending = 0;
+        for (const auto& m : schema::migrations())
+          if (m.version > before && m.version <= target) {
+            std::cout << fmt::format("would apply {}: {}", m.version, m.name) << std::endl;
+            ++pending;
+          }
+        std::cout << fmt::format("{}: schema version {}; {} migration{} pending, nothing changed", db->display_name(),
+                                 before, pending, pending == 1 ? "" : "s")
+                  << std::endl;
+        return 0;
+      }
+      if (before > 0 && before < target) {
+        db.reset();
+        backup_cli::backup_before_upgrade(db_path, before, target);
+        db = db::Db::open(db_path, db::Mode::read_write);
+      }
+      int after = schema::migrate(*db, target);
       std::cout << fmt::format("{}: schema version {} -> {}", db->display_name(), before, after) << std::endl;
       return 0;
     }

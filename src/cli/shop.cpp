@@ -10,6 +10,7 @@
 #include "access/auth_admin.hpp"
 #include "access/auth_store.hpp"
 #include "catalog/catalog.hpp"
+#include "cli/backup_cli.hpp"
 #include "catalog/catalog_store.hpp"
 #include "catalog/demo.hpp"
 #include "counts/counts_store.hpp"
@@ -28,6 +29,11 @@ std::unique_ptr<db::Db> open_shop(const std::string& path, const InitOptions& in
                                   std::string* generated_admin_password) {
   auto db = db::Db::open(path, db::Mode::read_write);
   int before = schema::current_version(*db);
+  if (before > 0 && before < schema::latest_version()) {
+    db.reset();  // the backup reads the shop on its own connection
+    backup_cli::backup_before_upgrade(path, before, schema::latest_version());
+    db = db::Db::open(path, db::Mode::read_write);
+  }
   schema::migrate(*db);
   if (before == 0) {
     db::Transaction tx(*db);

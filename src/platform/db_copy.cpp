@@ -47,16 +47,16 @@ void continue_identities(Db& to) {
 
 std::vector<CopiedTable> copy_database(Db& from, Db& to) {
   int source = schema::current_version(from);
-  if (source != schema::latest_version())
+  if (source > schema::latest_version() || source == 0)
     throw Problem(409, "source_schema_mismatch",
-                  fmt::format("{} is at schema version {} but this backroom writes version {}; run `backroom migrate "
-                              "--db` on it first (or use the backroom that matches it)",
+                  fmt::format("{} is at schema version {} but this backroom knows versions 1 to {}; use the backroom "
+                              "that wrote it",
                               from.display_name(), source, schema::latest_version()));
   if (schema::current_version(to) != 0)
     throw Problem(409, "target_not_empty",
                   fmt::format("{} already holds a shop (schema version {}); copy only into a new, empty database",
                               to.display_name(), schema::current_version(to)));
-  schema::migrate(to);
+  schema::migrate(to, source);  // the copy is at the source's version, table for table
 
   std::vector<CopiedTable> copied;
   ReadSnapshot snapshot(from);

@@ -1,8 +1,9 @@
 // Copying a whole shop from one database to another (SQLite -> PostgreSQL when a shop
 // grows, and back). The store layer's one piece that knows both dialects' catalogues.
 //
-// Contract: `to` must be a new database (schema version 0) and `from` at the version this
-// binary knows. copy_database migrates `to`, then in ONE transaction on `to` replaces the
+// Contract: `to` must be a new database (schema version 0) and `from` at a version this
+// binary knows (an older one too: a backup taken before an upgrade). copy_database migrates
+// `to` to `from`'s version, then in ONE transaction on `to` replaces the
 // rows of every table (what migrations seeded included) with `from`'s, column by column by
 // name, foreign keys checked at commit; identity sequences continue after the copied ids.
 // `from` is only read, inside one snapshot. Nothing is written to `to` unless all of it is.

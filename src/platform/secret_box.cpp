@@ -112,6 +112,11 @@ std::string key_path(std::string_view db_location) {
   return fmt::format("{}/.config/backroom/keys/{}_{}_{}.key", home && *home ? home : ".", host, port, name);
 }
 
+std::string key_file(std::string_view db_location) {
+  shop_key(db_location);
+  return key_path(db_location);
+}
+
 std::string seal(std::string_view db_location, std::string_view plaintext) {
   const Key& key = shop_key(db_location);
   std::string box(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plaintext.size(), '\0');

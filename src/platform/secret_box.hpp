@@ -23,6 +23,10 @@ inline constexpr std::string_view sealed_prefix = "sb1:";
 // Where the shop key of database `db_location` lives (the rules above).
 std::string key_path(std::string_view db_location);
 
+// key_path(db_location), the key file made first when it is missing (a backup before an
+// upgrade is sealed with it when no backup key is configured).
+std::string key_file(std::string_view db_location);
+
 // "sb1:" + base64(nonce || ciphertext) of `plaintext` under the shop key of `db_location`.
 std::string seal(std::string_view db_location, std::string_view plaintext);
 
