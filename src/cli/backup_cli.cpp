@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -186,6 +187,26 @@ std::string backup_dir_for(const std::string& db_path) {
 }
 
 }  // namespace
+
+std::int64_t backup_to(const std::string& db_path, const std::string& file, const std::string& key_file) {
+  return seal_copy(db_path, file, backup::Key{backup::Key::Kind::key_file, key_file}).rows;
+}
+
+std::optional<std::int64_t> parse_duration(std::string_view text) {
+  if (text.size() < 2) return std::nullopt;
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size() - 1, n);
+  if (ec != std::errc() || end != text.data() + text.size() - 1 || n <= 0) return std::nullopt;
+  switch (text.back()) {
+    case 's': return n;
+    case 'm': return n * 60;
+    case 'h': return n * 3600;
+    case 'd': return n * 86400;
+    default: return std::nullopt;
+  }
+}
+
+std::string file_stamp() { return stamp(); }
 
 std::string backup_before_upgrade(const std::string& db_path, int from, int to) {
   backup::Key key{backup::Key::Kind::key_file, ""};

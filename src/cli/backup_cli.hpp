@@ -17,7 +17,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace backroom::backup_cli {
 
@@ -28,5 +31,13 @@ void add_commands(CLI::App& app);
 // BACKROOM_BACKUP_KEY_FILE (default: the shop key, platform/secret_box.hpp). Returns the
 // file written. Throws when it cannot: no upgrade without its way back.
 std::string backup_before_upgrade(const std::string& db_path, int from, int to);
+
+// One backup of the running shop into `file`, sealed with the key file `key_file`; returns
+// the rows copied. Throws on failure (nothing is left at `file`).
+std::int64_t backup_to(const std::string& db_path, const std::string& file, const std::string& key_file);
+// "30s", "15m", "24h", "30d" -> seconds; nullopt for anything else.
+std::optional<std::int64_t> parse_duration(std::string_view text);
+// 20261202T200301Z: the current UTC time as a file name part that sorts by time.
+std::string file_stamp();
 
 }  // namespace backroom::backup_cli

@@ -22,6 +22,7 @@
 #include "catalog/price_changes_api.hpp"
 #include "cli/auth_cli.hpp"
 #include "cli/backup_cli.hpp"
+#include "cli/backup_schedule.hpp"
 #include "cli/labels_cli.hpp"
 #include "cli/planning_cli.hpp"
 #include "cli/planning_import.hpp"
@@ -36,6 +37,7 @@
 #include "platform/outbox.hpp"
 #include "platform/db_copy.hpp"
 #include "platform/schema.hpp"
+#include "platform/secret_box.hpp"
 #include "sales/registers_api.hpp"
 #include "sales/sales.hpp"
 #include "sales/sales_api.hpp"
@@ -81,11 +83,16 @@ std::string default_static_dir() {
 
 
 int serve(const std::string& db_path, const std::string& listen, int threads, std::string static_dir,
-          bool access_log) {
+          bool access_log, BackupSchedule backups) {
   auto l = parse_listen(listen);
   { open_shop(db_path); }  // create and migrate before anyone reads
   App app(db_path);
   add_routes(app);
+  std::unique_ptr<ScheduledBackups> scheduled;
+  if (!backups.dir.empty()) {
+    if (backups.key_file.empty()) backups.key_file = secret_box::key_file(db_path);
+    scheduled = std::make_unique<ScheduledBackups>(app, backups);
+  }
   http::ServerOptions options;
   options.host = l.host;
   options.port = l.port;
@@ -248,6 +255,15 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--threads", threads, "HTTP worker threads")->envname("BACKROOM_THREADS")->check(CLI::Range(1, 64));
   serve_cmd->add_option("--static-dir", static_dir, "Directory of the built web UI")->envname("BACKROOM_STATIC_DIR");
   serve_cmd->add_option("--access-log", access_log, "Log every request")->envname("BACKROOM_ACCESS_LOG");
+  BackupSchedule backups;
+  std::string backup_every = "24h", backup_max_age;
+  serve_cmd->add_option("--backup-dir", backups.dir, "Take encrypted backups into this directory while serving")
+      ->envname("BACKROOM_BACKUP_DIR_SCHEDULED");
+  serve_cmd->add_option("--backup-every", backup_every, "How often: 30s, 15m, 24h ...")->capture_default_str();
+  serve_cmd->add_option("--backup-keep", backups.keep, "Keep the newest N scheduled backups (0: all)");
+  serve_cmd->add_option("--backup-max-age", backup_max_age, "Delete scheduled backups older than this (30d ...)");
+  serve_cmd->add_option("--backup-key-file", backups.key_file, "Key file of the backups (default: the shop key)")
+      ->envname("BACKROOM_BACKUP_KEY_FILE");
 
   auto* demo_cmd = app.add_subcommand("demo", "Create a demo shop (about 2,000 items) if the database is empty");
   add_db(demo_cmd);
@@ -340,7 +356,19 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (copy_cmd->parsed()) return copy_shop(copy_from, copy_to);
-    if (serve_cmd->parsed()) return serve(db_path, listen, threads, static_dir, access_log);
+    if (serve_cmd->parsed()) {
+      if (!backups.dir.empty()) {
+        auto every = backup_cli::parse_duration(backup_every);
+        auto max_age = backup_max_age.empty() ? std::optional<std::int64_t>(0) : backup_cli::parse_duration(backup_max_age);
+        if (!every || !max_age) {
+          std::cerr << "error: --backup-every and --backup-max-age take a number and s, m, h or d (15m, 24h, 30d)" << std::endl;
+          return 2;
+        }
+        backups.every_seconds = *every;
+        backups.max_age_seconds = *max_age;
+      }
+      return serve(db_path, listen, threads, static_dir, access_log, backups);
+    }
     if (demo_cmd->parsed()) return demo(db_path);
     if (import_cmd->parsed()) return import_items(db_path, import_file, dry_run);
     if (export_cmd->parsed()) return export_items(db_path, export_file);

@@ -10,6 +10,8 @@
 #include "platform/json.hpp"
 #include "planning/planning_api.hpp"
 #include "platform/schema.hpp"
+#include "platform/settings.hpp"
+#include "platform/types.hpp"
 #include "purchasing/purchase_order_api.hpp"
 #include "purchasing/supplier_api.hpp"
 #include "reports/reports.hpp"
@@ -29,6 +31,27 @@ void add_routes(App& app) {
                                               {"version", BACKROOM_VERSION},
                                               {"schema_version", schema::current_version(db)}}));
   });
+  app.router.add("GET", "/api/v1/system/status", std::string(permission::authenticated),
+                 "What an operator checks first: version, schema, the last backup and whether it is late",
+                 [&app](http::Request&, http::Reply reply) {
+                   auto& db = app.read();
+                   auto number = [&db](const char* key) -> std::int64_t {
+                     auto v = settings::get(db, key);
+                     return v && !v->empty() ? std::stoll(*v) : 0;
+                   };
+                   std::int64_t every = number("backup.every_seconds"), last = number("backup.last_at");
+                   std::int64_t since = std::max(last, number("backup.scheduled_since"));
+                   auto error = settings::get(db, "backup.last_error").value_or("");
+                   // Late: no success within two periods of the last one (or of the schedule's start).
+                   bool late = every > 0 && now().micros - since > 2 * every * 1'000'000;
+                   reply(http::json_response(
+                       200, bj::object{{"version", BACKROOM_VERSION},
+                                       {"schema_version", schema::current_version(db)},
+                                       {"backup_every_seconds", every > 0 ? bj::value(every) : bj::value(nullptr)},
+                                       {"last_backup_at", last > 0 ? bj::value(format_rfc3339(Timestamp{last})) : bj::value(nullptr)},
+                                       {"last_backup_error", error.empty() ? bj::value(nullptr) : bj::value(error)},
+                                       {"backup_late", late}}));
+                 });
   catalog::register_catalog_routes(app);
   integrations::register_event_routes(app);
   auth::register_auth_routes(app);

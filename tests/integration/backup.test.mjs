@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startServer, cli, BIN, tempDir, freshDb, dbExec } from './lib/server.mjs';
@@ -116,4 +116,38 @@ test('a passphrase instead of a key file: stretched with argon2id, the wrong one
   const ok = cli(['restore', '--from', file, '--db', target, '--passphrase-file', pass]);
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
   assert.deepEqual(saleIds(target), saleIds(s.db), 'no sale since the backup: the same sales');
+});
+
+test('the server backs itself up on a schedule, keeps the newest N, and says when the last one was', async () => {
+  const into = tempDir('backroom-scheduled-');
+  const srv = await startServer({ args: ['--backup-dir', into, '--backup-every', '1s', '--backup-keep', '2', '--backup-key-file', key] });
+  try {
+    const status = async () => {
+      const r = await srv.get('/api/v1/system/status');
+      assert.equal(r.status, 200, r.text);
+      return r.json;
+    };
+    const first = await status();
+    assert.equal(first.backup_every_seconds, 1);
+    assert.equal(typeof first.backup_late, 'boolean');  // late or not depends on this machine's speed
+    const unscheduled = (await s.get('/api/v1/system/status')).json;
+    assert.deepEqual([unscheduled.backup_every_seconds, unscheduled.backup_late], [null, false], 'no schedule, never late');
+    // Three backups taken (three different last_backup_at), whatever the machine's speed.
+    const seen = new Set();
+    for (let i = 0; i < 600 && seen.size < 3; i++) {
+      const s1 = await status();
+      if (s1.last_backup_at) seen.add(s1.last_backup_at);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(seen.size, 3, 'three scheduled backups were taken');
+    const last = await status();
+    assert.equal(last.last_backup_error, null);
+    const files = readdirSync(into).filter((f) => /^scheduled-\d{8}T\d{6}Z\.brb$/.test(f)).sort();
+    assert.ok(files.length >= 1 && files.length <= 2, `--backup-keep 2 keeps at most two: ${files}`);
+    const target = freshDb(into, 'from-scheduled');
+    const r = cli(['restore', '--from', path.join(into, files.at(-1)), '--db', target, '--key-file', key]);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  } finally {
+    await srv.stop();
+  }
 });
