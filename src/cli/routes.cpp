@@ -4,6 +4,7 @@
 #include "access/permissions.hpp"
 #include "catalog/catalog_api.hpp"
 #include "catalog/price_changes_api.hpp"
+#include "cli/api_docs.hpp"
 #include "counts/counts_api.hpp"
 #include "integrations/events.hpp"
 #include "labels/labels_api.hpp"
@@ -52,6 +53,7 @@ void add_routes(App& app) {
                                        {"last_backup_error", error.empty() ? bj::value(nullptr) : bj::value(error)},
                                        {"backup_late", late}}));
                  });
+  register_api_docs(app);
   catalog::register_catalog_routes(app);
   integrations::register_event_routes(app);
   auth::register_auth_routes(app);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { cli } from './lib/server.mjs';
+import { cli, startServer } from './lib/server.mjs';
 import { render } from '../../web/scripts/permissions.mjs';
 
 // A small reader for the `paths:` block: two-space path keys, four-space method keys.
@@ -115,4 +115,24 @@ test('docs/openapi.yaml passes the OpenAPI linter with no error', () => {
   const ids = [...yaml.matchAll(/^ {6}operationId: (\S+)$/gm)].map((m) => m[1]);
   assert.equal(ids.length, documentedOperations(yaml).size, 'one operationId per operation');
   assert.equal(new Set(ids).size, ids.length, 'operationIds are unique');
+});
+
+test('the server serves its API reference and its contract to a signed-in caller', async () => {
+  const s = await startServer();
+  try {
+    assert.equal((await s.anonymous().get('/api/docs')).status, 401, 'not public');
+    const docs = await s.get('/api/docs');
+    assert.equal(docs.status, 200);
+    assert.match(docs.headers.get('content-type'), /^text\/html/);
+    assert.match(docs.text, /<code>\/api\/v1\/sales<\/code>/);
+    assert.match(docs.text, /<code>sales\.create<\/code>/);
+    const routes = JSON.parse(cli(['routes', '--json']).stdout);
+    for (const r of routes.routes ?? routes) assert.ok(docs.text.includes(`<code>${r.pattern.replace(/&/g, '&amp;')}</code>`), `${r.method} ${r.pattern} is on the page`);
+    const contract = await s.get('/api/openapi.yaml');
+    assert.equal(contract.status, 200);
+    const root = path.resolve(import.meta.dirname, '../..');
+    assert.equal(contract.text, readFileSync(path.join(root, 'docs/openapi.yaml'), 'utf8'), 'the document the binary was built with');
+  } finally {
+    await s.stop();
+  }
 });
