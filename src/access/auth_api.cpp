@@ -19,6 +19,8 @@
 #include "access/permissions.hpp"
 #include "platform/json.hpp"
 #include "platform/periodic.hpp"
+#include "platform/rate_limit.hpp"
+#include "platform/settings.hpp"
 #include "platform/types.hpp"
 
 namespace backroom::auth {
@@ -98,6 +100,9 @@ struct State {
   std::unordered_map<std::string, std::int64_t> touched;  // key/session id -> last update submitted
   std::unordered_map<std::string, int> in_flight;         // sign-in throttle key -> attempts being checked
   SlowWork slow{2};
+  RateLimiter rate;
+  RateLimits limits;                 // the shop's `rate_limits` setting, read at most every limits_ttl
+  std::int64_t limits_read_at = -1;  // micros
 
   // Everything the code and the route table name: what a superuser role holds.
   const std::vector<std::string>& all_permissions() {
@@ -150,6 +155,47 @@ Problem forbidden(const std::string& permission) {
   Problem p(403, "forbidden", fmt::format("this needs the permission '{}', which your role does not have", permission));
   p.extra_json = bj::serialize(bj::object{{"permission", permission}});
   return p;
+}
+
+constexpr std::int64_t limits_ttl_micros = 10'000'000;  // another process's change is seen within 10 s
+constexpr const char* rate_limits_key = "rate_limits";
+
+// The shop's setting; before it has one, every role gets BACKROOM_RATE_LIMIT_PER_MINUTE (the
+// operator's default; unset: rate_per_minute_default).
+RateLimits read_limits(db::Db& db) {
+  auto text = settings::get(db, rate_limits_key);
+  if (text && !text->empty())
+    return rate_limits_from_json(bj::parse(*text).as_object(), [](const std::string&) { return true; });
+  RateLimits limits;
+  limits.default_per_minute = static_cast<int>(
+      std::min<std::int64_t>(env_seconds("BACKROOM_RATE_LIMIT_PER_MINUTE", rate_per_minute_default), rate_per_minute_max));
+  return limits;
+}
+
+// Takes one request from the caller's bucket: the RateLimit headers go on the answer, and
+// an empty bucket is 429 rate_limited with Retry-After.
+void limit_rate(State& st, Request& req, const std::string& caller) {
+  auto at = now();
+  int per_minute = 0;
+  {
+    std::lock_guard lock(st.mutex);
+    if (st.limits_read_at < 0 || at.micros - st.limits_read_at > limits_ttl_micros || at.micros < st.limits_read_at) {
+      st.limits = read_limits(st.app.read());
+      st.limits_read_at = at.micros;
+    }
+    per_minute = st.limits.for_role(req.actor.role);
+  }
+  auto d = st.rate.take(caller, per_minute, at);
+  req.response_headers = {{"RateLimit-Limit", std::to_string(d.limit)},
+                          {"RateLimit-Remaining", std::to_string(d.remaining)},
+                          {"RateLimit-Reset", std::to_string(d.reset_seconds)}};
+  if (!d.allowed) {
+    Problem p(429, "rate_limited",
+              fmt::format("more than {} requests a minute from this {}; try again in {} s", d.limit,
+                          caller.starts_with("key:") ? "API key" : "session", d.retry_after_seconds));
+    p.headers.emplace_back("Retry-After", std::to_string(d.retry_after_seconds));
+    throw p;
+  }
 }
 
 bool unsafe_method(std::string_view m) { return m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE"; }
@@ -400,6 +446,7 @@ void register_auth_routes(App& app) {
     if (route.permission == permission::public_route) return;
     auto principal = authenticate(*st, req);
     req.actor = std::move(principal.actor);
+    limit_rate(*st, req, principal.via == Via::key ? "key:" + req.actor.user_id : "session:" + principal.session->id);
     if (principal.via == Via::session && unsafe_method(req.method)) {
       auto csrf = req.header("x-csrf-token");
       if (!csrf || !same_hash(*csrf, principal.session->csrf_token))
@@ -409,6 +456,32 @@ void register_auth_routes(App& app) {
     if (route.permission == permission::authenticated) return;
     if (!req.actor.can(route.permission)) throw forbidden(route.permission);
   };
+
+  // --- rate limits ---
+
+  r.add("GET", "/api/v1/settings/rate-limits", std::string(permission::settings_write),
+        "Requests a minute per API key or session, by role", [&app](Request&, Reply reply) {
+          reply(http::json_response(200, rate_limits_to_json(read_limits(app.read()))));
+        });
+  r.add("PUT", "/api/v1/settings/rate-limits", std::string(permission::settings_write),
+        "Set the requests a minute per API key or session, by role (others: default_per_minute)",
+        [&app, st](Request& req, Reply reply) {
+          auto& db = app.read();
+          auto limits = rate_limits_from_json(json::parse_object(req.body), [&db](const std::string& role) {
+            return store::load_role(db, role).has_value();
+          });
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            auto text = bj::serialize(rate_limits_to_json(limits));
+            settings::put(db, rate_limits_key, text);
+            append_audit(db, actor, AuditEntry{"settings.rate_limits", "settings", rate_limits_key, std::nullopt, text});
+            {
+              std::lock_guard lock(st->mutex);
+              st->limits_read_at = -1;  // this process applies it at once
+            }
+            return http::json_response(200, rate_limits_to_json(limits));
+          });
+        });
 
   // --- sessions ---
 

@@ -34,6 +34,9 @@ struct Request {
   std::string remote;
   std::vector<std::string> params;  // {placeholders} of the matched route, in order
   Actor actor;                      // set by authentication
+  // Headers the guard adds to whatever this request is answered (rate limits); the router
+  // puts them on the handler's response, or on the problem the guard threw.
+  std::vector<std::pair<std::string, std::string>> response_headers;
 
   std::optional<std::string_view> header(std::string_view lower_name) const;
   std::optional<std::string> query_param(std::string_view name) const;

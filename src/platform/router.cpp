@@ -149,15 +149,23 @@ void Router::dispatch(Request& req, const Reply& reply) const {
       continue;
     }
     req.params = std::move(params);
+    // The guard's headers go on every answer to this request, whoever makes it and when.
+    auto answer = [&req, &reply]() -> Reply {
+      if (req.response_headers.empty()) return reply;
+      return [extra = req.response_headers, reply](Response r) {
+        for (const auto& [name, value] : extra) r.header(name, value);
+        reply(std::move(r));
+      };
+    };
     try {
       if (!guard) {
         spdlog::error("{} {} {}: no request guard installed; refused", req.request_id, req.method, req.path);
         throw Problem(500, "internal", "the server has no request guard; nothing was served");
       }
       guard(req, route);
-      route.handler(req, reply);
+      route.handler(req, answer());
     } catch (...) {
-      reply(error_response(std::current_exception(), &req));
+      answer()(error_response(std::current_exception(), &req));
     }
     return;
   }

@@ -269,6 +269,10 @@ test('mutated store set-up bodies (registers, locations, tax categories, stock s
     (b) => ({ ...b, default: false }), { method: 'PUT' });
   await probe('PUT /settings/stock', '/api/v1/settings/stock', async () => ({ adjustment_confirm_quantity: 1000, adjustment_confirm_value: 100000000 }),
     (b) => b, { method: 'PUT' });
+  await probe('PUT /settings/rate-limits', '/api/v1/settings/rate-limits', async () => ({ default_per_minute: 100000, roles: { cashier: 100000 } }),
+    (b) => b, { method: 'PUT' });
+  // Back to the harness's limit (lib/server.mjs): this suite sends thousands of requests a minute.
+  assert.equal((await s.put('/api/v1/settings/rate-limits', { default_per_minute: 1000000 })).status, 200);
   const reset = await s.put('/api/v1/settings/stock', { adjustment_confirm_quantity: null, adjustment_confirm_value: null });
   assert.equal(reset.status, 200, reset.text);
   // The shop default stays a category with a rate whatever was sent.

@@ -25,7 +25,8 @@ export const DEMO = {
 
 export async function setup() {
   if (!existsSync(path.join(DIST, 'index.html'))) throw new Error(`no UI build in ${DIST}: run scripts/build-web.sh`);
-  const server = await startServer({ demo: true, args: ['--static-dir', DIST] });
+  // The register's own traffic at the product's default rate limit: it must never trip it.
+  const server = await startServer({ demo: true, args: ['--static-dir', DIST], env: { BACKROOM_RATE_LIMIT_PER_MINUTE: '1200' } });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run',
