@@ -6,6 +6,7 @@
 #include <string>
 
 #include "access/permissions.hpp"
+#include "platform/text.hpp"
 
 namespace backroom::cli {
 
@@ -13,19 +14,6 @@ extern const unsigned char openapi_yaml[];  // generated from docs/openapi.yaml 
 
 namespace {
 
-std::string escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 // "/api/v1/purchase-orders/{id}/receipts" -> "purchase-orders"; "/healthz" -> "health".
 std::string group_of(std::string_view pattern) {
@@ -40,14 +28,14 @@ std::string page(const std::vector<http::Route>& routes) {
   for (const auto& r : routes)
     groups[group_of(r.pattern)] += fmt::format(
         "<tr><td><code class=\"m {0}\">{1}</code></td><td><code>{2}</code></td><td>{3}</td><td><code>{4}</code></td></tr>\n",
-        r.method == "GET" ? "read" : "write", escape(r.method), escape(r.pattern), escape(r.summary), escape(r.permission));
+        r.method == "GET" ? "read" : "write", text::html_escape(r.method), text::html_escape(r.pattern), text::html_escape(r.summary), text::html_escape(r.permission));
   std::string toc, body;
   for (const auto& [name, rows] : groups) {
-    toc += fmt::format("<a href=\"#{0}\">{0}</a> ", escape(name));
+    toc += fmt::format("<a href=\"#{0}\">{0}</a> ", text::html_escape(name));
     body += fmt::format(
         "<section id=\"{0}\"><h2>{0}</h2><table><thead><tr><th>Method</th><th>Path</th><th>What it does</th>"
         "<th>Permission</th></tr></thead><tbody>\n{1}</tbody></table></section>\n",
-        escape(name), rows);
+        text::html_escape(name), rows);
   }
   return fmt::format(R"(<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

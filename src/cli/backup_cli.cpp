@@ -186,6 +186,16 @@ std::string backup_dir_for(const std::string& db_path) {
   return ".";
 }
 
+// Runs a command's callback: its exit status, and a BackupError as "<verb> refused: why".
+void refusing(const char* verb, const std::function<int()>& run) {
+  try {
+    if (int rc = run()) throw CLI::RuntimeError(rc);
+  } catch (const backup::BackupError& e) {
+    std::cout << verb << " refused: " << e.what() << std::endl;
+    throw CLI::RuntimeError(1);
+  }
+}
+
 }  // namespace
 
 std::int64_t backup_to(const std::string& db_path, const std::string& file, const std::string& key_file) {
@@ -243,14 +253,7 @@ void add_commands(CLI::App& app) {
   backup_cmd->add_option("--db", db_path, "The shop's database (path or postgresql:// URI)")->envname("BACKROOM_DB")->required();
   backup_cmd->add_option("--to", file, "The backup file to write")->required();
   add_key_options(backup_cmd, key);
-  backup_cmd->callback([] {
-    try {
-      if (int rc = backup_shop(db_path, file, key)) throw CLI::RuntimeError(rc);
-    } catch (const backup::BackupError& e) {
-      std::cout << "backup refused: " << e.what() << std::endl;
-      throw CLI::RuntimeError(1);
-    }
-  });
+  backup_cmd->callback([] { refusing("backup", [] { return backup_shop(db_path, file, key); }); });
 
   static std::string rollback_file;
   static KeyOptions rollback_key;
@@ -259,27 +262,13 @@ void add_commands(CLI::App& app) {
   rollback_cmd->add_option("--db", db_path, "The shop's SQLite file (swapped, the old one kept), or a new, empty "
                                             "PostgreSQL database")->envname("BACKROOM_DB")->required();
   add_key_options(rollback_cmd, rollback_key);
-  rollback_cmd->callback([] {
-    try {
-      if (int rc = rollback_shop(rollback_file, db_path, rollback_key)) throw CLI::RuntimeError(rc);
-    } catch (const backup::BackupError& e) {
-      std::cout << "rollback refused: " << e.what() << std::endl;
-      throw CLI::RuntimeError(1);
-    }
-  });
+  rollback_cmd->callback([] { refusing("rollback", [] { return rollback_shop(rollback_file, db_path, rollback_key); }); });
 
   auto* restore_cmd = app.add_subcommand("restore", "Restore a backup into a new, empty database, verified");
   restore_cmd->add_option("--from", file, "The backup file")->required();
   restore_cmd->add_option("--db", db_path, "A new, empty database (path or postgresql:// URI)")->required();
   add_key_options(restore_cmd, key);
-  restore_cmd->callback([] {
-    try {
-      if (int rc = restore_shop(file, db_path, key)) throw CLI::RuntimeError(rc);
-    } catch (const backup::BackupError& e) {
-      std::cout << "restore refused: " << e.what() << std::endl;
-      throw CLI::RuntimeError(1);
-    }
-  });
+  restore_cmd->callback([] { refusing("restore", [] { return restore_shop(file, db_path, key); }); });
 }
 
 }  // namespace backroom::backup_cli

@@ -21,26 +21,7 @@ ScheduledBackups::ScheduledBackups(App& app, BackupSchedule schedule) : app_(app
     settings::put(db, "backup.every_seconds", std::to_string(schedule_.every_seconds));
     settings::put(db, "backup.scheduled_since", std::to_string(now().micros));
   });
-  thread_ = std::thread([this] { loop(); });
-}
-
-ScheduledBackups::~ScheduledBackups() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  thread_.join();
-}
-
-void ScheduledBackups::loop() {
-  std::unique_lock lock(mutex_);
-  for (;;) {
-    if (wake_.wait_for(lock, std::chrono::seconds(schedule_.every_seconds), [this] { return stopping_; })) return;
-    lock.unlock();
-    once();
-    lock.lock();
-  }
+  job_.emplace("scheduled backup", std::chrono::seconds(schedule_.every_seconds), [this] { once(); });
 }
 
 void ScheduledBackups::once() {

@@ -7,14 +7,12 @@
 // GET /api/v1/system/status reads it and says when the backup is late.
 #pragma once
 
-#include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
+#include <optional>
 #include <string>
-#include <thread>
 
 #include "platform/app.hpp"
+#include "platform/periodic.hpp"
 
 namespace backroom::cli {
 
@@ -31,21 +29,14 @@ inline constexpr std::string_view scheduled_prefix = "scheduled-";
 class ScheduledBackups {
  public:
   ScheduledBackups(App& app, BackupSchedule schedule);
-  ~ScheduledBackups();
-  ScheduledBackups(const ScheduledBackups&) = delete;
-  ScheduledBackups& operator=(const ScheduledBackups&) = delete;
 
  private:
-  void loop();
   void once();
   void prune();
 
   App& app_;
   BackupSchedule schedule_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::optional<PeriodicJob> job_;  // last: started once the rest is in place
 };
 
 }  // namespace backroom::cli

@@ -8,11 +8,10 @@
 
 namespace backroom {
 
-PeriodicWriterJob::PeriodicWriterJob(Writer& writer, std::string name, std::chrono::seconds period,
-                                     std::function<void(db::Db&)> work)
-    : writer_(writer), name_(std::move(name)), period_(period), work_(std::move(work)), thread_([this] { loop(); }) {}
+PeriodicJob::PeriodicJob(std::string name, std::chrono::seconds period, std::function<void()> work)
+    : name_(std::move(name)), period_(period), work_(std::move(work)), thread_([this] { loop(); }) {}
 
-PeriodicWriterJob::~PeriodicWriterJob() {
+PeriodicJob::~PeriodicJob() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -21,13 +20,13 @@ PeriodicWriterJob::~PeriodicWriterJob() {
   thread_.join();
 }
 
-void PeriodicWriterJob::loop() {
+void PeriodicJob::loop() {
   std::unique_lock lock(mutex_);
   for (;;) {
     if (wake_.wait_for(lock, period_, [this] { return stopping_; })) return;
     lock.unlock();
     try {
-      writer_.run(work_);
+      work_();
     } catch (const std::exception& e) {
       spdlog::warn("{}: {}", name_, e.what());
     }

@@ -18,24 +18,34 @@
 
 namespace backroom {
 
-class PeriodicWriterJob {
+// The clock part alone: `work` on its own thread every `period` (a backup that reads in its
+// own snapshot and must not hold the writer uses this one directly).
+class PeriodicJob {
  public:
-  PeriodicWriterJob(Writer& writer, std::string name, std::chrono::seconds period, std::function<void(db::Db&)> work);
-  ~PeriodicWriterJob();
-  PeriodicWriterJob(const PeriodicWriterJob&) = delete;
-  PeriodicWriterJob& operator=(const PeriodicWriterJob&) = delete;
+  PeriodicJob(std::string name, std::chrono::seconds period, std::function<void()> work);
+  ~PeriodicJob();
+  PeriodicJob(const PeriodicJob&) = delete;
+  PeriodicJob& operator=(const PeriodicJob&) = delete;
 
  private:
   void loop();
 
-  Writer& writer_;
   std::string name_;
   std::chrono::seconds period_;
-  std::function<void(db::Db&)> work_;
+  std::function<void()> work_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
   std::thread thread_;  // last: started once everything above is in place
+};
+
+class PeriodicWriterJob {
+ public:
+  PeriodicWriterJob(Writer& writer, std::string name, std::chrono::seconds period, std::function<void(db::Db&)> work)
+      : job_(std::move(name), period, [&writer, work = std::move(work)] { writer.run(work); }) {}
+
+ private:
+  PeriodicJob job_;
 };
 
 // A whole positive number of seconds from environment variable `name`; `fallback` when it is
