@@ -6,6 +6,7 @@
 #include "catalog/price_changes_api.hpp"
 #include "counts/counts_api.hpp"
 #include "integrations/events.hpp"
+#include "integrations/mappings.hpp"
 #include "labels/labels_api.hpp"
 #include "platform/json.hpp"
 #include "planning/planning_api.hpp"
@@ -31,6 +32,7 @@ void add_routes(App& app) {
   });
   catalog::register_catalog_routes(app);
   integrations::register_event_routes(app);
+  integrations::register_mapping_routes(app);
   auth::register_auth_routes(app);
   catalog::register_price_change_routes(app);
   stock::register_stock_routes(app);

@@ -363,3 +363,11 @@ test('mutated review actions (issue 18) are refused with problems, never 500', a
     version: 1, note: 'Probe action, again', owner_id: owner.id, due_on: '2026-12-31', status: 'done', outcome: 'shelf full',
   }), (b) => b, { method: 'PATCH' });
 });
+
+test('mutated mapping tables (issue 19) are refused with problems, never 500', async () => {
+  await probe('PUT /mappings/{name}', '/api/v1/mappings/probe', async () => ({
+    fields: { 'Variant SKU': 'sku' },
+    values: { location: { 'Main Street': shop.id }, tax_category: { 'TRUE': 'standard' } },
+    reviewed_on: '2026-12-01',
+  }), (b) => b, { method: 'PUT' });
+});
