@@ -5,6 +5,7 @@
 #include "catalog/catalog_api.hpp"
 #include "catalog/price_changes_api.hpp"
 #include "counts/counts_api.hpp"
+#include "exchange/exchange.hpp"
 #include "integrations/events.hpp"
 #include "integrations/mappings.hpp"
 #include "labels/labels_api.hpp"
@@ -30,6 +31,8 @@ void add_routes(App& app) {
                                               {"version", BACKROOM_VERSION},
                                               {"schema_version", schema::current_version(db)}}));
   });
+  // Before the catalog: /api/v1/items/import and /export must win over /api/v1/items/{id}.
+  exchange::register_exchange_routes(app);
   catalog::register_catalog_routes(app);
   integrations::register_event_routes(app);
   integrations::register_mapping_routes(app);
