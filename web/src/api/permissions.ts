@@ -46,6 +46,12 @@ export const permission = {
   counts_approve: 'counts.approve',
   reports_read: 'reports.read',
   reports_actions: 'reports.actions',
+  orders_read: 'orders.read',
+  orders_create: 'orders.create',
+  orders_pick: 'orders.pick',
+  orders_manage: 'orders.manage',
+  integrations_read: 'integrations.read',
+  integrations_manage: 'integrations.manage',
 } as const;
 
 export type Permission = (typeof permission)[keyof typeof permission];
