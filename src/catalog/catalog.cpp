@@ -180,6 +180,7 @@ Item replace_item(db::Db& db, const Actor& actor, const Item& before, Item after
   if (after.kind != before.kind)
     throw invalid_field("kind", fmt::format("kind of {} cannot change from {} to {}", before.sku, word(before.kind),
                                             word(after.kind)));
+  check_locked_fields(actor, before, after);  // a file reprices no more than a PATCH may
   std::optional<Item> parent;
   check_references(db, after, parent);
   validate_item(after, parent ? &*parent : nullptr);

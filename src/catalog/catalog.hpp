@@ -32,6 +32,7 @@ CreateResult create_item(db::Db& db, const Actor& actor, Item item);
 Item update_item(db::Db& db, const Actor& actor, const std::string& id, std::int64_t expected_version,
                  const boost::json::object& body);
 // Replaces an item wholesale (import), keeping id, sku, kind and created_at; bumps version.
+// Changing a locked field (cost, prices, tax category, barcodes) needs items.locked_fields.
 Item replace_item(db::Db& db, const Actor& actor, const Item& before, Item after);
 
 Item add_barcode(db::Db& db, const Actor& actor, const std::string& id, const std::string& code, Quantity pack);

@@ -286,3 +286,32 @@ test('exchange: permissions, formats and file-level problems', async () => {
     await server.stop();
   }
 });
+
+test('exchange: a manager imports new items but a file that reprices an existing one needs items.locked_fields; a buyer cannot bring quantities', async () => {
+  const { server, shopId } = await freshShop();
+  try {
+    await server.put('/api/v1/mappings/shopify', { values: { location: { default: shopId } } });
+    const manager = await server.as('manager');
+    const first = await manager.post('/api/v1/items/import?format=shopify', fixture('shopify_products.csv'), csvHeaders);
+    assert.equal(first.status, 200, first.text);
+    const before = await catalogOf(server);
+    const repriced = fixture('shopify_products.csv').replace(',MUG-350,200,shopify,12,deny,manual,9.50,', ',MUG-350,200,shopify,12,deny,manual,9.90,');
+    assert.notEqual(repriced, fixture('shopify_products.csv'));
+    const refused = await manager.post('/api/v1/items/import?format=shopify', repriced, csvHeaders);
+    assert.equal(refused.status, 422, refused.text);
+    const mugLine = fixture('shopify_products.csv').split('\r\n').findIndex((l) => l.startsWith('coffee-mug,')) + 1;
+    assert.deepEqual(refused.json.report.errors.map((e) => [e.row, e.column, e.code]), [[mugLine, 'Variant Price', 'forbidden']]);
+    assert.deepEqual(await catalogOf(server), before, 'nothing was written');
+    const admin = await server.post('/api/v1/items/import?format=shopify', repriced, csvHeaders);
+    assert.equal(admin.status, 200, admin.text);
+    assert.equal(admin.json.updated, 1);
+    assert.equal((await catalogOf(server))['MUG-350'].price, 990);
+
+    const buyer = await server.as('buyer');
+    const withStock = await buyer.post('/api/v1/items/import?format=shopify', fixture('shopify_products.csv'), csvHeaders);
+    assert.equal(withStock.status, 403, withStock.text);
+    assert.equal(withStock.json.permission, 'stock.adjust');
+  } finally {
+    await server.stop();
+  }
+});
