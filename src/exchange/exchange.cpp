@@ -212,6 +212,7 @@ ImportReport import_file(db::Db& db, const Actor& actor, Format format, std::str
             if (same_item(*before, after)) {
               ++report.unchanged;
             } else {
+              catalog::check_locked_fields(actor, *before, after);
               catalog::replace_item(db, actor, *before, after);
               ++report.updated;
             }

@@ -13,22 +13,13 @@ namespace backroom::exchange {
 
 namespace {
 
-// A file's header: column name -> index, plus the reader positioned on the first data row.
-struct Header {
-  std::vector<std::string> names;
-  std::map<std::string, std::size_t> index;
-  std::size_t line = 0;
-  std::optional<std::size_t> at(const std::string& name) const {
-    auto it = index.find(name);
-    return it == index.end() ? std::nullopt : std::optional<std::size_t>(it->second);
-  }
-};
+using Header = platform::CsvHeader;
 
 struct Row {
   const Header& header;
   const platform::CsvRow& csv;
   std::string_view get(const std::string& name) const {
-    auto i = header.at(name);
+    auto i = header.index(name);
     if (!i || *i >= csv.fields.size()) return {};
     return text::trim(csv.fields[*i]);
   }
@@ -46,30 +37,19 @@ class Collector {
   Parsed& out_;
 };
 
-// Reads the header; false (with the error reported) when the file has none.
-bool read_header(platform::CsvReader& reader, Header& header, Collector& errors) {
-  platform::CsvRow row;
-  if (!reader.next(row)) {
-    if (reader.error())
-      errors.add(reader.error()->line, "", "malformed_csv", reader.error()->reason);
-    else
-      errors.add(1, "", "empty_file", "the file is empty; its first line names the columns");
-    return false;
-  }
-  header.line = row.line;
-  for (std::size_t i = 0; i < row.fields.size(); ++i) {
-    std::string name(text::trim(row.fields[i]));
-    header.names.push_back(name);
-    if (!header.index.emplace(name, i).second)
-      errors.add(row.line, name, "duplicate_column", fmt::format("column '{}' appears twice", name));
-  }
-  return true;
+// Reads the header; nullopt (with the problem reported) when the file has none.
+std::optional<Header> read_header(platform::CsvReader& reader, Collector& errors) {
+  std::vector<platform::CsvHeaderProblem> problems;
+  auto header = platform::read_csv_header(reader, platform::CsvHeaderNames::as_written, problems,
+                                          "its first line names the columns");
+  for (auto& p : problems) errors.add(p.line, p.column, p.code, p.reason);
+  return header;
 }
 
 bool require_columns(const Header& header, std::initializer_list<const char*> names, Collector& errors) {
   bool ok = true;
   for (const char* name : names)
-    if (!header.at(name)) {
+    if (!header.has(name)) {
       errors.add(header.line, name, "missing_column", fmt::format("the header has no '{}' column", name));
       ok = false;
     }
@@ -184,8 +164,9 @@ Parsed parse_shopify(std::string_view csv, int decimals) {
   Parsed out;
   Collector errors(out);
   platform::CsvReader reader(csv);
-  Header header;
-  if (!read_header(reader, header, errors)) return out;
+  auto read = read_header(reader, errors);
+  if (!read) return out;
+  const Header& header = *read;
   if (!require_columns(header, {"Handle", "Title"}, errors)) return out;
   platform::CsvRow csv_row;
   std::map<std::string, std::size_t> product_at;  // handle -> index in out.products
@@ -257,8 +238,9 @@ Parsed parse_square(std::string_view csv, int decimals) {
   Parsed out;
   Collector errors(out);
   platform::CsvReader reader(csv);
-  Header header;
-  if (!read_header(reader, header, errors)) return out;
+  auto read = read_header(reader, errors);
+  if (!read) return out;
+  const Header& header = *read;
   if (!require_columns(header, {"Item Name", "Variation Name", "SKU", "Price"}, errors)) return out;
   const std::string current = "Current Quantity [", fresh = "New Quantity [";
   for (const auto& name : header.names)
