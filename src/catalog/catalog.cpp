@@ -66,6 +66,8 @@ void audit_and_event(db::Db& db, const Actor& actor, const std::string& action, 
   append_event(db, action == "item.create" ? "item.created" : "item.updated", after.id, after_json);
 }
 
+}  // namespace
+
 // Cost, prices, tax category and barcodes are locked: changing them needs
 // items.locked_fields (prices otherwise go through price change requests).
 void check_locked_fields(const Actor& actor, const Item& before, const Item& after) {
@@ -91,8 +93,6 @@ void check_locked_fields(const Actor& actor, const Item& before, const Item& aft
   p.extra_json = bj::serialize(bj::object{{"permission", permission::items_locked}});
   throw p;
 }
-
-}  // namespace
 
 void resolve_barcodes(db::Db& db, Item& item, const std::vector<EmbeddedLayout>& layouts) {
   std::set<std::string> seen;

@@ -32,7 +32,11 @@ CreateResult create_item(db::Db& db, const Actor& actor, Item item);
 Item update_item(db::Db& db, const Actor& actor, const std::string& id, std::int64_t expected_version,
                  const boost::json::object& body);
 // Replaces an item wholesale (import), keeping id, sku, kind and created_at; bumps version.
+// The caller checks locked fields where its actor's file may change them (check_locked_fields).
 Item replace_item(db::Db& db, const Actor& actor, const Item& before, Item after);
+// Cost, prices, tax category and barcodes are locked: a change to any of them needs
+// items.locked_fields. Throws 403 forbidden naming the field (and the permission).
+void check_locked_fields(const Actor& actor, const Item& before, const Item& after);
 
 Item add_barcode(db::Db& db, const Actor& actor, const std::string& id, const std::string& code, Quantity pack);
 Item remove_barcode(db::Db& db, const Actor& actor, const std::string& id, const std::string& code);

@@ -200,26 +200,20 @@ ImportReport import_items_csv(db::Db& db, const Actor& actor, std::string_view c
 
   platform::CsvReader reader(csv);
   platform::CsvRow row;
-  if (!reader.next(row)) {
-    if (reader.error())
-      add_error({reader.error()->line, "", "malformed_csv", reader.error()->reason});
-    else
-      add_error({1, "", "empty_file", "the file is empty; the first line names the columns (see docs/csv.md)"});
-    return report;
-  }
-  std::vector<std::string> header;
+  std::vector<platform::CsvHeaderProblem> header_problems;
+  auto read = platform::read_csv_header(reader, platform::CsvHeaderNames::snake_case, header_problems,
+                                        "the first line names the columns (see docs/csv.md)");
+  for (auto& p : header_problems) add_error({p.line, p.column, p.code, p.reason});
+  if (!read) return report;
+  const auto& header = read->names;
   std::set<std::string> known(item_csv_columns().begin(), item_csv_columns().end());
-  for (std::size_t i = 0; i < row.fields.size(); ++i) {
-    std::string name = text::fold(row.fields[i]);
-    for (char& c : name)
-      if (c == ' ') c = '_';
-    if (!known.count(name))
-      add_error({row.line, row.fields[i], "unknown_column", fmt::format("column '{}' is not one of docs/csv.md", row.fields[i])});
-    header.push_back(name);
-  }
+  for (std::size_t i = 0; i < header.size(); ++i)
+    if (!known.count(header[i]))
+      add_error({read->line, read->written[i], "unknown_column",
+                 fmt::format("column '{}' is not one of docs/csv.md", read->written[i])});
   for (const auto& required : {"sku", "name"})
     if (std::find(header.begin(), header.end(), required) == header.end())
-      add_error({row.line, required, "missing_column", fmt::format("the header has no '{}' column", required)});
+      add_error({read->line, required, "missing_column", fmt::format("the header has no '{}' column", required)});
   if (!report.errors.empty()) return report;
 
   db.exec("SAVEPOINT item_import");

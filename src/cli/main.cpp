@@ -26,6 +26,7 @@
 #include "cli/labels_cli.hpp"
 #include "cli/planning_cli.hpp"
 #include "cli/planning_import.hpp"
+#include "exchange/exchange.hpp"
 #include "cli/routes.hpp"
 #include "cli/shop.hpp"
 #include "cli/stock_cli.hpp"
@@ -150,7 +151,50 @@ int import_items(const std::string& db_path, const std::string& file, bool dry_r
   return report.errors.empty() ? 0 : 1;
 }
 
-int export_items(const std::string& db_path, const std::string& out_path) {
+// `backroom items import --format shopify|square`: the same all-or-nothing import as the API.
+int import_exchange(const std::string& db_path, const std::string& file, const std::string& format_text, bool dry_run) {
+  auto format = exchange::parse_format(format_text);
+  if (!format) {
+    std::cerr << "error: --format is backroom, shopify or square" << std::endl;
+    return 2;
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::cerr << "error: cannot read " << file << std::endl;
+    return 2;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  auto db = open_shop(db_path);
+  db::Transaction tx(*db);
+  auto report = exchange::import_file(*db, Actor::of("cli", "cli"), *format, buffer.str(), dry_run);
+  tx.commit();
+  for (const auto& e : report.errors)
+    std::cerr << fmt::format("{}:{}{}: {} [{}]", file, e.line, e.column.empty() ? "" : " column " + e.column, e.message,
+                             e.code)
+              << "\n";
+  std::cout << fmt::format("{} rows, {} products: {} created, {} updated, {} unchanged, {} stock movements, {} errors, "
+                           "mapping {} — {}",
+                           report.rows, report.products, report.created, report.updated, report.unchanged,
+                           report.stock_movements, report.errors.size(),
+                           report.mapping_name ? fmt::format("{} v{}", *report.mapping_name, *report.mapping_version)
+                                               : std::string("none"),
+                           report.applied ? "imported"
+                           : dry_run      ? "dry run, nothing written"
+                                          : "nothing written (an import is all or nothing)")
+            << std::endl;
+  return report.errors.empty() ? 0 : 1;
+}
+
+int export_items(const std::string& db_path, const std::string& out_path, const std::string& format_text) {
+  std::optional<exchange::Format> format;
+  if (format_text != "backroom") {
+    format = exchange::parse_format(format_text);
+    if (!format) {
+      std::cerr << "error: --format is backroom, shopify or square" << std::endl;
+      return 2;
+    }
+  }
   auto db = open_shop(db_path);
   std::ofstream file;
   if (!out_path.empty() && out_path != "-") {
@@ -161,6 +205,10 @@ int export_items(const std::string& db_path, const std::string& out_path) {
     }
   }
   std::ostream& out = file.is_open() ? static_cast<std::ostream&>(file) : std::cout;
+  if (format) {
+    out << exchange::export_file(*db, *format);
+    return 0;
+  }
   catalog::export_items_csv(*db, [&out](std::string_view chunk) { out.write(chunk.data(), static_cast<std::streamsize>(chunk.size())); });
   return 0;
 }
@@ -276,10 +324,14 @@ int main(int argc, char** argv) {
   bool dry_run = false;
   import_cmd->add_option("file", import_file, "CSV file")->required();
   import_cmd->add_flag("--dry-run", dry_run, "Check and report, write nothing");
+  std::string import_format = "backroom";
+  import_cmd->add_option("--format", import_format, "backroom (docs/csv.md), shopify or square (docs/formats.md)");
   auto* export_cmd = items->add_subcommand("export", "Export the item master as CSV");
   add_db(export_cmd);
   std::string export_file;
   export_cmd->add_option("-o,--output", export_file, "Output file (default: standard output)");
+  std::string export_format = "backroom";
+  export_cmd->add_option("--format", export_format, "backroom (docs/csv.md), shopify or square (docs/formats.md)");
 
   auto* scan_cmd = app.add_subcommand("scan", "Resolve a barcode as the register would");
   add_db(scan_cmd);
@@ -370,8 +422,10 @@ int main(int argc, char** argv) {
       return serve(db_path, listen, threads, static_dir, access_log, backups);
     }
     if (demo_cmd->parsed()) return demo(db_path);
-    if (import_cmd->parsed()) return import_items(db_path, import_file, dry_run);
-    if (export_cmd->parsed()) return export_items(db_path, export_file);
+    if (import_cmd->parsed())
+      return import_format == "backroom" ? import_items(db_path, import_file, dry_run)
+                                         : import_exchange(db_path, import_file, import_format, dry_run);
+    if (export_cmd->parsed()) return export_items(db_path, export_file, export_format);
     if (scan_cmd->parsed()) return scan_code(db_path, code);
     if (verify->parsed()) {
       auto db = open_shop(db_path);

@@ -6,7 +6,9 @@
 #include "catalog/price_changes_api.hpp"
 #include "cli/api_docs.hpp"
 #include "counts/counts_api.hpp"
+#include "exchange/exchange.hpp"
 #include "integrations/events.hpp"
+#include "integrations/mappings.hpp"
 #include "labels/labels_api.hpp"
 #include "platform/json.hpp"
 #include "planning/planning_api.hpp"
@@ -54,8 +56,11 @@ void add_routes(App& app) {
                                        {"backup_late", late}}));
                  });
   register_api_docs(app);
+  // Before the catalog: /api/v1/items/import and /export must win over /api/v1/items/{id}.
+  exchange::register_exchange_routes(app);
   catalog::register_catalog_routes(app);
   integrations::register_event_routes(app);
+  integrations::register_mapping_routes(app);
   auth::register_auth_routes(app);
   catalog::register_price_change_routes(app);
   stock::register_stock_routes(app);

@@ -1,5 +1,11 @@
 #include "platform/csv.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "platform/text.hpp"
+
 #include <utility>
 
 namespace backroom::platform {
@@ -197,6 +203,40 @@ std::string csv_export_safe(std::string_view field) {
   out.push_back(formula_guard);
   out.append(field);
   return out;
+}
+
+std::optional<std::size_t> CsvHeader::index(std::string_view name) const {
+  auto it = std::find(names.begin(), names.end(), name);
+  if (it == names.end()) return std::nullopt;
+  return static_cast<std::size_t>(it - names.begin());
+}
+
+std::optional<CsvHeader> read_csv_header(CsvReader& reader, CsvHeaderNames names,
+                                         std::vector<CsvHeaderProblem>& problems, std::string_view empty_hint) {
+  CsvRow row;
+  if (!reader.next(row)) {
+    if (reader.error())
+      problems.push_back({reader.error()->line, "", "malformed_csv", reader.error()->reason});
+    else
+      problems.push_back({1, "", "empty_file", fmt::format("the file is empty; {}", empty_hint)});
+    return std::nullopt;
+  }
+  CsvHeader header;
+  header.line = row.line;
+  for (const auto& field : row.fields) {
+    std::string name(text::trim(field));
+    if (names == CsvHeaderNames::snake_case) {
+      name = text::fold(field);
+      for (char& c : name)
+        if (c == ' ') c = '_';
+    }
+    if (header.has(name))
+      problems.push_back({row.line, name.substr(0, 64), "duplicate_column",
+                          fmt::format("column '{}' appears twice", name.substr(0, 64))});
+    header.names.push_back(std::move(name));
+    header.written.push_back(field);
+  }
+  return header;
 }
 
 }  // namespace backroom::platform

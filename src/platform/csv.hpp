@@ -53,6 +53,32 @@ class CsvReader {
   std::array<bool, 256> unquoted_stop_{};  // bytes that end a run inside an unquoted field
 };
 
+// A file's first record read as its column names, one reader for every import (item master,
+// price lists, Shopify, Square). Backroom's own files fold names to snake_case ("Unit Cost" ->
+// "unit_cost"); published formats keep the name as written, trimmed ("Variant SKU").
+enum class CsvHeaderNames { as_written, snake_case };
+
+struct CsvHeader {
+  std::size_t line = 0;
+  std::vector<std::string> names;    // one per field, as keyed
+  std::vector<std::string> written;  // as written in the file
+  std::optional<std::size_t> index(std::string_view name) const;
+  bool has(std::string_view name) const { return index(name).has_value(); }
+};
+
+struct CsvHeaderProblem {
+  std::size_t line = 0;
+  std::string column;
+  std::string code;  // malformed_csv, empty_file, duplicate_column
+  std::string reason;
+};
+
+// Reads the header from `reader` (which must be at the start). nullopt when the file has none
+// (`problems` gets malformed_csv or empty_file, whose message ends with `empty_hint`); a
+// column named twice adds duplicate_column (the header is still returned).
+std::optional<CsvHeader> read_csv_header(CsvReader& reader, CsvHeaderNames names,
+                                         std::vector<CsvHeaderProblem>& problems, std::string_view empty_hint);
+
 // Quotes only when needed: the field contains the delimiter, '"', CR or LF, or starts with a
 // UTF-8 BOM (which a reader would otherwise strip from the first field of a file).
 std::string csv_escape(std::string_view field, char delimiter = ',');

@@ -975,6 +975,21 @@ CREATE TABLE review_action_photos (
 );
 CREATE INDEX review_action_photos_action ON review_action_photos(action_id, id);
 )SQL"},
+      {15, "versioned mapping tables for imports, exports and webhook payloads", R"SQL(
+-- A mapping (src/integrations/mappings.hpp) is never updated: every change is a new version.
+-- fields and value_maps are JSON objects of strings (theirs -> ours).
+CREATE TABLE mappings (
+  name          TEXT NOT NULL,
+  version       INTEGER NOT NULL CHECK (version > 0),
+  fields        TEXT NOT NULL,
+  value_maps    TEXT NOT NULL,
+  reviewed_on   TEXT,
+  changed_by    TEXT NOT NULL,
+  changed_by_id TEXT NOT NULL,
+  changed_at    INTEGER NOT NULL,
+  PRIMARY KEY (name, version)
+);
+)SQL"},
   };
   return list;
 }

@@ -374,30 +374,21 @@ PriceListReport import_price_list(db::Db& db, const Actor& actor, const std::str
   const int decimals = settings::currency_decimals(db);
   platform::CsvReader reader(csv);
   platform::CsvRow row;
-  if (!reader.next(row)) {
-    if (reader.error())
-      add_error({reader.error()->line, "", "malformed_csv", reader.error()->reason});
-    else
-      add_error({1, "", "empty_file", "the file is empty; the first line names the columns (see docs/csv.md)"});
-    return report;
-  }
-  std::vector<std::string> header;
+  std::vector<platform::CsvHeaderProblem> header_problems;
+  auto read = platform::read_csv_header(reader, platform::CsvHeaderNames::snake_case, header_problems,
+                                        "the first line names the columns (see docs/csv.md)");
+  for (auto& p : header_problems) add_error({p.line, p.column, p.code, p.reason});
+  if (!read) return report;
+  const auto& header = read->names;
   const auto& known = price_list_columns();
-  for (const auto& field : row.fields) {
-    std::string name = text::fold(field);
-    for (char& c : name)
-      if (c == ' ') c = '_';
-    if (std::find(known.begin(), known.end(), name) == known.end())
-      add_error({row.line, field.substr(0, 64), "unknown_column",
-                 fmt::format("column '{}' is not one of {}", field.substr(0, 64), fmt::join(known, ", "))});
-    else if (std::find(header.begin(), header.end(), name) != header.end())
-      add_error({row.line, name, "duplicate_column", fmt::format("column '{}' appears twice", name)});
-    header.push_back(name);
-  }
+  for (std::size_t i = 0; i < header.size(); ++i)
+    if (std::find(known.begin(), known.end(), header[i]) == known.end())
+      add_error({read->line, read->written[i].substr(0, 64), "unknown_column",
+                 fmt::format("column '{}' is not one of {}", read->written[i].substr(0, 64), fmt::join(known, ", "))});
   auto has = [&header](const char* c) { return std::find(header.begin(), header.end(), c) != header.end(); };
-  if (!has("cost")) add_error({row.line, "cost", "missing_column", "the header has no 'cost' column"});
+  if (!has("cost")) add_error({read->line, "cost", "missing_column", "the header has no 'cost' column"});
   if (!has("gtin") && !has("sku") && !has("supplier_sku"))
-    add_error({row.line, "gtin", "missing_column", "the header names items by a 'gtin' or 'sku' column"});
+    add_error({read->line, "gtin", "missing_column", "the header names items by a 'gtin' or 'sku' column"});
   if (!report.errors.empty()) return report;
 
   db.exec("SAVEPOINT price_list_import");

@@ -367,3 +367,30 @@ test('mutated review actions (issue 18) are refused with problems, never 500', a
     version: 1, note: 'Probe action, again', owner_id: owner.id, due_on: '2026-12-31', status: 'done', outcome: 'shelf full',
   }), (b) => b, { method: 'PATCH' });
 });
+
+test('mutated mapping tables (issue 19) are refused with problems, never 500', async () => {
+  await probe('PUT /mappings/{name}', '/api/v1/mappings/probe', async () => ({
+    fields: { 'Variant SKU': 'sku' },
+    values: { location: { 'Main Street': shop.id }, tax_category: { 'TRUE': 'standard' } },
+    reviewed_on: '2026-12-01',
+  }), (b) => b, { method: 'PUT' });
+});
+
+test('broken Shopify and Square files (issue 19) are refused with problems naming a row, never 500', async () => {
+  const bodies = [
+    '', '\u0000\u0001', 'Handle,Title\r\n"unclosed,x\r\n', 'Handle,Handle,Title\r\na,a,b\r\n',
+    `Handle,Title,Variant SKU,Variant Price\r\n${'x'.repeat(70_000)},T,S,1\r\n`,
+    'Handle,Title,Variant SKU,Variant Price,Variant Inventory Qty\r\na,T,S,-1,1e9\r\n',
+    'Handle,Title,Variant SKU,Variant Price,Variant Barcode\r\na,T,@@@,1.00,12\r\n',
+    'Item Name,Variation Name,SKU,Price\r\nCup,,,\r\nCup,,,x\r\n', '💥,💥\r\n💥,💥\r\n',
+  ];
+  for (const format of ['shopify', 'square'])
+    for (const body of bodies) {
+      const r = await s.request('POST', `/api/v1/items/import?format=${format}`, body, { 'content-type': 'text/csv' });
+      const where = `${format} ${JSON.stringify(body.slice(0, 40))}`;
+      assert.equal(r.status, 422, `${where}: ${r.status} ${r.text.slice(0, 300)}`);
+      assert.match(r.headers.get('content-type') ?? '', /application\/problem\+json/, where);
+      assert.equal(r.json.code, 'import_rejected', where);
+      assert.ok(r.json.report.errors.length > 0 && r.json.report.errors.every((e) => Number.isInteger(e.row) && e.code), where);
+    }
+});
