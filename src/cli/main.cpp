@@ -31,6 +31,7 @@
 #include "cli/shop.hpp"
 #include "cli/stock_cli.hpp"
 #include "integrations/events.hpp"
+#include "integrations/webhook_delivery.hpp"
 #include "labels/labels_api.hpp"
 #include "platform/app.hpp"
 #include "platform/http_server.hpp"
@@ -89,6 +90,11 @@ int serve(const std::string& db_path, const std::string& listen, int threads, st
   { open_shop(db_path); }  // create and migrate before anyone reads
   App app(db_path);
   add_routes(app);
+  // Outbound webhooks (docs/webhooks.md); BACKROOM_WEBHOOKS=off leaves delivery to another process.
+  std::unique_ptr<integrations::webhooks::DeliveryWorker> webhooks;
+  if (std::string_view(std::getenv("BACKROOM_WEBHOOKS") ? std::getenv("BACKROOM_WEBHOOKS") : "on") != "off")
+    webhooks = std::make_unique<integrations::webhooks::DeliveryWorker>(
+        app.writer, db_path, integrations::webhooks::DeliveryOptions::from_environment());
   std::unique_ptr<ScheduledBackups> scheduled;
   if (!backups.dir.empty()) {
     if (backups.key_file.empty()) backups.key_file = secret_box::key_file(db_path);

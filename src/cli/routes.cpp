@@ -9,6 +9,7 @@
 #include "exchange/exchange.hpp"
 #include "integrations/events.hpp"
 #include "integrations/mappings.hpp"
+#include "integrations/webhooks.hpp"
 #include "labels/labels_api.hpp"
 #include "platform/json.hpp"
 #include "planning/planning_api.hpp"
@@ -61,6 +62,7 @@ void add_routes(App& app) {
   catalog::register_catalog_routes(app);
   integrations::register_event_routes(app);
   integrations::register_mapping_routes(app);
+  integrations::webhooks::register_webhook_routes(app);
   auth::register_auth_routes(app);
   catalog::register_price_change_routes(app);
   stock::register_stock_routes(app);

@@ -990,6 +990,81 @@ CREATE TABLE mappings (
   PRIMARY KEY (name, version)
 );
 )SQL"},
+      {16, "outbound webhooks: endpoints, messages, delivery attempts, alerts", R"SQL(
+-- Outbound webhooks (src/integrations/webhooks.hpp, docs/webhooks.md). Secrets are sealed
+-- under the shop key (platform/secret_box.hpp); the old one signs on until previous_until.
+CREATE TABLE webhook_endpoints (
+  id              TEXT PRIMARY KEY,
+  url             TEXT NOT NULL,
+  description     TEXT NOT NULL DEFAULT '',
+  owner           TEXT NOT NULL,
+  event_types     TEXT NOT NULL,
+  secret          TEXT NOT NULL,
+  previous_secret TEXT,
+  previous_until  INTEGER,
+  status          TEXT NOT NULL CHECK (status IN ('active','disabled')),
+  disabled_reason TEXT,
+  failing_since   INTEGER,
+  lease_owner     TEXT,
+  lease_until     INTEGER,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  version         INTEGER NOT NULL DEFAULT 1
+);
+-- One message per endpoint and event, delivered in seq order per endpoint. stock.changed is
+-- coalesced per item x location while it waits for its first try (coalesce_key).
+CREATE TABLE webhook_messages (
+  seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+  id              TEXT NOT NULL UNIQUE,
+  endpoint_id     TEXT NOT NULL REFERENCES webhook_endpoints(id),
+  event_type      TEXT NOT NULL,
+  source          TEXT NOT NULL,
+  coalesce_key    TEXT,
+  payload         TEXT NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('pending','delivered','dead')),
+  tries           INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  last_error_tag  TEXT,
+  dead_at         INTEGER
+);
+CREATE UNIQUE INDEX webhook_messages_source ON webhook_messages(endpoint_id, source);
+CREATE INDEX webhook_messages_pending ON webhook_messages(endpoint_id, status, seq);
+CREATE INDEX webhook_messages_dead ON webhook_messages(status, dead_at);
+CREATE TABLE webhook_attempts (
+  seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+  message_id       TEXT NOT NULL REFERENCES webhook_messages(id),
+  endpoint_id      TEXT NOT NULL REFERENCES webhook_endpoints(id),
+  attempt          INTEGER NOT NULL,
+  at               INTEGER NOT NULL,
+  http_status      INTEGER,
+  latency_ms       INTEGER NOT NULL,
+  error_tag        TEXT,
+  outcome          TEXT NOT NULL CHECK (outcome IN ('delivered','retry','dead')),
+  response_excerpt TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX webhook_attempts_endpoint ON webhook_attempts(endpoint_id, seq);
+-- Failures grouped by endpoint and error tag, with the endpoint's owner; one open alert per pair.
+CREATE TABLE alerts (
+  id              TEXT PRIMARY KEY,
+  endpoint_id     TEXT NOT NULL REFERENCES webhook_endpoints(id),
+  owner           TEXT NOT NULL,
+  error_tag       TEXT NOT NULL,
+  count           INTEGER NOT NULL,
+  first_at        INTEGER NOT NULL,
+  last_at         INTEGER NOT NULL,
+  last_detail     TEXT NOT NULL DEFAULT '',
+  status          TEXT NOT NULL CHECK (status IN ('open','acknowledged','resolved')),
+  acknowledged_by TEXT,
+  acknowledged_at INTEGER,
+  resolved_by     TEXT,
+  resolved_at     INTEGER,
+  note            TEXT
+);
+CREATE UNIQUE INDEX alerts_unresolved ON alerts(endpoint_id, error_tag) WHERE status <> 'resolved';
+CREATE INDEX alerts_status ON alerts(status, last_at);
+)SQL"},
   };
   return list;
 }

@@ -252,6 +252,8 @@ struct LedgerMovement {
 std::int64_t first_seq_since(db::Db& db, Timestamp at);
 // Every movement from ledger position `from_seq` on, in ledger order, with its position.
 std::vector<std::pair<std::int64_t, LedgerMovement>> movements_from(db::Db& db, std::int64_t from_seq);
+// The ledger position of the newest movement (0 when there is none).
+std::int64_t last_seq(db::Db& db);
 // On hand just before ledger position `seq` of every stock account that had a movement before it.
 std::vector<Balance> balances_before(db::Db& db, std::int64_t seq);
 // The balances (on hand and reserved) of every item at a location.

@@ -818,6 +818,12 @@ std::vector<std::pair<std::int64_t, LedgerMovement>> movements_from(db::Db& db, 
   return out;
 }
 
+std::int64_t last_seq(db::Db& db) {
+  auto q = db.query("SELECT COALESCE(MAX(seq), 0) FROM stock_movements");
+  q.step();
+  return q.int64(0);
+}
+
 std::vector<Balance> balances_before(db::Db& db, std::int64_t seq) {
   std::vector<Balance> out;
   auto q = db.query(

@@ -1,0 +1,71 @@
+// The webhook delivery worker: outside every sale's transaction, it fans the outbox out to
+// the endpoints (a writer command), leases the endpoints whose oldest message is due, and
+// POSTs their messages in order with libcurl on a small pool of threads — one endpoint on
+// one thread at a time, so a slow receiver delays only itself. Each endpoint's attempts are
+// recorded in one writer command (webhooks.hpp record_outcomes). A sale never waits for a
+// receiver: the register's path only appends its event.
+//
+// Timing: it looks for work every `poll` (and at once after a delivery), compares due times
+// with now() (platform/types.hpp, so a test moves the clock with BACKROOM_TEST_CLOCK_FILE),
+// and gives a receiver `connect_timeout` to accept and `total_timeout` to answer.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "integrations/webhooks.hpp"
+#include "platform/writer.hpp"
+
+namespace backroom::integrations::webhooks {
+
+struct DeliveryOptions {
+  std::chrono::milliseconds poll{250};
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds total_timeout{15000};
+  int threads = 4;
+  int batch = 50;            // messages of one endpoint sent per lease
+  int lease_seconds = 120;   // another process may take the endpoint over after this
+  int fan_out_events = 2000; // events fanned out per writer command
+  // From BACKROOM_WEBHOOK_POLL_MS, BACKROOM_WEBHOOK_TIMEOUT_MS, BACKROOM_WEBHOOK_THREADS.
+  static DeliveryOptions from_environment();
+};
+
+// One POST of a message to an endpoint: the signed request and what came back.
+Outcome send_message(const Endpoint& endpoint, const std::vector<std::string>& secrets, const Message& message,
+                     const DeliveryOptions& options, const std::atomic<bool>* stopping = nullptr);
+
+class DeliveryWorker {
+ public:
+  DeliveryWorker(Writer& writer, std::string db_location, DeliveryOptions options);
+  ~DeliveryWorker();  // stops: in-flight requests are abandoned (their messages stay pending)
+  DeliveryWorker(const DeliveryWorker&) = delete;
+  DeliveryWorker& operator=(const DeliveryWorker&) = delete;
+
+ private:
+  void loop();
+  void deliver_loop();
+  void deliver(const Due& due);
+
+  Writer& writer_;
+  std::string db_location_;
+  DeliveryOptions options_;
+  std::string owner_;  // this process's lease name
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable work_ready_;
+  std::deque<Due> queue_;
+  std::set<std::string> busy_;  // endpoints queued or being delivered
+  std::atomic<bool> stopping_{false};
+  bool kicked_ = false;  // a delivery ended: look again without waiting for the poll
+  std::vector<std::thread> senders_;
+  std::thread thread_;  // last: started once everything above is in place
+};
+
+}  // namespace backroom::integrations::webhooks

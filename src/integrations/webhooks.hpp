@@ -1,0 +1,189 @@
+// Outbound webhooks (issue 19, docs/webhooks.md): endpoints a shop registers, the messages
+// the outbox fans out to them, every delivery attempt, the dead-letter queue and the alerts
+// that group failures by endpoint and error tag. The rules (signing, retries, the catalog)
+// are pure, in webhook_policy.hpp; the sending is webhook_delivery.hpp; SQL is
+// webhooks_store.cpp. Commands run on the writer; reads on any connection.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "integrations/webhook_policy.hpp"
+#include "platform/actor.hpp"
+#include "platform/app.hpp"
+#include "platform/db.hpp"
+#include "platform/types.hpp"
+
+namespace backroom::integrations::webhooks {
+
+inline constexpr std::size_t url_length_max = 2000;
+inline constexpr std::size_t description_length_max = 500;
+inline constexpr std::size_t owner_length_max = 200;
+inline constexpr std::size_t event_types_max = 50;
+inline constexpr std::size_t response_excerpt_max = 256;
+inline constexpr std::size_t endpoints_max = 100;
+
+struct Endpoint {
+  std::string id;
+  std::string url;
+  std::string description;
+  std::string owner;
+  std::vector<std::string> event_types;
+  std::string status;  // active | disabled
+  std::optional<std::string> disabled_reason;
+  std::optional<std::int64_t> failing_since;
+  std::optional<std::int64_t> previous_until;  // the rotated-out secret signs until then
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+  std::int64_t version = 1;
+  // Counted on read:
+  std::int64_t pending = 0;
+  std::int64_t dead = 0;
+  std::optional<std::int64_t> last_delivered_at;
+};
+
+struct EndpointInput {
+  std::string url;
+  std::vector<std::string> event_types;
+  std::string description;
+  std::string owner;
+};
+struct EndpointPatch {
+  std::optional<std::string> url;
+  std::optional<std::vector<std::string>> event_types;
+  std::optional<std::string> description;
+  std::optional<std::string> owner;
+  std::optional<bool> enabled;  // true re-enables a disabled endpoint
+};
+
+// The HTTP edge (422 naming the field): an http(s) URL with a host, known event types...
+EndpointInput endpoint_input_from_json(const boost::json::object& body);
+EndpointPatch endpoint_patch_from_json(const boost::json::object& body);
+boost::json::object endpoint_to_json(const Endpoint& e);
+
+struct WithSecret {
+  Endpoint endpoint;
+  std::string secret;  // shown once
+};
+
+// Commands (writer). `db_location` names the shop whose key seals the secret.
+WithSecret create_endpoint(db::Db& db, const std::string& db_location, const Actor& actor, const EndpointInput& in);
+Endpoint update_endpoint(db::Db& db, const Actor& actor, const std::string& id, std::int64_t expected_version,
+                         const EndpointPatch& patch);
+void delete_endpoint(db::Db& db, const Actor& actor, const std::string& id);
+// A new secret; the old one keeps signing for previous_secret_valid.
+WithSecret rotate_secret(db::Db& db, const std::string& db_location, const Actor& actor, const std::string& id);
+
+std::optional<Endpoint> load_endpoint(db::Db& db, const std::string& id);
+// Endpoints by id, `limit` + 1 rows after `after_id` (list_page).
+std::vector<Endpoint> list_endpoints(db::Db& db, const std::string& after_id, int limit);
+
+// --- the delivery log, the dead-letter queue, alerts ------------------------------------
+struct AttemptRecord {
+  std::int64_t seq = 0;
+  std::string message_id;  // webhook-id
+  std::string event_type;
+  int attempt = 0;
+  std::int64_t at = 0;
+  std::optional<int> http_status;
+  std::int64_t latency_ms = 0;
+  std::optional<std::string> error_tag;
+  std::string outcome;  // delivered | retry | dead
+  std::string response_excerpt;
+};
+boost::json::object attempt_to_json(const AttemptRecord& a);
+// Newest first, seq < before (0: from the newest).
+std::vector<AttemptRecord> list_attempts(db::Db& db, const std::string& endpoint_id, std::int64_t before, int limit);
+
+struct Message {
+  std::int64_t seq = 0;
+  std::string id;  // webhook-id (msg_...)
+  std::string endpoint_id;
+  std::string event_type;
+  std::string payload;
+  std::string status;  // pending | delivered | dead
+  int tries = 0;
+  std::int64_t next_attempt_at = 0;
+  std::int64_t created_at = 0;
+  std::optional<std::string> last_error_tag;
+  std::optional<std::int64_t> dead_at;
+};
+boost::json::object message_to_json(const Message& m);
+// Dead letters, newest first (seq < before), of one endpoint or all.
+std::vector<Message> list_dead_letters(db::Db& db, const std::string& endpoint_id, std::int64_t before, int limit);
+std::optional<Message> load_message(db::Db& db, const std::string& id);
+// Puts a dead letter back in its endpoint's queue (tries start again); 409 when not dead.
+Message replay_dead_letter(db::Db& db, const Actor& actor, const std::string& message_id);
+// Every dead letter of the endpoint made at or after `since`; how many.
+int replay_dead_letters(db::Db& db, const Actor& actor, const std::string& endpoint_id, std::int64_t since);
+
+struct Alert {
+  std::string id;
+  std::string endpoint_id;
+  std::string endpoint_url;
+  std::string owner;
+  std::string error_tag;
+  std::int64_t count = 0;
+  std::int64_t first_at = 0;
+  std::int64_t last_at = 0;
+  std::string last_detail;
+  std::string status;  // open | acknowledged | resolved
+  std::optional<std::string> acknowledged_by;
+  std::optional<std::int64_t> acknowledged_at;
+  std::optional<std::string> resolved_by;
+  std::optional<std::int64_t> resolved_at;
+  std::optional<std::string> note;
+};
+boost::json::object alert_to_json(const Alert& a);
+// Newest activity first; `status` empty = every status; paged by id after `after_id` in
+// (last_at desc, id) order, so `after_id` names the last row of the previous page.
+std::vector<Alert> list_alerts(db::Db& db, const std::string& status, const std::string& after_id, int limit);
+std::optional<Alert> load_alert(db::Db& db, const std::string& id);
+Alert acknowledge_alert(db::Db& db, const Actor& actor, const std::string& id, const std::optional<std::string>& note);
+Alert resolve_alert(db::Db& db, const Actor& actor, const std::string& id, const std::string& note);
+
+// --- what the delivery worker does (webhook_delivery.cpp) --------------------------------
+// Whether there is anything to fan out: an active endpoint and events past the cursor.
+bool fan_out_due(db::Db& db);
+// Makes the messages of the events since the cursor for every active endpoint that asked for
+// them, and the coalesced stock.changed messages from the ledger since its cursor; moves both
+// cursors. At most `max_events` events per call; returns how many messages it made or merged.
+int fan_out(db::Db& db, int max_events);
+
+struct Delivery {
+  Message message;
+  std::string payload;
+};
+struct Due {
+  Endpoint endpoint;
+  std::vector<std::string> secrets;  // in the clear: the current one, then the previous one while valid
+  std::vector<Message> messages;     // in order; the first one was due
+};
+// Whether an endpoint other than `busy` has a message due now (a read, before claiming).
+bool delivery_due(db::Db& db, const std::set<std::string>& busy);
+// Leases (for `lease_seconds`, to `owner`) the active endpoints not in `busy` whose oldest
+// pending message is due, with up to `batch` of their pending messages each.
+std::vector<Due> claim_due(db::Db& db, const std::string& db_location, const std::string& owner,
+                           const std::set<std::string>& busy, int lease_seconds, int batch);
+
+struct Outcome {
+  std::string message_id;
+  Attempt attempt;
+  std::int64_t at = 0;
+  std::int64_t latency_ms = 0;
+  std::string response_excerpt;
+  double jitter = 0.5;  // uniform01 for decide()
+};
+// Records one endpoint's attempts in order (delivered, retry or dead, alerts, disabling an
+// endpoint failing for a day or answering 410) and ends the lease.
+void record_outcomes(db::Db& db, const std::string& owner, const std::string& endpoint_id,
+                     const std::vector<Outcome>& outcomes);
+
+void register_webhook_routes(App& app);
+
+}  // namespace backroom::integrations::webhooks

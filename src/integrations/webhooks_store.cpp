@@ -1,0 +1,672 @@
+// Every SQL statement of outbound webhooks (webhooks.hpp). Tables: webhook_endpoints,
+// webhook_messages, webhook_attempts, alerts (migration 16); the fan-out cursors are settings.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <limits>
+#include <map>
+
+#include "access/audit.hpp"
+#include "integrations/events.hpp"
+#include "integrations/webhooks.hpp"
+#include "platform/ids.hpp"
+#include "platform/json.hpp"
+#include "platform/problem.hpp"
+#include "platform/secret_box.hpp"
+#include "platform/settings.hpp"
+#include "stock/stock.hpp"
+
+namespace backroom::integrations::webhooks {
+
+namespace bj = boost::json;
+
+namespace {
+
+constexpr const char* events_cursor_key = "webhooks.events_cursor";
+constexpr const char* stock_cursor_key = "webhooks.stock_cursor";
+constexpr std::int64_t micros_per_second = 1'000'000;
+
+constexpr const char* endpoint_columns =
+    "SELECT e.id, e.url, e.description, e.owner, e.event_types, e.status, e.disabled_reason, e.failing_since, "
+    "e.previous_until, e.created_at, e.updated_at, e.version, "
+    "(SELECT COUNT(*) FROM webhook_messages m WHERE m.endpoint_id = e.id AND m.status = 'pending'), "
+    "(SELECT COUNT(*) FROM webhook_messages m WHERE m.endpoint_id = e.id AND m.status = 'dead'), "
+    "(SELECT MAX(a.at) FROM webhook_attempts a WHERE a.endpoint_id = e.id AND a.outcome = 'delivered') "
+    "FROM webhook_endpoints e ";
+
+std::vector<std::string> strings_of(const std::string& json_array) {
+  std::vector<std::string> out;
+  for (const auto& v : bj::parse(json_array).as_array()) out.emplace_back(v.as_string());
+  return out;
+}
+
+std::string json_of(const std::vector<std::string>& list) {
+  bj::array a;
+  for (const auto& s : list) a.push_back(bj::value(s));
+  return bj::serialize(a);
+}
+
+Endpoint read_endpoint(const db::Query& q) {
+  Endpoint e;
+  e.id = q.text(0);
+  e.url = q.text(1);
+  e.description = q.text(2);
+  e.owner = q.text(3);
+  e.event_types = strings_of(q.text(4));
+  e.status = q.text(5);
+  e.disabled_reason = q.opt_text(6);
+  e.failing_since = q.opt_int64(7);
+  e.previous_until = q.opt_int64(8);
+  e.created_at = q.int64(9);
+  e.updated_at = q.int64(10);
+  e.version = q.int64(11);
+  e.pending = q.int64(12);
+  e.dead = q.int64(13);
+  e.last_delivered_at = q.opt_int64(14);
+  return e;
+}
+
+constexpr const char* message_columns =
+    "SELECT seq, id, endpoint_id, event_type, payload, status, tries, next_attempt_at, created_at, last_error_tag, "
+    "dead_at FROM webhook_messages ";
+
+Message read_message(const db::Query& q) {
+  Message m;
+  m.seq = q.int64(0);
+  m.id = q.text(1);
+  m.endpoint_id = q.text(2);
+  m.event_type = q.text(3);
+  m.payload = q.text(4);
+  m.status = q.text(5);
+  m.tries = static_cast<int>(q.int64(6));
+  m.next_attempt_at = q.int64(7);
+  m.created_at = q.int64(8);
+  m.last_error_tag = q.opt_text(9);
+  m.dead_at = q.opt_int64(10);
+  return m;
+}
+
+constexpr const char* alert_columns =
+    "SELECT a.id, a.endpoint_id, e.url, a.owner, a.error_tag, a.count, a.first_at, a.last_at, a.last_detail, "
+    "a.status, a.acknowledged_by, a.acknowledged_at, a.resolved_by, a.resolved_at, a.note "
+    "FROM alerts a JOIN webhook_endpoints e ON e.id = a.endpoint_id ";
+
+Alert read_alert(const db::Query& q) {
+  Alert a;
+  a.id = q.text(0);
+  a.endpoint_id = q.text(1);
+  a.endpoint_url = q.text(2);
+  a.owner = q.text(3);
+  a.error_tag = q.text(4);
+  a.count = q.int64(5);
+  a.first_at = q.int64(6);
+  a.last_at = q.int64(7);
+  a.last_detail = q.text(8);
+  a.status = q.text(9);
+  a.acknowledged_by = q.opt_text(10);
+  a.acknowledged_at = q.opt_int64(11);
+  a.resolved_by = q.opt_text(12);
+  a.resolved_at = q.opt_int64(13);
+  a.note = q.opt_text(14);
+  return a;
+}
+
+Endpoint require_endpoint(db::Db& db, const std::string& id) {
+  auto e = load_endpoint(db, id);
+  if (!e) throw not_found("webhook endpoint", id);
+  return e.value();
+}
+
+std::string audited(const Endpoint& e) { return bj::serialize(endpoint_to_json(e)); }
+
+std::int64_t max_event_seq(db::Db& db) {
+  auto q = db.query("SELECT COALESCE(MAX(seq), 0) FROM events");
+  q.step();
+  return q.int64(0);
+}
+
+bool any_active(db::Db& db) {
+  auto q = db.query("SELECT 1 FROM webhook_endpoints WHERE status = 'active' LIMIT 1");
+  return q.step();
+}
+
+// Where the fan-out starts when the first endpoint becomes active: now, not the shop's past.
+void start_cursors_at_present(db::Db& db) {
+  if (any_active(db)) return;
+  settings::put(db, events_cursor_key, std::to_string(max_event_seq(db)));
+  settings::put(db, stock_cursor_key, std::to_string(stock::last_seq(db)));
+}
+
+std::string sealed_secret(const std::string& db_location, const std::string& secret) {
+  return secret_box::seal(db_location, secret);
+}
+
+void insert_message(db::Db& db, const std::string& endpoint_id, const std::string& type, const std::string& source,
+                    const std::optional<std::string>& coalesce_key, const std::string& payload, std::int64_t at) {
+  db.query(
+        "INSERT OR IGNORE INTO webhook_messages (id, endpoint_id, event_type, source, coalesce_key, payload, status, "
+        "tries, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)")
+      .bind(1, message_id(new_uuid_v7()))
+      .bind(2, endpoint_id)
+      .bind(3, type)
+      .bind(4, source)
+      .bind(5, coalesce_key)
+      .bind(6, payload)
+      .bind(7, at)
+      .bind(8, at)
+      .bind(9, at)
+      .run();
+}
+
+// The Standard Webhooks payload: {type, timestamp, data}.
+std::string envelope(const std::string& type, std::int64_t at, const std::string& data_json) {
+  bj::error_code ec;
+  auto data = bj::parse(data_json, ec);
+  return bj::serialize(bj::object{{"type", type},
+                                  {"timestamp", format_rfc3339(Timestamp{at})},
+                                  {"data", ec ? bj::value(bj::object{{"text", data_json}}) : std::move(data)}});
+}
+
+void raise_alert(db::Db& db, const Endpoint& e, const std::string& tag, const std::string& detail, std::int64_t at) {
+  auto q = db.query("SELECT id FROM alerts WHERE endpoint_id = ? AND error_tag = ? AND status <> 'resolved'");
+  q.bind(1, e.id).bind(2, tag);
+  if (q.step()) {
+    auto id = q.text(0);
+    db.query("UPDATE alerts SET count = count + 1, last_at = ?, last_detail = ?, owner = ? WHERE id = ?")
+        .bind(1, at)
+        .bind(2, detail)
+        .bind(3, e.owner)
+        .bind(4, id)
+        .run();
+    return;
+  }
+  db.query(
+        "INSERT INTO alerts (id, endpoint_id, owner, error_tag, count, first_at, last_at, last_detail, status) "
+        "VALUES (?, ?, ?, ?, 1, ?, ?, ?, 'open')")
+      .bind(1, new_uuid_v7())
+      .bind(2, e.id)
+      .bind(3, e.owner)
+      .bind(4, tag)
+      .bind(5, at)
+      .bind(6, at)
+      .bind(7, detail)
+      .run();
+}
+
+void disable(db::Db& db, const Endpoint& e, const std::string& reason, std::int64_t at) {
+  db.query(
+        "UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = ?, updated_at = ?, version = version + 1 "
+        "WHERE id = ?")
+      .bind(1, reason)
+      .bind(2, at)
+      .bind(3, e.id)
+      .run();
+  raise_alert(db, e, std::string(tag_disabled), reason, at);
+  auto after = require_endpoint(db, e.id);
+  append_audit(db, Actor::of("system", "webhooks"),
+               AuditEntry{"webhook_endpoint.disable", "webhook_endpoint", e.id, audited(e), audited(after)});
+  spdlog::warn("webhook endpoint {} disabled: {}", e.url, reason);
+}
+
+}  // namespace
+
+// --- endpoints --------------------------------------------------------------------------
+
+std::optional<Endpoint> load_endpoint(db::Db& db, const std::string& id) {
+  auto q = db.query(std::string(endpoint_columns) + "WHERE e.id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read_endpoint(q);
+}
+
+std::vector<Endpoint> list_endpoints(db::Db& db, const std::string& after_id, int limit) {
+  auto q = db.query(std::string(endpoint_columns) + "WHERE e.id > ? ORDER BY e.id LIMIT ?");
+  q.bind(1, after_id).bind(2, limit + 1);
+  std::vector<Endpoint> out;
+  while (q.step()) out.push_back(read_endpoint(q));
+  return out;
+}
+
+WithSecret create_endpoint(db::Db& db, const std::string& db_location, const Actor& actor, const EndpointInput& in) {
+  {
+    auto q = db.query("SELECT COUNT(*) FROM webhook_endpoints");
+    q.step();
+    if (q.int64(0) >= static_cast<std::int64_t>(endpoints_max))
+      throw Problem(409, "too_many_endpoints",
+                    fmt::format("a shop has at most {} webhook endpoints; delete one first", endpoints_max));
+  }
+  start_cursors_at_present(db);
+  auto id = new_uuid_v7();
+  auto secret = new_secret();
+  auto at = now().micros;
+  db.query(
+        "INSERT INTO webhook_endpoints (id, url, description, owner, event_types, secret, status, created_at, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?)")
+      .bind(1, id)
+      .bind(2, in.url)
+      .bind(3, in.description)
+      .bind(4, in.owner)
+      .bind(5, json_of(in.event_types))
+      .bind(6, sealed_secret(db_location, secret))
+      .bind(7, at)
+      .bind(8, at)
+      .run();
+  auto e = require_endpoint(db, id);
+  append_audit(db, actor, AuditEntry{"webhook_endpoint.create", "webhook_endpoint", id, std::nullopt, audited(e)});
+  return {e, secret};
+}
+
+Endpoint update_endpoint(db::Db& db, const Actor& actor, const std::string& id, std::int64_t expected_version,
+                         const EndpointPatch& p) {
+  auto before = require_endpoint(db, id);
+  if (before.version != expected_version)
+    throw Problem(412, "version_mismatch",
+                  fmt::format("the endpoint is at version {}, not {}; read it again", before.version, expected_version));
+  bool enabling = p.enabled && *p.enabled && before.status == "disabled";
+  if (enabling) start_cursors_at_present(db);
+  std::string status = p.enabled ? (*p.enabled ? "active" : "disabled") : before.status;
+  std::optional<std::string> reason = before.disabled_reason;
+  if (status == "active") reason.reset();
+  else if (p.enabled && !*p.enabled) reason = fmt::format("disabled by {}", actor.user);
+  db.query(
+        "UPDATE webhook_endpoints SET url = ?, event_types = ?, description = ?, owner = ?, status = ?, "
+        "disabled_reason = ?, failing_since = ?, updated_at = ?, version = version + 1 WHERE id = ?")
+      .bind(1, p.url.value_or(before.url))
+      .bind(2, json_of(p.event_types.value_or(before.event_types)))
+      .bind(3, p.description.value_or(before.description))
+      .bind(4, p.owner.value_or(before.owner))
+      .bind(5, status)
+      .bind(6, reason)
+      .bind(7, enabling ? std::optional<std::int64_t>{} : before.failing_since)
+      .bind(8, now().micros)
+      .bind(9, id)
+      .run();
+  if (enabling)  // a re-enabled endpoint is tried again at once
+    db.query("UPDATE webhook_messages SET next_attempt_at = ? WHERE endpoint_id = ? AND status = 'pending'")
+        .bind(1, now().micros)
+        .bind(2, id)
+        .run();
+  auto after = require_endpoint(db, id);
+  append_audit(db, actor, AuditEntry{"webhook_endpoint.update", "webhook_endpoint", id, audited(before), audited(after)});
+  return after;
+}
+
+void delete_endpoint(db::Db& db, const Actor& actor, const std::string& id) {
+  auto before = require_endpoint(db, id);
+  db.query("DELETE FROM alerts WHERE endpoint_id = ?").bind(1, id).run();
+  db.query("DELETE FROM webhook_attempts WHERE endpoint_id = ?").bind(1, id).run();
+  db.query("DELETE FROM webhook_messages WHERE endpoint_id = ?").bind(1, id).run();
+  db.query("DELETE FROM webhook_endpoints WHERE id = ?").bind(1, id).run();
+  append_audit(db, actor, AuditEntry{"webhook_endpoint.delete", "webhook_endpoint", id, audited(before), std::nullopt});
+}
+
+WithSecret rotate_secret(db::Db& db, const std::string& db_location, const Actor& actor, const std::string& id) {
+  auto before = require_endpoint(db, id);
+  auto q = db.query("SELECT secret FROM webhook_endpoints WHERE id = ?");
+  q.bind(1, id);
+  q.step();
+  auto old_sealed = q.text(0);
+  auto secret = new_secret();
+  auto at = now().micros;
+  auto until = at + std::chrono::duration_cast<std::chrono::microseconds>(previous_secret_valid).count();
+  db.query(
+        "UPDATE webhook_endpoints SET secret = ?, previous_secret = ?, previous_until = ?, updated_at = ?, "
+        "version = version + 1 WHERE id = ?")
+      .bind(1, sealed_secret(db_location, secret))
+      .bind(2, old_sealed)
+      .bind(3, until)
+      .bind(4, at)
+      .bind(5, id)
+      .run();
+  auto after = require_endpoint(db, id);
+  append_audit(db, actor,
+               AuditEntry{"webhook_endpoint.rotate_secret", "webhook_endpoint", id, audited(before), audited(after)});
+  return {after, secret};
+}
+
+// --- the delivery log, dead letters, alerts -----------------------------------------------
+
+std::vector<AttemptRecord> list_attempts(db::Db& db, const std::string& endpoint_id, std::int64_t before, int limit) {
+  auto q = db.query(
+      "SELECT a.seq, a.message_id, m.event_type, a.attempt, a.at, a.http_status, a.latency_ms, a.error_tag, "
+      "a.outcome, a.response_excerpt FROM webhook_attempts a JOIN webhook_messages m ON m.id = a.message_id "
+      "WHERE a.endpoint_id = ? AND a.seq < ? ORDER BY a.seq DESC LIMIT ?");
+  q.bind(1, endpoint_id).bind(2, before > 0 ? before : std::numeric_limits<std::int64_t>::max()).bind(3, limit + 1);
+  std::vector<AttemptRecord> out;
+  while (q.step()) {
+    AttemptRecord a;
+    a.seq = q.int64(0);
+    a.message_id = q.text(1);
+    a.event_type = q.text(2);
+    a.attempt = static_cast<int>(q.int64(3));
+    a.at = q.int64(4);
+    if (auto s = q.opt_int64(5)) a.http_status = static_cast<int>(*s);
+    a.latency_ms = q.int64(6);
+    a.error_tag = q.opt_text(7);
+    a.outcome = q.text(8);
+    a.response_excerpt = q.text(9);
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::vector<Message> list_dead_letters(db::Db& db, const std::string& endpoint_id, std::int64_t before, int limit) {
+  auto q = db.query(std::string(message_columns) +
+                    "WHERE status = 'dead' AND (? = '' OR endpoint_id = ?) AND seq < ? ORDER BY seq DESC LIMIT ?");
+  q.bind(1, endpoint_id)
+      .bind(2, endpoint_id)
+      .bind(3, before > 0 ? before : std::numeric_limits<std::int64_t>::max())
+      .bind(4, limit + 1);
+  std::vector<Message> out;
+  while (q.step()) out.push_back(read_message(q));
+  return out;
+}
+
+std::optional<Message> load_message(db::Db& db, const std::string& id) {
+  auto q = db.query(std::string(message_columns) + "WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read_message(q);
+}
+
+Message replay_dead_letter(db::Db& db, const Actor& actor, const std::string& message_id) {
+  auto m = load_message(db, message_id);
+  if (!m) throw not_found("dead letter", message_id);
+  if (m->status != "dead")
+    throw Problem(409, "not_dead_letter", fmt::format("message {} is {}, not in the dead-letter queue", m->id, m->status));
+  auto at = now().micros;
+  db.query(
+        "UPDATE webhook_messages SET status = 'pending', tries = 0, next_attempt_at = ?, dead_at = NULL, "
+        "updated_at = ? WHERE id = ?")
+      .bind(1, at)
+      .bind(2, at)
+      .bind(3, m->id)
+      .run();
+  append_audit(db, actor, AuditEntry{"webhook_message.replay", "webhook_message", m->id, std::nullopt, std::nullopt});
+  return load_message(db, m->id).value();
+}
+
+int replay_dead_letters(db::Db& db, const Actor& actor, const std::string& endpoint_id, std::int64_t since) {
+  require_endpoint(db, endpoint_id);
+  auto at = now().micros;
+  db.query(
+        "UPDATE webhook_messages SET status = 'pending', tries = 0, next_attempt_at = ?, dead_at = NULL, "
+        "updated_at = ? WHERE endpoint_id = ? AND status = 'dead' AND created_at >= ?")
+      .bind(1, at)
+      .bind(2, at)
+      .bind(3, endpoint_id)
+      .bind(4, since)
+      .run();
+  auto n = static_cast<int>(db.changes());
+  append_audit(db, actor,
+               AuditEntry{"webhook_message.replay_many", "webhook_endpoint", endpoint_id, std::nullopt,
+                          bj::serialize(bj::object{{"since", format_rfc3339(Timestamp{since})}, {"replayed", n}})});
+  return n;
+}
+
+std::vector<Alert> list_alerts(db::Db& db, const std::string& status, const std::string& after_id, int limit) {
+  // Newest activity first; the cursor is the last row's id, whose (last_at, id) the next page starts after.
+  std::int64_t after_at = std::numeric_limits<std::int64_t>::max();
+  std::string after = "";
+  if (!after_id.empty()) {
+    auto c = db.query("SELECT last_at FROM alerts WHERE id = ?");
+    c.bind(1, after_id);
+    if (!c.step()) throw invalid_field("cursor", "cursor must be a next_cursor of this list");
+    after_at = c.int64(0);
+    after = after_id;
+  }
+  auto q = db.query(std::string(alert_columns) +
+                    "WHERE (? = '' OR a.status = ?) AND (a.last_at < ? OR (a.last_at = ? AND a.id < ?) OR ? = '') "
+                    "ORDER BY a.last_at DESC, a.id DESC LIMIT ?");
+  q.bind(1, status)
+      .bind(2, status)
+      .bind(3, after_at)
+      .bind(4, after_at)
+      .bind(5, after)
+      .bind(6, after)
+      .bind(7, limit + 1);
+  std::vector<Alert> out;
+  while (q.step()) out.push_back(read_alert(q));
+  return out;
+}
+
+std::optional<Alert> load_alert(db::Db& db, const std::string& id) {
+  auto q = db.query(std::string(alert_columns) + "WHERE a.id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read_alert(q);
+}
+
+Alert acknowledge_alert(db::Db& db, const Actor& actor, const std::string& id, const std::optional<std::string>& note) {
+  auto before = load_alert(db, id);
+  if (!before) throw not_found("alert", id);
+  if (before->status == "resolved") throw Problem(409, "alert_resolved", "the alert is resolved already");
+  db.query("UPDATE alerts SET status = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?, note = ? WHERE id = ?")
+      .bind(1, actor.user)
+      .bind(2, now().micros)
+      .bind(3, note ? note : before->note)
+      .bind(4, id)
+      .run();
+  auto after = load_alert(db, id).value();
+  append_audit(db, actor,
+               AuditEntry{"alert.acknowledge", "alert", id, bj::serialize(alert_to_json(*before)),
+                          bj::serialize(alert_to_json(after))});
+  return after;
+}
+
+Alert resolve_alert(db::Db& db, const Actor& actor, const std::string& id, const std::string& note) {
+  auto before = load_alert(db, id);
+  if (!before) throw not_found("alert", id);
+  if (before->status == "resolved") throw Problem(409, "alert_resolved", "the alert is resolved already");
+  db.query("UPDATE alerts SET status = 'resolved', resolved_by = ?, resolved_at = ?, note = ? WHERE id = ?")
+      .bind(1, actor.user)
+      .bind(2, now().micros)
+      .bind(3, note)
+      .bind(4, id)
+      .run();
+  auto after = load_alert(db, id).value();
+  append_audit(db, actor,
+               AuditEntry{"alert.resolve", "alert", id, bj::serialize(alert_to_json(*before)),
+                          bj::serialize(alert_to_json(after))});
+  return after;
+}
+
+// --- fan-out and delivery -------------------------------------------------------------------
+
+bool fan_out_due(db::Db& db) {
+  if (!any_active(db)) return false;
+  return max_event_seq(db) > settings::get_int64(db, events_cursor_key).value_or(0);
+}
+
+int fan_out(db::Db& db, int max_events) {
+  std::vector<Endpoint> active;
+  {
+    auto q = db.query(std::string(endpoint_columns) + "WHERE e.status = 'active' ORDER BY e.id");
+    while (q.step()) active.push_back(read_endpoint(q));
+  }
+  if (active.empty()) return 0;
+  int made = 0;
+  auto cursor = settings::get_int64(db, events_cursor_key).value_or(0);
+  auto events = events_after(db, cursor, max_events, "");
+  for (const auto& ev : events) {
+    auto type = published_type(ev.type);
+    if (!type) continue;
+    std::string payload;
+    for (const auto& e : active) {
+      if (!subscribed(e.event_types, *type)) continue;
+      if (payload.empty()) payload = envelope(*type, ev.at, ev.payload);
+      insert_message(db, e.id, *type, fmt::format("e:{}", ev.seq), std::nullopt, payload, ev.at);
+      ++made;
+    }
+  }
+  if (!events.empty()) settings::put(db, events_cursor_key, std::to_string(events.back().seq));
+
+  // stock.changed: one message per item x location, merged into the one still waiting.
+  std::vector<const Endpoint*> stock_endpoints;
+  for (const auto& e : active)
+    if (subscribed(e.event_types, "stock.changed")) stock_endpoints.push_back(&e);
+  auto stock_cursor = settings::get_int64(db, stock_cursor_key).value_or(0);
+  auto moved = stock::movements_from(db, stock_cursor + 1);
+  if (moved.empty()) return made;
+  settings::put(db, stock_cursor_key, std::to_string(moved.back().first));
+  if (stock_endpoints.empty()) return made;
+  std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, std::int64_t>> changed;  // -> (last seq, at)
+  for (const auto& [seq, m] : moved) changed[{m.item_id, m.location_id}] = {seq, m.at.micros};
+  for (const auto& [key, last] : changed) {
+    auto balance = stock::balance(db, key.first, key.second);
+    auto data = stock::balance_to_json(balance);
+    auto payload = envelope("stock.changed", last.second, bj::serialize(data));
+    auto coalesce = key.first + ":" + key.second;
+    for (const auto* e : stock_endpoints) {
+      db.query(
+            "UPDATE webhook_messages SET payload = ?, updated_at = ? WHERE endpoint_id = ? AND coalesce_key = ? "
+            "AND status = 'pending' AND tries = 0")
+          .bind(1, payload)
+          .bind(2, last.second)
+          .bind(3, e->id)
+          .bind(4, coalesce)
+          .run();
+      if (db.changes() == 0)
+        insert_message(db, e->id, "stock.changed", fmt::format("s:{}:{}", coalesce, last.first), coalesce, payload,
+                       last.second);
+      ++made;
+    }
+  }
+  return made;
+}
+
+bool delivery_due(db::Db& db, const std::set<std::string>& busy) {
+  auto q = db.query(
+      "SELECT m.endpoint_id FROM webhook_messages m JOIN webhook_endpoints e ON e.id = m.endpoint_id "
+      "WHERE m.status = 'pending' AND e.status = 'active' AND m.next_attempt_at <= ? AND m.seq = "
+      "(SELECT MIN(h.seq) FROM webhook_messages h WHERE h.endpoint_id = m.endpoint_id AND h.status = 'pending')");
+  q.bind(1, now().micros);
+  while (q.step())
+    if (!busy.contains(q.text(0))) return true;
+  return false;
+}
+
+std::vector<Due> claim_due(db::Db& db, const std::string& db_location, const std::string& owner,
+                           const std::set<std::string>& busy, int lease_seconds, int batch) {
+  auto at = now().micros;
+  std::vector<std::string> ids;
+  {
+    auto q = db.query(
+        "SELECT e.id FROM webhook_endpoints e WHERE e.status = 'active' "
+        "AND (e.lease_until IS NULL OR e.lease_until < ? OR e.lease_owner = ?) AND EXISTS ("
+        "SELECT 1 FROM webhook_messages m WHERE m.endpoint_id = e.id AND m.status = 'pending' "
+        "AND m.next_attempt_at <= ? AND m.seq = (SELECT MIN(h.seq) FROM webhook_messages h "
+        "WHERE h.endpoint_id = e.id AND h.status = 'pending')) ORDER BY e.id");
+    q.bind(1, at).bind(2, owner).bind(3, at);
+    while (q.step())
+      if (!busy.contains(q.text(0))) ids.push_back(q.text(0));
+  }
+  std::vector<Due> out;
+  for (const auto& id : ids) {
+    Due due;
+    due.endpoint = require_endpoint(db, id);
+    auto s = db.query("SELECT secret, previous_secret, previous_until FROM webhook_endpoints WHERE id = ?");
+    s.bind(1, id);
+    s.step();
+    due.secrets.push_back(secret_box::open(db_location, s.text(0)));
+    if (auto prev = s.opt_text(1); prev && s.opt_int64(2).value_or(0) > at)
+      due.secrets.push_back(secret_box::open(db_location, *prev));
+    auto m = db.query(std::string(message_columns) +
+                      "WHERE endpoint_id = ? AND status = 'pending' ORDER BY seq LIMIT ?");
+    m.bind(1, id).bind(2, batch);
+    while (m.step()) due.messages.push_back(read_message(m));
+    db.query("UPDATE webhook_endpoints SET lease_owner = ?, lease_until = ? WHERE id = ?")
+        .bind(1, owner)
+        .bind(2, at + lease_seconds * micros_per_second)
+        .bind(3, id)
+        .run();
+    out.push_back(std::move(due));
+  }
+  return out;
+}
+
+void record_outcomes(db::Db& db, const std::string& owner, const std::string& endpoint_id,
+                     const std::vector<Outcome>& outcomes) {
+  auto endpoint = load_endpoint(db, endpoint_id);
+  if (!endpoint) return;  // deleted while its messages were on the way
+  for (const auto& o : outcomes) {
+    auto m = load_message(db, o.message_id);
+    if (!m || m->status != "pending") continue;
+    int tries = m->tries + 1;
+    auto d = decide(o.attempt, tries, o.jitter);
+    const char* outcome = d.verdict == Verdict::delivered ? "delivered" : d.verdict == Verdict::retry ? "retry" : "dead";
+    std::optional<std::string> tag;
+    if (!d.error_tag.empty()) tag = d.error_tag;
+    db.query(
+          "INSERT INTO webhook_attempts (message_id, endpoint_id, attempt, at, http_status, latency_ms, error_tag, "
+          "outcome, response_excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, m->id)
+        .bind(2, endpoint_id)
+        .bind(3, tries)
+        .bind(4, o.at)
+        .bind(5, o.attempt.http_status ? std::optional<std::int64_t>(o.attempt.http_status) : std::nullopt)
+        .bind(6, o.latency_ms)
+        .bind(7, tag)
+        .bind(8, outcome)
+        .bind(9, o.response_excerpt)
+        .run();
+    if (d.verdict == Verdict::delivered) {
+      db.query("UPDATE webhook_messages SET status = 'delivered', tries = ?, updated_at = ?, last_error_tag = NULL "
+               "WHERE id = ?")
+          .bind(1, tries)
+          .bind(2, o.at)
+          .bind(3, m->id)
+          .run();
+      if (endpoint->failing_since) {
+        db.query("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ?").bind(1, endpoint_id).run();
+        endpoint->failing_since.reset();
+      }
+      continue;
+    }
+    if (d.verdict == Verdict::retry) {
+      db.query("UPDATE webhook_messages SET tries = ?, next_attempt_at = ?, updated_at = ?, last_error_tag = ? "
+               "WHERE id = ?")
+          .bind(1, tries)
+          .bind(2, o.at + d.wait.count() * micros_per_second)
+          .bind(3, o.at)
+          .bind(4, d.error_tag)
+          .bind(5, m->id)
+          .run();
+    } else {
+      db.query("UPDATE webhook_messages SET status = 'dead', tries = ?, dead_at = ?, updated_at = ?, last_error_tag = ? "
+               "WHERE id = ?")
+          .bind(1, tries)
+          .bind(2, o.at)
+          .bind(3, o.at)
+          .bind(4, d.error_tag)
+          .bind(5, m->id)
+          .run();
+    }
+    auto detail = o.attempt.http_status
+                      ? fmt::format("HTTP {} for {} ({}, try {})", o.attempt.http_status, m->event_type, m->id, tries)
+                      : fmt::format("{} for {} ({}, try {})", d.error_tag, m->event_type, m->id, tries);
+    if (d.verdict == Verdict::dead) detail += "; moved to the dead-letter queue";
+    raise_alert(db, *endpoint, d.error_tag, detail, o.at);
+    if (!endpoint->failing_since) {
+      db.query("UPDATE webhook_endpoints SET failing_since = ? WHERE id = ?").bind(1, o.at).bind(2, endpoint_id).run();
+      endpoint->failing_since = o.at;
+    }
+    auto day = std::chrono::duration_cast<std::chrono::microseconds>(disable_after).count();
+    if (d.disable_endpoint) {
+      disable(db, *endpoint, fmt::format("the receiver answered 410 Gone to {}", m->id), o.at);
+      break;
+    }
+    if (o.at - *endpoint->failing_since >= day) {
+      disable(db, *endpoint,
+              fmt::format("every delivery failed since {}", format_rfc3339(Timestamp{*endpoint->failing_since})), o.at);
+      break;
+    }
+    break;  // in order: nothing after a failed message goes before it
+  }
+  db.query("UPDATE webhook_endpoints SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?")
+      .bind(1, endpoint_id)
+      .bind(2, owner)
+      .run();
+}
+
+}  // namespace backroom::integrations::webhooks
