@@ -25,7 +25,7 @@ std::string uuid_param(const Request& req, std::size_t i, const std::string& wha
 
 std::string message_param(const Request& req) {
   const auto& id = req.param(0);
-  if (!id.starts_with("msg_") || id.size() > 40) throw not_found("dead letter", id.substr(0, 80));
+  if (!id.starts_with("msg_") || id.size() > 40) throw not_found("webhook message", id.substr(0, 80));
   return id;
 }
 
@@ -144,6 +144,15 @@ void register_webhook_routes(App& app) {
           if (!load_endpoint(db, id)) throw not_found("webhook endpoint", id);
           reply(list_page("attempts", list_attempts(db, id, before, limit), limit, attempt_to_json,
                           [](const AttemptRecord& a) { return std::to_string(a.seq); }));
+        });
+
+  r.add("GET", "/api/v1/webhooks/messages/{id}", read,
+        "One message by its webhook-id: status, tries, when it is tried next, its payload",
+        [&app](Request& req, Reply reply) {
+          auto id = message_param(req);
+          auto m = load_message(app.read(), id);
+          if (!m) throw not_found("webhook message", id);
+          reply(http::json_response(200, message_to_json(*m)));
         });
 
   r.add("GET", "/api/v1/webhooks/dead-letters", read,

@@ -36,7 +36,8 @@ constexpr const char* endpoint_columns =
 
 std::vector<std::string> strings_of(const std::string& json_array) {
   std::vector<std::string> out;
-  for (const auto& v : bj::parse(json_array).as_array()) out.emplace_back(v.as_string());
+  auto parsed = bj::parse(json_array);
+  for (const auto& v : parsed.as_array()) out.emplace_back(v.as_string());
   return out;
 }
 

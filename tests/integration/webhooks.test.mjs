@@ -1,0 +1,333 @@
+// Outbound webhooks (issue 19): every delivery is verified by the npm `standardwebhooks`
+// package — an independent implementation of the Standard Webhooks signature — in a receiver
+// this suite starts; a delivery it rejects fails the test. Faults are injected by the
+// receiver (500, hanging past the timeout, closing the connection, 410, 400, 429 with
+// Retry-After) and the backoff is checked on the test clock (BACKROOM_TEST_CLOCK_FILE),
+// which the suite moves: nothing here waits for a retry on the wall clock.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Webhook } from 'standardwebhooks';
+import { startServer, tempDir } from './lib/server.mjs';
+import { makeItem, store, adjust, saleBody } from './lib/shop.mjs';
+
+let s;
+let clockFile;
+let clockMs = Date.parse('2026-12-03T08:00:00Z');
+const setClock = (ms) => { clockMs = ms; writeFileSync(clockFile, new Date(ms).toISOString() + '\n'); };
+const advance = (seconds) => setClock(clockMs + seconds * 1000);
+
+// --- the receiver -------------------------------------------------------------------------
+// Per path: a queue of behaviours (204 once the queue is empty) and what arrived, with the
+// verifier's verdict for the secrets the test says are current for that path.
+const receiver = { server: null, url: '', paths: new Map() };
+function route(p) {
+  if (!receiver.paths.has(p)) receiver.paths.set(p, { behaviours: [], received: [], secrets: [], rejected: [] });
+  return receiver.paths.get(p);
+}
+// standardwebhooks checks webhook-timestamp against Date.now() (5 minutes' tolerance); the
+// server's "now" is the test clock, so the check runs at that clock. The signature check is
+// the library's own, unchanged.
+function verifyAt(ms, secret, body, headers) {
+  const realNow = Date.now;
+  Date.now = () => ms;
+  try { return new Webhook(secret).verify(body, headers); } finally { Date.now = realNow; }
+}
+async function startReceiver() {
+  receiver.server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      const r = route(req.url);
+      const behaviour = r.behaviours.length ? r.behaviours.shift() : 'ok';
+      if (behaviour === 'close') { req.socket.destroy(); return; }
+      if (behaviour === 'hang') { setTimeout(() => { if (!res.writableEnded) res.end(); }, 8000); return; }
+      const headers = { 'webhook-id': req.headers['webhook-id'], 'webhook-timestamp': req.headers['webhook-timestamp'], 'webhook-signature': req.headers['webhook-signature'] };
+      let verified = 0;
+      for (const secret of r.secrets) {
+        try { verifyAt(clockMs, secret, body, headers); verified++; } catch { /* counted below */ }
+      }
+      const entry = { id: headers['webhook-id'], timestamp: Number(headers['webhook-timestamp']), signature: headers['webhook-signature'], body: JSON.parse(body), behaviour, verified };
+      if (r.secrets.length && verified !== r.secrets.length) r.rejected.push(entry);
+      r.received.push(entry);
+      if (typeof behaviour === 'object') {
+        res.writeHead(behaviour.status, behaviour.headers ?? {});
+        res.end(behaviour.body ?? 'refused');
+      } else if (typeof behaviour === 'number') {
+        res.writeHead(behaviour);
+        res.end(`status ${behaviour} from the test receiver`);
+      } else {
+        res.writeHead(204);
+        res.end();
+      }
+    });
+  });
+  await new Promise((r) => receiver.server.listen(0, '127.0.0.1', r));
+  receiver.url = `http://127.0.0.1:${receiver.server.address().port}`;
+}
+
+before(async () => {
+  clockFile = path.join(tempDir('backroom-webhooks-'), 'now.txt');
+  setClock(clockMs);
+  await startReceiver();
+  s = await startServer({ env: { BACKROOM_TEST_CLOCK_FILE: clockFile, BACKROOM_WEBHOOK_POLL_MS: '25', BACKROOM_WEBHOOK_TIMEOUT_MS: '1500' } });
+});
+after(async () => {
+  await s?.stop();
+  receiver.server?.closeAllConnections();
+  receiver.server?.close();
+});
+
+async function until(what, fn, ms = 15000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+let endpointCounter = 0;
+async function endpoint(eventTypes, { owner = 'integrations@shop.test' } = {}) {
+  const p = `/hook-${++endpointCounter}`;
+  const r = await s.post('/api/v1/webhooks/endpoints', { url: receiver.url + p, event_types: eventTypes, description: `test ${p}`, owner });
+  assert.equal(r.status, 201, r.text);
+  assert.match(r.json.secret, /^whsec_[A-Za-z0-9+/=]+$/);
+  assert.equal(r.headers.get('cache-control'), 'no-store');
+  route(p).secrets = [r.json.secret];
+  return { ...r.json, path: p, r: route(p) };
+}
+const attempts = async (e) => (await s.get(`/api/v1/webhooks/endpoints/${e.id}/attempts?limit=500`)).json.attempts;
+const message = async (id) => (await s.get(`/api/v1/webhooks/messages/${id}`)).json;
+const ofItem = (e, type, itemId) => e.r.received.filter((m) => m.body.type === type && (m.body.data.id === itemId || m.body.data.item_id === itemId));
+
+test('deliveries are signed as Standard Webhooks specifies: the independent verifier accepts every one', async () => {
+  const e = await endpoint(['item.created', 'sale.completed', 'stock.changed']);
+  const shop = await store(s);
+  const item = await makeItem(s);
+  await adjust(s, item, shop, 5);
+  const sale = await s.post('/api/v1/sales', saleBody(shop, [[item, 2]]));
+  assert.equal(sale.status, 201, sale.text);
+  await until('three kinds of message', () => ofItem(e, 'item.created', item.id).length && e.r.received.some((m) => m.body.type === 'sale.completed' && m.body.data.id === sale.json.id) && ofItem(e, 'stock.changed', item.id).some((m) => m.body.data.on_hand === 3));
+  assert.deepEqual(e.r.rejected, [], 'the verifier rejected a delivery');
+  for (const m of e.r.received) {
+    assert.match(m.id, /^msg_[0-9a-f]{32}$/);
+    assert.equal(m.timestamp, Math.floor(clockMs / 1000));
+    assert.match(m.signature, /^v1,[A-Za-z0-9+/=]+$/);
+    assert.ok(m.body.timestamp && m.body.data, 'the {type, timestamp, data} envelope');
+  }
+  // A forged body does not verify under the same headers (the verifier is really checking).
+  const one = e.r.received[0];
+  assert.throws(() => verifyAt(clockMs, route(e.path).secrets[0], JSON.stringify({ ...one.body, type: 'forged' }),
+    { 'webhook-id': one.id, 'webhook-timestamp': String(one.timestamp), 'webhook-signature': one.signature }));
+  // The delivery log: every attempt with its status and latency, no secret anywhere.
+  const log = await attempts(e);
+  assert.ok(log.length >= 3);
+  for (const a of log) {
+    assert.equal(a.outcome, 'delivered');
+    assert.equal(a.status, 204);
+    assert.equal(a.error_tag, null);
+    assert.ok(a.latency_ms >= 0);
+    assert.match(a.webhook_id, /^msg_/);
+  }
+  const read = await s.get(`/api/v1/webhooks/endpoints/${e.id}`);
+  assert.equal(read.status, 200);
+  assert.equal(read.json.secret, undefined, 'the secret is shown once only');
+  assert.ok(!JSON.stringify(read.json).includes('whsec_'));
+});
+
+test('stock.changed is coalesced per item x location while it waits; messages stay in order behind a failing one', async () => {
+  const e = await endpoint(['item.created', 'stock.changed']);
+  e.r.behaviours.push(500);  // the first message fails: the endpoint's queue waits behind it
+  const shop = await store(s);
+  const item = await makeItem(s);
+  const head = await until('the first attempt', async () => (await attempts(e)).find((a) => a.outcome === 'retry'));
+  assert.equal(head.status, 500);
+  assert.equal(head.error_tag, 'http_5xx');
+  assert.match(head.response_excerpt, /status 500 from the test receiver/);
+  for (let i = 0; i < 10; i++) await adjust(s, item, shop, 1);
+  // Ten adjustments: fanned out while the head waits, merged into one message.
+  await until('the stock message made', async () => {
+    const ep = (await s.get(`/api/v1/webhooks/endpoints/${e.id}`)).json;
+    return ep.pending === 2;
+  });
+  assert.equal(ofItem(e, 'stock.changed', item.id).length, 0, 'nothing overtakes the failed head');
+  const m = await message(head.webhook_id);
+  advance((Date.parse(m.next_attempt_at) - clockMs) / 1000);
+  await until('both delivered', () => ofItem(e, 'stock.changed', item.id).length === 1 && ofItem(e, 'item.created', item.id).length === 2);
+  await new Promise((r) => setTimeout(r, 300));
+  const stock = ofItem(e, 'stock.changed', item.id);
+  assert.equal(stock.length, 1, 'ten changes, one message');
+  assert.equal(stock[0].body.data.on_hand, 10);
+  const types = e.r.received.map((x) => x.body.type);
+  assert.deepEqual(types, ['item.created', 'item.created', 'stock.changed'], 'the retried head first, then the rest');
+  assert.equal(e.r.received[0].id, e.r.received[1].id, 'a retry carries the same webhook-id');
+  assert.deepEqual(e.r.rejected, []);
+});
+
+test('retries follow the schedule with full jitter, then the dead-letter queue and an alert; replay delivers', async () => {
+  const e = await endpoint(['item.created']);
+  const steps = [5, 300, 1800, 7200, 18000, 36000, 36000];
+  for (let i = 0; i < 8; i++) e.r.behaviours.push(503);
+  const item = await makeItem(s);
+  let id;
+  for (let tries = 1; tries <= 8; tries++) {
+    const log = await until(`attempt ${tries}`, async () => { const l = await attempts(e); return l.length >= tries && l; });
+    const last = log[0];
+    assert.equal(last.attempt, tries);
+    id = last.webhook_id;
+    const m = await message(id);
+    if (tries <= 7) {
+      assert.equal(last.outcome, 'retry');
+      const wait = (Date.parse(m.next_attempt_at) - Date.parse(last.at)) / 1000;
+      assert.ok(wait >= 1 && wait <= steps[tries - 1], `try ${tries}: waits ${wait}s, within (0, ${steps[tries - 1]}]`);
+      advance(wait);
+    } else {
+      assert.equal(last.outcome, 'dead');
+      assert.equal(m.status, 'dead');
+    }
+  }
+  const dead = (await s.get(`/api/v1/webhooks/dead-letters?endpoint_id=${e.id}`)).json.dead_letters;
+  assert.equal(dead.length, 1);
+  assert.equal(dead[0].id, id);
+  assert.equal(dead[0].tries, 8);
+  assert.equal(dead[0].last_error_tag, 'http_5xx');
+  assert.equal(dead[0].payload.data.id, item.id);
+  const alerts = (await s.get('/api/v1/alerts?status=open')).json.alerts.filter((a) => a.endpoint_id === e.id);
+  assert.equal(alerts.length, 1);
+  assert.equal(alerts[0].error_tag, 'http_5xx');
+  assert.equal(alerts[0].count, 8);
+  assert.equal(alerts[0].owner, 'integrations@shop.test');
+  // Replay: back in the queue, delivered now that the receiver answers.
+  const replay = await s.post(`/api/v1/webhooks/dead-letters/${id}/replay`);
+  assert.equal(replay.status, 200, replay.text);
+  assert.equal(replay.json.status, 'pending');
+  await until('the replayed delivery', () => e.r.received.some((m) => m.id === id && m.behaviour === 'ok'));
+  await until('the delivery recorded', async () => (await message(id)).status === 'delivered');
+  const again = await s.post(`/api/v1/webhooks/dead-letters/${id}/replay`);
+  assert.equal(again.status, 409);
+  assert.equal(again.json.code, 'not_dead_letter');
+  // Acknowledge, then resolve with the root cause.
+  const ack = await s.post(`/api/v1/alerts/${alerts[0].id}/acknowledge`, { note: 'looking at it' });
+  assert.equal(ack.status, 200, ack.text);
+  assert.equal(ack.json.status, 'acknowledged');
+  const noCause = await s.post(`/api/v1/alerts/${alerts[0].id}/resolve`, { note: '  ' });
+  assert.equal(noCause.status, 422);
+  assert.equal(noCause.json.field, 'note');
+  const resolved = await s.post(`/api/v1/alerts/${alerts[0].id}/resolve`, { note: 'the receiver was redeployed without its database' });
+  assert.equal(resolved.status, 200, resolved.text);
+  assert.equal(resolved.json.status, 'resolved');
+  assert.equal(resolved.json.note, 'the receiver was redeployed without its database');
+  assert.deepEqual(e.r.rejected, []);
+});
+
+test('fault injection: a hang past the timeout, a closed connection, 429 with Retry-After, 400 and 410', async () => {
+  const e = await endpoint(['item.created']);
+  e.r.behaviours.push('hang', 'close', { status: 429, headers: { 'retry-after': '3600' } }, 400);
+  const first = await makeItem(s);
+  const second = await makeItem(s);
+  const log1 = await until('the timeout', async () => { const l = await attempts(e); return l.length >= 1 && l; });
+  assert.equal(log1[0].error_tag, 'timeout');
+  assert.equal(log1[0].status, null);
+  assert.equal(log1[0].outcome, 'retry');
+  advance((Date.parse((await message(log1[0].webhook_id)).next_attempt_at) - clockMs) / 1000);
+  const log2 = await until('the closed connection', async () => { const l = await attempts(e); return l.length >= 2 && l; });
+  assert.equal(log2[0].error_tag, 'connection');
+  advance((Date.parse((await message(log2[0].webhook_id)).next_attempt_at) - clockMs) / 1000);
+  const log3 = await until('the 429', async () => { const l = await attempts(e); return l.length >= 3 && l; });
+  assert.equal(log3[0].status, 429);
+  const m3 = await message(log3[0].webhook_id);
+  assert.ok(Date.parse(m3.next_attempt_at) - Date.parse(log3[0].at) >= 3600 * 1000, 'Retry-After: 3600 honoured');
+  advance(3600);
+  const fourth = await until('the 400', async () => (await attempts(e)).find((a) => a.attempt === 4 && a.webhook_id === log3[0].webhook_id));
+  assert.equal(fourth.status, 400);
+  assert.equal(fourth.outcome, 'dead', '400 goes straight to the dead-letter queue');
+  // The next message goes on (the endpoint is not stuck behind a dead letter).
+  await until('the second item delivered', () => ofItem(e, 'item.created', second.id).length === 1);
+  assert.equal(ofItem(e, 'item.created', first.id).filter((m) => m.behaviour === 'ok').length, 0);
+  const tags = new Set((await s.get('/api/v1/alerts')).json.alerts.filter((a) => a.endpoint_id === e.id).map((a) => a.error_tag));
+  assert.deepEqual([...tags].sort(), ['connection', 'http_4xx', 'timeout']);
+
+  // 410 Gone: dead at once, and the endpoint is disabled with an alert.
+  const gone = await endpoint(['item.created'], { owner: 'ops@shop.test' });
+  gone.r.behaviours.push(410);
+  await makeItem(s);
+  const ep = await until('the endpoint disabled', async () => { const x = (await s.get(`/api/v1/webhooks/endpoints/${gone.id}`)).json; return x.status === 'disabled' && x; });
+  assert.match(ep.disabled_reason, /410/);
+  const goneAlerts = (await s.get('/api/v1/alerts')).json.alerts.filter((a) => a.endpoint_id === gone.id).map((a) => a.error_tag).sort();
+  assert.deepEqual(goneAlerts, ['endpoint_disabled', 'http_4xx']);
+  assert.deepEqual(e.r.rejected, []);
+});
+
+test('an endpoint failing for a day is disabled, with an alert; enabling it again delivers what waited', async () => {
+  const e = await endpoint(['item.created']);
+  e.r.behaviours.push(500, 500);
+  const item = await makeItem(s);
+  await until('the first failure', async () => (await attempts(e)).length >= 1);
+  advance(25 * 3600);
+  const ep = await until('the endpoint disabled', async () => { const x = (await s.get(`/api/v1/webhooks/endpoints/${e.id}`)).json; return x.status === 'disabled' && x; });
+  assert.match(ep.disabled_reason, /every delivery failed since/);
+  assert.ok((await s.get('/api/v1/alerts?status=open')).json.alerts.some((a) => a.endpoint_id === e.id && a.error_tag === 'endpoint_disabled'));
+  const enabled = await s.patch(`/api/v1/webhooks/endpoints/${e.id}`, { enabled: true }, { 'if-match': `"v${ep.version}"` });
+  assert.equal(enabled.status, 200, enabled.text);
+  assert.equal(enabled.json.status, 'active');
+  assert.equal(enabled.json.failing_since, null);
+  await until('delivered after enabling', () => ofItem(e, 'item.created', item.id).some((m) => m.behaviour === 'ok'));
+  assert.deepEqual(e.r.rejected, []);
+});
+
+test('rotation: a new secret at once, the old one keeps signing for 24 hours', async () => {
+  const e = await endpoint(['item.created']);
+  const old = route(e.path).secrets[0];
+  const rotated = await s.post(`/api/v1/webhooks/endpoints/${e.id}/rotate`);
+  assert.equal(rotated.status, 200, rotated.text);
+  assert.notEqual(rotated.json.secret, old);
+  assert.ok(rotated.json.previous_secret_valid_until);
+  route(e.path).secrets = [old, rotated.json.secret];  // both must verify
+  const a = await makeItem(s);
+  await until('delivery under both secrets', () => ofItem(e, 'item.created', a.id).length === 1);
+  assert.equal(ofItem(e, 'item.created', a.id)[0].signature.split(' ').length, 2);
+  assert.deepEqual(e.r.rejected, [], 'old and new secret both verify during the overlap');
+  advance(24 * 3600 + 60);
+  route(e.path).secrets = [rotated.json.secret];
+  const b = await makeItem(s);
+  await until('delivery after the overlap', () => ofItem(e, 'item.created', b.id).length === 1);
+  const sig = ofItem(e, 'item.created', b.id)[0].signature;
+  assert.equal(sig.split(' ').length, 1, 'only the new secret signs after 24 h');
+  assert.throws(() => verifyAt(clockMs, old, JSON.stringify(ofItem(e, 'item.created', b.id)[0].body), { 'webhook-id': 'x', 'webhook-timestamp': '1', 'webhook-signature': sig }));
+  assert.deepEqual(e.r.rejected, []);
+});
+
+test('bulk replay of an endpoint since a time, and the endpoint list', async () => {
+  const e = await endpoint(['item.created']);
+  e.r.behaviours.push(404, 404);
+  const since = new Date(clockMs).toISOString();
+  await makeItem(s);
+  await makeItem(s);
+  await until('two dead letters', async () => (await s.get(`/api/v1/webhooks/dead-letters?endpoint_id=${e.id}`)).json.dead_letters.length === 2);
+  const r = await s.post('/api/v1/webhooks/dead-letters/replay', { endpoint_id: e.id, since });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.replayed, 2);
+  await until('both delivered', async () => (await s.get(`/api/v1/webhooks/endpoints/${e.id}`)).json.pending === 0 && e.r.received.filter((m) => m.behaviour === 'ok').length === 2);
+  assert.equal((await s.get(`/api/v1/webhooks/dead-letters?endpoint_id=${e.id}`)).json.dead_letters.length, 0);
+  const list = await s.get('/api/v1/webhooks/endpoints?limit=2');
+  assert.equal(list.status, 200);
+  assert.equal(list.json.endpoints.length, 2);
+  const next = await s.get(`/api/v1/webhooks/endpoints?limit=2&cursor=${list.json.next_cursor}`);
+  assert.ok(!next.json.endpoints.some((x) => list.json.endpoints.some((y) => y.id === x.id)), 'pages do not overlap');
+  const types = await s.get('/api/v1/webhooks/event-types');
+  assert.ok(types.json.event_types.includes('stock.changed'));
+  const del = await s.del(`/api/v1/webhooks/endpoints/${e.id}`);
+  assert.equal(del.status, 204);
+  assert.equal((await s.get(`/api/v1/webhooks/endpoints/${e.id}`)).status, 404);
+});
+
+test('who may: a cashier neither reads nor manages webhooks', async () => {
+  const cashier = await s.as('cashier');
+  assert.equal((await cashier.get('/api/v1/webhooks/endpoints')).status, 403);
+  const body = { url: `${receiver.url}/x`, event_types: ['item.created'], owner: 'me' };
+  assert.equal((await cashier.post('/api/v1/webhooks/endpoints', body)).status, 403);
+});
