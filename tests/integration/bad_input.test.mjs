@@ -394,3 +394,25 @@ test('broken Shopify and Square files (issue 19) are refused with problems namin
       assert.ok(r.json.report.errors.length > 0 && r.json.report.errors.every((e) => Number.isInteger(e.row) && e.code), where);
     }
 });
+
+test('mutated webhook bodies (issue 19) are refused with problems, never 500', async () => {
+  // A receiver nobody listens on, for an event this suite never makes: nothing is delivered.
+  const endpointBody = { url: 'http://127.0.0.1:9/hook', event_types: ['count.approved'], description: 'probe', owner: 'probe@shop.test' };
+  await probe('POST /webhooks/endpoints', '/api/v1/webhooks/endpoints', async () => endpointBody, (b) => b);
+  const made = await s.post('/api/v1/webhooks/endpoints', endpointBody);
+  assert.ok(made.status === 201 || made.json?.code === 'too_many_endpoints', made.text);
+  const id = made.status === 201 ? made.json.id : (await s.get('/api/v1/webhooks/endpoints?limit=1')).json.endpoints[0].id;
+  const version = (await s.get(`/api/v1/webhooks/endpoints/${id}`)).json.version;
+  await probe('PATCH /webhooks/endpoints/{id}', `/api/v1/webhooks/endpoints/${id}`, async () => ({
+    version, url: 'http://127.0.0.1:9/other', event_types: ['count.*'], description: 'probe again', owner: 'ops', enabled: true,
+  }), (b) => b, { method: 'PATCH' });
+  await probe('POST /webhooks/dead-letters/replay', '/api/v1/webhooks/dead-letters/replay', async () => ({
+    endpoint_id: id, since: '2026-12-01T00:00:00Z',
+  }), (b) => b);
+  // No alert exists here: the bodies are still read, and refused by field, before the lookup.
+  await probe('POST /alerts/{id}/resolve', '/api/v1/alerts/0190f3a4-1b2c-7d3e-8f40-123456789abc/resolve', async () => ({ note: 'root cause' }),
+    (b) => b, { baseWorks: false });
+  for (const url of ['ftp://x/y', 'http://user:pw@x/y', 'http:///nohost', 'not a url', 'http://x/#frag'])
+    assert.equal((await s.post('/api/v1/webhooks/endpoints', { ...endpointBody, url })).json?.field, 'url', url);
+  assert.equal((await s.post('/api/v1/webhooks/endpoints', { ...endpointBody, event_types: ['sale.complete'] })).json?.field, 'event_types[0]');
+});
