@@ -10,6 +10,10 @@ import http from 'node:http';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import Ajv from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { startServer, tempDir } from './lib/server.mjs';
 import { makeItem, store, adjust, saleBody } from './lib/shop.mjs';
 
@@ -18,6 +22,19 @@ let clockFile;
 let clockMs = Date.parse('2026-12-03T08:00:00Z');
 const setClock = (ms) => { clockMs = ms; writeFileSync(clockFile, new Date(ms).toISOString() + '\n'); };
 const advance = (seconds) => setClock(clockMs + seconds * 1000);
+
+// docs/events.md: the data of these types is the named schema of docs/openapi.yaml.
+const openapi = parseYaml(readFileSync(path.resolve(import.meta.dirname, '../../docs/openapi.yaml'), 'utf8'));
+const ajv = new Ajv({ strict: false, allErrors: true });
+addFormats(ajv);
+ajv.addSchema({ $id: 'openapi', components: openapi.components });
+const DATA_SCHEMA = { 'item.created': 'Item', 'stock.changed': 'Balance', 'sale.completed': 'Sale' };
+function checkData(m) {
+  const name = DATA_SCHEMA[m.body.type];
+  if (!name) return;
+  const validate = ajv.getSchema(`openapi#/components/schemas/${name}`);
+  assert.ok(validate(m.body.data), `${m.body.type} data is not a ${name}: ${JSON.stringify(validate.errors)}`);
+}
 
 // --- the receiver -------------------------------------------------------------------------
 // Per path: a queue of behaviours (204 once the queue is empty) and what arrived, with the
@@ -114,6 +131,7 @@ test('deliveries are signed as Standard Webhooks specifies: the independent veri
   await until('three kinds of message', () => ofItem(e, 'item.created', item.id).length && e.r.received.some((m) => m.body.type === 'sale.completed' && m.body.data.id === sale.json.id) && ofItem(e, 'stock.changed', item.id).some((m) => m.body.data.on_hand === 3));
   assert.deepEqual(e.r.rejected, [], 'the verifier rejected a delivery');
   for (const m of e.r.received) {
+    checkData(m);
     assert.match(m.id, /^msg_[0-9a-f]{32}$/);
     assert.equal(m.timestamp, Math.floor(clockMs / 1000));
     assert.match(m.signature, /^v1,[A-Za-z0-9+/=]+$/);
