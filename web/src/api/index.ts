@@ -176,3 +176,21 @@ export const reports = {
   addPhoto: (id: string, photo: Blob) => postFile<R.ReviewAction>('/reports/actions/{id}/photos', photo, { path: { id } }),
   photo: (id: string, photo_id: string) => link('/reports/actions/{id}/photos/{photo_id}', { path: { id, photo_id } }),
 };
+
+/** Outbound webhooks: endpoints, the delivery log, dead letters and alerts (issue 19). */
+export const webhooks = {
+  eventTypes: () => get<{ event_types: string[] }>('/webhooks/event-types').then((r) => r.event_types),
+  endpoints: () => get<{ endpoints: T.WebhookEndpoint[] }>('/webhooks/endpoints', { query: { limit: 500 } }).then((r) => r.endpoints),
+  create: (body: { url: string; event_types: string[]; description: string; owner: string }) =>
+    post<T.WebhookEndpoint & { secret: string }>('/webhooks/endpoints', body),
+  setEnabled: (e: T.WebhookEndpoint, enabled: boolean) =>
+    patch<T.WebhookEndpoint>('/webhooks/endpoints/{id}', { enabled }, { path: { id: e.id }, headers: { 'if-match': `"v${e.version}"` } }),
+  remove: (id: string) => del<unknown>('/webhooks/endpoints/{id}', { path: { id } }),
+  rotate: (id: string) => post<T.WebhookEndpoint & { secret: string }>('/webhooks/endpoints/{id}/rotate', undefined, { path: { id } }),
+  attempts: (id: string) => get<{ attempts: T.WebhookAttempt[] }>('/webhooks/endpoints/{id}/attempts', { path: { id }, query: { limit: 100 } }).then((r) => r.attempts),
+  deadLetters: (endpoint_id?: string) => get<{ dead_letters: T.WebhookMessage[] }>('/webhooks/dead-letters', { query: { endpoint_id, limit: 100 } }).then((r) => r.dead_letters),
+  replay: (id: string) => post<T.WebhookMessage>('/webhooks/dead-letters/{id}/replay', undefined, { path: { id } }),
+  alerts: (status?: string) => get<{ alerts: T.Alert[] }>('/alerts', { query: { status, limit: 100 } }).then((r) => r.alerts),
+  acknowledge: (id: string, note?: string) => post<T.Alert>('/alerts/{id}/acknowledge', note ? { note } : {}, { path: { id } }),
+  resolve: (id: string, note: string) => post<T.Alert>('/alerts/{id}/resolve', { note }, { path: { id } }),
+};

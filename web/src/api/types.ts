@@ -300,3 +300,23 @@ export interface CountSummary {
 export interface CountToday { location_id: string; date: string; working_day: boolean; items: { item_id: string; sku: string; name: string; category: string; class: CountClass }[] }
 export interface CountLineInput { item_id: string; counted: Quantity; counted_at?: string; photo?: string }
 export interface CountEntryAnswer { id: string; line_id: string; item_id: string; counted: Quantity; counted_at: string; recount: boolean; photo: boolean }
+
+export interface WebhookEndpoint {
+  id: string; url: string; description: string; owner: string; event_types: string[];
+  status: 'active' | 'disabled'; disabled_reason: string | null; failing_since: string | null;
+  previous_secret_valid_until: string | null; pending: number; dead_letters: number; last_delivered_at: string | null;
+  created_at: string; updated_at: string; version: number;
+}
+export interface WebhookAttempt {
+  webhook_id: string; event_type: string; attempt: number; at: string; status: number | null; latency_ms: number;
+  error_tag: string | null; outcome: 'delivered' | 'retry' | 'dead'; response_excerpt: string;
+}
+export interface WebhookMessage {
+  id: string; endpoint_id: string; event_type: string; status: 'pending' | 'delivered' | 'dead'; tries: number;
+  next_attempt_at: string | null; last_error_tag: string | null; created_at: string; dead_at: string | null; payload: unknown;
+}
+export interface Alert {
+  id: string; endpoint_id: string; endpoint_url: string; owner: string; error_tag: string; count: number;
+  first_at: string; last_at: string; last_detail: string; status: 'open' | 'acknowledged' | 'resolved';
+  acknowledged_by: string | null; acknowledged_at: string | null; resolved_by: string | null; resolved_at: string | null; note: string | null;
+}

@@ -7,6 +7,7 @@ import { Button } from '../shared/components';
 import { words } from '../shared/format';
 import { Audit } from './Audit';
 import { Counts } from './counts/Counts';
+import { Integrations } from './Integrations';
 import { Items } from './Items';
 import { Journal } from './Journal';
 import { Labels } from './Labels';
@@ -38,6 +39,7 @@ const sections: Section[] = [
   { path: '/office/registers', title: 'Registers', permission: permission.registers_read, screen: () => <Registers /> },
   { path: '/office/setup', title: 'Store set-up', permission: permission.locations_manage, screen: (s) => <StoreSetup session={s} /> },
   { path: '/office/labels', title: 'Labels', permission: permission.labels_read, screen: (s) => <Labels session={s} /> },
+  { path: '/office/integrations', title: 'Integrations', permission: permission.integrations_read, screen: (s) => <Integrations session={s} /> },
   { path: '/office/users', title: 'Users', permission: permission.users_manage, screen: () => <Users /> },
   { path: '/office/keys', title: 'API keys', permission: permission.apikeys_manage, screen: () => <Keys /> },
   { path: '/office/audit', title: 'Audit log', permission: permission.audit_read, screen: () => <Audit /> },
