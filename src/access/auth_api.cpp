@@ -254,12 +254,20 @@ Principal authenticate(State& st, const Request& req) {
 }
 
 // A copy of what App::command needs from the request, safe to keep past the handler.
+// What a command that finishes later needs of its request: where it came from, who sent it,
+// and what App::command needs for an Idempotency-Key (the route, the key, the body's hash).
 Request context_of(const Request& req) {
   Request c;
   c.path = req.path;
   c.request_id = req.request_id;
   c.remote = req.remote;
   c.method = req.method;
+  c.route = req.route;
+  c.actor = req.actor;
+  if (auto key = req.header("idempotency-key")) {
+    c.headers.emplace_back("idempotency-key", std::string(*key));
+    c.body = req.body;
+  }
   return c;
 }
 
@@ -520,6 +528,7 @@ void register_auth_routes(App& app) {
           });
         });
 
+  r.set_idempotency("POST", "/api/v1/session", http::Idempotency::none, "signing in makes a new session each time; a retry signs in again");
   r.add("GET", "/api/v1/session", std::string(permission::authenticated), "Who is signed in, with permissions and CSRF token",
         [st](Request& req, Reply reply) {
           auto principal = authenticate(*st, req);
@@ -561,6 +570,7 @@ void register_auth_routes(App& app) {
 
   // Any signed-in person may ask (a clerk receiving past the tolerance, a cashier at the
   // till): what is approved is decided by the approver's credentials and permission.
+  r.set_idempotency("DELETE", "/api/v1/session", http::Idempotency::none, "signing out twice is harmless and answers the same");
   r.add("POST", "/api/v1/overrides", std::string(permission::authenticated),
         "A manager or lead approves one action at the register (single use, about 2 minutes)",
         [st](Request& req, Reply reply) {
@@ -618,6 +628,7 @@ void register_auth_routes(App& app) {
 
   // --- users ---
 
+  r.set_idempotency("POST", "/api/v1/overrides", http::Idempotency::stored_sealed, "the answer holds a one-time override token");
   r.add("GET", "/api/v1/users", std::string(permission::users_manage), "List users", [st](Request&, Reply reply) {
     bj::array users;
     for (const auto& u : store::list_users(st->app.read())) users.push_back(user_to_json(u));
@@ -797,6 +808,7 @@ void register_auth_routes(App& app) {
           });
         });
 
+  r.set_idempotency("POST", "/api/v1/api-keys", http::Idempotency::stored_sealed, "the answer holds the new key, shown once");
   r.add("POST", "/api/v1/api-keys/{id}/rotate", std::string(permission::apikeys_manage),
         "Issue a new key; the old one keeps working for grace_seconds (default 24 h)", [st](Request& req, Reply reply) {
           auto id = key_id_param(req);
@@ -815,6 +827,7 @@ void register_auth_routes(App& app) {
           });
         });
 
+  r.set_idempotency("POST", "/api/v1/api-keys/{id}/rotate", http::Idempotency::stored_sealed, "the answer holds the new key, shown once");
   r.add("DELETE", "/api/v1/api-keys/{id}", std::string(permission::apikeys_manage), "Revoke an API key at once",
         [st](Request& req, Reply reply) {
           auto id = key_id_param(req);

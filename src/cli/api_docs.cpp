@@ -25,16 +25,27 @@ std::string group_of(std::string_view pattern) {
 
 std::string page(const std::vector<http::Route>& routes) {
   std::map<std::string, std::string> groups;
+  auto key_text = [](const http::Route& r) -> std::string {
+    switch (r.idempotency) {
+      case http::Idempotency::not_mutating: return "";
+      case http::Idempotency::stored: return "replayed";
+      case http::Idempotency::stored_sealed: return "replayed (stored sealed)";
+      case http::Idempotency::natural: return "not needed: " + r.idempotency_note;
+      case http::Idempotency::none: return "refused: " + r.idempotency_note;
+    }
+    return "";
+  };
   for (const auto& r : routes)
     groups[group_of(r.pattern)] += fmt::format(
-        "<tr><td><code class=\"m {0}\">{1}</code></td><td><code>{2}</code></td><td>{3}</td><td><code>{4}</code></td></tr>\n",
-        r.method == "GET" ? "read" : "write", text::html_escape(r.method), text::html_escape(r.pattern), text::html_escape(r.summary), text::html_escape(r.permission));
+        "<tr><td><code class=\"m {0}\">{1}</code></td><td><code>{2}</code></td><td>{3}</td><td><code>{4}</code></td><td>{5}</td></tr>\n",
+        r.method == "GET" ? "read" : "write", text::html_escape(r.method), text::html_escape(r.pattern), text::html_escape(r.summary),
+        text::html_escape(r.permission), text::html_escape(key_text(r)));
   std::string toc, body;
   for (const auto& [name, rows] : groups) {
     toc += fmt::format("<a href=\"#{0}\">{0}</a> ", text::html_escape(name));
     body += fmt::format(
         "<section id=\"{0}\"><h2>{0}</h2><table><thead><tr><th>Method</th><th>Path</th><th>What it does</th>"
-        "<th>Permission</th></tr></thead><tbody>\n{1}</tbody></table></section>\n",
+        "<th>Permission</th><th>Idempotency-Key</th></tr></thead><tbody>\n{1}</tbody></table></section>\n",
         text::html_escape(name), rows);
   }
   return fmt::format(R"(<!doctype html>

@@ -223,7 +223,9 @@ void add_commands(CLI::App& app, std::string& db_path, std::function<void(App&)>
       out.push_back(bj::object{{"method", r.method},
                                {"pattern", r.pattern},
                                {"permission", r.permission},  // "public" for no credentials
-                               {"summary", r.summary}});
+                               {"summary", r.summary},
+                               {"idempotency", std::string(http::idempotency_name(r.idempotency))},
+                               {"idempotency_note", r.idempotency_note}});
     bj::object roles;
     bj::array superusers;
     for (const auto& role : auth::builtin_roles()) {

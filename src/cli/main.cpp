@@ -32,6 +32,8 @@
 #include "cli/stock_cli.hpp"
 #include "integrations/events.hpp"
 #include "integrations/webhook_delivery.hpp"
+#include "platform/idempotency.hpp"
+#include "platform/periodic.hpp"
 #include "labels/labels_api.hpp"
 #include "platform/app.hpp"
 #include "platform/http_server.hpp"
@@ -95,6 +97,9 @@ int serve(const std::string& db_path, const std::string& listen, int threads, st
   if (std::string_view(std::getenv("BACKROOM_WEBHOOKS") ? std::getenv("BACKROOM_WEBHOOKS") : "on") != "off")
     webhooks = std::make_unique<integrations::webhooks::DeliveryWorker>(
         app.writer, db_path, integrations::webhooks::DeliveryOptions::from_environment());
+  // Idempotency-Key answers are kept a day (platform/idempotency.hpp), then forgotten.
+  PeriodicWriterJob forget_keys(app.writer, "idempotency keys", std::chrono::seconds(3600),
+                                [](db::Db& db) { idempotency::purge(db); });
   std::unique_ptr<ScheduledBackups> scheduled;
   if (!backups.dir.empty()) {
     if (backups.key_file.empty()) backups.key_file = secret_box::key_file(db_path);

@@ -63,7 +63,8 @@ class DeliveryWorker {
   std::deque<Due> queue_;
   std::set<std::string> busy_;  // endpoints queued or being delivered
   std::atomic<bool> stopping_{false};
-  bool kicked_ = false;  // a delivery ended: look again without waiting for the poll
+  bool kicked_ = false;
+  std::chrono::steady_clock::time_point next_cleanup_ = std::chrono::steady_clock::now() + std::chrono::minutes(1);  // a delivery ended: look again without waiting for the poll
   std::vector<std::thread> senders_;
   std::thread thread_;  // last: started once everything above is in place
 };

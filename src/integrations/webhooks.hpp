@@ -173,6 +173,7 @@ std::vector<Due> claim_due(db::Db& db, const std::string& db_location, const std
 
 struct Outcome {
   std::string message_id;
+  Message message;  // as it was claimed
   Attempt attempt;
   std::int64_t at = 0;
   std::int64_t latency_ms = 0;
@@ -183,6 +184,11 @@ struct Outcome {
 // endpoint failing for a day or answering 410) and ends the lease.
 void record_outcomes(db::Db& db, const std::string& owner, const std::string& endpoint_id,
                      const std::vector<Outcome>& outcomes);
+
+// Forgets delivered messages (and their attempts) last touched before `before`; dead letters
+// and failures stay. How many messages.
+int forget_delivered(db::Db& db, std::int64_t before);
+inline constexpr int delivered_keep_days = 7;
 
 void register_webhook_routes(App& app);
 

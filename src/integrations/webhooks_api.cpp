@@ -78,6 +78,7 @@ void register_webhook_routes(App& app) {
           });
         });
 
+  r.set_idempotency("POST", "/api/v1/webhooks/endpoints", http::Idempotency::stored_sealed, "the answer holds the signing secret, shown once");
   r.add("GET", "/api/v1/webhooks/endpoints", read, "Webhook endpoints with their queue and dead-letter counts",
         [&app](Request& req, Reply reply) {
           auto after = optional_uuid_query(req, "cursor");
@@ -134,6 +135,7 @@ void register_webhook_routes(App& app) {
           });
         });
 
+  r.set_idempotency("POST", "/api/v1/webhooks/endpoints/{id}/rotate", http::Idempotency::stored_sealed, "the answer holds the new signing secret, shown once");
   r.add("GET", "/api/v1/webhooks/endpoints/{id}/attempts", read,
         "The delivery log of an endpoint, newest first (status, latency, error tag, a response excerpt)",
         [&app](Request& req, Reply reply) {

@@ -26,13 +26,17 @@ constexpr const char* events_cursor_key = "webhooks.events_cursor";
 constexpr const char* stock_cursor_key = "webhooks.stock_cursor";
 constexpr std::int64_t micros_per_second = 1'000'000;
 
+// What the API shows, with the queue counted (an index range each).
 constexpr const char* endpoint_columns =
     "SELECT e.id, e.url, e.description, e.owner, e.event_types, e.status, e.disabled_reason, e.failing_since, "
-    "e.previous_until, e.created_at, e.updated_at, e.version, "
+    "e.previous_until, e.created_at, e.updated_at, e.version, e.last_delivered_at, "
     "(SELECT COUNT(*) FROM webhook_messages m WHERE m.endpoint_id = e.id AND m.status = 'pending'), "
-    "(SELECT COUNT(*) FROM webhook_messages m WHERE m.endpoint_id = e.id AND m.status = 'dead'), "
-    "(SELECT MAX(a.at) FROM webhook_attempts a WHERE a.endpoint_id = e.id AND a.outcome = 'delivered') "
+    "(SELECT COUNT(*) FROM webhook_messages m WHERE m.endpoint_id = e.id AND m.status = 'dead') "
     "FROM webhook_endpoints e ";
+// What the delivery worker needs, on the writer, many times a second: no counting.
+constexpr const char* lean_endpoint_columns =
+    "SELECT e.id, e.url, e.description, e.owner, e.event_types, e.status, e.disabled_reason, e.failing_since, "
+    "e.previous_until, e.created_at, e.updated_at, e.version, e.last_delivered_at, 0, 0 FROM webhook_endpoints e ";
 
 std::vector<std::string> strings_of(const std::string& json_array) {
   std::vector<std::string> out;
@@ -61,9 +65,9 @@ Endpoint read_endpoint(const db::Query& q) {
   e.created_at = q.int64(9);
   e.updated_at = q.int64(10);
   e.version = q.int64(11);
-  e.pending = q.int64(12);
-  e.dead = q.int64(13);
-  e.last_delivered_at = q.opt_int64(14);
+  e.last_delivered_at = q.opt_int64(12);
+  e.pending = q.int64(13);
+  e.dead = q.int64(14);
   return e;
 }
 
@@ -116,6 +120,29 @@ Endpoint require_endpoint(db::Db& db, const std::string& id) {
   auto e = load_endpoint(db, id);
   if (!e) throw not_found("webhook endpoint", id);
   return e.value();
+}
+
+std::optional<Endpoint> lean_endpoint(db::Db& db, const std::string& id) {
+  auto q = db.query(std::string(lean_endpoint_columns) + "WHERE e.id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read_endpoint(q);
+}
+
+std::vector<Endpoint> active_endpoints(db::Db& db) {
+  std::vector<Endpoint> out;
+  auto q = db.query(std::string(lean_endpoint_columns) + "WHERE e.status = 'active' ORDER BY e.id");
+  while (q.step()) out.push_back(read_endpoint(q));
+  return out;
+}
+
+// When the oldest pending message of an endpoint is due (an index seek), or nullopt.
+std::optional<std::int64_t> head_due_at(db::Db& db, const std::string& endpoint_id) {
+  auto q = db.query(
+      "SELECT next_attempt_at FROM webhook_messages WHERE endpoint_id = ? AND status = 'pending' ORDER BY seq LIMIT 1");
+  q.bind(1, endpoint_id);
+  if (!q.step()) return std::nullopt;
+  return q.int64(0);
 }
 
 std::string audited(const Endpoint& e) { return bj::serialize(endpoint_to_json(e)); }
@@ -480,11 +507,7 @@ bool fan_out_due(db::Db& db) {
 }
 
 int fan_out(db::Db& db, int max_events) {
-  std::vector<Endpoint> active;
-  {
-    auto q = db.query(std::string(endpoint_columns) + "WHERE e.status = 'active' ORDER BY e.id");
-    while (q.step()) active.push_back(read_endpoint(q));
-  }
+  auto active = active_endpoints(db);
   if (active.empty()) return 0;
   int made = 0;
   auto cursor = settings::get_int64(db, events_cursor_key).value_or(0);
@@ -537,13 +560,11 @@ int fan_out(db::Db& db, int max_events) {
 }
 
 bool delivery_due(db::Db& db, const std::set<std::string>& busy) {
-  auto q = db.query(
-      "SELECT m.endpoint_id FROM webhook_messages m JOIN webhook_endpoints e ON e.id = m.endpoint_id "
-      "WHERE m.status = 'pending' AND e.status = 'active' AND m.next_attempt_at <= ? AND m.seq = "
-      "(SELECT MIN(h.seq) FROM webhook_messages h WHERE h.endpoint_id = m.endpoint_id AND h.status = 'pending')");
-  q.bind(1, now().micros);
-  while (q.step())
-    if (!busy.contains(q.text(0))) return true;
+  auto at = now().micros;
+  for (const auto& e : active_endpoints(db)) {
+    if (busy.contains(e.id)) continue;
+    if (auto due = head_due_at(db, e.id); due && *due <= at) return true;
+  }
   return false;
 }
 
@@ -551,21 +572,22 @@ std::vector<Due> claim_due(db::Db& db, const std::string& db_location, const std
                            const std::set<std::string>& busy, int lease_seconds, int batch) {
   auto at = now().micros;
   std::vector<std::string> ids;
-  {
-    auto q = db.query(
-        "SELECT e.id FROM webhook_endpoints e WHERE e.status = 'active' "
-        "AND (e.lease_until IS NULL OR e.lease_until < ? OR e.lease_owner = ?) AND EXISTS ("
-        "SELECT 1 FROM webhook_messages m WHERE m.endpoint_id = e.id AND m.status = 'pending' "
-        "AND m.next_attempt_at <= ? AND m.seq = (SELECT MIN(h.seq) FROM webhook_messages h "
-        "WHERE h.endpoint_id = e.id AND h.status = 'pending')) ORDER BY e.id");
-    q.bind(1, at).bind(2, owner).bind(3, at);
-    while (q.step())
-      if (!busy.contains(q.text(0))) ids.push_back(q.text(0));
+  for (const auto& e : active_endpoints(db)) {
+    if (busy.contains(e.id)) continue;
+    auto due = head_due_at(db, e.id);
+    if (!due || *due > at) continue;
+    auto lease = db.query("SELECT lease_owner, lease_until FROM webhook_endpoints WHERE id = ?");
+    lease.bind(1, e.id);
+    lease.step();
+    auto holder = lease.opt_text(0);
+    auto until = lease.opt_int64(1);
+    if (holder && *holder != owner && until && *until >= at) continue;  // another process delivers it
+    ids.push_back(e.id);
   }
   std::vector<Due> out;
   for (const auto& id : ids) {
     Due due;
-    due.endpoint = require_endpoint(db, id);
+    due.endpoint = lean_endpoint(db, id).value();
     auto s = db.query("SELECT secret, previous_secret, previous_until FROM webhook_endpoints WHERE id = ?");
     s.bind(1, id);
     s.step();
@@ -588,11 +610,11 @@ std::vector<Due> claim_due(db::Db& db, const std::string& db_location, const std
 
 void record_outcomes(db::Db& db, const std::string& owner, const std::string& endpoint_id,
                      const std::vector<Outcome>& outcomes) {
-  auto endpoint = load_endpoint(db, endpoint_id);
+  auto endpoint = lean_endpoint(db, endpoint_id);
   if (!endpoint) return;  // deleted while its messages were on the way
+  std::optional<std::int64_t> delivered_at;
   for (const auto& o : outcomes) {
-    auto m = load_message(db, o.message_id);
-    if (!m || m->status != "pending") continue;
+    auto m = &o.message;
     int tries = m->tries + 1;
     auto d = decide(o.attempt, tries, o.jitter);
     const char* outcome = d.verdict == Verdict::delivered ? "delivered" : d.verdict == Verdict::retry ? "retry" : "dead";
@@ -612,12 +634,15 @@ void record_outcomes(db::Db& db, const std::string& owner, const std::string& en
         .bind(9, o.response_excerpt)
         .run();
     if (d.verdict == Verdict::delivered) {
+      // Guarded by its state at the claim: a message replayed or changed since is left alone.
       db.query("UPDATE webhook_messages SET status = 'delivered', tries = ?, updated_at = ?, last_error_tag = NULL "
-               "WHERE id = ?")
+               "WHERE id = ? AND status = 'pending' AND tries = ?")
           .bind(1, tries)
           .bind(2, o.at)
           .bind(3, m->id)
+          .bind(4, m->tries)
           .run();
+      delivered_at = o.at;
       if (endpoint->failing_since) {
         db.query("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ?").bind(1, endpoint_id).run();
         endpoint->failing_since.reset();
@@ -626,21 +651,23 @@ void record_outcomes(db::Db& db, const std::string& owner, const std::string& en
     }
     if (d.verdict == Verdict::retry) {
       db.query("UPDATE webhook_messages SET tries = ?, next_attempt_at = ?, updated_at = ?, last_error_tag = ? "
-               "WHERE id = ?")
+               "WHERE id = ? AND status = 'pending' AND tries = ?")
           .bind(1, tries)
           .bind(2, o.at + d.wait.count() * micros_per_second)
           .bind(3, o.at)
           .bind(4, d.error_tag)
           .bind(5, m->id)
+          .bind(6, m->tries)
           .run();
     } else {
       db.query("UPDATE webhook_messages SET status = 'dead', tries = ?, dead_at = ?, updated_at = ?, last_error_tag = ? "
-               "WHERE id = ?")
+               "WHERE id = ? AND status = 'pending' AND tries = ?")
           .bind(1, tries)
           .bind(2, o.at)
           .bind(3, o.at)
           .bind(4, d.error_tag)
           .bind(5, m->id)
+          .bind(6, m->tries)
           .run();
     }
     auto detail = o.attempt.http_status
@@ -664,10 +691,25 @@ void record_outcomes(db::Db& db, const std::string& owner, const std::string& en
     }
     break;  // in order: nothing after a failed message goes before it
   }
+  if (delivered_at)
+    db.query("UPDATE webhook_endpoints SET last_delivered_at = ? WHERE id = ?").bind(1, *delivered_at).bind(2, endpoint_id).run();
   db.query("UPDATE webhook_endpoints SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?")
       .bind(1, endpoint_id)
       .bind(2, owner)
       .run();
+}
+
+int forget_delivered(db::Db& db, std::int64_t before) {
+  db.query("DELETE FROM webhook_attempts WHERE at < ? AND message_id IN (SELECT id FROM webhook_messages "
+           "WHERE status = 'delivered' AND updated_at < ?)")
+      .bind(1, before)
+      .bind(2, before)
+      .run();
+  db.query("DELETE FROM webhook_messages WHERE status = 'delivered' AND updated_at < ? AND id NOT IN "
+           "(SELECT message_id FROM webhook_attempts)")
+      .bind(1, before)
+      .run();
+  return static_cast<int>(db.changes());
 }
 
 }  // namespace backroom::integrations::webhooks

@@ -208,6 +208,7 @@ void register_label_routes(App& app) {
           reply(file_response(std::move(bytes), o.format, "labels"));
         });
 
+  r.set_idempotency("POST", "/api/v1/labels/print", http::Idempotency::natural, "renders labels and changes nothing: the same request renders the same labels");
   r.add("GET", "/api/v1/labels/queue", std::string(p::labels_read), "A store's pending labels, oldest first",
         [&app](Request& req, Reply reply) {
           sync_queue(app);

@@ -4,17 +4,89 @@
 
 #include <charconv>
 
+#include "platform/idempotency.hpp"
+#include "platform/problem.hpp"
+
 namespace backroom {
+
+namespace {
+bool stores_answers(const http::Request& req) {
+  return req.route &&
+         (req.route->idempotency == http::Idempotency::stored || req.route->idempotency == http::Idempotency::stored_sealed);
+}
+}  // namespace
+
+App::App(std::string db_path_) : db_path(std::move(db_path_)), writer(db_path) {
+  // A retry whose answer is stored is answered before its handler runs: a handler that reads
+  // before it writes (and would now refuse) never sees it. Inside the writer, command() checks
+  // again, for a first request that committed after this read.
+  router.replay = [this](http::Request& req, const http::Reply& reply) {
+    if (!stores_answers(req)) return false;
+    auto key = idempotency::key_of(req);
+    if (!key) return false;
+    auto stored = idempotency::find(read(), idempotency::caller_of(req), *key, db_path);
+    if (!stored) return false;
+    if (stored->request_hash != idempotency::request_hash(req))
+      throw Problem(422, "idempotency_key_reused",
+                    "this Idempotency-Key was used for another request (method, path or body); use a new key");
+    stored->response.header("Idempotent-Replayed", "true");
+    reply(std::move(stored->response));
+    return true;
+  };
+}
 
 void App::command(const http::Request& req, http::Reply reply, std::function<http::Response(db::Db&)> work) {
   auto out = std::make_shared<http::Response>();
   auto context = std::make_shared<http::Request>();
   context->path = req.path;
   context->request_id = req.request_id;
-  writer.submit([out, work = std::move(work)](db::Db& db) { *out = work(db); },
-                [out, context, reply = std::move(reply)](std::exception_ptr error) {
-                  reply(error ? http::error_response(error, context.get()) : std::move(*out));
-                });
+  auto key = idempotency::key_of(req);
+  bool keyed = key && stores_answers(req);
+  if (!keyed) {
+    writer.submit([out, work = std::move(work)](db::Db& db) { *out = work(db); },
+                  [out, context, reply = std::move(reply)](std::exception_ptr error) {
+                    reply(error ? http::error_response(error, context.get()) : std::move(*out));
+                  });
+    return;
+  }
+  auto caller = idempotency::caller_of(req);
+  auto running = caller + "\n" + *key;
+  {
+    std::lock_guard lock(running_mutex_);
+    if (!running_keys_.insert(running).second)
+      throw Problem(409, "idempotency_in_progress",
+                    "a request with this Idempotency-Key is still running; retry once it has answered");
+  }
+  auto hash = idempotency::request_hash(req);
+  // What remember() needs of the request, copied: the handler's request may be gone by then.
+  auto original = std::make_shared<http::Request>();
+  original->method = req.method;
+  original->path = req.path;
+  bool sealed = req.route->idempotency == http::Idempotency::stored_sealed;
+  writer.submit(
+      [=, this, key = *key, work = std::move(work)](db::Db& db) {
+        if (auto stored = idempotency::find(db, caller, key, db_path)) {
+          if (stored->request_hash != hash)
+            throw Problem(422, "idempotency_key_reused",
+                          "this Idempotency-Key was used for another request (method, path or body); use a new key");
+          *out = std::move(stored->response);
+          out->header("Idempotent-Replayed", "true");
+          return;
+        }
+        *out = work(db);
+        if (out->status >= 200 && out->status < 300) {
+          bool text = out->content_type.empty() || out->content_type.starts_with("application/json") ||
+                      out->content_type.starts_with("text/");
+          idempotency::remember(db, caller, key, *original, hash, *out, sealed || !text, db_path);
+        }
+      },
+      [this, out, context, running, reply = std::move(reply)](std::exception_ptr error) {
+        {
+          std::lock_guard lock(running_mutex_);
+          running_keys_.erase(running);
+        }
+        reply(error ? http::error_response(error, context.get()) : std::move(*out));
+      });
 }
 
 int page_limit(const http::Request& req) {

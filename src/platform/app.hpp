@@ -6,6 +6,8 @@
 #include <boost/json.hpp>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,7 +19,8 @@
 namespace backroom {
 
 struct App {
-  explicit App(std::string db_path_) : db_path(std::move(db_path_)), writer(db_path) {}
+ public:
+  explicit App(std::string db_path_);
 
   std::string db_path;
   Writer writer;
@@ -26,8 +29,14 @@ struct App {
   db::Db& read() const { return db::reader(db_path); }
 
   // Runs `work` as one command on the writer and replies with its response once the
-  // transaction is durable, or with the problem it threw (nothing written).
+  // transaction is durable, or with the problem it threw (nothing written). With an
+  // Idempotency-Key, the route's first answer is stored with the change and replayed
+  // (platform/idempotency.hpp).
   void command(const http::Request& req, http::Reply reply, std::function<http::Response(db::Db&)> work);
+
+ private:
+  std::mutex running_mutex_;
+  std::set<std::string> running_keys_;  // caller + key of requests in flight in this process
 };
 
 inline constexpr int page_limit_default = 50;

@@ -1,10 +1,11 @@
-// Documents post once: identity, replay and the 409 for another request under a used id.
+// Documents post once: identity, replay and the 422 for another request under a used id.
 #include "platform/documents.hpp"
 
 #include <sodium.h>
 
 #include <fmt/format.h>
 
+#include "platform/idempotency.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "platform/problem.hpp"
@@ -14,7 +15,7 @@ namespace backroom::documents {
 namespace {
 
 Problem reused(std::string_view what) {
-  return Problem(409, "idempotency_key_reused",
+  return Problem(422, "idempotency_key_reused",
                  fmt::format("{} was already used for a different request; use a new id or key", what));
 }
 
@@ -40,7 +41,8 @@ DocumentKey document_key(const http::Request& req, const boost::json::object& bo
     if (header->empty() || header->size() > idempotency_key_length_max)
       throw Problem(400, "bad_idempotency_key",
                     fmt::format("Idempotency-Key must be 1 to {} characters", idempotency_key_length_max));
-    key.idempotency_key = std::string(*header);
+    // A key belongs to its caller (platform/idempotency.hpp): never another caller's document.
+    key.idempotency_key = idempotency::caller_of(req) + " " + std::string(*header);
   }
   key.request_hash = request_hash(req.body);
   return key;

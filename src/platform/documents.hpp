@@ -3,14 +3,14 @@
 //
 //   1. An Idempotency-Key header maps to the document it created before (table
 //      idempotency_keys, per route); the same key on another route or with another body
-//      is 409 idempotency_key_reused (field-less, naming the Idempotency-Key).
+//      is 422 idempotency_key_reused (field-less, naming the Idempotency-Key).
 //   2. Else the body's `id` (a client-made UUID) is the document's id.
 //   3. Else the document gets a new UUIDv7.
 //
 // If a document with that id exists, the command answers it again (a replay: 200, the
 // stored document re-read from its rows) and writes nothing — provided the command's own
 // table says it came from the same request (the body's hash); another request under the
-// same id is 409 idempotency_key_reused. After writing, the command calls remember() so the
+// same id is 422 idempotency_key_reused. After writing, the command calls remember() so the
 // key finds the document next time. Both run on the writer inside the command's
 // transaction (claim and remember see and write the same snapshot).
 #pragma once

@@ -23,6 +23,8 @@
 
 namespace backroom::http {
 
+struct Route;
+
 struct Request {
   std::string method;
   std::string target;  // as received, with query
@@ -33,6 +35,7 @@ struct Request {
   std::string request_id;
   std::string remote;
   std::vector<std::string> params;  // {placeholders} of the matched route, in order
+  const Route* route = nullptr;     // the matched route (set by dispatch)
   Actor actor;                      // set by authentication
   // Headers the guard adds to whatever this request is answered (rate limits); the router
   // puts them on the handler's response, or on the problem the guard threw.
@@ -63,6 +66,16 @@ Response problem_response(const Problem& problem, const Request* request = nullp
 // Turns whatever a handler threw into a problem response (500 for the unexpected, logged).
 Response error_response(std::exception_ptr error, const Request* request = nullptr);
 
+// What a route does with an Idempotency-Key (docs/api.md, "Idempotency"; platform/app.cpp).
+enum class Idempotency {
+  not_mutating,   // GET/HEAD: nothing to repeat
+  stored,         // the first 2xx answer is stored with the change and replayed for the same key and body
+  stored_sealed,  // the same, the stored answer sealed under the shop key (it holds a secret shown once)
+  natural,        // a POST that changes nothing (a quote, a rendering): repeating it is harmless
+  none,           // the key is refused, for the reason in idempotency_note (signing in, signing out)
+};
+std::string_view idempotency_name(Idempotency i);
+
 struct Route {
   std::string method;
   std::string pattern;     // "/api/v1/items/{id}"
@@ -70,6 +83,8 @@ struct Route {
   std::string summary;
   Handler handler;
   std::vector<std::string> segments;
+  Idempotency idempotency = Idempotency::not_mutating;  // add(): stored for POST/PUT/PATCH/DELETE
+  std::string idempotency_note;
 };
 
 class Router {
@@ -77,6 +92,9 @@ class Router {
   // Throws std::invalid_argument, naming the route, when `may_declare` is unset or refuses
   // `permission` (empty, misspelled, unknown): the server then does not start.
   void add(std::string method, std::string pattern, std::string permission, std::string summary, Handler handler);
+  // States what a route added before does with an Idempotency-Key, when not `stored`, and why.
+  // Throws std::invalid_argument for an unknown route or a GET.
+  void set_idempotency(std::string_view method, std::string_view pattern, Idempotency idempotency, std::string note);
   // Finds the route, fills req.params, runs the guard, calls the handler; sends problems
   // for 404/405, for a route served without a guard (500), and for anything the guard or
   // the handler throws before replying.
@@ -86,6 +104,9 @@ class Router {
   std::function<bool(std::string_view permission)> may_declare;
   // Called before a matched handler; may throw a Problem (authentication, permission).
   std::function<void(Request&, const Route&)> guard;
+  // Called after the guard: answers a request whose answer is already known (an Idempotency-Key
+  // replay, platform/app.cpp) and returns true, or returns false to run the handler.
+  std::function<bool(Request&, const Reply&)> replay;
 
  private:
   std::vector<Route> routes_;

@@ -123,9 +123,34 @@ void Router::add(std::string method, std::string pattern, std::string permission
         "route {} {} declares {}; declare a permission from access/permissions.hpp, "
         "'authenticated' or 'public'",
         method, pattern, permission.empty() ? std::string("no permission") : fmt::format("unknown permission '{}'", permission)));
-  Route r{std::move(method), std::move(pattern), std::move(permission), std::move(summary), std::move(handler), {}};
+  Route r{std::move(method), std::move(pattern), std::move(permission), std::move(summary), std::move(handler), {}, Idempotency::not_mutating, {}};
   r.segments = split_path(r.pattern);
+  if (r.method != "GET" && r.method != "HEAD") r.idempotency = Idempotency::stored;
   routes_.push_back(std::move(r));
+}
+
+std::string_view idempotency_name(Idempotency i) {
+  switch (i) {
+    case Idempotency::not_mutating: return "not_mutating";
+    case Idempotency::stored: return "stored";
+    case Idempotency::stored_sealed: return "stored_sealed";
+    case Idempotency::natural: return "natural";
+    case Idempotency::none: return "none";
+  }
+  return "none";
+}
+
+void Router::set_idempotency(std::string_view method, std::string_view pattern, Idempotency idempotency,
+                             std::string note) {
+  for (auto& r : routes_)
+    if (r.method == method && r.pattern == pattern) {
+      if (r.idempotency == Idempotency::not_mutating)
+        throw std::invalid_argument(fmt::format("route {} {} does not change anything", method, pattern));
+      r.idempotency = idempotency;
+      r.idempotency_note = std::move(note);
+      return;
+    }
+  throw std::invalid_argument(fmt::format("set_idempotency: no route {} {}", method, pattern));
 }
 
 void Router::dispatch(Request& req, const Reply& reply) const {
@@ -149,6 +174,7 @@ void Router::dispatch(Request& req, const Reply& reply) const {
       continue;
     }
     req.params = std::move(params);
+    req.route = &route;
     // The guard's headers go on every answer to this request, whoever makes it and when.
     auto answer = [&req, &reply]() -> Reply {
       if (req.response_headers.empty()) return reply;
@@ -163,6 +189,10 @@ void Router::dispatch(Request& req, const Reply& reply) const {
         throw Problem(500, "internal", "the server has no request guard; nothing was served");
       }
       guard(req, route);
+      if (route.idempotency == Idempotency::none && req.header("idempotency-key"))
+        throw Problem(400, "idempotency_key_not_supported",
+                      fmt::format("{} {} does not take an Idempotency-Key: {}", route.method, route.pattern, route.idempotency_note));
+      if (replay && replay(req, answer())) return;
       route.handler(req, answer());
     } catch (...) {
       answer()(error_response(std::current_exception(), &req));

@@ -1005,6 +1005,7 @@ CREATE TABLE webhook_endpoints (
   status          TEXT NOT NULL CHECK (status IN ('active','disabled')),
   disabled_reason TEXT,
   failing_since   INTEGER,
+  last_delivered_at INTEGER,
   lease_owner     TEXT,
   lease_until     INTEGER,
   created_at      INTEGER NOT NULL,
@@ -1031,6 +1032,7 @@ CREATE TABLE webhook_messages (
 );
 CREATE UNIQUE INDEX webhook_messages_source ON webhook_messages(endpoint_id, source);
 CREATE INDEX webhook_messages_pending ON webhook_messages(endpoint_id, status, seq);
+CREATE INDEX webhook_messages_coalesce ON webhook_messages(endpoint_id, coalesce_key) WHERE status = 'pending';
 CREATE INDEX webhook_messages_dead ON webhook_messages(status, dead_at);
 CREATE TABLE webhook_attempts (
   seq              INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -1064,6 +1066,24 @@ CREATE TABLE alerts (
 );
 CREATE UNIQUE INDEX alerts_unresolved ON alerts(endpoint_id, error_tag) WHERE status <> 'resolved';
 CREATE INDEX alerts_status ON alerts(status, last_at);
+)SQL"},
+      {17, "the stored answers of idempotent requests", R"SQL(
+-- platform/idempotency.hpp: an Idempotency-Key's first 2xx answer, per caller, kept 24 h.
+CREATE TABLE idempotent_requests (
+  caller          TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL,
+  method          TEXT NOT NULL,
+  path            TEXT NOT NULL,
+  request_hash    TEXT NOT NULL,
+  status          INTEGER NOT NULL,
+  content_type    TEXT NOT NULL,
+  headers         TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  sealed          INTEGER NOT NULL,
+  created_at      INTEGER NOT NULL,
+  PRIMARY KEY (caller, idempotency_key)
+);
+CREATE INDEX idempotent_requests_age ON idempotent_requests(created_at);
 )SQL"},
   };
   return list;

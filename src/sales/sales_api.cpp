@@ -144,6 +144,7 @@ void register_sales_routes(App& app) {
           reply(http::json_response(200, quote_sale(reader, req.actor, draft)));
         });
 
+  r.set_idempotency("POST", "/api/v1/sales/quote", http::Idempotency::natural, "prices a cart and changes nothing");
   r.add("GET", "/api/v1/sales/summary", "sales.read", "Completed sales per channel over a time range",
         [&app](Request& req, Reply reply) {
           reply(http::json_response(200, sales_summary(app.read(), time_param(req, "from"), time_param(req, "to"),

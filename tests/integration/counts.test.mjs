@@ -306,14 +306,15 @@ test('a late retry of a line (same Idempotency-Key) answers the first entry and 
   const first = await countLine(counterA, count, item, 3, {}, key);
   assert.equal(first.status, 201, first.text);
   const retry = await countLine(counterA, count, item, 3, {}, key);
-  assert.equal(retry.status, 200, retry.text);
+  assert.equal(retry.status, 201, retry.text);
+  assert.equal(retry.headers.get('idempotent-replayed'), 'true');
   assert.equal(retry.json.id, first.json.id);
   assert.equal((await managerB.post(`/api/v1/counts/${count.id}/approve`, { reasons: [{ item_id: item.id, reason: 'damage' }] })).status, 200);
   const late = await countLine(counterA, count, item, 3, {}, key);
-  assert.equal(late.status, 200, late.text);
+  assert.equal(late.status, 201, late.text);
   assert.equal(late.json.id, first.json.id);
   const other = await countLine(counterA, count, item, 2, {}, key);
-  assert.equal(other.status, 409, other.text);
+  assert.equal(other.status, 422, other.text);
   assert.equal(other.json.code, 'idempotency_key_reused');
   const view = (await managerB.get(`/api/v1/counts/${count.id}`)).json;
   assert.equal(view.lines[0].entries.length, 1);

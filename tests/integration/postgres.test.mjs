@@ -227,7 +227,8 @@ test('kill -9 of one of two servers under sale load: every acknowledged sale onc
   for (const [key, { body }] of sent) {
     const r = await b.post('/api/v1/sales', body, { 'idempotency-key': key });
     if (acked.has(key)) {
-      assert.equal(r.status, 200, `an acknowledged sale is never posted twice (${key}): ${r.text}`);
+      assert.equal(r.status, 201, `an acknowledged sale is never posted twice (${key}): ${r.text}`);
+      assert.equal(r.headers.get('idempotent-replayed'), 'true', `the first answer, replayed (${key})`);
       assert.equal(r.json.id, acked.get(key).id);
     } else {
       assert.ok(r.status === 201 || r.status === 200, `${key}: ${r.status} ${r.text}`);

@@ -254,11 +254,12 @@ test('an idempotent receipt retried: the same key gives the same answer and book
   const first = await receive(o, body, clerk, key);
   assert.equal(first.status, 201, first.text);
   const retry = await receive(o, body, clerk, key);
-  assert.equal(retry.status, 200, retry.text);
+  assert.equal(retry.status, 201, retry.text);
+  assert.equal(retry.headers.get('idempotent-replayed'), 'true');
   assert.deepEqual(retry.json, first.json, 'the first answer, again');
   assert.equal(await onHand(s, item, shop), 4, 'stock moved once');
   const reused = await receive(o, { lines: [{ po_line_id: o.lines[0].id, received: 5 }] }, clerk, key);
-  assert.equal(reused.status, 409);
+  assert.equal(reused.status, 422);
   assert.equal(reused.json.code, 'idempotency_key_reused');
   const read = await s.get(`/api/v1/purchase-orders/${o.id}`);
   assert.equal(read.json.receipts.length, 1);

@@ -124,7 +124,7 @@ test('defect 7: a transfer is received in several receipts, then closed short; t
   assert.equal(retry.json.receipts.length, 1);
   assert.equal(await onHand(s, apples, shop), 3);
   const reused = await s.post(`/api/v1/transfers/${t.id}/receive`, { ...first, lines: [{ line_id: a.id, received: 1 }] });
-  assert.equal(reused.status, 409, reused.text);
+  assert.equal(reused.status, 422, reused.text);
   assert.equal(reused.json.code, 'idempotency_key_reused');
 
   // More than is still outstanding on a line is refused, naming the line; nothing moves.

@@ -1,5 +1,5 @@
 // Documents post once (platform/documents.hpp): which id a command gets, when it replays,
-// and when it is 409, against a real in-memory database with the shop's schema. `prior`
+// and when it is 422, against a real in-memory database with the shop's schema. `prior`
 // here stands for the command's own table: a map from id to the request hash it kept.
 #include <gtest/gtest.h>
 
@@ -51,7 +51,7 @@ class Documents : public ::testing::Test {
     try {
       claim(key, route);
     } catch (const Problem& p) {
-      EXPECT_EQ(p.status, 409);
+      EXPECT_EQ(p.status, 422);
       return p.code;
     }
     return "no problem";
@@ -106,7 +106,7 @@ TEST_F(Documents, TheBodysIdIsTheDocumentsIdAndASecondPostReplaysIt) {
   EXPECT_TRUE(again.replay);
 }
 
-TEST_F(Documents, TheSameIdWithAnotherBodyIs409) {
+TEST_F(Documents, TheSameIdWithAnotherBodyIs422) {
   DocumentKey key{id_1, std::nullopt, body_a};
   post(key, claim(key));
   EXPECT_EQ(code_of(DocumentKey{id_1, std::nullopt, body_b}), "idempotency_key_reused");
@@ -133,7 +133,7 @@ TEST_F(Documents, AKeyWinsOverTheBodysIdOnceUsed) {
   EXPECT_TRUE(again.replay);
 }
 
-TEST_F(Documents, AKeyWithAnotherBodyOrOnAnotherRouteIs409) {
+TEST_F(Documents, AKeyWithAnotherBodyOrOnAnotherRouteIs422) {
   DocumentKey key{std::nullopt, "till-1-0003", body_a};
   post(key, claim(key));
   EXPECT_EQ(code_of(DocumentKey{std::nullopt, "till-1-0003", body_b}), "idempotency_key_reused");

@@ -112,7 +112,7 @@ function makeClient(url, auth) {
     async request(method, p, body, headers = {}) {
       const init = { method, headers: { ...auth(method), ...headers } };
       if (body !== undefined) {
-        init.body = typeof body === 'string' ? body : JSON.stringify(body);
+        init.body = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
         init.headers['content-type'] ??= 'application/json';
       }
       const res = await fetch(url + p, init);

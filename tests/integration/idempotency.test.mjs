@@ -1,0 +1,344 @@
+// Idempotency-Key on every mutating route (issue 19; docs/api.md "Idempotency"). The walk lists
+// every POST/PUT/PATCH/DELETE route from the server's own route table (`backroom routes
+// --json`) and fails when one has no setup below, so a new route must add itself. For each
+// route that stores its answer: the first request succeeds; the same key and body answer the
+// same status and bytes with `Idempotent-Replayed: true`; the same key with another body is 422
+// idempotency_key_reused. Routes that change nothing take the key and simply run again; routes
+// that refuse a key (signing in and out) say why, and the walk checks that they do.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { ADMIN_PASSWORD, cli, startServer } from './lib/server.mjs';
+import { adjust, makeItem, openRegister, store, uuidv7 } from './lib/shop.mjs';
+
+let s;
+let shop;
+let receiver;
+let receiverUrl;
+let owner;
+before(async () => {
+  s = await startServer({ env: { BACKROOM_WEBHOOK_POLL_MS: '25' } });
+  shop = await store(s);
+  owner = await s.createUser({ username: `walk-owner-${process.pid}`, role: 'manager', display_name: 'Walk Owner' });
+  // A webhook receiver that refuses everything with 400, so messages become dead letters.
+  receiver = http.createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(400); res.end('no'); }); });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  receiverUrl = `http://127.0.0.1:${receiver.address().port}`;
+});
+after(async () => { await s?.stop(); receiver?.closeAllConnections(); receiver?.close(); });
+
+const ok = (r, what) => { assert.ok(r.status >= 200 && r.status < 300, `${what}: ${r.status} ${r.text}`); return r.json; };
+async function until(what, fn, ms = 15000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+let n = 0;
+const unique = (p) => `${p}-${process.pid}-${++n}`;
+function gtin13(prefix) {
+  const base = (prefix + String(Date.now() % 1e9) + String(++n).padStart(3, '0')).slice(0, 12).padEnd(12, '0');
+  const sum = base.split('').map(Number).reduce((a, d, i) => a + d * (i % 2 === 0 ? 1 : 3), 0);
+  return base + ((10 - (sum % 10)) % 10);
+}
+const stocked = async (qty = 1000) => { const item = await makeItem(s); await adjust(s, item, shop, qty, 'opening'); return item; };
+const sale = async (item, qty = 5) => ok(await s.post('/api/v1/sales', { id: uuidv7(), location_id: shop.id, lines: [{ item_id: item.id, quantity: qty }], tenders: [{ type: 'cash', amount: 100000 }] }), 'sale');
+const supplier = async (extra = {}) => ok(await s.post('/api/v1/suppliers', { name: unique('Walk supplier'), ...extra }), 'supplier');
+const draftOrder = async () => {
+  const sup = await supplier();
+  const item = await makeItem(s);
+  return ok(await s.post('/api/v1/purchase-orders', { supplier_id: sup.id, location_id: shop.id, expected_on: '2027-03-01', lines: [{ item_id: item.id, quantity: 10, unit_cost: 100 }] }), 'order');
+};
+const sentOrder = async () => { const o = await draftOrder(); ok(await s.post(`/api/v1/purchase-orders/${o.id}/send`, {}), 'send'); return o; };
+const warehouse = async () => ok(await s.post('/api/v1/locations', { name: unique('Walk warehouse'), kind: 'warehouse' }), 'location');
+const endpoint = async (url = receiverUrl, types = ['count.approved']) =>
+  ok(await s.post('/api/v1/webhooks/endpoints', { url, event_types: types, owner: 'walk' }), 'endpoint');
+const openSession = async () => { const id = unique('W'); return { id, session: ok(await s.post(`/api/v1/registers/${id}/sessions`, { location_id: shop.id, opening_float: 10000 }), 'session') }; };
+const alertOf = async () => {
+  const e = await endpoint(receiverUrl, ['item.created']);
+  await makeItem(s);
+  return until('an alert', async () => (await s.get('/api/v1/alerts?status=open')).json.alerts.find((a) => a.endpoint_id === e.id));
+};
+const countWithLine = async () => {
+  const item = await stocked(50);
+  const c = ok(await s.post('/api/v1/counts', { location_id: shop.id, item_ids: [item.id] }), 'count');
+  ok(await s.post(`/api/v1/counts/${c.id}/lines`, { item_id: item.id, counted: 48 }), 'count line');
+  return { c, item };
+};
+const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010800000000' +
+  '3a7e9b550000000a49444154789c63680000008200815d3d2bb30000000049454e44ae426082', 'hex');
+
+// Per route: the request that succeeds once (path, body; `client`, `type` when not the admin
+// key and JSON). Settings routes PUT back what they read.
+const SETUPS = {
+  'POST /api/v1/items/import': async () => ({ path: '/api/v1/items/import?format=shopify', type: 'text/csv',
+    body: `Handle,Title,Variant SKU,Variant Price\r\n${unique('walk')},Walk import,${unique('WALK-IMP')},1.00\r\n` }),
+  'POST /api/v1/items': async () => ({ path: '/api/v1/items', body: { sku: unique('WALK'), name: 'Walk item', price: 100, tax_category: 'standard' } }),
+  'PATCH /api/v1/items/{id}': async () => { const i = await makeItem(s); return { path: `/api/v1/items/${i.id}`, body: { name: 'Walk renamed', version: i.version } }; },
+  'POST /api/v1/items/{id}/barcodes': async () => { const i = await makeItem(s); return { path: `/api/v1/items/${i.id}/barcodes`, body: { internal: true } }; },
+  'DELETE /api/v1/items/{id}/barcodes/{code}': async () => {
+    const code = gtin13('871');
+    const i = await makeItem(s, { barcodes: [code] });
+    return { path: `/api/v1/items/${i.id}/barcodes/${code}` };
+  },
+  'PUT /api/v1/settings/barcodes': async () => ({ path: '/api/v1/settings/barcodes', body: (await s.get('/api/v1/settings/barcodes')).json }),
+  'PUT /api/v1/tax-categories/{code}': async () => ({ path: `/api/v1/tax-categories/w${++n}`, body: { name: 'Walk rate', rate: 500, default: false } }),
+  'PUT /api/v1/mappings/{name}': async () => ({ path: `/api/v1/mappings/walk-${++n}`, body: { fields: { 'Variant SKU': 'sku' }, values: {}, reviewed_on: '2026-12-01' } }),
+  'POST /api/v1/webhooks/endpoints': async () => ({ path: '/api/v1/webhooks/endpoints', body: { url: `${receiverUrl}/walk`, event_types: ['count.approved'], owner: 'walk' } }),
+  'PATCH /api/v1/webhooks/endpoints/{id}': async () => { const e = await endpoint(); return { path: `/api/v1/webhooks/endpoints/${e.id}`, body: { description: 'walked', version: e.version } }; },
+  'DELETE /api/v1/webhooks/endpoints/{id}': async () => ({ path: `/api/v1/webhooks/endpoints/${(await endpoint()).id}` }),
+  'POST /api/v1/webhooks/endpoints/{id}/rotate': async () => ({ path: `/api/v1/webhooks/endpoints/${(await endpoint()).id}/rotate` }),
+  'POST /api/v1/webhooks/dead-letters/replay': async () => ({ path: '/api/v1/webhooks/dead-letters/replay', body: { endpoint_id: (await endpoint()).id, since: '2026-01-01T00:00:00Z' } }),
+  'POST /api/v1/webhooks/dead-letters/{id}/replay': async () => {
+    const e = await endpoint(receiverUrl, ['item.created']);
+    await makeItem(s);
+    const dead = await until('a dead letter', async () => (await s.get(`/api/v1/webhooks/dead-letters?endpoint_id=${e.id}`)).json.dead_letters[0]);
+    ok(await s.patch(`/api/v1/webhooks/endpoints/${e.id}`, { enabled: false, version: (await s.get(`/api/v1/webhooks/endpoints/${e.id}`)).json.version }), 'disable');
+    return { path: `/api/v1/webhooks/dead-letters/${dead.id}/replay` };
+  },
+  'POST /api/v1/alerts/{id}/acknowledge': async () => ({ path: `/api/v1/alerts/${(await alertOf()).id}/acknowledge`, body: { note: 'looking' } }),
+  'POST /api/v1/alerts/{id}/resolve': async () => ({ path: `/api/v1/alerts/${(await alertOf()).id}/resolve`, body: { note: 'receiver fixed' } }),
+  'PUT /api/v1/settings/rate-limits': async () => ({ path: '/api/v1/settings/rate-limits', body: { default_per_minute: 1000000 } }),
+  'POST /api/v1/overrides': async () => ({ client: await s.as('cashier'), path: '/api/v1/overrides', body: { username: 'admin', password: ADMIN_PASSWORD, permission: 'sales.void', reason: 'walk' } }),
+  'POST /api/v1/users': async () => ({ path: '/api/v1/users', body: { username: unique('walker'), role: 'cashier', password: 'walk password 1' } }),
+  'PATCH /api/v1/users/{id}': async () => { const u = await s.createUser({ username: unique('walkp'), role: 'cashier' }); return { path: `/api/v1/users/${u.id}`, body: { display_name: 'Walked' } }; },
+  'POST /api/v1/roles': async () => ({ path: '/api/v1/roles', body: { name: `walk${++n}`, description: 'walk', permissions: ['items.read'] } }),
+  'PATCH /api/v1/roles/{name}': async () => {
+    const name = `walkp${++n}`;
+    ok(await s.post('/api/v1/roles', { name, permissions: ['items.read'] }), 'role');
+    return { path: `/api/v1/roles/${name}`, body: { description: 'walked', permissions: ['items.read', 'stock.read'] } };
+  },
+  'POST /api/v1/api-keys': async () => ({ path: '/api/v1/api-keys', body: { name: unique('walk-key'), role: 'cashier' } }),
+  'POST /api/v1/api-keys/{id}/rotate': async () => ({ path: `/api/v1/api-keys/${ok(await s.post('/api/v1/api-keys', { name: unique('walk-rot'), role: 'cashier' }), 'key').id}/rotate`, body: { grace_seconds: 5 } }),
+  'DELETE /api/v1/api-keys/{id}': async () => ({ path: `/api/v1/api-keys/${ok(await s.post('/api/v1/api-keys', { name: unique('walk-del'), role: 'cashier' }), 'key').id}` }),
+  'POST /api/v1/price-changes': async () => ({ path: '/api/v1/price-changes', body: { item_id: (await makeItem(s)).id, price: 549, reason: 'walk' } }),
+  'POST /api/v1/price-changes/{id}/approve': async () => {
+    const c = ok(await s.post('/api/v1/price-changes', { item_id: (await makeItem(s)).id, price: 549, reason: 'walk' }), 'price change');
+    return { client: await s.as('manager'), path: `/api/v1/price-changes/${c.id}/approve`, body: {} };
+  },
+  'POST /api/v1/price-changes/{id}/reject': async () => {
+    const c = ok(await s.post('/api/v1/price-changes', { item_id: (await makeItem(s)).id, price: 549, reason: 'walk' }), 'price change');
+    return { client: await s.as('manager'), path: `/api/v1/price-changes/${c.id}/reject`, body: { note: 'no' } };
+  },
+  'POST /api/v1/locations': async () => ({ path: '/api/v1/locations', body: { name: unique('Walk site'), kind: 'warehouse' } }),
+  'PATCH /api/v1/locations/{id}': async () => { const l = await warehouse(); return { path: `/api/v1/locations/${l.id}`, body: { name: unique('Walk renamed') } }; },
+  'PUT /api/v1/settings/stock': async () => ({ path: '/api/v1/settings/stock', body: { adjustment_confirm_quantity: null, adjustment_confirm_value: null } }),
+  'POST /api/v1/stock/adjustments': async () => ({ path: '/api/v1/stock/adjustments', body: { item_id: (await makeItem(s)).id, location_id: shop.id, quantity: 3, reason: 'found' },
+    changedOnce: async (body) => assert.equal((await s.get(`/api/v1/stock?item_id=${body.item_id}&location_id=${shop.id}`)).json.on_hand, 3) }),
+  'POST /api/v1/stock/reservations': async () => ({ path: '/api/v1/stock/reservations', body: { item_id: (await stocked()).id, location_id: shop.id, quantity: 1, reference: 'walk' } }),
+  'DELETE /api/v1/stock/reservations/{id}': async () => {
+    const r = ok(await s.post('/api/v1/stock/reservations', { item_id: (await stocked()).id, location_id: shop.id, quantity: 1, reference: 'walk' }), 'reservation');
+    return { path: `/api/v1/stock/reservations/${r.id}` };
+  },
+  'POST /api/v1/transfers': async () => ({ path: '/api/v1/transfers', body: { from_location_id: shop.id, to_location_id: (await warehouse()).id, lines: [{ item_id: (await stocked()).id, quantity: 2 }] } }),
+  'POST /api/v1/transfers/{id}/receive': async () => {
+    const t = ok(await s.post('/api/v1/transfers', { from_location_id: shop.id, to_location_id: (await warehouse()).id, lines: [{ item_id: (await stocked()).id, quantity: 2 }] }), 'transfer');
+    return { path: `/api/v1/transfers/${t.id}/receive`, body: { lines: [{ line_id: t.lines[0].id, received: 2, damaged: 0 }] } };
+  },
+  'PUT /api/v1/settings/sales': async () => ({ path: '/api/v1/settings/sales', body: { negative_stock: 'allow' } }),
+  'POST /api/v1/sales/parked': async () => ({ path: '/api/v1/sales/parked', body: { location_id: shop.id, register_id: 'W-PARK', lines: [{ item_id: (await stocked()).id, quantity: 1 }], note: 'walk' } }),
+  'POST /api/v1/sales/parked/{id}/resume': async () => {
+    const p = ok(await s.post('/api/v1/sales/parked', { location_id: shop.id, register_id: 'W-PARK', lines: [{ item_id: (await stocked()).id, quantity: 1 }] }), 'park');
+    return { path: `/api/v1/sales/parked/${p.id}/resume`, body: {} };
+  },
+  'DELETE /api/v1/sales/parked/{id}': async () => {
+    const p = ok(await s.post('/api/v1/sales/parked', { location_id: shop.id, register_id: 'W-PARK', lines: [{ item_id: (await stocked()).id, quantity: 1 }] }), 'park');
+    return { path: `/api/v1/sales/parked/${p.id}` };
+  },
+  'POST /api/v1/sales': async () => {
+    const item = await stocked(100);
+    return { path: '/api/v1/sales', body: { location_id: shop.id, lines: [{ item_id: item.id, quantity: 2 }], tenders: [{ type: 'cash', amount: 10000 }] },
+      changedOnce: async () => assert.equal((await s.get(`/api/v1/stock?item_id=${item.id}&location_id=${shop.id}`)).json.on_hand, 98) };
+  },
+  'POST /api/v1/sales/{id}/void': async () => ({ path: `/api/v1/sales/${(await sale(await stocked())).id}/void`, body: { reason: 'walk' } }),
+  'POST /api/v1/returns': async () => {
+    const x = await sale(await stocked());
+    return { path: '/api/v1/returns', body: { sale_id: x.id, lines: [{ sale_line_id: x.lines[0].id, quantity: 1, reason: 'defective', condition: 'opened', disposition: 'review' }] } };
+  },
+  'POST /api/v1/exchanges': async () => {
+    const item = await stocked();
+    const x = await sale(item);
+    return { path: '/api/v1/exchanges', body: {
+      return: { sale_id: x.id, lines: [{ sale_line_id: x.lines[0].id, quantity: 1, reason: 'wrong_size', condition: 'new', disposition: 'restock' }] },
+      sale: { location_id: shop.id, lines: [{ item_id: item.id, quantity: 1 }], tenders: [{ type: 'cash', amount: 5000 }] } } };
+  },
+  'POST /api/v1/registers/{id}/sessions': async () => ({ path: `/api/v1/registers/${unique('WS')}/sessions`, body: { location_id: shop.id, opening_float: 10000 } }),
+  'POST /api/v1/registers/{id}/sessions/{session}/cash': async () => {
+    const { id, session } = await openSession();
+    return { path: `/api/v1/registers/${id}/sessions/${session.id}/cash`, body: { kind: 'paid_out', amount: 100, reason: 'walk' } };
+  },
+  'POST /api/v1/registers/{id}/sessions/{session}/close': async () => {
+    const { id, session } = await openSession();
+    return { path: `/api/v1/registers/${id}/sessions/${session.id}/close`, body: { counted: { cash: 10000, card: 0, store_credit: 0 } } };
+  },
+  'POST /api/v1/registers': async () => ({ path: '/api/v1/registers', body: { name: unique('Walk till'), location_id: shop.id } }),
+  'PATCH /api/v1/registers/{id}': async () => {
+    const r = ok(await s.post('/api/v1/registers', { name: unique('Walk till'), location_id: shop.id }), 'register');
+    return { path: `/api/v1/registers/${r.id}`, body: { name: unique('Walk till renamed') } };
+  },
+  'POST /api/v1/labels/queue': async () => ({ path: '/api/v1/labels/queue', body: { store: shop.id, sku: (await makeItem(s)).sku, reason: 'walk' } }),
+  'POST /api/v1/labels/queue/print': async () => {
+    ok(await s.post('/api/v1/labels/queue', { store: shop.id, sku: (await makeItem(s)).sku, reason: 'walk' }), 'queue');
+    return { path: '/api/v1/labels/queue/print', body: { store: shop.id, format: 'zpl' } };
+  },
+  'PUT /api/v1/labels/calibration': async () => ({ path: '/api/v1/labels/calibration', body: { offset_x_mm: 0, offset_y_mm: 0 } }),
+  'POST /api/v1/suppliers': async () => ({ path: '/api/v1/suppliers', body: { name: unique('Walk supplier') } }),
+  'PATCH /api/v1/suppliers/{id}': async () => { const x = await supplier(); return { path: `/api/v1/suppliers/${x.id}`, body: { name: unique('Walk supplier renamed'), version: x.version } }; },
+  'POST /api/v1/suppliers/{id}/items': async () => ({ path: `/api/v1/suppliers/${(await supplier()).id}/items`, body: { item_id: (await makeItem(s)).id, supplier_sku: 'W-1', cost: 250, case_pack: 6 } }),
+  'POST /api/v1/suppliers/{id}/price-list': async () => {
+    const x = await supplier();
+    const item = await makeItem(s);
+    return { path: `/api/v1/suppliers/${x.id}/price-list`, type: 'text/csv', body: `sku,cost\n${item.sku},1.25\n` };
+  },
+  'POST /api/v1/supplier-changes/{id}/approve': async () => {
+    const x = await supplier({ payment: { iban: 'NL91 ABNA 0417 1643 00' } });
+    return { client: await s.as('manager'), path: `/api/v1/supplier-changes/${x.change_id}/approve`, body: {} };
+  },
+  'POST /api/v1/supplier-changes/{id}/reject': async () => {
+    const x = await supplier({ payment: { iban: 'NL91 ABNA 0417 1643 00' } });
+    return { client: await s.as('manager'), path: `/api/v1/supplier-changes/${x.change_id}/reject`, body: { note: 'no' } };
+  },
+  'POST /api/v1/purchase-orders': async () => {
+    const sup = await supplier();
+    return { path: '/api/v1/purchase-orders', body: { supplier_id: sup.id, location_id: shop.id, expected_on: '2027-03-01', lines: [{ item_id: (await makeItem(s)).id, quantity: 10, unit_cost: 100 }] } };
+  },
+  'PATCH /api/v1/purchase-orders/{id}': async () => { const o = await draftOrder(); return { path: `/api/v1/purchase-orders/${o.id}`, body: { note: 'walked' } }; },
+  'POST /api/v1/purchase-orders/{id}/send': async () => ({ path: `/api/v1/purchase-orders/${(await draftOrder()).id}/send`, body: {} }),
+  'POST /api/v1/purchase-orders/{id}/close': async () => ({ path: `/api/v1/purchase-orders/${(await sentOrder()).id}/close`, body: { reason: 'walk' } }),
+  'POST /api/v1/purchase-orders/{id}/cancel': async () => ({ path: `/api/v1/purchase-orders/${(await draftOrder()).id}/cancel`, body: { reason: 'walk' } }),
+  'POST /api/v1/purchase-orders/{id}/receipts': async () => { const o = await sentOrder(); return { path: `/api/v1/purchase-orders/${o.id}/receipts`, body: { lines: [{ po_line_id: o.lines[0].id, received: 4, damaged: 0 }] } }; },
+  'PUT /api/v1/settings/purchasing': async () => ({ path: '/api/v1/settings/purchasing', body: { over_receive_tolerance_bp: 1000 } }),
+  'POST /api/v1/replenishment/orders': async () => ({ path: '/api/v1/replenishment/orders', body: { location_id: shop.id, supplier_id: (await supplier()).id, lines: [{ item_id: (await makeItem(s, { cost: 100 })).id, quantity: 6 }] } }),
+  'POST /api/v1/planning/prepare': async () => ({ path: '/api/v1/planning/prepare', body: { as_of: new Date().toISOString().slice(0, 10) } }),
+  'PUT /api/v1/planning/service-levels': async () => ({ path: '/api/v1/planning/service-levels', body: { scope: 'category', key: unique('Walk'), service_level: 0.97 } }),
+  'PUT /api/v1/planning/reorder-points': async () => ({ path: '/api/v1/planning/reorder-points', body: { item_id: (await makeItem(s)).id, location_id: shop.id, reorder_point: 4 } }),
+  'PUT /api/v1/counts/settings': async () => ({ path: '/api/v1/counts/settings', body: (await s.get('/api/v1/counts/settings')).json }),
+  'POST /api/v1/counts/classes/recompute': async () => ({ path: '/api/v1/counts/classes/recompute', body: { location_id: shop.id } }),
+  'POST /api/v1/counts/classes/pins': async () => ({ path: '/api/v1/counts/classes/pins', body: { location_id: shop.id, item_id: (await makeItem(s)).id, class: 'B' } }),
+  'POST /api/v1/counts': async () => ({ path: '/api/v1/counts', body: { location_id: shop.id, item_ids: [(await stocked(5)).id] } }),
+  'POST /api/v1/counts/{id}/lines': async () => {
+    const item = await stocked(5);
+    const c = ok(await s.post('/api/v1/counts', { location_id: shop.id, item_ids: [item.id] }), 'count');
+    return { path: `/api/v1/counts/${c.id}/lines`, body: { item_id: item.id, counted: 4 } };
+  },
+  'POST /api/v1/counts/{id}/approve': async () => {
+    const { c, item } = await countWithLine();
+    return { client: await s.as('manager'), path: `/api/v1/counts/${c.id}/approve`, body: { reasons: [{ item_id: item.id, reason: 'damage' }] } };
+  },
+  'POST /api/v1/reports/actions': async () => ({ path: '/api/v1/reports/actions', body: { note: unique('Walk action'), owner_id: owner.id, due_on: '2030-01-31' } }),
+  'PATCH /api/v1/reports/actions/{id}': async () => {
+    const a = ok(await s.post('/api/v1/reports/actions', { note: unique('Walk action'), owner_id: owner.id, due_on: '2030-01-31' }), 'action');
+    return { path: `/api/v1/reports/actions/${a.id}`, body: { note: 'walked', version: a.version } };
+  },
+  'POST /api/v1/reports/actions/{id}/photos': async () => {
+    const a = ok(await s.post('/api/v1/reports/actions', { note: unique('Walk action'), owner_id: owner.id, due_on: '2030-01-31' }), 'action');
+    return { path: `/api/v1/reports/actions/${a.id}/photos`, type: 'image/png', body: PNG };
+  },
+  // Change nothing: the key is accepted and the request simply runs again.
+  'POST /api/v1/sales/quote': async () => ({ path: '/api/v1/sales/quote', body: { location_id: shop.id, lines: [{ item_id: (await makeItem(s)).id, quantity: 1 }] } }),
+  'POST /api/v1/labels/print': async () => ({ path: '/api/v1/labels/print', body: { items: [{ sku: (await makeItem(s)).sku }], format: 'zpl' } }),
+  // Refuse a key.
+  'POST /api/v1/session': async () => ({ client: s.anonymous(), path: '/api/v1/session', body: { username: 'admin', password: ADMIN_PASSWORD } }),
+  'DELETE /api/v1/session': async () => ({ path: '/api/v1/session' }),
+};
+
+function routes() {
+  const r = cli(['routes', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout).routes.filter((x) => x.method !== 'GET');
+}
+
+test('every mutating route states what it does with an Idempotency-Key, and the walk has a setup for each', () => {
+  const list = routes();
+  assert.ok(list.length > 50);
+  const missing = list.map((r) => `${r.method} ${r.pattern}`).filter((k) => !SETUPS[k]);
+  assert.deepEqual(missing, [], 'mutating routes without a setup in this walk: add one');
+  for (const r of list) {
+    assert.ok(['stored', 'stored_sealed', 'natural', 'none'].includes(r.idempotency), `${r.method} ${r.pattern}: ${r.idempotency}`);
+    if (r.idempotency === 'natural' || r.idempotency === 'none') assert.ok(r.idempotency_note.length > 10, `${r.method} ${r.pattern} says why`);
+  }
+});
+
+const send = (client, method, path, body, type, key) => {
+  const headers = { 'idempotency-key': key };
+  if (type) headers['content-type'] = type;
+  return client.request(method, path, body === undefined ? undefined : (Buffer.isBuffer(body) || typeof body === 'string' ? body : JSON.stringify(body)), headers);
+};
+// The same request with one more byte: another request to the server.
+const other = (body) => (body === undefined ? '{}' : Buffer.isBuffer(body) ? Buffer.concat([body, Buffer.from(' ')]) : (typeof body === 'string' ? body : JSON.stringify(body)) + ' ');
+
+test('the walk: every mutating route replays its first answer for the same key and body, and refuses the key reused', async () => {
+  const failures = [];
+  for (const route of routes()) {
+    const name = `${route.method} ${route.pattern}`;
+    try {
+      const { client = s, path, body, type, changedOnce } = await SETUPS[name]();
+      const key = `walk-${++n}-${route.method}`;
+      const first = await send(client, route.method, path, body, type, key);
+      if (route.idempotency === 'none') {
+        assert.equal(first.status, 400, `${name}: ${first.text}`);
+        assert.equal(first.json.code, 'idempotency_key_not_supported');
+        continue;
+      }
+      assert.ok(first.status >= 200 && first.status < 300, `${name} first: ${first.status} ${first.text.slice(0, 300)}`);
+      const again = await send(client, route.method, path, body, type, key);
+      if (route.idempotency === 'natural') {
+        assert.ok(again.status >= 200 && again.status < 300, `${name} again: ${again.status}`);
+        assert.equal(again.headers.get('idempotent-replayed'), null, name);
+        continue;
+      }
+      assert.equal(again.status, first.status, `${name} replay status: ${again.text.slice(0, 300)}`);
+      assert.equal(again.text, first.text, `${name} replay body`);
+      assert.equal(again.headers.get('idempotent-replayed'), 'true', name);
+      if (first.headers.get('location')) assert.equal(again.headers.get('location'), first.headers.get('location'), name);
+      if (changedOnce) await changedOnce(body);
+      const reused = await send(client, route.method, path, other(body), type, key);
+      assert.equal(reused.status, 422, `${name} reused: ${reused.status} ${reused.text.slice(0, 300)}`);
+      assert.equal(reused.json.code, 'idempotency_key_reused', name);
+    } catch (e) {
+      failures.push(`${name}: ${e.message.split('\n')[0]}`);
+    }
+  }
+  assert.deepEqual(failures, [], 'routes that did not keep the Idempotency-Key contract');
+});
+
+test('a key belongs to its caller: another key replays nothing of it', async () => {
+  const cashier = await s.as('cashier');
+  const manager = await s.as('manager');
+  const item = await stocked(100);
+  const body = { location_id: shop.id, lines: [{ item_id: item.id, quantity: 1 }], tenders: [{ type: 'cash', amount: 10000 }] };
+  const a = await send(cashier, 'POST', '/api/v1/sales', body, undefined, 'shared-key');
+  const b = await send(manager, 'POST', '/api/v1/sales', body, undefined, 'shared-key');
+  assert.equal(a.status, 201, a.text);
+  assert.equal(b.status, 201, b.text);
+  assert.notEqual(a.json.id, b.json.id, 'two callers, two sales');
+  assert.equal(b.headers.get('idempotent-replayed'), null);
+});
+
+test('the same key twice at once: one change, the other answer is 409 idempotency_in_progress or the replay', async () => {
+  const item = await stocked(1000);
+  const body = { item_id: item.id, location_id: shop.id, quantity: 7, reason: 'found' };
+  const answers = await Promise.all(Array.from({ length: 8 }, () => send(s, 'POST', '/api/v1/stock/adjustments', body, undefined, 'race-key')));
+  const created = answers.filter((r) => r.status === 201 && r.headers.get('idempotent-replayed') === null);
+  assert.equal(created.length, 1, answers.map((r) => `${r.status} ${r.json?.code ?? ''}`).join(', '));
+  for (const r of answers) {
+    if (r === created[0]) continue;
+    assert.ok((r.status === 409 && r.json.code === 'idempotency_in_progress') || r.headers.get('idempotent-replayed') === 'true', `${r.status} ${r.text}`);
+  }
+  assert.equal((await s.get(`/api/v1/stock?item_id=${item.id}&location_id=${shop.id}`)).json.on_hand, 1007);
+});
+
+test('a refused request is not stored: fixed and sent again under the same key, it runs', async () => {
+  const bad = await send(s, 'POST', '/api/v1/items', { sku: 'FIXME', name: '', price: 100, tax_category: 'standard' }, undefined, 'fix-key');
+  assert.equal(bad.status, 422, bad.text);
+  const fixed = await send(s, 'POST', '/api/v1/items', { sku: unique('FIXED'), name: 'Fixed', price: 100, tax_category: 'standard' }, undefined, 'fix-key');
+  assert.equal(fixed.status, 201, fixed.text);
+  for (const key of ['', 'k'.repeat(201)]) {
+    const r = await send(s, 'POST', '/api/v1/items', { sku: unique('K'), name: 'K', price: 1, tax_category: 'standard' }, undefined, key);
+    assert.equal(r.status, 400, `key of ${key.length}: ${r.text}`);
+    assert.equal(r.json.code, 'bad_idempotency_key');
+  }
+});
