@@ -216,10 +216,6 @@ void DeliveryWorker::loop() {
         auto before = now().micros - std::int64_t{delivered_keep_days} * 86400 * 1'000'000;
         writer_.run([before](db::Db& w) { forget_delivered(w, before); });
       }
-      if (fan_out_due(db)) {
-        int limit = options_.fan_out_events;
-        writer_.run([limit](db::Db& w) { fan_out(w, limit); });
-      }
       if (delivery_due(db, busy)) {
         std::vector<Due> claimed;
         writer_.run([&](db::Db& w) { claimed = claim_due(w, db_location_, owner_, busy, options_.lease_seconds, options_.batch); });
@@ -262,7 +258,7 @@ void DeliveryWorker::deliver_loop() {
     }
     if (!outcomes.empty() && !stopping_) {
       try {
-        writer_.run([&](db::Db& w) { record_outcomes(w, owner_, due.endpoint.id, outcomes); });
+        writer_.run([&](db::Db& w) { record_outcomes(w, owner_, due, outcomes); });
       } catch (const std::exception& e) {
         spdlog::warn("webhook delivery to {}: recording failed: {}", due.endpoint.url, e.what());
       }

@@ -1,6 +1,7 @@
-// The webhook delivery worker: outside every sale's transaction, it fans the outbox out to
-// the endpoints (a writer command), leases the endpoints whose oldest message is due, and
-// POSTs their messages in order with libcurl on a small pool of threads — one endpoint on
+// The webhook delivery worker: outside every sale's transaction, it leases the endpoints that
+// have something to send (a writer command), reads their messages from the outbox and the
+// ledger after their cursors (or their stored retries), and POSTs them in order with libcurl
+// on a small pool of threads at a lower CPU priority than the server's own — one endpoint on
 // one thread at a time, so a slow receiver delays only itself. Each endpoint's attempts are
 // recorded in one writer command (webhooks.hpp record_outcomes). A sale never waits for a
 // receiver: the register's path only appends its event.
@@ -30,9 +31,8 @@ struct DeliveryOptions {
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds total_timeout{15000};
   int threads = 4;
-  int batch = 50;            // messages of one endpoint sent per lease
+  int batch = 200;           // messages of one endpoint sent per lease
   int lease_seconds = 120;   // another process may take the endpoint over after this
-  int fan_out_events = 2000; // events fanned out per writer command
   // From BACKROOM_WEBHOOK_POLL_MS, BACKROOM_WEBHOOK_TIMEOUT_MS, BACKROOM_WEBHOOK_THREADS.
   static DeliveryOptions from_environment();
 };

@@ -93,6 +93,7 @@ bj::object endpoint_to_json(const Endpoint& e) {
                     {"failing_since", time_or_null(e.failing_since)},
                     {"previous_secret_valid_until", time_or_null(e.previous_until)},
                     {"pending", e.pending},
+                    {"behind", e.behind},
                     {"dead_letters", e.dead},
                     {"last_delivered_at", time_or_null(e.last_delivered_at)},
                     {"created_at", format_rfc3339(Timestamp{e.created_at})},

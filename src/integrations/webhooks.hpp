@@ -45,6 +45,7 @@ struct Endpoint {
   std::int64_t pending = 0;
   std::int64_t dead = 0;
   std::optional<std::int64_t> last_delivered_at;
+  std::int64_t behind = 0;  // events after its cursor, not yet looked at (any type)
 };
 
 struct EndpointInput {
@@ -112,6 +113,8 @@ struct Message {
   std::int64_t created_at = 0;
   std::optional<std::string> last_error_tag;
   std::optional<std::int64_t> dead_at;
+  bool stored = true;           // false: read from the stream, no row yet
+  std::int64_t event_seq = 0;   // the outbox event it came from (stream messages)
 };
 boost::json::object message_to_json(const Message& m);
 // Dead letters, newest first (seq < before), of one endpoint or all.
@@ -148,26 +151,24 @@ Alert acknowledge_alert(db::Db& db, const Actor& actor, const std::string& id, c
 Alert resolve_alert(db::Db& db, const Actor& actor, const std::string& id, const std::string& note);
 
 // --- what the delivery worker does (webhook_delivery.cpp) --------------------------------
-// Whether there is anything to fan out: an active endpoint and events past the cursor.
-bool fan_out_due(db::Db& db);
-// Makes the messages of the events since the cursor for every active endpoint that asked for
-// them, and the coalesced stock.changed messages from the ledger since its cursor; moves both
-// cursors. At most `max_events` events per call; returns how many messages it made or merged.
-int fan_out(db::Db& db, int max_events);
-
-struct Delivery {
-  Message message;
-  std::string payload;
-};
+// An endpoint delivers, in order, first its stored messages waiting for a retry (oldest first;
+// nothing newer goes before them), then the stream: the outbox events after its event cursor
+// that it subscribed to, then one stock.changed per item x location that moved in the ledger
+// after its stock cursor — coalesced: however many movements, one message with the balance as
+// it is when sent. A stream message gets a row only when it fails; the cursors move past it.
 struct Due {
   Endpoint endpoint;
   std::vector<std::string> secrets;  // in the clear: the current one, then the previous one while valid
-  std::vector<Message> messages;     // in order; the first one was due
+  std::vector<Message> messages;     // in order
+  bool stream = false;               // messages from the cursors (else stored rows)
+  std::int64_t event_cursor_to = 0;  // where the cursors go when every message is delivered
+  std::int64_t stock_cursor_to = 0;
 };
-// Whether an endpoint other than `busy` has a message due now (a read, before claiming).
+// Whether an active endpoint other than `busy` has something to send now (reads only).
 bool delivery_due(db::Db& db, const std::set<std::string>& busy);
-// Leases (for `lease_seconds`, to `owner`) the active endpoints not in `busy` whose oldest
-// pending message is due, with up to `batch` of their pending messages each.
+// Leases (for `lease_seconds`, to `owner`) the active endpoints not in `busy` that have
+// something to send, with up to `batch` messages each. Moves the cursors of an endpoint whose
+// stream holds nothing it subscribed to.
 std::vector<Due> claim_due(db::Db& db, const std::string& db_location, const std::string& owner,
                            const std::set<std::string>& busy, int lease_seconds, int batch);
 
@@ -181,9 +182,9 @@ struct Outcome {
   double jitter = 0.5;  // uniform01 for decide()
 };
 // Records one endpoint's attempts in order (delivered, retry or dead, alerts, disabling an
-// endpoint failing for a day or answering 410) and ends the lease.
-void record_outcomes(db::Db& db, const std::string& owner, const std::string& endpoint_id,
-                     const std::vector<Outcome>& outcomes);
+// endpoint failing for a day or answering 410), stores a failed stream message, moves the
+// cursors and ends the lease.
+void record_outcomes(db::Db& db, const std::string& owner, const Due& due, const std::vector<Outcome>& outcomes);
 
 // Forgets delivered messages (and their attempts) last touched before `before`; dead letters
 // and failures stay. How many messages.

@@ -1,6 +1,8 @@
-// Every SQL statement of outbound webhooks (webhooks.hpp). Tables: webhook_endpoints,
-// webhook_messages, webhook_attempts, alerts (migration 16); the fan-out cursors are settings.
+// Every SQL statement of outbound webhooks (webhooks.hpp). Tables: webhook_endpoints (with
+// each endpoint's cursors into the outbox and the ledger), webhook_messages (only what waits,
+// gave up or was put back), webhook_attempts, alerts (migration 16).
 #include <fmt/format.h>
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <limits>
@@ -22,8 +24,8 @@ namespace bj = boost::json;
 
 namespace {
 
-constexpr const char* events_cursor_key = "webhooks.events_cursor";
-constexpr const char* stock_cursor_key = "webhooks.stock_cursor";
+constexpr int stream_events_read_max = 2000;    // outbox events looked at per round
+constexpr int stream_movements_read_max = 20000; // ledger movements looked at per round
 constexpr std::int64_t micros_per_second = 1'000'000;
 
 // What the API shows, with the queue counted (an index range each).
@@ -31,12 +33,14 @@ constexpr const char* endpoint_columns =
     "SELECT e.id, e.url, e.description, e.owner, e.event_types, e.status, e.disabled_reason, e.failing_since, "
     "e.previous_until, e.created_at, e.updated_at, e.version, e.last_delivered_at, "
     "(SELECT COUNT(*) FROM webhook_messages m WHERE m.endpoint_id = e.id AND m.status = 'pending'), "
-    "(SELECT COUNT(*) FROM webhook_messages m WHERE m.endpoint_id = e.id AND m.status = 'dead') "
+    "(SELECT COUNT(*) FROM webhook_messages m WHERE m.endpoint_id = e.id AND m.status = 'dead'), "
+    "(SELECT COUNT(*) FROM events v WHERE v.seq > e.event_cursor), e.event_cursor, e.stock_cursor "
     "FROM webhook_endpoints e ";
 // What the delivery worker needs, on the writer, many times a second: no counting.
 constexpr const char* lean_endpoint_columns =
     "SELECT e.id, e.url, e.description, e.owner, e.event_types, e.status, e.disabled_reason, e.failing_since, "
-    "e.previous_until, e.created_at, e.updated_at, e.version, e.last_delivered_at, 0, 0 FROM webhook_endpoints e ";
+    "e.previous_until, e.created_at, e.updated_at, e.version, e.last_delivered_at, 0, 0, 0, e.event_cursor, "
+    "e.stock_cursor FROM webhook_endpoints e ";
 
 std::vector<std::string> strings_of(const std::string& json_array) {
   std::vector<std::string> out;
@@ -68,6 +72,7 @@ Endpoint read_endpoint(const db::Query& q) {
   e.last_delivered_at = q.opt_int64(12);
   e.pending = q.int64(13);
   e.dead = q.int64(14);
+  e.behind = q.int64(15);
   return e;
 }
 
@@ -136,6 +141,16 @@ std::vector<Endpoint> active_endpoints(db::Db& db) {
   return out;
 }
 
+struct Cursors {
+  std::int64_t events = 0, stock = 0;
+};
+Cursors cursors_of(db::Db& db, const std::string& endpoint_id) {
+  auto q = db.query("SELECT event_cursor, stock_cursor FROM webhook_endpoints WHERE id = ?");
+  q.bind(1, endpoint_id);
+  if (!q.step()) return {};
+  return {q.int64(0), q.int64(1)};
+}
+
 // When the oldest pending message of an endpoint is due (an index seek), or nullopt.
 std::optional<std::int64_t> head_due_at(db::Db& db, const std::string& endpoint_id) {
   auto q = db.query(
@@ -153,36 +168,37 @@ std::int64_t max_event_seq(db::Db& db) {
   return q.int64(0);
 }
 
-bool any_active(db::Db& db) {
-  auto q = db.query("SELECT 1 FROM webhook_endpoints WHERE status = 'active' LIMIT 1");
-  return q.step();
-}
 
-// Where the fan-out starts when the first endpoint becomes active: now, not the shop's past.
-void start_cursors_at_present(db::Db& db) {
-  if (any_active(db)) return;
-  settings::put(db, events_cursor_key, std::to_string(max_event_seq(db)));
-  settings::put(db, stock_cursor_key, std::to_string(stock::last_seq(db)));
+// An endpoint starts (and starts again, enabled) at the present, not the shop's past.
+void cursors_to_present(db::Db& db, const std::string& endpoint_id) {
+  db.query("UPDATE webhook_endpoints SET event_cursor = ?, stock_cursor = ? WHERE id = ?")
+      .bind(1, max_event_seq(db))
+      .bind(2, stock::last_seq(db))
+      .bind(3, endpoint_id)
+      .run();
 }
 
 std::string sealed_secret(const std::string& db_location, const std::string& secret) {
   return secret_box::seal(db_location, secret);
 }
 
-void insert_message(db::Db& db, const std::string& endpoint_id, const std::string& type, const std::string& source,
-                    const std::optional<std::string>& coalesce_key, const std::string& payload, std::int64_t at) {
+// A stream message that must wait or gave up gets its row (status pending or dead).
+void store_message(db::Db& db, const std::string& endpoint_id, const Message& m, const std::string& status, int tries,
+                   std::int64_t next_attempt_at, const std::optional<std::string>& tag, std::int64_t at) {
   db.query(
-        "INSERT OR IGNORE INTO webhook_messages (id, endpoint_id, event_type, source, coalesce_key, payload, status, "
-        "tries, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)")
-      .bind(1, message_id(new_uuid_v7()))
+        "INSERT OR IGNORE INTO webhook_messages (id, endpoint_id, event_type, payload, status, tries, next_attempt_at, "
+        "created_at, updated_at, last_error_tag, dead_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, m.id)
       .bind(2, endpoint_id)
-      .bind(3, type)
-      .bind(4, source)
-      .bind(5, coalesce_key)
-      .bind(6, payload)
-      .bind(7, at)
-      .bind(8, at)
+      .bind(3, m.event_type)
+      .bind(4, m.payload)
+      .bind(5, status)
+      .bind(6, tries)
+      .bind(7, next_attempt_at)
+      .bind(8, m.created_at)
       .bind(9, at)
+      .bind(10, tag)
+      .bind(11, status == "dead" ? std::optional<std::int64_t>(at) : std::nullopt)
       .run();
 }
 
@@ -263,13 +279,12 @@ WithSecret create_endpoint(db::Db& db, const std::string& db_location, const Act
       throw Problem(409, "too_many_endpoints",
                     fmt::format("a shop has at most {} webhook endpoints; delete one first", endpoints_max));
   }
-  start_cursors_at_present(db);
   auto id = new_uuid_v7();
   auto secret = new_secret();
   auto at = now().micros;
   db.query(
         "INSERT INTO webhook_endpoints (id, url, description, owner, event_types, secret, status, created_at, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?)")
+        "updated_at, event_cursor, stock_cursor) VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, 0, 0)")
       .bind(1, id)
       .bind(2, in.url)
       .bind(3, in.description)
@@ -279,6 +294,7 @@ WithSecret create_endpoint(db::Db& db, const std::string& db_location, const Act
       .bind(7, at)
       .bind(8, at)
       .run();
+  cursors_to_present(db, id);
   auto e = require_endpoint(db, id);
   append_audit(db, actor, AuditEntry{"webhook_endpoint.create", "webhook_endpoint", id, std::nullopt, audited(e)});
   return {e, secret};
@@ -291,7 +307,7 @@ Endpoint update_endpoint(db::Db& db, const Actor& actor, const std::string& id, 
     throw Problem(412, "version_mismatch",
                   fmt::format("the endpoint is at version {}, not {}; read it again", before.version, expected_version));
   bool enabling = p.enabled && *p.enabled && before.status == "disabled";
-  if (enabling) start_cursors_at_present(db);
+  if (enabling) cursors_to_present(db, id);
   std::string status = p.enabled ? (*p.enabled ? "active" : "disabled") : before.status;
   std::optional<std::string> reason = before.disabled_reason;
   if (status == "active") reason.reset();
@@ -356,9 +372,9 @@ WithSecret rotate_secret(db::Db& db, const std::string& db_location, const Actor
 
 std::vector<AttemptRecord> list_attempts(db::Db& db, const std::string& endpoint_id, std::int64_t before, int limit) {
   auto q = db.query(
-      "SELECT a.seq, a.message_id, m.event_type, a.attempt, a.at, a.http_status, a.latency_ms, a.error_tag, "
-      "a.outcome, a.response_excerpt FROM webhook_attempts a JOIN webhook_messages m ON m.id = a.message_id "
-      "WHERE a.endpoint_id = ? AND a.seq < ? ORDER BY a.seq DESC LIMIT ?");
+      "SELECT a.seq, a.message_id, a.event_type, a.attempt, a.at, a.http_status, a.latency_ms, a.error_tag, "
+      "a.outcome, a.response_excerpt FROM webhook_attempts a WHERE a.endpoint_id = ? AND a.seq < ? "
+      "ORDER BY a.seq DESC LIMIT ?");
   q.bind(1, endpoint_id).bind(2, before > 0 ? before : std::numeric_limits<std::int64_t>::max()).bind(3, limit + 1);
   std::vector<AttemptRecord> out;
   while (q.step()) {
@@ -499,71 +515,97 @@ Alert resolve_alert(db::Db& db, const Actor& actor, const std::string& id, const
   return after;
 }
 
-// --- fan-out and delivery -------------------------------------------------------------------
+// --- delivery ----------------------------------------------------------------------------
 
-bool fan_out_due(db::Db& db) {
-  if (!any_active(db)) return false;
-  return max_event_seq(db) > settings::get_int64(db, events_cursor_key).value_or(0);
+namespace {
+
+// An event's webhook-id at one endpoint: the same on every try, unique across endpoints.
+std::string stream_message_id(const std::string& endpoint_id, const std::string& event_id) {
+  std::string both = endpoint_id + "/" + event_id;
+  unsigned char digest[16];
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(both.data()), both.size(), nullptr, 0);
+  char hex[sizeof digest * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return std::string("msg_") + hex;
 }
 
-int fan_out(db::Db& db, int max_events) {
-  auto active = active_endpoints(db);
-  if (active.empty()) return 0;
-  int made = 0;
-  auto cursor = settings::get_int64(db, events_cursor_key).value_or(0);
-  auto events = events_after(db, cursor, max_events, "");
+// The stream of an endpoint after its cursors: up to `batch` messages, and where the cursors
+// go once they are all delivered (past events it did not subscribe to as well).
+Due stream_of(db::Db& db, const Endpoint& e, const Cursors& c, int batch) {
+  Due due;
+  due.stream = true;
+  due.event_cursor_to = c.events;
+  due.stock_cursor_to = c.stock;
+  auto events = events_after(db, c.events, stream_events_read_max, "");
   for (const auto& ev : events) {
+    if (static_cast<int>(due.messages.size()) >= batch) break;
+    due.event_cursor_to = ev.seq;
     auto type = published_type(ev.type);
-    if (!type) continue;
-    std::string payload;
-    for (const auto& e : active) {
-      if (!subscribed(e.event_types, *type)) continue;
-      if (payload.empty()) payload = envelope(*type, ev.at, ev.payload);
-      insert_message(db, e.id, *type, fmt::format("e:{}", ev.seq), std::nullopt, payload, ev.at);
-      ++made;
-    }
+    if (!type || !subscribed(e.event_types, *type)) continue;
+    Message m;
+    m.id = stream_message_id(e.id, ev.id);
+    m.endpoint_id = e.id;
+    m.event_type = *type;
+    m.payload = envelope(*type, ev.at, ev.payload);
+    m.status = "pending";
+    m.created_at = ev.at;
+    m.next_attempt_at = ev.at;
+    m.stored = false;
+    m.event_seq = ev.seq;
+    due.messages.push_back(std::move(m));
   }
-  if (!events.empty()) settings::put(db, events_cursor_key, std::to_string(events.back().seq));
-
-  // stock.changed: one message per item x location, merged into the one still waiting.
-  std::vector<const Endpoint*> stock_endpoints;
-  for (const auto& e : active)
-    if (subscribed(e.event_types, "stock.changed")) stock_endpoints.push_back(&e);
-  auto stock_cursor = settings::get_int64(db, stock_cursor_key).value_or(0);
-  auto moved = stock::movements_from(db, stock_cursor + 1);
-  if (moved.empty()) return made;
-  settings::put(db, stock_cursor_key, std::to_string(moved.back().first));
-  if (stock_endpoints.empty()) return made;
-  std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, std::int64_t>> changed;  // -> (last seq, at)
-  for (const auto& [seq, m] : moved) changed[{m.item_id, m.location_id}] = {seq, m.at.micros};
-  for (const auto& [key, last] : changed) {
-    auto balance = stock::balance(db, key.first, key.second);
-    auto data = stock::balance_to_json(balance);
-    auto payload = envelope("stock.changed", last.second, bj::serialize(data));
-    auto coalesce = key.first + ":" + key.second;
-    for (const auto* e : stock_endpoints) {
-      db.query(
-            "UPDATE webhook_messages SET payload = ?, updated_at = ? WHERE endpoint_id = ? AND coalesce_key = ? "
-            "AND status = 'pending' AND tries = 0")
-          .bind(1, payload)
-          .bind(2, last.second)
-          .bind(3, e->id)
-          .bind(4, coalesce)
-          .run();
-      if (db.changes() == 0)
-        insert_message(db, e->id, "stock.changed", fmt::format("s:{}:{}", coalesce, last.first), coalesce, payload,
-                       last.second);
-      ++made;
-    }
+  bool events_done = events.empty() || due.event_cursor_to == events.back().seq;
+  if (!events_done || !subscribed(e.event_types, "stock.changed")) {
+    if (events_done) due.stock_cursor_to = stock::last_seq(db);  // nothing to say about stock
+    return due;
   }
-  return made;
+  // stock.changed after the events: one per item x location, the balance as it is now.
+  auto moved = stock::movements_from(db, c.stock + 1);
+  if (moved.size() > static_cast<std::size_t>(stream_movements_read_max)) moved.resize(stream_movements_read_max);
+  std::map<std::pair<std::string, std::string>, std::int64_t> changed;  // -> when it last moved
+  for (const auto& [seq, mv] : moved) {
+    changed[{mv.item_id, mv.location_id}] = mv.at.micros;
+    due.stock_cursor_to = seq;
+  }
+  for (const auto& [key, at] : changed) {
+    Message m;
+    m.id = message_id(new_uuid_v7());
+    m.endpoint_id = e.id;
+    m.event_type = "stock.changed";
+    m.payload = envelope("stock.changed", at, bj::serialize(stock::balance_to_json(stock::balance(db, key.first, key.second))));
+    m.status = "pending";
+    m.created_at = at;
+    m.next_attempt_at = at;
+    m.stored = false;
+    due.messages.push_back(std::move(m));
+  }
+  return due;
 }
+
+std::vector<Message> stored_pending(db::Db& db, const std::string& endpoint_id, int batch) {
+  auto q = db.query(std::string(message_columns) + "WHERE endpoint_id = ? AND status = 'pending' ORDER BY seq LIMIT ?");
+  q.bind(1, endpoint_id).bind(2, batch);
+  std::vector<Message> out;
+  while (q.step()) out.push_back(read_message(q));
+  return out;
+}
+
+bool stream_waiting(db::Db& db, const Endpoint& e, const Cursors& c) {
+  if (max_event_seq(db) > c.events) return true;
+  return subscribed(e.event_types, "stock.changed") && stock::last_seq(db) > c.stock;
+}
+
+}  // namespace
 
 bool delivery_due(db::Db& db, const std::set<std::string>& busy) {
   auto at = now().micros;
   for (const auto& e : active_endpoints(db)) {
     if (busy.contains(e.id)) continue;
-    if (auto due = head_due_at(db, e.id); due && *due <= at) return true;
+    if (auto due = head_due_at(db, e.id)) {
+      if (*due <= at) return true;
+      continue;  // the stream waits behind a message waiting for its retry
+    }
+    if (stream_waiting(db, e, cursors_of(db, e.id))) return true;
   }
   return false;
 }
@@ -571,77 +613,92 @@ bool delivery_due(db::Db& db, const std::set<std::string>& busy) {
 std::vector<Due> claim_due(db::Db& db, const std::string& db_location, const std::string& owner,
                            const std::set<std::string>& busy, int lease_seconds, int batch) {
   auto at = now().micros;
-  std::vector<std::string> ids;
+  std::vector<Due> out;
   for (const auto& e : active_endpoints(db)) {
     if (busy.contains(e.id)) continue;
-    auto due = head_due_at(db, e.id);
-    if (!due || *due > at) continue;
     auto lease = db.query("SELECT lease_owner, lease_until FROM webhook_endpoints WHERE id = ?");
     lease.bind(1, e.id);
     lease.step();
     auto holder = lease.opt_text(0);
     auto until = lease.opt_int64(1);
     if (holder && *holder != owner && until && *until >= at) continue;  // another process delivers it
-    ids.push_back(e.id);
-  }
-  std::vector<Due> out;
-  for (const auto& id : ids) {
     Due due;
-    due.endpoint = lean_endpoint(db, id).value();
+    auto c = cursors_of(db, e.id);
+    if (auto head = head_due_at(db, e.id)) {
+      if (*head > at) continue;
+      due.messages = stored_pending(db, e.id, batch);
+      due.event_cursor_to = c.events;
+      due.stock_cursor_to = c.stock;
+    } else {
+      if (!stream_waiting(db, e, c)) continue;
+      due = stream_of(db, e, c, batch);
+      if (due.messages.empty()) {  // nothing it asked for: move on
+        db.query("UPDATE webhook_endpoints SET event_cursor = ?, stock_cursor = ? WHERE id = ?")
+            .bind(1, due.event_cursor_to)
+            .bind(2, due.stock_cursor_to)
+            .bind(3, e.id)
+            .run();
+        continue;
+      }
+    }
+    due.endpoint = e;
     auto s = db.query("SELECT secret, previous_secret, previous_until FROM webhook_endpoints WHERE id = ?");
-    s.bind(1, id);
+    s.bind(1, e.id);
     s.step();
     due.secrets.push_back(secret_box::open(db_location, s.text(0)));
     if (auto prev = s.opt_text(1); prev && s.opt_int64(2).value_or(0) > at)
       due.secrets.push_back(secret_box::open(db_location, *prev));
-    auto m = db.query(std::string(message_columns) +
-                      "WHERE endpoint_id = ? AND status = 'pending' ORDER BY seq LIMIT ?");
-    m.bind(1, id).bind(2, batch);
-    while (m.step()) due.messages.push_back(read_message(m));
     db.query("UPDATE webhook_endpoints SET lease_owner = ?, lease_until = ? WHERE id = ?")
         .bind(1, owner)
         .bind(2, at + lease_seconds * micros_per_second)
-        .bind(3, id)
+        .bind(3, e.id)
         .run();
     out.push_back(std::move(due));
   }
   return out;
 }
 
-void record_outcomes(db::Db& db, const std::string& owner, const std::string& endpoint_id,
-                     const std::vector<Outcome>& outcomes) {
+void record_outcomes(db::Db& db, const std::string& owner, const Due& due, const std::vector<Outcome>& outcomes) {
+  const auto& endpoint_id = due.endpoint.id;
   auto endpoint = lean_endpoint(db, endpoint_id);
   if (!endpoint) return;  // deleted while its messages were on the way
+  auto cursors = cursors_of(db, endpoint_id);
   std::optional<std::int64_t> delivered_at;
-  for (const auto& o : outcomes) {
-    auto m = &o.message;
+  bool stopped = false;            // a message failed: nothing after it was sent
+  std::int64_t events_to = cursors.events, stock_to = cursors.stock;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    const auto& o = outcomes[i];
+    const Message* m = &o.message;
     int tries = m->tries + 1;
     auto d = decide(o.attempt, tries, o.jitter);
     const char* outcome = d.verdict == Verdict::delivered ? "delivered" : d.verdict == Verdict::retry ? "retry" : "dead";
     std::optional<std::string> tag;
     if (!d.error_tag.empty()) tag = d.error_tag;
     db.query(
-          "INSERT INTO webhook_attempts (message_id, endpoint_id, attempt, at, http_status, latency_ms, error_tag, "
-          "outcome, response_excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+          "INSERT INTO webhook_attempts (message_id, endpoint_id, event_type, attempt, at, http_status, latency_ms, "
+          "error_tag, outcome, response_excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, m->id)
         .bind(2, endpoint_id)
-        .bind(3, tries)
-        .bind(4, o.at)
-        .bind(5, o.attempt.http_status ? std::optional<std::int64_t>(o.attempt.http_status) : std::nullopt)
-        .bind(6, o.latency_ms)
-        .bind(7, tag)
-        .bind(8, outcome)
-        .bind(9, o.response_excerpt)
+        .bind(3, m->event_type)
+        .bind(4, tries)
+        .bind(5, o.at)
+        .bind(6, o.attempt.http_status ? std::optional<std::int64_t>(o.attempt.http_status) : std::nullopt)
+        .bind(7, o.latency_ms)
+        .bind(8, tag)
+        .bind(9, outcome)
+        .bind(10, o.response_excerpt)
         .run();
+    if (m->event_seq) events_to = m->event_seq;
     if (d.verdict == Verdict::delivered) {
-      // Guarded by its state at the claim: a message replayed or changed since is left alone.
-      db.query("UPDATE webhook_messages SET status = 'delivered', tries = ?, updated_at = ?, last_error_tag = NULL "
-               "WHERE id = ? AND status = 'pending' AND tries = ?")
-          .bind(1, tries)
-          .bind(2, o.at)
-          .bind(3, m->id)
-          .bind(4, m->tries)
-          .run();
+      if (m->stored)  // guarded by its state at the claim: a message changed since is left alone
+        db.query("UPDATE webhook_messages SET status = 'delivered', tries = ?, updated_at = ?, last_error_tag = NULL "
+                 "WHERE endpoint_id = ? AND id = ? AND status = 'pending' AND tries = ?")
+            .bind(1, tries)
+            .bind(2, o.at)
+            .bind(3, endpoint_id)
+            .bind(4, m->id)
+            .bind(5, m->tries)
+            .run();
       delivered_at = o.at;
       if (endpoint->failing_since) {
         db.query("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ?").bind(1, endpoint_id).run();
@@ -649,26 +706,27 @@ void record_outcomes(db::Db& db, const std::string& owner, const std::string& en
       }
       continue;
     }
-    if (d.verdict == Verdict::retry) {
-      db.query("UPDATE webhook_messages SET tries = ?, next_attempt_at = ?, updated_at = ?, last_error_tag = ? "
-               "WHERE id = ? AND status = 'pending' AND tries = ?")
-          .bind(1, tries)
-          .bind(2, o.at + d.wait.count() * micros_per_second)
-          .bind(3, o.at)
-          .bind(4, d.error_tag)
-          .bind(5, m->id)
-          .bind(6, m->tries)
+    auto next = o.at + d.wait.count() * micros_per_second;
+    const char* status = d.verdict == Verdict::retry ? "pending" : "dead";
+    if (m->stored) {
+      db.query("UPDATE webhook_messages SET status = ?, tries = ?, next_attempt_at = ?, updated_at = ?, "
+               "last_error_tag = ?, dead_at = ? WHERE endpoint_id = ? AND id = ? AND status = 'pending' AND tries = ?")
+          .bind(1, status)
+          .bind(2, tries)
+          .bind(3, next)
+          .bind(4, o.at)
+          .bind(5, d.error_tag)
+          .bind(6, d.verdict == Verdict::dead ? std::optional<std::int64_t>(o.at) : std::nullopt)
+          .bind(7, endpoint_id)
+          .bind(8, m->id)
+          .bind(9, m->tries)
           .run();
     } else {
-      db.query("UPDATE webhook_messages SET status = 'dead', tries = ?, dead_at = ?, updated_at = ?, last_error_tag = ? "
-               "WHERE id = ? AND status = 'pending' AND tries = ?")
-          .bind(1, tries)
-          .bind(2, o.at)
-          .bind(3, o.at)
-          .bind(4, d.error_tag)
-          .bind(5, m->id)
-          .bind(6, m->tries)
-          .run();
+      store_message(db, endpoint_id, *m, status, tries, next, tag, o.at);
+      // The stock messages not sent after it wait behind it, in their rows.
+      if (!m->event_seq)
+        for (std::size_t k = i + 1; k < due.messages.size(); ++k)
+          store_message(db, endpoint_id, due.messages[k], "pending", 0, o.at, std::nullopt, o.at);
     }
     auto detail = o.attempt.http_status
                       ? fmt::format("HTTP {} for {} ({}, try {})", o.attempt.http_status, m->event_type, m->id, tries)
@@ -679,18 +737,26 @@ void record_outcomes(db::Db& db, const std::string& owner, const std::string& en
       db.query("UPDATE webhook_endpoints SET failing_since = ? WHERE id = ?").bind(1, o.at).bind(2, endpoint_id).run();
       endpoint->failing_since = o.at;
     }
+    if (due.stream && !m->event_seq) stock_to = due.stock_cursor_to;  // the rest of the stock batch is stored
+    stopped = true;
     auto day = std::chrono::duration_cast<std::chrono::microseconds>(disable_after).count();
-    if (d.disable_endpoint) {
+    if (d.disable_endpoint)
       disable(db, *endpoint, fmt::format("the receiver answered 410 Gone to {}", m->id), o.at);
-      break;
-    }
-    if (o.at - *endpoint->failing_since >= day) {
+    else if (o.at - *endpoint->failing_since >= day)
       disable(db, *endpoint,
               fmt::format("every delivery failed since {}", format_rfc3339(Timestamp{*endpoint->failing_since})), o.at);
-      break;
-    }
     break;  // in order: nothing after a failed message goes before it
   }
+  if (due.stream && !stopped && outcomes.size() == due.messages.size()) {
+    events_to = due.event_cursor_to;  // everything sent: past the events it did not ask for too
+    stock_to = due.stock_cursor_to;
+  }
+  if (due.stream && (events_to != cursors.events || stock_to != cursors.stock))
+    db.query("UPDATE webhook_endpoints SET event_cursor = ?, stock_cursor = ? WHERE id = ?")
+        .bind(1, std::max(events_to, cursors.events))
+        .bind(2, std::max(stock_to, cursors.stock))
+        .bind(3, endpoint_id)
+        .run();
   if (delivered_at)
     db.query("UPDATE webhook_endpoints SET last_delivered_at = ? WHERE id = ?").bind(1, *delivered_at).bind(2, endpoint_id).run();
   db.query("UPDATE webhook_endpoints SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?")
@@ -700,15 +766,8 @@ void record_outcomes(db::Db& db, const std::string& owner, const std::string& en
 }
 
 int forget_delivered(db::Db& db, std::int64_t before) {
-  db.query("DELETE FROM webhook_attempts WHERE at < ? AND message_id IN (SELECT id FROM webhook_messages "
-           "WHERE status = 'delivered' AND updated_at < ?)")
-      .bind(1, before)
-      .bind(2, before)
-      .run();
-  db.query("DELETE FROM webhook_messages WHERE status = 'delivered' AND updated_at < ? AND id NOT IN "
-           "(SELECT message_id FROM webhook_attempts)")
-      .bind(1, before)
-      .run();
+  db.query("DELETE FROM webhook_attempts WHERE at < ?").bind(1, before).run();
+  db.query("DELETE FROM webhook_messages WHERE status = 'delivered' AND updated_at < ?").bind(1, before).run();
   return static_cast<int>(db.changes());
 }
 

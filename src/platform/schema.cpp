@@ -991,36 +991,37 @@ CREATE TABLE mappings (
 );
 )SQL"},
       {16, "outbound webhooks: endpoints, messages, delivery attempts, alerts", R"SQL(
--- Outbound webhooks (src/integrations/webhooks.hpp, docs/webhooks.md). Secrets are sealed
--- under the shop key (platform/secret_box.hpp); the old one signs on until previous_until.
+-- Outbound webhooks (src/integrations/webhooks.hpp, docs/webhooks.md). An endpoint reads the
+-- outbox (events) and the ledger (stock_movements, for stock.changed) from its own cursors;
+-- a message gets a row only when it must wait (a retry), gave up (the dead-letter queue) or
+-- was put back (a replay). Secrets are sealed under the shop key (platform/secret_box.hpp);
+-- the old one signs on until previous_until.
 CREATE TABLE webhook_endpoints (
-  id              TEXT PRIMARY KEY,
-  url             TEXT NOT NULL,
-  description     TEXT NOT NULL DEFAULT '',
-  owner           TEXT NOT NULL,
-  event_types     TEXT NOT NULL,
-  secret          TEXT NOT NULL,
-  previous_secret TEXT,
-  previous_until  INTEGER,
-  status          TEXT NOT NULL CHECK (status IN ('active','disabled')),
-  disabled_reason TEXT,
-  failing_since   INTEGER,
+  id                TEXT PRIMARY KEY,
+  url               TEXT NOT NULL,
+  description       TEXT NOT NULL DEFAULT '',
+  owner             TEXT NOT NULL,
+  event_types       TEXT NOT NULL,
+  secret            TEXT NOT NULL,
+  previous_secret   TEXT,
+  previous_until    INTEGER,
+  status            TEXT NOT NULL CHECK (status IN ('active','disabled')),
+  disabled_reason   TEXT,
+  failing_since     INTEGER,
   last_delivered_at INTEGER,
-  lease_owner     TEXT,
-  lease_until     INTEGER,
-  created_at      INTEGER NOT NULL,
-  updated_at      INTEGER NOT NULL,
-  version         INTEGER NOT NULL DEFAULT 1
+  event_cursor      INTEGER NOT NULL,
+  stock_cursor      INTEGER NOT NULL,
+  lease_owner       TEXT,
+  lease_until       INTEGER,
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL,
+  version           INTEGER NOT NULL DEFAULT 1
 );
--- One message per endpoint and event, delivered in seq order per endpoint. stock.changed is
--- coalesced per item x location while it waits for its first try (coalesce_key).
 CREATE TABLE webhook_messages (
   seq             INTEGER PRIMARY KEY AUTOINCREMENT,
-  id              TEXT NOT NULL UNIQUE,
+  id              TEXT NOT NULL,
   endpoint_id     TEXT NOT NULL REFERENCES webhook_endpoints(id),
   event_type      TEXT NOT NULL,
-  source          TEXT NOT NULL,
-  coalesce_key    TEXT,
   payload         TEXT NOT NULL,
   status          TEXT NOT NULL CHECK (status IN ('pending','delivered','dead')),
   tries           INTEGER NOT NULL DEFAULT 0,
@@ -1030,14 +1031,14 @@ CREATE TABLE webhook_messages (
   last_error_tag  TEXT,
   dead_at         INTEGER
 );
-CREATE UNIQUE INDEX webhook_messages_source ON webhook_messages(endpoint_id, source);
+CREATE UNIQUE INDEX webhook_messages_id ON webhook_messages(endpoint_id, id);
 CREATE INDEX webhook_messages_pending ON webhook_messages(endpoint_id, status, seq);
-CREATE INDEX webhook_messages_coalesce ON webhook_messages(endpoint_id, coalesce_key) WHERE status = 'pending';
 CREATE INDEX webhook_messages_dead ON webhook_messages(status, dead_at);
 CREATE TABLE webhook_attempts (
   seq              INTEGER PRIMARY KEY AUTOINCREMENT,
-  message_id       TEXT NOT NULL REFERENCES webhook_messages(id),
+  message_id       TEXT NOT NULL,
   endpoint_id      TEXT NOT NULL REFERENCES webhook_endpoints(id),
+  event_type       TEXT NOT NULL,
   attempt          INTEGER NOT NULL,
   at               INTEGER NOT NULL,
   http_status      INTEGER,
@@ -1047,6 +1048,7 @@ CREATE TABLE webhook_attempts (
   response_excerpt TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX webhook_attempts_endpoint ON webhook_attempts(endpoint_id, seq);
+CREATE INDEX webhook_attempts_at ON webhook_attempts(at);
 -- Failures grouped by endpoint and error tag, with the endpoint's owner; one open alert per pair.
 CREATE TABLE alerts (
   id              TEXT PRIMARY KEY,

@@ -4,13 +4,14 @@
 // (BACKROOM_TEST_CLOCK_FILE), moved by the test: nothing here waits on the wall clock.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, createKey, tempDir } from './lib/server.mjs';
 
 let s;
 let clock;
-const setClock = (iso) => writeFileSync(clock, iso + '\n');
+// Written whole, then renamed into place: the server never reads a half-written clock.
+const setClock = (iso) => { writeFileSync(clock + '.new', iso + '\n'); renameSync(clock + '.new', clock); };
 before(async () => {
   clock = path.join(tempDir('backroom-rate-'), 'now.txt');
   setClock('2026-12-02T10:00:00Z');
