@@ -304,7 +304,7 @@ export interface CountEntryAnswer { id: string; line_id: string; item_id: string
 export interface WebhookEndpoint {
   id: string; url: string; description: string; owner: string; event_types: string[];
   status: 'active' | 'disabled'; disabled_reason: string | null; failing_since: string | null;
-  previous_secret_valid_until: string | null; pending: number; dead_letters: number; last_delivered_at: string | null;
+  previous_secret_valid_until: string | null; pending: number; behind: number; dead_letters: number; last_delivered_at: string | null;
   created_at: string; updated_at: string; version: number;
 }
 export interface WebhookAttempt {

@@ -121,7 +121,7 @@ export function Integrations({ session }: { session: Session }) {
         ['receiver', (e) => <><span class="url">{e.url}</span>{e.description && <div class="small">{e.description}</div>}</>],
         ['events', (e) => <span class="small">{e.event_types.join(', ')}</span>], ['owner', (e) => e.owner],
         ['status', (e) => (e.status === 'active' ? (e.failing_since ? `failing since ${when(e.failing_since)}` : 'active') : `disabled: ${e.disabled_reason ?? ''}`)],
-        ['waiting', (e) => String(e.pending), true], ['dead letters', (e) => String(e.dead_letters), true],
+        ['waiting', (e) => String(e.pending + e.behind), true], ['dead letters', (e) => String(e.dead_letters), true],
         ['last delivered', (e) => when(e.last_delivered_at)],
       ]} actions={(e) => (
         <>
