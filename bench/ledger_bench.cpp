@@ -74,7 +74,7 @@ Shop make_shop() {
   for (const auto& item : s.items)
     found.push_back(stock::Movement{item, s.location, Quantity::units(100'000'000), "found", "adjustment", new_uuid_v7(),
                                     std::nullopt});
-  stock::post_movements(*s.db, found, stock::PostContext{"bench", "cli", stock::NegativeStock::allow, false});
+  stock::post_movements(*s.db, found, stock::PostContext{"bench", "cli", stock::NegativeStock::allow});
   tx.commit();
   return s;
 }
@@ -135,7 +135,7 @@ void write_sale(Shop& s, const Actor& actor) {
                                     sale_id, line_id});
   }
   db.query("INSERT INTO sale_tenders (sale_id, seq, type, amount) VALUES (?, 1, 'cash', 10000)").bind(1, sale_id).run();
-  stock::post_movements(db, moves, stock::PostContext{"bench", "B1", stock::NegativeStock::allow, true});
+  stock::post_movements(db, moves, stock::PostContext{"bench", "B1", stock::NegativeStock::allow});
   append_audit(db, actor, AuditEntry{"sale.create", "sale", sale_id, std::nullopt, R"({"total":7000,"lines":4})"});
   append_event(db, "sale.completed", sale_id, sale_payload());
 }

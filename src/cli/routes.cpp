@@ -11,6 +11,7 @@
 #include "integrations/mappings.hpp"
 #include "integrations/webhooks.hpp"
 #include "labels/labels_api.hpp"
+#include "orders/orders_api.hpp"
 #include "platform/json.hpp"
 #include "planning/planning_api.hpp"
 #include "platform/schema.hpp"
@@ -73,6 +74,9 @@ void add_routes(App& app) {
   purchasing::register_purchase_order_routes(app);
   planning::register_planning_routes(app);
   counts::register_count_routes(app);
+  orders::register_order_routes(app);
+  orders::register_availability_routes(app);
+  orders::register_channel_routes(app);
   reports::register_report_routes(app);
   reports::register_action_routes(app);
 }

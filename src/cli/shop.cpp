@@ -14,6 +14,7 @@
 #include "catalog/catalog_store.hpp"
 #include "catalog/demo.hpp"
 #include "counts/counts_store.hpp"
+#include "orders/orders.hpp"
 #include "planning/planning_demo.hpp"
 #include "platform/outbox.hpp"
 #include "platform/problem.hpp"
@@ -104,6 +105,7 @@ std::string seed_demo_users(db::Db& db, const std::string& admin_password) {
 std::vector<std::string> check_shop(db::Db& db) {
   auto problems = sales::check_books(db);
   for (auto& p : counts::check_counts(db)) problems.push_back(std::move(p));
+  for (auto& p : orders::check_orders(db)) problems.push_back(std::move(p));
   return problems;
 }
 

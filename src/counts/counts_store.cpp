@@ -788,7 +788,7 @@ boost::json::object approve_count(db::Db& db, const Actor& actor, const std::str
         .run();
   }
   if (!movements.empty())
-    stock::post_movements(db, movements, stock::PostContext{actor.user, actor.origin, stock::NegativeStock::allow, false});
+    stock::post_movements(db, movements, stock::PostContext{actor.user, actor.origin, stock::NegativeStock::allow});
   db.query("UPDATE counts SET status = 'approved', approved_at = ?, approved_by = ?, approved_by_id = ? WHERE id = ?")
       .bind(1, at)
       .bind(2, actor.user)

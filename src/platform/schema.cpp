@@ -1087,6 +1087,98 @@ CREATE TABLE idempotent_requests (
 );
 CREATE INDEX idempotent_requests_age ON idempotent_requests(created_at);
 )SQL"},
+      {18, "click-and-collect: online orders, their lines and the stock they hold", R"SQL(
+-- A hold (src/stock/holds.hpp) is one online order line's claim on stock at its store, made
+-- when the order is paid: `held` units of `quantity` (held < quantity: the line is short).
+-- stock_balances.reserved = active reservations + every hold's held (backroom check).
+CREATE TABLE stock_holds (
+  id          TEXT PRIMARY KEY,                  -- the order line's id
+  order_id    TEXT NOT NULL,
+  item_id     TEXT NOT NULL REFERENCES items(id),
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  quantity    INTEGER NOT NULL CHECK (quantity > 0),
+  held        INTEGER NOT NULL CHECK (held >= 0 AND held <= quantity),
+  status      TEXT NOT NULL CHECK (status IN ('active','short','released','collected')),
+  paid_at     INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL
+);
+CREATE INDEX stock_holds_account ON stock_holds(item_id, location_id, status, paid_at);
+CREATE INDEX stock_holds_order ON stock_holds(order_id);
+
+-- Online orders (src/orders/): numbered ON-000123 per shop, picked in the store, staged,
+-- collected with their pickup code as a sale. Money in minor units, quantities in milli-units.
+CREATE TABLE online_orders (
+  id             TEXT PRIMARY KEY,
+  number         INTEGER NOT NULL UNIQUE,
+  channel        TEXT NOT NULL,
+  external_id    TEXT,
+  location_id    TEXT NOT NULL REFERENCES locations(id),
+  status         TEXT NOT NULL CHECK (status IN ('open','picking','ready','collected','cancelled','expired')),
+  promised_at    INTEGER NOT NULL,
+  customer_name  TEXT NOT NULL DEFAULT '',
+  customer_phone TEXT NOT NULL DEFAULT '',
+  customer_email TEXT NOT NULL DEFAULT '',
+  pickup_code    TEXT NOT NULL UNIQUE,
+  total          INTEGER NOT NULL CHECK (total >= 0),
+  paid_at        INTEGER,
+  staging_spot   TEXT,
+  sale_id        TEXT,
+  refund_due     INTEGER NOT NULL DEFAULT 0 CHECK (refund_due >= 0),
+  refunded_at    INTEGER,
+  refunded_by    TEXT,
+  request_hash   TEXT NOT NULL,
+  created_by     TEXT NOT NULL,
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX online_orders_external ON online_orders(channel, external_id) WHERE external_id IS NOT NULL;
+CREATE INDEX online_orders_queue ON online_orders(location_id, status, promised_at);
+CREATE INDEX online_orders_expiry ON online_orders(status, promised_at);
+CREATE TABLE online_order_lines (
+  id         TEXT PRIMARY KEY,
+  order_id   TEXT NOT NULL REFERENCES online_orders(id),
+  position   INTEGER NOT NULL,
+  item_id    TEXT NOT NULL REFERENCES items(id),
+  quantity   INTEGER NOT NULL CHECK (quantity > 0),
+  unit_price INTEGER NOT NULL CHECK (unit_price >= 0),
+  picked     INTEGER NOT NULL DEFAULT 0 CHECK (picked >= 0),
+  short      INTEGER NOT NULL DEFAULT 0 CHECK (short >= 0),
+  UNIQUE (order_id, position)
+);
+)SQL"},
+      {19, "the availability change feed; web shops that send orders by webhook, and their delivery log", R"SQL(
+-- One row per item x location whose availability changed, renumbered on every change, so
+-- reading after a cursor gives each changed pair once (coalesced; src/stock/holds.hpp).
+CREATE TABLE availability_changes (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  item_id     TEXT NOT NULL,
+  location_id TEXT NOT NULL,
+  changed_at  INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX availability_changes_pair ON availability_changes(item_id, location_id);
+
+-- Web shops that send their orders by webhook (src/orders/channels.hpp): the HMAC secret
+-- sealed under the shop key (platform/secret_box.hpp) and the store their orders are
+-- collected at; every delivery, accepted or refused, in the delivery log.
+CREATE TABLE order_channels (
+  channel     TEXT PRIMARY KEY CHECK (channel IN ('shopify','woocommerce')),
+  secret      TEXT NOT NULL,
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  updated_by  TEXT NOT NULL,
+  updated_at  INTEGER NOT NULL
+);
+CREATE TABLE order_channel_deliveries (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  channel     TEXT NOT NULL,
+  outcome     TEXT NOT NULL CHECK (outcome IN ('created','replayed','refused')),
+  http_status INTEGER NOT NULL,
+  detail      TEXT NOT NULL DEFAULT '',
+  order_id    TEXT,
+  body_hash   TEXT NOT NULL,
+  received_at INTEGER NOT NULL
+);
+CREATE INDEX order_channel_deliveries_channel ON order_channel_deliveries(channel, seq);
+)SQL"},
   };
   return list;
 }

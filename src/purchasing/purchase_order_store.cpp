@@ -631,7 +631,7 @@ Posted receive_order(db::Db& db, const Actor& actor, const std::string& id, cons
       .bind(8, bj::serialize(not_on_order))
       .run();
   std::string damaged_bin = stock::bin_of(db, order.location_id, std::string(stock::word(stock::LocationKind::damaged)));
-  stock::PostContext ctx{actor.user, actor.origin, stock::NegativeStock::allow, false};
+  stock::PostContext ctx{actor.user, actor.origin, stock::NegativeStock::allow};
   bj::array event_lines;
   for (const auto& b : plan.lines) {
     auto& l = lines[b.line];
@@ -766,6 +766,16 @@ std::vector<std::pair<std::string, Quantity>> on_order_at(db::Db& db, const std:
       "AND l.quantity > l.received + l.cancelled GROUP BY l.item_id ORDER BY l.item_id");
   q.bind(1, location_id);
   while (q.step()) out.emplace_back(q.text(0), Quantity{q.int64(1)});
+  return out;
+}
+
+std::map<std::pair<std::string, std::string>, std::string> expected_dates(db::Db& db) {
+  std::map<std::pair<std::string, std::string>, std::string> out;
+  auto q = db.query(
+      "SELECT l.item_id, o.location_id, MIN(o.expected_on) FROM purchase_order_lines l "
+      "JOIN purchase_orders o ON o.id = l.order_id WHERE o.status IN ('sent','partially_received') "
+      "AND o.expected_on IS NOT NULL AND l.quantity > l.received + l.cancelled GROUP BY l.item_id, o.location_id");
+  while (q.step()) out.emplace(std::pair{q.text(0), q.text(1)}, q.text(2));
   return out;
 }
 

@@ -10,6 +10,7 @@
 
 #include <boost/json.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -96,6 +97,10 @@ std::vector<ListedOrder> list_orders(db::Db& db, const OrderFilter& f);
 // What planning reads of orders: per item, what sent or partly received orders for the
 // location still bring (ordered less received less cancelled).
 std::vector<std::pair<std::string, Quantity>> on_order_at(db::Db& db, const std::string& location_id);
+
+// Per item x location, the earliest expected_on (YYYY-MM-DD) of a sent or partly received
+// order that still brings some of it (the availability feed's backorder date).
+std::map<std::pair<std::string, std::string>, std::string> expected_dates(db::Db& db);
 
 // The order as the supplier gets it.
 std::string order_document_csv(db::Db& db, const std::string& id);

@@ -161,7 +161,7 @@ ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& re
   if (!req.training)
     for (const auto& m : line_moves) moves.insert(moves.end(), m.begin(), m.end());
   stock::post_movements(db, moves,
-                        stock::PostContext{actor.user, doc.register_id.value_or("api"), stock::NegativeStock::allow, false});
+                        stock::PostContext{actor.user, doc.register_id.value_or("api"), stock::NegativeStock::allow});
   documents::remember(db, req.key, "return", return_id);
   auto stored = *store::load_return(db, return_id);
   auto json = return_json(stored);

@@ -134,6 +134,9 @@ struct SaleLineRequest {
   std::optional<std::string> code;
   std::optional<Quantity> quantity;
   std::optional<Discount> discount;
+  // A price agreed before the sale (an online order's), instead of the item's; set by the
+  // commands that make sales of other documents, never read from a register's request.
+  std::optional<std::int64_t> unit_price;
 };
 
 struct SaleRequest {

@@ -66,6 +66,7 @@ SaleDraft draft_sale(db::Db& reader, SaleRequest request) {
       auto tier = line.item.prices.find(*request.price_tier);
       if (tier != line.item.prices.end()) price = tier->second;
     }
+    if (in.unit_price) price = in.unit_price;
     if (!price && !embedded_price)
       throw Problem(422, "no_price", fmt::format("{} has no price", line.item.sku), path);
     line.unit_price = price.value_or(0);
@@ -161,7 +162,7 @@ Posted post_sale(db::Db& db, const Actor& actor, const SaleDraft& draft, std::in
                            fmt::format("tenders[{}].reference", index), sale_id);
       }
   auto flags = stock::post_movements(db, moves,
-                                     stock::PostContext{actor.user, reg.id, stock::negative_stock_policy(db), true});
+                                     stock::PostContext{actor.user, reg.id, stock::negative_stock_policy(db)});
   documents::remember(db, req.key, "sale", sale_id);
   auto doc = sale_json(row);
   append_audit(db, actor,

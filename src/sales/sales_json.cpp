@@ -104,6 +104,10 @@ std::optional<std::string> read_uuid(const json::Fields& f, std::string_view key
 
 // ----------------------------------------------------------------------------- requests
 
+std::vector<Tender> parse_tenders(const bj::object& body, std::string_view key) {
+  return read_tenders(json::Fields{body, ""}, key);
+}
+
 SaleRequest parse_sale_request(const bj::object& body, const std::string& path, bool tenders_required) {
   json::Fields f{body, path};
   f.only({"id", "location_id", "register_id", "lines", "discounts", "discount", "tenders", "price_tier", "training",

@@ -24,6 +24,8 @@ SaleSettings settings_from_rows(const std::map<std::string, std::string>& rows);
 std::map<std::string, std::string> settings_to_rows(const SaleSettings& s);
 
 // Request bodies of the other routes.
+// The tenders under `key` of a body (absent: none); 422 naming the tender at fault.
+std::vector<Tender> parse_tenders(const boost::json::object& body, std::string_view key);
 struct CashMovementRequest {
   CashMovementKind kind;
   std::int64_t amount = 0;

@@ -31,7 +31,7 @@ Posted void_sale(db::Db& db, const Actor& actor, const std::string& sale_id, con
   store::insert_void(db, sale_id, v);
   auto moves = stock::reversal_of(db, sale_id, "void", "void", v.id);
   return_spent_store_credit(db, actor, sale_id, v.id);
-  stock::post_movements(db, moves, stock::PostContext{actor.user, sale->register_id, stock::NegativeStock::allow, false});
+  stock::post_movements(db, moves, stock::PostContext{actor.user, sale->register_id, stock::NegativeStock::allow});
   auto after = *store::load_sale(db, sale_id);
   auto doc = sale_json(after);
   append_audit(db, actor,

@@ -2,6 +2,7 @@
 // CLI's connection; nothing is written).
 #include <fmt/format.h>
 
+#include "stock/holds.hpp"
 #include "stock/stock.hpp"
 
 namespace backroom::stock {
@@ -38,13 +39,19 @@ std::vector<std::string> check_ledger(db::Db& db) {
   {
     auto q = db.query(
         "WITH r AS (SELECT item_id, location_id, SUM(quantity) AS total FROM stock_reservations WHERE status = 'active' "
-        "GROUP BY item_id, location_id) SELECT b.item_id, b.location_id, b.reserved, COALESCE(r.total, 0) "
-        "FROM stock_balances b LEFT JOIN r ON r.item_id = b.item_id AND r.location_id = b.location_id "
-        "WHERE b.reserved <> COALESCE(r.total, 0)");
+        "GROUP BY item_id, location_id UNION ALL SELECT item_id, location_id, SUM(held) FROM stock_holds "
+        "GROUP BY item_id, location_id), t AS (SELECT item_id, location_id, SUM(total) AS total FROM r "
+        "GROUP BY item_id, location_id) SELECT b.item_id, b.location_id, b.reserved, COALESCE(t.total, 0) "
+        "FROM stock_balances b LEFT JOIN t ON t.item_id = b.item_id AND t.location_id = b.location_id "
+        "WHERE b.reserved <> COALESCE(t.total, 0) UNION ALL SELECT t.item_id, t.location_id, 0, t.total FROM t "
+        "LEFT JOIN stock_balances b ON b.item_id = t.item_id AND b.location_id = t.location_id "
+        "WHERE b.item_id IS NULL AND t.total <> 0");
     while (q.step())
-      report(fmt::format("reserved: item {} at {} has reserved {} but its active reservations sum to {}", q.text(0),
-                         q.text(1), format_quantity(Quantity{q.int64(2)}), format_quantity(Quantity{q.int64(3)})));
+      report(fmt::format("reserved: item {} at {} has reserved {} but its active reservations and holds sum to {}",
+                         q.text(0), q.text(1), format_quantity(Quantity{q.int64(2)}),
+                         format_quantity(Quantity{q.int64(3)})));
   }
+  for (auto& line : check_holds(db)) report(std::move(line));
   {
     auto q = db.query(
         "SELECT DISTINCT document_type, document_id FROM stock_movements m WHERE "

@@ -73,8 +73,6 @@ struct PostContext {
   std::string user;
   std::string device;  // register id, "api", "cli"
   NegativeStock policy = NegativeStock::allow;
-  // Decreases are checked against `available` (on_hand - reserved) rather than on_hand.
-  bool respect_reservations = false;
 };
 
 struct NegativeFlag {
@@ -84,8 +82,9 @@ struct NegativeFlag {
 };
 
 // Appends the movements and updates balances. Under NegativeStock::refuse a decrease
-// that would leave the balance below zero throws 409 insufficient_stock (the writer's
-// savepoint then undoes the whole command). Returns the balances that went negative
+// that would leave on hand below zero throws 409 insufficient_stock (the writer's
+// savepoint then undoes the whole command); units held for online orders never refuse a
+// decrease: the last-unit rule (stock/holds.hpp) shortens the latest paid holds instead. Returns the balances that went negative
 // (allowed and flagged: each also gets a stock.negative event).
 std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>& movements, const PostContext& ctx);
 
@@ -93,6 +92,9 @@ std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>
 // line took (negative) and a return can put back.
 std::vector<std::pair<std::string, Quantity>> line_net_by_item(db::Db& db, const std::string& document_id,
                                                                const std::string& document_line_id);
+
+// What all the movements of a document add up to, per item (by item id).
+std::vector<std::pair<std::string, Quantity>> document_net_by_item(db::Db& db, const std::string& document_id);
 
 // Reversal of every movement of a document (a void): same items and locations, negated.
 std::vector<Movement> reversal_of(db::Db& db, const std::string& document_id, MovementReason reason,

@@ -10,6 +10,7 @@
 #include "platform/json.hpp"
 #include "platform/problem.hpp"
 #include "platform/settings.hpp"
+#include "stock/holds.hpp"
 #include "stock/stock.hpp"
 
 namespace backroom::stock {
@@ -139,13 +140,15 @@ std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>
         .bind(3, m.location_id)
         .run_changing(1, "a movement updates exactly one balance row");
     if (m.quantity.milli < 0) {
-      Quantity floor = ctx.respect_reservations ? account.reserved : Quantity{0};
-      if (on_hand < floor) {
+      // Holds never refuse a movement: only on hand itself going below zero can.
+      if (on_hand.milli < 0) {
         if (ctx.policy == NegativeStock::refuse)
-          throw insufficient(m.item_id, m.location_id, on_hand - m.quantity - floor, -m.quantity);
-        if (on_hand.milli < 0) flags.push_back(NegativeFlag{m.item_id, m.location_id, on_hand});
+          throw insufficient(m.item_id, m.location_id, on_hand - m.quantity, -m.quantity);
+        flags.push_back(NegativeFlag{m.item_id, m.location_id, on_hand});
       }
+      apply_last_unit_rule(db, m.item_id, m.location_id, on_hand, account.reserved);
     }
+    note_availability_change(db, m.item_id, m.location_id);
   }
   for (const auto& f : flags)
     append_event(db, "stock.negative", f.item_id,
@@ -162,6 +165,15 @@ std::vector<std::pair<std::string, Quantity>> line_net_by_item(db::Db& db, const
       "SELECT item_id, SUM(quantity) FROM stock_movements WHERE document_id = ? AND document_line_id = ? "
       "GROUP BY item_id ORDER BY item_id");
   q.bind(1, document_id).bind(2, document_line_id);
+  while (q.step()) out.emplace_back(q.text(0), Quantity{q.int64(1)});
+  return out;
+}
+
+std::vector<std::pair<std::string, Quantity>> document_net_by_item(db::Db& db, const std::string& document_id) {
+  std::vector<std::pair<std::string, Quantity>> out;
+  auto q = db.query(
+      "SELECT item_id, SUM(quantity) FROM stock_movements WHERE document_id = ? GROUP BY item_id ORDER BY item_id");
+  q.bind(1, document_id);
   while (q.step()) out.emplace_back(q.text(0), Quantity{q.int64(1)});
   return out;
 }
@@ -390,7 +402,7 @@ Posted create_adjustment(db::Db& db, const Actor& actor, const AdjustmentInput& 
   post_movements(db,
                  {Movement{in.item_id, in.location_id, in.quantity, movement_reason(in.reason), "adjustment", doc_id,
                            std::nullopt}},
-                 PostContext{actor.user, actor.origin, policy, false});
+                 PostContext{actor.user, actor.origin, policy});
   documents::remember(db, in.key, "adjustment", doc_id);
   auto doc = *load_adjustment(db, doc_id, nullptr);
   auto text = bj::serialize(doc);
@@ -578,7 +590,7 @@ Posted ship_transfer(db::Db& db, const Actor& actor, const TransferInput& in) {
     moves.push_back(Movement{line.item_id, transit, line.quantity, MovementReason::transfer_out, "transfer", doc_id, line_id});
   }
   BR_ASSERT(net_quantity(moves).milli == 0, "shipping a transfer moves stock and creates none");
-  post_movements(db, moves, PostContext{actor.user, actor.origin, negative_stock_policy(db), true});
+  post_movements(db, moves, PostContext{actor.user, actor.origin, negative_stock_policy(db)});
   documents::remember(db, in.key, "transfer", doc_id);
   auto doc = *load_transfer(db, doc_id);
   auto text = bj::serialize(doc);
@@ -668,7 +680,7 @@ Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& trans
   }
   // What leaves transit arrives (received or damaged); only what is booked short leaves the books.
   BR_ASSERT(net_quantity(moves) == -booked_short, "a receipt moves stock and removes only what it books short");
-  post_movements(db, moves, PostContext{actor.user, actor.origin, NegativeStock::allow, false});
+  post_movements(db, moves, PostContext{actor.user, actor.origin, NegativeStock::allow});
   if (complete)
     db.query("UPDATE transfers SET status = 'received', received_at = ?, received_by = ? WHERE id = ?")
         .bind(1, at)

@@ -416,3 +416,28 @@ test('mutated webhook bodies (issue 19) are refused with problems, never 500', a
     assert.equal((await s.post('/api/v1/webhooks/endpoints', { ...endpointBody, url })).json?.field, 'url', url);
   assert.equal((await s.post('/api/v1/webhooks/endpoints', { ...endpointBody, event_types: ['sale.complete'] })).json?.field, 'event_types[0]');
 });
+
+test('mutated online orders, picks, staging, pickup and order settings (issue 20) are refused with problems, never 500', async () => {
+  const item = await makeItem(s, { price: 700 });
+  await adjust(s, item, shop, 100000, 'opening');
+  const orderBody = () => ({
+    channel: 'web', external_id: `BAD-${uuidv7()}`, location_id: shop.id, promised_at: '2027-01-02T10:00:00Z',
+    customer: { name: 'Probe Customer', phone: '+31600000000', email: 'probe@example.com' },
+    lines: [{ item_id: item.id, quantity: 1, unit_price: 700 }, { sku: item.sku, quantity: 2, unit_price: 700 }],
+    paid: true,
+  });
+  const fresh = (b) => ({ ...b, id: uuidv7(), ...(typeof b.external_id === 'string' && b.external_id.startsWith('BAD-') ? { external_id: `BAD-${uuidv7()}` } : {}) });
+  await probe('POST /online-orders', '/api/v1/online-orders', async () => orderBody(), fresh);
+  const big = await s.post('/api/v1/online-orders', { ...orderBody(), lines: [{ item_id: item.id, quantity: 10000, unit_price: 1 }] });
+  assert.equal(big.status, 201, big.text);
+  const base = `/api/v1/online-orders/${big.json.id}`;
+  await probe('POST /online-orders/{id}/pick', `${base}/pick`, async () => ({ item_id: item.id, quantity: 1 }), (b) => b);
+  await probe('POST /online-orders/{id}/short', `${base}/short`, async () => ({ line_id: big.json.lines[0].id }), (b) => b);
+  await probe('POST /online-orders/{id}/stage', `${base}/stage`, async () => ({ spot: 'P-1' }), (b) => b);
+  await probe('POST /online-orders/pickup', '/api/v1/online-orders/pickup', async () => ({ pickup_code: big.json.pickup_code, tenders: [{ type: 'cash', amount: 1 }] }), (b) => b);
+  const other = await s.post('/api/v1/online-orders', orderBody());
+  await probe('POST /online-orders/{id}/cancel', `/api/v1/online-orders/${other.json.id}/cancel`, async () => ({ reason: 'customer called' }), (b) => b);
+  await probe('PATCH /settings/orders', '/api/v1/settings/orders', async () => ({ hold_expiry_hours: 48, safety_buffer: 0, low_stock_threshold: 2 }), (b) => b, { method: 'PATCH' });
+  await probe('PUT /integrations/{channel}', '/api/v1/integrations/woocommerce', async () => ({ secret: 'probe-secret-0123456789', location_id: shop.id }), (b) => b, { method: 'PUT' });
+  assertBooksHold(s.db);
+});

@@ -98,7 +98,7 @@ TEST(Schema, MigrationSixGivesEveryBalanceAnAccountAndEveryMovementItsAccount) {
   stock::post_movements(*db,
                         {stock::Movement{"I2", "L1", Quantity::units(-1), "sale", "sale", "S2", std::nullopt},
                          stock::Movement{"I2", "L2", Quantity::units(7), "found", "adjustment", "D4", std::nullopt}},
-                        stock::PostContext{"u", "cli", stock::NegativeStock::allow, false});
+                        stock::PostContext{"u", "cli", stock::NegativeStock::allow});
   tx.commit();
   EXPECT_EQ(scalar(*db, "SELECT account FROM stock_balances WHERE item_id = 'I2' AND location_id = 'L2'"), highest + 1);
   EXPECT_EQ(scalar(*db, "SELECT on_hand FROM stock_balances WHERE item_id = 'I2' AND location_id = 'L1'"), 3000);
@@ -144,7 +144,7 @@ TEST(Schema, MigrationNineNumbersTransfersInCreationOrderAndKeepsTheirReceipts) 
                          stock::Movement{"I1", "L1D", Quantity::units(1), "transfer_damaged", "transfer", "TZ", "LZ"},
                          stock::Movement{"I1", "L2", Quantity::units(-2), "transfer_out", "transfer", "TA", "LA"},
                          stock::Movement{"I1", "TR", Quantity::units(2), "transfer_out", "transfer", "TA", "LA"}},
-                        stock::PostContext{"ann", "cli", stock::NegativeStock::allow, false});
+                        stock::PostContext{"ann", "cli", stock::NegativeStock::allow});
   tx.commit();
   ASSERT_EQ(schema::migrate(*db), schema::latest_version());
 

@@ -1,0 +1,89 @@
+#include "orders/availability.hpp"
+
+#include <algorithm>
+
+#include "platform/json.hpp"
+#include "platform/outbox.hpp"
+#include "platform/settings.hpp"
+#include "purchasing/purchase_orders.hpp"
+
+namespace backroom::orders {
+
+namespace bj = boost::json;
+
+namespace {
+
+constexpr const char* event_cursor_key = "availability.event_cursor";
+constexpr int announce_page_max = 5000;
+
+bool in_scope(const std::vector<std::string>& scope, const std::string& location_id) {
+  return scope.empty() || std::find(scope.begin(), scope.end(), location_id) != scope.end();
+}
+
+stock::StockLevel level_of(const stock::AvailabilityChange& c) {
+  return stock::StockLevel{c.item_id, c.location_id, c.on_hand, c.reserved};
+}
+
+}  // namespace
+
+FeedContext feed_context(db::Db& db) { return FeedContext{feed_settings(db), purchasing::expected_dates(db)}; }
+
+bj::object availability_json(const stock::StockLevel& level, const FeedContext& context) {
+  auto date = context.backorder_dates.find({level.item_id, level.location_id});
+  bool on_order = date != context.backorder_dates.end();
+  Quantity free = available(level.on_hand, level.reserved, context.settings.safety_buffer);
+  auto status = availability_status(free, context.settings.low_stock_threshold, on_order);
+  return bj::object{{"item_id", level.item_id},
+                    {"location_id", level.location_id},
+                    {"on_hand", json::quantity_value(level.on_hand)},
+                    {"held", json::quantity_value(level.reserved)},
+                    {"available", json::quantity_value(free)},
+                    {"status", word(status)},
+                    {"low_stock", status == AvailabilityStatus::low_stock},
+                    {"low_stock_threshold", json::quantity_value(context.settings.low_stock_threshold)},
+                    {"backorder_date", on_order ? bj::value(date->second) : bj::value(nullptr)}};
+}
+
+ChangesPage availability_changes(db::Db& db, std::int64_t cursor, int limit, const std::vector<std::string>& scope) {
+  ChangesPage page;
+  page.next_cursor = cursor;
+  auto changes = stock::availability_changes_after(db, cursor, limit + 1);
+  page.more = static_cast<int>(changes.size()) > limit;
+  if (page.more) changes.pop_back();
+  if (changes.empty()) return page;
+  auto context = feed_context(db);
+  for (const auto& c : changes) {
+    page.next_cursor = c.seq;
+    if (in_scope(scope, c.location_id)) page.changes.push_back(availability_json(level_of(c), context));
+  }
+  return page;
+}
+
+std::string availability_snapshot(db::Db& db, const std::vector<std::string>& scope) {
+  auto context = feed_context(db);
+  std::string out;
+  stock::each_stock_level(db, [&](const stock::StockLevel& level) {
+    if (!in_scope(scope, level.location_id)) return;
+    out += bj::serialize(availability_json(level, context));
+    out += '\n';
+  });
+  return out;
+}
+
+int announce_availability(db::Db& db) {
+  std::int64_t cursor = settings::get_int64(db, event_cursor_key).value_or(0);
+  auto context = feed_context(db);
+  int announced = 0;
+  for (;;) {
+    auto changes = stock::availability_changes_after(db, cursor, announce_page_max);
+    if (changes.empty()) break;
+    for (const auto& c : changes)
+      append_event(db, "availability.changed", c.item_id, bj::serialize(availability_json(level_of(c), context)));
+    announced += static_cast<int>(changes.size());
+    cursor = changes.back().seq;
+  }
+  if (announced > 0) settings::put(db, event_cursor_key, std::to_string(cursor));
+  return announced;
+}
+
+}  // namespace backroom::orders

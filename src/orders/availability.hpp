@@ -1,0 +1,41 @@
+// The availability feed's reads (docs/orders.md, "Availability feed"): per item x store,
+// available = on hand − held − the safety buffer, its status and backorder date (the
+// earliest expected date of a sent purchase order still bringing it), as JSON rows; the
+// changes after a cursor; the NDJSON snapshot; and availability.changed events.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "orders/orders.hpp"
+#include "platform/db.hpp"
+#include "stock/holds.hpp"
+
+namespace backroom::orders {
+
+// What every row of one answer is computed with (read once per answer).
+struct FeedContext {
+  FeedSettings settings;
+  std::map<std::pair<std::string, std::string>, std::string> backorder_dates;  // (item, location) -> date
+};
+FeedContext feed_context(db::Db& db);
+boost::json::object availability_json(const stock::StockLevel& level, const FeedContext& context);
+
+// `scope`: the locations a caller may see (empty: all).
+struct ChangesPage {
+  boost::json::array changes;
+  std::int64_t next_cursor = 0;
+  bool more = false;
+};
+ChangesPage availability_changes(db::Db& db, std::int64_t cursor, int limit, const std::vector<std::string>& scope);
+// Every item at every store (within scope), one JSON object a line.
+std::string availability_snapshot(db::Db& db, const std::vector<std::string>& scope);
+// Appends one availability.changed event per item x store changed since the last call
+// (writer); returns how many.
+int announce_availability(db::Db& db);
+
+}  // namespace backroom::orders

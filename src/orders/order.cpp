@@ -1,0 +1,81 @@
+#include "orders/order.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "platform/problem.hpp"
+#include "sales/pricing.hpp"
+
+namespace backroom::orders {
+
+bool is_active(OrderStatus s) {
+  return s == OrderStatus::open || s == OrderStatus::picking || s == OrderStatus::ready;
+}
+
+std::string order_number_text(std::int64_t number) { return fmt::format("ON-{:06}", number); }
+
+std::int64_t line_amount(Quantity quantity, std::int64_t unit_price) {
+  return sales::mul_div_round(quantity.milli, unit_price, Quantity::scale, sales::RoundingMode::half_even);
+}
+
+std::int64_t order_total(const std::vector<OrderLine>& lines) {
+  std::int64_t total = 0;
+  for (const auto& l : lines) total += line_amount(l.quantity, l.unit_price);
+  return total;
+}
+
+Timestamp expires_at(Timestamp promised_at, std::int64_t hours) {
+  return Timestamp{promised_at.micros + hours * 3600 * 1'000'000};
+}
+
+std::size_t line_to_pick(const std::vector<OrderLine>& lines, const std::string& item_id,
+                         const std::string& item_label, Quantity quantity, const std::string& order_label) {
+  Quantity outstanding;
+  bool on_order = false;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].item_id != item_id) continue;
+    on_order = true;
+    if (lines[i].outstanding() >= quantity) return i;
+    outstanding = outstanding + lines[i].outstanding();
+  }
+  if (!on_order)
+    throw Problem(422, "wrong_item", fmt::format("{} is not on order {}: put it back", item_label, order_label), "code");
+  throw Problem(422, "over_picked",
+                fmt::format("{} of {} is still to pick on order {}; {} was scanned", format_quantity(outstanding),
+                            item_label, order_label, format_quantity(quantity)),
+                "quantity");
+}
+
+void check_stageable(const Order& order) {
+  Quantity picked;
+  for (const auto& l : order.lines) {
+    if (l.outstanding().milli > 0)
+      throw Problem(409, "not_picked",
+                    fmt::format("order {} has {} still to pick or mark short", order_number_text(order.number),
+                                format_quantity(l.outstanding())));
+    picked = picked + l.picked;
+  }
+  if (picked.milli == 0)
+    throw Problem(409, "nothing_picked",
+                  fmt::format("nothing of order {} was picked: cancel it instead", order_number_text(order.number)));
+}
+
+std::int64_t short_refund(const Order& order) {
+  if (!order.paid_at) return 0;
+  std::int64_t refund = 0;
+  for (const auto& l : order.lines) refund += line_amount(l.short_, l.unit_price);
+  return refund;
+}
+
+Quantity available(Quantity on_hand, Quantity held, Quantity safety_buffer) {
+  return Quantity{std::max<std::int64_t>(0, on_hand.milli - held.milli - safety_buffer.milli)};
+}
+
+AvailabilityStatus availability_status(Quantity available, Quantity low_stock_threshold, bool on_order) {
+  if (available.milli <= 0) return on_order ? AvailabilityStatus::backorder : AvailabilityStatus::out_of_stock;
+  if (available <= low_stock_threshold) return AvailabilityStatus::low_stock;
+  return AvailabilityStatus::in_stock;
+}
+
+}  // namespace backroom::orders

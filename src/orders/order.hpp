@@ -1,0 +1,133 @@
+// Click-and-collect as plain values (docs/orders.md): an online order, its lines, its
+// statuses, and the pure rules the commands decide by: which line a scan picks (or why it
+// is refused), when an order may be staged, what a short pick refunds, when holds expire,
+// and what the availability feed says of an item at a store. No I/O here.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "platform/documents.hpp"
+#include "platform/types.hpp"
+#include "platform/vocabulary.hpp"
+
+namespace backroom::orders {
+
+inline constexpr std::size_t order_lines_max = 100;
+inline constexpr std::int64_t line_quantity_units_max = 10'000;
+inline constexpr std::size_t customer_field_length_max = 200;
+inline constexpr std::size_t channel_length_max = 40;
+inline constexpr std::size_t external_id_length_max = 100;
+inline constexpr std::size_t staging_spot_length_max = 40;
+inline constexpr std::size_t reason_length_max = 500;
+inline constexpr std::size_t pickup_code_length = 8;
+inline constexpr std::int64_t hold_expiry_hours_default = 48;
+inline constexpr std::int64_t hold_expiry_hours_max = 24 * 90;
+inline constexpr std::int64_t expiry_poll_seconds_default = 60;
+inline constexpr std::size_t pick_queue_orders_max = 200;
+inline constexpr std::size_t availability_items_max = 500;
+inline constexpr std::size_t availability_locations_max = 50;
+
+// open: placed (paid or not), waiting to be picked; picking: the first unit is picked;
+// ready: staged with a spot, waiting for its customer; collected: handed over as a sale;
+// cancelled / expired: its holds released.
+enum class OrderStatus { open, picking, ready, collected, cancelled, expired };
+inline constexpr Vocabulary<OrderStatus, 6> order_statuses{{{{OrderStatus::open, "open"},
+                                                             {OrderStatus::picking, "picking"},
+                                                             {OrderStatus::ready, "ready"},
+                                                             {OrderStatus::collected, "collected"},
+                                                             {OrderStatus::cancelled, "cancelled"},
+                                                             {OrderStatus::expired, "expired"}}}};
+inline std::string_view word(OrderStatus s) { return order_statuses.text(s); }
+// Still in the store's hands: may be paid, picked, staged, cancelled, expired.
+bool is_active(OrderStatus s);
+
+struct Customer {
+  std::string name, phone, email;
+};
+
+struct LineInput {
+  std::optional<std::string> item_id, sku, gtin;  // exactly one
+  Quantity quantity;
+  std::int64_t unit_price = 0;  // what the customer pays per unit (minor units)
+};
+
+struct OrderInput {
+  documents::DocumentKey key;
+  std::string channel;
+  std::optional<std::string> external_id;
+  std::string location_id;
+  Timestamp promised_at;
+  Customer customer;
+  std::vector<LineInput> lines;
+  bool paid = false;
+};
+
+struct OrderLine {
+  std::string id;
+  std::string item_id;
+  Quantity quantity;
+  std::int64_t unit_price = 0;
+  Quantity picked;
+  Quantity short_;  // confirmed not there at picking
+  Quantity outstanding() const { return quantity - picked - short_; }
+};
+
+struct Order {
+  std::string id;
+  std::int64_t number = 0;
+  std::string channel;
+  std::optional<std::string> external_id;
+  std::string location_id;
+  OrderStatus status = OrderStatus::open;
+  Timestamp promised_at;
+  Customer customer;
+  std::string pickup_code;
+  std::int64_t total = 0;
+  std::optional<Timestamp> paid_at;
+  std::optional<std::string> staging_spot;
+  std::optional<std::string> sale_id;
+  std::int64_t refund_due = 0;
+  std::optional<Timestamp> refunded_at;
+  std::optional<std::string> refunded_by;
+  Timestamp created_at, updated_at;
+  std::vector<OrderLine> lines;
+};
+
+// "ON-000123".
+std::string order_number_text(std::int64_t number);
+// What `quantity` units at `unit_price` come to, rounded half-even to minor units.
+std::int64_t line_amount(Quantity quantity, std::int64_t unit_price);
+std::int64_t order_total(const std::vector<OrderLine>& lines);
+// When an order's holds expire: `hours` after it was promised.
+Timestamp expires_at(Timestamp promised_at, std::int64_t hours);
+
+// The line a pick of `quantity` of `item_id` books: the first line of that item with
+// enough outstanding. Throws 422 wrong_item when the item is not on the order (naming it
+// and the order), 422 over_picked when its lines have less outstanding than `quantity`.
+std::size_t line_to_pick(const std::vector<OrderLine>& lines, const std::string& item_id,
+                         const std::string& item_label, Quantity quantity, const std::string& order_label);
+// Every unit is picked or confirmed short, and at least one was picked (409 otherwise).
+void check_stageable(const Order& order);
+// What the customer paid for the units not handed over (0 when the order was not paid).
+std::int64_t short_refund(const Order& order);
+
+// The availability feed's words for an item at a store.
+enum class AvailabilityStatus { in_stock, low_stock, out_of_stock, backorder };
+inline constexpr Vocabulary<AvailabilityStatus, 4> availability_statuses{
+    {{{AvailabilityStatus::in_stock, "in_stock"},
+      {AvailabilityStatus::low_stock, "low_stock"},
+      {AvailabilityStatus::out_of_stock, "out_of_stock"},
+      {AvailabilityStatus::backorder, "backorder"}}}};
+inline std::string_view word(AvailabilityStatus s) { return availability_statuses.text(s); }
+// on hand less held less the safety buffer, never below 0.
+Quantity available(Quantity on_hand, Quantity held, Quantity safety_buffer);
+// out_of_stock (backorder when a purchase order brings more) at 0; low_stock at or below
+// the threshold; in_stock above it.
+AvailabilityStatus availability_status(Quantity available, Quantity low_stock_threshold, bool on_order);
+
+}  // namespace backroom::orders

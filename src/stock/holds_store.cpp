@@ -1,0 +1,240 @@
+// Holds, the last-unit rule and the availability change feed: their SQL (stock/holds.hpp).
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "platform/assert.hpp"
+#include "platform/json.hpp"
+#include "platform/outbox.hpp"
+#include "stock/holds.hpp"
+
+namespace backroom::stock {
+
+namespace bj = boost::json;
+
+std::vector<Quantity> fit_holds(const std::vector<Quantity>& held_oldest_paid_first, Quantity room) {
+  std::vector<Quantity> out = held_oldest_paid_first;
+  Quantity total;
+  for (const auto& h : out) total = total + h;
+  if (room.milli < 0) room = Quantity{};
+  Quantity excess = total - room;
+  for (auto it = out.rbegin(); it != out.rend() && excess.milli > 0; ++it) {
+    Quantity cut{std::min(it->milli, excess.milli)};
+    *it = *it - cut;
+    excess = excess - cut;
+  }
+  return out;
+}
+
+namespace {
+
+constexpr const char* hold_columns =
+    "SELECT id, order_id, item_id, location_id, quantity, held, status, paid_at FROM stock_holds";
+
+Hold read_hold(db::Query& q) {
+  return Hold{q.text(0),
+              q.text(1),
+              q.text(2),
+              q.text(3),
+              Quantity{q.int64(4)},
+              Quantity{q.int64(5)},
+              hold_statuses.stored(q.text(6)),
+              Timestamp{q.int64(7)}};
+}
+
+std::optional<Hold> load_hold(db::Db& db, const std::string& line_id) {
+  auto q = db.query(std::string(hold_columns) + " WHERE id = ?");
+  q.bind(1, line_id);
+  if (!q.step()) return std::nullopt;
+  return read_hold(q);
+}
+
+void add_reserved(db::Db& db, const std::string& item_id, const std::string& location_id, Quantity delta) {
+  if (delta.milli == 0) return;
+  db.query("UPDATE stock_balances SET reserved = reserved + ? WHERE item_id = ? AND location_id = ?")
+      .bind(1, delta.milli)
+      .bind(2, item_id)
+      .bind(3, location_id)
+      .run_changing(1, "a hold is kept on exactly one balance row");
+}
+
+void set_hold(db::Db& db, const std::string& line_id, Quantity held, HoldStatus status) {
+  db.query("UPDATE stock_holds SET held = ?, status = ?, updated_at = ? WHERE id = ?")
+      .bind(1, held.milli)
+      .bind(2, std::string(word(status)))
+      .bind(3, now().micros)
+      .bind(4, line_id)
+      .run_changing(1, "a hold changes on its one row");
+}
+
+// order.short: the line keeps `held` of `quantity`; `cause` says why (register_sale when the
+// last unit went to the customer at the register, not_available when it was paid without stock).
+void append_short(db::Db& db, const Hold& h, Quantity held, std::string_view cause) {
+  append_event(db, "order.short", h.order_id,
+               bj::serialize(bj::object{{"order_id", h.order_id},
+                                        {"line_id", h.line_id},
+                                        {"item_id", h.item_id},
+                                        {"location_id", h.location_id},
+                                        {"quantity", json::quantity_value(h.quantity)},
+                                        {"held", json::quantity_value(held)},
+                                        {"cause", cause}}));
+}
+
+std::pair<Quantity, Quantity> on_hand_and_reserved(db::Db& db, const std::string& item_id,
+                                                   const std::string& location_id) {
+  auto q = db.query("SELECT on_hand, reserved FROM stock_balances WHERE item_id = ? AND location_id = ?");
+  q.bind(1, item_id).bind(2, location_id);
+  if (!q.step()) return {Quantity{}, Quantity{}};
+  return {Quantity{q.int64(0)}, Quantity{q.int64(1)}};
+}
+
+}  // namespace
+
+std::vector<Hold> place_holds(db::Db& db, const std::string& order_id, const std::string& location_id,
+                              const std::vector<HoldRequest>& lines, Timestamp paid_at) {
+  db::assert_in_transaction(db);
+  std::vector<Hold> out;
+  for (const auto& line : lines) {
+    BR_ASSERT(line.quantity.milli > 0, "a hold is for a positive quantity");
+    auto [on_hand, reserved] = on_hand_and_reserved(db, line.item_id, location_id);
+    Quantity available{std::max<std::int64_t>(0, on_hand.milli - reserved.milli)};
+    Quantity held{std::min(available.milli, line.quantity.milli)};
+    Hold h{line.line_id, order_id, line.item_id, location_id, line.quantity, held,
+           held == line.quantity ? HoldStatus::active : HoldStatus::short_, paid_at};
+    db.query(
+          "INSERT INTO stock_holds (id, order_id, item_id, location_id, quantity, held, status, paid_at, updated_at) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, h.line_id)
+        .bind(2, h.order_id)
+        .bind(3, h.item_id)
+        .bind(4, h.location_id)
+        .bind(5, h.quantity.milli)
+        .bind(6, h.held.milli)
+        .bind(7, std::string(word(h.status)))
+        .bind(8, paid_at.micros)
+        .bind(9, now().micros)
+        .run();
+    add_reserved(db, h.item_id, location_id, held);
+    if (h.status == HoldStatus::short_) append_short(db, h, held, "not_available");
+    if (held.milli > 0) note_availability_change(db, h.item_id, location_id);
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+std::vector<Hold> holds_of(db::Db& db, const std::string& order_id) {
+  std::vector<Hold> out;
+  auto q = db.query(std::string(hold_columns) + " WHERE order_id = ? ORDER BY id");
+  q.bind(1, order_id);
+  while (q.step()) out.push_back(read_hold(q));
+  return out;
+}
+
+void lower_hold(db::Db& db, const std::string& line_id, Quantity held) {
+  auto h = load_hold(db, line_id);
+  if (!h || h->held <= held) return;
+  set_hold(db, line_id, held, held == h->quantity ? h->status : HoldStatus::short_);
+  add_reserved(db, h->item_id, h->location_id, held - h->held);
+  note_availability_change(db, h->item_id, h->location_id);
+}
+
+void end_holds(db::Db& db, const std::string& order_id, HoldStatus to) {
+  BR_ASSERT(to == HoldStatus::released || to == HoldStatus::collected, "a hold ends released or collected");
+  for (const auto& h : holds_of(db, order_id)) {
+    if (h.status == HoldStatus::released || h.status == HoldStatus::collected) continue;
+    set_hold(db, h.line_id, Quantity{}, to);
+    add_reserved(db, h.item_id, h.location_id, -h.held);
+    if (h.held.milli > 0) note_availability_change(db, h.item_id, h.location_id);
+  }
+}
+
+void apply_last_unit_rule(db::Db& db, const std::string& item_id, const std::string& location_id, Quantity on_hand,
+                          Quantity reserved) {
+  if (on_hand >= reserved) return;
+  std::vector<Hold> holds;
+  {
+    auto q = db.query(std::string(hold_columns) +
+                      " WHERE item_id = ? AND location_id = ? AND held > 0 ORDER BY paid_at, id");
+    q.bind(1, item_id).bind(2, location_id);
+    while (q.step()) holds.push_back(read_hold(q));
+  }
+  Quantity held_total;
+  std::vector<Quantity> held;
+  for (const auto& h : holds) {
+    held.push_back(h.held);
+    held_total = held_total + h.held;
+  }
+  // Reservations made by hand are not the rule's to cut: what they keep stays kept.
+  Quantity room = on_hand - (reserved - held_total);
+  auto kept = fit_holds(held, room);
+  Quantity freed;
+  for (std::size_t i = 0; i < holds.size(); ++i) {
+    if (kept[i] == holds[i].held) continue;
+    set_hold(db, holds[i].line_id, kept[i], HoldStatus::short_);
+    freed = freed + (holds[i].held - kept[i]);
+    append_short(db, holds[i], kept[i], "register_sale");
+  }
+  add_reserved(db, item_id, location_id, -freed);
+}
+
+void note_availability_change(db::Db& db, const std::string& item_id, const std::string& location_id) {
+  db.query("DELETE FROM availability_changes WHERE item_id = ? AND location_id = ?")
+      .bind(1, item_id)
+      .bind(2, location_id)
+      .run();
+  db.query("INSERT INTO availability_changes (item_id, location_id, changed_at) VALUES (?, ?, ?)")
+      .bind(1, item_id)
+      .bind(2, location_id)
+      .bind(3, now().micros)
+      .run();
+}
+
+std::vector<AvailabilityChange> availability_changes_after(db::Db& db, std::int64_t cursor, int limit) {
+  std::vector<AvailabilityChange> out;
+  auto q = db.query(
+      "SELECT c.seq, c.item_id, c.location_id, COALESCE(b.on_hand, 0), COALESCE(b.reserved, 0) "
+      "FROM availability_changes c LEFT JOIN stock_balances b ON b.item_id = c.item_id AND b.location_id = c.location_id "
+      "WHERE c.seq > ? ORDER BY c.seq LIMIT ?");
+  q.bind(1, cursor).bind(2, limit);
+  while (q.step()) out.push_back(AvailabilityChange{q.int64(0), q.text(1), q.text(2), Quantity{q.int64(3)}, Quantity{q.int64(4)}});
+  return out;
+}
+
+std::int64_t availability_cursor(db::Db& db) {
+  auto q = db.query("SELECT COALESCE(MAX(seq), 0) FROM availability_changes");
+  q.step();
+  return q.int64(0);
+}
+
+std::vector<StockLevel> stock_levels(db::Db& db, const std::vector<std::string>& item_ids,
+                                     const std::vector<std::string>& location_ids) {
+  std::vector<StockLevel> out;
+  auto add = [&](const std::string& item_id, const std::string& location_id) {
+    auto [on_hand, reserved] = on_hand_and_reserved(db, item_id, location_id);
+    out.push_back(StockLevel{item_id, location_id, on_hand, reserved});
+  };
+  for (const auto& item : item_ids)
+    for (const auto& location : location_ids) add(item, location);
+  return out;
+}
+
+void each_stock_level(db::Db& db, const std::function<void(const StockLevel&)>& row) {
+  auto q = db.query(
+      "SELECT b.item_id, b.location_id, b.on_hand, b.reserved FROM stock_balances b "
+      "JOIN locations l ON l.id = b.location_id WHERE l.sellable = 1 ORDER BY b.item_id, b.location_id");
+  while (q.step()) row(StockLevel{q.text(0), q.text(1), Quantity{q.int64(2)}, Quantity{q.int64(3)}});
+}
+
+std::vector<std::string> check_holds(db::Db& db) {
+  std::vector<std::string> problems;
+  auto q = db.query(
+      "SELECT id, order_id, status, quantity, held FROM stock_holds WHERE "
+      "(status IN ('released','collected') AND held <> 0) OR (status = 'active' AND held <> quantity) OR "
+      "(status = 'short' AND held >= quantity) LIMIT 1000");
+  while (q.step())
+    problems.push_back(fmt::format("hold {} of order {}: status {} holds {} of {}", q.text(0), q.text(1), q.text(2),
+                                   format_quantity(Quantity{q.int64(4)}), format_quantity(Quantity{q.int64(3)})));
+  return problems;
+}
+
+}  // namespace backroom::stock

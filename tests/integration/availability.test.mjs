@@ -1,0 +1,126 @@
+// The availability feed over real HTTP (issue 20, docs/orders.md): available = on hand −
+// held − the safety buffer per item × store, low-stock flags, backorder dates from sent
+// purchase orders, the change feed after a cursor (ten sales of one item = one change),
+// ETag/If-None-Match → 304, the NDJSON snapshot, and availability.changed events.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from './lib/server.mjs';
+import { adjust, makeItem, saleBody, store } from './lib/shop.mjs';
+
+let s;
+let shop;
+let feed;
+before(async () => {
+  s = await startServer();
+  shop = await store(s);
+  feed = await s.as('webshop');
+});
+after(async () => { await s?.stop(); });
+
+const byItem = (rows, item) => rows.find((r) => r.item_id === item.id && r.location_id === shop.id);
+
+test('available, status, low stock and the backorder date per item and store', async () => {
+  const plenty = await makeItem(s);
+  const few = await makeItem(s);
+  const none = await makeItem(s);
+  await adjust(s, plenty, shop, 10, 'opening');
+  await adjust(s, few, shop, 2, 'opening');
+  const set = await s.patch('/api/v1/settings/orders', { safety_buffer: 0, low_stock_threshold: 2 });
+  assert.equal(set.status, 200, set.text);
+  let r = await feed.get(`/api/v1/availability?item_id=${plenty.id},${few.id}&item_id=${none.id}&location_id=${shop.id}`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.availability.length, 3);
+  assert.deepEqual(byItem(r.json.availability, plenty), {
+    item_id: plenty.id, location_id: shop.id, on_hand: 10, held: 0, available: 10, status: 'in_stock', low_stock: false,
+    low_stock_threshold: 2, backorder_date: null,
+  });
+  assert.equal(byItem(r.json.availability, few).status, 'low_stock');
+  assert.equal(byItem(r.json.availability, few).low_stock, true);
+  assert.equal(byItem(r.json.availability, none).status, 'out_of_stock');
+
+  // A paid online order's hold and the safety buffer both come off.
+  const o = await feed.post('/api/v1/online-orders', {
+    location_id: shop.id, promised_at: '2027-01-01T10:00:00Z', customer: { name: 'Feed', email: 'feed@example.com' },
+    lines: [{ item_id: plenty.id, quantity: 3, unit_price: 100 }], paid: true,
+  });
+  assert.equal(o.status, 201, o.text);
+  await s.patch('/api/v1/settings/orders', { safety_buffer: 1 });
+  r = await feed.get(`/api/v1/availability?item_id=${plenty.id}&item_id=${few.id}&location_id=${shop.id}`);
+  assert.deepEqual([byItem(r.json.availability, plenty).held, byItem(r.json.availability, plenty).available], [3, 6]);
+  assert.equal(byItem(r.json.availability, few).available, 1);
+
+  // Backorder: the earliest expected date of a sent order that still brings the item.
+  const supplier = await s.post('/api/v1/suppliers', { name: `Feed supplier ${process.pid}` });
+  assert.equal(supplier.status, 201, supplier.text);
+  for (const [expected, send] of [['2027-03-10', true], ['2027-02-01', false], ['2027-02-20', true]]) {
+    const po = await s.post('/api/v1/purchase-orders', {
+      supplier_id: supplier.json.id, location_id: shop.id, expected_on: expected, lines: [{ item_id: none.id, quantity: 5, unit_cost: 100 }],
+    });
+    assert.equal(po.status, 201, po.text);
+    if (send) assert.equal((await s.post(`/api/v1/purchase-orders/${po.json.id}/send`, {})).status, 200);
+  }
+  r = await feed.get(`/api/v1/availability?item_id=${none.id}&location_id=${shop.id}`);
+  assert.deepEqual([r.json.availability[0].status, r.json.availability[0].backorder_date], ['backorder', '2027-02-20'],
+    'the earliest of the sent orders; a draft does not count');
+  await s.patch('/api/v1/settings/orders', { safety_buffer: 0 });
+
+  const bad = await feed.get('/api/v1/availability?item_id=nope');
+  assert.equal(bad.status, 422, bad.text);
+  assert.equal((await feed.get('/api/v1/availability')).status, 422);
+});
+
+test('the change feed: after a cursor, coalesced, with ETag and 304', async () => {
+  const item = await makeItem(s);
+  const other = await makeItem(s);
+  await adjust(s, item, shop, 50, 'opening');
+  await adjust(s, other, shop, 50, 'opening');
+  let r = await feed.get('/api/v1/availability/changes?limit=500');
+  assert.equal(r.status, 200, r.text);
+  let cursor = r.json.next_cursor;
+  while (r.json.more) {
+    r = await feed.get(`/api/v1/availability/changes?cursor=${cursor}&limit=500`);
+    cursor = r.json.next_cursor;
+  }
+  const etag = r.headers.get('etag');
+  assert.ok(etag);
+  const same = await feed.get(`/api/v1/availability/changes?cursor=${cursor}`, { 'if-none-match': etag });
+  assert.equal(same.status, 304, 'nothing changed');
+
+  for (let i = 0; i < 10; i++) assert.equal((await s.post('/api/v1/sales', saleBody(shop, [[item, 1]]))).status, 201);
+  r = await feed.get(`/api/v1/availability/changes?cursor=${cursor}`, { 'if-none-match': etag });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.changes.length, 1, 'ten sales of one item are one change');
+  assert.deepEqual([r.json.changes[0].item_id, r.json.changes[0].available], [item.id, 40]);
+  assert.notEqual(r.headers.get('etag'), etag);
+  const next = r.json.next_cursor;
+  assert.equal((await feed.get(`/api/v1/availability/changes?cursor=${next}`)).json.changes.length, 0);
+  assert.equal((await feed.get(`/api/v1/availability/changes?cursor=${next}`, { 'if-none-match': r.headers.get('etag') })).status, 304);
+
+  // The list answers 304 on the same tag too.
+  const list = await feed.get(`/api/v1/availability?item_id=${item.id}`);
+  assert.equal((await feed.get(`/api/v1/availability?item_id=${item.id}`, { 'if-none-match': list.headers.get('etag') })).status, 304);
+
+  assert.equal((await feed.get('/api/v1/availability/changes?cursor=x')).status, 422);
+});
+
+test('the NDJSON snapshot and availability.changed events', async () => {
+  const item = await makeItem(s);
+  await adjust(s, item, shop, 7, 'opening');
+  const r = await fetch(`${s.url}/api/v1/availability/snapshot`, { headers: s.headers });
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /application\/x-ndjson/);
+  assert.ok(Number(r.headers.get('x-cursor')) > 0);
+  const lines = (await r.text()).trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(byItem(lines, item).available, 7);
+  assert.ok(lines.every((l) => typeof l.status === 'string'));
+
+  const announced = await s.post('/api/v1/availability/announce', {});
+  assert.equal(announced.status, 200, announced.text);
+  assert.ok(announced.json.announced > 0);
+  const events = (await s.get('/api/v1/events?limit=500&type=availability.changed')).json.events;
+  assert.ok(events.some((e) => e.entity_id === item.id && e.data.available === 7));
+  assert.equal((await s.post('/api/v1/availability/announce', {})).json.announced, 0, 'each change is announced once');
+  await adjust(s, item, shop, -1, 'shrink');
+  await adjust(s, item, shop, -1, 'shrink');
+  assert.equal((await s.post('/api/v1/availability/announce', {})).json.announced, 1, 'coalesced per item and store');
+});

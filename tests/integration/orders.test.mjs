@@ -1,0 +1,349 @@
+// Click-and-collect over real HTTP (issue 20, docs/orders.md): an order holds its units the
+// moment it is paid, not before; holds expire on the test clock (BACKROOM_TEST_CLOCK_FILE,
+// which the suite moves); the last unit goes to the customer at the register and the most
+// recently paid hold becomes short; 20 register sales race 20 online payments for 5 units and
+// nothing is oversold; picking by scan refuses a wrong item with the reason; a short pick,
+// staging, pickup by code as a sale (stock moves out once), the short-pick refund listed for
+// the manager; `backroom check` holds after every step.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startServer, tempDir, withCheck } from './lib/server.mjs';
+import { adjust, assertBooksHold, makeItem, onHand, saleBody, store, uuidv7 } from './lib/shop.mjs';
+
+let s;
+let shop;
+let shopKey;
+let clockFile;
+let clockMs = Date.parse('2026-06-01T09:00:00Z');
+const setClock = (ms) => { clockMs = ms; writeFileSync(clockFile, new Date(ms).toISOString() + '\n'); };
+const iso = (ms) => new Date(ms).toISOString();
+let gtinCounter = 0;
+const newGtin = () => withCheck(`2${String(process.pid % 100000).padStart(5, '0')}${String(++gtinCounter).padStart(6, '0')}`);
+
+before(async () => {
+  clockFile = path.join(tempDir('backroom-orders-'), 'now.txt');
+  setClock(clockMs);
+  s = await startServer({ env: { BACKROOM_TEST_CLOCK_FILE: clockFile, BACKROOM_ORDER_EXPIRY_POLL_SECONDS: '1' } });
+  shop = await store(s);
+  shopKey = await s.as('webshop');
+});
+after(async () => { await s?.stop(); });
+
+function orderBody(lines, extra = {}) {
+  return {
+    channel: 'web',
+    external_id: `W-${uuidv7()}`,
+    location_id: shop.id,
+    promised_at: iso(clockMs + 4 * 3600_000),
+    customer: { name: 'Ada Shopper', phone: '+3161234567', email: 'ada@example.com' },
+    lines: lines.map(([item, quantity, unit_price = 1000]) => ({ item_id: item.id, quantity, unit_price })),
+    ...extra,
+  };
+}
+
+async function place(lines, extra = {}) {
+  const r = await shopKey.post('/api/v1/online-orders', orderBody(lines, extra), { 'idempotency-key': uuidv7() });
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+}
+
+async function stockOf(item) {
+  const r = await s.get(`/api/v1/stock?item_id=${item.id}&location_id=${shop.id}`);
+  assert.equal(r.status, 200, r.text);
+  return r.json;
+}
+
+async function eventsOf(type, entity) {
+  const r = await s.get(`/api/v1/events?limit=500&type=${type}`);
+  assert.equal(r.status, 200, r.text);
+  return r.json.events.filter((e) => !entity || e.entity_id === entity);
+}
+
+async function until(what, fn, ms = 15000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('a paid order holds its units at once; an unpaid one holds nothing until it is paid', async () => {
+  const item = await makeItem(s);
+  await adjust(s, item, shop, 5, 'opening');
+  const paid = await place([[item, 2]], { paid: true });
+  assert.match(paid.number, /^ON-\d{6}$/);
+  assert.equal(paid.status, 'open');
+  assert.match(paid.pickup_code, /^[A-Z0-9]{8}$/);
+  assert.equal(paid.lines[0].held, 2);
+  assert.equal(paid.lines[0].hold_status, 'active');
+  assert.equal(paid.total, 2000);
+  let st = await stockOf(item);
+  assert.deepEqual([st.on_hand, st.reserved, st.available], [5, 2, 3]);
+
+  const unpaid = await place([[item, 1]]);
+  assert.equal(unpaid.paid, false);
+  assert.equal(unpaid.lines[0].held, 0);
+  assert.equal((await stockOf(item)).reserved, 2, 'an unpaid order holds nothing');
+  const pay = await shopKey.post(`/api/v1/online-orders/${unpaid.id}/paid`);
+  assert.equal(pay.status, 200, pay.text);
+  assert.equal(pay.json.lines[0].held, 1);
+  assert.equal((await shopKey.post(`/api/v1/online-orders/${unpaid.id}/paid`)).json.lines[0].held, 1, 'paying twice holds once');
+  st = await stockOf(item);
+  assert.deepEqual([st.reserved, st.available], [3, 2]);
+  assert.equal((await eventsOf('order.paid', unpaid.id)).length, 1);
+
+  // A retry under the same key, or the same external id with the same body, is the same order.
+  const body = orderBody([[item, 1]], { paid: true });
+  const key = uuidv7();
+  const first = await shopKey.post('/api/v1/online-orders', body, { 'idempotency-key': key });
+  assert.equal(first.status, 201, first.text);
+  const again = await shopKey.post('/api/v1/online-orders', body, { 'idempotency-key': key });
+  assert.equal(again.status, 200, again.text);
+  assert.equal(again.json.id, first.json.id);
+  const replay = await shopKey.post('/api/v1/online-orders', body);
+  assert.equal(replay.status, 200, replay.text);
+  assert.equal(replay.json.id, first.json.id);
+  const changed = await shopKey.post('/api/v1/online-orders', { ...body, lines: [{ item_id: item.id, quantity: 2, unit_price: 1000 }] });
+  assert.equal(changed.status, 409, changed.text);
+  assert.equal(changed.json.code, 'duplicate_order');
+  assert.equal((await stockOf(item)).reserved, 4, 'a replay holds nothing more');
+
+  // Lines named by SKU and GTIN.
+  const gtin = newGtin();
+  const other = await makeItem(s, { barcodes: [{ code: gtin }] });
+  await adjust(s, other, shop, 3, 'opening');
+  const named = await place([], { lines: [{ sku: other.sku, quantity: 1, unit_price: 500 }, { gtin, quantity: 1, unit_price: 500 }], paid: true });
+  assert.deepEqual(named.lines.map((l) => [l.item_id, l.held]), [[other.id, 1], [other.id, 1]]);
+
+  const cancel = await s.post(`/api/v1/online-orders/${paid.id}/cancel`, { reason: 'customer called' });
+  assert.equal(cancel.status, 200, cancel.text);
+  assert.equal(cancel.json.status, 'cancelled');
+  assert.equal(cancel.json.lines[0].held, 0);
+  assert.equal((await stockOf(item)).reserved, 2);
+  const read = await shopKey.get(`/api/v1/online-orders/${paid.id}`);
+  assert.equal(read.status, 200);
+  assert.equal(read.json.status, 'cancelled');
+  assertBooksHold(s.db);
+});
+
+test('a payment when nothing is available is accepted with its line short, never oversold', async () => {
+  const item = await makeItem(s);
+  await adjust(s, item, shop, 1, 'opening');
+  const o = await place([[item, 3]], { paid: true });
+  assert.equal(o.status, 'open');
+  assert.equal(o.short, true);
+  assert.deepEqual([o.lines[0].held, o.lines[0].hold_status], [1, 'short']);
+  const st = await stockOf(item);
+  assert.deepEqual([st.on_hand, st.reserved, st.available], [1, 1, 0]);
+  const ev = await eventsOf('order.short', o.id);
+  assert.equal(ev.length, 1);
+  assert.equal(ev[0].data.cause, 'not_available');
+  assertBooksHold(s.db);
+});
+
+test('holds expire hold_expiry_hours after the promised time: the order expires, its units are released', async () => {
+  const bad = await s.patch('/api/v1/settings/orders', { hold_expiry_hours: 0 });
+  assert.equal(bad.status, 422, bad.text);
+  const set = await s.patch('/api/v1/settings/orders', { hold_expiry_hours: 2 });
+  assert.equal(set.status, 200, set.text);
+  assert.equal(set.json.hold_expiry_hours, 2);
+  const item = await makeItem(s);
+  await adjust(s, item, shop, 4, 'opening');
+  const o = await place([[item, 3]], { paid: true, promised_at: iso(clockMs + 3600_000) });
+  assert.equal(Date.parse(o.expires_at), clockMs + 3 * 3600_000);
+  setClock(clockMs + 2 * 3600_000);
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal((await s.get(`/api/v1/online-orders/${o.id}`)).json.status, 'open', 'not before its time');
+  setClock(clockMs + 3600_000 + 1000);
+  const expired = await until('the order to expire', async () => {
+    const r = await s.get(`/api/v1/online-orders/${o.id}`);
+    return r.json.status === 'expired' && r.json;
+  });
+  assert.equal(expired.lines[0].held, 0);
+  assert.equal((await stockOf(item)).reserved, 0);
+  assert.equal((await eventsOf('order.expired', o.id)).length, 1);
+  const late = await shopKey.post(`/api/v1/online-orders/${o.id}/paid`);
+  assert.equal(late.status, 200, 'it was paid already: answered unchanged');
+  const unpaid = await place([[item, 1]], { promised_at: iso(clockMs - 3 * 3600_000) });
+  await until('the unpaid order to expire', async () => (await s.get(`/api/v1/online-orders/${unpaid.id}`)).json.status === 'expired');
+  const pay = await shopKey.post(`/api/v1/online-orders/${unpaid.id}/paid`);
+  assert.equal(pay.status, 409, pay.text);
+  assert.equal(pay.json.code, 'order_closed');
+  await s.patch('/api/v1/settings/orders', { hold_expiry_hours: 48 });
+  assertBooksHold(s.db);
+});
+
+test('the last unit goes to the customer at the register: the latest paid hold becomes short', async () => {
+  const item = await makeItem(s);
+  await adjust(s, item, shop, 2, 'opening');
+  const early = await place([[item, 1]], { paid: true });
+  const late = await place([[item, 1]], { paid: true });
+  assert.equal((await stockOf(item)).available, 0);
+  const sale = await s.post('/api/v1/sales', saleBody(shop, [[item, 1]]));
+  assert.equal(sale.status, 201, 'a register sale is never refused because of a hold: ' + sale.text);
+  const a = (await s.get(`/api/v1/online-orders/${early.id}`)).json;
+  const b = (await s.get(`/api/v1/online-orders/${late.id}`)).json;
+  assert.deepEqual([a.lines[0].held, a.lines[0].hold_status], [1, 'active'], 'the earlier payment keeps its unit');
+  assert.deepEqual([b.lines[0].held, b.lines[0].hold_status], [0, 'short'], 'the latest payment gives it up');
+  const ev = await eventsOf('order.short', late.id);
+  assert.equal(ev.length, 1);
+  assert.equal(ev[0].data.cause, 'register_sale');
+  const st = await stockOf(item);
+  assert.deepEqual([st.on_hand, st.reserved], [1, 1]);
+
+  // With the shop refusing negative stock, the register is refused only when on hand itself is 0.
+  assert.equal((await s.put('/api/v1/settings/sales', { negative_stock: 'refuse' })).status, 200);
+  try {
+    const last = await s.post('/api/v1/sales', saleBody(shop, [[item, 1]]));
+    assert.equal(last.status, 201, last.text);
+    assert.equal((await s.get(`/api/v1/online-orders/${early.id}`)).json.lines[0].held, 0);
+    const none = await s.post('/api/v1/sales', saleBody(shop, [[item, 1]]));
+    assert.equal(none.status, 409, none.text);
+    assert.equal(none.json.code, 'insufficient_stock');
+  } finally {
+    await s.put('/api/v1/settings/sales', { negative_stock: 'allow' });
+  }
+  assertBooksHold(s.db);
+});
+
+test('the race: 20 register sales against 20 online payments for 5 units never oversell', async () => {
+  const item = await makeItem(s);
+  await adjust(s, item, shop, 5, 'opening');
+  const orders = [];
+  for (let i = 0; i < 20; i++) orders.push(await place([[item, 1]]));
+  assert.equal((await s.put('/api/v1/settings/sales', { negative_stock: 'refuse' })).status, 200);
+  try {
+    const requests = [];
+    for (let i = 0; i < 20; i++) {
+      requests.push(s.post('/api/v1/sales', saleBody(shop, [[item, 1]])).then((r) => ({ kind: 'sale', r })));
+      requests.push(shopKey.post(`/api/v1/online-orders/${orders[i].id}/paid`).then((r) => ({ kind: 'pay', r })));
+    }
+    const results = await Promise.all(requests);
+    const sold = results.filter((x) => x.kind === 'sale' && x.r.status === 201).length;
+    for (const x of results.filter((y) => y.kind === 'sale' && y.r.status !== 201)) assert.equal(x.r.json.code, 'insufficient_stock');
+    for (const x of results.filter((y) => y.kind === 'pay')) assert.equal(x.r.status, 200, 'every payment is accepted');
+    let held = 0;
+    for (const o of orders) {
+      const r = (await s.get(`/api/v1/online-orders/${o.id}`)).json;
+      assert.equal(r.paid, true);
+      held += r.lines[0].held;
+      assert.ok(r.lines[0].held === 1 ? r.lines[0].hold_status === 'active' : r.lines[0].hold_status === 'short');
+    }
+    assert.equal(sold + held, 5, `register sales (${sold}) + units held (${held}) = the 5 units that were there`);
+    const st = await stockOf(item);
+    assert.equal(st.on_hand, 5 - sold);
+    assert.ok(st.on_hand >= 0, 'never below zero');
+    assert.equal(st.reserved, held);
+    assert.equal(st.available, 0);
+  } finally {
+    await s.put('/api/v1/settings/sales', { negative_stock: 'allow' });
+  }
+  assertBooksHold(s.db);
+});
+
+test('pick by scan (a wrong item refused with the reason), short pick, staging, pickup by code as a sale, refund', async () => {
+  const codeA = newGtin();
+  const codeB = newGtin();
+  const codeC = newGtin();
+  const a = await makeItem(s, { price: 1500, barcodes: [{ code: codeA }] });
+  const b = await makeItem(s, { price: 800, barcodes: [{ code: codeB }] });
+  const c = await makeItem(s, { name: 'Wrong thing', barcodes: [{ code: codeC }] });
+  for (const item of [a, b, c]) await adjust(s, item, shop, 10, 'opening');
+  const soon = await place([[a, 1, 1200]], { paid: true, promised_at: iso(clockMs + 3600_000) });
+  const o = await place([[a, 2, 1200], [b, 1, 800]], { paid: true, promised_at: iso(clockMs + 7200_000) });
+  const unpaidEarly = await place([[a, 1]], { promised_at: iso(clockMs + 7200_000) });
+
+  const queue = await s.get(`/api/v1/pick-queue?location_id=${shop.id}`);
+  assert.equal(queue.status, 200, queue.text);
+  const ids = queue.json.online_orders.map((x) => x.id);
+  assert.ok(ids.indexOf(soon.id) < ids.indexOf(o.id), 'by promised time');
+  assert.ok(ids.indexOf(o.id) < ids.indexOf(unpaidEarly.id), 'then paid before unpaid');
+
+  const wrong = await s.post(`/api/v1/online-orders/${o.id}/pick`, { code: codeC });
+  assert.equal(wrong.status, 422, wrong.text);
+  assert.equal(wrong.json.code, 'wrong_item');
+  assert.match(wrong.json.detail, new RegExp(`${c.sku}.*not on order ${o.number}`));
+  let r = await s.post(`/api/v1/online-orders/${o.id}/pick`, { code: codeA });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.status, 'picking');
+  r = await s.post(`/api/v1/online-orders/${o.id}/pick`, { code: codeA, quantity: 2 });
+  assert.equal(r.status, 422, r.text);
+  assert.equal(r.json.code, 'over_picked');
+  r = await s.post(`/api/v1/online-orders/${o.id}/pick`, { item_id: a.id });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.lines[0].picked, 2);
+  const early = await s.post(`/api/v1/online-orders/${o.id}/stage`, { spot: 'B-3' });
+  assert.equal(early.status, 409, early.text);
+  assert.equal(early.json.code, 'not_picked');
+  const lineB = r.json.lines[1];
+  r = await s.post(`/api/v1/online-orders/${o.id}/short`, { line_id: lineB.id });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.json.lines[1].short, r.json.lines[1].held], [1, 0]);
+  assert.equal((await stockOf(b)).reserved, 0, 'a short line holds nothing');
+  r = await s.post(`/api/v1/online-orders/${o.id}/stage`, { spot: 'B-3' });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.json.status, r.json.staging_spot], ['ready', 'B-3']);
+  const ready = await eventsOf('order.ready', o.id);
+  assert.equal(ready.length, 1);
+  assert.match(ready[0].data.message.text, new RegExp(o.pickup_code));
+
+  const unknown = await s.post('/api/v1/online-orders/pickup', { pickup_code: 'NOSUCH00' });
+  assert.equal(unknown.status, 404, unknown.text);
+  const notReady = await s.post('/api/v1/online-orders/pickup', { pickup_code: soon.pickup_code });
+  assert.equal(notReady.status, 409, notReady.text);
+  const beforeA = await onHand(s, a, shop);
+  const picked = await s.post('/api/v1/online-orders/pickup', { pickup_code: o.pickup_code.toLowerCase() });
+  assert.equal(picked.status, 200, picked.text);
+  assert.equal(picked.json.status, 'collected');
+  assert.equal(picked.json.sale.total, 2400, 'the sale is at the order\'s prices');
+  assert.equal(picked.json.sale.tenders[0].type, 'card');
+  assert.equal(picked.json.refund_due, 800);
+  assert.equal(await onHand(s, a, shop), beforeA - 2, 'stock moves out once');
+  assert.equal(await onHand(s, b, shop), 10);
+  assert.equal((await stockOf(a)).reserved, 1, 'only the other order still holds');
+  const twice = await s.post('/api/v1/online-orders/pickup', { pickup_code: o.pickup_code });
+  assert.equal(twice.status, 200);
+  assert.equal(await onHand(s, a, shop), beforeA - 2, 'a second pickup moves nothing');
+  assertBooksHold(s.db);
+
+  const refunds = await s.get('/api/v1/online-orders/refunds');
+  assert.equal(refunds.status, 200, refunds.text);
+  assert.ok(refunds.json.online_orders.some((x) => x.id === o.id && x.refund_due === 800));
+  const cashier = await s.as('cashier');
+  assert.equal((await cashier.post(`/api/v1/online-orders/${o.id}/refund`)).status, 403);
+  const settled = await s.post(`/api/v1/online-orders/${o.id}/refund`);
+  assert.equal(settled.status, 200, settled.text);
+  assert.ok(settled.json.refunded_at);
+  assert.ok(!(await s.get('/api/v1/online-orders/refunds')).json.online_orders.some((x) => x.id === o.id));
+
+  // An unpaid order is paid at pickup.
+  const pay = await place([[c, 1, 999]]);
+  await s.post(`/api/v1/online-orders/${pay.id}/pick`, { code: codeC });
+  await s.post(`/api/v1/online-orders/${pay.id}/stage`, { spot: 'A-1' });
+  const noMoney = await s.post('/api/v1/online-orders/pickup', { pickup_code: pay.pickup_code });
+  assert.equal(noMoney.status, 422, noMoney.text);
+  const cash = await s.post('/api/v1/online-orders/pickup', { pickup_code: pay.pickup_code, tenders: [{ type: 'cash', amount: 1000 }] });
+  assert.equal(cash.status, 200, cash.text);
+  assert.equal(cash.json.sale.change_due, 1);
+  assert.equal(await onHand(s, c, shop), 9);
+  assertBooksHold(s.db);
+});
+
+test('a key scoped to another store cannot read or place its orders', async () => {
+  const o = await s.post('/api/v1/locations', { name: `Second ${uuidv7().slice(-6)}`, kind: 'store' });
+  assert.equal(o.status, 201, o.text);
+  const { createKey } = await import('./lib/server.mjs');
+  const key = createKey(s.db, `scoped-${uuidv7().slice(-6)}`, 'webshop', ['--location', o.json.id]);
+  const scoped = s.withKey(key);
+  const item = await makeItem(s);
+  const r = await scoped.post('/api/v1/online-orders', orderBody([[item, 1]]));
+  assert.equal(r.status, 403, r.text);
+  const own = await scoped.post('/api/v1/online-orders', orderBody([[item, 1]], { location_id: o.json.id }));
+  assert.equal(own.status, 201, own.text);
+  const mine = await place([[item, 1]]);
+  assert.equal((await scoped.get(`/api/v1/online-orders/${mine.id}`)).status, 403);
+});
