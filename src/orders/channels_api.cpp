@@ -201,6 +201,8 @@ void register_channel_routes(App& app) {
             return http::json_response(posted.replayed ? 200 : 201, posted.document);
           });
         });
+  r.set_idempotency("POST", "/api/v1/integrations/{channel}/orders", http::Idempotency::none,
+                    "a channel's deliveries are told apart by their own delivery id and signature, not by a key");
 }
 
 }  // namespace backroom::orders

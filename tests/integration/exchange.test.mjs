@@ -3,13 +3,14 @@
 // review reminder) runs on the test clock (BACKROOM_TEST_CLOCK_FILE), never on wall time.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, tempDir } from './lib/server.mjs';
 
 const clockDir = tempDir('backroom-clock-');
 const clockFile = path.join(clockDir, 'now');
-const at = (time) => writeFileSync(clockFile, `${time}\n`);
+// Written whole, then renamed into place: the server never reads a half-written clock.
+const at = (time) => { writeFileSync(clockFile + ".new", `${time}\n`); renameSync(clockFile + ".new", clockFile); };
 
 let s;
 before(async () => {

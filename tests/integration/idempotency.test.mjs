@@ -68,6 +68,21 @@ const countWithLine = async () => {
   ok(await s.post(`/api/v1/counts/${c.id}/lines`, { item_id: item.id, counted: 48 }), 'count line');
   return { c, item };
 };
+function orderBody(lines, extra = {}) {
+  return {
+    channel: 'web', external_id: unique('W'), location_id: shop.id, promised_at: new Date(Date.now() + 4 * 3600_000).toISOString(),
+    customer: { name: 'Walk Shopper', phone: '+3161234567', email: 'walk@example.com' },
+    lines: lines.map(([item, quantity]) => ({ item_id: item.id, quantity, unit_price: 1000 })), paid: true, ...extra,
+  };
+}
+const placeOrder = async (lines, extra) => ok(await (await s.as('webshop')).post('/api/v1/online-orders', orderBody(lines, extra)), 'online order');
+const stagedOrder = async () => {
+  const item = await stocked();
+  const o = await placeOrder([[item, 1]]);
+  ok(await s.post(`/api/v1/online-orders/${o.id}/pick`, { item_id: item.id }), 'pick');
+  ok(await s.post(`/api/v1/online-orders/${o.id}/stage`, { spot: 'W-3' }), 'stage');
+  return o;
+};
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010800000000' +
   '3a7e9b550000000a49444154789c63680000008200815d3d2bb30000000049454e44ae426082', 'hex');
 
@@ -237,6 +252,43 @@ const SETUPS = {
     const a = ok(await s.post('/api/v1/reports/actions', { note: unique('Walk action'), owner_id: owner.id, due_on: '2030-01-31' }), 'action');
     return { path: `/api/v1/reports/actions/${a.id}/photos`, type: 'image/png', body: PNG };
   },
+  // Click-and-collect (issue 20).
+  'PATCH /api/v1/settings/orders': async () => ({ path: '/api/v1/settings/orders', body: { hold_expiry_hours: 48 } }),
+  'POST /api/v1/availability/announce': async () => ({ path: '/api/v1/availability/announce', body: {} }),
+  'PUT /api/v1/integrations/{channel}': async () => ({ path: '/api/v1/integrations/woocommerce', body: { secret: 'walk-secret-'.padEnd(40, 'x'), location_id: shop.id } }),
+  'POST /api/v1/online-orders': async () => ({ client: await s.as('webshop'), path: '/api/v1/online-orders', body: orderBody([[await stocked(), 1]]) }),
+  'POST /api/v1/online-orders/{id}/paid': async () => {
+    const o = await placeOrder([[await stocked(), 1]], { paid: false });
+    return { client: await s.as('webshop'), path: `/api/v1/online-orders/${o.id}/paid` };
+  },
+  'POST /api/v1/online-orders/{id}/cancel': async () => ({ path: `/api/v1/online-orders/${(await placeOrder([[await stocked(), 1]])).id}/cancel`, body: { reason: 'walk' } }),
+  'POST /api/v1/online-orders/{id}/pick': async () => {
+    const item = await stocked();
+    const o = await placeOrder([[item, 2]]);
+    return { path: `/api/v1/online-orders/${o.id}/pick`, body: { item_id: item.id } };
+  },
+  'POST /api/v1/online-orders/{id}/short': async () => {
+    const o = await placeOrder([[await stocked(), 1]]);
+    return { path: `/api/v1/online-orders/${o.id}/short`, body: { line_id: o.lines[0].id } };
+  },
+  'POST /api/v1/online-orders/{id}/stage': async () => {
+    const item = await stocked();
+    const o = await placeOrder([[item, 1]]);
+    ok(await s.post(`/api/v1/online-orders/${o.id}/pick`, { item_id: item.id }), 'pick');
+    return { path: `/api/v1/online-orders/${o.id}/stage`, body: { spot: 'W-1' } };
+  },
+  'POST /api/v1/online-orders/pickup': async () => ({ path: '/api/v1/online-orders/pickup', body: { pickup_code: (await stagedOrder()).pickup_code } }),
+  'POST /api/v1/online-orders/{id}/refund': async () => {
+    const a = await stocked();
+    const b = await stocked();
+    const o = await placeOrder([[a, 1], [b, 1]]);
+    ok(await s.post(`/api/v1/online-orders/${o.id}/pick`, { item_id: a.id }), 'pick');
+    ok(await s.post(`/api/v1/online-orders/${o.id}/short`, { line_id: o.lines[1].id }), 'short');
+    ok(await s.post(`/api/v1/online-orders/${o.id}/stage`, { spot: 'W-2' }), 'stage');
+    ok(await s.post('/api/v1/online-orders/pickup', { pickup_code: o.pickup_code }), 'pickup');
+    return { path: `/api/v1/online-orders/${o.id}/refund` };
+  },
+  'POST /api/v1/integrations/{channel}/orders': async () => ({ client: s.anonymous(), path: '/api/v1/integrations/shopify/orders', body: {} }),
   // Change nothing: the key is accepted and the request simply runs again.
   'POST /api/v1/sales/quote': async () => ({ path: '/api/v1/sales/quote', body: { location_id: shop.id, lines: [{ item_id: (await makeItem(s)).id, quantity: 1 }] } }),
   'POST /api/v1/labels/print': async () => ({ path: '/api/v1/labels/print', body: { items: [{ sku: (await makeItem(s)).sku }], format: 'zpl' } }),

@@ -7,7 +7,7 @@
 // the manager; `backroom check` holds after every step.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, tempDir, withCheck } from './lib/server.mjs';
 import { adjust, assertBooksHold, makeItem, onHand, saleBody, store, uuidv7 } from './lib/shop.mjs';
@@ -17,7 +17,8 @@ let shop;
 let shopKey;
 let clockFile;
 let clockMs = Date.parse('2026-06-01T09:00:00Z');
-const setClock = (ms) => { clockMs = ms; writeFileSync(clockFile, new Date(ms).toISOString() + '\n'); };
+// Written whole, then renamed into place: the server never reads a half-written clock.
+const setClock = (ms) => { clockMs = ms; writeFileSync(clockFile + '.new', new Date(ms).toISOString() + '\n'); renameSync(clockFile + '.new', clockFile); };
 const iso = (ms) => new Date(ms).toISOString();
 let gtinCounter = 0;
 const newGtin = () => withCheck(`2${String(process.pid % 100000).padStart(5, '0')}${String(++gtinCounter).padStart(6, '0')}`);
