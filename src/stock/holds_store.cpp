@@ -150,7 +150,8 @@ void end_holds(db::Db& db, const std::string& order_id, HoldStatus to) {
 
 void apply_last_unit_rule(db::Db& db, const std::string& item_id, const std::string& location_id, Quantity on_hand,
                           Quantity reserved) {
-  if (on_hand >= reserved) return;
+  // Nothing reserved means nothing held (reserved counts every hold's held): no hold to cut.
+  if (on_hand >= reserved || reserved.milli <= 0) return;
   std::vector<Hold> holds;
   {
     auto q = db.query(std::string(hold_columns) +

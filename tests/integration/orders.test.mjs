@@ -103,7 +103,8 @@ test('a paid order holds its units at once; an unpaid one holds nothing until it
   const first = await shopKey.post('/api/v1/online-orders', body, { 'idempotency-key': key });
   assert.equal(first.status, 201, first.text);
   const again = await shopKey.post('/api/v1/online-orders', body, { 'idempotency-key': key });
-  assert.equal(again.status, 200, again.text);
+  assert.equal(again.status, 201, again.text);
+  assert.equal(again.headers.get('idempotent-replayed'), 'true', 'the same key: the first answer again');
   assert.equal(again.json.id, first.json.id);
   const replay = await shopKey.post('/api/v1/online-orders', body);
   assert.equal(replay.status, 200, replay.text);

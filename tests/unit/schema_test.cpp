@@ -135,6 +135,10 @@ TEST(Schema, MigrationNineNumbersTransfersInCreationOrderAndKeepsTheirReceipts) 
       "('TA', 'L2', 'L1', 'in_transit', '', 'h2', 200, 'ann', NULL, NULL);"
       "INSERT INTO transfer_lines (id, transfer_id, line_no, item_id, shipped, received, damaged) VALUES "
       "('LZ', 'TZ', 1, 'I1', 5000, 3000, 1000), ('LA', 'TA', 1, 'I1', 2000, NULL, NULL);");
+  // Today's post_movements also notes the availability change (a table of migration 19); the
+  // rows it posts are what version 8 had, so the note goes to a stand-in dropped before upgrading.
+  db->exec("CREATE TABLE availability_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, item_id TEXT NOT NULL, "
+           "location_id TEXT NOT NULL, changed_at INTEGER NOT NULL)");
   db::Transaction tx(*db);  // stock is posted inside a command's transaction
   stock::post_movements(*db,
                         {stock::Movement{"I1", "L2", Quantity::units(-5), "transfer_out", "transfer", "TZ", "LZ"},
@@ -146,6 +150,7 @@ TEST(Schema, MigrationNineNumbersTransfersInCreationOrderAndKeepsTheirReceipts) 
                          stock::Movement{"I1", "TR", Quantity::units(2), "transfer_out", "transfer", "TA", "LA"}},
                         stock::PostContext{"ann", "cli", stock::NegativeStock::allow});
   tx.commit();
+  db->exec("DROP TABLE availability_changes");
   ASSERT_EQ(schema::migrate(*db), schema::latest_version());
 
   auto transfer_problems = [&db] {
