@@ -14,24 +14,12 @@
 
 #include "platform/db.hpp"
 #include "platform/ids.hpp"
+#include "platform/periodic.hpp"
 #include "platform/types.hpp"
 
 namespace backroom::integrations::webhooks {
 
 namespace {
-
-std::int64_t env_number(const char* name, std::int64_t fallback) {
-  const char* text = std::getenv(name);
-  if (!text) return fallback;
-  std::int64_t v = 0;
-  std::string_view s(text);
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || v <= 0) {
-    spdlog::warn("{}={} is not a positive number; using {}", name, text, fallback);
-    return fallback;
-  }
-  return v;
-}
 
 struct Received {
   std::string excerpt;
@@ -108,10 +96,10 @@ void init_curl_once() {
 
 DeliveryOptions DeliveryOptions::from_environment() {
   DeliveryOptions o;
-  o.poll = std::chrono::milliseconds(env_number("BACKROOM_WEBHOOK_POLL_MS", o.poll.count()));
-  o.total_timeout = std::chrono::milliseconds(env_number("BACKROOM_WEBHOOK_TIMEOUT_MS", o.total_timeout.count()));
+  o.poll = std::chrono::milliseconds(env_positive("BACKROOM_WEBHOOK_POLL_MS", o.poll.count(), "number of milliseconds"));
+  o.total_timeout = std::chrono::milliseconds(env_positive("BACKROOM_WEBHOOK_TIMEOUT_MS", o.total_timeout.count(), "number of milliseconds"));
   o.connect_timeout = std::min(o.connect_timeout, o.total_timeout);
-  o.threads = static_cast<int>(std::min<std::int64_t>(32, env_number("BACKROOM_WEBHOOK_THREADS", o.threads)));
+  o.threads = static_cast<int>(std::min<std::int64_t>(32, env_positive("BACKROOM_WEBHOOK_THREADS", o.threads, "number of threads")));
   return o;
 }
 
@@ -122,7 +110,6 @@ Outcome send_message(const Endpoint& endpoint, const std::vector<std::string>& s
   // receiver's connection open from one message to the next (HTTP keep-alive).
   thread_local std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
   Outcome out;
-  out.message_id = message.id;
   out.message = message;
   out.at = now().micros;
   auto timestamp = out.at / 1'000'000;

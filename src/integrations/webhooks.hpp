@@ -173,7 +173,6 @@ std::vector<Due> claim_due(db::Db& db, const std::string& db_location, const std
                            const std::set<std::string>& busy, int lease_seconds, int batch);
 
 struct Outcome {
-  std::string message_id;
   Message message;  // as it was claimed
   Attempt attempt;
   std::int64_t at = 0;

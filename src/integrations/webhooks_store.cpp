@@ -2,7 +2,6 @@
 // each endpoint's cursors into the outbox and the ledger), webhook_messages (only what waits,
 // gave up or was put back), webhook_attempts, alerts (migration 16).
 #include <fmt/format.h>
-#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <limits>
@@ -11,6 +10,7 @@
 #include "access/audit.hpp"
 #include "integrations/events.hpp"
 #include "integrations/webhooks.hpp"
+#include "platform/documents.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "platform/problem.hpp"
@@ -521,12 +521,7 @@ namespace {
 
 // An event's webhook-id at one endpoint: the same on every try, unique across endpoints.
 std::string stream_message_id(const std::string& endpoint_id, const std::string& event_id) {
-  std::string both = endpoint_id + "/" + event_id;
-  unsigned char digest[16];
-  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(both.data()), both.size(), nullptr, 0);
-  char hex[sizeof digest * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return std::string("msg_") + hex;
+  return "msg_" + documents::request_hash(endpoint_id + "/" + event_id);
 }
 
 // The stream of an endpoint after its cursors: up to `batch` messages, and where the cursors

@@ -1,7 +1,6 @@
 #include "platform/idempotency.hpp"
 
 #include <fmt/format.h>
-#include <sodium.h>
 
 #include "platform/documents.hpp"
 #include "platform/problem.hpp"
@@ -23,20 +22,7 @@ std::string caller_of(const http::Request& req) {
 }
 
 std::string request_hash(const http::Request& req) {
-  crypto_generichash_state state;
-  crypto_generichash_init(&state, nullptr, 0, 16);
-  auto add = [&](std::string_view s) {
-    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(s.data()), s.size());
-    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>("\n"), 1);
-  };
-  add(req.method);
-  add(req.path);
-  add(req.body);
-  unsigned char digest[16];
-  crypto_generichash_final(&state, digest, sizeof digest);
-  char hex[sizeof digest * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
+  return documents::request_hash(req.method + "\n" + req.path + "\n" + req.body);
 }
 
 }  // namespace backroom::idempotency

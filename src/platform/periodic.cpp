@@ -34,14 +34,14 @@ void PeriodicJob::loop() {
   }
 }
 
-std::int64_t env_seconds(const char* name, std::int64_t fallback) {
+std::int64_t env_positive(const char* name, std::int64_t fallback, const char* unit) {
   const char* text = std::getenv(name);
   if (!text) return fallback;
   std::int64_t v = 0;
   std::string_view s(text);
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || end != s.data() + s.size() || v <= 0) {
-    spdlog::warn("{}={} is not a positive number of seconds; using {}", name, text, fallback);
+    spdlog::warn("{}={} is not a positive {}; using {}", name, text, unit, fallback);
     return fallback;
   }
   return v;

@@ -48,8 +48,10 @@ class PeriodicWriterJob {
   PeriodicJob job_;
 };
 
-// A whole positive number of seconds from environment variable `name`; `fallback` when it is
-// unset, or (with a warning) when it is not such a number.
-std::int64_t env_seconds(const char* name, std::int64_t fallback);
+// A whole positive number from environment variable `name`; `fallback` when it is unset, or
+// (with a warning naming `unit`) when it is not such a number.
+std::int64_t env_positive(const char* name, std::int64_t fallback, const char* unit = "number");
+// env_positive of a number of seconds.
+inline std::int64_t env_seconds(const char* name, std::int64_t fallback) { return env_positive(name, fallback, "number of seconds"); }
 
 }  // namespace backroom

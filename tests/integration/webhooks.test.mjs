@@ -71,7 +71,7 @@ async function startReceiver() {
       for (const secret of r.secrets) {
         try { verifyAt(clockMs, secret, body, headers); verified++; } catch { /* counted below */ }
       }
-      const entry = { id: headers['webhook-id'], timestamp: Number(headers['webhook-timestamp']), signature: headers['webhook-signature'], body: JSON.parse(body), behaviour, verified };
+      const entry = { id: headers['webhook-id'], timestamp: Number(headers['webhook-timestamp']), signature: headers['webhook-signature'], raw: body, body: JSON.parse(body), behaviour, verified };
       if (r.secrets.length && verified !== r.secrets.length) r.rejected.push(entry);
       r.received.push(entry);
       if (typeof behaviour === 'object') {
@@ -320,7 +320,10 @@ test('rotation: a new secret at once, the old one keeps signing for 24 hours', a
   await until('delivery after the overlap', () => ofItem(e, 'item.created', b.id).length === 1);
   const sig = ofItem(e, 'item.created', b.id)[0].signature;
   assert.equal(sig.split(' ').length, 1, 'only the new secret signs after 24 h');
-  assert.throws(() => verifyAt(clockMs, old, JSON.stringify(ofItem(e, 'item.created', b.id)[0].body), { 'webhook-id': 'x', 'webhook-timestamp': '1', 'webhook-signature': sig }));
+  const after = ofItem(e, 'item.created', b.id)[0];
+  const headers = { 'webhook-id': after.id, 'webhook-timestamp': String(after.timestamp), 'webhook-signature': sig };
+  verifyAt(clockMs, rotated.json.secret, after.raw, headers);  // the same headers verify under the new secret
+  assert.throws(() => verifyAt(clockMs, old, after.raw, headers), 'the old secret no longer verifies');
   assert.deepEqual(e.r.rejected, []);
 });
 
