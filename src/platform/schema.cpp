@@ -1179,7 +1179,7 @@ CREATE TABLE order_channel_deliveries (
 );
 CREATE INDEX order_channel_deliveries_channel ON order_channel_deliveries(channel, seq);
 )SQL"},
-      {27, "daily demand kept in key order (a table without rowids): the year a suggestion reads is one sequential walk", R"SQL(
+      {20, "daily demand kept in key order (a table without rowids): the year a suggestion reads is one sequential walk", R"SQL(
 -- A suggestion for 100,000 items reads 12 million day rows by (location, item, day). In a rowid
 -- table each row read through the key index was a second lookup (docs/performance.md).
 CREATE TABLE demand_history_by_key (

@@ -194,3 +194,11 @@ TEST(Schema, MigrationNineNumbersTransfersInCreationOrderAndKeepsTheirReceipts) 
 }
 
 }  // namespace
+
+// `migrate --to-version N-1` and the upgrade test's "the version before" assume the numbers run
+// 1, 2, ... without a gap or a repeat: a branch that reserved a number must renumber on merge.
+TEST(Schema, MigrationNumbersRunFromOneWithoutGaps) {
+  int expected = 1;
+  for (const auto& m : schema::migrations()) EXPECT_EQ(m.version, expected++) << m.name;
+  EXPECT_EQ(schema::latest_version(), expected - 1);
+}
