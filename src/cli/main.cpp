@@ -30,6 +30,7 @@
 #include "cli/routes.hpp"
 #include "cli/shop.hpp"
 #include "cli/stock_cli.hpp"
+#include "cli/sync_cli.hpp"
 #include "integrations/events.hpp"
 #include "integrations/webhook_delivery.hpp"
 #include "platform/idempotency.hpp"
@@ -372,6 +373,7 @@ int main(int argc, char** argv) {
   // to set the exit status.
   auth_cli::add_commands(app, db_path, [](App& routes_app) { add_routes(routes_app); });
   stock_cli::add_commands(app, db_path);
+  sync_cli::add_commands(app, db_path);
   backup_cli::add_commands(app);
   labels_cli::add_commands(app, db_path);
   planning_cli::add_commands(app, db_path);  // the `planning` group and its backtest

@@ -1,0 +1,82 @@
+// HTTP routes of store nodes at head office (sync/sync.hpp): node keys (sync.manage) and the
+// change feed a node pulls with its own key (sync.node).
+#include "sync/sync_api.hpp"
+
+#include "access/permissions.hpp"
+#include "catalog/changes.hpp"
+#include "platform/ids.hpp"
+#include "platform/json.hpp"
+#include "sync/sync.hpp"
+
+namespace backroom::sync {
+
+namespace bj = boost::json;
+using http::Reply;
+using http::Request;
+
+namespace {
+inline constexpr std::int64_t queue_length_max = 1'000'000'000;
+}
+
+void register_sync_routes(App& app) {
+  auto& r = app.router;
+  r.add("GET", "/api/v1/sync/nodes", std::string(permission::sync_manage),
+        "Store nodes: their store, when each last pulled and how many documents it reported waiting",
+        [&app](Request&, Reply reply) {
+          auto& db = app.read();
+          db::ReadSnapshot snapshot(db);
+          bj::array nodes;
+          for (const auto& n : store::list_nodes(db)) nodes.push_back(node_to_json(db, n));
+          reply(http::json_response(200, bj::object{{"nodes", std::move(nodes)}}));
+        });
+
+  r.add("POST", "/api/v1/sync/nodes", std::string(permission::sync_manage),
+        "Add a store node for a store; its key is in this response only", [&app](Request& req, Reply reply) {
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"location_id"});
+          auto raw = f.opt_text("location_id", 64);
+          if (!raw) throw missing_field("location_id");
+          auto location_id = normalize_uuid(*raw);
+          if (!location_id) throw invalid_field("location_id", "location_id is a location id");
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=, id = *location_id](db::Db& db) {
+            auto issued = add_node(db, actor, id);
+            auto json = node_to_json(db, issued.node);
+            json["key"] = issued.key;
+            return http::json_response(201, json);
+          });
+        });
+  r.set_idempotency("POST", "/api/v1/sync/nodes", http::Idempotency::stored_sealed,
+                    "the answer holds the node's key, shown once");
+
+  r.add("GET", "/api/v1/sync/changes", std::string(permission::sync_node),
+        "A store node pulls the catalog change feed after its cursor (items with barcodes and prices, scheduled price "
+        "changes, tax); queue_length reports its waiting documents",
+        [&app](Request& req, Reply reply) {
+          auto cursor = number_cursor(req, 0, 0);
+          int limit = page_limit(req);
+          std::int64_t queue_length = 0;
+          if (auto q = req.query_param("queue_length")) {
+            try {
+              std::size_t used = 0;
+              queue_length = std::stoll(*q, &used);
+              if (used != q->size() || queue_length < 0 || queue_length > queue_length_max) throw std::out_of_range("");
+            } catch (const std::exception&) {
+              throw invalid_field("queue_length", "queue_length is a count of documents");
+            }
+          }
+          std::string key_id = req.actor.user_id;
+          // The pull and the node's last_sync_at in one transaction of the writer. A caller
+          // that is not a node (an admin looking) reads the feed and records nothing.
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            auto page = catalog::changes_after(db, cursor, limit);
+            if (auto node = store::node_by_key(db, key_id)) note_pull(db, node->id, queue_length);
+            return http::json_response(200, bj::object{{"changes", std::move(page.changes)},
+                                                        {"next_cursor", std::to_string(page.next_cursor)},
+                                                        {"more", page.more}});
+          });
+        });
+}
+
+}  // namespace backroom::sync
