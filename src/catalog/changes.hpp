@@ -49,3 +49,12 @@ CatalogChangesPage changes_after(db::Db& db, std::int64_t cursor, int limit);
 boost::json::object tax_categories_to_json(db::Db& db);
 
 }  // namespace backroom::catalog
+
+namespace backroom::catalog {
+// On a store node: applies one change of head office's feed (`entity`, and `data` as
+// changes_after gives it) to this database, as head office has it: the item row with its
+// barcodes and prices (inserted or replaced, same id and version), the price change row, the
+// tax categories. A replica's write: no audit entry (head office audited the change), but
+// the node's own feed notes it for its registers. Throws Problem 422 on data it cannot read.
+void apply_feed_change(db::Db& db, const std::string& entity, const boost::json::value& data);
+}  // namespace backroom::catalog

@@ -49,6 +49,9 @@ void insert_node(db::Db& db, const Node& node);
 std::vector<Node> list_nodes(db::Db& db);
 std::optional<Node> node_by_key(db::Db& db, const std::string& key_id);
 void touch_node(db::Db& db, const std::string& id, std::int64_t at, std::int64_t queue_length);
+// Inside a transaction on SQLite: foreign keys are checked at commit (a node applying a page
+// of head office's feed in which a kit comes before its component).
+void defer_foreign_keys(db::Db& db);
 }  // namespace store
 
 }  // namespace backroom::sync

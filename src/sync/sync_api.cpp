@@ -6,6 +6,8 @@
 #include "catalog/changes.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
+#include "platform/settings.hpp"
+#include "sync/puller.hpp"
 #include "sync/sync.hpp"
 
 namespace backroom::sync {
@@ -49,6 +51,16 @@ void register_sync_routes(App& app) {
         });
   r.set_idempotency("POST", "/api/v1/sync/nodes", http::Idempotency::stored_sealed,
                     "the answer holds the node's key, shown once");
+
+  r.add("GET", "/api/v1/sync/status", std::string(permission::registers_read),
+        "This server's link to head office: online, offline since, last sync, the feed cursor",
+        [&app](Request&, Reply reply) {
+          auto cursor = settings::get_int64(app.read(), upstream_cursor_setting).value_or(0);
+          auto json = link_status_to_json(link_status(), cursor);
+          // Documents are not queued for head office yet (docs/sync.md, "Not built yet").
+          json["queue_length"] = nullptr;
+          reply(http::json_response(200, json));
+        });
 
   r.add("GET", "/api/v1/sync/changes", std::string(permission::sync_node),
         "A store node pulls the catalog change feed after its cursor (items with barcodes and prices, scheduled price "

@@ -46,4 +46,9 @@ void touch_node(db::Db& db, const std::string& id, std::int64_t at, std::int64_t
       .run();
 }
 
+void defer_foreign_keys(db::Db& db) {
+  db::assert_in_transaction(db);
+  if (db.dialect() == db::Dialect::sqlite) db.exec("PRAGMA defer_foreign_keys = ON");
+}
+
 }  // namespace backroom::sync::store

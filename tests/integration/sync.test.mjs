@@ -1,10 +1,15 @@
 // Store nodes at head office (issue 21, docs/sync.md): node keys issued by the API and the
 // CLI (shown once, stored hashed as an API key of role store_node scoped to the store), the
 // node list with last_sync_at and the queue length a node reports, and the change feed a node
-// pulls with its own key. Not yet here: the node's puller, documents pushed to head office,
-// conflicts, and the fault-proxy convergence day (see docs/sync.md "Not built yet").
+// pulls with its own key; a store node (a second real process on its own SQLite file) that
+// applies the feed, keeps its cursor across kill -9 and reports its link. Not yet here:
+// documents pushed to head office, conflicts, and the fault-proxy convergence day (see
+// docs/sync.md "Not built yet").
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { cli, startServer } from './lib/server.mjs';
 import { makeItem, store } from './lib/shop.mjs';
 
@@ -93,4 +98,66 @@ test('backroom node add --store prints the key once; node list shows it', async 
   assert.ok(!list.stdout.includes(key));
   const missing = cli(['node', 'add', '--db', s.db, '--store', 'No such store']);
   assert.notEqual(missing.status, 0);
+});
+
+async function until(what, fn, ms = 20000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('a store node applies head office\'s feed in order, keeps its cursor across kill -9, reports its link', async () => {
+  const key = (await s.post('/api/v1/sync/nodes', { location_id: shop.id })).json.key;
+  const item = await makeItem(s, { barcodes: ['5012345678900'], price: 700 });
+  const nodeDb = path.join(mkdtempSync(path.join(tmpdir(), 'backroom-node-')), 'store.db');
+  const env = { BACKROOM_UPSTREAM: s.url, BACKROOM_NODE_KEY: key, BACKROOM_SYNC_PULL_SECONDS: '1' };
+  let node = await startServer({ db: nodeDb, env });
+  try {
+    let scan = await until('the item at the node', async () => {
+      const r = await node.get('/api/v1/scan/5012345678900');
+      return r.status === 200 && r.json;
+    });
+    assert.equal(scan.item.id, item.id, JSON.stringify(scan));
+    assert.equal(scan.item.price, 700);
+
+    // A price change and a scheduled one at head office reach the node.
+    const patched = await s.patch(`/api/v1/items/${item.id}`, { price: 750 }, { 'if-match': `"v${item.version}"` });
+    assert.equal(patched.status, 200, patched.text);
+    const scheduled = await s.post('/api/v1/price-changes',
+      { item_id: item.id, price: 800, reason: 'Next year', effective_at: '2031-01-01T00:00:00Z' });
+    assert.equal(scheduled.status, 201, scheduled.text);
+    await until('the new price at the node', async () => (await node.get(`/api/v1/items/${item.id}`)).json?.price === 750);
+    await until('the scheduled change at the node', async () => (await node.get(`/api/v1/price-changes/${scheduled.json.id}`)).status === 200);
+
+    let status = await node.get('/api/v1/sync/status');
+    assert.equal(status.status, 200, status.text);
+    assert.equal(status.json.node, true);
+    assert.equal(status.json.online, true);
+    assert.ok(status.json.last_sync_at);
+    const cursor = status.json.cursor;
+    assert.ok(BigInt(cursor) > 0n);
+    const hq = await s.get('/api/v1/sync/nodes');
+    assert.ok(hq.json.nodes.some((n) => n.location_id === shop.id && n.last_sync_at), hq.text);
+
+    // kill -9: the cursor was committed with what it applied; the restarted node resumes from it.
+    node.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 200));
+    node = await startServer({ db: nodeDb, env: { ...env, BACKROOM_UPSTREAM: 'http://127.0.0.1:9' } });
+    status = await until('the offline status', async () => {
+      const r = await node.get('/api/v1/sync/status');
+      return r.json?.online === false && r.json.offline_since && r.json;
+    });
+    assert.equal(status.cursor, cursor, 'the cursor survived kill -9');
+    assert.match(status.last_error, /unreachable/);
+    assert.equal((await node.get(`/api/v1/items/${item.id}`)).json.price, 750, 'the node keeps selling from its copy');
+  } finally {
+    await node.stop();
+  }
+  // Head office's own status: not a node.
+  const own = await s.get('/api/v1/sync/status');
+  assert.equal(own.json.node, false);
 });

@@ -1,0 +1,53 @@
+// A store node's puller (`backroom serve --upstream URL --node-key KEY`, or BACKROOM_UPSTREAM
+// and BACKROOM_NODE_KEY): every BACKROOM_SYNC_PULL_SECONDS (default 5) it reads head office's
+// change feed (GET /api/v1/sync/changes) after its cursor, page by page to the end, and applies
+// the changes in order in one transaction of the writer together with the new cursor
+// (setting `sync_upstream_cursor`), so a restart or a kill -9 resumes where the last commit
+// left off and applies nothing twice. While head office cannot be reached it waits a random
+// time up to min(60 s, 1 s x 2^failures) between tries (full jitter). docs/sync.md.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/json.hpp>
+
+#include "platform/periodic.hpp"
+#include "platform/writer.hpp"
+
+namespace backroom::sync {
+
+inline constexpr const char* upstream_cursor_setting = "sync_upstream_cursor";
+
+// What GET /api/v1/sync/status tells: this server's link to head office.
+struct LinkStatus {
+  bool node = false;  // started with --upstream
+  bool online = false;
+  std::optional<std::int64_t> offline_since;  // micros; first failure since the last success
+  std::optional<std::int64_t> last_sync_at;   // micros; last complete pull
+  std::optional<std::string> last_error;
+  std::int64_t failures = 0;
+};
+LinkStatus link_status();
+boost::json::object link_status_to_json(const LinkStatus& status, std::int64_t cursor);
+
+class Puller {
+ public:
+  Puller(Writer& writer, std::string upstream, std::string node_key);
+  ~Puller();
+  // One pull to the end of the feed; returns how many changes it applied. Throws when head
+  // office cannot be reached or refuses.
+  int pull_once();
+
+ private:
+  void tick();
+  Writer& writer_;
+  std::string upstream_;
+  std::string node_key_;
+  std::int64_t next_try_at_ = 0;  // micros; backoff after a failure
+  std::unique_ptr<PeriodicJob> job_;  // last: started once everything above is in place
+};
+
+}  // namespace backroom::sync
