@@ -2,6 +2,9 @@
 // change feed a node pulls with its own key (sync.node).
 #include "sync/sync_api.hpp"
 
+#include <memory>
+#include <optional>
+
 #include "access/permissions.hpp"
 #include "catalog/changes.hpp"
 #include "platform/ids.hpp"
@@ -79,14 +82,23 @@ void register_sync_routes(App& app) {
             }
           }
           std::string key_id = req.actor.user_id;
-          // The pull and the node's last_sync_at in one transaction of the writer. A caller
-          // that is not a node (an admin looking) reads the feed and records nothing.
-          app.command(req, std::move(reply), [=](db::Db& db) {
-            auto page = catalog::changes_after(db, cursor, limit);
-            if (auto node = store::node_by_key(db, key_id)) note_pull(db, node->id, queue_length);
-            return http::json_response(200, bj::object{{"changes", std::move(page.changes)},
-                                                        {"next_cursor", std::to_string(page.next_cursor)},
-                                                        {"more", page.more}});
+          // The page is read on a reader (a snapshot); the writer only records the pull. A
+          // caller that is not a node (an admin looking) reads the feed and records nothing.
+          auto& reader = app.read();
+          std::optional<Node> node;
+          auto answer = std::make_shared<http::Response>();
+          {
+            db::ReadSnapshot snapshot(reader);
+            node = store::node_by_key(reader, key_id);
+            auto page = catalog::changes_after(reader, cursor, limit);
+            *answer = http::json_response(200, bj::object{{"changes", std::move(page.changes)},
+                                                           {"next_cursor", std::to_string(page.next_cursor)},
+                                                           {"more", page.more}});
+          }
+          if (!node) return reply(std::move(*answer));
+          app.command(req, std::move(reply), [answer, id = node->id, queue_length](db::Db& db) {
+            note_pull(db, id, queue_length);
+            return *answer;
           });
         });
 }
