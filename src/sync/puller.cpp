@@ -26,7 +26,7 @@ namespace {
 constexpr int page_size = 500;
 constexpr int pages_per_pull_max = 400;  // 200,000 changes in one transaction at most
 constexpr std::int64_t backoff_base_micros = 1'000'000;
-constexpr std::int64_t backoff_cap_micros = 60'000'000;
+constexpr std::int64_t backoff_cap_seconds_default = 60;
 
 std::mutex status_mutex;
 LinkStatus status;
@@ -82,7 +82,10 @@ bj::object link_status_to_json(const LinkStatus& s, std::int64_t cursor) {
 }
 
 Puller::Puller(Writer& writer, std::string upstream, std::string node_key)
-    : writer_(writer), upstream_(std::move(upstream)), node_key_(std::move(node_key)) {
+    : writer_(writer),
+      upstream_(std::move(upstream)),
+      node_key_(std::move(node_key)),
+      backoff_cap_micros_(env_seconds("BACKROOM_SYNC_BACKOFF_MAX_SECONDS", backoff_cap_seconds_default) * 1'000'000) {
   while (!upstream_.empty() && upstream_.back() == '/') upstream_.pop_back();
   {
     std::lock_guard lock(status_mutex);
@@ -146,7 +149,7 @@ void Puller::tick() {
       status.last_error = e.what();
       failures = ++status.failures;
     }
-    auto ceiling = std::min(backoff_cap_micros, backoff_base_micros << std::min<std::int64_t>(failures, 20));
+    auto ceiling = std::min(backoff_cap_micros_, backoff_base_micros << std::min<std::int64_t>(failures, 20));
     thread_local std::mt19937_64 random{std::random_device{}()};
     next_try_at_ = at + std::uniform_int_distribution<std::int64_t>(0, ceiling)(random);
     spdlog::warn("sync: pull failed ({}): {}", failures, e.what());

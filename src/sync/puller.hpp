@@ -4,7 +4,8 @@
 // the changes in order in one transaction of the writer together with the new cursor
 // (setting `sync_upstream_cursor`), so a restart or a kill -9 resumes where the last commit
 // left off and applies nothing twice. While head office cannot be reached it waits a random
-// time up to min(60 s, 1 s x 2^failures) between tries (full jitter). docs/sync.md.
+// time up to min(BACKROOM_SYNC_BACKOFF_MAX_SECONDS (default 60) s, 1 s x 2^failures) between
+// tries (full jitter). docs/sync.md.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +47,7 @@ class Puller {
   Writer& writer_;
   std::string upstream_;
   std::string node_key_;
+  std::int64_t backoff_cap_micros_;
   std::int64_t next_try_at_ = 0;  // micros; backoff after a failure
   std::unique_ptr<PeriodicJob> job_;  // last: started once everything above is in place
 };

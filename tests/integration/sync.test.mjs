@@ -2,16 +2,19 @@
 // CLI (shown once, stored hashed as an API key of role store_node scoped to the store), the
 // node list with last_sync_at and the queue length a node reports, and the change feed a node
 // pulls with its own key; a store node (a second real process on its own SQLite file) that
-// applies the feed, keeps its cursor across kill -9 and reports its link. Not yet here:
-// documents pushed to head office, conflicts, and the fault-proxy convergence day (see
-// docs/sync.md "Not built yet").
+// applies the feed, keeps its cursor across kill -9 and reports its link; two nodes behind a
+// fault proxy (lib/fault_proxy.mjs: cut, delay, duplicate) that sell through a cut and
+// converge on a price head office changed during it, with `backroom check` and `audit verify`
+// clean on each. Not yet here: documents pushed to head office (so no "every document once at
+// head office" or per-store balances), conflicts, the scripted day of many sales (docs/sync.md).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { cli, startServer } from './lib/server.mjs';
-import { makeItem, store } from './lib/shop.mjs';
+import { startFaultProxy } from './lib/fault_proxy.mjs';
+import { adjust, assertBooksHold, makeItem, saleBody, store } from './lib/shop.mjs';
 
 let s;
 let shop;
@@ -160,4 +163,64 @@ test('a store node applies head office\'s feed in order, keeps its cursor across
   // Head office's own status: not a node.
   const own = await s.get('/api/v1/sync/status');
   assert.equal(own.json.node, false);
+});
+
+test('two store nodes behind a fault proxy: they sell through a cut and converge on head office\'s prices after it', async () => {
+  const proxy = await startFaultProxy(s.url);
+  const second = await s.post('/api/v1/locations', { name: `Second store ${process.pid}`, kind: 'store' });
+  assert.equal(second.status, 201, second.text);
+  const keys = [];
+  for (const location of [shop.id, second.json.id]) keys.push((await s.post('/api/v1/sync/nodes', { location_id: location })).json.key);
+  const item = await makeItem(s, { barcodes: ['5012345678917'], price: 700 });
+  const dir = mkdtempSync(path.join(tmpdir(), 'backroom-nodes-'));
+  const nodes = [];
+  try {
+    for (const [i, key] of keys.entries()) {
+      nodes.push(await startServer({
+        db: path.join(dir, `store-${i}.db`),
+        env: { BACKROOM_UPSTREAM: proxy.url, BACKROOM_NODE_KEY: key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' },
+      }));
+    }
+    const priceAt = async (node) => (await node.get(`/api/v1/items/${item.id}`)).json?.price;
+    for (const node of nodes) await until('the item at each node', async () => (await priceAt(node)) === 700);
+
+    // The link drops; head office changes the price meanwhile.
+    proxy.cut();
+    for (const node of nodes) await until('each node offline', async () => (await node.get('/api/v1/sync/status')).json?.online === false);
+    const current = await s.get(`/api/v1/items/${item.id}`);
+    const patched = await s.patch(`/api/v1/items/${item.id}`, { price: 900 }, { 'if-match': current.headers.get('etag') });
+    assert.equal(patched.status, 200, patched.text);
+
+    // The nodes keep selling from their copy, at the price they have.
+    for (const node of nodes) {
+      const local = await store(node);
+      await adjust(node, item, local, 10, 'opening');
+      const sale = await node.post('/api/v1/sales', saleBody(local, [[item, 2]]));
+      assert.equal(sale.status, 201, sale.text);
+      assert.equal(sale.json.lines[0].unit_price, 700, 'sold at the price the node had');
+      const status = (await node.get('/api/v1/sync/status')).json;
+      assert.ok(status.offline_since, JSON.stringify(status));
+      assert.equal(await priceAt(node), 700);
+    }
+
+    // The link returns, slow and duplicating every request: both converge.
+    proxy.state.cut = false;
+    proxy.state.delayMs = 50;
+    proxy.state.duplicate = true;
+    for (const node of nodes) {
+      await until('the new price at each node', async () => (await priceAt(node)) === 900);
+      await until('each node online', async () => (await node.get('/api/v1/sync/status')).json?.online === true);
+    }
+    assert.ok(proxy.state.refused > 0, 'the cut refused pulls');
+    for (const node of nodes) {
+      assertBooksHold(node.db);
+      const audit = cli(['audit', 'verify', '--db', node.db]);
+      assert.equal(audit.status, 0, audit.stdout + audit.stderr);
+    }
+    const hq = (await s.get('/api/v1/sync/nodes')).json.nodes;
+    for (const location of [shop.id, second.json.id]) assert.ok(hq.some((n) => n.location_id === location && n.last_sync_at), JSON.stringify(hq));
+  } finally {
+    for (const node of nodes) await node.stop();
+    await proxy.stop();
+  }
 });
