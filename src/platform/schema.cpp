@@ -1211,6 +1211,20 @@ CREATE TABLE sync_nodes (
 );
 CREATE INDEX sync_nodes_location ON sync_nodes(location_id);
 CREATE UNIQUE INDEX sync_nodes_key ON sync_nodes(key_id);
+-- The documents a node pushed (its sales, voids, returns, exchanges as its event feed has
+-- them), each once: the document's event id is the key. Received and kept; not yet posted
+-- into head office's own sales and stock (docs/sync.md).
+CREATE TABLE sync_documents (
+  id          TEXT PRIMARY KEY,
+  node_id     TEXT NOT NULL REFERENCES sync_nodes(id),
+  location_id TEXT NOT NULL,
+  type        TEXT NOT NULL,
+  entity_id   TEXT NOT NULL,
+  payload     TEXT NOT NULL,
+  node_at     INTEGER NOT NULL,
+  received_at INTEGER NOT NULL
+);
+CREATE INDEX sync_documents_node ON sync_documents(node_id, received_at);
 )SQL"},
   };
   return list;

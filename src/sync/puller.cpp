@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "catalog/changes.hpp"
+#include "integrations/events.hpp"
 #include "platform/json.hpp"
 #include "platform/problem.hpp"
 #include "platform/settings.hpp"
@@ -36,14 +37,20 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* out) 
   return size * count;
 }
 
-// GET `url` with the node's key; the body of a 200, else throws.
-std::string http_get(const std::string& url, const std::string& key) {
+// GET (or POST `body` as JSON) `url` with the node's key; the body of a 200, else throws.
+std::string http_call(const std::string& url, const std::string& key, const std::string* post = nullptr) {
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
   if (!curl) throw std::runtime_error("curl_easy_init failed");
   std::string body;
   auto auth = "Authorization: Bearer " + key;
   curl_slist* headers = curl_slist_append(nullptr, auth.c_str());
   auto* c = curl.get();
+  if (post) {
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, post->data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(post->size()));
+  }
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
@@ -108,7 +115,14 @@ int Puller::pull_once() {
   std::vector<Change> changes;
   std::int64_t cursor = start;
   for (int page = 0; page < pages_per_pull_max; ++page) {
-    auto body = http_get(fmt::format("{}/api/v1/sync/changes?cursor={}&limit={}", upstream_, cursor, page_size), node_key_);
+    std::int64_t waiting = 0;
+    {
+      std::lock_guard lock(status_mutex);
+      waiting = status.queue_length;
+    }
+    auto body = http_call(fmt::format("{}/api/v1/sync/changes?cursor={}&limit={}&queue_length={}", upstream_, cursor,
+                                      page_size, waiting),
+                          node_key_);
     auto json = json::parse_object(body);
     for (const auto& c : json.at("changes").as_array()) {
       const auto& o = c.as_object();
@@ -127,10 +141,66 @@ int Puller::pull_once() {
   return static_cast<int>(changes.size());
 }
 
+namespace {
+const std::vector<std::string> pushed = {"sale.completed", "sale.voided", "return.completed", "exchange.completed"};
+bool is_pushed(const std::string& type) { return std::find(pushed.begin(), pushed.end(), type) != pushed.end(); }
+}  // namespace
+
+std::int64_t waiting_documents(db::Db& db) {
+  std::int64_t cursor = settings::get_int64(db, push_cursor_setting).value_or(0);
+  std::int64_t waiting = 0;
+  for (;;) {
+    auto events = integrations::events_after(db, cursor, page_size, "");
+    for (const auto& e : events) waiting += is_pushed(e.type) ? 1 : 0;
+    if (static_cast<int>(events.size()) < page_size) return waiting;
+    cursor = events.back().seq;
+  }
+}
+
+int Puller::push_once() {
+  int sent = 0;
+  for (;;) {
+    std::int64_t cursor = 0;
+    std::vector<integrations::Event> events;
+    writer_.run([&](db::Db& db) {
+      cursor = settings::get_int64(db, push_cursor_setting).value_or(0);
+      events = integrations::events_after(db, cursor, page_size, "");
+    });
+    if (events.empty()) break;
+    bj::array documents;
+    for (const auto& e : events)
+      if (is_pushed(e.type))
+        documents.push_back(bj::object{{"id", e.id},
+                                       {"type", e.type},
+                                       {"entity_id", e.entity_id},
+                                       {"at", format_rfc3339(Timestamp{e.at})},
+                                       {"payload", bj::parse(e.payload)}});
+    if (!documents.empty()) {
+      auto body = bj::serialize(bj::object{{"documents", documents}});
+      http_call(upstream_ + "/api/v1/sync/documents", node_key_, &body);
+    }
+    sent += static_cast<int>(documents.size());
+    auto last = events.back().seq;
+    std::int64_t waiting = 0;
+    writer_.run([&](db::Db& db) {
+      settings::put(db, push_cursor_setting, std::to_string(last));
+      waiting = waiting_documents(db);
+    });
+    {
+      std::lock_guard lock(status_mutex);
+      status.queue_length = waiting;
+    }
+    if (static_cast<int>(events.size()) < page_size) break;
+  }
+  return sent;
+}
+
 void Puller::tick() {
   auto at = now().micros;
   if (at < next_try_at_) return;
   try {
+    int pushed = push_once();
+    if (pushed > 0) spdlog::info("sync: pushed {} documents to head office", pushed);
     int applied = pull_once();
     if (applied > 0) spdlog::info("sync: applied {} changes from head office", applied);
     std::lock_guard lock(status_mutex);

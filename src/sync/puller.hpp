@@ -21,6 +21,7 @@
 namespace backroom::sync {
 
 inline constexpr const char* upstream_cursor_setting = "sync_upstream_cursor";
+inline constexpr const char* push_cursor_setting = "sync_push_cursor";
 
 // What GET /api/v1/sync/status tells: this server's link to head office.
 struct LinkStatus {
@@ -30,8 +31,12 @@ struct LinkStatus {
   std::optional<std::int64_t> last_sync_at;   // micros; last complete pull
   std::optional<std::string> last_error;
   std::int64_t failures = 0;
+  std::int64_t queue_length = 0;  // documents waiting to be pushed, as of the last try
 };
 LinkStatus link_status();
+// The documents of this server's event feed after its push cursor: what waits to go to head
+// office (sales, voids, returns, exchanges).
+std::int64_t waiting_documents(db::Db& db);
 boost::json::object link_status_to_json(const LinkStatus& status, std::int64_t cursor);
 
 class Puller {
@@ -41,6 +46,11 @@ class Puller {
   // One pull to the end of the feed; returns how many changes it applied. Throws when head
   // office cannot be reached or refuses.
   int pull_once();
+  // Pushes the documents this node's event feed holds after its push cursor (setting
+  // `sync_push_cursor`) to head office in batches; the cursor moves only after head office
+  // answered 200, so a document is pushed at least once and kept there once (by its id).
+  // Returns how many it pushed; `waiting` is what is left. Throws like pull_once.
+  int push_once();
 
  private:
   void tick();

@@ -33,6 +33,13 @@ IssuedNode add_node(db::Db& db, const Actor& actor, const std::string& location_
   return IssuedNode{node, issued.key};
 }
 
+int receive_documents(db::Db& db, const Node& node, const std::vector<store::Document>& documents) {
+  int fresh = 0;
+  auto at = now().micros;
+  for (const auto& d : documents) fresh += store::insert_document(db, node, d, at) ? 1 : 0;
+  return fresh;
+}
+
 void note_pull(db::Db& db, const std::string& node_id, std::int64_t queue_length) {
   store::touch_node(db, node_id, now().micros, queue_length);
 }
@@ -47,7 +54,8 @@ bj::object node_to_json(db::Db& db, const Node& n) {
                     {"created_by", n.created_by},
                     {"last_sync_at", n.last_sync_at ? bj::value(format_rfc3339(Timestamp{*n.last_sync_at}))
                                                     : bj::value(nullptr)},
-                    {"queue_length", n.queue_length}};
+                    {"queue_length", n.queue_length},
+                    {"documents_received", store::count_documents(db, n.id)}};
 }
 
 }  // namespace backroom::sync

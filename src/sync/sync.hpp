@@ -52,6 +52,19 @@ void touch_node(db::Db& db, const std::string& id, std::int64_t at, std::int64_t
 // Inside a transaction on SQLite: foreign keys are checked at commit (a node applying a page
 // of head office's feed in which a kit comes before its component).
 void defer_foreign_keys(db::Db& db);
+struct Document {
+  std::string id;  // the node's event id
+  std::string type;
+  std::string entity_id;
+  std::string payload;  // JSON
+  std::int64_t node_at = 0;
+};
+// Keeps a pushed document unless its id is already kept; true when it was new.
+bool insert_document(db::Db& db, const Node& node, const Document& document, std::int64_t at);
+std::int64_t count_documents(db::Db& db, const std::string& node_id);
 }  // namespace store
+
+// Keeps the documents a node pushed, each once by id; returns how many were new.
+int receive_documents(db::Db& db, const Node& node, const std::vector<store::Document>& documents);
 
 }  // namespace backroom::sync

@@ -2,14 +2,19 @@
 // change feed a node pulls with its own key (sync.node).
 #include "sync/sync_api.hpp"
 
+#include <fmt/format.h>
+
 #include <memory>
+#include <vector>
 #include <optional>
 
 #include "access/permissions.hpp"
 #include "catalog/changes.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
+#include "platform/problem.hpp"
 #include "platform/settings.hpp"
+#include "platform/types.hpp"
 #include "sync/puller.hpp"
 #include "sync/sync.hpp"
 
@@ -21,7 +26,45 @@ using http::Request;
 
 namespace {
 inline constexpr std::int64_t queue_length_max = 1'000'000'000;
+inline constexpr std::size_t documents_per_push_max = 500;
+
+std::vector<store::Document> read_documents(const bj::object& body) {
+  json::Fields f{body, ""};
+  f.only({"documents"});
+  auto list = f.opt_array("documents");
+  if (!list) throw missing_field("documents");
+  if (list->size() > documents_per_push_max)
+    throw invalid_field("documents", fmt::format("at most {} documents a push", documents_per_push_max));
+  std::vector<store::Document> out;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    std::string path = fmt::format("documents[{}]", i);
+    if (!(*list)[i].is_object()) throw invalid_field(path, "a document is an object");
+    json::Fields d{(*list)[i].get_object(), path};
+    d.only({"id", "type", "entity_id", "at", "payload"});
+    store::Document doc;
+    auto id = d.opt_text("id", 64);
+    if (!id) throw missing_field(d.name("id"));
+    auto uuid = normalize_uuid(*id);
+    if (!uuid) throw invalid_field(d.name("id"), "a document id is a UUID");
+    doc.id = *uuid;
+    auto type = d.opt_identifier("type", 40);
+    if (!type) throw missing_field(d.name("type"));
+    doc.type = *type;
+    auto entity = d.opt_identifier("entity_id", 64);
+    if (!entity) throw missing_field(d.name("entity_id"));
+    doc.entity_id = *entity;
+    auto at = d.opt_text("at", 40);
+    auto parsed = at ? parse_rfc3339(*at) : std::nullopt;
+    if (!parsed) throw invalid_field(d.name("at"), "at is the node's time of the document (RFC 3339)");
+    doc.node_at = parsed->micros;
+    auto payload = d.opt_object("payload");
+    if (!payload) throw missing_field(d.name("payload"));
+    doc.payload = bj::serialize(*payload);
+    out.push_back(std::move(doc));
+  }
+  return out;
 }
+}  // namespace
 
 void register_sync_routes(App& app) {
   auto& r = app.router;
@@ -55,13 +98,29 @@ void register_sync_routes(App& app) {
   r.set_idempotency("POST", "/api/v1/sync/nodes", http::Idempotency::stored_sealed,
                     "the answer holds the node's key, shown once");
 
+  r.add("POST", "/api/v1/sync/documents", std::string(permission::sync_node),
+        "A store node pushes its documents (sales, voids, returns, exchanges) in a batch; each is kept once by its id",
+        [&app](Request& req, Reply reply) {
+          auto documents = read_documents(json::parse_object(req.body));
+          auto node = store::node_by_key(app.read(), req.actor.user_id);
+          if (!node) throw Problem(403, "not_a_node", "documents are pushed with a store node's key");
+          app.command(req, std::move(reply), [node = *node, documents = std::move(documents)](db::Db& db) {
+            int fresh = receive_documents(db, node, documents);
+            return http::json_response(200, bj::object{{"received", static_cast<std::int64_t>(documents.size())},
+                                                        {"new", fresh},
+                                                        {"duplicates", static_cast<std::int64_t>(documents.size()) - fresh}});
+          });
+        });
+
   r.add("GET", "/api/v1/sync/status", std::string(permission::registers_read),
         "This server's link to head office: online, offline since, last sync, the feed cursor",
         [&app](Request&, Reply reply) {
-          auto cursor = settings::get_int64(app.read(), upstream_cursor_setting).value_or(0);
-          auto json = link_status_to_json(link_status(), cursor);
-          // Documents are not queued for head office yet (docs/sync.md, "Not built yet").
-          json["queue_length"] = nullptr;
+          auto& db = app.read();
+          db::ReadSnapshot snapshot(db);
+          auto cursor = settings::get_int64(db, upstream_cursor_setting).value_or(0);
+          auto link = link_status();
+          auto json = link_status_to_json(link, cursor);
+          json["queue_length"] = link.node ? waiting_documents(db) : 0;
           reply(http::json_response(200, json));
         });
 

@@ -46,6 +46,33 @@ void touch_node(db::Db& db, const std::string& id, std::int64_t at, std::int64_t
       .run();
 }
 
+bool insert_document(db::Db& db, const Node& node, const Document& d, std::int64_t at) {
+  db::assert_in_transaction(db);
+  auto q = db.query("SELECT 1 FROM sync_documents WHERE id = ?");
+  q.bind(1, d.id);
+  if (q.step()) return false;
+  db.query(
+        "INSERT INTO sync_documents (id, node_id, location_id, type, entity_id, payload, node_at, received_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, d.id)
+      .bind(2, node.id)
+      .bind(3, node.location_id)
+      .bind(4, d.type)
+      .bind(5, d.entity_id)
+      .bind(6, d.payload)
+      .bind(7, d.node_at)
+      .bind(8, at)
+      .run();
+  return true;
+}
+
+std::int64_t count_documents(db::Db& db, const std::string& node_id) {
+  auto q = db.query("SELECT COUNT(*) FROM sync_documents WHERE node_id = ?");
+  q.bind(1, node_id);
+  q.step();
+  return q.int64(0);
+}
+
 void defer_foreign_keys(db::Db& db) {
   db::assert_in_transaction(db);
   if (db.dialect() == db::Dialect::sqlite) db.exec("PRAGMA defer_foreign_keys = ON");

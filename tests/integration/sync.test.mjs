@@ -14,7 +14,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { cli, startServer } from './lib/server.mjs';
 import { startFaultProxy } from './lib/fault_proxy.mjs';
-import { adjust, assertBooksHold, makeItem, saleBody, store } from './lib/shop.mjs';
+import { adjust, assertBooksHold, makeItem, saleBody, store, uuidv7 } from './lib/shop.mjs';
 
 let s;
 let shop;
@@ -86,6 +86,24 @@ test('bad input: a node belongs to a store; queue_length is a count', async () =
     const bad = await nodeClient.get(`/api/v1/sync/changes?${q}`);
     assert.equal(bad.status, 422, `${q}: ${bad.text}`);
   }
+  const good = { id: uuidv7(), type: 'sale.completed', entity_id: uuidv7(), at: '2026-12-03T10:00:00Z', payload: {} };
+  const badDocs = [{}, { documents: 1 }, { documents: [1] }, { documents: [{ ...good, id: 'x' }] },
+    { documents: [{ ...good, at: 'yesterday' }] }, { documents: [{ ...good, payload: [] }] }, { documents: [{ ...good, extra: 1 }] },
+    { documents: Array.from({ length: 501 }, () => ({ ...good, id: uuidv7() })) }];
+  for (const body of badDocs) {
+    const bad = await nodeClient.post('/api/v1/sync/documents', body);
+    assert.equal(bad.status, 422, `${JSON.stringify(body).slice(0, 200)}: ${bad.text}`);
+    assert.ok(bad.json.code);
+  }
+  // Only a node's key pushes; the same document twice is kept once.
+  const admin = await s.post('/api/v1/sync/documents', { documents: [good] });
+  assert.equal(admin.status, 403, admin.text);
+  assert.equal(admin.json.code, 'not_a_node');
+  let pushed = await nodeClient.post('/api/v1/sync/documents', { documents: [good, good] });
+  assert.equal(pushed.status, 200, pushed.text);
+  assert.deepEqual(pushed.json, { received: 2, new: 1, duplicates: 1 });
+  pushed = await nodeClient.post('/api/v1/sync/documents', { documents: [good] });
+  assert.deepEqual(pushed.json, { received: 1, new: 0, duplicates: 1 });
 });
 
 test('backroom node add --store prints the key once; node list shows it', async () => {
@@ -170,7 +188,13 @@ test('two store nodes behind a fault proxy: they sell through a cut and converge
   const second = await s.post('/api/v1/locations', { name: `Second store ${process.pid}`, kind: 'store' });
   assert.equal(second.status, 201, second.text);
   const keys = [];
-  for (const location of [shop.id, second.json.id]) keys.push((await s.post('/api/v1/sync/nodes', { location_id: location })).json.key);
+  const nodeIds = [];
+  for (const location of [shop.id, second.json.id]) {
+    const added = await s.post('/api/v1/sync/nodes', { location_id: location });
+    assert.equal(added.status, 201, added.text);
+    keys.push(added.json.key);
+    nodeIds.push(added.json.id);
+  }
   const item = await makeItem(s, { barcodes: ['5012345678917'], price: 700 });
   const dir = mkdtempSync(path.join(tmpdir(), 'backroom-nodes-'));
   const nodes = [];
@@ -200,6 +224,7 @@ test('two store nodes behind a fault proxy: they sell through a cut and converge
       assert.equal(sale.json.lines[0].unit_price, 700, 'sold at the price the node had');
       const status = (await node.get('/api/v1/sync/status')).json;
       assert.ok(status.offline_since, JSON.stringify(status));
+      assert.equal(status.queue_length, 1, 'the sale waits for head office');
       assert.equal(await priceAt(node), 700);
     }
 
@@ -219,6 +244,10 @@ test('two store nodes behind a fault proxy: they sell through a cut and converge
     }
     const hq = (await s.get('/api/v1/sync/nodes')).json.nodes;
     for (const location of [shop.id, second.json.id]) assert.ok(hq.some((n) => n.location_id === location && n.last_sync_at), JSON.stringify(hq));
+    // Each node's sale reached head office once, although every push was sent twice.
+    for (const node of nodes) await until('the sale pushed', async () => (await node.get('/api/v1/sync/status')).json?.queue_length === 0);
+    const received = (await s.get('/api/v1/sync/nodes')).json.nodes.filter((n) => nodeIds.includes(n.id));
+    assert.deepEqual(received.map((n) => n.documents_received), [1, 1], JSON.stringify(received));
   } finally {
     for (const node of nodes) await node.stop();
     await proxy.stop();
