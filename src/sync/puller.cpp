@@ -26,6 +26,7 @@ namespace {
 
 constexpr int page_size = 500;
 constexpr int pages_per_pull_max = 400;  // 200,000 changes in one transaction at most
+constexpr std::size_t push_bytes_max = 512 * 1024;
 constexpr std::int64_t backoff_base_micros = 1'000'000;
 constexpr std::int64_t backoff_cap_seconds_default = 60;
 
@@ -167,20 +168,32 @@ int Puller::push_once() {
       events = integrations::events_after(db, cursor, page_size, "");
     });
     if (events.empty()) break;
+    // A batch stays well under head office's request body limit (1 MiB): it ends before the
+    // event that would take it past push_bytes_max, and the cursor moves to where it ended.
     bj::array documents;
-    for (const auto& e : events)
-      if (is_pushed(e.type))
+    std::size_t bytes = 0;
+    std::int64_t last = cursor;
+    bool full = false;
+    for (const auto& e : events) {
+      if (is_pushed(e.type)) {
+        if (!documents.empty() && bytes + e.payload.size() > push_bytes_max) {
+          full = true;
+          break;
+        }
+        bytes += e.payload.size() + 200;
         documents.push_back(bj::object{{"id", e.id},
                                        {"type", e.type},
                                        {"entity_id", e.entity_id},
                                        {"at", format_rfc3339(Timestamp{e.at})},
                                        {"payload", bj::parse(e.payload)}});
+      }
+      last = e.seq;
+    }
     if (!documents.empty()) {
       auto body = bj::serialize(bj::object{{"documents", documents}});
       http_call(upstream_ + "/api/v1/sync/documents", node_key_, &body);
     }
     sent += static_cast<int>(documents.size());
-    auto last = events.back().seq;
     std::int64_t waiting = 0;
     writer_.run([&](db::Db& db) {
       settings::put(db, push_cursor_setting, std::to_string(last));
@@ -190,7 +203,7 @@ int Puller::push_once() {
       std::lock_guard lock(status_mutex);
       status.queue_length = waiting;
     }
-    if (static_cast<int>(events.size()) < page_size) break;
+    if (!full && static_cast<int>(events.size()) < page_size) break;
   }
   return sent;
 }
