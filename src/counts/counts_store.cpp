@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "access/audit.hpp"
 #include "catalog/catalog_store.hpp"
@@ -157,7 +158,7 @@ ClassRun recompute_classes(db::Db& db, const Actor& actor, const std::string& lo
   Date today = date_of(at);
   Date year_ago{today.year - 1, today.month, std::min(today.day, 28)};
   Timestamp from{days_from_civil(year_ago) * micros_per_day};
-  std::map<std::string, std::int64_t> sold;
+  std::unordered_map<std::string, std::int64_t> sold;
   for (auto& [item, units] : stock::units_sold_by_item(db, location_id, from, at)) sold[item] = units.milli;
   std::vector<ItemValue> values;
   for (const auto& item : catalog::store::stocked_items(db)) {

@@ -68,6 +68,8 @@ class Statement {
   virtual bool is_null(int column) const = 0;
   virtual std::int64_t int64(int column) const = 0;
   virtual std::string text(int column) const = 0;
+  // The text without a copy; valid until the next step() or reset().
+  virtual std::string_view text_view(int column) const = 0;
   // What a row looks like (used by `copy`, which moves tables it does not know).
   virtual int column_count() const = 0;
   virtual std::string column_name(int column) const = 0;
@@ -118,6 +120,7 @@ class Query {
   bool is_null(int column) const { return stmt_->is_null(column); }
   std::int64_t int64(int column) const { return stmt_->int64(column); }
   std::string text(int column) const { return stmt_->text(column); }
+  std::string_view text_view(int column) const { return stmt_->text_view(column); }
   int column_count() const { return stmt_->column_count(); }
   std::string column_name(int column) const { return stmt_->column_name(column); }
   bool is_integer(int column) const { return stmt_->is_integer(column); }

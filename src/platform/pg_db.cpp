@@ -140,6 +140,9 @@ class PgStatement final : public Statement {
   std::string text(int c) const override {
     return std::string(PQgetvalue(result_, row_, c), static_cast<std::size_t>(PQgetlength(result_, row_, c)));
   }
+  std::string_view text_view(int c) const override {
+    return std::string_view(PQgetvalue(result_, row_, c), static_cast<std::size_t>(PQgetlength(result_, row_, c)));
+  }
   int column_count() const override { return PQnfields(result_); }
   std::string column_name(int c) const override { return PQfname(result_, c); }
   bool is_integer(int c) const override {

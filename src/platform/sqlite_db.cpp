@@ -60,6 +60,11 @@ class SqliteStatement final : public Statement {
     return t ? std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c)))
              : std::string();
   }
+  std::string_view text_view(int c) const override {
+    const unsigned char* t = sqlite3_column_text(stmt_, c);
+    return t ? std::string_view(reinterpret_cast<const char*>(t), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c)))
+             : std::string_view();
+  }
   int column_count() const override { return sqlite3_column_count(stmt_); }
   std::string column_name(int c) const override { return sqlite3_column_name(stmt_, c); }
   bool is_integer(int c) const override { return sqlite3_column_type(stmt_, c) == SQLITE_INTEGER; }
