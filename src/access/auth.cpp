@@ -58,7 +58,8 @@ const std::vector<RoleDefinition>& builtin_roles() {
                                p::suppliers_payment_approve, p::purchasing_order, p::purchasing_close,
                                p::purchasing_over_receive, p::planning_read, p::planning_manage,
                                p::counts_manage, p::counts_approve, p::reports_read, p::reports_actions,
-                               p::orders_create, p::orders_manage, p::integrations_read, p::integrations_manage});
+                               p::orders_create, p::orders_manage, p::integrations_read, p::integrations_manage,
+                               p::sync_manage});
     // The buyer keeps items and suppliers and places orders; bank details stay masked and
     // need someone else's approval; receiving is the floor's job.
     auto buyer = plus({}, {p::items_read, p::items_create, p::items_update, p::items_barcodes, p::prices_request,
@@ -70,6 +71,8 @@ const std::vector<RoleDefinition>& builtin_roles() {
                            p::purchasing_receive, p::counts_count, p::orders_read, p::orders_pick});
     // A web shop's API key: places online orders and reads what is available.
     auto webshop = plus({}, {p::items_read, p::stock_read, p::orders_read, p::orders_create, p::events_read});
+    // A store node's key (src/sync/): pulls the change feed and pushes its store's documents.
+    auto store_node = plus({}, {p::items_read, p::sync_node});
     return std::vector<RoleDefinition>{
         {"cashier", "Sells, takes returns with a receipt, looks up stock", cashier, false, 1000, 0},
         {"shift_lead", "Cashier plus voids, larger discounts, adjustments, price requests", lead, false, 2500, 5000},
@@ -79,6 +82,8 @@ const std::vector<RoleDefinition>& builtin_roles() {
         {"clerk", "Receives deliveries against purchase orders and prints labels", clerk, false, 0, 0},
         {"webshop", "An online shop's API key: places online orders, reads items and availability", webshop, false,
          0, 0},
+        {"store_node", "A store node's key: pulls head office's change feed, pushes its store's documents", store_node,
+         false, 0, 0},
         {"admin", "Everything, including users, roles, API keys and locked item fields", permission_catalogue(), true,
          std::nullopt, std::nullopt},
     };

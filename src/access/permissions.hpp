@@ -69,6 +69,9 @@ inline constexpr std::string_view orders_manage = "orders.manage";      // hold 
 inline constexpr std::string_view integrations_read = "integrations.read";      // webhook log, alerts, mappings
 inline constexpr std::string_view integrations_manage = "integrations.manage";  // endpoints, secrets, replay, mappings
 
+inline constexpr std::string_view sync_manage = "sync.manage";  // store node keys, change requests, conflicts (HQ)
+inline constexpr std::string_view sync_node = "sync.node";      // a store node's key: pull the feed, push documents
+
 inline constexpr std::string_view labels_read = "labels.read";
 inline constexpr std::string_view labels_print = "labels.print";
 // integrations and administration
@@ -96,7 +99,7 @@ inline constexpr std::array catalogue = {
     purchasing_receive, purchasing_close, purchasing_over_receive,
     planning_read,   planning_manage,  counts_count,       counts_manage,     counts_approve, reports_read,
     reports_actions, orders_read,   orders_create,    orders_pick,        orders_manage,     integrations_read,
-    integrations_manage,
+    integrations_manage, sync_manage, sync_node,
 };
 
 // Whether a route may declare `name`: a catalogue permission, `authenticated` or `public_route`.

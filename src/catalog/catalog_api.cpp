@@ -3,9 +3,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "access/audit.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_store.hpp"
+#include "catalog/changes.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "platform/text.hpp"
@@ -36,14 +39,6 @@ bool valid_tax_category_code(std::string_view code) {
   for (char c : code)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
   return true;
-}
-
-bj::object tax_categories_to_json(db::Db& db) {
-  bj::array list;
-  auto fallback = store::default_tax_category(db);
-  for (const auto& c : store::tax_categories(db))
-    list.push_back(bj::object{{"code", c.code}, {"name", c.name}, {"rate", c.rate_bp}, {"default", c.code == fallback}});
-  return bj::object{{"tax_categories", std::move(list)}, {"default_tax_category", fallback}};
 }
 
 }  // namespace
@@ -177,6 +172,27 @@ void register_catalog_routes(App& app) {
             set_barcode_settings(db, actor, settings);
             return http::json_response(200, barcode_settings_to_json(settings));
           });
+        });
+
+  r.add("GET", "/api/v1/catalog/changes", "items.read",
+        "Items (with barcodes and prices), scheduled price changes and the tax table changed after a cursor, each "
+        "once, in order (a register's offline copy)",
+        [&app](Request& req, Reply reply) {
+          auto cursor = number_cursor(req, 0, 0);
+          int limit = page_limit(req);
+          if (auto location = req.query_param("location")) {
+            auto id = normalize_uuid(*location);
+            if (!id) throw invalid_field("location", "location is a location id");
+            const auto& scope = req.actor.location_ids;
+            if (!scope.empty() && std::find(scope.begin(), scope.end(), *id) == scope.end())
+              throw Problem(403, "forbidden", fmt::format("this key may not act at location {}", *id));
+          }
+          auto& db = app.read();
+          db::ReadSnapshot snapshot(db);
+          auto page = changes_after(db, cursor, limit);
+          reply(http::json_response(200, bj::object{{"changes", std::move(page.changes)},
+                                                    {"next_cursor", std::to_string(page.next_cursor)},
+                                                    {"more", page.more}}));
         });
 
   r.add("GET", "/api/v1/tax-categories", "items.read", "Tax categories with their rates, and the shop's default",

@@ -1,4 +1,5 @@
 #include "catalog/catalog_store.hpp"
+#include "catalog/changes.hpp"
 
 #include <fmt/format.h>
 
@@ -239,6 +240,7 @@ void insert_item(db::Db& db, const Item& it) {
       .bind(22, it.updated_at)
       .run();
   write_details(db, it);
+  note_change(db, change_item, it.id);
 }
 
 void update_item(db::Db& db, const Item& it) {
@@ -267,6 +269,7 @@ void update_item(db::Db& db, const Item& it) {
       .bind(18, it.id)
       .run();
   write_details(db, it);
+  note_change(db, change_item, it.id);
 }
 
 std::vector<Item> list_items(db::Db& db, const ItemFilter& f) {
@@ -464,6 +467,7 @@ void put_tax_category(db::Db& db, const TaxCategory& category, bool make_default
   settings::put(db, "tax_rates", bj::serialize(rates));
   settings::put(db, "tax_category_names", bj::serialize(names));
   if (make_default) settings::put(db, "default_tax_category", category.code);
+  note_change(db, change_tax, change_tax);
 }
 
 std::int64_t count_items(db::Db& db) {

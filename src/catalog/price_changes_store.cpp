@@ -1,3 +1,4 @@
+#include "catalog/changes.hpp"
 #include "catalog/price_changes.hpp"
 #include "platform/assert.hpp"
 
@@ -32,6 +33,7 @@ void insert_price_change(db::Db& db, const PriceChange& c) {
       .bind(10, c.requested_by_id)
       .bind(11, c.requested_at)
       .run();
+  note_change(db, change_price_change, c.id);
 }
 
 void update_price_change(db::Db& db, const PriceChange& c) {
@@ -48,6 +50,7 @@ void update_price_change(db::Db& db, const PriceChange& c) {
       .bind(7, c.applied_at)
       .bind(8, c.id)
       .run();
+  note_change(db, change_price_change, c.id);
 }
 
 std::optional<PriceChange> load_price_change(db::Db& db, const std::string& id) {

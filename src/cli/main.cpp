@@ -30,6 +30,8 @@
 #include "cli/routes.hpp"
 #include "cli/shop.hpp"
 #include "cli/stock_cli.hpp"
+#include "cli/sync_cli.hpp"
+#include "sync/puller.hpp"
 #include "integrations/events.hpp"
 #include "integrations/webhook_delivery.hpp"
 #include "platform/idempotency.hpp"
@@ -87,7 +89,7 @@ std::string default_static_dir() {
 
 
 int serve(const std::string& db_path, const std::string& listen, int threads, std::string static_dir,
-          bool access_log, BackupSchedule backups) {
+          bool access_log, BackupSchedule backups, const std::string& upstream, const std::string& node_key) {
   auto l = parse_listen(listen);
   { open_shop(db_path); }  // create and migrate before anyone reads
   App app(db_path);
@@ -104,6 +106,12 @@ int serve(const std::string& db_path, const std::string& listen, int threads, st
   if (!backups.dir.empty()) {
     if (backups.key_file.empty()) backups.key_file = secret_box::key_file(db_path);
     scheduled = std::make_unique<ScheduledBackups>(app, backups);
+  }
+  // A store node pulls head office's change feed (docs/sync.md).
+  std::unique_ptr<sync::Puller> puller;
+  if (!upstream.empty()) {
+    if (node_key.empty()) throw CLI::ValidationError("--node-key", "a store node needs --node-key (or BACKROOM_NODE_KEY)");
+    puller = std::make_unique<sync::Puller>(app.writer, upstream, node_key);
   }
   http::ServerOptions options;
   options.host = l.host;
@@ -314,6 +322,11 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--threads", threads, "HTTP worker threads")->envname("BACKROOM_THREADS")->check(CLI::Range(1, 64));
   serve_cmd->add_option("--static-dir", static_dir, "Directory of the built web UI")->envname("BACKROOM_STATIC_DIR");
   serve_cmd->add_option("--access-log", access_log, "Log every request")->envname("BACKROOM_ACCESS_LOG");
+  std::string upstream, node_key;
+  serve_cmd->add_option("--upstream", upstream, "Head office's URL: serve as a store node that pulls its change feed")
+      ->envname("BACKROOM_UPSTREAM");
+  serve_cmd->add_option("--node-key", node_key, "This store node's key (backroom node add at head office)")
+      ->envname("BACKROOM_NODE_KEY");
   BackupSchedule backups;
   std::string backup_every = "24h", backup_max_age;
   serve_cmd->add_option("--backup-dir", backups.dir, "Take encrypted backups into this directory while serving")
@@ -372,6 +385,7 @@ int main(int argc, char** argv) {
   // to set the exit status.
   auth_cli::add_commands(app, db_path, [](App& routes_app) { add_routes(routes_app); });
   stock_cli::add_commands(app, db_path);
+  sync_cli::add_commands(app, db_path);
   backup_cli::add_commands(app);
   labels_cli::add_commands(app, db_path);
   planning_cli::add_commands(app, db_path);  // the `planning` group and its backtest
@@ -430,7 +444,7 @@ int main(int argc, char** argv) {
         backups.every_seconds = *every;
         backups.max_age_seconds = *max_age;
       }
-      return serve(db_path, listen, threads, static_dir, access_log, backups);
+      return serve(db_path, listen, threads, static_dir, access_log, backups, upstream, node_key);
     }
     if (demo_cmd->parsed()) return demo(db_path);
     if (import_cmd->parsed())

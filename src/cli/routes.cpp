@@ -23,6 +23,7 @@
 #include "sales/registers_api.hpp"
 #include "sales/sales_api.hpp"
 #include "stock/stock_api.hpp"
+#include "sync/sync_api.hpp"
 
 namespace backroom::cli {
 
@@ -79,6 +80,7 @@ void add_routes(App& app) {
   orders::register_channel_routes(app);
   reports::register_report_routes(app);
   reports::register_action_routes(app);
+  sync::register_sync_routes(app);
 }
 
 }  // namespace backroom::cli

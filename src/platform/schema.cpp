@@ -1198,6 +1198,53 @@ DROP TABLE demand_history;
 ALTER TABLE demand_history_by_key RENAME TO demand_history;
 CREATE INDEX demand_history_day ON demand_history(source, day);
 )SQL"},
+      {21, "the catalog change feed: items (with barcodes and prices), scheduled price changes, tax", R"SQL(
+-- One row per changed entity, renumbered on every change, so reading after a cursor gives
+-- each changed entity once, in the order of its last change (src/catalog/changes.hpp).
+-- Written in the transaction of the change; the reader sends the entity as it is now.
+CREATE TABLE catalog_changes (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  entity     TEXT NOT NULL CHECK (entity IN ('item','price_change','tax')),
+  key        TEXT NOT NULL,
+  changed_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX catalog_changes_entity ON catalog_changes(entity, key);
+-- A shop upgraded to this version starts its feed with every item and the tax table.
+INSERT INTO catalog_changes (entity, key, changed_at) SELECT 'item', id, updated_at FROM items ORDER BY id;
+INSERT INTO catalog_changes (entity, key, changed_at)
+  SELECT 'price_change', id, requested_at FROM price_changes WHERE status IN ('pending','approved') ORDER BY id;
+INSERT INTO catalog_changes (entity, key, changed_at) VALUES ('tax', 'tax', 0);
+)SQL"},
+      {22, "store nodes that sync with head office", R"SQL(
+-- A store node (src/sync/): one store's own server, authenticated by an API key of role
+-- store_node scoped to its location. last_sync_at and queue_length are what the node last
+-- reported when it pulled the feed.
+CREATE TABLE sync_nodes (
+  id           TEXT PRIMARY KEY,
+  location_id  TEXT NOT NULL REFERENCES locations(id),
+  key_id       TEXT NOT NULL REFERENCES api_keys(id),
+  created_at   INTEGER NOT NULL,
+  created_by   TEXT NOT NULL,
+  last_sync_at INTEGER,
+  queue_length INTEGER NOT NULL DEFAULT 0 CHECK (queue_length >= 0)
+);
+CREATE INDEX sync_nodes_location ON sync_nodes(location_id);
+CREATE UNIQUE INDEX sync_nodes_key ON sync_nodes(key_id);
+-- The documents a node pushed (its sales, voids, returns, exchanges as its event feed has
+-- them), each once: the document's event id is the key. Received and kept; not yet posted
+-- into head office's own sales and stock (docs/sync.md).
+CREATE TABLE sync_documents (
+  id          TEXT PRIMARY KEY,
+  node_id     TEXT NOT NULL REFERENCES sync_nodes(id),
+  location_id TEXT NOT NULL,
+  type        TEXT NOT NULL,
+  entity_id   TEXT NOT NULL,
+  payload     TEXT NOT NULL,
+  node_at     INTEGER NOT NULL,
+  received_at INTEGER NOT NULL
+);
+CREATE INDEX sync_documents_node ON sync_documents(node_id, received_at);
+)SQL"},
   };
   return list;
 }

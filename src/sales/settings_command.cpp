@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "access/audit.hpp"
+#include "catalog/changes.hpp"
 #include "platform/assert.hpp"
 #include "sales/sales.hpp"
 #include "sales/sales_json.hpp"
@@ -18,6 +19,7 @@ void save_settings(db::Db& db, const Actor& actor, const SaleSettings& s) {
   auto rows = settings_to_rows(s);
   for (const char* key : {"tax_mode", "tax_rounding", "rounding", "negative_stock", "no_receipt_refund", "tax_rates"})
     store::put_setting(db, key, rows.at(key));
+  catalog::store::note_change(db, catalog::change_tax, catalog::change_tax);  // tax_rates travel in the feed
   append_audit(db, actor,
                AuditEntry{"settings.sales", "settings", "sales", before, boost::json::serialize(settings_to_json(s))});
 }

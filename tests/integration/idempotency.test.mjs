@@ -129,6 +129,12 @@ const SETUPS = {
   'POST /api/v1/api-keys': async () => ({ path: '/api/v1/api-keys', body: { name: unique('walk-key'), role: 'cashier' } }),
   'POST /api/v1/api-keys/{id}/rotate': async () => ({ path: `/api/v1/api-keys/${ok(await s.post('/api/v1/api-keys', { name: unique('walk-rot'), role: 'cashier' }), 'key').id}/rotate`, body: { grace_seconds: 5 } }),
   'DELETE /api/v1/api-keys/{id}': async () => ({ path: `/api/v1/api-keys/${ok(await s.post('/api/v1/api-keys', { name: unique('walk-del'), role: 'cashier' }), 'key').id}` }),
+  'POST /api/v1/sync/documents': async () => {
+    const node = ok(await s.post('/api/v1/sync/nodes', { location_id: shop.id }), 'node');
+    return { client: s.withKey(node.key), path: '/api/v1/sync/documents',
+      body: { documents: [{ id: uuidv7(), type: 'sale.completed', entity_id: uuidv7(), at: new Date().toISOString(), payload: { total: 100 } }] } };
+  },
+  'POST /api/v1/sync/nodes': async () => ({ path: '/api/v1/sync/nodes', body: { location_id: shop.id } }),
   'POST /api/v1/price-changes': async () => ({ path: '/api/v1/price-changes', body: { item_id: (await makeItem(s)).id, price: 549, reason: 'walk' } }),
   'POST /api/v1/price-changes/{id}/approve': async () => {
     const c = ok(await s.post('/api/v1/price-changes', { item_id: (await makeItem(s)).id, price: 549, reason: 'walk' }), 'price change');

@@ -52,6 +52,8 @@ export const permission = {
   orders_manage: 'orders.manage',
   integrations_read: 'integrations.read',
   integrations_manage: 'integrations.manage',
+  sync_manage: 'sync.manage',
+  sync_node: 'sync.node',
 } as const;
 
 export type Permission = (typeof permission)[keyof typeof permission];

@@ -1,0 +1,60 @@
+// The catalog change feed: what a store node or an offline register needs to keep its copy
+// of the item master current. Every write of an item (its barcodes and prices travel with
+// it), of a scheduled price change and of the tax table notes a change in the same
+// transaction (migration 21, `catalog_changes`); a change renumbers the entity, so reading
+// after a cursor gives each changed entity once, in order, as it is now (coalesced).
+// Resumable: the cursor is the last `seq` read; a reader that stops mid-page asks again
+// from its cursor and loses nothing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "platform/db.hpp"
+
+namespace backroom::catalog {
+
+inline constexpr const char* change_item = "item";
+inline constexpr const char* change_price_change = "price_change";
+inline constexpr const char* change_tax = "tax";
+
+namespace store {
+struct CatalogChange {
+  std::int64_t seq = 0;
+  std::string entity;
+  std::string key;
+  std::int64_t changed_at = 0;
+};
+// Notes that `entity` `key` changed (inside the writer's transaction).
+void note_change(db::Db& db, const std::string& entity, const std::string& key);
+std::vector<CatalogChange> changes_after(db::Db& db, std::int64_t cursor, int limit);
+// The newest seq (0 when the feed is empty).
+std::int64_t changes_cursor(db::Db& db);
+}  // namespace store
+
+struct CatalogChangesPage {
+  boost::json::array changes;  // {seq, entity, key, changed_at, data}
+  std::int64_t next_cursor = 0;
+  bool more = false;
+};
+// Up to `limit` changes after `cursor`, each with the entity as it is now (`data`): an item
+// as GET /items/{id} answers it, a price change as GET /price-changes/{id}, the tax table
+// as GET /tax-categories.
+CatalogChangesPage changes_after(db::Db& db, std::int64_t cursor, int limit);
+
+// The tax table as GET /api/v1/tax-categories answers it.
+boost::json::object tax_categories_to_json(db::Db& db);
+
+}  // namespace backroom::catalog
+
+namespace backroom::catalog {
+// On a store node: applies one change of head office's feed (`entity`, and `data` as
+// changes_after gives it) to this database, as head office has it: the item row with its
+// barcodes and prices (inserted or replaced, same id and version), the price change row, the
+// tax categories. A replica's write: no audit entry (head office audited the change), but
+// the node's own feed notes it for its registers. Throws Problem 422 on data it cannot read.
+void apply_feed_change(db::Db& db, const std::string& entity, const boost::json::value& data);
+}  // namespace backroom::catalog

@@ -1,0 +1,242 @@
+// A store node's puller (sync/puller.hpp).
+#include "sync/puller.hpp"
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <mutex>
+#include <random>
+#include <vector>
+
+#include "catalog/changes.hpp"
+#include "integrations/events.hpp"
+#include "platform/json.hpp"
+#include "platform/problem.hpp"
+#include "platform/settings.hpp"
+#include "platform/types.hpp"
+#include "sync/sync.hpp"
+
+namespace backroom::sync {
+
+namespace bj = boost::json;
+
+namespace {
+
+constexpr int page_size = 500;
+constexpr int pages_per_pull_max = 400;  // 200,000 changes in one transaction at most
+constexpr std::size_t push_bytes_max = 512 * 1024;
+constexpr std::int64_t backoff_base_micros = 1'000'000;
+constexpr std::int64_t backoff_cap_seconds_default = 60;
+
+std::mutex status_mutex;
+LinkStatus status;
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* out) {
+  static_cast<std::string*>(out)->append(data, size * count);
+  return size * count;
+}
+
+// GET (or POST `body` as JSON) `url` with the node's key; the body of a 200, else throws.
+std::string http_call(const std::string& url, const std::string& key, const std::string* post = nullptr) {
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
+  if (!curl) throw std::runtime_error("curl_easy_init failed");
+  std::string body;
+  auto auth = "Authorization: Bearer " + key;
+  curl_slist* headers = curl_slist_append(nullptr, auth.c_str());
+  auto* c = curl.get();
+  if (post) {
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, post->data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(post->size()));
+  }
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 60000L);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+  auto rc = curl_easy_perform(c);
+  long code = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+  curl_slist_free_all(headers);
+  if (rc != CURLE_OK) throw std::runtime_error(fmt::format("head office unreachable: {}", curl_easy_strerror(rc)));
+  if (code != 200) throw std::runtime_error(fmt::format("head office answered {}: {}", code, body.substr(0, 300)));
+  return body;
+}
+
+}  // namespace
+
+LinkStatus link_status() {
+  std::lock_guard lock(status_mutex);
+  return status;
+}
+
+bj::object link_status_to_json(const LinkStatus& s, std::int64_t cursor) {
+  auto time = [](const std::optional<std::int64_t>& t) {
+    return t ? bj::value(format_rfc3339(Timestamp{*t})) : bj::value(nullptr);
+  };
+  return bj::object{{"node", s.node},
+                    {"online", s.online},
+                    {"offline_since", time(s.offline_since)},
+                    {"last_sync_at", time(s.last_sync_at)},
+                    {"cursor", std::to_string(cursor)},
+                    {"last_error", s.last_error ? bj::value(*s.last_error) : bj::value(nullptr)}};
+}
+
+Puller::Puller(Writer& writer, std::string upstream, std::string node_key)
+    : writer_(writer),
+      upstream_(std::move(upstream)),
+      node_key_(std::move(node_key)),
+      backoff_cap_micros_(env_seconds("BACKROOM_SYNC_BACKOFF_MAX_SECONDS", backoff_cap_seconds_default) * 1'000'000) {
+  while (!upstream_.empty() && upstream_.back() == '/') upstream_.pop_back();
+  {
+    std::lock_guard lock(status_mutex);
+    status.node = true;
+  }
+  job_ = std::make_unique<PeriodicJob>("sync pull",
+                                       std::chrono::seconds(env_seconds("BACKROOM_SYNC_PULL_SECONDS", 5)),
+                                       [this] { tick(); });
+}
+
+Puller::~Puller() { job_.reset(); }
+
+int Puller::pull_once() {
+  std::int64_t start = 0;
+  writer_.run([&](db::Db& db) { start = settings::get_int64(db, upstream_cursor_setting).value_or(0); });
+  struct Change {
+    std::string entity;
+    bj::value data;
+  };
+  std::vector<Change> changes;
+  std::int64_t cursor = start;
+  for (int page = 0; page < pages_per_pull_max; ++page) {
+    std::int64_t waiting = 0;
+    {
+      std::lock_guard lock(status_mutex);
+      waiting = status.queue_length;
+    }
+    auto body = http_call(fmt::format("{}/api/v1/sync/changes?cursor={}&limit={}&queue_length={}", upstream_, cursor,
+                                      page_size, waiting),
+                          node_key_);
+    auto json = json::parse_object(body);
+    for (const auto& c : json.at("changes").as_array()) {
+      const auto& o = c.as_object();
+      changes.push_back(Change{std::string(o.at("entity").as_string()), o.at("data")});
+    }
+    cursor = std::stoll(std::string(json.at("next_cursor").as_string()));
+    if (!json.at("more").as_bool()) break;
+  }
+  if (cursor != start) {
+    writer_.run([&](db::Db& db) {
+      store::defer_foreign_keys(db);  // a kit or variant may arrive before the item it names
+      for (const auto& c : changes) catalog::apply_feed_change(db, c.entity, c.data);
+      settings::put(db, upstream_cursor_setting, std::to_string(cursor));
+    });
+  }
+  return static_cast<int>(changes.size());
+}
+
+namespace {
+const std::vector<std::string> pushed = {"sale.completed", "sale.voided", "return.completed", "exchange.completed"};
+bool is_pushed(const std::string& type) { return std::find(pushed.begin(), pushed.end(), type) != pushed.end(); }
+}  // namespace
+
+std::int64_t waiting_documents(db::Db& db) {
+  std::int64_t cursor = settings::get_int64(db, push_cursor_setting).value_or(0);
+  std::int64_t waiting = 0;
+  for (;;) {
+    auto events = integrations::events_after(db, cursor, page_size, "");
+    for (const auto& e : events) waiting += is_pushed(e.type) ? 1 : 0;
+    if (static_cast<int>(events.size()) < page_size) return waiting;
+    cursor = events.back().seq;
+  }
+}
+
+int Puller::push_once() {
+  int sent = 0;
+  for (;;) {
+    std::int64_t cursor = 0;
+    std::vector<integrations::Event> events;
+    writer_.run([&](db::Db& db) {
+      cursor = settings::get_int64(db, push_cursor_setting).value_or(0);
+      events = integrations::events_after(db, cursor, page_size, "");
+    });
+    if (events.empty()) break;
+    // A batch stays well under head office's request body limit (1 MiB): it ends before the
+    // event that would take it past push_bytes_max, and the cursor moves to where it ended.
+    bj::array documents;
+    std::size_t bytes = 0;
+    std::int64_t last = cursor;
+    bool full = false;
+    for (const auto& e : events) {
+      if (is_pushed(e.type)) {
+        if (!documents.empty() && bytes + e.payload.size() > push_bytes_max) {
+          full = true;
+          break;
+        }
+        bytes += e.payload.size() + 200;
+        documents.push_back(bj::object{{"id", e.id},
+                                       {"type", e.type},
+                                       {"entity_id", e.entity_id},
+                                       {"at", format_rfc3339(Timestamp{e.at})},
+                                       {"payload", bj::parse(e.payload)}});
+      }
+      last = e.seq;
+    }
+    if (!documents.empty()) {
+      auto body = bj::serialize(bj::object{{"documents", documents}});
+      http_call(upstream_ + "/api/v1/sync/documents", node_key_, &body);
+    }
+    sent += static_cast<int>(documents.size());
+    std::int64_t waiting = 0;
+    writer_.run([&](db::Db& db) {
+      settings::put(db, push_cursor_setting, std::to_string(last));
+      waiting = waiting_documents(db);
+    });
+    {
+      std::lock_guard lock(status_mutex);
+      status.queue_length = waiting;
+    }
+    if (!full && static_cast<int>(events.size()) < page_size) break;
+  }
+  return sent;
+}
+
+void Puller::tick() {
+  auto at = now().micros;
+  if (at < next_try_at_) return;
+  try {
+    int pushed = push_once();
+    if (pushed > 0) spdlog::info("sync: pushed {} documents to head office", pushed);
+    int applied = pull_once();
+    if (applied > 0) spdlog::info("sync: applied {} changes from head office", applied);
+    std::lock_guard lock(status_mutex);
+    status.online = true;
+    status.offline_since.reset();
+    status.last_sync_at = now().micros;
+    status.last_error.reset();
+    status.failures = 0;
+    next_try_at_ = 0;
+  } catch (const std::exception& e) {
+    std::int64_t failures = 0;
+    {
+      std::lock_guard lock(status_mutex);
+      status.online = false;
+      if (!status.offline_since) status.offline_since = at;
+      status.last_error = e.what();
+      failures = ++status.failures;
+    }
+    auto ceiling = std::min(backoff_cap_micros_, backoff_base_micros << std::min<std::int64_t>(failures, 20));
+    thread_local std::mt19937_64 random{std::random_device{}()};
+    next_try_at_ = at + std::uniform_int_distribution<std::int64_t>(0, ceiling)(random);
+    spdlog::warn("sync: pull failed ({}): {}", failures, e.what());
+  }
+}
+
+}  // namespace backroom::sync

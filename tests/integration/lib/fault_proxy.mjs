@@ -1,0 +1,47 @@
+// A tiny HTTP fault proxy for the sync suites: sits between store nodes and head office and
+// can cut the link (connections refused with a reset), delay every request, or send every
+// request upstream twice (the duplicate's answer is thrown away).
+import http from 'node:http';
+
+export async function startFaultProxy(target) {
+  const upstream = new URL(target);
+  const state = { cut: false, delayMs: 0, duplicate: false, requests: 0, refused: 0 };
+  const forward = (req, body) => new Promise((resolve, reject) => {
+    const r = http.request({
+      host: upstream.hostname, port: upstream.port, method: req.method, path: req.url,
+      headers: { ...req.headers, host: upstream.host },
+    }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    r.on('error', reject);
+    r.end(body);
+  });
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', async () => {
+      state.requests++;
+      if (state.cut) { state.refused++; req.socket.destroy(); return; }
+      if (state.delayMs) await new Promise((r) => setTimeout(r, state.delayMs));
+      try {
+        const body = Buffer.concat(chunks);
+        if (state.duplicate) await forward(req, body).catch(() => {});
+        const answer = await forward(req, body);
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.body);
+      } catch {
+        req.socket.destroy();
+      }
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    state,
+    cut() { state.cut = true; },
+    restore() { state.cut = false; state.delayMs = 0; state.duplicate = false; },
+    async stop() { server.closeAllConnections(); await new Promise((r) => server.close(r)); },
+  };
+}

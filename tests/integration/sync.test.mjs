@@ -1,0 +1,255 @@
+// Store nodes at head office (issue 21, docs/sync.md): node keys issued by the API and the
+// CLI (shown once, stored hashed as an API key of role store_node scoped to the store), the
+// node list with last_sync_at and the queue length a node reports, and the change feed a node
+// pulls with its own key; a store node (a second real process on its own SQLite file) that
+// applies the feed, keeps its cursor across kill -9 and reports its link; two nodes behind a
+// fault proxy (lib/fault_proxy.mjs: cut, delay, duplicate) that sell through a cut and
+// converge on a price head office changed during it, with `backroom check` and `audit verify`
+// clean on each. Not yet here: documents pushed to head office (so no "every document once at
+// head office" or per-store balances), conflicts, the scripted day of many sales (docs/sync.md).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { cli, startServer } from './lib/server.mjs';
+import { startFaultProxy } from './lib/fault_proxy.mjs';
+import { adjust, assertBooksHold, makeItem, saleBody, store, uuidv7 } from './lib/shop.mjs';
+
+let s;
+let shop;
+before(async () => {
+  s = await startServer();
+  shop = await store(s);
+});
+after(async () => { await s?.stop(); });
+
+test('a node key is shown once; the node pulls the feed with it and head office sees the pull', async () => {
+  const r = await s.post('/api/v1/sync/nodes', { location_id: shop.id });
+  assert.equal(r.status, 201, r.text);
+  const { id, key } = r.json;
+  assert.match(key, /^brk_/);
+  assert.equal(r.json.location_name, shop.name);
+  assert.equal(r.json.last_sync_at, null);
+
+  let list = await s.get('/api/v1/sync/nodes');
+  assert.equal(list.status, 200, list.text);
+  let node = list.json.nodes.find((n) => n.id === id);
+  assert.ok(node, list.text);
+  assert.equal(node.key, undefined, 'the key is never listed');
+  assert.ok(!list.text.includes(key));
+
+  // The key is an API key of role store_node, scoped to the store.
+  const keys = await s.get('/api/v1/api-keys');
+  const row = keys.json.api_keys.find((k) => k.id === r.json.key_id);
+  assert.equal(row.role, 'store_node');
+  assert.deepEqual(row.location_ids, [shop.id]);
+
+  const nodeClient = s.withKey(key);
+  const item = await makeItem(s);
+  let cursor = '0';
+  const seen = [];
+  for (;;) {
+    const page = await nodeClient.get(`/api/v1/sync/changes?cursor=${cursor}&limit=500&queue_length=12`);
+    assert.equal(page.status, 200, page.text);
+    seen.push(...page.json.changes);
+    cursor = page.json.next_cursor;
+    if (!page.json.more) break;
+  }
+  assert.ok(seen.some((c) => c.entity === 'item' && c.key === item.id && c.data.sku === item.sku));
+  list = await s.get('/api/v1/sync/nodes');
+  node = list.json.nodes.find((n) => n.id === id);
+  assert.equal(node.queue_length, 12);
+  assert.ok(node.last_sync_at && !Number.isNaN(Date.parse(node.last_sync_at)), list.text);
+
+  // Least privilege: the node key reads the catalog and pulls, nothing else.
+  for (const [method, path, body] of [['GET', '/api/v1/sync/nodes'], ['POST', '/api/v1/sync/nodes', { location_id: shop.id }],
+    ['GET', '/api/v1/stock'], ['POST', '/api/v1/items', { sku: 'X', name: 'X', price: 1 }]]) {
+    const denied = await nodeClient.request(method, path, body);
+    assert.equal(denied.status, 403, `${method} ${path}: ${denied.text}`);
+  }
+  // A cashier may not manage nodes; a manager may.
+  assert.equal((await (await s.as('cashier')).get('/api/v1/sync/nodes')).status, 403);
+  assert.equal((await (await s.as('manager')).get('/api/v1/sync/nodes')).status, 200);
+  assert.equal((await (await s.as('manager')).post('/api/v1/sync/nodes', { location_id: shop.id })).status, 201);
+});
+
+test('bad input: a node belongs to a store; queue_length is a count', async () => {
+  for (const body of [{}, { location_id: 'nope' }, { location_id: '01936f5e-8a00-7abc-8def-000000000000' }, { location_id: 5 }, { location_id: shop.id, x: 1 }]) {
+    const r = await s.post('/api/v1/sync/nodes', body);
+    assert.equal(r.status, 422, `${JSON.stringify(body)}: ${r.text}`);
+    assert.ok(r.json.code, r.text);
+  }
+  const r = await s.post('/api/v1/sync/nodes', { location_id: shop.id });
+  const nodeClient = s.withKey(r.json.key);
+  for (const q of ['queue_length=-1', 'queue_length=x', 'queue_length=1.5', 'cursor=-3']) {
+    const bad = await nodeClient.get(`/api/v1/sync/changes?${q}`);
+    assert.equal(bad.status, 422, `${q}: ${bad.text}`);
+  }
+  const good = { id: uuidv7(), type: 'sale.completed', entity_id: uuidv7(), at: '2026-12-03T10:00:00Z', payload: {} };
+  const badDocs = [{}, { documents: 1 }, { documents: [1] }, { documents: [{ ...good, id: 'x' }] },
+    { documents: [{ ...good, at: 'yesterday' }] }, { documents: [{ ...good, payload: [] }] }, { documents: [{ ...good, extra: 1 }] },
+    { documents: Array.from({ length: 501 }, () => ({ ...good, id: uuidv7() })) }];
+  for (const body of badDocs) {
+    const bad = await nodeClient.post('/api/v1/sync/documents', body);
+    assert.equal(bad.status, 422, `${JSON.stringify(body).slice(0, 200)}: ${bad.text}`);
+    assert.ok(bad.json.code);
+  }
+  // Only a node's key pushes; the same document twice is kept once.
+  const admin = await s.post('/api/v1/sync/documents', { documents: [good] });
+  assert.equal(admin.status, 403, admin.text);
+  assert.equal(admin.json.code, 'not_a_node');
+  let pushed = await nodeClient.post('/api/v1/sync/documents', { documents: [good, good] });
+  assert.equal(pushed.status, 200, pushed.text);
+  assert.deepEqual(pushed.json, { received: 2, new: 1, duplicates: 1 });
+  pushed = await nodeClient.post('/api/v1/sync/documents', { documents: [good] });
+  assert.deepEqual(pushed.json, { received: 1, new: 0, duplicates: 1 });
+});
+
+test('backroom node add --store prints the key once; node list shows it', async () => {
+  const r = cli(['node', 'add', '--db', s.db, '--store', shop.name]);
+  assert.equal(r.status, 0, r.stderr);
+  const key = r.stdout.trim();
+  assert.match(key, /^brk_/);
+  const page = await s.withKey(key).get('/api/v1/sync/changes?limit=1');
+  assert.equal(page.status, 200, page.text);
+  const list = cli(['node', 'list', '--db', s.db]);
+  assert.equal(list.status, 0, list.stderr);
+  assert.ok(list.stdout.includes(shop.name), list.stdout);
+  assert.ok(!list.stdout.includes(key));
+  const missing = cli(['node', 'add', '--db', s.db, '--store', 'No such store']);
+  assert.notEqual(missing.status, 0);
+});
+
+async function until(what, fn, ms = 20000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('a store node applies head office\'s feed in order, keeps its cursor across kill -9, reports its link', async () => {
+  const key = (await s.post('/api/v1/sync/nodes', { location_id: shop.id })).json.key;
+  const item = await makeItem(s, { barcodes: ['5012345678900'], price: 700 });
+  const nodeDb = path.join(mkdtempSync(path.join(tmpdir(), 'backroom-node-')), 'store.db');
+  const env = { BACKROOM_UPSTREAM: s.url, BACKROOM_NODE_KEY: key, BACKROOM_SYNC_PULL_SECONDS: '1' };
+  let node = await startServer({ db: nodeDb, env });
+  try {
+    let scan = await until('the item at the node', async () => {
+      const r = await node.get('/api/v1/scan/5012345678900');
+      return r.status === 200 && r.json;
+    });
+    assert.equal(scan.item.id, item.id, JSON.stringify(scan));
+    assert.equal(scan.item.price, 700);
+
+    // A price change and a scheduled one at head office reach the node.
+    const patched = await s.patch(`/api/v1/items/${item.id}`, { price: 750 }, { 'if-match': `"v${item.version}"` });
+    assert.equal(patched.status, 200, patched.text);
+    const scheduled = await s.post('/api/v1/price-changes',
+      { item_id: item.id, price: 800, reason: 'Next year', effective_at: '2031-01-01T00:00:00Z' });
+    assert.equal(scheduled.status, 201, scheduled.text);
+    await until('the new price at the node', async () => (await node.get(`/api/v1/items/${item.id}`)).json?.price === 750);
+    await until('the scheduled change at the node', async () => (await node.get(`/api/v1/price-changes/${scheduled.json.id}`)).status === 200);
+
+    let status = await node.get('/api/v1/sync/status');
+    assert.equal(status.status, 200, status.text);
+    assert.equal(status.json.node, true);
+    assert.equal(status.json.online, true);
+    assert.ok(status.json.last_sync_at);
+    const cursor = status.json.cursor;
+    assert.ok(BigInt(cursor) > 0n);
+    const hq = await s.get('/api/v1/sync/nodes');
+    assert.ok(hq.json.nodes.some((n) => n.location_id === shop.id && n.last_sync_at), hq.text);
+
+    // kill -9: the cursor was committed with what it applied; the restarted node resumes from it.
+    node.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 200));
+    node = await startServer({ db: nodeDb, env: { ...env, BACKROOM_UPSTREAM: 'http://127.0.0.1:9' } });
+    status = await until('the offline status', async () => {
+      const r = await node.get('/api/v1/sync/status');
+      return r.json?.online === false && r.json.offline_since && r.json;
+    });
+    assert.equal(status.cursor, cursor, 'the cursor survived kill -9');
+    assert.match(status.last_error, /unreachable/);
+    assert.equal((await node.get(`/api/v1/items/${item.id}`)).json.price, 750, 'the node keeps selling from its copy');
+  } finally {
+    await node.stop();
+  }
+  // Head office's own status: not a node.
+  const own = await s.get('/api/v1/sync/status');
+  assert.equal(own.json.node, false);
+});
+
+test('two store nodes behind a fault proxy: they sell through a cut and converge on head office\'s prices after it', async () => {
+  const proxy = await startFaultProxy(s.url);
+  const second = await s.post('/api/v1/locations', { name: `Second store ${process.pid}`, kind: 'store' });
+  assert.equal(second.status, 201, second.text);
+  const keys = [];
+  const nodeIds = [];
+  for (const location of [shop.id, second.json.id]) {
+    const added = await s.post('/api/v1/sync/nodes', { location_id: location });
+    assert.equal(added.status, 201, added.text);
+    keys.push(added.json.key);
+    nodeIds.push(added.json.id);
+  }
+  const item = await makeItem(s, { barcodes: ['5012345678917'], price: 700 });
+  const dir = mkdtempSync(path.join(tmpdir(), 'backroom-nodes-'));
+  const nodes = [];
+  try {
+    for (const [i, key] of keys.entries()) {
+      nodes.push(await startServer({
+        db: path.join(dir, `store-${i}.db`),
+        env: { BACKROOM_UPSTREAM: proxy.url, BACKROOM_NODE_KEY: key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' },
+      }));
+    }
+    const priceAt = async (node) => (await node.get(`/api/v1/items/${item.id}`)).json?.price;
+    for (const node of nodes) await until('the item at each node', async () => (await priceAt(node)) === 700);
+
+    // The link drops; head office changes the price meanwhile.
+    proxy.cut();
+    for (const node of nodes) await until('each node offline', async () => (await node.get('/api/v1/sync/status')).json?.online === false);
+    const current = await s.get(`/api/v1/items/${item.id}`);
+    const patched = await s.patch(`/api/v1/items/${item.id}`, { price: 900 }, { 'if-match': current.headers.get('etag') });
+    assert.equal(patched.status, 200, patched.text);
+
+    // The nodes keep selling from their copy, at the price they have.
+    for (const node of nodes) {
+      const local = await store(node);
+      await adjust(node, item, local, 10, 'opening');
+      const sale = await node.post('/api/v1/sales', saleBody(local, [[item, 2]]));
+      assert.equal(sale.status, 201, sale.text);
+      assert.equal(sale.json.lines[0].unit_price, 700, 'sold at the price the node had');
+      const status = (await node.get('/api/v1/sync/status')).json;
+      assert.ok(status.offline_since, JSON.stringify(status));
+      assert.equal(status.queue_length, 1, 'the sale waits for head office');
+      assert.equal(await priceAt(node), 700);
+    }
+
+    // The link returns, slow and duplicating every request: both converge.
+    proxy.state.cut = false;
+    proxy.state.delayMs = 50;
+    proxy.state.duplicate = true;
+    for (const node of nodes) {
+      await until('the new price at each node', async () => (await priceAt(node)) === 900);
+      await until('each node online', async () => (await node.get('/api/v1/sync/status')).json?.online === true);
+    }
+    assert.ok(proxy.state.refused > 0, 'the cut refused pulls');
+    for (const node of nodes) {
+      assertBooksHold(node.db);
+      const audit = cli(['audit', 'verify', '--db', node.db]);
+      assert.equal(audit.status, 0, audit.stdout + audit.stderr);
+    }
+    const hq = (await s.get('/api/v1/sync/nodes')).json.nodes;
+    for (const location of [shop.id, second.json.id]) assert.ok(hq.some((n) => n.location_id === location && n.last_sync_at), JSON.stringify(hq));
+    // Each node's sale reached head office once, although every push was sent twice.
+    for (const node of nodes) await until('the sale pushed', async () => (await node.get('/api/v1/sync/status')).json?.queue_length === 0);
+    const received = (await s.get('/api/v1/sync/nodes')).json.nodes.filter((n) => nodeIds.includes(n.id));
+    assert.deepEqual(received.map((n) => n.documents_received), [1, 1], JSON.stringify(received));
+  } finally {
+    for (const node of nodes) await node.stop();
+    await proxy.stop();
+  }
+});
