@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include "access/audit.hpp"
+#include "platform/assert.hpp"
 #include "platform/ids.hpp"
+#include "platform/json.hpp"
 #include "platform/problem.hpp"
+#include "platform/types.hpp"
 #include "sales/registers_api.hpp"
 
 namespace backroom::sales {
