@@ -84,6 +84,9 @@ export function Register({ session, locationId, locationName, registerId, regist
     if (downSince !== null || training) return;
     void ensureBlock(registerId).catch(() => undefined);
     void syncCatalog(locationId).catch(() => undefined);
+    // Deltas: the feed after the copy's cursor, once a minute while online.
+    const t = setInterval(() => { void syncCatalog(locationId).catch(() => undefined); }, 60_000);
+    return () => clearInterval(t);
   }, [downSince === null, registerId]);
   useEffect(() => {
     const tick = () => { void flush().catch(() => undefined).then(countWaiting); };
