@@ -1245,6 +1245,28 @@ CREATE TABLE sync_documents (
 );
 CREATE INDEX sync_documents_node ON sync_documents(node_id, received_at);
 )SQL"},
+      {23, "receipt-number blocks reserved by a register for selling offline", R"SQL(
+-- A register reserves a block of its receipt numbers in advance (registers.next_receipt jumps
+-- past it), so a browser register that cannot reach the server numbers its sales from the
+-- block. Each number of a block is used by at most one sale (receipt_block_uses); the numbers
+-- not used are listed with the block (docs/offline-register.md), so a gap is explained.
+CREATE TABLE receipt_blocks (
+  id           TEXT PRIMARY KEY,
+  register_id  TEXT NOT NULL REFERENCES registers(id),
+  first_number INTEGER NOT NULL CHECK (first_number >= 1),
+  last_number  INTEGER NOT NULL,
+  created_at   INTEGER NOT NULL,
+  created_by   TEXT NOT NULL,
+  CHECK (last_number >= first_number)
+);
+CREATE INDEX receipt_blocks_register ON receipt_blocks(register_id, first_number);
+CREATE TABLE receipt_block_uses (
+  block_id TEXT NOT NULL REFERENCES receipt_blocks(id),
+  number   INTEGER NOT NULL,
+  sale_id  TEXT NOT NULL UNIQUE,
+  PRIMARY KEY (block_id, number)
+);
+)SQL"},
   };
   return list;
 }

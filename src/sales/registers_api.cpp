@@ -112,6 +112,35 @@ void register_register_routes(App& app) {
     reply(http::json_response(200, register_to_json(*reg)));
   });
 
+  r.add("POST", "/api/v1/registers/{id}/receipt-blocks", "sales.create",
+        "Reserve a block of the register's receipt numbers for sales it may complete offline",
+        [&app](Request& req, Reply reply) {
+          auto id = register_id_param(req);
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"size"});
+          std::int64_t size = f.has("size") ? f.integer("size", 1, receipt_block_size_max) : 50;
+          auto reg = load_register(app.read(), id);
+          if (!reg) throw not_found("register", id);
+          stock::check_location_scope(req.actor, reg->location_id);
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            return http::json_response(201, receipt_block_to_json(reserve_receipt_block(db, actor, id, size)));
+          });
+        });
+
+  r.add("GET", "/api/v1/registers/{id}/receipt-blocks", "registers.read",
+        "The register's receipt blocks, newest first, with the numbers used and unused", [&app](Request& req, Reply reply) {
+          auto id = register_id_param(req);
+          auto& db = app.read();
+          auto reg = load_register(db, id);
+          if (!reg) throw not_found("register", id);
+          stock::check_location_scope(req.actor, reg->location_id);
+          bj::array list;
+          for (const auto& b : list_receipt_blocks(db, id)) list.push_back(receipt_block_to_json(b));
+          reply(http::json_response(200, bj::object{{"receipt_blocks", std::move(list)}}));
+        });
+
   r.add("PATCH", "/api/v1/registers/{id}", "locations.manage", "Rename a register, move it or change its receipt paper",
         [&app](Request& req, Reply reply) {
           auto id = register_id_param(req);

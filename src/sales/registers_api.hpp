@@ -46,6 +46,27 @@ struct RegisterPatch {
 };
 RegisterSetup update_register(db::Db& db, const Actor& actor, const std::string& id, const RegisterPatch& patch);
 
+// Receipt-number blocks (migration 23, docs/offline-register.md). A register reserves `size`
+// of its numbers in advance: next_receipt jumps past them, so the online path numbers on
+// after the block, and an offline sale posted later names a number of the block.
+inline constexpr std::int64_t receipt_block_size_max = 1000;
+struct ReceiptBlock {
+  std::string id;
+  std::string register_id;
+  std::int64_t first = 0, last = 0;
+  std::int64_t created_at = 0;
+  std::string created_by;
+  std::vector<std::int64_t> used;  // ascending
+};
+boost::json::object receipt_block_to_json(const ReceiptBlock& b);
+// 404 when the register does not exist; audited.
+ReceiptBlock reserve_receipt_block(db::Db& db, const Actor& actor, const std::string& register_id, std::int64_t size);
+// Marks `number` of one of the register's blocks used by `sale_id`: false when no block of the
+// register holds it; 409 receipt_number_used when another sale has it.
+bool use_block_number(db::Db& db, const std::string& register_id, std::int64_t number, const std::string& sale_id);
+// The register's blocks, newest first, with the numbers used.
+std::vector<ReceiptBlock> list_receipt_blocks(db::Db& db, const std::string& register_id);
+
 void register_register_routes(App& app);
 
 }  // namespace backroom::sales

@@ -149,6 +149,9 @@ struct SaleRequest {
   std::optional<std::string> price_tier;
   bool training = false;
   std::optional<std::string> override_token;
+  // A receipt number the register took from a block it reserved (an offline sale,
+  // docs/offline-register.md); unset, the register's next number is taken as always.
+  std::optional<std::string> receipt_number;
   // Where a sale without a register came from ("api", "online", "phone", ...); a sale at a
   // register is always channel "register".
   std::string channel = "api";

@@ -3,6 +3,8 @@
 // credit, stock movements, audit, event).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "access/audit.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_store.hpp"
@@ -12,6 +14,7 @@
 #include "platform/json.hpp"
 #include "sales/approval.hpp"
 #include "sales/commands.hpp"
+#include "sales/registers_api.hpp"
 #include "sales/sales.hpp"
 #include "sales/sales_json.hpp"
 #include "sales/sales_store.hpp"
@@ -115,6 +118,24 @@ bj::object quote_sale(db::Db& reader, const Actor& actor, const SaleDraft& draft
   return quote_json(priced_sale(draft, settlement), draft.discount_bp_max, discount_limit_exceeded(reader, actor, draft));
 }
 
+// An offline sale names a number of a block its register reserved (migration 23): it must be
+// written as the register writes its numbers and lie in one of its blocks, unused.
+static std::string block_receipt_number(db::Db& db, const std::string& register_id, const std::string& given,
+                                 const std::string& sale_id) {
+  std::string prefix = register_id + "-";
+  std::string_view digits = std::string_view(given).substr(given.rfind(prefix, 0) == 0 ? prefix.size() : given.size());
+  bool numeric = !digits.empty() && digits.size() <= 12 &&
+                 std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+  std::int64_t number = numeric ? std::stoll(std::string(digits)) : 0;
+  if (!numeric || number < 1 || receipt_number(register_id, false, number) != given)
+    throw invalid_field("receipt_number", fmt::format("receipt_number is a number of register {} such as {}", register_id,
+                                                      receipt_number(register_id, false, 1)));
+  if (!use_block_number(db, register_id, number, sale_id))
+    throw invalid_field("receipt_number",
+                        fmt::format("{} is in no receipt block reserved for register {}", given, register_id));
+  return given;
+}
+
 Posted post_sale(db::Db& db, const Actor& actor, const SaleDraft& draft, std::int64_t exchange_credit,
                  const std::optional<std::string>& exchange_id) {
   db::assert_in_transaction(db);
@@ -133,7 +154,10 @@ Posted post_sale(db::Db& db, const Actor& actor, const SaleDraft& draft, std::in
   if (req.register_id && !req.training) require_open_session(db, reg.id);
   Sale row = priced_sale(draft, settlement);
   row.id = sale_id;
-  row.receipt_number = receipt_number(reg.id, req.training, store::take_receipt_number(db, reg.id, req.training));
+  if (req.receipt_number)
+    row.receipt_number = block_receipt_number(db, reg.id, *req.receipt_number, sale_id);
+  else
+    row.receipt_number = receipt_number(reg.id, req.training, store::take_receipt_number(db, reg.id, req.training));
   row.location_id = location.id;
   row.register_id = reg.id;
   row.session_id = reg.session_id;

@@ -111,7 +111,7 @@ std::vector<Tender> parse_tenders(const bj::object& body, std::string_view key) 
 SaleRequest parse_sale_request(const bj::object& body, const std::string& path, bool tenders_required) {
   json::Fields f{body, path};
   f.only({"id", "location_id", "register_id", "lines", "discounts", "discount", "tenders", "price_tier", "training",
-          "override_token", "note", "channel"});
+          "override_token", "note", "channel", "receipt_number"});
   SaleRequest r;
   auto location = read_uuid(f, "location_id");
   if (!location) throw missing_field(f.name("location_id"));
@@ -147,6 +147,11 @@ SaleRequest parse_sale_request(const bj::object& body, const std::string& path, 
   r.price_tier = f.opt_text("price_tier", 40);
   r.training = f.opt_boolean("training").value_or(false);
   r.override_token = f.opt_identifier("override_token", 200);
+  if (auto number = f.opt_identifier("receipt_number", 80)) {
+    if (!r.register_id) throw invalid_field(f.name("receipt_number"), "a receipt_number from a block needs register_id");
+    if (r.training) throw invalid_field(f.name("receipt_number"), "a training sale takes no number from a block");
+    r.receipt_number = *number;
+  }
   if (auto channel = f.opt_text("channel", channel_length_max)) {
     if (r.register_id)
       throw invalid_field(f.name("channel"), "a sale at a register is channel 'register'; give channel only without register_id");

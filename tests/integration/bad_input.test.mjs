@@ -181,6 +181,7 @@ test('mutated adjustments, transfers and register sessions are refused with prob
   await probe('POST /registers/{id}/sessions/{s}/cash', `/api/v1/registers/BAD-CASH/sessions/${open.json.id}/cash`, async () => ({
     kind: 'paid_out', amount: 1, reason: 'change for the float',
   }), (b) => b);
+  await probe('POST /registers/{id}/receipt-blocks', '/api/v1/registers/BAD-CASH/receipt-blocks', async () => ({ size: 5 }), (b) => b);
   // The base body closes the session; every mutation is still read (and refused) first.
   const closing = await s.post('/api/v1/registers/BAD-CLOSE/sessions', { location_id: shop.id, opening_float: 500 });
   assert.equal(closing.status, 201, closing.text);

@@ -195,6 +195,10 @@ const SETUPS = {
     const { id, session } = await openSession();
     return { path: `/api/v1/registers/${id}/sessions/${session.id}/close`, body: { counted: { cash: 10000, card: 0, store_credit: 0 } } };
   },
+  'POST /api/v1/registers/{id}/receipt-blocks': async () => {
+    const { id } = await openSession();
+    return { path: `/api/v1/registers/${id}/receipt-blocks`, body: { size: 10 } };
+  },
   'POST /api/v1/registers': async () => ({ path: '/api/v1/registers', body: { name: unique('Walk till'), location_id: shop.id } }),
   'PATCH /api/v1/registers/{id}': async () => {
     const r = ok(await s.post('/api/v1/registers', { name: unique('Walk till'), location_id: shop.id }), 'register');

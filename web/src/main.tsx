@@ -1,10 +1,11 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, message, onConnectivity, onSignInExpired, permission, type Session, sessions, setCsrf } from './api';
+import { ApiError, message, OfflineError, onConnectivity, onSignInExpired, permission, type Session, sessions, setCsrf } from './api';
 import { can, navigate, usePath } from './app/session';
 import { BackOffice } from './office/BackOffice';
 import { RegisterScreen } from './register';
 import { Button, Dialog, Field, Notice } from './shared/components';
+import { isObject, load, save } from './shared/storage';
 import './shared/style.css';
 
 function SignInForm({ onSignedIn, username: fixedUser }: { onSignedIn: (s: Session) => void; username?: string }) {
@@ -60,7 +61,9 @@ function App() {
   useEffect(() => {
     sessions.current()
       .then((s) => { setCsrf(s.csrf_token); setSession(s); })
-      .catch(() => setSession(null));
+      // Offline (a reload without network): the register carries on as the user last signed in
+      // here (kept without its CSRF token); the server checks the cookie when it is back.
+      .catch((e) => setSession(e instanceof OfflineError ? load<Session | null>('lastSession', null, (v): v is Session | null => v === null || isObject(v)) : null));
   }, []);
   // While offline, probe the server so the banner clears by itself.
   useEffect(() => {
@@ -68,6 +71,8 @@ function App() {
     const t = setInterval(() => { sessions.current().catch(() => {}); }, 3000);
     return () => clearInterval(t);
   }, [online]);
+
+  useEffect(() => { if (session !== undefined) save('lastSession', session ? { ...session, csrf_token: '' } : null); }, [session]);
 
   const signedIn = (s: Session) => {
     setCsrf(s.csrf_token);
@@ -112,6 +117,9 @@ function App() {
     </>
   );
 }
+
+// The installable app: the service worker (web/public/sw.js) serves the app shell offline.
+if ('serviceWorker' in navigator) void navigator.serviceWorker.register('/sw.js').catch(() => undefined);
 
 const root = document.getElementById('app');
 if (root) render(<App />, root);

@@ -100,6 +100,8 @@ export interface SaleInput {
   lines: SaleLineInput[];
   tenders: TenderInput[];
   override_token?: string;
+  /** An offline sale: a number of a block its register reserved. */
+  receipt_number?: string;
 }
 export interface SaleLine {
   id: string; item_id: string; sku: string; name: string; code: string | null; quantity: Quantity;
@@ -320,3 +322,8 @@ export interface Alert {
   first_at: string; last_at: string; last_detail: string; status: 'open' | 'acknowledged' | 'resolved';
   acknowledged_by: string | null; acknowledged_at: string | null; resolved_by: string | null; resolved_at: string | null; note: string | null;
 }
+
+/** A block of receipt numbers a register reserved for selling offline (docs/offline-register.md). */
+export interface ReceiptBlock { id: string; register_id: string; from: number; to: number; first_receipt_number: string; last_receipt_number: string }
+export interface CatalogChange { seq: string; entity: 'item' | 'price_change' | 'tax'; key: string; data: unknown }
+export interface CatalogChanges { changes: CatalogChange[]; next_cursor: string; more: boolean }

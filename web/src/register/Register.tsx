@@ -6,7 +6,7 @@
 // device, so a reload resumes it), every retry posts exactly that body under the same id, and
 // the cart clears only when that sale is acknowledged.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, catalog, type Item, message, OfflineError, permission, type Permission, registers, type RegisterSession, type Quote, type Sale, type SaleInput, sales, type Session, type TenderInput } from '../api';
+import { ApiError, catalog, type Item, message, OfflineError, onConnectivity, permission, type Permission, registers, type RegisterSession, type Quote, type Sale, type SaleInput, sales, type Session, type TenderInput } from '../api';
 import { navigate } from '../app/session';
 import { beep } from '../shared/beep';
 import { Button, Notice } from '../shared/components';
@@ -20,6 +20,8 @@ import { type Msg, PayPanel } from './PayPanel';
 import { Receipt } from './Receipt';
 import { ReturnPanel } from './ReturnPanel';
 import { ExchangePanel } from './ExchangePanel';
+import { enqueue, ensureBlock, flush, queued, scanOffline, syncCatalog, takeNumber } from './offline';
+import { lineQty } from './cart';
 
 type Mode = 'sale' | 'pay' | 'receipt' | 'return' | 'exchange';
 type DialogName = 'void' | 'parked' | 'cash' | 'close' | 'discount' | 'switch' | 'new-sale';
@@ -46,6 +48,9 @@ export function Register({ session, locationId, locationName, registerId, regist
   const [cart, setCart] = useState<Cart>(() => load('cart', emptyCart(), isCart));
   const [pending, setPending] = useState<Pending | null>(() => load<Pending | null>('pending', null, isPending));
   const [offline, setOffline] = useState(false);
+  // The server cannot be reached (any request failed to reach it) since when; kept over a reload.
+  const [downSince, setDownSince] = useState<number | null>(() => load<number | null>('downSince', null, (v): v is number | null => v === null || typeof v === 'number'));
+  const [waiting, setWaiting] = useState(0);
   // A return or exchange started from the sales journal opens with its receipt.
   const [handover] = useState(() => { const h = load<StartReturn | null>('startReturn', null, isStartReturn); save('startReturn', null); return h; });
   const [mode, setMode] = useState<Mode>(() => (pending ? 'pay' : handover?.what ?? 'sale'));
@@ -71,10 +76,29 @@ export function Register({ session, locationId, locationName, registerId, regist
   useEffect(() => save('pending', pending), [pending]);
   useEffect(() => save('training', training), [training]);
   useEffect(() => save('lastSale', lastSale), [lastSale]);
+  useEffect(() => save('downSince', downSince), [downSince]);
+  useEffect(() => onConnectivity((up) => setDownSince((d) => (up ? null : d ?? Date.now()))), []);
+  // Online: keep receipt numbers reserved and the catalog copy fresh; post what waits.
+  const countWaiting = () => queued().then((q) => setWaiting(q.length)).catch(() => undefined);
+  useEffect(() => {
+    if (downSince !== null || training) return;
+    void ensureBlock(registerId).catch(() => undefined);
+    void syncCatalog(locationId).catch(() => undefined);
+    // Deltas: the feed after the copy's cursor, once a minute while online.
+    const t = setInterval(() => { void syncCatalog(locationId).catch(() => undefined); }, 60_000);
+    return () => clearInterval(t);
+  }, [downSince === null, registerId]);
+  useEffect(() => {
+    const tick = () => { void flush().catch(() => undefined).then(countWaiting); };
+    tick();
+    const t = setInterval(tick, 2000);
+    return () => clearInterval(t);
+  }, []);
   // A sale locked before a reload is sent again, exactly as it was.
   useEffect(() => { if (pending) void send(pending); }, []);
-  const loadTill = () => registers.current(registerId).then(setTill).catch((e) => {
+  const loadTill = () => registers.current(registerId).then((t) => { setTill(t); save(`till:${registerId}`, t); }).catch((e) => {
     if (e instanceof ApiError && e.status === 404) setTill(null);
+    else if (e instanceof OfflineError) setTill(load<RegisterSession | null>(`till:${registerId}`, null, (v): v is RegisterSession | null => v === null || isObject(v)));
     else setMsg({ kind: 'error', text: message(e) });
   });
   useEffect(() => { void loadTill(); }, [registerId]);
@@ -130,7 +154,11 @@ export function Register({ session, locationId, locationName, registerId, regist
     cartChanged.current = null;
     requestAnimationFrame(() => { performance.measure('br:cart-to-quote', { start: t0, end: performance.now() }); });
   }, [quote]);
-  const due = quoteBody ? quote?.total ?? null : 0;
+  // Offline there is no quote: the shelf prices of the copy (the server prices the sale when it
+  // is posted; docs/offline-register.md).
+  const localTotal = shownCart.lines.reduce((sum, l) => sum + (l.embeddedPrice ?? (l.item.price ?? 0) * lineQty(l)), 0);
+  const down = downSince !== null;
+  const due = quoteBody ? quote?.total ?? (down ? localTotal : null) : 0;
 
   const askOverride = (wanted: Permission, detail: string) =>
     new Promise<string | null>((resolve) => setOverride({ permission: wanted, detail, resolve }));
@@ -162,6 +190,15 @@ export function Register({ session, locationId, locationName, registerId, regist
         setMsg(null);
         add({ item: r.item, code: text, count: 1, pack: r.pack_quantity ?? 1, weight: r.embedded_weight, embeddedPrice: r.embedded_price });
       } catch (err) {
+        if (err instanceof OfflineError) {
+          const found = await scanOffline(text).catch(() => null);
+          if (found) {
+            setResults([]);
+            setMsg(null);
+            add({ item: found.item, code: text, count: 1, pack: found.pack });
+            return;
+          }
+        }
         scanStart.current = null;
         if (err instanceof ApiError && (err.code === 'unknown_barcode' || err.code === 'barcode_check_digit' || err.status === 404 || err.status === 422)) {
           beep();
@@ -206,8 +243,25 @@ export function Register({ session, locationId, locationName, registerId, regist
     clearSale();
   }
 
+  /** The server cannot be reached: a cash sale completes here with a reserved receipt number and waits in the queue. */
+  async function completeOffline() {
+    if (tenders.some((t) => t.type !== 'cash')) { setMsg({ kind: 'error', text: 'Offline only cash is taken: remove the other payments or wait for the network.' }); return; }
+    const paid = tenders.reduce((s, t) => s + t.amount, 0);
+    if (paid < localTotal) { setMsg({ kind: 'error', text: `The total is ${money(localTotal)}: ${money(localTotal - paid)} still to pay.` }); return; }
+    const number = takeNumber(registerId);
+    if (!number) { setMsg({ kind: 'error', text: 'No receipt numbers are reserved for this register, so it cannot sell offline: wait for the network.' }); return; }
+    const id = cart.id ?? uuidv7();
+    const body = { ...saleBody({ ...cart, id }, { locationId, registerId, training }, tenders, id), receipt_number: number };
+    await enqueue({ body, receipt_number: number, total: localTotal, at: Date.now() });
+    void countWaiting();
+    setLastSale(null);
+    clearSale();
+    setMsg({ kind: 'ok', text: `Sale ${number} completed offline: ${money(localTotal)}, change due ${money(paid - localTotal)}. It is sent when the server is back.` });
+  }
+
   function lockAndSend() {
     if (locked || sending.current) return;
+    if (downSince !== null && !training) { void completeOffline(); return; }
     const id = cart.id ?? uuidv7();
     const locking: Cart = { ...cart, id };
     const p: Pending = { body: saleBody(locking, { locationId, registerId, training }, tenders, id), cart: locking, tenders };
@@ -372,6 +426,12 @@ export function Register({ session, locationId, locationName, registerId, regist
         <Button variant="quiet" disabled={locked} onClick={() => setDialog('switch')}>Switch user</Button>
         <Button variant="quiet" disabled={locked} onClick={onSignOut}>Sign out</Button>
       </header>
+      {(downSince !== null || waiting > 0) && (
+        <div class="offline-banner" role="status" aria-label="Offline">
+          {downSince !== null ? `Offline since ${new Date(downSince).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false })}` : 'Back online'}
+          {` — ${waiting} ${waiting === 1 ? 'sale' : 'sales'} waiting to send`}
+        </div>
+      )}
       {training && <div class="training-banner" role="status">TRAINING MODE — practice only: sales here never touch stock or reports</div>}
       {locked && (
         <div class={`sending-banner${offline ? ' is-waiting' : ''}`} role="status" aria-label="Sale in progress">
@@ -383,7 +443,9 @@ export function Register({ session, locationId, locationName, registerId, regist
 
       <div class="register-body">
         <section class="left" aria-label="Sale">
-          {mode === 'return' ? (
+          {(mode === 'return' || mode === 'exchange') && downSince !== null ? (
+            <Notice kind="warn">Returns and exchanges need the server (shop rule): take the receipt and do it when the network is back.</Notice>
+          ) : mode === 'return' ? (
             <ReturnPanel registerId={registerId} receipt={handover?.what === 'return' ? handover.receipt : undefined} onDone={() => setMode('sale')} askOverride={askOverride} />
           ) : mode === 'exchange' ? (
             <ExchangePanel till={{ locationId, registerId, training }} receipt={handover?.what === 'exchange' ? handover.receipt : undefined} onDone={() => setMode('sale')} />

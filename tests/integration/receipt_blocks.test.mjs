@@ -1,0 +1,105 @@
+// Receipt-number blocks (issue 21, migration 23): a register reserves numbers in advance; a
+// sale posted later with a number of its block is accepted once; the online path numbers on
+// after the block; unused numbers are listed, so a gap is explained.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from './lib/server.mjs';
+import { adjust, assertBooksHold, makeItem, openRegister, saleBody, store, uuidv7 } from './lib/shop.mjs';
+
+let s;
+let shop;
+let item;
+before(async () => {
+  s = await startServer();
+  shop = await store(s);
+  item = await makeItem(s);
+  await adjust(s, item, shop, 100, 'opening');
+});
+after(async () => { await s?.stop(); });
+
+const sell = (reg, extra = {}) => s.post('/api/v1/sales', saleBody(shop, [[item, 1]], { register_id: reg, ...extra }));
+
+test('a block is reserved, its numbers are used once each, the online path numbers after it', async () => {
+  const reg = `RB${process.pid % 10000}`;
+  await openRegister(s, shop, reg);
+  const first = await sell(reg);
+  assert.equal(first.status, 201, first.text);
+  assert.equal(first.json.receipt_number, `${reg}-000001`);
+
+  const b = await s.post(`/api/v1/registers/${reg}/receipt-blocks`, { size: 5 });
+  assert.equal(b.status, 201, b.text);
+  assert.deepEqual([b.json.from, b.json.to, b.json.size], [2, 6, 5]);
+  assert.equal(b.json.first_receipt_number, `${reg}-000002`);
+  assert.deepEqual(b.json.used, []);
+  assert.deepEqual(b.json.unused, [{ from: 2, to: 6 }]);
+
+  // Online sales go on after the block: no number is taken twice.
+  const online = await sell(reg);
+  assert.equal(online.status, 201, online.text);
+  assert.equal(online.json.receipt_number, `${reg}-000007`);
+
+  // Offline sales arrive later, out of order, with numbers of the block.
+  const offA = saleBody(shop, [[item, 1]], { register_id: reg, receipt_number: `${reg}-000004` });
+  const a = await s.post('/api/v1/sales', offA);
+  assert.equal(a.status, 201, a.text);
+  assert.equal(a.json.receipt_number, `${reg}-000004`);
+  // The same sale again (a retry): the same answer, nothing new.
+  const again = await s.post('/api/v1/sales', offA);
+  assert.equal(again.status, 200, again.text);
+  assert.equal(again.json.id, a.json.id);
+  const c = await sell(reg, { receipt_number: `${reg}-000002` });
+  assert.equal(c.status, 201, c.text);
+
+  // Another sale with a number already used: refused, the field named.
+  const dup = await sell(reg, { receipt_number: `${reg}-000004` });
+  assert.equal(dup.status, 409, dup.text);
+  assert.equal(dup.json.code, 'receipt_number_used');
+  // Numbers outside every block, of another register, malformed or for training: refused.
+  for (const [n, extra] of [[`${reg}-000007`, {}], [`${reg}-000099`, {}], ['X-000003', {}], [`${reg}-3`, {}], [`${reg}-T000003`, {}],
+    [`${reg}-000003`, { training: true }]]) {
+    const r = await sell(reg, { receipt_number: n, ...extra });
+    assert.equal(r.status, 422, `${n}: ${r.text}`);
+    assert.equal(r.json.field, 'receipt_number', r.text);
+  }
+  const noReg = await s.post('/api/v1/sales', saleBody(shop, [[item, 1]], { receipt_number: `${reg}-000003` }));
+  assert.equal(noReg.status, 422, noReg.text);
+
+  // The listing says which numbers were used and which were not (the gap, explained).
+  const list = await s.get(`/api/v1/registers/${reg}/receipt-blocks`);
+  assert.equal(list.status, 200, list.text);
+  assert.equal(list.json.receipt_blocks.length, 1);
+  const block = list.json.receipt_blocks[0];
+  assert.deepEqual(block.used, [2, 4]);
+  assert.deepEqual(block.unused, [{ from: 3, to: 3 }, { from: 5, to: 6 }]);
+
+  // Every receipt number of the register is either on a sale or an unused number of a block.
+  const sales = (await s.get(`/api/v1/sales?register_id=${reg}&limit=100`)).json.sales;
+  const numbers = new Set(sales.map((x) => Number(x.receipt_number.slice(reg.length + 1))));
+  for (let n = 1; n <= 7; n++)
+    assert.ok(numbers.has(n) !== (block.unused.some((u) => n >= u.from && n <= u.to)), `number ${n} is on a sale or listed unused`);
+
+  const next = await s.post(`/api/v1/registers/${reg}/receipt-blocks`, {});
+  assert.equal(next.status, 201, next.text);
+  assert.deepEqual([next.json.from, next.json.to], [8, 57], 'the default block is 50 numbers after the last one');
+  assertBooksHold(s.db);
+});
+
+test('blocks of an unknown register, or of a bad size, are refused', async () => {
+  const unknown = await s.post('/api/v1/registers/NOPE-REG/receipt-blocks', { size: 5 });
+  assert.equal(unknown.status, 404, unknown.text);
+  const reg = `RBX${process.pid % 10000}`;
+  await openRegister(s, shop, reg);
+  for (const size of [0, -1, 1001, 'ten', 2.5]) {
+    const r = await s.post(`/api/v1/registers/${reg}/receipt-blocks`, { size });
+    assert.equal(r.status, 422, `${size}: ${r.text}`);
+    assert.equal(r.json.field, 'size');
+  }
+  const extra = await s.post(`/api/v1/registers/${reg}/receipt-blocks`, { size: 5, from: 1 });
+  assert.equal(extra.status, 422, extra.text);
+  const cashier = await s.as('cashier');
+  const byCashier = await cashier.post(`/api/v1/registers/${reg}/receipt-blocks`, { size: 5 });
+  assert.equal(byCashier.status, 201, byCashier.text);
+  assert.equal((await cashier.get(`/api/v1/registers/${reg}/receipt-blocks`)).status, 200);
+  const clerk = await s.as('clerk');
+  assert.equal((await clerk.post(`/api/v1/registers/${reg}/receipt-blocks`, { size: 5 })).status, 403);
+});

@@ -1,0 +1,162 @@
+// The register's offline half (issue 21, docs/offline-register.md): the store's catalog in
+// IndexedDB (a full load from the change feed, then deltas after its cursor), scanning from
+// it when the server cannot be reached, a block of receipt numbers reserved in advance, and
+// the queue of sales completed offline, posted in order when the server is back (each under
+// its own UUIDv7 id, so a retry never sells twice).
+import { ApiError, csrfToken, type Item, OfflineError, registers, type SaleInput, sales, sessions, setCsrf } from '../api';
+import { isObject, load, save } from '../shared/storage';
+
+const DB_NAME = 'backroom-register';
+let opened: Promise<IDBDatabase> | null = null;
+
+function openDb(): Promise<IDBDatabase> {
+  opened ??= new Promise((resolve, reject) => {
+    const r = indexedDB.open(DB_NAME, 1);
+    r.onupgradeneeded = () => {
+      const db = r.result;
+      db.createObjectStore('items', { keyPath: 'id' });
+      db.createObjectStore('codes');                          // barcode → { id, pack }
+      db.createObjectStore('queue', { keyPath: 'seq', autoIncrement: true });
+      db.createObjectStore('meta');
+    };
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error ?? new Error('IndexedDB cannot be opened'));
+  });
+  return opened;
+}
+
+function done(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB write failed'));
+    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB write aborted'));
+  });
+}
+function value<T>(r: IDBRequest): Promise<T> {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result as T);
+    r.onerror = () => reject(r.error ?? new Error('IndexedDB read failed'));
+  });
+}
+
+// ------------------------------------------------------------------------------ catalog
+
+interface CodeRow { id: string; pack: number }
+
+/** Writes a page of items (and their barcodes) in one transaction. */
+export async function putItems(items: Item[]): Promise<void> {
+  const db = await openDb();
+  const tx = db.transaction(['items', 'codes'], 'readwrite');
+  const itemStore = tx.objectStore('items');
+  const codes = tx.objectStore('codes');
+  for (const item of items) {
+    itemStore.put(item);
+    for (const b of item.barcodes ?? []) codes.put({ id: item.id, pack: b.pack_quantity || 1 } satisfies CodeRow, b.code);
+  }
+  await done(tx);
+}
+
+/** Brings the copy up to date from the change feed after its cursor; answers the number of changes read. */
+export async function syncCatalog(locationId: string): Promise<number> {
+  const db = await openDb();
+  let cursor = (await value<string | undefined>(db.transaction('meta').objectStore('meta').get('cursor'))) ?? '0';
+  let n = 0;
+  for (;;) {
+    const page = await registers.catalogChanges(cursor, locationId);
+    const items = page.changes.filter((c) => c.entity === 'item' && isObject(c.data)).map((c) => c.data as Item);
+    await putItems(items);
+    n += page.changes.length;
+    cursor = page.next_cursor;
+    const tx = db.transaction('meta', 'readwrite');
+    tx.objectStore('meta').put(cursor, 'cursor');
+    await done(tx);
+    if (!page.more || !page.changes.length) return n;
+  }
+}
+
+/** A scan answered from the copy: the item and its pack size, or null when the code is unknown. */
+export async function scanOffline(code: string): Promise<{ item: Item; pack: number } | null> {
+  const db = await openDb();
+  const tx = db.transaction(['codes', 'items']);
+  const row = await value<CodeRow | undefined>(tx.objectStore('codes').get(code));
+  if (!row) return null;
+  const item = await value<Item | undefined>(tx.objectStore('items').get(row.id));
+  return item && item.status !== 'archived' ? { item, pack: row.pack } : null;
+}
+
+// ------------------------------------------------------------------ receipt-number blocks
+
+interface Block { registerId: string; next: number; to: number }
+const isBlocks = (v: unknown): v is Block[] => Array.isArray(v);
+const blocksKey = (registerId: string) => `receiptBlocks:${registerId}`;
+const numbersLeft = (bs: Block[]) => bs.reduce((s, b) => s + Math.max(0, b.to - b.next + 1), 0);
+
+/** Online: keeps at least `low` numbers reserved for this register (a new block of 50 when fewer). */
+export async function ensureBlock(registerId: string, low = 10): Promise<void> {
+  const blocks = load<Block[]>(blocksKey(registerId), [], isBlocks);
+  if (numbersLeft(blocks) >= low) return;
+  const b = await registers.reserveReceipts(registerId, 50);
+  save(blocksKey(registerId), [...blocks.filter((x) => x.next <= x.to), { registerId, next: b.from, to: b.to }]);
+}
+
+/** Takes the next reserved number ("R1-000042"), or null when none is left. */
+export function takeNumber(registerId: string): string | null {
+  const blocks = load<Block[]>(blocksKey(registerId), [], isBlocks).filter((b) => b.next <= b.to);
+  if (!blocks.length) return null;
+  const n = blocks[0].next++;
+  save(blocksKey(registerId), blocks);
+  return `${registerId}-${String(n).padStart(6, '0')}`;
+}
+
+// -------------------------------------------------------------------------- the queue
+
+export interface QueuedSale { seq?: number; body: SaleInput; receipt_number: string; total: number; at: number; error?: string }
+
+export async function enqueue(sale: QueuedSale): Promise<void> {
+  const db = await openDb();
+  const tx = db.transaction('queue', 'readwrite');
+  tx.objectStore('queue').add(sale);
+  await done(tx);
+}
+
+export async function queued(): Promise<QueuedSale[]> {
+  const db = await openDb();
+  return value<QueuedSale[]>(db.transaction('queue').objectStore('queue').getAll());
+}
+
+async function update(sale: QueuedSale, remove: boolean): Promise<void> {
+  const db = await openDb();
+  const tx = db.transaction('queue', 'readwrite');
+  if (remove) tx.objectStore('queue').delete(sale.seq ?? -1);
+  else tx.objectStore('queue').put(sale);
+  await done(tx);
+}
+
+let flushing = false;
+/**
+ * Posts the waiting sales oldest first, each once acknowledged; stops at the first that cannot
+ * reach the server. A sale the server refuses stays in the queue with the reason (it is never
+ * dropped) and blocks none behind it.
+ */
+export async function flush(): Promise<void> {
+  if (flushing) return;
+  flushing = true;
+  try {
+    // After a reload offline the page has no CSRF token yet: the session gives it back.
+    if (!csrfToken()) {
+      try { setCsrf((await sessions.current()).csrf_token); } catch { return; }
+    }
+    for (const sale of await queued()) {
+      if (sale.error) continue;
+      try {
+        await sales.post(sale.body);
+        await update(sale, true);
+      } catch (e) {
+        if (e instanceof OfflineError) return;
+        await update({ ...sale, error: e instanceof ApiError ? `${e.code}: ${e.problem.detail}` : String(e) }, false);
+      }
+    }
+  } finally {
+    flushing = false;
+  }
+}
