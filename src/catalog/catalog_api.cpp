@@ -6,6 +6,7 @@
 #include "access/audit.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_store.hpp"
+#include "platform/metrics.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "platform/text.hpp"
@@ -54,6 +55,7 @@ void register_catalog_routes(App& app) {
   r.add("GET", "/api/v1/scan/{code}", "items.read", "Resolve a scanned or typed code to an item",
         [&app](Request& req, Reply reply) {
           auto result = scan(app.read(), req.param(0));
+          metrics::global().scans.fetch_add(1, std::memory_order_relaxed);
           reply(http::json_response(200, scan_to_json(result)));
         });
 

@@ -24,6 +24,7 @@
 #include "cli/backup_cli.hpp"
 #include "cli/backup_schedule.hpp"
 #include "cli/labels_cli.hpp"
+#include "cli/ops.hpp"
 #include "cli/planning_cli.hpp"
 #include "cli/planning_import.hpp"
 #include "exchange/exchange.hpp"
@@ -38,6 +39,7 @@
 #include "platform/app.hpp"
 #include "platform/http_server.hpp"
 #include "platform/json.hpp"
+#include "platform/metrics.hpp"
 #include "platform/outbox.hpp"
 #include "platform/db_copy.hpp"
 #include "platform/schema.hpp"
@@ -92,6 +94,7 @@ int serve(const std::string& db_path, const std::string& listen, int threads, st
   { open_shop(db_path); }  // create and migrate before anyone reads
   App app(db_path);
   add_routes(app);
+  metrics::global().bind_routes(app.router);  // the route table is fixed from here on
   // Outbound webhooks (docs/webhooks.md); BACKROOM_WEBHOOKS=off leaves delivery to another process.
   std::unique_ptr<integrations::webhooks::DeliveryWorker> webhooks;
   if (std::string_view(std::getenv("BACKROOM_WEBHOOKS") ? std::getenv("BACKROOM_WEBHOOKS") : "on") != "off")
@@ -324,6 +327,21 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--backup-key-file", backups.key_file, "Key file of the backups (default: the shop key)")
       ->envname("BACKROOM_BACKUP_KEY_FILE");
 
+  std::string metrics_token;
+  serve_cmd->add_option("--metrics-token", metrics_token,
+                        "Serve GET /metrics to clients sending this Bearer token (unset: /metrics answers 404)")
+      ->envname("BACKROOM_METRICS_TOKEN");
+
+  auto* doctor_cmd = app.add_subcommand("doctor", "What an operator checks first: disk, backups, queues, schema, clock");
+  add_db(doctor_cmd);
+  ops::DoctorOptions doctor_options;
+  doctor_cmd->add_option("--disk-warn-percent", doctor_options.disk_warn_percent, "WARN below this much free disk")
+      ->capture_default_str();
+  doctor_cmd->add_option("--disk-fail-percent", doctor_options.disk_fail_percent, "FAIL below this much free disk")
+      ->capture_default_str();
+  doctor_cmd->add_option("--backup-warn-hours", doctor_options.backup_warn_hours, "WARN when the last backup is older")
+      ->capture_default_str();
+
   auto* demo_cmd = app.add_subcommand("demo", "Create a demo shop (about 2,000 items) if the database is empty");
   add_db(demo_cmd);
 
@@ -430,7 +448,16 @@ int main(int argc, char** argv) {
         backups.every_seconds = *every;
         backups.max_age_seconds = *max_age;
       }
+      if (!metrics_token.empty() && metrics_token.size() < 16) {
+        std::cerr << "error: --metrics-token must be at least 16 characters" << std::endl;
+        return 2;
+      }
+      ops::set_metrics_token(metrics_token);
       return serve(db_path, listen, threads, static_dir, access_log, backups);
+    }
+    if (doctor_cmd->parsed()) {
+      doctor_options.db_path = db_path;
+      return ops::doctor(doctor_options);
     }
     if (demo_cmd->parsed()) return demo(db_path);
     if (import_cmd->parsed())

@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "platform/metrics.hpp"
+
 namespace backroom::http {
 
 namespace net = boost::asio;
@@ -172,10 +174,10 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(keep_alive_);
     res->prepare_payload();
     if (head) res->content_length(size);
-    if (server_.options.access_log) {
-      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_).count();
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_).count();
+    metrics::global().request(req->route, req->method, r.status, static_cast<double>(micros) / 1e6);
+    if (server_.options.access_log)
       spdlog::info("{} {} {} {} {} {}B {}us", req->request_id, req->remote, req->method, req->target, r.status, size, micros);
-    }
     bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
       if (ec) {
         beast::error_code ignored;
@@ -272,7 +274,7 @@ bool Server::Impl::serve_static(const Request& req, Response& out) const {
 }
 
 void Server::Impl::handle(Request& req, Reply reply) {
-  if (!req.path.starts_with("/api/") && req.path != "/healthz") {
+  if (!req.path.starts_with("/api/") && req.path != "/healthz" && req.path != "/metrics") {
     Response r;
     if (serve_static(req, r)) {
       reply(std::move(r));
