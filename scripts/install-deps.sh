@@ -10,7 +10,7 @@ packages=(
   python3 procps
   libsodium-dev libjemalloc-dev libfmt-dev libspdlog-dev libcli11-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  wrk curl
+  wrk curl prometheus
   libzint-dev libcairo2-dev zbar-tools poppler-utils imagemagick librsvg2-bin fonts-dejavu-core
   chromium
 )
