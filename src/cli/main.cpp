@@ -39,6 +39,7 @@
 #include "platform/app.hpp"
 #include "platform/http_server.hpp"
 #include "platform/json.hpp"
+#include "platform/log.hpp"
 #include "platform/metrics.hpp"
 #include "platform/outbox.hpp"
 #include "platform/db_copy.hpp"
@@ -327,6 +328,22 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--backup-key-file", backups.key_file, "Key file of the backups (default: the shop key)")
       ->envname("BACKROOM_BACKUP_KEY_FILE");
 
+  logging::Options log_options;
+  std::string log_format = "text";
+  serve_cmd->add_option("--log-file", log_options.file, "Write the log to this file, rotated by size (default: standard error)")
+      ->envname("BACKROOM_LOG_FILE");
+  serve_cmd->add_option("--log-format", log_format, "text or json (one JSON object a line, with the request id)")
+      ->envname("BACKROOM_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  serve_cmd->add_option("--log-max-bytes", log_options.max_bytes, "Rotate the log file past this size")
+      ->envname("BACKROOM_LOG_MAX_BYTES")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 40))
+      ->capture_default_str();
+  serve_cmd->add_option("--log-max-files", log_options.max_files, "Rotated log files kept")
+      ->envname("BACKROOM_LOG_MAX_FILES")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))
+      ->capture_default_str();
   std::string metrics_token;
   serve_cmd->add_option("--metrics-token", metrics_token,
                         "Serve GET /metrics to clients sending this Bearer token (unset: /metrics answers 404)")
@@ -453,6 +470,13 @@ int main(int argc, char** argv) {
         return 2;
       }
       ops::set_metrics_token(metrics_token);
+      log_options.format = log_format == "json" ? logging::Format::json : logging::Format::text;
+      try {
+        logging::configure(log_options);
+      } catch (const std::exception& e) {
+        std::cerr << "error: cannot open the log file " << log_options.file << ": " << e.what() << std::endl;
+        return 2;
+      }
       return serve(db_path, listen, threads, static_dir, access_log, backups);
     }
     if (doctor_cmd->parsed()) {

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "platform/log.hpp"
 #include "platform/metrics.hpp"
 
 namespace backroom::http {
@@ -176,8 +177,19 @@ class Session : public std::enable_shared_from_this<Session> {
     if (head) res->content_length(size);
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_).count();
     metrics::global().request(req->route, req->method, r.status, static_cast<double>(micros) / 1e6);
-    if (server_.options.access_log)
-      spdlog::info("{} {} {} {} {} {}B {}us", req->request_id, req->remote, req->method, req->target, r.status, size, micros);
+    if (server_.options.access_log) {
+      if (logging::format() == logging::Format::json)
+        logging::request(spdlog::level::info, req->request_id, "request",
+                         {{"remote", req->remote},
+                          {"method", req->method},
+                          {"target", req->target},
+                          {"route", req->route ? std::string_view(req->route->pattern) : std::string_view()},
+                          {"status", static_cast<std::int64_t>(r.status)},
+                          {"bytes", static_cast<std::int64_t>(size)},
+                          {"micros", static_cast<std::int64_t>(micros)}});
+      else
+        spdlog::info("{} {} {} {} {} {}B {}us", req->request_id, req->remote, req->method, req->target, r.status, size, micros);
+    }
     bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
       if (ec) {
         beast::error_code ignored;

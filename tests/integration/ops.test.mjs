@@ -1,11 +1,14 @@
 // Seeing it run (issue 22): GET /metrics in Prometheus text, checked by Debian's
 // `promtool check metrics`, guarded by --metrics-token (404 when unset, 401 without the
 // token); `backroom doctor` with OK/WARN/FAIL lines and a non-zero exit on FAIL.
-// Runs on SQLite and on PostgreSQL.
+// Structured logs: --log-format json writes one JSON object a line with the request id
+// (X-Request-Id is echoed, or made), --log-file rotates by size. Runs on SQLite and on PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { startServer, cli, dbExec, BACKEND } from './lib/server.mjs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { startServer, cli, dbExec, BACKEND, BIN, tempDir, freshDb, ADMIN_PASSWORD } from './lib/server.mjs';
 import { adjust, makeItem, saleBody, store } from './lib/shop.mjs';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
@@ -119,4 +122,88 @@ test('backroom doctor: OK/WARN/FAIL per check, non-zero exit on FAIL', async () 
   assert.equal(newer.status, 1, newer.stdout);
   assert.match(newer.stdout, /^FAIL schema +database at version 9999, newer than this binary/m);
   assert.equal(dbExec(s.db, 'DELETE FROM schema_migrations WHERE version = 9999').status, 0);
+});
+
+// Starts `backroom serve` with the access log on (startServer turns it off) and `args`.
+async function serveWithLog(args) {
+  const dir = tempDir('backroom-log-');
+  const db = freshDb(dir);
+  assert.equal(cli(['init', '--db', db, '--admin-password', ADMIN_PASSWORD]).status, 0);
+  const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 20000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/[^\s]+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${stderr}`)); });
+  });
+  const stop = () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
+  return { url, dir, stop, get stderr() { return stderr; } };
+}
+
+test('--log-format json: one JSON object a line with the request id; X-Request-Id echoed or made; --log-file rotates', async () => {
+  const dir = tempDir('backroom-logfile-');
+  const file = path.join(dir, 'backroom.log');
+  const srv = await serveWithLog(['--log-format', 'json', '--log-file', file, '--log-max-bytes', '4096', '--log-max-files', '2']);
+  try {
+    const mine = await fetch(`${srv.url}/healthz`, { headers: { 'x-request-id': 'till-3-req-42' } });
+    assert.equal(mine.headers.get('x-request-id'), 'till-3-req-42', 'a sane X-Request-Id is echoed');
+    const made = await fetch(`${srv.url}/healthz`, { headers: { 'x-request-id': 'bad id with spaces' } });
+    const madeId = made.headers.get('x-request-id');
+    assert.match(madeId, /^[0-9a-f]{6}-[0-9a-f]+$/, 'an unusable one is replaced by the server\'s own');
+    const notFound = await fetch(`${srv.url}/api/v1/nothing-here`, { headers: { 'x-request-id': 'probe-404' } });
+    assert.equal(notFound.status, 404);
+    for (let i = 0; i < 60; i++) await fetch(`${srv.url}/healthz`);
+    await new Promise((resolve) => setTimeout(resolve, 1500));  // the file sink flushes every second
+  } finally {
+    await srv.stop();
+  }
+  assert.equal(srv.stderr, '', 'nothing on standard error with --log-file');
+  const files = readdirSync(dir).sort();
+  assert.deepEqual(files, ['backroom.1.log', 'backroom.2.log', 'backroom.log'], 'rotated, two old files kept');
+  const lines = files.flatMap((f) => readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean));
+  for (const f of files) assert.ok(readFileSync(path.join(dir, f)).length <= 4096 + 1024, `${f} is bounded`);
+  const entries = lines.map((l) => JSON.parse(l));
+  for (const e of entries) {
+    assert.match(e.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    assert.ok(['info', 'warning', 'error', 'critical', 'debug'].includes(e.level), e.level);
+    assert.equal(typeof e.msg, 'string');
+  }
+  const requests = entries.filter((e) => e.msg === 'request');
+  assert.ok(requests.length >= 20, `requests logged: ${requests.length}`);
+  const last = requests.at(-1);
+  assert.equal(last.route, '/healthz');
+  assert.equal(last.status, 200);
+  assert.equal(typeof last.micros, 'number');
+  // The first requests were rotated away (only two old files are kept); the last ones are there.
+  assert.ok(!entries.some((e) => e.request_id === 'till-3-req-42'), 'the oldest lines were rotated away');
+});
+
+test('--log-format json on standard error: the request id is a member of each access line', async () => {
+  const srv = await serveWithLog(['--log-format', 'json']);
+  try {
+    await fetch(`${srv.url}/healthz`, { headers: { 'x-request-id': 'till-7-req-1' } });
+    const r = await fetch(`${srv.url}/api/v1/items`, { headers: { 'x-request-id': 'till-7-req-2' } });
+    assert.equal(r.status, 401);
+  } finally {
+    await srv.stop();
+  }
+  const entries = srv.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const one = entries.find((e) => e.request_id === 'till-7-req-1');
+  assert.ok(one, srv.stderr);
+  assert.deepEqual([one.method, one.target, one.route, one.status], ['GET', '/healthz', '/healthz', 200]);
+  const two = entries.find((e) => e.request_id === 'till-7-req-2');
+  assert.deepEqual([two.route, two.status], ['/api/v1/items', 401]);
+  const text = await serveWithLog([]);
+  try {
+    await fetch(`${text.url}/healthz`, { headers: { 'x-request-id': 'till-7-req-3' } });
+  } finally {
+    await text.stop();
+  }
+  assert.match(text.stderr, /till-7-req-3 127\.0\.0\.1 GET \/healthz 200 \d+B \d+us/, 'text stays as it was');
 });
