@@ -89,8 +89,12 @@ std::string default_static_dir() {
 }
 
 
+struct Tls {
+  std::string cert_file, key_file;
+};
+
 int serve(const std::string& db_path, const std::string& listen, int threads, std::string static_dir,
-          bool access_log, BackupSchedule backups) {
+          bool access_log, BackupSchedule backups, const Tls& tls) {
   auto l = parse_listen(listen);
   { open_shop(db_path); }  // create and migrate before anyone reads
   App app(db_path);
@@ -115,9 +119,12 @@ int serve(const std::string& db_path, const std::string& listen, int threads, st
   options.threads = threads;
   options.static_dir = static_dir.empty() ? default_static_dir() : static_dir;
   options.access_log = access_log;
+  options.tls_cert_file = tls.cert_file;
+  options.tls_key_file = tls.key_file;
   http::Server server(options, app.router);
   auto port = server.listen();
-  std::cout << fmt::format("backroom {} listening on http://{}:{}  (database {})", BACKROOM_VERSION,
+  std::cout << fmt::format("backroom {} listening on {}://{}:{}  (database {})", BACKROOM_VERSION,
+                           server.tls() ? "https" : "http",
                            l.host.find(':') != std::string::npos ? "[" + l.host + "]" : l.host, port,
                            db::redact_location(db_path))
             << std::endl;
@@ -344,6 +351,10 @@ int main(int argc, char** argv) {
       ->envname("BACKROOM_LOG_MAX_FILES")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))
       ->capture_default_str();
+  Tls tls;
+  serve_cmd->add_option("--tls-cert", tls.cert_file, "Serve HTTPS (TLS 1.2+) with this PEM certificate chain; reloaded on SIGHUP")
+      ->envname("BACKROOM_TLS_CERT");
+  serve_cmd->add_option("--tls-key", tls.key_file, "The PEM private key of --tls-cert")->envname("BACKROOM_TLS_KEY");
   std::string metrics_token;
   serve_cmd->add_option("--metrics-token", metrics_token,
                         "Serve GET /metrics to clients sending this Bearer token (unset: /metrics answers 404)")
@@ -477,7 +488,7 @@ int main(int argc, char** argv) {
         std::cerr << "error: cannot open the log file " << log_options.file << ": " << e.what() << std::endl;
         return 2;
       }
-      return serve(db_path, listen, threads, static_dir, access_log, backups);
+      return serve(db_path, listen, threads, static_dir, access_log, backups, tls);
     }
     if (doctor_cmd->parsed()) {
       doctor_options.db_path = db_path;
