@@ -141,4 +141,9 @@ std::string open(std::string_view db_location, std::string_view sealed) {
   return plain;
 }
 
+std::string reveal(std::string_view db_location, std::string_view stored) {
+  if (stored.substr(0, sealed_prefix.size()) != sealed_prefix) return std::string(stored);
+  return open(db_location, stored);
+}
+
 }  // namespace backroom::secret_box

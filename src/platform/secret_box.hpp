@@ -34,4 +34,9 @@ std::string seal(std::string_view db_location, std::string_view plaintext);
 // value or does not open under this shop's key (another key, a changed byte).
 std::string open(std::string_view db_location, std::string_view sealed);
 
+// Sensitive columns (supplier bank details, online order customer contact data) are sealed
+// the same way by their stores: seal() on write, reveal() on read. reveal() passes a value
+// without the "sb1:" prefix through unchanged (a row written before the column was sealed).
+std::string reveal(std::string_view db_location, std::string_view stored);
+
 }  // namespace backroom::secret_box
