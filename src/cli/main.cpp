@@ -419,6 +419,9 @@ int main(int argc, char** argv) {
   auth_cli::add_commands(app, db_path, [](App& routes_app) { add_routes(routes_app); });
   stock_cli::add_commands(app, db_path);
   backup_cli::add_commands(app);
+  auto* rotate_cmd = app.get_subcommand("keys")->add_subcommand(
+      "rotate", "A new shop key: every sealed value (bank details, customer contact, webhook secrets) re-encrypted");
+  add_db(rotate_cmd);
   labels_cli::add_commands(app, db_path);
   planning_cli::add_commands(app, db_path);  // the `planning` group and its backtest
   planning_import::add_command(*planning_cli::planning_group(app), db_path);
@@ -490,6 +493,7 @@ int main(int argc, char** argv) {
       }
       return serve(db_path, listen, threads, static_dir, access_log, backups, tls);
     }
+    if (rotate_cmd->parsed()) return ops::rotate_keys(db_path);
     if (doctor_cmd->parsed()) {
       doctor_options.db_path = db_path;
       return ops::doctor(doctor_options);

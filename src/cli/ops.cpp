@@ -6,7 +6,9 @@
 #include <iostream>
 
 #include "cli/ops.hpp"
+#include "platform/backup_file.hpp"
 #include "platform/schema.hpp"
+#include "platform/secret_box.hpp"
 #include "platform/types.hpp"
 
 namespace backroom::cli::ops {
@@ -143,6 +145,57 @@ int doctor(const DoctorOptions& o) {
   }
   std::cout << fmt::format("{} failed, {} warning(s)", r.fails, r.warns) << std::endl;
   return r.fails > 0 ? 1 : 0;
+}
+
+int rotate_keys(const std::string& db_path) {
+  namespace fs = std::filesystem;
+  std::string key = secret_box::key_path(db_path);
+  if (!fs::exists(key)) {
+    std::cerr << fmt::format("error: no shop key at {} (nothing is sealed yet, or BACKROOM_KEY_FILE names another file)", key)
+              << std::endl;
+    return 1;
+  }
+  std::string next = key + ".next";
+  if (fs::exists(next)) {
+    std::cerr << fmt::format(
+                     "error: {} exists: an earlier rotation stopped half-way. If the database opens with it "
+                     "(`backroom keys rotate` committed), move it to {}; else delete it. Then run again.",
+                     next, key)
+              << std::endl;
+    return 1;
+  }
+  backup::generate_key_file(next);
+  std::int64_t values = 0;
+  try {
+    auto db = db::Db::open(db_path, db::Mode::read_write);
+    secret_box::Resealer reseal(key, next);
+    db->begin_write();
+    try {
+      values = reseal_all(*db, reseal);
+      db->exec("COMMIT");
+    } catch (...) {
+      try {
+        db->exec("ROLLBACK");
+      } catch (...) {
+      }
+      throw;
+    }
+  } catch (const std::exception& e) {
+    fs::remove(next);
+    std::cerr << fmt::format("error: nothing changed, the old key stays: {}", e.what()) << std::endl;
+    return 1;
+  }
+  auto stamp = format_rfc3339(now());
+  for (char& c : stamp)
+    if (c == ':') c = '-';
+  std::string retired = fmt::format("{}.retired-{}", key, stamp);
+  fs::rename(key, retired);
+  fs::rename(next, key);
+  std::cout << fmt::format("re-encrypted {} sealed values under a new shop key {}; the old key is kept as {} "
+                           "(backups sealed with it need it; restart the server)",
+                           values, key, retired)
+            << std::endl;
+  return 0;
 }
 
 }  // namespace backroom::cli::ops

@@ -9,6 +9,7 @@
 
 #include "platform/app.hpp"
 #include "platform/db.hpp"
+#include "platform/secret_box.hpp"
 
 namespace backroom::cli::ops {
 
@@ -30,6 +31,12 @@ Snapshot read_snapshot(db::Db& db);
 std::optional<int> schema_version(db::Db& db);
 // The database server's clock (microseconds since the epoch); nullopt on SQLite.
 std::optional<std::int64_t> server_clock_micros(db::Db& db);
+
+// Seals every sensitive value again with `reseal` (ops_store.cpp); returns how many.
+std::int64_t reseal_all(db::Db& db, const secret_box::Resealer& reseal);
+// `backroom keys rotate`: a new shop key, every sealed value re-encrypted under it in one
+// transaction, the old key file kept as <key>.retired-<time>. Returns the exit status.
+int rotate_keys(const std::string& db_path);
 
 // GET /metrics. `token` empty: the route answers 404 (metrics are off); else it needs
 // `Authorization: Bearer <token>` (401 otherwise).

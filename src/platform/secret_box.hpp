@@ -13,6 +13,7 @@
 // Backups and `backroom copy` must carry the key file with the database.
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -38,5 +39,19 @@ std::string open(std::string_view db_location, std::string_view sealed);
 // the same way by their stores: seal() on write, reveal() on read. reveal() passes a value
 // without the "sb1:" prefix through unchanged (a row written before the column was sealed).
 std::string reveal(std::string_view db_location, std::string_view stored);
+
+// `backroom keys rotate`: opens a value with the key in `old_key_file` (a value without the
+// "sb1:" prefix is taken as plaintext) and seals it again with the key in `new_key_file`.
+class Resealer {
+ public:
+  Resealer(const std::string& old_key_file, const std::string& new_key_file);
+  ~Resealer();
+  Resealer(const Resealer&) = delete;
+  Resealer& operator=(const Resealer&) = delete;
+  std::string operator()(std::string_view stored) const;
+
+ private:
+  std::array<unsigned char, 32> old_key_{}, new_key_{};
+};
 
 }  // namespace backroom::secret_box

@@ -6,12 +6,25 @@
 // Runs on SQLite and on PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, dbExec } from './lib/server.mjs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, dbExec, cli, BACKEND } from './lib/server.mjs';
 import { adjust, makeItem, store, uuidv7 } from './lib/shop.mjs';
 
 let s;
 before(async () => { s = await startServer(); });
 after(async () => { await s.stop(); });
+
+// The shop key file (platform/secret_box.hpp key_path): beside an SQLite file, under
+// $HOME/.config/backroom/keys for PostgreSQL.
+function readKeyPath() {
+  if (process.env.BACKROOM_KEY_FILE) return process.env.BACKROOM_KEY_FILE;
+  if (BACKEND === 'sqlite') return `${s.db}.key`;
+  const u = new URL(s.db);
+  const clean = (t) => t.replace(/[^A-Za-z0-9._-]/g, '_');
+  return path.join(os.homedir(), '.config/backroom/keys', `${clean(u.hostname || 'local')}_${u.port || '5432'}_${clean(u.pathname.slice(1) || 'postgres')}.key`);
+}
 
 const raw = (sql) => {
   const r = dbExec(s.db, sql);
@@ -77,4 +90,45 @@ test('online order customer contact data: sealed at rest, read back through the 
   raw(`UPDATE online_orders SET customer_phone = 'sb1:AAAA' WHERE id = '${id}'`);
   const tampered = await s.get(`/api/v1/online-orders/${id}`);
   assert.equal(tampered.status, 500, tampered.text);
+});
+
+test('backroom keys rotate: every sealed value re-encrypted under a new key, the old key retired, the data still reads', async () => {
+  const buyer = await s.as('buyer');
+  const created = await buyer.post('/api/v1/suppliers', {
+    name: `Rotated Bank ${uuidv7()}`, payment: { iban: 'GB82 WEST 1234 5698 7654 32', bic: 'NWBKGB2L', account_name: 'Rotated Ltd' },
+  });
+  assert.equal(created.status, 201, created.text);
+  const changeId = created.json.change_id;
+  // The tampered value the test before left would (rightly) stop the rotation.
+  raw("UPDATE online_orders SET customer_phone = '' WHERE customer_phone = 'sb1:AAAA'");
+  const before = raw(`SELECT payment_iban FROM supplier_changes WHERE id = '${changeId}'`)[0];
+  const keyFile = readKeyPath();
+  const oldKey = readFileSync(keyFile, 'utf8');
+  await s.stop({ keep: true });
+  const rotated = cli(['keys', 'rotate', '--db', s.db]);
+  assert.equal(rotated.status, 0, rotated.stdout + rotated.stderr);
+  assert.match(rotated.stdout, /re-encrypted \d+ sealed values under a new shop key .*; the old key is kept as .*\.retired-/);
+  const after = raw(`SELECT payment_iban FROM supplier_changes WHERE id = '${changeId}'`)[0];
+  assert.match(after, /^sb1:/);
+  assert.notEqual(after, before, 'sealed again');
+  assert.notEqual(readFileSync(keyFile, 'utf8'), oldKey, 'a new key');
+  const retired = readdirSync(path.dirname(keyFile)).filter((f) => f.startsWith(`${path.basename(keyFile)}.retired-`));
+  assert.equal(retired.length, 1);
+  assert.equal(readFileSync(path.join(path.dirname(keyFile), retired[0]), 'utf8'), oldKey);
+  assert.ok(!existsSync(`${keyFile}.next`));
+  // A tampered value makes the whole rotation refuse, with nothing changed.
+  const bic = raw(`SELECT payment_bic FROM supplier_changes WHERE id = '${changeId}'`)[0];
+  raw(`UPDATE supplier_changes SET payment_bic = 'sb1:AAAA' WHERE id = '${changeId}'`);
+  const refused = cli(['keys', 'rotate', '--db', s.db]);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /nothing changed, the old key stays/);
+  assert.equal(raw(`SELECT payment_iban FROM supplier_changes WHERE id = '${changeId}'`)[0], after);
+  assert.ok(!existsSync(`${keyFile}.next`));
+  raw(`UPDATE supplier_changes SET payment_bic = '${bic}' WHERE id = '${changeId}'`);
+  // The server reads the re-encrypted values with the new key.
+  s = await startServer({ db: s.db });
+  const manager = await s.as('manager');
+  const listed = await manager.get(`/api/v1/supplier-changes/${changeId}`);
+  assert.equal(listed.status, 200, listed.text);
+  assert.equal(listed.json.payment.iban, 'GB82WEST12345698765432');
 });
