@@ -8,9 +8,9 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libpq-dev postgresql-15 postgresql-client-15 pgbouncer
   python3 procps
-  libsodium-dev libjemalloc-dev libfmt-dev libspdlog-dev libcli11-dev libcurl4-openssl-dev
+  libsodium-dev libjemalloc-dev libfmt-dev libspdlog-dev libcli11-dev libcurl4-openssl-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
-  wrk curl
+  wrk curl prometheus
   libzint-dev libcairo2-dev zbar-tools poppler-utils imagemagick librsvg2-bin fonts-dejavu-core
   chromium
 )

@@ -9,6 +9,7 @@
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_store.hpp"
 #include "catalog/changes.hpp"
+#include "platform/metrics.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "platform/text.hpp"
@@ -49,6 +50,7 @@ void register_catalog_routes(App& app) {
   r.add("GET", "/api/v1/scan/{code}", "items.read", "Resolve a scanned or typed code to an item",
         [&app](Request& req, Reply reply) {
           auto result = scan(app.read(), req.param(0));
+          metrics::global().scans.fetch_add(1, std::memory_order_relaxed);
           reply(http::json_response(200, scan_to_json(result)));
         });
 

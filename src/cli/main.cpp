@@ -24,6 +24,7 @@
 #include "cli/backup_cli.hpp"
 #include "cli/backup_schedule.hpp"
 #include "cli/labels_cli.hpp"
+#include "cli/ops.hpp"
 #include "cli/planning_cli.hpp"
 #include "cli/planning_import.hpp"
 #include "exchange/exchange.hpp"
@@ -40,6 +41,8 @@
 #include "platform/app.hpp"
 #include "platform/http_server.hpp"
 #include "platform/json.hpp"
+#include "platform/log.hpp"
+#include "platform/metrics.hpp"
 #include "platform/outbox.hpp"
 #include "platform/db_copy.hpp"
 #include "platform/schema.hpp"
@@ -88,12 +91,18 @@ std::string default_static_dir() {
 }
 
 
+struct Tls {
+  std::string cert_file, key_file;
+};
+
 int serve(const std::string& db_path, const std::string& listen, int threads, std::string static_dir,
-          bool access_log, BackupSchedule backups, const std::string& upstream, const std::string& node_key) {
+          bool access_log, BackupSchedule backups, const std::string& upstream, const std::string& node_key,
+          const Tls& tls) {
   auto l = parse_listen(listen);
   { open_shop(db_path); }  // create and migrate before anyone reads
   App app(db_path);
   add_routes(app);
+  metrics::global().bind_routes(app.router);  // the route table is fixed from here on
   // Outbound webhooks (docs/webhooks.md); BACKROOM_WEBHOOKS=off leaves delivery to another process.
   std::unique_ptr<integrations::webhooks::DeliveryWorker> webhooks;
   if (std::string_view(std::getenv("BACKROOM_WEBHOOKS") ? std::getenv("BACKROOM_WEBHOOKS") : "on") != "off")
@@ -119,9 +128,12 @@ int serve(const std::string& db_path, const std::string& listen, int threads, st
   options.threads = threads;
   options.static_dir = static_dir.empty() ? default_static_dir() : static_dir;
   options.access_log = access_log;
+  options.tls_cert_file = tls.cert_file;
+  options.tls_key_file = tls.key_file;
   http::Server server(options, app.router);
   auto port = server.listen();
-  std::cout << fmt::format("backroom {} listening on http://{}:{}  (database {})", BACKROOM_VERSION,
+  std::cout << fmt::format("backroom {} listening on {}://{}:{}  (database {})", BACKROOM_VERSION,
+                           server.tls() ? "https" : "http",
                            l.host.find(':') != std::string::npos ? "[" + l.host + "]" : l.host, port,
                            db::redact_location(db_path))
             << std::endl;
@@ -337,6 +349,41 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--backup-key-file", backups.key_file, "Key file of the backups (default: the shop key)")
       ->envname("BACKROOM_BACKUP_KEY_FILE");
 
+  logging::Options log_options;
+  std::string log_format = "text";
+  serve_cmd->add_option("--log-file", log_options.file, "Write the log to this file, rotated by size (default: standard error)")
+      ->envname("BACKROOM_LOG_FILE");
+  serve_cmd->add_option("--log-format", log_format, "text or json (one JSON object a line, with the request id)")
+      ->envname("BACKROOM_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  serve_cmd->add_option("--log-max-bytes", log_options.max_bytes, "Rotate the log file past this size")
+      ->envname("BACKROOM_LOG_MAX_BYTES")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 40))
+      ->capture_default_str();
+  serve_cmd->add_option("--log-max-files", log_options.max_files, "Rotated log files kept")
+      ->envname("BACKROOM_LOG_MAX_FILES")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))
+      ->capture_default_str();
+  Tls tls;
+  serve_cmd->add_option("--tls-cert", tls.cert_file, "Serve HTTPS (TLS 1.2+) with this PEM certificate chain; reloaded on SIGHUP")
+      ->envname("BACKROOM_TLS_CERT");
+  serve_cmd->add_option("--tls-key", tls.key_file, "The PEM private key of --tls-cert")->envname("BACKROOM_TLS_KEY");
+  std::string metrics_token;
+  serve_cmd->add_option("--metrics-token", metrics_token,
+                        "Serve GET /metrics to clients sending this Bearer token (unset: /metrics answers 404)")
+      ->envname("BACKROOM_METRICS_TOKEN");
+
+  auto* doctor_cmd = app.add_subcommand("doctor", "What an operator checks first: disk, backups, queues, schema, clock");
+  add_db(doctor_cmd);
+  ops::DoctorOptions doctor_options;
+  doctor_cmd->add_option("--disk-warn-percent", doctor_options.disk_warn_percent, "WARN below this much free disk")
+      ->capture_default_str();
+  doctor_cmd->add_option("--disk-fail-percent", doctor_options.disk_fail_percent, "FAIL below this much free disk")
+      ->capture_default_str();
+  doctor_cmd->add_option("--backup-warn-hours", doctor_options.backup_warn_hours, "WARN when the last backup is older")
+      ->capture_default_str();
+
   auto* demo_cmd = app.add_subcommand("demo", "Create a demo shop (about 2,000 items) if the database is empty");
   add_db(demo_cmd);
 
@@ -387,6 +434,9 @@ int main(int argc, char** argv) {
   stock_cli::add_commands(app, db_path);
   sync_cli::add_commands(app, db_path);
   backup_cli::add_commands(app);
+  auto* rotate_cmd = app.get_subcommand("keys")->add_subcommand(
+      "rotate", "A new shop key: every sealed value (bank details, customer contact, webhook secrets) re-encrypted");
+  add_db(rotate_cmd);
   labels_cli::add_commands(app, db_path);
   planning_cli::add_commands(app, db_path);  // the `planning` group and its backtest
   planning_import::add_command(*planning_cli::planning_group(app), db_path);
@@ -444,7 +494,24 @@ int main(int argc, char** argv) {
         backups.every_seconds = *every;
         backups.max_age_seconds = *max_age;
       }
-      return serve(db_path, listen, threads, static_dir, access_log, backups, upstream, node_key);
+      if (!metrics_token.empty() && metrics_token.size() < 16) {
+        std::cerr << "error: --metrics-token must be at least 16 characters" << std::endl;
+        return 2;
+      }
+      ops::set_metrics_token(metrics_token);
+      log_options.format = log_format == "json" ? logging::Format::json : logging::Format::text;
+      try {
+        logging::configure(log_options);
+      } catch (const std::exception& e) {
+        std::cerr << "error: cannot open the log file " << log_options.file << ": " << e.what() << std::endl;
+        return 2;
+      }
+      return serve(db_path, listen, threads, static_dir, access_log, backups, upstream, node_key, tls);
+    }
+    if (rotate_cmd->parsed()) return ops::rotate_keys(db_path);
+    if (doctor_cmd->parsed()) {
+      doctor_options.db_path = db_path;
+      return ops::doctor(doctor_options);
     }
     if (demo_cmd->parsed()) return demo(db_path);
     if (import_cmd->parsed())

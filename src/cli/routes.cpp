@@ -5,6 +5,7 @@
 #include "catalog/catalog_api.hpp"
 #include "catalog/price_changes_api.hpp"
 #include "cli/api_docs.hpp"
+#include "cli/ops.hpp"
 #include "counts/counts_api.hpp"
 #include "exchange/exchange.hpp"
 #include "integrations/events.hpp"
@@ -58,6 +59,7 @@ void add_routes(App& app) {
                                        {"last_backup_error", error.empty() ? bj::value(nullptr) : bj::value(error)},
                                        {"backup_late", late}}));
                  });
+  ops::register_ops_routes(app);
   register_api_docs(app);
   // Before the catalog: /api/v1/items/import and /export must win over /api/v1/items/{id}.
   exchange::register_exchange_routes(app);

@@ -2,6 +2,7 @@
 #include "orders/orders_store.hpp"
 
 #include "platform/assert.hpp"
+#include "platform/secret_box.hpp"
 
 namespace backroom::orders::store {
 
@@ -18,7 +19,11 @@ std::optional<Timestamp> opt_time(db::Query& q, int column) {
   return Timestamp{*v};
 }
 
-Order read_order(db::Query& q) {
+// Customer contact data is sealed under the shop key (platform/secret_box.hpp).
+std::string seal(db::Db& db, const std::string& plaintext) { return secret_box::seal(db.path(), plaintext); }
+std::string reveal(db::Db& db, const std::string& stored) { return secret_box::reveal(db.path(), stored); }
+
+Order read_order(db::Db& db, db::Query& q) {
   Order o;
   o.id = q.text(0);
   o.number = q.int64(1);
@@ -27,7 +32,7 @@ Order read_order(db::Query& q) {
   o.location_id = q.text(4);
   o.status = order_statuses.stored(q.text(5));
   o.promised_at = Timestamp{q.int64(6)};
-  o.customer = Customer{q.text(7), q.text(8), q.text(9)};
+  o.customer = Customer{reveal(db, q.text(7)), reveal(db, q.text(8)), reveal(db, q.text(9))};
   o.pickup_code = q.text(10);
   o.total = q.int64(11);
   o.paid_at = opt_time(q, 12);
@@ -53,7 +58,7 @@ void load_lines(db::Db& db, Order& o) {
 
 std::vector<Order> orders_of(db::Db& db, db::Query& q) {
   std::vector<Order> out;
-  while (q.step()) out.push_back(read_order(q));
+  while (q.step()) out.push_back(read_order(db, q));
   for (auto& o : out) load_lines(db, o);
   return out;
 }
@@ -89,9 +94,9 @@ void insert_order(db::Db& db, const Order& o, const std::string& request_hash, c
       .bind(5, o.location_id)
       .bind(6, std::string(word(o.status)))
       .bind(7, o.promised_at.micros)
-      .bind(8, o.customer.name)
-      .bind(9, o.customer.phone)
-      .bind(10, o.customer.email)
+      .bind(8, seal(db, o.customer.name))
+      .bind(9, seal(db, o.customer.phone))
+      .bind(10, seal(db, o.customer.email))
       .bind(11, o.pickup_code)
       .bind(12, o.total)
       .bind(13, o.paid_at ? std::optional<std::int64_t>(o.paid_at->micros) : std::nullopt)
@@ -119,7 +124,7 @@ std::optional<Order> load_order(db::Db& db, const std::string& id) {
   auto q = db.query(std::string(order_columns) + " WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
-  Order o = read_order(q);
+  Order o = read_order(db, q);
   load_lines(db, o);
   return o;
 }

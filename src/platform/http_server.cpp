@@ -2,6 +2,7 @@
 
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/url.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -11,9 +12,13 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 #include <vector>
+
+#include "platform/log.hpp"
+#include "platform/metrics.hpp"
 
 namespace backroom::http {
 
@@ -21,6 +26,7 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = net::ip::tcp;
+namespace ssl = net::ssl;
 
 namespace {
 
@@ -55,6 +61,20 @@ std::string content_type_for(const std::filesystem::path& p) {
   return "application/octet-stream";
 }
 
+// A server context that speaks TLS 1.2 and 1.3 only, with the given PEM files.
+std::shared_ptr<ssl::context> make_tls_context(const std::string& cert_file, const std::string& key_file) {
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                   ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+  if (SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION) != 1)
+    throw std::runtime_error("cannot require TLS 1.2");
+  ctx->use_certificate_chain_file(cert_file);
+  ctx->use_private_key_file(key_file, ssl::context::pem);
+  if (SSL_CTX_check_private_key(ctx->native_handle()) != 1)
+    throw std::runtime_error(fmt::format("the TLS key {} does not belong to the certificate {}", key_file, cert_file));
+  return ctx;
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -63,32 +83,66 @@ struct Server::Impl {
   net::io_context ioc;
   tcp::acceptor acceptor{ioc};
   net::signal_set signals{ioc, SIGINT, SIGTERM};
+  net::signal_set reload_signals{ioc};
   std::atomic<std::size_t> connections{0};
+  mutable std::mutex tls_mutex;
+  std::shared_ptr<ssl::context> tls_context;  // null: plain HTTP
 
   Impl(ServerOptions o, const Router& r) : options(std::move(o)), router(r) {}
+  bool tls() const { return !options.tls_cert_file.empty(); }
+  std::shared_ptr<ssl::context> current_tls() const {
+    std::lock_guard lock(tls_mutex);
+    return tls_context;
+  }
+  void wait_for_reload();
 
   void accept();
   bool serve_static(const Request& req, Response& out) const;
   void handle(Request& req, Reply reply);
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+// One connection; Stream is beast::tcp_stream (HTTP) or ssl_stream over it (HTTPS).
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+
  public:
   Session(tcp::socket socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {
+    ++server_.connections;
+  }
+  Session(tcp::socket socket, ssl::context& ctx, Server::Impl& server) : stream_(std::move(socket), ctx), server_(server) {
     ++server_.connections;
   }
   ~Session() { --server_.connections; }
 
   void start() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+        self->read();
+      } else {
+        // A client that offers only TLS 1.1 or less (or no TLS) fails here and is closed.
+        self->lowest().expires_after(self->server_.options.request_timeout);
+        self->stream_.async_handshake(ssl::stream_base::server, [self](beast::error_code ec) {
+          if (ec) {
+            spdlog::debug("TLS handshake refused: {}", ec.message());
+            beast::error_code ignored;
+            self->lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+            return;
+          }
+          self->read();
+        });
+      }
+    });
   }
 
  private:
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
   void read() {
     parser_.emplace();
     parser_->body_limit(server_.options.body_bytes_max);
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_bytes_max));
-    stream_.expires_after(server_.options.request_timeout);
+    lowest().expires_after(server_.options.request_timeout);
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
@@ -111,10 +165,10 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec) {
       beast::error_code ignored;
-      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
       return;
     }
-    stream_.expires_never();
+    lowest().expires_never();
     auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive();
     started_ = std::chrono::steady_clock::now();
@@ -130,7 +184,7 @@ class Session : public std::enable_shared_from_this<Session> {
     auto id = req->header("x-request-id");
     req->request_id = id && sane_request_id(*id) ? std::string(*id) : make_request_id();
     beast::error_code ep_ec;
-    auto endpoint = stream_.socket().remote_endpoint(ep_ec);
+    auto endpoint = lowest().socket().remote_endpoint(ep_ec);
     req->remote = ep_ec ? "unknown" : endpoint.address().to_string();
     req->body = std::move(msg.body());
 
@@ -166,6 +220,8 @@ class Session : public std::enable_shared_from_this<Session> {
     res->set(bhttp::field::content_type, r.content_type);
     res->set("X-Request-Id", req->request_id);
     res->set("X-Content-Type-Options", "nosniff");
+    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>)
+      res->set(bhttp::field::strict_transport_security, "max-age=31536000");
     for (auto& [k, v] : r.headers) res->set(k, v);
     bool head = req->method == "HEAD";
     std::size_t size = r.body.size();
@@ -173,14 +229,25 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(keep_alive_);
     res->prepare_payload();
     if (head) res->content_length(size);
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_).count();
+    metrics::global().request(req->route, req->method, r.status, static_cast<double>(micros) / 1e6);
     if (server_.options.access_log) {
-      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_).count();
-      spdlog::info("{} {} {} {} {} {}B {}us", req->request_id, req->remote, req->method, req->target, r.status, size, micros);
+      if (logging::format() == logging::Format::json)
+        logging::request(spdlog::level::info, req->request_id, "request",
+                         {{"remote", req->remote},
+                          {"method", req->method},
+                          {"target", req->target},
+                          {"route", req->route ? std::string_view(req->route->pattern) : std::string_view()},
+                          {"status", static_cast<std::int64_t>(r.status)},
+                          {"bytes", static_cast<std::int64_t>(size)},
+                          {"micros", static_cast<std::int64_t>(micros)}});
+      else
+        spdlog::info("{} {} {} {} {} {}B {}us", req->request_id, req->remote, req->method, req->target, r.status, size, micros);
     }
     bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
       if (ec) {
         beast::error_code ignored;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        self->lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
         return;
       }
       if (!self->keep_alive_ || !res->keep_alive()) {
@@ -197,7 +264,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // the answer it was sent.
   void linger() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
     linger_until_ = std::chrono::steady_clock::now() + server_.options.linger_total_max;
     linger_bytes_ = 0;
     drain();
@@ -207,7 +274,7 @@ class Session : public std::enable_shared_from_this<Session> {
     auto now = std::chrono::steady_clock::now();
     if (now >= linger_until_ || linger_bytes_ >= server_.options.linger_bytes_max) return;  // closes
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(linger_until_ - now);
-    stream_.expires_after(std::min(left, server_.options.linger_idle_max));
+    lowest().expires_after(std::min(left, server_.options.linger_idle_max));
     stream_.async_read_some(net::buffer(drain_buffer_),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                               if (ec) return;  // EOF (the client read the answer and closed), timeout, reset
@@ -216,7 +283,7 @@ class Session : public std::enable_shared_from_this<Session> {
                             });
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Server::Impl& server_;
@@ -226,6 +293,34 @@ class Session : public std::enable_shared_from_this<Session> {
   std::size_t linger_bytes_ = 0;
   std::array<char, 16 * 1024> drain_buffer_;
 };
+
+// An HTTPS connection that keeps the TLS context it was accepted with (a SIGHUP reload
+// replaces the server's context, not this connection's).
+class TlsSession : public Session<beast::ssl_stream<beast::tcp_stream>> {
+ public:
+  TlsSession(tcp::socket socket, ssl::context& ctx, Server::Impl& server, std::shared_ptr<ssl::context> keep)
+      : Session(std::move(socket), ctx, server), keep_(std::move(keep)) {}
+
+ private:
+  std::shared_ptr<ssl::context> keep_;
+};
+
+void Server::Impl::wait_for_reload() {
+  reload_signals.async_wait([this](beast::error_code ec, int) {
+    if (ec) return;
+    try {
+      auto ctx = make_tls_context(options.tls_cert_file, options.tls_key_file);
+      {
+        std::lock_guard lock(tls_mutex);
+        tls_context = std::move(ctx);
+      }
+      spdlog::info("SIGHUP: TLS certificate {} reloaded; new connections use it", options.tls_cert_file);
+    } catch (const std::exception& e) {
+      spdlog::error("SIGHUP: the TLS certificate or key did not load ({}); the previous one stays in use", e.what());
+    }
+    wait_for_reload();
+  });
+}
 
 void Server::Impl::accept() {
   acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
@@ -237,7 +332,10 @@ void Server::Impl::accept() {
       socket.close(ignored);  // over the limit: refuse early rather than starve the others
     } else {
       socket.set_option(tcp::no_delay(true));
-      std::make_shared<Session>(std::move(socket), *this)->start();
+      if (auto ctx = current_tls())  // the context stays alive with the connections that use it
+        std::make_shared<TlsSession>(std::move(socket), *ctx, *this, ctx)->start();
+      else
+        std::make_shared<Session<beast::tcp_stream>>(std::move(socket), *this)->start();
     }
     accept();
   });
@@ -273,7 +371,7 @@ bool Server::Impl::serve_static(const Request& req, Response& out) const {
 }
 
 void Server::Impl::handle(Request& req, Reply reply) {
-  if (!req.path.starts_with("/api/") && req.path != "/healthz") {
+  if (!req.path.starts_with("/api/") && req.path != "/healthz" && req.path != "/metrics") {
     Response r;
     if (serve_static(req, r)) {
       reply(std::move(r));
@@ -291,6 +389,16 @@ Server::Server(ServerOptions options, const Router& router) : impl_(std::make_un
 Server::~Server() = default;
 
 std::uint16_t Server::listen() {
+  if (impl_->options.tls_cert_file.empty() != impl_->options.tls_key_file.empty())
+    throw std::runtime_error("TLS needs both --tls-cert and --tls-key");
+  if (impl_->tls()) {
+    try {
+      impl_->tls_context = make_tls_context(impl_->options.tls_cert_file, impl_->options.tls_key_file);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(fmt::format("cannot load the TLS certificate {} and key {}: {}", impl_->options.tls_cert_file,
+                                           impl_->options.tls_key_file, e.what()));
+    }
+  }
   auto address = net::ip::make_address(impl_->options.host);
   tcp::endpoint endpoint(address, impl_->options.port);
   impl_->acceptor.open(endpoint.protocol());
@@ -302,6 +410,10 @@ std::uint16_t Server::listen() {
 
 void Server::run() {
   impl_->signals.async_wait([this](beast::error_code, int) { stop(); });
+  if (impl_->tls()) {
+    impl_->reload_signals.add(SIGHUP);
+    impl_->wait_for_reload();
+  }
   impl_->accept();
   std::vector<std::thread> workers;
   for (int i = 1; i < impl_->options.threads; ++i) workers.emplace_back([this] { impl_->ioc.run(); });
@@ -309,11 +421,26 @@ void Server::run() {
   for (auto& t : workers) t.join();
 }
 
+bool Server::tls() const { return impl_->tls(); }
+
+bool Server::reload_tls() {
+  try {
+    auto ctx = make_tls_context(impl_->options.tls_cert_file, impl_->options.tls_key_file);
+    std::lock_guard lock(impl_->tls_mutex);
+    impl_->tls_context = std::move(ctx);
+    return true;
+  } catch (const std::exception& e) {
+    spdlog::error("TLS reload failed: {}", e.what());
+    return false;
+  }
+}
+
 void Server::stop() {
   net::post(impl_->ioc, [this] {
     beast::error_code ignored;
     impl_->acceptor.close(ignored);
     impl_->signals.cancel(ignored);
+    impl_->reload_signals.cancel(ignored);
     impl_->ioc.stop();
   });
 }

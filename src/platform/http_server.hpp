@@ -30,17 +30,26 @@ struct ServerOptions {
   std::size_t connections_max = 1024;
   std::string static_dir;  // the built web UI; empty = none
   bool access_log = true;
+  // Built-in TLS (TLS 1.2 and 1.3 only) when both are set: PEM files, read again on SIGHUP
+  // (connections accepted after the reload use the new certificate). Answers then carry HSTS.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 class Server {
  public:
   Server(ServerOptions options, const Router& router);
   ~Server();
-  // Binds and listens; returns the bound port. Throws on failure (port in use...).
+  // Binds and listens; returns the bound port. Throws on failure (port in use, a TLS
+  // certificate or key that cannot be loaded...).
   std::uint16_t listen();
   // Serves until stop() or SIGINT/SIGTERM; blocks the calling thread.
   void run();
   void stop();
+  // Reads the TLS certificate and key again (what SIGHUP does); false, logged, when they do
+  // not load (the previous ones stay in use).
+  bool reload_tls();
+  bool tls() const;
 
  struct Impl;  // public so the connection class in the .cpp can reach it
 

@@ -7,6 +7,7 @@
 #include "platform/db.hpp"
 #include "platform/http.hpp"
 #include "platform/json.hpp"
+#include "platform/log.hpp"
 
 namespace backroom::http {
 
@@ -97,14 +98,14 @@ Response error_response(std::exception_ptr error, const Request* req) {
     if (e.is_busy())
       return problem_response(Problem(503, "busy", "the database is busy; retry the request"), req);
     if (e.is_unavailable()) {
-      spdlog::warn("{} database unavailable: {}", req ? req->request_id : "-", e.what());
+      logging::request(spdlog::level::warn, req ? std::string_view(req->request_id) : std::string_view("-"), std::string("database unavailable: ") + e.what());
       return problem_response(
           Problem(503, "database_unavailable", "the database cannot be reached right now; retry the request"), req);
     }
-    spdlog::error("{} database error: {}", req ? req->request_id : "-", e.what());
+    logging::request(spdlog::level::err, req ? std::string_view(req->request_id) : std::string_view("-"), std::string("database error: ") + e.what());
     return problem_response(Problem(500, "internal", "a storage error occurred; nothing was changed"), req);
   } catch (const std::exception& e) {
-    spdlog::error("{} unexpected error: {}", req ? req->request_id : "-", e.what());
+    logging::request(spdlog::level::err, req ? std::string_view(req->request_id) : std::string_view("-"), std::string("unexpected error: ") + e.what());
     return problem_response(Problem(500, "internal", "an unexpected error occurred; nothing was changed"), req);
   } catch (...) {
     return problem_response(Problem(500, "internal", "an unexpected error occurred; nothing was changed"), req);

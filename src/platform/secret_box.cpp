@@ -117,8 +117,9 @@ std::string key_file(std::string_view db_location) {
   return key_path(db_location);
 }
 
-std::string seal(std::string_view db_location, std::string_view plaintext) {
-  const Key& key = shop_key(db_location);
+namespace {
+
+std::string seal_with(const Key& key, std::string_view plaintext) {
   std::string box(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plaintext.size(), '\0');
   auto* nonce = reinterpret_cast<unsigned char*>(box.data());
   randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
@@ -127,18 +128,57 @@ std::string seal(std::string_view db_location, std::string_view plaintext) {
   return std::string(sealed_prefix) + base64(nonce, box.size());
 }
 
-std::string open(std::string_view db_location, std::string_view sealed) {
+std::string open_with(const Key& key, std::string_view sealed) {
   if (sealed.substr(0, sealed_prefix.size()) != sealed_prefix) throw std::runtime_error("not a sealed secret");
   std::string box = unbase64(sealed.substr(sealed_prefix.size()));
   if (box.size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
     throw std::runtime_error("sealed secret: too short");
-  const Key& key = shop_key(db_location);
   auto* nonce = reinterpret_cast<const unsigned char*>(box.data());
   std::string plain(box.size() - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
   if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()), nonce + crypto_secretbox_NONCEBYTES,
                                  box.size() - crypto_secretbox_NONCEBYTES, nonce, key.data()) != 0)
     throw std::runtime_error("sealed secret does not open under this shop's key");
   return plain;
+}
+
+}  // namespace
+
+std::string seal(std::string_view db_location, std::string_view plaintext) {
+  return seal_with(shop_key(db_location), plaintext);
+}
+
+std::string open(std::string_view db_location, std::string_view sealed) {
+  return open_with(shop_key(db_location), sealed);
+}
+
+Resealer::Resealer(const std::string& old_key_file, const std::string& new_key_file) {
+  Key a = read_key(old_key_file), b = read_key(new_key_file);
+  std::copy(a.begin(), a.end(), old_key_.begin());
+  std::copy(b.begin(), b.end(), new_key_.begin());
+  sodium_memzero(a.data(), a.size());
+  sodium_memzero(b.data(), b.size());
+}
+
+Resealer::~Resealer() {
+  sodium_memzero(old_key_.data(), old_key_.size());
+  sodium_memzero(new_key_.data(), new_key_.size());
+}
+
+std::string Resealer::operator()(std::string_view stored) const {
+  Key old_key, new_key;
+  std::copy(old_key_.begin(), old_key_.end(), old_key.begin());
+  std::copy(new_key_.begin(), new_key_.end(), new_key.begin());
+  std::string plain = stored.substr(0, sealed_prefix.size()) == sealed_prefix ? open_with(old_key, stored) : std::string(stored);
+  auto out = seal_with(new_key, plain);
+  sodium_memzero(plain.data(), plain.size());
+  sodium_memzero(old_key.data(), old_key.size());
+  sodium_memzero(new_key.data(), new_key.size());
+  return out;
+}
+
+std::string reveal(std::string_view db_location, std::string_view stored) {
+  if (stored.substr(0, sealed_prefix.size()) != sealed_prefix) return std::string(stored);
+  return open(db_location, stored);
 }
 
 }  // namespace backroom::secret_box

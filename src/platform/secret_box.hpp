@@ -13,6 +13,7 @@
 // Backups and `backroom copy` must carry the key file with the database.
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -33,5 +34,24 @@ std::string seal(std::string_view db_location, std::string_view plaintext);
 // The plaintext of seal()'s result. Throws std::runtime_error when `sealed` is not a sealed
 // value or does not open under this shop's key (another key, a changed byte).
 std::string open(std::string_view db_location, std::string_view sealed);
+
+// Sensitive columns (supplier bank details, online order customer contact data) are sealed
+// the same way by their stores: seal() on write, reveal() on read. reveal() passes a value
+// without the "sb1:" prefix through unchanged (a row written before the column was sealed).
+std::string reveal(std::string_view db_location, std::string_view stored);
+
+// `backroom keys rotate`: opens a value with the key in `old_key_file` (a value without the
+// "sb1:" prefix is taken as plaintext) and seals it again with the key in `new_key_file`.
+class Resealer {
+ public:
+  Resealer(const std::string& old_key_file, const std::string& new_key_file);
+  ~Resealer();
+  Resealer(const Resealer&) = delete;
+  Resealer& operator=(const Resealer&) = delete;
+  std::string operator()(std::string_view stored) const;
+
+ private:
+  std::array<unsigned char, 32> old_key_{}, new_key_{};
+};
 
 }  // namespace backroom::secret_box

@@ -13,6 +13,7 @@
 #include <future>
 #include <vector>
 
+#include "platform/metrics.hpp"
 #include "platform/problem.hpp"
 
 namespace backroom {
@@ -135,6 +136,7 @@ void Writer::submit(Work work, Done done) {
     std::lock_guard lock(mutex_);
     if (queue_.size() < writer_queue_commands_max && !stopping_) {
       queue_.push_back(Command{std::move(work), std::move(done), steady_micros()});
+      metrics::global().writer_queue.fetch_add(1, std::memory_order_relaxed);
       wake_.notify_one();
       return;
     }
@@ -180,6 +182,7 @@ void Writer::loop() {
         queue_.pop_front();
       }
     }
+    metrics::global().writer_queue.fetch_sub(static_cast<std::int64_t>(batch.size()), std::memory_order_relaxed);
     results.assign(batch.size(), nullptr);
     const auto started = steady_micros();
     for (const auto& command : batch) writer_timings_.queued += started - command.queued_at;
@@ -211,6 +214,8 @@ void Writer::loop() {
     c.committed_at = steady_micros();
     writer_timings_.batch += (c.committed_at - started) * static_cast<std::int64_t>(batch.size());
     writer_timings_.longest_batch = std::max(writer_timings_.longest_batch, c.committed_at - started);
+    metrics::global().writer_batch_commands.observe(static_cast<double>(batch.size()));
+    metrics::global().writer_commit_seconds.observe(static_cast<double>(c.committed_at - started) / 1e6);
     c.dones.reserve(batch.size());
     c.spent.reserve(batch.size());
     for (auto& command : batch) {
@@ -264,6 +269,7 @@ void Writer::sync_loop() {
       auto took = steady_micros() - sync_started;
       sync_timings_.sync += took;
       sync_timings_.longest_sync = std::max(sync_timings_.longest_sync, took);
+      metrics::global().writer_fsync_seconds.observe(static_cast<double>(took) / 1e6);
       ++sync_timings_.syncs_timed;
     }
     {

@@ -1,17 +1,22 @@
 #include "purchasing/supplier_store.hpp"
 
 #include "catalog/barcode.hpp"
+#include "platform/secret_box.hpp"
 #include "platform/text.hpp"
 
 namespace backroom::purchasing {
 
 namespace {
 
+// Bank details are sealed under the shop key (platform/secret_box.hpp, docs/operations.md).
+std::string seal(db::Db& db, const std::string& plaintext) { return secret_box::seal(db.path(), plaintext); }
+std::string reveal(db::Db& db, const std::string& stored) { return secret_box::reveal(db.path(), stored); }
+
 constexpr const char* supplier_columns =
     "id, name, email, phone, lead_time_days, lead_time_sd_milli, order_days, min_order_value, free_freight_value, "
     "payment_iban, payment_bic, payment_account_name, status, version, created_at, updated_at";
 
-Supplier supplier_from(const db::Query& q) {
+Supplier supplier_from(db::Db& db, const db::Query& q) {
   Supplier s;
   s.id = q.text(0);
   s.name = q.text(1);
@@ -22,7 +27,8 @@ Supplier supplier_from(const db::Query& q) {
   s.order_days = OrderDays::from_text(q.text(6));
   s.min_order_value = q.int64(7);
   s.free_freight_value = q.opt_int64(8);
-  if (auto iban = q.opt_text(9)) s.payment = Payment{*iban, q.opt_text(10).value_or(""), q.opt_text(11).value_or("")};
+  if (auto iban = q.opt_text(9))
+    s.payment = Payment{reveal(db, *iban), reveal(db, q.opt_text(10).value_or("")), reveal(db, q.opt_text(11).value_or(""))};
   s.status = supplier_statuses.parse(q.text(12)).value_or(SupplierStatus::active);
   s.version = q.int64(13);
   s.created_at = q.int64(14);
@@ -58,11 +64,11 @@ constexpr const char* change_columns =
     "id, supplier_id, payment_iban, payment_bic, payment_account_name, status, requested_by, requested_by_id, "
     "requested_at, decided_by, decided_by_id, decided_at, reason, decision_note";
 
-SupplierChange change_from(const db::Query& q) {
+SupplierChange change_from(db::Db& db, const db::Query& q) {
   SupplierChange c;
   c.id = q.text(0);
   c.supplier_id = q.text(1);
-  c.payment = Payment{q.text(2), q.text(3), q.text(4)};
+  c.payment = Payment{reveal(db, q.text(2)), reveal(db, q.text(3)), reveal(db, q.text(4))};
   c.status = change_statuses.parse(q.text(5)).value_or(ChangeStatus::pending);
   c.requested_by = q.text(6);
   c.requested_by_id = q.text(7);
@@ -85,7 +91,7 @@ std::optional<Supplier> load_supplier(db::Db& db, const std::string& id) {
   auto q = db.query(sql("SELECT ", supplier_columns, " FROM suppliers WHERE id = ?"));
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
-  return supplier_from(q);
+  return supplier_from(db, q);
 }
 
 std::vector<Supplier> list_suppliers(db::Db& db, const SupplierFilter& f) {
@@ -96,7 +102,7 @@ std::vector<Supplier> list_suppliers(db::Db& db, const SupplierFilter& f) {
   q.bind(1, words).bind(2, "%" + words + "%").bind(3, f.status).bind(4, f.after_id);
   q.bind(5, static_cast<std::int64_t>(f.limit) + 1);
   std::vector<Supplier> out;
-  while (q.step()) out.push_back(supplier_from(q));
+  while (q.step()) out.push_back(supplier_from(db, q));
   return out;
 }
 
@@ -115,9 +121,9 @@ void insert_supplier(db::Db& db, const Supplier& s) {
       .bind(8, s.order_days.text())
       .bind(9, s.min_order_value)
       .bind(10, s.free_freight_value)
-      .bind(11, s.payment ? std::optional(s.payment->iban) : std::nullopt)
-      .bind(12, s.payment ? std::optional(s.payment->bic) : std::nullopt)
-      .bind(13, s.payment ? std::optional(s.payment->account_name) : std::nullopt)
+      .bind(11, s.payment ? std::optional(seal(db, s.payment->iban)) : std::nullopt)
+      .bind(12, s.payment ? std::optional(seal(db, s.payment->bic)) : std::nullopt)
+      .bind(13, s.payment ? std::optional(seal(db, s.payment->account_name)) : std::nullopt)
       .bind(14, supplier_statuses.text(s.status))
       .bind(15, s.version)
       .bind(16, s.created_at)
@@ -150,9 +156,9 @@ void apply_payment(db::Db& db, const std::string& supplier_id, const Payment& p,
   db.query(
         "UPDATE suppliers SET payment_iban = ?, payment_bic = ?, payment_account_name = ?, version = version + 1, "
         "updated_at = ? WHERE id = ?")
-      .bind(1, p.iban)
-      .bind(2, p.bic)
-      .bind(3, p.account_name)
+      .bind(1, seal(db, p.iban))
+      .bind(2, seal(db, p.bic))
+      .bind(3, seal(db, p.account_name))
       .bind(4, at)
       .bind(5, supplier_id)
       .run();
@@ -263,7 +269,7 @@ std::optional<SupplierChange> load_change(db::Db& db, const std::string& id) {
   auto q = db.query(sql("SELECT ", change_columns, " FROM supplier_changes WHERE id = ?"));
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
-  return change_from(q);
+  return change_from(db, q);
 }
 
 std::optional<SupplierChange> pending_change_of(db::Db& db, const std::string& supplier_id) {
@@ -272,7 +278,7 @@ std::optional<SupplierChange> pending_change_of(db::Db& db, const std::string& s
                         "LIMIT 1"));
   q.bind(1, supplier_id);
   if (!q.step()) return std::nullopt;
-  return change_from(q);
+  return change_from(db, q);
 }
 
 std::vector<SupplierChange> list_changes(db::Db& db, const ChangeFilter& f) {
@@ -281,7 +287,7 @@ std::vector<SupplierChange> list_changes(db::Db& db, const ChangeFilter& f) {
                         "AND id > ?3 ORDER BY id LIMIT ?4"));
   q.bind(1, f.status).bind(2, f.supplier_id).bind(3, f.after_id).bind(4, static_cast<std::int64_t>(f.limit) + 1);
   std::vector<SupplierChange> out;
-  while (q.step()) out.push_back(change_from(q));
+  while (q.step()) out.push_back(change_from(db, q));
   return out;
 }
 
@@ -298,9 +304,9 @@ void insert_change(db::Db& db, const SupplierChange& c) {
         "status, requested_by, requested_by_id, requested_at, reason) VALUES (?, ?, 'payment', ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, c.id)
       .bind(2, c.supplier_id)
-      .bind(3, c.payment.iban)
-      .bind(4, c.payment.bic)
-      .bind(5, c.payment.account_name)
+      .bind(3, seal(db, c.payment.iban))
+      .bind(4, seal(db, c.payment.bic))
+      .bind(5, seal(db, c.payment.account_name))
       .bind(6, change_statuses.text(c.status))
       .bind(7, c.requested_by)
       .bind(8, c.requested_by_id)

@@ -34,8 +34,9 @@ test('permission matrix: every route x every role, generated from the route tabl
   const publicRoutes = routes.filter((r) => r.permission === 'public').map((r) => `${r.method} ${r.pattern}`).sort();
   // A web shop's order webhook carries no key: the channel's HMAC signature authenticates it
   // (integration.order_channels: a forged or missing signature is 401).
-  assert.deepEqual(publicRoutes, ['GET /healthz', 'POST /api/v1/integrations/{channel}/orders', 'POST /api/v1/session'],
-    'only health, sign-in and signed channel webhooks are public');
+  // GET /metrics checks its own token (--metrics-token; integration.ops: 401 without it, 404 unset).
+  assert.deepEqual(publicRoutes, ['GET /healthz', 'GET /metrics', 'POST /api/v1/integrations/{channel}/orders', 'POST /api/v1/session'],
+    'only health, metrics (own token), sign-in and signed channel webhooks are public');
 
   // A custom role built from named permissions takes part too.
   const custom = await s.post('/api/v1/roles', { name: 'auditor', description: 'Reads the audit trail', permissions: ['audit.read', 'items.read'] });
