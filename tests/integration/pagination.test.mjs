@@ -60,7 +60,7 @@ const FEEDS = { '/api/v1/events': 'after', '/api/v1/availability/changes': 'curs
 const QUERY = {
   '/api/v1/stock': () => `item_id=${seeded.item.id}`,
   '/api/v1/availability': () => `item_id=${seeded.item.id}`,
-  '/api/v1/replenishment/suggestions': () => `location_id=${shop.id}`,
+  '/api/v1/replenishment/suggestions': () => `location_id=${shop.id}&supplier_id=${seeded.supplier.id}`,
   '/api/v1/counts/classes': () => `location_id=${shop.id}`,
   '/api/v1/counts/today': () => `location_id=${shop.id}`,
   '/api/v1/pick-queue': () => `location_id=${shop.id}`,
@@ -76,7 +76,6 @@ const UNPAGED = new Set([
   '/api/v1/registers',
   '/api/v1/items/{id}/suppliers',
   '/api/v1/replenishment/suggestions',
-  '/api/v1/counts/classes',
   '/api/v1/counts/today',
   '/api/v1/counts',
   '/api/v1/online-orders/refunds',
