@@ -10,7 +10,6 @@
 // suite runs; the last test of the file (registered by checkContract, after the suite's own) fails
 // with them listed, at most one line per operation × status × problem.
 import { after } from 'node:test';
-import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv/dist/2020.js';
@@ -57,6 +56,8 @@ export function contractProblems(method, url, status, contentType, json, text) {
   load();
   const p = new URL(url, 'http://x').pathname;
   const found = operations.find((o) => o.method === method && o.regex.test(p));
+  // An undocumented path or method the server also refuses (404, 405) agrees with the contract.
+  if (!found && (status === 404 || status === 405)) return [];
   if (!found) return [{ key: `${method} ${p}`, text: `${method} ${p}: no such operation in docs/openapi.yaml` }];
   const where = `${method} ${found.pattern} ${status}`;
   const responses = found.op.responses ?? {};
@@ -71,7 +72,7 @@ export function contractProblems(method, url, status, contentType, json, text) {
     // A problem+json answer is declared by its Problem response; any other type must be listed.
     return [{ key: `${where} ${media}`, text: `${where}: content type ${media} not declared (declares ${Object.keys(response.content).join(', ')})` }];
   }
-  if (!content.schema || !/json/.test(media)) return [];
+  if (!content.schema || !/^application\/(.+\+)?json$/.test(media)) return [];
   if (json === undefined && text) return [{ key: `${where} parse`, text: `${where}: body is not JSON` }];
   // The schema's pointer: inside the response object the operation names (or the shared one).
   const ref = responses[declared].$ref;
@@ -113,9 +114,13 @@ export function contractMismatches() {
 export function checkContract() {
   if (enabled) return;
   enabled = true;
+  // Not a throwing hook: a hook that throws would keep the suite's own after hooks (stopping its
+  // servers) from running. The mismatches are printed and the run's exit code says failure.
   after(() => {
     const list = contractMismatches();
-    assert.deepEqual(list, [], `${list.length} answers disagree with docs/openapi.yaml`);
+    if (list.length === 0) return;
+    console.error(`✖ contract: ${list.length} answers disagree with docs/openapi.yaml:\n  ${list.join('\n  ')}`);
+    process.exitCode = 1;
   });
 }
 
