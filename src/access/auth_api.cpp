@@ -384,6 +384,14 @@ Response credential_failure(db::Db& db, const Credentials& c, const Request& ctx
       Problem(401, "invalid_credentials", "the user name or the " + c.method() + " is wrong"), &ctx);
 }
 
+// ?cursor= of the users and API-key lists: the next_cursor of a previous page (a user name or
+// a key id, 1..200 characters); "" when absent.
+std::string text_cursor(const Request& req) {
+  auto text = req.query_param("cursor").value_or("");
+  if (text.size() > 200) throw invalid_field("cursor", "cursor must be the next_cursor of a previous page");
+  return std::string(text);
+}
+
 std::string key_id_param(const Request& req) {
   const auto& id = req.param(0);
   bool ok = id.size() == 16 && std::all_of(id.begin(), id.end(), [](char ch) {
@@ -629,11 +637,14 @@ void register_auth_routes(App& app) {
   // --- users ---
 
   r.set_idempotency("POST", "/api/v1/overrides", http::Idempotency::stored_sealed, "the answer holds a one-time override token");
-  r.add("GET", "/api/v1/users", std::string(permission::users_manage), "List users", [st](Request&, Reply reply) {
-    bj::array users;
-    for (const auto& u : store::list_users(st->app.read())) users.push_back(user_to_json(u));
-    reply(http::json_response(200, bj::object{{"users", std::move(users)}}));
-  });
+  r.add("GET", "/api/v1/users", std::string(permission::users_manage), "List users by username, paged",
+        [st](Request& req, Reply reply) {
+          auto after = text_cursor(req);
+          int limit = page_limit(req);
+          reply(list_page("users", store::list_users(st->app.read(), after, limit), limit,
+                          [](const store::UserRow& u) { return user_to_json(u); },
+                          [](const store::UserRow& u) { return u.username; }));
+        });
 
   r.add("POST", "/api/v1/users", std::string(permission::users_manage), "Create a user", [st](Request& req, Reply reply) {
     auto body = json::parse_object(req.body);
@@ -781,11 +792,13 @@ void register_auth_routes(App& app) {
 
   // --- API keys ---
 
-  r.add("GET", "/api/v1/api-keys", std::string(permission::apikeys_manage), "List API keys (never their secrets)",
-        [st](Request&, Reply reply) {
-          bj::array keys;
-          for (const auto& k : store::list_keys(st->app.read())) keys.push_back(key_to_json(k));
-          reply(http::json_response(200, bj::object{{"api_keys", std::move(keys)}}));
+  r.add("GET", "/api/v1/api-keys", std::string(permission::apikeys_manage), "List API keys by id, paged (never their secrets)",
+        [st](Request& req, Reply reply) {
+          auto after = text_cursor(req);
+          int limit = page_limit(req);
+          reply(list_page("api_keys", store::list_keys(st->app.read(), after, limit), limit,
+                          [](const store::KeyRow& k) { return key_to_json(k); },
+                          [](const store::KeyRow& k) { return k.id; }));
         });
 
   r.add("POST", "/api/v1/api-keys", std::string(permission::apikeys_manage),

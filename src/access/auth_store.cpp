@@ -162,6 +162,14 @@ std::vector<UserRow> list_users(db::Db& db) {
   return out;
 }
 
+std::vector<UserRow> list_users(db::Db& db, const std::string& after_username, int limit) {
+  std::vector<UserRow> out;
+  auto q = db.query(std::string(user_columns) + "WHERE username > ? ORDER BY username LIMIT ?");
+  q.bind(1, after_username).bind(2, limit + 1);
+  while (q.step()) out.push_back(read_user(q));
+  return out;
+}
+
 void insert_user(db::Db& db, const UserRow& u) {
   db.query(
         "INSERT INTO users (id, username, display_name, role, password_hash, pin_hash, disabled, created_at, "
@@ -270,6 +278,14 @@ std::optional<KeyRow> load_key(db::Db& db, const std::string& id) {
 std::vector<KeyRow> list_keys(db::Db& db) {
   std::vector<KeyRow> out;
   auto q = db.query(std::string(key_columns) + "ORDER BY name, created_at");
+  while (q.step()) out.push_back(read_key(q));
+  return out;
+}
+
+std::vector<KeyRow> list_keys(db::Db& db, const std::string& after_id, int limit) {
+  std::vector<KeyRow> out;
+  auto q = db.query(std::string(key_columns) + "WHERE id > ? ORDER BY id LIMIT ?");
+  q.bind(1, after_id).bind(2, limit + 1);
   while (q.step()) out.push_back(read_key(q));
   return out;
 }

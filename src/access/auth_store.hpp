@@ -46,6 +46,8 @@ struct UserRow {
 std::optional<UserRow> user_by_name(db::Db& db, const std::string& username);
 std::optional<UserRow> user_by_id(db::Db& db, const std::string& id);
 std::vector<UserRow> list_users(db::Db& db);
+// A page: `limit` + 1 users by username after `after_username` ("" = from the start).
+std::vector<UserRow> list_users(db::Db& db, const std::string& after_username, int limit);
 void insert_user(db::Db& db, const UserRow& user);
 void update_user(db::Db& db, const UserRow& user);
 std::int64_t count_users(db::Db& db);
@@ -84,6 +86,8 @@ struct KeyRow {
 void insert_key(db::Db& db, const KeyRow& key);
 std::optional<KeyRow> load_key(db::Db& db, const std::string& id);
 std::vector<KeyRow> list_keys(db::Db& db);
+// A page: `limit` + 1 keys by id after `after_id` ("" = from the start).
+std::vector<KeyRow> list_keys(db::Db& db, const std::string& after_id, int limit);
 // The current key of that name: not revoked and not replaced by a rotation.
 std::optional<KeyRow> current_key_by_name(db::Db& db, const std::string& name);
 void revoke_key(db::Db& db, const std::string& id, std::int64_t at);

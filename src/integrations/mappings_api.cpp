@@ -73,11 +73,13 @@ void register_mapping_routes(App& app) {
         });
 
   r.add("GET", "/api/v1/mappings/{name}/versions", std::string(permission::integrations_read),
-        "Every version of a mapping table, newest first (?before=<version> pages on)",
+        "Every version of a mapping table, newest first (?cursor=<next_cursor> pages on; ?before= is the old name)",
         [&app](Request& req, Reply reply) {
           auto name = name_param(req);
           std::optional<std::int64_t> before;
-          if (auto text = req.query_param("before")) {
+          if (auto c = req.query_param("cursor"); c && !c->empty()) {
+            before = number_cursor(req);
+          } else if (auto text = req.query_param("before")) {
             std::int64_t v = 0;
             auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
             if (ec != std::errc() || end != text->data() + text->size() || v < 1)

@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { startServer, cli, createKey, ROLES, ADMIN_PASSWORD, tempDir, freshDb, dbExec } from './lib/server.mjs';
+import { checkContract } from './lib/contract.mjs';
+
+checkContract();  // every answer agrees with docs/openapi.yaml
 
 let s;
 before(async () => { s = await startServer({ env: { BACKROOM_PRICE_CHANGE_POLL_SECONDS: '1' } }); });

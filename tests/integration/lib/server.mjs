@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { recordAnswer } from './contract.mjs';
 
 export const BIN = process.env.BACKROOM_BIN ?? path.resolve(import.meta.dirname, '../../../build-test/backroom');
 
@@ -119,6 +120,7 @@ function makeClient(url, auth) {
       const text = await res.text();
       let json;
       try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+      recordAnswer(method, p, res, json, text);
       return { status: res.status, headers: res.headers, json, text };
     },
     get(p, headers) { return client.request('GET', p, undefined, headers); },

@@ -9,6 +9,18 @@ export * from './permissions';
 export type * from './types';
 export type * from './reports';
 
+// Reads a paged list to its end: `page(cursor)` fetches one page, `rows` takes its rows.
+async function everyPage<P extends { next_cursor: string | null }, Row>(page: (cursor?: string) => Promise<P>, rows: (p: P) => Row[]): Promise<Row[]> {
+  const out: Row[] = [];
+  let cursor: string | undefined;
+  do {
+    const p = await page(cursor);
+    out.push(...rows(p));
+    cursor = p.next_cursor ?? undefined;
+  } while (cursor);
+  return out;
+}
+
 export const sessions = {
   current: () => get<T.Session>('/session'),
   signIn: (body: { username: string; password: string } | { username: string; pin: string }) => post<T.Session>('/session', body),
@@ -80,10 +92,14 @@ export const registers = {
 };
 
 export const people = {
-  users: () => get<{ users: T.User[] }>('/users').then((r) => r.users),
+  users: () =>
+    everyPage((cursor) => get<{ users: T.User[]; next_cursor: string | null }>('/users', { query: { limit: 500, cursor } }), (r) => r.users),
   createUser: (body: T.UserInput) => post<T.User>('/users', body),
   setDisabled: (id: string, disabled: boolean) => patch<T.User>('/users/{id}', { disabled }, { path: { id } }),
-  keys: () => get<{ api_keys: T.ApiKey[] }>('/api-keys').then((r) => r.api_keys),
+  keys: () =>
+    everyPage((cursor) => get<{ api_keys: T.ApiKey[]; next_cursor: string | null }>('/api-keys', { query: { limit: 500, cursor } }), (r) => r.api_keys)
+      // The list pages by id; the screen shows keys by name, oldest first.
+      .then((keys) => keys.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0))),
   createKey: (body: { name: string; role: string }) => post<T.ApiKey>('/api-keys', body),
   revokeKey: (id: string) => del<unknown>('/api-keys/{id}', { path: { id } }),
   audit: (query: { action?: string; actor?: string; limit?: number }) => get<{ entries: T.AuditEntry[] }>('/audit', { query }).then((r) => r.entries),
