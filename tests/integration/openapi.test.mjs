@@ -136,3 +136,25 @@ test('the server serves its API reference and its contract to a signed-in caller
     await s.stop();
   }
 });
+
+// Every operation can answer the shared problems (docs/api.md): a client generated from the
+// document handles them, and the contract check (lib/contract.mjs) accepts them. A new
+// operation that forgets them fails here, not in an integrator's generated code.
+test('every operation declares the shared problem statuses', async () => {
+  const { default: YAML } = await import('yaml');
+  const spec = YAML.parse(readFileSync(path.resolve(import.meta.dirname, '../../docs/openapi.yaml'), 'utf8'));
+  const missing = [];
+  for (const [pattern, item] of Object.entries(spec.paths)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete']) {
+      const op = item[method];
+      if (!op) continue;
+      const shared = ['400', '401', '403', '429', '500', '503'];
+      if (method !== 'get') shared.push('409', '413', '422');
+      if (pattern.includes('{')) shared.push('404');
+      const declared = Object.keys(op.responses ?? {});
+      for (const code of shared)
+        if (!declared.includes(code) && !declared.includes(`${code[0]}XX`)) missing.push(`${method.toUpperCase()} ${pattern} ${code}`);
+    }
+  }
+  assert.deepEqual(missing, []);
+});
