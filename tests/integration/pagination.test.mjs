@@ -14,12 +14,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkContract } from './lib/contract.mjs';
 import { cli, createKey, startServer } from './lib/server.mjs';
-import { adjust, makeItem, store, uuidv7 } from './lib/shop.mjs';
+import { adjust, makeItem, openRegister, store, uuidv7 } from './lib/shop.mjs';
 
 checkContract();
 
 const NOT_A_LIST = {
   '/healthz': 'liveness',
+  '/metrics': 'Prometheus text, behind its own token',
+  '/api/v1/sync/status': 'one status document (a store node)',
   '/api/v1/system/status': 'one status document',
   '/api/docs': 'HTML page',
   '/api/openapi.yaml': 'the contract file',
@@ -54,7 +56,12 @@ const NOT_A_LIST = {
 
 // Feeds read on from where the reader stopped: ?after= the next_cursor of the previous page,
 // which is never null (the feed's tail); the walk ends at an empty page.
-const FEEDS = { '/api/v1/events': 'after', '/api/v1/availability/changes': 'cursor' };
+const FEEDS = {
+  '/api/v1/events': 'after',
+  '/api/v1/availability/changes': 'cursor',
+  '/api/v1/catalog/changes': 'cursor',
+  '/api/v1/sync/changes': 'cursor',
+};
 
 // Lists that need a query to answer at all.
 const QUERY = {
@@ -83,7 +90,9 @@ const UNPAGED = new Set([
   '/api/v1/availability',
   '/api/v1/reports/actions',
   '/api/v1/reports/owners',
-  ]);
+  '/api/v1/sync/nodes',
+  '/api/v1/registers/{id}/receipt-blocks',
+]);
 
 let s;
 let shop;
@@ -106,6 +115,8 @@ before(async () => {
   for (let i = 0; i < 3; i++)
     ok(await s.post('/api/v1/sales', { id: uuidv7(), location_id: shop.id, lines: [{ item_id: items[i].id, quantity: 1 }], tenders: [{ type: 'cash', amount: 100000 }] }), 'sale');
   const endpoints = (await s.get('/api/v1/webhooks/endpoints?limit=1')).json.endpoints;
+  await openRegister(s, shop, 'PAGE-1');
+  for (let i = 0; i < 3; i++) ok(await s.post('/api/v1/registers/PAGE-1/receipt-blocks', { size: 5 }), 'receipt block');
   for (let i = 0; i < 3; i++)
     ok(await s.put('/api/v1/mappings/page-map', { fields: { 'Item No': 'sku', [`Col ${i}`]: 'name' }, values: {}, reviewed_on: '2026-03-01' }), 'mapping');
   seeded = { item: items[0], supplier: suppliers[0], endpoint: endpoints[0] };
@@ -125,6 +136,7 @@ function fill(pattern) {
   if (!pattern.includes('{')) return pattern;
   const byParent = {
     '/api/v1/registers/{id}/sessions': '/api/v1/registers/PAGE-1/sessions',
+    '/api/v1/registers/{id}/receipt-blocks': '/api/v1/registers/PAGE-1/receipt-blocks',
     '/api/v1/suppliers/{id}/items': `/api/v1/suppliers/${seeded.supplier.id}/items`,
     '/api/v1/items/{id}/suppliers': `/api/v1/items/${seeded.item.id}/suppliers`,
     '/api/v1/items/{id}/cost-history': `/api/v1/items/${seeded.item.id}/cost-history`,
