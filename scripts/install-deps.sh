@@ -11,6 +11,7 @@ packages=(
   libsodium-dev libjemalloc-dev libfmt-dev libspdlog-dev libcli11-dev libcurl4-openssl-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl prometheus
+  dpkg-dev systemd util-linux   # the .deb: dpkg-shlibdeps; systemd-analyze, -sysusers, -tmpfiles; setpriv
   libzint-dev libcairo2-dev zbar-tools poppler-utils imagemagick librsvg2-bin fonts-dejavu-core
   chromium
 )

@@ -70,7 +70,7 @@ export interface Answer<T> { body: T; etag: string | null }
 /** A body sent as it is (a CSV file, a photo) instead of as JSON. */
 class RawBody { constructor(public text: string | Blob, public type: string) {} }
 
-async function send<T>(method: Method, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+async function send<T>(method: Method, path: string, body?: unknown, headers: Record<string, string> = {}, background = false): Promise<Answer<T>> {
   const h: Record<string, string> = { accept: 'application/json', ...headers };
   if (method !== 'GET' && csrf) h['x-csrf-token'] = csrf;
   const init: RequestInit = { method, headers: h, credentials: 'same-origin' };
@@ -101,21 +101,27 @@ async function send<T>(method: Method, path: string, body?: unknown, headers: Re
     const p: Problem = o
       ? { ...o, status: res.status, code: typeof o.code === 'string' ? o.code : 'error', detail: typeof o.detail === 'string' ? o.detail : res.statusText }
       : { status: res.status, code: 'error', detail: text || res.statusText };
-    if (res.status === 401 && path !== '/session') expiry.emit(p);
+    // Work the person did not ask for (keeping the offline catalog fresh) does not open the
+    // sign-in dialog under their hands: their own next request does.
+    if (res.status === 401 && path !== '/session' && !background) expiry.emit(p);
     throw new ApiError(p);
   }
   return { body: json as T, etag: res.headers.get('etag') };
 }
 
-export interface CallOptions { path?: PathParams; query?: Query; headers?: Record<string, string> }
+export interface CallOptions {
+  path?: PathParams; query?: Query; headers?: Record<string, string>;
+  /** A request made in the background: a 401 is thrown to the caller but does not announce an expired sign-in. */
+  background?: boolean;
+}
 
 // One function per HTTP method; the first argument is always the literal OpenAPI template.
 export const get = <T>(template: string, o: CallOptions = {}) =>
-  send<T>('GET', fill(template, o.path) + q(o.query ?? {}), undefined, o.headers).then((a) => a.body);
+  send<T>('GET', fill(template, o.path) + q(o.query ?? {}), undefined, o.headers, o.background).then((a) => a.body);
 export const getWithEtag = <T>(template: string, o: CallOptions = {}) =>
   send<T>('GET', fill(template, o.path) + q(o.query ?? {}), undefined, o.headers);
 export const post = <T>(template: string, body: unknown, o: CallOptions = {}) =>
-  send<T>('POST', fill(template, o.path) + q(o.query ?? {}), body, o.headers).then((a) => a.body);
+  send<T>('POST', fill(template, o.path) + q(o.query ?? {}), body, o.headers, o.background).then((a) => a.body);
 export const put = <T>(template: string, body: unknown, o: CallOptions = {}) =>
   send<T>('PUT', fill(template, o.path), body, o.headers).then((a) => a.body);
 export const patch = <T>(template: string, body: unknown, o: CallOptions = {}) =>

@@ -75,9 +75,9 @@ export const sales = {
 
 export const registers = {
   reserveReceipts: (register: string, size: number) =>
-    post<T.ReceiptBlock>('/registers/{id}/receipt-blocks', { size }, { path: { id: register } }),
+    post<T.ReceiptBlock>('/registers/{id}/receipt-blocks', { size }, { path: { id: register }, background: true }),
   catalogChanges: (cursor: string, location: string) =>
-    get<T.CatalogChanges>('/catalog/changes', { query: { cursor, location, limit: 500 } }),
+    get<T.CatalogChanges>('/catalog/changes', { query: { cursor, location, limit: 500 }, background: true }),
   current: (register: string) => get<T.RegisterSession>('/registers/{id}/sessions/current', { path: { id: register } }),
   sessions: (register: string, cursor?: string) =>
     get<{ sessions: T.RegisterSession[]; next_cursor: string | null }>('/registers/{id}/sessions', { path: { id: register }, query: { limit: 20, cursor } }),

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The .deb (issue 22): build it with CPack from this build tree, install it with dpkg into a
+# clean root (an empty directory with its own dpkg database and /etc; the maintainer scripts
+# run chrootless with DPKG_ROOT, as dpkg does for such roots), check what it installed and the
+# user and directories its postinst made, verify the systemd unit with systemd-analyze, start
+# the binary the way the unit does (its Environment=, ExecStart, as the package's user), talk
+# to it over HTTP, then remove and purge the package and check the shop's data is kept.
+#   usage: deb_test.sh BUILD_DIR
+set -euo pipefail
+build=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+fail() { echo "FAIL: $*" >&2; exit 1; }
+step() { echo "--- $*"; }
+
+[[ $(id -u) == 0 ]] || fail "this test installs a package with dpkg and switches users: run it as root"
+work=$(mktemp -d /tmp/backroom-deb.XXXXXX)
+chmod 755 "$work"
+server_pid=
+cleanup() {
+  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+step "cpack"
+(cd "$build" && cpack -G DEB -B "$work/out" >"$work/cpack.log" 2>&1) || { cat "$work/cpack.log"; fail "cpack failed"; }
+deb=$(ls "$work"/out/backroom_*.deb)
+echo "built $(basename "$deb") ($(du -h "$deb" | cut -f1))"
+
+step "package contents"
+dpkg-deb --info "$deb" >"$work/info"
+grep -q '^ Package: backroom$' "$work/info" || fail "control: no Package: backroom"
+grep -q '^ Depends:.*libsqlite3' "$work/info" || fail "control: shlibdeps did not name libsqlite3: $(grep Depends "$work/info")"
+grep -q '^ Depends:.*systemd' "$work/info" || fail "control: no dependency on systemd"
+for f in postinst prerm postrm conffiles; do grep -q " $f" "$work/info" || fail "control: no $f"; done
+dpkg-deb --contents "$deb" | awk '{print $6}' >"$work/contents"
+for f in ./usr/bin/backroom ./lib/systemd/system/backroom.service ./usr/lib/sysusers.d/backroom.conf \
+         ./usr/lib/tmpfiles.d/backroom.conf ./etc/default/backroom ./usr/share/backroom/web/index.html \
+         ./usr/share/doc/backroom/operations.md; do
+  grep -qx -- "$f" "$work/contents" || fail "package lacks $f"
+done
+dpkg-deb --field "$deb" Conffiles 2>/dev/null | grep -q /etc/default/backroom \
+  || dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles | grep -qx /etc/default/backroom \
+  || fail "/etc/default/backroom is not a conffile"
+
+step "install into a clean root"
+root=$work/root
+mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates" "$root/etc"
+: >"$root/var/lib/dpkg/status"
+dpkg_root() { dpkg --root="$root" --force-script-chrootless --force-depends --log=/dev/null "$@"; }
+dpkg_root --install "$deb" >"$work/install.log" 2>&1 || { cat "$work/install.log"; fail "dpkg --install failed"; }
+grep -v -e '^ backroom depends on' -e '^  Package .* is not installed' "$work/install.log"
+grep -q "backroom init" "$work/install.log" || fail "postinst did not tell the operator to init the shop"
+dpkg_root --status backroom | grep -q '^Status: install ok installed' || fail "dpkg does not list backroom as installed"
+[[ -x $root/usr/bin/backroom ]] || fail "no /usr/bin/backroom"
+line=$(grep '^backroom:' "$root/etc/passwd") || fail "postinst made no backroom user"
+uid=$(cut -d: -f3 <<<"$line"); gid=$(cut -d: -f4 <<<"$line")
+[[ $uid -gt 0 && $uid -lt 1000 ]] || fail "backroom user is not a system user (uid $uid)"
+[[ $(cut -d: -f7 <<<"$line") == /usr/sbin/nologin ]] || fail "backroom user can log in: $line"
+[[ $(stat -c '%u %a' "$root/var/lib/backroom") == "$uid 750" ]] || fail "/var/lib/backroom is $(stat -c '%u %a' "$root/var/lib/backroom"), want $uid 750"
+echo "user backroom uid $uid gid $gid; /var/lib/backroom $(stat -c '%u:%g %a' "$root/var/lib/backroom")"
+
+step "systemd-analyze verify"
+# What the package depends on, in the root as on a real system: systemd's own target units
+# (the unit is ordered after network-online.target, wanted by multi-user.target) and
+# procps's /bin/kill (ExecReload). The root stays otherwise empty.
+mkdir -p "$root/lib/systemd/system" "$root/bin"
+cp -n /lib/systemd/system/*.target "$root/lib/systemd/system/"
+cp /bin/kill "$root/bin/kill"
+unit=$root/lib/systemd/system/backroom.service
+for want in 'User=backroom' 'NoNewPrivileges=yes' 'ProtectSystem=strict' 'StateDirectory=backroom'; do
+  grep -qx "$want" "$unit" || fail "unit lacks $want"
+done
+systemd-analyze verify --root="$root" backroom.service 2>&1 | tee "$work/verify.log"
+if grep -v -e '^$' "$work/verify.log" | grep -q .; then fail "systemd-analyze verify complained"; fi
+systemd-analyze security --offline=true --root="$root" backroom.service >"$work/security.log" 2>&1 || true
+tail -1 "$work/security.log"
+
+step "start the binary the way the unit does"
+# The unit's own Environment= lines and ExecStart, with its absolute paths under the root.
+declare -a env_args=()
+while IFS= read -r kv; do env_args+=("${kv//\/var\/lib\/backroom/$root\/var\/lib\/backroom}"); done \
+  < <(sed -n 's/^Environment=//p' "$unit" | sed "s#=/usr/share/backroom#=$root/usr/share/backroom#")
+exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
+[[ $exec_start == "/usr/bin/backroom serve" ]] || fail "unexpected ExecStart: $exec_start"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+umask_of_unit=$(sed -n 's/^UMask=//p' "$unit")
+[[ -n $umask_of_unit ]] || fail "the unit sets no UMask"
+run_as() { (umask "$umask_of_unit"; exec setpriv --reuid="$uid" --regid="$gid" --clear-groups --no-new-privs env -i PATH=/usr/bin:/bin "${env_args[@]}" \
+             ASAN_OPTIONS="${ASAN_OPTIONS:-}" LSAN_OPTIONS="${LSAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" "$@"); }
+run_as "$root/usr/bin/backroom" init --db "$root/var/lib/backroom/shop.db" --shop-name "Package test" --currency EUR \
+  >"$work/init.log" 2>&1 || { cat "$work/init.log"; fail "backroom init as the package's user failed"; }
+grep -q "first admin" "$work/init.log" || fail "init did not show the first admin"
+run_as "$root/usr/bin/backroom" serve --listen "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$port/" -o "$work/index.html" 2>/dev/null && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/serve.log"; fail "the server stopped"; }
+  sleep 0.2
+done
+grep -qi '<html' "$work/index.html" || fail "GET / did not serve the packaged web UI"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/v1/items")
+[[ $code == 401 ]] || fail "GET /api/v1/items without a session answered $code, want 401"
+[[ $(stat -c '%u %a' "$root/var/lib/backroom/shop.db") == "$uid 640" ]] || fail "shop.db is $(stat -c '%u %a' "$root/var/lib/backroom/shop.db"), want $uid 640 (the unit's UMask)"
+echo "served the UI and the API on port $port as uid $uid; shop.db $(stat -c '%u %a' "$root/var/lib/backroom/shop.db")"
+kill "$server_pid"; wait "$server_pid" || true; server_pid=
+
+step "remove and purge"
+dpkg_root --remove backroom >"$work/remove.log" 2>&1 || { cat "$work/remove.log"; fail "dpkg --remove failed"; }
+[[ ! -e $root/usr/bin/backroom ]] || fail "remove left /usr/bin/backroom"
+[[ ! -e $unit ]] || fail "remove left the unit"
+[[ -e $root/etc/default/backroom ]] || fail "remove deleted the conffile (only purge may)"
+dpkg_root --purge backroom >"$work/purge.log" 2>&1 || { cat "$work/purge.log"; fail "dpkg --purge failed"; }
+[[ ! -e $root/etc/default/backroom ]] || fail "purge left /etc/default/backroom"
+[[ -f $root/var/lib/backroom/shop.db ]] || fail "purge deleted the shop's books"
+echo "PASS: installed, verified, served, removed and purged; the shop's data was kept"
