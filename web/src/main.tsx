@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, message, OfflineError, onConnectivity, onSignInExpired, permission, type Session, sessions, setCsrf } from './api';
 import { can, navigate, usePath } from './app/session';
 import { BackOffice } from './office/BackOffice';
+import { HelpPage } from './help/CheatSheet';
 import { RegisterScreen } from './register';
 import { Button, Dialog, Field, Notice } from './shared/components';
 import { isObject, load, save } from './shared/storage';
@@ -101,6 +102,10 @@ function App() {
   if (session === undefined) return <main class="loading" aria-busy="true">Loading…</main>;
   if (session === null) return <>{banner}<SignIn onSignedIn={signedIn} /></>;
 
+  if (path === '/help' || path.startsWith('/help/')) {
+    const back = () => navigate(can(session, permission.sales_create) ? '/register' : '/office');
+    return <>{banner}<HelpPage role={session.user.role} path={path} onBack={back} /></>;
+  }
   const office = path.startsWith('/office') || !can(session, permission.sales_create);
   return (
     <>

@@ -56,6 +56,7 @@ export function BackOffice({ session, path, onSignOut }: { session: Session; pat
         <nav aria-label="Areas">
           {can(session, permission.sales_create) && <a href="/register" onClick={(e) => { e.preventDefault(); navigate('/register'); }}>Register</a>}
           <a href="/office" aria-current="page" onClick={(e) => { e.preventDefault(); navigate('/office'); }}>Back office</a>
+          <a href="/help" onClick={(e) => { e.preventDefault(); navigate('/help'); }}>Help</a>
         </nav>
         <span class="who">{session.user.display_name} · {words(session.user.role)}</span>
         <span class="spacer" />

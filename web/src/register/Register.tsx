@@ -9,13 +9,16 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, catalog, type Item, message, OfflineError, onConnectivity, permission, type Permission, registers, type RegisterSession, type Quote, type Sale, type SaleInput, sales, type Session, type TenderInput } from '../api';
 import { navigate } from '../app/session';
 import { beep } from '../shared/beep';
-import { Button, Notice } from '../shared/components';
+import { Button, Dialog, Notice } from '../shared/components';
 import { money, uuidv7, words } from '../shared/format';
 import { isBoolean, isObject, isString, load, save } from '../shared/storage';
 import { addLine, type Cart, type CartLine, changeCount, emptyCart, isCart, saleBody } from './cart';
 import { CartTable } from './CartTable';
 import { DiscountDialog, type LastSale, NewSaleDialog, type OverrideAsk, OverrideDialog, ParkedDialog, SwitchDialog, VoidDialog } from './dialogs';
 import { CashDialog, CloseTill, OpenTill } from './till';
+import { CheatSheet } from '../help/CheatSheet';
+import { keyFor, labelFor, type RegisterAction, registerKeys } from '../help/keys';
+import { sheetFor } from '../help/sheets';
 import { type Msg, PayPanel } from './PayPanel';
 import { Receipt } from './Receipt';
 import { ReturnPanel } from './ReturnPanel';
@@ -24,7 +27,7 @@ import { enqueue, ensureBlock, flush, queued, scanOffline, syncCatalog, takeNumb
 import { lineQty } from './cart';
 
 type Mode = 'sale' | 'pay' | 'receipt' | 'return' | 'exchange';
-type DialogName = 'void' | 'parked' | 'cash' | 'close' | 'discount' | 'switch' | 'new-sale';
+type DialogName = 'void' | 'parked' | 'cash' | 'close' | 'discount' | 'switch' | 'new-sale' | 'help';
 
 /** The locked sale: the exact body posted, and the cart and tenders it was made from. */
 interface Pending { body: SaleInput; cart: Cart; tenders: TenderInput[] }
@@ -391,19 +394,20 @@ export function Register({ session, locationId, locationName, registerId, regist
   const onShortcut = useRef<(e: KeyboardEvent) => void>(() => {});
   onShortcut.current = (e: KeyboardEvent) => {
     if (dialog || override) return;
-    const act: Record<string, () => void> = {
-      F2: newSale,
-      F4: enterPay,
-      F6: () => { if (mode === 'sale') void park(); },
-      F7: () => setMode('return'),
-      F8: () => setDialog('void'),
-      F9: () => setDialog('parked'),
-      F10: () => setTraining((t) => !t),
+    const act: Record<RegisterAction, () => void> = {
+      help: () => setDialog('help'),
+      newSale,
+      pay: enterPay,
+      park: () => { if (mode === 'sale') void park(); },
+      return: () => setMode('return'),
+      void: () => setDialog('void'),
+      parked: () => setDialog('parked'),
+      training: () => setTraining((t) => !t),
     };
-    const f = act[e.key];
-    if (!f) return;
+    const k = registerKeys.find((r) => r.key === e.key);
+    if (!k) return;
     e.preventDefault();
-    if (!locked) f();
+    if (!locked || k.action === 'help') act[k.action]();
   };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => onShortcut.current(e);
@@ -421,8 +425,9 @@ export function Register({ session, locationId, locationName, registerId, regist
         </nav>
         <span class="who">{session.user.display_name} · {words(session.user.role)} · {locationName} · {registerName}</span>
         <span class="spacer" />
-        <Button variant="quiet" aria-pressed={training} disabled={locked} onClick={() => setTraining((t) => !t)} kbd="F10">Training mode</Button>
+        <Button variant="quiet" aria-pressed={training} disabled={locked} onClick={() => setTraining((t) => !t)} kbd={keyFor('training')}>{labelFor('training')}</Button>
         {onChangeDevice && <Button variant="quiet" disabled={locked} onClick={onChangeDevice}>Change register</Button>}
+        <Button variant="quiet" onClick={() => setDialog('help')} kbd={keyFor('help')}>{labelFor('help')}</Button>
         <Button variant="quiet" disabled={locked} onClick={() => setDialog('switch')}>Switch user</Button>
         <Button variant="quiet" disabled={locked} onClick={onSignOut}>Sign out</Button>
       </header>
@@ -490,13 +495,13 @@ export function Register({ session, locationId, locationName, registerId, regist
           </div>
           {mode === 'sale' && (
             <>
-              <Button variant="primary" big kbd="F4" disabled={!cart.lines.length || tillClosed || tillUnknown} onClick={enterPay}>Pay</Button>
-              <Button big kbd="F6" onClick={park} disabled={!cart.lines.length}>Park sale</Button>
-              <Button big kbd="F9" onClick={() => setDialog('parked')}>Parked sales</Button>
-              <Button big kbd="F7" onClick={() => setMode('return')}>Return</Button>
+              <Button variant="primary" big kbd={keyFor('pay')} disabled={!cart.lines.length || tillClosed || tillUnknown} onClick={enterPay}>{labelFor('pay')}</Button>
+              <Button big kbd={keyFor('park')} onClick={park} disabled={!cart.lines.length}>{labelFor('park')}</Button>
+              <Button big kbd={keyFor('parked')} onClick={() => setDialog('parked')}>{labelFor('parked')}</Button>
+              <Button big kbd={keyFor('return')} onClick={() => setMode('return')}>{labelFor('return')}</Button>
               <Button big onClick={() => setMode('exchange')}>Exchange</Button>
-              <Button big kbd="F8" variant="danger" onClick={() => setDialog('void')} disabled={!lastSale}>Void last sale</Button>
-              <Button big kbd="F2" onClick={newSale}>New sale</Button>
+              <Button big kbd={keyFor('void')} variant="danger" onClick={() => setDialog('void')} disabled={!lastSale}>{labelFor('void')}</Button>
+              <Button big kbd={keyFor('newSale')} onClick={newSale}>{labelFor('newSale')}</Button>
             </>
           )}
           {mode === 'pay' && (
@@ -509,11 +514,11 @@ export function Register({ session, locationId, locationName, registerId, regist
                 <span>Change due</span><strong>{money(receipt.change_due)}</strong>
               </div>
               <Button big onClick={() => print()}>Print receipt</Button>
-              <Button variant="primary" big kbd="F2" onClick={newSale}>New sale</Button>
-              <Button big kbd="F8" variant="danger" onClick={() => setDialog('void')}>Void last sale</Button>
+              <Button variant="primary" big kbd={keyFor('newSale')} onClick={newSale}>{labelFor('newSale')}</Button>
+              <Button big kbd={keyFor('void')} variant="danger" onClick={() => setDialog('void')}>{labelFor('void')}</Button>
             </>
           )}
-          {(mode === 'return' || mode === 'exchange') && <Button big kbd="F2" onClick={newSale}>New sale</Button>}
+          {(mode === 'return' || mode === 'exchange') && <Button big kbd={keyFor('newSale')} onClick={newSale}>{labelFor('newSale')}</Button>}
           <div class="session-box">
             {till ? (
               <>
@@ -534,6 +539,12 @@ export function Register({ session, locationId, locationName, registerId, regist
           if (mode === 'receipt') clearSale();
           setMsg({ kind: 'ok', text: `Sale ${s.receipt_number} voided${s.void?.approver ? ` (approved by ${s.void.approver})` : ''}.` });
         }} />}
+      {dialog === 'help' && (
+        <Dialog title="Help" wide onClose={() => setDialog(null)}>
+          <CheatSheet sheet={sheetFor(session.user.role)} />
+          <Button onClick={() => open(`/help/${sheetFor(session.user.role).role}`, '_blank', 'noopener')}>Open to print</Button>
+        </Dialog>
+      )}
       {dialog === 'parked' && <ParkedDialog locationId={locationId} onClose={() => setDialog(null)} onResume={resume} />}
       {dialog === 'cash' && till && <CashDialog registerId={registerId} sessionId={till.id} onClose={() => setDialog(null)}
         onDone={(text) => { setDialog(null); setMsg({ kind: 'ok', text }); }} />}

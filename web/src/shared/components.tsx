@@ -1,6 +1,6 @@
 // A small component set: buttons with shortcut hints, labelled fields, dialogs, tables.
 import type { ComponentChildren, JSX, Ref } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 
 type ButtonProps = JSX.ButtonHTMLAttributes<HTMLButtonElement> & {
   kbd?: string;
@@ -49,7 +49,9 @@ export function Select({ label, options, hint, ...rest }: SelectProps) {
 export function Dialog({ title, onClose, children, wide }: { title: string; onClose: () => void; children: ComponentChildren; wide?: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useRef(`d${++fieldSeq}`);
-  useEffect(() => {
+  // A layout effect, not an effect: Escape pressed the moment the dialog appears (a cashier's
+  // reflex) must already find its listener.
+  useLayoutEffect(() => {
     const el = ref.current;
     const first = el?.querySelector<HTMLElement>('input, select, textarea, button:not(.dialog-close)');
     first?.focus();
