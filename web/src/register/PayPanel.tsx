@@ -22,8 +22,18 @@ export function PayPanel({ due: quoted, tenders, setTenders, busy, locked, msg, 
   const due = quoted ?? 0;
   const paid = tenders.reduce((s, t) => s + t.amount, 0);
   const remaining = Math.max(due - paid, 0);
+  // A tender entered before the total has come back (a note scanned the moment Pay opens) is
+  // added when it arrives, not silently dropped.
+  const [waitingFor, setWaitingFor] = useState<TenderInput['type'] | null>(null);
+  useEffect(() => {
+    if (quoted === null || waitingFor === null) return;
+    const type = waitingFor;
+    setWaitingFor(null);
+    void add(type);
+  }, [quoted, waitingFor]);
   const add = async (type: TenderInput['type']) => {
-    if (locked || quoted === null) return;
+    if (locked) return;
+    if (quoted === null) { setWaitingFor(type); return; }
     if (type !== 'cash' && !reference.trim()) { setErr(type === 'card' ? 'Card needs the terminal reference.' : 'Store credit needs the credit note code: scan or type it.'); return; }
     let a = amount.trim() ? parseMoney(amount) : remaining;
     if (type === 'store_credit') {
