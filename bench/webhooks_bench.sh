@@ -33,7 +33,9 @@ http.createServer((req, res) => {
   req.on('end', () => { count++; res.writeHead(204); res.end(); });
 }).listen(Number(process.argv[2]), '127.0.0.1');
 EOF
-node "$DIR/receiver.mjs" "$RECEIVER_PORT" &
+# BENCH_RECEIVER_NICE=N runs the receiver at a lower priority: on this 2-core machine it shares
+# the cores with the server, which a real receiver (another machine) would not.
+nice -n "${BENCH_RECEIVER_NICE:-0}" node "$DIR/receiver.mjs" "$RECEIVER_PORT" &
 RECEIVER=$!
 "$BUILD/backroom" init --db "$DB" --admin-password bench-admin-password >/dev/null
 "$BUILD/backroom" demo --db "$DB" >/dev/null
@@ -70,11 +72,15 @@ remove_endpoints() {
   for id in "${ENDPOINTS[@]}"; do curl -fs -X DELETE -H "$AUTH" "$API/webhooks/endpoints/$id" >/dev/null; done
   ENDPOINTS=()
 }
+cpu() {  # CPU seconds used so far by process $1 (user + system)
+  awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"
+}
 round() {  # prints sales/s
   wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -H "$AUTH" -s bench/sales.lua "$API/sales" -- "$LOCATION" $ITEMS |
     awk '/^sales\/s/ {print $2}'
 }
 
+echo "== receiver at nice ${BENCH_RECEIVER_NICE:-0}"
 echo "== webhooks: sales with 0 and with 3 busy endpoints (sale.completed + stock.changed), $CONNECTIONS connections, ${DURATION}s x $ROUNDS rounds each"
 none=() three=()
 for r in $(seq "$ROUNDS"); do
@@ -82,13 +88,15 @@ for r in $(seq "$ROUNDS"); do
   add_endpoints
   received_before=$(curl -fs "http://127.0.0.1:$RECEIVER_PORT/count")
   start=$(date +%s.%N)
+  cpu_server=$(cpu "$SERVER") cpu_receiver=$(cpu "$RECEIVER")
   three+=("$(round)")
+  cpu_server=$(echo "$(cpu "$SERVER") - $cpu_server" | bc) cpu_receiver=$(echo "$(cpu "$RECEIVER") - $cpu_receiver" | bc)
   during=$(( $(curl -fs "http://127.0.0.1:$RECEIVER_PORT/count") - received_before ))
   left=$(pending)
   until [[ $(pending) == 0 ]]; do sleep 0.1; done
   seconds=$(echo "$(date +%s.%N) - $start" | bc)
   total=$(( $(curl -fs "http://127.0.0.1:$RECEIVER_PORT/count") - received_before ))
-  echo "round $r: none ${none[-1]} sales/s, three endpoints ${three[-1]} sales/s; deliveries: $during during the sales (${DURATION}s), $left queued at the end, $total in $(printf %.1f "$seconds") s = $(echo "$total / $seconds" | bc) deliveries/s"
+  echo "round $r: none ${none[-1]} sales/s, three endpoints ${three[-1]} sales/s; deliveries: $during during the sales (${DURATION}s), $left queued at the end, $total in $(printf %.1f "$seconds") s = $(echo "$total / $seconds" | bc) deliveries/s; CPU during the sales with endpoints: server ${cpu_server} s, receiver ${cpu_receiver} s of $((2 * DURATION)) core-seconds"
   remove_endpoints
 done
 mean() { printf '%s\n' "$@" | awk '{s += $1} END {printf "%.0f", s / NR}'; }
