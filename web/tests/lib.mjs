@@ -23,10 +23,10 @@ export const DEMO = {
   clerk: { username: 'clerk', password: 'clerk-demo' },
 };
 
-export async function setup() {
+export async function setup({ args = [] } = {}) {
   if (!existsSync(path.join(DIST, 'index.html'))) throw new Error(`no UI build in ${DIST}: run scripts/build-web.sh`);
   // The register's own traffic at the product's default rate limit: it must never trip it.
-  const server = await startServer({ demo: true, args: ['--static-dir', DIST], env: { BACKROOM_RATE_LIMIT_PER_MINUTE: '1200' } });
+  const server = await startServer({ demo: true, args: ['--static-dir', DIST, ...args], env: { BACKROOM_RATE_LIMIT_PER_MINUTE: '1200' } });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run',

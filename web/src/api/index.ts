@@ -118,6 +118,11 @@ export const settings = {
   putStock: (body: T.StockSettings) => put<T.StockSettings>('/settings/stock', body),
 };
 
+export const system = {
+  /** Version, schema, the last backup and whether it is late (polled by the back office). */
+  status: () => get<T.SystemStatus>('/system/status', { background: true }),
+};
+
 export const setup = {
   location: (id: string) => get<T.Location>('/locations/{id}', { path: { id } }),
   patchLocation: (id: string, body: T.LocationPatch) => patch<T.Location>('/locations/{id}', body, { path: { id } }),

@@ -327,3 +327,8 @@ export interface Alert {
 export interface ReceiptBlock { id: string; register_id: string; from: number; to: number; first_receipt_number: string; last_receipt_number: string }
 export interface CatalogChange { seq: string; entity: 'item' | 'price_change' | 'tax'; key: string; data: unknown }
 export interface CatalogChanges { changes: CatalogChange[]; next_cursor: string; more: boolean }
+
+export interface SystemStatus {
+  version: string; schema_version: number; backup_every_seconds: number | null;
+  last_backup_at: string | null; last_backup_error: string | null; backup_late: boolean;
+}

@@ -1,10 +1,10 @@
 // The back office: a side menu of screens, each shown only to roles that may use it.
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
-import { permission, type Permission } from '../api';
+import { permission, type Permission, system, type SystemStatus } from '../api';
 import { can, navigate, type Session } from '../app/session';
 import { Button } from '../shared/components';
-import { words } from '../shared/format';
+import { when, words } from '../shared/format';
 import { Audit } from './Audit';
 import { Counts } from './counts/Counts';
 import { Integrations } from './Integrations';
@@ -62,6 +62,7 @@ export function BackOffice({ session, path, onSignOut }: { session: Session; pat
         <span class="spacer" />
         <Button variant="quiet" onClick={onSignOut}>Sign out</Button>
       </header>
+      {can(session, permission.audit_read) && <BackupAlert />}
       <div class="office-body">
         <nav class="sidenav" aria-label="Back office">
           {mine.map((s) => (
@@ -72,6 +73,25 @@ export function BackOffice({ session, path, onSignOut }: { session: Session; pat
           {current ? current.screen(session) : <p>Your role has no back office screens.</p>}
         </main>
       </div>
+    </div>
+  );
+}
+
+/** Late or failing scheduled backups, said where a manager looks every day (issue 22). */
+function BackupAlert() {
+  const [status, setStatus] = useState<SystemStatus | null>(null);
+  useEffect(() => {
+    const load = () => { system.status().then(setStatus).catch(() => undefined); };
+    load();
+    const t = setInterval(load, 60_000);
+    return () => clearInterval(t);
+  }, []);
+  if (!status || !(status.backup_late || status.last_backup_error)) return null;
+  const last = status.last_backup_at ? `The last backup finished ${when(status.last_backup_at)}.` : 'No backup has succeeded yet.';
+  return (
+    <div class="backup-alert" role="alert">
+      <strong>{status.backup_late ? 'Backups are late.' : 'The last backup failed.'}</strong> {last}
+      {status.last_backup_error && <> Why: {status.last_backup_error}</>} Tell whoever runs the server (docs/operations.md, “Scheduled backups”).
     </div>
   );
 }
