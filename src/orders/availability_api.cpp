@@ -94,6 +94,34 @@ void register_availability_routes(App& app) {
           for (const auto& level : stock::stock_levels(db, items, locations)) rows.push_back(availability_json(level, context));
           reply(with_etag(http::json_response(200, bj::object{{"availability", std::move(rows)}}), tag));
         });
+  r.add("GET", "/api/v1/availability/low-stock", std::string(permission::stock_read),
+        "Items at or below the low-stock threshold (out of stock included), fewest available first; paged",
+        [&app](Request& req, Reply reply) {
+          auto locations = uuid_list(req, "location_id", 1);
+          std::string location = locations.empty() ? std::string() : locations.front();
+          if (!location.empty()) stock::check_location_scope(req.actor, location);
+          // A caller limited to some stores names one: the list is never wider than its scope.
+          else if (!req.actor.location_ids.empty()) throw missing_field("location_id");
+          int limit = page_limit(req);
+          auto offset = number_cursor(req, 0, 1);
+          auto& db = app.read();
+          db::ReadSnapshot snapshot(db);
+          auto context = feed_context(db);
+          Quantity at_most{context.settings.low_stock_threshold.milli + context.settings.safety_buffer.milli};
+          auto rows = stock::low_stock_levels(db, at_most, location, offset, limit);
+          std::int64_t position = offset;
+          std::vector<std::pair<std::int64_t, stock::LowStockRow>> numbered;
+          for (auto& row : rows) numbered.emplace_back(++position, std::move(row));
+          reply(list_page(
+              "items", std::move(numbered), limit,
+              [&context](const auto& n) {
+                auto doc = availability_json(n.second.level, context);
+                doc["sku"] = n.second.sku;
+                doc["name"] = n.second.name;
+                return doc;
+              },
+              [](const auto& n) { return std::to_string(n.first); }));
+        });
   r.add("GET", "/api/v1/availability/changes", std::string(permission::stock_read),
         "Items whose availability changed after a cursor, each once (coalesced); ETag, 304 when nothing changed",
         [&app](Request& req, Reply reply) {

@@ -94,6 +94,16 @@ struct StockLevel {
 };
 std::vector<StockLevel> stock_levels(db::Db& db, const std::vector<std::string>& item_ids,
                                      const std::vector<std::string>& location_ids);
+// Balances of active items at sellable locations whose on hand − held is at most `at_most`,
+// fewest first, then by item name; `location_id` empty: every sellable location. Reads up to
+// limit + 1 rows from `offset` (the caller's list page tells "more" from the extra row).
+struct LowStockRow {
+  StockLevel level;
+  std::string sku;
+  std::string name;
+};
+std::vector<LowStockRow> low_stock_levels(db::Db& db, Quantity at_most, const std::string& location_id,
+                                          std::int64_t offset, int limit);
 // Every balance at sellable locations, item then location order, one row at a time (the snapshot).
 void each_stock_level(db::Db& db, const std::function<void(const StockLevel&)>& row);
 

@@ -219,6 +219,22 @@ std::vector<StockLevel> stock_levels(db::Db& db, const std::vector<std::string>&
   return out;
 }
 
+std::vector<LowStockRow> low_stock_levels(db::Db& db, Quantity at_most, const std::string& location_id,
+                                          std::int64_t offset, int limit) {
+  auto q = db.query(
+      "SELECT b.item_id, b.location_id, b.on_hand, b.reserved, i.sku, i.name FROM stock_balances b "
+      "JOIN locations l ON l.id = b.location_id JOIN items i ON i.id = b.item_id "
+      "WHERE l.sellable = 1 AND i.status = 'active' AND (? = '' OR b.location_id = ?) "
+      "AND b.on_hand - b.reserved <= ? "
+      "ORDER BY b.on_hand - b.reserved, i.name, b.item_id, b.location_id LIMIT ? OFFSET ?");
+  q.bind(1, location_id).bind(2, location_id).bind(3, at_most.milli).bind(4, std::int64_t{limit} + 1).bind(5, offset);
+  std::vector<LowStockRow> out;
+  while (q.step())
+    out.push_back(LowStockRow{StockLevel{q.text(0), q.text(1), Quantity{q.int64(2)}, Quantity{q.int64(3)}}, q.text(4),
+                              q.text(5)});
+  return out;
+}
+
 void each_stock_level(db::Db& db, const std::function<void(const StockLevel&)>& row) {
   auto q = db.query(
       "SELECT b.item_id, b.location_id, b.on_hand, b.reserved FROM stock_balances b "

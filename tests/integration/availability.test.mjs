@@ -124,3 +124,42 @@ test('the NDJSON snapshot and availability.changed events', async () => {
   await adjust(s, item, shop, -1, 'shrink');
   assert.equal((await s.post('/api/v1/availability/announce', {})).json.announced, 1, 'coalesced per item and store');
 });
+
+test('the low-stock list: at or below the threshold, fewest first, paged, with sku and name', async () => {
+  const gone = await makeItem(s);
+  const few = await makeItem(s);
+  const plenty = await makeItem(s);
+  await adjust(s, gone, shop, 1, 'opening');
+  await adjust(s, gone, shop, -1, 'damage');
+  await adjust(s, few, shop, 2, 'opening');
+  await adjust(s, plenty, shop, 10, 'opening');
+  assert.equal((await s.patch('/api/v1/settings/orders', { safety_buffer: 0, low_stock_threshold: 2 })).status, 200);
+  const rows = [];
+  let cursor = null;
+  let pages = 0;
+  do {
+    const r = await feed.get(`/api/v1/availability/low-stock?location_id=${shop.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.json.items.length <= 2);
+    rows.push(...r.json.items);
+    cursor = r.json.next_cursor;
+    assert.ok(++pages < 1000, 'the pages end');
+  } while (cursor);
+  const mine = rows.filter((x) => [gone.id, few.id, plenty.id].includes(x.item_id));
+  assert.deepEqual(mine.map((x) => [x.item_id, x.available, x.status, x.low_stock]),
+    [[gone.id, 0, 'out_of_stock', false], [few.id, 2, 'low_stock', true]], 'the empty one first, the plentiful one not at all');
+  assert.equal(mine[1].sku, few.sku);
+  assert.equal(mine[1].name, few.name);
+  for (const x of rows) assert.ok(x.available <= 2 && x.location_id === shop.id, JSON.stringify(x));
+  for (let i = 1; i < rows.length; i++) assert.ok(rows[i - 1].available <= rows[i].available, 'fewest available first');
+  assert.equal(new Set(rows.map((x) => x.item_id)).size, rows.length, 'no row twice across pages');
+  // Without a location: every sellable store; bad input is refused with the field named.
+  const all = await feed.get('/api/v1/availability/low-stock?limit=500');
+  assert.equal(all.status, 200, all.text);
+  assert.ok(all.json.items.some((x) => x.item_id === few.id));
+  for (const [q, field] of [['location_id=nope', 'location_id'], ['cursor=-3', 'cursor'], ['limit=0', 'limit']]) {
+    const bad = await feed.get(`/api/v1/availability/low-stock?${q}`);
+    assert.equal(bad.status, 422, `${q}: ${bad.text}`);
+    assert.equal(bad.json.field, field, q);
+  }
+});

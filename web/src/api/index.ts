@@ -48,6 +48,8 @@ export const catalog = {
 export const stock = {
   locations: () => get<{ locations: T.Location[] }>('/locations').then((r) => r.locations),
   ofItem: (item_id: string) => get<T.StockView>('/stock', { query: { item_id } }),
+  lowStock: (location_id: string | undefined, cursor?: string | null) =>
+    get<{ items: T.LowStockRow[]; next_cursor: string | null }>('/availability/low-stock', { query: { location_id, cursor, limit: 100 } }),
   movements: (item_id: string, limit = 200) => get<{ movements: T.Movement[] }>('/stock/movements', { query: { item_id, limit } }).then((r) => r.movements),
   adjust: (body: T.AdjustmentInput) => post<T.Adjustment>('/stock/adjustments', body),
   ship: (body: T.TransferInput) => post<T.Transfer>('/transfers', body),

@@ -332,3 +332,9 @@ export interface SystemStatus {
   version: string; schema_version: number; backup_every_seconds: number | null;
   last_backup_at: string | null; last_backup_error: string | null; backup_late: boolean;
 }
+
+/** A row of GET /availability/low-stock: the availability of an item at a store, with its sku and name. */
+export interface LowStockRow {
+  item_id: string; location_id: string; sku: string; name: string; on_hand: number; held: number; available: number;
+  status: 'in_stock' | 'low_stock' | 'out_of_stock' | 'backorder'; low_stock: boolean; low_stock_threshold: number; backorder_date: string | null;
+}

@@ -1,8 +1,8 @@
 // Stock of one item: balances per location, adjustments, the movement history. An unusual
 // adjustment (below zero, or past the shop's limits) is confirmed with a reason code and
 // stays flagged in the movement list.
-import { useState } from 'preact/hooks';
-import { type AdjustmentFlag, type AdjustmentInput, ApiError, type Item, message, type Movement, permission, stock } from '../api';
+import { useEffect, useState } from 'preact/hooks';
+import { type AdjustmentFlag, type AdjustmentInput, ApiError, catalog, type Item, type LowStockRow, message, type Movement, permission, stock } from '../api';
 import { can, type Session } from '../app/session';
 import { Button, DataTable, Dialog, Field, Notice, Select } from '../shared/components';
 import { qty, uuidv7, when, words } from '../shared/format';
@@ -65,6 +65,7 @@ export function Stock({ session }: { session: Session }) {
       <h1>Stock</h1>
       <ItemSearch onPick={setItem} label="Find an item" />
       {err && <Notice kind="error">{err}</Notice>}
+      {!item && <LowStock onPick={(id) => { catalog.item(id).then(setItem).catch(() => undefined); }} />}
       {item && view && (
         <>
           <h2>{item.name} <span class="muted">{item.sku}</span> — on hand {qty(view.on_hand)}</h2>
@@ -100,6 +101,45 @@ export function Stock({ session }: { session: Session }) {
               ['document', (r) => words(r.document_type)], ['user', (r) => r.user], ['device', (r) => r.device], ['flag', (r) => <FlagCell m={r} />]]} />
         </>
       )}
+    </section>
+  );
+}
+
+const statusWords: Record<LowStockRow['status'], string> = {
+  in_stock: 'in stock', low_stock: 'Low stock', out_of_stock: 'Out of stock', backorder: 'Out — on order',
+};
+
+/** What is running out, per store: the availability feed's low-stock list (issue 20). */
+function LowStock({ onPick }: { onPick: (itemId: string) => void }) {
+  const locations = useLocations().filter((l) => l.sellable);
+  const [where, setWhere] = useState('');
+  const [rows, setRows] = useState<LowStockRow[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [err, setErr] = useState('');
+  const load = (cursor: string | null) => {
+    stock.lowStock(where || undefined, cursor)
+      .then((page) => { setRows((r) => (cursor ? [...r, ...page.items] : page.items)); setNext(page.next_cursor); setErr(''); })
+      .catch((e) => setErr(message(e)));
+  };
+  useEffect(() => load(null), [where]);
+  return (
+    <section aria-label="Low stock">
+      <h2>Low stock</h2>
+      <p class="muted">Items at or below the low-stock threshold, out of stock first. Pick one to see its stock and adjust it.</p>
+      {locations.length > 1 && (
+        <Select label="Store" value={where} onChange={(e) => setWhere(e.currentTarget.value)}
+          options={[['', 'Every store'], ...locations.map((l): [string, string] => [l.id, l.name])]} />
+      )}
+      {err && <Notice kind="error">{err}</Notice>}
+      <DataTable name="Low stock" rows={rows}
+        columns={[
+          ['item', (r) => <>{r.name} <span class="muted">{r.sku}</span></>],
+          ...(locations.length > 1 ? [['store', (r: LowStockRow) => locationName(locations, r.location_id)] as [string, (r: LowStockRow) => string]] : []),
+          ['available', (r) => qty(r.available), true],
+          ['status', (r) => <span class={`badge badge-${r.status}`}>{statusWords[r.status]}{r.backorder_date ? ` (due ${r.backorder_date})` : ''}</span>],
+        ]}
+        actions={(r) => <Button onClick={() => onPick(r.item_id)} aria-label={`Open ${r.name}`}>Open</Button>} />
+      {next && <Button onClick={() => load(next)}>More</Button>}
     </section>
   );
 }
