@@ -120,6 +120,19 @@ export const settings = {
   putStock: (body: T.StockSettings) => put<T.StockSettings>('/settings/stock', body),
 };
 
+export const orders = {
+  queue: (location_id: string) => get<{ online_orders: T.OnlineOrder[] }>('/pick-queue', { query: { location_id } }).then((r) => r.online_orders),
+  get: (id: string) => get<T.OnlineOrder>('/online-orders/{id}', { path: { id } }),
+  pick: (id: string, body: { code: string } | { item_id: string; quantity: number }, key: string) =>
+    post<T.OnlineOrder>('/online-orders/{id}/pick', body, { path: { id }, headers: { 'idempotency-key': key } }),
+  short: (id: string, line_id: string, key: string) =>
+    post<T.OnlineOrder>('/online-orders/{id}/short', { line_id }, { path: { id }, headers: { 'idempotency-key': key } }),
+  stage: (id: string, spot: string, key: string) =>
+    post<T.OnlineOrder>('/online-orders/{id}/stage', { spot }, { path: { id }, headers: { 'idempotency-key': key } }),
+  pickup: (pickup_code: string, register_id: string, key: string) =>
+    post<T.OnlineOrder & { sale?: T.Sale }>('/online-orders/pickup', { pickup_code, register_id }, { headers: { 'idempotency-key': key } }),
+};
+
 export const system = {
   /** Version, schema, the last backup and whether it is late (polled by the back office). */
   status: () => get<T.SystemStatus>('/system/status', { background: true }),

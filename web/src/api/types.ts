@@ -338,3 +338,14 @@ export interface LowStockRow {
   item_id: string; location_id: string; sku: string; name: string; on_hand: number; held: number; available: number;
   status: 'in_stock' | 'low_stock' | 'out_of_stock' | 'backorder'; low_stock: boolean; low_stock_threshold: number; backorder_date: string | null;
 }
+
+export interface OnlineOrderLine {
+  id: string; item_id: string; sku: string; name: string; where: string; quantity: number; unit_price: number;
+  held: number; hold_status: string | null; picked: number; short: number; outstanding: number;
+}
+export interface OnlineOrder {
+  id: string; number: string; status: 'open' | 'picking' | 'ready' | 'collected' | 'cancelled' | 'expired';
+  channel: string; location_id: string; promised_at: string; expires_at: string;
+  customer: { name?: string; phone?: string; email?: string }; pickup_code: string; paid: boolean; paid_at: string | null;
+  total: number; short: boolean; staging_spot: string | null; sale_id: string | null; refund_due: number; lines: OnlineOrderLine[];
+}

@@ -7,7 +7,7 @@
 // the cart clears only when that sale is acknowledged.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, catalog, type Item, message, OfflineError, onConnectivity, permission, type Permission, registers, type RegisterSession, type Quote, type Sale, type SaleInput, sales, type Session, type TenderInput } from '../api';
-import { navigate } from '../app/session';
+import { can, navigate } from '../app/session';
 import { beep } from '../shared/beep';
 import { Button, Dialog, Notice } from '../shared/components';
 import { money, uuidv7, words } from '../shared/format';
@@ -20,6 +20,7 @@ import { CheatSheet } from '../help/CheatSheet';
 import { keyFor, labelFor, type RegisterAction, registerKeys } from '../help/keys';
 import { sheetFor } from '../help/sheets';
 import { type Msg, PayPanel } from './PayPanel';
+import { PickupDialog } from './PickupDialog';
 import { Receipt } from './Receipt';
 import { ReturnPanel } from './ReturnPanel';
 import { ExchangePanel } from './ExchangePanel';
@@ -27,7 +28,7 @@ import { enqueue, ensureBlock, flush, queued, scanOffline, syncCatalog, takeNumb
 import { lineQty } from './cart';
 
 type Mode = 'sale' | 'pay' | 'receipt' | 'return' | 'exchange';
-type DialogName = 'void' | 'parked' | 'cash' | 'close' | 'discount' | 'switch' | 'new-sale' | 'help';
+type DialogName = 'void' | 'parked' | 'cash' | 'close' | 'discount' | 'switch' | 'new-sale' | 'help' | 'pickup';
 
 /** The locked sale: the exact body posted, and the cart and tenders it was made from. */
 interface Pending { body: SaleInput; cart: Cart; tenders: TenderInput[] }
@@ -500,6 +501,7 @@ export function Register({ session, locationId, locationName, registerId, regist
               <Button big kbd={keyFor('parked')} onClick={() => setDialog('parked')}>{labelFor('parked')}</Button>
               <Button big kbd={keyFor('return')} onClick={() => setMode('return')}>{labelFor('return')}</Button>
               <Button big onClick={() => setMode('exchange')}>Exchange</Button>
+              {can(session, permission.orders_pick) && <Button big disabled={cart.lines.length > 0 || tillClosed || tillUnknown} onClick={() => setDialog('pickup')}>Pickup</Button>}
               <Button big kbd={keyFor('void')} variant="danger" onClick={() => setDialog('void')} disabled={!lastSale}>{labelFor('void')}</Button>
               <Button big kbd={keyFor('newSale')} onClick={newSale}>{labelFor('newSale')}</Button>
             </>
@@ -545,6 +547,12 @@ export function Register({ session, locationId, locationName, registerId, regist
           <Button onClick={() => open(`/help/${sheetFor(session.user.role).role}`, '_blank', 'noopener')}>Open to print</Button>
         </Dialog>
       )}
+      {dialog === 'pickup' && <PickupDialog registerId={registerId} onClose={() => setDialog(null)} onCollected={(sale) => {
+        setDialog(null);
+        setReceipt(sale);
+        setLastSale({ id: sale.id, receipt_number: sale.receipt_number, total: sale.total });
+        setMode('receipt');
+      }} />}
       {dialog === 'parked' && <ParkedDialog locationId={locationId} onClose={() => setDialog(null)} onResume={resume} />}
       {dialog === 'cash' && till && <CashDialog registerId={registerId} sessionId={till.id} onClose={() => setDialog(null)}
         onDone={(text) => { setDialog(null); setMsg({ kind: 'ok', text }); }} />}
