@@ -7,7 +7,9 @@
 #include <spdlog/spdlog.h>
 
 #include "access/permissions.hpp"
+#include "labels/render.hpp"
 #include "orders/orders.hpp"
+#include "orders/staging_label.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "platform/periodic.hpp"
@@ -193,6 +195,33 @@ void register_order_routes(App& app) {
           if (!o) throw not_found("online order", id);
           stock::check_location_scope(req.actor, std::string(o->at("location_id").as_string()));
           reply(http::json_response(200, *o));
+        });
+  r.add("GET", "/api/v1/online-orders/{id}/staging-label", std::string(permission::orders_pick),
+        "The label for a staged order's bag: number, first name, spot and the pickup code as Code 128 (PDF, 100 x 50 mm)",
+        [&app](Request& req, Reply reply) {
+          auto id = id_param(req);
+          auto o = load_order_document(app.read(), id);
+          if (!o) throw not_found("online order", id);
+          stock::check_location_scope(req.actor, std::string(o->at("location_id").as_string()));
+          const auto& spot = o->at("staging_spot");
+          if (!spot.is_string() || o->at("status").as_string() != "ready")
+            throw Problem(409, "not_staged", fmt::format("{} is {}: a staging label is printed once it is staged (ready)",
+                                                         std::string(o->at("number").as_string()),
+                                                         std::string(o->at("status").as_string())));
+          const auto& customer = o->at("customer").as_object();
+          auto name = customer.contains("name") && customer.at("name").is_string()
+                          ? std::string(customer.at("name").as_string())
+                          : std::string();
+          auto layout = staging_label_layout(o->at("number").as_string(), name, spot.as_string(),
+                                             o->at("pickup_code").as_string());
+          labels::RenderOptions options{labels::find_template(staging_label_template), labels::Calibration{}, 0};
+          http::Response r;
+          r.status = 200;
+          r.content_type = std::string(labels::content_type(labels::Format::pdf));
+          r.body = labels::render_labels({layout}, labels::Format::pdf, options);
+          r.header("Content-Disposition",
+                   fmt::format("inline; filename=\"staging-{}.pdf\"", std::string(o->at("number").as_string())));
+          reply(std::move(r));
         });
   r.add("POST", "/api/v1/online-orders/{id}/paid", std::string(permission::orders_create),
         "The customer paid: the order holds its units", [&app](Request& req, Reply reply) {

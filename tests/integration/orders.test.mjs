@@ -7,6 +7,7 @@
 // the manager; `backroom check` holds after every step.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, tempDir, withCheck } from './lib/server.mjs';
@@ -292,6 +293,24 @@ test('pick by scan (a wrong item refused with the reason), short pick, staging, 
   const ready = await eventsOf('order.ready', o.id);
   assert.equal(ready.length, 1);
   assert.match(ready[0].data.message.text, new RegExp(o.pickup_code));
+
+  // The bag's label: a PDF whose Code 128 symbol scans back as the pickup code.
+  const notStaged = await s.get(`/api/v1/online-orders/${soon.id}/staging-label`);
+  assert.equal(notStaged.status, 409, notStaged.text);
+  assert.equal(notStaged.json.code, 'not_staged');
+  const label = await fetch(`${s.url}/api/v1/online-orders/${o.id}/staging-label`, { headers: { ...s.headers } });
+  assert.equal(label.status, 200);
+  assert.equal(label.headers.get('content-type'), 'application/pdf');
+  const pdf = Buffer.from(await label.arrayBuffer());
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'label.pdf'), pdf);
+  execFileSync('pdftoppm', ['-r', '300', '-png', '-singlefile', path.join(dir, 'label.pdf'), path.join(dir, 'label')]);
+  const scanned = execFileSync('zbarimg', ['--raw', '-q', path.join(dir, 'label.png')], { encoding: 'utf8' }).trim();
+  assert.equal(scanned, o.pickup_code, 'the label scans as the pickup code');
+  const text = execFileSync('pdftotext', [path.join(dir, 'label.pdf'), '-'], { encoding: 'utf8' });
+  assert.match(text, new RegExp(o.number));
+  assert.match(text, /B-3/);
 
   const unknown = await s.post('/api/v1/online-orders/pickup', { pickup_code: 'NOSUCH00' });
   assert.equal(unknown.status, 404, unknown.text);

@@ -72,6 +72,14 @@ test('an order from the pick queue to pickup at the register, on a tablet (768×
   await page.getByLabel('Staging spot (shelf or bin)').fill('Shelf B2');
   await page.getByRole('button', { name: 'Ready for pickup' }).click();
   await page.getByText(`${order.number} is ready for pickup at Shelf B2.`).waitFor();
+  // The bag label: the link answers the PDF (its barcode is checked in integration.orders).
+  const labelHref = await page.getByRole('link', { name: 'Print the bag label' }).getAttribute('href');
+  const label = await page.evaluate(async (href) => {
+    const r = await fetch(href, { credentials: 'same-origin' });
+    return { status: r.status, type: r.headers.get('content-type'), head: new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5)) };
+  }, labelHref);
+  assert.deepEqual(label, { status: 200, type: 'application/pdf', head: '%PDF-' });
+  await fits(page, 'order ready, with its label link');
   assert.equal(await queue.getByRole('row').filter({ hasText: order.number }).count(), 0, 'a ready order leaves the queue');
 
   // At the register: the pickup code becomes the sale.

@@ -18,13 +18,13 @@ export function Pick() {
   const where = store || stores[0]?.id || '';
   const [queue, setQueue] = useState<OnlineOrder[] | null>(null);
   const [open, setOpen] = useState<OnlineOrder | null>(null);
-  const [done, setDone] = useState('');
+  const [done, setDone] = useState<{ text: string; orderId: string } | null>(null);
   const [err, setErr] = useState('');
   const load = () => { if (where) orders.queue(where).then((q) => { setQueue(q); setErr(''); }).catch((e) => setErr(message(e))); };
   useEffect(load, [where]);
 
   if (open) {
-    return <PickOrder order={open} onBack={(text) => { setOpen(null); setDone(text ?? ''); load(); }} />;
+    return <PickOrder order={open} onBack={(text) => { setOpen(null); setDone(text ? { text, orderId: open.id } : null); load(); }} />;
   }
   return (
     <section class="pick" aria-label="Pick online orders">
@@ -33,7 +33,12 @@ export function Pick() {
         <Select label="Store" value={where} onChange={(e) => setStore(e.currentTarget.value)}
           options={stores.map((l): [string, string] => [l.id, l.name])} />
       )}
-      {done && <Notice kind="ok">{done}</Notice>}
+      {done && (
+        <Notice kind="ok">
+          {done.text}{' '}
+          <a class="button" href={orders.stagingLabel(done.orderId)} target="_blank" rel="noopener">Print the bag label</a>
+        </Notice>
+      )}
       {err && <Notice kind="error">{err}</Notice>}
       {queue && (
         <DataTable name="Pick queue" rows={queue}
