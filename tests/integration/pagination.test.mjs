@@ -50,6 +50,7 @@ const NOT_A_LIST = {
   '/api/v1/availability/snapshot': 'a snapshot file with its own cursor for /availability/changes',
   '/api/v1/registers/{id}/sessions/current': 'one session',
   '/api/v1/purchase-orders/{id}/document': 'one document',
+  '/api/v1/online-orders/{id}/staging-label': 'one label (PDF)',
   '/api/v1/sales/{id}/receipt': 'one receipt',
   '/api/v1/returns/{id}/receipt': 'one receipt',
 };
@@ -144,6 +145,7 @@ function fill(pattern) {
     '/api/v1/webhooks/endpoints/{id}/attempts': `/api/v1/webhooks/endpoints/${seeded.endpoint.id}/attempts`,
     '/api/v1/registers/{id}/sessions/current': null,
     '/api/v1/purchase-orders/{id}/document': null,
+    '/api/v1/online-orders/{id}/staging-label': null,
   };
   return byParent[pattern];
 }
