@@ -114,3 +114,36 @@ test('the pick screens fit a tablet in landscape (1024×768)', async () => {
   await noIds(page, 'picking, landscape');
   await page.context().close();
 });
+
+test('an order not paid online is paid in cash at pickup', async () => {
+  const r = await env.server.post('/api/v1/online-orders', {
+    channel: 'web', external_id: `pick-${process.pid}-unpaid`, location_id: env.store.id, promised_at: '2030-01-03T10:00:00Z',
+    customer: { name: 'Cai Moss', phone: '+46 70 000 00 00' }, paid: false, lines: [{ item_id: pasta.id, quantity: 1, unit_price: pasta.price }],
+  }, { 'idempotency-key': `pick-${process.pid}-unpaid` });
+  assert.equal(r.status, 201, r.text);
+  const order = r.json;
+  for (const [path, body] of [['pick', { item_id: pasta.id, quantity: 1 }], ['stage', { spot: 'Counter' }]]) {
+    const x = await env.server.post(`/api/v1/online-orders/${order.id}/${path}`, body);
+    assert.equal(x.status, 200, x.text);
+  }
+  const page = await env.page({ width: 768, height: 1024 });
+  await signInAtRegister(page, DEMO.cashier);
+  await page.getByRole('button', { name: 'Pickup' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Pickup' });
+  await dialog.getByLabel('Pickup code').fill(order.pickup_code);
+  await dialog.getByRole('button', { name: 'Hand over' }).click();
+  await dialog.getByText(/Not paid online: .* to pay now\./).waitFor();
+  await fits(page, 'unpaid pickup');
+  await dialog.getByLabel('Cash tendered').fill('5');
+  await dialog.getByRole('button', { name: 'Take cash and hand over' }).click();
+  await dialog.getByText(/Take at least/).waitFor();
+  await dialog.getByLabel('Cash tendered').fill('20');
+  await dialog.getByRole('button', { name: 'Take cash and hand over' }).click();
+  await page.getByRole('article', { name: 'Receipt' }).waitFor();
+  const done = (await env.server.get(`/api/v1/online-orders/${order.id}`)).json;
+  assert.equal(done.status, 'collected');
+  const sale = (await env.server.get(`/api/v1/sales/${done.sale_id}`)).json;
+  assert.deepEqual(sale.tenders.map((t) => [t.type, t.amount]), [['cash', 2000]]);
+  assert.equal(sale.change_due, 2000 - pasta.price);
+  await page.context().close();
+});

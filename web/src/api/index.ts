@@ -130,8 +130,8 @@ export const orders = {
   stage: (id: string, spot: string, key: string) =>
     post<T.OnlineOrder>('/online-orders/{id}/stage', { spot }, { path: { id }, headers: { 'idempotency-key': key } }),
   stagingLabel: (id: string) => link('/online-orders/{id}/staging-label', { path: { id } }),
-  pickup: (pickup_code: string, register_id: string, key: string) =>
-    post<T.OnlineOrder & { sale?: T.Sale }>('/online-orders/pickup', { pickup_code, register_id }, { headers: { 'idempotency-key': key } }),
+  pickup: (pickup_code: string, register_id: string, key: string, tenders?: T.TenderInput[]) =>
+    post<T.OnlineOrder & { sale?: T.Sale }>('/online-orders/pickup', { pickup_code, register_id, ...(tenders ? { tenders } : {}) }, { headers: { 'idempotency-key': key } }),
 };
 
 export const system = {
