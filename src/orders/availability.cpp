@@ -1,6 +1,9 @@
 #include "orders/availability.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <iterator>
 
 #include "platform/json.hpp"
 #include "platform/outbox.hpp"
@@ -59,13 +62,74 @@ ChangesPage availability_changes(db::Db& db, std::int64_t cursor, int limit, con
   return page;
 }
 
+namespace {
+
+// A quantity as the JSON number json::serialize writes for it (7, 1.25, -0.5).
+void append_quantity(std::string& out, Quantity q) {
+  if (q.milli % Quantity::scale == 0)
+    fmt::format_to(std::back_inserter(out), "{}", q.milli / Quantity::scale);
+  else
+    out += format_quantity(q);
+}
+
+// Ids and dates go into the line as they are; anything JSON would escape takes the slow path.
+bool plain(std::string_view text) {
+  return std::none_of(text.begin(), text.end(), [](char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; });
+}
+
+// One snapshot line written straight into `out`: the members of availability_json(), in its
+// order, as json::serialize writes them. A snapshot is a million lines at chain size; building
+// and serializing a JSON object for each took ten times longer (docs/performance.md).
+void append_snapshot_line(std::string& out, const stock::StockLevel& level, const FeedContext& context) {
+  const std::string* date = nullptr;
+  if (!context.backorder_dates.empty()) {
+    auto found = context.backorder_dates.find({level.item_id, level.location_id});
+    if (found != context.backorder_dates.end()) date = &found->second;
+  }
+  if (!plain(level.item_id) || !plain(level.location_id) || (date && !plain(*date))) {
+    out += json::serialize(availability_json(level, context));
+    out += '\n';
+    return;
+  }
+  Quantity free = available(level.on_hand, level.reserved, context.settings.safety_buffer);
+  auto status = availability_status(free, context.settings.low_stock_threshold, date != nullptr);
+  out += R"({"item_id":")";
+  out += level.item_id;
+  out += R"(","location_id":")";
+  out += level.location_id;
+  out += R"(","on_hand":)";
+  append_quantity(out, level.on_hand);
+  out += R"(,"held":)";
+  append_quantity(out, level.reserved);
+  out += R"(,"available":)";
+  append_quantity(out, free);
+  out += R"(,"status":")";
+  out += word(status);
+  out += R"(","low_stock":)";
+  out += status == AvailabilityStatus::low_stock ? "true" : "false";
+  out += R"(,"low_stock_threshold":)";
+  append_quantity(out, context.settings.low_stock_threshold);
+  out += R"(,"backorder_date":)";
+  if (date) {
+    out += '"';
+    out += *date;
+    out += '"';
+  } else {
+    out += "null";
+  }
+  out += "}\n";
+}
+
+}  // namespace
+
 std::string availability_snapshot(db::Db& db, const std::vector<std::string>& scope) {
   auto context = feed_context(db);
   std::string out;
+  // About 225 bytes a line: growing a string of hundreds of megabytes by doubling copied it
+  // again and again.
+  out.reserve(static_cast<std::size_t>(stock::stock_level_count(db)) * 232);
   stock::each_stock_level(db, [&](const stock::StockLevel& level) {
-    if (!in_scope(scope, level.location_id)) return;
-    out += bj::serialize(availability_json(level, context));
-    out += '\n';
+    if (in_scope(scope, level.location_id)) append_snapshot_line(out, level, context);
   });
   return out;
 }

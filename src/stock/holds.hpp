@@ -104,6 +104,8 @@ struct LowStockRow {
 };
 std::vector<LowStockRow> low_stock_levels(db::Db& db, Quantity at_most, const std::string& location_id,
                                           std::int64_t offset, int limit);
+// How many balances there are (at any location): what a snapshot may hold at the most.
+std::int64_t stock_level_count(db::Db& db);
 // Every balance at sellable locations, item then location order, one row at a time (the snapshot).
 void each_stock_level(db::Db& db, const std::function<void(const StockLevel&)>& row);
 
