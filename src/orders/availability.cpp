@@ -142,7 +142,7 @@ int announce_availability(db::Db& db) {
     auto changes = stock::availability_changes_after(db, cursor, announce_page_max);
     if (changes.empty()) break;
     for (const auto& c : changes)
-      append_event(db, "availability.changed", c.item_id, bj::serialize(availability_json(level_of(c), context)));
+      append_event(db, "availability.changed", c.item_id, json::serialize(availability_json(level_of(c), context)));
     announced += static_cast<int>(changes.size());
     cursor = changes.back().seq;
   }
