@@ -108,19 +108,16 @@ void register_availability_routes(App& app) {
           db::ReadSnapshot snapshot(db);
           auto context = feed_context(db);
           Quantity at_most{context.settings.low_stock_threshold.milli + context.settings.safety_buffer.milli};
-          auto rows = stock::low_stock_levels(db, at_most, location, offset, limit);
-          std::int64_t position = offset;
-          std::vector<std::pair<std::int64_t, stock::LowStockRow>> numbered;
-          for (auto& row : rows) numbered.emplace_back(++position, std::move(row));
+          // The cursor is the position after this page (the list is ordered, not keyed).
           reply(list_page(
-              "items", std::move(numbered), limit,
-              [&context](const auto& n) {
-                auto doc = availability_json(n.second.level, context);
-                doc["sku"] = n.second.sku;
-                doc["name"] = n.second.name;
+              "items", stock::low_stock_levels(db, at_most, location, offset, limit), limit,
+              [&context](const stock::LowStockRow& row) {
+                auto doc = availability_json(row.level, context);
+                doc["sku"] = row.sku;
+                doc["name"] = row.name;
                 return doc;
               },
-              [](const auto& n) { return std::to_string(n.first); }));
+              [next = offset + limit](const stock::LowStockRow&) { return std::to_string(next); }));
         });
   r.add("GET", "/api/v1/availability/changes", std::string(permission::stock_read),
         "Items whose availability changed after a cursor, each once (coalesced); ETag, 304 when nothing changed",

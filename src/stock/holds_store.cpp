@@ -241,16 +241,10 @@ std::int64_t stock_level_count(db::Db& db) {
 }
 
 void each_stock_level(db::Db& db, const std::function<void(const StockLevel&)>& row) {
-  // The few sellable locations first, then one walk of the balances in key order: joining
-  // locations cost a lookup per balance (a million at chain size, a third of the snapshot).
-  std::vector<std::string> sellable;
-  for (auto q = db.query("SELECT id FROM locations WHERE sellable = 1"); q.step();) sellable.push_back(q.text(0));
-  std::sort(sellable.begin(), sellable.end());
-  auto q = db.query("SELECT item_id, location_id, on_hand, reserved FROM stock_balances ORDER BY item_id, location_id");
-  while (q.step()) {
-    StockLevel level{q.text(0), q.text(1), Quantity{q.int64(2)}, Quantity{q.int64(3)}};
-    if (std::binary_search(sellable.begin(), sellable.end(), level.location_id)) row(level);
-  }
+  auto q = db.query(
+      "SELECT b.item_id, b.location_id, b.on_hand, b.reserved FROM stock_balances b "
+      "JOIN locations l ON l.id = b.location_id WHERE l.sellable = 1 ORDER BY b.item_id, b.location_id");
+  while (q.step()) row(StockLevel{q.text(0), q.text(1), Quantity{q.int64(2)}, Quantity{q.int64(3)}});
 }
 
 std::vector<std::string> check_holds(db::Db& db) {

@@ -27,14 +27,10 @@ export const registerKeys: readonly RegisterKey[] = [
   { key: 'F10', action: 'training', label: 'Training mode', what: 'Practice: sales in training mode never touch stock or the books.' },
 ];
 
-export function keyFor(action: RegisterAction): string {
+function registerKey(action: RegisterAction): RegisterKey {
   const k = registerKeys.find((r) => r.action === action);
   if (!k) throw new Error(`no key for ${action}`);
-  return k.key;
+  return k;
 }
-
-export function labelFor(action: RegisterAction): string {
-  const k = registerKeys.find((r) => r.action === action);
-  if (!k) throw new Error(`no key for ${action}`);
-  return k.label;
-}
+export const keyFor = (action: RegisterAction) => registerKey(action).key;
+export const labelFor = (action: RegisterAction) => registerKey(action).label;
