@@ -27,13 +27,14 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
     await page.waitForURL(/\/(register|office)/);
     await page.goto(env.server.url + '/office/stock');
     const table = page.getByRole('table', { name: 'Low stock' });
-    await table.locator('tbody tr').first().waitFor();
     const row = table.getByRole('row').filter({ hasText: item.name });
-    for (let i = 0; i < 50 && !(await row.count()); i++) {
-      await page.getByRole('button', { name: 'More' }).click();
-      await page.waitForTimeout(150);
+    // The list pages: wait for the row or for More (it reads "Loading…" while a page is on its way).
+    const more = page.getByRole('button', { name: 'More' });
+    for (let i = 0; i < 50; i++) {
+      await row.or(more).first().waitFor();
+      if (await row.count()) break;
+      await Promise.all([page.waitForResponse((r) => r.url().includes('/availability/low-stock')), more.click()]);
     }
-    await row.waitFor();
     assert.match(await row.innerText(), /Low stock/, 'the row carries the low-stock badge');
     assert.match(await row.innerText(), new RegExp(item.sku));
     // Out of stock comes before low stock: no low-stock badge above an out-of-stock one.

@@ -1,7 +1,7 @@
 // Stock of one item: balances per location, adjustments, the movement history. An unusual
 // adjustment (below zero, or past the shop's limits) is confirmed with a reason code and
 // stays flagged in the movement list.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { type AdjustmentFlag, type AdjustmentInput, ApiError, catalog, type Item, type LowStockRow, message, type Movement, permission, stock } from '../api';
 import { can, type Session } from '../app/session';
 import { Button, DataTable, Dialog, Field, Notice, Select } from '../shared/components';
@@ -113,13 +113,20 @@ const statusWords: Record<LowStockRow['status'], string> = {
 function LowStock({ onPick }: { onPick: (itemId: string) => void }) {
   const locations = useLocations().filter((l) => l.sellable);
   const [where, setWhere] = useState('');
-  const [rows, setRows] = useState<LowStockRow[]>([]);
+  const [rows, setRows] = useState<LowStockRow[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   const [err, setErr] = useState('');
+  // One page at a time: a second tap on More while a page is on its way would fetch it twice.
+  const inFlight = useRef(false);
   const load = (cursor: string | null) => {
+    if (cursor && inFlight.current) return;
+    inFlight.current = true;
+    setBusy(true);
     stock.lowStock(where || undefined, cursor)
-      .then((page) => { setRows((r) => (cursor ? [...r, ...page.items] : page.items)); setNext(page.next_cursor); setErr(''); })
-      .catch((e) => setErr(message(e)));
+      .then((page) => { setRows((r) => (cursor ? [...(r ?? []), ...page.items] : page.items)); setNext(page.next_cursor); setErr(''); })
+      .catch((e) => setErr(message(e)))
+      .finally(() => { inFlight.current = false; setBusy(false); });
   };
   useEffect(() => load(null), [where]);
   return (
@@ -131,15 +138,16 @@ function LowStock({ onPick }: { onPick: (itemId: string) => void }) {
           options={[['', 'Every store'], ...locations.map((l): [string, string] => [l.id, l.name])]} />
       )}
       {err && <Notice kind="error">{err}</Notice>}
-      <DataTable name="Low stock" rows={rows}
+      {rows === null && !err && <p role="status" class="muted">Loading…</p>}
+      {rows !== null && <DataTable name="Low stock" rows={rows}
         columns={[
           ['item', (r) => <>{r.name} <span class="muted">{r.sku}</span></>],
           ...(locations.length > 1 ? [['store', (r: LowStockRow) => locationName(locations, r.location_id)] as [string, (r: LowStockRow) => string]] : []),
           ['available', (r) => qty(r.available), true],
           ['status', (r) => <span class={`badge badge-${r.status}`}>{statusWords[r.status]}{r.backorder_date ? ` (due ${r.backorder_date})` : ''}</span>],
         ]}
-        actions={(r) => <Button onClick={() => onPick(r.item_id)} aria-label={`Open ${r.name}`}>Open</Button>} />
-      {next && <Button onClick={() => load(next)}>More</Button>}
+        actions={(r) => <Button onClick={() => onPick(r.item_id)} aria-label={`Open ${r.name}`}>Open</Button>} />}
+      {next && <Button onClick={() => load(next)} disabled={busy}>{busy ? 'Loading…' : 'More'}</Button>}
     </section>
   );
 }
