@@ -200,15 +200,17 @@ void limit_rate(State& st, Request& req, const std::string& caller) {
 
 bool unsafe_method(std::string_view m) { return m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE"; }
 
-std::vector<std::string> grants_of(State& st, db::Db& db, const std::string& role) {
-  auto grants = store::role_grants(db, role);
+std::vector<std::string> permissions_of(State& st, const std::optional<std::pair<bool, std::vector<std::string>>>& grants) {
   if (!grants) return {};
   return grants->first ? st.all_permissions() : grants->second;
 }
 
+std::vector<std::string> grants_of(State& st, db::Db& db, const std::string& role) {
+  return permissions_of(st, store::role_grants(db, role));
+}
+
 Principal authenticate(State& st, const Request& req) {
   auto& db = st.app.read();
-  db::ReadSnapshot snapshot(db);  // the key or session and its role's grants: one read transaction
   auto at = now().micros;
   if (auto authorization = req.header("authorization")) {
     std::string_view value = *authorization;
@@ -216,21 +218,24 @@ Principal authenticate(State& st, const Request& req) {
       throw unauthenticated("use 'Authorization: Bearer <API key>'", true);
     auto token = parse_token(value.substr(7), "brk");
     if (!token) throw unauthenticated("the API key is malformed", true);
-    auto key = store::load_key(db, token->id);
-    if (!key || !same_hash(key->secret_hash, secret_hash(token->secret)))
+    // The key and its role's grants come in one statement (no transaction needed).
+    auto found = store::load_key_with_grants(db, token->id);
+    if (!found || !same_hash(found->key.secret_hash, secret_hash(token->secret)))
       throw unauthenticated("the API key is not valid", true);
-    if (key->revoked_at) throw unauthenticated("the API key was revoked", true);
-    if (key->expires_at && *key->expires_at <= at) throw unauthenticated("the API key has expired", true);
+    const auto& key = found->key;
+    if (key.revoked_at) throw unauthenticated("the API key was revoked", true);
+    if (key.expires_at && *key.expires_at <= at) throw unauthenticated("the API key has expired", true);
     Principal p{Via::key, {}, {}, {}, key};
-    p.actor.user = "apikey:" + key->name;
+    p.actor.user = "apikey:" + key.name;
     p.actor.origin = req.remote;
-    p.actor.user_id = key->id;
-    p.actor.role = key->role;
-    p.actor.permissions = grants_of(st, db, key->role);
-    p.actor.location_ids = key->location_ids;
-    st.touch(key->id, key->last_used_at.value_or(0), store::touch_key);
+    p.actor.user_id = key.id;
+    p.actor.role = key.role;
+    p.actor.permissions = permissions_of(st, found->grants);
+    p.actor.location_ids = key.location_ids;
+    st.touch(key.id, key.last_used_at.value_or(0), store::touch_key);
     return p;
   }
+  db::ReadSnapshot snapshot(db);  // the session, its user and its role's grants: one read transaction
   auto cookies = req.header("cookie");
   auto value = cookies ? cookie_value(*cookies, session_cookie) : std::nullopt;
   if (!value) throw unauthenticated("sign in (POST /api/v1/session) or send an API key", false);

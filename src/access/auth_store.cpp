@@ -275,6 +275,30 @@ std::optional<KeyRow> load_key(db::Db& db, const std::string& id) {
   return read_key(q);
 }
 
+std::optional<KeyGrants> load_key_with_grants(db::Db& db, const std::string& id) {
+  // The key's row, its role's (NULL when gone) and the role's permissions as a JSON array.
+  static const std::string sql =
+      "SELECT k.id, k.name, k.role, k.location_ids, k.secret_hash, k.created_at, k.created_by, k.expires_at, "
+      "k.revoked_at, k.replaced_by, k.last_used_at, r.name, r.superuser, "
+      "(SELECT json_group_array(permission) FROM role_permissions WHERE role = r.name) FROM api_keys k "
+      "LEFT JOIN roles r ON r.name = k.role WHERE k.id = ?";
+  auto q = db.query(sql);
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  KeyGrants out{read_key(q), std::nullopt};
+  if (q.is_null(11)) return out;
+  out.grants.emplace(q.int64(12) != 0, std::vector<std::string>{});
+  if (!q.is_null(13)) {  // an empty group: '[]' on SQLite, NULL on PostgreSQL
+    bj::error_code ec;
+    auto permissions = bj::parse(q.text(13), ec);
+    if (!ec && permissions.is_array())
+      for (const auto& p : permissions.as_array())
+        if (p.is_string()) out.grants->second.emplace_back(p.get_string());
+  }
+  std::sort(out.grants->second.begin(), out.grants->second.end());
+  return out;
+}
+
 std::vector<KeyRow> list_keys(db::Db& db) {
   std::vector<KeyRow> out;
   auto q = db.query(std::string(key_columns) + "ORDER BY name, created_at");

@@ -85,6 +85,14 @@ struct KeyRow {
 };
 void insert_key(db::Db& db, const KeyRow& key);
 std::optional<KeyRow> load_key(db::Db& db, const std::string& id);
+// The key and its role's grants (as role_grants; nullopt when the role is gone) in one
+// statement: every request with an API key asks this, and on PostgreSQL a statement is a
+// network round trip.
+struct KeyGrants {
+  KeyRow key;
+  std::optional<std::pair<bool, std::vector<std::string>>> grants;
+};
+std::optional<KeyGrants> load_key_with_grants(db::Db& db, const std::string& id);
 std::vector<KeyRow> list_keys(db::Db& db);
 // A page: `limit` + 1 keys by id after `after_id` ("" = from the start).
 std::vector<KeyRow> list_keys(db::Db& db, const std::string& after_id, int limit);

@@ -321,33 +321,35 @@ BarcodeSettings barcode_settings_from_json(const bj::object& body) {
 }
 
 namespace {
-// Layouts change rarely and are read on every scan: keep them per connection until the
-// database changes (PRAGMA data_version moves when another connection commits).
-const std::vector<EmbeddedLayout>& cached_layouts(db::Db& db) {
-  struct Cache {
-    db::Db* db = nullptr;
-    std::int64_t version = -1;
-    std::vector<EmbeddedLayout> layouts;
-  };
-  thread_local Cache cache;
-  std::int64_t version = db::data_version(db);
-  if (cache.db != &db || cache.version != version) {
-    cache.layouts = store::load_layouts(db);
-    cache.db = &db;
-    cache.version = version;
-  }
-  return cache.layouts;
-}
+// Layouts change rarely and are needed before the scan's lookup (they say which digits are
+// the item). The lookup's statement reads them again (store::scan_lookup): when they differ
+// from what this thread classified with, the code is classified again.
+struct SeenLayouts {
+  std::string text;
+  std::vector<EmbeddedLayout> layouts;
+};
 }  // namespace
 
 ScanResult scan(db::Db& db, std::string_view code) {
-  db::ReadSnapshot snapshot(db);
-  ScanCode c = classify_code(code, cached_layouts(db));
+  thread_local SeenLayouts seen;
+  ScanCode c = classify_code(code, seen.layouts);
+  auto lookup_key = [](const ScanCode& sc) {
+    return sc.kind == ScanCode::Kind::invalid || sc.kind == ScanCode::Kind::invalid_check_digit ? std::string() : sc.key;
+  };
+  auto lookup = store::scan_lookup(db, lookup_key(c));
+  if (lookup.layouts != seen.text) {
+    seen.layouts = store::layouts_from_json(lookup.layouts);
+    seen.text = std::move(lookup.layouts);
+    ScanCode again = classify_code(code, seen.layouts);
+    bool same_key = lookup_key(again) == lookup_key(c);
+    c = std::move(again);
+    if (!same_key) lookup = store::scan_lookup(db, lookup_key(c));
+  }
   if (c.kind == ScanCode::Kind::invalid_check_digit)
     throw Problem(422, "barcode_check_digit", fmt::format("barcode {}: {}", text::trim(code), c.error), "code");
   if (c.kind == ScanCode::Kind::invalid)
     throw Problem(422, "invalid_barcode", fmt::format("'{}' is not a barcode: {}", code.substr(0, 64), c.error), "code");
-  auto found = store::item_by_barcode(db, c.key);
+  auto found = std::move(lookup.found);
   if (!found && c.alt_key) found = store::item_by_barcode(db, *c.alt_key);
   if (!found && c.kind == ScanCode::Kind::text) {
     // Shops print their SKU as Code 128 on their own stickers.

@@ -55,6 +55,12 @@ Item read_item_row(db::Query& q) {
   return it;
 }
 
+void load_components(db::Db& db, Item& it) {
+  auto q = db.query("SELECT component_id, quantity FROM kit_components WHERE kit_id = ? ORDER BY position");
+  q.bind(1, it.id);
+  while (q.step()) it.components.push_back(KitComponent{q.text(0), Quantity{q.int64(1)}});
+}
+
 void load_details(db::Db& db, Item& it) {
   if (it.tax_category_inherited) it.tax_category = default_tax_category(db);
   {
@@ -67,11 +73,76 @@ void load_details(db::Db& db, Item& it) {
     q.bind(1, it.id);
     while (q.step()) it.prices[q.text(0)] = q.int64(1);
   }
-  if (it.kind == ItemKind::kit) {
-    auto q = db.query("SELECT component_id, quantity FROM kit_components WHERE kit_id = ? ORDER BY position");
-    q.bind(1, it.id);
-    while (q.step()) it.components.push_back(KitComponent{q.text(0), Quantity{q.int64(1)}});
+  if (it.kind == ItemKind::kit) load_components(db, it);
+}
+
+// The item columns as "i.id, i.sku, ...".
+std::string prefixed_item_columns() {
+  std::string columns;
+  std::string_view list = item_columns;
+  std::size_t start = 0;
+  while (start < list.size()) {
+    std::size_t end = list.find(", ", start);
+    if (end == std::string_view::npos) end = list.size();
+    columns += columns.empty() ? "i." : ", i.";
+    columns += list.substr(start, end - start);
+    start = end + 2;
   }
+  return columns;
+}
+
+// One statement for an item and its details (on PostgreSQL every statement is a network
+// round trip): the item's columns (0-20), its barcodes (21) and prices (22) as JSON arrays,
+// the shop's default tax category when the item has none of its own (23), then `extra`
+// (from 24). `from` names the item `i`. An empty group is '[]' on SQLite, NULL on PostgreSQL.
+constexpr int item_extra_column = 24;
+std::string item_with_details_sql(std::string_view extra, std::string_view from) {
+  return fmt::format(
+      "SELECT {}, "
+      "(SELECT json_group_array(json_array(display, code, pack_quantity, kind, created_at)) FROM barcodes "
+      "WHERE item_id = i.id), "
+      "(SELECT json_group_array(json_array(tier, price)) FROM item_prices WHERE item_id = i.id), "
+      "CASE WHEN i.tax_category = '' THEN (SELECT value FROM settings WHERE key = 'default_tax_category') END"
+      "{}{} {}",
+      prefixed_item_columns(), extra.empty() ? "" : ", ", extra, from);
+}
+
+std::int64_t json_int(const bj::value& v) {
+  if (v.is_int64()) return v.get_int64();
+  if (v.is_uint64()) return static_cast<std::int64_t>(v.get_uint64());
+  if (v.is_double()) return static_cast<std::int64_t>(v.get_double());
+  return 0;
+}
+
+std::string json_text(const bj::value& v) { return v.is_string() ? std::string(v.get_string()) : std::string(); }
+
+bj::array json_rows(const db::Query& q, int column) {
+  if (q.is_null(column)) return {};
+  bj::error_code ec;
+  auto v = bj::parse(q.text(column), ec);
+  return !ec && v.is_array() ? std::move(v.as_array()) : bj::array{};
+}
+
+// Reads what item_with_details_sql selects (the kit's components take one more statement).
+Item read_item_with_details(db::Db& db, db::Query& q) {
+  Item it = read_item_row(q);
+  if (it.tax_category_inherited) it.tax_category = q.is_null(23) ? "standard" : q.text(23);
+  // Barcodes in the order load_details gives them: by created_at, then code.
+  std::vector<std::pair<std::pair<std::int64_t, std::string>, ItemBarcode>> barcodes;
+  for (const auto& row : json_rows(q, 21)) {
+    const auto& a = row.as_array();
+    if (a.size() != 5) continue;
+    ItemBarcode b{json_text(a[0]), json_text(a[1]), Quantity{json_int(a[2])}, json_text(a[3])};
+    barcodes.push_back({{json_int(a[4]), b.key}, std::move(b)});
+  }
+  std::sort(barcodes.begin(), barcodes.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  for (auto& [order, b] : barcodes) it.barcodes.push_back(std::move(b));
+  for (const auto& row : json_rows(q, 22)) {
+    const auto& a = row.as_array();
+    if (a.size() == 2) it.prices[json_text(a[0])] = json_int(a[1]);
+  }
+  if (it.kind == ItemKind::kit) load_components(db, it);
+  return it;
 }
 
 void write_details(db::Db& db, const Item& it) {
@@ -103,16 +174,11 @@ void write_details(db::Db& db, const Item& it) {
 }  // namespace
 
 std::optional<Item> load_item(db::Db& db, const std::string& id) {
-  std::optional<Item> out;
-  {
-    static const std::string sql = fmt::format("SELECT {} FROM items WHERE id = ?", item_columns);
-    auto q = db.query(sql);
-    q.bind(1, id);
-    if (!q.step()) return std::nullopt;
-    out = read_item_row(q);
-  }
-  load_details(db, *out);
-  return out;
+  static const std::string sql = item_with_details_sql("", "FROM items i WHERE i.id = ?");
+  auto q = db.query(sql);
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read_item_with_details(db, q);
 }
 
 std::optional<std::string> item_id_by_sku(db::Db& db, const std::string& sku) {
@@ -180,26 +246,48 @@ std::vector<ReportItem> report_items(db::Db& db) {
 }
 
 std::optional<std::pair<Item, Quantity>> item_by_barcode(db::Db& db, const std::string& key) {
-  static const std::string sql = [] {
-    std::string columns;
-    std::string list = item_columns;
-    std::size_t start = 0;
-    while (start < list.size()) {
-      std::size_t end = list.find(", ", start);
-      if (end == std::string::npos) end = list.size();
-      columns += (columns.empty() ? "i." : ", i.") + list.substr(start, end - start);
-      start = end + 2;
-    }
-    return "SELECT " + columns + ", b.pack_quantity FROM barcodes b JOIN items i ON i.id = b.item_id WHERE b.code = ?";
-  }();
-  std::optional<std::pair<Item, Quantity>> out;
-  {
-    auto q = db.query(sql);
-    q.bind(1, key);
-    if (!q.step()) return std::nullopt;
-    out.emplace(read_item_row(q), Quantity{q.int64(21)});
+  static const std::string sql =
+      item_with_details_sql("b.pack_quantity", "FROM barcodes b JOIN items i ON i.id = b.item_id WHERE b.code = ?");
+  auto q = db.query(sql);
+  q.bind(1, key);
+  if (!q.step()) return std::nullopt;
+  return std::pair{read_item_with_details(db, q), Quantity{q.int64(item_extra_column)}};
+}
+
+ScanLookup scan_lookup(db::Db& db, const std::string& key) {
+  // From a one-row source, so that the layouts come back when no barcode matches. The
+  // layouts are read with the item (no second statement to see whether they changed).
+  static const std::string sql = item_with_details_sql(
+      "b.pack_quantity, (SELECT json_group_array(json_array(prefix, item_digits, value_kind, value_digits, decimals, "
+      "verifier)) FROM embedded_layouts)",
+      "FROM (SELECT 1 AS one) o LEFT JOIN barcodes b ON b.code = ? LEFT JOIN items i ON i.id = b.item_id");
+  auto q = db.query(sql);
+  q.bind(1, key);
+  ScanLookup out;
+  if (!q.step()) return out;
+  out.layouts = q.is_null(item_extra_column + 1) ? "[]" : q.text(item_extra_column + 1);
+  if (!q.is_null(0)) out.found.emplace(read_item_with_details(db, q), Quantity{q.int64(item_extra_column)});
+  return out;
+}
+
+std::vector<EmbeddedLayout> layouts_from_json(std::string_view text) {
+  std::vector<EmbeddedLayout> out;
+  bj::error_code ec;
+  auto v = bj::parse(text, ec);
+  if (ec || !v.is_array()) return out;
+  for (const auto& row : v.as_array()) {
+    const auto& a = row.as_array();
+    if (a.size() != 6) continue;
+    EmbeddedLayout l;
+    l.prefix = json_text(a[0]);
+    l.item_digits = static_cast<int>(json_int(a[1]));
+    l.value = json_text(a[2]) == "weight" ? EmbeddedValue::weight : EmbeddedValue::price;
+    l.value_digits = static_cast<int>(json_int(a[3]));
+    l.decimals = static_cast<int>(json_int(a[4]));
+    l.verifier = json_int(a[5]) != 0;
+    out.push_back(l);
   }
-  load_details(db, out->first);
+  std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.prefix < y.prefix; });
   return out;
 }
 

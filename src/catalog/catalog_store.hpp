@@ -60,6 +60,15 @@ struct BarcodeOwner {
 std::optional<BarcodeOwner> barcode_owner(db::Db& db, const std::string& key);
 // The item a barcode key belongs to, with the barcode's pack quantity (the scan path).
 std::optional<std::pair<Item, Quantity>> item_by_barcode(db::Db& db, const std::string& key);
+// The scan path in one statement: the item of barcode `key` as item_by_barcode gives it, and
+// the embedded layouts as that statement saw them (`layouts`: JSON text, to compare with the
+// text a cache was made from; layouts_from_json reads it).
+struct ScanLookup {
+  std::string layouts;
+  std::optional<std::pair<Item, Quantity>> found;
+};
+ScanLookup scan_lookup(db::Db& db, const std::string& key);
+std::vector<EmbeddedLayout> layouts_from_json(std::string_view text);
 
 void insert_item(db::Db& db, const Item& item);
 // Rewrites the item row and replaces its prices, components and barcodes.

@@ -166,6 +166,10 @@ class Rewriter {
         out += "lastval";
       } else if ((is(tok, "MAX") || is(tok, "MIN")) && scalar_call(i)) {
         out += is(tok, "MAX") ? "GREATEST" : "LEAST";
+      } else if (is(tok, "json_group_array") && next_symbol(i, '(')) {
+        out += "json_agg";
+      } else if (is(tok, "json_array") && next_symbol(i, '(')) {
+        out += "json_build_array";
       } else if (is(tok, "json_each") && next_symbol(i, '(')) {
         out += "json_array_elements_text(CAST";
         std::size_t open = next(i);

@@ -16,6 +16,8 @@
 //   MAX(a, b) / MIN(a, b)          -> GREATEST(a, b) / LEAST(a, b) (the scalar forms)
 //   last_insert_rowid()            -> lastval() (the id the connection's last INSERT made)
 //   json_each(x)                   -> json_array_elements_text(CAST(x AS json))
+//   json_group_array(x)            -> json_agg(x) (an empty group: SQLite '[]', PostgreSQL NULL)
+//   json_array(a, b)               -> json_build_array(a, b)
 //   INSERT OR IGNORE ... ;         -> INSERT ... ON CONFLICT DO NOTHING;
 //   BEGIN IMMEDIATE                -> BEGIN
 //   REFERENCES t(c)                -> REFERENCES t(c) DEFERRABLE INITIALLY IMMEDIATE (checked
