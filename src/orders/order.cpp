@@ -21,10 +21,28 @@ std::int64_t line_amount(Quantity quantity, std::int64_t unit_price) {
 
 std::int64_t order_total(const std::vector<OrderLine>& lines) {
   std::int64_t total = 0;
-  for (const auto& l : lines) total += line_amount(l.quantity, l.unit_price);
+  for (const auto& l : lines) total += line_amount(l.quantity, l.unit_price) - l.credit;
   return total;
 }
 
+std::int64_t substitution_credit(const OrderLine& line) { return line_amount(line.short_, line.unit_price); }
+
+std::int64_t price_difference(const Substitution& s) { return line_amount(s.quantity, s.unit_price) - s.credit; }
+
+namespace {
+bool has_substitute(const std::vector<OrderLine>& lines, const std::string& line_id) {
+  return std::any_of(lines.begin(), lines.end(), [&](const OrderLine& l) { return l.substitute_for == line_id; });
+}
+}  // namespace
+
+std::optional<std::string> substitution_refused(const std::vector<OrderLine>& lines, const std::string& line_id) {
+  auto line = std::find_if(lines.begin(), lines.end(), [&](const OrderLine& l) { return l.id == line_id; });
+  if (line == lines.end()) return "the order has no such line";
+  if (line->substitute_for) return "that line is already a substitute";
+  if (line->short_.milli <= 0) return "nothing of that line is short: mark it short first";
+  if (has_substitute(lines, line_id)) return "the customer already accepted a substitute for that line";
+  return std::nullopt;
+}
 Timestamp expires_at(Timestamp promised_at, std::int64_t hours) {
   return Timestamp{promised_at.micros + hours * 3600 * 1'000'000};
 }
@@ -64,8 +82,31 @@ void check_stageable(const Order& order) {
 std::int64_t short_refund(const Order& order) {
   if (!order.paid_at) return 0;
   std::int64_t refund = 0;
-  for (const auto& l : order.lines) refund += line_amount(l.short_, l.unit_price);
+  for (const auto& l : order.lines) {
+    if (l.substitute_for)
+      refund += std::max<std::int64_t>(0, l.credit - line_amount(l.picked, l.unit_price));
+    else if (!has_substitute(order.lines, l.id))
+      refund += line_amount(l.short_, l.unit_price);
+  }
   return refund;
+}
+
+std::int64_t online_cover(const Order& order) {
+  if (!order.paid_at) return 0;
+  std::int64_t cover = 0;
+  for (const auto& l : order.lines) {
+    auto picked = line_amount(l.picked, l.unit_price);
+    cover += l.substitute_for ? std::min(l.credit, picked) : picked;
+  }
+  return cover;
+}
+
+std::int64_t due_at_pickup(const Order& order) {
+  if (!order.paid_at) return 0;
+  std::int64_t due = 0;
+  for (const auto& l : order.lines)
+    if (l.substitute_for) due += std::max<std::int64_t>(0, line_amount(l.picked, l.unit_price) - l.credit);
+  return due;
 }
 
 Quantity available(Quantity on_hand, Quantity held, Quantity safety_buffer) {

@@ -74,6 +74,10 @@ struct OrderLine {
   std::int64_t unit_price = 0;
   Quantity picked;
   Quantity short_;  // confirmed not there at picking
+  // A line the customer accepted in place of a short one: that line's id, and what the
+  // customer was charged for the short units it replaces (minor units; 0 on other lines).
+  std::optional<std::string> substitute_for;
+  std::int64_t credit = 0;
   Quantity outstanding() const { return quantity - picked - short_; }
 };
 
@@ -98,11 +102,48 @@ struct Order {
   std::vector<OrderLine> lines;
 };
 
+// offered: sent to the customer, waiting; accepted / declined: the customer answered by the
+// link; withdrawn: the shop offered something else, staged or closed the order first.
+enum class SubstitutionStatus { offered, accepted, declined, withdrawn };
+inline constexpr Vocabulary<SubstitutionStatus, 4> substitution_statuses{
+    {{{SubstitutionStatus::offered, "offered"},
+      {SubstitutionStatus::accepted, "accepted"},
+      {SubstitutionStatus::declined, "declined"},
+      {SubstitutionStatus::withdrawn, "withdrawn"}}}};
+inline std::string_view word(SubstitutionStatus s) { return substitution_statuses.text(s); }
+
+// A substitute offered for a short line: `quantity` of `item_id` at `unit_price`, in place of
+// the line's short units, which are worth `credit` (what the order charges for them).
+struct Substitution {
+  std::string id;
+  std::string order_id;
+  std::string line_id;
+  std::string item_id;
+  Quantity quantity;
+  std::int64_t unit_price = 0;
+  std::int64_t credit = 0;
+  SubstitutionStatus status = SubstitutionStatus::offered;
+  Timestamp offered_at;
+  std::string offered_by;
+  std::optional<Timestamp> decided_at;
+  std::optional<std::string> new_line_id;
+};
+
 // "ON-000123".
 std::string order_number_text(std::int64_t number);
 // What `quantity` units at `unit_price` come to, rounded half-even to minor units.
 std::int64_t line_amount(Quantity quantity, std::int64_t unit_price);
+// What the order charges: its lines' amounts, less the credits of substitute lines (the short
+// units they replace are still counted on their own lines).
 std::int64_t order_total(const std::vector<OrderLine>& lines);
+// What a line's short units are worth: the credit a substitute for them carries.
+std::int64_t substitution_credit(const OrderLine& line);
+// The price difference the customer is shown: the substitute's amount less the credit
+// (positive: pays more at pickup; negative: gets that back).
+std::int64_t price_difference(const Substitution& s);
+// May the line be offered a substitute? Names the reason when not (409 not_substitutable):
+// it has no short units, it is itself a substitute, or one was already accepted for it.
+std::optional<std::string> substitution_refused(const std::vector<OrderLine>& lines, const std::string& line_id);
 // When an order's holds expire: `hours` after it was promised.
 Timestamp expires_at(Timestamp promised_at, std::int64_t hours);
 
@@ -113,8 +154,17 @@ std::size_t line_to_pick(const std::vector<OrderLine>& lines, const std::string&
                          const std::string& item_label, Quantity quantity, const std::string& order_label);
 // Every unit is picked or confirmed short, and at least one was picked (409 otherwise).
 void check_stageable(const Order& order);
-// What the customer paid for the units not handed over (0 when the order was not paid).
+// Money of a paid order at pickup (all 0 when the order was not paid; it is paid at the till):
+// - short_refund: what the customer paid for units not handed over: short lines no substitute
+//   replaced, and a substitute's credit beyond what of it was handed over;
+// - online_cover: what the online payment covers of the sale: the original lines' picked
+//   amounts, and each substitute's picked amount up to its credit;
+// - due_at_pickup: what a substitute's picked amount is above its credit, paid at the till.
+// online_cover + due_at_pickup is the sale (picked at the order's prices); online_cover +
+// short_refund is what was paid online.
 std::int64_t short_refund(const Order& order);
+std::int64_t online_cover(const Order& order);
+std::int64_t due_at_pickup(const Order& order);
 
 // The availability feed's words for an item at a store.
 enum class AvailabilityStatus { in_stock, low_stock, out_of_stock, backorder };

@@ -1,5 +1,6 @@
 // The click-and-collect commands (orders/orders.hpp): place, pay, cancel, pick, short pick,
-// stage, pick up as a sale, settle a short-pick refund, expire; and the room's reads.
+// offer a substitute and the customer's answer, stage, pick up as a sale, settle a short-pick
+// refund, expire; and the room's reads.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,12 +8,14 @@
 #include <random>
 
 #include "access/audit.hpp"
+#include "access/auth.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_store.hpp"
 #include "orders/orders.hpp"
 #include "orders/orders_store.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
+#include "platform/money.hpp"
 #include "platform/outbox.hpp"
 #include "platform/settings.hpp"
 #include "sales/sales.hpp"
@@ -48,6 +51,25 @@ bj::value time_or_null(const std::optional<Timestamp>& t) {
 }
 bj::value text_or_null(const std::optional<std::string>& v) { return v ? bj::value(*v) : bj::value(nullptr); }
 
+bj::object substitution_json(db::Db& db, const Substitution& sub) {
+  auto item = catalog::store::item_heads(db, {sub.item_id});
+  auto head = item.find(sub.item_id);
+  return bj::object{{"id", sub.id},
+                    {"line_id", sub.line_id},
+                    {"item_id", sub.item_id},
+                    {"sku", head != item.end() ? head->second.sku : ""},
+                    {"name", head != item.end() ? head->second.name : ""},
+                    {"quantity", json::quantity_value(sub.quantity)},
+                    {"unit_price", sub.unit_price},
+                    {"credit", sub.credit},
+                    {"price_difference", price_difference(sub)},
+                    {"status", word(sub.status)},
+                    {"offered_at", format_rfc3339(sub.offered_at)},
+                    {"offered_by", sub.offered_by},
+                    {"decided_at", time_or_null(sub.decided_at)},
+                    {"new_line_id", text_or_null(sub.new_line_id)}};
+}
+
 bj::object order_json(db::Db& db, const Order& o) {
   std::vector<std::string> ids;
   for (const auto& l : o.lines) ids.push_back(l.item_id);
@@ -74,8 +96,12 @@ bj::object order_json(db::Db& db, const Order& o) {
         {"picked", json::quantity_value(l.picked)},
         {"short", json::quantity_value(l.short_)},
         {"outstanding", json::quantity_value(l.outstanding())},
+        {"substitute_for", text_or_null(l.substitute_for)},
+        {"credit", l.credit},
     });
   }
+  bj::array substitutions;
+  for (const auto& sub : store::substitutions_of(db, o.id)) substitutions.push_back(substitution_json(db, sub));
   return bj::object{{"id", o.id},
                     {"number", order_number_text(o.number)},
                     {"status", word(o.status)},
@@ -94,9 +120,54 @@ bj::object order_json(db::Db& db, const Order& o) {
                     {"sale_id", text_or_null(o.sale_id)},
                     {"refund_due", o.refund_due},
                     {"refunded_at", time_or_null(o.refunded_at)},
+                    {"due_at_pickup", due_at_pickup(o)},
                     {"created_at", format_rfc3339(o.created_at)},
                     {"updated_at", format_rfc3339(o.updated_at)},
-                    {"lines", std::move(lines)}};
+                    {"lines", std::move(lines)},
+                    {"substitutions", std::move(substitutions)}};
+}
+
+// What the customer's link shows: no ids, no contact details; the order's number, the store,
+// what is short, what is offered, and the money.
+bj::object public_offer_json(db::Db& db, const Substitution& sub) {
+  auto o = store::load_order(db, sub.order_id);
+  std::string original_name, original_quantity;
+  std::int64_t original_price = 0;
+  if (o) {
+    for (const auto& l : o->lines) {
+      if (l.id != sub.line_id) continue;
+      auto heads = catalog::store::item_heads(db, {l.item_id});
+      if (auto h = heads.find(l.item_id); h != heads.end()) original_name = h->second.name;
+      original_quantity = format_quantity(l.short_);
+      original_price = l.unit_price;
+    }
+  }
+  auto heads = catalog::store::item_heads(db, {sub.item_id});
+  auto head = heads.find(sub.item_id);
+  auto location = o ? stock::load_location(db, o->location_id) : std::nullopt;
+  auto first_name = o ? o->customer.name.substr(0, o->customer.name.find(' ')) : std::string();
+  return bj::object{{"number", o ? order_number_text(o->number) : ""},
+                    {"store", location ? location->name : ""},
+                    {"customer_first_name", first_name},
+                    {"short", bj::object{{"name", original_name}, {"quantity", original_quantity}, {"unit_price", original_price}}},
+                    {"offered", bj::object{{"name", head != heads.end() ? head->second.name : ""},
+                                           {"quantity", json::quantity_value(sub.quantity)},
+                                           {"unit_price", sub.unit_price}}},
+                    {"credit", sub.credit},
+                    {"price_difference", price_difference(sub)},
+                    {"currency_decimals", settings::currency_decimals(db)},
+                    {"paid", o && o->paid_at.has_value()},
+                    {"status", word(sub.status)}};
+}
+
+// Offers still waiting when the order is staged, cancelled or expires no longer stand.
+void withdraw_offers(db::Db& db, const std::string& order_id) {
+  for (auto& sub : store::substitutions_of(db, order_id)) {
+    if (sub.status != SubstitutionStatus::offered) continue;
+    sub.status = SubstitutionStatus::withdrawn;
+    sub.decided_at = now();
+    store::save_substitution(db, sub);
+  }
 }
 
 Order require_order(db::Db& db, const Actor& actor, const std::string& id) {
@@ -231,7 +302,7 @@ Posted create_order(db::Db& db, const Actor& actor, const OrderInput& in) {
   if (in.paid) o.paid_at = o.created_at;
   for (std::size_t i = 0; i < in.lines.size(); ++i) {
     auto item = resolve_item(db, in.lines[i], fmt::format("lines[{}]", i));
-    o.lines.push_back(OrderLine{new_uuid_v7(), item.id, in.lines[i].quantity, in.lines[i].unit_price, {}, {}});
+    o.lines.push_back(OrderLine{new_uuid_v7(), item.id, in.lines[i].quantity, in.lines[i].unit_price, {}, {}, {}, 0});
   }
   o.total = order_total(o.lines);
   store::insert_order(db, o, in.key.request_hash, actor.user);
@@ -263,6 +334,7 @@ boost::json::object cancel_order(db::Db& db, const Actor& actor, const std::stri
   auto before = order_json(db, o);
   o.status = OrderStatus::cancelled;
   stock::end_holds(db, o.id, stock::HoldStatus::released);
+  withdraw_offers(db, o.id);
   auto doc = commit(db, actor, o, "order.cancel", before, std::nullopt);
   doc["reason"] = reason;
   append_event(db, "order.cancelled", o.id, bj::serialize(doc));
@@ -323,6 +395,7 @@ boost::json::object stage(db::Db& db, const Actor& actor, const std::string& id,
   auto before = order_json(db, o);
   o.staging_spot = spot;
   o.status = OrderStatus::ready;
+  withdraw_offers(db, o.id);
   auto doc = commit(db, actor, o, "order.stage", before, std::nullopt);
   auto location = stock::load_location(db, o.location_id);
   // The "ready for pickup" message, for the shop's SMS/email integration to send.
@@ -359,11 +432,21 @@ boost::json::object pickup(db::Db& db, const Actor& actor, const PickupInput& in
   // does not take them from another order, and each unit leaves the shelf exactly once.
   stock::end_holds(db, o.id, stock::HoldStatus::collected);
   auto draft = sales::draft_sale(db, std::move(request));
-  if (o.paid_at)
-    draft.request.tenders = {sales::Tender{sales::TenderType::card, draft.priced.total,
+  if (o.paid_at) {
+    // Paid online, less what a dearer substitute adds: that is paid here, at the till.
+    auto due = due_at_pickup(o);
+    if (due > 0 && in.tenders.empty())
+      throw Problem(422, "payment_due",
+                    fmt::format("order {} has {} to pay for its substitute: take it at the till",
+                                order_number_text(o.number), format_money(due, settings::currency_decimals(db))),
+                    "tenders");
+    draft.request.tenders = {sales::Tender{sales::TenderType::card, draft.priced.total - due,
                                            "online " + order_number_text(o.number)}};
-  else
+    if (due > 0)
+      for (const auto& t : in.tenders) draft.request.tenders.push_back(t);
+  } else {
     draft.request.tenders = in.tenders;
+  }
   auto sale = sales::post_sale(db, actor, draft);
   o.sale_id = sale.id;
   o.status = OrderStatus::collected;
@@ -372,6 +455,131 @@ boost::json::object pickup(db::Db& db, const Actor& actor, const PickupInput& in
   doc["sale"] = sale.document;
   if (o.refund_due > 0) append_event(db, "order.refund_due", o.id, bj::serialize(doc));
   return doc;
+}
+
+OfferedSubstitute offer_substitute(db::Db& db, const Actor& actor, const std::string& id, const OfferInput& in) {
+  auto o = require_order(db, actor, id);
+  require_pickable(o);
+  auto line = std::find_if(o.lines.begin(), o.lines.end(), [&](const OrderLine& l) { return l.id == in.line_id; });
+  if (line == o.lines.end())
+    throw invalid_field("line_id", fmt::format("order {} has no line '{}'", order_number_text(o.number), in.line_id));
+  if (auto why = substitution_refused(o.lines, in.line_id)) throw Problem(409, "not_substitutable", *why, "line_id");
+  auto item = catalog::store::load_item(db, in.item_id);
+  if (!item) throw invalid_field("item_id", fmt::format("item '{}' does not exist", in.item_id));
+  if (item->id == line->item_id) throw invalid_field("item_id", "a substitute is another item than the one that is short");
+  if (!item->sellable() || item->kind == catalog::ItemKind::kit)
+    throw Problem(422, "not_sellable", fmt::format("{} cannot be offered: it is not sold on its own", label_of(*item)),
+                  "item_id");
+  auto original = catalog::store::item_heads(db, {line->item_id});
+  auto before = order_json(db, o);
+  // A newer offer for the line replaces one still waiting for an answer.
+  for (auto& earlier : store::substitutions_of(db, o.id)) {
+    if (earlier.line_id != line->id || earlier.status != SubstitutionStatus::offered) continue;
+    earlier.status = SubstitutionStatus::withdrawn;
+    earlier.decided_at = now();
+    store::save_substitution(db, earlier);
+  }
+  Substitution sub{new_uuid_v7(),
+                   o.id,
+                   line->id,
+                   item->id,
+                   in.quantity.value_or(line->short_),
+                   in.unit_price.value_or(item->price.value_or(line->unit_price)),
+                   substitution_credit(*line),
+                   SubstitutionStatus::offered,
+                   now(),
+                   actor.user,
+                   std::nullopt,
+                   std::nullopt};
+  auto token = auth::random_hex(24);
+  store::insert_substitution(db, sub, auth::secret_hash(token));
+  auto doc = substitution_json(db, sub);
+  append_audit(db, actor, AuditEntry{"order.substitution_offer", "online_order", o.id, bj::serialize(before),
+                                     bj::serialize(doc)});
+  // The message for the shop's SMS/email integration: the choice and the link to answer it.
+  auto decimals = settings::currency_decimals(db);
+  auto difference = price_difference(sub);
+  auto original_name = original.count(line->item_id) ? original.at(line->item_id).name : std::string("an item");
+  auto link = substitution_link_path(token);
+  bj::object event{{"order_id", o.id}, {"number", order_number_text(o.number)}, {"substitution", doc}};
+  event["message"] = bj::object{
+      {"to", bj::object{{"name", o.customer.name}, {"phone", o.customer.phone}, {"email", o.customer.email}}},
+      {"link_path", link},
+      {"text", fmt::format("{} is out of stock for your order {}. We can give you {} x {} instead{}. "
+                           "Accept or decline: {}",
+                           original_name, order_number_text(o.number), format_quantity(sub.quantity), item->name,
+                           difference == 0   ? std::string()
+                           : difference > 0 ? fmt::format(" ({} more)", format_money(difference, decimals))
+                                             : fmt::format(" ({} back to you)", format_money(-difference, decimals)),
+                           link)}};
+  append_event(db, "order.substitution_offered", o.id, bj::serialize(event));
+  return OfferedSubstitute{std::move(doc), std::move(token)};
+}
+
+std::string substitution_link_path(const std::string& token) { return "/substitute/" + token; }
+
+boost::json::object answer_substitution(db::Db& db, const std::string& token, bool accept) {
+  auto sub = store::substitution_by_token(db, auth::secret_hash(token));
+  if (!sub) throw Problem(404, "unknown_offer", "this link is not valid: ask the shop");
+  auto o = *store::load_order(db, sub->order_id);
+  auto wanted = accept ? SubstitutionStatus::accepted : SubstitutionStatus::declined;
+  if (sub->status == wanted) return public_offer_json(db, *sub);  // the same answer again
+  if (sub->status != SubstitutionStatus::offered)
+    throw Problem(409, "offer_closed",
+                  sub->status == SubstitutionStatus::withdrawn
+                      ? std::string("the shop withdrew this offer: it may have sent you another")
+                      : fmt::format("you already {} this offer", word(sub->status)));
+  if (o.status != OrderStatus::open && o.status != OrderStatus::picking)
+    throw Problem(409, "offer_closed", fmt::format("order {} is {}: the offer no longer stands",
+                                                  order_number_text(o.number), word(o.status)));
+  Actor customer = Actor::of("customer", "substitution link");
+  auto before = order_json(db, o);
+  sub->status = wanted;
+  sub->decided_at = now();
+  if (accept) {
+    if (auto why = substitution_refused(o.lines, sub->line_id)) throw Problem(409, "offer_closed", *why);
+    OrderLine added{new_uuid_v7(), sub->item_id, sub->quantity, sub->unit_price, {}, {}, sub->line_id, sub->credit};
+    store::insert_line(db, o.id, added);
+    o.lines.push_back(added);
+    o.total = order_total(o.lines);
+    o.status = OrderStatus::picking;
+    sub->new_line_id = added.id;
+    if (o.paid_at)
+      stock::place_holds(db, o.id, o.location_id, {stock::HoldRequest{added.id, added.item_id, added.quantity}},
+                         *sub->decided_at);
+  }
+  store::save_substitution(db, *sub);
+  auto doc = commit(db, customer, o, accept ? "order.substitution_accept" : "order.substitution_decline", before,
+                    std::nullopt);
+  bj::object event{{"order_id", o.id}, {"number", order_number_text(o.number)},
+                   {"substitution", substitution_json(db, *sub)}, {"order", doc}};
+  append_event(db, accept ? "order.substitution_accepted" : "order.substitution_declined", o.id,
+               bj::serialize(event));
+  return public_offer_json(db, *sub);
+}
+
+std::optional<boost::json::object> substitution_offer(db::Db& db, const std::string& token) {
+  auto sub = store::substitution_by_token(db, auth::secret_hash(token));
+  if (!sub) return std::nullopt;
+  return public_offer_json(db, *sub);
+}
+
+boost::json::array substitute_candidates(db::Db& db, const Actor& actor, const std::string& id, const std::string& line_id) {
+  auto o = require_order(db, actor, id);
+  auto line = std::find_if(o.lines.begin(), o.lines.end(), [&](const OrderLine& l) { return l.id == line_id; });
+  if (line == o.lines.end())
+    throw invalid_field("line_id", fmt::format("order {} has no line '{}'", order_number_text(o.number), line_id));
+  auto item = catalog::store::load_item(db, line->item_id);
+  bj::array out;
+  if (!item) return out;
+  for (const auto& c : store::substitute_candidates(db, o.location_id, item->category, item->id, line->unit_price,
+                                                     substitute_candidates_max))
+    out.push_back(bj::object{{"item_id", c.item_id},
+                             {"sku", c.sku},
+                             {"name", c.name},
+                             {"price", c.price ? bj::value(*c.price) : bj::value(nullptr)},
+                             {"available", json::quantity_value(c.available)}});
+  return out;
 }
 
 boost::json::object settle_refund(db::Db& db, const Actor& actor, const std::string& id) {
@@ -395,6 +603,7 @@ int expire_orders(db::Db& db, Timestamp at) {
     auto before = order_json(db, o);
     o.status = OrderStatus::expired;
     stock::end_holds(db, o.id, stock::HoldStatus::released);
+    withdraw_offers(db, o.id);
     commit(db, system, o, "order.expire", before, "order.expired");
   }
   return static_cast<int>(ids.size());

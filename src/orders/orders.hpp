@@ -54,6 +54,35 @@ struct PickupInput {
 // online: one card tender with reference "online ON-000123"), its holds collected just before
 // the sale moves the units out, status collected. A collected order answers again unchanged.
 boost::json::object pickup(db::Db& db, const Actor& actor, const PickupInput& in);
+// Substitution (docs/orders.md): a short line is offered another item; the customer answers
+// by a link carrying a token (only its hash is kept). The offer's message (text and link path)
+// goes out as the `order.substitution_offered` event for the shop's SMS/email integration.
+struct OfferInput {
+  std::string line_id;
+  std::string item_id;
+  std::optional<Quantity> quantity;           // default: the line's short quantity
+  std::optional<std::int64_t> unit_price;     // default: the item's price
+};
+struct OfferedSubstitute {
+  boost::json::object document;
+  std::string token;  // the link's secret; not kept, not shown again
+};
+inline constexpr int substitute_candidates_max = 12;
+// 409 not_substitutable when the line has nothing short, is a substitute or has one accepted;
+// an offer still waiting for the same line is withdrawn.
+OfferedSubstitute offer_substitute(db::Db& db, const Actor& actor, const std::string& id, const OfferInput& in);
+// "/substitute/<token>": the page of the web UI where the customer answers.
+std::string substitution_link_path(const std::string& token);
+// The customer's answer: accepted adds the substitute as a line (held at once when the order
+// is paid; the order is picking again); declined leaves the line short (refunded at pickup).
+// The same answer twice answers the same; another answer, or an order no longer being picked,
+// is 409 offer_closed; an unknown token 404 unknown_offer. Answers what the link shows.
+boost::json::object answer_substitution(db::Db& db, const std::string& token, bool accept);
+// What the customer's link shows (no ids, no contact details); nullopt for an unknown token.
+std::optional<boost::json::object> substitution_offer(db::Db& db, const std::string& token);
+// Items in stock at the order's store the line could be offered instead (closest price first).
+boost::json::array substitute_candidates(db::Db& db, const Actor& actor, const std::string& id, const std::string& line_id);
+
 // A manager settles a collected order's short-pick refund.
 boost::json::object settle_refund(db::Db& db, const Actor& actor, const std::string& id);
 

@@ -36,6 +36,14 @@ std::string uuid_field(const json::Fields& f, std::string_view key) {
 
 std::string id_param(const Request& req) { return documents::id_param(req, 0, "online order"); }
 
+// A substitution link's token: 48 lowercase hex characters; anything else is an unknown offer.
+std::string token_param(const Request& req) {
+  auto token = std::string(req.param(0));
+  if (token.size() != 48 || token.find_first_not_of("0123456789abcdef") != std::string::npos)
+    throw Problem(404, "unknown_offer", "this link is not valid: ask the shop");
+  return token;
+}
+
 std::string short_text(const json::Fields& f, std::string_view key, std::size_t max) {
   return std::string(text::trim(f.opt_text(key, max).value_or("")));
 }
@@ -280,6 +288,69 @@ void register_order_routes(App& app) {
           app.command(req, std::move(reply),
                       [=](db::Db& db) { return order_response(200, short_pick(db, actor, id, line_id)); });
         });
+  r.add("GET", "/api/v1/online-orders/{id}/lines/{line_id}/substitutes", std::string(permission::orders_pick),
+        "Items the short line could be offered instead: same category, in stock at the store, closest price first",
+        [&app](Request& req, Reply reply) {
+          auto id = id_param(req);
+          auto line_id = normalize_uuid(req.param(1));
+          if (!line_id) throw invalid_field("line_id", "line_id must be a UUID");
+          reply(http::json_response(
+              200, bj::object{{"items", substitute_candidates(app.read(), req.actor, id, *line_id)}}));
+        });
+  r.add("POST", "/api/v1/online-orders/{id}/substitutions", std::string(permission::orders_pick),
+        "Offer a substitute for a short line: the customer is sent the choice and a link to accept or decline it",
+        [&app](Request& req, Reply reply) {
+          auto id = id_param(req);
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"line_id", "item_id", "quantity", "unit_price"});
+          OfferInput in;
+          in.line_id = uuid_field(f, "line_id");
+          in.item_id = uuid_field(f, "item_id");
+          in.quantity = f.opt_quantity("quantity");
+          if (in.quantity && in.quantity->milli <= 0) throw invalid_field("quantity", "quantity must be greater than 0");
+          if (in.quantity && *in.quantity > Quantity::units(line_quantity_units_max))
+            throw invalid_field("quantity", fmt::format("quantity must be at most {}", line_quantity_units_max));
+          in.unit_price = f.opt_money("unit_price");
+          // A price of one's own is money: only who manages orders sets one.
+          if (in.unit_price && !req.actor.can(permission::orders_manage))
+            throw Problem(403, "forbidden",
+                          fmt::format("setting the substitute's price needs the permission '{}'; leave it out to offer "
+                                      "the item at its price", permission::orders_manage),
+                          "unit_price");
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            auto offered = offer_substitute(db, actor, id, in);
+            offered.document["link_path"] = substitution_link_path(offered.token);
+            auto r = http::json_response(201, offered.document);
+            r.header("Location", "/api/v1/online-orders/" + id);
+            return r;
+          });
+        });
+  r.set_idempotency("POST", "/api/v1/online-orders/{id}/substitutions", http::Idempotency::stored_sealed,
+                    "the answer holds the customer's link, whose token is a secret");
+  r.add("GET", "/api/v1/substitution-offers/{token}", std::string(permission::public_route),
+        "What a customer's substitution link shows: the short item, the one offered, the price difference",
+        [&app](Request& req, Reply reply) {
+          auto token = token_param(req);
+          auto offer = substitution_offer(app.read(), token);
+          if (!offer) throw Problem(404, "unknown_offer", "this link is not valid: ask the shop");
+          reply(http::json_response(200, *offer));
+        });
+  for (const char* answer : {"accept", "decline"}) {
+    bool accept = std::string_view(answer) == "accept";
+    auto path = fmt::format("/api/v1/substitution-offers/{{token}}/{}", answer);
+    r.add("POST", path, std::string(permission::public_route),
+          accept ? "The customer accepts the substitute (by the link they were sent)"
+                 : "The customer declines the substitute: the line stays short and is refunded",
+          [&app, accept](Request& req, Reply reply) {
+            auto token = token_param(req);
+            app.command(req, std::move(reply),
+                        [=](db::Db& db) { return http::json_response(200, answer_substitution(db, token, accept)); });
+          });
+    r.set_idempotency("POST", path, http::Idempotency::none,
+                      "a customer's link: the same answer again answers the same, another answer is 409");
+  }
   r.add("POST", "/api/v1/online-orders/{id}/stage", std::string(permission::orders_pick),
         "Packed: the order gets its staging spot and is ready for pickup", [&app](Request& req, Reply reply) {
           auto id = id_param(req);

@@ -48,12 +48,31 @@ Order read_order(db::Db& db, db::Query& q) {
 
 void load_lines(db::Db& db, Order& o) {
   auto q = db.query(
-      "SELECT id, item_id, quantity, unit_price, picked, short FROM online_order_lines WHERE order_id = ? "
-      "ORDER BY position");
+      "SELECT id, item_id, quantity, unit_price, picked, short, substitute_for, credit FROM online_order_lines "
+      "WHERE order_id = ? ORDER BY position");
   q.bind(1, o.id);
   while (q.step())
     o.lines.push_back(OrderLine{q.text(0), q.text(1), Quantity{q.int64(2)}, q.int64(3), Quantity{q.int64(4)},
-                                Quantity{q.int64(5)}});
+                                Quantity{q.int64(5)}, q.opt_text(6), q.int64(7)});
+}
+
+constexpr const char* substitution_columns =
+    "SELECT id, order_id, line_id, item_id, quantity, unit_price, credit, status, offered_at, offered_by, decided_at, "
+    "new_line_id FROM online_order_substitutions";
+
+Substitution read_substitution(db::Query& q) {
+  return Substitution{q.text(0),
+                      q.text(1),
+                      q.text(2),
+                      q.text(3),
+                      Quantity{q.int64(4)},
+                      q.int64(5),
+                      q.int64(6),
+                      substitution_statuses.stored(q.text(7)),
+                      Timestamp{q.int64(8)},
+                      q.text(9),
+                      opt_time(q, 10),
+                      q.opt_text(11)};
 }
 
 std::vector<Order> orders_of(db::Db& db, db::Query& q) {
@@ -150,7 +169,7 @@ std::optional<std::string> order_by_pickup_code(db::Db& db, const std::string& c
 void save_order(db::Db& db, const Order& o) {
   db.query(
         "UPDATE online_orders SET status = ?, paid_at = ?, staging_spot = ?, sale_id = ?, refund_due = ?, "
-        "refunded_at = ?, refunded_by = ?, updated_at = ? WHERE id = ?")
+        "refunded_at = ?, refunded_by = ?, updated_at = ?, total = ? WHERE id = ?")
       .bind(1, std::string(word(o.status)))
       .bind(2, o.paid_at ? std::optional<std::int64_t>(o.paid_at->micros) : std::nullopt)
       .bind(3, o.staging_spot)
@@ -159,7 +178,8 @@ void save_order(db::Db& db, const Order& o) {
       .bind(6, o.refunded_at ? std::optional<std::int64_t>(o.refunded_at->micros) : std::nullopt)
       .bind(7, o.refunded_by)
       .bind(8, o.updated_at.micros)
-      .bind(9, o.id)
+      .bind(9, o.total)
+      .bind(10, o.id)
       .run_changing(1, "an order is saved onto its one row");
   for (const auto& l : o.lines)
     db.query("UPDATE online_order_lines SET picked = ?, short = ? WHERE id = ?")
@@ -205,6 +225,79 @@ std::vector<std::string> expiring(db::Db& db, Timestamp promised_before) {
 std::vector<Order> collected(db::Db& db) {
   auto q = db.query(std::string(order_columns) + " WHERE status = 'collected' ORDER BY number");
   return orders_of(db, q);
+}
+
+void insert_line(db::Db& db, const std::string& order_id, const OrderLine& l) {
+  db.query(
+        "INSERT INTO online_order_lines (id, order_id, position, item_id, quantity, unit_price, picked, short, "
+        "substitute_for, credit) SELECT ?, ?, COALESCE(MAX(position), 0) + 1, ?, ?, ?, ?, ?, ?, ? "
+        "FROM online_order_lines WHERE order_id = ?")
+      .bind(1, l.id)
+      .bind(2, order_id)
+      .bind(3, l.item_id)
+      .bind(4, l.quantity.milli)
+      .bind(5, l.unit_price)
+      .bind(6, l.picked.milli)
+      .bind(7, l.short_.milli)
+      .bind(8, l.substitute_for)
+      .bind(9, l.credit)
+      .bind(10, order_id)
+      .run_changing(1, "a line is added to its order");
+}
+
+void insert_substitution(db::Db& db, const Substitution& s, const std::string& token_hash) {
+  db.query(
+        "INSERT INTO online_order_substitutions (id, order_id, line_id, item_id, quantity, unit_price, credit, token_hash, "
+        "status, offered_at, offered_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, s.id)
+      .bind(2, s.order_id)
+      .bind(3, s.line_id)
+      .bind(4, s.item_id)
+      .bind(5, s.quantity.milli)
+      .bind(6, s.unit_price)
+      .bind(7, s.credit)
+      .bind(8, token_hash)
+      .bind(9, std::string(word(s.status)))
+      .bind(10, s.offered_at.micros)
+      .bind(11, s.offered_by)
+      .run();
+}
+
+std::optional<Substitution> substitution_by_token(db::Db& db, const std::string& token_hash) {
+  auto q = db.query(std::string(substitution_columns) + " WHERE token_hash = ?");
+  q.bind(1, token_hash);
+  if (!q.step()) return std::nullopt;
+  return read_substitution(q);
+}
+
+std::vector<Substitution> substitutions_of(db::Db& db, const std::string& order_id) {
+  auto q = db.query(std::string(substitution_columns) + " WHERE order_id = ? ORDER BY offered_at, id");
+  q.bind(1, order_id);
+  std::vector<Substitution> out;
+  while (q.step()) out.push_back(read_substitution(q));
+  return out;
+}
+
+void save_substitution(db::Db& db, const Substitution& s) {
+  db.query("UPDATE online_order_substitutions SET status = ?, decided_at = ?, new_line_id = ? WHERE id = ?")
+      .bind(1, std::string(word(s.status)))
+      .bind(2, s.decided_at ? std::optional<std::int64_t>(s.decided_at->micros) : std::nullopt)
+      .bind(3, s.new_line_id)
+      .bind(4, s.id)
+      .run_changing(1, "a substitution is saved onto its one row");
+}
+
+std::vector<Candidate> substitute_candidates(db::Db& db, const std::string& location_id, const std::string& category,
+                                             const std::string& except_item_id, std::int64_t near_price, int limit) {
+  auto q = db.query(
+      "SELECT i.id, i.sku, i.name, i.price, b.on_hand - b.reserved FROM items i "
+      "JOIN stock_balances b ON b.item_id = i.id AND b.location_id = ? "
+      "WHERE i.category = ? AND i.id <> ? AND i.status = 'active' AND i.kind IN ('standard', 'variant') "
+      "AND b.on_hand - b.reserved > 0 ORDER BY ABS(COALESCE(i.price, 0) - ?), i.name, i.id LIMIT ?");
+  q.bind(1, location_id).bind(2, category).bind(3, except_item_id).bind(4, near_price).bind(5, limit);
+  std::vector<Candidate> out;
+  while (q.step()) out.push_back(Candidate{q.text(0), q.text(1), q.text(2), q.opt_int64(3), Quantity{q.int64(4)}});
+  return out;
 }
 
 }  // namespace backroom::orders::store

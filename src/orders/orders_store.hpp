@@ -35,4 +35,25 @@ std::vector<std::string> expiring(db::Db& db, Timestamp promised_before);
 // Collected orders (for the check).
 std::vector<Order> collected(db::Db& db);
 
+// A line added to an order after it was placed (an accepted substitute), at the end.
+void insert_line(db::Db& db, const std::string& order_id, const OrderLine& line);
+
+// Substitutions (online_order_substitutions); the link's token is kept only as its hash.
+void insert_substitution(db::Db& db, const Substitution& s, const std::string& token_hash);
+std::optional<Substitution> substitution_by_token(db::Db& db, const std::string& token_hash);
+std::vector<Substitution> substitutions_of(db::Db& db, const std::string& order_id);
+// Writes its status, decided_at and new_line_id.
+void save_substitution(db::Db& db, const Substitution& s);
+
+// Items a short line could be offered instead: active, sellable, not kits, of `category`,
+// not `except_item_id`, with units available at the store (on hand less held), the closest
+// in price first.
+struct Candidate {
+  std::string item_id, sku, name;
+  std::optional<std::int64_t> price;
+  Quantity available;
+};
+std::vector<Candidate> substitute_candidates(db::Db& db, const std::string& location_id, const std::string& category,
+                                             const std::string& except_item_id, std::int64_t near_price, int limit);
+
 }  // namespace backroom::orders::store

@@ -1267,6 +1267,30 @@ CREATE TABLE receipt_block_uses (
   PRIMARY KEY (block_id, number)
 );
 )SQL"},
+      {24, "click-and-collect substitutions: offers a customer accepts or declines by link", R"SQL(
+-- A short line may be offered a substitute (src/orders/, docs/orders.md). The customer answers
+-- through a link carrying a token; only the token's SHA-256 is kept. An accepted offer adds
+-- a line that substitutes the short one: `credit` is what the customer paid for the short
+-- units it replaces, so the price difference is the new line's amount less its credit.
+ALTER TABLE online_order_lines ADD COLUMN substitute_for TEXT;
+ALTER TABLE online_order_lines ADD COLUMN credit INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE online_order_substitutions (
+  id          TEXT PRIMARY KEY,
+  order_id    TEXT NOT NULL REFERENCES online_orders(id),
+  line_id     TEXT NOT NULL REFERENCES online_order_lines(id),
+  item_id     TEXT NOT NULL REFERENCES items(id),
+  quantity    INTEGER NOT NULL CHECK (quantity > 0),
+  unit_price  INTEGER NOT NULL CHECK (unit_price >= 0),
+  credit      INTEGER NOT NULL CHECK (credit >= 0),
+  token_hash  TEXT NOT NULL UNIQUE,
+  status      TEXT NOT NULL CHECK (status IN ('offered','accepted','declined','withdrawn')),
+  offered_at  INTEGER NOT NULL,
+  offered_by  TEXT NOT NULL,
+  decided_at  INTEGER,
+  new_line_id TEXT
+);
+CREATE INDEX online_order_substitutions_order ON online_order_substitutions(order_id, offered_at);
+)SQL"},
   };
   return list;
 }

@@ -38,8 +38,11 @@ test('permission matrix: every route x every role, generated from the route tabl
   // A web shop's order webhook carries no key: the channel's HMAC signature authenticates it
   // (integration.order_channels: a forged or missing signature is 401).
   // GET /metrics checks its own token (--metrics-token; integration.ops: 401 without it, 404 unset).
-  assert.deepEqual(publicRoutes, ['GET /healthz', 'GET /metrics', 'POST /api/v1/integrations/{channel}/orders', 'POST /api/v1/session'],
-    'only health, metrics (own token), sign-in and signed channel webhooks are public');
+  // A customer's substitution link carries a 192-bit token of its own offer (integration.orders).
+  assert.deepEqual(publicRoutes, ['GET /api/v1/substitution-offers/{token}', 'GET /healthz', 'GET /metrics',
+    'POST /api/v1/integrations/{channel}/orders', 'POST /api/v1/session', 'POST /api/v1/substitution-offers/{token}/accept',
+    'POST /api/v1/substitution-offers/{token}/decline'],
+    'only health, metrics (own token), sign-in, signed channel webhooks and substitution links are public');
 
   // A custom role built from named permissions takes part too.
   const custom = await s.post('/api/v1/roles', { name: 'auditor', description: 'Reads the audit trail', permissions: ['audit.read', 'items.read'] });

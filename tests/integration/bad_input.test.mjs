@@ -436,6 +436,14 @@ test('mutated online orders, picks, staging, pickup and order settings (issue 20
   await probe('POST /online-orders/{id}/short', `${base}/short`, async () => ({ line_id: big.json.lines[0].id }), (b) => b);
   await probe('POST /online-orders/{id}/stage', `${base}/stage`, async () => ({ spot: 'P-1' }), (b) => b);
   await probe('POST /online-orders/pickup', '/api/v1/online-orders/pickup', async () => ({ pickup_code: big.json.pickup_code, tenders: [{ type: 'cash', amount: 1 }] }), (b) => b);
+  // A substitute offered for a short line: each offer withdraws the one before, so the base works again.
+  const sub = await makeItem(s, { price: 650 });
+  await adjust(s, sub, shop, 10, 'opening');
+  const shortOrder = await s.post('/api/v1/online-orders', { ...orderBody(), lines: [{ item_id: item.id, quantity: 1, unit_price: 700 }] });
+  assert.equal(shortOrder.status, 201, shortOrder.text);
+  assert.equal((await s.post(`/api/v1/online-orders/${shortOrder.json.id}/short`, { line_id: shortOrder.json.lines[0].id })).status, 200);
+  await probe('POST /online-orders/{id}/substitutions', `/api/v1/online-orders/${shortOrder.json.id}/substitutions`,
+    async () => ({ line_id: shortOrder.json.lines[0].id, item_id: sub.id, quantity: 1, unit_price: 650 }), (b) => b);
   const other = await s.post('/api/v1/online-orders', orderBody());
   await probe('POST /online-orders/{id}/cancel', `/api/v1/online-orders/${other.json.id}/cancel`, async () => ({ reason: 'customer called' }), (b) => b);
   await probe('PATCH /settings/orders', '/api/v1/settings/orders', async () => ({ hold_expiry_hours: 48, safety_buffer: 0, low_stock_threshold: 2 }), (b) => b, { method: 'PATCH' });

@@ -287,6 +287,15 @@ const SETUPS = {
     ok(await s.post(`/api/v1/online-orders/${o.id}/pick`, { item_id: item.id }), 'pick');
     return { path: `/api/v1/online-orders/${o.id}/stage`, body: { spot: 'W-1' } };
   },
+  'POST /api/v1/online-orders/{id}/substitutions': async () => {
+    const a = await stocked();
+    const b = await stocked();
+    const o = await placeOrder([[a, 1]]);
+    ok(await s.post(`/api/v1/online-orders/${o.id}/short`, { line_id: o.lines[0].id }), 'short');
+    return { path: `/api/v1/online-orders/${o.id}/substitutions`, body: { line_id: o.lines[0].id, item_id: b.id } };
+  },
+  'POST /api/v1/substitution-offers/{token}/accept': async () => ({ client: s.anonymous(), path: `/api/v1/substitution-offers/${'0'.repeat(48)}/accept` }),
+  'POST /api/v1/substitution-offers/{token}/decline': async () => ({ client: s.anonymous(), path: `/api/v1/substitution-offers/${'0'.repeat(48)}/decline` }),
   'POST /api/v1/online-orders/pickup': async () => ({ path: '/api/v1/online-orders/pickup', body: { pickup_code: (await stagedOrder()).pickup_code } }),
   'POST /api/v1/online-orders/{id}/refund': async () => {
     const a = await stocked();

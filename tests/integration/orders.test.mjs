@@ -354,6 +354,136 @@ test('pick by scan (a wrong item refused with the reason), short pick, staging, 
   assertBooksHold(s.db);
 });
 
+test('substitution: a short line is offered another item by link; accepted it is picked and its price difference paid at the till, declined the line is refunded', async () => {
+  const category = `Tea ${process.pid}`;
+  const codeA = newGtin();
+  const codeDear = newGtin();
+  const codeCheap = newGtin();
+  const a = await makeItem(s, { name: 'Sencha 100 g', price: 1000, category, barcodes: [{ code: codeA }] });
+  const dear = await makeItem(s, { name: 'Gyokuro 100 g', price: 1300, category, barcodes: [{ code: codeDear }] });
+  const cheap = await makeItem(s, { name: 'Bancha 100 g', price: 650, category, barcodes: [{ code: codeCheap }] });
+  const gone = await makeItem(s, { name: 'Matcha 30 g', price: 1100, category });
+  const elsewhere = await makeItem(s, { name: 'Teapot', price: 1000, category: `Pots ${process.pid}` });
+  for (const item of [a, dear, cheap, elsewhere]) await adjust(s, item, shop, 5, 'opening');
+  const o = await place([[a, 2, 1000], [gone, 1, 1100]], { paid: true });
+  const lineA = o.lines[0];
+  const lineGone = o.lines[1];
+  assert.equal(lineGone.hold_status, 'short', 'nothing of the matcha was there to hold');
+
+  // Only a short line is offered a substitute.
+  let r = await s.post(`/api/v1/online-orders/${o.id}/substitutions`, { line_id: lineA.id, item_id: dear.id });
+  assert.equal(r.status, 409, r.text);
+  assert.equal(r.json.code, 'not_substitutable');
+  r = await s.post(`/api/v1/online-orders/${o.id}/pick`, { code: codeA, quantity: 1 });
+  assert.equal(r.status, 200, r.text);
+  r = await s.post(`/api/v1/online-orders/${o.id}/short`, { line_id: lineA.id });
+  assert.equal(r.status, 200, r.text);
+  r = await s.post(`/api/v1/online-orders/${o.id}/short`, { line_id: lineGone.id });
+  assert.equal(r.status, 200, r.text);
+
+  // The candidates: same category, in stock here, closest price first; not the item itself.
+  const candidates = await s.get(`/api/v1/online-orders/${o.id}/lines/${lineA.id}/substitutes`);
+  assert.equal(candidates.status, 200, candidates.text);
+  const names = candidates.json.items.map((i) => i.name);
+  assert.deepEqual(names.slice(0, 2), ['Gyokuro 100 g', 'Bancha 100 g'], names.join(', '));
+  assert.ok(!names.includes('Sencha 100 g') && !names.includes('Teapot') && !names.includes('Matcha 30 g'));
+
+  // A picker offers at the item's price; a price of one's own needs orders.manage.
+  const picker = await s.as('cashier');
+  const ownPrice = await picker.post(`/api/v1/online-orders/${o.id}/substitutions`, { line_id: lineA.id, item_id: dear.id, unit_price: 1 });
+  assert.equal(ownPrice.status, 403, ownPrice.text);
+  assert.equal(ownPrice.json.field, 'unit_price');
+  const offerA = await s.post(`/api/v1/online-orders/${o.id}/substitutions`, { line_id: lineA.id, item_id: dear.id },
+    { 'idempotency-key': uuidv7() });
+  assert.equal(offerA.status, 201, offerA.text);
+  assert.deepEqual([offerA.json.status, offerA.json.quantity, offerA.json.unit_price, offerA.json.credit, offerA.json.price_difference],
+    ['offered', 1, 1300, 1000, 300]);
+  const linkA = offerA.json.link_path;
+  assert.match(linkA, /^\/substitute\/[0-9a-f]{48}$/);
+  const tokenA = linkA.split('/').pop();
+  const offerGone = await s.post(`/api/v1/online-orders/${o.id}/substitutions`, { line_id: lineGone.id, item_id: cheap.id, unit_price: 700 });
+  assert.equal(offerGone.status, 201, offerGone.text);
+  assert.equal(offerGone.json.price_difference, -400);
+  const tokenGone = offerGone.json.link_path.split('/').pop();
+
+  // The message goes out through the outbox, with the choice and the link.
+  const offered = await eventsOf('order.substitution_offered', o.id);
+  assert.equal(offered.length, 2);
+  const messageA = offered.find((e) => e.data.substitution.id === offerA.json.id).data.message;
+  assert.equal(messageA.link_path, linkA);
+  assert.equal(messageA.to.email, 'ada@example.com');
+  assert.match(messageA.text, /Sencha 100 g is out of stock .*Gyokuro 100 g .*more/);
+
+  // The customer's link: public, no ids and no contact details in it.
+  const customer = s.anonymous();
+  const unknown = await customer.get(`/api/v1/substitution-offers/${'0'.repeat(48)}`);
+  assert.equal(unknown.status, 404, unknown.text);
+  assert.equal(unknown.json.code, 'unknown_offer');
+  assert.equal((await customer.get('/api/v1/substitution-offers/not-a-token')).status, 404);
+  const shown = await customer.get(`/api/v1/substitution-offers/${tokenA}`);
+  assert.equal(shown.status, 200, shown.text);
+  assert.deepEqual([shown.json.number, shown.json.short.name, shown.json.offered.name, shown.json.price_difference, shown.json.status],
+    [o.number, 'Sencha 100 g', 'Gyokuro 100 g', 300, 'offered']);
+  assert.doesNotMatch(shown.text, /[0-9a-f]{8}-[0-9a-f]{4}-/, 'no ids on the customer\'s page');
+  assert.doesNotMatch(shown.text, /ada@example|\+3161234567/, 'no contact details');
+
+  const accepted = await customer.post(`/api/v1/substitution-offers/${tokenA}/accept`);
+  assert.equal(accepted.status, 200, accepted.text);
+  assert.equal(accepted.json.status, 'accepted');
+  const again = await customer.post(`/api/v1/substitution-offers/${tokenA}/accept`);
+  assert.equal(again.status, 200, 'the same answer twice answers the same');
+  const changeMind = await customer.post(`/api/v1/substitution-offers/${tokenA}/decline`);
+  assert.equal(changeMind.status, 409, changeMind.text);
+  assert.equal(changeMind.json.code, 'offer_closed');
+  const declined = await customer.post(`/api/v1/substitution-offers/${tokenGone}/decline`);
+  assert.equal(declined.status, 200, declined.text);
+  assert.equal(declined.json.status, 'declined');
+  assert.equal((await eventsOf('order.substitution_accepted', o.id)).length, 1);
+  assert.equal((await eventsOf('order.substitution_declined', o.id)).length, 1);
+
+  // Accepted: a new line for the substitute, held at once (the order is paid), to be picked.
+  r = await s.get(`/api/v1/online-orders/${o.id}`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.status, 'picking');
+  const added = r.json.lines.find((l) => l.substitute_for === lineA.id);
+  assert.ok(added, 'the substitute is a line of the order');
+  assert.deepEqual([added.item_id, added.quantity, added.held, added.credit, added.outstanding], [dear.id, 1, 1, 1000, 1]);
+  assert.equal(r.json.total, 2000 + 1100 - 1000 + 1300, 'the total counts the substitute instead of the short unit');
+  assert.equal((await stockOf(dear)).reserved, 1);
+  const early = await s.post(`/api/v1/online-orders/${o.id}/stage`, { spot: 'C-1' });
+  assert.equal(early.status, 409, 'the substitute is still to pick');
+  r = await s.post(`/api/v1/online-orders/${o.id}/pick`, { code: codeDear });
+  assert.equal(r.status, 200, r.text);
+  r = await s.post(`/api/v1/online-orders/${o.id}/stage`, { spot: 'C-1' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.due_at_pickup, 300);
+
+  // Pickup: the online payment covers what it paid for; the dearer substitute's 3.00 is paid
+  // at the till; the declined matcha (11.00) is refunded.
+  const noMoney = await s.post('/api/v1/online-orders/pickup', { pickup_code: o.pickup_code });
+  assert.equal(noMoney.status, 422, noMoney.text);
+  assert.equal(noMoney.json.code, 'payment_due');
+  const beforeDear = await onHand(s, dear, shop);
+  const picked = await s.post('/api/v1/online-orders/pickup', { pickup_code: o.pickup_code, tenders: [{ type: 'cash', amount: 300 }] });
+  assert.equal(picked.status, 200, picked.text);
+  assert.equal(picked.json.sale.total, 1000 + 1300);
+  const tenders = picked.json.sale.tenders.map((t) => [t.type, t.amount]);
+  assert.deepEqual(tenders, [['card', 2000], ['cash', 300]]);
+  assert.equal(picked.json.refund_due, 1100, 'the declined line is refunded; the accepted one is not');
+  assert.equal(await onHand(s, dear, shop), beforeDear - 1);
+  assert.equal((await stockOf(dear)).reserved, 0);
+  // A withdrawn offer: a new offer for a line replaces one still waiting (seen on another order).
+  const o2 = await place([[gone, 1, 1100]], { paid: true });
+  await s.post(`/api/v1/online-orders/${o2.id}/short`, { line_id: o2.lines[0].id });
+  const first = await s.post(`/api/v1/online-orders/${o2.id}/substitutions`, { line_id: o2.lines[0].id, item_id: cheap.id });
+  const second = await s.post(`/api/v1/online-orders/${o2.id}/substitutions`, { line_id: o2.lines[0].id, item_id: dear.id });
+  assert.equal(second.status, 201, second.text);
+  const stale = await customer.post(`/api/v1/substitution-offers/${first.json.link_path.split('/').pop()}/accept`);
+  assert.equal(stale.status, 409, stale.text);
+  assert.match(stale.json.detail, /withdrew/);
+  assertBooksHold(s.db);
+});
+
 test('a key scoped to another store cannot read or place its orders', async () => {
   const o = await s.post('/api/v1/locations', { name: `Second ${uuidv7().slice(-6)}`, kind: 'store' });
   assert.equal(o.status, 201, o.text);
