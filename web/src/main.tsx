@@ -4,6 +4,7 @@ import { ApiError, message, OfflineError, onConnectivity, onSignInExpired, permi
 import { can, navigate, usePath } from './app/session';
 import { BackOffice } from './office/BackOffice';
 import { HelpPage } from './help/CheatSheet';
+import { SubstitutionPage } from './public/SubstitutionPage';
 import { RegisterScreen } from './register';
 import { Button, Dialog, Field, Notice } from './shared/components';
 import { isObject, load, save } from './shared/storage';
@@ -126,5 +127,7 @@ function App() {
 // The installable app: the service worker (web/public/sw.js) serves the app shell offline.
 if ('serviceWorker' in navigator) void navigator.serviceWorker.register('/sw.js').catch(() => undefined);
 
+// A customer's substitution link needs no sign-in: it is its own page.
+const offerToken = /^\/substitute\/([0-9a-f]{48})$/.exec(location.pathname)?.[1];
 const root = document.getElementById('app');
-if (root) render(<App />, root);
+if (root) render(offerToken ? <SubstitutionPage token={offerToken} /> : <App />, root);

@@ -130,6 +130,14 @@ export const orders = {
   stage: (id: string, spot: string, key: string) =>
     post<T.OnlineOrder>('/online-orders/{id}/stage', { spot }, { path: { id }, headers: { 'idempotency-key': key } }),
   stagingLabel: (id: string) => link('/online-orders/{id}/staging-label', { path: { id } }),
+  substitutes: (id: string, line_id: string) =>
+    get<{ items: T.SubstituteCandidate[] }>('/online-orders/{id}/lines/{line_id}/substitutes', { path: { id, line_id } }).then((r) => r.items),
+  offerSubstitute: (id: string, body: { line_id: string; item_id: string }, key: string) =>
+    post<T.Substitution>('/online-orders/{id}/substitutions', body, { path: { id }, headers: { 'idempotency-key': key } }),
+  /** The customer's side: no sign-in, the token in the link is the proof. */
+  offer: (token: string) => get<T.SubstitutionOffer>('/substitution-offers/{token}', { path: { token }, background: true }),
+  acceptOffer: (token: string) => post<T.SubstitutionOffer>('/substitution-offers/{token}/accept', {}, { path: { token }, background: true }),
+  declineOffer: (token: string) => post<T.SubstitutionOffer>('/substitution-offers/{token}/decline', {}, { path: { token }, background: true }),
   pickup: (pickup_code: string, register_id: string, key: string, tenders?: T.TenderInput[]) =>
     post<T.OnlineOrder & { sale?: T.Sale }>('/online-orders/pickup', { pickup_code, register_id, ...(tenders ? { tenders } : {}) }, { headers: { 'idempotency-key': key } }),
 };

@@ -342,10 +342,26 @@ export interface LowStockRow {
 export interface OnlineOrderLine {
   id: string; item_id: string; sku: string; name: string; where: string; quantity: number; unit_price: number;
   held: number; hold_status: string | null; picked: number; short: number; outstanding: number;
+  substitute_for?: string | null; credit?: number;
+}
+export interface Substitution {
+  id: string; line_id: string; item_id: string; sku: string; name: string; quantity: number; unit_price: number;
+  credit: number; price_difference: number; status: 'offered' | 'accepted' | 'declined' | 'withdrawn';
+  offered_at: string; offered_by: string; decided_at: string | null; new_line_id: string | null; link_path?: string;
+}
+export interface SubstituteCandidate { item_id: string; sku: string; name: string; price: number | null; available: number }
+/** What a customer's substitution link shows: no ids, no contact details. */
+export interface SubstitutionOffer {
+  number: string; store: string; customer_first_name?: string;
+  short: { name: string; quantity: string; unit_price: number };
+  offered: { name: string; quantity: number; unit_price: number };
+  credit: number; price_difference: number; currency_decimals: number; paid: boolean;
+  status: 'offered' | 'accepted' | 'declined' | 'withdrawn';
 }
 export interface OnlineOrder {
   id: string; number: string; status: 'open' | 'picking' | 'ready' | 'collected' | 'cancelled' | 'expired';
   channel: string; location_id: string; promised_at: string; expires_at: string;
   customer: { name?: string; phone?: string; email?: string }; pickup_code: string; paid: boolean; paid_at: string | null;
   total: number; short: boolean; staging_spot: string | null; sale_id: string | null; refund_due: number; lines: OnlineOrderLine[];
+  due_at_pickup?: number; substitutions?: Substitution[];
 }

@@ -2,9 +2,11 @@
 // promised time, then one order at a time — scan each item (a wrong item is refused with the
 // server's reason), or tap + for one more; "Short" when the shelf is empty; then a staging
 // spot and the order is ready for pickup. Pickup itself is at the register (Pickup button).
+// A short line may be offered a substitute (same category, in stock here): the customer is
+// sent a link and answers it; an accepted substitute becomes a line to pick.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, message, type OnlineOrder, orders } from '../../api';
-import { Button, DataTable, Field, Notice, Select } from '../../shared/components';
+import { ApiError, message, type OnlineOrder, type OnlineOrderLine, orders, type SubstituteCandidate, type Substitution } from '../../api';
+import { Button, DataTable, Dialog, Field, Notice, Select } from '../../shared/components';
 import { money, qty, uuidv7, when } from '../../shared/format';
 import { beep } from '../../shared/beep';
 import { useLocations } from '../useLoad';
@@ -60,7 +62,12 @@ function PickOrder({ order: first, onBack }: { order: OnlineOrder; onBack: (done
   const [refusal, setRefusal] = useState('');
   const [spot, setSpot] = useState('');
   const [busy, setBusy] = useState(false);
+  const [offering, setOffering] = useState<OnlineOrderLine | null>(null);
   const scanRef = useRef<HTMLInputElement>(null);
+  const subs = order.substitutions ?? [];
+  const subFor = (lineId: string) => [...subs].reverse().find((x) => x.line_id === lineId && x.status !== 'withdrawn');
+  const nameOf = (lineId: string | null | undefined) => order.lines.find((x) => x.id === lineId)?.name ?? 'a short item';
+  const waiting = subs.some((x) => x.status === 'offered');
   useEffect(() => { orders.get(first.id).then(setOrder).catch(() => undefined); scanRef.current?.focus(); }, []);
   const outstanding = order.lines.reduce((n, l) => n + l.outstanding, 0);
   const picked = order.lines.reduce((n, l) => n + l.picked, 0);
@@ -117,7 +124,9 @@ function PickOrder({ order: first, onBack }: { order: OnlineOrder; onBack: (done
           <li key={l.id} class={l.outstanding === 0 ? 'is-done' : ''} aria-label={l.name}>
             <div class="pick-what">
               <strong>{l.name}</strong> <span class="muted">{l.sku}</span>
+              {l.substitute_for && <span class="badge">instead of {nameOf(l.substitute_for)}</span>}
               <div class="muted">{l.where ? `Where: ${l.where}` : 'No shelf recorded'} · {money(l.unit_price)}</div>
+              {!l.substitute_for && <SubstitutionState sub={subFor(l.id)} who={firstName(order)} />}
             </div>
             <div class="pick-count" aria-label={`${l.name}: ${qty(l.picked)} of ${qty(l.quantity)}`}>
               {qty(l.picked)} / {qty(l.quantity)}{l.short > 0 ? <span class="short"> ({qty(l.short)} short)</span> : null}
@@ -127,16 +136,78 @@ function PickOrder({ order: first, onBack }: { order: OnlineOrder; onBack: (done
                 onClick={() => act(() => orders.pick(order.id, { item_id: l.item_id, quantity: 1 }, uuidv7()))}>+1</Button>
               <Button variant="danger" disabled={busy || l.outstanding <= 0} aria-label={`${l.name} is short`}
                 onClick={() => act(() => orders.short(order.id, l.id, uuidv7()))}>Short</Button>
+              {l.short > 0 && !l.substitute_for && subFor(l.id)?.status !== 'accepted' && (
+                <Button disabled={busy} aria-label={`Offer a substitute for ${l.name}`} onClick={() => setOffering(l)}>Offer a substitute</Button>
+              )}
             </div>
           </li>
         ))}
       </ul>
+      {offering && (
+        <OfferDialog order={order} line={offering} onClose={() => setOffering(null)}
+          onOffered={(o) => { setOffering(null); setOrder(o); }} />
+      )}
       {outstanding === 0 && (
         <form class="pick-stage" onSubmit={stage} aria-label="Stage the order">
+          {waiting && <Notice kind="warn">An offered substitute is still waiting for {firstName(order)}'s answer. Making the order ready withdraws it.</Notice>}
           <Field label="Staging spot (shelf or bin)" value={spot} onInput={(e) => setSpot(e.currentTarget.value)} autocomplete="off" />
           <Button type="submit" variant="primary" big disabled={busy || picked === 0}>Ready for pickup</Button>
         </form>
       )}
     </section>
+  );
+}
+
+const statusWords: Record<Substitution['status'], string> = {
+  offered: 'waiting for', accepted: 'accepted by', declined: 'declined by', withdrawn: 'withdrawn',
+};
+
+/** Under a short line: what was offered and what the customer said. */
+function SubstitutionState({ sub, who }: { sub: Substitution | undefined; who: string }) {
+  if (!sub) return null;
+  const difference = sub.price_difference === 0 ? 'same price'
+    : sub.price_difference > 0 ? `${money(sub.price_difference)} more` : `${money(-sub.price_difference)} less`;
+  return (
+    <div class={`pick-sub pick-sub-${sub.status}`} role="status">
+      Substitute {qty(sub.quantity)} × {sub.name} ({difference}): {statusWords[sub.status]} {who}
+      {sub.status === 'declined' ? ' — the line is refunded at pickup' : ''}
+    </div>
+  );
+}
+
+/** The choice of a substitute: items of the same category in stock here, the closest price first. */
+function OfferDialog({ order, line, onClose, onOffered }: {
+  order: OnlineOrder; line: OnlineOrderLine; onClose: () => void; onOffered: (o: OnlineOrder) => void;
+}) {
+  const [items, setItems] = useState<SubstituteCandidate[] | null>(null);
+  const [err, setErr] = useState('');
+  const [busy, setBusy] = useState(false);
+  useEffect(() => { orders.substitutes(order.id, line.id).then(setItems).catch((e) => setErr(message(e))); }, []);
+  const offer = async (c: SubstituteCandidate) => {
+    setBusy(true);
+    try {
+      await orders.offerSubstitute(order.id, { line_id: line.id, item_id: c.item_id }, uuidv7());
+      onOffered(await orders.get(order.id));
+    } catch (e) {
+      setErr(e instanceof ApiError ? e.problem.detail : message(e));
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title={`Instead of ${line.name}`} onClose={onClose}>
+      <p class="muted">{qty(line.short)} short at {money(line.unit_price)} each. {firstName(order)} is sent the choice and answers by a link.</p>
+      {err && <Notice kind="error">{err}</Notice>}
+      {items === null && !err && <p role="status" class="muted">Looking for items of the same kind in stock…</p>}
+      {items?.length === 0 && <Notice kind="info">Nothing of the same category is in stock here. The line is refunded at pickup.</Notice>}
+      <ul class="pick-offers" aria-label="Substitutes">
+        {items?.map((c) => (
+          <li key={c.item_id}>
+            <Button big disabled={busy} onClick={() => offer(c)} aria-label={`Offer ${c.name}`}>
+              <strong>{c.name}</strong> <span class="muted">{c.sku}</span> · {money(c.price)} · {qty(c.available)} here
+            </Button>
+          </li>
+        ))}
+      </ul>
+    </Dialog>
   );
 }
