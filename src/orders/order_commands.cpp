@@ -435,11 +435,14 @@ boost::json::object pickup(db::Db& db, const Actor& actor, const PickupInput& in
   if (o.paid_at) {
     // Paid online, less what a dearer substitute adds: that is paid here, at the till.
     auto due = due_at_pickup(o);
-    if (due > 0 && in.tenders.empty())
-      throw Problem(422, "payment_due",
-                    fmt::format("order {} has {} to pay for its substitute: take it at the till",
-                                order_number_text(o.number), format_money(due, settings::currency_decimals(db))),
-                    "tenders");
+    if (due > 0 && in.tenders.empty()) {
+      Problem p(422, "payment_due",
+                fmt::format("order {} has {} to pay for its substitute: take it at the till", order_number_text(o.number),
+                            format_money(due, settings::currency_decimals(db))),
+                "tenders");
+      p.extra_json = bj::serialize(bj::object{{"due", due}});
+      throw p;
+    }
     draft.request.tenders = {sales::Tender{sales::TenderType::card, draft.priced.total - due,
                                            "online " + order_number_text(o.number)}};
     if (due > 0)

@@ -6,7 +6,7 @@
 // "instead of" the short one. Never an id on screen, targets ≥ 44 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, setup, signIn, fits, noIds } from './lib.mjs';
+import { DEMO, setup, signIn, signInAtRegister, fits, noIds } from './lib.mjs';
 
 let env;
 const category = `Jams ${process.pid}`;
@@ -105,5 +105,27 @@ for (const [viewport, answer] of [[{ width: 768, height: 1024 }, 'accept'], [{ w
     assert.equal(o.substitutions[0].status, answer === 'accept' ? 'accepted' : 'declined');
     assert.equal(o.lines.length, answer === 'accept' ? 2 : 1);
     await page.context().close();
+    if (answer !== 'accept') return;
+
+    // Staged, then at the till: paid online, the dearer jam's 0.70 is taken in cash.
+    assert.equal((await env.server.post(`/api/v1/online-orders/${order.id}/stage`, { spot: 'Jam shelf' })).status, 200);
+    const till = await env.page(viewport);
+    await signInAtRegister(till, DEMO.cashier);
+    await till.getByRole('button', { name: 'Pickup' }).click();
+    const pickup = till.getByRole('dialog', { name: 'Pickup' });
+    await pickup.getByLabel('Pickup code').fill(order.pickup_code);
+    await pickup.getByRole('button', { name: 'Hand over' }).click();
+    await pickup.getByText('Paid online; the substitute the customer accepted costs 0.70 more: to pay now.').waitFor();
+    await fits(till, 'pickup with a substitute to pay');
+    await pickup.getByLabel('Cash tendered').fill('1');
+    await pickup.getByRole('button', { name: 'Take cash and hand over' }).click();
+    await till.getByRole('article', { name: 'Receipt' }).waitFor();
+    const done = (await env.server.get(`/api/v1/online-orders/${order.id}`)).json;
+    assert.equal(done.status, 'collected');
+    assert.equal(done.refund_due, 0, 'the fig jam was replaced, not refunded');
+    const sale = (await env.server.get(`/api/v1/sales/${done.sale_id}`)).json;
+    assert.deepEqual(sale.tenders.map((t) => [t.type, t.amount]), [['card', 450], ['cash', 100]]);
+    assert.equal(sale.change_due, 30);
+    await till.context().close();
   });
 }

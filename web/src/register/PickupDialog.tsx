@@ -1,6 +1,7 @@
 // Click-and-collect at the till (issue 20): the customer says or shows the pickup code, the
 // cashier scans or types it, and the ready order becomes this register's sale. Paid online:
-// settled by its online payment. Not paid yet: the dialog says the total and takes cash.
+// settled by its online payment. Not paid yet: the dialog says the total and takes cash; paid,
+// but with a dearer substitute the customer accepted: the difference, in cash.
 import { useState } from 'preact/hooks';
 import { ApiError, message, orders, type Sale, sales } from '../api';
 import { Button, Dialog, Field, Notice } from '../shared/components';
@@ -12,6 +13,7 @@ export function PickupDialog({ registerId, onClose, onCollected }: { registerId:
   const [busy, setBusy] = useState(false);
   /** An unpaid order's total, once the server has said it: then cash is taken. */
   const [due, setDue] = useState<number | null>(null);
+  const [forSubstitute, setForSubstitute] = useState(false);
   const [cash, setCash] = useState('');
   // One key per body: a retry after a lost answer collects once; taking cash is another body.
   const [key, setKey] = useState(uuidv7);
@@ -31,6 +33,13 @@ export function PickupDialog({ registerId, onClose, onCollected }: { registerId:
       if (!sale) { setErr(`${o.number} is ${o.status}: there is nothing to hand over.`); return; }
       onCollected(sale);
     } catch (x) {
+      if (x instanceof ApiError && x.code === 'payment_due' && typeof x.problem.due === 'number' && due === null) {
+        setDue(x.problem.due);
+        setForSubstitute(true);
+        setKey(uuidv7());
+        setErr('');
+        return;
+      }
       if (x instanceof ApiError && x.code === 'insufficient_tender' && typeof x.problem.total === 'number' && due === null) {
         setDue(x.problem.total);
         setKey(uuidv7());
@@ -49,7 +58,7 @@ export function PickupDialog({ registerId, onClose, onCollected }: { registerId:
           onInput={(e) => setCode(e.currentTarget.value)} />
         {due !== null && (
           <>
-            <Notice kind="warn">Not paid online: {money(due)} to pay now.</Notice>
+            <Notice kind="warn">{forSubstitute ? `Paid online; the substitute the customer accepted costs ${money(due)} more: to pay now.` : `Not paid online: ${money(due)} to pay now.`}</Notice>
             <Field label="Cash tendered" inputMode="decimal" value={cash} autofocus onInput={(e) => setCash(e.currentTarget.value)} />
           </>
         )}
