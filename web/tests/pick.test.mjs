@@ -147,3 +147,34 @@ test('an order not paid online is paid in cash at pickup', async () => {
   assert.equal(sale.change_due, 2000 - pasta.price);
   await page.context().close();
 });
+
+test('an order not paid online is paid by card at pickup (the terminal reference, by Enter)', async () => {
+  const r = await env.server.post('/api/v1/online-orders', {
+    channel: 'web', external_id: `pick-${process.pid}-card`, location_id: env.store.id, promised_at: '2030-01-04T10:00:00Z',
+    customer: { name: 'Dag Ek', phone: '+46 70 000 00 01' }, paid: false, lines: [{ item_id: pasta.id, quantity: 1, unit_price: pasta.price }],
+  }, { 'idempotency-key': `pick-${process.pid}-card` });
+  assert.equal(r.status, 201, r.text);
+  const order = r.json;
+  for (const [path, body] of [['pick', { item_id: pasta.id, quantity: 1 }], ['stage', { spot: 'Counter' }]]) {
+    const x = await env.server.post(`/api/v1/online-orders/${order.id}/${path}`, body);
+    assert.equal(x.status, 200, x.text);
+  }
+  const page = await env.page({ width: 1024, height: 768 });
+  await signInAtRegister(page, DEMO.cashier);
+  await page.getByRole('button', { name: 'Pickup' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Pickup' });
+  await dialog.getByLabel('Pickup code').fill(order.pickup_code);
+  await dialog.getByRole('button', { name: 'Hand over' }).click();
+  await dialog.getByText(/Not paid online: .* to pay now\./).waitFor();
+  await dialog.getByRole('button', { name: 'Card paid: hand over' }).click();
+  await dialog.getByText('Card needs the terminal reference.').waitFor();
+  await fits(page, 'card at pickup');
+  await dialog.getByLabel('Or card: terminal reference').fill('TRM-4711');
+  await dialog.getByLabel('Or card: terminal reference').press('Enter');
+  await page.getByRole('article', { name: 'Receipt' }).waitFor();
+  const done = (await env.server.get(`/api/v1/online-orders/${order.id}`)).json;
+  assert.equal(done.status, 'collected');
+  const sale = (await env.server.get(`/api/v1/sales/${done.sale_id}`)).json;
+  assert.deepEqual(sale.tenders.map((t) => [t.type, t.amount, t.reference]), [['card', pasta.price, 'TRM-4711']]);
+  await page.context().close();
+});

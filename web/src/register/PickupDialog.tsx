@@ -1,7 +1,8 @@
 // Click-and-collect at the till (issue 20): the customer says or shows the pickup code, the
 // cashier scans or types it, and the ready order becomes this register's sale. Paid online:
-// settled by its online payment. Not paid yet: the dialog says the total and takes cash; paid,
-// but with a dearer substitute the customer accepted: the difference, in cash.
+// settled by its online payment. Not paid yet: the dialog says the total and takes cash or a
+// card (the terminal's reference); paid, but with a dearer substitute the customer accepted:
+// the difference, the same way.
 import { useState } from 'preact/hooks';
 import { ApiError, message, orders, type Sale, sales } from '../api';
 import { Button, Dialog, Field, Notice } from '../shared/components';
@@ -15,13 +16,20 @@ export function PickupDialog({ registerId, onClose, onCollected }: { registerId:
   const [due, setDue] = useState<number | null>(null);
   const [forSubstitute, setForSubstitute] = useState(false);
   const [cash, setCash] = useState('');
+  const [cardRef, setCardRef] = useState('');
   // One key per body: a retry after a lost answer collects once; taking cash is another body.
   const [key, setKey] = useState(uuidv7);
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!code.trim()) { setErr('Scan or type the pickup code.'); return; }
     let tenders;
-    if (due !== null) {
+    // The card button, or Enter with a terminal reference typed and no cash: the card.
+    const submitter = (e as SubmitEvent).submitter as HTMLElement | null;
+    const byCard = due !== null && (submitter?.dataset.pay === 'card' || (cardRef.trim() !== '' && cash.trim() === ''));
+    if (due !== null && byCard) {
+      if (!cardRef.trim()) { setErr('Card needs the terminal reference.'); return; }
+      tenders = [{ type: 'card' as const, amount: due, reference: cardRef.trim() }];
+    } else if (due !== null) {
       const amount = parseMoney(cash);
       if (amount === null || amount < due) { setErr(`Take at least ${money(due)} in cash.`); return; }
       tenders = [{ type: 'cash' as const, amount }];
@@ -60,10 +68,14 @@ export function PickupDialog({ registerId, onClose, onCollected }: { registerId:
           <>
             <Notice kind="warn">{forSubstitute ? `Paid online; the substitute the customer accepted costs ${money(due)} more: to pay now.` : `Not paid online: ${money(due)} to pay now.`}</Notice>
             <Field label="Cash tendered" inputMode="decimal" value={cash} autofocus onInput={(e) => setCash(e.currentTarget.value)} />
+            <Field label="Or card: terminal reference" value={cardRef} autocomplete="off" onInput={(e) => setCardRef(e.currentTarget.value)} />
           </>
         )}
         {err && <Notice kind="error">{err}</Notice>}
-        <Button type="submit" variant="primary" big disabled={busy}>{due !== null ? 'Take cash and hand over' : 'Hand over'}</Button>
+        <div class="pickup-actions">
+          <Button type="submit" variant="primary" big disabled={busy} data-pay="cash">{due !== null ? 'Take cash and hand over' : 'Hand over'}</Button>
+          {due !== null && <Button type="submit" big disabled={busy} data-pay="card">Card paid: hand over</Button>}
+        </div>
       </form>
     </Dialog>
   );
