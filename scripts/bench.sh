@@ -49,6 +49,9 @@ for script in scripts/bench-*.sh; do
   BUILD=$BUILD "$script"
 done
 
+echo "== holds under 32 clients (bench/holds_bench.mjs), SQLite"
+node bench/holds_bench.mjs --bin "$BUILD/backroom" --seconds "${BENCH_SECONDS:-10}"
+
 # PostgreSQL: the same benches on a throwaway cluster (scripts/pg-cluster.sh, as the tests
 # use), in the same run, so the ratios compare like with like. BENCH_PG=0 skips this part.
 if [[ ${BENCH_PG:-1} != 0 ]]; then
@@ -72,6 +75,8 @@ if [[ ${BENCH_PG:-1} != 0 ]]; then
   for c in 1 32; do
     BENCH_CONNECTIONS=$c BUILD=$BUILD scripts/bench-sales.sh | grep -E '^== |sales/s'
   done
+  echo "== holds under 32 clients (bench/holds_bench.mjs), PostgreSQL"
+  node bench/holds_bench.mjs --bin "$BUILD/backroom" --seconds "${BENCH_SECONDS:-10}" --db "$(scripts/pg-cluster.sh createdb "$PGSTATE" holds_bench)"
   echo "== scan, both backends back to back: the PostgreSQL shop is the 100,000-item one moved with \`backroom copy\`"
   BUILD=$BUILD scripts/bench-scan.sh
   BENCH_PG_URL=$PGURL BUILD=$BUILD scripts/bench-scan.sh
