@@ -9,6 +9,7 @@ packages=(
   libsqlite3-dev sqlite3 libpq-dev postgresql-15 postgresql-client-15 pgbouncer
   python3 procps
   libsodium-dev libjemalloc-dev libfmt-dev libspdlog-dev libcli11-dev libcurl4-openssl-dev libssl-dev openssl
+  libzip-dev unzip   # "export everything": one ZIP of CSV files; unzip reads it back in the tests
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl prometheus
   dpkg-dev systemd util-linux   # the .deb: dpkg-shlibdeps; systemd-analyze, -sysusers, -tmpfiles; setpriv

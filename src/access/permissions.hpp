@@ -79,6 +79,9 @@ inline constexpr std::string_view events_read = "events.read";
 inline constexpr std::string_view audit_read = "audit.read";
 inline constexpr std::string_view users_manage = "users.manage";
 inline constexpr std::string_view apikeys_manage = "apikeys.manage";
+// The whole shop as CSV files (customer contacts and supplier bank details in clear): no
+// built-in role but the superuser has it.
+inline constexpr std::string_view shop_export = "shop.export";
 // auth (issue 3)
 inline constexpr std::string_view authenticated = "authenticated";  // any signed-in user or valid key
 inline constexpr std::string_view roles_manage = "roles.manage";
@@ -94,7 +97,7 @@ inline constexpr std::array catalogue = {
     prices_approve,  settings_write,   stock_read,         stock_adjust,      stock_transfer, locations_manage,
     sales_create,    sales_read,       sales_void,         returns_create,    returns_no_receipt,
     registers_operate, registers_read, labels_read,        labels_print,      events_read,    audit_read,
-    users_manage,    apikeys_manage,   roles_manage,       sales_discount_override,
+    users_manage,    apikeys_manage,   shop_export,        roles_manage,       sales_discount_override,
     purchasing_read, suppliers_manage, suppliers_payment_read, suppliers_payment_approve, purchasing_order,
     purchasing_receive, purchasing_close, purchasing_over_receive,
     planning_read,   planning_manage,  counts_count,       counts_manage,     counts_approve, reports_read,

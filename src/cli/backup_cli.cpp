@@ -13,6 +13,7 @@
 #include "access/audit.hpp"
 #include "cli/shop.hpp"
 #include "platform/backup_file.hpp"
+#include "platform/shop_export.hpp"
 #include "platform/db.hpp"
 #include "platform/db_copy.hpp"
 #include "platform/schema.hpp"
@@ -97,6 +98,23 @@ int backup_shop(const std::string& db_path, const std::string& to, const KeyOpti
   auto [rows, tables] = seal_copy(db_path, to, key);
   std::cout << fmt::format("backed up {} rows in {} tables of {} into {} ({} bytes, encrypted)", rows, tables,
                            db::Db::open(db_path, db::Mode::read_only)->display_name(), to, fs::file_size(to))
+            << std::endl;
+  return 0;
+}
+
+int export_shop(const std::string& db_path, const std::string& to) {
+  auto db = db::Db::open(db_path, db::Mode::read_only);
+  if (fs::exists(to)) throw std::runtime_error(fmt::format("{} exists: export into a new file", to));
+  auto out = shop_export::export_shop(*db, db_path);
+  ::umask(077);  // customer contacts and bank details in clear: for the owner's eyes
+  std::ofstream file(to, std::ios::binary | std::ios::trunc);
+  file.write(out.zip.data(), static_cast<std::streamsize>(out.zip.size()));
+  file.close();
+  if (!file) throw std::runtime_error(fmt::format("cannot write {}", to));
+  std::int64_t rows = 0;
+  for (const auto& f : out.files) rows += f.rows;
+  std::cout << fmt::format("exported {} rows in {} CSV files of {} into {} ({} bytes; README.txt says what is left out)",
+                           rows, out.files.size(), db->display_name(), to, out.zip.size())
             << std::endl;
   return 0;
 }
@@ -254,6 +272,13 @@ void add_commands(CLI::App& app) {
   backup_cmd->add_option("--to", file, "The backup file to write")->required();
   add_key_options(backup_cmd, key);
   backup_cmd->callback([] { refusing("backup", [] { return backup_shop(db_path, file, key); }); });
+
+  static std::string export_to;
+  auto* export_cmd = app.add_subcommand(
+      "export", "Every table of the shop as CSV files in one ZIP, so leaving is always possible (no credentials)");
+  export_cmd->add_option("--db", db_path, "The shop's database (path or postgresql:// URI)")->envname("BACKROOM_DB")->required();
+  export_cmd->add_option("--to", export_to, "The ZIP file to write (a new file)")->required();
+  export_cmd->callback([] { refusing("export", [] { return export_shop(db_path, export_to); }); });
 
   static std::string rollback_file;
   static KeyOptions rollback_key;

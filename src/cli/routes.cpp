@@ -1,6 +1,10 @@
 #include "cli/routes.hpp"
 
+#include <fmt/format.h>
+
+
 #include "access/auth_api.hpp"
+#include "access/audit.hpp"
 #include "access/permissions.hpp"
 #include "catalog/catalog_api.hpp"
 #include "catalog/price_changes_api.hpp"
@@ -17,6 +21,7 @@
 #include "planning/planning_api.hpp"
 #include "platform/schema.hpp"
 #include "platform/settings.hpp"
+#include "platform/shop_export.hpp"
 #include "platform/types.hpp"
 #include "purchasing/purchase_order_api.hpp"
 #include "purchasing/supplier_api.hpp"
@@ -58,6 +63,27 @@ void add_routes(App& app) {
                                        {"last_backup_at", last > 0 ? bj::value(format_rfc3339(Timestamp{last})) : bj::value(nullptr)},
                                        {"last_backup_error", error.empty() ? bj::value(nullptr) : bj::value(error)},
                                        {"backup_late", late}}));
+                 });
+  app.router.add("GET", "/api/v1/export", std::string(permission::shop_export),
+                 "Export everything: every table as CSV in one ZIP (customer contacts and bank details in clear; "
+                 "no credentials); audited",
+                 [&app](http::Request& req, http::Reply reply) {
+                   auto out = shop_export::export_shop(app.read(), app.db_path);
+                   std::int64_t rows = 0;
+                   for (const auto& f : out.files) rows += f.rows;
+                   // Who took the whole shop out, and when: in the audit trail.
+                   auto text = bj::serialize(bj::object{{"files", out.files.size()}, {"rows", rows}, {"bytes", out.zip.size()}});
+                   Actor actor = req.actor;
+                   app.writer.submit([actor, text](db::Db& db) { append_audit(db, actor, AuditEntry{"shop.export", "shop", "export", std::nullopt, text}); },
+                                     [](std::exception_ptr) {});
+                   http::Response r;
+                   r.status = 200;
+                   r.content_type = "application/zip";
+                   r.body = std::move(out.zip);
+                   r.header("Content-Disposition",
+                            fmt::format("attachment; filename=\"backroom-export-{}.zip\"", format_rfc3339(now()).substr(0, 10)));
+                   r.header("Cache-Control", "no-store");
+                   reply(std::move(r));
                  });
   ops::register_ops_routes(app);
   register_api_docs(app);

@@ -145,6 +145,8 @@ export const orders = {
 export const system = {
   /** Version, schema, the last backup and whether it is late (polled by the back office). */
   status: () => get<T.SystemStatus>('/system/status', { background: true }),
+  /** Every table as CSV in one ZIP (shop.export); the browser downloads it. */
+  exportLink: () => link('/export'),
 };
 
 export const setup = {

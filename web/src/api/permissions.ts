@@ -29,6 +29,7 @@ export const permission = {
   audit_read: 'audit.read',
   users_manage: 'users.manage',
   apikeys_manage: 'apikeys.manage',
+  shop_export: 'shop.export',
   roles_manage: 'roles.manage',
   sales_discount_override: 'sales.discount_override',
   purchasing_read: 'purchasing.read',

@@ -7,6 +7,7 @@ import { Button } from '../shared/components';
 import { when, words } from '../shared/format';
 import { Audit } from './Audit';
 import { Counts } from './counts/Counts';
+import { Export } from './Export';
 import { Integrations } from './Integrations';
 import { Items } from './Items';
 import { Journal } from './Journal';
@@ -45,6 +46,7 @@ const sections: Section[] = [
   { path: '/office/users', title: 'Users', permission: permission.users_manage, screen: () => <Users /> },
   { path: '/office/keys', title: 'API keys', permission: permission.apikeys_manage, screen: () => <Keys /> },
   { path: '/office/audit', title: 'Audit log', permission: permission.audit_read, screen: () => <Audit /> },
+  { path: '/office/export', title: 'Export everything', permission: permission.shop_export, screen: () => <Export /> },
 ];
 
 export function BackOffice({ session, path, onSignOut }: { session: Session; path: string; onSignOut: () => void }) {
