@@ -114,7 +114,14 @@ const std::vector<std::string>& event_catalog() {
       "sale.completed",     "sale.voided",            "return.completed",       "exchange.completed",
       "transfer.shipped",   "transfer.received",      "purchase_order.created", "purchase_order.updated",
       "purchase_order.sent", "purchase_order.received", "purchase_order.closed", "purchase_order.cancelled",
-      "receipt.posted",     "count.approved",         "supplier.updated"};
+      "receipt.posted",     "count.approved",         "supplier.updated",
+      // Click-and-collect (docs/orders.md): the customer's messages (order.ready, the
+      // substitution offer) reach the shop's SMS/email integration this way.
+      "order.created", "order.paid", "order.short", "order.substitution_offered", "order.substitution_accepted",
+      "order.substitution_declined", "order.ready", "order.collected", "order.refund_due", "order.refunded",
+      "order.cancelled", "order.expired",
+      // Online availability, coalesced per item x store (docs/orders.md "Availability feed").
+      "availability.changed"};
   return types;
 }
 

@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { renameSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { startServer, tempDir, withCheck } from './lib/server.mjs';
 import { adjust, assertBooksHold, makeItem, onHand, saleBody, store, uuidv7 } from './lib/shop.mjs';
@@ -27,7 +28,7 @@ const newGtin = () => withCheck(`2${String(process.pid % 100000).padStart(5, '0'
 before(async () => {
   clockFile = path.join(tempDir('backroom-orders-'), 'now.txt');
   setClock(clockMs);
-  s = await startServer({ env: { BACKROOM_TEST_CLOCK_FILE: clockFile, BACKROOM_ORDER_EXPIRY_POLL_SECONDS: '1' } });
+  s = await startServer({ env: { BACKROOM_TEST_CLOCK_FILE: clockFile, BACKROOM_ORDER_EXPIRY_POLL_SECONDS: '1', BACKROOM_WEBHOOK_POLL_MS: '50' } });
   shop = await store(s);
   shopKey = await s.as('webshop');
 });
@@ -354,7 +355,23 @@ test('pick by scan (a wrong item refused with the reason), short pick, staging, 
   assertBooksHold(s.db);
 });
 
+// A shop's SMS/email integration: a webhook receiver subscribed to order.* and availability.
+const hooks = { server: null, url: '', received: [] };
+async function startHooks() {
+  hooks.server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => { hooks.received.push(JSON.parse(body)); res.writeHead(204); res.end(); });
+  });
+  await new Promise((r) => hooks.server.listen(0, '127.0.0.1', r));
+  hooks.url = `http://127.0.0.1:${hooks.server.address().port}`;
+  const e = await s.post('/api/v1/webhooks/endpoints', { url: `${hooks.url}/sms`, event_types: ['order.*', 'availability.changed'], owner: 'sms' });
+  assert.equal(e.status, 201, e.text);
+}
+after(() => hooks.server?.close());
+
 test('substitution: a short line is offered another item by link; accepted it is picked and its price difference paid at the till, declined the line is refunded', async () => {
+  await startHooks();
   const category = `Tea ${process.pid}`;
   const codeA = newGtin();
   const codeDear = newGtin();
@@ -413,6 +430,10 @@ test('substitution: a short line is offered another item by link; accepted it is
   assert.equal(messageA.link_path, linkA);
   assert.equal(messageA.to.email, 'ada@example.com');
   assert.match(messageA.text, /Sencha 100 g is out of stock .*Gyokuro 100 g .*more/);
+  // ... and is pushed to the shop's SMS/email integration by webhook.
+  const pushed = await until('the offer on the webhook', () =>
+    hooks.received.find((h) => h.type === 'order.substitution_offered' && h.data.substitution.id === offerA.json.id));
+  assert.equal(pushed.data.message.link_path, linkA);
 
   // The customer's link: public, no ids and no contact details in it.
   const customer = s.anonymous();
@@ -457,6 +478,11 @@ test('substitution: a short line is offered another item by link; accepted it is
   r = await s.post(`/api/v1/online-orders/${o.id}/stage`, { spot: 'C-1' });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.due_at_pickup, 300);
+  const readyHook = await until('order.ready on the webhook', () => hooks.received.find((h) => h.type === 'order.ready' && h.data.id === o.id));
+  assert.match(readyHook.data.message.text, new RegExp(o.pickup_code));
+  // Availability changes are pushed too, once announced.
+  assert.equal((await s.post('/api/v1/availability/announce', {})).status, 200);
+  await until('availability.changed on the webhook', () => hooks.received.find((h) => h.type === 'availability.changed'));
 
   // Pickup: the online payment covers what it paid for; the dearer substitute's 3.00 is paid
   // at the till; the declined matcha (11.00) is refunded.

@@ -134,6 +134,9 @@ TEST(WebhookCatalog, OutboxTypesPublished) {
   EXPECT_EQ(published_type("price_change.applied"), "price.changed");
   EXPECT_EQ(published_type("sale.completed"), "sale.completed");
   EXPECT_EQ(published_type("purchase_order.sent"), "purchase_order.sent");
+  EXPECT_EQ(published_type("order.ready"), "order.ready");
+  EXPECT_EQ(published_type("order.substitution_offered"), "order.substitution_offered");
+  EXPECT_EQ(published_type("availability.changed"), "availability.changed");
   EXPECT_FALSE(published_type("settings.changed"));
   EXPECT_FALSE(published_type("price_change.requested"));
   EXPECT_FALSE(published_type("labels.queued"));
