@@ -115,17 +115,22 @@ test('the pick screens fit a tablet in landscape (1024×768)', async () => {
   await page.context().close();
 });
 
-test('an order not paid online is paid in cash at pickup', async () => {
+// An order of one pasta, not paid online, picked and staged through the API.
+async function stagedUnpaid(tag, name, promised) {
   const r = await env.server.post('/api/v1/online-orders', {
-    channel: 'web', external_id: `pick-${process.pid}-unpaid`, location_id: env.store.id, promised_at: '2030-01-03T10:00:00Z',
-    customer: { name: 'Cai Moss', phone: '+46 70 000 00 00' }, paid: false, lines: [{ item_id: pasta.id, quantity: 1, unit_price: pasta.price }],
-  }, { 'idempotency-key': `pick-${process.pid}-unpaid` });
+    channel: 'web', external_id: `pick-${process.pid}-${tag}`, location_id: env.store.id, promised_at: promised,
+    customer: { name, phone: '+46 70 000 00 00' }, paid: false, lines: [{ item_id: pasta.id, quantity: 1, unit_price: pasta.price }],
+  }, { 'idempotency-key': `pick-${process.pid}-${tag}` });
   assert.equal(r.status, 201, r.text);
-  const order = r.json;
   for (const [path, body] of [['pick', { item_id: pasta.id, quantity: 1 }], ['stage', { spot: 'Counter' }]]) {
-    const x = await env.server.post(`/api/v1/online-orders/${order.id}/${path}`, body);
+    const x = await env.server.post(`/api/v1/online-orders/${r.json.id}/${path}`, body);
     assert.equal(x.status, 200, x.text);
   }
+  return r.json;
+}
+
+test('an order not paid online is paid in cash at pickup', async () => {
+  const order = await stagedUnpaid('unpaid', 'Cai Moss', '2030-01-03T10:00:00Z');
   const page = await env.page({ width: 768, height: 1024 });
   await signInAtRegister(page, DEMO.cashier);
   await page.getByRole('button', { name: 'Pickup' }).click();
@@ -149,16 +154,7 @@ test('an order not paid online is paid in cash at pickup', async () => {
 });
 
 test('an order not paid online is paid by card at pickup (the terminal reference, by Enter)', async () => {
-  const r = await env.server.post('/api/v1/online-orders', {
-    channel: 'web', external_id: `pick-${process.pid}-card`, location_id: env.store.id, promised_at: '2030-01-04T10:00:00Z',
-    customer: { name: 'Dag Ek', phone: '+46 70 000 00 01' }, paid: false, lines: [{ item_id: pasta.id, quantity: 1, unit_price: pasta.price }],
-  }, { 'idempotency-key': `pick-${process.pid}-card` });
-  assert.equal(r.status, 201, r.text);
-  const order = r.json;
-  for (const [path, body] of [['pick', { item_id: pasta.id, quantity: 1 }], ['stage', { spot: 'Counter' }]]) {
-    const x = await env.server.post(`/api/v1/online-orders/${order.id}/${path}`, body);
-    assert.equal(x.status, 200, x.text);
-  }
+  const order = await stagedUnpaid('card', 'Dag Ek', '2030-01-04T10:00:00Z');
   const page = await env.page({ width: 1024, height: 768 });
   await signInAtRegister(page, DEMO.cashier);
   await page.getByRole('button', { name: 'Pickup' }).click();
