@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/server.mjs';
-import { adjust, assertBooksHold, makeItem, openRegister, store, uuidv7 } from './lib/shop.mjs';
+import { adjust, assertBooksHold, makeItem, onHand, openRegister, store, uuidv7 } from './lib/shop.mjs';
 
 let s;
 let shop;
@@ -318,6 +318,24 @@ test('mutated supplier bodies (suppliers, supplier items, payment changes, price
     assert.ok(r.status >= 400 && r.status < 500, `price list ${JSON.stringify(body).slice(0, 40)}: ${r.status} ${r.text.slice(0, 200)}`);
     assert.equal(typeof r.json?.code, 'string', r.text);
   }
+});
+
+test('broken opening-stock files are a report, never a 500, and write nothing', async () => {
+  const item = await makeItem(s, { price: 300 });
+  const weighed = await makeItem(s, { price: 300, sold_by_weight: true, unit: 'kg' });
+  const broken = ['', '\uFEFF', 'sku', 'sku,quantity\n"unterminated', 'sku,quantity\nA,1,2', `sku,quantity\n${item.sku},-1`,
+    `sku,quantity\n${item.sku},1e5`, `sku,quantity\n${item.sku},1.5`, `sku,quantity\n${item.sku},abc`, `barcode,quantity\n${'9'.repeat(200)},1`,
+    'quantity\n1', 'sku\nA', `sku,location,quantity\n${item.sku},Nowhere,1`, `sku,quantity,colour\n${item.sku},1,red`,
+    'a,'.repeat(300), '\u0000,\u0000', `sku,sku,quantity\n${item.sku},${item.sku},1`, `sku,quantity\n${item.sku},1\n${item.sku},2`,
+    `sku,quantity\n${weighed.sku},99999999999999999999`];
+  for (const body of broken) {
+    const r = await s.post('/api/v1/stock/opening', body, { 'content-type': 'text/csv' });
+    assert.ok(r.status >= 400 && r.status < 500, `opening ${JSON.stringify(body).slice(0, 40)}: ${r.status} ${r.text.slice(0, 200)}`);
+    assert.equal(typeof r.json?.code, 'string', r.text);
+  }
+  const json = await s.post('/api/v1/stock/opening', { sku: item.sku, quantity: 1 });
+  assert.equal(json.status, 415, json.text);
+  assert.equal(await onHand(s, item, shop), 0, 'nothing was written');
 });
 
 test('mutated count bodies (settings, pins, counts, lines, approval) are refused with problems, never 500', async () => {
