@@ -48,6 +48,9 @@ export const catalog = {
 export const stock = {
   locations: () => get<{ locations: T.Location[] }>('/locations').then((r) => r.locations),
   ofItem: (item_id: string) => get<T.StockView>('/stock', { query: { item_id } }),
+  /** Opening stock from a spreadsheet; dryRun checks only. A 422 carries the same report. */
+  importOpening: (csv: string, dryRun: boolean) =>
+    postCsv<T.OpeningReport>('/stock/opening', csv, { query: { dry_run: dryRun ? 'true' : 'false' } }),
   lowStock: (location_id: string | undefined, cursor?: string | null) =>
     get<{ items: T.LowStockRow[]; next_cursor: string | null }>('/availability/low-stock', { query: { location_id, cursor, limit: 100 } }),
   movements: (item_id: string, limit = 200) => get<{ movements: T.Movement[] }>('/stock/movements', { query: { item_id, limit } }).then((r) => r.movements),

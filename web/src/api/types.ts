@@ -365,3 +365,10 @@ export interface OnlineOrder {
   total: number; short: boolean; staging_spot: string | null; sale_id: string | null; refund_due: number; lines: OnlineOrderLine[];
   due_at_pickup?: number; substitutions?: Substitution[];
 }
+
+/** The opening-stock import's answer (also inside its 422 problem). */
+export interface OpeningReport {
+  rows: number; adding: number; unchanged: number; units: number; applied: boolean;
+  lines: { line: number; sku: string; name: string; location: string; on_hand: number; quantity: number; adds: number }[];
+  errors: { line: number; column: string; code: string; reason: string }[];
+}
