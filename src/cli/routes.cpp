@@ -25,6 +25,7 @@
 #include "platform/types.hpp"
 #include "purchasing/purchase_order_api.hpp"
 #include "purchasing/supplier_api.hpp"
+#include "reports/cutover.hpp"
 #include "reports/reports.hpp"
 #include "sales/registers_api.hpp"
 #include "sales/sales_api.hpp"
@@ -108,6 +109,7 @@ void add_routes(App& app) {
   orders::register_channel_routes(app);
   reports::register_report_routes(app);
   reports::register_action_routes(app);
+  reports::register_cutover_routes(app);
   sync::register_sync_routes(app);
 }
 

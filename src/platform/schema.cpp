@@ -1291,6 +1291,22 @@ CREATE TABLE online_order_substitutions (
 );
 CREATE INDEX online_order_substitutions_order ON online_order_substitutions(order_id, offered_at);
 )SQL"},
+      {25, "the cutover checklist: what must be true before a shop sells on Backroom alone", R"SQL(
+-- Five fixed tasks of the rollout (src/reports/cutover.hpp): each with an owner, a date and
+-- done; what the shop's own data says of each is computed when the list is read.
+CREATE TABLE cutover_tasks (
+  key        TEXT PRIMARY KEY,
+  position   INTEGER NOT NULL,
+  owner_id   TEXT REFERENCES users(id),
+  due_on     TEXT,
+  done_at    INTEGER,
+  done_by    TEXT,
+  note       TEXT NOT NULL DEFAULT '',
+  updated_at INTEGER NOT NULL
+);
+INSERT INTO cutover_tasks (key, position, updated_at) VALUES
+  ('item_master', 1, 0), ('labels', 2, 0), ('registers', 3, 0), ('first_count', 4, 0), ('backup', 5, 0);
+)SQL"},
   };
   return list;
 }

@@ -320,6 +320,11 @@ test('mutated supplier bodies (suppliers, supplier items, payment changes, price
   }
 });
 
+test('mutated cutover task bodies are refused with problems, never 500', async () => {
+  await probe('PATCH /cutover/{key}', '/api/v1/cutover/registers', async () => ({ due_on: '2027-02-01', done: false, note: 'probe' }),
+    (b) => b, { method: 'PATCH' });
+});
+
 test('broken opening-stock files are a report, never a 500, and write nothing', async () => {
   const item = await makeItem(s, { price: 300 });
   const weighed = await makeItem(s, { price: 300, sold_by_weight: true, unit: 'kg' });

@@ -213,6 +213,7 @@ const SETUPS = {
   'POST /api/v1/suppliers': async () => ({ path: '/api/v1/suppliers', body: { name: unique('Walk supplier') } }),
   'PATCH /api/v1/suppliers/{id}': async () => { const x = await supplier(); return { path: `/api/v1/suppliers/${x.id}`, body: { name: unique('Walk supplier renamed'), version: x.version } }; },
   'POST /api/v1/suppliers/{id}/items': async () => ({ path: `/api/v1/suppliers/${(await supplier()).id}/items`, body: { item_id: (await makeItem(s)).id, supplier_sku: 'W-1', cost: 250, case_pack: 6 } }),
+  'PATCH /api/v1/cutover/{key}': async () => ({ path: '/api/v1/cutover/labels', body: { note: unique('Walk note'), done: true } }),
   'POST /api/v1/stock/opening': async () => {
     const item = await makeItem(s);
     return { path: '/api/v1/stock/opening', type: 'text/csv', body: `sku,location,quantity\n${item.sku},${shop.name},7\n` };

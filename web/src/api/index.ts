@@ -229,6 +229,8 @@ export const reports = {
     patch<R.ReviewAction>('/reports/actions/{id}', body, { path: { id }, headers: { 'if-match': `"v${version}"` } }),
   addPhoto: (id: string, photo: Blob) => postFile<R.ReviewAction>('/reports/actions/{id}/photos', photo, { path: { id } }),
   photo: (id: string, photo_id: string) => link('/reports/actions/{id}/photos/{photo_id}', { path: { id, photo_id } }),
+  cutover: () => get<{ tasks: R.CutoverTask[] }>('/cutover').then((r) => r.tasks),
+  changeCutover: (key: string, body: R.CutoverPatch) => patch<R.CutoverTask>('/cutover/{key}', body, { path: { key } }),
 };
 
 /** Outbound webhooks: endpoints, the delivery log, dead letters and alerts (issue 19). */

@@ -41,3 +41,11 @@ export interface ReviewAction {
 export interface ActionList { week: string; week_to: string; actions: ReviewAction[] }
 export interface ActionInput { id?: string; note: string; owner_id: string; due_on: string; week?: string; kpi?: KpiName; item_id?: string; location_id?: string }
 export interface ActionPatch { note?: string; owner_id?: string; due_on?: string; status?: ActionStatus; outcome?: string }
+
+/** A task of the cutover checklist: owner, date, done, and what the shop's data says of it. */
+export interface CutoverTask {
+  key: 'item_master' | 'labels' | 'registers' | 'first_count' | 'backup'; title: string;
+  owner_id: string | null; owner: string | null; due_on: string | null; done: boolean; done_at: string | null; done_by: string | null;
+  note: string; evidence: { ok: boolean; text: string };
+}
+export interface CutoverPatch { owner_id?: string | null; due_on?: string | null; done?: boolean; note?: string }

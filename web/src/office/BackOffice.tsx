@@ -7,6 +7,7 @@ import { Button } from '../shared/components';
 import { when, words } from '../shared/format';
 import { Audit } from './Audit';
 import { Counts } from './counts/Counts';
+import { Cutover } from './Cutover';
 import { Export } from './Export';
 import { Integrations } from './Integrations';
 import { Items } from './Items';
@@ -46,6 +47,7 @@ const sections: Section[] = [
   { path: '/office/users', title: 'Users', permission: permission.users_manage, screen: () => <Users /> },
   { path: '/office/keys', title: 'API keys', permission: permission.apikeys_manage, screen: () => <Keys /> },
   { path: '/office/audit', title: 'Audit log', permission: permission.audit_read, screen: () => <Audit /> },
+  { path: '/office/cutover', title: 'Cutover checklist', permission: permission.reports_read, screen: (s) => <Cutover session={s} /> },
   { path: '/office/export', title: 'Export everything', permission: permission.shop_export, screen: () => <Export /> },
 ];
 
