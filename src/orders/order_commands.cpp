@@ -51,14 +51,15 @@ bj::value time_or_null(const std::optional<Timestamp>& t) {
 }
 bj::value text_or_null(const std::optional<std::string>& v) { return v ? bj::value(*v) : bj::value(nullptr); }
 
-bj::object substitution_json(db::Db& db, const Substitution& sub) {
-  auto item = catalog::store::item_heads(db, {sub.item_id});
-  auto head = item.find(sub.item_id);
+// `heads` holds the substituted item's SKU and name (read with the order's other items).
+bj::object substitution_json(const Substitution& sub, const std::map<std::string, catalog::store::ItemHead>& heads) {
+  auto head = heads.find(sub.item_id);
+  auto none = heads.end();
   return bj::object{{"id", sub.id},
                     {"line_id", sub.line_id},
                     {"item_id", sub.item_id},
-                    {"sku", head != item.end() ? head->second.sku : ""},
-                    {"name", head != item.end() ? head->second.name : ""},
+                    {"sku", head != none ? head->second.sku : ""},
+                    {"name", head != none ? head->second.name : ""},
                     {"quantity", json::quantity_value(sub.quantity)},
                     {"unit_price", sub.unit_price},
                     {"credit", sub.credit},
@@ -71,8 +72,10 @@ bj::object substitution_json(db::Db& db, const Substitution& sub) {
 }
 
 bj::object order_json(db::Db& db, const Order& o) {
+  auto subs = store::substitutions_of(db, o.id);
   std::vector<std::string> ids;
   for (const auto& l : o.lines) ids.push_back(l.item_id);
+  for (const auto& sub : subs) ids.push_back(sub.item_id);
   auto heads = catalog::store::item_heads(db, ids);
   std::map<std::string, stock::Hold> holds;
   for (auto& h : stock::holds_of(db, o.id)) holds.emplace(h.line_id, std::move(h));
@@ -101,7 +104,7 @@ bj::object order_json(db::Db& db, const Order& o) {
     });
   }
   bj::array substitutions;
-  for (const auto& sub : store::substitutions_of(db, o.id)) substitutions.push_back(substitution_json(db, sub));
+  for (const auto& sub : subs) substitutions.push_back(substitution_json(sub, heads));
   return bj::object{{"id", o.id},
                     {"number", order_number_text(o.number)},
                     {"status", word(o.status)},
@@ -496,7 +499,7 @@ OfferedSubstitute offer_substitute(db::Db& db, const Actor& actor, const std::st
                    std::nullopt};
   auto token = auth::random_hex(24);
   store::insert_substitution(db, sub, auth::secret_hash(token));
-  auto doc = substitution_json(db, sub);
+  auto doc = substitution_json(sub, catalog::store::item_heads(db, {sub.item_id}));
   append_audit(db, actor, AuditEntry{"order.substitution_offer", "online_order", o.id, bj::serialize(before),
                                      bj::serialize(doc)});
   // The message for the shop's SMS/email integration: the choice and the link to answer it.
@@ -555,7 +558,8 @@ boost::json::object answer_substitution(db::Db& db, const std::string& token, bo
   auto doc = commit(db, customer, o, accept ? "order.substitution_accept" : "order.substitution_decline", before,
                     std::nullopt);
   bj::object event{{"order_id", o.id}, {"number", order_number_text(o.number)},
-                   {"substitution", substitution_json(db, *sub)}, {"order", doc}};
+                   {"substitution", substitution_json(*sub, catalog::store::item_heads(db, {sub->item_id}))},
+                   {"order", doc}};
   append_event(db, accept ? "order.substitution_accepted" : "order.substitution_declined", o.id,
                bj::serialize(event));
   return public_offer_json(db, *sub);

@@ -179,8 +179,6 @@ class Db {
   virtual void begin_write() = 0;
   // Starts a read-only transaction that sees one consistent snapshot.
   virtual void begin_read() = 0;
-  // A number that changes whenever another connection committed (cache invalidation).
-  virtual std::int64_t data_version() = 0;
   // The SQLite handle, or nullptr on PostgreSQL (the writer's WAL tuning).
   virtual sqlite3* sqlite_handle() { return nullptr; }
 
@@ -215,9 +213,6 @@ class ReadSnapshot {
   Db& db_;
   bool began_ = false;
 };
-
-// Kept as a free function for the callers that had it: db.data_version().
-inline std::int64_t data_version(Db& db) { return db.data_version(); }
 
 // BEGIN/COMMIT for code that is not behind the writer (migrations, CLI import). A writing
 // transaction (the default) excludes other writers as Db::begin_write does.

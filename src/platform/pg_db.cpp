@@ -225,13 +225,6 @@ class PgDb final : public Db {
     query("SELECT pg_advisory_xact_lock(?)").bind(1, write_lock_key).run();
   }
   void begin_read() override { query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").run(); }
-  std::int64_t data_version() override {
-    // The snapshot's next transaction id: it moves whenever any transaction wrote.
-    auto q = query("SELECT CAST(pg_snapshot_xmax(pg_current_snapshot()) AS TEXT)");
-    q.step();
-    return q.int64(0);
-  }
-
   // Runs one statement of `s` and waits; returns its result (owned by the statement).
   PGresult* execute(PgStatement& s) {
     if (pipeline_) {

@@ -111,11 +111,6 @@ class SqliteDb final : public Db {
   bool in_transaction() const override { return sqlite3_get_autocommit(db_) == 0; }
   void begin_write() override { query("BEGIN IMMEDIATE").run(); }
   void begin_read() override { query("BEGIN").run(); }
-  std::int64_t data_version() override {
-    auto q = query("PRAGMA data_version");
-    q.step();
-    return q.int64(0);
-  }
   sqlite3* sqlite_handle() override { return db_; }
 
  private:

@@ -61,26 +61,30 @@ Evidence cutover_evidence(const std::string& key, const CutoverFacts& f, std::in
   return {false, ""};
 }
 
+namespace {
+bj::object task_json(db::Db& db, const CutoverTask& t, const CutoverFacts& facts, std::int64_t at) {
+  std::string owner;
+  if (t.owner_id)
+    if (auto u = auth::store::user_by_id(db, *t.owner_id)) owner = u->display_name.empty() ? u->username : u->display_name;
+  auto e = cutover_evidence(t.key, facts, at);
+  return bj::object{{"key", t.key},
+                    {"title", cutover_title(t.key)},
+                    {"owner_id", opt(t.owner_id)},
+                    {"owner", t.owner_id ? bj::value(owner) : bj::value(nullptr)},
+                    {"due_on", opt(t.due_on)},
+                    {"done", t.done_at.has_value()},
+                    {"done_at", t.done_at ? bj::value(format_rfc3339(Timestamp{*t.done_at})) : bj::value(nullptr)},
+                    {"done_by", opt(t.done_by)},
+                    {"note", t.note},
+                    {"evidence", bj::object{{"ok", e.ok}, {"text", e.text}}}};
+}
+}  // namespace
+
 bj::object cutover_list(db::Db& db) {
   auto facts = store::cutover_facts(db);
   auto at = now().micros;
   bj::array tasks;
-  for (const auto& t : store::cutover_tasks(db)) {
-    std::string owner;
-    if (t.owner_id)
-      if (auto u = auth::store::user_by_id(db, *t.owner_id)) owner = u->display_name.empty() ? u->username : u->display_name;
-    auto e = cutover_evidence(t.key, facts, at);
-    tasks.push_back(bj::object{{"key", t.key},
-                               {"title", cutover_title(t.key)},
-                               {"owner_id", opt(t.owner_id)},
-                               {"owner", t.owner_id ? bj::value(owner) : bj::value(nullptr)},
-                               {"due_on", opt(t.due_on)},
-                               {"done", t.done_at.has_value()},
-                               {"done_at", t.done_at ? bj::value(format_rfc3339(Timestamp{*t.done_at})) : bj::value(nullptr)},
-                               {"done_by", opt(t.done_by)},
-                               {"note", t.note},
-                               {"evidence", bj::object{{"ok", e.ok}, {"text", e.text}}}});
-  }
+  for (const auto& t : store::cutover_tasks(db)) tasks.push_back(task_json(db, t, facts, at));
   return bj::object{{"tasks", std::move(tasks)}};
 }
 
@@ -114,10 +118,7 @@ bj::object update_cutover_task(db::Db& db, const Actor& actor, const std::string
   };
   append_audit(db, actor, AuditEntry{"cutover.update", "cutover_task", key, text(before), text(*t)});
   append_event(db, "cutover.updated", key, text(*t));
-  auto list = cutover_list(db);
-  for (auto& item : list.at("tasks").as_array())
-    if (item.as_object().at("key").as_string() == key) return std::move(item.as_object());
-  return {};
+  return task_json(db, *t, store::cutover_facts(db), now().micros);
 }
 
 }  // namespace backroom::reports

@@ -46,13 +46,21 @@ catalog::Item row_item(db::Db& db, const std::map<std::string, std::string>& val
   }
 }
 
-Location row_location(db::Db& db, const std::map<std::string, std::string>& values) {
+// The shop's only store, for rows that name none (nullopt when it has several).
+std::optional<Location> only_store(db::Db& db) {
+  std::optional<Location> found;
+  for (auto& l : list_locations(db)) {
+    if (!l.sellable) continue;
+    if (found) return std::nullopt;
+    found = std::move(l);
+  }
+  return found;
+}
+
+Location row_location(db::Db& db, const std::map<std::string, std::string>& values, const std::optional<Location>& only) {
   auto name = values.count("location") ? std::string(text::trim(values.at("location"))) : std::string();
   if (name.empty()) {
-    std::vector<Location> stores;
-    for (auto& l : list_locations(db))
-      if (l.sellable) stores.push_back(std::move(l));
-    if (stores.size() == 1) return stores.front();
+    if (only) return *only;
     throw row_problem("location", "the shop has several stores: say which one in a 'location' column", "missing_location");
   }
   auto l = location_by_name(db, name);
@@ -85,6 +93,7 @@ OpeningReport import_opening_stock(db::Db& db, const Actor& actor, std::string_v
     add_error({read->line, "sku", "missing_column", "the header names items by a 'sku' or 'barcode' column"});
   if (!report.errors.empty()) return report;
 
+  const auto only = only_store(db);
   db.exec("SAVEPOINT opening_import");
   std::set<std::pair<std::string, std::string>> seen;  // item, location
   while (reader.next(row)) {
@@ -102,7 +111,7 @@ OpeningReport import_opening_stock(db::Db& db, const Actor& actor, std::string_v
     db.exec("SAVEPOINT opening_row");
     try {
       auto item = row_item(db, values);
-      auto location = row_location(db, values);
+      auto location = row_location(db, values, only);
       if (!seen.insert({item.id, location.id}).second)
         throw row_problem("", fmt::format("{} at {} appears twice in the file", item.sku, location.name), "duplicate_row");
       auto text = std::string(text::trim(values["quantity"]));

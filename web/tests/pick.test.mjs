@@ -129,15 +129,21 @@ async function stagedUnpaid(tag, name, promised) {
   return r.json;
 }
 
-test('an order not paid online is paid in cash at pickup', async () => {
-  const order = await stagedUnpaid('unpaid', 'Cai Moss', '2030-01-03T10:00:00Z');
-  const page = await env.page({ width: 768, height: 1024 });
+// At the register: the pickup code of an order not paid online; the dialog asks for the money.
+async function pickupToPay(page, order) {
   await signInAtRegister(page, DEMO.cashier);
   await page.getByRole('button', { name: 'Pickup' }).click();
   const dialog = page.getByRole('dialog', { name: 'Pickup' });
   await dialog.getByLabel('Pickup code').fill(order.pickup_code);
   await dialog.getByRole('button', { name: 'Hand over' }).click();
   await dialog.getByText(/Not paid online: .* to pay now\./).waitFor();
+  return dialog;
+}
+
+test('an order not paid online is paid in cash at pickup', async () => {
+  const order = await stagedUnpaid('unpaid', 'Cai Moss', '2030-01-03T10:00:00Z');
+  const page = await env.page({ width: 768, height: 1024 });
+  const dialog = await pickupToPay(page, order);
   await fits(page, 'unpaid pickup');
   await dialog.getByLabel('Cash tendered').fill('5');
   await dialog.getByRole('button', { name: 'Take cash and hand over' }).click();
@@ -156,12 +162,7 @@ test('an order not paid online is paid in cash at pickup', async () => {
 test('an order not paid online is paid by card at pickup (the terminal reference, by Enter)', async () => {
   const order = await stagedUnpaid('card', 'Dag Ek', '2030-01-04T10:00:00Z');
   const page = await env.page({ width: 1024, height: 768 });
-  await signInAtRegister(page, DEMO.cashier);
-  await page.getByRole('button', { name: 'Pickup' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Pickup' });
-  await dialog.getByLabel('Pickup code').fill(order.pickup_code);
-  await dialog.getByRole('button', { name: 'Hand over' }).click();
-  await dialog.getByText(/Not paid online: .* to pay now\./).waitFor();
+  const dialog = await pickupToPay(page, order);
   await dialog.getByRole('button', { name: 'Card paid: hand over' }).click();
   await dialog.getByText('Card needs the terminal reference.').waitFor();
   await fits(page, 'card at pickup');
