@@ -1,6 +1,6 @@
 // Late or failing scheduled backups are said in the back office (issue 22): a manager sees a
 // banner with when the last backup finished and why the next failed; a buyer (no audit
-// rights) does not. The backups really run (`serve --backup-dir --backup-every 1s`) and really
+// rights) does not. The backups really run (`serve --backup-dir --backup-every 4s`) and really
 // fail (the directory is replaced by a file while the server runs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import { DEMO, setup, signIn, fits, noIds } from './lib.mjs';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'backroom-backup-alert-'));
 const backups = path.join(dir, 'backups');
 let env;
-before(async () => { env = await setup({ args: ['--backup-dir', backups, '--backup-every', '1s'] }); });
+before(async () => { env = await setup({ args: ['--backup-dir', backups, '--backup-every', '4s'] }); });
 after(async () => { await env?.close(); rmSync(dir, { recursive: true, force: true }); });
 
 async function status() {

@@ -65,6 +65,17 @@ export async function waitOrExplain(page, locator, options) {
   }
 }
 
+/** locator.click(), and when it times out, the error names the page's address and text. */
+export async function clickOrExplain(page, locator, options) {
+  try {
+    await locator.click(options);
+  } catch (e) {
+    const text = await page.locator('body').innerText().catch(() => '(no text)');
+    e.message += `\n  at ${page.url()} the page read:\n${text.slice(0, 1500)}`;
+    throw e;
+  }
+}
+
 export async function signIn(page, who) {
   await page.getByLabel('Username').fill(who.username);
   await page.getByLabel('Password').fill(who.password);

@@ -5,7 +5,7 @@
 // till, not read back from the server, and the Z report must show exactly them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, PASTA, setup, signIn, scan, itemByCode, screenshotPath } from './lib.mjs';
+import { DEMO, PASTA, setup, signIn, clickOrExplain, scan, itemByCode, screenshotPath } from './lib.mjs';
 
 let env;
 let pasta;
@@ -86,7 +86,7 @@ for (const [label, viewport] of sizes) {
     await cartOf(page, PASTA, 1);
     await page.getByLabel('Amount tendered').fill('20');
     await page.getByRole('button', { name: 'Cash' }).click();
-    await page.getByRole('button', { name: 'Complete sale' }).click();
+    await clickOrExplain(page, page.getByRole('button', { name: 'Complete sale' }));
     const cashReceipt = await receiptNumber(page);
     expected.cash += pasta.price; sales++;
     await page.getByRole('button', { name: 'New sale' }).click();
@@ -95,7 +95,7 @@ for (const [label, viewport] of sizes) {
     await cartOf(page, PASTA, 1);
     await page.getByLabel('Card or credit reference').fill('T-1001');
     await page.getByRole('button', { name: 'Card' }).click();
-    await page.getByRole('button', { name: 'Complete sale' }).click();
+    await clickOrExplain(page, page.getByRole('button', { name: 'Complete sale' }));
     const cardReceipt = await receiptNumber(page);
     expected.card += pasta.price; sales++;
     await page.getByRole('button', { name: 'New sale' }).click();
@@ -109,7 +109,7 @@ for (const [label, viewport] of sizes) {
     await page.getByRole('button', { name: 'Cash' }).click();
     const tenders = await page.getByRole('list', { name: 'Tenders' }).textContent();
     assert.match(tenders, /card 10\.00 \(T-1002\).*cash 50\.00/);
-    await page.getByRole('button', { name: 'Complete sale' }).click();
+    await clickOrExplain(page, page.getByRole('button', { name: 'Complete sale' }));
     await receiptNumber(page);
     expected.card += 1000; expected.cash += 2 * pasta.price - 1000; sales++;
     await page.getByRole('button', { name: 'New sale' }).click();
@@ -130,7 +130,7 @@ for (const [label, viewport] of sizes) {
     await page.getByLabel('Card or credit reference').fill(credit);
     await page.getByLabel('Card or credit reference').press('Enter');
     await page.getByRole('status').filter({ hasText: `Store credit ${credit}: 0.00 left after this sale.` }).waitFor();
-    await page.getByRole('button', { name: 'Complete sale' }).click();
+    await clickOrExplain(page, page.getByRole('button', { name: 'Complete sale' }));
     await receiptNumber(page);
     expected.store_credit += pasta.price; sales++;
     await page.getByRole('button', { name: 'New sale' }).click();

@@ -139,17 +139,24 @@ export function Register({ session, locationId, locationName, registerId, regist
   /** When the cart shown last changed (for the br:cart-to-quote measure). */
   const cartChanged = useRef<number | null>(null);
   useLayoutEffect(() => { cartChanged.current = quoteKey ? performance.now() : null; }, [quoteKey]);
+  // A quote that could not reach the server is asked again, so a blip never leaves the total at "…".
+  const [quoteTry, setQuoteTry] = useState(0);
   useEffect(() => {
     if (!quoteBody) return;
     let current = true;
+    let again: ReturnType<typeof setTimeout> | undefined;
     const { id: _id, ...body } = quoteBody; // a quote is no document: no id
     const sent = performance.now();
     sales.quote(body).then((q) => {
       performance.measure('br:quote-round-trip', { start: sent, end: performance.now() });
       if (current) setQuoted({ key: quoteKey, quote: q });
-    }).catch((e) => { if (current && !(e instanceof OfflineError)) setMsg({ kind: 'error', text: message(e) }); });
-    return () => { current = false; };
-  }, [quoteKey]);
+    }).catch((e) => {
+      if (!current) return;
+      if (e instanceof OfflineError) again = setTimeout(() => setQuoteTry((n) => n + 1), retryMs);
+      else setMsg({ kind: 'error', text: message(e) });
+    });
+    return () => { current = false; clearTimeout(again); };
+  }, [quoteKey, quoteTry]);
   const quote = quoted && quoted.key === quoteKey ? quoted.quote : null;
   // Cart change to its quoted total painted (reported by scripts/measure-register.mjs, never asserted).
   useLayoutEffect(() => {
