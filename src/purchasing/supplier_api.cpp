@@ -8,7 +8,9 @@
 #include "catalog/catalog_store.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
+#include "platform/csv_import.hpp"
 #include "purchasing/supplier_commands.hpp"
+#include "purchasing/supplier_import.hpp"
 #include "purchasing/supplier_json.hpp"
 #include "purchasing/supplier_store.hpp"
 
@@ -166,23 +168,23 @@ void register_supplier_routes(App& app) {
         "Import a supplier's price list (text/csv; all rows or none; ?dry_run=true checks only)",
         [&app](Request& req, Reply reply) {
           auto id = id_param(req, 0, "supplier");
-          auto type = req.header("content-type").value_or("");
-          if (!type.starts_with("text/csv") && !type.starts_with("text/plain"))
-            throw Problem(415, "unsupported_media_type", "send the price list as text/csv");
-          if (req.body.size() > price_list_bytes_max)
-            throw Problem(413, "body_too_large", fmt::format("a price list is at most {} bytes", price_list_bytes_max));
-          auto dry = req.query_param("dry_run").value_or("false");
-          if (dry != "true" && dry != "false") throw invalid_field("dry_run", "dry_run is true or false");
-          bool dry_run = dry == "true";
+          bool dry_run = platform::csv_import_request(req, price_list_bytes_max, "a price list");
           Actor actor = req.actor;
           app.command(req, std::move(reply), [id, csv = req.body, dry_run, actor](db::Db& db) {
             auto report = import_price_list(db, actor, id, csv, dry_run);
-            if (report.errors.empty()) return http::json_response(200, report_to_json(report));
-            Problem p(422, "price_list_invalid",
-                      fmt::format("{} of the price list's rows cannot be imported; nothing was written",
-                                  report.errors.size()));
-            p.extra_json = json::serialize(report_to_json(report));
-            return http::problem_response(p);
+            return platform::csv_import_response(report_to_json(report), report.errors.size(), "price_list_invalid");
+          });
+        });
+
+  r.add("POST", "/api/v1/suppliers/import", "suppliers.manage",
+        "Suppliers from a spreadsheet (text/csv: name, email, phone, iban, ...); all rows or none; ?dry_run=true "
+        "reports per row what would be created; bank details wait for another person's approval",
+        [&app](Request& req, Reply reply) {
+          bool dry_run = platform::csv_import_request(req, supplier_import_bytes_max, "a supplier file");
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [csv = req.body, dry_run, actor](db::Db& db) {
+            auto report = import_suppliers(db, actor, csv, dry_run);
+            return platform::csv_import_response(supplier_import_to_json(report), report.errors.size(), "suppliers_invalid");
           });
         });
 

@@ -106,6 +106,13 @@ std::vector<Supplier> list_suppliers(db::Db& db, const SupplierFilter& f) {
   return out;
 }
 
+std::optional<std::string> supplier_id_by_name(db::Db& db, const std::string& name) {
+  auto q = db.query("SELECT id FROM suppliers WHERE name_key = ? ORDER BY id LIMIT 1");
+  q.bind(1, text::fold(name));
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
 void insert_supplier(db::Db& db, const Supplier& s) {
   db.query(
         "INSERT INTO suppliers (id, name, name_key, email, phone, lead_time_days, lead_time_sd_milli, order_days, "

@@ -24,6 +24,9 @@ struct SupplierFilter {
 // Oldest first; up to limit + 1 suppliers so the caller knows whether there is a next page.
 std::vector<Supplier> list_suppliers(db::Db& db, const SupplierFilter& filter);
 
+// The oldest supplier whose name folds to the same words as `name` ("ACME  Ltd." = "acme ltd").
+std::optional<std::string> supplier_id_by_name(db::Db& db, const std::string& name);
+
 void insert_supplier(db::Db& db, const Supplier& supplier);
 // Rewrites every column but payment (which only apply_payment changes) and created_at.
 void update_supplier(db::Db& db, const Supplier& supplier);

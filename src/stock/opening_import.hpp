@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "platform/actor.hpp"
+#include "platform/csv_import.hpp"
 #include "platform/db.hpp"
 #include "platform/types.hpp"
 
@@ -35,16 +36,10 @@ struct OpeningRow {
   Quantity on_hand, quantity;  // before, and what the file says
   Quantity adds() const { return quantity - on_hand; }
 };
-struct OpeningError {
-  std::size_t line = 0;
-  std::string column;  // empty for the whole row
-  std::string code;
-  std::string reason;
-};
 struct OpeningReport {
   std::size_t rows = 0;
   std::vector<OpeningRow> lines;      // every row read without a problem
-  std::vector<OpeningError> errors;   // at most opening_errors_max
+  std::vector<platform::ImportError> errors;  // at most opening_errors_max
   bool applied = false;               // false on a dry run and whenever there was an error
 };
 

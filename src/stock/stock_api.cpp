@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "platform/csv_import.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "platform/text.hpp"
@@ -235,24 +236,13 @@ void register_stock_routes(App& app) {
         "Opening stock from a spreadsheet (text/csv: sku or barcode, location, quantity); all rows or none; "
         "?dry_run=true reports per row what would be done",
         [&app](Request& req, Reply reply) {
-          auto type = req.header("content-type").value_or("");
-          if (!type.starts_with("text/csv") && !type.starts_with("text/plain"))
-            throw Problem(415, "unsupported_media_type", "send the opening stock as text/csv");
-          if (req.body.size() > opening_bytes_max)
-            throw Problem(413, "body_too_large", fmt::format("an opening stock file is at most {} bytes", opening_bytes_max));
-          auto dry = req.query_param("dry_run").value_or("false");
-          if (dry != "true" && dry != "false") throw invalid_field("dry_run", "dry_run is true or false");
-          bool dry_run = dry == "true";
+          bool dry_run = platform::csv_import_request(req, opening_bytes_max, "an opening stock file");
           if (!req.actor.location_ids.empty())
             throw Problem(403, "forbidden", "a key scoped to stores cannot import opening stock for the shop");
           Actor actor = req.actor;
           app.command(req, std::move(reply), [csv = req.body, dry_run, actor](db::Db& db) {
             auto report = import_opening_stock(db, actor, csv, dry_run);
-            if (report.errors.empty()) return http::json_response(200, opening_report_to_json(report));
-            Problem p(422, "opening_stock_invalid",
-                      fmt::format("{} of the file's rows cannot be imported; nothing was written", report.errors.size()));
-            p.extra_json = json::serialize(opening_report_to_json(report));
-            return http::problem_response(p);
+            return platform::csv_import_response(opening_report_to_json(report), report.errors.size(), "opening_stock_invalid");
           });
         });
   r.add("POST", "/api/v1/stock/reservations", "stock.adjust", "Reserve stock (on hand but not available)",

@@ -343,6 +343,29 @@ test('broken opening-stock files are a report, never a 500, and write nothing', 
   assert.equal(await onHand(s, item, shop), 0, 'nothing was written');
 });
 
+test('broken supplier files are a report, never a 500, and write nothing', async () => {
+  const name = `Broken import ${process.pid}`;
+  const broken = ['', '\uFEFF', 'name', 'name\n"unterminated', `name\n${name},x`, `name,email\n${name},@`, `name,phone\n${name},call me`,
+    `name,lead_time_days\n${name},-1`, `name,lead_time_days\n${name},1e3`, `name,lead_time_days\n${name},99999999999999999999`,
+    `name,lead_time_sd_days\n${name},abc`, `name,order_days\n${name},mon mon`, `name,order_days\n${name},${'mon,'.repeat(9)}`,
+    `name,min_order_value\n${name},1.234`, `name,min_order_value\n${name},-5`, `name,free_freight_value\n${name},99999999999999999999`,
+    `name,status\n${name},sleeping`, `name,iban\n${name},DE00 0000`, `name,iban,bic\n${name},DE89370400440532013000,XX`,
+    `name,bic\n${name},DEUTDEFF`, `name,account_name\n${name},\u0007`, `name\n${'x'.repeat(300)}`, `name\n${name} 4111 1111 1111 1111`,
+    'name\n   ', `name,colour\n${name},red`, 'a,'.repeat(300), '\u0000,\u0000', `name,name\n${name},${name}`];
+  for (const body of broken) {
+    const r = await s.post('/api/v1/suppliers/import', body, { 'content-type': 'text/csv' });
+    assert.ok(r.status >= 400 && r.status < 500, `supplier import ${JSON.stringify(body).slice(0, 40)}: ${r.status} ${r.text.slice(0, 200)}`);
+    assert.equal(typeof r.json?.code, 'string', r.text);
+  }
+  const json = await s.post('/api/v1/suppliers/import', { name });
+  assert.equal(json.status, 415, json.text);
+  const dry = await s.post('/api/v1/suppliers/import?dry_run=maybe', `name\n${name}\n`, { 'content-type': 'text/csv' });
+  assert.equal(dry.status, 422, dry.text);
+  assert.equal(dry.json.field, 'dry_run');
+  const found = await s.get(`/api/v1/suppliers?q=${encodeURIComponent(name)}`);
+  assert.deepEqual(found.json.suppliers, [], 'nothing was written');
+});
+
 test('mutated count bodies (settings, pins, counts, lines, approval) are refused with problems, never 500', async () => {
   const item = await makeItem(s, { cost: 100 });
   await adjust(s, item, shop, 50, 'opening');

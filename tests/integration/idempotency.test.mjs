@@ -218,6 +218,7 @@ const SETUPS = {
     const item = await makeItem(s);
     return { path: '/api/v1/stock/opening', type: 'text/csv', body: `sku,location,quantity\n${item.sku},${shop.name},7\n` };
   },
+  'POST /api/v1/suppliers/import': async () => ({ path: '/api/v1/suppliers/import', type: 'text/csv', body: `name\n${unique('Walk imported supplier')}\n` }),
   'POST /api/v1/suppliers/{id}/price-list': async () => {
     const x = await supplier();
     const item = await makeItem(s);

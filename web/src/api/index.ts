@@ -177,6 +177,9 @@ export const purchasing = {
   supplierItems: (id: string) => get<{ items: T.SupplierItem[] }>('/suppliers/{id}/items', { path: { id } }).then((r) => r.items),
   addSupplierItem: (id: string, body: T.SupplierItemInput) => post<T.SupplierItem>('/suppliers/{id}/items', body, { path: { id } }),
   importPriceList: (id: string, csv: string) => postCsv<T.PriceListReport>('/suppliers/{id}/price-list', csv, { path: { id } }),
+  /** Suppliers from a spreadsheet; dryRun checks only. A 422 carries the same report. */
+  importSuppliers: (csv: string, dryRun: boolean) =>
+    postCsv<T.SupplierImportReport>('/suppliers/import', csv, { query: { dry_run: dryRun ? 'true' : 'false' } }),
   changes: (status: string) => get<{ changes: T.SupplierChange[] }>('/supplier-changes', { query: { status } }).then((r) => r.changes),
   approveChange: (id: string) => post<T.SupplierChange>('/supplier-changes/{id}/approve', {}, { path: { id } }),
   rejectChange: (id: string, note = '') => post<T.SupplierChange>('/supplier-changes/{id}/reject', note ? { note } : {}, { path: { id } }),

@@ -229,6 +229,12 @@ export interface SupplierChange {
 export interface PriceListError { line: number; column?: string | null; code?: string; reason?: string }
 export interface PriceListReport { rows: number; created: number; updated: number; unchanged?: number; applied?: boolean; errors: PriceListError[] }
 
+export interface SupplierImportReport {
+  rows: number; creating: number; existing: number; bank_details_pending: number; applied: boolean;
+  lines: { line: number; name: string; action: 'create' | 'exists'; bank_details_pending: boolean }[];
+  errors: { line: number; column: string; code: string; reason: string }[];
+}
+
 export type PoStatus = 'draft' | 'sent' | 'partially_received' | 'received' | 'closed' | 'cancelled';
 export interface PoWarning { code: string; message: string }
 export interface PoLine {

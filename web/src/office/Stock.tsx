@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { type AdjustmentFlag, type AdjustmentInput, ApiError, catalog, type Item, type LowStockRow, message, type Movement, type OpeningReport, permission, stock } from '../api';
 import { can, type Session } from '../app/session';
 import { Button, DataTable, Dialog, Field, Notice, Select } from '../shared/components';
+import { CsvImport } from '../shared/CsvImport';
 import { qty, uuidv7, when, words } from '../shared/format';
 import { ItemSearch } from './ItemSearch';
 import { locationName, useLoad, useLocations } from './useLoad';
@@ -153,66 +154,20 @@ function LowStock({ onPick }: { onPick: (itemId: string) => void }) {
   );
 }
 
-function isReport(v: unknown): v is OpeningReport {
-  return typeof v === 'object' && v !== null && Array.isArray((v as OpeningReport).lines) && Array.isArray((v as OpeningReport).errors);
-}
+const items = (n: number) => `${n} item${n === 1 ? '' : 's'}`;
+const rowsOf = (n: number) => `${n} row${n === 1 ? '' : 's'}`;
 
 /** Opening stock from the shop's spreadsheet: checked first (what each row adds, what is wrong), then imported. */
 function OpeningImport() {
-  const [csv, setCsv] = useState<{ name: string; text: string } | null>(null);
-  const [report, setReport] = useState<OpeningReport | null>(null);
-  const [err, setErr] = useState('');
-  const [busy, setBusy] = useState(false);
-  const run = async (text: string, dryRun: boolean) => {
-    setBusy(true);
-    setErr('');
-    try {
-      setReport(await stock.importOpening(text, dryRun));
-    } catch (x) {
-      if (x instanceof ApiError && isReport(x.problem)) setReport(x.problem);
-      else { setReport(null); setErr(message(x)); }
-    } finally {
-      setBusy(false);
-    }
-  };
-  const pick = async (e: Event) => {
-    const input = e.currentTarget as HTMLInputElement;
-    const file = input.files?.[0];
-    if (!file) return;
-    const text = await file.text();
-    setCsv({ name: file.name, text });
-    input.value = '';
-    await run(text, true);
-  };
-  const checked = report && !report.applied && report.errors.length === 0;
+  const already = (r: OpeningReport) => (r.unchanged ? `, ${r.unchanged} already right` : '');
   return (
-    <section aria-label="Opening stock">
-      <h2>Opening stock</h2>
-      <div class="field">
-        <label for="opening-file">Import the counted stock (CSV)</label>
-        <input id="opening-file" type="file" accept=".csv,text/csv" onChange={pick} disabled={busy} />
-        <small class="hint">Columns: sku (or barcode), location (when you have more than one store), quantity. The file is checked first; nothing is written until you import it.</small>
-      </div>
-      {err && <Notice kind="error">{err}</Notice>}
-      {report && report.errors.length > 0 && (
-        <>
-          <Notice kind="error">{csv?.name}: {report.errors.length} row{report.errors.length === 1 ? ' has a problem' : 's have problems'}. Nothing was imported: fix the file and choose it again.</Notice>
-          <DataTable name="Opening stock problems" rows={report.errors}
-            columns={[['line', (r) => String(r.line), true], ['column', (r) => r.column || '—'], ['problem', (r) => r.reason]]} />
-        </>
-      )}
-      {report && report.applied && <Notice kind="ok">Imported: {report.adding} item{report.adding === 1 ? '' : 's'} brought up to their counted stock ({qty(report.units)} units){report.unchanged ? `, ${report.unchanged} already right` : ''}.</Notice>}
-      {checked && (
-        <>
-          <Notice kind="info">{csv?.name}: {report.rows} row{report.rows === 1 ? '' : 's'} checked — {report.adding} to add ({qty(report.units)} units){report.unchanged ? `, ${report.unchanged} already right` : ''}.</Notice>
-          <Button variant="primary" big disabled={busy || !csv} onClick={() => csv && run(csv.text, false)}>Import {report.adding} item{report.adding === 1 ? '' : 's'}</Button>
-        </>
-      )}
-      {report && report.lines.length > 0 && (
-        <DataTable name="Opening stock rows" rows={report.lines.slice(0, 200)}
-          columns={[['line', (r) => String(r.line), true], ['item', (r) => <>{r.name} <span class="muted">{r.sku}</span></>], ['store', (r) => r.location],
-            ['on hand', (r) => qty(r.on_hand), true], ['counted', (r) => qty(r.quantity), true], ['adds', (r) => qty(r.adds), true]]} />
-      )}
-    </section>
+    <CsvImport<OpeningReport, OpeningReport['lines'][number]> name="Opening stock" id="opening-file" label="Import the counted stock (CSV)"
+      hint="Columns: sku (or barcode), location (when you have more than one store), quantity."
+      send={stock.importOpening} lines={(r) => r.lines}
+      columns={[['line', (r) => String(r.line), true], ['item', (r) => <>{r.name} <span class="muted">{r.sku}</span></>], ['store', (r) => r.location],
+        ['on hand', (r) => qty(r.on_hand), true], ['counted', (r) => qty(r.quantity), true], ['adds', (r) => qty(r.adds), true]]}
+      checked={(r) => `${rowsOf(r.rows)} checked — ${r.adding} to add (${qty(r.units)} units)${already(r)}.`}
+      action={(r) => `Import ${items(r.adding)}`}
+      done={(r) => `Imported: ${items(r.adding)} brought up to their counted stock (${qty(r.units)} units)${already(r)}.`} />
   );
 }

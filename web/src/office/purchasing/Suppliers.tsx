@@ -4,10 +4,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import {
   ApiError, type Item, message, type PaymentDetails, type PriceListError, permission, purchasing, type Supplier,
-  type SupplierChange, type SupplierInput, type Weekday,
+  type SupplierChange, type SupplierImportReport, type SupplierInput, type Weekday,
 } from '../../api';
 import { can, type Session } from '../../app/session';
 import { Button, DataTable, Dialog, Field, Notice, yesNo } from '../../shared/components';
+import { CsvImport } from '../../shared/CsvImport';
 import { money, parseMoney, qty, when } from '../../shared/format';
 import { useItemNames, useLoad } from '../useLoad';
 import { isMe, ItemPicker, personName, useSupplierNames } from './common';
@@ -70,9 +71,29 @@ export function Suppliers({ session }: { session: Session }) {
             ['order days', (s) => (s.order_days?.length ? s.order_days.join(', ') : 'any day')],
             ['min. order', (s) => money(s.min_order_value), true], ['free freight from', (s) => money(s.free_freight_value), true]]}
           actions={(s) => <Button onClick={() => setOpenId(s.id)} aria-label={`Open ${s.name}`}>Open</Button>} />
+        {mayManage && <SupplierImport onImported={() => { setFiled((n) => n + 1); reload(); }} />}
       </>}
       {creating && <CreateSupplier onClose={() => setCreating(false)} onCreated={(s) => { setCreating(false); setOpenId(s.id); setFiled((n) => n + 1); reload(); }} />}
     </section>
+  );
+}
+
+const suppliersOf = (n: number) => `${n} supplier${n === 1 ? '' : 's'}`;
+
+/** The shop's supplier list from its spreadsheet, checked first; bank details in it wait for approval. */
+function SupplierImport({ onImported }: { onImported: () => void }) {
+  const existing = (r: SupplierImportReport) => (r.existing ? `, ${r.existing} already here (left as they are)` : '');
+  const bank = (r: SupplierImportReport) => (r.bank_details_pending ? ` Bank details of ${suppliersOf(r.bank_details_pending)} wait for a second person’s approval.` : '');
+  return (
+    <CsvImport<SupplierImportReport, SupplierImportReport['lines'][number]> name="Import suppliers" id="supplier-file" label="Suppliers from a spreadsheet (CSV)"
+      hint="Columns: name, and any of email, phone, lead_time_days, order_days (mon thu), min_order_value, free_freight_value, iban, bic, account_name."
+      send={async (csv, dryRun) => { const r = await purchasing.importSuppliers(csv, dryRun); if (r.applied) onImported(); return r; }}
+      lines={(r) => r.lines}
+      columns={[['line', (r) => String(r.line), true], ['supplier', (r) => r.name], ['status', (r) => (r.action === 'create' ? 'new' : 'already here')],
+        ['bank details', (r) => (r.bank_details_pending ? 'wait for approval' : '—')]]}
+      checked={(r) => `${r.rows} row${r.rows === 1 ? '' : 's'} checked — ${suppliersOf(r.creating)} to create${existing(r)}.${bank(r)}`}
+      action={(r) => (r.creating ? `Import ${suppliersOf(r.creating)}` : null)}
+      done={(r) => `Imported: ${suppliersOf(r.creating)} created${existing(r)}.${bank(r)}`} />
   );
 }
 
