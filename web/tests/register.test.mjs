@@ -136,6 +136,22 @@ test('training mode is marked on screen and leaves stock untouched', async () =>
   assert.equal(sale.training, true);
   assert.equal((await movementsOf(server, sale.id)).length, 0, 'a training sale posts no stock movement');
   assert.equal(await onHand(server, item.id, store.id), start);
+  // A return in training mode is practice too: the training sale comes back, nothing moves.
+  const receipt = (await page.getByLabel('Receipt number').textContent()).trim();
+  await page.getByRole('button', { name: 'New sale' }).click();
+  await page.getByRole('button', { name: 'Return' }).click();
+  await page.getByLabel('Receipt number').fill(receipt);
+  await page.getByRole('button', { name: 'Find receipt' }).click();
+  await page.getByLabel(`Return quantity for ${item.name}`).fill('1');
+  const posted = page.waitForResponse((r) => r.url().endsWith('/api/v1/returns') && r.request().method() === 'POST');
+  await page.getByRole('button', { name: 'Complete return' }).click();
+  await page.getByRole('heading', { name: 'Return complete' }).waitFor();
+  const back = await (await posted).json();
+  assert.equal(back.training, true, 'the return is marked as training');
+  assert.equal((await server.get(`/api/v1/returns/${back.id}`)).json.training, true);
+  assert.equal((await movementsOf(server, back.id)).length, 0, 'a training return posts no stock movement');
+  assert.equal(await onHand(server, item.id, store.id), start);
+  await page.getByRole('button', { name: 'Back to the register' }).click();
   await page.getByRole('button', { name: 'Training mode' }).click();
   await page.context().close();
 });

@@ -138,6 +138,8 @@ export interface ReturnInput {
   id: string; sale_id: string; register_id: string; lines: ReturnLineInput[]; override_token?: string;
   /** The whole refund to one new store credit note (the server prorates it). */
   refund_to?: 'store_credit';
+  /** Practice: a training return moves no stock and no money (only a training sale's may be returned outside training). */
+  training?: boolean;
 }
 export interface ExchangeInput {
   id: string;

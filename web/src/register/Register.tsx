@@ -459,7 +459,7 @@ export function Register({ session, locationId, locationName, registerId, regist
           {(mode === 'return' || mode === 'exchange') && downSince !== null ? (
             <Notice kind="warn">Returns and exchanges need the server (shop rule): take the receipt and do it when the network is back.</Notice>
           ) : mode === 'return' ? (
-            <ReturnPanel registerId={registerId} receipt={handover?.what === 'return' ? handover.receipt : undefined} onDone={() => setMode('sale')} askOverride={askOverride} />
+            <ReturnPanel registerId={registerId} training={training} receipt={handover?.what === 'return' ? handover.receipt : undefined} onDone={() => setMode('sale')} askOverride={askOverride} />
           ) : mode === 'exchange' ? (
             <ExchangePanel till={{ locationId, registerId, training }} receipt={handover?.what === 'exchange' ? handover.receipt : undefined} onDone={() => setMode('sale')} />
           ) : mode === 'receipt' && receipt ? (

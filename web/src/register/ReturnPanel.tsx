@@ -8,7 +8,12 @@ import { ChooseReturn, emptyChoice, FindReceipt, returnLines } from './returnPar
 
 export type AskOverride = (wanted: Permission, detail: string) => Promise<string | null>;
 
-export function ReturnPanel({ registerId, receipt, onDone, askOverride }: { registerId: string; receipt?: string; onDone: () => void; askOverride: AskOverride }) {
+export function ReturnPanel({ registerId, training, receipt, onDone, askOverride }: {
+  registerId: string;
+  /** Training mode: the return is practice, like the sales made there. */
+  training: boolean;
+  receipt?: string; onDone: () => void; askOverride: AskOverride;
+}) {
   const [sale, setSale] = useState<Sale | null>(null);
   const [choice, setChoice] = useState(emptyChoice);
   const [msg, setMsg] = useState<Msg>(null);
@@ -18,7 +23,7 @@ export function ReturnPanel({ registerId, receipt, onDone, askOverride }: { regi
   const lines = sale ? returnLines(sale, choice) : [];
   const complete = async () => {
     if (!sale) return;
-    let body: ReturnInput = { id: returnId, sale_id: sale.id, register_id: registerId, lines, ...(refundTo === 'store_credit' ? { refund_to: 'store_credit' as const } : {}) };
+    let body: ReturnInput = { id: returnId, sale_id: sale.id, register_id: registerId, lines, ...(training ? { training: true } : {}), ...(refundTo === 'store_credit' ? { refund_to: 'store_credit' as const } : {}) };
     for (;;) {
       try {
         setDone(await sales.returnSale(body));
