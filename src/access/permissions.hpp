@@ -72,6 +72,9 @@ inline constexpr std::string_view integrations_manage = "integrations.manage";  
 inline constexpr std::string_view sync_manage = "sync.manage";  // store node keys, change requests, conflicts (HQ)
 inline constexpr std::string_view sync_node = "sync.node";      // a store node's key: pull the feed, push documents
 
+// training (issue 22): anyone takes the modules; who sees everyone's scores is the manager
+inline constexpr std::string_view training_read = "training.read";
+
 inline constexpr std::string_view labels_read = "labels.read";
 inline constexpr std::string_view labels_print = "labels.print";
 // integrations and administration
@@ -102,7 +105,7 @@ inline constexpr std::array catalogue = {
     purchasing_receive, purchasing_close, purchasing_over_receive,
     planning_read,   planning_manage,  counts_count,       counts_manage,     counts_approve, reports_read,
     reports_actions, orders_read,   orders_create,    orders_pick,        orders_manage,     integrations_read,
-    integrations_manage, sync_manage, sync_node,
+    integrations_manage, sync_manage, sync_node, training_read,
 };
 
 // Whether a route may declare `name`: a catalogue permission, `authenticated` or `public_route`.

@@ -26,6 +26,7 @@
 #include "purchasing/purchase_order_api.hpp"
 #include "purchasing/supplier_api.hpp"
 #include "reports/cutover.hpp"
+#include "training/training_api.hpp"
 #include "reports/reports.hpp"
 #include "sales/registers_api.hpp"
 #include "sales/sales_api.hpp"
@@ -110,6 +111,7 @@ void add_routes(App& app) {
   reports::register_report_routes(app);
   reports::register_action_routes(app);
   reports::register_cutover_routes(app);
+  training::register_training_routes(app);
   sync::register_sync_routes(app);
 }
 

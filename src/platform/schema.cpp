@@ -1307,6 +1307,21 @@ CREATE TABLE cutover_tasks (
 INSERT INTO cutover_tasks (key, position, updated_at) VALUES
   ('item_master', 1, 0), ('labels', 2, 0), ('registers', 3, 0), ('first_count', 4, 0), ('backup', 5, 0);
 )SQL"},
+      {26, "training attempts: who took which five-minute module, the steps seen and the quiz score", R"SQL(
+-- One row per finished attempt (src/training/modules.hpp grades it); a person is certified for
+-- a module by any passed attempt. Modules themselves are data in the binary, not rows.
+CREATE TABLE training_attempts (
+  id          TEXT PRIMARY KEY,
+  user_id     TEXT NOT NULL REFERENCES users(id),
+  module      TEXT NOT NULL,
+  score       INTEGER NOT NULL CHECK (score >= 0),
+  total       INTEGER NOT NULL CHECK (total > 0 AND score <= total),
+  passed      INTEGER NOT NULL CHECK (passed IN (0, 1)),
+  steps_done  TEXT NOT NULL DEFAULT '',
+  at          INTEGER NOT NULL
+);
+CREATE INDEX training_attempts_user ON training_attempts(user_id, module);
+)SQL"},
   };
   return list;
 }

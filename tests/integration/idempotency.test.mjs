@@ -46,6 +46,15 @@ function gtin13(prefix) {
 }
 const stocked = async (qty = 1000) => { const item = await makeItem(s); await adjust(s, item, shop, qty, 'opening'); return item; };
 const sale = async (item, qty = 5) => ok(await s.post('/api/v1/sales', { id: uuidv7(), location_id: shop.id, lines: [{ item_id: item.id, quantity: qty }], tenders: [{ type: 'cash', amount: 100000 }] }), 'sale');
+// Training is taken by a signed-in person, never by an API key.
+let traineeClient;
+const trainee = async () => {
+  if (!traineeClient) {
+    await s.createUser({ username: `walk-trainee-${process.pid}`, role: 'manager', password: 'walk-trainee-password' });
+    traineeClient = await s.signIn(`walk-trainee-${process.pid}`, 'walk-trainee-password');
+  }
+  return traineeClient;
+};
 const supplier = async (extra = {}) => ok(await s.post('/api/v1/suppliers', { name: unique('Walk supplier'), ...extra }), 'supplier');
 const draftOrder = async () => {
   const sup = await supplier();
@@ -218,6 +227,7 @@ const SETUPS = {
     const item = await makeItem(s);
     return { path: '/api/v1/stock/opening', type: 'text/csv', body: `sku,location,quantity\n${item.sku},${shop.name},7\n` };
   },
+  'POST /api/v1/training/attempts': async () => ({ client: await trainee(), path: '/api/v1/training/attempts', body: { module: 'manager-oversight', steps_done: ['counts'], answers: [1, 1, 0] } }),
   'POST /api/v1/suppliers/import': async () => ({ path: '/api/v1/suppliers/import', type: 'text/csv', body: `name\n${unique('Walk imported supplier')}\n` }),
   'POST /api/v1/suppliers/{id}/price-list': async () => {
     const x = await supplier();

@@ -53,6 +53,7 @@ const NOT_A_LIST = {
   '/api/v1/online-orders/{id}/staging-label': 'one label (PDF)',
   '/api/v1/export': 'one ZIP of the whole shop',
   '/api/v1/cutover': 'a fixed checklist of five tasks',
+  '/api/v1/training/modules': 'the modules built into the binary (four)',
   '/api/v1/online-orders/{id}/lines/{line_id}/substitutes': 'at most 12 candidates, closest price first (a choice, not a list to walk)',
   '/api/v1/sales/{id}/receipt': 'one receipt',
   '/api/v1/returns/{id}/receipt': 'one receipt',
@@ -96,6 +97,7 @@ const UNPAGED = new Set([
   '/api/v1/reports/owners',
   '/api/v1/sync/nodes',
   '/api/v1/registers/{id}/receipt-blocks',
+  '/api/v1/training/results',
 ]);
 
 let s;

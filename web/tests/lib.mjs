@@ -44,6 +44,12 @@ export async function setup({ args = [] } = {}) {
       page.on('response', (r) => {
         if (r.status() >= 400 && r.url().includes('/api/')) console.error(`api ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
       });
+      // Also shown only on failure: requests that never reached the server, and slow answers.
+      page.on('requestfailed', (r) => r.failure()?.errorText !== 'net::ERR_ABORTED' && console.error(`request failed ${r.method()} ${new URL(r.url()).pathname}: ${r.failure()?.errorText}`));
+      page.on('requestfinished', (r) => {
+        const ms = r.timing().responseEnd; // milliseconds after the request started
+        if (ms > 2000) console.error(`slow ${Math.round(ms)} ms ${r.method()} ${new URL(r.url()).pathname}`);
+      });
       await page.goto(server.url + '/');
       return page;
     },

@@ -145,6 +145,13 @@ export const orders = {
     post<T.OnlineOrder & { sale?: T.Sale }>('/online-orders/pickup', { pickup_code, register_id, ...(tenders ? { tenders } : {}) }, { headers: { 'idempotency-key': key } }),
 };
 
+export const training = {
+  modules: () => get<{ modules: T.TrainingModule[] }>('/training/modules').then((r) => r.modules),
+  /** Finish a module: the steps the screens reported and one answer per question; graded by the server. */
+  attempt: (body: { module: string; steps_done: string[]; answers: number[] }) => post<T.TrainingAttempt>('/training/attempts', body),
+  results: () => get<{ results: T.TrainingStanding[] }>('/training/results').then((r) => r.results),
+};
+
 export const system = {
   /** Version, schema, the last backup and whether it is late (polled by the back office). */
   status: () => get<T.SystemStatus>('/system/status', { background: true }),

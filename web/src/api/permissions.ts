@@ -55,6 +55,7 @@ export const permission = {
   integrations_manage: 'integrations.manage',
   sync_manage: 'sync.manage',
   sync_node: 'sync.node',
+  training_read: 'training.read',
 } as const;
 
 export type Permission = (typeof permission)[keyof typeof permission];

@@ -380,3 +380,15 @@ export interface OpeningReport {
   lines: { line: number; sku: string; name: string; location: string; on_hand: number; quantity: number; adds: number }[];
   errors: { line: number; column: string; code: string; reason: string }[];
 }
+
+export interface TrainingStanding {
+  user: { username: string; display_name: string; role: string };
+  module: string; title: string; best_score: number; total: number; attempts: number; passed: boolean; passed_at: string | null; last_at: string;
+}
+export interface TrainingModule {
+  id: string; role: string; title: string; scenario: string; where: 'register' | 'office'; pass_percent: number;
+  steps: { id: string; text: string; event: string }[];
+  quiz: { text: string; options: string[] }[];
+  mine: TrainingStanding | null;
+}
+export interface TrainingAttempt { id: string; module: string; title: string; score: number; total: number; passed: boolean; missing_steps: string[]; at: string }

@@ -4,6 +4,7 @@ import { Fragment } from 'preact';
 import { navigate } from '../app/session';
 import { Button } from '../shared/components';
 import { keysFor, type Sheet, sheets } from './sheets';
+import { TrainingModules } from './Training';
 import './help.css';
 
 export function CheatSheet({ sheet }: { sheet: Sheet }) {
@@ -49,17 +50,20 @@ export function CheatSheet({ sheet }: { sheet: Sheet }) {
 export function HelpPage({ role, path, onBack }: { role: string; path: string; onBack: () => void }) {
   const asked = path.split('/')[2];
   const sheet = sheets.find((s) => s.role === asked) ?? sheets.find((s) => s.role === role) ?? sheets[0];
+  const learning = asked === 'training';
   return (
     <main class="help-page">
       <nav class="help-nav no-print" aria-label="Cheat sheets">
         <Button onClick={onBack}>Back</Button>
         {sheets.map((s) => (
-          <a key={s.role} href={`/help/${s.role}`} aria-current={s === sheet ? 'page' : undefined}
+          <a key={s.role} href={`/help/${s.role}`} aria-current={s === sheet && !learning ? 'page' : undefined}
             onClick={(e) => { e.preventDefault(); navigate(`/help/${s.role}`); }}>{s.title}</a>
         ))}
-        <Button variant="primary" onClick={() => print()}>Print</Button>
+        <a href="/help/training" aria-current={learning ? 'page' : undefined}
+          onClick={(e) => { e.preventDefault(); navigate('/help/training'); }}>Training</a>
+        {!learning && <Button variant="primary" onClick={() => print()}>Print</Button>}
       </nav>
-      <CheatSheet sheet={sheet} />
+      {learning ? <TrainingModules role={role} /> : <CheatSheet sheet={sheet} />}
     </main>
   );
 }

@@ -25,6 +25,9 @@ import { Review } from './reports/Review';
 import { Stock } from './Stock';
 import { StoreSetup } from './StoreSetup';
 import { Transfers } from './Transfers';
+import { TrainingResults } from './TrainingResults';
+import { trainingEvent } from '../help/coach';
+import { TrainingCoach } from '../help/Training';
 
 interface Section { path: string; title: string; permission: Permission; screen: (s: Session) => JSX.Element }
 const sections: Section[] = [
@@ -49,12 +52,15 @@ const sections: Section[] = [
   { path: '/office/audit', title: 'Audit log', permission: permission.audit_read, screen: () => <Audit /> },
   { path: '/office/cutover', title: 'Cutover checklist', permission: permission.reports_read, screen: (s) => <Cutover session={s} /> },
   { path: '/office/export', title: 'Export everything', permission: permission.shop_export, screen: () => <Export /> },
+  { path: '/office/training', title: 'Training results', permission: permission.training_read, screen: () => <TrainingResults /> },
 ];
 
 export function BackOffice({ session, path, onSignOut }: { session: Session; path: string; onSignOut: () => void }) {
   const mine = sections.filter((s) => can(session, s.permission));
   const current = mine.find((s) => path.startsWith(s.path)) ?? mine[0];
   useEffect(() => { document.title = `${current?.title ?? 'Back office'} · Backroom`; }, [current]);
+  // An office training module ticks "open this screen" steps from here.
+  useEffect(() => { if (current) trainingEvent(`screen.${current.path}`); }, [current]);
   return (
     <div class="office">
       <header class="topbar">
@@ -76,6 +82,7 @@ export function BackOffice({ session, path, onSignOut }: { session: Session; pat
           ))}
         </nav>
         <main class="office-main">
+          <TrainingCoach where="office" />
           {current ? current.screen(session) : <p>Your role has no back office screens.</p>}
         </main>
       </div>

@@ -13,7 +13,11 @@ import { ChooseReturn, emptyChoice, FindReceipt, returnLines } from './returnPar
 
 interface NewLine { code: string; item: Item; count: number }
 
-export function ExchangePanel({ till, receipt, onDone }: { till: Till; receipt?: string; onDone: () => void }) {
+export function ExchangePanel({ till, receipt, onDone, onExchanged }: {
+  till: Till; receipt?: string; onDone: () => void;
+  /** Told once, when the server has the exchange. */
+  onExchanged?: () => void;
+}) {
   const [sale, setSale] = useState<Sale | null>(null);
   const [choice, setChoice] = useState(emptyChoice);
   const [lines, setLines] = useState<NewLine[]>([]);
@@ -64,6 +68,7 @@ export function ExchangePanel({ till, receipt, onDone }: { till: Till; receipt?:
       for (;;) {
         try {
           setDone(await sales.exchange(body));
+          onExchanged?.();
           return;
         } catch (err) {
           if (err instanceof OfflineError) { setMsg({ kind: 'warn', text: 'Cannot reach the server — retrying…' }); await new Promise((r) => setTimeout(r, 2500)); continue; }

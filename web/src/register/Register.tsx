@@ -17,7 +17,9 @@ import { CartTable } from './CartTable';
 import { DiscountDialog, type LastSale, NewSaleDialog, type OverrideAsk, OverrideDialog, ParkedDialog, SwitchDialog, VoidDialog } from './dialogs';
 import { CashDialog, CloseTill, OpenTill } from './till';
 import { CheatSheet } from '../help/CheatSheet';
+import { trainingEvent } from '../help/coach';
 import { keyFor, labelFor, type RegisterAction, registerKeys } from '../help/keys';
+import { TrainingCoach } from '../help/Training';
 import { sheetFor } from '../help/sheets';
 import { type Msg, PayPanel } from './PayPanel';
 import { PickupDialog } from './PickupDialog';
@@ -73,12 +75,15 @@ export function Register({ session, locationId, locationName, registerId, regist
   const sending = useRef(false);
 
   const locked = pending !== null;
+  // A training module in progress ticks its steps from what happens here, in training mode only.
+  const practice = (event: string) => { if (training) trainingEvent(event); };
   const shownCart = pending ? pending.cart : cart;
   const shownTenders = pending ? pending.tenders : tenders;
 
   useEffect(() => save('cart', cart), [cart]);
   useEffect(() => save('pending', pending), [pending]);
   useEffect(() => save('training', training), [training]);
+  useEffect(() => { if (dialog === 'help') practice('help.opened'); }, [dialog]);
   useEffect(() => save('lastSale', lastSale), [lastSale]);
   useEffect(() => save('downSince', downSince), [downSince]);
   useEffect(() => onConnectivity((up) => setDownSince((d) => (up ? null : d ?? Date.now()))), []);
@@ -291,6 +296,10 @@ export function Register({ session, locationId, locationName, registerId, regist
       for (;;) {
         try {
           const sale = await sales.post(p.body);
+          if (p.body.training) {
+            if (p.body.tenders.some((t) => t.type === 'cash') && sale.change_due > 0) trainingEvent('sale.cash_change');
+            if (p.body.tenders.some((t) => t.type === 'card')) trainingEvent('sale.card');
+          }
           setOffline(false);
           setPending(null);
           setReceipt(sale);
@@ -353,6 +362,7 @@ export function Register({ session, locationId, locationName, registerId, regist
     if (!cart.lines.length) { setMsg({ kind: 'warn', text: 'The cart is empty: nothing to park.' }); return; }
     const n = cart.lines.length;
     if (await parkCart()) {
+      practice('sale.parked');
       clearSale();
       setMsg({ kind: 'ok', text: `Sale parked (${n} ${n === 1 ? 'line' : 'lines'}). Resume it from “Parked sales”.` });
     }
@@ -380,6 +390,7 @@ export function Register({ session, locationId, locationName, registerId, regist
       setDialog(null);
       setMode('sale');
       setMsg({ kind: 'ok', text: hadLines ? 'Parked sale resumed; the cart you had is parked.' : 'Parked sale resumed.' });
+      practice('sale.resumed');
     } catch (err) { setMsg({ kind: 'error', text: message(err) }); }
   }
 
@@ -446,6 +457,7 @@ export function Register({ session, locationId, locationName, registerId, regist
         </div>
       )}
       {training && <div class="training-banner" role="status">TRAINING MODE — practice only: sales here never touch stock or reports</div>}
+      <TrainingCoach where="register" />
       {locked && (
         <div class={`sending-banner${offline ? ' is-waiting' : ''}`} role="status" aria-label="Sale in progress">
           {offline
@@ -459,9 +471,13 @@ export function Register({ session, locationId, locationName, registerId, regist
           {(mode === 'return' || mode === 'exchange') && downSince !== null ? (
             <Notice kind="warn">Returns and exchanges need the server (shop rule): take the receipt and do it when the network is back.</Notice>
           ) : mode === 'return' ? (
-            <ReturnPanel registerId={registerId} training={training} receipt={handover?.what === 'return' ? handover.receipt : undefined} onDone={() => setMode('sale')} askOverride={askOverride} />
+            <ReturnPanel registerId={registerId} training={training} onReturned={(r) => {
+              practice('return.completed');
+              if (r.lines.some((l) => l.disposition === 'damaged')) practice('return.damaged');
+              if (r.tenders.some((t) => t.type === 'store_credit')) practice('return.store_credit');
+            }} receipt={handover?.what === 'return' ? handover.receipt : undefined} onDone={() => setMode('sale')} askOverride={askOverride} />
           ) : mode === 'exchange' ? (
-            <ExchangePanel till={{ locationId, registerId, training }} receipt={handover?.what === 'exchange' ? handover.receipt : undefined} onDone={() => setMode('sale')} />
+            <ExchangePanel till={{ locationId, registerId, training }} onExchanged={() => practice('exchange.completed')} receipt={handover?.what === 'exchange' ? handover.receipt : undefined} onDone={() => setMode('sale')} />
           ) : mode === 'receipt' && receipt ? (
             <Receipt sale={receipt} />
           ) : tillUnknown ? (
@@ -543,6 +559,7 @@ export function Register({ session, locationId, locationName, registerId, regist
 
       {dialog === 'void' && <VoidDialog lastSale={lastSale} onClose={() => setDialog(null)} askOverride={askOverride}
         onVoided={(s) => {
+          practice('sale.voided');
           setDialog(null);
           setLastSale(null);
           if (mode === 'receipt') clearSale();

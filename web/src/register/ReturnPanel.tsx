@@ -8,11 +8,13 @@ import { ChooseReturn, emptyChoice, FindReceipt, returnLines } from './returnPar
 
 export type AskOverride = (wanted: Permission, detail: string) => Promise<string | null>;
 
-export function ReturnPanel({ registerId, training, receipt, onDone, askOverride }: {
+export function ReturnPanel({ registerId, training, receipt, onDone, onReturned, askOverride }: {
   registerId: string;
   /** Training mode: the return is practice, like the sales made there. */
   training: boolean;
   receipt?: string; onDone: () => void; askOverride: AskOverride;
+  /** Told once, when the server has the return. */
+  onReturned?: (r: ReturnDoc) => void;
 }) {
   const [sale, setSale] = useState<Sale | null>(null);
   const [choice, setChoice] = useState(emptyChoice);
@@ -26,7 +28,9 @@ export function ReturnPanel({ registerId, training, receipt, onDone, askOverride
     let body: ReturnInput = { id: returnId, sale_id: sale.id, register_id: registerId, lines, ...(training ? { training: true } : {}), ...(refundTo === 'store_credit' ? { refund_to: 'store_credit' as const } : {}) };
     for (;;) {
       try {
-        setDone(await sales.returnSale(body));
+        const r = await sales.returnSale(body);
+        setDone(r);
+        onReturned?.(r);
         return;
       } catch (err) {
         if (err instanceof OfflineError) { setMsg({ kind: 'warn', text: 'Cannot reach the server — retrying…' }); await new Promise((r) => setTimeout(r, 2500)); continue; }

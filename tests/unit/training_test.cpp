@@ -1,0 +1,82 @@
+// Grading a training module (training/modules.hpp): a table of attempts against one module of
+// four questions at a 75% pass mark, then the modules themselves checked as data (every answer
+// is one of its options, step ids unique, every step names the event its screen reports).
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "training/modules.hpp"
+
+namespace backroom::training {
+namespace {
+
+Module four_questions() {
+  Module m;
+  m.id = "t";
+  m.steps = {{"a", "do a", "x.a"}, {"b", "do b", "x.b"}};
+  for (int i = 0; i < 4; ++i) m.quiz.push_back(Question{"q", {"no", "yes", "maybe"}, 1});
+  m.pass_percent = 75;
+  return m;
+}
+
+struct Row {
+  const char* what;
+  std::vector<std::size_t> answers;
+  std::vector<std::string> steps;
+  int score;
+  bool passed;
+  std::vector<std::string> missing;
+};
+
+TEST(TrainingGrade, Table) {
+  const auto m = four_questions();
+  const std::vector<Row> rows{
+      {"all right, all steps", {1, 1, 1, 1}, {"a", "b"}, 4, true, {}},
+      {"three of four is the pass mark", {1, 1, 1, 0}, {"b", "a"}, 3, true, {}},
+      {"two of four fails", {1, 0, 1, 0}, {"a", "b"}, 2, false, {}},
+      {"a missing step fails a perfect quiz", {1, 1, 1, 1}, {"a"}, 4, false, {"b"}},
+      {"steps the module lacks are ignored", {1, 1, 1, 1}, {"a", "zz", "b"}, 4, true, {}},
+      {"no steps at all", {1, 1, 1, 1}, {}, 4, false, {"a", "b"}},
+      {"all wrong", {0, 2, 0, 2}, {"a", "b"}, 0, false, {}},
+  };
+  for (const auto& r : rows) {
+    auto g = grade(m, r.answers, r.steps);
+    EXPECT_EQ(g.score, r.score) << r.what;
+    EXPECT_EQ(g.total, 4) << r.what;
+    EXPECT_EQ(g.passed, r.passed) << r.what;
+    EXPECT_EQ(g.missing_steps, r.missing) << r.what;
+  }
+}
+
+TEST(TrainingModules, AreSoundData) {
+  std::set<std::string> ids;
+  std::set<std::string> roles;
+  for (const auto& m : modules()) {
+    EXPECT_TRUE(ids.insert(m.id).second) << m.id << " twice";
+    roles.insert(m.role);
+    EXPECT_TRUE(m.where == "register" || m.where == "office") << m.id;
+    EXPECT_FALSE(m.steps.empty()) << m.id;
+    EXPECT_GE(m.quiz.size(), 3u) << m.id;
+    std::set<std::string> steps;
+    for (const auto& s : m.steps) {
+      EXPECT_TRUE(steps.insert(s.id).second) << m.id << " step " << s.id << " twice";
+      EXPECT_FALSE(s.event.empty()) << m.id << " " << s.id;
+    }
+    for (const auto& q : m.quiz) {
+      EXPECT_GE(q.options.size(), 2u) << q.text;
+      EXPECT_LT(q.answer, q.options.size()) << q.text;
+    }
+    // The right answers pass, whatever the pass mark.
+    std::vector<std::size_t> right;
+    std::vector<std::string> all;
+    for (const auto& q : m.quiz) right.push_back(q.answer);
+    for (const auto& s : m.steps) all.push_back(s.id);
+    EXPECT_TRUE(grade(m, right, all).passed) << m.id;
+    EXPECT_EQ(find_module(m.id), &m);
+  }
+  EXPECT_EQ(roles, (std::set<std::string>{"cashier", "shift_lead", "buyer", "manager"}));
+  EXPECT_EQ(find_module("no-such-module"), nullptr);
+}
+
+}  // namespace
+}  // namespace backroom::training

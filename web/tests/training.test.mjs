@@ -1,0 +1,111 @@
+// A training module done in Chromium (issue 22, "Done when": a training module completed): the
+// cashier starts "Till basics" from Help → Training at tablet size; the register opens in
+// training mode with the coach; each step is ticked only when the real screen did it (a cash
+// sale with change, a card sale, park, resume, the help sheet); the quiz is handed in and the
+// server grades it; nothing touched stock. A manager then sees the certification in the back
+// office at the other tablet size; a cashier has no such screen.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEMO, PASTA, setup, signIn, scan, itemByCode, onHand, fits, noIds } from './lib.mjs';
+
+let env;
+before(async () => { env = await setup(); });
+after(async () => { await env?.close(); });
+
+// The module's right answers, as src/training/modules.cpp has them (the server never sends them).
+const RIGHT = [1, 0, 1, 1];
+
+async function step(coach, text) {
+  await coach.getByRole('listitem', { name: new RegExp(`^Done: ${text}`) }).waitFor();
+}
+
+async function sell(page, tender) {
+  await scan(page, PASTA);
+  await page.getByRole('table', { name: 'Cart' }).getByRole('cell', { name: '1', exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Pay' }).click();
+  if (tender === 'cash') {
+    await page.getByLabel('Amount tendered').fill('20');
+    await page.getByRole('button', { name: 'Cash' }).click();
+  } else {
+    await page.getByLabel('Card or credit reference').fill('T-TRAIN');
+    await page.getByRole('button', { name: 'Card' }).click();
+  }
+  await page.getByRole('list', { name: 'Tenders' }).waitFor();
+  await page.getByRole('button', { name: 'Complete sale' }).click();
+  await page.getByRole('article', { name: 'Receipt' }).waitFor();
+  await page.getByRole('button', { name: 'New sale' }).click();
+}
+
+test('a cashier completes "Till basics" in training mode at 768×1024', async () => {
+  const { server, store } = env;
+  const pasta = await itemByCode(server, PASTA);
+  const start = await onHand(server, pasta.id, store.id);
+  const page = await env.page({ width: 768, height: 1024 });
+  await signIn(page, DEMO.cashier);
+  await page.waitForURL(/\/register/);
+  await page.goto(env.server.url + '/help/training');
+  const list = page.getByRole('region', { name: 'Training modules' });
+  await list.getByRole('heading', { name: /Till basics/ }).waitFor();
+  await fits(page, 'training modules');
+  await noIds(page, 'training modules');
+  await list.getByRole('button', { name: 'Start Till basics' }).click();
+
+  await page.getByRole('status').filter({ hasText: 'TRAINING MODE' }).waitFor();
+  const coach = page.getByRole('complementary', { name: 'Training coach' });
+  await coach.getByText('Training: Till basics').waitFor();
+  const quiz = coach.getByRole('button', { name: 'Take the quiz' });
+  assert.equal(await coach.getByRole('button', { name: '5 steps to go' }).isDisabled(), true, 'no quiz before the steps');
+
+  await sell(page, 'cash');
+  await step(coach, 'Sell something for cash');
+  await sell(page, 'card');
+  await step(coach, 'Sell something by card');
+  await scan(page, PASTA);
+  await page.getByRole('button', { name: 'Park sale' }).click();
+  await step(coach, 'Start a sale and park it');
+  await page.getByRole('button', { name: 'Parked sales' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Resume' }).first().click();
+  await step(coach, 'Bring the parked sale back');
+  await page.keyboard.press('F1');
+  await page.getByRole('dialog', { name: 'Help' }).waitFor();
+  await page.keyboard.press('Escape');
+  await step(coach, 'Open the help sheet');
+  await fits(page, 'training coach at the register');
+
+  await quiz.click();
+  const dialog = page.getByRole('dialog', { name: 'Quiz: Till basics' });
+  const groups = dialog.getByRole('group');
+  assert.equal(await groups.count(), RIGHT.length);
+  for (let i = 0; i < RIGHT.length; i++) await groups.nth(i).getByRole('radio').nth(RIGHT[i]).check();
+  await fits(page, 'training quiz');
+  await dialog.getByRole('button', { name: 'Hand in' }).click();
+  const passed = page.getByRole('dialog', { name: 'Passed' });
+  await passed.getByText('4 of 4 right: you are certified for Till basics.').waitFor();
+  await passed.getByRole('button', { name: 'Done' }).click();
+  await coach.waitFor({ state: 'detached' });
+  assert.equal(await onHand(server, pasta.id, store.id), start, 'training touched no stock');
+  await page.context().close();
+});
+
+test('a manager sees the certification at 1024×768; a cashier has no results screen', async () => {
+  const page = await env.page({ width: 1024, height: 768 });
+  await signIn(page, DEMO.manager);
+  await page.waitForURL(/\/(register|office)/);
+  await page.goto(env.server.url + '/office/training');
+  const table = page.getByRole('table', { name: 'Training results' });
+  const row = table.getByRole('row').filter({ hasText: 'Till basics' });
+  await row.waitFor();
+  assert.match(await row.innerText(), /4 of 4/);
+  assert.match(await row.innerText(), /yes/);
+  await fits(page, 'training results');
+  await noIds(page, 'training results');
+  await page.context().close();
+
+  const cashier = await env.page({ width: 768, height: 1024 });
+  await signIn(cashier, DEMO.cashier);
+  await cashier.waitForURL(/\/register/);
+  await cashier.goto(env.server.url + '/office');
+  await cashier.getByRole('navigation', { name: 'Back office' }).waitFor();
+  assert.equal(await cashier.getByRole('link', { name: 'Training results' }).count(), 0);
+  await cashier.context().close();
+});
