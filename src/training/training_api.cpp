@@ -60,7 +60,8 @@ void register_training_routes(App& app) {
   r.add("GET", "/api/v1/training/modules", "authenticated",
         "The five-minute training modules (steps and quiz, never the answers), each with the caller's best result",
         [&app](http::Request& req, http::Reply reply) {
-          auto mine = req.actor.user_id.empty() ? std::vector<store::Standing>{}
+          bool person = !req.actor.user_id.empty() && !req.actor.user.starts_with("apikey:");
+          auto mine = !person ? std::vector<store::Standing>{}
                                                 : store::standings(app.read(), req.actor.user_id);
           bj::array list;
           for (const auto& m : modules()) {
@@ -76,7 +77,8 @@ void register_training_routes(App& app) {
         "Finish a training module: the steps the screens reported and the quiz answers; graded here, kept, audited",
         [&app](http::Request& req, http::Reply reply) {
           if (req.actor.user_id.empty() || req.actor.user.starts_with("apikey:"))
-            throw Problem(403, "forbidden", "training is taken by a signed-in person, not an API key");
+            throw Problem(409, "person_required",
+                          "training is taken by a signed-in person: an API key has no one to certify");
           auto body = json::parse_object(req.body);
           json::Fields f{body, ""};
           f.only({"module", "steps_done", "answers"});

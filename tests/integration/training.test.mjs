@@ -80,7 +80,8 @@ test('a manager sees who is certified; a cashier may not; an API key cannot take
   assert.equal(refused.status, 403, refused.text);
   assert.equal(refused.json.permission, 'training.read');
   const key = await s.post('/api/v1/training/attempts', { module: 'cashier-basics', answers: [0, 0, 0, 0] });
-  assert.equal(key.status, 403, key.text);
+  assert.equal(key.status, 409, key.text);
+  assert.equal(key.json.code, 'person_required');
 });
 
 test('bad attempt bodies are refused naming the field, and nothing is kept', async () => {

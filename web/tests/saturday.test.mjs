@@ -5,7 +5,7 @@
 // till, not read back from the server, and the Z report must show exactly them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, PASTA, setup, signIn, clickOrExplain, scan, itemByCode, screenshotPath } from './lib.mjs';
+import { DEMO, PASTA, setup, signIn, clickOrExplain, waitOrExplain, scan, itemByCode, screenshotPath } from './lib.mjs';
 
 let env;
 let pasta;
@@ -129,7 +129,7 @@ for (const [label, viewport] of sizes) {
     await cartOf(page, PASTA, 1);
     await page.getByLabel('Card or credit reference').fill(credit);
     await page.getByLabel('Card or credit reference').press('Enter');
-    await page.getByRole('status').filter({ hasText: `Store credit ${credit}: 0.00 left after this sale.` }).waitFor();
+    await waitOrExplain(page, page.getByRole('status').filter({ hasText: `Store credit ${credit}: 0.00 left after this sale.` }));
     await clickOrExplain(page, page.getByRole('button', { name: 'Complete sale' }));
     await receiptNumber(page);
     expected.store_credit += pasta.price; sales++;
