@@ -368,67 +368,27 @@ PriceListReport import_price_list(db::Db& db, const Actor& actor, const std::str
                                   std::string_view csv, bool dry_run) {
   require_supplier(db, supplier_id);
   PriceListReport report;
-  auto add_error = [&report](PriceListError e) {
-    if (report.errors.size() < price_list_errors_max) report.errors.push_back(std::move(e));
-  };
+  const platform::CsvImportSpec spec{price_list_columns(),
+                                     {{"cost"}, {"gtin", "sku", "supplier_sku"}},
+                                     "the first line names the columns (see docs/csv.md)",
+                                     price_list_rows_max,
+                                     price_list_errors_max};
   const int decimals = settings::currency_decimals(db);
-  platform::CsvReader reader(csv);
-  platform::CsvRow row;
-  std::vector<platform::CsvHeaderProblem> header_problems;
-  auto read = platform::read_csv_header(reader, platform::CsvHeaderNames::snake_case, header_problems,
-                                        "the first line names the columns (see docs/csv.md)");
-  for (auto& p : header_problems) add_error({p.line, p.column, p.code, p.reason});
-  if (!read) return report;
-  const auto& header = read->names;
-  const auto& known = price_list_columns();
-  for (std::size_t i = 0; i < header.size(); ++i)
-    if (std::find(known.begin(), known.end(), header[i]) == known.end())
-      add_error({read->line, read->written[i].substr(0, 64), "unknown_column",
-                 fmt::format("column '{}' is not one of {}", read->written[i].substr(0, 64), fmt::join(known, ", "))});
-  auto has = [&header](const char* c) { return std::find(header.begin(), header.end(), c) != header.end(); };
-  if (!has("cost")) add_error({read->line, "cost", "missing_column", "the header has no 'cost' column"});
-  if (!has("gtin") && !has("sku") && !has("supplier_sku"))
-    add_error({read->line, "gtin", "missing_column", "the header names items by a 'gtin' or 'sku' column"});
-  if (!report.errors.empty()) return report;
-
-  db.exec("SAVEPOINT price_list_import");
   std::set<std::string> seen_items;
-  while (reader.next(row)) {
-    if (++report.rows > price_list_rows_max) {
-      add_error({row.line, "", "too_many_rows", fmt::format("a price list holds at most {} rows", price_list_rows_max)});
-      break;
-    }
-    if (row.fields.size() != header.size()) {
-      add_error({row.line, "", "wrong_field_count",
-                 fmt::format("row has {} fields, the header has {}", row.fields.size(), header.size())});
-      continue;
-    }
-    std::map<std::string, std::string> values;
-    for (std::size_t i = 0; i < header.size(); ++i) values[header[i]] = row.fields[i];
-    db.exec("SAVEPOINT price_list_row");
-    try {
-      auto item_id = row_item_id(db, supplier_id, values);
-      if (!seen_items.insert(item_id).second)
-        throw row_problem("", "this item appears twice in the file", "duplicate_row");
-      auto input = row_input(values, item_id, decimals);
-      auto result = put_supplier_item(db, actor, supplier_id, input);
-      if (result.created)
-        ++report.created;
-      else if (result.changed)
-        ++report.updated;
-      else
-        ++report.unchanged;
-      db.exec("RELEASE price_list_row");
-    } catch (const Problem& p) {
-      db.exec("ROLLBACK TO price_list_row");
-      db.exec("RELEASE price_list_row");
-      add_error({row.line, p.field, p.code, p.detail});
-    }
-  }
-  if (reader.error()) add_error({reader.error()->line, "", "malformed_csv", reader.error()->reason});
-  report.applied = !dry_run && report.errors.empty();
-  if (!report.applied) db.exec("ROLLBACK TO price_list_import");
-  db.exec("RELEASE price_list_import");
+  auto run = platform::run_csv_import(db, csv, spec, dry_run, [&](const platform::CsvValues& values, std::size_t) {
+    auto item_id = row_item_id(db, supplier_id, values);
+    if (!seen_items.insert(item_id).second) throw row_problem("", "this item appears twice in the file", "duplicate_row");
+    auto result = put_supplier_item(db, actor, supplier_id, row_input(values, item_id, decimals));
+    if (result.created)
+      ++report.created;
+    else if (result.changed)
+      ++report.updated;
+    else
+      ++report.unchanged;
+  });
+  report.rows = run.rows;
+  report.errors = std::move(run.errors);
+  report.applied = run.applied;
   return report;
 }
 

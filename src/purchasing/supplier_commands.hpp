@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "platform/actor.hpp"
+#include "platform/csv_import.hpp"
 #include "platform/db.hpp"
 #include "purchasing/supplier.hpp"
 #include "purchasing/supplier_json.hpp"
@@ -56,12 +57,7 @@ SupplierChange reject_change(db::Db& db, const Actor& actor, const std::string& 
 // preferred (gtin or sku names the item; a known supplier_sku does too). All rows or none.
 inline constexpr std::size_t price_list_rows_max = 100'000;
 inline constexpr std::size_t price_list_errors_max = 1000;
-struct PriceListError {
-  std::size_t line = 0;
-  std::string column;  // empty for the whole row
-  std::string code;
-  std::string reason;
-};
+using PriceListError = platform::ImportError;
 struct PriceListReport {
   std::size_t rows = 0;
   std::size_t created = 0;

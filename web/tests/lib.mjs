@@ -60,27 +60,18 @@ export async function setup({ args = [] } = {}) {
   };
 }
 
-/** locator.waitFor(), and when it times out, the error names the page's address and text. */
-export async function waitOrExplain(page, locator, options) {
+/** Runs `act`; when it fails (a timeout), the error names the page's address and text. */
+async function explaining(page, act) {
   try {
-    await locator.waitFor(options);
+    return await act();
   } catch (e) {
     const text = await page.locator('body').innerText().catch(() => '(no text)');
     e.message += `\n  at ${page.url()} the page read:\n${text.slice(0, 1500)}`;
     throw e;
   }
 }
-
-/** locator.click(), and when it times out, the error names the page's address and text. */
-export async function clickOrExplain(page, locator, options) {
-  try {
-    await locator.click(options);
-  } catch (e) {
-    const text = await page.locator('body').innerText().catch(() => '(no text)');
-    e.message += `\n  at ${page.url()} the page read:\n${text.slice(0, 1500)}`;
-    throw e;
-  }
-}
+export const waitOrExplain = (page, locator, options) => explaining(page, () => locator.waitFor(options));
+export const clickOrExplain = (page, locator, options) => explaining(page, () => locator.click(options));
 
 export async function signIn(page, who) {
   await page.getByLabel('Username').fill(who.username);
