@@ -46,6 +46,11 @@ export async function setup({ args = [] } = {}) {
       });
       // Also shown only on failure: requests that never reached the server, and slow answers.
       page.on('requestfailed', (r) => r.failure()?.errorText !== 'net::ERR_ABORTED' && console.error(`request failed ${r.method()} ${new URL(r.url()).pathname}: ${r.failure()?.errorText}`));
+      page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.error(`console ${m.type()}: ${m.text()}`); });
+      if (process.env.BACKROOM_TRACE_API) {
+        page.on('request', (r) => { if (r.url().includes('/api/')) console.error(`${new Date().toISOString()} -> ${r.method()} ${new URL(r.url()).pathname}`); });
+        page.on('response', (r) => { if (r.url().includes('/api/')) console.error(`${new Date().toISOString()} <- ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`); });
+      }
       page.on('requestfinished', (r) => {
         const ms = r.timing().responseEnd; // milliseconds after the request started
         if (ms > 2000) console.error(`slow ${Math.round(ms)} ms ${r.method()} ${new URL(r.url()).pathname}`);
@@ -65,9 +70,9 @@ async function explaining(page, act) {
   try {
     return await act();
   } catch (e) {
-    const text = await page.locator('body').innerText().catch(() => '(no text)');
-    e.message += `\n  at ${page.url()} the page read:\n${text.slice(0, 1500)}`;
-    throw e;
+    const text = await page.locator('body').innerText({ timeout: 5000 }).catch(() => '(no text: the page did not answer)');
+    // A new error: the reporter prints the stack, which holds the message as first thrown.
+    throw new Error(`${e.message}\n  at ${page.url()} the page read:\n${text.slice(0, 1500)}`, { cause: e });
   }
 }
 export const waitOrExplain = (page, locator, options) => explaining(page, () => locator.waitFor(options));

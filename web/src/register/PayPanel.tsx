@@ -18,6 +18,7 @@ export function PayPanel({ due: quoted, tenders, setTenders, busy, locked, msg, 
   const [err, setErr] = useState('');
   const [creditNote, setCreditNote] = useState('');
   const amountRef = useRef<HTMLInputElement>(null);
+  const referenceRef = useRef<HTMLInputElement>(null);
   useEffect(() => { amountRef.current?.focus(); }, [focusTick]);
   const due = quoted ?? 0;
   const paid = tenders.reduce((s, t) => s + t.amount, 0);
@@ -34,27 +35,31 @@ export function PayPanel({ due: quoted, tenders, setTenders, busy, locked, msg, 
   const add = async (type: TenderInput['type']) => {
     if (locked) return;
     if (quoted === null) { setWaitingFor(type); return; }
-    if (type !== 'cash' && !reference.trim()) { setErr(type === 'card' ? 'Card needs the terminal reference.' : 'Store credit needs the credit note code: scan or type it.'); return; }
-    let a = amount.trim() ? parseMoney(amount) : remaining;
+    // What the fields hold now, not as last rendered: a scanner types a credit note's code and
+    // its Enter faster than a render, and a busy tablet may not have rendered the last keys.
+    const refText = (referenceRef.current?.value ?? reference).trim();
+    const amountText = (amountRef.current?.value ?? amount).trim();
+    if (type !== 'cash' && !refText) { setErr(type === 'card' ? 'Card needs the terminal reference.' : 'Store credit needs the credit note code: scan or type it.'); return; }
+    let a = amountText ? parseMoney(amountText) : remaining;
     if (type === 'store_credit') {
       // The note's balance decides how much it can pay.
       try {
-        const credit = await sales.storeCredit(reference.trim());
+        const credit = await sales.storeCredit(refText);
         const spent = tenders.filter((t) => t.type === 'store_credit' && t.reference?.replace(/\s/g, '').toUpperCase() === credit.code).reduce((s, t) => s + t.amount, 0);
         const left = credit.balance - spent;
         if (left <= 0) { setErr(`Store credit ${credit.code} has nothing left.`); return; }
-        if (!amount.trim()) a = Math.min(remaining, left);
+        if (!amountText) a = Math.min(remaining, left);
         if (a !== null && a > left) { setErr(`Store credit ${credit.code} holds only ${money(left)}.`); return; }
         setCreditNote(`Store credit ${credit.code}: ${money(left - (a ?? 0))} left after this sale.`);
       } catch (e) {
-        setErr(e instanceof ApiError && e.status === 404 ? `No store credit has the code ${reference.trim()}.` : message(e));
+        setErr(e instanceof ApiError && e.status === 404 ? `No store credit has the code ${refText}.` : message(e));
         return;
       }
     }
     if (a === null || a <= 0) { setErr('Type an amount like 20 or 12.50.'); return; }
     if (type !== 'cash' && a > remaining) { setErr('Only cash can be more than what is due (change is given in cash).'); return; }
     setErr('');
-    setTenders([...tenders, { type, amount: a, ...(type !== 'cash' ? { reference: reference.trim() } : {}) }]);
+    setTenders([...tenders, { type, amount: a, ...(type !== 'cash' ? { reference: refText } : {}) }]);
     setAmount('');
     setReference('');
   };
@@ -67,8 +72,8 @@ export function PayPanel({ due: quoted, tenders, setTenders, busy, locked, msg, 
       </dl>
       <Field label="Amount tendered" inputMode="decimal" placeholder={money(remaining)} value={amount} inputRef={amountRef} disabled={locked}
         onInput={(e) => setAmount(e.currentTarget.value)} onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); void add('cash'); } }} />
-      <Field label="Card or credit reference" value={reference} disabled={locked} hint="Card: the terminal reference. Store credit: scan or type the code."
-        onInput={(e) => setReference(e.currentTarget.value)} onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); void add(/^SC/i.test(reference.trim()) ? 'store_credit' : 'card'); } }} />
+      <Field label="Card or credit reference" value={reference} inputRef={referenceRef} disabled={locked} hint="Card: the terminal reference. Store credit: scan or type the code."
+        onInput={(e) => setReference(e.currentTarget.value)} onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); void add(/^SC/i.test(e.currentTarget.value.trim()) ? 'store_credit' : 'card'); } }} />
       <div class="tender-buttons">
         <Button big onClick={() => add('cash')} kbd="Enter" disabled={locked}>Cash</Button>
         <Button big onClick={() => add('card')} disabled={locked}>Card</Button>
