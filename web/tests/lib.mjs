@@ -71,8 +71,13 @@ async function explaining(page, act) {
     return await act();
   } catch (e) {
     const text = await page.locator('body').innerText({ timeout: 5000 }).catch(() => '(no text: the page did not answer)');
+    // What the fields hold (innerText leaves them out), and which one has the focus.
+    const fields = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')].map((el) => {
+      const label = (el.id && document.querySelector(`label[for="${el.id}"]`)?.textContent) || el.getAttribute('aria-label') || el.name || el.id;
+      return `${label} = ${JSON.stringify(el.value)}${el === document.activeElement ? ' (focused)' : ''}`;
+    }).join('\n')).catch(() => '');
     // A new error: the reporter prints the stack, which holds the message as first thrown.
-    throw new Error(`${e.message}\n  at ${page.url()} the page read:\n${text.slice(0, 1500)}`, { cause: e });
+    throw new Error(`${e.message}\n  at ${page.url()} the page read:\n${text.slice(0, 1500)}\n  fields:\n${fields}`, { cause: e });
   }
 }
 export const waitOrExplain = (page, locator, options) => explaining(page, () => locator.waitFor(options));

@@ -1,5 +1,5 @@
 // Taking payment: tenders are added one by one; "Complete sale" posts the locked cart.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, message, sales, type TenderInput } from '../api';
 import { Button, Field, Notice } from '../shared/components';
 import { money, parseMoney, words } from '../shared/format';
@@ -19,7 +19,10 @@ export function PayPanel({ due: quoted, tenders, setTenders, busy, locked, msg, 
   const [creditNote, setCreditNote] = useState('');
   const amountRef = useRef<HTMLInputElement>(null);
   const referenceRef = useRef<HTMLInputElement>(null);
-  useEffect(() => { amountRef.current?.focus(); }, [focusTick]);
+  // Focused as the panel is committed, not after the next paint: on a busy tablet a paint can
+  // come after the cashier (or a scanner) has started typing in the reference field, and a
+  // late focus would send the rest of the keys to the amount.
+  useLayoutEffect(() => { amountRef.current?.focus(); }, [focusTick]);
   const due = quoted ?? 0;
   const paid = tenders.reduce((s, t) => s + t.amount, 0);
   const remaining = Math.max(due - paid, 0);
