@@ -77,12 +77,11 @@ OpeningReport import_opening_stock(db::Db& db, const Actor& actor, std::string_v
                                      "the first line names the columns: sku (or barcode), location, quantity",
                                      opening_rows_max,
                                      opening_errors_max};
-  std::optional<std::optional<Location>> only;  // the shop's only store, looked up at the first row
+  const auto only = only_store(db);
   std::set<std::pair<std::string, std::string>> seen;  // item, location
   auto run = platform::run_csv_import(db, csv, spec, dry_run, [&](const platform::CsvValues& values, std::size_t line) {
-    if (!only) only = only_store(db);
     auto item = row_item(db, values);
-    auto location = row_location(db, values, *only);
+    auto location = row_location(db, values, only);
     if (!seen.insert({item.id, location.id}).second)
       throw row_problem("", fmt::format("{} at {} appears twice in the file", item.sku, location.name), "duplicate_row");
     auto text = std::string(text::trim(values.at("quantity")));

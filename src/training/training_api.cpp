@@ -18,6 +18,9 @@ namespace {
 
 constexpr std::size_t steps_reported_max = 32;
 
+// A signed-in person: not an API key, not the system. Only a person is trained and certified.
+bool is_person(const Actor& a) { return !a.user_id.empty() && !a.user.starts_with("apikey:"); }
+
 bj::object standing_json(const store::Standing& s) {
   const auto* m = find_module(s.module);
   return bj::object{{"user", bj::object{{"username", s.username},
@@ -60,9 +63,8 @@ void register_training_routes(App& app) {
   r.add("GET", "/api/v1/training/modules", "authenticated",
         "The five-minute training modules (steps and quiz, never the answers), each with the caller's best result",
         [&app](http::Request& req, http::Reply reply) {
-          bool person = !req.actor.user_id.empty() && !req.actor.user.starts_with("apikey:");
-          auto mine = !person ? std::vector<store::Standing>{}
-                                                : store::standings(app.read(), req.actor.user_id);
+          auto mine = is_person(req.actor) ? store::standings(app.read(), req.actor.user_id)
+                                           : std::vector<store::Standing>{};
           bj::array list;
           for (const auto& m : modules()) {
             const store::Standing* found = nullptr;
@@ -76,7 +78,7 @@ void register_training_routes(App& app) {
   r.add("POST", "/api/v1/training/attempts", "authenticated",
         "Finish a training module: the steps the screens reported and the quiz answers; graded here, kept, audited",
         [&app](http::Request& req, http::Reply reply) {
-          if (req.actor.user_id.empty() || req.actor.user.starts_with("apikey:"))
+          if (!is_person(req.actor))
             throw Problem(409, "person_required",
                           "training is taken by a signed-in person: an API key has no one to certify");
           auto body = json::parse_object(req.body);
