@@ -1322,6 +1322,50 @@ CREATE TABLE training_attempts (
 );
 CREATE INDEX training_attempts_user ON training_attempts(user_id, module);
 )SQL"},
+      {27, "ABC classes at chain size: units sold per stock account and month kept with the ledger (a year is 12 rows an item); class rows without rowids", R"SQL(
+-- Kept in the movement's transaction by stock::post_movements for the reasons sale, void
+-- and return (units = minus their quantity: sold is positive). month = year * 100 + month of
+-- the movement's `at` in UTC. `backroom check` compares it with the ledger per account.
+-- The backfill below derives the UTC month of each day that has sales from `at`
+-- (microseconds) in integer arithmetic both dialects share (H. Hinnant's civil_from_days),
+-- once per distinct day (materialized: inlined, the nested expressions cost 4x the sort).
+CREATE TABLE stock_sold_months (
+  account INTEGER NOT NULL,
+  month   INTEGER NOT NULL,
+  units   INTEGER NOT NULL,
+  PRIMARY KEY (account, month)
+) WITHOUT ROWID;
+WITH days AS MATERIALIZED (SELECT DISTINCT at / 86400000000 AS day FROM stock_movements
+                           WHERE reason IN ('sale', 'void', 'return')),
+     eras AS MATERIALIZED (SELECT day, (day + 719468) / 146097 AS era,
+                                  (day + 719468) - ((day + 719468) / 146097) * 146097 AS doe FROM days),
+     years AS MATERIALIZED (SELECT day, era, doe, (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365 AS yoe FROM eras),
+     parts AS MATERIALIZED (SELECT day, yoe + era * 400 AS y, (5 * (doe - (365 * yoe + yoe / 4 - yoe / 100)) + 2) / 153 AS mp
+                            FROM years),
+     months AS MATERIALIZED (SELECT day, (CASE WHEN mp < 10 THEN y ELSE y + 1 END) * 100
+                                         + (CASE WHEN mp < 10 THEN mp + 3 ELSE mp - 9 END) AS month FROM parts)
+INSERT INTO stock_sold_months (account, month, units)
+SELECT m.account, months.month, -SUM(m.quantity) FROM stock_movements m JOIN months ON months.day = m.at / 86400000000
+WHERE m.reason IN ('sale', 'void', 'return') GROUP BY m.account, months.month;
+
+-- The class rows in their key's order, without rowids, and without the index by class: a
+-- weekly recompute rewrites every row of a location, and each index is one more b-tree to
+-- write (100,000 items: 0.84 s of writing with the rowid table and its index, 0.43 s without).
+-- The day's list reads a location's classes once and sorts them (ORDER BY class, item_id).
+CREATE TABLE count_classes_by_key (
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  item_id     TEXT NOT NULL REFERENCES items(id),
+  class       TEXT NOT NULL CHECK (class IN ('A','B','C')),
+  units_sold  INTEGER NOT NULL,
+  value       INTEGER NOT NULL,
+  pinned      INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0,1)),
+  PRIMARY KEY (location_id, item_id)
+) WITHOUT ROWID;
+INSERT INTO count_classes_by_key (location_id, item_id, class, units_sold, value, pinned)
+  SELECT location_id, item_id, class, units_sold, value, pinned FROM count_classes;
+DROP TABLE count_classes;
+ALTER TABLE count_classes_by_key RENAME TO count_classes;
+)SQL"},
   };
   return list;
 }

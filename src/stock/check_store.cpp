@@ -33,6 +33,18 @@ std::vector<std::string> check_ledger(db::Db& db) {
                          q.text(1), q.text(2)));
   }
   {
+    // The units sold kept per account and month (stock/consumption.hpp) against the ledger.
+    auto q = db.query(
+        "WITH m AS (SELECT account, -SUM(quantity) AS units FROM stock_movements WHERE reason IN ('sale', 'void', 'return') "
+        "GROUP BY account), s AS (SELECT account, SUM(units) AS units FROM stock_sold_months GROUP BY account) "
+        "SELECT m.account, m.units, COALESCE(s.units, 0) FROM m LEFT JOIN s ON s.account = m.account "
+        "WHERE m.units <> COALESCE(s.units, 0) UNION ALL SELECT s.account, 0, s.units FROM s LEFT JOIN m "
+        "ON m.account = s.account WHERE m.account IS NULL AND s.units <> 0");
+    while (q.step())
+      report(fmt::format("sold months: account {} sold {} by its movements but {} by its months", q.int64(0),
+                         format_quantity(Quantity{q.int64(1)}), format_quantity(Quantity{q.int64(2)})));
+  }
+  {
     auto q = db.query("SELECT item_id, location_id FROM stock_balances WHERE account IS NULL");
     while (q.step()) report(fmt::format("account: the balance of item {} at {} has no account number", q.text(0), q.text(1)));
   }

@@ -10,6 +10,7 @@
 #include "platform/json.hpp"
 #include "platform/problem.hpp"
 #include "platform/settings.hpp"
+#include "stock/consumption.hpp"
 #include "stock/holds.hpp"
 #include "stock/stock.hpp"
 
@@ -127,6 +128,14 @@ std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>
         .bind(10, ctx.user)
         .bind(11, ctx.device)
         .run();
+    if (counts_as_sold(m.reason))
+      db.query(
+            "INSERT INTO stock_sold_months (account, month, units) VALUES (?, ?, ?) "
+            "ON CONFLICT (account, month) DO UPDATE SET units = stock_sold_months.units + excluded.units")
+          .bind(1, account.number)
+          .bind(2, sold_month(Timestamp{at}))
+          .bind(3, -m.quantity.milli)
+          .run();
     // Balance = sum of movements, kept one movement at a time: the new balance is the one
     // read in this transaction plus exactly the quantity just recorded (no overflow), and
     // it lands on this account's one balance row. last_seq is the movement just inserted,

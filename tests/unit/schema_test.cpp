@@ -11,6 +11,7 @@
 
 #include "platform/db.hpp"
 #include "platform/schema.hpp"
+#include "stock/consumption.hpp"
 #include "stock/stock.hpp"
 
 namespace {
@@ -33,7 +34,9 @@ struct TempFile {
 std::vector<std::string> ledger_problems(db::Db& db) {
   std::vector<std::string> out;
   for (auto& p : stock::check_ledger(db))
-    if (p.starts_with("balance:") || p.starts_with("account:") || p.starts_with("reserved:")) out.push_back(p);
+    if (p.starts_with("balance:") || p.starts_with("account:") || p.starts_with("reserved:") ||
+        p.starts_with("sold months:"))
+      out.push_back(p);
   return out;
 }
 
@@ -116,6 +119,115 @@ TEST(Schema, CheckFindsAMovementPostedToAnotherAccount) {
   auto problems = ledger_problems(*db);
   ASSERT_FALSE(problems.empty());
   EXPECT_NE(problems.front().find("movement 2 of item I1"), std::string::npos) << problems.front();
+}
+
+// A UTC calendar month as year * 100 + month, and stepping months (stock/consumption.hpp).
+// Times are microseconds since 1970; the edges are a microsecond either side of midnight.
+TEST(SoldMonths, MonthOfATimeStepsAndStarts) {
+  struct Row {
+    std::int64_t micros;
+    int month;
+  };
+  const Row rows[] = {
+      {0, 197001},
+      {-1, 196912},                           // 1969-12-31T23:59:59.999999Z
+      {951868799999999, 200002},              // 2000-02-29T23:59:59.999999Z (a leap day of a leap century)
+      {951868800000000, 200003},              // 2000-03-01T00:00:00Z
+      {1709251199999999, 202402},             // 2024-02-29T23:59:59.999999Z
+      {1709251200000000, 202403},             // 2024-03-01T00:00:00Z
+      {1798761599999999, 202612},             // 2026-12-31T23:59:59.999999Z
+      {1798761600000000, 202701},             // 2027-01-01T00:00:00Z
+  };
+  for (const auto& r : rows) EXPECT_EQ(stock::sold_month(Timestamp{r.micros}), r.month) << r.micros;
+  EXPECT_EQ(stock::add_months(202601, -1), 202512);
+  EXPECT_EQ(stock::add_months(202612, -11), 202601);
+  EXPECT_EQ(stock::add_months(202603, -14), 202501);
+  EXPECT_EQ(stock::add_months(202612, 1), 202701);
+  EXPECT_EQ(stock::start_of_month(202403).micros, 1709251200000000);
+  EXPECT_EQ(stock::start_of_month(197001).micros, 0);
+}
+
+// Migration 27 builds the units sold per account and UTC month from an older ledger with
+// the same months as the C++ above (its SQL does the calendar in integers), counting sales,
+// voids and returns only; new sales add to it; check reports a month table that disagrees.
+TEST(Schema, MigrationTwentySevenSumsSalesPerAccountAndUtcMonth) {
+  TempFile file;
+  auto db = db::Db::open(file.path, db::Mode::read_write);
+  ASSERT_EQ(schema::migrate(*db, 26), 26);
+  db->exec(
+      "INSERT INTO locations (id, name, kind, sellable, created_at) VALUES ('L1', 'Shop', 'store', 1, 0);"
+      "INSERT INTO items (id, sku, name, duplicate_key, price, created_at, updated_at) VALUES "
+      "('I1', 'A', 'Apple', 'apple', 100, 0, 0), ('I2', 'B', 'Bread', 'bread', 250, 0, 0);"
+      "INSERT INTO stock_balances (item_id, location_id, on_hand, reserved, last_seq, account) VALUES "
+      "('I1', 'L1', 0, 0, 0, 1), ('I2', 'L1', 0, 0, 0, 2);"
+      "INSERT INTO stock_movements (account, item_id, location_id, quantity, reason, document_type, document_id, at, "
+      "user, device) VALUES "
+      "(1, 'I1', 'L1', 9000, 'found', 'adjustment', 'D1', 951868799999999, 'u', 'cli'),"
+      "(1, 'I1', 'L1', -2000, 'sale', 'sale', 'S1', 951868799999999, 'u', 'R1'),"
+      "(1, 'I1', 'L1', -3000, 'sale', 'sale', 'S2', 951868800000000, 'u', 'R1'),"
+      "(1, 'I1', 'L1', 1000, 'return', 'return', 'R1', 951955199999999, 'u', 'R1'),"
+      "(1, 'I1', 'L1', 2000, 'void', 'void', 'S1', 951868800000001, 'u', 'R1'),"
+      "(2, 'I2', 'L1', -500, 'sale', 'sale', 'S3', 1704067199999999, 'u', 'R1'),"
+      "(2, 'I2', 'L1', -700, 'sale', 'sale', 'S4', 1704067200000000, 'u', 'R1'),"
+      "(2, 'I2', 'L1', -100, 'damage', 'adjustment', 'D2', 1704067200000000, 'u', 'cli');");
+  ASSERT_EQ(schema::migrate(*db, 27), 27);
+  struct Row {
+    std::int64_t account;
+    int month;
+    std::int64_t units;
+  };
+  auto months = [&] {
+    std::vector<Row> out;
+    auto q = db->query("SELECT account, month, units FROM stock_sold_months ORDER BY account, month");
+    while (q.step()) out.push_back(Row{q.int64(0), static_cast<int>(q.int64(1)), q.int64(2)});
+    return out;
+  };
+  auto rows = months();
+  ASSERT_EQ(rows.size(), 4u);
+  // February 2000: the sale a microsecond before March; March: the next sale, less its
+  // return and the first sale's void (booked when they happened, in March).
+  EXPECT_EQ(rows[0].account, 1);
+  EXPECT_EQ(rows[0].month, stock::sold_month(Timestamp{951868799999999}));
+  EXPECT_EQ(rows[0].month, 200002);
+  EXPECT_EQ(rows[0].units, 2000);
+  EXPECT_EQ(rows[1].month, 200003);
+  EXPECT_EQ(rows[1].units, 3000 - 1000 - 2000);
+  EXPECT_EQ(rows[2].account, 2);
+  EXPECT_EQ(rows[2].month, 202312);
+  EXPECT_EQ(rows[2].units, 500);
+  EXPECT_EQ(rows[3].month, 202401);
+  EXPECT_EQ(rows[3].units, 700);  // the damage is not a sale
+
+  // A sale and a return posted now add to this month's row, and check agrees with the ledger.
+  ASSERT_EQ(schema::migrate(*db), schema::latest_version());
+  db::Transaction tx(*db);
+  stock::post_movements(*db,
+                        {stock::Movement{"I2", "L1", Quantity::units(-4), "sale", "sale", "S5", std::nullopt},
+                         stock::Movement{"I2", "L1", Quantity::units(1), "return", "return", "R2", std::nullopt},
+                         stock::Movement{"I2", "L1", Quantity::units(9), "found", "adjustment", "D3", std::nullopt}},
+                        stock::PostContext{"u", "cli", stock::NegativeStock::allow});
+  tx.commit();
+  int this_month = stock::sold_month(now());
+  EXPECT_EQ(scalar(*db, "SELECT units FROM stock_sold_months WHERE account = 2 AND month = " + std::to_string(this_month)),
+            3000);
+  auto sold = stock::units_sold_by_item(*db, "L1", this_month);
+  ASSERT_EQ(sold.size(), 1u);
+  EXPECT_EQ(sold[0].first, "I2");
+  EXPECT_EQ(sold[0].second.milli, 3000);
+  auto all = stock::units_sold_by_item(*db, "L1", 200001);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].second.milli, 2000);  // I1 over its two months
+  EXPECT_EQ(all[1].second.milli, 500 + 700 + 3000);
+  EXPECT_TRUE(stock::units_sold_by_item(*db, "L1", stock::add_months(this_month, 1)).empty());
+  db->exec("UPDATE stock_balances SET on_hand = (SELECT SUM(quantity) FROM stock_movements m WHERE m.account = "
+           "stock_balances.account)");
+  EXPECT_TRUE(ledger_problems(*db).empty()) << ledger_problems(*db).front();
+
+  db->exec("UPDATE stock_sold_months SET units = units + 1 WHERE account = 1 AND month = 200002");
+  auto problems = ledger_problems(*db);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems.front().find("sold months: account 1 sold 2 by its movements but 2.001"), std::string::npos)
+      << problems.front();
 }
 
 // Transfers as backroom wrote them up to schema version 8: received once, by the transfer's
