@@ -9,6 +9,7 @@
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_store.hpp"
 #include "catalog/changes.hpp"
+#include "catalog/photo.hpp"
 #include "platform/metrics.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
@@ -159,6 +160,57 @@ void register_catalog_routes(App& app) {
           Actor actor = req.actor;
           app.command(req, std::move(reply),
                       [=](db::Db& db) { return item_response(200, remove_barcode(db, actor, id, code)); });
+        });
+
+  r.add("GET", "/api/v1/items/{id}/photo", "items.read", "The item's photo (JPEG, PNG or WebP; ETag, 304 when unchanged)",
+        [&app](Request& req, Reply reply) {
+          auto id = item_id_param(req);
+          auto photo = store::load_photo(app.read(), id);
+          if (!photo) throw Problem(404, "no_photo", fmt::format("item '{}' has no photo", id));
+          Response r;
+          r.header("ETag", photo->etag);
+          // The browser asks again each time and gets a 304 while the photo is the same.
+          r.header("Cache-Control", "private, no-cache");
+          if (auto none_match = req.header("if-none-match"); none_match && *none_match == photo->etag) {
+            r.status = 304;
+            r.body.clear();
+            reply(std::move(r));
+            return;
+          }
+          r.status = 200;
+          r.content_type = std::string(content_type_of(photo->type));
+          r.body = std::move(photo->bytes);
+          reply(std::move(r));
+        });
+
+  r.add("PUT", "/api/v1/items/{id}/photo", "items.update",
+        "Set the item's photo: the picture itself as the body, Content-Type image/jpeg, image/png or image/webp, at most 256 KiB",
+        [&app](Request& req, Reply reply) {
+          auto id = item_id_param(req);
+          std::string type(req.header("content-type").value_or(""));
+          if (!photo_type_of(type))
+            throw Problem(415, "unsupported_photo_type",
+                          fmt::format("a photo is sent as image/jpeg, image/png or image/webp, not '{}'", type.substr(0, 64)),
+                          "content-type");
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [id, type, body = req.body, actor](db::Db& db) {
+            auto etag = put_photo(db, actor, id, type, body);
+            return http::json_response(200, bj::object{{"item_id", id},
+                                                       {"content_type", content_type_of(*photo_type_of(type))},
+                                                       {"bytes", body.size()},
+                                                       {"etag", etag},
+                                                       {"url", fmt::format("/api/v1/items/{}/photo", id)}});
+          });
+        });
+
+  r.add("DELETE", "/api/v1/items/{id}/photo", "items.update", "Remove the item's photo",
+        [&app](Request& req, Reply reply) {
+          auto id = item_id_param(req);
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [id, actor](db::Db& db) {
+            if (!remove_photo(db, actor, id)) throw Problem(404, "no_photo", fmt::format("item '{}' has no photo", id));
+            return http::json_response(200, bj::object{{"item_id", id}, {"removed", true}});
+          });
         });
 
   r.add("GET", "/api/v1/settings/barcodes", "items.read", "Internal prefixes and price/weight-embedded layouts",

@@ -11,6 +11,7 @@
 #include "access/auth.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_store.hpp"
+#include "catalog/photo.hpp"
 #include "orders/orders.hpp"
 #include "orders/orders_store.hpp"
 #include "platform/ids.hpp"
@@ -20,6 +21,7 @@
 #include "platform/settings.hpp"
 #include "sales/sales.hpp"
 #include "stock/holds.hpp"
+#include "stock/shelves.hpp"
 #include "stock/stock.hpp"
 
 namespace backroom::orders {
@@ -71,12 +73,24 @@ bj::object substitution_json(const Substitution& sub, const std::map<std::string
                     {"new_line_id", text_or_null(sub.new_line_id)}};
 }
 
+// The URL of an item's photo, with its ETag in the query so a new photo is a new URL; null
+// when the item has none.
+bj::value photo_url(const std::map<std::string, std::string>& etags, const std::string& item_id) {
+  auto found = etags.find(item_id);
+  if (found == etags.end()) return nullptr;
+  std::string version = found->second;
+  std::erase(version, '"');
+  return bj::value(fmt::format("/api/v1/items/{}/photo?v={}", item_id, version));
+}
+
 bj::object order_json(db::Db& db, const Order& o) {
   auto subs = store::substitutions_of(db, o.id);
   std::vector<std::string> ids;
   for (const auto& l : o.lines) ids.push_back(l.item_id);
   for (const auto& sub : subs) ids.push_back(sub.item_id);
   auto heads = catalog::store::item_heads(db, ids);
+  auto shelves = stock::shelves_at(db, o.location_id, ids);
+  auto photos = catalog::store::photo_etags(db, ids);
   std::map<std::string, stock::Hold> holds;
   for (auto& h : stock::holds_of(db, o.id)) holds.emplace(h.line_id, std::move(h));
   bj::array lines;
@@ -92,6 +106,8 @@ bj::object order_json(db::Db& db, const Order& o) {
         {"sku", head != heads.end() ? head->second.sku : ""},
         {"name", head != heads.end() ? head->second.name : ""},
         {"where", head != heads.end() ? head->second.category : ""},
+        {"shelf", shelves.contains(l.item_id) ? bj::value(shelves.at(l.item_id)) : bj::value(nullptr)},
+        {"photo_url", photo_url(photos, l.item_id)},
         {"quantity", json::quantity_value(l.quantity)},
         {"unit_price", l.unit_price},
         {"held", json::quantity_value(hold != holds.end() ? hold->second.held : Quantity{})},
@@ -579,13 +595,20 @@ boost::json::array substitute_candidates(db::Db& db, const Actor& actor, const s
   auto item = catalog::store::load_item(db, line->item_id);
   bj::array out;
   if (!item) return out;
-  for (const auto& c : store::substitute_candidates(db, o.location_id, item->category, item->id, line->unit_price,
-                                                     substitute_candidates_max))
+  auto candidates = store::substitute_candidates(db, o.location_id, item->category, item->id, line->unit_price,
+                                                 substitute_candidates_max);
+  std::vector<std::string> ids;
+  for (const auto& c : candidates) ids.push_back(c.item_id);
+  auto shelves = stock::shelves_at(db, o.location_id, ids);
+  auto photos = catalog::store::photo_etags(db, ids);
+  for (const auto& c : candidates)
     out.push_back(bj::object{{"item_id", c.item_id},
                              {"sku", c.sku},
                              {"name", c.name},
                              {"price", c.price ? bj::value(*c.price) : bj::value(nullptr)},
-                             {"available", json::quantity_value(c.available)}});
+                             {"available", json::quantity_value(c.available)},
+                             {"shelf", shelves.contains(c.item_id) ? bj::value(shelves.at(c.item_id)) : bj::value(nullptr)},
+                             {"photo_url", photo_url(photos, c.item_id)}});
   return out;
 }
 

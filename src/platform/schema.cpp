@@ -1366,6 +1366,29 @@ INSERT INTO count_classes_by_key (location_id, item_id, class, units_sold, value
 DROP TABLE count_classes;
 ALTER TABLE count_classes_by_key RENAME TO count_classes;
 )SQL"},
+      {28, "item photos and shelf places: what a picker looks for, and where", R"SQL(
+-- One photo an item (src/catalog/photo.hpp): the bytes as base64 text, the type, and an ETag
+-- of the bytes for GET /api/v1/items/{id}/photo. Kept apart from items so reading an item
+-- never reads its picture.
+CREATE TABLE item_photos (
+  item_id      TEXT PRIMARY KEY REFERENCES items(id),
+  content_type TEXT NOT NULL CHECK (content_type IN ('image/jpeg', 'image/png', 'image/webp')),
+  data         TEXT NOT NULL,
+  bytes        INTEGER NOT NULL CHECK (bytes > 0),
+  etag         TEXT NOT NULL,
+  updated_at   INTEGER NOT NULL,
+  updated_by   TEXT NOT NULL
+);
+-- Where an item sits in a location: a shelf name the shop chooses (src/stock/shelves.hpp).
+CREATE TABLE item_shelves (
+  item_id     TEXT NOT NULL REFERENCES items(id),
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  shelf       TEXT NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  updated_by  TEXT NOT NULL,
+  PRIMARY KEY (location_id, item_id)
+) WITHOUT ROWID;
+)SQL"},
   };
   return list;
 }

@@ -12,6 +12,8 @@
 #include "platform/json.hpp"
 #include "platform/text.hpp"
 #include "stock/opening_import.hpp"
+#include "catalog/catalog_store.hpp"
+#include "stock/shelves.hpp"
 
 namespace backroom::stock {
 
@@ -56,6 +58,12 @@ std::vector<TransferLineInput> transfer_lines(const json::Fields& f) {
   return out;
 }
 
+bj::object shelf_to_json(const ItemShelf& s) {
+  return bj::object{{"location_id", s.location_id},
+                    {"location_name", s.location_name},
+                    {"shelf", s.shelf ? bj::value(*s.shelf) : bj::value(nullptr)}};
+}
+
 }  // namespace
 
 void register_stock_routes(App& app) {
@@ -79,6 +87,32 @@ void register_stock_routes(App& app) {
           app.command(req, std::move(reply), [=](db::Db& db) {
             auto l = create_location(db, actor, name, kind, parent);
             return http::json_response(201, location_to_json(l));
+          });
+        });
+
+  r.add("GET", "/api/v1/items/{id}/shelves", "items.read", "Where the item sits in each location (its shelf there, or null)",
+        [&app](Request& req, Reply reply) {
+          auto id = documents::id_param(req, 0, "item");
+          auto& db = app.read();
+          if (!catalog::store::item_kind(db, id)) throw not_found("item", id);
+          bj::array shelves;
+          for (const auto& s : shelves_of_item(db, id)) shelves.push_back(shelf_to_json(s));
+          reply(http::json_response(200, bj::object{{"item_id", id}, {"shelves", std::move(shelves)}}));
+        });
+
+  r.add("PUT", "/api/v1/items/{id}/shelves/{location_id}", "items.update",
+        "Set where the item sits in a location: {shelf: \"A3-2\"}, or null to clear it",
+        [&app](Request& req, Reply reply) {
+          auto id = documents::id_param(req, 0, "item");
+          auto location_id = documents::id_param(req, 1, "location");
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"shelf"});
+          if (!body.contains("shelf")) throw missing_field("shelf");
+          auto shelf = normalize_shelf(f.opt_text("shelf", shelf_length_max * 4));
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [id, location_id, shelf, actor](db::Db& db) {
+            return http::json_response(200, shelf_to_json(put_shelf(db, actor, id, location_id, shelf)));
           });
         });
 

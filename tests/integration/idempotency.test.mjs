@@ -108,6 +108,19 @@ const SETUPS = {
     const i = await makeItem(s, { barcodes: [code] });
     return { path: `/api/v1/items/${i.id}/barcodes/${code}` };
   },
+  'PUT /api/v1/items/{id}/photo': async () => {
+    const i = await makeItem(s);
+    return { path: `/api/v1/items/${i.id}/photo`, type: 'image/png', body: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64') };
+  },
+  'DELETE /api/v1/items/{id}/photo': async () => {
+    const i = await makeItem(s);
+    ok(await s.put(`/api/v1/items/${i.id}/photo`, Buffer.from('RIFF\x1a\0\0\0WEBPVP8L', 'latin1'), { 'content-type': 'image/webp' }), 'photo');
+    return { path: `/api/v1/items/${i.id}/photo` };
+  },
+  'PUT /api/v1/items/{id}/shelves/{location_id}': async () => {
+    const i = await makeItem(s);
+    return { path: `/api/v1/items/${i.id}/shelves/${shop.id}`, body: { shelf: 'Walk shelf 1' } };
+  },
   'PUT /api/v1/settings/barcodes': async () => ({ path: '/api/v1/settings/barcodes', body: (await s.get('/api/v1/settings/barcodes')).json }),
   'PUT /api/v1/tax-categories/{code}': async () => ({ path: `/api/v1/tax-categories/w${++n}`, body: { name: 'Walk rate', rate: 500, default: false } }),
   'PUT /api/v1/mappings/{name}': async () => ({ path: `/api/v1/mappings/walk-${++n}`, body: { fields: { 'Variant SKU': 'sku' }, values: {}, reviewed_on: '2026-12-01' } }),
