@@ -6,8 +6,8 @@
 //
 // Contract: a shelf is 1..shelf_length_max characters after trimming, without control
 // characters (422 invalid_field on `shelf`); null or "" removes it. put_shelf needs an item
-// (404) that holds stock (a variant parent: 422 on item_id), a location (422 on location_id)
-// within the actor's store scope (403). Writer thread; audited as item.shelf with the old
+// (404) that holds stock (a variant parent: 422 on item_id), a site — store, backroom or
+// warehouse, not one of their bins (422 on location_id) — within the actor's store scope (403). Writer thread; audited as item.shelf with the old
 // and the new name when it changes.
 #pragma once
 
@@ -35,7 +35,7 @@ std::optional<std::string> normalize_shelf(const std::optional<std::string>& tex
 
 ItemShelf put_shelf(db::Db& db, const Actor& actor, const std::string& item_id, const std::string& location_id,
                 const std::optional<std::string>& shelf);
-// Every location an item can be kept at (all locations, by name), with its shelf there or null.
+// Every site (stores, backrooms, warehouses, by name), with the item's shelf there or null.
 std::vector<ItemShelf> shelves_of_item(db::Db& db, const std::string& item_id);
 // The shelves of those items at one location (items without one are left out).
 std::map<std::string, std::string> shelves_at(db::Db& db, const std::string& location_id,

@@ -9,6 +9,7 @@
 #include "platform/problem.hpp"
 #include "stock/shelves.hpp"
 #include "stock/stock.hpp"
+#include "stock/vocabulary.hpp"
 
 namespace backroom::stock {
 
@@ -42,11 +43,15 @@ std::optional<std::string> shelf_of(db::Db& db, const std::string& item_id, cons
 ItemShelf put_shelf(db::Db& db, const Actor& actor, const std::string& item_id, const std::string& location_id,
                 const std::optional<std::string>& shelf) {
   auto name = normalize_shelf(shelf);
-  auto kind = catalog::store::item_kind(db, item_id);
-  if (!kind) throw not_found("item", item_id);
-  if (*kind == catalog::ItemKind::parent)
+  auto item_kind = catalog::store::item_kind(db, item_id);
+  if (!item_kind) throw not_found("item", item_id);
+  if (*item_kind == catalog::ItemKind::parent)
     throw invalid_field("item_id", fmt::format("item '{}' is a variant parent; its variants have shelves", item_id));
   auto location = require_location(db, location_id, "location_id");
+  auto site = location_kinds.parse(location.kind);
+  if (!site || !is_site(*site))
+    throw invalid_field("location_id",
+                        fmt::format("{} is not a store, backroom or warehouse: shelves are kept for those", location.name));
   check_location_scope(actor, location_id);
   auto before = shelf_of(db, item_id, location_id);
   if (before != name) {
@@ -71,7 +76,7 @@ std::vector<ItemShelf> shelves_of_item(db::Db& db, const std::string& item_id) {
   std::vector<ItemShelf> out;
   auto q = db.query(
       "SELECT l.id, l.name, b.shelf FROM locations l LEFT JOIN item_shelves b ON b.location_id = l.id AND b.item_id = ? "
-      "ORDER BY l.name, l.id");
+      "WHERE l.kind IN ('store', 'backroom', 'warehouse') ORDER BY l.name, l.id");
   q.bind(1, item_id);
   while (q.step())
     out.push_back(ItemShelf{q.text(0), q.text(1), q.is_null(2) ? std::nullopt : std::optional<std::string>(q.text(2))});

@@ -134,6 +134,9 @@ export const postCsv = <T>(template: string, csv: string, o: CallOptions = {}) =
 /** A file posted as itself (a photo: image/jpeg...); the answer is JSON. */
 export const postFile = <T>(template: string, file: Blob, o: CallOptions = {}) =>
   send<T>('POST', fill(template, o.path) + q(o.query ?? {}), new RawBody(file, file.type || 'application/octet-stream'), o.headers).then((a) => a.body);
+/** A file put as itself (an item's photo: image/jpeg...); the answer is JSON. */
+export const putFile = <T>(template: string, file: Blob, o: CallOptions = {}) =>
+  send<T>('PUT', fill(template, o.path), new RawBody(file, file.type || 'application/octet-stream'), o.headers).then((a) => a.body);
 /** A link the browser opens itself (printable receipts, label previews): GET only. */
 export const link = (template: string, o: CallOptions = {}) => '/api/v1' + fill(template, o.path) + q(o.query ?? {});
 

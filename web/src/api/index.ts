@@ -1,6 +1,6 @@
 // The typed client: one function per route the UI uses. The literal templates here are what
 // scripts/check-api.mjs compares with docs/openapi.yaml at build time.
-import { del, get, getWithEtag, link, patch, post, postCsv, postFile, postForBlob, put } from './client';
+import { del, get, getWithEtag, link, patch, post, postCsv, postFile, postForBlob, put, putFile } from './client';
 import type * as R from './reports';
 import type * as T from './types';
 
@@ -39,6 +39,13 @@ export const catalog = {
     patch<T.Item>('/items/{id}', body, { path: { id }, headers: { 'if-match': `"v${version}"` } }),
   addBarcode: (id: string, body: { code: string } | { internal: true }) => post<T.Item>('/items/{id}/barcodes', body, { path: { id } }),
   removeBarcode: (id: string, code: string) => del<unknown>('/items/{id}/barcodes/{code}', { path: { id, code } }),
+  /** The photo's address for an <img> (the server answers 304 while it is unchanged). */
+  photoUrl: (id: string) => link('/items/{id}/photo', { path: { id } }),
+  setPhoto: (id: string, photo: Blob) => putFile<T.PhotoInfo>('/items/{id}/photo', photo, { path: { id } }),
+  removePhoto: (id: string) => del<unknown>('/items/{id}/photo', { path: { id } }),
+  shelves: (id: string) => get<{ item_id: string; shelves: T.ItemShelf[] }>('/items/{id}/shelves', { path: { id } }).then((r) => r.shelves),
+  setShelf: (id: string, location_id: string, shelf: string | null) =>
+    put<T.ItemShelf>('/items/{id}/shelves/{location_id}', { shelf }, { path: { id, location_id } }),
   priceChanges: (status: string) => get<{ price_changes: T.PriceChange[] }>('/price-changes', { query: { status } }),
   requestPrice: (body: { item_id: string; price: number; reason: string }) => post<T.PriceChange>('/price-changes', body),
   approvePrice: (id: string) => post<T.PriceChange>('/price-changes/{id}/approve', {}, { path: { id } }),

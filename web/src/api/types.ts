@@ -349,6 +349,8 @@ export interface LowStockRow {
 
 export interface OnlineOrderLine {
   id: string; item_id: string; sku: string; name: string; where: string; quantity: number; unit_price: number;
+  /** Where it sits at the order's store; the photo's address (both null when not set). */
+  shelf: string | null; photo_url: string | null;
   held: number; hold_status: string | null; picked: number; short: number; outstanding: number;
   substitute_for?: string | null; credit?: number;
 }
@@ -357,7 +359,12 @@ export interface Substitution {
   credit: number; price_difference: number; status: 'offered' | 'accepted' | 'declined' | 'withdrawn';
   offered_at: string; offered_by: string; decided_at: string | null; new_line_id: string | null; link_path?: string;
 }
-export interface SubstituteCandidate { item_id: string; sku: string; name: string; price: number | null; available: number }
+export interface SubstituteCandidate {
+  item_id: string; sku: string; name: string; price: number | null; available: number; shelf: string | null; photo_url: string | null;
+}
+/** Where an item sits in a location (not a stock location: a name to look for). */
+export interface ItemShelf { location_id: string; location_name: string; shelf: string | null }
+export interface PhotoInfo { item_id: string; content_type: string; bytes: number; etag: string; url: string }
 /** What a customer's substitution link shows: no ids, no contact details. */
 export interface SubstitutionOffer {
   number: string; store: string; customer_first_name?: string;

@@ -4,6 +4,7 @@ import { ApiError, catalog, type Item, type ItemInput, type ItemPatch, type Loca
 import { can, type Session } from '../app/session';
 import { Button, DataTable, Dialog, Field, Notice, Select } from '../shared/components';
 import { money, parseMoney, qty } from '../shared/format';
+import { ItemPhoto, ItemShelves } from './ItemPlace';
 import { ItemSearch } from './ItemSearch';
 import { locationName, useItemNames, useLoad, useLocations } from './useLoad';
 
@@ -118,6 +119,10 @@ function ItemEditor({ session, id, onBack, onOpen }: { session: Session; id: str
             onChange={(e) => setForm({ ...form, tax_category: e.currentTarget.value })} />}{field('description', 'Description')}
         {mayEdit && <div><Button type="submit" variant="primary">Save item</Button></div>}
       </form>
+      <div class="grid2 item-place">
+        <ItemPhoto id={id} name={item.name} mayEdit={mayEdit} />
+        {item.kind !== 'parent' && <ItemShelves id={id} mayEdit={mayEdit} />}
+      </div>
       <h3>Barcodes</h3>
       <DataTable name="Barcodes" rows={item.barcodes} columns={[['code', (b) => b.code], ['pack quantity', (b) => qty(b.pack_quantity), true], ['kind', (b) => b.kind ?? '—']]}
         actions={can(session, permission.items_barcodes) ? (b) => <Button onClick={() => removeCode(b.code)} aria-label={`Remove barcode ${b.code}`}>Remove</Button> : undefined} />

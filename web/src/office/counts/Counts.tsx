@@ -10,6 +10,7 @@ import { beep } from '../../shared/beep';
 import { Button, DataTable, Notice } from '../../shared/components';
 import { money, qty, uuidv7, when, words } from '../../shared/format';
 import { useLoad, useLocations } from '../useLoad';
+import { downscale } from '../../shared/photo';
 import './counts.css';
 
 const base = '/office/counts';
@@ -93,23 +94,7 @@ function Start({ session }: { session: Session }) {
 }
 
 /** A photo from the camera, downscaled to a JPEG data: URL the server keeps. */
-function shrink(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const url = URL.createObjectURL(file);
-    const img = new Image();
-    img.onload = () => {
-      const scale = Math.min(1, photoSideMax / Math.max(img.width, img.height));
-      const canvas = document.createElement('canvas');
-      canvas.width = Math.max(1, Math.round(img.width * scale));
-      canvas.height = Math.max(1, Math.round(img.height * scale));
-      canvas.getContext('2d')?.drawImage(img, 0, 0, canvas.width, canvas.height);
-      URL.revokeObjectURL(url);
-      resolve(canvas.toDataURL('image/jpeg', 0.7));
-    };
-    img.onerror = () => { URL.revokeObjectURL(url); reject(new Error('That file is not a picture.')); };
-    img.src = url;
-  });
-}
+const shrink = async (file: File) => (await downscale(file, photoSideMax)).toDataURL('image/jpeg', 0.7);
 
 type Msg = { kind: 'ok' | 'error' | 'warn' | 'info'; text: string } | null;
 

@@ -69,6 +69,9 @@ function PickOrder({ order: first, onBack }: { order: OnlineOrder; onBack: (done
   const nameOf = (lineId: string | null | undefined) => order.lines.find((x) => x.id === lineId)?.name ?? 'a short item';
   const waiting = subs.some((x) => x.status === 'offered');
   useEffect(() => { orders.get(first.id).then(setOrder).catch(() => undefined); scanRef.current?.focus(); }, []);
+  // Walk order: by shelf (A2 before A10), lines without one last, then by name.
+  const walk = [...order.lines].sort((a, b) => (a.shelf === null ? 1 : 0) - (b.shelf === null ? 1 : 0)
+    || (a.shelf ?? '').localeCompare(b.shelf ?? '', undefined, { numeric: true }) || a.name.localeCompare(b.name));
   const outstanding = order.lines.reduce((n, l) => n + l.outstanding, 0);
   const picked = order.lines.reduce((n, l) => n + l.picked, 0);
 
@@ -120,12 +123,14 @@ function PickOrder({ order: first, onBack }: { order: OnlineOrder; onBack: (done
       {refusal && <Notice kind="error">{refusal}</Notice>}
       <p class="pick-progress" aria-live="polite"><strong>{picked}</strong> picked, <strong>{outstanding}</strong> to go</p>
       <ul class="pick-lines" aria-label="Lines">
-        {order.lines.map((l) => (
+        {walk.map((l) => (
           <li key={l.id} class={l.outstanding === 0 ? 'is-done' : ''} aria-label={l.name}>
+            <ItemPicture url={l.photo_url} name={l.name} />
             <div class="pick-what">
+              {l.shelf && <div class="pick-shelf">Shelf {l.shelf}</div>}
               <strong>{l.name}</strong> <span class="muted">{l.sku}</span>
               {l.substitute_for && <span class="badge">instead of {nameOf(l.substitute_for)}</span>}
-              <div class="muted">{l.where ? `Where: ${l.where}` : 'No shelf recorded'} · {money(l.unit_price)}</div>
+              <div class="muted">{!l.shelf && (l.where ? `Where: ${l.where} · ` : 'No shelf recorded · ')}{money(l.unit_price)}</div>
               {!l.substitute_for && <SubstitutionState sub={subFor(l.id)} who={firstName(order)} />}
             </div>
             <div class="pick-count" aria-label={`${l.name}: ${qty(l.picked)} of ${qty(l.quantity)}`}>
@@ -156,6 +161,13 @@ function PickOrder({ order: first, onBack }: { order: OnlineOrder; onBack: (done
       )}
     </section>
   );
+}
+
+/** The item's photo, or an empty frame of the same size so the lines stay aligned. */
+function ItemPicture({ url, name }: { url: string | null; name: string }) {
+  const [failed, setFailed] = useState(false);
+  if (!url || failed) return <div class="pick-photo none" aria-hidden="true" />;
+  return <img class="pick-photo" src={url} alt={`Photo of ${name}`} loading="lazy" onError={() => setFailed(true)} />;
 }
 
 const statusWords: Record<Substitution['status'], string> = {
@@ -203,7 +215,8 @@ function OfferDialog({ order, line, onClose, onOffered }: {
         {items?.map((c) => (
           <li key={c.item_id}>
             <Button big disabled={busy} onClick={() => offer(c)} aria-label={`Offer ${c.name}`}>
-              <strong>{c.name}</strong> <span class="muted">{c.sku}</span> · {money(c.price)} · {qty(c.available)} here
+              <ItemPicture url={c.photo_url} name={c.name} />
+              <span><strong>{c.name}</strong> <span class="muted">{c.sku}</span> · {money(c.price)} · {qty(c.available)} here{c.shelf ? ` · shelf ${c.shelf}` : ''}</span>
             </Button>
           </li>
         ))}
