@@ -167,20 +167,7 @@ void register_catalog_routes(App& app) {
           auto id = item_id_param(req);
           auto photo = store::load_photo(app.read(), id);
           if (!photo) throw Problem(404, "no_photo", fmt::format("item '{}' has no photo", id));
-          Response r;
-          r.header("ETag", photo->etag);
-          // The browser asks again each time and gets a 304 while the photo is the same.
-          r.header("Cache-Control", "private, no-cache");
-          if (auto none_match = req.header("if-none-match"); none_match && *none_match == photo->etag) {
-            r.status = 304;
-            r.body.clear();
-            reply(std::move(r));
-            return;
-          }
-          r.status = 200;
-          r.content_type = std::string(content_type_of(photo->type));
-          r.body = std::move(photo->bytes);
-          reply(std::move(r));
+          reply(photo_response(std::move(*photo), req.header("if-none-match")));
         });
 
   r.add("PUT", "/api/v1/items/{id}/photo", "items.update",

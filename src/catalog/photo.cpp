@@ -72,6 +72,19 @@ std::string photo_etag(std::string_view bytes) {
   return fmt::format("\"p-{}\"", hex);
 }
 
+http::Response photo_response(Photo photo, std::optional<std::string_view> if_none_match) {
+  http::Response r;
+  r.header("ETag", photo.etag);
+  r.header("Cache-Control", "private, no-cache");
+  if (if_none_match && *if_none_match == photo.etag) {
+    r.status = 304;
+    return r;
+  }
+  r.content_type = std::string(content_type_of(photo.type));
+  r.body = std::move(photo.bytes);
+  return r;
+}
+
 std::string put_photo(db::Db& db, const Actor& actor, const std::string& item_id, std::string_view content_type,
                       std::string_view bytes) {
   auto type = photo_type_of(content_type);

@@ -20,6 +20,7 @@
 
 #include "platform/actor.hpp"
 #include "platform/db.hpp"
+#include "platform/http.hpp"
 
 namespace backroom::catalog {
 
@@ -41,6 +42,10 @@ struct Photo {
   std::string etag;
   std::int64_t updated_at = 0;
 };
+
+// The answer to GET of a photo: its bytes and type with its ETag, or 304 without a body when
+// `if_none_match` is that ETag. The browser revalidates every time (Cache-Control: no-cache).
+http::Response photo_response(Photo photo, std::optional<std::string_view> if_none_match);
 
 // Checks as the contract says, then stores (replacing any photo the item had). Returns the
 // ETag of what was stored.

@@ -171,7 +171,8 @@ bj::object public_offer_json(db::Db& db, const Substitution& sub) {
                     {"short", bj::object{{"name", original_name}, {"quantity", original_quantity}, {"unit_price", original_price}}},
                     {"offered", bj::object{{"name", head != heads.end() ? head->second.name : ""},
                                            {"quantity", json::quantity_value(sub.quantity)},
-                                           {"unit_price", sub.unit_price}}},
+                                           {"unit_price", sub.unit_price},
+                                           {"has_photo", !catalog::store::photo_etags(db, {sub.item_id}).empty()}}},
                     {"credit", sub.credit},
                     {"price_difference", price_difference(sub)},
                     {"currency_decimals", settings::currency_decimals(db)},
@@ -585,6 +586,12 @@ std::optional<boost::json::object> substitution_offer(db::Db& db, const std::str
   auto sub = store::substitution_by_token(db, auth::secret_hash(token));
   if (!sub) return std::nullopt;
   return public_offer_json(db, *sub);
+}
+
+std::optional<catalog::Photo> substitution_offer_photo(db::Db& db, const std::string& token) {
+  auto sub = store::substitution_by_token(db, auth::secret_hash(token));
+  if (!sub) return std::nullopt;
+  return catalog::store::load_photo(db, sub->item_id);
 }
 
 boost::json::array substitute_candidates(db::Db& db, const Actor& actor, const std::string& id, const std::string& line_id) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/photo.hpp"
 #include "orders/order.hpp"
 #include "platform/actor.hpp"
 #include "platform/db.hpp"
@@ -80,6 +81,8 @@ std::string substitution_link_path(const std::string& token);
 boost::json::object answer_substitution(db::Db& db, const std::string& token, bool accept);
 // What the customer's link shows (no ids, no contact details); nullopt for an unknown token.
 std::optional<boost::json::object> substitution_offer(db::Db& db, const std::string& token);
+// The photo of the item a link offers (nullopt for an unknown link or an item without one).
+std::optional<catalog::Photo> substitution_offer_photo(db::Db& db, const std::string& token);
 // Items in stock at the order's store the line could be offered instead (closest price first).
 boost::json::array substitute_candidates(db::Db& db, const Actor& actor, const std::string& id, const std::string& line_id);
 

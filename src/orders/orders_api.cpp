@@ -337,6 +337,14 @@ void register_order_routes(App& app) {
           if (!offer) throw Problem(404, "unknown_offer", "this link is not valid: ask the shop");
           reply(http::json_response(200, *offer));
         });
+  r.add("GET", "/api/v1/substitution-offers/{token}/photo", std::string(permission::public_route),
+        "The photo of the item a customer's substitution link offers (ETag, 304 when unchanged)",
+        [&app](Request& req, Reply reply) {
+          auto token = token_param(req);
+          auto photo = substitution_offer_photo(app.read(), token);
+          if (!photo) throw Problem(404, "no_photo", "there is no photo for this offer");
+          reply(catalog::photo_response(std::move(*photo), req.header("if-none-match")));
+        });
   for (const char* answer : {"accept", "decline"}) {
     bool accept = std::string_view(answer) == "accept";
     auto path = fmt::format("/api/v1/substitution-offers/{{token}}/{}", answer);

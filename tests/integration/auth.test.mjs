@@ -39,7 +39,7 @@ test('permission matrix: every route x every role, generated from the route tabl
   // (integration.order_channels: a forged or missing signature is 401).
   // GET /metrics checks its own token (--metrics-token; integration.ops: 401 without it, 404 unset).
   // A customer's substitution link carries a 192-bit token of its own offer (integration.orders).
-  assert.deepEqual(publicRoutes, ['GET /api/v1/substitution-offers/{token}', 'GET /healthz', 'GET /metrics',
+  assert.deepEqual(publicRoutes, ['GET /api/v1/substitution-offers/{token}', 'GET /api/v1/substitution-offers/{token}/photo', 'GET /healthz', 'GET /metrics',
     'POST /api/v1/integrations/{channel}/orders', 'POST /api/v1/session', 'POST /api/v1/substitution-offers/{token}/accept',
     'POST /api/v1/substitution-offers/{token}/decline'],
     'only health, metrics (own token), sign-in, signed channel webhooks and substitution links are public');

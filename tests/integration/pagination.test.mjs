@@ -28,6 +28,7 @@ const NOT_A_LIST = {
   '/api/v1/items/export': 'a CSV file (the whole catalog on purpose)',
   '/api/v1/settings/barcodes': 'settings',
   '/api/v1/items/{id}/photo': 'a picture',
+  '/api/v1/substitution-offers/{token}/photo': 'a picture',
   '/api/v1/items/{id}/shelves': 'one item: a shelf per location (as many as the shop has locations)',
   '/api/v1/settings/rate-limits': 'settings',
   '/api/v1/settings/stock': 'settings',

@@ -185,4 +185,24 @@ test("an online order's lines and a short line's substitutes carry the shelf at 
   assert.ok(offered, JSON.stringify(subs.json));
   assert.equal(offered.shelf, 'Bucket 1');
   assert.equal(offered.photo_url, `/api/v1/items/${rose.id}/photo?v=${rosePhoto.json.etag.replaceAll('"', '')}`);
+
+  // The customer's link shows the offered item's photo, without credentials (the token is the proof).
+  assert.equal((await s.post(`/api/v1/online-orders/${placed.json.id}/short`, { line_id: tulipLine.id })).status, 200);
+  const offer = await s.post(`/api/v1/online-orders/${placed.json.id}/substitutions`, { line_id: tulipLine.id, item_id: rose.id });
+  assert.equal(offer.status, 201, offer.text);
+  const token = offer.json.link_path.split('/').pop();
+  const customer = s.anonymous();
+  const page = await customer.get(`/api/v1/substitution-offers/${token}`);
+  assert.equal(page.status, 200, page.text);
+  assert.equal(page.json.offered.has_photo, true);
+  const picture = await fetch(`${s.url}/api/v1/substitution-offers/${token}/photo`);
+  assert.equal(picture.status, 200);
+  assert.equal(picture.headers.get('content-type'), 'image/webp');
+  assert.ok(Buffer.from(await picture.arrayBuffer()).equals(WEBP));
+  const unchanged = await fetch(`${s.url}/api/v1/substitution-offers/${token}/photo`, { headers: { 'if-none-match': rosePhoto.json.etag } });
+  assert.equal(unchanged.status, 304);
+  const unknown = await customer.get(`/api/v1/substitution-offers/${'0'.repeat(48)}/photo`);
+  assert.equal(unknown.status, 404);
+  assert.equal(unknown.json.code, 'no_photo');
+  assert.equal((await customer.get(`/api/v1/items/${rose.id}/photo`)).status, 401, 'the item route itself still needs a sign-in');
 });

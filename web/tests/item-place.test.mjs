@@ -130,3 +130,26 @@ test('the pick page shows each line with its photo and shelf, in walking order, 
     await page.context().close();
   }
 });
+
+test("the customer's substitution link shows the offered item's photo, on a phone (390×844)", async () => {
+  const server = env.server;
+  const r = await server.post('/api/v1/online-orders', {
+    channel: 'web', external_id: `place-offer-${process.pid}`, location_id: env.store.id, promised_at: '2030-01-02T10:00:00Z',
+    customer: { name: 'Otto Offer', email: 'otto@example.com' }, paid: true,
+    lines: [{ item_id: candle.id, quantity: 1, unit_price: candle.price }],
+  }, { 'idempotency-key': `place-offer-${process.pid}` });
+  assert.equal(r.status, 201, r.text);
+  const line = r.json.lines[0];
+  assert.equal((await server.post(`/api/v1/online-orders/${r.json.id}/short`, { line_id: line.id })).status, 200);
+  const offer = await server.post(`/api/v1/online-orders/${r.json.id}/substitutions`, { line_id: line.id, item_id: tin.id, unit_price: 450 });
+  assert.equal(offer.status, 201, offer.text);
+
+  const page = await env.page({ width: 390, height: 844 });
+  await page.goto(server.url + offer.json.link_path);
+  await page.getByRole('main', { name: 'Substitute offer' }).getByText(`1 × ${tin.name}`).waitFor();
+  await page.waitForFunction((name) => { const i = document.querySelector(`img[alt="Photo of ${name}"]`); return i && i.complete && i.naturalWidth > 0; }, tin.name);
+  await fits(page, "the customer's offer");
+  await noIds(page, "the customer's offer");
+  await page.screenshot({ path: screenshotPath('substitution-offer-photo.png') });
+  await page.context().close();
+});

@@ -146,6 +146,7 @@ export const orders = {
     post<T.Substitution>('/online-orders/{id}/substitutions', body, { path: { id }, headers: { 'idempotency-key': key } }),
   /** The customer's side: no sign-in, the token in the link is the proof. */
   offer: (token: string) => get<T.SubstitutionOffer>('/substitution-offers/{token}', { path: { token }, background: true }),
+  offerPhotoUrl: (token: string) => link('/substitution-offers/{token}/photo', { path: { token } }),
   acceptOffer: (token: string) => post<T.SubstitutionOffer>('/substitution-offers/{token}/accept', {}, { path: { token }, background: true }),
   declineOffer: (token: string) => post<T.SubstitutionOffer>('/substitution-offers/{token}/decline', {}, { path: { token }, background: true }),
   pickup: (pickup_code: string, register_id: string, key: string, tenders?: T.TenderInput[]) =>

@@ -369,7 +369,7 @@ export interface PhotoInfo { item_id: string; content_type: string; bytes: numbe
 export interface SubstitutionOffer {
   number: string; store: string; customer_first_name?: string;
   short: { name: string; quantity: string; unit_price: number };
-  offered: { name: string; quantity: number; unit_price: number };
+  offered: { name: string; quantity: number; unit_price: number; has_photo?: boolean };
   credit: number; price_difference: number; currency_decimals: number; paid: boolean;
   status: 'offered' | 'accepted' | 'declined' | 'withdrawn';
 }

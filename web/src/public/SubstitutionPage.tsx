@@ -58,6 +58,7 @@ export function SubstitutionPage({ token }: { token: string }) {
           <p>{offer.customer_first_name ? `Hello ${offer.customer_first_name}, ` : ''}{offer.store ? `${offer.store} ` : 'the shop '}
             is out of <strong>{offer.short.quantity} × {offer.short.name}</strong>.</p>
           <p class="public-offer">Instead, we can give you <strong>{qty(offer.offered.quantity)} × {offer.offered.name}</strong>.</p>
+          {offer.offered.has_photo && <img class="public-photo" src={orders.offerPhotoUrl(token)} alt={`Photo of ${offer.offered.name}`} />}
           <p>{moneyLine(offer)}</p>
           {offer.status === 'offered' ? (
             <div class="public-actions">
