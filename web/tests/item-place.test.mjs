@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
-import { DEMO, PASTA, setup, signIn, itemByCode, fits, noIds, screenshotPath } from './lib.mjs';
+import { DEMO, PASTA, setup, signIn, itemByCode, fits, noIds, openItem, screenshotPath } from './lib.mjs';
 
 let env;
 let pasta;
@@ -50,15 +50,6 @@ function png(width, height) {
     }
   }
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
-}
-
-async function openItem(page, name) {
-  await page.getByRole('link', { name: 'Back office' }).click();
-  await page.getByRole('link', { name: 'Items' }).click();
-  await page.getByLabel('Search items').fill(name);
-  await page.getByRole('button', { name: 'Search', exact: true }).click();
-  await page.getByRole('button', { name: `Open ${name}` }).click();
-  await page.getByRole('form', { name: 'Item details' }).waitFor();
 }
 
 test('a shift lead photographs an item and records its shelf on a tablet (1024×768)', async () => {

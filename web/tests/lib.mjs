@@ -89,6 +89,16 @@ export async function signIn(page, who) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/** From any signed-in page: the back office's Items, search by name, open the item's editor. */
+export async function openItem(page, name) {
+  await page.getByRole('link', { name: 'Back office' }).click();
+  await page.getByRole('link', { name: 'Items' }).click();
+  await page.getByLabel('Search items').fill(name);
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.getByRole('button', { name: `Open ${name}` }).click();
+  await page.getByRole('form', { name: 'Item details' }).waitFor();
+}
+
 /** A keyboard-wedge scanner: the code typed at 5 ms per key, then Enter. */
 export async function scan(page, code) {
   const box = page.getByLabel('Scan or search');

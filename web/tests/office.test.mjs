@@ -1,21 +1,12 @@
 // The back office in a real browser: locked fields per role, and the screens load.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, PASTA, setup, signIn, itemByCode, screenshotPath } from './lib.mjs';
+import { DEMO, PASTA, setup, signIn, itemByCode, openItem, screenshotPath } from './lib.mjs';
 import { ADMIN_PASSWORD } from '../../tests/integration/lib/server.mjs';
 
 let env;
 before(async () => { env = await setup(); });
 after(async () => { await env?.close(); });
-
-async function openItem(page, name) {
-  await page.getByRole('link', { name: 'Back office' }).click();
-  await page.getByRole('link', { name: 'Items' }).click();
-  await page.getByLabel('Search items').fill(name);
-  await page.getByRole('button', { name: 'Search', exact: true }).click();
-  await page.getByRole('button', { name: `Open ${name}` }).click();
-  await page.getByRole('form', { name: 'Item details' }).waitFor();
-}
 
 test("a cashier cannot edit an item's price", async () => {
   const { server } = env;
