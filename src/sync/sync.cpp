@@ -34,10 +34,7 @@ IssuedNode add_node(db::Db& db, const Actor& actor, const std::string& location_
 }
 
 int receive_documents(db::Db& db, const Node& node, const std::vector<store::Document>& documents) {
-  int fresh = 0;
-  auto at = now().micros;
-  for (const auto& d : documents) fresh += store::insert_document(db, node, d, at) ? 1 : 0;
-  return fresh;
+  return store::insert_documents(db, node, documents, now().micros);
 }
 
 void note_pull(db::Db& db, const std::string& node_id, std::int64_t queue_length) {

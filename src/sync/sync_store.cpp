@@ -1,8 +1,15 @@
 // SQL of the store nodes (sync/sync.hpp, migration 22).
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <unordered_set>
+
 #include "platform/assert.hpp"
 #include "sync/sync.hpp"
 
 namespace backroom::sync::store {
+
+namespace bj = boost::json;
 
 namespace {
 constexpr const char* columns =
@@ -46,24 +53,47 @@ void touch_node(db::Db& db, const std::string& id, std::int64_t at, std::int64_t
       .run();
 }
 
-bool insert_document(db::Db& db, const Node& node, const Document& d, std::int64_t at) {
+int insert_documents(db::Db& db, const Node& node, const std::vector<Document>& documents, std::int64_t at) {
   db::assert_in_transaction(db);
-  auto q = db.query("SELECT 1 FROM sync_documents WHERE id = ?");
-  q.bind(1, d.id);
-  if (q.step()) return false;
-  db.query(
-        "INSERT INTO sync_documents (id, node_id, location_id, type, entity_id, payload, node_at, received_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, d.id)
-      .bind(2, node.id)
-      .bind(3, node.location_id)
-      .bind(4, d.type)
-      .bind(5, d.entity_id)
-      .bind(6, d.payload)
-      .bind(7, d.node_at)
-      .bind(8, at)
-      .run();
-  return true;
+  if (documents.empty()) return 0;
+  std::unordered_set<std::string> held;
+  {
+    bj::array ids;
+    for (const auto& d : documents) ids.emplace_back(d.id);
+    auto q = db.query("SELECT id FROM sync_documents WHERE id IN (SELECT value FROM json_each(?))");
+    q.bind(1, bj::serialize(ids));
+    while (q.step()) held.insert(q.text(0));
+  }
+  std::vector<const Document*> fresh;
+  for (const auto& d : documents)
+    if (held.insert(d.id).second) fresh.push_back(&d);
+  // 100 rows a statement; OR IGNORE: another process may keep the same document meanwhile.
+  constexpr std::size_t rows_per_insert = 100;
+  auto insert_text = [](std::size_t rows) {
+    std::string sql =
+        "INSERT OR IGNORE INTO sync_documents (id, node_id, location_id, type, entity_id, payload, node_at, received_at) "
+        "VALUES ";
+    for (std::size_t i = 0; i < rows; ++i) sql += i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)";
+    return sql + ";";
+  };
+  for (std::size_t first = 0; first < fresh.size(); first += rows_per_insert) {
+    std::size_t rows = std::min(rows_per_insert, fresh.size() - first);
+    auto q = db.query(insert_text(rows));
+    for (std::size_t i = 0; i < rows; ++i) {
+      const Document& d = *fresh[first + i];
+      int p = static_cast<int>(i) * 8;
+      q.bind(p + 1, d.id)
+          .bind(p + 2, node.id)
+          .bind(p + 3, node.location_id)
+          .bind(p + 4, d.type)
+          .bind(p + 5, d.entity_id)
+          .bind(p + 6, d.payload)
+          .bind(p + 7, d.node_at)
+          .bind(p + 8, at);
+    }
+    q.run();
+  }
+  return static_cast<int>(fresh.size());
 }
 
 std::int64_t count_documents(db::Db& db, const std::string& node_id) {

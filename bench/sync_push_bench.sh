@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Documents pushed from a store node to head office when the link comes back (issue 21: goal
+# ≥ 5,000 documents/s into PostgreSQL). Real processes over loopback: a store node (SQLite,
+# the demo shop) sells BENCH_SALES 4-line sales over HTTP (wrk, bench/sales.lua) while head
+# office is down, so every sale waits in its queue; then head office starts on a throwaway
+# PostgreSQL 15 cluster (scripts/pg-cluster.sh) and the clock runs until head office holds
+# every document (sync_documents). Prints the documents, the seconds from head office's
+# first answer, documents/s, and the CPU seconds of both servers. Prints numbers only.
+#   bench/sync_push_bench.sh          # env: BUILD (build), BENCH_SALES (20000), BENCH_PORT (18095)
+# Head office only keeps each document once by its id today (posting into its ledger is not
+# built, docs/sync.md), so this measures the transport and the exactly-once store.
+set -euo pipefail
+export BACKROOM_RATE_LIMIT_PER_MINUTE=${BACKROOM_RATE_LIMIT_PER_MINUTE:-1000000}
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+BIN=$BUILD/backroom
+SALES=${BENCH_SALES:-20000}
+PORT=${BENCH_PORT:-18095}
+DIR=$(mktemp -d /tmp/backroom-sync-push-XXXXXX)
+STATE=$DIR/pg.env
+HQ= NODE=
+cleanup() { kill $HQ $NODE 2>/dev/null || true; scripts/pg-cluster.sh stop "$STATE" >/dev/null 2>&1 || true; rm -rf "$DIR"; }
+trap cleanup EXIT
+scripts/pg-cluster.sh start "$STATE" >/dev/null
+HQ_DB=$(scripts/pg-cluster.sh createdb "$STATE" hq)
+psql_hq() { scripts/pg-cluster.sh psql "$STATE" -X -A -t -q -d "$HQ_DB" -c "$1"; }
+"$BIN" init --db "$HQ_DB" --admin-password bench-admin-password >/dev/null
+"$BIN" migrate --db "$HQ_DB" >/dev/null
+HQ_URL="http://127.0.0.1:$PORT"
+
+# Head office is not running yet: the node's pushes fail and its queue grows.
+NODE_DB=$DIR/store.db
+"$BIN" init --db "$NODE_DB" --admin-password bench-admin-password >/dev/null
+"$BIN" demo --db "$NODE_DB" >/dev/null
+NODE_KEY_LOCAL=$("$BIN" apikey create --db "$NODE_DB" --name bench-sales --role admin | grep -o 'brk_[A-Za-z0-9_]*' | head -1)
+# The node key comes from head office; head office is started once to issue it, then stopped.
+"$BIN" serve --db "$HQ_DB" --listen "127.0.0.1:$PORT" --access-log false >"$DIR/hq.log" 2>&1 &
+HQ=$!
+until curl -fs "$HQ_URL/healthz" >/dev/null 2>&1; do sleep 0.05; done
+STORE=$(psql_hq "SELECT name FROM locations WHERE kind = 'store' ORDER BY created_at LIMIT 1")
+NODE_KEY=$("$BIN" node add --db "$HQ_DB" --store "$STORE" | grep -o 'brk_[A-Za-z0-9_]*' | head -1)
+kill $HQ; wait $HQ 2>/dev/null || true; HQ=
+
+BACKROOM_UPSTREAM=$HQ_URL BACKROOM_NODE_KEY=$NODE_KEY BACKROOM_SYNC_PULL_SECONDS=1 BACKROOM_SYNC_BACKOFF_MAX_SECONDS=1 \
+  "$BIN" serve --db "$NODE_DB" --listen "127.0.0.1:$((PORT + 1))" --access-log false >"$DIR/node.log" 2>&1 &
+NODE=$!
+API="http://127.0.0.1:$((PORT + 1))/api/v1"
+AUTH="Authorization: Bearer $NODE_KEY_LOCAL"
+until curl -fs "http://127.0.0.1:$((PORT + 1))/healthz" >/dev/null 2>&1; do sleep 0.05; done
+LOCATION=$(curl -fs -H "$AUTH" "$API/locations" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).locations.find(l=>l.kind==="store").id))')
+ITEMS=$(curl -fs -H "$AUTH" "$API/items?q=GRC-0000&limit=4" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).items.map(i=>i.id).join(" ")))')
+for item in $ITEMS; do
+  curl -fs -H "$AUTH" -H 'content-type: application/json' -d "{\"item_id\":\"$item\",\"location_id\":\"$LOCATION\",\"quantity\":100000000,\"reason\":\"found\"}" "$API/stock/adjustments" >/dev/null
+done
+sold() { sqlite3 "$NODE_DB" "SELECT COUNT(*) FROM sales" 2>/dev/null || echo 0; }
+while (( $(sold) < SALES )); do
+  wrk -t2 -c16 -d2s -H "$AUTH" -s bench/sales.lua "$API/sales" -- "$LOCATION" $ITEMS >/dev/null
+done
+QUEUED=$(sqlite3 "$NODE_DB" "SELECT COUNT(*) FROM events WHERE type IN ('sale.completed', 'sale.voided', 'return.completed', 'exchange.completed')")
+
+cpu() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+node_cpu_before=$(cpu $NODE)
+"$BIN" serve --db "$HQ_DB" --listen "127.0.0.1:$PORT" --access-log false >"$DIR/hq.log" 2>&1 &
+HQ=$!
+until curl -fs "$HQ_URL/healthz" >/dev/null 2>&1; do sleep 0.01; done
+start=$(date +%s.%N)
+held=0
+first=
+until (( held >= QUEUED )); do
+  sleep 0.05
+  held=$(psql_hq "SELECT COUNT(*) FROM sync_documents")
+  [[ -z $first && $held -gt 0 ]] && first=$(date +%s.%N) && first_held=$held
+  if (( $(echo "$(date +%s.%N) - $start > 900" | bc) )); then echo "not all pushed in 900 s ($held of $QUEUED)"; exit 1; fi
+done
+end=$(date +%s.%N)
+seconds=$(echo "$end - $start" | bc)
+printf 'pushed %d documents from a store node into head office on PostgreSQL in %.2f s from its start: %.0f documents/s\n' \
+  "$QUEUED" "$seconds" "$(echo "$QUEUED / $seconds" | bc -l)"
+# The node retries after a random wait of up to BACKROOM_SYNC_BACKOFF_MAX_SECONDS (1 s here):
+# the rate once the first batch has landed is the push itself.
+printf 'the first batch landed after %.2f s; from then on %.0f documents/s\n' "$(echo "$first - $start" | bc)" \
+  "$(echo "($QUEUED - $first_held) / ($end - $first)" | bc -l)"
+printf 'CPU seconds meanwhile: head office %s, node %s; load average %s\n' "$(cpu $HQ)" \
+  "$(echo "$(cpu $NODE) - $node_cpu_before" | bc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
