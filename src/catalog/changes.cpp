@@ -77,7 +77,8 @@ std::string text_of(const bj::object& o, const char* key) {
   return *v;
 }
 
-void apply_item(db::Db& db, const bj::object& data) {
+void apply_item(db::Db& db, const bj::object& data, const std::vector<EmbeddedLayout>& layouts,
+                const std::string& default_tax) {
   auto id = text_of(data, "id");
   bj::object body = data;
   // What item_to_json adds that an item body does not carry.
@@ -92,9 +93,9 @@ void apply_item(db::Db& db, const bj::object& data) {
   item.updated_at = time_of(data, "updated_at");
   if (item.tax_category.empty()) {  // no category of its own: the shop's default, as head office sends it
     item.tax_category_inherited = true;
-    item.tax_category = store::default_tax_category(db);
+    item.tax_category = default_tax;
   }
-  resolve_barcodes(db, item, store::load_layouts(db));
+  resolve_barcodes(db, item, layouts);
   if (store::item_kind(db, id))
     store::update_item(db, item);
   else
@@ -140,17 +141,21 @@ void apply_tax(db::Db& db, const bj::object& data) {
 }
 }  // namespace
 
-void apply_feed_change(db::Db& db, const std::string& entity, const bj::value& data) {
+void FeedApplier::apply(const std::string& entity, const bj::value& data) {
   if (data.is_null()) return;  // gone at head office
   if (!data.is_object()) throw invalid_field("data", "a change's data is an object");
-  if (entity == change_item)
-    apply_item(db, data.get_object());
-  else if (entity == change_price_change)
-    apply_price_change(db, data.get_object());
-  else if (entity == change_tax)
-    apply_tax(db, data.get_object());
-  else
+  if (entity == change_item) {
+    if (!layouts_) layouts_ = store::load_layouts(db_);
+    if (!default_tax_) default_tax_ = store::default_tax_category(db_);
+    apply_item(db_, data.get_object(), *layouts_, *default_tax_);
+  } else if (entity == change_price_change) {
+    apply_price_change(db_, data.get_object());
+  } else if (entity == change_tax) {
+    apply_tax(db_, data.get_object());
+    default_tax_.reset();  // the shop's default may have moved with it
+  } else {
     throw invalid_field("entity", fmt::format("unknown entity '{}'", entity.substr(0, 40)));
+  }
 }
 
 }  // namespace backroom::catalog

@@ -8,11 +8,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <boost/json.hpp>
 
+#include "catalog/barcode.hpp"
 #include "platform/db.hpp"
 
 namespace backroom::catalog {
@@ -51,10 +53,22 @@ boost::json::object tax_categories_to_json(db::Db& db);
 }  // namespace backroom::catalog
 
 namespace backroom::catalog {
-// On a store node: applies one change of head office's feed (`entity`, and `data` as
-// changes_after gives it) to this database, as head office has it: the item row with its
+// On a store node: applies changes of head office's feed (`entity`, and `data` as
+// changes_after gives it) to this database, as head office has them: the item row with its
 // barcodes and prices (inserted or replaced, same id and version), the price change row, the
 // tax categories. A replica's write: no audit entry (head office audited the change), but
 // the node's own feed notes it for its registers. Throws Problem 422 on data it cannot read.
-void apply_feed_change(db::Db& db, const std::string& entity, const boost::json::value& data);
+// One applier for a run of changes in one transaction (a pull): the barcode layouts and the
+// shop's default tax category are read once for the run (again after a tax change in it),
+// not once an item — a new node's first pull is the whole catalog.
+class FeedApplier {
+ public:
+  explicit FeedApplier(db::Db& db) : db_(db) {}
+  void apply(const std::string& entity, const boost::json::value& data);
+
+ private:
+  db::Db& db_;
+  std::optional<std::vector<EmbeddedLayout>> layouts_;
+  std::optional<std::string> default_tax_;
+};
 }  // namespace backroom::catalog

@@ -135,7 +135,8 @@ int Puller::pull_once() {
   if (cursor != start) {
     writer_.run([&](db::Db& db) {
       store::defer_foreign_keys(db);  // a kit or variant may arrive before the item it names
-      for (const auto& c : changes) catalog::apply_feed_change(db, c.entity, c.data);
+      catalog::FeedApplier applier(db);
+      for (const auto& c : changes) applier.apply(c.entity, c.data);
       settings::put(db, upstream_cursor_setting, std::to_string(cursor));
     });
   }
