@@ -167,6 +167,14 @@ export const system = {
   exportLink: () => link('/export'),
 };
 
+export const sync = {
+  /** This server's link to head office (a store node), or node: false (polled in the background). */
+  status: () => get<T.SyncStatus>('/sync/status', { background: true }),
+  nodes: () => get<{ nodes: T.SyncNode[] }>('/sync/nodes').then((r) => r.nodes),
+  /** A new store node for a store; its key is in this answer only. */
+  addNode: (location_id: string) => post<T.SyncNode & { key: string }>('/sync/nodes', { location_id }),
+};
+
 export const setup = {
   location: (id: string) => get<T.Location>('/locations/{id}', { path: { id } }),
   patchLocation: (id: string, body: T.LocationPatch) => patch<T.Location>('/locations/{id}', body, { path: { id } }),

@@ -399,3 +399,14 @@ export interface TrainingModule {
   mine: TrainingStanding | null;
 }
 export interface TrainingAttempt { id: string; module: string; title: string; score: number; total: number; passed: boolean; missing_steps: string[]; at: string }
+
+/** GET /sync/status: this server's link to head office (docs/sync.md). */
+export interface SyncStatus {
+  node: boolean; online: boolean; offline_since: string | null; last_sync_at: string | null;
+  cursor: string; last_error: string | null; queue_length: number | null;
+}
+/** A store node as head office lists it. */
+export interface SyncNode {
+  id: string; location_id: string; location_name: string; key_id: string; created_at: string; created_by: string;
+  last_sync_at: string | null; queue_length: number; documents_received: number;
+}

@@ -24,6 +24,7 @@ import { Registers } from './Registers';
 import { Review } from './reports/Review';
 import { Stock } from './Stock';
 import { StoreSetup } from './StoreSetup';
+import { Sync } from './Sync';
 import { Transfers } from './Transfers';
 import { TrainingResults } from './TrainingResults';
 import { trainingEvent } from '../help/coach';
@@ -44,6 +45,7 @@ const sections: Section[] = [
   { path: '/office/journal', title: 'Sales journal', permission: permission.sales_read, screen: () => <Journal /> },
   { path: '/office/review', title: 'Weekly review', permission: permission.reports_read, screen: (s) => <Review session={s} /> },
   { path: '/office/registers', title: 'Registers', permission: permission.registers_read, screen: () => <Registers /> },
+  { path: '/office/sync', title: 'Store sync', permission: permission.registers_read, screen: (s) => <Sync session={s} /> },
   { path: '/office/setup', title: 'Store set-up', permission: permission.locations_manage, screen: (s) => <StoreSetup session={s} /> },
   { path: '/office/labels', title: 'Labels', permission: permission.labels_read, screen: (s) => <Labels session={s} /> },
   { path: '/office/integrations', title: 'Integrations', permission: permission.integrations_read, screen: (s) => <Integrations session={s} /> },

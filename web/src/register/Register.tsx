@@ -11,6 +11,7 @@ import { can, navigate } from '../app/session';
 import { beep } from '../shared/beep';
 import { Button, Dialog, Notice } from '../shared/components';
 import { money, uuidv7, words } from '../shared/format';
+import { linkText, useLinkStatus } from '../shared/link';
 import { isBoolean, isObject, isString, load, save } from '../shared/storage';
 import { addLine, type Cart, type CartLine, changeCount, emptyCart, isCart, saleBody } from './cart';
 import { CartTable } from './CartTable';
@@ -456,6 +457,7 @@ export function Register({ session, locationId, locationName, registerId, regist
           {` — ${waiting} ${waiting === 1 ? 'sale' : 'sales'} waiting to send`}
         </div>
       )}
+      <HeadOfficeBanner />
       {training && <div class="training-banner" role="status">TRAINING MODE — practice only: sales here never touch stock or reports</div>}
       <TrainingCoach where="register" />
       {locked && (
@@ -593,4 +595,12 @@ export function Register({ session, locationId, locationName, registerId, regist
       {override && <OverrideDialog ask={override} onDone={(t) => { override.resolve(t); setOverride(null); }} />}
     </div>
   );
+}
+
+/** On a store node whose head office cannot be reached: selling goes on, and it says so. */
+function HeadOfficeBanner() {
+  const status = useLinkStatus();
+  const link = status ? linkText(status) : null;
+  if (!link || link.kind !== 'warn') return null;
+  return <div class="offline-banner" role="status" aria-label="Head office link">{link.text}</div>;
 }

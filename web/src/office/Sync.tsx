@@ -1,0 +1,74 @@
+// Store nodes and head office (issue 21, docs/sync.md), for a manager: on a store node, this
+// server's link to head office in words ("Head office unreachable since 10:42 — 312 sales
+// waiting to send"); at head office, every store node with its last sync, what it said was
+// waiting and what has arrived, and "Add a store node" (its key shown once).
+import { useState } from 'preact/hooks';
+import { message, permission, sync, type SyncNode } from '../api';
+import { can, type Session } from '../app/session';
+import { Button, DataTable, Dialog, Notice, Select } from '../shared/components';
+import { when } from '../shared/format';
+import { linkText } from '../shared/link';
+import { useLoad, useLocations } from './useLoad';
+
+export function Sync({ session }: { session: Session }) {
+  const [status, statusErr] = useLoad(() => sync.status(), []);
+  const manages = can(session, permission.sync_manage);
+  return (
+    <section class="sync" aria-label="Store sync">
+      <h1>Store sync</h1>
+      {statusErr && <Notice kind="error">{statusErr}</Notice>}
+      {status && (linkText(status)
+        ? <Notice kind={linkText(status)!.kind}>{linkText(status)!.text}{!status.online && status.last_error ? ` (${status.last_error})` : ''}</Notice>
+        : <p>This server is not a store node: it pulls from no head office.{manages ? ' If it is head office, its store nodes are below.' : ''}</p>)}
+      {manages && <Nodes />}
+    </section>
+  );
+}
+
+function Nodes() {
+  const [nodes, err, reload] = useLoad(() => sync.nodes(), []);
+  const stores = useLocations().filter((l) => l.sellable);
+  const [store, setStore] = useState('');
+  const [issued, setIssued] = useState<{ store: string; key: string } | null>(null);
+  const [msg, setMsg] = useState('');
+  const add = async () => {
+    const location = store || stores[0]?.id;
+    if (!location) return;
+    try {
+      const n = await sync.addNode(location);
+      setIssued({ store: n.location_name, key: n.key });
+      setMsg('');
+      reload();
+    } catch (x) { setMsg(message(x)); }
+  };
+  return (
+    <>
+      <h2>Store nodes</h2>
+      {err && <Notice kind="error">{err}</Notice>}
+      {nodes && nodes.length === 0 && <p class="muted">No store has its own server yet.</p>}
+      {nodes && nodes.length > 0 && (
+        <DataTable name="Store nodes" rows={nodes} columns={[
+          ['store', (n: SyncNode) => n.location_name],
+          ['last sync', (n: SyncNode) => (n.last_sync_at ? when(n.last_sync_at) : 'never')],
+          ['waiting there', (n: SyncNode) => String(n.queue_length), true],
+          ['documents received', (n: SyncNode) => String(n.documents_received), true],
+        ]} />
+      )}
+      {stores.length > 0 && (
+        <div class="row">
+          {stores.length > 1 && <Select label="Store" value={store || stores[0].id} onChange={(e) => setStore(e.currentTarget.value)}
+            options={stores.map((l): [string, string] => [l.id, l.name])} />}
+          <Button onClick={add}>Add a store node{stores.length === 1 ? ` for ${stores[0].name}` : ''}</Button>
+        </div>
+      )}
+      {msg && <Notice kind="error">{msg}</Notice>}
+      {issued && (
+        <Dialog title={`Store node for ${issued.store}`} onClose={() => setIssued(null)}>
+          <p>Start the store's server with this key (<code>--node-key</code> or <code>BACKROOM_NODE_KEY</code>). It is shown only now; if it is lost, revoke it under API keys and add the node again.</p>
+          <p><code class="secret" aria-label="Node key">{issued.key}</code></p>
+          <Button variant="primary" onClick={() => setIssued(null)}>I have kept it</Button>
+        </Dialog>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,31 @@
+// A store node's link to head office in one sentence (docs/sync.md), for the register's banner
+// and the back office's Store sync page.
+import { useEffect, useState } from 'preact/hooks';
+import { sync, type SyncStatus } from '../api';
+import { when } from './format';
+
+const clock = (t: string) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
+const sales = (n: number) => `${n} ${n === 1 ? 'sale' : 'sales'}`;
+
+/** null when this server is not a store node. */
+export function linkText(s: SyncStatus): { kind: 'ok' | 'warn'; text: string } | null {
+  if (!s.node) return null;
+  const waiting = s.queue_length ?? 0;
+  if (!s.online) {
+    return { kind: 'warn', text: `Head office unreachable${s.offline_since ? ` since ${clock(s.offline_since)}` : ''} — ${sales(waiting)} waiting to send. Selling goes on; they are sent when the link is back.` };
+  }
+  return { kind: 'ok', text: `Linked to head office${s.last_sync_at ? `, last synced ${when(s.last_sync_at)}` : ''} — ${waiting ? `${sales(waiting)} waiting to send` : 'nothing waiting'}.` };
+}
+
+/** The link's status, asked now and every `everyMs` (null until the first answer, or when it fails). */
+export function useLinkStatus(everyMs = 30_000): SyncStatus | null {
+  const [status, setStatus] = useState<SyncStatus | null>(null);
+  useEffect(() => {
+    let stop = false;
+    const ask = () => sync.status().then((s) => { if (!stop) setStatus(s); }).catch(() => undefined);
+    void ask();
+    const timer = setInterval(ask, everyMs);
+    return () => { stop = true; clearInterval(timer); };
+  }, [everyMs]);
+  return status;
+}
