@@ -4,7 +4,7 @@
 // spot and the order is ready for pickup. Pickup itself is at the register (Pickup button).
 // A short line may be offered a substitute (same category, in stock here): the customer is
 // sent a link and answers it; an accepted substitute becomes a line to pick.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, message, type OnlineOrder, type OnlineOrderLine, orders, type SubstituteCandidate, type Substitution } from '../../api';
 import { Button, DataTable, Dialog, Field, Notice, Select } from '../../shared/components';
 import { money, qty, uuidv7, when } from '../../shared/format';
@@ -68,7 +68,10 @@ function PickOrder({ order: first, onBack }: { order: OnlineOrder; onBack: (done
   const subFor = (lineId: string) => [...subs].reverse().find((x) => x.line_id === lineId && x.status !== 'withdrawn');
   const nameOf = (lineId: string | null | undefined) => order.lines.find((x) => x.id === lineId)?.name ?? 'a short item';
   const waiting = subs.some((x) => x.status === 'offered');
-  useEffect(() => { orders.get(first.id).then(setOrder).catch(() => undefined); scanRef.current?.focus(); }, []);
+  useEffect(() => { orders.get(first.id).then(setOrder).catch(() => undefined); }, []);
+  // The scan field takes the cursor as the page is committed, before a scanner's first key
+  // (an effect after the paint let the first digits of a quick scan fall elsewhere).
+  useLayoutEffect(() => { scanRef.current?.focus(); }, []);
   // Walk order: by shelf (A2 before A10), lines without one last, then by name.
   const walk = [...order.lines].sort((a, b) => (a.shelf === null ? 1 : 0) - (b.shelf === null ? 1 : 0)
     || (a.shelf ?? '').localeCompare(b.shelf ?? '', undefined, { numeric: true }) || a.name.localeCompare(b.name));
