@@ -6,17 +6,22 @@
 // (BENCH_REPLENISHMENT_DB, default /tmp/backroom-replenishment-bench.db) straight through the
 // stores. Most items sell on few days (intermittent), as in a shop: a day without a row sold
 // nothing (the ledger is followed from the first day of the history).
+// BENCH_RUNS (3) sets the number of runs. BENCH_DUMP=FILE writes the last run's suggestions as
+// the API answers them, then every item's forecast and quantity with all their digits: two
+// builds (or two demand layouts) that fit the same history must write the same file.
 #include <fmt/format.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <random>
 
 #include "catalog/catalog_store.hpp"
 #include "planning/demand_days.hpp"
 #include "planning/history_csv.hpp"
+#include "planning/planning_json.hpp"
 #include "planning/planning_store.hpp"
 #include "planning/replenishment.hpp"
 #include "platform/ids.hpp"
@@ -129,7 +134,8 @@ int main() {
   for (const auto& l : stock::list_locations(db))
     if (l.kind == "store") store_id = l.id;
   planning::Day today = planning::day_of(now());
-  for (int run = 1; run <= 3; ++run) {
+  int runs = env_int("BENCH_RUNS", 3);
+  for (int run = 1; run <= runs; ++run) {
     auto t0 = std::chrono::steady_clock::now();
     std::vector<std::string> ids;
     for (const auto& si : purchasing::supplier_items(db, supplier_id, "", items)) ids.push_back(si.item_id);
@@ -149,6 +155,14 @@ int main() {
                      "alone: supplier items {:.2f} s, demand rows ({}) {:.2f} s",
                      run, s.items.size(), t_all, ordered, t_items, rows, t_rows)
               << std::endl;
+    if (const char* dump = std::getenv("BENCH_DUMP"); dump && run == runs) {
+      std::ofstream out(dump);
+      out << boost::json::serialize(planning::suggestions_to_json(s)) << "\n";
+      for (const auto& i : s.items)
+        out << fmt::format("{} {} {:.17g} {:.17g} {:.17g} {:.17g} {:.17g} {}\n", i.item_id,
+                           planning::method_name(i.forecast.method), i.forecast.alpha, i.forecast.mean_per_day,
+                           i.forecast.sigma_per_day, i.suggestion.order_up_to, i.suggestion.quantity, i.text);
+    }
   }
   return 0;
 }
