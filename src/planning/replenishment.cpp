@@ -137,18 +137,10 @@ std::unordered_map<std::string, std::vector<DemandDay>> history_by_item(db::Db& 
                                                                         const std::vector<std::string>& item_ids,
                                                                         Day from) {
   std::unordered_map<std::string, std::vector<DemandDay>> out;
-  std::vector<DemandDay>* current = nullptr;  // rows come ordered by item: one lookup per item
-  std::string current_id;
-  store::each_demand_at(db, location_id, item_ids, format_date(from),
-                        [&](std::string_view item, std::string_view day, std::int64_t units, bool censored, bool promo) {
-                          auto d = parse_date(day);
-                          if (!d) return;
-                          if (!current || item != current_id) {
-                            current_id = item;
-                            current = &out[current_id];
-                          }
-                          current->push_back(DemandDay{*d, units, censored, promo});
-                        });
+  out.reserve(item_ids.size());
+  store::each_item_demand_at(db, location_id, item_ids, from, [&](std::string_view item, std::span<const DemandDay> days) {
+    out.emplace(std::string(item), std::vector<DemandDay>(days.begin(), days.end()));
+  });
   return out;
 }
 

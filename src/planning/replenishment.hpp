@@ -38,12 +38,7 @@ void refresh_demand(db::Db& db, Day today);
 // A series for the maths: every day of `rows` (one item, ordered by day) before `origin`.
 // Imported days count as they are (a day without a row is missing); from the day the ledger
 // is followed (`ledger_start`) on, a day without a row sold nothing.
-struct DemandDay {  // one row of an item's history, compact (a year of 100,000 items fits)
-  Day day;
-  std::int64_t units = 0;  // milli-units
-  bool censored = false;
-  bool promo = false;
-};
+using DemandDay = store::DemandDay;  // one day of an item's history, compact (a year of 100,000 items fits)
 std::vector<Period> daily_series(std::span<const DemandDay> rows, std::optional<Day> ledger_start, Day origin);
 // The demand history of `item_ids` at a location from `from` on, by item (ordered by day).
 std::unordered_map<std::string, std::vector<DemandDay>> history_by_item(db::Db& db, const std::string& location_id,
