@@ -141,9 +141,9 @@ int main() {
     for (const auto& si : purchasing::supplier_items(db, supplier_id, "", items)) ids.push_back(si.item_id);
     double t_items = seconds_since(t0);
     auto t1 = std::chrono::steady_clock::now();
-    auto history = planning::history_by_item(db, store_id, ids, today - std::chrono::days{days});
+    auto history = planning::histories(db, store_id, ids, today - std::chrono::days{days});
     std::size_t rows = 0;
-    for (const auto& [id, h] : history) rows += h.size();
+    for (const auto& h : history) rows += h.size();
     double t_rows = seconds_since(t1);
     auto t2 = std::chrono::steady_clock::now();
     auto s = planning::suggest_for_supplier(db, store_id, supplier_id, today);

@@ -6,11 +6,11 @@
 // Functions that write (refresh_demand, prepare, import) run on the writer's connection.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "planning/forecast.hpp"
@@ -40,10 +40,10 @@ void refresh_demand(db::Db& db, Day today);
 // is followed (`ledger_start`) on, a day without a row sold nothing.
 using DemandDay = store::DemandDay;  // one day of an item's history, compact (a year of 100,000 items fits)
 std::vector<Period> daily_series(std::span<const DemandDay> rows, std::optional<Day> ledger_start, Day origin);
-// The demand history of `item_ids` at a location from `from` on, by item (ordered by day).
-std::unordered_map<std::string, std::vector<DemandDay>> history_by_item(db::Db& db, const std::string& location_id,
-                                                                        const std::vector<std::string>& item_ids,
-                                                                        Day from);
+// The demand history at a location from `from` on of each of `item_ids` (distinct), in the
+// same order as the ids; each ordered by day.
+std::vector<std::vector<DemandDay>> histories(db::Db& db, const std::string& location_id,
+                                              const std::vector<std::string>& item_ids, Day from);
 // The day the ledger's demand is followed from (nullopt before the first refresh).
 std::optional<Day> ledger_start(db::Db& db);
 
