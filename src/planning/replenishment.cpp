@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <map>
 #include <numeric>
 #include <set>
+#include <thread>
 
 #include "catalog/catalog_store.hpp"
 #include "planning/demand_days.hpp"
@@ -61,6 +63,34 @@ std::vector<purchasing::SupplierItem> ordered_items(db::Db& db, const std::strin
     if (!more) break;
   }
   return out;
+}
+
+// Calls work(i) for every i below n on up to suggest_threads_max threads, each a contiguous
+// share (the calling thread takes the first), so every result lands where a single thread
+// would have put it. work must be pure but for its own index. An exception of any share is
+// rethrown once every share has ended.
+template <class Work>
+void for_each_index(std::size_t n, const Work& work) {
+  unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, suggest_threads_max);
+  if (n < parallel_items_min || threads < 2) {
+    for (std::size_t i = 0; i < n; ++i) work(i);
+    return;
+  }
+  std::vector<std::exception_ptr> failed(threads);
+  auto share = [&](unsigned t) {
+    try {
+      for (std::size_t i = n * t / threads; i < n * (t + 1) / threads; ++i) work(i);
+    } catch (...) {
+      failed[t] = std::current_exception();
+    }
+  };
+  {
+    std::vector<std::jthread> helpers;
+    for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(share, t);
+    share(0);
+  }
+  for (const auto& e : failed)
+    if (e) std::rethrow_exception(e);
 }
 
 }  // namespace
@@ -241,18 +271,20 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
     options.push_back(std::move(o));
     rows_of.push_back(history[k]);
   }
-  for (std::size_t i = 0; i < out.items.size(); ++i) {
+  for_each_index(out.items.size(), [&](std::size_t i) {
     auto& s = out.items[i];
     s.forecast = fit(daily_series(rows_of[i], start, today), Granularity::daily, options[i]);
     s.suggestion = suggest(s.forecast, s.input);
-  }
+  });
   std::vector<TopUpLine> lines;
   for (auto& s : out.items)
     lines.push_back(TopUpLine{&s.suggestion, s.unit_cost, s.input.packing, s.suggestion.mean_per_day, s.input.discontinued});
   out.top_up = top_up(lines, SupplierTerms{supplier->min_order_value, supplier->free_freight_value.value_or(0)});
   ExplainTopUp explain_top_up{out.top_up.target, format_money(out.top_up.target_value, settings::currency_decimals(db))};
-  for (auto& s : out.items)
+  for_each_index(out.items.size(), [&](std::size_t i) {
+    auto& s = out.items[i];
     s.text = reason_text(s.forecast, s.input, s.suggestion, s.suggestion.topped_up > 0 ? explain_top_up : ExplainTopUp{});
+  });
   return out;
 }
 

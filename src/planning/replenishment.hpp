@@ -29,6 +29,10 @@ inline constexpr int series_history_days = 84;
 inline constexpr int series_forecast_days = 28;
 inline constexpr int accuracy_weeks_max = 26;
 inline constexpr std::int64_t service_level_bp_default = 9500;
+// A supplier's items are fitted on up to this many threads (each item's fit and policy are
+// pure and independent), when it has at least parallel_items_min items.
+inline constexpr unsigned suggest_threads_max = 2;
+inline constexpr std::size_t parallel_items_min = 256;
 
 Day today_utc();
 
