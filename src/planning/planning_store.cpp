@@ -16,6 +16,9 @@ namespace {
 
 using std::chrono::sys_days;
 
+// Items asked of the database in one query when reading demand.
+constexpr std::size_t demand_read_items_max = 1000;
+
 // A row of demand_months holds the days of one calendar month (month = year * 100 + month) as
 // `day:units[:flags]` entries joined by ';': the day of the month, milli-units, and `c`
 // (censored) and/or `p` (promotion), e.g. "3:2000;7:1000:c;30:-1000". Writers put the
@@ -245,13 +248,22 @@ void each_item_packed_demand_at(db::Db& db, const std::string& location_id, cons
     q.bind(1, location_id).bind(2, month_key(from));
     read(q);
   } else {
-    bj::array wanted(item_ids.begin(), item_ids.end());
-    auto q = db.query(
-        "SELECT item_id, month, days FROM demand_months "
-        "WHERE location_id = ? AND month >= ? AND item_id IN (SELECT value FROM json_each(?)) "
-        "ORDER BY item_id, month");
-    q.bind(1, location_id).bind(2, month_key(from)).bind(3, bj::serialize(wanted));
-    read(q);
+    // The ids in order, a share at a time: the database sorts each share's rows in memory (one
+    // sort of a supplier's 100,000 items spilled to disk on PostgreSQL) and the shares follow
+    // each other in item order.
+    std::vector<std::string_view> ids(item_ids.begin(), item_ids.end());
+    if (!std::is_sorted(ids.begin(), ids.end())) std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    for (std::size_t at = 0; at < ids.size(); at += demand_read_items_max) {
+      auto share = std::span(ids).subspan(at, std::min(demand_read_items_max, ids.size() - at));
+      bj::array wanted(share.begin(), share.end());
+      auto q = db.query(
+          "SELECT item_id, month, days FROM demand_months "
+          "WHERE location_id = ? AND month >= ? AND item_id IN (SELECT value FROM json_each(?)) "
+          "ORDER BY item_id, month");
+      q.bind(1, location_id).bind(2, month_key(from)).bind(3, bj::serialize(wanted));
+      read(q);
+    }
   }
 }
 

@@ -129,6 +129,33 @@ TEST(DemandMonths, ARefreshReplacesTheLedgersDaysFromItsFirstDayOnAndKeepsTheDay
   EXPECT_EQ(shop.days("L1", {"I1"}, "2026-09-01"), (Days{"I1 2026-09-01 200"}));
 }
 
+TEST(DemandMonths, ManyItemsAskedInAnyOrderComeBackOnceEachInItemOrder) {
+  Shop shop;
+  std::vector<std::string> ids;
+  std::vector<DemandRow> rows;
+  {
+    db::Transaction tx(*shop.db);
+    for (int i = 0; i < 2500; ++i) {  // more than one query's share of ids
+      ids.push_back(fmt::format("M{:04}", i));
+      shop.db->query("INSERT INTO items (id, sku, name, duplicate_key, price, created_at, updated_at) "
+                     "VALUES (?, ?, ?, ?, 100, 0, 0)")
+          .bind(1, ids.back())
+          .bind(2, ids.back())
+          .bind(3, ids.back())
+          .bind(4, ids.back())
+          .run();
+      if (i % 3 != 0) rows.push_back(row(ids.back(), "2026-10-0" + std::to_string(1 + i % 9), i));
+    }
+    tx.commit();
+  }
+  shop.import(rows);
+  std::vector<std::string> asked(ids.rbegin(), ids.rend());
+  asked.push_back(ids[1]);
+  std::vector<std::string> expected;
+  for (const auto& r : rows) expected.push_back(fmt::format("{} {} {}", r.item_id, r.day, r.units));
+  EXPECT_EQ(shop.days("L1", asked), expected);
+}
+
 TEST(DemandMonths, MigrationTwentyNinePacksTheDayRowsItFinds) {
   Shop shop(28);  // the version before
   shop.db->exec(
