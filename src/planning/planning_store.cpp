@@ -221,26 +221,56 @@ void put_import_days(db::Db& db, const std::vector<DemandRow>& rows) {
   }
 }
 
-void each_item_packed_demand_at(db::Db& db, const std::string& location_id, const std::vector<std::string>& item_ids,
-                                sys_days from, const PackedEachItem& each) {
-  // Rows arrive in key order, item then month: each item's are gathered as they are, their
-  // ledger and imported days merged later by unpack_days (not by SQL: grouping in SQLite cost
-  // ten times the reading, docs/performance.md).
+void each_item_demand_at(db::Db& db, const std::string& location_id, const std::vector<std::string>& item_ids,
+                         sys_days from, const DemandEachItem& each) {
+  // Rows arrive in key order, item then month; a month's ledger and imported rows are merged
+  // here, not by SQL (grouping in SQLite cost ten times the reading, docs/performance.md).
   auto read = [&](db::Query& q) {
     std::string item;
-    PackedDays days;
+    std::vector<DemandDay> days;  // the item's, up to the month being read
+    std::size_t month_begin = 0;  // where that month's days start
+    std::int64_t month = 0;
+    bool open = false;
+    auto close_month = [&] {
+      auto first = days.begin() + static_cast<std::ptrdiff_t>(month_begin);
+      if (std::adjacent_find(first, days.end(), [](auto& a, auto& b) { return a.day >= b.day; }) == days.end()) return;
+      std::stable_sort(first, days.end(), by_day);
+      auto kept = first;
+      for (auto d = std::next(first); d != days.end(); ++d) {
+        if (d->day == kept->day) {
+          kept->units += d->units;
+          kept->censored = kept->censored || d->censored;
+          kept->promo = kept->promo || d->promo;
+        } else {
+          *++kept = *d;
+        }
+      }
+      days.erase(std::next(kept), days.end());
+    };
     while (q.step()) {
       auto row_item = q.text_view(0);
-      if (row_item != item || days.months.empty()) {
-        if (!days.months.empty()) each(item, std::move(days));
+      std::int64_t row_month = q.int64(1);
+      if (!open || row_item != item) {
+        if (open) {
+          close_month();
+          if (!days.empty()) each(item, days);
+        }
         item.assign(row_item);
-        days = PackedDays{};
+        days.clear();
+        month_begin = 0;
+        month = row_month;
+        open = true;
+      } else if (row_month != month) {
+        close_month();
+        month_begin = days.size();
+        month = row_month;
       }
-      days.texts += q.text_view(2);
-      BR_ASSERT(days.texts.size() <= UINT32_MAX, "an item's packed demand fits its offsets");
-      days.months.push_back(PackedDays::Month{q.int64(1), static_cast<std::uint32_t>(days.texts.size())});
+      unpack_month(q.text_view(2), row_month, from, days);
     }
-    if (!days.months.empty()) each(item, std::move(days));
+    if (open) {
+      close_month();
+      if (!days.empty()) each(item, days);
+    }
   };
   if (item_ids.empty()) {
     auto q = db.query(
@@ -265,47 +295,6 @@ void each_item_packed_demand_at(db::Db& db, const std::string& location_id, cons
       read(q);
     }
   }
-}
-
-std::vector<DemandDay> unpack_days(const PackedDays& packed, sys_days from) {
-  std::vector<DemandDay> days;
-  std::string_view texts = packed.texts;
-  std::uint32_t begin = 0;
-  for (std::size_t m = 0; m < packed.months.size(); ++m) {
-    const auto& month = packed.months[m];
-    std::size_t month_begin = days.size();
-    unpack_month(texts.substr(begin, month.end - begin), month.month, from, days);
-    begin = month.end;
-    // A month's second row (ledger and imported): the month's days in order, a day's summed.
-    while (m + 1 < packed.months.size() && packed.months[m + 1].month == month.month) {
-      ++m;
-      unpack_month(texts.substr(begin, packed.months[m].end - begin), month.month, from, days);
-      begin = packed.months[m].end;
-    }
-    auto first = days.begin() + static_cast<std::ptrdiff_t>(month_begin);
-    if (std::adjacent_find(first, days.end(), [](auto& a, auto& b) { return a.day >= b.day; }) == days.end()) continue;
-    std::stable_sort(first, days.end(), by_day);
-    auto kept = first;
-    for (auto d = std::next(first); d != days.end(); ++d) {
-      if (d->day == kept->day) {
-        kept->units += d->units;
-        kept->censored = kept->censored || d->censored;
-        kept->promo = kept->promo || d->promo;
-      } else {
-        *++kept = *d;
-      }
-    }
-    days.erase(std::next(kept), days.end());
-  }
-  return days;
-}
-
-void each_item_demand_at(db::Db& db, const std::string& location_id, const std::vector<std::string>& item_ids,
-                         sys_days from, const DemandEachItem& each) {
-  each_item_packed_demand_at(db, location_id, item_ids, from, [&](std::string_view item, PackedDays&& packed) {
-    auto days = unpack_days(packed, from);
-    if (!days.empty()) each(item, days);
-  });
 }
 
 std::vector<DemandRow> demand_at(db::Db& db, const std::string& location_id, const std::vector<std::string>& item_ids,

@@ -52,22 +52,6 @@ void put_import_days(db::Db& db, const std::vector<DemandRow>& rows);
 using DemandEachItem = std::function<void(std::string_view item_id, std::span<const DemandDay> days)>;
 void each_item_demand_at(db::Db& db, const std::string& location_id, const std::vector<std::string>& item_ids,
                          std::chrono::sys_days from, const DemandEachItem& each);
-// The same read in two halves, for a caller that unpacks on other threads: the connection's
-// thread only reads each item's months as stored (PackedDays, in item order, an item with a
-// month from `from` on whose days may all be before it included), and unpack_days, pure, makes
-// the item's days as each_item_demand_at gives them.
-struct PackedDays {
-  struct Month {
-    std::int64_t month = 0;  // year * 100 + month
-    std::uint32_t end = 0;   // where its text ends in `texts` (it starts where the last ended)
-  };
-  std::string texts;          // the months' texts one after another
-  std::vector<Month> months;  // in month order; a month twice when it has ledger and imported days
-};
-using PackedEachItem = std::function<void(std::string_view item_id, PackedDays&& days)>;
-void each_item_packed_demand_at(db::Db& db, const std::string& location_id, const std::vector<std::string>& item_ids,
-                                std::chrono::sys_days from, const PackedEachItem& each);
-std::vector<DemandDay> unpack_days(const PackedDays& packed, std::chrono::sys_days from);
 // The same days as rows, `from_day` a YYYY-MM-DD.
 std::vector<DemandRow> demand_at(db::Db& db, const std::string& location_id, const std::vector<std::string>& item_ids,
                                  const std::string& from_day);

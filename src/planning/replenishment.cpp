@@ -177,16 +177,10 @@ std::vector<std::vector<DemandDay>> histories(db::Db& db, const std::string& loc
   auto by_id = [&](std::size_t a, std::size_t b) { return item_ids[a] < item_ids[b]; };
   if (!std::is_sorted(order.begin(), order.end(), by_id)) std::sort(order.begin(), order.end(), by_id);
   std::size_t next = 0;
-  std::vector<store::PackedDays> packed(item_ids.size());
-  store::each_item_packed_demand_at(db, location_id, item_ids, from, [&](std::string_view item, store::PackedDays&& days) {
+  store::each_item_demand_at(db, location_id, item_ids, from, [&](std::string_view item, std::span<const DemandDay> days) {
     while (next < order.size() && std::string_view(item_ids[order[next]]) < item) ++next;
     BR_ASSERT(next < order.size() && item_ids[order[next]] == item, "the store answers for the items asked, in order");
-    packed[order[next++]] = std::move(days);
-  });
-  // This thread only read; the unpacking (a third of the reading's time) is pure, so shared.
-  for_each_index(item_ids.size(), [&](std::size_t i) {
-    out[i] = store::unpack_days(packed[i], from);
-    packed[i] = {};
+    out[order[next++]].assign(days.begin(), days.end());
   });
   return out;
 }
