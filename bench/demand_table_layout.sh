@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Planning's daily demand read (issue 17), the two table layouts side by side in the sqlite3
 # shell: 20,000 items x 120 days written day by day (as a shop writes them), read back in key
-# order as planning::store::each_demand_at does, from a rowid table and from the same table
+# order as planning::store::each_demand_at did, from a rowid table and from the same table
 # WITHOUT ROWID (migration 20), each ungrouped and grouped. Prints the wall time of each read.
+# History: since migration 29 the days are packed by month (demand_months), not a row a day.
 # Env: ITEMS (20000), DAYS (120). Needs the sqlite3 shell (apt-get install sqlite3).
 set -euo pipefail
 ITEMS=${ITEMS:-20000}

@@ -3,20 +3,27 @@
 // then suggest_for_supplier as the API runs it: the supplier's items, the items' facts, the
 // demand rows, the stock position, then fit + policy + top-up + reason for every item. Prints
 // the time of each phase; it does not pass or fail on time. The fixture is built once
-// (BENCH_REPLENISHMENT_DB, default /tmp/backroom-replenishment-bench.db) straight through the
-// stores. Most items sell on few days (intermittent), as in a shop: a day without a row sold
+// (BENCH_REPLENISHMENT_DB, default /tmp/backroom-replenishment-bench.db, or a postgresql:// URI
+// of an empty database, where it is built when the database has no supplier) straight through
+// the stores. Most items sell on few days (intermittent), as in a shop: a day without a row sold
 // nothing (the ledger is followed from the first day of the history).
+// BENCH_RUNS (3) sets the number of runs. BENCH_DUMP=FILE writes the last run's suggestions as
+// the API answers them, then every item's forecast and quantity with all their digits: two
+// builds (or two demand layouts) that fit the same history must write the same file.
 #include <fmt/format.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <random>
 
 #include "catalog/catalog_store.hpp"
 #include "planning/demand_days.hpp"
 #include "planning/history_csv.hpp"
+#include "planning/planning_json.hpp"
 #include "planning/planning_store.hpp"
 #include "planning/replenishment.hpp"
 #include "platform/ids.hpp"
@@ -46,13 +53,13 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 // Returns the supplier's id.
 std::string ensure_fixture(int items, int days) {
   std::string path = bench_db();
-  bool exists = std::filesystem::exists(path);
+  bool postgres = db::is_postgres_location(path);
+  bool exists = !postgres && std::filesystem::exists(path);
   auto db = db::Db::open(path, db::Mode::read_write);
   schema::migrate(*db);
-  if (exists) {
-    purchasing::SupplierFilter f;
-    return purchasing::list_suppliers(*db, f).at(0).id;
-  }
+  purchasing::SupplierFilter f;
+  if (postgres) exists = !purchasing::list_suppliers(*db, f).empty();
+  if (exists) return purchasing::list_suppliers(*db, f).at(0).id;
   auto started = std::chrono::steady_clock::now();
   db::Transaction tx(*db);
   stock::ensure_default_locations(*db);
@@ -129,26 +136,37 @@ int main() {
   for (const auto& l : stock::list_locations(db))
     if (l.kind == "store") store_id = l.id;
   planning::Day today = planning::day_of(now());
-  for (int run = 1; run <= 3; ++run) {
+  int runs = env_int("BENCH_RUNS", 3);
+  for (int run = 1; run <= runs; ++run) {
     auto t0 = std::chrono::steady_clock::now();
     std::vector<std::string> ids;
     for (const auto& si : purchasing::supplier_items(db, supplier_id, "", items)) ids.push_back(si.item_id);
     double t_items = seconds_since(t0);
     auto t1 = std::chrono::steady_clock::now();
-    auto history = planning::history_by_item(db, store_id, ids, today - std::chrono::days{days});
+    auto history = planning::histories(db, store_id, ids, today - std::chrono::days{days});
     std::size_t rows = 0;
-    for (const auto& [id, h] : history) rows += h.size();
+    for (const auto& h : history) rows += h.size();
     double t_rows = seconds_since(t1);
     auto t2 = std::chrono::steady_clock::now();
+    std::clock_t cpu2 = std::clock();  // the process's CPU time, every thread's
     auto s = planning::suggest_for_supplier(db, store_id, supplier_id, today);
     double t_all = seconds_since(t2);
+    double cpu_all = static_cast<double>(std::clock() - cpu2) / CLOCKS_PER_SEC;
     std::size_t ordered = 0;
     for (const auto& i : s.items) ordered += i.suggestion.quantity > 0;
     std::cout << fmt::format(
-                     "run {}: suggest_for_supplier {} items: {:.2f} s end to end ({} to order); of which, measured "
-                     "alone: supplier items {:.2f} s, demand rows ({}) {:.2f} s",
-                     run, s.items.size(), t_all, ordered, t_items, rows, t_rows)
+                     "run {}: suggest_for_supplier {} items: {:.2f} s end to end, {:.2f} s CPU ({} to order); of "
+                     "which, measured alone: supplier items {:.2f} s, demand rows ({}) {:.2f} s",
+                     run, s.items.size(), t_all, cpu_all, ordered, t_items, rows, t_rows)
               << std::endl;
+    if (const char* dump = std::getenv("BENCH_DUMP"); dump && run == runs) {
+      std::ofstream out(dump);
+      out << boost::json::serialize(planning::suggestions_to_json(s)) << "\n";
+      for (const auto& i : s.items)
+        out << fmt::format("{} {} {:.17g} {:.17g} {:.17g} {:.17g} {:.17g} {}\n", i.item_id,
+                           planning::method_name(i.forecast.method), i.forecast.alpha, i.forecast.mean_per_day,
+                           i.forecast.sigma_per_day, i.suggestion.order_up_to, i.suggestion.quantity, i.text);
+    }
   }
   return 0;
 }

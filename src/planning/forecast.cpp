@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 namespace backroom::planning {
 namespace {
@@ -145,6 +144,106 @@ Run run_sba(std::span<const Period> h, Granularity g, const std::array<double, 7
   return run;
 }
 
+// The one-step squared errors of every candidate α in one pass: per α exactly the arithmetic
+// of run_ses / run_sba (so the same sums to the last bit), the α's side by side because one
+// α's run is a chain of dependent steps the CPU cannot overlap; 100,000 items fitted one α
+// after another spent most of the fit waiting. `errors` is the same for every α.
+template <std::size_t N>
+struct Scores {
+  std::array<double, N> sse{};
+  int errors = 0;
+};
+
+template <std::size_t N>
+Scores<N> score_ses(std::span<const Period> h, Granularity g, const std::array<double, 7>& profile,
+                    const std::array<double, N>& alphas) {
+  Scores<N> out;
+  std::array<double, N> level{};
+  int seen = 0;
+  for (const auto& p : h) {
+    double s = season(profile, g, p.start);
+    if (p.censored && !p.promo && seen > 0) {
+      for (std::size_t k = 0; k < N; ++k) level[k] += alphas[k] * (std::max(p.units / s, level[k]) - level[k]);
+      continue;
+    }
+    if (!regular(p)) continue;
+    double y = p.units / s;
+    if (seen == 0) {
+      level.fill(y);
+    } else {
+      if (seen >= warmup_periods) {
+        for (std::size_t k = 0; k < N; ++k) {
+          double e = p.units - level[k] * s;
+          out.sse[k] += e * e;
+        }
+        ++out.errors;
+      }
+      for (std::size_t k = 0; k < N; ++k) level[k] += alphas[k] * (y - level[k]);
+    }
+    ++seen;
+  }
+  return out;
+}
+
+template <std::size_t N>
+Scores<N> score_sba(std::span<const Period> h, Granularity g, const std::array<double, 7>& profile,
+                    const std::array<double, N>& alphas) {
+  Scores<N> out;
+  std::array<double, N> size{}, interval{};
+  int since = 0;
+  bool started = false;
+  int seen = 0;
+  for (const auto& p : h) {
+    double s = season(profile, g, p.start);
+    if (p.censored && !p.promo && started && p.units > 0) {
+      ++since;
+      for (std::size_t k = 0; k < N; ++k) {
+        size[k] += alphas[k] * (std::max(p.units / s, size[k]) - size[k]);
+        interval[k] += alphas[k] * (since - interval[k]);
+      }
+      since = 0;
+      continue;
+    }
+    if (!regular(p)) continue;
+    ++since;
+    if (seen >= warmup_periods && started) {
+      for (std::size_t k = 0; k < N; ++k) {
+        double e = p.units - (1 - alphas[k] / 2) * size[k] / interval[k] * s;
+        out.sse[k] += e * e;
+      }
+      ++out.errors;
+    }
+    ++seen;
+    if (p.units > 0) {
+      double y = p.units / s;
+      if (!started) {
+        size.fill(y);
+        interval.fill(since);
+        started = true;
+      } else {
+        for (std::size_t k = 0; k < N; ++k) {
+          size[k] += alphas[k] * (y - size[k]);
+          interval[k] += alphas[k] * (since - interval[k]);
+        }
+      }
+      since = 0;
+    }
+  }
+  return out;
+}
+
+// The index of the least mean squared error; the first of equals.
+template <std::size_t N>
+std::size_t best_alpha(const Scores<N>& scores) {
+  std::size_t best = 0;
+  for (std::size_t k = 1; k < N; ++k) {
+    double score = scores.errors > 0 ? scores.sse[k] / scores.errors : 0;
+    double least = scores.errors > 0 ? scores.sse[best] / scores.errors : 0;
+    if (score < least) best = k;
+  }
+  return best;
+}
+
 struct BaseFit {
   Method method = Method::no_history;
   double alpha = 0;
@@ -164,20 +263,14 @@ BaseFit fit_base(std::span<const Period> h, Granularity g, std::optional<double>
   if (g == Granularity::daily) fit.profile = weekday_profile_of(h);
   bool intermittent = nonzero == 0 || static_cast<double>(regular_periods) / nonzero > intermittent_interval_min;
   fit.method = intermittent ? Method::croston_sba : Method::level_weekday_ses;
-  double best = std::numeric_limits<double>::infinity();
-  bool chosen = false;
-  auto consider = [&](double alpha, Run run) {
-    double score = run.errors > 0 ? run.sse / run.errors : 0;
-    if (!chosen || score < best) {
-      chosen = true;
-      best = score;
-      fit.alpha = alpha;
-      fit.run = std::move(run);
-    }
-  };
-  std::span<const double> alphas = intermittent ? std::span<const double>(sba_alphas) : std::span<const double>(ses_alphas);
-  if (fixed_alpha) alphas = std::span<const double>(&*fixed_alpha, 1);
-  for (double a : alphas) consider(a, intermittent ? run_sba(h, g, fit.profile, a) : run_ses(h, g, fit.profile, a));
+  if (fixed_alpha)
+    fit.alpha = *fixed_alpha;
+  else if (intermittent)
+    fit.alpha = sba_alphas[best_alpha(score_sba(h, g, fit.profile, sba_alphas))];
+  else
+    fit.alpha = ses_alphas[best_alpha(score_ses(h, g, fit.profile, ses_alphas))];
+  // The chosen α's run again, for the forecasts before each period.
+  fit.run = intermittent ? run_sba(h, g, fit.profile, fit.alpha) : run_ses(h, g, fit.profile, fit.alpha);
   return fit;
 }
 

@@ -2,100 +2,310 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <set>
+
+#include "planning/history_csv.hpp"
 #include "platform/assert.hpp"
 
 namespace backroom::planning::store {
 
 namespace bj = boost::json;
 
+namespace {
+
+using std::chrono::sys_days;
+
+// Items asked of the database in one query when reading demand.
+constexpr std::size_t demand_read_items_max = 1000;
+
+// A row of demand_months holds the days of one calendar month (month = year * 100 + month) as
+// `day:units[:flags]` entries joined by ';': the day of the month, milli-units, and `c`
+// (censored) and/or `p` (promotion), e.g. "3:2000;7:1000:c;30:-1000". Writers put the
+// entries in day order, one per day; readers do not rely on the order, since migration 29's
+// aggregate does not promise one.
+int month_key(sys_days day) {
+  std::chrono::year_month_day ymd{day};
+  return static_cast<int>(ymd.year()) * 100 + static_cast<int>(static_cast<unsigned>(ymd.month()));
+}
+
+sys_days month_start(std::int64_t key) {
+  return sys_days{std::chrono::year{static_cast<int>(key / 100)} / std::chrono::month{static_cast<unsigned>(key % 100)} /
+                  1};
+}
+
+sys_days demand_day(const std::string& text) {
+  auto day = parse_date(text);
+  BR_ASSERT(day.has_value(), "a demand day is YYYY-MM-DD");
+  return *day;
+}
+
+bool by_day(const DemandDay& a, const DemandDay& b) { return a.day < b.day; }
+
+// Appends the days of a month's text that are on or after `from`.
+void unpack_month(std::string_view text, std::int64_t month, sys_days from, std::vector<DemandDay>& out) {
+  sys_days first = month_start(month);
+  sys_days next = sys_days{std::chrono::year_month_day{first} + std::chrono::months{1}};
+  std::size_t i = 0, n = text.size();
+  auto number = [&](std::int64_t& value) {
+    bool negative = i < n && text[i] == '-';
+    if (negative) ++i;
+    std::size_t digits = i;
+    value = 0;
+    for (; i < n && text[i] >= '0' && text[i] <= '9'; ++i) value = value * 10 + (text[i] - '0');
+    BR_ASSERT(i > digits && i - digits <= 18, "a packed demand figure is a number");
+    if (negative) value = -value;
+  };
+  while (i < n) {
+    std::int64_t day_of_month = 0, units = 0;
+    number(day_of_month);
+    BR_ASSERT(i < n && text[i] == ':', "a packed demand day is day:units");
+    ++i;
+    number(units);
+    bool censored = false, promo = false;
+    if (i < n && text[i] == ':') {
+      for (++i; i < n && text[i] != ';'; ++i) {
+        BR_ASSERT(text[i] == 'c' || text[i] == 'p', "a packed demand flag is c or p");
+        (text[i] == 'c' ? censored : promo) = true;
+      }
+    }
+    BR_ASSERT(i == n || text[i] == ';', "packed demand days are joined by ';'");
+    ++i;
+    sys_days day = first + std::chrono::days{day_of_month - 1};
+    BR_ASSERT(day_of_month >= 1 && day < next, "a packed demand day is a day of its month");
+    if (day >= from) out.push_back(DemandDay{day, units, censored, promo});
+  }
+}
+
+std::vector<DemandDay> unpack_month(std::string_view text, std::int64_t month) {
+  std::vector<DemandDay> out;
+  unpack_month(text, month, sys_days{}, out);
+  return out;
+}
+
+// Pre: `days` of one month, in day order, one per day.
+std::string pack_month(std::span<const DemandDay> days) {
+  std::string out;
+  for (const auto& d : days) {
+    if (!out.empty()) out += ';';
+    out += std::to_string(static_cast<unsigned>(std::chrono::year_month_day{d.day}.day()));
+    out += ':';
+    out += std::to_string(d.units);
+    if (d.censored || d.promo) out += ':';
+    if (d.censored) out += 'c';
+    if (d.promo) out += 'p';
+  }
+  return out;
+}
+
+// `older` with the days of `newer` put in: in day order, one per day, the later of a day winning.
+std::vector<DemandDay> replace_days(std::vector<DemandDay> older, std::span<const DemandDay> newer) {
+  older.insert(older.end(), newer.begin(), newer.end());
+  std::stable_sort(older.begin(), older.end(), by_day);
+  std::vector<DemandDay> out;
+  for (const auto& d : older) {
+    if (!out.empty() && out.back().day == d.day)
+      out.back() = d;
+    else
+      out.push_back(d);
+  }
+  return out;
+}
+
+struct MonthKey {
+  std::string location_id;
+  std::string item_id;
+  std::int64_t month = 0;
+  auto operator<=>(const MonthKey&) const = default;
+};
+
+// Rows grouped by location, item and month, each group's days in input order.
+std::map<MonthKey, std::vector<DemandDay>> by_month(const std::vector<DemandRow>& rows) {
+  std::map<MonthKey, std::vector<DemandDay>> out;
+  for (const auto& r : rows) {
+    sys_days day = demand_day(r.day);
+    out[MonthKey{r.location_id, r.item_id, month_key(day)}].push_back(DemandDay{day, r.units, r.censored, r.promo});
+  }
+  return out;
+}
+
+void put_month(db::Db& db, const MonthKey& key, std::string_view source, const std::string& days) {
+  db.query(
+        "INSERT INTO demand_months (location_id, item_id, month, source, days) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (location_id, item_id, month, source) DO UPDATE SET days = excluded.days")
+      .bind(1, key.location_id)
+      .bind(2, key.item_id)
+      .bind(3, key.month)
+      .bind(4, source)
+      .bind(5, days)
+      .run();
+}
+
+}  // namespace
+
 void replace_ledger_days(db::Db& db, const std::string& from_day, const std::vector<DemandRow>& rows) {
   db::assert_in_transaction(db);
-  db.query("DELETE FROM demand_history WHERE source = 'ledger' AND day >= ?").bind(1, from_day).run();
-  for (const auto& r : rows)
-    db.query(
-          "INSERT INTO demand_history (location_id, item_id, day, source, units, censored, promo) "
-          "VALUES (?, ?, ?, 'ledger', ?, ?, ?)")
-        .bind(1, r.location_id)
-        .bind(2, r.item_id)
-        .bind(3, r.day)
-        .bind(4, r.units)
-        .bind(5, r.censored)
-        .bind(6, r.promo)
-        .run();
+  sys_days from = demand_day(from_day);
+  std::int64_t from_month = month_key(from);
+  auto months = by_month(rows);
+  for (auto& [key, days] : months) {
+    std::sort(days.begin(), days.end(), by_day);
+    BR_ASSERT(days.front().day >= from, "ledger days replaced are on or after the first day replaced");
+    BR_ASSERT(std::adjacent_find(days.begin(), days.end(), [](auto& a, auto& b) { return a.day == b.day; }) ==
+                  days.end(),
+              "one ledger row per location, item and day");
+  }
+  // The first month keeps its days before `from_day`: its rows are read, cut and written
+  // back only when they changed (a daily refresh touches the items that moved).
+  struct Cut {
+    MonthKey key;
+    std::string before;
+    std::vector<DemandDay> kept;
+  };
+  std::vector<Cut> cuts;
+  {
+    auto q = db.query("SELECT location_id, item_id, days FROM demand_months WHERE source = 'ledger' AND month = ?");
+    q.bind(1, from_month);
+    while (q.step()) {
+      Cut cut{MonthKey{q.text(0), q.text(1), from_month}, q.text(2), {}};
+      unpack_month(cut.before, from_month, sys_days{}, cut.kept);
+      std::erase_if(cut.kept, [&](const DemandDay& d) { return d.day >= from; });
+      std::sort(cut.kept.begin(), cut.kept.end(), by_day);
+      cuts.push_back(std::move(cut));
+    }
+  }
+  for (auto& cut : cuts) {
+    if (auto fresh = months.find(cut.key); fresh != months.end()) {
+      cut.kept.insert(cut.kept.end(), fresh->second.begin(), fresh->second.end());
+      months.erase(fresh);
+    }
+    std::string after = pack_month(cut.kept);
+    if (after == cut.before) continue;
+    if (after.empty())
+      db.query(
+            "DELETE FROM demand_months WHERE location_id = ? AND item_id = ? AND month = ? AND source = 'ledger'")
+          .bind(1, cut.key.location_id)
+          .bind(2, cut.key.item_id)
+          .bind(3, from_month)
+          .run();
+    else
+      put_month(db, cut.key, "ledger", after);
+  }
+  db.query("DELETE FROM demand_months WHERE source = 'ledger' AND month > ?").bind(1, from_month).run();
+  for (const auto& [key, days] : months) put_month(db, key, "ledger", pack_month(days));
 }
 
 void put_import_days(db::Db& db, const std::vector<DemandRow>& rows) {
   db::assert_in_transaction(db);
-  for (const auto& r : rows) {
-    db.query("DELETE FROM demand_history WHERE location_id = ? AND item_id = ? AND day = ? AND source = 'import'")
-        .bind(1, r.location_id)
-        .bind(2, r.item_id)
-        .bind(3, r.day)
-        .run();
-    db.query(
-          "INSERT INTO demand_history (location_id, item_id, day, source, units, censored, promo) "
-          "VALUES (?, ?, ?, 'import', ?, ?, ?)")
-        .bind(1, r.location_id)
-        .bind(2, r.item_id)
-        .bind(3, r.day)
-        .bind(4, r.units)
-        .bind(5, r.censored)
-        .bind(6, r.promo)
-        .run();
+  auto months = by_month(rows);
+  // What is already imported for these items, read in one query (not one per month).
+  std::map<MonthKey, std::string> before;
+  {
+    std::set<std::string_view> items;
+    for (const auto& [key, days] : months) items.insert(key.item_id);
+    bj::array wanted(items.begin(), items.end());
+    auto q = db.query(
+        "SELECT location_id, item_id, month, days FROM demand_months "
+        "WHERE source = 'import' AND item_id IN (SELECT value FROM json_each(?))");
+    q.bind(1, bj::serialize(wanted));
+    while (q.step()) {
+      MonthKey key{q.text(0), q.text(1), q.int64(2)};
+      if (months.contains(key)) before.emplace(std::move(key), q.text(3));
+    }
+  }
+  for (const auto& [key, days] : months) {
+    auto old = before.find(key);
+    auto merged = replace_days(old == before.end() ? std::vector<DemandDay>{} : unpack_month(old->second, key.month),
+                               days);
+    put_month(db, key, "import", pack_month(merged));
   }
 }
 
-void each_demand_at(db::Db& db, const std::string& location_id, const std::vector<std::string>& item_ids,
-                    const std::string& from_day, const DemandEach& each) {
-  // A day can have a ledger row and an imported row; they are merged here as the rows arrive
-  // in key order, not by GROUP BY: SQLite's grouping cost ten times the reading of the rows
-  // (12 million rows: 11.6 s against 1.8 s, docs/performance.md "Replenishment").
+void each_item_demand_at(db::Db& db, const std::string& location_id, const std::vector<std::string>& item_ids,
+                         sys_days from, const DemandEachItem& each) {
+  // Rows arrive in key order, item then month; a month's ledger and imported rows are merged
+  // here, not by SQL (grouping in SQLite cost ten times the reading, docs/performance.md).
   auto read = [&](db::Query& q) {
-    std::string item, day;
-    std::int64_t units = 0;
-    bool censored = false, promo = false, open = false;
-    while (q.step()) {
-      auto row_item = q.text_view(0), row_day = q.text_view(1);
-      if (open && row_item == item && row_day == day) {
-        units += q.int64(2);
-        censored = censored || q.int64(3) != 0;
-        promo = promo || q.int64(4) != 0;
-        continue;
+    std::string item;
+    std::vector<DemandDay> days;  // the item's, up to the month being read
+    std::size_t month_begin = 0;  // where that month's days start
+    std::int64_t month = 0;
+    bool open = false;
+    auto close_month = [&] {
+      auto first = days.begin() + static_cast<std::ptrdiff_t>(month_begin);
+      if (std::adjacent_find(first, days.end(), [](auto& a, auto& b) { return a.day >= b.day; }) == days.end()) return;
+      std::stable_sort(first, days.end(), by_day);
+      auto kept = first;
+      for (auto d = std::next(first); d != days.end(); ++d) {
+        if (d->day == kept->day) {
+          kept->units += d->units;
+          kept->censored = kept->censored || d->censored;
+          kept->promo = kept->promo || d->promo;
+        } else {
+          *++kept = *d;
+        }
       }
-      if (open) each(item, day, units, censored, promo);
-      item.assign(row_item);
-      day.assign(row_day);
-      units = q.int64(2);
-      censored = q.int64(3) != 0;
-      promo = q.int64(4) != 0;
-      open = true;
+      days.erase(std::next(kept), days.end());
+    };
+    while (q.step()) {
+      auto row_item = q.text_view(0);
+      std::int64_t row_month = q.int64(1);
+      if (!open || row_item != item) {
+        if (open) {
+          close_month();
+          if (!days.empty()) each(item, days);
+        }
+        item.assign(row_item);
+        days.clear();
+        month_begin = 0;
+        month = row_month;
+        open = true;
+      } else if (row_month != month) {
+        close_month();
+        month_begin = days.size();
+        month = row_month;
+      }
+      unpack_month(q.text_view(2), row_month, from, days);
     }
-    if (open) each(item, day, units, censored, promo);
+    if (open) {
+      close_month();
+      if (!days.empty()) each(item, days);
+    }
   };
   if (item_ids.empty()) {
     auto q = db.query(
-        "SELECT item_id, day, units, censored, promo FROM demand_history "
-        "WHERE location_id = ? AND day >= ? ORDER BY item_id, day");
-    q.bind(1, location_id).bind(2, from_day);
+        "SELECT item_id, month, days FROM demand_months WHERE location_id = ? AND month >= ? ORDER BY item_id, month");
+    q.bind(1, location_id).bind(2, month_key(from));
     read(q);
   } else {
-    bj::array wanted(item_ids.begin(), item_ids.end());
-    auto q = db.query(
-        "SELECT item_id, day, units, censored, promo FROM demand_history "
-        "WHERE location_id = ? AND day >= ? AND item_id IN (SELECT value FROM json_each(?)) "
-        "ORDER BY item_id, day");
-    q.bind(1, location_id).bind(2, from_day).bind(3, bj::serialize(wanted));
-    read(q);
+    // The ids in order, a share at a time: the database sorts each share's rows in memory (one
+    // sort of a supplier's 100,000 items spilled to disk on PostgreSQL) and the shares follow
+    // each other in item order.
+    std::vector<std::string_view> ids(item_ids.begin(), item_ids.end());
+    if (!std::is_sorted(ids.begin(), ids.end())) std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    for (std::size_t at = 0; at < ids.size(); at += demand_read_items_max) {
+      auto share = std::span(ids).subspan(at, std::min(demand_read_items_max, ids.size() - at));
+      bj::array wanted(share.begin(), share.end());
+      auto q = db.query(
+          "SELECT item_id, month, days FROM demand_months "
+          "WHERE location_id = ? AND month >= ? AND item_id IN (SELECT value FROM json_each(?)) "
+          "ORDER BY item_id, month");
+      q.bind(1, location_id).bind(2, month_key(from)).bind(3, bj::serialize(wanted));
+      read(q);
+    }
   }
 }
 
 std::vector<DemandRow> demand_at(db::Db& db, const std::string& location_id, const std::vector<std::string>& item_ids,
                                  const std::string& from_day) {
   std::vector<DemandRow> out;
-  each_demand_at(db, location_id, item_ids, from_day,
-                 [&](std::string_view item, std::string_view day, std::int64_t units, bool censored, bool promo) {
-                   out.push_back(DemandRow{location_id, std::string(item), std::string(day), units, censored, promo});
-                 });
+  each_item_demand_at(db, location_id, item_ids, demand_day(from_day),
+                      [&](std::string_view item, std::span<const DemandDay> days) {
+                        for (const auto& d : days)
+                          out.push_back(DemandRow{location_id, std::string(item), format_date(d.day), d.units,
+                                                  d.censored, d.promo});
+                      });
   return out;
 }
 

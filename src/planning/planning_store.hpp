@@ -1,14 +1,16 @@
-// Planning's SQL (tables of migration 12): daily demand history, service levels, reorder
+// Planning's SQL (tables of migrations 12 and 29): daily demand history, service levels, reorder
 // points, prepared suggestions and forecast snapshots. Days are "YYYY-MM-DD" text (UTC
 // dates), quantities milli-units. Every function takes the connection it runs on: a
 // reader's for queries, the writer's (inside its transaction) for changes. What planning
 // needs of other rooms it reads through their functions (replenishment.cpp), never here.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,29 +19,42 @@
 
 namespace backroom::planning::store {
 
+// Daily demand is kept compact (migration 29, table demand_months): one row per location,
+// item, source and calendar month, its days packed in one text. A year of a supplier's
+// 100,000 items is about 1.3 million short rows to read instead of 12 million day rows.
 struct DemandRow {
   std::string location_id;
   std::string item_id;
-  std::string day;
+  std::string day;  // YYYY-MM-DD
   std::int64_t units = 0;  // milli-units; sales less returns, so it may be negative
   bool censored = false;
   bool promo = false;
 };
 
-// Replaces the ledger's rows from `from_day` on with `rows` (all of them on or after it).
+// One day of an item's demand at a location, the sources of the day merged.
+struct DemandDay {
+  std::chrono::sys_days day;
+  std::int64_t units = 0;  // milli-units
+  bool censored = false;
+  bool promo = false;
+};
+
+// Replaces the ledger's days from `from_day` on with `rows` (all of them on or after it, one
+// per location, item and day).
 void replace_ledger_days(db::Db& db, const std::string& from_day, const std::vector<DemandRow>& rows);
-// Writes imported days, each replacing an imported row of the same location, item and day.
+// Writes imported days, each replacing an imported day of the same location and item (of
+// two rows for one day, the later wins).
 void put_import_days(db::Db& db, const std::vector<DemandRow>& rows);
-// The demand of the items of `item_ids` (empty = every item) at a location from `from_day`
-// on, ledger and imported rows summed per day; ordered by item, then day.
+// The demand of the items of `item_ids` (empty = every item) at a location from `from` on:
+// one call per item that has any, in item order, with its days in order; a day's ledger and
+// imported figures are summed, censored and promo are either's. The span is valid during the
+// call only (a year of a large supplier's items is millions of days; nothing is kept).
+using DemandEachItem = std::function<void(std::string_view item_id, std::span<const DemandDay> days)>;
+void each_item_demand_at(db::Db& db, const std::string& location_id, const std::vector<std::string>& item_ids,
+                         std::chrono::sys_days from, const DemandEachItem& each);
+// The same days as rows, `from_day` a YYYY-MM-DD.
 std::vector<DemandRow> demand_at(db::Db& db, const std::string& location_id, const std::vector<std::string>& item_ids,
                                  const std::string& from_day);
-// The same rows handed to `each` one at a time, nothing kept: a year of a large supplier's
-// items is millions of rows (the views are valid during the call only).
-using DemandEach = std::function<void(std::string_view item_id, std::string_view day, std::int64_t units,
-                                      bool censored, bool promo)>;
-void each_demand_at(db::Db& db, const std::string& location_id, const std::vector<std::string>& item_ids,
-                    const std::string& from_day, const DemandEach& each);
 
 // Service levels, fraction x 10000.
 struct ServiceLevel {

@@ -6,11 +6,11 @@
 // Functions that write (refresh_demand, prepare, import) run on the writer's connection.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "planning/forecast.hpp"
@@ -29,6 +29,10 @@ inline constexpr int series_history_days = 84;
 inline constexpr int series_forecast_days = 28;
 inline constexpr int accuracy_weeks_max = 26;
 inline constexpr std::int64_t service_level_bp_default = 9500;
+// A supplier's items are fitted on up to this many threads (each item's fit and policy are
+// pure and independent), when it has at least parallel_items_min items.
+inline constexpr unsigned suggest_threads_max = 2;
+inline constexpr std::size_t parallel_items_min = 256;
 
 Day today_utc();
 
@@ -38,17 +42,12 @@ void refresh_demand(db::Db& db, Day today);
 // A series for the maths: every day of `rows` (one item, ordered by day) before `origin`.
 // Imported days count as they are (a day without a row is missing); from the day the ledger
 // is followed (`ledger_start`) on, a day without a row sold nothing.
-struct DemandDay {  // one row of an item's history, compact (a year of 100,000 items fits)
-  Day day;
-  std::int64_t units = 0;  // milli-units
-  bool censored = false;
-  bool promo = false;
-};
+using DemandDay = store::DemandDay;  // one day of an item's history, compact (a year of 100,000 items fits)
 std::vector<Period> daily_series(std::span<const DemandDay> rows, std::optional<Day> ledger_start, Day origin);
-// The demand history of `item_ids` at a location from `from` on, by item (ordered by day).
-std::unordered_map<std::string, std::vector<DemandDay>> history_by_item(db::Db& db, const std::string& location_id,
-                                                                        const std::vector<std::string>& item_ids,
-                                                                        Day from);
+// The demand history at a location from `from` on of each of `item_ids` (distinct), in the
+// same order as the ids; each ordered by day.
+std::vector<std::vector<DemandDay>> histories(db::Db& db, const std::string& location_id,
+                                              const std::vector<std::string>& item_ids, Day from);
 // The day the ledger's demand is followed from (nullopt before the first refresh).
 std::optional<Day> ledger_start(db::Db& db);
 

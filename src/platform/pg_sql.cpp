@@ -168,6 +168,8 @@ class Rewriter {
         out += is(tok, "MAX") ? "GREATEST" : "LEAST";
       } else if (is(tok, "json_group_array") && next_symbol(i, '(')) {
         out += "json_agg";
+      } else if (is(tok, "group_concat") && next_symbol(i, '(')) {
+        out += "string_agg";
       } else if (is(tok, "json_array") && next_symbol(i, '(')) {
         out += "json_build_array";
       } else if (is(tok, "json_each") && next_symbol(i, '(')) {

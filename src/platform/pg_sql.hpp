@@ -17,6 +17,7 @@
 //   last_insert_rowid()            -> lastval() (the id the connection's last INSERT made)
 //   json_each(x)                   -> json_array_elements_text(CAST(x AS json))
 //   json_group_array(x)            -> json_agg(x) (an empty group: SQLite '[]', PostgreSQL NULL)
+//   group_concat(x, sep)           -> string_agg(x, sep) (text; the order is neither's promise)
 //   json_array(a, b)               -> json_build_array(a, b)
 //   INSERT OR IGNORE ... ;         -> INSERT ... ON CONFLICT DO NOTHING;
 //   BEGIN IMMEDIATE                -> BEGIN

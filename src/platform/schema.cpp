@@ -1389,6 +1389,31 @@ CREATE TABLE item_shelves (
   PRIMARY KEY (location_id, item_id)
 ) WITHOUT ROWID;
 )SQL"},
+      {29, "daily demand packed by month: a year of an item is about 13 short rows, not 365 day rows", R"SQL(
+-- A suggestion for a supplier's 100,000 items read 12 million day rows of two 36-character
+-- ids and a date each (docs/performance.md, "Replenishment through the store"). One row per
+-- location, item, calendar month (year * 100 + month) and source now holds the month's days
+-- as `day:units[:flags]` entries joined by ';' (day of the month, milli-units, c = censored,
+-- p = promotion), e.g. '3:2000;7:1000:c'; src/planning/planning_store.cpp reads and writes
+-- them. The conversion's aggregate does not promise the entries' order; readers sort.
+CREATE TABLE demand_months (
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  item_id     TEXT NOT NULL REFERENCES items(id),
+  month       INTEGER NOT NULL CHECK (month % 100 BETWEEN 1 AND 12),
+  source      TEXT NOT NULL CHECK (source IN ('ledger','import')),
+  days        TEXT NOT NULL CHECK (days <> ''),
+  PRIMARY KEY (location_id, item_id, month, source)
+) WITHOUT ROWID;
+INSERT INTO demand_months (location_id, item_id, month, source, days)
+  SELECT location_id, item_id, CAST(substr(day, 1, 4) AS INTEGER) * 100 + CAST(substr(day, 6, 2) AS INTEGER), source,
+         group_concat(CAST(CAST(substr(day, 9, 2) AS INTEGER) AS TEXT) || ':' || CAST(units AS TEXT) ||
+                      CASE WHEN censored = 1 AND promo = 1 THEN ':cp' WHEN censored = 1 THEN ':c'
+                           WHEN promo = 1 THEN ':p' ELSE '' END, ';')
+  FROM demand_history
+  GROUP BY location_id, item_id, CAST(substr(day, 1, 4) AS INTEGER) * 100 + CAST(substr(day, 6, 2) AS INTEGER), source;
+DROP TABLE demand_history;
+CREATE INDEX demand_months_source ON demand_months(source, month);
+)SQL"},
   };
   return list;
 }

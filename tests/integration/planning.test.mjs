@@ -3,12 +3,14 @@
 // the history a shop brings from another system (`backroom planning import-history`: a good
 // file loads, a bad row is reported by line and nothing loads), suggestions checked against
 // numbers worked by hand, suggestions turned into a draft purchase order, service levels,
-// reorder points, and forecast accuracy from kept forecasts.
+// reorder points, and forecast accuracy from kept forecasts. Daily demand is stored packed by
+// month (migration 29): a day's imported and ledger figures come back summed, and days
+// written before the migration come out of it by day.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { cli, startServer } from './lib/server.mjs';
+import { cli, dbExec, freshDb, startServer, tempDir } from './lib/server.mjs';
 import { adjust, makeItem, store, uuidv7, saleBody } from './lib/shop.mjs';
 
 let s;
@@ -111,6 +113,74 @@ test('import-history: a good file loads as daily demand; a bad row is reported b
   const days = (await series(item)).history;
   // Today the ledger follows: nothing sold yet is 0, not missing.
   assert.deepEqual(days.slice(-4).map((d) => d.units), [2.5, 2.5, 2.5, 0]);
+});
+
+test('a day imported and sold is summed; importing it again replaces the imported figure only', async () => {
+  const item = await makeItem(s, { price: 500 });
+  await adjust(s, item, shop, 10, 'found');
+  const rows = (today) => [`${dayText(-40)},${shop.name},${item.sku},2`, `${dayText(-1)},${shop.name},${item.sku},1.5`,
+    `${dayText(0)},${shop.name},${item.sku},${today}`];
+  let r = importHistory(historyFile(rows(1), 'packed.csv'));
+  assert.equal(r.status, 0, r.stderr);
+  r = await s.post('/api/v1/sales', saleBody(shop, [[item, 2]]));
+  assert.equal(r.status, 201, r.text);
+  const units = async () => {
+    const days = (await series(item)).history;
+    return Object.fromEntries([-40, -1, 0].map((d) => [d, days.find((x) => x.date === dayText(d)).units]));
+  };
+  assert.deepEqual(await units(), { '-40': 2, '-1': 1.5, 0: 3 }, 'a month apart, and today 1 imported + 2 sold');
+  r = importHistory(historyFile([`${dayText(0)},${shop.name},${item.sku},4`], 'again.csv'));
+  assert.equal(r.status, 0, r.stderr);
+  r = await s.post('/api/v1/sales', saleBody(shop, [[item, 1]]));
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(await units(), { '-40': 2, '-1': 1.5, 0: 7 }, 'today 4 imported + 3 sold; the other days as they were');
+});
+
+test('demand days written before migration 29 come out of it by day', async () => {
+  const dir = tempDir('backroom-demand-months-');
+  const db = freshDb(dir, 'before29');
+  let r = cli(['migrate', '--db', db, '--to-version', '28']);
+  assert.equal(r.status, 0, r.stderr);
+  const day = (offset) => `'${dayText(offset)}'`;
+  const [location, item] = [uuidv7(), uuidv7()];
+  for (const sql of [
+    `INSERT INTO locations (id, name, kind, sellable, created_at) VALUES ('${location}', 'Old shop', 'store', 1, 0)`,
+    `INSERT INTO items (id, sku, name, duplicate_key, price, created_at, updated_at) VALUES ('${item}', 'OLD-1', 'Old item', 'old item', 100, 0, 0)`,
+    'INSERT INTO demand_history (location_id, item_id, day, source, units, censored, promo) VALUES ' +
+      `('${location}', '${item}', ${day(-40)}, 'import', 1000, 1, 0), ('${location}', '${item}', ${day(-3)}, 'import', 2000, 0, 0), ` +
+      `('${location}', '${item}', ${day(-3)}, 'ledger', 500, 0, 1), ('${location}', '${item}', ${day(-2)}, 'ledger', 3000, 1, 0)`,
+    // The ledger was refreshed up to today and followed from 5 days ago.
+    `INSERT INTO settings (key, value) VALUES ('planning.ledger_day', ${day(0)}), ('planning.ledger_seq', '1'), ('planning.ledger_start', ${day(-5)})`,
+  ]) {
+    r = dbExec(db, sql);
+    assert.equal(r.status, 0, r.stderr);
+  }
+  const old = await startServer({ db });
+  try {
+    // Packed: one row per month and source, `day:units[:flags]` entries (in no promised order).
+    const months = {};
+    for (const line of dbExec(db, `SELECT month, source, days FROM demand_months WHERE item_id = '${item}'`).stdout.trim().split('\n')) {
+      const [month, source, days] = line.split('|');
+      months[`${month} ${source}`] = days.split(';').sort().join(';');
+    }
+    const expected = {};
+    for (const [offset, source, entry] of [[-40, 'import', '1000:c'], [-3, 'import', '2000'], [-3, 'ledger', '500:p'], [-2, 'ledger', '3000:c']]) {
+      const d = dayText(offset);
+      const key = `${Number(d.slice(0, 4)) * 100 + Number(d.slice(5, 7))} ${source}`;
+      expected[key] = [...(expected[key] ? expected[key].split(';') : []), `${Number(d.slice(8, 10))}:${entry}`].sort().join(';');
+    }
+    assert.deepEqual(months, expected);
+    const buyerOld = await old.as('buyer');
+    r = await buyerOld.get(`/api/v1/planning/series?location_id=${location}&item_id=${item}`);
+    assert.equal(r.status, 200, r.text);
+    const byDay = Object.fromEntries(r.json.history.map((d) => [d.date, d]));
+    assert.deepEqual(byDay[dayText(-40)], { date: dayText(-40), units: 1, censored: true, promo: false });
+    assert.deepEqual(byDay[dayText(-3)], { date: dayText(-3), units: 2.5, censored: false, promo: true });
+    assert.deepEqual(byDay[dayText(-2)], { date: dayText(-2), units: 3, censored: true, promo: false });
+    assert.deepEqual([-6, -5, -4, -1, 0].map((d) => byDay[dayText(d)].units), [null, 0, 0, 0, 0]);
+  } finally {
+    await old.stop();
+  }
 });
 
 test('suggestions: 4 a day, lead time 3, ordering every day, 5 on hand, cases of 6 -> S = 22, order 18 = 3 cases; on order counts', async () => {

@@ -41,6 +41,8 @@ const Rewrite rewrites[] = {
     {"SELECT json_group_array(json_array(tier, price)) FROM p",
      "SELECT json_agg(json_build_array(tier, price)) FROM p"},
     {"SELECT json_array_length(x), json_group_array FROM t", "SELECT json_array_length(x), json_group_array FROM t"},
+    {"SELECT group_concat(CAST(d AS TEXT) || ':' || u, ';') FROM m GROUP BY k",
+     "SELECT string_agg(CAST(d AS TEXT) || ':' || u, ';') FROM m GROUP BY k"},
     {"INSERT OR IGNORE INTO settings (key, value) VALUES ('a', '1');\nINSERT INTO x VALUES (1);",
      "INSERT INTO settings (key, value) VALUES ('a', '1') ON CONFLICT DO NOTHING;\nINSERT INTO x VALUES (1);"},
     {"INSERT OR IGNORE INTO roles (name) VALUES (?)", "INSERT INTO roles (name) VALUES ($1) ON CONFLICT DO NOTHING"},

@@ -74,10 +74,20 @@ async function seedHistory() {
     assert.equal(r.status, 201, r.text);
   }
   // The ledger marks a day censored when it ends out of stock; a test cannot wait for
-  // midnight, so three of pasta's imported days are marked as a stockout had marked them.
+  // midnight, so three of pasta's imported days are marked as a stockout had marked them: a
+  // `c` on the day's entry in its month's packed row (`day:units[:flags]`, migration 29).
   const out = [14, 15, 16].map((back) => isoDay(new Date(Date.now() - back * 86400000)));
-  const marked = dbExec(server.db, `UPDATE demand_history SET censored = 1 WHERE item_id = '${pasta.id}' AND day IN (${out.map((d) => `'${d}'`).join(',')})`);
-  assert.equal(marked.status, 0, marked.stderr);
+  for (const day of out) {
+    const where = `item_id = '${pasta.id}' AND source = 'import' AND month = ${Number(day.slice(0, 4)) * 100 + Number(day.slice(5, 7))}`;
+    const days = dbExec(server.db, `SELECT days FROM demand_months WHERE ${where}`).stdout.trim();
+    assert.ok(days, `pasta's imported month of ${day}`);
+    const censored = days.split(';').map((entry) => {
+      const [d, units, flags = ''] = entry.split(':');
+      return Number(d) === Number(day.slice(8, 10)) ? `${d}:${units}:c${flags.replace('c', '')}` : entry;
+    });
+    const marked = dbExec(server.db, `UPDATE demand_months SET days = '${censored.join(';')}' WHERE ${where}`);
+    assert.equal(marked.status, 0, marked.stderr);
+  }
   seeded = { pasta, rice, promoDays, censoredDays: out };
   return seeded;
 }
