@@ -24,6 +24,9 @@ struct Event {
 };
 
 std::vector<Event> events_after(db::Db& db, std::int64_t after_seq, int limit, const std::string& type_prefix);
+// How many events after `after_seq` have one of `types` (counted in the statement: no payload
+// is read out).
+std::int64_t count_events_after(db::Db& db, std::int64_t after_seq, const std::vector<std::string>& types);
 // The newest payload of an event of one of `types` about `entity_id` before event
 // `before_seq` (what an entity looked like before a change).
 std::optional<std::string> payload_before(db::Db& db, const std::string& entity_id, std::int64_t before_seq,

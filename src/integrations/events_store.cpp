@@ -11,6 +11,14 @@ std::vector<Event> events_after(db::Db& db, std::int64_t after_seq, int limit, c
   return out;
 }
 
+std::int64_t count_events_after(db::Db& db, std::int64_t after_seq, const std::vector<std::string>& types) {
+  boost::json::array wanted(types.begin(), types.end());
+  auto q = db.query("SELECT COUNT(*) FROM events WHERE seq > ? AND type IN (SELECT value FROM json_each(?))");
+  q.bind(1, after_seq).bind(2, boost::json::serialize(wanted));
+  q.step();
+  return q.int64(0);
+}
+
 std::optional<std::string> payload_before(db::Db& db, const std::string& entity_id, std::int64_t before_seq,
                                           const std::vector<std::string>& types) {
   boost::json::array wanted(types.begin(), types.end());

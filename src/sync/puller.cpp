@@ -148,19 +148,19 @@ const std::vector<std::string> pushed = {"sale.completed", "sale.voided", "retur
 bool is_pushed(const std::string& type) { return std::find(pushed.begin(), pushed.end(), type) != pushed.end(); }
 }  // namespace
 
+// Counted by the database (no event is read out).
 std::int64_t waiting_documents(db::Db& db) {
   std::int64_t cursor = settings::get_int64(db, push_cursor_setting).value_or(0);
-  std::int64_t waiting = 0;
-  for (;;) {
-    auto events = integrations::events_after(db, cursor, page_size, "");
-    for (const auto& e : events) waiting += is_pushed(e.type) ? 1 : 0;
-    if (static_cast<int>(events.size()) < page_size) return waiting;
-    cursor = events.back().seq;
-  }
+  return integrations::count_events_after(db, cursor, pushed);
 }
 
 int Puller::push_once() {
   int sent = 0;
+  // Counted once a push and then counted down by what each batch sent: counting the queue
+  // after every batch read the rest of it again each time (24,000 sales: 4.2 s of the node's
+  // CPU, most of it copying event pages). Sales made meanwhile show at the next count.
+  std::int64_t waiting_at_start = 0;
+  writer_.run([&](db::Db& db) { waiting_at_start = waiting_documents(db); });
   for (;;) {
     std::int64_t cursor = 0;
     std::vector<integrations::Event> events;
@@ -195,16 +195,18 @@ int Puller::push_once() {
       http_call(upstream_ + "/api/v1/sync/documents", node_key_, &body);
     }
     sent += static_cast<int>(documents.size());
-    std::int64_t waiting = 0;
-    writer_.run([&](db::Db& db) {
-      settings::put(db, push_cursor_setting, std::to_string(last));
-      waiting = waiting_documents(db);
-    });
+    writer_.run([&](db::Db& db) { settings::put(db, push_cursor_setting, std::to_string(last)); });
     {
       std::lock_guard lock(status_mutex);
-      status.queue_length = waiting;
+      status.queue_length = std::max<std::int64_t>(0, waiting_at_start - sent);
     }
     if (!full && static_cast<int>(events.size()) < page_size) break;
+  }
+  if (sent > 0) {
+    std::int64_t waiting = 0;
+    writer_.run([&](db::Db& db) { waiting = waiting_documents(db); });
+    std::lock_guard lock(status_mutex);
+    status.queue_length = waiting;
   }
   return sent;
 }
