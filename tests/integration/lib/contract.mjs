@@ -127,9 +127,8 @@ export function recordAnswer(method, url, res, json, text) {
   }
 }
 
-const lines = (m) => [...m.values()].map((e) => (e.count > 1 ? `${e.text} (×${e.count})` : e.text));
 export function contractMismatches() {
-  return lines(seen);
+  return [...seen.values()].map((e) => (e.count > 1 ? `${e.text} (×${e.count})` : e.text));
 }
 
 // Turns the check on for this suite; its mismatches fail the suite's run.
