@@ -6,10 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { startServer, cli, createKey, ROLES, ADMIN_PASSWORD, tempDir, freshDb, dbExec } from './lib/server.mjs';
-import { checkContract } from './lib/contract.mjs';
-
-checkContract();  // every answer agrees with docs/openapi.yaml
+import { startServer, cli, createKey, ROLES, ADMIN_PASSWORD, tempDir, freshDb, dbExec, checkedFetch } from './lib/server.mjs';
 
 let s;
 before(async () => { s = await startServer({ env: { BACKROOM_PRICE_CHANGE_POLL_SECONDS: '1' } }); });
@@ -143,7 +140,7 @@ test('sign in with password or PIN: cookie flags, session body, sign out', async
   assert.equal((await c.get('/api/v1/session')).status, 401);
   assert.equal((await byPin.get('/api/v1/session')).status, 200, 'other sessions stay');
 
-  const secure = await fetch(`${s.url}/api/v1/session`, {
+  const secure = await checkedFetch(`${s.url}/api/v1/session`, {
     method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
     body: JSON.stringify({ username: name, password: 'correct horse' }),
   });

@@ -4,7 +4,7 @@
 // ETag/If-None-Match → 304, the NDJSON snapshot, and availability.changed events.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/server.mjs';
+import { startServer, checkedFetch } from './lib/server.mjs';
 import { adjust, makeItem, saleBody, store } from './lib/shop.mjs';
 
 let s;
@@ -106,7 +106,7 @@ test('the change feed: after a cursor, coalesced, with ETag and 304', async () =
 test('the NDJSON snapshot and availability.changed events', async () => {
   const item = await makeItem(s);
   await adjust(s, item, shop, 7, 'opening');
-  const r = await fetch(`${s.url}/api/v1/availability/snapshot`, { headers: s.headers });
+  const r = await checkedFetch(`${s.url}/api/v1/availability/snapshot`, { headers: s.headers });
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /application\/x-ndjson/);
   assert.ok(Number(r.headers.get('x-cursor')) > 0);
@@ -116,7 +116,7 @@ test('the NDJSON snapshot and availability.changed events', async () => {
   // A snapshot line is written by hand for speed: it must be the feed's row, member for member.
   const row = (await feed.get(`/api/v1/availability?item_id=${item.id}&location_id=${shop.id}`)).json.availability[0];
   assert.deepEqual(byItem(lines, item), row);
-  const rawLine = (await (await fetch(`${s.url}/api/v1/availability/snapshot`, { headers: s.headers })).text())
+  const rawLine = (await (await checkedFetch(`${s.url}/api/v1/availability/snapshot`, { headers: s.headers })).text())
     .split('\n').find((l) => l.includes(item.id) && l.includes(shop.id));
   assert.equal(rawLine, JSON.stringify(row), 'the same bytes as the JSON of the row, members in the same order');
 

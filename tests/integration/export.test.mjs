@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, cli, tempDir } from './lib/server.mjs';
+import { startServer, cli, tempDir, checkedFetch } from './lib/server.mjs';
 import { makeItem, store, uuidv7 } from './lib/shop.mjs';
 
 let s;
@@ -37,7 +37,7 @@ test('the whole shop as CSV in one ZIP: every table, sealed values in clear, no 
   assert.equal(refused.status, 403, refused.text);
   assert.equal(refused.json.permission, 'shop.export');
 
-  const res = await fetch(`${s.url}/api/v1/export`, { headers: { ...s.headers } });
+  const res = await checkedFetch(`${s.url}/api/v1/export`, { headers: { ...s.headers } });
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-type'), 'application/zip');
   assert.match(res.headers.get('content-disposition'), /attachment; filename="backroom-export-\d{4}-\d{2}-\d{2}\.zip"/);

@@ -10,7 +10,7 @@ import { writeFileSync, readFileSync, readdirSync, mkdirSync, appendFileSync, rm
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { startServer, cli, tempDir } from './lib/server.mjs';
+import { startServer, cli, tempDir, checkedFetch } from './lib/server.mjs';
 
 const run = promisify(execFile);
 let s;
@@ -42,7 +42,7 @@ after(async () => {
 async function bytes(method, p, body) {
   const init = { method, headers: { ...s.headers } };
   if (body !== undefined) { init.body = JSON.stringify(body); init.headers['content-type'] = 'application/json'; }
-  const res = await fetch(s.url + p, init);
+  const res = await checkedFetch(s.url + p, init);
   const buf = Buffer.from(await res.arrayBuffer());
   return { status: res.status, headers: res.headers, buf, text: buf.toString('utf8') };
 }

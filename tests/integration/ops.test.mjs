@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, cli, dbExec, BACKEND, BIN, tempDir, freshDb, ADMIN_PASSWORD } from './lib/server.mjs';
+import { startServer, cli, dbExec, BACKEND, BIN, tempDir, freshDb, ADMIN_PASSWORD, checkedFetch } from './lib/server.mjs';
 import { adjust, makeItem, saleBody, store } from './lib/shop.mjs';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
@@ -151,14 +151,14 @@ test('--log-format json: one JSON object a line with the request id; X-Request-I
   const file = path.join(dir, 'backroom.log');
   const srv = await serveWithLog(['--log-format', 'json', '--log-file', file, '--log-max-bytes', '4096', '--log-max-files', '2']);
   try {
-    const mine = await fetch(`${srv.url}/healthz`, { headers: { 'x-request-id': 'till-3-req-42' } });
+    const mine = await checkedFetch(`${srv.url}/healthz`, { headers: { 'x-request-id': 'till-3-req-42' } });
     assert.equal(mine.headers.get('x-request-id'), 'till-3-req-42', 'a sane X-Request-Id is echoed');
-    const made = await fetch(`${srv.url}/healthz`, { headers: { 'x-request-id': 'bad id with spaces' } });
+    const made = await checkedFetch(`${srv.url}/healthz`, { headers: { 'x-request-id': 'bad id with spaces' } });
     const madeId = made.headers.get('x-request-id');
     assert.match(madeId, /^[0-9a-f]{6}-[0-9a-f]+$/, 'an unusable one is replaced by the server\'s own');
-    const notFound = await fetch(`${srv.url}/api/v1/nothing-here`, { headers: { 'x-request-id': 'probe-404' } });
+    const notFound = await checkedFetch(`${srv.url}/api/v1/nothing-here`, { headers: { 'x-request-id': 'probe-404' } });
     assert.equal(notFound.status, 404);
-    for (let i = 0; i < 60; i++) await fetch(`${srv.url}/healthz`);
+    for (let i = 0; i < 60; i++) await checkedFetch(`${srv.url}/healthz`);
     await new Promise((resolve) => setTimeout(resolve, 1500));  // the file sink flushes every second
   } finally {
     await srv.stop();
@@ -187,8 +187,8 @@ test('--log-format json: one JSON object a line with the request id; X-Request-I
 test('--log-format json on standard error: the request id is a member of each access line', async () => {
   const srv = await serveWithLog(['--log-format', 'json']);
   try {
-    await fetch(`${srv.url}/healthz`, { headers: { 'x-request-id': 'till-7-req-1' } });
-    const r = await fetch(`${srv.url}/api/v1/items`, { headers: { 'x-request-id': 'till-7-req-2' } });
+    await checkedFetch(`${srv.url}/healthz`, { headers: { 'x-request-id': 'till-7-req-1' } });
+    const r = await checkedFetch(`${srv.url}/api/v1/items`, { headers: { 'x-request-id': 'till-7-req-2' } });
     assert.equal(r.status, 401);
   } finally {
     await srv.stop();
@@ -201,7 +201,7 @@ test('--log-format json on standard error: the request id is a member of each ac
   assert.deepEqual([two.route, two.status], ['/api/v1/items', 401]);
   const text = await serveWithLog([]);
   try {
-    await fetch(`${text.url}/healthz`, { headers: { 'x-request-id': 'till-7-req-3' } });
+    await checkedFetch(`${text.url}/healthz`, { headers: { 'x-request-id': 'till-7-req-3' } });
   } finally {
     await text.stop();
   }

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { dbExec, startServer } from './lib/server.mjs';
+import { dbExec, startServer, checkedFetch } from './lib/server.mjs';
 import { adjust, assertBooksHold, makeItem, store } from './lib/shop.mjs';
 
 let s;
@@ -21,7 +21,7 @@ const sign = (secret, body) => createHmac('sha256', secret).update(body, 'utf8')
 
 async function deliver(channel, header, secret, payload) {
   const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
-  const res = await fetch(`${s.url}/api/v1/integrations/${channel}/orders`, {
+  const res = await checkedFetch(`${s.url}/api/v1/integrations/${channel}/orders`, {
     method: 'POST', headers: { 'content-type': 'application/json', [header]: sign(secret, body) }, body,
   });
   const text = await res.text();
@@ -56,12 +56,12 @@ test('Shopify: a signed order is placed and held, a forged one is 401 and logged
     line_items: [{ sku: item.sku, quantity: 2, price: '12.50' }],
   };
   const body = JSON.stringify(payload);
-  const forged = await fetch(`${s.url}/api/v1/integrations/shopify/orders`, {
+  const forged = await checkedFetch(`${s.url}/api/v1/integrations/shopify/orders`, {
     method: 'POST', headers: { 'content-type': 'application/json', 'x-shopify-hmac-sha256': sign('not-the-secret-at-all', body) }, body,
   });
   assert.equal(forged.status, 401);
   assert.equal((await forged.json()).code, 'bad_signature');
-  const unsigned = await fetch(`${s.url}/api/v1/integrations/shopify/orders`, { method: 'POST', body });
+  const unsigned = await checkedFetch(`${s.url}/api/v1/integrations/shopify/orders`, { method: 'POST', body });
   assert.equal(unsigned.status, 401);
   assert.equal(await reserved(item), 0, 'a forged delivery changes nothing');
 

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { renameSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { startServer, tempDir, withCheck } from './lib/server.mjs';
+import { startServer, tempDir, withCheck, checkedFetch } from './lib/server.mjs';
 import { adjust, assertBooksHold, makeItem, onHand, saleBody, store, uuidv7 } from './lib/shop.mjs';
 
 let s;
@@ -299,7 +299,7 @@ test('pick by scan (a wrong item refused with the reason), short pick, staging, 
   const notStaged = await s.get(`/api/v1/online-orders/${soon.id}/staging-label`);
   assert.equal(notStaged.status, 409, notStaged.text);
   assert.equal(notStaged.json.code, 'not_staged');
-  const label = await fetch(`${s.url}/api/v1/online-orders/${o.id}/staging-label`, { headers: { ...s.headers } });
+  const label = await checkedFetch(`${s.url}/api/v1/online-orders/${o.id}/staging-label`, { headers: { ...s.headers } });
   assert.equal(label.status, 200);
   assert.equal(label.headers.get('content-type'), 'application/pdf');
   const pdf = Buffer.from(await label.arrayBuffer());

@@ -7,7 +7,7 @@
 // label queue. `backroom check` holds after the receipts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, withCheck } from './lib/server.mjs';
+import { startServer, withCheck, checkedFetch } from './lib/server.mjs';
 import { assertBooksHold, binOf, makeItem, onHand, store, uuidv7 } from './lib/shop.mjs';
 
 let s;
@@ -390,7 +390,7 @@ test('the order as the supplier gets it: a PDF and a CSV with supplier SKUs, cas
   const item = await makeItem(s);
   await supplierItem(supplier, item, { cost: 250, case_pack: 4, supplier_sku: 'ACME-42' });
   const o = await sent([{ item_id: item.id, quantity: 8 }], { expected_on: '2027-01-15' });
-  const pdf = await fetch(`${s.url}/api/v1/purchase-orders/${o.id}/document?format=pdf`, { headers: s.headers });
+  const pdf = await checkedFetch(`${s.url}/api/v1/purchase-orders/${o.id}/document?format=pdf`, { headers: s.headers });
   assert.equal(pdf.status, 200);
   assert.equal(pdf.headers.get('content-type'), 'application/pdf');
   const bytes = Buffer.from(await pdf.arrayBuffer());

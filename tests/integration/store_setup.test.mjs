@@ -4,7 +4,7 @@
 // and receipts that print what the store set up.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, createKey } from './lib/server.mjs';
+import { startServer, createKey, checkedFetch } from './lib/server.mjs';
 import { adjust, assertBooksHold, makeItem, saleBody, store, uuidv7 } from './lib/shop.mjs';
 
 let s;
@@ -306,7 +306,7 @@ test('receipts print the store header and footer, tax by rate, tenders, change, 
 
   const escpos = await s.get(`/api/v1/sales/${sale.json.id}/receipt?format=escpos`);
   assert.equal(escpos.status, 200);
-  const bytes = Buffer.from(await (await fetch(`${s.url}/api/v1/sales/${sale.json.id}/receipt?format=escpos`, { headers: s.headers })).arrayBuffer());
+  const bytes = Buffer.from(await (await checkedFetch(`${s.url}/api/v1/sales/${sale.json.id}/receipt?format=escpos`, { headers: s.headers })).arrayBuffer());
   const text = bytes.toString('latin1');
   for (const want of ['Corner Shop', 'VAT no. GB123456789', 'Register: Receipt till', 'Cashier: Casey Cashier', 'incl. tax 9% of 20.00', 'Change'])
     assert.ok(text.includes(want), `ESC/POS receipt lacks '${want}'`);

