@@ -105,7 +105,9 @@ ReceiveInput receive_input(const Request& req, const bj::object& body) {
     for (std::size_t i = 0; i < scans->size(); ++i) {
       const auto& v = (*scans)[i];
       std::string path = fmt::format("scans[{}]", i);
-      if (!v.is_string() || v.get_string().empty()) throw invalid_field(path, "a scan is the barcode as a string");
+      // A number with a fraction or an exponent is kept as tagged text by the exact parser: not a scan.
+      if (!v.is_string() || json::decimal_text(v) || v.get_string().empty())
+        throw invalid_field(path, "a scan is the barcode as a string");
       if (v.get_string().size() > 200) throw invalid_field(path, "a barcode is at most 200 characters");
       in.scans.emplace_back(v.get_string());
     }
