@@ -6,7 +6,7 @@
 // clean. A failure prints the endpoint, the mutated path and the body.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/server.mjs';
+import { checkedFetch, startServer } from './lib/server.mjs';
 import { adjust, assertBooksHold, makeItem, onHand, openRegister, store, uuidv7 } from './lib/shop.mjs';
 
 let s;
@@ -516,6 +516,6 @@ test('mutated shelves and photos are refused with problems, never 500, and chang
     assert.equal(r.headers.get('content-type'), 'application/problem+json', type);
     assert.ok(r.json.code && r.json.field, `${type}: ${r.text}`);
   }
-  const kept = await fetch(`${s.url}/api/v1/items/${item.id}/photo`, { headers: s.headers });
+  const kept = await checkedFetch(`${s.url}/api/v1/items/${item.id}/photo`, { headers: s.headers });
   assert.ok(Buffer.from(await kept.arrayBuffer()).equals(png), 'the photo is the last good one');
 });

@@ -7,11 +7,8 @@
 // photo's URL, so the pick page can show both.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/server.mjs';
-import { checkContract } from './lib/contract.mjs';
+import { checkedFetch, startServer } from './lib/server.mjs';
 import { adjust, makeItem, store, uuidv7 } from './lib/shop.mjs';
-
-checkContract();  // every answer agrees with docs/openapi.yaml
 
 // Real pictures: a 1×1 PNG and a 1×1 lossless WebP (both decode in a browser).
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -27,7 +24,7 @@ after(async () => { await s?.stop(); });
 
 // The photo's bytes as the browser gets them (the test client reads answers as text).
 async function rawGet(path, headers = {}) {
-  const res = await fetch(s.url + path, { headers: { ...s.headers, ...headers } });
+  const res = await checkedFetch(s.url + path, { headers: { ...s.headers, ...headers } });
   return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
 }
 
@@ -195,11 +192,11 @@ test("an online order's lines and a short line's substitutes carry the shelf at 
   const page = await customer.get(`/api/v1/substitution-offers/${token}`);
   assert.equal(page.status, 200, page.text);
   assert.equal(page.json.offered.has_photo, true);
-  const picture = await fetch(`${s.url}/api/v1/substitution-offers/${token}/photo`);
+  const picture = await checkedFetch(`${s.url}/api/v1/substitution-offers/${token}/photo`);
   assert.equal(picture.status, 200);
   assert.equal(picture.headers.get('content-type'), 'image/webp');
   assert.ok(Buffer.from(await picture.arrayBuffer()).equals(WEBP));
-  const unchanged = await fetch(`${s.url}/api/v1/substitution-offers/${token}/photo`, { headers: { 'if-none-match': rosePhoto.json.etag } });
+  const unchanged = await checkedFetch(`${s.url}/api/v1/substitution-offers/${token}/photo`, { headers: { 'if-none-match': rosePhoto.json.etag } });
   assert.equal(unchanged.status, 304);
   const unknown = await customer.get(`/api/v1/substitution-offers/${'0'.repeat(48)}/photo`);
   assert.equal(unknown.status, 404);
