@@ -23,6 +23,7 @@
 #include "purchasing/supplier_demo.hpp"
 #include "sales/sales.hpp"
 #include "stock/stock.hpp"
+#include "sync/sync.hpp"
 
 namespace backroom::cli {
 
@@ -106,6 +107,7 @@ std::vector<std::string> check_shop(db::Db& db) {
   auto problems = sales::check_books(db);
   for (auto& p : counts::check_counts(db)) problems.push_back(std::move(p));
   for (auto& p : orders::check_orders(db)) problems.push_back(std::move(p));
+  for (auto& p : sync::check_sync(db)) problems.push_back(std::move(p));
   return problems;
 }
 

@@ -161,6 +161,9 @@ class Rewriter {
         out += "INSERT";
         i = next(next(i));
         or_ignore = true;
+      } else if (is(tok, "RETURNING") && or_ignore && close_suffix.empty()) {
+        out += "ON CONFLICT DO NOTHING RETURNING";
+        or_ignore = false;
       } else if (is(tok, "last_insert_rowid") && next_symbol(i, '(')) {
         // The id the last INSERT of this connection (session) gave its identity column.
         out += "lastval";

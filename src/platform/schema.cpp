@@ -1414,6 +1414,30 @@ INSERT INTO demand_months (location_id, item_id, month, source, days)
 DROP TABLE demand_history;
 CREATE INDEX demand_months_source ON demand_months(source, month);
 )SQL"},
+      {30, "documents a store node pushed are posted into head office's stock; conflicts are kept", R"SQL(
+-- A pushed document now carries the stock movements it made at the node (docs/sync.md).
+-- Head office posts them at the node's store as document type 'node_document' (the id is the
+-- row here) and keeps what the node sent in `movements`. `status`: 'kept' (pushed before this
+-- migration, or a document that moves no stock), 'posted', 'rejected' (not posted; its
+-- conflict says why).
+ALTER TABLE sync_documents ADD COLUMN movements TEXT;
+ALTER TABLE sync_documents ADD COLUMN status TEXT NOT NULL DEFAULT 'kept' CHECK (status IN ('kept','posted','rejected'));
+CREATE TABLE sync_conflicts (
+  id          TEXT PRIMARY KEY,
+  node_id     TEXT NOT NULL REFERENCES sync_nodes(id),
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  document_id TEXT NOT NULL REFERENCES sync_documents(id),
+  kind        TEXT NOT NULL CHECK (kind IN ('price_difference','negative_stock','held_unit_sold','rejected')),
+  item_id     TEXT,
+  detail      TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('open','resolved')),
+  resolved_at INTEGER,
+  resolved_by TEXT,
+  note        TEXT
+);
+CREATE INDEX sync_conflicts_status ON sync_conflicts(status, id);
+)SQL"},
   };
   return list;
 }

@@ -100,6 +100,20 @@ std::vector<std::pair<std::string, Quantity>> document_net_by_item(db::Db& db, c
 std::vector<Movement> reversal_of(db::Db& db, const std::string& document_id, MovementReason reason,
                                   const std::string& document_type, const std::string& reversing_document_id);
 
+// The movements of documents as a store node pushes them to head office (sync/puller.cpp):
+// each with the kind of location it moved stock at (head office has its own location ids),
+// in ledger order.
+struct DocumentMovement {
+  std::string document_id;
+  std::string item_id;
+  std::string location_kind;  // a word of location_kinds
+  Quantity quantity;          // signed
+  std::string reason;         // a word of movement_reasons
+  std::string document_type;
+  std::optional<std::string> document_line_id;
+};
+std::vector<DocumentMovement> movements_of_documents(db::Db& db, const std::vector<std::string>& document_ids);
+
 // Locations.
 std::vector<Location> list_locations(db::Db& db);
 std::optional<Location> load_location(db::Db& db, const std::string& id);

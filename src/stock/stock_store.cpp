@@ -199,6 +199,21 @@ std::vector<Movement> reversal_of(db::Db& db, const std::string& document_id, Mo
   return out;
 }
 
+std::vector<DocumentMovement> movements_of_documents(db::Db& db, const std::vector<std::string>& document_ids) {
+  std::vector<DocumentMovement> out;
+  if (document_ids.empty()) return out;
+  bj::array ids;
+  for (const auto& id : document_ids) ids.emplace_back(id);
+  auto q = db.query(
+      "SELECT m.document_id, m.item_id, l.kind, m.quantity, m.reason, m.document_type, m.document_line_id "
+      "FROM stock_movements m JOIN locations l ON l.id = m.location_id "
+      "WHERE m.document_id IN (SELECT value FROM json_each(?)) ORDER BY m.seq");
+  q.bind(1, bj::serialize(ids));
+  while (q.step())
+    out.push_back(DocumentMovement{q.text(0), q.text(1), q.text(2), Quantity{q.int64(3)}, q.text(4), q.text(5), q.opt_text(6)});
+  return out;
+}
+
 std::vector<Location> list_locations(db::Db& db) {
   std::vector<Location> out;
   auto q = db.query(std::string(location_columns) + " ORDER BY created_at, id");

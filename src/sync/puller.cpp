@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 #include <mutex>
 #include <random>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "platform/problem.hpp"
 #include "platform/settings.hpp"
 #include "platform/types.hpp"
+#include "stock/stock.hpp"
 #include "sync/sync.hpp"
 
 namespace backroom::sync {
@@ -144,14 +146,25 @@ int Puller::pull_once() {
 }
 
 namespace {
-const std::vector<std::string> pushed = {"sale.completed", "sale.voided", "return.completed", "exchange.completed"};
-bool is_pushed(const std::string& type) { return std::find(pushed.begin(), pushed.end(), type) != pushed.end(); }
+bool is_pushed(const std::string& type) {
+  return std::find(pushed_types.begin(), pushed_types.end(), type) != pushed_types.end();
+}
+
+bj::object movement_json(const stock::DocumentMovement& m) {
+  return bj::object{{"item_id", m.item_id},
+                    {"location_kind", m.location_kind},
+                    {"quantity", json::quantity_value(m.quantity)},
+                    {"reason", m.reason},
+                    {"document_type", m.document_type},
+                    {"document_id", m.document_id},
+                    {"document_line_id", m.document_line_id ? bj::value(*m.document_line_id) : bj::value(nullptr)}};
+}
 }  // namespace
 
 // Counted by the database (no event is read out).
 std::int64_t waiting_documents(db::Db& db) {
   std::int64_t cursor = settings::get_int64(db, push_cursor_setting).value_or(0);
-  return integrations::count_events_after(db, cursor, pushed);
+  return integrations::count_events_after(db, cursor, pushed_types);
 }
 
 int Puller::push_once() {
@@ -164,9 +177,17 @@ int Puller::push_once() {
   for (;;) {
     std::int64_t cursor = 0;
     std::vector<integrations::Event> events;
+    // Each document carries the stock movements it made here, read with its page: head office
+    // posts them at this node's store.
+    std::map<std::string, bj::array> movements;
     writer_.run([&](db::Db& db) {
       cursor = settings::get_int64(db, push_cursor_setting).value_or(0);
       events = integrations::events_after(db, cursor, page_size, "");
+      std::vector<std::string> ids;
+      for (const auto& e : events)
+        if (is_pushed(e.type))
+          if (auto id = movement_document_of(e.type, e.entity_id, e.payload)) ids.push_back(*id);
+      for (const auto& m : stock::movements_of_documents(db, ids)) movements[m.document_id].push_back(movement_json(m));
     });
     if (events.empty()) break;
     // A batch stays well under head office's request body limit (1 MiB): it ends before the
@@ -181,12 +202,20 @@ int Puller::push_once() {
           full = true;
           break;
         }
-        bytes += e.payload.size() + 200;
-        documents.push_back(bj::object{{"id", e.id},
-                                       {"type", e.type},
-                                       {"entity_id", e.entity_id},
-                                       {"at", format_rfc3339(Timestamp{e.at})},
-                                       {"payload", bj::parse(e.payload)}});
+        bj::object document{{"id", e.id},
+                            {"type", e.type},
+                            {"entity_id", e.entity_id},
+                            {"at", format_rfc3339(Timestamp{e.at})},
+                            {"payload", bj::parse(e.payload)}};
+        std::size_t moved_bytes = 0;
+        if (auto id = movement_document_of(e.type, e.entity_id, e.payload)) {
+          auto it = movements.find(*id);
+          bj::array moved = it == movements.end() ? bj::array{} : std::move(it->second);
+          moved_bytes = moved.size() * 260;
+          document["movements"] = std::move(moved);
+        }
+        bytes += e.payload.size() + 200 + moved_bytes;
+        documents.push_back(std::move(document));
       }
       last = e.seq;
     }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,10 +15,13 @@
 
 #include "platform/actor.hpp"
 #include "platform/db.hpp"
+#include "platform/vocabulary.hpp"
 
 namespace backroom::sync {
 
 inline constexpr const char* node_role = "store_node";
+// The document type of the stock movements head office books for a node's document.
+inline constexpr std::string_view node_document_type = "node_document";
 
 struct Node {
   std::string id;
@@ -28,6 +32,17 @@ struct Node {
   std::optional<std::int64_t> last_sync_at;
   std::int64_t queue_length = 0;
 };
+
+// The event types a node pushes to head office as documents (docs/sync.md).
+inline const std::vector<std::string> pushed_types = {"sale.completed",  "sale.voided",    "return.completed",
+                                                      "exchange.completed", "stock.adjusted", "count.approved",
+                                                      "receipt.posted"};
+// The id under which a pushed event's stock movements are booked at the node: the sale, the
+// void (its id is in the payload), the return, adjustment, count or goods receipt. nullopt
+// for an exchange (its return and sale are pushed as their own documents) and for a payload
+// without the void's id. Pure.
+std::optional<std::string> movement_document_of(const std::string& type, const std::string& entity_id,
+                                                const std::string& payload);
 
 struct IssuedNode {
   Node node;
@@ -44,6 +59,46 @@ void note_pull(db::Db& db, const std::string& node_id, std::int64_t queue_length
 // {id, location_id, location_name, key_id, created_at, created_by, last_sync_at, queue_length}
 boost::json::object node_to_json(db::Db& db, const Node& node);
 
+// A movement a node pushed with a document: where (a kind of location at the node's store),
+// what and why. Head office books it at its own location for the node's store.
+struct PushedMovement {
+  std::string item_id;
+  std::string location_kind;  // a word of stock::location_kinds other than transit
+  std::int64_t quantity = 0;  // milli-units, signed, not 0
+  std::string reason;         // a word of stock::movement_reasons
+  std::string document_type;
+  std::string document_id;
+  std::optional<std::string> document_line_id;
+};
+
+// What head office finds when it posts a node's document (docs/sync.md, "Conflicts"): shown
+// to a person, never hidden, each with its rule.
+enum class ConflictKind { price_difference, negative_stock, held_unit_sold, rejected };
+inline constexpr Vocabulary<ConflictKind, 4> conflict_kinds{{{
+    {ConflictKind::price_difference, "price_difference"},
+    {ConflictKind::negative_stock, "negative_stock"},
+    {ConflictKind::held_unit_sold, "held_unit_sold"},
+    {ConflictKind::rejected, "rejected"},
+}}};
+// The stated rule of each kind, in words a manager reads.
+std::string_view conflict_rule(ConflictKind kind);
+
+struct Conflict {
+  std::string id;
+  std::string node_id;
+  std::string location_id;
+  std::string document_id;
+  ConflictKind kind = ConflictKind::rejected;
+  std::optional<std::string> item_id;
+  std::string detail;  // JSON object, by kind
+  std::int64_t created_at = 0;
+  bool resolved = false;
+  std::optional<std::int64_t> resolved_at;
+  std::optional<std::string> resolved_by;
+  std::optional<std::string> note;
+};
+inline constexpr std::size_t conflict_note_length_max = 500;
+
 namespace store {
 void insert_node(db::Db& db, const Node& node);
 std::vector<Node> list_nodes(db::Db& db);
@@ -58,15 +113,51 @@ struct Document {
   std::string entity_id;
   std::string payload;  // JSON
   std::int64_t node_at = 0;
+  std::optional<std::vector<PushedMovement>> movements;  // none from a node before migration 30
 };
 // Keeps those of `documents` head office does not hold yet (by id; a repeat within the batch
 // counts once) and returns how many it kept. Two round trips for a batch on PostgreSQL, not
 // two a document; safe against another process keeping the same one at the same time.
-int insert_documents(db::Db& db, const Node& node, const std::vector<Document>& documents, std::int64_t at);
+// Returns the ids it kept.
+std::vector<std::string> insert_documents(db::Db& db, const Node& node, const std::vector<Document>& documents,
+                                          std::int64_t at);
 std::int64_t count_documents(db::Db& db, const std::string& node_id);
+void set_document_status(db::Db& db, const std::string& id, std::string_view status);
+void insert_conflict(db::Db& db, const Conflict& c);
+std::optional<Conflict> load_conflict(db::Db& db, const std::string& id);
+// Newest first within each status asked for; ids below `before` (a page's cursor) when set.
+std::vector<Conflict> list_conflicts(db::Db& db, std::optional<bool> resolved, const std::optional<std::string>& node_id,
+                                     const std::optional<std::string>& before, int limit);
+void resolve_conflict(db::Db& db, const std::string& id, std::int64_t at, const std::string& by, const std::string& note);
+// Head office's regular price of `item_id` as it was at `at`: the old price of the first
+// price change applied after `at`, else today's; nullopt for an item without a price.
+std::optional<std::int64_t> price_at(db::Db& db, const std::string& item_id, std::int64_t at);
+// Head office's node_document movements whose document is not posted: (document id) rows.
+std::vector<std::string> unposted_movement_documents(db::Db& db);
+struct PostedDocument {
+  std::string id;
+  std::string movements;  // what the node sent (JSON)
+  std::map<std::string, std::int64_t> booked;  // item -> net milli-units booked here
+};
+// Posted documents after `after_id`, at most `limit`, with what was booked for each.
+std::vector<PostedDocument> posted_documents(db::Db& db, const std::string& after_id, int limit);
 }  // namespace store
 
-// Keeps the documents a node pushed, each once by id; returns how many were new.
-int receive_documents(db::Db& db, const Node& node, const std::vector<store::Document>& documents);
+// Keeps the documents a node pushed, each once by id, and posts the stock movements of each
+// new one at the node's store (document type `node_document`, the document's id), recording
+// what it finds as conflicts: a sale at another price than head office's at that moment, a
+// balance gone negative, units held for an online order sold at the store (the last-unit
+// rule shortens the holds, as for a sale at a register here), or a document head office
+// cannot post (an item it does not know): kept, not posted. Returns how many were new.
+int receive_documents(db::Db& db, const Actor& actor, const Node& node, const std::vector<store::Document>& documents);
+
+// `backroom check`'s part: every node_document movement belongs to a posted document, and a
+// posted document's movements at head office add up, item by item, to what the node sent.
+std::vector<std::string> check_sync(db::Db& db);
+
+// GET /api/v1/sync/conflicts rows.
+boost::json::object conflict_to_json(db::Db& db, const Conflict& c);
+// Marks a conflict resolved with the note a person wrote (409 when it already is). Audited.
+Conflict resolve_conflict(db::Db& db, const Actor& actor, const std::string& id, const std::string& note);
 
 }  // namespace backroom::sync

@@ -10,11 +10,13 @@
 
 #include "access/permissions.hpp"
 #include "catalog/changes.hpp"
+#include "platform/documents.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "platform/problem.hpp"
 #include "platform/settings.hpp"
 #include "platform/types.hpp"
+#include "stock/vocabulary.hpp"
 #include "sync/puller.hpp"
 #include "sync/sync.hpp"
 
@@ -28,6 +30,46 @@ namespace {
 inline constexpr std::int64_t queue_length_max = 1'000'000'000;
 inline constexpr std::size_t documents_per_push_max = 500;
 
+inline constexpr std::size_t movements_per_document_max = 2000;
+
+std::vector<PushedMovement> read_movements(const bj::array& list, const std::string& path) {
+  if (list.size() > movements_per_document_max)
+    throw invalid_field(path, fmt::format("at most {} movements a document", movements_per_document_max));
+  std::vector<PushedMovement> out;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    std::string at = fmt::format("{}[{}]", path, i);
+    if (!list[i].is_object()) throw invalid_field(at, "a movement is an object");
+    json::Fields m{list[i].get_object(), at};
+    m.only({"item_id", "location_kind", "quantity", "reason", "document_type", "document_id", "document_line_id"});
+    PushedMovement pm;
+    auto item = m.opt_text("item_id", 64);
+    auto item_id = item ? normalize_uuid(*item) : std::nullopt;
+    if (!item_id) throw invalid_field(m.name("item_id"), "item_id is an item id");
+    pm.item_id = *item_id;
+    auto kind = m.opt_identifier("location_kind", 40);
+    auto parsed_kind = kind ? stock::location_kinds.parse(*kind) : std::nullopt;
+    if (!parsed_kind || *parsed_kind == stock::LocationKind::transit)
+      throw invalid_field(m.name("location_kind"), "location_kind is the kind of a location at the node's store");
+    pm.location_kind = *kind;
+    auto quantity = m.opt_quantity("quantity");
+    if (!quantity || quantity->milli == 0) throw invalid_field(m.name("quantity"), "quantity is a signed quantity, not 0");
+    pm.quantity = quantity->milli;
+    auto reason = m.opt_identifier("reason", 40);
+    if (!reason || !stock::movement_reasons.parse(*reason))
+      throw invalid_field(m.name("reason"), "reason is a stock movement reason");
+    pm.reason = *reason;
+    auto type = m.opt_identifier("document_type", 40);
+    if (!type) throw missing_field(m.name("document_type"));
+    pm.document_type = *type;
+    auto document = m.opt_identifier("document_id", 64);
+    if (!document) throw missing_field(m.name("document_id"));
+    pm.document_id = *document;
+    pm.document_line_id = m.opt_identifier("document_line_id", 64);
+    out.push_back(std::move(pm));
+  }
+  return out;
+}
+
 std::vector<store::Document> read_documents(const bj::object& body) {
   json::Fields f{body, ""};
   f.only({"documents"});
@@ -40,7 +82,7 @@ std::vector<store::Document> read_documents(const bj::object& body) {
     std::string path = fmt::format("documents[{}]", i);
     if (!(*list)[i].is_object()) throw invalid_field(path, "a document is an object");
     json::Fields d{(*list)[i].get_object(), path};
-    d.only({"id", "type", "entity_id", "at", "payload"});
+    d.only({"id", "type", "entity_id", "at", "payload", "movements"});
     store::Document doc;
     auto id = d.opt_text("id", 64);
     if (!id) throw missing_field(d.name("id"));
@@ -60,6 +102,7 @@ std::vector<store::Document> read_documents(const bj::object& body) {
     auto payload = d.opt_object("payload");
     if (!payload) throw missing_field(d.name("payload"));
     doc.payload = bj::serialize(*payload);
+    if (auto moved = d.opt_array("movements")) doc.movements = read_movements(*moved, d.name("movements"));
     out.push_back(std::move(doc));
   }
   return out;
@@ -99,16 +142,64 @@ void register_sync_routes(App& app) {
                     "the answer holds the node's key, shown once");
 
   r.add("POST", "/api/v1/sync/documents", std::string(permission::sync_node),
-        "A store node pushes its documents (sales, voids, returns, exchanges) in a batch; each is kept once by its id",
+        "A store node pushes its documents (sales, voids, returns, exchanges, adjustments, approved counts, goods "
+        "receipts) in a batch, each with the stock movements it made; each is kept once by its id and its movements "
+        "posted at the node's store",
         [&app](Request& req, Reply reply) {
           auto documents = read_documents(json::parse_object(req.body));
           auto node = store::node_by_key(app.read(), req.actor.user_id);
           if (!node) throw Problem(403, "not_a_node", "documents are pushed with a store node's key");
-          app.command(req, std::move(reply), [node = *node, documents = std::move(documents)](db::Db& db) {
-            int fresh = receive_documents(db, node, documents);
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [actor, node = *node, documents = std::move(documents)](db::Db& db) {
+            int fresh = receive_documents(db, actor, node, documents);
             return http::json_response(200, bj::object{{"received", static_cast<std::int64_t>(documents.size())},
                                                         {"new", fresh},
                                                         {"duplicates", static_cast<std::int64_t>(documents.size()) - fresh}});
+          });
+        });
+
+  r.add("GET", "/api/v1/sync/conflicts", std::string(permission::sync_manage),
+        "What head office found posting store nodes' documents: price differences, negative stock, held units sold at "
+        "a store, rejected documents; open ones first by default (?status=open|resolved|all, ?node_id=)",
+        [&app](Request& req, Reply reply) {
+          int limit = page_limit(req);
+          std::optional<bool> resolved = false;
+          if (auto status = req.query_param("status")) {
+            if (*status == "open") resolved = false;
+            else if (*status == "resolved") resolved = true;
+            else if (*status == "all") resolved.reset();
+            else throw invalid_field("status", "status is open, resolved or all");
+          }
+          std::optional<std::string> node_id;
+          if (auto n = req.query_param("node_id")) {
+            node_id = normalize_uuid(*n);
+            if (!node_id) throw invalid_field("node_id", "node_id is a store node's id");
+          }
+          std::optional<std::string> before;
+          if (auto c = req.query_param("cursor"); c && !c->empty()) {
+            before = normalize_uuid(*c);
+            if (!before) throw invalid_field("cursor", "cursor is the next_cursor of a previous page");
+          }
+          auto& db = app.read();
+          db::ReadSnapshot snapshot(db);
+          auto rows = store::list_conflicts(db, resolved, node_id, before, limit + 1);
+          reply(list_page("conflicts", std::move(rows), limit, [&db](const Conflict& c) { return conflict_to_json(db, c); },
+                          [](const Conflict& c) { return c.id; }));
+        });
+
+  r.add("POST", "/api/v1/sync/conflicts/{id}/resolve", std::string(permission::sync_manage),
+        "Close a conflict with the note a person wrote (what was done about it)", [&app](Request& req, Reply reply) {
+          auto id = documents::id_param(req, 0, "conflict");
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"note"});
+          auto note = f.opt_text("note", conflict_note_length_max);
+          if (!note || note->find_first_not_of(" \t\r\n") == std::string::npos)
+            throw invalid_field("note", "note says what was done about the conflict");
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=, note = *note](db::Db& db) {
+            auto c = resolve_conflict(db, actor, id, note);
+            return http::json_response(200, conflict_to_json(db, c));
           });
         });
 

@@ -53,9 +53,27 @@ void touch_node(db::Db& db, const std::string& id, std::int64_t at, std::int64_t
       .run();
 }
 
-int insert_documents(db::Db& db, const Node& node, const std::vector<Document>& documents, std::int64_t at) {
+namespace {
+std::string movements_text(const std::optional<std::vector<PushedMovement>>& movements) {
+  if (!movements) return {};
+  bj::array list;
+  for (const auto& m : *movements)
+    list.push_back(bj::object{{"item_id", m.item_id},
+                              {"location_kind", m.location_kind},
+                              {"quantity", m.quantity},
+                              {"reason", m.reason},
+                              {"document_type", m.document_type},
+                              {"document_id", m.document_id},
+                              {"document_line_id", m.document_line_id ? bj::value(*m.document_line_id) : bj::value(nullptr)}});
+  return bj::serialize(list);
+}
+}  // namespace
+
+std::vector<std::string> insert_documents(db::Db& db, const Node& node, const std::vector<Document>& documents,
+                                          std::int64_t at) {
   db::assert_in_transaction(db);
-  if (documents.empty()) return 0;
+  std::vector<std::string> kept;
+  if (documents.empty()) return kept;
   std::unordered_set<std::string> held;
   {
     bj::array ids;
@@ -67,21 +85,24 @@ int insert_documents(db::Db& db, const Node& node, const std::vector<Document>& 
   std::vector<const Document*> fresh;
   for (const auto& d : documents)
     if (held.insert(d.id).second) fresh.push_back(&d);
-  // 100 rows a statement; OR IGNORE: another process may keep the same document meanwhile.
+  // 100 rows a statement; OR IGNORE: another process may keep the same document meanwhile,
+  // and only the rows this one inserted come back (they are the ones it posts).
   constexpr std::size_t rows_per_insert = 100;
+  constexpr int columns_per_row = 9;
   auto insert_text = [](std::size_t rows) {
     std::string sql =
-        "INSERT OR IGNORE INTO sync_documents (id, node_id, location_id, type, entity_id, payload, node_at, received_at) "
-        "VALUES ";
-    for (std::size_t i = 0; i < rows; ++i) sql += i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)";
-    return sql + ";";
+        "INSERT OR IGNORE INTO sync_documents (id, node_id, location_id, type, entity_id, payload, node_at, received_at, "
+        "movements) VALUES ";
+    for (std::size_t i = 0; i < rows; ++i) sql += i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    return sql + " RETURNING id";
   };
   for (std::size_t first = 0; first < fresh.size(); first += rows_per_insert) {
     std::size_t rows = std::min(rows_per_insert, fresh.size() - first);
     auto q = db.query(insert_text(rows));
     for (std::size_t i = 0; i < rows; ++i) {
       const Document& d = *fresh[first + i];
-      int p = static_cast<int>(i) * 8;
+      int p = static_cast<int>(i) * columns_per_row;
+      auto moved = movements_text(d.movements);
       q.bind(p + 1, d.id)
           .bind(p + 2, node.id)
           .bind(p + 3, node.location_id)
@@ -89,11 +110,132 @@ int insert_documents(db::Db& db, const Node& node, const std::vector<Document>& 
           .bind(p + 5, d.entity_id)
           .bind(p + 6, d.payload)
           .bind(p + 7, d.node_at)
-          .bind(p + 8, at);
+          .bind(p + 8, at)
+          .bind(p + 9, d.movements ? std::optional<std::string_view>(moved) : std::nullopt);
     }
-    q.run();
+    while (q.step()) kept.push_back(q.text(0));
   }
-  return static_cast<int>(fresh.size());
+  return kept;
+}
+
+void set_document_status(db::Db& db, const std::string& id, std::string_view status) {
+  db::assert_in_transaction(db);
+  db.query("UPDATE sync_documents SET status = ? WHERE id = ?").bind(1, status).bind(2, id).run();
+}
+
+namespace {
+constexpr const char* conflict_columns =
+    "SELECT id, node_id, location_id, document_id, kind, item_id, detail, created_at, status, resolved_at, resolved_by, "
+    "note FROM sync_conflicts ";
+Conflict read_conflict(const db::Query& q) {
+  Conflict c;
+  c.id = q.text(0);
+  c.node_id = q.text(1);
+  c.location_id = q.text(2);
+  c.document_id = q.text(3);
+  c.kind = conflict_kinds.parse(q.text(4)).value_or(ConflictKind::rejected);
+  c.item_id = q.opt_text(5);
+  c.detail = q.text(6);
+  c.created_at = q.int64(7);
+  c.resolved = q.text(8) == "resolved";
+  c.resolved_at = q.opt_int64(9);
+  c.resolved_by = q.opt_text(10);
+  c.note = q.opt_text(11);
+  return c;
+}
+}  // namespace
+
+void insert_conflict(db::Db& db, const Conflict& c) {
+  db::assert_in_transaction(db);
+  db.query(
+        "INSERT INTO sync_conflicts (id, node_id, location_id, document_id, kind, item_id, detail, created_at, status) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open')")
+      .bind(1, c.id)
+      .bind(2, c.node_id)
+      .bind(3, c.location_id)
+      .bind(4, c.document_id)
+      .bind(5, conflict_kinds.text(c.kind))
+      .bind(6, c.item_id)
+      .bind(7, c.detail)
+      .bind(8, c.created_at)
+      .run();
+}
+
+std::optional<Conflict> load_conflict(db::Db& db, const std::string& id) {
+  auto q = db.query(std::string(conflict_columns) + "WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read_conflict(q);
+}
+
+std::vector<Conflict> list_conflicts(db::Db& db, std::optional<bool> resolved, const std::optional<std::string>& node_id,
+                                     const std::optional<std::string>& before, int limit) {
+  std::string sql = std::string(conflict_columns) + "WHERE 1 = 1";
+  if (resolved) sql += *resolved ? " AND status = 'resolved'" : " AND status = 'open'";
+  if (node_id) sql += " AND node_id = ?";
+  if (before) sql += " AND id < ?";
+  sql += " ORDER BY id DESC LIMIT ?";
+  auto q = db.query(sql);
+  int p = 0;
+  if (node_id) q.bind(++p, *node_id);
+  if (before) q.bind(++p, *before);
+  q.bind(++p, limit);
+  std::vector<Conflict> out;
+  while (q.step()) out.push_back(read_conflict(q));
+  return out;
+}
+
+void resolve_conflict(db::Db& db, const std::string& id, std::int64_t at, const std::string& by, const std::string& note) {
+  db::assert_in_transaction(db);
+  db.query("UPDATE sync_conflicts SET status = 'resolved', resolved_at = ?, resolved_by = ?, note = ? WHERE id = ?")
+      .bind(1, at)
+      .bind(2, by)
+      .bind(3, note)
+      .bind(4, id)
+      .run();
+}
+
+std::optional<std::int64_t> price_at(db::Db& db, const std::string& item_id, std::int64_t at) {
+  {
+    auto q = db.query(
+        "SELECT old_price FROM price_changes WHERE item_id = ? AND tier IS NULL AND status = 'applied' "
+        "AND applied_at > ? ORDER BY applied_at, id LIMIT 1");
+    q.bind(1, item_id).bind(2, at);
+    if (q.step()) return q.opt_int64(0);
+  }
+  auto q = db.query("SELECT price FROM items WHERE id = ?");
+  q.bind(1, item_id);
+  if (!q.step()) return std::nullopt;
+  return q.opt_int64(0);
+}
+
+std::vector<std::string> unposted_movement_documents(db::Db& db) {
+  std::vector<std::string> out;
+  auto q = db.query(
+      "SELECT DISTINCT m.document_id FROM stock_movements m WHERE m.document_type = 'node_document' AND NOT EXISTS "
+      "(SELECT 1 FROM sync_documents d WHERE d.id = m.document_id AND d.status = 'posted') LIMIT 1000");
+  while (q.step()) out.push_back(q.text(0));
+  return out;
+}
+
+std::vector<PostedDocument> posted_documents(db::Db& db, const std::string& after_id, int limit) {
+  std::vector<PostedDocument> out;
+  {
+    auto q = db.query("SELECT id, movements FROM sync_documents WHERE status = 'posted' AND id > ? ORDER BY id LIMIT ?");
+    q.bind(1, after_id).bind(2, limit);
+    while (q.step()) out.push_back(PostedDocument{q.text(0), q.text(1), {}});
+  }
+  if (out.empty()) return out;
+  bj::array ids;
+  for (const auto& d : out) ids.emplace_back(d.id);
+  auto q = db.query(
+      "SELECT document_id, item_id, SUM(quantity) FROM stock_movements WHERE document_type = 'node_document' "
+      "AND document_id IN (SELECT value FROM json_each(?)) GROUP BY document_id, item_id");
+  q.bind(1, bj::serialize(ids));
+  std::map<std::string, PostedDocument*> by_id;
+  for (auto& d : out) by_id[d.id] = &d;
+  while (q.step()) by_id[q.text(0)]->booked[q.text(1)] = q.int64(2);
+  return out;
 }
 
 std::int64_t count_documents(db::Db& db, const std::string& node_id) {

@@ -46,8 +46,8 @@ function mutate(body, path, replacement, remove = false) {
 }
 
 // Sends every mutation of `make()`'s body to `url()`; `fresh` re-ids each body.
-async function probe(name, url, make, fresh = (b) => ({ ...b, id: uuidv7() }), { baseWorks = true, method = 'POST' } = {}) {
-  const send = (p, body) => s.request(method, p, body);
+async function probe(name, url, make, fresh = (b) => ({ ...b, id: uuidv7() }), { baseWorks = true, method = 'POST', client = s } = {}) {
+  const send = (p, body) => client.request(method, p, body);
   const base = await make();
   if (baseWorks) {  // the unmutated body is accepted, so the mutations reach past the first check
     const ok = await send(typeof url === 'function' ? url() : url, fresh(base));
@@ -462,6 +462,28 @@ test('mutated webhook bodies (issue 19) are refused with problems, never 500', a
   for (const url of ['ftp://x/y', 'http://user:pw@x/y', 'http:///nohost', 'not a url', 'http://x/#frag'])
     assert.equal((await s.post('/api/v1/webhooks/endpoints', { ...endpointBody, url })).json?.field, 'url', url);
   assert.equal((await s.post('/api/v1/webhooks/endpoints', { ...endpointBody, event_types: ['sale.complete'] })).json?.field, 'event_types[0]');
+});
+
+test('mutated store-node pushes and conflict notes (issue 21) are refused with problems, never 500; the books hold', async () => {
+  const item = await makeItem(s, { price: 700 });
+  const node = await s.post('/api/v1/sync/nodes', { location_id: shop.id });
+  assert.equal(node.status, 201, node.text);
+  const nodeClient = s.withKey(node.json.key);
+  const document = () => {
+    const id = uuidv7();
+    return { id, type: 'sale.completed', entity_id: id, at: '2026-12-03T10:00:00Z',
+      payload: { receipt_number: 'R-1', lines: [{ item_id: item.id, quantity: 1, unit_price: 700 }] },
+      movements: [{ item_id: item.id, location_kind: 'store', quantity: -1, reason: 'sale', document_type: 'sale', document_id: id, document_line_id: null }] };
+  };
+  // Each mutation is a new document (a new id), so whatever is accepted is posted.
+  const fresh = (b) => (Array.isArray(b.documents)
+    ? { ...b, documents: b.documents.map((d) => (d && typeof d === 'object' && !Array.isArray(d) ? { ...d, id: uuidv7() } : d)) }
+    : b);
+  const pushes = await probe('POST /sync/documents', '/api/v1/sync/documents', async () => ({ documents: [document()] }), fresh, { client: nodeClient });
+  assert.ok(pushes.accepted > 0);
+  await probe('POST /sync/conflicts/{id}/resolve', `/api/v1/sync/conflicts/${uuidv7()}/resolve`, async () => ({ note: 'relabelled the shelf' }),
+    (b) => b, { baseWorks: false });
+  assertBooksHold(s.db);
 });
 
 test('mutated online orders, picks, staging, pickup and order settings (issue 20) are refused with problems, never 500', async () => {

@@ -157,6 +157,16 @@ const SETUPS = {
       body: { documents: [{ id: uuidv7(), type: 'sale.completed', entity_id: uuidv7(), at: new Date().toISOString(), payload: { total: 100 } }] } };
   },
   'POST /api/v1/sync/nodes': async () => ({ path: '/api/v1/sync/nodes', body: { location_id: shop.id } }),
+  'POST /api/v1/sync/conflicts/{id}/resolve': async () => {
+    // A node pushes a document moving an item head office does not know: a rejected conflict.
+    const node = ok(await s.post('/api/v1/sync/nodes', { location_id: shop.id }), 'node');
+    const id = uuidv7();
+    ok(await s.withKey(node.key).post('/api/v1/sync/documents', { documents: [{ id, type: 'stock.adjusted', entity_id: id,
+      at: new Date().toISOString(), payload: {}, movements: [{ item_id: uuidv7(), location_kind: 'store', quantity: 1, reason: 'opening',
+        document_type: 'adjustment', document_id: id }] }] }), 'push');
+    const conflict = (await s.get(`/api/v1/sync/conflicts?node_id=${node.id}`)).json.conflicts[0];
+    return { path: `/api/v1/sync/conflicts/${conflict.id}/resolve`, body: { note: 'walked' } };
+  },
   'POST /api/v1/price-changes': async () => ({ path: '/api/v1/price-changes', body: { item_id: (await makeItem(s)).id, price: 549, reason: 'walk' } }),
   'POST /api/v1/price-changes/{id}/approve': async () => {
     const c = ok(await s.post('/api/v1/price-changes', { item_id: (await makeItem(s)).id, price: 549, reason: 'walk' }), 'price change');

@@ -9,7 +9,7 @@
 //    when a route answers an unpaged list that is not named there, and when a route named
 //    there has become paged (take it off the list).
 // Rows are seeded beyond one page (limit 2) for users, API keys, items, suppliers, locations,
-// webhook endpoints and sales before the walk.
+// webhook endpoints, sales and store-node conflicts before the walk.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cli, createKey, startServer } from './lib/server.mjs';
@@ -125,6 +125,14 @@ before(async () => {
   for (let i = 0; i < 3; i++) ok(await s.post('/api/v1/registers/PAGE-1/receipt-blocks', { size: 5 }), 'receipt block');
   for (let i = 0; i < 3; i++)
     ok(await s.put('/api/v1/mappings/page-map', { fields: { 'Item No': 'sku', [`Col ${i}`]: 'name' }, values: {}, reviewed_on: '2026-03-01' }), 'mapping');
+  // Three documents a store node pushed moving an item head office does not know: three conflicts.
+  const node = ok(await s.post('/api/v1/sync/nodes', { location_id: shop.id }), 'node');
+  for (let i = 0; i < 3; i++) {
+    const id = uuidv7();
+    ok(await s.withKey(node.key).post('/api/v1/sync/documents', { documents: [{ id, type: 'stock.adjusted', entity_id: id,
+      at: new Date().toISOString(), payload: {}, movements: [{ item_id: uuidv7(), location_kind: 'store', quantity: 1,
+        reason: 'opening', document_type: 'adjustment', document_id: id }] }] }), 'pushed document');
+  }
   seeded = { item: items[0], supplier: suppliers[0], endpoint: endpoints[0] };
 });
 after(async () => { await s?.stop(); });

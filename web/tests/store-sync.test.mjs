@@ -2,11 +2,14 @@
 // node on the Store sync page and is shown its key once, then sees the node listed; on a store
 // node whose head office cannot be reached (its upstream is a closed port), the register and
 // the Store sync page both say "Head office unreachable since … — 1 sale waiting to send",
-// while the register keeps selling. At 1024×768 and 768×1024, no ids on screen.
+// while the register keeps selling; at head office a conflict found while posting a node's
+// sale (sold at another price) is listed with its rule and resolved with a note (Enter in the note field).
+// At 1024×768 and 768×1024, no ids on screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEMO, DIST, PASTA, setup, signIn, signInAtRegister, itemByCode, fits, noIds, screenshotPath } from './lib.mjs';
 import { startServer } from '../../tests/integration/lib/server.mjs';
+import { uuidv7 } from '../../tests/integration/lib/shop.mjs';
 
 let env;
 let node;
@@ -69,5 +72,42 @@ test('a store node that cannot reach head office says so at the register and kee
   await region.getByText(/Head office unreachable since \d\d:\d\d — 1 sale waiting to send/).waitFor();
   await fits(page, 'store sync on a node');
   await noIds(page, 'store sync on a node');
+  await page.context().close();
+});
+
+test('head office: a sale a store made at an old price is listed as a conflict and resolved with a note (768×1024)', async () => {
+  const added = await env.server.post('/api/v1/sync/nodes', { location_id: env.store.id });
+  assert.equal(added.status, 201, added.text);
+  const pasta = await itemByCode(env.server, PASTA);
+  const id = uuidv7();
+  const pushed = await env.server.withKey(added.json.key).post('/api/v1/sync/documents', { documents: [{
+    id, type: 'sale.completed', entity_id: id, at: new Date().toISOString(),
+    payload: { receipt_number: 'STORE-1-000001', lines: [{ item_id: pasta.id, quantity: 1, unit_price: pasta.price - 10 }] },
+    movements: [{ item_id: pasta.id, location_kind: 'store', quantity: -1, reason: 'sale', document_type: 'sale', document_id: id }],
+  }] });
+  assert.equal(pushed.status, 200, pushed.text);
+
+  const page = await env.page({ width: 768, height: 1024 });
+  await signIn(page, DEMO.manager);
+  await page.getByRole('link', { name: 'Back office' }).click();
+  await page.getByRole('link', { name: 'Store sync' }).click();
+  const table = page.getByRole('table', { name: 'Conflicts' });
+  const row = table.getByRole('row').filter({ hasText: 'Sold at another price' });
+  await row.waitFor();
+  assert.match(await row.innerText(), new RegExp(`${pasta.name}.*charged`));
+  await fits(page, 'conflicts at head office');
+  await noIds(page, 'conflicts at head office');
+  await page.screenshot({ path: screenshotPath('store-sync-conflicts.png') });
+  await row.getByRole('button', { name: 'Resolve' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Sold at another price' });
+  await dialog.getByText('The sale keeps what the store charged').waitFor();
+  const note = dialog.getByLabel('What was done');
+  await note.fill('Shelf label was old; relabelled');
+  await note.press('Enter');
+  await dialog.waitFor({ state: 'detached' });
+  await row.waitFor({ state: 'detached' });
+  const left = await env.server.get('/api/v1/sync/conflicts?status=resolved');
+  const done = left.json.conflicts.find((c) => c.document_id === id);
+  assert.equal(done?.note, 'Shelf label was old; relabelled', left.text);
   await page.context().close();
 });

@@ -173,6 +173,10 @@ export const sync = {
   nodes: () => get<{ nodes: T.SyncNode[] }>('/sync/nodes').then((r) => r.nodes),
   /** A new store node for a store; its key is in this answer only. */
   addNode: (location_id: string) => post<T.SyncNode & { key: string }>('/sync/nodes', { location_id }),
+  /** What head office found posting the nodes' documents; open ones, newest first. */
+  conflicts: () => get<{ conflicts: T.SyncConflict[]; next_cursor: string | null }>('/sync/conflicts', { query: { limit: 100 } }),
+  resolveConflict: (id: string, note: string) =>
+    post<T.SyncConflict>('/sync/conflicts/{id}/resolve', { note }, { path: { id } }),
 };
 
 export const setup = {

@@ -406,6 +406,13 @@ export interface SyncStatus {
   cursor: string; last_error: string | null; queue_length: number | null;
 }
 /** A store node as head office lists it. */
+export type SyncConflictKind = 'price_difference' | 'negative_stock' | 'held_unit_sold' | 'rejected';
+export interface SyncConflict {
+  id: string; kind: SyncConflictKind; rule: string; node_id: string; location_id: string; location_name: string | null;
+  document_id: string; item: { id: string; sku: string | null; name: string | null } | null;
+  detail: Record<string, unknown>; created_at: string; status: 'open' | 'resolved';
+  resolved_at: string | null; resolved_by: string | null; note: string | null;
+}
 export interface SyncNode {
   id: string; location_id: string; location_name: string; key_id: string; created_at: string; created_by: string;
   last_sync_at: string | null; queue_length: number; documents_received: number;

@@ -1,12 +1,14 @@
 // Store nodes and head office (issue 21, docs/sync.md), for a manager: on a store node, this
 // server's link to head office in words ("Head office unreachable since 10:42 — 312 sales
 // waiting to send"); at head office, every store node with its last sync, what it said was
-// waiting and what has arrived, and "Add a store node" (its key shown once).
+// waiting and what has arrived, and "Add a store node" (its key shown once); then what head
+// office found posting the nodes' documents (conflicts), each with its rule and a Resolve
+// button that asks what was done.
 import { useState } from 'preact/hooks';
-import { message, permission, sync, type SyncNode } from '../api';
+import { message, permission, sync, type SyncConflict, type SyncNode } from '../api';
 import { can, type Session } from '../app/session';
-import { Button, DataTable, Dialog, Notice, Select } from '../shared/components';
-import { when } from '../shared/format';
+import { Button, DataTable, Dialog, Field, Notice, Select } from '../shared/components';
+import { money, when } from '../shared/format';
 import { linkText } from '../shared/link';
 import { useLoad, useLocations } from './useLoad';
 
@@ -21,6 +23,7 @@ export function Sync({ session }: { session: Session }) {
         ? <Notice kind={linkText(status)!.kind}>{linkText(status)!.text}{!status.online && status.last_error ? ` (${status.last_error})` : ''}</Notice>
         : <p>This server is not a store node: it pulls from no head office.{manages ? ' If it is head office, its store nodes are below.' : ''}</p>)}
       {manages && <Nodes />}
+      {manages && <Conflicts />}
     </section>
   );
 }
@@ -67,6 +70,76 @@ function Nodes() {
           <p>Start the store's server with this key (<code>--node-key</code> or <code>BACKROOM_NODE_KEY</code>). It is shown only now; if it is lost, revoke it under API keys and add the node again.</p>
           <p><code class="secret" aria-label="Node key">{issued.key}</code></p>
           <Button variant="primary" onClick={() => setIssued(null)}>I have kept it</Button>
+        </Dialog>
+      )}
+    </>
+  );
+}
+
+const kindText: Record<SyncConflict['kind'], string> = {
+  price_difference: 'Sold at another price',
+  negative_stock: 'Stock below zero',
+  held_unit_sold: 'Held unit sold in the store',
+  rejected: 'Not booked',
+};
+
+// What happened, in one line a manager reads (the numbers from the conflict's detail).
+function what(c: SyncConflict): string {
+  const d = c.detail as Record<string, unknown>;
+  const item = c.item ? `${c.item.name ?? 'An item'}${c.item.sku ? ` (${c.item.sku})` : ''}` : 'A document';
+  switch (c.kind) {
+    case 'price_difference':
+      return `${item}: charged ${money(Number(d.charged))}, head office price ${money(Number(d.head_office_price))}`;
+    case 'negative_stock':
+      return `${item}: ${String(d.on_hand)} on hand at head office`;
+    case 'held_unit_sold':
+      return `${item}: ${String(d.held_before)} held for online orders, ${String(d.on_hand_after)} left`;
+    case 'rejected':
+      return String(d.message ?? 'head office could not book it');
+  }
+}
+
+function Conflicts() {
+  const [page, err, reload] = useLoad(() => sync.conflicts(), []);
+  const [open, setOpen] = useState<SyncConflict | null>(null);
+  const [note, setNote] = useState('');
+  const [msg, setMsg] = useState('');
+  const resolve = async () => {
+    if (!open) return;
+    try {
+      await sync.resolveConflict(open.id, note);
+      setOpen(null);
+      setNote('');
+      setMsg('');
+      reload();
+    } catch (x) { setMsg(message(x)); }
+  };
+  const rows = page?.conflicts ?? [];
+  return (
+    <>
+      <h2>Conflicts from the stores</h2>
+      {err && <Notice kind="error">{err}</Notice>}
+      {page && rows.length === 0 && <p class="muted">Nothing to look at: every store document was booked as sent.</p>}
+      {rows.length > 0 && (
+        <DataTable name="Conflicts" rows={rows} columns={[
+          ['store', (c: SyncConflict) => c.location_name ?? ''],
+          ['when', (c: SyncConflict) => when(c.created_at)],
+          ['what', (c: SyncConflict) => kindText[c.kind]],
+          ['details', (c: SyncConflict) => what(c)],
+        ]} actions={(c: SyncConflict) => <Button onClick={() => { setOpen(c); setNote(''); setMsg(''); }}>Resolve</Button>} />
+      )}
+      {open && (
+        <Dialog title={kindText[open.kind]} onClose={() => setOpen(null)}>
+          <p>{what(open)}</p>
+          <p class="muted">{open.rule}</p>
+          <Field label="What was done" value={note} maxLength={500} autoFocus
+            onInput={(e) => setNote(e.currentTarget.value)}
+            onKeyDown={(e) => { if (e.key === 'Enter' && note.trim()) void resolve(); }} />
+          {msg && <Notice kind="error">{msg}</Notice>}
+          <div class="row">
+            <Button variant="primary" disabled={!note.trim()} onClick={resolve}>Resolve</Button>
+            <Button onClick={() => setOpen(null)}>Cancel</Button>
+          </div>
         </Dialog>
       )}
     </>

@@ -1,0 +1,44 @@
+// The pure parts of store-node sync (sync/sync.hpp): which of a pushed event's ids its stock
+// movements are booked under at the node, and the stated rule of every conflict kind.
+#include <gtest/gtest.h>
+
+#include "sync/sync.hpp"
+
+namespace backroom::sync {
+namespace {
+
+TEST(MovementDocument, EachPushedTypeNamesWhereItsMovementsAreBooked) {
+  struct Case {
+    const char* type;
+    const char* payload;
+    std::optional<std::string> expected;
+  };
+  const Case cases[] = {
+      {"sale.completed", "{}", "E"},
+      {"return.completed", "{}", "E"},
+      {"stock.adjusted", "{}", "E"},
+      {"count.approved", "{}", "E"},
+      {"receipt.posted", "{}", "E"},
+      // A void books under its own id, which only the payload has.
+      {"sale.voided", R"({"id":"E","void":{"id":"V","reason":"walk"}})", "V"},
+      {"sale.voided", R"({"id":"E","void":null})", std::nullopt},
+      {"sale.voided", R"({"void":{"id":5}})", std::nullopt},
+      {"sale.voided", "not json", std::nullopt},
+      // An exchange's return and sale are documents of their own.
+      {"exchange.completed", "{}", std::nullopt},
+  };
+  for (const auto& c : cases) EXPECT_EQ(movement_document_of(c.type, "E", c.payload), c.expected) << c.type << " " << c.payload;
+}
+
+TEST(Conflicts, EveryKindHasAWordAndAStatedRule) {
+  for (auto kind : {ConflictKind::price_difference, ConflictKind::negative_stock, ConflictKind::held_unit_sold,
+                    ConflictKind::rejected}) {
+    EXPECT_FALSE(conflict_kinds.text(kind).empty());
+    EXPECT_EQ(conflict_kinds.parse(conflict_kinds.text(kind)), kind);
+    EXPECT_GT(conflict_rule(kind).size(), 20u) << conflict_kinds.text(kind);
+  }
+  EXPECT_FALSE(conflict_kinds.parse("other").has_value());
+}
+
+}  // namespace
+}  // namespace backroom::sync
