@@ -167,6 +167,11 @@ std::int64_t waiting_documents(db::Db& db) {
   return integrations::count_events_after(db, cursor, pushed_types);
 }
 
+std::int64_t waiting_sales(db::Db& db) {
+  std::int64_t cursor = settings::get_int64(db, push_cursor_setting).value_or(0);
+  return integrations::count_events_after(db, cursor, {"sale.completed"});
+}
+
 int Puller::push_once() {
   int sent = 0;
   // Counted once a push and then counted down by what each batch sent: counting the queue

@@ -37,6 +37,8 @@ LinkStatus link_status();
 // The documents of this server's event feed after its push cursor: what waits to go to head
 // office (sales, voids, returns, exchanges).
 std::int64_t waiting_documents(db::Db& db);
+// Of those, the sales (what a cashier's banner counts).
+std::int64_t waiting_sales(db::Db& db);
 boost::json::object link_status_to_json(const LinkStatus& status, std::int64_t cursor);
 
 class Puller {

@@ -212,6 +212,7 @@ void register_sync_routes(App& app) {
           auto link = link_status();
           auto json = link_status_to_json(link, cursor);
           json["queue_length"] = link.node ? waiting_documents(db) : 0;
+          json["sales_waiting"] = link.node ? waiting_sales(db) : 0;
           reply(http::json_response(200, json));
         });
 

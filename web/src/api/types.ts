@@ -404,6 +404,8 @@ export interface TrainingAttempt { id: string; module: string; title: string; sc
 export interface SyncStatus {
   node: boolean; online: boolean; offline_since: string | null; last_sync_at: string | null;
   cursor: string; last_error: string | null; queue_length: number | null;
+  /** Of queue_length, the sales (the rest: voids, returns, exchanges, stock changes). */
+  sales_waiting?: number;
 }
 /** A store node as head office lists it. */
 export type SyncConflictKind = 'price_difference' | 'negative_stock' | 'held_unit_sold' | 'rejected';

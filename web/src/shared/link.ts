@@ -5,16 +5,25 @@ import { sync, type SyncStatus } from '../api';
 import { when } from './format';
 
 const clock = (t: string) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
-const sales = (n: number) => `${n} ${n === 1 ? 'sale' : 'sales'}`;
+const count = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+// "3 sales", "3 sales and 2 other documents", "2 documents" (returns, stock changes ...).
+function waitingText(s: SyncStatus): string {
+  const all = s.queue_length ?? 0;
+  const sales = Math.min(s.sales_waiting ?? all, all);
+  const other = all - sales;
+  if (other === 0) return count(sales, 'sale', 'sales');
+  if (sales === 0) return count(other, 'document', 'documents');
+  return `${count(sales, 'sale', 'sales')} and ${count(other, 'other document', 'other documents')}`;
+}
 
 /** null when this server is not a store node. */
 export function linkText(s: SyncStatus): { kind: 'ok' | 'warn'; text: string } | null {
   if (!s.node) return null;
   const waiting = s.queue_length ?? 0;
   if (!s.online) {
-    return { kind: 'warn', text: `Head office unreachable${s.offline_since ? ` since ${clock(s.offline_since)}` : ''} — ${sales(waiting)} waiting to send. Selling goes on; they are sent when the link is back.` };
+    return { kind: 'warn', text: `Head office unreachable${s.offline_since ? ` since ${clock(s.offline_since)}` : ''} — ${waitingText(s)} waiting to send. Selling goes on; they are sent when the link is back.` };
   }
-  return { kind: 'ok', text: `Linked to head office${s.last_sync_at ? `, last synced ${when(s.last_sync_at)}` : ''} — ${waiting ? `${sales(waiting)} waiting to send` : 'nothing waiting'}.` };
+  return { kind: 'ok', text: `Linked to head office${s.last_sync_at ? `, last synced ${when(s.last_sync_at)}` : ''} — ${waiting ? `${waitingText(s)} waiting to send` : 'nothing waiting'}.` };
 }
 
 /** The link's status, asked now and every `everyMs` (null until the first answer, or when it fails). */
