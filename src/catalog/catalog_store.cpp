@@ -200,6 +200,17 @@ std::optional<ItemKind> item_kind(db::Db& db, const std::string& id) {
   return item_kinds.stored(q.text(0));
 }
 
+std::map<std::string, std::optional<std::int64_t>> regular_prices(db::Db& db, const std::vector<std::string>& ids) {
+  std::map<std::string, std::optional<std::int64_t>> out;
+  if (ids.empty()) return out;
+  boost::json::array list;
+  for (const auto& id : ids) list.emplace_back(id);
+  auto q = db.query("SELECT id, price FROM items WHERE id IN (SELECT value FROM json_each(?))");
+  q.bind(1, boost::json::serialize(list));
+  while (q.step()) out.emplace(q.text(0), q.opt_int64(1));
+  return out;
+}
+
 std::optional<std::int64_t> unit_cost(db::Db& db, const std::string& id) {
   auto q = db.query("SELECT COALESCE(cost, price) FROM items WHERE id = ?");
   q.bind(1, id);

@@ -21,6 +21,8 @@ std::optional<std::string> item_id_by_sku(db::Db& db, const std::string& sku);
 // What other rooms read of an item without loading all of it (load_item also reads its
 // barcodes, prices and components).
 std::optional<ItemKind> item_kind(db::Db& db, const std::string& id);
+// Of `ids`, those that exist, each with its regular price (nullopt: no price). One statement.
+std::map<std::string, std::optional<std::int64_t>> regular_prices(db::Db& db, const std::vector<std::string>& ids);
 // What one unit is worth to the books: its cost, else its price; nullopt when it has
 // neither or does not exist.
 std::optional<std::int64_t> unit_cost(db::Db& db, const std::string& id);

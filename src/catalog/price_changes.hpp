@@ -61,6 +61,10 @@ std::optional<PriceChange> load_price_change(db::Db& db, const std::string& id);
 std::vector<PriceChange> list_price_changes(db::Db& db, const std::string& status, const std::string& item_id,
                                             const std::string& before_id, int limit);
 std::vector<PriceChange> due_price_changes(db::Db& db, std::int64_t at_micros);
+// Regular-price changes of `item_ids` applied after `after_micros`, oldest first: what
+// the price was before each (old_price).
+std::vector<PriceChange> applied_price_changes_after(db::Db& db, const std::vector<std::string>& item_ids,
+                                                     std::int64_t after_micros);
 }  // namespace store
 
 }  // namespace backroom::catalog

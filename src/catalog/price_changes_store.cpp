@@ -79,4 +79,18 @@ std::vector<PriceChange> due_price_changes(db::Db& db, std::int64_t at) {
   return out;
 }
 
+std::vector<PriceChange> applied_price_changes_after(db::Db& db, const std::vector<std::string>& item_ids,
+                                                     std::int64_t after_micros) {
+  std::vector<PriceChange> out;
+  if (item_ids.empty()) return out;
+  boost::json::array ids;
+  for (const auto& id : item_ids) ids.emplace_back(id);
+  auto q = db.query(std::string(columns) +
+                    "WHERE item_id IN (SELECT value FROM json_each(?)) AND tier IS NULL AND status = 'applied' "
+                    "AND applied_at > ? ORDER BY applied_at, id");
+  q.bind(1, boost::json::serialize(ids)).bind(2, after_micros);
+  while (q.step()) out.push_back(read(q));
+  return out;
+}
+
 }  // namespace backroom::catalog::store

@@ -67,8 +67,9 @@ void lower_hold(db::Db& db, const std::string& line_id, Quantity held);
 void end_holds(db::Db& db, const std::string& order_id, HoldStatus to);
 
 // The last-unit rule at one item x location whose on hand just went down to `on_hand`
-// (post_movements calls it; `reserved` is the balance's reserved before the rule).
-void apply_last_unit_rule(db::Db& db, const std::string& item_id, const std::string& location_id, Quantity on_hand,
+// (post_movements calls it; `reserved` is the balance's reserved before the rule). Returns
+// the units the holds gave up (0 when none had to).
+Quantity apply_last_unit_rule(db::Db& db, const std::string& item_id, const std::string& location_id, Quantity on_hand,
                           Quantity reserved);
 
 // The availability change feed.

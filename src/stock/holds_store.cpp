@@ -148,10 +148,10 @@ void end_holds(db::Db& db, const std::string& order_id, HoldStatus to) {
   }
 }
 
-void apply_last_unit_rule(db::Db& db, const std::string& item_id, const std::string& location_id, Quantity on_hand,
-                          Quantity reserved) {
+Quantity apply_last_unit_rule(db::Db& db, const std::string& item_id, const std::string& location_id, Quantity on_hand,
+                              Quantity reserved) {
   // Nothing reserved means nothing held (reserved counts every hold's held): no hold to cut.
-  if (on_hand >= reserved || reserved.milli <= 0) return;
+  if (on_hand >= reserved || reserved.milli <= 0) return Quantity{0};
   std::vector<Hold> holds;
   {
     auto q = db.query(std::string(hold_columns) +
@@ -176,6 +176,7 @@ void apply_last_unit_rule(db::Db& db, const std::string& item_id, const std::str
     append_short(db, holds[i], kept[i], "register_sale");
   }
   add_reserved(db, item_id, location_id, -freed);
+  return freed;
 }
 
 void note_availability_change(db::Db& db, const std::string& item_id, const std::string& location_id) {

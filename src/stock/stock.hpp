@@ -69,10 +69,20 @@ struct Movement {
   std::optional<std::string> document_line_id;
 };
 
+// Units that holds for online orders gave up because stock moved out (the last-unit rule).
+struct HoldsGivenUp {
+  std::string item_id;
+  std::string location_id;
+  Quantity held_before;  // the balance's reserved before the movement
+  Quantity on_hand;      // after the movement
+  Quantity given_up;
+};
+
 struct PostContext {
   std::string user;
   std::string device;  // register id, "api", "cli"
   NegativeStock policy = NegativeStock::allow;
+  std::vector<HoldsGivenUp>* holds_given_up = nullptr;  // when set, what the last-unit rule took
 };
 
 struct NegativeFlag {

@@ -155,7 +155,9 @@ std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>
           throw insufficient(m.item_id, m.location_id, on_hand - m.quantity, -m.quantity);
         flags.push_back(NegativeFlag{m.item_id, m.location_id, on_hand});
       }
-      apply_last_unit_rule(db, m.item_id, m.location_id, on_hand, account.reserved);
+      auto given_up = apply_last_unit_rule(db, m.item_id, m.location_id, on_hand, account.reserved);
+      if (ctx.holds_given_up && given_up.milli > 0)
+        ctx.holds_given_up->push_back(HoldsGivenUp{m.item_id, m.location_id, account.reserved, on_hand, given_up});
     }
     note_availability_change(db, m.item_id, m.location_id);
   }

@@ -3,12 +3,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <limits>
 #include <map>
 #include <set>
 
 #include "access/audit.hpp"
 #include "access/auth_admin.hpp"
 #include "catalog/catalog_store.hpp"
+#include "catalog/price_changes.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "platform/problem.hpp"
@@ -72,15 +75,66 @@ namespace {
 
 std::string detail_text(bj::object o) { return bj::serialize(o); }
 
+// What one push needs to know of head office's catalog, read once for the whole batch: the
+// items that exist with their regular price today, and the regular-price changes applied
+// since the oldest sale in it (to tell the price at each sale's moment).
+struct Catalog {
+  std::map<std::string, std::optional<std::int64_t>> prices;
+  std::map<std::string, std::vector<catalog::PriceChange>> changes;  // by item, oldest first
+
+  // Head office's regular price of `item_id` at `at`: the old price of the first change
+  // applied after it, else today's.
+  std::optional<std::int64_t> price_at(const std::string& item_id, std::int64_t at) const {
+    if (auto c = changes.find(item_id); c != changes.end())
+      for (const auto& change : c->second)
+        if (change.applied_at && *change.applied_at > at) return change.old_price;
+    auto p = prices.find(item_id);
+    return p == prices.end() ? std::nullopt : p->second;
+  }
+};
+
+// The lines of a sale document's payload: item, unit price charged, quantity as sent.
+struct SoldLine {
+  std::string item_id;
+  std::int64_t unit_price = 0;
+  bj::value quantity;
+};
+struct Sale {
+  bool tier = false;  // sold at a price tier: not compared with the regular price
+  bj::value receipt_number;
+  std::vector<SoldLine> lines;
+};
+std::optional<Sale> sale_of(const store::Document& doc) {
+  if (doc.type != "sale.completed") return std::nullopt;
+  boost::system::error_code ec;
+  auto json = bj::parse(doc.payload, ec);
+  if (ec || !json.is_object()) return std::nullopt;
+  const auto& o = json.get_object();
+  Sale sale;
+  if (const auto* tier = o.if_contains("price_tier")) sale.tier = tier->is_string();
+  if (const auto* number = o.if_contains("receipt_number")) sale.receipt_number = *number;
+  const auto* lines = o.if_contains("lines");
+  if (!lines || !lines->is_array()) return sale;
+  for (const auto& l : lines->get_array()) {
+    if (!l.is_object()) continue;
+    const auto& line = l.get_object();
+    const auto* item = line.if_contains("item_id");
+    const auto* charged = line.if_contains("unit_price");
+    if (!item || !item->is_string() || !charged || !charged->is_int64()) continue;
+    const auto* quantity = line.if_contains("quantity");
+    sale.lines.push_back(SoldLine{std::string(item->get_string()), charged->get_int64(), quantity ? *quantity : bj::value(nullptr)});
+  }
+  return sale;
+}
+
 struct Poster {
   db::Db& db;
   const Actor& actor;
   const Node& node;
-  const store::Document& doc;
+  const Catalog& known;
   std::int64_t at;
-  std::vector<Conflict> conflicts;
 
-  void conflict(ConflictKind kind, std::optional<std::string> item_id, bj::object detail) {
+  Conflict conflict(const store::Document& doc, ConflictKind kind, std::optional<std::string> item_id, bj::object detail) const {
     Conflict c;
     c.id = new_uuid_v7();
     c.node_id = node.id;
@@ -90,7 +144,7 @@ struct Poster {
     c.item_id = std::move(item_id);
     c.detail = detail_text(std::move(detail));
     c.created_at = at;
-    conflicts.push_back(std::move(c));
+    return c;
   }
 
   // Where head office books a movement the node made at `kind` of location: the node's store
@@ -101,19 +155,17 @@ struct Poster {
     return node.location_id;
   }
 
-  // Posts the document's movements, or rejects the whole document; returns its status.
-  std::string_view post() {
+  // Posts the document's movements, or rejects the whole document; returns its status and
+  // adds what it found to `found`.
+  std::string_view post(const store::Document& doc, std::vector<Conflict>& found) {
     const auto& moved = *doc.movements;
     if (moved.empty()) return "kept";
-    std::map<std::string, std::optional<catalog::Item>> items;
     for (const auto& m : moved)
-      if (!items.contains(m.item_id)) items[m.item_id] = catalog::store::load_item(db, m.item_id);
-    for (const auto& [id, item] : items)
-      if (!item) {
-        conflict(ConflictKind::rejected, std::nullopt,
-                 bj::object{{"reason", "unknown_item"},
-                            {"message", fmt::format("item {} is not known at head office (made at the store?)", id)},
-                            {"missing_item_id", id}});
+      if (!known.prices.contains(m.item_id)) {
+        found.push_back(conflict(doc, ConflictKind::rejected, std::nullopt,
+                                 bj::object{{"reason", "unknown_item"},
+                                            {"message", "an item head office does not know (made at the store?)"},
+                                            {"missing_item_id", m.item_id}}));
         return "rejected";
       }
     std::vector<stock::Movement> moves;
@@ -123,54 +175,32 @@ struct Poster {
                                       reason ? stock::MovementReason(*reason) : stock::MovementReason("correction"),
                                       std::string(node_document_type), doc.id, m.document_line_id});
     }
-    // What was held where stock goes out, to tell when the last-unit rule gave up a hold.
-    std::map<std::pair<std::string, std::string>, stock::Balance> before;
-    std::map<std::pair<std::string, std::string>, std::int64_t> change;
-    for (const auto& m : moves) change[{m.item_id, m.location_id}] += m.quantity.milli;
-    for (const auto& [key, delta] : change)
-      if (delta < 0) before[key] = stock::balance(db, key.first, key.second);
-    auto flags = stock::post_movements(db, moves, stock::PostContext{actor.user, node.id, stock::NegativeStock::allow});
-    for (const auto& f : flags)
-      conflict(ConflictKind::negative_stock, f.item_id,
-               bj::object{{"location_id", f.location_id}, {"on_hand", json::quantity_value(f.on_hand)}});
-    for (const auto& [key, b] : before) {
-      Quantity after{b.on_hand.milli + change[key]};
-      if (b.reserved.milli > 0 && after.milli < b.reserved.milli)
-        conflict(ConflictKind::held_unit_sold, key.first,
-                 bj::object{{"location_id", key.second},
-                            {"held_before", json::quantity_value(b.reserved)},
-                            {"on_hand_before", json::quantity_value(b.on_hand)},
-                            {"on_hand_after", json::quantity_value(after)}});
-    }
+    std::vector<stock::HoldsGivenUp> given_up;
+    stock::PostContext context{actor.user, node.id, stock::NegativeStock::allow, &given_up};
+    for (const auto& f : stock::post_movements(db, moves, context))
+      found.push_back(conflict(doc, ConflictKind::negative_stock, f.item_id,
+                               bj::object{{"location_id", f.location_id}, {"on_hand", json::quantity_value(f.on_hand)}}));
+    for (const auto& g : given_up)
+      found.push_back(conflict(doc, ConflictKind::held_unit_sold, g.item_id,
+                               bj::object{{"location_id", g.location_id},
+                                          {"held_before", json::quantity_value(g.held_before)},
+                                          {"on_hand_after", json::quantity_value(g.on_hand)},
+                                          {"given_up", json::quantity_value(g.given_up)}}));
     return "posted";
   }
 
   // A sale at another price than head office's for the item at the sale's moment.
-  void compare_prices() {
-    if (doc.type != "sale.completed") return;
-    boost::system::error_code ec;
-    auto json = bj::parse(doc.payload, ec);
-    if (ec || !json.is_object()) return;
-    const auto* lines = json.get_object().if_contains("lines");
-    const auto* tier = json.get_object().if_contains("price_tier");
-    if (!lines || !lines->is_array() || (tier && tier->is_string())) return;  // a tier price is not the regular one
-    for (const auto& l : lines->get_array()) {
-      if (!l.is_object()) continue;
-      const auto& line = l.get_object();
-      const auto* item = line.if_contains("item_id");
-      const auto* charged = line.if_contains("unit_price");
-      if (!item || !item->is_string() || !charged || !charged->is_int64()) continue;
-      auto price = store::price_at(db, std::string(item->get_string()), doc.node_at);
-      if (!price || *price == charged->get_int64()) continue;
-      const auto* quantity = line.if_contains("quantity");
-      conflict(ConflictKind::price_difference, std::string(item->get_string()),
-               bj::object{{"sale_id", doc.entity_id},
-                          {"receipt_number", json.get_object().if_contains("receipt_number")
-                                                 ? *json.get_object().if_contains("receipt_number")
-                                                 : bj::value(nullptr)},
-                          {"charged", charged->get_int64()},
-                          {"head_office_price", *price},
-                          {"quantity", quantity ? *quantity : bj::value(nullptr)}});
+  void compare_prices(const store::Document& doc, const Sale& sale, std::vector<Conflict>& found) const {
+    if (sale.tier) return;
+    for (const auto& line : sale.lines) {
+      auto price = known.price_at(line.item_id, doc.node_at);
+      if (!price || *price == line.unit_price) continue;
+      found.push_back(conflict(doc, ConflictKind::price_difference, line.item_id,
+                               bj::object{{"sale_id", doc.entity_id},
+                                          {"receipt_number", sale.receipt_number},
+                                          {"charged", line.unit_price},
+                                          {"head_office_price", *price},
+                                          {"quantity", line.quantity}}));
     }
   }
 };
@@ -181,27 +211,57 @@ int receive_documents(db::Db& db, const Actor& actor, const Node& node, const st
   auto at = now().micros;
   auto kept = store::insert_documents(db, node, documents, at);
   std::set<std::string> fresh(kept.begin(), kept.end());
-  for (const auto& doc : documents) {
-    if (!fresh.erase(doc.id) || !doc.movements) continue;  // a repeat, or from a node before migration 30
-    Poster poster{db, actor, node, doc, at, {}};
-    auto status = poster.post();
-    if (status != "rejected") poster.compare_prices();
-    store::set_document_status(db, doc.id, status);
+  // The documents this push posts (a repeat, or one from a node before migration 30, is not).
+  std::vector<const store::Document*> posting;
+  std::map<const store::Document*, Sale> sales;
+  for (const auto& doc : documents)
+    if (fresh.erase(doc.id) && doc.movements) {
+      posting.push_back(&doc);
+      if (auto sale = sale_of(doc)) sales.emplace(&doc, std::move(*sale));
+    }
+  if (posting.empty()) return static_cast<int>(kept.size());
+
+  Catalog known;
+  {
+    std::set<std::string> items, sold;
+    std::int64_t oldest_sale = std::numeric_limits<std::int64_t>::max();
+    for (const auto* doc : posting)
+      for (const auto& m : *doc->movements) items.insert(m.item_id);
+    for (const auto& [doc, sale] : sales) {
+      for (const auto& line : sale.lines) sold.insert(line.item_id);
+      oldest_sale = std::min(oldest_sale, doc->node_at);
+    }
+    items.insert(sold.begin(), sold.end());
+    known.prices = catalog::store::regular_prices(db, {items.begin(), items.end()});
+    if (!sold.empty())
+      for (auto& c : catalog::store::applied_price_changes_after(db, {sold.begin(), sold.end()}, oldest_sale))
+        known.changes[c.item_id].push_back(std::move(c));
+  }
+
+  Poster poster{db, actor, node, known, at};
+  bj::array audited;
+  for (const auto* doc : posting) {
+    std::vector<Conflict> found;
+    auto status = poster.post(*doc, found);
+    if (auto sale = sales.find(doc); sale != sales.end() && status != "rejected")
+      poster.compare_prices(*doc, sale->second, found);
+    if (status != "kept") store::set_document_status(db, doc->id, status);
     bj::array conflict_ids;
-    for (const auto& c : poster.conflicts) {
+    for (const auto& c : found) {
       store::insert_conflict(db, c);
       conflict_ids.push_back(bj::value(c.id));
     }
-    if (status != "kept" || !poster.conflicts.empty())
-      append_audit(db, actor,
-                   AuditEntry{"sync_document.post", "sync_document", doc.id, std::nullopt,
-                              bj::serialize(bj::object{{"node_id", node.id},
-                                                       {"type", doc.type},
-                                                       {"entity_id", doc.entity_id},
-                                                       {"status", status},
-                                                       {"movements", static_cast<std::int64_t>(doc.movements->size())},
-                                                       {"conflicts", std::move(conflict_ids)}})});
+    audited.push_back(bj::object{{"id", doc->id},
+                                 {"type", doc->type},
+                                 {"entity_id", doc->entity_id},
+                                 {"status", status},
+                                 {"movements", static_cast<std::int64_t>(doc->movements->size())},
+                                 {"conflicts", std::move(conflict_ids)}});
   }
+  // One audit entry a push, naming every document it posted or rejected and its conflicts.
+  append_audit(db, actor,
+               AuditEntry{"sync_documents.post", "sync_node", node.id, std::nullopt,
+                          bj::serialize(bj::object{{"location_id", node.location_id}, {"documents", std::move(audited)}})});
   return static_cast<int>(kept.size());
 }
 

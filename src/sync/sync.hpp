@@ -129,9 +129,6 @@ std::optional<Conflict> load_conflict(db::Db& db, const std::string& id);
 std::vector<Conflict> list_conflicts(db::Db& db, std::optional<bool> resolved, const std::optional<std::string>& node_id,
                                      const std::optional<std::string>& before, int limit);
 void resolve_conflict(db::Db& db, const std::string& id, std::int64_t at, const std::string& by, const std::string& note);
-// Head office's regular price of `item_id` as it was at `at`: the old price of the first
-// price change applied after `at`, else today's; nullopt for an item without a price.
-std::optional<std::int64_t> price_at(db::Db& db, const std::string& item_id, std::int64_t at);
 // Head office's node_document movements whose document is not posted: (document id) rows.
 std::vector<std::string> unposted_movement_documents(db::Db& db);
 struct PostedDocument {

@@ -195,20 +195,6 @@ void resolve_conflict(db::Db& db, const std::string& id, std::int64_t at, const 
       .run();
 }
 
-std::optional<std::int64_t> price_at(db::Db& db, const std::string& item_id, std::int64_t at) {
-  {
-    auto q = db.query(
-        "SELECT old_price FROM price_changes WHERE item_id = ? AND tier IS NULL AND status = 'applied' "
-        "AND applied_at > ? ORDER BY applied_at, id LIMIT 1");
-    q.bind(1, item_id).bind(2, at);
-    if (q.step()) return q.opt_int64(0);
-  }
-  auto q = db.query("SELECT price FROM items WHERE id = ?");
-  q.bind(1, item_id);
-  if (!q.step()) return std::nullopt;
-  return q.opt_int64(0);
-}
-
 std::vector<std::string> unposted_movement_documents(db::Db& db) {
   std::vector<std::string> out;
   auto q = db.query(

@@ -93,7 +93,7 @@ function what(c: SyncConflict): string {
     case 'negative_stock':
       return `${item}: ${String(d.on_hand)} on hand at head office`;
     case 'held_unit_sold':
-      return `${item}: ${String(d.held_before)} held for online orders, ${String(d.on_hand_after)} left`;
+      return `${item}: sold at the store while held for online orders; the holds gave up ${String(d.given_up)}`;
     case 'rejected':
       return String(d.message ?? 'head office could not book it');
   }
