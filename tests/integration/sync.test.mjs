@@ -387,3 +387,55 @@ test('head office posts what a node pushed into the node\'s store, once, and lis
     await proxy.stop();
   }
 });
+
+test('kill -9 of a store node in the middle of a push: every document reaches head office once, the balances agree', async () => {
+  const place = await s.post('/api/v1/locations', { name: `Kill store ${process.pid}`, kind: 'store' });
+  assert.equal(place.status, 201, place.text);
+  const hqStore = place.json;
+  const added = await s.post('/api/v1/sync/nodes', { location_id: hqStore.id });
+  assert.equal(added.status, 201, added.text);
+  const item = await makeItem(s, { price: 250 });
+  const nodeDb = path.join(mkdtempSync(path.join(tmpdir(), 'backroom-killpush-')), 'store.db');
+  const up = { BACKROOM_UPSTREAM: s.url, BACKROOM_NODE_KEY: added.json.key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' };
+  // First with head office out of reach, so the sales queue up.
+  let node = await startServer({ db: nodeDb, env: { ...up, BACKROOM_UPSTREAM: 'http://127.0.0.1:9' } });
+  try {
+    await node.stop();
+    node = await startServer({ db: nodeDb, env: up });
+    await until('the item at the node', async () => (await node.get(`/api/v1/items/${item.id}`)).status === 200);
+    const local = await store(node);
+    await node.stop();
+    node = await startServer({ db: nodeDb, env: { ...up, BACKROOM_UPSTREAM: 'http://127.0.0.1:9' } });
+    await adjust(node, item, local, 5000, 'opening');
+    const sales = 1200;
+    for (let i = 0; i < sales; i += 50)
+      await Promise.all(Array.from({ length: 50 }, async () => {
+        const r = await node.post('/api/v1/sales', saleBody(local, [[item, 1]]));
+        assert.equal(r.status, 201, r.text);
+      }));
+    assert.equal((await node.get('/api/v1/sync/status')).json.queue_length, sales + 1);
+    await node.stop();
+
+    // Head office reachable through a slow link (each request waits 500 ms): the node pushes
+    // in batches of 500 and is killed once the first has landed, before it can finish.
+    const proxy = await startFaultProxy(s.url);
+    proxy.state.delayMs = 500;
+    node = await startServer({ db: nodeDb, env: { ...up, BACKROOM_UPSTREAM: proxy.url } });
+    const received = async () => (await s.get('/api/v1/sync/nodes')).json.nodes.find((n) => n.id === added.json.id).documents_received;
+    await until('a first batch at head office', async () => (await received()) > 0, 30000);
+    node.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 300));
+    const before = await received();
+    assert.ok(before < sales + 1, `the kill came before the push ended (${before} had arrived)`);
+    await proxy.stop();
+    node = await startServer({ db: nodeDb, env: up });
+    await until('the queue pushed', async () => (await node.get('/api/v1/sync/status')).json?.queue_length === 0, 60000);
+    assert.equal(await received(), sales + 1, `each document once (${before} had arrived at the kill)`);
+    assert.equal(await onHand(s, item, hqStore), 5000 - sales);
+    assert.equal(await onHand(node, item, local), 5000 - sales);
+    assertBooksHold(s.db);
+    assertBooksHold(node.db);
+  } finally {
+    await node.stop();
+  }
+});
