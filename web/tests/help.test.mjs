@@ -71,7 +71,7 @@ test('every role\'s sheet prints on one A4 page with its keys and its screens', 
     await page.goto(env.server.url + '/office');
     await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Help' }).click();
     await page.getByRole('article', { name: 'Cheat sheet: Manager' }).waitFor();
-    for (const [role, title, keys] of [['cashier', 'Cashier', true], ['shift_lead', 'Shift lead', true], ['buyer', 'Buyer', false], ['manager', 'Manager', true]]) {
+    for (const [role, title, keys] of [['cashier', 'Cashier', true], ['shift_lead', 'Shift lead', true], ['buyer', 'Buyer', false], ['clerk', 'Back-room clerk', false], ['manager', 'Manager', true]]) {
       await page.getByRole('navigation', { name: 'Cheat sheets' }).getByRole('link', { name: title, exact: true }).click();
       await page.getByRole('article', { name: `Cheat sheet: ${title}` }).waitFor();
       assert.equal(new URL(page.url()).pathname, `/help/${role}`);
@@ -94,7 +94,7 @@ test('every role\'s sheet prints on one A4 page with its keys and its screens', 
 });
 
 test('the screens a sheet names are the ones that role sees in the back office', async () => {
-  for (const [who, title] of [[DEMO.lead, 'Shift lead'], [DEMO.buyer, 'Buyer'], [DEMO.manager, 'Manager']]) {
+  for (const [who, title] of [[DEMO.lead, 'Shift lead'], [DEMO.buyer, 'Buyer'], [DEMO.clerk, 'Back-room clerk'], [DEMO.manager, 'Manager']]) {
     const page = await env.page();
     await signIn(page, who);
     await page.waitForURL(/\/(register|office)/);

@@ -4,7 +4,7 @@
 import { type Permission, permission } from '../api';
 import { type RegisterKey, registerKeys } from './keys';
 
-export type SheetRole = 'cashier' | 'shift_lead' | 'buyer' | 'manager';
+export type SheetRole = 'cashier' | 'shift_lead' | 'buyer' | 'clerk' | 'manager';
 
 export interface When { when: string; then: string }
 
@@ -68,6 +68,22 @@ export const sheets: readonly Sheet[] = [
       { when: 'Shelves keep running empty', then: 'Weekly review: the stockout rate and the worst items; then Reorder for those items.' },
       { when: 'A price must change', then: 'Price changes: request it with a date; a manager approves. Print the new labels the same day.' },
       { when: 'An item has no barcode', then: 'Items → the item → add its barcode (the supplier’s GTIN from the case or the price list).' },
+    ],
+  },
+  {
+    role: 'clerk',
+    title: 'Back-room clerk',
+    intro: 'Unpack deliveries against their orders, count the shelves you are given, pick online orders and print the labels.',
+    registerKeys: false,
+    screens: ['Receiving', 'Counts', 'Pick online orders', 'Labels', 'Stock'],
+    may: [permission.purchasing_receive, permission.counts_count, permission.orders_pick, permission.labels_print],
+    whens: [
+      { when: 'A delivery arrives', then: 'Receiving → its order: scan each case or item as you unpack; a case barcode counts the whole case.' },
+      { when: 'Something is missing or damaged', then: 'Receive what is there and mark the damaged units damaged: the order keeps the rest open, the buyer sees it.' },
+      { when: 'More came than was ordered', then: 'The screen stops you past the tolerance: ask a manager to approve, or leave the extra aside.' },
+      { when: 'Today’s count', then: 'Counts → today: count what is on the shelf and type or scan it. You are not shown what the system expects.' },
+      { when: 'An online order waits', then: 'Pick online orders: pick by scanning each item; a wrong item is refused. Short? Offer a substitute.' },
+      { when: 'New prices or new stock', then: 'Labels: print the shelf labels the same day so the shelf and the till agree.' },
     ],
   },
   {
