@@ -121,8 +121,11 @@ std::optional<Sale> sale_of(const store::Document& doc) {
     const auto* item = line.if_contains("item_id");
     const auto* charged = line.if_contains("unit_price");
     if (!item || !item->is_string() || !charged || !charged->is_int64()) continue;
+    // The payload is the node's word only: a line naming no real item id is not compared.
+    auto item_id = normalize_uuid(item->get_string());
+    if (!item_id) continue;
     const auto* quantity = line.if_contains("quantity");
-    sale.lines.push_back(SoldLine{std::string(item->get_string()), charged->get_int64(), quantity ? *quantity : bj::value(nullptr)});
+    sale.lines.push_back(SoldLine{*item_id, charged->get_int64(), quantity ? *quantity : bj::value(nullptr)});
   }
   return sale;
 }
