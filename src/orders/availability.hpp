@@ -32,8 +32,24 @@ struct ChangesPage {
   bool more = false;
 };
 ChangesPage availability_changes(db::Db& db, std::int64_t cursor, int limit, const std::vector<std::string>& scope);
-// Every item at every store (within scope), one JSON object a line.
-std::string availability_snapshot(db::Db& db, const std::vector<std::string>& scope);
+// The NDJSON snapshot: every item at every store (within scope), one JSON object a line, each
+// byte for byte the feed's row (availability_json). Read from `db` a part at a time while the
+// answer is sent, so a snapshot is never whole in memory (docs/performance.md): the caller
+// holds `db` and a ReadSnapshot on it for as long as the writer.
+class SnapshotWriter {
+ public:
+  static constexpr std::size_t part_bytes = 64 * 1024;
+  SnapshotWriter(db::Db& db, std::vector<std::string> scope);
+  // Appends the next whole lines to `part`, about `bytes` of them; false once the last line
+  // is in (`part` may then hold the last lines, or nothing).
+  bool next(std::string& part, std::size_t bytes = part_bytes);
+
+ private:
+  FeedContext context_;
+  std::vector<std::string> scope_;
+  stock::StockLevelCursor rows_;
+  std::pair<std::string, std::string> key_;  // reused: looking a backorder date up allocates nothing
+};
 // Appends one availability.changed event per item x store changed since the last call
 // (writer); returns how many.
 int announce_availability(db::Db& db);

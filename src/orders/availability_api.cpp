@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
+#include <optional>
 #include <set>
 
 #include "access/permissions.hpp"
@@ -137,13 +139,22 @@ void register_availability_routes(App& app) {
   r.add("GET", "/api/v1/availability/snapshot", std::string(permission::stock_read),
         "Every item at every store as NDJSON, one line each; X-Cursor is where to follow the changes from",
         [&app](Request& req, Reply reply) {
-          auto& db = app.read();
-          db::ReadSnapshot snapshot(db);
-          auto cursor = stock::availability_cursor(db);
+          // Its own connection and read snapshot, held while the answer is read and sent a part
+          // at a time (this thread's reader serves other requests in between).
+          struct Stream {
+            std::unique_ptr<db::Db> db;
+            std::optional<db::ReadSnapshot> snapshot;
+            std::optional<SnapshotWriter> writer;
+          };
+          auto s = std::make_shared<Stream>();
+          s->db = db::Db::open(app.db_path, db::Mode::read_only);
+          s->snapshot.emplace(*s->db);
+          auto cursor = stock::availability_cursor(*s->db);
+          s->writer.emplace(*s->db, req.actor.location_ids);
           http::Response resp;
           resp.status = 200;
           resp.content_type = "application/x-ndjson";
-          resp.body = availability_snapshot(db, req.actor.location_ids);
+          resp.stream = [s](std::string& part) { return s->writer->next(part); };
           resp.header("X-Cursor", std::to_string(cursor));
           reply(with_etag(std::move(resp), feed_etag(cursor)));
         });

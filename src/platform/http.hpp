@@ -51,6 +51,12 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // When set, the body is not `body` but what this produces, sent chunked as it comes: each
+  // call appends the next bytes to `part` (empty at each call) and returns false with or after
+  // the last ones. It runs on the connection's I/O thread between writes; whatever it holds
+  // (a connection, a read snapshot) lives until the answer is sent or the client is gone. An
+  // exception after the head is sent closes the connection (the client sees a cut answer).
+  std::function<bool(std::string& part)> stream;
 
   Response& header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

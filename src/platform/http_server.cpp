@@ -212,49 +212,142 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     write(std::make_shared<Request>(std::move(req)), problem_response(Problem(status, std::move(code), std::move(detail))));
   }
 
-  void write(const std::shared_ptr<Request>& req, Response r) {
-    auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
-    res->result(static_cast<unsigned>(r.status));
-    res->version(11);
-    res->set(bhttp::field::server, "backroom");
-    res->set(bhttp::field::content_type, r.content_type);
-    res->set("X-Request-Id", req->request_id);
-    res->set("X-Content-Type-Options", "nosniff");
+  // The head every answer carries (the handler's headers last, so they win).
+  template <class Message>
+  void set_head(Message& res, const Request& req, Response& r) {
+    res.result(static_cast<unsigned>(r.status));
+    res.version(11);
+    res.set(bhttp::field::server, "backroom");
+    res.set(bhttp::field::content_type, r.content_type);
+    res.set("X-Request-Id", req.request_id);
+    res.set("X-Content-Type-Options", "nosniff");
     if constexpr (!std::is_same_v<Stream, beast::tcp_stream>)
-      res->set(bhttp::field::strict_transport_security, "max-age=31536000");
-    for (auto& [k, v] : r.headers) res->set(k, v);
-    bool head = req->method == "HEAD";
-    std::size_t size = r.body.size();
-    res->body() = head ? std::string() : std::move(r.body);
-    res->keep_alive(keep_alive_);
-    res->prepare_payload();
-    if (head) res->content_length(size);
+      res.set(bhttp::field::strict_transport_security, "max-age=31536000");
+    for (auto& [k, v] : r.headers) res.set(k, v);
+    res.keep_alive(keep_alive_);
+  }
+
+  // Metrics and the access log, once an answer of `size` bytes is handed over (a streamed one:
+  // once its last byte is written, so the time is the whole transfer).
+  void note(const Request& req, int status, std::size_t size) {
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_).count();
-    metrics::global().request(req->route, req->method, r.status, static_cast<double>(micros) / 1e6);
+    metrics::global().request(req.route, req.method, status, static_cast<double>(micros) / 1e6);
     if (server_.options.access_log) {
       if (logging::format() == logging::Format::json)
-        logging::request(spdlog::level::info, req->request_id, "request",
-                         {{"remote", req->remote},
-                          {"method", req->method},
-                          {"target", req->target},
-                          {"route", req->route ? std::string_view(req->route->pattern) : std::string_view()},
-                          {"status", static_cast<std::int64_t>(r.status)},
+        logging::request(spdlog::level::info, req.request_id, "request",
+                         {{"remote", req.remote},
+                          {"method", req.method},
+                          {"target", req.target},
+                          {"route", req.route ? std::string_view(req.route->pattern) : std::string_view()},
+                          {"status", static_cast<std::int64_t>(status)},
                           {"bytes", static_cast<std::int64_t>(size)},
                           {"micros", static_cast<std::int64_t>(micros)}});
       else
-        spdlog::info("{} {} {} {} {} {}B {}us", req->request_id, req->remote, req->method, req->target, r.status, size, micros);
+        spdlog::info("{} {} {} {} {} {}B {}us", req.request_id, req.remote, req.method, req.target, status, size, micros);
     }
+  }
+
+  // After an answer: the next request on this connection, or the close.
+  void next_request(bool answer_keeps_alive) {
+    if (!keep_alive_ || !answer_keeps_alive) {
+      linger();
+      return;
+    }
+    read();
+  }
+
+  void cut() {
+    beast::error_code ignored;
+    lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+  }
+
+  void write(const std::shared_ptr<Request>& req, Response r) {
+    bool head = req->method == "HEAD";
+    if (r.stream && !head) {
+      write_stream(req, std::move(r));
+      return;
+    }
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
+    set_head(*res, *req, r);
+    std::size_t size = r.body.size();
+    res->body() = head ? std::string() : std::move(r.body);
+    res->prepare_payload();
+    if (head) res->content_length(size);
+    note(*req, r.status, size);
     bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
       if (ec) {
-        beast::error_code ignored;
-        self->lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+        self->cut();
         return;
       }
-      if (!self->keep_alive_ || !res->keep_alive()) {
-        self->linger();
+      self->next_request(res->keep_alive());
+    });
+  }
+
+  // A streamed answer (Response::stream): chunked, one part produced, then written, then the
+  // next. Each write has the request timeout, so a client that stops reading is dropped and
+  // what the producer holds is let go.
+  struct Streamed {
+    bhttp::response<bhttp::buffer_body> res;
+    std::optional<bhttp::response_serializer<bhttp::buffer_body>> serializer;
+    std::function<bool(std::string&)> produce;
+    std::string part;
+    bool more = true;
+    std::size_t bytes = 0;
+    int status = 200;
+  };
+
+  void write_stream(const std::shared_ptr<Request>& req, Response r) {
+    auto s = std::make_shared<Streamed>();
+    set_head(s->res, *req, r);
+    s->res.chunked(true);
+    s->res.body().data = nullptr;
+    s->res.body().more = true;
+    s->produce = std::move(r.stream);
+    s->status = r.status;
+    s->part.reserve(80 * 1024);
+    s->serializer.emplace(s->res);
+    lowest().expires_after(server_.options.request_timeout);
+    bhttp::async_write_header(stream_, *s->serializer, [self = shared_from_this(), req, s](beast::error_code ec, std::size_t) {
+      if (ec) {
+        self->cut();
         return;
       }
-      self->read();
+      self->write_part(req, s);
+    });
+  }
+
+  void write_part(const std::shared_ptr<Request>& req, const std::shared_ptr<Streamed>& s) {
+    s->part.clear();
+    if (s->more) {
+      try {
+        s->more = s->produce(s->part);
+      } catch (...) {
+        auto problem = error_response(std::current_exception(), req.get());
+        spdlog::error("{} {} {}: the streamed answer is cut after {} bytes", req->request_id, req->method, req->target, s->bytes);
+        note(*req, problem.status, s->bytes);
+        cut();
+        return;
+      }
+    }
+    if (!s->more) s->produce = nullptr;  // lets go of the connection and snapshot it read
+    s->bytes += s->part.size();
+    s->res.body().data = s->part.empty() ? nullptr : s->part.data();
+    s->res.body().size = s->part.size();
+    s->res.body().more = s->more;
+    lowest().expires_after(server_.options.request_timeout);
+    bhttp::async_write(stream_, *s->serializer, [self = shared_from_this(), req, s](beast::error_code ec, std::size_t) {
+      if (ec == bhttp::error::need_buffer) ec = {};
+      if (ec) {
+        self->cut();
+        return;
+      }
+      if (!s->serializer->is_done()) {
+        self->write_part(req, s);
+        return;
+      }
+      self->lowest().expires_never();
+      self->note(*req, s->status, s->bytes);
+      self->next_request(s->res.keep_alive());
     });
   }
 

@@ -105,10 +105,24 @@ struct LowStockRow {
 };
 std::vector<LowStockRow> low_stock_levels(db::Db& db, Quantity at_most, const std::string& location_id,
                                           std::int64_t offset, int limit);
-// How many balances there are (at any location): what a snapshot may hold at the most.
-std::int64_t stock_level_count(db::Db& db);
-// Every balance at sellable locations, item then location order, one row at a time (the snapshot).
-void each_stock_level(db::Db& db, const std::function<void(const StockLevel&)>& row);
+// Every balance at sellable locations, item then location order, read one row at a time on
+// `db` (the snapshot, which reads it a part at a time as it sends it). The ids are views into
+// the row: valid until the next next(). The connection must outlive the cursor.
+struct StockLevelView {
+  std::string_view item_id;
+  std::string_view location_id;
+  Quantity on_hand;
+  Quantity reserved;
+};
+class StockLevelCursor {
+ public:
+  explicit StockLevelCursor(db::Db& db);
+  bool next(StockLevelView& row);
+
+ private:
+  std::vector<std::string> sellable_;  // (before query_: filled while query_ is made)
+  db::Query query_;
+};
 
 // The holds half of `backroom check`: one line per problem.
 std::vector<std::string> check_holds(db::Db& db);

@@ -236,16 +236,25 @@ std::vector<LowStockRow> low_stock_levels(db::Db& db, Quantity at_most, const st
   return out;
 }
 
-std::int64_t stock_level_count(db::Db& db) {
-  auto q = db.query("SELECT COUNT(*) FROM stock_balances");
-  return q.step() ? q.int64(0) : 0;
-}
+// The balances in key order without a join: the few sellable locations are read first and
+// the others skipped here, instead of a lookup in locations for each of a million rows
+// (docs/performance.md, "The snapshot streamed").
+StockLevelCursor::StockLevelCursor(db::Db& db) : query_([&db, this] {
+  auto q = db.query("SELECT id FROM locations WHERE sellable = 1");
+  while (q.step()) sellable_.push_back(q.text(0));
+  return db.query("SELECT item_id, location_id, on_hand, reserved FROM stock_balances ORDER BY item_id, location_id");
+}()) {}
 
-void each_stock_level(db::Db& db, const std::function<void(const StockLevel&)>& row) {
-  auto q = db.query(
-      "SELECT b.item_id, b.location_id, b.on_hand, b.reserved FROM stock_balances b "
-      "JOIN locations l ON l.id = b.location_id WHERE l.sellable = 1 ORDER BY b.item_id, b.location_id");
-  while (q.step()) row(StockLevel{q.text(0), q.text(1), Quantity{q.int64(2)}, Quantity{q.int64(3)}});
+bool StockLevelCursor::next(StockLevelView& row) {
+  while (query_.step()) {
+    row.location_id = query_.text_view(1);
+    if (std::find(sellable_.begin(), sellable_.end(), row.location_id) == sellable_.end()) continue;
+    row.item_id = query_.text_view(0);
+    row.on_hand = Quantity{query_.int64(2)};
+    row.reserved = Quantity{query_.int64(3)};
+    return true;
+  }
+  return false;
 }
 
 std::vector<std::string> check_holds(db::Db& db) {

@@ -110,6 +110,9 @@ test('the NDJSON snapshot and availability.changed events', async () => {
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /application\/x-ndjson/);
   assert.ok(Number(r.headers.get('x-cursor')) > 0);
+  // Streamed as it is read (docs/orders.md): chunked, never a length known up front.
+  assert.equal(r.headers.get('content-length'), null);
+  assert.equal(r.headers.get('transfer-encoding'), 'chunked');
   const lines = (await r.text()).trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(byItem(lines, item).available, 7);
   assert.ok(lines.every((l) => typeof l.status === 'string'));

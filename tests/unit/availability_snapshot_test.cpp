@@ -1,0 +1,98 @@
+// The NDJSON snapshot read a part at a time (orders::SnapshotWriter), as the server streams it:
+// whatever the part size, the parts joined are the same answer, every part ends at the end of
+// a line, and each line is the feed's row (availability_json) byte for byte.
+#include <gtest/gtest.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "orders/availability.hpp"
+#include "platform/ids.hpp"
+#include "platform/json.hpp"
+#include "platform/schema.hpp"
+#include "stock/stock.hpp"
+
+namespace backroom::orders {
+namespace {
+
+std::string read_all(db::Db& db, std::size_t bytes, const std::vector<std::string>& scope, std::size_t* parts = nullptr) {
+  db::ReadSnapshot snapshot(db);
+  SnapshotWriter writer(db, scope);
+  std::string all;
+  for (bool more = true; more;) {
+    std::string part;
+    more = writer.next(part, bytes);
+    EXPECT_TRUE(part.empty() || part.back() == '\n') << "a part ends with a whole line";
+    if (parts && !part.empty()) ++*parts;
+    all += part;
+  }
+  return all;
+}
+
+TEST(AvailabilitySnapshot, PartsJoinToTheSameAnswerOfWholeLines) {
+  auto path = std::filesystem::temp_directory_path() / fmt::format("availability_snapshot_test_{}.db", ::getpid());
+  std::filesystem::remove(path);
+  {
+    auto db = db::Db::open(path.string(), db::Mode::read_write);
+    schema::migrate(*db);
+    std::vector<std::string> stores;
+    {
+      db::Transaction tx(*db);
+      stock::ensure_default_locations(*db);
+      for (const auto& l : stock::list_locations(*db))
+        if (l.sellable) stores.push_back(l.id);
+      ASSERT_FALSE(stores.empty());
+      for (int i = 0; i < 40; ++i) {
+        auto id = new_uuid_v7();
+        db->query("INSERT INTO items (id, sku, name, duplicate_key, price, created_at, updated_at) VALUES (?, ?, ?, ?, 100, 0, 0)")
+            .bind(1, id)
+            .bind(2, fmt::format("SN-{}", i))
+            .bind(3, fmt::format("Snapshot item {}", i))
+            .bind(4, fmt::format("snapshot item {}", i))
+            .run();
+        for (const auto& store : stores)
+          db->query("INSERT INTO stock_balances (item_id, location_id, on_hand, reserved, last_seq) VALUES (?, ?, ?, ?, 0)")
+              .bind(1, id)
+              .bind(2, store)
+              .bind(3, std::int64_t{i} * 750)  // whole and fractional quantities
+              .bind(4, std::int64_t{i % 3} * 1000)
+              .run();
+      }
+      tx.commit();
+    }
+    auto whole = read_all(*db, std::size_t{1} << 30, {});
+    std::size_t lines = static_cast<std::size_t>(std::count(whole.begin(), whole.end(), '\n'));
+    EXPECT_EQ(lines, 40 * stores.size());
+    for (std::size_t bytes : {std::size_t{1}, std::size_t{100}, std::size_t{1000}, SnapshotWriter::part_bytes}) {
+      std::size_t parts = 0;
+      EXPECT_EQ(read_all(*db, bytes, {}, &parts), whole) << bytes;
+      if (bytes == 1) {
+        EXPECT_EQ(parts, lines) << "one line a part when a part is one byte";
+      }
+    }
+    // Each line is the feed's row, member for member and byte for byte.
+    db::ReadSnapshot snapshot(*db);
+    auto context = feed_context(*db);
+    std::size_t start = 0, checked = 0;
+    while (start < whole.size()) {
+      auto end = whole.find('\n', start);
+      auto line = whole.substr(start, end - start);
+      auto doc = boost::json::parse(line).as_object();
+      stock::StockLevel level{std::string(doc.at("item_id").as_string()), std::string(doc.at("location_id").as_string()), {}, {}};
+      auto row = stock::stock_levels(*db, {level.item_id}, {level.location_id}).at(0);
+      EXPECT_EQ(line, json::serialize(availability_json(row, context)));
+      ++checked;
+      start = end + 1;
+    }
+    EXPECT_EQ(checked, lines);
+    // A caller limited to one store sees only that store's lines.
+    auto one = read_all(*db, 1000, {stores.front()});
+    EXPECT_EQ(static_cast<std::size_t>(std::count(one.begin(), one.end(), '\n')), 40u);
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+}
+
+}  // namespace
+}  // namespace backroom::orders
