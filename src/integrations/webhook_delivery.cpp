@@ -104,7 +104,7 @@ DeliveryOptions DeliveryOptions::from_environment() {
 }
 
 Outcome send_message(const Endpoint& endpoint, const std::vector<std::string>& secrets, const Message& message,
-                     const DeliveryOptions& options, const std::atomic<bool>* stopping) {
+                     const DeliveryOptions& options, const std::atomic<bool>* stopping, const OutboundMapping* mapping) {
   init_curl_once();
   // One handle per thread, reset between requests: its connection cache keeps the
   // receiver's connection open from one message to the next (HTTP keep-alive).
@@ -119,9 +119,17 @@ Outcome send_message(const Endpoint& endpoint, const std::vector<std::string>& s
     return out;
   }
   curl_easy_reset(curl.get());
+  // The body in the receiver's words when the endpoint names a mapping; signed as sent.
+  std::string mapped_body;
+  if (mapping) {
+    auto mapped = map_payload(*mapping, message.payload);
+    mapped_body = std::move(mapped.body);
+    out.unmapped = mapped.unmapped;
+  }
+  const std::string& body = mapping ? mapped_body : message.payload;
   std::string signature;
   try {
-    signature = signature_header(secrets, message.id, timestamp, message.payload);
+    signature = signature_header(secrets, message.id, timestamp, body);
   } catch (const std::exception& e) {
     out.attempt.transport_error = std::string(tag_invalid_payload);
     out.response_excerpt = e.what();
@@ -133,13 +141,15 @@ Outcome send_message(const Endpoint& endpoint, const std::vector<std::string>& s
   headers = curl_slist_append(headers, fmt::format("webhook-timestamp: {}", timestamp).c_str());
   headers = curl_slist_append(headers, ("webhook-signature: " + signature).c_str());
   headers = curl_slist_append(headers, "user-agent: Backroom-Webhooks/" BACKROOM_VERSION);
+  if (mapping)
+    headers = curl_slist_append(headers, fmt::format("backroom-mapping: {}; version={}", mapping->name, mapping->version).c_str());
   headers = curl_slist_append(headers, "expect:");  // no 100-continue round trip
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(headers, &curl_slist_free_all);
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, endpoint.url.c_str());
   curl_easy_setopt(c, CURLOPT_POST, 1L);
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, message.payload.data());
-  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(message.payload.size()));
+  curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -236,7 +246,7 @@ void DeliveryWorker::deliver_loop() {
     lock.unlock();
     std::vector<Outcome> outcomes;
     for (const auto& m : due.messages) {
-      auto o = send_message(due.endpoint, due.secrets, m, options_, &stopping_);
+      auto o = send_message(due.endpoint, due.secrets, m, options_, &stopping_, due.mapping ? &*due.mapping : nullptr);
       if (stopping_) break;  // abandoned: the message stays pending, its lease runs out
       o.jitter = uniform(random);
       bool delivered = o.attempt.http_status >= 200 && o.attempt.http_status < 300;

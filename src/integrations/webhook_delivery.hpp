@@ -37,9 +37,12 @@ struct DeliveryOptions {
   static DeliveryOptions from_environment();
 };
 
-// One POST of a message to an endpoint: the signed request and what came back.
+// One POST of a message to an endpoint: the signed request and what came back. With a
+// mapping, the body is rewritten into the receiver's words (webhook_mapping.hpp), signed as
+// sent and named in the backroom-mapping header.
 Outcome send_message(const Endpoint& endpoint, const std::vector<std::string>& secrets, const Message& message,
-                     const DeliveryOptions& options, const std::atomic<bool>* stopping = nullptr);
+                     const DeliveryOptions& options, const std::atomic<bool>* stopping = nullptr,
+                     const OutboundMapping* mapping = nullptr);
 
 class DeliveryWorker {
  public:

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "integrations/webhook_mapping.hpp"
 #include "integrations/webhook_policy.hpp"
 #include "platform/actor.hpp"
 #include "platform/app.hpp"
@@ -34,6 +35,7 @@ struct Endpoint {
   std::string description;
   std::string owner;
   std::vector<std::string> event_types;
+  std::optional<std::string> mapping;  // a mapping table's name (docs/webhooks.md, "Mapped payloads")
   std::string status;  // active | disabled
   std::optional<std::string> disabled_reason;
   std::optional<std::int64_t> failing_since;
@@ -53,6 +55,7 @@ struct EndpointInput {
   std::vector<std::string> event_types;
   std::string description;
   std::string owner;
+  std::optional<std::string> mapping;  // must exist (checked by the command)
 };
 struct EndpointPatch {
   std::optional<std::string> url;
@@ -60,6 +63,7 @@ struct EndpointPatch {
   std::optional<std::string> description;
   std::optional<std::string> owner;
   std::optional<bool> enabled;  // true re-enables a disabled endpoint
+  std::optional<std::optional<std::string>> mapping;  // another mapping, or none (JSON null)
 };
 
 // The HTTP edge (422 naming the field): an http(s) URL with a host, known event types...
@@ -96,6 +100,9 @@ struct AttemptRecord {
   std::optional<std::string> error_tag;
   std::string outcome;  // delivered | retry | dead
   std::string response_excerpt;
+  std::optional<std::string> mapping_name;  // the mapping table version the body was rewritten with
+  std::optional<std::int64_t> mapping_version;
+  std::int64_t mapping_unmapped = 0;
 };
 boost::json::object attempt_to_json(const AttemptRecord& a);
 // Newest first, seq < before (0: from the newest).
@@ -163,6 +170,7 @@ struct Due {
   bool stream = false;               // messages from the cursors (else stored rows)
   std::int64_t event_cursor_to = 0;  // where the cursors go when every message is delivered
   std::int64_t stock_cursor_to = 0;
+  std::optional<OutboundMapping> mapping;  // the endpoint's mapping, newest version at the claim
 };
 // Whether an active endpoint other than `busy` has something to send now (reads only).
 bool delivery_due(db::Db& db, const std::set<std::string>& busy);
@@ -179,6 +187,7 @@ struct Outcome {
   std::int64_t latency_ms = 0;
   std::string response_excerpt;
   double jitter = 0.5;  // uniform01 for decide()
+  int unmapped = 0;     // values the mapping did not name (sent unchanged)
 };
 // Records one endpoint's attempts in order (delivered, retry or dead, alerts, disabling an
 // endpoint failing for a day or answering 410), stores a failed stream message, moves the
