@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <random>
+#include <string_view>
 
 #include "platform/db.hpp"
 #include "platform/ids.hpp"
@@ -100,6 +102,20 @@ DeliveryOptions DeliveryOptions::from_environment() {
   o.total_timeout = std::chrono::milliseconds(env_positive("BACKROOM_WEBHOOK_TIMEOUT_MS", o.total_timeout.count(), "number of milliseconds"));
   o.connect_timeout = std::min(o.connect_timeout, o.total_timeout);
   o.threads = static_cast<int>(std::min<std::int64_t>(32, env_positive("BACKROOM_WEBHOOK_THREADS", o.threads, "number of threads")));
+  if (const char* priority = std::getenv("BACKROOM_WEBHOOK_PRIORITY"); priority && *priority) {
+    std::string_view text(priority);
+    int nice = -2;
+    if (text == "idle") {
+      nice = -1;
+    } else {
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), nice);
+      if (ec != std::errc() || end != text.data() + text.size() || nice < 0 || nice > 19) nice = -2;
+    }
+    if (nice == -2)
+      spdlog::warn("BACKROOM_WEBHOOK_PRIORITY={} is neither a nice value 0..19 nor \"idle\"; using {}", text, o.nice);
+    else
+      o.nice = nice;
+  }
   return o;
 }
 
@@ -215,7 +231,7 @@ void DeliveryWorker::loop() {
       }
       if (delivery_due(db, busy)) {
         std::vector<Due> claimed;
-        writer_.run([&](db::Db& w) { claimed = claim_due(w, db_location_, owner_, busy, options_.lease_seconds, options_.batch); });
+        writer_.run([&](db::Db& w) { claimed = claim_due(w, owner_, busy, options_.lease_seconds); });
         lock.lock();
         for (auto& due : claimed) {
           busy_.insert(due.endpoint.id);
@@ -233,7 +249,12 @@ void DeliveryWorker::loop() {
 
 void DeliveryWorker::deliver_loop() {
   // Below the register's threads: on a busy machine deliveries wait, a sale does not.
-  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
+  if (options_.nice < 0) {
+    sched_param idle{};
+    if (sched_setscheduler(0, SCHED_IDLE, &idle) != 0) setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19);
+  } else {
+    setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), options_.nice);
+  }
   std::random_device seed;
   std::mt19937_64 random(seed());
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
@@ -244,6 +265,18 @@ void DeliveryWorker::deliver_loop() {
     Due due = std::move(queue_.front());
     queue_.pop_front();
     lock.unlock();
+    // The messages are read here, on this thread's reader connection, not in the claim: the
+    // writer (and every sale behind it) only waits for the lease.
+    bool read = true;
+    try {
+      fill_due(db::reader(db_location_), db_location_, due, options_.batch, window_);
+    } catch (const std::exception& e) {
+      read = false;
+      spdlog::warn("webhook delivery to {}: reading its messages failed: {}", due.endpoint.url, e.what());
+      due.messages.clear();  // recorded as nothing sent: the lease ends, the cursors stay
+      due.event_cursor_to = due.event_cursor;
+      due.stock_cursor_to = due.stock_cursor;
+    }
     std::vector<Outcome> outcomes;
     for (const auto& m : due.messages) {
       auto o = send_message(due.endpoint, due.secrets, m, options_, &stopping_, due.mapping ? &*due.mapping : nullptr);
@@ -253,7 +286,7 @@ void DeliveryWorker::deliver_loop() {
       outcomes.push_back(std::move(o));
       if (!delivered) break;  // in order: the rest waits behind it
     }
-    if (!outcomes.empty() && !stopping_) {
+    if (!stopping_) {  // also with nothing sent: the cursors pass what it did not ask for, the lease ends
       try {
         writer_.run([&](db::Db& w) { record_outcomes(w, owner_, due, outcomes); });
       } catch (const std::exception& e) {
@@ -262,8 +295,10 @@ void DeliveryWorker::deliver_loop() {
     }
     lock.lock();
     busy_.erase(due.endpoint.id);
-    kicked_ = true;
-    wake_.notify_all();  // look again at once: more may be due
+    if (read) {  // (a failed read waits for the next poll)
+      kicked_ = true;
+      wake_.notify_all();  // look again at once: more may be due
+    }
   }
 }
 

@@ -8,6 +8,9 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -170,15 +173,48 @@ struct Due {
   bool stream = false;               // messages from the cursors (else stored rows)
   std::int64_t event_cursor_to = 0;  // where the cursors go when every message is delivered
   std::int64_t stock_cursor_to = 0;
+  std::int64_t event_cursor = 0;     // the cursors as leased
+  std::int64_t stock_cursor = 0;
   std::optional<OutboundMapping> mapping;  // the endpoint's mapping, newest version at the claim
 };
 // Whether an active endpoint other than `busy` has something to send now (reads only).
 bool delivery_due(db::Db& db, const std::set<std::string>& busy);
 // Leases (for `lease_seconds`, to `owner`) the active endpoints not in `busy` that have
-// something to send, with up to `batch` messages each. Moves the cursors of an endpoint whose
-// stream holds nothing it subscribed to.
-std::vector<Due> claim_due(db::Db& db, const std::string& db_location, const std::string& owner,
-                           const std::set<std::string>& busy, int lease_seconds, int batch);
+// something to send: a short writer command that only decides and leases. Each Due names the
+// endpoint, whether it sends stored rows or the stream, and the cursors as they were leased;
+// fill_due reads its messages outside the writer.
+std::vector<Due> claim_due(db::Db& db, const std::string& owner, const std::set<std::string>& busy, int lease_seconds);
+
+// Outbox events as the endpoints read them: each event's Standard Webhooks body is made once
+// and shared by every endpoint that receives it (each still signs it with its own secret).
+// Holds the newest events read, `capacity` at most; a read after a cursor older than the window
+// goes to the database. Safe from several threads.
+struct StreamEvent {
+  std::int64_t seq = 0;
+  std::string id;
+  std::string type;  // the published type; empty: not published to webhooks
+  std::int64_t at = 0;
+  std::shared_ptr<const std::string> body;  // {type, timestamp, data}; null when not published
+};
+class EventWindow {
+ public:
+  explicit EventWindow(std::size_t capacity = 8192) : capacity_(capacity) {}
+  // Up to `max` events after `cursor`, in order (what events_after would answer, or answered
+  // a moment ago).
+  std::vector<StreamEvent> after(db::Db& db, std::int64_t cursor, int max);
+
+ private:
+  std::size_t capacity_;
+  std::mutex mutex_;
+  std::int64_t from_ = -1;  // the window holds every event with seq in (from_, to_], as read
+  std::int64_t to_ = -1;
+  std::deque<StreamEvent> events_;
+};
+
+// Reads a leased endpoint's messages on the calling thread's connection (a reader: the lease
+// keeps its cursors still): its secrets, its mapping's newest version, then up to `batch`
+// stored messages or stream messages after its cursors (events from `window`).
+void fill_due(db::Db& db, const std::string& db_location, Due& due, int batch, EventWindow& window);
 
 struct Outcome {
   Message message;  // as it was claimed

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <limits>
 #include <map>
 
@@ -543,22 +544,23 @@ std::string stream_message_id(const std::string& endpoint_id, const std::string&
 
 // The stream of an endpoint after its cursors: up to `batch` messages, and where the cursors
 // go once they are all delivered (past events it did not subscribe to as well).
-Due stream_of(db::Db& db, const Endpoint& e, const Cursors& c, int batch) {
-  Due due;
+void stream_of(db::Db& db, Due& due, const Cursors& c, int batch, EventWindow& window) {
+  const auto& e = due.endpoint;
   due.stream = true;
   due.event_cursor_to = c.events;
   due.stock_cursor_to = c.stock;
-  auto events = events_after(db, c.events, stream_events_read_max, "");
+  auto events = window.after(db, c.events, stream_events_read_max);
+  std::size_t looked_at = 0;
   for (const auto& ev : events) {
     if (static_cast<int>(due.messages.size()) >= batch) break;
+    ++looked_at;
     due.event_cursor_to = ev.seq;
-    auto type = published_type(ev.type);
-    if (!type || !subscribed(e.event_types, *type)) continue;
+    if (!ev.body || !subscribed(e.event_types, ev.type)) continue;
     Message m;
     m.id = stream_message_id(e.id, ev.id);
     m.endpoint_id = e.id;
-    m.event_type = *type;
-    m.payload = envelope(*type, ev.at, ev.payload);
+    m.event_type = ev.type;
+    m.payload = *ev.body;
     m.status = "pending";
     m.created_at = ev.at;
     m.next_attempt_at = ev.at;
@@ -566,10 +568,10 @@ Due stream_of(db::Db& db, const Endpoint& e, const Cursors& c, int batch) {
     m.event_seq = ev.seq;
     due.messages.push_back(std::move(m));
   }
-  bool events_done = events.empty() || due.event_cursor_to == events.back().seq;
+  bool events_done = looked_at == events.size();
   if (!events_done || !subscribed(e.event_types, "stock.changed")) {
     if (events_done) due.stock_cursor_to = stock::last_seq(db);  // nothing to say about stock
-    return due;
+    return;
   }
   // stock.changed after the events: one per item x location, the balance as it is now.
   auto moved = stock::movements_from(db, c.stock + 1);
@@ -591,7 +593,6 @@ Due stream_of(db::Db& db, const Endpoint& e, const Cursors& c, int batch) {
     m.stored = false;
     due.messages.push_back(std::move(m));
   }
-  return due;
 }
 
 std::vector<Message> stored_pending(db::Db& db, const std::string& endpoint_id, int batch) {
@@ -622,8 +623,7 @@ bool delivery_due(db::Db& db, const std::set<std::string>& busy) {
   return false;
 }
 
-std::vector<Due> claim_due(db::Db& db, const std::string& db_location, const std::string& owner,
-                           const std::set<std::string>& busy, int lease_seconds, int batch) {
+std::vector<Due> claim_due(db::Db& db, const std::string& owner, const std::set<std::string>& busy, int lease_seconds) {
   auto at = now().micros;
   std::vector<Due> out;
   for (const auto& e : active_endpoints(db)) {
@@ -638,30 +638,13 @@ std::vector<Due> claim_due(db::Db& db, const std::string& db_location, const std
     auto c = cursors_of(db, e.id);
     if (auto head = head_due_at(db, e.id)) {
       if (*head > at) continue;
-      due.messages = stored_pending(db, e.id, batch);
-      due.event_cursor_to = c.events;
-      due.stock_cursor_to = c.stock;
     } else {
       if (!stream_waiting(db, e, c)) continue;
-      due = stream_of(db, e, c, batch);
-      if (due.messages.empty()) {  // nothing it asked for: move on
-        db.query("UPDATE webhook_endpoints SET event_cursor = ?, stock_cursor = ? WHERE id = ?")
-            .bind(1, due.event_cursor_to)
-            .bind(2, due.stock_cursor_to)
-            .bind(3, e.id)
-            .run();
-        continue;
-      }
+      due.stream = true;
     }
     due.endpoint = e;
-    if (e.mapping)  // the newest version now: a PUT takes effect for the deliveries after it
-      if (auto table = latest_mapping(db, *e.mapping)) due.mapping = outbound_mapping(*table);
-    auto s = db.query("SELECT secret, previous_secret, previous_until FROM webhook_endpoints WHERE id = ?");
-    s.bind(1, e.id);
-    s.step();
-    due.secrets.push_back(secret_box::open(db_location, s.text(0)));
-    if (auto prev = s.opt_text(1); prev && s.opt_int64(2).value_or(0) > at)
-      due.secrets.push_back(secret_box::open(db_location, *prev));
+    due.event_cursor = due.event_cursor_to = c.events;
+    due.stock_cursor = due.stock_cursor_to = c.stock;
     db.query("UPDATE webhook_endpoints SET lease_owner = ?, lease_until = ? WHERE id = ?")
         .bind(1, owner)
         .bind(2, at + lease_seconds * micros_per_second)
@@ -670,6 +653,63 @@ std::vector<Due> claim_due(db::Db& db, const std::string& db_location, const std
     out.push_back(std::move(due));
   }
   return out;
+}
+
+std::vector<StreamEvent> EventWindow::after(db::Db& db, std::int64_t cursor, int max) {
+  auto made = [](const Event& ev) {
+    StreamEvent s{ev.seq, ev.id, "", ev.at, nullptr};
+    if (auto type = published_type(ev.type)) {
+      s.type = *type;
+      s.body = std::make_shared<const std::string>(envelope(*type, ev.at, ev.payload));
+    }
+    return s;
+  };
+  std::vector<StreamEvent> out;
+  std::lock_guard lock(mutex_);
+  if (from_ >= 0 && cursor < from_) {  // older than the window: straight from the database
+    for (const auto& ev : events_after(db, cursor, max, "")) out.push_back(made(ev));
+    return out;
+  }
+  if (from_ < 0 || cursor > to_) {  // a new start (the first read, or events the window never saw)
+    events_.clear();
+    from_ = to_ = cursor;
+  }
+  auto first = std::upper_bound(events_.begin(), events_.end(), cursor,
+                                [](std::int64_t c, const StreamEvent& ev) { return c < ev.seq; });
+  auto cached = static_cast<int>(events_.end() - first);
+  if (cached < max) {  // read what is new since the window's end
+    for (const auto& ev : events_after(db, to_, max - cached, "")) {
+      events_.push_back(made(ev));
+      to_ = ev.seq;
+    }
+    first = std::upper_bound(events_.begin(), events_.end(), cursor,
+                             [](std::int64_t c, const StreamEvent& ev) { return c < ev.seq; });
+  }
+  for (auto it = first; it != events_.end() && static_cast<int>(out.size()) < max; ++it) out.push_back(*it);
+  while (events_.size() > capacity_) {
+    from_ = events_.front().seq;
+    events_.pop_front();
+  }
+  return out;
+}
+
+void fill_due(db::Db& db, const std::string& db_location, Due& due, int batch, EventWindow& window) {
+  db::ReadSnapshot snapshot(db);
+  const auto& e = due.endpoint;
+  auto at = now().micros;
+  if (e.mapping)  // the newest version now: a PUT takes effect for the deliveries after it
+    if (auto table = latest_mapping(db, *e.mapping)) due.mapping = outbound_mapping(*table);
+  auto s = db.query("SELECT secret, previous_secret, previous_until FROM webhook_endpoints WHERE id = ?");
+  s.bind(1, e.id);
+  if (!s.step()) return;  // deleted since the claim: nothing to send
+  due.secrets.push_back(secret_box::open(db_location, s.text(0)));
+  if (auto prev = s.opt_text(1); prev && s.opt_int64(2).value_or(0) > at)
+    due.secrets.push_back(secret_box::open(db_location, *prev));
+  if (!due.stream) {
+    due.messages = stored_pending(db, e.id, batch);
+    return;
+  }
+  stream_of(db, due, Cursors{due.event_cursor, due.stock_cursor}, batch, window);
 }
 
 void record_outcomes(db::Db& db, const std::string& owner, const Due& due, const std::vector<Outcome>& outcomes) {
