@@ -666,8 +666,12 @@ std::vector<StreamEvent> EventWindow::after(db::Db& db, std::int64_t cursor, int
   };
   std::vector<StreamEvent> out;
   std::lock_guard lock(mutex_);
-  if (from_ >= 0 && cursor < from_) {  // older than the window: straight from the database
-    for (const auto& ev : events_after(db, cursor, max, "")) out.push_back(made(ev));
+  if (from_ >= 0 && cursor < from_) {  // older than the window: straight from the database,
+    auto events = events_after(db, cursor, max, "");
+    // only up to the window's end, so a late endpoint catches up into it, not past it
+    bool inside = !events.empty() && events.front().seq <= to_;
+    for (const auto& ev : events)
+      if (!inside || ev.seq <= to_) out.push_back(made(ev));
     return out;
   }
   if (from_ < 0 || cursor > to_) {  // a new start (the first read, or events the window never saw)

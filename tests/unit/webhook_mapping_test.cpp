@@ -1,6 +1,18 @@
 #include "integrations/webhook_mapping.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "integrations/events.hpp"
+#include "integrations/webhooks.hpp"
+#include "platform/db.hpp"
+#include "platform/outbox.hpp"
+#include "platform/schema.hpp"
 
 namespace backroom::integrations::webhooks {
 namespace {
@@ -88,6 +100,72 @@ TEST(WebhookMapping, AnEmptyTableChangesNothing) {
   OutboundMapping none;
   const char* body = R"({"type":"t","timestamp":"x","data":{"a":[{"b":"c"}],"d":{"e":1}}})";
   EXPECT_EQ(map_payload(none, body).body, body);
+}
+
+}  // namespace
+}  // namespace backroom::integrations::webhooks
+
+// The shared window of outbox events (webhooks.hpp EventWindow) answers what events_after
+// answers, from any cursor, while it fills, slides and is read from behind its start.
+namespace backroom::integrations::webhooks {
+namespace {
+
+struct TempDb {
+  std::string path = (std::filesystem::temp_directory_path() /
+                      ("backroom-event-window-test-" + std::to_string(::getpid()) + ".db"))
+                         .string();
+  TempDb() { remove(); }
+  ~TempDb() { remove(); }
+  void remove() const {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  }
+};
+
+TEST(EventWindow, AnswersWhatTheOutboxHoldsFromAnyCursor) {
+  TempDb file;
+  auto db = db::Db::open(file.path, db::Mode::read_write);
+  schema::migrate(*db);
+  auto add = [&](int n) {
+    for (int i = 0; i < n; ++i)
+      append_event(*db, i % 3 == 0 ? "sale.completed" : "internal.note", "e", R"({"location_id":"L1"})");
+  };
+  EventWindow window(8);  // small, so it slides
+  auto seqs = [](const auto& list) {
+    std::vector<std::int64_t> out;
+    for (const auto& e : list) out.push_back(e.seq);
+    return out;
+  };
+  add(5);
+  for (int round = 0; round < 4; ++round) {
+    for (std::int64_t cursor : {std::int64_t{0}, std::int64_t{2}, std::int64_t{5 * round}, std::int64_t{5 * round + 3}}) {
+      auto direct = events_after(*db, cursor, 4, "");
+      auto shared = window.after(*db, cursor, 4);
+      auto expected = seqs(direct);
+      auto got = seqs(shared);
+      // From behind the window's start it stops at the window's end (the rest comes next read).
+      ASSERT_LE(got.size(), expected.size()) << "round " << round << " cursor " << cursor;
+      ASSERT_TRUE(std::equal(got.begin(), got.end(), expected.begin())) << "round " << round << " cursor " << cursor;
+      if (!direct.empty()) {
+        ASSERT_FALSE(got.empty()) << "round " << round << " cursor " << cursor;
+      }
+      for (const auto& e : shared) {
+        if (e.type == "sale.completed") {
+          ASSERT_TRUE(e.body);
+          EXPECT_NE(e.body->find(R"("type":"sale.completed")"), std::string::npos);
+        } else {
+          EXPECT_FALSE(e.body) << "an unpublished type has no body";
+        }
+      }
+    }
+    add(5);
+  }
+  // One body per event, shared: two reads of the same event hand out the same string.
+  auto a = window.after(*db, 18, 1);  // event 19 is a sale.completed
+  auto b = window.after(*db, 18, 1);
+  ASSERT_EQ(a.size(), 1u);
+  ASSERT_EQ(b.size(), 1u);
+  ASSERT_TRUE(a[0].body);
+  EXPECT_EQ(a[0].body.get(), b[0].body.get());
 }
 
 }  // namespace
