@@ -7,6 +7,9 @@
 #      the sales run and while the queue drains afterwards.
 # wrk posts 4-line sales (bench/sales.lua) from BENCH_CONNECTIONS connections for BENCH_SECONDS
 # per round, BENCH_ROUNDS rounds each way. Env: BUILD, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_ROUNDS.
+# BENCH_PERF_DIR=dir records the server with `perf record -g` during each round (none-N.data,
+# three-N.data there; perf's own cost falls on both kinds of round; BENCH_PERF_ARGS replaces
+# "-g -F 499", e.g. "--call-graph dwarf -F 199" for stacks through the release build).
 set -euo pipefail
 export BACKROOM_RATE_LIMIT_PER_MINUTE=${BACKROOM_RATE_LIMIT_PER_MINUTE:-1000000}
 cd "$(dirname "$0")/.."
@@ -67,6 +70,11 @@ pending() {  # messages still queued on the endpoints
   for id in "${ENDPOINTS[@]}"; do total=$((total + $(curl -fs -H "$AUTH" "$API/webhooks/endpoints/$id" | json 'j=>j.pending'))); done
   echo $total
 }
+backlog() {  # stored messages and outbox events not yet looked at, on all endpoints
+  local total=0 id
+  for id in "${ENDPOINTS[@]}"; do total=$((total + $(curl -fs -H "$AUTH" "$API/webhooks/endpoints/$id" | json 'j=>j.pending+j.behind'))); done
+  echo $total
+}
 remove_endpoints() {
   local id
   for id in "${ENDPOINTS[@]}"; do curl -fs -X DELETE -H "$AUTH" "$API/webhooks/endpoints/$id" >/dev/null; done
@@ -75,28 +83,38 @@ remove_endpoints() {
 cpu() {  # CPU seconds used so far by process $1 (user + system)
   awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"
 }
-round() {  # prints sales/s
+round() {  # prints sales/s; $1 names the round for BENCH_PERF_DIR
+  local perf=""
+  if [[ -n ${BENCH_PERF_DIR:-} ]]; then
+    mkdir -p "$BENCH_PERF_DIR"
+    perf record -q ${BENCH_PERF_ARGS:--g -F 499} -p "$SERVER" -o "$BENCH_PERF_DIR/$1.data" -- sleep "$DURATION" >/dev/null 2>&1 &
+    perf=$!
+  fi
   wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -H "$AUTH" -s bench/sales.lua "$API/sales" -- "$LOCATION" $ITEMS |
     awk '/^sales\/s/ {print $2}'
+  [[ -n $perf ]] && wait "$perf" || true
 }
 
 echo "== receiver at nice ${BENCH_RECEIVER_NICE:-0}"
 echo "== webhooks: sales with 0 and with 3 busy endpoints (sale.completed + stock.changed), $CONNECTIONS connections, ${DURATION}s x $ROUNDS rounds each"
 none=() three=()
 for r in $(seq "$ROUNDS"); do
-  none+=("$(round)")
+  none+=("$(round "none-$r")")
   add_endpoints
   received_before=$(curl -fs "http://127.0.0.1:$RECEIVER_PORT/count")
   start=$(date +%s.%N)
   cpu_server=$(cpu "$SERVER") cpu_receiver=$(cpu "$RECEIVER")
-  three+=("$(round)")
+  three+=("$(round "three-$r")")
   cpu_server=$(echo "$(cpu "$SERVER") - $cpu_server" | bc) cpu_receiver=$(echo "$(cpu "$RECEIVER") - $cpu_receiver" | bc)
   during=$(( $(curl -fs "http://127.0.0.1:$RECEIVER_PORT/count") - received_before ))
-  left=$(pending)
-  until [[ $(pending) == 0 ]]; do sleep 0.1; done
+  left=$(pending) behind=$(backlog) ended=$(date +%s.%N)
+  # Drained when nothing waits for a retry and every endpoint's cursor is at the end of the
+  # outbox (before 2026-12-04 only the first was waited for; the stream has no rows).
+  until [[ $(pending) == 0 && $(backlog) == 0 ]]; do sleep 0.1; done
   seconds=$(echo "$(date +%s.%N) - $start" | bc)
+  drain=$(echo "$(date +%s.%N) - $ended" | bc)
   total=$(( $(curl -fs "http://127.0.0.1:$RECEIVER_PORT/count") - received_before ))
-  echo "round $r: none ${none[-1]} sales/s, three endpoints ${three[-1]} sales/s; deliveries: $during during the sales (${DURATION}s), $left queued at the end, $total in $(printf %.1f "$seconds") s = $(echo "$total / $seconds" | bc) deliveries/s; CPU during the sales with endpoints: server ${cpu_server} s, receiver ${cpu_receiver} s of $((2 * DURATION)) core-seconds"
+  echo "round $r: none ${none[-1]} sales/s, three endpoints ${three[-1]} sales/s; deliveries: $during during the sales (${DURATION}s), $left queued at the end (backlog with the stream $behind, drained $(printf %.1f "$drain") s after the round), $total in $(printf %.1f "$seconds") s = $(echo "$total / $seconds" | bc) deliveries/s; CPU during the sales with endpoints: server ${cpu_server} s, receiver ${cpu_receiver} s of $((2 * DURATION)) core-seconds"
   remove_endpoints
 done
 mean() { printf '%s\n' "$@" | awk '{s += $1} END {printf "%.0f", s / NR}'; }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <random>
+#include <string_view>
 
 #include "platform/db.hpp"
 #include "platform/ids.hpp"
@@ -100,11 +102,25 @@ DeliveryOptions DeliveryOptions::from_environment() {
   o.total_timeout = std::chrono::milliseconds(env_positive("BACKROOM_WEBHOOK_TIMEOUT_MS", o.total_timeout.count(), "number of milliseconds"));
   o.connect_timeout = std::min(o.connect_timeout, o.total_timeout);
   o.threads = static_cast<int>(std::min<std::int64_t>(32, env_positive("BACKROOM_WEBHOOK_THREADS", o.threads, "number of threads")));
+  if (const char* priority = std::getenv("BACKROOM_WEBHOOK_PRIORITY"); priority && *priority) {
+    std::string_view text(priority);
+    int nice = -2;
+    if (text == "idle") {
+      nice = -1;
+    } else {
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), nice);
+      if (ec != std::errc() || end != text.data() + text.size() || nice < 0 || nice > 19) nice = -2;
+    }
+    if (nice == -2)
+      spdlog::warn("BACKROOM_WEBHOOK_PRIORITY={} is neither a nice value 0..19 nor \"idle\"; using {}", text, o.nice);
+    else
+      o.nice = nice;
+  }
   return o;
 }
 
 Outcome send_message(const Endpoint& endpoint, const std::vector<std::string>& secrets, const Message& message,
-                     const DeliveryOptions& options, const std::atomic<bool>* stopping) {
+                     const DeliveryOptions& options, const std::atomic<bool>* stopping, const OutboundMapping* mapping) {
   init_curl_once();
   // One handle per thread, reset between requests: its connection cache keeps the
   // receiver's connection open from one message to the next (HTTP keep-alive).
@@ -119,9 +135,17 @@ Outcome send_message(const Endpoint& endpoint, const std::vector<std::string>& s
     return out;
   }
   curl_easy_reset(curl.get());
+  // The body in the receiver's words when the endpoint names a mapping; signed as sent.
+  std::string mapped_body;
+  if (mapping) {
+    auto mapped = map_payload(*mapping, message.payload);
+    mapped_body = std::move(mapped.body);
+    out.unmapped = mapped.unmapped;
+  }
+  const std::string& body = mapping ? mapped_body : message.payload;
   std::string signature;
   try {
-    signature = signature_header(secrets, message.id, timestamp, message.payload);
+    signature = signature_header(secrets, message.id, timestamp, body);
   } catch (const std::exception& e) {
     out.attempt.transport_error = std::string(tag_invalid_payload);
     out.response_excerpt = e.what();
@@ -133,13 +157,15 @@ Outcome send_message(const Endpoint& endpoint, const std::vector<std::string>& s
   headers = curl_slist_append(headers, fmt::format("webhook-timestamp: {}", timestamp).c_str());
   headers = curl_slist_append(headers, ("webhook-signature: " + signature).c_str());
   headers = curl_slist_append(headers, "user-agent: Backroom-Webhooks/" BACKROOM_VERSION);
+  if (mapping)
+    headers = curl_slist_append(headers, fmt::format("backroom-mapping: {}; version={}", mapping->name, mapping->version).c_str());
   headers = curl_slist_append(headers, "expect:");  // no 100-continue round trip
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(headers, &curl_slist_free_all);
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, endpoint.url.c_str());
   curl_easy_setopt(c, CURLOPT_POST, 1L);
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, message.payload.data());
-  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(message.payload.size()));
+  curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -205,7 +231,7 @@ void DeliveryWorker::loop() {
       }
       if (delivery_due(db, busy)) {
         std::vector<Due> claimed;
-        writer_.run([&](db::Db& w) { claimed = claim_due(w, db_location_, owner_, busy, options_.lease_seconds, options_.batch); });
+        writer_.run([&](db::Db& w) { claimed = claim_due(w, owner_, busy, options_.lease_seconds); });
         lock.lock();
         for (auto& due : claimed) {
           busy_.insert(due.endpoint.id);
@@ -223,7 +249,12 @@ void DeliveryWorker::loop() {
 
 void DeliveryWorker::deliver_loop() {
   // Below the register's threads: on a busy machine deliveries wait, a sale does not.
-  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
+  if (options_.nice < 0) {
+    sched_param idle{};
+    if (sched_setscheduler(0, SCHED_IDLE, &idle) != 0) setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19);
+  } else {
+    setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), options_.nice);
+  }
   std::random_device seed;
   std::mt19937_64 random(seed());
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
@@ -234,16 +265,28 @@ void DeliveryWorker::deliver_loop() {
     Due due = std::move(queue_.front());
     queue_.pop_front();
     lock.unlock();
+    // The messages are read here, on this thread's reader connection, not in the claim: the
+    // writer (and every sale behind it) only waits for the lease.
+    bool read = true;
+    try {
+      fill_due(db::reader(db_location_), db_location_, due, options_.batch, window_);
+    } catch (const std::exception& e) {
+      read = false;
+      spdlog::warn("webhook delivery to {}: reading its messages failed: {}", due.endpoint.url, e.what());
+      due.messages.clear();  // recorded as nothing sent: the lease ends, the cursors stay
+      due.event_cursor_to = due.event_cursor;
+      due.stock_cursor_to = due.stock_cursor;
+    }
     std::vector<Outcome> outcomes;
     for (const auto& m : due.messages) {
-      auto o = send_message(due.endpoint, due.secrets, m, options_, &stopping_);
+      auto o = send_message(due.endpoint, due.secrets, m, options_, &stopping_, due.mapping ? &*due.mapping : nullptr);
       if (stopping_) break;  // abandoned: the message stays pending, its lease runs out
       o.jitter = uniform(random);
       bool delivered = o.attempt.http_status >= 200 && o.attempt.http_status < 300;
       outcomes.push_back(std::move(o));
       if (!delivered) break;  // in order: the rest waits behind it
     }
-    if (!outcomes.empty() && !stopping_) {
+    if (!stopping_) {  // also with nothing sent: the cursors pass what it did not ask for, the lease ends
       try {
         writer_.run([&](db::Db& w) { record_outcomes(w, owner_, due, outcomes); });
       } catch (const std::exception& e) {
@@ -252,8 +295,10 @@ void DeliveryWorker::deliver_loop() {
     }
     lock.lock();
     busy_.erase(due.endpoint.id);
-    kicked_ = true;
-    wake_.notify_all();  // look again at once: more may be due
+    if (read) {  // (a failed read waits for the next poll)
+      kicked_ = true;
+      wake_.notify_all();  // look again at once: more may be due
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 // The webhook delivery worker: outside every sale's transaction, it leases the endpoints that
-// have something to send (a writer command), reads their messages from the outbox and the
-// ledger after their cursors (or their stored retries), and POSTs them in order with libcurl
+// have something to send (a short writer command), reads their messages on the sending thread
+// from the outbox and the ledger after their cursors (or their stored retries; each event's
+// body is made once for all endpoints, EventWindow), and POSTs them in order with libcurl
 // on a small pool of threads at a lower CPU priority than the server's own — one endpoint on
 // one thread at a time, so a slow receiver delays only itself. Each endpoint's attempts are
 // recorded in one writer command (webhooks.hpp record_outcomes). A sale never waits for a
@@ -33,13 +34,20 @@ struct DeliveryOptions {
   int threads = 4;
   int batch = 200;           // messages of one endpoint sent per lease
   int lease_seconds = 120;   // another process may take the endpoint over after this
-  // From BACKROOM_WEBHOOK_POLL_MS, BACKROOM_WEBHOOK_TIMEOUT_MS, BACKROOM_WEBHOOK_THREADS.
+  // The senders' CPU priority: a nice value 0..19 (default 10), or -1 for SCHED_IDLE (they
+  // run only when nothing else wants the core, and catch up after a rush).
+  int nice = 10;
+  // From BACKROOM_WEBHOOK_POLL_MS, BACKROOM_WEBHOOK_TIMEOUT_MS, BACKROOM_WEBHOOK_THREADS,
+  // BACKROOM_WEBHOOK_PRIORITY (0..19 or "idle").
   static DeliveryOptions from_environment();
 };
 
-// One POST of a message to an endpoint: the signed request and what came back.
+// One POST of a message to an endpoint: the signed request and what came back. With a
+// mapping, the body is rewritten into the receiver's words (webhook_mapping.hpp), signed as
+// sent and named in the backroom-mapping header.
 Outcome send_message(const Endpoint& endpoint, const std::vector<std::string>& secrets, const Message& message,
-                     const DeliveryOptions& options, const std::atomic<bool>* stopping = nullptr);
+                     const DeliveryOptions& options, const std::atomic<bool>* stopping = nullptr,
+                     const OutboundMapping* mapping = nullptr);
 
 class DeliveryWorker {
  public:
@@ -62,6 +70,7 @@ class DeliveryWorker {
   std::condition_variable work_ready_;
   std::deque<Due> queue_;
   std::set<std::string> busy_;  // endpoints queued or being delivered
+  EventWindow window_;          // each event's body made once for every endpoint
   std::atomic<bool> stopping_{false};
   bool kicked_ = false;
   std::chrono::steady_clock::time_point next_cleanup_ = std::chrono::steady_clock::now() + std::chrono::minutes(1);  // a delivery ended: look again without waiting for the poll

@@ -49,12 +49,22 @@ std::vector<std::string> checked_event_types(const json::Fields& f, const bj::ar
   return out;
 }
 
+// A mapping table's name; it must exist, which the command checks.
+std::string checked_mapping(const bj::value& v) {
+  if (!v.is_string() || !valid_mapping_name(v.get_string()))
+    throw invalid_field("mapping", fmt::format("mapping names a mapping table: {} lowercase letters, digits, - or _ "
+                                               "(GET /api/v1/mappings lists them)",
+                                               mapping_name_length_max));
+  return std::string(v.get_string());
+}
+
 }  // namespace
 
 EndpointInput endpoint_input_from_json(const bj::object& body) {
   json::Fields f{body, ""};
-  f.only({"url", "event_types", "description", "owner"});
+  f.only({"url", "event_types", "description", "owner", "mapping"});
   EndpointInput in;
+  if (auto it = body.find("mapping"); it != body.end() && !it->value().is_null()) in.mapping = checked_mapping(it->value());
   in.url = checked_url(f.name("url"), f.text("url", url_length_max));
   const auto* types = f.opt_array("event_types");
   if (!types) throw missing_field("event_types");
@@ -68,8 +78,10 @@ EndpointInput endpoint_input_from_json(const bj::object& body) {
 
 EndpointPatch endpoint_patch_from_json(const bj::object& body) {
   json::Fields f{body, ""};
-  f.only({"url", "event_types", "description", "owner", "enabled", "version"});
+  f.only({"url", "event_types", "description", "owner", "enabled", "mapping", "version"});
   EndpointPatch p;
+  if (auto it = body.find("mapping"); it != body.end())
+    p.mapping = it->value().is_null() ? std::optional<std::string>{} : std::optional<std::string>{checked_mapping(it->value())};
   if (auto url = f.opt_text("url", url_length_max)) p.url = checked_url("url", *url);
   if (const auto* types = f.opt_array("event_types")) p.event_types = checked_event_types(f, *types);
   p.description = f.opt_text("description", description_length_max);
@@ -88,6 +100,7 @@ bj::object endpoint_to_json(const Endpoint& e) {
                     {"description", e.description},
                     {"owner", e.owner},
                     {"event_types", std::move(types)},
+                    {"mapping", e.mapping ? bj::value(*e.mapping) : bj::value(nullptr)},
                     {"status", e.status},
                     {"disabled_reason", e.disabled_reason ? bj::value(*e.disabled_reason) : bj::value(nullptr)},
                     {"failing_since", time_or_null(e.failing_since)},
@@ -110,7 +123,11 @@ bj::object attempt_to_json(const AttemptRecord& a) {
                     {"latency_ms", a.latency_ms},
                     {"error_tag", a.error_tag ? bj::value(*a.error_tag) : bj::value(nullptr)},
                     {"outcome", a.outcome},
-                    {"response_excerpt", a.response_excerpt}};
+                    {"response_excerpt", a.response_excerpt},
+                    {"mapping", a.mapping_name ? bj::value(bj::object{{"name", *a.mapping_name},
+                                                                        {"version", a.mapping_version.value_or(0)},
+                                                                        {"unmapped", a.mapping_unmapped}})
+                                               : bj::value(nullptr)}};
 }
 
 bj::object message_to_json(const Message& m) {

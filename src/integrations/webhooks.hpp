@@ -8,11 +8,15 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "integrations/webhook_mapping.hpp"
 #include "integrations/webhook_policy.hpp"
 #include "platform/actor.hpp"
 #include "platform/app.hpp"
@@ -34,6 +38,7 @@ struct Endpoint {
   std::string description;
   std::string owner;
   std::vector<std::string> event_types;
+  std::optional<std::string> mapping;  // a mapping table's name (docs/webhooks.md, "Mapped payloads")
   std::string status;  // active | disabled
   std::optional<std::string> disabled_reason;
   std::optional<std::int64_t> failing_since;
@@ -53,6 +58,7 @@ struct EndpointInput {
   std::vector<std::string> event_types;
   std::string description;
   std::string owner;
+  std::optional<std::string> mapping;  // must exist (checked by the command)
 };
 struct EndpointPatch {
   std::optional<std::string> url;
@@ -60,6 +66,7 @@ struct EndpointPatch {
   std::optional<std::string> description;
   std::optional<std::string> owner;
   std::optional<bool> enabled;  // true re-enables a disabled endpoint
+  std::optional<std::optional<std::string>> mapping;  // another mapping, or none (JSON null)
 };
 
 // The HTTP edge (422 naming the field): an http(s) URL with a host, known event types...
@@ -96,6 +103,9 @@ struct AttemptRecord {
   std::optional<std::string> error_tag;
   std::string outcome;  // delivered | retry | dead
   std::string response_excerpt;
+  std::optional<std::string> mapping_name;  // the mapping table version the body was rewritten with
+  std::optional<std::int64_t> mapping_version;
+  std::int64_t mapping_unmapped = 0;
 };
 boost::json::object attempt_to_json(const AttemptRecord& a);
 // Newest first, seq < before (0: from the newest).
@@ -163,14 +173,48 @@ struct Due {
   bool stream = false;               // messages from the cursors (else stored rows)
   std::int64_t event_cursor_to = 0;  // where the cursors go when every message is delivered
   std::int64_t stock_cursor_to = 0;
+  std::int64_t event_cursor = 0;     // the cursors as leased
+  std::int64_t stock_cursor = 0;
+  std::optional<OutboundMapping> mapping;  // the endpoint's mapping, newest version at the claim
 };
 // Whether an active endpoint other than `busy` has something to send now (reads only).
 bool delivery_due(db::Db& db, const std::set<std::string>& busy);
 // Leases (for `lease_seconds`, to `owner`) the active endpoints not in `busy` that have
-// something to send, with up to `batch` messages each. Moves the cursors of an endpoint whose
-// stream holds nothing it subscribed to.
-std::vector<Due> claim_due(db::Db& db, const std::string& db_location, const std::string& owner,
-                           const std::set<std::string>& busy, int lease_seconds, int batch);
+// something to send: a short writer command that only decides and leases. Each Due names the
+// endpoint, whether it sends stored rows or the stream, and the cursors as they were leased;
+// fill_due reads its messages outside the writer.
+std::vector<Due> claim_due(db::Db& db, const std::string& owner, const std::set<std::string>& busy, int lease_seconds);
+
+// Outbox events as the endpoints read them: each event's Standard Webhooks body is made once
+// and shared by every endpoint that receives it (each still signs it with its own secret).
+// Holds the newest events read, `capacity` at most; a read after a cursor older than the window
+// goes to the database. Safe from several threads.
+struct StreamEvent {
+  std::int64_t seq = 0;
+  std::string id;
+  std::string type;  // the published type; empty: not published to webhooks
+  std::int64_t at = 0;
+  std::shared_ptr<const std::string> body;  // {type, timestamp, data}; null when not published
+};
+class EventWindow {
+ public:
+  explicit EventWindow(std::size_t capacity = 8192) : capacity_(capacity) {}
+  // Up to `max` events after `cursor`, in order (what events_after would answer, or answered
+  // a moment ago).
+  std::vector<StreamEvent> after(db::Db& db, std::int64_t cursor, int max);
+
+ private:
+  std::size_t capacity_;
+  std::mutex mutex_;
+  std::int64_t from_ = -1;  // the window holds every event with seq in (from_, to_], as read
+  std::int64_t to_ = -1;
+  std::deque<StreamEvent> events_;
+};
+
+// Reads a leased endpoint's messages on the calling thread's connection (a reader: the lease
+// keeps its cursors still): its secrets, its mapping's newest version, then up to `batch`
+// stored messages or stream messages after its cursors (events from `window`).
+void fill_due(db::Db& db, const std::string& db_location, Due& due, int batch, EventWindow& window);
 
 struct Outcome {
   Message message;  // as it was claimed
@@ -179,6 +223,7 @@ struct Outcome {
   std::int64_t latency_ms = 0;
   std::string response_excerpt;
   double jitter = 0.5;  // uniform01 for decide()
+  int unmapped = 0;     // values the mapping did not name (sent unchanged)
 };
 // Records one endpoint's attempts in order (delivered, retry or dead, alerts, disabling an
 // endpoint failing for a day or answering 410), stores a failed stream message, moves the

@@ -4,11 +4,14 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <limits>
 #include <map>
 
 #include "access/audit.hpp"
 #include "integrations/events.hpp"
+#include "integrations/mappings.hpp"
+#include "integrations/webhook_mapping.hpp"
 #include "integrations/webhooks.hpp"
 #include "platform/documents.hpp"
 #include "platform/ids.hpp"
@@ -34,13 +37,13 @@ constexpr const char* endpoint_columns =
     "e.previous_until, e.created_at, e.updated_at, e.version, e.last_delivered_at, "
     "(SELECT COUNT(*) FROM webhook_messages m WHERE m.endpoint_id = e.id AND m.status = 'pending'), "
     "(SELECT COUNT(*) FROM webhook_messages m WHERE m.endpoint_id = e.id AND m.status = 'dead'), "
-    "(SELECT COUNT(*) FROM events v WHERE v.seq > e.event_cursor), e.event_cursor, e.stock_cursor "
+    "(SELECT COUNT(*) FROM events v WHERE v.seq > e.event_cursor), e.event_cursor, e.stock_cursor, e.mapping "
     "FROM webhook_endpoints e ";
 // What the delivery worker needs, on the writer, many times a second: no counting.
 constexpr const char* lean_endpoint_columns =
     "SELECT e.id, e.url, e.description, e.owner, e.event_types, e.status, e.disabled_reason, e.failing_since, "
     "e.previous_until, e.created_at, e.updated_at, e.version, e.last_delivered_at, 0, 0, 0, e.event_cursor, "
-    "e.stock_cursor FROM webhook_endpoints e ";
+    "e.stock_cursor, e.mapping FROM webhook_endpoints e ";
 
 std::vector<std::string> strings_of(const std::string& json_array) {
   std::vector<std::string> out;
@@ -73,6 +76,7 @@ Endpoint read_endpoint(const db::Query& q) {
   e.pending = q.int64(13);
   e.dead = q.int64(14);
   e.behind = q.int64(15);
+  e.mapping = q.opt_text(18);
   return e;
 }
 
@@ -125,6 +129,12 @@ Endpoint require_endpoint(db::Db& db, const std::string& id) {
   auto e = load_endpoint(db, id);
   if (!e) throw not_found("webhook endpoint", id);
   return e.value();
+}
+
+// An endpoint's mapping must name a mapping table that exists (422 on the field otherwise).
+void require_mapping(db::Db& db, const std::string& name) {
+  if (!latest_mapping(db, name))
+    throw invalid_field("mapping", fmt::format("no mapping named '{}'; PUT /api/v1/mappings/{} makes one", name, name));
 }
 
 std::optional<Endpoint> lean_endpoint(db::Db& db, const std::string& id) {
@@ -272,6 +282,7 @@ std::vector<Endpoint> list_endpoints(db::Db& db, const std::string& after_id, in
 }
 
 WithSecret create_endpoint(db::Db& db, const std::string& db_location, const Actor& actor, const EndpointInput& in) {
+  if (in.mapping) require_mapping(db, *in.mapping);
   {
     auto q = db.query("SELECT COUNT(*) FROM webhook_endpoints");
     q.step();
@@ -284,7 +295,7 @@ WithSecret create_endpoint(db::Db& db, const std::string& db_location, const Act
   auto at = now().micros;
   db.query(
         "INSERT INTO webhook_endpoints (id, url, description, owner, event_types, secret, status, created_at, "
-        "updated_at, event_cursor, stock_cursor) VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, 0, 0)")
+        "updated_at, event_cursor, stock_cursor, mapping) VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, 0, 0, ?)")
       .bind(1, id)
       .bind(2, in.url)
       .bind(3, in.description)
@@ -293,6 +304,7 @@ WithSecret create_endpoint(db::Db& db, const std::string& db_location, const Act
       .bind(6, sealed_secret(db_location, secret))
       .bind(7, at)
       .bind(8, at)
+      .bind(9, in.mapping)
       .run();
   cursors_to_present(db, id);
   auto e = require_endpoint(db, id);
@@ -306,6 +318,7 @@ Endpoint update_endpoint(db::Db& db, const Actor& actor, const std::string& id, 
   if (before.version != expected_version)
     throw Problem(412, "version_mismatch",
                   fmt::format("the endpoint is at version {}, not {}; read it again", before.version, expected_version));
+  if (p.mapping && *p.mapping) require_mapping(db, **p.mapping);
   bool enabling = p.enabled && *p.enabled && before.status == "disabled";
   if (enabling) cursors_to_present(db, id);
   std::string status = p.enabled ? (*p.enabled ? "active" : "disabled") : before.status;
@@ -314,7 +327,7 @@ Endpoint update_endpoint(db::Db& db, const Actor& actor, const std::string& id, 
   else if (p.enabled && !*p.enabled) reason = fmt::format("disabled by {}", actor.user);
   db.query(
         "UPDATE webhook_endpoints SET url = ?, event_types = ?, description = ?, owner = ?, status = ?, "
-        "disabled_reason = ?, failing_since = ?, updated_at = ?, version = version + 1 WHERE id = ?")
+        "disabled_reason = ?, failing_since = ?, mapping = ?, updated_at = ?, version = version + 1 WHERE id = ?")
       .bind(1, p.url.value_or(before.url))
       .bind(2, json_of(p.event_types.value_or(before.event_types)))
       .bind(3, p.description.value_or(before.description))
@@ -322,8 +335,9 @@ Endpoint update_endpoint(db::Db& db, const Actor& actor, const std::string& id, 
       .bind(5, status)
       .bind(6, reason)
       .bind(7, enabling ? std::optional<std::int64_t>{} : before.failing_since)
-      .bind(8, now().micros)
-      .bind(9, id)
+      .bind(8, p.mapping ? *p.mapping : before.mapping)
+      .bind(9, now().micros)
+      .bind(10, id)
       .run();
   if (enabling)  // a re-enabled endpoint is tried again at once
     db.query("UPDATE webhook_messages SET next_attempt_at = ? WHERE endpoint_id = ? AND status = 'pending'")
@@ -373,7 +387,8 @@ WithSecret rotate_secret(db::Db& db, const std::string& db_location, const Actor
 std::vector<AttemptRecord> list_attempts(db::Db& db, const std::string& endpoint_id, std::int64_t before, int limit) {
   auto q = db.query(
       "SELECT a.seq, a.message_id, a.event_type, a.attempt, a.at, a.http_status, a.latency_ms, a.error_tag, "
-      "a.outcome, a.response_excerpt FROM webhook_attempts a WHERE a.endpoint_id = ? AND a.seq < ? "
+      "a.outcome, a.response_excerpt, a.mapping_name, a.mapping_version, a.mapping_unmapped "
+      "FROM webhook_attempts a WHERE a.endpoint_id = ? AND a.seq < ? "
       "ORDER BY a.seq DESC LIMIT ?");
   q.bind(1, endpoint_id).bind(2, before > 0 ? before : std::numeric_limits<std::int64_t>::max()).bind(3, limit + 1);
   std::vector<AttemptRecord> out;
@@ -389,6 +404,9 @@ std::vector<AttemptRecord> list_attempts(db::Db& db, const std::string& endpoint
     a.error_tag = q.opt_text(7);
     a.outcome = q.text(8);
     a.response_excerpt = q.text(9);
+    a.mapping_name = q.opt_text(10);
+    a.mapping_version = q.opt_int64(11);
+    a.mapping_unmapped = q.opt_int64(12).value_or(0);
     out.push_back(std::move(a));
   }
   return out;
@@ -526,22 +544,23 @@ std::string stream_message_id(const std::string& endpoint_id, const std::string&
 
 // The stream of an endpoint after its cursors: up to `batch` messages, and where the cursors
 // go once they are all delivered (past events it did not subscribe to as well).
-Due stream_of(db::Db& db, const Endpoint& e, const Cursors& c, int batch) {
-  Due due;
+void stream_of(db::Db& db, Due& due, const Cursors& c, int batch, EventWindow& window) {
+  const auto& e = due.endpoint;
   due.stream = true;
   due.event_cursor_to = c.events;
   due.stock_cursor_to = c.stock;
-  auto events = events_after(db, c.events, stream_events_read_max, "");
+  auto events = window.after(db, c.events, stream_events_read_max);
+  std::size_t looked_at = 0;
   for (const auto& ev : events) {
     if (static_cast<int>(due.messages.size()) >= batch) break;
+    ++looked_at;
     due.event_cursor_to = ev.seq;
-    auto type = published_type(ev.type);
-    if (!type || !subscribed(e.event_types, *type)) continue;
+    if (!ev.body || !subscribed(e.event_types, ev.type)) continue;
     Message m;
     m.id = stream_message_id(e.id, ev.id);
     m.endpoint_id = e.id;
-    m.event_type = *type;
-    m.payload = envelope(*type, ev.at, ev.payload);
+    m.event_type = ev.type;
+    m.payload = *ev.body;
     m.status = "pending";
     m.created_at = ev.at;
     m.next_attempt_at = ev.at;
@@ -549,10 +568,10 @@ Due stream_of(db::Db& db, const Endpoint& e, const Cursors& c, int batch) {
     m.event_seq = ev.seq;
     due.messages.push_back(std::move(m));
   }
-  bool events_done = events.empty() || due.event_cursor_to == events.back().seq;
+  bool events_done = looked_at == events.size();
   if (!events_done || !subscribed(e.event_types, "stock.changed")) {
     if (events_done) due.stock_cursor_to = stock::last_seq(db);  // nothing to say about stock
-    return due;
+    return;
   }
   // stock.changed after the events: one per item x location, the balance as it is now.
   auto moved = stock::movements_from(db, c.stock + 1);
@@ -574,7 +593,6 @@ Due stream_of(db::Db& db, const Endpoint& e, const Cursors& c, int batch) {
     m.stored = false;
     due.messages.push_back(std::move(m));
   }
-  return due;
 }
 
 std::vector<Message> stored_pending(db::Db& db, const std::string& endpoint_id, int batch) {
@@ -605,8 +623,7 @@ bool delivery_due(db::Db& db, const std::set<std::string>& busy) {
   return false;
 }
 
-std::vector<Due> claim_due(db::Db& db, const std::string& db_location, const std::string& owner,
-                           const std::set<std::string>& busy, int lease_seconds, int batch) {
+std::vector<Due> claim_due(db::Db& db, const std::string& owner, const std::set<std::string>& busy, int lease_seconds) {
   auto at = now().micros;
   std::vector<Due> out;
   for (const auto& e : active_endpoints(db)) {
@@ -621,28 +638,13 @@ std::vector<Due> claim_due(db::Db& db, const std::string& db_location, const std
     auto c = cursors_of(db, e.id);
     if (auto head = head_due_at(db, e.id)) {
       if (*head > at) continue;
-      due.messages = stored_pending(db, e.id, batch);
-      due.event_cursor_to = c.events;
-      due.stock_cursor_to = c.stock;
     } else {
       if (!stream_waiting(db, e, c)) continue;
-      due = stream_of(db, e, c, batch);
-      if (due.messages.empty()) {  // nothing it asked for: move on
-        db.query("UPDATE webhook_endpoints SET event_cursor = ?, stock_cursor = ? WHERE id = ?")
-            .bind(1, due.event_cursor_to)
-            .bind(2, due.stock_cursor_to)
-            .bind(3, e.id)
-            .run();
-        continue;
-      }
+      due.stream = true;
     }
     due.endpoint = e;
-    auto s = db.query("SELECT secret, previous_secret, previous_until FROM webhook_endpoints WHERE id = ?");
-    s.bind(1, e.id);
-    s.step();
-    due.secrets.push_back(secret_box::open(db_location, s.text(0)));
-    if (auto prev = s.opt_text(1); prev && s.opt_int64(2).value_or(0) > at)
-      due.secrets.push_back(secret_box::open(db_location, *prev));
+    due.event_cursor = due.event_cursor_to = c.events;
+    due.stock_cursor = due.stock_cursor_to = c.stock;
     db.query("UPDATE webhook_endpoints SET lease_owner = ?, lease_until = ? WHERE id = ?")
         .bind(1, owner)
         .bind(2, at + lease_seconds * micros_per_second)
@@ -651,6 +653,67 @@ std::vector<Due> claim_due(db::Db& db, const std::string& db_location, const std
     out.push_back(std::move(due));
   }
   return out;
+}
+
+std::vector<StreamEvent> EventWindow::after(db::Db& db, std::int64_t cursor, int max) {
+  auto made = [](const Event& ev) {
+    StreamEvent s{ev.seq, ev.id, "", ev.at, nullptr};
+    if (auto type = published_type(ev.type)) {
+      s.type = *type;
+      s.body = std::make_shared<const std::string>(envelope(*type, ev.at, ev.payload));
+    }
+    return s;
+  };
+  std::vector<StreamEvent> out;
+  std::lock_guard lock(mutex_);
+  if (from_ >= 0 && cursor < from_) {  // older than the window: straight from the database,
+    auto events = events_after(db, cursor, max, "");
+    // only up to the window's end, so a late endpoint catches up into it, not past it
+    bool inside = !events.empty() && events.front().seq <= to_;
+    for (const auto& ev : events)
+      if (!inside || ev.seq <= to_) out.push_back(made(ev));
+    return out;
+  }
+  if (from_ < 0 || cursor > to_) {  // a new start (the first read, or events the window never saw)
+    events_.clear();
+    from_ = to_ = cursor;
+  }
+  auto first = std::upper_bound(events_.begin(), events_.end(), cursor,
+                                [](std::int64_t c, const StreamEvent& ev) { return c < ev.seq; });
+  auto cached = static_cast<int>(events_.end() - first);
+  if (cached < max) {  // read what is new since the window's end
+    for (const auto& ev : events_after(db, to_, max - cached, "")) {
+      events_.push_back(made(ev));
+      to_ = ev.seq;
+    }
+    first = std::upper_bound(events_.begin(), events_.end(), cursor,
+                             [](std::int64_t c, const StreamEvent& ev) { return c < ev.seq; });
+  }
+  for (auto it = first; it != events_.end() && static_cast<int>(out.size()) < max; ++it) out.push_back(*it);
+  while (events_.size() > capacity_) {
+    from_ = events_.front().seq;
+    events_.pop_front();
+  }
+  return out;
+}
+
+void fill_due(db::Db& db, const std::string& db_location, Due& due, int batch, EventWindow& window) {
+  db::ReadSnapshot snapshot(db);
+  const auto& e = due.endpoint;
+  auto at = now().micros;
+  if (e.mapping)  // the newest version now: a PUT takes effect for the deliveries after it
+    if (auto table = latest_mapping(db, *e.mapping)) due.mapping = outbound_mapping(*table);
+  auto s = db.query("SELECT secret, previous_secret, previous_until FROM webhook_endpoints WHERE id = ?");
+  s.bind(1, e.id);
+  if (!s.step()) return;  // deleted since the claim: nothing to send
+  due.secrets.push_back(secret_box::open(db_location, s.text(0)));
+  if (auto prev = s.opt_text(1); prev && s.opt_int64(2).value_or(0) > at)
+    due.secrets.push_back(secret_box::open(db_location, *prev));
+  if (!due.stream) {
+    due.messages = stored_pending(db, e.id, batch);
+    return;
+  }
+  stream_of(db, due, Cursors{due.event_cursor, due.stock_cursor}, batch, window);
 }
 
 void record_outcomes(db::Db& db, const std::string& owner, const Due& due, const std::vector<Outcome>& outcomes) {
@@ -671,7 +734,8 @@ void record_outcomes(db::Db& db, const std::string& owner, const Due& due, const
     if (!d.error_tag.empty()) tag = d.error_tag;
     db.query(
           "INSERT INTO webhook_attempts (message_id, endpoint_id, event_type, attempt, at, http_status, latency_ms, "
-          "error_tag, outcome, response_excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+          "error_tag, outcome, response_excerpt, mapping_name, mapping_version, mapping_unmapped) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, m->id)
         .bind(2, endpoint_id)
         .bind(3, m->event_type)
@@ -682,6 +746,9 @@ void record_outcomes(db::Db& db, const std::string& owner, const Due& due, const
         .bind(8, tag)
         .bind(9, outcome)
         .bind(10, o.response_excerpt)
+        .bind(11, due.mapping ? std::optional<std::string>(due.mapping->name) : std::nullopt)
+        .bind(12, due.mapping ? std::optional<std::int64_t>(due.mapping->version) : std::nullopt)
+        .bind(13, due.mapping ? std::optional<std::int64_t>(o.unmapped) : std::nullopt)
         .run();
     if (m->event_seq) events_to = m->event_seq;
     if (d.verdict == Verdict::delivered) {

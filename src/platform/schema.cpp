@@ -1438,6 +1438,15 @@ CREATE TABLE sync_conflicts (
 );
 CREATE INDEX sync_conflicts_status ON sync_conflicts(status, id);
 )SQL"},
+      {31, "webhook payloads through the mapping tables: the endpoint's mapping, and the version each attempt used", R"SQL(
+-- docs/webhooks.md, "Mapped payloads". mapping names a mapping table (mappings.name);
+-- NULL: deliveries in Backroom's own words. An attempt keeps the table's name and version it
+-- was rewritten with, and how many values of mapped fields the table did not name.
+ALTER TABLE webhook_endpoints ADD COLUMN mapping TEXT;
+ALTER TABLE webhook_attempts ADD COLUMN mapping_name TEXT;
+ALTER TABLE webhook_attempts ADD COLUMN mapping_version INTEGER;
+ALTER TABLE webhook_attempts ADD COLUMN mapping_unmapped INTEGER;
+)SQL"},
   };
   return list;
 }

@@ -444,7 +444,9 @@ test('broken Shopify and Square files (issue 19) are refused with problems namin
 
 test('mutated webhook bodies (issue 19) are refused with problems, never 500', async () => {
   // A receiver nobody listens on, for an event this suite never makes: nothing is delivered.
-  const endpointBody = { url: 'http://127.0.0.1:9/hook', event_types: ['count.approved'], description: 'probe', owner: 'probe@shop.test' };
+  const table = await s.put('/api/v1/mappings/probe-hooks', { fields: { store: 'location_id' }, values: { location_id: { 'S-1': 'x' } } });
+  assert.ok(table.status === 200 || table.status === 201, table.text);
+  const endpointBody = { url: 'http://127.0.0.1:9/hook', event_types: ['count.approved'], description: 'probe', owner: 'probe@shop.test', mapping: 'probe-hooks' };
   await probe('POST /webhooks/endpoints', '/api/v1/webhooks/endpoints', async () => endpointBody, (b) => b);
   const made = await s.post('/api/v1/webhooks/endpoints', endpointBody);
   assert.ok(made.status === 201 || made.json?.code === 'too_many_endpoints', made.text);
@@ -452,6 +454,7 @@ test('mutated webhook bodies (issue 19) are refused with problems, never 500', a
   const version = (await s.get(`/api/v1/webhooks/endpoints/${id}`)).json.version;
   await probe('PATCH /webhooks/endpoints/{id}', `/api/v1/webhooks/endpoints/${id}`, async () => ({
     version, url: 'http://127.0.0.1:9/other', event_types: ['count.*'], description: 'probe again', owner: 'ops', enabled: true,
+    mapping: 'probe-hooks',
   }), (b) => b, { method: 'PATCH' });
   await probe('POST /webhooks/dead-letters/replay', '/api/v1/webhooks/dead-letters/replay', async () => ({
     endpoint_id: id, since: '2026-12-01T00:00:00Z',
@@ -462,6 +465,12 @@ test('mutated webhook bodies (issue 19) are refused with problems, never 500', a
   for (const url of ['ftp://x/y', 'http://user:pw@x/y', 'http:///nohost', 'not a url', 'http://x/#frag'])
     assert.equal((await s.post('/api/v1/webhooks/endpoints', { ...endpointBody, url })).json?.field, 'url', url);
   assert.equal((await s.post('/api/v1/webhooks/endpoints', { ...endpointBody, event_types: ['sale.complete'] })).json?.field, 'event_types[0]');
+  // A mapping is named by a mapping's name, and it must exist (GET /api/v1/mappings/{name}).
+  for (const mapping of ['Not A Name', 'no-such-mapping', '', 7, ['probe-hooks'], 'x'.repeat(41)]) {
+    const r = await s.post('/api/v1/webhooks/endpoints', { ...endpointBody, mapping });
+    assert.equal(r.status, 422, `${JSON.stringify(mapping)}: ${r.text}`);
+    assert.equal(r.json.field, 'mapping', r.text);
+  }
 });
 
 test('mutated store-node pushes and conflict notes (issue 21) are refused with problems, never 500; the books hold', async () => {
