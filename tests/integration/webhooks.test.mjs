@@ -219,11 +219,24 @@ test('retries follow the schedule with full jitter, then the dead-letter queue a
   assert.equal(dead[0].tries, 8);
   assert.equal(dead[0].last_error_tag, 'http_5xx');
   assert.equal(dead[0].payload.data.id, item.id);
-  const alerts = (await s.get('/api/v1/alerts?status=open')).json.alerts.filter((a) => a.endpoint_id === e.id);
-  assert.equal(alerts.length, 1, JSON.stringify(alerts));
+  // The jittered waits add up to 24 h or more now and then (the longest schedule is 27.6 h):
+  // then the last failure also disables the endpoint, by the one-day rule.
+  const log = await attempts(e);
+  const span = Date.parse(log[0].at) - Date.parse(log[log.length - 1].at);
+  const failedADay = span >= 24 * 3600 * 1000;
+  const open = (await s.get('/api/v1/alerts?status=open')).json.alerts.filter((a) => a.endpoint_id === e.id);
+  assert.equal(open.some((a) => a.error_tag === 'endpoint_disabled'), failedADay, `failing for ${span / 1000} s: ${JSON.stringify(open)}`);
+  const alerts = open.filter((a) => a.error_tag !== 'endpoint_disabled');
+  assert.equal(alerts.length, 1, JSON.stringify(open));
   assert.equal(alerts[0].error_tag, 'http_5xx');
   assert.equal(alerts[0].count, 8);
   assert.equal(alerts[0].owner, 'integrations@shop.test');
+  if (failedADay) {
+    const ep = (await s.get(`/api/v1/webhooks/endpoints/${e.id}`)).json;
+    assert.equal(ep.status, 'disabled');
+    const enabled = await s.patch(`/api/v1/webhooks/endpoints/${e.id}`, { enabled: true }, { 'if-match': `"v${ep.version}"` });
+    assert.equal(enabled.status, 200, enabled.text);
+  }
   // Replay: back in the queue, delivered now that the receiver answers.
   const replay = await s.post(`/api/v1/webhooks/dead-letters/${id}/replay`);
   assert.equal(replay.status, 200, replay.text);
