@@ -26,14 +26,20 @@ export function linkText(s: SyncStatus): { kind: 'ok' | 'warn'; text: string } |
   return { kind: 'ok', text: `Linked to head office${s.last_sync_at ? `, last synced ${when(s.last_sync_at)}` : ''} — ${waiting ? `${waitingText(s)} waiting to send` : 'nothing waiting'}.` };
 }
 
-/** The link's status, asked now and every `everyMs` (null until the first answer, or when it fails). */
+/** The link's status, asked now and every `everyMs` (null until the first answer, or when it fails).
+ *  A server that answers it is not a store node is not asked again: that takes a restart with
+ *  --upstream, and the page asks again when it is next opened. */
 export function useLinkStatus(everyMs = 30_000): SyncStatus | null {
   const [status, setStatus] = useState<SyncStatus | null>(null);
   useEffect(() => {
     let stop = false;
-    const ask = () => sync.status().then((s) => { if (!stop) setStatus(s); }).catch(() => undefined);
-    void ask();
+    const ask = () => sync.status().then((s) => {
+      if (stop) return;
+      setStatus(s);
+      if (!s.node) clearInterval(timer);
+    }).catch(() => undefined);
     const timer = setInterval(ask, everyMs);
+    void ask();
     return () => { stop = true; clearInterval(timer); };
   }, [everyMs]);
   return status;
