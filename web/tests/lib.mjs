@@ -186,6 +186,13 @@ export async function fits(page, where) {
     }
     return { scrollWidth: document.documentElement.scrollWidth, innerWidth, small };
   }, touchMin);
-  if (r.scrollWidth > r.innerWidth) throw new Error(`${where}: the page scrolls sideways (${r.scrollWidth} > ${r.innerWidth})`);
+  if (r.scrollWidth > r.innerWidth) {
+    // The last elements past the right edge (some may sit inside a box that scrolls), and with
+    // BACKROOM_FIT_SHOT=FILE.png a full-page screenshot: what a failure needs to be mended.
+    const wide = await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > innerWidth + 0.5)
+      .slice(-3).map((e) => `${e.tagName.toLowerCase()}.${e.className} “${(e.textContent ?? '').slice(0, 30)}” ${Math.round(e.getBoundingClientRect().right)}`).join(', '));
+    if (process.env.BACKROOM_FIT_SHOT) await page.screenshot({ path: process.env.BACKROOM_FIT_SHOT, fullPage: true });
+    throw new Error(`${where}: the page scrolls sideways (${r.scrollWidth} > ${r.innerWidth}): ${wide}`);
+  }
   if (r.small.length) throw new Error(`${where}: touch targets under ${touchMin} px: ${r.small.join(', ')}`);
 }

@@ -267,8 +267,10 @@ export const reports = {
 export const webhooks = {
   eventTypes: () => get<{ event_types: string[] }>('/webhooks/event-types').then((r) => r.event_types),
   endpoints: () => get<{ endpoints: T.WebhookEndpoint[] }>('/webhooks/endpoints', { query: { limit: 500 } }).then((r) => r.endpoints),
-  create: (body: { url: string; event_types: string[]; description: string; owner: string }) =>
+  create: (body: { url: string; event_types: string[]; description: string; owner: string; mapping?: string | null }) =>
     post<T.WebhookEndpoint & { secret: string }>('/webhooks/endpoints', body),
+  setMapping: (e: T.WebhookEndpoint, mapping: string | null) =>
+    patch<T.WebhookEndpoint>('/webhooks/endpoints/{id}', { mapping }, { path: { id: e.id }, headers: { 'if-match': `"v${e.version}"` } }),
   setEnabled: (e: T.WebhookEndpoint, enabled: boolean) =>
     patch<T.WebhookEndpoint>('/webhooks/endpoints/{id}', { enabled }, { path: { id: e.id }, headers: { 'if-match': `"v${e.version}"` } }),
   remove: (id: string) => del<unknown>('/webhooks/endpoints/{id}', { path: { id } }),
@@ -279,4 +281,10 @@ export const webhooks = {
   alerts: (status?: string) => get<{ alerts: T.Alert[] }>('/alerts', { query: { status, limit: 100 } }).then((r) => r.alerts),
   acknowledge: (id: string, note?: string) => post<T.Alert>('/alerts/{id}/acknowledge', note ? { note } : {}, { path: { id } }),
   resolve: (id: string, note: string) => post<T.Alert>('/alerts/{id}/resolve', { note }, { path: { id } }),
+};
+
+/** Versioned mapping tables: another system's field names and codes (docs/formats.md). */
+export const mappings = {
+  list: () => get<{ mappings: T.Mapping[]; review_due: number }>('/mappings'),
+  put: (name: string, body: T.MappingBody) => put<T.Mapping>('/mappings/{name}', body, { path: { name } }),
 };

@@ -312,7 +312,7 @@ export interface CountLineInput { item_id: string; counted: Quantity; counted_at
 export interface CountEntryAnswer { id: string; line_id: string; item_id: string; counted: Quantity; counted_at: string; recount: boolean; photo: boolean }
 
 export interface WebhookEndpoint {
-  id: string; url: string; description: string; owner: string; event_types: string[];
+  id: string; url: string; description: string; owner: string; event_types: string[]; mapping: string | null;
   status: 'active' | 'disabled'; disabled_reason: string | null; failing_since: string | null;
   previous_secret_valid_until: string | null; pending: number; behind: number; dead_letters: number; last_delivered_at: string | null;
   created_at: string; updated_at: string; version: number;
@@ -320,7 +320,14 @@ export interface WebhookEndpoint {
 export interface WebhookAttempt {
   webhook_id: string; event_type: string; attempt: number; at: string; status: number | null; latency_ms: number;
   error_tag: string | null; outcome: 'delivered' | 'retry' | 'dead'; response_excerpt: string;
+  mapping: { name: string; version: number; unmapped: number } | null;
 }
+/** A versioned mapping table, theirs -> ours (docs/formats.md, docs/webhooks.md). */
+export interface Mapping {
+  name: string; version: number; fields: Record<string, string>; values: Record<string, Record<string, string>>;
+  reviewed_on: string | null; review_due_on: string | null; review_due: boolean; changed_by: string; changed_at: string;
+}
+export interface MappingBody { fields: Record<string, string>; values: Record<string, Record<string, string>>; reviewed_on?: string | null }
 export interface WebhookMessage {
   id: string; endpoint_id: string; event_type: string; status: 'pending' | 'delivered' | 'dead'; tries: number;
   next_attempt_at: string | null; last_error_tag: string | null; created_at: string; dead_at: string | null; payload: unknown;

@@ -1,11 +1,13 @@
 // Integrations: where the shop sees whether its web shop and accounting hooks are getting
 // their events — alerts first (what is failing, whose it is), then the endpoints with their
-// queues and delivery log, then the dead-letter queue with replay. Secrets are shown once.
+// queues and delivery log, the mapping tables that put deliveries in a receiver's own words,
+// then the dead-letter queue with replay. Secrets are shown once.
 import { useEffect, useState } from 'preact/hooks';
-import { message, permission, webhooks, type Alert, type WebhookEndpoint } from '../api';
+import { mappings, message, permission, stock, webhooks, type Alert, type WebhookEndpoint } from '../api';
 import { can, type Session } from '../app/session';
-import { Button, DataTable, Dialog, Field, Notice } from '../shared/components';
+import { Button, DataTable, Dialog, Field, Notice, Select } from '../shared/components';
 import { when, words } from '../shared/format';
+import { MappingTables } from './Mappings';
 import { useLoad } from './useLoad';
 
 const tagText: Record<string, string> = {
@@ -14,23 +16,27 @@ const tagText: Record<string, string> = {
   invalid_payload: 'could not be signed', endpoint_disabled: 'endpoint disabled',
 };
 const tag = (t: string | null) => (t ? tagText[t] ?? words(t) : '');
+const ownWords = "none: Backroom's own words";
+const mappingOptions = (names: string[]): [string, string][] => [['', ownWords], ...names.map((n): [string, string] => [n, n])];
 
-function AddEndpoint({ types, onDone }: { types: string[]; onDone: (secret: string) => void }) {
+function AddEndpoint({ types, mappingNames, onDone }: { types: string[]; mappingNames: string[]; onDone: (secret: string) => void }) {
   const [url, setUrl] = useState('');
   const [owner, setOwner] = useState('');
   const [description, setDescription] = useState('');
   const [chosen, setChosen] = useState<string[]>(['sale.completed', 'stock.changed']);
+  const [mapping, setMapping] = useState('');
   const [err, setErr] = useState('');
   const toggle = (t: string) => setChosen((c) => (c.includes(t) ? c.filter((x) => x !== t) : [...c, t]));
   return (
     <form class="stack" onSubmit={(e) => {
       e.preventDefault();
       setErr('');
-      webhooks.create({ url, owner, description, event_types: chosen }).then((r) => onDone(r.secret)).catch((x) => setErr(message(x)));
+      webhooks.create({ url, owner, description, event_types: chosen, mapping: mapping || null }).then((r) => onDone(r.secret)).catch((x) => setErr(message(x)));
     }}>
       <Field label="Receiver URL" value={url} onInput={(e) => setUrl(e.currentTarget.value)} placeholder="https://shop.example/hooks/backroom" required />
       <Field label="Owner (alerted on failures)" value={owner} onInput={(e) => setOwner(e.currentTarget.value)} placeholder="web-team@shop.example" required />
       <Field label="Description" value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+      <Select label="Mapping table (the receiver's field names and codes)" options={mappingOptions(mappingNames)} value={mapping} onChange={(e) => setMapping(e.currentTarget.value)} />
       <fieldset class="checks">
         <legend>Events</legend>
         {types.map((t) => (
@@ -51,8 +57,27 @@ function DeliveryLog({ endpoint, onClose }: { endpoint: WebhookEndpoint; onClose
       <DataTable name="Delivery attempts" rows={rows ?? []} columns={[
         ['when', (a) => when(a.at)], ['event', (a) => a.event_type], ['try', (a) => String(a.attempt), true],
         ['answer', (a) => (a.status ? String(a.status) : tag(a.error_tag))], ['ms', (a) => String(a.latency_ms), true],
-        ['outcome', (a) => words(a.outcome)], ['reply', (a) => <span class="small">{a.response_excerpt.slice(0, 80)}</span>],
+        ['outcome', (a) => words(a.outcome)],
+        ['mapping', (a) => (a.mapping ? `${a.mapping.name} v${a.mapping.version}${a.mapping.unmapped ? `, ${a.mapping.unmapped} values not in it` : ''}` : '—')],
+        ['reply', (a) => <span class="small">{a.response_excerpt.slice(0, 80)}</span>],
       ]} />
+    </Dialog>
+  );
+}
+
+function ChooseMapping({ endpoint, mappingNames, onDone, onClose }: {
+  endpoint: WebhookEndpoint; mappingNames: string[]; onDone: () => void; onClose: () => void;
+}) {
+  const [mapping, setMapping] = useState(endpoint.mapping ?? '');
+  const [err, setErr] = useState('');
+  return (
+    <Dialog title={`Mapping for ${endpoint.url}`} onClose={onClose}>
+      <form class="stack" onSubmit={(e) => { e.preventDefault(); webhooks.setMapping(endpoint, mapping || null).then(onDone).catch((x) => setErr(message(x))); }}>
+        <Select label="Mapping table" options={mappingOptions(mappingNames)} value={mapping} onChange={(e) => setMapping(e.currentTarget.value)} />
+        <p class="small">Deliveries after this one are written with the table's newest version; the delivery log shows which version each one used.</p>
+        {err && <Notice kind="error">{err}</Notice>}
+        <Button type="submit" variant="primary">Save</Button>
+      </form>
     </Dialog>
   );
 }
@@ -78,13 +103,17 @@ export function Integrations({ session }: { session: Session }) {
   const [alerts, alertsErr, reloadAlerts] = useLoad(() => Promise.all([webhooks.alerts('open'), webhooks.alerts('acknowledged')]).then(([a, b]) => [...a, ...b]));
   const [dead, deadErr, reloadDead] = useLoad(() => webhooks.deadLetters());
   const [types] = useLoad(() => webhooks.eventTypes());
+  const [tables, tablesErr, reloadTables] = useLoad(() => mappings.list());
+  const [locations] = useLoad(() => stock.locations());
+  const mappingNames = (tables?.mappings ?? []).map((m) => m.name);
+  const [choosing, setChoosing] = useState<WebhookEndpoint | null>(null);
   const [adding, setAdding] = useState(false);
   const [secret, setSecret] = useState('');
   const [log, setLog] = useState<WebhookEndpoint | null>(null);
   const [resolving, setResolving] = useState<Alert | null>(null);
   const [deleting, setDeleting] = useState<WebhookEndpoint | null>(null);
   const [err, setErr] = useState('');
-  const reload = () => { reloadEndpoints(); reloadAlerts(); reloadDead(); };
+  const reload = () => { reloadEndpoints(); reloadAlerts(); reloadDead(); reloadTables(); };
   useEffect(() => {  // a failing receiver shows up without anyone pressing a key
     const timer = setInterval(reload, 10_000);
     return () => clearInterval(timer);
@@ -94,7 +123,7 @@ export function Integrations({ session }: { session: Session }) {
   return (
     <section>
       <div class="row spread"><h1>Integrations</h1><Button onClick={reload}>Refresh</Button></div>
-      {[endpointsErr, alertsErr, deadErr, err].filter(Boolean).map((e) => <Notice kind="error">{e}</Notice>)}
+      {[endpointsErr, alertsErr, deadErr, tablesErr, err].filter(Boolean).map((e) => <Notice kind="error">{e}</Notice>)}
       {secret && (
         <Dialog title="The signing secret" onClose={() => setSecret('')}>
           <p>Copy it into the receiver now: it is not shown again.</p>
@@ -120,18 +149,21 @@ export function Integrations({ session }: { session: Session }) {
       <DataTable name="Webhook endpoints" rows={endpoints ?? []} columns={[
         ['receiver', (e) => <><span class="url">{e.url}</span>{e.description && <div class="small">{e.description}</div>}</>],
         ['events', (e) => <span class="small">{e.event_types.join(', ')}</span>], ['owner', (e) => e.owner],
+        ['mapping', (e) => e.mapping ?? 'own words'],
         ['status', (e) => (e.status === 'active' ? (e.failing_since ? `failing since ${when(e.failing_since)}` : 'active') : `disabled: ${e.disabled_reason ?? ''}`)],
         ['waiting', (e) => String(e.pending + e.behind), true], ['dead letters', (e) => String(e.dead_letters), true],
         ['last delivered', (e) => when(e.last_delivered_at)],
       ]} actions={(e) => (
-        <>
+        <div class="row">
           <Button onClick={() => setLog(e)}>Deliveries</Button>
           {manage && <Button onClick={() => act(webhooks.setEnabled(e, e.status !== 'active'))}>{e.status === 'active' ? 'Disable' : 'Enable'}</Button>}
+          {manage && <Button onClick={() => setChoosing(e)}>Mapping</Button>}
           {manage && <Button onClick={() => { setErr(''); webhooks.rotate(e.id).then((r) => { setSecret(r.secret); reload(); }).catch((x) => setErr(message(x))); }}>New secret</Button>}
           {manage && <Button variant="quiet" onClick={() => setDeleting(e)}>Delete</Button>}
-        </>
+        </div>
       )} />
       {log && <DeliveryLog endpoint={log} onClose={() => setLog(null)} />}
+      {choosing && <ChooseMapping endpoint={choosing} mappingNames={mappingNames} onClose={() => setChoosing(null)} onDone={() => { setChoosing(null); reload(); }} />}
       {deleting && (
         <Dialog title="Delete the endpoint?" onClose={() => setDeleting(null)}>
           <p>{deleting.url} stops receiving events; its queue, delivery log and alerts go with it.</p>
@@ -142,8 +174,10 @@ export function Integrations({ session }: { session: Session }) {
         </Dialog>
       )}
       {manage && (adding
-        ? <AddEndpoint types={types ?? []} onDone={(s) => { setAdding(false); setSecret(s); reload(); }} />
+        ? <AddEndpoint types={types ?? []} mappingNames={mappingNames} onDone={(s) => { setAdding(false); setSecret(s); reload(); }} />
         : <Button onClick={() => setAdding(true)}>Add an endpoint</Button>)}
+
+      <MappingTables list={tables} manage={manage} locations={locations ?? []} onChanged={reload} />
 
       <h2>Dead letters</h2>
       <DataTable name="Dead letters" rows={dead ?? []} columns={[
