@@ -68,7 +68,7 @@ BacktestSeries backtest_series(const HistorySeries& series, Granularity granular
     for (int k = 1; k <= promo_rows_ahead && i + k < rows.size(); ++k) {
       if (!rows[i + k].promo) continue;
       Day first = in.today + std::chrono::days{1 + (k - 1) * per};
-      in.promos.push_back({first, first + std::chrono::days{per - 1}});
+      in.promos.push_back({first, first + std::chrono::days{per - 1}, rows[i + k].price});
     }
     return suggest(forecast, in);
   };
@@ -80,7 +80,7 @@ BacktestSeries backtest_series(const HistorySeries& series, Granularity granular
     const Period& row = rows[i];
     BacktestPeriod p;
     p.date = row.start;
-    p.forecast = forecast.period_forecast(row.start, row.promo);
+    p.forecast = forecast.period_forecast(row.start, row.promo, row.price);
     p.receipt_quantity = arrivals[i];
     on_hand += arrivals[i];
     p.on_hand_start = on_hand;

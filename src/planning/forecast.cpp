@@ -274,8 +274,29 @@ BaseFit fit_base(std::span<const Period> h, Granularity g, std::optional<double>
   return fit;
 }
 
+// The median price of the periods sold at the regular price (not on promotion).
+std::optional<double> regular_price_of(std::span<const Period> h) {
+  std::vector<double> prices;
+  for (const auto& p : h)
+    if (!p.promo && p.price && *p.price > 0) prices.push_back(*p.price);
+  if (prices.empty()) return std::nullopt;
+  auto mid = prices.begin() + static_cast<std::ptrdiff_t>(prices.size() / 2);
+  std::nth_element(prices.begin(), mid, prices.end());
+  if (prices.size() % 2 == 1) return *mid;
+  return (*mid + *std::max_element(prices.begin(), mid)) / 2;
+}
+
+// price / regular price when the price is a cut of at least price_cut_min, else nullopt.
+std::optional<double> price_cut(std::optional<double> price, std::optional<double> regular) {
+  if (!price || !regular || *regular <= 0 || *price <= 0) return std::nullopt;
+  double q = *price / *regular;
+  if (q > 1 - price_cut_min) return std::nullopt;
+  return q;
+}
+
 PromoEvidence evidence_of(std::span<const Period> h, Granularity g, const BaseFit& base) {
   PromoEvidence ev;
+  auto regular_price = regular_price_of(h);
   for (std::size_t i = 0; i < h.size(); ++i) {
     const auto& p = h[i];
     if (!p.promo || p.censored) continue;
@@ -284,6 +305,13 @@ PromoEvidence evidence_of(std::span<const Period> h, Granularity g, const BaseFi
     ev.promo_units += p.units;
     ev.baseline_units += b;
     ++ev.promo_periods;
+    if (auto q = price_cut(p.price, regular_price)) {
+      auto& band = ev.bands[std::min(discount_bands - 1, static_cast<int>((1 - *q) * discount_bands))];
+      band.units += p.units;
+      band.baseline += b;
+      band.baseline_log_ratio += b * std::log(*q);
+      ++ev.priced_periods;
+    }
   }
   return ev;
 }
@@ -292,22 +320,62 @@ PromoEvidence evidence_of(std::span<const Period> h, Granularity g, const BaseFi
 
 int days_per_period(Granularity g) { return g == Granularity::daily ? 1 : 7; }
 
-bool on_promo(const PromoCalendar& promos, Day day) {
+const PromoWindow* promo_window(const PromoCalendar& promos, Day day) {
   auto it = std::upper_bound(promos.begin(), promos.end(), day,
                              [](Day d, const PromoWindow& w) { return d < w.first; });
-  return it != promos.begin() && day <= std::prev(it)->last;
+  if (it == promos.begin() || day > std::prev(it)->last) return nullptr;
+  return &*std::prev(it);
 }
+
+bool on_promo(const PromoCalendar& promos, Day day) { return promo_window(promos, day) != nullptr; }
 
 PromoEvidence& PromoEvidence::operator+=(const PromoEvidence& o) {
   promo_units += o.promo_units;
   baseline_units += o.baseline_units;
   promo_periods += o.promo_periods;
+  for (int b = 0; b < discount_bands; ++b) {
+    bands[b].units += o.bands[b].units;
+    bands[b].baseline += o.bands[b].baseline;
+    bands[b].baseline_log_ratio += o.bands[b].baseline_log_ratio;
+  }
+  priced_periods += o.priced_periods;
   return *this;
 }
 
 std::optional<double> PromoEvidence::uplift() const {
   if (promo_periods == 0 || baseline_units <= 0) return std::nullopt;
   return promo_units / baseline_units;
+}
+
+std::optional<double> PromoEvidence::elasticity() const {
+  double units = 0, baseline = 0;
+  for (const auto& b : bands) {
+    units += b.units;
+    baseline += b.baseline;
+  }
+  if (priced_periods == 0 || baseline <= 0) return std::nullopt;
+  // Σ baseline_b·exp(−ε·m_b) grows with ε (every m_b < 0): bisect for the ε that meets units.
+  auto expected = [&](double e) {
+    double sum = 0;
+    for (const auto& b : bands)
+      if (b.baseline > 0) sum += b.baseline * std::exp(-e * b.baseline_log_ratio / b.baseline);
+    return sum;
+  };
+  if (units <= baseline) return 0.0;
+  if (expected(elasticity_max) <= units) return elasticity_max;
+  double lo = 0, hi = elasticity_max;
+  for (int i = 0; i < 60; ++i) {
+    double mid = (lo + hi) / 2;
+    (expected(mid) < units ? lo : hi) = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+double Forecast::promo_multiplier(std::optional<double> price) const {
+  if (elasticity_source != UpliftSource::none)
+    if (auto q = price_cut(price, regular_price))
+      return std::clamp(std::pow(*q, -price_elasticity), promo_uplift_min, promo_uplift_max);
+  return promo_uplift;
 }
 
 const char* method_name(Method m) {
@@ -326,7 +394,7 @@ double Forecast::expected_units(Day first, double days, const PromoCalendar& pro
     double fraction = std::min(1.0, days - i);
     double f = mean_per_day * fraction;
     if (granularity == Granularity::daily) f *= weekday_profile[weekday_index(d)];
-    if (on_promo(promos, d)) f *= promo_uplift;
+    if (const auto* w = promo_window(promos, d)) f *= promo_multiplier(w->price);
     total += f;
   }
   return total;
@@ -337,7 +405,10 @@ double Forecast::error_sd(Day first, double days, const PromoCalendar& promos) c
   for (int i = 0; i < days; ++i) {
     Day d = first + std::chrono::days{i};
     double fraction = std::min(1.0, days - i);
-    double s = on_promo(promos, d) ? promo_sigma_per_day : sigma_per_day;
+    // A promotion selling m times the base spreads like √m (counts), relative to the
+    // promotions σ was measured on (promo_uplift on average).
+    const auto* w = promo_window(promos, d);
+    double s = w ? promo_sigma_per_day * std::sqrt(promo_multiplier(w->price) / promo_uplift) : sigma_per_day;
     sum_squares += fraction * s * s;
     sum += fraction * s;
   }
@@ -345,10 +416,10 @@ double Forecast::error_sd(Day first, double days, const PromoCalendar& promos) c
   return std::sqrt(sum_squares / (1 + r) + sum * sum * r / ((1 + r) * days_per_period(granularity)));
 }
 
-double Forecast::period_forecast(Day start, bool promo) const {
+double Forecast::period_forecast(Day start, bool promo, std::optional<double> price) const {
   int days = days_per_period(granularity);
   PromoCalendar promos;
-  if (promo) promos.push_back({start, start + std::chrono::days{days - 1}});
+  if (promo) promos.push_back({start, start + std::chrono::days{days - 1}, price});
   return expected_units(start, days, promos);
 }
 
@@ -383,6 +454,23 @@ Forecast fit(std::span<const Period> history, Granularity granularity, const Fit
   }
   f.promo_uplift = std::clamp(f.promo_uplift, promo_uplift_min, promo_uplift_max);
 
+  // The own-price effect, chosen by the same rule from the priced promotion periods.
+  f.regular_price = regular_price_of(history);
+  const auto& own_ev = f.own_promo_evidence;
+  const auto* category_ev = options.category_promo ? &*options.category_promo : nullptr;
+  if (f.regular_price) {
+    if (own_ev.priced_periods >= promo_periods_own_min) {
+      f.price_elasticity = *own_ev.elasticity();
+      f.elasticity_source = UpliftSource::own;
+    } else if (category_ev && category_ev->priced_periods >= promo_periods_own_min) {
+      f.price_elasticity = *category_ev->elasticity();
+      f.elasticity_source = UpliftSource::category;
+    } else if (own_ev.priced_periods > 0) {
+      f.price_elasticity = *own_ev.elasticity();
+      f.elasticity_source = UpliftSource::own;
+    }
+  }
+
   // σ from the one-step errors of the chosen run (regular periods after the warm-up).
   f.residuals = base.run.errors;
   double sigma_period = base.run.errors > 0 ? std::sqrt(base.run.sse / base.run.errors) : 0;
@@ -398,7 +486,7 @@ Forecast fit(std::span<const Period> history, Granularity granularity, const Fit
     const auto& p = history[i];
     if (!p.promo || p.censored) continue;
     double b = base.run.before[i] * season(base.profile, granularity, p.start);
-    double e = p.units - f.promo_uplift * b;
+    double e = p.units - f.promo_multiplier(p.price) * b;
     promo_sse += e * e;
     ++promo_n;
   }

@@ -9,8 +9,11 @@
 // Censored periods (the item ran out, so sales are a lower bound) never teach the level or
 // the error: they are skipped. Promotion periods are fitted apart: the base level learns
 // from regular periods, the multiplicative uplift from promotion periods (own when the series
-// has enough of them, else the category's pooled evidence). Quantities are units as double
-// (the store converts milli-units).
+// has enough of them, else the category's pooled evidence). Where promotion periods carry a
+// price, an own-price effect is learnt the same way: a constant elasticity ε, so a promotion
+// at price p sells (p / regular price)^−ε times the base — a deeper discount sells more than
+// a shallow one, which a single uplift cannot say. Quantities are units as double (the store
+// converts milli-units).
 #pragma once
 
 #include <array>
@@ -37,11 +40,24 @@ struct Period {
 };
 
 // Promotion days that are planned ahead, as closed intervals of days; sorted, not overlapping.
+// `price` is the planned selling price when known (same unit as the history's prices).
 struct PromoWindow {
   Day first, last;
+  std::optional<double> price;
 };
 using PromoCalendar = std::vector<PromoWindow>;
 bool on_promo(const PromoCalendar& promos, Day day);
+// The window `day` falls in, or nullptr.
+const PromoWindow* promo_window(const PromoCalendar& promos, Day day);
+
+// Price cuts are pooled in bands of 5 points of discount (0-5 %, 5-10 % ... 95-100 %); a
+// band keeps its sums, so a category's series pool without keeping every period.
+inline constexpr int discount_bands = 20;
+// A price within 2 % of the regular price is not a price cut: such a promotion is explained
+// by the plain uplift (a display, a flyer), not by price.
+inline constexpr double price_cut_min = 0.02;
+// The elasticity is kept within [0, 10]: demand never falls when the price is cut.
+inline constexpr double elasticity_max = 10.0;
 
 // What a set of promotion periods says about the uplift: actual units against what the base
 // forecast expected at the time. Summed over a category's series it is the category prior.
@@ -49,9 +65,21 @@ struct PromoEvidence {
   double promo_units = 0;     // actual units sold in uncensored promotion periods
   double baseline_units = 0;  // base (non-promotion) forecast for those same periods
   int promo_periods = 0;
+  // The same for promotion periods with a price cut, by discount band: Σ actual, Σ base and
+  // Σ base·ln(price / regular price) (so each band's mean log price ratio, weighted by base).
+  struct Band {
+    double units = 0, baseline = 0, baseline_log_ratio = 0;
+  };
+  std::array<Band, discount_bands> bands{};
+  int priced_periods = 0;
   PromoEvidence& operator+=(const PromoEvidence& o);
   // promo_units / baseline_units, or nullopt without evidence.
   std::optional<double> uplift() const;
+  // The constant elasticity ε that makes the base forecasts, scaled by (p/regular)^−ε, add
+  // up to what the priced promotion periods sold: Σ_b units_b = Σ_b baseline_b·exp(−ε·m_b),
+  // m_b the band's mean log price ratio (a moment match, like uplift(): zeros are fine).
+  // Bisection on [0, elasticity_max]; nullopt without priced periods.
+  std::optional<double> elasticity() const;
 };
 
 // Below this many uncensored promotion periods the series borrows its category's uplift.
@@ -80,6 +108,11 @@ struct Forecast {
   std::array<double, 7> weekday_profile{1, 1, 1, 1, 1, 1, 1};  // Mon..Sun, mean 1; all 1 for weekly data
   double promo_uplift = 1;        // multiplicative, applied on promotion days
   UpliftSource uplift_source = UpliftSource::none;
+  // Own-price effect: the median price of the history's non-promotion periods, and the
+  // elasticity applied to a promotion whose price is known and at least price_cut_min below it.
+  std::optional<double> regular_price;
+  double price_elasticity = 0;
+  UpliftSource elasticity_source = UpliftSource::none;
   double sigma_per_day = 0;       // σ_d: sd of the one-period forecast error, per day, regular days
   // Share of the one-step error variance that is the level's own estimation error, α/(2−α)
   // for exponential smoothing: that part does not average out over a horizon (error_sd()).
@@ -100,8 +133,12 @@ struct Forecast {
   // every day of the horizon:  √( Σσ_d(t)²/(1+r) + (Σσ_d(t))²·r/((1+r)·P) ), P = days per
   // period. With r = 0 this is √((L+R)·σ_d²), the textbook formula.
   double error_sd(Day first, double days, const PromoCalendar& promos = {}) const;
-  // One-period-ahead forecast for a period starting at `start` (the backtest's forecast).
-  double period_forecast(Day start, bool promo) const;
+  // One-period-ahead forecast for a period starting at `start` (the backtest's forecast),
+  // at `price` when known.
+  double period_forecast(Day start, bool promo, std::optional<double> price = std::nullopt) const;
+  // What a promotion day multiplies the base by: (price / regular price)^−ε, within the
+  // uplift bounds, when the price is a cut and an elasticity was learnt; else promo_uplift.
+  double promo_multiplier(std::optional<double> price) const;
 };
 
 struct FitOptions {

@@ -1,5 +1,6 @@
 // Forecast maths on small series whose answers are worked by hand: Croston/SBA, SES with a
-// weekday profile, censored periods, promotion uplift (own and the category's).
+// weekday profile, censored periods, promotion uplift (own and the category's), own-price
+// elasticity from priced promotions.
 #include "planning/forecast.hpp"
 
 #include <gtest/gtest.h>
@@ -96,6 +97,102 @@ TEST(PlanningForecast, PromotionUpliftFromOwnPromotionsElseTheCategory) {
   EXPECT_EQ(g.uplift_source, UpliftSource::category);
   EXPECT_NEAR(g.promo_uplift, 2.5, 1e-12);
   EXPECT_EQ(fit(short_h, Granularity::weekly).uplift_source, UpliftSource::own);
+}
+
+// The constant-elasticity moment match, worked by hand. One band at 20 % off (ln 0.8 per unit
+// of base): base 10, sold 10·0.8^−2 = 15.625 → ε = 2. Two bands, 10 % and 40 % off, sold at
+// ε = 3: 8·0.9^−3 + 5·0.6^−3 = 10.974 + 23.148; the match recovers 3.
+TEST(PlanningForecast, ElasticityMomentMatchOnWorkedBands) {
+  PromoEvidence one;
+  one.bands[4] = {15.625, 10, 10 * std::log(0.8)};
+  one.priced_periods = 1;
+  EXPECT_NEAR(*one.elasticity(), 2, 1e-9);
+
+  PromoEvidence two;
+  two.bands[2] = {8 * std::pow(0.9, -3), 8, 8 * std::log(0.9)};
+  two.bands[8] = {5 * std::pow(0.6, -3), 5, 5 * std::log(0.6)};
+  two.priced_periods = 2;
+  EXPECT_NEAR(*two.elasticity(), 3, 1e-9);
+
+  PromoEvidence none;
+  EXPECT_FALSE(none.elasticity());
+  PromoEvidence fewer;  // sold less than the base at a cut: no negative elasticity
+  fewer.bands[4] = {5, 10, 10 * std::log(0.8)};
+  fewer.priced_periods = 1;
+  EXPECT_EQ(*fewer.elasticity(), 0);
+  PromoEvidence huge;  // beyond the bound: the bound
+  huge.bands[0] = {1000, 1, std::log(0.97)};
+  huge.priced_periods = 1;
+  EXPECT_EQ(*huge.elasticity(), elasticity_max);
+}
+
+// A steady seller at 100 (20 a week) with promotions at 90, 80, 70 and 60 selling
+// 20·(p/100)^−2.5: the own-price effect is learnt exactly, and a deeper cut than any seen
+// (50) is forecast at 20·0.5^−2.5 = 113.14, where one average uplift would say 38.3.
+TEST(PlanningForecast, OwnPriceElasticityFromPricedPromotions) {
+  std::vector<double> units;
+  std::vector<std::optional<double>> prices;
+  const double cuts[] = {90, 80, 70, 60};
+  int promo = 0;
+  for (int i = 0; i < 48; ++i) {
+    if (i % 6 == 5) {
+      double p = cuts[promo++ % 4];
+      units.push_back(20 * std::pow(p / 100, -2.5));
+      prices.push_back(p);
+    } else {
+      units.push_back(20);
+      prices.push_back(100);
+    }
+  }
+  auto h = weekly(units);
+  for (int i = 0; i < 48; ++i) {
+    h[i].promo = i % 6 == 5;
+    h[i].price = prices[i];
+  }
+  auto f = fit(h, Granularity::weekly);
+  ASSERT_TRUE(f.regular_price);
+  EXPECT_EQ(*f.regular_price, 100);
+  EXPECT_EQ(f.elasticity_source, UpliftSource::own);
+  EXPECT_NEAR(f.price_elasticity, 2.5, 1e-6);
+  EXPECT_EQ(f.own_promo_evidence.priced_periods, 8);
+  Day next = monday + std::chrono::days{7 * 48};
+  EXPECT_NEAR(f.period_forecast(next, true, 50.0), 20 * std::pow(0.5, -2.5), 1e-4);
+  EXPECT_NEAR(f.period_forecast(next, true, 80.0), 20 * std::pow(0.8, -2.5), 1e-4);
+  // Every past promotion is fitted exactly, so their error is nil.
+  EXPECT_NEAR(f.promo_sigma_per_day, 0, 1e-6);
+  // No price known for the week ahead: the average uplift, as before.
+  EXPECT_NEAR(f.period_forecast(next, true), 20 * f.promo_uplift, 1e-9);
+  // A price rise or a cut under 2 % is not a price cut: the plain uplift.
+  EXPECT_NEAR(f.period_forecast(next, true, 99.0), 20 * f.promo_uplift, 1e-9);
+  // A planned window carries its price into the policy's horizon.
+  PromoCalendar planned{{next, next + std::chrono::days{6}, 50.0}};
+  EXPECT_NEAR(f.expected_units(next, 7, planned), 20 * std::pow(0.5, -2.5), 1e-4);
+}
+
+// Fewer than 4 priced promotions of its own: the category's elasticity; none anywhere: the
+// plain uplift only, whatever the price.
+TEST(PlanningForecast, ElasticityFromTheCategoryWhenTheSeriesHasFewCuts) {
+  std::vector<double> units(20, 10);
+  units[9] = 10 * std::pow(0.8, -2);
+  auto h = weekly(units);
+  for (auto& p : h) p.price = 5.0;
+  h[9].promo = true;
+  h[9].price = 4.0;
+  PromoEvidence category;
+  category.bands[4] = {10 * std::pow(0.8, -1.5) * 10, 100, 100 * std::log(0.8)};
+  category.priced_periods = 10;
+  FitOptions o;
+  o.category_promo = category;
+  auto f = fit(h, Granularity::weekly, o);
+  EXPECT_EQ(f.elasticity_source, UpliftSource::category);
+  EXPECT_NEAR(f.price_elasticity, 1.5, 1e-9);
+  auto own = fit(h, Granularity::weekly);
+  EXPECT_EQ(own.elasticity_source, UpliftSource::own);
+  EXPECT_NEAR(own.price_elasticity, 2, 1e-6);
+  for (auto& p : h) p.price.reset();
+  auto unpriced = fit(h, Granularity::weekly, o);
+  EXPECT_EQ(unpriced.elasticity_source, UpliftSource::none);
+  EXPECT_NEAR(unpriced.period_forecast(monday + std::chrono::days{140}, true, 2.0), 10 * unpriced.promo_uplift, 1e-9);
 }
 
 TEST(PlanningForecast, EmptyHistoryForecastsNothing) {

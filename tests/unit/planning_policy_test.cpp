@@ -147,7 +147,7 @@ TEST(PlanningPolicy, KnownPromotionsAheadRaiseTheOrderUpToLevel) {
   f.promo_uplift = 3;
   PolicyInput in = input(7, 0);
   double plain = suggest(f, in).demand_over_protection;
-  in.promos = {{monday + std::chrono::days{8}, monday + std::chrono::days{14}}};  // the second week of the horizon
+  in.promos = {{monday + std::chrono::days{8}, monday + std::chrono::days{14}, std::nullopt}};  // the second week of the horizon
   EXPECT_NEAR(plain, 140, 1e-9);
   EXPECT_NEAR(suggest(f, in).demand_over_protection, 70 + 7 * 30, 1e-9);
 }
