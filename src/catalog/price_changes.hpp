@@ -65,6 +65,10 @@ std::vector<PriceChange> due_price_changes(db::Db& db, std::int64_t at_micros);
 // the price was before each (old_price).
 std::vector<PriceChange> applied_price_changes_after(db::Db& db, const std::vector<std::string>& item_ids,
                                                      std::int64_t after_micros);
+// Approved regular-price changes of `item_ids` not applied yet, by item then effective_at:
+// the prices the shop has planned (planning reads a cut below the regular price as a
+// promotion ahead).
+std::vector<PriceChange> scheduled_price_changes(db::Db& db, const std::vector<std::string>& item_ids);
 }  // namespace store
 
 }  // namespace backroom::catalog

@@ -79,16 +79,34 @@ std::vector<PriceChange> due_price_changes(db::Db& db, std::int64_t at) {
   return out;
 }
 
+namespace {
+// The ids as a JSON array, for `IN (SELECT value FROM json_each(?))`.
+std::string ids_json(const std::vector<std::string>& item_ids) {
+  boost::json::array ids;
+  for (const auto& id : item_ids) ids.emplace_back(id);
+  return boost::json::serialize(ids);
+}
+}  // namespace
+
 std::vector<PriceChange> applied_price_changes_after(db::Db& db, const std::vector<std::string>& item_ids,
                                                      std::int64_t after_micros) {
   std::vector<PriceChange> out;
   if (item_ids.empty()) return out;
-  boost::json::array ids;
-  for (const auto& id : item_ids) ids.emplace_back(id);
   auto q = db.query(std::string(columns) +
                     "WHERE item_id IN (SELECT value FROM json_each(?)) AND tier IS NULL AND status = 'applied' "
                     "AND applied_at > ? ORDER BY applied_at, id");
-  q.bind(1, boost::json::serialize(ids)).bind(2, after_micros);
+  q.bind(1, ids_json(item_ids)).bind(2, after_micros);
+  while (q.step()) out.push_back(read(q));
+  return out;
+}
+
+std::vector<PriceChange> scheduled_price_changes(db::Db& db, const std::vector<std::string>& item_ids) {
+  std::vector<PriceChange> out;
+  if (item_ids.empty()) return out;
+  auto q = db.query(std::string(columns) +
+                    "WHERE item_id IN (SELECT value FROM json_each(?)) AND tier IS NULL AND status = 'approved' "
+                    "ORDER BY item_id, effective_at, id");
+  q.bind(1, ids_json(item_ids));
   while (q.step()) out.push_back(read(q));
   return out;
 }

@@ -2,6 +2,8 @@
 
 #include "planning/history_csv.hpp"
 
+#include <cmath>
+
 namespace backroom::planning {
 
 namespace {
@@ -12,6 +14,9 @@ struct Account {
   Day day;  // the day being summed
   std::int64_t units = 0;
   bool promo = false;
+  // Sales below the regular price today: Σ milli-units × (price in thousandths of regular).
+  double cut_share_sum = 0;
+  std::int64_t cut_units = 0;
 };
 }  // namespace
 
@@ -30,10 +35,14 @@ std::vector<store::DemandRow> ledger_days(const LedgerSpan& span) {
     // Closes a.day and every day before `until` the account stood still through.
     for (; a.day < until; a.day += std::chrono::days{1}) {
       bool censored = a.on_hand.milli <= 0;
+      std::optional<std::int64_t> share;
+      if (a.cut_units > 0) share = std::llround(a.cut_share_sum / static_cast<double>(a.cut_units));
       if (a.units != 0 || censored || a.promo)
-        out.push_back({key.first, key.second, format_date(a.day), a.units, censored, a.promo});
+        out.push_back({key.first, key.second, format_date(a.day), a.units, censored, a.promo, share});
       a.units = 0;
       a.promo = false;
+      a.cut_share_sum = 0;
+      a.cut_units = 0;
     }
   };
   for (const auto& b : span.start)
@@ -53,6 +62,11 @@ std::vector<store::DemandRow> ledger_days(const LedgerSpan& span) {
         auto regular = span.regular_prices.find(m.item_id);
         bool below = regular != span.regular_prices.end() && price->second.unit_price < regular->second;
         if (below || price->second.discounted) a.promo = true;
+        if (below && regular->second > 0 && m.quantity.milli < 0) {
+          a.cut_share_sum += static_cast<double>(-m.quantity.milli) * 1000.0 *
+                             static_cast<double>(price->second.unit_price) / static_cast<double>(regular->second);
+          a.cut_units += -m.quantity.milli;
+        }
       }
     } else if (m.reason == "return" || m.reason == "void") {
       a.units -= m.quantity.milli;

@@ -2,7 +2,8 @@
 // each stock account started it with) become one row per location x item x day with the
 // units sold less the units returned to stock or voided back, whether the day ended with
 // nothing on hand (censored: sales were a lower bound), and whether the item sold below its
-// regular price or with a discount (promotion). Only the locations asked for count (stores,
+// regular price or with a discount (promotion), with the mean price of the sales below the
+// regular price as thousandths of it (weighted by units). Only the locations asked for count (stores,
 // not their bins). Training sales never move stock, so they never appear here.
 #pragma once
 

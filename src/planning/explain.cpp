@@ -29,12 +29,6 @@ std::string rate_text(const Forecast& f) {
   return "Has hardly sold";
 }
 
-bool promo_ahead(const PolicyInput& in, const Suggestion& s) {
-  Day from = in.today + std::chrono::days{1};
-  for (int i = 0; i < s.protection_days; ++i)
-    if (on_promo(in.promos, from + std::chrono::days{i})) return true;
-  return false;
-}
 
 std::string stock_text(const StockPosition& st) {
   std::string t = "you have " + quantity_text(st.on_hand);
@@ -46,6 +40,13 @@ std::string stock_text(const StockPosition& st) {
 }
 
 }  // namespace
+
+const PromoWindow* first_promotion(const PolicyInput& in, const Suggestion& s) {
+  Day from = in.today + std::chrono::days{1};
+  for (int i = 0; i < s.protection_days; ++i)
+    if (const auto* w = promo_window(in.promos, from + std::chrono::days{i})) return w;
+  return nullptr;
+}
 
 std::string weekday_pattern(const Forecast& f) {
   if (f.granularity != Granularity::daily) return "";
@@ -61,8 +62,11 @@ std::string reason_text(const Forecast& f, const PolicyInput& in, const Suggesti
   if (s.decision == Decision::discontinued) return "Discontinued: never reordered.";
   std::string t = rate_text(f);
   if (auto pattern = weekday_pattern(f); !pattern.empty()) t += " (" + pattern + ")";
-  if (promo_ahead(in, s) && f.promo_uplift > 1.05)
-    t += fmt::format("; the promotion ahead sells about {:.1f} times as much", f.promo_uplift);
+  if (const auto* w = first_promotion(in, s); w && f.promo_multiplier(w->price) > 1.05) {
+    // The price of a planned window is a share of the regular price (promo_calendar.hpp).
+    std::string off = w->price && *w->price < 1 ? fmt::format(" ({:.0f} % off)", (1 - *w->price) * 100) : "";
+    t += fmt::format("; the promotion ahead{} sells about {:.1f} times as much", off, f.promo_multiplier(w->price));
+  }
   t += fmt::format("; the next delivery after this one arrives in {} days", quantity_text(s.protection_days));
   t += fmt::format("; keeping {}% of customers served needs {}", percent_text(in.service_level),
                    quantity_text(s.order_up_to));

@@ -27,5 +27,7 @@ std::string reason_text(const Forecast& forecast, const PolicyInput& input, cons
 
 // "weekdays more", "weekends more" or "" from the weekday profile (10 % apart or more).
 std::string weekday_pattern(const Forecast& forecast);
+// The first planned promotion within the days the order covers, or nullptr.
+const PromoWindow* first_promotion(const PolicyInput& input, const Suggestion& suggestion);
 
 }  // namespace backroom::planning

@@ -274,8 +274,9 @@ BaseFit fit_base(std::span<const Period> h, Granularity g, std::optional<double>
   return fit;
 }
 
-// The median price of the periods sold at the regular price (not on promotion).
-std::optional<double> regular_price_of(std::span<const Period> h) {
+}  // namespace
+
+std::optional<double> regular_price(std::span<const Period> h) {
   std::vector<double> prices;
   for (const auto& p : h)
     if (!p.promo && p.price && *p.price > 0) prices.push_back(*p.price);
@@ -285,6 +286,8 @@ std::optional<double> regular_price_of(std::span<const Period> h) {
   if (prices.size() % 2 == 1) return *mid;
   return (*mid + *std::max_element(prices.begin(), mid)) / 2;
 }
+
+namespace {
 
 // price / regular price when the price is a cut of at least price_cut_min, else nullopt.
 std::optional<double> price_cut(std::optional<double> price, std::optional<double> regular) {
@@ -296,7 +299,7 @@ std::optional<double> price_cut(std::optional<double> price, std::optional<doubl
 
 PromoEvidence evidence_of(std::span<const Period> h, Granularity g, const BaseFit& base) {
   PromoEvidence ev;
-  auto regular_price = regular_price_of(h);
+  auto regular = regular_price(h);
   for (std::size_t i = 0; i < h.size(); ++i) {
     const auto& p = h[i];
     if (!p.promo || p.censored) continue;
@@ -305,7 +308,7 @@ PromoEvidence evidence_of(std::span<const Period> h, Granularity g, const BaseFi
     ev.promo_units += p.units;
     ev.baseline_units += b;
     ++ev.promo_periods;
-    if (auto q = price_cut(p.price, regular_price)) {
+    if (auto q = price_cut(p.price, regular)) {
       auto& band = ev.bands[std::min(discount_bands - 1, static_cast<int>((1 - *q) * discount_bands))];
       band.units += p.units;
       band.baseline += b;
@@ -455,7 +458,7 @@ Forecast fit(std::span<const Period> history, Granularity granularity, const Fit
   f.promo_uplift = std::clamp(f.promo_uplift, promo_uplift_min, promo_uplift_max);
 
   // The own-price effect, chosen by the same rule from the priced promotion periods.
-  f.regular_price = regular_price_of(history);
+  f.regular_price = regular_price(history);
   const auto& own_ev = f.own_promo_evidence;
   const auto* category_ev = options.category_promo ? &*options.category_promo : nullptr;
   if (f.regular_price) {

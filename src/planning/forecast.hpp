@@ -146,6 +146,10 @@ struct FitOptions {
   std::optional<double> alpha;  // a fixed smoothing constant instead of the best on the history
 };
 
+// The median price of the history's periods off promotion (the regular price the own-price
+// effect compares with), or nullopt when none has a price.
+std::optional<double> regular_price(std::span<const Period> history);
+
 // Fits on every period of `history` (ascending by start, no duplicates; the caller gives only
 // data before the origin). Pre: periods sorted. Never throws on short or empty history.
 Forecast fit(std::span<const Period> history, Granularity granularity, const FitOptions& options = {});

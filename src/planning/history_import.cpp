@@ -55,16 +55,22 @@ std::variant<ImportSummary, HistoryError> import_history(db::Db& db, std::string
   }
   int spread = days_per_period(history.granularity);
   std::vector<store::DemandRow> rows;
-  for (const auto& s : history.series)
+  for (const auto& s : history.series) {
+    // A promotion's price as thousandths of the series' regular price (the median of its
+    // prices off promotion), which is how the ledger's days keep it.
+    auto regular = regular_price(s.periods);
     for (const auto& p : s.periods) {
+      std::optional<std::int64_t> share;
+      if (p.promo && p.price && regular && *regular > 0) share = std::llround(*p.price / *regular * 1000.0);
       std::int64_t total = std::llround(p.units * 1000.0);
       for (int d = 0; d < spread; ++d) {
         // Whole thousandths per day; the last day takes what is left.
         std::int64_t part = d + 1 < spread ? total / spread : total - (total / spread) * (spread - 1);
         rows.push_back({locations[s.location], items[s.item], format_date(p.start + std::chrono::days{d}), part,
-                        p.censored, p.promo});
+                        p.censored, p.promo, share});
       }
     }
+  }
   store::put_import_days(db, rows);
   return ImportSummary{history.rows, history.series.size(), rows.size()};
 }

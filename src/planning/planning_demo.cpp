@@ -31,7 +31,9 @@ std::size_t seed_demo_history(db::Db& db, std::uint32_t seed) {
           bool promo = back <= promo_start && back > promo_start - 4;
           double mean = rate * (wd >= 6 ? 1.5 : 0.9) * (promo ? 2.0 : 1.0);
           auto units = std::poisson_distribution<int>(mean)(rng);
-          rows.push_back({l.id, si.item_id, format_date(day), std::int64_t{units} * 1000, false, promo});
+          // A promotion is four days at a quarter off.
+          rows.push_back({l.id, si.item_id, format_date(day), std::int64_t{units} * 1000, false, promo,
+                          promo ? std::optional<std::int64_t>{750} : std::nullopt});
         }
       }
     }

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "planning/explain.hpp"
 #include "planning/history_csv.hpp"
 #include "platform/json.hpp"
 
@@ -21,6 +22,15 @@ const char* top_up_word(TopUpTarget t) {
     case TopUpTarget::none: break;
   }
   return "none";
+}
+
+bj::value promotion_json(const Forecast& f, const PolicyInput& in, const Suggestion& g) {
+  const auto* w = first_promotion(in, g);
+  if (!w) return nullptr;
+  return bj::object{{"first_day", format_date(w->first)},
+                    {"last_day", format_date(w->last)},
+                    {"price_share", w->price ? number(*w->price) : bj::value(nullptr)},
+                    {"multiplier", number(f.promo_multiplier(w->price))}};
 }
 
 }  // namespace
@@ -47,6 +57,9 @@ bj::object suggestions_to_json(const SupplierSuggestions& s) {
         {"backorders", number(in.stock.backorders)},
         {"position", number(g.position)},
         {"reorder_point", in.reorder_point ? number(*in.reorder_point) : bj::value(nullptr)},
+        {"price_elasticity", i.forecast.elasticity_source != UpliftSource::none ? number(i.forecast.price_elasticity)
+                                                                                 : bj::value(nullptr)},
+        {"promotion_ahead", promotion_json(i.forecast, in, g)},
         {"rounding", bj::object{{"shortfall", number(g.shortfall)},
                                 {"case_pack", number(in.packing.case_pack)},
                                 {"moq", number(in.packing.moq)},

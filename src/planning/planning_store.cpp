@@ -21,7 +21,8 @@ constexpr std::size_t demand_read_items_max = 1000;
 
 // A row of demand_months holds the days of one calendar month (month = year * 100 + month) as
 // `day:units[:flags]` entries joined by ';': the day of the month, milli-units, and `c`
-// (censored) and/or `p` (promotion), e.g. "3:2000;7:1000:c;30:-1000". Writers put the
+// (censored) and/or `p` (promotion), `p` followed by the promotion's price in thousandths of
+// the regular price when known, e.g. "3:2000;7:1000:c;12:4000:p750;30:-1000". Writers put the
 // entries in day order, one per day; readers do not rely on the order, since migration 29's
 // aggregate does not promise one.
 int month_key(sys_days day) {
@@ -63,17 +64,24 @@ void unpack_month(std::string_view text, std::int64_t month, sys_days from, std:
     ++i;
     number(units);
     bool censored = false, promo = false;
+    std::optional<std::int64_t> price_permille;
     if (i < n && text[i] == ':') {
-      for (++i; i < n && text[i] != ';'; ++i) {
+      for (++i; i < n && text[i] != ';';) {
         BR_ASSERT(text[i] == 'c' || text[i] == 'p', "a packed demand flag is c or p");
-        (text[i] == 'c' ? censored : promo) = true;
+        bool is_promo = text[i++] == 'p';
+        (is_promo ? promo : censored) = true;
+        if (is_promo && i < n && text[i] >= '0' && text[i] <= '9') {
+          std::int64_t share = 0;
+          number(share);
+          price_permille = share;
+        }
       }
     }
     BR_ASSERT(i == n || text[i] == ';', "packed demand days are joined by ';'");
     ++i;
     sys_days day = first + std::chrono::days{day_of_month - 1};
     BR_ASSERT(day_of_month >= 1 && day < next, "a packed demand day is a day of its month");
-    if (day >= from) out.push_back(DemandDay{day, units, censored, promo});
+    if (day >= from) out.push_back(DemandDay{day, units, censored, promo, price_permille});
   }
 }
 
@@ -94,6 +102,7 @@ std::string pack_month(std::span<const DemandDay> days) {
     if (d.censored || d.promo) out += ':';
     if (d.censored) out += 'c';
     if (d.promo) out += 'p';
+    if (d.promo && d.price_permille) out += std::to_string(*d.price_permille);
   }
   return out;
 }
@@ -124,7 +133,8 @@ std::map<MonthKey, std::vector<DemandDay>> by_month(const std::vector<DemandRow>
   std::map<MonthKey, std::vector<DemandDay>> out;
   for (const auto& r : rows) {
     sys_days day = demand_day(r.day);
-    out[MonthKey{r.location_id, r.item_id, month_key(day)}].push_back(DemandDay{day, r.units, r.censored, r.promo});
+    out[MonthKey{r.location_id, r.item_id, month_key(day)}].push_back(
+        DemandDay{day, r.units, r.censored, r.promo, r.price_permille});
   }
   return out;
 }
@@ -241,6 +251,7 @@ void each_item_demand_at(db::Db& db, const std::string& location_id, const std::
           kept->units += d->units;
           kept->censored = kept->censored || d->censored;
           kept->promo = kept->promo || d->promo;
+          if (!kept->price_permille) kept->price_permille = d->price_permille;
         } else {
           *++kept = *d;
         }
@@ -304,7 +315,7 @@ std::vector<DemandRow> demand_at(db::Db& db, const std::string& location_id, con
                       [&](std::string_view item, std::span<const DemandDay> days) {
                         for (const auto& d : days)
                           out.push_back(DemandRow{location_id, std::string(item), format_date(d.day), d.units,
-                                                  d.censored, d.promo});
+                                                  d.censored, d.promo, d.price_permille});
                       });
   return out;
 }

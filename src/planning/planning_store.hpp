@@ -29,6 +29,9 @@ struct DemandRow {
   std::int64_t units = 0;  // milli-units; sales less returns, so it may be negative
   bool censored = false;
   bool promo = false;
+  // On a promotion day, the price it sold at in thousandths of the regular price (800 = 20 %
+  // off), when known: what the forecast's own-price effect learns from.
+  std::optional<std::int64_t> price_permille;
 };
 
 // One day of an item's demand at a location, the sources of the day merged.
@@ -37,6 +40,7 @@ struct DemandDay {
   std::int64_t units = 0;  // milli-units
   bool censored = false;
   bool promo = false;
+  std::optional<std::int64_t> price_permille;  // as DemandRow's
 };
 
 // Replaces the ledger's days from `from_day` on with `rows` (all of them on or after it, one

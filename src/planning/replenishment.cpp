@@ -9,9 +9,11 @@
 #include <thread>
 
 #include "catalog/catalog_store.hpp"
+#include "catalog/price_changes.hpp"
 #include "planning/demand_days.hpp"
 #include "planning/explain.hpp"
 #include "planning/history_csv.hpp"
+#include "planning/promo_calendar.hpp"
 #include "platform/assert.hpp"
 #include "platform/money.hpp"
 #include "platform/settings.hpp"
@@ -32,6 +34,7 @@ constexpr const char* ledger_seq_key = "planning.ledger_seq";      // its first 
 constexpr const char* ledger_start_key = "planning.ledger_start";  // the first day followed
 constexpr const char* prepared_on_key = "planning.prepared_on";    // {supplier id: day}
 constexpr int supplier_items_page = 500;
+constexpr int planned_promotions_days = 366;  // how far ahead scheduled prices are read as promotions
 
 double units(std::int64_t milli) { return static_cast<double>(milli) / 1000.0; }
 std::int64_t milli(double units) { return std::llround(units * 1000.0); }
@@ -158,7 +161,10 @@ std::vector<Period> daily_series(std::span<const DemandDay> rows, std::optional<
       // Days the ledger followed without a row sold nothing.
       for (Day d = std::max(*previous + days{1}, *ledger_from); d < r.day; d += days{1}) out.push_back(Period{d, 0.0, false, false, std::nullopt});
     }
-    out.push_back(Period{r.day, std::max(0.0, units(r.units)), r.censored, r.promo, std::nullopt});
+    // Prices as shares of the regular price: 1 off promotion, the day's share on one when known.
+    std::optional<double> share = 1.0;
+    if (r.promo) share = r.price_permille ? std::optional<double>(static_cast<double>(*r.price_permille) / 1000.0) : std::nullopt;
+    out.push_back(Period{r.day, std::max(0.0, units(r.units)), r.censored, r.promo, share});
     previous = r.day;
   }
   if (previous && ledger_from)
@@ -225,6 +231,10 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
     (sl.scope == "item" ? item_levels : category_levels)[sl.key] = sl.service_level_bp;
   std::map<std::string, std::int64_t> reorder;
   for (const auto& rp : store::reorder_points(db, location_id)) reorder[rp.item_id] = rp.reorder_point;
+  // Promotions ahead: the approved price cuts not applied yet.
+  std::map<std::string, std::vector<ScheduledPrice>> scheduled;
+  for (const auto& c : catalog::store::scheduled_price_changes(db, ids))
+    scheduled[c.item_id].push_back({day_of(Timestamp{c.effective_at}), static_cast<double>(c.price)});
 
   // The category's promotion evidence first, pooled over its items; each item's series is
   // built again when it is fitted (keeping 100,000 dense years at once would not fit).
@@ -266,6 +276,9 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
                                   value_of(in_transit, si.item_id), value_of(reserved, si.item_id), 0.0};
     s.input.packing = Packing{units(si.case_pack.milli), units(si.min_order_units.milli)};
     if (auto r = reorder.find(si.item_id); r != reorder.end()) s.input.reorder_point = units(r->second);
+    if (auto c = scheduled.find(si.item_id); c != scheduled.end() && f->second.price)
+      s.input.promos = planned_promotions(static_cast<double>(*f->second.price), c->second, today + days{1},
+                                          today + days{planned_promotions_days});
     s.input.discontinued = f->second.discontinued;
     out.items.push_back(std::move(s));
     options.push_back(std::move(o));

@@ -246,6 +246,47 @@ test('suggestions: 4 a day, lead time 3, ordering every day, 5 on hand, cases of
   assert.deepEqual(r.json.service_levels.find((l) => l.key === 'Tea'), { scope: 'category', key: 'Tea', service_level: 0.99 });
 });
 
+// The own-price effect in the live suggestions (docs/planning.md): imported days keep the
+// promotion's price as a share of the regular price; an approved price cut not applied yet is
+// a promotion ahead. 4 a day at 10.00, four days at 5.00 that sold 16 (ε = ln 4 / ln 2 = 2).
+// Ordering every day with a lead time of 3 covers 4 days from tomorrow: without a plan
+// 4 × 4 = 16 expected; with half price tomorrow and the day after, 16 + 16 + 4 + 4 = 40.
+test('a planned price cut is a promotion ahead, forecast by its depth with the elasticity learnt from past promotions', async () => {
+  const sup = await makeSupplier();
+  const item = await makeItem(s, { category: `Sale-${process.pid}`, price: 1000 });
+  await supplies(sup, item, { case_pack: 1 });
+  const rows = ['date,location,item,units,promo,price'];
+  for (let d = 56; d >= 1; d--) {
+    const promo = d % 14 === 0;
+    rows.push(`${dayText(-d)},${shop.name},${item.sku},${promo ? 16 : 4},${promo ? 1 : 0},${promo ? '5.00' : '10.00'}`);
+  }
+  const file = path.join(s.dir, 'priced.csv');
+  writeFileSync(file, rows.join('\n') + '\n');
+  const r = importHistory(file);
+  assert.equal(r.status, 0, r.stderr);
+
+  const line = async () => (await suggestions(sup)).suggestions.find((l) => l.item_id === item.id);
+  const plain = (await line()).reason;
+  assert.equal(plain.forecast_per_day, 4);
+  assert.ok(Math.abs(plain.price_elasticity - 2) < 1e-6, `elasticity ${plain.price_elasticity}`);
+  assert.equal(plain.promotion_ahead, null);
+
+  // Half price from tomorrow, back to 10.00 in three days: requested, then approved by another manager.
+  await s.createUser({ username: `pricer-${process.pid}`, role: 'manager', password: 'pricer password' });
+  const approver = await s.signIn(`pricer-${process.pid}`, 'pricer password');
+  for (const [price, day] of [[500, 1], [1000, 3]]) {
+    const req = await s.post('/api/v1/price-changes', { item_id: item.id, price, effective_at: `${dayText(day)}T00:00:00Z`, reason: 'weekend sale' });
+    assert.equal(req.status, 201, req.text);
+    const ok = await approver.post(`/api/v1/price-changes/${req.json.id}/approve`, {});
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.json.status, 'approved', 'scheduled, not applied yet');
+  }
+  const why = (await line()).reason;
+  assert.deepEqual(why.promotion_ahead, { first_day: dayText(1), last_day: dayText(2), price_share: 0.5, multiplier: 4 });
+  assert.match(why.text, /the promotion ahead \(50 % off\) sells about 4\.0 times as much/);
+  assert.ok(why.order_up_to - plain.order_up_to >= 24, `S ${plain.order_up_to} -> ${why.order_up_to}: 24 more units expected`);
+});
+
 test('a reorder point holds an order back until the position falls below it', async () => {
   const sup = await makeSupplier();
   const item = await makeItem(s, { category: 'Coffee' });

@@ -23,7 +23,8 @@ stock::LedgerMovement move(const char* reason, std::int64_t units, Day day, cons
 std::string rows_text(const std::vector<store::DemandRow>& rows) {
   std::string out;
   for (const auto& r : rows)
-    out += r.day + " " + std::to_string(r.units / 1000) + (r.censored ? " censored" : "") + (r.promo ? " promo" : "") + "\n";
+    out += r.day + " " + std::to_string(r.units / 1000) + (r.censored ? " censored" : "") + (r.promo ? " promo" : "") +
+           (r.price_permille ? " at " + std::to_string(*r.price_permille) : "") + "\n";
   return out;
 }
 
@@ -69,7 +70,19 @@ TEST(DemandDays, BelowTheRegularPriceOrDiscountedIsAPromotion) {
   s.sale_prices[{"cheap", "item"}] = SalePrice{400, false};
   s.sale_prices[{"full", "item"}] = SalePrice{500, false};
   s.sale_prices[{"discounted", "item"}] = SalePrice{500, true};
-  EXPECT_EQ(rows_text(ledger_days(s)), "2026-11-02 1 promo\n2026-11-03 1\n2026-11-04 1 promo\n");
+  // Sold at 400 of a regular 500: 800 thousandths; a line discount's price is not known here.
+  EXPECT_EQ(rows_text(ledger_days(s)), "2026-11-02 1 promo at 800\n2026-11-03 1\n2026-11-04 1 promo\n");
+}
+
+// A day's share is the mean of its cut-price sales weighted by units: 3 at 400 and 1 at 300
+// of 500 = (3·800 + 1·600) / 4 = 750; a full-price sale the same day does not count.
+TEST(DemandDays, APromotionDaysPriceShareIsTheUnitWeightedMean) {
+  auto s = span_of({move("opening", 10, d1), move("sale", -3, d1, "a"), move("sale", -1, d1, "b"),
+                    move("sale", -2, d1, "full")});
+  s.sale_prices[{"a", "item"}] = SalePrice{400, false};
+  s.sale_prices[{"b", "item"}] = SalePrice{300, false};
+  s.sale_prices[{"full", "item"}] = SalePrice{500, false};
+  EXPECT_EQ(rows_text(ledger_days(s)), "2026-11-02 6 promo at 750\n");
 }
 
 TEST(DemandDays, BinsDoNotCount) {

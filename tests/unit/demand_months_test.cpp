@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,7 +54,7 @@ struct Shop {
     store::replace_ledger_days(*db, from, rows);
     tx.commit();
   }
-  // "item day units[c][p]" per day, as each_item_demand_at yields them.
+  // "item day units[c][p[share]]" per day, as each_item_demand_at yields them.
   std::vector<std::string> days(const std::string& location, const std::vector<std::string>& items,
                                 const std::string& from = "2000-01-01") {
     std::vector<std::string> out;
@@ -61,8 +62,9 @@ struct Shop {
                                [&](std::string_view item, std::span<const store::DemandDay> days) {
                                  EXPECT_FALSE(days.empty());
                                  for (const auto& d : days)
-                                   out.push_back(fmt::format("{} {} {}{}{}", item, format_date(d.day), d.units,
-                                                             d.censored ? "c" : "", d.promo ? "p" : ""));
+                                   out.push_back(fmt::format("{} {} {}{}{}{}", item, format_date(d.day), d.units,
+                                                             d.censored ? "c" : "", d.promo ? "p" : "",
+                                                             d.price_permille ? std::to_string(*d.price_permille) : ""));
                                });
     return out;
   }
@@ -74,8 +76,8 @@ struct Shop {
 };
 
 DemandRow row(std::string item, std::string day, std::int64_t units, bool censored = false, bool promo = false,
-              std::string location = "L1") {
-  return DemandRow{std::move(location), std::move(item), std::move(day), units, censored, promo};
+              std::string location = "L1", std::optional<std::int64_t> price_permille = std::nullopt) {
+  return DemandRow{std::move(location), std::move(item), std::move(day), units, censored, promo, price_permille};
 }
 
 using Days = std::vector<std::string>;
@@ -100,6 +102,20 @@ TEST(DemandMonths, ImportedAndLedgerFiguresOfADayAreSummedAndTheirFlagsEither) {
   EXPECT_TRUE(rows[0].censored && rows[0].promo);
   // One row per location, item, month and source.
   EXPECT_EQ(shop.count("SELECT COUNT(*) FROM demand_months"), 6);
+}
+
+// A promotion day keeps the share of the regular price it sold at ("p750": 25 % off), packed
+// after its flag, censored or not; a day without one reads as before. Of a day's two sources
+// the one that knows the share gives it.
+TEST(DemandMonths, APromotionDayKeepsItsPriceShare) {
+  Shop shop;
+  shop.import({row("I1", "2026-06-01", 1000, false, true, "L1", 750), row("I1", "2026-06-02", 2000, true, true, "L1", 900),
+               row("I1", "2026-06-03", 500, false, true)});
+  shop.refresh("2026-06-03", {row("I1", "2026-06-03", 500, false, true, "L1", 1000 - 375),
+                              row("I1", "2026-06-04", 3000, true, true, "L1", 12)});
+  EXPECT_EQ(shop.days("L1", {"I1"}), (Days{"I1 2026-06-01 1000p750", "I1 2026-06-02 2000cp900",
+                                          "I1 2026-06-03 1000p625", "I1 2026-06-04 3000cp12"}));
+  EXPECT_EQ(shop.count("SELECT COUNT(*) FROM demand_months WHERE days LIKE '%1:1000:p750;2:2000:cp900;3:500:p%'"), 1);
 }
 
 TEST(DemandMonths, AnImportReplacesImportedDaysAndLeavesTheLedgersAlone) {

@@ -1,0 +1,22 @@
+#include "planning/promo_calendar.hpp"
+
+#include <algorithm>
+
+namespace backroom::planning {
+
+PromoCalendar planned_promotions(double regular_price, std::span<const ScheduledPrice> prices, Day first, Day last) {
+  PromoCalendar out;
+  if (regular_price <= 0) return out;
+  for (std::size_t i = 0; i < prices.size(); ++i) {
+    Day from = std::max(prices[i].from, first);
+    Day to = i + 1 < prices.size() ? prices[i + 1].from - std::chrono::days{1} : last;
+    to = std::min(to, last);
+    if (to < from) continue;  // replaced the same day, or outside the horizon
+    double share = prices[i].price / regular_price;
+    if (share > 1 - price_cut_min || share <= 0) continue;
+    out.push_back({from, to, share});
+  }
+  return out;
+}
+
+}  // namespace backroom::planning
