@@ -74,7 +74,7 @@ TEST(TrainingModules, AreSoundData) {
     EXPECT_TRUE(grade(m, right, all).passed) << m.id;
     EXPECT_EQ(find_module(m.id), &m);
   }
-  EXPECT_EQ(roles, (std::set<std::string>{"cashier", "shift_lead", "buyer", "manager"}));
+  EXPECT_EQ(roles, (std::set<std::string>{"cashier", "shift_lead", "buyer", "clerk", "manager"}));
   EXPECT_EQ(find_module("no-such-module"), nullptr);
 }
 

@@ -3,7 +3,8 @@
 // training mode with the coach; each step is ticked only when the real screen did it (a cash
 // sale with change, a card sale, park, resume, the help sheet); the quiz is handed in and the
 // server grades it; nothing touched stock. A manager then sees the certification in the back
-// office at the other tablet size; a cashier has no such screen.
+// office at the other tablet size; a cashier has no such screen. A back-room clerk finds their
+// own module first and completes it in the back office, each screen ticked as it opens.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEMO, PASTA, setup, signIn, scan, itemByCode, onHand, fits, noIds } from './lib.mjs';
@@ -108,4 +109,34 @@ test('a manager sees the certification at 1024×768; a cashier has no results sc
   await cashier.getByRole('navigation', { name: 'Back office' }).waitFor();
   assert.equal(await cashier.getByRole('link', { name: 'Training results' }).count(), 0);
   await cashier.context().close();
+});
+
+test('a clerk completes "The back room\'s day" in the back office at 768×1024, their own module listed first', async () => {
+  const page = await env.page({ width: 768, height: 1024 });
+  await signIn(page, DEMO.clerk);
+  await page.waitForURL(/\/(register|office)/);
+  await page.goto(env.server.url + '/help/training');
+  const list = page.getByRole('region', { name: 'Training modules' });
+  await list.getByRole('heading', { name: /The back room's day/ }).waitFor();
+  assert.match(await list.getByRole('heading', { level: 3 }).first().innerText(), /The back room's day/, 'their own module first');
+  await list.getByRole('button', { name: "Start The back room's day" }).click();
+  const coach = page.getByRole('complementary', { name: 'Training coach' });
+  await coach.getByText("Training: The back room's day").waitFor();
+  const nav = page.getByRole('navigation', { name: 'Back office' });
+  for (const [link, done] of [['Receiving', 'Open Receiving'], ['Counts', 'Open Counts'], ['Pick online orders', 'Open Pick online orders'], ['Labels', 'Open Labels']]) {
+    await nav.getByRole('link', { name: link, exact: true }).click();
+    await step(coach, done);
+  }
+  await fits(page, 'training coach in the back office');
+  await coach.getByRole('button', { name: 'Take the quiz' }).click();
+  const dialog = page.getByRole('dialog', { name: "Quiz: The back room's day" });
+  const groups = dialog.getByRole('group');
+  const right = [1, 1, 1, 2];  // src/training/modules.cpp
+  assert.equal(await groups.count(), right.length);
+  for (let i = 0; i < right.length; i++) await groups.nth(i).getByRole('radio').nth(right[i]).check();
+  await dialog.getByRole('button', { name: 'Hand in' }).click();
+  const passed = page.getByRole('dialog', { name: 'Passed' });
+  await passed.getByText("4 of 4 right: you are certified for The back room's day.").waitFor();
+  await noIds(page, 'clerk training passed');
+  await page.context().close();
 });
