@@ -115,7 +115,10 @@ std::vector<LowStockRow> low_stock_levels(db::Db& db, Quantity at_most, const st
                                           std::int64_t offset, int limit);
 // Every balance at sellable locations, item then location order, read one row at a time on
 // `db` (the snapshot, which reads it a part at a time as it sends it). The ids are views into
-// the row: valid until the next next(). The connection must outlive the cursor.
+// the row: valid until the next next(). The connection must outlive the cursor, and a read
+// snapshot on it the whole walk: the balances are read in pages of `page_rows` by key, after
+// the last key read (PostgreSQL's libpq holds a statement's whole result: one statement over a
+// million rows held them all, 469 MB).
 struct StockLevelView {
   std::string_view item_id;
   std::string_view location_id;
@@ -124,12 +127,18 @@ struct StockLevelView {
 };
 class StockLevelCursor {
  public:
-  explicit StockLevelCursor(db::Db& db);
+  static constexpr int page_rows = 10'000;
+  explicit StockLevelCursor(db::Db& db, int rows_a_page = page_rows);
   bool next(StockLevelView& row);
 
  private:
-  std::vector<std::string> sellable_;  // (before query_: filled while query_ is made)
-  db::Query query_;
+  void read_page();
+  db::Db& db_;
+  int rows_a_page_;
+  std::vector<std::string> sellable_;
+  std::optional<db::Query> query_;
+  int rows_read_ = 0;                  // of the page being read
+  std::string after_item_, after_location_;  // the key the next page starts after
 };
 
 // The holds half of `backroom check`, and the change rows against their balances: one line

@@ -265,23 +265,41 @@ std::vector<LowStockRow> low_stock_levels(db::Db& db, Quantity at_most, const st
 
 // The balances in key order without a join: the few sellable locations are read first and
 // the others skipped here, instead of a lookup in locations for each of a million rows
-// (docs/performance.md, "The snapshot streamed").
-StockLevelCursor::StockLevelCursor(db::Db& db) : query_([&db, this] {
+// (docs/performance.md, "The snapshot streamed"). A page starts after the last key of the one
+// before ('' sorts before every id), so no statement's result is larger than a page.
+StockLevelCursor::StockLevelCursor(db::Db& db, int rows_a_page) : db_(db), rows_a_page_(rows_a_page) {
+  BR_ASSERT(rows_a_page_ > 0, "a page has rows");
   auto q = db.query("SELECT id FROM locations WHERE sellable = 1");
   while (q.step()) sellable_.push_back(q.text(0));
-  return db.query("SELECT item_id, location_id, on_hand, reserved FROM stock_balances ORDER BY item_id, location_id");
-}()) {}
+  read_page();
+}
+
+void StockLevelCursor::read_page() {
+  query_.reset();  // the statement is the same one: its last use ends first
+  query_.emplace(db_.query(
+      "SELECT item_id, location_id, on_hand, reserved FROM stock_balances WHERE (item_id, location_id) > (?, ?) "
+      "ORDER BY item_id, location_id LIMIT ?"));
+  query_->bind(1, after_item_).bind(2, after_location_).bind(3, rows_a_page_);
+  rows_read_ = 0;
+}
 
 bool StockLevelCursor::next(StockLevelView& row) {
-  while (query_.step()) {
-    row.location_id = query_.text_view(1);
-    if (std::find(sellable_.begin(), sellable_.end(), row.location_id) == sellable_.end()) continue;
-    row.item_id = query_.text_view(0);
-    row.on_hand = Quantity{query_.int64(2)};
-    row.reserved = Quantity{query_.int64(3)};
-    return true;
+  for (;;) {
+    while (query_->step()) {
+      if (++rows_read_ == rows_a_page_) {  // the page's last row: the next page starts after it
+        after_item_.assign(query_->text_view(0));
+        after_location_.assign(query_->text_view(1));
+      }
+      row.location_id = query_->text_view(1);
+      if (std::find(sellable_.begin(), sellable_.end(), row.location_id) == sellable_.end()) continue;
+      row.item_id = query_->text_view(0);
+      row.on_hand = Quantity{query_->int64(2)};
+      row.reserved = Quantity{query_->int64(3)};
+      return true;
+    }
+    if (rows_read_ < rows_a_page_) return false;  // a short page is the last
+    read_page();
   }
-  return false;
 }
 
 std::vector<std::string> check_holds(db::Db& db) {
