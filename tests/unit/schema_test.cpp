@@ -41,6 +41,18 @@ std::vector<std::string> ledger_problems(db::Db& db) {
   return out;
 }
 
+// A shop at schema `version` (older than today's): the store L1 and the items I1 (Apple)
+// and I2 (Bread), as that version's tables hold them.
+std::unique_ptr<db::Db> shop_at_version(const TempFile& file, int version) {
+  auto db = db::Db::open(file.path, db::Mode::read_write);
+  EXPECT_EQ(schema::migrate(*db, version), version);
+  db->exec(
+      "INSERT INTO locations (id, name, kind, sellable, created_at) VALUES ('L1', 'Shop', 'store', 1, 0);"
+      "INSERT INTO items (id, sku, name, duplicate_key, price, created_at, updated_at) VALUES "
+      "('I1', 'A', 'Apple', 'apple', 100, 0, 0), ('I2', 'B', 'Bread', 'bread', 250, 0, 0);");
+  return db;
+}
+
 std::int64_t scalar(db::Db& db, const std::string& sql) {
   auto q = db.query(sql);
   EXPECT_TRUE(q.step()) << sql;
@@ -153,12 +165,8 @@ TEST(SoldMonths, MonthOfATimeStepsAndStarts) {
 // voids and returns only; new sales add to it; check reports a month table that disagrees.
 TEST(Schema, MigrationTwentySevenSumsSalesPerAccountAndUtcMonth) {
   TempFile file;
-  auto db = db::Db::open(file.path, db::Mode::read_write);
-  ASSERT_EQ(schema::migrate(*db, 26), 26);
+  auto db = shop_at_version(file, 26);
   db->exec(
-      "INSERT INTO locations (id, name, kind, sellable, created_at) VALUES ('L1', 'Shop', 'store', 1, 0);"
-      "INSERT INTO items (id, sku, name, duplicate_key, price, created_at, updated_at) VALUES "
-      "('I1', 'A', 'Apple', 'apple', 100, 0, 0), ('I2', 'B', 'Bread', 'bread', 250, 0, 0);"
       "INSERT INTO stock_balances (item_id, location_id, on_hand, reserved, last_seq, account) VALUES "
       "('I1', 'L1', 0, 0, 0, 1), ('I2', 'L1', 0, 0, 0, 2);"
       "INSERT INTO stock_movements (account, item_id, location_id, quantity, reason, document_type, document_id, at, "
@@ -312,12 +320,8 @@ TEST(Schema, MigrationNineNumbersTransfersInCreationOrderAndKeepsTheirReceipts) 
 // delta, which no longer reads the balances, answers what it answered before the upgrade.
 TEST(Schema, MigrationThirtyThreeGivesEachAvailabilityChangeItsBalance) {
   TempFile file;
-  auto db = db::Db::open(file.path, db::Mode::read_write);
-  ASSERT_EQ(schema::migrate(*db, 31), 31);
+  auto db = shop_at_version(file, 31);
   db->exec(
-      "INSERT INTO locations (id, name, kind, sellable, created_at) VALUES ('L1', 'Shop', 'store', 1, 0);"
-      "INSERT INTO items (id, sku, name, duplicate_key, price, created_at, updated_at) VALUES "
-      "('I1', 'A', 'Apple', 'apple', 100, 0, 0), ('I2', 'B', 'Bread', 'bread', 250, 0, 0);"
       "INSERT INTO stock_balances (item_id, location_id, on_hand, reserved, last_seq, account) VALUES "
       "('I1', 'L1', 6000, 2000, 0, 1);"
       "INSERT INTO availability_changes (item_id, location_id, changed_at) VALUES ('I1', 'L1', 10), ('I2', 'L1', 20);");
