@@ -1,7 +1,8 @@
 // The availability feed over real HTTP (issue 20, docs/orders.md): available = on hand −
 // held − the safety buffer per item × store, low-stock flags, backorder dates from sent
 // purchase orders, the change feed after a cursor (ten sales of one item = one change),
-// ETag/If-None-Match → 304, the NDJSON snapshot, and availability.changed events.
+// ETag/If-None-Match → 304, the NDJSON snapshot, availability.changed events, and a seeded
+// property test: the delta's rows equal a fresh read of the balances after random documents.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, checkedFetch } from './lib/server.mjs';
