@@ -1,9 +1,10 @@
 // The availability feed (issue 20, docs/orders.md) on SQLite, in process: the goals are a
 // delta of 1,000 changes in under 5 ms and the NDJSON snapshot of 100,000 items x 10 stores
 // in under 200 ms. The shop: 100,000 items with a balance at each of 10 sellable stores,
-// written straight to the real schema; the changes are noted the way the sale path notes
-// them (stock::note_availability_change). The feed is read as an integrator reads it over
-// HTTP: pages of at most 500 (page_limit_max), so 1,000 changes are two pages. Not here: the
+// written straight to the real schema; the changes are noted the way holds note them
+// (stock::note_availability_change: the balance's numbers read into the change row). The
+// feed is read as an integrator reads it over HTTP: pages of at most 500 (page_limit_max),
+// so 1,000 changes are two pages. Not here: the
 // HTTP layer, and hold + release under concurrent clients (integration.orders races 20
 // register sales against 20 online payments on both backends and checks nothing oversells).
 #include <benchmark/benchmark.h>

@@ -1447,6 +1447,20 @@ ALTER TABLE webhook_attempts ADD COLUMN mapping_name TEXT;
 ALTER TABLE webhook_attempts ADD COLUMN mapping_version INTEGER;
 ALTER TABLE webhook_attempts ADD COLUMN mapping_unmapped INTEGER;
 )SQL"},
+      {33, "availability changes keep their balance's numbers: the delta reads no balances", R"SQL(
+-- The delta of the availability feed read each changed pair's balance by a join, a random
+-- seek into a million balance rows per change (docs/performance.md, "The delta without the
+-- balances"). The change row now keeps on hand and reserved as they were when it was noted
+-- (stock::note_availability_change, in the transaction that changed the balance), so the
+-- newest row of a pair is its balance; `backroom check` proves it.
+ALTER TABLE availability_changes ADD COLUMN on_hand INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE availability_changes ADD COLUMN reserved INTEGER NOT NULL DEFAULT 0;
+UPDATE availability_changes SET
+  on_hand = COALESCE((SELECT b.on_hand FROM stock_balances b
+                      WHERE b.item_id = availability_changes.item_id AND b.location_id = availability_changes.location_id), 0),
+  reserved = COALESCE((SELECT b.reserved FROM stock_balances b
+                       WHERE b.item_id = availability_changes.item_id AND b.location_id = availability_changes.location_id), 0);
+)SQL"},
   };
   return list;
 }

@@ -72,8 +72,15 @@ void end_holds(db::Db& db, const std::string& order_id, HoldStatus to);
 Quantity apply_last_unit_rule(db::Db& db, const std::string& item_id, const std::string& location_id, Quantity on_hand,
                           Quantity reserved);
 
-// The availability change feed.
+// The availability change feed. Called after the balance of item x location changed, in the
+// same transaction (every write of stock_balances.on_hand or .reserved notes its pair): the
+// pair is renumbered and its change row keeps the balance's on hand and reserved as they are
+// now, so the latest row of a pair always equals its balance (`backroom check` proves it).
 void note_availability_change(db::Db& db, const std::string& item_id, const std::string& location_id);
+// The same with the numbers the caller has just written to the balance (post_movements, the
+// sale's path: no read of the balance). They must be the balance's as it now is.
+void note_availability_change(db::Db& db, const std::string& item_id, const std::string& location_id, Quantity on_hand,
+                              Quantity reserved);
 struct AvailabilityChange {
   std::int64_t seq = 0;
   std::string item_id;
@@ -81,7 +88,8 @@ struct AvailabilityChange {
   Quantity on_hand;
   Quantity reserved;
 };
-// Up to `limit` pairs changed after `cursor`, oldest change first, with their balances now.
+// Up to `limit` pairs changed after `cursor`, oldest change first, with their balances now
+// (read from the change rows alone: no balance is looked up).
 std::vector<AvailabilityChange> availability_changes_after(db::Db& db, std::int64_t cursor, int limit);
 // The newest change's number (0 when none).
 std::int64_t availability_cursor(db::Db& db);
@@ -107,7 +115,10 @@ std::vector<LowStockRow> low_stock_levels(db::Db& db, Quantity at_most, const st
                                           std::int64_t offset, int limit);
 // Every balance at sellable locations, item then location order, read one row at a time on
 // `db` (the snapshot, which reads it a part at a time as it sends it). The ids are views into
-// the row: valid until the next next(). The connection must outlive the cursor.
+// the row: valid until the next next(). The connection must outlive the cursor, and a read
+// snapshot on it the whole walk: the balances are read in pages of `page_rows` by key, after
+// the last key read (PostgreSQL's libpq holds a statement's whole result: one statement over a
+// million rows held them all, 469 MB).
 struct StockLevelView {
   std::string_view item_id;
   std::string_view location_id;
@@ -116,15 +127,22 @@ struct StockLevelView {
 };
 class StockLevelCursor {
  public:
-  explicit StockLevelCursor(db::Db& db);
+  static constexpr int page_rows = 10'000;
+  explicit StockLevelCursor(db::Db& db, int rows_a_page = page_rows);
   bool next(StockLevelView& row);
 
  private:
-  std::vector<std::string> sellable_;  // (before query_: filled while query_ is made)
-  db::Query query_;
+  void read_page();
+  db::Db& db_;
+  int rows_a_page_;
+  std::vector<std::string> sellable_;
+  std::optional<db::Query> query_;
+  int rows_read_ = 0;                  // of the page being read
+  std::string after_item_, after_location_;  // the key the next page starts after
 };
 
-// The holds half of `backroom check`: one line per problem.
+// The holds half of `backroom check`, and the change rows against their balances: one line
+// per problem.
 std::vector<std::string> check_holds(db::Db& db);
 
 }  // namespace backroom::stock

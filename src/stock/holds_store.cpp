@@ -179,24 +179,51 @@ Quantity apply_last_unit_rule(db::Db& db, const std::string& item_id, const std:
   return freed;
 }
 
-void note_availability_change(db::Db& db, const std::string& item_id, const std::string& location_id) {
+namespace {
+void unnote_availability_change(db::Db& db, const std::string& item_id, const std::string& location_id) {
   db.query("DELETE FROM availability_changes WHERE item_id = ? AND location_id = ?")
       .bind(1, item_id)
       .bind(2, location_id)
       .run();
-  db.query("INSERT INTO availability_changes (item_id, location_id, changed_at) VALUES (?, ?, ?)")
+}
+}  // namespace
+
+// The pair's older change row goes and a new one is numbered after every other; it keeps the
+// balance's numbers, so the delta reads one range of change rows and no balance
+// (docs/performance.md, "The delta without the balances").
+void note_availability_change(db::Db& db, const std::string& item_id, const std::string& location_id) {
+  unnote_availability_change(db, item_id, location_id);
+  // The numbers are read by the INSERT itself (one seek into a page this transaction just
+  // wrote; no round trip of its own on PostgreSQL); MAX makes it one row when no balance exists.
+  db.query(
+        "INSERT INTO availability_changes (item_id, location_id, changed_at, on_hand, reserved) "
+        "SELECT ?, ?, ?, COALESCE(MAX(on_hand), 0), COALESCE(MAX(reserved), 0) FROM stock_balances "
+        "WHERE item_id = ? AND location_id = ?")
       .bind(1, item_id)
       .bind(2, location_id)
       .bind(3, now().micros)
+      .bind(4, item_id)
+      .bind(5, location_id)
+      .run();
+}
+
+void note_availability_change(db::Db& db, const std::string& item_id, const std::string& location_id, Quantity on_hand,
+                              Quantity reserved) {
+  unnote_availability_change(db, item_id, location_id);
+  db.query("INSERT INTO availability_changes (item_id, location_id, changed_at, on_hand, reserved) VALUES (?, ?, ?, ?, ?)")
+      .bind(1, item_id)
+      .bind(2, location_id)
+      .bind(3, now().micros)
+      .bind(4, on_hand.milli)
+      .bind(5, reserved.milli)
       .run();
 }
 
 std::vector<AvailabilityChange> availability_changes_after(db::Db& db, std::int64_t cursor, int limit) {
   std::vector<AvailabilityChange> out;
+  out.reserve(static_cast<std::size_t>(std::max(0, std::min(limit, 5000))));
   auto q = db.query(
-      "SELECT c.seq, c.item_id, c.location_id, COALESCE(b.on_hand, 0), COALESCE(b.reserved, 0) "
-      "FROM availability_changes c LEFT JOIN stock_balances b ON b.item_id = c.item_id AND b.location_id = c.location_id "
-      "WHERE c.seq > ? ORDER BY c.seq LIMIT ?");
+      "SELECT seq, item_id, location_id, on_hand, reserved FROM availability_changes WHERE seq > ? ORDER BY seq LIMIT ?");
   q.bind(1, cursor).bind(2, limit);
   while (q.step()) out.push_back(AvailabilityChange{q.int64(0), q.text(1), q.text(2), Quantity{q.int64(3)}, Quantity{q.int64(4)}});
   return out;
@@ -238,23 +265,41 @@ std::vector<LowStockRow> low_stock_levels(db::Db& db, Quantity at_most, const st
 
 // The balances in key order without a join: the few sellable locations are read first and
 // the others skipped here, instead of a lookup in locations for each of a million rows
-// (docs/performance.md, "The snapshot streamed").
-StockLevelCursor::StockLevelCursor(db::Db& db) : query_([&db, this] {
+// (docs/performance.md, "The snapshot streamed"). A page starts after the last key of the one
+// before ('' sorts before every id), so no statement's result is larger than a page.
+StockLevelCursor::StockLevelCursor(db::Db& db, int rows_a_page) : db_(db), rows_a_page_(rows_a_page) {
+  BR_ASSERT(rows_a_page_ > 0, "a page has rows");
   auto q = db.query("SELECT id FROM locations WHERE sellable = 1");
   while (q.step()) sellable_.push_back(q.text(0));
-  return db.query("SELECT item_id, location_id, on_hand, reserved FROM stock_balances ORDER BY item_id, location_id");
-}()) {}
+  read_page();
+}
+
+void StockLevelCursor::read_page() {
+  query_.reset();  // the statement is the same one: its last use ends first
+  query_.emplace(db_.query(
+      "SELECT item_id, location_id, on_hand, reserved FROM stock_balances WHERE (item_id, location_id) > (?, ?) "
+      "ORDER BY item_id, location_id LIMIT ?"));
+  query_->bind(1, after_item_).bind(2, after_location_).bind(3, rows_a_page_);
+  rows_read_ = 0;
+}
 
 bool StockLevelCursor::next(StockLevelView& row) {
-  while (query_.step()) {
-    row.location_id = query_.text_view(1);
-    if (std::find(sellable_.begin(), sellable_.end(), row.location_id) == sellable_.end()) continue;
-    row.item_id = query_.text_view(0);
-    row.on_hand = Quantity{query_.int64(2)};
-    row.reserved = Quantity{query_.int64(3)};
-    return true;
+  for (;;) {
+    while (query_->step()) {
+      if (++rows_read_ == rows_a_page_) {  // the page's last row: the next page starts after it
+        after_item_.assign(query_->text_view(0));
+        after_location_.assign(query_->text_view(1));
+      }
+      row.location_id = query_->text_view(1);
+      if (std::find(sellable_.begin(), sellable_.end(), row.location_id) == sellable_.end()) continue;
+      row.item_id = query_->text_view(0);
+      row.on_hand = Quantity{query_->int64(2)};
+      row.reserved = Quantity{query_->int64(3)};
+      return true;
+    }
+    if (rows_read_ < rows_a_page_) return false;  // a short page is the last
+    read_page();
   }
-  return false;
 }
 
 std::vector<std::string> check_holds(db::Db& db) {
@@ -266,6 +311,16 @@ std::vector<std::string> check_holds(db::Db& db) {
   while (q.step())
     problems.push_back(fmt::format("hold {} of order {}: status {} holds {} of {}", q.text(0), q.text(1), q.text(2),
                                    format_quantity(Quantity{q.int64(4)}), format_quantity(Quantity{q.int64(3)})));
+  // The delta answers from the change rows: each must carry its balance as it is now.
+  auto c = db.query(
+      "SELECT c.item_id, c.location_id, c.on_hand, c.reserved, COALESCE(b.on_hand, 0), COALESCE(b.reserved, 0) "
+      "FROM availability_changes c LEFT JOIN stock_balances b ON b.item_id = c.item_id AND b.location_id = c.location_id "
+      "WHERE c.on_hand <> COALESCE(b.on_hand, 0) OR c.reserved <> COALESCE(b.reserved, 0) LIMIT 1000");
+  while (c.step())
+    problems.push_back(fmt::format("availability: the change row of item {} at {} says on hand {} reserved {}, but the balance is {} reserved {}",
+                                   c.text(0), c.text(1), format_quantity(Quantity{c.int64(2)}),
+                                   format_quantity(Quantity{c.int64(3)}), format_quantity(Quantity{c.int64(4)}),
+                                   format_quantity(Quantity{c.int64(5)})));
   return problems;
 }
 

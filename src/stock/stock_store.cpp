@@ -148,6 +148,7 @@ std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>
         .bind(2, m.item_id)
         .bind(3, m.location_id)
         .run_changing(1, "a movement updates exactly one balance row");
+    Quantity reserved = account.reserved;  // the holds the last-unit rule cuts come off it
     if (m.quantity.milli < 0) {
       // Holds never refuse a movement: only on hand itself going below zero can.
       if (on_hand.milli < 0) {
@@ -158,8 +159,9 @@ std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>
       auto given_up = apply_last_unit_rule(db, m.item_id, m.location_id, on_hand, account.reserved);
       if (ctx.holds_given_up && given_up.milli > 0)
         ctx.holds_given_up->push_back(HoldsGivenUp{m.item_id, m.location_id, account.reserved, on_hand, given_up});
+      reserved = reserved - given_up;
     }
-    note_availability_change(db, m.item_id, m.location_id);
+    note_availability_change(db, m.item_id, m.location_id, on_hand, reserved);
   }
   for (const auto& f : flags)
     append_event(db, "stock.negative", f.item_id,
@@ -771,6 +773,7 @@ Posted reserve(db::Db& db, const Actor& actor, const DocumentKey& key, const std
       .bind(3, location_id)
       .run();
   BR_ASSERT(db.changes() == 1, "a reservation is held on exactly one balance row");
+  note_availability_change(db, item_id, location_id);  // available went down: the feed must say so
   documents::remember(db, key, "reservation", doc_id);
   auto doc = *load_reservation(db, doc_id, nullptr);
   auto text = bj::serialize(doc);
@@ -795,6 +798,7 @@ Posted release_reservation(db::Db& db, const Actor& actor, const std::string& id
       .bind(3, std::string(doc->at("location_id").as_string()))
       .run();
   BR_ASSERT(db.changes() == 1, "a released reservation comes off exactly one balance row");
+  note_availability_change(db, std::string(doc->at("item_id").as_string()), std::string(doc->at("location_id").as_string()));
   auto after = *load_reservation(db, id, nullptr);
   auto text = bj::serialize(after);
   append_audit(db, actor, AuditEntry{"stock.release", "reservation", id, bj::serialize(*doc), text});

@@ -1,6 +1,7 @@
 // The NDJSON snapshot read a part at a time (orders::SnapshotWriter), as the server streams it:
 // whatever the part size, the parts joined are the same answer, every part ends at the end of
-// a line, and each line is the feed's row (availability_json) byte for byte.
+// a line, and each line is the feed's row (availability_json) byte for byte; the balances
+// under it are read in pages by key (stock::StockLevelCursor), any page size the same rows.
 #include <gtest/gtest.h>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "platform/schema.hpp"
+#include "stock/holds.hpp"
 #include "stock/stock.hpp"
 
 namespace backroom::orders {
@@ -37,13 +39,21 @@ TEST(AvailabilitySnapshot, PartsJoinToTheSameAnswerOfWholeLines) {
   {
     auto db = db::Db::open(path.string(), db::Mode::read_write);
     schema::migrate(*db);
-    std::vector<std::string> stores;
+    std::vector<std::string> stores, stores_and_back;
     {
       db::Transaction tx(*db);
       stock::ensure_default_locations(*db);
       for (const auto& l : stock::list_locations(*db))
         if (l.sellable) stores.push_back(l.id);
       ASSERT_FALSE(stores.empty());
+      // A location that is not sold from: its balances lie between the stores' in key order and
+      // are skipped (also when one ends a page of the cursor, below).
+      std::string back = new_uuid_v7();
+      db->query("INSERT INTO locations (id, name, kind, sellable, created_at) VALUES (?, 'Snapshot warehouse', 'warehouse', 0, 0)")
+          .bind(1, back)
+          .run();
+      stores_and_back = stores;
+      stores_and_back.push_back(back);
       for (int i = 0; i < 40; ++i) {
         auto id = new_uuid_v7();
         db->query("INSERT INTO items (id, sku, name, duplicate_key, price, created_at, updated_at) VALUES (?, ?, ?, ?, 100, 0, 0)")
@@ -52,7 +62,7 @@ TEST(AvailabilitySnapshot, PartsJoinToTheSameAnswerOfWholeLines) {
             .bind(3, fmt::format("Snapshot item {}", i))
             .bind(4, fmt::format("snapshot item {}", i))
             .run();
-        for (const auto& store : stores)
+        for (const auto& store : stores_and_back)
           db->query("INSERT INTO stock_balances (item_id, location_id, on_hand, reserved, last_seq) VALUES (?, ?, ?, ?, 0)")
               .bind(1, id)
               .bind(2, store)
@@ -65,6 +75,20 @@ TEST(AvailabilitySnapshot, PartsJoinToTheSameAnswerOfWholeLines) {
     auto whole = read_all(*db, std::size_t{1} << 30, {});
     std::size_t lines = static_cast<std::size_t>(std::count(whole.begin(), whole.end(), '\n'));
     EXPECT_EQ(lines, 40 * stores.size());
+    // The cursor reads the balances in pages by key: any page size walks the same rows in the
+    // same order.
+    auto walk = [&db](int rows_a_page) {
+      db::ReadSnapshot snapshot(*db);
+      stock::StockLevelCursor cursor(*db, rows_a_page);
+      std::vector<std::string> out;
+      stock::StockLevelView v;
+      while (cursor.next(v)) out.push_back(fmt::format("{} {} {} {}", v.item_id, v.location_id, v.on_hand.milli, v.reserved.milli));
+      return out;
+    };
+    auto rows = walk(stock::StockLevelCursor::page_rows);
+    EXPECT_EQ(rows.size(), 40 * stores.size());
+    EXPECT_TRUE(std::is_sorted(rows.begin(), rows.end()));
+    for (int n : {1, 2, 3, 7, static_cast<int>(stores_and_back.size()), 40}) EXPECT_EQ(walk(n), rows) << n;
     for (std::size_t bytes : {std::size_t{1}, std::size_t{100}, std::size_t{1000}, SnapshotWriter::part_bytes}) {
       std::size_t parts = 0;
       EXPECT_EQ(read_all(*db, bytes, {}, &parts), whole) << bytes;

@@ -12,6 +12,7 @@
 #include "platform/db.hpp"
 #include "platform/schema.hpp"
 #include "stock/consumption.hpp"
+#include "stock/holds.hpp"
 #include "stock/stock.hpp"
 
 namespace {
@@ -38,6 +39,18 @@ std::vector<std::string> ledger_problems(db::Db& db) {
         p.starts_with("sold months:"))
       out.push_back(p);
   return out;
+}
+
+// A shop at schema `version` (older than today's): the store L1 and the items I1 (Apple)
+// and I2 (Bread), as that version's tables hold them.
+std::unique_ptr<db::Db> shop_at_version(const TempFile& file, int version) {
+  auto db = db::Db::open(file.path, db::Mode::read_write);
+  EXPECT_EQ(schema::migrate(*db, version), version);
+  db->exec(
+      "INSERT INTO locations (id, name, kind, sellable, created_at) VALUES ('L1', 'Shop', 'store', 1, 0);"
+      "INSERT INTO items (id, sku, name, duplicate_key, price, created_at, updated_at) VALUES "
+      "('I1', 'A', 'Apple', 'apple', 100, 0, 0), ('I2', 'B', 'Bread', 'bread', 250, 0, 0);");
+  return db;
 }
 
 std::int64_t scalar(db::Db& db, const std::string& sql) {
@@ -152,12 +165,8 @@ TEST(SoldMonths, MonthOfATimeStepsAndStarts) {
 // voids and returns only; new sales add to it; check reports a month table that disagrees.
 TEST(Schema, MigrationTwentySevenSumsSalesPerAccountAndUtcMonth) {
   TempFile file;
-  auto db = db::Db::open(file.path, db::Mode::read_write);
-  ASSERT_EQ(schema::migrate(*db, 26), 26);
+  auto db = shop_at_version(file, 26);
   db->exec(
-      "INSERT INTO locations (id, name, kind, sellable, created_at) VALUES ('L1', 'Shop', 'store', 1, 0);"
-      "INSERT INTO items (id, sku, name, duplicate_key, price, created_at, updated_at) VALUES "
-      "('I1', 'A', 'Apple', 'apple', 100, 0, 0), ('I2', 'B', 'Bread', 'bread', 250, 0, 0);"
       "INSERT INTO stock_balances (item_id, location_id, on_hand, reserved, last_seq, account) VALUES "
       "('I1', 'L1', 0, 0, 0, 1), ('I2', 'L1', 0, 0, 0, 2);"
       "INSERT INTO stock_movements (account, item_id, location_id, quantity, reason, document_type, document_id, at, "
@@ -247,10 +256,10 @@ TEST(Schema, MigrationNineNumbersTransfersInCreationOrderAndKeepsTheirReceipts) 
       "('TA', 'L2', 'L1', 'in_transit', '', 'h2', 200, 'ann', NULL, NULL);"
       "INSERT INTO transfer_lines (id, transfer_id, line_no, item_id, shipped, received, damaged) VALUES "
       "('LZ', 'TZ', 1, 'I1', 5000, 3000, 1000), ('LA', 'TA', 1, 'I1', 2000, NULL, NULL);");
-  // Today's post_movements also notes the availability change (a table of migration 19); the
-  // rows it posts are what version 8 had, so the note goes to a stand-in dropped before upgrading.
+  // Today's post_movements also notes the availability change (a table of migration 19, its
+  // numbers of migration 33); the rows it posts are what version 8 had, so the note goes to a stand-in dropped before upgrading.
   db->exec("CREATE TABLE availability_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, item_id TEXT NOT NULL, "
-           "location_id TEXT NOT NULL, changed_at INTEGER NOT NULL)");
+           "location_id TEXT NOT NULL, changed_at INTEGER NOT NULL, on_hand INTEGER, reserved INTEGER)");
   db::Transaction tx(*db);  // stock is posted inside a command's transaction
   stock::post_movements(*db,
                         {stock::Movement{"I1", "L2", Quantity::units(-5), "transfer_out", "transfer", "TZ", "LZ"},
@@ -306,6 +315,34 @@ TEST(Schema, MigrationNineNumbersTransfersInCreationOrderAndKeepsTheirReceipts) 
 }
 
 }  // namespace
+
+// Migration 33: a change row written before it gets its balance's numbers (none: 0), so the
+// delta, which no longer reads the balances, answers what it answered before the upgrade.
+TEST(Schema, MigrationThirtyThreeGivesEachAvailabilityChangeItsBalance) {
+  TempFile file;
+  auto db = shop_at_version(file, 31);
+  db->exec(
+      "INSERT INTO stock_balances (item_id, location_id, on_hand, reserved, last_seq, account) VALUES "
+      "('I1', 'L1', 6000, 2000, 0, 1);"
+      "INSERT INTO availability_changes (item_id, location_id, changed_at) VALUES ('I1', 'L1', 10), ('I2', 'L1', 20);");
+  ASSERT_EQ(schema::migrate(*db), schema::latest_version());
+  auto changes = stock::availability_changes_after(*db, 0, 10);
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].item_id, "I1");
+  EXPECT_EQ(changes[0].on_hand.milli, 6000);
+  EXPECT_EQ(changes[0].reserved.milli, 2000);
+  EXPECT_EQ(changes[1].item_id, "I2");
+  EXPECT_EQ(changes[1].on_hand.milli, 0);
+  EXPECT_EQ(changes[1].reserved.milli, 0);
+  EXPECT_TRUE(stock::check_holds(*db).empty()) << stock::check_holds(*db).front();
+  // A balance changed behind the feed's back is what `check` reports.
+  db->exec("UPDATE stock_balances SET on_hand = 5000 WHERE item_id = 'I1'");
+  auto problems = stock::check_holds(*db);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems.front().find("availability: the change row of item I1 at L1 says on hand 6 reserved 2, but the balance is 5"),
+            std::string::npos)
+      << problems.front();
+}
 
 // `migrate --to-version N-1` and the upgrade test's "the version before" assume the numbers run
 // 1, 2, ... without a gap or a repeat: a branch that reserved a number must renumber on merge.
