@@ -106,7 +106,7 @@ std::string ensure_fixture(int items, int days) {
       int units = sold(rng);
       if (units == 0) continue;
       rows.push_back({store_id, it.id, planning::format_date(today - std::chrono::days{back}), units * 1000LL, false,
-                      false});
+                      false, std::nullopt});
     }
     if (rows.size() > 200'000) {
       planning::store::put_import_days(*db, rows);
