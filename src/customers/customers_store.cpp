@@ -93,33 +93,16 @@ std::int64_t next_customer_number(db::Db& db) {
   return q.int64(0);
 }
 
-void insert_customer(db::Db& db, const Customer& c) {
-  db.query(
-        "INSERT INTO customers (id, number, name, name_key, phone, phone_index, email, email_index, note, "
-        "marketing_consent, marketing_consent_at, version, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, c.id)
-      .bind(2, c.number)
-      .bind(3, c.name)
-      .bind(4, text::fold(c.name))
-      .bind(5, sealed(db, c.phone))
-      .bind(6, index_of(db, phone_purpose, c.phone))
-      .bind(7, sealed(db, c.email))
-      .bind(8, index_of(db, email_purpose, c.email))
-      .bind(9, c.note)
-      .bind(10, static_cast<std::int64_t>(c.marketing_consent ? 1 : 0))
-      .bind(11, c.marketing_consent_at)
-      .bind(12, c.version)
-      .bind(13, c.created_at)
-      .bind(14, c.updated_at)
-      .run();
-}
+namespace {
 
-void update_customer_row(db::Db& db, const Customer& c) {
-  db.query(
-        "UPDATE customers SET name = ?, name_key = ?, phone = ?, phone_index = ?, email = ?, email_index = ?, "
-        "note = ?, marketing_consent = ?, marketing_consent_at = ?, version = ?, updated_at = ? WHERE id = ?")
-      .bind(1, c.name)
+// The columns a write sets, in this order, bound from ?1 to ?11 (phone and email sealed, their
+// blind indexes beside them).
+constexpr const char* written_columns =
+    "name, name_key, phone, phone_index, email, email_index, note, marketing_consent, marketing_consent_at, version, "
+    "updated_at";
+
+db::Query& bind_written(db::Db& db, db::Query& q, const Customer& c) {
+  return q.bind(1, c.name)
       .bind(2, text::fold(c.name))
       .bind(3, sealed(db, c.phone))
       .bind(4, index_of(db, phone_purpose, c.phone))
@@ -129,9 +112,22 @@ void update_customer_row(db::Db& db, const Customer& c) {
       .bind(8, static_cast<std::int64_t>(c.marketing_consent ? 1 : 0))
       .bind(9, c.marketing_consent_at)
       .bind(10, c.version)
-      .bind(11, c.updated_at)
-      .bind(12, c.id)
-      .run();
+      .bind(11, c.updated_at);
+}
+
+}  // namespace
+
+void insert_customer(db::Db& db, const Customer& c) {
+  auto q = db.query(std::string("INSERT INTO customers (") + written_columns +
+                    ", id, number, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  bind_written(db, q, c).bind(12, c.id).bind(13, c.number).bind(14, c.created_at).run();
+}
+
+void update_customer_row(db::Db& db, const Customer& c) {
+  auto q = db.query(
+      "UPDATE customers SET name = ?, name_key = ?, phone = ?, phone_index = ?, email = ?, email_index = ?, "
+      "note = ?, marketing_consent = ?, marketing_consent_at = ?, version = ?, updated_at = ? WHERE id = ?");
+  bind_written(db, q, c).bind(12, c.id).run();
 }
 
 }  // namespace backroom::customers
