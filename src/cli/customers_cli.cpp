@@ -2,12 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include "access/audit.hpp"
+#include "cli/input_file.hpp"
 #include "cli/shop.hpp"
 #include "customers/customer.hpp"
 #include "customers/customer_import.hpp"
@@ -28,21 +27,10 @@ void add_commands(CLI::App& app, std::string& db_path) {
   import_cmd->add_option("--file", *file, "CSV: number, name, phone, email, note, marketing_consent")->required();
   import_cmd->add_flag("--dry-run", *dry_run, "Check and report per row, write nothing");
   import_cmd->callback([&db_path, file, dry_run] {
-    std::ifstream in(*file, std::ios::binary);
-    if (!in) {
-      std::cerr << fmt::format("error: cannot read {}", *file) << std::endl;
-      throw CLI::RuntimeError(2);
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (text.tellp() > static_cast<std::streamoff>(customers::customer_import_bytes_max)) {
-      std::cerr << fmt::format("error: {} is larger than {} bytes", *file, customers::customer_import_bytes_max)
-                << std::endl;
-      throw CLI::RuntimeError(2);
-    }
+    auto text = cli::read_input_file(*file, customers::customer_import_bytes_max);
     auto db = cli::open_shop(db_path);
     db::Transaction tx(*db);
-    auto report = customers::import_customers(*db, Actor::of("cli", "cli"), text.str(), *dry_run);
+    auto report = customers::import_customers(*db, Actor::of("cli", "cli"), text, *dry_run);
     tx.commit();
     std::size_t counts[3] = {0, 0, 0};
     for (const auto& l : report.lines) {
