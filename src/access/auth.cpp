@@ -47,7 +47,7 @@ const std::vector<RoleDefinition>& builtin_roles() {
     // never touch cost, price, tax category or barcodes (items.locked_fields).
     auto cashier = plus({}, {p::items_read, p::items_update, p::sales_create, p::sales_read, p::returns_create,
                              p::registers_operate, p::registers_read, p::stock_read, p::labels_read,
-                             p::counts_count, p::orders_read, p::orders_pick});
+                             p::counts_count, p::orders_read, p::orders_pick, p::customers_read});
     auto lead = plus(cashier, {p::sales_void, p::returns_no_receipt, p::sales_discount_override, p::stock_adjust,
                                p::stock_transfer, p::labels_print, p::prices_request, p::purchasing_read,
                                p::purchasing_receive});
@@ -59,7 +59,8 @@ const std::vector<RoleDefinition>& builtin_roles() {
                                p::purchasing_over_receive, p::planning_read, p::planning_manage,
                                p::counts_manage, p::counts_approve, p::reports_read, p::reports_actions,
                                p::orders_create, p::orders_manage, p::integrations_read, p::integrations_manage,
-                               p::sync_manage, p::training_read});
+                               p::sync_manage, p::training_read, p::customers_contact_read,
+                               p::customers_manage});
     // The buyer keeps items and suppliers and places orders; bank details stay masked and
     // need someone else's approval; receiving is the floor's job.
     auto buyer = plus({}, {p::items_read, p::items_create, p::items_update, p::items_barcodes, p::prices_request,

@@ -75,6 +75,13 @@ inline constexpr std::string_view sync_node = "sync.node";      // a store node'
 // training (issue 22): anyone takes the modules; who sees everyone's scores is the manager
 inline constexpr std::string_view training_read = "training.read";
 
+// customers (issue 22): the till looks a customer up by name or by the phone they give and
+// sees the contact data masked; contact data in the clear, and changing customers, is the
+// manager's (the whole list in clear leaves only through shop.export)
+inline constexpr std::string_view customers_read = "customers.read";                  // names, numbers, look-up
+inline constexpr std::string_view customers_contact_read = "customers.contact_read";  // phone and email in clear
+inline constexpr std::string_view customers_manage = "customers.manage";              // create, change, import
+
 inline constexpr std::string_view labels_read = "labels.read";
 inline constexpr std::string_view labels_print = "labels.print";
 // integrations and administration
@@ -105,7 +112,8 @@ inline constexpr std::array catalogue = {
     purchasing_receive, purchasing_close, purchasing_over_receive,
     planning_read,   planning_manage,  counts_count,       counts_manage,     counts_approve, reports_read,
     reports_actions, orders_read,   orders_create,    orders_pick,        orders_manage,     integrations_read,
-    integrations_manage, sync_manage, sync_node, training_read,
+    integrations_manage, sync_manage, sync_node, training_read, customers_read, customers_contact_read,
+    customers_manage,
 };
 
 // Whether a route may declare `name`: a catalogue permission, `authenticated` or `public_route`.

@@ -26,6 +26,7 @@
 #include "cli/labels_cli.hpp"
 #include "cli/ops.hpp"
 #include "cli/planning_cli.hpp"
+#include "cli/customers_cli.hpp"
 #include "cli/planning_import.hpp"
 #include "exchange/exchange.hpp"
 #include "cli/routes.hpp"
@@ -440,6 +441,7 @@ int main(int argc, char** argv) {
   labels_cli::add_commands(app, db_path);
   planning_cli::add_commands(app, db_path);  // the `planning` group and its backtest
   planning_import::add_command(*planning_cli::planning_group(app), db_path);
+  customers_cli::add_commands(app, db_path);
 
   try {
     try {

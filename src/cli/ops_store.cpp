@@ -1,7 +1,9 @@
 // The SQL of GET /metrics and `backroom doctor` (cli/ops.hpp): counts only, no rows.
 #include <string>
+#include <tuple>
 
 #include "cli/ops.hpp"
+#include "customers/customers_store.hpp"
 #include "platform/secret_box.hpp"
 #include "platform/settings.hpp"
 
@@ -87,8 +89,28 @@ std::int64_t reseal_all(db::Db& db, const secret_box::Resealer& reseal) {
       {"suppliers", "id", {"payment_iban", "payment_bic", "payment_account_name"}},
       {"supplier_changes", "id", {"payment_iban", "payment_bic", "payment_account_name"}},
       {"online_orders", "id", {"customer_name", "customer_phone", "customer_email"}},
+      {"customers", "id", {"phone", "email"}},
   };
   std::int64_t values = 0;
+  // Customers' blind indexes are keyed hashes under the shop key: made again under the new
+  // key from the values as they are sealed now (before the loop below reseals them).
+  {
+    std::vector<std::tuple<std::string, std::optional<std::string>, std::optional<std::string>>> rows;
+    {
+      auto q = db.query("SELECT id, phone, email FROM customers");
+      while (q.step()) {
+        auto phone = q.opt_text(1), email = q.opt_text(2);
+        rows.emplace_back(q.text(0), phone ? std::optional(reseal.reindex(customers::phone_purpose, *phone)) : std::nullopt,
+                          email ? std::optional(reseal.reindex(customers::email_purpose, *email)) : std::nullopt);
+      }
+    }
+    for (auto& [id, phone_index, email_index] : rows)
+      db.query("UPDATE customers SET phone_index = ?, email_index = ? WHERE id = ?")
+          .bind(1, phone_index)
+          .bind(2, email_index)
+          .bind(3, id)
+          .run();
+  }
   for (const auto& t : tables) {
     std::string columns;
     for (const auto* c : t.columns) columns += std::string(", ") + c;

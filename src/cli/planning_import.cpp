@@ -2,10 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
+#include "cli/input_file.hpp"
 #include "cli/shop.hpp"
 #include "planning/history_import.hpp"
 
@@ -22,20 +21,10 @@ void add_command(CLI::App& planning, std::string& db_path) {
   auto file = std::make_shared<std::string>();
   cmd->add_option("--history", *file, "History CSV; location = a store's name, item = a SKU")->required();
   cmd->callback([&db_path, file] {
-    std::ifstream in(*file, std::ios::binary);
-    if (!in) {
-      std::cerr << fmt::format("error: cannot read {}", *file) << std::endl;
-      throw CLI::RuntimeError(2);
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (text.tellp() > static_cast<std::streamoff>(history_file_bytes_max)) {
-      std::cerr << fmt::format("error: {} is larger than 2 GiB", *file) << std::endl;
-      throw CLI::RuntimeError(2);
-    }
+    auto text = cli::read_input_file(*file, history_file_bytes_max);
     auto db = cli::open_shop(db_path);
     db::Transaction tx(*db);
-    auto result = planning::import_history(*db, text.str());
+    auto result = planning::import_history(*db, text);
     if (auto* e = std::get_if<planning::HistoryError>(&result)) {
       std::cerr << fmt::format("{}:{}: {}{}; nothing loaded", *file, e->line, e->field.empty() ? "" : e->field + ": ",
                                e->reason)

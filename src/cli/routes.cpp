@@ -11,6 +11,7 @@
 #include "cli/api_docs.hpp"
 #include "cli/ops.hpp"
 #include "counts/counts_api.hpp"
+#include "customers/customers_api.hpp"
 #include "exchange/exchange.hpp"
 #include "integrations/events.hpp"
 #include "integrations/mappings.hpp"
@@ -112,6 +113,7 @@ void add_routes(App& app) {
   reports::register_action_routes(app);
   reports::register_cutover_routes(app);
   training::register_training_routes(app);
+  customers::register_customer_routes(app);
   sync::register_sync_routes(app);
 }
 

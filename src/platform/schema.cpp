@@ -1461,6 +1461,31 @@ UPDATE availability_changes SET
   reserved = COALESCE((SELECT b.reserved FROM stock_balances b
                        WHERE b.item_id = availability_changes.item_id AND b.location_id = availability_changes.location_id), 0);
 )SQL"},
+      {34, "customers: a customer master with contact data sealed and found by a keyed blind index", R"SQL(
+-- src/customers/. number: C-000123 to people, gap-free (the single writer numbers them).
+-- phone (E.164) and email are sealed under the shop key (platform/secret_box.hpp, "sb1:...");
+-- phone_index and email_index are keyed blind indexes of the normalised values, for exact
+-- look-up without the clear text. No card data: names and notes pass the card-number guard.
+CREATE TABLE customers (
+  id                   TEXT PRIMARY KEY,
+  number               INTEGER NOT NULL UNIQUE CHECK (number > 0),
+  name                 TEXT NOT NULL CHECK (name <> ''),
+  name_key             TEXT NOT NULL,
+  phone                TEXT,
+  phone_index          TEXT UNIQUE,
+  email                TEXT,
+  email_index          TEXT UNIQUE,
+  note                 TEXT NOT NULL DEFAULT '',
+  marketing_consent    INTEGER NOT NULL DEFAULT 0 CHECK (marketing_consent IN (0,1)),
+  marketing_consent_at INTEGER,
+  version              INTEGER NOT NULL,
+  created_at           INTEGER NOT NULL,
+  updated_at           INTEGER NOT NULL,
+  CHECK ((phone IS NULL) = (phone_index IS NULL)),
+  CHECK ((email IS NULL) = (email_index IS NULL))
+);
+CREATE INDEX customers_name ON customers(name_key, id);
+)SQL"},
   };
   return list;
 }

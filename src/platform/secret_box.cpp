@@ -141,7 +141,30 @@ std::string open_with(const Key& key, std::string_view sealed) {
   return plain;
 }
 
+std::string blind_index_with(const Key& key, std::string_view purpose, std::string_view normalised) {
+  std::array<unsigned char, 32> subkey{};
+  static_assert(crypto_kdf_KEYBYTES == std::tuple_size_v<Key>);
+  crypto_kdf_derive_from_key(subkey.data(), subkey.size(), 1, "blindidx", key.data());
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, subkey.data(), subkey.size(), 16);
+  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(purpose.data()), purpose.size());
+  const unsigned char separator = 0;
+  crypto_generichash_update(&state, &separator, 1);
+  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(normalised.data()), normalised.size());
+  std::array<unsigned char, 16> digest{};
+  crypto_generichash_final(&state, digest.data(), digest.size());
+  sodium_memzero(subkey.data(), subkey.size());
+  std::string hex(digest.size() * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+  hex.pop_back();
+  return hex;
+}
+
 }  // namespace
+
+std::string blind_index(std::string_view db_location, std::string_view purpose, std::string_view normalised) {
+  return blind_index_with(shop_key(db_location), purpose, normalised);
+}
 
 std::string seal(std::string_view db_location, std::string_view plaintext) {
   return seal_with(shop_key(db_location), plaintext);
@@ -170,6 +193,18 @@ std::string Resealer::operator()(std::string_view stored) const {
   std::copy(new_key_.begin(), new_key_.end(), new_key.begin());
   std::string plain = stored.substr(0, sealed_prefix.size()) == sealed_prefix ? open_with(old_key, stored) : std::string(stored);
   auto out = seal_with(new_key, plain);
+  sodium_memzero(plain.data(), plain.size());
+  sodium_memzero(old_key.data(), old_key.size());
+  sodium_memzero(new_key.data(), new_key.size());
+  return out;
+}
+
+std::string Resealer::reindex(std::string_view purpose, std::string_view stored) const {
+  Key old_key, new_key;
+  std::copy(old_key_.begin(), old_key_.end(), old_key.begin());
+  std::copy(new_key_.begin(), new_key_.end(), new_key.begin());
+  std::string plain = stored.substr(0, sealed_prefix.size()) == sealed_prefix ? open_with(old_key, stored) : std::string(stored);
+  auto out = blind_index_with(new_key, purpose, plain);
   sodium_memzero(plain.data(), plain.size());
   sodium_memzero(old_key.data(), old_key.size());
   sodium_memzero(new_key.data(), new_key.size());

@@ -40,6 +40,14 @@ std::string open(std::string_view db_location, std::string_view sealed);
 // without the "sb1:" prefix through unchanged (a row written before the column was sealed).
 std::string reveal(std::string_view db_location, std::string_view stored);
 
+// A keyed blind index of `normalised` (a customer's E.164 phone, a folded e-mail address), so
+// a sealed column can be found by exact value without storing it in the clear: the hex of a
+// 16-byte BLAKE2b (crypto_generichash) keyed with a subkey of the shop key
+// (crypto_kdf_derive_from_key, context "blindidx"), over `purpose` NUL `normalised`. The same
+// value under another purpose or another shop key gives another index; a copied database
+// without its key file cannot be searched by guessing numbers.
+std::string blind_index(std::string_view db_location, std::string_view purpose, std::string_view normalised);
+
 // `backroom keys rotate`: opens a value with the key in `old_key_file` (a value without the
 // "sb1:" prefix is taken as plaintext) and seals it again with the key in `new_key_file`.
 class Resealer {
@@ -49,6 +57,9 @@ class Resealer {
   Resealer(const Resealer&) = delete;
   Resealer& operator=(const Resealer&) = delete;
   std::string operator()(std::string_view stored) const;
+  // The blind_index() under the new key of the value `stored` holds (sealed under the old key,
+  // or plaintext without the prefix).
+  std::string reindex(std::string_view purpose, std::string_view stored) const;
 
  private:
   std::array<unsigned char, 32> old_key_{}, new_key_{};

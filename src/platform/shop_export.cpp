@@ -31,6 +31,8 @@ const std::vector<LeftOut> columns_left_out{
     {"webhook_endpoints.previous_secret", "a receiver's signing secret"},
     {"order_channels.secret", "a web shop's signing secret"},
     {"online_order_substitutions.token_hash", "a customer's link"},
+    {"customers.phone_index", "a keyed hash for look-up, meaningless outside this shop (the phone is exported)"},
+    {"customers.email_index", "a keyed hash for look-up, meaningless outside this shop (the e-mail is exported)"},
 };
 
 bool listed(const std::vector<LeftOut>& list, std::string_view what) {

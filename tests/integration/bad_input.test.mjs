@@ -366,6 +366,49 @@ test('broken supplier files are a report, never a 500, and write nothing', async
   assert.deepEqual(found.json.suppliers, [], 'nothing was written');
 });
 
+test('mutated customer bodies and broken customer files (issue 22) are refused with problems, never 500, and write nothing', async () => {
+  const same = (b) => b;
+  let n = 0;
+  // A fresh phone and email per body: an accepted mutation must not make the next one a duplicate.
+  const fresh = (b) => {
+    n += 1;
+    const out = { ...b };
+    if (typeof out.phone === 'string' && out.phone.startsWith('+46')) out.phone = `+46 70 ${String(1000000 + n)}`;
+    if (typeof out.email === 'string' && out.email.endsWith('@example.com')) out.email = `probe${n}@example.com`;
+    return out;
+  };
+  await probe('POST /customers', '/api/v1/customers', async () => ({
+    name: 'Probe Customer', phone: '+46 70 123 45 67', email: 'probe@example.com', note: 'likes tulips', marketing_consent: true,
+  }), fresh);
+  const c = await s.post('/api/v1/customers', { name: 'Patched probe customer' });
+  assert.equal(c.status, 201, c.text);
+  await probe('PATCH /customers/{id}', `/api/v1/customers/${c.json.id}`, async () => ({
+    name: 'Patched probe customer', phone: '+46 70 999 00 00', email: 'patched@example.com', marketing_consent: false, version: 1,
+  }), same, { method: 'PATCH' });
+  await probe('PUT /settings/customers', '/api/v1/settings/customers', async () => ({ default_calling_code: '46' }), same, { method: 'PUT' });
+  const name = `Broken customer import ${process.pid}`;
+  const broken = ['', '\uFEFF', 'name', 'name\n"unterminated', `name\n${name},x`, `name,email\n${name},@`, `name,phone\n${name},call me`,
+    `name,phone\n${name},+0 12345678`, `name,phone\n${name},+46 ${'1'.repeat(20)}`, `name,email\n${name},a@b`,
+    `name,email\n${name},${'a'.repeat(300)}@example.com`, `name,marketing_consent\n${name},maybe`, `name,number\n${name},C-x`,
+    `name,number\n${name},C-999999`, `name,note\n${name},card 4111 1111 1111 1111`, `name\n${'x'.repeat(300)}`,
+    'name\n   ', `name,colour\n${name},red`, 'a,'.repeat(300), '\u0000,\u0000', `name,name\n${name},${name}`,
+    `name,phone\n${name},+46701112233\n${name} 2,+46 70 111 22 33`];
+  for (const body of broken) {
+    const r = await s.post('/api/v1/customers/import', body, { 'content-type': 'text/csv' });
+    assert.ok(r.status >= 400 && r.status < 500, `customer import ${JSON.stringify(body).slice(0, 40)}: ${r.status} ${r.text.slice(0, 200)}`);
+    assert.equal(typeof r.json?.code, 'string', r.text);
+  }
+  const json = await s.post('/api/v1/customers/import', { name });
+  assert.equal(json.status, 415, json.text);
+  const dry = await s.post('/api/v1/customers/import?dry_run=maybe', `name\n${name}\n`, { 'content-type': 'text/csv' });
+  assert.equal(dry.status, 422, dry.text);
+  assert.equal(dry.json.field, 'dry_run');
+  for (const q of ['phone=abc', 'email=nope', `q=${'x'.repeat(300)}`, 'cursor=zzz', 'limit=0'])
+    assert.equal((await s.get(`/api/v1/customers?${q}`)).status, 422, q);
+  const found = await s.get(`/api/v1/customers?q=${encodeURIComponent(name)}`);
+  assert.deepEqual(found.json.customers, [], 'nothing was written');
+});
+
 test('mutated count bodies (settings, pins, counts, lines, approval) are refused with problems, never 500', async () => {
   const item = await makeItem(s, { cost: 100 });
   await adjust(s, item, shop, 50, 'opening');

@@ -251,6 +251,14 @@ const SETUPS = {
     return { path: '/api/v1/stock/opening', type: 'text/csv', body: `sku,location,quantity\n${item.sku},${shop.name},7\n` };
   },
   'POST /api/v1/training/attempts': async () => ({ client: await trainee(), path: '/api/v1/training/attempts', body: { module: 'manager-oversight', steps_done: ['counts'], answers: [1, 1, 0] } }),
+  'POST /api/v1/customers': async () => ({ path: '/api/v1/customers', body: { name: unique('Walk customer'), email: `${unique('walk').replace(/\W/g, '')}@example.com` } }),
+  'POST /api/v1/customers/import': async () => ({ path: '/api/v1/customers/import', type: 'text/csv', body: `name\n${unique('Walk imported customer')}\n` }),
+  'PATCH /api/v1/customers/{id}': async () => {
+    const c = await s.post('/api/v1/customers', { name: unique('Walk patched customer') });
+    assert.equal(c.status, 201, c.text);
+    return { path: `/api/v1/customers/${c.json.id}`, body: { note: 'walked', version: 1 } };
+  },
+  'PUT /api/v1/settings/customers': async () => ({ path: '/api/v1/settings/customers', body: { default_calling_code: '46' } }),
   'POST /api/v1/suppliers/import': async () => ({ path: '/api/v1/suppliers/import', type: 'text/csv', body: `name\n${unique('Walk imported supplier')}\n` }),
   'POST /api/v1/suppliers/{id}/price-list': async () => {
     const x = await supplier();

@@ -9,7 +9,7 @@
 //    when a route answers an unpaged list that is not named there, and when a route named
 //    there has become paged (take it off the list).
 // Rows are seeded beyond one page (limit 2) for users, API keys, items, suppliers, locations,
-// webhook endpoints, sales and store-node conflicts before the walk.
+// webhook endpoints, sales, customers and store-node conflicts before the walk.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cli, createKey, startServer } from './lib/server.mjs';
@@ -28,6 +28,7 @@ const NOT_A_LIST = {
   '/api/v1/substitution-offers/{token}/photo': 'a picture',
   '/api/v1/items/{id}/shelves': 'one item: a shelf per location (as many as the shop has locations)',
   '/api/v1/settings/rate-limits': 'settings',
+  '/api/v1/settings/customers': 'settings',
   '/api/v1/settings/stock': 'settings',
   '/api/v1/settings/sales': 'settings',
   '/api/v1/settings/purchasing': 'settings',
@@ -120,6 +121,7 @@ before(async () => {
     ok(await s.post('/api/v1/webhooks/endpoints', { url: `http://127.0.0.1:9/${i}`, event_types: ['count.approved'], owner: 'page' }), 'endpoint');
   for (let i = 0; i < 3; i++)
     ok(await s.post('/api/v1/sales', { id: uuidv7(), location_id: shop.id, lines: [{ item_id: items[i].id, quantity: 1 }], tenders: [{ type: 'cash', amount: 100000 }] }), 'sale');
+  for (let i = 0; i < 3; i++) ok(await s.post('/api/v1/customers', { name: `Page customer ${i}`, phone: `+46 70 555 00 0${i}` }), 'customer');
   const endpoints = (await s.get('/api/v1/webhooks/endpoints?limit=1')).json.endpoints;
   await openRegister(s, shop, 'PAGE-1');
   for (let i = 0; i < 3; i++) ok(await s.post('/api/v1/registers/PAGE-1/receipt-blocks', { size: 5 }), 'receipt block');

@@ -58,5 +58,22 @@ TEST(SecretBox, RefusesAnotherKeyOrAChangedByte) {
   EXPECT_THROW(open(a, "sb1:!!"), std::runtime_error);
 }
 
+TEST(SecretBox, BlindIndexIsKeyedAndFollowsARotation) {
+  ::unsetenv("BACKROOM_KEY_FILE");
+  std::string a = temp_db("d.db"), b = temp_db("e.db");
+  auto index = blind_index(a, "customer.phone", "+46701234567");
+  EXPECT_EQ(index.size(), 32u) << "16 bytes as hex";
+  EXPECT_EQ(index.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(blind_index(a, "customer.phone", "+46701234567"), index) << "deterministic: found by exact value";
+  EXPECT_NE(blind_index(a, "customer.phone", "+46701234568"), index);
+  EXPECT_NE(blind_index(a, "customer.email", "+46701234567"), index) << "another purpose, another index";
+  EXPECT_NE(blind_index(b, "customer.phone", "+46701234567"), index) << "another shop key, another index";
+  // A rotation from a's key to b's makes b's index from a value sealed under a's key.
+  Resealer reseal(key_file(a), key_file(b));
+  EXPECT_EQ(reseal.reindex("customer.phone", seal(a, "+46701234567")), blind_index(b, "customer.phone", "+46701234567"));
+  EXPECT_EQ(reseal.reindex("customer.phone", "+46701234567"), blind_index(b, "customer.phone", "+46701234567"))
+      << "a value stored before sealing is taken as plaintext";
+}
+
 }  // namespace
 }  // namespace backroom::secret_box

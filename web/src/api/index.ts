@@ -224,6 +224,16 @@ export const purchasing = {
     post<T.PoReceipt>('/purchase-orders/{id}/receipts', body, { path: { id }, headers: { 'idempotency-key': key } }),
 };
 
+export const customers = {
+  list: (query: { q?: string; phone?: string; email?: string; limit?: number; cursor?: string }) =>
+    get<{ customers: T.Customer[]; next_cursor: string | null }>('/customers', { query }),
+  create: (body: T.CustomerInput) => post<T.Customer>('/customers', body),
+  update: (id: string, version: number, body: T.CustomerInput) =>
+    patch<T.Customer>('/customers/{id}', body, { path: { id }, headers: { 'if-match': `"v${version}"` } }),
+  import: (csv: string, dryRun: boolean) =>
+    postCsv<T.CustomerImportReport>('/customers/import', csv, { query: { dry_run: dryRun ? 'true' : 'false' } }),
+};
+
 export const planning = {
   suggestions: (query: { location_id: string; supplier_id?: string }) => get<T.SuggestionList>('/replenishment/suggestions', { query }),
   /** Accepted suggestions become a draft purchase order; the key makes a retry draft it once. */

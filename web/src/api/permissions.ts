@@ -56,6 +56,9 @@ export const permission = {
   sync_manage: 'sync.manage',
   sync_node: 'sync.node',
   training_read: 'training.read',
+  customers_read: 'customers.read',
+  customers_contact_read: 'customers.contact_read',
+  customers_manage: 'customers.manage',
 } as const;
 
 export type Permission = (typeof permission)[keyof typeof permission];

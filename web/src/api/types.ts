@@ -231,6 +231,18 @@ export interface SupplierChange {
 export interface PriceListError { line: number; column?: string | null; code?: string; reason?: string }
 export interface PriceListReport { rows: number; created: number; updated: number; unchanged?: number; applied?: boolean; errors: PriceListError[] }
 
+/** A customer (phone and email masked unless contact_shown: customers.contact_read). */
+export interface Customer {
+  id: string; number: string; name: string; phone: string | null; email: string | null; contact_shown: boolean;
+  note: string; marketing_consent: boolean; marketing_consent_at: string | null; version: number; created_at: string; updated_at: string;
+}
+export interface CustomerInput { name?: string; phone?: string | null; email?: string | null; note?: string; marketing_consent?: boolean }
+export interface CustomerImportReport {
+  rows: number; creating: number; updating: number; unchanged: number; applied: boolean;
+  lines: { line: number; number: string; name: string; action: 'create' | 'update' | 'unchanged' }[];
+  errors: { line: number; column: string; code: string; reason: string }[];
+}
+
 export interface SupplierImportReport {
   rows: number; creating: number; existing: number; bank_details_pending: number; applied: boolean;
   lines: { line: number; name: string; action: 'create' | 'exists'; bank_details_pending: boolean }[];

@@ -8,6 +8,7 @@ import { when, words } from '../shared/format';
 import { Audit } from './Audit';
 import { Counts } from './counts/Counts';
 import { Cutover } from './Cutover';
+import { Customers } from './Customers';
 import { Export } from './Export';
 import { Integrations } from './Integrations';
 import { Items } from './Items';
@@ -36,6 +37,7 @@ const sections: Section[] = [
   { path: '/office/prices', title: 'Price changes', permission: permission.prices_request, screen: (s) => <PriceChanges session={s} /> },
   { path: '/office/stock', title: 'Stock', permission: permission.stock_read, screen: (s) => <Stock session={s} /> },
   { path: '/office/transfers', title: 'Transfers', permission: permission.stock_transfer, screen: () => <Transfers /> },
+  { path: '/office/customers', title: 'Customers', permission: permission.customers_read, screen: (s) => <Customers session={s} /> },
   { path: '/office/suppliers', title: 'Suppliers', permission: permission.purchasing_read, screen: (s) => <Suppliers session={s} /> },
   { path: '/office/reorder', title: 'Reorder', permission: permission.planning_read, screen: (s) => <Reorder session={s} /> },
   { path: '/office/purchase-orders', title: 'Purchase orders', permission: permission.purchasing_read, screen: (s) => <PurchaseOrders session={s} /> },
