@@ -225,7 +225,8 @@ void add_commands(CLI::App& app, std::string& db_path, std::function<void(App&)>
                                {"permission", r.permission},  // "public" for no credentials
                                {"summary", r.summary},
                                {"idempotency", std::string(http::idempotency_name(r.idempotency))},
-                               {"idempotency_note", r.idempotency_note}});
+                               {"idempotency_note", r.idempotency_note},
+                               {"master_data", r.master_data}});
     bj::object roles;
     bj::array superusers;
     for (const auto& role : auth::builtin_roles()) {

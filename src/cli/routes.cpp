@@ -31,6 +31,7 @@
 #include "sales/registers_api.hpp"
 #include "sales/sales_api.hpp"
 #include "stock/stock_api.hpp"
+#include "sync/change_requests.hpp"
 #include "sync/sync_api.hpp"
 
 namespace backroom::cli {
@@ -113,6 +114,8 @@ void add_routes(App& app) {
   reports::register_cutover_routes(app);
   training::register_training_routes(app);
   sync::register_sync_routes(app);
+  // Master data: on a store node these writes become change requests (docs/sync.md).
+  for (const auto& [method, pattern] : sync::master_data_routes) app.router.set_master_data(method, pattern);
 }
 
 }  // namespace backroom::cli

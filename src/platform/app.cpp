@@ -36,6 +36,25 @@ App::App(std::string db_path_) : db_path(std::move(db_path_)), writer(db_path) {
 }
 
 void App::command(const http::Request& req, http::Reply reply, std::function<http::Response(db::Db&)> work) {
+  if (req.route && req.route->master_data && master_data_divert) {
+    // Nothing of the work is kept: only the change request the divert writes.
+    auto asked = std::make_shared<http::Request>(req);
+    work = [asked, divert = master_data_divert, inner = std::move(work)](db::Db& db) {
+      db.exec("SAVEPOINT master_data_write");
+      http::Response would_be;
+      try {
+        would_be = inner(db);
+      } catch (...) {
+        db.exec("ROLLBACK TO SAVEPOINT master_data_write");
+        db.exec("RELEASE SAVEPOINT master_data_write");
+        throw;
+      }
+      db.exec("ROLLBACK TO SAVEPOINT master_data_write");
+      db.exec("RELEASE SAVEPOINT master_data_write");
+      if (would_be.status < 200 || would_be.status >= 300) return would_be;
+      return divert(db, *asked, would_be);
+    };
+  }
   auto out = std::make_shared<http::Response>();
   auto context = std::make_shared<http::Request>();
   context->path = req.path;

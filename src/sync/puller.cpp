@@ -18,6 +18,7 @@
 #include "platform/settings.hpp"
 #include "platform/types.hpp"
 #include "stock/stock.hpp"
+#include "sync/change_requests.hpp"
 #include "sync/sync.hpp"
 
 namespace backroom::sync {
@@ -245,12 +246,56 @@ int Puller::push_once() {
   return sent;
 }
 
+int Puller::push_change_requests() {
+  std::vector<ChangeRequest> unsent;
+  std::vector<std::string> pending;
+  writer_.run([&](db::Db& db) {
+    unsent = store::unsent_change_requests(db, static_cast<int>(change_requests_per_push_max));
+    pending = store::pending_sent_change_requests(db, static_cast<int>(pending_asked_per_push_max));
+  });
+  if (unsent.empty() && pending.empty()) return 0;
+  bj::array requests, asked;
+  std::vector<std::string> sent;
+  for (const auto& c : unsent) {
+    requests.push_back(change_request_push(c));
+    sent.push_back(c.id);
+  }
+  for (const auto& id : pending) asked.push_back(bj::value(id));
+  auto body = bj::serialize(bj::object{{"change_requests", std::move(requests)}, {"pending", std::move(asked)}});
+  auto answer = json::parse_object(http_call(upstream_ + "/api/v1/sync/change-requests", node_key_, &body));
+  writer_.run([&](db::Db& db) {
+    store::mark_change_requests_sent(db, sent, now().micros);
+    if (const auto* decisions = answer.if_contains("decisions"); decisions && decisions->is_array())
+      for (const auto& d : decisions->get_array()) {
+        if (!d.is_object()) continue;
+        const auto& o = d.get_object();
+        auto text = [&o](const char* key) -> std::optional<std::string> {
+          const auto* v = o.if_contains(key);
+          return v && v->is_string() ? std::optional<std::string>(std::string(v->get_string())) : std::nullopt;
+        };
+        auto id = text("id");
+        auto status = text("status");
+        if (!id || !status || (*status != "applied" && *status != "rejected")) continue;
+        auto at = text("decided_at");
+        auto parsed = at ? parse_rfc3339(*at) : std::nullopt;
+        const auto* result = o.if_contains("result_status");
+        store::decide_change_request(db, *id, *status, parsed ? parsed->micros : now().micros,
+                                     text("decided_by").value_or(""), text("note"),
+                                     result && result->is_int64() ? std::optional<std::int64_t>(result->get_int64())
+                                                                  : std::nullopt);
+      }
+  });
+  return static_cast<int>(sent.size());
+}
+
 void Puller::tick() {
   auto at = now().micros;
   if (at < next_try_at_) return;
   try {
     int pushed = push_once();
     if (pushed > 0) spdlog::info("sync: pushed {} documents to head office", pushed);
+    int requested = push_change_requests();
+    if (requested > 0) spdlog::info("sync: sent {} change requests to head office", requested);
     int applied = pull_once();
     if (applied > 0) spdlog::info("sync: applied {} changes from head office", applied);
     std::lock_guard lock(status_mutex);
