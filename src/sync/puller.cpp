@@ -151,14 +151,11 @@ bool is_pushed(const std::string& type) {
   return std::find(pushed_types.begin(), pushed_types.end(), type) != pushed_types.end();
 }
 
-bj::object movement_json(const stock::DocumentMovement& m) {
-  return bj::object{{"item_id", m.item_id},
-                    {"location_kind", m.location_kind},
-                    {"quantity", json::quantity_value(m.quantity)},
-                    {"reason", m.reason},
-                    {"document_type", m.document_type},
-                    {"document_id", m.document_id},
-                    {"document_line_id", m.document_line_id ? bj::value(*m.document_line_id) : bj::value(nullptr)}};
+// The wire's shape (sync::movement_json), the quantity in exact decimal units.
+bj::object pushed_json(const stock::DocumentMovement& m) {
+  PushedMovement pushed{m.item_id, m.location_kind, m.quantity.milli, m.reason, m.document_type, m.document_id,
+                        m.document_line_id};
+  return movement_json(pushed, json::quantity_value(m.quantity));
 }
 }  // namespace
 
@@ -193,7 +190,7 @@ int Puller::push_once() {
       for (const auto& e : events)
         if (is_pushed(e.type))
           if (auto id = movement_document_of(e.type, e.entity_id, e.payload)) ids.push_back(*id);
-      for (const auto& m : stock::movements_of_documents(db, ids)) movements[m.document_id].push_back(movement_json(m));
+      for (const auto& m : stock::movements_of_documents(db, ids)) movements[m.document_id].push_back(pushed_json(m));
     });
     if (events.empty()) break;
     // A batch stays well under head office's request body limit (1 MiB): it ends before the

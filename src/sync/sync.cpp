@@ -56,6 +56,16 @@ std::optional<std::string> movement_document_of(const std::string& type, const s
   return std::string(id->get_string());
 }
 
+bj::object movement_json(const PushedMovement& m, bj::value quantity) {
+  return bj::object{{"item_id", m.item_id},
+                    {"location_kind", m.location_kind},
+                    {"quantity", std::move(quantity)},
+                    {"reason", m.reason},
+                    {"document_type", m.document_type},
+                    {"document_id", m.document_id},
+                    {"document_line_id", m.document_line_id ? bj::value(*m.document_line_id) : bj::value(nullptr)}};
+}
+
 std::string_view conflict_rule(ConflictKind kind) {
   switch (kind) {
     case ConflictKind::price_difference:

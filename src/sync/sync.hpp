@@ -71,6 +71,12 @@ struct PushedMovement {
   std::optional<std::string> document_line_id;
 };
 
+// A movement as a node pushes it and as head office keeps it (sync_documents.movements):
+// {item_id, location_kind, quantity, reason, document_type, document_id, document_line_id}, the
+// one serializer of both. `quantity` as the caller writes it: the wire's exact decimal units
+// (json::quantity_value), milli-units in head office's kept copy (what check_sync adds up).
+boost::json::object movement_json(const PushedMovement& m, boost::json::value quantity);
+
 // What head office finds when it posts a node's document (docs/sync.md, "Conflicts"): shown
 // to a person, never hidden, each with its rule.
 enum class ConflictKind { price_difference, negative_stock, held_unit_sold, rejected };

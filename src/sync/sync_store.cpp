@@ -57,14 +57,7 @@ namespace {
 std::string movements_text(const std::optional<std::vector<PushedMovement>>& movements) {
   if (!movements) return {};
   bj::array list;
-  for (const auto& m : *movements)
-    list.push_back(bj::object{{"item_id", m.item_id},
-                              {"location_kind", m.location_kind},
-                              {"quantity", m.quantity},
-                              {"reason", m.reason},
-                              {"document_type", m.document_type},
-                              {"document_id", m.document_id},
-                              {"document_line_id", m.document_line_id ? bj::value(*m.document_line_id) : bj::value(nullptr)}});
+  for (const auto& m : *movements) list.push_back(movement_json(m, m.quantity));
   return bj::serialize(list);
 }
 }  // namespace
