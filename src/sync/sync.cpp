@@ -305,24 +305,18 @@ std::vector<std::string> check_sync(db::Db& db) {
   return problems;
 }
 
-bj::object conflict_to_json(db::Db& db, const Conflict& c) {
+bj::object conflict_to_json(const Conflict& c) {
   boost::system::error_code ec;
   auto detail = bj::parse(c.detail, ec);
-  auto location = stock::load_location(db, c.location_id);
-  bj::value item = nullptr;
-  if (c.item_id) {
-    if (auto it = catalog::store::load_item(db, *c.item_id))
-      item = bj::object{{"id", it->id}, {"sku", it->sku}, {"name", it->name}};
-    else
-      item = bj::object{{"id", *c.item_id}, {"sku", nullptr}, {"name", nullptr}};
-  }
   auto opt_text = [](const std::optional<std::string>& v) { return v ? bj::value(*v) : bj::value(nullptr); };
+  bj::value item = nullptr;
+  if (c.item_id) item = bj::object{{"id", *c.item_id}, {"sku", opt_text(c.item_sku)}, {"name", opt_text(c.item_name)}};
   return bj::object{{"id", c.id},
                     {"kind", conflict_kinds.text(c.kind)},
                     {"rule", conflict_rule(c.kind)},
                     {"node_id", c.node_id},
                     {"location_id", c.location_id},
-                    {"location_name", location ? bj::value(location->name) : bj::value(nullptr)},
+                    {"location_name", opt_text(c.location_name)},
                     {"document_id", c.document_id},
                     {"item", std::move(item)},
                     {"detail", ec || !detail.is_object() ? bj::value(bj::object{}) : detail},

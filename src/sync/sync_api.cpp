@@ -273,7 +273,7 @@ void register_sync_routes(App& app) {
           auto& db = app.read();
           db::ReadSnapshot snapshot(db);
           auto rows = store::list_conflicts(db, resolved, node_id, before, limit + 1);
-          reply(list_page("conflicts", std::move(rows), limit, [&db](const Conflict& c) { return conflict_to_json(db, c); },
+          reply(list_page("conflicts", std::move(rows), limit, [](const Conflict& c) { return conflict_to_json(c); },
                           [](const Conflict& c) { return c.id; }));
         });
 
@@ -289,7 +289,7 @@ void register_sync_routes(App& app) {
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=, note = *note](db::Db& db) {
             auto c = resolve_conflict(db, actor, id, note);
-            return http::json_response(200, conflict_to_json(db, c));
+            return http::json_response(200, conflict_to_json(c));
           });
         });
 
