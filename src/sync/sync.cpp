@@ -160,12 +160,16 @@ struct Poster {
     return c;
   }
 
+  std::map<std::string, std::string> bins{};  // kind -> location, read once a push
+
   // Where head office books a movement the node made at `kind` of location: the node's store
   // itself, or the store's bin of that kind (the store when it has none).
   std::string location_for(const std::string& kind) {
     auto k = stock::location_kinds.parse(kind);
-    if (k && stock::is_bin(*k)) return stock::bin_of(db, node.location_id, kind);
-    return node.location_id;
+    if (!k || !stock::is_bin(*k)) return node.location_id;
+    auto known_bin = bins.find(kind);
+    if (known_bin == bins.end()) known_bin = bins.emplace(kind, stock::bin_of(db, node.location_id, kind)).first;
+    return known_bin->second;
   }
 
   // Posts the document's movements, or rejects the whole document; returns its status and
