@@ -17,7 +17,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { cli, createKey, startServer } from './lib/server.mjs';
 import { startFaultProxy } from './lib/fault_proxy.mjs';
-import { adjust, assertBooksHold, makeItem, onHand, saleBody, store, uuidv7 } from './lib/shop.mjs';
+import { adjust, assertBooksHold, binOf, makeItem, onHand, saleBody, store, uuidv7 } from './lib/shop.mjs';
 
 let s;
 let shop;
@@ -615,4 +615,54 @@ test('bad input: a node\'s change requests name master data; each is kept once',
   assert.equal(r.json.decisions[0].note, 'Not at this store');
   assert.equal((await s.post(`/api/v1/sync/change-requests/${uuidv7()}/apply`, {})).status, 404);
   assert.equal((await s.post(`/api/v1/sync/change-requests/${good.id}/apply`, { x: 1 })).status, 422);
+});
+
+test('a price difference is judged by the price change applied after the sale; a bin movement lands in head office\'s bin', async () => {
+  const added = await s.post('/api/v1/sync/nodes', { location_id: shop.id });
+  assert.equal(added.status, 201, added.text);
+  const nodeClient = s.withKey(added.json.key);
+  const item = await makeItem(s, { price: 700 });
+  // An hour ago the store sold at 700 and at 650; then head office's price change to 800 took effect.
+  const soldAt = new Date(Date.now() - 3600_000).toISOString();
+  const requested = await s.post('/api/v1/price-changes', { item_id: item.id, price: 800, reason: 'New season' });
+  assert.equal(requested.status, 201, requested.text);
+  const approved = await (await s.as('manager')).post(`/api/v1/price-changes/${requested.json.id}/approve`, {});
+  assert.equal(approved.status, 200, approved.text);
+  assert.ok(approved.json.applied_at, approved.text);
+  assert.equal((await s.get(`/api/v1/items/${item.id}`)).json.price, 800);
+  const sale = (unitPrice) => {
+    const id = uuidv7();
+    return { id, type: 'sale.completed', entity_id: id, at: soldAt,
+      payload: { receipt_number: `R-${id.slice(-4)}`, lines: [{ item_id: item.id, quantity: 1, unit_price: unitPrice }] },
+      movements: [{ item_id: item.id, location_kind: 'store', quantity: -1, reason: 'sale', document_type: 'sale', document_id: id }] };
+  };
+  const atOldPrice = sale(700);
+  const below = sale(650);
+  // A goods receipt at the store: two units to its damaged bin, three to the shelf, one more damaged.
+  const receiptId = uuidv7();
+  const receipt = { id: receiptId, type: 'receipt.posted', entity_id: receiptId, at: soldAt, payload: {},
+    movements: [
+      { item_id: item.id, location_kind: 'damaged', quantity: 2, reason: 'receipt', document_type: 'receipt', document_id: receiptId, document_line_id: 'l1' },
+      { item_id: item.id, location_kind: 'store', quantity: 3, reason: 'receipt', document_type: 'receipt', document_id: receiptId, document_line_id: 'l2' },
+      { item_id: item.id, location_kind: 'damaged', quantity: 1, reason: 'receipt', document_type: 'receipt', document_id: receiptId, document_line_id: 'l3' }] };
+  const damaged = await binOf(s, shop, 'damaged');
+  assert.ok(damaged, 'the store has a damaged bin');
+  const damagedBefore = await onHand(s, item, damaged);
+  const pushed = await nodeClient.post('/api/v1/sync/documents', { documents: [receipt, atOldPrice, below] });
+  assert.equal(pushed.status, 200, pushed.text);
+  assert.equal(pushed.json.new, 3);
+
+  const conflicts = (await s.get(`/api/v1/sync/conflicts?node_id=${added.json.id}`)).json.conflicts;
+  const differences = conflicts.filter((c) => c.kind === 'price_difference');
+  // The sale at 700 matched head office's price at that moment (the change's old price): no conflict;
+  // today's 800 would have made one. The sale at 650 differs from 700, not from 800.
+  assert.equal(differences.length, 1, JSON.stringify(conflicts));
+  assert.equal(differences[0].document_id, below.id);
+  assert.equal(differences[0].detail.charged, 650);
+  assert.equal(differences[0].detail.head_office_price, 700);
+  assert.deepEqual(differences[0].item, { id: item.id, sku: item.sku, name: item.name });
+  assert.equal(differences[0].location_name, shop.name);
+
+  assert.equal(await onHand(s, item, damaged), damagedBefore + 3, 'the damaged units are in head office\'s damaged bin of the store');
+  assertBooksHold(s.db);
 });
