@@ -111,6 +111,8 @@ std::optional<std::string> master_data_route_of(std::string_view method, std::st
 
 void divert_master_data(App& app) {
   app.master_data_divert = [](db::Db& db, const http::Request& req, const http::Response& would_be) {
+    // A dry run (an import's check) asks for nothing: its answer as it is (the work was rolled back anyway).
+    if (req.query_param("dry_run") == "true") return would_be;
     if (req.body.size() > change_request_body_max)
       throw Problem(413, "payload_too_large",
                     fmt::format("a change request's body is at most {} bytes", change_request_body_max));
