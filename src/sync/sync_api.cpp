@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 #include <optional>
+#include <utility>
 
 #include "access/permissions.hpp"
 #include "catalog/changes.hpp"
@@ -189,6 +190,21 @@ ChangeRequestPush read_change_request_push(const bj::object& body, const http::R
   return out;
 }
 
+// ?node_id= and ?cursor= (a row's id) of the lists by node: conflicts, change requests.
+std::pair<std::optional<std::string>, std::optional<std::string>> node_and_cursor(const Request& req) {
+  std::optional<std::string> node_id;
+  if (auto n = req.query_param("node_id")) {
+    node_id = normalize_uuid(*n);
+    if (!node_id) throw invalid_field("node_id", "node_id is a store node's id");
+  }
+  std::optional<std::string> before;
+  if (auto c = req.query_param("cursor"); c && !c->empty()) {
+    before = normalize_uuid(*c);
+    if (!before) throw invalid_field("cursor", "cursor is the next_cursor of a previous page");
+  }
+  return {node_id, before};
+}
+
 std::optional<std::string> status_filter(const Request& req, std::initializer_list<std::string_view> allowed,
                                          std::string_view all) {
   auto status = req.query_param("status");
@@ -260,16 +276,7 @@ void register_sync_routes(App& app) {
             else if (*status == "all") resolved.reset();
             else throw invalid_field("status", "status is open, resolved or all");
           }
-          std::optional<std::string> node_id;
-          if (auto n = req.query_param("node_id")) {
-            node_id = normalize_uuid(*n);
-            if (!node_id) throw invalid_field("node_id", "node_id is a store node's id");
-          }
-          std::optional<std::string> before;
-          if (auto c = req.query_param("cursor"); c && !c->empty()) {
-            before = normalize_uuid(*c);
-            if (!before) throw invalid_field("cursor", "cursor is the next_cursor of a previous page");
-          }
+          auto [node_id, before] = node_and_cursor(req);
           auto& db = app.read();
           db::ReadSnapshot snapshot(db);
           auto rows = store::list_conflicts(db, resolved, node_id, before, limit + 1);
@@ -299,16 +306,7 @@ void register_sync_routes(App& app) {
         [&app](Request& req, Reply reply) {
           int limit = page_limit(req);
           auto status = status_filter(req, {"pending", "applied", "rejected"}, "all");
-          std::optional<std::string> node_id;
-          if (auto n = req.query_param("node_id")) {
-            node_id = normalize_uuid(*n);
-            if (!node_id) throw invalid_field("node_id", "node_id is a store node's id");
-          }
-          std::optional<std::string> before;
-          if (auto c = req.query_param("cursor"); c && !c->empty()) {
-            before = normalize_uuid(*c);
-            if (!before) throw invalid_field("cursor", "cursor is the next_cursor of a previous page");
-          }
+          auto [node_id, before] = node_and_cursor(req);
           auto& db = app.read();
           db::ReadSnapshot snapshot(db);
           auto rows = store::list_change_requests(db, status, node_id, before, limit + 1);
