@@ -494,7 +494,8 @@ test('on a store node master data is read-only: an edit is a change request head
     assert.deepEqual(listed.item, cr.item);
     assert.deepEqual(listed.body, { price: 750 });
     assert.equal((await s.get(`/api/v1/items/${item.id}`)).json.price, 700, 'not applied until a person applies it');
-    assert.equal((await node.get('/api/v1/sync/change-requests')).json.change_requests.find((c) => c.id === cr.id).sent, true);
+    await until('the node knows head office has it', async () =>
+      (await node.get('/api/v1/sync/change-requests')).json.change_requests.find((c) => c.id === cr.id)?.sent === true);
 
     // Someone who may manage nodes but not edit items cannot apply it: the edit's own permission.
     const role = await s.post('/api/v1/roles', { name: `sync_desk_${process.pid}`, description: 'Reads sync', permissions: ['sync.manage', 'items.read'] });
