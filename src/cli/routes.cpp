@@ -18,6 +18,7 @@
 #include "labels/labels_api.hpp"
 #include "orders/orders_api.hpp"
 #include "platform/json.hpp"
+#include "platform/master_data.hpp"
 #include "planning/planning_api.hpp"
 #include "platform/schema.hpp"
 #include "platform/settings.hpp"
@@ -115,7 +116,7 @@ void add_routes(App& app) {
   training::register_training_routes(app);
   sync::register_sync_routes(app);
   // Master data: on a store node these writes become change requests (docs/sync.md).
-  for (const auto& [method, pattern] : sync::master_data_routes) app.router.set_master_data(method, pattern);
+  for (const auto& [method, pattern] : sync::master_data_routes) master_data::mark(app.router, method, pattern);
 }
 
 }  // namespace backroom::cli

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "platform/idempotency.hpp"
+#include "platform/master_data.hpp"
 #include "platform/problem.hpp"
 
 namespace backroom {
@@ -36,10 +37,12 @@ App::App(std::string db_path_) : db_path(std::move(db_path_)), writer(db_path) {
 }
 
 void App::command(const http::Request& req, http::Reply reply, std::function<http::Response(db::Db&)> work) {
-  if (req.route && req.route->master_data && master_data_divert) {
-    // Nothing of the work is kept: only the change request the divert writes.
+  if (req.route && master_data::divert() && master_data::marked(*req.route)) {
+    // On a store node (platform/master_data.hpp) a master-data write runs inside a savepoint,
+    // so that it is checked exactly as a local write would be, and is rolled back: nothing of
+    // it is kept but what the divert writes (a change request) in the same transaction.
     auto asked = std::make_shared<http::Request>(req);
-    work = [asked, divert = master_data_divert, inner = std::move(work)](db::Db& db) {
+    work = [asked, divert = master_data::divert(), inner = std::move(work)](db::Db& db) {
       db.exec("SAVEPOINT master_data_write");
       http::Response would_be;
       try {

@@ -34,12 +34,6 @@ struct App {
   // (platform/idempotency.hpp).
   void command(const http::Request& req, http::Reply reply, std::function<http::Response(db::Db&)> work);
 
-  // Set on a store node (sync/change_requests.hpp): a command of a route marked master_data
-  // runs its work inside a savepoint (so it is checked exactly as a local write would be:
-  // bad input, versions, permissions), rolls the savepoint back, and answers what this returns
-  // instead, written in the same transaction: the work's answer becomes a change request.
-  std::function<http::Response(db::Db&, const http::Request&, const http::Response& would_be)> master_data_divert;
-
  private:
   std::mutex running_mutex_;
   std::set<std::string> running_keys_;  // caller + key of requests in flight in this process

@@ -91,9 +91,6 @@ struct Route {
   std::vector<std::string> segments;
   Idempotency idempotency = Idempotency::not_mutating;  // add(): stored for POST/PUT/PATCH/DELETE
   std::string idempotency_note;
-  // Writes master data that head office owns (the change feed carries it): on a store node
-  // such a write becomes a change request for head office (App::master_data_divert).
-  bool master_data = false;
 };
 
 class Router {
@@ -104,9 +101,6 @@ class Router {
   // States what a route added before does with an Idempotency-Key, when not `stored`, and why.
   // Throws std::invalid_argument for an unknown route or a GET.
   void set_idempotency(std::string_view method, std::string_view pattern, Idempotency idempotency, std::string note);
-  // Marks a route added before as a write of master data (Route::master_data). Throws
-  // std::invalid_argument for an unknown route or a GET.
-  void set_master_data(std::string_view method, std::string_view pattern);
   // Finds the route, fills req.params, runs the guard, calls the handler; sends problems
   // for 404/405, for a route served without a guard (500), and for anything the guard or
   // the handler throws before replying.

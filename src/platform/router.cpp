@@ -154,17 +154,6 @@ void Router::set_idempotency(std::string_view method, std::string_view pattern, 
   throw std::invalid_argument(fmt::format("set_idempotency: no route {} {}", method, pattern));
 }
 
-void Router::set_master_data(std::string_view method, std::string_view pattern) {
-  for (auto& r : routes_)
-    if (r.method == method && r.pattern == pattern) {
-      if (r.idempotency == Idempotency::not_mutating)
-        throw std::invalid_argument(fmt::format("route {} {} does not change anything", method, pattern));
-      r.master_data = true;
-      return;
-    }
-  throw std::invalid_argument(fmt::format("set_master_data: no route {} {}", method, pattern));
-}
-
 void Router::dispatch(Request& req, const Reply& reply) const {
   auto segments = split_path(req.path);
   std::string allowed;

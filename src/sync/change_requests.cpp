@@ -6,6 +6,7 @@
 #include "access/audit.hpp"
 #include "catalog/catalog_store.hpp"
 #include "platform/ids.hpp"
+#include "platform/master_data.hpp"
 #include "platform/problem.hpp"
 #include "platform/types.hpp"
 #include "stock/stock.hpp"
@@ -109,8 +110,8 @@ std::optional<std::string> master_data_route_of(std::string_view method, std::st
   return std::nullopt;
 }
 
-void divert_master_data(App& app) {
-  app.master_data_divert = [](db::Db& db, const http::Request& req, const http::Response& would_be) {
+void divert_master_data() {
+  master_data::set_divert([](db::Db& db, const http::Request& req, const http::Response& would_be) {
     // A dry run (an import's check) asks for nothing: its answer as it is (the work was rolled back anyway).
     if (req.query_param("dry_run") == "true") return would_be;
     if (req.body.size() > change_request_body_max)
@@ -139,7 +140,7 @@ void divert_master_data(App& app) {
     auto response = http::json_response(202, bj::object{{"change_request", change_request_to_json(db, c)}});
     response.header("Location", "/api/v1/sync/change-requests?status=pending");
     return response;
-  };
+  });
 }
 
 bj::object change_request_push(const ChangeRequest& c) {

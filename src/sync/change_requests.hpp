@@ -71,9 +71,9 @@ struct ChangeRequest {
   std::optional<std::string> location_name;   // read with the list's rows (not stored)
 };
 
-// Installs the divert on a store node's App: every master-data write answers 202 with
-// {change_request} and keeps the request (audited `sync_change_request.create`).
-void divert_master_data(App& app);
+// Installs the divert of a store node (platform/master_data.hpp): every master-data write
+// answers 202 with {change_request} and keeps the request (audited `sync_change_request.create`).
+void divert_master_data();
 
 // Node -> head office. The push body of the unsent requests, and what the node still
 // believes pending (to learn decisions).
