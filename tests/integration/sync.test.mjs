@@ -472,7 +472,7 @@ test('on a store node master data is read-only: an edit is a change request head
     assert.equal(locked.status, 403, locked.text);
     // The edit is checked as a local one would be: bad input and a stale version are refused, nothing kept.
     assert.equal((await node.patch(`/api/v1/items/${item.id}`, { price: -5 }, ifMatch)).status, 422);
-    assert.equal((await node.patch(`/api/v1/items/${item.id}`, { price: 750 }, { 'if-match': '"v999"' })).status, 409);
+    assert.equal((await node.patch(`/api/v1/items/${item.id}`, { price: 750 }, { 'if-match': '"v999"' })).status, 412);
     assert.equal((await node.get('/api/v1/sync/change-requests?status=all')).json.change_requests.length, 0);
 
     // A price edit at the node: 202, a pending change request, nothing changed locally.
