@@ -10,6 +10,7 @@
 #include "access/permissions.hpp"
 #include "cli/shop.hpp"
 #include "platform/json.hpp"
+#include "platform/master_data.hpp"
 #include "platform/types.hpp"
 
 namespace backroom::cli::auth_cli {
@@ -225,7 +226,8 @@ void add_commands(CLI::App& app, std::string& db_path, std::function<void(App&)>
                                {"permission", r.permission},  // "public" for no credentials
                                {"summary", r.summary},
                                {"idempotency", std::string(http::idempotency_name(r.idempotency))},
-                               {"idempotency_note", r.idempotency_note}});
+                               {"idempotency_note", r.idempotency_note},
+                               {"master_data", master_data::marked(r)}});
     bj::object roles;
     bj::array superusers;
     for (const auto& role : auth::builtin_roles()) {

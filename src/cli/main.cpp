@@ -33,6 +33,7 @@
 #include "cli/shop.hpp"
 #include "cli/stock_cli.hpp"
 #include "cli/sync_cli.hpp"
+#include "sync/change_requests.hpp"
 #include "sync/puller.hpp"
 #include "integrations/events.hpp"
 #include "integrations/webhook_delivery.hpp"
@@ -121,6 +122,7 @@ int serve(const std::string& db_path, const std::string& listen, int threads, st
   std::unique_ptr<sync::Puller> puller;
   if (!upstream.empty()) {
     if (node_key.empty()) throw CLI::ValidationError("--node-key", "a store node needs --node-key (or BACKROOM_NODE_KEY)");
+    sync::divert_master_data();  // master data is head office's: edits become change requests
     puller = std::make_unique<sync::Puller>(app.writer, upstream, node_key);
   }
   http::ServerOptions options;

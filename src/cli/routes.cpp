@@ -19,6 +19,7 @@
 #include "labels/labels_api.hpp"
 #include "orders/orders_api.hpp"
 #include "platform/json.hpp"
+#include "platform/master_data.hpp"
 #include "planning/planning_api.hpp"
 #include "platform/schema.hpp"
 #include "platform/settings.hpp"
@@ -32,6 +33,7 @@
 #include "sales/registers_api.hpp"
 #include "sales/sales_api.hpp"
 #include "stock/stock_api.hpp"
+#include "sync/change_requests.hpp"
 #include "sync/sync_api.hpp"
 
 namespace backroom::cli {
@@ -115,6 +117,8 @@ void add_routes(App& app) {
   training::register_training_routes(app);
   customers::register_customer_routes(app);
   sync::register_sync_routes(app);
+  // Master data: on a store node these writes become change requests (docs/sync.md).
+  for (const auto& [method, pattern] : sync::master_data_routes) master_data::mark(app.router, method, pattern);
 }
 
 }  // namespace backroom::cli

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "platform/idempotency.hpp"
+#include "platform/master_data.hpp"
 #include "platform/problem.hpp"
 
 namespace backroom {
@@ -36,6 +37,27 @@ App::App(std::string db_path_) : db_path(std::move(db_path_)), writer(db_path) {
 }
 
 void App::command(const http::Request& req, http::Reply reply, std::function<http::Response(db::Db&)> work) {
+  if (req.route && master_data::divert() && master_data::marked(*req.route)) {
+    // On a store node (platform/master_data.hpp) a master-data write runs inside a savepoint,
+    // so that it is checked exactly as a local write would be, and is rolled back: nothing of
+    // it is kept but what the divert writes (a change request) in the same transaction.
+    auto asked = std::make_shared<http::Request>(req);
+    work = [asked, divert = master_data::divert(), inner = std::move(work)](db::Db& db) {
+      db.exec("SAVEPOINT master_data_write");
+      http::Response would_be;
+      try {
+        would_be = inner(db);
+      } catch (...) {
+        db.exec("ROLLBACK TO SAVEPOINT master_data_write");
+        db.exec("RELEASE SAVEPOINT master_data_write");
+        throw;
+      }
+      db.exec("ROLLBACK TO SAVEPOINT master_data_write");
+      db.exec("RELEASE SAVEPOINT master_data_write");
+      if (would_be.status < 200 || would_be.status >= 300) return would_be;
+      return divert(db, *asked, would_be);
+    };
+  }
   auto out = std::make_shared<http::Response>();
   auto context = std::make_shared<http::Request>();
   context->path = req.path;

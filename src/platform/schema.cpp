@@ -1447,6 +1447,36 @@ ALTER TABLE webhook_attempts ADD COLUMN mapping_name TEXT;
 ALTER TABLE webhook_attempts ADD COLUMN mapping_version INTEGER;
 ALTER TABLE webhook_attempts ADD COLUMN mapping_unmapped INTEGER;
 )SQL"},
+      {32, "change requests: a store node's edits of master data, sent to head office for a person to apply or reject", R"SQL(
+-- docs/sync.md, "Change requests". One table on both sides: on a node, node_id is NULL and
+-- sent_at says head office acknowledged the request; at head office, node_id and location_id
+-- name the node that sent it. status is decided at head office and learnt back by the node.
+CREATE TABLE sync_change_requests (
+  id            TEXT PRIMARY KEY,
+  node_id       TEXT REFERENCES sync_nodes(id),
+  location_id   TEXT REFERENCES locations(id),
+  method        TEXT NOT NULL,
+  path          TEXT NOT NULL,
+  query         TEXT NOT NULL,
+  route         TEXT NOT NULL,
+  permission    TEXT NOT NULL,
+  action        TEXT NOT NULL,
+  content_type  TEXT NOT NULL,
+  if_match      TEXT,
+  body          TEXT NOT NULL,
+  subject       TEXT NOT NULL,
+  requested_by  TEXT NOT NULL,
+  requested_at  INTEGER NOT NULL,
+  status        TEXT NOT NULL CHECK (status IN ('pending','applied','rejected')),
+  decided_at    INTEGER,
+  decided_by    TEXT,
+  note          TEXT,
+  result_status INTEGER,
+  sent_at       INTEGER
+);
+CREATE INDEX sync_change_requests_status ON sync_change_requests(status, id);
+CREATE INDEX sync_change_requests_node ON sync_change_requests(node_id, id);
+)SQL"},
       {33, "availability changes keep their balance's numbers: the delta reads no balances", R"SQL(
 -- The delta of the availability feed read each changed pair's balance by a join, a random
 -- seek into a million balance rows per change (docs/performance.md, "The delta without the

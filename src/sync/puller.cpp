@@ -18,6 +18,7 @@
 #include "platform/settings.hpp"
 #include "platform/types.hpp"
 #include "stock/stock.hpp"
+#include "sync/change_requests.hpp"
 #include "sync/sync.hpp"
 
 namespace backroom::sync {
@@ -150,14 +151,11 @@ bool is_pushed(const std::string& type) {
   return std::find(pushed_types.begin(), pushed_types.end(), type) != pushed_types.end();
 }
 
-bj::object movement_json(const stock::DocumentMovement& m) {
-  return bj::object{{"item_id", m.item_id},
-                    {"location_kind", m.location_kind},
-                    {"quantity", json::quantity_value(m.quantity)},
-                    {"reason", m.reason},
-                    {"document_type", m.document_type},
-                    {"document_id", m.document_id},
-                    {"document_line_id", m.document_line_id ? bj::value(*m.document_line_id) : bj::value(nullptr)}};
+// The wire's shape (sync::movement_json), the quantity in exact decimal units.
+bj::object pushed_json(const stock::DocumentMovement& m) {
+  PushedMovement pushed{m.item_id, m.location_kind, m.quantity.milli, m.reason, m.document_type, m.document_id,
+                        m.document_line_id};
+  return movement_json(pushed, json::quantity_value(m.quantity));
 }
 }  // namespace
 
@@ -192,7 +190,7 @@ int Puller::push_once() {
       for (const auto& e : events)
         if (is_pushed(e.type))
           if (auto id = movement_document_of(e.type, e.entity_id, e.payload)) ids.push_back(*id);
-      for (const auto& m : stock::movements_of_documents(db, ids)) movements[m.document_id].push_back(movement_json(m));
+      for (const auto& m : stock::movements_of_documents(db, ids)) movements[m.document_id].push_back(pushed_json(m));
     });
     if (events.empty()) break;
     // A batch stays well under head office's request body limit (1 MiB): it ends before the
@@ -245,12 +243,56 @@ int Puller::push_once() {
   return sent;
 }
 
+int Puller::push_change_requests() {
+  std::vector<ChangeRequest> unsent;
+  std::vector<std::string> pending;
+  writer_.run([&](db::Db& db) {
+    unsent = store::unsent_change_requests(db, static_cast<int>(change_requests_per_push_max));
+    pending = store::pending_sent_change_requests(db, static_cast<int>(pending_asked_per_push_max));
+  });
+  if (unsent.empty() && pending.empty()) return 0;
+  bj::array requests, asked;
+  std::vector<std::string> sent;
+  for (const auto& c : unsent) {
+    requests.push_back(change_request_push(c));
+    sent.push_back(c.id);
+  }
+  for (const auto& id : pending) asked.push_back(bj::value(id));
+  auto body = bj::serialize(bj::object{{"change_requests", std::move(requests)}, {"pending", std::move(asked)}});
+  auto answer = json::parse_object(http_call(upstream_ + "/api/v1/sync/change-requests", node_key_, &body));
+  writer_.run([&](db::Db& db) {
+    store::mark_change_requests_sent(db, sent, now().micros);
+    if (const auto* decisions = answer.if_contains("decisions"); decisions && decisions->is_array())
+      for (const auto& d : decisions->get_array()) {
+        if (!d.is_object()) continue;
+        const auto& o = d.get_object();
+        auto text = [&o](const char* key) -> std::optional<std::string> {
+          const auto* v = o.if_contains(key);
+          return v && v->is_string() ? std::optional<std::string>(std::string(v->get_string())) : std::nullopt;
+        };
+        auto id = text("id");
+        auto status = text("status");
+        if (!id || !status || (*status != "applied" && *status != "rejected")) continue;
+        auto at = text("decided_at");
+        auto parsed = at ? parse_rfc3339(*at) : std::nullopt;
+        const auto* result = o.if_contains("result_status");
+        store::decide_change_request(db, *id, *status, parsed ? parsed->micros : now().micros,
+                                     text("decided_by").value_or(""), text("note"),
+                                     result && result->is_int64() ? std::optional<std::int64_t>(result->get_int64())
+                                                                  : std::nullopt);
+      }
+  });
+  return static_cast<int>(sent.size());
+}
+
 void Puller::tick() {
   auto at = now().micros;
   if (at < next_try_at_) return;
   try {
     int pushed = push_once();
     if (pushed > 0) spdlog::info("sync: pushed {} documents to head office", pushed);
+    int requested = push_change_requests();
+    if (requested > 0) spdlog::info("sync: sent {} change requests to head office", requested);
     int applied = pull_once();
     if (applied > 0) spdlog::info("sync: applied {} changes from head office", applied);
     std::lock_guard lock(status_mutex);

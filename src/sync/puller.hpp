@@ -53,6 +53,9 @@ class Puller {
   // answered 200, so a document is pushed at least once and kept there once (by its id).
   // Returns how many it pushed; `waiting` is what is left. Throws like pull_once.
   int push_once();
+  // Sends the change requests head office has not acknowledged (each once by its id) and asks
+  // for the decisions on those still pending here; records both. Returns how many it sent.
+  int push_change_requests();
 
  private:
   void tick();

@@ -56,6 +56,16 @@ std::optional<std::string> movement_document_of(const std::string& type, const s
   return std::string(id->get_string());
 }
 
+bj::object movement_json(const PushedMovement& m, bj::value quantity) {
+  return bj::object{{"item_id", m.item_id},
+                    {"location_kind", m.location_kind},
+                    {"quantity", std::move(quantity)},
+                    {"reason", m.reason},
+                    {"document_type", m.document_type},
+                    {"document_id", m.document_id},
+                    {"document_line_id", m.document_line_id ? bj::value(*m.document_line_id) : bj::value(nullptr)}};
+}
+
 std::string_view conflict_rule(ConflictKind kind) {
   switch (kind) {
     case ConflictKind::price_difference:
@@ -150,12 +160,16 @@ struct Poster {
     return c;
   }
 
+  std::map<std::string, std::string> bins{};  // kind -> location, read once a push
+
   // Where head office books a movement the node made at `kind` of location: the node's store
   // itself, or the store's bin of that kind (the store when it has none).
   std::string location_for(const std::string& kind) {
     auto k = stock::location_kinds.parse(kind);
-    if (k && stock::is_bin(*k)) return stock::bin_of(db, node.location_id, kind);
-    return node.location_id;
+    if (!k || !stock::is_bin(*k)) return node.location_id;
+    auto known_bin = bins.find(kind);
+    if (known_bin == bins.end()) known_bin = bins.emplace(kind, stock::bin_of(db, node.location_id, kind)).first;
+    return known_bin->second;
   }
 
   // Posts the document's movements, or rejects the whole document; returns its status and
@@ -295,24 +309,18 @@ std::vector<std::string> check_sync(db::Db& db) {
   return problems;
 }
 
-bj::object conflict_to_json(db::Db& db, const Conflict& c) {
+bj::object conflict_to_json(const Conflict& c) {
   boost::system::error_code ec;
   auto detail = bj::parse(c.detail, ec);
-  auto location = stock::load_location(db, c.location_id);
-  bj::value item = nullptr;
-  if (c.item_id) {
-    if (auto it = catalog::store::load_item(db, *c.item_id))
-      item = bj::object{{"id", it->id}, {"sku", it->sku}, {"name", it->name}};
-    else
-      item = bj::object{{"id", *c.item_id}, {"sku", nullptr}, {"name", nullptr}};
-  }
   auto opt_text = [](const std::optional<std::string>& v) { return v ? bj::value(*v) : bj::value(nullptr); };
+  bj::value item = nullptr;
+  if (c.item_id) item = bj::object{{"id", *c.item_id}, {"sku", opt_text(c.item_sku)}, {"name", opt_text(c.item_name)}};
   return bj::object{{"id", c.id},
                     {"kind", conflict_kinds.text(c.kind)},
                     {"rule", conflict_rule(c.kind)},
                     {"node_id", c.node_id},
                     {"location_id", c.location_id},
-                    {"location_name", location ? bj::value(location->name) : bj::value(nullptr)},
+                    {"location_name", opt_text(c.location_name)},
                     {"document_id", c.document_id},
                     {"item", std::move(item)},
                     {"detail", ec || !detail.is_object() ? bj::value(bj::object{}) : detail},

@@ -71,6 +71,12 @@ struct PushedMovement {
   std::optional<std::string> document_line_id;
 };
 
+// A movement as a node pushes it and as head office keeps it (sync_documents.movements):
+// {item_id, location_kind, quantity, reason, document_type, document_id, document_line_id}, the
+// one serializer of both. `quantity` as the caller writes it: the wire's exact decimal units
+// (json::quantity_value), milli-units in head office's kept copy (what check_sync adds up).
+boost::json::object movement_json(const PushedMovement& m, boost::json::value quantity);
+
 // What head office finds when it posts a node's document (docs/sync.md, "Conflicts"): shown
 // to a person, never hidden, each with its rule.
 enum class ConflictKind { price_difference, negative_stock, held_unit_sold, rejected };
@@ -96,6 +102,10 @@ struct Conflict {
   std::optional<std::int64_t> resolved_at;
   std::optional<std::string> resolved_by;
   std::optional<std::string> note;
+  // Read with the row (one join), for people: the store's name, the item's SKU and name.
+  std::optional<std::string> location_name;
+  std::optional<std::string> item_sku;
+  std::optional<std::string> item_name;
 };
 inline constexpr std::size_t conflict_note_length_max = 500;
 
@@ -126,6 +136,7 @@ void set_document_status(db::Db& db, const std::string& id, std::string_view sta
 void insert_conflict(db::Db& db, const Conflict& c);
 std::optional<Conflict> load_conflict(db::Db& db, const std::string& id);
 // Newest first within each status asked for; ids below `before` (a page's cursor) when set.
+// Each row with its store's name and its item's SKU and name (one query).
 std::vector<Conflict> list_conflicts(db::Db& db, std::optional<bool> resolved, const std::optional<std::string>& node_id,
                                      const std::optional<std::string>& before, int limit);
 void resolve_conflict(db::Db& db, const std::string& id, std::int64_t at, const std::string& by, const std::string& note);
@@ -152,8 +163,8 @@ int receive_documents(db::Db& db, const Actor& actor, const Node& node, const st
 // posted document's movements at head office add up, item by item, to what the node sent.
 std::vector<std::string> check_sync(db::Db& db);
 
-// GET /api/v1/sync/conflicts rows.
-boost::json::object conflict_to_json(db::Db& db, const Conflict& c);
+// GET /api/v1/sync/conflicts rows (the names come with the row: nothing more is read).
+boost::json::object conflict_to_json(const Conflict& c);
 // Marks a conflict resolved with the note a person wrote (409 when it already is). Audited.
 Conflict resolve_conflict(db::Db& db, const Actor& actor, const std::string& id, const std::string& note);
 

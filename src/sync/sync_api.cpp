@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 #include <optional>
+#include <utility>
 
 #include "access/permissions.hpp"
 #include "catalog/changes.hpp"
@@ -17,6 +18,7 @@
 #include "platform/settings.hpp"
 #include "platform/types.hpp"
 #include "stock/vocabulary.hpp"
+#include "sync/change_requests.hpp"
 #include "sync/puller.hpp"
 #include "sync/sync.hpp"
 
@@ -107,6 +109,110 @@ std::vector<store::Document> read_documents(const bj::object& body) {
   }
   return out;
 }
+// A node's push of change requests: {change_requests: [...], pending: [ids]}.
+struct ChangeRequestPush {
+  std::vector<ChangeRequest> requests;
+  std::vector<std::string> pending;
+};
+
+ChangeRequestPush read_change_request_push(const bj::object& body, const http::Router& router) {
+  json::Fields f{body, ""};
+  f.only({"change_requests", "pending"});
+  ChangeRequestPush out;
+  const auto* list = f.opt_array("change_requests");
+  if (!list) throw missing_field("change_requests");
+  if (list->size() > change_requests_per_push_max)
+    throw invalid_field("change_requests", fmt::format("at most {} change requests a push", change_requests_per_push_max));
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    std::string path = fmt::format("change_requests[{}]", i);
+    if (!(*list)[i].is_object()) throw invalid_field(path, "a change request is an object");
+    json::Fields c{(*list)[i].get_object(), path};
+    c.only({"id", "method", "path", "query", "route", "action", "content_type", "if_match", "body", "subject",
+            "requested_by", "requested_at"});
+    ChangeRequest r;
+    auto id = c.opt_text("id", 64);
+    auto uuid = id ? normalize_uuid(*id) : std::nullopt;
+    if (!uuid) throw invalid_field(c.name("id"), "a change request id is a UUID");
+    r.id = *uuid;
+    auto method = c.opt_identifier("method", 10);
+    if (!method) throw missing_field(c.name("method"));
+    r.method = *method;
+    auto target = c.opt_identifier("path", 1000);
+    if (!target) throw missing_field(c.name("path"));
+    r.path = *target;
+    // Head office runs a node's request only on one of its own master-data routes.
+    auto route = master_data_route_of(r.method, r.path);
+    if (!route) throw invalid_field(c.name("path"), "a change request edits master data (docs/sync.md)");
+    r.route = *route;
+    for (const auto& known : router.routes())
+      if (known.method == r.method && known.pattern == r.route) {
+        r.permission = known.permission;
+        r.action = known.summary;
+      }
+    bj::array query;
+    if (const auto* q = c.opt_array("query")) {
+      for (const auto& pair : *q) {
+        if (!pair.is_array() || pair.get_array().size() != 2 || !pair.get_array()[0].is_string() ||
+            !pair.get_array()[1].is_string())
+          throw invalid_field(c.name("query"), "query is a list of [name, value] pairs");
+        query.push_back(pair);
+      }
+    }
+    r.query = bj::serialize(query);
+    r.content_type = c.opt_text("content_type", 100).value_or("application/json");
+    r.if_match = c.opt_text("if_match", 100);
+    // The body as the node received it (JSON or CSV text): not free text, not checked here.
+    if (const auto* b = c.object.if_contains("body"); b && !b->is_null()) {
+      if (!b->is_string() || b->get_string().size() > change_request_body_max)
+        throw invalid_field(c.name("body"), "body is the request's body as text");
+      r.body = std::string(b->get_string());
+    }
+    const auto* subject = c.opt_object("subject");
+    r.subject = subject ? bj::serialize(*subject) : "{}";
+    auto who = c.opt_text("requested_by", 200);
+    if (!who || who->empty()) throw missing_field(c.name("requested_by"));
+    r.requested_by = *who;
+    auto at = c.opt_text("requested_at", 40);
+    auto parsed = at ? parse_rfc3339(*at) : std::nullopt;
+    if (!parsed) throw invalid_field(c.name("requested_at"), "requested_at is the node's time of the request (RFC 3339)");
+    r.requested_at = parsed->micros;
+    out.requests.push_back(std::move(r));
+  }
+  if (const auto* pending = f.opt_array("pending")) {
+    if (pending->size() > pending_asked_per_push_max)
+      throw invalid_field("pending", fmt::format("at most {} ids", pending_asked_per_push_max));
+    for (const auto& v : *pending) {
+      auto id = v.is_string() ? normalize_uuid(v.get_string()) : std::nullopt;
+      if (!id) throw invalid_field("pending", "pending lists change request ids");
+      out.pending.push_back(*id);
+    }
+  }
+  return out;
+}
+
+// ?node_id= and ?cursor= (a row's id) of the lists by node: conflicts, change requests.
+std::pair<std::optional<std::string>, std::optional<std::string>> node_and_cursor(const Request& req) {
+  std::optional<std::string> node_id;
+  if (auto n = req.query_param("node_id")) {
+    node_id = normalize_uuid(*n);
+    if (!node_id) throw invalid_field("node_id", "node_id is a store node's id");
+  }
+  std::optional<std::string> before;
+  if (auto c = req.query_param("cursor"); c && !c->empty()) {
+    before = normalize_uuid(*c);
+    if (!before) throw invalid_field("cursor", "cursor is the next_cursor of a previous page");
+  }
+  return {node_id, before};
+}
+
+std::optional<std::string> status_filter(const Request& req, std::initializer_list<std::string_view> allowed,
+                                         std::string_view all) {
+  auto status = req.query_param("status");
+  if (!status || *status == all) return std::nullopt;
+  for (auto a : allowed)
+    if (*status == a) return *status;
+  throw invalid_field("status", "status is pending, applied, rejected or all");
+}
 }  // namespace
 
 void register_sync_routes(App& app) {
@@ -170,20 +276,11 @@ void register_sync_routes(App& app) {
             else if (*status == "all") resolved.reset();
             else throw invalid_field("status", "status is open, resolved or all");
           }
-          std::optional<std::string> node_id;
-          if (auto n = req.query_param("node_id")) {
-            node_id = normalize_uuid(*n);
-            if (!node_id) throw invalid_field("node_id", "node_id is a store node's id");
-          }
-          std::optional<std::string> before;
-          if (auto c = req.query_param("cursor"); c && !c->empty()) {
-            before = normalize_uuid(*c);
-            if (!before) throw invalid_field("cursor", "cursor is the next_cursor of a previous page");
-          }
+          auto [node_id, before] = node_and_cursor(req);
           auto& db = app.read();
           db::ReadSnapshot snapshot(db);
           auto rows = store::list_conflicts(db, resolved, node_id, before, limit + 1);
-          reply(list_page("conflicts", std::move(rows), limit, [&db](const Conflict& c) { return conflict_to_json(db, c); },
+          reply(list_page("conflicts", std::move(rows), limit, [](const Conflict& c) { return conflict_to_json(c); },
                           [](const Conflict& c) { return c.id; }));
         });
 
@@ -199,7 +296,114 @@ void register_sync_routes(App& app) {
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=, note = *note](db::Db& db) {
             auto c = resolve_conflict(db, actor, id, note);
-            return http::json_response(200, conflict_to_json(db, c));
+            return http::json_response(200, conflict_to_json(c));
+          });
+        });
+
+  r.add("GET", "/api/v1/sync/change-requests", std::string(permission::sync_manage),
+        "Change requests: at head office those the store nodes sent (edits of master data for a person to apply or "
+        "reject); on a node those it sent, with the decision it learnt (?status=pending|applied|rejected|all, ?node_id=)",
+        [&app](Request& req, Reply reply) {
+          int limit = page_limit(req);
+          auto status = status_filter(req, {"pending", "applied", "rejected"}, "all");
+          auto [node_id, before] = node_and_cursor(req);
+          auto& db = app.read();
+          db::ReadSnapshot snapshot(db);
+          auto rows = store::list_change_requests(db, status, node_id, before, limit + 1);
+          reply(list_page("change_requests", std::move(rows), limit,
+                          [&db](const ChangeRequest& c) { return change_request_to_json(db, c); },
+                          [](const ChangeRequest& c) { return c.id; }));
+        });
+
+  r.add("POST", "/api/v1/sync/change-requests", std::string(permission::sync_node),
+        "A store node sends its change requests (each kept once by its id) and asks for the decisions on those it "
+        "still holds pending",
+        [&app](Request& req, Reply reply) {
+          auto push = read_change_request_push(json::parse_object(req.body), app.router);
+          auto node = store::node_by_key(app.read(), req.actor.user_id);
+          if (!node) throw Problem(403, "not_a_node", "change requests are sent with a store node's key");
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [actor, node = *node, push = std::move(push)](db::Db& db) {
+            int fresh = receive_change_requests(db, actor, node, push.requests);
+            bj::array decisions;
+            for (const auto& c : store::decided_change_requests(db, node.id, push.pending))
+              decisions.push_back(decision_json(c));
+            auto received = static_cast<std::int64_t>(push.requests.size());
+            return http::json_response(200, bj::object{{"received", received},
+                                                        {"new", fresh},
+                                                        {"duplicates", received - fresh},
+                                                        {"decisions", std::move(decisions)}});
+          });
+        });
+
+  r.add("POST", "/api/v1/sync/change-requests/{id}/apply", std::string(permission::sync_manage),
+        "Apply a store node's change request: head office makes the edit through its own route as the person "
+        "applying (who needs that route's permission too); it reaches the nodes by the change feed",
+        [&app](Request& req, Reply reply) {
+          auto id = documents::id_param(req, 0, "change request");
+          if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+            auto body = json::parse_object(req.body);
+            json::Fields{body, ""}.only({});
+          }
+          auto c = store::load_change_request(app.read(), id);
+          if (!c || !c->node_id) throw not_found("change request", id);
+          if (c->status != "pending")
+            throw Problem(409, "already_decided", "this change request is already applied or rejected", "id");
+          if (!master_data_route_of(c->method, c->path))
+            throw Problem(422, "not_master_data", "this change request does not name a master-data route", "id");
+          // The edit runs through the route table like any request of this person: the same
+          // authentication (their credentials), the route's permission, handler, audit.
+          auto inner = std::make_shared<Request>();
+          inner->method = c->method;
+          inner->path = c->path;
+          inner->target = c->path;
+          boost::system::error_code ec;
+          auto query = bj::parse(c->query, ec);
+          if (!ec && query.is_array())
+            for (const auto& pair : query.get_array())
+              if (pair.is_array() && pair.get_array().size() == 2 && pair.get_array()[0].is_string() &&
+                  pair.get_array()[1].is_string())
+                inner->query.emplace_back(pair.get_array()[0].get_string(), pair.get_array()[1].get_string());
+          for (const auto& [name, value] : req.headers)
+            if (name != "content-type" && name != "content-length" && name != "idempotency-key" && name != "if-match")
+              inner->headers.emplace_back(name, value);
+          inner->headers.emplace_back("content-type", c->content_type);
+          if (c->if_match) inner->headers.emplace_back("if-match", *c->if_match);
+          inner->body = c->body;
+          inner->request_id = req.request_id;
+          inner->remote = req.remote;
+          auto outer = std::make_shared<Request>(req);
+          Actor actor = req.actor;
+          app.router.dispatch(*inner, [&app, inner, outer, actor, id, reply](http::Response answer) {
+            if (answer.status < 200 || answer.status >= 300) return reply(std::move(answer));
+            auto result = std::make_shared<http::Response>(std::move(answer));
+            try {
+              app.command(*outer, reply, [actor, id, result](db::Db& db) {
+                auto applied = mark_applied(db, actor, id, result->status);
+                boost::system::error_code ec;
+                auto body = bj::parse(result->body, ec);
+                return http::json_response(200, bj::object{{"change_request", change_request_to_json(db, applied)},
+                                                            {"result", ec ? bj::value(nullptr) : body}});
+              });
+            } catch (...) {
+              reply(http::error_response(std::current_exception(), outer.get()));
+            }
+          });
+        });
+
+  r.add("POST", "/api/v1/sync/change-requests/{id}/reject", std::string(permission::sync_manage),
+        "Reject a store node's change request with a note (the node learns it)", [&app](Request& req, Reply reply) {
+          auto id = documents::id_param(req, 0, "change request");
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"note"});
+          auto note = f.opt_text("note", change_request_note_max);
+          if (!note || note->find_first_not_of(" \t\r\n") == std::string::npos)
+            throw invalid_field("note", "note tells the store why the change was not made");
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=, note = *note](db::Db& db) {
+            auto c = reject_change_request(db, actor, id, note);
+            return http::json_response(200, bj::object{{"change_request", change_request_to_json(db, c)}});
           });
         });
 

@@ -57,14 +57,7 @@ namespace {
 std::string movements_text(const std::optional<std::vector<PushedMovement>>& movements) {
   if (!movements) return {};
   bj::array list;
-  for (const auto& m : *movements)
-    list.push_back(bj::object{{"item_id", m.item_id},
-                              {"location_kind", m.location_kind},
-                              {"quantity", m.quantity},
-                              {"reason", m.reason},
-                              {"document_type", m.document_type},
-                              {"document_id", m.document_id},
-                              {"document_line_id", m.document_line_id ? bj::value(*m.document_line_id) : bj::value(nullptr)}});
+  for (const auto& m : *movements) list.push_back(movement_json(m, m.quantity));
   return bj::serialize(list);
 }
 }  // namespace
@@ -124,9 +117,11 @@ void set_document_status(db::Db& db, const std::string& id, std::string_view sta
 }
 
 namespace {
+// With the store's name and the item's SKU and name, so that a list reads nothing per row.
 constexpr const char* conflict_columns =
-    "SELECT id, node_id, location_id, document_id, kind, item_id, detail, created_at, status, resolved_at, resolved_by, "
-    "note FROM sync_conflicts ";
+    "SELECT c.id, c.node_id, c.location_id, c.document_id, c.kind, c.item_id, c.detail, c.created_at, c.status, "
+    "c.resolved_at, c.resolved_by, c.note, l.name, i.sku, i.name FROM sync_conflicts c "
+    "LEFT JOIN locations l ON l.id = c.location_id LEFT JOIN items i ON i.id = c.item_id ";
 Conflict read_conflict(const db::Query& q) {
   Conflict c;
   c.id = q.text(0);
@@ -141,6 +136,9 @@ Conflict read_conflict(const db::Query& q) {
   c.resolved_at = q.opt_int64(9);
   c.resolved_by = q.opt_text(10);
   c.note = q.opt_text(11);
+  c.location_name = q.opt_text(12);
+  c.item_sku = q.opt_text(13);
+  c.item_name = q.opt_text(14);
   return c;
 }
 }  // namespace
@@ -162,7 +160,7 @@ void insert_conflict(db::Db& db, const Conflict& c) {
 }
 
 std::optional<Conflict> load_conflict(db::Db& db, const std::string& id) {
-  auto q = db.query(std::string(conflict_columns) + "WHERE id = ?");
+  auto q = db.query(std::string(conflict_columns) + "WHERE c.id = ?");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return read_conflict(q);
@@ -171,10 +169,10 @@ std::optional<Conflict> load_conflict(db::Db& db, const std::string& id) {
 std::vector<Conflict> list_conflicts(db::Db& db, std::optional<bool> resolved, const std::optional<std::string>& node_id,
                                      const std::optional<std::string>& before, int limit) {
   std::string sql = std::string(conflict_columns) + "WHERE 1 = 1";
-  if (resolved) sql += *resolved ? " AND status = 'resolved'" : " AND status = 'open'";
-  if (node_id) sql += " AND node_id = ?";
-  if (before) sql += " AND id < ?";
-  sql += " ORDER BY id DESC LIMIT ?";
+  if (resolved) sql += *resolved ? " AND c.status = 'resolved'" : " AND c.status = 'open'";
+  if (node_id) sql += " AND c.node_id = ?";
+  if (before) sql += " AND c.id < ?";
+  sql += " ORDER BY c.id DESC LIMIT ?";
   auto q = db.query(sql);
   int p = 0;
   if (node_id) q.bind(++p, *node_id);

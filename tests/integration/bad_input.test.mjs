@@ -535,6 +535,22 @@ test('mutated store-node pushes and conflict notes (issue 21) are refused with p
   assert.ok(pushes.accepted > 0);
   await probe('POST /sync/conflicts/{id}/resolve', `/api/v1/sync/conflicts/${uuidv7()}/resolve`, async () => ({ note: 'relabelled the shelf' }),
     (b) => b, { baseWorks: false });
+  // A node's change requests (edits of master data made at the store) and their decisions.
+  const request = () => ({ id: uuidv7(), method: 'PATCH', path: `/api/v1/items/${item.id}`, query: [['dry_run', 'false']],
+    route: '/api/v1/items/{id}', action: 'Change an item', content_type: 'application/json', if_match: `"v${item.version}"`,
+    body: '{"name":"Probe"}', subject: { item: { id: item.id, sku: item.sku, name: item.name } }, requested_by: 'probe',
+    requested_at: '2026-12-03T10:00:00Z' });
+  const freshRequests = (b) => (Array.isArray(b.change_requests)
+    ? { ...b, change_requests: b.change_requests.map((c) => (c && typeof c === 'object' && !Array.isArray(c) ? { ...c, id: uuidv7() } : c)) }
+    : b);
+  const requests = await probe('POST /sync/change-requests', '/api/v1/sync/change-requests',
+    async () => ({ change_requests: [request()], pending: [uuidv7()] }), freshRequests, { client: nodeClient });
+  assert.ok(requests.accepted > 0);
+  const pending = (await s.get('/api/v1/sync/change-requests?status=pending&limit=1')).json.change_requests[0];
+  await probe('POST /sync/change-requests/{id}/reject', `/api/v1/sync/change-requests/${pending.id}/reject`, async () => ({ note: 'not at this store' }),
+    (b) => b, { baseWorks: false });
+  await probe('POST /sync/change-requests/{id}/apply', `/api/v1/sync/change-requests/${pending.id}/apply`, async () => ({ x: 1 }),
+    (b) => b, { baseWorks: false });
   assertBooksHold(s.db);
 });
 

@@ -97,6 +97,17 @@ const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010800000
 
 // Per route: the request that succeeds once (path, body; `client`, `type` when not the admin
 // key and JSON). Settings routes PUT back what they read.
+// A store node's change request (a name edited at the store); `sent`: already at head office.
+const changeRequest = async (sent = false) => {
+  const item = await makeItem(s);
+  const c = { id: uuidv7(), method: 'PATCH', path: `/api/v1/items/${item.id}`, query: [], route: '/api/v1/items/{id}', action: 'Change an item',
+    content_type: 'application/json', if_match: `"v${item.version}"`, body: JSON.stringify({ name: 'Walk renamed at a store' }),
+    subject: { item: { id: item.id, sku: item.sku, name: item.name } }, requested_by: 'walker', requested_at: new Date().toISOString() };
+  if (!sent) return c;
+  const node = ok(await s.post('/api/v1/sync/nodes', { location_id: shop.id }), 'node');
+  ok(await s.withKey(node.key).post('/api/v1/sync/change-requests', { change_requests: [c] }), 'change request');
+  return { ...c, item_id: item.id };
+};
 const SETUPS = {
   'POST /api/v1/items/import': async () => ({ path: '/api/v1/items/import?format=shopify', type: 'text/csv',
     body: `Handle,Title,Variant SKU,Variant Price\r\n${unique('walk')},Walk import,${unique('WALK-IMP')},1.00\r\n` }),
@@ -167,6 +178,16 @@ const SETUPS = {
     const conflict = (await s.get(`/api/v1/sync/conflicts?node_id=${node.id}`)).json.conflicts[0];
     return { path: `/api/v1/sync/conflicts/${conflict.id}/resolve`, body: { note: 'walked' } };
   },
+  'POST /api/v1/sync/change-requests': async () => {
+    const node = ok(await s.post('/api/v1/sync/nodes', { location_id: shop.id }), 'node');
+    return { client: s.withKey(node.key), path: '/api/v1/sync/change-requests', body: { change_requests: [await changeRequest()] } };
+  },
+  'POST /api/v1/sync/change-requests/{id}/apply': async () => {
+    const c = await changeRequest(true);
+    return { path: `/api/v1/sync/change-requests/${c.id}/apply`, body: {},
+      changedOnce: async () => assert.equal((await s.get(`/api/v1/items/${c.item_id}`)).json.name, 'Walk renamed at a store') };
+  },
+  'POST /api/v1/sync/change-requests/{id}/reject': async () => ({ path: `/api/v1/sync/change-requests/${(await changeRequest(true)).id}/reject`, body: { note: 'walked' } }),
   'POST /api/v1/price-changes': async () => ({ path: '/api/v1/price-changes', body: { item_id: (await makeItem(s)).id, price: 549, reason: 'walk' } }),
   'POST /api/v1/price-changes/{id}/approve': async () => {
     const c = ok(await s.post('/api/v1/price-changes', { item_id: (await makeItem(s)).id, price: 549, reason: 'walk' }), 'price change');

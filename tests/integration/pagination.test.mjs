@@ -9,7 +9,7 @@
 //    when a route answers an unpaged list that is not named there, and when a route named
 //    there has become paged (take it off the list).
 // Rows are seeded beyond one page (limit 2) for users, API keys, items, suppliers, locations,
-// webhook endpoints, sales, customers and store-node conflicts before the walk.
+// webhook endpoints, sales, customers, store-node conflicts and change requests before the walk.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cli, createKey, startServer } from './lib/server.mjs';
@@ -135,6 +135,10 @@ before(async () => {
       at: new Date().toISOString(), payload: {}, movements: [{ item_id: uuidv7(), location_kind: 'store', quantity: 1,
         reason: 'opening', document_type: 'adjustment', document_id: id }] }] }), 'pushed document');
   }
+  // Three change requests the node sent (edits of an item at the store).
+  for (let i = 0; i < 3; i++)
+    ok(await s.withKey(node.key).post('/api/v1/sync/change-requests', { change_requests: [{ id: uuidv7(), method: 'PATCH',
+      path: `/api/v1/items/${items[i].id}`, body: '{"name":"Paged"}', requested_by: 'pager', requested_at: new Date().toISOString() }] }), 'change request');
   seeded = { item: items[0], supplier: suppliers[0], endpoint: endpoints[0] };
 });
 after(async () => { await s?.stop(); });

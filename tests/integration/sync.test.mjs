@@ -15,9 +15,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { cli, startServer } from './lib/server.mjs';
+import { cli, createKey, startServer } from './lib/server.mjs';
 import { startFaultProxy } from './lib/fault_proxy.mjs';
-import { adjust, assertBooksHold, makeItem, onHand, saleBody, store, uuidv7 } from './lib/shop.mjs';
+import { adjust, assertBooksHold, binOf, makeItem, onHand, saleBody, store, uuidv7 } from './lib/shop.mjs';
 
 let s;
 let shop;
@@ -438,4 +438,232 @@ test('kill -9 of a store node in the middle of a push: every document reaches he
   } finally {
     await node.stop();
   }
+});
+
+test('on a store node master data is read-only: an edit is a change request head office applies or rejects', async () => {
+  const place = await s.post('/api/v1/locations', { name: `Requesting store ${process.pid}`, kind: 'store' });
+  assert.equal(place.status, 201, place.text);
+  const added = await s.post('/api/v1/sync/nodes', { location_id: place.json.id });
+  assert.equal(added.status, 201, added.text);
+  const nodeId = added.json.id;
+  const item = await makeItem(s, { price: 700 });
+  const other = await makeItem(s, { price: 900 });
+  const nodeDb = path.join(mkdtempSync(path.join(tmpdir(), 'backroom-cr-')), 'store.db');
+  const env = { BACKROOM_UPSTREAM: s.url, BACKROOM_NODE_KEY: added.json.key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' };
+  let node = await startServer({ db: nodeDb, env });
+  const hqRequest = (id) => until(`change request ${id} at head office`, async () => {
+    const r = await s.get(`/api/v1/sync/change-requests?status=all&node_id=${nodeId}`);
+    return r.json?.change_requests.find((c) => c.id === id);
+  });
+  const nodeRequest = (id, status) => until(`change request ${id} ${status} at the node`, async () => {
+    const r = await node.get('/api/v1/sync/change-requests?status=all');
+    const c = r.json?.change_requests.find((x) => x.id === id);
+    return c?.status === status && c;
+  });
+  try {
+    for (const it of [item, other]) await until('the items at the node', async () => (await node.get(`/api/v1/items/${it.id}`)).status === 200);
+    const atNode = (await node.get(`/api/v1/items/${item.id}`)).json;
+    const ifMatch = { 'if-match': `"v${atNode.version}"` };
+
+    // A cashier at the node may not ask for a price edit at all: the price is a locked field,
+    // checked at the node exactly as for a local edit.
+    const cashier = await node.as('cashier');
+    const locked = await cashier.patch(`/api/v1/items/${item.id}`, { price: 650 }, ifMatch);
+    assert.equal(locked.status, 403, locked.text);
+    // The edit is checked as a local one would be: bad input and a stale version are refused, nothing kept.
+    assert.equal((await node.patch(`/api/v1/items/${item.id}`, { price: -5 }, ifMatch)).status, 422);
+    assert.equal((await node.patch(`/api/v1/items/${item.id}`, { price: 750 }, { 'if-match': '"v999"' })).status, 412);
+    assert.equal((await node.get('/api/v1/sync/change-requests?status=all')).json.change_requests.length, 0);
+
+    // A price edit at the node: 202, a pending change request, nothing changed locally.
+    const asked = await node.patch(`/api/v1/items/${item.id}`, { price: 750 }, ifMatch);
+    assert.equal(asked.status, 202, asked.text);
+    const cr = asked.json.change_request;
+    assert.equal(cr.status, 'pending');
+    assert.deepEqual(cr.item, { id: item.id, sku: item.sku, name: item.name });
+    assert.equal(cr.route, '/api/v1/items/{id}');
+    const still = (await node.get(`/api/v1/items/${item.id}`)).json;
+    assert.equal(still.price, 700, 'nothing changed at the node');
+    assert.equal(still.version, atNode.version);
+
+    // Head office lists it, with the node's store and who asked.
+    const listed = await hqRequest(cr.id);
+    assert.equal(listed.status, 'pending');
+    assert.equal(listed.location_name, place.json.name);
+    assert.equal(listed.requested_by, cr.requested_by);
+    assert.deepEqual(listed.item, cr.item);
+    assert.deepEqual(listed.body, { price: 750 });
+    assert.equal((await s.get(`/api/v1/items/${item.id}`)).json.price, 700, 'not applied until a person applies it');
+    await until('the node knows head office has it', async () =>
+      (await node.get('/api/v1/sync/change-requests')).json.change_requests.find((c) => c.id === cr.id)?.sent === true);
+
+    // Someone who may manage nodes but not edit items cannot apply it: the edit's own permission.
+    const role = await s.post('/api/v1/roles', { name: `sync_desk_${process.pid}`, description: 'Reads sync', permissions: ['sync.manage', 'items.read'] });
+    assert.equal(role.status, 201, role.text);
+    const desk = s.withKey(createKey(s.db, `desk-${process.pid}`, role.json.name));
+    const refused = await desk.post(`/api/v1/sync/change-requests/${cr.id}/apply`, {});
+    assert.equal(refused.status, 403, refused.text);
+    assert.match(refused.text, /items\.update/);
+    assert.equal((await hqRequest(cr.id)).status, 'pending');
+    // A node's key or a cashier at head office cannot decide either.
+    assert.equal((await s.withKey(added.json.key).post(`/api/v1/sync/change-requests/${cr.id}/apply`, {})).status, 403);
+    assert.equal((await (await s.as('cashier')).post(`/api/v1/sync/change-requests/${cr.id}/apply`, {})).status, 403);
+
+    // A manager may decide change requests, but a price edited on the item is a locked field
+    // (items.locked_fields): the manager cannot apply this one either.
+    const manager = await s.as('manager');
+    const notHers = await manager.post(`/api/v1/sync/change-requests/${cr.id}/apply`, {});
+    assert.equal(notHers.status, 403, notHers.text);
+    assert.match(notHers.text, /items\.locked_fields/);
+    assert.equal((await hqRequest(cr.id)).status, 'pending');
+    // An admin applies it: head office's item changes through its own route, as the admin.
+    const applied = await s.post(`/api/v1/sync/change-requests/${cr.id}/apply`, {});
+    assert.equal(applied.status, 200, applied.text);
+    assert.equal(applied.json.change_request.status, 'applied');
+    assert.equal(applied.json.change_request.requested_by, cr.requested_by);
+    assert.ok(applied.json.change_request.decided_by, applied.text);
+    assert.equal(applied.json.result.price, 750);
+    assert.equal((await s.get(`/api/v1/items/${item.id}`)).json.price, 750);
+    // Decided once: a second apply or a reject is 409.
+    assert.equal((await s.post(`/api/v1/sync/change-requests/${cr.id}/apply`, {})).status, 409);
+    const late = await manager.post(`/api/v1/sync/change-requests/${cr.id}/reject`, { note: 'too late' });
+    assert.equal(late.status, 409, late.text);
+    assert.equal(late.json.code, 'already_decided');
+    // The change reaches the node by the feed; the node learns the decision.
+    await until('the applied price at the node', async () => (await node.get(`/api/v1/items/${item.id}`)).json?.price === 750);
+    const known = await nodeRequest(cr.id, 'applied');
+    assert.equal(known.decided_by, applied.json.change_request.decided_by);
+
+    // Durable: a request made while head office is unreachable survives kill -9 and arrives once.
+    node.kill('SIGKILL');
+    node = await startServer({ db: nodeDb, env: { ...env, BACKROOM_UPSTREAM: 'http://127.0.0.1:9' } });
+    const otherAtNode = (await node.get(`/api/v1/items/${other.id}`)).json;
+    const second = await node.patch(`/api/v1/items/${other.id}`, { price: 950 }, { 'if-match': `"v${otherAtNode.version}"` });
+    assert.equal(second.status, 202, second.text);
+    node.kill('SIGKILL');
+    node = await startServer({ db: nodeDb, env });
+    await hqRequest(second.json.change_request.id);
+    const all = (await s.get(`/api/v1/sync/change-requests?status=all&node_id=${nodeId}`)).json.change_requests;
+    assert.equal(all.filter((c) => c.id === second.json.change_request.id).length, 1);
+
+    // Reject with a note: the node learns it, and its price stays.
+    for (const body of [{}, { note: '' }, { note: '   ' }, { note: 5 }, { note: 'x'.repeat(501) }, { note: 'ok', extra: 1 }]) {
+      const bad = await manager.post(`/api/v1/sync/change-requests/${second.json.change_request.id}/reject`, body);
+      assert.equal(bad.status, 422, `${JSON.stringify(body)}: ${bad.text}`);
+    }
+    const rejected = await manager.post(`/api/v1/sync/change-requests/${second.json.change_request.id}/reject`, { note: 'The price stays at 9.00' });
+    assert.equal(rejected.status, 200, rejected.text);
+    assert.equal(rejected.json.change_request.status, 'rejected');
+    assert.equal((await manager.post(`/api/v1/sync/change-requests/${second.json.change_request.id}/apply`, {})).status, 409);
+    const told = await nodeRequest(second.json.change_request.id, 'rejected');
+    assert.equal(told.note, 'The price stays at 9.00');
+    assert.equal((await node.get(`/api/v1/items/${other.id}`)).json.price, 900);
+    assert.equal((await s.get(`/api/v1/items/${other.id}`)).json.price, 900);
+
+    // The node's own requests are decided at head office only.
+    assert.equal((await node.post(`/api/v1/sync/change-requests/${cr.id}/reject`, { note: 'no' })).status, 404);
+    // Every master-data route is marked in the route table; a sale is not master data.
+    const table = JSON.parse(cli(['routes', '--json']).stdout).routes;
+    const marked = table.filter((r) => r.master_data).map((r) => `${r.method} ${r.pattern}`).sort();
+    assert.deepEqual(marked, ['DELETE /api/v1/items/{id}/barcodes/{code}', 'PATCH /api/v1/items/{id}', 'POST /api/v1/items',
+      'POST /api/v1/items/import', 'POST /api/v1/items/{id}/barcodes', 'POST /api/v1/price-changes',
+      'POST /api/v1/price-changes/{id}/approve', 'POST /api/v1/price-changes/{id}/reject', 'PUT /api/v1/tax-categories/{code}']);
+    // Other writes at the node stay local (selling goes on).
+    const local = await store(node);
+    await adjust(node, item, local, 3, 'opening');
+    assert.equal(await onHand(node, item, local), 3);
+  } finally {
+    await node.stop();
+  }
+  assertBooksHold(s.db);
+});
+
+test('bad input: a node\'s change requests name master data; each is kept once', async () => {
+  const added = await s.post('/api/v1/sync/nodes', { location_id: shop.id });
+  const nodeClient = s.withKey(added.json.key);
+  const item = await makeItem(s);
+  const good = { id: uuidv7(), method: 'PATCH', path: `/api/v1/items/${item.id}`, query: [], route: '/api/v1/items/{id}',
+    action: 'Change an item', content_type: 'application/json', if_match: `"v${item.version}"`, body: '{"price":123}',
+    subject: { item: { id: item.id, sku: item.sku, name: item.name } }, requested_by: 'ana', requested_at: '2026-12-03T10:00:00Z' };
+  const bad = [{}, { change_requests: 1 }, { change_requests: [1] }, { change_requests: [{ ...good, id: 'x' }] },
+    { change_requests: [{ ...good, path: '/api/v1/sync/nodes', method: 'POST' }] }, { change_requests: [{ ...good, method: 'GET' }] },
+    { change_requests: [{ ...good, path: `/api/v1/items/${item.id}?x=1` }] }, { change_requests: [{ ...good, query: [[1, 2]] }] },
+    { change_requests: [{ ...good, body: 5 }] }, { change_requests: [{ ...good, requested_at: 'now' }] },
+    { change_requests: [{ ...good, requested_by: '' }] }, { change_requests: [{ ...good, extra: 1 }] },
+    { change_requests: [], pending: ['x'] }, { change_requests: [], extra: 1 },
+    { change_requests: Array.from({ length: 101 }, () => ({ ...good, id: uuidv7() })) }];
+  for (const body of bad) {
+    const r = await nodeClient.post('/api/v1/sync/change-requests', body);
+    assert.equal(r.status, 422, `${JSON.stringify(body).slice(0, 200)}: ${r.text}`);
+    assert.ok(r.json.code, r.text);
+  }
+  const notNode = await s.post('/api/v1/sync/change-requests', { change_requests: [good] });
+  assert.equal(notNode.status, 403, notNode.text);
+  let r = await nodeClient.post('/api/v1/sync/change-requests', { change_requests: [good, good] });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json, { received: 2, new: 1, duplicates: 1, decisions: [] });
+  r = await nodeClient.post('/api/v1/sync/change-requests', { change_requests: [good], pending: [good.id] });
+  assert.deepEqual(r.json, { received: 1, new: 0, duplicates: 1, decisions: [] });
+  for (const q of ['status=open', 'node_id=x', 'cursor=x', 'limit=0']) {
+    const list = await s.get(`/api/v1/sync/change-requests?${q}`);
+    assert.equal(list.status, 422, `${q}: ${list.text}`);
+  }
+  const rejected = await s.post(`/api/v1/sync/change-requests/${good.id}/reject`, { note: 'Not at this store' });
+  assert.equal(rejected.status, 200, rejected.text);
+  r = await nodeClient.post('/api/v1/sync/change-requests', { change_requests: [], pending: [good.id] });
+  assert.equal(r.json.decisions.length, 1);
+  assert.equal(r.json.decisions[0].status, 'rejected');
+  assert.equal(r.json.decisions[0].note, 'Not at this store');
+  assert.equal((await s.post(`/api/v1/sync/change-requests/${uuidv7()}/apply`, {})).status, 404);
+  assert.equal((await s.post(`/api/v1/sync/change-requests/${good.id}/apply`, { x: 1 })).status, 422);
+});
+
+test('a price difference is judged by the price change applied after the sale; a bin movement lands in head office\'s bin', async () => {
+  const added = await s.post('/api/v1/sync/nodes', { location_id: shop.id });
+  assert.equal(added.status, 201, added.text);
+  const nodeClient = s.withKey(added.json.key);
+  const item = await makeItem(s, { price: 700 });
+  // An hour ago the store sold at 700 and at 650; then head office's price change to 800 took effect.
+  const soldAt = new Date(Date.now() - 3600_000).toISOString();
+  const requested = await s.post('/api/v1/price-changes', { item_id: item.id, price: 800, reason: 'New season' });
+  assert.equal(requested.status, 201, requested.text);
+  const approved = await (await s.as('manager')).post(`/api/v1/price-changes/${requested.json.id}/approve`, {});
+  assert.equal(approved.status, 200, approved.text);
+  assert.ok(approved.json.applied_at, approved.text);
+  assert.equal((await s.get(`/api/v1/items/${item.id}`)).json.price, 800);
+  const sale = (unitPrice) => {
+    const id = uuidv7();
+    return { id, type: 'sale.completed', entity_id: id, at: soldAt,
+      payload: { receipt_number: `R-${id.slice(-4)}`, lines: [{ item_id: item.id, quantity: 1, unit_price: unitPrice }] },
+      movements: [{ item_id: item.id, location_kind: 'store', quantity: -1, reason: 'sale', document_type: 'sale', document_id: id }] };
+  };
+  const atOldPrice = sale(700);
+  const below = sale(650);
+  // A goods receipt at the store: two units to its damaged bin, three to the shelf, one more damaged.
+  const receiptId = uuidv7();
+  const receipt = { id: receiptId, type: 'receipt.posted', entity_id: receiptId, at: soldAt, payload: {},
+    movements: [
+      { item_id: item.id, location_kind: 'damaged', quantity: 2, reason: 'receipt', document_type: 'receipt', document_id: receiptId, document_line_id: 'l1' },
+      { item_id: item.id, location_kind: 'store', quantity: 3, reason: 'receipt', document_type: 'receipt', document_id: receiptId, document_line_id: 'l2' },
+      { item_id: item.id, location_kind: 'damaged', quantity: 1, reason: 'receipt', document_type: 'receipt', document_id: receiptId, document_line_id: 'l3' }] };
+  const damaged = await binOf(s, shop, 'damaged');
+  assert.ok(damaged, 'the store has a damaged bin');
+  const damagedBefore = await onHand(s, item, damaged);
+  const pushed = await nodeClient.post('/api/v1/sync/documents', { documents: [receipt, atOldPrice, below] });
+  assert.equal(pushed.status, 200, pushed.text);
+  assert.equal(pushed.json.new, 3);
+
+  const conflicts = (await s.get(`/api/v1/sync/conflicts?node_id=${added.json.id}`)).json.conflicts;
+  const differences = conflicts.filter((c) => c.kind === 'price_difference');
+  // The sale at 700 matched head office's price at that moment (the change's old price): no conflict;
+  // today's 800 would have made one. The sale at 650 differs from 700, not from 800.
+  assert.equal(differences.length, 1, JSON.stringify(conflicts));
+  assert.equal(differences[0].document_id, below.id);
+  assert.equal(differences[0].detail.charged, 650);
+  assert.equal(differences[0].detail.head_office_price, 700);
+  assert.deepEqual(differences[0].item, { id: item.id, sku: item.sku, name: item.name });
+  assert.equal(differences[0].location_name, shop.name);
+
+  assert.equal(await onHand(s, item, damaged), damagedBefore + 3, 'the damaged units are in head office\'s damaged bin of the store');
+  assertBooksHold(s.db);
 });

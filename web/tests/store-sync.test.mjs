@@ -5,10 +5,12 @@
 // waiting to send",
 // while the register keeps selling; at head office a conflict found while posting a node's
 // sale (sold at another price) is listed with its rule and resolved with a note (Enter in the note field).
+// Change requests: on the node an item edit says "Sent to head office for approval" (nothing
+// changes there); at head office a manager taps Apply on the store's request and the item changes.
 // At 1024×768 and 768×1024, no ids on screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, DIST, PASTA, setup, signIn, signInAtRegister, itemByCode, fits, noIds, screenshotPath } from './lib.mjs';
+import { DEMO, DIST, PASTA, setup, signIn, signInAtRegister, itemByCode, fits, noIds, openItem, screenshotPath } from './lib.mjs';
 import { startServer } from '../../tests/integration/lib/server.mjs';
 import { uuidv7 } from '../../tests/integration/lib/shop.mjs';
 
@@ -111,5 +113,57 @@ test('head office: a sale a store made at an old price is listed as a conflict a
   const left = await env.server.get('/api/v1/sync/conflicts?status=resolved');
   const done = left.json.conflicts.find((c) => c.document_id === id);
   assert.equal(done?.note, 'Shelf label was old; relabelled', left.text);
+  await page.context().close();
+});
+
+test('change requests: a node\'s item edit goes to head office, where a manager applies it (768×1024, 1024×768)', async () => {
+  assert.ok(node, 'the store node of the test before');
+  const pasta = await itemByCode(node, PASTA);
+  // On the node: the edit is sent for approval, nothing changes there.
+  let page = await env.page({ width: 768, height: 1024 });
+  await page.goto(node.url + '/');
+  await signIn(page, DEMO.manager);
+  await openItem(page, pasta.name);
+  await page.getByLabel('Description').fill('Asked for at the store');
+  await page.getByRole('button', { name: 'Save item' }).click();
+  await page.getByRole('status').filter({ hasText: 'Sent to head office for approval' }).waitFor();
+  assert.equal((await node.get(`/api/v1/items/${pasta.id}`)).json.description ?? '', pasta.description ?? '');
+  const mine = await node.get('/api/v1/sync/change-requests');
+  assert.equal(mine.json.change_requests[0].status, 'pending', mine.text);
+  await page.goto(node.url + '/office/sync');
+  const asked = page.getByRole('table', { name: 'Change requests' }).getByRole('row').filter({ hasText: 'Not sent yet' });
+  await asked.waitFor();
+  assert.match(await asked.innerText(), new RegExp(pasta.name));
+  await fits(page, 'change requests on a node');
+  await noIds(page, 'change requests on a node');
+  await page.context().close();
+
+  // At head office: a store's request (as a node's push brings it), applied with one tap.
+  const added = await env.server.post('/api/v1/sync/nodes', { location_id: env.store.id });
+  const hqPasta = await itemByCode(env.server, PASTA);
+  const id = uuidv7();
+  const sent = await env.server.withKey(added.json.key).post('/api/v1/sync/change-requests', { change_requests: [{
+    id, method: 'PATCH', path: `/api/v1/items/${hqPasta.id}`, route: '/api/v1/items/{id}', action: 'Change an item (If-Match required)',
+    content_type: 'application/json', if_match: `"v${hqPasta.version}"`, body: JSON.stringify({ description: 'Fresh from the store' }),
+    subject: { item: { id: hqPasta.id, sku: hqPasta.sku, name: hqPasta.name } }, requested_by: 'cashier', requested_at: new Date().toISOString(),
+  }] });
+  assert.equal(sent.status, 200, sent.text);
+  page = await env.page({ width: 1024, height: 768 });
+  await signIn(page, DEMO.manager);
+  await page.getByRole('link', { name: 'Back office' }).click();
+  await page.getByRole('link', { name: 'Store sync' }).click();
+  const row = page.getByRole('table', { name: 'Change requests' }).getByRole('row').filter({ hasText: 'Fresh from the store' });
+  await row.waitFor();
+  assert.match(await row.innerText(), new RegExp(`${env.store.name}[\\s\\S]*cashier[\\s\\S]*${hqPasta.name}`));
+  await fits(page, 'change requests at head office');
+  await noIds(page, 'change requests at head office');
+  await page.screenshot({ path: screenshotPath('store-sync-change-requests.png') });
+  await row.getByRole('button', { name: 'Apply' }).click();
+  await page.getByRole('status').filter({ hasText: 'Applied' }).waitFor();
+  await row.waitFor({ state: 'detached' });
+  assert.equal((await env.server.get(`/api/v1/items/${hqPasta.id}`)).json.description, 'Fresh from the store');
+  const decided = (await env.server.get('/api/v1/sync/change-requests?status=applied')).json.change_requests.find((c) => c.id === id);
+  assert.equal(decided.requested_by, 'cashier');
+  assert.ok(decided.decided_by);
   await page.context().close();
 });

@@ -177,7 +177,19 @@ export const sync = {
   conflicts: () => get<{ conflicts: T.SyncConflict[]; next_cursor: string | null }>('/sync/conflicts', { query: { limit: 100 } }),
   resolveConflict: (id: string, note: string) =>
     post<T.SyncConflict>('/sync/conflicts/{id}/resolve', { note }, { path: { id } }),
+  /** Change requests: at head office those the nodes sent, on a node those it sent; newest first. */
+  changeRequests: (status: 'pending' | 'applied' | 'rejected' | 'all' = 'pending') =>
+    get<{ change_requests: T.SyncChangeRequest[]; next_cursor: string | null }>('/sync/change-requests', { query: { status, limit: 100 } }),
+  applyChangeRequest: (id: string) =>
+    post<{ change_request: T.SyncChangeRequest }>('/sync/change-requests/{id}/apply', {}, { path: { id } }),
+  rejectChangeRequest: (id: string, note: string) =>
+    post<{ change_request: T.SyncChangeRequest }>('/sync/change-requests/{id}/reject', { note }, { path: { id } }),
 };
+
+/** True when a store node answered an edit of master data with 202: kept as a change request for head office. */
+export function sentToHeadOffice(answer: unknown): boolean {
+  return typeof answer === 'object' && answer !== null && 'change_request' in answer;
+}
 
 export const setup = {
   location: (id: string) => get<T.Location>('/locations/{id}', { path: { id } }),

@@ -434,6 +434,13 @@ export interface SyncConflict {
   detail: Record<string, unknown>; created_at: string; status: 'open' | 'resolved';
   resolved_at: string | null; resolved_by: string | null; note: string | null;
 }
+export interface SyncChangeRequest {
+  id: string; status: 'pending' | 'applied' | 'rejected'; node_id: string | null; location_id: string | null; location_name: string | null;
+  method: string; path: string; route: string; action: string; body: unknown;
+  item: { id: string; sku: string; name: string } | null; tax_category: string | null;
+  requested_by: string; requested_at: string; sent: boolean;
+  decided_at: string | null; decided_by: string | null; note: string | null; result_status: number | null;
+}
 export interface SyncNode {
   id: string; location_id: string; location_name: string; key_id: string; created_at: string; created_by: string;
   last_sync_at: string | null; queue_length: number; documents_received: number;

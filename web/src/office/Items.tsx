@@ -1,6 +1,6 @@
 // Items: search, edit (locked fields per role), barcodes, kits, variants, stock, price requests.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, catalog, type Item, type ItemInput, type ItemPatch, type Location, message, permission, setup, stock, type TaxCategories } from '../api';
+import { ApiError, catalog, type Item, type ItemInput, type ItemPatch, type Location, message, permission, sentToHeadOffice, setup, stock, type TaxCategories } from '../api';
 import { can, type Session } from '../app/session';
 import { Button, DataTable, Dialog, Field, Notice, Select } from '../shared/components';
 import { money, parseMoney, qty } from '../shared/format';
@@ -75,26 +75,35 @@ function ItemEditor({ session, id, onBack, onOpen }: { session: Session; id: str
     if (!readOnly('tax_category') && form.tax_category !== (item.tax_category ?? '')) change.tax_category = form.tax_category;
     if (!Object.keys(change).length) { setMsg({ kind: 'ok', text: 'Nothing changed.' }); return; }
     try {
-      await catalog.update(id, change, item.version);
-      setMsg({ kind: 'ok', text: 'Saved.' });
+      const answer = await catalog.update(id, change, item.version);
+      setMsg({ kind: 'ok', text: sentToHeadOffice(answer) ? 'Sent to head office for approval: nothing changes here until head office applies it.' : 'Saved.' });
       reload();
     } catch (x) {
       setMsg({ kind: 'error', text: x instanceof ApiError && x.code === 'precondition_failed' ? 'Someone else changed this item: reload it.' : message(x) });
     }
   };
   const addCode = async () => {
-    try { await catalog.addBarcode(id, newCode.trim() ? { code: newCode.trim() } : { internal: true }); setNewCode(''); reload(); } catch (x) { setMsg({ kind: 'error', text: message(x) }); }
+    try {
+      const answer = await catalog.addBarcode(id, newCode.trim() ? { code: newCode.trim() } : { internal: true });
+      if (sentToHeadOffice(answer)) setMsg({ kind: 'ok', text: 'Sent to head office for approval.' });
+      setNewCode('');
+      reload();
+    } catch (x) { setMsg({ kind: 'error', text: message(x) }); }
   };
   const removeCode = async (code: string) => {
-    try { await catalog.removeBarcode(id, code); reload(); } catch (x) { setMsg({ kind: 'error', text: message(x) }); }
+    try {
+      const answer = await catalog.removeBarcode(id, code);
+      if (sentToHeadOffice(answer)) setMsg({ kind: 'ok', text: 'Sent to head office for approval.' });
+      reload();
+    } catch (x) { setMsg({ kind: 'error', text: message(x) }); }
   };
   const requestPrice = async (e: Event) => {
     e.preventDefault();
     const p = parseMoney(priceReq.price);
     if (p === null) { setMsg({ kind: 'error', text: 'Type the new price like 2.49.' }); return; }
     try {
-      await catalog.requestPrice({ item_id: id, price: p, reason: priceReq.reason });
-      setMsg({ kind: 'ok', text: 'Price change requested: someone else approves it.' });
+      const answer = await catalog.requestPrice({ item_id: id, price: p, reason: priceReq.reason });
+      setMsg({ kind: 'ok', text: sentToHeadOffice(answer) ? 'Sent to head office for approval.' : 'Price change requested: someone else approves it.' });
       setPriceReq({ price: '', reason: '' });
     } catch (x) { setMsg({ kind: 'error', text: message(x) }); }
   };
@@ -151,13 +160,17 @@ function ItemEditor({ session, id, onBack, onOpen }: { session: Session; id: str
 function CreateItem({ onClose, onCreated }: { onClose: () => void; onCreated: (i: Item) => void }) {
   const [f, setF] = useState({ sku: '', name: '', price: '', tax_category: '', unit: 'each', category: '', barcode: '' });
   const [msg, setMsg] = useState('');
+  const [sent, setSent] = useState('');
   const [cats] = useLoad(() => setup.taxCategories(), []);
   const submit = async (e: Event) => {
     e.preventDefault();
     try {
       const body: ItemInput = { sku: f.sku, name: f.name, price: f.price ? parseMoney(f.price) : null, tax_category: f.tax_category, unit: f.unit, category: f.category };
       if (f.barcode) body.barcodes = [{ code: f.barcode }];
-      onCreated(await catalog.create(body));
+      const answer = await catalog.create(body);
+      // A store node keeps no new item: it asks head office, whose feed brings the item back.
+      if (sentToHeadOffice(answer)) { setMsg(''); setSent('Sent to head office for approval: the item appears here once head office applies it.'); return; }
+      onCreated(answer);
     } catch (x) { setMsg(message(x)); }
   };
   const fld = (k: keyof typeof f, label: string) => <Field label={label} value={f[k]} onInput={(e) => setF({ ...f, [k]: e.currentTarget.value })} />;
@@ -166,6 +179,7 @@ function CreateItem({ onClose, onCreated }: { onClose: () => void; onCreated: (i
       <form onSubmit={submit}>
         {fld('sku', 'SKU')}{fld('name', 'Name')}{fld('price', 'Price')}{fld('category', 'Category')}<Select label="Tax category" value={f.tax_category} options={taxOptions(cats, f.tax_category)} onChange={(e) => setF({ ...f, tax_category: e.currentTarget.value })} />{fld('unit', 'Unit')}{fld('barcode', 'Barcode')}
         {msg && <Notice kind="error">{msg}</Notice>}
+        {sent && <Notice kind="ok">{sent}</Notice>}
         <Button type="submit" variant="primary">Create item</Button>
       </form>
     </Dialog>

@@ -2,7 +2,7 @@
 // registers, the shop's tax categories and rates, and the discount limit of each role.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { type Location, message, permission, type Role, settings, setup, type TaxCategories } from '../api';
+import { type Location, message, permission, type Role, sentToHeadOffice, settings, setup, type TaxCategories } from '../api';
 import { can, type Session } from '../app/session';
 import { Button, DataTable, Field, Notice, Select } from '../shared/components';
 import { money, parseMoney, qty, words } from '../shared/format';
@@ -116,8 +116,8 @@ function TaxCategoriesPanel({ mayEdit }: { mayEdit: boolean }) {
     if (!/^[a-z0-9_-]{1,40}$/.test(f.code)) { setMsg({ kind: 'error', text: 'The code is lower-case letters, digits, - or _, like “reduced”.' }); return; }
     if (rate === null) { setMsg({ kind: 'error', text: 'Type the rate in percent, like 21 or 5.5.' }); return; }
     try {
-      await setup.putTaxCategory(f.code, { name: f.name || f.code, rate, default: f.isDefault || undefined });
-      setMsg({ kind: 'ok', text: `Tax category ${f.name || f.code} saved.` });
+      const answer = await setup.putTaxCategory(f.code, { name: f.name || f.code, rate, default: f.isDefault || undefined });
+      setMsg({ kind: 'ok', text: sentToHeadOffice(answer) ? `Tax category ${f.name || f.code} sent to head office for approval.` : `Tax category ${f.name || f.code} saved.` });
       reload();
     } catch (x) { setMsg({ kind: 'error', text: message(x) }); }
   };

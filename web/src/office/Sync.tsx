@@ -3,9 +3,11 @@
 // waiting to send"); at head office, every store node with its last sync, what it said was
 // waiting and what has arrived, and "Add a store node" (its key shown once); then what head
 // office found posting the nodes' documents (conflicts), each with its rule and a Resolve
-// button that asks what was done.
+// button that asks what was done; and the change requests: at head office the stores' edits of
+// master data waiting for a person (Apply / Reject), on a store node what this store asked and
+// what head office decided.
 import { useState } from 'preact/hooks';
-import { message, permission, sync, type SyncConflict, type SyncNode } from '../api';
+import { message, permission, sync, type SyncChangeRequest, type SyncConflict, type SyncNode } from '../api';
 import { can, type Session } from '../app/session';
 import { Button, DataTable, Dialog, Field, Notice, Select } from '../shared/components';
 import { money, when } from '../shared/format';
@@ -23,6 +25,7 @@ export function Sync({ session }: { session: Session }) {
         ? <Notice kind={linkText(status)!.kind}>{linkText(status)!.text}{!status.online && status.last_error ? ` (${status.last_error})` : ''}</Notice>
         : <p>This server is not a store node: it pulls from no head office.{manages ? ' If it is head office, its store nodes are below.' : ''}</p>)}
       {manages && <Nodes />}
+      {manages && status && <ChangeRequests node={status.node} />}
       {manages && <Conflicts />}
     </section>
   );
@@ -139,6 +142,90 @@ function Conflicts() {
           <div class="row">
             <Button variant="primary" disabled={!note.trim()} onClick={resolve}>Resolve</Button>
             <Button onClick={() => setOpen(null)}>Cancel</Button>
+          </div>
+        </Dialog>
+      )}
+    </>
+  );
+}
+
+const statusText: Record<SyncChangeRequest['status'], string> = {
+  pending: 'Waiting for head office',
+  applied: 'Applied by head office',
+  rejected: 'Rejected by head office',
+};
+
+// What was asked, in words: the route's action and the fields sent (never an id).
+function asked(c: SyncChangeRequest): string {
+  const subject = c.item ? `${c.item.name} (${c.item.sku})` : c.tax_category ? `Tax category ${c.tax_category}` : '';
+  const body = c.body && typeof c.body === 'object' && !Array.isArray(c.body) ? (c.body as Record<string, unknown>) : null;
+  const fields = body
+    ? Object.entries(body).filter(([k]) => !/(^|_)id$/.test(k) && k !== 'version')
+      .map(([k, v]) => `${k.replace(/_/g, ' ')}: ${k === 'price' || k === 'cost' ? money(Number(v)) : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+      .join(', ')
+    : '';
+  return [subject, c.action.replace(/\s*\(.*\)$/, ''), fields].filter(Boolean).join(' — ');
+}
+
+function ChangeRequests({ node }: { node: boolean }) {
+  const [page, err, reload] = useLoad(() => sync.changeRequests(node ? 'all' : 'pending'), [node]);
+  const [rejecting, setRejecting] = useState<SyncChangeRequest | null>(null);
+  const [note, setNote] = useState('');
+  const [msg, setMsg] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const apply = async (c: SyncChangeRequest) => {
+    try {
+      await sync.applyChangeRequest(c.id);
+      setMsg({ kind: 'ok', text: `Applied: ${asked(c)}` });
+      reload();
+    } catch (x) { setMsg({ kind: 'error', text: message(x) }); }
+  };
+  const reject = async () => {
+    if (!rejecting) return;
+    try {
+      await sync.rejectChangeRequest(rejecting.id, note);
+      setRejecting(null);
+      setNote('');
+      setMsg(null);
+      reload();
+    } catch (x) { setMsg({ kind: 'error', text: message(x) }); }
+  };
+  const rows = page?.change_requests ?? [];
+  return (
+    <>
+      <h2>{node ? 'Changes this store asked for' : 'Change requests from the stores'}</h2>
+      {err && <Notice kind="error">{err}</Notice>}
+      {msg && !rejecting && <Notice kind={msg.kind}>{msg.text}</Notice>}
+      {page && rows.length === 0 && <p class="muted">{node ? 'This store has asked head office for no changes.' : 'No store is waiting for a change to its items or prices.'}</p>}
+      {rows.length > 0 && (node
+        ? <DataTable name="Change requests" rows={rows} columns={[
+          ['asked', (c: SyncChangeRequest) => when(c.requested_at)],
+          ['by', (c: SyncChangeRequest) => c.requested_by],
+          ['change', (c: SyncChangeRequest) => asked(c)],
+          ['status', (c: SyncChangeRequest) => (c.status === 'pending' && !c.sent ? 'Not sent yet' : statusText[c.status])],
+          ['head office', (c: SyncChangeRequest) => [c.decided_by, c.note].filter(Boolean).join(': ')],
+        ]} />
+        : <DataTable name="Change requests" rows={rows} columns={[
+          ['store', (c: SyncChangeRequest) => c.location_name ?? ''],
+          ['asked', (c: SyncChangeRequest) => when(c.requested_at)],
+          ['by', (c: SyncChangeRequest) => c.requested_by],
+          ['change', (c: SyncChangeRequest) => asked(c)],
+        ]} actions={(c: SyncChangeRequest) => (
+          <div class="row">
+            <Button variant="primary" onClick={() => apply(c)}>Apply</Button>
+            <Button onClick={() => { setRejecting(c); setNote(''); setMsg(null); }}>Reject</Button>
+          </div>
+        )} />)}
+      {rejecting && (
+        <Dialog title="Reject the change" onClose={() => setRejecting(null)}>
+          <p>{asked(rejecting)}</p>
+          <p class="muted">Asked by {rejecting.requested_by} at {rejecting.location_name ?? 'a store'}. The store reads your note.</p>
+          <Field label="Why not" value={note} maxLength={500} autoFocus
+            onInput={(e) => setNote(e.currentTarget.value)}
+            onKeyDown={(e) => { if (e.key === 'Enter' && note.trim()) void reject(); }} />
+          {msg && <Notice kind={msg.kind}>{msg.text}</Notice>}
+          <div class="row">
+            <Button variant="primary" disabled={!note.trim()} onClick={reject}>Reject</Button>
+            <Button onClick={() => setRejecting(null)}>Cancel</Button>
           </div>
         </Dialog>
       )}
