@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { cli, createKey, startServer } from './lib/server.mjs';
+import { cli, createKey, dbExec, startServer } from './lib/server.mjs';
 import { startFaultProxy } from './lib/fault_proxy.mjs';
 import { adjust, assertBooksHold, binOf, makeItem, onHand, saleBody, store, uuidv7 } from './lib/shop.mjs';
 
@@ -306,10 +306,15 @@ test('head office posts what a node pushed into the node\'s store, once, and lis
     await until('the node offline', async () => (await node.get('/api/v1/sync/status')).json?.online === false);
     const current = await s.get(`/api/v1/items/${a.id}`);
     assert.equal((await s.patch(`/api/v1/items/${a.id}`, { price: 900 }, { 'if-match': current.headers.get('etag') })).status, 200);
-    const own = await node.post('/api/v1/items', { sku: `NODE-ONLY-${process.pid}`, name: 'Made at the store', price: 200, tax_category: 'standard' });
-    assert.equal(own.status, 201, own.text);
-    await adjust(node, own.json, local, 1, 'opening');
-    for (const lines of [[[a, 2]], [[held, 1]], [[loose, 1]], [[own.json, 1]]]) {
+    // An item head office does not know: a node's own edit of master data is only a change
+    // request now (202), so the item is one the store's file held from before it was a node.
+    const madeHere = await node.post('/api/v1/items', { sku: `NODE-ONLY-${process.pid}`, name: 'Made at the store', price: 200, tax_category: 'standard' });
+    assert.equal(madeHere.status, 202, madeHere.text);
+    const own = { id: uuidv7(), sku: `OLD-LOCAL-${process.pid}` };
+    const inserted = dbExec(node.db, `PRAGMA busy_timeout = 5000; INSERT INTO items (id, sku, name, duplicate_key, price, created_at, updated_at) VALUES ('${own.id}', '${own.sku}', 'From before the node', 'from before the node', 200, 0, 0)`);
+    assert.equal(inserted.status, 0, inserted.stderr);
+    await adjust(node, own, local, 1, 'opening');
+    for (const lines of [[[a, 2]], [[held, 1]], [[loose, 1]], [[own, 1]]]) {
       const sale = await node.post('/api/v1/sales', saleBody(local, lines));
       assert.equal(sale.status, 201, sale.text);
     }
@@ -347,7 +352,7 @@ test('head office posts what a node pushed into the node\'s store, once, and lis
     // The store's own item: its adjustment and its sale are kept, not posted.
     const rejected = of('rejected');
     assert.equal(rejected.length, 2, JSON.stringify(conflicts));
-    for (const c of rejected) assert.equal(c.detail.missing_item_id, own.json.id);
+    for (const c of rejected) assert.equal(c.detail.missing_item_id, own.id);
     assert.ok(conflicts.every((c) => c.status === 'open' && c.node_id === nodeId));
 
     // A manager resolves one with a note; it leaves the open list.
