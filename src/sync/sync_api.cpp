@@ -213,6 +213,17 @@ std::optional<std::string> status_filter(const Request& req, std::initializer_li
     if (*status == a) return *status;
   throw invalid_field("status", "status is pending, applied, rejected or all");
 }
+// The body {note} of a decision a person writes down; 422 naming `note` when it is missing
+// or blank, with `why` saying what the note is for.
+std::string required_note(const Request& req, std::size_t max, const char* why) {
+  auto body = json::parse_object(req.body);
+  json::Fields f{body, ""};
+  f.only({"note"});
+  auto note = f.opt_text("note", max);
+  if (!note || note->find_first_not_of(" \t\r\n") == std::string::npos) throw invalid_field("note", why);
+  return *note;
+}
+
 }  // namespace
 
 void register_sync_routes(App& app) {
@@ -287,14 +298,9 @@ void register_sync_routes(App& app) {
   r.add("POST", "/api/v1/sync/conflicts/{id}/resolve", std::string(permission::sync_manage),
         "Close a conflict with the note a person wrote (what was done about it)", [&app](Request& req, Reply reply) {
           auto id = documents::id_param(req, 0, "conflict");
-          auto body = json::parse_object(req.body);
-          json::Fields f{body, ""};
-          f.only({"note"});
-          auto note = f.opt_text("note", conflict_note_length_max);
-          if (!note || note->find_first_not_of(" \t\r\n") == std::string::npos)
-            throw invalid_field("note", "note says what was done about the conflict");
+          auto note = required_note(req, conflict_note_length_max, "note says what was done about the conflict");
           Actor actor = req.actor;
-          app.command(req, std::move(reply), [=, note = *note](db::Db& db) {
+          app.command(req, std::move(reply), [=](db::Db& db) {
             auto c = resolve_conflict(db, actor, id, note);
             return http::json_response(200, conflict_to_json(c));
           });
@@ -394,14 +400,9 @@ void register_sync_routes(App& app) {
   r.add("POST", "/api/v1/sync/change-requests/{id}/reject", std::string(permission::sync_manage),
         "Reject a store node's change request with a note (the node learns it)", [&app](Request& req, Reply reply) {
           auto id = documents::id_param(req, 0, "change request");
-          auto body = json::parse_object(req.body);
-          json::Fields f{body, ""};
-          f.only({"note"});
-          auto note = f.opt_text("note", change_request_note_max);
-          if (!note || note->find_first_not_of(" \t\r\n") == std::string::npos)
-            throw invalid_field("note", "note tells the store why the change was not made");
+          auto note = required_note(req, change_request_note_max, "note tells the store why the change was not made");
           Actor actor = req.actor;
-          app.command(req, std::move(reply), [=, note = *note](db::Db& db) {
+          app.command(req, std::move(reply), [=](db::Db& db) {
             auto c = reject_change_request(db, actor, id, note);
             return http::json_response(200, bj::object{{"change_request", change_request_to_json(db, c)}});
           });
