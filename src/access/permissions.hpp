@@ -40,6 +40,8 @@ inline constexpr std::string_view returns_create = "returns.create";
 inline constexpr std::string_view returns_no_receipt = "returns.no_receipt";
 inline constexpr std::string_view registers_operate = "registers.operate";
 inline constexpr std::string_view registers_read = "registers.read";
+// How the shop's registers work: the rule for returns taken offline (issue 21).
+inline constexpr std::string_view registers_manage = "registers.manage";
 // purchasing (issue 16): suppliers, purchase orders, receiving. Bank details are separated:
 // who may change them (suppliers.manage files a pending change) is not who approves them.
 inline constexpr std::string_view purchasing_read = "purchasing.read";            // suppliers, orders, cost history
@@ -106,7 +108,7 @@ inline constexpr std::array catalogue = {
     items_read,      items_create,     items_update,       items_barcodes,    items_locked,   prices_request,
     prices_approve,  settings_write,   stock_read,         stock_adjust,      stock_transfer, locations_manage,
     sales_create,    sales_read,       sales_void,         returns_create,    returns_no_receipt,
-    registers_operate, registers_read, labels_read,        labels_print,      events_read,    audit_read,
+    registers_operate, registers_read, registers_manage, labels_read,        labels_print,      events_read,    audit_read,
     users_manage,    apikeys_manage,   shop_export,        roles_manage,       sales_discount_override,
     purchasing_read, suppliers_manage, suppliers_payment_read, suppliers_payment_approve, purchasing_order,
     purchasing_receive, purchasing_close, purchasing_over_receive,

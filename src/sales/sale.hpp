@@ -99,6 +99,8 @@ inline constexpr Vocabulary<RoundingMode, 2> rounding_modes{
     {{{RoundingMode::half_even, "half_even"}, {RoundingMode::half_up, "half_up"}}}};
 // What a return without a receipt refunds to (SaleSettings::no_receipt_refund_cash).
 inline constexpr Vocabulary<bool, 2> no_receipt_refunds{{{{false, "store_credit"}, {true, "cash"}}}};
+// Whether a register may take a return offline (SaleSettings::offline_returns).
+inline constexpr Vocabulary<bool, 2> offline_return_rules{{{{false, "refuse"}, {true, "allow"}}}};
 
 inline std::string_view word(TaxMode m) { return tax_modes.text(m); }
 inline std::string_view word(TenderType t) { return tender_types.text(t); }
@@ -119,7 +121,17 @@ struct SaleSettings {
   // store credit note (the default: no cash out of the drawer for goods nobody can prove
   // were bought here) or cash.
   bool no_receipt_refund_cash = false;
+  // Whether a register in the browser may take a return while it cannot reach the server
+  // (docs/offline-register.md): refused by default; a manager may allow it for refunds in
+  // cash of at most `offline_return_limit` minor units a return. The register applies it; the
+  // server checks the posted return against its sale as any other.
+  bool offline_returns = false;
+  std::int64_t offline_return_limit = 0;
 };
+// The rows of `settings` SaleSettings is kept in (sales_json.cpp spells each one).
+inline constexpr std::array<std::string_view, 8> sale_setting_keys{
+    "tax_mode", "tax_rounding", "rounding", "negative_stock", "no_receipt_refund", "offline_returns",
+    "offline_return_limit", "tax_rates"};
 
 // ----------------------------------------------------------------------------- requests
 

@@ -72,6 +72,24 @@ void register_sales_routes(App& app) {
           });
         });
 
+  r.add("GET", "/api/v1/settings/offline-returns", "sales.read",
+        "Whether a register may take returns while it cannot reach the server, and up to what refund",
+        [&app](Request&, Reply reply) {
+          reply(http::json_response(200, offline_returns_to_json(load_settings(app.read()))));
+        });
+
+  r.add("PUT", "/api/v1/settings/offline-returns", std::string(permission::registers_manage),
+        "Allow returns at an offline register, in cash up to a limit a return, or refuse them (the default)",
+        [&app](Request& req, Reply reply) {
+          auto body = json::parse_object(req.body);
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [body, actor](db::Db& db) {
+            auto s = offline_returns_from_json(body, load_settings(db));  // over the settings as they are now
+            save_settings(db, actor, s);
+            return http::json_response(200, offline_returns_to_json(s));
+          });
+        });
+
   // Parked sales come before /sales/{id} so "parked" is never read as a sale id.
   r.add("POST", "/api/v1/sales/parked", "sales.create", "Park (suspend) a sale to resume later",
         [&app](Request& req, Reply reply) {

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
@@ -298,6 +299,24 @@ SaleSettings settings_from_json(const bj::object& body, SaleSettings s) {
   return s;
 }
 
+bj::object offline_returns_to_json(const SaleSettings& s) {
+  return bj::object{{"offline_returns", offline_return_rules.text(s.offline_returns)},
+                    {"offline_return_limit", s.offline_return_limit}};
+}
+
+SaleSettings offline_returns_from_json(const bj::object& body, SaleSettings s) {
+  json::Fields f{body, ""};
+  f.only({"offline_returns", "offline_return_limit"});
+  auto rule = f.text("offline_returns", 20);
+  auto allowed = offline_return_rules.parse(rule);
+  if (!allowed) throw invalid_field("offline_returns", "offline_returns is 'refuse' or 'allow'");
+  s.offline_returns = *allowed;
+  if (auto limit = f.opt_money("offline_return_limit")) s.offline_return_limit = *limit;
+  if (s.offline_returns && s.offline_return_limit <= 0)
+    throw invalid_field("offline_return_limit", "allowing returns offline needs the most one may refund, above 0");
+  return s;
+}
+
 SaleSettings settings_from_rows(const std::map<std::string, std::string>& rows) {
   SaleSettings s;
   for (const auto& [key, value] : rows) {
@@ -308,6 +327,12 @@ SaleSettings settings_from_rows(const std::map<std::string, std::string>& rows) 
     if (key == "negative_stock")
       s.negative_stock = stock::negative_stock_policies.parse(value).value_or(stock::NegativeStock::allow);
     if (key == "no_receipt_refund") s.no_receipt_refund_cash = no_receipt_refunds.parse(value).value_or(false);
+    if (key == "offline_returns") s.offline_returns = offline_return_rules.parse(value).value_or(false);
+    if (key == "offline_return_limit") {
+      std::int64_t limit = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+      if (ec == std::errc{} && end == value.data() + value.size() && limit >= 0) s.offline_return_limit = limit;
+    }
     if (key == "tax_rates") {
       boost::system::error_code ec;
       auto v = bj::parse(value, ec);
@@ -324,6 +349,8 @@ std::map<std::string, std::string> settings_to_rows(const SaleSettings& s) {
   auto j = settings_to_json(s);
   for (const char* key : {"tax_mode", "tax_rounding", "rounding", "negative_stock", "no_receipt_refund"})
     rows[key] = std::string(j.at(key).as_string());
+  rows["offline_returns"] = std::string(offline_return_rules.text(s.offline_returns));
+  rows["offline_return_limit"] = std::to_string(s.offline_return_limit);
   rows["tax_rates"] = bj::serialize(j.at("tax_rates"));
   return rows;
 }

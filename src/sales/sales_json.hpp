@@ -20,6 +20,11 @@ namespace backroom::sales {
 boost::json::object settings_to_json(const SaleSettings& s);
 // Validates a PUT body over the current settings (422 naming the field).
 SaleSettings settings_from_json(const boost::json::object& body, SaleSettings current);
+// The rule for returns at a register that cannot reach the server: the JSON of
+// GET/PUT /api/v1/settings/offline-returns (its own route: a manager sets it, not only admin).
+boost::json::object offline_returns_to_json(const SaleSettings& s);
+// Validates a PUT body over the current settings (422 naming the field).
+SaleSettings offline_returns_from_json(const boost::json::object& body, SaleSettings current);
 SaleSettings settings_from_rows(const std::map<std::string, std::string>& rows);
 std::map<std::string, std::string> settings_to_rows(const SaleSettings& s);
 

@@ -22,7 +22,7 @@ TenderType tender_type(const std::string& word) { return tender_types.stored(wor
 // ------------------------------------------------------------------------------ settings
 
 std::map<std::string, std::string> settings_rows(db::Db& db) {
-  return settings::get_many(db, {"tax_mode", "tax_rounding", "rounding", "negative_stock", "no_receipt_refund", "tax_rates"});
+  return settings::get_many(db, std::vector<std::string>(sale_setting_keys.begin(), sale_setting_keys.end()));
 }
 
 void put_setting(db::Db& db, const std::string& key, const std::string& value) { settings::put(db, key, value); }

@@ -386,6 +386,11 @@ test('mutated customer bodies and broken customer files (issue 22) are refused w
     name: 'Patched probe customer', phone: '+46 70 999 00 00', email: 'patched@example.com', marketing_consent: false, version: 1,
   }), same, { method: 'PATCH' });
   await probe('PUT /settings/customers', '/api/v1/settings/customers', async () => ({ default_calling_code: '46' }), same, { method: 'PUT' });
+  await probe('PUT /settings/sales', '/api/v1/settings/sales', async () => ({ negative_stock: 'allow', no_receipt_refund: 'store_credit' }),
+    same, { method: 'PUT' });
+  await probe('PUT /settings/offline-returns', '/api/v1/settings/offline-returns', async () => ({ offline_returns: 'allow', offline_return_limit: 2500 }),
+    same, { method: 'PUT' });
+  assert.equal((await s.put('/api/v1/settings/offline-returns', { offline_returns: 'refuse' })).status, 200);
   const name = `Broken customer import ${process.pid}`;
   const broken = ['', '\uFEFF', 'name', 'name\n"unterminated', `name\n${name},x`, `name,email\n${name},@`, `name,phone\n${name},call me`,
     `name,phone\n${name},+0 12345678`, `name,phone\n${name},+46 ${'1'.repeat(20)}`, `name,email\n${name},a@b`,

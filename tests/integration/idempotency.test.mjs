@@ -213,6 +213,7 @@ const SETUPS = {
     return { path: `/api/v1/transfers/${t.id}/receive`, body: { lines: [{ line_id: t.lines[0].id, received: 2, damaged: 0 }] } };
   },
   'PUT /api/v1/settings/sales': async () => ({ path: '/api/v1/settings/sales', body: { negative_stock: 'allow' } }),
+  'PUT /api/v1/settings/offline-returns': async () => ({ path: '/api/v1/settings/offline-returns', body: { offline_returns: 'refuse' } }),
   'POST /api/v1/sales/parked': async () => ({ path: '/api/v1/sales/parked', body: { location_id: shop.id, register_id: 'W-PARK', lines: [{ item_id: (await stocked()).id, quantity: 1 }], note: 'walk' } }),
   'POST /api/v1/sales/parked/{id}/resume': async () => {
     const p = ok(await s.post('/api/v1/sales/parked', { location_id: shop.id, register_id: 'W-PARK', lines: [{ item_id: (await stocked()).id, quantity: 1 }] }), 'park');

@@ -356,6 +356,29 @@ test('returns: every disposition, exact refunds, never beyond what was sold', as
   assert.deepEqual(cashBack.json.tenders.map((t) => t.type), ['cash']);
   assert.equal((await s.put('/api/v1/settings/sales', { no_receipt_refund: 'store_credit' })).status, 200);
   assert.equal((await s.put('/api/v1/settings/sales', { no_receipt_refund: 'gift' })).json.field, 'no_receipt_refund');
+  // Returns at a register that cannot reach the server: refused unless a manager allows them, up to a limit.
+  const rule = '/api/v1/settings/offline-returns';
+  assert.deepEqual((await cashier.get(rule)).json, { offline_returns: 'refuse', offline_return_limit: 0 }, 'refused by default; the register reads it');
+  assert.equal((await lead.put(rule, { offline_returns: 'allow', offline_return_limit: 2500 })).status, 403, 'a shift lead cannot allow them');
+  const manager = await s.as('manager');
+  const allowed = await manager.put(rule, { offline_returns: 'allow', offline_return_limit: 2500 });
+  assert.equal(allowed.status, 200, allowed.text);
+  assert.deepEqual(allowed.json, { offline_returns: 'allow', offline_return_limit: 2500 });
+  assert.equal((await cashier.get(rule)).json.offline_return_limit, 2500);
+  assert.equal((await s.get('/api/v1/settings/sales')).json.no_receipt_refund, 'store_credit', 'the other sales settings are kept');
+  for (const [bad, field] of [[{ offline_returns: 'sometimes' }, 'offline_returns'], [{ offline_return_limit: 100 }, 'offline_returns'],
+    [{ offline_returns: 'allow', offline_return_limit: -1 }, 'offline_return_limit'], [{ offline_returns: 'allow', offline_return_limit: '25.00' }, 'offline_return_limit'],
+    [{ offline_returns: 'allow', offline_return_limit: 0 }, 'offline_return_limit'], [{ offline_returns: 'allow', tax_mode: 'exclusive' }, 'tax_mode']]) {
+    const r = await manager.put(rule, bad);
+    assert.equal(r.status, 422, r.text);
+    assert.equal(r.json.field, field, JSON.stringify(bad));
+  }
+  assert.equal((await s.put('/api/v1/settings/sales', { offline_returns: 'allow' })).json.field, 'offline_returns', 'not a field of the sales settings');
+  assert.equal((await s.get(rule)).json.offline_return_limit, 2500, 'a refused change changes nothing');
+  assert.deepEqual((await manager.put(rule, { offline_returns: 'refuse' })).json, { offline_returns: 'refuse', offline_return_limit: 2500 }, 'the limit is kept for next time');
+  const audit = (await s.get('/api/v1/audit?action=settings.sales&limit=100')).json.entries.filter((e) => e.actor.startsWith('apikey:test-as-manager'));
+  assert.deepEqual(audit.map((e) => [e.before.offline_returns, e.after.offline_returns, e.after.offline_return_limit]),
+    [['allow', 'refuse', 2500], ['refuse', 'allow', 2500]], 'both changes audited, newest first');
   const tooMuch = await lead.post('/api/v1/returns', { ...body, lines: [{ ...body.lines[0], quantity: 10 }] });
   assert.equal(tooMuch.status, 403);
   assert.equal(tooMuch.json.code, 'refund_over_limit');

@@ -1,7 +1,7 @@
 // A lost connection never charges twice: the register retries the same sale id.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, PASTA, setup, signIn, scan, onHand, itemByCode, movementsOf, screenshotPath, signInAtRegister, waitOrExplain } from './lib.mjs';
+import { DEMO, PASTA, setup, signIn, scan, onHand, itemByCode, movementsOf, screenshotPath, signInAtRegister, waitOrExplain, lastSale, fits } from './lib.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -116,5 +116,119 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
       assert.equal((await movementsOf(server, s.id)).length, 1, 'stock moved once');
     }
     await context.close();
+  });
+}
+
+/** Resolves when the register's IndexedDB copy of its recent sales holds `receipt`. */
+const inRecentCopy = (page, receipt) => page.waitForFunction((number) => new Promise((resolve) => {
+  const r = indexedDB.open('backroom-register');
+  r.onsuccess = () => {
+    const db = r.result;
+    if (!db.objectStoreNames.contains('recent')) { db.close(); resolve(false); return; }
+    const g = db.transaction('recent').objectStore('recent').index('receipt').get(number);
+    g.onsuccess = () => { db.close(); resolve(g.result !== undefined); };
+    g.onerror = () => { db.close(); resolve(false); };
+  };
+  r.onerror = () => resolve(false);
+}), receipt, { timeout: 20000, polling: 250 });
+
+// Issue 21: "Returns and voids offline follow the shop's rule (default: returns need the
+// server; a manager can allow offline returns with a limit)". A manager allows them in the back
+// office; the register, cut off, finds its own receipt in its copy, refuses a refund over the
+// limit, takes one under it in cash, and the return reaches the server once with the refund
+// the register counted out.
+for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768 }]) {
+  test(`a return offline at ${viewport.width}x${viewport.height}, allowed by a manager up to a limit`, async () => {
+    const { server, store } = env;
+    const pasta = await itemByCode(server, PASTA);
+    const price = (await server.post('/api/v1/sales/quote', { location_id: store.id, lines: [{ item_id: pasta.id, quantity: 1 }] })).json.total;
+    assert.ok(price > 0, 'the pasta has a price');
+    const limit = Math.round(price * 1.5);  // one pasta may be refunded offline, two may not
+
+    // The manager sets the rule on Back office → Registers.
+    const office = await env.page(viewport);
+    await signIn(office, DEMO.manager);
+    await office.waitForURL(/\/(office|register)/);
+    await office.goto(`${server.url}/office/registers`);
+    await office.getByRole('heading', { name: 'Returns while a register is offline' }).waitFor();
+    await office.getByText('Refused: returns and exchanges wait for the network.').waitFor();
+    await office.getByLabel('Rule').selectOption('allow');
+    await office.getByLabel('Most refunded by one return').fill((limit / 100).toFixed(2));
+    await office.getByRole('button', { name: 'Save rule' }).click();
+    await office.getByText(/^Allowed in cash, up to /).waitFor();
+    await fits(office, `registers page at ${viewport.width}`);
+    assert.equal((await server.get('/api/v1/settings/offline-returns')).json.offline_return_limit, limit);
+    await office.context().close();
+
+    const page = await env.page(viewport);
+    const context = page.context();
+    await signInAtRegister(page, DEMO.cashier);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
+    // Two pasta sold online for cash.
+    await scan(page, PASTA);
+    await scan(page, PASTA);
+    await page.getByRole('table', { name: 'Cart' }).getByRole('row', { name: /Brightfield Pasta/ }).waitFor();
+    await page.getByRole('button', { name: 'Pay' }).click();
+    await page.getByLabel('Amount tendered').fill('50');
+    await page.getByRole('button', { name: 'Cash' }).click();
+    await page.getByRole('button', { name: 'Complete sale' }).click();
+    await page.getByRole('article', { name: 'Receipt' }).waitFor();
+    const sale = await lastSale(server, store.id);
+    assert.equal(sale.lines.reduce((n, l) => n + l.quantity, 0), 2);
+    await inRecentCopy(page, sale.receipt_number);
+    const stockBefore = await onHand(server, pasta.id, store.id);
+
+    await context.setOffline(true);
+    await page.getByRole('button', { name: 'New sale' }).click();
+    await page.getByRole('button', { name: 'Return' }).click();
+    // The register learns it is cut off when the look-up fails, and turns to its own copy.
+    await page.getByLabel('Receipt number').fill(sale.receipt_number);
+    await page.getByRole('button', { name: 'Find receipt' }).click();
+    await page.getByRole('heading', { name: 'Return (offline)' }).waitFor();
+    const receiptBox = page.getByLabel('Receipt number');
+    await receiptBox.fill('R9-999999');
+    await page.getByRole('button', { name: 'Find receipt' }).click();
+    await page.getByText(/^Receipt R9-999999 is not in this register's copy/).waitFor();
+    await receiptBox.fill(sale.receipt_number);
+    await page.getByRole('button', { name: 'Find receipt' }).click();
+    const line = sale.lines[0];
+    const qty = page.getByLabel(`Return quantity for ${line.name}`);
+    await qty.fill(String(line.quantity));
+    await page.getByText(/is over the .* a return may refund offline/).waitFor();
+    assert.ok(await page.getByRole('button', { name: 'Complete return' }).isDisabled(), 'over the limit: refused');
+    await qty.fill('1');
+    const shown = page.getByText(/^Refund in cash:/);
+    await shown.waitFor();
+    const counted = Math.round(Number((await shown.innerText()).match(/(\d+\.\d\d)/)[1]) * 100);
+    await fits(page, `offline return at ${viewport.width}`);
+    await page.getByRole('button', { name: 'Complete return' }).click();
+    await page.getByRole('heading', { name: 'Return taken offline' }).waitFor();
+    await page.screenshot({ path: screenshotPath(`register-offline-return-${viewport.width}.png`) });
+    const banner = page.getByRole('status', { name: 'Offline' });
+    await banner.filter({ hasText: /— 1 return waiting to send$/ }).waitFor();
+    assert.equal(await onHand(server, pasta.id, store.id), stockBefore, 'nothing reached the server yet');
+
+    await context.setOffline(false);
+    await banner.waitFor({ state: 'detached', timeout: 20000 });
+    const after = (await server.get(`/api/v1/sales/${sale.id}`)).json;
+    assert.equal(after.lines.find((l) => l.id === line.id).returned_quantity, 1, 'the return arrived once');
+    assert.equal(await onHand(server, pasta.id, store.id), stockBefore + 1, 'the unit is back on the shelf');
+    // The pasta's ledger from the sale on (oldest first, a page at a time).
+    const ledger = [];
+    for (let cursor = ''; ;) {
+      const page = (await server.get(`/api/v1/stock/movements?item_id=${pasta.id}&location_id=${store.id}&limit=200${cursor}`)).json;
+      ledger.push(...page.movements);
+      if (!page.next_cursor) break;
+      cursor = `&cursor=${page.next_cursor}`;
+    }
+    const from = ledger.findIndex((m) => m.document_id === sale.id);
+    assert.ok(from >= 0, 'the sale is in the ledger');
+    const mine = ledger.slice(from).filter((m) => m.document_type === 'return');
+    assert.equal(mine.length, 1, 'one return movement');
+    const posted = (await server.get(`/api/v1/returns/${mine[0].document_id}`)).json;
+    assert.equal(posted.refund_total, counted, 'the server refunds what the register counted out');
+    assert.deepEqual(posted.tenders.map((t) => t.type), ['cash']);
+    await context.close();
+    assert.equal((await server.put('/api/v1/settings/offline-returns', { offline_returns: 'refuse' })).status, 200);
   });
 }

@@ -124,8 +124,10 @@ export const labels = {
 };
 
 export const settings = {
-  sales: () => get<{ tax_rates?: Record<string, number> }>('/settings/sales'),
-  putSales: (body: { tax_rates: Record<string, number> }) => put<unknown>('/settings/sales', body),
+  sales: () => get<T.SalesSettings>('/settings/sales'),
+  putSales: (body: Partial<T.SalesSettings>) => put<T.SalesSettings>('/settings/sales', body),
+  offlineReturns: () => get<T.OfflineReturnsRule>('/settings/offline-returns'),
+  putOfflineReturns: (body: { offline_returns: 'refuse' | 'allow'; offline_return_limit?: number }) => put<T.OfflineReturnsRule>('/settings/offline-returns', body),
   stock: () => get<T.StockSettings>('/settings/stock'),
   putStock: (body: T.StockSettings) => put<T.StockSettings>('/settings/stock', body),
 };

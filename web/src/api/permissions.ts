@@ -23,6 +23,7 @@ export const permission = {
   returns_no_receipt: 'returns.no_receipt',
   registers_operate: 'registers.operate',
   registers_read: 'registers.read',
+  registers_manage: 'registers.manage',
   labels_read: 'labels.read',
   labels_print: 'labels.print',
   events_read: 'events.read',

@@ -134,6 +134,17 @@ export interface Parked {
 
 export type ReturnReason = 'changed_mind' | 'defective' | 'wrong_item' | 'wrong_size' | 'not_as_described' | 'damaged_in_transit' | 'late_delivery' | 'other';
 export interface ReturnLineInput { sale_line_id: string; quantity: Quantity; reason: string; condition: string; disposition: string }
+/** GET/PUT /settings/sales (docs/openapi.yaml SalesSettings). */
+export interface SalesSettings {
+  tax_mode: 'inclusive' | 'exclusive';
+  tax_rounding: 'line' | 'receipt';
+  rounding: 'half_even' | 'half_up';
+  negative_stock: 'allow' | 'refuse';
+  no_receipt_refund: 'store_credit' | 'cash';
+  tax_rates: Record<string, number>;
+}
+/** GET/PUT /settings/offline-returns: whether a register that cannot reach the server may take a return (docs/offline-register.md). */
+export interface OfflineReturnsRule { offline_returns: 'refuse' | 'allow'; offline_return_limit: Money }
 export interface ReturnInput {
   id: string; sale_id: string; register_id: string; lines: ReturnLineInput[]; override_token?: string;
   /** The whole refund to one new store credit note (the server prorates it). */

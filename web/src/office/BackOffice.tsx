@@ -46,7 +46,7 @@ const sections: Section[] = [
   { path: '/office/counts', title: 'Counts', permission: permission.counts_count, screen: (s) => <Counts session={s} /> },
   { path: '/office/journal', title: 'Sales journal', permission: permission.sales_read, screen: () => <Journal /> },
   { path: '/office/review', title: 'Weekly review', permission: permission.reports_read, screen: (s) => <Review session={s} /> },
-  { path: '/office/registers', title: 'Registers', permission: permission.registers_read, screen: () => <Registers /> },
+  { path: '/office/registers', title: 'Registers', permission: permission.registers_read, screen: (s) => <Registers session={s} /> },
   { path: '/office/sync', title: 'Store sync', permission: permission.registers_read, screen: (s) => <Sync session={s} /> },
   { path: '/office/setup', title: 'Store set-up', permission: permission.locations_manage, screen: (s) => <StoreSetup session={s} /> },
   { path: '/office/labels', title: 'Labels', permission: permission.labels_read, screen: (s) => <Labels session={s} /> },

@@ -6,7 +6,7 @@
 // device, so a reload resumes it), every retry posts exactly that body under the same id, and
 // the cart clears only when that sale is acknowledged.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, catalog, type Item, message, OfflineError, onConnectivity, permission, type Permission, registers, type RegisterSession, type Quote, type Sale, type SaleInput, sales, type Session, type TenderInput } from '../api';
+import { ApiError, catalog, type Item, message, OfflineError, onConnectivity, permission, type Permission, registers, type RegisterSession, type Quote, type Sale, type SaleInput, sales, type Session, settings, type TenderInput } from '../api';
 import { can, navigate } from '../app/session';
 import { beep } from '../shared/beep';
 import { Button, Dialog, Notice } from '../shared/components';
@@ -27,7 +27,8 @@ import { PickupDialog } from './PickupDialog';
 import { Receipt } from './Receipt';
 import { ReturnPanel } from './ReturnPanel';
 import { ExchangePanel } from './ExchangePanel';
-import { enqueue, ensureBlock, flush, queued, scanOffline, syncCatalog, takeNumber } from './offline';
+import { enqueue, ensureBlock, flush, queued, remember, scanOffline, syncCatalog, takeNumber } from './offline';
+import { isOfflineRules, OfflineReturn, type OfflineRules } from './OfflineReturn';
 import { lineQty } from './cart';
 
 type Mode = 'sale' | 'pay' | 'receipt' | 'return' | 'exchange';
@@ -38,6 +39,10 @@ interface Pending { body: SaleInput; cart: Cart; tenders: TenderInput[] }
 const isPending = (v: unknown): v is Pending => isObject(v) && isObject(v.body) && isCart(v.cart) && Array.isArray(v.tenders);
 const isLastSale = (v: unknown): v is LastSale => isObject(v) && isString(v.id) && isString(v.receipt_number);
 const retryMs = 2500;
+const counted = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+/** "2 sales", "1 return", "2 sales and 1 return" (what waits in the queue). */
+const waitingText = (w: { sales: number; returns: number }) =>
+  [w.sales || !w.returns ? counted(w.sales, 'sale') : '', w.returns ? counted(w.returns, 'return') : ''].filter(Boolean).join(' and ');
 interface StartReturn { what: 'return' | 'exchange'; receipt: string }
 const isStartReturn = (v: unknown): v is StartReturn => isObject(v) && (v.what === 'return' || v.what === 'exchange') && isString(v.receipt);
 
@@ -57,7 +62,7 @@ export function Register({ session, locationId, locationName, registerId, regist
   const [offline, setOffline] = useState(false);
   // The server cannot be reached (any request failed to reach it) since when; kept over a reload.
   const [downSince, setDownSince] = useState<number | null>(() => load<number | null>('downSince', null, (v): v is number | null => v === null || typeof v === 'number'));
-  const [waiting, setWaiting] = useState(0);
+  const [waiting, setWaiting] = useState({ sales: 0, returns: 0 });
   // A return or exchange started from the sales journal opens with its receipt.
   const [handover] = useState(() => { const h = load<StartReturn | null>('startReturn', null, isStartReturn); save('startReturn', null); return h; });
   const [mode, setMode] = useState<Mode>(() => (pending ? 'pay' : handover?.what ?? 'sale'));
@@ -89,9 +94,16 @@ export function Register({ session, locationId, locationName, registerId, regist
   useEffect(() => save('downSince', downSince), [downSince]);
   useEffect(() => onConnectivity((up) => setDownSince((d) => (up ? null : d ?? Date.now()))), []);
   // Online: keep receipt numbers reserved and the catalog copy fresh; post what waits.
-  const countWaiting = () => queued().then((q) => setWaiting(q.length)).catch(() => undefined);
+  const countWaiting = () => queued().then((q) => setWaiting({ sales: q.filter((x) => x.kind !== 'return').length, returns: q.filter((x) => x.kind === 'return').length })).catch(() => undefined);
+  // The shop's rule for returns offline, as last read from the server (kept over a reload).
+  const [offlineRules, setOfflineRules] = useState<OfflineRules>(() => load<OfflineRules>('offlineRules', { returns: 'refuse', limit: 0, rounding: 'half_even' }, isOfflineRules));
   useEffect(() => {
     if (downSince !== null || training) return;
+    void Promise.all([settings.offlineReturns(), settings.sales()]).then(([o, s]) => {
+      const rules: OfflineRules = { returns: o.offline_returns, limit: o.offline_return_limit, rounding: s.rounding };
+      save('offlineRules', rules);
+      setOfflineRules(rules);
+    }).catch(() => undefined);
     void ensureBlock(registerId).catch(() => undefined);
     void syncCatalog(locationId).catch(() => undefined);
     // Deltas: the feed after the copy's cursor, once a minute while online.
@@ -303,6 +315,7 @@ export function Register({ session, locationId, locationName, registerId, regist
           }
           setOffline(false);
           setPending(null);
+          void remember(sale).catch(() => undefined);
           setReceipt(sale);
           setLastSale({ id: sale.id, receipt_number: sale.receipt_number, total: sale.total });
           setCart(emptyCart());
@@ -451,10 +464,10 @@ export function Register({ session, locationId, locationName, registerId, regist
         <Button variant="quiet" disabled={locked} onClick={() => setDialog('switch')}>Switch user</Button>
         <Button variant="quiet" disabled={locked} onClick={onSignOut}>Sign out</Button>
       </header>
-      {(downSince !== null || waiting > 0) && (
+      {(downSince !== null || waiting.sales + waiting.returns > 0) && (
         <div class="offline-banner" role="status" aria-label="Offline">
           {downSince !== null ? `Offline since ${new Date(downSince).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false })}` : 'Back online'}
-          {` — ${waiting} ${waiting === 1 ? 'sale' : 'sales'} waiting to send`}
+          {` — ${waitingText(waiting)} waiting to send`}
         </div>
       )}
       <HeadOfficeBanner />
@@ -470,7 +483,9 @@ export function Register({ session, locationId, locationName, registerId, regist
 
       <div class="register-body">
         <section class="left" aria-label="Sale">
-          {(mode === 'return' || mode === 'exchange') && downSince !== null ? (
+          {mode === 'return' && downSince !== null && offlineRules.returns === 'allow' && !training ? (
+            <OfflineReturn registerId={registerId} rules={offlineRules} onQueued={() => void countWaiting()} onDone={() => setMode('sale')} />
+          ) : (mode === 'return' || mode === 'exchange') && downSince !== null ? (
             <Notice kind="warn">Returns and exchanges need the server (shop rule): take the receipt and do it when the network is back.</Notice>
           ) : mode === 'return' ? (
             <ReturnPanel registerId={registerId} training={training} onReturned={(r) => {

@@ -4,6 +4,7 @@ import { ApiError, message, OfflineError, permission, type Permission, type Retu
 import { Button, Notice, Select } from '../shared/components';
 import { money, qty, uuidv7, words } from '../shared/format';
 import type { Msg } from './PayPanel';
+import { remember } from './offline';
 import { ChooseReturn, emptyChoice, FindReceipt, returnLines } from './returnParts';
 
 export type AskOverride = (wanted: Permission, detail: string) => Promise<string | null>;
@@ -29,6 +30,8 @@ export function ReturnPanel({ registerId, training, receipt, onDone, onReturned,
     for (;;) {
       try {
         const r = await sales.returnSale(body);
+        // The register's copy of the sale counts what came back (returns offline read it).
+        void sales.get(sale.id).then(remember).catch(() => undefined);
         setDone(r);
         onReturned?.(r);
         return;

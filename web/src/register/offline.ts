@@ -1,9 +1,10 @@
 // The register's offline half (issue 21, docs/offline-register.md): the store's catalog in
 // IndexedDB (a full load from the change feed, then deltas after its cursor), scanning from
 // it when the server cannot be reached, a block of receipt numbers reserved in advance, and
-// the queue of sales completed offline, posted in order when the server is back (each under
-// its own UUIDv7 id, so a retry never sells twice).
-import { ApiError, csrfToken, type Item, OfflineError, registers, type SaleInput, sales, sessions, setCsrf } from '../api';
+// the queue of sales (and, where the shop allows it, returns) completed offline, posted in
+// order when the server is back (each under its own UUIDv7 id, so a retry never sells or
+// refunds twice), and a copy of this register's recent sales so a return can find its receipt.
+import { ApiError, csrfToken, type Item, OfflineError, registers, type ReturnInput, type Sale, type SaleInput, sales, sessions, setCsrf } from '../api';
 import { isObject, load, save } from '../shared/storage';
 
 const DB_NAME = 'backroom-register';
@@ -11,13 +12,19 @@ let opened: Promise<IDBDatabase> | null = null;
 
 function openDb(): Promise<IDBDatabase> {
   opened ??= new Promise((resolve, reject) => {
-    const r = indexedDB.open(DB_NAME, 1);
-    r.onupgradeneeded = () => {
+    const r = indexedDB.open(DB_NAME, 2);
+    r.onupgradeneeded = (e) => {
       const db = r.result;
-      db.createObjectStore('items', { keyPath: 'id' });
-      db.createObjectStore('codes');                          // barcode → { id, pack }
-      db.createObjectStore('queue', { keyPath: 'seq', autoIncrement: true });
-      db.createObjectStore('meta');
+      if (e.oldVersion < 1) {
+        db.createObjectStore('items', { keyPath: 'id' });
+        db.createObjectStore('codes');                          // barcode → { id, pack }
+        db.createObjectStore('queue', { keyPath: 'seq', autoIncrement: true });
+        db.createObjectStore('meta');
+      }
+      if (e.oldVersion < 2) {
+        // The sales this register completed, as the server answered them (returns offline).
+        db.createObjectStore('recent', { keyPath: 'id' }).createIndex('receipt', 'receipt_number');
+      }
     };
     r.onsuccess = () => resolve(r.result);
     r.onerror = () => reject(r.error ?? new Error('IndexedDB cannot be opened'));
@@ -110,21 +117,24 @@ export function takeNumber(registerId: string): string | null {
 
 // -------------------------------------------------------------------------- the queue
 
-export interface QueuedSale { seq?: number; body: SaleInput; receipt_number: string; total: number; at: number; error?: string }
+export interface QueuedSale { kind?: 'sale'; seq?: number; body: SaleInput; receipt_number: string; total: number; at: number; error?: string }
+/** A return taken offline: `receipt_number` is the returned sale's, `total` the cash refunded. */
+export interface QueuedReturn { kind: 'return'; seq?: number; body: ReturnInput; receipt_number: string; total: number; at: number; error?: string }
+export type Queued = QueuedSale | QueuedReturn;
 
-export async function enqueue(sale: QueuedSale): Promise<void> {
+export async function enqueue(sale: Queued): Promise<void> {
   const db = await openDb();
   const tx = db.transaction('queue', 'readwrite');
   tx.objectStore('queue').add(sale);
   await done(tx);
 }
 
-export async function queued(): Promise<QueuedSale[]> {
+export async function queued(): Promise<Queued[]> {
   const db = await openDb();
-  return value<QueuedSale[]>(db.transaction('queue').objectStore('queue').getAll());
+  return value<Queued[]>(db.transaction('queue').objectStore('queue').getAll());
 }
 
-async function update(sale: QueuedSale, remove: boolean): Promise<void> {
+async function update(sale: Queued, remove: boolean): Promise<void> {
   const db = await openDb();
   const tx = db.transaction('queue', 'readwrite');
   if (remove) tx.objectStore('queue').delete(sale.seq ?? -1);
@@ -149,8 +159,15 @@ export async function flush(): Promise<void> {
     for (const sale of await queued()) {
       if (sale.error) continue;
       try {
-        await sales.post(sale.body);
-        await update(sale, true);
+        if (sale.kind === 'return') {
+          await sales.returnSale(sale.body);
+          await update(sale, true);
+          void sales.get(sale.body.sale_id).then(remember).catch(() => undefined);
+        } else {
+          const posted = await sales.post(sale.body);
+          await update(sale, true);
+          void remember(posted).catch(() => undefined);
+        }
       } catch (e) {
         if (e instanceof OfflineError) return;
         await update({ ...sale, error: e instanceof ApiError ? `${e.code}: ${e.problem.detail}` : String(e) }, false);
@@ -159,4 +176,33 @@ export async function flush(): Promise<void> {
   } finally {
     flushing = false;
   }
+}
+
+// ------------------------------------------------------------- this register's recent sales
+
+/** How long a sale stays in the copy a return can be found in offline. */
+const RECENT_DAYS = 30;
+
+/** Keeps a sale the server answered (never a training one); drops those older than RECENT_DAYS. */
+export async function remember(sale: Sale): Promise<void> {
+  if (sale.training) return;
+  const db = await openDb();
+  const tx = db.transaction('recent', 'readwrite');
+  const store = tx.objectStore('recent');
+  store.put(sale);
+  const cutoff = Date.now() - RECENT_DAYS * 86_400_000;
+  store.openCursor().onsuccess = (e) => {
+    const c = (e.target as IDBRequest<IDBCursorWithValue | null>).result;
+    if (!c) return;
+    if (Date.parse((c.value as Sale).created_at) < cutoff) c.delete();
+    c.continue();
+  };
+  await done(tx);
+}
+
+/** The copy of this register's sale with that receipt number, or null. */
+export async function recentByReceipt(receiptNumber: string): Promise<Sale | null> {
+  const db = await openDb();
+  const found = await value<Sale | undefined>(db.transaction('recent').objectStore('recent').index('receipt').get(receiptNumber));
+  return found ?? null;
 }

@@ -8,15 +8,23 @@ import { money, qty, when, words } from '../shared/format';
 
 const reasons = ['changed_mind', 'defective', 'wrong_item', 'wrong_size', 'not_as_described', 'damaged_in_transit', 'late_delivery', 'other'];
 
-export function FindReceipt({ onFound, initial = '' }: { onFound: (s: Sale) => void; initial?: string }) {
+/** The sale with a receipt number, or what to tell the cashier when there is none. */
+export type LookUpReceipt = (number: string) => Promise<Sale | string>;
+
+const fromServer: LookUpReceipt = async (number) => {
+  const r = await sales.byReceipt(number);
+  return r.sales.length ? sales.get(r.sales[0].id) : `No sale has the receipt number ${number}.`;
+};
+
+export function FindReceipt({ onFound, initial = '', lookUp = fromServer }: { onFound: (s: Sale) => void; initial?: string; lookUp?: LookUpReceipt }) {
   const [number, setNumber] = useState(initial);
   const [err, setErr] = useState('');
   const find = async () => {
     setErr('');
     try {
-      const r = await sales.byReceipt(number.trim());
-      if (!r.sales.length) { beep(); setErr(`No sale has the receipt number ${number.trim()}.`); return; }
-      onFound(await sales.get(r.sales[0].id));
+      const found = await lookUp(number.trim());
+      if (typeof found === 'string') { beep(); setErr(found); return; }
+      onFound(found);
     } catch (e) { setErr(message(e)); }
   };
   useEffect(() => { if (initial) void find(); }, []);
