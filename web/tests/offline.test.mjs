@@ -54,6 +54,39 @@ test('a sale whose answer is lost is retried with the same id and posted once', 
   await page.context().close();
 });
 
+/**
+ * Polls `fn` in the page until it answers true. page.waitForFunction does not wait for a
+ * promise: a function that returns one passes at once, whatever the promise later says.
+ */
+async function until(page, fn, arg, what) {
+  const deadline = Date.now() + 20000;
+  while (!(await page.evaluate(fn, arg))) {
+    if (Date.now() > deadline) throw new Error(`waited 20 s for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Whether the register's IndexedDB store `store` holds `key` (through `index` when given). */
+const inCopy = ([store, key, index]) => new Promise((resolve) => {
+  const r = indexedDB.open('backroom-register');
+  r.onsuccess = () => {
+    const db = r.result;
+    if (!db.objectStoreNames.contains(store)) { db.close(); resolve(false); return; }
+    const s = db.transaction(store).objectStore(store);
+    const g = (index ? s.index(index) : s).get(key);
+    g.onsuccess = () => { db.close(); resolve(g.result !== undefined); };
+    g.onerror = () => { db.close(); resolve(false); };
+  };
+  r.onerror = () => resolve(false);
+});
+
+/** Ready for the cut: the shell cached by the service worker, numbers reserved, the pasta in the copy. */
+async function readyForTheCut(page) {
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
+  await page.waitForFunction(() => Object.keys(localStorage).some((k) => k.includes('receiptBlocks')), null, { timeout: 20000 });
+  await until(page, inCopy, ['codes', PASTA], 'the pasta in the catalog copy');
+}
+
 // Issue 21: the register keeps selling with the network cut. The catalog copy in IndexedDB
 // answers the scan, a cash sale completes with a receipt number of the block the register
 // reserved, the queue survives a reload (the service worker serves the app shell), and on
@@ -64,20 +97,7 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
     const page = await env.page(viewport);
     const context = page.context();
     await signInAtRegister(page, DEMO.cashier);
-    // Ready for the cut: the shell cached by the service worker, numbers reserved, the pasta in the copy.
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
-    await page.waitForFunction(() => Object.keys(localStorage).some((k) => k.includes('receiptBlocks')), null, { timeout: 20000 });
-    await page.waitForFunction((code) => new Promise((resolve) => {
-      const r = indexedDB.open('backroom-register');
-      r.onsuccess = () => {
-        const db = r.result;
-        if (!db.objectStoreNames.contains('codes')) { db.close(); resolve(false); return; }
-        const g = db.transaction('codes').objectStore('codes').get(code);
-        g.onsuccess = () => { db.close(); resolve(g.result !== undefined); };
-        g.onerror = () => { db.close(); resolve(false); };
-      };
-      r.onerror = () => resolve(false);
-    }), PASTA, { timeout: 20000, polling: 250 });
+    await readyForTheCut(page);
     const before = new Set((await server.get(`/api/v1/sales?location_id=${store.id}&limit=200`)).json.sales.map((s) => s.id));
 
     await context.setOffline(true);
@@ -120,17 +140,7 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
 }
 
 /** Resolves when the register's IndexedDB copy of its recent sales holds `receipt`. */
-const inRecentCopy = (page, receipt) => page.waitForFunction((number) => new Promise((resolve) => {
-  const r = indexedDB.open('backroom-register');
-  r.onsuccess = () => {
-    const db = r.result;
-    if (!db.objectStoreNames.contains('recent')) { db.close(); resolve(false); return; }
-    const g = db.transaction('recent').objectStore('recent').index('receipt').get(number);
-    g.onsuccess = () => { db.close(); resolve(g.result !== undefined); };
-    g.onerror = () => { db.close(); resolve(false); };
-  };
-  r.onerror = () => resolve(false);
-}), receipt, { timeout: 20000, polling: 250 });
+const inRecentCopy = (page, receipt) => until(page, inCopy, ['recent', receipt, 'receipt'], `receipt ${receipt} in the copy of recent sales`);
 
 // Issue 21: "Returns and voids offline follow the shop's rule (default: returns need the
 // server; a manager can allow offline returns with a limit)". A manager allows them in the back
@@ -230,5 +240,63 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
     assert.deepEqual(posted.tenders.map((t) => t.type), ['cash']);
     await context.close();
     assert.equal((await server.put('/api/v1/settings/offline-returns', { offline_returns: 'refuse' })).status, 200);
+  });
+}
+
+// A sale made offline that the server refuses is never dropped: the price went up while the
+// register was cut off, so the exact cash it took no longer pays the server's total. The
+// register says so, lists it with the server's reason, and sends it again when asked.
+for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768 }]) {
+  test(`a sale refused after reconnecting at ${viewport.width}x${viewport.height}: listed with the reason, sent again`, async () => {
+    const { server, store } = env;
+    const pasta = await itemByCode(server, PASTA);
+    const price = (await server.post('/api/v1/sales/quote', { location_id: store.id, lines: [{ item_id: pasta.id, quantity: 1 }] })).json.total;
+    const page = await env.page(viewport);
+    const context = page.context();
+    await signInAtRegister(page, DEMO.cashier);
+    await readyForTheCut(page);
+
+    await context.setOffline(true);
+    await scan(page, PASTA);
+    await waitOrExplain(page, page.getByRole('table', { name: 'Cart' }).getByRole('row', { name: /Brightfield Pasta/ }));
+    await page.getByRole('button', { name: 'Pay' }).click();
+    await page.getByLabel('Amount tendered').fill((price / 100).toFixed(2));
+    await page.getByRole('button', { name: 'Cash' }).click();
+    await page.getByRole('button', { name: 'Complete sale' }).click();
+    const done = page.getByText(/^Sale .+-\d{6} completed offline/);
+    await waitOrExplain(page, done);
+    const receipt = (await done.innerText()).match(/^Sale (\S+-\d{6}) /)[1];
+
+    // Head office raises the price meanwhile.
+    const setPrice = async (value) => {
+      const current = (await server.get(`/api/v1/items/${pasta.id}`)).json;
+      const r = await server.patch(`/api/v1/items/${pasta.id}`, { price: value }, { 'if-match': `"v${current.version}"` });
+      assert.equal(r.status, 200, r.text);
+    };
+    await setPrice(price + 100);
+    await context.setOffline(false);
+    const refused = page.getByRole('status', { name: 'Refused by the server' });
+    await refused.filter({ hasText: /^1 sale or return made offline refused by the server/ }).waitFor({ timeout: 20000 });
+    await page.getByRole('status', { name: 'Offline' }).waitFor({ state: 'detached', timeout: 20000 });
+    await refused.getByRole('button', { name: 'See why' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Refused by the server' });
+    await dialog.getByText(`Sale ${receipt}`).waitFor();
+    await dialog.getByText(`the total is ${((price + 100) / 100).toFixed(2)} now, 1.00 more than the ${(price / 100).toFixed(2)} taken`).waitFor();
+    assert.doesNotMatch(await dialog.innerText(), /insufficient_tender/, 'the reason in words, not a code');
+    await fits(page, `refused list at ${viewport.width}`);
+    await page.screenshot({ path: screenshotPath(`register-refused-${viewport.width}.png`) });
+    assert.equal((await server.get(`/api/v1/sales?receipt_number=${receipt}`)).json.sales.length, 0, 'not on the books yet');
+
+    // The price is put back (the shop honours what it charged); the cashier sends it again.
+    await setPrice(price);
+    await dialog.getByRole('button', { name: `Send sale ${receipt} again` }).click();
+    await dialog.getByText(`Sale ${receipt} reached the server.`).waitFor();
+    await dialog.getByText('Nothing is refused.').waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).first().click();
+    await refused.waitFor({ state: 'detached' });
+    const posted = (await server.get(`/api/v1/sales?receipt_number=${receipt}`)).json.sales;
+    assert.equal(posted.length, 1, 'on the books once');
+    assert.equal(posted[0].total, price);
+    await context.close();
   });
 }

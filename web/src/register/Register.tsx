@@ -29,10 +29,11 @@ import { ReturnPanel } from './ReturnPanel';
 import { ExchangePanel } from './ExchangePanel';
 import { enqueue, ensureBlock, flush, queued, remember, scanOffline, syncCatalog, takeNumber } from './offline';
 import { isOfflineRules, OfflineReturn, type OfflineRules } from './OfflineReturn';
+import { RefusedQueue } from './RefusedQueue';
 import { lineQty } from './cart';
 
 type Mode = 'sale' | 'pay' | 'receipt' | 'return' | 'exchange';
-type DialogName = 'void' | 'parked' | 'cash' | 'close' | 'discount' | 'switch' | 'new-sale' | 'help' | 'pickup';
+type DialogName = 'void' | 'parked' | 'cash' | 'close' | 'discount' | 'switch' | 'new-sale' | 'help' | 'pickup' | 'refused';
 
 /** The locked sale: the exact body posted, and the cart and tenders it was made from. */
 interface Pending { body: SaleInput; cart: Cart; tenders: TenderInput[] }
@@ -62,7 +63,7 @@ export function Register({ session, locationId, locationName, registerId, regist
   const [offline, setOffline] = useState(false);
   // The server cannot be reached (any request failed to reach it) since when; kept over a reload.
   const [downSince, setDownSince] = useState<number | null>(() => load<number | null>('downSince', null, (v): v is number | null => v === null || typeof v === 'number'));
-  const [waiting, setWaiting] = useState({ sales: 0, returns: 0 });
+  const [waiting, setWaiting] = useState({ sales: 0, returns: 0, refused: 0 });
   // A return or exchange started from the sales journal opens with its receipt.
   const [handover] = useState(() => { const h = load<StartReturn | null>('startReturn', null, isStartReturn); save('startReturn', null); return h; });
   const [mode, setMode] = useState<Mode>(() => (pending ? 'pay' : handover?.what ?? 'sale'));
@@ -94,7 +95,10 @@ export function Register({ session, locationId, locationName, registerId, regist
   useEffect(() => save('downSince', downSince), [downSince]);
   useEffect(() => onConnectivity((up) => setDownSince((d) => (up ? null : d ?? Date.now()))), []);
   // Online: keep receipt numbers reserved and the catalog copy fresh; post what waits.
-  const countWaiting = () => queued().then((q) => setWaiting({ sales: q.filter((x) => x.kind !== 'return').length, returns: q.filter((x) => x.kind === 'return').length })).catch(() => undefined);
+  const countWaiting = () => queued().then((q) => {
+    const sending = q.filter((x) => !x.error);
+    setWaiting({ sales: sending.filter((x) => x.kind !== 'return').length, returns: sending.filter((x) => x.kind === 'return').length, refused: q.length - sending.length });
+  }).catch(() => undefined);
   // The shop's rule for returns offline, as last read from the server (kept over a reload).
   const [offlineRules, setOfflineRules] = useState<OfflineRules>(() => load<OfflineRules>('offlineRules', { returns: 'refuse', limit: 0, rounding: 'half_even' }, isOfflineRules));
   useEffect(() => {
@@ -470,6 +474,12 @@ export function Register({ session, locationId, locationName, registerId, regist
           {` — ${waitingText(waiting)} waiting to send`}
         </div>
       )}
+      {waiting.refused > 0 && (
+        <div class="offline-banner refused-banner" role="status" aria-label="Refused by the server">
+          {`${waiting.refused} ${waiting.refused === 1 ? 'sale or return' : 'sales or returns'} made offline refused by the server`}
+          <Button variant="quiet" onClick={() => setDialog('refused')}>See why</Button>
+        </div>
+      )}
       <HeadOfficeBanner />
       {training && <div class="training-banner" role="status">TRAINING MODE — practice only: sales here never touch stock or reports</div>}
       <TrainingCoach where="register" />
@@ -574,6 +584,7 @@ export function Register({ session, locationId, locationName, registerId, regist
         </aside>
       </div>
 
+      {dialog === 'refused' && <RefusedQueue onClose={() => setDialog(null)} onChanged={() => void countWaiting()} />}
       {dialog === 'void' && <VoidDialog lastSale={lastSale} onClose={() => setDialog(null)} askOverride={askOverride}
         onVoided={(s) => {
           practice('sale.voided');

@@ -5,6 +5,7 @@
 // order when the server is back (each under its own UUIDv7 id, so a retry never sells or
 // refunds twice), and a copy of this register's recent sales so a return can find its receipt.
 import { ApiError, csrfToken, type Item, OfflineError, registers, type ReturnInput, type Sale, type SaleInput, sales, sessions, setCsrf } from '../api';
+import { money } from '../shared/format';
 import { isObject, load, save } from '../shared/storage';
 
 const DB_NAME = 'backroom-register';
@@ -13,18 +14,17 @@ let opened: Promise<IDBDatabase> | null = null;
 function openDb(): Promise<IDBDatabase> {
   opened ??= new Promise((resolve, reject) => {
     const r = indexedDB.open(DB_NAME, 2);
-    r.onupgradeneeded = (e) => {
+    // Each store is made when missing, whatever the version before (version 2 added `recent`;
+    // a database opened elsewhere without a version exists at version 1 with no stores at all).
+    r.onupgradeneeded = () => {
       const db = r.result;
-      if (e.oldVersion < 1) {
-        db.createObjectStore('items', { keyPath: 'id' });
-        db.createObjectStore('codes');                          // barcode → { id, pack }
-        db.createObjectStore('queue', { keyPath: 'seq', autoIncrement: true });
-        db.createObjectStore('meta');
-      }
-      if (e.oldVersion < 2) {
-        // The sales this register completed, as the server answered them (returns offline).
-        db.createObjectStore('recent', { keyPath: 'id' }).createIndex('receipt', 'receipt_number');
-      }
+      const missing = (name: string) => !db.objectStoreNames.contains(name);
+      if (missing('items')) db.createObjectStore('items', { keyPath: 'id' });
+      if (missing('codes')) db.createObjectStore('codes');                          // barcode → { id, pack }
+      if (missing('queue')) db.createObjectStore('queue', { keyPath: 'seq', autoIncrement: true });
+      if (missing('meta')) db.createObjectStore('meta');
+      // The sales this register completed, as the server answered them (returns offline).
+      if (missing('recent')) db.createObjectStore('recent', { keyPath: 'id' }).createIndex('receipt', 'receipt_number');
     };
     r.onsuccess = () => resolve(r.result);
     r.onerror = () => reject(r.error ?? new Error('IndexedDB cannot be opened'));
@@ -142,6 +142,23 @@ async function update(sale: Queued, remove: boolean): Promise<void> {
   await done(tx);
 }
 
+/** Clears the reason a queued sale or return was refused, so the next flush sends it again. */
+export async function sendAgain(seq: number): Promise<void> {
+  const found = (await queued()).find((q) => q.seq === seq);
+  if (found) await update({ ...found, error: undefined }, false);
+}
+
+/** Why the server refused a queued sale or return, in words a cashier reads ("code: words"). */
+function refusal(q: Queued, e: unknown): string {
+  if (!(e instanceof ApiError)) return String(e);
+  const total = e.problem.total;
+  if (q.kind !== 'return' && e.code === 'insufficient_tender' && typeof total === 'number') {
+    const paid = q.body.tenders.reduce((s, t) => s + t.amount, 0);
+    return `${e.code}: the total is ${money(total)} now, ${money(total - paid)} more than the ${money(paid)} taken (a price changed while the register was offline)`;
+  }
+  return `${e.code}: ${e.problem.detail}`;
+}
+
 let flushing = false;
 /**
  * Posts the waiting sales oldest first, each once acknowledged; stops at the first that cannot
@@ -170,7 +187,7 @@ export async function flush(): Promise<void> {
         }
       } catch (e) {
         if (e instanceof OfflineError) return;
-        await update({ ...sale, error: e instanceof ApiError ? `${e.code}: ${e.problem.detail}` : String(e) }, false);
+        await update({ ...sale, error: refusal(sale, e) }, false);
       }
     }
   } finally {
