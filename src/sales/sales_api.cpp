@@ -64,9 +64,12 @@ void register_sales_routes(App& app) {
   r.add("PUT", "/api/v1/settings/sales", "settings.write", "Change tax, rounding and negative-stock settings",
         [&app](Request& req, Reply reply) {
           auto body = json::parse_object(req.body);
-          auto s = settings_from_json(body, load_settings(app.read()));
+          settings_from_json(body, SaleSettings{});  // a bad body is refused before the writer
           Actor actor = req.actor;
-          app.command(req, std::move(reply), [s, actor](db::Db& db) {
+          app.command(req, std::move(reply), [body, actor](db::Db& db) {
+            // Over the settings as they are in this transaction: two changes of different
+            // fields at once both stay.
+            auto s = settings_from_json(body, load_settings(db));
             save_settings(db, actor, s);
             return http::json_response(200, settings_to_json(s));
           });
