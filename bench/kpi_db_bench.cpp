@@ -183,6 +183,14 @@ Shop& shop() {
   return *s;
 }
 
+// What a prototype must reproduce of the report's totals.
+void total_counters(benchmark::State& state, const reports::Totals& t) {
+  state.counters["series"] = static_cast<double>(t.items);
+  state.counters["sold"] = static_cast<double>(t.sold_milli / 1000);
+  state.counters["oos_days"] = static_cast<double>(t.out_of_stock_item_days);
+  state.counters["inv_cost_days"] = static_cast<double>(t.inventory_cost_days);
+}
+
 void report(benchmark::State& state, reports::Grouping grouping) {
   auto& s = shop();
   reports::KpiQuery q{reports::Period{s.today - 7 * weeks_count + 1, s.today}, std::nullopt, grouping, std::nullopt,
@@ -191,10 +199,7 @@ void report(benchmark::State& state, reports::Grouping grouping) {
     auto r = reports::kpi_report(*s.db, q);
     benchmark::DoNotOptimize(r);
     state.counters["rows"] = static_cast<double>(r.rows.size());
-    state.counters["series"] = static_cast<double>(r.total.items);
-    state.counters["sold"] = static_cast<double>(r.total.sold_milli / 1000);
-    state.counters["oos_days"] = static_cast<double>(r.total.out_of_stock_item_days);
-    state.counters["inv_cost_days"] = static_cast<double>(r.total.inventory_cost_days);
+    total_counters(state, r.total);
   }
 }
 
@@ -238,6 +243,31 @@ void BM_ReadDailyItemSalesDb(benchmark::State& state) {
 }
 BENCHMARK(BM_ReadDailyItemSalesDb)->Unit(benchmark::kMillisecond)->Iterations(1);
 
+// Every stock account's net change, units sold and net sales per UTC day, from the ledger
+// (sales folded onto the account of the same item and store).
+constexpr const char* account_days =
+    "SELECT account, day, SUM(change) AS change, SUM(sold) AS sold, SUM(net) AS net FROM ("
+    " SELECT account, at / 86400000000 AS day, quantity AS change, 0 AS sold, 0 AS net FROM stock_movements"
+    " UNION ALL SELECT b.account, s.created_at / 86400000000, 0, l.quantity, l.total - l.tax FROM sales s"
+    " JOIN sale_lines l ON l.sale_id = s.id JOIN stock_balances b ON b.item_id = l.item_id AND b.location_id = s.location_id"
+    ") GROUP BY account, day";
+
+// Calls each(DayFigures) for every `day:change:sold:net` entry of a packed 31-day block.
+template <class Each>
+void unpack(std::int64_t block, const std::string& text, Each each) {
+  const char* p = text.c_str();
+  while (*p) {
+    reports::DayFigures f{0, 0, 0, 0};
+    char* end = nullptr;
+    f.day = block * 31 + std::strtoll(p, &end, 10);
+    f.change_milli = std::strtoll(end + 1, &end, 10);
+    f.sold_milli = std::strtoll(end + 1, &end, 10);
+    f.net_sales = std::strtoll(end + 1, &end, 10);
+    p = *end ? end + 1 : end;
+    each(f);
+  }
+}
+
 // A floor for a summary design, not a design: the year packed one row per stock account and
 // calendar month (as demand_months packs demand, migration 29), `day:change:sold:net` entries
 // joined by ';', built here from the ledger by SQL; then read whole and decoded into day
@@ -250,14 +280,9 @@ void BM_PackedMonthsReadFloor(benchmark::State& state) {
     s.db->exec(
         "CREATE TABLE bench_kpi_months (account INTEGER NOT NULL, month INTEGER NOT NULL, days TEXT NOT NULL, "
         "PRIMARY KEY (account, month)) WITHOUT ROWID");
-    s.db->exec(
-        "INSERT INTO bench_kpi_months SELECT account, day / 31, group_concat(CAST(day % 31 AS TEXT) || ':' || "
-        "CAST(change AS TEXT) || ':' || CAST(sold AS TEXT) || ':' || CAST(net AS TEXT), ';') FROM ("
-        " SELECT account, day, SUM(change) AS change, SUM(sold) AS sold, SUM(net) AS net FROM ("
-        "  SELECT account, at / 86400000000 AS day, quantity AS change, 0 AS sold, 0 AS net FROM stock_movements"
-        "  UNION ALL SELECT b.account, s.created_at / 86400000000, 0, l.quantity, l.total - l.tax FROM sales s"
-        "  JOIN sale_lines l ON l.sale_id = s.id JOIN stock_balances b ON b.item_id = l.item_id AND b.location_id = s.location_id"
-        " ) GROUP BY account, day) GROUP BY account, day / 31");
+    s.db->exec(std::string("INSERT INTO bench_kpi_months SELECT account, day / 31, group_concat(CAST(day % 31 AS TEXT) "
+                           "|| ':' || CAST(change AS TEXT) || ':' || CAST(sold AS TEXT) || ':' || CAST(net AS TEXT), ';') "
+                           "FROM (") + account_days + ") GROUP BY account, day / 31");
     std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
     auto q = s.db->query("SELECT COUNT(*) FROM bench_kpi_months");
     q.step();
@@ -270,18 +295,7 @@ void BM_PackedMonthsReadFloor(benchmark::State& state) {
     q.bind(1, year_start(s) / 31);
     std::vector<reports::DayFigures> days;
     while (q.step()) {
-      std::string text = q.text(2);
-      const char* p = text.c_str();
-      while (*p) {
-        reports::DayFigures f{0, 0, 0, 0};
-        char* end = nullptr;
-        f.day = q.int64(1) * 31 + std::strtoll(p, &end, 10);
-        f.change_milli = std::strtoll(end + 1, &end, 10);
-        f.sold_milli = std::strtoll(end + 1, &end, 10);
-        f.net_sales = std::strtoll(end + 1, &end, 10);
-        days.push_back(f);
-        p = *end ? end + 1 : end;
-      }
+      unpack(q.int64(1), q.text(2), [&](const reports::DayFigures& f) { days.push_back(f); });
       figures += static_cast<std::int64_t>(days.size());
       for (const auto& f : days) sum += f.change_milli;
       days.clear();
@@ -351,31 +365,19 @@ void BM_PackedMonthsReport(benchmark::State& state) {
         change = 0;
         series.days.clear();
       }
-      std::string text = q.text(2);
-      const char* p = text.c_str();
       const std::size_t first = series.days.size();
-      while (*p) {
-        reports::DayFigures f{0, 0, 0, 0};
-        char* end = nullptr;
-        f.day = q.int64(1) * 31 + std::strtoll(p, &end, 10);
-        f.change_milli = std::strtoll(end + 1, &end, 10);
-        f.sold_milli = std::strtoll(end + 1, &end, 10);
-        f.net_sales = std::strtoll(end + 1, &end, 10);
-        p = *end ? end + 1 : end;
-        if (f.day < from) continue;
+      unpack(q.int64(1), q.text(2), [&](const reports::DayFigures& f) {
+        if (f.day < from) return;
         change += f.change_milli;
         series.days.push_back(f);
-      }
+      });
       std::sort(series.days.begin() + static_cast<std::ptrdiff_t>(first), series.days.end(),
                 [](const auto& a, const auto& b) { return a.day < b.day; });
     }
     flush();
     auto total = acc.total();
     benchmark::DoNotOptimize(total);
-    state.counters["series"] = static_cast<double>(total.items);
-    state.counters["sold"] = static_cast<double>(total.sold_milli / 1000);
-    state.counters["oos_days"] = static_cast<double>(total.out_of_stock_item_days);
-    state.counters["inv_cost_days"] = static_cast<double>(total.inventory_cost_days);
+    total_counters(state, total);
   }
 }
 BENCHMARK(BM_PackedMonthsReport)->Unit(benchmark::kMillisecond)->Iterations(2);
@@ -390,12 +392,7 @@ void BM_DailyRowsReadFloor(benchmark::State& state) {
     s.db->exec(
         "CREATE TABLE bench_kpi_days (account INTEGER NOT NULL, day INTEGER NOT NULL, change INTEGER NOT NULL, "
         "sold INTEGER NOT NULL, net INTEGER NOT NULL, PRIMARY KEY (account, day)) WITHOUT ROWID");
-    s.db->exec(
-        "INSERT INTO bench_kpi_days SELECT account, day, SUM(change), SUM(sold), SUM(net) FROM ("
-        " SELECT account, at / 86400000000 AS day, quantity AS change, 0 AS sold, 0 AS net FROM stock_movements"
-        " UNION ALL SELECT b.account, s.created_at / 86400000000, 0, l.quantity, l.total - l.tax FROM sales s"
-        " JOIN sale_lines l ON l.sale_id = s.id JOIN stock_balances b ON b.item_id = l.item_id AND b.location_id = s.location_id"
-        ") GROUP BY account, day");
+    s.db->exec(std::string("INSERT INTO bench_kpi_days ") + account_days);
     std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
     fmt::print(stderr, "built the account-day rows in {:.0f} s\n", took.count());
     built = true;
