@@ -4,8 +4,8 @@
 // and sales of the window) from a SQLite file and fold it.
 //
 // The shop: BACKROOM_KPI_ITEMS items (30,000 unless set; the goal's 100,000 took more than 20
-// minutes to seed on the project's machine) at 3 stores, 52 weeks plus the 27
-// days days of supply looks back. Each series sells on a day with probability 1/7 (about one
+// minutes to seed on the project's machine) at 3 stores, 52 weeks plus the 27 days that
+// days of supply looks back. Each series sells on a day with probability 1/7 (about one
 // sale day a week, 1 to 3 units), is received 24 units every four weeks and loses a unit by
 // adjustment on about one day in 97. A sale carries up to 20 lines of the same store and day.
 // Written straight to the schema (as counts_bench.cpp does) in one transaction, foreign keys
