@@ -194,6 +194,18 @@ class Db {
   std::string location_;
 };
 
+// `row` (a parenthesised list of `?`) `rows` times, comma-separated: the VALUES of a
+// multi-row statement written once for both backends.
+inline std::string repeated_rows(std::size_t rows, std::string_view row) {
+  std::string out;
+  out.reserve(rows * (row.size() + 2));
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (i > 0) out += ", ";
+    out += row;
+  }
+  return out;
+}
+
 // `location` with any password replaced by "***" (for messages and logs).
 std::string redact_location(std::string_view location);
 

@@ -98,6 +98,23 @@ struct NegativeFlag {
 // (allowed and flagged: each also gets a stock.negative event).
 std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>& movements, const PostContext& ctx);
 
+// One document of a batch for post_movement_batch: its movements, and what posting them found.
+struct BatchDocument {
+  std::vector<Movement> movements;
+  std::vector<NegativeFlag> negative{};   // balances this document's movements took below zero
+  std::vector<HoldsGivenUp> given_up{};   // what the last-unit rule took for them
+};
+
+// Posts many documents' movements as post_movements would, one document after another,
+// under NegativeStock::allow: the same ledger rows in the same order, balances, units sold,
+// negative flags with their stock.negative events, the last-unit rule and availability notes.
+// The statements are per batch, not per movement (the balances read in one, the movements
+// and the balances written a hundred rows to a statement): a store node's push at head
+// office (sync/sync.cpp), where each statement is a round trip to PostgreSQL. One `at` for
+// the batch. Never throws for stock: nothing in it is refused.
+void post_movement_batch(db::Db& db, std::vector<BatchDocument>& documents, const std::string& user,
+                         const std::string& device);
+
 // What the movements of one document line add up to, per item (by item id): what a sale
 // line took (negative) and a return can put back.
 std::vector<std::pair<std::string, Quantity>> line_net_by_item(db::Db& db, const std::string& document_id,

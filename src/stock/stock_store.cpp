@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <set>
 
 #include "access/audit.hpp"
 #include "catalog/catalog_store.hpp"
@@ -100,6 +101,15 @@ Account open_account(db::Db& db, const std::string& item_id, const std::string& 
   return a;
 }
 
+// A stock.negative event for each balance a movement took below zero.
+void append_negative_events(db::Db& db, const std::vector<NegativeFlag>& flags) {
+  for (const auto& f : flags)
+    append_event(db, "stock.negative", f.item_id,
+                 bj::serialize(bj::object{{"item_id", f.item_id},
+                                          {"location_id", f.location_id},
+                                          {"on_hand", json::quantity_value(f.on_hand)}}));
+}
+
 }  // namespace
 
 std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>& movements, const PostContext& ctx) {
@@ -163,12 +173,143 @@ std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>
     }
     note_availability_change(db, m.item_id, m.location_id, on_hand, reserved);
   }
-  for (const auto& f : flags)
-    append_event(db, "stock.negative", f.item_id,
-                 bj::serialize(bj::object{{"item_id", f.item_id},
-                                          {"location_id", f.location_id},
-                                          {"on_hand", json::quantity_value(f.on_hand)}}));
+  append_negative_events(db, flags);
   return flags;
+}
+
+void post_movement_batch(db::Db& db, std::vector<BatchDocument>& documents, const std::string& user,
+                         const std::string& device) {
+  db::assert_in_transaction(db);
+  using Pair = std::pair<std::string, std::string>;  // item, location
+  std::set<std::string> items, locations;
+  for (const auto& d : documents)
+    for (const auto& m : d.movements)
+      if (m.quantity.milli != 0) {
+        items.insert(m.item_id);
+        locations.insert(m.location_id);
+      }
+  if (items.empty()) return;
+  auto json_list = [](const std::set<std::string>& values) {
+    bj::array list;
+    for (const auto& v : values) list.emplace_back(v);
+    return bj::serialize(list);
+  };
+  // Every balance of the batch's items at its locations, in one read (a superset of the pairs
+  // it moves); the same transaction writes them below, so nothing moves them in between.
+  std::map<Pair, Account> accounts;
+  {
+    auto q = db.query(
+        "SELECT item_id, location_id, account, on_hand, reserved FROM stock_balances "
+        "WHERE item_id IN (SELECT value FROM json_each(?)) AND location_id IN (SELECT value FROM json_each(?))");
+    q.bind(1, json_list(items)).bind(2, json_list(locations));
+    while (q.step())
+      accounts.emplace(Pair{q.text(0), q.text(1)}, Account{q.int64(2), Quantity{q.int64(3)}, Quantity{q.int64(4)}});
+  }
+  // The movements in order, each balance carried along in memory as post_movements carries it
+  // from one movement to the next; the rows are written after the pass.
+  std::int64_t at = now().micros;
+  const int month = sold_month(Timestamp{at});
+  std::vector<std::pair<const Movement*, std::int64_t>> rows;  // movement, account
+  std::map<std::int64_t, std::int64_t> sold;                    // account -> units this month
+  std::vector<std::pair<const Pair*, Account*>> changed;       // in the order first moved
+  std::set<std::int64_t> seen;
+  for (auto& d : documents) {
+    for (const auto& m : d.movements) {
+      if (m.quantity.milli == 0) continue;
+      auto account = accounts.find(Pair{m.item_id, m.location_id});
+      if (account == accounts.end())
+        account = accounts.emplace(Pair{m.item_id, m.location_id}, open_account(db, m.item_id, m.location_id)).first;
+      auto& a = account->second;
+      rows.emplace_back(&m, a.number);
+      if (seen.insert(a.number).second) changed.emplace_back(&account->first, &a);
+      if (counts_as_sold(m.reason)) sold[a.number] -= m.quantity.milli;
+      Quantity on_hand;
+      const bool overflow = __builtin_add_overflow(a.on_hand.milli, m.quantity.milli, &on_hand.milli);
+      BR_ASSERT(!overflow, "a balance past the int64 range of milli-units");
+      a.on_hand = on_hand;
+      if (m.quantity.milli >= 0) continue;
+      if (on_hand.milli < 0) d.negative.push_back(NegativeFlag{m.item_id, m.location_id, on_hand});
+      // The rule writes holds and reserved only, never on hand: it needs no balance written yet.
+      auto given_up = apply_last_unit_rule(db, m.item_id, m.location_id, on_hand, a.reserved);
+      if (given_up.milli > 0) d.given_up.push_back(HoldsGivenUp{m.item_id, m.location_id, a.reserved, on_hand, given_up});
+      a.reserved = a.reserved - given_up;
+    }
+    append_negative_events(db, d.negative);
+  }
+  constexpr std::size_t rows_per_statement = 100;
+  for (std::size_t first = 0; first < rows.size(); first += rows_per_statement) {
+    std::size_t n = std::min(rows_per_statement, rows.size() - first);
+    auto q = db.query(
+        "INSERT INTO stock_movements (account, item_id, location_id, quantity, reason, document_type, document_id, "
+        "document_line_id, at, user, device) VALUES " +
+        db::repeated_rows(n, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& [m, number] = rows[first + i];
+      int p = static_cast<int>(i) * 11;
+      q.bind(p + 1, number)
+          .bind(p + 2, m->item_id)
+          .bind(p + 3, m->location_id)
+          .bind(p + 4, m->quantity.milli)
+          .bind(p + 5, word(m->reason))
+          .bind(p + 6, m->document_type)
+          .bind(p + 7, m->document_id)
+          .bind(p + 8, m->document_line_id)
+          .bind(p + 9, at)
+          .bind(p + 10, user)
+          .bind(p + 11, device);
+    }
+    q.run();
+  }
+  std::erase_if(sold, [](const auto& s) { return s.second == 0; });
+  std::vector<std::pair<std::int64_t, std::int64_t>> sold_rows(sold.begin(), sold.end());
+  for (std::size_t first = 0; first < sold_rows.size(); first += rows_per_statement) {
+    std::size_t n = std::min(rows_per_statement, sold_rows.size() - first);
+    auto q = db.query("INSERT INTO stock_sold_months (account, month, units) VALUES " + db::repeated_rows(n, "(?, ?, ?)") +
+                      " ON CONFLICT (account, month) DO UPDATE SET units = stock_sold_months.units + excluded.units");
+    for (std::size_t i = 0; i < n; ++i) {
+      int p = static_cast<int>(i) * 3;
+      q.bind(p + 1, sold_rows[first + i].first).bind(p + 2, month).bind(p + 3, sold_rows[first + i].second);
+    }
+    q.run();
+  }
+  // Each balance once, at the on hand the pass ended with; last_seq is the account's newest
+  // movement, just written above (an index seek on stock_movements_account).
+  for (std::size_t first = 0; first < changed.size(); first += rows_per_statement) {
+    std::size_t n = std::min(rows_per_statement, changed.size() - first);
+    auto q = db.query(
+        "UPDATE stock_balances SET on_hand = v.column2, "
+        "last_seq = (SELECT MAX(seq) FROM stock_movements m WHERE m.account = stock_balances.account) "
+        "FROM (VALUES " +
+        db::repeated_rows(n, "(CAST(? AS INTEGER), CAST(? AS INTEGER))") + ") AS v WHERE stock_balances.account = v.column1");
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto* a = changed[first + i].second;
+      q.bind(static_cast<int>(2 * i + 1), a->number).bind(static_cast<int>(2 * i + 2), a->on_hand.milli);
+    }
+    q.run_changing(static_cast<std::int64_t>(n), "a balance the batch moved is updated on its one row");
+  }
+  // The availability feed: each pair renumbered once, with its balance as the batch left it.
+  for (std::size_t first = 0; first < changed.size(); first += rows_per_statement) {
+    std::size_t n = std::min(rows_per_statement, changed.size() - first);
+    auto gone = db.query("DELETE FROM availability_changes WHERE (item_id, location_id) IN (VALUES " +
+                         db::repeated_rows(n, "(?, ?)") + ")");
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto* pair = changed[first + i].first;
+      gone.bind(static_cast<int>(2 * i + 1), pair->first).bind(static_cast<int>(2 * i + 2), pair->second);
+    }
+    gone.run();
+    auto noted = db.query("INSERT INTO availability_changes (item_id, location_id, changed_at, on_hand, reserved) VALUES " +
+                          db::repeated_rows(n, "(?, ?, ?, ?, ?)"));
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& [pair, a] = changed[first + i];
+      int p = static_cast<int>(i) * 5;
+      noted.bind(p + 1, pair->first)
+          .bind(p + 2, pair->second)
+          .bind(p + 3, at)
+          .bind(p + 4, a->on_hand.milli)
+          .bind(p + 5, a->reserved.milli);
+    }
+    noted.run();
+  }
 }
 
 std::vector<std::pair<std::string, Quantity>> line_net_by_item(db::Db& db, const std::string& document_id,

@@ -172,9 +172,10 @@ struct Poster {
     return known_bin->second;
   }
 
-  // Posts the document's movements, or rejects the whole document; returns its status and
-  // adds what it found to `found`.
-  std::string_view post(const store::Document& doc, std::vector<Conflict>& found) {
+  // The document's movements as head office books them (into `batch`), or the rejection of
+  // the whole document; returns its status and adds what it found to `found`.
+  std::string_view prepare(const store::Document& doc, std::vector<Conflict>& found,
+                           std::vector<stock::BatchDocument>& batch) {
     const auto& moved = *doc.movements;
     if (moved.empty()) return "kept";
     for (const auto& m : moved)
@@ -192,18 +193,21 @@ struct Poster {
                                       reason ? stock::MovementReason(*reason) : stock::MovementReason("correction"),
                                       std::string(node_document_type), doc.id, m.document_line_id});
     }
-    std::vector<stock::HoldsGivenUp> given_up;
-    stock::PostContext context{actor.user, node.id, stock::NegativeStock::allow, &given_up};
-    for (const auto& f : stock::post_movements(db, moves, context))
+    batch.push_back(stock::BatchDocument{std::move(moves), {}, {}});
+    return "posted";
+  }
+
+  // What posting a document's movements found: balances below zero, holds given up.
+  void posted(const store::Document& doc, const stock::BatchDocument& booked, std::vector<Conflict>& found) const {
+    for (const auto& f : booked.negative)
       found.push_back(conflict(doc, ConflictKind::negative_stock, f.item_id,
                                bj::object{{"location_id", f.location_id}, {"on_hand", json::quantity_value(f.on_hand)}}));
-    for (const auto& g : given_up)
+    for (const auto& g : booked.given_up)
       found.push_back(conflict(doc, ConflictKind::held_unit_sold, g.item_id,
                                bj::object{{"location_id", g.location_id},
                                           {"held_before", json::quantity_value(g.held_before)},
                                           {"on_hand_after", json::quantity_value(g.on_hand)},
                                           {"given_up", json::quantity_value(g.given_up)}}));
-    return "posted";
   }
 
   // A sale at another price than head office's for the item at the sale's moment.
@@ -256,15 +260,24 @@ int receive_documents(db::Db& db, const Actor& actor, const Node& node, const st
   }
 
   Poster poster{db, actor, node, known, at};
+  // Every posted document's movements are booked in one batch (a few statements for all of
+  // them, not several a movement); nothing in it is refused, so no document undoes another.
+  std::vector<std::string_view> statuses;
+  std::vector<std::vector<Conflict>> found(posting.size());
+  std::vector<stock::BatchDocument> batch;
+  for (std::size_t i = 0; i < posting.size(); ++i) statuses.push_back(poster.prepare(*posting[i], found[i], batch));
+  stock::post_movement_batch(db, batch, actor.user, node.id);
+  std::map<std::string_view, std::vector<std::string>> by_status;
   bj::array audited;
-  for (const auto* doc : posting) {
-    std::vector<Conflict> found;
-    auto status = poster.post(*doc, found);
+  for (std::size_t i = 0, booked = 0; i < posting.size(); ++i) {
+    const auto* doc = posting[i];
+    auto status = statuses[i];
+    if (status == "posted") poster.posted(*doc, batch[booked++], found[i]);
     if (auto sale = sales.find(doc); sale != sales.end() && status != "rejected")
-      poster.compare_prices(*doc, sale->second, found);
-    if (status != "kept") store::set_document_status(db, doc->id, status);
+      poster.compare_prices(*doc, sale->second, found[i]);
+    if (status != "kept") by_status[status].push_back(doc->id);
     bj::array conflict_ids;
-    for (const auto& c : found) {
+    for (const auto& c : found[i]) {
       store::insert_conflict(db, c);
       conflict_ids.push_back(bj::value(c.id));
     }
@@ -275,6 +288,7 @@ int receive_documents(db::Db& db, const Actor& actor, const Node& node, const st
                                  {"movements", static_cast<std::int64_t>(doc->movements->size())},
                                  {"conflicts", std::move(conflict_ids)}});
   }
+  for (const auto& [status, ids] : by_status) store::set_documents_status(db, ids, status);
   // One audit entry a push, naming every document it posted or rejected and its conflicts.
   append_audit(db, actor,
                AuditEntry{"sync_documents.post", "sync_node", node.id, std::nullopt,

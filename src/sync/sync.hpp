@@ -132,7 +132,7 @@ struct Document {
 std::vector<std::string> insert_documents(db::Db& db, const Node& node, const std::vector<Document>& documents,
                                           std::int64_t at);
 std::int64_t count_documents(db::Db& db, const std::string& node_id);
-void set_document_status(db::Db& db, const std::string& id, std::string_view status);
+void set_documents_status(db::Db& db, const std::vector<std::string>& ids, std::string_view status);
 void insert_conflict(db::Db& db, const Conflict& c);
 std::optional<Conflict> load_conflict(db::Db& db, const std::string& id);
 // Newest first within each status asked for; ids below `before` (a page's cursor) when set.

@@ -111,9 +111,19 @@ std::vector<std::string> insert_documents(db::Db& db, const Node& node, const st
   return kept;
 }
 
-void set_document_status(db::Db& db, const std::string& id, std::string_view status) {
+void set_documents_status(db::Db& db, const std::vector<std::string>& ids, std::string_view status) {
   db::assert_in_transaction(db);
-  db.query("UPDATE sync_documents SET status = ? WHERE id = ?").bind(1, status).bind(2, id).run();
+  if (ids.empty()) return;
+  // The ids as parameters, not a JSON list: PostgreSQL then finds each by its key (with a
+  // JSON list it scanned the whole table once a push).
+  constexpr std::size_t ids_per_statement = 100;
+  for (std::size_t first = 0; first < ids.size(); first += ids_per_statement) {
+    std::size_t n = std::min(ids_per_statement, ids.size() - first);
+    auto q = db.query("UPDATE sync_documents SET status = ? WHERE id IN (" + db::repeated_rows(n, "?") + ")");
+    q.bind(1, status);
+    for (std::size_t i = 0; i < n; ++i) q.bind(static_cast<int>(i) + 2, ids[first + i]);
+    q.run_changing(static_cast<std::int64_t>(n), "each document a push posts or rejects is one it kept");
+  }
 }
 
 namespace {
