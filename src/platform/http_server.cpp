@@ -56,6 +56,7 @@ std::string content_type_for(const std::filesystem::path& p) {
   if (ext == ".json") return "application/json";
   if (ext == ".webmanifest") return "application/manifest+json";
   if (ext == ".woff2") return "font/woff2";
+  if (ext == ".pdf") return "application/pdf";
   if (ext == ".mp3") return "audio/mpeg";
   if (ext == ".wav") return "audio/wav";
   return "application/octet-stream";

@@ -46,6 +46,13 @@ export function CheatSheet({ sheet }: { sheet: Sheet }) {
   );
 }
 
+/** The sheet as a PDF file, written at build time from these same definitions (scripts/cheatsheet-pdf.mjs). */
+export const sheetPdfLink = (sheet: Sheet) => `/cheatsheets/${sheet.role}.pdf`;
+
+export function DownloadPdf({ sheet }: { sheet: Sheet }) {
+  return <a class="button" href={sheetPdfLink(sheet)} download={`cheatsheet-${sheet.role}.pdf`}>Download PDF</a>;
+}
+
 /** /help and /help/{role}: every role's sheet, the person's own first, with Print. */
 export function HelpPage({ role, path, onBack }: { role: string; path: string; onBack: () => void }) {
   const asked = path.split('/')[2];
@@ -62,6 +69,7 @@ export function HelpPage({ role, path, onBack }: { role: string; path: string; o
         <a href="/help/training" aria-current={learning ? 'page' : undefined}
           onClick={(e) => { e.preventDefault(); navigate('/help/training'); }}>Training</a>
         {!learning && <Button variant="primary" onClick={() => print()}>Print</Button>}
+        {!learning && <DownloadPdf sheet={sheet} />}
       </nav>
       {learning ? <TrainingModules role={role} /> : <CheatSheet sheet={sheet} />}
     </main>

@@ -17,7 +17,7 @@ import { addLine, type Cart, type CartLine, changeCount, emptyCart, isCart, sale
 import { CartTable } from './CartTable';
 import { DiscountDialog, type LastSale, NewSaleDialog, type OverrideAsk, OverrideDialog, ParkedDialog, SwitchDialog, VoidDialog } from './dialogs';
 import { CashDialog, CloseTill, OpenTill } from './till';
-import { CheatSheet } from '../help/CheatSheet';
+import { CheatSheet, DownloadPdf } from '../help/CheatSheet';
 import { trainingEvent } from '../help/coach';
 import { keyFor, labelFor, type RegisterAction, registerKeys } from '../help/keys';
 import { TrainingCoach } from '../help/Training';
@@ -597,6 +597,7 @@ export function Register({ session, locationId, locationName, registerId, regist
         <Dialog title="Help" wide onClose={() => setDialog(null)}>
           <CheatSheet sheet={sheetFor(session.user.role)} />
           <Button onClick={() => open(`/help/${sheetFor(session.user.role).role}`, '_blank', 'noopener')}>Open to print</Button>
+          {' '}<DownloadPdf sheet={sheetFor(session.user.role)} />
         </Dialog>
       )}
       {dialog === 'pickup' && <PickupDialog registerId={registerId} onClose={() => setDialog(null)} onCollected={(sale) => {
