@@ -31,6 +31,7 @@ const NOT_A_LIST = {
   '/api/v1/settings/customers': 'settings',
   '/api/v1/settings/stock': 'settings',
   '/api/v1/settings/sales': 'settings',
+  '/api/v1/settings/offline-returns': 'settings',
   '/api/v1/settings/purchasing': 'settings',
   '/api/v1/settings/orders': 'settings',
   '/api/v1/planning/settings': 'settings',
