@@ -13,7 +13,7 @@ let opened: Promise<IDBDatabase> | null = null;
 
 function openDb(): Promise<IDBDatabase> {
   opened ??= new Promise((resolve, reject) => {
-    const r = indexedDB.open(DB_NAME, 2);
+    const r = indexedDB.open(DB_NAME, 3);
     // Each store is made when missing, whatever the version before (version 2 added `recent`;
     // a database opened elsewhere without a version exists at version 1 with no stores at all).
     r.onupgradeneeded = () => {
@@ -23,8 +23,11 @@ function openDb(): Promise<IDBDatabase> {
       if (missing('codes')) db.createObjectStore('codes');                          // barcode → { id, pack }
       if (missing('queue')) db.createObjectStore('queue', { keyPath: 'seq', autoIncrement: true });
       if (missing('meta')) db.createObjectStore('meta');
-      // The sales this register completed, as the server answered them (returns offline).
-      if (missing('recent')) db.createObjectStore('recent', { keyPath: 'id' }).createIndex('receipt', 'receipt_number');
+      // The sales this register completed, as the server answered them (returns offline), by
+      // receipt number and by time (version 3 added the time, so old ones are dropped by range).
+      const recent = missing('recent') ? db.createObjectStore('recent', { keyPath: 'id' }) : r.transaction?.objectStore('recent');
+      if (recent && !recent.indexNames.contains('receipt')) recent.createIndex('receipt', 'receipt_number');
+      if (recent && !recent.indexNames.contains('created')) recent.createIndex('created', 'created_at');
     };
     r.onsuccess = () => resolve(r.result);
     r.onerror = () => reject(r.error ?? new Error('IndexedDB cannot be opened'));
@@ -207,11 +210,13 @@ export async function remember(sale: Sale): Promise<void> {
   const tx = db.transaction('recent', 'readwrite');
   const store = tx.objectStore('recent');
   store.put(sale);
-  const cutoff = Date.now() - RECENT_DAYS * 86_400_000;
-  store.openCursor().onsuccess = (e) => {
+  // Only the sales past the cutoff are visited: created_at is RFC 3339 UTC, so its text sorts
+  // by time; the cutoff to the second ("…T10:42:07") is below every sale made in that second.
+  const cutoff = new Date(Date.now() - RECENT_DAYS * 86_400_000).toISOString().slice(0, 19);
+  store.index('created').openCursor(IDBKeyRange.upperBound(cutoff, true)).onsuccess = (e) => {
     const c = (e.target as IDBRequest<IDBCursorWithValue | null>).result;
     if (!c) return;
-    if (Date.parse((c.value as Sale).created_at) < cutoff) c.delete();
+    c.delete();
     c.continue();
   };
   await done(tx);
