@@ -30,8 +30,11 @@ function SignInForm({ onSignedIn, username: fixedUser }: { onSignedIn: (s: Sessi
   };
   return (
     <form onSubmit={submit}>
-      <Field label="Username" autocomplete="username" value={username} autofocus onInput={(e) => setUsername(e.currentTarget.value)} />
-      <Field label={usePin ? 'PIN' : 'Password'} type="password" inputMode={usePin ? 'numeric' : undefined}
+      {/* Signing in again is the same person (the cart is theirs): the name is fixed and the
+          cursor waits in the password, so a scan that lands as the dialog opens cannot rename them. */}
+      <Field label="Username" autocomplete="username" value={username} autofocus={!fixedUser} readOnly={!!fixedUser}
+        onInput={(e) => setUsername(e.currentTarget.value)} />
+      <Field label={usePin ? 'PIN' : 'Password'} type="password" inputMode={usePin ? 'numeric' : undefined} autofocus={!!fixedUser}
         autocomplete={usePin ? 'off' : 'current-password'} value={secret} onInput={(e) => setSecret(e.currentTarget.value)} />
       <label class="check"><input type="checkbox" checked={usePin} onChange={(e) => setUsePin(e.currentTarget.checked)} /> Use register PIN</label>
       {error && <Notice kind="error">{error}</Notice>}

@@ -53,7 +53,8 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
   // reflex) must already find its listener.
   useLayoutEffect(() => {
     const el = ref.current;
-    const first = el?.querySelector<HTMLElement>('input, select, textarea, button:not(.dialog-close)');
+    const first = el?.querySelector<HTMLElement>('[autofocus]')
+      ?? el?.querySelector<HTMLElement>('input:not([readonly]), select, textarea, button:not(.dialog-close)');
     first?.focus();
     const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') { e.preventDefault(); onClose(); } };
     document.addEventListener('keydown', onKey);
