@@ -86,12 +86,16 @@ exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 umask_of_unit=$(sed -n 's/^UMask=//p' "$unit")
 [[ -n $umask_of_unit ]] || fail "the unit sets no UMask"
-run_as() { (umask "$umask_of_unit"; exec setpriv --reuid="$uid" --regid="$gid" --clear-groups --no-new-privs env -i PATH=/usr/bin:/bin "${env_args[@]}" \
-             ASAN_OPTIONS="${ASAN_OPTIONS:-}" LSAN_OPTIONS="${LSAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" "$@"); }
+# as_user replaces the shell it runs in, so a background `(as_user …) &` leaves $! the
+# server's own pid (a function run in the background would leave the pid of a shell that
+# waits for it, and killing that shell left the server running).
+as_user() { umask "$umask_of_unit"; exec setpriv --reuid="$uid" --regid="$gid" --clear-groups --no-new-privs env -i PATH=/usr/bin:/bin "${env_args[@]}" \
+             ASAN_OPTIONS="${ASAN_OPTIONS:-}" LSAN_OPTIONS="${LSAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" "$@"; }
+run_as() { (as_user "$@"); }
 run_as "$root/usr/bin/backroom" init --db "$root/var/lib/backroom/shop.db" --shop-name "Package test" --currency EUR \
   >"$work/init.log" 2>&1 || { cat "$work/init.log"; fail "backroom init as the package's user failed"; }
 grep -q "first admin" "$work/init.log" || fail "init did not show the first admin"
-run_as "$root/usr/bin/backroom" serve --listen "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
+(as_user "$root/usr/bin/backroom" serve --listen "127.0.0.1:$port") >"$work/serve.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$port/" -o "$work/index.html" 2>/dev/null && break
@@ -104,6 +108,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/v1/ite
 [[ $(stat -c '%u %a' "$root/var/lib/backroom/shop.db") == "$uid 640" ]] || fail "shop.db is $(stat -c '%u %a' "$root/var/lib/backroom/shop.db"), want $uid 640 (the unit's UMask)"
 echo "served the UI and the API on port $port as uid $uid; shop.db $(stat -c '%u %a' "$root/var/lib/backroom/shop.db")"
 kill "$server_pid"; wait "$server_pid" || true; server_pid=
+! pgrep -f "^$root/usr/bin/backroom serve" >/dev/null || fail "the server still runs after it was stopped"
 
 step "remove and purge"
 dpkg_root --remove backroom >"$work/remove.log" 2>&1 || { cat "$work/remove.log"; fail "dpkg --remove failed"; }
