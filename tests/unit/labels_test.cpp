@@ -2,6 +2,7 @@
 // label content, ZPL structure, ESC/POS bytes against the reviewed sample in tests/data.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <fstream>
@@ -44,7 +45,10 @@ std::string problem_code(const std::function<void()>& f) {
 }
 
 std::string data_file(const std::string& name) {
-  auto path = std::filesystem::path(__FILE__).parent_path().parent_path() / "data" / name;
+  // ctest names the folder (ccache's base_dir makes __FILE__ relative to the build folder, so
+  // the fallback only works when run from there).
+  const char* dir = std::getenv("BACKROOM_TEST_DATA");
+  auto path = (dir ? std::filesystem::path(dir) : std::filesystem::path(__FILE__).parent_path().parent_path() / "data") / name;
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;
   s << in.rdbuf();
