@@ -79,8 +79,12 @@ tail -1 "$work/security.log"
 step "start the binary the way the unit does"
 # The unit's own Environment= lines and ExecStart, with its absolute paths under the root.
 declare -a env_args=()
-while IFS= read -r kv; do env_args+=("${kv//\/var\/lib\/backroom/$root\/var\/lib\/backroom}"); done \
-  < <(sed -n 's/^Environment=//p' "$unit" | sed "s#=/usr/share/backroom#=$root/usr/share/backroom#")
+unit_env() {  # the unit's Environment= lines, with its paths under root $1
+  env_args=()
+  while IFS= read -r kv; do env_args+=("${kv//\/var\/lib\/backroom/$1\/var\/lib\/backroom}"); done \
+    < <(sed -n 's/^Environment=//p' "$unit" | sed "s#=/usr/share/backroom#=$1/usr/share/backroom#")
+}
+unit_env "$root"
 exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
 [[ $exec_start == "/usr/bin/backroom serve" ]] || fail "unexpected ExecStart: $exec_start"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -110,6 +114,53 @@ echo "served the UI and the API on port $port as uid $uid; shop.db $(stat -c '%u
 kill "$server_pid"; wait "$server_pid" || true; server_pid=
 ! pgrep -f "^$root/usr/bin/backroom serve" >/dev/null || fail "the server still runs after it was stopped"
 
+step "upgrade over an earlier package, with a shop at an earlier schema"
+# The earlier package is this one with an earlier version in its control file (a past
+# release cannot be built within the test's time): what is tested is dpkg's upgrade path —
+# the maintainer scripts called as an upgrade, the operator's edited conffile kept, the user
+# and the books kept — and the packaged binary, started as the unit starts it, migrating a
+# shop made at an earlier schema version after a backup it can write beside the books.
+mkdir -p "$work/old"
+dpkg-deb --raw-extract "$deb" "$work/old/tree"
+version=$(dpkg-deb --field "$deb" Version)
+sed -i "s/^Version: .*/Version: 0.0.1/" "$work/old/tree/DEBIAN/control"
+dpkg-deb -Znone --build "$work/old/tree" "$work/old/backroom_0.0.1_amd64.deb" >/dev/null
+dpkg --compare-versions 0.0.1 lt "$version" || fail "the package's version $version is not above 0.0.1"
+up=$work/upgrade
+mkdir -p "$up/var/lib/dpkg/info" "$up/var/lib/dpkg/updates" "$up/etc"
+: >"$up/var/lib/dpkg/status"
+dpkg_up() { dpkg --root="$up" --force-script-chrootless --force-depends --log=/dev/null "$@"; }
+dpkg_up --install "$work/old/backroom_0.0.1_amd64.deb" >"$work/old/install.log" 2>&1 || { cat "$work/old/install.log"; fail "installing 0.0.1 failed"; }
+line=$(grep '^backroom:' "$up/etc/passwd") || fail "0.0.1 made no backroom user"
+uid=$(cut -d: -f3 <<<"$line"); gid=$(cut -d: -f4 <<<"$line")
+unit_env "$up"
+books=$up/var/lib/backroom/shop.db
+latest=$("$root/usr/bin/backroom" migrate --db "$work/probe.db" --dry-run | sed -n 's/^would apply \([0-9]*\):.*/\1/p' | tail -1)
+earlier=$((latest - 3))
+run_as "$up/usr/bin/backroom" migrate --db "$books" --to-version "$earlier" >"$work/old/migrate.log" 2>&1 || { cat "$work/old/migrate.log"; fail "making a shop at schema $earlier failed"; }
+sqlite3 "$books" "INSERT INTO settings (key, value) VALUES ('shop_name', 'Shop from 0.0.1')"
+echo "BACKROOM_ACCESS_LOG=false  # the operator's own line" >>"$up/etc/default/backroom"
+edited=$(md5sum <"$up/etc/default/backroom")
+dpkg_up --install "$deb" >"$work/upgrade.log" 2>&1 || { cat "$work/upgrade.log"; fail "the upgrade to $version failed"; }
+dpkg_up --status backroom | grep -q "^Version: $version$" || fail "after the upgrade dpkg lists $(dpkg_up --status backroom | grep ^Version)"
+! grep -q "backroom init" "$work/upgrade.log" || fail "postinst told an upgraded shop to init again"
+[[ $(md5sum <"$up/etc/default/backroom") == "$edited" ]] || fail "the upgrade replaced the operator's /etc/default/backroom"
+[[ $(grep '^backroom:' "$up/etc/passwd") == "$line" ]] || fail "the upgrade changed the backroom user"
+(as_user "$up/usr/bin/backroom" serve --listen "127.0.0.1:$port") >"$work/upgrade-serve.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 150); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/upgrade-serve.log"; fail "the upgraded server stopped"; }
+  sleep 0.2
+done
+kill "$server_pid"; wait "$server_pid" || true; server_pid=
+[[ $(sqlite3 "$books" "SELECT MAX(version) FROM schema_migrations") == "$latest" ]] || fail "the upgraded server did not bring the shop to schema $latest"
+[[ $(sqlite3 "$books" "SELECT value FROM settings WHERE key = 'shop_name'") == "Shop from 0.0.1" ]] || fail "the upgrade lost the shop's settings"
+backup=$(ls "$up/var/lib/backroom/"shop-v"$earlier"-before-v"$latest"-*.brb 2>/dev/null) || { cat "$work/upgrade-serve.log"; fail "no backup before the migration beside the books"; }
+[[ $(stat -c '%u' "$backup") == "$uid" && $(( 0$(stat -c '%a' "$backup") & 007 )) == 0 ]] || fail "the backup is $(stat -c '%u %a' "$backup"): not the service's own, or readable by others"
+echo "upgraded 0.0.1 -> $version: schema $earlier -> $latest after $(basename "$backup"); conffile and user kept"
+unit_env "$root"; line=$(grep '^backroom:' "$root/etc/passwd"); uid=$(cut -d: -f3 <<<"$line"); gid=$(cut -d: -f4 <<<"$line")
+
 step "remove and purge"
 dpkg_root --remove backroom >"$work/remove.log" 2>&1 || { cat "$work/remove.log"; fail "dpkg --remove failed"; }
 [[ ! -e $root/usr/bin/backroom ]] || fail "remove left /usr/bin/backroom"
@@ -118,4 +169,4 @@ dpkg_root --remove backroom >"$work/remove.log" 2>&1 || { cat "$work/remove.log"
 dpkg_root --purge backroom >"$work/purge.log" 2>&1 || { cat "$work/purge.log"; fail "dpkg --purge failed"; }
 [[ ! -e $root/etc/default/backroom ]] || fail "purge left /etc/default/backroom"
 [[ -f $root/var/lib/backroom/shop.db ]] || fail "purge deleted the shop's books"
-echo "PASS: installed, verified, served, removed and purged; the shop's data was kept"
+echo "PASS: installed, verified, served, upgraded, removed and purged; the shop's data was kept"
