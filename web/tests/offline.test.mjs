@@ -92,7 +92,7 @@ async function readyForTheCut(page) {
 // reserved, the queue survives a reload (the service worker serves the app shell), and on
 // reconnecting both sales arrive once each with their receipt numbers.
 for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768 }]) {
-  test(`offline at ${viewport.width}x${viewport.height}: scan, sell for cash, reload, sell again, reconnect`, async () => {
+  test(`offline at ${viewport.width}x${viewport.height}: scan, sell for cash, reload, sell by card, reconnect`, async () => {
     const { server, store } = env;
     const page = await env.page(viewport);
     const context = page.context();
@@ -101,12 +101,18 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
     const before = new Set((await server.get(`/api/v1/sales?location_id=${store.id}&limit=200`)).json.sales.map((s) => s.id));
 
     await context.setOffline(true);
-    const sellOffline = async () => {
+    const sellOffline = async (by = 'cash') => {
       await scan(page, PASTA);
       await page.getByRole('table', { name: 'Cart' }).getByRole('row', { name: /Brightfield Pasta/ }).waitFor();
       await page.getByRole('button', { name: 'Pay' }).click();
-      await page.getByLabel('Amount tendered').fill('20');
-      await page.getByRole('button', { name: 'Cash' }).click();
+      if (by === 'card') {
+        // The terminal approves a card on its own line; the register keeps its reference.
+        await page.getByLabel('Card or credit reference').fill(`T-${viewport.width}`);
+        await page.getByRole('button', { name: 'Card' }).click();
+      } else {
+        await page.getByLabel('Amount tendered').fill('20');
+        await page.getByRole('button', { name: 'Cash' }).click();
+      }
       await page.getByRole('button', { name: 'Complete sale' }).click();
       const done = page.getByText(/^Sale .+-\d{6} completed offline/);
       await waitOrExplain(page, done);
@@ -119,7 +125,7 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
 
     await page.reload();
     await waitOrExplain(page, banner.filter({ hasText: /— 1 sale waiting to send$/ }), { timeout: 15000 });
-    const second = await sellOffline();
+    const second = await sellOffline('card');
     assert.notEqual(first, second);
     await banner.filter({ hasText: /— 2 sales waiting to send$/ }).waitFor();
     // Returns need the server (the shop's default rule).
@@ -135,6 +141,8 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
       assert.equal(s.status, 'completed');
       assert.equal((await movementsOf(server, s.id)).length, 1, 'stock moved once');
     }
+    const byCard = all.find((s) => s.receipt_number === second);
+    assert.deepEqual(byCard.tenders.map((t) => [t.type, t.amount, t.reference]), [['card', byCard.total, `T-${viewport.width}`]], 'the card paid offline, with its reference');
     await context.close();
   });
 }

@@ -276,9 +276,13 @@ export function Register({ session, locationId, locationName, registerId, regist
     clearSale();
   }
 
-  /** The server cannot be reached: a cash sale completes here with a reserved receipt number and waits in the queue. */
+  /**
+   * The server cannot be reached: a sale paid in cash or by card completes here with a reserved
+   * receipt number and waits in the queue. A card is the terminal's to approve (the cashier types
+   * its reference, as online); a store credit note's balance only the server knows.
+   */
   async function completeOffline() {
-    if (tenders.some((t) => t.type !== 'cash')) { setMsg({ kind: 'error', text: 'Offline only cash is taken: remove the other payments or wait for the network.' }); return; }
+    if (tenders.some((t) => t.type === 'store_credit')) { setMsg({ kind: 'error', text: 'Offline a store credit note cannot be checked: take cash or card for it, or wait for the network.' }); return; }
     const paid = tenders.reduce((s, t) => s + t.amount, 0);
     if (paid < localTotal) { setMsg({ kind: 'error', text: `The total is ${money(localTotal)}: ${money(localTotal - paid)} still to pay.` }); return; }
     const number = takeNumber(registerId);
