@@ -9,7 +9,7 @@
 // store, once each through a duplicating link, with the conflicts head office finds (a sale at
 // an old price, a held unit sold at the store, stock gone negative, an item head office does
 // not know) listed with their rule and resolved by a manager; a node killed with SIGKILL in
-// the middle of a push. Not yet here: the scripted day of many sales (docs/sync.md).
+// the middle of a push. The scripted day of many documents is sync_day.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';

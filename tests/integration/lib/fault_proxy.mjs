@@ -5,7 +5,8 @@ import http from 'node:http';
 
 export async function startFaultProxy(target) {
   const upstream = new URL(target);
-  const state = { cut: false, delayMs: 0, duplicate: false, requests: 0, refused: 0 };
+  // paths: how many requests arrived for each path (without its query), cut or not.
+  const state = { cut: false, delayMs: 0, duplicate: false, requests: 0, refused: 0, paths: {} };
   const forward = (req, body) => new Promise((resolve, reject) => {
     const r = http.request({
       host: upstream.hostname, port: upstream.port, method: req.method, path: req.url,
@@ -23,6 +24,8 @@ export async function startFaultProxy(target) {
     req.on('data', (c) => chunks.push(c));
     req.on('end', async () => {
       state.requests++;
+      const p = req.url.split('?')[0];
+      state.paths[p] = (state.paths[p] ?? 0) + 1;
       if (state.cut) { state.refused++; req.socket.destroy(); return; }
       if (state.delayMs) await new Promise((r) => setTimeout(r, state.delayMs));
       try {
