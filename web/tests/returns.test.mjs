@@ -57,3 +57,57 @@ test('a return with restock refunds and puts the item back on the shelf once', a
   assert.equal(moves[0].location_id, store.id, 'restock goes to the selling floor');
   await page.context().close();
 });
+
+// A return without a receipt at the register (docs/ledger.md): the cashier scans the item, a
+// shift lead approves on the same screen, the refund is today's price to a store credit note
+// (the shop's default), and the unit is back on the shelf.
+for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768 }]) {
+  test(`a return without a receipt at ${viewport.width}x${viewport.height}: scanned, approved by a lead, refunded to store credit`, async () => {
+    const { server, store } = env;
+    const item = await itemByCode(server, PASTA);
+    const start = await onHand(server, item.id, store.id);
+    const page = await env.page(viewport);
+    await signInAtRegister(page, DEMO.cashier);
+    await page.keyboard.press('F7');
+    await page.getByRole('button', { name: 'No receipt' }).click();
+    const panel = page.getByRole('group', { name: 'Return without a receipt' });
+    await panel.getByLabel('Item barcode or SKU').fill('0000000000000');
+    await panel.getByRole('button', { name: 'Find item' }).click();
+    await panel.getByText('No item has the code 0000000000000.').waitFor();
+    await panel.getByLabel('Item barcode or SKU').fill(PASTA);
+    await panel.getByLabel('Item barcode or SKU').press('Enter');
+    await panel.getByText(`${item.name} · today’s price`).waitFor();
+    await panel.getByLabel('Reason').selectOption('changed_mind');
+    for (const name of ['Find item', 'Complete return without receipt']) {
+      const box = await panel.getByRole('button', { name }).boundingBox();
+      assert.ok(box.height >= 44, `${name}: ${box.height} px tall`);
+    }
+    if (viewport.width === 768) await page.screenshot({ path: screenshotPath('register-return-no-receipt.png') });
+    await panel.getByRole('button', { name: 'Complete return without receipt' }).click();
+    const override = page.getByRole('dialog', { name: 'Manager override' });
+    await override.waitFor();
+    await override.getByLabel('Manager username').fill(DEMO.lead.username);
+    await override.getByLabel('Manager password or PIN').fill(DEMO.lead.pin);
+    await override.getByRole('button', { name: 'Approve' }).click();
+    const done = page.getByRole('status').filter({ hasText: 'Refunded' });
+    await done.waitFor();
+    const code = await page.locator('.credit-code').textContent();
+
+    const audit = (await server.get('/api/v1/audit?action=return.create&limit=200')).json.entries;
+    const returns = await Promise.all(audit.map(async (e) => (await server.get(`/api/v1/returns/${e.entity_id}`)).json));
+    const ret = returns.find((r) => r.tenders.some((t) => t.reference === code));
+    assert.ok(ret, `the return that made ${code}`);
+    assert.equal(ret.sale_id, null);
+    assert.equal(ret.user, DEMO.cashier.username);
+    assert.equal(ret.approver, DEMO.lead.username, 'the lead approved it');
+    assert.equal(ret.refund_total, item.price, "today's price");
+    assert.deepEqual(ret.tenders.map((t) => [t.type, t.amount, t.reference]), [['store_credit', item.price, code]]);
+    assert.equal((await server.get(`/api/v1/store-credits/${code}`)).json.balance, item.price);
+    assert.equal(await onHand(server, item.id, store.id), start + 1, 'restocked once');
+    const slip = await server.get(`/api/v1/returns/${ret.id}/receipt`);
+    assert.equal(slip.status, 200, slip.text);
+    assert.match(slip.text, /REFUND/);
+    assert.ok(!/null|undefined/.test(slip.text), 'the slip of a return without a receipt names no missing receipt');
+    await page.context().close();
+  });
+}

@@ -78,7 +78,7 @@ export const sales = {
   park: (body: T.ParkInput) => post<T.Parked>('/sales/parked', body),
   parked: (location_id: string) => get<{ parked: T.Parked[] }>('/sales/parked', { query: { location_id } }).then((r) => r.parked),
   resume: (id: string) => post<T.Parked>('/sales/parked/{id}/resume', {}, { path: { id } }),
-  returnSale: (body: T.ReturnInput) => post<T.ReturnDoc>('/returns', body),
+  returnSale: (body: T.ReturnInput | T.NoReceiptReturnInput) => post<T.ReturnDoc>('/returns', body),
   refundSlip: (id: string) => link('/returns/{id}/receipt', { path: { id } }),
   storeCredit: (code: string) => get<T.StoreCredit>('/store-credits/{code}', { path: { code } }),
   exchange: (body: T.ExchangeInput) => post<T.ExchangeDoc>('/exchanges', body),

@@ -134,6 +134,11 @@ export interface Parked {
 
 export type ReturnReason = 'changed_mind' | 'defective' | 'wrong_item' | 'wrong_size' | 'not_as_described' | 'damaged_in_transit' | 'late_delivery' | 'other';
 export interface ReturnLineInput { sale_line_id: string; quantity: Quantity; reason: string; condition: string; disposition: string }
+/** A return without a receipt: items at their current price, into the register's store (returns.no_receipt, or a lead's override). */
+export interface NoReceiptReturnInput {
+  id: string; location_id: string; register_id: string; override_token?: string; training?: boolean;
+  lines: { item_id: string; quantity: Quantity; reason: string; condition: string; disposition: string }[];
+}
 /** GET/PUT /settings/sales (docs/openapi.yaml SalesSettings). */
 export interface SalesSettings {
   tax_mode: 'inclusive' | 'exclusive';
@@ -159,7 +164,7 @@ export interface ExchangeInput {
 }
 export interface ExchangeDoc { id: string; return: ReturnDoc; sale: Sale; credit: Money; refund_due: Money; balance_due: Money }
 export interface ReturnLine { item_id: string; name?: string; quantity: Quantity; refund: Money; disposition: string }
-export interface ReturnDoc { id: string; refund_total: Money; lines: ReturnLine[]; tenders: Tender[] }
+export interface ReturnDoc { id: string; sale_id: string | null; refund_total: Money; lines: ReturnLine[]; tenders: Tender[] }
 
 export interface Named { id: string; name: string }
 export interface TenderCount { type: TenderType; expected: Money; counted: Money | null; over_short: Money | null }

@@ -34,7 +34,7 @@ export const sheets: readonly Sheet[] = [
       { when: 'A barcode will not scan', then: 'Type the digits in “Scan or search”, or type a word of the name and pick with ↑ ↓ Enter.' },
       { when: 'The screen says “Offline since …”', then: 'Keep selling for cash or card (type the terminal’s reference): each sale gets its receipt number and is sent by itself when the network is back. Store credit waits.' },
       { when: '“Waiting for the network — the sale is locked”', then: 'Do nothing and do not sell it again: it is sent exactly as shown as soon as the server answers.' },
-      { when: 'A return without a receipt', then: 'F7, then ask a shift lead: they approve on your screen with their PIN.' },
+      { when: 'A return without a receipt', then: 'F7, No receipt, scan the item; a shift lead approves on your screen with their PIN.' },
       { when: 'You rang up the wrong thing', then: 'Before payment: − on the line or remove it. After: ask a lead to void (F8) and ring it again.' },
       { when: 'Your sign-in has expired', then: 'Sign in again in the box that appears: the cart stays as it was.' },
       { when: 'You want to practise', then: 'F10 training mode: the screen turns striped and nothing touches stock or the books.' },

@@ -502,8 +502,9 @@ export function Register({ session, locationId, locationName, registerId, regist
           ) : (mode === 'return' || mode === 'exchange') && downSince !== null ? (
             <Notice kind="warn">Returns and exchanges need the server (shop rule): take the receipt and do it when the network is back.</Notice>
           ) : mode === 'return' ? (
-            <ReturnPanel registerId={registerId} training={training} onReturned={(r) => {
+            <ReturnPanel locationId={locationId} registerId={registerId} training={training} onReturned={(r) => {
               practice('return.completed');
+              if (r.sale_id === null) practice('return.no_receipt');
               if (r.lines.some((l) => l.disposition === 'damaged')) practice('return.damaged');
               if (r.tenders.some((t) => t.type === 'store_credit')) practice('return.store_credit');
             }} receipt={handover?.what === 'return' ? handover.receipt : undefined} onDone={() => setMode('sale')} askOverride={askOverride} />

@@ -5,12 +5,13 @@ import { Button, Notice, Select } from '../shared/components';
 import { money, qty, uuidv7, words } from '../shared/format';
 import type { Msg } from './PayPanel';
 import { remember } from './offline';
+import { NoReceiptReturn } from './NoReceiptReturn';
 import { ChooseReturn, emptyChoice, FindReceipt, returnLines } from './returnParts';
 
 export type AskOverride = (wanted: Permission, detail: string) => Promise<string | null>;
 
-export function ReturnPanel({ registerId, training, receipt, onDone, onReturned, askOverride }: {
-  registerId: string;
+export function ReturnPanel({ locationId, registerId, training, receipt, onDone, onReturned, askOverride }: {
+  locationId: string; registerId: string;
   /** Training mode: the return is practice, like the sales made there. */
   training: boolean;
   receipt?: string; onDone: () => void; askOverride: AskOverride;
@@ -22,6 +23,7 @@ export function ReturnPanel({ registerId, training, receipt, onDone, onReturned,
   const [msg, setMsg] = useState<Msg>(null);
   const [done, setDone] = useState<ReturnDoc | null>(null);
   const [refundTo, setRefundTo] = useState<'original' | 'store_credit'>('original');
+  const [noReceipt, setNoReceipt] = useState(false);
   const [returnId] = useState(uuidv7());
   const lines = sale ? returnLines(sale, choice) : [];
   const complete = async () => {
@@ -63,9 +65,20 @@ export function ReturnPanel({ registerId, training, receipt, onDone, onReturned,
   return (
     <div class="return">
       <h2>Return</h2>
-      <FindReceipt initial={receipt} onFound={(s) => { setSale(s); setChoice(emptyChoice()); setMsg(null); }} />
+      {noReceipt ? (
+        <>
+          <NoReceiptReturn locationId={locationId} registerId={registerId} training={training} askOverride={askOverride}
+            onReturned={(r) => { setDone(r); onReturned?.(r); }} />
+          <Button onClick={() => setNoReceipt(false)}>The customer has a receipt</Button>
+        </>
+      ) : (
+        <>
+          <FindReceipt initial={receipt} onFound={(s) => { setSale(s); setChoice(emptyChoice()); setMsg(null); }} />
+          {!sale && <Button onClick={() => setNoReceipt(true)}>No receipt</Button>}
+        </>
+      )}
       {msg && <Notice kind={msg.kind}>{msg.text}</Notice>}
-      {sale && (
+      {sale && !noReceipt && (
         <>
           <ChooseReturn sale={sale} choice={choice} onChange={setChoice} />
           <Select label="Refund to" value={refundTo} onChange={(e) => setRefundTo(e.currentTarget.value === 'store_credit' ? 'store_credit' : 'original')}

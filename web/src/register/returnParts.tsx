@@ -65,12 +65,19 @@ export function ChooseReturn({ sale, choice: c, onChange }: { sale: Sale; choice
           </tbody>
         </table>
       </div>
-      <div class="row">
-        <Select label="Reason" value={c.reason} onChange={(e) => onChange({ ...c, reason: e.currentTarget.value })} options={reasons.map((r) => [r, words(r)])} />
-        <Select label="Condition" value={c.condition} onChange={(e) => onChange({ ...c, condition: e.currentTarget.value })} options={['new', 'opened', 'used', 'damaged', 'defective']} />
-        <Select label="Disposition" value={c.disposition} onChange={(e) => onChange({ ...c, disposition: e.currentTarget.value })}
-          options={[['restock', 'restock (back on the shelf)'], ['review', 'review'], ['damaged', 'damaged'], ['refurbish', 'refurbish'], ['markdown', 'markdown']]} />
-      </div>
+      <ReturnManner choice={c} onChange={onChange} />
     </>
+  );
+}
+
+/** Why it comes back, in what state, and where it goes: asked of every return. */
+export function ReturnManner({ choice: c, onChange }: { choice: ReturnChoice; onChange: (c: ReturnChoice) => void }) {
+  return (
+    <div class="row">
+      <Select label="Reason" value={c.reason} onChange={(e) => onChange({ ...c, reason: e.currentTarget.value })} options={reasons.map((r) => [r, words(r)])} />
+      <Select label="Condition" value={c.condition} onChange={(e) => onChange({ ...c, condition: e.currentTarget.value })} options={['new', 'opened', 'used', 'damaged', 'defective']} />
+      <Select label="Disposition" value={c.disposition} onChange={(e) => onChange({ ...c, disposition: e.currentTarget.value })}
+        options={[['restock', 'restock (back on the shelf)'], ['review', 'review'], ['damaged', 'damaged'], ['refurbish', 'refurbish'], ['markdown', 'markdown']]} />
+    </div>
   );
 }
