@@ -540,7 +540,7 @@ Posted create_count(db::Db& db, const Actor& actor, const CreateCount& in) {
     return existing ? documents::prior_of(existing->request_hash, in.key) : documents::Prior::none;
   });
   if (claim.replay) return Posted{count_json(db, *existing, actor, false), true};
-  stock::require_location(db, in.location_id, "location_id");
+  stock::require_not_kept_by_node(db, stock::require_location(db, in.location_id, "location_id"), "location_id");
   auto items = plan_items(db, in);
   std::set<std::string> seen;
   items.erase(std::remove_if(items.begin(), items.end(), [&](const std::string& i) { return !seen.insert(i).second; }),

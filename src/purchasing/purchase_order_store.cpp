@@ -588,6 +588,7 @@ Posted receive_order(db::Db& db, const Actor& actor, const std::string& id, cons
                                                                : documents::Prior::other_request;
   });
   if (claim.replay) return Posted{*receipt_json(db, claim.id), true};
+  stock::require_not_kept_by_node(db, stock::require_location(db, order.location_id, "location_id"), "location_id");
   check_act(order.status, OrderAct::receive);
   auto rows = line_rows(db, id);
   auto lines = lines_of(rows);

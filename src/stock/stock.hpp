@@ -148,6 +148,12 @@ std::optional<Location> load_location(db::Db& db, const std::string& id);
 std::optional<Location> location_by_name(db::Db& db, const std::string& name);
 // The location or 422 naming `field`.
 Location require_location(db::Db& db, const std::string& id, const std::string& field);
+// At head office, a store that has a store node (sync/, docs/sync.md), and that store's bins,
+// keep their stock on the node: head office books it only from what the node pushes. An
+// adjustment, count, transfer or goods receipt made at head office for it would never reach
+// the node and the two sides would part, so it is 409 kept_by_store_node naming `field`.
+// (On the node itself there is no such row: it books its own store.)
+void require_not_kept_by_node(db::Db& db, const Location& location, const std::string& field);
 // A store, backroom or warehouse gets its review, damaged, refurbish and markdown bins.
 Location create_location(db::Db& db, const Actor& actor, const std::string& name, const std::string& kind,
                          const std::optional<std::string>& parent_id);

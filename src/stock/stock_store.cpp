@@ -386,6 +386,18 @@ Location require_location(db::Db& db, const std::string& id, const std::string& 
   return *l;
 }
 
+void require_not_kept_by_node(db::Db& db, const Location& location, const std::string& field) {
+  // sync_nodes is sync's table (a room above); reading it here keeps the rule beside the
+  // stock commands that need it.
+  auto q = db.query("SELECT 1 FROM sync_nodes WHERE location_id = ? OR location_id = ? LIMIT 1");
+  q.bind(1, location.id).bind(2, location.parent_id.value_or(location.id));
+  if (!q.step()) return;
+  throw Problem(409, "kept_by_store_node",
+                fmt::format("the stock of {} is kept by its store node: adjust, count, transfer and receive there",
+                            location.name),
+                field);
+}
+
 Location create_location(db::Db& db, const Actor& actor, const std::string& name, const std::string& kind,
                          const std::optional<std::string>& parent_id) {
   auto known = location_kinds.parse(kind);
@@ -534,7 +546,7 @@ Posted create_adjustment(db::Db& db, const Actor& actor, const AdjustmentInput& 
   if (claim.replay) return Posted{std::move(*existing), true};
   const std::string& doc_id = claim.id;
   require_item(db, in.item_id, "item_id");
-  require_location(db, in.location_id, "location_id");
+  require_not_kept_by_node(db, require_location(db, in.location_id, "location_id"), "location_id");
   auto policy = negative_stock_policy(db);
   std::optional<std::string> flag_text;
   if (in.check_limits) {
@@ -717,6 +729,8 @@ Posted ship_transfer(db::Db& db, const Actor& actor, const TransferInput& in) {
   auto from = require_location(db, in.from_location_id, "from_location_id");
   auto to = require_location(db, in.to_location_id, "to_location_id");
   if (from.id == to.id) throw invalid_field("to_location_id", "a transfer goes to another location");
+  require_not_kept_by_node(db, from, "from_location_id");
+  require_not_kept_by_node(db, to, "to_location_id");
   if (from.kind == word(LocationKind::transit) || to.kind == word(LocationKind::transit))
     throw invalid_field("to_location_id", "the in-transit location is not a transfer end");
   std::int64_t at = now().micros;

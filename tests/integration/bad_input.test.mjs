@@ -523,7 +523,11 @@ test('mutated webhook bodies (issue 19) are refused with problems, never 500', a
 
 test('mutated store-node pushes and conflict notes (issue 21) are refused with problems, never 500; the books hold', async () => {
   const item = await makeItem(s, { price: 700 });
-  const node = await s.post('/api/v1/sync/nodes', { location_id: shop.id });
+  // A store of its own: a store with a node keeps its stock on the node (head office refuses
+  // to adjust it), and later tests adjust the shop's store.
+  const place = await s.post('/api/v1/locations', { name: `Bad-input node store ${process.pid}`, kind: 'store' });
+  assert.equal(place.status, 201, place.text);
+  const node = await s.post('/api/v1/sync/nodes', { location_id: place.json.id });
   assert.equal(node.status, 201, node.text);
   const nodeClient = s.withKey(node.json.key);
   const document = () => {

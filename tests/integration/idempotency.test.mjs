@@ -39,6 +39,10 @@ async function until(what, fn, ms = 15000) {
 }
 let n = 0;
 const unique = (p) => `${p}-${process.pid}-${++n}`;
+// Node keys go to a store of their own: a store with a node keeps its stock on the node, and
+// head office refuses to adjust, count or receive for it (docs/sync.md).
+let nodeStore;
+const nodeLocation = async () => (nodeStore ??= ok(await s.post('/api/v1/locations', { name: unique('Node store'), kind: 'store' }), 'node store')).id;
 function gtin13(prefix) {
   const base = (prefix + String(Date.now() % 1e9) + String(++n).padStart(3, '0')).slice(0, 12).padEnd(12, '0');
   const sum = base.split('').map(Number).reduce((a, d, i) => a + d * (i % 2 === 0 ? 1 : 3), 0);
@@ -104,7 +108,7 @@ const changeRequest = async (sent = false) => {
     content_type: 'application/json', if_match: `"v${item.version}"`, body: JSON.stringify({ name: 'Walk renamed at a store' }),
     subject: { item: { id: item.id, sku: item.sku, name: item.name } }, requested_by: 'walker', requested_at: new Date().toISOString() };
   if (!sent) return c;
-  const node = ok(await s.post('/api/v1/sync/nodes', { location_id: shop.id }), 'node');
+  const node = ok(await s.post('/api/v1/sync/nodes', { location_id: await nodeLocation() }), 'node');
   ok(await s.withKey(node.key).post('/api/v1/sync/change-requests', { change_requests: [c] }), 'change request');
   return { ...c, item_id: item.id };
 };
@@ -163,14 +167,14 @@ const SETUPS = {
   'POST /api/v1/api-keys/{id}/rotate': async () => ({ path: `/api/v1/api-keys/${ok(await s.post('/api/v1/api-keys', { name: unique('walk-rot'), role: 'cashier' }), 'key').id}/rotate`, body: { grace_seconds: 5 } }),
   'DELETE /api/v1/api-keys/{id}': async () => ({ path: `/api/v1/api-keys/${ok(await s.post('/api/v1/api-keys', { name: unique('walk-del'), role: 'cashier' }), 'key').id}` }),
   'POST /api/v1/sync/documents': async () => {
-    const node = ok(await s.post('/api/v1/sync/nodes', { location_id: shop.id }), 'node');
+    const node = ok(await s.post('/api/v1/sync/nodes', { location_id: await nodeLocation() }), 'node');
     return { client: s.withKey(node.key), path: '/api/v1/sync/documents',
       body: { documents: [{ id: uuidv7(), type: 'sale.completed', entity_id: uuidv7(), at: new Date().toISOString(), payload: { total: 100 } }] } };
   },
-  'POST /api/v1/sync/nodes': async () => ({ path: '/api/v1/sync/nodes', body: { location_id: shop.id } }),
+  'POST /api/v1/sync/nodes': async () => ({ path: '/api/v1/sync/nodes', body: { location_id: await nodeLocation() } }),
   'POST /api/v1/sync/conflicts/{id}/resolve': async () => {
     // A node pushes a document moving an item head office does not know: a rejected conflict.
-    const node = ok(await s.post('/api/v1/sync/nodes', { location_id: shop.id }), 'node');
+    const node = ok(await s.post('/api/v1/sync/nodes', { location_id: await nodeLocation() }), 'node');
     const id = uuidv7();
     ok(await s.withKey(node.key).post('/api/v1/sync/documents', { documents: [{ id, type: 'stock.adjusted', entity_id: id,
       at: new Date().toISOString(), payload: {}, movements: [{ item_id: uuidv7(), location_kind: 'store', quantity: 1, reason: 'opening',
@@ -179,7 +183,7 @@ const SETUPS = {
     return { path: `/api/v1/sync/conflicts/${conflict.id}/resolve`, body: { note: 'walked' } };
   },
   'POST /api/v1/sync/change-requests': async () => {
-    const node = ok(await s.post('/api/v1/sync/nodes', { location_id: shop.id }), 'node');
+    const node = ok(await s.post('/api/v1/sync/nodes', { location_id: await nodeLocation() }), 'node');
     return { client: s.withKey(node.key), path: '/api/v1/sync/change-requests', body: { change_requests: [await changeRequest()] } };
   },
   'POST /api/v1/sync/change-requests/{id}/apply': async () => {
