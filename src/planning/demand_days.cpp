@@ -2,6 +2,7 @@
 
 #include "planning/history_csv.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace backroom::planning {
@@ -27,6 +28,13 @@ Day day_of(Timestamp t) {
 }
 
 Timestamp start_of(Day day) { return Timestamp{day.time_since_epoch().count() * micros_per_day}; }
+
+SalePrice paid_price(std::int64_t shelf_unit_price, std::int64_t gross, std::int64_t line_discount, bool discounted) {
+  double price = static_cast<double>(shelf_unit_price);
+  if (line_discount > 0 && gross > 0)
+    price *= static_cast<double>(std::max<std::int64_t>(gross - line_discount, 0)) / static_cast<double>(gross);
+  return SalePrice{price, discounted || line_discount > 0};
+}
 
 std::vector<store::DemandRow> ledger_days(const LedgerSpan& span) {
   std::vector<store::DemandRow> out;
@@ -60,11 +68,12 @@ std::vector<store::DemandRow> ledger_days(const LedgerSpan& span) {
       auto price = span.sale_prices.find({m.document_id, m.item_id});
       if (price != span.sale_prices.end()) {
         auto regular = span.regular_prices.find(m.item_id);
-        bool below = regular != span.regular_prices.end() && price->second.unit_price < regular->second;
+        bool below =
+            regular != span.regular_prices.end() && price->second.unit_price < static_cast<double>(regular->second);
         if (below || price->second.discounted) a.promo = true;
         if (below && regular->second > 0 && m.quantity.milli < 0) {
-          a.cut_share_sum += static_cast<double>(-m.quantity.milli) * 1000.0 *
-                             static_cast<double>(price->second.unit_price) / static_cast<double>(regular->second);
+          a.cut_share_sum += static_cast<double>(-m.quantity.milli) * 1000.0 * price->second.unit_price /
+                             static_cast<double>(regular->second);
           a.cut_units += -m.quantity.milli;
         }
       }

@@ -2,8 +2,9 @@
 // each stock account started it with) become one row per location x item x day with the
 // units sold less the units returned to stock or voided back, whether the day ended with
 // nothing on hand (censored: sales were a lower bound), and whether the item sold below its
-// regular price or with a discount (promotion), with the mean price of the sales below the
-// regular price as thousandths of it (weighted by units). Only the locations asked for count (stores,
+// regular price or with a discount (promotion), with the mean price paid (after line
+// discounts, `paid_price`) of the sales below the regular price as thousandths of it
+// (weighted by units). Only the locations asked for count (stores,
 // not their bins). Training sales never move stock, so they never appear here.
 #pragma once
 
@@ -26,9 +27,17 @@ Day day_of(Timestamp t);
 Timestamp start_of(Day day);
 
 struct SalePrice {
-  std::int64_t unit_price = 0;
+  double unit_price = 0;  // what a unit was paid, after line discounts (minor units)
   bool discounted = false;
 };
+
+// What one sale's units of an item were paid: the lowest shelf price among its lines, less
+// the share of the lines' gross their own line discounts took (shelf × (gross − line
+// discount) / gross). A manual 30 % line discount on a 5.00 item is 3.50 a unit, so a day
+// of deep line discounts has a price share under the promotion threshold like a price cut.
+// A receipt discount marks the day `discounted` (a promotion) without lowering the price: it
+// is a deal on the basket, not on the item.
+SalePrice paid_price(std::int64_t shelf_unit_price, std::int64_t gross, std::int64_t line_discount, bool discounted);
 
 struct LedgerSpan {
   Day first;  // the first day rebuilt

@@ -142,7 +142,7 @@ void refresh_demand(db::Db& db, Day today) {
     settings::put(db, ledger_start_key, format_date(start));
   }
   for (const auto& p : sales::store::line_prices(db, {sale_ids.begin(), sale_ids.end()}))
-    span.sale_prices[{p.sale_id, p.item_id}] = SalePrice{p.unit_price, p.discounted};
+    span.sale_prices[{p.sale_id, p.item_id}] = paid_price(p.unit_price, p.gross, p.line_discount, p.discounted);
   for (const auto& [id, facts] : catalog::store::planning_facts(db, {item_ids.begin(), item_ids.end()}))
     if (facts.price) span.regular_prices[id] = *facts.price;
   store::replace_ledger_days(db, format_date(*first), ledger_days(span));

@@ -104,11 +104,12 @@ std::vector<LinePrice> line_prices(db::Db& db, const std::vector<std::string>& s
   if (sale_ids.empty()) return out;
   boost::json::array wanted(sale_ids.begin(), sale_ids.end());
   auto q = db.query(
-      "SELECT l.sale_id, l.item_id, MIN(l.unit_price), MAX(l.line_discount + l.receipt_discount) FROM sale_lines l "
+      "SELECT l.sale_id, l.item_id, MIN(l.unit_price), SUM(l.gross), SUM(l.line_discount), "
+      "MAX(l.line_discount + l.receipt_discount) FROM sale_lines l "
       "JOIN sales s ON s.id = l.sale_id WHERE l.sale_id IN (SELECT value FROM json_each(?)) AND s.training = 0 "
       "GROUP BY l.sale_id, l.item_id ORDER BY l.sale_id, l.item_id");
   q.bind(1, boost::json::serialize(wanted));
-  while (q.step()) out.push_back({q.text(0), q.text(1), q.int64(2), q.int64(3) > 0});
+  while (q.step()) out.push_back({q.text(0), q.text(1), q.int64(2), q.int64(3), q.int64(4), q.int64(5) > 0});
   return out;
 }
 

@@ -41,12 +41,15 @@ std::vector<ChannelTotal> channel_totals(db::Db& db, const std::optional<Timesta
                                          const std::optional<Timestamp>& to, const std::string& location_id);
 void insert_void(db::Db& db, const std::string& sale_id, const SaleVoid& v);
 // What planning reads of sales: per sale of `sale_ids` and item, the lowest unit price it
-// sold at and whether any of its lines was discounted (promotion days). Training sales are
-// left out (they never move stock either).
+// sold at, its lines' gross and their own line discounts summed (a line discount's depth:
+// the receipt's discount is not in it), and whether any of its lines was discounted, by line
+// or receipt (promotion days). Training sales are left out (they never move stock either).
 struct LinePrice {
   std::string sale_id;
   std::string item_id;
   std::int64_t unit_price = 0;
+  std::int64_t gross = 0;
+  std::int64_t line_discount = 0;
   bool discounted = false;
 };
 std::vector<LinePrice> line_prices(db::Db& db, const std::vector<std::string>& sale_ids);

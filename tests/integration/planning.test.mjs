@@ -1,5 +1,6 @@
 // Planning over real HTTP (issue 17): demand history from real sales (a training sale does
-// not count, a discounted sale marks a promotion day, selling out marks the day censored),
+// not count, a discounted sale marks a promotion day at the price paid after a line discount,
+// selling out marks the day censored),
 // the history a shop brings from another system (`backroom planning import-history`: a good
 // file loads, a bad row is reported by line and nothing loads), suggestions checked against
 // numbers worked by hand, suggestions turned into a draft purchase order, service levels,
@@ -89,6 +90,23 @@ test('history from real sales: sales less returns per day, training left out, a 
   assert.deepEqual(today, { date: dayText(0), units: 3, censored: true, promo: true }, 'on hand 0 at the end of the day');
   // The days before the ledger followed this shop have no data (not zero).
   assert.equal(view.history[0].units, null);
+});
+
+// A line discount's depth is the day's price: 2 sold at 30 % off (3.50 of 5.00) and 1 at full
+// price is a promotion day at 700 thousandths of the regular price (the mean of the cut units),
+// which the forecast reads as a price cut like a lower shelf price.
+test('a line discount is a promotion day at the price paid after it', async () => {
+  const item = await makeItem(s, { price: 500 });
+  await adjust(s, item, shop, 10, 'found');
+  let r = await s.post('/api/v1/sales', saleBody(shop, [[item, 2, { discount: { percent: 30, reason: 'promo' } }]]));
+  assert.equal(r.status, 201, r.text);
+  r = await s.post('/api/v1/sales', saleBody(shop, [[item, 1]]));
+  assert.equal(r.status, 201, r.text);
+  const today = (await series(item)).history.at(-1);
+  assert.deepEqual(today, { date: dayText(0), units: 3, censored: false, promo: true });
+  const stored = dbExec(s.db, `SELECT days FROM demand_months WHERE item_id = '${item.id}' AND source = 'ledger'`);
+  assert.equal(stored.status, 0, stored.stderr);
+  assert.equal(stored.stdout.trim(), `${Number(dayText(0).slice(8))}:3000:p700`);
 });
 
 test('import-history: a good file loads as daily demand; a bad row is reported by line and nothing loads', async () => {

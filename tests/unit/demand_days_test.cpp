@@ -70,7 +70,7 @@ TEST(DemandDays, BelowTheRegularPriceOrDiscountedIsAPromotion) {
   s.sale_prices[{"cheap", "item"}] = SalePrice{400, false};
   s.sale_prices[{"full", "item"}] = SalePrice{500, false};
   s.sale_prices[{"discounted", "item"}] = SalePrice{500, true};
-  // Sold at 400 of a regular 500: 800 thousandths; a line discount's price is not known here.
+  // Sold at 400 of a regular 500: 800 thousandths; a receipt discount marks the day without a price.
   EXPECT_EQ(rows_text(ledger_days(s)), "2026-11-02 1 promo at 800\n2026-11-03 1\n2026-11-04 1 promo\n");
 }
 
@@ -83,6 +83,45 @@ TEST(DemandDays, APromotionDaysPriceShareIsTheUnitWeightedMean) {
   s.sale_prices[{"b", "item"}] = SalePrice{300, false};
   s.sale_prices[{"full", "item"}] = SalePrice{500, false};
   EXPECT_EQ(rows_text(ledger_days(s)), "2026-11-02 6 promo at 750\n");
+}
+
+// What a sale's units were paid after their own line discounts (`paid_price`): the shelf
+// price scaled by what the line discounts left of the gross; a receipt discount only flags.
+struct PaidCase {
+  std::int64_t shelf, gross, line_discount;
+  bool discounted;
+  double unit_price;
+  bool flagged;
+};
+TEST(DemandDays, ALineDiscountLowersThePricePaid) {
+  const PaidCase cases[] = {
+      {500, 1500, 0, false, 500, false},    // 3 at the shelf price
+      {500, 1500, 0, true, 500, true},      // a receipt discount: flagged, price unchanged
+      {500, 1500, 450, false, 350, true},   // 30 % off the line: 3.50 a unit
+      {500, 1000, 100, false, 450, true},   // 1.00 off two units: 4.50 a unit
+      {400, 1200, 600, false, 200, true},   // a half-off line on a price cut: 2.00
+      {500, 500, 500, false, 0, true},      // given away
+      {500, 500, 900, false, 0, true},      // a discount past the gross never goes negative
+      {500, 0, 0, false, 500, false},       // no gross (a zero-price line): the shelf price
+  };
+  for (const auto& c : cases) {
+    SalePrice p = paid_price(c.shelf, c.gross, c.line_discount, c.discounted);
+    EXPECT_DOUBLE_EQ(p.unit_price, c.unit_price) << c.shelf << " " << c.gross << " " << c.line_discount;
+    EXPECT_EQ(p.discounted, c.flagged) << c.shelf << " " << c.gross << " " << c.line_discount;
+  }
+}
+
+// A day of deep manual line discounts is a promotion day with its depth: 2 units at 30 % off
+// (3.50 of 5.00 = 700) and 2 at full price: the share is the mean of the cut units, 700, under
+// the threshold like a price cut. A 1 % line discount is a promotion at 990, which the forecast
+// reads as no price cut (within price_cut_min of the regular price).
+TEST(DemandDays, LineDiscountDepthIsTheDaysPriceShare) {
+  auto s = span_of({move("opening", 10, d1), move("sale", -2, d1, "deep"), move("sale", -2, d1, "full"),
+                    move("sale", -1, plus(1), "shallow")});
+  s.sale_prices[{"deep", "item"}] = paid_price(500, 1000, 300, false);
+  s.sale_prices[{"full", "item"}] = paid_price(500, 1000, 0, false);
+  s.sale_prices[{"shallow", "item"}] = paid_price(500, 500, 5, false);
+  EXPECT_EQ(rows_text(ledger_days(s)), "2026-11-02 4 promo at 700\n2026-11-03 1 promo at 990\n");
 }
 
 TEST(DemandDays, BinsDoNotCount) {
