@@ -93,6 +93,13 @@ std::int64_t next_customer_number(db::Db& db) {
   return q.int64(0);
 }
 
+std::optional<std::int64_t> customer_number(db::Db& db, const std::string& id) {
+  auto q = db.query("SELECT number FROM customers WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return q.int64(0);
+}
+
 namespace {
 
 // The columns a write sets, in this order, bound from ?1 to ?11 (phone and email sealed, their
