@@ -26,6 +26,7 @@ struct CustomerFilter {
   std::string name_prefix;            // folded (text::fold) before it is compared
   std::optional<std::string> phone;   // E.164
   std::optional<std::string> email;   // normal form
+  std::optional<std::int64_t> number;
   std::string after_id;               // cursor
   int limit = 50;                     // one more row is read to tell whether a next page exists
 };

@@ -82,6 +82,8 @@ test('the same e-mail twice is one customer, who keeps its name; the retried POS
   assert.equal(again.customer.id, first.customer.id, 'the same e-mail in another case: the same customer');
   assert.equal(again.customer.name, `M. Sandberg ${tag}`, 'the order keeps the name it was placed with');
   assert.equal((await customer(first.customer.id)).name, MIA.name, 'the customer keeps its name');
+  const byNumber = await s.get(`/api/v1/customers?q=${first.customer.number.toLowerCase()}`);
+  assert.deepEqual(byNumber.json.customers.map((c) => c.id), [first.customer.id], 'found by its number (the back office\'s link)');
   const byName = await s.get(`/api/v1/customers?q=${encodeURIComponent(`M. Sandberg ${tag}`)}`);
   assert.deepEqual(byName.json.customers, [], 'no second customer');
 });
