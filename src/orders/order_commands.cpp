@@ -646,6 +646,25 @@ boost::json::array substitute_candidates(db::Db& db, const Actor& actor, const s
   return out;
 }
 
+CustomerLinks link_customers(db::Db& db, const Actor& actor) {
+  CustomerLinks out;
+  for (const auto& id : store::without_customer(db)) {
+    auto o = *store::load_order(db, id);
+    auto customer = customers::customer_for_order(
+        db, actor, customers::OrderContact{o.customer.name, o.customer.phone, o.customer.email});
+    if (!customer) {
+      ++out.without_contact;
+      continue;
+    }
+    auto before = bj::serialize(order_json(db, o));
+    o.customer_id = customer->id;
+    store::set_customer(db, o.id, customer->id);
+    append_audit(db, actor, AuditEntry{"order.link_customer", "online_order", o.id, before, bj::serialize(order_json(db, o))});
+    ++out.linked;
+  }
+  return out;
+}
+
 boost::json::object settle_refund(db::Db& db, const Actor& actor, const std::string& id) {
   auto o = require_order(db, actor, id);
   if (o.refunded_at) return answer(db, o);

@@ -168,6 +168,20 @@ std::optional<std::string> order_by_pickup_code(db::Db& db, const std::string& c
   return one_id(q);
 }
 
+std::vector<std::string> without_customer(db::Db& db) {
+  std::vector<std::string> out;
+  auto q = db.query("SELECT id FROM online_orders WHERE customer_id IS NULL ORDER BY number");
+  while (q.step()) out.push_back(q.text(0));
+  return out;
+}
+
+void set_customer(db::Db& db, const std::string& id, const std::string& customer_id) {
+  db.query("UPDATE online_orders SET customer_id = ? WHERE id = ?")
+      .bind(1, customer_id)
+      .bind(2, id)
+      .run_changing(1, "an order is linked on its one row");
+}
+
 void save_order(db::Db& db, const Order& o) {
   db.query(
         "UPDATE online_orders SET status = ?, paid_at = ?, staging_spot = ?, sale_id = ?, refund_due = ?, "

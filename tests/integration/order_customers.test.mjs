@@ -6,7 +6,8 @@
 // phone's; an order with no usable contact names no customer. The audit trail and the events
 // carry the customer's number and id, never the name, phone or e-mail (the raw rows are
 // searched); the stored Idempotency-Key answer is sealed and a retry answers the same; the
-// order's own answers still show the contact as placed; `check` and `audit verify` hold.
+// order's own answers still show the contact as placed; `backroom customers link-orders` links
+// orders placed before migration 36; `check` and `audit verify` hold.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
@@ -145,6 +146,22 @@ test('a signed Shopify order links to the customer of its e-mail', async () => {
   placed.push(order);
   assert.equal(order.customer.id, placed[0].customer.id, 'the same customer as the web order of that e-mail');
   assert.equal(order.customer.name, `Mia S ${tag}`);
+});
+
+test('orders placed before migration 36 are linked by `backroom customers link-orders`', async () => {
+  const [mia] = placed;
+  const none = placed.find((p) => p.customer.id === null);
+  // As an order placed before the migration: no customer.
+  raw(`UPDATE online_orders SET customer_id = NULL WHERE id = '${mia.id}'`);
+  assert.equal((await s.get(`/api/v1/online-orders/${mia.id}`)).json.customer.id, null);
+  const linked = cli(['customers', 'link-orders', '--db', s.db]);
+  assert.equal(linked.status, 0, linked.stdout + linked.stderr);
+  assert.match(linked.stdout, /linked 1 online orders to their customers; 1 without a usable phone or e-mail name none/);
+  const read = (await s.get(`/api/v1/online-orders/${mia.id}`)).json;
+  assert.deepEqual([read.customer.id, read.customer.number], [mia.customer.id, mia.customer.number], 'the customer of its phone');
+  assert.equal((await s.get(`/api/v1/online-orders/${none.id}`)).json.customer.id, null);
+  const audit = await s.get(`/api/v1/audit?entity_id=${mia.id}`);
+  assert.ok(audit.json.entries.some((e) => e.action === 'order.link_customer'), 'the link is audited');
 });
 
 test('the audit trail and the events carry the customer\'s number, never the contact; check and audit verify hold', async () => {
