@@ -11,6 +11,7 @@
 #include "customers/customer.hpp"
 #include "customers/customer_import.hpp"
 #include "customers/customers_store.hpp"
+#include "orders/orders.hpp"
 #include "platform/actor.hpp"
 #include "platform/settings.hpp"
 
@@ -52,6 +53,19 @@ void add_commands(CLI::App& app, std::string& db_path) {
                                             : "nothing written (an import is all or nothing)")
               << std::endl;
     if (!report.errors.empty()) throw CLI::RuntimeError(1);
+  });
+
+  auto* link_cmd = group->add_subcommand(
+      "link-orders", "Link online orders placed before migration 36 to their customers (by phone, else e-mail, or a new one)");
+  link_cmd->add_option("--db", db_path, "Shop database (path or postgresql:// URI)")->envname("BACKROOM_DB")->capture_default_str();
+  link_cmd->callback([&db_path] {
+    auto db = cli::open_shop(db_path);
+    db::Transaction tx(*db);
+    auto links = orders::link_customers(*db, Actor::of("cli", "cli"));
+    tx.commit();
+    std::cout << fmt::format("linked {} online orders to their customers; {} without a usable phone or e-mail name none",
+                             links.linked, links.without_contact)
+              << std::endl;
   });
 
   auto* code_cmd = group->add_subcommand("calling-code", "Set the country calling code national phone numbers take");

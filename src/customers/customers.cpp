@@ -7,6 +7,7 @@
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "platform/problem.hpp"
+#include "platform/text.hpp"
 #include "platform/types.hpp"
 
 namespace backroom::customers {
@@ -68,6 +69,29 @@ Customer update_customer(db::Db& db, const Actor& actor, const std::string& id, 
   update_customer_row(db, after);
   append_audit(db, actor, AuditEntry{"customer.update", "customer", after.id, audited(*before), audited(after)});
   return after;
+}
+
+std::optional<Customer> customer_for_order(db::Db& db, const Actor& actor, const OrderContact& contact) {
+  auto phone = contact.phone.empty() ? std::nullopt : normalise_phone(contact.phone, default_calling_code(db)).value;
+  auto email = contact.email.empty() ? std::nullopt : normalise_email(contact.email).value;
+  if (!phone && !email) return std::nullopt;
+  auto by_phone = phone ? customer_by_phone(db, *phone) : std::nullopt;
+  auto by_email = email ? customer_by_email(db, *email) : std::nullopt;
+  if (auto found = by_phone ? by_phone : by_email) {
+    CustomerPatch fill;
+    if (phone && !found->phone && !by_phone) fill.phone = phone;
+    if (email && !found->email && !by_email) fill.email = email;
+    if (!fill.phone && !fill.email) return found;
+    return update_customer(db, actor, found->id, found->version, fill);
+  }
+  CustomerPatch created;
+  auto name = std::string(text::trim(contact.name));
+  created.name = name.empty() || name == contact.email ? std::string(unnamed_order_customer)
+                                                       : name;
+  created.phone = phone;
+  created.email = email;
+  created.marketing_consent = false;
+  return create_customer(db, actor, created);
 }
 
 }  // namespace backroom::customers

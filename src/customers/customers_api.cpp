@@ -46,13 +46,18 @@ void register_customer_routes(App& app) {
   const std::string read(permission::customers_read), manage(permission::customers_manage);
 
   r.add("GET", "/api/v1/customers", read,
-        "Page through customers: ?q= a name's beginning, ?phone= or ?email= an exact contact (contact data masked "
+        "Page through customers: ?q= a name's beginning or a number (C-000123), ?phone= or ?email= an exact contact (contact data masked "
         "without customers.contact_read)",
         [&app](Request& req, Reply reply) {
           CustomerFilter f;
           f.limit = page_limit(req);
           f.name_prefix = req.query_param("q").value_or("");
           if (f.name_prefix.size() > customer_name_length_max) throw invalid_field("q", "q is longer than 200 bytes");
+          // "C-000123": the customer of that number (an online order links to its customer so).
+          if (auto n = parse_customer_number(f.name_prefix); n && (f.name_prefix[0] == 'C' || f.name_prefix[0] == 'c')) {
+            f.number = n;
+            f.name_prefix.clear();
+          }
           auto& db = app.read();
           auto code = default_calling_code(db);
           if (auto phone = req.query_param("phone"); phone && !phone->empty()) {

@@ -53,11 +53,11 @@ std::string default_calling_code(db::Db& db) { return settings::get(db, calling_
 std::vector<Customer> list_customers(db::Db& db, const CustomerFilter& f) {
   std::string prefix = text::fold(f.name_prefix);
   auto q = db.query(select_where("(?1 = '' OR name_key LIKE ?2) AND (?3 = '' OR phone_index = ?3) "
-                                 "AND (?4 = '' OR email_index = ?4) AND id > ?5 ORDER BY id LIMIT ?6"));
+                                 "AND (?4 = '' OR email_index = ?4) AND (?7 = 0 OR number = ?7) AND id > ?5 ORDER BY id LIMIT ?6"));
   q.bind(1, prefix).bind(2, prefix + "%");
   q.bind(3, index_of(db, phone_purpose, f.phone).value_or(""));
   q.bind(4, index_of(db, email_purpose, f.email).value_or(""));
-  q.bind(5, f.after_id).bind(6, static_cast<std::int64_t>(f.limit) + 1);
+  q.bind(5, f.after_id).bind(6, static_cast<std::int64_t>(f.limit) + 1).bind(7, f.number.value_or(0));
   std::vector<Customer> out;
   while (q.step()) out.push_back(customer_from(db, q));
   return out;
@@ -90,6 +90,13 @@ std::optional<Customer> customer_by_email(db::Db& db, const std::string& email) 
 std::int64_t next_customer_number(db::Db& db) {
   auto q = db.query("SELECT COALESCE(MAX(number), 0) + 1 FROM customers");
   q.step();
+  return q.int64(0);
+}
+
+std::optional<std::int64_t> customer_number(db::Db& db, const std::string& id) {
+  auto q = db.query("SELECT number FROM customers WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
   return q.int64(0);
 }
 

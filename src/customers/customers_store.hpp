@@ -26,6 +26,7 @@ struct CustomerFilter {
   std::string name_prefix;            // folded (text::fold) before it is compared
   std::optional<std::string> phone;   // E.164
   std::optional<std::string> email;   // normal form
+  std::optional<std::int64_t> number;
   std::string after_id;               // cursor
   int limit = 50;                     // one more row is read to tell whether a next page exists
 };
@@ -36,6 +37,8 @@ std::optional<Customer> customer_by_number(db::Db& db, std::int64_t number);
 std::optional<Customer> customer_by_phone(db::Db& db, const std::string& e164);
 std::optional<Customer> customer_by_email(db::Db& db, const std::string& email);
 std::int64_t next_customer_number(db::Db& db);
+// A customer's number without opening its contact (what an online order's document names).
+std::optional<std::int64_t> customer_number(db::Db& db, const std::string& id);
 void insert_customer(db::Db& db, const Customer& c);
 void update_customer_row(db::Db& db, const Customer& c);
 

@@ -89,7 +89,8 @@ struct Order {
   std::string location_id;
   OrderStatus status = OrderStatus::open;
   Timestamp promised_at;
-  Customer customer;
+  Customer customer;                       // as the order was placed (sealed at rest)
+  std::optional<std::string> customer_id;  // the customer master's (customers/customers.hpp)
   std::string pickup_code;
   std::int64_t total = 0;
   std::optional<Timestamp> paid_at;

@@ -12,6 +12,9 @@
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_store.hpp"
 #include "catalog/photo.hpp"
+#include "customers/customer.hpp"
+#include "customers/customers.hpp"
+#include "customers/customers_store.hpp"
 #include "orders/orders.hpp"
 #include "orders/orders_store.hpp"
 #include "platform/ids.hpp"
@@ -83,6 +86,15 @@ bj::value photo_url(const std::map<std::string, std::string>& etags, const std::
   return bj::value(fmt::format("/api/v1/items/{}/photo?v={}", item_id, version));
 }
 
+// The customer master's id and number, never the contact: this is what the audit trail
+// (hash-chained, not sealed) and the events (webhooks) carry of the customer.
+bj::object customer_ref(db::Db& db, const Order& o) {
+  auto number = o.customer_id ? customers::customer_number(db, *o.customer_id) : std::nullopt;
+  return bj::object{{"id", text_or_null(o.customer_id)},
+                    {"number", number ? bj::value(customers::customer_number_text(*number)) : bj::value(nullptr)}};
+}
+
+// The order's document as the audit trail and the events hold it (no contact data).
 bj::object order_json(db::Db& db, const Order& o) {
   auto subs = store::substitutions_of(db, o.id);
   std::vector<std::string> ids;
@@ -129,7 +141,7 @@ bj::object order_json(db::Db& db, const Order& o) {
                     {"location_id", o.location_id},
                     {"promised_at", format_rfc3339(o.promised_at)},
                     {"expires_at", format_rfc3339(expires_at(o.promised_at, hold_expiry_hours(db)))},
-                    {"customer", bj::object{{"name", o.customer.name}, {"phone", o.customer.phone}, {"email", o.customer.email}}},
+                    {"customer", customer_ref(db, o)},
                     {"pickup_code", o.pickup_code},
                     {"paid", o.paid_at.has_value()},
                     {"paid_at", time_or_null(o.paid_at)},
@@ -145,6 +157,17 @@ bj::object order_json(db::Db& db, const Order& o) {
                     {"lines", std::move(lines)},
                     {"substitutions", std::move(substitutions)}};
 }
+
+// What the order's API answers show (orders.read): the document with the contact the order
+// was placed with, opened from its sealed columns. Never written to the audit trail or an event.
+bj::object with_contact(const Order& o, bj::object doc) {
+  auto& customer = doc["customer"].as_object();
+  customer["name"] = o.customer.name;
+  customer["phone"] = o.customer.phone;
+  customer["email"] = o.customer.email;
+  return doc;
+}
+bj::object answer(db::Db& db, const Order& o) { return with_contact(o, order_json(db, o)); }
 
 // What the customer's link shows: no ids, no contact details; the order's number, the store,
 // what is short, what is offered, and the money.
@@ -209,7 +232,8 @@ void require_pickable(const Order& o) {
                   fmt::format("order {} is {}: only open orders are picked", order_number_text(o.number), word(o.status)));
 }
 
-// Writes the order, its audit entry and its event; answers its document.
+// Writes the order, its audit entry and its event; answers its document (no contact data:
+// an answer to a caller adds it, with_contact).
 bj::object commit(db::Db& db, const Actor& actor, Order& o, const std::string& action, const bj::object& before,
                   const std::optional<std::string>& event) {
   o.updated_at = now();
@@ -317,6 +341,9 @@ Posted create_order(db::Db& db, const Actor& actor, const OrderInput& in) {
   o.location_id = location.id;
   o.promised_at = in.promised_at;
   o.customer = in.customer;
+  if (auto customer = customers::customer_for_order(
+          db, actor, customers::OrderContact{in.customer.name, in.customer.phone, in.customer.email}))
+    o.customer_id = customer->id;
   o.pickup_code = new_pickup_code(db);
   o.created_at = o.updated_at = now();
   if (in.paid) o.paid_at = o.created_at;
@@ -333,23 +360,23 @@ Posted create_order(db::Db& db, const Actor& actor, const OrderInput& in) {
   append_audit(db, actor, AuditEntry{"order.create", "online_order", o.id, std::nullopt, text});
   append_event(db, "order.created", o.id, text);
   if (o.paid_at) append_event(db, "order.paid", o.id, text);
-  return Posted{std::move(doc), false};
+  return Posted{with_contact(o, std::move(doc)), false};
 }
 
 boost::json::object mark_paid(db::Db& db, const Actor& actor, const std::string& id) {
   auto o = require_order(db, actor, id);
-  if (o.paid_at) return order_json(db, o);
+  if (o.paid_at) return answer(db, o);
   require_active(o, "paid");
   auto before = order_json(db, o);
   o.paid_at = now();
   store::save_order(db, o);
   hold(db, o);
-  return commit(db, actor, o, "order.pay", before, "order.paid");
+  return with_contact(o, commit(db, actor, o, "order.pay", before, "order.paid"));
 }
 
 boost::json::object cancel_order(db::Db& db, const Actor& actor, const std::string& id, const std::string& reason) {
   auto o = require_order(db, actor, id);
-  if (o.status == OrderStatus::cancelled) return order_json(db, o);
+  if (o.status == OrderStatus::cancelled) return answer(db, o);
   require_active(o, "cancelled");
   auto before = order_json(db, o);
   o.status = OrderStatus::cancelled;
@@ -358,7 +385,7 @@ boost::json::object cancel_order(db::Db& db, const Actor& actor, const std::stri
   auto doc = commit(db, actor, o, "order.cancel", before, std::nullopt);
   doc["reason"] = reason;
   append_event(db, "order.cancelled", o.id, bj::serialize(doc));
-  return doc;
+  return with_contact(o, std::move(doc));
 }
 
 boost::json::object pick(db::Db& db, const Actor& actor, const std::string& id, const PickInput& in) {
@@ -380,7 +407,7 @@ boost::json::object pick(db::Db& db, const Actor& actor, const std::string& id, 
   auto i = line_to_pick(o.lines, item.id, label_of(item), quantity, order_number_text(o.number));
   o.lines[i].picked = o.lines[i].picked + quantity;
   o.status = OrderStatus::picking;
-  return commit(db, actor, o, "order.pick", before, std::nullopt);
+  return with_contact(o, commit(db, actor, o, "order.pick", before, std::nullopt));
 }
 
 boost::json::object short_pick(db::Db& db, const Actor& actor, const std::string& id, const std::string& line_id) {
@@ -404,12 +431,12 @@ boost::json::object short_pick(db::Db& db, const Actor& actor, const std::string
                                         {"quantity", json::quantity_value(line->quantity)},
                                         {"held", json::quantity_value(line->picked)},
                                         {"cause", "short_pick"}}));
-  return doc;
+  return with_contact(o, std::move(doc));
 }
 
 boost::json::object stage(db::Db& db, const Actor& actor, const std::string& id, const std::string& spot) {
   auto o = require_order(db, actor, id);
-  if (o.status == OrderStatus::ready && o.staging_spot == spot) return order_json(db, o);
+  if (o.status == OrderStatus::ready && o.staging_spot == spot) return answer(db, o);
   require_pickable(o);
   check_stageable(o);
   auto before = order_json(db, o);
@@ -421,19 +448,19 @@ boost::json::object stage(db::Db& db, const Actor& actor, const std::string& id,
   // The "ready for pickup" message, for the shop's SMS/email integration to send.
   bj::object event = doc;
   event["message"] = bj::object{
-      {"to", bj::object{{"name", o.customer.name}, {"phone", o.customer.phone}, {"email", o.customer.email}}},
+      {"to", doc.at("customer")},
       {"text", fmt::format("Your order {} is ready for pickup at {}. Show code {} at the till.",
                            order_number_text(o.number), location ? location->name : "the store", o.pickup_code)},
       {"backup_contact", location ? location->receipt.address : ""}};
   append_event(db, "order.ready", o.id, bj::serialize(event));
-  return doc;
+  return with_contact(o, std::move(doc));
 }
 
 boost::json::object pickup(db::Db& db, const Actor& actor, const PickupInput& in) {
   auto id = store::order_by_pickup_code(db, in.pickup_code);
   if (!id) throw Problem(404, "unknown_pickup_code", fmt::format("no order has pickup code '{}'", in.pickup_code), "pickup_code");
   auto o = require_order(db, actor, *id);
-  if (o.status == OrderStatus::collected) return order_json(db, o);
+  if (o.status == OrderStatus::collected) return answer(db, o);
   if (o.status != OrderStatus::ready)
     throw Problem(409, "not_ready",
                   fmt::format("order {} is {}: it is handed over once it is staged (ready)", order_number_text(o.number),
@@ -477,7 +504,7 @@ boost::json::object pickup(db::Db& db, const Actor& actor, const PickupInput& in
   auto doc = commit(db, actor, o, "order.collect", before, "order.collected");
   doc["sale"] = sale.document;
   if (o.refund_due > 0) append_event(db, "order.refund_due", o.id, bj::serialize(doc));
-  return doc;
+  return with_contact(o, std::move(doc));
 }
 
 OfferedSubstitute offer_substitute(db::Db& db, const Actor& actor, const std::string& id, const OfferInput& in) {
@@ -526,7 +553,7 @@ OfferedSubstitute offer_substitute(db::Db& db, const Actor& actor, const std::st
   auto link = substitution_link_path(token);
   bj::object event{{"order_id", o.id}, {"number", order_number_text(o.number)}, {"substitution", doc}};
   event["message"] = bj::object{
-      {"to", bj::object{{"name", o.customer.name}, {"phone", o.customer.phone}, {"email", o.customer.email}}},
+      {"to", customer_ref(db, o)},
       {"link_path", link},
       {"text", fmt::format("{} is out of stock for your order {}. We can give you {} x {} instead{}. "
                            "Accept or decline: {}",
@@ -619,16 +646,35 @@ boost::json::array substitute_candidates(db::Db& db, const Actor& actor, const s
   return out;
 }
 
+CustomerLinks link_customers(db::Db& db, const Actor& actor) {
+  CustomerLinks out;
+  for (const auto& id : store::without_customer(db)) {
+    auto o = *store::load_order(db, id);
+    auto customer = customers::customer_for_order(
+        db, actor, customers::OrderContact{o.customer.name, o.customer.phone, o.customer.email});
+    if (!customer) {
+      ++out.without_contact;
+      continue;
+    }
+    auto before = bj::serialize(order_json(db, o));
+    o.customer_id = customer->id;
+    store::set_customer(db, o.id, customer->id);
+    append_audit(db, actor, AuditEntry{"order.link_customer", "online_order", o.id, before, bj::serialize(order_json(db, o))});
+    ++out.linked;
+  }
+  return out;
+}
+
 boost::json::object settle_refund(db::Db& db, const Actor& actor, const std::string& id) {
   auto o = require_order(db, actor, id);
-  if (o.refunded_at) return order_json(db, o);
+  if (o.refunded_at) return answer(db, o);
   if (o.status != OrderStatus::collected || o.refund_due == 0)
     throw Problem(409, "no_refund_due",
                   fmt::format("order {} owes no short-pick refund", order_number_text(o.number)));
   auto before = order_json(db, o);
   o.refunded_at = now();
   o.refunded_by = actor.user;
-  return commit(db, actor, o, "order.refund", before, "order.refunded");
+  return with_contact(o, commit(db, actor, o, "order.refund", before, "order.refunded"));
 }
 
 int expire_orders(db::Db& db, Timestamp at) {
@@ -649,25 +695,25 @@ int expire_orders(db::Db& db, Timestamp at) {
 std::optional<boost::json::object> load_order_document(db::Db& db, const std::string& id) {
   auto o = store::load_order(db, id);
   if (!o) return std::nullopt;
-  return order_json(db, *o);
+  return answer(db, *o);
 }
 
 std::vector<ListedOrder> list_orders(db::Db& db, const OrderFilter& f) {
   std::vector<ListedOrder> out;
   for (const auto& o : store::list_orders(db, store::ListFilter{f.status, f.location_id, f.before_number, f.limit}))
-    out.push_back(ListedOrder{o.number, order_json(db, o)});
+    out.push_back(ListedOrder{o.number, answer(db, o)});
   return out;
 }
 
 boost::json::array pick_queue(db::Db& db, const std::string& location_id) {
   bj::array out;
-  for (const auto& o : store::queue(db, location_id, pick_queue_orders_max)) out.push_back(order_json(db, o));
+  for (const auto& o : store::queue(db, location_id, pick_queue_orders_max)) out.push_back(answer(db, o));
   return out;
 }
 
 boost::json::array refunds_due(db::Db& db) {
   bj::array out;
-  for (const auto& o : store::refunds_due(db)) out.push_back(order_json(db, o));
+  for (const auto& o : store::refunds_due(db)) out.push_back(answer(db, o));
   return out;
 }
 

@@ -86,6 +86,15 @@ std::optional<catalog::Photo> substitution_offer_photo(db::Db& db, const std::st
 // Items in stock at the order's store the line could be offered instead (closest price first).
 boost::json::array substitute_candidates(db::Db& db, const Actor& actor, const std::string& id, const std::string& line_id);
 
+// Links orders that name no customer (placed before migration 36) as create_order links a new
+// one (customers::customer_for_order), each audited `order.link_customer`; `backroom customers
+// link-orders`. Needs the shop key (the contact is sealed). Writer connection.
+struct CustomerLinks {
+  int linked = 0;
+  int without_contact = 0;  // no usable phone or e-mail: still no customer
+};
+CustomerLinks link_customers(db::Db& db, const Actor& actor);
+
 // A manager settles a collected order's short-pick refund.
 boost::json::object settle_refund(db::Db& db, const Actor& actor, const std::string& id);
 

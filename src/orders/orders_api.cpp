@@ -376,6 +376,13 @@ void register_order_routes(App& app) {
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=](db::Db& db) { return order_response(200, settle_refund(db, actor, id)); });
         });
+  // The order's answers show the customer's contact as the order was placed: a stored answer
+  // (Idempotency-Key replay) is sealed like the order's own columns.
+  for (const char* path : {"/api/v1/online-orders", "/api/v1/online-orders/pickup", "/api/v1/online-orders/{id}/paid",
+                           "/api/v1/online-orders/{id}/cancel", "/api/v1/online-orders/{id}/pick",
+                           "/api/v1/online-orders/{id}/short", "/api/v1/online-orders/{id}/stage",
+                           "/api/v1/online-orders/{id}/refund"})
+    r.set_idempotency("POST", path, http::Idempotency::stored_sealed, "the answer holds the customer's contact data");
   r.add("GET", "/api/v1/settings/orders", std::string(permission::orders_read), "Click-and-collect settings",
         [&app](Request&, Reply reply) { reply(http::json_response(200, settings_json(app.read()))); });
   r.add("PATCH", "/api/v1/settings/orders", std::string(permission::orders_manage),

@@ -11,7 +11,7 @@ namespace {
 constexpr const char* order_columns =
     "SELECT id, number, channel, external_id, location_id, status, promised_at, customer_name, customer_phone, "
     "customer_email, pickup_code, total, paid_at, staging_spot, sale_id, refund_due, refunded_at, refunded_by, "
-    "created_at, updated_at FROM online_orders";
+    "created_at, updated_at, customer_id FROM online_orders";
 
 std::optional<Timestamp> opt_time(db::Query& q, int column) {
   auto v = q.opt_int64(column);
@@ -43,6 +43,7 @@ Order read_order(db::Db& db, db::Query& q) {
   o.refunded_by = q.opt_text(17);
   o.created_at = Timestamp{q.int64(18)};
   o.updated_at = Timestamp{q.int64(19)};
+  o.customer_id = q.opt_text(20);
   return o;
 }
 
@@ -104,8 +105,8 @@ bool pickup_code_taken(db::Db& db, const std::string& code) {
 void insert_order(db::Db& db, const Order& o, const std::string& request_hash, const std::string& created_by) {
   db.query(
         "INSERT INTO online_orders (id, number, channel, external_id, location_id, status, promised_at, customer_name, "
-        "customer_phone, customer_email, pickup_code, total, paid_at, request_hash, created_by, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        "customer_phone, customer_email, pickup_code, total, paid_at, request_hash, created_by, created_at, updated_at, "
+        "customer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, o.id)
       .bind(2, o.number)
       .bind(3, o.channel)
@@ -123,6 +124,7 @@ void insert_order(db::Db& db, const Order& o, const std::string& request_hash, c
       .bind(15, created_by)
       .bind(16, o.created_at.micros)
       .bind(17, o.updated_at.micros)
+      .bind(18, o.customer_id)
       .run();
   for (std::size_t i = 0; i < o.lines.size(); ++i) {
     const auto& l = o.lines[i];
@@ -164,6 +166,20 @@ std::optional<std::string> order_by_pickup_code(db::Db& db, const std::string& c
   auto q = db.query("SELECT id FROM online_orders WHERE pickup_code = ?");
   q.bind(1, code);
   return one_id(q);
+}
+
+std::vector<std::string> without_customer(db::Db& db) {
+  std::vector<std::string> out;
+  auto q = db.query("SELECT id FROM online_orders WHERE customer_id IS NULL ORDER BY number");
+  while (q.step()) out.push_back(q.text(0));
+  return out;
+}
+
+void set_customer(db::Db& db, const std::string& id, const std::string& customer_id) {
+  db.query("UPDATE online_orders SET customer_id = ? WHERE id = ?")
+      .bind(1, customer_id)
+      .bind(2, id)
+      .run_changing(1, "an order is linked on its one row");
 }
 
 void save_order(db::Db& db, const Order& o) {

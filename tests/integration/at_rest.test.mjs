@@ -74,7 +74,8 @@ test('online order customer contact data: sealed at rest, read back through the 
   }, { 'idempotency-key': uuidv7() });
   assert.equal(placed.status, 201, placed.text);
   const id = placed.json.id;
-  assert.deepEqual(placed.json.customer, { name: 'Ada Shopper', phone: '+3161234567', email: 'ada@example.com' });
+  const { name, phone, email } = placed.json.customer;
+  assert.deepEqual({ name, phone, email }, { name: 'Ada Shopper', phone: '+3161234567', email: 'ada@example.com' });
   const [row] = raw(`SELECT customer_name || '|' || customer_phone || '|' || customer_email FROM online_orders WHERE id = '${id}'`);
   for (const value of row.split('|')) assert.match(value, /^sb1:/, row);
   for (const plain of ['Ada', 'Shopper', '3161234567', 'example.com']) assert.ok(!row.includes(plain), `${plain} in ${row}`);

@@ -55,6 +55,10 @@ test('the whole shop as CSV in one ZIP: every table, sealed values in clear, no 
   assert.ok(items.includes(`"'=HYPERLINK(""http://x"")"`), 'a formula is guarded with a leading quote');
   assert.ok(unzip(file, 'online_orders.csv').includes('edda@example.com'), 'the customer\'s contact in clear');
   assert.ok(!unzip(file, 'online_orders.csv').includes('sb1:'), 'nothing left sealed');
+  assert.ok(header(unzip(file, 'online_orders.csv')).includes('customer_id'), 'the order names its customer');
+  assert.match(order.json.customer.number, /^C-\d{6}$/);
+  assert.ok(unzip(file, 'online_orders.csv').includes(order.json.customer.id));
+  assert.ok(unzip(file, 'customers.csv').includes('edda@example.com'), 'the customer made from the order, contact in clear');
   // The bank details wait for a second person's approval: wherever they are kept, in clear.
   const withIban = names.filter((n) => n.endsWith('.csv') && unzip(file, n).includes(IBAN));
   assert.ok(withIban.length > 0, 'the bank details in clear');

@@ -71,7 +71,10 @@ test('Shopify: a signed order is placed and held, a forged one is 401 and logged
   assert.equal(placed.json.external_id, '820982911946154500');
   assert.equal(placed.json.paid, true);
   assert.equal(Date.parse(placed.json.promised_at), Date.parse('2027-01-05T15:00:00Z'));
-  assert.deepEqual(placed.json.customer, { name: 'Jon Snow', phone: '+15555550100', email: 'jon@example.com' });
+  const { id: customerId, number: customerNumber, ...contact } = placed.json.customer;
+  assert.deepEqual(contact, { name: 'Jon Snow', phone: '+15555550100', email: 'jon@example.com' }, 'the answer shows the contact');
+  assert.match(customerNumber, /^C-\d{6}$/, 'linked to the customer master');
+  assert.equal((await s.get(`/api/v1/customers/${customerId}`)).json.email, 'jon@example.com');
   assert.deepEqual([placed.json.lines[0].item_id, placed.json.lines[0].quantity, placed.json.lines[0].unit_price, placed.json.lines[0].held], [item.id, 2, 1250, 2]);
   assert.equal(await reserved(item), 2);
 

@@ -294,6 +294,8 @@ test('pick by scan (a wrong item refused with the reason), short pick, staging, 
   const ready = await eventsOf('order.ready', o.id);
   assert.equal(ready.length, 1);
   assert.match(ready[0].data.message.text, new RegExp(o.pickup_code));
+  assert.deepEqual(ready[0].data.message.to, { id: o.customer.id, number: o.customer.number });
+  assert.ok(!JSON.stringify(ready[0].data).includes('ada@example.com'), 'no contact data in the event');
 
   // The bag's label: a PDF whose Code 128 symbol scans back as the pickup code.
   const notStaged = await s.get(`/api/v1/online-orders/${soon.id}/staging-label`);
@@ -428,7 +430,11 @@ test('substitution: a short line is offered another item by link; accepted it is
   assert.equal(offered.length, 2);
   const messageA = offered.find((e) => e.data.substitution.id === offerA.json.id).data.message;
   assert.equal(messageA.link_path, linkA);
-  assert.equal(messageA.to.email, 'ada@example.com');
+  // The message names the customer by the customer master's id and number, never the contact:
+  // the integration reads the contact from the customer (customers.contact_read).
+  assert.deepEqual(messageA.to, { id: o.customer.id, number: o.customer.number });
+  assert.match(messageA.to.number, /^C-\d{6}$/);
+  assert.equal((await s.get(`/api/v1/customers/${messageA.to.id}`)).json.email, 'ada@example.com');
   assert.match(messageA.text, /Sencha 100 g is out of stock .*Gyokuro 100 g .*more/);
   // ... and is pushed to the shop's SMS/email integration by webhook.
   const pushed = await until('the offer on the webhook', () =>

@@ -45,7 +45,7 @@ test('an order from the pick queue to pickup at the register, on a tablet (768×
   const queue = page.getByRole('table', { name: 'Pick queue' });
   const row = queue.getByRole('row').filter({ hasText: order.number });
   await row.waitFor();
-  assert.match(await row.innerText(), /Anna/);
+  assert.match(await row.innerText(), new RegExp(`Anna Berg · ${order.customer.number}`), 'the customer\'s name and number');
   await fits(page, 'pick queue');
   await noIds(page, 'pick queue');
   // The scan field has the cursor the moment the order is open, before any timer or frame:
@@ -59,6 +59,8 @@ test('an order from the pick queue to pickup at the register, on a tablet (768×
 
   const picking = page.getByRole('region', { name: `Picking ${order.number}` });
   await picking.waitFor();
+  assert.match(order.customer.number, /^C-\d{6}$/);
+  assert.equal(await picking.getByRole('link', { name: `Customer ${order.customer.number}` }).count(), 1, 'a link to the customer');
   const box = page.getByLabel('Scan an item');
   // A wrong item is refused with the server's reason, in red, and nothing is picked.
   await box.pressSequentially(wrong.barcodes[0].code, { delay: 5 });
@@ -179,5 +181,22 @@ test('an order not paid online is paid by card at pickup (the terminal reference
   assert.equal(done.status, 'collected');
   const sale = (await env.server.get(`/api/v1/sales/${done.sale_id}`)).json;
   assert.deepEqual(sale.tenders.map((t) => [t.type, t.amount, t.reference]), [['card', pasta.price, 'TRM-4711']]);
+  await page.context().close();
+});
+
+test('the order being picked links to its customer: the customers page opens on that number, no ids (1024×768)', async () => {
+  const order = await placeOrder('Eva Linked', '2030-01-05T10:00:00Z');
+  const page = await env.page({ width: 1024, height: 768 });
+  await signInAtRegister(page, DEMO.cashier);
+  await page.goto(env.server.url + '/office/pick');
+  await page.getByRole('button', { name: `Pick ${order.number}` }).click();
+  const picking = page.getByRole('region', { name: `Picking ${order.number}` });
+  await picking.getByText(`for Eva Linked · ${order.customer.number}`).waitFor();
+  await fits(page, 'the order with its customer link');
+  await picking.getByRole('link', { name: `Customer ${order.customer.number}` }).click();
+  const row = page.getByRole('table', { name: 'Customers' }).getByRole('row').filter({ hasText: order.customer.number });
+  await row.waitFor();
+  assert.equal(await page.getByRole('table', { name: 'Customers' }).getByRole('row').count(), 2, 'the header and that one customer');
+  await noIds(page, 'the linked customer');
   await page.context().close();
 });

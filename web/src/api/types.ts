@@ -411,7 +411,8 @@ export interface SubstitutionOffer {
 export interface OnlineOrder {
   id: string; number: string; status: 'open' | 'picking' | 'ready' | 'collected' | 'cancelled' | 'expired';
   channel: string; location_id: string; promised_at: string; expires_at: string;
-  customer: { name?: string; phone?: string; email?: string }; pickup_code: string; paid: boolean; paid_at: string | null;
+  /** The customer master's id and number (null: the order gave no usable phone or e-mail) and the contact as placed. */
+  customer: { id: string | null; number: string | null; name?: string; phone?: string; email?: string }; pickup_code: string; paid: boolean; paid_at: string | null;
   total: number; short: boolean; staging_spot: string | null; sale_id: string | null; refund_due: number; lines: OnlineOrderLine[];
   due_at_pickup?: number; substitutions?: Substitution[];
 }

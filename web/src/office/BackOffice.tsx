@@ -42,7 +42,7 @@ const sections: Section[] = [
   { path: '/office/reorder', title: 'Reorder', permission: permission.planning_read, screen: (s) => <Reorder session={s} /> },
   { path: '/office/purchase-orders', title: 'Purchase orders', permission: permission.purchasing_read, screen: (s) => <PurchaseOrders session={s} /> },
   { path: '/office/receiving', title: 'Receiving', permission: permission.purchasing_receive, screen: (s) => <Receiving session={s} /> },
-  { path: '/office/pick', title: 'Pick online orders', permission: permission.orders_pick, screen: () => <Pick /> },
+  { path: '/office/pick', title: 'Pick online orders', permission: permission.orders_pick, screen: (s) => <Pick session={s} /> },
   { path: '/office/counts', title: 'Counts', permission: permission.counts_count, screen: (s) => <Counts session={s} /> },
   { path: '/office/journal', title: 'Sales journal', permission: permission.sales_read, screen: () => <Journal /> },
   { path: '/office/review', title: 'Weekly review', permission: permission.reports_read, screen: (s) => <Review session={s} /> },

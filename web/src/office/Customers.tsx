@@ -1,7 +1,8 @@
 // Customers: find one by the beginning of the name, or by the exact phone or e-mail the
 // customer gives; create and edit them (customers.manage); import the shop's spreadsheet with
 // its dry-run report shown before anything is written. Phone and e-mail are masked for a
-// person without customers.contact_read. People see numbers (C-000123), never ids.
+// person without customers.contact_read. People see numbers (C-000123), never ids; a number
+// typed or linked (?q=C-000123, from an online order) finds that customer.
 import { useState } from 'preact/hooks';
 import { type Customer, customers, type CustomerImportReport, type CustomerInput, message, permission } from '../api';
 import { can, type Session } from '../app/session';
@@ -22,8 +23,10 @@ export function searchQuery(text: string): { q?: string; phone?: string; email?:
 const customersOf = (n: number) => `${n} customer${n === 1 ? '' : 's'}`;
 
 export function Customers({ session }: { session: Session }) {
-  const [text, setText] = useState('');
-  const [search, setSearch] = useState('');
+  // An online order links here with ?q=C-000123 (its customer's number).
+  const linked = new URLSearchParams(location.search).get('q') ?? '';
+  const [text, setText] = useState(linked);
+  const [search, setSearch] = useState(linked);
   const [list, err, reload] = useLoad(() => customers.list({ ...searchQuery(search), limit: 50 }), [search]);
   const [editing, setEditing] = useState<Customer | 'new' | null>(null);
   const mayManage = can(session, permission.customers_manage);

@@ -3,9 +3,11 @@
 // server's reason), or tap + for one more; "Short" when the shelf is empty; then a staging
 // spot and the order is ready for pickup. Pickup itself is at the register (Pickup button).
 // A short line may be offered a substitute (same category, in stock here): the customer is
-// sent a link and answers it; an accepted substitute becomes a line to pick.
+// sent a link and answers it; an accepted substitute becomes a line to pick. The customer is
+// shown by name and number (C-000123), with a link to the customer for who may read customers.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, message, type OnlineOrder, type OnlineOrderLine, orders, type SubstituteCandidate, type Substitution } from '../../api';
+import { ApiError, message, type OnlineOrder, type OnlineOrderLine, orders, permission, type SubstituteCandidate, type Substitution } from '../../api';
+import { can, navigate, type Session } from '../../app/session';
 import { Button, DataTable, Dialog, Field, Notice, Select } from '../../shared/components';
 import { money, qty, uuidv7, when } from '../../shared/format';
 import { beep } from '../../shared/beep';
@@ -13,8 +15,18 @@ import { useLocations } from '../useLoad';
 import './pick.css';
 
 const firstName = (o: OnlineOrder) => (o.customer.name ?? '').trim().split(/\s+/)[0] || 'customer';
+/** "Anna Berg · C-000123": the name the order was placed with and the customer's number. */
+const customerOf = (o: OnlineOrder) => [(o.customer.name ?? '').trim() || 'customer', o.customer.number].filter(Boolean).join(' · ');
 
-export function Pick() {
+/** A link to the order's customer on the customers page (found there by number). */
+function CustomerLink({ order, session }: { order: OnlineOrder; session: Session }) {
+  const number = order.customer.number;
+  if (!number || !can(session, permission.customers_read)) return null;
+  const href = `/office/customers?q=${encodeURIComponent(number)}`;
+  return <a class="button" href={href} onClick={(e) => { e.preventDefault(); navigate(href); }}>Customer {number}</a>;
+}
+
+export function Pick({ session }: { session: Session }) {
   const stores = useLocations().filter((l) => l.sellable);
   const [store, setStore] = useState('');
   const where = store || stores[0]?.id || '';
@@ -26,7 +38,7 @@ export function Pick() {
   useEffect(load, [where]);
 
   if (open) {
-    return <PickOrder order={open} onBack={(text) => { setOpen(null); setDone(text ? { text, orderId: open.id } : null); load(); }} />;
+    return <PickOrder order={open} session={session} onBack={(text) => { setOpen(null); setDone(text ? { text, orderId: open.id } : null); load(); }} />;
   }
   return (
     <section class="pick" aria-label="Pick online orders">
@@ -46,7 +58,7 @@ export function Pick() {
         <DataTable name="Pick queue" rows={queue}
           columns={[
             ['order', (o) => <strong>{o.number}</strong>],
-            ['for', (o) => firstName(o)],
+            ['for', (o) => customerOf(o)],
             ['due', (o) => when(o.promised_at)],
             ['items', (o) => String(o.lines.reduce((n, l) => n + l.quantity, 0)), true],
             ['', (o) => (o.paid ? 'paid' : 'pay at pickup') + (o.status === 'picking' ? ' · started' : '')],
@@ -57,7 +69,7 @@ export function Pick() {
   );
 }
 
-function PickOrder({ order: first, onBack }: { order: OnlineOrder; onBack: (done?: string) => void }) {
+function PickOrder({ order: first, session, onBack }: { order: OnlineOrder; session: Session; onBack: (done?: string) => void }) {
   const [order, setOrder] = useState(first);
   const [refusal, setRefusal] = useState('');
   const [spot, setSpot] = useState('');
@@ -117,7 +129,8 @@ function PickOrder({ order: first, onBack }: { order: OnlineOrder; onBack: (done
     <section class="pick" aria-label={`Picking ${order.number}`}>
       <div class="pick-head">
         <Button onClick={() => onBack()}>Back to the queue</Button>
-        <h1>{order.number} <span class="muted">for {firstName(order)} · due {when(order.promised_at)}</span></h1>
+        <h1>{order.number} <span class="muted">for {customerOf(order)} · due {when(order.promised_at)}</span></h1>
+        <CustomerLink order={order} session={session} />
       </div>
       <form onSubmit={onScan} class="pick-scan">
         <Field label="Scan an item" inputRef={scanRef} autocomplete="off" inputMode="numeric" disabled={busy} />
