@@ -56,7 +56,7 @@ void add_commands(CLI::App& app, std::string& db_path) {
   });
 
   auto* link_cmd = group->add_subcommand(
-      "link-orders", "Link online orders placed before migration 36 to their customers (by phone, else e-mail, or a new one)");
+      "link-orders", "Link online orders placed before migration 35 to their customers (by phone, else e-mail, or a new one)");
   link_cmd->add_option("--db", db_path, "Shop database (path or postgresql:// URI)")->envname("BACKROOM_DB")->capture_default_str();
   link_cmd->callback([&db_path] {
     auto db = cli::open_shop(db_path);

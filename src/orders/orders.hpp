@@ -86,7 +86,7 @@ std::optional<catalog::Photo> substitution_offer_photo(db::Db& db, const std::st
 // Items in stock at the order's store the line could be offered instead (closest price first).
 boost::json::array substitute_candidates(db::Db& db, const Actor& actor, const std::string& id, const std::string& line_id);
 
-// Links orders that name no customer (placed before migration 36) as create_order links a new
+// Links orders that name no customer (placed before migration 35) as create_order links a new
 // one (customers::customer_for_order), each audited `order.link_customer`; `backroom customers
 // link-orders`. Needs the shop key (the contact is sealed). Writer connection.
 struct CustomerLinks {

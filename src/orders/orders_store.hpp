@@ -18,7 +18,7 @@ std::optional<Order> load_order(db::Db& db, const std::string& id);
 std::optional<std::string> request_hash(db::Db& db, const std::string& id);
 std::optional<std::string> order_by_external_id(db::Db& db, const std::string& channel, const std::string& external_id);
 std::optional<std::string> order_by_pickup_code(db::Db& db, const std::string& code);
-// Orders that name no customer (placed before migration 36, or without a usable contact).
+// Orders that name no customer (placed before migration 35, or without a usable contact).
 std::vector<std::string> without_customer(db::Db& db);
 void set_customer(db::Db& db, const std::string& id, const std::string& customer_id);
 // Writes the order's changing fields (status, payment, staging, sale, refund) and its lines' picks.

@@ -1516,9 +1516,9 @@ CREATE TABLE customers (
 );
 CREATE INDEX customers_name ON customers(name_key, id);
 )SQL"},
-      // 35 is another branch's. Existing orders stay unlinked: matching needs the shop key's blind
-      // indexes, which SQL here cannot make (docs/operations.md, "Encryption at rest").
-      {36, "online orders name their customer in the customer master", R"SQL(
+      // Existing orders stay unlinked: matching needs the shop key's blind indexes, which SQL
+      // here cannot make (`backroom customers link-orders`; docs/operations.md, "Encryption at rest").
+      {35, "online orders name their customer in the customer master", R"SQL(
 ALTER TABLE online_orders ADD COLUMN customer_id TEXT REFERENCES customers(id);
 CREATE INDEX online_orders_customer ON online_orders(customer_id, number);
 )SQL"},

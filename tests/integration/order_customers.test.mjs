@@ -7,7 +7,7 @@
 // carry the customer's number and id, never the name, phone or e-mail (the raw rows are
 // searched); the stored Idempotency-Key answer is sealed and a retry answers the same; the
 // order's own answers still show the contact as placed; `backroom customers link-orders` links
-// orders placed before migration 36; `check` and `audit verify` hold.
+// orders placed before migration 35; `check` and `audit verify` hold.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
@@ -148,7 +148,7 @@ test('a signed Shopify order links to the customer of its e-mail', async () => {
   assert.equal(order.customer.name, `Mia S ${tag}`);
 });
 
-test('orders placed before migration 36 are linked by `backroom customers link-orders`', async () => {
+test('orders placed before migration 35 are linked by `backroom customers link-orders`', async () => {
   const [mia] = placed;
   const none = placed.find((p) => p.customer.id === null);
   // As an order placed before the migration: no customer.
