@@ -3,11 +3,11 @@
 // returns in cash. It needs returns.no_receipt: a cashier's return asks a shift lead to
 // approve on this screen (the override dialog), within the approver's limit.
 import { useState } from 'preact/hooks';
-import { ApiError, catalog, message, OfflineError, permission, type Item, type NoReceiptReturnInput, type ReturnDoc, sales } from '../api';
+import { ApiError, catalog, message, type Item, type NoReceiptReturnInput, type ReturnDoc } from '../api';
 import { Button, Field, Notice } from '../shared/components';
 import { money, uuidv7 } from '../shared/format';
 import type { Msg } from './PayPanel';
-import type { AskOverride } from './ReturnPanel';
+import { type AskOverride, postReturn } from './ReturnPanel';
 import { type ReturnChoice, ReturnManner, emptyChoice } from './returnParts';
 
 export function NoReceiptReturn({ locationId, registerId, training, askOverride, onReturned }: {
@@ -38,27 +38,16 @@ export function NoReceiptReturn({ locationId, registerId, training, askOverride,
   const complete = async () => {
     if (!item || units === null || units <= 0) { setMsg({ kind: 'error', text: 'Type how many come back, like 1 or 2.' }); return; }
     setBusy(true);
-    let body: NoReceiptReturnInput = {
+    const body: NoReceiptReturnInput = {
       id: returnId, location_id: locationId, register_id: registerId, ...(training ? { training: true } : {}),
       lines: [{ item_id: item.id, quantity: units, reason: choice.reason, condition: choice.condition, disposition: choice.disposition }],
     };
     try {
-      for (;;) {
-        try {
-          onReturned(await sales.returnSale(body));
-          return;
-        } catch (err) {
-          if (err instanceof OfflineError) { setMsg({ kind: 'warn', text: 'Cannot reach the server — retrying…' }); await new Promise((r) => setTimeout(r, 2500)); continue; }
-          if (err instanceof ApiError && err.status === 403 && err.field === 'override_token') {
-            const token = await askOverride(permission.returns_no_receipt, err.problem.detail);
-            if (!token) { setMsg({ kind: 'warn', text: 'Not approved: nothing was returned.' }); return; }
-            body = { ...body, override_token: token };
-            continue;
-          }
-          setMsg({ kind: 'error', text: message(err) });
-          return;
-        }
-      }
+      const r = await postReturn(body, askOverride, () => setMsg({ kind: 'warn', text: 'Cannot reach the server — retrying…' }));
+      if (r) onReturned(r);
+      else setMsg({ kind: 'warn', text: 'Not approved: nothing was returned.' });
+    } catch (err) {
+      setMsg({ kind: 'error', text: message(err) });
     } finally {
       setBusy(false);
     }

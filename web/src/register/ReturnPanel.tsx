@@ -1,6 +1,6 @@
 // A return against a receipt: find the sale by its number, choose quantities, refund.
 import { useState } from 'preact/hooks';
-import { ApiError, message, OfflineError, permission, type Permission, type ReturnDoc, type ReturnInput, type Sale, sales } from '../api';
+import { ApiError, message, OfflineError, permission, type NoReceiptReturnInput, type Permission, type ReturnDoc, type ReturnInput, type Sale, sales } from '../api';
 import { Button, Notice, Select } from '../shared/components';
 import { money, qty, uuidv7, words } from '../shared/format';
 import type { Msg } from './PayPanel';
@@ -9,6 +9,26 @@ import { NoReceiptReturn } from './NoReceiptReturn';
 import { ChooseReturn, emptyChoice, FindReceipt, returnLines } from './returnParts';
 
 export type AskOverride = (wanted: Permission, detail: string) => Promise<string | null>;
+
+/**
+ * Posts a return until the server answers: retried under its id while the server cannot be
+ * reached (`waiting` says so), and a 403 asking for approval (a return without a receipt, a
+ * refund over the limit) asks for a lead's on this screen. Null when nobody approved; other
+ * refusals are thrown.
+ */
+export async function postReturn<B extends ReturnInput | NoReceiptReturnInput>(body: B, askOverride: AskOverride, waiting: () => void): Promise<ReturnDoc | null> {
+  for (;;) {
+    try {
+      return await sales.returnSale(body);
+    } catch (err) {
+      if (err instanceof OfflineError) { waiting(); await new Promise((r) => setTimeout(r, 2500)); continue; }
+      if (!(err instanceof ApiError && err.status === 403 && err.field === 'override_token')) throw err;
+      const token = await askOverride(permission.returns_no_receipt, err.problem.detail);
+      if (!token) return null;
+      body = { ...body, override_token: token };
+    }
+  }
+}
 
 export function ReturnPanel({ locationId, registerId, training, receipt, onDone, onReturned, askOverride }: {
   locationId: string; registerId: string;
@@ -28,26 +48,16 @@ export function ReturnPanel({ locationId, registerId, training, receipt, onDone,
   const lines = sale ? returnLines(sale, choice) : [];
   const complete = async () => {
     if (!sale) return;
-    let body: ReturnInput = { id: returnId, sale_id: sale.id, register_id: registerId, lines, ...(training ? { training: true } : {}), ...(refundTo === 'store_credit' ? { refund_to: 'store_credit' as const } : {}) };
-    for (;;) {
-      try {
-        const r = await sales.returnSale(body);
-        // The register's copy of the sale counts what came back (returns offline read it).
-        void sales.get(sale.id).then(remember).catch(() => undefined);
-        setDone(r);
-        onReturned?.(r);
-        return;
-      } catch (err) {
-        if (err instanceof OfflineError) { setMsg({ kind: 'warn', text: 'Cannot reach the server — retrying…' }); await new Promise((r) => setTimeout(r, 2500)); continue; }
-        if (err instanceof ApiError && err.status === 403 && err.field === 'override_token') {
-          const t = await askOverride(permission.returns_no_receipt, err.problem.detail);
-          if (!t) return;
-          body = { ...body, override_token: t };
-          continue;
-        }
-        setMsg({ kind: 'error', text: message(err) });
-        return;
-      }
+    const body: ReturnInput = { id: returnId, sale_id: sale.id, register_id: registerId, lines, ...(training ? { training: true } : {}), ...(refundTo === 'store_credit' ? { refund_to: 'store_credit' as const } : {}) };
+    try {
+      const r = await postReturn(body, askOverride, () => setMsg({ kind: 'warn', text: 'Cannot reach the server — retrying…' }));
+      if (!r) return;
+      // The register's copy of the sale counts what came back (returns offline read it).
+      void sales.get(sale.id).then(remember).catch(() => undefined);
+      setDone(r);
+      onReturned?.(r);
+    } catch (err) {
+      setMsg({ kind: 'error', text: message(err) });
     }
   };
   if (done) return (
