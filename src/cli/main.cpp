@@ -34,6 +34,7 @@
 #include "cli/stock_cli.hpp"
 #include "cli/sync_cli.hpp"
 #include "sync/change_requests.hpp"
+#include "sync/node_clock.hpp"
 #include "sync/puller.hpp"
 #include "integrations/events.hpp"
 #include "integrations/webhook_delivery.hpp"
@@ -102,6 +103,8 @@ int serve(const std::string& db_path, const std::string& listen, int threads, st
           const Tls& tls) {
   auto l = parse_listen(listen);
   { open_shop(db_path); }  // create and migrate before anyone reads
+  // A store node's documents queued for head office carry its clock (before any writer runs).
+  if (!upstream.empty()) sync::stamp_queued_documents();
   App app(db_path);
   add_routes(app);
   metrics::global().bind_routes(app.router);  // the route table is fixed from here on

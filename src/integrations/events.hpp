@@ -21,6 +21,7 @@ struct Event {
   std::string type;
   std::string entity_id;
   std::string payload;  // JSON
+  std::optional<std::int64_t> hlc;  // a store node's hybrid logical clock (sync/hlc.hpp), packed
 };
 
 std::vector<Event> events_after(db::Db& db, std::int64_t after_seq, int limit, const std::string& type_prefix);

@@ -5,9 +5,9 @@ namespace backroom::integrations {
 std::vector<Event> events_after(db::Db& db, std::int64_t after_seq, int limit, const std::string& type_prefix) {
   std::vector<Event> out;
   auto q = db.query(
-      "SELECT seq, id, at, type, entity_id, payload FROM events WHERE seq > ? AND type LIKE ? ORDER BY seq LIMIT ?");
+      "SELECT seq, id, at, type, entity_id, payload, hlc FROM events WHERE seq > ? AND type LIKE ? ORDER BY seq LIMIT ?");
   q.bind(1, after_seq).bind(2, type_prefix + "%").bind(3, limit);
-  while (q.step()) out.push_back(Event{q.int64(0), q.text(1), q.int64(2), q.text(3), q.text(4), q.text(5)});
+  while (q.step()) out.push_back(Event{q.int64(0), q.text(1), q.int64(2), q.text(3), q.text(4), q.text(5), q.opt_int64(6)});
   return out;
 }
 

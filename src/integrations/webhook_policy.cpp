@@ -121,7 +121,9 @@ const std::vector<std::string>& event_catalog() {
       "order.substitution_declined", "order.ready", "order.collected", "order.refund_due", "order.refunded",
       "order.cancelled", "order.expired",
       // Online availability, coalesced per item x store (docs/orders.md "Availability feed").
-      "availability.changed"};
+      "availability.changed",
+      // What head office found posting a store node's documents, and its resolution (docs/sync.md).
+      "sync.conflict", "sync.conflict_resolved"};
   return types;
 }
 

@@ -3,6 +3,9 @@
 // (access/audit.hpp).
 #pragma once
 
+#include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "platform/actor.hpp"
@@ -13,5 +16,11 @@ namespace backroom {
 // Appends an event to the outbox (GET /api/v1/events, webhooks). Writer thread only.
 void append_event(db::Db& db, const std::string& type, const std::string& entity_id,
                   const std::string& payload_json);
+
+// What stamps an event's `hlc` column as it is appended (in its transaction), or nullopt for
+// none. A store node installs its hybrid logical clock here (sync/node_clock.hpp) for the
+// documents it queues for head office; unset, events carry no stamp. Set before serving.
+using EventStamper = std::function<std::optional<std::int64_t>(db::Db&, const std::string& type)>;
+void set_event_stamper(EventStamper stamper);
 
 }  // namespace backroom

@@ -1522,6 +1522,17 @@ CREATE INDEX customers_name ON customers(name_key, id);
 ALTER TABLE online_orders ADD COLUMN customer_id TEXT REFERENCES customers(id);
 CREATE INDEX online_orders_customer ON online_orders(customer_id, number);
 )SQL"},
+      {36, "hybrid logical clocks: a store node stamps its queued documents; head office keeps the stamps and orders by them", R"SQL(
+-- docs/sync.md, "Clocks". A stamp is sync/hlc.hpp's packed (l, c): l the milliseconds, c the
+-- count of events at that l; it sorts as a number. events.hlc: the stamp a store node gave a
+-- document it queued (NULL on head office and for other events). sync_documents.hlc: the
+-- stamp the node sent (NULL from a node without clocks). sync_conflicts.hlc: the order of
+-- conflicts, the document's stamp or head office's own at arrival (0 before this migration).
+ALTER TABLE events ADD COLUMN hlc INTEGER;
+ALTER TABLE sync_documents ADD COLUMN hlc INTEGER;
+ALTER TABLE sync_conflicts ADD COLUMN hlc INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX sync_conflicts_hlc ON sync_conflicts(hlc, id);
+)SQL"},
   };
   return list;
 }

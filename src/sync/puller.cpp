@@ -19,6 +19,7 @@
 #include "platform/types.hpp"
 #include "stock/stock.hpp"
 #include "sync/change_requests.hpp"
+#include "sync/node_clock.hpp"
 #include "sync/sync.hpp"
 
 namespace backroom::sync {
@@ -35,6 +36,12 @@ constexpr std::int64_t backoff_cap_seconds_default = 60;
 
 std::mutex status_mutex;
 LinkStatus status;
+
+// Head office's hybrid logical clock in an answer (`hlc`), when it sent one.
+std::optional<hlc::Stamp> heard_clock(const bj::object& answer) {
+  const auto* stamp = answer.if_contains("hlc");
+  return stamp && stamp->is_string() ? hlc::parse(stamp->get_string()) : std::nullopt;
+}
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* out) {
   static_cast<std::string*>(out)->append(data, size * count);
@@ -117,6 +124,7 @@ int Puller::pull_once() {
     bj::value data;
   };
   std::vector<Change> changes;
+  std::optional<hlc::Stamp> heard;
   std::int64_t cursor = start;
   for (int page = 0; page < pages_per_pull_max; ++page) {
     std::int64_t waiting = 0;
@@ -133,16 +141,18 @@ int Puller::pull_once() {
       changes.push_back(Change{std::string(o.at("entity").as_string()), o.at("data")});
     }
     cursor = std::stoll(std::string(json.at("next_cursor").as_string()));
+    if (auto stamp = heard_clock(json)) heard = std::max(heard.value_or(*stamp), *stamp);
     if (!json.at("more").as_bool()) break;
   }
-  if (cursor != start) {
-    writer_.run([&](db::Db& db) {
-      store::defer_foreign_keys(db);  // a kit or variant may arrive before the item it names
-      catalog::FeedApplier applier(db);
-      for (const auto& c : changes) applier.apply(c.entity, c.data);
-      settings::put(db, upstream_cursor_setting, std::to_string(cursor));
-    });
-  }
+  writer_.run([&](db::Db& db) {
+    // What head office's clock said: this node's later documents order after it.
+    if (heard) clock_receive(db, *heard);
+    if (cursor == start) return;
+    store::defer_foreign_keys(db);  // a kit or variant may arrive before the item it names
+    catalog::FeedApplier applier(db);
+    for (const auto& c : changes) applier.apply(c.entity, c.data);
+    settings::put(db, upstream_cursor_setting, std::to_string(cursor));
+  });
   return static_cast<int>(changes.size());
 }
 
@@ -210,6 +220,7 @@ int Puller::push_once() {
                             {"entity_id", e.entity_id},
                             {"at", format_rfc3339(Timestamp{e.at})},
                             {"payload", bj::parse(e.payload)}};
+        if (auto stamp = e.hlc ? hlc::unpack(*e.hlc) : std::nullopt) document["hlc"] = hlc::format(*stamp);
         std::size_t moved_bytes = 0;
         if (auto id = movement_document_of(e.type, e.entity_id, e.payload)) {
           auto it = movements.find(*id);
@@ -222,12 +233,16 @@ int Puller::push_once() {
       }
       last = e.seq;
     }
+    std::optional<hlc::Stamp> heard;
     if (!documents.empty()) {
       auto body = bj::serialize(bj::object{{"documents", documents}});
-      http_call(upstream_ + "/api/v1/sync/documents", node_key_, &body);
+      heard = heard_clock(json::parse_object(http_call(upstream_ + "/api/v1/sync/documents", node_key_, &body)));
     }
     sent += static_cast<int>(documents.size());
-    writer_.run([&](db::Db& db) { settings::put(db, push_cursor_setting, std::to_string(last)); });
+    writer_.run([&](db::Db& db) {
+      if (heard) clock_receive(db, *heard);
+      settings::put(db, push_cursor_setting, std::to_string(last));
+    });
     {
       std::lock_guard lock(status_mutex);
       status.queue_length = std::max<std::int64_t>(0, waiting_at_start - sent);

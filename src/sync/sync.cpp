@@ -14,10 +14,12 @@
 #include "catalog/price_changes.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
+#include "platform/outbox.hpp"
 #include "platform/problem.hpp"
 #include "platform/types.hpp"
 #include "stock/stock.hpp"
 #include "stock/vocabulary.hpp"
+#include "sync/node_clock.hpp"
 
 namespace backroom::sync {
 
@@ -228,19 +230,30 @@ struct Poster {
 
 }  // namespace
 
-int receive_documents(db::Db& db, const Actor& actor, const Node& node, const std::vector<store::Document>& documents) {
-  auto at = now().micros;
-  auto kept = store::insert_documents(db, node, documents, at);
-  std::set<std::string> fresh(kept.begin(), kept.end());
-  // The documents this push posts (a repeat, or one from a node before migration 30, is not).
-  std::vector<const store::Document*> posting;
+namespace {
+
+// A conflict as the API shows it (with the store's and item's names), for its event.
+void record_conflict(db::Db& db, const Conflict& c) {
+  store::insert_conflict(db, c);
+  append_event(db, "sync.conflict", c.id, bj::serialize(conflict_to_json(*store::load_conflict(db, c.id))));
+}
+
+// What posting some documents came to, document by document (in the order given).
+struct Posting {
+  std::vector<std::string_view> statuses;  // posted, rejected, kept
+  std::vector<std::vector<Conflict>> found;
+  bj::array audited;  // {id, type, entity_id, status, movements, conflicts} each
+};
+
+// Books the movements of `posting` at the node's store in one batch and records what that
+// finds as conflicts (ordered by `order`, a document id's packed stamp); a document naming an
+// item head office does not know is rejected, not booked. Sets each document's status.
+Posting post_documents(db::Db& db, const Actor& actor, const Node& node, const std::vector<const store::Document*>& posting,
+                       const std::map<std::string, std::int64_t>& order, std::int64_t at) {
+  Posting out;
   std::map<const store::Document*, Sale> sales;
-  for (const auto& doc : documents)
-    if (fresh.erase(doc.id) && doc.movements) {
-      posting.push_back(&doc);
-      if (auto sale = sale_of(doc)) sales.emplace(&doc, std::move(*sale));
-    }
-  if (posting.empty()) return static_cast<int>(kept.size());
+  for (const auto* doc : posting)
+    if (auto sale = sale_of(*doc)) sales.emplace(doc, std::move(*sale));
 
   Catalog known;
   {
@@ -262,37 +275,67 @@ int receive_documents(db::Db& db, const Actor& actor, const Node& node, const st
   Poster poster{db, actor, node, known, at};
   // Every posted document's movements are booked in one batch (a few statements for all of
   // them, not several a movement); nothing in it is refused, so no document undoes another.
-  std::vector<std::string_view> statuses;
-  std::vector<std::vector<Conflict>> found(posting.size());
+  out.found.resize(posting.size());
   std::vector<stock::BatchDocument> batch;
-  for (std::size_t i = 0; i < posting.size(); ++i) statuses.push_back(poster.prepare(*posting[i], found[i], batch));
+  for (std::size_t i = 0; i < posting.size(); ++i) out.statuses.push_back(poster.prepare(*posting[i], out.found[i], batch));
   stock::post_movement_batch(db, batch, actor.user, node.id);
   std::map<std::string_view, std::vector<std::string>> by_status;
-  bj::array audited;
   for (std::size_t i = 0, booked = 0; i < posting.size(); ++i) {
     const auto* doc = posting[i];
-    auto status = statuses[i];
-    if (status == "posted") poster.posted(*doc, batch[booked++], found[i]);
+    auto status = out.statuses[i];
+    if (status == "posted") poster.posted(*doc, batch[booked++], out.found[i]);
     if (auto sale = sales.find(doc); sale != sales.end() && status != "rejected")
-      poster.compare_prices(*doc, sale->second, found[i]);
+      poster.compare_prices(*doc, sale->second, out.found[i]);
     if (status != "kept") by_status[status].push_back(doc->id);
     bj::array conflict_ids;
-    for (const auto& c : found[i]) {
-      store::insert_conflict(db, c);
+    auto ordered = order.find(doc->id);
+    for (auto& c : out.found[i]) {
+      if (ordered != order.end()) c.hlc = ordered->second;
       conflict_ids.push_back(bj::value(c.id));
     }
-    audited.push_back(bj::object{{"id", doc->id},
-                                 {"type", doc->type},
-                                 {"entity_id", doc->entity_id},
-                                 {"status", status},
-                                 {"movements", static_cast<std::int64_t>(doc->movements->size())},
-                                 {"conflicts", std::move(conflict_ids)}});
+    out.audited.push_back(bj::object{{"id", doc->id},
+                                     {"type", doc->type},
+                                     {"entity_id", doc->entity_id},
+                                     {"status", status},
+                                     {"movements", static_cast<std::int64_t>(doc->movements->size())},
+                                     {"conflicts", std::move(conflict_ids)}});
   }
   for (const auto& [status, ids] : by_status) store::set_documents_status(db, ids, status);
+  return out;
+}
+
+}  // namespace
+
+int receive_documents(db::Db& db, const Actor& actor, const Node& node, const std::vector<store::Document>& documents) {
+  auto at = now().micros;
+  auto kept = store::insert_documents(db, node, documents, at);
+  std::set<std::string> fresh(kept.begin(), kept.end());
+  // Head office's clock hears every stamp of the push (the receive rule); a new document
+  // without one (a node before migration 35) is ordered by its arrival: head office's stamp.
+  std::map<std::string, std::int64_t> order;
+  clock_update(db, [&](hlc::Clock& clock, std::int64_t physical_ms) {
+    for (const auto& doc : documents)
+      if (doc.hlc) {
+        if (believable(*doc.hlc, physical_ms)) clock.receive(*doc.hlc, physical_ms);
+        order[doc.id] = hlc::pack(*doc.hlc);
+      } else if (fresh.contains(doc.id)) {
+        order[doc.id] = hlc::pack(clock.tick(physical_ms));
+      }
+  });
+  // The documents this push posts (a repeat, or one from a node before migration 30, is not).
+  std::vector<const store::Document*> posting;
+  for (const auto& doc : documents)
+    if (fresh.erase(doc.id) && doc.movements) posting.push_back(&doc);
+  if (posting.empty()) return static_cast<int>(kept.size());
+
+  auto posted = post_documents(db, actor, node, posting, order, at);
+  for (const auto& found : posted.found)
+    for (const auto& c : found) record_conflict(db, c);
   // One audit entry a push, naming every document it posted or rejected and its conflicts.
   append_audit(db, actor,
                AuditEntry{"sync_documents.post", "sync_node", node.id, std::nullopt,
-                          bj::serialize(bj::object{{"location_id", node.location_id}, {"documents", std::move(audited)}})});
+                          bj::serialize(bj::object{{"location_id", node.location_id},
+                                                   {"documents", std::move(posted.audited)}})});
   return static_cast<int>(kept.size());
 }
 
@@ -336,6 +379,8 @@ bj::object conflict_to_json(const Conflict& c) {
                     {"location_id", c.location_id},
                     {"location_name", opt_text(c.location_name)},
                     {"document_id", c.document_id},
+                    {"document_at", c.document_at ? bj::value(format_rfc3339(Timestamp{*c.document_at})) : bj::value(nullptr)},
+                    {"hlc", hlc::format(hlc::unpack(c.hlc).value_or(hlc::Stamp{}))},
                     {"item", std::move(item)},
                     {"detail", ec || !detail.is_object() ? bj::value(bj::object{}) : detail},
                     {"created_at", format_rfc3339(Timestamp{c.created_at})},
@@ -353,7 +398,51 @@ Conflict resolve_conflict(db::Db& db, const Actor& actor, const std::string& id,
   store::resolve_conflict(db, id, at, actor.user, note);
   append_audit(db, actor, AuditEntry{"sync_conflict.resolve", "sync_conflict", id, std::nullopt,
                                      bj::serialize(bj::object{{"kind", conflict_kinds.text(c->kind)}, {"note", note}})});
-  return *store::load_conflict(db, id);
+  auto resolved = *store::load_conflict(db, id);
+  append_event(db, "sync.conflict_resolved", id, bj::serialize(conflict_to_json(resolved)));
+  return resolved;
+}
+
+Conflict retry_conflict(db::Db& db, const Actor& actor, const std::string& id, const std::optional<std::string>& note) {
+  auto c = store::load_conflict(db, id);
+  if (!c) throw not_found("conflict", id);
+  if (c->resolved) throw Problem(409, "already_resolved", "this conflict is already resolved", "id");
+  if (c->kind != ConflictKind::rejected)
+    throw Problem(409, "not_rejected", "only a rejected document can be posted again; resolve this conflict instead", "id");
+  auto kept = store::load_document(db, c->document_id);
+  auto node = store::load_node(db, c->node_id);
+  if (!kept || !node || !kept->document.movements) throw not_found("document", c->document_id);
+  if (kept->status != "rejected")
+    throw Problem(409, "already_resolved", "this conflict's document is already posted", "id");
+  auto at = now().micros;
+  std::map<std::string, std::int64_t> order{{kept->document.id, kept->document.hlc ? hlc::pack(*kept->document.hlc) : c->hlc}};
+  auto posted = post_documents(db, actor, *node, {&kept->document}, order, at);
+  if (posted.statuses.front() != "posted") {
+    // Thrown inside the command: its savepoint is rolled back, nothing of the try is kept.
+    std::string missing = "an item";
+    for (const auto& f : posted.found.front()) {
+      boost::system::error_code ec;
+      auto detail = bj::parse(f.detail, ec);
+      if (const auto* m = ec ? nullptr : detail.as_object().if_contains("missing_item_id"); m && m->is_string())
+        missing = fmt::format("the item {}", std::string(m->get_string()));
+    }
+    throw Problem(409, "still_rejected",
+                  fmt::format("head office cannot post this document yet: it names {}, which head office does not know "
+                              "(create the item or apply the store's change request, then post it again)",
+                              missing),
+                  "id");
+  }
+  for (const auto& f : posted.found.front()) record_conflict(db, f);
+  auto text = note ? fmt::format("Posted by retry: {}", *note) : std::string("Posted by retry.");
+  store::resolve_conflict(db, id, at, actor.user, text);
+  append_audit(db, actor, AuditEntry{"sync_conflict.retry", "sync_conflict", id, std::nullopt,
+                                     bj::serialize(bj::object{{"node_id", node->id},
+                                                              {"location_id", node->location_id},
+                                                              {"note", text},
+                                                              {"document", std::move(posted.audited.front())}})});
+  auto resolved = *store::load_conflict(db, id);
+  append_event(db, "sync.conflict_resolved", id, bj::serialize(conflict_to_json(resolved)));
+  return resolved;
 }
 
 void note_pull(db::Db& db, const std::string& node_id, std::int64_t queue_length) {

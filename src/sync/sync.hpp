@@ -16,6 +16,7 @@
 #include "platform/actor.hpp"
 #include "platform/db.hpp"
 #include "platform/vocabulary.hpp"
+#include "sync/hlc.hpp"
 
 namespace backroom::sync {
 
@@ -102,10 +103,13 @@ struct Conflict {
   std::optional<std::int64_t> resolved_at;
   std::optional<std::string> resolved_by;
   std::optional<std::string> note;
+  // Its order (sync/hlc.hpp, packed): the document's stamp, else head office's at arrival.
+  std::int64_t hlc = 0;
   // Read with the row (one join), for people: the store's name, the item's SKU and name.
   std::optional<std::string> location_name;
   std::optional<std::string> item_sku;
   std::optional<std::string> item_name;
+  std::optional<std::int64_t> document_at;  // the node's business time of the document
 };
 inline constexpr std::size_t conflict_note_length_max = 500;
 
@@ -124,18 +128,30 @@ struct Document {
   std::string payload;  // JSON
   std::int64_t node_at = 0;
   std::optional<std::vector<PushedMovement>> movements;  // none from a node before migration 30
+  std::optional<hlc::Stamp> hlc;  // the node's clock; none from a node before migration 35
 };
+// A document head office keeps, as it was pushed, with its node and status.
+struct KeptDocument {
+  Document document;
+  std::string node_id;
+  std::string status;  // kept, posted, rejected
+};
+std::optional<KeptDocument> load_document(db::Db& db, const std::string& id);
+std::optional<Node> load_node(db::Db& db, const std::string& id);
 // Keeps those of `documents` head office does not hold yet (by id; a repeat within the batch
 // counts once) and returns how many it kept. Two round trips for a batch on PostgreSQL, not
 // two a document; safe against another process keeping the same one at the same time.
 // Returns the ids it kept.
 std::vector<std::string> insert_documents(db::Db& db, const Node& node, const std::vector<Document>& documents,
                                           std::int64_t at);
+// What a kept movement list (sync_documents.movements, milli-units) holds.
+std::vector<PushedMovement> parse_kept_movements(const std::string& text);
 std::int64_t count_documents(db::Db& db, const std::string& node_id);
 void set_documents_status(db::Db& db, const std::vector<std::string>& ids, std::string_view status);
 void insert_conflict(db::Db& db, const Conflict& c);
 std::optional<Conflict> load_conflict(db::Db& db, const std::string& id);
-// Newest first within each status asked for; ids below `before` (a page's cursor) when set.
+// Newest first by their order (hlc, then id) within each status asked for; after the
+// conflict `before` (a page's cursor) when set.
 // Each row with its store's name and its item's SKU and name (one query).
 std::vector<Conflict> list_conflicts(db::Db& db, std::optional<bool> resolved, const std::optional<std::string>& node_id,
                                      const std::optional<std::string>& before, int limit);
@@ -165,7 +181,15 @@ std::vector<std::string> check_sync(db::Db& db);
 
 // GET /api/v1/sync/conflicts rows (the names come with the row: nothing more is read).
 boost::json::object conflict_to_json(const Conflict& c);
-// Marks a conflict resolved with the note a person wrote (409 when it already is). Audited.
+// Marks a conflict resolved with the note a person wrote (409 when it already is). Audited;
+// raises sync.conflict_resolved.
 Conflict resolve_conflict(db::Db& db, const Actor& actor, const std::string& id, const std::string& note);
+// Posts a rejected document again, once its cause is fixed (the item made at head office):
+// its movements are booked exactly as a push would book them, what that finds is recorded as
+// new conflicts, and the rejected conflict is resolved "Posted by retry" (with `note` when
+// given). 409 already_resolved when it is resolved, 409 not_rejected for another kind, 409
+// still_rejected with the reason in words when it still cannot post (nothing is written).
+// Audited (sync_conflict.retry); raises sync.conflict_resolved.
+Conflict retry_conflict(db::Db& db, const Actor& actor, const std::string& id, const std::optional<std::string>& note);
 
 }  // namespace backroom::sync

@@ -19,6 +19,7 @@
 #include "platform/types.hpp"
 #include "stock/vocabulary.hpp"
 #include "sync/change_requests.hpp"
+#include "sync/node_clock.hpp"
 #include "sync/puller.hpp"
 #include "sync/sync.hpp"
 
@@ -84,7 +85,7 @@ std::vector<store::Document> read_documents(const bj::object& body) {
     std::string path = fmt::format("documents[{}]", i);
     if (!(*list)[i].is_object()) throw invalid_field(path, "a document is an object");
     json::Fields d{(*list)[i].get_object(), path};
-    d.only({"id", "type", "entity_id", "at", "payload", "movements"});
+    d.only({"id", "type", "entity_id", "at", "hlc", "payload", "movements"});
     store::Document doc;
     auto id = d.opt_text("id", 64);
     if (!id) throw missing_field(d.name("id"));
@@ -101,6 +102,11 @@ std::vector<store::Document> read_documents(const bj::object& body) {
     auto parsed = at ? parse_rfc3339(*at) : std::nullopt;
     if (!parsed) throw invalid_field(d.name("at"), "at is the node's time of the document (RFC 3339)");
     doc.node_at = parsed->micros;
+    // The node's hybrid logical clock (sync/hlc.hpp); absent from a node before migration 35.
+    if (auto stamp = d.opt_text("hlc", hlc::text_length + 1)) {
+      doc.hlc = hlc::parse(*stamp);
+      if (!doc.hlc) throw invalid_field(d.name("hlc"), "hlc is the node's hybrid logical clock: 16 hex digits");
+    }
     auto payload = d.opt_object("payload");
     if (!payload) throw missing_field(d.name("payload"));
     doc.payload = bj::serialize(*payload);
@@ -271,7 +277,8 @@ void register_sync_routes(App& app) {
             int fresh = receive_documents(db, actor, node, documents);
             return http::json_response(200, bj::object{{"received", static_cast<std::int64_t>(documents.size())},
                                                         {"new", fresh},
-                                                        {"duplicates", static_cast<std::int64_t>(documents.size()) - fresh}});
+                                                        {"duplicates", static_cast<std::int64_t>(documents.size()) - fresh},
+                                                        {"hlc", hlc::format(clock_last(db))}});
           });
         });
 
@@ -302,6 +309,27 @@ void register_sync_routes(App& app) {
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=](db::Db& db) {
             auto c = resolve_conflict(db, actor, id, note);
+            return http::json_response(200, conflict_to_json(c));
+          });
+        });
+
+  r.add("POST", "/api/v1/sync/conflicts/{id}/retry", std::string(permission::sync_manage),
+        "Post a rejected document again now that its cause is fixed (the item exists at head office); the conflict "
+        "is resolved as posted by retry, or 409 still_rejected with the reason and nothing written",
+        [&app](Request& req, Reply reply) {
+          auto id = documents::id_param(req, 0, "conflict");
+          std::optional<std::string> note;
+          if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+            auto body = json::parse_object(req.body);
+            json::Fields f{body, ""};
+            f.only({"note"});
+            note = f.opt_text("note", conflict_note_length_max);
+            if (note && note->find_first_not_of(" \t\r\n") == std::string::npos)
+              throw invalid_field("note", "note, when given, says why the document could be posted now");
+          }
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            auto c = retry_conflict(db, actor, id, note);
             return http::json_response(200, conflict_to_json(c));
           });
         });
@@ -449,7 +477,8 @@ void register_sync_routes(App& app) {
             auto page = catalog::changes_after(reader, cursor, limit);
             *answer = http::json_response(200, bj::object{{"changes", std::move(page.changes)},
                                                            {"next_cursor", std::to_string(page.next_cursor)},
-                                                           {"more", page.more}});
+                                                           {"more", page.more},
+                                                           {"hlc", hlc::format(clock_last(reader))}});
           }
           if (!node) return reply(std::move(*answer));
           app.command(req, std::move(reply), [answer, id = node->id, queue_length](db::Db& db) {

@@ -37,6 +37,13 @@ std::vector<Node> list_nodes(db::Db& db) {
   return out;
 }
 
+std::optional<Node> load_node(db::Db& db, const std::string& id) {
+  auto q = db.query(std::string(columns) + "WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read(q);
+}
+
 std::optional<Node> node_by_key(db::Db& db, const std::string& key_id) {
   auto q = db.query(std::string(columns) + "WHERE key_id = ?");
   q.bind(1, key_id);
@@ -81,12 +88,12 @@ std::vector<std::string> insert_documents(db::Db& db, const Node& node, const st
   // 100 rows a statement; OR IGNORE: another process may keep the same document meanwhile,
   // and only the rows this one inserted come back (they are the ones it posts).
   constexpr std::size_t rows_per_insert = 100;
-  constexpr int columns_per_row = 9;
+  constexpr int columns_per_row = 10;
   auto insert_text = [](std::size_t rows) {
     std::string sql =
         "INSERT OR IGNORE INTO sync_documents (id, node_id, location_id, type, entity_id, payload, node_at, received_at, "
-        "movements) VALUES ";
-    for (std::size_t i = 0; i < rows; ++i) sql += i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        "movements, hlc) VALUES ";
+    for (std::size_t i = 0; i < rows; ++i) sql += i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     return sql + " RETURNING id";
   };
   for (std::size_t first = 0; first < fresh.size(); first += rows_per_insert) {
@@ -104,11 +111,47 @@ std::vector<std::string> insert_documents(db::Db& db, const Node& node, const st
           .bind(p + 6, d.payload)
           .bind(p + 7, d.node_at)
           .bind(p + 8, at)
-          .bind(p + 9, d.movements ? std::optional<std::string_view>(moved) : std::nullopt);
+          .bind(p + 9, d.movements ? std::optional<std::string_view>(moved) : std::nullopt)
+          .bind(p + 10, d.hlc ? std::optional<std::int64_t>(hlc::pack(*d.hlc)) : std::nullopt);
     }
     while (q.step()) kept.push_back(q.text(0));
   }
   return kept;
+}
+
+std::vector<PushedMovement> parse_kept_movements(const std::string& text) {
+  std::vector<PushedMovement> out;
+  boost::system::error_code ec;
+  auto list = bj::parse(text, ec);
+  if (ec || !list.is_array()) return out;
+  for (const auto& v : list.get_array()) {
+    const auto& m = v.as_object();
+    const auto& line = m.at("document_line_id");
+    out.push_back(PushedMovement{std::string(m.at("item_id").as_string()), std::string(m.at("location_kind").as_string()),
+                                 m.at("quantity").to_number<std::int64_t>(), std::string(m.at("reason").as_string()),
+                                 std::string(m.at("document_type").as_string()),
+                                 std::string(m.at("document_id").as_string()),
+                                 line.is_string() ? std::optional<std::string>(line.as_string()) : std::nullopt});
+  }
+  return out;
+}
+
+std::optional<KeptDocument> load_document(db::Db& db, const std::string& id) {
+  auto q = db.query(
+      "SELECT id, type, entity_id, payload, node_at, movements, hlc, node_id, status FROM sync_documents WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  KeptDocument k;
+  k.document.id = q.text(0);
+  k.document.type = q.text(1);
+  k.document.entity_id = q.text(2);
+  k.document.payload = q.text(3);
+  k.document.node_at = q.int64(4);
+  if (auto moved = q.opt_text(5)) k.document.movements = parse_kept_movements(*moved);
+  if (auto packed = q.opt_int64(6)) k.document.hlc = hlc::unpack(*packed);
+  k.node_id = q.text(7);
+  k.status = q.text(8);
+  return k;
 }
 
 void set_documents_status(db::Db& db, const std::vector<std::string>& ids, std::string_view status) {
@@ -130,8 +173,9 @@ namespace {
 // With the store's name and the item's SKU and name, so that a list reads nothing per row.
 constexpr const char* conflict_columns =
     "SELECT c.id, c.node_id, c.location_id, c.document_id, c.kind, c.item_id, c.detail, c.created_at, c.status, "
-    "c.resolved_at, c.resolved_by, c.note, l.name, i.sku, i.name FROM sync_conflicts c "
-    "LEFT JOIN locations l ON l.id = c.location_id LEFT JOIN items i ON i.id = c.item_id ";
+    "c.resolved_at, c.resolved_by, c.note, l.name, i.sku, i.name, c.hlc, d.node_at FROM sync_conflicts c "
+    "LEFT JOIN locations l ON l.id = c.location_id LEFT JOIN items i ON i.id = c.item_id "
+    "LEFT JOIN sync_documents d ON d.id = c.document_id ";
 Conflict read_conflict(const db::Query& q) {
   Conflict c;
   c.id = q.text(0);
@@ -149,6 +193,8 @@ Conflict read_conflict(const db::Query& q) {
   c.location_name = q.opt_text(12);
   c.item_sku = q.opt_text(13);
   c.item_name = q.opt_text(14);
+  c.hlc = q.int64(15);
+  c.document_at = q.opt_int64(16);
   return c;
 }
 }  // namespace
@@ -156,8 +202,8 @@ Conflict read_conflict(const db::Query& q) {
 void insert_conflict(db::Db& db, const Conflict& c) {
   db::assert_in_transaction(db);
   db.query(
-        "INSERT INTO sync_conflicts (id, node_id, location_id, document_id, kind, item_id, detail, created_at, status) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open')")
+        "INSERT INTO sync_conflicts (id, node_id, location_id, document_id, kind, item_id, detail, created_at, status, "
+        "hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)")
       .bind(1, c.id)
       .bind(2, c.node_id)
       .bind(3, c.location_id)
@@ -166,6 +212,7 @@ void insert_conflict(db::Db& db, const Conflict& c) {
       .bind(6, c.item_id)
       .bind(7, c.detail)
       .bind(8, c.created_at)
+      .bind(9, c.hlc)
       .run();
 }
 
@@ -181,8 +228,10 @@ std::vector<Conflict> list_conflicts(db::Db& db, std::optional<bool> resolved, c
   std::string sql = std::string(conflict_columns) + "WHERE 1 = 1";
   if (resolved) sql += *resolved ? " AND c.status = 'resolved'" : " AND c.status = 'open'";
   if (node_id) sql += " AND c.node_id = ?";
-  if (before) sql += " AND c.id < ?";
-  sql += " ORDER BY c.id DESC LIMIT ?";
+  // By the hybrid clock (docs/sync.md, "Clocks"), never by the nodes' wall clocks; the id
+  // breaks a tie. A cursor is the last row's id: the page goes on below its (hlc, id).
+  if (before) sql += " AND (c.hlc, c.id) < (SELECT b.hlc, b.id FROM sync_conflicts b WHERE b.id = ?)";
+  sql += " ORDER BY c.hlc DESC, c.id DESC LIMIT ?";
   auto q = db.query(sql);
   int p = 0;
   if (node_id) q.bind(++p, *node_id);

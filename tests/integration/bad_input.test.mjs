@@ -544,6 +544,8 @@ test('mutated store-node pushes and conflict notes (issue 21) are refused with p
   assert.ok(pushes.accepted > 0);
   await probe('POST /sync/conflicts/{id}/resolve', `/api/v1/sync/conflicts/${uuidv7()}/resolve`, async () => ({ note: 'relabelled the shelf' }),
     (b) => b, { baseWorks: false });
+  await probe('POST /sync/conflicts/{id}/retry', `/api/v1/sync/conflicts/${uuidv7()}/retry`, async () => ({ note: 'made the item' }),
+    (b) => b, { baseWorks: false });
   // A node's change requests (edits of master data made at the store) and their decisions.
   const request = () => ({ id: uuidv7(), method: 'PATCH', path: `/api/v1/items/${item.id}`, query: [['dry_run', 'false']],
     route: '/api/v1/items/{id}', action: 'Change an item', content_type: 'application/json', if_match: `"v${item.version}"`,

@@ -182,6 +182,19 @@ const SETUPS = {
     const conflict = (await s.get(`/api/v1/sync/conflicts?node_id=${node.id}`)).json.conflicts[0];
     return { path: `/api/v1/sync/conflicts/${conflict.id}/resolve`, body: { note: 'walked' } };
   },
+  'POST /api/v1/sync/conflicts/{id}/retry': async () => {
+    // The same rejected document; then head office makes the item under the node's id, so the
+    // retry posts it.
+    const node = ok(await s.post('/api/v1/sync/nodes', { location_id: await nodeLocation() }), 'node');
+    const id = uuidv7();
+    const itemId = uuidv7();
+    ok(await s.withKey(node.key).post('/api/v1/sync/documents', { documents: [{ id, type: 'stock.adjusted', entity_id: id,
+      at: new Date().toISOString(), payload: {}, movements: [{ item_id: itemId, location_kind: 'store', quantity: 1, reason: 'opening',
+        document_type: 'adjustment', document_id: id }] }] }), 'push');
+    ok(await s.post('/api/v1/items', { id: itemId, sku: unique('WALK-RETRY'), name: 'Walked retry', price: 100, tax_category: 'standard' }), 'item');
+    const conflict = (await s.get(`/api/v1/sync/conflicts?node_id=${node.id}`)).json.conflicts[0];
+    return { path: `/api/v1/sync/conflicts/${conflict.id}/retry`, body: { note: 'walked' } };
+  },
   'POST /api/v1/sync/change-requests': async () => {
     const node = ok(await s.post('/api/v1/sync/nodes', { location_id: await nodeLocation() }), 'node');
     return { client: s.withKey(node.key), path: '/api/v1/sync/change-requests', body: { change_requests: [await changeRequest()] } };

@@ -92,6 +92,8 @@ test('bad input: a node belongs to a store; queue_length is a count', async () =
   const good = { id: uuidv7(), type: 'sale.completed', entity_id: uuidv7(), at: '2026-12-03T10:00:00Z', payload: {} };
   const badDocs = [{}, { documents: 1 }, { documents: [1] }, { documents: [{ ...good, id: 'x' }] },
     { documents: [{ ...good, at: 'yesterday' }] }, { documents: [{ ...good, payload: [] }] }, { documents: [{ ...good, extra: 1 }] },
+    { documents: [{ ...good, hlc: 'x' }] }, { documents: [{ ...good, hlc: 5 }] }, { documents: [{ ...good, hlc: '0'.repeat(17) }] },
+    { documents: [{ ...good, hlc: 'g'.repeat(16) }] },
     { documents: Array.from({ length: 501 }, () => ({ ...good, id: uuidv7() })) }];
   for (const body of badDocs) {
     const bad = await nodeClient.post('/api/v1/sync/documents', body);
@@ -104,9 +106,27 @@ test('bad input: a node belongs to a store; queue_length is a count', async () =
   assert.equal(admin.json.code, 'not_a_node');
   let pushed = await nodeClient.post('/api/v1/sync/documents', { documents: [good, good] });
   assert.equal(pushed.status, 200, pushed.text);
-  assert.deepEqual(pushed.json, { received: 2, new: 1, duplicates: 1 });
+  const { hlc: answered, ...counts } = pushed.json;
+  assert.deepEqual(counts, { received: 2, new: 1, duplicates: 1 });
+  assert.match(answered, /^[0-9a-f]{16}$/);
   pushed = await nodeClient.post('/api/v1/sync/documents', { documents: [good] });
-  assert.deepEqual(pushed.json, { received: 1, new: 0, duplicates: 1 });
+  assert.deepEqual({ ...pushed.json, hlc: undefined }, { received: 1, new: 0, duplicates: 1, hlc: undefined });
+  // The receive rule: a store whose clock runs an hour ahead pushes; head office's clock moves
+  // past that stamp (and tells the next pull), so nothing it does later orders before it.
+  const stamp = (ms, c = 0) => ((BigInt(ms) << 16n) | BigInt(c)).toString(16).padStart(16, '0');
+  const ahead = stamp(Date.now() + 3600_000, 7);
+  pushed = await nodeClient.post('/api/v1/sync/documents', { documents: [{ ...good, id: uuidv7(), hlc: ahead }] });
+  assert.equal(pushed.status, 200, pushed.text);
+  assert.ok(pushed.json.hlc > ahead, `${pushed.json.hlc} after ${ahead}`);
+  const pulled = await nodeClient.get('/api/v1/sync/changes?limit=1');
+  assert.ok(pulled.json.hlc >= pushed.json.hlc, `${pulled.json.hlc} not before ${pushed.json.hlc}`);
+  assert.ok(answered < ahead);
+  // A store whose clock says next year is kept with its stamp, but head office's clock does not
+  // follow it there.
+  const nextYear = stamp(Date.now() + 365 * 86400_000);
+  pushed = await nodeClient.post('/api/v1/sync/documents', { documents: [{ ...good, id: uuidv7(), hlc: nextYear }] });
+  assert.equal(pushed.status, 200, pushed.text);
+  assert.ok(pushed.json.hlc < stamp(Date.now() + 2 * 3600_000), `${pushed.json.hlc} stays near today`);
 });
 
 test('backroom node add --store prints the key once; node list shows it', async () => {
@@ -381,6 +401,70 @@ test('head office posts what a node pushed into the node\'s store, once, and lis
       const bad = await s.get(`/api/v1/sync/conflicts?${q}`);
       assert.equal(bad.status, 422, `${q}: ${bad.text}`);
     }
+
+    // Conflicts are ordered by the node's hybrid logical clock: the store's own item's opening
+    // count, then its sales in the order they were rung up (the stamps increase with them).
+    const hex = /^[0-9a-f]{16}$/;
+    assert.ok(conflicts.every((c) => hex.test(c.hlc) && c.hlc !== '0'.repeat(16) && c.document_at), JSON.stringify(conflicts));
+    const byClock = [...conflicts].sort((x, y) => (x.hlc < y.hlc ? -1 : x.hlc > y.hlc ? 1 : 0));
+    assert.deepEqual(conflicts.map((c) => c.id), [...byClock].reverse().map((c) => c.id), 'newest first by the clock');
+    const sequence = byClock.map((c) => `${c.kind}:${c.item?.id ?? c.detail.missing_item_id}`);
+    assert.deepEqual(sequence, [`rejected:${own.id}`, `price_difference:${a.id}`, `held_unit_sold:${held.id}`,
+      `negative_stock:${loose.id}`, `negative_stock:${loose.id}`, `rejected:${own.id}`], sequence.join(' '));
+    // Each conflict raised an event (webhooks see them); the resolution raised another.
+    const events = [];
+    for (let after = 0; ;) {
+      const page = await s.get(`/api/v1/events?type=sync.conflict&after=${after}&limit=500`);
+      assert.equal(page.status, 200, page.text);
+      events.push(...page.json.events);
+      if (page.json.events.length === 0) break;
+      after = page.json.next_cursor;
+    }
+    for (const c of conflicts) {
+      const raised = events.filter((e) => e.type === 'sync.conflict' && e.entity_id === c.id);
+      assert.equal(raised.length, 1, `${c.kind}: ${JSON.stringify(raised)}`);
+      assert.equal(raised[0].data.kind, c.kind);
+      assert.equal(raised[0].data.hlc, c.hlc);
+    }
+    const closed = events.filter((e) => e.type === 'sync.conflict_resolved');
+    assert.deepEqual(closed.map((e) => [e.entity_id, e.data.status]), [[price[0].id, 'resolved']]);
+
+    // A rejected document is posted again once head office knows its item. Before that the
+    // retry is refused and writes nothing; other kinds and resolved ones are refused too.
+    const [firstRejected, secondRejected] = byClock.filter((c) => c.kind === 'rejected');
+    const retry = (c, body) => manager.post(`/api/v1/sync/conflicts/${c.id}/retry`, body);
+    const early = await retry(firstRejected, {});
+    assert.equal(early.status, 409, early.text);
+    assert.equal(early.json.code, 'still_rejected');
+    const unchanged = (await s.get(`/api/v1/sync/conflicts?status=all&node_id=${nodeId}`)).json.conflicts;
+    assert.equal(unchanged.length, conflicts.length, 'a refused retry records nothing');
+    assert.equal(unchanged.find((c) => c.id === firstRejected.id).status, 'open');
+    assert.equal((await retry(price[0], {})).json?.code, 'already_resolved');
+    assert.equal((await retry(of('negative_stock')[0], {})).json?.code, 'not_rejected');
+    assert.equal((await retry({ id: uuidv7() }, {})).status, 404);
+    for (const body of [{ note: '' }, { note: '  ' }, { note: 5 }, { note: 'x'.repeat(501) }, { note: 'ok', extra: 1 }]) {
+      const bad = await retry(firstRejected, body);
+      assert.equal(bad.status, 422, `${JSON.stringify(body)}: ${bad.text}`);
+    }
+    assert.equal((await retry(firstRejected, [])).status, 400, 'a body that is not an object');
+    assert.equal((await (await s.as('cashier')).post(`/api/v1/sync/conflicts/${firstRejected.id}/retry`, {})).status, 403);
+    // Head office makes the item under the store's id; both documents then post, in clock order.
+    const made = await s.post('/api/v1/items', { id: own.id, sku: own.sku, name: 'From before the node', price: 200, tax_category: 'standard' });
+    assert.equal(made.status, 201, made.text);
+    const posted = await retry(firstRejected, { note: 'Item created at head office' });
+    assert.equal(posted.status, 200, posted.text);
+    assert.equal(posted.json.status, 'resolved');
+    assert.equal(posted.json.note, 'Posted by retry: Item created at head office');
+    assert.equal(await onHand(s, own, hqStore), 1);
+    const postedToo = await retry(secondRejected, undefined);
+    assert.equal(postedToo.status, 200, postedToo.text);
+    assert.equal(postedToo.json.note, 'Posted by retry.');
+    assert.equal(await onHand(s, own, hqStore), 0);
+    assert.equal(await onHand(node, own, local), 0);
+    assert.equal((await retry(firstRejected, {})).json?.code, 'already_resolved');
+    const afterRetry = (await s.get(`/api/v1/events?type=sync.conflict_resolved&after=0&limit=500`)).json.events;
+    for (const c of [firstRejected, secondRejected])
+      assert.equal(afterRetry.filter((e) => e.entity_id === c.id).length, 1, c.id);
 
     // Head office's books hold with the posted documents; so do the node's.
     assertBooksHold(s.db);

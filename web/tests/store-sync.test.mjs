@@ -116,6 +116,43 @@ test('head office: a sale a store made at an old price is listed as a conflict a
   await page.context().close();
 });
 
+test('head office: a store document naming an unknown item is posted again once the item exists (1024×768)', async () => {
+  const added = await env.server.post('/api/v1/sync/nodes', { location_id: env.store.id });
+  assert.equal(added.status, 201, added.text);
+  const id = uuidv7();
+  const itemId = uuidv7();
+  const pushed = await env.server.withKey(added.json.key).post('/api/v1/sync/documents', { documents: [{
+    id, type: 'stock.adjusted', entity_id: id, at: new Date().toISOString(), payload: {},
+    movements: [{ item_id: itemId, location_kind: 'store', quantity: 3, reason: 'opening', document_type: 'adjustment', document_id: id }],
+  }] });
+  assert.equal(pushed.status, 200, pushed.text);
+
+  const page = await env.page({ width: 1024, height: 768 });
+  await signIn(page, DEMO.manager);
+  await page.getByRole('link', { name: 'Back office' }).click();
+  await page.getByRole('link', { name: 'Store sync' }).click();
+  const row = page.getByRole('table', { name: 'Conflicts' }).getByRole('row').filter({ hasText: 'Not booked' });
+  await row.waitFor();
+  await row.getByRole('button', { name: 'Resolve' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Not booked' });
+  const again = dialog.getByRole('button', { name: 'Post again' });
+  // Head office does not know the item yet: the dialog says what to do, in words.
+  await again.click();
+  await dialog.getByText('Head office still does not know an item on this document').waitFor();
+  await fits(page, 'a rejected document that cannot post yet');
+  await noIds(page, 'a rejected document that cannot post yet');
+  const made = await env.server.post('/api/v1/items', { id: itemId, sku: `RETRY-${process.pid}`, name: 'Shelf from the old till', price: 500, tax_category: 'standard' });
+  assert.equal(made.status, 201, made.text);
+  await again.click();
+  await dialog.waitFor({ state: 'detached' });
+  await row.waitFor({ state: 'detached' });
+  const done = (await env.server.get('/api/v1/sync/conflicts?status=resolved')).json.conflicts.find((c) => c.document_id === id);
+  assert.equal(done?.note, 'Posted by retry.');
+  const stock = await env.server.get(`/api/v1/stock?item_id=${itemId}&location_id=${env.store.id}`);
+  assert.equal(stock.json.on_hand, 3, stock.text);
+  await page.context().close();
+});
+
 test('change requests: a node\'s item edit goes to head office, where a manager applies it (768×1024, 1024×768)', async () => {
   assert.ok(node, 'the store node of the test before');
   const pasta = await itemByCode(node, PASTA);

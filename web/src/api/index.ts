@@ -179,6 +179,8 @@ export const sync = {
   conflicts: () => get<{ conflicts: T.SyncConflict[]; next_cursor: string | null }>('/sync/conflicts', { query: { limit: 100 } }),
   resolveConflict: (id: string, note: string) =>
     post<T.SyncConflict>('/sync/conflicts/{id}/resolve', { note }, { path: { id } }),
+  retryConflict: (id: string, note: string) =>
+    post<T.SyncConflict>('/sync/conflicts/{id}/retry', note.trim() ? { note } : {}, { path: { id } }),
   /** Change requests: at head office those the nodes sent, on a node those it sent; newest first. */
   changeRequests: (status: 'pending' | 'applied' | 'rejected' | 'all' = 'pending') =>
     get<{ change_requests: T.SyncChangeRequest[]; next_cursor: string | null }>('/sync/change-requests', { query: { status, limit: 100 } }),

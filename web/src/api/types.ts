@@ -447,7 +447,7 @@ export interface SyncStatus {
 export type SyncConflictKind = 'price_difference' | 'negative_stock' | 'held_unit_sold' | 'rejected';
 export interface SyncConflict {
   id: string; kind: SyncConflictKind; rule: string; node_id: string; location_id: string; location_name: string | null;
-  document_id: string; item: { id: string; sku: string | null; name: string | null } | null;
+  document_id: string; document_at: string | null; hlc: string; item: { id: string; sku: string | null; name: string | null } | null;
   detail: Record<string, unknown>; created_at: string; status: 'open' | 'resolved';
   resolved_at: string | null; resolved_by: string | null; note: string | null;
 }

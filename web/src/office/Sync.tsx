@@ -7,7 +7,7 @@
 // master data waiting for a person (Apply / Reject), on a store node what this store asked and
 // what head office decided.
 import { useState } from 'preact/hooks';
-import { message, permission, sync, type SyncChangeRequest, type SyncConflict, type SyncNode } from '../api';
+import { ApiError, message, permission, sync, type SyncChangeRequest, type SyncConflict, type SyncNode } from '../api';
 import { can, type Session } from '../app/session';
 import { Button, DataTable, Dialog, Field, Notice, Select } from '../shared/components';
 import { money, when } from '../shared/format';
@@ -107,16 +107,23 @@ function Conflicts() {
   const [open, setOpen] = useState<SyncConflict | null>(null);
   const [note, setNote] = useState('');
   const [msg, setMsg] = useState('');
-  const resolve = async () => {
+  const act = async (how: 'resolve' | 'retry') => {
     if (!open) return;
     try {
-      await sync.resolveConflict(open.id, note);
+      if (how === 'resolve') await sync.resolveConflict(open.id, note);
+      else await sync.retryConflict(open.id, note);
       setOpen(null);
       setNote('');
       setMsg('');
       reload();
-    } catch (x) { setMsg(message(x)); }
+    } catch (x) {
+      // The API names the missing item by its id; a person needs what to do instead.
+      setMsg(x instanceof ApiError && x.code === 'still_rejected'
+        ? 'Head office still does not know an item on this document. Create it here first (or apply the store\'s change request), then post it again.'
+        : message(x));
+    }
   };
+  const resolve = () => act('resolve');
   const rows = page?.conflicts ?? [];
   return (
     <>
@@ -140,7 +147,8 @@ function Conflicts() {
             onKeyDown={(e) => { if (e.key === 'Enter' && note.trim()) void resolve(); }} />
           {msg && <Notice kind="error">{msg}</Notice>}
           <div class="row">
-            <Button variant="primary" disabled={!note.trim()} onClick={resolve}>Resolve</Button>
+            {open.kind === 'rejected' && <Button variant="primary" onClick={() => act('retry')}>Post again</Button>}
+            <Button variant={open.kind === 'rejected' ? undefined : 'primary'} disabled={!note.trim()} onClick={resolve}>Resolve</Button>
             <Button onClick={() => setOpen(null)}>Cancel</Button>
           </div>
         </Dialog>
