@@ -1,5 +1,6 @@
 #include "access/audit.hpp"
 #include "access/auth_store.hpp"
+#include "access/people_feed.hpp"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -128,6 +129,7 @@ void insert_role(db::Db& db, const RoleRow& r) {
       .bind(5, now().micros)
       .run();
   replace_permissions(db, r.name, r.permissions);
+  note_people_changed(db);  // store nodes learn it (people_feed.hpp)
 }
 
 void update_role(db::Db& db, const RoleRow& r) {
@@ -139,6 +141,7 @@ void update_role(db::Db& db, const RoleRow& r) {
       .bind(4, r.name)
       .run();
   if (!r.builtin) replace_permissions(db, r.name, r.permissions);
+  note_people_changed(db);  // store nodes learn it (people_feed.hpp)
 }
 
 std::optional<UserRow> user_by_name(db::Db& db, const std::string& username) {
@@ -184,6 +187,7 @@ void insert_user(db::Db& db, const UserRow& u) {
       .bind(8, u.created_at)
       .bind(9, u.updated_at)
       .run();
+  note_people_changed(db);  // store nodes learn it (people_feed.hpp)
 }
 
 void update_user(db::Db& db, const UserRow& u) {
@@ -198,6 +202,7 @@ void update_user(db::Db& db, const UserRow& u) {
       .bind(6, u.updated_at)
       .bind(7, u.id)
       .run();
+  note_people_changed(db);  // store nodes learn it (people_feed.hpp)
 }
 
 std::int64_t count_users(db::Db& db) {

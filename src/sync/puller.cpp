@@ -18,6 +18,7 @@
 #include "platform/settings.hpp"
 #include "platform/types.hpp"
 #include "stock/stock.hpp"
+#include "access/people_feed.hpp"
 #include "sync/change_requests.hpp"
 #include "sync/node_clock.hpp"
 #include "sync/sync.hpp"
@@ -118,13 +119,18 @@ Puller::~Puller() { job_.reset(); }
 
 int Puller::pull_once() {
   std::int64_t start = 0;
-  writer_.run([&](db::Db& db) { start = settings::get_int64(db, upstream_cursor_setting).value_or(0); });
+  std::string people_held;
+  writer_.run([&](db::Db& db) {
+    start = settings::get_int64(db, upstream_cursor_setting).value_or(0);
+    people_held = settings::get(db, upstream_people_setting).value_or("none");
+  });
   struct Change {
     std::string entity;
     bj::value data;
   };
   std::vector<Change> changes;
   std::optional<hlc::Stamp> heard;
+  std::optional<bj::object> people;  // head office's people, when they changed since ours
   std::int64_t cursor = start;
   for (int page = 0; page < pages_per_pull_max; ++page) {
     std::int64_t waiting = 0;
@@ -132,10 +138,11 @@ int Puller::pull_once() {
       std::lock_guard lock(status_mutex);
       waiting = status.queue_length;
     }
-    auto body = http_call(fmt::format("{}/api/v1/sync/changes?cursor={}&limit={}&queue_length={}", upstream_, cursor,
-                                      page_size, waiting),
+    auto body = http_call(fmt::format("{}/api/v1/sync/changes?cursor={}&limit={}&queue_length={}{}", upstream_, cursor,
+                                      page_size, waiting, page == 0 ? "&people_version=" + people_held : ""),
                           node_key_);
     auto json = json::parse_object(body);
+    if (const auto* p = json.if_contains("people"); p && p->is_object()) people = p->get_object();
     for (const auto& c : json.at("changes").as_array()) {
       const auto& o = c.as_object();
       changes.push_back(Change{std::string(o.at("entity").as_string()), o.at("data")});
@@ -147,6 +154,12 @@ int Puller::pull_once() {
   writer_.run([&](db::Db& db) {
     // What head office's clock said: this node's later documents order after it.
     if (heard) clock_receive(db, *heard);
+    if (people) {
+      // Roles and users as head office has them (access/people_feed.hpp), then their version.
+      auth::apply_people(db, *people);
+      const auto* version = people->if_contains("version");
+      if (version && version->is_string()) settings::put(db, upstream_people_setting, std::string(version->get_string()));
+    }
     if (cursor == start) return;
     store::defer_foreign_keys(db);  // a kit or variant may arrive before the item it names
     catalog::FeedApplier applier(db);

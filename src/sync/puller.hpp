@@ -21,6 +21,8 @@
 namespace backroom::sync {
 
 inline constexpr const char* upstream_cursor_setting = "sync_upstream_cursor";
+// The version of head office's people (access/people_feed.hpp) this node applied last.
+inline constexpr const char* upstream_people_setting = "sync_upstream_people";
 inline constexpr const char* push_cursor_setting = "sync_push_cursor";
 
 // What GET /api/v1/sync/status tells: this server's link to head office.

@@ -18,6 +18,7 @@
 #include "platform/settings.hpp"
 #include "platform/types.hpp"
 #include "stock/vocabulary.hpp"
+#include "access/people_feed.hpp"
 #include "sync/change_requests.hpp"
 #include "sync/node_clock.hpp"
 #include "sync/puller.hpp"
@@ -465,6 +466,12 @@ void register_sync_routes(App& app) {
               throw invalid_field("queue_length", "queue_length is a count of documents");
             }
           }
+          // The people version the node holds (access/people_feed.hpp): head office's people
+          // come with the page when its own differs.
+          auto people_held = req.query_param("people_version");
+          if (people_held && (people_held->empty() || people_held->size() > 64 ||
+                              people_held->find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyz-") != std::string::npos))
+            throw invalid_field("people_version", "people_version is the version an earlier answer's people carried");
           std::string key_id = req.actor.user_id;
           // The page is read on a reader (a snapshot); the writer only records the pull. A
           // caller that is not a node (an admin looking) reads the feed and records nothing.
@@ -475,10 +482,12 @@ void register_sync_routes(App& app) {
             db::ReadSnapshot snapshot(reader);
             node = store::node_by_key(reader, key_id);
             auto page = catalog::changes_after(reader, cursor, limit);
-            *answer = http::json_response(200, bj::object{{"changes", std::move(page.changes)},
-                                                           {"next_cursor", std::to_string(page.next_cursor)},
-                                                           {"more", page.more},
-                                                           {"hlc", hlc::format(clock_last(reader))}});
+            bj::object out{{"changes", std::move(page.changes)},
+                           {"next_cursor", std::to_string(page.next_cursor)},
+                           {"more", page.more},
+                           {"hlc", hlc::format(clock_last(reader))}};
+            if (people_held && *people_held != auth::people_version(reader)) out["people"] = auth::people_to_json(reader);
+            *answer = http::json_response(200, out);
           }
           if (!node) return reply(std::move(*answer));
           app.command(req, std::move(reply), [answer, id = node->id, queue_length](db::Db& db) {

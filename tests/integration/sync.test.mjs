@@ -531,6 +531,72 @@ test('kill -9 of a store node in the middle of a push: every document reaches he
   }
 });
 
+test('head office\'s people reach a store node: they sign in there with their password and PIN; a role\'s changes follow; a user disabled at head office is signed out at the store', async () => {
+  const place = await s.post('/api/v1/locations', { name: `People store ${process.pid}`, kind: 'store' });
+  assert.equal(place.status, 201, place.text);
+  const added = await s.post('/api/v1/sync/nodes', { location_id: place.json.id });
+  assert.equal(added.status, 201, added.text);
+  const roleName = `floor${process.pid}`;
+  const role = await s.post('/api/v1/roles', { name: roleName, description: 'Floor staff', permissions: ['items.read', 'stock.read'] });
+  assert.equal(role.status, 201, role.text);
+  const hired = await s.createUser({ username: `mia${process.pid}`, role: roleName, password: 'mia-first-password', pin: '4711', display_name: 'Mia' });
+
+  const nodeDb = path.join(mkdtempSync(path.join(tmpdir(), 'backroom-people-')), 'store.db');
+  const node = await startServer({ db: nodeDb, env: { BACKROOM_UPSTREAM: s.url, BACKROOM_NODE_KEY: added.json.key, BACKROOM_SYNC_PULL_SECONDS: '1' } });
+  try {
+    // A person the store had before it was a node stays; head office's are added.
+    await node.createUser({ username: `local${process.pid}`, role: 'cashier', password: 'local-password' });
+    const mia = await until('Mia at the node', async () => {
+      try { return await node.signIn(hired.username, 'mia-first-password'); } catch { return null; }
+    });
+    assert.equal(mia.session.user.display_name, 'Mia');
+    assert.equal((await mia.get('/api/v1/items?limit=1')).status, 200, 'the role came with its permissions');
+    assert.equal((await mia.get('/api/v1/sales?limit=1')).status, 403, 'and no more');
+    await node.signIn(hired.username, undefined, { pin: '4711' });
+    await node.signIn(`local${process.pid}`, 'local-password');
+    const roles = (await node.get('/api/v1/roles')).json.roles;
+    assert.deepEqual(roles.find((r) => r.name === roleName)?.permissions, ['items.read', 'stock.read']);
+
+    // Head office changes the role and the password: the node follows.
+    assert.equal((await s.patch(`/api/v1/roles/${roleName}`, { permissions: ['items.read', 'sales.read'] })).status, 200);
+    assert.equal((await s.patch(`/api/v1/users/${hired.id}`, { password: 'mia-second-password' })).status, 200);
+    await until('the new password at the node', async () => {
+      try { await node.signIn(hired.username, 'mia-second-password'); return true; } catch { return false; }
+    });
+    await assert.rejects(node.signIn(hired.username, 'mia-first-password'), /401/);
+    assert.deepEqual((await node.get('/api/v1/roles')).json.roles.find((r) => r.name === roleName)?.permissions, ['items.read', 'sales.read']);
+
+    // Disabled at head office: the session at the store ends, and she cannot sign in again.
+    const signedIn = await node.signIn(hired.username, 'mia-second-password');
+    assert.equal((await signedIn.get('/api/v1/items?limit=1')).status, 200);
+    assert.equal((await s.patch(`/api/v1/users/${hired.id}`, { disabled: true })).status, 200);
+    await until('the session ended at the node', async () => (await signedIn.get('/api/v1/items?limit=1')).status === 401);
+    await assert.rejects(node.signIn(hired.username, 'mia-second-password'));
+    // The store's own person is untouched; head office never learns of them.
+    await node.signIn(`local${process.pid}`, 'local-password');
+    assert.ok(!(await s.get('/api/v1/users?limit=500')).json.users.some((u) => u.username === `local${process.pid}`));
+
+    // The feed carries people only to a node whose copy is older, and only to a node's key.
+    const nodeClient = s.withKey(added.json.key);
+    const first = await nodeClient.get('/api/v1/sync/changes?cursor=0&limit=1&people_version=none');
+    assert.equal(first.status, 200, first.text);
+    assert.ok(first.json.people.users.some((u) => u.username === hired.username && u.password_hash && u.disabled));
+    assert.ok(!first.text.includes('mia-second-password'));
+    const same = await nodeClient.get(`/api/v1/sync/changes?cursor=0&limit=1&people_version=${first.json.people.version}`);
+    assert.equal(same.json.people, undefined, same.text.slice(0, 200));
+    assert.equal((await (await s.as('manager')).get('/api/v1/sync/changes?people_version=none')).status, 403);
+    for (const v of ['', 'x'.repeat(65), 'A%20B', '%27']) {
+      const bad = await nodeClient.get(`/api/v1/sync/changes?people_version=${v}`);
+      assert.equal(bad.status, 422, `${v}: ${bad.text}`);
+    }
+    assertBooksHold(node.db);
+    const audit = cli(['audit', 'verify', '--db', node.db]);
+    assert.equal(audit.status, 0, audit.stdout + audit.stderr);
+  } finally {
+    await node.stop();
+  }
+});
+
 test('on a store node master data is read-only: an edit is a change request head office applies or rejects', async () => {
   const place = await s.post('/api/v1/locations', { name: `Requesting store ${process.pid}`, kind: 'store' });
   assert.equal(place.status, 201, place.text);

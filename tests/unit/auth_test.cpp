@@ -6,11 +6,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 
 #include "access/audit.hpp"
 #include "access/auth.hpp"
 #include "access/auth_admin.hpp"
 #include "access/auth_store.hpp"
+#include "access/people_feed.hpp"
 #include "access/permissions.hpp"
 #include "platform/json.hpp"
 #include "platform/schema.hpp"
@@ -181,10 +183,12 @@ class OverrideStore : public ::testing::Test {
     path_ = (std::filesystem::temp_directory_path() / ("auth_test_" + random_hex(6) + ".db")).string();
     db_ = db::Db::open(path_, db::Mode::read_write);
     schema::migrate(*db_);
+    db::Transaction tx(*db_);  // as `backroom init` does: users are written in a transaction
     store::sync_builtin_roles(*db_);
     ensure_user(*db_, "admin", "admin", "admin password", std::nullopt, "Admin");
     ensure_user(*db_, "cash", "cashier", "cash password", std::string("1111"), "Cash");
     ensure_user(*db_, "lead", "shift_lead", "lead password", std::string("2222"), "Lead");
+    tx.commit();
     cashier_ = actor_of("cash");
   }
   void TearDown() override {
@@ -249,11 +253,83 @@ TEST_F(OverrideStore, RoleLimitsComeFromTheDatabase) {
   EXPECT_EQ(role_limits(*db_, Actor::of("cli", "cli")).return_without_receipt_minor_max, unlimited);
   auto role = *store::load_role(*db_, "cashier");
   role.discount_basis_points_max = 500;
-  store::update_role(*db_, role);
+  {
+    db::Transaction tx(*db_);
+    store::update_role(*db_, role);
+    tx.commit();
+  }
   EXPECT_EQ(role_limits(*db_, cashier_).discount_basis_points_max, 500);
   store::sync_builtin_roles(*db_);
   EXPECT_EQ(role_limits(*db_, cashier_).discount_basis_points_max, 500) << "a restart keeps the shop's limits";
 }
 
 }  // namespace
+// Head office's people at a store node (access/people_feed.hpp): what one shop sends another
+// applies by username, a second time changes nothing, a disabled user loses their sessions,
+// and a bad row names its field and applies nothing.
+TEST_F(OverrideStore, PeopleApplyByUsernameOnceAndRefuseBadRows) {
+  auto people = people_to_json(*db_);
+  EXPECT_EQ(people.at("version").as_string(), people_version(*db_));
+  auto& users = people.at("users").as_array();
+  ASSERT_EQ(users.size(), 3u);
+  // Another shop (the node): its own admin, and nobody else yet.
+  auto node_path = path_ + "-node.db";
+  auto node = db::Db::open(node_path, db::Mode::read_write);
+  schema::migrate(*node);
+  {
+    db::Transaction tx(*node);
+    store::sync_builtin_roles(*node);
+    ensure_user(*node, "admin", "admin", "node admin password", std::nullopt, "Node admin");
+    ensure_user(*node, "local", "cashier", "local password", std::nullopt, "Local");
+    tx.commit();
+  }
+  auto local_admin = *store::user_by_name(*node, "admin");
+  store::SessionRow session{"S1", local_admin.id, "h", "c", "o", 1, 1, std::numeric_limits<std::int64_t>::max()};
+  {
+    db::Transaction tx(*node);
+    auto applied = apply_people(*node, people);
+    EXPECT_EQ(applied.users, 3);  // admin replaced by head office's, cash and lead created
+    store::insert_session(*node, session);
+    tx.commit();
+  }
+  auto admin = *store::user_by_name(*node, "admin");
+  EXPECT_EQ(admin.id, local_admin.id) << "each side keeps its own ids";
+  EXPECT_EQ(admin.display_name, "Admin");
+  EXPECT_EQ(admin.password_hash, store::user_by_name(*db_, "admin")->password_hash);
+  EXPECT_EQ(store::user_by_name(*node, "cash")->pin_hash, store::user_by_name(*db_, "cash")->pin_hash);
+  EXPECT_TRUE(store::user_by_name(*node, "local")) << "the node's own person stays";
+  {
+    db::Transaction tx(*node);
+    auto again = apply_people(*node, people);
+    EXPECT_EQ(again.users, 0);
+    EXPECT_EQ(again.roles, 0);
+    tx.commit();
+  }
+  // Disabled at head office: the session at the node ends.
+  for (auto& u : users)
+    if (u.as_object().at("username") == "admin") u.as_object()["disabled"] = true;
+  {
+    db::Transaction tx(*node);
+    EXPECT_EQ(apply_people(*node, people).users, 1);
+    tx.commit();
+  }
+  EXPECT_TRUE(store::user_by_name(*node, "admin")->disabled);
+  EXPECT_FALSE(store::load_session(*node, "S1"));
+  // A row it cannot read names the field.
+  for (auto& u : users)
+    if (u.as_object().at("username") == "cash") u.as_object()["role"] = "no_such_role";
+  {
+    db::Transaction tx(*node);
+    try {
+      apply_people(*node, people);
+      ADD_FAILURE() << "an unknown role is refused";
+    } catch (const Problem& p) {
+      EXPECT_EQ(p.status, 422);
+      EXPECT_EQ(p.field, "people.users[1].role");
+    }
+  }
+  node.reset();
+  for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(node_path + suffix);
+}
+
 }  // namespace backroom::auth
