@@ -9,7 +9,10 @@
 #include "platform/backup_file.hpp"
 #include "platform/schema.hpp"
 #include "platform/secret_box.hpp"
+#include "platform/settings.hpp"
 #include "platform/types.hpp"
+#include "sync/puller.hpp"
+#include "sync/sync.hpp"
 
 namespace backroom::cli::ops {
 
@@ -43,6 +46,28 @@ std::string human_age(std::int64_t seconds) {
   if (seconds < 7200) return fmt::format("{} min", seconds / 60);
   if (seconds < 172800) return fmt::format("{:.1f} h", static_cast<double>(seconds) / 3600.0);
   return fmt::format("{:.1f} days", static_cast<double>(seconds) / 86400.0);
+}
+
+// Store nodes (docs/sync.md): at head office one line per node (its last pull and the queue it
+// reported; WARN when it has not pulled for 15 minutes); on a node what waits for head office.
+void sync_lines(Report& r, db::Db& db, const DoctorOptions& o, std::int64_t now_micros) {
+  for (const auto& n : sync::store::list_nodes(db)) {
+    auto named = sync::node_to_json(db, n);
+    const auto* store = named.if_contains("location_name");
+    std::string name = store && store->is_string() ? std::string(store->get_string()) : n.location_id;
+    if (!n.last_sync_at) {
+      r.line(Level::warn, "sync", fmt::format("store node of {}: has never pulled (is it installed and its key set?)", name));
+      continue;
+    }
+    auto age = (now_micros - *n.last_sync_at) / 1'000'000;
+    r.line(age > 900 ? Level::warn : Level::ok, "sync",
+           fmt::format("store node of {}: last pull {} ago, {} document(s) waiting as it reported", name, human_age(age),
+                       n.queue_length));
+  }
+  if (!settings::get(db, sync::upstream_cursor_setting)) return;  // not a store node
+  auto waiting = sync::waiting_documents(db);
+  r.line(waiting > o.backlog_warn ? Level::warn : Level::ok, "sync",
+         fmt::format("{} document(s) waiting for head office", waiting));
 }
 
 void check_disk(Report& r, const DoctorOptions& o, bool postgres) {
@@ -121,6 +146,7 @@ int doctor(const DoctorOptions& o) {
       r.line(queue_level, "queues",
              fmt::format("outbox backlog {} event(s) over {} active webhook endpoint(s); webhook messages {} pending, {} dead",
                          s.outbox_backlog_events, s.webhook_endpoints_active, s.webhook_pending, s.webhook_dead));
+      sync_lines(r, *db, o, now_micros);
     }
   }
 

@@ -8,6 +8,8 @@
 #include "cli/ops.hpp"
 #include "platform/metrics.hpp"
 #include "platform/types.hpp"
+#include "sync/puller.hpp"
+#include "sync/sync.hpp"
 
 namespace backroom::cli::ops {
 
@@ -30,6 +32,37 @@ bool bearer_matches(const http::Request& req, const std::string& token) {
     if (std::tolower(static_cast<unsigned char>(v[i])) != std::tolower(static_cast<unsigned char>(scheme[i]))) return false;
   v.remove_prefix(scheme.size());
   return v.size() == token.size() && sodium_memcmp(v.data(), token.data(), token.size()) == 0;
+}
+}  // namespace
+
+namespace {
+// Store nodes (docs/sync.md): at head office each node's queue as it reported it at its last
+// pull and when that was; on a node its own queue and whether head office answered last.
+void append_sync_gauges(std::string& out, db::Db& db) {
+  auto nodes = sync::store::list_nodes(db);
+  if (!nodes.empty()) {
+    std::string queues, pulls;
+    for (const auto& n : nodes) {
+      auto named = sync::node_to_json(db, n);
+      const auto* store = named.if_contains("location_name");
+      auto labels = fmt::format("node_id=\"{}\",store=\"{}\"", metrics::escape_label(n.id),
+                                metrics::escape_label(store && store->is_string() ? std::string_view(store->get_string())
+                                                                                  : std::string_view(n.location_id)));
+      queues += fmt::format("backroom_sync_node_queue_documents{{{}}} {}\n", labels, n.queue_length);
+      pulls += fmt::format("backroom_sync_node_last_sync_timestamp_seconds{{{}}} {}\n", labels,
+                           n.last_sync_at ? *n.last_sync_at / 1'000'000 : 0);
+    }
+    out += "# HELP backroom_sync_node_queue_documents Documents a store node reported waiting to send at its last pull\n"
+           "# TYPE backroom_sync_node_queue_documents gauge\n" + queues;
+    out += "# HELP backroom_sync_node_last_sync_timestamp_seconds A store node's last pull, seconds since the Unix epoch (0: never)\n"
+           "# TYPE backroom_sync_node_last_sync_timestamp_seconds gauge\n" + pulls;
+  }
+  auto link = sync::link_status();
+  if (!link.node) return;
+  metrics::append_gauge(out, "backroom_sync_queue_documents", "Documents this store node has waiting for head office",
+                        static_cast<double>(sync::waiting_documents(db)));
+  metrics::append_gauge(out, "backroom_sync_online", "1 when head office answered this store node's last try, else 0",
+                        link.online ? 1.0 : 0.0);
 }
 }  // namespace
 
@@ -75,6 +108,7 @@ void register_ops_routes(App& app) {
         metrics::append_gauge(out, "backroom_backup_interval_seconds",
                               "The scheduled backup interval (0: no scheduled backups)",
                               static_cast<double>(s.backup_every_seconds));
+        append_sync_gauges(out, app.read());
         http::Response r;
         r.content_type = "text/plain; version=0.0.4; charset=utf-8";
         r.body = std::move(out);

@@ -93,6 +93,49 @@ test('/metrics counts requests by route pattern and status, the writer, scans an
   assert.notEqual(broken.status, 0);
 });
 
+test('/metrics: each store node\'s queue and last pull at head office; a node\'s own queue and link', async () => {
+  const place = await s.post('/api/v1/locations', { name: `Metrics "corner" store ${process.pid}`, kind: 'store' });
+  assert.equal(place.status, 201, place.text);
+  const added = await s.post('/api/v1/sync/nodes', { location_id: place.json.id });
+  assert.equal(added.status, 201, added.text);
+  const labels = `{node_id="${added.json.id}",store="Metrics \\"corner\\" store ${process.pid}"}`;
+  let text = (await scrape()).text;
+  assert.equal(sample(text, 'backroom_sync_node_queue_documents', labels), 0);
+  assert.equal(sample(text, 'backroom_sync_node_last_sync_timestamp_seconds', labels), 0, 'never pulled');
+  assert.equal((await s.withKey(added.json.key).get('/api/v1/sync/changes?limit=1&queue_length=7')).status, 200);
+  text = (await scrape()).text;
+  assert.equal(sample(text, 'backroom_sync_node_queue_documents', labels), 7);
+  const pulled = sample(text, 'backroom_sync_node_last_sync_timestamp_seconds', labels);
+  assert.ok(Math.abs(pulled - Date.now() / 1000) < 600, `last pull ${pulled}`);
+  assert.ok(!text.includes('backroom_sync_queue_documents '), 'head office is not a node');
+  const promtool = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  assert.equal(promtool.status, 0, promtool.stdout + promtool.stderr);
+
+  // A node that cannot reach head office: its queue grows, its link is down.
+  const node = await startServer({ db: path.join(tempDir('backroom-metrics-node-'), 'store.db'), args: ['--metrics-token', TOKEN],
+    env: { BACKROOM_UPSTREAM: 'http://127.0.0.1:9', BACKROOM_NODE_KEY: added.json.key, BACKROOM_SYNC_PULL_SECONDS: '1' } });
+  try {
+    const local = await store(node);
+    // Master data is head office's at a node (never reached here): an item from the store's file.
+    const item = { id: '01936f5e-8a00-7abc-8def-00000000beef', sku: `METRICS-${process.pid}` };
+    const inserted = dbExec(node.db, `PRAGMA busy_timeout = 5000; INSERT INTO items (id, sku, name, duplicate_key, price, created_at, updated_at) VALUES ('${item.id}', '${item.sku}', 'Local', 'local', 200, 0, 0)`);
+    assert.equal(inserted.status, 0, inserted.stderr);
+    await adjust(node, item, local, 5, 'opening');
+    const nodeScrape = async () => (await node.anonymous().get('/metrics', { authorization: `Bearer ${TOKEN}` })).text;
+    let seen = '';
+    for (let i = 0; i < 100 && !/backroom_sync_online 0\n/.test(seen); i++) {
+      seen = await nodeScrape();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(sample(seen, 'backroom_sync_online'), 0, seen);
+    assert.ok(sample(seen, 'backroom_sync_queue_documents') >= 1, 'the opening count waits');
+    const checked = spawnSync('promtool', ['check', 'metrics'], { input: seen, encoding: 'utf8' });
+    assert.equal(checked.status, 0, checked.stdout + checked.stderr);
+  } finally {
+    await node.stop();
+  }
+});
+
 test('backroom doctor: OK/WARN/FAIL per check, non-zero exit on FAIL', async () => {
   const ok = cli(['doctor', '--db', s.db]);
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
@@ -102,6 +145,8 @@ test('backroom doctor: OK/WARN/FAIL per check, non-zero exit on FAIL', async () 
   assert.match(ok.stdout, /^OK {3}schema +version \d+, as this binary expects$/m);
   assert.match(ok.stdout, /^OK {3}backup +last success (59|60) min ago/m, 'the backup set by the test before');
   assert.match(ok.stdout, /^OK {3}queues +outbox backlog 0 event/m);
+  // The store node of the test before pulled a moment ago, reporting 7 documents waiting.
+  assert.match(ok.stdout, /^OK {3}sync +store node of Metrics "corner" store \d+: last pull \d+ s(ec)? ago, 7 document\(s\) waiting/m);
   if (BACKEND === 'postgres') assert.match(ok.stdout, /^OK {3}clock +database server clock (ahead of|behind) this machine's by \d+ ms/m);
   else assert.match(ok.stdout, /^OK {3}clock +SQLite/m);
   assert.match(ok.stdout, /^0 failed, \d+ warning\(s\)$/m);
