@@ -46,7 +46,7 @@ IssuedNode add_node(db::Db& db, const Actor& actor, const std::string& location_
 
 std::optional<std::string> movement_document_of(const std::string& type, const std::string& entity_id,
                                                 const std::string& payload) {
-  if (type == "exchange.completed") return std::nullopt;
+  if (type == "exchange.completed" || type == "register.closed") return std::nullopt;
   if (type != "sale.voided") return entity_id;
   boost::system::error_code ec;
   auto json = bj::parse(payload, ec);
@@ -461,6 +461,58 @@ bj::object node_to_json(db::Db& db, const Node& n) {
                                                     : bj::value(nullptr)},
                     {"queue_length", n.queue_length},
                     {"documents_received", store::count_documents(db, n.id)}};
+}
+
+namespace {
+// A member of `o` as it is, or null.
+bj::value member(const bj::object& o, std::string_view name) {
+  const auto* v = o.if_contains(name);
+  return v ? *v : bj::value(nullptr);
+}
+// A person or register as the session names them ({id, name}): the name.
+bj::value name_of(const bj::value& named) { return named.is_object() ? member(named.get_object(), "name") : nullptr; }
+}  // namespace
+
+bj::object cash_up_to_json(const CashUp& c) {
+  boost::system::error_code ec;
+  auto parsed = bj::parse(c.payload, ec);
+  bj::object session = !ec && parsed.is_object() ? parsed.get_object() : bj::object{};
+  const auto z_value = member(session, "z_report");
+  bj::object z = z_value.is_object() ? z_value.get_object() : bj::object{};
+  bj::array tenders;
+  std::int64_t over_short = 0;
+  bj::value cash_over_short = nullptr;
+  if (const auto* list = z.if_contains("tenders"); list && list->is_array())
+    for (const auto& t : list->get_array()) {
+      if (!t.is_object()) continue;
+      const auto& row = t.get_object();
+      auto difference = member(row, "over_short");
+      if (difference.is_int64()) {
+        over_short += difference.get_int64();
+        if (member(row, "type") == "cash") cash_over_short = difference;
+      }
+      tenders.push_back(bj::object{{"type", member(row, "type")},
+                                   {"expected", member(row, "expected")},
+                                   {"counted", member(row, "counted")},
+                                   {"over_short", difference}});
+    }
+  return bj::object{{"document_id", c.document_id},
+                    {"node_id", c.node_id},
+                    {"location_id", c.location_id},
+                    {"location_name", c.location_name ? bj::value(*c.location_name) : bj::value(nullptr)},
+                    {"register", name_of(member(session, "register"))},
+                    {"session_number", member(session, "number")},
+                    {"opened_at", member(session, "opened_at")},
+                    {"closed_at", member(session, "closed_at")},
+                    {"closed_by", name_of(member(session, "closed_by"))},
+                    {"opening_float", member(session, "opening_float")},
+                    {"tenders", std::move(tenders)},
+                    {"cash_over_short", cash_over_short},
+                    {"over_short", over_short},
+                    {"net_sales", member(z, "net_sales")},
+                    {"sales_count", member(z, "sales_count")},
+                    {"returns_count", member(z, "returns_count")},
+                    {"voids_count", member(z, "voids_count")}};
 }
 
 }  // namespace backroom::sync

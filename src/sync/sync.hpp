@@ -37,11 +37,11 @@ struct Node {
 // The event types a node pushes to head office as documents (docs/sync.md).
 inline const std::vector<std::string> pushed_types = {"sale.completed",  "sale.voided",    "return.completed",
                                                       "exchange.completed", "stock.adjusted", "count.approved",
-                                                      "receipt.posted"};
+                                                      "receipt.posted",  "register.closed"};
 // The id under which a pushed event's stock movements are booked at the node: the sale, the
 // void (its id is in the payload), the return, adjustment, count or goods receipt. nullopt
 // for an exchange (its return and sale are pushed as their own documents) and for a payload
-// without the void's id. Pure.
+// without the void's id, and for a register session's close (its cash-up moves no stock). Pure.
 std::optional<std::string> movement_document_of(const std::string& type, const std::string& entity_id,
                                                 const std::string& payload);
 
@@ -181,6 +181,27 @@ std::vector<std::string> check_sync(db::Db& db);
 
 // GET /api/v1/sync/conflicts rows (the names come with the row: nothing more is read).
 boost::json::object conflict_to_json(const Conflict& c);
+
+// A register session a store node closed (its register.closed document, kept at head office):
+// GET /api/v1/sync/cash-ups rows. Newest first by the store's time of closing; after the
+// document `before` (a page's cursor) when set; up to `limit` rows.
+struct CashUp {
+  std::string document_id;
+  std::string node_id;
+  std::string location_id;
+  std::optional<std::string> location_name;
+  std::int64_t node_at = 0;
+  std::string payload;  // the session as the node's register.closed event has it (with its Z report)
+};
+namespace store {
+std::vector<CashUp> list_cash_ups(db::Db& db, const std::optional<std::string>& node_id,
+                                  const std::optional<std::string>& before, int limit);
+}
+// {document_id, node_id, location_id, location_name, register, session_number, opened_at,
+// closed_at, closed_by, opening_float, tenders [{type, expected, counted, over_short}],
+// cash_over_short, over_short, net_sales, sales_count, returns_count, voids_count}: the Z
+// report's figures, for people (names, never ids, besides the keys).
+boost::json::object cash_up_to_json(const CashUp& c);
 // Marks a conflict resolved with the note a person wrote (409 when it already is). Audited;
 // raises sync.conflict_resolved.
 Conflict resolve_conflict(db::Db& db, const Actor& actor, const std::string& id, const std::string& note);

@@ -303,6 +303,19 @@ void register_sync_routes(App& app) {
                           [](const Conflict& c) { return c.id; }));
         });
 
+  r.add("GET", "/api/v1/sync/cash-ups", std::string(permission::sync_manage),
+        "The register sessions the store nodes closed, newest first: each till's Z report as the store counted it "
+        "(expected, counted and over/short per tender, net sales); ?node_id=",
+        [&app](Request& req, Reply reply) {
+          int limit = page_limit(req);
+          auto [node_id, before] = node_and_cursor(req);
+          auto& db = app.read();
+          db::ReadSnapshot snapshot(db);
+          auto rows = store::list_cash_ups(db, node_id, before, limit + 1);
+          reply(list_page("cash_ups", std::move(rows), limit, [](const CashUp& c) { return cash_up_to_json(c); },
+                          [](const CashUp& c) { return c.document_id; }));
+        });
+
   r.add("POST", "/api/v1/sync/conflicts/{id}/resolve", std::string(permission::sync_manage),
         "Close a conflict with the note a person wrote (what was done about it)", [&app](Request& req, Reply reply) {
           auto id = documents::id_param(req, 0, "conflict");

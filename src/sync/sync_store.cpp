@@ -293,4 +293,23 @@ void defer_foreign_keys(db::Db& db) {
   if (db.dialect() == db::Dialect::sqlite) db.exec("PRAGMA defer_foreign_keys = ON");
 }
 
+std::vector<CashUp> list_cash_ups(db::Db& db, const std::optional<std::string>& node_id,
+                                  const std::optional<std::string>& before, int limit) {
+  std::string sql =
+      "SELECT d.id, d.node_id, d.location_id, l.name, d.node_at, d.payload FROM sync_documents d "
+      "LEFT JOIN locations l ON l.id = d.location_id WHERE d.type = 'register.closed'";
+  if (node_id) sql += " AND d.node_id = ?";
+  // Newest first by the store's time (index sync_documents_type); the id breaks a tie.
+  if (before) sql += " AND (d.node_at, d.id) < (SELECT b.node_at, b.id FROM sync_documents b WHERE b.id = ?)";
+  sql += " ORDER BY d.node_at DESC, d.id DESC LIMIT ?";
+  auto q = db.query(sql);
+  int p = 0;
+  if (node_id) q.bind(++p, *node_id);
+  if (before) q.bind(++p, *before);
+  q.bind(++p, limit);
+  std::vector<CashUp> out;
+  while (q.step()) out.push_back(CashUp{q.text(0), q.text(1), q.text(2), q.opt_text(3), q.int64(4), q.text(5)});
+  return out;
+}
+
 }  // namespace backroom::sync::store

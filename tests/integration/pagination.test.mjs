@@ -9,7 +9,7 @@
 //    when a route answers an unpaged list that is not named there, and when a route named
 //    there has become paged (take it off the list).
 // Rows are seeded beyond one page (limit 2) for users, API keys, items, suppliers, locations,
-// webhook endpoints, sales, customers, store-node conflicts and change requests before the walk.
+// webhook endpoints, sales, customers, store-node conflicts, cash-ups and change requests before the walk.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cli, createKey, startServer } from './lib/server.mjs';
@@ -135,6 +135,12 @@ before(async () => {
     ok(await s.withKey(node.key).post('/api/v1/sync/documents', { documents: [{ id, type: 'stock.adjusted', entity_id: id,
       at: new Date().toISOString(), payload: {}, movements: [{ item_id: uuidv7(), location_kind: 'store', quantity: 1,
         reason: 'opening', document_type: 'adjustment', document_id: id }] }] }), 'pushed document');
+  }
+  // Three cash-ups the node pushed (register sessions it closed), two at the same moment.
+  for (const at of ['2026-12-01T18:00:00Z', '2026-12-02T18:00:00Z', '2026-12-02T18:00:00Z']) {
+    const id = uuidv7();
+    ok(await s.withKey(node.key).post('/api/v1/sync/documents', { documents: [{ id, type: 'register.closed', entity_id: uuidv7(),
+      at, payload: { number: 1, register: { id: 'R1', name: 'Till 1' }, z_report: { tenders: [], net_sales: 0 } } }] }), 'cash-up');
   }
   // Three change requests the node sent (edits of an item at the store).
   for (let i = 0; i < 3; i++)

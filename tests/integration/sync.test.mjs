@@ -17,7 +17,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { cli, createKey, dbExec, startServer } from './lib/server.mjs';
 import { startFaultProxy } from './lib/fault_proxy.mjs';
-import { adjust, assertBooksHold, binOf, makeItem, onHand, saleBody, store, uuidv7 } from './lib/shop.mjs';
+import { adjust, assertBooksHold, binOf, makeItem, onHand, openRegister, saleBody, store, uuidv7 } from './lib/shop.mjs';
 
 let s;
 let shop;
@@ -592,6 +592,50 @@ test('head office\'s people reach a store node: they sign in there with their pa
     assertBooksHold(node.db);
     const audit = cli(['audit', 'verify', '--db', node.db]);
     assert.equal(audit.status, 0, audit.stdout + audit.stderr);
+  } finally {
+    await node.stop();
+  }
+});
+
+test('a till closed at a store node reaches head office as its cash-up: expected, counted and over/short per tender', async () => {
+  const place = await s.post('/api/v1/locations', { name: `Cash-up store ${process.pid}`, kind: 'store' });
+  assert.equal(place.status, 201, place.text);
+  const added = await s.post('/api/v1/sync/nodes', { location_id: place.json.id });
+  assert.equal(added.status, 201, added.text);
+  const item = await makeItem(s, { price: 450 });
+  const nodeDb = path.join(mkdtempSync(path.join(tmpdir(), 'backroom-cashup-')), 'store.db');
+  const node = await startServer({ db: nodeDb, env: { BACKROOM_UPSTREAM: s.url, BACKROOM_NODE_KEY: added.json.key, BACKROOM_SYNC_PULL_SECONDS: '1' } });
+  try {
+    await until('the item at the node', async () => (await node.get(`/api/v1/items/${item.id}`)).status === 200);
+    const local = await store(node);
+    await adjust(node, item, local, 10, 'opening');
+    const till = `CASHUP-${process.pid}`;
+    const session = await openRegister(node, local, till, 5000);
+    for (let i = 0; i < 3; i++) {
+      const sale = await node.post('/api/v1/sales', saleBody(local, [[item, 1]], { register_id: till, tenders: [{ type: 'cash', amount: 450 }] }));
+      assert.equal(sale.status, 201, sale.text);
+    }
+    // Expected in the drawer: 50.00 float + 3 × 4.50; counted 1.00 short.
+    const closed = await node.post(`/api/v1/registers/${till}/sessions/${session.id}/close`, { counted: { cash: 5000 + 1350 - 100, card: 0 } });
+    assert.equal(closed.status, 200, closed.text);
+    const nodeId = added.json.id;
+    const row = await until('the cash-up at head office', async () =>
+      (await s.get(`/api/v1/sync/cash-ups?node_id=${nodeId}`)).json?.cash_ups?.[0]);
+    assert.equal(row.location_name, `Cash-up store ${process.pid}`);
+    assert.equal(row.opening_float, 5000);
+    assert.equal(row.cash_over_short, -100, JSON.stringify(row));
+    assert.equal(row.over_short, -100);
+    const cash = row.tenders.find((t) => t.type === 'cash');
+    assert.deepEqual([cash.expected, cash.counted], [6350, 6250]);
+    assert.equal(row.net_sales, 1350);
+    assert.equal(row.sales_count, 3);
+    assert.ok(row.closed_by && row.closed_at && row.register, JSON.stringify(row));
+    // Nothing of a cash-up moves stock at head office; the sales did, each once.
+    assert.equal(await onHand(s, item, place.json), 7);
+    // Who may read them, and what a bad query gets.
+    assert.equal((await (await s.as('cashier')).get('/api/v1/sync/cash-ups')).status, 403);
+    assert.equal((await (await s.as('manager')).get('/api/v1/sync/cash-ups')).status, 200);
+    for (const q of ['node_id=x', 'cursor=x', 'limit=0']) assert.equal((await s.get(`/api/v1/sync/cash-ups?${q}`)).status, 422, q);
   } finally {
     await node.stop();
   }

@@ -153,6 +153,36 @@ test('head office: a store document naming an unknown item is posted again once 
   await page.context().close();
 });
 
+test('head office: a till a store closed is listed with its cash over or short (768×1024)', async () => {
+  const added = await env.server.post('/api/v1/sync/nodes', { location_id: env.store.id });
+  assert.equal(added.status, 201, added.text);
+  const id = uuidv7();
+  const pushed = await env.server.withKey(added.json.key).post('/api/v1/sync/documents', { documents: [{
+    id, type: 'register.closed', entity_id: uuidv7(), at: new Date().toISOString(),
+    payload: { number: 12, register: { id: 'TILL-2', name: 'Till 2' }, opening_float: 10000, closed_at: new Date().toISOString(),
+      closed_by: { id: null, name: 'Sam Cashier' },
+      z_report: { net_sales: 48250, sales_count: 31, returns_count: 1, voids_count: 0,
+        tenders: [{ type: 'cash', expected: 38250, counted: 38150, over_short: -100 }, { type: 'card', expected: 20000, counted: 20000, over_short: 0 }] } },
+  }] });
+  assert.equal(pushed.status, 200, pushed.text);
+
+  const page = await env.page({ width: 768, height: 1024 });
+  await signIn(page, DEMO.manager);
+  await page.getByRole('link', { name: 'Back office' }).click();
+  await page.getByRole('link', { name: 'Store sync' }).click();
+  const row = page.getByRole('table', { name: 'Cash-ups' }).getByRole('row').filter({ hasText: 'Till 2' });
+  await row.waitFor();
+  const text = await row.innerText();
+  assert.match(text, /Sam Cashier/);
+  assert.match(text, /482\.50/);
+  assert.match(text, /1\.00 short/);
+  await row.scrollIntoViewIfNeeded();
+  await fits(page, 'cash-ups at head office');
+  await noIds(page, 'cash-ups at head office');
+  await page.screenshot({ path: screenshotPath('store-sync-cash-ups.png') });
+  await page.context().close();
+});
+
 test('change requests: a node\'s item edit goes to head office, where a manager applies it (768×1024, 1024×768)', async () => {
   assert.ok(node, 'the store node of the test before');
   const pasta = await itemByCode(node, PASTA);

@@ -177,6 +177,7 @@ export const sync = {
   addNode: (location_id: string) => post<T.SyncNode & { key: string }>('/sync/nodes', { location_id }),
   /** What head office found posting the nodes' documents; open ones, newest first. */
   conflicts: () => get<{ conflicts: T.SyncConflict[]; next_cursor: string | null }>('/sync/conflicts', { query: { limit: 100 } }),
+  cashUps: () => get<{ cash_ups: T.SyncCashUp[]; next_cursor: string | null }>('/sync/cash-ups', { query: { limit: 50 } }),
   resolveConflict: (id: string, note: string) =>
     post<T.SyncConflict>('/sync/conflicts/{id}/resolve', { note }, { path: { id } }),
   retryConflict: (id: string, note: string) =>

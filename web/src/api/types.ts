@@ -451,6 +451,13 @@ export interface SyncConflict {
   detail: Record<string, unknown>; created_at: string; status: 'open' | 'resolved';
   resolved_at: string | null; resolved_by: string | null; note: string | null;
 }
+export interface SyncCashUp {
+  document_id: string; node_id: string; location_id: string; location_name: string | null; register: string | null;
+  session_number: number | null; opened_at: string | null; closed_at: string | null; closed_by: string | null;
+  opening_float: number | null; tenders: { type: string | null; expected: number | null; counted: number | null; over_short: number | null }[];
+  cash_over_short: number | null; over_short: number; net_sales: number | null; sales_count: number | null;
+  returns_count: number | null; voids_count: number | null;
+}
 export interface SyncChangeRequest {
   id: string; status: 'pending' | 'applied' | 'rejected'; node_id: string | null; location_id: string | null; location_name: string | null;
   method: string; path: string; route: string; action: string; body: unknown;

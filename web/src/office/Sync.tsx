@@ -5,9 +5,10 @@
 // office found posting the nodes' documents (conflicts), each with its rule and a Resolve
 // button that asks what was done; and the change requests: at head office the stores' edits of
 // master data waiting for a person (Apply / Reject), on a store node what this store asked and
-// what head office decided.
+// what head office decided; and the stores' cash-ups (each till a store closed, with what its
+// drawer should have held, what was counted and the difference).
 import { useState } from 'preact/hooks';
-import { ApiError, message, permission, sync, type SyncChangeRequest, type SyncConflict, type SyncNode } from '../api';
+import { ApiError, message, permission, sync, type SyncCashUp, type SyncChangeRequest, type SyncConflict, type SyncNode } from '../api';
 import { can, type Session } from '../app/session';
 import { Button, DataTable, Dialog, Field, Notice, Select } from '../shared/components';
 import { money, when } from '../shared/format';
@@ -27,6 +28,7 @@ export function Sync({ session }: { session: Session }) {
       {manages && <Nodes />}
       {manages && status && <ChangeRequests node={status.node} />}
       {manages && <Conflicts />}
+      {manages && <CashUps />}
     </section>
   );
 }
@@ -236,6 +238,35 @@ function ChangeRequests({ node }: { node: boolean }) {
             <Button onClick={() => setRejecting(null)}>Cancel</Button>
           </div>
         </Dialog>
+      )}
+    </>
+  );
+}
+
+// Over or short in words a manager reads at a glance: "1.00 short", "0.50 over", "exact".
+function overShort(amount: number | null): string {
+  if (amount === null) return 'not counted';
+  if (amount === 0) return 'exact';
+  return `${money(Math.abs(amount))} ${amount < 0 ? 'short' : 'over'}`;
+}
+
+function CashUps() {
+  const [page, err] = useLoad(() => sync.cashUps(), []);
+  const rows = page?.cash_ups ?? [];
+  return (
+    <>
+      <h2>Cash-ups from the stores</h2>
+      {err && <Notice kind="error">{err}</Notice>}
+      {page && rows.length === 0 && <p class="muted">No store node has closed a till yet.</p>}
+      {rows.length > 0 && (
+        <DataTable name="Cash-ups" rows={rows} columns={[
+          ['store', (c: SyncCashUp) => c.location_name ?? ''],
+          ['till', (c: SyncCashUp) => c.register ?? ''],
+          ['closed', (c: SyncCashUp) => (c.closed_at ? when(c.closed_at) : '')],
+          ['by', (c: SyncCashUp) => c.closed_by ?? ''],
+          ['net sales', (c: SyncCashUp) => (c.net_sales === null ? '' : money(c.net_sales)), true],
+          ['cash', (c: SyncCashUp) => <span class={c.cash_over_short !== null && c.cash_over_short < 0 ? 'cash-short' : undefined}>{overShort(c.cash_over_short)}</span>, true],
+        ]} />
       )}
     </>
   );
