@@ -1533,7 +1533,7 @@ ALTER TABLE sync_documents ADD COLUMN hlc INTEGER;
 ALTER TABLE sync_conflicts ADD COLUMN hlc INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX sync_conflicts_hlc ON sync_conflicts(hlc, id);
 )SQL"},
-      {39, "head office finds a store node's documents of one type (its cash-ups) without reading them all", R"SQL(
+      {37, "head office finds a store node's documents of one type (its cash-ups) without reading them all", R"SQL(
 -- GET /api/v1/sync/cash-ups reads the register.closed documents the nodes pushed, newest first.
 CREATE INDEX sync_documents_type ON sync_documents(type, node_at, id);
 )SQL"},
