@@ -499,7 +499,9 @@ void register_sync_routes(App& app) {
                            {"next_cursor", std::to_string(page.next_cursor)},
                            {"more", page.more},
                            {"hlc", hlc::format(clock_last(reader))}};
-            if (people_held && *people_held != auth::people_version(reader)) out["people"] = auth::people_to_json(reader);
+            // Only to a node's own key: an admin reading the feed never gets the hashes.
+            if (node && people_held && *people_held != auth::people_version(reader))
+              out["people"] = auth::people_to_json(reader);
             *answer = http::json_response(200, out);
           }
           if (!node) return reply(std::move(*answer));
