@@ -9,7 +9,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { ADMIN_PASSWORD, cli, startServer } from './lib/server.mjs';
-import { adjust, makeItem, openRegister, store, uuidv7 } from './lib/shop.mjs';
+import { adjust, makeItem, openRegister, store, uuidv7, until as waitUntil } from './lib/shop.mjs';
+// This suite's patience: 15 s, polling every 25 ms.
+const until = (what, fn, ms = 15000) => waitUntil(what, fn, ms, 25);
 
 let s;
 let shop;
@@ -28,15 +30,6 @@ before(async () => {
 after(async () => { await s?.stop(); receiver?.closeAllConnections(); receiver?.close(); });
 
 const ok = (r, what) => { assert.ok(r.status >= 200 && r.status < 300, `${what}: ${r.status} ${r.text}`); return r.json; };
-async function until(what, fn, ms = 15000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 let n = 0;
 const unique = (p) => `${p}-${process.pid}-${++n}`;
 // Node keys go to a store of their own: a store with a node keeps its stock on the node, and

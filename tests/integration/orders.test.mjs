@@ -12,7 +12,9 @@ import { renameSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { startServer, tempDir, withCheck, checkedFetch } from './lib/server.mjs';
-import { adjust, assertBooksHold, makeItem, onHand, saleBody, store, uuidv7 } from './lib/shop.mjs';
+import { adjust, assertBooksHold, makeItem, onHand, saleBody, store, uuidv7, until as waitUntil } from './lib/shop.mjs';
+// This suite's patience: 15 s, polling every 50 ms.
+const until = (what, fn, ms = 15000) => waitUntil(what, fn, ms, 50);
 
 let s;
 let shop;
@@ -62,16 +64,6 @@ async function eventsOf(type, entity) {
   const r = await s.get(`/api/v1/events?limit=500&type=${type}`);
   assert.equal(r.status, 200, r.text);
   return r.json.events.filter((e) => !entity || e.entity_id === entity);
-}
-
-async function until(what, fn, ms = 15000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 test('a paid order holds its units at once; an unpaid one holds nothing until it is paid', async () => {

@@ -17,7 +17,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { cli, createKey, dbExec, startServer } from './lib/server.mjs';
 import { startFaultProxy } from './lib/fault_proxy.mjs';
-import { adjust, assertBooksHold, binOf, makeItem, onHand, openRegister, saleBody, store, uuidv7 } from './lib/shop.mjs';
+import { adjust, assertBooksHold, binOf, makeItem, onHand, openRegister, saleBody, store, uuidv7, until as waitUntil } from './lib/shop.mjs';
+// This suite's patience: 20 s, polling every 100 ms.
+const until = (what, fn, ms = 20000) => waitUntil(what, fn, ms, 100);
 
 let s;
 let shop;
@@ -143,16 +145,6 @@ test('backroom node add --store prints the key once; node list shows it', async 
   const missing = cli(['node', 'add', '--db', s.db, '--store', 'No such store']);
   assert.notEqual(missing.status, 0);
 });
-
-async function until(what, fn, ms = 20000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('a store node applies head office\'s feed in order, keeps its cursor across kill -9, reports its link', async () => {
   const key = (await s.post('/api/v1/sync/nodes', { location_id: shop.id })).json.key;

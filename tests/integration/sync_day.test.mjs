@@ -17,7 +17,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { cli, startServer } from './lib/server.mjs';
 import { startFaultProxy } from './lib/fault_proxy.mjs';
-import { adjust, assertBooksHold, makeItem, onHand, saleBody, store, uuidv7 } from './lib/shop.mjs';
+import { adjust, assertBooksHold, makeItem, onHand, saleBody, store, uuidv7, until as waitUntil } from './lib/shop.mjs';
+// This suite's patience: 60 s, polling every 150 ms.
+const until = (what, fn, ms = 60000) => waitUntil(what, fn, ms, 150);
 
 const SALES = Number(process.env.SYNC_DAY_SALES ?? 240);
 const ITEMS = 12;
@@ -26,16 +28,6 @@ const OPENING = 100_000;
 let hq;
 before(async () => { hq = await startServer(); });
 after(async () => { await hq?.stop(); });
-
-async function until(what, fn, ms = 60000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 const ok = (r, status = 201) => { assert.equal(r.status, status, r.text); return r.json; };
 const queueLength = async (node) => (await node.get('/api/v1/sync/status')).json?.queue_length;

@@ -15,7 +15,9 @@ import { parse as parseYaml } from 'yaml';
 import Ajv from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { startServer, tempDir } from './lib/server.mjs';
-import { makeItem, store, adjust, saleBody } from './lib/shop.mjs';
+import { makeItem, store, adjust, saleBody, until as waitUntil } from './lib/shop.mjs';
+// This suite's patience: 15 s, polling every 20 ms.
+const until = (what, fn, ms = 15000) => waitUntil(what, fn, ms, 20);
 
 let s;
 let clockFile;
@@ -101,16 +103,6 @@ after(async () => {
   receiver.server?.closeAllConnections();
   receiver.server?.close();
 });
-
-async function until(what, fn, ms = 15000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 let endpointCounter = 0;
 async function endpoint(eventTypes, { owner = 'integrations@shop.test', mapping } = {}) {

@@ -76,3 +76,16 @@ export async function openRegister(s, location, registerId, openingFloat = 10000
   assert.equal(r.status, 201, r.text);
   return r.json;
 }
+
+// Polls `fn` every `every` ms until it returns something truthy (returned), or throws after
+// `ms` naming `what`: for what a server does on its own time (a store node's pull, a webhook's
+// delivery, an expiry job).
+export async function until(what, fn, ms = 15000, every = 50) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
