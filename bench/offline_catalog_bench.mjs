@@ -2,7 +2,9 @@
 // headless Chromium: load N items (pages of 1,000, each page one transaction, the shape
 // web/src/register/offline.ts writes: `items` by id, `codes` barcode → {id, pack}), then
 // time scans (code → item, one read transaction) and print p50/p99. Prints numbers only.
-//   node bench/offline_catalog_bench.mjs [items=100000] [scans=2000]
+//   node bench/offline_catalog_bench.mjs [items=100000] [scans=2000] [durability=default|relaxed|strict] [page=1000]
+// `durability` is the write transactions' hint (IDBTransaction durability): relaxed lets the
+// browser acknowledge a page before it is flushed to disk.
 import http from 'node:http';
 import { createRequire } from 'node:module';
 const require = createRequire(new URL('../web/package.json', import.meta.url));
@@ -10,13 +12,15 @@ const { chromium } = require('playwright-core');
 
 const N = Number(process.argv[2] ?? 100000);
 const SCANS = Number(process.argv[3] ?? 2000);
+const DURABILITY = process.argv[4] ?? 'default';
+const PAGE = Number(process.argv[5] ?? 1000);  // items a write transaction (the register's: a feed page)
 const server = http.createServer((_, res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end('<!doctype html><title>bench</title>'); });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
 try {
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
-  const out = await page.evaluate(async ({ N, SCANS }) => {
+  const out = await page.evaluate(async ({ N, SCANS, DURABILITY, PAGE }) => {
     const db = await new Promise((resolve, reject) => {
       const r = indexedDB.open('backroom-register-bench', 1);
       r.onupgradeneeded = () => {
@@ -35,11 +39,11 @@ try {
       barcodes: [{ code: code(i), pack_quantity: 1 }], version: 1,
     });
     const t0 = performance.now();
-    for (let start = 0; start < N; start += 1000) {
-      const tx = db.transaction(['items', 'codes'], 'readwrite');
+    for (let start = 0; start < N; start += PAGE) {
+      const tx = db.transaction(['items', 'codes'], 'readwrite', { durability: DURABILITY });
       const items = tx.objectStore('items');
       const codes = tx.objectStore('codes');
-      for (let i = start; i < Math.min(N, start + 1000); i++) {
+      for (let i = start; i < Math.min(N, start + PAGE); i++) {
         const it = item(i);
         items.put(it);
         codes.put({ id: it.id, pack: 1 }, code(i));
@@ -59,8 +63,8 @@ try {
     }
     times.sort((a, b) => a - b);
     return { loadMs, p50: times[Math.floor(SCANS * 0.5)], p99: times[Math.floor(SCANS * 0.99)], max: times[SCANS - 1] };
-  }, { N, SCANS });
-  console.log(`items ${N}: IndexedDB load ${(out.loadMs / 1000).toFixed(2)} s; scan (code -> item) over ${SCANS}: p50 ${out.p50.toFixed(2)} ms, p99 ${out.p99.toFixed(2)} ms, max ${out.max.toFixed(2)} ms`);
+  }, { N, SCANS, DURABILITY, PAGE });
+  console.log(`items ${N} (durability ${DURABILITY}, ${PAGE} a transaction): IndexedDB load ${(out.loadMs / 1000).toFixed(2)} s; scan (code -> item) over ${SCANS}: p50 ${out.p50.toFixed(2)} ms, p99 ${out.p99.toFixed(2)} ms, max ${out.max.toFixed(2)} ms`);
 } finally {
   await browser.close();
   server.close();
