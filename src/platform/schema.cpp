@@ -1522,6 +1522,15 @@ CREATE INDEX customers_name ON customers(name_key, id);
 ALTER TABLE online_orders ADD COLUMN customer_id TEXT REFERENCES customers(id);
 CREATE INDEX online_orders_customer ON online_orders(customer_id, number);
 )SQL"},
+      {38, "price changes may be flagged a promotion and carry an end, when the price goes back", R"SQL(
+-- A flagged change is a promotion even at the same price (a display or end-cap promotion).
+-- ends_at: the time the price goes back to what it was before the change (old_price); the
+-- scheduler writes ended_at when it has. The status stays 'applied' (the API says 'ended').
+ALTER TABLE price_changes ADD COLUMN promotion INTEGER NOT NULL DEFAULT 0 CHECK (promotion IN (0,1));
+ALTER TABLE price_changes ADD COLUMN ends_at INTEGER;
+ALTER TABLE price_changes ADD COLUMN ended_at INTEGER;
+CREATE INDEX price_changes_ends ON price_changes(ends_at) WHERE ends_at IS NOT NULL AND ended_at IS NULL;
+)SQL"},
   };
   return list;
 }
