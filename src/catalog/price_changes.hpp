@@ -72,6 +72,14 @@ int apply_due_price_changes(db::Db& db, std::int64_t at_micros);
 
 boost::json::object price_change_to_json(const PriceChange& change);
 
+// A flagged promotion of the retail price for the promotion calendar, with its item.
+struct PromotionEntry {
+  PriceChange change;
+  std::string sku;
+  std::string name;
+  std::optional<std::int64_t> item_price;  // the item's retail price now
+};
+
 namespace store {
 void insert_price_change(db::Db& db, const PriceChange& change);
 void update_price_change(db::Db& db, const PriceChange& change);
@@ -90,6 +98,11 @@ std::vector<PriceChange> applied_price_changes_after(db::Db& db, const std::vect
 // the prices the shop has planned (planning reads a cut below the regular price as a
 // promotion ahead).
 std::vector<PriceChange> scheduled_price_changes(db::Db& db, const std::vector<std::string>& item_ids);
+// Flagged retail-price promotions, not rejected, planned to be in force some time in
+// [from_micros, to_micros) (by effective_at and ends_at), by effective_at then id, after the
+// one with id `after_id` ("" = from the first); up to limit + 1 rows.
+std::vector<PromotionEntry> list_promotions(db::Db& db, std::int64_t from_micros, std::int64_t to_micros,
+                                            const std::string& after_id, int limit);
 // Flagged regular-price promotions of `item_ids` that were applied before `to_micros` and had
 // not gone back by `from_micros`: the promotions in force some time in between.
 std::vector<PriceChange> promotions_in_force(db::Db& db, const std::vector<std::string>& item_ids,
