@@ -9,8 +9,7 @@
 //    when a route answers an unpaged list that is not named there, and when a route named
 //    there has become paged (take it off the list).
 // Rows are seeded beyond one page (limit 2) for users, API keys, items, suppliers, locations,
-// webhook endpoints, sales, customers, store-node conflicts, change requests and flagged
-// promotions (the promotion calendar) before the walk.
+// webhook endpoints, sales, customers, store-node conflicts and change requests before the walk.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cli, createKey, startServer } from './lib/server.mjs';
@@ -141,7 +140,7 @@ before(async () => {
   for (let i = 0; i < 3; i++)
     ok(await s.withKey(node.key).post('/api/v1/sync/change-requests', { change_requests: [{ id: uuidv7(), method: 'PATCH',
       path: `/api/v1/items/${items[i].id}`, body: '{"name":"Paged"}', requested_by: 'pager', requested_at: new Date().toISOString() }] }), 'change request');
-  // Three flagged promotions (pending: the calendar lists them from tomorrow).
+  // Three flagged promotions (pending: the promotion calendar lists them from tomorrow).
   for (let i = 0; i < 3; i++)
     ok(await s.post('/api/v1/price-changes', { item_id: items[i].id, price: 900, reason: 'paged promotion', promotion: true,
       effective_at: new Date(Date.now() + 86_400_000).toISOString(), ends_at: new Date(Date.now() + 8 * 86_400_000).toISOString() }), 'promotion');
