@@ -91,7 +91,8 @@ std::vector<PriceChange> due_price_changes(db::Db& db, std::int64_t at_micros);
 // Applied changes whose end is at or before `at_micros` and that have not gone back yet.
 std::vector<PriceChange> ending_price_changes(db::Db& db, std::int64_t at_micros);
 // Regular-price changes of `item_ids` applied after `after_micros`, oldest first: what
-// the price was before each (old_price).
+// the price was before each (old_price). A promotion's return counts as a change applied at
+// its ended_at from the promotion's price (old_price) back to the price before it (price).
 std::vector<PriceChange> applied_price_changes_after(db::Db& db, const std::vector<std::string>& item_ids,
                                                      std::int64_t after_micros);
 // Approved regular-price changes of `item_ids` not applied yet, by item then effective_at:

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "catalog/changes.hpp"
 #include "catalog/price_changes.hpp"
 #include "platform/assert.hpp"
@@ -112,6 +114,20 @@ std::vector<PriceChange> applied_price_changes_after(db::Db& db, const std::vect
                     "AND applied_at > ? ORDER BY applied_at, id");
   q.bind(1, ids_json(item_ids)).bind(2, after_micros);
   while (q.step()) out.push_back(read(q));
+  // A promotion's return moved the price too: from the promotion's price back to old_price.
+  auto ended = db.query(std::string(columns) +
+                        "WHERE item_id IN (SELECT value FROM json_each(?)) AND tier IS NULL AND status = 'applied' "
+                        "AND ended_at > ? ORDER BY ended_at, id");
+  ended.bind(1, ids_json(item_ids)).bind(2, after_micros);
+  while (ended.step()) {
+    auto c = read(ended);
+    auto back = c.old_price;
+    c.old_price = c.price;
+    if (back) c.price = *back;
+    c.applied_at = c.ended_at;
+    out.push_back(std::move(c));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const PriceChange& a, const PriceChange& b) { return *a.applied_at < *b.applied_at; });
   return out;
 }
 

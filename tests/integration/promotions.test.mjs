@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, tempDir } from './lib/server.mjs';
-import { adjust, makeItem, store, saleBody } from './lib/shop.mjs';
+import { adjust, makeItem, store, saleBody, uuidv7 } from './lib/shop.mjs';
 
 const clockFile = path.join(tempDir('backroom-clock-'), 'now');
 const at = (time) => { writeFileSync(clockFile + '.new', `${time}\n`); renameSync(clockFile + '.new', clockFile); };
@@ -113,6 +113,24 @@ test('a price cut with an end: the scheduler puts the old price back at the end,
   assert.equal(r.status, 200, r.text);
   const applied = r.json.events.filter((e) => e.type === 'price_change.applied' && e.entity_id === c.id);
   assert.equal(applied.length, 2, JSON.stringify(r.json.events.map((e) => e.type)));
+
+  // A store node's sale during the promotion, pushed after it ended, charged head office's
+  // price at that moment (7.50): no price difference; one after the end at 7.50 is one.
+  const node = await s.post('/api/v1/sync/nodes', { location_id: shop.id });
+  assert.equal(node.status, 201, node.text);
+  const sale = (at, unitPrice) => {
+    const id = uuidv7();
+    return { id, type: 'sale.completed', entity_id: id, at,
+      payload: { receipt_number: `R-${id.slice(-4)}`, lines: [{ item_id: item.id, quantity: 1, unit_price: unitPrice }] },
+      movements: [{ item_id: item.id, location_kind: 'store', quantity: -1, reason: 'sale', document_type: 'sale', document_id: id }] };
+  };
+  const during = sale('2026-03-04T12:00:00Z', 750);
+  const afterEnd = sale('2026-03-06T00:00:10Z', 750);
+  r = await s.withKey(node.json.key).post('/api/v1/sync/documents', { documents: [during, afterEnd] });
+  assert.equal(r.status, 200, r.text);
+  const differences = (await s.get(`/api/v1/sync/conflicts?node_id=${node.json.id}`)).json.conflicts
+    .filter((x) => x.kind === 'price_difference');
+  assert.deepEqual(differences.map((x) => [x.document_id, x.detail.charged, x.detail.head_office_price]), [[afterEnd.id, 750, 1000]]);
   at('2026-03-02T08:00:00Z');
 });
 
