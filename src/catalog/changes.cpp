@@ -120,6 +120,11 @@ void apply_price_change(db::Db& db, const bj::object& data) {
   c.decided_at = opt_time_of(data, "decided_at");
   c.decision_note = opt_text_of(data, "decision_note");
   c.applied_at = opt_time_of(data, "applied_at");
+  // A promotion (migration 38): its flag and end; "ended" is an applied change that went back.
+  if (auto p = data.if_contains("promotion"); p && p->is_bool()) c.promotion = p->as_bool();
+  c.ends_at = opt_time_of(data, "ends_at");
+  c.ended_at = opt_time_of(data, "ended_at");
+  if (c.status == "ended") c.status = "applied";
   if (store::load_price_change(db, c.id))
     store::update_price_change(db, c);
   else

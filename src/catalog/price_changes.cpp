@@ -55,6 +55,25 @@ void apply(db::Db& db, PriceChange& change, std::int64_t at) {
   append_event(db, "price_change.applied", change.id, bj::serialize(price_change_to_json(change)));
 }
 
+// A promotion's end: the price it replaced goes back onto the item (a tier it created is
+// removed), audited and announced like the change itself.
+void end(db::Db& db, PriceChange& change, std::int64_t at) {
+  auto before = store::load_item(db, change.item_id);
+  if (!before) throw not_found("item", change.item_id);
+  Item after = *before;
+  if (change.tier) {
+    if (change.old_price) after.prices[*change.tier] = *change.old_price;
+    else after.prices.erase(*change.tier);
+  } else if (change.old_price) {
+    after.price = *change.old_price;
+  }
+  Actor approver = Actor::of(change.decided_by.value_or("system"), "price_change:" + change.id);
+  replace_item(db, approver, *before, std::move(after));
+  change.ended_at = at;
+  store::update_price_change(db, change);
+  append_event(db, "price_change.applied", change.id, bj::serialize(price_change_to_json(change)));
+}
+
 PriceChange pending(db::Db& db, const std::string& id) {
   auto change = store::load_price_change(db, id);
   if (!change) throw not_found("price change", id);
@@ -65,23 +84,31 @@ PriceChange pending(db::Db& db, const std::string& id) {
 
 }  // namespace
 
-PriceChange request_price_change(db::Db& db, const Actor& actor, const std::string& item_id,
-                                 const std::optional<std::string>& tier, std::int64_t price,
-                                 std::optional<std::int64_t> effective_at, const std::string& reason) {
-  if (!store::load_item(db, item_id)) throw invalid_field("item_id", fmt::format("item '{}' does not exist", item_id));
-  if (tier && !valid_tier(*tier))
+PriceChange request_price_change(db::Db& db, const Actor& actor, const PriceChangeRequest& r) {
+  if (!store::load_item(db, r.item_id))
+    throw invalid_field("item_id", fmt::format("item '{}' does not exist", r.item_id));
+  if (r.tier && !valid_tier(*r.tier))
     throw invalid_field("tier", "tier is a price tier name (lowercase letters, digits, _); omit it for the retail price");
   auto at = now().micros;
+  auto effective_at = r.effective_at.value_or(at);
+  if (r.ends_at) {
+    if (!r.promotion)
+      throw invalid_field("ends_at", "only a promotion ends by itself: set promotion, or request the next price as a change of its own");
+    if (*r.ends_at <= effective_at || *r.ends_at <= at)
+      throw invalid_field("ends_at", "ends_at must be after effective_at and in the future");
+  }
   PriceChange c;
   c.id = new_uuid_v7();
-  c.item_id = item_id;
-  c.tier = tier;
-  c.price = price;
-  c.effective_at = effective_at.value_or(at);
-  c.reason = reason;
+  c.item_id = r.item_id;
+  c.tier = r.tier;
+  c.price = r.price;
+  c.effective_at = effective_at;
+  c.reason = r.reason;
   c.requested_by = actor.user;
   c.requested_by_id = actor.user_id;
   c.requested_at = at;
+  c.promotion = r.promotion;
+  c.ends_at = r.ends_at;
   store::insert_price_change(db, c);
   audit_change(db, actor, "price_change.request", std::nullopt, c);
   append_event(db, "price_change.requested", c.id, bj::serialize(price_change_to_json(c)));
@@ -105,6 +132,7 @@ PriceChange approve_price_change(db::Db& db, const Actor& actor, const std::stri
   audit_change(db, actor, "price_change.approve", before, c);
   append_event(db, "price_change.approved", c.id, bj::serialize(price_change_to_json(c)));
   if (c.effective_at <= at) apply(db, c, at);
+  if (c.status == "applied" && c.ends_at && *c.ends_at <= at) end(db, c, at);
   return c;
 }
 
@@ -123,23 +151,36 @@ PriceChange reject_price_change(db::Db& db, const Actor& actor, const std::strin
   return c;
 }
 
-int apply_due_price_changes(db::Db& db, std::int64_t at) {
-  int applied = 0;
-  for (auto& c : store::due_price_changes(db, at)) {
-    // One change that cannot apply (say its item became a parent) must not hold up the rest.
+namespace {
+// Runs `step` on each change in a savepoint of its own: one that cannot apply (say its item
+// became a parent) must not hold up the rest. Returns how many went through.
+template <typename Step>
+int each_in_savepoint(db::Db& db, std::vector<PriceChange> changes, const char* what, Step step) {
+  int done = 0;
+  for (auto& c : changes) {
     db.exec("SAVEPOINT price_change");
     try {
-      apply(db, c, at);
+      step(c);
       db.exec("RELEASE price_change");
-      ++applied;
+      ++done;
     } catch (const std::exception& e) {
       db.exec("ROLLBACK TO price_change");
       db.exec("RELEASE price_change");
-      spdlog::error("price change {} could not be applied: {}", c.id, e.what());
+      spdlog::error("price change {} could not {}: {}", c.id, what, e.what());
     }
   }
-  return applied;
+  return done;
 }
+}  // namespace
+
+int apply_due_price_changes(db::Db& db, std::int64_t at) {
+  int n = each_in_savepoint(db, store::due_price_changes(db, at), "be applied",
+                            [&](PriceChange& c) { apply(db, c, at); });
+  return n + each_in_savepoint(db, store::ending_price_changes(db, at), "go back at its end",
+                               [&](PriceChange& c) { end(db, c, at); });
+}
+
+std::string price_change_status(const PriceChange& c) { return c.ended_at ? "ended" : c.status; }
 
 bj::object price_change_to_json(const PriceChange& c) {
   return bj::object{{"id", c.id},
@@ -149,7 +190,10 @@ bj::object price_change_to_json(const PriceChange& c) {
                     {"old_price", c.old_price ? bj::value(*c.old_price) : bj::value(nullptr)},
                     {"effective_at", format_rfc3339(Timestamp{c.effective_at})},
                     {"reason", c.reason},
-                    {"status", c.status},
+                    {"status", price_change_status(c)},
+                    {"promotion", c.promotion},
+                    {"ends_at", opt_time(c.ends_at)},
+                    {"ended_at", opt_time(c.ended_at)},
                     {"requested_by", c.requested_by},
                     {"requested_at", format_rfc3339(Timestamp{c.requested_at})},
                     {"decided_by", c.decided_by ? bj::value(*c.decided_by) : bj::value(nullptr)},

@@ -3,7 +3,10 @@
 // effect only once a different person with prices.approve approves it; the requester can
 // never approve their own. An approved change whose time has come is applied at once;
 // one in the future is applied by the scheduler (register_price_change_routes starts it;
-// it also applies anything overdue after a restart).
+// it also applies anything overdue after a restart). A change may be flagged a promotion
+// (even at the same price: a display or end-cap promotion) and may carry an end: at its end
+// the scheduler puts back the price it replaced (old_price), audited and announced like any
+// price change; the approver approves the whole promotion, start and return.
 #pragma once
 
 #include <boost/json.hpp>
@@ -37,21 +40,45 @@ struct PriceChange {
   std::optional<std::int64_t> decided_at;
   std::optional<std::string> decision_note;
   std::optional<std::int64_t> applied_at;
+  bool promotion = false;
+  std::optional<std::int64_t> ends_at;   // micros: the price goes back then
+  std::optional<std::int64_t> ended_at;  // when it went back
 };
 
-// 422 when the item does not exist or the tier is not a tier name.
-PriceChange request_price_change(db::Db& db, const Actor& actor, const std::string& item_id,
-                                 const std::optional<std::string>& tier, std::int64_t price,
-                                 std::optional<std::int64_t> effective_at, const std::string& reason);
+// The status people read: "ended" once an applied change with an end has gone back.
+std::string price_change_status(const PriceChange& change);
+
+struct PriceChangeRequest {
+  std::string item_id;
+  std::optional<std::string> tier;
+  std::int64_t price = 0;
+  std::optional<std::int64_t> effective_at;  // nullopt = now
+  std::string reason;
+  bool promotion = false;
+  std::optional<std::int64_t> ends_at;
+};
+
+// 422 when the item does not exist, the tier is not a tier name, or ends_at is not after the
+// effective time and now, or comes without `promotion` (only a promotion goes back by itself).
+PriceChange request_price_change(db::Db& db, const Actor& actor, const PriceChangeRequest& request);
 // 403 self_approval when `actor` requested it; 409 when it is not pending. Applies it when due.
 PriceChange approve_price_change(db::Db& db, const Actor& actor, const std::string& id,
                                  const std::optional<std::string>& note);
 PriceChange reject_price_change(db::Db& db, const Actor& actor, const std::string& id,
                                 const std::optional<std::string>& note);
-// Applies every approved change effective at or before `at_micros`; returns how many.
+// Applies every approved change effective at or before `at_micros`, then puts back the
+// price of every applied one whose end is at or before it; returns how many of both.
 int apply_due_price_changes(db::Db& db, std::int64_t at_micros);
 
 boost::json::object price_change_to_json(const PriceChange& change);
+
+// A flagged promotion of the retail price for the promotion calendar, with its item.
+struct PromotionEntry {
+  PriceChange change;
+  std::string sku;
+  std::string name;
+  std::optional<std::int64_t> item_price;  // the item's retail price now
+};
 
 namespace store {
 void insert_price_change(db::Db& db, const PriceChange& change);
@@ -61,14 +88,26 @@ std::optional<PriceChange> load_price_change(db::Db& db, const std::string& id);
 std::vector<PriceChange> list_price_changes(db::Db& db, const std::string& status, const std::string& item_id,
                                             const std::string& before_id, int limit);
 std::vector<PriceChange> due_price_changes(db::Db& db, std::int64_t at_micros);
+// Applied changes whose end is at or before `at_micros` and that have not gone back yet.
+std::vector<PriceChange> ending_price_changes(db::Db& db, std::int64_t at_micros);
 // Regular-price changes of `item_ids` applied after `after_micros`, oldest first: what
-// the price was before each (old_price).
+// the price was before each (old_price). A promotion's return counts as a change applied at
+// its ended_at from the promotion's price (old_price) back to the price before it (price).
 std::vector<PriceChange> applied_price_changes_after(db::Db& db, const std::vector<std::string>& item_ids,
                                                      std::int64_t after_micros);
 // Approved regular-price changes of `item_ids` not applied yet, by item then effective_at:
 // the prices the shop has planned (planning reads a cut below the regular price as a
 // promotion ahead).
 std::vector<PriceChange> scheduled_price_changes(db::Db& db, const std::vector<std::string>& item_ids);
+// Flagged retail-price promotions, not rejected, planned to be in force some time in
+// [from_micros, to_micros) (by effective_at and ends_at), by effective_at then id, after the
+// one with id `after_id` ("" = from the first); up to limit + 1 rows.
+std::vector<PromotionEntry> list_promotions(db::Db& db, std::int64_t from_micros, std::int64_t to_micros,
+                                            const std::string& after_id, int limit);
+// Flagged regular-price promotions of `item_ids` that were applied before `to_micros` and had
+// not gone back by `from_micros`: the promotions in force some time in between.
+std::vector<PriceChange> promotions_in_force(db::Db& db, const std::vector<std::string>& item_ids,
+                                             std::int64_t from_micros, std::int64_t to_micros);
 }  // namespace store
 
 }  // namespace backroom::catalog

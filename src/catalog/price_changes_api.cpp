@@ -30,6 +30,14 @@ std::string change_id_param(const Request& req) {
   return *id;
 }
 
+std::optional<std::int64_t> opt_time_field(json::Fields& f, const char* name) {
+  auto text = f.opt_identifier(name, 40);
+  if (!text) return std::nullopt;
+  auto t = parse_rfc3339(*text);
+  if (!t) throw invalid_field(name, fmt::format("{} must be an RFC 3339 time", name));
+  return t->micros;
+}
+
 std::optional<std::string> note_of(const Request& req) {
   if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
   auto body = json::parse_object(req.body);
@@ -53,24 +61,23 @@ void register_price_change_routes(App& app) {
         "Request a price change (takes effect once someone else approves it)", [&app](Request& req, Reply reply) {
           auto body = json::parse_object(req.body);
           json::Fields f{body, ""};
-          f.only({"item_id", "price", "tier", "effective_at", "reason"});
+          f.only({"item_id", "price", "tier", "effective_at", "reason", "promotion", "ends_at"});
           auto item_text = f.opt_identifier("item_id", 64);
           if (!item_text) throw missing_field("item_id");
           auto item_id = normalize_uuid(*item_text);
           if (!item_id) throw invalid_field("item_id", "item_id must be an item's id");
-          auto price = f.money("price");
-          auto tier = f.opt_identifier("tier", 40);
-          std::optional<std::int64_t> effective_at;
-          if (auto text = f.opt_identifier("effective_at", 40)) {
-            auto t = parse_rfc3339(*text);
-            if (!t) throw invalid_field("effective_at", "effective_at must be an RFC 3339 time");
-            effective_at = t->micros;
-          }
-          auto reason = f.text("reason", price_change_reason_length_max);
-          if (reason.find_first_not_of(" \t") == std::string::npos) throw invalid_field("reason", "give a reason");
+          PriceChangeRequest r;
+          r.item_id = *item_id;
+          r.price = f.money("price");
+          r.tier = f.opt_identifier("tier", 40);
+          r.effective_at = opt_time_field(f, "effective_at");
+          r.ends_at = opt_time_field(f, "ends_at");
+          r.promotion = f.opt_boolean("promotion").value_or(false);
+          r.reason = f.text("reason", price_change_reason_length_max);
+          if (r.reason.find_first_not_of(" \t") == std::string::npos) throw invalid_field("reason", "give a reason");
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=](db::Db& db) {
-            auto c = request_price_change(db, actor, *item_id, tier, price, effective_at, reason);
+            auto c = request_price_change(db, actor, r);
             auto response = http::json_response(201, price_change_to_json(c));
             response.header("Location", "/api/v1/price-changes/" + c.id);
             return response;

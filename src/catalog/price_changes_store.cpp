@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "catalog/changes.hpp"
 #include "catalog/price_changes.hpp"
 #include "platform/assert.hpp"
@@ -7,12 +9,14 @@ namespace backroom::catalog::store {
 namespace {
 constexpr const char* columns =
     "SELECT id, item_id, tier, price, old_price, effective_at, reason, status, requested_by, requested_by_id, "
-    "requested_at, decided_by, decided_by_id, decided_at, decision_note, applied_at FROM price_changes ";
+    "requested_at, decided_by, decided_by_id, decided_at, decision_note, applied_at, promotion, ends_at, ended_at "
+    "FROM price_changes ";
 
 PriceChange read(const db::Query& q) {
   return PriceChange{q.text(0),       q.text(1),      q.opt_text(2),  q.int64(3),      q.opt_int64(4), q.int64(5),
                      q.text(6),       q.text(7),      q.text(8),      q.text(9),       q.int64(10),    q.opt_text(11),
-                     q.opt_text(12),  q.opt_int64(13), q.opt_text(14), q.opt_int64(15)};
+                     q.opt_text(12),  q.opt_int64(13), q.opt_text(14), q.opt_int64(15), q.int64(16) != 0,
+                     q.opt_int64(17), q.opt_int64(18)};
 }
 }  // namespace
 
@@ -20,7 +24,7 @@ void insert_price_change(db::Db& db, const PriceChange& c) {
   db::assert_in_transaction(db);
   db.query(
         "INSERT INTO price_changes (id, item_id, tier, price, old_price, effective_at, reason, status, requested_by, "
-        "requested_by_id, requested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        "requested_by_id, requested_at, promotion, ends_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, c.id)
       .bind(2, c.item_id)
       .bind(3, c.tier)
@@ -32,6 +36,8 @@ void insert_price_change(db::Db& db, const PriceChange& c) {
       .bind(9, c.requested_by)
       .bind(10, c.requested_by_id)
       .bind(11, c.requested_at)
+      .bind(12, static_cast<std::int64_t>(c.promotion ? 1 : 0))
+      .bind(13, c.ends_at)
       .run();
   note_change(db, change_price_change, c.id);
 }
@@ -40,7 +46,7 @@ void update_price_change(db::Db& db, const PriceChange& c) {
   db::assert_in_transaction(db);
   db.query(
         "UPDATE price_changes SET status = ?, old_price = ?, decided_by = ?, decided_by_id = ?, decided_at = ?, "
-        "decision_note = ?, applied_at = ? WHERE id = ?")
+        "decision_note = ?, applied_at = ?, ended_at = ? WHERE id = ?")
       .bind(1, c.status)
       .bind(2, c.old_price)
       .bind(3, c.decided_by)
@@ -48,7 +54,8 @@ void update_price_change(db::Db& db, const PriceChange& c) {
       .bind(5, c.decided_at)
       .bind(6, c.decision_note)
       .bind(7, c.applied_at)
-      .bind(8, c.id)
+      .bind(8, c.ended_at)
+      .bind(9, c.id)
       .run();
   note_change(db, change_price_change, c.id);
 }
@@ -79,6 +86,16 @@ std::vector<PriceChange> due_price_changes(db::Db& db, std::int64_t at) {
   return out;
 }
 
+std::vector<PriceChange> ending_price_changes(db::Db& db, std::int64_t at) {
+  auto q = db.query(std::string(columns) +
+                    "WHERE ends_at IS NOT NULL AND ended_at IS NULL AND status = 'applied' AND ends_at <= ? "
+                    "ORDER BY ends_at, id");
+  q.bind(1, at);
+  std::vector<PriceChange> out;
+  while (q.step()) out.push_back(read(q));
+  return out;
+}
+
 namespace {
 // The ids as a JSON array, for `IN (SELECT value FROM json_each(?))`.
 std::string ids_json(const std::vector<std::string>& item_ids) {
@@ -97,6 +114,20 @@ std::vector<PriceChange> applied_price_changes_after(db::Db& db, const std::vect
                     "AND applied_at > ? ORDER BY applied_at, id");
   q.bind(1, ids_json(item_ids)).bind(2, after_micros);
   while (q.step()) out.push_back(read(q));
+  // A promotion's return moved the price too: from the promotion's price back to old_price.
+  auto ended = db.query(std::string(columns) +
+                        "WHERE item_id IN (SELECT value FROM json_each(?)) AND tier IS NULL AND status = 'applied' "
+                        "AND ended_at > ? ORDER BY ended_at, id");
+  ended.bind(1, ids_json(item_ids)).bind(2, after_micros);
+  while (ended.step()) {
+    auto c = read(ended);
+    auto back = c.old_price;
+    c.old_price = c.price;
+    if (back) c.price = *back;
+    c.applied_at = c.ended_at;
+    out.push_back(std::move(c));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const PriceChange& a, const PriceChange& b) { return *a.applied_at < *b.applied_at; });
   return out;
 }
 
@@ -108,6 +139,36 @@ std::vector<PriceChange> scheduled_price_changes(db::Db& db, const std::vector<s
                     "ORDER BY item_id, effective_at, id");
   q.bind(1, ids_json(item_ids));
   while (q.step()) out.push_back(read(q));
+  return out;
+}
+
+std::vector<PriceChange> promotions_in_force(db::Db& db, const std::vector<std::string>& item_ids,
+                                             std::int64_t from_micros, std::int64_t to_micros) {
+  std::vector<PriceChange> out;
+  if (item_ids.empty()) return out;
+  auto q = db.query(std::string(columns) +
+                    "WHERE item_id IN (SELECT value FROM json_each(?)) AND tier IS NULL AND promotion = 1 "
+                    "AND status = 'applied' AND applied_at < ? AND (ended_at IS NULL OR ended_at > ?) "
+                    "ORDER BY item_id, applied_at, id");
+  q.bind(1, ids_json(item_ids)).bind(2, to_micros).bind(3, from_micros);
+  while (q.step()) out.push_back(read(q));
+  return out;
+}
+
+std::vector<PromotionEntry> list_promotions(db::Db& db, std::int64_t from_micros, std::int64_t to_micros,
+                                            const std::string& after_id, int limit) {
+  auto q = db.query(
+      "SELECT c.id, c.item_id, c.tier, c.price, c.old_price, c.effective_at, c.reason, c.status, c.requested_by, "
+      "c.requested_by_id, c.requested_at, c.decided_by, c.decided_by_id, c.decided_at, c.decision_note, c.applied_at, "
+      "c.promotion, c.ends_at, c.ended_at, i.sku, i.name, i.price FROM price_changes c JOIN items i ON i.id = c.item_id "
+      "WHERE c.promotion = 1 AND c.tier IS NULL AND c.status <> 'rejected' AND c.effective_at < ?1 "
+      "AND (c.ends_at IS NULL OR c.ends_at > ?2) "
+      "AND (?3 = '' OR c.effective_at > (SELECT effective_at FROM price_changes WHERE id = ?3) "
+      "OR (c.effective_at = (SELECT effective_at FROM price_changes WHERE id = ?3) AND c.id > ?3)) "
+      "ORDER BY c.effective_at, c.id LIMIT ?4");
+  q.bind(1, to_micros).bind(2, from_micros).bind(3, after_id).bind(4, limit + 1);
+  std::vector<PromotionEntry> out;
+  while (q.step()) out.push_back({read(q), q.text(19), q.text(20), q.opt_int64(21)});
   return out;
 }
 

@@ -29,6 +29,8 @@ Day day_of(Timestamp t) {
 
 Timestamp start_of(Day day) { return Timestamp{day.time_since_epoch().count() * micros_per_day}; }
 
+Day last_day_before(Timestamp end) { return day_of(Timestamp{end.micros - 1}); }
+
 SalePrice paid_price(std::int64_t shelf_unit_price, std::int64_t gross, std::int64_t line_discount, bool discounted) {
   double price = static_cast<double>(shelf_unit_price);
   if (line_discount > 0 && gross > 0)
@@ -39,10 +41,17 @@ SalePrice paid_price(std::int64_t shelf_unit_price, std::int64_t gross, std::int
 std::vector<store::DemandRow> ledger_days(const LedgerSpan& span) {
   std::vector<store::DemandRow> out;
   std::map<std::pair<std::string, std::string>, Account> accounts;  // (location, item)
+  auto flagged = [&](const std::string& item_id, Day day) {
+    auto it = span.promotion_days.find(item_id);
+    if (it == span.promotion_days.end()) return false;
+    return std::any_of(it->second.begin(), it->second.end(),
+                       [&](const auto& w) { return w.first <= day && day <= w.second; });
+  };
   auto close_until = [&](const std::pair<std::string, std::string>& key, Account& a, Day until) {
     // Closes a.day and every day before `until` the account stood still through.
     for (; a.day < until; a.day += std::chrono::days{1}) {
       bool censored = a.on_hand.milli <= 0;
+      if (flagged(key.second, a.day)) a.promo = true;
       std::optional<std::int64_t> share;
       if (a.cut_units > 0) share = std::llround(a.cut_share_sum / static_cast<double>(a.cut_units));
       if (a.units != 0 || censored || a.promo)

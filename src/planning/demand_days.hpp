@@ -2,7 +2,8 @@
 // each stock account started it with) become one row per location x item x day with the
 // units sold less the units returned to stock or voided back, whether the day ended with
 // nothing on hand (censored: sales were a lower bound), and whether the item sold below its
-// regular price or with a discount (promotion), with the mean price paid (after line
+// regular price or with a discount, or a promotion flagged on a price change was in force
+// that day even at the same price (promotion), with the mean price paid (after line
 // discounts, `paid_price`) of the sales below the regular price as thousandths of it
 // (weighted by units). Only the locations asked for count (stores,
 // not their bins). Training sales never move stock, so they never appear here.
@@ -25,6 +26,8 @@ namespace backroom::planning {
 // The UTC date of a time (shops have no time zone setting yet).
 Day day_of(Timestamp t);
 Timestamp start_of(Day day);
+// The last day a price ending at `end` is in force: the day before when it ends at midnight.
+Day last_day_before(Timestamp end);
 
 struct SalePrice {
   double unit_price = 0;  // what a unit was paid, after line discounts (minor units)
@@ -47,6 +50,9 @@ struct LedgerSpan {
   std::vector<stock::LedgerMovement> movements;         // from `first` on, in ledger order
   std::map<std::pair<std::string, std::string>, SalePrice> sale_prices;  // (sale id, item id)
   std::map<std::string, std::int64_t> regular_prices;   // item id -> its regular price
+  // item id -> the days (first, last) a flagged promotion was in force: every day of them is
+  // a promotion day, sold or not.
+  std::map<std::string, std::vector<std::pair<Day, Day>>> promotion_days;
 };
 
 // Rows for the days where something sold or came back, the item was out, or it sold on

@@ -4,11 +4,14 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 
 #include "access/audit.hpp"
 #include "access/permissions.hpp"
 #include "catalog/catalog_store.hpp"
+#include "catalog/price_changes.hpp"
+#include "planning/demand_days.hpp"
 #include "planning/history_csv.hpp"
 #include "planning/planning_json.hpp"
 #include "planning/planning_store.hpp"
@@ -49,6 +52,40 @@ std::string uuid_field(const json::Fields& f, std::string_view key) {
   auto id = normalize_uuid(f.text(key, 64));
   if (!id) throw invalid_field(f.name(key), fmt::format("{} must be a UUID", key));
   return *id;
+}
+
+constexpr int promotions_days_back_default = 28;
+constexpr int promotions_days_ahead_default = 90;
+
+// A day from ?name=YYYY-MM-DD, or `fallback` when it is absent.
+Day date_query(const Request& req, const char* name, Day fallback) {
+  auto v = req.query_param(name);
+  if (!v || v->empty()) return fallback;
+  auto d = parse_date(*v);
+  if (!d) throw invalid_field(name, fmt::format("{} is a date, YYYY-MM-DD", name));
+  return *d;
+}
+
+// One row of the promotion calendar: its days, its price against the price it replaces (the
+// price before it once applied, the item's price until then) and where it stands.
+bj::object promotion_to_json(const catalog::PromotionEntry& e) {
+  const auto& c = e.change;
+  auto base = c.status == "applied" ? c.old_price : e.item_price;
+  bj::value discount = nullptr;
+  if (base && *base > 0)
+    discount = std::round(1000.0 * static_cast<double>(*base - c.price) / static_cast<double>(*base)) / 10.0;
+  return bj::object{{"id", c.id},
+                    {"item_id", c.item_id},
+                    {"sku", e.sku},
+                    {"name", e.name},
+                    {"from", format_date(day_of(Timestamp{c.effective_at}))},
+                    {"to", c.ends_at ? bj::value(format_date(last_day_before(Timestamp{*c.ends_at}))) : bj::value(nullptr)},
+                    {"price", c.price},
+                    {"regular_price", base ? bj::value(*base) : bj::value(nullptr)},
+                    {"same_price", base && *base == c.price},
+                    {"discount_percent", discount},
+                    {"status", catalog::price_change_status(c)},
+                    {"reason", c.reason}};
 }
 
 // A store location by id (422 naming `field` when it is not one).
@@ -151,6 +188,35 @@ void register_planning_routes(App& app) {
           require_store(db, location_id, "location_id");
           if (!catalog::store::item_kind(db, item_id)) throw not_found("item", item_id);
           reply(http::json_response(200, series_to_json(location_id, item_id, series_view(db, location_id, item_id, today_utc()))));
+        });
+
+  r.add("GET", "/api/v1/planning/promotions", std::string(permission::planning_read),
+        "The promotion calendar: flagged promotions of the retail price planned or run between ?from= and ?to= "
+        "(YYYY-MM-DD; 28 days back to 90 ahead by default), by start; prices are the shop's, so ?location_id= only "
+        "checks the store",
+        [&app](Request& req, Reply reply) {
+          auto today = today_utc();
+          auto from = date_query(req, "from", today - std::chrono::days{promotions_days_back_default});
+          auto to = date_query(req, "to", today + std::chrono::days{promotions_days_ahead_default});
+          if (to < from) throw invalid_field("to", "to is on or after from");
+          auto cursor = req.query_param("cursor").value_or("");
+          if (!cursor.empty() && !is_uuid(cursor)) throw invalid_field("cursor", "cursor must be a next_cursor");
+          int limit = page_limit(req);
+          auto& db = app.read();
+          db::ReadSnapshot snapshot(db);
+          if (auto location = req.query_param("location_id"); location && !location->empty()) {
+            auto id = uuid_query(req, "location_id");
+            stock::check_location_scope(req.actor, id);
+            require_store(db, id, "location_id");
+          }
+          auto rows = catalog::store::list_promotions(db, start_of(from).micros,
+                                                      start_of(to + std::chrono::days{1}).micros, cursor, limit);
+          bool more = static_cast<int>(rows.size()) > limit;
+          if (more) rows.pop_back();
+          bj::array out;
+          for (const auto& e : rows) out.push_back(promotion_to_json(e));
+          reply(http::json_response(200, bj::object{{"promotions", std::move(out)},
+                                                    {"next_cursor", more ? bj::value(rows.back().change.id) : bj::value(nullptr)}}));
         });
 
   r.add("GET", "/api/v1/planning/accuracy", std::string(permission::planning_read),

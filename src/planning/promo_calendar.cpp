@@ -9,11 +9,15 @@ PromoCalendar planned_promotions(double regular_price, std::span<const Scheduled
   if (regular_price <= 0) return out;
   for (std::size_t i = 0; i < prices.size(); ++i) {
     Day from = std::max(prices[i].from, first);
+    const auto& p = prices[i];
     Day to = i + 1 < prices.size() ? prices[i + 1].from - std::chrono::days{1} : last;
+    if (p.promotion && p.until) to = std::min(to, *p.until);
     to = std::min(to, last);
-    if (to < from) continue;  // replaced the same day, or outside the horizon
-    double share = prices[i].price / regular_price;
-    if (share > 1 - price_cut_min || share <= 0) continue;
+    if (to < from) continue;  // replaced the same day, over already, or outside the horizon
+    double share = p.price / regular_price;
+    if (share <= 0) continue;
+    if (p.promotion) share = std::min(share, 1.0);  // flagged: a promotion at any price
+    else if (share > 1 - price_cut_min) continue;
     out.push_back({from, to, share});
   }
   return out;

@@ -1,10 +1,13 @@
 // Promotions the shop has planned, read from its scheduled prices, pure: an approved price
-// change that takes the regular price down by at least price_cut_min is a promotion from its
-// day until the next scheduled change (or the end of the horizon). Its price is kept as a
+// change flagged a promotion is one from its day to its last day (the day before its end, or
+// until the next scheduled change when it has no end), even at the same price (a display or
+// end-cap promotion); an unflagged one that takes the regular price down by at least
+// price_cut_min is one from its day until the next scheduled change (or the end of the horizon). Its price is kept as a
 // share of today's regular price (0.8 = 20 % off): the unit the ledger's history gives the
 // forecast (daily_series: 1 on regular days, the day's share on promotion days).
 #pragma once
 
+#include <optional>
 #include <span>
 
 #include "planning/forecast.hpp"
@@ -14,6 +17,8 @@ namespace backroom::planning {
 struct ScheduledPrice {
   Day from;      // the day it takes effect
   double price;  // same unit as the regular price
+  bool promotion = false;     // flagged a promotion on the price change
+  std::optional<Day> until;   // a flagged promotion's last day (the price goes back the day after)
 };
 
 // Pre: `prices` sorted by `from`. Windows within [first, last], sorted, not overlapping; a

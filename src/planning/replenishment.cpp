@@ -145,6 +145,11 @@ void refresh_demand(db::Db& db, Day today) {
     span.sale_prices[{p.sale_id, p.item_id}] = paid_price(p.unit_price, p.gross, p.line_discount, p.discounted);
   for (const auto& [id, facts] : catalog::store::planning_facts(db, {item_ids.begin(), item_ids.end()}))
     if (facts.price) span.regular_prices[id] = *facts.price;
+  for (const auto& c : catalog::store::promotions_in_force(db, {item_ids.begin(), item_ids.end()},
+                                                           start_of(*first).micros, start_of(today + days{1}).micros)) {
+    Day last = c.ended_at ? last_day_before(Timestamp{*c.ended_at}) : today;
+    span.promotion_days[c.item_id].emplace_back(day_of(Timestamp{*c.applied_at}), last);
+  }
   store::replace_ledger_days(db, format_date(*first), ledger_days(span));
   settings::put(db, ledger_day_key, format_date(today));
   settings::put(db, ledger_seq_key, std::to_string(next_seq));
@@ -231,10 +236,13 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
     (sl.scope == "item" ? item_levels : category_levels)[sl.key] = sl.service_level_bp;
   std::map<std::string, std::int64_t> reorder;
   for (const auto& rp : store::reorder_points(db, location_id)) reorder[rp.item_id] = rp.reorder_point;
-  // Promotions ahead: the approved price cuts not applied yet.
+  // Promotions ahead: the approved price cuts and flagged promotions not applied yet (a
+  // flagged one to the day before its end).
   std::map<std::string, std::vector<ScheduledPrice>> scheduled;
   for (const auto& c : catalog::store::scheduled_price_changes(db, ids))
-    scheduled[c.item_id].push_back({day_of(Timestamp{c.effective_at}), static_cast<double>(c.price)});
+    scheduled[c.item_id].push_back({day_of(Timestamp{c.effective_at}), static_cast<double>(c.price), c.promotion,
+                                    c.promotion && c.ends_at ? std::optional(last_day_before(Timestamp{*c.ends_at}))
+                                                             : std::nullopt});
 
   // The category's promotion evidence first, pooled over its items; each item's series is
   // built again when it is fitted (keeping 100,000 dense years at once would not fit).

@@ -1537,6 +1537,15 @@ CREATE INDEX sync_conflicts_hlc ON sync_conflicts(hlc, id);
 -- GET /api/v1/sync/cash-ups reads the register.closed documents the nodes pushed, newest first.
 CREATE INDEX sync_documents_type ON sync_documents(type, node_at, id);
 )SQL"},
+      {38, "price changes may be flagged a promotion and carry an end, when the price goes back", R"SQL(
+-- A flagged change is a promotion even at the same price (a display or end-cap promotion).
+-- ends_at: the time the price goes back to what it was before the change (old_price); the
+-- scheduler writes ended_at when it has. The status stays 'applied' (the API says 'ended').
+ALTER TABLE price_changes ADD COLUMN promotion INTEGER NOT NULL DEFAULT 0 CHECK (promotion IN (0,1));
+ALTER TABLE price_changes ADD COLUMN ends_at INTEGER;
+ALTER TABLE price_changes ADD COLUMN ended_at INTEGER;
+CREATE INDEX price_changes_ends ON price_changes(ends_at) WHERE ends_at IS NOT NULL AND ended_at IS NULL;
+)SQL"},
   };
   return list;
 }

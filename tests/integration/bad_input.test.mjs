@@ -620,3 +620,17 @@ test('mutated shelves and photos are refused with problems, never 500, and chang
   const kept = await checkedFetch(`${s.url}/api/v1/items/${item.id}/photo`, { headers: s.headers });
   assert.ok(Buffer.from(await kept.arrayBuffer()).equals(png), 'the photo is the last good one');
 });
+
+test('mutated price change requests with a promotion and its end (issue 17) are refused with problems, never 500', async () => {
+  const item = await makeItem(s, { price: 500 });
+  const day = (n) => new Date(Date.now() + n * 86_400_000).toISOString();
+  await probe('POST /price-changes', '/api/v1/price-changes', async () => ({
+    item_id: item.id, price: 450, reason: 'probe promotion', promotion: true, effective_at: day(2), ends_at: day(9),
+  }), (b) => b);
+  // An end without the flag, or not after the start: the field is named.
+  for (const body of [{ promotion: false }, { ends_at: day(2) }, { ends_at: day(1) }]) {
+    const r = await s.post('/api/v1/price-changes', { item_id: item.id, price: 450, reason: 'probe', promotion: true, effective_at: day(2), ends_at: day(9), ...body });
+    assert.equal(r.status, 422, `${JSON.stringify(body)}: ${r.text}`);
+    assert.equal(r.json.field, 'ends_at');
+  }
+});

@@ -198,7 +198,8 @@ const SETUPS = {
       changedOnce: async () => assert.equal((await s.get(`/api/v1/items/${c.item_id}`)).json.name, 'Walk renamed at a store') };
   },
   'POST /api/v1/sync/change-requests/{id}/reject': async () => ({ path: `/api/v1/sync/change-requests/${(await changeRequest(true)).id}/reject`, body: { note: 'walked' } }),
-  'POST /api/v1/price-changes': async () => ({ path: '/api/v1/price-changes', body: { item_id: (await makeItem(s)).id, price: 549, reason: 'walk' } }),
+  'POST /api/v1/price-changes': async () => ({ path: '/api/v1/price-changes', body: { item_id: (await makeItem(s)).id, price: 549, reason: 'walk',
+    promotion: true, effective_at: new Date(Date.now() + 86_400_000).toISOString(), ends_at: new Date(Date.now() + 8 * 86_400_000).toISOString() } }),
   'POST /api/v1/price-changes/{id}/approve': async () => {
     const c = ok(await s.post('/api/v1/price-changes', { item_id: (await makeItem(s)).id, price: 549, reason: 'walk' }), 'price change');
     return { client: await s.as('manager'), path: `/api/v1/price-changes/${c.id}/approve`, body: {} };

@@ -146,6 +146,10 @@ before(async () => {
   for (let i = 0; i < 3; i++)
     ok(await s.withKey(node.key).post('/api/v1/sync/change-requests', { change_requests: [{ id: uuidv7(), method: 'PATCH',
       path: `/api/v1/items/${items[i].id}`, body: '{"name":"Paged"}', requested_by: 'pager', requested_at: new Date().toISOString() }] }), 'change request');
+  // Three flagged promotions (pending: the promotion calendar lists them from tomorrow).
+  for (let i = 0; i < 3; i++)
+    ok(await s.post('/api/v1/price-changes', { item_id: items[i].id, price: 900, reason: 'paged promotion', promotion: true,
+      effective_at: new Date(Date.now() + 86_400_000).toISOString(), ends_at: new Date(Date.now() + 8 * 86_400_000).toISOString() }), 'promotion');
   seeded = { item: items[0], supplier: suppliers[0], endpoint: endpoints[0] };
 });
 after(async () => { await s?.stop(); });

@@ -164,10 +164,14 @@ test('a store node applies head office\'s feed in order, keeps its cursor across
     const patched = await s.patch(`/api/v1/items/${item.id}`, { price: 750 }, { 'if-match': `"v${item.version}"` });
     assert.equal(patched.status, 200, patched.text);
     const scheduled = await s.post('/api/v1/price-changes',
-      { item_id: item.id, price: 800, reason: 'Next year', effective_at: '2031-01-01T00:00:00Z' });
+      { item_id: item.id, price: 800, reason: 'Next year', effective_at: '2031-01-01T00:00:00Z', promotion: true, ends_at: '2031-01-08T00:00:00Z' });
     assert.equal(scheduled.status, 201, scheduled.text);
     await until('the new price at the node', async () => (await node.get(`/api/v1/items/${item.id}`)).json?.price === 750);
     await until('the scheduled change at the node', async () => (await node.get(`/api/v1/price-changes/${scheduled.json.id}`)).status === 200);
+    // A promotion keeps its flag and its end at the node (migration 38).
+    const atNode = (await node.get(`/api/v1/price-changes/${scheduled.json.id}`)).json;
+    assert.equal(atNode.promotion, true);
+    assert.equal(atNode.ends_at, '2031-01-08T00:00:00.000000Z');
 
     let status = await node.get('/api/v1/sync/status');
     assert.equal(status.status, 200, status.text);

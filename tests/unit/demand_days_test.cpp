@@ -74,6 +74,22 @@ TEST(DemandDays, BelowTheRegularPriceOrDiscountedIsAPromotion) {
   EXPECT_EQ(rows_text(ledger_days(s)), "2026-11-02 1 promo at 800\n2026-11-03 1\n2026-11-04 1 promo\n");
 }
 
+// A promotion flagged on a price change marks every day it was in force, at the full price
+// too (a display promotion) and on a day nothing sold; the days around it stay regular.
+TEST(DemandDays, AFlaggedPromotionMarksItsDaysEvenAtTheSamePrice) {
+  auto s = span_of({move("opening", 10, d1), move("sale", -1, d1, "full1"), move("sale", -2, plus(1), "full2"),
+                    move("sale", -1, plus(3), "full3")});
+  for (const char* sale : {"full1", "full2", "full3"}) s.sale_prices[{sale, "item"}] = SalePrice{500, false};
+  s.promotion_days["item"] = {{plus(1), plus(2)}};
+  s.promotion_days["other item"] = {{d1, plus(3)}};
+  EXPECT_EQ(rows_text(ledger_days(s)), "2026-11-02 1\n2026-11-03 2 promo\n2026-11-04 0 promo\n2026-11-05 1\n");
+}
+
+TEST(DemandDays, AFlaggedPromotionsLastDayIsTheDayBeforeItEndsAtMidnight) {
+  EXPECT_EQ(last_day_before(start_of(plus(3))), plus(2));
+  EXPECT_EQ(last_day_before(at(plus(3), 12)), plus(3));
+}
+
 // A day's share is the mean of its cut-price sales weighted by units: 3 at 400 and 1 at 300
 // of 500 = (3·800 + 1·600) / 4 = 750; a full-price sale the same day does not count.
 TEST(DemandDays, APromotionDaysPriceShareIsTheUnitWeightedMean) {

@@ -47,7 +47,8 @@ export const catalog = {
   setShelf: (id: string, location_id: string, shelf: string | null) =>
     put<T.ItemShelf>('/items/{id}/shelves/{location_id}', { shelf }, { path: { id, location_id } }),
   priceChanges: (status: string) => get<{ price_changes: T.PriceChange[] }>('/price-changes', { query: { status } }),
-  requestPrice: (body: { item_id: string; price: number; reason: string }) => post<T.PriceChange>('/price-changes', body),
+  requestPrice: (body: { item_id: string; price: number; reason: string; promotion?: boolean; effective_at?: string; ends_at?: string }) =>
+    post<T.PriceChange>('/price-changes', body),
   approvePrice: (id: string) => post<T.PriceChange>('/price-changes/{id}/approve', {}, { path: { id } }),
   rejectPrice: (id: string) => post<T.PriceChange>('/price-changes/{id}/reject', {}, { path: { id } }),
 };
@@ -257,6 +258,9 @@ export const planning = {
   createOrder: (key: string, body: T.ReplenishmentOrderInput) =>
     post<T.PurchaseOrder>('/replenishment/orders', body, { headers: { 'idempotency-key': key } }),
   series: (query: { location_id: string; item_id: string }) => get<T.DemandSeries>('/planning/series', { query }),
+  /** The promotion calendar: flagged promotions whose days meet from..to (YYYY-MM-DD). */
+  promotions: (query: { from: string; to: string; limit?: number }) =>
+    get<{ promotions: T.Promotion[]; next_cursor: string | null }>('/planning/promotions', { query }),
 };
 
 export const counts = {

@@ -190,7 +190,13 @@ export interface UserInput { username: string; display_name: string; role: strin
 export interface ApiKey { id: string; name: string; role: string; status: string; created_at: string; created_by: string; expires_at: string | null; revoked_at: string | null; last_used_at: string | null; key?: string }
 export interface PriceChange {
   id: string; item_id: string; tier: string | null; price: Money; old_price: Money | null; effective_at: string;
-  reason: string; status: string; requested_by: string;
+  reason: string; status: string; requested_by: string; promotion?: boolean; ends_at?: string | null;
+}
+/** A row of the promotion calendar: `to` is its last day (null: until the next price change). */
+export interface Promotion {
+  id: string; item_id: string; sku: string; name: string; from: string; to: string | null; price: Money;
+  regular_price: Money | null; same_price: boolean; discount_percent: number | null;
+  status: 'pending' | 'approved' | 'applied' | 'ended'; reason: string;
 }
 export interface AuditEntry { seq: number; at: string; actor: string; action: string; entity: string; entity_id: string | null; after: unknown }
 export interface LabelEntry { item_id: string; sku: string; name: string; price: Money | null; kind: string; reason: string; copies: number; queued_at: string }

@@ -16,6 +16,7 @@ import { Journal } from './Journal';
 import { Labels } from './Labels';
 import { Pick } from './orders/Pick';
 import { Keys, Users } from './People';
+import { Promotions } from './planning/Promotions';
 import { Reorder } from './planning/Reorder';
 import { PriceChanges } from './PriceChanges';
 import { PurchaseOrders } from './purchasing/PurchaseOrders';
@@ -40,6 +41,7 @@ const sections: Section[] = [
   { path: '/office/customers', title: 'Customers', permission: permission.customers_read, screen: (s) => <Customers session={s} /> },
   { path: '/office/suppliers', title: 'Suppliers', permission: permission.purchasing_read, screen: (s) => <Suppliers session={s} /> },
   { path: '/office/reorder', title: 'Reorder', permission: permission.planning_read, screen: (s) => <Reorder session={s} /> },
+  { path: '/office/promotions', title: 'Promotions', permission: permission.planning_read, screen: () => <Promotions /> },
   { path: '/office/purchase-orders', title: 'Purchase orders', permission: permission.purchasing_read, screen: (s) => <PurchaseOrders session={s} /> },
   { path: '/office/receiving', title: 'Receiving', permission: permission.purchasing_receive, screen: (s) => <Receiving session={s} /> },
   { path: '/office/pick', title: 'Pick online orders', permission: permission.orders_pick, screen: (s) => <Pick session={s} /> },

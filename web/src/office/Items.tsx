@@ -54,7 +54,7 @@ function ItemEditor({ session, id, onBack, onOpen }: { session: Session; id: str
   const [cats] = useLoad(() => setup.taxCategories(), []);
   const componentNames = useItemNames(item?.kit?.components.map((c) => c.item_id) ?? []);
   const [newCode, setNewCode] = useState('');
-  const [priceReq, setPriceReq] = useState({ price: '', reason: '' });
+  const [priceReq, setPriceReq] = useState({ price: '', reason: '', promotion: false, endsOn: '' });
   useEffect(() => {
     if (item) setForm({
       name: item.name, description: item.description ?? '', category: item.category ?? '', brand: item.brand ?? '', status: item.status,
@@ -102,9 +102,15 @@ function ItemEditor({ session, id, onBack, onOpen }: { session: Session; id: str
     const p = parseMoney(priceReq.price);
     if (p === null) { setMsg({ kind: 'error', text: 'Type the new price like 2.49.' }); return; }
     try {
-      const answer = await catalog.requestPrice({ item_id: id, price: p, reason: priceReq.reason });
+      const body: Parameters<typeof catalog.requestPrice>[0] = { item_id: id, price: p, reason: priceReq.reason };
+      if (priceReq.promotion) {
+        body.promotion = true;
+        // "Ends on" is the promotion's last day: the price goes back at the start of the next.
+        if (priceReq.endsOn) body.ends_at = new Date(Date.parse(`${priceReq.endsOn}T00:00:00Z`) + 86_400_000).toISOString();
+      }
+      const answer = await catalog.requestPrice(body);
       setMsg({ kind: 'ok', text: sentToHeadOffice(answer) ? 'Sent to head office for approval.' : 'Price change requested: someone else approves it.' });
-      setPriceReq({ price: '', reason: '' });
+      setPriceReq({ price: '', reason: '', promotion: false, endsOn: '' });
     } catch (x) { setMsg({ kind: 'error', text: message(x) }); }
   };
   const inherits = item.tax_category_source === 'shop_default';
@@ -150,6 +156,9 @@ function ItemEditor({ session, id, onBack, onOpen }: { session: Session; id: str
         <form class="row" onSubmit={requestPrice} aria-label="Request a price change">
           <Field label="New price" value={priceReq.price} onInput={(e) => setPriceReq({ ...priceReq, price: e.currentTarget.value })} />
           <Field label="Price change reason" value={priceReq.reason} onInput={(e) => setPriceReq({ ...priceReq, reason: e.currentTarget.value })} />
+          <label class="check"><input type="checkbox" checked={priceReq.promotion} onChange={(e) => setPriceReq({ ...priceReq, promotion: e.currentTarget.checked })} /> Promotion</label>
+          {priceReq.promotion && <Field label="Ends on" type="date" value={priceReq.endsOn} hint="Its last day: the price goes back the next morning"
+            onInput={(e) => setPriceReq({ ...priceReq, endsOn: e.currentTarget.value })} />}
           <Button type="submit">Request price change</Button>
         </form>
       )}

@@ -1,0 +1,146 @@
+// Promotions the shop plans (issue 17): a price change flagged `promotion` with an end. The
+// approver approves the whole promotion (never their own); the scheduler puts the old price
+// back at the end; the promotion calendar lists it with its days, price and status; a day sold
+// under a flagged promotion at the same price is a promotion day in the planning series.
+// Dated days need a clock: the test build's server reads "now" from BACKROOM_TEST_CLOCK_FILE
+// (platform/types.cpp); the scheduler polls every second here.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startServer, tempDir } from './lib/server.mjs';
+import { adjust, makeItem, store, saleBody, until, uuidv7 } from './lib/shop.mjs';
+
+const clockFile = path.join(tempDir('backroom-clock-'), 'now');
+const at = (time) => { writeFileSync(clockFile + '.new', `${time}\n`); renameSync(clockFile + '.new', clockFile); };
+
+let s;
+let shop;
+let approver;
+let buyer;
+before(async () => {
+  at('2026-03-02T08:00:00Z');
+  s = await startServer({ env: { BACKROOM_TEST_CLOCK_FILE: clockFile, BACKROOM_PRICE_CHANGE_POLL_SECONDS: '1' } });
+  shop = await store(s);
+  await s.createUser({ username: `promo-approver-${process.pid}`, role: 'manager', password: 'approver password' });
+  approver = await s.signIn(`promo-approver-${process.pid}`, 'approver password');
+  buyer = await s.as('buyer');
+});
+after(async () => { await s.stop(); });
+
+async function request(body) {
+  const r = await s.post('/api/v1/price-changes', { reason: 'spring promotion', ...body });
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+}
+
+async function calendar(query) {
+  const r = await buyer.get(`/api/v1/planning/promotions?${query}`);
+  assert.equal(r.status, 200, r.text);
+  return r.json;
+}
+
+test('a same-price promotion: never self-approved, in the calendar, and its sold day is a promotion day', async () => {
+  const item = await makeItem(s, { price: 500 });
+  await adjust(s, item, shop, 10, 'found');
+  const c = await request({ item_id: item.id, price: 500, promotion: true, effective_at: '2026-03-02T00:00:00Z', ends_at: '2026-03-05T00:00:00Z' });
+  assert.equal(c.promotion, true);
+  assert.equal(c.ends_at, '2026-03-05T00:00:00.000000Z');
+  assert.equal(c.status, 'pending');
+
+  let r = await s.post(`/api/v1/price-changes/${c.id}/approve`, {});
+  assert.equal(r.status, 403, r.text);
+  assert.equal(r.json.code, 'self_approval');
+
+  let rows = (await calendar('from=2026-03-01&to=2026-03-31')).promotions.filter((p) => p.item_id === item.id);
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0].status, 'pending');
+
+  r = await approver.post(`/api/v1/price-changes/${c.id}/approve`, {});
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.status, 'applied', 'due already: applied at once');
+
+  rows = (await calendar('from=2026-03-01&to=2026-03-31')).promotions.filter((p) => p.item_id === item.id);
+  assert.deepEqual(rows.map(({ id, item_id, ...rest }) => rest), [{
+    sku: item.sku, name: item.name, from: '2026-03-02', to: '2026-03-04', price: 500, regular_price: 500,
+    same_price: true, discount_percent: 0, status: 'applied', reason: 'spring promotion',
+  }]);
+  // Outside its days, the calendar leaves it out.
+  assert.equal((await calendar('from=2026-03-05&to=2026-03-31')).promotions.some((p) => p.item_id === item.id), false);
+  assert.equal((await calendar('from=2026-02-01&to=2026-03-01')).promotions.some((p) => p.item_id === item.id), false);
+
+  r = await s.post('/api/v1/sales', saleBody(shop, [[item, 2]]));
+  assert.equal(r.status, 201, r.text);
+  r = await buyer.get(`/api/v1/planning/series?location_id=${shop.id}&item_id=${item.id}`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.history.at(-1), { date: '2026-03-02', units: 2, censored: false, promo: true },
+    'sold at the regular price, but under a flagged promotion');
+});
+
+test('a price cut with an end: the scheduler puts the old price back at the end, and the calendar says ended', async () => {
+  at('2026-03-02T08:00:00Z');
+  const item = await makeItem(s, { price: 1000 });
+  const c = await request({ item_id: item.id, price: 750, promotion: true, effective_at: '2026-03-03T00:00:00Z', ends_at: '2026-03-06T00:00:00Z' });
+  let r = await approver.post(`/api/v1/price-changes/${c.id}/approve`, { note: 'ok' });
+  assert.equal(r.json.status, 'approved', 'tomorrow: scheduled');
+  let row = (await calendar('from=2026-03-01&to=2026-03-31')).promotions.find((p) => p.id === c.id);
+  assert.equal(row.discount_percent, 25);
+  assert.equal(row.status, 'approved');
+
+  at('2026-03-03T00:00:05Z');
+  await until('the promotion applied', async () => (await s.get(`/api/v1/items/${item.id}`)).json.price === 750);
+  at('2026-03-06T00:00:05Z');
+  await until('the price back', async () => (await s.get(`/api/v1/items/${item.id}`)).json.price === 1000);
+  r = await s.get(`/api/v1/price-changes/${c.id}`);
+  assert.equal(r.json.status, 'ended');
+  assert.equal(r.json.old_price, 1000);
+  assert.ok(r.json.ended_at >= '2026-03-06T00:00:00', r.json.ended_at);
+  row = (await calendar('from=2026-03-01&to=2026-03-31')).promotions.find((p) => p.id === c.id);
+  assert.equal(row.status, 'ended');
+  assert.equal(row.regular_price, 1000);
+  assert.equal(row.discount_percent, 25);
+  // Both moves of the price are announced as price changes (labels and webhooks follow them).
+  r = await s.get('/api/v1/events?after=0&limit=500');
+  assert.equal(r.status, 200, r.text);
+  const applied = r.json.events.filter((e) => e.type === 'price_change.applied' && e.entity_id === c.id);
+  assert.equal(applied.length, 2, JSON.stringify(r.json.events.map((e) => e.type)));
+
+  // A store node's sale during the promotion, pushed after it ended, charged head office's
+  // price at that moment (7.50): no price difference; one after the end at 7.50 is one.
+  const node = await s.post('/api/v1/sync/nodes', { location_id: shop.id });
+  assert.equal(node.status, 201, node.text);
+  const sale = (at, unitPrice) => {
+    const id = uuidv7();
+    return { id, type: 'sale.completed', entity_id: id, at,
+      payload: { receipt_number: `R-${id.slice(-4)}`, lines: [{ item_id: item.id, quantity: 1, unit_price: unitPrice }] },
+      movements: [{ item_id: item.id, location_kind: 'store', quantity: -1, reason: 'sale', document_type: 'sale', document_id: id }] };
+  };
+  const during = sale('2026-03-04T12:00:00Z', 750);
+  const afterEnd = sale('2026-03-06T00:00:10Z', 750);
+  r = await s.withKey(node.json.key).post('/api/v1/sync/documents', { documents: [during, afterEnd] });
+  assert.equal(r.status, 200, r.text);
+  const differences = (await s.get(`/api/v1/sync/conflicts?node_id=${node.json.id}`)).json.conflicts
+    .filter((x) => x.kind === 'price_difference');
+  assert.deepEqual(differences.map((x) => [x.document_id, x.detail.charged, x.detail.head_office_price]), [[afterEnd.id, 750, 1000]]);
+  at('2026-03-02T08:00:00Z');
+});
+
+test('bad promotions are refused naming the field', async () => {
+  const item = await makeItem(s, { price: 500 });
+  const cases = [
+    [{ price: 400, ends_at: '2026-03-09T00:00:00Z' }, 'ends_at'],
+    [{ price: 400, promotion: true, effective_at: '2026-03-09T00:00:00Z', ends_at: '2026-03-09T00:00:00Z' }, 'ends_at'],
+    [{ price: 400, promotion: true, effective_at: '2026-02-01T00:00:00Z', ends_at: '2026-03-01T00:00:00Z' }, 'ends_at'],
+    [{ price: 400, promotion: true, ends_at: 'next week' }, 'ends_at'],
+    [{ price: 400, promotion: 'yes' }, 'promotion'],
+  ];
+  for (const [body, field] of cases) {
+    const r = await s.post('/api/v1/price-changes', { item_id: item.id, reason: 'bad', ...body });
+    assert.equal(r.status, 422, `${JSON.stringify(body)}: ${r.text}`);
+    assert.equal(r.json.field, field, JSON.stringify(body));
+  }
+  for (const q of ['from=2026-13-01', 'from=2026-03-05&to=2026-03-01', 'cursor=x', `location_id=nope`]) {
+    const r = await buyer.get(`/api/v1/planning/promotions?${q}`);
+    assert.equal(r.status, 422, `${q}: ${r.text}`);
+  }
+});

@@ -1,0 +1,64 @@
+// Issue 17 in the browser: a promotion the shop plans. The buyer requests one on an item's
+// editor (Promotion ticked, its last day in "Ends on"), someone else approves it (the API, as
+// the manager would on Price changes), and the Promotions page lists it with its days, price
+// and status. On tablets (768×1024 and 1024×768) with every target measured, by keyboard for
+// the dates, and no screen shows an id.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEMO, setup, signIn, openItem, itemByCode, noIds, fits } from './lib.mjs';
+
+let env;
+before(async () => { env = await setup(); });
+after(async () => { await env?.close(); });
+
+const PASTA = 'Brightfield Pasta 250 g';
+const isoDay = (ms) => new Date(ms).toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
+
+test('a promotion requested on an item, approved by someone else, is on the Promotions page (768×1024, 1024×768)', async () => {
+  const { server } = env;
+  const page = await env.page({ width: 768, height: 1024 });
+  await signIn(page, DEMO.buyer);
+  await openItem(page, PASTA);
+  const form = page.getByRole('form', { name: 'Request a price change' });
+  await form.getByLabel('New price').fill('1.19');
+  await form.getByLabel('Price change reason').fill('Pasta week');
+  assert.equal(await form.getByLabel('Ends on').count(), 0, 'no end without a promotion');
+  await form.getByLabel('Promotion').check();
+  const last = isoDay(Date.now() + 6 * DAY_MS);
+  await form.getByLabel('Ends on').fill(last);
+  await fits(page, 'item editor with a promotion');
+  await form.getByRole('button', { name: 'Request price change' }).click();
+  await page.getByText('Price change requested: someone else approves it.').waitFor();
+
+  const pasta = await itemByCode(server, '8712300100008');
+  const list = await server.get(`/api/v1/price-changes?status=pending&item_id=${pasta.id}`);
+  const change = list.json.price_changes[0];
+  assert.equal(change.promotion, true);
+  assert.equal(change.ends_at.slice(0, 10), isoDay(Date.now() + 7 * DAY_MS), 'the price goes back the morning after its last day');
+  const approved = await server.post(`/api/v1/price-changes/${change.id}/approve`, {});
+  assert.equal(approved.status, 200, approved.text);
+
+  for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768 }]) {
+    await page.setViewportSize(viewport);
+    await page.getByRole('link', { name: 'Back office' }).click();
+    await page.getByRole('navigation', { name: 'Back office' }).getByRole('link', { name: 'Promotions', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Promotions' }).waitFor();
+    const table = page.getByRole('table', { name: 'Promotion calendar' });
+    const row = table.getByRole('row').filter({ hasText: PASTA });
+    await row.waitFor();
+    const text = await row.innerText();
+    assert.match(text, new RegExp(`${isoDay(Date.now())}[\\s\\S]*${last}`), text);
+    assert.match(text, /1\.19 \(\d+(\.\d)? % off\)/, text);
+    assert.match(text, /Running/, text);
+    await noIds(page, `Promotions ${viewport.width}×${viewport.height}`);
+    await fits(page, `Promotions ${viewport.width}×${viewport.height}`);
+  }
+  // By keyboard: a "From" after "To" is said, and typing it back lists the promotion again.
+  const from = page.getByLabel('From');
+  await from.focus();
+  await from.fill(isoDay(Date.now() + 400 * DAY_MS));
+  await page.getByText('Pick a “From” day on or before the “To” day.').waitFor();
+  await from.fill(isoDay(Date.now() - DAY_MS));
+  await page.getByRole('table', { name: 'Promotion calendar' }).getByRole('row').filter({ hasText: PASTA }).waitFor();
+});
