@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <tuple>
 
 #include "catalog/changes.hpp"
 #include "catalog/price_changes.hpp"
@@ -109,25 +110,26 @@ std::vector<PriceChange> applied_price_changes_after(db::Db& db, const std::vect
                                                      std::int64_t after_micros) {
   std::vector<PriceChange> out;
   if (item_ids.empty()) return out;
+  // One read for both moves of the price: a change applied after the moment, and a
+  // promotion's return after it (from the promotion's price back to old_price).
   auto q = db.query(std::string(columns) +
                     "WHERE item_id IN (SELECT value FROM json_each(?)) AND tier IS NULL AND status = 'applied' "
-                    "AND applied_at > ? ORDER BY applied_at, id");
-  q.bind(1, ids_json(item_ids)).bind(2, after_micros);
-  while (q.step()) out.push_back(read(q));
-  // A promotion's return moved the price too: from the promotion's price back to old_price.
-  auto ended = db.query(std::string(columns) +
-                        "WHERE item_id IN (SELECT value FROM json_each(?)) AND tier IS NULL AND status = 'applied' "
-                        "AND ended_at > ? ORDER BY ended_at, id");
-  ended.bind(1, ids_json(item_ids)).bind(2, after_micros);
-  while (ended.step()) {
-    auto c = read(ended);
-    auto back = c.old_price;
-    c.old_price = c.price;
-    if (back) c.price = *back;
-    c.applied_at = c.ended_at;
-    out.push_back(std::move(c));
+                    "AND (applied_at > ? OR ended_at > ?)");
+  q.bind(1, ids_json(item_ids)).bind(2, after_micros).bind(3, after_micros);
+  while (q.step()) {
+    auto c = read(q);
+    if (c.ended_at && *c.ended_at > after_micros) {
+      auto back = c;
+      back.old_price = c.price;
+      if (c.old_price) back.price = *c.old_price;
+      back.applied_at = c.ended_at;
+      out.push_back(std::move(back));
+    }
+    if (*c.applied_at > after_micros) out.push_back(std::move(c));
   }
-  std::stable_sort(out.begin(), out.end(), [](const PriceChange& a, const PriceChange& b) { return *a.applied_at < *b.applied_at; });
+  std::sort(out.begin(), out.end(), [](const PriceChange& a, const PriceChange& b) {
+    return std::tie(*a.applied_at, a.id) < std::tie(*b.applied_at, b.id);
+  });
   return out;
 }
 
