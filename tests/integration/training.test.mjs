@@ -65,6 +65,22 @@ test('modules come without answers; an attempt is graded on the server, kept, au
   assert.ok(audit.json.entries.some((e) => e.entity_id === passed.json.id && e.after.passed === true));
 });
 
+// The two scenarios practised on the screens (docs/training.md): offline mode in the cashier's
+// module, the short delivery in the clerk's. Each is a step the API sends with the event its
+// screen reports, and an attempt without it fails whatever the quiz says.
+test('offline mode and the short delivery are steps the server waits for', async () => {
+  const r = await cashier.get('/api/v1/training/modules');
+  const stepOf = (module, id) => r.json.modules.find((m) => m.id === module).steps.find((x) => x.id === id);
+  assert.equal(stepOf('cashier-basics', 'offline')?.event, 'sale.offline');
+  assert.equal(stepOf('clerk-backroom', 'short')?.event, 'receive.short');
+  assert.equal(r.json.modules.find((m) => m.id === 'buyer-receiving').steps.some((x) => x.event === 'receive.short'), false, 'the buyer does not receive');
+  const clerk = r.json.modules.find((m) => m.id === 'clerk-backroom');
+  const others = clerk.steps.map((x) => x.id).filter((id) => id !== 'short');
+  const graded = await attempt(manager, { module: 'clerk-backroom', steps_done: others, answers: clerk.quiz.map(() => 0) });
+  assert.equal(graded.status, 201, graded.text);
+  assert.deepEqual([graded.json.passed, graded.json.missing_steps], [false, ['short']]);
+});
+
 test('a manager sees who is certified; a cashier may not; an API key cannot take training', async () => {
   const r = await manager.get('/api/v1/training/results');
   assert.equal(r.status, 200, r.text);

@@ -3,6 +3,7 @@
 // is one of its options, step ids unique, every step names the event its screen reports).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "training/modules.hpp"
@@ -76,6 +77,50 @@ TEST(TrainingModules, AreSoundData) {
   }
   EXPECT_EQ(roles, (std::set<std::string>{"cashier", "shift_lead", "buyer", "clerk", "manager"}));
   EXPECT_EQ(find_module("no-such-module"), nullptr);
+}
+
+// The scenarios practised on the real screens (issue 22): which module asks for which event, in
+// which place. Offline mode is the cashier's (at the register, in training mode); the short
+// delivery is the clerk's (the clerk receives; the buyer does not).
+TEST(TrainingModules, ScenariosPractised) {
+  struct Practised {
+    const char* module;
+    const char* step;
+    const char* event;
+    const char* where;
+  };
+  const std::vector<Practised> rows{
+      {"cashier-basics", "offline", "sale.offline", "register"},
+      {"clerk-backroom", "short", "receive.short", "office"},
+      {"lead-corrections", "void", "sale.voided", "register"},
+      {"lead-corrections", "damaged", "return.damaged", "register"},
+      {"lead-corrections", "no-receipt", "return.no_receipt", "register"},
+  };
+  for (const auto& r : rows) {
+    const Module* m = find_module(r.module);
+    ASSERT_NE(m, nullptr) << r.module;
+    EXPECT_EQ(m->where, r.where) << r.module;
+    auto s = std::find_if(m->steps.begin(), m->steps.end(), [&](const Step& x) { return x.id == r.step; });
+    ASSERT_NE(s, m->steps.end()) << r.module << " has no step " << r.step;
+    EXPECT_EQ(s->event, r.event) << r.module << " " << r.step;
+    // Every other step done and a perfect quiz: without this one step the module fails.
+    std::vector<std::size_t> right;
+    std::vector<std::string> others;
+    for (const auto& q : m->quiz) right.push_back(q.answer);
+    for (const auto& x : m->steps)
+      if (x.id != r.step) others.push_back(x.id);
+    auto g = grade(*m, right, others);
+    EXPECT_FALSE(g.passed) << r.module << " passed without " << r.step;
+    EXPECT_EQ(g.missing_steps, std::vector<std::string>{r.step}) << r.module;
+  }
+  // No other module waits for these two events: the buyer's module does not receive.
+  for (const auto& m : modules()) {
+    for (const auto& s : m.steps) {
+      if (s.event == "sale.offline" || s.event == "receive.short") {
+        EXPECT_TRUE(m.id == "cashier-basics" || m.id == "clerk-backroom") << m.id << " waits for " << s.event;
+      }
+    }
+  }
 }
 
 }  // namespace

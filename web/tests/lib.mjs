@@ -196,3 +196,29 @@ export async function fits(page, where) {
   }
   if (r.small.length) throw new Error(`${where}: touch targets under ${touchMin} px: ${r.small.join(', ')}`);
 }
+
+/**
+ * Polls `fn` in the page until it answers true. page.waitForFunction does not wait for a
+ * promise: a function that returns one passes at once, whatever the promise later says.
+ */
+export async function until(page, fn, arg, what) {
+  const deadline = Date.now() + 20000;
+  while (!(await page.evaluate(fn, arg))) {
+    if (Date.now() > deadline) throw new Error(`waited 20 s for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Whether the register's IndexedDB store `store` holds `key` (through `index` when given). */
+export const inCopy = ([store, key, index]) => new Promise((resolve) => {
+  const r = indexedDB.open('backroom-register');
+  r.onsuccess = () => {
+    const db = r.result;
+    if (!db.objectStoreNames.contains(store)) { db.close(); resolve(false); return; }
+    const s = db.transaction(store).objectStore(store);
+    const g = (index ? s.index(index) : s).get(key);
+    g.onsuccess = () => { db.close(); resolve(g.result !== undefined); };
+    g.onerror = () => { db.close(); resolve(false); };
+  };
+  r.onerror = () => resolve(false);
+});

@@ -1,7 +1,7 @@
 // A lost connection never charges twice: the register retries the same sale id.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, PASTA, setup, signIn, scan, onHand, itemByCode, movementsOf, screenshotPath, signInAtRegister, waitOrExplain, lastSale, fits } from './lib.mjs';
+import { DEMO, PASTA, setup, signIn, scan, onHand, itemByCode, movementsOf, screenshotPath, signInAtRegister, waitOrExplain, lastSale, fits, until, inCopy } from './lib.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -52,32 +52,6 @@ test('a sale whose answer is lost is retried with the same id and posted once', 
   const all = (await server.get(`/api/v1/sales?location_id=${store.id}`)).json.sales;
   assert.equal(all.length, 1, 'one sale, not two');
   await page.context().close();
-});
-
-/**
- * Polls `fn` in the page until it answers true. page.waitForFunction does not wait for a
- * promise: a function that returns one passes at once, whatever the promise later says.
- */
-async function until(page, fn, arg, what) {
-  const deadline = Date.now() + 20000;
-  while (!(await page.evaluate(fn, arg))) {
-    if (Date.now() > deadline) throw new Error(`waited 20 s for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** Whether the register's IndexedDB store `store` holds `key` (through `index` when given). */
-const inCopy = ([store, key, index]) => new Promise((resolve) => {
-  const r = indexedDB.open('backroom-register');
-  r.onsuccess = () => {
-    const db = r.result;
-    if (!db.objectStoreNames.contains(store)) { db.close(); resolve(false); return; }
-    const s = db.transaction(store).objectStore(store);
-    const g = (index ? s.index(index) : s).get(key);
-    g.onsuccess = () => { db.close(); resolve(g.result !== undefined); };
-    g.onerror = () => { db.close(); resolve(false); };
-  };
-  r.onerror = () => resolve(false);
 });
 
 /** Ready for the cut: the shell cached by the service worker, numbers reserved, the pasta in the copy. */

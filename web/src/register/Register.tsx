@@ -27,7 +27,7 @@ import { PickupDialog } from './PickupDialog';
 import { Receipt } from './Receipt';
 import { ReturnPanel } from './ReturnPanel';
 import { ExchangePanel } from './ExchangePanel';
-import { enqueue, ensureBlock, flush, queued, remember, scanOffline, syncCatalog, takeNumber } from './offline';
+import { enqueue, enqueuePractice, ensureBlock, flush, practiceQueued, queued, remember, scanOffline, syncCatalog, takeNumber } from './offline';
 import { isOfflineRules, OfflineReturn, type OfflineRules } from './OfflineReturn';
 import { RefusedQueue } from './RefusedQueue';
 import { lineQty } from './cart';
@@ -42,8 +42,9 @@ const isLastSale = (v: unknown): v is LastSale => isObject(v) && isString(v.id) 
 const retryMs = 2500;
 const counted = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 /** "2 sales", "1 return", "2 sales and 1 return" (what waits in the queue). */
-const waitingText = (w: { sales: number; returns: number }) =>
-  [w.sales || !w.returns ? counted(w.sales, 'sale') : '', w.returns ? counted(w.returns, 'return') : ''].filter(Boolean).join(' and ');
+const waitingText = (w: { sales: number; returns: number; practice: number }) =>
+  [w.sales || (!w.returns && !w.practice) ? counted(w.sales, 'sale') : '', w.returns ? counted(w.returns, 'return') : '',
+    w.practice ? counted(w.practice, 'practice sale') : ''].filter(Boolean).join(' and ');
 interface StartReturn { what: 'return' | 'exchange'; receipt: string }
 const isStartReturn = (v: unknown): v is StartReturn => isObject(v) && (v.what === 'return' || v.what === 'exchange') && isString(v.receipt);
 
@@ -63,7 +64,7 @@ export function Register({ session, locationId, locationName, registerId, regist
   const [offline, setOffline] = useState(false);
   // The server cannot be reached (any request failed to reach it) since when; kept over a reload.
   const [downSince, setDownSince] = useState<number | null>(() => load<number | null>('downSince', null, (v): v is number | null => v === null || typeof v === 'number'));
-  const [waiting, setWaiting] = useState({ sales: 0, returns: 0, refused: 0 });
+  const [waiting, setWaiting] = useState({ sales: 0, returns: 0, refused: 0, practice: 0 });
   // A return or exchange started from the sales journal opens with its receipt.
   const [handover] = useState(() => { const h = load<StartReturn | null>('startReturn', null, isStartReturn); save('startReturn', null); return h; });
   const [mode, setMode] = useState<Mode>(() => (pending ? 'pay' : handover?.what ?? 'sale'));
@@ -97,21 +98,23 @@ export function Register({ session, locationId, locationName, registerId, regist
   // Online: keep receipt numbers reserved and the catalog copy fresh; post what waits.
   const countWaiting = () => queued().then((q) => {
     const sending = q.filter((x) => !x.error);
-    setWaiting({ sales: sending.filter((x) => x.kind !== 'return').length, returns: sending.filter((x) => x.kind === 'return').length, refused: q.length - sending.length });
+    setWaiting({ sales: sending.filter((x) => x.kind !== 'return').length, returns: sending.filter((x) => x.kind === 'return').length, refused: q.length - sending.length, practice: practiceQueued().length });
   }).catch(() => undefined);
   // The shop's rule for returns offline, as last read from the server (kept over a reload).
   const [offlineRules, setOfflineRules] = useState<OfflineRules>(() => load<OfflineRules>('offlineRules', { returns: 'refuse', limit: 0, rounding: 'half_even' }, isOfflineRules));
   useEffect(() => {
-    if (downSince !== null || training) return;
+    if (downSince !== null) return;
+    // The catalog copy is read only, so training mode keeps it fresh too (a practice sale offline scans from it).
+    void syncCatalog(locationId).catch(() => undefined);
+    // Deltas: the feed after the copy's cursor, once a minute while online.
+    const t = setInterval(() => { void syncCatalog(locationId).catch(() => undefined); }, 60_000);
+    if (training) return () => clearInterval(t);
     void Promise.all([settings.offlineReturns(), settings.sales()]).then(([o, s]) => {
       const rules: OfflineRules = { returns: o.offline_returns, limit: o.offline_return_limit, rounding: s.rounding };
       save('offlineRules', rules);
       setOfflineRules(rules);
     }).catch(() => undefined);
     void ensureBlock(registerId).catch(() => undefined);
-    void syncCatalog(locationId).catch(() => undefined);
-    // Deltas: the feed after the copy's cursor, once a minute while online.
-    const t = setInterval(() => { void syncCatalog(locationId).catch(() => undefined); }, 60_000);
     return () => clearInterval(t);
   }, [downSince === null, registerId]);
   useEffect(() => {
@@ -285,6 +288,18 @@ export function Register({ session, locationId, locationName, registerId, regist
     if (tenders.some((t) => t.type === 'store_credit')) { setMsg({ kind: 'error', text: 'Offline a store credit note cannot be checked: take cash or card for it, or wait for the network.' }); return; }
     const paid = tenders.reduce((s, t) => s + t.amount, 0);
     if (paid < localTotal) { setMsg({ kind: 'error', text: `The total is ${money(localTotal)}: ${money(localTotal - paid)} still to pay.` }); return; }
+    if (training) {
+      // Practice (docs/training.md): no reserved receipt number is used and the real queue is
+      // never touched; it is posted as a training sale when the server is back.
+      const id = cart.id ?? uuidv7();
+      enqueuePractice({ body: saleBody({ ...cart, id }, { locationId, registerId, training: true }, tenders, id), total: localTotal, at: Date.now() });
+      void countWaiting();
+      setLastSale(null);
+      clearSale();
+      setMsg({ kind: 'ok', text: `Practice sale completed offline: ${money(localTotal)}, change due ${money(paid - localTotal)}. It waits to be sent as a training sale: it never moves stock.` });
+      trainingEvent('sale.offline');
+      return;
+    }
     const number = takeNumber(registerId);
     if (!number) { setMsg({ kind: 'error', text: 'No receipt numbers are reserved for this register, so it cannot sell offline: wait for the network.' }); return; }
     const id = cart.id ?? uuidv7();
@@ -298,7 +313,7 @@ export function Register({ session, locationId, locationName, registerId, regist
 
   function lockAndSend() {
     if (locked || sending.current) return;
-    if (downSince !== null && !training) { void completeOffline(); return; }
+    if (downSince !== null) { void completeOffline(); return; }
     const id = cart.id ?? uuidv7();
     const locking: Cart = { ...cart, id };
     const p: Pending = { body: saleBody(locking, { locationId, registerId, training }, tenders, id), cart: locking, tenders };
@@ -472,7 +487,7 @@ export function Register({ session, locationId, locationName, registerId, regist
         <Button variant="quiet" disabled={locked} onClick={() => setDialog('switch')}>Switch user</Button>
         <Button variant="quiet" disabled={locked} onClick={onSignOut}>Sign out</Button>
       </header>
-      {(downSince !== null || waiting.sales + waiting.returns > 0) && (
+      {(downSince !== null || waiting.sales + waiting.returns + waiting.practice > 0) && (
         <div class="offline-banner" role="status" aria-label="Offline">
           {downSince !== null ? `Offline since ${new Date(downSince).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false })}` : 'Back online'}
           {` — ${waitingText(waiting)} waiting to send`}

@@ -162,6 +162,33 @@ function refusal(q: Queued, e: unknown): string {
   return `${e.code}: ${e.problem.detail}`;
 }
 
+// ------------------------------------------------------------ practice sales (training)
+
+/**
+ * A sale completed offline in training mode (docs/training.md). It never enters the real queue
+ * and takes no reserved receipt number: it waits on this device and, when the server is back,
+ * is posted as a training sale (`training: true`, no receipt number), which the server keeps
+ * apart — a training receipt number, no stock, no report. Refused, it is dropped: it is practice.
+ */
+export interface PracticeSale { body: SaleInput; total: number; at: number }
+const isPractice = (v: unknown): v is PracticeSale[] => Array.isArray(v);
+export const practiceQueued = (): PracticeSale[] => load<PracticeSale[]>('practiceQueue', [], isPractice);
+export function enqueuePractice(sale: PracticeSale): void {
+  save('practiceQueue', [...practiceQueued(), { ...sale, body: { ...sale.body, training: true } }]);
+}
+
+async function flushPractice(): Promise<void> {
+  for (const p of practiceQueued()) {
+    const { receipt_number: _never, ...body } = p.body;
+    try {
+      await sales.post({ ...body, training: true });
+    } catch (e) {
+      if (e instanceof OfflineError) return;
+    }
+    save('practiceQueue', practiceQueued().filter((x) => x.body.id !== p.body.id));
+  }
+}
+
 let flushing = false;
 /**
  * Posts the waiting sales oldest first, each once acknowledged; stops at the first that cannot
@@ -193,6 +220,7 @@ export async function flush(): Promise<void> {
         await update({ ...sale, error: refusal(sale, e) }, false);
       }
     }
+    await flushPractice();
   } finally {
     flushing = false;
   }

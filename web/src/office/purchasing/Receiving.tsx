@@ -13,6 +13,7 @@ import { Button, Notice } from '../../shared/components';
 import { qty, uuidv7 } from '../../shared/format';
 import { isObject, load, save } from '../../shared/storage';
 import { locationName, useLocations } from '../useLoad';
+import { trainingEvent } from '../../help/coach';
 import { CloseShort } from './PurchaseOrders';
 import { casesText, open, receivable, statusText, supplierOf, useLineNames, useSupplierNames } from './common';
 
@@ -265,6 +266,9 @@ function ReceiveOrder({ session, order, onOrder }: { session: Session; order: Pu
     return `More than the order allows needs a manager's approval${named.length ? ` (${named.join('; ')})` : ''}.`;
   };
   const counted = lines.reduce((s, { c }) => s + c.received, 0);
+  // What finishing now would leave short, before anything is booked (a training step watches it).
+  const short = counted ? order.lines.reduce((s, l) => s + Math.max(open(l) - now(l).received, 0), 0) : 0;
+  useEffect(() => { if (short > 0) trainingEvent('receive.short'); }, [short > 0]);
 
   return (
     <div class="receive">
@@ -316,6 +320,11 @@ function ReceiveOrder({ session, order, onOrder }: { session: Session; order: Pu
           );
         })}
       </div>
+      {active && short > 0 && (
+        <p class="short-line" role="status" aria-label="Short so far">
+          {`${qty(short)} short of the order so far. Nothing is booked until you press Finish receipt; then the order stays open for the ${qty(short)}, or a manager closes it short.`}
+        </p>
+      )}
       {active && <div class="row receive-actions">
         <Button variant="primary" big onClick={finish} disabled={busy}>Finish receipt{counted ? ` (${qty(counted)} units)` : ''}</Button>
         <Button onClick={restArrived}>Everything else arrived</Button>
