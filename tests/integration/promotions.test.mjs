@@ -2,13 +2,15 @@
 // approver approves the whole promotion (never their own); the scheduler puts the old price
 // back at the end; the promotion calendar lists it with its days, price and status; a day sold
 // under a flagged promotion at the same price is a promotion day in the planning series.
+// A promotion already running is planned as one: its remaining days at its price over the price
+// it goes back to.
 // Dated days need a clock: the test build's server reads "now" from BACKROOM_TEST_CLOCK_FILE
 // (platform/types.cpp); the scheduler polls every second here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, tempDir } from './lib/server.mjs';
+import { cli, startServer, tempDir } from './lib/server.mjs';
 import { adjust, makeItem, store, saleBody, until, uuidv7 } from './lib/shop.mjs';
 
 const clockFile = path.join(tempDir('backroom-clock-'), 'now');
@@ -123,6 +125,53 @@ test('a price cut with an end: the scheduler puts the old price back at the end,
     .filter((x) => x.kind === 'price_difference');
   assert.deepEqual(differences.map((x) => [x.document_id, x.detail.charged, x.detail.head_office_price]), [[afterEnd.id, 750, 1000]]);
   at('2026-03-02T08:00:00Z');
+});
+
+// The running promotion in the suggestions (docs/planning.md): 4 a day at 10.00, every 14th day
+// at 5.00 selling 16 (ε = 2), imported. Ordering every day with a lead time of 3 covers 4 days
+// from tomorrow (03-03..03-06): 16 expected without a promotion. Half price applied today, back
+// on 03-05: 03-03 and 03-04 sell 16 each, so 16 + 16 + 4 + 4 = 40, priced against 10.00 (the
+// price it goes back to), not against today's 5.00 (a share of 1: no price cut at all).
+test('a flagged promotion already running is planned to its last day against the price it goes back to', async () => {
+  at('2026-03-02T08:00:00Z');
+  const sup = await s.post('/api/v1/suppliers', { name: `Promo supplier ${process.pid}`, lead_time_days: 3,
+    order_days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] });
+  assert.equal(sup.status, 201, sup.text);
+  const item = await makeItem(s, { category: `Running-${process.pid}`, price: 1000 });
+  let r = await s.post(`/api/v1/suppliers/${sup.json.id}/items`, { item_id: item.id, cost: 200, case_pack: 1, preferred: true });
+  assert.ok(r.status === 201 || r.status === 200, r.text);
+  const rows = ['date,location,item,units,promo,price'];
+  for (let d = 56; d >= 1; d--) {
+    const day = new Date(Date.UTC(2026, 2, 2 - d)).toISOString().slice(0, 10);
+    const promo = d % 14 === 0;
+    rows.push(`${day},${shop.name},${item.sku},${promo ? 16 : 4},${promo ? 1 : 0},${promo ? '5.00' : '10.00'}`);
+  }
+  const file = path.join(s.dir, 'running.csv');
+  writeFileSync(file, rows.join('\n') + '\n');
+  const imported = cli(['planning', 'import-history', '--db', s.db, '--history', file]);
+  assert.equal(imported.status, 0, imported.stderr);
+
+  const line = async () => {
+    const out = await buyer.get(`/api/v1/replenishment/suggestions?location_id=${shop.id}&supplier_id=${sup.json.id}`);
+    assert.equal(out.status, 200, out.text);
+    return out.json.suggestions.find((l) => l.item_id === item.id).reason;
+  };
+  const plain = await line();
+  assert.equal(plain.forecast_per_day, 4);
+  assert.equal(plain.promotion_ahead, null);
+
+  const c = await request({ item_id: item.id, price: 500, promotion: true, effective_at: '2026-03-02T00:00:00Z', ends_at: '2026-03-05T00:00:00Z' });
+  r = await approver.post(`/api/v1/price-changes/${c.id}/approve`, {});
+  assert.equal(r.json.status, 'applied', 'due already: running from today');
+  assert.equal((await s.get(`/api/v1/items/${item.id}`)).json.price, 500);
+
+  const why = await line();
+  assert.deepEqual(why.promotion_ahead, { first_day: '2026-03-03', last_day: '2026-03-04', price_share: 0.5, multiplier: 4 },
+    'its remaining days, at half the price it goes back to; 03-05 and 03-06 regular');
+  assert.match(why.text, /the promotion running now \(50 % off\) sells about 4\.0 times as much/);
+  assert.ok(why.order_up_to - plain.order_up_to >= 24, `S ${plain.order_up_to} -> ${why.order_up_to}: 24 more units expected`);
+  // Four days of it would be 64 expected (48 more); two days and their wider error land under 40 more.
+  assert.ok(why.order_up_to - plain.order_up_to < 40, `S ${plain.order_up_to} -> ${why.order_up_to}: only two days of it`);
 });
 
 test('bad promotions are refused naming the field', async () => {
