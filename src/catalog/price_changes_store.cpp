@@ -144,6 +144,16 @@ std::vector<PriceChange> scheduled_price_changes(db::Db& db, const std::vector<s
   return out;
 }
 
+std::vector<PriceChange> open_price_changes(db::Db& db, const std::string& item_id, const std::optional<std::string>& tier) {
+  auto q = db.query(std::string(columns) +
+                    "WHERE item_id = ? AND COALESCE(tier, '') = ? AND status IN ('pending', 'approved', 'applied') "
+                    "AND ended_at IS NULL ORDER BY effective_at, id");
+  q.bind(1, item_id).bind(2, tier.value_or(""));
+  std::vector<PriceChange> out;
+  while (q.step()) out.push_back(read(q));
+  return out;
+}
+
 std::vector<PriceChange> promotions_in_force(db::Db& db, const std::vector<std::string>& item_ids,
                                              std::int64_t from_micros, std::int64_t to_micros) {
   std::vector<PriceChange> out;

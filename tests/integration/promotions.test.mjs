@@ -174,6 +174,53 @@ test('a flagged promotion already running is planned to its last day against the
   assert.ok(why.order_up_to - plain.order_up_to < 40, `S ${plain.order_up_to} -> ${why.order_up_to}: only two days of it`);
 });
 
+// Two promotions of one price may not overlap (catalog/price_changes.hpp): the first one's end
+// would put its old price back over the second. Back to back they may: the end goes first, so
+// the second keeps the regular price as its old price and puts it back at its own end.
+test('overlapping promotions of one price are refused; back to back, each end puts the regular price back', async () => {
+  at('2026-03-02T08:00:00Z');
+  const item = await makeItem(s, { price: 1000 });
+  const a = await request({ item_id: item.id, price: 800, promotion: true, effective_at: '2026-03-03T00:00:00Z', ends_at: '2026-03-06T00:00:00Z' });
+  let r = await approver.post(`/api/v1/price-changes/${a.id}/approve`, {});
+  assert.equal(r.json.status, 'approved', r.text);
+  for (const body of [
+    { price: 700, promotion: true, effective_at: '2026-03-05T00:00:00Z', ends_at: '2026-03-08T00:00:00Z' },
+    { price: 700, promotion: true, effective_at: '2026-03-01T00:00:00Z', ends_at: '2026-03-04T00:00:00Z' },
+    { price: 700, promotion: true, effective_at: '2026-03-03T00:00:00Z' },
+    { price: 900, effective_at: '2026-03-04T00:00:00Z' },
+  ]) {
+    r = await s.post('/api/v1/price-changes', { item_id: item.id, reason: 'overlap', ...body });
+    assert.equal(r.status, 422, `${JSON.stringify(body)}: ${r.text}`);
+    assert.equal(r.json.code, 'promotion_overlap', JSON.stringify(body));
+    assert.equal(r.json.field, 'effective_at', JSON.stringify(body));
+  }
+  // A rejected promotion holds no days.
+  const rejected = await request({ item_id: item.id, price: 600, promotion: true, effective_at: '2026-03-10T00:00:00Z', ends_at: '2026-03-12T00:00:00Z' });
+  r = await approver.post(`/api/v1/price-changes/${rejected.id}/reject`, {});
+  assert.equal(r.json.status, 'rejected', r.text);
+  await request({ item_id: item.id, price: 650, promotion: true, effective_at: '2026-03-10T00:00:00Z', ends_at: '2026-03-12T00:00:00Z' });
+
+  const b = await request({ item_id: item.id, price: 700, promotion: true, effective_at: '2026-03-06T00:00:00Z', ends_at: '2026-03-08T00:00:00Z' });
+  r = await approver.post(`/api/v1/price-changes/${b.id}/approve`, {});
+  assert.equal(r.json.status, 'approved', r.text);
+  const days = (await calendar('from=2026-03-01&to=2026-03-09')).promotions.filter((p) => p.item_id === item.id)
+    .map((p) => [p.from, p.to, p.price, p.regular_price]);
+  assert.deepEqual(days, [['2026-03-03', '2026-03-05', 800, 1000], ['2026-03-06', '2026-03-07', 700, 1000]], 'no day twice');
+
+  at('2026-03-03T00:00:05Z');
+  await until('the first promotion applied', async () => (await s.get(`/api/v1/items/${item.id}`)).json.price === 800);
+  // The scheduler away over the change of promotions: one step does both, the end first.
+  at('2026-03-06T00:00:05Z');
+  await until('the second promotion applied', async () => (await s.get(`/api/v1/items/${item.id}`)).json.price === 700);
+  assert.equal((await s.get(`/api/v1/price-changes/${a.id}`)).json.status, 'ended');
+  r = await s.get(`/api/v1/price-changes/${b.id}`);
+  assert.equal(r.json.old_price, 1000, 'the regular price, put back by the first one before the second applied');
+  at('2026-03-08T00:00:05Z');
+  await until('the regular price back', async () => (await s.get(`/api/v1/items/${item.id}`)).json.price === 1000);
+  assert.equal((await s.get(`/api/v1/price-changes/${b.id}`)).json.status, 'ended');
+  at('2026-03-02T08:00:00Z');
+});
+
 test('bad promotions are refused naming the field', async () => {
   const item = await makeItem(s, { price: 500 });
   const cases = [
