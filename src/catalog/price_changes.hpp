@@ -113,9 +113,10 @@ std::vector<PriceChange> applied_price_changes_after(db::Db& db, const std::vect
 std::vector<PriceChange> scheduled_price_changes(db::Db& db, const std::vector<std::string>& item_ids);
 // Flagged retail-price promotions, not rejected, planned to be in force some time in
 // [from_micros, to_micros) (by effective_at and ends_at), by effective_at then id, after the
-// one with id `after_id` ("" = from the first); up to limit + 1 rows.
+// one with id `after_id` ("" = from the first); up to limit + 1 rows. `status` as people read
+// it (price_change_status: pending, approved, applied = running, ended; "" = any).
 std::vector<PromotionEntry> list_promotions(db::Db& db, std::int64_t from_micros, std::int64_t to_micros,
-                                            const std::string& after_id, int limit);
+                                            const std::string& status, const std::string& after_id, int limit);
 // The changes of one price (item and tier: nullopt = retail) pending, approved or applied and
 // not ended, by effective_at.
 std::vector<PriceChange> open_price_changes(db::Db& db, const std::string& item_id, const std::optional<std::string>& tier);

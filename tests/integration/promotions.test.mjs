@@ -235,7 +235,7 @@ test('bad promotions are refused naming the field', async () => {
     assert.equal(r.status, 422, `${JSON.stringify(body)}: ${r.text}`);
     assert.equal(r.json.field, field, JSON.stringify(body));
   }
-  for (const q of ['from=2026-13-01', 'from=2026-03-05&to=2026-03-01', 'cursor=x', `location_id=nope`]) {
+  for (const q of ['from=2026-13-01', 'from=2026-03-05&to=2026-03-01', 'cursor=x', `location_id=nope`, 'status=running', 'status=Ended']) {
     const r = await buyer.get(`/api/v1/planning/promotions?${q}`);
     assert.equal(r.status, 422, `${q}: ${r.text}`);
   }
