@@ -91,7 +91,10 @@ const PriceChange* clashing_price_change(const std::vector<PriceChange>& others,
   };
   for (const auto& o : others) {
     if (o.id == change.id) continue;
-    if (within(o, change) || within(change, o)) return &o;
+    // A change applied already is in the price a new promotion will put back, unless it is a
+    // running promotion with an end of its own (that end would come back over the new one).
+    bool in_the_price = o.status == "applied" && !(o.promotion && o.ends_at);
+    if (within(o, change) || (!in_the_price && within(change, o))) return &o;
     if (o.promotion && change.promotion && o.effective_at == change.effective_at) return &o;
   }
   return nullptr;

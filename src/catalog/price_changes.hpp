@@ -78,18 +78,19 @@ boost::json::object price_change_to_json(const PriceChange& change);
 
 // Two changes of one price (item and tier) clash when one is a promotion with an end and the
 // other takes effect from its start up to its end (at its end the promotion would put its
-// old price back over the other), or both are promotions starting at the same moment. A
+// old price back over the other; a change already applied, other than a running promotion with
+// an end, is in the price it puts back), or both are promotions starting at the same moment. A
 // promotion without an end runs until the next change, so it clashes with none. Returns the
 // first of `others` (the price's changes not rejected and not ended) that clashes with
 // `change`, or nullptr.
 const PriceChange* clashing_price_change(const std::vector<PriceChange>& others, const PriceChange& change);
 
-// A flagged promotion of the retail price for the promotion calendar, with its item.
+// A flagged promotion (of the retail price or a tier) for the promotion calendar, with its item.
 struct PromotionEntry {
   PriceChange change;
   std::string sku;
   std::string name;
-  std::optional<std::int64_t> item_price;  // the item's retail price now
+  std::optional<std::int64_t> item_price;  // the item's price now: retail, or the change's tier (none yet: nullopt)
 };
 
 namespace store {
@@ -111,7 +112,7 @@ std::vector<PriceChange> applied_price_changes_after(db::Db& db, const std::vect
 // the prices the shop has planned (planning reads a cut below the regular price as a
 // promotion ahead).
 std::vector<PriceChange> scheduled_price_changes(db::Db& db, const std::vector<std::string>& item_ids);
-// Flagged retail-price promotions, not rejected, planned to be in force some time in
+// Flagged promotions (retail price and tiers), not rejected, planned to be in force some time in
 // [from_micros, to_micros) (by effective_at and ends_at), by effective_at then id, after the
 // one with id `after_id` ("" = from the first); up to limit + 1 rows. `status` as people read
 // it (price_change_status: pending, approved, applied = running, ended; "" = any).

@@ -172,8 +172,10 @@ std::vector<PromotionEntry> list_promotions(db::Db& db, std::int64_t from_micros
   auto q = db.query(
       "SELECT c.id, c.item_id, c.tier, c.price, c.old_price, c.effective_at, c.reason, c.status, c.requested_by, "
       "c.requested_by_id, c.requested_at, c.decided_by, c.decided_by_id, c.decided_at, c.decision_note, c.applied_at, "
-      "c.promotion, c.ends_at, c.ended_at, i.sku, i.name, i.price FROM price_changes c JOIN items i ON i.id = c.item_id "
-      "WHERE c.promotion = 1 AND c.tier IS NULL AND c.status <> 'rejected' AND c.effective_at < ?1 "
+      "c.promotion, c.ends_at, c.ended_at, i.sku, i.name, "
+      "CASE WHEN c.tier IS NULL THEN i.price ELSE (SELECT p.price FROM item_prices p WHERE p.item_id = c.item_id AND p.tier = c.tier) END "
+      "FROM price_changes c JOIN items i ON i.id = c.item_id "
+      "WHERE c.promotion = 1 AND c.status <> 'rejected' AND c.effective_at < ?1 "
       "AND (c.ends_at IS NULL OR c.ends_at > ?2) "
       "AND (?3 = '' OR c.effective_at > (SELECT effective_at FROM price_changes WHERE id = ?3) "
       "OR (c.effective_at = (SELECT effective_at FROM price_changes WHERE id = ?3) AND c.id > ?3)) "

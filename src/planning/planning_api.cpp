@@ -78,6 +78,7 @@ bj::object promotion_to_json(const catalog::PromotionEntry& e) {
                     {"item_id", c.item_id},
                     {"sku", e.sku},
                     {"name", e.name},
+                    {"tier", c.tier ? bj::value(*c.tier) : bj::value(nullptr)},
                     {"from", format_date(day_of(Timestamp{c.effective_at}))},
                     {"to", c.ends_at ? bj::value(format_date(last_day_before(Timestamp{*c.ends_at}))) : bj::value(nullptr)},
                     {"price", c.price},
@@ -191,7 +192,7 @@ void register_planning_routes(App& app) {
         });
 
   r.add("GET", "/api/v1/planning/promotions", std::string(permission::planning_read),
-        "The promotion calendar: flagged promotions of the retail price planned or run between ?from= and ?to= "
+        "The promotion calendar: flagged promotions (retail price, or a tier: marked `tier`) planned or run between ?from= and ?to= "
         "(YYYY-MM-DD; 28 days back to 90 ahead by default), by start, ?status= pending, approved, applied or ended; prices are the shop's, so ?location_id= only "
         "checks the store",
         [&app](Request& req, Reply reply) {

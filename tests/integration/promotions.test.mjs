@@ -64,7 +64,7 @@ test('a same-price promotion: never self-approved, in the calendar, and its sold
 
   rows = (await calendar('from=2026-03-01&to=2026-03-31')).promotions.filter((p) => p.item_id === item.id);
   assert.deepEqual(rows.map(({ id, item_id, ...rest }) => rest), [{
-    sku: item.sku, name: item.name, from: '2026-03-02', to: '2026-03-04', price: 500, regular_price: 500,
+    sku: item.sku, name: item.name, tier: null, from: '2026-03-02', to: '2026-03-04', price: 500, regular_price: 500,
     same_price: true, discount_percent: 0, status: 'applied', reason: 'spring promotion',
   }]);
   // Outside its days, the calendar leaves it out.
@@ -219,6 +219,25 @@ test('overlapping promotions of one price are refused; back to back, each end pu
   await until('the regular price back', async () => (await s.get(`/api/v1/items/${item.id}`)).json.price === 1000);
   assert.equal((await s.get(`/api/v1/price-changes/${b.id}`)).json.status, 'ended');
   at('2026-03-02T08:00:00Z');
+});
+
+// A price tier's promotion is in the calendar marked by its tier (against the tier's price),
+// not as the shelf price, which stays.
+test('a promotion of a price tier is in the calendar as the tier, not the shelf price', async () => {
+  at('2026-03-02T08:00:00Z');
+  const item = await makeItem(s, { price: 1000 });
+  const setTier = await request({ item_id: item.id, tier: 'member', price: 900, reason: 'member price' });
+  let r = await approver.post(`/api/v1/price-changes/${setTier.id}/approve`, {});
+  assert.equal(r.json.status, 'applied', r.text);
+  const c = await request({ item_id: item.id, tier: 'member', price: 720, promotion: true, effective_at: '2026-03-02T00:00:00Z', ends_at: '2026-03-04T00:00:00Z' });
+  let rows = (await calendar('from=2026-03-01&to=2026-03-31')).promotions.filter((p) => p.item_id === item.id);
+  assert.deepEqual(rows.map(({ tier, price, regular_price, discount_percent, status }) => ({ tier, price, regular_price, discount_percent, status })),
+    [{ tier: 'member', price: 720, regular_price: 900, discount_percent: 20, status: 'pending' }]);
+  r = await approver.post(`/api/v1/price-changes/${c.id}/approve`, {});
+  assert.equal(r.json.status, 'applied', r.text);
+  assert.equal((await s.get(`/api/v1/items/${item.id}`)).json.price, 1000, 'the shelf price stays');
+  rows = (await calendar('from=2026-03-01&to=2026-03-31&status=applied')).promotions.filter((p) => p.item_id === item.id);
+  assert.deepEqual(rows.map((p) => [p.tier, p.regular_price, p.from, p.to]), [['member', 900, '2026-03-02', '2026-03-03']]);
 });
 
 test('bad promotions are refused naming the field', async () => {

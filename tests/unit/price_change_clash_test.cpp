@@ -55,6 +55,19 @@ TEST(PriceChangeClash, APromotionWithAnEndHoldsItsDaysForItself) {
   }
 }
 
+TEST(PriceChangeClash, AChangeAppliedAlreadyIsInThePriceAPromotionPutsBack) {
+  auto applied = change("u", 12, false, std::nullopt);
+  applied.status = "applied";
+  // A promotion dated from day 10 (approved late) applies after it and puts it back at its end.
+  EXPECT_EQ(clashing_price_change({applied}, change("n", 10, true, 15)), nullptr);
+  // Pending, it would apply inside the promotion and be undone at its end.
+  EXPECT_NE(clashing_price_change({change("u", 12, false, std::nullopt)}, change("n", 10, true, 15)), nullptr);
+  // A running promotion with an end is no part of the price to put back: its end would come back over.
+  auto running = change("r", 12, true, 20);
+  running.status = "applied";
+  EXPECT_NE(clashing_price_change({running}, change("n", 10, true, 15)), nullptr);
+}
+
 TEST(PriceChangeClash, APromotionWithoutAnEndRunsUntilTheNextChange) {
   const std::vector<PriceChange> open{change("a", 10, true, std::nullopt)};
   EXPECT_EQ(clashing_price_change(open, change("n", 12, false, std::nullopt)), nullptr) << "a plain change ends it";

@@ -118,4 +118,17 @@ test('a promotion starting on a later day, and the Promotions page shown by stat
   await show.selectOption({ label: 'Ended' });
   await page.getByText('No promotions “Ended” in these days.').waitFor();
   assert.equal(await table.count(), 0);
+
+  // A promotion of a price tier is marked as the tier, never read as the shelf price.
+  const buyer = await server.as('buyer');
+  const tier = await buyer.post('/api/v1/price-changes', { item_id: pasta.id, tier: 'member', price: 99, reason: 'Members pasta',
+    promotion: true, ends_at: new Date(Date.now() + 3 * DAY_MS).toISOString() });
+  assert.equal(tier.status, 201, tier.text);
+  assert.equal((await server.post(`/api/v1/price-changes/${tier.json.id}/approve`, {})).json.status, 'applied');
+  await show.selectOption({ label: 'All promotions' });
+  const tierRow = table.getByRole('row').filter({ hasText: 'Members pasta' });
+  await tierRow.waitFor();
+  assert.match(await tierRow.innerText(), /Price tier “member”: 0\.99/);
+  await noIds(page, 'Promotions with a tier');
+  await fits(page, 'Promotions with a tier');
 });

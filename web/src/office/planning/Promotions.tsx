@@ -14,9 +14,11 @@ const STATUS: Record<Promotion['status'], string> = {
 };
 
 function priceText(p: Promotion): string {
-  if (p.same_price) return 'Same price';
+  // A price tier's promotion is marked as one: it is not the shelf price (planning leaves it out).
+  const tier = p.tier ? `Price tier “${p.tier}”: ` : '';
+  if (p.same_price) return `${tier}Same price`;
   const off = p.discount_percent !== null && p.discount_percent > 0 ? ` (${p.discount_percent} % off)` : '';
-  return `${money(p.price)}${off}`;
+  return `${tier}${money(p.price)}${off}`;
 }
 
 export function Promotions() {
@@ -42,7 +44,7 @@ export function Promotions() {
       {valid && data && rows.length === 0 && <Notice kind="info">{status ? `No promotions “${STATUS[status]}” in these days.` : 'No promotions in these days.'}</Notice>}
       {rows.length > 0 && <DataTable name="Promotion calendar" rows={rows}
         columns={[['item', (r) => `${r.name} (${r.sku})`], ['from', (r) => r.from], ['to', (r) => r.to ?? 'until the next price change'],
-          ['price', (r) => priceText(r), true], ['regular', (r) => money(r.regular_price), true], ['status', (r) => STATUS[r.status]],
+          ['price', (r) => priceText(r), true], ['regular', (r) => (r.regular_price === null ? '—' : money(r.regular_price)), true], ['status', (r) => STATUS[r.status]],
           ['reason', (r) => r.reason]]} />}
       {data?.next_cursor && <Notice kind="info">Showing the first 500: narrow the days to see the rest.</Notice>}
     </section>
