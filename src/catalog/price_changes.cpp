@@ -84,6 +84,22 @@ PriceChange pending(db::Db& db, const std::string& id) {
 
 }  // namespace
 
+const PriceChange* clashing_price_change(const std::vector<PriceChange>& others, const PriceChange& change) {
+  auto within = [](const PriceChange& promotion, const PriceChange& other) {
+    return promotion.promotion && promotion.ends_at && promotion.effective_at <= other.effective_at &&
+           other.effective_at < *promotion.ends_at;
+  };
+  for (const auto& o : others) {
+    if (o.id == change.id) continue;
+    // A change applied already is in the price a new promotion will put back, unless it is a
+    // running promotion with an end of its own (that end would come back over the new one).
+    bool in_the_price = o.status == "applied" && !(o.promotion && o.ends_at);
+    if (within(o, change) || (!in_the_price && within(change, o))) return &o;
+    if (o.promotion && change.promotion && o.effective_at == change.effective_at) return &o;
+  }
+  return nullptr;
+}
+
 PriceChange request_price_change(db::Db& db, const Actor& actor, const PriceChangeRequest& r) {
   if (!store::load_item(db, r.item_id))
     throw invalid_field("item_id", fmt::format("item '{}' does not exist", r.item_id));
@@ -109,6 +125,15 @@ PriceChange request_price_change(db::Db& db, const Actor& actor, const PriceChan
   c.requested_at = at;
   c.promotion = r.promotion;
   c.ends_at = r.ends_at;
+  auto same_price = store::open_price_changes(db, c.item_id, c.tier);
+  if (const auto* other = clashing_price_change(same_price, c))
+    throw Problem(422, "promotion_overlap",
+                  fmt::format("this price already has {} {} from {}{}: a promotion puts its old price back at its end, so "
+                              "changes of one price may not overlap a promotion; schedule it from the promotion's end",
+                              other->promotion ? "a promotion" : "a change", price_change_status(*other),
+                              format_rfc3339(Timestamp{other->effective_at}),
+                              other->ends_at ? " to " + format_rfc3339(Timestamp{*other->ends_at}) : std::string()),
+                  "effective_at");
   store::insert_price_change(db, c);
   audit_change(db, actor, "price_change.request", std::nullopt, c);
   append_event(db, "price_change.requested", c.id, bj::serialize(price_change_to_json(c)));
@@ -174,8 +199,12 @@ int each_in_savepoint(db::Db& db, std::vector<PriceChange> changes, const char* 
 }  // namespace
 
 int apply_due_price_changes(db::Db& db, std::int64_t at) {
-  int n = each_in_savepoint(db, store::due_price_changes(db, at), "be applied",
-                            [&](PriceChange& c) { apply(db, c, at); });
+  // Ends first: a change due at a promotion's end (the next promotion back to back) must find
+  // the price put back, and keep it as its old price, not be overwritten by the return.
+  int n = each_in_savepoint(db, store::ending_price_changes(db, at), "go back at its end",
+                            [&](PriceChange& c) { end(db, c, at); });
+  n += each_in_savepoint(db, store::due_price_changes(db, at), "be applied", [&](PriceChange& c) { apply(db, c, at); });
+  // Then those just applied whose end has passed too (the scheduler was away).
   return n + each_in_savepoint(db, store::ending_price_changes(db, at), "go back at its end",
                                [&](PriceChange& c) { end(db, c, at); });
 }

@@ -59,25 +59,38 @@ struct PriceChangeRequest {
 };
 
 // 422 when the item does not exist, the tier is not a tier name, or ends_at is not after the
-// effective time and now, or comes without `promotion` (only a promotion goes back by itself).
+// effective time and now, or comes without `promotion` (only a promotion goes back by itself);
+// 422 promotion_overlap (field effective_at) when it clashes with a change of the same price
+// (`clashing_price_change`).
 PriceChange request_price_change(db::Db& db, const Actor& actor, const PriceChangeRequest& request);
 // 403 self_approval when `actor` requested it; 409 when it is not pending. Applies it when due.
 PriceChange approve_price_change(db::Db& db, const Actor& actor, const std::string& id,
                                  const std::optional<std::string>& note);
 PriceChange reject_price_change(db::Db& db, const Actor& actor, const std::string& id,
                                 const std::optional<std::string>& note);
-// Applies every approved change effective at or before `at_micros`, then puts back the
-// price of every applied one whose end is at or before it; returns how many of both.
+// Puts back the price of every applied promotion whose end is at or before `at_micros`, then
+// applies every approved change effective at or before it (so a promotion starting at another's
+// end keeps the price put back as its old price), then ends those of them already over;
+// returns how many steps.
 int apply_due_price_changes(db::Db& db, std::int64_t at_micros);
 
 boost::json::object price_change_to_json(const PriceChange& change);
 
-// A flagged promotion of the retail price for the promotion calendar, with its item.
+// Two changes of one price (item and tier) clash when one is a promotion with an end and the
+// other takes effect from its start up to its end (at its end the promotion would put its
+// old price back over the other; a change already applied, other than a running promotion with
+// an end, is in the price it puts back), or both are promotions starting at the same moment. A
+// promotion without an end runs until the next change, so it clashes with none. Returns the
+// first of `others` (the price's changes not rejected and not ended) that clashes with
+// `change`, or nullptr.
+const PriceChange* clashing_price_change(const std::vector<PriceChange>& others, const PriceChange& change);
+
+// A flagged promotion (of the retail price or a tier) for the promotion calendar, with its item.
 struct PromotionEntry {
   PriceChange change;
   std::string sku;
   std::string name;
-  std::optional<std::int64_t> item_price;  // the item's retail price now
+  std::optional<std::int64_t> item_price;  // the item's price now: retail, or the change's tier (none yet: nullopt)
 };
 
 namespace store {
@@ -99,11 +112,15 @@ std::vector<PriceChange> applied_price_changes_after(db::Db& db, const std::vect
 // the prices the shop has planned (planning reads a cut below the regular price as a
 // promotion ahead).
 std::vector<PriceChange> scheduled_price_changes(db::Db& db, const std::vector<std::string>& item_ids);
-// Flagged retail-price promotions, not rejected, planned to be in force some time in
+// Flagged promotions (retail price and tiers), not rejected, planned to be in force some time in
 // [from_micros, to_micros) (by effective_at and ends_at), by effective_at then id, after the
-// one with id `after_id` ("" = from the first); up to limit + 1 rows.
+// one with id `after_id` ("" = from the first); up to limit + 1 rows. `status` as people read
+// it (price_change_status: pending, approved, applied = running, ended; "" = any).
 std::vector<PromotionEntry> list_promotions(db::Db& db, std::int64_t from_micros, std::int64_t to_micros,
-                                            const std::string& after_id, int limit);
+                                            const std::string& status, const std::string& after_id, int limit);
+// The changes of one price (item and tier: nullopt = retail) pending, approved or applied and
+// not ended, by effective_at.
+std::vector<PriceChange> open_price_changes(db::Db& db, const std::string& item_id, const std::optional<std::string>& tier);
 // Flagged regular-price promotions of `item_ids` that were applied before `to_micros` and had
 // not gone back by `from_micros`: the promotions in force some time in between.
 std::vector<PriceChange> promotions_in_force(db::Db& db, const std::vector<std::string>& item_ids,

@@ -144,6 +144,16 @@ std::vector<PriceChange> scheduled_price_changes(db::Db& db, const std::vector<s
   return out;
 }
 
+std::vector<PriceChange> open_price_changes(db::Db& db, const std::string& item_id, const std::optional<std::string>& tier) {
+  auto q = db.query(std::string(columns) +
+                    "WHERE item_id = ? AND COALESCE(tier, '') = ? AND status IN ('pending', 'approved', 'applied') "
+                    "AND ended_at IS NULL ORDER BY effective_at, id");
+  q.bind(1, item_id).bind(2, tier.value_or(""));
+  std::vector<PriceChange> out;
+  while (q.step()) out.push_back(read(q));
+  return out;
+}
+
 std::vector<PriceChange> promotions_in_force(db::Db& db, const std::vector<std::string>& item_ids,
                                              std::int64_t from_micros, std::int64_t to_micros) {
   std::vector<PriceChange> out;
@@ -158,17 +168,20 @@ std::vector<PriceChange> promotions_in_force(db::Db& db, const std::vector<std::
 }
 
 std::vector<PromotionEntry> list_promotions(db::Db& db, std::int64_t from_micros, std::int64_t to_micros,
-                                            const std::string& after_id, int limit) {
+                                            const std::string& status, const std::string& after_id, int limit) {
   auto q = db.query(
       "SELECT c.id, c.item_id, c.tier, c.price, c.old_price, c.effective_at, c.reason, c.status, c.requested_by, "
       "c.requested_by_id, c.requested_at, c.decided_by, c.decided_by_id, c.decided_at, c.decision_note, c.applied_at, "
-      "c.promotion, c.ends_at, c.ended_at, i.sku, i.name, i.price FROM price_changes c JOIN items i ON i.id = c.item_id "
-      "WHERE c.promotion = 1 AND c.tier IS NULL AND c.status <> 'rejected' AND c.effective_at < ?1 "
+      "c.promotion, c.ends_at, c.ended_at, i.sku, i.name, "
+      "CASE WHEN c.tier IS NULL THEN i.price ELSE (SELECT p.price FROM item_prices p WHERE p.item_id = c.item_id AND p.tier = c.tier) END "
+      "FROM price_changes c JOIN items i ON i.id = c.item_id "
+      "WHERE c.promotion = 1 AND c.status <> 'rejected' AND c.effective_at < ?1 "
       "AND (c.ends_at IS NULL OR c.ends_at > ?2) "
       "AND (?3 = '' OR c.effective_at > (SELECT effective_at FROM price_changes WHERE id = ?3) "
       "OR (c.effective_at = (SELECT effective_at FROM price_changes WHERE id = ?3) AND c.id > ?3)) "
+      "AND (?5 = '' OR (?5 = 'ended' AND c.ended_at IS NOT NULL) OR (c.ended_at IS NULL AND c.status = ?5)) "
       "ORDER BY c.effective_at, c.id LIMIT ?4");
-  q.bind(1, to_micros).bind(2, from_micros).bind(3, after_id).bind(4, limit + 1);
+  q.bind(1, to_micros).bind(2, from_micros).bind(3, after_id).bind(4, limit + 1).bind(5, status);
   std::vector<PromotionEntry> out;
   while (q.step()) out.push_back({read(q), q.text(19), q.text(20), q.opt_int64(21)});
   return out;

@@ -65,7 +65,8 @@ std::string reason_text(const Forecast& f, const PolicyInput& in, const Suggesti
   if (const auto* w = first_promotion(in, s); w && f.promo_multiplier(w->price) > 1.05) {
     // The price of a planned window is a share of the regular price (promo_calendar.hpp).
     std::string off = w->price && *w->price < 1 ? fmt::format(" ({:.0f} % off)", (1 - *w->price) * 100) : "";
-    t += fmt::format("; the promotion ahead{} sells about {:.1f} times as much", off, f.promo_multiplier(w->price));
+    t += fmt::format("; the promotion {}{} sells about {:.1f} times as much", w->running ? "running now" : "ahead", off,
+                     f.promo_multiplier(w->price));
   }
   t += fmt::format("; the next delivery after this one arrives in {} days", quantity_text(s.protection_days));
   t += fmt::format("; keeping {}% of customers served needs {}", percent_text(in.service_level),

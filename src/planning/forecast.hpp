@@ -44,6 +44,7 @@ struct Period {
 struct PromoWindow {
   Day first, last;
   std::optional<double> price;
+  bool running = false;  // in force already (a flagged promotion applied before `first`): its remaining days
 };
 using PromoCalendar = std::vector<PromoWindow>;
 bool on_promo(const PromoCalendar& promos, Day day);

@@ -78,6 +78,7 @@ bj::object promotion_to_json(const catalog::PromotionEntry& e) {
                     {"item_id", c.item_id},
                     {"sku", e.sku},
                     {"name", e.name},
+                    {"tier", c.tier ? bj::value(*c.tier) : bj::value(nullptr)},
                     {"from", format_date(day_of(Timestamp{c.effective_at}))},
                     {"to", c.ends_at ? bj::value(format_date(last_day_before(Timestamp{*c.ends_at}))) : bj::value(nullptr)},
                     {"price", c.price},
@@ -191,8 +192,8 @@ void register_planning_routes(App& app) {
         });
 
   r.add("GET", "/api/v1/planning/promotions", std::string(permission::planning_read),
-        "The promotion calendar: flagged promotions of the retail price planned or run between ?from= and ?to= "
-        "(YYYY-MM-DD; 28 days back to 90 ahead by default), by start; prices are the shop's, so ?location_id= only "
+        "The promotion calendar: flagged promotions (retail price, or a tier: marked `tier`) planned or run between ?from= and ?to= "
+        "(YYYY-MM-DD; 28 days back to 90 ahead by default), by start, ?status= pending, approved, applied or ended; prices are the shop's, so ?location_id= only "
         "checks the store",
         [&app](Request& req, Reply reply) {
           auto today = today_utc();
@@ -201,6 +202,9 @@ void register_planning_routes(App& app) {
           if (to < from) throw invalid_field("to", "to is on or after from");
           auto cursor = req.query_param("cursor").value_or("");
           if (!cursor.empty() && !is_uuid(cursor)) throw invalid_field("cursor", "cursor must be a next_cursor");
+          auto status = req.query_param("status").value_or("");
+          if (!status.empty() && status != "pending" && status != "approved" && status != "applied" && status != "ended")
+            throw invalid_field("status", "status is pending, approved, applied (running) or ended");
           int limit = page_limit(req);
           auto& db = app.read();
           db::ReadSnapshot snapshot(db);
@@ -210,7 +214,7 @@ void register_planning_routes(App& app) {
             require_store(db, id, "location_id");
           }
           auto rows = catalog::store::list_promotions(db, start_of(from).micros,
-                                                      start_of(to + std::chrono::days{1}).micros, cursor, limit);
+                                                      start_of(to + std::chrono::days{1}).micros, status, cursor, limit);
           bool more = static_cast<int>(rows.size()) > limit;
           if (more) rows.pop_back();
           bj::array out;

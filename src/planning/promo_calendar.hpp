@@ -21,8 +21,22 @@ struct ScheduledPrice {
   std::optional<Day> until;   // a flagged promotion's last day (the price goes back the day after)
 };
 
+// A flagged promotion in force today: the item's price now is its `price`; it goes back to
+// `regular_price` (the change's old_price) the day after `until` (none: until the next change).
+struct RunningPromotion {
+  double price;
+  double regular_price;
+  std::optional<Day> until;
+};
+
 // Pre: `prices` sorted by `from`. Windows within [first, last], sorted, not overlapping; a
 // change scheduled before `first` counts from `first`; of two on one day the later wins.
 PromoCalendar planned_promotions(double regular_price, std::span<const ScheduledPrice> prices, Day first, Day last);
+
+// The same with a flagged promotion running: the regular price is the one it goes back to, and
+// its remaining days from `first` to its last day (or the next scheduled change) are a window
+// marked `running`, at its price as a share of that regular price; the days after it regular.
+PromoCalendar planned_promotions(const RunningPromotion& running, std::span<const ScheduledPrice> prices, Day first,
+                                 Day last);
 
 }  // namespace backroom::planning

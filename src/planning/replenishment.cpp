@@ -148,6 +148,8 @@ void refresh_demand(db::Db& db, Day today) {
   for (const auto& c : catalog::store::promotions_in_force(db, {item_ids.begin(), item_ids.end()},
                                                            start_of(*first).micros, start_of(today + days{1}).micros)) {
     Day last = c.ended_at ? last_day_before(Timestamp{*c.ended_at}) : today;
+    // Running now: the item's price is the promotion's; its days are priced against the old one.
+    if (!c.ended_at && c.old_price) span.regular_prices[c.item_id] = *c.old_price;
     span.promotion_days[c.item_id].emplace_back(day_of(Timestamp{*c.applied_at}), last);
   }
   store::replace_ledger_days(db, format_date(*first), ledger_days(span));
@@ -243,6 +245,11 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
     scheduled[c.item_id].push_back({day_of(Timestamp{c.effective_at}), static_cast<double>(c.price), c.promotion,
                                     c.promotion && c.ends_at ? std::optional(last_day_before(Timestamp{*c.ends_at}))
                                                              : std::nullopt});
+  // Flagged promotions running today: the item's price is theirs until they end, so the
+  // regular price is the one they go back to, and their remaining days are promotion days.
+  std::map<std::string, catalog::PriceChange> running;
+  for (auto& c : catalog::store::promotions_in_force(db, ids, start_of(today).micros, start_of(today + days{1}).micros))
+    if (!c.ended_at && c.old_price) running.insert_or_assign(c.item_id, std::move(c));  // the latest applied wins
 
   // The category's promotion evidence first, pooled over its items; each item's series is
   // built again when it is fitted (keeping 100,000 dense years at once would not fit).
@@ -284,9 +291,18 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
                                   value_of(in_transit, si.item_id), value_of(reserved, si.item_id), 0.0};
     s.input.packing = Packing{units(si.case_pack.milli), units(si.min_order_units.milli)};
     if (auto r = reorder.find(si.item_id); r != reorder.end()) s.input.reorder_point = units(r->second);
-    if (auto c = scheduled.find(si.item_id); c != scheduled.end() && f->second.price)
-      s.input.promos = planned_promotions(static_cast<double>(*f->second.price), c->second, today + days{1},
+    auto c = scheduled.find(si.item_id);
+    std::span<const ScheduledPrice> ahead;
+    if (c != scheduled.end()) ahead = c->second;
+    if (auto r = running.find(si.item_id); r != running.end()) {
+      const auto& p = r->second;
+      RunningPromotion now{static_cast<double>(p.price), static_cast<double>(*p.old_price),
+                           p.ends_at ? std::optional(last_day_before(Timestamp{*p.ends_at})) : std::nullopt};
+      s.input.promos = planned_promotions(now, ahead, today + days{1}, today + days{planned_promotions_days});
+    } else if (!ahead.empty() && f->second.price) {
+      s.input.promos = planned_promotions(static_cast<double>(*f->second.price), ahead, today + days{1},
                                           today + days{planned_promotions_days});
+    }
     s.input.discontinued = f->second.discontinued;
     out.items.push_back(std::move(s));
     options.push_back(std::move(o));

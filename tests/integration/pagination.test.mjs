@@ -267,3 +267,25 @@ test('users and API keys page by cursor beyond the first page', async () => {
     assert.equal((await s.get(`${path}?limit=501`)).status, 422);
   }
 });
+
+// A filtered list pages too: the promotion calendar by status (the three seeded are pending).
+test('the promotion calendar filtered by status walks by cursor two a page', async () => {
+  const seen = [];
+  let page = (await s.get('/api/v1/planning/promotions?status=pending&limit=2')).json;
+  for (let pages = 1; ; pages++) {
+    seen.push(...page.promotions);
+    if (page.next_cursor === null || pages > 10) break;
+    const next = await s.get(`/api/v1/planning/promotions?status=pending&limit=2&cursor=${page.next_cursor}`);
+    assert.equal(next.status, 200, next.text);
+    page = next.json;
+  }
+  assert.equal(seen.length, 3);
+  assert.equal(new Set(seen.map((p) => p.id)).size, 3, 'none twice');
+  assert.ok(seen.every((p) => p.status === 'pending'));
+  for (const status of ['approved', 'applied', 'ended']) {
+    const r = await s.get(`/api/v1/planning/promotions?status=${status}&limit=2`);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.promotions, [], status);
+  }
+});
+

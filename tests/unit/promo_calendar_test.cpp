@@ -84,4 +84,40 @@ TEST(PromoCalendar, AFlaggedPromotionRunsToItsLastDayAtAnyPrice) {
   }
 }
 
+// A flagged promotion running today (issue 17): the shelf price is the promotion's, so the
+// regular price is the one it goes back to and its remaining days are a promotion window.
+TEST(PromoCalendar, ARunningPromotionIsPlannedUntilItsLastDayAgainstThePriceItGoesBackTo) {
+  // 5.00 now, back to 10.00 after today + 2: tomorrow and the day after at half price, then regular.
+  auto w = planned_promotions(RunningPromotion{5.0, 10.0, today + days{2}}, {}, today + days{1}, today + days{30});
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_EQ(w[0].first, today + days{1});
+  EXPECT_EQ(w[0].last, today + days{2});
+  EXPECT_DOUBLE_EQ(*w[0].price, 0.5);
+  EXPECT_TRUE(w[0].running);
+  // Its last day is today: nothing left of it within the horizon.
+  EXPECT_TRUE(planned_promotions(RunningPromotion{5.0, 10.0, today}, {}, today + days{1}, today + days{30}).empty());
+  // Without an end: until the next scheduled change; a cut scheduled later is measured against
+  // the price the promotion goes back to (8.00 of 10.00), not the promotion's 5.00.
+  std::vector<ScheduledPrice> later{{today + days{6}, 10.0, false, std::nullopt}, {today + days{9}, 8.0, false, std::nullopt}};
+  w = planned_promotions(RunningPromotion{5.0, 10.0, std::nullopt}, later, today + days{1}, today + days{30});
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[0].last, today + days{5});
+  EXPECT_TRUE(w[0].running);
+  EXPECT_EQ(w[1].first, today + days{9});
+  EXPECT_DOUBLE_EQ(*w[1].price, 0.8);
+  EXPECT_FALSE(w[1].running);
+  // A same-price running promotion (an end cap): share 1, the plain uplift.
+  w = planned_promotions(RunningPromotion{10.0, 10.0, today + days{3}}, {}, today + days{1}, today + days{30});
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_DOUBLE_EQ(*w[0].price, 1.0);
+  // A change scheduled tomorrow replaces it from its day: no running window left, the cut to
+  // 9.00 is one of its own (10 % off the price it goes back to).
+  std::vector<ScheduledPrice> tomorrow{{today + days{1}, 9.0, false, std::nullopt}};
+  w = planned_promotions(RunningPromotion{5.0, 10.0, today + days{5}}, tomorrow, today + days{1}, today + days{30});
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_FALSE(w[0].running);
+  EXPECT_DOUBLE_EQ(*w[0].price, 0.9);
+  EXPECT_EQ(w[0].last, today + days{30});
+}
+
 }  // namespace

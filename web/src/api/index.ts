@@ -258,8 +258,8 @@ export const planning = {
   createOrder: (key: string, body: T.ReplenishmentOrderInput) =>
     post<T.PurchaseOrder>('/replenishment/orders', body, { headers: { 'idempotency-key': key } }),
   series: (query: { location_id: string; item_id: string }) => get<T.DemandSeries>('/planning/series', { query }),
-  /** The promotion calendar: flagged promotions whose days meet from..to (YYYY-MM-DD). */
-  promotions: (query: { from: string; to: string; limit?: number }) =>
+  /** The promotion calendar: flagged promotions whose days meet from..to (YYYY-MM-DD), of one status when given. */
+  promotions: (query: { from: string; to: string; status?: T.Promotion['status']; limit?: number }) =>
     get<{ promotions: T.Promotion[]; next_cursor: string | null }>('/planning/promotions', { query }),
 };
 

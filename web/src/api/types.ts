@@ -194,7 +194,7 @@ export interface PriceChange {
 }
 /** A row of the promotion calendar: `to` is its last day (null: until the next price change). */
 export interface Promotion {
-  id: string; item_id: string; sku: string; name: string; from: string; to: string | null; price: Money;
+  id: string; item_id: string; sku: string; name: string; tier: string | null; from: string; to: string | null; price: Money;
   regular_price: Money | null; same_price: boolean; discount_percent: number | null;
   status: 'pending' | 'approved' | 'applied' | 'ended'; reason: string;
 }

@@ -54,7 +54,7 @@ function ItemEditor({ session, id, onBack, onOpen }: { session: Session; id: str
   const [cats] = useLoad(() => setup.taxCategories(), []);
   const componentNames = useItemNames(item?.kit?.components.map((c) => c.item_id) ?? []);
   const [newCode, setNewCode] = useState('');
-  const [priceReq, setPriceReq] = useState({ price: '', reason: '', promotion: false, endsOn: '' });
+  const [priceReq, setPriceReq] = useState({ price: '', reason: '', promotion: false, startsOn: '', endsOn: '' });
   useEffect(() => {
     if (item) setForm({
       name: item.name, description: item.description ?? '', category: item.category ?? '', brand: item.brand ?? '', status: item.status,
@@ -103,6 +103,8 @@ function ItemEditor({ session, id, onBack, onOpen }: { session: Session; id: str
     if (p === null) { setMsg({ kind: 'error', text: 'Type the new price like 2.49.' }); return; }
     try {
       const body: Parameters<typeof catalog.requestPrice>[0] = { item_id: id, price: p, reason: priceReq.reason };
+      // "Starts on" is the first day (from its midnight, UTC); empty = as soon as it is approved.
+      if (priceReq.startsOn) body.effective_at = `${priceReq.startsOn}T00:00:00Z`;
       if (priceReq.promotion) {
         body.promotion = true;
         // "Ends on" is the promotion's last day: the price goes back at the start of the next.
@@ -110,7 +112,7 @@ function ItemEditor({ session, id, onBack, onOpen }: { session: Session; id: str
       }
       const answer = await catalog.requestPrice(body);
       setMsg({ kind: 'ok', text: sentToHeadOffice(answer) ? 'Sent to head office for approval.' : 'Price change requested: someone else approves it.' });
-      setPriceReq({ price: '', reason: '', promotion: false, endsOn: '' });
+      setPriceReq({ price: '', reason: '', promotion: false, startsOn: '', endsOn: '' });
     } catch (x) { setMsg({ kind: 'error', text: message(x) }); }
   };
   const inherits = item.tax_category_source === 'shop_default';
@@ -156,6 +158,8 @@ function ItemEditor({ session, id, onBack, onOpen }: { session: Session; id: str
         <form class="row" onSubmit={requestPrice} aria-label="Request a price change">
           <Field label="New price" value={priceReq.price} onInput={(e) => setPriceReq({ ...priceReq, price: e.currentTarget.value })} />
           <Field label="Price change reason" value={priceReq.reason} onInput={(e) => setPriceReq({ ...priceReq, reason: e.currentTarget.value })} />
+          <Field label="Starts on" type="date" value={priceReq.startsOn} hint="Empty: as soon as it is approved"
+            onInput={(e) => setPriceReq({ ...priceReq, startsOn: e.currentTarget.value })} />
           <label class="check"><input type="checkbox" checked={priceReq.promotion} onChange={(e) => setPriceReq({ ...priceReq, promotion: e.currentTarget.checked })} /> Promotion</label>
           {priceReq.promotion && <Field label="Ends on" type="date" value={priceReq.endsOn} hint="Its last day: the price goes back the next morning"
             onInput={(e) => setPriceReq({ ...priceReq, endsOn: e.currentTarget.value })} />}
