@@ -68,6 +68,29 @@ void add_commands(CLI::App& app, std::string& db_path) {
               << std::endl;
   });
 
+  auto* redact_cmd = app.get_subcommand("audit")->add_subcommand(
+      "redact-contacts",
+      "Remove customers' contact details that releases before migration 35 wrote into online orders' audit entries and "
+      "events (the chain still verifies; run `customers link-orders` first)");
+  redact_cmd->add_option("--db", db_path, "Shop database (path or postgresql:// URI)")->envname("BACKROOM_DB")->capture_default_str();
+  redact_cmd->callback([&db_path] {
+    auto db = cli::open_shop(db_path);
+    if (auto broken = verify_audit(*db)) {
+      std::cerr << fmt::format("error: the audit log is broken at entry {}: nothing redacted (a redaction is only "
+                               "recorded over a chain that verifies)",
+                               *broken)
+                << std::endl;
+      throw CLI::RuntimeError(1);
+    }
+    db::Transaction tx(*db);
+    auto r = orders::redact_contacts(*db, Actor::of("cli", "cli"));
+    tx.commit();
+    std::cout << fmt::format("redacted the customer contact from {} audit entries, {} events and {} webhook messages "
+                             "of online orders",
+                             r.audit_entries, r.events, r.webhook_messages)
+              << std::endl;
+  });
+
   auto* code_cmd = group->add_subcommand("calling-code", "Set the country calling code national phone numbers take");
   code_cmd->add_option("--db", db_path, "Shop database (path or postgresql:// URI)")->envname("BACKROOM_DB")->capture_default_str();
   auto code = std::make_shared<std::string>();

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "integrations/webhook_mapping.hpp"
+#include "platform/outbox.hpp"
 #include "integrations/webhook_policy.hpp"
 #include "platform/actor.hpp"
 #include "platform/app.hpp"
@@ -234,6 +235,10 @@ void record_outcomes(db::Db& db, const std::string& owner, const Due& due, const
 // and failures stay. How many messages.
 int forget_delivered(db::Db& db, std::int64_t before);
 inline constexpr int delivered_keep_days = 7;
+
+// Rewrites the payload of each kept message (waiting, dead or delivered) whose event type
+// starts with `type_prefix`, as platform's rewrite_event_payloads does for the events.
+int rewrite_message_payloads(db::Db& db, const std::string& type_prefix, const PayloadRewrite& rewrite);
 
 void register_webhook_routes(App& app);
 

@@ -833,4 +833,17 @@ int forget_delivered(db::Db& db, std::int64_t before) {
   return static_cast<int>(db.changes());
 }
 
+int rewrite_message_payloads(db::Db& db, const std::string& type_prefix, const PayloadRewrite& rewrite) {
+  std::vector<std::pair<std::int64_t, std::string>> changed;
+  {
+    auto q = db.query("SELECT seq, payload FROM webhook_messages WHERE substr(event_type, 1, length(?)) = ? ORDER BY seq");
+    q.bind(1, type_prefix).bind(2, type_prefix);
+    while (q.step())
+      if (auto text = rewrite(q.text(1))) changed.emplace_back(q.int64(0), std::move(*text));
+  }
+  for (const auto& [seq, payload] : changed)
+    db.query("UPDATE webhook_messages SET payload = ? WHERE seq = ?").bind(1, payload).bind(2, seq).run();
+  return static_cast<int>(changed.size());
+}
+
 }  // namespace backroom::integrations::webhooks

@@ -119,4 +119,25 @@ AvailabilityStatus availability_status(Quantity available, Quantity low_stock_th
   return AvailabilityStatus::in_stock;
 }
 
+bool redact_order_contact(boost::json::value& doc, const CustomerRef& ref) {
+  bool changed = false;
+  if (auto* array = doc.if_array()) {
+    for (auto& v : *array) changed = redact_order_contact(v, ref) || changed;
+    return changed;
+  }
+  auto* object = doc.if_object();
+  if (object == nullptr) return false;
+  if (auto* customer = object->if_contains("customer"); customer != nullptr && customer->is_object()) {
+    const auto& c = customer->as_object();
+    const auto* id = object->if_contains("id");
+    if ((c.contains("name") || c.contains("phone") || c.contains("email")) && id != nullptr && id->is_string()) {
+      *customer = ref(std::string(id->as_string()));
+      changed = true;
+    }
+  }
+  for (auto& [key, v] : *object)
+    if (key != "customer") changed = redact_order_contact(v, ref) || changed;
+  return changed;
+}
+
 }  // namespace backroom::orders

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -180,5 +181,13 @@ Quantity available(Quantity on_hand, Quantity held, Quantity safety_buffer);
 // out_of_stock (backorder when a purchase order brings more) at 0; low_stock at or below
 // the threshold; in_stock above it.
 AvailabilityStatus availability_status(Quantity available, Quantity low_stock_threshold, bool on_order);
+
+// Before migration 35 an order's document (in its audit entries, events and webhook messages)
+// carried the customer's contact: `"customer": {"name", "phone", "email"}`. Replaces each such
+// customer, anywhere in `doc`, with what later releases write there, `ref(order_id)` — the
+// order's `{id, number}` in the customer master — the order id being the `id` beside it.
+// True when something changed. Pure.
+using CustomerRef = std::function<boost::json::object(const std::string& order_id)>;
+bool redact_order_contact(boost::json::value& doc, const CustomerRef& ref);
 
 }  // namespace backroom::orders

@@ -15,6 +15,7 @@
 #include "customers/customer.hpp"
 #include "customers/customers.hpp"
 #include "customers/customers_store.hpp"
+#include "integrations/webhooks.hpp"
 #include "orders/orders.hpp"
 #include "orders/orders_store.hpp"
 #include "platform/ids.hpp"
@@ -662,6 +663,36 @@ CustomerLinks link_customers(db::Db& db, const Actor& actor) {
     append_audit(db, actor, AuditEntry{"order.link_customer", "online_order", o.id, before, bj::serialize(order_json(db, o))});
     ++out.linked;
   }
+  return out;
+}
+
+ContactRedactions redact_contacts(db::Db& db, const Actor& actor) {
+  auto ref = [&db](const std::string& order_id) {
+    auto o = store::load_order(db, order_id);
+    return o ? customer_ref(db, *o) : bj::object{{"id", nullptr}, {"number", nullptr}};
+  };
+  auto redacted = [&ref](const std::string& text) -> std::optional<std::string> {
+    boost::system::error_code ec;
+    auto doc = bj::parse(text, ec);
+    if (ec || !redact_order_contact(doc, ref)) return std::nullopt;
+    return bj::serialize(doc);
+  };
+  ContactRedactions out;
+  std::vector<AuditRedaction> entries;
+  for (std::int64_t after = 0;;) {
+    auto page = audit_entries_of(db, "online_order", after, 500);
+    if (page.empty()) break;
+    for (const auto& e : page) {
+      auto before = e.before ? redacted(*e.before) : std::nullopt;
+      auto later = e.after ? redacted(*e.after) : std::nullopt;
+      if (before || later) entries.push_back(AuditRedaction{e.seq, before ? before : e.before, later ? later : e.after});
+    }
+    after = page.back().seq;
+  }
+  redact_audit(db, actor, entries, "an online order's customer contact, written by a release before migration 35");
+  out.audit_entries = static_cast<int>(entries.size());
+  out.events = rewrite_event_payloads(db, "order.", redacted);
+  out.webhook_messages = integrations::webhooks::rewrite_message_payloads(db, "order.", redacted);
   return out;
 }
 

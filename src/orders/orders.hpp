@@ -95,6 +95,17 @@ struct CustomerLinks {
 };
 CustomerLinks link_customers(db::Db& db, const Actor& actor);
 
+// Removes the customer's contact that a release before migration 35 wrote into orders'
+// audit entries, events and kept webhook messages (redact_order_contact): the audit entries
+// through access's redaction (the chain still verifies), naming the customer as the order is
+// linked now (run link_customers first). `backroom audit redact-contacts`. Writer connection.
+struct ContactRedactions {
+  int audit_entries = 0;
+  int events = 0;
+  int webhook_messages = 0;
+};
+ContactRedactions redact_contacts(db::Db& db, const Actor& actor);
+
 // A manager settles a collected order's short-pick refund.
 boost::json::object settle_refund(db::Db& db, const Actor& actor, const std::string& id);
 

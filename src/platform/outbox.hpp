@@ -17,6 +17,12 @@ namespace backroom {
 void append_event(db::Db& db, const std::string& type, const std::string& entity_id,
                   const std::string& payload_json);
 
+// Rewrites the payload of each event whose type starts with `type_prefix`, where `rewrite`
+// returns a new payload (nullopt leaves it): for redacting personal data that an older release
+// put into events. Returns the events changed. Writer thread (or a CLI transaction).
+using PayloadRewrite = std::function<std::optional<std::string>(const std::string& payload)>;
+int rewrite_event_payloads(db::Db& db, const std::string& type_prefix, const PayloadRewrite& rewrite);
+
 // What stamps an event's `hlc` column as it is appended (in its transaction), or nullopt for
 // none. A store node installs its hybrid logical clock here (sync/node_clock.hpp) for the
 // documents it queues for head office; unset, events carry no stamp. Set before serving.

@@ -171,6 +171,32 @@ test(`a shop written by release ${RELEASE} (schema ${RELEASE_SCHEMA}) upgrades w
   }
   books('after a sale on the upgraded shop');
 
+  // The release wrote the online order's customer contact into its audit entries and events
+  // (this one writes the customer's number only). Link the order, then redact them: the
+  // contact is gone, the chain still verifies, and a redacted entry changed later does not.
+  const contact = (sql) => dbExec(db, sql).stdout.includes(expected.online_order.phone);
+  const orderAudit = `SELECT before, after FROM audit_log WHERE entity = 'online_order' AND entity_id = '${expected.online_order.id}'`;
+  const orderEvents = `SELECT payload FROM events WHERE entity_id = '${expected.online_order.id}'`;
+  assert.ok(contact(orderAudit), "the release's audit entries hold the contact");
+  assert.ok(contact(orderEvents), "the release's events hold the contact");
+  assert.equal(cli(['customers', 'link-orders', '--db', db], { env }).status, 0);
+  const redact = cli(['audit', 'redact-contacts', '--db', db], { env });
+  assert.equal(redact.status, 0, redact.stdout + redact.stderr);
+  assert.match(redact.stdout, /redacted the customer contact from [1-9]\d* audit entries, [1-9]\d* events/);
+  assert.ok(!contact(orderAudit), 'no audit entry holds the phone');
+  assert.ok(!contact(orderEvents), 'no event holds the phone');
+  assert.ok(!dbExec(db, orderAudit).stdout.includes(expected.online_order.email));
+  assert.match(dbExec(db, orderAudit).stdout, /"number":"C-\d+"/, 'the entries name the customer by number');
+  books('after the redaction');
+  const again = cli(['audit', 'redact-contacts', '--db', db], { env });
+  assert.match(again.stdout, /from 0 audit entries, 0 events/, 'nothing left to redact');
+  const seq = dbExec(db, `SELECT MIN(seq) FROM audit_log WHERE entity = 'online_order' AND entity_id = '${expected.online_order.id}'`).stdout.trim();
+  assert.equal(dbExec(db, `UPDATE audit_log SET after = replace(after, '"paid":true', '"paid":false') WHERE seq = ${seq}`).status, 0);
+  const tampered = cli(['audit', 'verify', '--db', db], { env });
+  assert.notEqual(tampered.status, 0, 'a redacted entry changed afterwards breaks the chain');
+  assert.match(tampered.stdout + tampered.stderr, new RegExp(`\\b${seq}\\b`));
+  assert.equal(dbExec(db, `UPDATE audit_log SET after = replace(after, '"paid":false', '"paid":true') WHERE seq = ${seq}`).status, 0);
+
   // The way back: the pre-upgrade backup is the release's shop at the release's schema.
   const back = BACKEND === 'sqlite' ? db : freshDb(dir, 'rolled_back');
   const file = path.join(env.BACKROOM_BACKUP_DIR, backups[0]);

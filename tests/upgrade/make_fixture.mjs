@@ -77,6 +77,16 @@ ok(await approver.post(`/api/v1/counts/${count.id}/approve`, { reasons: [{ item_
 const change = ok(await counter.post('/api/v1/price-changes', { item_id: items[0].id, price: items[0].price + 100, reason: 'Supplier increase' }));
 ok(await approver.post(`/api/v1/price-changes/${change.id}/approve`, { note: 'ok' }), 200);
 
+// An online order paid with the customer's contact: this release wrote the contact into the
+// order's audit entries and events (later releases name the customer by number only).
+const webshop = await s.as('webshop');
+const order = ok(await webshop.post('/api/v1/online-orders', {
+  channel: 'web', external_id: 'W-UPGRADE-1', location_id: shop.id,
+  promised_at: new Date(Date.now() + 4 * 3600_000).toISOString(),
+  customer: { name: 'Ada Shopper', phone: '+31612345678', email: 'ada@example.com' },
+  lines: [{ item_id: items[7].id, quantity: 1, unit_price: items[7].price }], paid: true,
+}, { 'idempotency-key': uuidv7() }));
+
 // What the release itself says of its books, for the upgraded shop to say again.
 const day = new Date().toISOString().slice(0, 10);
 const onHand = {};
@@ -90,6 +100,7 @@ const summary = {
   register: reg.id,
   sales: sales.map((x) => ({ id: x.id, receipt_number: x.receipt_number, total: x.total })),
   voided: sales[3].id,
+  online_order: { id: order.id, number: order.number, phone: '+31612345678', email: 'ada@example.com' },
   items: items.map((i) => i.sku),
   on_hand: onHand,
   kpis: { total: kpis.total, rows: kpis.rows.filter((r) => items.some((i) => i.sku === r.sku)) },
