@@ -69,7 +69,10 @@ const std::vector<Module>& modules() {
        "Monday morning: what should be ordered, from whom, and what to do when a supplier delivers fewer "
        "cases than were ordered.",
        "office",
-       {{"reorder", "Open Reorder and read why an item is suggested.", "screen./office/reorder"},
+       {{"reorder", "Open Reorder and choose the store and a supplier.", "screen./office/reorder"},
+        {"why", "Press Why? on a suggestion and read what its number is made of: the forecast, the lead time, "
+                "the safety stock and what is on hand and on order.",
+         "reorder.why"},
         {"orders", "Open Purchase orders.", "screen./office/purchase-orders"},
         {"suppliers", "Open Suppliers and find one.", "screen./office/suppliers"}},
        {{"A delivery arrives with 4 cases where the order said 6. What is received?",
@@ -123,6 +126,9 @@ const std::vector<Module>& modules() {
        "Friday afternoon: approve the week's counts, read the weekly review, and find who changed a price.",
        "office",
        {{"counts", "Open Counts and look at what waits for approval.", "screen./office/counts"},
+        {"reason", "Review a count with a difference and choose the reason for it (damage, theft, ...). Do not "
+                   "approve it in practice: approving changes on-hand.",
+         "count.reason"},
         {"review", "Open the Weekly review.", "screen./office/review"},
         {"audit", "Open the Audit log.", "screen./office/audit"}},
        {{"A count shows 3 fewer jars than the books. When does on-hand change?",

@@ -65,8 +65,8 @@ test('modules come without answers; an attempt is graded on the server, kept, au
   assert.ok(audit.json.entries.some((e) => e.entity_id === passed.json.id && e.after.passed === true));
 });
 
-// The two scenarios practised on the screens (docs/training.md): offline mode in the cashier's
-// module, the short delivery in the clerk's. Each is a step the API sends with the event its
+// The scenarios practised on the screens (docs/training.md): offline mode in the cashier's
+// module, the short delivery in the clerk's, Why? in the buyer's, a count's reason in the manager's. Each is a step the API sends with the event its
 // screen reports, and an attempt without it fails whatever the quiz says.
 test('offline mode and the short delivery are steps the server waits for', async () => {
   const r = await cashier.get('/api/v1/training/modules');
@@ -74,6 +74,15 @@ test('offline mode and the short delivery are steps the server waits for', async
   assert.equal(stepOf('cashier-basics', 'offline')?.event, 'sale.offline');
   assert.equal(stepOf('clerk-backroom', 'short')?.event, 'receive.short');
   assert.equal(r.json.modules.find((m) => m.id === 'buyer-receiving').steps.some((x) => x.event === 'receive.short'), false, 'the buyer does not receive');
+  // The buyer reads why a reorder is suggested; the manager chooses a count difference's reason.
+  assert.equal(stepOf('buyer-receiving', 'why')?.event, 'reorder.why');
+  assert.equal(stepOf('manager-oversight', 'reason')?.event, 'count.reason');
+  for (const [module, id] of [['buyer-receiving', 'why'], ['manager-oversight', 'reason']]) {
+    const m = r.json.modules.find((x) => x.id === module);
+    const without = await attempt(manager, { module, steps_done: m.steps.map((x) => x.id).filter((x) => x !== id), answers: m.quiz.map(() => 0) });
+    assert.equal(without.status, 201, without.text);
+    assert.deepEqual([without.json.passed, without.json.missing_steps], [false, [id]], module);
+  }
   const clerk = r.json.modules.find((m) => m.id === 'clerk-backroom');
   const others = clerk.steps.map((x) => x.id).filter((id) => id !== 'short');
   const graded = await attempt(manager, { module: 'clerk-backroom', steps_done: others, answers: clerk.quiz.map(() => 0) });

@@ -92,6 +92,8 @@ TEST(TrainingModules, ScenariosPractised) {
   const std::vector<Practised> rows{
       {"cashier-basics", "offline", "sale.offline", "register"},
       {"clerk-backroom", "short", "receive.short", "office"},
+      {"buyer-receiving", "why", "reorder.why", "office"},
+      {"manager-oversight", "reason", "count.reason", "office"},
       {"lead-corrections", "void", "sale.voided", "register"},
       {"lead-corrections", "damaged", "return.damaged", "register"},
       {"lead-corrections", "no-receipt", "return.no_receipt", "register"},

@@ -11,6 +11,7 @@ import { Button, DataTable, Notice } from '../../shared/components';
 import { money, qty, uuidv7, when, words } from '../../shared/format';
 import { useLoad, useLocations } from '../useLoad';
 import { downscale } from '../../shared/photo';
+import { trainingEvent } from '../../help/coach';
 import './counts.css';
 
 const base = '/office/counts';
@@ -281,6 +282,7 @@ function Review({ id }: { id: string }) {
           <select aria-label={`Reason for ${l.name}`} value={chosen[l.item_id] ?? ''} onChange={(e) => {
             const v = (e.currentTarget as HTMLSelectElement).value as VarianceReason;
             setChosen((c) => ({ ...c, [l.item_id]: v }));
+            if (v) trainingEvent('count.reason');
           }}>
             <option value="">choose…</option>
             {reasons.map((r) => <option value={r}>{words(r)}</option>)}

@@ -10,6 +10,7 @@ import { Button, Notice, Select } from '../../shared/components';
 import { money, qty, uuidv7 } from '../../shared/format';
 import { casesText } from '../purchasing/common';
 import { useLoad, useLocations } from '../useLoad';
+import { trainingEvent } from '../../help/coach';
 import { WhyPanel } from './WhyPanel';
 import './reorder.css';
 
@@ -208,7 +209,7 @@ function SupplierOrder({ session, group, locationId, onOrdered }: { session: Ses
                   <td>{n === null ? <span class="flag">not a number</span> : n === 0 ? <span class="muted">left out</span> : casesText(n, packOf(s))}</td>
                   <td class="actions">
                     <Button id={whyButton} aria-expanded={open} aria-controls={panelId} aria-label={`Why ${qty(s.quantity)} of ${name}?`}
-                      onClick={() => setWhy(open ? null : s.item_id)}>Why?</Button>
+                      onClick={() => { if (!open) trainingEvent('reorder.why'); setWhy(open ? null : s.item_id); }}>Why?</Button>
                   </td>
                 </tr>
                 {open && <tr class="why-row"><td colSpan={6} id={panelId}>
