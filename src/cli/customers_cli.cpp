@@ -86,8 +86,8 @@ void add_commands(CLI::App& app, std::string& db_path) {
     auto r = orders::redact_contacts(*db, Actor::of("cli", "cli"));
     tx.commit();
     std::cout << fmt::format("redacted the customer contact from {} audit entries, {} events and {} webhook messages "
-                             "of online orders",
-                             r.audit_entries, r.events, r.webhook_messages)
+                             "of online orders; sealed {} stored answers of online-order requests",
+                             r.audit_entries, r.events, r.webhook_messages, r.idempotency_answers)
               << std::endl;
   });
 

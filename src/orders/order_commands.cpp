@@ -18,6 +18,7 @@
 #include "integrations/webhooks.hpp"
 #include "orders/orders.hpp"
 #include "orders/orders_store.hpp"
+#include "platform/idempotency.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "platform/money.hpp"
@@ -693,6 +694,9 @@ ContactRedactions redact_contacts(db::Db& db, const Actor& actor) {
   out.audit_entries = static_cast<int>(entries.size());
   out.events = rewrite_event_payloads(db, "order.", redacted);
   out.webhook_messages = integrations::webhooks::rewrite_message_payloads(db, "order.", redacted);
+  // Stored Idempotency-Key answers hold the order as it was answered, contact and all; those
+  // of releases before migration 35 were kept in the clear (later ones are sealed).
+  out.idempotency_answers = idempotency::seal_stored(db, "/api/v1/online-orders");
   return out;
 }
 

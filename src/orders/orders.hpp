@@ -103,6 +103,7 @@ struct ContactRedactions {
   int audit_entries = 0;
   int events = 0;
   int webhook_messages = 0;
+  int idempotency_answers = 0;  // stored answers of online-order requests sealed
 };
 ContactRedactions redact_contacts(db::Db& db, const Actor& actor);
 

@@ -41,5 +41,9 @@ void remember(db::Db& db, const std::string& caller, const std::string& key, con
               const std::string& hash, const http::Response& response, bool sealed, const std::string& db_location);
 // Forgets answers older than keep_hours (+1 h); how many.
 int purge(db::Db& db);
+// Seals the stored answers of requests whose path starts with `path_prefix` that were kept
+// in the clear (by a release that did not seal that route yet), so that a replay still
+// answers the same and the stored body holds no plaintext; how many.
+int seal_stored(db::Db& db, const std::string& path_prefix);
 
 }  // namespace backroom::idempotency

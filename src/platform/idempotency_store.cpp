@@ -1,6 +1,9 @@
 // The stored answers of idempotent requests (migration 17, table idempotent_requests).
 #include <boost/json.hpp>
 
+#include <string>
+#include <vector>
+
 #include "platform/idempotency.hpp"
 #include "platform/secret_box.hpp"
 #include "platform/types.hpp"
@@ -60,6 +63,26 @@ int purge(db::Db& db) {
   auto before = now().micros - static_cast<std::int64_t>(keep_hours + 1) * 3600 * 1'000'000;
   db.query("DELETE FROM idempotent_requests WHERE created_at < ?").bind(1, before).run();
   return static_cast<int>(db.changes());
+}
+
+int seal_stored(db::Db& db, const std::string& path_prefix) {
+  struct Row {
+    std::string caller, key, body;
+  };
+  std::vector<Row> rows;
+  // substr/length rather than LIKE: a path may hold '%' or '_' (both dialects).
+  auto q = db.query(
+      "SELECT caller, idempotency_key, body FROM idempotent_requests WHERE sealed = 0 AND substr(path, 1, length(?)) = ? "
+      "ORDER BY caller, idempotency_key");
+  q.bind(1, path_prefix).bind(2, path_prefix);
+  while (q.step()) rows.push_back({q.text(0), q.text(1), q.text(2)});
+  for (const auto& r : rows)
+    db.query("UPDATE idempotent_requests SET body = ?, sealed = 1 WHERE caller = ? AND idempotency_key = ?")
+        .bind(1, secret_box::seal(db.path(), r.body))
+        .bind(2, r.caller)
+        .bind(3, r.key)
+        .run();
+  return static_cast<int>(rows.size());
 }
 
 }  // namespace backroom::idempotency

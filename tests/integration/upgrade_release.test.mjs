@@ -179,17 +179,23 @@ test(`a shop written by release ${RELEASE} (schema ${RELEASE_SCHEMA}) upgrades w
   const orderEvents = `SELECT payload FROM events WHERE entity_id = '${expected.online_order.id}'`;
   assert.ok(contact(orderAudit), "the release's audit entries hold the contact");
   assert.ok(contact(orderEvents), "the release's events hold the contact");
+  // ... and kept its Idempotency-Key answer to the order's POST in the clear.
+  const orderAnswers = "SELECT body FROM idempotent_requests WHERE substr(path, 1, 21) = '/api/v1/online-orders'";
+  assert.ok(contact(orderAnswers), "the release's stored answer holds the contact");
   assert.equal(cli(['customers', 'link-orders', '--db', db], { env }).status, 0);
   const redact = cli(['audit', 'redact-contacts', '--db', db], { env });
   assert.equal(redact.status, 0, redact.stdout + redact.stderr);
   assert.match(redact.stdout, /redacted the customer contact from [1-9]\d* audit entries, [1-9]\d* events/);
+  assert.match(redact.stdout, /sealed [1-9]\d* stored answers of online-order requests/);
+  assert.ok(!contact(orderAnswers), 'no stored answer holds the phone');
+  assert.match(dbExec(db, orderAnswers).stdout, /^sb1:/m, 'the answer is sealed under the shop key');
   assert.ok(!contact(orderAudit), 'no audit entry holds the phone');
   assert.ok(!contact(orderEvents), 'no event holds the phone');
   assert.ok(!dbExec(db, orderAudit).stdout.includes(expected.online_order.email));
   assert.match(dbExec(db, orderAudit).stdout, /"number":"C-\d+"/, 'the entries name the customer by number');
   books('after the redaction');
   const again = cli(['audit', 'redact-contacts', '--db', db], { env });
-  assert.match(again.stdout, /from 0 audit entries, 0 events/, 'nothing left to redact');
+  assert.match(again.stdout, /from 0 audit entries, 0 events.*sealed 0 stored answers/, 'nothing left to redact');
   const seq = dbExec(db, `SELECT MIN(seq) FROM audit_log WHERE entity = 'online_order' AND entity_id = '${expected.online_order.id}'`).stdout.trim();
   assert.equal(dbExec(db, `UPDATE audit_log SET after = replace(after, '"paid":true', '"paid":false') WHERE seq = ${seq}`).status, 0);
   const tampered = cli(['audit', 'verify', '--db', db], { env });
