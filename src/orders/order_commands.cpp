@@ -476,7 +476,7 @@ boost::json::object pickup(db::Db& db, const Actor& actor, const PickupInput& in
   request.register_id = in.register_id;
   request.channel = "online";
   for (const auto& l : o.lines)
-    if (l.picked.milli > 0) request.lines.push_back(sales::SaleLineRequest{l.item_id, std::nullopt, l.picked, std::nullopt, l.unit_price});
+    if (l.picked.milli > 0) request.lines.push_back(sales::SaleLineRequest{l.item_id, std::nullopt, l.picked, std::nullopt, l.unit_price, std::nullopt});
   // The holds end first: the sale then moves out units nobody holds, so the last-unit rule
   // does not take them from another order, and each unit leaves the shelf exactly once.
   stock::end_holds(db, o.id, stock::HoldStatus::collected);

@@ -149,6 +149,10 @@ struct SaleLineRequest {
   // A price agreed before the sale (an online order's), instead of the item's; set by the
   // commands that make sales of other documents, never read from a register's request.
   std::optional<std::int64_t> unit_price;
+  // An offline sale's line: the unit price the register charged from its catalog copy. Taken
+  // when it was the item's own price at some moment since the register reserved the receipt
+  // number (docs/offline-register.md, "Prices that changed while offline"); 422 otherwise.
+  std::optional<std::int64_t> charged_price;
 };
 
 struct SaleRequest {
@@ -164,6 +168,8 @@ struct SaleRequest {
   // A receipt number the register took from a block it reserved (an offline sale,
   // docs/offline-register.md); unset, the register's next number is taken as always.
   std::optional<std::string> receipt_number;
+  // When an offline sale was completed at the register (only with receipt_number).
+  std::optional<Timestamp> sold_at;
   // Where a sale without a register came from ("api", "online", "phone", ...); a sale at a
   // register is always channel "register".
   std::string channel = "api";
@@ -185,8 +191,16 @@ struct DiscountGiven {
   std::int64_t base = 0;
 };
 
+// An offline sale's line charged at a price that is not the item's price now: the sale keeps
+// what was charged, and the difference is reported (audit `sale.offline_price`, the answer).
+struct PriceDifference {
+  std::size_t line = 0;
+  std::int64_t charged = 0;
+  std::optional<std::int64_t> price_now;
+};
 struct SaleDraft {
   SaleRequest request;
+  std::vector<PriceDifference> price_differences;
   SaleSettings settings;
   std::vector<DraftLine> lines;
   PricedReceipt priced;

@@ -2,16 +2,21 @@
 // posting it on the writer (identity, approval, register and receipt number, rows, store
 // credit, stock movements, audit, event).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <set>
 
 #include "access/audit.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_store.hpp"
+#include "catalog/price_changes.hpp"
 #include "platform/assert.hpp"
 #include "platform/documents.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
+#include "platform/settings.hpp"
+#include "platform/money.hpp"
 #include "sales/approval.hpp"
 #include "sales/commands.hpp"
 #include "sales/registers_api.hpp"
@@ -24,6 +29,58 @@ namespace backroom::sales {
 
 namespace bj = boost::json;
 
+namespace {
+
+// How far ahead of the server's clock a register's sold_at may be (clocks drift).
+constexpr std::int64_t clock_skew_micros = 5LL * 60 * 1'000'000;
+// Audited edits of one item read back while checking a charged price; an item edited more
+// often than this since the register's block was reserved is checked against these only.
+constexpr int price_edits_max = 500;
+
+// The number of receipt number `given` of register `register_id` ("R1-000042" -> 42); 0 when
+// it is not one (post_sale then refuses it, naming the field).
+std::int64_t block_number_of(const std::string& register_id, const std::string& given) {
+  std::string prefix = register_id + "-";
+  if (given.rfind(prefix, 0) != 0) return 0;
+  std::string_view digits = std::string_view(given).substr(prefix.size());
+  bool numeric = !digits.empty() && digits.size() <= 12 &&
+                 std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return numeric ? std::stoll(std::string(digits)) : 0;
+}
+
+void add_price_of(std::set<std::int64_t>& prices, const std::optional<std::string>& document) {
+  if (!document) return;
+  boost::system::error_code ec;
+  auto v = bj::parse(*document, ec);
+  if (ec || !v.is_object()) return;
+  if (const auto* p = v.get_object().if_contains("price"); p && p->is_int64()) prices.insert(p->as_int64());
+}
+
+// The retail prices `item` had at some moment since `from`: its price now, the prices before
+// and after each audited edit of it since (an item's audit entries carry the item), and both
+// sides of each regular-price change applied since (a promotion's return included).
+std::set<std::int64_t> prices_since(db::Db& reader, const catalog::Item& item, std::int64_t from) {
+  std::set<std::int64_t> prices;
+  if (item.price) prices.insert(*item.price);
+  AuditFilter filter;
+  filter.entity = "item";
+  filter.entity_id = item.id;
+  filter.from = from;
+  filter.limit = price_edits_max;
+  for (const auto& e : list_audit(reader, filter)) {
+    add_price_of(prices, e.before);
+    add_price_of(prices, e.after);
+  }
+  for (const auto& c : catalog::store::applied_price_changes_after(reader, {item.id}, from)) {
+    if (c.tier) continue;
+    prices.insert(c.price);
+    if (c.old_price) prices.insert(*c.old_price);
+  }
+  return prices;
+}
+
+}  // namespace
+
 SaleDraft draft_sale(db::Db& reader, SaleRequest request) {
   // One read transaction for the settings and every line's item: under a stream of
   // commits each statement on its own would start a read transaction of its own and find
@@ -33,6 +90,22 @@ SaleDraft draft_sale(db::Db& reader, SaleRequest request) {
   d.settings = load_settings(reader);
   std::vector<PriceLine> price_lines;
   std::optional<std::string> store_tax_category;  // what items without a category sell at here
+  // A sale made offline: what it charged may be a price the item had while the register was
+  // cut off; prices are checked against the time since its receipt number was reserved.
+  std::optional<std::int64_t> reserved_at;
+  if (request.sold_at) {
+    reserved_at = block_reserved_at(reader, *request.register_id,
+                                    block_number_of(*request.register_id, *request.receipt_number));
+    if (!reserved_at)
+      throw invalid_field("receipt_number", fmt::format("{} is in no receipt block reserved for register {}",
+                                                        *request.receipt_number, *request.register_id));
+    if (request.sold_at->micros < *reserved_at)
+      throw invalid_field("sold_at", fmt::format("sold_at {} is before receipt number {} was reserved ({})",
+                                                 format_rfc3339(*request.sold_at), *request.receipt_number,
+                                                 format_rfc3339(Timestamp{*reserved_at})));
+    if (request.sold_at->micros > now().micros + clock_skew_micros)
+      throw invalid_field("sold_at", "sold_at is later than now: check the register's clock");
+  }
   for (std::size_t i = 0; i < request.lines.size(); ++i) {
     const auto& in = request.lines[i];
     std::string path = fmt::format("lines[{}]", i);
@@ -70,6 +143,21 @@ SaleDraft draft_sale(db::Db& reader, SaleRequest request) {
       if (tier != line.item.prices.end()) price = tier->second;
     }
     if (in.unit_price) price = in.unit_price;
+    if (in.charged_price && !embedded_price) {
+      auto prices = prices_since(reader, line.item, *reserved_at);
+      if (!prices.contains(*in.charged_price)) {
+        int decimals = settings::currency_decimals(reader);
+        std::vector<std::string> had;
+        for (auto p : prices) had.push_back(format_money(p, decimals));
+        throw Problem(422, "price_not_in_force",
+                      fmt::format("{} was not a price of {} ({}) since receipt number {} was reserved (it was {})",
+                                  format_money(*in.charged_price, decimals), line.item.sku, line.item.name, *request.receipt_number,
+                                  had.empty() ? "none" : fmt::format("{}", fmt::join(had, ", "))),
+                      path + ".charged_price");
+      }
+      if (price != in.charged_price) d.price_differences.push_back(PriceDifference{i, *in.charged_price, price});
+      price = in.charged_price;
+    }
     if (!price && !embedded_price)
       throw Problem(422, "no_price", fmt::format("{} has no price", line.item.sku), path);
     line.unit_price = price.value_or(0);
@@ -194,6 +282,26 @@ Posted post_sale(db::Db& db, const Actor& actor, const SaleDraft& draft, std::in
                           sale_audit(row, draft.lines.size(), approver, draft.discount_bp_max)});
   if (!req.training) append_event(db, "sale.completed", sale_id, bj::serialize(doc));
   add_negative_stock_warnings(doc, flags);
+  if (!draft.price_differences.empty()) {
+    // Sold offline at a price the item had while the register was cut off: the sale keeps what
+    // was charged; the difference from the price now is reported, for a manager to see.
+    bj::array lines;
+    for (const auto& p : draft.price_differences) {
+      const auto& item = draft.lines[p.line].item;
+      bj::object line{{"line_id", row.lines[p.line].id}, {"item_id", item.id}, {"sku", item.sku},
+                      {"name", item.name}, {"charged", p.charged},
+                      {"price_now", p.price_now ? bj::value(*p.price_now) : bj::value(nullptr)}};
+      lines.push_back(line);
+      auto& warnings = doc["warnings"].is_array() ? doc["warnings"].as_array() : doc["warnings"].emplace_array();
+      line["code"] = "offline_price";
+      warnings.push_back(std::move(line));
+    }
+    append_audit(db, actor,
+                 AuditEntry{"sale.offline_price", "sale", sale_id, std::nullopt,
+                            bj::serialize(bj::object{{"receipt_number", row.receipt_number},
+                                                     {"sold_at", format_rfc3339(*req.sold_at)},
+                                                     {"lines", std::move(lines)}})});
+  }
   return Posted{std::move(doc), false, sale_id};
 }
 

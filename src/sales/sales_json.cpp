@@ -112,7 +112,7 @@ std::vector<Tender> parse_tenders(const bj::object& body, std::string_view key) 
 SaleRequest parse_sale_request(const bj::object& body, const std::string& path, bool tenders_required) {
   json::Fields f{body, path};
   f.only({"id", "location_id", "register_id", "lines", "discounts", "discount", "tenders", "price_tier", "training",
-          "override_token", "note", "channel", "receipt_number"});
+          "override_token", "note", "channel", "receipt_number", "sold_at"});
   SaleRequest r;
   auto location = read_uuid(f, "location_id");
   if (!location) throw missing_field(f.name("location_id"));
@@ -130,7 +130,7 @@ SaleRequest parse_sale_request(const bj::object& body, const std::string& path, 
     std::string lpath = fmt::format("{}[{}]", f.name("lines"), i);
     if (!(*lines)[i].is_object()) throw invalid_field(lpath, "a line is an object");
     json::Fields l{(*lines)[i].get_object(), lpath};
-    l.only({"item_id", "code", "quantity", "discount"});
+    l.only({"item_id", "code", "quantity", "discount", "charged_price"});
     SaleLineRequest line;
     line.item_id = read_uuid(l, "item_id");
     line.code = l.opt_identifier("code", 100);
@@ -140,6 +140,10 @@ SaleRequest parse_sale_request(const bj::object& body, const std::string& path, 
     if (line.quantity && (line.quantity->milli <= 0 || line.quantity->milli > quantity_units_max * Quantity::scale))
       throw invalid_field(l.name("quantity"), "quantity must be greater than 0 (a return is POST /api/v1/returns)");
     line.discount = read_discount(l, "discount");
+    if ((line.charged_price = l.opt_money("charged_price"))) {
+      if (!f.has("sold_at"))
+        throw invalid_field(l.name("charged_price"), "charged_price is for a sale made offline: give sold_at with it");
+    }
     r.lines.push_back(std::move(line));
   }
   r.discount = read_discount(f, f.has("discounts") ? "discounts" : "discount");
@@ -152,6 +156,13 @@ SaleRequest parse_sale_request(const bj::object& body, const std::string& path, 
     if (!r.register_id) throw invalid_field(f.name("receipt_number"), "a receipt_number from a block needs register_id");
     if (r.training) throw invalid_field(f.name("receipt_number"), "a training sale takes no number from a block");
     r.receipt_number = *number;
+  }
+  if (auto sold_at = f.opt_text("sold_at", 40)) {
+    if (!r.receipt_number)
+      throw invalid_field(f.name("sold_at"), "sold_at is for a sale made offline, with the receipt_number it took from a block");
+    r.sold_at = parse_rfc3339(*sold_at);
+    if (!r.sold_at) throw invalid_field(f.name("sold_at"), "sold_at is a time such as 2026-12-05T10:42:00Z");
+    if (r.price_tier) throw invalid_field(f.name("price_tier"), "a sale made offline is at the shelf price, without a price tier");
   }
   if (auto channel = f.opt_text("channel", channel_length_max)) {
     if (r.register_id)

@@ -104,6 +104,17 @@ test('mutated sales, returns and exchanges are refused with problems, never 500'
   await openRegister(s, shop, 'BAD-SALE');
   await probe('POST /sales at a register', '/api/v1/sales', async () => ({ ...saleBody(), register_id: 'BAD-SALE' }));
   await probe('POST /sales by channel', '/api/v1/sales', async () => ({ ...saleBody(), channel: 'online' }));
+  // An offline sale (docs/offline-register.md): a number of a reserved block, when it was sold,
+  // and the price each line charged; each try takes the next number of the block.
+  const block = await s.post('/api/v1/registers/BAD-SALE/receipt-blocks', { size: 1000 });
+  assert.equal(block.status, 201, block.text);
+  let offlineNumber = block.json.from;
+  const soldAt = new Date().toISOString();
+  const offline = await probe('POST /sales made offline', '/api/v1/sales', async () => ({
+    ...saleBody(), register_id: 'BAD-SALE', sold_at: soldAt,
+    lines: [{ item_id: apple.id, quantity: 2, charged_price: 250 }, { code: apple.sku, quantity: 1, charged_price: 250 }],
+  }), (b) => ({ ...b, id: uuidv7(), receipt_number: `BAD-SALE-${String(offlineNumber++).padStart(6, '0')}` }));
+  assert.ok(offline.accepted > 0);
   const quotes = await probe('POST /sales/quote', '/api/v1/sales/quote', async () => ({ ...saleBody(), register_id: 'BAD-SALE', training: false }));
   assert.ok(quotes.accepted > 0);
 

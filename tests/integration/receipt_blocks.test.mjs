@@ -103,3 +103,70 @@ test('blocks of an unknown register, or of a bad size, are refused', async () =>
   const clerk = await s.as('clerk');
   assert.equal((await clerk.post(`/api/v1/registers/${reg}/receipt-blocks`, { size: 5 })).status, 403);
 });
+
+// A price that changed while the register was offline (docs/offline-register.md, "Prices that
+// changed while offline"): the sale keeps what the register charged when that was the item's
+// own price at some moment since the block was reserved, and the difference is reported; a
+// price the item never had since then is refused, naming the line, and nothing is written.
+test('an offline sale keeps a price the item had while the register was cut off; another price is refused', async () => {
+  const reg = `RBP${process.pid % 10000}`;
+  await openRegister(s, shop, reg);
+  const priced = await makeItem(s, { price: 1000 });
+  await adjust(s, priced, shop, 10, 'opening');
+  const b = await s.post(`/api/v1/registers/${reg}/receipt-blocks`, { size: 5 });
+  assert.equal(b.status, 201, b.text);
+  const soldAt = new Date().toISOString();
+  // Head office raises the price after the register went offline and sold at 10.00.
+  const current = (await s.get(`/api/v1/items/${priced.id}`)).json;
+  const raised = await s.patch(`/api/v1/items/${priced.id}`, { price: 1200 }, { 'if-match': `"v${current.version}"` });
+  assert.equal(raised.status, 200, raised.text);
+  const offline = (number, charged, extra = {}) => saleBody(shop, [[priced, 2, { charged_price: charged }]],
+    { register_id: reg, receipt_number: `${reg}-${String(number).padStart(6, '0')}`, sold_at: soldAt, ...extra });
+
+  // A price the item never had: refused, the line named; the number stays unused.
+  const made_up = await s.post('/api/v1/sales', offline(b.json.from, 700));
+  assert.equal(made_up.status, 422, made_up.text);
+  assert.deepEqual([made_up.json.code, made_up.json.field], ['price_not_in_force', 'lines[0].charged_price']);
+  assert.match(made_up.json.detail, /7\.00 was not a price of .* \(it was 10\.00, 12\.00\)/);
+  // Sold before the block was reserved, or in the future: refused, naming sold_at.
+  for (const at of ['2020-01-01T00:00:00Z', new Date(Date.now() + 3_600_000).toISOString()]) {
+    const r = await s.post('/api/v1/sales', offline(b.json.from, 1000, { sold_at: at }));
+    assert.equal(r.status, 422, r.text);
+    assert.equal(r.json.field, 'sold_at', r.text);
+  }
+
+  // The old price: accepted as charged, the difference reported.
+  const body = offline(b.json.from, 1000);
+  const sold = await s.post('/api/v1/sales', body);
+  assert.equal(sold.status, 201, sold.text);
+  assert.equal(sold.json.receipt_number, b.json.first_receipt_number, 'the first number: the refusals used none');
+  assert.equal(sold.json.lines[0].unit_price, 1000, 'the sale keeps what was charged');
+  const warning = sold.json.warnings.find((w) => w.code === 'offline_price');
+  assert.deepEqual([warning.charged, warning.price_now, warning.sku], [1000, 1200, priced.sku]);
+  const audit = (await s.get(`/api/v1/audit?entity=sale&entity_id=${sold.json.id}&action=sale.offline_price`)).json;
+  const entry = (audit.entries ?? audit.audit ?? []).find((e) => e.action === 'sale.offline_price');
+  assert.ok(entry, `the difference is in the audit log: ${JSON.stringify(audit).slice(0, 300)}`);
+  assert.match(JSON.stringify(entry), /"price_now":1200/);
+  // Sent again (a retry after a lost answer): the same sale, nothing new.
+  const again = await s.post('/api/v1/sales', body);
+  assert.equal(again.status, 200, again.text);
+  assert.equal(again.json.id, sold.json.id);
+  // The new price, charged by a register that had synced it: accepted, nothing to report.
+  const now = await s.post('/api/v1/sales', offline(b.json.from + 1, 1200));
+  assert.equal(now.status, 201, now.text);
+  assert.equal(now.json.lines[0].unit_price, 1200);
+  assert.ok(!(now.json.warnings ?? []).some((w) => w.code === 'offline_price'));
+
+  // charged_price needs sold_at, and sold_at a receipt number from a block.
+  const noTime = await s.post('/api/v1/sales', saleBody(shop, [[priced, 1, { charged_price: 1000 }]], { register_id: reg }));
+  assert.deepEqual([noTime.status, noTime.json.field], [422, 'lines[0].charged_price'], noTime.text);
+  const noNumber = await s.post('/api/v1/sales', saleBody(shop, [[priced, 1]], { register_id: reg, sold_at: soldAt }));
+  assert.deepEqual([noNumber.status, noNumber.json.field], [422, 'sold_at'], noNumber.text);
+  for (const [bad, field] of [[{ sold_at: 'yesterday' }, 'sold_at'], [{ sold_at: 5 }, 'sold_at']]) {
+    const r = await s.post('/api/v1/sales', offline(b.json.from + 2, 1000, bad));
+    assert.deepEqual([r.status, r.json.field], [422, field], r.text);
+  }
+  const negative = await s.post('/api/v1/sales', offline(b.json.from + 2, -5));
+  assert.deepEqual([negative.status, negative.json.field], [422, 'lines[0].charged_price'], negative.text);
+  assertBooksHold(s.db);
+});

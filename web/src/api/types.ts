@@ -91,7 +91,11 @@ export interface ReceiveInput { id: string; lines?: { line_id: string; received:
 export type TenderType = 'cash' | 'card' | 'store_credit';
 export interface TenderInput { type: TenderType; amount: Money; reference?: string }
 export interface Tender { type: TenderType | 'exchange_credit'; amount: Money; reference?: string | null }
-export interface SaleLineInput { item_id?: string; code?: string; quantity: Quantity; discount?: { percent: number } }
+export interface SaleLineInput {
+  item_id?: string; code?: string; quantity: Quantity; discount?: { percent: number };
+  /** An offline sale's line: the unit price the register charged from its catalog copy. */
+  charged_price?: Money;
+}
 export interface SaleInput {
   id: string;
   location_id: string;
@@ -102,6 +106,8 @@ export interface SaleInput {
   override_token?: string;
   /** An offline sale: a number of a block its register reserved. */
   receipt_number?: string;
+  /** An offline sale: when it was completed at the register. */
+  sold_at?: string;
 }
 export interface SaleLine {
   id: string; item_id: string; sku: string; name: string; code: string | null; quantity: Quantity;

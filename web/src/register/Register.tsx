@@ -13,7 +13,7 @@ import { Button, Dialog, Notice } from '../shared/components';
 import { money, uuidv7, words } from '../shared/format';
 import { linkText, useLinkStatus } from '../shared/link';
 import { isBoolean, isObject, isString, load, save } from '../shared/storage';
-import { addLine, type Cart, type CartLine, changeCount, emptyCart, isCart, saleBody } from './cart';
+import { addLine, type Cart, type CartLine, changeCount, emptyCart, isCart, offlineSaleBody, saleBody } from './cart';
 import { CartTable } from './CartTable';
 import { DiscountDialog, type LastSale, NewSaleDialog, type OverrideAsk, OverrideDialog, ParkedDialog, SwitchDialog, VoidDialog } from './dialogs';
 import { CashDialog, CloseTill, OpenTill } from './till';
@@ -303,8 +303,9 @@ export function Register({ session, locationId, locationName, registerId, regist
     const number = takeNumber(registerId);
     if (!number) { setMsg({ kind: 'error', text: 'No receipt numbers are reserved for this register, so it cannot sell offline: wait for the network.' }); return; }
     const id = cart.id ?? uuidv7();
-    const body = { ...saleBody({ ...cart, id }, { locationId, registerId, training }, tenders, id), receipt_number: number };
-    await enqueue({ body, receipt_number: number, total: localTotal, at: Date.now() });
+    const at = Date.now();
+    const body = offlineSaleBody(saleBody({ ...cart, id }, { locationId, registerId, training }, tenders, id), cart, number, at);
+    await enqueue({ body, receipt_number: number, total: localTotal, at });
     void countWaiting();
     setLastSale(null);
     clearSale();

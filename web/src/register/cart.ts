@@ -30,6 +30,24 @@ export function saleLines(c: Cart): SaleLineInput[] {
 
 export interface Till { locationId: string; registerId: string; training: boolean }
 
+/**
+ * A sale completed offline (docs/offline-register.md): the number from the register's block,
+ * when it was sold, and each line's shelf price as the catalog copy had it — the server keeps
+ * what was charged when that was the item's price at some moment since the block was reserved,
+ * and reports the difference from today's price.
+ */
+export function offlineSaleBody(body: SaleInput, c: Cart, receiptNumber: string, at: number): SaleInput {
+  return {
+    ...body,
+    receipt_number: receiptNumber,
+    sold_at: new Date(at).toISOString(),
+    lines: body.lines.map((l, i) => {
+      const line = c.lines[i];
+      return line && line.embeddedPrice === undefined && typeof line.item.price === 'number' ? { ...l, charged_price: line.item.price } : l;
+    }),
+  };
+}
+
 export function saleBody(c: Cart, till: Till, tenders: TenderInput[], id: string): SaleInput {
   return {
     id,
