@@ -210,12 +210,8 @@ bj::object quote_sale(db::Db& reader, const Actor& actor, const SaleDraft& draft
 // written as the register writes its numbers and lie in one of its blocks, unused.
 static std::string block_receipt_number(db::Db& db, const std::string& register_id, const std::string& given,
                                  const std::string& sale_id) {
-  std::string prefix = register_id + "-";
-  std::string_view digits = std::string_view(given).substr(given.rfind(prefix, 0) == 0 ? prefix.size() : given.size());
-  bool numeric = !digits.empty() && digits.size() <= 12 &&
-                 std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
-  std::int64_t number = numeric ? std::stoll(std::string(digits)) : 0;
-  if (!numeric || number < 1 || receipt_number(register_id, false, number) != given)
+  std::int64_t number = block_number_of(register_id, given);
+  if (number < 1 || receipt_number(register_id, false, number) != given)
     throw invalid_field("receipt_number", fmt::format("receipt_number is a number of register {} such as {}", register_id,
                                                       receipt_number(register_id, false, 1)));
   if (!use_block_number(db, register_id, number, sale_id))

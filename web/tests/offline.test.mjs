@@ -225,6 +225,19 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
   });
 }
 
+/** With the page cut off: one pasta for exactly `price` in cash, completed offline; its receipt number. */
+async function sellPastaOffline(page, price) {
+  await scan(page, PASTA);
+  await waitOrExplain(page, page.getByRole('table', { name: 'Cart' }).getByRole('row', { name: /Brightfield Pasta/ }));
+  await page.getByRole('button', { name: 'Pay' }).click();
+  await page.getByLabel('Amount tendered').fill((price / 100).toFixed(2));
+  await page.getByRole('button', { name: 'Cash' }).click();
+  await page.getByRole('button', { name: 'Complete sale' }).click();
+  const done = page.getByText(/^Sale .+-\d{6} completed offline/);
+  await waitOrExplain(page, done);
+  return (await done.innerText()).match(/^Sale (\S+-\d{6}) /)[1];
+}
+
 // A price raised at head office while the register was cut off (docs/offline-register.md,
 // "Prices that changed while offline"): the sale completed offline at the old price reaches the
 // books at what it charged — the cash in the drawer and the books agree — and the difference
@@ -238,15 +251,7 @@ test('a sale made offline at a price raised meanwhile reaches the books at what 
   await signInAtRegister(page, DEMO.cashier);
   await readyForTheCut(page);
   await context.setOffline(true);
-  await scan(page, PASTA);
-  await waitOrExplain(page, page.getByRole('table', { name: 'Cart' }).getByRole('row', { name: /Brightfield Pasta/ }));
-  await page.getByRole('button', { name: 'Pay' }).click();
-  await page.getByLabel('Amount tendered').fill((price / 100).toFixed(2));
-  await page.getByRole('button', { name: 'Cash' }).click();
-  await page.getByRole('button', { name: 'Complete sale' }).click();
-  const done = page.getByText(/^Sale .+-\d{6} completed offline/);
-  await waitOrExplain(page, done);
-  const receipt = (await done.innerText()).match(/^Sale (\S+-\d{6}) /)[1];
+  const receipt = await sellPastaOffline(page, price);
 
   const current = (await server.get(`/api/v1/items/${pasta.id}`)).json;
   const raised = await server.patch(`/api/v1/items/${pasta.id}`, { price: current.price + 100 }, { 'if-match': `"v${current.version}"` });
@@ -278,15 +283,7 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
     await readyForTheCut(page);
 
     await context.setOffline(true);
-    await scan(page, PASTA);
-    await waitOrExplain(page, page.getByRole('table', { name: 'Cart' }).getByRole('row', { name: /Brightfield Pasta/ }));
-    await page.getByRole('button', { name: 'Pay' }).click();
-    await page.getByLabel('Amount tendered').fill((price / 100).toFixed(2));
-    await page.getByRole('button', { name: 'Cash' }).click();
-    await page.getByRole('button', { name: 'Complete sale' }).click();
-    const done = page.getByText(/^Sale .+-\d{6} completed offline/);
-    await waitOrExplain(page, done);
-    const receipt = (await done.innerText()).match(/^Sale (\S+-\d{6}) /)[1];
+    const receipt = await sellPastaOffline(page, price);
 
     // Head office discontinues the item meanwhile.
     const setStatus = async (status) => {
