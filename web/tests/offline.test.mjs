@@ -58,8 +58,44 @@ test('a sale whose answer is lost is retried with the same id and posted once', 
 async function readyForTheCut(page) {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
   await page.waitForFunction(() => Object.keys(localStorage).some((k) => k.includes('receiptBlocks')), null, { timeout: 20000 });
-  await until(page, inCopy, ['codes', PASTA], 'the pasta in the catalog copy');
+  await until(page, inCopy, ['chunks', PASTA, 'codes'], 'the pasta in the catalog copy');
 }
+
+/** An EAN-13 of twelve digits and their check digit. */
+const ean13 = (twelve) => {
+  const sum = [...twelve].reduce((s, d, i) => s + Number(d) * (i % 2 ? 3 : 1), 0);
+  return twelve + ((10 - (sum % 10)) % 10);
+};
+
+// The copy follows the change feed (web/src/register/offline.ts keeps items in chunks indexed by
+// barcode and id): an item made at head office is in it, and when its barcode is changed the
+// copy finds it by the new code only — offline too.
+test('the catalog copy follows changes: a barcode replaced at head office is found offline by the new code only', async () => {
+  const { server } = env;
+  const [oldCode, newCode] = [ean13('871230019900'), ean13('871230019901')];
+  const made = await server.post('/api/v1/items', { sku: `COPY-${process.pid}`, name: 'Copy test jam', price: 399, tax_category: 'standard', barcodes: [oldCode] });
+  assert.equal(made.status, 201, made.text);
+  const page = await env.page({ width: 1024, height: 768 });
+  const context = page.context();
+  await signInAtRegister(page, DEMO.cashier);
+  await readyForTheCut(page);
+  await until(page, inCopy, ['chunks', oldCode, 'codes'], 'the new item in the copy');
+  const changed = await server.patch(`/api/v1/items/${made.json.id}`, { barcodes: [newCode] }, { 'if-match': `"v${made.json.version}"` });
+  assert.equal(changed.status, 200, changed.text);
+  await page.reload();  // the register reads the feed when it starts (and every minute)
+  await until(page, inCopy, ['chunks', newCode, 'codes'], 'the new barcode in the copy');
+  assert.equal(await page.evaluate(inCopy, ['chunks', oldCode, 'codes']), false, 'the old barcode finds nothing');
+  await page.getByLabel('Scan or search').waitFor();
+
+  await context.setOffline(true);
+  await scan(page, newCode);
+  await waitOrExplain(page, page.getByRole('table', { name: 'Cart' }).getByRole('row', { name: /Copy test jam/ }));
+  await scan(page, oldCode);
+  await page.getByText(`Barcode ${oldCode} is not in this register's copy of the catalog and the server cannot be reached — nothing was added.`).waitFor();
+  assert.equal(await page.getByRole('table', { name: 'Cart' }).getByRole('row', { name: /Copy test jam/ }).count(), 1, 'the old code added nothing');
+  await context.setOffline(false);
+  await context.close();
+});
 
 // Issue 21: the register keeps selling with the network cut. The catalog copy in IndexedDB
 // answers the scan, a cash sale completes with a receipt number of the block the register

@@ -86,7 +86,7 @@ test('a cashier completes "Till basics" in training mode at 768×1024', async ()
   // sale does, waits, and is sent as a training sale when the link returns.
   const salesNow = async () => (await server.get(`/api/v1/sales?location_id=${store.id}&limit=200`)).json.sales;
   const before = new Set((await salesNow()).map((x) => x.id));
-  await until(page, inCopy, ['codes', PASTA], 'the pasta in the catalog copy');
+  await until(page, inCopy, ['chunks', PASTA, 'codes'], 'the pasta in the catalog copy');
   await page.context().setOffline(true);
   await scan(page, PASTA);
   await page.getByRole('table', { name: 'Cart' }).getByRole('row', { name: /Brightfield Pasta/ }).waitFor();

@@ -234,6 +234,10 @@ export function Register({ session, locationId, locationName, registerId, regist
             add({ item: found.item, code: text, count: 1, pack: found.pack });
             return;
           }
+          scanStart.current = null;
+          beep();
+          setMsg({ kind: 'error', text: `Barcode ${text} is not in this register's copy of the catalog and the server cannot be reached — nothing was added.` });
+          return;
         }
         scanStart.current = null;
         if (err instanceof ApiError && (err.code === 'unknown_barcode' || err.code === 'barcode_check_digit' || err.status === 404 || err.status === 422)) {
