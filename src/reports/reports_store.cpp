@@ -1,6 +1,6 @@
-// The reports room's I/O. The KPI report reads the ledger through its owners' functions
-// (stock's movements and balances, sales' daily item sales, catalog's items) and turns it
-// into one Series per item and site for the pure maths in kpi.cpp. The review's actions are
+// The reports room's I/O. The KPI report reads the ledger's packed days through their owners'
+// functions (stock's kpi days and balances, sales' sold days, catalog's items; migration 39)
+// and turns them into one Series per item and site for the pure maths in kpi.cpp. The review's actions are
 // this room's own tables (migration 14): their SQL is the only SQL here.
 #include "reports/reports_store.hpp"
 
@@ -14,6 +14,8 @@
 #include "catalog/catalog_store.hpp"
 #include "reports/reports.hpp"
 #include "sales/sales.hpp"
+#include "sales/sold_days.hpp"
+#include "stock/kpi_days.hpp"
 #include "stock/stock.hpp"
 #include "platform/problem.hpp"
 #include "stock/vocabulary.hpp"
@@ -39,11 +41,11 @@ std::optional<std::string> site_of(const std::map<std::string, stock::Location>&
   return std::nullopt;
 }
 
-bool is_loss_document(const std::string& document_type) {
-  return document_type == "adjustment" || document_type == "count";
-}
-
-// Reads the ledger for the days [load_from, to] (to's end included).
+// Reads the KPI summary (stock/kpi_days.hpp, sales/sold_days.hpp; migration 39) for the days
+// [load_from, to] (to's end included), and every account's balance once: the opening on hand
+// of a series is its balance now less the changes the summary holds from load_from on, and
+// it was active before the window when the summary holds a day of it before load_from. The
+// same figures the raw ledger's GROUP BY gave (the integration tests' fixtures prove it).
 Ledger load_ledger(db::Db& db, Day load_from, Day to, const std::optional<std::string>& only_site) {
   Ledger l;
   for (auto& item : catalog::store::report_items(db)) {
@@ -54,6 +56,12 @@ Ledger load_ledger(db::Db& db, Day load_from, Day to, const std::optional<std::s
     auto id = loc.id;
     l.locations.emplace(std::move(id), std::move(loc));
   }
+  std::map<std::string, std::optional<std::string>> sites;  // location -> its site, once each
+  auto site_for = [&](const std::string& location_id) -> const std::optional<std::string>& {
+    auto it = sites.find(location_id);
+    if (it == sites.end()) it = sites.emplace(location_id, site_of(l.locations, location_id)).first;
+    return it->second;
+  };
   std::map<std::pair<std::string, std::string>, std::map<Day, DayFigures>> days;
   auto series = [&](const std::string& item_id, const std::string& site_id) -> Series* {
     if (only_site && *only_site != site_id) return nullptr;
@@ -75,32 +83,65 @@ Ledger load_ledger(db::Db& db, Day load_from, Day to, const std::optional<std::s
     return &d;
   };
 
-  for (const auto& b : stock::balances_before(db, start_of(load_from))) {
+  const int from_month = stock::month_of_day(load_from);
+  auto balances = stock::account_balances(db, from_month);  // by account
+  std::vector<std::int64_t> changed_since(balances.size(), 0);
+  std::vector<char> moved_before(balances.size(), 0);
+  for (std::size_t i = 0; i < balances.size(); ++i) moved_before[i] = balances[i].months_before ? 1 : 0;
+  std::size_t at = 0;
+  stock::each_stock_month(db, from_month, [&](std::int64_t account, int, std::string_view packed) {
+    while (at < balances.size() && balances[at].account < account) ++at;
+    if (at == balances.size() || balances[at].account != account) return;  // no balance: `backroom check` says so
+    const auto& b = balances[at];
+    const auto& site = site_for(b.location_id);
+    Series* s = nullptr;
+    bool looked = false;
+    for (const auto& d : stock::unpack_stock_days(packed)) {
+      if (d.day < load_from) {
+        moved_before[at] = 1;
+        continue;
+      }
+      changed_since[at] += d.change_milli;
+      if (d.day > to || !site) continue;
+      if (!looked) {
+        s = series(b.item_id, *site);
+        looked = true;
+      }
+      if (!s) continue;
+      if (*site == b.location_id) figures(b.item_id, *site, d.day)->change_milli += d.change_milli;
+      for (const auto& [reason, lost] : d.lost_milli) s->shrink.push_back(ShrinkEntry{d.day, reason, lost});
+    }
+  });
+  for (std::size_t i = 0; i < balances.size(); ++i) {
+    if (!moved_before[i]) continue;
+    const auto& b = balances[i];
     // Only a site's own stock is on hand for sale; bins (damaged, review...) are not.
-    auto kind = l.locations.count(b.location_id) ? stock::location_kinds.parse(l.locations[b.location_id].kind)
-                                                 : std::nullopt;
+    auto loc = l.locations.find(b.location_id);
+    auto kind = loc != l.locations.end() ? stock::location_kinds.parse(loc->second.kind) : std::nullopt;
     if (!kind || !stock::is_site(*kind)) continue;
     if (auto* s = series(b.item_id, b.location_id)) {
       s->active_before = true;
-      s->opening_milli = b.on_hand.milli;
+      s->opening_milli = b.on_hand_milli - changed_since[i];
     }
   }
-  for (const auto& m : stock::daily_movements(db, start_of(load_from), start_of(to + 1))) {
-    auto site = site_of(l.locations, m.location_id);
-    if (!site) continue;
-    auto* s = series(m.item_id, *site);
-    if (!s) continue;
-    if (*site == m.location_id) figures(m.item_id, *site, m.day)->change_milli += m.decrease.milli + m.increase.milli;
-    if (is_loss_document(m.document_type) && m.decrease.milli < 0)
-      s->shrink.push_back(ShrinkEntry{m.day, m.reason, -m.decrease.milli});
-  }
-  for (const auto& d : sales::daily_item_sales(db, start_of(load_from), start_of(to + 1))) {
-    auto site = site_of(l.locations, d.location_id);
-    if (!site || !series(d.item_id, *site)) continue;
-    auto* f = figures(d.item_id, *site, d.day);
-    f->sold_milli += d.units.milli;
-    f->net_sales += d.net_value;
-  }
+  std::string location_id, item_id;
+  sales::each_sold_month(db, from_month, [&](std::string_view location, std::string_view item, int, std::string_view packed) {
+    location_id.assign(location);
+    item_id.assign(item);
+    const auto& site = site_for(location_id);
+    if (!site) return;
+    bool looked = false;
+    for (const auto& d : stock::unpack_sold_days(packed)) {
+      if (d.day < load_from || d.day > to) continue;
+      if (!looked) {
+        if (!series(item_id, *site)) return;
+        looked = true;
+      }
+      auto* f = figures(item_id, *site, d.day);
+      f->sold_milli += d.sold_milli;
+      f->net_sales += d.net_sales;
+    }
+  });
   for (auto& [key, by_day] : days) {
     auto& s = l.series.at(key);
     s.days.reserve(by_day.size());
