@@ -347,6 +347,52 @@ void BM_LedgerReportBeforeSummary(benchmark::State& state) {
 }
 BENCHMARK(BM_LedgerReportBeforeSummary)->Unit(benchmark::kMillisecond)->Iterations(1);
 
+// Where the product's report time goes: each read it makes, rows handed over, no folding.
+void BM_ReadCatalogItemsDb(benchmark::State& state) {
+  auto& s = shop();
+  for (auto _ : state) state.counters["rows"] = static_cast<double>(catalog::store::report_items(*s.db).size());
+}
+BENCHMARK(BM_ReadCatalogItemsDb)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+void BM_ReadAccountBalancesDb(benchmark::State& state) {
+  auto& s = shop();
+  for (auto _ : state)
+    state.counters["rows"] =
+        static_cast<double>(stock::account_balances(*s.db, stock::month_of_day(year_start(s))).size());
+}
+BENCHMARK(BM_ReadAccountBalancesDb)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+void BM_ReadStockMonthsDb(benchmark::State& state) {
+  auto& s = shop();
+  for (auto _ : state) {
+    std::int64_t rows = 0, days = 0;
+    const bool decode = state.range(0) != 0;
+    stock::each_stock_month(*s.db, stock::month_of_day(year_start(s)), [&](std::int64_t, int, std::string_view text) {
+      ++rows;
+      if (decode) days += static_cast<std::int64_t>(stock::unpack_stock_days(text).size());
+    });
+    state.counters["rows"] = static_cast<double>(rows);
+    state.counters["days"] = static_cast<double>(days);
+  }
+}
+BENCHMARK(BM_ReadStockMonthsDb)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+void BM_ReadSoldMonthsDb(benchmark::State& state) {
+  auto& s = shop();
+  for (auto _ : state) {
+    std::int64_t rows = 0, days = 0;
+    const bool decode = state.range(0) != 0;
+    sales::each_sold_month(*s.db, stock::month_of_day(year_start(s)),
+                           [&](std::string_view, std::string_view, int, std::string_view text) {
+                             ++rows;
+                             if (decode) days += static_cast<std::int64_t>(stock::unpack_sold_days(text).size());
+                           });
+    state.counters["rows"] = static_cast<double>(rows);
+    state.counters["days"] = static_cast<double>(days);
+  }
+}
+BENCHMARK(BM_ReadSoldMonthsDb)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
+
 // `backroom check`'s proof of the summary at this size (each packed month against the
 // ledger's GROUP BY): its cost, and that the migration's packing agrees (problems = 0).
 void BM_CheckSummaryAgainstLedger(benchmark::State& state) {

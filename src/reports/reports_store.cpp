@@ -91,7 +91,9 @@ Ledger load_ledger(db::Db& db, Day load_from, Day to, const std::optional<std::s
   std::vector<std::vector<DayFigures>> days;
   auto figures = [&](std::ptrdiff_t s) -> std::vector<DayFigures>& {
     if (days.size() < l.series.size()) days.resize(l.series.size());
-    return days[static_cast<std::size_t>(s)];
+    auto& v = days[static_cast<std::size_t>(s)];
+    if (v.capacity() == 0) v.reserve(64);
+    return v;
   };
 
   const int from_month = stock::month_of_day(load_from);

@@ -25,23 +25,10 @@ std::int64_t number(std::string_view s) {
   return v;
 }
 
-// Splits `text` at `sep` into views (an empty text gives none).
-std::vector<std::string_view> split(std::string_view text, char sep) {
-  std::vector<std::string_view> out;
-  if (text.empty()) return out;
-  std::size_t start = 0;
-  while (true) {
-    auto at = text.find(sep, start);
-    out.push_back(text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
-    if (at == std::string_view::npos) break;
-    start = at + 1;
-  }
-  return out;
-}
-
 template <class Day>
 void sort_and_check(std::vector<Day>& days) {
-  std::sort(days.begin(), days.end(), [](const Day& a, const Day& b) { return a.day < b.day; });
+  auto by_day = [](const Day& a, const Day& b) { return a.day < b.day; };
+  if (!std::is_sorted(days.begin(), days.end(), by_day)) std::sort(days.begin(), days.end(), by_day);
   for (std::size_t i = 1; i < days.size(); ++i)
     if (days[i].day == days[i - 1].day) throw std::invalid_argument("kpi days: a day twice");
 }
@@ -67,20 +54,47 @@ std::string pack_stock_days(const std::vector<StockDay>& days) {
   return out;
 }
 
+// The next field of `text` from `at`, up to one of `stops` (or the end); `at` is left on the stop.
+static std::string_view field(std::string_view text, std::size_t& at, std::string_view stops) {
+  auto end = text.find_first_of(stops, at);
+  if (end == std::string_view::npos) end = text.size();
+  auto f = text.substr(at, end - at);
+  at = end;
+  return f;
+}
+
 std::vector<StockDay> unpack_stock_days(std::string_view text) {
+  // Parsed in place (no vectors of parts): the report decodes millions of entries.
   std::vector<StockDay> out;
-  for (auto entry : split(text, ';')) {
-    auto parts = split(entry, ':');
-    if (parts.size() != 2 && parts.size() != 3) throw std::invalid_argument("kpi days: a stock entry needs 2 or 3 parts");
-    StockDay d{number(parts[0]), number(parts[1]), {}};
-    if (parts.size() == 3)
-      for (auto loss : split(parts[2], ',')) {
-        auto eq = loss.find('=');
-        if (eq == std::string_view::npos || eq == 0) throw std::invalid_argument("kpi days: a loss needs reason=units");
-        auto lost = number(loss.substr(eq + 1));
-        if (lost <= 0 || !d.lost_milli.emplace(std::string(loss.substr(0, eq)), lost).second)
+  std::size_t at = 0;
+  while (at < text.size()) {
+    StockDay d;
+    d.day = number(field(text, at, ":;"));
+    if (at == text.size() || text[at] != ':') throw std::invalid_argument("kpi days: a stock entry needs 2 or 3 parts");
+    ++at;
+    d.change_milli = number(field(text, at, ":;"));
+    if (at < text.size() && text[at] == ':') {
+      ++at;
+      while (true) {
+        auto reason = field(text, at, "=:;,");
+        if (reason.empty() || at == text.size() || text[at] != '=')
+          throw std::invalid_argument("kpi days: a loss needs reason=units");
+        ++at;
+        auto lost = number(field(text, at, ":;,"));
+        if (lost <= 0 || !d.lost_milli.emplace(std::string(reason), lost).second)
           throw std::invalid_argument("kpi days: a loss must be positive and its reason once");
+        if (at < text.size() && text[at] == ',') {
+          ++at;
+          continue;
+        }
+        break;
       }
+    }
+    if (at < text.size()) {
+      if (text[at] != ';') throw std::invalid_argument("kpi days: a stock entry needs 2 or 3 parts");
+      ++at;
+      if (at == text.size()) throw std::invalid_argument("kpi days: an empty entry");
+    }
     out.push_back(std::move(d));
   }
   sort_and_check(out);
@@ -99,12 +113,23 @@ std::string pack_sold_days(const std::vector<SoldDay>& days) {
 
 std::vector<SoldDay> unpack_sold_days(std::string_view text) {
   std::vector<SoldDay> out;
-  for (auto entry : split(text, ';')) {
-    auto parts = split(entry, ':');
-    if (parts.size() != 4) throw std::invalid_argument("kpi days: a sales entry needs 4 parts");
-    SoldDay d{number(parts[0]), number(parts[1]), number(parts[2]), number(parts[3])};
-    if (d.lines <= 0) throw std::invalid_argument("kpi days: a sales entry needs a line");
-    out.push_back(d);
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::int64_t parts[4];
+    for (int i = 0; i < 4; ++i) {
+      if (i > 0) {
+        if (at == text.size() || text[at] != ':') throw std::invalid_argument("kpi days: a sales entry needs 4 parts");
+        ++at;
+      }
+      parts[i] = number(field(text, at, ":;"));
+    }
+    if (at < text.size()) {
+      if (text[at] != ';') throw std::invalid_argument("kpi days: a sales entry needs 4 parts");
+      ++at;
+      if (at == text.size()) throw std::invalid_argument("kpi days: an empty entry");
+    }
+    if (parts[3] <= 0) throw std::invalid_argument("kpi days: a sales entry needs a line");
+    out.push_back(SoldDay{parts[0], parts[1], parts[2], parts[3]});
   }
   sort_and_check(out);
   return out;
