@@ -11,6 +11,7 @@
 
 #include "platform/db.hpp"
 #include "platform/schema.hpp"
+#include "sales/sold_days.hpp"
 #include "stock/consumption.hpp"
 #include "stock/holds.hpp"
 #include "stock/kpi_days.hpp"
@@ -420,6 +421,23 @@ TEST(Schema, MigrationThirtyNinePacksTheLedgersDaysAndCheckCatchesACorruptedMont
   problems = stock::check_stock_days(*db);
   ASSERT_EQ(problems.size(), 3u);
   EXPECT_NE(problems[0].find("not readable"), std::string::npos) << problems[0];
+}
+
+// The sales half's check: a kept month that no sale or return line makes is reported, as is
+// one that does not read.
+TEST(KpiDays, CheckReportsASalesMonthNoLinesMake) {
+  TempFile file;
+  auto db = db::Db::open(file.path, db::Mode::read_write);
+  schema::migrate(*db);
+  EXPECT_TRUE(sales::check_sold_days(*db).empty());
+  db->exec("INSERT INTO sales_day_months (location_id, item_id, month, days) VALUES ('L1', 'I1', 202401, '19723:1000:450:1'), "
+           "('L1', 'I2', 202401, '19723:1000')");
+  auto problems = sales::check_sold_days(*db);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_NE(problems[0].find("item I1 at L1 month 202401 keeps '19723:1000:450:1' but its sale and return lines make '(none)'"),
+            std::string::npos)
+      << problems[0];
+  EXPECT_NE(problems[1].find("not readable"), std::string::npos) << problems[1];
 }
 
 TEST(KpiDays, PacksAndUnpacksBothHalves) {
