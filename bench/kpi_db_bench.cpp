@@ -1,15 +1,17 @@
 // The KPI report through the store at chain size (issue 18: "KPIs for 100,000 items x 52 weeks
 // x 3 locations < 2 s"): kpi_bench.cpp times the pure maths over series already in memory;
-// this one times what a request does — read the ledger (balances before the window, movements
-// and sales of the window) from a SQLite file and fold it.
+// this one times what a request does — read the packed days (migration 39) and every
+// balance from a SQLite file and fold them — beside the report as it was before the summary
+// (the raw ledger's GROUP BY reads), whose totals it must equal.
 //
-// The shop: BACKROOM_KPI_ITEMS items (30,000 unless set; the goal's 100,000 took more than 20
-// minutes to seed on the project's machine) at 3 stores, 52 weeks plus the 27 days that
-// days of supply looks back. Each series sells on a day with probability 1/7 (about one
-// sale day a week, 1 to 3 units), is received 24 units every four weeks and loses a unit by
-// adjustment on about one day in 97. A sale carries up to 20 lines of the same store and day.
-// Written straight to the schema (as counts_bench.cpp does) in one transaction, foreign keys
-// off; the balances are the sums of the movements.
+// The shop: BACKROOM_KPI_ITEMS items (30,000 unless set) at 3 stores, 52 weeks plus the 27
+// days that days of supply looks back. Each series sells on a day with probability 1/7
+// (about one sale day a week, 1 to 3 units), is received 24 units every four weeks and loses
+// a unit by adjustment on about one day in 97. A sale carries up to 20 lines of the same
+// store and day. The ledger is written straight to the schema of version 38 (as
+// counts_bench.cpp does) in one transaction, foreign keys off, the balances the sums of the
+// movements; then migration 39 packs it, as it does for an upgraded shop (the writers keep
+// it from then on; their cost is measured by ledger_bench / scripts/bench-sales.sh).
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -18,13 +20,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <unordered_map>
 #include <vector>
 #include <algorithm>
 
+#include "catalog/catalog_store.hpp"
 #include "platform/db.hpp"
 #include "platform/ids.hpp"
 #include "platform/schema.hpp"
@@ -32,7 +37,10 @@
 #include "reports/kpi.hpp"
 #include "reports/reports.hpp"
 #include "sales/sales.hpp"
+#include "sales/sold_days.hpp"
+#include "stock/kpi_days.hpp"
 #include "stock/stock.hpp"
+#include "stock/vocabulary.hpp"
 
 namespace {
 
@@ -41,6 +49,7 @@ using namespace backroom;
 constexpr int sites_count = 3;
 constexpr int weeks_count = 52;
 constexpr std::int64_t day_us = 86'400'000'000;
+constexpr int schema_before_summary = 38;  // the bench writes the raw ledger, then migration 39 packs it
 
 int items_count() {
   const char* v = std::getenv("BACKROOM_KPI_ITEMS");
@@ -60,7 +69,7 @@ Shop make_shop() {
   s.path = fmt::format("/tmp/backroom-kpi-db-bench-{}.db", ::getpid());
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(s.path + suffix);
   s.db = db::Db::open(s.path, db::Mode::read_write);
-  schema::migrate(*s.db);
+  schema::migrate(*s.db, schema_before_summary);
   s.db->exec("PRAGMA foreign_keys = OFF");
   auto started = std::chrono::steady_clock::now();
   s.today = reports::day_of(now());
@@ -166,10 +175,21 @@ Shop make_shop() {
         .run();
   tx.commit();
   s.db->exec("PRAGMA foreign_keys = ON");
-  s.db->exec("ANALYZE");
   std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   fmt::print(stderr, "seeded {} items x {} stores: {} movements, {} sales, {} sale lines in {:.0f} s\n", n, sites_count,
              movements, sales, lines, took.count());
+  // The summary as an upgraded shop gets it: migration 39 packs the ledger just written.
+  started = std::chrono::steady_clock::now();
+  schema::migrate(*s.db);
+  s.db->exec("ANALYZE");
+  took = std::chrono::steady_clock::now() - started;
+  auto count = [&](const char* sql) {
+    auto q = s.db->query(sql);
+    q.step();
+    return q.int64(0);
+  };
+  fmt::print(stderr, "migration 39 packed {} stock months and {} sales months in {:.0f} s\n",
+             count("SELECT COUNT(*) FROM stock_day_months"), count("SELECT COUNT(*) FROM sales_day_months"), took.count());
   return s;
 }
 
@@ -201,6 +221,8 @@ void report(benchmark::State& state, reports::Grouping grouping) {
     benchmark::DoNotOptimize(r);
     state.counters["rows"] = static_cast<double>(r.rows.size());
     total_counters(state, r.total);
+    state.counters["net_sales"] = static_cast<double>(r.total.net_sales);
+    state.counters["shrink_cost"] = static_cast<double>(r.total.shrink_cost);
   }
 }
 
@@ -244,174 +266,142 @@ void BM_ReadDailyItemSalesDb(benchmark::State& state) {
 }
 BENCHMARK(BM_ReadDailyItemSalesDb)->Unit(benchmark::kMillisecond)->Iterations(1);
 
-// Every stock account's net change, units sold and net sales per UTC day, from the ledger
-// (sales folded onto the account of the same item and store).
-constexpr const char* account_days =
-    "SELECT account, day, SUM(change) AS change, SUM(sold) AS sold, SUM(net) AS net FROM ("
-    " SELECT account, at / 86400000000 AS day, quantity AS change, 0 AS sold, 0 AS net FROM stock_movements"
-    " UNION ALL SELECT b.account, s.created_at / 86400000000, 0, l.quantity, l.total - l.tax FROM sales s"
-    " JOIN sale_lines l ON l.sale_id = s.id JOIN stock_balances b ON b.item_id = l.item_id AND b.location_id = s.location_id"
-    ") GROUP BY account, day";
-
-// Calls each(DayFigures) for every `day:change:sold:net` entry of a packed 31-day block.
-template <class Each>
-void unpack(std::int64_t block, const std::string& text, Each each) {
-  const char* p = text.c_str();
-  while (*p) {
-    reports::DayFigures f{0, 0, 0, 0};
-    char* end = nullptr;
-    f.day = block * 31 + std::strtoll(p, &end, 10);
-    f.change_milli = std::strtoll(end + 1, &end, 10);
-    f.sold_milli = std::strtoll(end + 1, &end, 10);
-    f.net_sales = std::strtoll(end + 1, &end, 10);
-    p = *end ? end + 1 : end;
-    each(f);
-  }
+// The report as it was before the summary (the raw ledger's GROUP BY reads, text-keyed maps),
+// kept here to time it beside the product and to prove at size that the summary gives the
+// same totals (the counters of this and BM_KpiYearByCategoryDb must be equal).
+std::optional<std::string> site_of(const std::map<std::string, stock::Location>& locations, const std::string& id) {
+  auto it = locations.find(id);
+  if (it == locations.end()) return std::nullopt;
+  auto kind = stock::location_kinds.parse(it->second.kind);
+  if (!kind) return std::nullopt;
+  if (stock::is_site(*kind)) return id;
+  if (stock::is_bin(*kind) && it->second.parent_id) return *it->second.parent_id;
+  return std::nullopt;
 }
 
-// A floor for a summary design, not a design: the year packed one row per stock account and
-// calendar month (as demand_months packs demand, migration 29), `day:change:sold:net` entries
-// joined by ';', built here from the ledger by SQL; then read whole and decoded into day
-// figures. Sales are folded onto the account of the same item and store.
-void BM_PackedMonthsReadFloor(benchmark::State& state) {
+reports::Totals ledger_report_before(db::Db& db, reports::Period period) {
+  const reports::Day load_from = std::min(period.from, period.to - (reports::days_of_supply_window_days - 1));
+  std::map<std::string, catalog::store::ReportItem> items;
+  for (auto& item : catalog::store::report_items(db)) items.emplace(item.id, item);
+  std::map<std::string, stock::Location> locations;
+  for (auto& loc : stock::list_locations(db)) locations.emplace(loc.id, loc);
+  std::map<std::pair<std::string, std::string>, reports::Series> series;
+  std::map<std::pair<std::string, std::string>, std::map<reports::Day, reports::DayFigures>> days;
+  auto get = [&](const std::string& item_id, const std::string& site_id) -> reports::Series* {
+    auto item = items.find(item_id);
+    if (item == items.end()) return nullptr;
+    auto [it, fresh] = series.try_emplace({item_id, site_id});
+    if (fresh) {
+      it->second.item_id = item_id;
+      it->second.site_id = site_id;
+      it->second.category = item->second.category;
+      it->second.stocked = item->second.stocked;
+      it->second.cost = item->second.cost;
+    }
+    return &it->second;
+  };
+  auto figures = [&](const std::string& item_id, const std::string& site_id, reports::Day day) {
+    auto& d = days[{item_id, site_id}][day];
+    d.day = day;
+    return &d;
+  };
+  for (const auto& b : stock::balances_before(db, reports::start_of(load_from))) {
+    auto kind = locations.count(b.location_id) ? stock::location_kinds.parse(locations[b.location_id].kind) : std::nullopt;
+    if (!kind || !stock::is_site(*kind)) continue;
+    if (auto* s = get(b.item_id, b.location_id)) {
+      s->active_before = true;
+      s->opening_milli = b.on_hand.milli;
+    }
+  }
+  for (const auto& m : stock::daily_movements(db, reports::start_of(load_from), reports::start_of(period.to + 1))) {
+    auto site = site_of(locations, m.location_id);
+    if (!site) continue;
+    auto* s = get(m.item_id, *site);
+    if (!s) continue;
+    if (*site == m.location_id) figures(m.item_id, *site, m.day)->change_milli += m.decrease.milli + m.increase.milli;
+    if ((m.document_type == "adjustment" || m.document_type == "count") && m.decrease.milli < 0)
+      s->shrink.push_back(reports::ShrinkEntry{m.day, m.reason, -m.decrease.milli});
+  }
+  for (const auto& d : sales::daily_item_sales(db, reports::start_of(load_from), reports::start_of(period.to + 1))) {
+    auto site = site_of(locations, d.location_id);
+    if (!site || !get(d.item_id, *site)) continue;
+    auto* f = figures(d.item_id, *site, d.day);
+    f->sold_milli += d.units.milli;
+    f->net_sales += d.net_value;
+  }
+  for (auto& [key, by_day] : days)
+    for (auto& [day, f] : by_day) series.at(key).days.push_back(f);
+  reports::KpiAccumulator acc(reports::Grouping::category, period);
+  for (const auto& [key, s] : series) acc.add(s);
+  return acc.total();
+}
+
+void BM_LedgerReportBeforeSummary(benchmark::State& state) {
   auto& s = shop();
-  static bool built = false;
-  if (!built) {
-    auto started = std::chrono::steady_clock::now();
-    s.db->exec(
-        "CREATE TABLE bench_kpi_months (account INTEGER NOT NULL, month INTEGER NOT NULL, days TEXT NOT NULL, "
-        "PRIMARY KEY (account, month)) WITHOUT ROWID");
-    s.db->exec(std::string("INSERT INTO bench_kpi_months SELECT account, day / 31, group_concat(CAST(day % 31 AS TEXT) "
-                           "|| ':' || CAST(change AS TEXT) || ':' || CAST(sold AS TEXT) || ':' || CAST(net AS TEXT), ';') "
-                           "FROM (") + account_days + ") GROUP BY account, day / 31");
-    std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-    auto q = s.db->query("SELECT COUNT(*) FROM bench_kpi_months");
-    q.step();
-    fmt::print(stderr, "packed {} account-months in {:.0f} s\n", q.int64(0), took.count());
-    built = true;
-  }
   for (auto _ : state) {
-    std::int64_t figures = 0, sum = 0;
-    auto q = s.db->query("SELECT account, month, days FROM bench_kpi_months WHERE month >= ?");
-    q.bind(1, year_start(s) / 31);
-    std::vector<reports::DayFigures> days;
-    while (q.step()) {
-      unpack(q.int64(1), q.text(2), [&](const reports::DayFigures& f) { days.push_back(f); });
-      figures += static_cast<std::int64_t>(days.size());
-      for (const auto& f : days) sum += f.change_milli;
-      days.clear();
-    }
-    benchmark::DoNotOptimize(sum);
-    state.counters["day_figures"] = static_cast<double>(figures);
+    auto t = ledger_report_before(*s.db, reports::Period{s.today - 7 * weeks_count + 1, s.today});
+    total_counters(state, t);
+    state.counters["net_sales"] = static_cast<double>(t.net_sales);
+    state.counters["shrink_cost"] = static_cast<double>(t.shrink_cost);
   }
 }
-BENCHMARK(BM_PackedMonthsReadFloor)->Unit(benchmark::kMillisecond)->Iterations(2);
+BENCHMARK(BM_LedgerReportBeforeSummary)->Unit(benchmark::kMillisecond)->Iterations(1);
 
-// The whole year-by-category report over those packed months, as a store function could do
-// it: the items (category, cost), every account's item, store and balance, then the months in
-// account order, each account's days decoded into one Series (opening = balance less the
-// window's changes) and folded. Shrink is left out (the fixture's losses are not packed).
-void BM_PackedMonthsReport(benchmark::State& state) {
+// Where the product's report time goes: each read it makes, rows handed over, no folding.
+void BM_ReadCatalogItemsDb(benchmark::State& state) {
   auto& s = shop();
-  if (!s.db->query("SELECT 1 FROM sqlite_master WHERE name = 'bench_kpi_months'").step()) {
-    state.SkipWithError("run BM_PackedMonthsReadFloor first");
-    return;
-  }
-  const reports::Day from = year_start(s);
-  for (auto _ : state) {
-    struct Item {
-      std::string category;
-      std::int64_t cost = 0;
-    };
-    std::unordered_map<std::string, Item> items;
-    {
-      auto q = s.db->query("SELECT id, category, cost FROM items");
-      while (q.step()) items.emplace(q.text(0), Item{q.text(1), q.int64(2)});
-    }
-    struct Account {
-      const Item* item = nullptr;
-      std::string item_id, site_id;
-      std::int64_t on_hand = 0;
-    };
-    std::vector<Account> accounts;
-    {
-      auto q = s.db->query("SELECT account, item_id, location_id, on_hand FROM stock_balances ORDER BY account");
-      while (q.step()) {
-        auto n = static_cast<std::size_t>(q.int64(0));
-        if (accounts.size() <= n) accounts.resize(n + 1);
-        accounts[n] = Account{&items.at(q.text(1)), q.text(1), q.text(2), q.int64(3)};
-      }
-    }
-    reports::KpiAccumulator acc(reports::Grouping::category, reports::Period{s.today - 7 * weeks_count + 1, s.today});
-    reports::Series series;
-    std::int64_t current = -1, change = 0;
-    auto flush = [&] {
-      if (current < 0) return;
-      const auto& a = accounts[static_cast<std::size_t>(current)];
-      series.item_id = a.item_id;
-      series.site_id = a.site_id;
-      series.category = a.item->category;
-      series.stocked = true;
-      series.cost = a.item->cost;
-      series.active_before = true;
-      series.opening_milli = a.on_hand - change;
-      acc.add(series);
-    };
-    auto q = s.db->query("SELECT account, month, days FROM bench_kpi_months WHERE month >= ? ORDER BY account, month");
-    q.bind(1, from / 31);
-    while (q.step()) {
-      if (q.int64(0) != current) {
-        flush();
-        current = q.int64(0);
-        change = 0;
-        series.days.clear();
-      }
-      const std::size_t first = series.days.size();
-      unpack(q.int64(1), q.text(2), [&](const reports::DayFigures& f) {
-        if (f.day < from) return;
-        change += f.change_milli;
-        series.days.push_back(f);
-      });
-      std::sort(series.days.begin() + static_cast<std::ptrdiff_t>(first), series.days.end(),
-                [](const auto& a, const auto& b) { return a.day < b.day; });
-    }
-    flush();
-    auto total = acc.total();
-    benchmark::DoNotOptimize(total);
-    total_counters(state, total);
-  }
+  for (auto _ : state) state.counters["rows"] = static_cast<double>(catalog::store::report_items(*s.db).size());
 }
-BENCHMARK(BM_PackedMonthsReport)->Unit(benchmark::kMillisecond)->Iterations(2);
+BENCHMARK(BM_ReadCatalogItemsDb)->Unit(benchmark::kMillisecond)->Iterations(1);
 
-// The same floor for the plainer design: one row per stock account and day (integer keys,
-// no ids), read whole in key order.
-void BM_DailyRowsReadFloor(benchmark::State& state) {
+void BM_ReadAccountBalancesDb(benchmark::State& state) {
   auto& s = shop();
-  static bool built = false;
-  if (!built) {
-    auto started = std::chrono::steady_clock::now();
-    s.db->exec(
-        "CREATE TABLE bench_kpi_days (account INTEGER NOT NULL, day INTEGER NOT NULL, change INTEGER NOT NULL, "
-        "sold INTEGER NOT NULL, net INTEGER NOT NULL, PRIMARY KEY (account, day)) WITHOUT ROWID");
-    s.db->exec(std::string("INSERT INTO bench_kpi_days ") + account_days);
-    std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-    fmt::print(stderr, "built the account-day rows in {:.0f} s\n", took.count());
-    built = true;
-  }
+  for (auto _ : state)
+    state.counters["rows"] =
+        static_cast<double>(stock::account_balances(*s.db, stock::month_of_day(year_start(s))).size());
+}
+BENCHMARK(BM_ReadAccountBalancesDb)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+void BM_ReadStockMonthsDb(benchmark::State& state) {
+  auto& s = shop();
   for (auto _ : state) {
-    std::int64_t figures = 0, sum = 0;
-    auto q = s.db->query("SELECT account, day, change, sold, net FROM bench_kpi_days WHERE day >= ?");
-    q.bind(1, year_start(s));
-    while (q.step()) {
-      reports::DayFigures f{q.int64(1), q.int64(2), q.int64(3), q.int64(4)};
-      sum += f.change_milli + q.int64(0);
-      ++figures;
-    }
-    benchmark::DoNotOptimize(sum);
-    state.counters["day_figures"] = static_cast<double>(figures);
+    std::int64_t rows = 0, days = 0;
+    const bool decode = state.range(0) != 0;
+    stock::each_stock_month(*s.db, stock::month_of_day(year_start(s)), [&](std::int64_t, int, std::string_view text) {
+      ++rows;
+      if (decode) days += static_cast<std::int64_t>(stock::unpack_stock_days(text).size());
+    });
+    state.counters["rows"] = static_cast<double>(rows);
+    state.counters["days"] = static_cast<double>(days);
   }
 }
-BENCHMARK(BM_DailyRowsReadFloor)->Unit(benchmark::kMillisecond)->Iterations(2);
+BENCHMARK(BM_ReadStockMonthsDb)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+void BM_ReadSoldMonthsDb(benchmark::State& state) {
+  auto& s = shop();
+  for (auto _ : state) {
+    std::int64_t rows = 0, days = 0;
+    const bool decode = state.range(0) != 0;
+    sales::each_sold_month(*s.db, stock::month_of_day(year_start(s)),
+                           [&](std::string_view, std::string_view, int, std::string_view text) {
+                             ++rows;
+                             if (decode) days += static_cast<std::int64_t>(stock::unpack_sold_days(text).size());
+                           });
+    state.counters["rows"] = static_cast<double>(rows);
+    state.counters["days"] = static_cast<double>(days);
+  }
+}
+BENCHMARK(BM_ReadSoldMonthsDb)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// `backroom check`'s proof of the summary at this size (each packed month against the
+// ledger's GROUP BY): its cost, and that the migration's packing agrees (problems = 0).
+void BM_CheckSummaryAgainstLedger(benchmark::State& state) {
+  auto& s = shop();
+  for (auto _ : state)
+    state.counters["problems"] =
+        static_cast<double>(stock::check_stock_days(*s.db).size() + sales::check_sold_days(*s.db).size());
+}
+BENCHMARK(BM_CheckSummaryAgainstLedger)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
 

@@ -1,6 +1,6 @@
 // The bound for the sales writer: the rows of one 4-line sale (sale, 4 lines, a tender,
-// 4 movements with their balance upserts, the register counter, an audit entry and an
-// event) written straight to SQLite on the real schema (WAL, synchronous=FULL), one
+// 4 movements with their balance upserts and the KPI summary's days (migration 39, both
+// halves, where the tree has it), the register counter, an audit entry and an event) written straight to SQLite on the real schema (WAL, synchronous=FULL), one
 // transaction per sale and in batches of 16..512 sales per transaction. No HTTP, no JSON
 // parsing, no pricing: what group commit over HTTP should approach.
 // With BENCH_PG_URL=postgresql://... the same rows go to that PostgreSQL database through
@@ -21,6 +21,9 @@
 #include "platform/outbox.hpp"
 #include "platform/types.hpp"
 #include "stock/stock.hpp"
+#if __has_include("sales/sold_days.hpp")
+#include "sales/sold_days.hpp"
+#endif
 
 namespace {
 
@@ -136,6 +139,14 @@ void write_sale(Shop& s, const Actor& actor) {
   }
   db.query("INSERT INTO sale_tenders (sale_id, seq, type, amount) VALUES (?, 1, 'cash', 10000)").bind(1, sale_id).run();
   stock::post_movements(db, moves, stock::PostContext{"bench", "B1", stock::NegativeStock::allow});
+#if __has_include("sales/sold_days.hpp")
+  // The KPI summary's sales half, as sales::store::insert_sale keeps it (migration 39).
+  std::vector<sales::SoldDelta> sold;
+  for (int i = 0; i < 4; ++i)
+    sold.push_back(sales::SoldDelta{s.location, s.items[static_cast<std::size_t>(i)],
+                                    stock::SoldDay{now().micros / 86400000000, 1000, 1750 - 304, 1}});
+  sales::add_sold_days(db, sold);
+#endif
   append_audit(db, actor, AuditEntry{"sale.create", "sale", sale_id, std::nullopt, R"({"total":7000,"lines":4})"});
   append_event(db, "sale.completed", sale_id, sale_payload());
 }

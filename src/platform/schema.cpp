@@ -1546,6 +1546,71 @@ ALTER TABLE price_changes ADD COLUMN ends_at INTEGER;
 ALTER TABLE price_changes ADD COLUMN ended_at INTEGER;
 CREATE INDEX price_changes_ends ON price_changes(ends_at) WHERE ends_at IS NOT NULL AND ended_at IS NULL;
 )SQL"},
+      {39, "the KPI report's days packed by month beside the ledger, kept by its writers: a year of an item at a site is about 13 short rows", R"SQL(
+-- src/stock/kpi_days.hpp has the format and who keeps what. stock_day_months: per stock
+-- account and UTC calendar month (year * 100 + month), entries 'day:change[:reason=lost,...]'
+-- (day = at / 86400000000; change = the day's net movement; lost = negative adjustments and
+-- counts by reason). sales_day_months: per location, item and month, entries
+-- 'day:sold:net:lines' of completed non-training sale lines on the sale's day and
+-- non-training return lines on the return's day. The backfill below makes both from the
+-- ledger so an upgraded shop reports what it did before; the month of a day is worked out
+-- as migration 27 does (H. Hinnant's civil_from_days), once per distinct day. The
+-- aggregates do not promise the entries' order; readers sort.
+CREATE TABLE stock_day_months (
+  account INTEGER NOT NULL,
+  month   INTEGER NOT NULL CHECK (month % 100 BETWEEN 1 AND 12),
+  days    TEXT NOT NULL CHECK (days <> ''),
+  PRIMARY KEY (account, month)
+) WITHOUT ROWID;
+CREATE TABLE sales_day_months (
+  location_id TEXT NOT NULL,
+  item_id     TEXT NOT NULL,
+  month       INTEGER NOT NULL CHECK (month % 100 BETWEEN 1 AND 12),
+  days        TEXT NOT NULL CHECK (days <> ''),
+  PRIMARY KEY (location_id, item_id, month)
+) WITHOUT ROWID;
+CREATE TABLE kpi_day_month_of (
+  day   INTEGER PRIMARY KEY,
+  month INTEGER NOT NULL
+);
+WITH days AS MATERIALIZED (SELECT DISTINCT at / 86400000000 AS day FROM stock_movements
+                           UNION SELECT created_at / 86400000000 FROM sales
+                           UNION SELECT created_at / 86400000000 FROM returns),
+     eras AS MATERIALIZED (SELECT day, (day + 719468) / 146097 AS era,
+                                  (day + 719468) - ((day + 719468) / 146097) * 146097 AS doe FROM days),
+     years AS MATERIALIZED (SELECT day, era, doe, (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365 AS yoe FROM eras),
+     parts AS MATERIALIZED (SELECT day, yoe + era * 400 AS y, (5 * (doe - (365 * yoe + yoe / 4 - yoe / 100)) + 2) / 153 AS mp
+                            FROM years)
+INSERT INTO kpi_day_month_of (day, month)
+SELECT day, (CASE WHEN mp < 10 THEN y ELSE y + 1 END) * 100 + (CASE WHEN mp < 10 THEN mp + 3 ELSE mp - 9 END) FROM parts;
+WITH d AS MATERIALIZED (SELECT account, at / 86400000000 AS day, SUM(quantity) AS change FROM stock_movements
+                        GROUP BY account, at / 86400000000),
+     r AS MATERIALIZED (SELECT account, at / 86400000000 AS day, reason, -SUM(quantity) AS lost FROM stock_movements
+                        WHERE document_type IN ('adjustment', 'count') AND quantity < 0
+                        GROUP BY account, at / 86400000000, reason),
+     l AS MATERIALIZED (SELECT account, day, group_concat(reason || '=' || CAST(lost AS TEXT), ',') AS losses FROM r
+                        GROUP BY account, day)
+INSERT INTO stock_day_months (account, month, days)
+SELECT d.account, o.month,
+       group_concat(CAST(d.day AS TEXT) || ':' || CAST(d.change AS TEXT) || COALESCE(':' || l.losses, ''), ';')
+FROM d JOIN kpi_day_month_of o ON o.day = d.day LEFT JOIN l ON l.account = d.account AND l.day = d.day
+GROUP BY d.account, o.month;
+WITH t AS MATERIALIZED (SELECT s.location_id AS location_id, l.item_id AS item_id, s.created_at / 86400000000 AS day,
+                               l.quantity AS units, l.total - l.tax AS net_value
+                        FROM sales s JOIN sale_lines l ON l.sale_id = s.id WHERE s.status = 'completed' AND s.training = 0
+                        UNION ALL
+                        SELECT r.location_id, rl.item_id, r.created_at / 86400000000, -rl.quantity, -(rl.refund - rl.tax)
+                        FROM returns r JOIN return_lines rl ON rl.return_id = r.id WHERE r.training = 0),
+     g AS MATERIALIZED (SELECT location_id, item_id, day, SUM(units) AS units, SUM(net_value) AS net, COUNT(*) AS n FROM t
+                        GROUP BY location_id, item_id, day)
+INSERT INTO sales_day_months (location_id, item_id, month, days)
+SELECT g.location_id, g.item_id, o.month,
+       group_concat(CAST(g.day AS TEXT) || ':' || CAST(g.units AS TEXT) || ':' || CAST(g.net AS TEXT) || ':' ||
+                    CAST(g.n AS TEXT), ';')
+FROM g JOIN kpi_day_month_of o ON o.day = g.day
+GROUP BY g.location_id, g.item_id, o.month;
+DROP TABLE kpi_day_month_of;
+)SQL"},
   };
   return list;
 }

@@ -1,6 +1,6 @@
-// The reports room's I/O. The KPI report reads the ledger through its owners' functions
-// (stock's movements and balances, sales' daily item sales, catalog's items) and turns it
-// into one Series per item and site for the pure maths in kpi.cpp. The review's actions are
+// The reports room's I/O. The KPI report reads the ledger's packed days through their owners'
+// functions (stock's kpi days and balances, sales' sold days, catalog's items; migration 39)
+// and turns them into one Series per item and site for the pure maths in kpi.cpp. The review's actions are
 // this room's own tables (migration 14): their SQL is the only SQL here.
 #include "reports/reports_store.hpp"
 
@@ -9,11 +9,15 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <unordered_map>
+#include <vector>
 #include <utility>
 
 #include "catalog/catalog_store.hpp"
 #include "reports/reports.hpp"
 #include "sales/sales.hpp"
+#include "sales/sold_days.hpp"
+#include "stock/kpi_days.hpp"
 #include "stock/stock.hpp"
 #include "platform/problem.hpp"
 #include "stock/vocabulary.hpp"
@@ -25,7 +29,7 @@ namespace {
 struct Ledger {
   std::map<std::string, catalog::store::ReportItem> items;
   std::map<std::string, stock::Location> locations;
-  std::map<std::pair<std::string, std::string>, Series> series;  // (item, site)
+  std::vector<Series> series;  // one per (item, site), in no particular order
 };
 
 // The site a location's stock belongs to: a site itself, or a bin's parent; none for transit.
@@ -39,11 +43,11 @@ std::optional<std::string> site_of(const std::map<std::string, stock::Location>&
   return std::nullopt;
 }
 
-bool is_loss_document(const std::string& document_type) {
-  return document_type == "adjustment" || document_type == "count";
-}
-
-// Reads the ledger for the days [load_from, to] (to's end included).
+// Reads the KPI summary (stock/kpi_days.hpp, sales/sold_days.hpp; migration 39) for the days
+// [load_from, to] (to's end included), and every account's balance once: the opening on hand
+// of a series is its balance now less the changes the summary holds from load_from on, and
+// it was active before the window when the summary holds a day of it before load_from. The
+// same figures the raw ledger's GROUP BY gave (the integration tests' fixtures prove it).
 Ledger load_ledger(db::Db& db, Day load_from, Day to, const std::optional<std::string>& only_site) {
   Ledger l;
   for (auto& item : catalog::store::report_items(db)) {
@@ -54,57 +58,116 @@ Ledger load_ledger(db::Db& db, Day load_from, Day to, const std::optional<std::s
     auto id = loc.id;
     l.locations.emplace(std::move(id), std::move(loc));
   }
-  std::map<std::pair<std::string, std::string>, std::map<Day, DayFigures>> days;
-  auto series = [&](const std::string& item_id, const std::string& site_id) -> Series* {
-    if (only_site && *only_site != site_id) return nullptr;
-    auto item = l.items.find(item_id);
-    if (item == l.items.end()) return nullptr;
-    auto [it, fresh] = l.series.try_emplace({item_id, site_id});
-    if (fresh) {
-      it->second.item_id = item_id;
-      it->second.site_id = site_id;
-      it->second.category = item->second.category;
-      it->second.stocked = item->second.stocked;
-      it->second.cost = item->second.cost;
-    }
-    return &it->second;
+  std::map<std::string, std::optional<std::string>> sites;  // location -> its site, once each
+  auto site_for = [&](const std::string& location_id) -> const std::optional<std::string>& {
+    auto it = sites.find(location_id);
+    if (it == sites.end()) it = sites.emplace(location_id, site_of(l.locations, location_id)).first;
+    return it->second;
   };
-  auto figures = [&](const std::string& item_id, const std::string& site_id, Day day) {
-    auto& d = days[{item_id, site_id}][day];
-    d.day = day;
-    return &d;
+  // The series by item and site, looked up once per account and once per run of sales rows
+  // of one item and location (the rows come in key order); -1: no series (not in the
+  // catalog, or another site than the one asked for).
+  std::unordered_map<std::string, std::ptrdiff_t> index;
+  std::string key;
+  auto series = [&](const std::string& item_id, const std::string& site_id) -> std::ptrdiff_t {
+    if (only_site && *only_site != site_id) return -1;
+    key.assign(item_id).append(1, '\n').append(site_id);
+    auto found = index.find(key);
+    if (found != index.end()) return found->second;
+    auto item = l.items.find(item_id);
+    if (item == l.items.end()) return -1;
+    Series s;
+    s.item_id = item_id;
+    s.site_id = site_id;
+    s.category = item->second.category;
+    s.stocked = item->second.stocked;
+    s.cost = item->second.cost;
+    l.series.push_back(std::move(s));
+    auto at = static_cast<std::ptrdiff_t>(l.series.size() - 1);
+    index.emplace(key, at);
+    return at;
+  };
+  // A series' day figures as read (each source in day order); sorted and merged at the end.
+  std::vector<std::vector<DayFigures>> days;
+  auto figures = [&](std::ptrdiff_t s) -> std::vector<DayFigures>& {
+    if (days.size() < l.series.size()) days.resize(l.series.size());
+    auto& v = days[static_cast<std::size_t>(s)];
+    if (v.capacity() == 0) v.reserve(64);
+    return v;
   };
 
-  for (const auto& b : stock::balances_before(db, start_of(load_from))) {
-    // Only a site's own stock is on hand for sale; bins (damaged, review...) are not.
-    auto kind = l.locations.count(b.location_id) ? stock::location_kinds.parse(l.locations[b.location_id].kind)
-                                                 : std::nullopt;
-    if (!kind || !stock::is_site(*kind)) continue;
-    if (auto* s = series(b.item_id, b.location_id)) {
-      s->active_before = true;
-      s->opening_milli = b.on_hand.milli;
+  const int from_month = stock::month_of_day(load_from);
+  auto balances = stock::account_balances(db, from_month);  // by account
+  std::vector<std::int64_t> changed_since(balances.size(), 0);
+  std::vector<char> moved_before(balances.size(), 0);
+  std::vector<std::ptrdiff_t> series_of(balances.size(), -2);  // -2: not looked up yet
+  for (std::size_t i = 0; i < balances.size(); ++i) moved_before[i] = balances[i].months_before ? 1 : 0;
+  std::size_t at = 0;
+  stock::each_stock_month(db, from_month, [&](std::int64_t account, int, std::string_view packed) {
+    while (at < balances.size() && balances[at].account < account) ++at;
+    if (at == balances.size() || balances[at].account != account) return;  // no balance: `backroom check` says so
+    const auto& b = balances[at];
+    const auto& site = site_for(b.location_id);
+    for (const auto& d : stock::unpack_stock_days(packed)) {
+      if (d.day < load_from) {
+        moved_before[at] = 1;
+        continue;
+      }
+      changed_since[at] += d.change_milli;
+      if (d.day > to || !site) continue;
+      if (series_of[at] == -2) series_of[at] = series(b.item_id, *site);
+      auto s = series_of[at];
+      if (s < 0) continue;
+      if (*site == b.location_id) figures(s).push_back(DayFigures{d.day, d.change_milli, 0, 0});
+      for (const auto& [reason, lost] : d.lost_milli)
+        l.series[static_cast<std::size_t>(s)].shrink.push_back(ShrinkEntry{d.day, reason, lost});
     }
+  });
+  for (std::size_t i = 0; i < balances.size(); ++i) {
+    if (!moved_before[i]) continue;
+    const auto& b = balances[i];
+    // Only a site's own stock is on hand for sale; bins (damaged, review...) are not.
+    auto loc = l.locations.find(b.location_id);
+    auto kind = loc != l.locations.end() ? stock::location_kinds.parse(loc->second.kind) : std::nullopt;
+    if (!kind || !stock::is_site(*kind)) continue;
+    auto s = series_of[i] == -2 ? series(b.item_id, b.location_id) : series_of[i];
+    if (s < 0) continue;
+    l.series[static_cast<std::size_t>(s)].active_before = true;
+    l.series[static_cast<std::size_t>(s)].opening_milli = b.on_hand_milli - changed_since[i];
   }
-  for (const auto& m : stock::daily_movements(db, start_of(load_from), start_of(to + 1))) {
-    auto site = site_of(l.locations, m.location_id);
-    if (!site) continue;
-    auto* s = series(m.item_id, *site);
-    if (!s) continue;
-    if (*site == m.location_id) figures(m.item_id, *site, m.day)->change_milli += m.decrease.milli + m.increase.milli;
-    if (is_loss_document(m.document_type) && m.decrease.milli < 0)
-      s->shrink.push_back(ShrinkEntry{m.day, m.reason, -m.decrease.milli});
-  }
-  for (const auto& d : sales::daily_item_sales(db, start_of(load_from), start_of(to + 1))) {
-    auto site = site_of(l.locations, d.location_id);
-    if (!site || !series(d.item_id, *site)) continue;
-    auto* f = figures(d.item_id, *site, d.day);
-    f->sold_milli += d.units.milli;
-    f->net_sales += d.net_value;
-  }
-  for (auto& [key, by_day] : days) {
-    auto& s = l.series.at(key);
-    s.days.reserve(by_day.size());
-    for (auto& [day, f] : by_day) s.days.push_back(f);
+  std::string location_id, item_id;
+  std::ptrdiff_t run = -1;  // the series of the current run of rows (location_id, item_id)
+  sales::each_sold_month(db, from_month, [&](std::string_view location, std::string_view item, int, std::string_view packed) {
+    const bool same = location == location_id && item == item_id;
+    if (!same) {
+      location_id.assign(location);
+      item_id.assign(item);
+      run = -2;
+    }
+    const auto& site = site_for(location_id);
+    if (!site) return;
+    for (const auto& d : stock::unpack_sold_days(packed)) {
+      if (d.day < load_from || d.day > to) continue;
+      if (run == -2) run = series(item_id, *site);
+      if (run < 0) return;
+      figures(run).push_back(DayFigures{d.day, 0, d.sold_milli, d.net_sales});
+    }
+  });
+  days.resize(l.series.size());
+  for (std::size_t i = 0; i < l.series.size(); ++i) {
+    auto& in = days[i];
+    std::stable_sort(in.begin(), in.end(), [](const DayFigures& a, const DayFigures& b) { return a.day < b.day; });
+    auto& out = l.series[i].days;
+    out.reserve(in.size());
+    for (const auto& f : in) {
+      if (!out.empty() && out.back().day == f.day) {
+        out.back().change_milli += f.change_milli;
+        out.back().sold_milli += f.sold_milli;
+        out.back().net_sales += f.net_sales;
+      } else {
+        out.push_back(f);
+      }
+    }
   }
   return l;
 }
@@ -116,7 +179,7 @@ Day load_start(const Period& p) { return std::min(p.from, p.to - (days_of_supply
 KpiReport kpi_report(db::Db& db, const KpiQuery& query) {
   auto ledger = load_ledger(db, load_start(query.period), query.period.to, query.site_id);
   KpiAccumulator acc(query.grouping, query.period);
-  for (const auto& [key, s] : ledger.series) acc.add(s);
+  for (const auto& s : ledger.series) acc.add(s);
 
   KpiReport r{query, {}, acc.total(), std::nullopt, {}, std::nullopt};  // the other rooms' figures: reports_api.cpp
   for (const auto& [key, totals] : acc.groups()) {
@@ -152,7 +215,7 @@ std::vector<WeekTotals> weekly_kpis(db::Db& db, Day to, int weeks, const std::op
     Period p{to - 7 * w - 6, to - 7 * w};
     Totals t;
     t.period_days = p.days();
-    for (const auto& [key, s] : ledger.series) add_series(t, s, p);
+    for (const auto& s : ledger.series) add_series(t, s, p);
     out.push_back(WeekTotals{p, std::move(t)});
   }
   return out;

@@ -4,6 +4,7 @@
 
 #include "catalog/vocabulary.hpp"
 #include "sales/sales.hpp"
+#include "sales/sold_days.hpp"
 
 namespace backroom::sales {
 
@@ -12,6 +13,7 @@ std::vector<std::string> check_books(db::Db& db) {
   auto report = [&problems](std::string line) {
     if (problems.size() < 1000) problems.push_back(std::move(line));
   };
+  for (auto& line : check_sold_days(db)) report(std::move(line));  // the KPI summary's sales half
   {
     auto q = db.query(
         "SELECT DISTINCT document_type, document_id FROM stock_movements m WHERE "

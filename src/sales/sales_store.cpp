@@ -10,6 +10,7 @@
 #include "platform/ids.hpp"
 #include "platform/problem.hpp"
 #include "platform/settings.hpp"
+#include "sales/sold_days.hpp"
 
 namespace backroom::sales::store {
 
@@ -166,6 +167,14 @@ void insert_sale(db::Db& db, const Sale& s, const std::string& request_hash) {
         .bind(15, l.tax)
         .bind(16, l.total)
         .run();
+  // The KPI summary (sold_days.hpp): a completed real sale counts on its day.
+  if (s.status == SaleStatus::completed && !s.training) {
+    std::vector<SoldDelta> sold;
+    for (const auto& l : s.lines)
+      sold.push_back(SoldDelta{s.location_id, l.item_id,
+                               stock::SoldDay{s.created_at / 86400000000, l.quantity.milli, l.total - l.tax, 1}});
+    add_sold_days(db, sold);
+  }
   for (std::size_t i = 0; i < s.tenders.size(); ++i)
     db.query("INSERT INTO sale_tenders (sale_id, seq, type, amount, reference) VALUES (?, ?, ?, ?, ?)")
         .bind(1, s.id)
@@ -267,6 +276,18 @@ void insert_void(db::Db& db, const std::string& sale_id, const SaleVoid& v) {
       .bind(5, v.user)
       .bind(6, v.approver)
       .run();
+  {
+    // The KPI summary (sold_days.hpp): a voided sale's lines come off the SALE's day, if they
+    // were counted (completed, not training).
+    std::vector<SoldDelta> unsold;
+    auto q = db.query(
+        "SELECT s.location_id, s.created_at / 86400000000, l.item_id, l.quantity, l.total - l.tax FROM sales s "
+        "JOIN sale_lines l ON l.sale_id = s.id WHERE s.id = ? AND s.status = 'completed' AND s.training = 0");
+    q.bind(1, sale_id);
+    while (q.step())
+      unsold.push_back(SoldDelta{q.text(0), q.text(2), stock::SoldDay{q.int64(1), -q.int64(3), -q.int64(4), -1}});
+    add_sold_days(db, unsold);
+  }
   db.query("UPDATE sales SET status = 'voided' WHERE id = ?").bind(1, sale_id).run();
 }
 
@@ -355,6 +376,14 @@ void insert_return(db::Db& db, const Return& r, const std::string& request_hash,
           .bind(1, l.quantity.milli)
           .bind(2, *l.sale_line_id)
           .run();
+  }
+  // The KPI summary (sold_days.hpp): a real return takes its lines off the return's day.
+  if (!r.training) {
+    std::vector<SoldDelta> back;
+    for (const auto& l : r.lines)
+      back.push_back(SoldDelta{r.location_id, l.item_id,
+                               stock::SoldDay{r.created_at / 86400000000, -l.quantity.milli, -(l.refund - l.tax), 1}});
+    add_sold_days(db, back);
   }
   for (std::size_t i = 0; i < r.tenders.size(); ++i)
     db.query("INSERT INTO return_tenders (return_id, seq, type, amount, reference) VALUES (?, ?, ?, ?, ?)")

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "stock/holds.hpp"
+#include "stock/kpi_days.hpp"
 #include "stock/stock.hpp"
 
 namespace backroom::stock {
@@ -64,6 +65,7 @@ std::vector<std::string> check_ledger(db::Db& db) {
                          format_quantity(Quantity{q.int64(3)})));
   }
   for (auto& line : check_holds(db)) report(std::move(line));
+  for (auto& line : check_stock_days(db)) report(std::move(line));  // the KPI summary (kpi_days.hpp)
   {
     auto q = db.query(
         "SELECT DISTINCT document_type, document_id FROM stock_movements m WHERE "

@@ -13,6 +13,7 @@
 #include "platform/settings.hpp"
 #include "stock/consumption.hpp"
 #include "stock/holds.hpp"
+#include "stock/kpi_days.hpp"
 #include "stock/stock.hpp"
 
 namespace backroom::stock {
@@ -101,6 +102,15 @@ Account open_account(db::Db& db, const std::string& item_id, const std::string& 
   return a;
 }
 
+// What a movement adds to its account's day in the KPI summary (kpi_days.hpp): its quantity,
+// and a loss by reason when it is a negative adjustment or count.
+StockDay kpi_day(const Movement& m, std::int64_t at) {
+  StockDay d{at / 86400000000, m.quantity.milli, {}};
+  if ((m.document_type == "adjustment" || m.document_type == "count") && m.quantity.milli < 0)
+    d.lost_milli.emplace(std::string(word(m.reason)), -m.quantity.milli);
+  return d;
+}
+
 // A stock.negative event for each balance a movement took below zero.
 void append_negative_events(db::Db& db, const std::vector<NegativeFlag>& flags) {
   for (const auto& f : flags)
@@ -146,6 +156,7 @@ std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>
           .bind(2, sold_month(Timestamp{at}))
           .bind(3, -m.quantity.milli)
           .run();
+    add_stock_days(db, account.number, {kpi_day(m, at)});
     // Balance = sum of movements, kept one movement at a time: the new balance is the one
     // read in this transaction plus exactly the quantity just recorded (no overflow), and
     // it lands on this account's one balance row. last_seq is the movement just inserted,
@@ -211,6 +222,7 @@ void post_movement_batch(db::Db& db, std::vector<BatchDocument>& documents, cons
   const int month = sold_month(Timestamp{at});
   std::vector<std::pair<const Movement*, std::int64_t>> rows;  // movement, account
   std::map<std::int64_t, std::int64_t> sold;                    // account -> units this month
+  std::map<std::int64_t, std::vector<StockDay>> kpi_days;      // account -> its day (kpi_days.hpp)
   std::vector<std::pair<const Pair*, Account*>> changed;       // in the order first moved
   std::set<std::int64_t> seen;
   for (auto& d : documents) {
@@ -223,6 +235,7 @@ void post_movement_batch(db::Db& db, std::vector<BatchDocument>& documents, cons
       rows.emplace_back(&m, a.number);
       if (seen.insert(a.number).second) changed.emplace_back(&account->first, &a);
       if (counts_as_sold(m.reason)) sold[a.number] -= m.quantity.milli;
+      merge_stock_day(kpi_days[a.number], kpi_day(m, at));
       Quantity on_hand;
       const bool overflow = __builtin_add_overflow(a.on_hand.milli, m.quantity.milli, &on_hand.milli);
       BR_ASSERT(!overflow, "a balance past the int64 range of milli-units");
@@ -272,6 +285,7 @@ void post_movement_batch(db::Db& db, std::vector<BatchDocument>& documents, cons
     }
     q.run();
   }
+  for (const auto& [number, days] : kpi_days) add_stock_days(db, number, days);
   // Each balance once, at the on hand the pass ended with; last_seq is the account's newest
   // movement, just written above (an index seek on stock_movements_account).
   for (std::size_t first = 0; first < changed.size(); first += rows_per_statement) {

@@ -11,8 +11,10 @@
 
 #include "platform/db.hpp"
 #include "platform/schema.hpp"
+#include "sales/sold_days.hpp"
 #include "stock/consumption.hpp"
 #include "stock/holds.hpp"
+#include "stock/kpi_days.hpp"
 #include "stock/stock.hpp"
 
 namespace {
@@ -260,6 +262,9 @@ TEST(Schema, MigrationNineNumbersTransfersInCreationOrderAndKeepsTheirReceipts) 
   // numbers of migration 33); the rows it posts are what version 8 had, so the note goes to a stand-in dropped before upgrading.
   db->exec("CREATE TABLE availability_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, item_id TEXT NOT NULL, "
            "location_id TEXT NOT NULL, changed_at INTEGER NOT NULL, on_hand INTEGER, reserved INTEGER)");
+  // Likewise the KPI days it keeps (migration 39, which makes them again from the ledger).
+  db->exec("CREATE TABLE stock_day_months (account INTEGER NOT NULL, month INTEGER NOT NULL, days TEXT NOT NULL, "
+           "PRIMARY KEY (account, month))");
   db::Transaction tx(*db);  // stock is posted inside a command's transaction
   stock::post_movements(*db,
                         {stock::Movement{"I1", "L2", Quantity::units(-5), "transfer_out", "transfer", "TZ", "LZ"},
@@ -272,7 +277,9 @@ TEST(Schema, MigrationNineNumbersTransfersInCreationOrderAndKeepsTheirReceipts) 
                         stock::PostContext{"ann", "cli", stock::NegativeStock::allow});
   tx.commit();
   db->exec("DROP TABLE availability_changes");
+  db->exec("DROP TABLE stock_day_months");
   ASSERT_EQ(schema::migrate(*db), schema::latest_version());
+  EXPECT_TRUE(stock::check_stock_days(*db).empty()) << stock::check_stock_days(*db).front();
 
   auto transfer_problems = [&db] {
     std::vector<std::string> out;
@@ -346,6 +353,112 @@ TEST(Schema, MigrationThirtyThreeGivesEachAvailabilityChangeItsBalance) {
 
 // `migrate --to-version N-1` and the upgrade test's "the version before" assume the numbers run
 // 1, 2, ... without a gap or a repeat: a branch that reserved a number must renumber on merge.
+// Migration 39 packs an older ledger's days per account and UTC month (the month boundary
+// at the same microsecond as migration 27's, losses by reason from adjustments and counts
+// only); new movements add to the same rows; check proves each month against the ledger and
+// reports a corrupted one.
+TEST(Schema, MigrationThirtyNinePacksTheLedgersDaysAndCheckCatchesACorruptedMonth) {
+  TempFile file;
+  auto db = shop_at_version(file, 38);
+  db->exec(
+      "INSERT INTO stock_balances (item_id, location_id, on_hand, reserved, last_seq, account) VALUES "
+      "('I1', 'L1', 0, 0, 0, 1), ('I2', 'L1', 0, 0, 0, 2);"
+      "INSERT INTO stock_movements (account, item_id, location_id, quantity, reason, document_type, document_id, at, "
+      "user, device) VALUES "
+      "(1, 'I1', 'L1', 9000, 'found', 'adjustment', 'D1', 951868799999999, 'u', 'cli'),"
+      "(1, 'I1', 'L1', -2000, 'sale', 'sale', 'S1', 951868799999999, 'u', 'R1'),"
+      "(1, 'I1', 'L1', -3000, 'sale', 'sale', 'S2', 951868800000000, 'u', 'R1'),"
+      "(1, 'I1', 'L1', -1000, 'damage', 'adjustment', 'D2', 951868800000001, 'u', 'cli'),"
+      "(1, 'I1', 'L1', -500, 'theft', 'count', 'C1', 951868800000002, 'u', 'cli'),"
+      "(1, 'I1', 'L1', -250, 'damage', 'count', 'C1', 951868800000002, 'u', 'cli'),"
+      "(2, 'I2', 'L1', 700, 'found', 'adjustment', 'D3', 1704067200000000, 'u', 'cli'),"
+      "(2, 'I2', 'L1', -700, 'sale', 'sale', 'S4', 1704067200000000, 'u', 'R1');"
+      "UPDATE stock_balances SET on_hand = (SELECT SUM(quantity) FROM stock_movements m "
+      "WHERE m.account = stock_balances.account);");
+  ASSERT_EQ(schema::migrate(*db, 39), 39);
+  auto kept = [&](std::int64_t account, int month) {
+    auto q = db->query("SELECT days FROM stock_day_months WHERE account = ? AND month = ?");
+    q.bind(1, account).bind(2, month);
+    return q.step() ? stock::unpack_stock_days(q.text(0)) : std::vector<stock::StockDay>{};
+  };
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM stock_day_months"), 3);
+  const std::int64_t feb29 = 951868799999999 / 86400000000, mar1 = feb29 + 1;
+  EXPECT_EQ(stock::month_of_day(feb29), 200002);
+  EXPECT_EQ(kept(1, 200002), (std::vector<stock::StockDay>{{feb29, 7000, {}}}));  // a sale is no loss
+  EXPECT_EQ(kept(1, 200003),
+            (std::vector<stock::StockDay>{{mar1, -4750, {{"damage", 1250}, {"theft", 500}}}}));
+  EXPECT_EQ(kept(2, 202401), (std::vector<stock::StockDay>{{1704067200000000 / 86400000000, 0, {}}}));  // nets to 0, kept
+  EXPECT_TRUE(stock::check_stock_days(*db).empty()) << stock::check_stock_days(*db).front();
+
+  ASSERT_EQ(schema::migrate(*db), schema::latest_version());
+  db::Transaction tx(*db);
+  stock::post_movements(*db,
+                        {stock::Movement{"I2", "L1", Quantity::units(-4), "sale", "sale", "S5", std::nullopt},
+                         stock::Movement{"I2", "L1", Quantity::units(-1), "damage", "adjustment", "D4", std::nullopt}},
+                        stock::PostContext{"u", "cli", stock::NegativeStock::allow});
+  tx.commit();
+  const std::int64_t today = now().micros / 86400000000;
+  EXPECT_EQ(kept(2, stock::month_of_day(today)), (std::vector<stock::StockDay>{{today, -5000, {{"damage", 1000}}}}));
+  EXPECT_TRUE(stock::check_stock_days(*db).empty()) << stock::check_stock_days(*db).front();
+
+  // One figure off in one packed month, and a month with no movements at all: both reported.
+  db->exec("UPDATE stock_day_months SET days = '" + std::to_string(mar1) +
+           ":-4750:damage=1250,theft=400' WHERE account = 1 AND month = 200003");
+  db->exec("INSERT INTO stock_day_months (account, month, days) VALUES (2, 202402, '19754:3000')");
+  auto problems = stock::check_stock_days(*db);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_NE(problems[0].find("account 1 month 200003 keeps '" + std::to_string(mar1) +
+                             ":-4750:damage=1250,theft=400' but its movements make '" + std::to_string(mar1) +
+                             ":-4750:damage=1250,theft=500'"),
+            std::string::npos)
+      << problems[0];
+  EXPECT_NE(problems[1].find("account 2 month 202402"), std::string::npos) << problems[1];
+  // And check_ledger (so `backroom check`) carries them.
+  int carried = 0;
+  for (const auto& p : stock::check_ledger(*db)) carried += p.starts_with("kpi days:") ? 1 : 0;
+  EXPECT_EQ(carried, 2);
+  db->exec("UPDATE stock_day_months SET days = 'x' WHERE account = 1 AND month = 200002");
+  problems = stock::check_stock_days(*db);
+  ASSERT_EQ(problems.size(), 3u);
+  EXPECT_NE(problems[0].find("not readable"), std::string::npos) << problems[0];
+}
+
+// The sales half's check: a kept month that no sale or return line makes is reported, as is
+// one that does not read.
+TEST(KpiDays, CheckReportsASalesMonthNoLinesMake) {
+  TempFile file;
+  auto db = db::Db::open(file.path, db::Mode::read_write);
+  schema::migrate(*db);
+  EXPECT_TRUE(sales::check_sold_days(*db).empty());
+  db->exec("INSERT INTO sales_day_months (location_id, item_id, month, days) VALUES ('L1', 'I1', 202401, '19723:1000:450:1'), "
+           "('L1', 'I2', 202401, '19723:1000')");
+  auto problems = sales::check_sold_days(*db);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_NE(problems[0].find("item I1 at L1 month 202401 keeps '19723:1000:450:1' but its sale and return lines make '(none)'"),
+            std::string::npos)
+      << problems[0];
+  EXPECT_NE(problems[1].find("not readable"), std::string::npos) << problems[1];
+}
+
+TEST(KpiDays, PacksAndUnpacksBothHalves) {
+  std::vector<stock::StockDay> days{{20000, -3000, {{"damage", 1000}, {"theft", 2000}}}, {20001, 0, {}}};
+  EXPECT_EQ(stock::pack_stock_days(days), "20000:-3000:damage=1000,theft=2000;20001:0");
+  EXPECT_EQ(stock::unpack_stock_days("20001:0;20000:-3000:theft=2000,damage=1000"), days);  // any order in
+  std::vector<stock::SoldDay> sold{{20000, 2000, 450, 2}, {20003, -1000, -225, 1}};
+  EXPECT_EQ(stock::pack_sold_days(sold), "20000:2000:450:2;20003:-1000:-225:1");
+  EXPECT_EQ(stock::unpack_sold_days("20003:-1000:-225:1;20000:2000:450:2"), sold);
+  for (const char* bad : {"1", "1:2:3:4", "1:x", "1:2:damage", "1:2:damage=0", "1:2;1:3", "1:2:a=1,a=2"})
+    EXPECT_THROW(stock::unpack_stock_days(bad), std::invalid_argument) << bad;
+  for (const char* bad : {"1:2:3", "1:2:3:0", "1:2:3:4;1:2:3:4"})
+    EXPECT_THROW(stock::unpack_sold_days(bad), std::invalid_argument) << bad;
+  // Merging: a new day is inserted in order; a sales day whose lines all went (a void) goes.
+  stock::merge_stock_day(days, {19999, 5000, {}});
+  stock::merge_stock_day(days, {20000, -1000, {{"damage", 1000}}});
+  EXPECT_EQ(stock::pack_stock_days(days), "19999:5000;20000:-4000:damage=2000,theft=2000;20001:0");
+  stock::merge_sold_day(sold, {20000, -2000, -450, -2});
+  EXPECT_EQ(stock::pack_sold_days(sold), "20003:-1000:-225:1");
+}
+
 TEST(Schema, MigrationNumbersRunFromOneWithoutGaps) {
   int expected = 1;
   for (const auto& m : schema::migrations()) EXPECT_EQ(m.version, expected++) << m.name;

@@ -1,0 +1,108 @@
+// The sales half of the KPI report's packed days (sold_days.hpp): writes, reads and check.
+#include <fmt/format.h>
+
+#include <map>
+#include <stdexcept>
+#include <tuple>
+
+#include "platform/assert.hpp"
+#include "sales/sold_days.hpp"
+
+namespace backroom::sales {
+
+namespace {
+using Key = std::tuple<std::string, std::string, int>;  // location, item, month
+}
+
+void add_sold_days(db::Db& db, const std::vector<SoldDelta>& deltas) {
+  db::assert_in_transaction(db);
+  std::map<Key, std::vector<const stock::SoldDay*>> by_row;
+  for (const auto& d : deltas) by_row[{d.location_id, d.item_id, stock::month_of_day(d.day.day)}].push_back(&d.day);
+  for (const auto& [key, row_deltas] : by_row) {
+    const auto& [location_id, item_id, month] = key;
+    std::vector<stock::SoldDay> days;
+    {
+      auto q = db.query("SELECT days FROM sales_day_months WHERE location_id = ? AND item_id = ? AND month = ?");
+      q.bind(1, location_id).bind(2, item_id).bind(3, month);
+      if (q.step()) days = stock::unpack_sold_days(q.text_view(0));
+    }
+    for (const auto* d : row_deltas) stock::merge_sold_day(days, *d);
+    if (days.empty()) {
+      db.query("DELETE FROM sales_day_months WHERE location_id = ? AND item_id = ? AND month = ?")
+          .bind(1, location_id)
+          .bind(2, item_id)
+          .bind(3, month)
+          .run();
+      continue;
+    }
+    db.query(
+          "INSERT INTO sales_day_months (location_id, item_id, month, days) VALUES (?, ?, ?, ?) "
+          "ON CONFLICT (location_id, item_id, month) DO UPDATE SET days = excluded.days")
+        .bind(1, location_id)
+        .bind(2, item_id)
+        .bind(3, month)
+        .bind(4, stock::pack_sold_days(days))
+        .run();
+  }
+}
+
+void each_sold_month(db::Db& db, int from_month,
+                     const std::function<void(std::string_view location_id, std::string_view item_id, int month,
+                                              std::string_view days)>& f) {
+  auto q = db.query(
+      "SELECT location_id, item_id, month, days FROM sales_day_months WHERE month >= ? ORDER BY location_id, item_id, month");
+  q.bind(1, from_month);
+  while (q.step()) f(q.text_view(0), q.text_view(1), static_cast<int>(q.int64(2)), q.text_view(3));
+}
+
+std::vector<std::string> check_sold_days(db::Db& db) {
+  std::vector<std::string> problems;
+  auto report = [&problems](std::string line) {
+    if (problems.size() < 1000) problems.push_back(std::move(line));
+  };
+  std::map<Key, std::vector<stock::SoldDay>> ledger;
+  {
+    // The same lines the report summed before the summary (completed, non-training sales on
+    // their day; non-training returns on theirs).
+    auto q = db.query(
+        "SELECT location_id, item_id, day, SUM(units), SUM(net_value), COUNT(*) FROM ("
+        " SELECT l.item_id AS item_id, s.location_id AS location_id, s.created_at / 86400000000 AS day,"
+        " l.quantity AS units, l.total - l.tax AS net_value"
+        " FROM sales s JOIN sale_lines l ON l.sale_id = s.id WHERE s.status = 'completed' AND s.training = 0"
+        " UNION ALL"
+        " SELECT rl.item_id, r.location_id, r.created_at / 86400000000, -rl.quantity, -(rl.refund - rl.tax)"
+        " FROM returns r JOIN return_lines rl ON rl.return_id = r.id WHERE r.training = 0"
+        ") t GROUP BY location_id, item_id, day");
+    while (q.step()) {
+      auto day = q.int64(2);
+      stock::merge_sold_day(ledger[{q.text(0), q.text(1), stock::month_of_day(day)}],
+                            stock::SoldDay{day, q.int64(3), q.int64(4), q.int64(5)});
+    }
+  }
+  auto q = db.query("SELECT location_id, item_id, month, days FROM sales_day_months ORDER BY location_id, item_id, month");
+  while (q.step()) {
+    Key key{q.text(0), q.text(1), static_cast<int>(q.int64(2))};
+    const auto& [location_id, item_id, month] = key;
+    std::vector<stock::SoldDay> kept;
+    try {
+      kept = stock::unpack_sold_days(q.text_view(3));
+    } catch (const std::invalid_argument& e) {
+      report(fmt::format("kpi sales days: item {} at {} month {} is not readable ({})", item_id, location_id, month,
+                         e.what()));
+      ledger.erase(key);
+      continue;
+    }
+    auto it = ledger.find(key);
+    if (it == ledger.end() || it->second != kept)
+      report(fmt::format("kpi sales days: item {} at {} month {} keeps '{}' but its sale and return lines make '{}'",
+                         item_id, location_id, month, stock::pack_sold_days(kept),
+                         it == ledger.end() ? std::string("(none)") : stock::pack_sold_days(it->second)));
+    if (it != ledger.end()) ledger.erase(it);
+  }
+  for (const auto& [key, days] : ledger)
+    report(fmt::format("kpi sales days: item {} at {} month {} has sale or return lines ('{}') but no kept month",
+                       std::get<1>(key), std::get<0>(key), std::get<2>(key), stock::pack_sold_days(days)));
+  return problems;
+}
+
+}  // namespace backroom::sales

@@ -1,0 +1,84 @@
+// The days the KPI report needs, kept packed by calendar month beside the ledger (migration 39;
+// docs/reports.md, "Where the figures come from"). Two halves, each written by the writer of
+// its ledger in the same transaction and proved against it by `backroom check`:
+//
+// - stock: one row per stock account and UTC calendar month (year * 100 + month) in
+//   `stock_day_months`, the month's days as `day:change[:reason=lost,reason=lost]` entries
+//   joined by ';' (day = UTC days since 1970-01-01, change = the day's net movement of the
+//   account in milli-units, lost = milli-units taken off by negative adjustments and counts
+//   by reason). A day has an entry when any movement was posted to the account that day.
+// - sales: one row per location, item and month in `sales_day_months` (sales/sold_days.hpp),
+//   entries `day:sold:net:lines` (units sold less returned, net value without tax less
+//   refunds, and how many sale and return lines made them; training sales left out, a voided
+//   sale taken off its own day). An entry with no lines left is dropped.
+//
+// This file is pure (packing, unpacking, merging); kpi_days_store.cpp does the I/O.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "platform/db.hpp"
+
+namespace backroom::stock {
+
+struct StockDay {
+  std::int64_t day = 0;
+  std::int64_t change_milli = 0;
+  std::map<std::string, std::int64_t> lost_milli;  // by movement reason, each > 0
+  bool operator==(const StockDay&) const = default;
+};
+
+struct SoldDay {
+  std::int64_t day = 0;
+  std::int64_t sold_milli = 0;
+  std::int64_t net_sales = 0;
+  std::int64_t lines = 0;
+  bool operator==(const SoldDay&) const = default;
+};
+
+// The UTC calendar month (year * 100 + month) of a day number.
+int month_of_day(std::int64_t day);
+
+// Entries sorted by day; unpacking accepts them in any order (the migration's aggregate does
+// not promise one) and throws std::invalid_argument on text that is not the format above.
+std::string pack_stock_days(const std::vector<StockDay>& days);
+std::vector<StockDay> unpack_stock_days(std::string_view text);
+std::string pack_sold_days(const std::vector<SoldDay>& days);
+std::vector<SoldDay> unpack_sold_days(std::string_view text);
+
+// Adds `delta` into `days` (kept sorted): the day's entry is created if missing.
+void merge_stock_day(std::vector<StockDay>& days, const StockDay& delta);
+// As above; an entry whose lines fall to 0 is removed.
+void merge_sold_day(std::vector<SoldDay>& days, const SoldDay& delta);
+
+// ----- store (kpi_days_store.cpp); callers hold the write transaction for the writes.
+
+// Adds each delta into its account's month row (read, merge, write back).
+void add_stock_days(db::Db& db, std::int64_t account, const std::vector<StockDay>& deltas);
+
+// Every account's balance row, by account number, and whether the summary has a month of it
+// before `month` (so movements before that month).
+struct AccountBalance {
+  std::int64_t account = 0;
+  std::string item_id;
+  std::string location_id;
+  std::int64_t on_hand_milli = 0;
+  bool months_before = false;
+};
+std::vector<AccountBalance> account_balances(db::Db& db, int month);
+
+// The packed rows from `from_month` on, in (account, month) order; the text is valid only
+// during the call.
+void each_stock_month(db::Db& db, int from_month,
+                      const std::function<void(std::int64_t account, int month, std::string_view days)>& f);
+
+// `backroom check`: each packed month against the ledger's GROUP BY of the same account and
+// month; one line a difference.
+std::vector<std::string> check_stock_days(db::Db& db);
+
+}  // namespace backroom::stock
