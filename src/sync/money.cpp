@@ -74,6 +74,28 @@ std::string take_node_register(db::Db& db, const Node& node, const std::string& 
   return id;
 }
 
+// The payload is not a whole document: nothing of it is written.
+struct Skip {
+  std::string reason;
+};
+
+// Why `s` is not a sale head office's journal and `backroom check` accept, if it is not.
+std::optional<std::string> incomplete(const sales::Sale& s, const std::string& node_register) {
+  if (node_register.empty()) return "no register_id";
+  if (s.receipt_number.empty() || s.user.empty()) return "no receipt_number or user";
+  if (s.lines.empty()) return "no lines";
+  std::int64_t total = 0, tax = 0, tendered = 0;
+  for (const auto& l : s.lines) {
+    if (l.id.empty() || l.item_id.empty() || l.quantity.milli <= 0) return "a line without id, item_id or quantity";
+    total += l.total;
+    tax += l.tax;
+  }
+  for (const auto& t : s.tenders) tendered += t.amount;
+  if (total != s.total || tax != s.tax_total || tendered != s.tendered || s.tendered - s.change_due != s.total)
+    return "its lines, tenders and totals do not add up";
+  return std::nullopt;
+}
+
 std::string journal_sale(db::Db& db, const Node& node, const store::Document& doc, const bj::object& o) {
   if (sales::store::sale_request_hash(db, doc.entity_id)) return "";  // in the journal already
   sales::Sale s;
@@ -119,6 +141,7 @@ std::string journal_sale(db::Db& db, const Node& node, const store::Document& do
     s.lines.push_back(std::move(line));
   }
   s.tenders = tenders_of(o);
+  if (auto wrong = incomplete(s, node_register)) throw Skip{*wrong};
   sales::store::insert_sale(db, s, "node-document:" + doc.id);
   return "sale";
 }
@@ -130,6 +153,7 @@ std::string journal_void(db::Db& db, const store::Document& doc, const bj::objec
   // A sale the journal does not hold (pushed before head office kept node sales) stays out.
   if (!sale || sale->voided) return "";
   const auto& vo = v->get_object();
+  if (text(vo, "id").empty() || text(vo, "user").empty()) throw Skip{"a void without id or user"};
   sales::SaleVoid row{text(vo, "id"), text(vo, "reason"), at_of(vo, "at", doc.node_at), text(vo, "user"),
                       opt_text(vo, "approver")};
   sales::store::insert_void(db, doc.entity_id, row);
@@ -173,6 +197,16 @@ std::string journal_return(db::Db& db, const Node& node, const store::Document& 
     r.lines.push_back(std::move(line));
   }
   r.tenders = tenders_of(o);
+  {
+    std::int64_t refund = 0, paid = 0;
+    for (const auto& l : r.lines) {
+      if (l.id.empty() || l.item_id.empty() || l.quantity.milli <= 0) throw Skip{"a line without id, item_id or quantity"};
+      refund += l.refund;
+    }
+    for (const auto& t : r.tenders) paid += t.amount;
+    if (r.lines.empty() || r.user.empty()) throw Skip{"no lines or user"};
+    if (refund != r.refund_total || paid != r.refund_total) throw Skip{"its lines, tenders and refund do not add up"};
+  }
   sales::store::insert_return(db, r, "node-document:" + doc.id, sold_here);
   return "return";
 }
@@ -187,21 +221,41 @@ std::string node_receipt_number(const std::string& node_id, const std::string& n
   return fmt::format("{}@{}", node_receipt, node_short(node_id));
 }
 
-std::string journal_node_document(db::Db& db, const Node& node, const store::Document& doc) {
-  if (doc.type != "sale.completed" && doc.type != "sale.voided" && doc.type != "return.completed") return "";
+Journaled journal_node_document(db::Db& db, const Node& node, const store::Document& doc) {
+  if (doc.type != "sale.completed" && doc.type != "sale.voided" && doc.type != "return.completed") return {};
   bj::value parsed;
   try {
     parsed = json::parse_exact(doc.payload);
   } catch (const Problem&) {
-    return "";
+    return {"", "the payload is not JSON"};
   }
-  if (!parsed.is_object()) return "";
+  if (!parsed.is_object()) return {"", "the payload is not an object"};
   const auto& o = parsed.get_object();
   if (const auto* training = o.if_contains("training"); training && training->is_bool() && training->get_bool())
-    return "";
-  if (doc.type == "sale.completed") return journal_sale(db, node, doc, o);
-  if (doc.type == "sale.voided") return journal_void(db, doc, o);
-  return journal_return(db, node, doc, o);
+    return {};
+  // In a savepoint of its own: a row the journal refuses (a line id it holds already, an item
+  // it does not know) leaves the journal as it was and the push goes on.
+  store::savepoint(db, "node_money");
+  try {
+    std::string written;
+    if (doc.type == "sale.completed")
+      written = journal_sale(db, node, doc, o);
+    else if (doc.type == "sale.voided")
+      written = journal_void(db, doc, o);
+    else
+      written = journal_return(db, node, doc, o);
+    store::release(db, "node_money");
+    return {written, ""};
+  } catch (const Skip& skip) {
+    store::roll_back_to(db, "node_money");
+    return {"", skip.reason};
+  } catch (const Problem& p) {
+    store::roll_back_to(db, "node_money");
+    return {"", p.detail};
+  } catch (const std::runtime_error&) {
+    store::roll_back_to(db, "node_money");
+    return {"", "head office's journal refused it"};
+  }
 }
 
 }  // namespace backroom::sync

@@ -23,10 +23,16 @@
 
 namespace backroom::sync {
 
-// What writing `doc` into the journal did: "sale", "return", "void", or "" when it wrote
-// nothing (another type; already in the journal; a void or return of a sale the journal
-// does not hold is written as described in docs/sync.md).
-std::string journal_node_document(db::Db& db, const Node& node, const store::Document& doc);
+// What writing `doc` into the journal did: `written` "sale", "return" or "void", or empty when
+// it wrote nothing (another type; already in the journal; a void of a sale the journal does
+// not hold); `skipped` the reason when the payload does not make a whole document (a field
+// missing, money that does not add up, a row the journal refuses): then nothing of it is
+// written and the push goes on (its stock is posted; the reason is in the push's audit entry).
+struct Journaled {
+  std::string written;
+  std::string skipped;
+};
+Journaled journal_node_document(db::Db& db, const Node& node, const store::Document& doc);
 
 // The register id and receipt number a node's sale has at head office.
 std::string node_register_id(const std::string& node_id, const std::string& node_register);

@@ -147,6 +147,14 @@ test('a node\'s sales, return and void reach head office\'s sales journal once, 
     const again = await journal(`location_id=${hqStore.id}`);
     assert.deepEqual(again, sales);
     assert.equal((await s.get(`/api/v1/sales/${voided.id}`)).json.void.id, v.json.void.id);
+    // A sale whose money does not add up is not written (the push goes on; the audit says why).
+    const odd = uuidv7();
+    const skipped = await s.withKey(added.json.key).post('/api/v1/sync/documents', { documents: [
+      { id: uuidv7(), type: 'sale.completed', entity_id: odd, at: card.created_at,
+        payload: { ...card, id: odd, receipt_number: 'ODD-1', total: card.total + 1, lines: card.lines.map((l) => ({ ...l, id: uuidv7() })) }, movements: [] },
+    ] });
+    assert.equal(skipped.status, 200, skipped.text);
+    assert.equal((await s.get(`/api/v1/sales/${odd}`)).status, 404);
 
     assertBooksHold(s.db);
     assertBooksHold(node.db);
