@@ -127,6 +127,15 @@ test('a node\'s sales, return and void reach head office\'s sales journal once, 
     assert.equal(register.sales_count, 3, summary.text);
     assert.equal(register.total, cash.total + card.total + returned.total, summary.text);
 
+    // The KPI report's net sales (without tax) at the store: the three sales less the return.
+    const day = (ms) => new Date(ms).toISOString().slice(0, 10);
+    const kpis = await s.get(`/api/v1/reports/kpis?from=${day(Date.now() - 86400_000)}&to=${day(Date.now())}&location_id=${hqStore.id}`);
+    assert.equal(kpis.status, 200, kpis.text);
+    const net = [cash, card, returned].flatMap((x) => x.lines).reduce((n, l) => n + l.total - l.tax, 0)
+      - ret.json.lines.reduce((n, l) => n + l.refund - l.tax, 0);
+    assert.ok(net > 0);
+    assert.equal(kpis.json.total.shrink.net_sales, net, kpis.text);
+
     // Stock was posted once, by the node's movements only: no second movement from the journal.
     assert.equal(await onHand(s, a, hqStore), 20 - 1 - 2);
     assert.equal(await onHand(s, b, hqStore), 20 - 2 - 3 + 1);
