@@ -23,12 +23,15 @@ std::vector<std::string> check_books(db::Db& db) {
     while (q.step()) report(fmt::format("movement: document {} {} does not exist (or is a training sale)", q.text(0), q.text(1)));
   }
   {
-    // Each line of a real sale took stock; a plain item line took exactly its quantity.
+    // Each line of a real sale took stock; a plain item line took exactly its quantity. A store
+    // node's sale (docs/sync.md) took it by the node's movements, posted as node_document
+    // with the node's reason and the sale line's id.
     auto q = db.query(
         "SELECT l.id, l.sale_id, l.quantity, i.kind, COALESCE(mv.total, 0), COALESCE(mv.n, 0) FROM sale_lines l "
         "JOIN sales s ON s.id = l.sale_id JOIN items i ON i.id = l.item_id "
         "LEFT JOIN (SELECT document_line_id, SUM(quantity) AS total, COUNT(*) AS n FROM stock_movements "
-        "WHERE document_type = 'sale' GROUP BY document_line_id) mv ON mv.document_line_id = l.id WHERE s.training = 0");
+        "WHERE document_type = 'sale' OR (document_type = 'node_document' AND reason = 'sale') GROUP BY "
+        "document_line_id) mv ON mv.document_line_id = l.id WHERE s.training = 0");
     while (q.step()) {
       bool kit = catalog::item_kinds.stored(q.text(3)) == catalog::ItemKind::kit;
       if (q.int64(5) == 0 || (!kit && q.int64(4) != -q.int64(2)))
@@ -73,7 +76,7 @@ std::vector<std::string> check_books(db::Db& db) {
   {
     auto q = db.query(
         "SELECT return_id, line_id FROM (SELECT r.id AS return_id, l.id AS line_id, COALESCE((SELECT SUM(m.quantity) "
-        "FROM stock_movements m WHERE m.document_id = r.id AND m.document_line_id = l.id), 0) AS back "
+        "FROM stock_movements m WHERE (m.document_id = r.id OR m.document_type = 'node_document') AND m.document_line_id = l.id), 0) AS back "
         "FROM return_lines l JOIN returns r ON r.id = l.return_id WHERE r.training = 0 "
         "AND (l.sale_line_id IS NULL OR EXISTS (SELECT 1 FROM stock_movements s WHERE s.document_line_id = l.sale_line_id))) "
         "AS x WHERE back <= 0");

@@ -234,7 +234,11 @@ std::vector<std::string> find_sale_ids(db::Db& db, const SalesFilter& f) {
   std::vector<std::string> ids;
   auto q = db.query(
       "SELECT s.id FROM sales s WHERE (s.created_at >= ?1 OR ?1 IS NULL) AND (s.created_at < ?2 OR ?2 IS NULL) "
-      "AND (?3 = '' OR s.register_id = ?3) AND (?4 = '' OR s.user_id = ?4) AND (?5 = '' OR s.receipt_number = ?5) "
+      "AND (?3 = '' OR s.register_id = ?3) AND (?4 = '' OR s.user_id = ?4) "
+      // A store node's receipt is "<the store's number>@<node>" here (sync/money.hpp): the
+      // store's number alone finds it too.
+      "AND (?5 = '' OR s.receipt_number = ?5 OR (s.register_id LIKE 'node:%' AND "
+      "substr(s.receipt_number, 1, length(?5) + 1) = ?5 || '@')) "
       "AND (?6 = '' OR EXISTS (SELECT 1 FROM sale_lines l WHERE l.sale_id = s.id AND l.item_id = ?6)) "
       "AND (?7 = '' OR s.location_id = ?7) AND (?8 = '' OR s.channel = ?8) AND (?9 = '' OR s.id < ?9) "
       "ORDER BY s.id DESC LIMIT ?10");

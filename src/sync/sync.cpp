@@ -19,6 +19,7 @@
 #include "platform/types.hpp"
 #include "stock/stock.hpp"
 #include "stock/vocabulary.hpp"
+#include "sync/money.hpp"
 #include "sync/node_clock.hpp"
 
 namespace backroom::sync {
@@ -329,6 +330,14 @@ int receive_documents(db::Db& db, const Actor& actor, const Node& node, const st
   if (posting.empty()) return static_cast<int>(kept.size());
 
   auto posted = post_documents(db, actor, node, posting, order, at);
+  // The money of each sale, return and void head office booked into its journal, once.
+  for (std::size_t i = 0; i < posting.size(); ++i)
+    if (posted.statuses[i] != "rejected") {
+      if (auto j = journal_node_document(db, node, *posting[i]); !j.written.empty())
+        posted.audited[i].as_object()["journal"] = j.written;
+      else if (!j.skipped.empty())
+        posted.audited[i].as_object()["journal_skipped"] = j.skipped;
+    }
   for (const auto& found : posted.found)
     for (const auto& c : found) record_conflict(db, c);
   // One audit entry a push, naming every document it posted or rejected and its conflicts.
@@ -433,6 +442,10 @@ Conflict retry_conflict(db::Db& db, const Actor& actor, const std::string& id, c
                   "id");
   }
   for (const auto& f : posted.found.front()) record_conflict(db, f);
+  if (auto j = journal_node_document(db, *node, kept->document); !j.written.empty())
+    posted.audited.front().as_object()["journal"] = j.written;
+  else if (!j.skipped.empty())
+    posted.audited.front().as_object()["journal_skipped"] = j.skipped;
   auto text = note ? fmt::format("Posted by retry: {}", *note) : std::string("Posted by retry.");
   store::resolve_conflict(db, id, at, actor.user, text);
   append_audit(db, actor, AuditEntry{"sync_conflict.retry", "sync_conflict", id, std::nullopt,

@@ -118,6 +118,11 @@ void insert_node(db::Db& db, const Node& node);
 std::vector<Node> list_nodes(db::Db& db);
 std::optional<Node> node_by_key(db::Db& db, const std::string& key_id);
 void touch_node(db::Db& db, const std::string& id, std::int64_t at, std::int64_t queue_length);
+// A savepoint inside the caller's transaction: release keeps what was written since, roll
+// back to drops it (and releases it); either ends it.
+void savepoint(db::Db& db, const std::string& name);
+void release(db::Db& db, const std::string& name);
+void roll_back_to(db::Db& db, const std::string& name);
 // Inside a transaction on SQLite: foreign keys are checked at commit (a node applying a page
 // of head office's feed in which a kit comes before its component).
 void defer_foreign_keys(db::Db& db);

@@ -288,6 +288,16 @@ std::int64_t count_documents(db::Db& db, const std::string& node_id) {
   return q.int64(0);
 }
 
+void savepoint(db::Db& db, const std::string& name) {
+  db::assert_in_transaction(db);
+  db.exec("SAVEPOINT " + name);
+}
+void release(db::Db& db, const std::string& name) { db.exec("RELEASE SAVEPOINT " + name); }
+void roll_back_to(db::Db& db, const std::string& name) {
+  db.exec("ROLLBACK TO SAVEPOINT " + name);
+  db.exec("RELEASE SAVEPOINT " + name);
+}
+
 void defer_foreign_keys(db::Db& db) {
   db::assert_in_transaction(db);
   if (db.dialect() == db::Dialect::sqlite) db.exec("PRAGMA defer_foreign_keys = ON");

@@ -1,0 +1,261 @@
+// A store node's sales money in head office's journal (sync/money.hpp).
+#include "sync/money.hpp"
+
+#include <fmt/format.h>
+
+#include "platform/json.hpp"
+#include "platform/types.hpp"
+#include "sales/sale.hpp"
+#include "sales/sales_store.hpp"
+
+namespace backroom::sync {
+
+namespace bj = boost::json;
+
+namespace {
+
+std::string node_short(const std::string& node_id) {
+  return node_id.size() > 12 ? node_id.substr(node_id.size() - 12) : node_id;
+}
+
+// Readers of the node's payload: it is the node's own sale_json / return_json, so a field of
+// the wrong type is not expected; it reads as empty rather than stopping the push.
+std::string text(const bj::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+std::optional<std::string> opt_text(const bj::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (!v || !v->is_string()) return std::nullopt;
+  return std::string(v->get_string());
+}
+std::int64_t integer(const bj::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (!v) return 0;
+  if (v->is_int64()) return v->get_int64();
+  if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
+  return 0;
+}
+Quantity quantity(const bj::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (!v) return Quantity{0};
+  return json::as_quantity(*v).value_or(Quantity{0});
+}
+std::int64_t at_of(const bj::object& o, std::string_view key, std::int64_t otherwise) {
+  auto t = opt_text(o, key);
+  if (!t) return otherwise;
+  auto parsed = parse_rfc3339(*t);
+  return parsed ? parsed->micros : otherwise;
+}
+const bj::array& array(const bj::object& o, std::string_view key) {
+  static const bj::array none;
+  const auto* v = o.if_contains(key);
+  return v && v->is_array() ? v->get_array() : none;
+}
+
+std::vector<sales::Tender> tenders_of(const bj::object& o) {
+  std::vector<sales::Tender> out;
+  for (const auto& v : array(o, "tenders")) {
+    if (!v.is_object()) continue;
+    const auto& t = v.get_object();
+    out.push_back(sales::Tender{sales::tender_types.parse(text(t, "type")).value_or(sales::TenderType::cash),
+                                integer(t, "amount"), opt_text(t, "reference")});
+  }
+  return out;
+}
+
+// The node's register as a register row at head office, made at the node's store once.
+std::string take_node_register(db::Db& db, const Node& node, const std::string& node_register) {
+  auto id = node_register_id(node.id, node_register);
+  if (!sales::store::register_location(db, id)) {
+    sales::store::insert_register(db, id, node.location_id);
+    sales::store::name_register_if_unnamed(db, id, fmt::format("{} (store node)", node_register));
+  }
+  return id;
+}
+
+// The payload is not a whole document: nothing of it is written.
+struct Skip {
+  std::string reason;
+};
+
+// Why `s` is not a sale head office's journal and `backroom check` accept, if it is not.
+std::optional<std::string> incomplete(const sales::Sale& s, const std::string& node_register) {
+  if (node_register.empty()) return "no register_id";
+  if (s.receipt_number.empty() || s.user.empty()) return "no receipt_number or user";
+  if (s.lines.empty()) return "no lines";
+  std::int64_t total = 0, tax = 0, tendered = 0;
+  for (const auto& l : s.lines) {
+    if (l.id.empty() || l.item_id.empty() || l.quantity.milli <= 0) return "a line without id, item_id or quantity";
+    total += l.total;
+    tax += l.tax;
+  }
+  for (const auto& t : s.tenders) tendered += t.amount;
+  if (total != s.total || tax != s.tax_total || tendered != s.tendered || s.tendered - s.change_due != s.total)
+    return "its lines, tenders and totals do not add up";
+  return std::nullopt;
+}
+
+std::string journal_sale(db::Db& db, const Node& node, const store::Document& doc, const bj::object& o) {
+  if (sales::store::sale_request_hash(db, doc.entity_id)) return "";  // in the journal already
+  sales::Sale s;
+  s.id = doc.entity_id;
+  auto node_register = text(o, "register_id");
+  s.register_id = take_node_register(db, node, node_register);
+  s.receipt_number = node_receipt_number(node.id, text(o, "receipt_number"));
+  s.location_id = node.location_id;
+  s.exchange_id = opt_text(o, "exchange_id");
+  s.channel = opt_text(o, "channel").value_or("register");
+  s.price_tier = opt_text(o, "price_tier");
+  s.subtotal = integer(o, "subtotal");
+  s.discount_total = integer(o, "discount_total");
+  s.tax_total = integer(o, "tax_total");
+  s.total = integer(o, "total");
+  s.tendered = integer(o, "tendered");
+  s.change_due = integer(o, "change_due");
+  if (const auto* d = o.if_contains("discount"); d && d->is_object()) s.receipt_discount = bj::serialize(*d);
+  s.tax_mode = sales::tax_modes.parse(text(o, "tax_mode")).value_or(sales::TaxMode::inclusive);
+  s.created_at = at_of(o, "created_at", doc.node_at);
+  s.user = text(o, "user");
+  s.user_id = sales::store::person(db, std::nullopt, s.user).id;
+  s.approver = opt_text(o, "approver");
+  for (const auto& v : array(o, "lines")) {
+    if (!v.is_object()) continue;
+    const auto& l = v.get_object();
+    sales::SaleLine line;
+    line.id = text(l, "id");
+    line.line_no = integer(l, "line_no");
+    line.item_id = text(l, "item_id");
+    line.sku = text(l, "sku");
+    line.name = text(l, "name");
+    line.code = opt_text(l, "code");
+    line.quantity = quantity(l, "quantity");
+    line.unit_price = integer(l, "unit_price");
+    line.gross = integer(l, "gross");
+    line.line_discount = integer(l, "line_discount");
+    line.receipt_discount = integer(l, "receipt_discount");
+    line.discount_reason = opt_text(l, "discount_reason");
+    line.tax_rate_bp = integer(l, "tax_rate_bp");
+    line.tax = integer(l, "tax");
+    line.total = integer(l, "total");
+    s.lines.push_back(std::move(line));
+  }
+  s.tenders = tenders_of(o);
+  if (auto wrong = incomplete(s, node_register)) throw Skip{*wrong};
+  sales::store::insert_sale(db, s, "node-document:" + doc.id);
+  return "sale";
+}
+
+std::string journal_void(db::Db& db, const store::Document& doc, const bj::object& o) {
+  const auto* v = o.if_contains("void");
+  if (!v || !v->is_object()) return "";
+  auto sale = sales::store::load_sale(db, doc.entity_id);
+  // A sale the journal does not hold (pushed before head office kept node sales) stays out.
+  if (!sale || sale->voided) return "";
+  const auto& vo = v->get_object();
+  if (text(vo, "id").empty() || text(vo, "user").empty()) throw Skip{"a void without id or user"};
+  sales::SaleVoid row{text(vo, "id"), text(vo, "reason"), at_of(vo, "at", doc.node_at), text(vo, "user"),
+                      opt_text(vo, "approver")};
+  sales::store::insert_void(db, doc.entity_id, row);
+  return "void";
+}
+
+std::string journal_return(db::Db& db, const Node& node, const store::Document& doc, const bj::object& o) {
+  if (sales::store::return_request_hash(db, doc.entity_id)) return "";
+  sales::Return r;
+  r.id = doc.entity_id;
+  r.sale_id = opt_text(o, "sale_id");
+  // A return of a sale the journal does not hold is kept as a return without a receipt.
+  bool sold_here = r.sale_id && sales::store::sale_request_hash(db, *r.sale_id);
+  if (!sold_here) r.sale_id.reset();
+  r.location_id = node.location_id;
+  if (auto reg = opt_text(o, "register_id")) r.register_id = take_node_register(db, node, *reg);
+  r.exchange_id = opt_text(o, "exchange_id");
+  r.refund_total = integer(o, "refund_total");
+  r.tax_total = integer(o, "tax_total");
+  r.created_at = at_of(o, "created_at", doc.node_at);
+  r.user = text(o, "user");
+  r.approver = opt_text(o, "approver");
+  for (const auto& v : array(o, "lines")) {
+    if (!v.is_object()) continue;
+    const auto& l = v.get_object();
+    sales::ReturnLine line;
+    line.id = text(l, "id");
+    line.line_no = integer(l, "line_no");
+    if (sold_here) line.sale_line_id = opt_text(l, "sale_line_id");
+    line.item_id = text(l, "item_id");
+    line.quantity = quantity(l, "quantity");
+    line.refund = integer(l, "refund");
+    line.tax = integer(l, "tax");
+    line.tax_rate_bp = integer(l, "tax_rate_bp");
+    line.reason = sales::return_reasons.parse(text(l, "reason")).value_or(sales::ReturnReason::other);
+    line.condition = sales::return_conditions.parse(text(l, "condition")).value_or(sales::ReturnCondition::new_);
+    line.disposition = stock::dispositions.parse(text(l, "disposition")).value_or(stock::Disposition::restock);
+    // Where the goods went back is the node's location (its ids are not head office's):
+    // the store itself; the stock movements say which bin.
+    line.location_id = node.location_id;
+    r.lines.push_back(std::move(line));
+  }
+  r.tenders = tenders_of(o);
+  {
+    std::int64_t refund = 0, paid = 0;
+    for (const auto& l : r.lines) {
+      if (l.id.empty() || l.item_id.empty() || l.quantity.milli <= 0) throw Skip{"a line without id, item_id or quantity"};
+      refund += l.refund;
+    }
+    for (const auto& t : r.tenders) paid += t.amount;
+    if (r.lines.empty() || r.user.empty()) throw Skip{"no lines or user"};
+    if (refund != r.refund_total || paid != r.refund_total) throw Skip{"its lines, tenders and refund do not add up"};
+  }
+  sales::store::insert_return(db, r, "node-document:" + doc.id, sold_here);
+  return "return";
+}
+
+}  // namespace
+
+std::string node_register_id(const std::string& node_id, const std::string& node_register) {
+  return fmt::format("node:{}:{}", node_short(node_id), node_register);
+}
+
+std::string node_receipt_number(const std::string& node_id, const std::string& node_receipt) {
+  return fmt::format("{}@{}", node_receipt, node_short(node_id));
+}
+
+Journaled journal_node_document(db::Db& db, const Node& node, const store::Document& doc) {
+  if (doc.type != "sale.completed" && doc.type != "sale.voided" && doc.type != "return.completed") return {};
+  bj::value parsed;
+  try {
+    parsed = json::parse_exact(doc.payload);
+  } catch (const Problem&) {
+    return {"", "the payload is not JSON"};
+  }
+  if (!parsed.is_object()) return {"", "the payload is not an object"};
+  const auto& o = parsed.get_object();
+  if (const auto* training = o.if_contains("training"); training && training->is_bool() && training->get_bool())
+    return {};
+  // In a savepoint of its own: a row the journal refuses (a line id it holds already, an item
+  // it does not know) leaves the journal as it was and the push goes on.
+  store::savepoint(db, "node_money");
+  try {
+    std::string written;
+    if (doc.type == "sale.completed")
+      written = journal_sale(db, node, doc, o);
+    else if (doc.type == "sale.voided")
+      written = journal_void(db, doc, o);
+    else
+      written = journal_return(db, node, doc, o);
+    store::release(db, "node_money");
+    return {written, ""};
+  } catch (const Skip& skip) {
+    store::roll_back_to(db, "node_money");
+    return {"", skip.reason};
+  } catch (const Problem& p) {
+    store::roll_back_to(db, "node_money");
+    return {"", p.detail};
+  } catch (const std::runtime_error&) {
+    store::roll_back_to(db, "node_money");
+    return {"", "head office's journal refused it"};
+  }
+}
+
+}  // namespace backroom::sync

@@ -1,0 +1,41 @@
+// A store node's sales money in head office's journal (docs/sync.md, "The money at head
+// office"). When head office posts a pushed `sale.completed`, `return.completed` or
+// `sale.voided`, it writes the sale, return or void into its own sales journal (sales,
+// sale_lines, sale_tenders, returns, sale_voids) through the sales store's writers, exactly
+// once: the journal row's id is the node's sale / return id (a repeat writes nothing), with
+// what the store charged and refunded as sent, the node's receipt number and register, the
+// store's business time, and NO stock movement (the document's movements are already posted
+// as `node_document`).
+//
+// A node's register is a register row of its own at head office, `node:<node>:<register>`
+// (`<node>` the last 12 characters of the node's id), at the node's store: a register id
+// head office makes can hold no ':' (sales::valid_register_id), so no node register is
+// ever one of head office's own and nothing at head office sells at it. Its receipt number
+// at head office is the store's own followed by `@<node>` ("REG-1-000042@3fa9c0d21b7e"):
+// receipt numbers are unique across head office, and a receipt lookup by the store's number
+// alone finds it (sales::store::find_sale_ids).
+#pragma once
+
+#include <string>
+
+#include "platform/db.hpp"
+#include "sync/sync.hpp"
+
+namespace backroom::sync {
+
+// What writing `doc` into the journal did: `written` "sale", "return" or "void", or empty when
+// it wrote nothing (another type; already in the journal; a void of a sale the journal does
+// not hold); `skipped` the reason when the payload does not make a whole document (a field
+// missing, money that does not add up, a row the journal refuses): then nothing of it is
+// written and the push goes on (its stock is posted; the reason is in the push's audit entry).
+struct Journaled {
+  std::string written;
+  std::string skipped;
+};
+Journaled journal_node_document(db::Db& db, const Node& node, const store::Document& doc);
+
+// The register id and receipt number a node's sale has at head office.
+std::string node_register_id(const std::string& node_id, const std::string& node_register);
+std::string node_receipt_number(const std::string& node_id, const std::string& node_receipt);
+
+}  // namespace backroom::sync

@@ -1,0 +1,178 @@
+// A store node's sales money in head office's journal (issue 21, docs/sync.md "The money at
+// head office"): a node sells through a cut link (cash, card, a line discount and a receipt
+// discount), returns an item, voids a sale; when the link returns, duplicating every request,
+// head office's sales journal holds each sale once with what the store charged, its receipt
+// number (findable by the store's own number) and register (a node register row of its own),
+// at the store's location and time; the return and the void are there; the sales summary
+// counts them; nothing moved stock twice; `backroom check` and `audit verify` are clean on
+// both sides. A repeat of a whole push adds nothing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { cli, startServer } from './lib/server.mjs';
+import { startFaultProxy } from './lib/fault_proxy.mjs';
+import { adjust, assertBooksHold, makeItem, onHand, openRegister, saleBody, store, uuidv7, until as waitUntil } from './lib/shop.mjs';
+const until = (what, fn, ms = 20000) => waitUntil(what, fn, ms, 100);
+
+let s;
+before(async () => { s = await startServer(); });
+after(async () => { await s?.stop(); });
+
+const journal = async (query) => {
+  const r = await s.get(`/api/v1/sales?limit=200&${query}`);
+  assert.equal(r.status, 200, r.text);
+  return r.json.sales;
+};
+
+test('a node\'s sales, return and void reach head office\'s sales journal once, with what the store charged', async () => {
+  const proxy = await startFaultProxy(s.url);
+  const place = await s.post('/api/v1/locations', { name: `Money store ${process.pid}`, kind: 'store' });
+  assert.equal(place.status, 201, place.text);
+  const hqStore = place.json;
+  const added = await s.post('/api/v1/sync/nodes', { location_id: hqStore.id });
+  assert.equal(added.status, 201, added.text);
+  const nodeShort = added.json.id.slice(-12);
+  const a = await makeItem(s, { price: 1000 });
+  const b = await makeItem(s, { price: 250 });
+  const dir = mkdtempSync(path.join(tmpdir(), 'backroom-money-'));
+  const node = await startServer({
+    db: path.join(dir, 'store.db'),
+    env: { BACKROOM_UPSTREAM: proxy.url, BACKROOM_NODE_KEY: added.json.key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' },
+  });
+  const pushed = () => until('the queue pushed', async () => (await node.get('/api/v1/sync/status')).json?.queue_length === 0);
+  try {
+    for (const item of [a, b]) await until('the items at the node', async () => (await node.get(`/api/v1/items/${item.id}`)).status === 200);
+    const local = await store(node);
+    await adjust(node, a, local, 20, 'opening');
+    await adjust(node, b, local, 20, 'opening');
+    await pushed();
+    const before = await s.get(`/api/v1/sales/summary?location_id=${hqStore.id}`);
+    assert.equal(before.status, 200, before.text);
+    assert.deepEqual(before.json.by_channel, [], before.text);
+
+    proxy.cut();
+    await until('the node offline', async () => (await node.get('/api/v1/sync/status')).json?.online === false);
+    const till = `MONEY-${process.pid}`;
+    await openRegister(node, local, till, 5000);
+    const sell = async (lines, extra) => {
+      const r = await node.post('/api/v1/sales', saleBody(local, lines, { register_id: till, ...extra }));
+      assert.equal(r.status, 201, r.text);
+      return r.json;
+    };
+    // Cash with change; card with a line discount and a receipt discount; one to return; one to void.
+    const cash = await sell([[a, 1], [b, 2]], { tenders: [{ type: 'cash', amount: 2000 }] });
+    const quote = await node.post('/api/v1/sales/quote', saleBody(local, [[a, 2, { discount: { percent: 10, reason: 'bruised' } }]], { register_id: till, discount: { amount: 100, reason: 'loyal customer' } }));
+    assert.equal(quote.status, 200, quote.text);
+    const card = await sell([[a, 2, { discount: { percent: 10, reason: 'bruised' } }]],
+      { discount: { amount: 100, reason: 'loyal customer' }, tenders: [{ type: 'card', amount: quote.json.total, reference: 'slip-77' }] });
+    assert.ok(card.discount_total > 0, JSON.stringify(card));
+    const returned = await sell([[b, 3]], { tenders: [{ type: 'cash', amount: 750 }] });
+    const ret = await node.post('/api/v1/returns', {
+      sale_id: returned.id, register_id: till,
+      lines: [{ sale_line_id: returned.lines[0].id, quantity: 1, reason: 'changed_mind', condition: 'new', disposition: 'restock' }],
+    });
+    assert.equal(ret.status, 201, ret.text);
+    const voided = await sell([[a, 1]], { tenders: [{ type: 'cash', amount: 1000 }] });
+    const v = await node.post(`/api/v1/sales/${voided.id}/void`, { reason: 'rang up twice' });
+    assert.equal(v.status, 200, v.text);
+    assert.equal((await node.get('/api/v1/sync/status')).json.queue_length, 6);
+
+    // The link returns, duplicating every request.
+    proxy.state.cut = false;
+    proxy.state.duplicate = true;
+    await pushed();
+
+    const sales = await journal(`location_id=${hqStore.id}`);
+    assert.deepEqual(sales.map((x) => x.id).sort(), [cash.id, card.id, returned.id, voided.id].sort(), JSON.stringify(sales));
+    for (const sold of [cash, card, returned]) {
+      const here = await s.get(`/api/v1/sales/${sold.id}`);
+      assert.equal(here.status, 200, here.text);
+      const h = here.json;
+      // What the store charged, as the store numbered it, at the store's time and location.
+      for (const k of ['subtotal', 'discount_total', 'tax_total', 'total', 'tendered', 'change_due', 'created_at', 'user', 'channel'])
+        assert.deepEqual(h[k], sold[k], `${k} of ${sold.receipt_number}`);
+      assert.deepEqual(h.tenders, sold.tenders);
+      assert.deepEqual(h.discount, sold.discount);
+      assert.deepEqual(h.lines.map((l) => [l.id, l.item_id, l.quantity, l.unit_price, l.line_discount, l.receipt_discount, l.tax, l.total]),
+        sold.lines.map((l) => [l.id, l.item_id, l.quantity, l.unit_price, l.line_discount, l.receipt_discount, l.tax, l.total]));
+      assert.equal(h.receipt_number, `${sold.receipt_number}@${nodeShort}`);
+      assert.equal(h.register_id, `node:${nodeShort}:${till}`);
+      assert.equal(h.location_id, hqStore.id);
+      assert.equal(h.status, 'completed');
+    }
+    assert.equal((await s.get(`/api/v1/sales/${card.id}`)).json.tenders[0].type, 'card');
+    assert.equal((await s.get(`/api/v1/sales/${cash.id}`)).json.change_due, 2000 - cash.total);
+    const hv = (await s.get(`/api/v1/sales/${voided.id}`)).json;
+    assert.equal(hv.status, 'voided');
+    assert.equal(hv.void.reason, 'rang up twice');
+    assert.equal(hv.void.id, v.json.void.id);
+    const hr = await s.get(`/api/v1/returns/${ret.json.id}`);
+    assert.equal(hr.status, 200, hr.text);
+    assert.equal(hr.json.refund_total, ret.json.refund_total);
+    assert.equal(hr.json.sale_id, returned.id);
+    assert.deepEqual(hr.json.tenders, ret.json.tenders);
+    assert.equal((await s.get(`/api/v1/sales/${returned.id}`)).json.lines[0].returned_quantity, 1);
+
+    // The store's receipt number alone finds the sale; the journal names the store.
+    const found = await journal(`receipt=${encodeURIComponent(card.receipt_number)}`);
+    assert.deepEqual(found.map((x) => x.id), [card.id]);
+    assert.equal(found[0].location.name, hqStore.name);
+    assert.equal(found[0].register.name, `${till} (store node)`);
+
+    // The summary counts the completed ones (not the void), each once.
+    const summary = await s.get(`/api/v1/sales/summary?location_id=${hqStore.id}`);
+    const register = summary.json.by_channel.find((c) => c.channel === 'register');
+    assert.equal(register.sales_count, 3, summary.text);
+    assert.equal(register.total, cash.total + card.total + returned.total, summary.text);
+
+    // The KPI report's net sales (without tax) at the store: the three sales less the return.
+    const day = (ms) => new Date(ms).toISOString().slice(0, 10);
+    const kpis = await s.get(`/api/v1/reports/kpis?from=${day(Date.now() - 86400_000)}&to=${day(Date.now())}&location_id=${hqStore.id}`);
+    assert.equal(kpis.status, 200, kpis.text);
+    const net = [cash, card, returned].flatMap((x) => x.lines).reduce((n, l) => n + l.total - l.tax, 0)
+      - ret.json.lines.reduce((n, l) => n + l.refund - l.tax, 0);
+    assert.ok(net > 0);
+    assert.equal(kpis.json.total.shrink.net_sales, net, kpis.text);
+
+    // Stock was posted once, by the node's movements only: no second movement from the journal.
+    assert.equal(await onHand(s, a, hqStore), 20 - 1 - 2);
+    assert.equal(await onHand(s, b, hqStore), 20 - 2 - 3 + 1);
+    assert.equal(await onHand(node, a, local), await onHand(s, a, hqStore));
+    assert.equal(await onHand(node, b, local), await onHand(s, b, hqStore));
+
+    // The same push again (every document once more): nothing changes.
+    const docs = (await s.get(`/api/v1/sync/nodes`)).json.nodes.find((n) => n.id === added.json.id).documents_received;
+    assert.equal(docs, 8);
+    // A document head office has not seen, naming a sale its journal holds (as a node that
+    // lost its cursor might send): kept, but the journal is written once by the sale's id.
+    const repeat = await s.withKey(added.json.key).post('/api/v1/sync/documents', { documents: [
+      { id: uuidv7(), type: 'sale.completed', entity_id: card.id, at: card.created_at, payload: { ...card, total: 1 }, movements: [] },
+      { id: uuidv7(), type: 'sale.voided', entity_id: voided.id, at: card.created_at, payload: { ...v.json, void: { ...v.json.void, id: uuidv7() } }, movements: [] },
+    ] });
+    assert.equal(repeat.status, 200, repeat.text);
+    assert.equal(repeat.json.new, 2, repeat.text);
+    const again = await journal(`location_id=${hqStore.id}`);
+    assert.deepEqual(again, sales);
+    assert.equal((await s.get(`/api/v1/sales/${voided.id}`)).json.void.id, v.json.void.id);
+    // A sale whose money does not add up is not written (the push goes on; the audit says why).
+    const odd = uuidv7();
+    const skipped = await s.withKey(added.json.key).post('/api/v1/sync/documents', { documents: [
+      { id: uuidv7(), type: 'sale.completed', entity_id: odd, at: card.created_at,
+        payload: { ...card, id: odd, receipt_number: 'ODD-1', total: card.total + 1, lines: card.lines.map((l) => ({ ...l, id: uuidv7() })) }, movements: [] },
+    ] });
+    assert.equal(skipped.status, 200, skipped.text);
+    assert.equal((await s.get(`/api/v1/sales/${odd}`)).status, 404);
+
+    assertBooksHold(s.db);
+    assertBooksHold(node.db);
+    for (const db of [s.db, node.db]) {
+      const audit = cli(['audit', 'verify', '--db', db]);
+      assert.equal(audit.status, 0, audit.stdout + audit.stderr);
+    }
+  } finally {
+    await node.stop();
+    await proxy.stop();
+  }
+});
