@@ -268,7 +268,8 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
 // Issue 21, exchanges: where the shop allows returns offline, "wrong size, can I swap it" works
 // with the network down. One pasta of a sale made online comes back for a toy that costs more;
 // the customer pays the difference in cash; the exchange survives a reload and reaches the
-// server once, its new sale with the next number of the register's block, the stock right.
+// server once, its new sale with the next number of the register's block, the stock right. At
+// 1024 the server first refuses it (the toy discontinued meanwhile): listed, then sent again.
 for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768 }]) {
   test(`an exchange offline at ${viewport.width}x${viewport.height}: one pasta for a toy, the difference in cash`, async () => {
     const { server, store } = env;
@@ -331,7 +332,34 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
     await waitOrExplain(page, banner.filter({ hasText: /— 1 exchange waiting to send$/ }), { timeout: 15000 });
     assert.equal(await onHand(server, toy.id, store.id), toyBefore, 'nothing reached the server yet');
 
-    await context.setOffline(false);
+    if (viewport.width === 1024) {
+      // Head office discontinues the toy meanwhile: the server refuses the exchange, the register
+      // keeps it with the reason in words; the toy back on sale, it is sent again.
+      const setToyStatus = async (status) => {
+        const current = (await server.get(`/api/v1/items/${toy.id}`)).json;
+        const r = await server.patch(`/api/v1/items/${toy.id}`, { status }, { 'if-match': `"v${current.version}"` });
+        assert.equal(r.status, 200, r.text);
+      };
+      await setToyStatus('discontinued');
+      await context.setOffline(false);
+      const refused = page.getByRole('status', { name: 'Refused by the server' });
+      await refused.filter({ hasText: /^1 sale, return or exchange made offline refused by the server/ }).waitFor({ timeout: 20000 });
+      await refused.getByRole('button', { name: 'See why' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Refused by the server' });
+      const title = `Exchange ${newReceipt} (for receipt ${sale.receipt_number})`;
+      await dialog.getByText(title).waitFor();
+      await dialog.getByText(/is discontinued and cannot be sold/).waitFor();
+      await fits(page, 'refused exchange');
+      await noIds(page, 'refused exchange');
+      assert.equal(await onHand(server, toy.id, store.id), toyBefore, 'nothing of a refused exchange is written');
+      await setToyStatus('active');
+      await dialog.getByRole('button', { name: `Send exchange ${newReceipt} (for receipt ${sale.receipt_number}) again` }).click();
+      await dialog.getByText(`${title} reached the server.`).waitFor();
+      await dialog.getByRole('button', { name: 'Close' }).first().click();
+      await refused.waitFor({ state: 'detached' });
+    } else {
+      await context.setOffline(false);
+    }
     await banner.waitFor({ state: 'detached', timeout: 20000 });
     assert.equal(await page.getByRole('status', { name: 'Refused by the server' }).count(), 0, 'not refused');
     const posted = (await server.get(`/api/v1/sales?receipt_number=${newReceipt}`)).json.sales;
