@@ -10,6 +10,7 @@
 
 #include "platform/db.hpp"
 #include "platform/outbox.hpp"
+#include "platform/problem.hpp"
 #include "sales/sale.hpp"
 #include "sales/tendering.hpp"
 #include "stock/stock.hpp"
@@ -41,6 +42,18 @@ std::vector<stock::Movement> consumption(const catalog::Item& item, Quantity qua
 // The rows a priced draft becomes: what posting stores and what a quote answers, so the
 // two can never differ.
 Sale priced_sale(const SaleDraft& draft, const Settlement& settlement);
+
+// Runs `f`; a problem it throws names its field under `path` ("lines[0].charged_price" becomes
+// "sale.lines[0].charged_price"): a sale inside an exchange is checked by the sale's own code.
+template <class F>
+auto named_under(const std::string& path, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (Problem& p) {
+    if (!p.field.empty() && p.field.rfind(path + ".", 0) != 0) p.field = path + "." + p.field;
+    throw;
+  }
+}
 
 // Documents with what they show beside their rows.
 std::optional<Exchange> load_exchange_document(db::Db& db, const std::string& id);

@@ -5,6 +5,7 @@
 #include "access/permissions.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
+#include "sales/commands.hpp"
 #include "sales/sales.hpp"
 #include "sales/sales_json.hpp"
 #include "platform/documents.hpp"
@@ -254,7 +255,9 @@ void register_sales_routes(App& app) {
           exchange.sale_request = parse_sale_request(*sale, "sale", false);
           exchange.sale_request.key = documents::DocumentKey{std::nullopt, std::nullopt, exchange.key.request_hash};
           stock::check_location_scope(req.actor, exchange.sale_request.location_id);
-          auto draft = std::make_shared<SaleDraft>(draft_sale(app.read(), exchange.sale_request));
+          // The sale may be one made offline (docs/offline-register.md): checked as POST /sales checks it.
+          auto draft = std::make_shared<SaleDraft>(
+              named_under("sale", [&] { return draft_sale(app.read(), exchange.sale_request); }));
           Actor actor = req.actor;
           app.command(req, std::move(reply), [exchange, draft, actor](db::Db& db) {
             auto p = post_exchange(db, actor, exchange, *draft);

@@ -134,6 +134,15 @@ test('mutated sales, returns and exchanges are refused with problems, never 500'
     return: { sale_id: sale2.id, lines: [{ sale_line_id: sale2.lines[0].id, quantity: 1, reason: 'wrong_size', condition: 'new', disposition: 'restock' }] },
     sale: { location_id: shop.id, lines: [{ item_id: apple.id, quantity: 1 }], tenders: [{ type: 'cash', amount: 500 }] },
   }));
+  // An exchange made offline (docs/offline-register.md): its sale with a number of the block,
+  // sold_at and charged prices; each try takes the next number of the block (a receipt_number
+  // the probe mutated is sent as mutated).
+  const sale4 = await sold();
+  const offlineExchange = await probe('POST /exchanges made offline', '/api/v1/exchanges', async () => ({
+    return: { sale_id: sale4.id, register_id: 'BAD-SALE', lines: [{ sale_line_id: sale4.lines[0].id, quantity: 1, reason: 'wrong_size', condition: 'new', disposition: 'restock' }] },
+    sale: { location_id: shop.id, register_id: 'BAD-SALE', receipt_number: 'NEXT', sold_at: soldAt, lines: [{ item_id: apple.id, quantity: 1, charged_price: 250 }], tenders: [] },
+  }), (b) => ({ ...b, id: uuidv7(), sale: b.sale?.receipt_number === 'NEXT' ? { ...b.sale, receipt_number: `BAD-SALE-${String(offlineNumber++).padStart(6, '0')}` } : b.sale }));
+  assert.ok(offlineExchange.accepted > 0);
   // A refund to store credit, to a new note and to an existing one, alone and in an exchange.
   const sale3 = await sold();
   const note = await s.post('/api/v1/returns', { sale_id: sale3.id, refund_to: 'store_credit', lines: [{ sale_line_id: sale3.lines[0].id, quantity: 1, reason: 'defective', condition: 'opened', disposition: 'review' }] });

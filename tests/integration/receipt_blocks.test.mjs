@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/server.mjs';
-import { adjust, assertBooksHold, makeItem, openRegister, saleBody, store, uuidv7 } from './lib/shop.mjs';
+import { adjust, assertBooksHold, makeItem, onHand, openRegister, saleBody, store, uuidv7 } from './lib/shop.mjs';
 
 let s;
 let shop;
@@ -168,5 +168,79 @@ test('an offline sale keeps a price the item had while the register was cut off;
   }
   const negative = await s.post('/api/v1/sales', offline(b.json.from + 2, -5));
   assert.deepEqual([negative.status, negative.json.field], [422, 'lines[0].charged_price'], negative.text);
+  assertBooksHold(s.db);
+});
+
+test('an exchange made offline: its sale takes a number of the block and keeps the price charged', async () => {
+  const reg = `RBX${process.pid % 10000}`;
+  await openRegister(s, shop, reg);
+  const shirt = await makeItem(s, { price: 2000 });
+  const cap = await makeItem(s, { price: 1000 });
+  await adjust(s, shirt, shop, 5, 'opening');
+  await adjust(s, cap, shop, 5, 'opening');
+  const bought = await s.post('/api/v1/sales', saleBody(shop, [[shirt, 1]], { register_id: reg }));
+  assert.equal(bought.status, 201, bought.text);
+  const b = await s.post(`/api/v1/registers/${reg}/receipt-blocks`, { size: 5 });
+  assert.equal(b.status, 201, b.text);
+  const soldAt = new Date().toISOString();
+  // Head office raises the cap's price while the register is cut off and charges 10.00.
+  const current = (await s.get(`/api/v1/items/${cap.id}`)).json;
+  const raised = await s.patch(`/api/v1/items/${cap.id}`, { price: 1200 }, { 'if-match': `"v${current.version}"` });
+  assert.equal(raised.status, 200, raised.text);
+  const number = (n) => `${reg}-${String(n).padStart(6, '0')}`;
+  const exchange = (charged, sale = {}, ret = {}) => ({
+    id: uuidv7(),
+    return: { sale_id: bought.json.id, register_id: reg, ...ret,
+      lines: [{ sale_line_id: bought.json.lines[0].id, quantity: 1, reason: 'wrong_size', condition: 'new', disposition: 'restock' }] },
+    sale: { location_id: shop.id, register_id: reg, receipt_number: number(b.json.from), sold_at: soldAt,
+      lines: [{ item_id: cap.id, quantity: 1, charged_price: charged }], tenders: [], ...sale },
+  });
+
+  // Refused as POST /sales refuses it, the field named with its place in the exchange; nothing written.
+  const refusals = [
+    [exchange(700), 'price_not_in_force', 'sale.lines[0].charged_price'],
+    [exchange(1000, { sold_at: '2020-01-01T00:00:00Z' }), 'invalid_field', 'sale.sold_at'],
+    [exchange(1000, { sold_at: 'yesterday' }), 'invalid_field', 'sale.sold_at'],
+    [exchange(1000, { receipt_number: number(b.json.to + 1) }), 'invalid_field', 'sale.receipt_number'],
+    [exchange(1000, { receipt_number: `${reg}-7` }), 'invalid_field', 'sale.receipt_number'],
+    [exchange(1000, { sold_at: undefined }), 'invalid_field', 'sale.lines[0].charged_price'],
+    [exchange(1000, {}, { training: true }), 'invalid_field', 'sale.receipt_number'],
+  ];
+  for (const [body, code, field] of refusals) {
+    const r = await s.post('/api/v1/exchanges', body);
+    assert.equal(r.status, 422, `${field}: ${r.text}`);
+    assert.deepEqual([r.json.code, r.json.field], [code, field], r.text);
+  }
+  assert.equal((await s.get(`/api/v1/sales/${bought.json.id}`)).json.lines[0].returned_quantity, 0, 'nothing was returned');
+  assert.equal(await onHand(s, cap, shop), 5);
+
+  // The price the register charged: accepted with the block's first number, the difference reported.
+  const body = exchange(1000);
+  const r = await s.post('/api/v1/exchanges', body);
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.sale.receipt_number, b.json.first_receipt_number, 'the first number: the refusals used none');
+  assert.equal(r.json.sale.lines[0].unit_price, 1000, 'the sale keeps what was charged');
+  assert.deepEqual([r.json.credit, r.json.refund_due, r.json.balance_due], [1000, 1000, 0]);
+  const warning = (r.json.warnings ?? []).find((w) => w.code === 'offline_price');
+  assert.ok(warning, `the exchange's answer reports the difference: ${r.text}`);
+  assert.deepEqual([warning.charged, warning.price_now, warning.sku], [1000, 1200, cap.sku]);
+  const audit = (await s.get(`/api/v1/audit?entity=sale&entity_id=${r.json.sale.id}&action=sale.offline_price`)).json;
+  const entry = (audit.entries ?? audit.audit ?? []).find((e) => e.action === 'sale.offline_price');
+  assert.ok(entry, `the difference is in the audit log: ${JSON.stringify(audit).slice(0, 300)}`);
+  assert.equal(await onHand(s, shirt, shop), 5, 'the shirt is back on the shelf');
+  assert.equal(await onHand(s, cap, shop), 4);
+
+  // Sent again (a retry after a lost answer): the same exchange, nothing new.
+  const again = await s.post('/api/v1/exchanges', body);
+  assert.equal(again.status, 200, again.text);
+  assert.deepEqual([again.json.id, again.json.sale.id, again.json.sale.receipt_number], [r.json.id, r.json.sale.id, r.json.sale.receipt_number]);
+  assert.equal(await onHand(s, cap, shop), 4);
+  // Another exchange with the number already used: 409, the field named.
+  const other = await s.post('/api/v1/sales', saleBody(shop, [[shirt, 1]], { register_id: reg }));
+  const dup = await s.post('/api/v1/exchanges', { ...exchange(1200), return: { ...exchange(1200).return, sale_id: other.json.id,
+    lines: [{ sale_line_id: other.json.lines[0].id, quantity: 1, reason: 'wrong_size', condition: 'new', disposition: 'restock' }] } });
+  assert.deepEqual([dup.status, dup.json.code, dup.json.field], [409, 'receipt_number_used', 'sale.receipt_number'], dup.text);
+  const block = (await s.get(`/api/v1/registers/${reg}/receipt-blocks`)).json.receipt_blocks[0];
+  assert.deepEqual(block.used, [b.json.from]);
   assertBooksHold(s.db);
 });

@@ -1,7 +1,7 @@
 // A lost connection never charges twice: the register retries the same sale id.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, PASTA, setup, signIn, scan, onHand, itemByCode, movementsOf, screenshotPath, signInAtRegister, waitOrExplain, lastSale, fits, until, inCopy } from './lib.mjs';
+import { DEMO, PASTA, setup, signIn, scan, onHand, itemByCode, movementsOf, screenshotPath, signInAtRegister, waitOrExplain, lastSale, fits, until, inCopy, noIds } from './lib.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -157,6 +157,19 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
   });
 }
 
+/** Online: two pasta sold for cash at the register; the sale as the server has it. */
+async function sellTwoPastaOnline(page, server, store) {
+  await scan(page, PASTA);
+  await scan(page, PASTA);
+  await page.getByRole('table', { name: 'Cart' }).getByRole('row', { name: /Brightfield Pasta/ }).waitFor();
+  await page.getByRole('button', { name: 'Pay' }).click();
+  await page.getByLabel('Amount tendered').fill('50');
+  await page.getByRole('button', { name: 'Cash' }).click();
+  await page.getByRole('button', { name: 'Complete sale' }).click();
+  await page.getByRole('article', { name: 'Receipt' }).waitFor();
+  return lastSale(server, store.id);
+}
+
 /** Resolves when the register's IndexedDB copy of its recent sales holds `receipt`. */
 const inRecentCopy = (page, receipt) => until(page, inCopy, ['recent', receipt, 'receipt'], `receipt ${receipt} in the copy of recent sales`);
 
@@ -192,16 +205,7 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
     const context = page.context();
     await signInAtRegister(page, DEMO.cashier);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
-    // Two pasta sold online for cash.
-    await scan(page, PASTA);
-    await scan(page, PASTA);
-    await page.getByRole('table', { name: 'Cart' }).getByRole('row', { name: /Brightfield Pasta/ }).waitFor();
-    await page.getByRole('button', { name: 'Pay' }).click();
-    await page.getByLabel('Amount tendered').fill('50');
-    await page.getByRole('button', { name: 'Cash' }).click();
-    await page.getByRole('button', { name: 'Complete sale' }).click();
-    await page.getByRole('article', { name: 'Receipt' }).waitFor();
-    const sale = await lastSale(server, store.id);
+    const sale = await sellTwoPastaOnline(page, server, store);
     assert.equal(sale.lines.reduce((n, l) => n + l.quantity, 0), 2);
     await inRecentCopy(page, sale.receipt_number);
     const stockBefore = await onHand(server, pasta.id, store.id);
@@ -256,6 +260,123 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
     const posted = (await server.get(`/api/v1/returns/${mine[0].document_id}`)).json;
     assert.equal(posted.refund_total, counted, 'the server refunds what the register counted out');
     assert.deepEqual(posted.tenders.map((t) => t.type), ['cash']);
+    await context.close();
+    assert.equal((await server.put('/api/v1/settings/offline-returns', { offline_returns: 'refuse' })).status, 200);
+  });
+}
+
+// Issue 21, exchanges: where the shop allows returns offline, "wrong size, can I swap it" works
+// with the network down. One pasta of a sale made online comes back for a toy that costs more;
+// the customer pays the difference in cash; the exchange survives a reload and reaches the
+// server once, its new sale with the next number of the register's block, the stock right. At
+// 1024 the server first refuses it (the toy discontinued meanwhile): listed, then sent again.
+for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768 }]) {
+  test(`an exchange offline at ${viewport.width}x${viewport.height}: one pasta for a toy, the difference in cash`, async () => {
+    const { server, store } = env;
+    const pasta = await itemByCode(server, PASTA);
+    const price = (await server.post('/api/v1/sales/quote', { location_id: store.id, lines: [{ item_id: pasta.id, quantity: 1 }] })).json.total;
+    // A toy of the demo shop dearer than the pasta.
+    let toy = null;
+    let toyCode = '';
+    for (let i = 0; i < 40 && !toy; i++) {
+      const code = ean13(`50600${String(20000 + i).padStart(7, '0')}`);
+      const found = await itemByCode(server, code);
+      if (found?.price > price) [toy, toyCode] = [found, code];
+    }
+    assert.ok(toy, 'a toy dearer than the pasta');
+    const rule = await server.put('/api/v1/settings/offline-returns', { offline_returns: 'allow', offline_return_limit: price });
+    assert.equal(rule.status, 200, rule.text);
+
+    const page = await env.page(viewport);
+    const context = page.context();
+    await signInAtRegister(page, DEMO.cashier);
+    await readyForTheCut(page);
+    await until(page, inCopy, ['chunks', toyCode, 'codes'], 'the toy in the catalog copy');
+    const sale = await sellTwoPastaOnline(page, server, store);
+    await inRecentCopy(page, sale.receipt_number);
+    const blocks = (await server.get(`/api/v1/registers/${sale.register_id}/receipt-blocks`)).json.receipt_blocks;
+    const [pastaBefore, toyBefore] = [await onHand(server, pasta.id, store.id), await onHand(server, toy.id, store.id)];
+
+    await context.setOffline(true);
+    await page.getByRole('button', { name: 'New sale' }).click();
+    await page.getByRole('button', { name: 'Exchange' }).click();
+    // The look-up fails: the register knows it is cut off and turns to its own copy.
+    const receiptBox = page.getByLabel('Receipt number');
+    await receiptBox.fill(sale.receipt_number);
+    await page.getByRole('button', { name: 'Find receipt' }).click();
+    await page.getByRole('heading', { name: 'Exchange (offline)' }).waitFor();
+    await receiptBox.fill(sale.receipt_number);
+    await page.getByRole('button', { name: 'Find receipt' }).click();
+    const line = sale.lines[0];
+    await page.getByLabel(`Return quantity for ${line.name}`).fill('1');
+    await page.getByLabel('New item barcode').fill(toyCode);
+    await page.getByRole('button', { name: 'Add new item' }).click();
+    await page.getByRole('list', { name: 'New items' }).getByText(toy.name).waitFor();
+    const due = toy.price - price;
+    await page.getByText(/customer pays/).filter({ hasText: (due / 100).toFixed(2) }).waitFor();
+    const handed = Math.ceil((due + 1) / 500) * 500;  // a round sum, with change
+    await page.getByLabel('Amount paid').fill((handed / 100).toFixed(2));
+    await fits(page, `offline exchange at ${viewport.width}`);
+    await noIds(page, 'offline exchange');
+    await page.getByRole('button', { name: 'Complete exchange' }).click();
+    await page.getByRole('heading', { name: 'Exchange taken offline' }).waitFor();
+    await page.getByText(`change ${((handed - due) / 100).toFixed(2)}`, { exact: false }).waitFor();
+    const newReceipt = (await page.getByText(/^New receipt /).innerText()).match(/^New receipt (\S+)/)[1];
+    if (viewport.width === 768) await page.screenshot({ path: screenshotPath('register-offline-exchange.png') });
+    const banner = page.getByRole('status', { name: 'Offline' });
+    await banner.filter({ hasText: /— 1 exchange waiting to send$/ }).waitFor();
+    await fits(page, `offline exchange done at ${viewport.width}`);
+    await noIds(page, 'offline exchange done');
+
+    await page.reload();
+    await waitOrExplain(page, banner.filter({ hasText: /— 1 exchange waiting to send$/ }), { timeout: 15000 });
+    assert.equal(await onHand(server, toy.id, store.id), toyBefore, 'nothing reached the server yet');
+
+    if (viewport.width === 1024) {
+      // Head office discontinues the toy meanwhile: the server refuses the exchange, the register
+      // keeps it with the reason in words; the toy back on sale, it is sent again.
+      const setToyStatus = async (status) => {
+        const current = (await server.get(`/api/v1/items/${toy.id}`)).json;
+        const r = await server.patch(`/api/v1/items/${toy.id}`, { status }, { 'if-match': `"v${current.version}"` });
+        assert.equal(r.status, 200, r.text);
+      };
+      await setToyStatus('discontinued');
+      await context.setOffline(false);
+      const refused = page.getByRole('status', { name: 'Refused by the server' });
+      await refused.filter({ hasText: /^1 sale, return or exchange made offline refused by the server/ }).waitFor({ timeout: 20000 });
+      await refused.getByRole('button', { name: 'See why' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Refused by the server' });
+      const title = `Exchange ${newReceipt} (for receipt ${sale.receipt_number})`;
+      await dialog.getByText(title).waitFor();
+      await dialog.getByText(/is discontinued and cannot be sold/).waitFor();
+      await fits(page, 'refused exchange');
+      await noIds(page, 'refused exchange');
+      assert.equal(await onHand(server, toy.id, store.id), toyBefore, 'nothing of a refused exchange is written');
+      await setToyStatus('active');
+      await dialog.getByRole('button', { name: `Send exchange ${newReceipt} (for receipt ${sale.receipt_number}) again` }).click();
+      await dialog.getByText(`${title} reached the server.`).waitFor();
+      await dialog.getByRole('button', { name: 'Close' }).first().click();
+      await refused.waitFor({ state: 'detached' });
+    } else {
+      await context.setOffline(false);
+    }
+    await banner.waitFor({ state: 'detached', timeout: 20000 });
+    assert.equal(await page.getByRole('status', { name: 'Refused by the server' }).count(), 0, 'not refused');
+    const posted = (await server.get(`/api/v1/sales?receipt_number=${newReceipt}`)).json.sales;
+    assert.equal(posted.length, 1, 'the new sale is on the books once');
+    const exchange = (await server.get(`/api/v1/exchanges/${(await server.get(`/api/v1/sales/${posted[0].id}`)).json.exchange_id}`)).json;
+    assert.equal(exchange.sale.receipt_number, newReceipt);
+    const number = Number(newReceipt.slice(newReceipt.lastIndexOf('-') + 1));
+    assert.ok(blocks.some((b) => number >= b.from && number <= b.to), `${newReceipt} is a number of the register's block`);
+    assert.deepEqual(exchange.return.lines.map((l) => [l.item_id, l.quantity]), [[pasta.id, 1]]);
+    assert.deepEqual([exchange.credit, exchange.balance_due, exchange.refund_due], [price, due, 0]);
+    assert.deepEqual(exchange.sale.tenders.filter((t) => t.type !== 'exchange_credit').map((t) => [t.type, t.amount]), [['cash', handed]]);
+    const after = (await server.get(`/api/v1/sales/${sale.id}`)).json;
+    assert.equal(after.lines.find((l) => l.id === line.id).returned_quantity, 1, 'the return arrived once');
+    assert.equal(await onHand(server, pasta.id, store.id), pastaBefore + 1, 'the pasta is back on the shelf');
+    assert.equal(await onHand(server, toy.id, store.id), toyBefore - 1, 'the toy went out once');
+    const exchanges = (await server.get(`/api/v1/sales?receipt_number=${newReceipt}`)).json.sales.filter((s) => s.exchange_id);
+    assert.equal(exchanges.length, 1);
     await context.close();
     assert.equal((await server.put('/api/v1/settings/offline-returns', { offline_returns: 'refuse' })).status, 200);
   });
@@ -330,7 +451,7 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
     await setStatus('discontinued');
     await context.setOffline(false);
     const refused = page.getByRole('status', { name: 'Refused by the server' });
-    await refused.filter({ hasText: /^1 sale or return made offline refused by the server/ }).waitFor({ timeout: 20000 });
+    await refused.filter({ hasText: /^1 sale, return or exchange made offline refused by the server/ }).waitFor({ timeout: 20000 });
     await page.getByRole('status', { name: 'Offline' }).waitFor({ state: 'detached', timeout: 20000 });
     await refused.getByRole('button', { name: 'See why' }).click();
     const dialog = page.getByRole('dialog', { name: 'Refused by the server' });

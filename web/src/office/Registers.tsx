@@ -46,7 +46,7 @@ function RegisterSessions({ registerId, name }: { registerId: string; name: stri
   );
 }
 
-/** Returns while a register is offline: refused (the default) or allowed in cash up to a limit per return. */
+/** Returns (and exchanges) while a register is offline: refused (the default) or allowed in cash up to a limit per return. */
 function OfflineReturnsRule({ mayChange }: { mayChange: boolean }) {
   const [current, err, reload] = useLoad(() => settings.offlineReturns(), []);
   const [rule, setRule] = useState<'refuse' | 'allow'>('refuse');
@@ -59,7 +59,7 @@ function OfflineReturnsRule({ mayChange }: { mayChange: boolean }) {
   }, [current]);
   if (!current) return err ? <Notice kind="error">{err}</Notice> : null;
   const summary = current.offline_returns === 'allow'
-    ? `Allowed in cash, up to ${money(current.offline_return_limit)} a return, against this register's own receipts.`
+    ? `Allowed in cash, up to ${money(current.offline_return_limit)} a return (or an exchange's difference), against this register's own receipts.`
     : 'Refused: returns and exchanges wait for the network.';
   const save = async () => {
     const amount = parseMoney(limit);

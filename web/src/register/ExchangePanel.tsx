@@ -9,7 +9,7 @@ import { Button, Field, Notice, Select } from '../shared/components';
 import { money, parseMoney, qty, uuidv7, words } from '../shared/format';
 import type { Till } from './cart';
 import type { Msg } from './PayPanel';
-import { ChooseReturn, emptyChoice, FindReceipt, returnLines } from './returnParts';
+import { ChooseReturn, emptyChoice, FindReceipt, GoingOut, returnLines } from './returnParts';
 
 interface NewLine { code: string; item: Item; count: number }
 
@@ -109,19 +109,8 @@ export function ExchangePanel({ till, receipt, onDone, onExchanged }: {
         <>
           <h3>Coming back</h3>
           <ChooseReturn sale={sale} choice={choice} onChange={(c) => { setChoice(c); setDue(null); }} />
-          <h3>Going out</h3>
-          <form class="row" onSubmit={addNew}>
-            <Field label="New item barcode" value={code} onInput={(e) => setCode(e.currentTarget.value)} />
-            <Button type="submit">Add new item</Button>
-          </form>
-          <ul class="plain" aria-label="New items">
-            {lines.map((l, i) => (
-              <li class="row">
-                <span>{qty(l.count)} × {l.item.name}</span>
-                <button type="button" class="icon" aria-label={`Remove ${l.item.name}`} onClick={() => { setLines(lines.filter((_, j) => j !== i)); setDue(null); }}>×</button>
-              </li>
-            ))}
-          </ul>
+          <GoingOut code={code} onCode={setCode} onAdd={addNew} lines={lines.map((l) => ({ item: l.item, shown: `${qty(l.count)} × ${l.item.name}` }))}
+            onRemove={(i) => { setLines(lines.filter((_, j) => j !== i)); setDue(null); }} />
           {due !== null && due > 0 && (
             <div class="pay" role="group" aria-label="Balance">
               <p class="sums">Customer pays <strong>{money(due)}</strong></p>

@@ -3,7 +3,7 @@
 // cash up to the shop's limit, queued and posted under its own id when the server is back
 // (docs/offline-register.md). Everything else about returns needs the server.
 import { useState } from 'preact/hooks';
-import type { Sale } from '../api';
+import type { ReturnLineInput, Sale } from '../api';
 import { Button, Notice } from '../shared/components';
 import { money, uuidv7 } from '../shared/format';
 import { isObject } from '../shared/storage';
@@ -15,6 +15,38 @@ export interface OfflineRules { returns: 'refuse' | 'allow'; limit: number; roun
 export const isOfflineRules = (v: unknown): v is OfflineRules => isObject(v) && (v.returns === 'refuse' || v.returns === 'allow') &&
   typeof v.limit === 'number' && (v.rounding === 'half_even' || v.rounding === 'half_up');
 
+/** Offline a receipt is looked up in this register's copy of its own recent sales only. */
+export const lookUpOffline: LookUpReceipt = async (wanted) => {
+  const found = await recentByReceipt(wanted).catch(() => null);
+  if (found) return found;
+  const waiting = (await queued().catch(() => [])).some((q) => q.kind !== 'return' && q.receipt_number === wanted);
+  return waiting
+    ? `Sale ${wanted} was made offline and has not reached the server yet: return it when the network is back.`
+    : `Receipt ${wanted} is not in this register's copy. Offline, only this register's own receipts of the last 30 days can be found: take the receipt and do the return when the network is back.`;
+};
+
+/**
+ * Why units of `sale` cannot come back offline with `cashOut` counted out of the drawer, or null:
+ * a voided sale, more units than the copy says are left, cash handed out for a sale not paid in
+ * cash or over the shop's limit (a return's whole refund; an exchange's difference).
+ */
+export function offlineRefusal(sale: Sale, lines: ReturnLineInput[], cashOut: number, rules: OfflineRules): string | null {
+  if (sale.status === 'voided') return 'This sale was voided: there is nothing to refund.';
+  if (cashOut > 0 && sale.tenders.some((t) => t.type !== 'cash')) return 'This sale was not paid in cash: its refund needs the server.';
+  for (const l of lines) {
+    const line = sale.lines.find((x) => x.id === l.sale_line_id);
+    if (!line || !(l.quantity > 0) || l.quantity > line.quantity - line.returned_quantity) return `At most ${line ? line.quantity - line.returned_quantity : 0} of ${line?.name ?? 'that line'} can come back.`;
+  }
+  if (cashOut > rules.limit) return `The refund of ${money(cashOut)} is over the ${money(rules.limit)} a return may refund offline: wait for the network.`;
+  return null;
+}
+
+/** The copy counts what came back, so the same units cannot be returned offline twice. */
+export const rememberReturned = (sale: Sale, lines: ReturnLineInput[]) => remember({ ...sale, lines: sale.lines.map((l) => {
+  const back = lines.find((x) => x.sale_line_id === l.id);
+  return back ? { ...l, returned_quantity: l.returned_quantity + back.quantity } : l;
+}) });
+
 export function OfflineReturn({ registerId, rules, onQueued, onDone }: {
   registerId: string; rules: OfflineRules; onQueued: () => void; onDone: () => void;
 }) {
@@ -25,37 +57,12 @@ export function OfflineReturn({ registerId, rules, onQueued, onDone }: {
   const lines = sale ? returnLines(sale, choice) : [];
   const refund = sale ? refundOf(sale, lines, rules.rounding) : 0;
 
-  const lookUp: LookUpReceipt = async (wanted) => {
-    const found = await recentByReceipt(wanted).catch(() => null);
-    if (found) return found;
-    const waiting = (await queued().catch(() => [])).some((q) => q.kind !== 'return' && q.receipt_number === wanted);
-    return waiting
-      ? `Sale ${wanted} was made offline and has not reached the server yet: return it when the network is back.`
-      : `Receipt ${wanted} is not in this register's copy. Offline, only this register's own receipts of the last 30 days can be found: take the receipt and do the return when the network is back.`;
-  };
-
-  /** Why this return cannot be taken offline, or null. */
-  const refusal = (): string | null => {
-    if (!sale) return null;
-    if (sale.status === 'voided') return 'This sale was voided: there is nothing to refund.';
-    if (sale.tenders.some((t) => t.type !== 'cash')) return 'This sale was not paid in cash: its refund needs the server.';
-    for (const l of lines) {
-      const line = sale.lines.find((x) => x.id === l.sale_line_id);
-      if (!line || !(l.quantity > 0) || l.quantity > line.quantity - line.returned_quantity) return `At most ${line ? line.quantity - line.returned_quantity : 0} of ${line?.name ?? 'that line'} can come back.`;
-    }
-    if (refund > rules.limit) return `The refund of ${money(refund)} is over the ${money(rules.limit)} a return may refund offline: wait for the network.`;
-    return null;
-  };
-  const why = refusal();
+  const why = sale ? offlineRefusal(sale, lines, refund, rules) : null;
 
   const complete = async () => {
     if (!sale || !lines.length || why) return;
     await enqueue({ kind: 'return', body: { id: returnId, sale_id: sale.id, register_id: registerId, lines }, receipt_number: sale.receipt_number, total: refund, at: Date.now() });
-    // The copy counts what came back, so the same units cannot be returned offline twice.
-    await remember({ ...sale, lines: sale.lines.map((l) => {
-      const back = lines.find((x) => x.sale_line_id === l.id);
-      return back ? { ...l, returned_quantity: l.returned_quantity + back.quantity } : l;
-    }) });
+    await rememberReturned(sale, lines);
     onQueued();
     setDone({ refund, receipt: sale.receipt_number });
   };
@@ -71,7 +78,7 @@ export function OfflineReturn({ registerId, rules, onQueued, onDone }: {
     <div class="return">
       <h2>Return (offline)</h2>
       <Notice kind="info">Offline: this register's own receipts only, refunded in cash up to {money(rules.limit)} a return.</Notice>
-      <FindReceipt lookUp={lookUp} onFound={(s) => { setSale(s); setChoice(emptyChoice()); }} />
+      <FindReceipt lookUp={lookUpOffline} onFound={(s) => { setSale(s); setChoice(emptyChoice()); }} />
       {sale && (
         <>
           <ChooseReturn sale={sale} choice={choice} onChange={setChoice} />

@@ -9,6 +9,11 @@ import { flush, type Queued, queued, sendAgain } from './offline';
 /** The server's reason without its code word ("insufficient_tender: the total is …" → "the total is …"). */
 const reasonOf = (error: string) => error.replace(/^[a-z_]+: /, '');
 
+const titleOf = (q: Queued) => (q.kind === 'return' ? `Return against ${q.receipt_number}`
+  : q.kind === 'exchange' ? `Exchange ${q.receipt_number} (for receipt ${q.returned})` : `Sale ${q.receipt_number}`);
+const amountOf = (q: Queued) => (q.kind === 'return' ? `${money(q.total)} refunded in cash`
+  : q.kind === 'exchange' ? `new items ${money(q.total)}${q.refund > 0 ? `, ${money(q.refund)} refunded in cash` : ''}` : money(q.total));
+
 export function RefusedQueue({ onClose, onChanged }: { onClose: () => void; onChanged: () => void }) {
   const [items, setItems] = useState<Queued[] | null>(null);
   const [msg, setMsg] = useState('');
@@ -19,7 +24,7 @@ export function RefusedQueue({ onClose, onChanged }: { onClose: () => void; onCh
     await sendAgain(q.seq);
     await flush().catch(() => undefined);
     const left = (await queued()).find((x) => x.seq === q.seq);
-    setMsg(!left ? `${q.kind === 'return' ? 'Return' : 'Sale'} ${q.receipt_number} reached the server.`
+    setMsg(!left ? `${titleOf(q)} reached the server.`
       : left.error ? `Refused again: ${reasonOf(left.error)}` : 'The server cannot be reached: it is sent when the network is back.');
     onChanged();
     await reload();
@@ -32,10 +37,10 @@ export function RefusedQueue({ onClose, onChanged }: { onClose: () => void; onCh
       <ul class="plain refused-list">
         {items?.map((q) => (
           <li>
-            <strong>{q.kind === 'return' ? `Return against ${q.receipt_number}` : `Sale ${q.receipt_number}`}</strong>
-            {` · ${money(q.total)}${q.kind === 'return' ? ' refunded in cash' : ''} · ${new Date(q.at).toLocaleString([], { dateStyle: 'short', timeStyle: 'short', hour12: false })}`}
+            <strong>{titleOf(q)}</strong>
+            {` · ${amountOf(q)} · ${new Date(q.at).toLocaleString([], { dateStyle: 'short', timeStyle: 'short', hour12: false })}`}
             <Notice kind="warn">{reasonOf(q.error ?? '')}</Notice>
-            <Button onClick={() => void again(q)} aria-label={`Send ${q.kind === 'return' ? 'the return against' : 'sale'} ${q.receipt_number} again`}>Send again</Button>
+            <Button onClick={() => void again(q)} aria-label={`Send ${titleOf(q).replace(/^[A-Z]/, (c) => c.toLowerCase())} again`}>Send again</Button>
           </li>
         ))}
       </ul>

@@ -28,6 +28,7 @@ import { Receipt } from './Receipt';
 import { ReturnPanel } from './ReturnPanel';
 import { ExchangePanel } from './ExchangePanel';
 import { enqueue, enqueuePractice, ensureBlock, flush, practiceQueued, queued, remember, scanOffline, syncCatalog, takeNumber } from './offline';
+import { OfflineExchange } from './OfflineExchange';
 import { isOfflineRules, OfflineReturn, type OfflineRules } from './OfflineReturn';
 import { RefusedQueue } from './RefusedQueue';
 import { lineQty } from './cart';
@@ -41,10 +42,12 @@ const isPending = (v: unknown): v is Pending => isObject(v) && isObject(v.body) 
 const isLastSale = (v: unknown): v is LastSale => isObject(v) && isString(v.id) && isString(v.receipt_number);
 const retryMs = 2500;
 const counted = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
-/** "2 sales", "1 return", "2 sales and 1 return" (what waits in the queue). */
-const waitingText = (w: { sales: number; returns: number; practice: number }) =>
-  [w.sales || (!w.returns && !w.practice) ? counted(w.sales, 'sale') : '', w.returns ? counted(w.returns, 'return') : '',
-    w.practice ? counted(w.practice, 'practice sale') : ''].filter(Boolean).join(' and ');
+/** "2 sales", "1 return", "2 sales and 1 return", "1 sale, 1 return and 1 exchange" (what waits in the queue). */
+const waitingText = (w: { sales: number; returns: number; exchanges: number; practice: number }) => {
+  const parts = [w.sales || (!w.returns && !w.exchanges && !w.practice) ? counted(w.sales, 'sale') : '', w.returns ? counted(w.returns, 'return') : '',
+    w.exchanges ? counted(w.exchanges, 'exchange') : '', w.practice ? counted(w.practice, 'practice sale') : ''].filter(Boolean);
+  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0];
+};
 interface StartReturn { what: 'return' | 'exchange'; receipt: string }
 const isStartReturn = (v: unknown): v is StartReturn => isObject(v) && (v.what === 'return' || v.what === 'exchange') && isString(v.receipt);
 
@@ -64,7 +67,7 @@ export function Register({ session, locationId, locationName, registerId, regist
   const [offline, setOffline] = useState(false);
   // The server cannot be reached (any request failed to reach it) since when; kept over a reload.
   const [downSince, setDownSince] = useState<number | null>(() => load<number | null>('downSince', null, (v): v is number | null => v === null || typeof v === 'number'));
-  const [waiting, setWaiting] = useState({ sales: 0, returns: 0, refused: 0, practice: 0 });
+  const [waiting, setWaiting] = useState({ sales: 0, returns: 0, exchanges: 0, refused: 0, practice: 0 });
   // A return or exchange started from the sales journal opens with its receipt.
   const [handover] = useState(() => { const h = load<StartReturn | null>('startReturn', null, isStartReturn); save('startReturn', null); return h; });
   const [mode, setMode] = useState<Mode>(() => (pending ? 'pay' : handover?.what ?? 'sale'));
@@ -98,7 +101,8 @@ export function Register({ session, locationId, locationName, registerId, regist
   // Online: keep receipt numbers reserved and the catalog copy fresh; post what waits.
   const countWaiting = () => queued().then((q) => {
     const sending = q.filter((x) => !x.error);
-    setWaiting({ sales: sending.filter((x) => x.kind !== 'return').length, returns: sending.filter((x) => x.kind === 'return').length, refused: q.length - sending.length, practice: practiceQueued().length });
+    const of = (kind: string) => sending.filter((x) => (x.kind ?? 'sale') === kind).length;
+    setWaiting({ sales: of('sale'), returns: of('return'), exchanges: of('exchange'), refused: q.length - sending.length, practice: practiceQueued().length });
   }).catch(() => undefined);
   // The shop's rule for returns offline, as last read from the server (kept over a reload).
   const [offlineRules, setOfflineRules] = useState<OfflineRules>(() => load<OfflineRules>('offlineRules', { returns: 'refuse', limit: 0, rounding: 'half_even' }, isOfflineRules));
@@ -492,7 +496,7 @@ export function Register({ session, locationId, locationName, registerId, regist
         <Button variant="quiet" disabled={locked} onClick={() => setDialog('switch')}>Switch user</Button>
         <Button variant="quiet" disabled={locked} onClick={onSignOut}>Sign out</Button>
       </header>
-      {(downSince !== null || waiting.sales + waiting.returns + waiting.practice > 0) && (
+      {(downSince !== null || waiting.sales + waiting.returns + waiting.exchanges + waiting.practice > 0) && (
         <div class="offline-banner" role="status" aria-label="Offline">
           {downSince !== null ? `Offline since ${new Date(downSince).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false })}` : 'Back online'}
           {` — ${waitingText(waiting)} waiting to send`}
@@ -500,7 +504,7 @@ export function Register({ session, locationId, locationName, registerId, regist
       )}
       {waiting.refused > 0 && (
         <div class="offline-banner refused-banner" role="status" aria-label="Refused by the server">
-          {`${waiting.refused} ${waiting.refused === 1 ? 'sale or return' : 'sales or returns'} made offline refused by the server`}
+          {`${waiting.refused} ${waiting.refused === 1 ? 'sale, return or exchange' : 'sales, returns or exchanges'} made offline refused by the server`}
           <Button variant="quiet" onClick={() => setDialog('refused')}>See why</Button>
         </div>
       )}
@@ -519,6 +523,8 @@ export function Register({ session, locationId, locationName, registerId, regist
         <section class="left" aria-label="Sale">
           {mode === 'return' && downSince !== null && offlineRules.returns === 'allow' && !training ? (
             <OfflineReturn registerId={registerId} rules={offlineRules} onQueued={() => void countWaiting()} onDone={() => setMode('sale')} />
+          ) : mode === 'exchange' && downSince !== null && offlineRules.returns === 'allow' && !training ? (
+            <OfflineExchange registerId={registerId} locationId={locationId} rules={offlineRules} onQueued={() => void countWaiting()} onDone={() => setMode('sale')} />
           ) : (mode === 'return' || mode === 'exchange') && downSince !== null ? (
             <Notice kind="warn">Returns and exchanges need the server (shop rule): take the receipt and do it when the network is back.</Notice>
           ) : mode === 'return' ? (

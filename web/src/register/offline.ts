@@ -1,10 +1,10 @@
 // The register's offline half (issue 21, docs/offline-register.md): the store's catalog in
 // IndexedDB (a full load from the change feed, then deltas after its cursor), scanning from
 // it when the server cannot be reached, a block of receipt numbers reserved in advance, and
-// the queue of sales (and, where the shop allows it, returns) completed offline, posted in
+// the queue of sales (and, where the shop allows it, returns and exchanges) completed offline, posted in
 // order when the server is back (each under its own UUIDv7 id, so a retry never sells or
 // refunds twice), and a copy of this register's recent sales so a return can find its receipt.
-import { ApiError, csrfToken, type Item, OfflineError, registers, type ReturnInput, type Sale, type SaleInput, sales, sessions, setCsrf } from '../api';
+import { ApiError, csrfToken, type ExchangeInput, type Item, OfflineError, registers, type ReturnInput, type Sale, type SaleInput, sales, sessions, setCsrf } from '../api';
 import { money } from '../shared/format';
 import { isObject, load, save } from '../shared/storage';
 
@@ -192,7 +192,13 @@ export function takeNumber(registerId: string): string | null {
 export interface QueuedSale { kind?: 'sale'; seq?: number; body: SaleInput; receipt_number: string; total: number; at: number; error?: string }
 /** A return taken offline: `receipt_number` is the returned sale's, `total` the cash refunded. */
 export interface QueuedReturn { kind: 'return'; seq?: number; body: ReturnInput; receipt_number: string; total: number; at: number; error?: string }
-export type Queued = QueuedSale | QueuedReturn;
+/**
+ * An exchange taken offline: `receipt_number` is its new sale's (from the reserved block),
+ * `returned` the receipt the units came back from, `total` the new items, `refund` the cash
+ * counted out (0 when the customer paid the balance).
+ */
+export interface QueuedExchange { kind: 'exchange'; seq?: number; body: ExchangeInput; receipt_number: string; returned: string; total: number; refund: number; at: number; error?: string }
+export type Queued = QueuedSale | QueuedReturn | QueuedExchange;
 
 export async function enqueue(sale: Queued): Promise<void> {
   const db = await openDb();
@@ -224,7 +230,7 @@ export async function sendAgain(seq: number): Promise<void> {
 function refusal(q: Queued, e: unknown): string {
   if (!(e instanceof ApiError)) return String(e);
   const total = e.problem.total;
-  if (q.kind !== 'return' && e.code === 'insufficient_tender' && typeof total === 'number') {
+  if (q.kind !== 'return' && q.kind !== 'exchange' && e.code === 'insufficient_tender' && typeof total === 'number') {
     const paid = q.body.tenders.reduce((s, t) => s + t.amount, 0);
     return `${e.code}: the total is ${money(total)} now, ${money(total - paid)} more than the ${money(paid)} taken (a price changed while the register was offline)`;
   }
@@ -279,6 +285,11 @@ export async function flush(): Promise<void> {
           await sales.returnSale(sale.body);
           await update(sale, true);
           void sales.get(sale.body.sale_id).then(remember).catch(() => undefined);
+        } else if (sale.kind === 'exchange') {
+          const posted = await sales.exchange(sale.body);
+          await update(sale, true);
+          void remember(posted.sale).catch(() => undefined);
+          void sales.get(sale.body.return.sale_id).then(remember).catch(() => undefined);
         } else {
           const posted = await sales.post(sale.body);
           await update(sale, true);

@@ -1,7 +1,7 @@
 // The parts a return and an exchange share: find the sale by its receipt number, and choose
 // what comes back and why.
 import { useEffect, useState } from 'preact/hooks';
-import { message, type ReturnLineInput, type Sale, sales } from '../api';
+import { type Item, message, type ReturnLineInput, type Sale, sales } from '../api';
 import { beep } from '../shared/beep';
 import { Button, Field, Notice, Select } from '../shared/components';
 import { money, qty, when, words } from '../shared/format';
@@ -79,5 +79,29 @@ export function ReturnManner({ choice: c, onChange }: { choice: ReturnChoice; on
       <Select label="Disposition" value={c.disposition} onChange={(e) => onChange({ ...c, disposition: e.currentTarget.value })}
         options={[['restock', 'restock (back on the shelf)'], ['review', 'review'], ['damaged', 'damaged'], ['refurbish', 'refurbish'], ['markdown', 'markdown']]} />
     </div>
+  );
+}
+
+/** An exchange's new items: a barcode to add, and each line as `shown` with its × to remove it. */
+export function GoingOut({ code, onCode, onAdd, lines, onRemove }: {
+  code: string; onCode: (code: string) => void; onAdd: (e: Event) => void;
+  lines: { item: Item; shown: string }[]; onRemove: (index: number) => void;
+}) {
+  return (
+    <>
+      <h3>Going out</h3>
+      <form class="row" onSubmit={onAdd}>
+        <Field label="New item barcode" value={code} onInput={(e) => onCode(e.currentTarget.value)} />
+        <Button type="submit">Add new item</Button>
+      </form>
+      <ul class="plain" aria-label="New items">
+        {lines.map((l, i) => (
+          <li class="row">
+            <span>{l.shown}</span>
+            <button type="button" class="icon" aria-label={`Remove ${l.item.name}`} onClick={() => onRemove(i)}>×</button>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
