@@ -262,6 +262,9 @@ std::optional<boost::json::object> load_transfer(db::Db& db, const std::string& 
 inline constexpr std::string_view transfer_change = "transfer";
 // A location head office issued a store node for (the store itself, not its bins).
 bool is_node_store(db::Db& db, const std::string& location_id);
+// Notes a `transfer` change for every transfer in transit to `location_id` (a store that has
+// just got its node: it receives them).
+void note_open_transfers_to(db::Db& db, const std::string& location_id);
 struct NodeReceiptLine {
   std::string line_id;  // head office's transfer line id
   Quantity received, damaged;

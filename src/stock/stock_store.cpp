@@ -420,6 +420,14 @@ bool is_node_store(db::Db& db, const std::string& location_id) {
   return q.step();
 }
 
+void note_open_transfers_to(db::Db& db, const std::string& location_id) {
+  std::vector<std::string> ids;
+  auto q = db.query("SELECT id FROM transfers WHERE to_location_id = ? AND status = 'in_transit' ORDER BY number");
+  q.bind(1, location_id);
+  while (q.step()) ids.push_back(q.text(0));
+  for (const auto& id : ids) catalog::store::note_change(db, std::string(transfer_change), id);
+}
+
 Location create_location(db::Db& db, const Actor& actor, const std::string& name, const std::string& kind,
                          const std::optional<std::string>& parent_id) {
   auto known = location_kinds.parse(kind);

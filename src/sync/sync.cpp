@@ -41,6 +41,9 @@ IssuedNode add_node(db::Db& db, const Actor& actor, const std::string& location_
                                  {location_id}, std::nullopt);
   node.key_id = issued.row.id;
   store::insert_node(db, node);
+  // Transfers already on their way to the store are now the node's to receive (head office's
+  // own receipt of them is refused from here on): its first pull brings them.
+  stock::note_open_transfers_to(db, location_id);
   append_audit(db, actor, AuditEntry{"sync_node.add", "sync_node", node.id, std::nullopt,
                                      bj::serialize(bj::object{{"location_id", location_id}, {"key_id", node.key_id}})});
   return IssuedNode{node, issued.key};

@@ -1,5 +1,6 @@
 // A transfer from head office to a store node's store (issue 21, docs/sync.md "Transfers to a
-// store node"): head office's warehouse ships 5 + 3 of two items to the store; head office
+// store node"): one transfer is on its way before the store gets its node (the node receives
+// it whole); then head office's warehouse ships 5 + 3 of two items to the store; head office
 // cannot receive it itself; the node learns of it through its change feed, its staff receive
 // 5 and 2 (one short), and the receipt is pushed through a link that duplicates every
 // request. Head office then shows the transfer received with the short line, its balances at
@@ -25,11 +26,15 @@ test('head office ships to a node\'s store, the node receives it short, head off
   const proxy = await startFaultProxy(s.url);
   const hqStore = created(await s.post('/api/v1/locations', { name: `Transfer store ${process.pid}`, kind: 'store' }));
   const warehouse = created(await s.post('/api/v1/locations', { name: `Central warehouse ${process.pid}`, kind: 'warehouse' }));
-  const added = created(await s.post('/api/v1/sync/nodes', { location_id: hqStore.id }));
   const a = await makeItem(s, { price: 1000 });
   const b = await makeItem(s, { price: 250 });
   await adjust(s, a, warehouse, 20, 'opening');
   await adjust(s, b, warehouse, 20, 'opening');
+  // On its way before the store gets its node: the node receives it (adding the node notes it).
+  const early = created(await s.post('/api/v1/transfers', {
+    id: uuidv7(), from_location_id: warehouse.id, to_location_id: hqStore.id, lines: [{ item_id: a.id, quantity: 1 }],
+  }));
+  const added = created(await s.post('/api/v1/sync/nodes', { location_id: hqStore.id }));
   const transit = (await s.get('/api/v1/locations')).json.locations.find((l) => l.kind === 'transit');
   assert.ok(transit);
 
@@ -43,15 +48,15 @@ test('head office ships to a node\'s store, the node receives it short, head off
   assert.equal(refused.status, 409, refused.text);
   assert.equal(refused.json.code, 'kept_by_store_node');
   assert.equal(refused.json.field, 'to_location_id');
-  assert.equal(await onHand(s, a, warehouse), 15);
-  assert.equal(await onHand(s, a, transit), 5);
+  assert.equal(await onHand(s, a, warehouse), 14);
+  assert.equal(await onHand(s, a, transit), 6);
   // A register's catalog feed does not carry transfers; an admin reading the node feed gets none.
   const feed = await s.get('/api/v1/catalog/changes?cursor=0&limit=500');
   assert.ok(!feed.json.changes.some((c) => c.entity === 'transfer'), feed.text);
   const looked = await s.get('/api/v1/sync/changes?cursor=0&limit=500');
   assert.ok(!looked.json.changes.some((c) => c.entity === 'transfer'), looked.text);
   const nodeFeed = await s.withKey(added.key).get('/api/v1/sync/changes?cursor=0&limit=500');
-  assert.deepEqual(nodeFeed.json.changes.filter((c) => c.entity === 'transfer').map((c) => c.key), [shipped.id]);
+  assert.deepEqual(nodeFeed.json.changes.filter((c) => c.entity === 'transfer').map((c) => c.key), [early.id, shipped.id]);
 
   const dir = mkdtempSync(path.join(tmpdir(), 'backroom-transfer-'));
   const node = await startServer({
@@ -94,35 +99,44 @@ test('head office ships to a node\'s store, the node receives it short, head off
     assert.equal(twice.json.code, 'already_received');
     assert.equal(await onHand(node, a, local), 5);
     assert.equal(await onHand(node, b, local), 2);
+    // The early one, received whole (no lines: everything shipped arrived).
+    const whole = await node.post(`/api/v1/sync/inbound-transfers/${early.id}/receive`, {});
+    assert.equal(whole.status, 200, whole.text);
+    assert.deepEqual(whole.json.lines.map((l) => [l.received, l.short]), [[1, 0]]);
 
     await until('the receipt pushed', async () => (await node.get('/api/v1/sync/status')).json?.queue_length === 0);
-    const closed = await until('head office closes the transfer', async () => {
+    const closed = await until('head office closes the transfers', async () => {
       const r = await s.get(`/api/v1/transfers/${shipped.id}`);
-      return r.json.status === 'received' && r.json;
+      return r.json.status === 'received' && (await s.get(`/api/v1/transfers/${early.id}`)).json.status === 'received' && r.json;
     });
     assert.deepEqual(closed.lines.map((l) => [l.item_id, l.shipped, l.received, l.damaged, l.short, l.outstanding]),
       [[a.id, 5, 5, 0, 0, 0], [b.id, 3, 2, 0, 1, 0]]);
     assert.equal(closed.receipts.length, 1);
     assert.equal(closed.receipts[0].closed, true);
     const listed = await s.get(`/api/v1/transfers?status=received&location_id=${hqStore.id}`);
-    assert.deepEqual(listed.json.transfers.map((t) => t.id), [shipped.id]);
+    assert.deepEqual(listed.json.transfers.map((t) => t.id), [shipped.id, early.id]);
 
     // Balances: the store equals the node's, the warehouse gave 5 and 3, nothing is left in transit.
     for (const item of [a, b]) assert.equal(await onHand(s, item, hqStore), await onHand(node, item, local));
-    assert.equal(await onHand(s, a, hqStore), 5);
+    assert.equal(await onHand(s, a, hqStore), 6);
     assert.equal(await onHand(s, b, hqStore), 2);
-    assert.equal(await onHand(s, a, warehouse), 15);
+    assert.equal(await onHand(s, a, warehouse), 14);
     assert.equal(await onHand(s, b, warehouse), 17);
     assert.equal(await onHand(s, a, transit), 0);
     assert.equal(await onHand(s, b, transit), 0);
     const nodes = (await s.get('/api/v1/sync/nodes')).json.nodes;
-    assert.equal(nodes.find((n) => n.id === added.id).documents_received, 1, 'the duplicated push was kept once');
+    assert.equal(nodes.find((n) => n.id === added.id).documents_received, 2, 'each receipt kept once through the duplicating link');
     const conflicts = await s.get(`/api/v1/sync/conflicts?node_id=${added.id}&status=all`);
     assert.deepEqual(conflicts.json.conflicts, [], conflicts.text);
 
     // The node stays clean after more pulls (the feed's transfer, now received, is not kept again).
     await new Promise((r) => setTimeout(r, 1500));
-    assert.equal((await node.get('/api/v1/sync/inbound-transfers')).json.transfers.length, 1);
+    assert.equal((await node.get('/api/v1/sync/inbound-transfers')).json.transfers.length, 2);
+    // Paged newest first by cursor, one a page.
+    const p1 = await node.get('/api/v1/sync/inbound-transfers?limit=1');
+    const p2 = await node.get(`/api/v1/sync/inbound-transfers?limit=1&cursor=${p1.json.next_cursor}`);
+    assert.deepEqual([...p1.json.transfers, ...p2.json.transfers].map((t) => t.id), [shipped.id, early.id]);
+    assert.equal(p2.json.next_cursor, null);
 
     assertBooksHold(s.db);
     assertBooksHold(node.db);
