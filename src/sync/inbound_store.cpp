@@ -76,8 +76,8 @@ std::optional<InboundTransfer> load_inbound(db::Db& db, const std::string& id) {
 std::vector<InboundTransfer> list_inbound(db::Db& db, const std::string& status, const std::optional<std::string>& before,
                                           int limit) {
   auto q = db.query(std::string(columns) +
-                    "WHERE (?1 = '' OR status = ?1) AND (?2 IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3");
-  q.bind(1, status).bind(2, before).bind(3, static_cast<std::int64_t>(limit));
+                    "WHERE (?1 = '' OR status = ?1) AND (?2 = '' OR id < ?2) ORDER BY id DESC LIMIT ?3");
+  q.bind(1, status).bind(2, before.value_or(std::string())).bind(3, static_cast<std::int64_t>(limit));
   std::vector<InboundTransfer> out;
   while (q.step()) out.push_back(row(q));
   for (auto& t : out) t.lines = lines_of(db, t.id);
