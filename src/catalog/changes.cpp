@@ -36,7 +36,9 @@ bj::value change_data(db::Db& db, const store::CatalogChange& c) {
 }
 }  // namespace
 
-CatalogChangesPage changes_after(db::Db& db, std::int64_t cursor, int limit) {
+CatalogChangesPage changes_after(db::Db& db, std::int64_t cursor, int limit) { return changes_after(db, cursor, limit, {}); }
+
+CatalogChangesPage changes_after(db::Db& db, std::int64_t cursor, int limit, const OtherChange& other) {
   CatalogChangesPage page;
   page.next_cursor = cursor;
   auto rows = store::changes_after(db, cursor, limit + 1);
@@ -44,11 +46,19 @@ CatalogChangesPage changes_after(db::Db& db, std::int64_t cursor, int limit) {
   if (page.more) rows.pop_back();
   for (const auto& c : rows) {
     page.next_cursor = c.seq;
+    bj::value data;
+    if (c.entity == change_item || c.entity == change_price_change || c.entity == change_tax) {
+      data = change_data(db, c);
+    } else {
+      auto given = other ? other(c) : std::nullopt;
+      if (!given) continue;
+      data = std::move(*given);
+    }
     page.changes.push_back(bj::object{{"seq", std::to_string(c.seq)},
                                       {"entity", c.entity},
                                       {"key", c.key},
                                       {"changed_at", format_rfc3339(Timestamp{c.changed_at})},
-                                      {"data", change_data(db, c)}});
+                                      {"data", std::move(data)}});
   }
   return page;
 }

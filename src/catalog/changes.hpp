@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +47,12 @@ struct CatalogChangesPage {
 // as GET /items/{id} answers it, a price change as GET /price-changes/{id}, the tax table
 // as GET /tax-categories.
 CatalogChangesPage changes_after(db::Db& db, std::int64_t cursor, int limit);
+// The same, and a change of an entity the catalog does not own (a `transfer` shipped to a
+// store node's store, stock/stock.hpp) is given to `other`: its data, or nullopt to leave the
+// change out of the page (the cursor still moves past it). Without `other` such a change is
+// left out (a register's feed).
+using OtherChange = std::function<std::optional<boost::json::value>(const store::CatalogChange&)>;
+CatalogChangesPage changes_after(db::Db& db, std::int64_t cursor, int limit, const OtherChange& other);
 
 // The tax table as GET /api/v1/tax-categories answers it.
 boost::json::object tax_categories_to_json(db::Db& db);

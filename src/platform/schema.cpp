@@ -1611,6 +1611,53 @@ FROM g JOIN kpi_day_month_of o ON o.day = g.day
 GROUP BY g.location_id, g.item_id, o.month;
 DROP TABLE kpi_day_month_of;
 )SQL"},
+      {40, "a store node keeps the transfers head office ships to its store until its staff receive them", R"SQL(
+-- On a store node (src/sync/inbound.hpp): a transfer head office shipped to this node's store,
+-- as the change feed brought it (same id and line ids as head office's). Its stock is in
+-- transit at head office; receiving it here books what arrived at the store and closes it
+-- (what did not arrive is short), and the receipt is pushed as inbound_transfer.received.
+CREATE TABLE sync_inbound_transfers (
+  id          TEXT PRIMARY KEY,
+  number      TEXT NOT NULL,
+  from_name   TEXT NOT NULL,
+  note        TEXT NOT NULL DEFAULT '',
+  shipped_at  INTEGER NOT NULL,
+  arrived_at  INTEGER NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('in_transit', 'received')),
+  location_id TEXT REFERENCES locations(id),
+  received_at INTEGER,
+  received_by TEXT
+);
+CREATE INDEX sync_inbound_transfers_status ON sync_inbound_transfers(status, id);
+CREATE TABLE sync_inbound_transfer_lines (
+  id          TEXT PRIMARY KEY,
+  transfer_id TEXT NOT NULL REFERENCES sync_inbound_transfers(id),
+  line_no     INTEGER NOT NULL,
+  item_id     TEXT NOT NULL,
+  sku         TEXT NOT NULL DEFAULT '',
+  name        TEXT NOT NULL DEFAULT '',
+  shipped     INTEGER NOT NULL CHECK (shipped > 0),
+  received    INTEGER NOT NULL DEFAULT 0 CHECK (received >= 0),
+  damaged     INTEGER NOT NULL DEFAULT 0 CHECK (damaged >= 0),
+  short       INTEGER NOT NULL DEFAULT 0 CHECK (short >= 0),
+  UNIQUE (transfer_id, line_no)
+);
+-- At head office, the change feed carries those transfers (entity 'transfer', stock/stock.hpp):
+-- the feed's table is made again with the word allowed, every change keeping its seq (a
+-- node's cursor stays where it was).
+CREATE TABLE catalog_changes_40 (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  entity     TEXT NOT NULL CHECK (entity IN ('item','price_change','tax','transfer')),
+  key        TEXT NOT NULL,
+  changed_at INTEGER NOT NULL
+);
+INSERT INTO catalog_changes_40 (seq, entity, key, changed_at) SELECT seq, entity, key, changed_at FROM catalog_changes;
+DROP TABLE catalog_changes;
+ALTER TABLE catalog_changes_40 RENAME TO catalog_changes;
+CREATE UNIQUE INDEX catalog_changes_entity ON catalog_changes(entity, key);
+)SQL", R"SQL(
+SELECT setval(pg_get_serial_sequence('catalog_changes', 'seq'), COALESCE((SELECT MAX(seq) FROM catalog_changes), 0) + 1, false);
+)SQL"},
   };
   return list;
 }
@@ -1641,6 +1688,7 @@ int migrate(db::Db& db, int version) {
     if (m.version > version) break;
     db::Transaction tx(db);
     db.exec(m.sql);
+    if (m.postgres_after && db.dialect() == db::Dialect::postgres) db.exec(m.postgres_after);
     db.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
         .bind(1, m.version)
         .bind(2, m.name)

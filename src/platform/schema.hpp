@@ -13,6 +13,9 @@ struct Migration {
   int version;
   const char* name;
   const char* sql;
+  // Run after `sql` on PostgreSQL only, in the same transaction (an identity column's
+  // sequence moved past rows a rebuilt table copied with their ids); nullptr for none.
+  const char* postgres_after = nullptr;
 };
 
 const std::vector<Migration>& migrations();

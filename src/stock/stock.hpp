@@ -255,6 +255,31 @@ std::vector<ReceiptLine> plan_receipt(const std::vector<TransferLineState>& line
 Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& transfer_id, const ReceiptInput& in);
 std::optional<boost::json::object> load_transfer(db::Db& db, const std::string& id);
 
+// Transfers to a store node's store (docs/sync.md, "Transfers to a store node"). At head
+// office the node's store itself may be a transfer's destination (not its bins): shipping it
+// notes a change of entity `transfer` in the catalog change feed (catalog/changes.hpp), and
+// only the node receives it (receive_transfer here is 409 kept_by_store_node).
+inline constexpr std::string_view transfer_change = "transfer";
+// A location head office issued a store node for (the store itself, not its bins).
+bool is_node_store(db::Db& db, const std::string& location_id);
+// Notes a `transfer` change for every transfer in transit to `location_id` (a store that has
+// just got its node: it receives them).
+void note_open_transfers_to(db::Db& db, const std::string& location_id);
+struct NodeReceiptLine {
+  std::string line_id;  // head office's transfer line id
+  Quantity received, damaged;
+};
+// At head office, when the node's receipt of transfer `transfer_id` is posted: the node's
+// document booked what arrived at the store (and its damaged bin) already, so this books only
+// the in-transit side exactly as receive_transfer does (transit -arrived, transit -short for
+// what is outstanding and did not arrive), writes receipt `receipt_id` (closing) with the
+// lines, and marks the transfer received; event transfer.received. Returns nullopt when it
+// did, else why it could not (nothing written): not_found, not_in_transit, other_store (the
+// transfer goes elsewhere than `node_location_id`), unknown_line, over_received.
+std::optional<std::string> close_transfer_from_node(db::Db& db, const Actor& actor, const std::string& transfer_id,
+                                                    const std::string& node_location_id, const std::string& receipt_id,
+                                                    const std::vector<NodeReceiptLine>& lines, std::int64_t at);
+
 struct TransferFilter {
   std::string status;                     // in_transit | received | "" (any)
   std::string location_id;                // from or to it; "" = any

@@ -1,11 +1,13 @@
 // Stock's SQL: the ledger, balances, locations, adjustments, transfers, reservations.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
 #include "access/audit.hpp"
 #include "catalog/catalog_store.hpp"
+#include "catalog/changes.hpp"
 #include "platform/assert.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
@@ -414,6 +416,20 @@ void require_not_kept_by_node(db::Db& db, const Location& location, const std::s
                 field);
 }
 
+bool is_node_store(db::Db& db, const std::string& location_id) {
+  auto q = db.query("SELECT 1 FROM sync_nodes WHERE location_id = ? LIMIT 1");
+  q.bind(1, location_id);
+  return q.step();
+}
+
+void note_open_transfers_to(db::Db& db, const std::string& location_id) {
+  std::vector<std::string> ids;
+  auto q = db.query("SELECT id FROM transfers WHERE to_location_id = ? AND status = 'in_transit' ORDER BY number");
+  q.bind(1, location_id);
+  while (q.step()) ids.push_back(q.text(0));
+  for (const auto& id : ids) catalog::store::note_change(db, std::string(transfer_change), id);
+}
+
 Location create_location(db::Db& db, const Actor& actor, const std::string& name, const std::string& kind,
                          const std::optional<std::string>& parent_id) {
   auto known = location_kinds.parse(kind);
@@ -746,7 +762,11 @@ Posted ship_transfer(db::Db& db, const Actor& actor, const TransferInput& in) {
   auto to = require_location(db, in.to_location_id, "to_location_id");
   if (from.id == to.id) throw invalid_field("to_location_id", "a transfer goes to another location");
   require_not_kept_by_node(db, from, "from_location_id");
-  require_not_kept_by_node(db, to, "to_location_id");
+  // A node's store itself may be the destination: the node learns of the transfer through
+  // the change feed and receives it (docs/sync.md, "Transfers to a store node"). Its bins
+  // may not: the node receives into its store.
+  bool to_node = is_node_store(db, to.id);
+  if (!to_node) require_not_kept_by_node(db, to, "to_location_id");
   if (from.kind == word(LocationKind::transit) || to.kind == word(LocationKind::transit))
     throw invalid_field("to_location_id", "the in-transit location is not a transfer end");
   std::int64_t at = now().micros;
@@ -794,6 +814,7 @@ Posted ship_transfer(db::Db& db, const Actor& actor, const TransferInput& in) {
   auto doc = *load_transfer(db, doc_id);
   auto text = bj::serialize(doc);
   append_audit(db, actor, AuditEntry{"transfer.ship", "transfer", doc_id, std::nullopt, text});
+  if (to_node) catalog::store::note_change(db, std::string(transfer_change), doc_id);
   append_event(db, "transfer.shipped", doc_id, text);
   return Posted{std::move(doc), false};
 }
@@ -802,6 +823,9 @@ Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& trans
   auto before = load_transfer(db, transfer_id);
   if (!before) throw not_found("transfer", transfer_id);
   check_location_scope(actor, std::string(before->at("to_location_id").as_string()));
+  // A transfer to a store node's store is received by the node (its push closes it here).
+  require_not_kept_by_node(db, require_location(db, std::string(before->at("to_location_id").as_string()), "to_location_id"),
+                           "to_location_id");
   auto claim = documents::claim(db, in.key, "transfer_receipt", "receipt", [&](const std::string& id) {
     auto q = db.query("SELECT transfer_id, request_hash FROM transfer_receipts WHERE id = ?");
     q.bind(1, id);
@@ -893,6 +917,86 @@ Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& trans
   append_audit(db, actor, AuditEntry{"transfer.receive", "transfer", transfer_id, bj::serialize(*before), bj::serialize(doc)});
   append_event(db, "transfer.received", transfer_id, bj::serialize(event));
   return Posted{std::move(doc), false};
+}
+
+std::optional<std::string> close_transfer_from_node(db::Db& db, const Actor& actor, const std::string& transfer_id,
+                                                    const std::string& node_location_id, const std::string& receipt_id,
+                                                    const std::vector<NodeReceiptLine>& given, std::int64_t at) {
+  auto before = load_transfer(db, transfer_id);
+  if (!before) return "not_found";
+  if (before->at("status").as_string() != "in_transit") return "not_in_transit";
+  if (before->at("to_location_id").as_string() != node_location_id) return "other_store";
+  auto lines = transfer_lines_of(db, transfer_id);
+  std::map<std::string, const NodeReceiptLine*> by_line;
+  for (const auto& g : given) {
+    auto known = std::find_if(lines.begin(), lines.end(), [&](const auto& l) { return l.id == g.line_id; });
+    if (known == lines.end() || by_line.contains(g.line_id) || g.received.milli < 0 || g.damaged.milli < 0)
+      return "unknown_line";
+    if ((g.received + g.damaged).milli > known->outstanding().milli) return "over_received";
+    by_line[g.line_id] = &g;
+  }
+  std::int64_t number = 1;
+  {
+    auto q = db.query("SELECT COALESCE(MAX(number), 0) + 1 FROM transfer_receipts WHERE transfer_id = ?");
+    q.bind(1, transfer_id);
+    q.step();
+    number = q.int64(0);
+  }
+  db.query(
+        "INSERT INTO transfer_receipts (id, transfer_id, number, closes, request_hash, at, user) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, receipt_id)
+      .bind(2, transfer_id)
+      .bind(3, number)
+      .bind(4, true)
+      .bind(5, std::string())
+      .bind(6, at)
+      .bind(7, actor.user)
+      .run();
+  std::string transit = transit_location(db);
+  std::vector<Movement> moves;
+  Quantity booked_short;
+  for (auto& l : lines) {
+    auto g = by_line.find(l.id);
+    Quantity received = g == by_line.end() ? Quantity{} : g->second->received;
+    Quantity damaged = g == by_line.end() ? Quantity{} : g->second->damaged;
+    Quantity short_ = l.outstanding() - received - damaged;
+    if (received.milli == 0 && damaged.milli == 0 && short_.milli == 0) continue;
+    // The store's side (received at the store, damaged in its bin) is the node's document.
+    if (auto arrived = received + damaged; arrived.milli > 0)
+      moves.push_back(Movement{l.item_id, transit, -arrived, MovementReason::transfer_in, "transfer", transfer_id, l.id});
+    if (short_.milli > 0)
+      moves.push_back(Movement{l.item_id, transit, -short_, MovementReason::transfer_short, "transfer", transfer_id, l.id});
+    db.query("INSERT INTO transfer_receipt_lines (receipt_id, line_id, received, damaged, short) VALUES (?, ?, ?, ?, ?)")
+        .bind(1, receipt_id)
+        .bind(2, l.id)
+        .bind(3, received.milli)
+        .bind(4, damaged.milli)
+        .bind(5, short_.milli)
+        .run();
+    l.received = l.received + received;
+    l.damaged = l.damaged + damaged;
+    l.short_ = l.short_ + short_;
+    booked_short = booked_short + short_;
+    BR_ASSERT(l.outstanding().milli == 0, "a node's receipt closes every line");
+    db.query("UPDATE transfer_lines SET received = ?, damaged = ?, short = ? WHERE id = ?")
+        .bind(1, l.received.milli)
+        .bind(2, l.damaged.milli)
+        .bind(3, l.short_.milli)
+        .bind(4, l.id)
+        .run();
+  }
+  post_movements(db, moves, PostContext{actor.user, actor.origin, NegativeStock::allow});
+  db.query("UPDATE transfers SET status = 'received', received_at = ?, received_by = ? WHERE id = ?")
+      .bind(1, at)
+      .bind(2, actor.user)
+      .bind(3, transfer_id)
+      .run();
+  auto doc = *load_transfer(db, transfer_id);
+  bj::object event = doc;
+  event["receipt"] = doc.at("receipts").as_array().back();
+  append_event(db, "transfer.received", transfer_id, bj::serialize(event));
+  return std::nullopt;
 }
 
 namespace {

@@ -20,6 +20,7 @@
 #include "stock/stock.hpp"
 #include "access/people_feed.hpp"
 #include "sync/change_requests.hpp"
+#include "sync/inbound.hpp"
 #include "sync/node_clock.hpp"
 #include "sync/sync.hpp"
 
@@ -163,7 +164,13 @@ int Puller::pull_once() {
     if (cursor == start) return;
     store::defer_foreign_keys(db);  // a kit or variant may arrive before the item it names
     catalog::FeedApplier applier(db);
-    for (const auto& c : changes) applier.apply(c.entity, c.data);
+    for (const auto& c : changes) {
+      // A transfer head office shipped to this node's store (sync/inbound.hpp): kept to receive.
+      if (c.entity == stock::transfer_change)
+        apply_inbound_transfer(db, c.data);
+      else
+        applier.apply(c.entity, c.data);
+    }
     settings::put(db, upstream_cursor_setting, std::to_string(cursor));
   });
   return static_cast<int>(changes.size());

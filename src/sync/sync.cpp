@@ -19,6 +19,7 @@
 #include "platform/types.hpp"
 #include "stock/stock.hpp"
 #include "stock/vocabulary.hpp"
+#include "sync/inbound.hpp"
 #include "sync/money.hpp"
 #include "sync/node_clock.hpp"
 
@@ -40,6 +41,9 @@ IssuedNode add_node(db::Db& db, const Actor& actor, const std::string& location_
                                  {location_id}, std::nullopt);
   node.key_id = issued.row.id;
   store::insert_node(db, node);
+  // Transfers already on their way to the store are now the node's to receive (head office's
+  // own receipt of them is refused from here on): its first pull brings them.
+  stock::note_open_transfers_to(db, location_id);
   append_audit(db, actor, AuditEntry{"sync_node.add", "sync_node", node.id, std::nullopt,
                                      bj::serialize(bj::object{{"location_id", location_id}, {"key_id", node.key_id}})});
   return IssuedNode{node, issued.key};
@@ -213,6 +217,23 @@ struct Poster {
                                           {"given_up", json::quantity_value(g.given_up)}}));
   }
 
+  // The node received a transfer head office shipped to its store: its movements booked the
+  // arrivals at the store; head office clears in transit and closes the transfer. When it
+  // cannot (the transfer is not in transit to this store, or the receipt does not fit it),
+  // the store's receipt still stands, the push's audit entry says why (transfer_not_closed)
+  // and `backroom check` reports the transfer's lines (no conflict kind for it yet: with no
+  // cancel of a transfer and no receipt of it at head office, only a forged document gets here).
+  std::optional<std::string> close_transfer(const store::Document& doc) const {
+    auto receipt = pushed_receipt_of(doc.payload, doc.entity_id);
+    std::optional<std::string> why = "unreadable";
+    if (receipt) {
+      std::vector<stock::NodeReceiptLine> lines;
+      for (const auto& [line_id, q] : receipt->lines) lines.push_back(stock::NodeReceiptLine{line_id, q.first, q.second});
+      why = stock::close_transfer_from_node(db, actor, receipt->transfer_id, node.location_id, doc.id, lines, at);
+    }
+    return why;
+  }
+
   // A sale at another price than head office's for the item at the sale's moment.
   void compare_prices(const store::Document& doc, const Sale& sale, std::vector<Conflict>& found) const {
     if (sale.tier) return;
@@ -285,6 +306,9 @@ Posting post_documents(db::Db& db, const Actor& actor, const Node& node, const s
     const auto* doc = posting[i];
     auto status = out.statuses[i];
     if (status == "posted") poster.posted(*doc, batch[booked++], out.found[i]);
+    // A transfer head office shipped to the store, received there: close it here.
+    std::optional<std::string> not_closed;
+    if (status == "posted" && doc->type == inbound_received_event) not_closed = poster.close_transfer(*doc);
     if (auto sale = sales.find(doc); sale != sales.end() && status != "rejected")
       poster.compare_prices(*doc, sale->second, out.found[i]);
     if (status != "kept") by_status[status].push_back(doc->id);
@@ -300,6 +324,7 @@ Posting post_documents(db::Db& db, const Actor& actor, const Node& node, const s
                                      {"status", status},
                                      {"movements", static_cast<std::int64_t>(doc->movements->size())},
                                      {"conflicts", std::move(conflict_ids)}});
+    if (not_closed) out.audited.back().as_object()["transfer_not_closed"] = *not_closed;
   }
   for (const auto& [status, ids] : by_status) store::set_documents_status(db, ids, status);
   return out;
@@ -349,7 +374,7 @@ int receive_documents(db::Db& db, const Actor& actor, const Node& node, const st
 }
 
 std::vector<std::string> check_sync(db::Db& db) {
-  std::vector<std::string> problems;
+  std::vector<std::string> problems = store::check_inbound(db);  // a node's transfers from head office
   for (const auto& id : store::unposted_movement_documents(db))
     problems.push_back(fmt::format("movement: node document {} is not a posted document", id));
   std::string after;

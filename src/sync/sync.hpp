@@ -37,7 +37,7 @@ struct Node {
 // The event types a node pushes to head office as documents (docs/sync.md).
 inline const std::vector<std::string> pushed_types = {"sale.completed",  "sale.voided",    "return.completed",
                                                       "exchange.completed", "stock.adjusted", "count.approved",
-                                                      "receipt.posted",  "register.closed"};
+                                                      "receipt.posted",  "register.closed", "inbound_transfer.received"};
 // The id under which a pushed event's stock movements are booked at the node: the sale, the
 // void (its id is in the payload), the return, adjustment, count or goods receipt. nullopt
 // for an exchange (its return and sale are pushed as their own documents) and for a payload

@@ -17,9 +17,11 @@
 #include "platform/problem.hpp"
 #include "platform/settings.hpp"
 #include "platform/types.hpp"
+#include "stock/stock.hpp"
 #include "stock/vocabulary.hpp"
 #include "access/people_feed.hpp"
 #include "sync/change_requests.hpp"
+#include "sync/inbound.hpp"
 #include "sync/node_clock.hpp"
 #include "sync/puller.hpp"
 #include "sync/sync.hpp"
@@ -316,6 +318,84 @@ void register_sync_routes(App& app) {
                           [](const CashUp& c) { return c.document_id; }));
         });
 
+  // On a store node: the transfers head office shipped to its store (sync/inbound.hpp).
+  r.add("GET", "/api/v1/sync/inbound-transfers", "stock.read",
+        "On a store node: the transfers head office shipped to this store, newest first (?status=in_transit|received|all)",
+        [&app](Request& req, Reply reply) {
+          int limit = page_limit(req);
+          std::string status;
+          if (auto s = req.query_param("status"); s && *s != "all") {
+            if (*s != "in_transit" && *s != "received") throw invalid_field("status", "status is in_transit, received or all");
+            status = *s;
+          }
+          std::optional<std::string> before;
+          if (auto c = req.query_param("cursor"); c && !c->empty()) {
+            before = normalize_uuid(*c);
+            if (!before) throw invalid_field("cursor", "cursor is the next_cursor of a previous page");
+          }
+          auto& db = app.read();
+          db::ReadSnapshot snapshot(db);
+          auto rows = store::list_inbound(db, status, before, limit + 1);
+          reply(list_page("transfers", std::move(rows), limit, [](const InboundTransfer& t) { return inbound_to_json(t); },
+                          [](const InboundTransfer& t) { return t.id; }));
+        });
+
+  r.add("GET", "/api/v1/sync/inbound-transfers/{id}", "stock.read",
+        "On a store node: a transfer head office shipped to this store", [&app](Request& req, Reply reply) {
+          auto id = documents::id_param(req, 0, "inbound transfer");
+          auto& db = app.read();
+          db::ReadSnapshot snapshot(db);
+          auto t = store::load_inbound(db, id);
+          if (!t) throw not_found("inbound transfer", id);
+          reply(http::json_response(200, inbound_to_json(*t)));
+        });
+
+  r.add("POST", "/api/v1/sync/inbound-transfers/{id}/receive", "stock.transfer",
+        "On a store node: receive a transfer from head office once: what arrived per line (received, damaged); the "
+        "rest of each line is short. Pushed to head office, which closes its transfer",
+        [&app](Request& req, Reply reply) {
+          auto id = documents::id_param(req, 0, "inbound transfer");
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"lines", "location_id"});
+          InboundReceipt in;
+          if (auto l = f.opt_identifier("location_id", 64)) {
+            in.location_id = normalize_uuid(*l);
+            if (!in.location_id) throw invalid_field("location_id", "location_id must be a UUID");
+          }
+          auto array = f.opt_array("lines");
+          in.all = !array;
+          if (array) {
+            if (array->size() > 1000) throw invalid_field("lines", "at most 1000 lines per receipt");
+            for (std::size_t i = 0; i < array->size(); ++i) {
+              std::string path = fmt::format("lines[{}]", i);
+              if (!(*array)[i].is_object()) throw invalid_field(path, "a line is an object");
+              json::Fields lf{(*array)[i].get_object(), path};
+              lf.only({"line_id", "item_id", "received", "damaged"});
+              InboundReceiptLine line;
+              auto given = lf.opt_identifier("line_id", 64);
+              if (!given) {
+                given = lf.opt_identifier("item_id", 64);
+                line.by_item = given.has_value();
+              }
+              if (!given) throw missing_field(lf.name("line_id"));
+              auto normalized = normalize_uuid(*given);
+              if (!normalized)
+                throw invalid_field(lf.name(line.by_item ? "item_id" : "line_id"),
+                                    line.by_item ? "item_id must be a UUID" : "line_id must be a UUID");
+              line.key = *normalized;
+              line.received = lf.quantity("received");
+              line.damaged = lf.opt_quantity("damaged").value_or(Quantity{});
+              in.lines.push_back(std::move(line));
+            }
+          }
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            auto t = receive_inbound_transfer(db, actor, id, in);
+            return http::json_response(200, inbound_to_json(t));
+          });
+        });
+
   r.add("POST", "/api/v1/sync/conflicts/{id}/resolve", std::string(permission::sync_manage),
         "Close a conflict with the note a person wrote (what was done about it)", [&app](Request& req, Reply reply) {
           auto id = documents::id_param(req, 0, "conflict");
@@ -494,7 +574,15 @@ void register_sync_routes(App& app) {
           {
             db::ReadSnapshot snapshot(reader);
             node = store::node_by_key(reader, key_id);
-            auto page = catalog::changes_after(reader, cursor, limit);
+            // A node gets the transfers head office shipped to its own store (sync/inbound.hpp);
+            // an admin looking gets none.
+            auto transfers = [&reader, &node](const catalog::store::CatalogChange& c) -> std::optional<bj::value> {
+              if (!node || c.entity != stock::transfer_change) return std::nullopt;
+              auto t = stock::load_transfer(reader, c.key);
+              if (!t || t->at("to_location_id").as_string() != node->location_id) return std::nullopt;
+              return bj::value(std::move(*t));
+            };
+            auto page = catalog::changes_after(reader, cursor, limit, transfers);
             bj::object out{{"changes", std::move(page.changes)},
                            {"next_cursor", std::to_string(page.next_cursor)},
                            {"more", page.more},

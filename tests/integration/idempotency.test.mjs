@@ -8,6 +8,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import path from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { ADMIN_PASSWORD, cli, startServer } from './lib/server.mjs';
 import { adjust, makeItem, openRegister, store, uuidv7, until as waitUntil } from './lib/shop.mjs';
 // This suite's patience: 15 s, polling every 25 ms.
@@ -27,7 +30,8 @@ before(async () => {
   await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
   receiverUrl = `http://127.0.0.1:${receiver.address().port}`;
 });
-after(async () => { await s?.stop(); receiver?.closeAllConnections(); receiver?.close(); });
+const nodeServers = [];
+after(async () => { for (const n of nodeServers) await n.stop(); await s?.stop(); receiver?.closeAllConnections(); receiver?.close(); });
 
 const ok = (r, what) => { assert.ok(r.status >= 200 && r.status < 300, `${what}: ${r.status} ${r.text}`); return r.json; };
 let n = 0;
@@ -165,6 +169,18 @@ const SETUPS = {
       body: { documents: [{ id: uuidv7(), type: 'sale.completed', entity_id: uuidv7(), at: new Date().toISOString(), payload: { total: 100 } }] } };
   },
   'POST /api/v1/sync/nodes': async () => ({ path: '/api/v1/sync/nodes', body: { location_id: await nodeLocation() } }),
+  'POST /api/v1/sync/inbound-transfers/{id}/receive': async () => {
+    // Head office ships to a node's store; a store node pulls it and receives it.
+    const node = ok(await s.post('/api/v1/sync/nodes', { location_id: await nodeLocation() }), 'node');
+    const item = await stocked(5);
+    const transfer = ok(await s.post('/api/v1/transfers', { id: uuidv7(), from_location_id: shop.id, to_location_id: await nodeLocation(),
+      lines: [{ item_id: item.id, quantity: 2 }] }), 'transfer');
+    const server = await startServer({ db: path.join(mkdtempSync(path.join(tmpdir(), 'backroom-walk-node-')), 'store.db'),
+      env: { BACKROOM_UPSTREAM: s.url, BACKROOM_NODE_KEY: node.key, BACKROOM_SYNC_PULL_SECONDS: '1' } });
+    nodeServers.push(server);
+    await waitUntil('the transfer at the node', async () => (await server.get(`/api/v1/sync/inbound-transfers/${transfer.id}`)).status === 200, 20000, 100);
+    return { client: server, path: `/api/v1/sync/inbound-transfers/${transfer.id}/receive`, body: { lines: [{ item_id: item.id, received: 1 }] } };
+  },
   'POST /api/v1/sync/conflicts/{id}/resolve': async () => {
     // A node pushes a document moving an item head office does not know: a rejected conflict.
     const node = ok(await s.post('/api/v1/sync/nodes', { location_id: await nodeLocation() }), 'node');

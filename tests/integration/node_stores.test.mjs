@@ -1,6 +1,6 @@
 // A store that has a store node keeps its stock on the node (docs/sync.md): at head office an
-// adjustment, a count, a transfer to or from it, or a goods receipt for it — at the store or
-// one of its bins — is 409 kept_by_store_node naming the field, and writes nothing. A store
+// adjustment, a count, a transfer from it (or to one of its bins), or a goods receipt for it — at the
+// store or one of its bins — is 409 kept_by_store_node naming the field, and writes nothing. A store
 // without a node is booked at head office as before; the node books its own store (the sync
 // suites adjust, count and receive there).
 import { test, before, after } from 'node:test';
@@ -36,7 +36,9 @@ test('head office refuses to book stock for a store its store node keeps', async
     refused(await s.post('/api/v1/stock/adjustments', { item_id: item.id, location_id: place.id, quantity: 5, reason: 'found' }), 'location_id');
   }
   refused(await s.post('/api/v1/counts', { location_id: noded.id, item_ids: [item.id] }), 'location_id');
-  refused(await s.post('/api/v1/transfers', { id: uuidv7(), from_location_id: plain.id, to_location_id: noded.id, lines: [{ item_id: item.id, quantity: 1 }] }), 'to_location_id');
+  // A transfer to the node's store itself is allowed (sync_transfer.test.mjs: the node receives
+  // it); to one of its bins it is not.
+  refused(await s.post('/api/v1/transfers', { id: uuidv7(), from_location_id: plain.id, to_location_id: bin.id, lines: [{ item_id: item.id, quantity: 1 }] }), 'to_location_id');
   refused(await s.post('/api/v1/transfers', { id: uuidv7(), from_location_id: noded.id, to_location_id: plain.id, lines: [{ item_id: item.id, quantity: 1 }] }), 'from_location_id');
   // A purchase order for the store can be drafted and sent (the buyer may still plan for it),
   // but not received here: the goods arrive at the store, on its node.

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/changes.hpp"
 #include "platform/db.hpp"
 #include "platform/schema.hpp"
 #include "sales/sold_days.hpp"
@@ -463,4 +464,23 @@ TEST(Schema, MigrationNumbersRunFromOneWithoutGaps) {
   int expected = 1;
   for (const auto& m : schema::migrations()) EXPECT_EQ(m.version, expected++) << m.name;
   EXPECT_EQ(schema::latest_version(), expected - 1);
+}
+
+// Migration 40 makes the change feed's table again so it may carry transfers: every change
+// keeps its seq (a node's cursor stays valid), and the next change numbers after the last.
+TEST(Schema, MigrationFortyKeepsTheFeedsSeqsAndAllowsTransfers) {
+  TempFile file;
+  auto db = shop_at_version(file, 39);
+  db->exec("DELETE FROM catalog_changes;"
+           "INSERT INTO catalog_changes (seq, entity, key, changed_at) VALUES (7, 'item', 'I1', 1), (12, 'tax', 'tax', 2);");
+  EXPECT_ANY_THROW(db->exec("INSERT INTO catalog_changes (entity, key, changed_at) VALUES ('transfer', 'T0', 3)"));
+  ASSERT_EQ(schema::migrate(*db, 40), 40);
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM catalog_changes WHERE (seq = 7 AND key = 'I1') OR (seq = 12 AND key = 'tax')"), 2);
+  {
+    db::Transaction tx(*db);
+    catalog::store::note_change(*db, "transfer", "T1");
+    tx.commit();
+  }
+  EXPECT_EQ(scalar(*db, "SELECT seq FROM catalog_changes WHERE entity = 'transfer' AND key = 'T1'"), 13);
+  EXPECT_ANY_THROW(db->exec("INSERT INTO catalog_changes (entity, key, changed_at) VALUES ('other', 'X', 3)"));
 }

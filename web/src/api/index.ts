@@ -67,6 +67,11 @@ export const stock = {
   transfer: (id: string) => get<T.Transfer>('/transfers/{id}', { path: { id } }),
   transfers: (query: T.TransferQuery) => get<{ transfers: T.Transfer[]; next_cursor: string | null }>('/transfers', { query: { ...query } }),
   receive: (id: string, body: T.ReceiveInput) => post<T.Transfer>('/transfers/{id}/receive', body, { path: { id } }),
+  /** On a store node: the transfers head office shipped to this store, and receiving one (once). */
+  inbound: (query: { status?: 'in_transit' | 'received'; limit?: number; cursor?: string }) =>
+    get<{ transfers: T.InboundTransfer[]; next_cursor: string | null }>('/sync/inbound-transfers', { query: { ...query } }),
+  receiveInbound: (id: string, body: T.InboundReceiveInput) =>
+    post<T.InboundTransfer>('/sync/inbound-transfers/{id}/receive', body, { path: { id } }),
 };
 
 export const sales = {

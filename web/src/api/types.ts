@@ -86,6 +86,13 @@ export interface Transfer {
 }
 export interface TransferQuery { status?: 'in_transit' | 'received'; location_id?: string; limit?: number; cursor?: string }
 export interface TransferInput { id: string; from_location_id: string; to_location_id: string; lines: { item_id: string; quantity: Quantity }[] }
+/** On a store node: a transfer head office shipped to this store (docs/sync.md, "Transfers to a store node"). */
+export interface InboundTransferLine { id: string; item_id: string; sku: string; name: string; shipped: Quantity; received: Quantity; damaged: Quantity; short: Quantity }
+export interface InboundTransfer {
+  id: string; number: string; from: { name: string }; note: string; status: 'in_transit' | 'received'; shipped_at: string; arrived_at: string;
+  location_id: string | null; received_at: string | null; received_by: string | null; lines: InboundTransferLine[];
+}
+export interface InboundReceiveInput { lines?: { line_id: string; received: Quantity; damaged?: Quantity }[]; location_id?: string }
 export interface ReceiveInput { id: string; lines?: { line_id: string; received: Quantity; damaged?: Quantity }[]; close?: boolean }
 
 export type TenderType = 'cash' | 'card' | 'store_credit';

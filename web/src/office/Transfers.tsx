@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { type Item, message, type ReceiveInput, stock, type Transfer, type TransferQuery } from '../api';
 import { Button, DataTable, Notice, Select } from '../shared/components';
 import { qty, uuidv7, when } from '../shared/format';
+import { InboundTransfers } from './InboundTransfers';
 import { ItemSearch } from './ItemSearch';
 import { useLocations } from './useLoad';
 
@@ -54,6 +55,7 @@ export function Transfers() {
   return (
     <section>
       <h1>Transfers</h1>
+      <InboundTransfers />
       <h2>Ship a transfer</h2>
       <div class="row">
         <Select label="From" value={from} onChange={(e) => setFrom(e.currentTarget.value)} options={opts} />
