@@ -187,9 +187,15 @@ InboundTransfer receive_inbound_transfer(db::Db& db, const Actor& actor, const s
 }
 
 std::optional<PushedReceipt> pushed_receipt_of(const std::string& payload, const std::string& entity_id) {
-  boost::system::error_code ec;
-  auto json = bj::parse(payload, ec);
-  if (ec || !json.is_object()) return std::nullopt;
+  // Read exactly as a request body is: a decimal quantity (2.5 received, 0.5 damaged) stays
+  // exact (bj::parse would make it a double, which as_quantity refuses).
+  bj::value json;
+  try {
+    json = json::parse_exact(payload);
+  } catch (const Problem&) {
+    return std::nullopt;
+  }
+  if (!json.is_object()) return std::nullopt;
   const auto* lines = json.get_object().if_contains("lines");
   if (!lines || !lines->is_array()) return std::nullopt;
   PushedReceipt r;

@@ -35,7 +35,8 @@ test('a node\'s sales, return and void reach head office\'s sales journal once, 
   assert.equal(added.status, 201, added.text);
   const nodeShort = added.json.id.slice(-12);
   const a = await makeItem(s, { price: 1000 });
-  const b = await makeItem(s, { price: 250 });
+  // Sold by weight: a line of 1.5 kg must reach head office as 1.5, not as a double's 1.5E0.
+  const b = await makeItem(s, { price: 250, unit: 'kg', sold_by_weight: true });
   const dir = mkdtempSync(path.join(tmpdir(), 'backroom-money-'));
   const node = await startServer({
     db: path.join(dir, 'store.db'),
@@ -62,7 +63,7 @@ test('a node\'s sales, return and void reach head office\'s sales journal once, 
       return r.json;
     };
     // Cash with change; card with a line discount and a receipt discount; one to return; one to void.
-    const cash = await sell([[a, 1], [b, 2]], { tenders: [{ type: 'cash', amount: 2000 }] });
+    const cash = await sell([[a, 1], [b, 1.5]], { tenders: [{ type: 'cash', amount: 2000 }] });
     const quote = await node.post('/api/v1/sales/quote', saleBody(local, [[a, 2, { discount: { percent: 10, reason: 'bruised' } }]], { register_id: till, discount: { amount: 100, reason: 'loyal customer' } }));
     assert.equal(quote.status, 200, quote.text);
     const card = await sell([[a, 2, { discount: { percent: 10, reason: 'bruised' } }]],
@@ -138,7 +139,7 @@ test('a node\'s sales, return and void reach head office\'s sales journal once, 
 
     // Stock was posted once, by the node's movements only: no second movement from the journal.
     assert.equal(await onHand(s, a, hqStore), 20 - 1 - 2);
-    assert.equal(await onHand(s, b, hqStore), 20 - 2 - 3 + 1);
+    assert.equal(await onHand(s, b, hqStore), 20 - 1.5 - 3 + 1);
     assert.equal(await onHand(node, a, local), await onHand(s, a, hqStore));
     assert.equal(await onHand(node, b, local), await onHand(s, b, hqStore));
 
