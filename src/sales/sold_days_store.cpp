@@ -1,7 +1,11 @@
 // The sales half of the KPI report's packed days (sold_days.hpp): writes, reads and check.
+#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <tuple>
 
@@ -12,37 +16,71 @@ namespace backroom::sales {
 
 namespace {
 using Key = std::tuple<std::string, std::string, int>;  // location, item, month
+
+// A JSON array of strings (ids), for `IN (SELECT value FROM json_each(?))`.
+std::string json_text_list(const std::set<std::string>& values) {
+  boost::json::array list;
+  for (const auto& v : values) list.emplace_back(v);
+  return boost::json::serialize(list);
+}
 }
 
 void add_sold_days(db::Db& db, const std::vector<SoldDelta>& deltas) {
   db::assert_in_transaction(db);
-  std::map<Key, std::vector<const stock::SoldDay*>> by_row;
-  for (const auto& d : deltas) by_row[{d.location_id, d.item_id, stock::month_of_day(d.day.day)}].push_back(&d.day);
-  for (const auto& [key, row_deltas] : by_row) {
-    const auto& [location_id, item_id, month] = key;
-    std::vector<stock::SoldDay> days;
-    {
-      auto q = db.query("SELECT days FROM sales_day_months WHERE location_id = ? AND item_id = ? AND month = ?");
-      q.bind(1, location_id).bind(2, item_id).bind(3, month);
-      if (q.step()) days = stock::unpack_sold_days(q.text_view(0));
+  std::map<Key, std::vector<stock::SoldDay>> rows;  // each touched month: its days
+  std::set<std::string> locations, items;
+  std::set<int> months;
+  for (const auto& d : deltas) {
+    int month = stock::month_of_day(d.day.day);
+    rows[{d.location_id, d.item_id, month}];
+    locations.insert(d.location_id);
+    items.insert(d.item_id);
+    months.insert(month);
+  }
+  if (rows.empty()) return;
+  // The touched months in one read (a superset: locations x items x months), so a sale pays
+  // one round trip here on PostgreSQL, not one per line.
+  {
+    auto q = db.query(
+        "SELECT location_id, item_id, month, days FROM sales_day_months "
+        "WHERE item_id IN (SELECT value FROM json_each(?)) AND location_id IN (SELECT value FROM json_each(?)) "
+        "AND month IN (SELECT CAST(value AS INTEGER) FROM json_each(?))");
+    q.bind(1, json_text_list(items)).bind(2, json_text_list(locations)).bind(3, fmt::format("[{}]", fmt::join(months, ",")));
+    while (q.step()) {
+      auto row = rows.find(Key{q.text(0), q.text(1), static_cast<int>(q.int64(2))});
+      if (row != rows.end()) row->second = stock::unpack_sold_days(q.text_view(3));
     }
-    for (const auto* d : row_deltas) stock::merge_sold_day(days, *d);
-    if (days.empty()) {
-      db.query("DELETE FROM sales_day_months WHERE location_id = ? AND item_id = ? AND month = ?")
-          .bind(1, location_id)
-          .bind(2, item_id)
-          .bind(3, month)
-          .run();
+  }
+  for (const auto& d : deltas)
+    stock::merge_sold_day(rows.at(Key{d.location_id, d.item_id, stock::month_of_day(d.day.day)}), d.day);
+  std::vector<std::pair<const Key*, std::string>> kept;
+  kept.reserve(rows.size());
+  for (const auto& [key, days] : rows) {
+    if (!days.empty()) {
+      kept.emplace_back(&key, stock::pack_sold_days(days));
       continue;
     }
-    db.query(
-          "INSERT INTO sales_day_months (location_id, item_id, month, days) VALUES (?, ?, ?, ?) "
-          "ON CONFLICT (location_id, item_id, month) DO UPDATE SET days = excluded.days")
+    // No lines left in the month (a void or return took off its only sale): no row.
+    const auto& [location_id, item_id, month] = key;
+    db.query("DELETE FROM sales_day_months WHERE location_id = ? AND item_id = ? AND month = ?")
         .bind(1, location_id)
         .bind(2, item_id)
         .bind(3, month)
-        .bind(4, stock::pack_sold_days(days))
         .run();
+  }
+  constexpr std::size_t rows_per_statement = 100;
+  for (std::size_t first = 0; first < kept.size(); first += rows_per_statement) {
+    std::size_t n = std::min(rows_per_statement, kept.size() - first);
+    auto q = db.query("INSERT INTO sales_day_months (location_id, item_id, month, days) VALUES " +
+                      db::repeated_rows(n, "(?, ?, ?, ?)") +
+                      " ON CONFLICT (location_id, item_id, month) DO UPDATE SET days = excluded.days");
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& [key, text] = kept[first + i];
+      const auto& [location_id, item_id, month] = *key;
+      int p = static_cast<int>(i) * 4;
+      q.bind(p + 1, location_id).bind(p + 2, item_id).bind(p + 3, month).bind(p + 4, text);
+    }
+    q.run();
   }
 }
 

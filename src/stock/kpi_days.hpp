@@ -58,8 +58,9 @@ void merge_sold_day(std::vector<SoldDay>& days, const SoldDay& delta);
 
 // ----- store (kpi_days_store.cpp); callers hold the write transaction for the writes.
 
-// Adds each delta into its account's month row (read, merge, write back).
-void add_stock_days(db::Db& db, std::int64_t account, const std::vector<StockDay>& deltas);
+// Adds each account's deltas into its month rows: the rows are read in one statement, merged
+// and written back a hundred to a statement (a sale or a pushed batch pays two round trips).
+void add_stock_days(db::Db& db, const std::map<std::int64_t, std::vector<StockDay>>& deltas);
 
 // Every account's balance row, by account number, and whether the summary has a month of it
 // before `month` (so movements before that month).

@@ -1,7 +1,10 @@
 // The stock half of the KPI report's packed days (kpi_days.hpp): its writes, reads and check.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <utility>
 
@@ -10,25 +13,58 @@
 
 namespace backroom::stock {
 
-void add_stock_days(db::Db& db, std::int64_t account, const std::vector<StockDay>& deltas) {
+namespace {
+// A JSON array of numbers, for `IN (SELECT ... FROM json_each(?))`.
+template <typename Numbers>
+std::string json_number_list(const Numbers& values) {
+  return fmt::format("[{}]", fmt::join(values, ","));
+}
+}  // namespace
+
+void add_stock_days(db::Db& db, const std::map<std::int64_t, std::vector<StockDay>>& deltas) {
   db::assert_in_transaction(db);
-  std::map<int, std::vector<const StockDay*>> by_month;
-  for (const auto& d : deltas) by_month[month_of_day(d.day)].push_back(&d);
-  for (const auto& [month, month_deltas] : by_month) {
-    std::vector<StockDay> days;
-    {
-      auto q = db.query("SELECT days FROM stock_day_months WHERE account = ? AND month = ?");
-      q.bind(1, account).bind(2, month);
-      if (q.step()) days = unpack_stock_days(q.text_view(0));
+  using Key = std::pair<std::int64_t, int>;  // account, month
+  std::map<Key, std::vector<StockDay>> rows;  // each touched month: its deltas now, its days below
+  std::set<std::int64_t> accounts;
+  std::set<int> months;
+  for (const auto& [account, days] : deltas)
+    for (const auto& d : days) {
+      int month = month_of_day(d.day);
+      rows[{account, month}];
+      accounts.insert(account);
+      months.insert(month);
     }
-    for (const auto* d : month_deltas) merge_stock_day(days, *d);
-    db.query(
-          "INSERT INTO stock_day_months (account, month, days) VALUES (?, ?, ?) "
-          "ON CONFLICT (account, month) DO UPDATE SET days = excluded.days")
-        .bind(1, account)
-        .bind(2, month)
-        .bind(3, pack_stock_days(days))
-        .run();
+  if (rows.empty()) return;
+  // Every kept month of the touched accounts in the touched months, in one read (a superset
+  // of the rows: accounts x months), so a sale or a push of many documents pays one round
+  // trip here on PostgreSQL, not one per account.
+  {
+    auto q = db.query(
+        "SELECT account, month, days FROM stock_day_months "
+        "WHERE account IN (SELECT CAST(value AS BIGINT) FROM json_each(?)) "
+        "AND month IN (SELECT CAST(value AS INTEGER) FROM json_each(?))");
+    q.bind(1, json_number_list(accounts)).bind(2, json_number_list(months));
+    while (q.step()) {
+      auto row = rows.find(Key{q.int64(0), static_cast<int>(q.int64(1))});
+      if (row != rows.end()) row->second = unpack_stock_days(q.text_view(2));
+    }
+  }
+  for (const auto& [account, days] : deltas)
+    for (const auto& d : days) merge_stock_day(rows.at(Key{account, month_of_day(d.day)}), d);
+  std::vector<std::pair<const Key*, std::string>> packed;
+  packed.reserve(rows.size());
+  for (const auto& [key, days] : rows) packed.emplace_back(&key, pack_stock_days(days));
+  constexpr std::size_t rows_per_statement = 100;
+  for (std::size_t first = 0; first < packed.size(); first += rows_per_statement) {
+    std::size_t n = std::min(rows_per_statement, packed.size() - first);
+    auto q = db.query("INSERT INTO stock_day_months (account, month, days) VALUES " + db::repeated_rows(n, "(?, ?, ?)") +
+                      " ON CONFLICT (account, month) DO UPDATE SET days = excluded.days");
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& [key, text] = packed[first + i];
+      int p = static_cast<int>(i) * 3;
+      q.bind(p + 1, key->first).bind(p + 2, key->second).bind(p + 3, text);
+    }
+    q.run();
   }
 }
 

@@ -130,6 +130,7 @@ std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>
   db::assert_in_transaction(db);
   std::vector<NegativeFlag> flags;
   std::int64_t at = now().micros;
+  std::map<std::int64_t, std::vector<StockDay>> kpi_days;  // account -> its day (kpi_days.hpp)
   // No RETURNING here: SQLite runs it as a trigger, and a statement with a trigger copies
   // every page it touches into a statement journal (it tripled the cost of a sale).
   for (const auto& m : movements) {
@@ -158,7 +159,7 @@ std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>
           .bind(2, sold_month(Timestamp{at}))
           .bind(3, -m.quantity.milli)
           .run();
-    add_stock_days(db, account.number, {kpi_day(m, at)});
+    merge_stock_day(kpi_days[account.number], kpi_day(m, at));
     // Balance = sum of movements, kept one movement at a time: the new balance is the one
     // read in this transaction plus exactly the quantity just recorded (no overflow), and
     // it lands on this account's one balance row. last_seq is the movement just inserted,
@@ -186,6 +187,7 @@ std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>
     }
     note_availability_change(db, m.item_id, m.location_id, on_hand, reserved);
   }
+  add_stock_days(db, kpi_days);
   append_negative_events(db, flags);
   return flags;
 }
@@ -287,7 +289,7 @@ void post_movement_batch(db::Db& db, std::vector<BatchDocument>& documents, cons
     }
     q.run();
   }
-  for (const auto& [number, days] : kpi_days) add_stock_days(db, number, days);
+  add_stock_days(db, kpi_days);
   // Each balance once, at the on hand the pass ended with; last_seq is the account's newest
   // movement, just written above (an index seek on stock_movements_account).
   for (std::size_t first = 0; first < changed.size(); first += rows_per_statement) {
