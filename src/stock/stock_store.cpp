@@ -515,6 +515,32 @@ std::string bin_of(db::Db& db, const std::string& site_id, const std::string& ki
   return site_id;
 }
 
+namespace {
+// A transfer's next receipt (numbered 1, 2, … per transfer), by head office or by the store
+// node that received it.
+void insert_transfer_receipt(db::Db& db, const std::string& receipt_id, const std::string& transfer_id, bool closes,
+                             const std::string& request_hash, std::int64_t at, const std::string& user) {
+  std::int64_t number = 1;
+  {
+    auto q = db.query("SELECT COALESCE(MAX(number), 0) + 1 FROM transfer_receipts WHERE transfer_id = ?");
+    q.bind(1, transfer_id);
+    q.step();
+    number = q.int64(0);
+  }
+  db.query(
+        "INSERT INTO transfer_receipts (id, transfer_id, number, closes, request_hash, at, user) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, receipt_id)
+      .bind(2, transfer_id)
+      .bind(3, number)
+      .bind(4, closes)
+      .bind(5, request_hash)
+      .bind(6, at)
+      .bind(7, user)
+      .run();
+}
+}  // namespace
+
 std::string transit_location(db::Db& db) {
   auto q = db.query("SELECT id FROM locations WHERE kind = 'transit' ORDER BY created_at LIMIT 1");
   if (!q.step()) throw Problem(500, "no_transit_location", "the in-transit location is missing");
@@ -843,24 +869,7 @@ Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& trans
   }
   const std::string& receipt_id = claim.id;
   std::int64_t at = now().micros;
-  std::int64_t number = 1;
-  {
-    auto q = db.query("SELECT COALESCE(MAX(number), 0) + 1 FROM transfer_receipts WHERE transfer_id = ?");
-    q.bind(1, transfer_id);
-    q.step();
-    number = q.int64(0);
-  }
-  db.query(
-        "INSERT INTO transfer_receipts (id, transfer_id, number, closes, request_hash, at, user) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, receipt_id)
-      .bind(2, transfer_id)
-      .bind(3, number)
-      .bind(4, in.close)
-      .bind(5, in.key.request_hash)
-      .bind(6, at)
-      .bind(7, actor.user)
-      .run();
+  insert_transfer_receipt(db, receipt_id, transfer_id, in.close, in.key.request_hash, at, actor.user);
   std::string transit = transit_location(db);
   std::string to = before->at("to_location_id").as_string().c_str();
   std::string damaged_bin = bin_of(db, to, std::string(word(LocationKind::damaged)));
@@ -935,24 +944,7 @@ std::optional<std::string> close_transfer_from_node(db::Db& db, const Actor& act
     if ((g.received + g.damaged).milli > known->outstanding().milli) return "over_received";
     by_line[g.line_id] = &g;
   }
-  std::int64_t number = 1;
-  {
-    auto q = db.query("SELECT COALESCE(MAX(number), 0) + 1 FROM transfer_receipts WHERE transfer_id = ?");
-    q.bind(1, transfer_id);
-    q.step();
-    number = q.int64(0);
-  }
-  db.query(
-        "INSERT INTO transfer_receipts (id, transfer_id, number, closes, request_hash, at, user) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, receipt_id)
-      .bind(2, transfer_id)
-      .bind(3, number)
-      .bind(4, true)
-      .bind(5, std::string())
-      .bind(6, at)
-      .bind(7, actor.user)
-      .run();
+  insert_transfer_receipt(db, receipt_id, transfer_id, true, std::string(), at, actor.user);
   std::string transit = transit_location(db);
   std::vector<Movement> moves;
   Quantity booked_short;
