@@ -1,0 +1,103 @@
+// The pure parts of a store node's purchase orders from head office (sync/inbound_orders.hpp):
+// the node's view of an order's status, a request's lines by item, and reading the pushed
+// receipt back at head office.
+#include <gtest/gtest.h>
+
+#include "platform/problem.hpp"
+#include "sync/inbound_orders.hpp"
+
+namespace backroom::sync {
+namespace {
+
+InboundOrder two_lines() {
+  InboundOrder o;
+  o.id = "PO1";
+  o.hq_status = "sent";
+  InboundOrderLine a;
+  a.id = "L1";
+  a.item_id = "A";
+  a.quantity = Quantity::units(6);
+  a.case_pack = Quantity::units(1);
+  InboundOrderLine b = a;
+  b.id = "L2";
+  b.item_id = "B";
+  b.quantity = Quantity::units(4);
+  o.lines = {a, b};
+  return o;
+}
+
+TEST(InboundOrder, StatusFollowsWhatTheStoreReceived) {
+  auto o = two_lines();
+  EXPECT_EQ(node_status(o), "sent");
+  o.lines[0].received = Quantity::units(4);
+  EXPECT_EQ(node_status(o), "partially_received");
+  o.lines[0].received = Quantity::units(6);
+  o.lines[1].received = Quantity::units(5);  // over on one line: nothing outstanding
+  EXPECT_EQ(node_status(o), "received");
+}
+
+TEST(InboundOrder, HeadOfficesCancelOrCloseWinsOverWhatArrived) {
+  auto o = two_lines();
+  o.lines[0].received = Quantity::units(2);
+  o.hq_status = "cancelled";
+  EXPECT_EQ(node_status(o), "cancelled");
+  o.hq_status = "closed";
+  EXPECT_EQ(node_status(o), "closed");
+  // Head office received the order in full (before the store had its node): received here too.
+  auto done = two_lines();
+  done.hq_status = "received";
+  done.lines[0].received = Quantity::units(6);
+  done.lines[1].received = Quantity::units(4);
+  EXPECT_EQ(node_status(done), "received");
+}
+
+TEST(InboundOrder, ClosedShortLinesAreNotOutstanding) {
+  auto o = two_lines();
+  o.lines[0].received = Quantity::units(4);
+  o.lines[0].cancelled = Quantity::units(2);
+  o.lines[1].received = Quantity::units(4);
+  EXPECT_EQ(node_status(o), "received");
+  auto lines = order_lines_of(o);
+  EXPECT_EQ(lines[0].outstanding(), Quantity{});
+  EXPECT_EQ(lines[0].short_(), Quantity::units(2));
+}
+
+TEST(InboundOrder, AnItemLandsOnItsLineAndAnItemNotOnTheOrderIsRefusedByIndex) {
+  auto o = two_lines();
+  InboundOrderReceipt in;
+  in.lines = {{"B", true, Quantity::units(3), Quantity::units(1)}, {"L1", false, Quantity::units(2), {}}};
+  auto out = receipt_lines_of(o, in);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].po_line_id, "L2");
+  EXPECT_EQ(out[0].received, Quantity::units(3));
+  EXPECT_EQ(out[0].damaged, Quantity::units(1));
+  EXPECT_EQ(out[1].po_line_id, "L1");
+  InboundOrderReceipt stranger;
+  stranger.lines = {{"A", true, Quantity::units(1), {}}, {"Z", true, Quantity::units(1), {}}};
+  try {
+    receipt_lines_of(o, stranger);
+    FAIL() << "an item not on the order was placed";
+  } catch (const Problem& p) {
+    EXPECT_EQ(p.status, 422);
+    EXPECT_EQ(p.field, "lines[1].item_id");
+  }
+}
+
+TEST(InboundOrder, HeadOfficeReadsThePushedReceiptExactly) {
+  auto r = pushed_order_receipt_of(
+      R"({"id":"R1","purchase_order_id":"PO1","lines":[{"po_line_id":"L1","item_id":"A","received":2.5,"damaged":0.5},)"
+      R"({"po_line_id":"L2","item_id":"B","received":4,"damaged":0}]})");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->order_id, "PO1");
+  ASSERT_EQ(r->lines.size(), 2u);
+  EXPECT_EQ(r->lines[0].po_line_id, "L1");
+  EXPECT_EQ(r->lines[0].received.milli, 2500);
+  EXPECT_EQ(r->lines[0].damaged.milli, 500);
+  EXPECT_EQ(r->lines[1].received, Quantity::units(4));
+  EXPECT_FALSE(pushed_order_receipt_of(R"({"lines":[]})").has_value());
+  EXPECT_FALSE(pushed_order_receipt_of(R"({"purchase_order_id":"PO1","lines":[{"po_line_id":"L1"}]})").has_value());
+  EXPECT_FALSE(pushed_order_receipt_of("not json").has_value());
+}
+
+}  // namespace
+}  // namespace backroom::sync
