@@ -125,6 +125,9 @@ void insert_inbound_order_receipt(db::Db& db, const std::string& order_id, const
 // sum of its deliveries' on top of what head office had received when the node learnt of it
 // (not kept: checked as received >= the deliveries' sum).
 std::vector<std::string> check_inbound_orders(db::Db& db);
+// At head office: each purchase-order receipt recorded from a node's pushed document (its id
+// is the document's) received on each line what that document's movements booked for it.
+std::vector<std::string> check_node_order_receipts(db::Db& db);
 }  // namespace store
 
 }  // namespace backroom::sync

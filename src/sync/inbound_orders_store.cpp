@@ -198,4 +198,18 @@ std::vector<std::string> check_inbound_orders(db::Db& db) {
   return problems;
 }
 
+std::vector<std::string> check_node_order_receipts(db::Db& db) {
+  std::vector<std::string> problems;
+  auto q = db.query(
+      "SELECT r.receipt_id, r.line_id, r.received, COALESCE((SELECT SUM(m.quantity) FROM stock_movements m "
+      "WHERE m.document_type = 'node_document' AND m.document_id = r.receipt_id AND m.document_line_id = r.line_id), 0) "
+      "FROM po_receipt_lines r JOIN sync_documents d ON d.id = r.receipt_id");
+  while (q.step())
+    if (q.int64(2) != q.int64(3))
+      problems.push_back(fmt::format("purchase order receipt {} line {}: {} received, but the node's document booked {}",
+                                     q.text(0), q.text(1), format_quantity(Quantity{q.int64(2)}),
+                                     format_quantity(Quantity{q.int64(3)})));
+  return problems;
+}
+
 }  // namespace backroom::sync::store

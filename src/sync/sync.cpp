@@ -415,6 +415,7 @@ int receive_documents(db::Db& db, const Actor& actor, const Node& node, const st
 std::vector<std::string> check_sync(db::Db& db) {
   std::vector<std::string> problems = store::check_inbound(db);  // a node's transfers from head office
   for (auto& p : store::check_inbound_orders(db)) problems.push_back(std::move(p));  // and its orders
+  for (auto& p : store::check_node_order_receipts(db)) problems.push_back(std::move(p));  // head office's side
   for (const auto& id : store::unposted_movement_documents(db))
     problems.push_back(fmt::format("movement: node document {} is not a posted document", id));
   std::string after;

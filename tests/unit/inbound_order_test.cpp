@@ -2,8 +2,13 @@
 // the node's view of an order's status, a request's lines by item, and reading the pushed
 // receipt back at head office.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+
+#include "platform/db.hpp"
 #include "platform/problem.hpp"
+#include "platform/schema.hpp"
 #include "sync/inbound_orders.hpp"
 
 namespace backroom::sync {
@@ -97,6 +102,36 @@ TEST(InboundOrder, HeadOfficeReadsThePushedReceiptExactly) {
   EXPECT_FALSE(pushed_order_receipt_of(R"({"lines":[]})").has_value());
   EXPECT_FALSE(pushed_order_receipt_of(R"({"purchase_order_id":"PO1","lines":[{"po_line_id":"L1"}]})").has_value());
   EXPECT_FALSE(pushed_order_receipt_of("not json").has_value());
+}
+
+// backroom check at head office: a purchase-order receipt recorded from a node's document must
+// have received what that document's movements booked on each line.
+TEST(InboundOrder, CheckFindsANodeReceiptThatDiffersFromItsDocumentsMovements) {
+  std::string path = (std::filesystem::temp_directory_path() /
+                      ("backroom-inbound-order-" + std::to_string(::getpid()) + ".db")).string();
+  auto cleanup = [&] { for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix); };
+  cleanup();
+  {
+    auto db = db::Db::open(path, db::Mode::read_write);
+    schema::migrate(*db);
+    // The rows a pushed delivery leaves (their node, order and item are not this test's: keys off).
+    db->exec("PRAGMA foreign_keys = OFF;"
+             "INSERT INTO sync_documents (id, node_id, location_id, type, entity_id, payload, node_at, received_at, status) "
+             "VALUES ('D1', 'N1', 'L1', 'purchase_receipt.received', 'R1', '{}', 1, 1, 'posted');"
+             "INSERT INTO po_receipt_lines (receipt_id, line_id, received, damaged, short_by, over_by) VALUES "
+             "('D1', 'PL1', 4000, 1000, 2000, 0), ('D1', 'PL2', 4000, 0, 0, 0);"
+             "INSERT INTO stock_movements (item_id, location_id, quantity, reason, document_type, document_id, "
+             "document_line_id, at, user, device) VALUES "
+             "('A', 'L1', 3000, 'receipt', 'node_document', 'D1', 'PL1', 1, 'u', 'node'),"
+             "('A', 'L2', 1000, 'receipt_damaged', 'node_document', 'D1', 'PL1', 1, 'u', 'node'),"
+             "('B', 'L1', 4000, 'receipt', 'node_document', 'D1', 'PL2', 1, 'u', 'node');");
+    EXPECT_TRUE(store::check_node_order_receipts(*db).empty());
+    db->exec("UPDATE po_receipt_lines SET received = 5000 WHERE line_id = 'PL2'");
+    auto problems = store::check_node_order_receipts(*db);
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_NE(problems[0].find("line PL2: 5 received, but the node's document booked 4"), std::string::npos) << problems[0];
+  }
+  cleanup();
 }
 
 }  // namespace
