@@ -723,7 +723,8 @@ Posted receive_order(db::Db& db, const Actor& actor, const std::string& id, cons
 std::optional<std::string> receive_from_node(db::Db& db, const Actor& actor, const std::string& order_id,
                                              const std::string& node_location_id, const std::string& receipt_id,
                                              const std::vector<ReceiptLineInput>& asked, std::int64_t at,
-                                             std::map<std::string, Quantity> posted_ahead) {
+                                             std::map<std::string, Quantity> posted_ahead,
+                                             const std::optional<std::string>& approved_by) {
   auto order = order_row(db, order_id);
   if (!order) return "not_found";
   if (order->location_id != node_location_id) return "other_store";
@@ -738,7 +739,9 @@ std::optional<std::string> receive_from_node(db::Db& db, const Actor& actor, con
     return "unknown_line";
   }
   if (plan.lines.empty()) return "nothing_received";
-  record_receipt(db, actor, *order, std::move(lines), plan, receipt_id, std::string(), std::nullopt, bj::array{}, at, false,
+  std::optional<Actor> approver;
+  if (approved_by) approver = Actor::of(*approved_by, actor.origin);
+  record_receipt(db, actor, *order, std::move(lines), plan, receipt_id, std::string(), approver, bj::array{}, at, false,
                  std::move(posted_ahead));
   catalog::store::note_change(db, std::string(order_change), order_id);
   return std::nullopt;

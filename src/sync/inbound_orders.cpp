@@ -256,6 +256,8 @@ std::optional<PushedOrderReceipt> pushed_order_receipt_of(const std::string& pay
   if (!order || !order->is_string() || !lines || !lines->is_array()) return std::nullopt;
   PushedOrderReceipt r;
   r.order_id = std::string(order->get_string());
+  if (const auto* a = o.if_contains("approved_by"); a && a->is_string() && !a->get_string().empty() && a->get_string().size() <= 200)
+    r.approved_by = std::string(a->get_string());
   for (const auto& l : lines->get_array()) {
     if (!l.is_object()) return std::nullopt;
     const auto& line = l.get_object();

@@ -109,6 +109,7 @@ InboundOrderDelivery receive_inbound_order(db::Db& db, const Actor& actor, const
 struct PushedOrderReceipt {
   std::string order_id;
   std::vector<purchasing::ReceiptLineInput> lines;
+  std::optional<std::string> approved_by;  // the node's manager who approved an over-receipt
 };
 std::optional<PushedOrderReceipt> pushed_order_receipt_of(const std::string& payload);
 

@@ -253,7 +253,7 @@ struct Poster {
     std::optional<std::string> why = "unreadable";
     if (receipt)
       why = purchasing::receive_from_node(db, actor, receipt->order_id, node.location_id, doc.id, receipt->lines, at,
-                                          std::move(ahead));
+                                          std::move(ahead), receipt->approved_by);
     if (!why) return;
     auto status = purchasing::order_status(db, receipt ? receipt->order_id : std::string());
     found.push_back(conflict(doc, ConflictKind::po_not_receivable, std::nullopt,

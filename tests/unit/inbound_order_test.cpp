@@ -99,6 +99,11 @@ TEST(InboundOrder, HeadOfficeReadsThePushedReceiptExactly) {
   EXPECT_EQ(r->lines[0].received.milli, 2500);
   EXPECT_EQ(r->lines[0].damaged.milli, 500);
   EXPECT_EQ(r->lines[1].received, Quantity::units(4));
+  EXPECT_FALSE(r->approved_by.has_value());
+  auto approved = pushed_order_receipt_of(
+      R"({"purchase_order_id":"PO1","approved_by":"maria","lines":[{"po_line_id":"L1","received":9,"damaged":0}]})");
+  ASSERT_TRUE(approved.has_value());
+  EXPECT_EQ(approved->approved_by, "maria");
   EXPECT_FALSE(pushed_order_receipt_of(R"({"lines":[]})").has_value());
   EXPECT_FALSE(pushed_order_receipt_of(R"({"purchase_order_id":"PO1","lines":[{"po_line_id":"L1"}]})").has_value());
   EXPECT_FALSE(pushed_order_receipt_of("not json").has_value());
