@@ -1658,6 +1658,97 @@ CREATE UNIQUE INDEX catalog_changes_entity ON catalog_changes(entity, key);
 )SQL", R"SQL(
 SELECT setval(pg_get_serial_sequence('catalog_changes', 'seq'), COALESCE((SELECT MAX(seq) FROM catalog_changes), 0) + 1, false);
 )SQL"},
+      {41, "central buying for store nodes: the node keeps head office's purchase orders for its store and receives them", R"SQL(
+-- On a store node (src/sync/inbound_orders.hpp): a purchase order head office sent for this
+-- node's store, as the change feed brought it (same ids as head office's; no costs). status is
+-- the node's view: head office's cancelled or closed, else received when nothing is
+-- outstanding, partially_received, sent. Each line's received and damaged are what the node
+-- received (head office's figures when the node first learnt of the order).
+CREATE TABLE sync_inbound_orders (
+  id            TEXT PRIMARY KEY,
+  number        TEXT NOT NULL,
+  supplier_name TEXT NOT NULL DEFAULT '',
+  expected_on   TEXT,
+  note          TEXT NOT NULL DEFAULT '',
+  sent_at       INTEGER NOT NULL,
+  hq_status     TEXT NOT NULL,
+  status        TEXT NOT NULL CHECK (status IN ('sent','partially_received','received','closed','cancelled')),
+  arrived_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL
+);
+CREATE INDEX sync_inbound_orders_status ON sync_inbound_orders(status, id);
+CREATE TABLE sync_inbound_order_lines (
+  id        TEXT PRIMARY KEY,
+  order_id  TEXT NOT NULL REFERENCES sync_inbound_orders(id),
+  line_no   INTEGER NOT NULL,
+  item_id   TEXT NOT NULL,
+  sku       TEXT NOT NULL DEFAULT '',
+  name      TEXT NOT NULL DEFAULT '',
+  quantity  INTEGER NOT NULL CHECK (quantity > 0),
+  case_pack INTEGER NOT NULL DEFAULT 1000,
+  cancelled INTEGER NOT NULL DEFAULT 0 CHECK (cancelled >= 0),
+  received  INTEGER NOT NULL DEFAULT 0 CHECK (received >= 0),
+  damaged   INTEGER NOT NULL DEFAULT 0 CHECK (damaged >= 0),
+  UNIQUE (order_id, line_no)
+);
+-- Each delivery the node's staff received (pushed as purchase_receipt.received); its
+-- movements are document type inbound_po_receipt, document id the receipt's.
+CREATE TABLE sync_inbound_order_receipts (
+  id          TEXT PRIMARY KEY,
+  order_id    TEXT NOT NULL REFERENCES sync_inbound_orders(id),
+  number      INTEGER NOT NULL,
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  at          INTEGER NOT NULL,
+  user        TEXT NOT NULL,
+  UNIQUE (order_id, number)
+);
+CREATE TABLE sync_inbound_order_receipt_lines (
+  receipt_id TEXT NOT NULL REFERENCES sync_inbound_order_receipts(id),
+  line_id    TEXT NOT NULL REFERENCES sync_inbound_order_lines(id),
+  received   INTEGER NOT NULL CHECK (received >= 0),
+  damaged    INTEGER NOT NULL CHECK (damaged >= 0),
+  PRIMARY KEY (receipt_id, line_id)
+);
+-- At head office, the change feed carries those orders (entity 'purchase_order'), and a
+-- receipt for an order head office cancelled or closed meanwhile is a conflict of its own
+-- (po_not_receivable): both tables made again with the word allowed, keeping every row (the
+-- feed's seq too, so a node's cursor stays where it was).
+CREATE TABLE catalog_changes_41 (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  entity     TEXT NOT NULL CHECK (entity IN ('item','price_change','tax','transfer','purchase_order')),
+  key        TEXT NOT NULL,
+  changed_at INTEGER NOT NULL
+);
+INSERT INTO catalog_changes_41 (seq, entity, key, changed_at) SELECT seq, entity, key, changed_at FROM catalog_changes;
+DROP TABLE catalog_changes;
+ALTER TABLE catalog_changes_41 RENAME TO catalog_changes;
+CREATE UNIQUE INDEX catalog_changes_entity ON catalog_changes(entity, key);
+CREATE TABLE sync_conflicts_41 (
+  id          TEXT PRIMARY KEY,
+  node_id     TEXT NOT NULL REFERENCES sync_nodes(id),
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  document_id TEXT NOT NULL REFERENCES sync_documents(id),
+  kind        TEXT NOT NULL CHECK (kind IN ('price_difference','negative_stock','held_unit_sold','rejected','po_not_receivable')),
+  item_id     TEXT,
+  detail      TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('open','resolved')),
+  resolved_at INTEGER,
+  resolved_by TEXT,
+  note        TEXT,
+  hlc         INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO sync_conflicts_41 (id, node_id, location_id, document_id, kind, item_id, detail, created_at, status,
+                               resolved_at, resolved_by, note, hlc)
+SELECT id, node_id, location_id, document_id, kind, item_id, detail, created_at, status, resolved_at, resolved_by,
+       note, hlc FROM sync_conflicts;
+DROP TABLE sync_conflicts;
+ALTER TABLE sync_conflicts_41 RENAME TO sync_conflicts;
+CREATE INDEX sync_conflicts_status ON sync_conflicts(status, id);
+CREATE INDEX sync_conflicts_hlc ON sync_conflicts(hlc, id);
+)SQL", R"SQL(
+SELECT setval(pg_get_serial_sequence('catalog_changes', 'seq'), COALESCE((SELECT MAX(seq) FROM catalog_changes), 0) + 1, false);
+)SQL"},
   };
   return list;
 }

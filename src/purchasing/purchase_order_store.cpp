@@ -9,6 +9,7 @@
 #include "access/permissions.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_store.hpp"
+#include "catalog/changes.hpp"
 #include "platform/assert.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
@@ -328,6 +329,13 @@ void set_status(db::Db& db, const std::string& id, OrderStatus status) {
   BR_ASSERT(db.changes() == 1, "a status change lands on exactly one order");
 }
 
+// A sent order for a store node's store: noted in the feed for its node (order_change).
+void note_for_node(db::Db& db, const std::string& id, const bj::object& order) {
+  if (order.at("status").as_string() == word(OrderStatus::draft)) return;
+  if (!stock::is_node_store(db, std::string(order.at("location_id").as_string()))) return;
+  catalog::store::note_change(db, std::string(order_change), id);
+}
+
 // Audit and event of a change to an order; returns the order after it.
 bj::object record(db::Db& db, const Actor& actor, const std::string& id, const std::string& action,
                   const std::optional<bj::object>& before, const std::string& event) {
@@ -337,6 +345,7 @@ bj::object record(db::Db& db, const Actor& actor, const std::string& id, const s
                AuditEntry{action, "purchase_order", id,
                           before ? std::optional<std::string>(bj::serialize(*before)) : std::nullopt, text});
   append_event(db, event, id, text);
+  note_for_node(db, id, after);
   return after;
 }
 
@@ -513,6 +522,8 @@ ScanTally tally_scans(db::Db& db, const OrderRow& order, const std::vector<Order
   return t;
 }
 
+}  // namespace
+
 // Over-receipt beyond the tolerance: the actor may (purchasing.over_receive), or a manager's
 // override token for it; the approver, or 403 over_receipt naming the lines.
 std::optional<Actor> approve_over_receipt(db::Db& db, const Actor& actor, const std::vector<OrderLine>& lines,
@@ -541,6 +552,8 @@ std::optional<Actor> approve_over_receipt(db::Db& db, const Actor& actor, const 
   throw p;
 }
 
+namespace {
+
 Quantity on_hand_everywhere(db::Db& db, const std::string& item_id) {
   Quantity sum;
   for (const auto& b : stock::balances_of_item(db, item_id, std::nullopt)) sum = sum + b.on_hand;
@@ -549,11 +562,13 @@ Quantity on_hand_everywhere(db::Db& db, const std::string& item_id) {
 
 // Moves the item's moving-average cost for `received` units at `unit_cost` (before their
 // stock is posted) and keeps the step in item_cost_history.
+// `posted_already`: units of the item the ledger holds already that this receipt brought (a
+// store node's receipt, whose movements head office booked before recording it on the order).
 void book_cost(db::Db& db, const Actor& actor, const std::string& item_id, Quantity received, std::int64_t unit_cost,
-               const std::string& receipt_id, const std::string& order_id) {
+               const std::string& receipt_id, const std::string& order_id, Quantity posted_already = {}) {
   auto item = catalog::store::load_item(db, item_id);
   BR_ASSERT(item.has_value(), "an order line's item exists");
-  Quantity on_hand = on_hand_everywhere(db, item_id);
+  Quantity on_hand = on_hand_everywhere(db, item_id) - posted_already;
   std::int64_t after = moving_average_cost(on_hand, item->cost, received, unit_cost);
   db.query(
         "INSERT INTO item_cost_history (id, item_id, at, cost_before, cost_after, received, unit_cost, on_hand_before, "
@@ -573,6 +588,94 @@ void book_cost(db::Db& db, const Actor& actor, const std::string& item_id, Quant
   catalog::Item changed = *item;
   changed.cost = after;
   catalog::replace_item(db, actor, *item, std::move(changed));
+}
+
+// What a receipt writes once planned (receive_order's and a store node's, receive_from_node):
+// the receipt and its lines, each line's received and damaged, the cost, the order's status,
+// audit and events. `book_stock`: post the receipt's movements (head office's own receipt);
+// a node's are booked already (its pushed document), so the cost is taken as before them.
+bj::object record_receipt(db::Db& db, const Actor& actor, const OrderRow& order, std::vector<OrderLine> lines,
+                          const ReceiptPlan& plan, const std::string& receipt_id, const std::string& request_hash,
+                          const std::optional<Actor>& approver, const bj::array& not_on_order, std::int64_t at,
+                          bool book_stock, std::map<std::string, Quantity> posted_ahead = {}) {
+  const std::string& id = order.id;
+  std::int64_t number = 1;
+  {
+    auto q = db.query("SELECT COALESCE(MAX(number), 0) + 1 FROM po_receipts WHERE order_id = ?");
+    q.bind(1, id);
+    q.step();
+    number = q.int64(0);
+  }
+  db.query(
+        "INSERT INTO po_receipts (id, order_id, number, request_hash, at, user, approved_by, not_on_order) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, receipt_id)
+      .bind(2, id)
+      .bind(3, number)
+      .bind(4, request_hash)
+      .bind(5, at)
+      .bind(6, actor.user)
+      .bind(7, approver ? std::optional<std::string>(approver->user) : std::nullopt)
+      .bind(8, bj::serialize(not_on_order))
+      .run();
+  std::string damaged_bin = stock::bin_of(db, order.location_id, std::string(stock::word(stock::LocationKind::damaged)));
+  stock::PostContext ctx{actor.user, actor.origin, stock::NegativeStock::allow};
+  bj::array event_lines;
+  for (const auto& b : plan.lines) {
+    auto& l = lines[b.line];
+    book_cost(db, actor, l.item_id, b.received, l.unit_cost, receipt_id, id, posted_ahead[l.item_id]);
+    if (book_stock) {
+      std::vector<stock::Movement> moves;
+      if (auto good = b.received - b.damaged; good.milli > 0)
+        moves.push_back(stock::Movement{l.item_id, order.location_id, good, "receipt", "po_receipt", receipt_id, l.id});
+      if (b.damaged.milli > 0)
+        moves.push_back(stock::Movement{l.item_id, damaged_bin, b.damaged, "receipt_damaged", "po_receipt", receipt_id, l.id});
+      stock::post_movements(db, moves, ctx);
+    } else {
+      posted_ahead[l.item_id] = posted_ahead[l.item_id] - b.received;
+    }
+    l.received = l.received + b.received;
+    l.damaged = l.damaged + b.damaged;
+    db.query("UPDATE purchase_order_lines SET received = ?, damaged = ? WHERE id = ?")
+        .bind(1, l.received.milli)
+        .bind(2, l.damaged.milli)
+        .bind(3, l.id)
+        .run();
+    db.query(
+          "INSERT INTO po_receipt_lines (receipt_id, line_id, received, damaged, short_by, over_by) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(1, receipt_id)
+        .bind(2, l.id)
+        .bind(3, b.received.milli)
+        .bind(4, b.damaged.milli)
+        .bind(5, l.short_().milli)
+        .bind(6, l.over().milli)
+        .run();
+    event_lines.push_back(bj::object{{"po_line_id", l.id},
+                                     {"item_id", l.item_id},
+                                     {"received", json::quantity_value(b.received)},
+                                     {"damaged", json::quantity_value(b.damaged)},
+                                     {"unit_cost", l.unit_cost}});
+  }
+  auto status = status_after_receipt(lines);
+  if (status == OrderStatus::received)
+    db.query("UPDATE purchase_orders SET status = 'received', received_at = ? WHERE id = ?").bind(1, at).bind(2, id).run();
+  else
+    set_status(db, id, status);
+  auto doc = *receipt_json(db, receipt_id);
+  auto text = bj::serialize(doc);
+  append_audit(db, actor, AuditEntry{"purchase_order.receive", "purchase_order", id, std::nullopt, text});
+  append_event(db, "receipt.posted", receipt_id,
+               bj::serialize(bj::object{{"id", receipt_id},
+                                        {"number", number},
+                                        {"purchase_order_id", id},
+                                        {"purchase_order_number", order_number_text(order.number)},
+                                        {"supplier_id", order.supplier_id},
+                                        {"location_id", order.location_id},
+                                        {"approved_by", approver ? bj::value(approver->user) : bj::value(nullptr)},
+                                        {"lines", std::move(event_lines)}}));
+  if (status == OrderStatus::received)
+    append_event(db, "purchase_order.received", id, bj::serialize(doc.at("purchase_order")));
+  return doc;
 }
 
 }  // namespace
@@ -611,81 +714,78 @@ Posted receive_order(db::Db& db, const Actor& actor, const std::string& id, cons
   }
   auto approver = approve_over_receipt(db, actor, lines, plan, tolerance, in.override_token);
   const std::string& receipt_id = claim.id;
-  std::int64_t at = now().micros;
-  std::int64_t number = 1;
-  {
-    auto q = db.query("SELECT COALESCE(MAX(number), 0) + 1 FROM po_receipts WHERE order_id = ?");
-    q.bind(1, id);
-    q.step();
-    number = q.int64(0);
-  }
-  db.query(
-        "INSERT INTO po_receipts (id, order_id, number, request_hash, at, user, approved_by, not_on_order) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, receipt_id)
-      .bind(2, id)
-      .bind(3, number)
-      .bind(4, in.key.request_hash)
-      .bind(5, at)
-      .bind(6, actor.user)
-      .bind(7, approver ? std::optional<std::string>(approver->user) : std::nullopt)
-      .bind(8, bj::serialize(not_on_order))
-      .run();
-  std::string damaged_bin = stock::bin_of(db, order.location_id, std::string(stock::word(stock::LocationKind::damaged)));
-  stock::PostContext ctx{actor.user, actor.origin, stock::NegativeStock::allow};
-  bj::array event_lines;
-  for (const auto& b : plan.lines) {
-    auto& l = lines[b.line];
-    book_cost(db, actor, l.item_id, b.received, l.unit_cost, receipt_id, id);
-    std::vector<stock::Movement> moves;
-    if (auto good = b.received - b.damaged; good.milli > 0)
-      moves.push_back(stock::Movement{l.item_id, order.location_id, good, "receipt", "po_receipt", receipt_id, l.id});
-    if (b.damaged.milli > 0)
-      moves.push_back(stock::Movement{l.item_id, damaged_bin, b.damaged, "receipt_damaged", "po_receipt", receipt_id, l.id});
-    stock::post_movements(db, moves, ctx);
-    l.received = l.received + b.received;
-    l.damaged = l.damaged + b.damaged;
-    db.query("UPDATE purchase_order_lines SET received = ?, damaged = ? WHERE id = ?")
-        .bind(1, l.received.milli)
-        .bind(2, l.damaged.milli)
-        .bind(3, l.id)
-        .run();
-    db.query(
-          "INSERT INTO po_receipt_lines (receipt_id, line_id, received, damaged, short_by, over_by) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(1, receipt_id)
-        .bind(2, l.id)
-        .bind(3, b.received.milli)
-        .bind(4, b.damaged.milli)
-        .bind(5, l.short_().milli)
-        .bind(6, l.over().milli)
-        .run();
-    event_lines.push_back(bj::object{{"po_line_id", l.id},
-                                     {"item_id", l.item_id},
-                                     {"received", json::quantity_value(b.received)},
-                                     {"damaged", json::quantity_value(b.damaged)},
-                                     {"unit_cost", l.unit_cost}});
-  }
-  auto status = status_after_receipt(lines);
-  if (status == OrderStatus::received)
-    db.query("UPDATE purchase_orders SET status = 'received', received_at = ? WHERE id = ?").bind(1, at).bind(2, id).run();
-  else
-    set_status(db, id, status);
-  auto doc = *receipt_json(db, receipt_id);
-  auto text = bj::serialize(doc);
+  auto doc = record_receipt(db, actor, order, std::move(lines), plan, receipt_id, in.key.request_hash, approver,
+                            not_on_order, now().micros, true);
   documents::remember(db, in.key, "po_receipt", receipt_id);
-  append_audit(db, actor, AuditEntry{"purchase_order.receive", "purchase_order", id, std::nullopt, text});
-  append_event(db, "receipt.posted", receipt_id,
-               bj::serialize(bj::object{{"id", receipt_id},
-                                        {"number", number},
-                                        {"purchase_order_id", id},
-                                        {"purchase_order_number", order_number_text(order.number)},
-                                        {"supplier_id", order.supplier_id},
-                                        {"location_id", order.location_id},
-                                        {"approved_by", approver ? bj::value(approver->user) : bj::value(nullptr)},
-                                        {"lines", std::move(event_lines)}}));
-  if (status == OrderStatus::received)
-    append_event(db, "purchase_order.received", id, bj::serialize(doc.at("purchase_order")));
   return Posted{std::move(doc), false};
+}
+
+std::optional<std::string> receive_from_node(db::Db& db, const Actor& actor, const std::string& order_id,
+                                             const std::string& node_location_id, const std::string& receipt_id,
+                                             const std::vector<ReceiptLineInput>& asked, std::int64_t at,
+                                             std::map<std::string, Quantity> posted_ahead,
+                                             const std::optional<std::string>& approved_by) {
+  auto order = order_row(db, order_id);
+  if (!order) return "not_found";
+  if (order->location_id != node_location_id) return "other_store";
+  if (order->status != OrderStatus::sent && order->status != OrderStatus::partially_received)
+    return fmt::format("po_{}", word(order->status));
+  auto lines = lines_of(line_rows(db, order_id));
+  ReceiptPlan plan;
+  try {
+    plan = plan_receipt(lines, asked, over_receive_tolerance_bp(db));
+  } catch (const Problem& p) {
+    if (p.status >= 500) throw;
+    return "unknown_line";
+  }
+  if (plan.lines.empty()) return "nothing_received";
+  std::optional<Actor> approver;
+  if (approved_by) approver = Actor::of(*approved_by, actor.origin);
+  record_receipt(db, actor, *order, std::move(lines), plan, receipt_id, std::string(), approver, bj::array{}, at, false,
+                 std::move(posted_ahead));
+  catalog::store::note_change(db, std::string(order_change), order_id);
+  return std::nullopt;
+}
+
+std::optional<bj::object> order_for_node(db::Db& db, const std::string& id) {
+  auto r = order_row(db, id);
+  if (!r || r->status == OrderStatus::draft) return std::nullopt;
+  auto supplier = load_supplier(db, r->supplier_id);
+  bj::array lines;
+  for (const auto& row : line_rows(db, id)) {
+    const auto& l = row.line;
+    auto item = catalog::store::load_item(db, l.item_id);
+    lines.push_back(bj::object{{"id", l.id},
+                               {"line_no", row.line_no},
+                               {"item_id", l.item_id},
+                               {"sku", item ? item->sku : std::string()},
+                               {"name", item ? item->name : std::string()},
+                               {"quantity", json::quantity_value(l.quantity)},
+                               {"case_pack", json::quantity_value(l.case_pack)},
+                               {"cases", l.case_pack.milli > 0 ? l.quantity.milli / l.case_pack.milli : 0},
+                               {"received", json::quantity_value(l.received)},
+                               {"damaged", json::quantity_value(l.damaged)},
+                               {"cancelled", json::quantity_value(l.cancelled)},
+                               {"outstanding", json::quantity_value(l.outstanding())}});
+  }
+  return bj::object{{"id", r->id},
+                    {"number", order_number_text(r->number)},
+                    {"status", word(r->status)},
+                    {"supplier", bj::object{{"name", supplier ? supplier->name : std::string()}}},
+                    {"location_id", r->location_id},
+                    {"expected_on", opt_text(r->expected_on)},
+                    {"note", r->note},
+                    {"sent_at", opt_time(r->sent_at)},
+                    {"lines", std::move(lines)}};
+}
+
+void note_open_orders_to(db::Db& db, const std::string& location_id) {
+  std::vector<std::string> ids;
+  auto q = db.query(
+      "SELECT id FROM purchase_orders WHERE location_id = ? AND status IN ('sent', 'partially_received') ORDER BY number");
+  q.bind(1, location_id);
+  while (q.step()) ids.push_back(q.text(0));
+  for (const auto& id : ids) catalog::store::note_change(db, std::string(order_change), id);
 }
 
 std::optional<bj::object> load_order(db::Db& db, const std::string& id) {

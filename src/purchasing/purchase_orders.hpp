@@ -72,6 +72,13 @@ struct ReceiveInput {
 // the same key answers the first result (replayed).
 Posted receive_order(db::Db& db, const Actor& actor, const std::string& id, const ReceiveInput& in);
 
+// Over-receipt beyond the tolerance (plan.over_tolerance not empty): nullopt when the actor
+// may (purchasing.over_receive), the approver when a manager's override token allows it,
+// else 403 over_receipt naming the lines.
+std::optional<Actor> approve_over_receipt(db::Db& db, const Actor& actor, const std::vector<OrderLine>& lines,
+                                          const ReceiptPlan& plan, std::int64_t tolerance_bp,
+                                          const std::optional<std::string>& token);
+
 // The over-receipt tolerance in force (basis points of a line; settings).
 std::int64_t over_receive_tolerance_bp(db::Db& db);
 void set_over_receive_tolerance_bp(db::Db& db, const Actor& actor, std::int64_t bp);
@@ -105,6 +112,35 @@ std::map<std::pair<std::string, std::string>, std::string> expected_dates(db::Db
 // The order as the supplier gets it.
 std::string order_document_csv(db::Db& db, const std::string& id);
 std::string order_document_pdf(db::Db& db, const std::string& id);
+
+// Central buying for store nodes (docs/sync.md, "Purchase orders for a store node's store").
+// Once sent, an order for a store that runs a node notes a change of entity `purchase_order`
+// in the catalog change feed (catalog/changes.hpp) in the transaction of each write (send,
+// close, cancel, a receipt the node pushed), so the node learns of it and of what changes.
+inline constexpr std::string_view order_change = "purchase_order";
+// The order as the node gets it (least privilege: what to count, no costs, no supplier
+// details but its name): {id, number, status, supplier: {name}, location_id, expected_on,
+// note, sent_at, lines: [{id, line_no, item_id, sku, name, quantity, case_pack, cases,
+// received, damaged, cancelled, outstanding}]}. nullopt for no such order or a draft.
+std::optional<boost::json::object> order_for_node(db::Db& db, const std::string& id);
+// Notes every sent or partly received order for `location_id` in the feed (a store that gets
+// its node: those orders are its node's to receive from then on).
+void note_open_orders_to(db::Db& db, const std::string& location_id);
+// At head office, a receipt the store node at `node_location_id` pushed for order `order_id`
+// (its movements already booked at the store as the node's document): records it on the
+// order exactly as receive_order does, but books no stock: receipt `receipt_id` with its
+// lines, each line's received and damaged, short and over, the moving-average cost (as if
+// before the node's units were booked: `posted_ahead` holds, per item, the units head office's
+// ledger holds already that this receipt and what came after it booked), the order's status, audit purchase_order.receive,
+// events receipt.posted (and purchase_order.received). Over the tolerance is accepted (the
+// node's manager approved it: `approved_by`, their username, kept as the receipt's approver). Returns nullopt when recorded, else why nothing was written:
+// not_found, other_store, po_<status> (cancelled, closed, received, draft: not receivable),
+// unknown_line, nothing_received.
+std::optional<std::string> receive_from_node(db::Db& db, const Actor& actor, const std::string& order_id,
+                                             const std::string& node_location_id, const std::string& receipt_id,
+                                             const std::vector<ReceiptLineInput>& lines, std::int64_t at,
+                                             std::map<std::string, Quantity> posted_ahead,
+                                             const std::optional<std::string>& approved_by = std::nullopt);
 
 // The item's cost history, newest first, after the entry id `before_id` ("" = newest).
 // Up to limit + 1 entries.

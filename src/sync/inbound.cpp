@@ -128,16 +128,11 @@ void apply_inbound_transfer(db::Db& db, const bj::value& data) {
   store::insert_inbound(db, t);
 }
 
-InboundTransfer receive_inbound_transfer(db::Db& db, const Actor& actor, const std::string& id, const InboundReceipt& in) {
-  auto t = store::load_inbound(db, id);
-  if (!t) throw not_found("inbound transfer", id);
-  if (t->status != "in_transit")
-    throw Problem(409, "already_received", fmt::format("transfer {} was received already", t->number), "id");
-  // The node's store: the one asked for, else its only store.
+std::string receiving_store(db::Db& db, const Actor& actor, const std::optional<std::string>& asked) {
   std::string location_id;
-  if (in.location_id) {
-    auto l = stock::require_location(db, *in.location_id, "location_id");
-    if (!l.sellable) throw invalid_field("location_id", "a transfer from head office is received at a store");
+  if (asked) {
+    auto l = stock::require_location(db, *asked, "location_id");
+    if (!l.sellable) throw invalid_field("location_id", "goods from head office are received at a store");
     location_id = l.id;
   } else {
     std::vector<std::string> stores;
@@ -147,6 +142,15 @@ InboundTransfer receive_inbound_transfer(db::Db& db, const Actor& actor, const s
     location_id = stores.front();
   }
   stock::check_location_scope(actor, location_id);
+  return location_id;
+}
+
+InboundTransfer receive_inbound_transfer(db::Db& db, const Actor& actor, const std::string& id, const InboundReceipt& in) {
+  auto t = store::load_inbound(db, id);
+  if (!t) throw not_found("inbound transfer", id);
+  if (t->status != "in_transit")
+    throw Problem(409, "already_received", fmt::format("transfer {} was received already", t->number), "id");
+  std::string location_id = receiving_store(db, actor, in.location_id);
   auto before = inbound_to_json(*t);
   t->lines = plan_inbound_receipt(t->lines, in);
   std::string damaged_bin = stock::bin_of(db, location_id, std::string(stock::word(stock::LocationKind::damaged)));

@@ -72,6 +72,11 @@ boost::json::object inbound_to_json(const InboundTransfer& t);
 // already is left as it is (its receipt is the node's). Throws 422 on data it cannot read.
 void apply_inbound_transfer(db::Db& db, const boost::json::value& data);
 
+// The node's store goods from head office are received at: the one asked for (a store: 422
+// naming location_id otherwise), else its only store (422 missing location_id when it has
+// several); within the actor's location scope.
+std::string receiving_store(db::Db& db, const Actor& actor, const std::optional<std::string>& asked);
+
 // Receives an inbound transfer (see plan_inbound_receipt). 404 when unknown, 409
 // already_received once received. Audited (inbound_transfer.receive); event
 // inbound_transfer.received {id, number, location_id, received_at, received_by, lines

@@ -20,7 +20,9 @@
 #include "stock/stock.hpp"
 #include "access/people_feed.hpp"
 #include "sync/change_requests.hpp"
+#include "purchasing/purchase_orders.hpp"
 #include "sync/inbound.hpp"
+#include "sync/inbound_orders.hpp"
 #include "sync/node_clock.hpp"
 #include "sync/sync.hpp"
 
@@ -168,6 +170,8 @@ int Puller::pull_once() {
       // A transfer head office shipped to this node's store (sync/inbound.hpp): kept to receive.
       if (c.entity == stock::transfer_change)
         apply_inbound_transfer(db, c.data);
+      else if (c.entity == purchasing::order_change)  // an order head office sent for this store
+        apply_inbound_order(db, c.data);
       else
         applier.apply(c.entity, c.data);
     }

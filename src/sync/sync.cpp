@@ -19,7 +19,9 @@
 #include "platform/types.hpp"
 #include "stock/stock.hpp"
 #include "stock/vocabulary.hpp"
+#include "purchasing/purchase_orders.hpp"
 #include "sync/inbound.hpp"
+#include "sync/inbound_orders.hpp"
 #include "sync/money.hpp"
 #include "sync/node_clock.hpp"
 
@@ -44,6 +46,7 @@ IssuedNode add_node(db::Db& db, const Actor& actor, const std::string& location_
   // Transfers already on their way to the store are now the node's to receive (head office's
   // own receipt of them is refused from here on): its first pull brings them.
   stock::note_open_transfers_to(db, location_id);
+  purchasing::note_open_orders_to(db, location_id);  // and the orders sent for it
   append_audit(db, actor, AuditEntry{"sync_node.add", "sync_node", node.id, std::nullopt,
                                      bj::serialize(bj::object{{"location_id", location_id}, {"key_id", node.key_id}})});
   return IssuedNode{node, issued.key};
@@ -84,6 +87,9 @@ std::string_view conflict_rule(ConflictKind kind) {
              "are told (order.short).";
     case ConflictKind::rejected:
       return "Head office keeps the document but cannot post it; a person resolves it.";
+    case ConflictKind::po_not_receivable:
+      return "The store's receipt stands and its stock stays booked at the store; head office's purchase order was "
+             "cancelled or closed before it arrived, so it is not recorded on the order. Settle it with the supplier.";
   }
   return "";
 }
@@ -234,6 +240,29 @@ struct Poster {
     return why;
   }
 
+  // The node received a delivery of a purchase order head office sent for its store: its
+  // movements booked the goods at the store; head office records the receipt on its order as
+  // its own receiving would. When it cannot (the order was cancelled or closed meanwhile, or
+  // the receipt does not fit it), the stock stays booked and a po_not_receivable conflict
+  // says why.
+  // `ahead`: the items' movements the batch booked with this document and after it (its cost
+  // is taken as before them, as head office's own receipt would have found the stock).
+  void record_order_receipt(const store::Document& doc, std::map<std::string, Quantity> ahead,
+                            std::vector<Conflict>& found) const {
+    auto receipt = pushed_order_receipt_of(doc.payload);
+    std::optional<std::string> why = "unreadable";
+    if (receipt)
+      why = purchasing::receive_from_node(db, actor, receipt->order_id, node.location_id, doc.id, receipt->lines, at,
+                                          std::move(ahead), receipt->approved_by);
+    if (!why) return;
+    auto status = purchasing::order_status(db, receipt ? receipt->order_id : std::string());
+    found.push_back(conflict(doc, ConflictKind::po_not_receivable, std::nullopt,
+                             bj::object{{"reason", *why},
+                                        {"purchase_order_id", receipt ? bj::value(receipt->order_id) : bj::value(nullptr)},
+                                        {"status", status ? bj::value(purchasing::word(*status)) : bj::value(nullptr)},
+                                        {"receipt_id", doc.entity_id}}));
+  }
+
   // A sale at another price than head office's for the item at the sale's moment.
   void compare_prices(const store::Document& doc, const Sale& sale, std::vector<Conflict>& found) const {
     if (sale.tier) return;
@@ -309,6 +338,16 @@ Posting post_documents(db::Db& db, const Actor& actor, const Node& node, const s
     // A transfer head office shipped to the store, received there: close it here.
     std::optional<std::string> not_closed;
     if (status == "posted" && doc->type == inbound_received_event) not_closed = poster.close_transfer(*doc);
+    // A delivery of head office's purchase order for the store: recorded on the order.
+    if (status == "posted" && doc->type == po_received_event) {
+      std::map<std::string, Quantity> ahead;
+      for (const auto& m : *doc->movements) ahead[m.item_id] = Quantity{};
+      for (std::size_t j = i; j < posting.size(); ++j)
+        if (out.statuses[j] == "posted")
+          for (const auto& m : *posting[j]->movements)
+            if (auto a = ahead.find(m.item_id); a != ahead.end()) a->second = a->second + Quantity{m.quantity};
+      poster.record_order_receipt(*doc, std::move(ahead), out.found[i]);
+    }
     if (auto sale = sales.find(doc); sale != sales.end() && status != "rejected")
       poster.compare_prices(*doc, sale->second, out.found[i]);
     if (status != "kept") by_status[status].push_back(doc->id);
@@ -375,6 +414,8 @@ int receive_documents(db::Db& db, const Actor& actor, const Node& node, const st
 
 std::vector<std::string> check_sync(db::Db& db) {
   std::vector<std::string> problems = store::check_inbound(db);  // a node's transfers from head office
+  for (auto& p : store::check_inbound_orders(db)) problems.push_back(std::move(p));  // and its orders
+  for (auto& p : store::check_node_order_receipts(db)) problems.push_back(std::move(p));  // head office's side
   for (const auto& id : store::unposted_movement_documents(db))
     problems.push_back(fmt::format("movement: node document {} is not a posted document", id));
   std::string after;

@@ -21,7 +21,9 @@
 #include "stock/vocabulary.hpp"
 #include "access/people_feed.hpp"
 #include "sync/change_requests.hpp"
+#include "purchasing/purchase_orders.hpp"
 #include "sync/inbound.hpp"
+#include "sync/inbound_orders.hpp"
 #include "sync/node_clock.hpp"
 #include "sync/puller.hpp"
 #include "sync/sync.hpp"
@@ -396,6 +398,97 @@ void register_sync_routes(App& app) {
           });
         });
 
+  // On a store node: the purchase orders head office sent for its store (sync/inbound_orders.hpp).
+  r.add("GET", "/api/v1/sync/inbound-orders", "stock.read",
+        "On a store node: the purchase orders head office sent for this store, newest first "
+        "(?status=open|sent|partially_received|received|closed|cancelled|all; default all)",
+        [&app](Request& req, Reply reply) {
+          int limit = page_limit(req);
+          std::string status;
+          bool open = false;
+          if (auto s = req.query_param("status"); s && *s != "all") {
+            if (*s == "open")
+              open = true;
+            else if (purchasing::order_statuses.parse(*s) && *s != "draft")
+              status = *s;
+            else
+              throw invalid_field("status", "status is open, sent, partially_received, received, closed, cancelled or all");
+          }
+          std::optional<std::string> before;
+          if (auto c = req.query_param("cursor"); c && !c->empty()) {
+            before = normalize_uuid(*c);
+            if (!before) throw invalid_field("cursor", "cursor is the next_cursor of a previous page");
+          }
+          auto& db = app.read();
+          db::ReadSnapshot snapshot(db);
+          auto rows = store::list_inbound_orders(db, status, open, before, limit + 1);
+          reply(list_page("purchase_orders", std::move(rows), limit,
+                          [](const InboundOrder& o) { return inbound_order_to_json(o, nullptr); },
+                          [](const InboundOrder& o) { return o.id; }));
+        });
+
+  r.add("GET", "/api/v1/sync/inbound-orders/{id}", "stock.read",
+        "On a store node: a purchase order head office sent for this store, with its deliveries",
+        [&app](Request& req, Reply reply) {
+          auto id = documents::id_param(req, 0, "inbound purchase order");
+          auto& db = app.read();
+          db::ReadSnapshot snapshot(db);
+          auto o = store::load_inbound_order(db, id);
+          if (!o) throw not_found("inbound purchase order", id);
+          auto receipts = store::inbound_order_receipts(db, id);
+          reply(http::json_response(200, inbound_order_to_json(*o, &receipts)));
+        });
+
+  r.add("POST", "/api/v1/sync/inbound-orders/{id}/receive", "purchasing.receive",
+        "On a store node: receive a delivery of a purchase order head office sent for this store (received counts "
+        "damaged units too; short and over allowed, over the tolerance needs a manager). Pushed to head office, which "
+        "records it on its order",
+        [&app](Request& req, Reply reply) {
+          auto id = documents::id_param(req, 0, "inbound purchase order");
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"lines", "location_id", "override_token"});
+          InboundOrderReceipt in;
+          if (auto l = f.opt_identifier("location_id", 64)) {
+            in.location_id = normalize_uuid(*l);
+            if (!in.location_id) throw invalid_field("location_id", "location_id must be a UUID");
+          }
+          in.override_token = f.opt_identifier("override_token", 200);
+          auto array = f.opt_array("lines");
+          if (!array) throw missing_field("lines");
+          if (array->size() > 1000) throw invalid_field("lines", "at most 1000 lines per receipt");
+          for (std::size_t i = 0; i < array->size(); ++i) {
+            std::string path = fmt::format("lines[{}]", i);
+            if (!(*array)[i].is_object()) throw invalid_field(path, "a line is an object");
+            json::Fields lf{(*array)[i].get_object(), path};
+            lf.only({"po_line_id", "item_id", "received", "damaged"});
+            InboundOrderReceiptLine line;
+            auto given = lf.opt_identifier("po_line_id", 64);
+            if (!given) {
+              given = lf.opt_identifier("item_id", 64);
+              line.by_item = given.has_value();
+            }
+            if (!given) throw missing_field(lf.name("po_line_id"));
+            auto normalized = normalize_uuid(*given);
+            if (!normalized)
+              throw invalid_field(lf.name(line.by_item ? "item_id" : "po_line_id"),
+                                  line.by_item ? "item_id must be a UUID" : "po_line_id must be a UUID");
+            line.key = *normalized;
+            line.received = lf.quantity("received");
+            line.damaged = lf.opt_quantity("damaged").value_or(Quantity{});
+            in.lines.push_back(std::move(line));
+          }
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            auto d = receive_inbound_order(db, actor, id, in);
+            auto o = store::load_inbound_order(db, id);
+            auto receipts = store::inbound_order_receipts(db, id);
+            bj::object out = inbound_order_to_json(*o, &receipts);
+            bj::object out_receipt{{"id", d.id}, {"number", d.number}};
+            return http::json_response(200, bj::object{{"receipt", std::move(out_receipt)}, {"purchase_order", std::move(out)}});
+          });
+        });
+
   r.add("POST", "/api/v1/sync/conflicts/{id}/resolve", std::string(permission::sync_manage),
         "Close a conflict with the note a person wrote (what was done about it)", [&app](Request& req, Reply reply) {
           auto id = documents::id_param(req, 0, "conflict");
@@ -577,6 +670,11 @@ void register_sync_routes(App& app) {
             // A node gets the transfers head office shipped to its own store (sync/inbound.hpp);
             // an admin looking gets none.
             auto transfers = [&reader, &node](const catalog::store::CatalogChange& c) -> std::optional<bj::value> {
+              if (node && c.entity == purchasing::order_change) {  // and the orders sent for it (inbound_orders.hpp)
+                auto o = purchasing::order_for_node(reader, c.key);
+                if (!o || o->at("location_id").as_string() != node->location_id) return std::nullopt;
+                return bj::value(std::move(*o));
+              }
               if (!node || c.entity != stock::transfer_change) return std::nullopt;
               auto t = stock::load_transfer(reader, c.key);
               if (!t || t->at("to_location_id").as_string() != node->location_id) return std::nullopt;

@@ -569,6 +569,11 @@ test('mutated store-node pushes and conflict notes (issue 21) are refused with p
   await probe('POST /sync/inbound-transfers/{id}/receive', `/api/v1/sync/inbound-transfers/${uuidv7()}/receive`,
     async () => ({ location_id: uuidv7(), lines: [{ line_id: uuidv7(), received: 1, damaged: 0 }, { item_id: uuidv7(), received: 0 }] }),
     (b) => b, { baseWorks: false });
+  // A store node's delivery of a purchase order head office sent for its store: every body
+  // error is 422 before the order is looked up (this server holds none: a well-formed body is 404).
+  await probe('POST /sync/inbound-orders/{id}/receive', `/api/v1/sync/inbound-orders/${uuidv7()}/receive`,
+    async () => ({ location_id: uuidv7(), override_token: 'ovr-token', lines: [{ po_line_id: uuidv7(), received: 2, damaged: 1 }, { item_id: uuidv7(), received: 0 }] }),
+    (b) => b, { baseWorks: false });
   await probe('POST /sync/conflicts/{id}/retry', `/api/v1/sync/conflicts/${uuidv7()}/retry`, async () => ({ note: 'made the item' }),
     (b) => b, { baseWorks: false });
   // A node's change requests (edits of master data made at the store) and their decisions.

@@ -181,6 +181,20 @@ const SETUPS = {
     await waitUntil('the transfer at the node', async () => (await server.get(`/api/v1/sync/inbound-transfers/${transfer.id}`)).status === 200, 20000, 100);
     return { client: server, path: `/api/v1/sync/inbound-transfers/${transfer.id}/receive`, body: { lines: [{ item_id: item.id, received: 1 }] } };
   },
+  'POST /api/v1/sync/inbound-orders/{id}/receive': async () => {
+    // Head office sends a purchase order for a node's store; a store node pulls it and receives a delivery.
+    const node = ok(await s.post('/api/v1/sync/nodes', { location_id: await nodeLocation() }), 'node');
+    const item = await makeItem(s, { cost: 100 });
+    const supplier = ok(await s.post('/api/v1/suppliers', { name: unique('Node supplier') }), 'supplier');
+    const po = ok(await s.post('/api/v1/purchase-orders', { supplier_id: supplier.id, location_id: await nodeLocation(),
+      lines: [{ item_id: item.id, quantity: 4, unit_cost: 100 }] }), 'order');
+    ok(await s.post(`/api/v1/purchase-orders/${po.id}/send`, {}), 'send');
+    const server = await startServer({ db: path.join(mkdtempSync(path.join(tmpdir(), 'backroom-walk-node-')), 'store.db'),
+      env: { BACKROOM_UPSTREAM: s.url, BACKROOM_NODE_KEY: node.key, BACKROOM_SYNC_PULL_SECONDS: '1' } });
+    nodeServers.push(server);
+    await waitUntil('the order at the node', async () => (await server.get(`/api/v1/sync/inbound-orders/${po.id}`)).status === 200, 20000, 100);
+    return { client: server, path: `/api/v1/sync/inbound-orders/${po.id}/receive`, body: { lines: [{ item_id: item.id, received: 1 }] } };
+  },
   'POST /api/v1/sync/conflicts/{id}/resolve': async () => {
     // A node pushes a document moving an item head office does not know: a rejected conflict.
     const node = ok(await s.post('/api/v1/sync/nodes', { location_id: await nodeLocation() }), 'node');

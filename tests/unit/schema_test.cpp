@@ -484,3 +484,29 @@ TEST(Schema, MigrationFortyKeepsTheFeedsSeqsAndAllowsTransfers) {
   EXPECT_EQ(scalar(*db, "SELECT seq FROM catalog_changes WHERE entity = 'transfer' AND key = 'T1'"), 13);
   EXPECT_ANY_THROW(db->exec("INSERT INTO catalog_changes (entity, key, changed_at) VALUES ('other', 'X', 3)"));
 }
+
+TEST(Schema, MigrationFortyOneKeepsTheFeedAndTheConflictsAndAllowsPurchaseOrders) {
+  TempFile file;
+  auto db = shop_at_version(file, 40);
+  db->exec("DELETE FROM catalog_changes;"
+           "INSERT INTO catalog_changes (seq, entity, key, changed_at) VALUES (7, 'item', 'I1', 1), (12, 'transfer', 'T1', 2);");
+  EXPECT_ANY_THROW(db->exec("INSERT INTO catalog_changes (entity, key, changed_at) VALUES ('purchase_order', 'P0', 3)"));
+  // A conflict kept before (its node and document are not this test's: foreign keys off).
+  db->exec("PRAGMA foreign_keys = OFF;"
+           "INSERT INTO sync_conflicts (id, node_id, location_id, document_id, kind, item_id, detail, created_at, status, hlc) "
+           "VALUES ('C1', 'N1', 'L1', 'D1', 'negative_stock', 'I1', '{}', 5, 'open', 99);");
+  ASSERT_EQ(schema::migrate(*db, 41), 41);
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM catalog_changes WHERE (seq = 7 AND key = 'I1') OR (seq = 12 AND key = 'T1')"), 2);
+  {
+    db::Transaction tx(*db);
+    catalog::store::note_change(*db, "purchase_order", "P1");
+    tx.commit();
+  }
+  EXPECT_EQ(scalar(*db, "SELECT seq FROM catalog_changes WHERE entity = 'purchase_order' AND key = 'P1'"), 13);
+  EXPECT_EQ(scalar(*db, "SELECT hlc FROM sync_conflicts WHERE id = 'C1' AND kind = 'negative_stock' AND status = 'open'"), 99);
+  db->exec("INSERT INTO sync_conflicts (id, node_id, location_id, document_id, kind, detail, created_at, status) "
+           "VALUES ('C2', 'N1', 'L1', 'D2', 'po_not_receivable', '{}', 6, 'open');");
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM sync_conflicts"), 2);
+  EXPECT_ANY_THROW(db->exec("INSERT INTO sync_conflicts (id, node_id, location_id, document_id, kind, detail, created_at, status) "
+                            "VALUES ('C3', 'N1', 'L1', 'D2', 'other', '{}', 6, 'open')"));
+}

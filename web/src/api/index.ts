@@ -72,6 +72,11 @@ export const stock = {
     get<{ transfers: T.InboundTransfer[]; next_cursor: string | null }>('/sync/inbound-transfers', { query: { ...query } }),
   receiveInbound: (id: string, body: T.InboundReceiveInput) =>
     post<T.InboundTransfer>('/sync/inbound-transfers/{id}/receive', body, { path: { id } }),
+  /** On a store node: the purchase orders head office sent for this store, and receiving a delivery of one. */
+  inboundOrders: (query: { status?: 'open' | 'all'; limit?: number; cursor?: string }) =>
+    get<{ purchase_orders: T.InboundOrder[]; next_cursor: string | null }>('/sync/inbound-orders', { query: { ...query } }),
+  receiveInboundOrder: (id: string, body: T.InboundOrderReceiveInput) =>
+    post<{ receipt: { id: string; number: number }; purchase_order: T.InboundOrder }>('/sync/inbound-orders/{id}/receive', body, { path: { id } }),
 };
 
 export const sales = {

@@ -92,6 +92,16 @@ export interface InboundTransfer {
   id: string; number: string; from: { name: string }; note: string; status: 'in_transit' | 'received'; shipped_at: string; arrived_at: string;
   location_id: string | null; received_at: string | null; received_by: string | null; lines: InboundTransferLine[];
 }
+/** On a store node: a purchase order head office sent for this store (docs/sync.md, "Purchase orders for a store node's store"); no costs. */
+export interface InboundOrderLine {
+  id: string; line_no: number; item_id: string; sku: string; name: string; quantity: Quantity; case_pack: Quantity; cases: number;
+  received: Quantity; damaged: Quantity; short: Quantity; over: Quantity; cancelled: Quantity; outstanding: Quantity;
+}
+export interface InboundOrder {
+  id: string; number: string; status: 'sent' | 'partially_received' | 'received' | 'closed' | 'cancelled'; supplier: { name: string };
+  expected_on: string | null; note: string; sent_at: string; arrived_at: string; lines: InboundOrderLine[];
+}
+export interface InboundOrderReceiveInput { lines: { po_line_id: string; received: Quantity; damaged?: Quantity }[]; location_id?: string; override_token?: string }
 export interface InboundReceiveInput { lines?: { line_id: string; received: Quantity; damaged?: Quantity }[]; location_id?: string }
 export interface ReceiveInput { id: string; lines?: { line_id: string; received: Quantity; damaged?: Quantity }[]; close?: boolean }
 

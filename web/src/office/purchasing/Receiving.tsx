@@ -15,6 +15,7 @@ import { isObject, load, save } from '../../shared/storage';
 import { locationName, useLocations } from '../useLoad';
 import { trainingEvent } from '../../help/coach';
 import { CloseShort } from './PurchaseOrders';
+import { InboundOrders } from './InboundOrders';
 import { casesText, open, receivable, statusText, supplierOf, useLineNames, useSupplierNames } from './common';
 
 const base = '/office/receiving';
@@ -61,7 +62,7 @@ export function Receiving({ session }: { session: Session }) {
       {err && <Notice kind="error">{err}</Notice>}
       {order && wanted
         ? <ReceiveOrder key={order.id} session={session} order={order} onOrder={setOrder} />
-        : <PickOrder onPick={(po) => { setOrder(po); navigate(`${base}/${encodeURIComponent(po.number)}`); }} />}
+        : <><InboundOrders /><PickOrder onPick={(po) => { setOrder(po); navigate(`${base}/${encodeURIComponent(po.number)}`); }} /></>}
     </section>
   );
 }
