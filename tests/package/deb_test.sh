@@ -161,6 +161,89 @@ backup=$(ls "$up/var/lib/backroom/"shop-v"$earlier"-before-v"$latest"-*.brb 2>/d
 echo "upgraded 0.0.1 -> $version: schema $earlier -> $latest after $(basename "$backup"); conffile and user kept"
 unit_env "$root"; line=$(grep '^backroom:' "$root/etc/passwd"); uid=$(cut -d: -f3 <<<"$line"); gid=$(cut -d: -f4 <<<"$line")
 
+step "upgrade from a real past release's package"
+# The package `./run package` made at release c9b85bd (main of 2026-12-04, schema 23), built
+# by tests/upgrade/make_package.sh and kept in the repository as it came out of cpack. Its
+# shop is the one that release's binary wrote itself (tests/upgrade/release-c9b85bd.*, a demo
+# shop and a day of trade, as integration.upgrade_release upgrades it). The release and this
+# build both call themselves 0.1.0, so the release's control file is given the version
+# 0.1.0~c9b85bd (below any 0.1.0); its files are not touched. What is tested: dpkg installs the
+# release, the release's own binary serves the shop as the unit starts it, dpkg upgrades to
+# this package, and this binary migrates the release's books after a backup, with every sale
+# and every balance of the release still there and `check` and `audit verify` holding.
+release=c9b85bd
+released=$here/../upgrade/backroom_0.1.0-$release.deb
+[[ -f $released ]] || fail "the release's package $released is missing"
+mkdir -p "$work/rel"
+dpkg-deb --raw-extract "$released" "$work/rel/tree"
+sed -i "s/^Version: .*/Version: 0.1.0~$release/" "$work/rel/tree/DEBIAN/control"
+dpkg-deb -Znone --build "$work/rel/tree" "$work/rel/backroom_release.deb" >/dev/null
+dpkg --compare-versions "0.1.0~$release" lt "$version" || fail "the release's version is not below $version"
+rr=$work/release-root
+mkdir -p "$rr/var/lib/dpkg/info" "$rr/var/lib/dpkg/updates" "$rr/etc"
+: >"$rr/var/lib/dpkg/status"
+dpkg_rel() { dpkg --root="$rr" --force-script-chrootless --force-depends --log=/dev/null "$@"; }
+dpkg_rel --install "$work/rel/backroom_release.deb" >"$work/rel/install.log" 2>&1 || { cat "$work/rel/install.log"; fail "installing the release's package failed"; }
+line=$(grep '^backroom:' "$rr/etc/passwd") || fail "the release's package made no backroom user"
+uid=$(cut -d: -f3 <<<"$line"); gid=$(cut -d: -f4 <<<"$line")
+unit=$rr/lib/systemd/system/backroom.service
+unit_env "$rr"
+books=$rr/var/lib/backroom/shop.db
+gunzip -c "$here/../upgrade/release-$release.sqlite.sql.gz" | sqlite3 "$books"
+install -m 600 -o "$uid" -g "$gid" "$here/../upgrade/release-$release.key" "$books.key"
+chown "$uid:$gid" "$books"; chmod 640 "$books"
+serve_until_up() {  # log file; starts $1's binary as the unit does and waits for GET /
+  local bin=$1 log=$2
+  (as_user "$bin" serve --listen "127.0.0.1:$port") >"$log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 150); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null && return 0
+    kill -0 "$server_pid" 2>/dev/null || { cat "$log"; fail "$bin stopped"; }
+    sleep 0.2
+  done
+  cat "$log"; fail "$bin did not answer"
+}
+serve_until_up "$rr/usr/bin/backroom" "$work/rel/serve.log"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/v1/items")
+[[ $code == 401 ]] || fail "the release's server answered $code to an unauthenticated GET /api/v1/items"
+kill "$server_pid"; wait "$server_pid" || true; server_pid=
+[[ $(sqlite3 "$books" "SELECT MAX(version) FROM schema_migrations") == 23 ]] || fail "the release changed its own shop's schema"
+expected=$here/../upgrade/release-$release.json
+dpkg_rel --install "$deb" >"$work/rel/upgrade.log" 2>&1 || { cat "$work/rel/upgrade.log"; fail "the upgrade from the release's package failed"; }
+dpkg_rel --status backroom | grep -q "^Version: $version$" || fail "after the upgrade dpkg lists $(dpkg_rel --status backroom | grep ^Version)"
+! grep -q "backroom init" "$work/rel/upgrade.log" || fail "postinst told the release's shop to init again"
+unit=$rr/lib/systemd/system/backroom.service
+unit_env "$rr"
+serve_until_up "$rr/usr/bin/backroom" "$work/rel/upgrade-serve.log"
+key=$(run_as "$rr/usr/bin/backroom" apikey create --db "$books" --name package-test --role admin | grep -o 'brk_[A-Za-z0-9_]*' | head -1)
+[[ -n $key ]] || fail "no API key from the upgraded binary"
+python3 - "$expected" "http://127.0.0.1:$port" "$key" <<'PY' || fail "the upgraded shop does not hold the release's books"
+import json, sys, urllib.request
+expected, base, key = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
+def get(path):
+    req = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {key}"})
+    return json.load(urllib.request.urlopen(req))
+for sale in expected["sales"]:
+    got = get(f"/api/v1/sales/{sale['id']}")
+    assert (got["receipt_number"], got["total"]) == (sale["receipt_number"], sale["total"]), (sale, got["receipt_number"], got["total"])
+assert get(f"/api/v1/sales/{expected['voided']}")["status"] == "voided"
+store = next(l for l in get("/api/v1/locations")["locations"] if l["name"] == expected["location"])
+item_id = {row["sku"]: row["item_id"] for row in expected["kpis"]["rows"]}
+for sku, on_hand in expected["on_hand"].items():
+    got = get(f"/api/v1/stock?item_id={item_id[sku]}&location_id={store['id']}")["on_hand"]
+    assert got == on_hand, (sku, got, on_hand)
+print(f"{len(expected['sales'])} sales, the void and {len(expected['on_hand'])} balances as the release left them")
+PY
+kill "$server_pid"; wait "$server_pid" || true; server_pid=
+latest_rel=$(sqlite3 "$books" "SELECT MAX(version) FROM schema_migrations")
+[[ $latest_rel == "$latest" ]] || fail "the upgraded server left the release's shop at schema $latest_rel, not $latest"
+ls "$rr/var/lib/backroom/"shop-v23-before-v"$latest"-*.brb >/dev/null 2>&1 || fail "no backup of the release's books before the migration"
+run_as "$rr/usr/bin/backroom" check --db "$books" >"$work/rel/check.log" 2>&1 || { cat "$work/rel/check.log"; fail "check fails on the upgraded release's shop"; }
+run_as "$rr/usr/bin/backroom" audit verify --db "$books" >"$work/rel/verify.log" 2>&1 || { cat "$work/rel/verify.log"; fail "audit verify fails on the upgraded release's shop"; }
+echo "upgraded the release's package 0.1.0~$release -> $version: schema 23 -> $latest, the release's books kept, check and audit verify hold"
+unit=$root/lib/systemd/system/backroom.service
+unit_env "$root"; line=$(grep '^backroom:' "$root/etc/passwd"); uid=$(cut -d: -f3 <<<"$line"); gid=$(cut -d: -f4 <<<"$line")
+
 step "remove and purge"
 dpkg_root --remove backroom >"$work/remove.log" 2>&1 || { cat "$work/remove.log"; fail "dpkg --remove failed"; }
 [[ ! -e $root/usr/bin/backroom ]] || fail "remove left /usr/bin/backroom"
