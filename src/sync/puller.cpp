@@ -21,6 +21,7 @@
 #include "access/people_feed.hpp"
 #include "sync/change_requests.hpp"
 #include "sync/inbound.hpp"
+#include "sync/outbound.hpp"
 #include "sync/node_clock.hpp"
 #include "sync/sync.hpp"
 
@@ -168,6 +169,8 @@ int Puller::pull_once() {
       // A transfer head office shipped to this node's store (sync/inbound.hpp): kept to receive.
       if (c.entity == stock::transfer_change)
         apply_inbound_transfer(db, c.data);
+      else if (c.entity == stock::location_change)  // a place this node may ship to (sync/outbound.hpp)
+        apply_destination(db, c.data);
       else
         applier.apply(c.entity, c.data);
     }

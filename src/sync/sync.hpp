@@ -37,7 +37,8 @@ struct Node {
 // The event types a node pushes to head office as documents (docs/sync.md).
 inline const std::vector<std::string> pushed_types = {"sale.completed",  "sale.voided",    "return.completed",
                                                       "exchange.completed", "stock.adjusted", "count.approved",
-                                                      "receipt.posted",  "register.closed", "inbound_transfer.received"};
+                                                      "receipt.posted",  "register.closed", "inbound_transfer.received",
+                                                      "outbound_transfer.shipped"};
 // The id under which a pushed event's stock movements are booked at the node: the sale, the
 // void (its id is in the payload), the return, adjustment, count or goods receipt. nullopt
 // for an exchange (its return and sale are pushed as their own documents) and for a payload
@@ -80,12 +81,13 @@ boost::json::object movement_json(const PushedMovement& m, boost::json::value qu
 
 // What head office finds when it posts a node's document (docs/sync.md, "Conflicts"): shown
 // to a person, never hidden, each with its rule.
-enum class ConflictKind { price_difference, negative_stock, held_unit_sold, rejected };
-inline constexpr Vocabulary<ConflictKind, 4> conflict_kinds{{{
+enum class ConflictKind { price_difference, negative_stock, held_unit_sold, rejected, destination_refused };
+inline constexpr Vocabulary<ConflictKind, 5> conflict_kinds{{{
     {ConflictKind::price_difference, "price_difference"},
     {ConflictKind::negative_stock, "negative_stock"},
     {ConflictKind::held_unit_sold, "held_unit_sold"},
     {ConflictKind::rejected, "rejected"},
+    {ConflictKind::destination_refused, "destination_refused"},
 }}};
 // The stated rule of each kind, in words a manager reads.
 std::string_view conflict_rule(ConflictKind kind);

@@ -72,6 +72,11 @@ export const stock = {
     get<{ transfers: T.InboundTransfer[]; next_cursor: string | null }>('/sync/inbound-transfers', { query: { ...query } }),
   receiveInbound: (id: string, body: T.InboundReceiveInput) =>
     post<T.InboundTransfer>('/sync/inbound-transfers/{id}/receive', body, { path: { id } }),
+  /** On a store node: head office's locations it may ship to (empty elsewhere), and what it shipped there. */
+  destinations: () => get<{ destinations: T.Destination[]; next_cursor: string | null }>('/sync/destinations', { query: { limit: 500 } }),
+  outbound: (query: { limit?: number; cursor?: string }) =>
+    get<{ transfers: T.OutboundTransfer[]; next_cursor: string | null }>('/sync/outbound-transfers', { query: { ...query } }),
+  shipOutbound: (body: T.TransferInput) => post<T.OutboundTransfer>('/transfers', body),
 };
 
 export const sales = {
