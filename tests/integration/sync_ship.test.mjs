@@ -178,3 +178,62 @@ test('a store node ships to head office\'s warehouse; head office has it in tran
     await proxy.stop();
   }
 });
+
+test('a store node ships to another node\'s store: head office holds it in transit, the other node receives it', async () => {
+  const storeA = created(await s.post('/api/v1/locations', { name: `North store ${process.pid}`, kind: 'store' }));
+  const storeB = created(await s.post('/api/v1/locations', { name: `South store ${process.pid}`, kind: 'store' }));
+  const item = await makeItem(s, { price: 700 });
+  const nodeA = created(await s.post('/api/v1/sync/nodes', { location_id: storeA.id }));
+  const nodeB = created(await s.post('/api/v1/sync/nodes', { location_id: storeB.id }));
+  const transit = (await s.get('/api/v1/locations')).json.locations.find((l) => l.kind === 'transit');
+  const start = async (key, name) => startServer({
+    db: path.join(mkdtempSync(path.join(tmpdir(), `backroom-ship-${name}-`)), 'store.db'),
+    env: { BACKROOM_UPSTREAM: s.url, BACKROOM_NODE_KEY: key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' },
+  });
+  const a = await start(nodeA.key, 'a');
+  const b = await start(nodeB.key, 'b');
+  try {
+    const localA = await store(a);
+    const localB = await store(b);
+    await until('the other store offered at A', async () =>
+      (await a.get('/api/v1/sync/destinations?limit=500')).json.destinations.some((d) => d.id === storeB.id));
+    await adjust(a, item, localA, 5, 'opening');
+    const shipped = created(await a.post('/api/v1/transfers', {
+      id: uuidv7(), from_location_id: localA.id, to_location_id: storeB.id, lines: [{ item_id: item.id, quantity: 3 }],
+    }));
+    const atHq = await until('in transit at head office', async () => {
+      const r = await s.get(`/api/v1/transfers/${shipped.id}`);
+      return r.status === 200 && r.json;
+    });
+    assert.equal(atHq.status, 'in_transit');
+    assert.equal(atHq.to_location_id, storeB.id);
+    assert.equal(await onHand(s, item, transit), 3);
+    // Only B's node receives it (as head office's own shipments to a node's store).
+    const refused = await s.post(`/api/v1/transfers/${shipped.id}/receive`, { id: uuidv7() });
+    assert.equal(refused.status, 409, refused.text);
+    assert.equal(refused.json.code, 'kept_by_store_node');
+    const inbound = await until('the transfer at B', async () => {
+      const r = await b.get(`/api/v1/sync/inbound-transfers/${shipped.id}`);
+      return r.status === 200 && r.json;
+    });
+    assert.equal(inbound.from.name, storeA.name);
+    const got = await b.post(`/api/v1/sync/inbound-transfers/${shipped.id}/receive`, {});
+    assert.equal(got.status, 200, got.text);
+    await until('head office closes it', async () => (await s.get(`/api/v1/transfers/${shipped.id}`)).json.status === 'received');
+    assert.equal(await onHand(s, item, transit), 0);
+    assert.equal(await onHand(s, item, storeA), 2);
+    assert.equal(await onHand(s, item, storeB), 3);
+    assert.equal(await onHand(a, item, localA), 2);
+    assert.equal(await onHand(b, item, localB), 3);
+    for (const id of [nodeA.id, nodeB.id])
+      assert.deepEqual((await s.get(`/api/v1/sync/conflicts?node_id=${id}&status=all`)).json.conflicts, []);
+    for (const db of [s.db, a.db, b.db]) {
+      assertBooksHold(db);
+      const audit = cli(['audit', 'verify', '--db', db]);
+      assert.equal(audit.status, 0, audit.stdout + audit.stderr);
+    }
+  } finally {
+    await a.stop();
+    await b.stop();
+  }
+});
