@@ -225,6 +225,19 @@ test('a store node ships to another node\'s store: head office holds it in trans
     assert.equal(await onHand(s, item, storeB), 3);
     assert.equal(await onHand(a, item, localA), 2);
     assert.equal(await onHand(b, item, localB), 3);
+    // By Idempotency-Key instead of an id: the same request twice ships once.
+    const keyed = { from_location_id: localA.id, to_location_id: storeB.id, lines: [{ item_id: item.id, quantity: 1 }] };
+    const k = `ship-${uuidv7()}`;
+    const first = await a.post('/api/v1/transfers', keyed, { 'Idempotency-Key': k });
+    assert.equal(first.status, 201, first.text);
+    const second = await a.post('/api/v1/transfers', keyed, { 'Idempotency-Key': k });
+    assert.ok(second.status === 200 || second.status === 201, second.text);
+    assert.equal(second.json.id, first.json.id);
+    assert.equal(first.json.number, 'S-000002');
+    assert.equal(await onHand(a, item, localA), 1);
+    await until('the keyed shipment in transit at head office', async () => (await s.get(`/api/v1/transfers/${first.json.id}`)).status === 200);
+    assert.equal(await onHand(s, item, transit), 1);
+    assert.equal(await onHand(s, item, storeA), 1);
     for (const id of [nodeA.id, nodeB.id])
       assert.deepEqual((await s.get(`/api/v1/sync/conflicts?node_id=${id}&status=all`)).json.conflicts, []);
     for (const db of [s.db, a.db, b.db]) {
