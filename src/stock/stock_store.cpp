@@ -1034,8 +1034,9 @@ std::optional<std::string> ship_transfer_from_node(db::Db& db, const Actor& acto
     if (q.step()) return "exists";
   }
   bj::array ids, items;
+  std::set<std::string> line_ids;
   for (const auto& l : s.lines) {
-    if (l.quantity.milli <= 0) return "no_lines";
+    if (l.quantity.milli <= 0 || !line_ids.insert(l.id).second) return "no_lines";  // none, or one line twice
     ids.emplace_back(l.id);
     items.emplace_back(l.item_id);
   }
