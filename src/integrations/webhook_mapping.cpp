@@ -2,6 +2,9 @@
 
 #include <string>
 
+#include "platform/json.hpp"
+#include "platform/problem.hpp"
+
 namespace backroom::integrations::webhooks {
 
 namespace bj = boost::json;
@@ -47,7 +50,7 @@ bj::value mapped(const OutboundMapping& m, const bj::value& v, const std::map<st
       return out;
     }
     case bj::kind::string: {
-      if (!value_map) return v;
+      if (!value_map || json::decimal_text(v)) return v;  // a fraction is never rewritten
       auto it = value_map->find(std::string(v.get_string()));
       if (it == value_map->end()) {
         ++unmapped;
@@ -80,13 +83,18 @@ MappedData map_data(const OutboundMapping& m, const bj::value& data) {
 }
 
 MappedPayload map_payload(const OutboundMapping& m, std::string_view payload) {
-  bj::error_code ec;
-  auto parsed = bj::parse(payload, ec);
-  if (ec || !parsed.is_object() || !parsed.get_object().contains("data")) return {std::string(payload), 0};
+  // Read exactly and written back exactly: a decimal quantity goes out as it came in.
+  bj::value parsed;
+  try {
+    parsed = json::parse_exact(payload);
+  } catch (const Problem&) {
+    return {std::string(payload), 0};
+  }
+  if (!parsed.is_object() || !parsed.get_object().contains("data")) return {std::string(payload), 0};
   auto& envelope = parsed.get_object();
   auto result = map_data(m, envelope["data"]);
   envelope["data"] = std::move(result.data);
-  return {bj::serialize(parsed), result.unmapped};
+  return {json::serialize(parsed), result.unmapped};
 }
 
 }  // namespace backroom::integrations::webhooks

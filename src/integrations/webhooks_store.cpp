@@ -212,11 +212,13 @@ void store_message(db::Db& db, const std::string& endpoint_id, const Message& m,
       .run();
 }
 
-// The Standard Webhooks payload: {type, timestamp, data}.
+// The Standard Webhooks payload: {type, timestamp, data}. Stored payloads keep decimals
+// (a weighed quantity) in the exact parser's internal form; json::serialize writes them
+// as the bare numbers they are, so no receiver ever sees that form.
 std::string envelope(const std::string& type, std::int64_t at, const std::string& data_json) {
   bj::error_code ec;
   auto data = bj::parse(data_json, ec);
-  return bj::serialize(bj::object{{"type", type},
+  return json::serialize(bj::object{{"type", type},
                                   {"timestamp", format_rfc3339(Timestamp{at})},
                                   {"data", ec ? bj::value(bj::object{{"text", data_json}}) : std::move(data)}});
 }

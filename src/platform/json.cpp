@@ -156,12 +156,13 @@ bj::value quantity_value(Quantity q) {
   return bj::value(tagged);
 }
 
-std::string serialize(const bj::value& v) {
-  std::string out = bj::serialize(v);
-  // Decimals kept as tagged text go out as bare JSON numbers, exactly as written.
+std::string serialize(const bj::value& v) { return with_bare_decimals(bj::serialize(v)); }
+
+std::string with_bare_decimals(std::string out) {
   std::size_t pos = 0;
   while ((pos = out.find(decimal_tag_escaped, pos)) != std::string::npos) {
     std::size_t end = out.find('"', pos + decimal_tag_escaped.size());
+    if (end == std::string::npos) break;  // not text a serializer wrote
     std::string number = out.substr(pos + decimal_tag_escaped.size(), end - pos - decimal_tag_escaped.size());
     out.replace(pos, end + 1 - pos, number);
     pos += number.size();

@@ -63,6 +63,9 @@ std::optional<std::string_view> decimal_text(const bj::value& v);
 bj::value quantity_value(Quantity q);
 
 std::string serialize(const bj::value& v);
+// JSON text a plain bj::serialize wrote (as stored in events, audit entries …) with every
+// decimal kept as tagged text turned back into the bare number it was written as.
+std::string with_bare_decimals(std::string json_text);
 
 // Rejects control characters and card numbers in free text. Throws 422.
 void check_free_text(const std::string& field, std::string_view text);

@@ -8,6 +8,7 @@
 
 #include "platform/csv.hpp"
 #include "platform/db_copy.hpp"
+#include "platform/json.hpp"
 #include "platform/schema.hpp"
 #include "platform/secret_box.hpp"
 #include "platform/types.hpp"
@@ -95,7 +96,7 @@ Export export_shop(db::Db& db, std::string_view db_location) {
           else if (rows.is_integer(c))
             fields.push_back(std::to_string(rows.int64(c)));
           else
-            fields.push_back(platform::csv_export_safe(secret_box::reveal(db_location, rows.text(c))));
+            fields.push_back(platform::csv_export_safe(json::with_bare_decimals(secret_box::reveal(db_location, rows.text(c)))));
         }
         csv += platform::csv_line(fields);
       }

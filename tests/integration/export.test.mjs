@@ -31,6 +31,10 @@ test('the whole shop as CSV in one ZIP: every table, sealed values in clear, no 
     customer: { name: 'Edda Export', email: 'edda@example.com' }, lines: [{ item_id: item.id, quantity: 1, unit_price: 1234 }],
   });
   assert.equal(order.status, 201, order.text);
+  // Sold by weight: the sale's event and audit JSON hold 1.5 as the number it is.
+  const kg = await makeItem(s, { price: 250, unit: 'kg', sold_by_weight: true });
+  const weighed = await s.post('/api/v1/sales', { id: uuidv7(), location_id: shop.id, lines: [{ item_id: kg.id, quantity: 1.5 }], tenders: [{ type: 'cash', amount: 1000 }] });
+  assert.equal(weighed.status, 201, weighed.text);
 
   const cashier = await s.as('cashier');
   const refused = await cashier.get('/api/v1/export');
@@ -63,6 +67,9 @@ test('the whole shop as CSV in one ZIP: every table, sealed values in clear, no 
   const withIban = names.filter((n) => n.endsWith('.csv') && unzip(file, n).includes(IBAN));
   assert.ok(withIban.length > 0, 'the bank details in clear');
   for (const n of names.filter((x) => x.endsWith('.csv'))) assert.ok(!unzip(file, n).includes('sb1:'), `${n}: nothing left sealed`);
+  const sold = unzip(file, 'events.csv').split('\r\n').find((l) => l.includes('sale.completed') && l.includes(weighed.json.id));
+  assert.match(sold, /""quantity"":1\.5,/, 'the weighed quantity as a bare number');
+  for (const n of names.filter((x) => x.endsWith('.csv'))) assert.ok(!/\\u001e|\x1e/.test(unzip(file, n)), `${n}: an internal decimal form in the export`);
   const users = unzip(file, 'users.csv');
   assert.ok(!header(users).includes('password_hash') && !header(users).includes('pin_hash'));
   assert.ok(users.includes('admin'));

@@ -122,10 +122,17 @@ test('deliveries are signed as Standard Webhooks specifies: the independent veri
   const e = await endpoint(['item.created', 'sale.completed', 'stock.changed']);
   const shop = await store(s);
   const item = await makeItem(s);
+  // Sold by weight: 1.5 kg must leave as the JSON number 1.5 (the server keeps decimals
+  // exact inside; no internal form may reach a receiver).
+  const kg = await makeItem(s, { price: 250, unit: 'kg', sold_by_weight: true });
   await adjust(s, item, shop, 5);
-  const sale = await s.post('/api/v1/sales', saleBody(shop, [[item, 2]]));
+  await adjust(s, kg, shop, 10);
+  const sale = await s.post('/api/v1/sales', saleBody(shop, [[item, 2], [kg, 1.5]]));
   assert.equal(sale.status, 201, sale.text);
-  await until('three kinds of message', () => ofItem(e, 'item.created', item.id).length && e.r.received.some((m) => m.body.type === 'sale.completed' && m.body.data.id === sale.json.id) && ofItem(e, 'stock.changed', item.id).some((m) => m.body.data.on_hand === 3));
+  await until('three kinds of message', () => ofItem(e, 'item.created', item.id).length && e.r.received.some((m) => m.body.type === 'sale.completed' && m.body.data.id === sale.json.id) && ofItem(e, 'stock.changed', item.id).some((m) => m.body.data.on_hand === 3) && ofItem(e, 'stock.changed', kg.id).some((m) => m.body.data.on_hand === 8.5));
+  const sold = e.r.received.find((m) => m.body.type === 'sale.completed' && m.body.data.id === sale.json.id);
+  assert.deepEqual(sold.body.data.lines.map((l) => l.quantity), [2, 1.5]);
+  for (const m of e.r.received) assert.ok(!m.raw.includes('\\u001e'), `an internal decimal reached the receiver: ${m.raw}`);
   assert.deepEqual(e.r.rejected, [], 'the verifier rejected a delivery');
   for (const m of e.r.received) {
     checkData(m);

@@ -102,6 +102,23 @@ TEST(WebhookMapping, AnEmptyTableChangesNothing) {
   EXPECT_EQ(map_payload(none, body).body, body);
 }
 
+TEST(WebhookMapping, DecimalsLeaveExactlyAsWritten) {
+  // A weighed quantity and a fractional balance: read exactly, written back as the same
+  // bare numbers (a binary double would come out as 1.5E0, the parser's own form as a string).
+  OutboundMapping m;
+  m.fields.emplace("quantity", "qty");
+  m.renamed_from.emplace("qty", "quantity");
+  const char* body = R"({"type":"sale.completed","timestamp":"x","data":{"lines":[{"quantity":1.5},{"quantity":0.125}],"on_hand":8.5}})";
+  EXPECT_EQ(map_payload(m, body).body,
+            R"({"type":"sale.completed","timestamp":"x","data":{"lines":[{"qty":1.5},{"qty":0.125}],"on_hand":8.5}})");
+  EXPECT_EQ(map_payload(OutboundMapping{}, body).body, body);
+  // A fraction in a field with a value map is never rewritten nor counted (as before).
+  auto coded = outbound_mapping(acme());
+  auto out = map_payload(coded, R"({"type":"t","timestamp":"x","data":{"tax_rate_bp":2.5}})");
+  EXPECT_EQ(out.body, R"({"type":"t","timestamp":"x","data":{"tax_rate_bp":2.5}})");
+  EXPECT_EQ(out.unmapped, 0);
+}
+
 }  // namespace
 }  // namespace backroom::integrations::webhooks
 
