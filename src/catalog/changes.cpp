@@ -41,24 +41,31 @@ CatalogChangesPage changes_after(db::Db& db, std::int64_t cursor, int limit) { r
 CatalogChangesPage changes_after(db::Db& db, std::int64_t cursor, int limit, const OtherChange& other) {
   CatalogChangesPage page;
   page.next_cursor = cursor;
-  auto rows = store::changes_after(db, cursor, limit + 1);
-  page.more = static_cast<int>(rows.size()) > limit;
-  if (page.more) rows.pop_back();
-  for (const auto& c : rows) {
-    page.next_cursor = c.seq;
-    bj::value data;
-    if (c.entity == change_item || c.entity == change_price_change || c.entity == change_tax) {
-      data = change_data(db, c);
-    } else {
-      auto given = other ? other(c) : std::nullopt;
-      if (!given) continue;
-      data = std::move(*given);
+  page.more = true;
+  // Changes left out (another reader's) do not count: the page reads on past them until it
+  // holds `limit` changes or the feed ends, so a run of them never answers an empty page
+  // that still has more behind it.
+  while (page.more && static_cast<int>(page.changes.size()) < limit) {
+    int want = limit - static_cast<int>(page.changes.size());
+    auto rows = store::changes_after(db, page.next_cursor, want + 1);
+    page.more = static_cast<int>(rows.size()) > want;
+    if (page.more) rows.pop_back();
+    for (const auto& c : rows) {
+      page.next_cursor = c.seq;
+      bj::value data;
+      if (c.entity == change_item || c.entity == change_price_change || c.entity == change_tax) {
+        data = change_data(db, c);
+      } else {
+        auto given = other ? other(c) : std::nullopt;
+        if (!given) continue;
+        data = std::move(*given);
+      }
+      page.changes.push_back(bj::object{{"seq", std::to_string(c.seq)},
+                                        {"entity", c.entity},
+                                        {"key", c.key},
+                                        {"changed_at", format_rfc3339(Timestamp{c.changed_at})},
+                                        {"data", std::move(data)}});
     }
-    page.changes.push_back(bj::object{{"seq", std::to_string(c.seq)},
-                                      {"entity", c.entity},
-                                      {"key", c.key},
-                                      {"changed_at", format_rfc3339(Timestamp{c.changed_at})},
-                                      {"data", std::move(data)}});
   }
   return page;
 }

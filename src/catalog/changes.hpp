@@ -49,8 +49,9 @@ struct CatalogChangesPage {
 CatalogChangesPage changes_after(db::Db& db, std::int64_t cursor, int limit);
 // The same, and a change of an entity the catalog does not own (a `transfer` shipped to a
 // store node's store, stock/stock.hpp) is given to `other`: its data, or nullopt to leave the
-// change out of the page (the cursor still moves past it). Without `other` such a change is
-// left out (a register's feed).
+// change out of the page (the cursor still moves past it; the page reads on so that it still
+// holds `limit` changes when the feed has them). Without `other` such a change is left out (a
+// register's feed).
 using OtherChange = std::function<std::optional<boost::json::value>(const store::CatalogChange&)>;
 CatalogChangesPage changes_after(db::Db& db, std::int64_t cursor, int limit, const OtherChange& other);
 

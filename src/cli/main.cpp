@@ -35,6 +35,7 @@
 #include "cli/sync_cli.hpp"
 #include "sync/change_requests.hpp"
 #include "sync/node_clock.hpp"
+#include "sync/outbound.hpp"
 #include "sync/puller.hpp"
 #include "integrations/events.hpp"
 #include "integrations/webhook_delivery.hpp"
@@ -126,6 +127,7 @@ int serve(const std::string& db_path, const std::string& listen, int threads, st
   if (!upstream.empty()) {
     if (node_key.empty()) throw CLI::ValidationError("--node-key", "a store node needs --node-key (or BACKROOM_NODE_KEY)");
     sync::divert_master_data();  // master data is head office's: edits become change requests
+    sync::install_outbound_shipping();  // a transfer may go to one of head office's locations
     puller = std::make_unique<sync::Puller>(app.writer, upstream, node_key);
   }
   http::ServerOptions options;

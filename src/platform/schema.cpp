@@ -1749,6 +1749,87 @@ CREATE INDEX sync_conflicts_hlc ON sync_conflicts(hlc, id);
 )SQL", R"SQL(
 SELECT setval(pg_get_serial_sequence('catalog_changes', 'seq'), COALESCE((SELECT MAX(seq) FROM catalog_changes), 0) + 1, false);
 )SQL"},
+      {42, "a store node ships to head office's locations: destinations in the feed, shipments pushed", R"SQL(
+-- At head office, the change feed carries its sites (entity 'location': stores, backrooms,
+-- warehouses) as the places a store node may ship to (sync/outbound.hpp); the feed's table is
+-- made again with the word allowed, every change keeping its seq, and every site there is now
+-- is noted after the last change (oldest location first).
+CREATE TABLE catalog_changes_42 (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  entity     TEXT NOT NULL CHECK (entity IN ('item','price_change','tax','transfer','purchase_order','location')),
+  key        TEXT NOT NULL,
+  changed_at INTEGER NOT NULL
+);
+INSERT INTO catalog_changes_42 (seq, entity, key, changed_at) SELECT seq, entity, key, changed_at FROM catalog_changes;
+DROP TABLE catalog_changes;
+ALTER TABLE catalog_changes_42 RENAME TO catalog_changes;
+CREATE UNIQUE INDEX catalog_changes_entity ON catalog_changes(entity, key);
+INSERT INTO catalog_changes (seq, entity, key, changed_at)
+  SELECT top.seq + ROW_NUMBER() OVER (ORDER BY l.created_at, l.id), 'location', l.id, l.created_at
+  FROM locations l CROSS JOIN (SELECT COALESCE(MAX(seq), 0) AS seq FROM catalog_changes) top
+  WHERE l.kind IN ('store', 'backroom', 'warehouse');
+-- A transfer a node shipped whose destination head office refuses is a conflict of its own
+-- kind (the node's out-movement stays booked at its store): the conflicts' table is made
+-- again with the word allowed, every row kept.
+CREATE TABLE sync_conflicts_42 (
+  id          TEXT PRIMARY KEY,
+  node_id     TEXT NOT NULL REFERENCES sync_nodes(id),
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  document_id TEXT NOT NULL REFERENCES sync_documents(id),
+  kind        TEXT NOT NULL CHECK (kind IN ('price_difference','negative_stock','held_unit_sold','rejected',
+                                            'po_not_receivable','destination_refused')),
+  item_id     TEXT,
+  detail      TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('open','resolved')),
+  resolved_at INTEGER,
+  resolved_by TEXT,
+  note        TEXT,
+  hlc         INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO sync_conflicts_42 (id, node_id, location_id, document_id, kind, item_id, detail, created_at, status,
+                               resolved_at, resolved_by, note, hlc)
+  SELECT id, node_id, location_id, document_id, kind, item_id, detail, created_at, status, resolved_at, resolved_by,
+         note, hlc FROM sync_conflicts;
+DROP TABLE sync_conflicts;
+ALTER TABLE sync_conflicts_42 RENAME TO sync_conflicts;
+CREATE INDEX sync_conflicts_status ON sync_conflicts(status, id);
+CREATE INDEX sync_conflicts_hlc ON sync_conflicts(hlc, id);
+-- On a store node: head office's sites as the feed brought them, destinations only (no stock
+-- is kept for them here); `allowed` is head office's word on whether this node may ship there.
+CREATE TABLE sync_destinations (
+  id         TEXT PRIMARY KEY,
+  name       TEXT NOT NULL,
+  kind       TEXT NOT NULL,
+  allowed    INTEGER NOT NULL CHECK (allowed IN (0, 1)),
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX sync_destinations_name ON sync_destinations(allowed, name, id);
+-- On a store node: a transfer its staff shipped from its store to one of those destinations.
+-- The out-movement is in the node's ledger (document type outbound_transfer); the rest is
+-- head office's (in transit there, received at the destination), so it has no status here.
+CREATE TABLE sync_outbound_transfers (
+  id               TEXT PRIMARY KEY,
+  number           INTEGER NOT NULL UNIQUE,
+  from_location_id TEXT NOT NULL REFERENCES locations(id),
+  to_id            TEXT NOT NULL,
+  to_name          TEXT NOT NULL,
+  note             TEXT NOT NULL DEFAULT '',
+  request_hash     TEXT NOT NULL,
+  shipped_at       INTEGER NOT NULL,
+  shipped_by       TEXT NOT NULL
+);
+CREATE TABLE sync_outbound_transfer_lines (
+  id          TEXT PRIMARY KEY,
+  transfer_id TEXT NOT NULL REFERENCES sync_outbound_transfers(id),
+  line_no     INTEGER NOT NULL,
+  item_id     TEXT NOT NULL REFERENCES items(id),
+  shipped     INTEGER NOT NULL CHECK (shipped > 0),
+  UNIQUE (transfer_id, line_no)
+);
+)SQL", R"SQL(
+SELECT setval(pg_get_serial_sequence('catalog_changes', 'seq'), COALESCE((SELECT MAX(seq) FROM catalog_changes), 0) + 1, false);
+)SQL"},
   };
   return list;
 }

@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -219,6 +220,12 @@ struct TransferInput {
   std::string note;
 };
 Posted ship_transfer(db::Db& db, const Actor& actor, const TransferInput& in);
+// On a store node, a transfer to one of head office's locations (docs/sync.md, "A store node
+// ships"): sync installs this before the server serves; ship_transfer hands it a transfer whose
+// destination is not a location of this shop. It answers nullopt when it does not know the
+// destination either (then the usual 422 on to_location_id).
+using RemoteShipper = std::function<std::optional<Posted>(db::Db&, const Actor&, const TransferInput&)>;
+void set_remote_shipper(RemoteShipper shipper);
 // "T-000123".
 std::string transfer_number_text(std::int64_t number);
 
@@ -279,6 +286,39 @@ struct NodeReceiptLine {
 std::optional<std::string> close_transfer_from_node(db::Db& db, const Actor& actor, const std::string& transfer_id,
                                                     const std::string& node_location_id, const std::string& receipt_id,
                                                     const std::vector<NodeReceiptLine>& lines, std::int64_t at);
+
+// Head office's sites (store, backroom, warehouse) are notes of entity `location` in the change
+// feed (written when one is made or renamed): the destinations a store node may ship to.
+inline constexpr std::string_view location_change = "location";
+// Why head office refuses `to_location_id` as the destination of a transfer the store node of
+// `node_location_id` shipped, or nullopt when it may go there: not_found, not_a_site (a bin or
+// in transit), own_store, kept_by_store_node (a site inside a node's store, not the store itself).
+std::optional<std::string> node_destination_refusal(db::Db& db, const std::string& node_location_id,
+                                                    const std::string& to_location_id);
+// A transfer a store node shipped from its store, as head office books it when the node's
+// document is posted: the node's out-movement is the node document's (booked at the store
+// already); this books the in-transit side under the node's transfer id and line ids.
+struct NodeShipmentLine {
+  std::string id;  // the node's line id (kept: the node's movements carry it)
+  std::string item_id;
+  Quantity quantity;
+};
+struct NodeShipment {
+  std::string id;  // the node's transfer id
+  std::string node_number;  // the node's own number, for people (in the note)
+  std::string to_location_id;
+  std::string note;
+  std::int64_t shipped_at = 0;
+  std::string shipped_by;
+  std::vector<NodeShipmentLine> lines;
+};
+// Writes transfer `s.id` from `node_location_id` to its destination, in transit (head office's
+// next number; its lines with the node's ids; transit +shipped per line), audited transfer.ship
+// with event transfer.shipped; to another node's store it is noted in the feed as head office's
+// own shipments are. Returns nullopt when it did, else why not (nothing written): a refusal of
+// node_destination_refusal, exists (a transfer or line of that id), unknown_item, no_lines.
+std::optional<std::string> ship_transfer_from_node(db::Db& db, const Actor& actor, const std::string& node_location_id,
+                                                   const NodeShipment& s);
 
 struct TransferFilter {
   std::string status;                     // in_transit | received | "" (any)

@@ -456,6 +456,8 @@ Location create_location(db::Db& db, const Actor& actor, const std::string& name
                                    false, at, {}, std::nullopt});
     }
   }
+  // A site is a destination store nodes may ship to (sync/outbound.hpp): the feed carries it.
+  if (is_site(*known)) catalog::store::note_change(db, std::string(location_change), site.id);
   auto json = location_to_json(site);
   append_audit(db, actor, AuditEntry{"location.create", "location", site.id, std::nullopt, bj::serialize(json)});
   append_event(db, "location.created", site.id, bj::serialize(json));
@@ -495,6 +497,8 @@ Location update_location(db::Db& db, const Actor& actor, const std::string& id, 
       .bind(6, after.default_tax_category)
       .bind(7, id)
       .run();
+  if (auto kind = location_kinds.parse(after.kind); kind && is_site(*kind) && after.name != before->name)
+    catalog::store::note_change(db, std::string(location_change), id);
   auto json = bj::serialize(location_to_json(after));
   append_audit(db, actor, AuditEntry{"location.update", "location", id, bj::serialize(location_to_json(*before)), json});
   append_event(db, "location.updated", id, json);
@@ -776,7 +780,19 @@ std::vector<ListedTransfer> list_transfers(db::Db& db, const TransferFilter& f) 
   return out;
 }
 
+namespace {
+RemoteShipper& remote_shipper() {
+  static RemoteShipper shipper;
+  return shipper;
+}
+}  // namespace
+
+void set_remote_shipper(RemoteShipper shipper) { remote_shipper() = std::move(shipper); }
+
 Posted ship_transfer(db::Db& db, const Actor& actor, const TransferInput& in) {
+  // On a store node, a destination that is not a location here may be one of head office's.
+  if (remote_shipper() && !load_location(db, in.to_location_id))
+    if (auto shipped = remote_shipper()(db, actor, in)) return std::move(*shipped);
   auto claim = documents::claim(db, in.key, "transfer", "transfer", [&](const std::string& id) {
     auto q = db.query("SELECT request_hash FROM transfers WHERE id = ?");
     q.bind(1, id);
@@ -988,6 +1004,98 @@ std::optional<std::string> close_transfer_from_node(db::Db& db, const Actor& act
   bj::object event = doc;
   event["receipt"] = doc.at("receipts").as_array().back();
   append_event(db, "transfer.received", transfer_id, bj::serialize(event));
+  return std::nullopt;
+}
+
+std::optional<std::string> node_destination_refusal(db::Db& db, const std::string& node_location_id,
+                                                    const std::string& to_location_id) {
+  auto to = load_location(db, to_location_id);
+  if (!to) return "not_found";
+  auto kind = location_kinds.parse(to->kind);
+  if (!kind || !is_site(*kind)) return "not_a_site";
+  if (to->id == node_location_id || to->parent_id == node_location_id) return "own_store";
+  if (!is_node_store(db, to->id)) {
+    try {
+      require_not_kept_by_node(db, *to, "to_location_id");
+    } catch (const Problem&) {
+      return "kept_by_store_node";
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> ship_transfer_from_node(db::Db& db, const Actor& actor, const std::string& node_location_id,
+                                                   const NodeShipment& s) {
+  if (auto refused = node_destination_refusal(db, node_location_id, s.to_location_id)) return refused;
+  if (s.lines.empty()) return "no_lines";
+  {
+    auto q = db.query("SELECT 1 FROM transfers WHERE id = ?");
+    q.bind(1, s.id);
+    if (q.step()) return "exists";
+  }
+  bj::array ids, items;
+  std::set<std::string> line_ids;
+  for (const auto& l : s.lines) {
+    if (l.quantity.milli <= 0 || !line_ids.insert(l.id).second) return "no_lines";  // none, or one line twice
+    ids.emplace_back(l.id);
+    items.emplace_back(l.item_id);
+  }
+  {
+    auto q = db.query("SELECT COUNT(*) FROM transfer_lines WHERE id IN (SELECT value FROM json_each(?))");
+    q.bind(1, bj::serialize(ids));
+    q.step();
+    if (q.int64(0) != 0) return "exists";
+  }
+  {
+    std::set<std::string> distinct;
+    for (const auto& l : s.lines) distinct.insert(l.item_id);
+    auto q = db.query("SELECT COUNT(*) FROM items WHERE id IN (SELECT value FROM json_each(?))");
+    q.bind(1, bj::serialize(items));
+    q.step();
+    if (q.int64(0) != static_cast<std::int64_t>(distinct.size())) return "unknown_item";
+  }
+  std::int64_t number = 1;
+  {
+    auto q = db.query("SELECT COALESCE(MAX(number), 0) + 1 FROM transfers");
+    q.step();
+    number = q.int64(0);
+  }
+  std::string note = s.note.empty() ? fmt::format("Shipped by the store as its {}", s.node_number)
+                                    : fmt::format("{} (shipped by the store as its {})", s.note, s.node_number);
+  db.query(
+        "INSERT INTO transfers (id, number, from_location_id, to_location_id, status, note, request_hash, shipped_at, "
+        "shipped_by) VALUES (?, ?, ?, ?, 'in_transit', ?, '', ?, ?)")
+      .bind(1, s.id)
+      .bind(2, number)
+      .bind(3, node_location_id)
+      .bind(4, s.to_location_id)
+      .bind(5, note)
+      .bind(6, s.shipped_at)
+      .bind(7, s.shipped_by)
+      .run();
+  std::string transit = transit_location(db);
+  std::vector<Movement> moves;
+  std::int64_t line_no = 0;
+  for (const auto& l : s.lines) {
+    db.query(
+          "INSERT INTO transfer_lines (id, transfer_id, line_no, item_id, shipped, received, damaged, short) "
+          "VALUES (?, ?, ?, ?, ?, 0, 0, 0)")
+        .bind(1, l.id)
+        .bind(2, s.id)
+        .bind(3, ++line_no)
+        .bind(4, l.item_id)
+        .bind(5, l.quantity.milli)
+        .run();
+    // The store's side (out of the node's store) is the node's document, booked already.
+    moves.push_back(Movement{l.item_id, transit, l.quantity, MovementReason::transfer_out, "transfer", s.id, l.id});
+  }
+  post_movements(db, moves, PostContext{actor.user, actor.origin, NegativeStock::allow});
+  auto doc = *load_transfer(db, s.id);
+  auto text = bj::serialize(doc);
+  append_audit(db, actor, AuditEntry{"transfer.ship", "transfer", s.id, std::nullopt, text});
+  // To another node's store: that node learns of it through its feed and receives it.
+  if (is_node_store(db, s.to_location_id)) catalog::store::note_change(db, std::string(transfer_change), s.id);
+  append_event(db, "transfer.shipped", s.id, text);
   return std::nullopt;
 }
 

@@ -23,6 +23,7 @@
 #include "purchasing/purchase_orders.hpp"
 #include "sync/inbound.hpp"
 #include "sync/inbound_orders.hpp"
+#include "sync/outbound.hpp"
 #include "sync/node_clock.hpp"
 #include "sync/sync.hpp"
 
@@ -172,6 +173,8 @@ int Puller::pull_once() {
         apply_inbound_transfer(db, c.data);
       else if (c.entity == purchasing::order_change)  // an order head office sent for this store
         apply_inbound_order(db, c.data);
+      else if (c.entity == stock::location_change)  // a place this node may ship to (sync/outbound.hpp)
+        apply_destination(db, c.data);
       else
         applier.apply(c.entity, c.data);
     }

@@ -11,6 +11,7 @@
 #include "access/audit.hpp"
 #include "access/auth_admin.hpp"
 #include "catalog/catalog_store.hpp"
+#include "catalog/changes.hpp"
 #include "catalog/price_changes.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
@@ -24,6 +25,7 @@
 #include "sync/inbound_orders.hpp"
 #include "sync/money.hpp"
 #include "sync/node_clock.hpp"
+#include "sync/outbound.hpp"
 
 namespace backroom::sync {
 
@@ -47,6 +49,12 @@ IssuedNode add_node(db::Db& db, const Actor& actor, const std::string& location_
   // own receipt of them is refused from here on): its first pull brings them.
   stock::note_open_transfers_to(db, location_id);
   purchasing::note_open_orders_to(db, location_id);  // and the orders sent for it
+  // The other nodes may ship to the store as a node's store from now on, no longer to the sites
+  // inside it (stock::node_destination_refusal): their feeds say so.
+  for (const auto& l : stock::list_locations(db))
+    if (auto kind = stock::location_kinds.parse(l.kind);
+        kind && stock::is_site(*kind) && (l.id == location_id || l.parent_id == location_id))
+      catalog::store::note_change(db, std::string(stock::location_change), l.id);
   append_audit(db, actor, AuditEntry{"sync_node.add", "sync_node", node.id, std::nullopt,
                                      bj::serialize(bj::object{{"location_id", location_id}, {"key_id", node.key_id}})});
   return IssuedNode{node, issued.key};
@@ -90,6 +98,9 @@ std::string_view conflict_rule(ConflictKind kind) {
     case ConflictKind::po_not_receivable:
       return "The store's receipt stands and its stock stays booked at the store; head office's purchase order was "
              "cancelled or closed before it arrived, so it is not recorded on the order. Settle it with the supplier.";
+    case ConflictKind::destination_refused:
+      return "The goods left the store (booked out there) but head office cannot put them in transit to that "
+             "destination; nothing is lost: find where they went, book them in there (an adjustment found), then resolve.";
   }
   return "";
 }
@@ -263,6 +274,25 @@ struct Poster {
                                         {"receipt_id", doc.entity_id}}));
   }
 
+  // The node shipped a transfer from its store to one of head office's locations: its
+  // movements booked the store's side; head office puts the goods in transit to the
+  // destination under the node's ids. A destination head office refuses (gone, not a site, the
+  // node's own store, inside another node's store) or a document it cannot read is a conflict:
+  // the goods stay booked out of the store, listed for a person.
+  void ship_from_node(const store::Document& doc, std::vector<Conflict>& found) const {
+    auto shipment = pushed_shipment_of(doc.payload, doc.entity_id);
+    std::optional<std::string> why = "unreadable";
+    if (shipment) why = stock::ship_transfer_from_node(db, actor, node.location_id, *shipment);
+    if (!why) return;
+    bj::object detail{{"reason", *why}, {"transfer_id", doc.entity_id}};
+    boost::system::error_code ec;
+    auto payload = bj::parse(doc.payload, ec);
+    if (!ec && payload.is_object())
+      for (const auto* key : {"number", "to_location_id", "to_name", "lines"})
+        if (const auto* v = payload.get_object().if_contains(key)) detail[key] = *v;
+    found.push_back(conflict(doc, ConflictKind::destination_refused, std::nullopt, std::move(detail)));
+  }
+
   // A sale at another price than head office's for the item at the sale's moment.
   void compare_prices(const store::Document& doc, const Sale& sale, std::vector<Conflict>& found) const {
     if (sale.tier) return;
@@ -348,6 +378,8 @@ Posting post_documents(db::Db& db, const Actor& actor, const Node& node, const s
             if (auto a = ahead.find(m.item_id); a != ahead.end()) a->second = a->second + Quantity{m.quantity};
       poster.record_order_receipt(*doc, std::move(ahead), out.found[i]);
     }
+    // A transfer the node shipped to one of head office's locations: in transit from here on.
+    if (status == "posted" && doc->type == outbound_shipped_event) poster.ship_from_node(*doc, out.found[i]);
     if (auto sale = sales.find(doc); sale != sales.end() && status != "rejected")
       poster.compare_prices(*doc, sale->second, out.found[i]);
     if (status != "kept") by_status[status].push_back(doc->id);
@@ -416,6 +448,7 @@ std::vector<std::string> check_sync(db::Db& db) {
   std::vector<std::string> problems = store::check_inbound(db);  // a node's transfers from head office
   for (auto& p : store::check_inbound_orders(db)) problems.push_back(std::move(p));  // and its orders
   for (auto& p : store::check_node_order_receipts(db)) problems.push_back(std::move(p));  // head office's side
+  for (auto& p : store::check_outbound(db)) problems.push_back(std::move(p));  // and its shipments to it
   for (const auto& id : store::unposted_movement_documents(db))
     problems.push_back(fmt::format("movement: node document {} is not a posted document", id));
   std::string after;

@@ -38,7 +38,8 @@ struct Node {
 inline const std::vector<std::string> pushed_types = {"sale.completed",  "sale.voided",    "return.completed",
                                                       "exchange.completed", "stock.adjusted", "count.approved",
                                                       "receipt.posted",  "register.closed", "inbound_transfer.received",
-                                                      "purchase_receipt.received"};
+                                                      "purchase_receipt.received",
+                                                      "outbound_transfer.shipped"};
 // The id under which a pushed event's stock movements are booked at the node: the sale, the
 // void (its id is in the payload), the return, adjustment, count or goods receipt. nullopt
 // for an exchange (its return and sale are pushed as their own documents) and for a payload
@@ -81,13 +82,14 @@ boost::json::object movement_json(const PushedMovement& m, boost::json::value qu
 
 // What head office finds when it posts a node's document (docs/sync.md, "Conflicts"): shown
 // to a person, never hidden, each with its rule.
-enum class ConflictKind { price_difference, negative_stock, held_unit_sold, rejected, po_not_receivable };
-inline constexpr Vocabulary<ConflictKind, 5> conflict_kinds{{{
+enum class ConflictKind { price_difference, negative_stock, held_unit_sold, rejected, po_not_receivable, destination_refused };
+inline constexpr Vocabulary<ConflictKind, 6> conflict_kinds{{{
     {ConflictKind::price_difference, "price_difference"},
     {ConflictKind::negative_stock, "negative_stock"},
     {ConflictKind::held_unit_sold, "held_unit_sold"},
     {ConflictKind::rejected, "rejected"},
     {ConflictKind::po_not_receivable, "po_not_receivable"},
+    {ConflictKind::destination_refused, "destination_refused"},
 }}};
 // The stated rule of each kind, in words a manager reads.
 std::string_view conflict_rule(ConflictKind kind);

@@ -25,6 +25,7 @@
 #include "sync/inbound.hpp"
 #include "sync/inbound_orders.hpp"
 #include "sync/node_clock.hpp"
+#include "sync/outbound.hpp"
 #include "sync/puller.hpp"
 #include "sync/sync.hpp"
 
@@ -201,6 +202,16 @@ ChangeRequestPush read_change_request_push(const bj::object& body, const http::R
   return out;
 }
 
+// ?cursor= of a list paged by its rows' ids (the last row of the page before), or nullopt.
+std::optional<std::string> uuid_cursor(const Request& req) {
+  std::optional<std::string> cursor;
+  if (auto c = req.query_param("cursor"); c && !c->empty()) {
+    cursor = normalize_uuid(*c);
+    if (!cursor) throw invalid_field("cursor", "cursor is the next_cursor of a previous page");
+  }
+  return cursor;
+}
+
 // ?node_id= and ?cursor= (a row's id) of the lists by node: conflicts, change requests.
 std::pair<std::optional<std::string>, std::optional<std::string>> node_and_cursor(const Request& req) {
   std::optional<std::string> node_id;
@@ -208,12 +219,7 @@ std::pair<std::optional<std::string>, std::optional<std::string>> node_and_curso
     node_id = normalize_uuid(*n);
     if (!node_id) throw invalid_field("node_id", "node_id is a store node's id");
   }
-  std::optional<std::string> before;
-  if (auto c = req.query_param("cursor"); c && !c->empty()) {
-    before = normalize_uuid(*c);
-    if (!before) throw invalid_field("cursor", "cursor is the next_cursor of a previous page");
-  }
-  return {node_id, before};
+  return {node_id, uuid_cursor(req)};
 }
 
 std::optional<std::string> status_filter(const Request& req, std::initializer_list<std::string_view> allowed,
@@ -330,16 +336,47 @@ void register_sync_routes(App& app) {
             if (*s != "in_transit" && *s != "received") throw invalid_field("status", "status is in_transit, received or all");
             status = *s;
           }
-          std::optional<std::string> before;
-          if (auto c = req.query_param("cursor"); c && !c->empty()) {
-            before = normalize_uuid(*c);
-            if (!before) throw invalid_field("cursor", "cursor is the next_cursor of a previous page");
-          }
+          auto before = uuid_cursor(req);
           auto& db = app.read();
           db::ReadSnapshot snapshot(db);
           auto rows = store::list_inbound(db, status, before, limit + 1);
           reply(list_page("transfers", std::move(rows), limit, [](const InboundTransfer& t) { return inbound_to_json(t); },
                           [](const InboundTransfer& t) { return t.id; }));
+        });
+
+  // On a store node: where it may ship to, and what it shipped there (sync/outbound.hpp).
+  r.add("GET", "/api/v1/sync/destinations", "stock.read",
+        "On a store node: head office's locations this store may ship a transfer to (name and kind), by id",
+        [&app](Request& req, Reply reply) {
+          int limit = page_limit(req);
+          auto after = uuid_cursor(req);
+          auto& db = app.read();
+          db::ReadSnapshot snapshot(db);
+          auto rows = store::list_destinations(db, after, limit + 1);
+          reply(list_page("destinations", std::move(rows), limit, [](const Destination& d) { return destination_to_json(d); },
+                          [](const Destination& d) { return d.id; }));
+        });
+
+  r.add("GET", "/api/v1/sync/outbound-transfers", "stock.read",
+        "On a store node: the transfers this store shipped to head office's locations, newest first",
+        [&app](Request& req, Reply reply) {
+          int limit = page_limit(req);
+          auto before = uuid_cursor(req);
+          auto& db = app.read();
+          db::ReadSnapshot snapshot(db);
+          auto rows = store::list_outbound(db, before, limit + 1);
+          reply(list_page("transfers", std::move(rows), limit, [](const OutboundTransfer& t) { return outbound_to_json(t); },
+                          [](const OutboundTransfer& t) { return t.id; }));
+        });
+
+  r.add("GET", "/api/v1/sync/outbound-transfers/{id}", "stock.read",
+        "On a store node: a transfer this store shipped to one of head office's locations", [&app](Request& req, Reply reply) {
+          auto id = documents::id_param(req, 0, "outbound transfer");
+          auto& db = app.read();
+          db::ReadSnapshot snapshot(db);
+          auto t = store::load_outbound(db, id);
+          if (!t) throw not_found("outbound transfer", id);
+          reply(http::json_response(200, outbound_to_json(*t)));
         });
 
   r.add("GET", "/api/v1/sync/inbound-transfers/{id}", "stock.read",
@@ -670,12 +707,15 @@ void register_sync_routes(App& app) {
             // A node gets the transfers head office shipped to its own store (sync/inbound.hpp);
             // an admin looking gets none.
             auto transfers = [&reader, &node](const catalog::store::CatalogChange& c) -> std::optional<bj::value> {
-              if (node && c.entity == purchasing::order_change) {  // and the orders sent for it (inbound_orders.hpp)
+              if (!node) return std::nullopt;
+              if (c.entity == purchasing::order_change) {  // the orders sent for its store (inbound_orders.hpp)
                 auto o = purchasing::order_for_node(reader, c.key);
                 if (!o || o->at("location_id").as_string() != node->location_id) return std::nullopt;
                 return bj::value(std::move(*o));
               }
-              if (!node || c.entity != stock::transfer_change) return std::nullopt;
+              // Head office's sites: the destinations this node may ship to (sync/outbound.hpp).
+              if (c.entity == stock::location_change) return destination_feed_data(reader, node->location_id, c.key);
+              if (c.entity != stock::transfer_change) return std::nullopt;
               auto t = stock::load_transfer(reader, c.key);
               if (!t || t->at("to_location_id").as_string() != node->location_id) return std::nullopt;
               return bj::value(std::move(*t));

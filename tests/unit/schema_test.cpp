@@ -510,3 +510,33 @@ TEST(Schema, MigrationFortyOneKeepsTheFeedAndTheConflictsAndAllowsPurchaseOrders
   EXPECT_ANY_THROW(db->exec("INSERT INTO sync_conflicts (id, node_id, location_id, document_id, kind, detail, created_at, status) "
                             "VALUES ('C3', 'N1', 'L1', 'D2', 'other', '{}', 6, 'open')"));
 }
+
+// Migration 42 makes the feed's table again so it may carry head office's sites (entity
+// location, the destinations a store node ships to): every change keeps its seq, each site
+// there is (never a bin) is noted after the last change, oldest first, and the next change
+// numbers after those; the conflicts' table takes the kind destination_refused, its rows kept.
+TEST(Schema, MigrationFortyTwoNotesEverySiteAfterTheFeedAndAllowsRefusedDestinations) {
+  TempFile file;
+  auto db = shop_at_version(file, 40);  // migrate(42) applies 41 too once that branch is merged
+  db->exec("DELETE FROM catalog_changes;"
+           "INSERT INTO catalog_changes (seq, entity, key, changed_at) VALUES (7, 'item', 'I1', 1), (12, 'transfer', 'T1', 2);"
+           "DELETE FROM locations WHERE kind <> 'transit';"
+           "INSERT INTO locations (id, name, kind, parent_id, sellable, created_at) VALUES "
+           "('W1', 'Warehouse', 'warehouse', NULL, 0, 20), ('S1', 'Store', 'store', NULL, 1, 10), "
+           "('B1', 'Store / damaged', 'damaged', 'S1', 0, 10);");
+  EXPECT_ANY_THROW(db->exec("INSERT INTO catalog_changes (entity, key, changed_at) VALUES ('location', 'L0', 3)"));
+  ASSERT_EQ(schema::migrate(*db, 42), 42);
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM catalog_changes WHERE (seq = 7 AND key = 'I1') OR (seq = 12 AND key = 'T1')"), 2);
+  EXPECT_EQ(scalar(*db, "SELECT seq FROM catalog_changes WHERE entity = 'location' AND key = 'S1'"), 13);
+  EXPECT_EQ(scalar(*db, "SELECT seq FROM catalog_changes WHERE entity = 'location' AND key = 'W1'"), 14);
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM catalog_changes WHERE entity = 'location'"), 2);  // no bin, no transit
+  {
+    db::Transaction tx(*db);
+    catalog::store::note_change(*db, "item", "I2");
+    tx.commit();
+  }
+  EXPECT_EQ(scalar(*db, "SELECT seq FROM catalog_changes WHERE key = 'I2'"), 15);
+  EXPECT_ANY_THROW(db->exec("INSERT INTO catalog_changes (entity, key, changed_at) VALUES ('other', 'X', 3)"));
+  EXPECT_ANY_THROW(db->exec("INSERT INTO sync_conflicts (id, node_id, location_id, document_id, kind, detail, created_at, "
+                            "status) VALUES ('C1', 'N1', 'S1', 'D1', 'other', '{}', 1, 'open')"));
+}

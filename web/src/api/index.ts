@@ -77,6 +77,11 @@ export const stock = {
     get<{ purchase_orders: T.InboundOrder[]; next_cursor: string | null }>('/sync/inbound-orders', { query: { ...query } }),
   receiveInboundOrder: (id: string, body: T.InboundOrderReceiveInput) =>
     post<{ receipt: { id: string; number: number }; purchase_order: T.InboundOrder }>('/sync/inbound-orders/{id}/receive', body, { path: { id } }),
+  /** On a store node: head office's locations it may ship to (empty elsewhere), and what it shipped there. */
+  destinations: () => get<{ destinations: T.Destination[]; next_cursor: string | null }>('/sync/destinations', { query: { limit: 500 } }),
+  outbound: (query: { limit?: number; cursor?: string }) =>
+    get<{ transfers: T.OutboundTransfer[]; next_cursor: string | null }>('/sync/outbound-transfers', { query: { ...query } }),
+  shipOutbound: (body: T.TransferInput) => post<T.OutboundTransfer>('/transfers', body),
 };
 
 export const sales = {

@@ -102,6 +102,12 @@ export interface InboundOrder {
   expected_on: string | null; note: string; sent_at: string; arrived_at: string; lines: InboundOrderLine[];
 }
 export interface InboundOrderReceiveInput { lines: { po_line_id: string; received: Quantity; damaged?: Quantity }[]; location_id?: string; override_token?: string }
+/** On a store node: one of head office's locations it may ship to, and a transfer it shipped there (docs/sync.md, "A store node ships"). */
+export interface Destination { id: string; name: string; kind: 'store' | 'backroom' | 'warehouse' }
+export interface OutboundTransfer {
+  id: string; number: string; status: 'shipped'; from: { id: string; name: string }; to: { id: string; name: string };
+  note: string; shipped_at: string; shipped_by: string; lines: { id: string; item_id: string; sku: string; name: string; shipped: Quantity }[];
+}
 export interface InboundReceiveInput { lines?: { line_id: string; received: Quantity; damaged?: Quantity }[]; location_id?: string }
 export interface ReceiveInput { id: string; lines?: { line_id: string; received: Quantity; damaged?: Quantity }[]; close?: boolean }
 
@@ -473,7 +479,7 @@ export interface SyncStatus {
   sales_waiting?: number;
 }
 /** A store node as head office lists it. */
-export type SyncConflictKind = 'price_difference' | 'negative_stock' | 'held_unit_sold' | 'rejected';
+export type SyncConflictKind = 'price_difference' | 'negative_stock' | 'held_unit_sold' | 'rejected' | 'destination_refused';
 export interface SyncConflict {
   id: string; kind: SyncConflictKind; rule: string; node_id: string; location_id: string; location_name: string | null;
   document_id: string; document_at: string | null; hlc: string; item: { id: string; sku: string | null; name: string | null } | null;

@@ -86,6 +86,7 @@ const kindText: Record<SyncConflict['kind'], string> = {
   negative_stock: 'Stock below zero',
   held_unit_sold: 'Held unit sold in the store',
   rejected: 'Not booked',
+  destination_refused: 'Shipment not taken',
 };
 
 // What happened, in one line a manager reads (the numbers from the conflict's detail).
@@ -101,6 +102,8 @@ function what(c: SyncConflict): string {
       return `${item}: sold at the store while held for online orders; the holds gave up ${String(d.given_up)}`;
     case 'rejected':
       return String(d.message ?? 'head office could not book it');
+    case 'destination_refused':
+      return `Transfer ${String(d.number ?? '')} to ${String(d.to_name ?? 'a location')} left the store, but head office cannot put it in transit there`;
   }
 }
 

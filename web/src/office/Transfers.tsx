@@ -2,7 +2,7 @@
 // receipts (received and damaged per line), and close what never arrives as short. The list is
 // the server's, newest first, each transfer by its number and route, never by id.
 import { useEffect, useState } from 'preact/hooks';
-import { type Item, message, type ReceiveInput, stock, type Transfer, type TransferQuery } from '../api';
+import { type Destination, type Item, message, type OutboundTransfer, type ReceiveInput, stock, type Transfer, type TransferQuery } from '../api';
 import { Button, DataTable, Notice, Select } from '../shared/components';
 import { qty, uuidv7, when } from '../shared/format';
 import { InboundTransfers } from './InboundTransfers';
@@ -27,6 +27,14 @@ export function Transfers() {
   const [next, setNext] = useState<string | null>(null);
   const [open, setOpen] = useState<Transfer | null>(null);
   const [msg, setMsg] = useState('');
+  const [sent, setSent] = useState('');
+  // On a store node: head office's locations it may ship to, and what it shipped there.
+  const [destinations, setDestinations] = useState<Destination[]>([]);
+  const [outbound, setOutbound] = useState<OutboundTransfer[]>([]);
+  useEffect(() => {
+    stock.destinations().then((r) => setDestinations(r.destinations), () => setDestinations([]));
+    stock.outbound({ limit: pageSize }).then((r) => setOutbound(r.transfers), () => setOutbound([]));
+  }, []);
   const fetchPage = async (cursor?: string) => {
     const q: TransferQuery = { limit: pageSize, ...(show ? { status: show } : {}), ...(cursor ? { cursor } : {}) };
     try {
@@ -42,12 +50,23 @@ export function Transfers() {
     setList((old) => (old.some((x) => x.id === t.id) ? old.map((x) => (x.id === t.id ? t : x)) : [t, ...old]));
   };
   const opts = locations.filter((l) => l.kind !== 'transit' && !l.parent_id).map((l) => [l.id, l.name] as [string, string]);
+  const away = [...destinations].sort((a, b) => a.name.localeCompare(b.name))
+    .map((d) => [d.id, `${d.name} (head office)`] as [string, string]);
   const ship = async () => {
     const source = from || opts[0]?.[0];
     const bad = lines.find((l) => !(Number(l.quantity) > 0));
     if (bad) { setMsg(`Type a quantity above 0 for ${bad.item.name}.`); return; }
+    const body = { id: uuidv7(), from_location_id: source, to_location_id: to, lines: lines.map((l) => ({ item_id: l.item.id, quantity: Number(l.quantity) })) };
     try {
-      changed(await stock.ship({ id: uuidv7(), from_location_id: source, to_location_id: to, lines: lines.map((l) => ({ item_id: l.item.id, quantity: Number(l.quantity) })) }));
+      setSent('');
+      if (destinations.some((d) => d.id === to)) {
+        // To head office's side: the store's part ends here; head office receives it.
+        const t = await stock.shipOutbound(body);
+        setOutbound((old) => [t, ...old.filter((x) => x.id !== t.id)]);
+        setSent(`Shipped ${t.number} to ${t.to.name}: sent to head office, which receives it there.`);
+      } else {
+        changed(await stock.ship(body));
+      }
       setLines([]);
       setMsg('');
     } catch (x) { setMsg(message(x)); }
@@ -59,7 +78,7 @@ export function Transfers() {
       <h2>Ship a transfer</h2>
       <div class="row">
         <Select label="From" value={from} onChange={(e) => setFrom(e.currentTarget.value)} options={opts} />
-        <Select label="To" value={to} onChange={(e) => setTo(e.currentTarget.value)} options={[['', '—'], ...opts]} />
+        <Select label="To" value={to} onChange={(e) => setTo(e.currentTarget.value)} options={[['', '—'], ...opts, ...away]} />
       </div>
       <ItemSearch label="Add an item" onPick={(item) => setLines([...lines, { item, quantity: '1' }])} />
       <ul class="plain">{lines.map((l, i) => <li class="row">{l.item.name}
@@ -67,6 +86,13 @@ export function Transfers() {
           onInput={(e) => setLines(lines.map((x, j) => (j === i ? { ...x, quantity: e.currentTarget.value } : x)))} /></li>)}</ul>
       <Button variant="primary" disabled={!lines.length || !to} onClick={ship}>Ship transfer</Button>
       {msg && <Notice kind="error">{msg}</Notice>}
+      {sent && <Notice kind="ok">{sent}</Notice>}
+      {outbound.length > 0 && <>
+        <h2>Sent to head office</h2>
+        <DataTable name="Sent to head office" rows={outbound}
+          columns={[['number', (t) => t.number], ['shipped', (t) => when(t.shipped_at)], ['from', (t) => t.from.name], ['to', (t) => t.to.name],
+            ['lines', (t) => String(t.lines.length), true], ['units', (t) => qty(t.lines.reduce((s, l) => s + l.shipped, 0)), true]]} />
+      </>}
       {open && <TransferCard key={open.id} transfer={open} onChanged={changed} />}
       <div class="row spread">
         <h2>Transfers</h2>

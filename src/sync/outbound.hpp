@@ -1,0 +1,107 @@
+// A store node ships a transfer to one of head office's locations (docs/sync.md, "A store node
+// ships"). Head office's sites (stores, backrooms, warehouses: name and kind, never stock) reach
+// the node through the change feed as entity `location`, with head office's word on whether
+// this node may ship there (`allowed`: not its own store, not a site inside another node's
+// store); the node keeps them as destinations only (migration 42, `sync_destinations`),
+// read-only. The node's staff ship with the ordinary POST /api/v1/transfers naming such a
+// destination (stock::set_remote_shipper hands it here): the node books the out-movement at its
+// own site (document type `outbound_transfer`, the transfer's id and line ids), keeps the
+// transfer (`sync_outbound_transfers`, numbered S-000001 of its own) and writes the event
+// `outbound_transfer.shipped`, pushed like its other documents. Head office, posting it once by
+// the document's id, books the node's out-movement at the node's store and the transfer in
+// transit to the destination under the same id and line ids (stock::ship_transfer_from_node);
+// the destination receives it as any transfer (at head office, or on its own node through
+// migration 40's feed). A destination head office refuses is a conflict `destination_refused`.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "platform/actor.hpp"
+#include "platform/db.hpp"
+#include "platform/types.hpp"
+#include "stock/stock.hpp"
+
+namespace backroom::sync {
+
+inline constexpr const char* outbound_document_type = "outbound_transfer";
+inline constexpr const char* outbound_shipped_event = "outbound_transfer.shipped";
+
+// One of head office's sites as a node keeps it.
+struct Destination {
+  std::string id;  // head office's location id
+  std::string name;
+  std::string kind;  // store | backroom | warehouse
+  bool allowed = false;
+  std::int64_t updated_at = 0;
+};
+// The feed's data of a `location` change for the node of `node_location_id` (head office):
+// {id, name, kind, allowed}; nullopt for a location that is not a site (bins, in transit).
+std::optional<boost::json::value> destination_feed_data(db::Db& db, const std::string& node_location_id,
+                                                        const std::string& location_id);
+// On the node, in the pull's transaction: keeps (or renames, allows, disallows) a destination.
+// Throws 422 on data it cannot read.
+void apply_destination(db::Db& db, const boost::json::value& data);
+// {id, name, kind}
+boost::json::object destination_to_json(const Destination& d);
+
+struct OutboundLine {
+  std::string id;
+  std::int64_t line_no = 0;
+  std::string item_id;
+  std::string sku, name;
+  Quantity shipped;
+};
+struct OutboundTransfer {
+  std::string id;
+  std::int64_t number = 0;
+  std::string from_location_id;
+  std::string from_name;  // read with the row
+  std::string to_id, to_name;
+  std::string note;
+  std::int64_t shipped_at = 0;
+  std::string shipped_by;
+  std::string request_hash;
+  std::vector<OutboundLine> lines;
+};
+// "S-000001": a node's shipment to head office's side, numbered apart from its own transfers.
+std::string outbound_number_text(std::int64_t number);
+// GET /api/v1/sync/outbound-transfers/{id} and POST /api/v1/transfers on the node: {id, number,
+// status: "shipped", from_location_id, from {id, name}, to_location_id, to {id, name}, note,
+// shipped_at, shipped_by, lines [{id, item_id, sku, name, shipped}], lines_count}.
+boost::json::object outbound_to_json(const OutboundTransfer& t);
+
+// The node's remote shipper (stock::set_remote_shipper): nullopt when `in.to_location_id` is not
+// a destination; 422 (to_location_id) when head office does not allow it, 422 from_location_id
+// for a source that is not a site here (a bin, in transit); items as ship_transfer checks them.
+// Idempotent by the request's id / Idempotency-Key as every transfer. Audited
+// (outbound_transfer.ship); event outbound_transfer.shipped {id, number, from_location_id,
+// to_location_id, to_name, note, shipped_at, shipped_by, lines [{id, item_id, quantity}]}.
+std::optional<stock::Posted> ship_outbound(db::Db& db, const Actor& actor, const stock::TransferInput& in);
+// Installs ship_outbound as stock's remote shipper (a store node, before it serves).
+void install_outbound_shipping();
+
+// At head office, a pushed outbound_transfer.shipped document's payload as head office books
+// it, or nullopt when it cannot read it.
+std::optional<stock::NodeShipment> pushed_shipment_of(const std::string& payload, const std::string& entity_id);
+
+namespace store {
+void upsert_destination(db::Db& db, const Destination& d);
+std::optional<Destination> load_destination(db::Db& db, const std::string& id);
+// The allowed destinations by id (head office's ids are time-ordered), after `after` when set.
+std::vector<Destination> list_destinations(db::Db& db, const std::optional<std::string>& after, int limit);
+void insert_outbound(db::Db& db, const OutboundTransfer& t);
+std::optional<OutboundTransfer> load_outbound(db::Db& db, const std::string& id);
+// Newest first, before `before` when set.
+std::vector<OutboundTransfer> list_outbound(db::Db& db, const std::optional<std::string>& before, int limit);
+std::int64_t next_outbound_number(db::Db& db);
+// `backroom check`'s part on a node: every outbound_transfer movement belongs to a line of a
+// shipment and each line's movements add up to minus what it shipped.
+std::vector<std::string> check_outbound(db::Db& db);
+}  // namespace store
+
+}  // namespace backroom::sync

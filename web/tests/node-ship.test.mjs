@@ -1,0 +1,71 @@
+// A store node ships goods back to head office's warehouse from its back office (docs/sync.md,
+// "A store node ships"): the Transfers screen offers head office's sites by name, "(head
+// office)", never its own store; a manager ships 2 packs of pasta there; the screen says it was
+// sent and lists it under "Sent to head office"; head office then holds it in transit to the
+// warehouse. At 768×1024, no ids on screen.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEMO, DIST, PASTA, setup, signIn, itemByCode, noIds, fits } from './lib.mjs';
+import { startServer } from '../../tests/integration/lib/server.mjs';
+import { until } from '../../tests/integration/lib/shop.mjs';
+
+let env;
+let node;
+before(async () => { env = await setup(); });
+after(async () => { await node?.stop(); await env?.close(); });
+
+test('a store node ships to head office\'s warehouse from its Transfers screen (768×1024)', async () => {
+  const hq = env.server;
+  const place = await hq.post('/api/v1/locations', { name: 'Quay Street', kind: 'store' });
+  assert.equal(place.status, 201, place.text);
+  const warehouse = await hq.post('/api/v1/locations', { name: 'Returns Warehouse', kind: 'warehouse' });
+  assert.equal(warehouse.status, 201, warehouse.text);
+  const added = await hq.post('/api/v1/sync/nodes', { location_id: place.json.id });
+  assert.equal(added.status, 201, added.text);
+  const pasta = await itemByCode(hq, PASTA);
+  node = await startServer({
+    args: ['--static-dir', DIST],
+    env: { BACKROOM_UPSTREAM: hq.url, BACKROOM_NODE_KEY: added.json.key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_RATE_LIMIT_PER_MINUTE: '1200' },
+  });
+  await until('the warehouse, the pasta and head office\'s people at the node', async () =>
+    (await node.get('/api/v1/sync/destinations?limit=500')).json?.destinations?.some((d) => d.id === warehouse.json.id)
+    && (await node.get(`/api/v1/items/${pasta.id}`)).status === 200
+    && (await node.get('/api/v1/users?limit=200')).json?.users?.some((u) => u.username === DEMO.manager.username), 30000, 200);
+  const local = (await node.get('/api/v1/locations')).json.locations.find((l) => l.kind === 'store');
+  const opening = await node.post('/api/v1/stock/adjustments', { item_id: pasta.id, location_id: local.id, quantity: 5, reason: 'opening' });
+  assert.equal(opening.status, 201, opening.text);
+
+  const context = await env.browser.newContext({ viewport: { width: 768, height: 1024 } });
+  const page = await context.newPage();
+  page.on('response', (r) => { if (r.status() >= 400 && r.url().includes('/api/')) console.error(`api ${r.status()} ${new URL(r.url()).pathname}`); });
+  await page.goto(node.url + '/');
+  await signIn(page, DEMO.manager);
+  await page.getByRole('link', { name: 'Back office' }).click();
+  await page.getByRole('link', { name: 'Transfers' }).click();
+  const to = page.getByLabel('To', { exact: true });
+  await to.locator('option', { hasText: 'Returns Warehouse (head office)' }).waitFor({ state: 'attached' });
+  const offered = await to.locator('option').allInnerTexts();
+  assert.ok(!offered.some((o) => o.startsWith('Quay Street')), `the node's own store is not offered: ${offered}`);
+  await to.selectOption({ label: 'Returns Warehouse (head office)' });
+  await page.getByLabel('Add an item').fill(PASTA);
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.getByRole('button', { name: `Open ${pasta.name}` }).click();
+  await page.getByLabel(`Quantity of ${pasta.name}`).fill('2');
+  await fits(page, 'shipping to head office from a store node');
+  await noIds(page, 'shipping to head office from a store node');
+  await page.getByRole('button', { name: 'Ship transfer' }).click();
+  await page.getByText('Shipped S-000001 to Returns Warehouse: sent to head office, which receives it there.').waitFor();
+  const sent = page.getByRole('table', { name: 'Sent to head office' });
+  await sent.getByRole('row', { name: /S-000001/ }).getByRole('cell', { name: 'Returns Warehouse' }).waitFor();
+  await noIds(page, 'a shipment sent to head office');
+
+  const shipped = (await node.get('/api/v1/sync/outbound-transfers')).json.transfers[0];
+  assert.deepEqual(shipped.lines.map((l) => [l.item_id, l.shipped]), [[pasta.id, 2]]);
+  const atHq = await until('head office holds it in transit', async () => {
+    const r = await hq.get(`/api/v1/transfers/${shipped.id}`);
+    return r.status === 200 && r.json;
+  }, 30000, 200);
+  assert.equal(atHq.status, 'in_transit');
+  assert.equal(atHq.to.name, 'Returns Warehouse');
+  await context.close();
+});
