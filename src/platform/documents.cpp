@@ -85,4 +85,32 @@ void remember(db::Db& db, const DocumentKey& key, std::string_view route, const 
   store::insert_key(db, *key.idempotency_key, route, document_id, key.request_hash);
 }
 
+std::vector<ReceivedLine> received_lines(const boost::json::array& lines, std::string_view line_field,
+                                         std::size_t max_lines) {
+  if (lines.size() > max_lines) throw invalid_field("lines", fmt::format("at most {} lines per receipt", max_lines));
+  std::vector<ReceivedLine> out;
+  out.reserve(lines.size());
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    std::string path = fmt::format("lines[{}]", i);
+    if (!lines[i].is_object()) throw invalid_field(path, "a line is an object");
+    json::Fields lf{lines[i].get_object(), path};
+    lf.only({line_field, "item_id", "received", "damaged"});
+    ReceivedLine line;
+    auto given = lf.opt_identifier(line_field, 64);
+    if (!given) {
+      given = lf.opt_identifier("item_id", 64);
+      line.by_item = given.has_value();
+    }
+    if (!given) throw missing_field(lf.name(line_field));
+    std::string named = line.by_item ? "item_id" : std::string(line_field);
+    auto normalized = normalize_uuid(*given);
+    if (!normalized) throw invalid_field(lf.name(named), named + " must be a UUID");
+    line.key = *normalized;
+    line.received = lf.quantity("received");
+    line.damaged = lf.opt_quantity("damaged").value_or(Quantity{});
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
 }  // namespace backroom::documents

@@ -21,9 +21,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "platform/db.hpp"
 #include "platform/http.hpp"
+#include "platform/types.hpp"
 
 namespace backroom::documents {
 
@@ -45,6 +47,21 @@ std::string request_hash(std::string_view body);
 DocumentKey document_key(const http::Request& req, const boost::json::object& body);
 // A path parameter that names a document by id: a UUID, else 404 naming `what`.
 std::string id_param(const http::Request& req, std::size_t index, const std::string& what);
+
+// A line of a receipt body (a transfer's, a purchase order's): it names the document's line
+// (`line_field`: "line_id", "po_line_id") or else an item ("item_id"), what arrived, and what
+// of it is damaged (0 when left out).
+struct ReceivedLine {
+  std::string key;       // the line's or the item's id, normalized
+  bool by_item = false;  // `key` is an item id
+  Quantity received;
+  Quantity damaged;
+};
+// The body's "lines" array read so: at most `max_lines` (422 invalid_field "lines"); each line
+// an object with only those members (422 unknown_field), one of the ids as a UUID (422
+// missing_field / invalid_field naming "lines[i].…"), received an exact quantity.
+std::vector<ReceivedLine> received_lines(const boost::json::array& lines, std::string_view line_field,
+                                         std::size_t max_lines);
 
 // What a command's own table holds for a document id.
 enum class Prior {

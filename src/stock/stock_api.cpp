@@ -373,31 +373,9 @@ void register_stock_routes(App& app) {
           in.close = f.opt_boolean("close").value_or(false);
           auto array = f.opt_array("lines");
           in.all = !array;
-          if (array) {
-            if (array->size() > document_lines_max)
-              throw invalid_field("lines", fmt::format("at most {} lines per receipt", document_lines_max));
-            for (std::size_t i = 0; i < array->size(); ++i) {
-              std::string path = fmt::format("lines[{}]", i);
-              if (!(*array)[i].is_object()) throw invalid_field(path, "a line is an object");
-              json::Fields lf{(*array)[i].get_object(), path};
-              lf.only({"line_id", "item_id", "received", "damaged"});
-              ReceiveLineInput line;
-              auto given = lf.opt_identifier("line_id", 64);
-              if (!given) {
-                given = lf.opt_identifier("item_id", 64);
-                line.by_item = given.has_value();
-              }
-              if (!given) throw missing_field(lf.name("line_id"));
-              auto normalized = normalize_uuid(*given);
-              if (!normalized)
-                throw invalid_field(lf.name(line.by_item ? "item_id" : "line_id"),
-                                    line.by_item ? "item_id must be a UUID" : "line_id must be a UUID");
-              line.line_id = *normalized;
-              line.received = lf.quantity("received");
-              line.damaged = lf.opt_quantity("damaged").value_or(Quantity{});
-              in.lines.push_back(std::move(line));
-            }
-          }
+          if (array)
+            for (auto& l : documents::received_lines(*array, "line_id", document_lines_max))
+              in.lines.push_back(ReceiveLineInput{std::move(l.key), l.by_item, l.received, l.damaged});
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=](db::Db& db) {
             auto p = receive_transfer(db, actor, id, in);

@@ -404,30 +404,9 @@ void register_sync_routes(App& app) {
           }
           auto array = f.opt_array("lines");
           in.all = !array;
-          if (array) {
-            if (array->size() > 1000) throw invalid_field("lines", "at most 1000 lines per receipt");
-            for (std::size_t i = 0; i < array->size(); ++i) {
-              std::string path = fmt::format("lines[{}]", i);
-              if (!(*array)[i].is_object()) throw invalid_field(path, "a line is an object");
-              json::Fields lf{(*array)[i].get_object(), path};
-              lf.only({"line_id", "item_id", "received", "damaged"});
-              InboundReceiptLine line;
-              auto given = lf.opt_identifier("line_id", 64);
-              if (!given) {
-                given = lf.opt_identifier("item_id", 64);
-                line.by_item = given.has_value();
-              }
-              if (!given) throw missing_field(lf.name("line_id"));
-              auto normalized = normalize_uuid(*given);
-              if (!normalized)
-                throw invalid_field(lf.name(line.by_item ? "item_id" : "line_id"),
-                                    line.by_item ? "item_id must be a UUID" : "line_id must be a UUID");
-              line.key = *normalized;
-              line.received = lf.quantity("received");
-              line.damaged = lf.opt_quantity("damaged").value_or(Quantity{});
-              in.lines.push_back(std::move(line));
-            }
-          }
+          if (array)
+            for (auto& l : documents::received_lines(*array, "line_id", 1000))
+              in.lines.push_back(InboundReceiptLine{std::move(l.key), l.by_item, l.received, l.damaged});
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=](db::Db& db) {
             auto t = receive_inbound_transfer(db, actor, id, in);
@@ -493,28 +472,8 @@ void register_sync_routes(App& app) {
           in.override_token = f.opt_identifier("override_token", 200);
           auto array = f.opt_array("lines");
           if (!array) throw missing_field("lines");
-          if (array->size() > 1000) throw invalid_field("lines", "at most 1000 lines per receipt");
-          for (std::size_t i = 0; i < array->size(); ++i) {
-            std::string path = fmt::format("lines[{}]", i);
-            if (!(*array)[i].is_object()) throw invalid_field(path, "a line is an object");
-            json::Fields lf{(*array)[i].get_object(), path};
-            lf.only({"po_line_id", "item_id", "received", "damaged"});
-            InboundOrderReceiptLine line;
-            auto given = lf.opt_identifier("po_line_id", 64);
-            if (!given) {
-              given = lf.opt_identifier("item_id", 64);
-              line.by_item = given.has_value();
-            }
-            if (!given) throw missing_field(lf.name("po_line_id"));
-            auto normalized = normalize_uuid(*given);
-            if (!normalized)
-              throw invalid_field(lf.name(line.by_item ? "item_id" : "po_line_id"),
-                                  line.by_item ? "item_id must be a UUID" : "po_line_id must be a UUID");
-            line.key = *normalized;
-            line.received = lf.quantity("received");
-            line.damaged = lf.opt_quantity("damaged").value_or(Quantity{});
-            in.lines.push_back(std::move(line));
-          }
+          for (auto& l : documents::received_lines(*array, "po_line_id", 1000))
+            in.lines.push_back(InboundOrderReceiptLine{std::move(l.key), l.by_item, l.received, l.damaged});
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=](db::Db& db) {
             auto d = receive_inbound_order(db, actor, id, in);

@@ -86,6 +86,7 @@ const kindText: Record<SyncConflict['kind'], string> = {
   negative_stock: 'Stock below zero',
   held_unit_sold: 'Held unit sold in the store',
   rejected: 'Not booked',
+  po_not_receivable: 'Delivery not on its order',
   destination_refused: 'Shipment not taken',
 };
 
@@ -102,6 +103,8 @@ function what(c: SyncConflict): string {
       return `${item}: sold at the store while held for online orders; the holds gave up ${String(d.given_up)}`;
     case 'rejected':
       return String(d.message ?? 'head office could not book it');
+    case 'po_not_receivable':
+      return `A delivery the store received could not be recorded on its purchase order (${String(d.status ?? d.reason ?? 'not open')}); the stock stays booked at the store`;
     case 'destination_refused':
       return `Transfer ${String(d.number ?? '')} to ${String(d.to_name ?? 'a location')} left the store, but head office cannot put it in transit there`;
   }
