@@ -179,7 +179,7 @@ void apply_inbound_order(db::Db& db, const bj::value& data) {
     kept->cancelled = quantity_of(line, "cancelled", false);
   }
   order.status = node_status(order);
-  store::upsert_inbound_order(db, order, !known);
+  store::upsert_inbound_order(db, order);
 }
 
 InboundOrderDelivery receive_inbound_order(db::Db& db, const Actor& actor, const std::string& id,
@@ -224,7 +224,7 @@ InboundOrderDelivery receive_inbound_order(db::Db& db, const Actor& actor, const
   stock::post_movements(db, moves, stock::PostContext{actor.user, actor.origin, stock::NegativeStock::allow});
   order->status = node_status(*order);
   order->updated_at = d.at;
-  store::upsert_inbound_order(db, *order, false);
+  store::upsert_inbound_order(db, *order);
   store::insert_inbound_order_receipt(db, id, d);
   std::vector<InboundOrderDelivery> one{d};
   auto after = inbound_order_to_json(*order, &one);

@@ -114,7 +114,7 @@ struct PushedOrderReceipt {
 std::optional<PushedOrderReceipt> pushed_order_receipt_of(const std::string& payload);
 
 namespace store {
-void upsert_inbound_order(db::Db& db, const InboundOrder& o, bool is_new);
+void upsert_inbound_order(db::Db& db, const InboundOrder& o);
 std::optional<InboundOrder> load_inbound_order(db::Db& db, const std::string& id);
 // Newest first (by id), after `before` when set; `open`: sent or partially received only.
 std::vector<InboundOrder> list_inbound_orders(db::Db& db, const std::string& status, bool open,

@@ -40,55 +40,32 @@ InboundOrder row(db::Query& q) {
 }
 }  // namespace
 
-void upsert_inbound_order(db::Db& db, const InboundOrder& o, bool is_new) {
-  if (is_new)
-    db.query(
-          "INSERT INTO sync_inbound_orders (id, number, supplier_name, expected_on, note, sent_at, hq_status, status, "
-          "arrived_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind(1, o.id)
-        .bind(2, o.number)
-        .bind(3, o.supplier_name)
-        .bind(4, o.expected_on)
-        .bind(5, o.note)
-        .bind(6, o.sent_at)
-        .bind(7, o.hq_status)
-        .bind(8, o.status)
-        .bind(9, o.arrived_at)
-        .bind(10, o.updated_at)
-        .run();
-  else
-    db.query(
-          "UPDATE sync_inbound_orders SET number = ?, supplier_name = ?, expected_on = ?, note = ?, sent_at = ?, "
-          "hq_status = ?, status = ?, updated_at = ? WHERE id = ?")
-        .bind(1, o.number)
-        .bind(2, o.supplier_name)
-        .bind(3, o.expected_on)
-        .bind(4, o.note)
-        .bind(5, o.sent_at)
-        .bind(6, o.hq_status)
-        .bind(7, o.status)
-        .bind(8, o.updated_at)
-        .bind(9, o.id)
-        .run();
-  for (const auto& l : o.lines) {
-    db.query(
-          "UPDATE sync_inbound_order_lines SET line_no = ?, item_id = ?, sku = ?, name = ?, quantity = ?, case_pack = ?, "
-          "cancelled = ?, received = ?, damaged = ? WHERE id = ?")
-        .bind(1, l.line_no)
-        .bind(2, l.item_id)
-        .bind(3, l.sku)
-        .bind(4, l.name)
-        .bind(5, l.quantity.milli)
-        .bind(6, l.case_pack.milli)
-        .bind(7, l.cancelled.milli)
-        .bind(8, l.received.milli)
-        .bind(9, l.damaged.milli)
-        .bind(10, l.id)
-        .run();
-    if (db.changes() == 1) continue;
+void upsert_inbound_order(db::Db& db, const InboundOrder& o) {
+  // The order as the feed brought it last; arrived_at stays the first time it came.
+  db.query(
+        "INSERT INTO sync_inbound_orders (id, number, supplier_name, expected_on, note, sent_at, hq_status, status, "
+        "arrived_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+        "number = excluded.number, supplier_name = excluded.supplier_name, expected_on = excluded.expected_on, "
+        "note = excluded.note, sent_at = excluded.sent_at, hq_status = excluded.hq_status, status = excluded.status, "
+        "updated_at = excluded.updated_at")
+      .bind(1, o.id)
+      .bind(2, o.number)
+      .bind(3, o.supplier_name)
+      .bind(4, o.expected_on)
+      .bind(5, o.note)
+      .bind(6, o.sent_at)
+      .bind(7, o.hq_status)
+      .bind(8, o.status)
+      .bind(9, o.arrived_at)
+      .bind(10, o.updated_at)
+      .run();
+  for (const auto& l : o.lines)
     db.query(
           "INSERT INTO sync_inbound_order_lines (id, order_id, line_no, item_id, sku, name, quantity, case_pack, "
-          "cancelled, received, damaged) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+          "cancelled, received, damaged) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+          "line_no = excluded.line_no, item_id = excluded.item_id, sku = excluded.sku, name = excluded.name, "
+          "quantity = excluded.quantity, case_pack = excluded.case_pack, cancelled = excluded.cancelled, "
+          "received = excluded.received, damaged = excluded.damaged")
         .bind(1, l.id)
         .bind(2, o.id)
         .bind(3, l.line_no)
@@ -101,7 +78,6 @@ void upsert_inbound_order(db::Db& db, const InboundOrder& o, bool is_new) {
         .bind(10, l.received.milli)
         .bind(11, l.damaged.milli)
         .run();
-  }
 }
 
 std::optional<InboundOrder> load_inbound_order(db::Db& db, const std::string& id) {
