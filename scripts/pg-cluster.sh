@@ -109,7 +109,7 @@ start_cluster() {
   fi
   # A short path: the socket's full name must fit in 107 bytes.
   local dir
-  dir=$(mktemp -d /tmp/backroom-pg.XXXXXX)
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/backroom-pg.XXXXXX")
   mkdir -p "$dir/sock" "$dir/bouncer"
   chmod 700 "$dir" "$dir/sock" "$dir/bouncer"
   [[ $(id -u) -ne 0 ]] || chown -R "$BACKROOM_PG_OS_USER:" "$dir"
