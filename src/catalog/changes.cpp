@@ -1,6 +1,8 @@
 // The catalog change feed as JSON (catalog/changes.hpp).
 #include "catalog/changes.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "catalog/catalog.hpp"
@@ -41,17 +43,25 @@ CatalogChangesPage changes_after(db::Db& db, std::int64_t cursor, int limit) { r
 CatalogChangesPage changes_after(db::Db& db, std::int64_t cursor, int limit, const OtherChange& other) {
   CatalogChangesPage page;
   page.next_cursor = cursor;
-  page.more = true;
-  // Changes left out (another reader's) do not count: the page reads on past them until it
-  // holds `limit` changes or the feed ends, so a run of them never answers an empty page
-  // that still has more behind it.
-  while (page.more && static_cast<int>(page.changes.size()) < limit) {
-    int want = limit - static_cast<int>(page.changes.size());
-    auto rows = store::changes_after(db, page.next_cursor, want + 1);
-    page.more = static_cast<int>(rows.size()) > want;
-    if (page.more) rows.pop_back();
+  limit = std::max(limit, 1);
+  // Changes left out (another reader's) do not count: the page reads on past them, a page's
+  // worth of rows at a time, until it holds `limit` changes or the feed ends, so a run of
+  // them does not answer a short page. It looks at no more than `scan_max` rows, though:
+  // past a long run of others' changes it answers what it has (even nothing) with the cursor
+  // moved on and `more`, and the reader asks again from there.
+  const int scan_max = changes_scan_pages * limit;
+  int scanned = 0;
+  for (;;) {
+    auto rows = store::changes_after(db, page.next_cursor, limit + 1);
+    const bool beyond = static_cast<int>(rows.size()) > limit;
+    if (beyond) rows.pop_back();
     for (const auto& c : rows) {
+      if (static_cast<int>(page.changes.size()) == limit) {  // full, with rows still to read
+        page.more = true;
+        return page;
+      }
       page.next_cursor = c.seq;
+      ++scanned;
       bj::value data;
       if (c.entity == change_item || c.entity == change_price_change || c.entity == change_tax) {
         data = change_data(db, c);
@@ -66,8 +76,9 @@ CatalogChangesPage changes_after(db::Db& db, std::int64_t cursor, int limit, con
                                         {"changed_at", format_rfc3339(Timestamp{c.changed_at})},
                                         {"data", std::move(data)}});
     }
+    page.more = beyond;
+    if (!beyond || static_cast<int>(page.changes.size()) == limit || scanned >= scan_max) return page;
   }
-  return page;
 }
 
 namespace {

@@ -50,8 +50,11 @@ CatalogChangesPage changes_after(db::Db& db, std::int64_t cursor, int limit);
 // The same, and a change of an entity the catalog does not own (a `transfer` shipped to a
 // store node's store, stock/stock.hpp) is given to `other`: its data, or nullopt to leave the
 // change out of the page (the cursor still moves past it; the page reads on so that it still
-// holds `limit` changes when the feed has them). Without `other` such a change is left out (a
-// register's feed).
+// holds `limit` changes when the feed has them, looking at no more than `changes_scan_pages`
+// × `limit` rows: past a longer run of left-out changes the page is short, even empty, with
+// the cursor moved on and `more`). Without `other` such a change is left out (a register's
+// feed).
+inline constexpr int changes_scan_pages = 10;
 using OtherChange = std::function<std::optional<boost::json::value>(const store::CatalogChange&)>;
 CatalogChangesPage changes_after(db::Db& db, std::int64_t cursor, int limit, const OtherChange& other);
 

@@ -145,8 +145,11 @@ async function readFeed(locationId: string): Promise<number> {
     await putPage(items, page.next_cursor, known);
     for (const item of items) seen.add(item.id);
     n += page.changes.length;
+    // A page may be short, even empty, after a long run of changes that are not the
+    // register's (a store node's transfers and orders): the cursor moved on, read on.
+    const moved = page.next_cursor !== cursor;
     cursor = page.next_cursor;
-    if (!page.more || !page.changes.length) return n;
+    if (!page.more || !moved) return n;
   }
 }
 
