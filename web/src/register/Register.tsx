@@ -583,7 +583,7 @@ export function Register({ session, locationId, locationName, registerId, regist
               <Button big kbd={keyFor('return')} onClick={() => setMode('return')}>{labelFor('return')}</Button>
               <Button big onClick={() => setMode('exchange')}>Exchange</Button>
               {can(session, permission.orders_pick) && <Button big disabled={cart.lines.length > 0 || tillClosed || tillUnknown} onClick={() => setDialog('pickup')}>Pickup</Button>}
-              <Button big kbd={keyFor('void')} variant="danger" onClick={() => setDialog('void')} disabled={!lastSale}>{labelFor('void')}</Button>
+              <Button big kbd={keyFor('void')} variant="danger" onClick={() => setDialog('void')} disabled={!lastSale && !down}>{labelFor('void')}</Button>
               <Button big kbd={keyFor('newSale')} onClick={newSale}>{labelFor('newSale')}</Button>
             </>
           )}
@@ -616,7 +616,7 @@ export function Register({ session, locationId, locationName, registerId, regist
       </div>
 
       {dialog === 'refused' && <RefusedQueue onClose={() => setDialog(null)} onChanged={() => void countWaiting()} />}
-      {dialog === 'void' && <VoidDialog lastSale={lastSale} onClose={() => setDialog(null)} askOverride={askOverride}
+      {dialog === 'void' && <VoidDialog lastSale={lastSale} offline={down} onClose={() => setDialog(null)} askOverride={askOverride}
         onVoided={(s) => {
           practice('sale.voided');
           setDialog(null);

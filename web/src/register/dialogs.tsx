@@ -8,8 +8,8 @@ import type { AskOverride } from './ReturnPanel';
 export interface LastSale { id: string; receipt_number: string; total: number }
 export interface OverrideAsk { permission: Permission; detail: string; resolve: (token: string | null) => void }
 
-export function VoidDialog({ lastSale, onClose, onVoided, askOverride }: {
-  lastSale: LastSale | null; onClose: () => void; onVoided: (s: Sale) => void; askOverride: AskOverride;
+export function VoidDialog({ lastSale, offline, onClose, onVoided, askOverride }: {
+  lastSale: LastSale | null; offline: boolean; onClose: () => void; onVoided: (s: Sale) => void; askOverride: AskOverride;
 }) {
   const [reason, setReason] = useState('');
   const [msg, setMsg] = useState('');
@@ -40,7 +40,14 @@ export function VoidDialog({ lastSale, onClose, onVoided, askOverride }: {
   };
   return (
     <Dialog title="Void last sale" onClose={onClose}>
-      {!lastSale ? <p>There is no sale to void on this register.</p> : (
+      {offline ? (
+        // The shop's rule offline (docs/offline-register.md): a void needs a lead's approval,
+        // which only the server can check, so the register does not void without it.
+        <Notice kind="warn">
+          Voids need the server (shop rule: a lead approves each one there). The sale stands: void it
+          when the network is back{lastSale ? ` (sale ${lastSale.receipt_number})` : ''}, or take the goods back as a return then.
+        </Notice>
+      ) : !lastSale ? <p>There is no sale to void on this register.</p> : (
         <form onSubmit={submit}>
           <p>Sale <strong>{lastSale.receipt_number}</strong>, total {money(lastSale.total)}. Its stock goes back and it leaves the day's totals.</p>
           <Field label="Reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} placeholder="e.g. rang up the wrong customer" />
