@@ -48,8 +48,7 @@ constexpr double points_per_mm = 72.0 / 25.4;
 constexpr const char* font_family = "DejaVu Sans";
 // zint's vector output: one module is this many units at scale 1.
 constexpr double units_per_module = 2.0;
-// Bars no taller than an EAN-13's nominal height: taller labels get whitespace, not bars.
-constexpr double bar_height_mm_max = 22.85;
+// Bars no taller than bar_height_max_mm (symbology.hpp): taller labels get whitespace, not bars.
 constexpr double bar_height_mm_min = 5.0;
 
 struct ZintDeleter {
@@ -133,7 +132,7 @@ void draw_barcode(cairo_t* cr, const BarcodeBox& box) {
                                 module_min_mm(spec.symbology), box.width_mm),
                     "template");
     double extra_modules = probe->vector->height / units_per_module - 50;  // text and guard bars below the bars
-    double bar_mm = std::min(box.height_mm - extra_modules * module, bar_height_mm_max);
+    double bar_mm = std::min(box.height_mm - extra_modules * module, bar_height_max_mm(spec.symbology));
     if (bar_mm < bar_height_mm_min)
       throw Problem(422, "label_too_small",
                     fmt::format("the label leaves {:.1f} mm for the bars of {}; at least {:.0f} mm are needed", bar_mm,

@@ -84,12 +84,14 @@ double module_nominal_mm(Symbology s) {
     case Symbology::ean13:
     case Symbology::upca:
     case Symbology::ean8: return 0.33;
-    case Symbology::code128:
-    case Symbology::gs1_128: return 0.33;
+    case Symbology::code128: return 0.33;
+    case Symbology::gs1_128: return 0.495;
     case Symbology::qr: return 0.6;
   }
   return 0.33;
 }
+
+double bar_height_max_mm(Symbology s) { return s == Symbology::gs1_128 ? 31.75 : 22.85; }
 
 }  // namespace backroom::labels
 

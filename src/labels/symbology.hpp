@@ -38,8 +38,16 @@ BarcodeSpec as_qr(const BarcodeSpec& spec);
 // Smallest module (X-dimension) in mm a label may print the symbol at: 80% of the GS1
 // nominal 0.33 mm for EAN/UPC, 0.19 mm for Code 128, 0.25 mm for GS1-128, 0.4 mm for QR.
 double module_min_mm(Symbology s);
-// The module size a label prints at when there is room: 100% for EAN/UPC.
+// The module size a label prints at when there is room: 100% for EAN/UPC. GS1-128 carries a
+// case's GTIN-14, a trade item scanned in general distribution (the back door, a pallet at arm's
+// length), so it aims at the GS1 General Specifications' symbol specification table 2 for
+// that: X 0.495 mm (its minimum and target; 1.016 mm at most); at the 0.33 mm of a retail
+// symbol, heavy print noise defeated every case label of the decode sweep (docs/labels.md).
 double module_nominal_mm(Symbology s);
+// The tallest bars a label prints when it has the room: an EAN-13's nominal 22.85 mm, and for
+// GS1-128 table 2's minimum symbol height of 31.75 mm (shorter is printed where the label
+// leaves less, down to 5 mm).
+double bar_height_max_mm(Symbology s);
 
 }  // namespace backroom::labels
 

@@ -101,7 +101,7 @@ std::string render_zpl(const std::vector<LabelLayout>& labels, int dpi, const Ca
                                   symbology_name(b.spec.symbology), b.spec.scanned(), b.width_mm, dpi),
                       "template");
       int text_h = b.human_readable ? dots(3.0) : 0;
-      int bar_h = std::max(dots(5.0), std::min(box_h - text_h, dots(22.85)));
+      int bar_h = std::max(dots(5.0), std::min(box_h - text_h, dots(bar_height_max_mm(b.spec.symbology))));
       int x = at_x(b.x_mm) + (box_w - module * modules.total()) / 2 + module * modules.quiet_left;
       char hrt = b.human_readable ? 'Y' : 'N';
       std::string command;
