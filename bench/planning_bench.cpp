@@ -65,7 +65,7 @@ History weekly_history(int series, int weeks) {
   History h;
   h.granularity = Granularity::weekly;
   for (int s = 0; s < series; ++s) {
-    HistorySeries hs{"S1", "I" + std::to_string(s), s % 2 ? "a" : "b", {}};
+    HistorySeries hs{"S1", "I" + std::to_string(s), s % 2 ? "a" : "b", {}, {}, {}, {}, {}};
     double mean = s % 3 == 0 ? 0.3 + 1.2 * u(rng) : 5 + 35 * u(rng);
     for (int w = 0; w < weeks; ++w) {
       bool promo = u(rng) < 0.15;

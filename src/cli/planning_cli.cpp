@@ -31,6 +31,8 @@ struct BacktestArgs {
   std::string measure = "fill";
   int evaluate_last = 0;  // 0: the default (52 weeks)
   double case_pack = 1;
+  double lead_time_sd_days = 0;
+  std::uint64_t seed = 1;
   bool json = false;
   std::string report;
   std::string periods_csv;
@@ -151,7 +153,7 @@ std::string report_html(const History& history, const BacktestResult& r, const B
 <style>body{{font:14px system-ui,sans-serif;margin:24px;max-width:960px}}table{{border-collapse:collapse;margin:12px 0}}
 td,th{{border-bottom:1px solid #ddd;padding:4px 8px;text-align:right}}td:first-child,th:first-child{{text-align:left}}</style></head>
 <body><h1>Replenishment backtest</h1>
-<p>{} · {} data, last {} periods evaluated · lead time {} days, review every {} days, service level {}% ({}), case pack {}.</p>
+<p>{} · {} data, last {} periods evaluated · lead time {} days (deviation {} days), review every {} days, service level {}% ({}), case pack {} (a series' own terms in the file come first).</p>
 <table><tr><th>series</th><th>count</th><th>periods</th><th>fill rate</th><th>weeks of supply</th><th>orders per series</th><th>WAPE</th><th>bias</th></tr>
 {}</table>
 <h2>Fill against stock</h2><p>One dot per series; the dashed line is the service level asked for, the ring all series together.</p>
@@ -161,7 +163,7 @@ td,th{{border-bottom:1px solid #ddd;padding:4px 8px;text-align:right}}td:first-c
 {}</table></body></html>
 )",
                      html_escape(args.history), r.granularity == Granularity::weekly ? "weekly" : "daily",
-                     r.evaluate_last, number(args.lead_time_days), number(args.review_days),
+                     r.evaluate_last, number(args.lead_time_days), number(args.lead_time_sd_days), number(args.review_days),
                      number(args.service_level * 100), args.measure == "cycle" ? "cycle service" : "fill rate",
                      number(args.case_pack), summary, svg, worst_rows);
 }
@@ -183,6 +185,8 @@ void run_backtest_command(const BacktestArgs& args) {
   options.measure = args.measure == "cycle" ? ServiceMeasure::cycle : ServiceMeasure::fill_rate;
   if (args.evaluate_last > 0) options.evaluate_last = args.evaluate_last;
   options.case_pack = args.case_pack;
+  options.lead_time_sd_days = args.lead_time_sd_days;
+  options.seed = args.seed;
   options.keep_periods = !args.periods_csv.empty();
   auto result = run_backtest(history, options);
 
@@ -197,6 +201,7 @@ void run_backtest_command(const BacktestArgs& args) {
     out["evaluate_last"] = result.evaluate_last;
     out["series_skipped"] = result.series_skipped;
     out["service_level"] = args.service_level;
+    out["lead_time_sd_days"] = args.lead_time_sd_days;
     std::cout << bj::serialize(out) << std::endl;
     return;
   }
@@ -227,7 +232,8 @@ void add_commands(CLI::App& app, std::string& /*db_path*/) {
   auto* group = planning_group(app);
   auto args = std::make_shared<BacktestArgs>();
   auto* backtest = group->add_subcommand("backtest", "Replay the replenishment policy on a sales-history CSV");
-  backtest->add_option("--history", args->history, "CSV: date,location,item,units[,price][,promo][,category]")
+  backtest->add_option("--history", args->history, "CSV: date,location,item,units[,price][,promo][,category][,lead_time_days]"
+                       "[,lead_time_sd_days][,case_pack][,service_level]")
       ->required();
   backtest->add_option("--lead-time-days", args->lead_time_days, "Days from order to delivery")
       ->check(CLI::Range(0.0, 365.0))
@@ -245,6 +251,13 @@ void add_commands(CLI::App& app, std::string& /*db_path*/) {
       ->check(CLI::Range(1, 100'000));
   backtest->add_option("--case-pack", args->case_pack, "Units per case for every item")
       ->check(CLI::Range(1.0, 100'000.0))
+      ->capture_default_str();
+  backtest->add_option("--lead-time-sd-days", args->lead_time_sd_days,
+                       "Standard deviation of the lead time in days: the policy plans with it and each order's "
+                       "delivery is drawn from it")
+      ->check(CLI::Range(0.0, 365.0))
+      ->capture_default_str();
+  backtest->add_option("--seed", args->seed, "Seed of the lead-time draws (the same seed replays the same)")
       ->capture_default_str();
   backtest->add_flag("--json", args->json, "Print the figures as JSON");
   backtest->add_option("--report", args->report, "Write an HTML report here");

@@ -2,11 +2,36 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <numbers>
 
 namespace backroom::planning {
 namespace {
 
 constexpr double stock_epsilon = 1e-9;
+
+// splitmix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number generators",
+// OOPSLA 2014): a stateless mix, so a draw is a function of its inputs alone.
+std::uint64_t mix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+std::uint64_t series_key(const HistorySeries& s, std::uint64_t seed) {
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a over location, a separator, item
+  for (unsigned char c : s.location + '\x1f' + s.item) h = (h ^ c) * 1099511628211ULL;
+  return mix(h ^ mix(seed));
+}
+
+// A standard normal for row `row` of the series keyed `key` (Box–Muller on two uniforms in
+// (0, 1] made of the top 53 bits of two mixes).
+double standard_normal(std::uint64_t key, std::size_t row) {
+  std::uint64_t a = mix(key ^ (2 * static_cast<std::uint64_t>(row))), b = mix(a ^ mix(2 * row + 1));
+  double u1 = (static_cast<double>(a >> 11) + 1) * 0x1.0p-53, u2 = static_cast<double>(b >> 11) * 0x1.0p-53;
+  return std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
+}
 
 }  // namespace
 
@@ -44,10 +69,16 @@ BacktestSeries backtest_series(const HistorySeries& series, Granularity granular
                    rows.begin();
   if (t0 < static_cast<std::size_t>(backtest_training_rows_min) || t0 == rows.size()) return out;
 
+  // The series' own terms where the file gave them.
+  const double lead_days = series.lead_time_days.value_or(options.lead_time_days);
+  const double lead_sd_days = series.lead_time_sd_days.value_or(options.lead_time_sd_days);
+  const double case_pack = series.case_pack.value_or(options.case_pack);
+  const double service_level = series.service_level.value_or(options.service_level);
+  const std::uint64_t key = series_key(series, options.seed);
   const std::size_t review_every =
       static_cast<std::size_t>(std::max(1L, std::lround(options.review_days / per)));
-  const std::size_t lead_rows = static_cast<std::size_t>(std::max(0.0, std::ceil(options.lead_time_days / per - 1e-9)));
-  const int promo_rows_ahead = static_cast<int>(std::ceil((options.lead_time_days + options.review_days) / per));
+  const std::size_t lead_rows = static_cast<std::size_t>(std::max(0.0, std::ceil(lead_days / per - 1e-9)));
+  const int promo_rows_ahead = static_cast<int>(std::ceil((lead_days + options.review_days) / per));
   FitOptions fit_options;
   fit_options.category_promo = category_prior;
 
@@ -58,13 +89,13 @@ BacktestSeries backtest_series(const HistorySeries& series, Granularity granular
   auto decide = [&](const Forecast& forecast, std::size_t i, double on_hand, double on_order) {
     PolicyInput in;
     in.today = rows[i].start + std::chrono::days{per - 1};
-    in.lead_time = {options.lead_time_days, 0};
+    in.lead_time = {lead_days, lead_sd_days};
     in.review_days = options.review_days;
-    in.service_level = options.service_level;
+    in.service_level = service_level;
     in.measure = options.measure;
     in.stock.on_hand = on_hand;
     in.stock.on_order = on_order;
-    in.packing = {options.case_pack, 0};
+    in.packing = {case_pack, 0};
     for (int k = 1; k <= promo_rows_ahead && i + k < rows.size(); ++k) {
       if (!rows[i + k].promo) continue;
       Day first = in.today + std::chrono::days{1 + (k - 1) * per};
@@ -96,7 +127,16 @@ BacktestSeries backtest_series(const HistorySeries& series, Granularity granular
       auto s = decide(forecast, i, on_hand, on_order);
       if (s.decision == Decision::order && s.quantity > 0) {
         p.order_quantity = s.quantity;
-        arrivals[i + 1 + lead_rows] += s.quantity;
+        // A late or early delivery moves by the whole rows nearest its deviation from L (so
+        // a day late in weekly rows is still the planned row, four days late the next).
+        std::size_t lag = lead_rows;
+        if (lead_sd_days > 0) {
+          const double drawn = std::max(0.0, lead_days + lead_sd_days * standard_normal(key, i));
+          lag = static_cast<std::size_t>(
+              std::max(0L, static_cast<long>(lead_rows) + std::lround((drawn - lead_days) / per)));
+        }
+        if (i + 1 + lag >= arrivals.size()) arrivals.resize(i + 2 + lag, 0);
+        arrivals[i + 1 + lag] += s.quantity;
       }
     }
     auto& t = out.totals;

@@ -12,7 +12,13 @@
 //    for the forecasts that follow (its sales are a lower bound, forecast.hpp skips it);
 //  - at the end of every review period (every max(1, round(R/P)) rows) the policy orders
 //    S − position rounded to the case pack; it arrives at the start of the row
-//    1 + ⌈L/P⌉ rows later;
+//    1 + ⌈L/P⌉ rows later; with a lead-time deviation σ_L each delivery is drawn,
+//    L' = max(0, L + σ_L·z), z standard normal from a generator seeded by the run's seed, the
+//    series' location and item and the row (so a draw never depends on demand, and the same
+//    file and seed replay the same), and moves by the whole rows nearest L' − L (at least
+//    the next row); the policy itself plans with L and σ_L;
+//  - L, σ_L, the case pack and the service level are the series' own where the file gives
+//    them (history_csv.hpp), else the options';
 //  - the one-period-ahead forecast of each evaluated period (fitted on the rows before it,
 //    with the row's known promotion flag) is scored against its demand.
 // The promotion flag of future rows is known in advance (planned promotions), so the policy
@@ -22,6 +28,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -39,6 +46,8 @@ struct BacktestOptions {
   ServiceMeasure measure = ServiceMeasure::fill_rate;
   std::optional<int> evaluate_last;  // periods; default 52 weeks (364 days for daily data)
   double case_pack = 1;
+  double lead_time_sd_days = 0;      // σ_L
+  std::uint64_t seed = 1;            // of the lead-time draws
   bool keep_periods = false;         // fill BacktestResult::periods (for --periods-csv)
 };
 

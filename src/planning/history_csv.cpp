@@ -71,10 +71,30 @@ std::variant<History, HistoryError> parse_history_csv(std::string_view text) {
                    "the header must start date,location,item,units (then optionally price, promo, category)");
   }
   int price_col = -1, promo_col = -1, category_col = -1;
+  // A series' own terms: the column, and what a value must be.
+  struct Term {
+    const char* name;
+    std::optional<double> HistorySeries::*field;
+    double min, max;
+    const char* what;
+    int col = -1;
+  };
+  Term terms[] = {
+      {"lead_time_days", &HistorySeries::lead_time_days, 0, 365, "a number of days from 0 to 365"},
+      {"lead_time_sd_days", &HistorySeries::lead_time_sd_days, 0, 365, "a number of days from 0 to 365"},
+      {"case_pack", &HistorySeries::case_pack, 1, 100'000, "a number of units from 1 to 100,000"},
+      {"service_level", &HistorySeries::service_level, 0.5, 0.999, "a fraction from 0.5 to 0.999"},
+  };
   for (std::size_t i = required.size(); i < row.fields.size(); ++i) {
     const auto& name = row.fields[i];
     int* col = name == "price" ? &price_col : name == "promo" ? &promo_col : name == "category" ? &category_col : nullptr;
-    if (!col) return error(row.line, name, fmt::format("unknown column '{}': expected price, promo or category", name));
+    for (auto& t : terms)
+      if (name == t.name) col = &t.col;
+    if (!col)
+      return error(row.line, name,
+                   fmt::format("unknown column '{}': expected price, promo, category, lead_time_days, "
+                               "lead_time_sd_days, case_pack or service_level",
+                               name));
     if (*col >= 0) return error(row.line, name, fmt::format("column '{}' appears twice", name));
     *col = static_cast<int>(i);
   }
@@ -86,6 +106,7 @@ std::variant<History, HistoryError> parse_history_csv(std::string_view text) {
   };
   struct Building {
     std::string category;
+    HistorySeries terms;  // its lead_time_days … service_level
     std::vector<std::pair<Period, std::size_t>> periods;  // with their line
   };
   std::map<Key, Building> by_series;
@@ -126,6 +147,24 @@ std::variant<History, HistoryError> parse_history_csv(std::string_view text) {
                      fmt::format("'{}' differs from this item's earlier category '{}'", category, series.category));
       }
     }
+    for (const auto& t : terms) {
+      if (t.col < 0) continue;
+      const auto& text = row.fields[t.col];
+      std::optional<double> value;
+      if (!text.empty()) {
+        value = parse_number(text);
+        if (!value || *value < t.min || *value > t.max)
+          return error(row.line, t.name, fmt::format("'{}' is not {}", text, t.what));
+      }
+      auto& kept = series.terms.*(t.field);
+      if (series.periods.empty()) {
+        kept = value;
+      } else if (kept != value) {
+        return error(row.line, t.name,
+                     fmt::format("'{}' differs from this item's earlier {} '{}' (one value a series)", text, t.name,
+                                 kept ? fmt::format("{}", *kept) : std::string()));
+      }
+    }
     series.periods.emplace_back(p, row.line);
   }
   if (reader.error()) return error(reader.error()->line, "", reader.error()->reason);
@@ -150,7 +189,10 @@ std::variant<History, HistoryError> parse_history_csv(std::string_view text) {
   history.granularity = any_gap && all_weekly ? Granularity::weekly : Granularity::daily;
   history.series.reserve(by_series.size());
   for (auto& [key, s] : by_series) {
-    HistorySeries out{key.location, key.item, s.category, {}};
+    HistorySeries out = std::move(s.terms);
+    out.location = key.location;
+    out.item = key.item;
+    out.category = s.category;
     out.periods.reserve(s.periods.size());
     for (auto& [p, line] : s.periods) out.periods.push_back(p);
     history.series.push_back(std::move(out));

@@ -1,5 +1,10 @@
 // Sales history as CSV, for the backtest and `planning import-history`:
 //   date,location,item,units[,price][,promo][,category]
+//     [,lead_time_days][,lead_time_sd_days][,case_pack][,service_level]
+// The last four are a series' own terms for the backtest (its supplier's lead time and its
+// standard deviation in days, the case pack, the target service level as a fraction): the
+// same on every row of a series, or empty there for the run's option; import-history reads
+// sales only and ignores them.
 // One row per location × item × period; rows daily or weekly, inferred from the dates (all
 // gaps between a series' consecutive dates multiples of 7 → weekly). A period with no row is
 // missing data, not zero sales. The optional columns are recognised by their header name,
@@ -25,6 +30,8 @@ struct HistorySeries {
   std::string item;      // as written in the file (SKU)
   std::string category;  // "" when the file has none
   std::vector<Period> periods;  // ascending by start, one per date
+  // The series' own terms (the run's options where nullopt).
+  std::optional<double> lead_time_days, lead_time_sd_days, case_pack, service_level;
 };
 
 struct History {
