@@ -92,6 +92,36 @@ test('a bad row is reported with its line number and nothing is used', () => {
   assert.throws(() => readFileSync(periods));
 });
 
+test('a series\' own terms from the file, and deliveries that vary', () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'history.csv');
+  // SKU-0 comes in cases of 12 from a supplier two weeks away; the others take the run's options.
+  const rows = history().trim().split('\n');
+  rows[0] += ',case_pack,lead_time_days';
+  for (let i = 1; i < rows.length; i++) rows[i] += rows[i].includes(',SKU-0,') ? ',12,14' : ',,';
+  writeFileSync(file, rows.join('\n') + '\n');
+  const periods = path.join(dir, 'periods.csv');
+  const r = cli(['planning', 'backtest', '--history', file, '--evaluate-last', '26', '--json', '--periods-csv', periods,
+    '--lead-time-sd-days', '3', '--seed', '5']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).lead_time_sd_days, 3);
+  const ordered = (sku) => readFileSync(periods, 'utf8').trim().split('\r\n').slice(1).map((l) => l.split(','))
+    .filter((f) => f[1] === sku && Number(f[8]) > 0).map((f) => Number(f[8]));
+  assert.ok(ordered('SKU-0').length > 5);
+  for (const q of ordered('SKU-0')) assert.equal(q % 12, 0, `SKU-0 orders whole cases: ${q}`);
+  assert.ok(ordered('SKU-3').some((q) => q % 12 !== 0), 'the others order single units');
+  // The same seed replays the same; the figures are those of the file's terms.
+  const again = cli(['planning', 'backtest', '--history', file, '--evaluate-last', '26', '--json',
+    '--lead-time-sd-days', '3', '--seed', '5']);
+  assert.equal(again.stdout, r.stdout);
+  // A value that changes within a series stops the run like any bad row.
+  rows[5] = rows[5].replace(/,12,14$/, ',24,14');
+  writeFileSync(file, rows.join('\n') + '\n');
+  const bad = cli(['planning', 'backtest', '--history', file, '--json']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /history\.csv:6: case_pack: '24' differs from this item's earlier case_pack '12'/);
+});
+
 test('options are checked before anything runs', () => {
   const r = cli(['planning', 'backtest', '--history', '/nonexistent.csv', '--service-level', '1.5']);
   assert.notEqual(r.status, 0);
