@@ -11,7 +11,11 @@
 // the document's id, books the node's out-movement at the node's store and the transfer in
 // transit to the destination under the same id and line ids (stock::ship_transfer_from_node);
 // the destination receives it as any transfer (at head office, or on its own node through
-// migration 40's feed). A destination head office refuses is a conflict `destination_refused`.
+// migration 40's feed). A destination head office refuses is a conflict `destination_refused`,
+// which a person may post again (sync::retry_conflict, optionally to another destination). Head
+// office notes the transfer in the feed when it puts it in transit and at each receipt; the
+// node's key gets it marked `outbound` and keeps head office's status and received figures
+// (apply_outbound_transfer, migration 43).
 #pragma once
 
 #include <cstdint>
