@@ -1830,6 +1830,27 @@ CREATE TABLE sync_outbound_transfer_lines (
 )SQL", R"SQL(
 SELECT setval(pg_get_serial_sequence('catalog_changes', 'seq'), COALESCE((SELECT MAX(seq) FROM catalog_changes), 0) + 1, false);
 )SQL"},
+      {43, "a store node hears when its shipment is received; receipts from a node name its store", R"SQL(
+-- On a store node: what head office says became of a shipment (sync/outbound.hpp): its status
+-- ('shipped' until the destination received it, then 'received'), when, and each line's
+-- received, damaged and short, from head office's feed (entity 'transfer').
+ALTER TABLE sync_outbound_transfers ADD COLUMN status TEXT NOT NULL DEFAULT 'shipped';
+ALTER TABLE sync_outbound_transfers ADD COLUMN received_at INTEGER;
+ALTER TABLE sync_outbound_transfer_lines ADD COLUMN received INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sync_outbound_transfer_lines ADD COLUMN damaged INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sync_outbound_transfer_lines ADD COLUMN short INTEGER NOT NULL DEFAULT 0;
+-- At head office: a receipt a node pushed was recorded "by" the node's key
+-- ('apikey:node <node id>'); people see the node's store instead ('<store> (store node)').
+UPDATE transfers SET received_by = COALESCE((SELECT l.name || ' (store node)' FROM sync_nodes n
+  JOIN locations l ON l.id = n.location_id WHERE 'apikey:node ' || n.id = received_by), received_by)
+  WHERE received_by LIKE 'apikey:node %';
+UPDATE transfer_receipts SET user = COALESCE((SELECT l.name || ' (store node)' FROM sync_nodes n
+  JOIN locations l ON l.id = n.location_id WHERE 'apikey:node ' || n.id = user), user)
+  WHERE user LIKE 'apikey:node %';
+UPDATE po_receipts SET user = COALESCE((SELECT l.name || ' (store node)' FROM sync_nodes n
+  JOIN locations l ON l.id = n.location_id WHERE 'apikey:node ' || n.id = user), user)
+  WHERE user LIKE 'apikey:node %';
+)SQL"},
   };
   return list;
 }

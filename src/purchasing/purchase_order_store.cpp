@@ -597,7 +597,8 @@ void book_cost(db::Db& db, const Actor& actor, const std::string& item_id, Quant
 bj::object record_receipt(db::Db& db, const Actor& actor, const OrderRow& order, std::vector<OrderLine> lines,
                           const ReceiptPlan& plan, const std::string& receipt_id, const std::string& request_hash,
                           const std::optional<Actor>& approver, const bj::array& not_on_order, std::int64_t at,
-                          bool book_stock, std::map<std::string, Quantity> posted_ahead = {}) {
+                          bool book_stock, std::map<std::string, Quantity> posted_ahead = {},
+                          const std::optional<std::string>& by = std::nullopt) {
   const std::string& id = order.id;
   std::int64_t number = 1;
   {
@@ -614,7 +615,7 @@ bj::object record_receipt(db::Db& db, const Actor& actor, const OrderRow& order,
       .bind(3, number)
       .bind(4, request_hash)
       .bind(5, at)
-      .bind(6, actor.user)
+      .bind(6, by.value_or(actor.user))  // a node's receipt: its store, for people (not its key)
       .bind(7, approver ? std::optional<std::string>(approver->user) : std::nullopt)
       .bind(8, bj::serialize(not_on_order))
       .run();
@@ -724,7 +725,8 @@ std::optional<std::string> receive_from_node(db::Db& db, const Actor& actor, con
                                              const std::string& node_location_id, const std::string& receipt_id,
                                              const std::vector<ReceiptLineInput>& asked, std::int64_t at,
                                              std::map<std::string, Quantity> posted_ahead,
-                                             const std::optional<std::string>& approved_by) {
+                                             const std::optional<std::string>& approved_by,
+                                             const std::optional<std::string>& by) {
   auto order = order_row(db, order_id);
   if (!order) return "not_found";
   if (order->location_id != node_location_id) return "other_store";
@@ -742,7 +744,7 @@ std::optional<std::string> receive_from_node(db::Db& db, const Actor& actor, con
   std::optional<Actor> approver;
   if (approved_by) approver = Actor::of(*approved_by, actor.origin);
   record_receipt(db, actor, *order, std::move(lines), plan, receipt_id, std::string(), approver, bj::array{}, at, false,
-                 std::move(posted_ahead));
+                 std::move(posted_ahead), by);
   catalog::store::note_change(db, std::string(order_change), order_id);
   return std::nullopt;
 }

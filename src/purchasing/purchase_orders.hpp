@@ -133,14 +133,17 @@ void note_open_orders_to(db::Db& db, const std::string& location_id);
 // before the node's units were booked: `posted_ahead` holds, per item, the units head office's
 // ledger holds already that this receipt and what came after it booked), the order's status, audit purchase_order.receive,
 // events receipt.posted (and purchase_order.received). Over the tolerance is accepted (the
-// node's manager approved it: `approved_by`, their username, kept as the receipt's approver). Returns nullopt when recorded, else why nothing was written:
+// node's manager approved it: `approved_by`, their username, kept as the receipt's approver);
+// the receipt's `by` is `by` when given (the node's store for people: "<store> (store node)";
+// the audit entry still names `actor`, the node's key). Returns nullopt when recorded, else why nothing was written:
 // not_found, other_store, po_<status> (cancelled, closed, received, draft: not receivable),
 // unknown_line, nothing_received.
 std::optional<std::string> receive_from_node(db::Db& db, const Actor& actor, const std::string& order_id,
                                              const std::string& node_location_id, const std::string& receipt_id,
                                              const std::vector<ReceiptLineInput>& lines, std::int64_t at,
                                              std::map<std::string, Quantity> posted_ahead,
-                                             const std::optional<std::string>& approved_by = std::nullopt);
+                                             const std::optional<std::string>& approved_by = std::nullopt,
+                                             const std::optional<std::string>& by = std::nullopt);
 
 // The item's cost history, newest first, after the entry id `before_id` ("" = newest).
 // Up to limit + 1 entries.

@@ -272,6 +272,9 @@ bool is_node_store(db::Db& db, const std::string& location_id);
 // Notes a `transfer` change for every transfer in transit to `location_id` (a store that has
 // just got its node: it receives them).
 void note_open_transfers_to(db::Db& db, const std::string& location_id);
+// Notes a `transfer` change for `transfer_id` when it left from a node's store (a node shipped
+// it): receiving it (here or at another node) is how that node hears it arrived.
+void note_if_shipped_by_node(db::Db& db, const std::string& transfer_id, const std::string& from_location_id);
 struct NodeReceiptLine {
   std::string line_id;  // head office's transfer line id
   Quantity received, damaged;
@@ -314,8 +317,8 @@ struct NodeShipment {
 };
 // Writes transfer `s.id` from `node_location_id` to its destination, in transit (head office's
 // next number; its lines with the node's ids; transit +shipped per line), audited transfer.ship
-// with event transfer.shipped; to another node's store it is noted in the feed as head office's
-// own shipments are. Returns nullopt when it did, else why not (nothing written): a refusal of
+// with event transfer.shipped; noted in the feed (entity transfer): another node's store receives
+// it as head office's own shipments, and the shipping node hears of it (and of its receipt). Returns nullopt when it did, else why not (nothing written): a refusal of
 // node_destination_refusal, exists (a transfer or line of that id), unknown_item, no_lines.
 std::optional<std::string> ship_transfer_from_node(db::Db& db, const Actor& actor, const std::string& node_location_id,
                                                    const NodeShipment& s);

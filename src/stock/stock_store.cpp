@@ -422,6 +422,10 @@ bool is_node_store(db::Db& db, const std::string& location_id) {
   return q.step();
 }
 
+void note_if_shipped_by_node(db::Db& db, const std::string& transfer_id, const std::string& from_location_id) {
+  if (is_node_store(db, from_location_id)) catalog::store::note_change(db, std::string(transfer_change), transfer_id);
+}
+
 void note_open_transfers_to(db::Db& db, const std::string& location_id) {
   std::vector<std::string> ids;
   auto q = db.query("SELECT id FROM transfers WHERE to_location_id = ? AND status = 'in_transit' ORDER BY number");
@@ -936,6 +940,8 @@ Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& trans
         .bind(3, transfer_id)
         .run();
   documents::remember(db, in.key, "transfer_receipt", receipt_id);
+  // Shipped by a store node (from its store): the node hears of the receipt through its feed.
+  note_if_shipped_by_node(db, transfer_id, std::string(before->at("from_location_id").as_string()));
   auto doc = *load_transfer(db, transfer_id);
   bj::object event = doc;
   event["receipt"] = doc.at("receipts").as_array().back();
@@ -1000,6 +1006,8 @@ std::optional<std::string> close_transfer_from_node(db::Db& db, const Actor& act
       .bind(2, actor.user)
       .bind(3, transfer_id)
       .run();
+  // From another node's store (a node shipped it to this one): that node hears of the receipt.
+  note_if_shipped_by_node(db, transfer_id, std::string(before->at("from_location_id").as_string()));
   auto doc = *load_transfer(db, transfer_id);
   bj::object event = doc;
   event["receipt"] = doc.at("receipts").as_array().back();
@@ -1093,8 +1101,9 @@ std::optional<std::string> ship_transfer_from_node(db::Db& db, const Actor& acto
   auto doc = *load_transfer(db, s.id);
   auto text = bj::serialize(doc);
   append_audit(db, actor, AuditEntry{"transfer.ship", "transfer", s.id, std::nullopt, text});
-  // To another node's store: that node learns of it through its feed and receives it.
-  if (is_node_store(db, s.to_location_id)) catalog::store::note_change(db, std::string(transfer_change), s.id);
+  // Noted in the feed: to another node's store, that node learns of it and receives it; the
+  // shipping node hears where it is in transit (and, later, of its receipt).
+  catalog::store::note_change(db, std::string(transfer_change), s.id);
   append_event(db, "transfer.shipped", s.id, text);
   return std::nullopt;
 }

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "access/audit.hpp"
@@ -59,10 +60,13 @@ bj::object outbound_to_json(const OutboundTransfer& t) {
                                {"item_id", l.item_id},
                                {"sku", l.sku},
                                {"name", l.name},
-                               {"shipped", json::quantity_value(l.shipped)}});
+                               {"shipped", json::quantity_value(l.shipped)},
+                               {"received", json::quantity_value(l.received)},
+                               {"damaged", json::quantity_value(l.damaged)},
+                               {"short", json::quantity_value(l.short_)}});
   return bj::object{{"id", t.id},
                     {"number", outbound_number_text(t.number)},
-                    {"status", "shipped"},
+                    {"status", t.status},
                     {"from_location_id", t.from_location_id},
                     {"from", bj::object{{"id", t.from_location_id}, {"name", t.from_name}}},
                     {"to_location_id", t.to_id},
@@ -71,6 +75,7 @@ bj::object outbound_to_json(const OutboundTransfer& t) {
                     {"note", t.note},
                     {"shipped_at", format_rfc3339(Timestamp{t.shipped_at})},
                     {"shipped_by", t.shipped_by},
+                    {"received_at", t.received_at ? bj::value(format_rfc3339(Timestamp{*t.received_at})) : bj::value(nullptr)},
                     {"lines_count", t.lines.size()},
                     {"lines", std::move(lines)}};
 }
@@ -111,7 +116,7 @@ std::optional<stock::Posted> ship_outbound(db::Db& db, const Actor& actor, const
     if (head == heads.end())
       throw invalid_field(fmt::format("lines[{}].item_id", i), fmt::format("item '{}' does not exist", line.item_id));
     OutboundLine l{new_uuid_v7(), static_cast<std::int64_t>(i + 1), line.item_id, head->second.sku, head->second.name,
-                   line.quantity};
+                   line.quantity, Quantity{}, Quantity{}, Quantity{}};
     moves.push_back(stock::Movement{l.item_id, from.id, -l.shipped, stock::MovementReason::transfer_out,
                                     outbound_document_type, t.id, l.id});
     t.lines.push_back(std::move(l));
@@ -135,6 +140,54 @@ std::optional<stock::Posted> ship_outbound(db::Db& db, const Actor& actor, const
                                         {"shipped_by", t.shipped_by},
                                         {"lines", std::move(lines)}}));
   return stock::Posted{std::move(json), false};
+}
+
+void apply_outbound_transfer(db::Db& db, const bj::value& data) {
+  if (!data.is_object()) throw invalid_field("transfer", "a transfer is an object");
+  const auto& o = data.get_object();
+  auto text = [](const bj::object& from, const char* key) {
+    const auto* v = from.if_contains(key);
+    if (!v || !v->is_string()) throw invalid_field(fmt::format("transfer.{}", key), fmt::format("the feed's transfer has no {}", key));
+    return std::string(v->get_string());
+  };
+  auto id = normalize_uuid(text(o, "id"));
+  if (!id) throw invalid_field("transfer.id", "a transfer's id is a UUID");
+  auto t = store::load_outbound(db, *id);
+  if (!t) return;  // not one this node holds (shipped from the store before it was a node)
+  t->status = text(o, "status") == "received" ? "received" : "shipped";
+  t->received_at.reset();
+  if (const auto* at = o.if_contains("received_at"); at && at->is_string()) {
+    auto parsed = parse_rfc3339(std::string(at->get_string()));
+    if (!parsed) throw invalid_field("transfer.received_at", "received_at is a time");
+    if (t->status == "received") t->received_at = parsed->micros;
+  }
+  // Head office may have put it in transit to another destination (a refused shipment retried).
+  auto to = normalize_uuid(text(o, "to_location_id"));
+  if (!to) throw invalid_field("transfer.to_location_id", "to_location_id is a UUID");
+  if (*to != t->to_id) {
+    t->to_id = *to;
+    const auto* named = o.if_contains("to");
+    t->to_name = named && named->is_object() ? text(named->get_object(), "name") : std::string();
+  }
+  const auto* lines = o.if_contains("lines");
+  if (!lines || !lines->is_array()) throw invalid_field("transfer.lines", "a transfer has lines");
+  for (const auto& l : lines->get_array()) {
+    if (!l.is_object()) throw invalid_field("transfer.lines", "a line is an object");
+    const auto& line = l.get_object();
+    auto line_id = text(line, "id");
+    auto mine = std::find_if(t->lines.begin(), t->lines.end(), [&](const OutboundLine& x) { return x.id == line_id; });
+    if (mine == t->lines.end()) continue;
+    auto figure = [&line](const char* key) {
+      const auto* v = line.if_contains(key);
+      auto q = v ? json::as_quantity(*v) : std::nullopt;
+      if (!q || q->milli < 0) throw invalid_field(fmt::format("transfer.lines.{}", key), fmt::format("{} is a quantity", key));
+      return *q;
+    };
+    mine->received = figure("received");
+    mine->damaged = figure("damaged");
+    mine->short_ = figure("short");
+  }
+  store::update_outbound_receipt(db, *t);
 }
 
 void install_outbound_shipping() { stock::set_remote_shipper(ship_outbound); }

@@ -11,7 +11,11 @@
 // the document's id, books the node's out-movement at the node's store and the transfer in
 // transit to the destination under the same id and line ids (stock::ship_transfer_from_node);
 // the destination receives it as any transfer (at head office, or on its own node through
-// migration 40's feed). A destination head office refuses is a conflict `destination_refused`.
+// migration 40's feed). A destination head office refuses is a conflict `destination_refused`,
+// which a person may post again (sync::retry_conflict, optionally to another destination). Head
+// office notes the transfer in the feed when it puts it in transit and at each receipt; the
+// node's key gets it marked `outbound` and keeps head office's status and received figures
+// (apply_outbound_transfer, migration 43).
 #pragma once
 
 #include <cstdint>
@@ -55,6 +59,8 @@ struct OutboundLine {
   std::string item_id;
   std::string sku, name;
   Quantity shipped;
+  // What head office says arrived (migration 43): all 0 until the destination received it.
+  Quantity received, damaged, short_;
 };
 struct OutboundTransfer {
   std::string id;
@@ -66,13 +72,16 @@ struct OutboundTransfer {
   std::int64_t shipped_at = 0;
   std::string shipped_by;
   std::string request_hash;
+  std::string status = "shipped";  // shipped | received (head office's word, through its feed)
+  std::optional<std::int64_t> received_at;
   std::vector<OutboundLine> lines;
 };
 // "S-000001": a node's shipment to head office's side, numbered apart from its own transfers.
 std::string outbound_number_text(std::int64_t number);
 // GET /api/v1/sync/outbound-transfers/{id} and POST /api/v1/transfers on the node: {id, number,
-// status: "shipped", from_location_id, from {id, name}, to_location_id, to {id, name}, note,
-// shipped_at, shipped_by, lines [{id, item_id, sku, name, shipped}], lines_count}.
+// status: "shipped" | "received", from_location_id, from {id, name}, to_location_id, to {id,
+// name}, note, shipped_at, shipped_by, received_at (null until received), lines [{id, item_id,
+// sku, name, shipped, received, damaged, short}], lines_count}.
 boost::json::object outbound_to_json(const OutboundTransfer& t);
 
 // The node's remote shipper (stock::set_remote_shipper): nullopt when `in.to_location_id` is not
@@ -84,6 +93,14 @@ boost::json::object outbound_to_json(const OutboundTransfer& t);
 std::optional<stock::Posted> ship_outbound(db::Db& db, const Actor& actor, const stock::TransferInput& in);
 // Installs ship_outbound as stock's remote shipper (a store node, before it serves).
 void install_outbound_shipping();
+
+// On the node, in the pull's transaction: head office's word on one of this node's shipments
+// (the feed's `transfer` change marked `outbound`, data as GET /api/v1/transfers/{id}): its
+// destination (head office may have put it in transit elsewhere on a retry), status
+// (`received` once head office's transfer is, else `shipped`), received_at and each line's
+// received, damaged and short. A shipment the node does not hold is passed over. Throws 422 on
+// data it cannot read.
+void apply_outbound_transfer(db::Db& db, const boost::json::value& data);
 
 // At head office, a pushed outbound_transfer.shipped document's payload as head office books
 // it, or nullopt when it cannot read it.
@@ -99,6 +116,9 @@ std::optional<OutboundTransfer> load_outbound(db::Db& db, const std::string& id)
 // Newest first, before `before` when set.
 std::vector<OutboundTransfer> list_outbound(db::Db& db, const std::optional<std::string>& before, int limit);
 std::int64_t next_outbound_number(db::Db& db);
+// Writes head office's word on shipment `t.id`: to_id, to_name, status, received_at and each
+// line's received, damaged and short (lines by id).
+void update_outbound_receipt(db::Db& db, const OutboundTransfer& t);
 // `backroom check`'s part on a node: every outbound_transfer movement belongs to a line of a
 // shipment and each line's movements add up to minus what it shipped.
 std::vector<std::string> check_outbound(db::Db& db);

@@ -14,16 +14,19 @@ Destination destination_row(db::Query& q) {
 std::vector<OutboundLine> outbound_lines(db::Db& db, const std::string& transfer_id) {
   std::vector<OutboundLine> out;
   auto q = db.query(
-      "SELECT l.id, l.line_no, l.item_id, COALESCE(i.sku, ''), COALESCE(i.name, ''), l.shipped "
+      "SELECT l.id, l.line_no, l.item_id, COALESCE(i.sku, ''), COALESCE(i.name, ''), l.shipped, l.received, l.damaged, "
+      "l.short "
       "FROM sync_outbound_transfer_lines l LEFT JOIN items i ON i.id = l.item_id WHERE l.transfer_id = ? ORDER BY l.line_no");
   q.bind(1, transfer_id);
-  while (q.step()) out.push_back(OutboundLine{q.text(0), q.int64(1), q.text(2), q.text(3), q.text(4), Quantity{q.int64(5)}});
+  while (q.step())
+    out.push_back(OutboundLine{q.text(0), q.int64(1), q.text(2), q.text(3), q.text(4), Quantity{q.int64(5)},
+                               Quantity{q.int64(6)}, Quantity{q.int64(7)}, Quantity{q.int64(8)}});
   return out;
 }
 
 constexpr const char* outbound_columns =
     "SELECT t.id, t.number, t.from_location_id, COALESCE(l.name, ''), t.to_id, t.to_name, t.note, t.shipped_at, "
-    "t.shipped_by, t.request_hash FROM sync_outbound_transfers t LEFT JOIN locations l ON l.id = t.from_location_id ";
+    "t.shipped_by, t.request_hash, t.status, t.received_at FROM sync_outbound_transfers t LEFT JOIN locations l ON l.id = t.from_location_id ";
 
 OutboundTransfer outbound_row(db::Query& q) {
   OutboundTransfer t;
@@ -37,6 +40,8 @@ OutboundTransfer outbound_row(db::Query& q) {
   t.shipped_at = q.int64(7);
   t.shipped_by = q.text(8);
   t.request_hash = q.text(9);
+  t.status = q.text(10);
+  if (!q.is_null(11)) t.received_at = q.int64(11);
   return t;
 }
 }  // namespace
@@ -117,6 +122,24 @@ std::int64_t next_outbound_number(db::Db& db) {
   auto q = db.query("SELECT COALESCE(MAX(number), 0) + 1 FROM sync_outbound_transfers");
   q.step();
   return q.int64(0);
+}
+
+void update_outbound_receipt(db::Db& db, const OutboundTransfer& t) {
+  db.query("UPDATE sync_outbound_transfers SET to_id = ?, to_name = ?, status = ?, received_at = ? WHERE id = ?")
+      .bind(1, t.to_id)
+      .bind(2, t.to_name)
+      .bind(3, t.status)
+      .bind(4, t.received_at)
+      .bind(5, t.id)
+      .run();
+  for (const auto& l : t.lines)
+    db.query("UPDATE sync_outbound_transfer_lines SET received = ?, damaged = ?, short = ? WHERE id = ? AND transfer_id = ?")
+        .bind(1, l.received.milli)
+        .bind(2, l.damaged.milli)
+        .bind(3, l.short_.milli)
+        .bind(4, l.id)
+        .bind(5, t.id)
+        .run();
 }
 
 std::vector<std::string> check_outbound(db::Db& db) {

@@ -169,8 +169,14 @@ int Puller::pull_once() {
     catalog::FeedApplier applier(db);
     for (const auto& c : changes) {
       // A transfer head office shipped to this node's store (sync/inbound.hpp): kept to receive.
-      if (c.entity == stock::transfer_change)
-        apply_inbound_transfer(db, c.data);
+      if (c.entity == stock::transfer_change) {
+        // One this node shipped (head office's word on its receipt), or one shipped to it.
+        const auto* outbound = c.data.is_object() ? c.data.get_object().if_contains("outbound") : nullptr;
+        if (outbound && outbound->is_bool() && outbound->get_bool())
+          apply_outbound_transfer(db, c.data);
+        else
+          apply_inbound_transfer(db, c.data);
+      }
       else if (c.entity == purchasing::order_change)  // an order head office sent for this store
         apply_inbound_order(db, c.data);
       else if (c.entity == stock::location_change)  // a place this node may ship to (sync/outbound.hpp)

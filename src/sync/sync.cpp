@@ -109,6 +109,25 @@ namespace {
 
 std::string detail_text(bj::object o) { return bj::serialize(o); }
 
+// A node as people read it: its store's name, "North Street (store node)".
+std::string node_name(db::Db& db, const Node& node) {
+  auto l = stock::load_location(db, node.location_id);
+  return fmt::format("{} (store node)", l ? l->name : std::string("a store"));
+}
+
+// Why head office refuses to put a node's shipment in transit (stock::ship_transfer_from_node), in words.
+std::string refusal_words(const std::string& why) {
+  if (why == "not_found") return "the destination does not exist at head office";
+  if (why == "not_a_site") return "the destination is not a store, backroom or warehouse";
+  if (why == "own_store") return "the destination is the shipping store itself";
+  if (why == "kept_by_store_node")
+    return "the destination lies inside a store that has its own node (ship to that store itself)";
+  if (why == "exists") return "head office already holds a transfer under this shipment's id";
+  if (why == "unknown_item") return "the shipment names an item head office does not know";
+  if (why == "no_lines") return "the shipment has no lines head office can book";
+  return "head office cannot read the shipment";
+}
+
 // What one push needs to know of head office's catalog, read once for the whole batch: the
 // items that exist with their regular price today, and the regular-price changes applied
 // since the oldest sale in it (to tell the price at each sale's moment).
@@ -185,6 +204,15 @@ struct Poster {
   }
 
   std::map<std::string, std::string> bins{};  // kind -> location, read once a push
+  // Who a receipt recorded from the node's document is "by", for people: its store, never its key.
+  std::string by{};
+
+  // The key's actor named as the node's store (a receipt's by; the audit still names the key).
+  Actor named() const {
+    Actor a = actor;
+    a.user = by;
+    return a;
+  }
 
   // Where head office books a movement the node made at `kind` of location: the node's store
   // itself, or the store's bin of that kind (the store when it has none).
@@ -246,7 +274,7 @@ struct Poster {
     if (receipt) {
       std::vector<stock::NodeReceiptLine> lines;
       for (const auto& [line_id, q] : receipt->lines) lines.push_back(stock::NodeReceiptLine{line_id, q.first, q.second});
-      why = stock::close_transfer_from_node(db, actor, receipt->transfer_id, node.location_id, doc.id, lines, at);
+      why = stock::close_transfer_from_node(db, named(), receipt->transfer_id, node.location_id, doc.id, lines, at);
     }
     return why;
   }
@@ -264,7 +292,7 @@ struct Poster {
     std::optional<std::string> why = "unreadable";
     if (receipt)
       why = purchasing::receive_from_node(db, actor, receipt->order_id, node.location_id, doc.id, receipt->lines, at,
-                                          std::move(ahead), receipt->approved_by);
+                                          std::move(ahead), receipt->approved_by, by);
     if (!why) return;
     auto status = purchasing::order_status(db, receipt ? receipt->order_id : std::string());
     found.push_back(conflict(doc, ConflictKind::po_not_receivable, std::nullopt,
@@ -354,6 +382,7 @@ Posting post_documents(db::Db& db, const Actor& actor, const Node& node, const s
   }
 
   Poster poster{db, actor, node, known, at};
+  poster.by = node_name(db, node);
   // Every posted document's movements are booked in one batch (a few statements for all of
   // them, not several a movement); nothing in it is refused, so no document undoes another.
   out.found.resize(posting.size());
@@ -511,12 +540,58 @@ Conflict resolve_conflict(db::Db& db, const Actor& actor, const std::string& id,
   return resolved;
 }
 
-Conflict retry_conflict(db::Db& db, const Actor& actor, const std::string& id, const std::optional<std::string>& note) {
+namespace {
+// A shipment head office refused (destination_refused), put in transit now: to its own
+// destination, or to `to_location_id` (where the goods really went). The conflict is claimed
+// first (resolved only while still open: a second or concurrent retry finds it resolved, 409);
+// a refusal throws, so nothing of the try is kept.
+Conflict retry_shipment(db::Db& db, const Actor& actor, const Conflict& c, const std::optional<std::string>& note,
+                        const std::optional<std::string>& to_location_id) {
+  auto kept = store::load_document(db, c.document_id);
+  auto node = store::load_node(db, c.node_id);
+  if (!kept || !node) throw not_found("document", c.document_id);
+  auto shipment = pushed_shipment_of(kept->document.payload, kept->document.entity_id);
+  auto refused = [&](const std::string& why) {
+    Problem p(409, "still_refused",
+              fmt::format("head office still cannot put this shipment in transit: {}", refusal_words(why)),
+              to_location_id ? "to_location_id" : "id");
+    p.extra_json = bj::serialize(bj::object{{"reason", why}});
+    return p;
+  };
+  if (!shipment) throw refused("unreadable");
+  if (to_location_id) {
+    stock::check_location_scope(actor, *to_location_id);
+    shipment->to_location_id = *to_location_id;
+  }
+  auto at = now().micros;
+  auto text = note ? fmt::format("Posted by retry: {}", *note) : std::string("Posted by retry.");
+  if (!store::resolve_open_conflict(db, c.id, at, actor.user, text))
+    throw Problem(409, "already_resolved", "this conflict is already resolved", "id");
+  if (auto why = stock::ship_transfer_from_node(db, actor, node->location_id, *shipment)) throw refused(*why);
+  append_audit(db, actor, AuditEntry{"sync_conflict.retry", "sync_conflict", c.id, std::nullopt,
+                                     bj::serialize(bj::object{{"node_id", node->id},
+                                                              {"location_id", node->location_id},
+                                                              {"note", text},
+                                                              {"document_id", kept->document.id},
+                                                              {"transfer_id", shipment->id},
+                                                              {"to_location_id", shipment->to_location_id}})});
+  auto resolved = *store::load_conflict(db, c.id);
+  append_event(db, "sync.conflict_resolved", c.id, bj::serialize(conflict_to_json(resolved)));
+  return resolved;
+}
+}  // namespace
+
+Conflict retry_conflict(db::Db& db, const Actor& actor, const std::string& id, const std::optional<std::string>& note,
+                        const std::optional<std::string>& to_location_id) {
   auto c = store::load_conflict(db, id);
   if (!c) throw not_found("conflict", id);
   if (c->resolved) throw Problem(409, "already_resolved", "this conflict is already resolved", "id");
+  if (c->kind == ConflictKind::destination_refused) return retry_shipment(db, actor, *c, note, to_location_id);
   if (c->kind != ConflictKind::rejected)
-    throw Problem(409, "not_rejected", "only a rejected document can be posted again; resolve this conflict instead", "id");
+    throw Problem(409, "not_rejected",
+                  "only a rejected document or a refused shipment can be posted again; resolve this conflict instead", "id");
+  if (to_location_id)
+    throw invalid_field("to_location_id", "to_location_id is for a refused shipment (destination_refused) only");
   auto kept = store::load_document(db, c->document_id);
   auto node = store::load_node(db, c->node_id);
   if (!kept || !node || !kept->document.movements) throw not_found("document", c->document_id);
@@ -546,7 +621,8 @@ Conflict retry_conflict(db::Db& db, const Actor& actor, const std::string& id, c
   else if (!j.skipped.empty())
     posted.audited.front().as_object()["journal_skipped"] = j.skipped;
   auto text = note ? fmt::format("Posted by retry: {}", *note) : std::string("Posted by retry.");
-  store::resolve_conflict(db, id, at, actor.user, text);
+  if (!store::resolve_open_conflict(db, id, at, actor.user, text))
+    throw Problem(409, "already_resolved", "this conflict is already resolved", "id");
   append_audit(db, actor, AuditEntry{"sync_conflict.retry", "sync_conflict", id, std::nullopt,
                                      bj::serialize(bj::object{{"node_id", node->id},
                                                               {"location_id", node->location_id},

@@ -165,6 +165,9 @@ std::optional<Conflict> load_conflict(db::Db& db, const std::string& id);
 std::vector<Conflict> list_conflicts(db::Db& db, std::optional<bool> resolved, const std::optional<std::string>& node_id,
                                      const std::optional<std::string>& before, int limit);
 void resolve_conflict(db::Db& db, const std::string& id, std::int64_t at, const std::string& by, const std::string& note);
+// Resolves it only while it is open; false when it was resolved already (by another retry).
+bool resolve_open_conflict(db::Db& db, const std::string& id, std::int64_t at, const std::string& by,
+                           const std::string& note);
 // Head office's node_document movements whose document is not posted: (document id) rows.
 std::vector<std::string> unposted_movement_documents(db::Db& db);
 struct PostedDocument {
@@ -217,9 +220,18 @@ Conflict resolve_conflict(db::Db& db, const Actor& actor, const std::string& id,
 // Posts a rejected document again, once its cause is fixed (the item made at head office):
 // its movements are booked exactly as a push would book them, what that finds is recorded as
 // new conflicts, and the rejected conflict is resolved "Posted by retry" (with `note` when
-// given). 409 already_resolved when it is resolved, 409 not_rejected for another kind, 409
+// given). 409 already_resolved when it is resolved, 409 not_rejected for another kind (not
+// destination_refused, below), 409
 // still_rejected with the reason in words when it still cannot post (nothing is written).
 // Audited (sync_conflict.retry); raises sync.conflict_resolved.
-Conflict retry_conflict(db::Db& db, const Actor& actor, const std::string& id, const std::optional<std::string>& note);
+// A `destination_refused` shipment is put in transit again the same way
+// (stock::ship_transfer_from_node, as the push would): to its own destination once head office
+// allows it, or to `to_location_id` (where the goods really went; for that kind only, 422
+// otherwise), and the conflict is resolved "Posted by retry"; while it is still refused, 409
+// still_refused with the reason (`reason`: a word of ship_transfer_from_node) and nothing
+// written. Either kind is claimed by a conditional update (resolved only while open), so a
+// retry twice or two at once post once: the other is 409 already_resolved.
+Conflict retry_conflict(db::Db& db, const Actor& actor, const std::string& id, const std::optional<std::string>& note,
+                        const std::optional<std::string>& to_location_id = std::nullopt);
 
 }  // namespace backroom::sync

@@ -497,22 +497,27 @@ void register_sync_routes(App& app) {
         });
 
   r.add("POST", "/api/v1/sync/conflicts/{id}/retry", std::string(permission::sync_manage),
-        "Post a rejected document again now that its cause is fixed (the item exists at head office); the conflict "
-        "is resolved as posted by retry, or 409 still_rejected with the reason and nothing written",
+        "Post a rejected document again now that its cause is fixed (the item exists at head office), or put a "
+        "refused shipment in transit (to its destination, or to to_location_id); the conflict is resolved as posted "
+        "by retry, or 409 still_rejected / still_refused with the reason and nothing written",
         [&app](Request& req, Reply reply) {
           auto id = documents::id_param(req, 0, "conflict");
-          std::optional<std::string> note;
+          std::optional<std::string> note, to_location_id;
           if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
             auto body = json::parse_object(req.body);
             json::Fields f{body, ""};
-            f.only({"note"});
+            f.only({"note", "to_location_id"});
             note = f.opt_text("note", conflict_note_length_max);
             if (note && note->find_first_not_of(" \t\r\n") == std::string::npos)
               throw invalid_field("note", "note, when given, says why the document could be posted now");
+            if (auto to = f.opt_text("to_location_id", 64)) {
+              to_location_id = normalize_uuid(*to);
+              if (!to_location_id) throw invalid_field("to_location_id", "to_location_id is a location's id (a UUID)");
+            }
           }
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=](db::Db& db) {
-            auto c = retry_conflict(db, actor, id, note);
+            auto c = retry_conflict(db, actor, id, note, to_location_id);
             return http::json_response(200, conflict_to_json(c));
           });
         });
@@ -676,7 +681,12 @@ void register_sync_routes(App& app) {
               if (c.entity == stock::location_change) return destination_feed_data(reader, node->location_id, c.key);
               if (c.entity != stock::transfer_change) return std::nullopt;
               auto t = stock::load_transfer(reader, c.key);
-              if (!t || t->at("to_location_id").as_string() != node->location_id) return std::nullopt;
+              if (!t) return std::nullopt;
+              if (t->at("to_location_id").as_string() == node->location_id) return bj::value(std::move(*t));
+              // A transfer from its store is one it shipped (head office ships none from a node's
+              // store): what became of it, marked so (sync/outbound.hpp).
+              if (t->at("from_location_id").as_string() != node->location_id) return std::nullopt;
+              (*t)["outbound"] = true;
               return bj::value(std::move(*t));
             };
             auto page = catalog::changes_after(reader, cursor, limit, transfers);

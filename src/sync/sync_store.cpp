@@ -252,6 +252,20 @@ void resolve_conflict(db::Db& db, const std::string& id, std::int64_t at, const 
       .run();
 }
 
+bool resolve_open_conflict(db::Db& db, const std::string& id, std::int64_t at, const std::string& by,
+                           const std::string& note) {
+  db::assert_in_transaction(db);
+  db.query(
+        "UPDATE sync_conflicts SET status = 'resolved', resolved_at = ?, resolved_by = ?, note = ? "
+        "WHERE id = ? AND status = 'open'")
+      .bind(1, at)
+      .bind(2, by)
+      .bind(3, note)
+      .bind(4, id)
+      .run();
+  return db.changes() == 1;
+}
+
 std::vector<std::string> unposted_movement_documents(db::Db& db) {
   std::vector<std::string> out;
   auto q = db.query(

@@ -574,7 +574,7 @@ test('mutated store-node pushes and conflict notes (issue 21) are refused with p
   await probe('POST /sync/inbound-orders/{id}/receive', `/api/v1/sync/inbound-orders/${uuidv7()}/receive`,
     async () => ({ location_id: uuidv7(), override_token: 'ovr-token', lines: [{ po_line_id: uuidv7(), received: 2, damaged: 1 }, { item_id: uuidv7(), received: 0 }] }),
     (b) => b, { baseWorks: false });
-  await probe('POST /sync/conflicts/{id}/retry', `/api/v1/sync/conflicts/${uuidv7()}/retry`, async () => ({ note: 'made the item' }),
+  await probe('POST /sync/conflicts/{id}/retry', `/api/v1/sync/conflicts/${uuidv7()}/retry`, async () => ({ note: 'made the item', to_location_id: uuidv7() }),
     (b) => b, { baseWorks: false });
   // A node's change requests (edits of master data made at the store) and their decisions.
   const request = () => ({ id: uuidv7(), method: 'PATCH', path: `/api/v1/items/${item.id}`, query: [['dry_run', 'false']],

@@ -141,6 +141,14 @@ test('a store node ships to head office\'s warehouse; head office has it in tran
     const nodes = (await s.get('/api/v1/sync/nodes')).json.nodes;
     assert.equal(nodes.find((n) => n.id === added.id).documents_received, 3, 'two openings and the shipment, each once');
     assert.deepEqual((await s.get(`/api/v1/sync/conflicts?node_id=${added.id}&status=all`)).json.conflicts, []);
+    // The node hears of the receipt through its feed: received, with what arrived and what was short.
+    const heard = await until('the node hears its shipment received', async () => {
+      const r = await node.get(`/api/v1/sync/outbound-transfers/${shipped.id}`);
+      return r.json?.status === 'received' && r.json;
+    });
+    assert.ok(Date.parse(heard.received_at) > 0);
+    assert.deepEqual(heard.lines.map((l) => [l.item_id, l.shipped, l.received, l.damaged, l.short]),
+      [[a.id, 4, 4, 0, 0], [b.id, 2, 1, 0, 1]]);
 
     // The backroom inside another store stops being a destination when that store gets its own
     // node; this node, cut off meanwhile, still ships there: head office refuses it, listed.
@@ -166,6 +174,47 @@ test('a store node ships to head office\'s warehouse; head office has it in tran
     // After the node's next pull the backroom is no longer offered.
     await until('the backroom withdrawn', async () =>
       !(await node.get('/api/v1/sync/destinations?limit=500')).json.destinations.some((d) => d.id === backroom.id));
+
+    // Posted again: while the cause persists (the backroom is still inside a node's store, or a
+    // destination head office refuses too) the retry is 409 and nothing is in transit.
+    const retry = (body) => s.post(`/api/v1/sync/conflicts/${refused.id}/retry`, body);
+    const still = await retry({});
+    assert.equal(still.status, 409, still.text);
+    assert.equal(still.json.code, 'still_refused');
+    assert.equal(still.json.reason, 'kept_by_store_node');
+    const ownStore = await retry({ to_location_id: nodeStore.id });
+    assert.equal(ownStore.status, 409, ownStore.text);
+    assert.equal(ownStore.json.code, 'still_refused');
+    assert.equal(ownStore.json.reason, 'own_store');
+    assert.equal((await s.get(`/api/v1/transfers/${stale.id}`)).status, 404);
+    assert.equal(await onHand(s, a, transit), 0);
+    assert.equal((await s.get(`/api/v1/sync/conflicts?node_id=${added.id}`)).json.conflicts[0].status, 'open');
+    // The unit really went to the warehouse: two retries at once put it in transit there once.
+    const both = await Promise.all([1, 2].map(() => retry({ note: 'went to the warehouse', to_location_id: warehouse.id })));
+    assert.deepEqual(both.map((r) => r.status).sort(), [200, 409], both.map((r) => r.text).join(' | '));
+    const won = both.find((r) => r.status === 200).json;
+    assert.equal(won.status, 'resolved');
+    assert.equal(won.note, 'Posted by retry: went to the warehouse');
+    assert.equal(both.find((r) => r.status === 409).json.code, 'already_resolved');
+    assert.equal((await retry({})).json.code, 'already_resolved');
+    const moved = (await s.get(`/api/v1/transfers/${stale.id}`)).json;
+    assert.equal(moved.status, 'in_transit');
+    assert.equal(moved.to_location_id, warehouse.id);
+    assert.equal(await onHand(s, a, transit), 1);
+    const landed = await s.post(`/api/v1/transfers/${stale.id}/receive`, { id: uuidv7() });
+    assert.equal(landed.status, 200, landed.text);
+    const twice = await s.post(`/api/v1/transfers/${stale.id}/receive`, { id: uuidv7() });
+    assert.equal(twice.json.receipts.length, 1, 'received once');
+    assert.equal(await onHand(s, a, warehouse), 5);
+    assert.equal(await onHand(s, a, transit), 0);
+    // The node hears where it went and that it arrived.
+    const told = await until('the node hears the retried shipment received', async () => {
+      const r = await node.get(`/api/v1/sync/outbound-transfers/${stale.id}`);
+      return r.json?.status === 'received' && r.json;
+    });
+    assert.equal(told.to.name, warehouse.name);
+    assert.deepEqual(told.lines.map((l) => [l.received, l.short]), [[1, 0]]);
+    for (const item of [a, b]) assert.equal(await onHand(s, item, nodeStore), await onHand(node, item, local));
 
     assertBooksHold(s.db);
     assertBooksHold(node.db);
@@ -219,7 +268,19 @@ test('a store node ships to another node\'s store: head office holds it in trans
     assert.equal(inbound.from.name, storeA.name);
     const got = await b.post(`/api/v1/sync/inbound-transfers/${shipped.id}/receive`, {});
     assert.equal(got.status, 200, got.text);
-    await until('head office closes it', async () => (await s.get(`/api/v1/transfers/${shipped.id}`)).json.status === 'received');
+    const closed = await until('head office closes it', async () => {
+      const r = (await s.get(`/api/v1/transfers/${shipped.id}`)).json;
+      return r.status === 'received' && r;
+    });
+    // By the receiving node's store, for people (never its key).
+    assert.equal(closed.received_by, `${storeB.name} (store node)`);
+    assert.equal(closed.receipts[0].by, `${storeB.name} (store node)`);
+    // The shipping node hears its shipment received at the other store.
+    const heard = await until('A hears its shipment received', async () => {
+      const r = await a.get(`/api/v1/sync/outbound-transfers/${shipped.id}`);
+      return r.json?.status === 'received' && r.json;
+    });
+    assert.deepEqual(heard.lines.map((l) => [l.shipped, l.received, l.short]), [[3, 3, 0]]);
     assert.equal(await onHand(s, item, transit), 0);
     assert.equal(await onHand(s, item, storeA), 2);
     assert.equal(await onHand(s, item, storeB), 3);

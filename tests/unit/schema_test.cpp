@@ -540,3 +540,38 @@ TEST(Schema, MigrationFortyTwoNotesEverySiteAfterTheFeedAndAllowsRefusedDestinat
   EXPECT_ANY_THROW(db->exec("INSERT INTO sync_conflicts (id, node_id, location_id, document_id, kind, detail, created_at, "
                             "status) VALUES ('C1', 'N1', 'S1', 'D1', 'other', '{}', 1, 'open')"));
 }
+
+// Migration 43: a store node keeps head office's word on its shipments (status, received_at and
+// each line's received, damaged, short, 'shipped' and 0 for the rows before it), and the receipts
+// head office recorded "by" a node's key before it are by the node's store for people; a key
+// that names no node (or any other "by") is left as it was.
+TEST(Schema, MigrationFortyThreeNamesNodeReceiptsByTheirStoreAndKeepsShipmentReceipts) {
+  TempFile file;
+  auto db = shop_at_version(file, 42);
+  db->exec("PRAGMA foreign_keys = OFF;"
+           "INSERT INTO locations (id, name, kind, parent_id, sellable, created_at) VALUES "
+           "('S1', 'Harbour', 'store', NULL, 1, 10), ('W1', 'Warehouse', 'warehouse', NULL, 0, 10);"
+           "INSERT INTO sync_nodes (id, location_id, key_id, created_at, created_by) VALUES ('N1', 'S1', 'K1', 1, 'admin');"
+           "INSERT INTO transfers (id, number, from_location_id, to_location_id, status, request_hash, shipped_at, "
+           "shipped_by, received_at, received_by) VALUES ('T1', 1, 'W1', 'S1', 'received', '', 1, 'ann', 2, 'apikey:node N1'), "
+           "('T2', 2, 'S1', 'W1', 'received', '', 1, 'ann', 2, 'bob');"
+           "INSERT INTO transfer_receipts (id, transfer_id, number, closes, request_hash, at, user) VALUES "
+           "('R1', 'T1', 1, 1, '', 2, 'apikey:node N1'), ('R2', 'T2', 1, 1, '', 2, 'apikey:node N9');"
+           "INSERT INTO po_receipts (id, order_id, number, request_hash, at, user) VALUES ('P1', 'O1', 1, '', 2, 'apikey:node N1');"
+           "INSERT INTO sync_outbound_transfers (id, number, from_location_id, to_id, to_name, request_hash, shipped_at, "
+           "shipped_by) VALUES ('X1', 1, 'S1', 'W1', 'Warehouse', '', 1, 'ann');"
+           "INSERT INTO sync_outbound_transfer_lines (id, transfer_id, line_no, item_id, shipped) VALUES ('XL1', 'X1', 1, 'I1', 2000);");
+  ASSERT_EQ(schema::migrate(*db, 43), 43);
+  auto text = [&db](const std::string& sql) {
+    auto q = db->query(sql);
+    return q.step() ? q.text(0) : std::string("(none)");
+  };
+  EXPECT_EQ(text("SELECT received_by FROM transfers WHERE id = 'T1'"), "Harbour (store node)");
+  EXPECT_EQ(text("SELECT received_by FROM transfers WHERE id = 'T2'"), "bob");
+  EXPECT_EQ(text("SELECT user FROM transfer_receipts WHERE id = 'R1'"), "Harbour (store node)");
+  EXPECT_EQ(text("SELECT user FROM transfer_receipts WHERE id = 'R2'"), "apikey:node N9");
+  EXPECT_EQ(text("SELECT user FROM po_receipts WHERE id = 'P1'"), "Harbour (store node)");
+  EXPECT_EQ(text("SELECT status FROM sync_outbound_transfers WHERE id = 'X1'"), "shipped");
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM sync_outbound_transfers WHERE received_at IS NULL"), 1);
+  EXPECT_EQ(scalar(*db, "SELECT received + damaged + short FROM sync_outbound_transfer_lines WHERE id = 'XL1'"), 0);
+}

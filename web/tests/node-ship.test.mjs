@@ -2,19 +2,20 @@
 // "A store node ships"): the Transfers screen offers head office's sites by name, "(head
 // office)", never its own store; a manager ships 2 packs of pasta there; the screen says it was
 // sent and lists it under "Sent to head office"; head office then holds it in transit to the
-// warehouse. At 768×1024, no ids on screen.
+// warehouse; when the warehouse receives it one short, the node's list says so (1024×768). At
+// head office, Store sync posts a refused shipment again to where the goods went. No ids on screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEMO, DIST, PASTA, setup, signIn, itemByCode, noIds, fits } from './lib.mjs';
 import { startServer } from '../../tests/integration/lib/server.mjs';
-import { until } from '../../tests/integration/lib/shop.mjs';
+import { until, uuidv7 } from '../../tests/integration/lib/shop.mjs';
 
 let env;
 let node;
 before(async () => { env = await setup(); });
 after(async () => { await node?.stop(); await env?.close(); });
 
-test('a store node ships to head office\'s warehouse from its Transfers screen (768×1024)', async () => {
+test('a store node ships to head office\'s warehouse from its Transfers screen and hears it received (768×1024, 1024×768)', async () => {
   const hq = env.server;
   const place = await hq.post('/api/v1/locations', { name: 'Quay Street', kind: 'store' });
   assert.equal(place.status, 201, place.text);
@@ -67,5 +68,58 @@ test('a store node ships to head office\'s warehouse from its Transfers screen (
   }, 30000, 200);
   assert.equal(atHq.status, 'in_transit');
   assert.equal(atHq.to.name, 'Returns Warehouse');
+
+  // The warehouse receives 1 of the 2: the node hears it and its list says so in words.
+  const got = await hq.post(`/api/v1/transfers/${shipped.id}/receive`, { id: uuidv7(), close: true, lines: [{ item_id: pasta.id, received: 1 }] });
+  assert.equal(got.status, 200, got.text);
+  await until('the node hears its shipment received', async () =>
+    (await node.get(`/api/v1/sync/outbound-transfers/${shipped.id}`)).json?.status === 'received', 30000, 200);
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.reload();
+  await sent.getByRole('row', { name: /S-000001/ }).getByRole('cell', { name: /^Received .*: 1 arrived, 1 short, 0 damaged$/ }).waitFor();
+  await fits(page, 'a shipment head office received, at 1024×768');
+  await noIds(page, 'a shipment head office received');
   await context.close();
+});
+
+test('head office posts a refused shipment again from Store sync, to where the goods went (768×1024)', async () => {
+  const hq = env.server;
+  const pier = await hq.post('/api/v1/locations', { name: 'Pier Street', kind: 'store' });
+  assert.equal(pier.status, 201, pier.text);
+  const added = await hq.post('/api/v1/sync/nodes', { location_id: pier.json.id });
+  assert.equal(added.status, 201, added.text);
+  const warehouse = (await hq.get('/api/v1/locations')).json.locations.find((l) => l.name === 'Returns Warehouse');
+  const pasta = await itemByCode(hq, PASTA);
+  // A shipment to the store itself (as a node's push carries it): head office refuses it.
+  const id = uuidv7();
+  const line = uuidv7();
+  const pushed = await hq.withKey(added.json.key).post('/api/v1/sync/documents', { documents: [{
+    id, type: 'outbound_transfer.shipped', entity_id: id, at: new Date().toISOString(),
+    payload: { id, number: 'S-000001', to_location_id: pier.json.id, to_name: 'Pier Street', note: '', shipped_at: new Date().toISOString(),
+      shipped_by: DEMO.manager.username, lines: [{ id: line, item_id: pasta.id, quantity: 1 }] },
+    movements: [{ item_id: pasta.id, location_kind: 'store', quantity: -1, reason: 'transfer_out', document_type: 'outbound_transfer', document_id: id, document_line_id: line }],
+  }] });
+  assert.equal(pushed.status, 200, pushed.text);
+
+  const page = await env.page({ width: 768, height: 1024 });
+  await signIn(page, DEMO.manager);
+  await page.getByRole('link', { name: 'Back office' }).click();
+  await page.getByRole('link', { name: 'Store sync' }).click();
+  const row = page.getByRole('table', { name: 'Conflicts' }).getByRole('row').filter({ hasText: 'Shipment not taken' });
+  await row.getByRole('button', { name: 'Resolve' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Shipment not taken' });
+  // As sent, head office still refuses it: its reason in words, nothing in transit.
+  await dialog.getByRole('button', { name: 'Post again' }).click();
+  await dialog.getByText('head office still cannot put this shipment in transit: the destination is the shipping store itself').waitFor();
+  assert.equal((await hq.get(`/api/v1/transfers/${id}`)).status, 404);
+  await dialog.getByLabel('Put in transit to').selectOption({ label: 'Returns Warehouse' });
+  await fits(page, 'posting a refused shipment again');
+  await noIds(page, 'posting a refused shipment again');
+  await dialog.getByRole('button', { name: 'Post again' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await row.waitFor({ state: 'detached' });
+  const moved = (await hq.get(`/api/v1/transfers/${id}`)).json;
+  assert.equal(moved.status, 'in_transit');
+  assert.equal(moved.to_location_id, warehouse.id);
+  await page.context().close();
 });

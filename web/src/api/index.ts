@@ -196,8 +196,10 @@ export const sync = {
   cashUps: () => get<{ cash_ups: T.SyncCashUp[]; next_cursor: string | null }>('/sync/cash-ups', { query: { limit: 50 } }),
   resolveConflict: (id: string, note: string) =>
     post<T.SyncConflict>('/sync/conflicts/{id}/resolve', { note }, { path: { id } }),
-  retryConflict: (id: string, note: string) =>
-    post<T.SyncConflict>('/sync/conflicts/{id}/retry', note.trim() ? { note } : {}, { path: { id } }),
+  /** Post a rejected document again, or put a refused shipment in transit (to `to_location_id` when given). */
+  retryConflict: (id: string, note: string, to_location_id?: string) =>
+    post<T.SyncConflict>('/sync/conflicts/{id}/retry',
+      { ...(note.trim() ? { note } : {}), ...(to_location_id ? { to_location_id } : {}) }, { path: { id } }),
   /** Change requests: at head office those the nodes sent, on a node those it sent; newest first. */
   changeRequests: (status: 'pending' | 'applied' | 'rejected' | 'all' = 'pending') =>
     get<{ change_requests: T.SyncChangeRequest[]; next_cursor: string | null }>('/sync/change-requests', { query: { status, limit: 100 } }),

@@ -110,19 +110,26 @@ function what(c: SyncConflict): string {
   }
 }
 
+// Conflicts a person may post again once the cause is fixed.
+const retryable = (c: SyncConflict) => c.kind === 'rejected' || c.kind === 'destination_refused';
+
 function Conflicts() {
   const [page, err, reload] = useLoad(() => sync.conflicts(), []);
   const [open, setOpen] = useState<SyncConflict | null>(null);
   const [note, setNote] = useState('');
   const [msg, setMsg] = useState('');
+  // A refused shipment: where head office puts it in transit ('' = where the store sent it).
+  const [to, setTo] = useState('');
+  const sites = useLocations().filter((l) => l.kind === 'store' || l.kind === 'backroom' || l.kind === 'warehouse');
   const act = async (how: 'resolve' | 'retry') => {
     if (!open) return;
     try {
       if (how === 'resolve') await sync.resolveConflict(open.id, note);
-      else await sync.retryConflict(open.id, note);
+      else await sync.retryConflict(open.id, note, open.kind === 'destination_refused' && to ? to : undefined);
       setOpen(null);
       setNote('');
       setMsg('');
+      setTo('');
       reload();
     } catch (x) {
       // The API names the missing item by its id; a person needs what to do instead.
@@ -144,7 +151,7 @@ function Conflicts() {
           ['when', (c: SyncConflict) => when(c.created_at)],
           ['what', (c: SyncConflict) => kindText[c.kind]],
           ['details', (c: SyncConflict) => what(c)],
-        ]} actions={(c: SyncConflict) => <Button onClick={() => { setOpen(c); setNote(''); setMsg(''); }}>Resolve</Button>} />
+        ]} actions={(c: SyncConflict) => <Button onClick={() => { setOpen(c); setNote(''); setMsg(''); setTo(''); }}>Resolve</Button>} />
       )}
       {open && (
         <Dialog title={kindText[open.kind]} onClose={() => setOpen(null)}>
@@ -153,10 +160,15 @@ function Conflicts() {
           <Field label="What was done" value={note} maxLength={500} autoFocus
             onInput={(e) => setNote(e.currentTarget.value)}
             onKeyDown={(e) => { if (e.key === 'Enter' && note.trim()) void resolve(); }} />
+          {open.kind === 'destination_refused' && (
+            <Select label="Put in transit to" value={to} onChange={(e) => setTo(e.currentTarget.value)}
+              options={[['', `${String((open.detail as Record<string, unknown>).to_name ?? 'Where the store sent it')} (as sent)`],
+                ...sites.map((l): [string, string] => [l.id, l.name])]} />
+          )}
           {msg && <Notice kind="error">{msg}</Notice>}
           <div class="row">
-            {open.kind === 'rejected' && <Button variant="primary" onClick={() => act('retry')}>Post again</Button>}
-            <Button variant={open.kind === 'rejected' ? undefined : 'primary'} disabled={!note.trim()} onClick={resolve}>Resolve</Button>
+            {retryable(open) && <Button variant="primary" onClick={() => act('retry')}>Post again</Button>}
+            <Button variant={retryable(open) ? undefined : 'primary'} disabled={!note.trim()} onClick={resolve}>Resolve</Button>
             <Button onClick={() => setOpen(null)}>Cancel</Button>
           </div>
         </Dialog>

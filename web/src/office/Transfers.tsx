@@ -91,7 +91,8 @@ export function Transfers() {
         <h2>Sent to head office</h2>
         <DataTable name="Sent to head office" rows={outbound}
           columns={[['number', (t) => t.number], ['shipped', (t) => when(t.shipped_at)], ['from', (t) => t.from.name], ['to', (t) => t.to.name],
-            ['lines', (t) => String(t.lines.length), true], ['units', (t) => qty(t.lines.reduce((s, l) => s + l.shipped, 0)), true]]} />
+            ['lines', (t) => String(t.lines.length), true], ['units', (t) => qty(t.lines.reduce((s, l) => s + l.shipped, 0)), true],
+            ['status', outboundStatus]]} />
       </>}
       {open && <TransferCard key={open.id} transfer={open} onChanged={changed} />}
       <div class="row spread">
@@ -188,4 +189,16 @@ function TransferCard({ transfer: t, onChanged }: { transfer: Transfer; onChange
       {msg && <Notice kind={msg.kind}>{msg.text}</Notice>}
     </div>
   );
+}
+
+// What became of a shipment to head office's side, in words (head office's word, through its feed).
+function outboundStatus(t: OutboundTransfer): string {
+  if (t.status !== 'received') return 'On its way';
+  const sum = (k: 'received' | 'damaged' | 'short') => t.lines.reduce((s, l) => s + l[k], 0);
+  const at = t.received_at ? ` ${when(t.received_at)}` : '';
+  const short = sum('short');
+  const damaged = sum('damaged');
+  return short || damaged
+    ? `Received${at}: ${qty(sum('received'))} arrived, ${qty(short)} short, ${qty(damaged)} damaged`
+    : `Received in full${at}`;
 }
