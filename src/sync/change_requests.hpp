@@ -1,6 +1,6 @@
 // Change requests (issue 21, docs/sync.md "Change requests"). On a store node master data
 // (what head office's change feed carries: items with their barcodes and prices, scheduled
-// price changes, tax) is read-only: a write of a route marked master_data is checked as a
+// price changes, tax, the shop's sales settings) is read-only: a write of a route marked master_data is checked as a
 // local write would be, nothing of it is kept, and it becomes a change request (202) kept in
 // the node's database (migration 32, `sync_change_requests`). The node's puller pushes each
 // to head office once (its id is the key) and learns head office's decision back. At head
@@ -35,6 +35,9 @@ inline const std::vector<std::pair<std::string, std::string>> master_data_routes
     {"POST", "/api/v1/price-changes/{id}/approve"},
     {"POST", "/api/v1/price-changes/{id}/reject"},
     {"PUT", "/api/v1/tax-categories/{code}"},
+    // Head office's shop settings (sync/shop_settings.hpp).
+    {"PUT", "/api/v1/settings/sales"},
+    {"PUT", "/api/v1/settings/offline-returns"},
 };
 
 // The master-data route `method path` matches ("/api/v1/items/0193…" -> "/api/v1/items/{id}"),

@@ -24,6 +24,7 @@
 #include "sync/inbound.hpp"
 #include "sync/inbound_orders.hpp"
 #include "sync/outbound.hpp"
+#include "sync/shop_settings.hpp"
 #include "sync/node_clock.hpp"
 #include "sync/sync.hpp"
 
@@ -123,10 +124,11 @@ Puller::~Puller() { job_.reset(); }
 
 int Puller::pull_once() {
   std::int64_t start = 0;
-  std::string people_held;
+  std::string people_held, settings_held;
   writer_.run([&](db::Db& db) {
     start = settings::get_int64(db, upstream_cursor_setting).value_or(0);
     people_held = settings::get(db, upstream_people_setting).value_or("none");
+    settings_held = settings::get(db, upstream_settings_setting).value_or("none");
   });
   struct Change {
     std::string entity;
@@ -135,6 +137,7 @@ int Puller::pull_once() {
   std::vector<Change> changes;
   std::optional<hlc::Stamp> heard;
   std::optional<bj::object> people;  // head office's people, when they changed since ours
+  std::optional<bj::object> shop;    // head office's shop settings, when they differ from ours
   std::int64_t cursor = start;
   for (int page = 0; page < pages_per_pull_max; ++page) {
     std::int64_t waiting = 0;
@@ -143,10 +146,13 @@ int Puller::pull_once() {
       waiting = status.queue_length;
     }
     auto body = http_call(fmt::format("{}/api/v1/sync/changes?cursor={}&limit={}&queue_length={}{}", upstream_, cursor,
-                                      page_size, waiting, page == 0 ? "&people_version=" + people_held : ""),
+                                      page_size, waiting,
+                                      page == 0 ? "&people_version=" + people_held + "&settings_version=" + settings_held
+                                                : ""),
                           node_key_);
     auto json = json::parse_object(body);
     if (const auto* p = json.if_contains("people"); p && p->is_object()) people = p->get_object();
+    if (const auto* p = json.if_contains("settings"); p && p->is_object()) shop = p->get_object();
     for (const auto& c : json.at("changes").as_array()) {
       const auto& o = c.as_object();
       changes.push_back(Change{std::string(o.at("entity").as_string()), o.at("data")});
@@ -163,6 +169,12 @@ int Puller::pull_once() {
       auth::apply_people(db, *people);
       const auto* version = people->if_contains("version");
       if (version && version->is_string()) settings::put(db, upstream_people_setting, std::string(version->get_string()));
+    }
+    if (shop) {
+      // How the chain sells (sync/shop_settings.hpp), then their version.
+      apply_shop_settings(db, *shop);
+      const auto* version = shop->if_contains("version");
+      if (version && version->is_string()) settings::put(db, upstream_settings_setting, std::string(version->get_string()));
     }
     if (cursor == start) return;
     store::defer_foreign_keys(db);  // a kit or variant may arrive before the item it names

@@ -23,6 +23,8 @@ namespace backroom::sync {
 inline constexpr const char* upstream_cursor_setting = "sync_upstream_cursor";
 // The version of head office's people (access/people_feed.hpp) this node applied last.
 inline constexpr const char* upstream_people_setting = "sync_upstream_people";
+// The version of head office's shop settings the node holds (sync/shop_settings.hpp).
+inline constexpr const char* upstream_settings_setting = "sync_upstream_settings";
 inline constexpr const char* push_cursor_setting = "sync_push_cursor";
 
 // What GET /api/v1/sync/status tells: this server's link to head office.

@@ -20,6 +20,7 @@
 #include "stock/stock.hpp"
 #include "stock/vocabulary.hpp"
 #include "access/people_feed.hpp"
+#include "sync/shop_settings.hpp"
 #include "sync/change_requests.hpp"
 #include "purchasing/purchase_orders.hpp"
 #include "sync/inbound.hpp"
@@ -659,6 +660,11 @@ void register_sync_routes(App& app) {
           if (people_held && (people_held->empty() || people_held->size() > 64 ||
                               people_held->find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyz-") != std::string::npos))
             throw invalid_field("people_version", "people_version is the version an earlier answer's people carried");
+          // The same for head office's shop settings (sync/shop_settings.hpp).
+          auto settings_held = req.query_param("settings_version");
+          if (settings_held && (settings_held->empty() || settings_held->size() > 64 ||
+                                settings_held->find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyz-") != std::string::npos))
+            throw invalid_field("settings_version", "settings_version is the version an earlier answer's settings carried");
           std::string key_id = req.actor.user_id;
           // The page is read on a reader (a snapshot); the writer only records the pull. A
           // caller that is not a node (an admin looking) reads the feed and records nothing.
@@ -697,6 +703,10 @@ void register_sync_routes(App& app) {
             // Only to a node's own key: an admin reading the feed never gets the hashes.
             if (node && people_held && *people_held != auth::people_version(reader))
               out["people"] = auth::people_to_json(reader);
+            if (node && settings_held) {
+              auto shop = shop_settings_to_json(reader);
+              if (shop.at("version").as_string() != *settings_held) out["settings"] = std::move(shop);
+            }
             *answer = http::json_response(200, out);
           }
           if (!node) return reply(std::move(*answer));

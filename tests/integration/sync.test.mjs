@@ -587,6 +587,36 @@ test('head office\'s people reach a store node: they sign in there with their pa
     for (const v of ['', 'x'.repeat(65), 'A%20B', '%27']) {
       const bad = await nodeClient.get(`/api/v1/sync/changes?people_version=${v}`);
       assert.equal(bad.status, 422, `${v}: ${bad.text}`);
+      const badSettings = await nodeClient.get(`/api/v1/sync/changes?settings_version=${v}`);
+      assert.equal(badSettings.status, 422, `${v}: ${badSettings.text}`);
+      assert.equal(badSettings.json.field, 'settings_version');
+    }
+
+    // Head office's shop settings reach the node; there they are head office's (a change request).
+    const sales = (await s.get('/api/v1/settings/sales')).json;
+    const offline = (await s.get('/api/v1/settings/offline-returns')).json;
+    const rounding = sales.rounding === 'half_up' ? 'half_even' : 'half_up';
+    try {
+      assert.equal((await s.put('/api/v1/settings/sales', { rounding })).status, 200);
+      assert.equal((await s.put('/api/v1/settings/offline-returns', { offline_returns: 'allow', offline_return_limit: 1500 })).status, 200);
+      await until('the settings at the node', async () =>
+        (await node.get('/api/v1/settings/sales')).json.rounding === rounding &&
+        (await node.get('/api/v1/settings/offline-returns')).json.offline_return_limit === 1500);
+      assert.deepEqual((await node.get('/api/v1/settings/sales')).json, { ...sales, rounding });
+      const edit = await node.put('/api/v1/settings/sales', { rounding: sales.rounding });
+      assert.equal(edit.status, 202, edit.text);
+      assert.equal(edit.json.change_request.path, '/api/v1/settings/sales');
+      assert.equal((await node.get('/api/v1/settings/sales')).json.rounding, rounding, 'nothing changes at the node');
+      const badRule = await node.put('/api/v1/settings/offline-returns', { offline_returns: 'maybe' });
+      assert.equal(badRule.status, 422, 'checked as a local write would be');
+      const feed = await nodeClient.get('/api/v1/sync/changes?cursor=0&limit=1&settings_version=none');
+      assert.equal(feed.json.settings.sales.rounding, rounding);
+      assert.equal(feed.json.settings.sales.offline_return_limit, 1500);
+      const held = await nodeClient.get(`/api/v1/sync/changes?cursor=0&limit=1&settings_version=${feed.json.settings.version}`);
+      assert.equal(held.json.settings, undefined, 'a node that holds them gets nothing');
+    } finally {
+      await s.put('/api/v1/settings/sales', { rounding: sales.rounding });
+      await s.put('/api/v1/settings/offline-returns', offline.offline_returns === 'allow' ? offline : { offline_returns: 'refuse' });
     }
     assertBooksHold(node.db);
     const audit = cli(['audit', 'verify', '--db', node.db]);
@@ -767,7 +797,8 @@ test('on a store node master data is read-only: an edit is a change request head
     const marked = table.filter((r) => r.master_data).map((r) => `${r.method} ${r.pattern}`).sort();
     assert.deepEqual(marked, ['DELETE /api/v1/items/{id}/barcodes/{code}', 'PATCH /api/v1/items/{id}', 'POST /api/v1/items',
       'POST /api/v1/items/import', 'POST /api/v1/items/{id}/barcodes', 'POST /api/v1/price-changes',
-      'POST /api/v1/price-changes/{id}/approve', 'POST /api/v1/price-changes/{id}/reject', 'PUT /api/v1/tax-categories/{code}']);
+      'POST /api/v1/price-changes/{id}/approve', 'POST /api/v1/price-changes/{id}/reject', 'PUT /api/v1/settings/offline-returns',
+      'PUT /api/v1/settings/sales', 'PUT /api/v1/tax-categories/{code}']);
     // Other writes at the node stay local (selling goes on).
     const local = await store(node);
     await adjust(node, item, local, 3, 'opening');

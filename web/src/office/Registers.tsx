@@ -2,7 +2,7 @@
 // (closed), shown and printable; and the shop's rule for returns at a register that cannot
 // reach the server (registers.manage changes it). Nobody pastes an id.
 import { useEffect, useState } from 'preact/hooks';
-import { message, permission, registers, type RegisterSession, settings, setup } from '../api';
+import { message, permission, registers, type RegisterSession, sentToHeadOffice, settings, setup } from '../api';
 import { can, type Session } from '../app/session';
 import { Button, DataTable, Field, Notice, Select } from '../shared/components';
 import { money, parseMoney, when } from '../shared/format';
@@ -65,8 +65,9 @@ function OfflineReturnsRule({ mayChange }: { mayChange: boolean }) {
     const amount = parseMoney(limit);
     if (rule === 'allow' && (amount === null || amount <= 0)) { setMsg({ kind: 'error', text: 'Give the most one return may refund offline, such as 25.00.' }); return; }
     try {
-      await settings.putOfflineReturns({ offline_returns: rule, ...(rule === 'allow' ? { offline_return_limit: amount ?? 0 } : {}) });
-      setMsg({ kind: 'ok', text: 'Saved. Registers pick the rule up the next time they reach the server.' });
+      const answer = await settings.putOfflineReturns({ offline_returns: rule, ...(rule === 'allow' ? { offline_return_limit: amount ?? 0 } : {}) });
+      // On a store node the rule is head office's: the change waits for head office (docs/sync.md).
+      setMsg({ kind: 'ok', text: sentToHeadOffice(answer) ? 'Sent to head office for approval: the rule here changes once head office applies it.' : 'Saved. Registers pick the rule up the next time they reach the server.' });
       reload();
     } catch (e) { setMsg({ kind: 'error', text: message(e) }); }
   };
