@@ -281,11 +281,15 @@ std::optional<KeyRow> load_key(db::Db& db, const std::string& id) {
 }
 
 std::optional<KeyGrants> load_key_with_grants(db::Db& db, const std::string& id) {
-  // The key's row, its role's (NULL when gone) and the role's permissions as a JSON array.
+  // The key's row, its role's (NULL when gone) and the role's permissions as a JSON array; not
+  // for a superuser role, which holds every permission whatever rows it has (auth_api.cpp
+  // ignores them): building the array of the admin role's 56 and parsing it back was work on
+  // every request with an admin key (docs/performance.md, "Sales throughput", 2026-12-06).
   static const std::string sql =
       "SELECT k.id, k.name, k.role, k.location_ids, k.secret_hash, k.created_at, k.created_by, k.expires_at, "
       "k.revoked_at, k.replaced_by, k.last_used_at, r.name, r.superuser, "
-      "(SELECT json_group_array(permission) FROM role_permissions WHERE role = r.name) FROM api_keys k "
+      "CASE WHEN r.superuser = 1 THEN NULL "
+      "ELSE (SELECT json_group_array(permission) FROM role_permissions WHERE role = r.name) END FROM api_keys k "
       "LEFT JOIN roles r ON r.name = k.role WHERE k.id = ?";
   auto q = db.query(sql);
   q.bind(1, id);

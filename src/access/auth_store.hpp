@@ -85,8 +85,8 @@ struct KeyRow {
 };
 void insert_key(db::Db& db, const KeyRow& key);
 std::optional<KeyRow> load_key(db::Db& db, const std::string& id);
-// The key and its role's grants (as role_grants; nullopt when the role is gone) in one
-// statement: every request with an API key asks this, and on PostgreSQL a statement is a
+// The key and its role's grants (as role_grants, but a superuser role's list left empty: it
+// holds every permission; nullopt when the role is gone) in one statement: every request with an API key asks this, and on PostgreSQL a statement is a
 // network round trip.
 struct KeyGrants {
   KeyRow key;

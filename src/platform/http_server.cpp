@@ -184,9 +184,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
     auto id = req->header("x-request-id");
     req->request_id = id && sane_request_id(*id) ? std::string(*id) : make_request_id();
-    beast::error_code ep_ec;
-    auto endpoint = lowest().socket().remote_endpoint(ep_ec);
-    req->remote = ep_ec ? "unknown" : endpoint.address().to_string();
+    if (remote_.empty()) {  // once a connection: the peer does not change (a system call each time)
+      beast::error_code ep_ec;
+      auto endpoint = lowest().socket().remote_endpoint(ep_ec);
+      remote_ = ep_ec ? "unknown" : endpoint.address().to_string();
+    }
+    req->remote = remote_;
     req->body = std::move(msg.body());
 
     auto parsed = boost::urls::parse_origin_form(req->target);
@@ -382,6 +385,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Server::Impl& server_;
   bool keep_alive_ = true;
+  std::string remote_;  // the peer's address, asked once
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point linger_until_;
   std::size_t linger_bytes_ = 0;
