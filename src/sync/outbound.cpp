@@ -154,6 +154,12 @@ void apply_outbound_transfer(db::Db& db, const bj::value& data) {
   if (!id) throw invalid_field("transfer.id", "a transfer's id is a UUID");
   auto t = store::load_outbound(db, *id);
   if (!t) return;  // not one this node holds (shipped from the store before it was a node)
+  if (text(o, "status") == "refused") {  // head office could not put it in transit (yet)
+    t->status = "refused";
+    t->received_at.reset();
+    store::update_outbound_receipt(db, *t);
+    return;
+  }
   t->status = text(o, "status") == "received" ? "received" : "shipped";
   t->received_at.reset();
   if (const auto* at = o.if_contains("received_at"); at && at->is_string()) {

@@ -72,14 +72,14 @@ struct OutboundTransfer {
   std::int64_t shipped_at = 0;
   std::string shipped_by;
   std::string request_hash;
-  std::string status = "shipped";  // shipped | received (head office's word, through its feed)
+  std::string status = "shipped";  // shipped | received | refused (head office's word, through its feed)
   std::optional<std::int64_t> received_at;
   std::vector<OutboundLine> lines;
 };
 // "S-000001": a node's shipment to head office's side, numbered apart from its own transfers.
 std::string outbound_number_text(std::int64_t number);
 // GET /api/v1/sync/outbound-transfers/{id} and POST /api/v1/transfers on the node: {id, number,
-// status: "shipped" | "received", from_location_id, from {id, name}, to_location_id, to {id,
+// status: "shipped" | "received" | "refused", from_location_id, from {id, name}, to_location_id, to {id,
 // name}, note, shipped_at, shipped_by, received_at (null until received), lines [{id, item_id,
 // sku, name, shipped, received, damaged, short}], lines_count}.
 boost::json::object outbound_to_json(const OutboundTransfer& t);
@@ -97,8 +97,9 @@ void install_outbound_shipping();
 // On the node, in the pull's transaction: head office's word on one of this node's shipments
 // (the feed's `transfer` change marked `outbound`, data as GET /api/v1/transfers/{id}): its
 // destination (head office may have put it in transit elsewhere on a retry), status
-// (`received` once head office's transfer is, else `shipped`), received_at and each line's
-// received, damaged and short. A shipment the node does not hold is passed over. Throws 422 on
+// (`received` once head office's transfer is, `refused` while head office holds an open
+// destination_refused conflict for it, else `shipped`), received_at and each line's received,
+// damaged and short. A shipment the node does not hold is passed over. Throws 422 on
 // data it cannot read.
 void apply_outbound_transfer(db::Db& db, const boost::json::value& data);
 

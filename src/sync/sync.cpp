@@ -319,6 +319,9 @@ struct Poster {
       for (const auto* key : {"number", "to_location_id", "to_name", "lines"})
         if (const auto* v = payload.get_object().if_contains(key)) detail[key] = *v;
     found.push_back(conflict(doc, ConflictKind::destination_refused, std::nullopt, std::move(detail)));
+    // The node hears of the refusal through its feed (sync_api.cpp: a transfer head office
+    // does not hold, with an open refusal of this node, goes out as `refused`).
+    catalog::store::note_change(db, std::string(stock::transfer_change), doc.entity_id);
   }
 
   // A sale at another price than head office's for the item at the sale's moment.

@@ -165,6 +165,9 @@ std::optional<Conflict> load_conflict(db::Db& db, const std::string& id);
 std::vector<Conflict> list_conflicts(db::Db& db, std::optional<bool> resolved, const std::optional<std::string>& node_id,
                                      const std::optional<std::string>& before, int limit);
 void resolve_conflict(db::Db& db, const std::string& id, std::int64_t at, const std::string& by, const std::string& note);
+// The open destination_refused conflict of node `node_id` about the shipment (transfer)
+// `transfer_id` it pushed, if any: its reason word (detail.reason).
+std::optional<std::string> open_refusal_of(db::Db& db, const std::string& node_id, const std::string& transfer_id);
 // Resolves it only while it is open; false when it was resolved already (by another retry).
 bool resolve_open_conflict(db::Db& db, const std::string& id, std::int64_t at, const std::string& by,
                            const std::string& note);

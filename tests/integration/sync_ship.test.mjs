@@ -171,9 +171,12 @@ test('a store node ships to head office\'s warehouse; head office has it in tran
     // Booked out of the store on both sides, never silently gone: the conflict says where it was going.
     assert.equal(await onHand(s, a, nodeStore), 5);
     assert.equal(await onHand(s, a, transit), 0);
-    // After the node's next pull the backroom is no longer offered.
+    // After the node's next pull the backroom is no longer offered, and the node hears its
+    // shipment was not taken.
     await until('the backroom withdrawn', async () =>
       !(await node.get('/api/v1/sync/destinations?limit=500')).json.destinations.some((d) => d.id === backroom.id));
+    await until('the node hears the refusal', async () =>
+      (await node.get(`/api/v1/sync/outbound-transfers/${stale.id}`)).json?.status === 'refused');
 
     // Posted again: while the cause persists (the backroom is still inside a node's store, or a
     // destination head office refuses too) the retry is 409 and nothing is in transit.
@@ -189,6 +192,7 @@ test('a store node ships to head office\'s warehouse; head office has it in tran
     assert.equal((await s.get(`/api/v1/transfers/${stale.id}`)).status, 404);
     assert.equal(await onHand(s, a, transit), 0);
     assert.equal((await s.get(`/api/v1/sync/conflicts?node_id=${added.id}`)).json.conflicts[0].status, 'open');
+    assert.equal((await node.get(`/api/v1/sync/outbound-transfers/${stale.id}`)).json.status, 'refused');
     // The unit really went to the warehouse: two retries at once put it in transit there once.
     const both = await Promise.all([1, 2].map(() => retry({ note: 'went to the warehouse', to_location_id: warehouse.id })));
     assert.deepEqual(both.map((r) => r.status).sort(), [200, 409], both.map((r) => r.text).join(' | '));

@@ -105,7 +105,7 @@ export interface InboundOrderReceiveInput { lines: { po_line_id: string; receive
 /** On a store node: one of head office's locations it may ship to, and a transfer it shipped there (docs/sync.md, "A store node ships"). */
 export interface Destination { id: string; name: string; kind: 'store' | 'backroom' | 'warehouse' }
 export interface OutboundTransfer {
-  id: string; number: string; status: 'shipped' | 'received'; from: { id: string; name: string }; to: { id: string; name: string };
+  id: string; number: string; status: 'shipped' | 'received' | 'refused'; from: { id: string; name: string }; to: { id: string; name: string };
   note: string; shipped_at: string; shipped_by: string; received_at: string | null;
   lines: { id: string; item_id: string; sku: string; name: string; shipped: Quantity; received: Quantity; damaged: Quantity; short: Quantity }[];
 }

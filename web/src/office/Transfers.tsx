@@ -193,6 +193,7 @@ function TransferCard({ transfer: t, onChanged }: { transfer: Transfer; onChange
 
 // What became of a shipment to head office's side, in words (head office's word, through its feed).
 function outboundStatus(t: OutboundTransfer): string {
+  if (t.status === 'refused') return 'Not taken by head office: a person there deals with it (the goods stay booked out of this store)';
   if (t.status !== 'received') return 'On its way';
   const sum = (k: 'received' | 'damaged' | 'short') => t.lines.reduce((s, l) => s + l[k], 0);
   const at = t.received_at ? ` ${when(t.received_at)}` : '';
