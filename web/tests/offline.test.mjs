@@ -191,6 +191,8 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
     const price = (await server.post('/api/v1/sales/quote', { location_id: store.id, lines: [{ item_id: pasta.id, quantity: 1 }] })).json.total;
     assert.ok(price > 0, 'the pasta has a price');
     const limit = Math.round(price * 1.5);  // one pasta may be refunded offline, two may not
+    // The shop's default, whatever an earlier test left behind.
+    assert.equal((await server.put('/api/v1/settings/offline-returns', { offline_returns: 'refuse' })).status, 200);
 
     // The manager sets the rule on Back office → Registers.
     const office = await env.page(viewport);

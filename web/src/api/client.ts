@@ -39,6 +39,12 @@ function channel<T>() {
   };
 }
 const connectivity = channel<boolean>();
+// Requests are numbered as they leave. An answer to a request sent before the last one that
+// could not reach the server is old news: it does not announce the server back (a reply in
+// flight when the network dropped would otherwise flip the register online and back).
+let sentCount = 0;
+let lastUnreachable = 0;
+const unreachable = (mine: number) => { lastUnreachable = Math.max(lastUnreachable, mine); connectivity.emit(false); };
 const expiry = channel<Problem>();
 /** Called with false when a request cannot reach the server, true when one does. */
 export const onConnectivity = connectivity.on;
@@ -81,18 +87,19 @@ async function send<T>(method: Method, path: string, body?: unknown, headers: Re
     init.body = JSON.stringify(body);
     h['content-type'] = 'application/json';
   }
+  const mine = ++sentCount;
   let res: Response;
   try {
     res = await fetch('/api/v1' + path, init);
   } catch {
-    connectivity.emit(false);
+    unreachable(mine);
     throw new OfflineError();
   }
   if (res.status === 502 || res.status === 503 || res.status === 504) {
-    connectivity.emit(false);
+    unreachable(mine);
     throw new OfflineError();
   }
-  connectivity.emit(true);
+  if (mine > lastUnreachable) connectivity.emit(true);
   const text = await res.text();
   let json: unknown;
   try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
