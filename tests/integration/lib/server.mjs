@@ -9,9 +9,10 @@
 // A suite about PostgreSQL itself (postgres.test.mjs) asks for freshPgDb() whatever the
 // backend, and skips only when pgCluster() finds no cluster configured at all.
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, appendFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash, randomBytes } from 'node:crypto';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { recordAnswer } from './contract.mjs';
 
@@ -154,18 +155,101 @@ export function createKey(db, name, role, extra = []) {
   return r.stdout.trim();
 }
 
+// `init` (and `demo`) on a new database, as every server of a suite starts.
+function provision(db, demo, env) {
+  const r = cli(['init', '--db', db, '--admin-password', ADMIN_PASSWORD], { env });
+  if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);
+  if (demo) {
+    const d = cli(['demo', '--db', db], { env });
+    if (d.status !== 0) throw new Error(`demo failed: ${d.stderr}`);
+  }
+}
+
+// The key file the binary keeps beside a database (src/platform/secret_box.cpp, key_path):
+// `<file>.key` for SQLite; for PostgreSQL one per host, port and database under ~/.config.
+function keyPathOf(db) {
+  if (!isPgUri(db)) return `${db}.key`;
+  const m = db.match(/^postgres(?:ql)?:\/\/(?:[^@/]*@)?([^:/?]*)(?::(\d+))?(?:\/([^?]*))?/);
+  const clean = (s) => s.replace(/[^A-Za-z0-9._-]/g, '_');
+  return path.join(process.env.HOME || homedir(), '.config/backroom/keys', `${clean(m[1] || 'local')}_${m[2] || '5432'}_${clean(m[3] || 'postgres')}.key`);
+}
+
+// A new database is the same after `init` (and `demo`) every time within a run, so the first
+// server that needs one makes a template in the run's scratch directory and the others copy
+// it: the SQLite file, or CREATE DATABASE … TEMPLATE on PostgreSQL, with its key file. A
+// template is per binary, backend, day (the demo's history is dated from today) and
+// environment; suites that bring their own database (upgrades, restores) still run init
+// themselves. BACKROOM_TEST_NO_TEMPLATE=1 runs init and demo for every server.
+const templateRoot = path.join(tmpdir(), 'backroom-test-templates');
+async function fromTemplate(dir, demo, env) {
+  const bin = statSync(BIN);
+  const settings = Object.entries(env).filter(([k]) => k !== 'BACKROOM_RATE_LIMIT_PER_MINUTE').sort();
+  const key = createHash('sha256').update(JSON.stringify([
+    BACKEND, BACKEND === 'postgres' ? pgBaseUrl() : '', BIN, bin.size, bin.mtimeMs, new Date().toISOString().slice(0, 10), settings,
+  ])).digest('hex').slice(0, 16);
+  const name = `tmpl_${demo ? 'demo' : 'init'}_${key}`;
+  mkdirSync(templateRoot, { recursive: true });
+  const ready = path.join(templateRoot, `${name}.ready`);
+  const lock = path.join(templateRoot, `${name}.lock`);
+  while (!existsSync(ready)) {
+    try {
+      mkdirSync(lock);
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      // Another suite is making it. A lock older than five minutes was left by a killed run.
+      try { if (Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true }); } catch { /* gone meanwhile */ }
+      await sleep(100);
+      continue;
+    }
+    try {
+      if (existsSync(ready)) break;
+      let made;
+      if (BACKEND === 'sqlite') {
+        made = path.join(templateRoot, `${name}.db`);
+        for (const f of [made, `${made}-wal`, `${made}-shm`, keyPathOf(made)]) rmSync(f, { force: true });
+      } else {
+        const base = pgBaseUrl();
+        const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', `${base}/postgres`,
+          '-c', `DROP DATABASE IF EXISTS ${name}`, '-c', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`CREATE DATABASE ${name} failed: ${r.error ?? ''}${r.stderr}`);
+        made = `${base}/${name}`;
+        rmSync(keyPathOf(made), { force: true });
+      }
+      provision(made, demo, env);
+      writeFileSync(`${ready}.tmp`, JSON.stringify({ db: made }));
+      renameSync(`${ready}.tmp`, ready);
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+  const template = JSON.parse(readFileSync(ready, 'utf8')).db;
+  let db;
+  if (BACKEND === 'sqlite') {
+    db = path.join(dir, 'shop.db');
+    copyFileSync(template, db);
+    if (existsSync(`${template}-wal`)) copyFileSync(`${template}-wal`, `${db}-wal`);
+  } else {
+    const dbname = `shop_${process.pid}_${++dbCounter}_${randomBytes(4).toString('hex')}`;
+    const base = pgBaseUrl();
+    const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', `${base}/postgres`,
+      '-c', `CREATE DATABASE ${dbname} TEMPLATE ${path.basename(template)}`], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`CREATE DATABASE ${dbname} TEMPLATE failed: ${r.error ?? ''}${r.stderr}`);
+    db = `${base}/${dbname}`;
+  }
+  if (existsSync(keyPathOf(template))) {
+    mkdirSync(path.dirname(keyPathOf(db)), { recursive: true });
+    copyFileSync(keyPathOf(template), keyPathOf(db));
+    chmodSync(keyPathOf(db), 0o600);
+  }
+  return db;
+}
+
 // Options: `auth: false` serves without provisioning (no admin key in server.headers).
 export async function startServer({ db, demo = false, args = [], env = {}, auth = true } = {}) {
   const dir = tempDir();
-  db ??= freshDb(dir);
-  {
-    const r = cli(['init', '--db', db, '--admin-password', ADMIN_PASSWORD], { env });
-    if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);
-  }
-  if (demo) {
-    const r = cli(['demo', '--db', db], { env });
-    if (r.status !== 0) throw new Error(`demo failed: ${r.stderr}`);
-  }
+  if (db !== undefined) provision(db, demo, env);
+  else if (process.env.BACKROOM_TEST_NO_TEMPLATE || env.BACKROOM_KEY_FILE || process.env.BACKROOM_KEY_FILE) provision(db = freshDb(dir), demo, env);
+  else db = await fromTemplate(dir, demo, env);
   const started = process.hrtime.bigint();
   const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--access-log', 'false', ...args], {
     // A suite sends thousands of requests a minute from one key: above the product's default
