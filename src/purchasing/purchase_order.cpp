@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "platform/json.hpp"
 #include "platform/money.hpp"
 
 namespace backroom::purchasing {
@@ -155,6 +156,12 @@ std::optional<std::size_t> line_for_item(const std::vector<OrderLine>& lines, co
     if (!first) first = i;
   }
   return first;
+}
+
+std::int64_t over_receive_tolerance_from_json(const boost::json::object& body) {
+  json::Fields f{body, ""};
+  f.only({"over_receive_tolerance_bp"});
+  return f.integer("over_receive_tolerance_bp", 0, over_receive_tolerance_bp_max);
 }
 
 }  // namespace backroom::purchasing

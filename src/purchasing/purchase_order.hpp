@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json.hpp>
+
 #include "platform/problem.hpp"
 #include "platform/types.hpp"
 #include "platform/vocabulary.hpp"
@@ -28,6 +30,9 @@ inline constexpr std::int64_t line_quantity_units_max = 1'000'000;
 // manager; the shop's setting `purchasing.over_receive_tolerance_bp` replaces it.
 inline constexpr std::int64_t over_receive_tolerance_bp_default = 1000;  // 10 %
 inline constexpr std::int64_t over_receive_tolerance_bp_max = 100'000;   // 1000 %
+// PUT /settings/purchasing's body {over_receive_tolerance_bp} read: the tolerance, or Problem
+// 422 naming the field (0 to the max; no other field).
+std::int64_t over_receive_tolerance_from_json(const boost::json::object& body);
 
 enum class OrderStatus : std::uint8_t { draft, sent, partially_received, received, closed, cancelled };
 

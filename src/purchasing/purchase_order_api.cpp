@@ -254,10 +254,7 @@ void register_purchase_order_routes(App& app) {
         });
   r.add("PUT", "/api/v1/settings/purchasing", "settings.write", "Set the over-receipt tolerance",
         [&app](Request& req, Reply reply) {
-          auto body = json::parse_object(req.body);
-          json::Fields f{body, ""};
-          f.only({"over_receive_tolerance_bp"});
-          auto bp = f.integer("over_receive_tolerance_bp", 0, over_receive_tolerance_bp_max);
+          auto bp = over_receive_tolerance_from_json(json::parse_object(req.body));
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=](db::Db& db) {
             set_over_receive_tolerance_bp(db, actor, bp);

@@ -94,6 +94,18 @@ bj::object adjustment_limits_to_json(const AdjustmentLimits& limits) {
       {"adjustment_confirm_value", limits.confirm_value ? bj::value(*limits.confirm_value) : bj::value(nullptr)}};
 }
 
+AdjustmentLimits adjustment_limits_from_json(const bj::object& body, AdjustmentLimits limits) {
+  json::Fields f{body, ""};
+  f.only({"adjustment_confirm_quantity", "adjustment_confirm_value"});
+  if (body.contains("adjustment_confirm_quantity")) {
+    limits.confirm_quantity = f.opt_quantity("adjustment_confirm_quantity");
+    if (limits.confirm_quantity && limits.confirm_quantity->milli <= 0)
+      throw invalid_field("adjustment_confirm_quantity", "adjustment_confirm_quantity must be greater than 0, or null");
+  }
+  if (body.contains("adjustment_confirm_value")) limits.confirm_value = f.opt_money("adjustment_confirm_value");
+  return limits;
+}
+
 bj::object balance_to_json(const Balance& b) {
   return bj::object{{"item_id", b.item_id},
                     {"location_id", b.location_id},

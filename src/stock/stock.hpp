@@ -195,6 +195,9 @@ struct AdjustmentLimits {
 AdjustmentLimits load_adjustment_limits(db::Db& db);
 void save_adjustment_limits(db::Db& db, const Actor& actor, const AdjustmentLimits& limits);
 boost::json::object adjustment_limits_to_json(const AdjustmentLimits& limits);
+// `limits` with the fields `body` names replaced (PUT /settings/stock's body); throws Problem
+// 422 naming the field on a bad value or an unknown field.
+AdjustmentLimits adjustment_limits_from_json(const boost::json::object& body, AdjustmentLimits limits);
 // Why an adjustment needs confirmation: below_zero, over_quantity, over_value (pure).
 std::vector<std::string> adjustment_flags(Quantity on_hand, Quantity quantity, std::optional<std::int64_t> unit_cost,
                                           const AdjustmentLimits& limits);

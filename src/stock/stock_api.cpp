@@ -170,16 +170,7 @@ void register_stock_routes(App& app) {
 
   r.add("PUT", "/api/v1/settings/stock", "settings.write", "Set the limits above which an adjustment needs confirmation",
         [&app](Request& req, Reply reply) {
-          auto body = json::parse_object(req.body);
-          json::Fields f{body, ""};
-          f.only({"adjustment_confirm_quantity", "adjustment_confirm_value"});
-          AdjustmentLimits limits = load_adjustment_limits(app.read());
-          if (body.contains("adjustment_confirm_quantity")) {
-            limits.confirm_quantity = f.opt_quantity("adjustment_confirm_quantity");
-            if (limits.confirm_quantity && limits.confirm_quantity->milli <= 0)
-              throw invalid_field("adjustment_confirm_quantity", "adjustment_confirm_quantity must be greater than 0, or null");
-          }
-          if (body.contains("adjustment_confirm_value")) limits.confirm_value = f.opt_money("adjustment_confirm_value");
+          auto limits = adjustment_limits_from_json(json::parse_object(req.body), load_adjustment_limits(app.read()));
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=](db::Db& db) {
             save_adjustment_limits(db, actor, limits);

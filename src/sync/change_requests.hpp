@@ -1,7 +1,8 @@
 // Change requests (issue 21, docs/sync.md "Change requests"). On a store node master data
 // (what head office's change feed carries: items with their barcodes and prices, scheduled
-// price changes, tax, the shop's sales settings) is read-only: a write of a route marked master_data is checked as a
-// local write would be, nothing of it is kept, and it becomes a change request (202) kept in
+// price changes, tax, the shop settings of shop_settings.hpp) is read-only: a write of a
+// route marked master_data is checked as a local write would be, nothing of it is kept, and
+// it becomes a change request (202) kept in
 // the node's database (migration 32, `sync_change_requests`). The node's puller pushes each
 // to head office once (its id is the key) and learns head office's decision back. At head
 // office a person with sync.manage applies it (the edit runs through head office's own route,
@@ -38,6 +39,9 @@ inline const std::vector<std::pair<std::string, std::string>> master_data_routes
     // Head office's shop settings (sync/shop_settings.hpp).
     {"PUT", "/api/v1/settings/sales"},
     {"PUT", "/api/v1/settings/offline-returns"},
+    {"PUT", "/api/v1/settings/barcodes"},
+    {"PUT", "/api/v1/settings/stock"},
+    {"PUT", "/api/v1/settings/purchasing"},
 };
 
 // The master-data route `method path` matches ("/api/v1/items/0193…" -> "/api/v1/items/{id}"),

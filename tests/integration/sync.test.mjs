@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { cli, createKey, dbExec, startServer } from './lib/server.mjs';
+import { cli, createKey, dbExec, startServer, withCheck } from './lib/server.mjs';
 import { startFaultProxy } from './lib/fault_proxy.mjs';
 import { adjust, assertBooksHold, binOf, makeItem, onHand, openRegister, saleBody, store, uuidv7, until as waitUntil } from './lib/shop.mjs';
 // This suite's patience: 20 s, polling every 100 ms.
@@ -595,14 +595,46 @@ test('head office\'s people reach a store node: they sign in there with their pa
     // Head office's shop settings reach the node; there they are head office's (a change request).
     const sales = (await s.get('/api/v1/settings/sales')).json;
     const offline = (await s.get('/api/v1/settings/offline-returns')).json;
+    const barcodes = (await s.get('/api/v1/settings/barcodes')).json;
+    const limits = (await s.get('/api/v1/settings/stock')).json;
+    const tolerance = (await s.get('/api/v1/settings/purchasing')).json;
     const rounding = sales.rounding === 'half_up' ? 'half_even' : 'half_up';
+    // The scale's labels as head office reads them, and the limits of its policies.
+    const scale = { internal_prefixes: ['20'], embedded_layouts: [{ prefix: '22', item_digits: 5, value: 'weight', value_digits: 5, decimals: 3, verifier: false }] };
+    const stockLimits = { adjustment_confirm_quantity: 40, adjustment_confirm_value: 25000 };
     try {
       assert.equal((await s.put('/api/v1/settings/sales', { rounding })).status, 200);
       assert.equal((await s.put('/api/v1/settings/offline-returns', { offline_returns: 'allow', offline_return_limit: 1500 })).status, 200);
+      let r = await s.put('/api/v1/settings/barcodes', scale);
+      assert.equal(r.status, 200, r.text);
+      assert.equal((await s.put('/api/v1/settings/stock', stockLimits)).status, 200);
+      assert.equal((await s.put('/api/v1/settings/purchasing', { over_receive_tolerance_bp: 250 })).status, 200);
+      // A weighed item head office adds after: its label scans at the store with the weight.
+      const apples = await s.post('/api/v1/items', { sku: `SYNC-APL-${process.pid}`, name: 'Apples by weight', unit: 'kg', sold_by_weight: true, price: 349, barcodes: [withCheck('220077700000')] });
+      assert.equal(apples.status, 201, apples.text);
       await until('the settings at the node', async () =>
         (await node.get('/api/v1/settings/sales')).json.rounding === rounding &&
-        (await node.get('/api/v1/settings/offline-returns')).json.offline_return_limit === 1500);
+        (await node.get('/api/v1/settings/offline-returns')).json.offline_return_limit === 1500 &&
+        (await node.get('/api/v1/settings/purchasing')).json.over_receive_tolerance_bp === 250 &&
+        (await node.get(`/api/v1/items/${apples.json.id}`)).status === 200);
       assert.deepEqual((await node.get('/api/v1/settings/sales')).json, { ...sales, rounding });
+      assert.deepEqual((await node.get('/api/v1/settings/barcodes')).json, (await s.get('/api/v1/settings/barcodes')).json);
+      assert.deepEqual((await node.get('/api/v1/settings/stock')).json, stockLimits);
+      r = await node.get(`/api/v1/scan/${withCheck('220077701250')}`);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.item.id, apples.json.id);
+      assert.equal(r.json.embedded_weight, 1.25, 'the store reads the scale label as head office set it');
+      for (const [route, body] of [['barcodes', barcodes], ['stock', limits], ['purchasing', tolerance]]) {
+        const asked = await node.put(`/api/v1/settings/${route}`, body);
+        assert.equal(asked.status, 202, `${route}: ${asked.text}`);
+        assert.equal(asked.json.change_request.path, `/api/v1/settings/${route}`);
+      }
+      assert.equal((await node.get('/api/v1/settings/purchasing')).json.over_receive_tolerance_bp, 250, 'nothing changes at the node');
+      const badLimit = await node.put('/api/v1/settings/stock', { adjustment_confirm_quantity: -1 });
+      assert.equal(badLimit.status, 422, badLimit.text);
+      assert.equal(badLimit.json.field, 'adjustment_confirm_quantity');
+      const audited = dbExec(node.db, "SELECT count(*) FROM audit_log WHERE action = 'settings.barcodes'");
+      assert.equal(audited.stdout.trim(), '1', 'the node audits the change it was sent, once');
       const edit = await node.put('/api/v1/settings/sales', { rounding: sales.rounding });
       assert.equal(edit.status, 202, edit.text);
       assert.equal(edit.json.change_request.path, '/api/v1/settings/sales');
@@ -612,11 +644,17 @@ test('head office\'s people reach a store node: they sign in there with their pa
       const feed = await nodeClient.get('/api/v1/sync/changes?cursor=0&limit=1&settings_version=none');
       assert.equal(feed.json.settings.sales.rounding, rounding);
       assert.equal(feed.json.settings.sales.offline_return_limit, 1500);
+      assert.equal(feed.json.settings.purchasing.over_receive_tolerance_bp, 250);
+      assert.deepEqual(feed.json.settings.stock, stockLimits);
+      assert.deepEqual(feed.json.settings.barcodes.embedded_layouts.map((l) => l.prefix), ['22']);
       const held = await nodeClient.get(`/api/v1/sync/changes?cursor=0&limit=1&settings_version=${feed.json.settings.version}`);
       assert.equal(held.json.settings, undefined, 'a node that holds them gets nothing');
     } finally {
       await s.put('/api/v1/settings/sales', { rounding: sales.rounding });
       await s.put('/api/v1/settings/offline-returns', offline.offline_returns === 'allow' ? offline : { offline_returns: 'refuse' });
+      await s.put('/api/v1/settings/barcodes', barcodes);
+      await s.put('/api/v1/settings/stock', limits);
+      await s.put('/api/v1/settings/purchasing', tolerance);
     }
     assertBooksHold(node.db);
     const audit = cli(['audit', 'verify', '--db', node.db]);
@@ -797,8 +835,9 @@ test('on a store node master data is read-only: an edit is a change request head
     const marked = table.filter((r) => r.master_data).map((r) => `${r.method} ${r.pattern}`).sort();
     assert.deepEqual(marked, ['DELETE /api/v1/items/{id}/barcodes/{code}', 'PATCH /api/v1/items/{id}', 'POST /api/v1/items',
       'POST /api/v1/items/import', 'POST /api/v1/items/{id}/barcodes', 'POST /api/v1/price-changes',
-      'POST /api/v1/price-changes/{id}/approve', 'POST /api/v1/price-changes/{id}/reject', 'PUT /api/v1/settings/offline-returns',
-      'PUT /api/v1/settings/sales', 'PUT /api/v1/tax-categories/{code}']);
+      'POST /api/v1/price-changes/{id}/approve', 'POST /api/v1/price-changes/{id}/reject', 'PUT /api/v1/settings/barcodes',
+      'PUT /api/v1/settings/offline-returns', 'PUT /api/v1/settings/purchasing', 'PUT /api/v1/settings/sales',
+      'PUT /api/v1/settings/stock', 'PUT /api/v1/tax-categories/{code}']);
     // Other writes at the node stay local (selling goes on).
     const local = await store(node);
     await adjust(node, item, local, 3, 'opening');

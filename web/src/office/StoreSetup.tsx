@@ -185,8 +185,9 @@ function AdjustmentLimitsForm({ quantity, value }: { quantity: number | null; va
     if (q !== null && (!Number.isFinite(q) || q < 0)) { setMsg({ kind: 'error', text: 'Type a number of units, or leave it empty for no limit.' }); return; }
     if (f.value.trim() !== '' && v === null) { setMsg({ kind: 'error', text: 'Type an amount like 250.00, or leave it empty for no limit.' }); return; }
     try {
-      await settings.putStock({ adjustment_confirm_quantity: q, adjustment_confirm_value: v });
-      setMsg({ kind: 'ok', text: 'Adjustment limits saved.' });
+      const answer = await settings.putStock({ adjustment_confirm_quantity: q, adjustment_confirm_value: v });
+      // On a store node the limits are head office's: the change waits for head office (docs/sync.md).
+      setMsg({ kind: 'ok', text: sentToHeadOffice(answer) ? 'Sent to head office for approval: the limits here change once head office applies it.' : 'Adjustment limits saved.' });
     } catch (x) { setMsg({ kind: 'error', text: message(x) }); }
   };
   return (
