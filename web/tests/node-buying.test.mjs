@@ -3,7 +3,8 @@
 // of pasta (a case of 6) for a store that runs a node, delivered straight to the store; on the
 // node a manager opens Receiving, sees the order "From head office" (no costs), scans one pack,
 // types 5, and receives the delivery: 1 is still to come, and head office's order shows 5 received once the
-// node has pushed. At 768×1024, targets at least 44 px, no ids on screen.
+// node has pushed. At 768×1024, targets at least 44 px, no ids on screen. Then the clerk receives
+// the rest with two extra (1024×768): past the tolerance, a manager approves it in the dialog.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEMO, DIST, PASTA, setup, signIn, itemByCode, noIds, fits } from './lib.mjs';
@@ -73,4 +74,37 @@ test('a store node receives head office\'s purchase order by scanning and typing
   }, 30000, 200);
   assert.deepEqual(recorded.lines.map((l) => [l.received, l.outstanding]), [[5, 1]]);
   await context.close();
+
+  // The rest comes with two packs extra: 8 of 6 is past head office's 10 % tolerance, so the
+  // clerk who unpacks it (at 1024×768) asks a manager, who approves with a PIN in the dialog.
+  const clerkContext = await env.browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const clerk = await clerkContext.newPage();
+  await clerk.goto(node.url + '/');
+  await signIn(clerk, DEMO.clerk);
+  await clerk.getByRole('link', { name: 'Receiving' }).click();
+  await clerk.getByRole('region', { name: 'Orders from head office' }).getByRole('button', { name: `Receive order ${po.json.number}` }).click();
+  const rest = clerk.getByRole('region', { name: 'Order from head office' });
+  await rest.getByLabel(`Received of ${pasta.name}`).fill('3');
+  await rest.getByRole('button', { name: 'Receive delivery' }).click();
+  const ask = clerk.getByRole('dialog', { name: 'Manager override' });
+  await ask.getByText(`${pasta.name}: 8 received of 6 ordered`, { exact: false }).waitFor();
+  await fits(clerk, 'the override at a store node');
+  await noIds(clerk, 'the override at a store node');
+  // Cancelled first: nothing is booked.
+  await ask.getByRole('button', { name: 'Close' }).first().click();
+  await rest.getByText('Not approved: nothing was booked.', { exact: false }).waitFor();
+  assert.deepEqual((await node.get(`/api/v1/sync/inbound-orders/${po.json.id}`)).json.lines.map((l) => l.received), [5]);
+  await rest.getByRole('button', { name: 'Receive delivery' }).click();
+  await ask.getByLabel('Manager username').fill(DEMO.manager.username);
+  await ask.getByLabel('Manager password or PIN').fill(DEMO.manager.pin);
+  await ask.getByLabel('Override reason').fill('two packs extra in the case');
+  await ask.getByRole('button', { name: 'Approve' }).click();
+  await rest.getByText('Received in full.', { exact: false }).waitFor();
+  assert.deepEqual((await node.get(`/api/v1/sync/inbound-orders/${po.json.id}`)).json.lines.map((l) => [l.received, l.outstanding]), [[8, 0]]);
+  const approved = await until('head office records the rest', async () => {
+    const r = await hq.get(`/api/v1/purchase-orders/${po.json.id}`);
+    return r.json.status === 'received' && r.json;
+  }, 30000, 200);
+  assert.deepEqual(approved.lines.map((l) => l.received), [8]);
+  await clerkContext.close();
 });

@@ -2,11 +2,15 @@
 // "Purchase orders for a store node's store"; central buying, the supplier delivers here).
 // Staff count a delivery — by scanning (each scan adds one, a case its pack) or by typing —
 // and receive it; what is still outstanding may come in a later delivery. No costs are shown
-// (the node has none). Shown above the store's own orders only when there are any.
+// (the node has none). More than head office's over-receipt tolerance needs a manager's
+// approval, asked for here as at head office. Shown above the store's own orders only when
+// there are any.
 import { useEffect, useState } from 'preact/hooks';
-import { catalog, type InboundOrder, message, stock } from '../../api';
+import { ApiError, catalog, type InboundOrder, type InboundOrderReceiveInput, message, permission, stock } from '../../api';
+import { OverrideDialog, type OverrideAsk } from '../../register/dialogs';
 import { Button, Notice } from '../../shared/components';
 import { qty, when } from '../../shared/format';
+import { overReceiptText } from './common';
 
 const statusWords: Record<InboundOrder['status'], string> = {
   sent: 'sent', partially_received: 'partly received', received: 'received', closed: 'closed short', cancelled: 'cancelled',
@@ -46,6 +50,7 @@ function InboundOrderCard({ order: first, onDone }: { order: InboundOrder; onDon
   const [scan, setScan] = useState('');
   const [scanning, setScanning] = useState(false);
   const [msg, setMsg] = useState<{ kind: 'error' | 'ok' | 'warn'; text: string } | null>(null);
+  const [override, setOverride] = useState<OverrideAsk | null>(null);
   const receivable = o.status === 'sent' || o.status === 'partially_received';
   const number = (s: string) => Number(s.replace(',', '.') || '0');
   /** A scan counts from zero: the first scan clears the typed quantities. */
@@ -76,8 +81,23 @@ function InboundOrderCard({ order: first, onDone }: { order: InboundOrder; onDon
       if (got > 0) lines.push({ po_line_id: l.id, received: got, ...(broken ? { damaged: broken } : {}) });
     }
     if (!lines.length) { setMsg({ kind: 'error', text: 'Count at least one unit received.' }); return; }
+    let body: InboundOrderReceiveInput = { lines };
     try {
-      const done = (await stock.receiveInboundOrder(o.id, { lines })).purchase_order;
+      let done: InboundOrder;
+      for (;;) {
+        try {
+          done = (await stock.receiveInboundOrder(o.id, body)).purchase_order;
+          break;
+        } catch (x) {
+          // More than the tolerance over the order: a manager approves it here, once.
+          if (!(x instanceof ApiError && x.status === 403 && x.field === 'override_token' && !body.override_token)) throw x;
+          const detail = overReceiptText(x, (id) => o.lines.find((l) => l.id === id)?.name);
+          const token = await new Promise<string | null>((resolve) => setOverride({ permission: permission.purchasing_over_receive, detail, resolve }));
+          setOverride(null);
+          if (!token) { setMsg({ kind: 'warn', text: 'Not approved: nothing was booked. Take off what is over the order, or ask a manager.' }); return; }
+          body = { ...body, override_token: token };
+        }
+      }
       const short = done.lines.reduce((s, l) => s + l.outstanding, 0);
       const damaged = lines.reduce((s, l) => s + (l.damaged ?? 0), 0);
       setMsg(short || damaged
@@ -120,6 +140,7 @@ function InboundOrderCard({ order: first, onDone }: { order: InboundOrder; onDon
       {receivable && <p class="small muted">What has not arrived stays on the order for a later delivery.</p>}
       {receivable && <Button variant="primary" onClick={receive}>Receive delivery</Button>}
       {msg && <Notice kind={msg.kind}>{msg.text}</Notice>}
+      {override && <OverrideDialog ask={override} onDone={(t) => override.resolve(t)} />}
     </div>
   );
 }

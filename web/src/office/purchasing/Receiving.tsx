@@ -16,7 +16,7 @@ import { locationName, useLocations } from '../useLoad';
 import { trainingEvent } from '../../help/coach';
 import { CloseShort } from './PurchaseOrders';
 import { InboundOrders } from './InboundOrders';
-import { casesText, open, receivable, statusText, supplierOf, useLineNames, useSupplierNames } from './common';
+import { casesText, open, overReceiptText, receivable, statusText, supplierOf, useLineNames, useSupplierNames } from './common';
 
 const base = '/office/receiving';
 
@@ -258,14 +258,7 @@ function ReceiveOrder({ session, order, onOrder }: { session: Session; order: Pu
     } finally { setBusy(false); }
   };
   /** "Brightfield Pasta 250 g: 18 received of 12 ordered" for each line past the tolerance. */
-  const overText = (x: ApiError) => {
-    const over = Array.isArray(x.problem.lines) ? (x.problem.lines as { po_line_id: string; ordered: number; received: number }[]) : [];
-    const named = over.map((o) => {
-      const l = order.lines.find((y) => y.id === o.po_line_id);
-      return `${l ? lineName(l) : 'a line'}: ${qty(o.received)} received of ${qty(o.ordered)} ordered`;
-    });
-    return `More than the order allows needs a manager's approval${named.length ? ` (${named.join('; ')})` : ''}.`;
-  };
+  const overText = (x: ApiError) => overReceiptText(x, (id) => { const l = order.lines.find((y) => y.id === id); return l && lineName(l); });
   const counted = lines.reduce((s, { c }) => s + c.received, 0);
   // What finishing now would leave short, before anything is booked (a training step watches it).
   const short = counted ? order.lines.reduce((s, l) => s + Math.max(open(l) - now(l).received, 0), 0) : 0;

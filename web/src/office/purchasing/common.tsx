@@ -12,6 +12,13 @@ export const statusWords: Record<PoStatus, string> = {
   draft: 'draft', sent: 'sent', partially_received: 'partly received', received: 'received', closed: 'closed short', cancelled: 'cancelled',
 };
 export const statusText = (s: string) => statusWords[s as PoStatus] ?? s.replace(/_/g, ' ');
+/** What a 403 over_receipt names, for the manager asked to approve it: each line over the order by its name. */
+export function overReceiptText(x: ApiError, nameOf: (poLineId: string) => string | undefined): string {
+  const over = Array.isArray(x.problem.lines) ? (x.problem.lines as { po_line_id: string; ordered: number; received: number }[]) : [];
+  const named = over.map((o) => `${nameOf(o.po_line_id) ?? 'a line'}: ${qty(o.received)} received of ${qty(o.ordered)} ordered`);
+  return `More than the order allows needs a manager's approval${named.length ? ` (${named.join('; ')})` : ''}.`;
+}
+
 /** Orders a clerk can still receive against. */
 export const receivable = (s: string) => s === 'sent' || s === 'partially_received';
 
