@@ -452,14 +452,14 @@ std::optional<std::string> exchange_request_hash(db::Db& db, const std::string& 
 }
 
 void insert_exchange(db::Db& db, const std::string& id, const std::string& return_id, const std::string& sale_id,
-                     const std::string& request_hash, const std::string& user) {
+                     const std::string& request_hash, const std::string& user, std::optional<std::int64_t> created_at) {
   db::assert_in_transaction(db);
   db.query("INSERT INTO exchanges (id, return_id, sale_id, request_hash, created_at, user) VALUES (?, ?, ?, ?, ?, ?)")
       .bind(1, id)
       .bind(2, return_id)
       .bind(3, sale_id)
       .bind(4, request_hash)
-      .bind(5, now().micros)
+      .bind(5, created_at.value_or(now().micros))
       .bind(6, user)
       .run();
 }

@@ -74,8 +74,10 @@ std::optional<Return> load_return(db::Db& db, const std::string& id);
 
 // Exchanges.
 std::optional<std::string> exchange_request_hash(db::Db& db, const std::string& id);
+// `created_at` (microseconds) is now unless given (a store node's exchange: the store's time).
 void insert_exchange(db::Db& db, const std::string& id, const std::string& return_id, const std::string& sale_id,
-                     const std::string& request_hash, const std::string& user);
+                     const std::string& request_hash, const std::string& user,
+                     std::optional<std::int64_t> created_at = std::nullopt);
 struct ExchangeRow {
   std::string id, return_id, sale_id;
   std::int64_t created_at = 0;

@@ -211,6 +211,28 @@ std::string journal_return(db::Db& db, const Node& node, const store::Document& 
   return "return";
 }
 
+// An exchange is its return and its new sale, which the node pushed before it (one
+// transaction there, in that order): the exchange row ties the two together once both are
+// in the journal, each naming this exchange.
+std::string journal_exchange(db::Db& db, const store::Document& doc, const bj::object& o) {
+  if (sales::store::exchange_request_hash(db, doc.entity_id)) return "";
+  const auto* returned = o.if_contains("return");
+  const auto* sold = o.if_contains("sale");
+  if (!returned || !returned->is_object() || !sold || !sold->is_object()) throw Skip{"no return or sale"};
+  auto return_id = text(returned->get_object(), "id");
+  auto sale_id = text(sold->get_object(), "id");
+  auto r = sales::store::load_return(db, return_id);
+  auto s = sales::store::load_sale(db, sale_id);
+  if (!r || !s) throw Skip{"its return or its new sale is not in head office's journal"};
+  if (r->exchange_id != doc.entity_id || s->exchange_id != doc.entity_id)
+    throw Skip{"its return or its new sale belongs to another exchange"};
+  auto user = text(o, "user");
+  if (user.empty()) throw Skip{"no user"};
+  sales::store::insert_exchange(db, doc.entity_id, return_id, sale_id, "node-document:" + doc.id, user,
+                                at_of(o, "created_at", doc.node_at));
+  return "exchange";
+}
+
 }  // namespace
 
 std::string node_register_id(const std::string& node_id, const std::string& node_register) {
@@ -222,7 +244,9 @@ std::string node_receipt_number(const std::string& node_id, const std::string& n
 }
 
 Journaled journal_node_document(db::Db& db, const Node& node, const store::Document& doc) {
-  if (doc.type != "sale.completed" && doc.type != "sale.voided" && doc.type != "return.completed") return {};
+  if (doc.type != "sale.completed" && doc.type != "sale.voided" && doc.type != "return.completed" &&
+      doc.type != "exchange.completed")
+    return {};
   bj::value parsed;
   try {
     parsed = json::parse_exact(doc.payload);
@@ -242,6 +266,8 @@ Journaled journal_node_document(db::Db& db, const Node& node, const store::Docum
       written = journal_sale(db, node, doc, o);
     else if (doc.type == "sale.voided")
       written = journal_void(db, doc, o);
+    else if (doc.type == "exchange.completed")
+      written = journal_exchange(db, doc, o);
     else
       written = journal_return(db, node, doc, o);
     store::release(db, "node_money");

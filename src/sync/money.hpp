@@ -1,8 +1,9 @@
 // A store node's sales money in head office's journal (docs/sync.md, "The money at head
-// office"). When head office posts a pushed `sale.completed`, `return.completed` or
-// `sale.voided`, it writes the sale, return or void into its own sales journal (sales,
-// sale_lines, sale_tenders, returns, sale_voids) through the sales store's writers, exactly
-// once: the journal row's id is the node's sale / return id (a repeat writes nothing), with
+// office"). When head office posts a pushed `sale.completed`, `return.completed`,
+// `sale.voided` or `exchange.completed`, it writes the sale, return, void or exchange into its
+// own sales journal (sales, sale_lines, sale_tenders, returns, sale_voids, exchanges) through
+// the sales store's writers, exactly once: the journal row's id is the node's sale / return /
+// exchange id (a repeat writes nothing), with
 // what the store charged and refunded as sent, the node's receipt number and register, the
 // store's business time, and NO stock movement (the document's movements are already posted
 // as `node_document`).
@@ -23,9 +24,9 @@
 
 namespace backroom::sync {
 
-// What writing `doc` into the journal did: `written` "sale", "return" or "void", or empty when
-// it wrote nothing (another type; already in the journal; a void of a sale the journal does
-// not hold); `skipped` the reason when the payload does not make a whole document (a field
+// What writing `doc` into the journal did: `written` "sale", "return", "void" or "exchange",
+// or empty when it wrote nothing (another type; already in the journal; a void of a sale the
+// journal does not hold); `skipped` the reason when the payload does not make a whole document (a field
 // missing, money that does not add up, a row the journal refuses): then nothing of it is
 // written and the push goes on (its stock is posted; the reason is in the push's audit entry).
 struct Journaled {

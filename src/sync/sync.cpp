@@ -451,13 +451,21 @@ int receive_documents(db::Db& db, const Actor& actor, const Node& node, const st
         order[doc.id] = hlc::pack(clock.tick(physical_ms));
       }
   });
-  // The documents this push posts (a repeat, or one from a node before migration 30, is not).
-  std::vector<const store::Document*> posting;
+  // The documents this push posts (a repeat, or one from a node before migration 30, is not),
+  // and the exchanges: they move no stock (their return and sale did), so they are kept, and
+  // written into the journal after the push's sales and returns as the row that ties them.
+  std::vector<const store::Document*> posting, exchanges;
   for (const auto& doc : documents)
-    if (fresh.erase(doc.id) && doc.movements) posting.push_back(&doc);
-  if (posting.empty()) return static_cast<int>(kept.size());
+    if (fresh.erase(doc.id)) {
+      if (doc.movements)
+        posting.push_back(&doc);
+      else if (doc.type == "exchange.completed")
+        exchanges.push_back(&doc);
+    }
+  if (posting.empty() && exchanges.empty()) return static_cast<int>(kept.size());
 
-  auto posted = post_documents(db, actor, node, posting, order, at);
+  Posting posted;
+  if (!posting.empty()) posted = post_documents(db, actor, node, posting, order, at);
   // The money of each sale, return and void head office booked into its journal, once.
   for (std::size_t i = 0; i < posting.size(); ++i)
     if (posted.statuses[i] != "rejected") {
@@ -466,6 +474,17 @@ int receive_documents(db::Db& db, const Actor& actor, const Node& node, const st
       else if (!j.skipped.empty())
         posted.audited[i].as_object()["journal_skipped"] = j.skipped;
     }
+  for (const auto* doc : exchanges) {
+    bj::object entry{{"id", doc->id}, {"type", doc->type}, {"status", "kept"}};
+    if (auto j = journal_node_document(db, node, *doc); !j.written.empty())
+      entry["journal"] = j.written;
+    else if (!j.skipped.empty())
+      entry["journal_skipped"] = j.skipped;
+    else
+      continue;
+    posted.audited.push_back(std::move(entry));
+  }
+  if (posted.audited.empty()) return static_cast<int>(kept.size());
   for (const auto& found : posted.found)
     for (const auto& c : found) record_conflict(db, c);
   // One audit entry a push, naming every document it posted or rejected and its conflicts.

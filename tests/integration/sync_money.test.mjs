@@ -177,3 +177,73 @@ test('a node\'s sales, return and void reach head office\'s sales journal once, 
     await proxy.stop();
   }
 });
+
+// An exchange at a store node (wrong size: one item back, a dearer one out, the difference in
+// cash) reaches head office as an exchange: its return and its new sale in the journal, tied by
+// the exchange row, at the store's time; a repeat of the document writes nothing more.
+test('a node\'s exchange reaches head office\'s journal as one exchange: its return and its new sale', async () => {
+  const place = await s.post('/api/v1/locations', { name: `Exchange store ${process.pid}`, kind: 'store' });
+  assert.equal(place.status, 201, place.text);
+  const added = await s.post('/api/v1/sync/nodes', { location_id: place.json.id });
+  assert.equal(added.status, 201, added.text);
+  const small = await makeItem(s, { price: 2000 });
+  const large = await makeItem(s, { price: 2500 });
+  const dir = mkdtempSync(path.join(tmpdir(), 'backroom-exchange-'));
+  const node = await startServer({
+    db: path.join(dir, 'store.db'),
+    env: { BACKROOM_UPSTREAM: s.url, BACKROOM_NODE_KEY: added.json.key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' },
+  });
+  try {
+    for (const item of [small, large]) await until('the items at the node', async () => (await node.get(`/api/v1/items/${item.id}`)).status === 200);
+    const local = await store(node);
+    await adjust(node, small, local, 5, 'opening');
+    await adjust(node, large, local, 5, 'opening');
+    const till = `SWAP-${process.pid}`;
+    await openRegister(node, local, till, 5000);
+    const sold = await node.post('/api/v1/sales', saleBody(local, [[small, 1]], { register_id: till, tenders: [{ type: 'cash', amount: 2000 }] }));
+    assert.equal(sold.status, 201, sold.text);
+    const swap = await node.post('/api/v1/exchanges', {
+      id: uuidv7(),
+      return: { sale_id: sold.json.id, register_id: till, lines: [{ sale_line_id: sold.json.lines[0].id, quantity: 1, reason: 'wrong_size', condition: 'new', disposition: 'restock' }] },
+      sale: { location_id: local.id, register_id: till, lines: [{ item_id: large.id, quantity: 1 }], tenders: [{ type: 'cash', amount: 500 }] },
+    });
+    assert.equal(swap.status, 201, swap.text);
+    const ex = swap.json;
+    const at = await until('the exchange at head office', async () => {
+      const r = await s.get(`/api/v1/exchanges/${ex.id}`);
+      return r.status === 200 && r.json;
+    });
+    assert.equal(at.return.id, ex.return.id);
+    assert.equal(at.sale.id, ex.sale.id);
+    assert.equal(at.created_at, ex.created_at, 'at the store\'s time');
+    assert.equal(at.user, ex.user);
+    for (const k of ['credit', 'refund_due', 'balance_due']) assert.equal(at[k], ex[k], k);
+    assert.equal(at.sale.exchange_id, ex.id);
+    assert.equal(at.return.exchange_id, ex.id);
+    assert.equal(at.sale.location_id, place.json.id);
+    assert.equal(at.sale.total, ex.sale.total);
+    // Pushed again as a new document (a node that lost its cursor): nothing more is written.
+    const repeat = await s.withKey(added.json.key).post('/api/v1/sync/documents', { documents: [
+      { id: uuidv7(), type: 'exchange.completed', entity_id: ex.id, at: ex.created_at, payload: { ...ex, user: 'someone else' }, movements: [] },
+    ] });
+    assert.equal(repeat.status, 200, repeat.text);
+    assert.equal((await s.get(`/api/v1/exchanges/${ex.id}`)).json.user, ex.user);
+    // One whose return and sale are not this exchange's is not written (the audit says why).
+    const forged = uuidv7();
+    const bad = await s.withKey(added.json.key).post('/api/v1/sync/documents', { documents: [
+      { id: uuidv7(), type: 'exchange.completed', entity_id: forged, at: ex.created_at, payload: { ...ex, id: forged }, movements: [] },
+    ] });
+    assert.equal(bad.status, 200, bad.text);
+    assert.equal((await s.get(`/api/v1/exchanges/${forged}`)).status, 404);
+    assert.equal(await onHand(s, large, place.json), 4);
+    assert.equal(await onHand(s, small, place.json), 5);
+    assertBooksHold(s.db);
+    assertBooksHold(node.db);
+    for (const db of [s.db, node.db]) {
+      const audit = cli(['audit', 'verify', '--db', db]);
+      assert.equal(audit.status, 0, audit.stdout + audit.stderr);
+    }
+  } finally {
+    await node.stop();
+  }
+});
