@@ -357,32 +357,54 @@ struct Posting {
   bj::array audited;  // {id, type, entity_id, status, movements, conflicts} each
 };
 
+// What a push needs of head office's catalog and the sales it carries, read before its
+// documents are kept (each document's status is decided from them before its row is written).
+struct Known {
+  Catalog catalog;
+  std::map<const store::Document*, Sale> sales;
+};
+
+Known read_known(db::Db& db, const std::vector<const store::Document*>& documents) {
+  Known out;
+  for (const auto* doc : documents)
+    if (doc->movements)
+      if (auto sale = sale_of(*doc)) out.sales.emplace(doc, std::move(*sale));
+  std::set<std::string> items, sold;
+  std::int64_t oldest_sale = std::numeric_limits<std::int64_t>::max();
+  for (const auto* doc : documents)
+    if (doc->movements)
+      for (const auto& m : *doc->movements) items.insert(m.item_id);
+  for (const auto& [doc, sale] : out.sales) {
+    for (const auto& line : sale.lines) sold.insert(line.item_id);
+    oldest_sale = std::min(oldest_sale, doc->node_at);
+  }
+  items.insert(sold.begin(), sold.end());
+  if (items.empty()) return out;
+  out.catalog.prices = catalog::store::regular_prices(db, {items.begin(), items.end()});
+  if (!sold.empty())
+    for (auto& c : catalog::store::applied_price_changes_after(db, {sold.begin(), sold.end()}, oldest_sale))
+      out.catalog.changes[c.item_id].push_back(std::move(c));
+  return out;
+}
+
+// The status a document is kept with: posted when head office books its movements, rejected
+// when one names an item head office does not know, kept when it carries none (or comes from
+// a node before migration 30). Poster::prepare comes to the same.
+std::string_view status_before(const store::Document& doc, const Catalog& known) {
+  if (!doc.movements || doc.movements->empty()) return "kept";
+  for (const auto& m : *doc.movements)
+    if (!known.prices.contains(m.item_id)) return "rejected";
+  return "posted";
+}
+
 // Books the movements of `posting` at the node's store in one batch and records what that
 // finds as conflicts (ordered by `order`, a document id's packed stamp); a document naming an
-// item head office does not know is rejected, not booked. Sets each document's status.
+// item head office does not know is rejected, not booked. Its status was written with it.
 Posting post_documents(db::Db& db, const Actor& actor, const Node& node, const std::vector<const store::Document*>& posting,
-                       const std::map<std::string, std::int64_t>& order, std::int64_t at) {
+                       const std::map<std::string, std::int64_t>& order, std::int64_t at, const Known& looked_up) {
   Posting out;
-  std::map<const store::Document*, Sale> sales;
-  for (const auto* doc : posting)
-    if (auto sale = sale_of(*doc)) sales.emplace(doc, std::move(*sale));
-
-  Catalog known;
-  {
-    std::set<std::string> items, sold;
-    std::int64_t oldest_sale = std::numeric_limits<std::int64_t>::max();
-    for (const auto* doc : posting)
-      for (const auto& m : *doc->movements) items.insert(m.item_id);
-    for (const auto& [doc, sale] : sales) {
-      for (const auto& line : sale.lines) sold.insert(line.item_id);
-      oldest_sale = std::min(oldest_sale, doc->node_at);
-    }
-    items.insert(sold.begin(), sold.end());
-    known.prices = catalog::store::regular_prices(db, {items.begin(), items.end()});
-    if (!sold.empty())
-      for (auto& c : catalog::store::applied_price_changes_after(db, {sold.begin(), sold.end()}, oldest_sale))
-        known.changes[c.item_id].push_back(std::move(c));
-  }
+  const Catalog& known = looked_up.catalog;
+  const auto& sales = looked_up.sales;
 
   Poster poster{db, actor, node, known, at};
   poster.by = node_name(db, node);
@@ -390,9 +412,11 @@ Posting post_documents(db::Db& db, const Actor& actor, const Node& node, const s
   // them, not several a movement); nothing in it is refused, so no document undoes another.
   out.found.resize(posting.size());
   std::vector<stock::BatchDocument> batch;
-  for (std::size_t i = 0; i < posting.size(); ++i) out.statuses.push_back(poster.prepare(*posting[i], out.found[i], batch));
+  for (std::size_t i = 0; i < posting.size(); ++i) {
+    out.statuses.push_back(poster.prepare(*posting[i], out.found[i], batch));
+    BR_ASSERT(out.statuses.back() == status_before(*posting[i], known), "a document is kept with the status it posts with");
+  }
   stock::post_movement_batch(db, batch, actor.user, node.id);
-  std::map<std::string_view, std::vector<std::string>> by_status;
   for (std::size_t i = 0, booked = 0; i < posting.size(); ++i) {
     const auto* doc = posting[i];
     auto status = out.statuses[i];
@@ -414,7 +438,6 @@ Posting post_documents(db::Db& db, const Actor& actor, const Node& node, const s
     if (status == "posted" && doc->type == outbound_shipped_event) poster.ship_from_node(*doc, out.found[i]);
     if (auto sale = sales.find(doc); sale != sales.end() && status != "rejected")
       poster.compare_prices(*doc, sale->second, out.found[i]);
-    if (status != "kept") by_status[status].push_back(doc->id);
     bj::array conflict_ids;
     auto ordered = order.find(doc->id);
     for (auto& c : out.found[i]) {
@@ -429,7 +452,6 @@ Posting post_documents(db::Db& db, const Actor& actor, const Node& node, const s
                                      {"conflicts", std::move(conflict_ids)}});
     if (not_closed) out.audited.back().as_object()["transfer_not_closed"] = *not_closed;
   }
-  for (const auto& [status, ids] : by_status) store::set_documents_status(db, ids, status);
   return out;
 }
 
@@ -437,7 +459,12 @@ Posting post_documents(db::Db& db, const Actor& actor, const Node& node, const s
 
 int receive_documents(db::Db& db, const Actor& actor, const Node& node, const std::vector<store::Document>& documents) {
   auto at = now().micros;
-  auto kept = store::insert_documents(db, node, documents, at);
+  // Each new document's status is decided before its row is written (one write a document).
+  auto unheld = store::unheld_documents(db, documents);
+  auto looked_up = read_known(db, unheld);
+  std::vector<std::string_view> statuses;
+  for (const auto* doc : unheld) statuses.push_back(status_before(*doc, looked_up.catalog));
+  auto kept = store::insert_documents(db, node, unheld, statuses, at);
   std::set<std::string> fresh(kept.begin(), kept.end());
   // Head office's clock hears every stamp of the push (the receive rule); a new document
   // without one (a node before migration 35) is ordered by its arrival: head office's stamp.
@@ -465,7 +492,7 @@ int receive_documents(db::Db& db, const Actor& actor, const Node& node, const st
   if (posting.empty() && exchanges.empty()) return static_cast<int>(kept.size());
 
   Posting posted;
-  if (!posting.empty()) posted = post_documents(db, actor, node, posting, order, at);
+  if (!posting.empty()) posted = post_documents(db, actor, node, posting, order, at, looked_up);
   // The money of each sale, return and void head office booked into its journal, once.
   for (std::size_t i = 0; i < posting.size(); ++i)
     if (posted.statuses[i] != "rejected") {
@@ -621,7 +648,7 @@ Conflict retry_conflict(db::Db& db, const Actor& actor, const std::string& id, c
     throw Problem(409, "already_resolved", "this conflict's document is already posted", "id");
   auto at = now().micros;
   std::map<std::string, std::int64_t> order{{kept->document.id, kept->document.hlc ? hlc::pack(*kept->document.hlc) : c->hlc}};
-  auto posted = post_documents(db, actor, *node, {&kept->document}, order, at);
+  auto posted = post_documents(db, actor, *node, {&kept->document}, order, at, read_known(db, {&kept->document}));
   if (posted.statuses.front() != "posted") {
     // Thrown inside the command: its savepoint is rolled back, nothing of the try is kept.
     std::string missing = "an item";
@@ -637,6 +664,7 @@ Conflict retry_conflict(db::Db& db, const Actor& actor, const std::string& id, c
                               missing),
                   "id");
   }
+  store::set_documents_status(db, {kept->document.id}, "posted");
   for (const auto& f : posted.found.front()) record_conflict(db, f);
   if (auto j = journal_node_document(db, *node, kept->document); !j.written.empty())
     posted.audited.front().as_object()["journal"] = j.written;

@@ -147,15 +147,19 @@ struct KeptDocument {
 };
 std::optional<KeptDocument> load_document(db::Db& db, const std::string& id);
 std::optional<Node> load_node(db::Db& db, const std::string& id);
-// Keeps those of `documents` head office does not hold yet (by id; a repeat within the batch
-// counts once) and returns how many it kept. Two round trips for a batch on PostgreSQL, not
-// two a document; safe against another process keeping the same one at the same time.
+// Those of `documents` head office does not hold yet (by id, one read for the batch; a repeat
+// within the batch counts once), in the order pushed.
+std::vector<const Document*> unheld_documents(db::Db& db, const std::vector<Document>& documents);
+// Keeps `documents` (from unheld_documents), each with its status (kept, posted, rejected)
+// decided before it is written, so that no row is written twice. 100 rows a statement; safe
+// against another process keeping the same one at the same time (it is then not inserted here).
 // Returns the ids it kept.
-std::vector<std::string> insert_documents(db::Db& db, const Node& node, const std::vector<Document>& documents,
-                                          std::int64_t at);
+std::vector<std::string> insert_documents(db::Db& db, const Node& node, const std::vector<const Document*>& documents,
+                                          const std::vector<std::string_view>& statuses, std::int64_t at);
 // What a kept movement list (sync_documents.movements, milli-units) holds.
 std::vector<PushedMovement> parse_kept_movements(const std::string& text);
 std::int64_t count_documents(db::Db& db, const std::string& node_id);
+// A kept document's status changed (a rejected one posted by a retry).
 void set_documents_status(db::Db& db, const std::vector<std::string>& ids, std::string_view status);
 void insert_conflict(db::Db& db, const Conflict& c);
 std::optional<Conflict> load_conflict(db::Db& db, const std::string& id);

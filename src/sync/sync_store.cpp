@@ -69,11 +69,10 @@ std::string movements_text(const std::optional<std::vector<PushedMovement>>& mov
 }
 }  // namespace
 
-std::vector<std::string> insert_documents(db::Db& db, const Node& node, const std::vector<Document>& documents,
-                                          std::int64_t at) {
+std::vector<const Document*> unheld_documents(db::Db& db, const std::vector<Document>& documents) {
   db::assert_in_transaction(db);
-  std::vector<std::string> kept;
-  if (documents.empty()) return kept;
+  std::vector<const Document*> fresh;
+  if (documents.empty()) return fresh;
   std::unordered_set<std::string> held;
   {
     bj::array ids;
@@ -82,25 +81,30 @@ std::vector<std::string> insert_documents(db::Db& db, const Node& node, const st
     q.bind(1, bj::serialize(ids));
     while (q.step()) held.insert(q.text(0));
   }
-  std::vector<const Document*> fresh;
   for (const auto& d : documents)
     if (held.insert(d.id).second) fresh.push_back(&d);
+  return fresh;
+}
+
+std::vector<std::string> insert_documents(db::Db& db, const Node& node, const std::vector<const Document*>& documents,
+                                          const std::vector<std::string_view>& statuses, std::int64_t at) {
+  db::assert_in_transaction(db);
+  BR_ASSERT(statuses.size() == documents.size(), "a status for each document to insert");
+  std::vector<std::string> kept;
   // 100 rows a statement; OR IGNORE: another process may keep the same document meanwhile,
   // and only the rows this one inserted come back (they are the ones it posts).
   constexpr std::size_t rows_per_insert = 100;
-  constexpr int columns_per_row = 10;
+  constexpr int columns_per_row = 11;
   auto insert_text = [](std::size_t rows) {
-    std::string sql =
-        "INSERT OR IGNORE INTO sync_documents (id, node_id, location_id, type, entity_id, payload, node_at, received_at, "
-        "movements, hlc) VALUES ";
-    for (std::size_t i = 0; i < rows; ++i) sql += i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    return sql + " RETURNING id";
+    return "INSERT OR IGNORE INTO sync_documents (id, node_id, location_id, type, entity_id, payload, node_at, "
+           "received_at, movements, hlc, status) VALUES " +
+           db::repeated_rows(rows, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") + " RETURNING id";
   };
-  for (std::size_t first = 0; first < fresh.size(); first += rows_per_insert) {
-    std::size_t rows = std::min(rows_per_insert, fresh.size() - first);
+  for (std::size_t first = 0; first < documents.size(); first += rows_per_insert) {
+    std::size_t rows = std::min(rows_per_insert, documents.size() - first);
     auto q = db.query(insert_text(rows));
     for (std::size_t i = 0; i < rows; ++i) {
-      const Document& d = *fresh[first + i];
+      const Document& d = *documents[first + i];
       int p = static_cast<int>(i) * columns_per_row;
       auto moved = movements_text(d.movements);
       q.bind(p + 1, d.id)
@@ -112,7 +116,8 @@ std::vector<std::string> insert_documents(db::Db& db, const Node& node, const st
           .bind(p + 7, d.node_at)
           .bind(p + 8, at)
           .bind(p + 9, d.movements ? std::optional<std::string_view>(moved) : std::nullopt)
-          .bind(p + 10, d.hlc ? std::optional<std::int64_t>(hlc::pack(*d.hlc)) : std::nullopt);
+          .bind(p + 10, d.hlc ? std::optional<std::int64_t>(hlc::pack(*d.hlc)) : std::nullopt)
+          .bind(p + 11, statuses[first + i]);
     }
     while (q.step()) kept.push_back(q.text(0));
   }
