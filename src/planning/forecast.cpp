@@ -430,12 +430,6 @@ PromoEvidence promo_evidence(std::span<const Period> history, Granularity granul
   return evidence_of(history, granularity, fit_base(history, granularity, std::nullopt));
 }
 
-bool category_promo_counts(const FitOptions& options) {
-  // The two places fit() reads options.category_promo, below, each behind one of these.
-  return options.category_promo && (options.category_promo->promo_periods >= promo_periods_own_min ||
-                                    options.category_promo->priced_periods >= promo_periods_own_min);
-}
-
 Forecast fit(std::span<const Period> history, Granularity granularity, const FitOptions& options) {
   Forecast f;
   f.granularity = granularity;

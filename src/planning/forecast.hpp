@@ -154,11 +154,6 @@ std::optional<double> regular_price(std::span<const Period> history);
 // Fits on every period of `history` (ascending by start, no duplicates; the caller gives only
 // data before the origin). Pre: periods sorted. Never throws on short or empty history.
 Forecast fit(std::span<const Period> history, Granularity granularity, const FitOptions& options = {});
-// False when fit() cannot use options.category_promo: it is absent, or too thin for either
-// rule that takes a category's figure (promo_periods_own_min promotion periods for the
-// uplift, as many priced ones for the elasticity). Then fit(h, g, options) is the fit with
-// options.category_promo reset (replenishment fits items before their category is pooled).
-bool category_promo_counts(const FitOptions& options);
 
 // The promotion evidence of a history, for pooling into a category prior (uses the same base
 // fit as fit(), so the same causality holds).

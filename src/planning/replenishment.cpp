@@ -2,15 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <condition_variable>
 #include <exception>
-#include <functional>
 #include <map>
-#include <mutex>
 #include <numeric>
 #include <set>
 #include <thread>
-#include <utility>
 
 #include "catalog/catalog_store.hpp"
 #include "catalog/price_changes.hpp"
@@ -100,85 +96,6 @@ void for_each_index(std::size_t n, const Work& work) {
     if (e) std::rethrow_exception(e);
 }
 
-// Fits items on a helper thread while the calling thread still reads the histories of later
-// ones, so the database's answer and the maths overlap. Each fit is made without the item's
-// category promotion evidence, which is pooled only once every history is read; the caller
-// keeps a fit only where that evidence cannot count (category_promo_counts) and fits the rest
-// again. Items are fitted in the order they are read; stop() ends the helper after its current
-// item, and the items it did not reach have no fit here.
-class FitWhileReading {
- public:
-  FitWhileReading(const std::vector<std::vector<DemandDay>>& history, std::optional<Day> start, Day today)
-      : history_(history), start_(start), today_(today), fits_(history.size()) {
-    helper_ = std::jthread([this] { work(); });
-  }
-  FitWhileReading(const FitWhileReading&) = delete;
-  FitWhileReading& operator=(const FitWhileReading&) = delete;
-  ~FitWhileReading() { end(); }
-
-  // The calling thread: history[k] is complete.
-  void read(std::size_t k) {
-    {
-      std::lock_guard lock(mutex_);
-      queue_.push_back(k);
-    }
-    ready_.notify_one();
-  }
-  // Ends the helper; rethrows its exception, if any.
-  void stop() {
-    end();
-    if (failed_) std::rethrow_exception(std::exchange(failed_, nullptr));
-  }
-  // After stop(): the fit of history[k] without category evidence, or nullptr.
-  Forecast* fit_of(std::size_t k) { return fits_[k] ? &*fits_[k] : nullptr; }
-
- private:
-  void end() {
-    {
-      std::lock_guard lock(mutex_);
-      stopped_ = true;
-    }
-    ready_.notify_one();
-    if (helper_.joinable()) helper_.join();
-  }
-  void work() {
-    std::vector<std::size_t> batch;
-    for (;;) {
-      {
-        std::unique_lock lock(mutex_);
-        ready_.wait(lock, [&] { return stopped_ || !queue_.empty(); });
-        if (stopped_) return;
-        batch.swap(queue_);
-        queue_.clear();
-      }
-      for (std::size_t k : batch) {
-        if (stopping()) return;
-        try {
-          fits_[k] = fit(daily_series(history_[k], start_, today_), Granularity::daily);
-        } catch (...) {
-          failed_ = std::current_exception();
-          return;
-        }
-      }
-    }
-  }
-  bool stopping() {
-    std::lock_guard lock(mutex_);
-    return stopped_;
-  }
-
-  const std::vector<std::vector<DemandDay>>& history_;
-  std::optional<Day> start_;
-  Day today_;
-  std::vector<std::optional<Forecast>> fits_;
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::vector<std::size_t> queue_;
-  bool stopped_ = false;
-  std::exception_ptr failed_;
-  std::jthread helper_;
-};
-
 }  // namespace
 
 Day today_utc() { return day_of(now()); }
@@ -262,13 +179,10 @@ std::vector<Period> daily_series(std::span<const DemandDay> rows, std::optional<
   return out;
 }
 
-namespace {
-
-// histories() into `out` (sized as item_ids), calling read(k) on the calling thread when the
-// history of item_ids[k] is complete (not for items without days).
-void read_histories(db::Db& db, const std::string& location_id, const std::vector<std::string>& item_ids, Day from,
-                    std::vector<std::vector<DemandDay>>& out, const std::function<void(std::size_t)>& read) {
-  if (item_ids.empty()) return;
+std::vector<std::vector<DemandDay>> histories(db::Db& db, const std::string& location_id,
+                                              const std::vector<std::string>& item_ids, Day from) {
+  std::vector<std::vector<DemandDay>> out(item_ids.size());
+  if (item_ids.empty()) return out;
   // The store answers in item order: walking the ids in that order too pairs each answer with
   // its id without a lookup by string (a hash map of 100,000 ids was 5 % of a suggestion).
   std::vector<std::size_t> order(item_ids.size());
@@ -279,18 +193,8 @@ void read_histories(db::Db& db, const std::string& location_id, const std::vecto
   store::each_item_demand_at(db, location_id, item_ids, from, [&](std::string_view item, std::span<const DemandDay> days) {
     while (next < order.size() && std::string_view(item_ids[order[next]]) < item) ++next;
     BR_ASSERT(next < order.size() && item_ids[order[next]] == item, "the store answers for the items asked, in order");
-    std::size_t k = order[next++];
-    out[k].assign(days.begin(), days.end());
-    if (read) read(k);
+    out[order[next++]].assign(days.begin(), days.end());
   });
-}
-
-}  // namespace
-
-std::vector<std::vector<DemandDay>> histories(db::Db& db, const std::string& location_id,
-                                              const std::vector<std::string>& item_ids, Day from) {
-  std::vector<std::vector<DemandDay>> out(item_ids.size());
-  read_histories(db, location_id, item_ids, from, out, {});
   return out;
 }
 
@@ -319,21 +223,8 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
   for (const auto& si : items) ids.push_back(si.item_id);
   if (ids.empty()) return out;
   auto facts = catalog::store::planning_facts(db, ids);
+  auto history = histories(db, location_id, ids, today - days{forecast_history_days});
   auto start = ledger_start(db);
-  std::vector<std::vector<DemandDay>> history;
-  std::optional<FitWhileReading> early;  // items fitted while later ones are read
-  if (items.size() >= parallel_items_min && std::thread::hardware_concurrency() >= 2) {
-    std::vector<char> wanted(items.size());
-    for (std::size_t k = 0; k < items.size(); ++k) wanted[k] = facts.contains(items[k].item_id);
-    history.resize(items.size());
-    early.emplace(history, start, today);
-    read_histories(db, location_id, ids, today - days{forecast_history_days}, history, [&](std::size_t k) {
-      if (wanted[k]) early->read(k);
-    });
-    early->stop();
-  } else {
-    history = histories(db, location_id, ids, today - days{forecast_history_days});
-  }
 
   std::map<std::string, Quantity> on_hand, reserved;
   for (const auto& b : stock::balances_at(db, location_id)) {
@@ -377,7 +268,6 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
   int review = review_days(supplier->order_days.text(), today);
   std::vector<FitOptions> options;
   std::vector<std::span<const DemandDay>> rows_of;  // each suggestion's history
-  std::vector<std::size_t> item_of;                 // and its position in `items`
   for (std::size_t k = 0; k < items.size(); ++k) {
     const auto& si = items[k];
     auto f = facts.find(si.item_id);
@@ -417,13 +307,10 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
     out.items.push_back(std::move(s));
     options.push_back(std::move(o));
     rows_of.push_back(history[k]);
-    item_of.push_back(k);
   }
   for_each_index(out.items.size(), [&](std::size_t i) {
     auto& s = out.items[i];
-    Forecast* made =
-        early && !options[i].alpha && !category_promo_counts(options[i]) ? early->fit_of(item_of[i]) : nullptr;
-    s.forecast = made ? std::move(*made) : fit(daily_series(rows_of[i], start, today), Granularity::daily, options[i]);
+    s.forecast = fit(daily_series(rows_of[i], start, today), Granularity::daily, options[i]);
     s.suggestion = suggest(s.forecast, s.input);
   });
   std::vector<TopUpLine> lines;

@@ -99,40 +99,6 @@ TEST(PlanningForecast, PromotionUpliftFromOwnPromotionsElseTheCategory) {
   EXPECT_EQ(fit(short_h, Granularity::weekly).uplift_source, UpliftSource::own);
 }
 
-// Replenishment fits items before their category's evidence is pooled and keeps such a fit
-// only when category_promo_counts says the evidence cannot change it.
-TEST(PlanningForecast, CategoryEvidenceTooThinToCountChangesNothing) {
-  std::vector<double> units;
-  for (int i = 0; i < 24; ++i) units.push_back(i % 8 == 7 ? 30 : 10);
-  auto h = weekly(units);
-  for (int i = 0; i < 24; ++i) {
-    h[i].promo = i % 8 == 7;  // 2 promotion weeks of its own, at 3x, priced
-    h[i].price = h[i].promo ? 5.0 : 10.0;
-  }
-  auto alone = fit(h, Granularity::weekly);
-  FitOptions thin;
-  thin.category_promo = PromoEvidence{250, 100, promo_periods_own_min - 1};
-  thin.category_promo->bands[10] = {30, 10, 10 * std::log(0.5)};
-  thin.category_promo->priced_periods = promo_periods_own_min - 1;
-  EXPECT_FALSE(category_promo_counts(thin));
-  EXPECT_FALSE(category_promo_counts(FitOptions{}));
-  auto with_thin = fit(h, Granularity::weekly, thin);
-  EXPECT_EQ(with_thin.promo_uplift, alone.promo_uplift);
-  EXPECT_EQ(with_thin.uplift_source, alone.uplift_source);
-  EXPECT_EQ(with_thin.price_elasticity, alone.price_elasticity);
-  EXPECT_EQ(with_thin.elasticity_source, alone.elasticity_source);
-  EXPECT_EQ(with_thin.promo_sigma_per_day, alone.promo_sigma_per_day);
-
-  // Enough promotion periods, or enough priced ones: the category's figure is taken.
-  FitOptions uplift = thin, priced = thin;
-  uplift.category_promo->promo_periods = promo_periods_own_min;
-  priced.category_promo->priced_periods = promo_periods_own_min;
-  EXPECT_TRUE(category_promo_counts(uplift));
-  EXPECT_TRUE(category_promo_counts(priced));
-  EXPECT_EQ(fit(h, Granularity::weekly, uplift).uplift_source, UpliftSource::category);
-  EXPECT_EQ(fit(h, Granularity::weekly, priced).elasticity_source, UpliftSource::category);
-}
-
 // The constant-elasticity moment match, worked by hand. One band at 20 % off (ln 0.8 per unit
 // of base): base 10, sold 10·0.8^−2 = 15.625 → ε = 2. Two bands, 10 % and 40 % off, sold at
 // ε = 3: 8·0.9^−3 + 5·0.6^−3 = 10.974 + 23.148; the match recovers 3.
