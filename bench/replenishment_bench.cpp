@@ -7,10 +7,14 @@
 // of an empty database, where it is built when the database has no supplier) straight through
 // the stores. Most items sell on few days (intermittent), as in a shop: a day without a row sold
 // nothing (the ledger is followed from the first day of the history).
-// BENCH_RUNS (3) sets the number of runs. BENCH_DUMP=FILE writes the last run's suggestions as
-// the API answers them, then every item's forecast and quantity with all their digits: two
-// builds (or two demand layouts) that fit the same history must write the same file.
+// On a PostgreSQL server on this machine it also prints the CPU time the connection's server
+// process spent in the suggestion (from /proc; the two sides share the cores, so their sum
+// is the figure that load on the machine does not inflate). BENCH_RUNS (3) sets the number of
+// runs. BENCH_DUMP=FILE writes the last run's suggestions as the API answers them, then every
+// item's forecast and quantity with all their digits: two builds (or two demand layouts) that
+// fit the same history must write the same file.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -19,6 +23,7 @@
 #include <fstream>
 #include <iostream>
 #include <random>
+#include <sstream>
 
 #include "catalog/catalog_store.hpp"
 #include "planning/demand_days.hpp"
@@ -125,6 +130,21 @@ std::string ensure_fixture(int items, int days) {
   return supplier.id;
 }
 
+// The CPU seconds (user + system) of a process of this machine, or -1 when /proc does not say.
+double process_cpu_seconds(std::int64_t pid) {
+  std::ifstream in(fmt::format("/proc/{}/stat", pid));
+  std::string stat;
+  if (pid <= 0 || !std::getline(in, stat)) return -1;
+  auto close = stat.rfind(')');  // the command name may hold spaces; fields 14 and 15 follow it
+  if (close == std::string::npos) return -1;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string skip;
+  for (int field = 3; field < 14; ++field) fields >> skip;
+  double user = 0, system = 0;
+  if (!(fields >> user >> system)) return -1;
+  return (user + system) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 }  // namespace
 
 int main() {
@@ -136,6 +156,11 @@ int main() {
   for (const auto& l : stock::list_locations(db))
     if (l.kind == "store") store_id = l.id;
   planning::Day today = planning::day_of(now());
+  std::int64_t server_pid = 0;  // the connection's server process, on PostgreSQL
+  if (db::is_postgres_location(bench_db())) {
+    auto q = db.query("SELECT pg_backend_pid()");
+    if (q.step()) server_pid = q.int64(0);
+  }
   int runs = env_int("BENCH_RUNS", 3);
   for (int run = 1; run <= runs; ++run) {
     auto t0 = std::chrono::steady_clock::now();
@@ -149,15 +174,19 @@ int main() {
     double t_rows = seconds_since(t1);
     auto t2 = std::chrono::steady_clock::now();
     std::clock_t cpu2 = std::clock();  // the process's CPU time, every thread's
+    double server2 = process_cpu_seconds(server_pid);
     auto s = planning::suggest_for_supplier(db, store_id, supplier_id, today);
     double t_all = seconds_since(t2);
     double cpu_all = static_cast<double>(std::clock() - cpu2) / CLOCKS_PER_SEC;
+    double server_all = server2 < 0 ? -1 : process_cpu_seconds(server_pid) - server2;
     std::size_t ordered = 0;
     for (const auto& i : s.items) ordered += i.suggestion.quantity > 0;
     std::cout << fmt::format(
-                     "run {}: suggest_for_supplier {} items: {:.2f} s end to end, {:.2f} s CPU ({} to order); of "
+                     "run {}: suggest_for_supplier {} items: {:.2f} s end to end, {:.2f} s CPU{} ({} to order); of "
                      "which, measured alone: supplier items {:.2f} s, demand rows ({}) {:.2f} s",
-                     run, s.items.size(), t_all, cpu_all, ordered, t_items, rows, t_rows)
+                     run, s.items.size(), t_all, cpu_all,
+                     server_all < 0 ? std::string() : fmt::format(" + {:.2f} s CPU of the server", server_all), ordered,
+                     t_items, rows, t_rows)
               << std::endl;
     if (const char* dump = std::getenv("BENCH_DUMP"); dump && run == runs) {
       std::ofstream out(dump);
