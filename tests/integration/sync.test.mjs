@@ -17,7 +17,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { cli, createKey, dbExec, startServer, withCheck } from './lib/server.mjs';
 import { startFaultProxy } from './lib/fault_proxy.mjs';
-import { adjust, assertBooksHold, binOf, makeItem, onHand, openRegister, saleBody, store, uuidv7, until as waitUntil } from './lib/shop.mjs';
+import { adjust, assertBooksAndAuditHold, assertBooksHold, binOf, makeItem, onHand, openRegister, saleBody, store, until as waitUntil, uuidv7 } from './lib/shop.mjs';
 // This suite's patience: 20 s, polling every 100 ms.
 const until = (what, fn, ms = 20000) => waitUntil(what, fn, ms, 100);
 
@@ -256,11 +256,7 @@ test('two store nodes behind a fault proxy: they sell through a cut and converge
       await until('each node online', async () => (await node.get('/api/v1/sync/status')).json?.online === true);
     }
     assert.ok(proxy.state.refused > 0, 'the cut refused pulls');
-    for (const node of nodes) {
-      assertBooksHold(node.db);
-      const audit = cli(['audit', 'verify', '--db', node.db]);
-      assert.equal(audit.status, 0, audit.stdout + audit.stderr);
-    }
+    assertBooksAndAuditHold(...nodes.map((node) => node.db));
     const hq = (await s.get('/api/v1/sync/nodes')).json.nodes;
     for (const location of [shop.id, second.json.id]) assert.ok(hq.some((n) => n.location_id === location && n.last_sync_at), JSON.stringify(hq));
     // Each node's sale reached head office once, although every push was sent twice.
@@ -463,12 +459,7 @@ test('head office posts what a node pushed into the node\'s store, once, and lis
       assert.equal(afterRetry.filter((e) => e.entity_id === c.id).length, 1, c.id);
 
     // Head office's books hold with the posted documents; so do the node's.
-    assertBooksHold(s.db);
-    assertBooksHold(node.db);
-    for (const db of [s.db, node.db]) {
-      const audit = cli(['audit', 'verify', '--db', db]);
-      assert.equal(audit.status, 0, audit.stdout + audit.stderr);
-    }
+    assertBooksAndAuditHold(s.db, node.db);
   } finally {
     await node.stop();
     await proxy.stop();
@@ -656,9 +647,7 @@ test('head office\'s people reach a store node: they sign in there with their pa
       await s.put('/api/v1/settings/stock', limits);
       await s.put('/api/v1/settings/purchasing', tolerance);
     }
-    assertBooksHold(node.db);
-    const audit = cli(['audit', 'verify', '--db', node.db]);
-    assert.equal(audit.status, 0, audit.stdout + audit.stderr);
+    assertBooksAndAuditHold(node.db);
   } finally {
     await node.stop();
   }

@@ -68,6 +68,15 @@ export function assertBooksHold(db) {
   assert.match(r.stdout, /the books hold/);
 }
 
+// `backroom check` says the books hold and `audit verify` passes, on each of `dbs`.
+export function assertBooksAndAuditHold(...dbs) {
+  for (const db of dbs) {
+    assertBooksHold(db);
+    const audit = cli(['audit', 'verify', '--db', db]);
+    assert.equal(audit.status, 0, audit.stdout + audit.stderr);
+  }
+}
+
 // Opens a till session at `registerId` (sales and returns at a register need one); an
 // already open session is fine.
 export async function openRegister(s, location, registerId, openingFloat = 10000) {
