@@ -482,3 +482,88 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
     await context.close();
   });
 }
+
+// A corner grocery's scale labels offline (docs/offline-register.md, "Scale labels"): the
+// register keeps the shop's embedded layouts beside its catalog copy and reads a weight label
+// (produce), a price label (deli) and a price label with a verifier digit (cheese) as the server
+// does. The labels are made here and checked against the server's own reading first (the
+// verifier digit is the one of ten the server accepts), a label with a wrong verifier digit is
+// refused offline as it is online, and the sale reaches the books at the total the register
+// showed and took in cash.
+for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768 }]) {
+  test(`scale labels offline at ${viewport.width}x${viewport.height}: weight, price and verified price`, async () => {
+    const { server, store } = env;
+    const layouts = (await server.get('/api/v1/settings/barcodes')).json.embedded_layouts;
+    const bySku = async (sku) => (await server.get(`/api/v1/items?q=${sku}&limit=5`)).json.items.find((i) => i.sku === sku);
+    const layoutOf = (code) => layouts.filter((l) => code.startsWith(l.prefix)).sort((a, b) => b.prefix.length - a.prefix.length)[0];
+    /** A label of `item`'s embedded barcode carrying `value` (with verifier digit `v` when its layout has one). */
+    const label = (item, value, v = '') => {
+      const code = item.barcodes.find((b) => b.kind === 'embedded').code;
+      const l = layoutOf(code);
+      return ean13(code.slice(0, l.prefix.length + l.item_digits) + (l.verifier ? v : '') + String(value).padStart(l.value_digits, '0'));
+    };
+    const produce = await bySku('PRD-0001');
+    const deli = await bySku('DLI-0001');
+    const cheese = await bySku('DLI-0002');
+    const kinds = [produce, deli, cheese].map((i) => layoutOf(i.barcodes.find((b) => b.kind === 'embedded').code));
+    assert.deepEqual(kinds.map((l) => [l.value, l.verifier]), [['weight', false], ['price', false], ['price', true]], 'the demo has the three kinds');
+
+    const weighed = label(produce, 512 * 10 ** (kinds[0].decimals - 3));
+    const priced = label(deli, 1234 * 10 ** (kinds[1].decimals - 2));
+    const cheeseValue = String(2875 * 10 ** (kinds[2].decimals - 2)).padStart(kinds[2].value_digits, '0');
+    const read = [];
+    for (let v = 0; v < 10; v++) read.push({ code: label(cheese, cheeseValue, String(v)), r: await server.get(`/api/v1/scan/${label(cheese, cheeseValue, String(v))}`) });
+    const good = read.filter((x) => x.r.status === 200);
+    assert.equal(good.length, 1, 'the server accepts exactly one verifier digit');
+    const verified = good[0].code;
+    const wrong = read.find((x) => x.r.status !== 200).code;
+    const online = await Promise.all([weighed, priced].map((c) => server.get(`/api/v1/scan/${c}`)));
+    assert.equal(online[0].json.item.id, produce.id);
+    assert.equal(online[0].json.embedded_weight, 0.512);
+    assert.equal(online[1].json.item.id, deli.id);
+    assert.equal(online[1].json.embedded_price, 1234);
+    assert.equal(good[0].r.json.embedded_price, 2875);
+    const quote = await server.post('/api/v1/sales/quote', { location_id: store.id, lines: [weighed, priced, verified].map((code) => ({ code })) });
+    assert.equal(quote.status, 200, quote.text);
+
+    const page = await env.page(viewport);
+    const context = page.context();
+    await signInAtRegister(page, DEMO.cashier);
+    await readyForTheCut(page);
+    for (const i of [produce, deli, cheese]) await until(page, inCopy, ['chunks', i.barcodes.find((b) => b.kind === 'embedded').code, 'codes'], `${i.sku} in the copy`);
+    await page.waitForFunction(() => (localStorage.getItem('br.barcodeLayouts') ?? '[]') !== '[]', null, { timeout: 20000 });
+
+    await context.setOffline(true);
+    const cart = page.getByRole('table', { name: 'Cart' });
+    await scan(page, weighed);
+    await waitOrExplain(page, cart.getByRole('row', { name: new RegExp(produce.name.replace(/[()]/g, '\\$&')) }).filter({ hasText: '0.512 kg' }));
+    await scan(page, priced);
+    await cart.getByRole('row', { name: new RegExp(deli.name) }).waitFor();
+    await scan(page, wrong);
+    await page.getByText(new RegExp(`^Wrong barcode ${wrong}: the price verifier digit .* Nothing was added\\.$`)).waitFor();
+    await scan(page, verified);
+    await cart.getByRole('row', { name: new RegExp(cheese.name) }).waitFor();
+    assert.equal(await cart.getByRole('row').count(), 4, 'a header and three lines: the wrong label added nothing');
+    await page.screenshot({ path: screenshotPath(`register-offline-scale-${viewport.width}.png`) });
+
+    await page.getByRole('button', { name: 'Pay' }).click();
+    await page.getByLabel('Amount tendered').fill((quote.json.total / 100).toFixed(2));
+    await page.getByRole('button', { name: 'Cash' }).click();
+    await page.getByRole('button', { name: 'Complete sale' }).click();
+    const done = page.getByText(/^Sale .+-\d{6} completed offline/);
+    await waitOrExplain(page, done);
+    const text = await done.innerText();
+    assert.match(text, /change due \D*0\.00\b/, `the register's total is the server's quote: ${text}`);
+    const receipt = text.match(/^Sale (\S+-\d{6}) /)[1];
+
+    await context.setOffline(false);
+    await page.getByRole('status', { name: 'Offline' }).waitFor({ state: 'detached', timeout: 20000 });
+    assert.equal(await page.getByRole('status', { name: 'Refused by the server' }).count(), 0, 'not refused');
+    const posted = (await server.get(`/api/v1/sales?receipt_number=${receipt}`)).json.sales;
+    assert.equal(posted.length, 1, 'on the books once');
+    assert.equal(posted[0].total, quote.json.total, 'at the total the register showed');
+    const sale = (await server.get(`/api/v1/sales/${posted[0].id}`)).json;
+    assert.deepEqual(sale.lines.map((l) => [l.item_id, l.quantity]), [[produce.id, 0.512], [deli.id, 1], [cheese.id, 1]]);
+    await context.close();
+  });
+}

@@ -144,6 +144,7 @@ export const settings = {
   putSales: (body: Partial<T.SalesSettings>) => put<T.SalesSettings>('/settings/sales', body),
   offlineReturns: () => get<T.OfflineReturnsRule>('/settings/offline-returns'),
   putOfflineReturns: (body: { offline_returns: 'refuse' | 'allow'; offline_return_limit?: number }) => put<T.OfflineReturnsRule>('/settings/offline-returns', body),
+  barcodes: () => get<T.BarcodeSettings>('/settings/barcodes'),
   stock: () => get<T.StockSettings>('/settings/stock'),
   putStock: (body: T.StockSettings) => put<T.StockSettings>('/settings/stock', body),
 };

@@ -73,6 +73,9 @@ export interface AdjustmentInput {
   confirm?: boolean; reason_code?: string;
 }
 export interface Adjustment { id: string; flagged: boolean; flag_reasons: AdjustmentFlag[]; reason_code: string | null }
+/** GET /settings/barcodes: internal prefixes and the price/weight-embedded layouts (scale labels). */
+export interface BarcodeSettings { internal_prefixes: string[]; embedded_layouts: EmbeddedLayout[] }
+export interface EmbeddedLayout { prefix: string; item_digits: number; value: 'price' | 'weight'; value_digits: number; decimals: number; verifier: boolean }
 export interface StockSettings { adjustment_confirm_quantity: Quantity | null; adjustment_confirm_value: Money | null }
 
 export interface TransferLine {

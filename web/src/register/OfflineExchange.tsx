@@ -10,6 +10,8 @@ import type { ExchangeInput, Item, Sale } from '../api';
 import { beep } from '../shared/beep';
 import { Button, Field, Notice, Select } from '../shared/components';
 import { money, parseMoney, qty, uuidv7 } from '../shared/format';
+import { load } from '../shared/storage';
+import { type EmbeddedLayout, isEmbeddedLayouts } from './embedded';
 import { enqueue, scanOffline, takeNumber } from './offline';
 import { lookUpOffline, offlineRefusal, type OfflineRules, rememberReturned } from './OfflineReturn';
 import type { Msg } from './PayPanel';
@@ -42,7 +44,14 @@ export function OfflineExchange({ registerId, locationId, rules, onQueued, onDon
     e.preventDefault();
     const c = code.trim();
     if (!c) return;
-    const found = await scanOffline(c).catch(() => null);
+    const found = await scanOffline(c, load<EmbeddedLayout[]>('barcodeLayouts', [], isEmbeddedLayouts)).catch(() => null);
+    if (found && ('error' in found || found.weight !== undefined || found.embeddedPrice !== undefined)) {
+      // A scale label's weight or price is not carried by an exchange's new lines offline.
+      beep();
+      setMsg({ kind: 'error', text: 'error' in found ? `Wrong barcode ${c}: ${found.error} Nothing was added.`
+        : `${found.item.name} has a scale label: offline an exchange takes items sold by the piece only — sell it on its own, or wait for the network. Nothing was added.` });
+      return;
+    }
     if (!found || typeof found.item.price !== 'number') {
       beep();
       setMsg({ kind: 'error', text: `Barcode ${c} is not in this register's copy of the catalog (or has no shelf price) and the server cannot be reached — nothing was added.` });

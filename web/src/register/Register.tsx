@@ -13,8 +13,9 @@ import { Button, Dialog, Notice } from '../shared/components';
 import { money, uuidv7, words } from '../shared/format';
 import { linkText, useLinkStatus } from '../shared/link';
 import { isBoolean, isObject, isString, load, save } from '../shared/storage';
-import { addLine, type Cart, type CartLine, changeCount, emptyCart, isCart, offlineSaleBody, saleBody } from './cart';
+import { addLine, type Cart, type CartLine, changeCount, emptyCart, isCart, offlineLineTotal, offlineSaleBody, saleBody } from './cart';
 import { CartTable } from './CartTable';
+import { type EmbeddedLayout, isEmbeddedLayouts } from './embedded';
 import { DiscountDialog, type LastSale, NewSaleDialog, type OverrideAsk, OverrideDialog, ParkedDialog, SwitchDialog, VoidDialog } from './dialogs';
 import { CashDialog, CloseTill, OpenTill } from './till';
 import { CheatSheet, DownloadPdf } from '../help/CheatSheet';
@@ -31,7 +32,6 @@ import { enqueue, enqueuePractice, ensureBlock, flush, practiceQueued, queued, r
 import { OfflineExchange } from './OfflineExchange';
 import { isOfflineRules, OfflineReturn, type OfflineRules } from './OfflineReturn';
 import { RefusedQueue } from './RefusedQueue';
-import { lineQty } from './cart';
 
 type Mode = 'sale' | 'pay' | 'receipt' | 'return' | 'exchange';
 type DialogName = 'void' | 'parked' | 'cash' | 'close' | 'discount' | 'switch' | 'new-sale' | 'help' | 'pickup' | 'refused';
@@ -106,10 +106,13 @@ export function Register({ session, locationId, locationName, registerId, regist
   }).catch(() => undefined);
   // The shop's rule for returns offline, as last read from the server (kept over a reload).
   const [offlineRules, setOfflineRules] = useState<OfflineRules>(() => load<OfflineRules>('offlineRules', { returns: 'refuse', limit: 0, rounding: 'half_even' }, isOfflineRules));
+  // The shop's scale-label layouts, as last read from the server, so a label scans offline too.
+  const layouts = useRef<EmbeddedLayout[]>(load<EmbeddedLayout[]>('barcodeLayouts', [], isEmbeddedLayouts));
   useEffect(() => {
     if (downSince !== null) return;
     // The catalog copy is read only, so training mode keeps it fresh too (a practice sale offline scans from it).
     void syncCatalog(locationId).catch(() => undefined);
+    void settings.barcodes().then((b) => { layouts.current = b.embedded_layouts; save('barcodeLayouts', b.embedded_layouts); }).catch(() => undefined);
     // Deltas: the feed after the copy's cursor, once a minute while online.
     const t = setInterval(() => { void syncCatalog(locationId).catch(() => undefined); }, 60_000);
     if (training) return () => clearInterval(t);
@@ -196,7 +199,7 @@ export function Register({ session, locationId, locationName, registerId, regist
   }, [quote]);
   // Offline there is no quote: the shelf prices of the copy (the server prices the sale when it
   // is posted; docs/offline-register.md).
-  const localTotal = shownCart.lines.reduce((sum, l) => sum + (l.embeddedPrice ?? (l.item.price ?? 0) * lineQty(l)), 0);
+  const localTotal = shownCart.lines.reduce((sum, l) => sum + offlineLineTotal(l, offlineRules.rounding), 0);
   const down = downSince !== null;
   const due = quoteBody ? quote?.total ?? (down ? localTotal : null) : 0;
 
@@ -231,11 +234,17 @@ export function Register({ session, locationId, locationName, registerId, regist
         add({ item: r.item, code: text, count: 1, pack: r.pack_quantity ?? 1, weight: r.embedded_weight, embeddedPrice: r.embedded_price });
       } catch (err) {
         if (err instanceof OfflineError) {
-          const found = await scanOffline(text).catch(() => null);
+          const found = await scanOffline(text, layouts.current).catch(() => null);
+          if (found && 'error' in found) {
+            scanStart.current = null;
+            beep();
+            setMsg({ kind: 'error', text: `Wrong barcode ${text}: ${found.error} Nothing was added.` });
+            return;
+          }
           if (found) {
             setResults([]);
             setMsg(null);
-            add({ item: found.item, code: text, count: 1, pack: found.pack });
+            add({ item: found.item, code: text, count: 1, pack: found.pack, weight: found.weight, embeddedPrice: found.embeddedPrice });
             return;
           }
           scanStart.current = null;
@@ -563,7 +572,7 @@ export function Register({ session, locationId, locationName, registerId, regist
                 </ul>
               )}
               {quote?.needs_override && <Notice kind="warn">A discount is above your limit: a manager approves it when you complete the sale.</Notice>}
-              <CartTable cart={shownCart} quote={quote} editable={mode === 'sale' && !locked}
+              <CartTable cart={shownCart} quote={quote} offline={down ? offlineRules.rounding : null} editable={mode === 'sale' && !locked}
                 onCount={(k, d) => { if (!locked) setCart((c) => changeCount(c, k, d)); }}
                 onRemove={(k) => { if (!locked) setCart((c) => ({ ...c, lines: c.lines.filter((l) => l.key !== k) })); }}
                 onDiscount={(k) => { setDiscountKey(k); setDialog('discount'); }} />

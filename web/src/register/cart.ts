@@ -2,6 +2,7 @@
 // from it. Pure: no I/O.
 import type { Item, SaleInput, SaleLineInput, TenderInput } from '../api';
 import { isObject } from '../shared/storage';
+import { mulDivRound, type Rounding } from './refund';
 
 export interface CartLine {
   key: string;
@@ -19,6 +20,17 @@ export const emptyCart = (): Cart => ({ id: null, lines: [] });
 export const isCart = (v: unknown): v is Cart => isObject(v) && Array.isArray(v.lines);
 
 export const lineQty = (l: CartLine) => l.weight ?? l.count * l.pack;
+
+/**
+ * A line's total at the shelf price of the catalog copy, for a register that cannot ask for a
+ * quote, as the server prices it (src/sales/sale_command.cpp, pricing.cpp): a price label's price
+ * for each label scanned, else thousandths of a unit (a scale label's weight, or count × pack)
+ * × price / 1000, rounded by the shop's rule.
+ */
+export function offlineLineTotal(l: CartLine, rounding: Rounding): number {
+  if (l.embeddedPrice !== undefined) return l.embeddedPrice * l.count;
+  return mulDivRound(l.item.price ?? 0, Math.round(lineQty(l) * 1000), 1000, rounding);
+}
 
 export function saleLines(c: Cart): SaleLineInput[] {
   return c.lines.map((l) => ({

@@ -7,13 +7,14 @@
 import { ApiError, csrfToken, type ExchangeInput, type Item, OfflineError, registers, type ReturnInput, type Sale, type SaleInput, sales, sessions, setCsrf } from '../api';
 import { money } from '../shared/format';
 import { isObject, load, save } from '../shared/storage';
+import { type EmbeddedLayout, embeddedIndexKeys, readEmbedded } from './embedded';
 
 const DB_NAME = 'backroom-register';
 let opened: Promise<IDBDatabase> | null = null;
 
 function openDb(): Promise<IDBDatabase> {
   opened ??= new Promise((resolve, reject) => {
-    const r = indexedDB.open(DB_NAME, 4);
+    const r = indexedDB.open(DB_NAME, 5);
     // Each store is made when missing, whatever the version before (version 2 added `recent`;
     // a database opened elsewhere without a version exists at version 1 with no stores at all).
     r.onupgradeneeded = (e) => {
@@ -23,8 +24,10 @@ function openDb(): Promise<IDBDatabase> {
       // per barcode: the old stores go, and the copy is read again from the start of the feed.
       if (e.oldVersion < 4) {
         for (const old of ['items', 'codes']) if (db.objectStoreNames.contains(old)) db.deleteObjectStore(old);
-        if (!missing('meta')) r.transaction?.objectStore('meta').delete('cursor');
       }
+      // Version 5 indexes embedded (scale) barcodes by the starts of their codes as well: the
+      // copy is read again from the start of the feed to index them.
+      if (e.oldVersion < 5 && !missing('meta')) r.transaction?.objectStore('meta').delete('cursor');
       if (missing('chunks')) {
         const chunks = db.createObjectStore('chunks', { keyPath: 'chunk' });
         chunks.createIndex('codes', 'codes', { multiEntry: true });
@@ -74,7 +77,9 @@ function chunkOf(chunk: number, items: Item[]): Chunk {
     chunk,
     items,
     ids: items.map((i) => i.id),
-    codes: [...new Set(items.flatMap((i) => (i.barcodes ?? []).map((b) => b.code)))],
+    // An embedded (scale) barcode is also found by the starts of its code, so a label with any
+    // weight or price finds it (scanOffline).
+    codes: [...new Set(items.flatMap((i) => (i.barcodes ?? []).flatMap((b) => (b.kind === 'embedded' ? [b.code, ...embeddedIndexKeys(b.code)] : [b.code]))))],
   };
 }
 
@@ -153,11 +158,34 @@ async function readFeed(locationId: string): Promise<number> {
   }
 }
 
-/** A scan answered from the copy: the item and its pack size, or null when the code is unknown. */
-export async function scanOffline(code: string): Promise<{ item: Item; pack: number } | null> {
+/**
+ * A scan answered from the copy: the item and its pack size, and for a scale label the weight
+ * (kg) or the price (minor units) it carries.
+ */
+export interface OfflineScan { item: Item; pack: number; weight?: number; embeddedPrice?: number }
+
+/**
+ * Answers a scan from the copy, or null when the code is unknown. A 13-digit code one of the
+ * shop's embedded layouts claims (`layouts`, as last read from GET /settings/barcodes) is read as
+ * a scale label first, as the server does: the item whose embedded barcode has the label's prefix
+ * and item code, with the label's weight or price; `{ error }` when its verifier digit is wrong.
+ */
+export async function scanOffline(code: string, layouts: EmbeddedLayout[] = []): Promise<OfflineScan | { error: string } | null> {
   const db = await openDb();
-  const found = await value<Chunk[]>(db.transaction('chunks').objectStore('chunks').index('codes').getAll(code));
-  for (const c of found) {
+  const chunksWith = (key: string) => value<Chunk[]>(db.transaction('chunks').objectStore('chunks').index('codes').getAll(key));
+  const label = readEmbedded(code, layouts);
+  if (label && 'error' in label) return label;
+  if (label) {
+    for (const c of await chunksWith(`E:${label.itemKey}`)) {
+      for (const item of c.items) {
+        const own = item.barcodes?.some((b) => b.kind === 'embedded' && b.code.startsWith(label.itemKey));
+        if (!own || item.status === 'archived') continue;
+        return { item, pack: 1, ...(label.grams !== undefined ? { weight: label.grams / 1000 } : { embeddedPrice: label.price }) };
+      }
+    }
+    return null;
+  }
+  for (const c of await chunksWith(code)) {
     for (const item of c.items) {
       const barcode = item.barcodes?.find((b) => b.code === code);
       if (barcode && item.status !== 'archived') return { item, pack: barcode.pack_quantity || 1 };
