@@ -523,8 +523,10 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
     assert.equal(online[1].json.item.id, deli.id);
     assert.equal(online[1].json.embedded_price, 1234);
     assert.equal(good[0].r.json.embedded_price, 2875);
-    const quote = await server.post('/api/v1/sales/quote', { location_id: store.id, lines: [weighed, priced, verified].map((code) => ({ code })) });
+    // The deli line carries a 5 % line discount, given while online; the others none.
+    const quote = await server.post('/api/v1/sales/quote', { location_id: store.id, lines: [weighed, priced, verified].map((code) => ({ code, ...(code === priced ? { discount: { percent: 5 } } : {}) })) });
     assert.equal(quote.status, 200, quote.text);
+    assert.ok(quote.json.discount_total > 0, 'the quote takes the discount off');
 
     const page = await env.page(viewport);
     const context = page.context();
@@ -533,12 +535,23 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
     for (const i of [produce, deli, cheese]) await until(page, inCopy, ['chunks', i.barcodes.find((b) => b.kind === 'embedded').code, 'codes'], `${i.sku} in the copy`);
     await page.waitForFunction(() => (localStorage.getItem('br.barcodeLayouts') ?? '[]') !== '[]', null, { timeout: 20000 });
 
-    await context.setOffline(true);
     const cart = page.getByRole('table', { name: 'Cart' });
-    await scan(page, weighed);
-    await waitOrExplain(page, cart.getByRole('row', { name: new RegExp(produce.name.replace(/[()]/g, '\\$&')) }).filter({ hasText: '0.512 kg' }));
     await scan(page, priced);
     await cart.getByRole('row', { name: new RegExp(deli.name) }).waitFor();
+    await page.getByRole('button', { name: `Discount ${deli.name}` }).click();
+    await page.getByLabel('Discount percent').fill('5');
+    await page.getByRole('button', { name: 'Apply discount' }).click();
+    await cart.getByRole('row', { name: new RegExp(deli.name) }).filter({ hasText: '−5 %' }).waitFor();
+    await page.getByRole('row', { name: new RegExp(deli.name) }).getByText(/^−\d/).waitFor();  // the server's quote of the discount
+    assert.equal(await page.getByText('A discount is above your limit').count(), 0, 'within the cashier\'s limit');
+
+    await context.setOffline(true);
+    await scan(page, weighed);
+    await waitOrExplain(page, cart.getByRole('row', { name: new RegExp(produce.name.replace(/[()]/g, '\\$&')) }).filter({ hasText: '0.512 kg' }));
+    // Offline no discount is given (a manager's approval needs the server); the one given stays.
+    await page.getByRole('button', { name: `Discount ${produce.name}` }).click();
+    await page.getByText(/^Discounts need the server/).waitFor();
+    assert.equal(await page.getByRole('dialog', { name: 'Line discount' }).count(), 0);
     await scan(page, wrong);
     await page.getByText(new RegExp(`^Wrong barcode ${wrong}: the price verifier digit .* Nothing was added\\.$`)).waitFor();
     await scan(page, verified);
@@ -563,7 +576,7 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
     assert.equal(posted.length, 1, 'on the books once');
     assert.equal(posted[0].total, quote.json.total, 'at the total the register showed');
     const sale = (await server.get(`/api/v1/sales/${posted[0].id}`)).json;
-    assert.deepEqual(sale.lines.map((l) => [l.item_id, l.quantity]), [[produce.id, 0.512], [deli.id, 1], [cheese.id, 1]]);
+    assert.deepEqual(sale.lines.map((l) => [l.item_id, l.quantity]).sort(), [[produce.id, 0.512], [deli.id, 1], [cheese.id, 1]].sort());
     await context.close();
   });
 }

@@ -575,7 +575,11 @@ export function Register({ session, locationId, locationName, registerId, regist
               <CartTable cart={shownCart} quote={quote} offline={down ? offlineRules.rounding : null} editable={mode === 'sale' && !locked}
                 onCount={(k, d) => { if (!locked) setCart((c) => changeCount(c, k, d)); }}
                 onRemove={(k) => { if (!locked) setCart((c) => ({ ...c, lines: c.lines.filter((l) => l.key !== k) })); }}
-                onDiscount={(k) => { setDiscountKey(k); setDialog('discount'); }} />
+                onDiscount={(k) => {
+                  // A discount may need a manager's approval, which only the server checks.
+                  if (down) { setMsg({ kind: 'error', text: 'Discounts need the server (a manager approves one above your limit there): sell at the shelf price, or wait for the network.' }); return; }
+                  setDiscountKey(k); setDialog('discount');
+                }} />
             </>
           )}
         </section>

@@ -25,11 +25,14 @@ export const lineQty = (l: CartLine) => l.weight ?? l.count * l.pack;
  * A line's total at the shelf price of the catalog copy, for a register that cannot ask for a
  * quote, as the server prices it (src/sales/sale_command.cpp, pricing.cpp): a price label's price
  * for each label scanned, else thousandths of a unit (a scale label's weight, or count × pack)
- * × price / 1000, rounded by the shop's rule.
+ * × price / 1000, rounded by the shop's rule, less the line's percent discount.
  */
 export function offlineLineTotal(l: CartLine, rounding: Rounding): number {
-  if (l.embeddedPrice !== undefined) return l.embeddedPrice * l.count;
-  return mulDivRound(l.item.price ?? 0, Math.round(lineQty(l) * 1000), 1000, rounding);
+  const gross = l.embeddedPrice !== undefined ? l.embeddedPrice * l.count
+    : mulDivRound(l.item.price ?? 0, Math.round(lineQty(l) * 1000), 1000, rounding);
+  // A percent line discount is basis points of the gross, rounded (pricing.cpp, discount_amount).
+  const off = l.discountPercent ? Math.min(gross, mulDivRound(gross, Math.round(l.discountPercent * 100), 10_000, rounding)) : 0;
+  return gross - off;
 }
 
 export function saleLines(c: Cart): SaleLineInput[] {
