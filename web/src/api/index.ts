@@ -145,6 +145,7 @@ export const settings = {
   offlineReturns: () => get<T.OfflineReturnsRule>('/settings/offline-returns'),
   putOfflineReturns: (body: { offline_returns: 'refuse' | 'allow'; offline_return_limit?: number }) => put<T.OfflineReturnsRule>('/settings/offline-returns', body),
   barcodes: () => get<T.BarcodeSettings>('/settings/barcodes'),
+  putBarcodes: (body: T.BarcodeSettings) => put<T.BarcodeSettings>('/settings/barcodes', body),
   stock: () => get<T.StockSettings>('/settings/stock'),
   putStock: (body: T.StockSettings) => put<T.StockSettings>('/settings/stock', body),
 };

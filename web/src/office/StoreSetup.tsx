@@ -1,11 +1,13 @@
 // Store set-up: each store's receipt header and footer and default tax category, its
-// registers, the shop's tax categories and rates, and the discount limit of each role.
+// registers, the shop's tax categories and rates, the discount limit of each role, and the
+// scale-label layouts (BarcodeSetup.tsx).
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { type Location, message, permission, type Role, sentToHeadOffice, settings, setup, type TaxCategories } from '../api';
 import { can, type Session } from '../app/session';
 import { Button, DataTable, Field, Notice, Select } from '../shared/components';
 import { money, parseMoney, qty, words } from '../shared/format';
+import { BarcodeSetup } from './BarcodeSetup';
 import { useLoad, useLocations } from './useLoad';
 
 type Msg = { kind: 'ok' | 'error'; text: string } | null;
@@ -30,6 +32,7 @@ export function StoreSetup({ session }: { session: Session }) {
       {storeId && <StoreRegisters key={`r${storeId}`} locationId={storeId} />}
       <TaxCategoriesPanel mayEdit={can(session, permission.settings_write)} />
       {can(session, permission.settings_write) && <AdjustmentLimits />}
+      {can(session, permission.settings_write) && <BarcodeSetup />}
       {can(session, permission.users_manage) && <DiscountLimits mayEdit={can(session, permission.roles_manage)} />}
     </section>
   );
