@@ -580,3 +580,52 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
     await context.close();
   });
 }
+
+// GS1-128 / DataBar at the register (docs/offline-register.md, "Element strings"): a weighed
+// cheese with its GTIN, its label's element string scanned online (as printed, in brackets) and
+// offline (as a scanner sends it, with the "]C1" identifier): the weight of AI 3103 is each
+// line's quantity, and the sale made offline reaches the books at the server's quote.
+test('GS1 element strings with a weight, online and offline, at 1024x768', async () => {
+  const { server, store } = env;
+  const gtin = ean13(`95011015${String(process.pid % 10000).padStart(4, '0')}`);
+  const made = await server.post('/api/v1/items', { sku: `GS1-${process.pid}`, name: 'Element test cheese', price: 1590, unit: 'kg', sold_by_weight: true, tax_category: 'food', barcodes: [gtin] });
+  assert.equal(made.status, 201, made.text);
+  const printed = `(01)0${gtin}(3103)000512`;
+  const scanned = `]C1010${gtin}3103000384`;
+  for (const [code, kg] of [[printed, 0.512], [scanned, 0.384]]) {
+    const r = await server.get(`/api/v1/scan/${encodeURIComponent(code)}`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.embedded_weight, kg, 'the server reads the weight');
+  }
+  const quote = await server.post('/api/v1/sales/quote', { location_id: store.id, lines: [{ code: printed }, { code: scanned }] });
+  assert.equal(quote.status, 200, quote.text);
+
+  const page = await env.page({ width: 1024, height: 768 });
+  const context = page.context();
+  await signInAtRegister(page, DEMO.cashier);
+  await readyForTheCut(page);
+  await until(page, inCopy, ['chunks', gtin, 'codes'], 'the cheese in the copy');
+  const cart = page.getByRole('table', { name: 'Cart' });
+  await scan(page, printed);
+  await waitOrExplain(page, cart.getByRole('row', { name: /Element test cheese/ }).filter({ hasText: '0.512 kg' }));
+  await context.setOffline(true);
+  await scan(page, scanned);
+  await waitOrExplain(page, cart.getByRole('row', { name: /Element test cheese/ }).filter({ hasText: '0.384 kg' }));
+  await page.getByRole('button', { name: 'Pay' }).click();
+  await page.getByLabel('Amount tendered').fill((quote.json.total / 100).toFixed(2));
+  await page.getByRole('button', { name: 'Cash' }).click();
+  await page.getByRole('button', { name: 'Complete sale' }).click();
+  const done = page.getByText(/^Sale .+-\d{6} completed offline/);
+  await waitOrExplain(page, done);
+  const text = await done.innerText();
+  assert.match(text, /change due \D*0\.00\b/, `the register's total is the server's quote: ${text}`);
+  const receipt = text.match(/^Sale (\S+-\d{6}) /)[1];
+  await context.setOffline(false);
+  await page.getByRole('status', { name: 'Offline' }).waitFor({ state: 'detached', timeout: 20000 });
+  const posted = (await server.get(`/api/v1/sales?receipt_number=${receipt}`)).json.sales;
+  assert.equal(posted.length, 1, 'on the books once');
+  assert.equal(posted[0].total, quote.json.total);
+  const sale = (await server.get(`/api/v1/sales/${posted[0].id}`)).json;
+  assert.deepEqual(sale.lines.map((l) => l.quantity).sort(), [0.384, 0.512]);
+  await context.close();
+});

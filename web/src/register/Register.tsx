@@ -16,6 +16,7 @@ import { isBoolean, isObject, isString, load, save } from '../shared/storage';
 import { addLine, type Cart, type CartLine, changeCount, emptyCart, isCart, offlineLineTotal, offlineSaleBody, saleBody } from './cart';
 import { CartTable } from './CartTable';
 import { type EmbeddedLayout, isEmbeddedLayouts } from './embedded';
+import { isScannedCode } from './gs1';
 import { DiscountDialog, type LastSale, NewSaleDialog, type OverrideAsk, OverrideDialog, ParkedDialog, SwitchDialog, VoidDialog } from './dialogs';
 import { CashDialog, CloseTill, OpenTill } from './till';
 import { CheatSheet, DownloadPdf } from '../help/CheatSheet';
@@ -224,7 +225,8 @@ export function Register({ session, locationId, locationName, registerId, regist
     const text = input.value.trim();
     if (!text) { if (results.length && highlight >= 0) pickResult(results[highlight]); return; }
     if (results.length && highlight >= 0 && text === (input.dataset.query ?? '')) { input.value = ''; pickResult(results[highlight]); return; }
-    if (/^\d{4,}$/.test(text)) {
+    // A scanner's code (digits, or a GS1-128 / DataBar element string) is scanned, anything else searched.
+    if (isScannedCode(text)) {
       scanStart.current = performance.now();
       input.value = '';
       try {

@@ -8,6 +8,7 @@ import { ApiError, csrfToken, type ExchangeInput, type Item, OfflineError, regis
 import { money } from '../shared/format';
 import { isObject, load, save } from '../shared/storage';
 import { type EmbeddedLayout, embeddedIndexKeys, readEmbedded } from './embedded';
+import { gtinForms, readElementString } from './gs1';
 
 const DB_NAME = 'backroom-register';
 let opened: Promise<IDBDatabase> | null = null;
@@ -165,14 +166,27 @@ async function readFeed(locationId: string): Promise<number> {
 export interface OfflineScan { item: Item; pack: number; weight?: number; embeddedPrice?: number }
 
 /**
- * Answers a scan from the copy, or null when the code is unknown. A 13-digit code one of the
- * shop's embedded layouts claims (`layouts`, as last read from GET /settings/barcodes) is read as
+ * Answers a scan from the copy, or null when the code is unknown. A GS1 element string is read
+ * first (gs1.ts: the item by its AI 01 GTIN, the weight of AI 310n, the price of AI 392n); a
+ * 13-digit code one of the shop's embedded layouts claims (`layouts`, as last read from GET /settings/barcodes) is read as
  * a scale label first, as the server does: the item whose embedded barcode has the label's prefix
  * and item code, with the label's weight or price; `{ error }` when its verifier digit is wrong.
  */
-export async function scanOffline(code: string, layouts: EmbeddedLayout[] = []): Promise<OfflineScan | { error: string } | null> {
+export async function scanOffline(scanned: string, layouts: EmbeddedLayout[] = []): Promise<OfflineScan | { error: string } | null> {
   const db = await openDb();
   const chunksWith = (key: string) => value<Chunk[]>(db.transaction('chunks').objectStore('chunks').index('codes').getAll(key));
+  // A GS1 element string (GS1-128, DataBar): the item by its GTIN, with the weight or price it carries.
+  const element = readElementString(scanned);
+  if (element && 'error' in element) return element;
+  if (element) {
+    for (const form of gtinForms(element.gtin)) {
+      const found = await exactly(form);
+      if (found) return { ...found, ...(element.grams !== undefined ? { weight: element.grams / 1000 } : {}), ...(element.price !== undefined ? { embeddedPrice: element.price } : {}) };
+    }
+    return null;
+  }
+  // Another symbology's AIM identifier ("]E0" before an EAN-13) is not part of the code.
+  const code = /^\][A-Za-z]\d/.test(scanned) ? scanned.slice(3) : scanned;
   const label = readEmbedded(code, layouts);
   if (label && 'error' in label) return label;
   if (label) {
@@ -185,13 +199,17 @@ export async function scanOffline(code: string, layouts: EmbeddedLayout[] = []):
     }
     return null;
   }
-  for (const c of await chunksWith(code)) {
-    for (const item of c.items) {
-      const barcode = item.barcodes?.find((b) => b.code === code);
-      if (barcode && item.status !== 'archived') return { item, pack: barcode.pack_quantity || 1 };
+  return exactly(code);
+
+  async function exactly(key: string): Promise<OfflineScan | null> {
+    for (const c of await chunksWith(key)) {
+      for (const item of c.items) {
+        const barcode = item.barcodes?.find((b) => b.code === key);
+        if (barcode && item.status !== 'archived') return { item, pack: barcode.pack_quantity || 1 };
+      }
     }
+    return null;
   }
-  return null;
 }
 
 // ------------------------------------------------------------------ receipt-number blocks

@@ -1,0 +1,191 @@
+// The register's offline code readers — scale labels (web/src/register/embedded.ts) and GS1
+// element strings (gs1.ts) — against published vectors and the server's rules
+// (src/catalog/barcode.cpp, the same cases as tests/unit/barcode_test.cpp). Pure logic: the
+// TypeScript is compiled here with esbuild (Vite's own) and imported; no browser, no server.
+// Sources: [GS1] GS1 General Specifications, "Check digit calculation for price/weight fields";
+// [UPCT] the worked examples of the GS1 US / UPC price verifier tables; [BCP] the test vector of
+// the barcode-parser project's GS1-128 example; [FEAT] GS1 Belgium & Luxembourg's examples.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { transformSync } from 'esbuild';
+
+/** Imports a pure TypeScript module of the register (type-only imports, no others). */
+async function importTs(file) {
+  const { code } = transformSync(readFileSync(path.resolve(import.meta.dirname, '../src/register', file), 'utf8'), { loader: 'ts', format: 'esm' });
+  return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+}
+const { gs1CheckDigit, priceVerifierDigit, readEmbedded, embeddedIndexKeys } = await importTs('embedded.ts');
+const { isScannedCode, readElementString, gtinForms } = await importTs('gs1.ts');
+
+// The demo shop's layouts (src/catalog/demo.cpp): 21 price, 22 weight in grams, 23 price with a verifier.
+const LAYOUTS = [
+  { prefix: '21', item_digits: 5, value: 'price', value_digits: 5, decimals: 2, verifier: false },
+  { prefix: '22', item_digits: 5, value: 'weight', value_digits: 5, decimals: 3, verifier: false },
+  { prefix: '23', item_digits: 5, value: 'price', value_digits: 4, decimals: 2, verifier: true },
+];
+const withCheck = (twelve) => twelve + gs1CheckDigit(twelve);
+
+test('GS1 check digits of published codes', () => {
+  for (const [code, check] of [['400638133393', 1], ['978030640615', 7], ['012345678905'.slice(0, 11), 5], ['210010001234', 2]]) {
+    assert.equal(gs1CheckDigit(code), check, code);
+  }
+});
+
+test('price verifier digits: the published vectors', () => {
+  const cases = [
+    ['2875', 9],   // [GS1] four-digit example, [UPCT]
+    ['0300', 8],   // [UPCT] 203374803004
+    ['1365', 7],   // [UPCT] 220812713657
+    ['0512', 3],   // [UPCT]
+    ['14685', 6],  // [GS1] five-digit example, [UPCT]
+    ['10485', 3],  // [UPCT] 2003493104857
+  ];
+  for (const [digits, check] of cases) assert.equal(priceVerifierDigit(digits), check, digits);
+});
+
+// The weighting factors as GS1 defines them: multiply, then add (+) or subtract (-) the tens
+// digit of the product, keep the units digit.
+const weighted = (digit, weight, sign) => { const p = digit * weight; return (p + sign * Math.floor(p / 10)) % 10; };
+
+test('price verifier digits: every 4- and 5-digit value against the arithmetic definition', () => {
+  for (let v = 0; v < 10_000; v++) {
+    const s = String(v).padStart(4, '0');
+    const d = [...s].map(Number);
+    const sum = weighted(d[0], 2, -1) + weighted(d[1], 2, -1) + weighted(d[2], 3, 0) + weighted(d[3], 5, -1);
+    assert.equal(priceVerifierDigit(s), (sum * 3) % 10, s);
+  }
+  for (let v = 0; v < 100_000; v++) {
+    const s = String(v).padStart(5, '0');
+    const d = [...s].map(Number);
+    const sum = weighted(d[0], 5, 1) + weighted(d[1], 2, -1) + weighted(d[2], 5, -1) + weighted(d[3], 5, 1) + weighted(d[4], 2, -1);
+    if ((sum + weighted(priceVerifierDigit(s), 5, -1)) % 10 !== 0) assert.fail(`verifier of ${s}`);
+  }
+});
+
+test('labels read as the server reads them', () => {
+  // A weight label: 0.512 kg of item 00001.
+  assert.deepEqual(readEmbedded(withCheck('220000100512'), LAYOUTS), { itemKey: '2200001', grams: 512 });
+  // A price label: 12.34 of item 00100.
+  assert.deepEqual(readEmbedded(withCheck('210010001234'), LAYOUTS), { itemKey: '2100100', price: 1234 });
+  // A price label with its verifier: 28.75 (verifier 9) of item 00101.
+  assert.deepEqual(readEmbedded(withCheck('230010192875'), LAYOUTS), { itemKey: '2300101', price: 2875 });
+  // The same with a wrong verifier digit: refused, in the server's words.
+  assert.deepEqual(readEmbedded(withCheck('230010132875'), LAYOUTS),
+    { error: `the price verifier digit of ${withCheck('230010132875')} is 3 but the price 2875 needs 9.` });
+});
+
+test('codes that are not labels are looked up as they stand', () => {
+  assert.equal(readEmbedded('4006381333931', LAYOUTS), null, 'a GTIN outside the layouts');
+  assert.equal(readEmbedded('2200001005124', LAYOUTS), null, 'a wrong check digit');
+  assert.equal(readEmbedded('22000010051', LAYOUTS), null, 'not 13 digits');
+  assert.equal(readEmbedded(withCheck('220000100512'), []), null, 'no layouts');
+  // An incoherent layout (14 digits) claims nothing, as find_layout skips it on the server.
+  assert.equal(readEmbedded(withCheck('240000100512'), [{ prefix: '24', item_digits: 6, value: 'price', value_digits: 5, decimals: 2, verifier: false }]), null);
+});
+
+test('the longest prefix wins, and values convert exactly or are refused', () => {
+  const layouts = [
+    { prefix: '2', item_digits: 6, value: 'price', value_digits: 5, decimals: 2, verifier: false },
+    { prefix: '29', item_digits: 5, value: 'weight', value_digits: 5, decimals: 2, verifier: false },
+  ];
+  // 29: weight with 2 decimals of a kilo → grams ×10.
+  assert.deepEqual(readEmbedded(withCheck('290000500051'), layouts), { itemKey: '2900005', grams: 510 });
+  assert.deepEqual(readEmbedded(withCheck('280000500051'), layouts), { itemKey: '2800005', price: 51 }, 'the one-digit prefix 2');
+  // A price with 3 decimals: 12.340 is 1234 cents; 12.345 is not a whole cent.
+  const three = [{ prefix: '21', item_digits: 4, value: 'price', value_digits: 6, decimals: 3, verifier: false }];
+  assert.deepEqual(readEmbedded(withCheck('210001012340'), three), { itemKey: '210001', price: 1234 });
+  assert.match(readEmbedded(withCheck('210001012345'), three).error, /cannot be converted exactly/);
+});
+
+test('an embedded barcode is indexed by every start that can be a prefix and an item code', () => {
+  const keys = embeddedIndexKeys('2200001000003');
+  assert.equal(keys.length, 10);
+  assert.equal(keys[0], 'E:22');
+  assert.ok(keys.includes('E:2200001'));
+  assert.equal(keys.at(-1), 'E:22000010000');
+});
+
+// ------------------------------------------------------------------------- element strings
+const GS = '\x1d';
+
+test('element strings in every form a scanner sends', () => {
+  for (const text of [
+    '(01)09501101530003(17)260101(10)AB12',
+    '01095011015300031726010110AB12',
+    ']C101095011015300031726010110AB12',
+    ']e001095011015300031726010110AB12',
+    ']d201095011015300031726010110AB12',
+    `${GS}01095011015300031726010110AB12`,
+    `0109501101530003${GS}17260101${GS}10AB12`,
+    `10AB12${GS}010950110153000317260101`,
+  ]) {
+    // The raw form without an AIM identifier, a bracket or GS: the server's scan reads it as a
+    // text code (classify_code), not an element string, and so does the register.
+    const expected = /^[\](\x1d]/.test(text) || text.includes(GS) ? { gtin: '09501101530003' } : null;
+    assert.deepEqual(readElementString(text), expected, JSON.stringify(text));
+  }
+});
+
+test('element strings: weights and prices in the catalog\'s units', () => {
+  const cases = [
+    [`]C101040123456789011715012910ABC123${GS}39329714711${GS}310300052539224711${GS}42127649716`, { gtin: '04012345678901', grams: 525, price: 4711 }],  // [BCP]
+    [`]C131030001890105412345000013${GS}10XYZ`, { gtin: '05412345000013', grams: 189 }],  // [FEAT]
+    ['(01)09501101530003(3103)001250(3922)01999', { gtin: '09501101530003', grams: 1250, price: 1999 }],
+    ['(01)09501101530003(3102)000525', { gtin: '09501101530003', grams: 5250 }],
+    ['(01)09501101530003(3100)000002', { gtin: '09501101530003', grams: 2000 }],
+    ['(01)09501101530003(3105)012300', { gtin: '09501101530003', grams: 123 }],
+    ['(01)09501101530003(3920)19', { gtin: '09501101530003', price: 1900 }],
+    ['(01)09501101530003(3921)123', { gtin: '09501101530003', price: 1230 }],
+    ['(01)09501101530003(3923)19990', { gtin: '09501101530003', price: 1999 }],
+    ['(01)09501101530003(17)240229', { gtin: '09501101530003' }],
+    ['(01)09501101530003(10)A(01)09501101530003(10)A', { gtin: '09501101530003' }],
+  ];
+  for (const [text, expected] of cases) assert.deepEqual(readElementString(text), expected, JSON.stringify(text));
+});
+
+test('element strings that do not read say why, as the server does', () => {
+  const cases = [
+    [']C1', 'empty'],
+    ['(01)09501101530004', 'check digit'],
+    ['(01)0950110153000', 'needs exactly 14 characters'],
+    [`${GS}0109501101530`, 'needs 14 characters'],
+    ['(01)0950110153000X', 'must be all digits'],
+    ['(18)123456', 'unknown application identifier starting "18"'],
+    ['(1)2', 'unknown application identifier'],
+    ['(010)09501101530003', 'should have 2 digits'],
+    ['(31)001250', 'needs 4 digits'],
+    ['(01)09501101530003(17)261301', 'not a date'],
+    ['(01)09501101530003(17)250229', 'not a date'],
+    ['(01)09501101530003(3106)001250', 'not a whole number of grams'],
+    ['(01)09501101530003(3105)001234', 'not a whole number of grams'],
+    ['(01)09501101530003(3925)12345', 'not a whole number of cents'],
+    ['(01)09501101530003(3922)1234567890123456', '1 to 15 digits'],
+    ['(01)09501101530003(3922)12A4', '1 to 15 digits'],
+    ['(10)', 'has no data'],
+    ['(10)ABCDEFGHIJKLMNOPQRSTU', 'at most 20 characters'],
+    ['(10)AB CD', 'invalid character'],
+    ['(01)09501101530003(01)09501101530010', 'appears twice with different data'],
+    ['(01', 'expected "(AI)"'],
+    ['(10)LOT7', 'no GTIN'],
+  ];
+  for (const [text, part] of cases) {
+    const r = readElementString(text);
+    assert.ok(r && 'error' in r && r.error.includes(part) && r.error.endsWith('.'), `${JSON.stringify(text)} -> ${JSON.stringify(r)} lacks "${part}"`);
+  }
+  assert.equal(readElementString(']E04006381333931'), null, 'an EAN-13 with its AIM identifier is not an element string');
+  assert.equal(readElementString('4006381333931'), null);
+});
+
+test('what the register scans rather than searches', () => {
+  for (const t of ['8712300100008', '1234', ']C10109501101530003', ']E04006381333931', '(01)09501101530003', `0109501101530003${GS}10A`]) assert.ok(isScannedCode(t), t);
+  for (const t of ['pasta', '123', 'Apples (NL)', '(pasta)', 'GRC-00001']) assert.ok(!isScannedCode(t), t);
+});
+
+test('a GTIN-14 is looked up in the forms the catalog keeps', () => {
+  assert.deepEqual(gtinForms('09501101530003'), ['09501101530003', '9501101530003']);
+  assert.deepEqual(gtinForms('00012345678905'), ['00012345678905', '0012345678905', '012345678905']);
+  assert.deepEqual(gtinForms('00000096385074'), ['00000096385074', '0000096385074', '000096385074', '96385074']);
+  assert.deepEqual(gtinForms('18712300100005'), ['18712300100005']);
+});
