@@ -228,7 +228,9 @@ test('a purchase order: create → send → receive partly by scans → receive 
   await wedge(clerk, 'Scan cases and items', TEA);
   const stray = clerk.getByRole('region', { name: 'Not on this order' });
   await stray.getByText('Brightfield Tea 250 g (GRC-00004) · 1 scan').waitFor();
-  await wedge(clerk, 'Scan cases and items', RICE_CASE);
+  // The rice case by its GS1-128 label as the scanner sends it: "]C1", the case GTIN (AI 01),
+  // its expiry (AI 17) and batch (AI 10).
+  await wedge(clerk, 'Scan cases and items', `]C101${RICE_CASE}1727123110L42`);
   await clerk.getByRole('status', { name: 'Last scan' }).filter({ hasText: `+12 ${riceName} (a case of 12)` }).waitFor();
   assert.deepEqual([await lineNumber(clerk, 'Expected', pastaName), await lineNumber(clerk, 'Received', pastaName), await lineNumber(clerk, 'Open', pastaName)], ['12', '7', '5']);
   assert.deepEqual([await lineNumber(clerk, 'Received', riceName), await lineNumber(clerk, 'Open', riceName)], ['12', '0']);

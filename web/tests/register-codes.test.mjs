@@ -11,9 +11,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { transformSync } from 'esbuild';
 
-/** Imports a pure TypeScript module of the register (type-only imports, no others). */
+/** Imports a pure TypeScript module of web/src/shared (type-only imports, no others). */
 async function importTs(file) {
-  const { code } = transformSync(readFileSync(path.resolve(import.meta.dirname, '../src/register', file), 'utf8'), { loader: 'ts', format: 'esm' });
+  const { code } = transformSync(readFileSync(path.resolve(import.meta.dirname, '../src/shared', file), 'utf8'), { loader: 'ts', format: 'esm' });
   return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
 }
 const { gs1CheckDigit, priceVerifierDigit, readEmbedded, embeddedIndexKeys } = await importTs('embedded.ts');

@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, type BarcodeSettings, catalog, type EmbeddedLayout, message, sentToHeadOffice, settings } from '../api';
 import { Button, DataTable, Field, Notice, Select } from '../shared/components';
 import { money, qty } from '../shared/format';
-import { readEmbedded } from '../register/embedded';
+import { readEmbedded } from '../shared/embedded';
 import { useLoad } from './useLoad';
 
 type Msg = { kind: 'ok' | 'error'; text: string } | null;

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, catalog, type Item, message } from '../api';
 import { Button, DataTable, Field, Notice } from '../shared/components';
 import { money } from '../shared/format';
+import { isSymbolCode } from '../shared/gs1';
 
 export function ItemSearch({ onPick, label = 'Search items' }: { onPick: (item: Item) => void; label?: string }) {
   const [text, setText] = useState('');
@@ -12,7 +13,7 @@ export function ItemSearch({ onPick, label = 'Search items' }: { onPick: (item: 
     e?.preventDefault();
     try {
       const t = text.trim();
-      if (/^\d{6,}$/.test(t)) {
+      if (/^\d{6,}$/.test(t) || isSymbolCode(t)) {
         try { const r = await catalog.scan(t); setItems([r.item]); return; } catch (x) { if (!(x instanceof ApiError)) throw x; }
       }
       setItems((await catalog.search({ q: t, limit: 25 })).items);

@@ -11,7 +11,7 @@ import { beep } from '../shared/beep';
 import { Button, Field, Notice, Select } from '../shared/components';
 import { money, parseMoney, qty, uuidv7 } from '../shared/format';
 import { load } from '../shared/storage';
-import { type EmbeddedLayout, isEmbeddedLayouts } from './embedded';
+import { type EmbeddedLayout, isEmbeddedLayouts } from '../shared/embedded';
 import { enqueue, scanOffline, takeNumber } from './offline';
 import { lookUpOffline, offlineRefusal, type OfflineRules, rememberReturned } from './OfflineReturn';
 import type { Msg } from './PayPanel';

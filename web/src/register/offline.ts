@@ -7,8 +7,8 @@
 import { ApiError, csrfToken, type ExchangeInput, type Item, OfflineError, registers, type ReturnInput, type Sale, type SaleInput, sales, sessions, setCsrf } from '../api';
 import { money } from '../shared/format';
 import { isObject, load, save } from '../shared/storage';
-import { type EmbeddedLayout, embeddedIndexKeys, readEmbedded } from './embedded';
-import { gtinForms, readElementString } from './gs1';
+import { type EmbeddedLayout, embeddedIndexKeys, readEmbedded } from '../shared/embedded';
+import { gtinForms, readElementString } from '../shared/gs1';
 
 const DB_NAME = 'backroom-register';
 let opened: Promise<IDBDatabase> | null = null;

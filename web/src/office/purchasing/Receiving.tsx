@@ -17,6 +17,7 @@ import { trainingEvent } from '../../help/coach';
 import { CloseShort } from './PurchaseOrders';
 import { InboundOrders } from './InboundOrders';
 import { casesText, open, overReceiptText, receivable, statusText, supplierOf, useLineNames, useSupplierNames } from './common';
+import { isSymbolCode } from '../../shared/gs1';
 
 const base = '/office/receiving';
 
@@ -186,7 +187,7 @@ function ReceiveOrder({ session, order, onOrder }: { session: Session; order: Pu
     const text = input.value.trim();
     input.value = '';
     if (!text || !active) return;
-    if (/^\d{6,}$/.test(text)) {
+    if (/^\d{6,}$/.test(text) || isSymbolCode(text)) {
       let hit = scanCache.get(text);
       if (hit === undefined) {
         try {

@@ -7,6 +7,7 @@ import { beep } from '../../shared/beep';
 import { money, qty } from '../../shared/format';
 import { useItemNames } from '../useLoad';
 import './purchasing.css';
+import { isSymbolCode } from '../../shared/gs1';
 
 export const statusWords: Record<PoStatus, string> = {
   draft: 'draft', sent: 'sent', partially_received: 'partly received', received: 'received', closed: 'closed short', cancelled: 'cancelled',
@@ -96,7 +97,7 @@ export function ItemPicker({ label, onPick }: { label: string; onPick: (item: It
     const text = input.value.trim();
     if (!text) return;
     try {
-      if (/^\d{6,}$/.test(text)) {
+      if (/^\d{6,}$/.test(text) || isSymbolCode(text)) {
         input.value = '';
         try {
           const r = await catalog.scan(text);

@@ -19,9 +19,14 @@ const RULES: Record<string, [aiDigits: number, fixed: number, max: number]> = {
 };
 const GS1_AIM = ['C1', 'e0', 'd2', 'Q3'];
 
-/** What a register scans rather than searches: digits, an AIM identifier, a bracketed AI, or GS. */
+/** A scanner's code that is not plain digits: an AIM identifier, a bracketed AI, or GS inside. */
+export function isSymbolCode(text: string): boolean {
+  return /^\][A-Za-z]\d/.test(text) || /^\(\d{2,4}\)/.test(text) || text.includes(GS);
+}
+
+/** What a register scans rather than searches: 4 digits or more, or a scanner's code as above. */
 export function isScannedCode(text: string): boolean {
-  return /^\d{4,}$/.test(text) || /^\][A-Za-z]\d/.test(text) || /^\(\d{2,4}\)/.test(text) || text.includes(GS);
+  return /^\d{4,}$/.test(text) || isSymbolCode(text);
 }
 
 /** What an element string says that the register sells by: the GTIN and a weight or a price. */
