@@ -483,6 +483,32 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
   });
 }
 
+/**
+ * Offline: pays the cart in cash to the cent of `total` (the server's quote) and completes the
+ * sale; "change due 0.00" proves the register's own total is that quote. Answers the receipt number.
+ */
+async function payExactlyOffline(page, total) {
+  await page.getByRole('button', { name: 'Pay' }).click();
+  await page.getByLabel('Amount tendered').fill((total / 100).toFixed(2));
+  await page.getByRole('button', { name: 'Cash' }).click();
+  await page.getByRole('button', { name: 'Complete sale' }).click();
+  const done = page.getByText(/^Sale .+-\d{6} completed offline/);
+  await waitOrExplain(page, done);
+  const text = await done.innerText();
+  assert.match(text, /change due \D*0\.00\b/, `the register's total is the server's quote: ${text}`);
+  return text.match(/^Sale (\S+-\d{6}) /)[1];
+}
+
+/** Reconnects the page and answers the sale with that receipt number, once on the books and not refused. */
+async function postedOnReconnect(page, server, receipt) {
+  await page.context().setOffline(false);
+  await page.getByRole('status', { name: 'Offline' }).waitFor({ state: 'detached', timeout: 20000 });
+  assert.equal(await page.getByRole('status', { name: 'Refused by the server' }).count(), 0, 'not refused');
+  const posted = (await server.get(`/api/v1/sales?receipt_number=${receipt}`)).json.sales;
+  assert.equal(posted.length, 1, 'on the books once');
+  return (await server.get(`/api/v1/sales/${posted[0].id}`)).json;
+}
+
 // A corner grocery's scale labels offline (docs/offline-register.md, "Scale labels"): the
 // register keeps the shop's embedded layouts beside its catalog copy and reads a weight label
 // (produce), a price label (deli) and a price label with a verifier digit (cheese) as the server
@@ -559,23 +585,9 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
     assert.equal(await cart.getByRole('row').count(), 4, 'a header and three lines: the wrong label added nothing');
     await page.screenshot({ path: screenshotPath(`register-offline-scale-${viewport.width}.png`) });
 
-    await page.getByRole('button', { name: 'Pay' }).click();
-    await page.getByLabel('Amount tendered').fill((quote.json.total / 100).toFixed(2));
-    await page.getByRole('button', { name: 'Cash' }).click();
-    await page.getByRole('button', { name: 'Complete sale' }).click();
-    const done = page.getByText(/^Sale .+-\d{6} completed offline/);
-    await waitOrExplain(page, done);
-    const text = await done.innerText();
-    assert.match(text, /change due \D*0\.00\b/, `the register's total is the server's quote: ${text}`);
-    const receipt = text.match(/^Sale (\S+-\d{6}) /)[1];
-
-    await context.setOffline(false);
-    await page.getByRole('status', { name: 'Offline' }).waitFor({ state: 'detached', timeout: 20000 });
-    assert.equal(await page.getByRole('status', { name: 'Refused by the server' }).count(), 0, 'not refused');
-    const posted = (await server.get(`/api/v1/sales?receipt_number=${receipt}`)).json.sales;
-    assert.equal(posted.length, 1, 'on the books once');
-    assert.equal(posted[0].total, quote.json.total, 'at the total the register showed');
-    const sale = (await server.get(`/api/v1/sales/${posted[0].id}`)).json;
+    const receipt = await payExactlyOffline(page, quote.json.total);
+    const sale = await postedOnReconnect(page, server, receipt);
+    assert.equal(sale.total, quote.json.total, 'at the total the register showed');
     assert.deepEqual(sale.lines.map((l) => [l.item_id, l.quantity]).sort(), [[produce.id, 0.512], [deli.id, 1], [cheese.id, 1]].sort());
     await context.close();
   });
@@ -611,21 +623,9 @@ test('GS1 element strings with a weight, online and offline, at 1024x768', async
   await context.setOffline(true);
   await scan(page, scanned);
   await waitOrExplain(page, cart.getByRole('row', { name: /Element test cheese/ }).filter({ hasText: '0.384 kg' }));
-  await page.getByRole('button', { name: 'Pay' }).click();
-  await page.getByLabel('Amount tendered').fill((quote.json.total / 100).toFixed(2));
-  await page.getByRole('button', { name: 'Cash' }).click();
-  await page.getByRole('button', { name: 'Complete sale' }).click();
-  const done = page.getByText(/^Sale .+-\d{6} completed offline/);
-  await waitOrExplain(page, done);
-  const text = await done.innerText();
-  assert.match(text, /change due \D*0\.00\b/, `the register's total is the server's quote: ${text}`);
-  const receipt = text.match(/^Sale (\S+-\d{6}) /)[1];
-  await context.setOffline(false);
-  await page.getByRole('status', { name: 'Offline' }).waitFor({ state: 'detached', timeout: 20000 });
-  const posted = (await server.get(`/api/v1/sales?receipt_number=${receipt}`)).json.sales;
-  assert.equal(posted.length, 1, 'on the books once');
-  assert.equal(posted[0].total, quote.json.total);
-  const sale = (await server.get(`/api/v1/sales/${posted[0].id}`)).json;
+  const receipt = await payExactlyOffline(page, quote.json.total);
+  const sale = await postedOnReconnect(page, server, receipt);
+  assert.equal(sale.total, quote.json.total);
   assert.deepEqual(sale.lines.map((l) => l.quantity).sort(), [0.384, 0.512]);
   await context.close();
 });
