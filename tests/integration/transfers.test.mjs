@@ -6,8 +6,8 @@
 // receipt books, and `backroom check` holds after every step.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, createKey } from './lib/server.mjs';
-import { adjust, assertBooksHold, binOf, makeItem, onHand, store, uuidv7 } from './lib/shop.mjs';
+import { startServer, createKey, dbExec } from './lib/server.mjs';
+import { adjust, assertBooksHold, binOf, check, makeItem, onHand, store, uuidv7 } from './lib/shop.mjs';
 
 let s;
 let shop;
@@ -293,6 +293,22 @@ test('cancelling a partly received transfer returns only what is still in transi
   assert.equal(await onHand(s, item, warehouse), 7);
   assert.equal(await onHand(s, item, shop), 2);
   assert.equal(await onHand(s, item, await binOf(s, shop, 'damaged')), 1);
+  assertBooksHold(s.db);
+
+  // Behind the server's back: check catches a line that says less went back than moved, and
+  // goods returned on a transfer that is not cancelled.
+  const q = (sql) => { const r = dbExec(s.db, sql); assert.equal(r.status, 0, r.stderr); };
+  q(`UPDATE transfer_lines SET returned = 2000 WHERE id = '${l.id}'`);
+  let broken = check(s.db);
+  assert.notEqual(broken.status, 0, 'check must fail');
+  assert.match(broken.stdout, new RegExp(`transfer line ${l.id}: shipped 6, moved out 3 \\(returned 2\\), in transit 0 \\(outstanding 1\\)`));
+  assert.match(broken.stdout, new RegExp(`transfer line ${l.id}: status cancelled with 1 outstanding`));
+  q(`UPDATE transfer_lines SET returned = 3000 WHERE id = '${l.id}'`);
+  q(`UPDATE transfers SET status = 'in_transit', cancelled_at = NULL WHERE id = '${t.id}'`);
+  broken = check(s.db);
+  assert.notEqual(broken.status, 0, 'check must fail');
+  assert.match(broken.stdout, new RegExp(`transfer line ${l.id}: 3 returned to the source but the transfer is in_transit`));
+  q(`UPDATE transfers SET status = 'cancelled', cancelled_at = 1 WHERE id = '${t.id}'`);
   assertBooksHold(s.db);
 });
 
