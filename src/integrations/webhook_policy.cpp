@@ -112,7 +112,8 @@ const std::vector<std::string>& event_catalog() {
   static const std::vector<std::string> types{
       "item.created",       "item.updated",           "price.changed",          "stock.changed",
       "sale.completed",     "sale.voided",            "return.completed",       "exchange.completed",
-      "transfer.shipped",   "transfer.received",      "purchase_order.created", "purchase_order.updated",
+      "transfer.shipped",   "transfer.received",      "transfer.cancelled",     "purchase_order.created",
+      "purchase_order.updated",
       "purchase_order.sent", "purchase_order.received", "purchase_order.closed", "purchase_order.cancelled",
       "receipt.posted",     "count.approved",         "supplier.updated",
       // Click-and-collect (docs/orders.md): the customer's messages (order.ready, the

@@ -1851,6 +1851,84 @@ UPDATE po_receipts SET user = COALESCE((SELECT l.name || ' (store node)' FROM sy
   JOIN locations l ON l.id = n.location_id WHERE 'apikey:node ' || n.id = user), user)
   WHERE user LIKE 'apikey:node %';
 )SQL"},
+      {44, "a transfer in transit may be cancelled: its goods go back to the source", R"SQL(
+-- A transfer's status may be 'cancelled' (stock/stock.hpp, cancel_transfer): who, when and why
+-- are kept on it, and each line keeps what went back to the source (returned). The status
+-- CHECK is part of the table, so the four transfer tables are made again (a table others
+-- point at cannot be dropped while they do): the new ones point at each other, the old ones
+-- go children first, and the renames keep those references (SQLite rewrites them by name,
+-- PostgreSQL keeps them by table). Every row keeps its id and values.
+CREATE TABLE transfers_44 (
+  id               TEXT PRIMARY KEY,
+  number           INTEGER NOT NULL,
+  from_location_id TEXT NOT NULL REFERENCES locations(id),
+  to_location_id   TEXT NOT NULL REFERENCES locations(id),
+  status           TEXT NOT NULL CHECK (status IN ('in_transit','received','cancelled')),
+  note             TEXT NOT NULL DEFAULT '',
+  request_hash     TEXT NOT NULL,
+  shipped_at       INTEGER NOT NULL,
+  shipped_by       TEXT NOT NULL,
+  received_at      INTEGER,
+  received_by      TEXT,
+  cancelled_at     INTEGER,
+  cancelled_by     TEXT,
+  cancel_reason    TEXT,
+  CHECK ((status = 'cancelled') = (cancelled_at IS NOT NULL))
+);
+INSERT INTO transfers_44 (id, number, from_location_id, to_location_id, status, note, request_hash, shipped_at,
+                          shipped_by, received_at, received_by)
+  SELECT id, number, from_location_id, to_location_id, status, note, request_hash, shipped_at, shipped_by,
+         received_at, received_by FROM transfers;
+CREATE TABLE transfer_lines_44 (
+  id          TEXT PRIMARY KEY,
+  transfer_id TEXT NOT NULL REFERENCES transfers_44(id),
+  line_no     INTEGER NOT NULL,
+  item_id     TEXT NOT NULL REFERENCES items(id),
+  shipped     INTEGER NOT NULL CHECK (shipped > 0),
+  received    INTEGER NOT NULL DEFAULT 0 CHECK (received >= 0),
+  damaged     INTEGER NOT NULL DEFAULT 0 CHECK (damaged >= 0),
+  short       INTEGER NOT NULL DEFAULT 0 CHECK (short >= 0),
+  returned    INTEGER NOT NULL DEFAULT 0 CHECK (returned >= 0),
+  UNIQUE (transfer_id, line_no)
+);
+INSERT INTO transfer_lines_44 (id, transfer_id, line_no, item_id, shipped, received, damaged, short)
+  SELECT id, transfer_id, line_no, item_id, shipped, COALESCE(received, 0), COALESCE(damaged, 0), short
+  FROM transfer_lines;
+CREATE TABLE transfer_receipts_44 (
+  id           TEXT PRIMARY KEY,
+  transfer_id  TEXT NOT NULL REFERENCES transfers_44(id),
+  number       INTEGER NOT NULL,
+  closes       INTEGER NOT NULL CHECK (closes IN (0,1)),
+  request_hash TEXT NOT NULL,
+  at           INTEGER NOT NULL,
+  user         TEXT NOT NULL,
+  UNIQUE (transfer_id, number)
+);
+INSERT INTO transfer_receipts_44 (id, transfer_id, number, closes, request_hash, at, user)
+  SELECT id, transfer_id, number, closes, request_hash, at, user FROM transfer_receipts;
+CREATE TABLE transfer_receipt_lines_44 (
+  receipt_id TEXT NOT NULL REFERENCES transfer_receipts_44(id),
+  line_id    TEXT NOT NULL REFERENCES transfer_lines_44(id),
+  received   INTEGER NOT NULL CHECK (received >= 0),
+  damaged    INTEGER NOT NULL CHECK (damaged >= 0),
+  short      INTEGER NOT NULL CHECK (short >= 0),
+  PRIMARY KEY (receipt_id, line_id)
+);
+INSERT INTO transfer_receipt_lines_44 (receipt_id, line_id, received, damaged, short)
+  SELECT receipt_id, line_id, received, damaged, short FROM transfer_receipt_lines;
+DROP TABLE transfer_receipt_lines;
+DROP TABLE transfer_receipts;
+DROP TABLE transfer_lines;
+DROP TABLE transfers;
+ALTER TABLE transfers_44 RENAME TO transfers;
+ALTER TABLE transfer_lines_44 RENAME TO transfer_lines;
+ALTER TABLE transfer_receipts_44 RENAME TO transfer_receipts;
+ALTER TABLE transfer_receipt_lines_44 RENAME TO transfer_receipt_lines;
+CREATE UNIQUE INDEX transfers_number ON transfers(number);
+CREATE INDEX transfers_from ON transfers(from_location_id, number);
+CREATE INDEX transfers_to ON transfers(to_location_id, number);
+CREATE INDEX transfer_receipt_lines_line ON transfer_receipt_lines(line_id);
+)SQL"},
   };
   return list;
 }

@@ -85,11 +85,13 @@ std::vector<std::string> check_ledger(db::Db& db) {
                          format_quantity(Quantity{q.int64(1)}), format_quantity(Quantity{q.int64(2)})));
   }
   {
-    // Per transfer line: the source lost what was shipped; in transit holds what has not
-    // arrived and was not booked short; the destination (and its damaged bin) got what
-    // arrived; the receipts add up to the line's totals, which never exceed what was shipped.
+    // Per transfer line: the source lost what was shipped and got back what a cancel returned;
+    // in transit holds what has not arrived, was not booked short and was not returned; the
+    // destination (and its damaged bin) got what arrived; the receipts add up to the line's
+    // totals, which never exceed what was shipped; a received or cancelled transfer has
+    // nothing outstanding.
     auto q = db.query(
-        "SELECT l.id, t.status, l.shipped, COALESCE(l.received, 0), COALESCE(l.damaged, 0), l.short, "
+        "SELECT l.id, t.status, l.shipped, l.received, l.damaged, l.short, "
         "COALESCE((SELECT SUM(m.quantity) FROM stock_movements m WHERE m.document_line_id = l.id AND m.location_id = t.from_location_id), 0), "
         "COALESCE((SELECT SUM(m.quantity) FROM stock_movements m JOIN locations x ON x.id = m.location_id "
         "WHERE m.document_line_id = l.id AND x.kind = 'transit'), 0), "
@@ -97,19 +99,24 @@ std::vector<std::string> check_ledger(db::Db& db) {
         "AND m.location_id NOT IN (SELECT id FROM locations WHERE kind = 'transit')), 0), "
         "(SELECT COALESCE(SUM(r.received), 0) FROM transfer_receipt_lines r WHERE r.line_id = l.id), "
         "(SELECT COALESCE(SUM(r.damaged), 0) FROM transfer_receipt_lines r WHERE r.line_id = l.id), "
-        "(SELECT COALESCE(SUM(r.short), 0) FROM transfer_receipt_lines r WHERE r.line_id = l.id) "
+        "(SELECT COALESCE(SUM(r.short), 0) FROM transfer_receipt_lines r WHERE r.line_id = l.id), l.returned "
         "FROM transfer_lines l JOIN transfers t ON t.id = l.transfer_id");
     while (q.step()) {
-      bool received = q.text(1) == "received";
+      bool closed = q.text(1) != "in_transit";  // received or cancelled
       std::int64_t shipped = q.int64(2), got = q.int64(3), damaged = q.int64(4), lost = q.int64(5);
-      std::int64_t out = q.int64(6), transit = q.int64(7), in = q.int64(8);
-      std::int64_t arrived = got + damaged, outstanding = shipped - arrived - lost;
-      if (out != -shipped || transit != outstanding || in != arrived)
-        report(fmt::format("transfer line {}: shipped {}, moved out {}, in transit {} (outstanding {}), arrived {} of {}",
+      std::int64_t out = q.int64(6), transit = q.int64(7), in = q.int64(8), returned = q.int64(12);
+      std::int64_t arrived = got + damaged, outstanding = shipped - arrived - lost - returned;
+      if (out != returned - shipped || transit != outstanding || in != arrived)
+        report(fmt::format("transfer line {}: shipped {}, moved out {} (returned {}), in transit {} (outstanding {}), "
+                           "arrived {} of {}",
                            q.text(0), format_quantity(Quantity{shipped}), format_quantity(Quantity{-out}),
-                           format_quantity(Quantity{transit}), format_quantity(Quantity{outstanding}),
-                           format_quantity(Quantity{in}), format_quantity(Quantity{arrived})));
-      if (outstanding < 0 || (received && outstanding != 0))
+                           format_quantity(Quantity{returned}), format_quantity(Quantity{transit}),
+                           format_quantity(Quantity{outstanding}), format_quantity(Quantity{in}),
+                           format_quantity(Quantity{arrived})));
+      if (returned > 0 && q.text(1) != "cancelled")
+        report(fmt::format("transfer line {}: {} returned to the source but the transfer is {}", q.text(0),
+                           format_quantity(Quantity{returned}), q.text(1)));
+      if (outstanding < 0 || (closed && outstanding != 0))
         report(fmt::format("transfer line {}: status {} with {} outstanding of {} shipped", q.text(0), q.text(1),
                            format_quantity(Quantity{outstanding}), format_quantity(Quantity{shipped})));
       if (q.int64(9) != got || q.int64(10) != damaged || q.int64(11) != lost)
@@ -122,7 +129,7 @@ std::vector<std::string> check_ledger(db::Db& db) {
   {
     auto q = db.query(
         "SELECT t.id FROM transfers t WHERE t.status = 'in_transit' AND NOT EXISTS (SELECT 1 FROM transfer_lines l "
-        "WHERE l.transfer_id = t.id AND l.shipped > COALESCE(l.received, 0) + COALESCE(l.damaged, 0) + l.short)");
+        "WHERE l.transfer_id = t.id AND l.shipped > l.received + l.damaged + l.short + l.returned)");
     while (q.step()) report(fmt::format("transfer {}: in transit with nothing outstanding", q.text(0)));
   }
   {

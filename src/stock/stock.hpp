@@ -209,7 +209,8 @@ Posted create_adjustment(db::Db& db, const Actor& actor, const AdjustmentInput& 
 
 // Transfers: ship (from -> in transit), then one or more receipts (in transit -> to, its
 // damaged bin), until every line is received + damaged = shipped, or a receipt closes it and
-// books the rest short. A transfer stays `in_transit` until then, `received` after.
+// books the rest short. A transfer stays `in_transit` until then, `received` after; or it is
+// cancelled while in transit (`cancelled`: what was still in transit went back to the source).
 // Each has a number people read (T-000123), per shop, gap-free, given when it is shipped.
 struct TransferLineInput {
   std::string item_id;
@@ -249,7 +250,8 @@ struct TransferLineState {
   std::string id;
   std::string item_id;
   Quantity shipped, received, damaged, short_;
-  Quantity outstanding() const { return shipped - received - damaged - short_; }
+  Quantity returned;  // went back to the source when the transfer was cancelled
+  Quantity outstanding() const { return shipped - received - damaged - short_ - returned; }
 };
 // What one receipt books on a line (index into the transfer's lines).
 struct ReceiptLine {
@@ -264,6 +266,14 @@ std::vector<ReceiptLine> plan_receipt(const std::vector<TransferLineState>& line
 // transfer already received answers it unchanged; on an open one it is 422 (field lines).
 Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& transfer_id, const ReceiptInput& in);
 std::optional<boost::json::object> load_transfer(db::Db& db, const std::string& id);
+// Cancels a transfer still in transit (shipped by mistake, or never leaving): per line, what is
+// still outstanding leaves transit and goes back to the source (reason transfer_cancelled;
+// the line's `returned`), what a partial receipt booked stays booked, and the transfer is
+// `cancelled` with who, when and `reason` (1 to reason_note_length_max bytes, trimmed by the
+// caller). Audited transfer.cancel, event transfer.cancelled. 404 for no such transfer; 409
+// already_received, already_cancelled; 409 kept_by_store_node when either end is a store
+// node's store (or a bin of it): the node side of a cancel is not built (docs/sync.md).
+Posted cancel_transfer(db::Db& db, const Actor& actor, const std::string& transfer_id, const std::string& reason);
 
 // Transfers to a store node's store (docs/sync.md, "Transfers to a store node"). At head
 // office the node's store itself may be a transfer's destination (not its bins): shipping it

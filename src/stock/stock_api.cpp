@@ -373,6 +373,22 @@ void register_stock_routes(App& app) {
             return http::json_response(200, p.document);
           });
         });
+
+  r.add("POST", "/api/v1/transfers/{id}/cancel", "stock.transfer",
+        "Cancel a transfer in transit (shipped by mistake, or never leaving): what is still in transit goes back "
+        "to the source; a reason is required",
+        [&app](Request& req, Reply reply) {
+          auto id = documents::id_param(req, 0, "transfer");
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"reason"});
+          auto reason = std::string(text::trim(f.text("reason", reason_note_length_max)));
+          if (reason.empty()) throw invalid_field("reason", "say why the transfer is cancelled");
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            return http::json_response(200, cancel_transfer(db, actor, id, reason).document);
+          });
+        });
 }
 
 }  // namespace backroom::stock

@@ -686,12 +686,12 @@ bj::object location_ref(db::Db& db, const std::string& id) {
 std::vector<TransferLineState> transfer_lines_of(db::Db& db, const std::string& transfer_id) {
   std::vector<TransferLineState> out;
   auto q = db.query(
-      "SELECT id, item_id, shipped, COALESCE(received, 0), COALESCE(damaged, 0), short FROM transfer_lines "
+      "SELECT id, item_id, shipped, received, damaged, short, returned FROM transfer_lines "
       "WHERE transfer_id = ? ORDER BY line_no");
   q.bind(1, transfer_id);
   while (q.step())
     out.push_back(TransferLineState{q.text(0), q.text(1), Quantity{q.int64(2)}, Quantity{q.int64(3)},
-                                    Quantity{q.int64(4)}, Quantity{q.int64(5)}});
+                                    Quantity{q.int64(4)}, Quantity{q.int64(5)}, Quantity{q.int64(6)}});
   return out;
 }
 
@@ -727,7 +727,7 @@ bj::array transfer_receipts_json(db::Db& db, const std::string& transfer_id) {
 std::optional<bj::object> load_transfer(db::Db& db, const std::string& id) {
   auto q = db.query(
       "SELECT id, number, from_location_id, to_location_id, status, note, shipped_at, shipped_by, received_at, "
-      "received_by FROM transfers WHERE id = ?");
+      "received_by, cancelled_at, cancelled_by, cancel_reason FROM transfers WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   std::string from = q.text(2), to = q.text(3);
@@ -744,6 +744,9 @@ std::optional<bj::object> load_transfer(db::Db& db, const std::string& id) {
                {"shipped_by", q.text(7)}};
   o["received_at"] = q.is_null(8) ? bj::value(nullptr) : bj::value(format_rfc3339(Timestamp{q.int64(8)}));
   o["received_by"] = q.is_null(9) ? bj::value(nullptr) : bj::value(q.text(9));
+  o["cancelled_at"] = q.is_null(10) ? bj::value(nullptr) : bj::value(format_rfc3339(Timestamp{q.int64(10)}));
+  o["cancelled_by"] = q.is_null(11) ? bj::value(nullptr) : bj::value(q.text(11));
+  o["cancel_reason"] = q.is_null(12) ? bj::value(nullptr) : bj::value(q.text(12));
   bj::array lines;
   for (const auto& l : transfer_lines_of(db, id)) {
     auto item = catalog::store::load_item(db, l.item_id);
@@ -755,6 +758,7 @@ std::optional<bj::object> load_transfer(db::Db& db, const std::string& id) {
                                {"received", json::quantity_value(l.received)},
                                {"damaged", json::quantity_value(l.damaged)},
                                {"short", json::quantity_value(l.short_)},
+                               {"returned", json::quantity_value(l.returned)},
                                {"outstanding", json::quantity_value(l.outstanding())}});
   }
   o["lines_count"] = lines.size();
@@ -869,6 +873,11 @@ Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& trans
   auto before = load_transfer(db, transfer_id);
   if (!before) throw not_found("transfer", transfer_id);
   check_location_scope(actor, std::string(before->at("to_location_id").as_string()));
+  // A cancelled transfer's goods went back to its source: nothing is left to arrive.
+  if (before->at("status").as_string() == "cancelled")
+    throw Problem(409, "transfer_cancelled",
+                  fmt::format("transfer {} was cancelled: its goods went back to where it was shipped from",
+                              std::string_view(before->at("number").as_string())));
   // A transfer to a store node's store is received by the node (its push closes it here).
   require_not_kept_by_node(db, require_location(db, std::string(before->at("to_location_id").as_string()), "to_location_id"),
                            "to_location_id");
@@ -947,6 +956,52 @@ Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& trans
   event["receipt"] = doc.at("receipts").as_array().back();
   append_audit(db, actor, AuditEntry{"transfer.receive", "transfer", transfer_id, bj::serialize(*before), bj::serialize(doc)});
   append_event(db, "transfer.received", transfer_id, bj::serialize(event));
+  return Posted{std::move(doc), false};
+}
+
+Posted cancel_transfer(db::Db& db, const Actor& actor, const std::string& transfer_id, const std::string& reason) {
+  auto before = load_transfer(db, transfer_id);
+  if (!before) throw not_found("transfer", transfer_id);
+  std::string from_id(before->at("from_location_id").as_string()), to_id(before->at("to_location_id").as_string());
+  std::string number(before->at("number").as_string());
+  check_location_scope(actor, from_id);
+  std::string_view status = before->at("status").as_string();
+  if (status == "received")
+    throw Problem(409, "already_received", fmt::format("transfer {} was received: it cannot be cancelled", number));
+  if (status == "cancelled")
+    throw Problem(409, "already_cancelled", fmt::format("transfer {} was cancelled already", number));
+  // A store node keeps the stock of its store and hears of transfers through its feed; the
+  // node's side of a cancel is not built (docs/sync.md, "Not built yet").
+  require_not_kept_by_node(db, require_location(db, from_id, "from_location_id"), "from_location_id");
+  require_not_kept_by_node(db, require_location(db, to_id, "to_location_id"), "to_location_id");
+  std::string transit = transit_location(db);
+  auto lines = transfer_lines_of(db, transfer_id);
+  std::vector<Movement> moves;
+  Quantity back;
+  for (auto& l : lines) {
+    Quantity rest = l.outstanding();
+    if (rest.milli <= 0) continue;
+    // The ship's two legs, reversed, for what is still in transit.
+    moves.push_back(Movement{l.item_id, transit, -rest, MovementReason::transfer_cancelled, "transfer", transfer_id, l.id});
+    moves.push_back(Movement{l.item_id, from_id, rest, MovementReason::transfer_cancelled, "transfer", transfer_id, l.id});
+    l.returned = l.returned + rest;
+    back = back + rest;
+    db.query("UPDATE transfer_lines SET returned = ? WHERE id = ?").bind(1, l.returned.milli).bind(2, l.id).run();
+  }
+  for (const auto& l : lines) BR_ASSERT(l.outstanding().milli == 0, "a cancelled transfer has nothing in transit");
+  BR_ASSERT(net_quantity(moves).milli == 0, "cancelling a transfer moves stock back and creates none");
+  BR_ASSERT(back.milli > 0, "a transfer in transit has something outstanding");
+  post_movements(db, moves, PostContext{actor.user, actor.origin, NegativeStock::allow});
+  db.query("UPDATE transfers SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, cancel_reason = ? WHERE id = ?")
+      .bind(1, now().micros)
+      .bind(2, actor.user)
+      .bind(3, reason)
+      .bind(4, transfer_id)
+      .run();
+  auto doc = *load_transfer(db, transfer_id);
+  auto text = bj::serialize(doc);
+  append_audit(db, actor, AuditEntry{"transfer.cancel", "transfer", transfer_id, bj::serialize(*before), text});
+  append_event(db, "transfer.cancelled", transfer_id, text);
   return Posted{std::move(doc), false};
 }
 

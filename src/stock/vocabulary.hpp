@@ -31,6 +31,7 @@ class MovementReason {
     transfer_in,
     transfer_damaged,
     transfer_short,
+    transfer_cancelled,  // a cancelled transfer's goods, out of transit back into its source
     receipt,          // goods received against a purchase order (purchasing)
     receipt_damaged,  // ... that arrived damaged, into the damaged bin
     admin_error,      // a count's variance: the books were wrong (counts' variance reasons)
@@ -48,7 +49,7 @@ class MovementReason {
   Code code_;
 };
 
-inline constexpr Vocabulary<MovementReason::Code, 20> movement_reasons{{{
+inline constexpr Vocabulary<MovementReason::Code, 21> movement_reasons{{{
     {MovementReason::sale, "sale"},
     {MovementReason::sale_void, "void"},
     {MovementReason::sale_return, "return"},
@@ -64,6 +65,7 @@ inline constexpr Vocabulary<MovementReason::Code, 20> movement_reasons{{{
     {MovementReason::transfer_in, "transfer_in"},
     {MovementReason::transfer_damaged, "transfer_damaged"},
     {MovementReason::transfer_short, "transfer_short"},
+    {MovementReason::transfer_cancelled, "transfer_cancelled"},
     {MovementReason::receipt, "receipt"},
     {MovementReason::receipt_damaged, "receipt_damaged"},
     {MovementReason::admin_error, "admin_error"},
@@ -150,12 +152,14 @@ inline constexpr Vocabulary<NegativeStock, 2> negative_stock_policies{{{
     {NegativeStock::refuse, "refuse"},
 }}};
 
-// A transfer is in transit until every line is received, damaged or booked short.
-enum class TransferStatus : std::uint8_t { in_transit, received };
+// A transfer is in transit until every line is received, damaged or booked short; or until
+// it is cancelled, and what was still in transit goes back to its source.
+enum class TransferStatus : std::uint8_t { in_transit, received, cancelled };
 
-inline constexpr Vocabulary<TransferStatus, 2> transfer_statuses{{{
+inline constexpr Vocabulary<TransferStatus, 3> transfer_statuses{{{
     {TransferStatus::in_transit, "in_transit"},
     {TransferStatus::received, "received"},
+    {TransferStatus::cancelled, "cancelled"},
 }}};
 
 }  // namespace backroom::stock

@@ -193,6 +193,16 @@ test('mutated adjustments, transfers and register sessions are refused with prob
   await probe(`POST /transfers/{id}/receive by item`, `/api/v1/transfers/${u.json.id}/receive`, async () => ({
     lines: [{ item_id: item.id, received: 1 }],
   }));
+  // Each try that is accepted cancels its transfer, so every try gets a transfer of its own.
+  const inTransit = [];
+  for (let i = 0; i < 30; i++) {
+    const c = await s.post('/api/v1/transfers', { id: uuidv7(), from_location_id: shop.id, to_location_id: loc.json.id, lines: [{ item_id: item.id, quantity: 1 }] });
+    assert.equal(c.status, 201, c.text);
+    inTransit.push(c.json.id);
+  }
+  const cancels = await probe('POST /transfers/{id}/cancel', () => `/api/v1/transfers/${inTransit.pop()}/cancel`,
+    async () => ({ reason: 'shipped to the wrong place' }), (b) => b);
+  assert.ok(cancels.accepted > 0 && inTransit.length >= 0);
   await probe('POST /registers/{id}/sessions', () => `/api/v1/registers/BAD-${uuidv7().slice(-6)}/sessions`, async () => ({
     location_id: shop.id, opening_float: 10000,
   }), (b) => b);

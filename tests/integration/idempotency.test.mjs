@@ -253,6 +253,12 @@ const SETUPS = {
     const t = ok(await s.post('/api/v1/transfers', { from_location_id: shop.id, to_location_id: (await warehouse()).id, lines: [{ item_id: (await stocked()).id, quantity: 2 }] }), 'transfer');
     return { path: `/api/v1/transfers/${t.id}/receive`, body: { lines: [{ line_id: t.lines[0].id, received: 2, damaged: 0 }] } };
   },
+  'POST /api/v1/transfers/{id}/cancel': async () => {
+    const item = await stocked();
+    const t = ok(await s.post('/api/v1/transfers', { from_location_id: shop.id, to_location_id: (await warehouse()).id, lines: [{ item_id: item.id, quantity: 2 }] }), 'transfer');
+    return { path: `/api/v1/transfers/${t.id}/cancel`, body: { reason: 'walk' },
+      changedOnce: async () => assert.equal((await s.get(`/api/v1/stock?item_id=${item.id}&location_id=${shop.id}`)).json.on_hand, 1000) };
+  },
   'PUT /api/v1/settings/sales': async () => ({ path: '/api/v1/settings/sales', body: { negative_stock: 'allow' } }),
   'PUT /api/v1/settings/offline-returns': async () => ({ path: '/api/v1/settings/offline-returns', body: { offline_returns: 'refuse' } }),
   'POST /api/v1/sales/parked': async () => ({ path: '/api/v1/sales/parked', body: { location_id: shop.id, register_id: 'W-PARK', lines: [{ item_id: (await stocked()).id, quantity: 1 }], note: 'walk' } }),

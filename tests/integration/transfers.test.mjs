@@ -6,8 +6,8 @@
 // receipt books, and `backroom check` holds after every step.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, createKey } from './lib/server.mjs';
-import { adjust, assertBooksHold, binOf, makeItem, onHand, store, uuidv7 } from './lib/shop.mjs';
+import { startServer, createKey, dbExec } from './lib/server.mjs';
+import { adjust, assertBooksHold, binOf, check, makeItem, onHand, store, uuidv7 } from './lib/shop.mjs';
 
 let s;
 let shop;
@@ -201,5 +201,139 @@ test('receiving the rest completes a transfer without closing it; an empty body 
   assert.equal(closed.status, 200, closed.text);
   assert.deepEqual([closed.json.status, closed.json.lines[0].short], ['received', 3]);
   assert.equal(await onHand(s, item, other), 8);
+  assertBooksHold(s.db);
+});
+
+test('cancelling a transfer in transit sends its goods back to the source; receiving or cancelling it again is 409', async () => {
+  const item = await makeItem(s);
+  await adjust(s, item, warehouse, 12);
+  const t = await ship(warehouse, other, [{ item_id: item.id, quantity: 5 }]);
+  assert.equal(await onHand(s, item, warehouse), 7);
+  const inTransitBefore = await onHand(s, item, transit);
+  assert.ok(inTransitBefore >= 5);
+
+  // The body: a reason is required, a string of at most 500 bytes, and nothing else.
+  for (const [body, code, field] of [[{}, 'missing_field', 'reason'], [{ reason: '   ' }, 'invalid_field', 'reason'],
+    [{ reason: 7 }, 'invalid_field', 'reason'], [{ reason: 'x'.repeat(501) }, 'invalid_field', 'reason'],
+    [{ reason: 'typo', extra: 1 }, 'unknown_field', 'extra']]) {
+    const bad = await s.post(`/api/v1/transfers/${t.id}/cancel`, body);
+    assert.equal(bad.status, 422, `${JSON.stringify(body).slice(0, 40)}: ${bad.text}`);
+    assert.equal(bad.json.code, code);
+    assert.equal(bad.json.field, field);
+  }
+  assert.equal((await s.post(`/api/v1/transfers/${uuidv7()}/cancel`, { reason: 'x' })).status, 404);
+
+  const key = `cancel-${uuidv7()}`;
+  const c = await s.post(`/api/v1/transfers/${t.id}/cancel`, { reason: '  keyed the wrong store  ' }, { 'idempotency-key': key });
+  assert.equal(c.status, 200, c.text);
+  assert.equal(c.json.status, 'cancelled');
+  assert.equal(c.json.cancel_reason, 'keyed the wrong store');
+  assert.ok(c.json.cancelled_at);
+  assert.ok(c.json.cancelled_by);
+  assert.deepEqual([c.json.lines[0].returned, c.json.lines[0].outstanding, c.json.lines[0].received], [5, 0, 0]);
+  assert.equal(await onHand(s, item, warehouse), 12, 'the source has its stock back');
+  assert.equal(await onHand(s, item, transit), inTransitBefore - 5, 'nothing of it stays in transit');
+  assert.equal(await onHand(s, item, other), 0);
+  const moves = (await s.get(`/api/v1/stock/movements?document_id=${t.id}&limit=100`)).json.movements;
+  assert.deepEqual(moves.filter((m) => m.reason === 'transfer_cancelled').map((m) => [m.location_id, m.quantity]).sort(),
+    [[transit.id, -5], [warehouse.id, 5]].sort());
+  assertBooksHold(s.db);
+
+  // The same key and body answers the same, and moves nothing more.
+  const again = await s.post(`/api/v1/transfers/${t.id}/cancel`, { reason: '  keyed the wrong store  ' }, { 'idempotency-key': key });
+  assert.equal(again.status, 200, again.text);
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  assert.deepEqual(again.json, c.json);
+  assert.equal(await onHand(s, item, warehouse), 12);
+  // Without the key, a second cancel is refused; so is receiving it.
+  const twice = await s.post(`/api/v1/transfers/${t.id}/cancel`, { reason: 'again' });
+  assert.equal(twice.status, 409, twice.text);
+  assert.equal(twice.json.code, 'already_cancelled');
+  for (const body of [{}, { lines: [{ line_id: t.lines[0].id, received: 1 }] }, { lines: [], close: true }]) {
+    const late = await s.post(`/api/v1/transfers/${t.id}/receive`, body);
+    assert.equal(late.status, 409, late.text);
+    assert.equal(late.json.code, 'transfer_cancelled');
+  }
+  assert.equal(await onHand(s, item, other), 0);
+
+  // Listed and read as cancelled; the audit trail and the outbox have it.
+  const listed = (await s.get('/api/v1/transfers?status=cancelled')).json.transfers;
+  assert.deepEqual(listed.map((x) => x.id), [t.id]);
+  assert.equal((await s.get(`/api/v1/transfers/${t.id}`)).json.cancel_reason, 'keyed the wrong store');
+  const audit = await s.get(`/api/v1/audit?entity=transfer&entity_id=${t.id}`);
+  assert.equal(audit.status, 200, audit.text);
+  const trail = audit.json.entries.filter((e) => e.action === 'transfer.cancel');
+  assert.equal(trail.length, 1, audit.text);
+  assert.deepEqual([trail[0].before.status, trail[0].after.status], ['in_transit', 'cancelled']);
+  const events = (await s.get('/api/v1/events?limit=500&type=transfer.cancelled')).json.events;
+  const cancelled = events.filter((e) => e.entity_id === t.id);
+  assert.equal(cancelled.length, 1);
+  assert.equal(cancelled[0].data.cancel_reason, 'keyed the wrong store');
+
+  // A received transfer cannot be cancelled.
+  const r = await ship(warehouse, other, [{ item_id: item.id, quantity: 2 }]);
+  assert.equal((await s.post(`/api/v1/transfers/${r.id}/receive`, {})).status, 200);
+  const late = await s.post(`/api/v1/transfers/${r.id}/cancel`, { reason: 'too late' });
+  assert.equal(late.status, 409, late.text);
+  assert.equal(late.json.code, 'already_received');
+  assert.equal(await onHand(s, item, other), 2);
+  assertBooksHold(s.db);
+});
+
+test('cancelling a partly received transfer returns only what is still in transit; receipts stay booked', async () => {
+  const item = await makeItem(s);
+  await adjust(s, item, warehouse, 10);
+  const t = await ship(warehouse, shop, [{ item_id: item.id, quantity: 6 }]);
+  const part = await s.post(`/api/v1/transfers/${t.id}/receive`, { lines: [{ line_id: t.lines[0].id, received: 2, damaged: 1 }] });
+  assert.equal(part.json.status, 'in_transit');
+  const c = await s.post(`/api/v1/transfers/${t.id}/cancel`, { reason: 'the rest never left' });
+  assert.equal(c.status, 200, c.text);
+  const [l] = c.json.lines;
+  assert.deepEqual([l.received, l.damaged, l.short, l.returned, l.outstanding], [2, 1, 0, 3, 0]);
+  assert.equal(await onHand(s, item, warehouse), 7);
+  assert.equal(await onHand(s, item, shop), 2);
+  assert.equal(await onHand(s, item, await binOf(s, shop, 'damaged')), 1);
+  assertBooksHold(s.db);
+
+  // Behind the server's back: check catches a line that says less went back than moved, and
+  // goods returned on a transfer that is not cancelled.
+  const q = (sql) => { const r = dbExec(s.db, sql); assert.equal(r.status, 0, r.stderr); };
+  q(`UPDATE transfer_lines SET returned = 2000 WHERE id = '${l.id}'`);
+  let broken = check(s.db);
+  assert.notEqual(broken.status, 0, 'check must fail');
+  assert.match(broken.stdout, new RegExp(`transfer line ${l.id}: shipped 6, moved out 3 \\(returned 2\\), in transit 0 \\(outstanding 1\\)`));
+  assert.match(broken.stdout, new RegExp(`transfer line ${l.id}: status cancelled with 1 outstanding`));
+  q(`UPDATE transfer_lines SET returned = 3000 WHERE id = '${l.id}'`);
+  q(`UPDATE transfers SET status = 'in_transit', cancelled_at = NULL WHERE id = '${t.id}'`);
+  broken = check(s.db);
+  assert.notEqual(broken.status, 0, 'check must fail');
+  assert.match(broken.stdout, new RegExp(`transfer line ${l.id}: 3 returned to the source but the transfer is in_transit`));
+  q(`UPDATE transfers SET status = 'cancelled', cancelled_at = 1 WHERE id = '${t.id}'`);
+  assertBooksHold(s.db);
+});
+
+test('a transfer to or from a store node\'s store is not cancelled here (kept_by_store_node); a scoped key cancels only its own', async () => {
+  const item = await makeItem(s);
+  await adjust(s, item, warehouse, 10);
+  const nodeStore = (await s.post('/api/v1/locations', { name: `Node store ${uuidv7().slice(-6)}`, kind: 'store' })).json;
+  const node = await s.post('/api/v1/sync/nodes', { location_id: nodeStore.id });
+  assert.equal(node.status, 201, node.text);
+  const t = await ship(warehouse, nodeStore, [{ item_id: item.id, quantity: 3 }]);
+  const refused = await s.post(`/api/v1/transfers/${t.id}/cancel`, { reason: 'wrong store' });
+  assert.equal(refused.status, 409, refused.text);
+  assert.equal(refused.json.code, 'kept_by_store_node');
+  assert.equal(refused.json.field, 'to_location_id');
+  assert.equal((await s.get(`/api/v1/transfers/${t.id}`)).json.status, 'in_transit');
+  assert.equal(await onHand(s, item, warehouse), 7);
+
+  // A key scoped to the destination may not cancel what the source shipped.
+  const u = await ship(warehouse, other, [{ item_id: item.id, quantity: 1 }]);
+  const scoped = s.withKey(createKey(s.db, `transfers-cancel-scoped-${process.pid}`, 'manager', ['--location', other.id]));
+  const foreign = await scoped.post(`/api/v1/transfers/${u.id}/cancel`, { reason: 'not mine' });
+  assert.equal(foreign.status, 403, foreign.text);
+  // A cashier may not ship, so may not cancel.
+  const cashier = await (await s.as('cashier')).post(`/api/v1/transfers/${u.id}/cancel`, { reason: 'no' });
+  assert.equal(cashier.status, 403, cashier.text);
+  assert.equal(cashier.json.permission, 'stock.transfer');
   assertBooksHold(s.db);
 });

@@ -575,3 +575,62 @@ TEST(Schema, MigrationFortyThreeNamesNodeReceiptsByTheirStoreAndKeepsShipmentRec
   EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM sync_outbound_transfers WHERE received_at IS NULL"), 1);
   EXPECT_EQ(scalar(*db, "SELECT received + damaged + short FROM sync_outbound_transfer_lines WHERE id = 'XL1'"), 0);
 }
+
+namespace {
+
+// Migration 44 makes the four transfer tables again so a transfer may be cancelled: every row
+// keeps its values, the references between them survive (foreign keys on), and the new
+// status and its columns go together.
+TEST(Schema, MigrationFortyFourKeepsTransfersAndTheirReferencesAndAllowsCancelled) {
+  TempFile file;
+  auto db = shop_at_version(file, 43);
+  db->exec("PRAGMA foreign_keys = ON;"
+           "INSERT INTO locations (id, name, kind, sellable, created_at) VALUES ('W1', 'Warehouse', 'warehouse', 0, 0);"
+           "INSERT INTO transfers (id, number, from_location_id, to_location_id, status, note, request_hash, shipped_at, "
+           "shipped_by, received_at, received_by) VALUES ('T1', 1, 'W1', 'L1', 'received', 'n1', 'h1', 1, 'ann', 2, 'bob'), "
+           "('T2', 2, 'W1', 'L1', 'in_transit', '', 'h2', 3, 'ann', NULL, NULL);"
+           "INSERT INTO transfer_lines (id, transfer_id, line_no, item_id, shipped, received, damaged, short) VALUES "
+           "('TL1', 'T1', 1, 'I1', 5000, 3000, 1000, 1000), ('TL2', 'T2', 1, 'I2', 4000, 1000, 0, 0), "
+           "('TL3', 'T2', 2, 'I1', 2000, NULL, NULL, 0);"
+           "INSERT INTO transfer_receipts (id, transfer_id, number, closes, request_hash, at, user) VALUES "
+           "('R1', 'T1', 1, 1, 'rh', 2, 'bob'), ('R2', 'T2', 1, 0, 'rh2', 4, 'cy');"
+           "INSERT INTO transfer_receipt_lines (receipt_id, line_id, received, damaged, short) VALUES "
+           "('R1', 'TL1', 3000, 1000, 1000), ('R2', 'TL2', 1000, 0, 0);");
+  EXPECT_ANY_THROW(db->exec("UPDATE transfers SET status = 'cancelled' WHERE id = 'T2'"));
+  ASSERT_EQ(schema::migrate(*db, 44), 44);
+  auto text = [&db](const std::string& sql) {
+    auto q = db->query(sql);
+    return q.step() ? q.text(0) : std::string("(none)");
+  };
+  EXPECT_EQ(text("SELECT id || number || from_location_id || to_location_id || status || note || request_hash || "
+                 "shipped_at || shipped_by || received_at || received_by FROM transfers WHERE id = 'T1'"),
+            "T11W1L1receivedn1h11ann2bob");
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM transfers WHERE id = 'T2' AND status = 'in_transit' AND received_at IS NULL "
+                        "AND cancelled_at IS NULL AND cancelled_by IS NULL AND cancel_reason IS NULL"), 1);
+  EXPECT_EQ(scalar(*db, "SELECT received + damaged + short + returned FROM transfer_lines WHERE id = 'TL3'"), 0);
+  EXPECT_EQ(text("SELECT received || '/' || damaged || '/' || short || '/' || returned FROM transfer_lines WHERE id = 'TL1'"),
+            "3000/1000/1000/0");
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM transfer_receipts"), 2);
+  EXPECT_EQ(scalar(*db, "SELECT SUM(received) FROM transfer_receipt_lines"), 4000);
+  // The references point at the tables of today's names, and hold.
+  for (const auto& [table, parent] : std::vector<std::pair<std::string, std::string>>{
+           {"transfer_lines", "transfers"}, {"transfer_receipts", "transfers"}}) {
+    EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM pragma_foreign_key_list('" + table + "') WHERE \"table\" = '" + parent + "'"), 1)
+        << table;
+  }
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM pragma_foreign_key_list('transfer_receipt_lines') "
+                        "WHERE \"table\" IN ('transfer_receipts', 'transfer_lines')"), 2);
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM sqlite_master WHERE sql LIKE '%\\_44%' ESCAPE '\\'"), 0);
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM pragma_foreign_key_check"), 0);
+  EXPECT_ANY_THROW(db->exec("INSERT INTO transfer_lines (id, transfer_id, line_no, item_id, shipped) VALUES ('X', 'T9', 1, 'I1', 1)"));
+  EXPECT_ANY_THROW(db->exec("DELETE FROM transfers WHERE id = 'T2'"));
+  // Cancelled goes with when; nothing else is a status.
+  EXPECT_ANY_THROW(db->exec("UPDATE transfers SET status = 'cancelled' WHERE id = 'T2'"));
+  EXPECT_ANY_THROW(db->exec("UPDATE transfers SET status = 'lost', cancelled_at = 5 WHERE id = 'T2'"));
+  db->exec("UPDATE transfers SET status = 'cancelled', cancelled_at = 5, cancelled_by = 'ann', cancel_reason = 'typo' WHERE id = 'T2'");
+  EXPECT_EQ(text("SELECT status FROM transfers WHERE id = 'T2'"), "cancelled");
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('transfers_number', "
+                        "'transfers_from', 'transfers_to', 'transfer_receipt_lines_line')"), 4);
+}
+
+}  // namespace

@@ -39,7 +39,7 @@ TEST(StockVocabulary, MovementReasonsAreTheLedgerWords) {
   EXPECT_EQ(words_of(movement_reasons),
             (std::vector<std::string>{"sale", "void", "return", "shrink", "damage", "theft", "found", "expired",
                                       "correction", "opening", "count", "transfer_out", "transfer_in",
-                                      "transfer_damaged", "transfer_short", "receipt", "receipt_damaged", "admin_error",
+                                      "transfer_damaged", "transfer_short", "transfer_cancelled", "receipt", "receipt_damaged", "admin_error",
                                       "supplier_short", "unknown"}));
   expect_round_trip(movement_reasons);
 }
@@ -90,7 +90,7 @@ TEST(StockVocabulary, LocationKindsAndDispositions) {
     if (w.value == Disposition::restock) continue;
     EXPECT_EQ(word(*bin_kind(w.value)), w.text);
   }
-  EXPECT_EQ(words_of(transfer_statuses), (std::vector<std::string>{"in_transit", "received"}));
+  EXPECT_EQ(words_of(transfer_statuses), (std::vector<std::string>{"in_transit", "received", "cancelled"}));
   expect_round_trip(transfer_statuses);
 }
 
@@ -107,7 +107,7 @@ TEST(StockVocabulary, AnUnknownWordIsA422NamingTheFieldAndTheAllowedWords) {
   }
   for (std::string_view near : {"", "Theft", "theft ", "transfer_in"})
     EXPECT_FALSE(adjustment_reasons.parse(near).has_value()) << "'" << near << "'";
-  EXPECT_EQ(transfer_statuses.allowed(), "in_transit or received");
+  EXPECT_EQ(transfer_statuses.allowed(), "in_transit, received or cancelled");
   EXPECT_EQ(dispositions.allowed(), "restock, review, damaged, refurbish or markdown");
 }
 

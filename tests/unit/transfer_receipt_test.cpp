@@ -20,7 +20,7 @@ Quantity u(std::int64_t units) { return Quantity::units(units); }
 
 // Apples: 10 shipped, 3 received and 1 damaged so far. Pears: 4 shipped, none yet.
 std::vector<TransferLineState> lines() {
-  return {TransferLineState{"LA", "apples", u(10), u(3), u(1), {}}, TransferLineState{"LP", "pears", u(4), {}, {}, {}}};
+  return {TransferLineState{"LA", "apples", u(10), u(3), u(1), {}, {}}, TransferLineState{"LP", "pears", u(4), {}, {}, {}, {}}};
 }
 
 struct Booked {

@@ -4,7 +4,7 @@
 // and the stock ledger.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, PASTA, setup, signIn, onHand, itemByCode, screenshotPath, secondSite } from './lib.mjs';
+import { DEMO, PASTA, setup, signIn, onHand, itemByCode, screenshotPath, secondSite, fits } from './lib.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -92,4 +92,55 @@ test('ship, receive partly, receive the rest from another device, and a discrepa
   assert.equal(await rows.count(), 3, 'both transfers listed, newest first (with the header row)');
   assert.match(await rows.nth(1).textContent(), new RegExp(second.number));
   await other.context().close();
+});
+
+test('a shipment in transit is cancelled with a reason, by keyboard, on a small laptop and an upright tablet', async () => {
+  const { server, store } = env;
+  const item = await itemByCode(server, PASTA);
+  const dest = await secondSite(server, store.id);
+  for (const [width, height] of [[1024, 768], [768, 1024]]) {
+    const storeStart = await onHand(server, item.id, store.id);
+    const destStart = await onHand(server, item.id, dest.id);
+    const page = await env.page({ width, height });
+    await signIn(page, DEMO.manager);
+    await openTransfers(page, store);
+    const shipped = await shipPasta(page, item, dest, 3);
+    assert.equal(await onHand(server, item.id, store.id), storeStart - 3);
+
+    // Escape keeps the shipment; nothing is cancelled.
+    await shipped.card.getByRole('button', { name: 'Cancel shipment' }).click();
+    const dialog = page.getByRole('dialog', { name: `Cancel shipment ${shipped.number}?` });
+    await dialog.waitFor();
+    await fits(page, `cancel dialog at ${width}×${height}`);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal((await server.get('/api/v1/transfers?status=in_transit')).json.transfers.some((t) => t.number === shipped.number), true);
+
+    // Enter without a reason asks for one; with one it cancels.
+    await shipped.card.getByRole('button', { name: 'Cancel shipment' }).focus();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    await dialog.getByText('3 still in transit go back to').waitFor();
+    assert.equal(await dialog.getByLabel('Reason').evaluate((e) => e === document.activeElement), true, 'the reason has the focus');
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('alert').filter({ hasText: 'Say why the shipment is cancelled.' }).waitFor();
+    await page.keyboard.type('Keyed the wrong store');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    await shipped.card.getByRole('status').filter({ hasText: `Transfer ${shipped.number} cancelled: 3 went back to ${store.name}.` }).waitFor();
+    await shipped.card.getByRole('heading', { name: /· Cancelled: Keyed the wrong store$/ }).waitFor();
+    assert.deepEqual(await lineCells(shipped.card, item), ['3', '0', '0', '3'], 'shipped 3, returned 3');
+    await shipped.card.getByRole('button', { name: 'Cancel shipment' }).waitFor({ state: 'detached' });
+    const row = page.getByRole('table', { name: 'Transfers' }).getByRole('row', { name: new RegExp(shipped.number) });
+    await row.getByRole('cell', { name: 'Cancelled: Keyed the wrong store' }).waitFor();
+    await fits(page, `transfers after a cancel at ${width}×${height}`);
+    if (width === 768) await page.screenshot({ path: screenshotPath('backoffice-transfer-cancelled.png') });
+
+    const t = (await server.get('/api/v1/transfers?status=cancelled')).json.transfers.find((x) => x.number === shipped.number);
+    assert.equal(t.cancel_reason, 'Keyed the wrong store');
+    assert.equal(t.lines[0].returned, 3);
+    assert.equal(await onHand(server, item.id, store.id), storeStart, 'the goods are back at the source');
+    assert.equal(await onHand(server, item.id, dest.id), destStart);
+    await page.context().close();
+  }
 });

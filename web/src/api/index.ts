@@ -67,6 +67,9 @@ export const stock = {
   transfer: (id: string) => get<T.Transfer>('/transfers/{id}', { path: { id } }),
   transfers: (query: T.TransferQuery) => get<{ transfers: T.Transfer[]; next_cursor: string | null }>('/transfers', { query: { ...query } }),
   receive: (id: string, body: T.ReceiveInput) => post<T.Transfer>('/transfers/{id}/receive', body, { path: { id } }),
+  /** Cancels a transfer in transit: what is still in transit goes back to the source. `key` makes a retry answer the same. */
+  cancelTransfer: (id: string, reason: string, key: string) =>
+    post<T.Transfer>('/transfers/{id}/cancel', { reason }, { path: { id }, headers: { 'idempotency-key': key } }),
   /** On a store node: the transfers head office shipped to this store, and receiving one (once). */
   inbound: (query: { status?: 'in_transit' | 'received'; limit?: number; cursor?: string }) =>
     get<{ transfers: T.InboundTransfer[]; next_cursor: string | null }>('/sync/inbound-transfers', { query: { ...query } }),

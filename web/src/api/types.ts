@@ -81,13 +81,16 @@ export interface StockSettings { adjustment_confirm_quantity: Quantity | null; a
 export interface TransferLine {
   id: string; item_id: string; sku?: string | null; name?: string | null;
   shipped: Quantity; received: Quantity; damaged: Quantity; short: Quantity; outstanding: Quantity;
+  /** Went back to the source when the transfer was cancelled. */
+  returned?: Quantity;
 }
 export interface TransferReceipt { id: string; number: number; closed: boolean; at: string; by: string }
 export interface Transfer {
   id: string; number: string; from_location_id: string; to_location_id: string; from: Named; to: Named;
-  status: 'in_transit' | 'received'; shipped_at: string; lines: TransferLine[]; receipts?: TransferReceipt[];
+  status: 'in_transit' | 'received' | 'cancelled'; shipped_at: string; lines: TransferLine[]; receipts?: TransferReceipt[];
+  cancelled_at?: string | null; cancelled_by?: string | null; cancel_reason?: string | null;
 }
-export interface TransferQuery { status?: 'in_transit' | 'received'; location_id?: string; limit?: number; cursor?: string }
+export interface TransferQuery { status?: 'in_transit' | 'received' | 'cancelled'; location_id?: string; limit?: number; cursor?: string }
 export interface TransferInput { id: string; from_location_id: string; to_location_id: string; lines: { item_id: string; quantity: Quantity }[] }
 /** On a store node: a transfer head office shipped to this store (docs/sync.md, "Transfers to a store node"). */
 export interface InboundTransferLine { id: string; item_id: string; sku: string; name: string; shipped: Quantity; received: Quantity; damaged: Quantity; short: Quantity }

@@ -1,18 +1,21 @@
 // Transfers between locations: ship, then receive at the destination in one or several
-// receipts (received and damaged per line), and close what never arrives as short. The list is
-// the server's, newest first, each transfer by its number and route, never by id.
+// receipts (received and damaged per line), and close what never arrives as short; or cancel a
+// shipment still in transit (keyed by mistake, never left), with a reason: what is still in
+// transit goes back to the source. The list is the server's, newest first, each transfer by
+// its number and route, never by id.
 import { useEffect, useState } from 'preact/hooks';
 import { type Destination, type Item, message, type OutboundTransfer, type ReceiveInput, stock, type Transfer, type TransferQuery } from '../api';
-import { Button, DataTable, Notice, Select } from '../shared/components';
+import { Button, DataTable, Dialog, Field, Notice, Select } from '../shared/components';
 import { qty, uuidv7, when } from '../shared/format';
 import { InboundTransfers } from './InboundTransfers';
 import { ItemSearch } from './ItemSearch';
 import { useLocations } from './useLoad';
 
 const pageSize = 25;
-type Show = '' | 'in_transit' | 'received';
+type Show = '' | 'in_transit' | 'received' | 'cancelled';
 
 function statusText(t: Transfer): string {
+  if (t.status === 'cancelled') return t.cancel_reason ? `Cancelled: ${t.cancel_reason}` : 'Cancelled';
   if (t.status === 'received') return 'received';
   return t.lines.some((l) => l.received + l.damaged > 0) ? 'partly received' : 'in transit';
 }
@@ -98,7 +101,7 @@ export function Transfers() {
       <div class="row spread">
         <h2>Transfers</h2>
         <Select label="Show" value={show} onChange={(e) => setShow(e.currentTarget.value as Show)}
-          options={[['', 'All'], ['in_transit', 'In transit'], ['received', 'Received']]} />
+          options={[['', 'All'], ['in_transit', 'In transit'], ['received', 'Received'], ['cancelled', 'Cancelled']]} />
       </div>
       <DataTable name="Transfers" rows={list}
         columns={[['number', (t) => t.number], ['shipped', (t) => when(t.shipped_at)], ['from', (t) => t.from.name], ['to', (t) => t.to.name],
@@ -113,6 +116,7 @@ function TransferCard({ transfer: t, onChanged }: { transfer: Transfer; onChange
   const fresh = () => Object.fromEntries(t.lines.map((l) => [l.id, { received: qty(l.outstanding), damaged: '0' }]));
   const [counts, setCounts] = useState<Record<string, { received: string; damaged: string }>>(fresh);
   const [msg, setMsg] = useState<{ kind: 'error' | 'ok' | 'warn'; text: string } | null>(null);
+  const [cancelling, setCancelling] = useState(false);
   useEffect(() => { setCounts(fresh()); }, [t.receipts?.length ?? 0]);
   const name = (l: Transfer['lines'][number]) => l.name ?? l.sku ?? 'an item';
   const send = async (body: ReceiveInput) => {
@@ -153,19 +157,21 @@ function TransferCard({ transfer: t, onChanged }: { transfer: Transfer; onChange
     void send({ id: uuidv7(), lines, ...(close ? { close: true } : {}) });
   };
   const inTransit = t.status === 'in_transit';
+  const cancelled = t.status === 'cancelled';
+  const returned = t.lines.reduce((s, l) => s + (l.returned ?? 0), 0);
   return (
     <div class="card transfer" aria-label="Transfer" role="region">
       <h3>Transfer {t.number}: {t.from.name} → {t.to.name} · {statusText(t)}</h3>
       <div class="table-wrap">
         <table class="data" aria-label="Transfer lines">
           <thead><tr><th scope="col">Item</th><th scope="col" class="num">Shipped</th><th scope="col" class="num">Received</th>
-            <th scope="col" class="num">Damaged</th><th scope="col" class="num">{inTransit ? 'To come' : 'Short'}</th>
+            <th scope="col" class="num">Damaged</th><th scope="col" class="num">{inTransit ? 'To come' : cancelled ? 'Returned' : 'Short'}</th>
             {inTransit && <><th scope="col" class="num">Received now</th><th scope="col" class="num">Damaged now</th></>}</tr></thead>
           <tbody>{t.lines.map((l) => (
             <tr>
               <td>{name(l)}</td>
               <td class="num">{qty(l.shipped)}</td><td class="num">{qty(l.received)}</td><td class="num">{qty(l.damaged)}</td>
-              <td class="num">{qty(inTransit ? l.outstanding : l.short)}</td>
+              <td class="num">{qty(inTransit ? l.outstanding : cancelled ? l.returned ?? 0 : l.short)}</td>
               {inTransit && (<>
                 <td class="num"><input class="qty-input" inputMode="decimal" aria-label={`Received now of ${name(l)}`} value={counts[l.id]?.received}
                   disabled={l.outstanding === 0} onInput={(e) => setCounts({ ...counts, [l.id]: { ...counts[l.id], received: e.currentTarget.value } })} /></td>
@@ -181,13 +187,57 @@ function TransferCard({ transfer: t, onChanged }: { transfer: Transfer; onChange
           {t.receipts?.map((r) => <li>Receipt {r.number} · {when(r.at)} · {r.by}{r.closed ? ' · closed the transfer' : ''}</li>)}
         </ul>
       )}
+      {cancelled && (
+        <p class="small" aria-label="Cancellation">
+          Cancelled{t.cancelled_at ? ` ${when(t.cancelled_at)}` : ''}{t.cancelled_by ? ` by ${t.cancelled_by}` : ''}
+          {t.cancel_reason ? `: ${t.cancel_reason}` : ''}. {qty(returned)} went back to {t.from.name}.
+        </p>
+      )}
       {inTransit && <div class="row">
         <Button variant="primary" onClick={() => receiveCounted(false)}>Receive as counted</Button>
         <Button onClick={() => send({ id: uuidv7() })}>Receive all</Button>
         <Button variant="danger" onClick={() => receiveCounted(true)}>Receive and close short</Button>
+        <Button variant="danger" onClick={() => setCancelling(true)}>Cancel shipment</Button>
       </div>}
       {msg && <Notice kind={msg.kind}>{msg.text}</Notice>}
+      {cancelling && <CancelShipment transfer={t} onClose={() => setCancelling(false)}
+        onCancelled={(done) => {
+          setCancelling(false);
+          onChanged(done);
+          const back = done.lines.reduce((s, l) => s + (l.returned ?? 0), 0);
+          setMsg({ kind: 'ok', text: `Transfer ${done.number} cancelled: ${qty(back)} went back to ${done.from.name}.` });
+        }} />}
     </div>
+  );
+}
+
+/** Confirms cancelling a shipment still in transit, with a reason; what is in transit goes back to the source. */
+function CancelShipment({ transfer: t, onClose, onCancelled }: { transfer: Transfer; onClose: () => void; onCancelled: (t: Transfer) => void }) {
+  const [reason, setReason] = useState('');
+  const [msg, setMsg] = useState('');
+  const [busy, setBusy] = useState(false);
+  // One key for this confirm: pressing again after a lost answer cancels once and answers the same.
+  const [key] = useState(() => `cancel-${uuidv7()}`);
+  const left = t.lines.reduce((s, l) => s + l.outstanding, 0);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!reason.trim()) { setMsg('Say why the shipment is cancelled.'); return; }
+    setBusy(true);
+    try { onCancelled(await stock.cancelTransfer(t.id, reason.trim(), key)); } catch (x) { setMsg(message(x)); } finally { setBusy(false); }
+  };
+  return (
+    <Dialog title={`Cancel shipment ${t.number}?`} onClose={onClose}>
+      <form onSubmit={submit}>
+        <p>{qty(left)} still in transit go{left === 1 ? 'es' : ''} back to {t.from.name}. What was received already stays received.</p>
+        <Field label="Reason" value={reason} maxLength={500} autofocus onInput={(e) => setReason(e.currentTarget.value)}
+          placeholder="e.g. keyed the wrong store; the van never left" />
+        {msg && <Notice kind="error">{msg}</Notice>}
+        <div class="row">
+          <Button type="submit" variant="danger" big disabled={busy}>Cancel shipment</Button>
+          <Button onClick={onClose}>Keep it</Button>
+        </div>
+      </form>
+    </Dialog>
   );
 }
 
