@@ -290,8 +290,8 @@ struct PendingSale {
 // with set reads: a sale in the journal already writes nothing, a sale that is not whole is
 // skipped with the same reason; a sale the database would refuse (its receipt number or a line
 // id held already or twice in the push, an item head office does not know, change or a tender
-// the schema's CHECKs refuse) and a second document of the same sale are written one at a time
-// after the others, so each gets today's words. Should the batch still fail, it is rolled back
+// the schema's CHECKs refuse) is written one at a time after the others, so it gets today's
+// words (it is refused whenever it comes, and writes nothing). Should the batch still fail, it is rolled back
 // and every sale is written one at a time, as before.
 void write_sales(db::Db& db, const Node& node, std::vector<PendingSale>& pending, std::vector<Journaled>& out) {
   if (pending.empty()) return;
@@ -308,7 +308,7 @@ void write_sales(db::Db& db, const Node& node, std::vector<PendingSale>& pending
     const auto& p = pending[k];
     const auto& o = p.parsed.get_object();
     if (in_journal.contains(p.doc->entity_id)) continue;  // in the journal already: nothing written
-    if (!seen_ids.insert(p.doc->entity_id).second) {
+    if (!seen_ids.insert(p.doc->entity_id).second) {  // not expected: the caller flushes first
       alone.push_back(k);
       continue;
     }
@@ -390,6 +390,11 @@ std::vector<Journaled> journal_node_documents(db::Db& db, const Node& node,
       continue;
     }
     if (doc.type == "sale.completed") {
+      // The same sale again (another document naming it) waits for the first one's answer.
+      if (pending_sales.contains(doc.entity_id)) {
+        write_sales(db, node, pending, out);
+        pending_sales.clear();
+      }
       pending_sales.insert(doc.entity_id);
       pending.push_back(PendingSale{i, &doc, std::move(parsed)});
       continue;

@@ -6,9 +6,9 @@
 // (more than 100, so statements of 100 rows and a rest), a sale already in the journal, the
 // same sale twice, sales that are not whole, sales the database refuses (an unknown item, a
 // line id or receipt number held already, a tender or change its CHECKs refuse), a training
-// sale, a payload that is not JSON, and a void and a return of sales of the same push. The
-// integration suite (tests/integration/sync_money.test.mjs) pushes through HTTP on SQLite and
-// PostgreSQL.
+// sale, the same sale again after it was skipped, a payload that is not JSON, and a void and
+// a return of sales of the same push. The integration suite
+// (tests/integration/sync_money.test.mjs) pushes through HTTP on SQLite and PostgreSQL.
 #include <gtest/gtest.h>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -168,6 +168,14 @@ Push mixed_push() {
                bj::array{line(fmt::format("S2{:03}-1", i), "I1", 1 + i % 3, 100 * (1 + i % 3)),
                          line(fmt::format("S2{:03}-2", i), "I2", 1, 250)},
                1000, i % 2 ? "alice" : "carol", i % 3 ? "R1" : "R3"));
+  // The same sale twice, the first not whole: the second is written; a later sale with its
+  // receipt number is refused, as one at a time.
+  auto half = sale("R-30", bj::array{line("S30-1", "I1", 1, 100)}, 100);
+  half["lines"] = bj::array{};
+  p.add("sale.completed", "S30", half);
+  p.add("sale.completed", "S30", sale("R-30", bj::array{line("S30-1", "I1", 1, 100)}, 100));
+  p.add("sale.completed", "S31", sale("R-30", bj::array{line("S31-1", "I1", 1, 100)}, 100));
+  p.add("sale.completed", "S32", sale("R-32", bj::array{line("S32-1", "I2", 1, 250)}, 250));
   return p;
 }
 
@@ -222,13 +230,15 @@ TEST(JournalBatch, APushWrittenTogetherAnswersAndKeepsWhatOneAtATimeDoes) {
   EXPECT_EQ(expected[13], "void/");
   EXPECT_EQ(expected[16], "return/");
   EXPECT_EQ(expected.back(), "sale/");
+  std::vector<std::string> twice(expected.end() - 4, expected.end());
+  EXPECT_EQ(twice, (std::vector<std::string>{"/no lines", "sale/", "/head office's journal refused it", "sale/"}));
   auto count = [&](const char* sql) {
     auto q = batch.db->query(sql);
     EXPECT_TRUE(q.step());
     return q.int64(0);
   };
-  EXPECT_EQ(count("SELECT COUNT(*) FROM sales"), 5 + 130);  // S00, S01, S02, S12, S13 and the 130
-  EXPECT_EQ(count("SELECT COUNT(*) FROM sale_lines"), 1 + 2 + 1 + 1 + 1 + 260);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sales"), 5 + 130 + 2);  // S00, S01, S02, S12, S13, the 130, S30, S32
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sale_lines"), 1 + 2 + 1 + 1 + 1 + 260 + 2);
   EXPECT_EQ(count("SELECT returned_quantity FROM sale_lines WHERE id = 'S13-1'"), 1000);
   EXPECT_EQ(count("SELECT COUNT(*) FROM sales WHERE status = 'voided'"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM sales_day_months"), 2);
