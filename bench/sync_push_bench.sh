@@ -7,8 +7,9 @@
 # every document (sync_documents). Prints the documents, the seconds from head office's
 # first answer, documents/s, and the CPU seconds of both servers. Prints numbers only.
 #   bench/sync_push_bench.sh          # env: BUILD (build), BENCH_SALES (20000), BENCH_PORT (18095)
-# Head office keeps each document once by its id and posts its stock movements at the node's
-# store (docs/sync.md), so this measures the transport, the exactly-once store and the posting.
+# Head office keeps each document once by its id, posts its stock movements at the node's
+# store and writes each sale into its own sales journal (docs/sync.md), so this measures the
+# transport, the exactly-once store, the posting and the journal.
 # Head office holds the demo catalog and the node starts as a copy of it (`backroom copy`, its
 # push cursor after the copied events), as a node that pulled the catalog would: the items the
 # node sells are head office's, so its documents post rather than being rejected.
@@ -63,6 +64,7 @@ while (( $(sold) < SALES )); do
 done
 QUEUE="FROM events WHERE seq > (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'sync_push_cursor') AND type IN ('sale.completed', 'sale.voided', 'return.completed', 'exchange.completed', 'stock.adjusted', 'count.approved', 'receipt.posted')"
 QUEUED=$(sqlite3 "$NODE_DB" "SELECT COUNT(*) $QUEUE")
+SOLD=$(sqlite3 "$NODE_DB" "SELECT COUNT(*) $QUEUE AND type = 'sale.completed'")
 # The node pushes its queue in order, each batch in one transaction at head office: the clock
 # stops when the queue's last document is there (a read by key, not a count of the table each
 # poll); then every queued document must be there, or the run fails.
@@ -112,3 +114,9 @@ printf 'CPU seconds meanwhile: head office %s, node %s, PostgreSQL %s; load aver
   "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'at head office: %s documents posted, %s conflicts\n' "$(psql_hq "SELECT COUNT(*) FROM sync_documents WHERE status = 'posted'")" \
   "$(psql_hq "SELECT COUNT(*) FROM sync_conflicts")"
+# Head office also writes each pushed sale into its own sales journal (docs/sync.md, "The
+# money at head office"), in the same transaction as its document: every queued sale must be
+# there (the node's register rows at head office are `node:<node>:<register>`).
+JOURNAL=$(psql_hq "SELECT COUNT(*) FROM sales WHERE register_id LIKE 'node:%'")
+printf "in head office's sales journal: %s of the %s sales pushed\n" "$JOURNAL" "$SOLD"
+if (( JOURNAL != SOLD )); then echo "head office's journal holds $JOURNAL of the $SOLD pushed sales"; exit 1; fi

@@ -4,12 +4,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <set>
+
 #include "access/auth_store.hpp"
 #include "catalog/catalog_store.hpp"
 #include "platform/assert.hpp"
 #include "platform/ids.hpp"
 #include "platform/problem.hpp"
 #include "platform/settings.hpp"
+#include "sales/sales_store_batch.hpp"
 #include "sales/sold_days.hpp"
 
 namespace backroom::sales::store {
@@ -183,6 +187,153 @@ void insert_sale(db::Db& db, const Sale& s, const std::string& request_hash) {
         .bind(4, s.tenders[i].amount)
         .bind(5, s.tenders[i].reference)
         .run();
+}
+
+// The set-based insert_sale (sales_store_batch.hpp): the same binds, 100 rows a statement.
+void insert_sales(db::Db& db, std::span<const JournalSale> sales) {
+  db::assert_in_transaction(db);
+  constexpr std::size_t rows_per_statement = 100;
+  {
+    constexpr int columns = 23;
+    for (std::size_t first = 0; first < sales.size(); first += rows_per_statement) {
+      std::size_t n = std::min(rows_per_statement, sales.size() - first);
+      auto q = db.query(
+          "INSERT INTO sales (id, receipt_number, location_id, register_id, session_id, exchange_id, status, training, "
+          "price_tier, subtotal, discount_total, tax_total, total, tendered, change_due, receipt_discount, tax_mode, "
+          "request_hash, created_at, user, approver, channel, user_id) VALUES " +
+          db::repeated_rows(n, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      for (std::size_t i = 0; i < n; ++i) {
+        const Sale& s = *sales[first + i].sale;
+        int p = static_cast<int>(i) * columns;
+        q.bind(p + 1, s.id)
+            .bind(p + 2, s.receipt_number)
+            .bind(p + 3, s.location_id)
+            .bind(p + 4, s.register_id)
+            .bind(p + 5, s.session_id)
+            .bind(p + 6, s.exchange_id)
+            .bind(p + 7, std::string(word(s.status)))
+            .bind(p + 8, s.training)
+            .bind(p + 9, s.price_tier)
+            .bind(p + 10, s.subtotal)
+            .bind(p + 11, s.discount_total)
+            .bind(p + 12, s.tax_total)
+            .bind(p + 13, s.total)
+            .bind(p + 14, s.tendered)
+            .bind(p + 15, s.change_due)
+            .bind(p + 16, s.receipt_discount)
+            .bind(p + 17, word(s.tax_mode))
+            .bind(p + 18, sales[first + i].request_hash)
+            .bind(p + 19, s.created_at)
+            .bind(p + 20, s.user)
+            .bind(p + 21, s.approver)
+            .bind(p + 22, s.channel)
+            .bind(p + 23, s.user_id);
+      }
+      q.run();
+    }
+  }
+  {
+    std::vector<std::pair<const Sale*, const SaleLine*>> lines;
+    for (const auto& j : sales)
+      for (const auto& l : j.sale->lines) lines.emplace_back(j.sale, &l);
+    constexpr int columns = 16;
+    for (std::size_t first = 0; first < lines.size(); first += rows_per_statement) {
+      std::size_t n = std::min(rows_per_statement, lines.size() - first);
+      auto q = db.query(
+          "INSERT INTO sale_lines (id, sale_id, line_no, item_id, sku, name, code, quantity, unit_price, gross, "
+          "line_discount, receipt_discount, discount_reason, tax_rate_bp, tax, total) VALUES " +
+          db::repeated_rows(n, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto& [s, l] = lines[first + i];
+        int p = static_cast<int>(i) * columns;
+        q.bind(p + 1, l->id)
+            .bind(p + 2, s->id)
+            .bind(p + 3, l->line_no)
+            .bind(p + 4, l->item_id)
+            .bind(p + 5, l->sku)
+            .bind(p + 6, l->name)
+            .bind(p + 7, l->code)
+            .bind(p + 8, l->quantity.milli)
+            .bind(p + 9, l->unit_price)
+            .bind(p + 10, l->gross)
+            .bind(p + 11, l->line_discount)
+            .bind(p + 12, l->receipt_discount)
+            .bind(p + 13, l->discount_reason)
+            .bind(p + 14, l->tax_rate_bp)
+            .bind(p + 15, l->tax)
+            .bind(p + 16, l->total);
+      }
+      q.run();
+    }
+  }
+  {
+    // The KPI summary (sold_days.hpp), as insert_sale keeps it, for all the sales in one call.
+    std::vector<SoldDelta> sold;
+    for (const auto& j : sales) {
+      const Sale& s = *j.sale;
+      if (s.status != SaleStatus::completed || s.training) continue;
+      for (const auto& l : s.lines)
+        sold.push_back(SoldDelta{s.location_id, l.item_id,
+                                 stock::SoldDay{s.created_at / 86400000000, l.quantity.milli, l.total - l.tax, 1}});
+    }
+    if (!sold.empty()) add_sold_days(db, sold);
+  }
+  {
+    struct TenderRow {
+      const Sale* sale;
+      std::int64_t seq;
+      const Tender* tender;
+    };
+    std::vector<TenderRow> tenders;
+    for (const auto& j : sales)
+      for (std::size_t i = 0; i < j.sale->tenders.size(); ++i)
+        tenders.push_back(TenderRow{j.sale, static_cast<std::int64_t>(i + 1), &j.sale->tenders[i]});
+    constexpr int columns = 5;
+    for (std::size_t first = 0; first < tenders.size(); first += rows_per_statement) {
+      std::size_t n = std::min(rows_per_statement, tenders.size() - first);
+      auto q = db.query("INSERT INTO sale_tenders (sale_id, seq, type, amount, reference) VALUES " +
+                        db::repeated_rows(n, "(?, ?, ?, ?, ?)"));
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto& t = tenders[first + i];
+        int p = static_cast<int>(i) * columns;
+        q.bind(p + 1, t.sale->id)
+            .bind(p + 2, t.seq)
+            .bind(p + 3, std::string(word(t.tender->type)))
+            .bind(p + 4, t.tender->amount)
+            .bind(p + 5, t.tender->reference);
+      }
+      q.run();
+    }
+  }
+}
+
+namespace {
+// The values of `ids` that `sql` (one `?`: a JSON array of them) answers in its first column.
+std::set<std::string> present(db::Db& db, const char* sql, const std::vector<std::string>& ids) {
+  std::set<std::string> out;
+  if (ids.empty()) return out;
+  boost::json::array list(ids.begin(), ids.end());
+  auto q = db.query(sql);
+  q.bind(1, boost::json::serialize(list));
+  while (q.step()) out.insert(q.text(0));
+  return out;
+}
+}  // namespace
+
+std::set<std::string> sale_ids_in(db::Db& db, const std::vector<std::string>& ids) {
+  return present(db, "SELECT id FROM sales WHERE id IN (SELECT value FROM json_each(?))", ids);
+}
+std::set<std::string> receipt_numbers_in(db::Db& db, const std::vector<std::string>& receipt_numbers) {
+  return present(db, "SELECT receipt_number FROM sales WHERE receipt_number IN (SELECT value FROM json_each(?))",
+                 receipt_numbers);
+}
+std::set<std::string> sale_line_ids_in(db::Db& db, const std::vector<std::string>& ids) {
+  return present(db, "SELECT id FROM sale_lines WHERE id IN (SELECT value FROM json_each(?))", ids);
+}
+std::set<std::string> item_ids_in(db::Db& db, const std::vector<std::string>& ids) {
+  std::set<std::string> out;
+  for (auto& [id, price] : catalog::store::regular_prices(db, ids)) out.insert(id);
+  return out;
 }
 
 std::optional<Sale> load_sale(db::Db& db, const std::string& id) {

@@ -3,10 +3,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
+#include <set>
+
 #include "platform/json.hpp"
 #include "platform/types.hpp"
 #include "sales/sale.hpp"
 #include "sales/sales_store.hpp"
+#include "sales/sales_store_batch.hpp"
 
 namespace backroom::sync {
 
@@ -96,12 +101,12 @@ std::optional<std::string> incomplete(const sales::Sale& s, const std::string& n
   return std::nullopt;
 }
 
-std::string journal_sale(db::Db& db, const Node& node, const store::Document& doc, const bj::object& o) {
-  if (sales::store::sale_request_hash(db, doc.entity_id)) return "";  // in the journal already
+// The node's sale as head office's journal row: its register the node register's row (not
+// made here), its user's id not looked up yet.
+sales::Sale sale_of(const Node& node, const store::Document& doc, const bj::object& o) {
   sales::Sale s;
   s.id = doc.entity_id;
-  auto node_register = text(o, "register_id");
-  s.register_id = take_node_register(db, node, node_register);
+  s.register_id = node_register_id(node.id, text(o, "register_id"));
   s.receipt_number = node_receipt_number(node.id, text(o, "receipt_number"));
   s.location_id = node.location_id;
   s.exchange_id = opt_text(o, "exchange_id");
@@ -117,7 +122,6 @@ std::string journal_sale(db::Db& db, const Node& node, const store::Document& do
   s.tax_mode = sales::tax_modes.parse(text(o, "tax_mode")).value_or(sales::TaxMode::inclusive);
   s.created_at = at_of(o, "created_at", doc.node_at);
   s.user = text(o, "user");
-  s.user_id = sales::store::person(db, std::nullopt, s.user).id;
   s.approver = opt_text(o, "approver");
   for (const auto& v : array(o, "lines")) {
     if (!v.is_object()) continue;
@@ -141,8 +145,19 @@ std::string journal_sale(db::Db& db, const Node& node, const store::Document& do
     s.lines.push_back(std::move(line));
   }
   s.tenders = tenders_of(o);
+  return s;
+}
+
+std::string request_hash_of(const store::Document& doc) { return "node-document:" + doc.id; }
+
+std::string journal_sale(db::Db& db, const Node& node, const store::Document& doc, const bj::object& o) {
+  if (sales::store::sale_request_hash(db, doc.entity_id)) return "";  // in the journal already
+  auto s = sale_of(node, doc, o);
+  auto node_register = text(o, "register_id");
+  take_node_register(db, node, node_register);
+  s.user_id = sales::store::person(db, std::nullopt, s.user).id;
   if (auto wrong = incomplete(s, node_register)) throw Skip{*wrong};
-  sales::store::insert_sale(db, s, "node-document:" + doc.id);
+  sales::store::insert_sale(db, s, request_hash_of(doc));
   return "sale";
 }
 
@@ -243,20 +258,164 @@ std::string node_receipt_number(const std::string& node_id, const std::string& n
   return fmt::format("{}@{}", node_receipt, node_short(node_id));
 }
 
-Journaled journal_node_document(db::Db& db, const Node& node, const store::Document& doc) {
+namespace {
+
+// What the journal answers for `doc` before it writes anything: another type, a payload that
+// is not a JSON object, a training document. Otherwise nothing, and `parsed` is the payload.
+std::optional<Journaled> before_writing(const store::Document& doc, bj::value& parsed) {
   if (doc.type != "sale.completed" && doc.type != "sale.voided" && doc.type != "return.completed" &&
       doc.type != "exchange.completed")
-    return {};
-  bj::value parsed;
+    return Journaled{};
   try {
     parsed = json::parse_exact(doc.payload);
   } catch (const Problem&) {
-    return {"", "the payload is not JSON"};
+    return Journaled{"", "the payload is not JSON"};
   }
-  if (!parsed.is_object()) return {"", "the payload is not an object"};
+  if (!parsed.is_object()) return Journaled{"", "the payload is not an object"};
   const auto& o = parsed.get_object();
   if (const auto* training = o.if_contains("training"); training && training->is_bool() && training->get_bool())
-    return {};
+    return Journaled{};
+  return std::nullopt;
+}
+
+// A pushed sale waiting to be written with the others of its push.
+struct PendingSale {
+  std::size_t index;  // in the push's documents
+  const store::Document* doc;
+  bj::value parsed;
+};
+
+// Writes the pending sales into the journal as journal_node_document would one at a time, in
+// one go (sales::store::insert_sales). What one at a time would decide is decided here first,
+// with set reads: a sale in the journal already writes nothing, a sale that is not whole is
+// skipped with the same reason; a sale the database would refuse (its receipt number or a line
+// id held already or twice in the push, an item head office does not know, change or a tender
+// the schema's CHECKs refuse) is written one at a time after the others, so it gets today's
+// words (it is refused whenever it comes, and writes nothing). Should the batch still fail, it is rolled back
+// and every sale is written one at a time, as before.
+void write_sales(db::Db& db, const Node& node, std::vector<PendingSale>& pending, std::vector<Journaled>& out) {
+  if (pending.empty()) return;
+  std::vector<std::string> ids;
+  ids.reserve(pending.size());
+  for (const auto& p : pending) ids.push_back(p.doc->entity_id);
+  auto in_journal = sales::store::sale_ids_in(db, ids);
+  std::vector<sales::Sale> sales(pending.size());
+  std::vector<std::size_t> whole, alone;  // positions in `pending`
+  std::set<std::string> seen_ids;
+  std::map<std::string, std::optional<std::string>> user_ids;
+  std::vector<std::string> receipts, line_ids, item_ids;
+  for (std::size_t k = 0; k < pending.size(); ++k) {
+    const auto& p = pending[k];
+    const auto& o = p.parsed.get_object();
+    if (in_journal.contains(p.doc->entity_id)) continue;  // in the journal already: nothing written
+    if (!seen_ids.insert(p.doc->entity_id).second) {  // not expected: the caller flushes first
+      alone.push_back(k);
+      continue;
+    }
+    auto& s = sales[k];
+    s = sale_of(node, *p.doc, o);
+    if (auto wrong = incomplete(s, text(o, "register_id"))) {
+      out[p.index] = {"", *wrong};
+      continue;
+    }
+    auto user = user_ids.find(s.user);
+    if (user == user_ids.end()) user = user_ids.emplace(s.user, sales::store::person(db, std::nullopt, s.user).id).first;
+    s.user_id = user->second;
+    whole.push_back(k);
+    receipts.push_back(s.receipt_number);
+    for (const auto& l : s.lines) {
+      line_ids.push_back(l.id);
+      item_ids.push_back(l.item_id);
+    }
+  }
+  auto held_receipts = sales::store::receipt_numbers_in(db, receipts);
+  auto held_lines = sales::store::sale_line_ids_in(db, line_ids);
+  auto known_items = sales::store::item_ids_in(db, item_ids);
+  std::vector<std::size_t> writing;
+  std::set<std::string> taken_receipts, taken_lines;
+  for (auto k : whole) {
+    const auto& s = sales[k];
+    bool refused = s.change_due < 0 || held_receipts.contains(s.receipt_number) || taken_receipts.contains(s.receipt_number);
+    for (const auto& t : s.tenders)
+      if (t.amount <= 0) refused = true;
+    std::set<std::string_view> own;
+    for (const auto& l : s.lines)
+      if (held_lines.contains(l.id) || taken_lines.contains(l.id) || !own.insert(l.id).second ||
+          !known_items.contains(l.item_id))
+        refused = true;
+    if (refused) {
+      alone.push_back(k);
+      continue;
+    }
+    taken_receipts.insert(s.receipt_number);
+    for (const auto& l : s.lines) taken_lines.insert(l.id);
+    writing.push_back(k);
+  }
+  if (!writing.empty()) {
+    store::savepoint(db, "node_money_batch");
+    try {
+      std::set<std::string> registers;
+      std::vector<sales::store::JournalSale> rows;
+      rows.reserve(writing.size());
+      for (auto k : writing) {
+        auto node_register = text(pending[k].parsed.get_object(), "register_id");
+        if (registers.insert(node_register).second) take_node_register(db, node, node_register);
+        rows.push_back({&sales[k], request_hash_of(*pending[k].doc)});
+      }
+      sales::store::insert_sales(db, rows);
+      store::release(db, "node_money_batch");
+      for (auto k : writing) out[pending[k].index] = {"sale", ""};
+    } catch (const std::runtime_error&) {
+      store::roll_back_to(db, "node_money_batch");
+      alone.insert(alone.end(), writing.begin(), writing.end());
+      std::sort(alone.begin(), alone.end());
+    }
+  }
+  for (auto k : alone) out[pending[k].index] = journal_node_document(db, node, *pending[k].doc);
+  pending.clear();
+}
+
+}  // namespace
+
+std::vector<Journaled> journal_node_documents(db::Db& db, const Node& node,
+                                              const std::vector<const store::Document*>& documents) {
+  std::vector<Journaled> out(documents.size());
+  std::vector<PendingSale> pending;
+  std::set<std::string> pending_sales;
+  for (std::size_t i = 0; i < documents.size(); ++i) {
+    const auto& doc = *documents[i];
+    bj::value parsed;
+    if (auto early = before_writing(doc, parsed)) {
+      out[i] = *early;
+      continue;
+    }
+    if (doc.type == "sale.completed") {
+      // The same sale again (another document naming it) waits for the first one's answer.
+      if (pending_sales.contains(doc.entity_id)) {
+        write_sales(db, node, pending, out);
+        pending_sales.clear();
+      }
+      pending_sales.insert(doc.entity_id);
+      pending.push_back(PendingSale{i, &doc, std::move(parsed)});
+      continue;
+    }
+    // A void or return of a sale still waiting, or an exchange, is written after the sales
+    // before it, as one at a time would.
+    if (doc.type == "exchange.completed" ||
+        pending_sales.contains(doc.type == "return.completed" ? text(parsed.get_object(), "sale_id") : doc.entity_id)) {
+      write_sales(db, node, pending, out);
+      pending_sales.clear();
+    }
+    out[i] = journal_node_document(db, node, doc);
+  }
+  write_sales(db, node, pending, out);
+  return out;
+}
+
+Journaled journal_node_document(db::Db& db, const Node& node, const store::Document& doc) {
+  bj::value parsed;
+  if (auto early = before_writing(doc, parsed)) return *early;
+  const auto& o = parsed.get_object();
   // In a savepoint of its own: a row the journal refuses (a line id it holds already, an item
   // it does not know) leaves the journal as it was and the push goes on.
   store::savepoint(db, "node_money");

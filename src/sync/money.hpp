@@ -18,6 +18,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "platform/db.hpp"
 #include "sync/sync.hpp"
@@ -34,6 +35,11 @@ struct Journaled {
   std::string skipped;
 };
 Journaled journal_node_document(db::Db& db, const Node& node, const store::Document& doc);
+// The same for each of a push's `documents` in order, the answer at the same position: its
+// sales written together (sales::store::insert_sales), a void or return of one of them after
+// it; each document written, skipped or left out as journal_node_document would.
+std::vector<Journaled> journal_node_documents(db::Db& db, const Node& node,
+                                              const std::vector<const store::Document*>& documents);
 
 // The register id and receipt number a node's sale has at head office.
 std::string node_register_id(const std::string& node_id, const std::string& node_register);

@@ -492,14 +492,25 @@ int receive_documents(db::Db& db, const Actor& actor, const Node& node, const st
 
   Posting posted;
   if (!posting.empty()) posted = post_documents(db, actor, node, posting, order, at, looked_up);
-  // The money of each sale, return and void head office booked into its journal, once.
-  for (std::size_t i = 0; i < posting.size(); ++i)
-    if (posted.statuses[i] != "rejected") {
-      if (auto j = journal_node_document(db, node, *posting[i]); !j.written.empty())
-        posted.audited[i].as_object()["journal"] = j.written;
+  // The money of each sale, return and void head office booked into its journal, once (the
+  // push's sales together: money.hpp).
+  {
+    std::vector<std::size_t> booked;
+    std::vector<const store::Document*> journaling;
+    for (std::size_t i = 0; i < posting.size(); ++i)
+      if (posted.statuses[i] != "rejected") {
+        booked.push_back(i);
+        journaling.push_back(posting[i]);
+      }
+    auto journaled = journal_node_documents(db, node, journaling);
+    for (std::size_t k = 0; k < booked.size(); ++k) {
+      const auto& j = journaled[k];
+      if (!j.written.empty())
+        posted.audited[booked[k]].as_object()["journal"] = j.written;
       else if (!j.skipped.empty())
-        posted.audited[i].as_object()["journal_skipped"] = j.skipped;
+        posted.audited[booked[k]].as_object()["journal_skipped"] = j.skipped;
     }
+  }
   for (const auto* doc : exchanges) {
     bj::object entry{{"id", doc->id}, {"type", doc->type}, {"status", "kept"}};
     if (auto j = journal_node_document(db, node, *doc); !j.written.empty())

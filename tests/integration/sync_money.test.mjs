@@ -237,3 +237,127 @@ test('a node\'s exchange reaches head office\'s journal as one exchange: its ret
     await node.stop();
   }
 });
+
+// Head office writes a push's sales into its journal together (sales::store::insert_sales,
+// 100 rows a statement): a push of more sales than one statement holds, with a void and a
+// return of sales of the same push among them, is in head office's journal as the node holds
+// it (each sale's GET the same on both sides). A push mixing whole sales with ones the journal
+// refuses (a line id it holds, an item it does not know) or that are not whole keeps the whole
+// ones and skips the others, each with its reason in the push's audit entry.
+test('a push of many sales is in head office\'s journal as the node holds it; refused ones are skipped, the others kept', async () => {
+  const proxy = await startFaultProxy(s.url);
+  const place = await s.post('/api/v1/locations', { name: `Batch store ${process.pid}`, kind: 'store' });
+  assert.equal(place.status, 201, place.text);
+  const hqStore = place.json;
+  const added = await s.post('/api/v1/sync/nodes', { location_id: hqStore.id });
+  assert.equal(added.status, 201, added.text);
+  const nodeShort = added.json.id.slice(-12);
+  const a = await makeItem(s, { price: 300 });
+  const b = await makeItem(s, { price: 125 });
+  const dir = mkdtempSync(path.join(tmpdir(), 'backroom-batch-'));
+  const node = await startServer({
+    db: path.join(dir, 'store.db'),
+    env: { BACKROOM_UPSTREAM: proxy.url, BACKROOM_NODE_KEY: added.json.key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' },
+  });
+  const pushed = () => until('the queue pushed', async () => (await node.get('/api/v1/sync/status')).json?.queue_length === 0, 60000);
+  try {
+    for (const item of [a, b]) await until('the items at the node', async () => (await node.get(`/api/v1/items/${item.id}`)).status === 200);
+    const local = await store(node);
+    await adjust(node, a, local, 1000, 'opening');
+    await adjust(node, b, local, 1000, 'opening');
+    await pushed();
+    proxy.cut();
+    await until('the node offline', async () => (await node.get('/api/v1/sync/status')).json?.online === false);
+    const till = `BATCH-${process.pid}`;
+    await openRegister(node, local, till, 5000);
+    const sold = [];
+    let voided, ret;
+    for (let i = 0; i < 130; ++i) {
+      const lines = i % 3 ? [[a, 1 + (i % 4)], [b, 2]] : [[b, 1]];
+      const r = await node.post('/api/v1/sales', saleBody(local, lines, { register_id: till, tenders: [{ type: 'cash', amount: 5000 }] }));
+      assert.equal(r.status, 201, r.text);
+      sold.push(r.json);
+      if (i === 40) {
+        const v = await node.post(`/api/v1/sales/${sold[35].id}/void`, { reason: 'rang up twice' });
+        assert.equal(v.status, 200, v.text);
+        voided = sold[35];
+      }
+      if (i === 80) {
+        const back = sold[70];
+        const r2 = await node.post('/api/v1/returns', {
+          sale_id: back.id, register_id: till,
+          lines: [{ sale_line_id: back.lines[0].id, quantity: 1, reason: 'changed_mind', condition: 'new', disposition: 'restock' }],
+        });
+        assert.equal(r2.status, 201, r2.text);
+        ret = r2.json;
+      }
+    }
+    proxy.state.cut = false;
+    await pushed();
+
+    const fields = (x) => ({
+      ...Object.fromEntries(['subtotal', 'discount_total', 'tax_total', 'total', 'tendered', 'change_due', 'created_at', 'user', 'channel', 'status', 'tenders', 'discount'].map((k) => [k, x[k]])),
+      void: x.void ? [x.void.id, x.void.reason, x.void.at, x.void.user] : null,
+      lines: x.lines.map((l) => [l.id, l.line_no, l.item_id, l.sku, l.name, l.quantity, l.unit_price, l.gross, l.line_discount, l.receipt_discount, l.tax_rate_bp, l.tax, l.total, l.returned_quantity]),
+    });
+    for (const x of sold) {
+      const here = await s.get(`/api/v1/sales/${x.id}`);
+      assert.equal(here.status, 200, here.text);
+      const there = await node.get(`/api/v1/sales/${x.id}`);
+      assert.equal(there.status, 200, there.text);
+      assert.deepEqual(fields(here.json), fields(there.json), x.receipt_number);
+      assert.equal(here.json.receipt_number, `${x.receipt_number}@${nodeShort}`);
+      assert.equal(here.json.register_id, `node:${nodeShort}:${till}`);
+      assert.equal(here.json.location_id, hqStore.id);
+    }
+    assert.equal((await s.get(`/api/v1/sales/${voided.id}`)).json.status, 'voided');
+    assert.equal((await s.get(`/api/v1/sales/${sold[70].id}`)).json.lines[0].returned_quantity, 1);
+    const hr = await s.get(`/api/v1/returns/${ret.id}`);
+    assert.equal(hr.status, 200, hr.text);
+    assert.equal(hr.json.sale_id, sold[70].id);
+    const summary = await s.get(`/api/v1/sales/summary?location_id=${hqStore.id}`);
+    const register = summary.json.by_channel.find((c) => c.channel === 'register');
+    assert.equal(register.sales_count, 129, summary.text);
+    assert.equal(register.total, sold.filter((x) => x !== voided).reduce((n, x) => n + x.total, 0), summary.text);
+
+    // One push: whole sales around a sale with a line id the journal holds, one with an item
+    // head office does not know, one whose money does not add up.
+    const model = sold[1];
+    const like = (receipt, change = {}) => {
+      const id = uuidv7();
+      const payload = { ...model, id, receipt_number: receipt, lines: model.lines.map((l) => ({ ...l, id: uuidv7() })), ...change };
+      // A whole sale's stock leaves the store as the node's would; the others move none.
+      const movements = Object.keys(change).length ? [] : payload.lines.map((l) => ({ item_id: l.item_id, location_kind: 'store',
+        quantity: -l.quantity, reason: 'sale', document_type: 'sale', document_id: id, document_line_id: l.id }));
+      return { id: uuidv7(), type: 'sale.completed', entity_id: id, at: model.created_at, movements, payload };
+    };
+    const first = like(`MIX-1-${process.pid}`);
+    const heldLine = like(`MIX-2-${process.pid}`, { lines: model.lines });
+    const unknown = like(`MIX-3-${process.pid}`, { lines: model.lines.map((l, i) => ({ ...l, id: uuidv7(), item_id: i ? l.item_id : uuidv7() })) });
+    const uneven = like(`MIX-4-${process.pid}`, { total: model.total + 1 });
+    const last = like(`MIX-5-${process.pid}`);
+    const mixed = [first, heldLine, unknown, uneven, last];
+    const push = await s.withKey(added.json.key).post('/api/v1/sync/documents', { documents: mixed });
+    assert.equal(push.status, 200, push.text);
+    assert.equal(push.json.new, 5, push.text);
+    for (const d of [first, last]) {
+      const here = await s.get(`/api/v1/sales/${d.entity_id}`);
+      assert.equal(here.status, 200, here.text);
+      assert.deepEqual(fields(here.json).lines, fields({ ...d.payload, lines: d.payload.lines.map((l) => ({ ...l, returned_quantity: 0 })) }).lines);
+      assert.equal(here.json.total, model.total);
+    }
+    for (const d of [heldLine, unknown, uneven]) assert.equal((await s.get(`/api/v1/sales/${d.entity_id}`)).status, 404);
+    const audit = await s.get(`/api/v1/audit?action=sync_documents.post&entity_id=${added.json.id}&limit=50`);
+    assert.equal(audit.status, 200, audit.text);
+    const entry = audit.json.entries.find((e) => e.after?.documents?.some((d) => d.id === first.id));
+    assert.ok(entry, audit.text);
+    const said = Object.fromEntries(entry.after.documents.map((d) => [d.id, d.journal ?? `skipped: ${d.journal_skipped}`]));
+    assert.deepEqual(mixed.map((d) => said[d.id]), ['sale', 'skipped: head office\'s journal refused it', 'skipped: head office\'s journal refused it',
+      'skipped: its lines, tenders and totals do not add up', 'sale']);
+
+    assertBooksAndAuditHold(s.db, node.db);
+  } finally {
+    await node.stop();
+    await proxy.stop();
+  }
+});
