@@ -35,9 +35,12 @@ struct Journaled {
   std::string skipped;
 };
 Journaled journal_node_document(db::Db& db, const Node& node, const store::Document& doc);
-// The same for each of a push's `documents` in order, the answer at the same position: its
-// sales written together (sales::store::insert_sales), a void or return of one of them after
-// it; each document written, skipped or left out as journal_node_document would.
+// The same for each of a push's `documents`, in order, each answer at its document's position,
+// and the same rows as journal_node_document one at a time: the sales written together
+// (sales::store::insert_sales), what the journal would skip or refuse decided first by set
+// reads (a refused sale then goes through journal_node_document, after the others); a void,
+// return or exchange, or a second document of a sale, after the sales before it. A batch the
+// database refuses all the same is rolled back and its sales written one at a time.
 std::vector<Journaled> journal_node_documents(db::Db& db, const Node& node,
                                               const std::vector<const store::Document*>& documents);
 
