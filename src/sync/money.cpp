@@ -293,8 +293,26 @@ struct PendingSale {
 // the schema's CHECKs refuse) is written one at a time after the others, so it gets today's
 // words (it is refused whenever it comes, and writes nothing). Should the batch still fail, it is rolled back
 // and every sale is written one at a time, as before.
+void write_sales_reading_first(db::Db& db, const Node& node, std::vector<PendingSale>& pending, std::vector<Journaled>& out);
+
+// The set reads bind what a node sent (ids, receipt numbers, names): a value the database cannot
+// take as text (PostgreSQL refuses a NUL byte) fails the read, which would fail the whole push.
+// They run in a savepoint; when one fails, every pending sale is written one at a time, each in
+// its own savepoint, as before the batch (bad_input's mutated pushes: refused documents, never 500).
 void write_sales(db::Db& db, const Node& node, std::vector<PendingSale>& pending, std::vector<Journaled>& out) {
   if (pending.empty()) return;
+  store::savepoint(db, "node_money_reads");
+  try {
+    write_sales_reading_first(db, node, pending, out);
+    store::release(db, "node_money_reads");
+  } catch (const std::runtime_error&) {
+    store::roll_back_to(db, "node_money_reads");
+    for (const auto& p : pending) out[p.index] = journal_node_document(db, node, *p.doc);
+  }
+  pending.clear();
+}
+
+void write_sales_reading_first(db::Db& db, const Node& node, std::vector<PendingSale>& pending, std::vector<Journaled>& out) {
   std::vector<std::string> ids;
   ids.reserve(pending.size());
   for (const auto& p : pending) ids.push_back(p.doc->entity_id);
@@ -372,7 +390,6 @@ void write_sales(db::Db& db, const Node& node, std::vector<PendingSale>& pending
     }
   }
   for (auto k : alone) out[pending[k].index] = journal_node_document(db, node, *pending[k].doc);
-  pending.clear();
 }
 
 }  // namespace
