@@ -1928,6 +1928,33 @@ CREATE UNIQUE INDEX transfers_number ON transfers(number);
 CREATE INDEX transfers_from ON transfers(from_location_id, number);
 CREATE INDEX transfers_to ON transfers(to_location_id, number);
 CREATE INDEX transfer_receipt_lines_line ON transfer_receipt_lines(line_id);
+)SQL", R"SQL(
+-- PostgreSQL named the rebuilt tables' constraints (and the indexes behind keys) after the
+-- _44 names; they get the names a table made under its own name has.
+ALTER TABLE transfers RENAME CONSTRAINT transfers_44_check TO transfers_check;
+ALTER TABLE transfers RENAME CONSTRAINT transfers_44_from_location_id_fkey TO transfers_from_location_id_fkey;
+ALTER TABLE transfers RENAME CONSTRAINT transfers_44_pkey TO transfers_pkey;
+ALTER TABLE transfers RENAME CONSTRAINT transfers_44_status_check TO transfers_status_check;
+ALTER TABLE transfers RENAME CONSTRAINT transfers_44_to_location_id_fkey TO transfers_to_location_id_fkey;
+ALTER TABLE transfer_lines RENAME CONSTRAINT transfer_lines_44_damaged_check TO transfer_lines_damaged_check;
+ALTER TABLE transfer_lines RENAME CONSTRAINT transfer_lines_44_item_id_fkey TO transfer_lines_item_id_fkey;
+ALTER TABLE transfer_lines RENAME CONSTRAINT transfer_lines_44_pkey TO transfer_lines_pkey;
+ALTER TABLE transfer_lines RENAME CONSTRAINT transfer_lines_44_received_check TO transfer_lines_received_check;
+ALTER TABLE transfer_lines RENAME CONSTRAINT transfer_lines_44_returned_check TO transfer_lines_returned_check;
+ALTER TABLE transfer_lines RENAME CONSTRAINT transfer_lines_44_shipped_check TO transfer_lines_shipped_check;
+ALTER TABLE transfer_lines RENAME CONSTRAINT transfer_lines_44_short_check TO transfer_lines_short_check;
+ALTER TABLE transfer_lines RENAME CONSTRAINT transfer_lines_44_transfer_id_fkey TO transfer_lines_transfer_id_fkey;
+ALTER TABLE transfer_lines RENAME CONSTRAINT transfer_lines_44_transfer_id_line_no_key TO transfer_lines_transfer_id_line_no_key;
+ALTER TABLE transfer_receipts RENAME CONSTRAINT transfer_receipts_44_closes_check TO transfer_receipts_closes_check;
+ALTER TABLE transfer_receipts RENAME CONSTRAINT transfer_receipts_44_pkey TO transfer_receipts_pkey;
+ALTER TABLE transfer_receipts RENAME CONSTRAINT transfer_receipts_44_transfer_id_fkey TO transfer_receipts_transfer_id_fkey;
+ALTER TABLE transfer_receipts RENAME CONSTRAINT transfer_receipts_44_transfer_id_number_key TO transfer_receipts_transfer_id_number_key;
+ALTER TABLE transfer_receipt_lines RENAME CONSTRAINT transfer_receipt_lines_44_damaged_check TO transfer_receipt_lines_damaged_check;
+ALTER TABLE transfer_receipt_lines RENAME CONSTRAINT transfer_receipt_lines_44_line_id_fkey TO transfer_receipt_lines_line_id_fkey;
+ALTER TABLE transfer_receipt_lines RENAME CONSTRAINT transfer_receipt_lines_44_pkey TO transfer_receipt_lines_pkey;
+ALTER TABLE transfer_receipt_lines RENAME CONSTRAINT transfer_receipt_lines_44_receipt_id_fkey TO transfer_receipt_lines_receipt_id_fkey;
+ALTER TABLE transfer_receipt_lines RENAME CONSTRAINT transfer_receipt_lines_44_received_check TO transfer_receipt_lines_received_check;
+ALTER TABLE transfer_receipt_lines RENAME CONSTRAINT transfer_receipt_lines_44_short_check TO transfer_receipt_lines_short_check;
 )SQL"},
   };
   return list;
