@@ -6,7 +6,14 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[] = []): [T | nul
   const [data, setData] = useState<T | null>(null);
   const [err, setErr] = useState('');
   const [n, setN] = useState(0);
-  useEffect(() => { setErr(''); fn().then(setData).catch((e) => setErr(message(e))); }, [...deps, n]);
+  // Only the latest load's answer is kept: a filter changed twice quickly (a select stepped by
+  // keyboard) sends two loads, and the first may answer last under load (browser.promotions).
+  useEffect(() => {
+    let latest = true;
+    setErr('');
+    fn().then((d) => { if (latest) setData(d); }).catch((e) => { if (latest) setErr(message(e)); });
+    return () => { latest = false; };
+  }, [...deps, n]);
   return [data, err, () => setN((x) => x + 1)];
 }
 
