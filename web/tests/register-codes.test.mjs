@@ -7,14 +7,13 @@
 // the barcode-parser project's GS1-128 example; [FEAT] GS1 Belgium & Luxembourg's examples.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { transformSync } from 'esbuild';
+import { buildSync } from 'esbuild';
 
-/** Imports a pure TypeScript module of web/src/shared (type-only imports, no others). */
+/** Imports a pure TypeScript module of web/src/shared, bundled with what it imports (type-only imports vanish). */
 async function importTs(file) {
-  const { code } = transformSync(readFileSync(path.resolve(import.meta.dirname, '../src/shared', file), 'utf8'), { loader: 'ts', format: 'esm' });
-  return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+  const out = buildSync({ entryPoints: [path.resolve(import.meta.dirname, '../src/shared', file)], bundle: true, format: 'esm', write: false });
+  return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
 }
 const { gs1CheckDigit, priceVerifierDigit, readEmbedded, embeddedIndexKeys } = await importTs('embedded.ts');
 const { isScannedCode, readElementString, gtinForms } = await importTs('gs1.ts');

@@ -47,6 +47,13 @@ function coherent(l: EmbeddedLayout): boolean {
     l.prefix.length + l.item_digits + verifier + l.value_digits + 1 === 13;
 }
 
+/** `value` written with `from` decimals, in `to` decimals: exact, or null when digits would be lost. */
+export function rescale(value: number, from: number, to: number): number | null {
+  if (from <= to) return value * 10 ** (to - from);
+  const d = 10 ** (from - to);
+  return value % d === 0 ? value / d : null;
+}
+
 /** What a label says: the item's digits (prefix and item code) and the value in the catalog's units. */
 export interface EmbeddedLabel {
   /** prefix + item code: the start every registered barcode of that item under this layout has. */
@@ -77,12 +84,8 @@ export function readEmbedded(code: string, layouts: EmbeddedLayout[]): EmbeddedL
   }
   const raw = Number(code.slice(at, at + layout.value_digits));
   // Price to minor units with 2 decimals, weight to grams (3 decimals of a kilo); exact or refused.
-  const target = noun === 'price' ? 2 : 3;
-  const diff = target - layout.decimals;
-  let value: number;
-  if (diff >= 0) value = raw * 10 ** diff;
-  else if (raw % 10 ** -diff === 0) value = raw / 10 ** -diff;
-  else return { error: `the ${noun} in ${code} cannot be converted exactly with the layout of prefix ${layout.prefix}.` };
+  const value = rescale(raw, layout.decimals, noun === 'price' ? 2 : 3);
+  if (value === null) return { error: `the ${noun} in ${code} cannot be converted exactly with the layout of prefix ${layout.prefix}.` };
   return noun === 'price' ? { itemKey, price: value } : { itemKey, grams: value };
 }
 

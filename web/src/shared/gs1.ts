@@ -5,6 +5,8 @@
 // ai_rules, split_raw, split_bracketed, apply_field), so what is sold offline is what the server
 // reads from the code when the sale is posted. Pure: no I/O.
 
+import { gs1CheckDigit, rescale } from './embedded';
+
 const GS = '\x1d';
 /** First two digits of an AI → its digits, the fixed data length (0 = variable) and the longest data. */
 const RULES: Record<string, [aiDigits: number, fixed: number, max: number]> = {
@@ -33,18 +35,6 @@ export function isScannedCode(text: string): boolean {
 export interface ElementLabel { gtin: string; grams?: number; price?: number }
 
 const digits = (s: string) => /^\d+$/.test(s);
-function checkDigitOk(code: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < code.length - 1; i++) sum += Number(code[code.length - 2 - i]) * (i % 2 === 0 ? 3 : 1);
-  return (10 - (sum % 10)) % 10 === Number(code[code.length - 1]);
-}
-/** value × 10^(to − from), exact, or null when digits would be lost. */
-function rescale(raw: string, from: number, to: number): number | null {
-  const n = Number(raw);
-  if (from <= to) return n * 10 ** (to - from);
-  const d = 10 ** (from - to);
-  return n % d === 0 ? n / d : null;
-}
 function validDate(v: string): boolean {
   const [y, m, d] = [2000 + Number(v.slice(0, 2)), Number(v.slice(2, 4)), Number(v.slice(4, 6))];
   const days = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -140,17 +130,17 @@ function readFields(code: string): ElementLabel | { error: string } | null {
       continue;
     }
     seen.set(f.ai, f.value);
-    if ((['00', '01', '02', '03'].includes(f.ai) || f.ai.startsWith('41')) && !checkDigitOk(f.value)) return { error: `AI (${f.ai}): wrong check digit` };
+    if ((['00', '01', '02', '03'].includes(f.ai) || f.ai.startsWith('41')) && gs1CheckDigit(f.value.slice(0, -1)) !== Number(f.value.at(-1))) return { error: `AI (${f.ai}): wrong check digit` };
     if (f.ai === '01') out.gtin = f.value;
     else if (f.ai === '17' && !validDate(f.value)) return { error: `date ${f.value} in AI (17) is not a date` };
     else if (f.ai.startsWith('310')) {
       const n = Number(f.ai[3]);
-      const grams = n <= 5 ? rescale(f.value, n, 3) : null;
+      const grams = n <= 5 ? rescale(Number(f.value), n, 3) : null;
       if (grams === null) return { error: `net weight ${f.value} in AI (${f.ai}) is not a whole number of grams` };
       out.grams = grams;
     } else if (f.ai.startsWith('392')) {
       if (!digits(f.value) || f.value.length > 15) return { error: `AI (${f.ai}) must be 1 to 15 digits` };
-      const cents = rescale(f.value, Number(f.ai[3]), 2);
+      const cents = rescale(Number(f.value), Number(f.ai[3]), 2);
       if (cents === null) return { error: `price ${f.value} in AI (${f.ai}) is not a whole number of cents` };
       out.price = cents;
     }
