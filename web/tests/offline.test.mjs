@@ -629,3 +629,71 @@ test('GS1 element strings with a weight, online and offline, at 1024x768', async
   assert.deepEqual(sale.lines.map((l) => l.quantity).sort(), [0.384, 0.512]);
   await context.close();
 });
+
+// A shop whose shelf prices exclude tax (Back office → Store set-up: tax added at the till, rounded
+// once per rate on the receipt): offline the register adds the tax as the server does
+// (web/src/register/pricing.ts), per the item's own category or, for an item that inherits the
+// shop's default, the store's own default category. The sale made offline is paid to the cent of
+// the server's quote and reaches the books at that total.
+test('a tax-exclusive shop offline: the tax is added as the server adds it, at 1024x768', async () => {
+  const { server, store } = env;
+  const before = (await server.get('/api/v1/settings/sales')).json;
+  const location = (await server.get(`/api/v1/locations/${store.id}`)).json;
+  const shopDefault = (await server.get('/api/v1/tax-categories')).json.default_tax_category;
+  const rated = Object.entries(before.tax_rates).filter(([, bp]) => bp > 0).sort((a, b) => a[1] - b[1]);
+  // The store's own default at another rate than the shop's (an inherited item is taxed at the
+  // store's), and an item of its own at a third category with another rate (two rates on the receipt).
+  const storeCategory = rated.find(([code, bp]) => bp !== before.tax_rates[shopDefault])?.[0];
+  const own = rated.filter(([, bp]) => bp !== before.tax_rates[storeCategory]).at(-1)?.[0];
+  assert.ok(storeCategory && own, `the demo has taxed categories at two rates: ${JSON.stringify(before.tax_rates)}`);
+  try {
+    let r = await server.put('/api/v1/settings/sales', { tax_mode: 'exclusive', tax_rounding: 'receipt' });
+    assert.equal(r.status, 200, r.text);
+    r = await server.patch(`/api/v1/locations/${store.id}`, { default_tax_category: storeCategory });
+    assert.equal(r.status, 200, r.text);
+    const tag = String(process.pid % 10000).padStart(4, '0');
+    const made = [];
+    for (const [n, price, tax_category] of [[1, 1999, own], [2, 1249, null], [3, 333, null]]) {
+      const code = ean13(`20${tag}00${n}00${n}`.slice(0, 12));
+      const body = { sku: `TAXEX-${tag}-${n}`, name: `Tax-exclusive item ${n}`, price, unit: 'each', barcodes: [code], tax_category };
+      const res = await server.post('/api/v1/items', body);
+      assert.equal(res.status, 201, res.text);
+      made.push({ ...res.json, code });
+    }
+    assert.equal(made[1].tax_category_source, 'shop_default', 'item 2 inherits the default: taxed at the store\'s category');
+    const lines = [{ code: made[0].code, quantity: 2 }, { code: made[1].code, discount: { percent: 5 } }, { code: made[2].code, quantity: 3 }];
+    const quote = await server.post('/api/v1/sales/quote', { location_id: store.id, lines });
+    assert.equal(quote.status, 200, quote.text);
+    assert.equal(quote.json.total, quote.json.subtotal - quote.json.discount_total + quote.json.tax_total, 'the tax is added on top');
+    assert.ok(quote.json.tax_total > 0);
+
+    const page = await env.page({ width: 1024, height: 768 });
+    const context = page.context();
+    await signInAtRegister(page, DEMO.cashier);
+    await readyForTheCut(page);
+    await page.waitForFunction(() => (localStorage.getItem('br.offlineRules') ?? '').includes('"exclusive"'), null, { timeout: 20000 });
+    for (const i of made) await until(page, inCopy, ['chunks', i.code, 'codes'], `${i.sku} in the copy`);
+    const cart = page.getByRole('table', { name: 'Cart' });
+    await scan(page, made[1].code);
+    await cart.getByRole('row', { name: /Tax-exclusive item 2/ }).waitFor();
+    await page.getByRole('button', { name: 'Discount Tax-exclusive item 2' }).click();
+    await page.getByLabel('Discount percent').fill('5');
+    await page.getByRole('button', { name: 'Apply discount' }).click();
+    await page.getByRole('row', { name: /Tax-exclusive item 2/ }).getByText(/^−\d/).waitFor();  // the server's quote of the discount
+
+    await context.setOffline(true);
+    for (const [i, times] of [[0, 2], [2, 3]]) for (let k = 0; k < times; k++) await scan(page, made[i].code);
+    // Five scans make two lines (repeated scans of a code add to its line): the total shown is the quote's.
+    await cart.getByRole('row', { name: /Tax-exclusive item 3/ }).waitFor();
+    await waitOrExplain(page, page.locator('.total strong', { hasText: (quote.json.total / 100).toFixed(2) }));
+    await page.screenshot({ path: screenshotPath('register-offline-tax-exclusive-1024.png') });
+    const receipt = await payExactlyOffline(page, quote.json.total);
+    const sale = await postedOnReconnect(page, server, receipt);
+    assert.equal(sale.total, quote.json.total, 'at the total the register showed');
+    assert.equal(sale.tax_total, quote.json.tax_total);
+    await context.close();
+  } finally {
+    await server.put('/api/v1/settings/sales', { tax_mode: before.tax_mode, tax_rounding: before.tax_rounding });
+    await server.patch(`/api/v1/locations/${store.id}`, { default_tax_category: location.default_tax_category ?? null });
+  }
+});

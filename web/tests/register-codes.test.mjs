@@ -1,6 +1,8 @@
-// The register's offline code readers — scale labels (web/src/register/embedded.ts) and GS1
+// The register's offline code readers — scale labels (web/src/shared/embedded.ts) and GS1
 // element strings (gs1.ts) — against published vectors and the server's rules
-// (src/catalog/barcode.cpp, the same cases as tests/unit/barcode_test.cpp). Pure logic: the
+// (src/catalog/barcode.cpp, the same cases as tests/unit/barcode_test.cpp); and its offline
+// pricing (web/src/register/pricing.ts) against the server's receipt table
+// (tests/unit/pricing_test.cpp). Pure logic: the
 // TypeScript is compiled here with esbuild (Vite's own) and imported; no browser, no server.
 // Sources: [GS1] GS1 General Specifications, "Check digit calculation for price/weight fields";
 // [UPCT] the worked examples of the GS1 US / UPC price verifier tables; [BCP] the test vector of
@@ -10,13 +12,15 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
 
-/** Imports a pure TypeScript module of web/src/shared, bundled with what it imports (type-only imports vanish). */
+/** Imports a pure TypeScript module of web/src, bundled with what it imports (type-only imports vanish). */
 async function importTs(file) {
-  const out = buildSync({ entryPoints: [path.resolve(import.meta.dirname, '../src/shared', file)], bundle: true, format: 'esm', write: false });
+  const out = buildSync({ entryPoints: [path.resolve(import.meta.dirname, '../src', file)], bundle: true, format: 'esm', write: false });
   return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
 }
-const { gs1CheckDigit, priceVerifierDigit, readEmbedded, embeddedIndexKeys } = await importTs('embedded.ts');
-const { isScannedCode, readElementString, gtinForms } = await importTs('gs1.ts');
+const { gs1CheckDigit, priceVerifierDigit, readEmbedded, embeddedIndexKeys } = await importTs('shared/embedded.ts');
+const { isScannedCode, readElementString, gtinForms } = await importTs('shared/gs1.ts');
+const { allocate, priceOffline } = await importTs('register/pricing.ts');
+const { mulDivRound } = await importTs('register/refund.ts');
 
 // The demo shop's layouts (src/catalog/demo.cpp): 21 price, 22 weight in grams, 23 price with a verifier.
 const LAYOUTS = [
@@ -187,4 +191,59 @@ test('a GTIN-14 is looked up in the forms the catalog keeps', () => {
   assert.deepEqual(gtinForms('00012345678905'), ['00012345678905', '0012345678905', '012345678905']);
   assert.deepEqual(gtinForms('00000096385074'), ['00000096385074', '0000096385074', '000096385074', '96385074']);
   assert.deepEqual(gtinForms('18712300100005'), ['18712300100005']);
+});
+
+// The rows of tests/unit/pricing_test.cpp's receipt table that an offline cart can hold (no
+// receipt discount, no amount discount), with the server's expected figures. A line is
+// [quantity in thousandths, unit price, rate in bp, percent discount in bp?, price-label amount?].
+test('offline pricing: the server\'s receipt table', () => {
+  const inc = ['inclusive', 'line'], exc = ['exclusive', 'line'], excReceipt = ['exclusive', 'receipt'];
+  const cases = [
+    ['uk_17_5_exclusive', [[1000, 20000, 1750]], exc, 'half_even', 3500, 23500, [23500], [3500]],
+    ['uk_17_5_inclusive', [[1000, 23500, 1750]], inc, 'half_even', 3500, 23500, [23500], [3500]],
+    ['uk_20_exclusive', [[1000, 20000, 2000]], exc, 'half_even', 4000, 24000, [24000], [4000]],
+    ['uk_20_inclusive', [[1000, 24000, 2000]], inc, 'half_even', 4000, 24000, [24000], [4000]],
+    ['uk_5_inclusive', [[1000, 21000, 500]], inc, 'half_even', 1000, 21000, [21000], [1000]],
+    ['uk_17_5_74_59', [[1000, 7459, 1750]], exc, 'half_even', 1305, 8764, [8764], [1305]],
+    ['uk_17_5_87_64_back', [[1000, 8764, 1750]], inc, 'half_even', 1305, 8764, [8764], [1305]],
+    ['nl_21_and_9', [[1000, 1210, 2100], [1000, 1090, 900]], inc, 'half_even', 300, 2300, [1210, 1090], [210, 90]],
+    ['weighed_apples', [[1234, 430, 900]], inc, 'half_even', 44, 531, [531], [44]],
+    ['line_percent', [[2000, 1457, 900, 1000]], inc, 'half_even', 217, 2623, [2623], [217]],
+    ['tie_half_even', [[500, 5, 0]], inc, 'half_even', 0, 2, [2], [0]],
+    ['tie_half_up', [[500, 5, 0]], inc, 'half_up', 0, 3, [3], [0]],
+    ['exclusive_per_line_three', [[1000, 10, 2100], [1000, 10, 2100], [1000, 10, 2100]], exc, 'half_even', 6, 36, [12, 12, 12], [2, 2, 2]],
+    ['exclusive_per_line_rounds_each', [[1000, 125, 1000], [1000, 125, 1000], [1000, 125, 1000], [1000, 125, 1000]], exc, 'half_even', 48, 548, [137, 137, 137, 137], [12, 12, 12, 12]],
+    ['exclusive_per_line_half_up', [[1000, 125, 1000], [1000, 125, 1000]], exc, 'half_up', 26, 276, [138, 138], [13, 13]],
+    ['exclusive_per_receipt_rounds_once', [[1000, 125, 1000], [1000, 125, 1000], [1000, 125, 1000], [1000, 125, 1000]], excReceipt, 'half_even', 50, 550, [138, 138, 137, 137], [13, 13, 12, 12]],
+    ['embedded_price', [[1000, 0, 900, undefined, 678]], inc, 'half_even', 56, 678, [678], [56]],
+    ['mixed_rates_per_receipt', [[1000, 100, 2100], [1000, 500, 900], [1000, 200, 2100]], excReceipt, 'half_even', 108, 908, [121, 545, 242], [21, 45, 42]],
+  ];
+  for (const [name, lines, [mode, rounding], round, tax, total, lineTotals, lineTaxes] of cases) {
+    const priced = priceOffline(lines.map(([q, price, rateBp, discountBp, fixed]) => ({
+      gross: fixed ?? mulDivRound(q, price, 1000, round), discountBp, rateBp,
+    })), { mode, rounding, rates: {} }, round);
+    assert.equal(priced.tax, tax, `${name}: tax`);
+    assert.equal(priced.total, total, `${name}: total`);
+    assert.deepEqual(priced.lines.map((l) => l.total), lineTotals, `${name}: line totals`);
+    assert.deepEqual(priced.lines.map((l) => l.tax), lineTaxes, `${name}: line taxes`);
+  }
+});
+
+test('offline pricing: largest-remainder split as the server\'s allocate', () => {
+  // tests/unit/pricing_test.cpp, Allocate.SumsExactlyAndFollowsWeights (the non-negative rows):
+  // ties to the earlier index; every weight 0 gives equal shares; the parts sum to the amount.
+  assert.deepEqual(allocate(100, [1, 1, 1]), [34, 33, 33]);
+  assert.deepEqual(allocate(5, [0, 10, 0]), [0, 5, 0]);
+  assert.deepEqual(allocate(0, [3, 4]), [0, 0]);
+  assert.deepEqual(allocate(7, [0, 0]), [4, 3]);
+  assert.deepEqual(allocate(0, []), []);
+  assert.equal(allocate(1_000_003, [17, 3, 999, 1, 0, 45]).reduce((a, b) => a + b, 0), 1_000_003);
+  assert.deepEqual(allocate(150, [333, 333, 333, 1]), [50, 50, 50, 0]);
+  for (let seed = 1; seed < 200; seed++) {
+    const weights = Array.from({ length: 1 + (seed % 7) }, (_, i) => (seed * 7919 + i * 104729) % 1000);
+    const amount = (seed * 31337) % 10000;
+    const parts = allocate(amount, weights);
+    assert.equal(parts.reduce((a, b) => a + b, 0), amount, `seed ${seed}`);
+    assert.ok(parts.every((p) => p >= 0));
+  }
 });

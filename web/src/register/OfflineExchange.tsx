@@ -15,6 +15,7 @@ import { type EmbeddedLayout, isEmbeddedLayouts } from '../shared/embedded';
 import { enqueue, scanOffline, takeNumber } from './offline';
 import { lookUpOffline, offlineRefusal, type OfflineRules, rememberReturned } from './OfflineReturn';
 import type { Msg } from './PayPanel';
+import { offlinePrices } from './cart';
 import { refundOf } from './refund';
 import { ChooseReturn, emptyChoice, FindReceipt, GoingOut, returnLines } from './returnParts';
 
@@ -34,8 +35,10 @@ export function OfflineExchange({ registerId, locationId, rules, onQueued, onDon
   const [id] = useState(uuidv7());
   const back = sale ? returnLines(sale, choice) : [];
   const refund = sale ? refundOf(sale, back, rules.rounding) : 0;
-  // The copy's shelf prices, as a sale offline charges them (there is no quote offline).
-  const total = lines.reduce((s, l) => s + (l.item.price ?? 0) * l.count * l.pack, 0);
+  // The copy's shelf prices, priced as a sale offline is (there is no quote offline): with tax
+  // added where the shop's prices exclude it.
+  const priced = offlinePrices(lines, rules);
+  const total = priced.total;
   const due = Math.max(0, total - refund);
   const cashOut = Math.max(0, refund - total);
   const why = sale ? offlineRefusal(sale, back, cashOut, rules) : null;
@@ -115,7 +118,7 @@ export function OfflineExchange({ registerId, locationId, rules, onQueued, onDon
           <h3>Coming back</h3>
           <ChooseReturn sale={sale} choice={choice} onChange={setChoice} />
           <GoingOut code={code} onCode={setCode} onAdd={(e) => void addNew(e)} onRemove={(i) => setLines(lines.filter((_, j) => j !== i))}
-            lines={lines.map((l) => ({ item: l.item, shown: `${qty(l.count * l.pack)} × ${l.item.name} · ${money((l.item.price ?? 0) * l.count * l.pack)}` }))} />
+            lines={lines.map((l, i) => ({ item: l.item, shown: `${qty(l.count * l.pack)} × ${l.item.name} · ${money(priced.lines[i]?.total ?? 0)}` }))} />
           {back.length > 0 && lines.length > 0 && (why ? <Notice kind="warn">{why}</Notice> : (
             <>
               <p class="sums">Back {money(refund)} · new items {money(total)} · {due > 0 ? <>customer pays <strong>{money(due)}</strong></> : cashOut > 0 ? <>refund in cash <strong>{money(cashOut)}</strong></> : 'nothing to pay'}</p>

@@ -8,12 +8,17 @@ import { Button, Notice } from '../shared/components';
 import { money, uuidv7 } from '../shared/format';
 import { isObject } from '../shared/storage';
 import { enqueue, queued, recentByReceipt, remember } from './offline';
+import type { OfflinePricing } from './cart';
 import { refundOf, type Rounding } from './refund';
 import { ChooseReturn, emptyChoice, FindReceipt, type LookUpReceipt, returnLines } from './returnParts';
 
-export interface OfflineRules { returns: 'refuse' | 'allow'; limit: number; rounding: Rounding }
+/** The shop's rules a register follows offline, as last read from the server; pricing (cart.ts) included. */
+export interface OfflineRules extends OfflinePricing { returns: 'refuse' | 'allow'; limit: number; rounding: Rounding }
+const isTaxRules = (v: unknown): v is OfflinePricing['tax'] => isObject(v) && (v.mode === 'inclusive' || v.mode === 'exclusive') &&
+  (v.rounding === 'line' || v.rounding === 'receipt') && typeof v.storeCategory === 'string' &&
+  isObject(v.rates) && Object.values(v.rates).every((r) => Number.isInteger(r));
 export const isOfflineRules = (v: unknown): v is OfflineRules => isObject(v) && (v.returns === 'refuse' || v.returns === 'allow') &&
-  typeof v.limit === 'number' && (v.rounding === 'half_even' || v.rounding === 'half_up');
+  typeof v.limit === 'number' && (v.rounding === 'half_even' || v.rounding === 'half_up') && (v.tax === undefined || isTaxRules(v.tax));
 
 /** Offline a receipt is looked up in this register's copy of its own recent sales only. */
 export const lookUpOffline: LookUpReceipt = async (wanted) => {

@@ -6,14 +6,14 @@
 // device, so a reload resumes it), every retry posts exactly that body under the same id, and
 // the cart clears only when that sale is acknowledged.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, catalog, type Item, message, OfflineError, onConnectivity, permission, type Permission, registers, type RegisterSession, type Quote, type Sale, type SaleInput, sales, type Session, settings, type TenderInput } from '../api';
+import { ApiError, catalog, type Item, message, OfflineError, onConnectivity, permission, type Permission, registers, type RegisterSession, type Quote, type Sale, type SaleInput, sales, type Session, settings, setup, type TenderInput } from '../api';
 import { can, navigate } from '../app/session';
 import { beep } from '../shared/beep';
 import { Button, Dialog, Notice } from '../shared/components';
 import { money, uuidv7, words } from '../shared/format';
 import { linkText, useLinkStatus } from '../shared/link';
 import { isBoolean, isObject, isString, load, save } from '../shared/storage';
-import { addLine, type Cart, type CartLine, changeCount, emptyCart, isCart, offlineLineTotal, offlineSaleBody, saleBody } from './cart';
+import { addLine, type Cart, type CartLine, changeCount, emptyCart, isCart, offlinePrices, offlineSaleBody, saleBody } from './cart';
 import { CartTable } from './CartTable';
 import { type EmbeddedLayout, isEmbeddedLayouts } from '../shared/embedded';
 import { isScannedCode } from '../shared/gs1';
@@ -117,8 +117,13 @@ export function Register({ session, locationId, locationName, registerId, regist
     // Deltas: the feed after the copy's cursor, once a minute while online.
     const t = setInterval(() => { void syncCatalog(locationId).catch(() => undefined); }, 60_000);
     if (training) return () => clearInterval(t);
-    void Promise.all([settings.offlineReturns(), settings.sales()]).then(([o, s]) => {
-      const rules: OfflineRules = { returns: o.offline_returns, limit: o.offline_return_limit, rounding: s.rounding };
+    // The store's own default tax category, else the shop's: what an item that inherits it is taxed at here.
+    const storeCategory = Promise.all([setup.location(locationId), setup.taxCategories()]).then(([l, c]) => l.default_tax_category ?? c.default_tax_category).catch(() => null);
+    void Promise.all([settings.offlineReturns(), settings.sales(), storeCategory]).then(([o, s, category]) => {
+      const rules: OfflineRules = {
+        returns: o.offline_returns, limit: o.offline_return_limit, rounding: s.rounding,
+        ...(category !== null ? { tax: { mode: s.tax_mode, rounding: s.tax_rounding, rates: s.tax_rates, storeCategory: category } } : {}),
+      };
       save('offlineRules', rules);
       setOfflineRules(rules);
     }).catch(() => undefined);
@@ -200,8 +205,9 @@ export function Register({ session, locationId, locationName, registerId, regist
   }, [quote]);
   // Offline there is no quote: the shelf prices of the copy (the server prices the sale when it
   // is posted; docs/offline-register.md).
-  const localTotal = shownCart.lines.reduce((sum, l) => sum + offlineLineTotal(l, offlineRules.rounding), 0);
   const down = downSince !== null;
+  const offlinePriced = down ? offlinePrices(shownCart.lines, offlineRules) : null;
+  const localTotal = offlinePriced?.total ?? 0;
   const due = quoteBody ? quote?.total ?? (down ? localTotal : null) : 0;
 
   const askOverride = (wanted: Permission, detail: string) =>
@@ -574,7 +580,7 @@ export function Register({ session, locationId, locationName, registerId, regist
                 </ul>
               )}
               {quote?.needs_override && <Notice kind="warn">A discount is above your limit: a manager approves it when you complete the sale.</Notice>}
-              <CartTable cart={shownCart} quote={quote} offline={down ? offlineRules.rounding : null} editable={mode === 'sale' && !locked}
+              <CartTable cart={shownCart} quote={quote} offline={offlinePriced} editable={mode === 'sale' && !locked}
                 onCount={(k, d) => { if (!locked) setCart((c) => changeCount(c, k, d)); }}
                 onRemove={(k) => { if (!locked) setCart((c) => ({ ...c, lines: c.lines.filter((l) => l.key !== k) })); }}
                 onDiscount={(k) => {

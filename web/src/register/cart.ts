@@ -2,6 +2,7 @@
 // from it. Pure: no I/O.
 import type { Item, SaleInput, SaleLineInput, TenderInput } from '../api';
 import { isObject } from '../shared/storage';
+import { type Priced, priceOffline, type TaxRules } from './pricing';
 import { mulDivRound, type Rounding } from './refund';
 
 export interface CartLine {
@@ -19,20 +20,37 @@ export interface Cart { id: string | null; lines: CartLine[] }
 export const emptyCart = (): Cart => ({ id: null, lines: [] });
 export const isCart = (v: unknown): v is Cart => isObject(v) && Array.isArray(v.lines);
 
-export const lineQty = (l: CartLine) => l.weight ?? l.count * l.pack;
+export const lineQty = (l: Omit<CartLine, 'key'>) => l.weight ?? l.count * l.pack;
+
+/** What an offline register knows of the shop's pricing, as last read from the server. */
+export interface OfflinePricing {
+  rounding: Rounding;
+  // Absent when the register has not read them yet: prices are then taken as tax-inclusive.
+  tax?: TaxRules & { storeCategory: string };
+}
 
 /**
- * A line's total at the shelf price of the catalog copy, for a register that cannot ask for a
- * quote, as the server prices it (src/sales/sale_command.cpp, pricing.cpp): a price label's price
- * for each label scanned, else thousandths of a unit (a scale label's weight, or count × pack)
- * × price / 1000, rounded by the shop's rule, less the line's percent discount.
+ * The tax category a sale at this store gives the item (src/sales/sale_command.cpp): its own, or
+ * when it inherits the shop's default, the store's default category.
  */
-export function offlineLineTotal(l: CartLine, rounding: Rounding): number {
-  const gross = l.embeddedPrice !== undefined ? l.embeddedPrice * l.count
-    : mulDivRound(l.item.price ?? 0, Math.round(lineQty(l) * 1000), 1000, rounding);
-  // A percent line discount is basis points of the gross, rounded (pricing.cpp, discount_amount).
-  const off = l.discountPercent ? Math.min(gross, mulDivRound(gross, Math.round(l.discountPercent * 100), 10_000, rounding)) : 0;
-  return gross - off;
+export const taxCategoryOf = (item: Item, storeCategory: string) =>
+  item.tax_category_source === 'shop_default' ? storeCategory : item.tax_category ?? item.effective_tax_category ?? storeCategory;
+
+/**
+ * The cart priced at the catalog copy's shelf prices, for a register that cannot ask for a quote,
+ * as the server prices it (sale_command.cpp, pricing.cpp): a price label's price for each label
+ * scanned, else thousandths of a unit (a scale label's weight, or count × pack) × price / 1000,
+ * rounded by the shop's rule, less the line's percent discount; tax contained or added as the
+ * shop's settings say (pricing.ts).
+ */
+export function offlinePrices(lines: Omit<CartLine, 'key'>[], p: OfflinePricing): Priced {
+  const tax = p.tax ?? { mode: 'inclusive' as const, rounding: 'line' as const, rates: {}, storeCategory: '' };
+  return priceOffline(lines.map((l) => ({
+    gross: l.embeddedPrice !== undefined ? l.embeddedPrice * l.count
+      : mulDivRound(l.item.price ?? 0, Math.round(lineQty(l) * 1000), 1000, p.rounding),
+    discountBp: l.discountPercent ? Math.round(l.discountPercent * 100) : undefined,
+    rateBp: tax.rates[taxCategoryOf(l.item, tax.storeCategory)] ?? 0,
+  })), tax, p.rounding);
 }
 
 export function saleLines(c: Cart): SaleLineInput[] {
