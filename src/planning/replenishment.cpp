@@ -7,6 +7,7 @@
 #include <numeric>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 #include "catalog/catalog_store.hpp"
 #include "catalog/price_changes.hpp"
@@ -211,7 +212,7 @@ int review_days(const std::string& order_days_text, Day today) {
 }
 
 SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location_id, const std::string& supplier_id,
-                                         Day today) {
+                                         Day today, FitFrom fits) {
   SupplierSuggestions out;
   out.location_id = location_id;
   out.supplier_id = supplier_id;
@@ -223,7 +224,48 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
   for (const auto& si : items) ids.push_back(si.item_id);
   if (ids.empty()) return out;
   auto facts = catalog::store::planning_facts(db, ids);
-  auto history = histories(db, location_id, ids, today - days{forecast_history_days});
+  // The kept fits that are fresh (FitFrom); nullopt where the item is fitted now.
+  std::vector<std::optional<Forecast>> kept(items.size());
+  std::vector<Day> kept_on(items.size(), today);
+  if (fits == FitFrom::kept_when_fresh) {
+    std::unordered_map<std::string_view, std::size_t> index;
+    index.reserve(items.size());
+    for (std::size_t k = 0; k < items.size(); ++k) index.emplace(items[k].item_id, k);
+    for (const auto& row : store::kept_fits(db, location_id, supplier_id)) {
+      auto i = index.find(row.item_id);
+      if (i == index.end()) continue;
+      auto f = facts.find(row.item_id);
+      auto on = parse_date(row.fitted_on);
+      if (f == facts.end() || f->second.category != row.category || !on || *on > today ||
+          today - *on >= days{kept_fit_days_max})
+        continue;
+      if (auto forecast = unpack_forecast(row.forecast)) {
+        kept[i->second] = std::move(forecast);
+        kept_on[i->second] = *on;
+      }
+    }
+  }
+  // The history of every item fitted now, and of every item of a category one of them is
+  // in: the category's pooled promotion evidence is summed over all its items, as it was
+  // when the kept fits were made.
+  std::set<std::string_view> fitted_categories;
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    if (kept[k]) continue;
+    if (auto f = facts.find(items[k].item_id); f != facts.end()) fitted_categories.insert(f->second.category);
+  }
+  std::vector<std::size_t> read_items;  // positions in `items` whose history is read
+  std::vector<std::string> read_ids;
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    auto f = facts.find(items[k].item_id);
+    if (f == facts.end() || !fitted_categories.contains(f->second.category)) continue;
+    read_items.push_back(k);
+    read_ids.push_back(items[k].item_id);
+  }
+  std::vector<std::vector<DemandDay>> history(items.size());
+  {
+    auto read = histories(db, location_id, read_ids, today - days{forecast_history_days});
+    for (std::size_t r = 0; r < read_items.size(); ++r) history[read_items[r]] = std::move(read[r]);
+  }
   auto start = ledger_start(db);
 
   std::map<std::string, Quantity> on_hand, reserved;
@@ -268,6 +310,7 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
   int review = review_days(supplier->order_days.text(), today);
   std::vector<FitOptions> options;
   std::vector<std::span<const DemandDay>> rows_of;  // each suggestion's history
+  std::vector<std::size_t> position;                // each suggestion's place in `items`
   for (std::size_t k = 0; k < items.size(); ++k) {
     const auto& si = items[k];
     auto f = facts.find(si.item_id);
@@ -307,12 +350,21 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
     out.items.push_back(std::move(s));
     options.push_back(std::move(o));
     rows_of.push_back(history[k]);
+    position.push_back(k);
   }
   for_each_index(out.items.size(), [&](std::size_t i) {
     auto& s = out.items[i];
-    s.forecast = fit(daily_series(rows_of[i], start, today), Granularity::daily, options[i]);
+    if (auto& f = kept[position[i]]) {
+      s.forecast = *f;
+      s.fitted_on = kept_on[position[i]];
+      s.forecast_kept = true;
+    } else {
+      s.forecast = fit(daily_series(rows_of[i], start, today), Granularity::daily, options[i]);
+      s.fitted_on = today;
+    }
     s.suggestion = suggest(s.forecast, s.input);
   });
+  for (const auto& s : out.items) out.kept_fits += s.forecast_kept;
   std::vector<TopUpLine> lines;
   for (auto& s : out.items)
     lines.push_back(TopUpLine{&s.suggestion, s.unit_cost, s.input.packing, s.suggestion.mean_per_day, s.input.discontinued});
@@ -370,9 +422,13 @@ int prepare(db::Db& db, Day as_of, Day today, bool order_day_only) {
         if (auto d = done.if_contains(supplier.id); d && d->is_string() && d->get_string() == format_date(today)) continue;
       }
       for (const auto& location_id : locations) {
-        auto s = suggest_for_supplier(db, location_id, supplier.id, as_of);
+        auto s = suggest_for_supplier(db, location_id, supplier.id, as_of, FitFrom::history);
         std::vector<store::PreparedRow> rows;
+        std::vector<store::KeptFit> fits;
+        fits.reserve(s.items.size());
+        auto at = now().micros;
         for (const auto& item : s.items) {
+          fits.push_back({item.item_id, item.category, format_date(as_of), at, pack_forecast(item.forecast)});
           double week = item.forecast.expected_units(as_of, 7);
           store::put_snapshot(db, store::Snapshot{location_id, item.item_id, format_date(as_of), item.category,
                                                   std::max<std::int64_t>(0, milli(week))},
@@ -381,6 +437,7 @@ int prepare(db::Db& db, Day as_of, Day today, bool order_day_only) {
             rows.push_back({item.item_id, milli(item.suggestion.quantity), item.text});
         }
         if (as_of == today) store::replace_prepared(db, location_id, supplier.id, rows, now().micros);
+        store::keep_fits(db, location_id, supplier.id, format_date(as_of), fits);
       }
       done[supplier.id] = format_date(today);
       ++prepared;
