@@ -19,7 +19,7 @@
 // (FitFrom::history, the full recomputation) and from the kept fits (FitFrom::kept_when_fresh,
 // what the API does). With BENCH_DUMP the kept run's dump goes to FILE and the recomputation's
 // to FILE.live (the answer's `fits` count left out of both), and the bench says whether they
-// are the same.
+// are the same. BENCH_LIVE=0 leaves the recomputation out (to profile the other alone).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -234,8 +234,11 @@ int main() {
                          run, what, t.s.items.size(), t.s.kept_fits, ordered, t.wall, t.cpu,
                          t.server < 0 ? std::string() : fmt::format(" + {:.2f} s CPU of the server", t.server));
     };
-    auto live = timed(planning::FitFrom::history);
-    std::cout << line("fitted now (the full recomputation)", live) << std::endl;
+    Timed live;
+    if (env_int("BENCH_LIVE", 1)) {
+      live = timed(planning::FitFrom::history);
+      std::cout << line("fitted now (the full recomputation)", live) << std::endl;
+    }
     auto from_kept = timed(planning::FitFrom::kept_when_fresh);
     std::cout << line("from the kept fits", from_kept) << std::endl;
     std::cout << fmt::format(
@@ -243,7 +246,7 @@ int main() {
                      "{:.2f} s, kept fits ({}) {:.2f} s",
                      run, t_items, rows, t_rows, facts.size(), t_facts, kept.size(), t_kept)
               << std::endl;
-    if (const char* dump = std::getenv("BENCH_DUMP"); dump && run == runs) {
+    if (const char* dump = std::getenv("BENCH_DUMP"); dump && run == runs && !live.s.items.empty()) {
       auto kept_text = dump_text(from_kept.s), live_text = dump_text(live.s);
       std::ofstream(dump) << kept_text;
       std::ofstream(std::string(dump) + ".live") << live_text;

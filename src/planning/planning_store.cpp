@@ -16,7 +16,7 @@ namespace {
 
 using std::chrono::sys_days;
 
-// Kept fits written in one statement.
+// Kept fits and forecast snapshots written in one statement.
 constexpr std::size_t fits_per_insert = 100;
 // Items asked of the database in one query when reading demand.
 constexpr std::size_t demand_read_items_max = 1000;
@@ -451,23 +451,29 @@ void drop_fits_at(db::Db& db, const std::string& location_id) {
   db.query("DELETE FROM planning_fits WHERE location_id = ?").bind(1, location_id).run();
 }
 
-void put_snapshot(db::Db& db, const Snapshot& s, std::int64_t at) {
+void put_snapshots(db::Db& db, const std::vector<Snapshot>& snapshots, std::int64_t at) {
   db::assert_in_transaction(db);
-  db.query("DELETE FROM forecast_snapshots WHERE location_id = ? AND item_id = ? AND week_start = ?")
-      .bind(1, s.location_id)
-      .bind(2, s.item_id)
-      .bind(3, s.week_start)
-      .run();
-  db.query(
-        "INSERT INTO forecast_snapshots (location_id, item_id, week_start, category, forecast, made_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)")
-      .bind(1, s.location_id)
-      .bind(2, s.item_id)
-      .bind(3, s.week_start)
-      .bind(4, s.category)
-      .bind(5, s.forecast)
-      .bind(6, at)
-      .run();
+  for (std::size_t first = 0; first < snapshots.size(); first += fits_per_insert) {
+    std::size_t n = std::min(fits_per_insert, snapshots.size() - first);
+    std::string sql = "INSERT INTO forecast_snapshots (location_id, item_id, week_start, category, forecast, made_at) VALUES ";
+    for (std::size_t i = 0; i < n; ++i) sql += i ? ", (?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?)";
+    sql +=
+        " ON CONFLICT (location_id, item_id, week_start) DO UPDATE SET category = excluded.category, "
+        "forecast = excluded.forecast, made_at = excluded.made_at";
+    auto q = db.query(sql);
+    int p = 1;
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& s = snapshots[first + i];
+      q.bind(p, s.location_id);
+      q.bind(p + 1, s.item_id);
+      q.bind(p + 2, s.week_start);
+      q.bind(p + 3, s.category);
+      q.bind(p + 4, s.forecast);
+      q.bind(p + 5, at);
+      p += 6;
+    }
+    q.run();
+  }
 }
 
 std::vector<Snapshot> snapshots(db::Db& db, const std::string& from_week, const std::string& to_week) {

@@ -118,7 +118,11 @@ struct Snapshot {
   std::string category;
   std::int64_t forecast = 0;  // milli-units over the 7 days from week_start
 };
-void put_snapshot(db::Db& db, const Snapshot& s, std::int64_t at);
+// Keeps the snapshots, each replacing the one of its location, item and week; many rows a
+// statement, each an upsert on the key (a DELETE then INSERT per row was a sequential scan on
+// PostgreSQL once the plan cache settled on a generic plan while the table was small: a
+// first preparation of 100,000 items took longer than anyone waited, docs/performance.md).
+void put_snapshots(db::Db& db, const std::vector<Snapshot>& snapshots, std::int64_t at);
 // Snapshots of the weeks starting from `from_week` to `to_week` (inclusive), by week.
 std::vector<Snapshot> snapshots(db::Db& db, const std::string& from_week, const std::string& to_week);
 

@@ -308,21 +308,27 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
     return it == m.end() ? 0.0 : units(it->second.milli);
   };
   int review = review_days(supplier->order_days.text(), today);
-  std::vector<FitOptions> options;
-  std::vector<std::span<const DemandDay>> rows_of;  // each suggestion's history
-  std::vector<std::size_t> position;                // each suggestion's place in `items`
+  // Each suggestion's category evidence, history and place in `items` (a FitOptions each
+  // would copy the evidence's bands 100,000 times).
+  std::vector<const PromoEvidence*> category_evidence;
+  std::vector<std::span<const DemandDay>> rows_of;
+  std::vector<std::size_t> position;
+  out.items.reserve(items.size());
+  category_evidence.reserve(items.size());
+  rows_of.reserve(items.size());
+  position.reserve(items.size());
   for (std::size_t k = 0; k < items.size(); ++k) {
     const auto& si = items[k];
     auto f = facts.find(si.item_id);
     if (f == facts.end()) continue;
-    ItemSuggestion s;
+    auto& s = out.items.emplace_back();
     s.item_id = si.item_id;
     s.sku = f->second.sku;
     s.name = f->second.name;
     s.category = f->second.category;
     s.unit_cost = si.cost;
-    FitOptions o;
-    if (auto c = category_promo.find(s.category); c != category_promo.end()) o.category_promo = c->second;
+    const PromoEvidence* evidence = nullptr;
+    if (auto c = category_promo.find(s.category); c != category_promo.end()) evidence = &c->second;
     std::int64_t level = service_level_bp_default;
     if (auto c = category_levels.find(s.category); c != category_levels.end()) level = c->second;
     if (auto i = item_levels.find(si.item_id); i != item_levels.end()) level = i->second;
@@ -347,8 +353,7 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
                                           today + days{planned_promotions_days});
     }
     s.input.discontinued = f->second.discontinued;
-    out.items.push_back(std::move(s));
-    options.push_back(std::move(o));
+    category_evidence.push_back(evidence);
     rows_of.push_back(history[k]);
     position.push_back(k);
   }
@@ -359,7 +364,9 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
       s.fitted_on = kept_on[position[i]];
       s.forecast_kept = true;
     } else {
-      s.forecast = fit(daily_series(rows_of[i], start, today), Granularity::daily, options[i]);
+      FitOptions o;
+      if (category_evidence[i]) o.category_promo = *category_evidence[i];
+      s.forecast = fit(daily_series(rows_of[i], start, today), Granularity::daily, o);
       s.fitted_on = today;
     }
     s.suggestion = suggest(s.forecast, s.input);
@@ -425,17 +432,19 @@ int prepare(db::Db& db, Day as_of, Day today, bool order_day_only) {
         auto s = suggest_for_supplier(db, location_id, supplier.id, as_of, FitFrom::history);
         std::vector<store::PreparedRow> rows;
         std::vector<store::KeptFit> fits;
+        std::vector<store::Snapshot> snapshots;
         fits.reserve(s.items.size());
+        snapshots.reserve(s.items.size());
         auto at = now().micros;
         for (const auto& item : s.items) {
           fits.push_back({item.item_id, item.category, format_date(as_of), at, pack_forecast(item.forecast)});
           double week = item.forecast.expected_units(as_of, 7);
-          store::put_snapshot(db, store::Snapshot{location_id, item.item_id, format_date(as_of), item.category,
-                                                  std::max<std::int64_t>(0, milli(week))},
-                              now().micros);
+          snapshots.push_back(store::Snapshot{location_id, item.item_id, format_date(as_of), item.category,
+                                              std::max<std::int64_t>(0, milli(week))});
           if (item.suggestion.quantity > 0)
             rows.push_back({item.item_id, milli(item.suggestion.quantity), item.text});
         }
+        store::put_snapshots(db, snapshots, at);
         if (as_of == today) store::replace_prepared(db, location_id, supplier.id, rows, now().micros);
         store::keep_fits(db, location_id, supplier.id, format_date(as_of), fits);
       }
