@@ -587,6 +587,11 @@ std::string pack_forecast(const Forecast& f) {
   return out;
 }
 
+bool packed_forecast_current(std::string_view text) {
+  return text.size() > forecast_format.size() && text.substr(0, forecast_format.size()) == forecast_format &&
+         text[forecast_format.size()] == ' ';
+}
+
 std::optional<Forecast> unpack_forecast(std::string_view text) {
   Reader r{text};
   if (r.word() != forecast_format) return std::nullopt;

@@ -163,6 +163,8 @@ Forecast fit(std::span<const Period> history, Granularity granularity, const Fit
 // (another version's, or damaged), and the caller then fits again.
 std::string pack_forecast(const Forecast& f);
 std::optional<Forecast> unpack_forecast(std::string_view text);
+// Whether `text` is of the format this version's pack_forecast writes (its tag only).
+bool packed_forecast_current(std::string_view text);
 
 // The promotion evidence of a history, for pooling into a category prior (uses the same base
 // fit as fit(), so the same causality holds).

@@ -225,24 +225,26 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
   if (ids.empty()) return out;
   auto facts = catalog::store::planning_facts(db, ids);
   // The kept fits that are fresh (FitFrom); nullopt where the item is fitted now.
-  std::vector<std::optional<Forecast>> kept(items.size());
+  // Unpacked on the fitting threads (100,000 forecasts up front were 70 MB to fill); a text of
+  // this format version always unpacks, one of another version is fitted again.
+  std::vector<store::KeptFit> kept_rows;
+  std::vector<const store::KeptFit*> kept(items.size(), nullptr);
   std::vector<Day> kept_on(items.size(), today);
   if (fits == FitFrom::kept_when_fresh) {
     std::unordered_map<std::string_view, std::size_t> index;
     index.reserve(items.size());
     for (std::size_t k = 0; k < items.size(); ++k) index.emplace(items[k].item_id, k);
-    for (const auto& row : store::kept_fits(db, location_id, supplier_id)) {
+    kept_rows = store::kept_fits(db, location_id, supplier_id);
+    for (const auto& row : kept_rows) {
       auto i = index.find(row.item_id);
       if (i == index.end()) continue;
       auto f = facts.find(row.item_id);
       auto on = parse_date(row.fitted_on);
       if (f == facts.end() || f->second.category != row.category || !on || *on > today ||
-          today - *on >= days{kept_fit_days_max})
+          today - *on >= days{kept_fit_days_max} || !packed_forecast_current(row.forecast))
         continue;
-      if (auto forecast = unpack_forecast(row.forecast)) {
-        kept[i->second] = std::move(forecast);
-        kept_on[i->second] = *on;
-      }
+      kept[i->second] = &row;
+      kept_on[i->second] = *on;
     }
   }
   // The history of every item fitted now, and of every item of a category one of them is
@@ -359,8 +361,10 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
   }
   for_each_index(out.items.size(), [&](std::size_t i) {
     auto& s = out.items[i];
-    if (auto& f = kept[position[i]]) {
-      s.forecast = *f;
+    if (const auto* row = kept[position[i]]) {
+      auto f = unpack_forecast(row->forecast);
+      BR_ASSERT(f.has_value(), "a kept fit of this format version unpacks");
+      s.forecast = std::move(*f);
       s.fitted_on = kept_on[position[i]];
       s.forecast_kept = true;
     } else {

@@ -204,6 +204,9 @@ TEST(KeptFits, PackedForecastComesBackBitForBit) {
   EXPECT_EQ(back->elasticity_source, UpliftSource::own);
   Forecast empty;  // no history: no price, no last day
   EXPECT_EQ(pack_forecast(*unpack_forecast(pack_forecast(empty))), pack_forecast(empty));
+  EXPECT_TRUE(packed_forecast_current(text));
+  EXPECT_FALSE(packed_forecast_current("f2 0 0"));
+  EXPECT_FALSE(packed_forecast_current("f1"));
   EXPECT_FALSE(unpack_forecast(""));
   EXPECT_FALSE(unpack_forecast("f2 0 0"));
   EXPECT_FALSE(unpack_forecast(text + " 1"));
