@@ -224,7 +224,7 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
   for (const auto& si : items) ids.push_back(si.item_id);
   if (ids.empty()) return out;
   auto facts = catalog::store::planning_facts(db, ids);
-  // The kept fits that are fresh (FitFrom); nullopt where the item is fitted now.
+  // The kept fits that are fresh (FitFrom); nullptr where the item is fitted now.
   // Unpacked on the fitting threads (100,000 forecasts up front were 70 MB to fill); a text of
   // this format version always unpacks, one of another version is fitted again.
   std::vector<store::KeptFit> kept_rows;
