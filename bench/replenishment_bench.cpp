@@ -13,6 +13,13 @@
 // runs. BENCH_DUMP=FILE writes the last run's suggestions as the API answers them, then every
 // item's forecast and quantity with all their digits: two builds (or two demand layouts) that
 // fit the same history must write the same file.
+// Kept fits (migration 46): unless the supplier's fits at the store were prepared today, the
+// bench first runs the weekly preparation (planning::prepare, as POST /api/v1/planning/prepare,
+// timed). Each run then times the suggestion both ways: fitted now on the history
+// (FitFrom::history, the full recomputation) and from the kept fits (FitFrom::kept_when_fresh,
+// what the API does). With BENCH_DUMP the kept run's dump goes to FILE and the recomputation's
+// to FILE.live (the answer's `fits` count left out of both), and the bench says whether they
+// are the same. BENCH_LIVE=0 leaves the recomputation out (to profile the other alone).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -161,6 +168,31 @@ int main() {
     auto q = db.query("SELECT pg_backend_pid()");
     if (q.step()) server_pid = q.int64(0);
   }
+  // The weekly preparation, unless it ran today for this supplier at this store.
+  bool prepared_today = false;
+  for (const auto& f : planning::store::kept_fits(db, store_id, supplier_id)) {
+    prepared_today = f.fitted_on == planning::format_date(today);
+    break;
+  }
+  if (!prepared_today && env_int("BENCH_RUNS", 3) > 0) {
+    auto writer = db::Db::open(bench_db(), db::Mode::read_write);
+    auto t = std::chrono::steady_clock::now();
+    db::Transaction tx(*writer);
+    int n = planning::prepare(*writer, today, today, false);
+    tx.commit();
+    std::cout << fmt::format("prepare (the weekly job, {} supplier(s)): {:.1f} s", n, seconds_since(t)) << std::endl;
+  }
+  // The suggestion as the API answers it, with all digits, but the count of kept fits.
+  auto dump_text = [](const planning::SupplierSuggestions& s) {
+    auto json = planning::suggestions_to_json(s);
+    json.erase("fits");
+    std::string out = boost::json::serialize(json) + "\n";
+    for (const auto& i : s.items)
+      out += fmt::format("{} {} {:.17g} {:.17g} {:.17g} {:.17g} {:.17g} {}\n", i.item_id,
+                         planning::method_name(i.forecast.method), i.forecast.alpha, i.forecast.mean_per_day,
+                         i.forecast.sigma_per_day, i.suggestion.order_up_to, i.suggestion.quantity, i.text);
+    return out;
+  };
   int runs = env_int("BENCH_RUNS", 3);
   for (int run = 1; run <= runs; ++run) {
     auto t0 = std::chrono::steady_clock::now();
@@ -172,29 +204,55 @@ int main() {
     std::size_t rows = 0;
     for (const auto& h : history) rows += h.size();
     double t_rows = seconds_since(t1);
-    auto t2 = std::chrono::steady_clock::now();
-    std::clock_t cpu2 = std::clock();  // the process's CPU time, every thread's
-    double server2 = process_cpu_seconds(server_pid);
-    auto s = planning::suggest_for_supplier(db, store_id, supplier_id, today);
-    double t_all = seconds_since(t2);
-    double cpu_all = static_cast<double>(std::clock() - cpu2) / CLOCKS_PER_SEC;
-    double server_all = server2 < 0 ? -1 : process_cpu_seconds(server_pid) - server2;
-    std::size_t ordered = 0;
-    for (const auto& i : s.items) ordered += i.suggestion.quantity > 0;
+    history.clear();
+    history.shrink_to_fit();
+    auto tf = std::chrono::steady_clock::now();
+    auto facts = catalog::store::planning_facts(db, ids);
+    double t_facts = seconds_since(tf);
+    auto tk = std::chrono::steady_clock::now();
+    auto kept = planning::store::kept_fits(db, store_id, supplier_id);
+    double t_kept = seconds_since(tk);
+    struct Timed {
+      planning::SupplierSuggestions s;
+      double wall = 0, cpu = 0, server = -1;
+    };
+    auto timed = [&](planning::FitFrom from) {
+      Timed out;
+      auto t = std::chrono::steady_clock::now();
+      std::clock_t cpu = std::clock();  // the process's CPU time, every thread's
+      double server = process_cpu_seconds(server_pid);
+      out.s = planning::suggest_for_supplier(db, store_id, supplier_id, today, from);
+      out.wall = seconds_since(t);
+      out.cpu = static_cast<double>(std::clock() - cpu) / CLOCKS_PER_SEC;
+      out.server = server < 0 ? -1 : process_cpu_seconds(server_pid) - server;
+      return out;
+    };
+    auto line = [&](const char* what, const Timed& t) {
+      std::size_t ordered = 0;
+      for (const auto& i : t.s.items) ordered += i.suggestion.quantity > 0;
+      return fmt::format("run {}: {}: {} items ({} from kept fits, {} to order): {:.2f} s end to end, {:.2f} s CPU{}",
+                         run, what, t.s.items.size(), t.s.kept_fits, ordered, t.wall, t.cpu,
+                         t.server < 0 ? std::string() : fmt::format(" + {:.2f} s CPU of the server", t.server));
+    };
+    Timed live;
+    if (env_int("BENCH_LIVE", 1)) {
+      live = timed(planning::FitFrom::history);
+      std::cout << line("fitted now (the full recomputation)", live) << std::endl;
+    }
+    auto from_kept = timed(planning::FitFrom::kept_when_fresh);
+    std::cout << line("from the kept fits", from_kept) << std::endl;
     std::cout << fmt::format(
-                     "run {}: suggest_for_supplier {} items: {:.2f} s end to end, {:.2f} s CPU{} ({} to order); of "
-                     "which, measured alone: supplier items {:.2f} s, demand rows ({}) {:.2f} s",
-                     run, s.items.size(), t_all, cpu_all,
-                     server_all < 0 ? std::string() : fmt::format(" + {:.2f} s CPU of the server", server_all), ordered,
-                     t_items, rows, t_rows)
+                     "run {}: measured alone: supplier items {:.2f} s, demand rows ({}) {:.2f} s, items' facts ({}) "
+                     "{:.2f} s, kept fits ({}) {:.2f} s",
+                     run, t_items, rows, t_rows, facts.size(), t_facts, kept.size(), t_kept)
               << std::endl;
-    if (const char* dump = std::getenv("BENCH_DUMP"); dump && run == runs) {
-      std::ofstream out(dump);
-      out << boost::json::serialize(planning::suggestions_to_json(s)) << "\n";
-      for (const auto& i : s.items)
-        out << fmt::format("{} {} {:.17g} {:.17g} {:.17g} {:.17g} {:.17g} {}\n", i.item_id,
-                           planning::method_name(i.forecast.method), i.forecast.alpha, i.forecast.mean_per_day,
-                           i.forecast.sigma_per_day, i.suggestion.order_up_to, i.suggestion.quantity, i.text);
+    if (const char* dump = std::getenv("BENCH_DUMP"); dump && run == runs && !live.s.items.empty()) {
+      auto kept_text = dump_text(from_kept.s), live_text = dump_text(live.s);
+      std::ofstream(dump) << kept_text;
+      std::ofstream(std::string(dump) + ".live") << live_text;
+      std::cout << fmt::format("dump: {} (kept fits) and {}.live (fitted now): {}", dump, dump,
+                               kept_text == live_text ? "the same" : "DIFFERENT")
+                << std::endl;
     }
   }
   return 0;

@@ -1,7 +1,10 @@
 #include "planning/forecast.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <string>
+#include <system_error>
 
 namespace backroom::planning {
 namespace {
@@ -497,6 +500,152 @@ Forecast fit(std::span<const Period> history, Granularity granularity, const Fit
   // its own a series assumes σ grows with √uplift.
   f.promo_sigma_per_day = promo_n >= promo_periods_own_min ? std::sqrt(promo_sse / promo_n) / std::sqrt(per)
                                                            : f.sigma_per_day * std::sqrt(f.promo_uplift);
+  return f;
+}
+
+}  // namespace backroom::planning
+
+namespace backroom::planning {
+
+namespace {
+
+// pack_forecast's format: "f1" then space-separated fields in a fixed order; the 20 discount
+// bands of the own promotion evidence only where non-zero, as band:units:baseline:log_ratio.
+constexpr std::string_view forecast_format = "f1";
+
+void put_number(std::string& out, double v) {
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
+  out += ' ';
+  out.append(buffer, end);
+}
+void put_number(std::string& out, long long v) {
+  out += ' ';
+  out += std::to_string(v);
+}
+
+struct Reader {
+  std::string_view text;
+  std::size_t at = 0;
+  bool ok = true;
+  std::string_view word() {
+    while (at < text.size() && text[at] == ' ') ++at;
+    std::size_t begin = at;
+    while (at < text.size() && text[at] != ' ') ++at;
+    if (begin == at) ok = false;
+    return text.substr(begin, at - begin);
+  }
+  template <class T>
+  T number(std::string_view w) {
+    T v{};
+    auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
+    if (ec != std::errc() || end != w.data() + w.size()) ok = false;
+    return v;
+  }
+  template <class T>
+  T next() { return number<T>(word()); }
+};
+
+}  // namespace
+
+std::string pack_forecast(const Forecast& f) {
+  std::string out(forecast_format);
+  put_number(out, static_cast<long long>(f.method));
+  put_number(out, static_cast<long long>(f.granularity));
+  put_number(out, f.alpha);
+  put_number(out, f.mean_per_day);
+  for (double w : f.weekday_profile) put_number(out, w);
+  put_number(out, f.promo_uplift);
+  put_number(out, static_cast<long long>(f.uplift_source));
+  out += f.regular_price ? " p" : " -";
+  if (f.regular_price) put_number(out, *f.regular_price);
+  put_number(out, f.price_elasticity);
+  put_number(out, static_cast<long long>(f.elasticity_source));
+  put_number(out, f.sigma_per_day);
+  put_number(out, f.level_error_ratio);
+  put_number(out, f.promo_sigma_per_day);
+  put_number(out, f.sigma_relative_error);
+  put_number(out, static_cast<long long>(f.residuals));
+  const auto& e = f.own_promo_evidence;
+  put_number(out, e.promo_units);
+  put_number(out, e.baseline_units);
+  put_number(out, static_cast<long long>(e.promo_periods));
+  put_number(out, static_cast<long long>(e.priced_periods));
+  long long bands = 0;
+  for (const auto& b : e.bands) bands += b.units != 0 || b.baseline != 0 || b.baseline_log_ratio != 0;
+  put_number(out, bands);
+  for (std::size_t i = 0; i < e.bands.size(); ++i) {
+    const auto& b = e.bands[i];
+    if (b.units == 0 && b.baseline == 0 && b.baseline_log_ratio == 0) continue;
+    put_number(out, static_cast<long long>(i));
+    put_number(out, b.units);
+    put_number(out, b.baseline);
+    put_number(out, b.baseline_log_ratio);
+  }
+  out += f.last_day ? " d" : " -";
+  if (f.last_day) put_number(out, static_cast<long long>(f.last_day->time_since_epoch().count()));
+  return out;
+}
+
+bool packed_forecast_current(std::string_view text) {
+  return text.size() > forecast_format.size() && text.substr(0, forecast_format.size()) == forecast_format &&
+         text[forecast_format.size()] == ' ';
+}
+
+std::optional<Forecast> unpack_forecast(std::string_view text) {
+  Reader r{text};
+  if (r.word() != forecast_format) return std::nullopt;
+  Forecast f;
+  auto method = r.next<int>();
+  if (method < 0 || method > static_cast<int>(Method::croston_sba)) return std::nullopt;
+  f.method = static_cast<Method>(method);
+  auto granularity = r.next<int>();
+  if (granularity < 0 || granularity > static_cast<int>(Granularity::weekly)) return std::nullopt;
+  f.granularity = static_cast<Granularity>(granularity);
+  auto source = [&](int v) -> std::optional<UpliftSource> {
+    if (v < 0 || v > static_cast<int>(UpliftSource::category)) return std::nullopt;
+    return static_cast<UpliftSource>(v);
+  };
+  f.alpha = r.next<double>();
+  f.mean_per_day = r.next<double>();
+  for (double& w : f.weekday_profile) w = r.next<double>();
+  f.promo_uplift = r.next<double>();
+  auto uplift = source(r.next<int>());
+  if (!uplift) return std::nullopt;
+  f.uplift_source = *uplift;
+  if (auto w = r.word(); w == "p")
+    f.regular_price = r.next<double>();
+  else if (w != "-")
+    return std::nullopt;
+  f.price_elasticity = r.next<double>();
+  auto elasticity = source(r.next<int>());
+  if (!elasticity) return std::nullopt;
+  f.elasticity_source = *elasticity;
+  f.sigma_per_day = r.next<double>();
+  f.level_error_ratio = r.next<double>();
+  f.promo_sigma_per_day = r.next<double>();
+  f.sigma_relative_error = r.next<double>();
+  f.residuals = r.next<int>();
+  auto& e = f.own_promo_evidence;
+  e.promo_units = r.next<double>();
+  e.baseline_units = r.next<double>();
+  e.promo_periods = r.next<int>();
+  e.priced_periods = r.next<int>();
+  auto bands = r.next<int>();
+  if (bands < 0 || bands > discount_bands) return std::nullopt;
+  for (int k = 0; k < bands && r.ok; ++k) {
+    auto i = r.next<int>();
+    if (i < 0 || i >= discount_bands) return std::nullopt;
+    auto& b = e.bands[static_cast<std::size_t>(i)];
+    b.units = r.next<double>();
+    b.baseline = r.next<double>();
+    b.baseline_log_ratio = r.next<double>();
+  }
+  if (auto w = r.word(); w == "d")
+    f.last_day = Day{std::chrono::days{r.next<long long>()}};
+  else if (w != "-")
+    return std::nullopt;
+  if (!r.ok || r.at != text.size()) return std::nullopt;
   return f;
 }
 

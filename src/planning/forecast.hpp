@@ -22,6 +22,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace backroom::planning {
@@ -154,6 +155,16 @@ std::optional<double> regular_price(std::span<const Period> history);
 // Fits on every period of `history` (ascending by start, no duplicates; the caller gives only
 // data before the origin). Pre: periods sorted. Never throws on short or empty history.
 Forecast fit(std::span<const Period> history, Granularity granularity, const FitOptions& options = {});
+
+// A fitted forecast as one line of text and back, every field with all its digits (each
+// double written shortest-exact, so unpack(pack(f)) == f bit for bit): what the weekly
+// preparation keeps so a suggestion can use the fit without reading the history again
+// (planning_store.hpp, kept fits). unpack_forecast returns nullopt on text it did not write
+// (another version's, or damaged), and the caller then fits again.
+std::string pack_forecast(const Forecast& f);
+std::optional<Forecast> unpack_forecast(std::string_view text);
+// Whether `text` is of the format this version's pack_forecast writes (its tag only).
+bool packed_forecast_current(std::string_view text);
 
 // The promotion evidence of a history, for pooling into a category prior (uses the same base
 // fit as fit(), so the same causality holds).

@@ -44,6 +44,7 @@ bj::object suggestions_to_json(const SupplierSuggestions& s) {
     bj::object reason{
         {"forecast_per_day", number(g.mean_per_day)},
         {"method", method_name(i.forecast.method)},
+        {"fitted_at", format_date(i.fitted_on)},
         {"lead_time_days", number(in.lead_time.days)},
         {"lead_time_sd_days", number(in.lead_time.sd_days)},
         {"review_days", number(in.review_days)},
@@ -84,6 +85,7 @@ bj::object suggestions_to_json(const SupplierSuggestions& s) {
                                           {"value_before", s.top_up.value_before},
                                           {"value_after", s.top_up.value_after},
                                           {"reached", s.top_up.reached}}},
+                    {"fits", bj::object{{"kept", s.kept_fits}, {"fitted", s.items.size() - s.kept_fits}}},
                     {"suggestions", std::move(lines)}};
 }
 

@@ -16,6 +16,8 @@ namespace {
 
 using std::chrono::sys_days;
 
+// Kept fits and forecast snapshots written in one statement.
+constexpr std::size_t fits_per_insert = 100;
 // Items asked of the database in one query when reading demand.
 constexpr std::size_t demand_read_items_max = 1000;
 
@@ -223,12 +225,15 @@ void put_import_days(db::Db& db, const std::vector<DemandRow>& rows) {
       if (months.contains(key)) before.emplace(std::move(key), q.text(3));
     }
   }
+  std::set<std::string_view> locations;
   for (const auto& [key, days] : months) {
+    locations.insert(key.location_id);
     auto old = before.find(key);
     auto merged = replace_days(old == before.end() ? std::vector<DemandDay>{} : unpack_month(old->second, key.month),
                                days);
     put_month(db, key, "import", pack_month(merged));
   }
+  for (auto location_id : locations) drop_fits_at(db, std::string(location_id));
 }
 
 void each_item_demand_at(db::Db& db, const std::string& location_id, const std::vector<std::string>& item_ids,
@@ -399,23 +404,76 @@ std::optional<std::int64_t> prepared_at(db::Db& db, const std::string& location_
   return q.opt_int64(0);
 }
 
-void put_snapshot(db::Db& db, const Snapshot& s, std::int64_t at) {
+std::vector<KeptFit> kept_fits(db::Db& db, const std::string& location_id, const std::string& supplier_id) {
+  std::vector<KeptFit> out;
+  auto q = db.query(
+      "SELECT item_id, category, fitted_on, fitted_at, forecast FROM planning_fits "
+      "WHERE location_id = ? AND supplier_id = ? ORDER BY item_id");
+  q.bind(1, location_id).bind(2, supplier_id);
+  while (q.step()) out.push_back({q.text(0), q.text(1), q.text(2), q.int64(3), q.text(4)});
+  return out;
+}
+
+void keep_fits(db::Db& db, const std::string& location_id, const std::string& supplier_id,
+               const std::string& fitted_on, const std::vector<KeptFit>& fits) {
   db::assert_in_transaction(db);
-  db.query("DELETE FROM forecast_snapshots WHERE location_id = ? AND item_id = ? AND week_start = ?")
-      .bind(1, s.location_id)
-      .bind(2, s.item_id)
-      .bind(3, s.week_start)
+  db.query("DELETE FROM planning_fits WHERE location_id = ? AND supplier_id = ? AND fitted_on <= ?")
+      .bind(1, location_id)
+      .bind(2, supplier_id)
+      .bind(3, fitted_on)
       .run();
-  db.query(
-        "INSERT INTO forecast_snapshots (location_id, item_id, week_start, category, forecast, made_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)")
-      .bind(1, s.location_id)
-      .bind(2, s.item_id)
-      .bind(3, s.week_start)
-      .bind(4, s.category)
-      .bind(5, s.forecast)
-      .bind(6, at)
-      .run();
+  for (std::size_t at = 0; at < fits.size(); at += fits_per_insert) {
+    std::size_t n = std::min(fits_per_insert, fits.size() - at);
+    std::string sql =
+        "INSERT INTO planning_fits (location_id, supplier_id, item_id, category, fitted_on, fitted_at, forecast) VALUES ";
+    for (std::size_t i = 0; i < n; ++i) sql += i ? ", (?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?)";
+    sql += " ON CONFLICT (location_id, supplier_id, item_id) DO NOTHING";
+    auto q = db.query(sql);
+    int p = 1;
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& f = fits[at + i];
+      BR_ASSERT(f.fitted_on == fitted_on, "the fits kept together were fitted on the same day");
+      q.bind(p, location_id);
+      q.bind(p + 1, supplier_id);
+      q.bind(p + 2, f.item_id);
+      q.bind(p + 3, f.category);
+      q.bind(p + 4, f.fitted_on);
+      q.bind(p + 5, f.fitted_at);
+      q.bind(p + 6, f.forecast);
+      p += 7;
+    }
+    q.run();
+  }
+}
+
+void drop_fits_at(db::Db& db, const std::string& location_id) {
+  db::assert_in_transaction(db);
+  db.query("DELETE FROM planning_fits WHERE location_id = ?").bind(1, location_id).run();
+}
+
+void put_snapshots(db::Db& db, const std::vector<Snapshot>& snapshots, std::int64_t at) {
+  db::assert_in_transaction(db);
+  for (std::size_t first = 0; first < snapshots.size(); first += fits_per_insert) {
+    std::size_t n = std::min(fits_per_insert, snapshots.size() - first);
+    std::string sql = "INSERT INTO forecast_snapshots (location_id, item_id, week_start, category, forecast, made_at) VALUES ";
+    for (std::size_t i = 0; i < n; ++i) sql += i ? ", (?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?)";
+    sql +=
+        " ON CONFLICT (location_id, item_id, week_start) DO UPDATE SET category = excluded.category, "
+        "forecast = excluded.forecast, made_at = excluded.made_at";
+    auto q = db.query(sql);
+    int p = 1;
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& s = snapshots[first + i];
+      q.bind(p, s.location_id);
+      q.bind(p + 1, s.item_id);
+      q.bind(p + 2, s.week_start);
+      q.bind(p + 3, s.category);
+      q.bind(p + 4, s.forecast);
+      q.bind(p + 5, at);
+      p += 6;
+    }
+    q.run();
+  }
 }
 
 std::vector<Snapshot> snapshots(db::Db& db, const std::string& from_week, const std::string& to_week) {

@@ -1,4 +1,4 @@
-// Planning's SQL (tables of migrations 12 and 29): daily demand history, service levels, reorder
+// Planning's SQL (tables of migrations 12, 29 and 46): daily demand history, service levels, reorder
 // points, prepared suggestions and forecast snapshots. Days are "YYYY-MM-DD" text (UTC
 // dates), quantities milli-units. Every function takes the connection it runs on: a
 // reader's for queries, the writer's (inside its transaction) for changes. What planning
@@ -47,7 +47,8 @@ struct DemandDay {
 // per location, item and day).
 void replace_ledger_days(db::Db& db, const std::string& from_day, const std::vector<DemandRow>& rows);
 // Writes imported days, each replacing an imported day of the same location and item (of
-// two rows for one day, the later wins).
+// two rows for one day, the later wins), and forgets the kept fits of those locations (a fit
+// learnt from the history before the import is no longer the history's).
 void put_import_days(db::Db& db, const std::vector<DemandRow>& rows);
 // The demand of the items of `item_ids` (empty = every item) at a location from `from` on:
 // one call per item that has any, in item order, with its days in order; a day's ledger and
@@ -90,6 +91,26 @@ void replace_prepared(db::Db& db, const std::string& location_id, const std::str
                       const std::vector<PreparedRow>& rows, std::int64_t at);
 std::optional<std::int64_t> prepared_at(db::Db& db, const std::string& location_id, const std::string& supplier_id);
 
+// Kept fits (migration 46): the forecast the weekly preparation fitted for an item a supplier
+// sells to a location, packed (forecast.hpp, pack_forecast), with the day it was fitted on
+// (the history before that day) and the category whose pooled evidence it used.
+struct KeptFit {
+  std::string item_id;
+  std::string category;
+  std::string fitted_on;  // YYYY-MM-DD
+  std::int64_t fitted_at = 0;
+  std::string forecast;
+};
+// The supplier's kept fits at the location, by item id.
+std::vector<KeptFit> kept_fits(db::Db& db, const std::string& location_id, const std::string& supplier_id);
+// Keeps `fits` (all fitted on `fitted_on`) as the supplier's at the location: its kept fits
+// fitted on or before that day are replaced; one fitted on a later day (a preparation of an
+// earlier day run afterwards) stays.
+void keep_fits(db::Db& db, const std::string& location_id, const std::string& supplier_id,
+               const std::string& fitted_on, const std::vector<KeptFit>& fits);
+// Forgets every kept fit at the location (its history changed).
+void drop_fits_at(db::Db& db, const std::string& location_id);
+
 struct Snapshot {
   std::string location_id;
   std::string item_id;
@@ -97,7 +118,11 @@ struct Snapshot {
   std::string category;
   std::int64_t forecast = 0;  // milli-units over the 7 days from week_start
 };
-void put_snapshot(db::Db& db, const Snapshot& s, std::int64_t at);
+// Keeps the snapshots, each replacing the one of its location, item and week; many rows a
+// statement, each an upsert on the key (a DELETE then INSERT per row was a sequential scan on
+// PostgreSQL once the plan cache settled on a generic plan while the table was small: a
+// first preparation of 100,000 items took longer than anyone waited, docs/performance.md).
+void put_snapshots(db::Db& db, const std::vector<Snapshot>& snapshots, std::int64_t at);
 // Snapshots of the weeks starting from `from_week` to `to_week` (inclusive), by week.
 std::vector<Snapshot> snapshots(db::Db& db, const std::string& from_week, const std::string& to_week);
 

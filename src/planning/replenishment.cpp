@@ -7,6 +7,7 @@
 #include <numeric>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 #include "catalog/catalog_store.hpp"
 #include "catalog/price_changes.hpp"
@@ -211,7 +212,7 @@ int review_days(const std::string& order_days_text, Day today) {
 }
 
 SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location_id, const std::string& supplier_id,
-                                         Day today) {
+                                         Day today, FitFrom fits) {
   SupplierSuggestions out;
   out.location_id = location_id;
   out.supplier_id = supplier_id;
@@ -223,7 +224,50 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
   for (const auto& si : items) ids.push_back(si.item_id);
   if (ids.empty()) return out;
   auto facts = catalog::store::planning_facts(db, ids);
-  auto history = histories(db, location_id, ids, today - days{forecast_history_days});
+  // The kept fits that are fresh (FitFrom); nullptr where the item is fitted now.
+  // Unpacked on the fitting threads (100,000 forecasts up front were 70 MB to fill); a text of
+  // this format version always unpacks, one of another version is fitted again.
+  std::vector<store::KeptFit> kept_rows;
+  std::vector<const store::KeptFit*> kept(items.size(), nullptr);
+  std::vector<Day> kept_on(items.size(), today);
+  if (fits == FitFrom::kept_when_fresh) {
+    std::unordered_map<std::string_view, std::size_t> index;
+    index.reserve(items.size());
+    for (std::size_t k = 0; k < items.size(); ++k) index.emplace(items[k].item_id, k);
+    kept_rows = store::kept_fits(db, location_id, supplier_id);
+    for (const auto& row : kept_rows) {
+      auto i = index.find(row.item_id);
+      if (i == index.end()) continue;
+      auto f = facts.find(row.item_id);
+      auto on = parse_date(row.fitted_on);
+      if (f == facts.end() || f->second.category != row.category || !on || *on > today ||
+          today - *on >= days{kept_fit_days_max} || !packed_forecast_current(row.forecast))
+        continue;
+      kept[i->second] = &row;
+      kept_on[i->second] = *on;
+    }
+  }
+  // The history of every item fitted now, and of every item of a category one of them is
+  // in: the category's pooled promotion evidence is summed over all its items, as it was
+  // when the kept fits were made.
+  std::set<std::string_view> fitted_categories;
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    if (kept[k]) continue;
+    if (auto f = facts.find(items[k].item_id); f != facts.end()) fitted_categories.insert(f->second.category);
+  }
+  std::vector<std::size_t> read_items;  // positions in `items` whose history is read
+  std::vector<std::string> read_ids;
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    auto f = facts.find(items[k].item_id);
+    if (f == facts.end() || !fitted_categories.contains(f->second.category)) continue;
+    read_items.push_back(k);
+    read_ids.push_back(items[k].item_id);
+  }
+  std::vector<std::vector<DemandDay>> history(items.size());
+  {
+    auto read = histories(db, location_id, read_ids, today - days{forecast_history_days});
+    for (std::size_t r = 0; r < read_items.size(); ++r) history[read_items[r]] = std::move(read[r]);
+  }
   auto start = ledger_start(db);
 
   std::map<std::string, Quantity> on_hand, reserved;
@@ -266,20 +310,27 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
     return it == m.end() ? 0.0 : units(it->second.milli);
   };
   int review = review_days(supplier->order_days.text(), today);
-  std::vector<FitOptions> options;
-  std::vector<std::span<const DemandDay>> rows_of;  // each suggestion's history
+  // Each suggestion's category evidence, history and place in `items` (a FitOptions each
+  // would copy the evidence's bands 100,000 times).
+  std::vector<const PromoEvidence*> category_evidence;
+  std::vector<std::span<const DemandDay>> rows_of;
+  std::vector<std::size_t> position;
+  out.items.reserve(items.size());
+  category_evidence.reserve(items.size());
+  rows_of.reserve(items.size());
+  position.reserve(items.size());
   for (std::size_t k = 0; k < items.size(); ++k) {
     const auto& si = items[k];
     auto f = facts.find(si.item_id);
     if (f == facts.end()) continue;
-    ItemSuggestion s;
+    auto& s = out.items.emplace_back();
     s.item_id = si.item_id;
     s.sku = f->second.sku;
     s.name = f->second.name;
     s.category = f->second.category;
     s.unit_cost = si.cost;
-    FitOptions o;
-    if (auto c = category_promo.find(s.category); c != category_promo.end()) o.category_promo = c->second;
+    const PromoEvidence* evidence = nullptr;
+    if (auto c = category_promo.find(s.category); c != category_promo.end()) evidence = &c->second;
     std::int64_t level = service_level_bp_default;
     if (auto c = category_levels.find(s.category); c != category_levels.end()) level = c->second;
     if (auto i = item_levels.find(si.item_id); i != item_levels.end()) level = i->second;
@@ -304,15 +355,27 @@ SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location
                                           today + days{planned_promotions_days});
     }
     s.input.discontinued = f->second.discontinued;
-    out.items.push_back(std::move(s));
-    options.push_back(std::move(o));
+    category_evidence.push_back(evidence);
     rows_of.push_back(history[k]);
+    position.push_back(k);
   }
   for_each_index(out.items.size(), [&](std::size_t i) {
     auto& s = out.items[i];
-    s.forecast = fit(daily_series(rows_of[i], start, today), Granularity::daily, options[i]);
+    if (const auto* row = kept[position[i]]) {
+      auto f = unpack_forecast(row->forecast);
+      BR_ASSERT(f.has_value(), "a kept fit of this format version unpacks");
+      s.forecast = std::move(*f);
+      s.fitted_on = kept_on[position[i]];
+      s.forecast_kept = true;
+    } else {
+      FitOptions o;
+      if (category_evidence[i]) o.category_promo = *category_evidence[i];
+      s.forecast = fit(daily_series(rows_of[i], start, today), Granularity::daily, o);
+      s.fitted_on = today;
+    }
     s.suggestion = suggest(s.forecast, s.input);
   });
+  for (const auto& s : out.items) out.kept_fits += s.forecast_kept;
   std::vector<TopUpLine> lines;
   for (auto& s : out.items)
     lines.push_back(TopUpLine{&s.suggestion, s.unit_cost, s.input.packing, s.suggestion.mean_per_day, s.input.discontinued});
@@ -370,17 +433,24 @@ int prepare(db::Db& db, Day as_of, Day today, bool order_day_only) {
         if (auto d = done.if_contains(supplier.id); d && d->is_string() && d->get_string() == format_date(today)) continue;
       }
       for (const auto& location_id : locations) {
-        auto s = suggest_for_supplier(db, location_id, supplier.id, as_of);
+        auto s = suggest_for_supplier(db, location_id, supplier.id, as_of, FitFrom::history);
         std::vector<store::PreparedRow> rows;
+        std::vector<store::KeptFit> fits;
+        std::vector<store::Snapshot> snapshots;
+        fits.reserve(s.items.size());
+        snapshots.reserve(s.items.size());
+        auto at = now().micros;
         for (const auto& item : s.items) {
+          fits.push_back({item.item_id, item.category, format_date(as_of), at, pack_forecast(item.forecast)});
           double week = item.forecast.expected_units(as_of, 7);
-          store::put_snapshot(db, store::Snapshot{location_id, item.item_id, format_date(as_of), item.category,
-                                                  std::max<std::int64_t>(0, milli(week))},
-                              now().micros);
+          snapshots.push_back(store::Snapshot{location_id, item.item_id, format_date(as_of), item.category,
+                                              std::max<std::int64_t>(0, milli(week))});
           if (item.suggestion.quantity > 0)
             rows.push_back({item.item_id, milli(item.suggestion.quantity), item.text});
         }
+        store::put_snapshots(db, snapshots, at);
         if (as_of == today) store::replace_prepared(db, location_id, supplier.id, rows, now().micros);
+        store::keep_fits(db, location_id, supplier.id, format_date(as_of), fits);
       }
       done[supplier.id] = format_date(today);
       ++prepared;

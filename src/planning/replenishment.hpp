@@ -58,6 +58,8 @@ struct ItemSuggestion {
   std::string category;
   std::int64_t unit_cost = 0;
   Forecast forecast;
+  Day fitted_on;               // the forecast learnt from the history before this day
+  bool forecast_kept = false;  // taken from the preparation's kept fit, not fitted now
   PolicyInput input;
   Suggestion suggestion;
   std::string text;  // reason.text
@@ -68,10 +70,24 @@ struct SupplierSuggestions {
   Day today;
   std::vector<ItemSuggestion> items;  // every item considered, in item order
   TopUpResult top_up;
+  std::size_t kept_fits = 0;  // items whose forecast came from a kept fit (the rest were fitted now)
 };
+// Where suggest_for_supplier takes each item's forecast from.
+//  kept_when_fresh: the fit the weekly preparation kept (store::kept_fits) when it is fresh:
+//    fitted on a day at most kept_fit_days_max - 1 days before `today` (and not after it), for
+//    the same supplier and location, while the item's category is the one it was fitted in
+//    (the category's pooled promotion evidence is part of the fit), its text readable, and
+//    the location's history not imported into since (an import forgets the location's kept
+//    fits). Every other item is fitted on its history as with `history`. What the fit does not
+//    depend on is always read now: stock, orders, transfers, reservations, lead time, packs,
+//    MOQ, service levels, reorder points, planned promotions (the calendar ahead is policy
+//    input, not part of the fit), the top-up and the reason.
+//  history: every item fitted on its history before `today` (what the preparation keeps).
+enum class FitFrom { kept_when_fresh, history };
+inline constexpr int kept_fit_days_max = 7;
 // What to order from the supplier for the location (reads; refresh_demand first).
 SupplierSuggestions suggest_for_supplier(db::Db& db, const std::string& location_id, const std::string& supplier_id,
-                                         Day today);
+                                         Day today, FitFrom fits = FitFrom::kept_when_fresh);
 
 // Days until the supplier's next order day after `today` (7 when it has none).
 int review_days(const std::string& order_days_text, Day today);
@@ -90,8 +106,10 @@ struct SeriesView {
 SeriesView series_view(db::Db& db, const std::string& location_id, const std::string& item_id, Day today);
 
 // The weekly preparation: for each active supplier (all, or those whose order day is
-// `today` when `order_day_only`) at each store, keeps the suggestions (when `as_of` is today)
-// and a forecast snapshot per item for the week from `as_of` (writer). Returns suppliers prepared.
+// `today` when `order_day_only`) at each store, keeps the suggestions (when `as_of` is today),
+// a forecast snapshot per item for the week from `as_of`, and each item's fit (fitted on the
+// history before `as_of`, FitFrom::history) for suggest_for_supplier (writer). Returns
+// suppliers prepared.
 int prepare(db::Db& db, Day as_of, Day today, bool order_day_only);
 // The suppliers prepared by the weekly job today: those whose order day it is and that were
 // not prepared today yet (writer).

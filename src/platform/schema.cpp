@@ -1956,6 +1956,22 @@ ALTER TABLE transfer_receipt_lines RENAME CONSTRAINT transfer_receipt_lines_44_r
 ALTER TABLE transfer_receipt_lines RENAME CONSTRAINT transfer_receipt_lines_44_received_check TO transfer_receipt_lines_received_check;
 ALTER TABLE transfer_receipt_lines RENAME CONSTRAINT transfer_receipt_lines_44_short_check TO transfer_receipt_lines_short_check;
 )SQL"},
+      {46, "the weekly preparation keeps each item's fitted forecast, so a suggestion need not fit it again", R"SQL(
+-- One row per store, supplier and item the preparation fitted (src/planning/replenishment.hpp):
+-- the forecast fitted on the days before `fitted_on`, packed by planning::pack_forecast, and
+-- the category whose pooled promotion evidence it used. A suggestion uses it for 7 days while
+-- the item's category is the same; importing history removes the rows of its stores.
+CREATE TABLE planning_fits (
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  supplier_id TEXT NOT NULL,
+  item_id     TEXT NOT NULL,
+  category    TEXT NOT NULL,
+  fitted_on   TEXT NOT NULL,
+  fitted_at   INTEGER NOT NULL,
+  forecast    TEXT NOT NULL,
+  PRIMARY KEY (location_id, supplier_id, item_id)
+) WITHOUT ROWID;
+)SQL"},
   };
   return list;
 }

@@ -367,6 +367,74 @@ test('accuracy: a forecast kept for a past week against what sold, by category',
   assert.ok(out.prepared_at, 'prepared_at is set once the preparation ran');
 });
 
+// Kept fits (docs/planning-api.md): once the preparation ran, a suggestion takes each item's
+// forecast from the fit it kept — the same answer as fitting now when nothing changed — while
+// stock and orders stay live; a fit 7 days old, or one from before an import, is fitted again.
+test('kept fits: the same suggestion as fitting now; the stock is still live; stale or imported-over fits are fitted again', async () => {
+  const sup = await makeSupplier({ order_days: ['mon', 'thu'], min_order_value: 10000 });
+  const tea = await makeItem(s, { category: 'Kept fits', price: 300 });
+  const cake = await makeItem(s, { category: 'Kept fits', price: 500 });
+  await supplies(sup, tea, { case_pack: 1 });
+  await supplies(sup, cake, { case_pack: 4 });
+  const rows = [];
+  for (let d = 120; d >= 1; d--) {
+    rows.push(`${dayText(-d)},${shop.name},${tea.sku},${[3, 5, 2, 6, 4, 9, 1][d % 7]}`);
+    if (d % 3 === 0) rows.push(`${dayText(-d)},${shop.name},${cake.sku},${d % 2 ? 1 : 2}`);
+  }
+  let r = importHistory(historyFile(rows, 'kept.csv'));
+  assert.equal(r.status, 0, r.stderr);
+  const live = await suggestions(sup);
+  assert.deepEqual(live.fits, { kept: 0, fitted: 2 });
+  assert.equal(live.suggestions.length, 2, JSON.stringify(live));
+  for (const l of live.suggestions) assert.equal(l.reason.fitted_at, dayText(0));
+
+  r = await buyer.post('/api/v1/planning/prepare', {});
+  assert.equal(r.status, 200, r.text);
+  let kept = await suggestions(sup);
+  assert.deepEqual(kept.fits, { kept: 2, fitted: 0 });
+  assert.deepEqual(kept.suggestions, live.suggestions, 'every number and reason as when fitted now');
+  assert.deepEqual(kept.top_up, live.top_up);
+
+  // Stock received after the fit: the kept fit's suggestion counts it.
+  const teaBefore = kept.suggestions.find((l) => l.item_id === tea.id);
+  await adjust(s, tea, shop, 2, 'found');
+  kept = await suggestions(sup);
+  assert.deepEqual(kept.fits, { kept: 2, fitted: 0 });
+  const teaAfter = kept.suggestions.find((l) => l.item_id === tea.id);
+  assert.equal(teaAfter.reason.on_hand, teaBefore.reason.on_hand + 2);
+  assert.equal(teaAfter.reason.forecast_per_day, teaBefore.reason.forecast_per_day);
+  assert.equal(teaAfter.reason.rounding.shortfall, teaBefore.reason.rounding.shortfall - 2);
+
+  // A preparation of an earlier day afterwards keeps today's fit.
+  r = await buyer.post('/api/v1/planning/prepare', { as_of: dayText(-3) });
+  assert.equal(r.status, 200, r.text);
+  kept = await suggestions(sup);
+  assert.deepEqual(kept.fits, { kept: 2, fitted: 0 });
+  for (const l of kept.suggestions) assert.equal(l.reason.fitted_at, dayText(0));
+
+  // Importing history forgets the store's fits: fitted now.
+  r = importHistory(historyFile([`${dayText(-2)},${shop.name},${cake.sku},7`], 'kept-more.csv'));
+  assert.equal(r.status, 0, r.stderr);
+  const refitted = await suggestions(sup);
+  assert.deepEqual(refitted.fits, { kept: 0, fitted: 2 });
+  for (const l of refitted.suggestions) assert.equal(l.reason.fitted_at, dayText(0));
+
+  // A fit of 6 days ago is used (and says so); one of 7 days ago is stale.
+  r = await buyer.post('/api/v1/planning/prepare', { as_of: dayText(-6) });
+  assert.equal(r.status, 200, r.text);
+  kept = await suggestions(sup);
+  assert.deepEqual(kept.fits, { kept: 2, fitted: 0 });
+  for (const l of kept.suggestions) assert.equal(l.reason.fitted_at, dayText(-6));
+  r = importHistory(historyFile([`${dayText(-2)},${shop.name},${cake.sku},7`], 'kept-again.csv'));
+  assert.equal(r.status, 0, r.stderr);
+  r = await buyer.post('/api/v1/planning/prepare', { as_of: dayText(-7) });
+  assert.equal(r.status, 200, r.text);
+  const stale = await suggestions(sup);
+  assert.deepEqual(stale.fits, { kept: 0, fitted: 2 });
+  assert.deepEqual(stale.suggestions, refitted.suggestions, 'the same history as when fitted after the import');
+  for (const l of stale.suggestions) assert.equal(l.reason.fitted_at, dayText(0));
+});
+
 test('bad requests name their field', async () => {
   const item = await makeItem(s);
   const sup = await makeSupplier();
