@@ -98,6 +98,10 @@ std::string_view conflict_rule(ConflictKind kind) {
     case ConflictKind::po_not_receivable:
       return "The store's receipt stands and its stock stays booked at the store; head office's purchase order was "
              "cancelled or closed before it arrived, so it is not recorded on the order. Settle it with the supplier.";
+    case ConflictKind::cancelled_transfer_received:
+      return "The goods reached the store before it heard that head office had cancelled the transfer: the store's "
+             "receipt stands, the cancel is undone for what arrived (the source gives it up again) and what did not "
+             "arrive stays back at the source. If the goods are still at the source, count it there.";
     case ConflictKind::destination_refused:
       return "The goods left the store (booked out there) but head office cannot put them in transit to that "
              "destination; nothing is lost: find where they went, book them in there (an adjustment found), then resolve.";
@@ -275,20 +279,39 @@ struct Poster {
   }
 
   // The node received a transfer head office shipped to its store: its movements booked the
-  // arrivals at the store; head office clears in transit and closes the transfer. When it
-  // cannot (the transfer is not in transit to this store, or the receipt does not fit it),
-  // the store's receipt still stands, the push's audit entry says why (transfer_not_closed)
-  // and `backroom check` reports the transfer's lines (no conflict kind for it yet: with no
-  // cancel of a transfer and no receipt of it at head office, only a forged document gets here).
-  std::optional<std::string> close_transfer(const store::Document& doc) const {
+  // arrivals at the store; head office clears in transit and closes the transfer. One head
+  // office cancelled meanwhile is closed all the same — the goods are at the store, the cancel
+  // is undone for what arrived (stock::close_transfer_from_node) — and listed as a
+  // cancelled_transfer_received conflict. When it cannot close it (the transfer is not in
+  // transit to this store, or the receipt does not fit it: only a forged or corrupted
+  // document), the store's receipt still stands, the push's audit entry says why
+  // (transfer_not_closed) and `backroom check` reports the transfer's lines.
+  std::optional<std::string> close_transfer(const store::Document& doc, std::vector<Conflict>& found) const {
     auto receipt = pushed_receipt_of(doc.payload, doc.entity_id);
-    std::optional<std::string> why = "unreadable";
-    if (receipt) {
-      std::vector<stock::NodeReceiptLine> lines;
-      for (const auto& [line_id, q] : receipt->lines) lines.push_back(stock::NodeReceiptLine{line_id, q.first, q.second});
-      why = stock::close_transfer_from_node(db, named(), receipt->transfer_id, node.location_id, doc.id, lines, at);
+    if (!receipt) return "unreadable";
+    std::vector<stock::NodeReceiptLine> lines;
+    for (const auto& [line_id, q] : receipt->lines) lines.push_back(stock::NodeReceiptLine{line_id, q.first, q.second});
+    auto closed = stock::close_transfer_from_node(db, named(), receipt->transfer_id, node.location_id, doc.id, lines, at);
+    if (closed.after_cancel) {
+      auto t = stock::load_transfer(db, receipt->transfer_id);
+      bj::array arrived;
+      for (const auto& l : t->at("lines").as_array()) {
+        const auto& line = l.as_object();
+        for (const auto& [line_id, q] : receipt->lines)
+          if (line_id == line.at("id").as_string() && (q.first + q.second).milli > 0)
+            arrived.push_back(bj::object{{"item_id", line.at("item_id")},
+                                         {"received", json::quantity_value(q.first)},
+                                         {"damaged", json::quantity_value(q.second)}});
+      }
+      found.push_back(conflict(doc, ConflictKind::cancelled_transfer_received, std::nullopt,
+                               bj::object{{"transfer_id", receipt->transfer_id},
+                                          {"number", t->at("number")},
+                                          {"from_location_id", t->at("from_location_id")},
+                                          {"status", t->at("status")},
+                                          {"cancel_reason", t->at("cancel_reason")},
+                                          {"arrived", std::move(arrived)}}));
     }
-    return why;
+    return closed.refused;
   }
 
   // The node received a delivery of a purchase order head office sent for its store: its
@@ -422,7 +445,7 @@ Posting post_documents(db::Db& db, const Actor& actor, const Node& node, const s
     if (status == "posted") poster.posted(*doc, batch[booked++], out.found[i]);
     // A transfer head office shipped to the store, received there: close it here.
     std::optional<std::string> not_closed;
-    if (status == "posted" && doc->type == inbound_received_event) not_closed = poster.close_transfer(*doc);
+    if (status == "posted" && doc->type == inbound_received_event) not_closed = poster.close_transfer(*doc, out.found[i]);
     // A delivery of head office's purchase order for the store: recorded on the order.
     if (status == "posted" && doc->type == po_received_event) {
       std::map<std::string, Quantity> ahead;
