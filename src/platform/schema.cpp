@@ -1999,14 +1999,16 @@ ALTER TABLE sync_inbound_transfers_47 RENAME TO sync_inbound_transfers;
 ALTER TABLE sync_inbound_transfer_lines_47 RENAME TO sync_inbound_transfer_lines;
 CREATE INDEX sync_inbound_transfers_status ON sync_inbound_transfers(status, id);
 -- At head office, a node's receipt of a transfer head office cancelled meanwhile is a
--- conflict of its own kind (the receipt stands, the cancel is undone for what arrived).
+-- conflict of its own kind (the receipt stands, the cancel is undone for what arrived), and so
+-- is a document whose money the sales journal could not take (its stock is posted).
 CREATE TABLE sync_conflicts_47 (
   id          TEXT PRIMARY KEY,
   node_id     TEXT NOT NULL REFERENCES sync_nodes(id),
   location_id TEXT NOT NULL REFERENCES locations(id),
   document_id TEXT NOT NULL REFERENCES sync_documents(id),
   kind        TEXT NOT NULL CHECK (kind IN ('price_difference','negative_stock','held_unit_sold','rejected',
-                                            'po_not_receivable','destination_refused','cancelled_transfer_received')),
+                                            'po_not_receivable','destination_refused','cancelled_transfer_received',
+                                            'not_in_journal')),
   item_id     TEXT,
   detail      TEXT NOT NULL,
   created_at  INTEGER NOT NULL,

@@ -89,9 +89,10 @@ enum class ConflictKind {
   rejected,
   po_not_receivable,
   destination_refused,
-  cancelled_transfer_received
+  cancelled_transfer_received,
+  not_in_journal
 };
-inline constexpr Vocabulary<ConflictKind, 7> conflict_kinds{{{
+inline constexpr Vocabulary<ConflictKind, 8> conflict_kinds{{{
     {ConflictKind::price_difference, "price_difference"},
     {ConflictKind::negative_stock, "negative_stock"},
     {ConflictKind::held_unit_sold, "held_unit_sold"},
@@ -99,6 +100,7 @@ inline constexpr Vocabulary<ConflictKind, 7> conflict_kinds{{{
     {ConflictKind::po_not_receivable, "po_not_receivable"},
     {ConflictKind::destination_refused, "destination_refused"},
     {ConflictKind::cancelled_transfer_received, "cancelled_transfer_received"},
+    {ConflictKind::not_in_journal, "not_in_journal"},
 }}};
 // The stated rule of each kind, in words a manager reads.
 std::string_view conflict_rule(ConflictKind kind);
