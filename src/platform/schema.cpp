@@ -1972,6 +1972,77 @@ CREATE TABLE planning_fits (
   PRIMARY KEY (location_id, supplier_id, item_id)
 ) WITHOUT ROWID;
 )SQL"},
+      {47, "a transfer head office cancels on its way to a store node: the node hears of it; one received first is a conflict", R"SQL(
+-- On a store node: an inbound transfer head office cancelled before the node received it is
+-- `cancelled` (with when the node heard and head office's reason), and can no longer be
+-- received. Both tables are made again with the word allowed, every row kept.
+CREATE TABLE sync_inbound_transfers_47 (
+  id            TEXT PRIMARY KEY,
+  number        TEXT NOT NULL,
+  from_name     TEXT NOT NULL,
+  note          TEXT NOT NULL DEFAULT '',
+  shipped_at    INTEGER NOT NULL,
+  arrived_at    INTEGER NOT NULL,
+  status        TEXT NOT NULL CHECK (status IN ('in_transit', 'received', 'cancelled')),
+  location_id   TEXT REFERENCES locations(id),
+  received_at   INTEGER,
+  received_by   TEXT,
+  cancelled_at  INTEGER,
+  cancel_reason TEXT
+);
+INSERT INTO sync_inbound_transfers_47 (id, number, from_name, note, shipped_at, arrived_at, status, location_id,
+                                       received_at, received_by)
+  SELECT id, number, from_name, note, shipped_at, arrived_at, status, location_id, received_at, received_by
+  FROM sync_inbound_transfers;
+CREATE TABLE sync_inbound_transfer_lines_47 (
+  id          TEXT PRIMARY KEY,
+  transfer_id TEXT NOT NULL REFERENCES sync_inbound_transfers_47(id),
+  line_no     INTEGER NOT NULL,
+  item_id     TEXT NOT NULL,
+  sku         TEXT NOT NULL DEFAULT '',
+  name        TEXT NOT NULL DEFAULT '',
+  shipped     INTEGER NOT NULL CHECK (shipped > 0),
+  received    INTEGER NOT NULL DEFAULT 0 CHECK (received >= 0),
+  damaged     INTEGER NOT NULL DEFAULT 0 CHECK (damaged >= 0),
+  short       INTEGER NOT NULL DEFAULT 0 CHECK (short >= 0),
+  UNIQUE (transfer_id, line_no)
+);
+INSERT INTO sync_inbound_transfer_lines_47 (id, transfer_id, line_no, item_id, sku, name, shipped, received, damaged, short)
+  SELECT id, transfer_id, line_no, item_id, sku, name, shipped, received, damaged, short FROM sync_inbound_transfer_lines;
+DROP TABLE sync_inbound_transfer_lines;
+DROP TABLE sync_inbound_transfers;
+ALTER TABLE sync_inbound_transfers_47 RENAME TO sync_inbound_transfers;
+ALTER TABLE sync_inbound_transfer_lines_47 RENAME TO sync_inbound_transfer_lines;
+CREATE INDEX sync_inbound_transfers_status ON sync_inbound_transfers(status, id);
+-- At head office, a node's receipt of a transfer head office cancelled meanwhile is a
+-- conflict of its own kind (the receipt stands, the cancel is undone for what arrived), and so
+-- is a document whose money the sales journal could not take (its stock is posted).
+CREATE TABLE sync_conflicts_47 (
+  id          TEXT PRIMARY KEY,
+  node_id     TEXT NOT NULL REFERENCES sync_nodes(id),
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  document_id TEXT NOT NULL REFERENCES sync_documents(id),
+  kind        TEXT NOT NULL CHECK (kind IN ('price_difference','negative_stock','held_unit_sold','rejected',
+                                            'po_not_receivable','destination_refused','cancelled_transfer_received',
+                                            'not_in_journal')),
+  item_id     TEXT,
+  detail      TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('open','resolved')),
+  resolved_at INTEGER,
+  resolved_by TEXT,
+  note        TEXT,
+  hlc         INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO sync_conflicts_47 (id, node_id, location_id, document_id, kind, item_id, detail, created_at, status,
+                               resolved_at, resolved_by, note, hlc)
+  SELECT id, node_id, location_id, document_id, kind, item_id, detail, created_at, status, resolved_at, resolved_by,
+         note, hlc FROM sync_conflicts;
+DROP TABLE sync_conflicts;
+ALTER TABLE sync_conflicts_47 RENAME TO sync_conflicts;
+CREATE INDEX sync_conflicts_status ON sync_conflicts(status, id);
+CREATE INDEX sync_conflicts_hlc ON sync_conflicts(hlc, id);
+)SQL"},
   };
   return list;
 }

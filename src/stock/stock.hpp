@@ -271,8 +271,9 @@ std::optional<boost::json::object> load_transfer(db::Db& db, const std::string& 
 // the line's `returned`), what a partial receipt booked stays booked, and the transfer is
 // `cancelled` with who, when and `reason` (1 to reason_note_length_max bytes, trimmed by the
 // caller). Audited transfer.cancel, event transfer.cancelled. 404 for no such transfer; 409
-// already_received, already_cancelled; 409 kept_by_store_node when either end is a store
-// node's store (or a bin of it): the node side of a cancel is not built (docs/sync.md).
+// already_received, already_cancelled; 409 kept_by_store_node when the source is a store
+// node's store (or a bin of it): a node's own shipment is not cancelled here (docs/sync.md).
+// One to a node's store is noted in the change feed: the node hears of the cancel.
 Posted cancel_transfer(db::Db& db, const Actor& actor, const std::string& transfer_id, const std::string& reason);
 
 // Transfers to a store node's store (docs/sync.md, "Transfers to a store node"). At head
@@ -296,12 +297,23 @@ struct NodeReceiptLine {
 // document booked what arrived at the store (and its damaged bin) already, so this books only
 // the in-transit side exactly as receive_transfer does (transit -arrived, transit -short for
 // what is outstanding and did not arrive), writes receipt `receipt_id` (closing) with the
-// lines, and marks the transfer received; event transfer.received. Returns nullopt when it
-// did, else why it could not (nothing written): not_found, not_in_transit, other_store (the
-// transfer goes elsewhere than `node_location_id`), unknown_line, over_received.
-std::optional<std::string> close_transfer_from_node(db::Db& db, const Actor& actor, const std::string& transfer_id,
-                                                    const std::string& node_location_id, const std::string& receipt_id,
-                                                    const std::vector<NodeReceiptLine>& lines, std::int64_t at);
+// lines, and marks the transfer received; event transfer.received.
+// A transfer head office **cancelled** while the node received it (the node had not heard):
+// the goods are at the store, so the cancel is undone for what arrived — per line the source
+// gives up again what arrived of what the cancel returned (reason transfer_cancelled, the
+// line's `returned` less it) and it leaves transit as received; what did not arrive stays
+// returned (not short). The transfer is received when nothing stays returned, else it stays
+// cancelled with the receipt. `after_cancel` says so (the caller lists the conflict).
+// `refused` says why nothing was written: not_found, not_in_transit (received already),
+// other_store (the transfer goes elsewhere than `node_location_id`), unknown_line,
+// over_received (more than was in transit, or than the cancel returned).
+struct NodeClose {
+  std::optional<std::string> refused;
+  bool after_cancel = false;
+};
+NodeClose close_transfer_from_node(db::Db& db, const Actor& actor, const std::string& transfer_id,
+                                   const std::string& node_location_id, const std::string& receipt_id,
+                                   const std::vector<NodeReceiptLine>& lines, std::int64_t at);
 
 // Head office's sites (store, backroom, warehouse) are notes of entity `location` in the change
 // feed (written when one is made or renamed): the destinations a store node may ship to.

@@ -970,10 +970,13 @@ Posted cancel_transfer(db::Db& db, const Actor& actor, const std::string& transf
     throw Problem(409, "already_received", fmt::format("transfer {} was received: it cannot be cancelled", number));
   if (status == "cancelled")
     throw Problem(409, "already_cancelled", fmt::format("transfer {} was cancelled already", number));
-  // A store node keeps the stock of its store and hears of transfers through its feed; the
-  // node's side of a cancel is not built (docs/sync.md, "Not built yet").
+  // A store node keeps the stock of its store: what a node shipped is its own to cancel (not
+  // built, docs/sync.md). One shipped to a node's store is cancelled here, and the node hears of
+  // it through its feed; should the node have received it before hearing, its receipt undoes the
+  // cancel for what arrived when head office posts it (close_transfer_from_node).
   require_not_kept_by_node(db, require_location(db, from_id, "from_location_id"), "from_location_id");
-  require_not_kept_by_node(db, require_location(db, to_id, "to_location_id"), "to_location_id");
+  bool to_node = is_node_store(db, to_id);
+  if (!to_node) require_not_kept_by_node(db, require_location(db, to_id, "to_location_id"), "to_location_id");
   std::string transit = transit_location(db);
   auto lines = transfer_lines_of(db, transfer_id);
   std::vector<Movement> moves;
@@ -1001,38 +1004,53 @@ Posted cancel_transfer(db::Db& db, const Actor& actor, const std::string& transf
   auto doc = *load_transfer(db, transfer_id);
   auto text = bj::serialize(doc);
   append_audit(db, actor, AuditEntry{"transfer.cancel", "transfer", transfer_id, bj::serialize(*before), text});
+  if (to_node) catalog::store::note_change(db, std::string(transfer_change), transfer_id);
   append_event(db, "transfer.cancelled", transfer_id, text);
   return Posted{std::move(doc), false};
 }
 
-std::optional<std::string> close_transfer_from_node(db::Db& db, const Actor& actor, const std::string& transfer_id,
-                                                    const std::string& node_location_id, const std::string& receipt_id,
-                                                    const std::vector<NodeReceiptLine>& given, std::int64_t at) {
+NodeClose close_transfer_from_node(db::Db& db, const Actor& actor, const std::string& transfer_id,
+                                   const std::string& node_location_id, const std::string& receipt_id,
+                                   const std::vector<NodeReceiptLine>& given, std::int64_t at) {
+  auto refused = [](const char* why) { return NodeClose{why, false}; };
   auto before = load_transfer(db, transfer_id);
-  if (!before) return "not_found";
-  if (before->at("status").as_string() != "in_transit") return "not_in_transit";
-  if (before->at("to_location_id").as_string() != node_location_id) return "other_store";
+  if (!before) return refused("not_found");
+  std::string_view status = before->at("status").as_string();
+  // Cancelled by head office while the node received it: the goods are at the store.
+  bool after_cancel = status == "cancelled";
+  if (status != "in_transit" && !after_cancel) return refused("not_in_transit");
+  if (before->at("to_location_id").as_string() != node_location_id) return refused("other_store");
+  std::string from_id(before->at("from_location_id").as_string());
   auto lines = transfer_lines_of(db, transfer_id);
   std::map<std::string, const NodeReceiptLine*> by_line;
   for (const auto& g : given) {
     auto known = std::find_if(lines.begin(), lines.end(), [&](const auto& l) { return l.id == g.line_id; });
     if (known == lines.end() || by_line.contains(g.line_id) || g.received.milli < 0 || g.damaged.milli < 0)
-      return "unknown_line";
-    if ((g.received + g.damaged).milli > known->outstanding().milli) return "over_received";
+      return refused("unknown_line");
+    // After a cancel, what went back to the source is what could have arrived.
+    auto open = after_cancel ? known->returned : known->outstanding();
+    if ((g.received + g.damaged).milli > open.milli) return refused("over_received");
     by_line[g.line_id] = &g;
   }
   insert_transfer_receipt(db, receipt_id, transfer_id, true, std::string(), at, actor.user);
   std::string transit = transit_location(db);
   std::vector<Movement> moves;
-  Quantity booked_short;
   for (auto& l : lines) {
     auto g = by_line.find(l.id);
     Quantity received = g == by_line.end() ? Quantity{} : g->second->received;
     Quantity damaged = g == by_line.end() ? Quantity{} : g->second->damaged;
-    Quantity short_ = l.outstanding() - received - damaged;
-    if (received.milli == 0 && damaged.milli == 0 && short_.milli == 0) continue;
+    Quantity arrived = received + damaged;
+    // In transit, what did not arrive is short; after a cancel it is back at the source already.
+    Quantity short_ = after_cancel ? Quantity{} : l.outstanding() - arrived;
+    if (arrived.milli == 0 && short_.milli == 0) continue;
+    if (after_cancel) {
+      // The cancel's two legs taken back for what arrived: the source gives it up again.
+      moves.push_back(Movement{l.item_id, from_id, -arrived, MovementReason::transfer_cancelled, "transfer", transfer_id, l.id});
+      moves.push_back(Movement{l.item_id, transit, arrived, MovementReason::transfer_cancelled, "transfer", transfer_id, l.id});
+      l.returned = l.returned - arrived;
+    }
     // The store's side (received at the store, damaged in its bin) is the node's document.
-    if (auto arrived = received + damaged; arrived.milli > 0)
+    if (arrived.milli > 0)
       moves.push_back(Movement{l.item_id, transit, -arrived, MovementReason::transfer_in, "transfer", transfer_id, l.id});
     if (short_.milli > 0)
       moves.push_back(Movement{l.item_id, transit, -short_, MovementReason::transfer_short, "transfer", transfer_id, l.id});
@@ -1046,28 +1064,31 @@ std::optional<std::string> close_transfer_from_node(db::Db& db, const Actor& act
     l.received = l.received + received;
     l.damaged = l.damaged + damaged;
     l.short_ = l.short_ + short_;
-    booked_short = booked_short + short_;
     BR_ASSERT(l.outstanding().milli == 0, "a node's receipt closes every line");
-    db.query("UPDATE transfer_lines SET received = ?, damaged = ?, short = ? WHERE id = ?")
+    db.query("UPDATE transfer_lines SET received = ?, damaged = ?, short = ?, returned = ? WHERE id = ?")
         .bind(1, l.received.milli)
         .bind(2, l.damaged.milli)
         .bind(3, l.short_.milli)
-        .bind(4, l.id)
+        .bind(4, l.returned.milli)
+        .bind(5, l.id)
         .run();
   }
   post_movements(db, moves, PostContext{actor.user, actor.origin, NegativeStock::allow});
-  db.query("UPDATE transfers SET status = 'received', received_at = ?, received_by = ? WHERE id = ?")
-      .bind(1, at)
-      .bind(2, actor.user)
-      .bind(3, transfer_id)
+  // Received, unless part of it stays cancelled (back at the source).
+  bool still_returned = std::any_of(lines.begin(), lines.end(), [](const auto& l) { return l.returned.milli > 0; });
+  db.query("UPDATE transfers SET status = ?, received_at = ?, received_by = ? WHERE id = ?")
+      .bind(1, still_returned ? "cancelled" : "received")
+      .bind(2, at)
+      .bind(3, actor.user)
+      .bind(4, transfer_id)
       .run();
   // From another node's store (a node shipped it to this one): that node hears of the receipt.
-  note_if_shipped_by_node(db, transfer_id, std::string(before->at("from_location_id").as_string()));
+  note_if_shipped_by_node(db, transfer_id, from_id);
   auto doc = *load_transfer(db, transfer_id);
   bj::object event = doc;
   event["receipt"] = doc.at("receipts").as_array().back();
   append_event(db, "transfer.received", transfer_id, bj::serialize(event));
-  return std::nullopt;
+  return NodeClose{std::nullopt, after_cancel};
 }
 
 std::optional<std::string> node_destination_refusal(db::Db& db, const std::string& node_location_id,

@@ -72,6 +72,8 @@ bj::object inbound_to_json(const InboundTransfer& t) {
                     {"location_id", t.location_id ? bj::value(*t.location_id) : bj::value(nullptr)},
                     {"received_at", time(t.received_at)},
                     {"received_by", t.received_by ? bj::value(*t.received_by) : bj::value(nullptr)},
+                    {"cancelled_at", time(t.cancelled_at)},
+                    {"cancel_reason", t.cancel_reason ? bj::value(*t.cancel_reason) : bj::value(nullptr)},
                     {"lines_count", t.lines.size()},
                     {"lines", std::move(lines)}};
 }
@@ -98,8 +100,14 @@ void apply_inbound_transfer(db::Db& db, const bj::value& data) {
   const auto& o = data.get_object();
   InboundTransfer t;
   t.id = text_of(o, "id");
-  if (text_of(o, "status") != "in_transit") return;  // received or gone: nothing to receive here
-  if (store::load_inbound(db, t.id)) return;          // known: its receipt is the node's
+  auto status = text_of(o, "status");
+  if (status == "cancelled") {
+    // Head office took it back before the node received it: not to be received here.
+    store::mark_inbound_cancelled(db, t.id, now().micros, optional_text(o, "cancel_reason"));
+    return;
+  }
+  if (status != "in_transit") return;          // received: nothing to receive here
+  if (store::load_inbound(db, t.id)) return;  // known: its receipt is the node's
   t.number = text_of(o, "number");
   if (const auto* from = o.if_contains("from"); from && from->is_object()) t.from_name = optional_text(from->get_object(), "name");
   t.note = optional_text(o, "note");
@@ -148,6 +156,12 @@ std::string receiving_store(db::Db& db, const Actor& actor, const std::optional<
 InboundTransfer receive_inbound_transfer(db::Db& db, const Actor& actor, const std::string& id, const InboundReceipt& in) {
   auto t = store::load_inbound(db, id);
   if (!t) throw not_found("inbound transfer", id);
+  if (t->status == "cancelled")
+    throw Problem(409, "transfer_cancelled",
+                  fmt::format("head office cancelled transfer {} ({}): its goods are not on their way. If they arrived "
+                              "all the same, book them in as found and tell head office",
+                              t->number, t->cancel_reason.value_or("no reason given")),
+                  "id");
   if (t->status != "in_transit")
     throw Problem(409, "already_received", fmt::format("transfer {} was received already", t->number), "id");
   std::string location_id = receiving_store(db, actor, in.location_id);

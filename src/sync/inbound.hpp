@@ -41,10 +41,12 @@ struct InboundTransfer {
   std::string note;
   std::int64_t shipped_at = 0;
   std::int64_t arrived_at = 0;  // when the node learnt of it
-  std::string status;           // in_transit | received
+  std::string status;           // in_transit | received | cancelled (by head office, before it arrived)
   std::optional<std::string> location_id;  // the node's location it was received at
   std::optional<std::int64_t> received_at;
   std::optional<std::string> received_by;
+  std::optional<std::int64_t> cancelled_at;  // when the node heard of head office's cancel
+  std::optional<std::string> cancel_reason;  // head office's words
   std::vector<InboundLine> lines;
 };
 
@@ -69,7 +71,10 @@ boost::json::object inbound_to_json(const InboundTransfer& t);
 
 // On the node, in the pull's transaction: keeps a transfer the feed carries (`data` as head
 // office's GET /api/v1/transfers/{id}) when it is in transit and new here; one it holds
-// already is left as it is (its receipt is the node's). Throws 422 on data it cannot read.
+// already is left as it is (its receipt is the node's) — unless head office cancelled it and
+// the node has not received it: then it is `cancelled` here too, with head office's reason,
+// and can no longer be received (one received first stays received: head office undoes its
+// cancel for what arrived when the receipt is pushed). Throws 422 on data it cannot read.
 void apply_inbound_transfer(db::Db& db, const boost::json::value& data);
 
 // The node's store goods from head office are received at: the one asked for (a store: 422
@@ -78,7 +83,7 @@ void apply_inbound_transfer(db::Db& db, const boost::json::value& data);
 std::string receiving_store(db::Db& db, const Actor& actor, const std::optional<std::string>& asked);
 
 // Receives an inbound transfer (see plan_inbound_receipt). 404 when unknown, 409
-// already_received once received. Audited (inbound_transfer.receive); event
+// already_received once received, 409 transfer_cancelled once head office cancelled it. Audited (inbound_transfer.receive); event
 // inbound_transfer.received {id, number, location_id, received_at, received_by, lines
 // [{line_id, item_id, shipped, received, damaged, short}]}.
 InboundTransfer receive_inbound_transfer(db::Db& db, const Actor& actor, const std::string& id, const InboundReceipt& in);
@@ -93,6 +98,8 @@ std::optional<PushedReceipt> pushed_receipt_of(const std::string& payload, const
 
 namespace store {
 void insert_inbound(db::Db& db, const InboundTransfer& t);
+// An inbound transfer still in transit becomes cancelled; false when it was not in transit.
+bool mark_inbound_cancelled(db::Db& db, const std::string& id, std::int64_t at, const std::string& reason);
 std::optional<InboundTransfer> load_inbound(db::Db& db, const std::string& id);
 // Newest first (by id: head office's ids are time-ordered), after `before` when set.
 std::vector<InboundTransfer> list_inbound(db::Db& db, const std::string& status, const std::optional<std::string>& before,

@@ -19,8 +19,8 @@ std::vector<InboundLine> lines_of(db::Db& db, const std::string& transfer_id) {
 }
 
 constexpr const char* columns =
-    "SELECT id, number, from_name, note, shipped_at, arrived_at, status, location_id, received_at, received_by "
-    "FROM sync_inbound_transfers ";
+    "SELECT id, number, from_name, note, shipped_at, arrived_at, status, location_id, received_at, received_by, "
+    "cancelled_at, cancel_reason FROM sync_inbound_transfers ";
 
 InboundTransfer row(db::Query& q) {
   InboundTransfer t;
@@ -34,6 +34,8 @@ InboundTransfer row(db::Query& q) {
   if (!q.is_null(7)) t.location_id = q.text(7);
   if (!q.is_null(8)) t.received_at = q.int64(8);
   if (!q.is_null(9)) t.received_by = q.text(9);
+  if (!q.is_null(10)) t.cancelled_at = q.int64(10);
+  if (!q.is_null(11)) t.cancel_reason = q.text(11);
   return t;
 }
 }  // namespace
@@ -62,6 +64,14 @@ void insert_inbound(db::Db& db, const InboundTransfer& t) {
         .bind(6, l.name)
         .bind(7, l.shipped.milli)
         .run();
+}
+
+bool mark_inbound_cancelled(db::Db& db, const std::string& id, std::int64_t at, const std::string& reason) {
+  auto q = db.query(
+      "UPDATE sync_inbound_transfers SET status = 'cancelled', cancelled_at = ?, cancel_reason = ? "
+      "WHERE id = ? AND status = 'in_transit'");
+  q.bind(1, at).bind(2, reason).bind(3, id).run();
+  return db.changes() > 0;
 }
 
 std::optional<InboundTransfer> load_inbound(db::Db& db, const std::string& id) {

@@ -98,6 +98,14 @@ std::string_view conflict_rule(ConflictKind kind) {
     case ConflictKind::po_not_receivable:
       return "The store's receipt stands and its stock stays booked at the store; head office's purchase order was "
              "cancelled or closed before it arrived, so it is not recorded on the order. Settle it with the supplier.";
+    case ConflictKind::not_in_journal:
+      return "The store's stock for this document is posted, but head office's sales journal could not take its money "
+             "(the reason is given): the store's own books hold it and head office's sales reports leave it out. "
+             "Settle it with the store, then resolve.";
+    case ConflictKind::cancelled_transfer_received:
+      return "The goods reached the store before it heard that head office had cancelled the transfer: the store's "
+             "receipt stands, the cancel is undone for what arrived (the source gives it up again) and what did not "
+             "arrive stays back at the source. If the goods are still at the source, count it there.";
     case ConflictKind::destination_refused:
       return "The goods left the store (booked out there) but head office cannot put them in transit to that "
              "destination; nothing is lost: find where they went, book them in there (an adjustment found), then resolve.";
@@ -275,20 +283,39 @@ struct Poster {
   }
 
   // The node received a transfer head office shipped to its store: its movements booked the
-  // arrivals at the store; head office clears in transit and closes the transfer. When it
-  // cannot (the transfer is not in transit to this store, or the receipt does not fit it),
-  // the store's receipt still stands, the push's audit entry says why (transfer_not_closed)
-  // and `backroom check` reports the transfer's lines (no conflict kind for it yet: with no
-  // cancel of a transfer and no receipt of it at head office, only a forged document gets here).
-  std::optional<std::string> close_transfer(const store::Document& doc) const {
+  // arrivals at the store; head office clears in transit and closes the transfer. One head
+  // office cancelled meanwhile is closed all the same — the goods are at the store, the cancel
+  // is undone for what arrived (stock::close_transfer_from_node) — and listed as a
+  // cancelled_transfer_received conflict. When it cannot close it (the transfer is not in
+  // transit to this store, or the receipt does not fit it: only a forged or corrupted
+  // document), the store's receipt still stands, the push's audit entry says why
+  // (transfer_not_closed) and `backroom check` reports the transfer's lines.
+  std::optional<std::string> close_transfer(const store::Document& doc, std::vector<Conflict>& found) const {
     auto receipt = pushed_receipt_of(doc.payload, doc.entity_id);
-    std::optional<std::string> why = "unreadable";
-    if (receipt) {
-      std::vector<stock::NodeReceiptLine> lines;
-      for (const auto& [line_id, q] : receipt->lines) lines.push_back(stock::NodeReceiptLine{line_id, q.first, q.second});
-      why = stock::close_transfer_from_node(db, named(), receipt->transfer_id, node.location_id, doc.id, lines, at);
+    if (!receipt) return "unreadable";
+    std::vector<stock::NodeReceiptLine> lines;
+    for (const auto& [line_id, q] : receipt->lines) lines.push_back(stock::NodeReceiptLine{line_id, q.first, q.second});
+    auto closed = stock::close_transfer_from_node(db, named(), receipt->transfer_id, node.location_id, doc.id, lines, at);
+    if (closed.after_cancel) {
+      auto t = stock::load_transfer(db, receipt->transfer_id);
+      bj::array arrived;
+      for (const auto& l : t->at("lines").as_array()) {
+        const auto& line = l.as_object();
+        for (const auto& [line_id, q] : receipt->lines)
+          if (line_id == line.at("id").as_string() && (q.first + q.second).milli > 0)
+            arrived.push_back(bj::object{{"item_id", line.at("item_id")},
+                                         {"received", json::quantity_value(q.first)},
+                                         {"damaged", json::quantity_value(q.second)}});
+      }
+      found.push_back(conflict(doc, ConflictKind::cancelled_transfer_received, std::nullopt,
+                               bj::object{{"transfer_id", receipt->transfer_id},
+                                          {"number", t->at("number")},
+                                          {"from_location_id", t->at("from_location_id")},
+                                          {"status", t->at("status")},
+                                          {"cancel_reason", t->at("cancel_reason")},
+                                          {"arrived", std::move(arrived)}}));
     }
-    return why;
+    return closed.refused;
   }
 
   // The node received a delivery of a purchase order head office sent for its store: its
@@ -362,6 +389,22 @@ void record_conflict(db::Db& db, const Conflict& c) {
   append_event(db, "sync.conflict", c.id, bj::serialize(conflict_to_json(*store::load_conflict(db, c.id))));
 }
 
+// A document whose stock head office posted but whose money its sales journal could not take
+// (sync/money.hpp, `skipped`): listed for a person, with the journal's reason.
+Conflict not_in_journal(const Node& node, const store::Document& doc, const std::string& reason, std::int64_t at,
+                        const std::map<std::string, std::int64_t>& order) {
+  Conflict c;
+  c.id = new_uuid_v7();
+  c.node_id = node.id;
+  c.location_id = node.location_id;
+  c.document_id = doc.id;
+  c.kind = ConflictKind::not_in_journal;
+  c.detail = bj::serialize(bj::object{{"type", doc.type}, {"entity_id", doc.entity_id}, {"reason", reason}});
+  c.created_at = at;
+  if (auto o = order.find(doc.id); o != order.end()) c.hlc = o->second;
+  return c;
+}
+
 // What posting some documents came to, document by document (in the order given).
 struct Posting {
   std::vector<std::string_view> statuses;  // posted, rejected, kept
@@ -422,7 +465,7 @@ Posting post_documents(db::Db& db, const Actor& actor, const Node& node, const s
     if (status == "posted") poster.posted(*doc, batch[booked++], out.found[i]);
     // A transfer head office shipped to the store, received there: close it here.
     std::optional<std::string> not_closed;
-    if (status == "posted" && doc->type == inbound_received_event) not_closed = poster.close_transfer(*doc);
+    if (status == "posted" && doc->type == inbound_received_event) not_closed = poster.close_transfer(*doc, out.found[i]);
     // A delivery of head office's purchase order for the store: recorded on the order.
     if (status == "posted" && doc->type == po_received_event) {
       std::map<std::string, Quantity> ahead;
@@ -505,23 +548,33 @@ int receive_documents(db::Db& db, const Actor& actor, const Node& node, const st
     auto journaled = journal_node_documents(db, node, journaling);
     for (std::size_t k = 0; k < booked.size(); ++k) {
       const auto& j = journaled[k];
-      if (!j.written.empty())
-        posted.audited[booked[k]].as_object()["journal"] = j.written;
-      else if (!j.skipped.empty())
-        posted.audited[booked[k]].as_object()["journal_skipped"] = j.skipped;
+      auto& entry = posted.audited[booked[k]].as_object();
+      if (!j.written.empty()) {
+        entry["journal"] = j.written;
+      } else if (!j.skipped.empty()) {
+        entry["journal_skipped"] = j.skipped;
+        auto c = not_in_journal(node, *journaling[k], j.skipped, at, order);
+        entry["conflicts"].as_array().push_back(bj::value(c.id));
+        posted.found[booked[k]].push_back(std::move(c));
+      }
     }
   }
+  std::vector<Conflict> unjournaled;  // exchanges whose money the journal could not take
   for (const auto* doc : exchanges) {
     bj::object entry{{"id", doc->id}, {"type", doc->type}, {"status", "kept"}};
-    if (auto j = journal_node_document(db, node, *doc); !j.written.empty())
+    if (auto j = journal_node_document(db, node, *doc); !j.written.empty()) {
       entry["journal"] = j.written;
-    else if (!j.skipped.empty())
+    } else if (!j.skipped.empty()) {
       entry["journal_skipped"] = j.skipped;
-    else
+      unjournaled.push_back(not_in_journal(node, *doc, j.skipped, at, order));
+      entry["conflicts"] = bj::array{bj::value(unjournaled.back().id)};
+    } else {
       continue;
+    }
     posted.audited.push_back(std::move(entry));
   }
   if (posted.audited.empty()) return static_cast<int>(kept.size());
+  posted.found.push_back(std::move(unjournaled));
   for (const auto& found : posted.found)
     for (const auto& c : found) record_conflict(db, c);
   // One audit entry a push, naming every document it posted or rejected and its conflicts.
@@ -678,8 +731,12 @@ Conflict retry_conflict(db::Db& db, const Actor& actor, const std::string& id, c
   for (const auto& f : posted.found.front()) record_conflict(db, f);
   if (auto j = journal_node_document(db, *node, kept->document); !j.written.empty())
     posted.audited.front().as_object()["journal"] = j.written;
-  else if (!j.skipped.empty())
+  else if (!j.skipped.empty()) {
     posted.audited.front().as_object()["journal_skipped"] = j.skipped;
+    auto unjournaled = not_in_journal(*node, kept->document, j.skipped, at, order);
+    posted.audited.front().as_object()["conflicts"].as_array().push_back(bj::value(unjournaled.id));
+    record_conflict(db, unjournaled);
+  }
   auto text = note ? fmt::format("Posted by retry: {}", *note) : std::string("Posted by retry.");
   if (!store::resolve_open_conflict(db, id, at, actor.user, text))
     throw Problem(409, "already_resolved", "this conflict is already resolved", "id");

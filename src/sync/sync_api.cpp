@@ -329,12 +329,13 @@ void register_sync_routes(App& app) {
 
   // On a store node: the transfers head office shipped to its store (sync/inbound.hpp).
   r.add("GET", "/api/v1/sync/inbound-transfers", "stock.read",
-        "On a store node: the transfers head office shipped to this store, newest first (?status=in_transit|received|all)",
+        "On a store node: the transfers head office shipped to this store, newest first (?status=in_transit|received|cancelled|all)",
         [&app](Request& req, Reply reply) {
           int limit = page_limit(req);
           std::string status;
           if (auto s = req.query_param("status"); s && *s != "all") {
-            if (*s != "in_transit" && *s != "received") throw invalid_field("status", "status is in_transit, received or all");
+            if (*s != "in_transit" && *s != "received" && *s != "cancelled")
+              throw invalid_field("status", "status is in_transit, received, cancelled or all");
             status = *s;
           }
           auto before = uuid_cursor(req);

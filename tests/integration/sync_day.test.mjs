@@ -183,6 +183,8 @@ test(`a day of ${SALES} sales, returns, voids, damage, counts and a delivery at 
       assert.ok(price.every((c) => c.item.id === repriced.id && c.detail.charged === repriced.price && c.rule.includes('keeps what the store charged')), JSON.stringify(price[0]));
       assert.ok(mine(n).every((c) => c.rule), 'each conflict states its rule');
       assert.ok(!mine(n).some((c) => c.kind === 'rejected'), JSON.stringify(mine(n).filter((c) => c.kind === 'rejected')));
+      // Every sale, return and void of the day is in head office's sales journal.
+      assert.ok(!mine(n).some((c) => c.kind === 'not_in_journal'), JSON.stringify(mine(n).filter((c) => c.kind === 'not_in_journal')));
     }
     assert.deepEqual(mine(0).filter((c) => c.kind === 'held_unit_sold').map((c) => c.item.id), [lastUnit.id]);
     const after = ok(await webshop.get(`/api/v1/online-orders/${order.id}`), 200);

@@ -354,6 +354,13 @@ test('a push of many sales is in head office\'s journal as the node holds it; re
     const said = Object.fromEntries(entry.after.documents.map((d) => [d.id, d.journal ?? `skipped: ${d.journal_skipped}`]));
     assert.deepEqual(mixed.map((d) => said[d.id]), ['sale', 'skipped: head office\'s journal refused it', 'skipped: head office\'s journal refused it',
       'skipped: its lines, tenders and totals do not add up', 'sale']);
+    // Each one the journal could not take is listed for a person, with the journal's reason.
+    const listed = (await s.get(`/api/v1/sync/conflicts?node_id=${added.json.id}&status=all&limit=200`)).json.conflicts
+      .filter((c) => c.kind === 'not_in_journal');
+    assert.deepEqual(listed.map((c) => [c.document_id, c.detail.type, c.detail.entity_id, c.detail.reason]).sort(),
+      [heldLine, unknown, uneven].map((d) => [d.id, 'sale.completed', d.entity_id, said[d.id].replace('skipped: ', '')]).sort());
+    assert.ok(listed.every((c) => c.status === 'open' && /sales journal could not take its money/.test(c.rule)));
+    for (const c of listed) assert.ok(entry.after.documents.find((d) => d.id === c.document_id).conflicts.includes(c.id));
 
     assertBooksAndAuditHold(s.db, node.db);
   } finally {

@@ -144,3 +144,103 @@ test('head office ships to a node\'s store, the node receives it short, head off
     await proxy.stop();
   }
 });
+
+// Head office cancels a transfer on its way to a node's store (docs/sync.md, "Transfers to a
+// store node"): the node hears of it through its feed and can no longer receive it. A second
+// one the node received while the link was cut, before it heard of the cancel: the goods are at
+// the store, so head office closes the transfer all the same when the receipt arrives — the
+// cancel is undone for what arrived (the warehouse gives it up again), what did not arrive stays
+// back at the warehouse — and lists the conflict with its rule. Books clean on both sides.
+test('head office cancels a transfer to a node\'s store: the node cannot receive it; one received first undoes the cancel, listed', async () => {
+  const proxy = await startFaultProxy(s.url);
+  const hqStore = created(await s.post('/api/v1/locations', { name: `Cancel store ${process.pid}`, kind: 'store' }));
+  const warehouse = created(await s.post('/api/v1/locations', { name: `Cancel warehouse ${process.pid}`, kind: 'warehouse' }));
+  const transit = (await s.get('/api/v1/locations')).json.locations.find((l) => l.kind === 'transit');
+  const a = await makeItem(s, { price: 1000 });
+  const b = await makeItem(s, { price: 250 });
+  await adjust(s, a, warehouse, 20, 'opening');
+  await adjust(s, b, warehouse, 20, 'opening');
+  const added = created(await s.post('/api/v1/sync/nodes', { location_id: hqStore.id }));
+  const dir = mkdtempSync(path.join(tmpdir(), 'backroom-transfer-cancel-'));
+  const node = await startServer({
+    db: path.join(dir, 'store.db'),
+    env: { BACKROOM_UPSTREAM: proxy.url, BACKROOM_NODE_KEY: added.key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' },
+  });
+  const inbound = async (id) => (await node.get(`/api/v1/sync/inbound-transfers/${id}`)).json;
+  try {
+    const local = await store(node);
+    const wrong = created(await s.post('/api/v1/transfers', {
+      id: uuidv7(), from_location_id: warehouse.id, to_location_id: hqStore.id, lines: [{ item_id: a.id, quantity: 4 }],
+    }));
+    await until('the first transfer at the node', async () => (await inbound(wrong.id))?.status === 'in_transit');
+    const cancel = await s.post(`/api/v1/transfers/${wrong.id}/cancel`, { reason: 'sent to the wrong store' });
+    assert.equal(cancel.status, 200, cancel.text);
+    assert.equal(cancel.json.status, 'cancelled');
+    assert.equal(await onHand(s, a, warehouse), 20);
+    assert.equal(await onHand(s, a, transit), 0);
+    const heard = await until('the node hears of the cancel', async () => { const t = await inbound(wrong.id); return t?.status === 'cancelled' && t; });
+    assert.equal(heard.cancel_reason, 'sent to the wrong store');
+    assert.ok(heard.cancelled_at);
+    const late = await node.post(`/api/v1/sync/inbound-transfers/${wrong.id}/receive`, {});
+    assert.equal(late.status, 409, late.text);
+    assert.equal(late.json.code, 'transfer_cancelled');
+    assert.match(late.json.detail, /sent to the wrong store/);
+    assert.equal(await onHand(node, a, local), 0);
+    const listed = await node.get('/api/v1/sync/inbound-transfers?status=cancelled');
+    assert.deepEqual(listed.json.transfers.map((t) => t.id), [wrong.id]);
+    assert.equal((await node.get('/api/v1/sync/inbound-transfers?status=in_transit')).json.transfers.length, 0);
+
+    // The second: received at the store through a cut link, cancelled at head office meanwhile.
+    const crossed = created(await s.post('/api/v1/transfers', {
+      id: uuidv7(), from_location_id: warehouse.id, to_location_id: hqStore.id,
+      lines: [{ item_id: a.id, quantity: 3 }, { item_id: b.id, quantity: 2 }],
+    }));
+    await until('the second transfer at the node', async () => (await inbound(crossed.id))?.status === 'in_transit');
+    proxy.state.cut = true;
+    const got = await node.post(`/api/v1/sync/inbound-transfers/${crossed.id}/receive`, {
+      lines: [{ item_id: a.id, received: 3 }, { item_id: b.id, received: 1 }],
+    });
+    assert.equal(got.status, 200, got.text);
+    assert.deepEqual(got.json.lines.map((l) => [l.received, l.short]), [[3, 0], [1, 1]]);
+    const taken = await s.post(`/api/v1/transfers/${crossed.id}/cancel`, { reason: 'van broke down' });
+    assert.equal(taken.status, 200, taken.text);
+    assert.equal(await onHand(s, a, warehouse), 20);
+    proxy.state.cut = false;
+    proxy.state.duplicate = true;
+
+    await until('the receipt pushed', async () => (await node.get('/api/v1/sync/status')).json?.queue_length === 0);
+    const conflict = await until('the conflict listed', async () => {
+      const r = await s.get(`/api/v1/sync/conflicts?node_id=${added.id}&status=all`);
+      return r.json.conflicts.find((c) => c.kind === 'cancelled_transfer_received');
+    });
+    assert.equal(conflict.status, 'open');
+    assert.match(conflict.rule, /receipt stands, the cancel is undone for what arrived/);
+    assert.equal(conflict.detail.transfer_id, crossed.id);
+    assert.equal(conflict.detail.number, crossed.number);
+    assert.equal(conflict.detail.cancel_reason, 'van broke down');
+    assert.deepEqual(conflict.detail.arrived.map((l) => [l.item_id, l.received, l.damaged]), [[a.id, 3, 0], [b.id, 1, 0]]);
+    const conflicts = (await s.get(`/api/v1/sync/conflicts?node_id=${added.id}&status=all`)).json.conflicts;
+    assert.equal(conflicts.length, 1, JSON.stringify(conflicts));
+
+    // What arrived left the warehouse again; the unit that did not arrive stays back there.
+    const after = (await s.get(`/api/v1/transfers/${crossed.id}`)).json;
+    assert.equal(after.status, 'cancelled', 'one unit stays cancelled (back at the warehouse)');
+    assert.deepEqual(after.lines.map((l) => [l.item_id, l.shipped, l.received, l.short, l.returned, l.outstanding]),
+      [[a.id, 3, 3, 0, 0, 0], [b.id, 2, 1, 0, 1, 0]]);
+    assert.equal(await onHand(s, a, warehouse), 17);
+    assert.equal(await onHand(s, b, warehouse), 19);
+    for (const item of [a, b]) {
+      assert.equal(await onHand(s, item, transit), 0);
+      assert.equal(await onHand(s, item, hqStore), await onHand(node, item, local));
+    }
+    assert.equal(await onHand(s, a, hqStore), 3);
+    assert.equal(await onHand(s, b, hqStore), 1);
+    // More pulls leave the node's receipt as it is (the feed now says cancelled).
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal((await inbound(crossed.id)).status, 'received');
+    assertBooksAndAuditHold(s.db, node.db);
+  } finally {
+    await node.stop();
+    await proxy.stop();
+  }
+});

@@ -312,19 +312,23 @@ test('cancelling a partly received transfer returns only what is still in transi
   assertBooksHold(s.db);
 });
 
-test('a transfer to or from a store node\'s store is not cancelled here (kept_by_store_node); a scoped key cancels only its own', async () => {
+test('a transfer to a store node\'s store is cancelled here and the node\'s feed says so; a scoped key cancels only its own', async () => {
   const item = await makeItem(s);
   await adjust(s, item, warehouse, 10);
   const nodeStore = (await s.post('/api/v1/locations', { name: `Node store ${uuidv7().slice(-6)}`, kind: 'store' })).json;
   const node = await s.post('/api/v1/sync/nodes', { location_id: nodeStore.id });
   assert.equal(node.status, 201, node.text);
   const t = await ship(warehouse, nodeStore, [{ item_id: item.id, quantity: 3 }]);
-  const refused = await s.post(`/api/v1/transfers/${t.id}/cancel`, { reason: 'wrong store' });
-  assert.equal(refused.status, 409, refused.text);
-  assert.equal(refused.json.code, 'kept_by_store_node');
-  assert.equal(refused.json.field, 'to_location_id');
-  assert.equal((await s.get(`/api/v1/transfers/${t.id}`)).json.status, 'in_transit');
-  assert.equal(await onHand(s, item, warehouse), 7);
+  const cancelled = await s.post(`/api/v1/transfers/${t.id}/cancel`, { reason: 'wrong store' });
+  assert.equal(cancelled.status, 200, cancelled.text);
+  assert.equal((await s.get(`/api/v1/transfers/${t.id}`)).json.status, 'cancelled');
+  assert.equal(await onHand(s, item, warehouse), 10);
+  // The node's key reads the transfer in its feed as cancelled (a node that received it first: sync_transfer).
+  const feed = await s.withKey(node.json.key).get('/api/v1/sync/changes?cursor=0&limit=500');
+  const noted = feed.json.changes.filter((c) => c.entity === 'transfer' && c.key === t.id);
+  assert.equal(noted.length, 1, feed.text);
+  assert.equal(noted[0].data.status, 'cancelled');
+  assert.equal(noted[0].data.cancel_reason, 'wrong store');
 
   // A key scoped to the destination may not cancel what the source shipped.
   const u = await ship(warehouse, other, [{ item_id: item.id, quantity: 1 }]);

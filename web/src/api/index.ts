@@ -71,7 +71,7 @@ export const stock = {
   cancelTransfer: (id: string, reason: string, key: string) =>
     post<T.Transfer>('/transfers/{id}/cancel', { reason }, { path: { id }, headers: { 'idempotency-key': key } }),
   /** On a store node: the transfers head office shipped to this store, and receiving one (once). */
-  inbound: (query: { status?: 'in_transit' | 'received'; limit?: number; cursor?: string }) =>
+  inbound: (query: { status?: 'in_transit' | 'received' | 'cancelled'; limit?: number; cursor?: string }) =>
     get<{ transfers: T.InboundTransfer[]; next_cursor: string | null }>('/sync/inbound-transfers', { query: { ...query } }),
   receiveInbound: (id: string, body: T.InboundReceiveInput) =>
     post<T.InboundTransfer>('/sync/inbound-transfers/{id}/receive', body, { path: { id } }),

@@ -95,8 +95,9 @@ export interface TransferInput { id: string; from_location_id: string; to_locati
 /** On a store node: a transfer head office shipped to this store (docs/sync.md, "Transfers to a store node"). */
 export interface InboundTransferLine { id: string; item_id: string; sku: string; name: string; shipped: Quantity; received: Quantity; damaged: Quantity; short: Quantity }
 export interface InboundTransfer {
-  id: string; number: string; from: { name: string }; note: string; status: 'in_transit' | 'received'; shipped_at: string; arrived_at: string;
-  location_id: string | null; received_at: string | null; received_by: string | null; lines: InboundTransferLine[];
+  id: string; number: string; from: { name: string }; note: string; status: 'in_transit' | 'received' | 'cancelled'; shipped_at: string; arrived_at: string;
+  location_id: string | null; received_at: string | null; received_by: string | null; cancelled_at: string | null; cancel_reason: string | null;
+  lines: InboundTransferLine[];
 }
 /** On a store node: a purchase order head office sent for this store (docs/sync.md, "Purchase orders for a store node's store"); no costs. */
 export interface InboundOrderLine {
@@ -486,7 +487,8 @@ export interface SyncStatus {
   sales_waiting?: number;
 }
 /** A store node as head office lists it. */
-export type SyncConflictKind = 'price_difference' | 'negative_stock' | 'held_unit_sold' | 'rejected' | 'po_not_receivable' | 'destination_refused';
+export type SyncConflictKind = 'price_difference' | 'negative_stock' | 'held_unit_sold' | 'rejected' | 'po_not_receivable' | 'destination_refused'
+  | 'cancelled_transfer_received' | 'not_in_journal';
 export interface SyncConflict {
   id: string; kind: SyncConflictKind; rule: string; node_id: string; location_id: string; location_name: string | null;
   document_id: string; document_at: string | null; hlc: string; item: { id: string; sku: string | null; name: string | null } | null;

@@ -88,6 +88,12 @@ const kindText: Record<SyncConflict['kind'], string> = {
   rejected: 'Not booked',
   po_not_receivable: 'Delivery not on its order',
   destination_refused: 'Shipment not taken',
+  cancelled_transfer_received: 'Cancelled shipment arrived',
+  not_in_journal: 'Money not in the sales journal',
+};
+
+const documentWords: Record<string, string> = {
+  'sale.completed': 'A sale', 'return.completed': 'A return', 'sale.voided': 'A void', 'exchange.completed': 'An exchange',
 };
 
 // What happened, in one line a manager reads (the numbers from the conflict's detail).
@@ -107,6 +113,10 @@ function what(c: SyncConflict): string {
       return `A delivery the store received could not be recorded on its purchase order (${String(d.status ?? d.reason ?? 'not open')}); the stock stays booked at the store`;
     case 'destination_refused':
       return `Transfer ${String(d.number ?? '')} to ${String(d.to_name ?? 'a location')} left the store, but head office cannot put it in transit there`;
+    case 'cancelled_transfer_received':
+      return `Transfer ${String(d.number ?? '')} was received at the store after head office cancelled it (${String(d.cancel_reason ?? 'no reason given')}): the cancel is undone for what arrived`;
+    case 'not_in_journal':
+      return `${documentWords[String(d.type)] ?? 'A document'} from the store is booked in stock but not in head office's sales journal: ${String(d.reason ?? '')}`;
   }
 }
 
