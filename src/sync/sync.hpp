@@ -82,14 +82,23 @@ boost::json::object movement_json(const PushedMovement& m, boost::json::value qu
 
 // What head office finds when it posts a node's document (docs/sync.md, "Conflicts"): shown
 // to a person, never hidden, each with its rule.
-enum class ConflictKind { price_difference, negative_stock, held_unit_sold, rejected, po_not_receivable, destination_refused };
-inline constexpr Vocabulary<ConflictKind, 6> conflict_kinds{{{
+enum class ConflictKind {
+  price_difference,
+  negative_stock,
+  held_unit_sold,
+  rejected,
+  po_not_receivable,
+  destination_refused,
+  store_credit_overdrawn
+};
+inline constexpr Vocabulary<ConflictKind, 7> conflict_kinds{{{
     {ConflictKind::price_difference, "price_difference"},
     {ConflictKind::negative_stock, "negative_stock"},
     {ConflictKind::held_unit_sold, "held_unit_sold"},
     {ConflictKind::rejected, "rejected"},
     {ConflictKind::po_not_receivable, "po_not_receivable"},
     {ConflictKind::destination_refused, "destination_refused"},
+    {ConflictKind::store_credit_overdrawn, "store_credit_overdrawn"},
 }}};
 // The stated rule of each kind, in words a manager reads.
 std::string_view conflict_rule(ConflictKind kind);
