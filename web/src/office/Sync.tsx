@@ -88,6 +88,7 @@ const kindText: Record<SyncConflict['kind'], string> = {
   rejected: 'Not booked',
   po_not_receivable: 'Delivery not on its order',
   destination_refused: 'Shipment not taken',
+  store_credit_overdrawn: 'Store credit overdrawn',
 };
 
 // What happened, in one line a manager reads (the numbers from the conflict's detail).
@@ -107,6 +108,8 @@ function what(c: SyncConflict): string {
       return `A delivery the store received could not be recorded on its purchase order (${String(d.status ?? d.reason ?? 'not open')}); the stock stays booked at the store`;
     case 'destination_refused':
       return `Transfer ${String(d.number ?? '')} to ${String(d.to_name ?? 'a location')} left the store, but head office cannot put it in transit there`;
+    case 'store_credit_overdrawn':
+      return `Sale ${String(d.receipt_number ?? '')} took ${money(Number(d.tendered))} from store credit ${String(d.code ?? '')}; head office's balance covered ${money(Number(d.covered))}, ${money(Number(d.uncovered))} not covered`;
   }
 }
 
