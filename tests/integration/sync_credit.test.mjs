@@ -4,8 +4,9 @@
 // balance (a sale paid from it and voided there too). Head office's own register spends part of
 // it; store A, offline and stale, spends more than is left: after the push the sale stands, the
 // note is at 0 (never below) and a store_credit_overdrawn conflict names the amount not covered.
-// A repeat of the document changes nothing. Store B, online, spends a note store A issued (it
-// asks head office first). `backroom check` and `audit verify` hold on every side.
+// A repeat of the document changes nothing. An exchange's remainder refunded to store credit at
+// store A is a note at head office too. Store B, online, spends a note store A issued (it asks
+// head office first). `backroom check` and `audit verify` hold on every side.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -149,7 +150,21 @@ test('head office keeps the nodes\' credit notes; an overdraw is a conflict; sto
     });
     assert.equal(ret2.status, 201, ret2.text);
     const code2 = ret2.json.tenders[0].reference;
+    // An exchange's remainder refunded to store credit (two back, one out): a note of 1000 too.
+    const sold3 = await a.node.post('/api/v1/sales', saleBody(localA, [[item, 2]], { register_id: till, tenders: [{ type: 'cash', amount: 2000 }] }));
+    assert.equal(sold3.status, 201, sold3.text);
+    const swap = await a.node.post('/api/v1/exchanges', {
+      id: uuidv7(),
+      return: { sale_id: sold3.json.id, register_id: till, refund_to: 'store_credit',
+        lines: [{ sale_line_id: sold3.json.lines[0].id, quantity: 2, reason: 'wrong_size', condition: 'new', disposition: 'restock' }] },
+      sale: { location_id: localA.id, register_id: till, lines: [{ item_id: item.id, quantity: 1 }], tenders: [] },
+    });
+    assert.equal(swap.status, 201, swap.text);
+    const remainder = swap.json.return.tenders.find((t) => t.type === 'store_credit');
+    assert.equal(remainder?.amount, 1000, swap.text);
     await pushed(a.node);
+    assert.equal((await credit(s, remainder.reference)).balance, 1000);
+    assert.equal((await s.get(`/api/v1/exchanges/${swap.json.id}`)).status, 200);
     assert.equal((await credit(s, code2)).balance, 1000);
     assert.equal(await credit(b.node, code2), null, 'store B does not hold it');
     // More than it holds is refused at store B as anywhere.
