@@ -166,7 +166,11 @@ test('head office keeps the nodes\' credit notes; an overdraw is a conflict; sto
     assert.equal((await credit(s, remainder.reference)).balance, 1000);
     assert.equal((await s.get(`/api/v1/exchanges/${swap.json.id}`)).status, 200);
     assert.equal((await credit(s, code2)).balance, 1000);
-    assert.equal(await credit(b.node, code2), null, 'store B does not hold it');
+    // The register looks the note up first: store B answers head office's balance (it holds no copy yet).
+    const looked = await credit(b.node, code2);
+    assert.equal(looked?.balance, 1000, JSON.stringify(looked));
+    assert.equal(looked.head_office_balance, 1000);
+    assert.equal(looked.id, undefined, 'not held at store B yet');
     // More than it holds is refused at store B as anywhere.
     const tooMuch = await b.node.post('/api/v1/sales', saleBody(localB, [[item, 2]], { register_id: till,
       tenders: [{ type: 'store_credit', amount: 1500, reference: code2 }, { type: 'cash', amount: 500 }] }));
@@ -175,7 +179,10 @@ test('head office keeps the nodes\' credit notes; an overdraw is a conflict; sto
     const spent = await b.node.post('/api/v1/sales', saleBody(localB, [[item, 1]], { register_id: till,
       tenders: [{ type: 'store_credit', amount: 600, reference: code2.toLowerCase() }, { type: 'cash', amount: 400 }] }));
     assert.equal(spent.status, 201, spent.text);
-    assert.equal((await credit(b.node, code2)).balance, 400);
+    const held = await credit(b.node, code2);
+    assert.equal(held.balance, 400);
+    assert.ok(held.id, 'store B keeps its copy');
+    assert.deepEqual(held.entries.map((e) => [e.document_type, e.amount]), [['head_office', 1000], ['sale', -600]]);
     await pushed(b.node);
     assert.equal((await credit(s, code2)).balance, 400);
     // A note head office does not hold either, at store B: refused as unknown.
