@@ -1956,6 +1956,65 @@ ALTER TABLE transfer_receipt_lines RENAME CONSTRAINT transfer_receipt_lines_44_r
 ALTER TABLE transfer_receipt_lines RENAME CONSTRAINT transfer_receipt_lines_44_received_check TO transfer_receipt_lines_received_check;
 ALTER TABLE transfer_receipt_lines RENAME CONSTRAINT transfer_receipt_lines_44_short_check TO transfer_receipt_lines_short_check;
 )SQL"},
+      {45, "store credit across stores: head office keeps the notes of its store nodes", R"SQL(
+-- Store credit across stores (docs/sync.md): head office is the book of record of every credit
+-- note, its store nodes' too. A store node keeps head office's balance of a note it asks about
+-- (sync/credit.hpp) as a ledger entry of its own kind, 'head_office': the entries' table is made
+-- again with the word allowed, every entry keeping its seq.
+CREATE TABLE store_credit_entries_45 (
+  seq           INTEGER PRIMARY KEY,
+  credit_id     TEXT NOT NULL REFERENCES store_credits(id),
+  amount        INTEGER NOT NULL CHECK (amount <> 0),
+  document_type TEXT NOT NULL CHECK (document_type IN ('sale','void','return','head_office')),
+  document_id   TEXT NOT NULL,
+  at            INTEGER NOT NULL,
+  user          TEXT NOT NULL
+);
+INSERT INTO store_credit_entries_45 (seq, credit_id, amount, document_type, document_id, at, user)
+  SELECT seq, credit_id, amount, document_type, document_id, at, user FROM store_credit_entries;
+DROP TABLE store_credit_entries;
+ALTER TABLE store_credit_entries_45 RENAME TO store_credit_entries;
+CREATE INDEX store_credit_entries_credit ON store_credit_entries(credit_id, seq);
+CREATE INDEX store_credit_entries_document ON store_credit_entries(document_id);
+-- At head office: what a store node's sale tendered from a note that head office's balance
+-- could not cover (spent elsewhere meanwhile, or unknown here). The sale stands; the balance
+-- never goes below zero; `backroom check` holds tendered = spent + short for every sale.
+CREATE TABLE store_credit_shortfalls (
+  sale_id TEXT NOT NULL REFERENCES sales(id),
+  code    TEXT NOT NULL,
+  amount  INTEGER NOT NULL CHECK (amount > 0),
+  at      INTEGER NOT NULL,
+  PRIMARY KEY (sale_id, code)
+);
+-- Such a sale is a conflict of its own kind: the conflicts' table is made again with the word
+-- allowed, every row kept.
+CREATE TABLE sync_conflicts_45 (
+  id          TEXT PRIMARY KEY,
+  node_id     TEXT NOT NULL REFERENCES sync_nodes(id),
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  document_id TEXT NOT NULL REFERENCES sync_documents(id),
+  kind        TEXT NOT NULL CHECK (kind IN ('price_difference','negative_stock','held_unit_sold','rejected',
+                                            'po_not_receivable','destination_refused','store_credit_overdrawn')),
+  item_id     TEXT,
+  detail      TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('open','resolved')),
+  resolved_at INTEGER,
+  resolved_by TEXT,
+  note        TEXT,
+  hlc         INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO sync_conflicts_45 (id, node_id, location_id, document_id, kind, item_id, detail, created_at, status,
+                               resolved_at, resolved_by, note, hlc)
+  SELECT id, node_id, location_id, document_id, kind, item_id, detail, created_at, status, resolved_at, resolved_by,
+         note, hlc FROM sync_conflicts;
+DROP TABLE sync_conflicts;
+ALTER TABLE sync_conflicts_45 RENAME TO sync_conflicts;
+CREATE INDEX sync_conflicts_status ON sync_conflicts(status, id);
+CREATE INDEX sync_conflicts_hlc ON sync_conflicts(hlc, id);
+)SQL", R"SQL(
+SELECT setval(pg_get_serial_sequence('store_credit_entries', 'seq'), COALESCE((SELECT MAX(seq) FROM store_credit_entries), 0) + 1, false);
+)SQL"},
       {46, "the weekly preparation keeps each item's fitted forecast, so a suggestion need not fit it again", R"SQL(
 -- One row per store, supplier and item the preparation fitted (src/planning/replenishment.hpp):
 -- the forecast fitted on the days before `fitted_on`, packed by planning::pack_forecast, and
@@ -2023,8 +2082,8 @@ CREATE TABLE sync_conflicts_47 (
   location_id TEXT NOT NULL REFERENCES locations(id),
   document_id TEXT NOT NULL REFERENCES sync_documents(id),
   kind        TEXT NOT NULL CHECK (kind IN ('price_difference','negative_stock','held_unit_sold','rejected',
-                                            'po_not_receivable','destination_refused','cancelled_transfer_received',
-                                            'not_in_journal')),
+                                            'po_not_receivable','destination_refused','store_credit_overdrawn',
+                                            'cancelled_transfer_received','not_in_journal')),
   item_id     TEXT,
   detail      TEXT NOT NULL,
   created_at  INTEGER NOT NULL,

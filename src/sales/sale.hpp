@@ -198,6 +198,14 @@ struct PriceDifference {
   std::int64_t charged = 0;
   std::optional<std::int64_t> price_now;
 };
+// Head office's word on a credit note, as a store node hears it (GET /api/v1/sync/store-credits/{code}):
+// its balance there and the documents that moved it there (entries and shortfalls).
+struct HeadOfficeCredit {
+  std::string code;
+  std::int64_t balance = 0;
+  std::vector<std::string> document_ids;
+};
+
 struct SaleDraft {
   SaleRequest request;
   std::vector<PriceDifference> price_differences;
@@ -206,6 +214,9 @@ struct SaleDraft {
   PricedReceipt priced;
   std::vector<DiscountGiven> discounts;  // every line discount and the receipt discount
   std::int64_t discount_bp_max = 0;      // the largest, as basis points of its base (rounded up; for people)
+  // At a store node with its link up: head office's word on the notes the tenders name
+  // (asked while drafting, on the request's thread; posting makes the node's note hold it).
+  std::vector<HeadOfficeCredit> head_office_credits;
 };
 
 struct ReturnLineRequest {

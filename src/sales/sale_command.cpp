@@ -197,6 +197,13 @@ SaleDraft draft_sale(db::Db& reader, SaleRequest request) {
   if (receipt_off > 0) d.discounts.push_back(DiscountGiven{receipt_off, base_after_lines});
   for (const auto& g : d.discounts) d.discount_bp_max = std::max(d.discount_bp_max, discount_basis_points(g.amount, g.base));
   d.request = std::move(request);
+  // A store node asks head office about the notes its tenders name (nothing elsewhere, or offline).
+  if (!d.request.training) {
+    std::vector<std::string> codes;
+    for (const auto& t : d.request.tenders)
+      if (t.type == TenderType::store_credit && t.reference) codes.push_back(*t.reference);
+    if (!codes.empty()) d.head_office_credits = ask_head_office(codes);
+  }
   return d;
 }
 
@@ -261,6 +268,11 @@ Posted post_sale(db::Db& db, const Actor& actor, const SaleDraft& draft, std::in
   }
   store::insert_sale(db, row, req.key.request_hash);
   const auto& tenders = settlement.tenders;
+  // Head office's balance of a note, mirrored into the node's own (sales.hpp, balance_at_node),
+  // so the node spends what head office holds and pushes the spend.
+  if (!req.training)
+    for (const auto& credit : draft.head_office_credits)
+      mirror_store_credit(db, actor, credit.code, balance_at_node(credit, store_credit_entries(db, credit.code)), sale_id);
   if (!req.training)
     for (std::size_t i = 0; i < tenders.size(); ++i)
       if (tenders[i].type == TenderType::store_credit) {

@@ -14,6 +14,7 @@
 
 #include <boost/json.hpp>
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -126,7 +127,50 @@ std::string give_store_credit(db::Db& db, const Actor& actor, const std::optiona
 void return_spent_store_credit(db::Db& db, const Actor& actor, const std::string& sale_id, const std::string& void_id);
 std::optional<boost::json::object> load_store_credit(db::Db& db, const std::string& code);
 bool store_credit_exists(db::Db& db, const std::string& code);
+// `backroom check`'s part: balance = sum of entries and never below zero; every store-credit
+// tender of a sale spent exactly that much, less what head office could not cover of a store
+// node's sale (store_credit_shortfalls).
 std::vector<std::string> check_store_credits(db::Db& db);
+
+// Store credit across stores (docs/sync.md): head office is the book of record of its store
+// nodes' credit notes; a node keeps head office's balance of a note it asks about.
+// At head office, a node's return refunded to store credit: adds `amount` to the note with
+// this very `code` (the code the node printed), made with that code when head office has none.
+void give_store_credit_as(db::Db& db, const Actor& actor, const std::string& code, std::int64_t amount,
+                          const std::string& document_type, const std::string& document_id);
+// At head office, a node's sale tendered `amount` from the note `code`: spends what the
+// balance holds, up to `amount` (never below zero), and records what it could not cover
+// (a note spent elsewhere meanwhile, or unknown here) as the sale's shortfall. Answers the
+// shortfall (0 when covered).
+std::int64_t spend_store_credit_up_to(db::Db& db, const Actor& actor, const std::string& code, std::int64_t amount,
+                                      const std::string& sale_id);
+// At a store node: the note `code` holds `balance` (what head office's balance comes to at the
+// node), made with that code when the node has none; the difference is an entry of its own
+// ('head_office', document id `reference`). Nothing is written when it holds that already.
+void mirror_store_credit(db::Db& db, const Actor& actor, const std::string& code, std::int64_t balance,
+                         const std::string& reference);
+
+// Head office's word on a credit note: HeadOfficeCredit (sale.hpp).
+// A note's ledger entry at the node, for the rule below.
+struct CreditEntry {
+  std::string document_type;  // sale, void, return, head_office
+  std::string document_id;
+  std::int64_t amount = 0;
+};
+// The rule (pure; docs/sync.md "Store credit across stores"): the node's note holds head
+// office's balance plus what the node's own documents head office has not heard of yet moved
+// (its entries of a sale, void or return whose document is not among head office's), never
+// below zero. The node's earlier 'head_office' entries are the mirror itself: not counted.
+std::int64_t balance_at_node(const HeadOfficeCredit& head_office, const std::vector<CreditEntry>& node_entries);
+// The entries of the node's note `code` (none when it has none).
+std::vector<CreditEntry> store_credit_entries(db::Db& db, const std::string& code);
+// At a store node, while the link is up, asks head office about a note (sync installs it at
+// start: sync/credit.hpp); answers nothing when head office does not hold the note or cannot
+// be asked in time. On the request's thread, never the writer's.
+using CreditLookup = std::function<std::optional<HeadOfficeCredit>(const std::string& code)>;
+void set_credit_lookup(CreditLookup lookup);
+// Head office's word on each of `codes` that it holds (none on head office itself, or offline).
+std::vector<HeadOfficeCredit> ask_head_office(const std::vector<std::string>& codes);
 
 // The books: what `backroom check` proves about sales, returns, voids and the ledger.
 // Returns one line per problem found; empty when the books hold.

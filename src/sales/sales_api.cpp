@@ -269,7 +269,18 @@ void register_sales_routes(App& app) {
         [&app](Request& req, Reply reply) {
           auto code = normalize_credit_code(req.param(0));
           if (code.size() > 40) throw not_found("store credit", code.substr(0, 40));
-          auto credit = load_store_credit(app.read(), code);
+          // At a store node with its link up, head office's word comes first (docs/sync.md, "Store
+          // credit across stores"): `balance` is what the node may spend (balance_at_node), a
+          // note the node does not hold yet is answered from head office's (no id, no entries).
+          auto asked = ask_head_office({code});
+          auto& reader = app.read();
+          auto credit = load_store_credit(reader, code);
+          if (!asked.empty()) {
+            auto balance = balance_at_node(asked.front(), store_credit_entries(reader, code));
+            if (!credit) credit = bj::object{{"code", asked.front().code}, {"entries", bj::array{}}, {"shortfalls", bj::array{}}};
+            (*credit)["balance"] = balance;
+            (*credit)["head_office_balance"] = asked.front().balance;
+          }
           if (!credit) throw not_found("store credit", code);
           reply(http::json_response(200, *credit));
         });

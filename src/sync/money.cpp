@@ -10,6 +10,7 @@
 #include "platform/json.hpp"
 #include "platform/types.hpp"
 #include "sales/sale.hpp"
+#include "sales/sales.hpp"
 #include "sales/sales_store.hpp"
 #include "sales/sales_store_batch.hpp"
 
@@ -150,7 +151,33 @@ sales::Sale sale_of(const Node& node, const store::Document& doc, const bj::obje
 
 std::string request_hash_of(const store::Document& doc) { return "node-document:" + doc.id; }
 
-std::string journal_sale(db::Db& db, const Node& node, const store::Document& doc, const bj::object& o) {
+// Who moved a note at head office for a node's document: its cashier, from the node.
+Actor node_actor(const Node& node, const std::string& user) {
+  return Actor::of(user.empty() ? "system" : user, "node:" + node_short(node.id));
+}
+
+// The sale's store-credit tenders spent at head office (written with the sale, once): each
+// note by its code, up to what it holds; what is not covered comes back.
+std::vector<Overdrawn> spend_node_credit(db::Db& db, const Node& node, const sales::Sale& s) {
+  std::map<std::string, std::int64_t> by_code;  // one spend a note (a sale may name it twice)
+  std::vector<std::string> order;
+  for (const auto& t : s.tenders) {
+    if (t.type != sales::TenderType::store_credit || t.amount <= 0) continue;
+    auto code = sales::normalize_credit_code(t.reference.value_or(""));
+    if (by_code.emplace(code, 0).second) order.push_back(code);
+    by_code[code] += t.amount;
+  }
+  std::vector<Overdrawn> out;
+  auto actor = node_actor(node, s.user);
+  for (const auto& code : order) {
+    auto uncovered = sales::spend_store_credit_up_to(db, actor, code, by_code[code], s.id);
+    if (uncovered > 0) out.push_back(Overdrawn{code, by_code[code], uncovered});
+  }
+  return out;
+}
+
+std::string journal_sale(db::Db& db, const Node& node, const store::Document& doc, const bj::object& o,
+                         std::vector<Overdrawn>& overdrawn) {
   if (sales::store::sale_request_hash(db, doc.entity_id)) return "";  // in the journal already
   auto s = sale_of(node, doc, o);
   auto node_register = text(o, "register_id");
@@ -158,10 +185,11 @@ std::string journal_sale(db::Db& db, const Node& node, const store::Document& do
   s.user_id = sales::store::person(db, std::nullopt, s.user).id;
   if (auto wrong = incomplete(s, node_register)) throw Skip{*wrong};
   sales::store::insert_sale(db, s, request_hash_of(doc));
+  overdrawn = spend_node_credit(db, node, s);
   return "sale";
 }
 
-std::string journal_void(db::Db& db, const store::Document& doc, const bj::object& o) {
+std::string journal_void(db::Db& db, const Node& node, const store::Document& doc, const bj::object& o) {
   const auto* v = o.if_contains("void");
   if (!v || !v->is_object()) return "";
   auto sale = sales::store::load_sale(db, doc.entity_id);
@@ -172,6 +200,8 @@ std::string journal_void(db::Db& db, const store::Document& doc, const bj::objec
   sales::SaleVoid row{text(vo, "id"), text(vo, "reason"), at_of(vo, "at", doc.node_at), text(vo, "user"),
                       opt_text(vo, "approver")};
   sales::store::insert_void(db, doc.entity_id, row);
+  // What the sale spent from notes here comes back to them, as the node's void gave it back there.
+  sales::return_spent_store_credit(db, node_actor(node, row.user), doc.entity_id, row.id);
   return "void";
 }
 
@@ -223,6 +253,11 @@ std::string journal_return(db::Db& db, const Node& node, const store::Document& 
     if (refund != r.refund_total || paid != r.refund_total) throw Skip{"its lines, tenders and refund do not add up"};
   }
   sales::store::insert_return(db, r, "node-document:" + doc.id, sold_here);
+  // Refunded to store credit: the note with the code the store printed holds it here too (a
+  // tender without a code, from a hand-made document, issues nothing).
+  for (const auto& t : r.tenders)
+    if (t.type == sales::TenderType::store_credit && t.reference && !t.reference->empty())
+      sales::give_store_credit_as(db, node_actor(node, r.user), *t.reference, t.amount, "return", r.id);
   return "return";
 }
 
@@ -381,8 +416,12 @@ void write_sales_reading_first(db::Db& db, const Node& node, std::vector<Pending
         rows.push_back({&sales[k], request_hash_of(*pending[k].doc)});
       }
       sales::store::insert_sales(db, rows);
+      std::vector<std::vector<Overdrawn>> overdrawn;
+      overdrawn.reserve(writing.size());
+      for (auto k : writing) overdrawn.push_back(spend_node_credit(db, node, sales[k]));
       store::release(db, "node_money_batch");
-      for (auto k : writing) out[pending[k].index] = {"sale", ""};
+      for (std::size_t w = 0; w < writing.size(); ++w)
+        out[pending[writing[w]].index] = {"sale", "", std::move(overdrawn[w])};
     } catch (const std::runtime_error&) {
       store::roll_back_to(db, "node_money_batch");
       alone.insert(alone.end(), writing.begin(), writing.end());
@@ -438,16 +477,17 @@ Journaled journal_node_document(db::Db& db, const Node& node, const store::Docum
   store::savepoint(db, "node_money");
   try {
     std::string written;
+    std::vector<Overdrawn> overdrawn;
     if (doc.type == "sale.completed")
-      written = journal_sale(db, node, doc, o);
+      written = journal_sale(db, node, doc, o, overdrawn);
     else if (doc.type == "sale.voided")
-      written = journal_void(db, doc, o);
+      written = journal_void(db, node, doc, o);
     else if (doc.type == "exchange.completed")
       written = journal_exchange(db, doc, o);
     else
       written = journal_return(db, node, doc, o);
     store::release(db, "node_money");
-    return {written, ""};
+    return {written, "", std::move(overdrawn)};
   } catch (const Skip& skip) {
     store::roll_back_to(db, "node_money");
     return {"", skip.reason};

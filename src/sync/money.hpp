@@ -30,9 +30,26 @@ namespace backroom::sync {
 // journal does not hold); `skipped` the reason when the payload does not make a whole document (a field
 // missing, money that does not add up, a row the journal refuses): then nothing of it is
 // written and the push goes on (its stock is posted; the reason is in the push's audit entry).
+//
+// Store credit (docs/sync.md, "Store credit across stores"): head office is the book of record
+// of the nodes' credit notes. Writing a node's return refunded to store credit adds its amount to
+// the note with the code the node printed (made with that code when head office has none);
+// writing a node's sale spends its store-credit tenders from the notes they name, up to what
+// each holds: what is not covered is in `overdrawn` (the caller lists it as a
+// store_credit_overdrawn conflict); writing a node's void gives back what its sale spent here.
+// All of it only when the journal row is written, so a repeat changes nothing.
+struct Overdrawn {
+  std::string code;
+  std::int64_t tendered = 0;   // what the store's sale took from the note
+  std::int64_t uncovered = 0;  // what head office's balance could not cover
+};
 struct Journaled {
+  Journaled() = default;
+  Journaled(std::string written_, std::string skipped_, std::vector<Overdrawn> overdrawn_ = {})
+      : written(std::move(written_)), skipped(std::move(skipped_)), overdrawn(std::move(overdrawn_)) {}
   std::string written;
   std::string skipped;
+  std::vector<Overdrawn> overdrawn;  // a sale's store-credit tenders head office could not cover
 };
 Journaled journal_node_document(db::Db& db, const Node& node, const store::Document& doc);
 // The same for each of a push's `documents`, in order, each answer at its document's position,

@@ -21,6 +21,7 @@
 #include "access/people_feed.hpp"
 #include "sync/change_requests.hpp"
 #include "purchasing/purchase_orders.hpp"
+#include "sales/sales.hpp"
 #include "sync/inbound.hpp"
 #include "sync/inbound_orders.hpp"
 #include "sync/outbound.hpp"
@@ -86,6 +87,50 @@ std::string http_call(const std::string& url, const std::string& key, const std:
   return body;
 }
 
+// Head office's word on a store credit note (GET /api/v1/sync/store-credits/{code}), asked
+// while a cashier waits: a short timeout; nothing when head office does not hold the note,
+// cannot be reached in time, or answers otherwise (the node's own note stands then).
+std::optional<sales::HeadOfficeCredit> ask_credit(const std::string& upstream, const std::string& key,
+                                                  const std::string& code) {
+  if (code.empty() || code.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != std::string::npos)
+    return std::nullopt;
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
+  if (!curl) return std::nullopt;
+  std::string body;
+  auto auth = "Authorization: Bearer " + key;
+  curl_slist* headers = curl_slist_append(nullptr, auth.c_str());
+  auto url = upstream + "/api/v1/sync/store-credits/" + code;
+  auto* c = curl.get();
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 1000L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 2000L);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+  auto rc = curl_easy_perform(c);
+  long status_code = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status_code);
+  curl_slist_free_all(headers);
+  if (rc != CURLE_OK || status_code != 200) return std::nullopt;
+  boost::system::error_code ec;
+  auto answer = bj::parse(body, ec);
+  if (ec || !answer.is_object()) return std::nullopt;
+  const auto& o = answer.get_object();
+  const auto* got = o.if_contains("code");
+  const auto* balance = o.if_contains("balance");
+  const auto* documents = o.if_contains("document_ids");
+  if (!got || !got->is_string() || !balance || !balance->is_int64() || !documents || !documents->is_array())
+    return std::nullopt;
+  sales::HeadOfficeCredit out{std::string(got->get_string()), balance->get_int64(), {}};
+  if (out.code != code) return std::nullopt;
+  for (const auto& d : documents->get_array())
+    if (d.is_string()) out.document_ids.emplace_back(d.get_string());
+  return out;
+}
+
 }  // namespace
 
 LinkStatus link_status() {
@@ -115,12 +160,19 @@ Puller::Puller(Writer& writer, std::string upstream, std::string node_key)
     std::lock_guard lock(status_mutex);
     status.node = true;
   }
+  // A store-credit tender of a note asks head office first (sales.hpp, "Store credit across stores").
+  sales::set_credit_lookup([upstream = upstream_, key = node_key_](const std::string& code) {
+    return ask_credit(upstream, key, code);
+  });
   job_ = std::make_unique<PeriodicJob>("sync pull",
                                        std::chrono::seconds(env_seconds("BACKROOM_SYNC_PULL_SECONDS", 5)),
                                        [this] { tick(); });
 }
 
-Puller::~Puller() { job_.reset(); }
+Puller::~Puller() {
+  job_.reset();
+  sales::set_credit_lookup(nullptr);
+}
 
 int Puller::pull_once() {
   std::int64_t start = 0;

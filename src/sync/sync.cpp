@@ -109,6 +109,11 @@ std::string_view conflict_rule(ConflictKind kind) {
     case ConflictKind::destination_refused:
       return "The goods left the store (booked out there) but head office cannot put them in transit to that "
              "destination; nothing is lost: find where they went, book them in there (an adjustment found), then resolve.";
+    case ConflictKind::store_credit_overdrawn:
+      return "The store's sale stands (the customer left with the goods); its store credit note held less at head office "
+             "than the store took (spent elsewhere meanwhile, or unknown here), so head office spent what the note held "
+             "and never below zero. The amount not covered is money out: settle it with the customer or write it off, "
+             "then resolve.";
   }
   return "";
 }
@@ -405,6 +410,38 @@ Conflict not_in_journal(const Node& node, const store::Document& doc, const std:
   return c;
 }
 
+// A node's sale whose store-credit tenders head office's notes could not cover (money.hpp):
+// one store_credit_overdrawn conflict a note, with what was not covered.
+std::vector<Conflict> overdrawn_conflicts(const Node& node, const store::Document& doc, const Journaled& j,
+                                          std::int64_t at, std::int64_t hlc) {
+  std::vector<Conflict> out;
+  if (j.overdrawn.empty()) return out;
+  std::string receipt;
+  boost::system::error_code ec;
+  auto payload = bj::parse(doc.payload, ec);
+  if (!ec && payload.is_object())
+    if (const auto* r = payload.get_object().if_contains("receipt_number"); r && r->is_string())
+      receipt = std::string(r->get_string());
+  for (const auto& o : j.overdrawn) {
+    Conflict c;
+    c.id = new_uuid_v7();
+    c.node_id = node.id;
+    c.location_id = node.location_id;
+    c.document_id = doc.id;
+    c.kind = ConflictKind::store_credit_overdrawn;
+    c.detail = bj::serialize(bj::object{{"sale_id", doc.entity_id},
+                                        {"receipt_number", receipt},
+                                        {"code", o.code},
+                                        {"tendered", o.tendered},
+                                        {"covered", o.tendered - o.uncovered},
+                                        {"uncovered", o.uncovered}});
+    c.created_at = at;
+    c.hlc = hlc;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 // What posting some documents came to, document by document (in the order given).
 struct Posting {
   std::vector<std::string_view> statuses;  // posted, rejected, kept
@@ -555,6 +592,12 @@ int receive_documents(db::Db& db, const Actor& actor, const Node& node, const st
         entry["journal_skipped"] = j.skipped;
         auto c = not_in_journal(node, *journaling[k], j.skipped, at, order);
         entry["conflicts"].as_array().push_back(bj::value(c.id));
+        posted.found[booked[k]].push_back(std::move(c));
+      }
+      // A sale's store credit head office's notes could not cover: a conflict of its own.
+      auto ordered = order.find(journaling[k]->id);
+      for (auto& c : overdrawn_conflicts(node, *journaling[k], j, at, ordered == order.end() ? 0 : ordered->second)) {
+        if (auto* ids = entry.if_contains("conflicts"); ids && ids->is_array()) ids->as_array().push_back(bj::value(c.id));
         posted.found[booked[k]].push_back(std::move(c));
       }
     }
@@ -729,13 +772,19 @@ Conflict retry_conflict(db::Db& db, const Actor& actor, const std::string& id, c
   }
   store::set_documents_status(db, {kept->document.id}, "posted");
   for (const auto& f : posted.found.front()) record_conflict(db, f);
-  if (auto j = journal_node_document(db, *node, kept->document); !j.written.empty())
+  auto j = journal_node_document(db, *node, kept->document);
+  if (!j.written.empty())
     posted.audited.front().as_object()["journal"] = j.written;
   else if (!j.skipped.empty()) {
     posted.audited.front().as_object()["journal_skipped"] = j.skipped;
     auto unjournaled = not_in_journal(*node, kept->document, j.skipped, at, order);
     posted.audited.front().as_object()["conflicts"].as_array().push_back(bj::value(unjournaled.id));
     record_conflict(db, unjournaled);
+  }
+  for (const auto& c : overdrawn_conflicts(*node, kept->document, j, at, order.begin()->second)) {
+    record_conflict(db, c);
+    if (auto* ids = posted.audited.front().as_object().if_contains("conflicts"); ids && ids->is_array())
+      ids->as_array().push_back(bj::value(c.id));
   }
   auto text = note ? fmt::format("Posted by retry: {}", *note) : std::string("Posted by retry.");
   if (!store::resolve_open_conflict(db, id, at, actor.user, text))

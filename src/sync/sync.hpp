@@ -90,9 +90,10 @@ enum class ConflictKind {
   po_not_receivable,
   destination_refused,
   cancelled_transfer_received,
-  not_in_journal
+  not_in_journal,
+  store_credit_overdrawn
 };
-inline constexpr Vocabulary<ConflictKind, 8> conflict_kinds{{{
+inline constexpr Vocabulary<ConflictKind, 9> conflict_kinds{{{
     {ConflictKind::price_difference, "price_difference"},
     {ConflictKind::negative_stock, "negative_stock"},
     {ConflictKind::held_unit_sold, "held_unit_sold"},
@@ -101,6 +102,7 @@ inline constexpr Vocabulary<ConflictKind, 8> conflict_kinds{{{
     {ConflictKind::destination_refused, "destination_refused"},
     {ConflictKind::cancelled_transfer_received, "cancelled_transfer_received"},
     {ConflictKind::not_in_journal, "not_in_journal"},
+    {ConflictKind::store_credit_overdrawn, "store_credit_overdrawn"},
 }}};
 // The stated rule of each kind, in words a manager reads.
 std::string_view conflict_rule(ConflictKind kind);

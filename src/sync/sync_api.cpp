@@ -23,6 +23,7 @@
 #include "sync/shop_settings.hpp"
 #include "sync/change_requests.hpp"
 #include "purchasing/purchase_orders.hpp"
+#include "sales/sales.hpp"
 #include "sync/inbound.hpp"
 #include "sync/inbound_orders.hpp"
 #include "sync/node_clock.hpp"
@@ -292,6 +293,25 @@ void register_sync_routes(App& app) {
                                                         {"duplicates", static_cast<std::int64_t>(documents.size()) - fresh},
                                                         {"hlc", hlc::format(clock_last(db))}});
           });
+        });
+
+  r.add("GET", "/api/v1/sync/store-credits/{code}", std::string(permission::sync_node),
+        "A store node asks head office about a store credit note before spending it (docs/sync.md, \"Store credit "
+        "across stores\"): its balance at head office and the documents that moved it there",
+        [&app](Request& req, Reply reply) {
+          auto code = sales::normalize_credit_code(req.param(0));
+          if (code.empty() || code.size() > sales::credit_code_length_max ||
+              code.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != std::string::npos)
+            throw invalid_field("code", "a store credit code is letters, digits and dashes (SC-XXXX-XXXX-XXXX)");
+          // Asked with a node's key (a caller that is not a node, an admin looking, reads the same).
+          auto credit = sales::load_store_credit(app.read(), code);
+          if (!credit) throw not_found("store credit", code);
+          bj::array documents;
+          for (const auto& e : credit->at("entries").as_array()) documents.push_back(e.as_object().at("document_id"));
+          for (const auto& f : credit->at("shortfalls").as_array()) documents.push_back(f.as_object().at("sale_id"));
+          reply(http::json_response(200, bj::object{{"code", credit->at("code")},
+                                                    {"balance", credit->at("balance")},
+                                                    {"document_ids", std::move(documents)}}));
         });
 
   r.add("GET", "/api/v1/sync/conflicts", std::string(permission::sync_manage),

@@ -586,6 +586,15 @@ test('mutated store-node pushes and conflict notes (issue 21) are refused with p
     (b) => b, { baseWorks: false });
   await probe('POST /sync/conflicts/{id}/retry', `/api/v1/sync/conflicts/${uuidv7()}/retry`, async () => ({ note: 'made the item', to_location_id: uuidv7() }),
     (b) => b, { baseWorks: false });
+  // Head office's word on a store credit note, asked by a node (GET /sync/store-credits/{code}):
+  // a code that is not letters, digits and dashes is 422 naming `code`; an unknown one 404.
+  for (const bad of ['%20', 'SC%3B1', 'x'.repeat(41), '%00', 'SC-%C3%A9', 'SC_1', '%27%20OR%201%3D1']) {
+    const r = await nodeClient.get(`/api/v1/sync/store-credits/${bad}`);
+    assert.equal(r.status, 422, `${bad}: ${r.text}`);
+    assert.equal(r.json.code, 'invalid_field', r.text);
+    assert.equal(r.json.field, 'code', r.text);
+  }
+  assert.equal((await nodeClient.get('/api/v1/sync/store-credits/sc-2222%203333-4444')).status, 404);
   // A node's change requests (edits of master data made at the store) and their decisions.
   const request = () => ({ id: uuidv7(), method: 'PATCH', path: `/api/v1/items/${item.id}`, query: [['dry_run', 'false']],
     route: '/api/v1/items/{id}', action: 'Change an item', content_type: 'application/json', if_match: `"v${item.version}"`,

@@ -541,6 +541,37 @@ TEST(Schema, MigrationFortyTwoNotesEverySiteAfterTheFeedAndAllowsRefusedDestinat
                             "status) VALUES ('C1', 'N1', 'S1', 'D1', 'other', '{}', 1, 'open')"));
 }
 
+// Migration 45 (store credit across stores) makes the credit ledger's table again so a node may
+// keep head office's balance ('head_office' entries): every entry keeps its seq and the next
+// numbers after them; the conflicts' table takes the kind store_credit_overdrawn, its rows kept;
+// a shortfall is recorded once per sale and note, never zero.
+TEST(Schema, MigrationFortyFiveKeepsTheCreditLedgerAndAllowsOverdrawnNotes) {
+  TempFile file;
+  auto db = shop_at_version(file, 44);
+  db->exec("PRAGMA foreign_keys = OFF;"
+           "INSERT INTO store_credits (id, code, balance, created_at, created_by) VALUES ('C1', 'SC-AAAA', 700, 1, 'ann');"
+           "INSERT INTO store_credit_entries (seq, credit_id, amount, document_type, document_id, at, user) VALUES "
+           "(5, 'C1', 1000, 'return', 'R1', 1, 'ann'), (9, 'C1', -300, 'sale', 'S1', 2, 'bob');"
+           "INSERT INTO sync_conflicts (id, node_id, location_id, document_id, kind, detail, created_at, status) "
+           "VALUES ('K1', 'N1', 'L1', 'D1', 'destination_refused', '{}', 1, 'open');");
+  EXPECT_ANY_THROW(db->exec("INSERT INTO store_credit_entries (credit_id, amount, document_type, document_id, at, user) "
+                            "VALUES ('C1', 5, 'head_office', 'S2', 3, 'cid')"));
+  ASSERT_EQ(schema::migrate(*db, 45), 45);
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM store_credit_entries WHERE (seq = 5 AND amount = 1000 AND document_id = 'R1') "
+                        "OR (seq = 9 AND amount = -300 AND user = 'bob')"), 2);
+  db->exec("INSERT INTO store_credit_entries (credit_id, amount, document_type, document_id, at, user) "
+           "VALUES ('C1', 5, 'head_office', 'S2', 3, 'cid')");
+  EXPECT_EQ(scalar(*db, "SELECT seq FROM store_credit_entries WHERE document_id = 'S2'"), 10);
+  EXPECT_ANY_THROW(db->exec("INSERT INTO store_credit_entries (credit_id, amount, document_type, document_id, at, user) "
+                            "VALUES ('C1', 5, 'other', 'S3', 3, 'cid')"));
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM sync_conflicts WHERE id = 'K1' AND kind = 'destination_refused'"), 1);
+  db->exec("INSERT INTO sync_conflicts (id, node_id, location_id, document_id, kind, detail, created_at, status) "
+           "VALUES ('K2', 'N1', 'L1', 'D2', 'store_credit_overdrawn', '{}', 2, 'open');"
+           "INSERT INTO store_credit_shortfalls (sale_id, code, amount, at) VALUES ('S1', 'SC-AAAA', 200, 3);");
+  EXPECT_ANY_THROW(db->exec("INSERT INTO store_credit_shortfalls (sale_id, code, amount, at) VALUES ('S1', 'SC-AAAA', 5, 4)"));
+  EXPECT_ANY_THROW(db->exec("INSERT INTO store_credit_shortfalls (sale_id, code, amount, at) VALUES ('S2', 'SC-AAAA', 0, 4)"));
+}
+
 // Migration 43: a store node keeps head office's word on its shipments (status, received_at and
 // each line's received, damaged, short, 'shipped' and 0 for the rows before it), and the receipts
 // head office recorded "by" a node's key before it are by the node's store for people; a key

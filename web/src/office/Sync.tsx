@@ -90,6 +90,7 @@ const kindText: Record<SyncConflict['kind'], string> = {
   destination_refused: 'Shipment not taken',
   cancelled_transfer_received: 'Cancelled shipment arrived',
   not_in_journal: 'Money not in the sales journal',
+  store_credit_overdrawn: 'Store credit overdrawn',
 };
 
 const documentWords: Record<string, string> = {
@@ -117,6 +118,8 @@ function what(c: SyncConflict): string {
       return `Transfer ${String(d.number ?? '')} was received at the store after head office cancelled it (${String(d.cancel_reason ?? 'no reason given')}): the cancel is undone for what arrived`;
     case 'not_in_journal':
       return `${documentWords[String(d.type)] ?? 'A document'} from the store is booked in stock but not in head office's sales journal: ${String(d.reason ?? '')}`;
+    case 'store_credit_overdrawn':
+      return `Sale ${String(d.receipt_number ?? '')} took ${money(Number(d.tendered))} from store credit ${String(d.code ?? '')}; head office's balance covered ${money(Number(d.covered))}, ${money(Number(d.uncovered))} not covered`;
   }
 }
 

@@ -1,0 +1,45 @@
+// Store credit across stores (sales.hpp, balance_at_node): what a store node's note holds once
+// it heard head office's balance. Every expected number is worked out in the row's comment.
+#include <gtest/gtest.h>
+
+#include "sales/sales.hpp"
+
+using namespace backroom::sales;
+
+namespace {
+
+HeadOfficeCredit head_office(std::int64_t balance, std::vector<std::string> documents) {
+  return HeadOfficeCredit{"SC-AAAA-BBBB-CCCC", balance, std::move(documents)};
+}
+
+}  // namespace
+
+TEST(StoreCreditAtNode, ANoteTheNodeNeverHeldTakesHeadOfficesBalance) {
+  EXPECT_EQ(balance_at_node(head_office(1000, {"r1"}), {}), 1000);
+}
+
+TEST(StoreCreditAtNode, WhatHeadOfficeHeardIsNotCountedTwice) {
+  // The node issued 2000 (r1) and spent 500 (s1), both pushed; head office's register spent
+  // 300 more (h1): head office says 1200, the node holds 1200, not 1200 + 1500.
+  std::vector<CreditEntry> node{{"return", "r1", 2000}, {"sale", "s1", -500}};
+  EXPECT_EQ(balance_at_node(head_office(1200, {"r1", "s1", "h1"}), node), 1200);
+}
+
+TEST(StoreCreditAtNode, TheNodesUnpushedDocumentsCount) {
+  // s2 (-400) is still in the node's queue: 1200 - 400 = 800. v2 gives back 100 of a sale
+  // head office heard of, its void not yet: 800 + 100 = 900.
+  std::vector<CreditEntry> node{{"return", "r1", 2000}, {"sale", "s1", -500}, {"sale", "s2", -400}, {"void", "v2", 100}};
+  EXPECT_EQ(balance_at_node(head_office(1200, {"r1", "s1", "h1"}), node), 900);
+}
+
+TEST(StoreCreditAtNode, EarlierMirrorsAreNotDocuments) {
+  // A 'head_office' entry is the node's last mirror (+700): it is replaced, not added to.
+  std::vector<CreditEntry> node{{"head_office", "s9", 700}, {"sale", "s9", -300}};
+  EXPECT_EQ(balance_at_node(head_office(400, {"s9"}), node), 400);
+}
+
+TEST(StoreCreditAtNode, NeverBelowZero) {
+  // Head office holds 100; the node's unpushed sale took 300: 100 - 300 < 0, so 0.
+  std::vector<CreditEntry> node{{"sale", "s3", -300}};
+  EXPECT_EQ(balance_at_node(head_office(100, {}), node), 0);
+}
