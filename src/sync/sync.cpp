@@ -207,6 +207,21 @@ std::string_view status_before(const store::Document& doc, const Catalog& known)
   return "posted";
 }
 
+// A conflict head office found in `doc` from `node` (its order is set where the push's order is known).
+Conflict node_conflict(const Node& node, const store::Document& doc, ConflictKind kind, std::optional<std::string> item_id,
+                       bj::object detail, std::int64_t at) {
+  Conflict c;
+  c.id = new_uuid_v7();
+  c.node_id = node.id;
+  c.location_id = node.location_id;
+  c.document_id = doc.id;
+  c.kind = kind;
+  c.item_id = std::move(item_id);
+  c.detail = detail_text(std::move(detail));
+  c.created_at = at;
+  return c;
+}
+
 struct Poster {
   db::Db& db;
   const Actor& actor;
@@ -215,16 +230,7 @@ struct Poster {
   std::int64_t at;
 
   Conflict conflict(const store::Document& doc, ConflictKind kind, std::optional<std::string> item_id, bj::object detail) const {
-    Conflict c;
-    c.id = new_uuid_v7();
-    c.node_id = node.id;
-    c.location_id = node.location_id;
-    c.document_id = doc.id;
-    c.kind = kind;
-    c.item_id = std::move(item_id);
-    c.detail = detail_text(std::move(detail));
-    c.created_at = at;
-    return c;
+    return node_conflict(node, doc, kind, std::move(item_id), std::move(detail), at);
   }
 
   std::map<std::string, std::string> bins{};  // kind -> location, read once a push
@@ -398,14 +404,8 @@ void record_conflict(db::Db& db, const Conflict& c) {
 // (sync/money.hpp, `skipped`): listed for a person, with the journal's reason.
 Conflict not_in_journal(const Node& node, const store::Document& doc, const std::string& reason, std::int64_t at,
                         const std::map<std::string, std::int64_t>& order) {
-  Conflict c;
-  c.id = new_uuid_v7();
-  c.node_id = node.id;
-  c.location_id = node.location_id;
-  c.document_id = doc.id;
-  c.kind = ConflictKind::not_in_journal;
-  c.detail = bj::serialize(bj::object{{"type", doc.type}, {"entity_id", doc.entity_id}, {"reason", reason}});
-  c.created_at = at;
+  auto c = node_conflict(node, doc, ConflictKind::not_in_journal, std::nullopt,
+                         bj::object{{"type", doc.type}, {"entity_id", doc.entity_id}, {"reason", reason}}, at);
   if (auto o = order.find(doc.id); o != order.end()) c.hlc = o->second;
   return c;
 }
@@ -423,19 +423,14 @@ std::vector<Conflict> overdrawn_conflicts(const Node& node, const store::Documen
     if (const auto* r = payload.get_object().if_contains("receipt_number"); r && r->is_string())
       receipt = std::string(r->get_string());
   for (const auto& o : j.overdrawn) {
-    Conflict c;
-    c.id = new_uuid_v7();
-    c.node_id = node.id;
-    c.location_id = node.location_id;
-    c.document_id = doc.id;
-    c.kind = ConflictKind::store_credit_overdrawn;
-    c.detail = bj::serialize(bj::object{{"sale_id", doc.entity_id},
-                                        {"receipt_number", receipt},
-                                        {"code", o.code},
-                                        {"tendered", o.tendered},
-                                        {"covered", o.tendered - o.uncovered},
-                                        {"uncovered", o.uncovered}});
-    c.created_at = at;
+    auto c = node_conflict(node, doc, ConflictKind::store_credit_overdrawn, std::nullopt,
+                           bj::object{{"sale_id", doc.entity_id},
+                                      {"receipt_number", receipt},
+                                      {"code", o.code},
+                                      {"tendered", o.tendered},
+                                      {"covered", o.tendered - o.uncovered},
+                                      {"uncovered", o.uncovered}},
+                           at);
     c.hlc = hlc;
     out.push_back(std::move(c));
   }
