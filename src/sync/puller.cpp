@@ -55,8 +55,15 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* out) 
   return size * count;
 }
 
+// How long a call to head office may take: a pull or push may wait; a cashier may not.
+struct Timeouts {
+  long connect_ms = 5000;
+  long total_ms = 60000;
+};
+
 // GET (or POST `body` as JSON) `url` with the node's key; the body of a 200, else throws.
-std::string http_call(const std::string& url, const std::string& key, const std::string* post = nullptr) {
+std::string http_call(const std::string& url, const std::string& key, const std::string* post = nullptr,
+                      Timeouts timeouts = {}) {
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
   if (!curl) throw std::runtime_error("curl_easy_init failed");
   std::string body;
@@ -74,8 +81,8 @@ std::string http_call(const std::string& url, const std::string& key, const std:
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 60000L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeouts.connect_ms);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeouts.total_ms);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
   auto rc = curl_easy_perform(c);
@@ -94,27 +101,12 @@ std::optional<sales::HeadOfficeCredit> ask_credit(const std::string& upstream, c
                                                   const std::string& code) {
   if (code.empty() || code.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != std::string::npos)
     return std::nullopt;
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
-  if (!curl) return std::nullopt;
   std::string body;
-  auto auth = "Authorization: Bearer " + key;
-  curl_slist* headers = curl_slist_append(nullptr, auth.c_str());
-  auto url = upstream + "/api/v1/sync/store-credits/" + code;
-  auto* c = curl.get();
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 1000L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 2000L);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
-  auto rc = curl_easy_perform(c);
-  long status_code = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status_code);
-  curl_slist_free_all(headers);
-  if (rc != CURLE_OK || status_code != 200) return std::nullopt;
+  try {
+    body = http_call(upstream + "/api/v1/sync/store-credits/" + code, key, nullptr, Timeouts{1000, 2000});
+  } catch (const std::runtime_error&) {
+    return std::nullopt;
+  }
   boost::system::error_code ec;
   auto answer = bj::parse(body, ec);
   if (ec || !answer.is_object()) return std::nullopt;
