@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "platform/assert.hpp"
+#include "platform/id_filter.hpp"
 #include "platform/problem.hpp"
 #include "platform/settings.hpp"
 
@@ -203,11 +204,12 @@ std::optional<ItemKind> item_kind(db::Db& db, const std::string& id) {
 std::map<std::string, std::optional<std::int64_t>> regular_prices(db::Db& db, const std::vector<std::string>& ids) {
   std::map<std::string, std::optional<std::int64_t>> out;
   if (ids.empty()) return out;
-  boost::json::array list;
-  for (const auto& id : ids) list.emplace_back(id);
-  auto q = db.query("SELECT id, price FROM items WHERE id IN (SELECT value FROM json_each(?))");
-  q.bind(1, boost::json::serialize(list));
-  while (q.step()) out.emplace(q.text(0), q.opt_int64(1));
+  db::IdFilter wanted(ids);
+  auto q = wanted.whole() ? db.query("SELECT id, price FROM items")
+                          : db.query("SELECT id, price FROM items WHERE id IN (SELECT value FROM json_each(?))");
+  if (!wanted.whole()) q.bind(1, wanted.json());
+  while (q.step())
+    if (wanted.wants(q.text_view(0))) out.emplace(q.text(0), q.opt_int64(1));
   return out;
 }
 
@@ -221,21 +223,27 @@ std::optional<std::int64_t> unit_cost(db::Db& db, const std::string& id) {
 std::map<std::string, ItemHead> item_heads(db::Db& db, const std::vector<std::string>& ids) {
   std::map<std::string, ItemHead> out;
   if (ids.empty()) return out;
-  bj::array wanted(ids.begin(), ids.end());
-  auto q = db.query("SELECT id, sku, name, price, category FROM items WHERE id IN (SELECT value FROM json_each(?))");
-  q.bind(1, bj::serialize(wanted));
-  while (q.step()) out[q.text(0)] = ItemHead{q.text(1), q.text(2), q.opt_int64(3), q.text(4)};
+  db::IdFilter wanted(ids);
+  auto q = wanted.whole()
+               ? db.query("SELECT id, sku, name, price, category FROM items")
+               : db.query("SELECT id, sku, name, price, category FROM items WHERE id IN (SELECT value FROM json_each(?))");
+  if (!wanted.whole()) q.bind(1, wanted.json());
+  while (q.step())
+    if (wanted.wants(q.text_view(0))) out[q.text(0)] = ItemHead{q.text(1), q.text(2), q.opt_int64(3), q.text(4)};
   return out;
 }
 
 std::map<std::string, PlanningFacts> planning_facts(db::Db& db, const std::vector<std::string>& ids) {
   std::map<std::string, PlanningFacts> out;
   if (ids.empty()) return out;
-  bj::array wanted(ids.begin(), ids.end());
-  auto q = db.query(
-      "SELECT id, sku, name, category, price, status FROM items WHERE id IN (SELECT value FROM json_each(?))");
-  q.bind(1, bj::serialize(wanted));
-  while (q.step()) out[q.text(0)] = PlanningFacts{q.text(1), q.text(2), q.text(3), q.opt_int64(4), q.text(5) == "discontinued"};
+  db::IdFilter wanted(ids);
+  auto q = wanted.whole() ? db.query("SELECT id, sku, name, category, price, status FROM items")
+                          : db.query("SELECT id, sku, name, category, price, status FROM items "
+                                     "WHERE id IN (SELECT value FROM json_each(?))");
+  if (!wanted.whole()) q.bind(1, wanted.json());
+  while (q.step())
+    if (wanted.wants(q.text_view(0)))
+      out[q.text(0)] = PlanningFacts{q.text(1), q.text(2), q.text(3), q.opt_int64(4), q.text(5) == "discontinued"};
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include "catalog/changes.hpp"
 #include "catalog/price_changes.hpp"
 #include "platform/assert.hpp"
+#include "platform/id_filter.hpp"
 
 namespace backroom::catalog::store {
 
@@ -98,11 +99,14 @@ std::vector<PriceChange> ending_price_changes(db::Db& db, std::int64_t at) {
 }
 
 namespace {
-// The ids as a JSON array, for `IN (SELECT value FROM json_each(?))`.
-std::string ids_json(const std::vector<std::string>& item_ids) {
-  boost::json::array ids;
-  for (const auto& id : item_ids) ids.emplace_back(id);
-  return boost::json::serialize(ids);
+// The statement `columns WHERE <the items> AND <condition>`, with the items' list in it as its
+// first parameter, or without it for a long list (db::IdFilter); `condition`'s own
+// parameters follow. The caller keeps the rows `ids.wants`.
+db::Query items_query(db::Db& db, const db::IdFilter& ids, const std::string& condition) {
+  if (ids.whole()) return db.query(std::string(columns) + "WHERE " + condition);
+  auto q = db.query(std::string(columns) + "WHERE item_id IN (SELECT value FROM json_each(?)) AND " + condition);
+  q.bind(1, ids.json());
+  return q;
 }
 }  // namespace
 
@@ -112,12 +116,13 @@ std::vector<PriceChange> applied_price_changes_after(db::Db& db, const std::vect
   if (item_ids.empty()) return out;
   // One read for both moves of the price: a change applied after the moment, and a
   // promotion's return after it (from the promotion's price back to old_price).
-  auto q = db.query(std::string(columns) +
-                    "WHERE item_id IN (SELECT value FROM json_each(?)) AND tier IS NULL AND status = 'applied' "
-                    "AND (applied_at > ? OR ended_at > ?)");
-  q.bind(1, ids_json(item_ids)).bind(2, after_micros).bind(3, after_micros);
+  db::IdFilter wanted(item_ids);
+  int p = wanted.whole() ? 1 : 2;
+  auto q = items_query(db, wanted, "tier IS NULL AND status = 'applied' AND (applied_at > ? OR ended_at > ?)");
+  q.bind(p, after_micros).bind(p + 1, after_micros);
   while (q.step()) {
     auto c = read(q);
+    if (!wanted.wants(c.item_id)) continue;
     if (c.ended_at && *c.ended_at > after_micros) {
       auto back = c;
       back.old_price = c.price;
@@ -136,11 +141,12 @@ std::vector<PriceChange> applied_price_changes_after(db::Db& db, const std::vect
 std::vector<PriceChange> scheduled_price_changes(db::Db& db, const std::vector<std::string>& item_ids) {
   std::vector<PriceChange> out;
   if (item_ids.empty()) return out;
-  auto q = db.query(std::string(columns) +
-                    "WHERE item_id IN (SELECT value FROM json_each(?)) AND tier IS NULL AND status = 'approved' "
-                    "ORDER BY item_id, effective_at, id");
-  q.bind(1, ids_json(item_ids));
-  while (q.step()) out.push_back(read(q));
+  db::IdFilter wanted(item_ids);
+  auto q = items_query(db, wanted, "tier IS NULL AND status = 'approved' ORDER BY item_id, effective_at, id");
+  while (q.step()) {
+    auto c = read(q);
+    if (wanted.wants(c.item_id)) out.push_back(std::move(c));
+  }
   return out;
 }
 
@@ -158,12 +164,16 @@ std::vector<PriceChange> promotions_in_force(db::Db& db, const std::vector<std::
                                              std::int64_t from_micros, std::int64_t to_micros) {
   std::vector<PriceChange> out;
   if (item_ids.empty()) return out;
-  auto q = db.query(std::string(columns) +
-                    "WHERE item_id IN (SELECT value FROM json_each(?)) AND tier IS NULL AND promotion = 1 "
-                    "AND status = 'applied' AND applied_at < ? AND (ended_at IS NULL OR ended_at > ?) "
-                    "ORDER BY item_id, applied_at, id");
-  q.bind(1, ids_json(item_ids)).bind(2, to_micros).bind(3, from_micros);
-  while (q.step()) out.push_back(read(q));
+  db::IdFilter wanted(item_ids);
+  int p = wanted.whole() ? 1 : 2;
+  auto q = items_query(db, wanted,
+                       "tier IS NULL AND promotion = 1 AND status = 'applied' AND applied_at < ? "
+                       "AND (ended_at IS NULL OR ended_at > ?) ORDER BY item_id, applied_at, id");
+  q.bind(p, to_micros).bind(p + 1, from_micros);
+  while (q.step()) {
+    auto c = read(q);
+    if (wanted.wants(c.item_id)) out.push_back(std::move(c));
+  }
   return out;
 }
 
