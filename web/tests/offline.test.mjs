@@ -697,3 +697,89 @@ test('a tax-exclusive shop offline: the tax is added as the server adds it, at 1
     await server.patch(`/api/v1/locations/${store.id}`, { default_tax_category: location.default_tax_category ?? null });
   }
 });
+
+// The same shop's exchange offline: the item given back is worth what its receipt charged (tax
+// included), the new one is priced with the tax added as the server adds it, and the register
+// asks for the difference the server then books (web/src/register/pricing.ts in OfflineExchange).
+test('a tax-exclusive shop offline: an exchange asks for the difference the server books, at 768x1024', async () => {
+  const { server, store } = env;
+  const before = (await server.get('/api/v1/settings/sales')).json;
+  const returns = (await server.get('/api/v1/settings/offline-returns')).json;
+  const rated = Object.entries(before.tax_rates).filter(([, bp]) => bp > 0).sort((a, b) => a[1] - b[1]);
+  assert.ok(rated.length >= 2, `the demo has taxed categories at two rates: ${JSON.stringify(before.tax_rates)}`);
+  try {
+    let r = await server.put('/api/v1/settings/sales', { tax_mode: 'exclusive', tax_rounding: 'receipt' });
+    assert.equal(r.status, 200, r.text);
+    r = await server.put('/api/v1/settings/offline-returns', { offline_returns: 'allow', offline_return_limit: 100000 });
+    assert.equal(r.status, 200, r.text);
+    const tag = String((process.pid + 7) % 10000).padStart(4, '0');
+    const made = [];
+    for (const [n, price, [category]] of [[1, 1333, rated[0]], [2, 2999, rated.at(-1)]]) {
+      const code = ean13(`46${tag}00${n}00${n}`.slice(0, 12));  // not 20–29: in-store codes
+      const body = { sku: `TAXEXX-${tag}-${n}`, name: `Exchanged item ${n}`, price, unit: 'each', barcodes: [code], tax_category: category };
+      const res = await server.post('/api/v1/items', body);
+      assert.equal(res.status, 201, res.text);
+      made.push({ ...res.json, code });
+    }
+    const [back, out] = made;
+    const quoteOut = (await server.post('/api/v1/sales/quote', { location_id: store.id, lines: [{ item_id: out.id, quantity: 1 }] })).json;
+    assert.ok(quoteOut.tax_total > 0 && quoteOut.total === out.price + quoteOut.tax_total, 'the tax is added on top');
+
+    const page = await env.page({ width: 768, height: 1024 });
+    const context = page.context();
+    await signInAtRegister(page, DEMO.cashier);
+    await readyForTheCut(page);
+    await page.waitForFunction(() => (localStorage.getItem('br.offlineRules') ?? '').includes('"exclusive"'), null, { timeout: 20000 });
+    for (const i of made) await until(page, inCopy, ['chunks', i.code, 'codes'], `${i.sku} in the copy`);
+    // Online: two of the first item, with the tax added.
+    await scan(page, back.code);
+    await scan(page, back.code);
+    await page.getByRole('table', { name: 'Cart' }).getByRole('row', { name: /Exchanged item 1/ }).waitFor();
+    await page.getByRole('button', { name: 'Pay' }).click();
+    await page.getByLabel('Amount tendered').fill('50');
+    await page.getByRole('button', { name: 'Cash' }).click();
+    await page.getByRole('button', { name: 'Complete sale' }).click();
+    await page.getByRole('article', { name: 'Receipt' }).waitFor();
+    const sale = await lastSale(server, store.id);
+    assert.ok(sale.tax_total > 0);
+    await inRecentCopy(page, sale.receipt_number);
+
+    await context.setOffline(true);
+    await page.getByRole('button', { name: 'New sale' }).click();
+    await page.getByRole('button', { name: 'Exchange' }).click();
+    const receiptBox = page.getByLabel('Receipt number');
+    await receiptBox.fill(sale.receipt_number);
+    await page.getByRole('button', { name: 'Find receipt' }).click();
+    await page.getByRole('heading', { name: 'Exchange (offline)' }).waitFor();
+    await receiptBox.fill(sale.receipt_number);
+    await page.getByRole('button', { name: 'Find receipt' }).click();
+    await page.getByLabel(`Return quantity for ${back.name}`).fill('1');
+    await page.getByLabel('New item barcode').fill(out.code);
+    await page.getByRole('button', { name: 'Add new item' }).click();
+    await page.getByRole('list', { name: 'New items' }).getByText(out.name).waitFor();
+    const pays = page.getByText(/customer pays/);
+    await pays.waitFor();
+    const shown = Math.round(Number((await pays.innerText()).match(/customer pays\D*([\d.]+)/)[1]) * 100);
+    const handed = Math.ceil((shown + 1) / 500) * 500;
+    await page.getByLabel('Amount paid').fill((handed / 100).toFixed(2));
+    await fits(page, 'tax-exclusive offline exchange');
+    await noIds(page, 'tax-exclusive offline exchange');
+    await page.getByRole('button', { name: 'Complete exchange' }).click();
+    await page.getByRole('heading', { name: 'Exchange taken offline' }).waitFor();
+    const newReceipt = (await page.getByText(/^New receipt /).innerText()).match(/^New receipt (\S+)/)[1];
+    await context.setOffline(false);
+    await page.getByRole('status', { name: 'Offline' }).waitFor({ state: 'detached', timeout: 20000 });
+    assert.equal(await page.getByRole('status', { name: 'Refused by the server' }).count(), 0, 'not refused');
+    const posted = (await server.get(`/api/v1/sales?receipt_number=${newReceipt}`)).json.sales;
+    assert.equal(posted.length, 1, 'the new sale is on the books once');
+    const exchange = (await server.get(`/api/v1/exchanges/${(await server.get(`/api/v1/sales/${posted[0].id}`)).json.exchange_id}`)).json;
+    assert.equal(exchange.sale.total, quoteOut.total, 'the new item at the price with tax the server quotes');
+    assert.equal(exchange.balance_due, shown, 'the register asked for what the server books');
+    assert.notEqual(shown, out.price - exchange.credit, 'the tax is in the difference');
+    assert.deepEqual(exchange.sale.tenders.filter((t) => t.type !== 'exchange_credit').map((t) => [t.type, t.amount]), [['cash', handed]]);
+    await context.close();
+  } finally {
+    await server.put('/api/v1/settings/sales', { tax_mode: before.tax_mode, tax_rounding: before.tax_rounding });
+    await server.put('/api/v1/settings/offline-returns', { offline_returns: returns.offline_returns ?? 'refuse', offline_return_limit: returns.offline_return_limit });
+  }
+});
