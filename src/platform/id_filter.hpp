@@ -1,7 +1,7 @@
 // The ids a store function reads rows for, and how to ask for them. A short list goes into
 // the statement (`IN (SELECT value FROM json_each(?))`); past `IdFilter::whole_read_at` ids the
 // statement reads without the list and the caller keeps the wanted rows (`wants`). Measured on
-// PostgreSQL 15 (docs/performance.md, "Suggestions from kept fits: the id lists"): 100,000 ids
+// PostgreSQL 15 (docs/performance.md, "Eleventh session: the id lists read whole"): 100,000 ids
 // in the statement are planned as a 100-row list and probe the index once an id (0.55–0.75 s,
 // 4 MB of JSON parsed in 110–140 ms), where reading the 100,000 rows whole takes tens of ms;
 // SQLite first builds a temporary index of the list. Both backends take the same path, so the
