@@ -141,6 +141,50 @@ test('head office keeps the nodes\' credit notes; an overdraw is a conflict; sto
     assert.deepEqual(await credit(s, code), after);
     assert.equal((await conflicts()).length, 1);
 
+    // Head office settles the shortfall: a note alone does not, nor a word that is not one.
+    const resolve = (id, body) => s.post(`/api/v1/sync/conflicts/${id}/resolve`, body);
+    const noted = await resolve(c.id, { note: 'spoke to the store' });
+    assert.equal(noted.status, 422, noted.text);
+    assert.equal(noted.json.field, 'settlement');
+    const badWord = await resolve(c.id, { note: 'gone', settlement: 'forgiven' });
+    assert.equal(badWord.status, 422, badWord.text);
+    assert.equal(badWord.json.field, 'settlement');
+    assert.equal((await conflicts())[0].status, 'open', 'nothing written by a refused settlement');
+    const writtenOff = await resolve(c.id, { note: 'customer not traceable: a loss', settlement: 'written_off' });
+    assert.equal(writtenOff.status, 200, writtenOff.text);
+    assert.equal(writtenOff.json.status, 'resolved');
+    assert.equal(writtenOff.json.note, 'customer not traceable: a loss');
+    const settledNote = await credit(s, code);
+    assert.equal(settledNote.balance, 0, 'a settlement moves no note');
+    assert.equal(settledNote.shortfalls.length, 1);
+    const [f1] = settledNote.shortfalls;
+    assert.deepEqual([f1.sale_id, f1.amount, f1.settled?.settlement, f1.settled?.note], [over.json.id, 700, 'written_off', 'customer not traceable: a loss']);
+    assert.ok(f1.settled.by && f1.settled.at, JSON.stringify(f1));
+    const twice = await resolve(c.id, { note: 'again', settlement: 'collected' });
+    assert.equal(twice.status, 409, twice.text);
+    assert.equal(twice.json.code, 'already_resolved');
+    const audited = await s.get('/api/v1/audit?entity=sync_conflict&action=sync_conflict.resolve&limit=50');
+    assert.equal(audited.status, 200, audited.text);
+    assert.ok(audited.text.includes(c.id) && audited.text.includes('written_off'), audited.text);
+
+    // Store A, offline and stale again (it still holds 500), takes 500: head office's note is at
+    // 0, so all of it is short; the customer comes back and pays it: collected.
+    proxy.state.duplicate = false;
+    proxy.cut();
+    await until('store A offline', async () => (await a.node.get('/api/v1/sync/status')).json?.online === false);
+    const over2 = await a.node.post('/api/v1/sales', saleBody(localA, [[item, 1]], { register_id: till,
+      tenders: [{ type: 'store_credit', amount: 500, reference: code }, { type: 'cash', amount: 500 }] }));
+    assert.equal(over2.status, 201, over2.text);
+    proxy.state.cut = false;
+    await pushed(a.node);
+    const open2 = (await conflicts()).filter((x) => x.status === 'open');
+    assert.equal(open2.length, 1, JSON.stringify(open2));
+    assert.equal(open2[0].detail.uncovered, 500);
+    const collected = await resolve(open2[0].id, { note: 'customer paid 5.00 cash at head office', settlement: 'collected' });
+    assert.equal(collected.status, 200, collected.text);
+    const both = (await credit(s, code)).shortfalls.map((f) => [f.sale_id, f.amount, f.settled?.settlement]);
+    assert.deepEqual(both.sort(), [[over.json.id, 700, 'written_off'], [over2.json.id, 500, 'collected']].sort());
+
     // (2) Store B has never seen the note: online, it asks head office first. Store A issues a
     // fresh one (online), and store B spends part of it.
     const sold2 = await a.node.post('/api/v1/sales', saleBody(localA, [[item, 1]], { register_id: till, tenders: [{ type: 'cash', amount: 1000 }] }));
