@@ -6,7 +6,9 @@
 // note is at 0 (never below) and a store_credit_overdrawn conflict names the amount not covered.
 // A repeat of the document changes nothing. An exchange's remainder refunded to store credit at
 // store A is a note at head office too. Store B, online, spends a note store A issued (it asks
-// head office first). `backroom check` and `audit verify` hold on every side.
+// head office first). Head office settles the shortfalls (written off, collected). Store B tops
+// up a note store A issued (asking head office first); an unknown code, or head office out of
+// reach, is refused with why. `backroom check` and `audit verify` hold on every side.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
