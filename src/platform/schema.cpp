@@ -2102,6 +2102,15 @@ ALTER TABLE sync_conflicts_47 RENAME TO sync_conflicts;
 CREATE INDEX sync_conflicts_status ON sync_conflicts(status, id);
 CREATE INDEX sync_conflicts_hlc ON sync_conflicts(hlc, id);
 )SQL"},
+      {49, "head office settles a store node's store-credit shortfall: written off or collected, by whom and when", R"SQL(
+-- At head office (docs/sync.md, "Store credit across stores"): a shortfall is settled when a
+-- person resolves its store_credit_overdrawn conflict, as written off (a loss) or collected
+-- (the customer paid it); its amount never changes, so `backroom check` holds as before.
+ALTER TABLE store_credit_shortfalls ADD COLUMN settlement TEXT CHECK (settlement IN ('written_off','collected'));
+ALTER TABLE store_credit_shortfalls ADD COLUMN settled_at INTEGER;
+ALTER TABLE store_credit_shortfalls ADD COLUMN settled_by TEXT;
+ALTER TABLE store_credit_shortfalls ADD COLUMN settlement_note TEXT;
+)SQL"},
   };
   return list;
 }

@@ -23,6 +23,31 @@ namespace backroom::sales {
 namespace bj = boost::json;
 using stock::Movement;
 
+namespace {
+
+// Why a refund to a note this server does not hold is refused, in words for the cashier.
+std::string refund_note_refused(HeadOfficeReach reach) {
+  switch (reach) {
+    case HeadOfficeReach::unknown:
+      return "no store credit has this code, here or at head office";
+    case HeadOfficeReach::unreachable:
+      return "this store holds no store credit with this code and head office cannot be reached to look it up; "
+             "refund to a new credit note instead";
+    case HeadOfficeReach::not_a_node:
+    case HeadOfficeReach::holds:
+      break;
+  }
+  return "no store credit has this code";
+}
+
+}  // namespace
+
+void ask_about_refund_note(db::Db& reader, ReturnRequest& request) {
+  if (!request.refund_to_store_credit || !request.refund_to_code || !request.refund_tenders.empty()) return;
+  if (store_credit_exists(reader, *request.refund_to_code)) return;
+  request.refund_note_at_head_office = ask_head_office_about(*request.refund_to_code);
+}
+
 ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& req, std::int64_t exchange_credit_max,
                          const std::optional<std::string>& exchange_id) {
   db::assert_in_transaction(db);
@@ -120,9 +145,21 @@ ReturnPosted post_return(db::Db& db, const Actor& actor, const ReturnRequest& re
     line_moves.push_back(std::move(moves));
   }
   if (!sale) approver = approve_refund_without_receipt(db, actor, approver, req.override_token, doc.refund_total);
-  if (req.refund_tenders.empty() && req.refund_to_store_credit && req.refund_to_code &&
-      !store_credit_exists(db, *req.refund_to_code))
-    throw invalid_field(req.path.empty() ? "refund_to_code" : req.path + ".refund_to_code", "no store credit has this code");
+  // A refund that tops up a note: one this server holds, or (at a store node, asked before
+  // the writer) one head office holds, of which the node makes its copy at head office's
+  // balance by the rule of sales.hpp (balance_at_node) before topping it up; its push tops up
+  // head office's note (docs/sync.md, "Store credit across stores").
+  if (req.refund_tenders.empty() && req.refund_to_store_credit && req.refund_to_code) {
+    const auto& code = *req.refund_to_code;
+    if (const auto& asked = req.refund_note_at_head_office.credit) {
+      if (!req.training)
+        mirror_store_credit(db, actor, asked->code, balance_at_node(*asked, store_credit_entries(db, asked->code)),
+                            return_id);
+    } else if (!store_credit_exists(db, code)) {
+      throw invalid_field(req.path.empty() ? "refund_to_code" : req.path + ".refund_to_code",
+                          refund_note_refused(req.refund_note_at_head_office.reach));
+    }
+  }
   RefundAsk ask;
   ask.refund_total = doc.refund_total;
   ask.exchange_credit_max = exchange_credit_max;

@@ -205,6 +205,14 @@ struct HeadOfficeCredit {
   std::int64_t balance = 0;
   std::vector<std::string> document_ids;
 };
+// How head office answered a store node about one note: it is not a node (nothing asked), head
+// office holds the note, it holds none with that code, or it could not be asked in time
+// (offline, slow, or any other answer).
+enum class HeadOfficeReach { not_a_node, holds, unknown, unreachable };
+struct HeadOfficeAnswer {
+  HeadOfficeReach reach = HeadOfficeReach::not_a_node;
+  std::optional<HeadOfficeCredit> credit;  // when it holds the note
+};
 
 struct SaleDraft {
   SaleRequest request;
@@ -239,6 +247,10 @@ struct ReturnRequest {
   // refund_tenders.
   bool refund_to_store_credit = false;
   std::optional<std::string> refund_to_code;  // normalised
+  // At a store node that holds no note `refund_to_code`: head office's answer about it, asked
+  // before the writer (ask_about_refund_note); with its note, the node makes its copy at head
+  // office's balance (balance_at_node) and tops it up.
+  HeadOfficeAnswer refund_note_at_head_office;
   std::optional<std::string> override_token;
   bool training = false;  // a practice return: recorded, but moves no stock, cash or credit
   std::string path;       // where the return sits in its body ("" or "return"), for field names

@@ -144,6 +144,12 @@ void give_store_credit_as(db::Db& db, const Actor& actor, const std::string& cod
 // shortfall (0 when covered).
 std::int64_t spend_store_credit_up_to(db::Db& db, const Actor& actor, const std::string& code, std::int64_t amount,
                                       const std::string& sale_id);
+// At head office, a shortfall settled (its store_credit_overdrawn conflict resolved): written
+// off as a loss, or collected from the customer (no card data: `note` says how). Answers the
+// shortfall's amount; 409 already_settled when it was, 404 when the sale has no such shortfall.
+inline constexpr std::array shortfall_settlements = {std::string_view("written_off"), std::string_view("collected")};
+std::int64_t settle_store_credit_shortfall(db::Db& db, const Actor& actor, const std::string& sale_id,
+                                           const std::string& code, std::string_view settlement, const std::string& note);
 // At a store node: the note `code` holds `balance` (what head office's balance comes to at the
 // node), made with that code when the node has none; the difference is an entry of its own
 // ('head_office', document id `reference`). Nothing is written when it holds that already.
@@ -164,13 +170,18 @@ struct CreditEntry {
 std::int64_t balance_at_node(const HeadOfficeCredit& head_office, const std::vector<CreditEntry>& node_entries);
 // The entries of the node's note `code` (none when it has none).
 std::vector<CreditEntry> store_credit_entries(db::Db& db, const std::string& code);
-// At a store node, while the link is up, asks head office about a note (sync installs it at
-// start: sync/credit.hpp); answers nothing when head office does not hold the note or cannot
-// be asked in time. On the request's thread, never the writer's.
-using CreditLookup = std::function<std::optional<HeadOfficeCredit>(const std::string& code)>;
+// At a store node, while the link is up, asks head office about a note (sync's puller installs
+// it at start); answers whether head office holds the note (with its word), holds none, or could
+// not be asked in time. On the request's thread, never the writer's.
+using CreditLookup = std::function<HeadOfficeAnswer(const std::string& code)>;
 void set_credit_lookup(CreditLookup lookup);
 // Head office's word on each of `codes` that it holds (none on head office itself, or offline).
 std::vector<HeadOfficeCredit> ask_head_office(const std::vector<std::string>& codes);
+// Head office's answer about one note (not_a_node on head office itself or a lone shop).
+HeadOfficeAnswer ask_head_office_about(const std::string& code);
+// A return refunded to a note `refund_to_code` that this server does not hold (on `reader`):
+// asks head office about it (sets refund_note_at_head_office). Before the writer.
+void ask_about_refund_note(db::Db& reader, ReturnRequest& request);
 
 // The books: what `backroom check` proves about sales, returns, voids and the ledger.
 // Returns one line per problem found; empty when the books hold.

@@ -223,6 +223,8 @@ void register_sales_routes(App& app) {
           auto request = parse_return_request(body, "");
           request.key = documents::document_key(req, body);
           if (request.location_id) stock::check_location_scope(req.actor, *request.location_id);
+          // At a store node, a note it does not hold is asked of head office here, before the writer.
+          ask_about_refund_note(app.read(), request);
           Actor actor = req.actor;
           app.command(req, std::move(reply), [request, actor](db::Db& db) {
             auto p = post_return(db, actor, request).posted;
@@ -258,6 +260,7 @@ void register_sales_routes(App& app) {
           // The sale may be one made offline (docs/offline-register.md): checked as POST /sales checks it.
           auto draft = std::make_shared<SaleDraft>(
               named_under("sale", [&] { return draft_sale(app.read(), exchange.sale_request); }));
+          ask_about_refund_note(app.read(), exchange.return_request);
           Actor actor = req.actor;
           app.command(req, std::move(reply), [exchange, draft, actor](db::Db& db) {
             auto p = post_exchange(db, actor, exchange, *draft);

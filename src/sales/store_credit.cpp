@@ -26,21 +26,32 @@ void set_credit_lookup(CreditLookup lookup) {
   installed = std::move(lookup);
 }
 
+namespace {
+CreditLookup installed_lookup() {
+  std::lock_guard lock(lookup_mutex);
+  return installed;
+}
+}  // namespace
+
 std::vector<HeadOfficeCredit> ask_head_office(const std::vector<std::string>& codes) {
-  CreditLookup lookup;
-  {
-    std::lock_guard lock(lookup_mutex);
-    lookup = installed;
-  }
+  auto lookup = installed_lookup();
   std::vector<HeadOfficeCredit> out;
   if (!lookup) return out;
   std::set<std::string> asked;
   for (const auto& code : codes) {
     auto normal = normalize_credit_code(code);
     if (normal.empty() || !asked.insert(normal).second) continue;
-    if (auto answer = lookup(normal)) out.push_back(std::move(*answer));
+    if (auto answer = lookup(normal); answer.credit) out.push_back(std::move(*answer.credit));
   }
   return out;
+}
+
+HeadOfficeAnswer ask_head_office_about(const std::string& code) {
+  auto lookup = installed_lookup();
+  if (!lookup) return HeadOfficeAnswer{};
+  auto normal = normalize_credit_code(code);
+  if (normal.empty()) return HeadOfficeAnswer{HeadOfficeReach::unknown, std::nullopt};
+  return lookup(normal);
 }
 
 }  // namespace backroom::sales

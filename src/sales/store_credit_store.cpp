@@ -169,6 +169,28 @@ std::int64_t spend_store_credit_up_to(db::Db& db, const Actor& actor, const std:
   return short_by;
 }
 
+std::int64_t settle_store_credit_shortfall(db::Db& db, const Actor& actor, const std::string& sale_id,
+                                           const std::string& code, std::string_view settlement, const std::string& note) {
+  db::assert_in_transaction(db);
+  auto q = db.query("SELECT amount, settlement FROM store_credit_shortfalls WHERE sale_id = ? AND code = ?");
+  q.bind(1, sale_id).bind(2, normalize_credit_code(code));
+  if (!q.step()) throw not_found("store credit shortfall", sale_id);
+  if (!q.is_null(1))
+    throw Problem(409, "already_settled", fmt::format("this shortfall was settled already ({})", q.text(1)), "settlement");
+  std::int64_t amount = q.int64(0);
+  db.query(
+        "UPDATE store_credit_shortfalls SET settlement = ?, settled_at = ?, settled_by = ?, settlement_note = ? "
+        "WHERE sale_id = ? AND code = ? AND settlement IS NULL")
+      .bind(1, std::string(settlement))
+      .bind(2, now().micros)
+      .bind(3, actor.user)
+      .bind(4, note)
+      .bind(5, sale_id)
+      .bind(6, normalize_credit_code(code))
+      .run();
+  return amount;
+}
+
 std::vector<CreditEntry> store_credit_entries(db::Db& db, const std::string& code) {
   std::vector<CreditEntry> out;
   auto q = db.query(
@@ -216,10 +238,23 @@ std::optional<bj::object> load_store_credit(db::Db& db, const std::string& code)
   // At head office: what store nodes' sales took from this note beyond its balance (each a
   // store_credit_overdrawn conflict).
   bj::array shortfalls;
-  auto f = db.query("SELECT sale_id, amount, at FROM store_credit_shortfalls WHERE code = ? ORDER BY at, sale_id");
+  // Each with its settlement once a person settled it (null before): how, when, by whom, and the note.
+  auto f = db.query(
+      "SELECT sale_id, amount, at, settlement, settled_at, settled_by, settlement_note FROM store_credit_shortfalls "
+      "WHERE code = ? ORDER BY at, sale_id");
   f.bind(1, credit->code);
-  while (f.step())
-    shortfalls.push_back(bj::object{{"sale_id", f.text(0)}, {"amount", f.int64(1)}, {"at", format_rfc3339(Timestamp{f.int64(2)})}});
+  while (f.step()) {
+    bj::value settled = nullptr;
+    if (!f.is_null(3))
+      settled = bj::object{{"settlement", f.text(3)},
+                           {"at", format_rfc3339(Timestamp{f.int64(4)})},
+                           {"by", f.text(5)},
+                           {"note", f.is_null(6) ? bj::value(nullptr) : bj::value(f.text(6))}};
+    shortfalls.push_back(bj::object{{"sale_id", f.text(0)},
+                                    {"amount", f.int64(1)},
+                                    {"at", format_rfc3339(Timestamp{f.int64(2)})},
+                                    {"settled", std::move(settled)}});
+  }
   o["shortfalls"] = std::move(shortfalls);
   return o;
 }
@@ -251,6 +286,11 @@ std::vector<std::string> check_store_credits(db::Db& db) {
   auto f = db.query(
       "SELECT f.sale_id FROM store_credit_shortfalls f JOIN sales s ON s.id = f.sale_id WHERE s.register_id NOT LIKE 'node:%'");
   while (f.step()) problems.push_back(fmt::format("sale {}: a store-credit shortfall on a sale that is not a store node's", f.text(0)));
+  // A settled shortfall says who settled it and when (migration 49).
+  auto settled = db.query(
+      "SELECT sale_id FROM store_credit_shortfalls WHERE settlement IS NOT NULL AND (settled_at IS NULL OR settled_by IS NULL)");
+  while (settled.step())
+    problems.push_back(fmt::format("sale {}: a store-credit shortfall settled without who and when", settled.text(0)));
   return problems;
 }
 

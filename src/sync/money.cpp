@@ -8,6 +8,7 @@
 #include <set>
 
 #include "platform/json.hpp"
+#include "platform/problem.hpp"
 #include "platform/types.hpp"
 #include "sales/sale.hpp"
 #include "sales/sales.hpp"
@@ -498,6 +499,20 @@ Journaled journal_node_document(db::Db& db, const Node& node, const store::Docum
     store::roll_back_to(db, "node_money");
     return {"", "head office's journal refused it"};
   }
+}
+
+boost::json::object settle_overdrawn(db::Db& db, const Actor& actor, const std::string& detail,
+                                     std::string_view settlement, const std::string& note) {
+  boost::system::error_code ec;
+  auto parsed = boost::json::parse(detail, ec);
+  const boost::json::object* o = !ec && parsed.is_object() ? &parsed.get_object() : nullptr;
+  const auto* sale_id = o ? o->if_contains("sale_id") : nullptr;
+  const auto* code = o ? o->if_contains("code") : nullptr;
+  if (!sale_id || !sale_id->is_string() || !code || !code->is_string())
+    throw Problem(409, "not_settleable", "this conflict names no sale and note to settle", "id");
+  std::string sale(sale_id->get_string()), note_code(code->get_string());
+  auto amount = sales::settle_store_credit_shortfall(db, actor, sale, note_code, settlement, note);
+  return boost::json::object{{"sale_id", sale}, {"code", note_code}, {"amount", amount}};
 }
 
 }  // namespace backroom::sync

@@ -52,6 +52,11 @@ struct Journaled {
   std::vector<Overdrawn> overdrawn;  // a sale's store-credit tenders head office could not cover
 };
 Journaled journal_node_document(db::Db& db, const Node& node, const store::Document& doc);
+// Settles the shortfall a store_credit_overdrawn conflict lists (its `detail`: sale_id, code):
+// `settlement` written_off or collected (sales::settle_store_credit_shortfall), by `actor`,
+// with `note`. Answers {sale_id, code, amount} for the resolution's audit entry.
+boost::json::object settle_overdrawn(db::Db& db, const Actor& actor, const std::string& detail,
+                                     std::string_view settlement, const std::string& note);
 // The same for each of a push's `documents`, in order, each answer at its document's position,
 // and the same rows as journal_node_document one at a time: the sales written together
 // (sales::store::insert_sales), what the journal would skip or refuse decided first by set

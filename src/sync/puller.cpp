@@ -61,7 +61,14 @@ struct Timeouts {
   long total_ms = 60000;
 };
 
-// GET (or POST `body` as JSON) `url` with the node's key; the body of a 200, else throws.
+// Head office answered, but not 200.
+struct HttpStatusError : std::runtime_error {
+  HttpStatusError(long status, const std::string& what) : std::runtime_error(what), status(status) {}
+  long status;
+};
+
+// GET (or POST `body` as JSON) `url` with the node's key; the body of a 200, else throws
+// (HttpStatusError when head office answered otherwise).
 std::string http_call(const std::string& url, const std::string& key, const std::string* post = nullptr,
                       Timeouts timeouts = {}) {
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
@@ -90,37 +97,42 @@ std::string http_call(const std::string& url, const std::string& key, const std:
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
   curl_slist_free_all(headers);
   if (rc != CURLE_OK) throw std::runtime_error(fmt::format("head office unreachable: {}", curl_easy_strerror(rc)));
-  if (code != 200) throw std::runtime_error(fmt::format("head office answered {}: {}", code, body.substr(0, 300)));
+  if (code != 200) throw HttpStatusError(code, fmt::format("head office answered {}: {}", code, body.substr(0, 300)));
   return body;
 }
 
 // Head office's word on a store credit note (GET /api/v1/sync/store-credits/{code}), asked
-// while a cashier waits: a short timeout; nothing when head office does not hold the note,
-// cannot be reached in time, or answers otherwise (the node's own note stands then).
-std::optional<sales::HeadOfficeCredit> ask_credit(const std::string& upstream, const std::string& key,
-                                                  const std::string& code) {
+// while a cashier waits: a short timeout. `unknown` on its 404 (it holds no such note) or a
+// code that is not one; `unreachable` when it cannot be reached in time or answers otherwise
+// (the node's own note stands then).
+sales::HeadOfficeAnswer ask_credit(const std::string& upstream, const std::string& key, const std::string& code) {
+  using sales::HeadOfficeReach;
+  sales::HeadOfficeAnswer unreachable{HeadOfficeReach::unreachable, std::nullopt};
   if (code.empty() || code.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != std::string::npos)
-    return std::nullopt;
+    return sales::HeadOfficeAnswer{HeadOfficeReach::unknown, std::nullopt};
   std::string body;
   try {
     body = http_call(upstream + "/api/v1/sync/store-credits/" + code, key, nullptr, Timeouts{1000, 2000});
+  } catch (const HttpStatusError& e) {
+    if (e.status == 404) return sales::HeadOfficeAnswer{HeadOfficeReach::unknown, std::nullopt};
+    return unreachable;
   } catch (const std::runtime_error&) {
-    return std::nullopt;
+    return unreachable;
   }
   boost::system::error_code ec;
   auto answer = bj::parse(body, ec);
-  if (ec || !answer.is_object()) return std::nullopt;
+  if (ec || !answer.is_object()) return unreachable;
   const auto& o = answer.get_object();
   const auto* got = o.if_contains("code");
   const auto* balance = o.if_contains("balance");
   const auto* documents = o.if_contains("document_ids");
   if (!got || !got->is_string() || !balance || !balance->is_int64() || !documents || !documents->is_array())
-    return std::nullopt;
+    return unreachable;
   sales::HeadOfficeCredit out{std::string(got->get_string()), balance->get_int64(), {}};
-  if (out.code != code) return std::nullopt;
+  if (out.code != code) return unreachable;
   for (const auto& d : documents->get_array())
     if (d.is_string()) out.document_ids.emplace_back(d.get_string());
-  return out;
+  return sales::HeadOfficeAnswer{HeadOfficeReach::holds, std::move(out)};
 }
 
 }  // namespace

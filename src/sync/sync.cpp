@@ -677,14 +677,26 @@ bj::object conflict_to_json(const Conflict& c) {
                     {"note", opt_text(c.note)}};
 }
 
-Conflict resolve_conflict(db::Db& db, const Actor& actor, const std::string& id, const std::string& note) {
+Conflict resolve_conflict(db::Db& db, const Actor& actor, const std::string& id, const std::string& note,
+                          const std::optional<std::string>& settlement) {
   auto c = store::load_conflict(db, id);
   if (!c) throw not_found("conflict", id);
   if (c->resolved) throw Problem(409, "already_resolved", "this conflict is already resolved", "id");
+  bj::object audit{{"kind", conflict_kinds.text(c->kind)}, {"note", note}};
+  // A store-credit shortfall is settled, not just noted (docs/sync.md, "Store credit across stores").
+  if (c->kind == ConflictKind::store_credit_overdrawn) {
+    if (!settlement)
+      throw invalid_field("settlement",
+                          "a store-credit shortfall is settled: settlement is written_off (a loss) or collected (the "
+                          "customer paid it)");
+    audit["settlement"] = *settlement;
+    audit["shortfall"] = settle_overdrawn(db, actor, c->detail, *settlement, note);
+  } else if (settlement) {
+    throw invalid_field("settlement", "settlement settles a store_credit_overdrawn conflict only");
+  }
   auto at = now().micros;
   store::resolve_conflict(db, id, at, actor.user, note);
-  append_audit(db, actor, AuditEntry{"sync_conflict.resolve", "sync_conflict", id, std::nullopt,
-                                     bj::serialize(bj::object{{"kind", conflict_kinds.text(c->kind)}, {"note", note}})});
+  append_audit(db, actor, AuditEntry{"sync_conflict.resolve", "sync_conflict", id, std::nullopt, bj::serialize(audit)});
   auto resolved = *store::load_conflict(db, id);
   append_event(db, "sync.conflict_resolved", id, bj::serialize(conflict_to_json(resolved)));
   return resolved;

@@ -235,8 +235,11 @@ std::vector<CashUp> list_cash_ups(db::Db& db, const std::optional<std::string>& 
 // report's figures, for people (names, never ids, besides the keys).
 boost::json::object cash_up_to_json(const CashUp& c);
 // Marks a conflict resolved with the note a person wrote (409 when it already is). Audited;
-// raises sync.conflict_resolved.
-Conflict resolve_conflict(db::Db& db, const Actor& actor, const std::string& id, const std::string& note);
+// raises sync.conflict_resolved. A store_credit_overdrawn conflict is resolved only with its
+// shortfall's `settlement` (written_off or collected; money.hpp settle_overdrawn), and only it
+// takes one (422 `settlement` otherwise).
+Conflict resolve_conflict(db::Db& db, const Actor& actor, const std::string& id, const std::string& note,
+                          const std::optional<std::string>& settlement = std::nullopt);
 // Posts a rejected document again, once its cause is fixed (the item made at head office):
 // its movements are booked exactly as a push would book them, what that finds is recorded as
 // new conflicts, and the rejected conflict is resolved "Posted by retry" (with `note` when

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 #include <optional>
@@ -508,12 +509,26 @@ void register_sync_routes(App& app) {
         });
 
   r.add("POST", "/api/v1/sync/conflicts/{id}/resolve", std::string(permission::sync_manage),
-        "Close a conflict with the note a person wrote (what was done about it)", [&app](Request& req, Reply reply) {
+        "Close a conflict with the note a person wrote (what was done about it); a store_credit_overdrawn conflict "
+        "with its shortfall's settlement too (written_off or collected)",
+        [&app](Request& req, Reply reply) {
           auto id = documents::id_param(req, 0, "conflict");
-          auto note = required_note(req, conflict_note_length_max, "note says what was done about the conflict");
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"note", "settlement"});
+          auto note = f.opt_text("note", conflict_note_length_max);
+          if (!note || note->find_first_not_of(" \t\r\n") == std::string::npos)
+            throw invalid_field("note", "note says what was done about the conflict");
+          std::optional<std::string> settlement;
+          if (auto word = f.opt_text("settlement", 20)) {
+            if (std::find(sales::shortfall_settlements.begin(), sales::shortfall_settlements.end(), *word) ==
+                sales::shortfall_settlements.end())
+              throw invalid_field("settlement", "settlement is written_off (a loss) or collected (the customer paid it)");
+            settlement = *word;
+          }
           Actor actor = req.actor;
           app.command(req, std::move(reply), [=](db::Db& db) {
-            auto c = resolve_conflict(db, actor, id, note);
+            auto c = resolve_conflict(db, actor, id, *note, settlement);
             return http::json_response(200, conflict_to_json(c));
           });
         });

@@ -572,7 +572,7 @@ test('mutated store-node pushes and conflict notes (issue 21) are refused with p
     : b);
   const pushes = await probe('POST /sync/documents', '/api/v1/sync/documents', async () => ({ documents: [document()] }), fresh, { client: nodeClient });
   assert.ok(pushes.accepted > 0);
-  await probe('POST /sync/conflicts/{id}/resolve', `/api/v1/sync/conflicts/${uuidv7()}/resolve`, async () => ({ note: 'relabelled the shelf' }),
+  await probe('POST /sync/conflicts/{id}/resolve', `/api/v1/sync/conflicts/${uuidv7()}/resolve`, async () => ({ note: 'relabelled the shelf', settlement: 'written_off' }),
     (b) => b, { baseWorks: false });
   // A store node's receipt of a transfer from head office: every body error is 422 before the
   // transfer is looked up (this server holds none: a well-formed body is 404).

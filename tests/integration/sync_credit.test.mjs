@@ -6,7 +6,9 @@
 // note is at 0 (never below) and a store_credit_overdrawn conflict names the amount not covered.
 // A repeat of the document changes nothing. An exchange's remainder refunded to store credit at
 // store A is a note at head office too. Store B, online, spends a note store A issued (it asks
-// head office first). `backroom check` and `audit verify` hold on every side.
+// head office first). Head office settles the shortfalls (written off, collected). Store B tops
+// up a note store A issued (asking head office first); an unknown code, or head office out of
+// reach, is refused with why. `backroom check` and `audit verify` hold on every side.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -43,7 +45,8 @@ test('head office keeps the nodes\' credit notes; an overdraw is a conflict; sto
   const proxy = await startFaultProxy(s.url);
   const item = await makeItem(s, { price: 1000 });
   const a = await addNode('Credit store A', proxy.url);
-  const b = await addNode('Credit store B', s.url);
+  const proxyB = await startFaultProxy(s.url);
+  const b = await addNode('Credit store B', proxyB.url);
   const pushed = (n) => until('the queue pushed', async () => (await n.get('/api/v1/sync/status')).json?.queue_length === 0);
   try {
     for (const n of [a.node, b.node]) await until('the item at the node', async () => (await n.get(`/api/v1/items/${item.id}`)).status === 200);
@@ -140,6 +143,50 @@ test('head office keeps the nodes\' credit notes; an overdraw is a conflict; sto
     assert.deepEqual(await credit(s, code), after);
     assert.equal((await conflicts()).length, 1);
 
+    // Head office settles the shortfall: a note alone does not, nor a word that is not one.
+    const resolve = (id, body) => s.post(`/api/v1/sync/conflicts/${id}/resolve`, body);
+    const noted = await resolve(c.id, { note: 'spoke to the store' });
+    assert.equal(noted.status, 422, noted.text);
+    assert.equal(noted.json.field, 'settlement');
+    const badWord = await resolve(c.id, { note: 'gone', settlement: 'forgiven' });
+    assert.equal(badWord.status, 422, badWord.text);
+    assert.equal(badWord.json.field, 'settlement');
+    assert.equal((await conflicts())[0].status, 'open', 'nothing written by a refused settlement');
+    const writtenOff = await resolve(c.id, { note: 'customer not traceable: a loss', settlement: 'written_off' });
+    assert.equal(writtenOff.status, 200, writtenOff.text);
+    assert.equal(writtenOff.json.status, 'resolved');
+    assert.equal(writtenOff.json.note, 'customer not traceable: a loss');
+    const settledNote = await credit(s, code);
+    assert.equal(settledNote.balance, 0, 'a settlement moves no note');
+    assert.equal(settledNote.shortfalls.length, 1);
+    const [f1] = settledNote.shortfalls;
+    assert.deepEqual([f1.sale_id, f1.amount, f1.settled?.settlement, f1.settled?.note], [over.json.id, 700, 'written_off', 'customer not traceable: a loss']);
+    assert.ok(f1.settled.by && f1.settled.at, JSON.stringify(f1));
+    const twice = await resolve(c.id, { note: 'again', settlement: 'collected' });
+    assert.equal(twice.status, 409, twice.text);
+    assert.equal(twice.json.code, 'already_resolved');
+    const audited = await s.get('/api/v1/audit?entity=sync_conflict&action=sync_conflict.resolve&limit=50');
+    assert.equal(audited.status, 200, audited.text);
+    assert.ok(audited.text.includes(c.id) && audited.text.includes('written_off'), audited.text);
+
+    // Store A, offline and stale again (it still holds 500), takes 500: head office's note is at
+    // 0, so all of it is short; the customer comes back and pays it: collected.
+    proxy.state.duplicate = false;
+    proxy.cut();
+    await until('store A offline', async () => (await a.node.get('/api/v1/sync/status')).json?.online === false);
+    const over2 = await a.node.post('/api/v1/sales', saleBody(localA, [[item, 1]], { register_id: till,
+      tenders: [{ type: 'store_credit', amount: 500, reference: code }, { type: 'cash', amount: 500 }] }));
+    assert.equal(over2.status, 201, over2.text);
+    proxy.state.cut = false;
+    await pushed(a.node);
+    const open2 = (await conflicts()).filter((x) => x.status === 'open');
+    assert.equal(open2.length, 1, JSON.stringify(open2));
+    assert.equal(open2[0].detail.uncovered, 500);
+    const collected = await resolve(open2[0].id, { note: 'customer paid 5.00 cash at head office', settlement: 'collected' });
+    assert.equal(collected.status, 200, collected.text);
+    const both = (await credit(s, code)).shortfalls.map((f) => [f.sale_id, f.amount, f.settled?.settlement]);
+    assert.deepEqual(both.sort(), [[over.json.id, 700, 'written_off'], [over2.json.id, 500, 'collected']].sort());
+
     // (2) Store B has never seen the note: online, it asks head office first. Store A issues a
     // fresh one (online), and store B spends part of it.
     const sold2 = await a.node.post('/api/v1/sales', saleBody(localA, [[item, 1]], { register_id: till, tenders: [{ type: 'cash', amount: 1000 }] }));
@@ -197,10 +244,62 @@ test('head office keeps the nodes\' credit notes; an overdraw is a conflict; sto
     assert.equal((await s.withKey(b.key).get('/api/v1/sync/store-credits/SC-2222-3333-4444')).status, 404);
     assert.equal((await s.withKey(b.key).get('/api/v1/sync/store-credits/SC%20%3B')).json?.code, 'invalid_field');
 
+    // (3) Store B tops up a note store A issued (the exchange's remainder, which B has never
+    // held): online, it asks head office, makes its copy at head office's balance and tops it up.
+    const sold4 = await b.node.post('/api/v1/sales', saleBody(localB, [[item, 2]], { register_id: till, tenders: [{ type: 'cash', amount: 2000 }] }));
+    assert.equal(sold4.status, 201, sold4.text);
+    const returnAtB = (code) => b.node.post('/api/v1/returns', {
+      sale_id: sold4.json.id, register_id: till, refund_to: 'store_credit', refund_to_code: code,
+      lines: [{ sale_line_id: sold4.json.lines[0].id, quantity: 1, reason: 'changed_mind', condition: 'new', disposition: 'restock' }],
+    });
+    assert.equal((await credit(b.node, remainder.reference))?.id, undefined, 'store B holds no copy of it');
+    const topped = await returnAtB(remainder.reference.toLowerCase());
+    assert.equal(topped.status, 201, topped.text);
+    assert.deepEqual(topped.json.tenders.map((t) => [t.type, t.amount, t.reference]), [['store_credit', 1000, remainder.reference]]);
+    const heldB = await credit(b.node, remainder.reference);
+    assert.equal(heldB.balance, 2000);
+    assert.deepEqual(heldB.entries.map((e) => [e.document_type, e.document_id, e.amount]),
+      [['head_office', topped.json.id, 1000], ['return', topped.json.id, 1000]]);
+    // The push (every request duplicated) tops up head office's note once.
+    proxyB.state.duplicate = true;
+    await pushed(b.node);
+    proxyB.state.duplicate = false;
+    const hqTopped = await credit(s, remainder.reference);
+    assert.equal(hqTopped.balance, heldB.balance);
+    assert.deepEqual(hqTopped.entries.map((e) => [e.document_type, e.document_id, e.amount]),
+      [['return', swap.json.return.id, 1000], ['return', topped.json.id, 1000]]);
+    // Store B and head office agree: B's copy stands for what head office held (1000, the
+    // exchange's return) and both hold B's return.
+    assert.deepEqual((await credit(b.node, remainder.reference)).balance, hqTopped.balance);
+    const mirrored = await b.node.get(`/api/v1/store-credits/${remainder.reference}`);
+    assert.equal(mirrored.json.head_office_balance, 2000, mirrored.text);
+    assert.equal(mirrored.json.balance, 2000, 'head office has heard of B\'s return: counted once');
+    // A code head office does not know either is refused, and says so.
+    const notKnown = await returnAtB('SC-2222-3333-4444');
+    assert.equal(notKnown.status, 422, notKnown.text);
+    assert.equal(notKnown.json.field, 'refund_to_code');
+    assert.match(notKnown.json.detail, /here or at head office/);
+    // With the link cut, a note store B does not hold (store A's first) is refused: head office
+    // cannot be reached to look it up (a new note is offered).
+    proxyB.cut();
+    await until('store B offline', async () => (await b.node.get('/api/v1/sync/status')).json?.online === false);
+    assert.equal((await credit(b.node, code)), null, 'store B holds no copy of it');
+    const cutOff = await returnAtB(code);
+    assert.equal(cutOff.status, 422, cutOff.text);
+    assert.equal(cutOff.json.field, 'refund_to_code');
+    assert.match(cutOff.json.detail, /head office cannot be reached/);
+    assert.match(cutOff.json.detail, /new credit note/);
+    // A new note is what the cashier can give then (the refused return took nothing).
+    const fresh = await returnAtB(undefined);
+    assert.equal(fresh.status, 201, fresh.text);
+    assert.notEqual(fresh.json.tenders[0].reference, code);
+    assert.equal((await credit(b.node, fresh.json.tenders[0].reference)).balance, 1000);
+
     assertBooksAndAuditHold(s.db, a.node.db, b.node.db);
   } finally {
     await a.node.stop();
     await b.node.stop();
     await proxy.stop();
+    await proxyB.stop();
   }
 });

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "catalog/changes.hpp"
 #include "platform/db.hpp"
 #include "platform/schema.hpp"
+#include "sales/sales.hpp"
 #include "sales/sold_days.hpp"
 #include "stock/consumption.hpp"
 #include "stock/holds.hpp"
@@ -665,3 +667,27 @@ TEST(Schema, MigrationFortyFourKeepsTransfersAndTheirReferencesAndAllowsCancelle
 }
 
 }  // namespace
+
+// Migration 49 (settling a store node's store-credit shortfall): a shortfall from before it is
+// kept, unsettled; a settlement is one of two words; `backroom check`'s part proves a settled
+// shortfall says who settled it and when.
+TEST(Schema, MigrationFortyNineKeepsShortfallsUnsettledAndChecksWhoSettled) {
+  TempFile file;
+  auto db = shop_at_version(file, 47);
+  db->exec("PRAGMA foreign_keys = OFF;"
+           "INSERT INTO store_credit_shortfalls (sale_id, code, amount, at) VALUES ('S1', 'SC-AAAA', 200, 3);");
+  ASSERT_EQ(schema::migrate(*db, 49), 49);
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM store_credit_shortfalls WHERE sale_id = 'S1' AND amount = 200 AND "
+                        "settlement IS NULL AND settled_at IS NULL AND settled_by IS NULL"), 1);
+  EXPECT_ANY_THROW(db->exec("UPDATE store_credit_shortfalls SET settlement = 'forgiven', settled_at = 4, settled_by = 'ann'"));
+  db->exec("UPDATE store_credit_shortfalls SET settlement = 'written_off'");
+  auto problems = sales::check_store_credits(*db);
+  auto said = std::find_if(problems.begin(), problems.end(),
+                           [](const std::string& p) { return p.find("settled without who and when") != std::string::npos; });
+  EXPECT_NE(said, problems.end());
+  db->exec("UPDATE store_credit_shortfalls SET settled_at = 4, settled_by = 'ann'");
+  problems = sales::check_store_credits(*db);
+  EXPECT_EQ(std::count_if(problems.begin(), problems.end(),
+                          [](const std::string& p) { return p.find("settled without") != std::string::npos; }),
+            0);
+}

@@ -43,3 +43,30 @@ TEST(StoreCreditAtNode, NeverBelowZero) {
   std::vector<CreditEntry> node{{"sale", "s3", -300}};
   EXPECT_EQ(balance_at_node(head_office(100, {}), node), 0);
 }
+
+// Asking head office about one note (a refund to a note the node does not hold): the lookup's
+// answer as it comes (holds, unknown, unreachable), nothing asked when none is installed (head
+// office itself); the sale's ask keeps only the notes head office holds.
+TEST(StoreCreditAtNode, HeadOfficesAnswerSaysWhetherItHoldsKnowsOrCouldNotBeAsked) {
+  EXPECT_EQ(ask_head_office_about("SC-AAAA").reach, HeadOfficeReach::not_a_node);
+  std::vector<std::string> asked;
+  set_credit_lookup([&asked](const std::string& code) {
+    asked.push_back(code);
+    if (code == "SC-HELD") return HeadOfficeAnswer{HeadOfficeReach::holds, HeadOfficeCredit{code, 700, {"R1"}}};
+    if (code == "SC-GONE") return HeadOfficeAnswer{HeadOfficeReach::unknown, std::nullopt};
+    return HeadOfficeAnswer{HeadOfficeReach::unreachable, std::nullopt};
+  });
+  auto held = ask_head_office_about("sc-held");
+  EXPECT_EQ(held.reach, HeadOfficeReach::holds);
+  ASSERT_TRUE(held.credit);
+  EXPECT_EQ(held.credit->balance, 700);
+  EXPECT_EQ(ask_head_office_about("SC-GONE").reach, HeadOfficeReach::unknown);
+  EXPECT_EQ(ask_head_office_about("SC-SLOW").reach, HeadOfficeReach::unreachable);
+  EXPECT_EQ(ask_head_office_about("  ").reach, HeadOfficeReach::unknown);
+  auto credits = ask_head_office({"SC-GONE", "SC-HELD", "sc-held", "SC-SLOW"});
+  ASSERT_EQ(credits.size(), 1u);
+  EXPECT_EQ(credits[0].code, "SC-HELD");
+  EXPECT_EQ(asked, (std::vector<std::string>{"SC-HELD", "SC-GONE", "SC-SLOW", "SC-GONE", "SC-HELD", "SC-SLOW"}));
+  set_credit_lookup(nullptr);
+  EXPECT_EQ(ask_head_office_about("SC-HELD").reach, HeadOfficeReach::not_a_node);
+}

@@ -199,8 +199,8 @@ export const sync = {
   /** What head office found posting the nodes' documents; open ones, newest first. */
   conflicts: () => get<{ conflicts: T.SyncConflict[]; next_cursor: string | null }>('/sync/conflicts', { query: { limit: 100 } }),
   cashUps: () => get<{ cash_ups: T.SyncCashUp[]; next_cursor: string | null }>('/sync/cash-ups', { query: { limit: 50 } }),
-  resolveConflict: (id: string, note: string) =>
-    post<T.SyncConflict>('/sync/conflicts/{id}/resolve', { note }, { path: { id } }),
+  resolveConflict: (id: string, note: string, settlement?: 'written_off' | 'collected') =>
+    post<T.SyncConflict>('/sync/conflicts/{id}/resolve', { note, ...(settlement ? { settlement } : {}) }, { path: { id } }),
   /** Post a rejected document again, or put a refused shipment in transit (to `to_location_id` when given). */
   retryConflict: (id: string, note: string, to_location_id?: string) =>
     post<T.SyncConflict>('/sync/conflicts/{id}/retry',

@@ -133,16 +133,20 @@ function Conflicts() {
   const [msg, setMsg] = useState('');
   // A refused shipment: where head office puts it in transit ('' = where the store sent it).
   const [to, setTo] = useState('');
+  // A store-credit shortfall is settled: written off (a loss) or collected from the customer.
+  const [settle, setSettle] = useState<'' | 'written_off' | 'collected'>('');
+  const needsSettlement = open?.kind === 'store_credit_overdrawn';
   const sites = useLocations().filter((l) => l.kind === 'store' || l.kind === 'backroom' || l.kind === 'warehouse');
   const act = async (how: 'resolve' | 'retry') => {
     if (!open) return;
     try {
-      if (how === 'resolve') await sync.resolveConflict(open.id, note);
+      if (how === 'resolve') await sync.resolveConflict(open.id, note, needsSettlement && settle ? settle : undefined);
       else await sync.retryConflict(open.id, note, open.kind === 'destination_refused' && to ? to : undefined);
       setOpen(null);
       setNote('');
       setMsg('');
       setTo('');
+      setSettle('');
       reload();
     } catch (x) {
       // The API names the missing item by its id; a person needs what to do instead.
@@ -164,7 +168,7 @@ function Conflicts() {
           ['when', (c: SyncConflict) => when(c.created_at)],
           ['what', (c: SyncConflict) => kindText[c.kind]],
           ['details', (c: SyncConflict) => what(c)],
-        ]} actions={(c: SyncConflict) => <Button onClick={() => { setOpen(c); setNote(''); setMsg(''); setTo(''); }}>Resolve</Button>} />
+        ]} actions={(c: SyncConflict) => <Button onClick={() => { setOpen(c); setNote(''); setMsg(''); setTo(''); setSettle(''); }}>Resolve</Button>} />
       )}
       {open && (
         <Dialog title={kindText[open.kind]} onClose={() => setOpen(null)}>
@@ -172,7 +176,12 @@ function Conflicts() {
           <p class="muted">{open.rule}</p>
           <Field label="What was done" value={note} maxLength={500} autoFocus
             onInput={(e) => setNote(e.currentTarget.value)}
-            onKeyDown={(e) => { if (e.key === 'Enter' && note.trim()) void resolve(); }} />
+            onKeyDown={(e) => { if (e.key === 'Enter' && note.trim() && (!needsSettlement || settle)) void resolve(); }} />
+          {needsSettlement && (
+            <Select label="The amount not covered" value={settle}
+              onChange={(e) => setSettle(e.currentTarget.value as '' | 'written_off' | 'collected')}
+              options={[['', 'Choose how it was settled'], ['written_off', 'Written off (a loss)'], ['collected', 'The customer paid it']]} />
+          )}
           {open.kind === 'destination_refused' && (
             <Select label="Put in transit to" value={to} onChange={(e) => setTo(e.currentTarget.value)}
               options={[['', `${String((open.detail as Record<string, unknown>).to_name ?? 'Where the store sent it')} (as sent)`],
@@ -181,7 +190,7 @@ function Conflicts() {
           {msg && <Notice kind="error">{msg}</Notice>}
           <div class="row">
             {retryable(open) && <Button variant="primary" onClick={() => act('retry')}>Post again</Button>}
-            <Button variant={retryable(open) ? undefined : 'primary'} disabled={!note.trim()} onClick={resolve}>Resolve</Button>
+            <Button variant={retryable(open) ? undefined : 'primary'} disabled={!note.trim() || (needsSettlement && !settle)} onClick={resolve}>Resolve</Button>
             <Button onClick={() => setOpen(null)}>Cancel</Button>
           </div>
         </Dialog>
