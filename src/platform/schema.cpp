@@ -2102,6 +2102,44 @@ ALTER TABLE sync_conflicts_47 RENAME TO sync_conflicts;
 CREATE INDEX sync_conflicts_status ON sync_conflicts(status, id);
 CREATE INDEX sync_conflicts_hlc ON sync_conflicts(hlc, id);
 )SQL"},
+      {48, "a store node cancels its own shipment: the node's copy says so; one received first is a conflict", R"SQL(
+-- On a store node: a shipment its staff cancelled before head office said it arrived is
+-- `cancelled` (when, by whom, why, and the id of the cancel's document: its movements booked the
+-- goods back in). The status column has no CHECK (migration 43 added it), so columns suffice.
+ALTER TABLE sync_outbound_transfers ADD COLUMN cancelled_at INTEGER;
+ALTER TABLE sync_outbound_transfers ADD COLUMN cancelled_by TEXT;
+ALTER TABLE sync_outbound_transfers ADD COLUMN cancel_reason TEXT;
+ALTER TABLE sync_outbound_transfers ADD COLUMN cancel_id TEXT;
+-- At head office, a store's cancel that arrives after the destination received (part of) the
+-- shipment is a conflict of its own kind: the receipt stands and the store's goods are booked
+-- back in as well, on the books twice until someone counts.
+CREATE TABLE sync_conflicts_48 (
+  id          TEXT PRIMARY KEY,
+  node_id     TEXT NOT NULL REFERENCES sync_nodes(id),
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  document_id TEXT NOT NULL REFERENCES sync_documents(id),
+  kind        TEXT NOT NULL CHECK (kind IN ('price_difference','negative_stock','held_unit_sold','rejected',
+                                            'po_not_receivable','destination_refused','store_credit_overdrawn',
+                                            'cancelled_transfer_received','not_in_journal',
+                                            'shipment_cancel_after_receipt')),
+  item_id     TEXT,
+  detail      TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('open','resolved')),
+  resolved_at INTEGER,
+  resolved_by TEXT,
+  note        TEXT,
+  hlc         INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO sync_conflicts_48 (id, node_id, location_id, document_id, kind, item_id, detail, created_at, status,
+                               resolved_at, resolved_by, note, hlc)
+  SELECT id, node_id, location_id, document_id, kind, item_id, detail, created_at, status, resolved_at, resolved_by,
+         note, hlc FROM sync_conflicts;
+DROP TABLE sync_conflicts;
+ALTER TABLE sync_conflicts_48 RENAME TO sync_conflicts;
+CREATE INDEX sync_conflicts_status ON sync_conflicts(status, id);
+CREATE INDEX sync_conflicts_hlc ON sync_conflicts(hlc, id);
+)SQL"},
       {49, "head office settles a store node's store-credit shortfall: written off or collected, by whom and when", R"SQL(
 -- At head office (docs/sync.md, "Store credit across stores"): a shortfall is settled when a
 -- person resolves its store_credit_overdrawn conflict, as written off (a loss) or collected

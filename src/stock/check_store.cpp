@@ -72,7 +72,7 @@ std::vector<std::string> check_ledger(db::Db& db) {
         "(document_type = 'adjustment' AND NOT EXISTS (SELECT 1 FROM stock_adjustments a WHERE a.id = m.document_id)) OR "
         "(document_type = 'transfer' AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.id = m.document_id)) OR "
         "document_type NOT IN ('adjustment', 'transfer', 'sale', 'void', 'return', 'po_receipt', 'count', "
-        "'node_document', 'inbound_transfer', 'inbound_po_receipt', 'outbound_transfer') LIMIT 1000");
+        "'node_document', 'inbound_transfer', 'inbound_po_receipt', 'outbound_transfer', 'outbound_transfer_cancel') LIMIT 1000");
     while (q.step()) report(fmt::format("movement: document {} {} does not exist", q.text(0), q.text(1)));
   }
   {

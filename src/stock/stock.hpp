@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -306,7 +307,9 @@ struct NodeReceiptLine {
 // cancelled with the receipt. `after_cancel` says so (the caller lists the conflict).
 // `refused` says why nothing was written: not_found, not_in_transit (received already),
 // other_store (the transfer goes elsewhere than `node_location_id`), unknown_line,
-// over_received (more than was in transit, or than the cancel returned).
+// over_received (more than was in transit, or than the cancel returned),
+// cancelled_by_store_node (a node's shipment its node cancelled: its store is booked from that
+// node only, so the cancel is not undone here).
 struct NodeClose {
   std::optional<std::string> refused;
   bool after_cancel = false;
@@ -347,6 +350,26 @@ struct NodeShipment {
 // node_destination_refusal, exists (a transfer or line of that id), unknown_item, no_lines.
 std::optional<std::string> ship_transfer_from_node(db::Db& db, const Actor& actor, const std::string& node_location_id,
                                                    const NodeShipment& s);
+// A store node cancelled a transfer it shipped (docs/sync.md, "A store node cancels its
+// shipment"): the node's document booked the goods back in at its store already (the part head
+// office's line still had outstanding under the line's id), so this books only the in-transit
+// side: per line what is still outstanding leaves transit (reason transfer_cancelled; the
+// line's `returned`), what a receipt booked stays booked, and the transfer is `cancelled` by
+// `actor` (the node's store, for people) with the store's reason; audited transfer.cancel, event
+// transfer.cancelled, noted in the feed (the shipping node hears head office's status; a
+// destination node's copy becomes cancelled). `received_first`: a receipt had booked some of it
+// (the caller lists the conflict). A transfer received already is left as it is
+// (received_first, nothing written but the feed's note). `refused` says why nothing was written:
+// not_found, other_store (not shipped from `node_location_id`), already_cancelled.
+struct NodeCancel {
+  std::optional<std::string> refused;
+  bool received_first = false;
+};
+NodeCancel cancel_transfer_from_node(db::Db& db, const Actor& actor, const std::string& transfer_id,
+                                     const std::string& node_location_id, const std::string& reason, std::int64_t at);
+// What each line of transfer `transfer_id` still has in transit (by line id); empty when there
+// is no such transfer.
+std::map<std::string, std::int64_t> transfer_outstanding(db::Db& db, const std::string& transfer_id);
 
 struct TransferFilter {
   std::string status;                     // in_transit | received | "" (any)

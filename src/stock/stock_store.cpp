@@ -970,8 +970,8 @@ Posted cancel_transfer(db::Db& db, const Actor& actor, const std::string& transf
     throw Problem(409, "already_received", fmt::format("transfer {} was received: it cannot be cancelled", number));
   if (status == "cancelled")
     throw Problem(409, "already_cancelled", fmt::format("transfer {} was cancelled already", number));
-  // A store node keeps the stock of its store: what a node shipped is its own to cancel (not
-  // built, docs/sync.md). One shipped to a node's store is cancelled here, and the node hears of
+  // A store node keeps the stock of its store: what a node shipped is its own to cancel (the
+  // node's cancel, cancel_transfer_from_node; docs/sync.md). One shipped to a node's store is cancelled here, and the node hears of
   // it through its feed; should the node have received it before hearing, its receipt undoes the
   // cancel for what arrived when head office posts it (close_transfer_from_node).
   require_not_kept_by_node(db, require_location(db, from_id, "from_location_id"), "from_location_id");
@@ -1021,6 +1021,9 @@ NodeClose close_transfer_from_node(db::Db& db, const Actor& actor, const std::st
   if (status != "in_transit" && !after_cancel) return refused("not_in_transit");
   if (before->at("to_location_id").as_string() != node_location_id) return refused("other_store");
   std::string from_id(before->at("from_location_id").as_string());
+  // Cancelled by the node that shipped it: its goods are back in its store, which head office
+  // books only from that node, so the cancel cannot be undone here (docs/sync.md, known limits).
+  if (after_cancel && is_node_store(db, from_id)) return refused("cancelled_by_store_node");
   auto lines = transfer_lines_of(db, transfer_id);
   std::map<std::string, const NodeReceiptLine*> by_line;
   for (const auto& g : given) {
@@ -1182,6 +1185,55 @@ std::optional<std::string> ship_transfer_from_node(db::Db& db, const Actor& acto
   catalog::store::note_change(db, std::string(transfer_change), s.id);
   append_event(db, "transfer.shipped", s.id, text);
   return std::nullopt;
+}
+
+std::map<std::string, std::int64_t> transfer_outstanding(db::Db& db, const std::string& transfer_id) {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& l : transfer_lines_of(db, transfer_id)) out[l.id] = l.outstanding().milli;
+  return out;
+}
+
+NodeCancel cancel_transfer_from_node(db::Db& db, const Actor& actor, const std::string& transfer_id,
+                                     const std::string& node_location_id, const std::string& reason, std::int64_t at) {
+  auto before = load_transfer(db, transfer_id);
+  if (!before) return NodeCancel{"not_found", false};
+  if (before->at("from_location_id").as_string() != node_location_id) return NodeCancel{"other_store", false};
+  std::string_view status = before->at("status").as_string();
+  if (status == "cancelled") return NodeCancel{"already_cancelled", false};
+  if (status == "received") {
+    // The destination closed it before the cancel came: the receipt stands. The node hears
+    // head office's word (received) again.
+    catalog::store::note_change(db, std::string(transfer_change), transfer_id);
+    return NodeCancel{std::nullopt, true};
+  }
+  std::string transit = transit_location(db);
+  auto lines = transfer_lines_of(db, transfer_id);
+  bool received_first = false;
+  std::vector<Movement> moves;
+  for (auto& l : lines) {
+    if ((l.received + l.damaged + l.short_).milli > 0) received_first = true;
+    Quantity rest = l.outstanding();
+    if (rest.milli <= 0) continue;
+    // The ship's in-transit leg, reversed; the store's leg is the node's document.
+    moves.push_back(Movement{l.item_id, transit, -rest, MovementReason::transfer_cancelled, "transfer", transfer_id, l.id});
+    l.returned = l.returned + rest;
+    db.query("UPDATE transfer_lines SET returned = ? WHERE id = ?").bind(1, l.returned.milli).bind(2, l.id).run();
+  }
+  for (const auto& l : lines) BR_ASSERT(l.outstanding().milli == 0, "a cancelled transfer has nothing in transit");
+  post_movements(db, moves, PostContext{actor.user, actor.origin, NegativeStock::allow});
+  db.query("UPDATE transfers SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, cancel_reason = ? WHERE id = ?")
+      .bind(1, at)
+      .bind(2, actor.user)
+      .bind(3, reason)
+      .bind(4, transfer_id)
+      .run();
+  auto doc = *load_transfer(db, transfer_id);
+  auto text = bj::serialize(doc);
+  append_audit(db, actor, AuditEntry{"transfer.cancel", "transfer", transfer_id, bj::serialize(*before), text});
+  // The shipping node hears head office's status; a destination node's copy becomes cancelled.
+  catalog::store::note_change(db, std::string(transfer_change), transfer_id);
+  append_event(db, "transfer.cancelled", transfer_id, text);
+  return NodeCancel{std::nullopt, received_first};
 }
 
 namespace {

@@ -76,6 +76,9 @@ bj::object outbound_to_json(const OutboundTransfer& t) {
                     {"shipped_at", format_rfc3339(Timestamp{t.shipped_at})},
                     {"shipped_by", t.shipped_by},
                     {"received_at", t.received_at ? bj::value(format_rfc3339(Timestamp{*t.received_at})) : bj::value(nullptr)},
+                    {"cancelled_at", t.cancelled_at ? bj::value(format_rfc3339(Timestamp{*t.cancelled_at})) : bj::value(nullptr)},
+                    {"cancelled_by", t.cancelled_by ? bj::value(*t.cancelled_by) : bj::value(nullptr)},
+                    {"cancel_reason", t.cancel_reason ? bj::value(*t.cancel_reason) : bj::value(nullptr)},
                     {"lines_count", t.lines.size()},
                     {"lines", std::move(lines)}};
 }
@@ -142,6 +145,100 @@ std::optional<stock::Posted> ship_outbound(db::Db& db, const Actor& actor, const
   return stock::Posted{std::move(json), false};
 }
 
+std::optional<std::string> outbound_cancel_refusal(const OutboundTransfer& t) {
+  if (t.status == "cancelled") return "already_cancelled";
+  if (t.status == "received") return "already_received";
+  for (const auto& l : t.lines)
+    if ((l.received + l.damaged + l.short_).milli > 0) return "already_received";
+  return std::nullopt;
+}
+
+OutboundTransfer cancel_outbound(db::Db& db, const Actor& actor, const std::string& id, const std::string& reason) {
+  auto t = store::load_outbound(db, id);
+  if (!t) throw not_found("outbound transfer", id);
+  if (auto why = outbound_cancel_refusal(*t)) {
+    if (*why == "already_cancelled")
+      throw Problem(409, "already_cancelled", fmt::format("shipment {} was cancelled already", outbound_number_text(t->number)),
+                    "id");
+    throw Problem(409, "already_received",
+                  fmt::format("head office says shipment {} arrived at {} (or part of it): it cannot be cancelled. Ask "
+                              "head office to send the goods back",
+                              outbound_number_text(t->number), t->to_name),
+                  "id");
+  }
+  stock::check_location_scope(actor, t->from_location_id);
+  auto before = outbound_to_json(*t);
+  t->status = "cancelled";
+  t->cancelled_at = now().micros;
+  t->cancelled_by = actor.user;
+  t->cancel_reason = reason;
+  t->cancel_id = new_uuid_v7();
+  std::vector<stock::Movement> moves;
+  bj::array lines;
+  for (const auto& l : t->lines) {
+    // The goods never left after all: back in where they were shipped from.
+    moves.push_back(stock::Movement{l.item_id, t->from_location_id, l.shipped, stock::MovementReason::transfer_cancelled,
+                                    outbound_cancel_document_type, *t->cancel_id, l.id});
+    lines.push_back(bj::object{{"id", l.id}, {"item_id", l.item_id}, {"quantity", json::quantity_value(l.shipped)}});
+  }
+  stock::post_movements(db, moves, stock::PostContext{actor.user, actor.origin, stock::NegativeStock::allow});
+  store::update_outbound_cancel(db, *t);
+  auto after = outbound_to_json(*t);
+  append_audit(db, actor, AuditEntry{"outbound_transfer.cancel", "outbound_transfer", t->id, bj::serialize(before),
+                                     bj::serialize(after)});
+  append_event(db, outbound_cancelled_event, *t->cancel_id,
+               bj::serialize(bj::object{{"id", *t->cancel_id},
+                                        {"transfer_id", t->id},
+                                        {"number", outbound_number_text(t->number)},
+                                        {"reason", reason},
+                                        {"cancelled_at", format_rfc3339(Timestamp{*t->cancelled_at})},
+                                        {"cancelled_by", actor.user},
+                                        {"from_location_id", t->from_location_id},
+                                        {"lines", std::move(lines)}}));
+  return *t;
+}
+
+std::optional<PushedCancel> pushed_cancel_of(const std::string& payload) {
+  boost::system::error_code ec;
+  auto json = bj::parse(payload, ec);
+  if (ec || !json.is_object()) return std::nullopt;
+  const auto& o = json.get_object();
+  auto text = [&o](const char* key) -> std::optional<std::string> {
+    const auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::optional(std::string(v->get_string())) : std::nullopt;
+  };
+  auto id = text("transfer_id");
+  auto transfer_id = id ? normalize_uuid(*id) : std::nullopt;
+  auto at = parse_rfc3339(text("cancelled_at").value_or(""));
+  if (!transfer_id || !at) return std::nullopt;
+  return PushedCancel{*transfer_id, text("number").value_or(""), text("reason").value_or(""), at->micros};
+}
+
+std::vector<PushedMovement> split_cancel_movements(const std::vector<PushedMovement>& moved,
+                                                   const std::map<std::string, std::int64_t>& outstanding) {
+  std::vector<PushedMovement> out;
+  std::map<std::string, std::int64_t> left = outstanding;
+  for (const auto& m : moved) {
+    auto line = m.document_line_id ? left.find(*m.document_line_id) : left.end();
+    if (line == left.end() || m.quantity <= 0) {
+      out.push_back(m);
+      continue;
+    }
+    std::int64_t linked = std::min(m.quantity, std::max<std::int64_t>(line->second, 0));
+    line->second -= linked;
+    if (linked > 0) {
+      out.push_back(m);
+      out.back().quantity = linked;
+    }
+    if (m.quantity > linked) {
+      out.push_back(m);
+      out.back().quantity = m.quantity - linked;
+      out.back().document_line_id.reset();
+    }
+  }
+  return out;
+}
+
 void apply_outbound_transfer(db::Db& db, const bj::value& data) {
   if (!data.is_object()) throw invalid_field("transfer", "a transfer is an object");
   const auto& o = data.get_object();
@@ -154,18 +251,22 @@ void apply_outbound_transfer(db::Db& db, const bj::value& data) {
   if (!id) throw invalid_field("transfer.id", "a transfer's id is a UUID");
   auto t = store::load_outbound(db, *id);
   if (!t) return;  // not one this node holds (shipped from the store before it was a node)
-  if (text(o, "status") == "refused") {  // head office could not put it in transit (yet)
+  auto status = text(o, "status");
+  // The node's own cancel stands until head office has taken it (cancelled) or says the goods
+  // arrived first (received): head office's in transit or refusal is from before the cancel.
+  if (t->status == "cancelled" && status != "received" && status != "cancelled") return;
+  if (status == "refused") {  // head office could not put it in transit (yet)
     t->status = "refused";
     t->received_at.reset();
     store::update_outbound_receipt(db, *t);
     return;
   }
-  t->status = text(o, "status") == "received" ? "received" : "shipped";
+  t->status = status == "received" ? "received" : status == "cancelled" ? "cancelled" : "shipped";
   t->received_at.reset();
   if (const auto* at = o.if_contains("received_at"); at && at->is_string()) {
     auto parsed = parse_rfc3339(std::string(at->get_string()));
     if (!parsed) throw invalid_field("transfer.received_at", "received_at is a time");
-    if (t->status == "received") t->received_at = parsed->micros;
+    if (t->status == "received" || t->status == "cancelled") t->received_at = parsed->micros;
   }
   // Head office may have put it in transit to another destination (a refused shipment retried).
   auto to = normalize_uuid(text(o, "to_location_id"));

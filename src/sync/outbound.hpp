@@ -16,9 +16,17 @@
 // office notes the transfer in the feed when it puts it in transit and at each receipt; the
 // node's key gets it marked `outbound` and keeps head office's status and received figures
 // (apply_outbound_transfer, migration 43).
+// The node's staff cancel a shipment head office has not said arrived (cancel_outbound,
+// migration 48): the goods are booked back in at its site (document type
+// `outbound_transfer_cancel`, the cancel's own id, the shipment's line ids) and the event
+// `outbound_transfer.cancelled` is pushed; head office takes the rest out of transit
+// (stock::cancel_transfer_from_node), resolves an open refusal, or lists a
+// shipment_cancel_after_receipt conflict when the destination received it first (docs/sync.md,
+// "A store node cancels its shipment").
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,11 +37,14 @@
 #include "platform/db.hpp"
 #include "platform/types.hpp"
 #include "stock/stock.hpp"
+#include "sync/sync.hpp"
 
 namespace backroom::sync {
 
 inline constexpr const char* outbound_document_type = "outbound_transfer";
 inline constexpr const char* outbound_shipped_event = "outbound_transfer.shipped";
+inline constexpr const char* outbound_cancel_document_type = "outbound_transfer_cancel";
+inline constexpr const char* outbound_cancelled_event = "outbound_transfer.cancelled";
 
 // One of head office's sites as a node keeps it.
 struct Destination {
@@ -72,8 +83,13 @@ struct OutboundTransfer {
   std::int64_t shipped_at = 0;
   std::string shipped_by;
   std::string request_hash;
-  std::string status = "shipped";  // shipped | received | refused (head office's word, through its feed)
+  // shipped | received | refused (head office's word, through its feed) | cancelled (the node's
+  // own cancel, kept until head office says otherwise: received, when it arrived first).
+  std::string status = "shipped";
   std::optional<std::int64_t> received_at;
+  // The node's cancel (migration 48): when, by whom, why, and its document's id.
+  std::optional<std::int64_t> cancelled_at;
+  std::optional<std::string> cancelled_by, cancel_reason, cancel_id;
   std::vector<OutboundLine> lines;
 };
 // "S-000001": a node's shipment to head office's side, numbered apart from its own transfers.
@@ -81,8 +97,38 @@ std::string outbound_number_text(std::int64_t number);
 // GET /api/v1/sync/outbound-transfers/{id} and POST /api/v1/transfers on the node: {id, number,
 // status: "shipped" | "received" | "refused", from_location_id, from {id, name}, to_location_id, to {id,
 // name}, note, shipped_at, shipped_by, received_at (null until received), lines [{id, item_id,
-// sku, name, shipped, received, damaged, short}], lines_count}.
+// sku, name, shipped, received, damaged, short}], lines_count, cancelled_at, cancelled_by,
+// cancel_reason} (the last three null unless cancelled).
 boost::json::object outbound_to_json(const OutboundTransfer& t);
+
+// Why the node's staff may not cancel shipment `t` (pure): already_cancelled, or
+// already_received when head office has said any of it arrived (status received, or a line with
+// something received, damaged or short); nullopt when they may (shipped or refused).
+std::optional<std::string> outbound_cancel_refusal(const OutboundTransfer& t);
+// On the node: cancels shipment `id` (see outbound_cancel_refusal: 409 with that code; 404 for
+// no such shipment): books each line's shipped quantity back in at its source (reason
+// transfer_cancelled, document type outbound_transfer_cancel under a new id, the line ids),
+// marks it cancelled with `reason`, audited outbound_transfer.cancel, event
+// outbound_transfer.cancelled {id (the cancel's), transfer_id, number, reason, cancelled_at,
+// cancelled_by, from_location_id, lines [{id, item_id, quantity}]}, pushed with its movements.
+OutboundTransfer cancel_outbound(db::Db& db, const Actor& actor, const std::string& id, const std::string& reason);
+
+// At head office, a pushed outbound_transfer.cancelled document as head office reads it.
+struct PushedCancel {
+  std::string transfer_id;
+  std::string number;  // the node's S-000001
+  std::string reason;
+  std::int64_t cancelled_at = 0;
+};
+std::optional<PushedCancel> pushed_cancel_of(const std::string& payload);
+// At head office, the movements of a node's cancel as they are booked (pure): a movement naming
+// a line of head office's transfer keeps the line id for at most what that line still has
+// outstanding (`outstanding`, by line id: what goes back from transit); the rest of it, goods a
+// destination received first, is booked without the line id (on the books twice, the conflict
+// says so), so the transfer line's own figures still add up. A line not in `outstanding` (no
+// transfer at head office: refused, or put in transit by the same push) keeps all of it.
+std::vector<PushedMovement> split_cancel_movements(const std::vector<PushedMovement>& moved,
+                                                   const std::map<std::string, std::int64_t>& outstanding);
 
 // The node's remote shipper (stock::set_remote_shipper): nullopt when `in.to_location_id` is not
 // a destination; 422 (to_location_id) when head office does not allow it, 422 from_location_id
@@ -120,8 +166,13 @@ std::int64_t next_outbound_number(db::Db& db);
 // Writes head office's word on shipment `t.id`: to_id, to_name, status, received_at and each
 // line's received, damaged and short (lines by id).
 void update_outbound_receipt(db::Db& db, const OutboundTransfer& t);
+// Writes the node's cancel of shipment `t.id`: status, cancelled_at, cancelled_by, cancel_reason,
+// cancel_id.
+void update_outbound_cancel(db::Db& db, const OutboundTransfer& t);
 // `backroom check`'s part on a node: every outbound_transfer movement belongs to a line of a
-// shipment and each line's movements add up to minus what it shipped.
+// shipment and each line's movements add up to minus what it shipped; every
+// outbound_transfer_cancel movement belongs to a cancelled shipment's cancel and gives each line
+// back exactly what it shipped.
 std::vector<std::string> check_outbound(db::Db& db);
 }  // namespace store
 

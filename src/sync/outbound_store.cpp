@@ -26,7 +26,8 @@ std::vector<OutboundLine> outbound_lines(db::Db& db, const std::string& transfer
 
 constexpr const char* outbound_columns =
     "SELECT t.id, t.number, t.from_location_id, COALESCE(l.name, ''), t.to_id, t.to_name, t.note, t.shipped_at, "
-    "t.shipped_by, t.request_hash, t.status, t.received_at FROM sync_outbound_transfers t LEFT JOIN locations l ON l.id = t.from_location_id ";
+    "t.shipped_by, t.request_hash, t.status, t.received_at, t.cancelled_at, t.cancelled_by, t.cancel_reason, t.cancel_id "
+    "FROM sync_outbound_transfers t LEFT JOIN locations l ON l.id = t.from_location_id ";
 
 OutboundTransfer outbound_row(db::Query& q) {
   OutboundTransfer t;
@@ -42,6 +43,10 @@ OutboundTransfer outbound_row(db::Query& q) {
   t.request_hash = q.text(9);
   t.status = q.text(10);
   if (!q.is_null(11)) t.received_at = q.int64(11);
+  if (!q.is_null(12)) t.cancelled_at = q.int64(12);
+  if (!q.is_null(13)) t.cancelled_by = q.text(13);
+  if (!q.is_null(14)) t.cancel_reason = q.text(14);
+  if (!q.is_null(15)) t.cancel_id = q.text(15);
   return t;
 }
 }  // namespace
@@ -142,6 +147,19 @@ void update_outbound_receipt(db::Db& db, const OutboundTransfer& t) {
         .run();
 }
 
+void update_outbound_cancel(db::Db& db, const OutboundTransfer& t) {
+  db.query(
+        "UPDATE sync_outbound_transfers SET status = ?, cancelled_at = ?, cancelled_by = ?, cancel_reason = ?, cancel_id = ? "
+        "WHERE id = ?")
+      .bind(1, t.status)
+      .bind(2, t.cancelled_at)
+      .bind(3, t.cancelled_by)
+      .bind(4, t.cancel_reason)
+      .bind(5, t.cancel_id)
+      .bind(6, t.id)
+      .run();
+}
+
 std::vector<std::string> check_outbound(db::Db& db) {
   std::vector<std::string> problems;
   {
@@ -163,6 +181,37 @@ std::vector<std::string> check_outbound(db::Db& db) {
         problems.push_back(fmt::format("outbound transfer line {}: shipped {}, but its movements take {} from its source",
                                        q.text(0), format_quantity(Quantity{q.int64(1)}),
                                        format_quantity(Quantity{-q.int64(2)})));
+  }
+  {
+    // A cancel's movements (migration 48): under its shipment's cancel id, on its lines only.
+    auto q = db.query(
+        "SELECT DISTINCT m.document_id FROM stock_movements m WHERE m.document_type = 'outbound_transfer_cancel' AND NOT "
+        "EXISTS (SELECT 1 FROM sync_outbound_transfers t JOIN sync_outbound_transfer_lines l ON l.transfer_id = t.id "
+        "WHERE t.cancel_id = m.document_id AND l.id = m.document_line_id) LIMIT 1000");
+    while (q.step())
+      problems.push_back(fmt::format("movement: outbound transfer cancel {} is not the cancel of a shipment's line", q.text(0)));
+  }
+  {
+    // A cancelled shipment gave each line back to its source exactly what it shipped, once.
+    auto q = db.query(
+        "SELECT l.id, l.shipped, COALESCE((SELECT SUM(m.quantity) FROM stock_movements m WHERE m.document_type = "
+        "'outbound_transfer_cancel' AND m.document_id = t.cancel_id AND m.document_line_id = l.id AND m.location_id = "
+        "t.from_location_id), 0), (SELECT COUNT(*) FROM stock_movements m WHERE m.document_type = "
+        "'outbound_transfer_cancel' AND m.document_line_id = l.id) "
+        "FROM sync_outbound_transfer_lines l JOIN sync_outbound_transfers t ON t.id = l.transfer_id "
+        "WHERE t.cancel_id IS NOT NULL");
+    while (q.step())
+      if (q.int64(2) != q.int64(1) || q.int64(3) != 1)
+        problems.push_back(fmt::format("outbound transfer line {}: shipped {} and cancelled, but its cancel gives back {}",
+                                       q.text(0), format_quantity(Quantity{q.int64(1)}),
+                                       format_quantity(Quantity{q.int64(2)})));
+  }
+  {
+    auto q = db.query(
+        "SELECT id FROM sync_outbound_transfers WHERE (cancel_id IS NULL) <> (cancelled_at IS NULL) OR (status = "
+        "'cancelled' AND cancel_id IS NULL)");
+    while (q.step())
+      problems.push_back(fmt::format("outbound transfer {}: cancelled without its cancel's record", q.text(0)));
   }
   {
     auto q = db.query("SELECT COALESCE(MIN(number), 1), COALESCE(MAX(number), 0), COUNT(*) FROM sync_outbound_transfers");

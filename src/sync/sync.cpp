@@ -114,6 +114,10 @@ std::string_view conflict_rule(ConflictKind kind) {
              "than the store took (spent elsewhere meanwhile, or unknown here), so head office spent what the note held "
              "and never below zero. The amount not covered is money out: settle it with the customer or write it off, "
              "then resolve.";
+    case ConflictKind::shipment_cancel_after_receipt:
+      return "The store cancelled its shipment (and booked the goods back in at the store) after the destination had "
+             "received it: the receipt stands and so does the store's cancel, so what arrived is on the books twice, at "
+             "the destination and at the store. Count both places, adjust the one that is wrong, then resolve.";
   }
   return "";
 }
@@ -270,7 +274,13 @@ struct Poster {
       return status;
     }
     std::vector<stock::Movement> moves;
-    for (const auto& m : moved) {
+    // A node's cancel of its shipment: what a destination received first is booked without the
+    // transfer line's id (split_cancel_movements), so the line's figures still add up.
+    std::vector<PushedMovement> split;
+    if (doc.type == outbound_cancelled_event)
+      if (auto cancel = pushed_cancel_of(doc.payload))
+        split = split_cancel_movements(moved, stock::transfer_outstanding(db, cancel->transfer_id));
+    for (const auto& m : split.empty() ? moved : split) {
       auto reason = stock::movement_reasons.parse(m.reason);
       moves.push_back(stock::Movement{m.item_id, location_for(m.location_kind), Quantity{m.quantity},
                                       reason ? stock::MovementReason(*reason) : stock::MovementReason("correction"),
@@ -374,6 +384,64 @@ struct Poster {
     catalog::store::note_change(db, std::string(stock::transfer_change), doc.entity_id);
   }
 
+  // The node cancelled a shipment head office had not said arrived: its movements booked the
+  // goods back in at the store. Still in transit, head office takes the rest out of transit and
+  // cancels the transfer (the destination's node hears of it); refused (an open
+  // destination_refused conflict, also one this push raised), that conflict is resolved as
+  // cancelled by the store (`resolve_after`); received first (in full or part), the receipt
+  // stands and a shipment_cancel_after_receipt conflict lists what arrived. Anything else (a
+  // forged or corrupted document) is named in the push's audit entry (transfer_not_cancelled).
+  std::optional<std::string> cancel_from_node(const store::Document& doc, std::vector<Conflict>& found,
+                                              std::vector<std::vector<Conflict>>& pushed,
+                                              std::vector<std::pair<std::string, std::string>>& resolve_after) const {
+    auto cancel = pushed_cancel_of(doc.payload);
+    if (!cancel) return "unreadable";
+    auto note = fmt::format("Cancelled by the store ({}): {}", cancel->number, cancel->reason);
+    if (!stock::load_transfer(db, cancel->transfer_id)) {
+      // Refused by head office: the conflict is settled, the goods are back at the store.
+      for (auto& list : pushed)
+        for (auto& c : list)
+          if (c.kind == ConflictKind::destination_refused && c.detail.find(cancel->transfer_id) != std::string::npos) {
+            resolve_after.emplace_back(c.id, note);
+            return std::nullopt;
+          }
+      if (auto id = store::open_refusal_id_of(db, node.id, cancel->transfer_id)) {
+        resolve_after.emplace_back(*id, note);
+        return std::nullopt;
+      }
+      return "not_found";
+    }
+    auto done = stock::cancel_transfer_from_node(db, named(), cancel->transfer_id, node.location_id,
+                                                 cancel->reason.empty() ? std::string("cancelled by the store") : cancel->reason,
+                                                 at);
+    if (done.refused) return done.refused;
+    if (!done.received_first) return std::nullopt;
+    auto t = stock::load_transfer(db, cancel->transfer_id);
+    bj::array arrived;
+    for (const auto& l : t->at("lines").as_array()) {
+      const auto& line = l.as_object();
+      auto got = json::as_quantity(line.at("received")).value_or(Quantity{});
+      auto broken = json::as_quantity(line.at("damaged")).value_or(Quantity{});
+      auto lost = json::as_quantity(line.at("short")).value_or(Quantity{});
+      if ((got + broken + lost).milli == 0) continue;
+      arrived.push_back(bj::object{{"item_id", line.at("item_id")},
+                                   {"shipped", line.at("shipped")},
+                                   {"received", line.at("received")},
+                                   {"damaged", line.at("damaged")},
+                                   {"short", line.at("short")},
+                                   {"returned", line.at("returned")}});
+    }
+    found.push_back(conflict(doc, ConflictKind::shipment_cancel_after_receipt, std::nullopt,
+                             bj::object{{"transfer_id", cancel->transfer_id},
+                                        {"number", t->at("number")},
+                                        {"node_number", cancel->number},
+                                        {"to_location_id", t->at("to_location_id")},
+                                        {"status", t->at("status")},
+                                        {"cancel_reason", cancel->reason},
+                                        {"arrived", std::move(arrived)}}));
+    return std::nullopt;
+  }
+
   // A sale at another price than head office's for the item at the sale's moment.
   void compare_prices(const store::Document& doc, const Sale& sale, std::vector<Conflict>& found) const {
     if (sale.tier) return;
@@ -437,10 +505,24 @@ std::vector<Conflict> overdrawn_conflicts(const Node& node, const store::Documen
   return out;
 }
 
+// Refusals a store settled by cancelling its shipment (Poster::cancel_from_node): resolved, by
+// the node's store, with the store's reason; audited and raised as every resolution.
+void resolve_cancelled_refusals(db::Db& db, const Actor& actor, const Node& node, std::int64_t at,
+                                const std::vector<std::pair<std::string, std::string>>& settled) {
+  for (const auto& [id, note] : settled)
+    if (store::resolve_open_conflict(db, id, at, node_name(db, node), note)) {
+      append_audit(db, actor, AuditEntry{"sync_conflict.resolve", "sync_conflict", id, std::nullopt,
+                                         bj::serialize(bj::object{{"kind", "destination_refused"}, {"note", note}})});
+      append_event(db, "sync.conflict_resolved", id, bj::serialize(conflict_to_json(*store::load_conflict(db, id))));
+    }
+}
+
 // What posting some documents came to, document by document (in the order given).
 struct Posting {
   std::vector<std::string_view> statuses;  // posted, rejected, kept
   std::vector<std::vector<Conflict>> found;
+  // Refusals a node's cancel settled (conflict id, note), resolved once the push's conflicts are recorded.
+  std::vector<std::pair<std::string, std::string>> resolve_after;
   bj::array audited;  // {id, type, entity_id, status, movements, conflicts} each
 };
 
@@ -510,6 +592,10 @@ Posting post_documents(db::Db& db, const Actor& actor, const Node& node, const s
     }
     // A transfer the node shipped to one of head office's locations: in transit from here on.
     if (status == "posted" && doc->type == outbound_shipped_event) poster.ship_from_node(*doc, out.found[i]);
+    // The node cancelled a shipment: out of transit, its refusal settled, or a conflict.
+    std::optional<std::string> not_cancelled;
+    if (status == "posted" && doc->type == outbound_cancelled_event)
+      not_cancelled = poster.cancel_from_node(*doc, out.found[i], out.found, out.resolve_after);
     if (auto sale = sales.find(doc); sale != sales.end() && status != "rejected")
       poster.compare_prices(*doc, sale->second, out.found[i]);
     bj::array conflict_ids;
@@ -525,6 +611,7 @@ Posting post_documents(db::Db& db, const Actor& actor, const Node& node, const s
                                      {"movements", static_cast<std::int64_t>(doc->movements->size())},
                                      {"conflicts", std::move(conflict_ids)}});
     if (not_closed) out.audited.back().as_object()["transfer_not_closed"] = *not_closed;
+    if (not_cancelled) out.audited.back().as_object()["transfer_not_cancelled"] = *not_cancelled;
   }
   return out;
 }
@@ -615,6 +702,7 @@ int receive_documents(db::Db& db, const Actor& actor, const Node& node, const st
   posted.found.push_back(std::move(unjournaled));
   for (const auto& found : posted.found)
     for (const auto& c : found) record_conflict(db, c);
+  resolve_cancelled_refusals(db, actor, node, at, posted.resolve_after);
   // One audit entry a push, naming every document it posted or rejected and its conflicts.
   append_audit(db, actor,
                AuditEntry{"sync_documents.post", "sync_node", node.id, std::nullopt,
@@ -779,6 +867,7 @@ Conflict retry_conflict(db::Db& db, const Actor& actor, const std::string& id, c
   }
   store::set_documents_status(db, {kept->document.id}, "posted");
   for (const auto& f : posted.found.front()) record_conflict(db, f);
+  resolve_cancelled_refusals(db, actor, *node, at, posted.resolve_after);
   auto j = journal_node_document(db, *node, kept->document);
   if (!j.written.empty())
     posted.audited.front().as_object()["journal"] = j.written;

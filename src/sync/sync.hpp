@@ -39,7 +39,7 @@ inline const std::vector<std::string> pushed_types = {"sale.completed",  "sale.v
                                                       "exchange.completed", "stock.adjusted", "count.approved",
                                                       "receipt.posted",  "register.closed", "inbound_transfer.received",
                                                       "purchase_receipt.received",
-                                                      "outbound_transfer.shipped"};
+                                                      "outbound_transfer.shipped", "outbound_transfer.cancelled"};
 // The id under which a pushed event's stock movements are booked at the node: the sale, the
 // void (its id is in the payload), the return, adjustment, count or goods receipt. nullopt
 // for an exchange (its return and sale are pushed as their own documents) and for a payload
@@ -91,9 +91,10 @@ enum class ConflictKind {
   destination_refused,
   cancelled_transfer_received,
   not_in_journal,
-  store_credit_overdrawn
+  store_credit_overdrawn,
+  shipment_cancel_after_receipt
 };
-inline constexpr Vocabulary<ConflictKind, 9> conflict_kinds{{{
+inline constexpr Vocabulary<ConflictKind, 10> conflict_kinds{{{
     {ConflictKind::price_difference, "price_difference"},
     {ConflictKind::negative_stock, "negative_stock"},
     {ConflictKind::held_unit_sold, "held_unit_sold"},
@@ -103,6 +104,7 @@ inline constexpr Vocabulary<ConflictKind, 9> conflict_kinds{{{
     {ConflictKind::cancelled_transfer_received, "cancelled_transfer_received"},
     {ConflictKind::not_in_journal, "not_in_journal"},
     {ConflictKind::store_credit_overdrawn, "store_credit_overdrawn"},
+    {ConflictKind::shipment_cancel_after_receipt, "shipment_cancel_after_receipt"},
 }}};
 // The stated rule of each kind, in words a manager reads.
 std::string_view conflict_rule(ConflictKind kind);
@@ -185,6 +187,8 @@ void resolve_conflict(db::Db& db, const std::string& id, std::int64_t at, const 
 // The open destination_refused conflict of node `node_id` about the shipment (transfer)
 // `transfer_id` it pushed, if any: its reason word (detail.reason).
 std::optional<std::string> open_refusal_of(db::Db& db, const std::string& node_id, const std::string& transfer_id);
+// That conflict's id.
+std::optional<std::string> open_refusal_id_of(db::Db& db, const std::string& node_id, const std::string& transfer_id);
 // Resolves it only while it is open; false when it was resolved already (by another retry).
 bool resolve_open_conflict(db::Db& db, const std::string& id, std::int64_t at, const std::string& by,
                            const std::string& note);

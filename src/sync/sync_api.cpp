@@ -17,6 +17,7 @@
 #include "platform/json.hpp"
 #include "platform/problem.hpp"
 #include "platform/settings.hpp"
+#include "platform/text.hpp"
 #include "platform/types.hpp"
 #include "stock/stock.hpp"
 #include "stock/vocabulary.hpp"
@@ -400,6 +401,22 @@ void register_sync_routes(App& app) {
           auto t = store::load_outbound(db, id);
           if (!t) throw not_found("outbound transfer", id);
           reply(http::json_response(200, outbound_to_json(*t)));
+        });
+
+  r.add("POST", "/api/v1/sync/outbound-transfers/{id}/cancel", "stock.transfer",
+        "On a store node: cancel a shipment head office has not said arrived (shipped or refused): the goods are "
+        "booked back in where they left from and head office hears of it; a reason is required",
+        [&app](Request& req, Reply reply) {
+          auto id = documents::id_param(req, 0, "outbound transfer");
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"reason"});
+          auto reason = std::string(text::trim(f.text("reason", stock::reason_note_length_max)));
+          if (reason.empty()) throw invalid_field("reason", "say why the shipment is cancelled");
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            return http::json_response(200, outbound_to_json(cancel_outbound(db, actor, id, reason)));
+          });
         });
 
   r.add("GET", "/api/v1/sync/inbound-transfers/{id}", "stock.read",

@@ -270,6 +270,16 @@ std::optional<std::string> open_refusal_of(db::Db& db, const std::string& node_i
   return reason && reason->is_string() ? std::string(reason->get_string()) : std::string("refused");
 }
 
+std::optional<std::string> open_refusal_id_of(db::Db& db, const std::string& node_id, const std::string& transfer_id) {
+  auto q = db.query(
+      "SELECT c.id FROM sync_conflicts c JOIN sync_documents d ON d.id = c.document_id "
+      "WHERE c.node_id = ? AND c.kind = 'destination_refused' AND c.status = 'open' AND d.entity_id = ? "
+      "ORDER BY c.created_at DESC LIMIT 1");
+  q.bind(1, node_id).bind(2, transfer_id);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
 bool resolve_open_conflict(db::Db& db, const std::string& id, std::int64_t at, const std::string& by,
                            const std::string& note) {
   db::assert_in_transaction(db);

@@ -584,6 +584,10 @@ test('mutated store-node pushes and conflict notes (issue 21) are refused with p
   await probe('POST /sync/inbound-orders/{id}/receive', `/api/v1/sync/inbound-orders/${uuidv7()}/receive`,
     async () => ({ location_id: uuidv7(), override_token: 'ovr-token', lines: [{ po_line_id: uuidv7(), received: 2, damaged: 1 }, { item_id: uuidv7(), received: 0 }] }),
     (b) => b, { baseWorks: false });
+  // A store node's cancel of its own shipment: every body error is 422 before the shipment is
+  // looked up (this server holds none: a well-formed body is 404).
+  await probe('POST /sync/outbound-transfers/{id}/cancel', `/api/v1/sync/outbound-transfers/${uuidv7()}/cancel`,
+    async () => ({ reason: 'the van never left' }), (b) => b, { baseWorks: false });
   await probe('POST /sync/conflicts/{id}/retry', `/api/v1/sync/conflicts/${uuidv7()}/retry`, async () => ({ note: 'made the item', to_location_id: uuidv7() }),
     (b) => b, { baseWorks: false });
   // Head office's word on a store credit note, asked by a node (GET /sync/store-credits/{code}):

@@ -181,6 +181,23 @@ const SETUPS = {
     await waitUntil('the transfer at the node', async () => (await server.get(`/api/v1/sync/inbound-transfers/${transfer.id}`)).status === 200, 20000, 100);
     return { client: server, path: `/api/v1/sync/inbound-transfers/${transfer.id}/receive`, body: { lines: [{ item_id: item.id, received: 1 }] } };
   },
+  'POST /api/v1/sync/outbound-transfers/{id}/cancel': async () => {
+    // A store node ships to head office's warehouse, then cancels that shipment.
+    const node = ok(await s.post('/api/v1/sync/nodes', { location_id: await nodeLocation() }), 'node');
+    const item = await makeItem(s);
+    const to = await warehouse();
+    const server = await startServer({ db: path.join(mkdtempSync(path.join(tmpdir(), 'backroom-walk-node-')), 'store.db'),
+      env: { BACKROOM_UPSTREAM: s.url, BACKROOM_NODE_KEY: node.key, BACKROOM_SYNC_PULL_SECONDS: '1' } });
+    nodeServers.push(server);
+    await waitUntil('the warehouse at the node', async () =>
+      (await server.get('/api/v1/sync/destinations?limit=500')).json.destinations.some((d) => d.id === to.id), 20000, 100);
+    const here = await store(server);
+    await adjust(server, item, here, 5, 'opening');
+    const shipped = ok(await server.post('/api/v1/transfers', { id: uuidv7(), from_location_id: here.id, to_location_id: to.id,
+      lines: [{ item_id: item.id, quantity: 2 }] }), 'shipment');
+    return { client: server, path: `/api/v1/sync/outbound-transfers/${shipped.id}/cancel`, body: { reason: 'walk' },
+      changedOnce: async () => assert.equal((await server.get(`/api/v1/stock?item_id=${item.id}&location_id=${here.id}`)).json.on_hand, 5) };
+  },
   'POST /api/v1/sync/inbound-orders/{id}/receive': async () => {
     // Head office sends a purchase order for a node's store; a store node pulls it and receives a delivery.
     const node = ok(await s.post('/api/v1/sync/nodes', { location_id: await nodeLocation() }), 'node');

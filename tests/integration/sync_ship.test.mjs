@@ -123,7 +123,7 @@ test('a store node ships to head office\'s warehouse; head office has it in tran
     assert.equal(await onHand(s, b, transit), 2);
     for (const item of [a, b]) assert.equal(await onHand(s, item, nodeStore), await onHand(node, item, local));
     assert.equal(await onHand(s, a, warehouse), 0);
-    // Head office does not cancel a node's shipment (the node's side of a cancel is not built).
+    // Head office does not cancel a node's shipment: its node does (sync_shipcancel).
     const cancel = await s.post(`/api/v1/transfers/${shipped.id}/cancel`, { reason: 'not here' });
     assert.equal(cancel.status, 409, cancel.text);
     assert.deepEqual([cancel.json.code, cancel.json.field], ['kept_by_store_node', 'from_location_id']);

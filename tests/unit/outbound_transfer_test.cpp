@@ -53,5 +53,71 @@ TEST(OutboundShipment, TheNodePushesItsShipmentsAndNumbersThemApart) {
   EXPECT_FALSE(conflict_rule(ConflictKind::destination_refused).empty());
 }
 
+OutboundTransfer shipment(const std::string& status, std::int64_t received = 0, std::int64_t short_ = 0) {
+  OutboundTransfer t;
+  t.status = status;
+  t.lines.push_back(OutboundLine{line, 1, item, "A", "A", Quantity{3000}, Quantity{received}, Quantity{}, Quantity{short_}});
+  return t;
+}
+
+TEST(OutboundCancel, TheStoreCancelsOnlyWhatHeadOfficeHasNotSaidArrived) {
+  EXPECT_EQ(outbound_cancel_refusal(shipment("shipped")), std::nullopt);
+  EXPECT_EQ(outbound_cancel_refusal(shipment("refused")), std::nullopt);
+  EXPECT_EQ(outbound_cancel_refusal(shipment("received", 3000)), "already_received");
+  EXPECT_EQ(outbound_cancel_refusal(shipment("cancelled")), "already_cancelled");
+  // A partial receipt at head office (still in transit there, the feed gave the figures).
+  EXPECT_EQ(outbound_cancel_refusal(shipment("shipped", 1000)), "already_received");
+  EXPECT_EQ(outbound_cancel_refusal(shipment("shipped", 0, 1000)), "already_received");
+  EXPECT_NE(std::find(pushed_types.begin(), pushed_types.end(), outbound_cancelled_event), pushed_types.end());
+}
+
+TEST(OutboundCancel, HeadOfficeReadsThePushedCancel) {
+  auto c = pushed_cancel_of(std::string(R"({"id":"x","transfer_id":")") + transfer_id +
+                            R"(","number":"S-000003","reason":"van broke","cancelled_at":"2026-12-06T10:00:00Z"})");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->transfer_id, transfer_id);
+  EXPECT_EQ(c->number, "S-000003");
+  EXPECT_EQ(c->reason, "van broke");
+  EXPECT_GT(c->cancelled_at, 0);
+  EXPECT_FALSE(pushed_cancel_of(R"({"transfer_id":"nope","cancelled_at":"2026-12-06T10:00:00Z"})"));
+  EXPECT_FALSE(pushed_cancel_of(std::string(R"({"transfer_id":")") + transfer_id + R"("})"));
+  EXPECT_FALSE(pushed_cancel_of("not json"));
+}
+
+TEST(OutboundCancel, WhatArrivedFirstIsBookedWithoutTheLine) {
+  constexpr const char* other = "0190a000-0000-7000-8000-0000000000b2";
+  auto move = [](const char* line_id, std::int64_t q) {
+    PushedMovement m;
+    m.item_id = item;
+    m.location_kind = "store";
+    m.quantity = q;
+    m.reason = "transfer_cancelled";
+    m.document_type = outbound_cancel_document_type;
+    m.document_id = "C";
+    if (line_id) m.document_line_id = line_id;
+    return m;
+  };
+  std::vector<PushedMovement> moved{move(line, 3000), move(other, 2000)};
+  // No transfer at head office (refused, or put in transit by the same push): all on the lines.
+  auto all = split_cancel_movements(moved, {});
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].quantity, 3000);
+  EXPECT_EQ(all[0].document_line_id, std::optional<std::string>(line));
+  // In transit in full: the same.
+  EXPECT_EQ(split_cancel_movements(moved, {{line, 3000}, {other, 2000}}).size(), 2u);
+  // The first line received 1 of 3 (2 outstanding), the second closed: what arrived has no line.
+  auto split = split_cancel_movements(moved, {{line, 2000}, {other, 0}});
+  ASSERT_EQ(split.size(), 3u);
+  EXPECT_EQ(split[0].quantity, 2000);
+  EXPECT_EQ(split[0].document_line_id, std::optional<std::string>(line));
+  EXPECT_EQ(split[1].quantity, 1000);
+  EXPECT_FALSE(split[1].document_line_id);
+  EXPECT_EQ(split[2].quantity, 2000);
+  EXPECT_FALSE(split[2].document_line_id);
+  std::int64_t total = 0;
+  for (const auto& m : split) total += m.quantity;
+  EXPECT_EQ(total, 5000);  // item by item the node's figures (check_sync adds them up)
+}
+
 }  // namespace
 }  // namespace backroom::sync

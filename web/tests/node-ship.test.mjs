@@ -2,7 +2,9 @@
 // "A store node ships"): the Transfers screen offers head office's sites by name, "(head
 // office)", never its own store; a manager ships 2 packs of pasta there; the screen says it was
 // sent and lists it under "Sent to head office"; head office then holds it in transit to the
-// warehouse; when the warehouse receives it one short, the node's list says so (1024×768). At
+// warehouse; when the warehouse receives it one short, the node's list says so (1024×768); a
+// second shipment is cancelled from the list with a reason (44 px target) and head office
+// cancels it. At
 // head office, Store sync posts a refused shipment again to where the goods went. No ids on screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -79,6 +81,27 @@ test('a store node ships to head office\'s warehouse from its Transfers screen a
   await sent.getByRole('row', { name: /S-000001/ }).getByRole('cell', { name: /^Received .*: 1 arrived, 1 short, 0 damaged$/ }).waitFor();
   await fits(page, 'a shipment head office received, at 1024×768');
   await noIds(page, 'a shipment head office received');
+  // A received shipment is not cancelled here; a second one, still on its way, is: the manager
+  // cancels it with a reason, the goods are back on the node's shelf and head office cancels it.
+  assert.equal(await sent.getByRole('row', { name: /S-000001/ }).getByRole('button', { name: /^Cancel shipment/ }).count(), 0);
+  const second = await node.post('/api/v1/transfers', { id: uuidv7(), from_location_id: local.id, to_location_id: warehouse.json.id,
+    lines: [{ item_id: pasta.id, quantity: 1 }] });
+  assert.equal(second.status, 201, second.text);
+  await page.reload();
+  const cancel = sent.getByRole('button', { name: 'Cancel shipment S-000002 to Returns Warehouse' });
+  const box = await cancel.boundingBox();
+  assert.ok(box && box.height >= 44 && box.width >= 44, `the Cancel target is at least 44 px: ${JSON.stringify(box)}`);
+  await cancel.click();
+  const confirm = page.getByRole('dialog', { name: 'Cancel shipment S-000002 to Returns Warehouse?' });
+  await confirm.getByLabel('Reason').fill('The van never left');
+  await fits(page, 'cancelling a shipment to head office');
+  await noIds(page, 'cancelling a shipment to head office');
+  await confirm.getByRole('button', { name: 'Cancel shipment' }).click();
+  await page.getByText(/^Shipment S-000002 cancelled: 1 booked back in at .+; head office hears of it\.$/).waitFor();
+  await sent.getByRole('row', { name: /S-000002/ }).getByRole('cell', { name: 'Cancelled here: The van never left (booked back in)' }).waitFor();
+  assert.equal((await node.get(`/api/v1/stock?item_id=${pasta.id}&location_id=${local.id}`)).json.on_hand, 3);
+  await until('head office cancels it', async () =>
+    (await hq.get(`/api/v1/transfers/${second.json.id}`)).json?.status === 'cancelled', 30000, 200);
   await context.close();
 });
 

@@ -85,6 +85,8 @@ export const stock = {
   outbound: (query: { limit?: number; cursor?: string }) =>
     get<{ transfers: T.OutboundTransfer[]; next_cursor: string | null }>('/sync/outbound-transfers', { query: { ...query } }),
   shipOutbound: (body: T.TransferInput) => post<T.OutboundTransfer>('/transfers', body),
+  cancelOutbound: (id: string, reason: string, key: string) =>
+    post<T.OutboundTransfer>('/sync/outbound-transfers/{id}/cancel', { reason }, { path: { id }, headers: { 'idempotency-key': key } }),
 };
 
 export const sales = {

@@ -112,8 +112,9 @@ export interface InboundOrderReceiveInput { lines: { po_line_id: string; receive
 /** On a store node: one of head office's locations it may ship to, and a transfer it shipped there (docs/sync.md, "A store node ships"). */
 export interface Destination { id: string; name: string; kind: 'store' | 'backroom' | 'warehouse' }
 export interface OutboundTransfer {
-  id: string; number: string; status: 'shipped' | 'received' | 'refused'; from: { id: string; name: string }; to: { id: string; name: string };
+  id: string; number: string; status: 'shipped' | 'received' | 'refused' | 'cancelled'; from: { id: string; name: string }; to: { id: string; name: string };
   note: string; shipped_at: string; shipped_by: string; received_at: string | null;
+  cancelled_at?: string | null; cancelled_by?: string | null; cancel_reason?: string | null;
   lines: { id: string; item_id: string; sku: string; name: string; shipped: Quantity; received: Quantity; damaged: Quantity; short: Quantity }[];
 }
 export interface InboundReceiveInput { lines?: { line_id: string; received: Quantity; damaged?: Quantity }[]; location_id?: string }
@@ -488,7 +489,7 @@ export interface SyncStatus {
 }
 /** A store node as head office lists it. */
 export type SyncConflictKind = 'price_difference' | 'negative_stock' | 'held_unit_sold' | 'rejected' | 'po_not_receivable' | 'destination_refused'
-  | 'cancelled_transfer_received' | 'not_in_journal' | 'store_credit_overdrawn';
+  | 'cancelled_transfer_received' | 'not_in_journal' | 'store_credit_overdrawn' | 'shipment_cancel_after_receipt';
 export interface SyncConflict {
   id: string; kind: SyncConflictKind; rule: string; node_id: string; location_id: string; location_name: string | null;
   document_id: string; document_at: string | null; hlc: string; item: { id: string; sku: string | null; name: string | null } | null;

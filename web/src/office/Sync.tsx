@@ -91,6 +91,7 @@ const kindText: Record<SyncConflict['kind'], string> = {
   cancelled_transfer_received: 'Cancelled shipment arrived',
   not_in_journal: 'Money not in the sales journal',
   store_credit_overdrawn: 'Store credit overdrawn',
+  shipment_cancel_after_receipt: 'Shipment cancelled after it arrived',
 };
 
 const documentWords: Record<string, string> = {
@@ -118,6 +119,11 @@ function what(c: SyncConflict): string {
       return `Transfer ${String(d.number ?? '')} was received at the store after head office cancelled it (${String(d.cancel_reason ?? 'no reason given')}): the cancel is undone for what arrived`;
     case 'not_in_journal':
       return `${documentWords[String(d.type)] ?? 'A document'} from the store is booked in stock but not in head office's sales journal: ${String(d.reason ?? '')}`;
+    case 'shipment_cancel_after_receipt': {
+      const arrived = Array.isArray(d.arrived) ? (d.arrived as Array<Record<string, unknown>>) : [];
+      const units = arrived.reduce((n, l) => n + Number(l.received ?? 0) + Number(l.damaged ?? 0), 0);
+      return `The store cancelled its shipment ${String(d.node_number ?? '')} (head office's ${String(d.number ?? '')}: ${String(d.cancel_reason ?? 'no reason given')}) after the destination had received it: ${units} arrived there and are booked back at the store too. Count both places`;
+    }
     case 'store_credit_overdrawn':
       return `Sale ${String(d.receipt_number ?? '')} took ${money(Number(d.tendered))} from store credit ${String(d.code ?? '')}; head office's balance covered ${money(Number(d.covered))}, ${money(Number(d.uncovered))} not covered`;
   }

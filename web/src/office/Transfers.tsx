@@ -34,6 +34,7 @@ export function Transfers() {
   // On a store node: head office's locations it may ship to, and what it shipped there.
   const [destinations, setDestinations] = useState<Destination[]>([]);
   const [outbound, setOutbound] = useState<OutboundTransfer[]>([]);
+  const [cancelOut, setCancelOut] = useState<OutboundTransfer | null>(null);
   useEffect(() => {
     stock.destinations().then((r) => setDestinations(r.destinations), () => setDestinations([]));
     stock.outbound({ limit: pageSize }).then((r) => setOutbound(r.transfers), () => setOutbound([]));
@@ -95,8 +96,17 @@ export function Transfers() {
         <DataTable name="Sent to head office" rows={outbound}
           columns={[['number', (t) => t.number], ['shipped', (t) => when(t.shipped_at)], ['from', (t) => t.from.name], ['to', (t) => t.to.name],
             ['lines', (t) => String(t.lines.length), true], ['units', (t) => qty(t.lines.reduce((s, l) => s + l.shipped, 0)), true],
-            ['status', outboundStatus]]} />
+            ['status', outboundStatus]]}
+          actions={(t) => (t.status === 'shipped' || t.status === 'refused') && !t.lines.some((l) => l.received + l.damaged + l.short > 0)
+            ? <Button variant="danger" onClick={() => setCancelOut(t)} aria-label={`Cancel shipment ${t.number} to ${t.to.name}`}>Cancel</Button>
+            : null} />
       </>}
+      {cancelOut && <CancelOutbound shipment={cancelOut} onClose={() => setCancelOut(null)}
+        onCancelled={(done) => {
+          setCancelOut(null);
+          setOutbound((old) => old.map((x) => (x.id === done.id ? done : x)));
+          setSent(`Shipment ${done.number} cancelled: ${qty(done.lines.reduce((n, l) => n + l.shipped, 0))} booked back in at ${done.from.name}; head office hears of it.`);
+        }} />}
       {open && <TransferCard key={open.id} transfer={open} onChanged={changed} />}
       <div class="row spread">
         <h2>Transfers</h2>
@@ -241,15 +251,48 @@ function CancelShipment({ transfer: t, onClose, onCancelled }: { transfer: Trans
   );
 }
 
+/** On a store node: cancels a shipment head office has not said arrived; the goods are booked back in where they left. */
+function CancelOutbound({ shipment: t, onClose, onCancelled }: { shipment: OutboundTransfer; onClose: () => void; onCancelled: (t: OutboundTransfer) => void }) {
+  const [reason, setReason] = useState('');
+  const [msg, setMsg] = useState('');
+  const [busy, setBusy] = useState(false);
+  // One key for this confirm: pressing again after a lost answer cancels once and answers the same.
+  const [key] = useState(() => `cancel-${uuidv7()}`);
+  const units = t.lines.reduce((s, l) => s + l.shipped, 0);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!reason.trim()) { setMsg('Say why the shipment is cancelled.'); return; }
+    setBusy(true);
+    try { onCancelled(await stock.cancelOutbound(t.id, reason.trim(), key)); } catch (x) { setMsg(message(x)); } finally { setBusy(false); }
+  };
+  return (
+    <Dialog title={`Cancel shipment ${t.number} to ${t.to.name}?`} onClose={onClose}>
+      <form onSubmit={submit}>
+        <p>{qty(units)} go{units === 1 ? 'es' : ''} back on the shelf at {t.from.name}. Head office hears of it; if the goods
+          reached {t.to.name} before it does, both places keep them until someone counts.</p>
+        <Field label="Reason" value={reason} maxLength={500} autofocus onInput={(e) => setReason(e.currentTarget.value)}
+          placeholder="e.g. the van never left; kept for the weekend" />
+        {msg && <Notice kind="error">{msg}</Notice>}
+        <div class="row">
+          <Button type="submit" variant="danger" big disabled={busy}>Cancel shipment</Button>
+          <Button onClick={onClose}>Keep it</Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
 // What became of a shipment to head office's side, in words (head office's word, through its feed).
 function outboundStatus(t: OutboundTransfer): string {
+  if (t.status === 'cancelled') return `Cancelled here${t.cancel_reason ? `: ${t.cancel_reason}` : ''} (booked back in)`;
   if (t.status === 'refused') return 'Not taken by head office: a person there deals with it (the goods stay booked out of this store)';
   if (t.status !== 'received') return 'On its way';
+  const late = t.cancelled_at ? ' — cancelled here after it arrived: head office lists it to count' : '';
   const sum = (k: 'received' | 'damaged' | 'short') => t.lines.reduce((s, l) => s + l[k], 0);
   const at = t.received_at ? ` ${when(t.received_at)}` : '';
   const short = sum('short');
   const damaged = sum('damaged');
-  return short || damaged
+  return (short || damaged
     ? `Received${at}: ${qty(sum('received'))} arrived, ${qty(short)} short, ${qty(damaged)} damaged`
-    : `Received in full${at}`;
+    : `Received in full${at}`) + late;
 }
