@@ -59,7 +59,7 @@ test('a store node ships to head office\'s warehouse from its Transfers screen a
   await page.getByRole('button', { name: 'Ship transfer' }).click();
   await page.getByText('Shipped S-000001 to Returns Warehouse: sent to head office, which receives it there.').waitFor();
   const sent = page.getByRole('table', { name: 'Sent to head office' });
-  await sent.getByRole('row', { name: /S-000001/ }).getByRole('cell', { name: 'Returns Warehouse' }).waitFor();
+  await sent.getByRole('row', { name: /S-000001/ }).getByRole('cell', { name: 'Returns Warehouse', exact: true }).waitFor();
   await noIds(page, 'a shipment sent to head office');
 
   const shipped = (await node.get('/api/v1/sync/outbound-transfers')).json.transfers[0];
