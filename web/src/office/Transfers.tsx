@@ -3,6 +3,7 @@
 // shipment still in transit (keyed by mistake, never left), with a reason: what is still in
 // transit goes back to the source. The list is the server's, newest first, each transfer by
 // its number and route, never by id.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { type Destination, type Item, message, type OutboundTransfer, type ReceiveInput, stock, type Transfer, type TransferQuery } from '../api';
 import { Button, DataTable, Dialog, Field, Notice, Select } from '../shared/components';
@@ -223,55 +224,49 @@ function TransferCard({ transfer: t, onChanged }: { transfer: Transfer; onChange
 
 /** Confirms cancelling a shipment still in transit, with a reason; what is in transit goes back to the source. */
 function CancelShipment({ transfer: t, onClose, onCancelled }: { transfer: Transfer; onClose: () => void; onCancelled: (t: Transfer) => void }) {
-  const [reason, setReason] = useState('');
-  const [msg, setMsg] = useState('');
-  const [busy, setBusy] = useState(false);
-  // One key for this confirm: pressing again after a lost answer cancels once and answers the same.
-  const [key] = useState(() => `cancel-${uuidv7()}`);
   const left = t.lines.reduce((s, l) => s + l.outstanding, 0);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (!reason.trim()) { setMsg('Say why the shipment is cancelled.'); return; }
-    setBusy(true);
-    try { onCancelled(await stock.cancelTransfer(t.id, reason.trim(), key)); } catch (x) { setMsg(message(x)); } finally { setBusy(false); }
-  };
   return (
-    <Dialog title={`Cancel shipment ${t.number}?`} onClose={onClose}>
-      <form onSubmit={submit}>
-        <p>{qty(left)} still in transit go{left === 1 ? 'es' : ''} back to {t.from.name}. What was received already stays received.</p>
-        <Field label="Reason" value={reason} maxLength={500} autofocus onInput={(e) => setReason(e.currentTarget.value)}
-          placeholder="e.g. keyed the wrong store; the van never left" />
-        {msg && <Notice kind="error">{msg}</Notice>}
-        <div class="row">
-          <Button type="submit" variant="danger" big disabled={busy}>Cancel shipment</Button>
-          <Button onClick={onClose}>Keep it</Button>
-        </div>
-      </form>
-    </Dialog>
+    <CancelWithReason title={`Cancel shipment ${t.number}?`} placeholder="e.g. keyed the wrong store; the van never left"
+      send={(reason, key) => stock.cancelTransfer(t.id, reason, key)} onDone={onCancelled} onClose={onClose}>
+      <p>{qty(left)} still in transit go{left === 1 ? 'es' : ''} back to {t.from.name}. What was received already stays received.</p>
+    </CancelWithReason>
   );
 }
 
 /** On a store node: cancels a shipment head office has not said arrived; the goods are booked back in where they left. */
 function CancelOutbound({ shipment: t, onClose, onCancelled }: { shipment: OutboundTransfer; onClose: () => void; onCancelled: (t: OutboundTransfer) => void }) {
+  const units = t.lines.reduce((s, l) => s + l.shipped, 0);
+  return (
+    <CancelWithReason title={`Cancel shipment ${t.number} to ${t.to.name}?`} placeholder="e.g. the van never left; kept for the weekend"
+      send={(reason, key) => stock.cancelOutbound(t.id, reason, key)} onDone={onCancelled} onClose={onClose}>
+      <p>{qty(units)} go{units === 1 ? 'es' : ''} back on the shelf at {t.from.name}. Head office hears of it; if the goods
+        reached {t.to.name} before it does, both places keep them until someone counts.</p>
+    </CancelWithReason>
+  );
+}
+
+/** The confirm both cancels share: what happens (children), a reason, one idempotency key for the dialog. */
+function CancelWithReason<T>({ title, placeholder, send, onDone, onClose, children }: {
+  title: string; placeholder: string; send: (reason: string, key: string) => Promise<T>; onDone: (t: T) => void;
+  onClose: () => void; children: ComponentChildren;
+}) {
   const [reason, setReason] = useState('');
   const [msg, setMsg] = useState('');
   const [busy, setBusy] = useState(false);
   // One key for this confirm: pressing again after a lost answer cancels once and answers the same.
   const [key] = useState(() => `cancel-${uuidv7()}`);
-  const units = t.lines.reduce((s, l) => s + l.shipped, 0);
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!reason.trim()) { setMsg('Say why the shipment is cancelled.'); return; }
     setBusy(true);
-    try { onCancelled(await stock.cancelOutbound(t.id, reason.trim(), key)); } catch (x) { setMsg(message(x)); } finally { setBusy(false); }
+    try { onDone(await send(reason.trim(), key)); } catch (x) { setMsg(message(x)); } finally { setBusy(false); }
   };
   return (
-    <Dialog title={`Cancel shipment ${t.number} to ${t.to.name}?`} onClose={onClose}>
+    <Dialog title={title} onClose={onClose}>
       <form onSubmit={submit}>
-        <p>{qty(units)} go{units === 1 ? 'es' : ''} back on the shelf at {t.from.name}. Head office hears of it; if the goods
-          reached {t.to.name} before it does, both places keep them until someone counts.</p>
+        {children}
         <Field label="Reason" value={reason} maxLength={500} autofocus onInput={(e) => setReason(e.currentTarget.value)}
-          placeholder="e.g. the van never left; kept for the weekend" />
+          placeholder={placeholder} />
         {msg && <Notice kind="error">{msg}</Notice>}
         <div class="row">
           <Button type="submit" variant="danger" big disabled={busy}>Cancel shipment</Button>
