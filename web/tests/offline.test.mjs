@@ -306,15 +306,7 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
     const [pastaBefore, toyBefore] = [await onHand(server, pasta.id, store.id), await onHand(server, toy.id, store.id)];
 
     await context.setOffline(true);
-    await page.getByRole('button', { name: 'New sale' }).click();
-    await page.getByRole('button', { name: 'Exchange' }).click();
-    // The look-up fails: the register knows it is cut off and turns to its own copy.
-    const receiptBox = page.getByLabel('Receipt number');
-    await receiptBox.fill(sale.receipt_number);
-    await page.getByRole('button', { name: 'Find receipt' }).click();
-    await page.getByRole('heading', { name: 'Exchange (offline)' }).waitFor();
-    await receiptBox.fill(sale.receipt_number);
-    await page.getByRole('button', { name: 'Find receipt' }).click();
+    await exchangeOffline(page, sale.receipt_number);
     const line = sale.lines[0];
     await page.getByLabel(`Return quantity for ${line.name}`).fill('1');
     await page.getByLabel('New item barcode').fill(toyCode);
@@ -388,6 +380,19 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
     await context.close();
     assert.equal((await server.put('/api/v1/settings/offline-returns', { offline_returns: 'refuse' })).status, 200);
   });
+}
+
+/** With the page cut off: an exchange of `receipt` begun. The first look-up fails, so the register
+ * knows it is cut off and turns to its own copy of recent sales; the second finds the receipt there. */
+async function exchangeOffline(page, receipt) {
+  await page.getByRole('button', { name: 'New sale' }).click();
+  await page.getByRole('button', { name: 'Exchange' }).click();
+  const receiptBox = page.getByLabel('Receipt number');
+  await receiptBox.fill(receipt);
+  await page.getByRole('button', { name: 'Find receipt' }).click();
+  await page.getByRole('heading', { name: 'Exchange (offline)' }).waitFor();
+  await receiptBox.fill(receipt);
+  await page.getByRole('button', { name: 'Find receipt' }).click();
 }
 
 /** With the page cut off: one pasta for exactly `price` in cash, completed offline; its receipt number. */
@@ -745,14 +750,7 @@ test('a tax-exclusive shop offline: an exchange asks for the difference the serv
     await inRecentCopy(page, sale.receipt_number);
 
     await context.setOffline(true);
-    await page.getByRole('button', { name: 'New sale' }).click();
-    await page.getByRole('button', { name: 'Exchange' }).click();
-    const receiptBox = page.getByLabel('Receipt number');
-    await receiptBox.fill(sale.receipt_number);
-    await page.getByRole('button', { name: 'Find receipt' }).click();
-    await page.getByRole('heading', { name: 'Exchange (offline)' }).waitFor();
-    await receiptBox.fill(sale.receipt_number);
-    await page.getByRole('button', { name: 'Find receipt' }).click();
+    await exchangeOffline(page, sale.receipt_number);
     await page.getByLabel(`Return quantity for ${back.name}`).fill('1');
     await page.getByLabel('New item barcode').fill(out.code);
     await page.getByRole('button', { name: 'Add new item' }).click();
