@@ -959,6 +959,27 @@ Posted receive_transfer(db::Db& db, const Actor& actor, const std::string& trans
   return Posted{std::move(doc), false};
 }
 
+namespace {
+// The end both cancels share: the movements back posted, the transfer marked cancelled, audited
+// against `before`, noted in the feed when a node must hear of it, the event; the transfer now.
+bj::object close_cancelled(db::Db& db, const Actor& actor, const std::string& transfer_id, const bj::object& before,
+                           const std::vector<Movement>& moves, const std::string& reason, std::int64_t at, bool note_feed) {
+  post_movements(db, moves, PostContext{actor.user, actor.origin, NegativeStock::allow});
+  db.query("UPDATE transfers SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, cancel_reason = ? WHERE id = ?")
+      .bind(1, at)
+      .bind(2, actor.user)
+      .bind(3, reason)
+      .bind(4, transfer_id)
+      .run();
+  auto doc = *load_transfer(db, transfer_id);
+  auto text = bj::serialize(doc);
+  append_audit(db, actor, AuditEntry{"transfer.cancel", "transfer", transfer_id, bj::serialize(before), text});
+  if (note_feed) catalog::store::note_change(db, std::string(transfer_change), transfer_id);
+  append_event(db, "transfer.cancelled", transfer_id, text);
+  return doc;
+}
+}  // namespace
+
 Posted cancel_transfer(db::Db& db, const Actor& actor, const std::string& transfer_id, const std::string& reason) {
   auto before = load_transfer(db, transfer_id);
   if (!before) throw not_found("transfer", transfer_id);
@@ -994,19 +1015,7 @@ Posted cancel_transfer(db::Db& db, const Actor& actor, const std::string& transf
   for (const auto& l : lines) BR_ASSERT(l.outstanding().milli == 0, "a cancelled transfer has nothing in transit");
   BR_ASSERT(net_quantity(moves).milli == 0, "cancelling a transfer moves stock back and creates none");
   BR_ASSERT(back.milli > 0, "a transfer in transit has something outstanding");
-  post_movements(db, moves, PostContext{actor.user, actor.origin, NegativeStock::allow});
-  db.query("UPDATE transfers SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, cancel_reason = ? WHERE id = ?")
-      .bind(1, now().micros)
-      .bind(2, actor.user)
-      .bind(3, reason)
-      .bind(4, transfer_id)
-      .run();
-  auto doc = *load_transfer(db, transfer_id);
-  auto text = bj::serialize(doc);
-  append_audit(db, actor, AuditEntry{"transfer.cancel", "transfer", transfer_id, bj::serialize(*before), text});
-  if (to_node) catalog::store::note_change(db, std::string(transfer_change), transfer_id);
-  append_event(db, "transfer.cancelled", transfer_id, text);
-  return Posted{std::move(doc), false};
+  return Posted{close_cancelled(db, actor, transfer_id, *before, moves, reason, now().micros, to_node), false};
 }
 
 NodeClose close_transfer_from_node(db::Db& db, const Actor& actor, const std::string& transfer_id,
@@ -1220,19 +1229,8 @@ NodeCancel cancel_transfer_from_node(db::Db& db, const Actor& actor, const std::
     db.query("UPDATE transfer_lines SET returned = ? WHERE id = ?").bind(1, l.returned.milli).bind(2, l.id).run();
   }
   for (const auto& l : lines) BR_ASSERT(l.outstanding().milli == 0, "a cancelled transfer has nothing in transit");
-  post_movements(db, moves, PostContext{actor.user, actor.origin, NegativeStock::allow});
-  db.query("UPDATE transfers SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, cancel_reason = ? WHERE id = ?")
-      .bind(1, at)
-      .bind(2, actor.user)
-      .bind(3, reason)
-      .bind(4, transfer_id)
-      .run();
-  auto doc = *load_transfer(db, transfer_id);
-  auto text = bj::serialize(doc);
-  append_audit(db, actor, AuditEntry{"transfer.cancel", "transfer", transfer_id, bj::serialize(*before), text});
   // The shipping node hears head office's status; a destination node's copy becomes cancelled.
-  catalog::store::note_change(db, std::string(transfer_change), transfer_id);
-  append_event(db, "transfer.cancelled", transfer_id, text);
+  close_cancelled(db, actor, transfer_id, *before, moves, reason, at, true);
   return NodeCancel{std::nullopt, received_first};
 }
 
