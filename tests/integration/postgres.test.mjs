@@ -446,6 +446,20 @@ test('a demo shop copied SQLite -> PostgreSQL -> SQLite: verified, the same rows
       assertBooksHold(to);
       assertAuditHolds(to);
       assert.deepEqual(tableCounts(to), before, `every table has the same rows after copying to ${to}`);
+      if (to === onPg) {
+        // The copy leaves nothing for autovacuum to owe: every page of the copied tables is
+        // all-visible (VACUUM sets it; ANALYZE alone leaves relallvisible at 0).
+        const vm = dbExec(onPg, "SELECT relname || ' ' || relpages || ' ' || relallvisible FROM pg_class WHERE relname IN ('items', 'stock_movements', 'sale_lines') ORDER BY relname");
+        assert.equal(vm.status, 0, vm.stderr);
+        const rows = vm.stdout.trim().split('\n').map((l) => l.split(' '));
+        assert.equal(rows.length, 3, vm.stdout);
+        for (const [name, pages, visible] of rows) {
+          assert.ok(Number(pages) > 0 && visible === pages, `${name}: ${visible} of ${pages} pages all-visible after the copy`);
+        }
+        // ... by the copy's own VACUUM, not autovacuum passing by.
+        const manual = dbExec(onPg, "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'items'");
+        assert.ok(Number(manual.stdout.trim()) >= 1, `items vacuumed by the copy: ${manual.stdout}${manual.stderr}`);
+      }
     }
     const sales = dbExec(back, 'SELECT receipt_number FROM sales ORDER BY receipt_number');
     assert.deepEqual(sales.stdout.trim().split('\n'), oneTo(6).map((n) => `COPY-1-${String(n).padStart(6, '0')}`));
