@@ -147,7 +147,8 @@ EOF
   done
 
   as_owner psql -X -q -h "$dir/sock" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
-    -c "CREATE ROLE $PG_ROLE LOGIN CREATEDB PASSWORD '$password'" >/dev/null
+    -c "CREATE ROLE $PG_ROLE LOGIN CREATEDB PASSWORD '$password'" \
+    -c "GRANT pg_checkpoint TO $PG_ROLE" >/dev/null  # benchmarks settle a fresh copy first
 
   # PgBouncer in transaction mode in front of the cluster, any database, same role.
   local bport
