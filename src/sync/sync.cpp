@@ -118,6 +118,16 @@ std::string_view conflict_rule(ConflictKind kind) {
       return "The store cancelled its shipment (and booked the goods back in at the store) after the destination had "
              "received it: the receipt stands and so does the store's cancel, so what arrived is on the books twice, at "
              "the destination and at the store. Count both places, adjust the one that is wrong, then resolve.";
+    case ConflictKind::cancelled_shipment_received:
+      return "The receiving store counted the goods in before it heard that the sending store had cancelled the "
+             "shipment: the receipt stands and so does the cancel, so the goods are on the books twice — back at the "
+             "sending store and at the receiving store — until someone counts both places. Count both, adjust the one "
+             "that is wrong, then resolve.";
+    case ConflictKind::shipment_cancel_not_applied:
+      return "The store cancelled a shipment and booked its goods back in there, but head office found nothing to "
+             "cancel (the reason is given): the store's books stand as the store kept them. If the goods were booked "
+             "in elsewhere meanwhile (a refusal resolved by hand), they are on the books twice: count both places, "
+             "adjust the one that is wrong, then resolve.";
   }
   return "";
 }
