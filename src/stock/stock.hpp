@@ -317,11 +317,6 @@ struct NodeClose {
 NodeClose close_transfer_from_node(db::Db& db, const Actor& actor, const std::string& transfer_id,
                                    const std::string& node_location_id, const std::string& receipt_id,
                                    const std::vector<NodeReceiptLine>& lines, std::int64_t at);
-// Whether transfer `transfer_id` to `node_location_id` was shipped by another store node and
-// cancelled by it (close_transfer_from_node refuses its receipt as cancelled_by_store_node): the
-// receiving node's movements are then booked without the transfer's line ids, the line keeps
-// the cancel's figures and the goods are on the books at both stores (docs/sync.md).
-bool cancelled_by_store_node(db::Db& db, const std::string& transfer_id, const std::string& node_location_id);
 
 // Head office's sites (store, backroom, warehouse) are notes of entity `location` in the change
 // feed (written when one is made or renamed): the destinations a store node may ship to.

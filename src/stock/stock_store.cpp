@@ -1031,9 +1031,9 @@ NodeClose close_transfer_from_node(db::Db& db, const Actor& actor, const std::st
   if (before->at("to_location_id").as_string() != node_location_id) return refused("other_store");
   std::string from_id(before->at("from_location_id").as_string());
   // Cancelled by the node that shipped it: its goods are back in its store, which head office
-  // books only from that node, so the cancel cannot be undone here; the receipt stands as a
-  // conflict (docs/sync.md, "A store node cancels its shipment").
-  if (after_cancel && cancelled_by_store_node(db, transfer_id, node_location_id)) return refused("cancelled_by_store_node");
+  // books only from that node, so the cancel cannot be undone here: the receipt stands as a
+  // conflict (sync's Poster books it without the line ids; docs/sync.md).
+  if (after_cancel && is_node_store(db, from_id)) return refused("cancelled_by_store_node");
   auto lines = transfer_lines_of(db, transfer_id);
   std::map<std::string, const NodeReceiptLine*> by_line;
   for (const auto& g : given) {
@@ -1102,14 +1102,6 @@ NodeClose close_transfer_from_node(db::Db& db, const Actor& actor, const std::st
   event["receipt"] = doc.at("receipts").as_array().back();
   append_event(db, "transfer.received", transfer_id, bj::serialize(event));
   return NodeClose{std::nullopt, after_cancel};
-}
-
-bool cancelled_by_store_node(db::Db& db, const std::string& transfer_id, const std::string& node_location_id) {
-  auto q = db.query("SELECT from_location_id FROM transfers WHERE id = ? AND status = 'cancelled' AND to_location_id = ?");
-  q.bind(1, transfer_id).bind(2, node_location_id);
-  if (!q.step()) return false;
-  auto from = q.text(0);
-  return is_node_store(db, from);
 }
 
 std::optional<std::string> node_destination_refusal(db::Db& db, const std::string& node_location_id,

@@ -292,12 +292,10 @@ struct Poster {
         split = split_cancel_movements(moved, stock::transfer_outstanding(db, cancel->transfer_id));
     // A receipt of a shipment its sending store's node cancelled before this store heard: the
     // line keeps the cancel's figures, the goods are booked at this store without its id.
-    if (doc.type == inbound_received_event)
-      if (auto receipt = pushed_receipt_of(doc.payload, doc.entity_id);
-          receipt && stock::cancelled_by_store_node(db, receipt->transfer_id, node.location_id)) {
-        split = moved;
-        for (auto& m : split) m.document_line_id.reset();
-      }
+    if (doc.type == inbound_received_event && cancelled_by_sending_node(doc)) {
+      split = moved;
+      for (auto& m : split) m.document_line_id.reset();
+    }
     for (const auto& m : split.empty() ? moved : split) {
       auto reason = stock::movement_reasons.parse(m.reason);
       moves.push_back(stock::Movement{m.item_id, location_for(m.location_kind), Quantity{m.quantity},
@@ -306,6 +304,16 @@ struct Poster {
     }
     batch.push_back(stock::BatchDocument{std::move(moves), {}, {}});
     return "posted";
+  }
+
+  // Whether a node's receipt `doc` is of a transfer to its store that another node's store
+  // shipped and that node cancelled: the case stock::close_transfer_from_node refuses as
+  // cancelled_by_store_node (the transfer cancelled, to this store, from a node's store).
+  bool cancelled_by_sending_node(const store::Document& doc) const {
+    auto receipt = pushed_receipt_of(doc.payload, doc.entity_id);
+    auto t = receipt ? stock::load_transfer(db, receipt->transfer_id) : std::nullopt;
+    return t && t->at("status").as_string() == "cancelled" && t->at("to_location_id").as_string() == node.location_id &&
+           stock::is_node_store(db, std::string(t->at("from_location_id").as_string()));
   }
 
   // What posting a document's movements found: balances below zero, holds given up.
