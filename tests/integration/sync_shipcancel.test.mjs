@@ -188,26 +188,34 @@ test('(b) cancelled at the store after head office received it (one short): the 
   }
 });
 
-test('(c) a refused shipment cancelled at the store: its destination_refused conflict is resolved', async () => {
+// A node (behind a fault proxy) whose shipment of 2 of its 5 units of `a` head office refused: a
+// backroom inside a store that got its own node while the link was cut. Returns the refusal.
+async function refusedShipment(name) {
   const proxy = await startFaultProxy(s.url);
-  const other = created(await s.post('/api/v1/locations', { name: named('Harbour store'), kind: 'store' }));
-  const backroom = created(await s.post('/api/v1/locations', { name: named('Harbour backroom'), kind: 'backroom', parent_id: other.id }));
+  const other = created(await s.post('/api/v1/locations', { name: named(`${name} harbour`), kind: 'store' }));
+  const backroom = created(await s.post('/api/v1/locations', { name: named(`${name} backroom`), kind: 'backroom', parent_id: other.id }));
   const a = await makeItem(s, { price: 1000 });
-  const { location: nodeStore, added, server: node, local } = await nodeFor(proxy.url, 'Refused store');
+  const n = await nodeFor(proxy.url, name);
+  const { added, server: node, local } = n;
+  await until('the backroom offered', async () =>
+    (await node.get('/api/v1/sync/destinations?limit=500')).json.destinations.some((d) => d.id === backroom.id));
+  await adjust(node, a, local, 5, 'opening');
+  proxy.state.cut = true;
+  created(await s.post('/api/v1/sync/nodes', { location_id: other.id }));
+  const stale = created(await node.post('/api/v1/transfers', {
+    id: uuidv7(), from_location_id: local.id, to_location_id: backroom.id, lines: [{ item_id: a.id, quantity: 2 }],
+  }));
+  proxy.state.cut = false;
+  const refused = await until('refused', async () =>
+    (await s.get(`/api/v1/sync/conflicts?node_id=${added.id}`)).json.conflicts.find((c) => c.kind === 'destination_refused'));
+  await until('the node hears the refusal', async () =>
+    (await node.get(`/api/v1/sync/outbound-transfers/${stale.id}`)).json?.status === 'refused');
+  return { ...n, proxy, other, a, stale, refused };
+}
+
+test('(c) a refused shipment cancelled at the store: its destination_refused conflict is resolved', async () => {
+  const { location: nodeStore, added, server: node, local, proxy, other, a, stale, refused } = await refusedShipment('Refused store');
   try {
-    await until('the backroom offered', async () =>
-      (await node.get('/api/v1/sync/destinations?limit=500')).json.destinations.some((d) => d.id === backroom.id));
-    await adjust(node, a, local, 5, 'opening');
-    proxy.state.cut = true;
-    created(await s.post('/api/v1/sync/nodes', { location_id: other.id }));
-    const stale = created(await node.post('/api/v1/transfers', {
-      id: uuidv7(), from_location_id: local.id, to_location_id: backroom.id, lines: [{ item_id: a.id, quantity: 2 }],
-    }));
-    proxy.state.cut = false;
-    const refused = await until('refused', async () =>
-      (await s.get(`/api/v1/sync/conflicts?node_id=${added.id}`)).json.conflicts.find((c) => c.kind === 'destination_refused'));
-    await until('the node hears the refusal', async () =>
-      (await node.get(`/api/v1/sync/outbound-transfers/${stale.id}`)).json?.status === 'refused');
     assert.equal(await onHand(s, a, nodeStore), 3);
     const cancelled = await cancelAt(node, stale.id, { reason: 'never left the store' });
     assert.equal(cancelled.status, 200, cancelled.text);
@@ -344,25 +352,8 @@ test('(e) node B receives, offline, a shipment node A cancelled before B heard: 
 });
 
 test('(f) a refused shipment resolved by hand, then cancelled at the store: the cancel is listed as not applied', async () => {
-  const proxy = await startFaultProxy(s.url);
-  const other = created(await s.post('/api/v1/locations', { name: named('Quay store'), kind: 'store' }));
-  const backroom = created(await s.post('/api/v1/locations', { name: named('Quay backroom'), kind: 'backroom', parent_id: other.id }));
-  const a = await makeItem(s, { price: 1000 });
-  const { location: nodeStore, added, server: node, local } = await nodeFor(proxy.url, 'Hand store');
+  const { location: nodeStore, added, server: node, local, proxy, a, stale, refused } = await refusedShipment('Hand store');
   try {
-    await until('the backroom offered', async () =>
-      (await node.get('/api/v1/sync/destinations?limit=500')).json.destinations.some((d) => d.id === backroom.id));
-    await adjust(node, a, local, 5, 'opening');
-    proxy.state.cut = true;
-    created(await s.post('/api/v1/sync/nodes', { location_id: other.id }));
-    const stale = created(await node.post('/api/v1/transfers', {
-      id: uuidv7(), from_location_id: local.id, to_location_id: backroom.id, lines: [{ item_id: a.id, quantity: 2 }],
-    }));
-    proxy.state.cut = false;
-    const refused = await until('refused', async () =>
-      (await s.get(`/api/v1/sync/conflicts?node_id=${added.id}`)).json.conflicts.find((c) => c.kind === 'destination_refused'));
-    await until('the node hears the refusal', async () =>
-      (await node.get(`/api/v1/sync/outbound-transfers/${stale.id}`)).json?.status === 'refused');
     // A person at head office resolves it by hand (the goods booked in where they went), and
     // then the store, not knowing, cancels it.
     const resolved = await s.post(`/api/v1/sync/conflicts/${refused.id}/resolve`, { note: 'booked in at the quay by hand' });
