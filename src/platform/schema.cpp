@@ -2149,6 +2149,39 @@ ALTER TABLE store_credit_shortfalls ADD COLUMN settled_at INTEGER;
 ALTER TABLE store_credit_shortfalls ADD COLUMN settled_by TEXT;
 ALTER TABLE store_credit_shortfalls ADD COLUMN settlement_note TEXT;
 )SQL"},
+      {50, "a store's receipt of a shipment its sender cancelled, and a cancel head office cannot apply, are conflicts", R"SQL(
+-- At head office (docs/sync.md, "A store node cancels its shipment"): a node's receipt of a
+-- shipment another node's store cancelled before the receiver heard is a conflict of its own
+-- kind (the receipt stands: the goods are on the books at both stores until someone counts),
+-- and so is a node's cancel that finds neither its transfer nor an open refusal.
+CREATE TABLE sync_conflicts_50 (
+  id          TEXT PRIMARY KEY,
+  node_id     TEXT NOT NULL REFERENCES sync_nodes(id),
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  document_id TEXT NOT NULL REFERENCES sync_documents(id),
+  kind        TEXT NOT NULL CHECK (kind IN ('price_difference','negative_stock','held_unit_sold','rejected',
+                                            'po_not_receivable','destination_refused','store_credit_overdrawn',
+                                            'cancelled_transfer_received','not_in_journal',
+                                            'shipment_cancel_after_receipt','cancelled_shipment_received',
+                                            'shipment_cancel_not_applied')),
+  item_id     TEXT,
+  detail      TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('open','resolved')),
+  resolved_at INTEGER,
+  resolved_by TEXT,
+  note        TEXT,
+  hlc         INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO sync_conflicts_50 (id, node_id, location_id, document_id, kind, item_id, detail, created_at, status,
+                               resolved_at, resolved_by, note, hlc)
+  SELECT id, node_id, location_id, document_id, kind, item_id, detail, created_at, status, resolved_at, resolved_by,
+         note, hlc FROM sync_conflicts;
+DROP TABLE sync_conflicts;
+ALTER TABLE sync_conflicts_50 RENAME TO sync_conflicts;
+CREATE INDEX sync_conflicts_status ON sync_conflicts(status, id);
+CREATE INDEX sync_conflicts_hlc ON sync_conflicts(hlc, id);
+)SQL"},
   };
   return list;
 }

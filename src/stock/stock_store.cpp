@@ -1031,7 +1031,8 @@ NodeClose close_transfer_from_node(db::Db& db, const Actor& actor, const std::st
   if (before->at("to_location_id").as_string() != node_location_id) return refused("other_store");
   std::string from_id(before->at("from_location_id").as_string());
   // Cancelled by the node that shipped it: its goods are back in its store, which head office
-  // books only from that node, so the cancel cannot be undone here (docs/sync.md, known limits).
+  // books only from that node, so the cancel cannot be undone here: the receipt stands as a
+  // conflict (sync's Poster books it without the line ids; docs/sync.md).
   if (after_cancel && is_node_store(db, from_id)) return refused("cancelled_by_store_node");
   auto lines = transfer_lines_of(db, transfer_id);
   std::map<std::string, const NodeReceiptLine*> by_line;

@@ -118,6 +118,16 @@ std::string_view conflict_rule(ConflictKind kind) {
       return "The store cancelled its shipment (and booked the goods back in at the store) after the destination had "
              "received it: the receipt stands and so does the store's cancel, so what arrived is on the books twice, at "
              "the destination and at the store. Count both places, adjust the one that is wrong, then resolve.";
+    case ConflictKind::cancelled_shipment_received:
+      return "The receiving store counted the goods in before it heard that the sending store had cancelled the "
+             "shipment: the receipt stands and so does the cancel, so the goods are on the books twice — back at the "
+             "sending store and at the receiving store — until someone counts both places. Count both, adjust the one "
+             "that is wrong, then resolve.";
+    case ConflictKind::shipment_cancel_not_applied:
+      return "The store cancelled a shipment and booked its goods back in there, but head office found nothing to "
+             "cancel (the reason is given): the store's books stand as the store kept them. If the goods were booked "
+             "in elsewhere meanwhile (a refusal resolved by hand), they are on the books twice: count both places, "
+             "adjust the one that is wrong, then resolve.";
   }
   return "";
 }
@@ -280,6 +290,12 @@ struct Poster {
     if (doc.type == outbound_cancelled_event)
       if (auto cancel = pushed_cancel_of(doc.payload))
         split = split_cancel_movements(moved, stock::transfer_outstanding(db, cancel->transfer_id));
+    // A receipt of a shipment its sending store's node cancelled before this store heard: the
+    // line keeps the cancel's figures, the goods are booked at this store without its id.
+    if (doc.type == inbound_received_event && cancelled_by_sending_node(doc)) {
+      split = moved;
+      for (auto& m : split) m.document_line_id.reset();
+    }
     for (const auto& m : split.empty() ? moved : split) {
       auto reason = stock::movement_reasons.parse(m.reason);
       moves.push_back(stock::Movement{m.item_id, location_for(m.location_kind), Quantity{m.quantity},
@@ -288,6 +304,16 @@ struct Poster {
     }
     batch.push_back(stock::BatchDocument{std::move(moves), {}, {}});
     return "posted";
+  }
+
+  // Whether a node's receipt `doc` is of a transfer to its store that another node's store
+  // shipped and that node cancelled: the case stock::close_transfer_from_node refuses as
+  // cancelled_by_store_node (the transfer cancelled, to this store, from a node's store).
+  bool cancelled_by_sending_node(const store::Document& doc) const {
+    auto receipt = pushed_receipt_of(doc.payload, doc.entity_id);
+    auto t = receipt ? stock::load_transfer(db, receipt->transfer_id) : std::nullopt;
+    return t && t->at("status").as_string() == "cancelled" && t->at("to_location_id").as_string() == node.location_id &&
+           stock::is_node_store(db, std::string(t->at("from_location_id").as_string()));
   }
 
   // What posting a document's movements found: balances below zero, holds given up.
@@ -303,20 +329,63 @@ struct Poster {
                                           {"given_up", json::quantity_value(g.given_up)}}));
   }
 
+  // A receipt of a shipment its sending store's node cancelled before this store heard, for a
+  // person to act on: the transfer, both stores, the sender's reason, and per line what was
+  // shipped and what this store received, damaged and (the rest) short.
+  bj::object cancelled_shipment_detail(const PushedReceipt& receipt) const {
+    auto t = stock::load_transfer(db, receipt.transfer_id);
+    bj::array lines;
+    for (const auto& l : t->at("lines").as_array()) {
+      const auto& line = l.as_object();
+      Quantity received, damaged;
+      for (const auto& [line_id, q] : receipt.lines)
+        if (line_id == line.at("id").as_string()) {
+          received = q.first;
+          damaged = q.second;
+        }
+      auto shipped = json::as_quantity(line.at("shipped")).value_or(Quantity{});
+      lines.push_back(bj::object{{"item_id", line.at("item_id")},
+                                 {"sku", line.at("sku")},
+                                 {"name", line.at("name")},
+                                 {"shipped", line.at("shipped")},
+                                 {"received", json::quantity_value(received)},
+                                 {"damaged", json::quantity_value(damaged)},
+                                 {"short", json::quantity_value(shipped - received - damaged)}});
+    }
+    return bj::object{{"transfer_id", receipt.transfer_id},
+                      {"number", t->at("number")},
+                      {"from_location_id", t->at("from_location_id")},
+                      {"from_name", t->at("from").at("name")},
+                      {"to_location_id", t->at("to_location_id")},
+                      {"to_name", t->at("to").at("name")},
+                      {"cancel_reason", t->at("cancel_reason")},
+                      {"cancelled_at", t->at("cancelled_at")},
+                      {"lines", std::move(lines)}};
+  }
+
   // The node received a transfer head office shipped to its store: its movements booked the
   // arrivals at the store; head office clears in transit and closes the transfer. One head
   // office cancelled meanwhile is closed all the same — the goods are at the store, the cancel
   // is undone for what arrived (stock::close_transfer_from_node) — and listed as a
-  // cancelled_transfer_received conflict. When it cannot close it (the transfer is not in
-  // transit to this store, or the receipt does not fit it: only a forged or corrupted
-  // document), the store's receipt still stands, the push's audit entry says why
-  // (transfer_not_closed) and `backroom check` reports the transfer's lines.
+  // cancelled_transfer_received conflict. One another node's store shipped and cancelled
+  // before this store heard is not closed (that store's goods are back there, booked from its
+  // node only): the receipt stands, booked without the line ids (prepare), and a
+  // cancelled_shipment_received conflict lists it. When it cannot close it otherwise (the
+  // transfer is not in transit to this store, or the receipt does not fit it: only a forged or
+  // corrupted document), the store's receipt still stands, the push's audit entry says why
+  // (transfer_not_closed, also for the cancelled shipment) and `backroom check` reports the
+  // transfer's lines.
   std::optional<std::string> close_transfer(const store::Document& doc, std::vector<Conflict>& found) const {
     auto receipt = pushed_receipt_of(doc.payload, doc.entity_id);
     if (!receipt) return "unreadable";
     std::vector<stock::NodeReceiptLine> lines;
     for (const auto& [line_id, q] : receipt->lines) lines.push_back(stock::NodeReceiptLine{line_id, q.first, q.second});
     auto closed = stock::close_transfer_from_node(db, named(), receipt->transfer_id, node.location_id, doc.id, lines, at);
+    if (closed.refused == "cancelled_by_store_node") {
+      found.push_back(conflict(doc, ConflictKind::cancelled_shipment_received, std::nullopt,
+                               cancelled_shipment_detail(*receipt)));
+      return closed.refused;
+    }
     if (closed.after_cancel) {
       auto t = stock::load_transfer(db, receipt->transfer_id);
       bj::array arrived;
@@ -390,7 +459,8 @@ struct Poster {
   // destination_refused conflict, also one this push raised), that conflict is resolved as
   // cancelled by the store (`resolve_after`); received first (in full or part), the receipt
   // stands and a shipment_cancel_after_receipt conflict lists what arrived. Anything else (a
-  // forged or corrupted document) is named in the push's audit entry (transfer_not_cancelled).
+  // refusal a person resolved by hand, a forged or corrupted document) is named in the push's
+  // audit entry (transfer_not_cancelled) and listed (cancel_not_applied).
   std::optional<std::string> cancel_from_node(const store::Document& doc, std::vector<Conflict>& found,
                                               std::vector<std::vector<Conflict>>& pushed,
                                               std::vector<std::pair<std::string, std::string>>& resolve_after) const {
@@ -440,6 +510,40 @@ struct Poster {
                                         {"cancel_reason", cancel->reason},
                                         {"arrived", std::move(arrived)}}));
     return std::nullopt;
+  }
+
+  // A node's cancel head office could not apply (`why`: not_found, other_store,
+  // already_cancelled, unreadable): its movements stand at the store; listed for a person with
+  // what the store said it cancelled (its number, reason and lines, items by SKU and name) and
+  // head office's transfer when there is one.
+  void cancel_not_applied(const store::Document& doc, const std::string& why, std::vector<Conflict>& found) const {
+    bj::object detail{{"reason", why}, {"transfer_id", nullptr}};
+    if (auto cancel = pushed_cancel_of(doc.payload)) {
+      detail["transfer_id"] = cancel->transfer_id;
+      detail["node_number"] = cancel->number;
+      detail["cancel_reason"] = cancel->reason;
+      if (auto t = stock::load_transfer(db, cancel->transfer_id)) {
+        detail["number"] = t->at("number");
+        detail["status"] = t->at("status");
+      }
+    }
+    boost::system::error_code ec;
+    auto payload = bj::parse(doc.payload, ec);
+    bj::array lines;
+    if (!ec && payload.is_object())
+      if (const auto* listed = payload.get_object().if_contains("lines"); listed && listed->is_array())
+        for (const auto& l : listed->get_array()) {
+          const auto* item_id = l.is_object() ? l.get_object().if_contains("item_id") : nullptr;
+          const auto* quantity = l.is_object() ? l.get_object().if_contains("quantity") : nullptr;
+          if (!item_id || !item_id->is_string() || !quantity) continue;
+          auto item = catalog::store::load_item(db, std::string(item_id->get_string()));
+          lines.push_back(bj::object{{"item_id", *item_id},
+                                     {"sku", item ? bj::value(item->sku) : bj::value(nullptr)},
+                                     {"name", item ? bj::value(item->name) : bj::value(nullptr)},
+                                     {"quantity", *quantity}});
+        }
+    detail["lines"] = std::move(lines);
+    found.push_back(conflict(doc, ConflictKind::shipment_cancel_not_applied, std::nullopt, std::move(detail)));
   }
 
   // A sale at another price than head office's for the item at the sale's moment.
@@ -596,6 +700,7 @@ Posting post_documents(db::Db& db, const Actor& actor, const Node& node, const s
     std::optional<std::string> not_cancelled;
     if (status == "posted" && doc->type == outbound_cancelled_event)
       not_cancelled = poster.cancel_from_node(*doc, out.found[i], out.found, out.resolve_after);
+    if (not_cancelled) poster.cancel_not_applied(*doc, *not_cancelled, out.found[i]);
     if (auto sale = sales.find(doc); sale != sales.end() && status != "rejected")
       poster.compare_prices(*doc, sale->second, out.found[i]);
     bj::array conflict_ids;

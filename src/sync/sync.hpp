@@ -92,9 +92,11 @@ enum class ConflictKind {
   cancelled_transfer_received,
   not_in_journal,
   store_credit_overdrawn,
-  shipment_cancel_after_receipt
+  shipment_cancel_after_receipt,
+  cancelled_shipment_received,
+  shipment_cancel_not_applied
 };
-inline constexpr Vocabulary<ConflictKind, 10> conflict_kinds{{{
+inline constexpr Vocabulary<ConflictKind, 12> conflict_kinds{{{
     {ConflictKind::price_difference, "price_difference"},
     {ConflictKind::negative_stock, "negative_stock"},
     {ConflictKind::held_unit_sold, "held_unit_sold"},
@@ -105,6 +107,8 @@ inline constexpr Vocabulary<ConflictKind, 10> conflict_kinds{{{
     {ConflictKind::not_in_journal, "not_in_journal"},
     {ConflictKind::store_credit_overdrawn, "store_credit_overdrawn"},
     {ConflictKind::shipment_cancel_after_receipt, "shipment_cancel_after_receipt"},
+    {ConflictKind::cancelled_shipment_received, "cancelled_shipment_received"},
+    {ConflictKind::shipment_cancel_not_applied, "shipment_cancel_not_applied"},
 }}};
 // The stated rule of each kind, in words a manager reads.
 std::string_view conflict_rule(ConflictKind kind);

@@ -14,7 +14,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { startServer } from './lib/server.mjs';
 import { startFaultProxy } from './lib/fault_proxy.mjs';
-import { adjust, assertBooksAndAuditHold, makeItem, onHand, store, until as waitUntil, uuidv7 } from './lib/shop.mjs';
+import { adjust, assertBooksAndAuditHold, binOf, makeItem, onHand, store, until as waitUntil, uuidv7 } from './lib/shop.mjs';
 const until = (what, fn, ms = 20000) => waitUntil(what, fn, ms, 100);
 
 let s;
@@ -188,26 +188,34 @@ test('(b) cancelled at the store after head office received it (one short): the 
   }
 });
 
-test('(c) a refused shipment cancelled at the store: its destination_refused conflict is resolved', async () => {
+// A node (behind a fault proxy) whose shipment of 2 of its 5 units of `a` head office refused: a
+// backroom inside a store that got its own node while the link was cut. Returns the refusal.
+async function refusedShipment(name) {
   const proxy = await startFaultProxy(s.url);
-  const other = created(await s.post('/api/v1/locations', { name: named('Harbour store'), kind: 'store' }));
-  const backroom = created(await s.post('/api/v1/locations', { name: named('Harbour backroom'), kind: 'backroom', parent_id: other.id }));
+  const other = created(await s.post('/api/v1/locations', { name: named(`${name} harbour`), kind: 'store' }));
+  const backroom = created(await s.post('/api/v1/locations', { name: named(`${name} backroom`), kind: 'backroom', parent_id: other.id }));
   const a = await makeItem(s, { price: 1000 });
-  const { location: nodeStore, added, server: node, local } = await nodeFor(proxy.url, 'Refused store');
+  const n = await nodeFor(proxy.url, name);
+  const { added, server: node, local } = n;
+  await until('the backroom offered', async () =>
+    (await node.get('/api/v1/sync/destinations?limit=500')).json.destinations.some((d) => d.id === backroom.id));
+  await adjust(node, a, local, 5, 'opening');
+  proxy.state.cut = true;
+  created(await s.post('/api/v1/sync/nodes', { location_id: other.id }));
+  const stale = created(await node.post('/api/v1/transfers', {
+    id: uuidv7(), from_location_id: local.id, to_location_id: backroom.id, lines: [{ item_id: a.id, quantity: 2 }],
+  }));
+  proxy.state.cut = false;
+  const refused = await until('refused', async () =>
+    (await s.get(`/api/v1/sync/conflicts?node_id=${added.id}`)).json.conflicts.find((c) => c.kind === 'destination_refused'));
+  await until('the node hears the refusal', async () =>
+    (await node.get(`/api/v1/sync/outbound-transfers/${stale.id}`)).json?.status === 'refused');
+  return { ...n, proxy, other, a, stale, refused };
+}
+
+test('(c) a refused shipment cancelled at the store: its destination_refused conflict is resolved', async () => {
+  const { location: nodeStore, added, server: node, local, proxy, other, a, stale, refused } = await refusedShipment('Refused store');
   try {
-    await until('the backroom offered', async () =>
-      (await node.get('/api/v1/sync/destinations?limit=500')).json.destinations.some((d) => d.id === backroom.id));
-    await adjust(node, a, local, 5, 'opening');
-    proxy.state.cut = true;
-    created(await s.post('/api/v1/sync/nodes', { location_id: other.id }));
-    const stale = created(await node.post('/api/v1/transfers', {
-      id: uuidv7(), from_location_id: local.id, to_location_id: backroom.id, lines: [{ item_id: a.id, quantity: 2 }],
-    }));
-    proxy.state.cut = false;
-    const refused = await until('refused', async () =>
-      (await s.get(`/api/v1/sync/conflicts?node_id=${added.id}`)).json.conflicts.find((c) => c.kind === 'destination_refused'));
-    await until('the node hears the refusal', async () =>
-      (await node.get(`/api/v1/sync/outbound-transfers/${stale.id}`)).json?.status === 'refused');
     assert.equal(await onHand(s, a, nodeStore), 3);
     const cancelled = await cancelAt(node, stale.id, { reason: 'never left the store' });
     assert.equal(cancelled.status, 200, cancelled.text);
@@ -268,5 +276,111 @@ test('(d) node A cancels its shipment to node B\'s store on the way: B\'s copy i
   } finally {
     await A.server.stop();
     await B.server.stop();
+  }
+});
+
+test('(e) node B receives, offline, a shipment node A cancelled before B heard: the receipt stands, one conflict', async () => {
+  const a = await makeItem(s, { price: 700 });
+  const b = await makeItem(s, { price: 300 });
+  const proxy = await startFaultProxy(s.url);
+  const A = await nodeFor(s.url, 'East store');
+  const B = await nodeFor(proxy.url, 'West store');
+  try {
+    await until('B\'s store offered at A', async () =>
+      (await A.server.get('/api/v1/sync/destinations?limit=500')).json.destinations.some((d) => d.id === B.location.id));
+    await adjust(A.server, a, A.local, 5, 'opening');
+    await adjust(A.server, b, A.local, 5, 'opening');
+    const shipped = created(await A.server.post('/api/v1/transfers', {
+      id: uuidv7(), from_location_id: A.local.id, to_location_id: B.location.id,
+      lines: [{ item_id: a.id, quantity: 3 }, { item_id: b.id, quantity: 2 }],
+    }));
+    await until('the transfer at B', async () => (await B.server.get(`/api/v1/sync/inbound-transfers/${shipped.id}`)).status === 200);
+    proxy.state.cut = true;
+    const cancelled = await cancelAt(A.server, shipped.id, { reason: 'wrong store keyed' });
+    assert.equal(cancelled.status, 200, cancelled.text);
+    const t = await until('head office cancels it', async () => {
+      const r = (await s.get(`/api/v1/transfers/${shipped.id}`)).json;
+      return r.status === 'cancelled' && r;
+    });
+    // B, offline, has not heard: it counts the goods in (2 and 1 damaged of 3, 1 of 2).
+    const got = await B.server.post(`/api/v1/sync/inbound-transfers/${shipped.id}/receive`, {
+      lines: [{ item_id: a.id, received: 2, damaged: 1 }, { item_id: b.id, received: 1, damaged: 0 }],
+    });
+    assert.equal(got.status, 200, got.text);
+    proxy.state.duplicate = true;  // every request twice from here on
+    proxy.state.cut = false;
+
+    const conflict = await until('the conflict listed', async () =>
+      (await s.get(`/api/v1/sync/conflicts?node_id=${B.added.id}`)).json.conflicts.find((c) => c.kind === 'cancelled_shipment_received'));
+    assert.match(conflict.rule, /on the books twice/);
+    assert.equal(conflict.location_id, B.location.id);
+    assert.equal(conflict.detail.transfer_id, shipped.id);
+    assert.equal(conflict.detail.number, t.number);
+    assert.deepEqual([conflict.detail.from_name, conflict.detail.to_name], [A.location.name, B.location.name]);
+    assert.equal(conflict.detail.cancel_reason, 'wrong store keyed');
+    assert.deepEqual(conflict.detail.lines.map((l) => [l.sku, l.shipped, l.received, l.damaged, l.short]),
+      [[a.sku, 3, 2, 1, 0], [b.sku, 2, 1, 0, 1]]);
+    // Head office's transfer keeps the cancel: nothing received on it, nothing in transit.
+    const after = (await s.get(`/api/v1/transfers/${shipped.id}`)).json;
+    assert.equal(after.status, 'cancelled');
+    assert.deepEqual(after.lines.map((l) => [l.shipped, l.returned, l.received, l.outstanding]), [[3, 3, 0, 0], [2, 2, 0, 0]]);
+    // Each store's books equal its node's: the goods are back at A and counted in at B.
+    const bDamaged = await binOf(s, B.location, 'damaged');
+    const nodeDamaged = await binOf(B.server, B.local, 'damaged');
+    await pushed(B.server);
+    await new Promise((r) => setTimeout(r, 1500));  // more pulls and (duplicated) pushes change nothing
+    for (const item of [a, b]) {
+      assert.equal(await onHand(s, item, transit), 0);
+      assert.equal(await onHand(s, item, A.location), await onHand(A.server, item, A.local));
+      assert.equal(await onHand(s, item, B.location), await onHand(B.server, item, B.local));
+      assert.equal(await onHand(s, item, bDamaged), await onHand(B.server, item, nodeDamaged));
+    }
+    assert.deepEqual([await onHand(s, a, A.location), await onHand(s, a, B.location), await onHand(s, a, bDamaged)], [5, 2, 1]);
+    assert.deepEqual([await onHand(s, b, A.location), await onHand(s, b, B.location)], [5, 1]);
+    const listed = (await s.get(`/api/v1/sync/conflicts?node_id=${B.added.id}&status=all`)).json.conflicts;
+    assert.deepEqual(listed.map((c) => c.kind), ['cancelled_shipment_received'], 'listed once');
+    assert.deepEqual((await s.get(`/api/v1/sync/conflicts?node_id=${A.added.id}&status=all`)).json.conflicts, []);
+    // B's copy stays received; A's shipment stays cancelled.
+    assert.equal((await B.server.get(`/api/v1/sync/inbound-transfers/${shipped.id}`)).json.status, 'received');
+    assert.equal((await A.server.get(`/api/v1/sync/outbound-transfers/${shipped.id}`)).json.status, 'cancelled');
+    assertBooksAndAuditHold(s.db, A.server.db, B.server.db);
+  } finally {
+    await A.server.stop();
+    await B.server.stop();
+    await proxy.stop();
+  }
+});
+
+test('(f) a refused shipment resolved by hand, then cancelled at the store: the cancel is listed as not applied', async () => {
+  const { location: nodeStore, added, server: node, local, proxy, a, stale, refused } = await refusedShipment('Hand store');
+  try {
+    // A person at head office resolves it by hand (the goods booked in where they went), and
+    // then the store, not knowing, cancels it.
+    const resolved = await s.post(`/api/v1/sync/conflicts/${refused.id}/resolve`, { note: 'booked in at the quay by hand' });
+    assert.equal(resolved.status, 200, resolved.text);
+    proxy.state.duplicate = true;
+    const cancelled = await cancelAt(node, stale.id, { reason: 'still on our shelf' });
+    assert.equal(cancelled.status, 200, cancelled.text);
+    const conflict = await until('the cancel listed', async () =>
+      (await s.get(`/api/v1/sync/conflicts?node_id=${added.id}`)).json.conflicts.find((c) => c.kind === 'shipment_cancel_not_applied'));
+    assert.match(conflict.rule, /found nothing to cancel/);
+    assert.equal(conflict.detail.reason, 'not_found');
+    assert.equal(conflict.detail.transfer_id, stale.id);
+    assert.equal(conflict.detail.node_number, stale.number);
+    assert.equal(conflict.detail.cancel_reason, 'still on our shelf');
+    assert.deepEqual(conflict.detail.lines.map((l) => [l.sku, l.quantity]), [[a.sku, 2]]);
+    await pushed(node);
+    await new Promise((r) => setTimeout(r, 1500));
+    const listed = (await s.get(`/api/v1/sync/conflicts?node_id=${added.id}&status=all`)).json.conflicts;
+    assert.deepEqual(listed.map((c) => [c.kind, c.status]), [['shipment_cancel_not_applied', 'open'], ['destination_refused', 'resolved']]);
+    assert.equal(listed[1].note, 'booked in at the quay by hand');  // the refusal keeps the person's word
+    assert.equal((await s.get(`/api/v1/transfers/${stale.id}`)).status, 404);
+    assert.equal(await onHand(s, a, nodeStore), 5);
+    assert.equal(await onHand(node, a, local), 5);
+    assert.equal(await onHand(s, a, transit), 0);
+    assertBooksAndAuditHold(s.db, node.db);
+  } finally {
+    await node.stop();
+    await proxy.stop();
   }
 });

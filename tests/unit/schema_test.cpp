@@ -691,3 +691,29 @@ TEST(Schema, MigrationFortyNineKeepsShortfallsUnsettledAndChecksWhoSettled) {
                           [](const std::string& p) { return p.find("settled without") != std::string::npos; }),
             0);
 }
+
+// Migration 50 makes the conflicts' table again so it may take the kinds
+// cancelled_shipment_received and shipment_cancel_not_applied: every row is kept with its
+// status, detail and order, and a kind outside the vocabulary is still refused.
+TEST(Schema, MigrationFiftyKeepsTheConflictsAndAllowsTheCancelledShipmentKinds) {
+  TempFile file;
+  auto db = shop_at_version(file, 49);
+  db->exec("PRAGMA foreign_keys = OFF;"
+           "INSERT INTO sync_conflicts (id, node_id, location_id, document_id, kind, item_id, detail, created_at, status, "
+           "resolved_at, resolved_by, note, hlc) VALUES "
+           "('C1', 'N1', 'L1', 'D1', 'shipment_cancel_after_receipt', NULL, '{\"number\":\"T-000001\"}', 5, 'open', NULL, "
+           "NULL, NULL, 99), ('C2', 'N1', 'L1', 'D2', 'negative_stock', 'I1', '{}', 6, 'resolved', 7, 'ann', 'counted', 100);");
+  EXPECT_ANY_THROW(db->exec("INSERT INTO sync_conflicts (id, node_id, location_id, document_id, kind, detail, created_at, "
+                            "status) VALUES ('C3', 'N1', 'L1', 'D3', 'cancelled_shipment_received', '{}', 8, 'open')"));
+  ASSERT_EQ(schema::migrate(*db, 50), 50);
+  EXPECT_EQ(scalar(*db, "SELECT hlc FROM sync_conflicts WHERE id = 'C1' AND kind = 'shipment_cancel_after_receipt' AND "
+                        "status = 'open' AND detail = '{\"number\":\"T-000001\"}' AND created_at = 5"), 99);
+  EXPECT_EQ(scalar(*db, "SELECT hlc FROM sync_conflicts WHERE id = 'C2' AND kind = 'negative_stock' AND item_id = 'I1' AND "
+                        "status = 'resolved' AND resolved_at = 7 AND resolved_by = 'ann' AND note = 'counted'"), 100);
+  db->exec("INSERT INTO sync_conflicts (id, node_id, location_id, document_id, kind, detail, created_at, status) VALUES "
+           "('C3', 'N1', 'L1', 'D3', 'cancelled_shipment_received', '{}', 8, 'open'), "
+           "('C4', 'N1', 'L1', 'D4', 'shipment_cancel_not_applied', '{}', 9, 'open');");
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM sync_conflicts"), 4);
+  EXPECT_ANY_THROW(db->exec("INSERT INTO sync_conflicts (id, node_id, location_id, document_id, kind, detail, created_at, "
+                            "status) VALUES ('C5', 'N1', 'L1', 'D5', 'other', '{}', 10, 'open')"));
+}

@@ -34,7 +34,8 @@ TEST(Conflicts, EveryKindHasAWordAndAStatedRule) {
   for (auto kind : {ConflictKind::price_difference, ConflictKind::negative_stock, ConflictKind::held_unit_sold,
                     ConflictKind::rejected, ConflictKind::po_not_receivable, ConflictKind::destination_refused,
                     ConflictKind::store_credit_overdrawn, ConflictKind::cancelled_transfer_received,
-                    ConflictKind::not_in_journal, ConflictKind::shipment_cancel_after_receipt}) {
+                    ConflictKind::not_in_journal, ConflictKind::shipment_cancel_after_receipt,
+                    ConflictKind::cancelled_shipment_received, ConflictKind::shipment_cancel_not_applied}) {
     EXPECT_FALSE(conflict_kinds.text(kind).empty());
     EXPECT_EQ(conflict_kinds.parse(conflict_kinds.text(kind)), kind);
     EXPECT_GT(conflict_rule(kind).size(), 20u) << conflict_kinds.text(kind);

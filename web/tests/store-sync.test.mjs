@@ -7,6 +7,8 @@
 // sale (sold at another price) is listed with its rule and resolved with a note (Enter in the note field).
 // Change requests: on the node an item edit says "Sent to head office for approval" (nothing
 // changes there); at head office a manager taps Apply on the store's request and the item changes.
+// A store's cancel of a shipment head office does not hold is listed as "Shipment cancel not
+// applied", in words (its number, reason and items by name and SKU), and resolved with a note.
 // At 1024×768 and 768×1024, no ids on screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -232,5 +234,43 @@ test('change requests: a node\'s item edit goes to head office, where a manager 
   const decided = (await env.server.get('/api/v1/sync/change-requests?status=applied')).json.change_requests.find((c) => c.id === id);
   assert.equal(decided.requested_by, 'cashier');
   assert.ok(decided.decided_by);
+  await page.context().close();
+});
+
+test('head office: a store\'s cancel of a shipment head office does not hold is listed in words (1024×768)', async () => {
+  const added = await env.server.post('/api/v1/sync/nodes', { location_id: env.store.id });
+  assert.equal(added.status, 201, added.text);
+  const pasta = await itemByCode(env.server, PASTA);
+  const id = uuidv7();
+  const line = uuidv7();
+  // The store cancelled its S-000007 after a person at head office had settled its refusal by hand.
+  const pushed = await env.server.withKey(added.json.key).post('/api/v1/sync/documents', { documents: [{
+    id, type: 'outbound_transfer.cancelled', entity_id: id, at: new Date().toISOString(),
+    payload: { id, transfer_id: uuidv7(), number: 'S-000007', reason: 'kept for the weekend', cancelled_at: new Date().toISOString(),
+      cancelled_by: 'manager', lines: [{ id: line, item_id: pasta.id, quantity: 2 }] },
+    movements: [{ item_id: pasta.id, location_kind: 'store', quantity: 2, reason: 'transfer_cancelled',
+      document_type: 'outbound_transfer_cancel', document_id: id, document_line_id: line }],
+  }] });
+  assert.equal(pushed.status, 200, pushed.text);
+
+  const page = await env.page({ width: 1024, height: 768 });
+  await signIn(page, DEMO.manager);
+  await page.getByRole('link', { name: 'Back office' }).click();
+  await page.getByRole('link', { name: 'Store sync' }).click();
+  const row = page.getByRole('table', { name: 'Conflicts' }).getByRole('row').filter({ hasText: 'Shipment cancel not applied' });
+  await row.waitFor();
+  assert.match(await row.innerText(),
+    new RegExp(`S-000007 \\(kept for the weekend\\) and booked 2 × ${pasta.name} \\(${pasta.sku}\\) back in, but head office holds no such shipment`));
+  await fits(page, 'a cancel not applied at head office');
+  await noIds(page, 'a cancel not applied at head office');
+  await row.getByRole('button', { name: 'Resolve' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Shipment cancel not applied' });
+  await dialog.getByText('head office found nothing to cancel').waitFor();
+  const note = dialog.getByLabel('What was done');
+  await note.fill('Counted at both stores; quay adjusted');
+  await note.press('Enter');
+  await dialog.waitFor({ state: 'detached' });
+  const done = (await env.server.get('/api/v1/sync/conflicts?status=resolved')).json.conflicts.find((c) => c.document_id === id);
+  assert.equal(done?.note, 'Counted at both stores; quay adjusted');
   await page.context().close();
 });

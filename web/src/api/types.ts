@@ -489,7 +489,8 @@ export interface SyncStatus {
 }
 /** A store node as head office lists it. */
 export type SyncConflictKind = 'price_difference' | 'negative_stock' | 'held_unit_sold' | 'rejected' | 'po_not_receivable' | 'destination_refused'
-  | 'cancelled_transfer_received' | 'not_in_journal' | 'store_credit_overdrawn' | 'shipment_cancel_after_receipt';
+  | 'cancelled_transfer_received' | 'not_in_journal' | 'store_credit_overdrawn' | 'shipment_cancel_after_receipt'
+  | 'cancelled_shipment_received' | 'shipment_cancel_not_applied';
 export interface SyncConflict {
   id: string; kind: SyncConflictKind; rule: string; node_id: string; location_id: string; location_name: string | null;
   document_id: string; document_at: string | null; hlc: string; item: { id: string; sku: string | null; name: string | null } | null;

@@ -92,7 +92,22 @@ const kindText: Record<SyncConflict['kind'], string> = {
   not_in_journal: 'Money not in the sales journal',
   store_credit_overdrawn: 'Store credit overdrawn',
   shipment_cancel_after_receipt: 'Shipment cancelled after it arrived',
+  cancelled_shipment_received: 'Received after the sender cancelled',
+  shipment_cancel_not_applied: 'Shipment cancel not applied',
 };
+
+// Why head office could not apply a store's cancel of its shipment (shipment_cancel_not_applied).
+const notAppliedWords: Record<string, string> = {
+  not_found: 'head office holds no such shipment and no open refusal of it (a refusal resolved by hand?)',
+  other_store: 'head office\'s transfer was shipped from another store',
+  already_cancelled: 'head office\'s transfer was cancelled already',
+  unreadable: 'head office could not read the cancel',
+};
+
+type Row = Record<string, unknown>;
+const rowsOf = (v: unknown): Row[] => (Array.isArray(v) ? (v as Row[]) : []);
+// An item as a manager knows it: its name and SKU, never its id.
+const itemText = (l: Row) => `${String(l.name ?? 'an item')}${l.sku ? ` (${String(l.sku)})` : ''}`;
 
 const documentWords: Record<string, string> = {
   'sale.completed': 'A sale', 'return.completed': 'A return', 'sale.voided': 'A void', 'exchange.completed': 'An exchange',
@@ -123,6 +138,15 @@ function what(c: SyncConflict): string {
       const arrived = Array.isArray(d.arrived) ? (d.arrived as Array<Record<string, unknown>>) : [];
       const units = arrived.reduce((n, l) => n + Number(l.received ?? 0) + Number(l.damaged ?? 0), 0);
       return `The store cancelled its shipment ${String(d.node_number ?? '')} (head office's ${String(d.number ?? '')}: ${String(d.cancel_reason ?? 'no reason given')}) after the destination had received it: ${units} arrived there and are booked back at the store too. Count both places`;
+    }
+    case 'cancelled_shipment_received': {
+      const lines = rowsOf(d.lines).map((l) =>
+        `${itemText(l)}: ${String(l.received)} received, ${String(l.damaged)} damaged, ${String(l.short)} short of ${String(l.shipped)}`);
+      return `Transfer ${String(d.number ?? '')} from ${String(d.from_name ?? 'another store')} to ${String(d.to_name ?? c.location_name ?? 'this store')} was cancelled by the sending store (${String(d.cancel_reason ?? 'no reason given')}), but the receiving store had counted it in first — ${lines.join('; ')}. Count both stores`;
+    }
+    case 'shipment_cancel_not_applied': {
+      const lines = rowsOf(d.lines).map((l) => `${String(l.quantity)} × ${itemText(l)}`);
+      return `The store cancelled its shipment ${String(d.node_number ?? '')}${d.number ? ` (head office's ${String(d.number)})` : ''} (${String(d.cancel_reason ?? 'no reason given')}) and booked ${lines.length ? lines.join(', ') : 'its goods'} back in, but ${notAppliedWords[String(d.reason)] ?? String(d.reason ?? '')}`;
     }
     case 'store_credit_overdrawn':
       return `Sale ${String(d.receipt_number ?? '')} took ${money(Number(d.tendered))} from store credit ${String(d.code ?? '')}; head office's balance covered ${money(Number(d.covered))}, ${money(Number(d.uncovered))} not covered`;
