@@ -269,6 +269,15 @@ async function fromTemplate(dir, demo, env) {
   return db;
 }
 
+// A new database for this run's backend as `init` leaves it (and `demo` after it, with
+// `demo: true`), in `dir`: a copy of the template startServer serves when given no db.
+export async function initializedDb(dir, { demo = false } = {}) {
+  if (!process.env.BACKROOM_TEST_NO_TEMPLATE) return fromTemplate(dir, demo, {});
+  const db = freshDb(dir);
+  provision(db, demo, {});
+  return db;
+}
+
 // A store's own SQLite file at `file` (whatever this run's backend: a store node keeps one),
 // as `backroom init` makes it. The n-th call of a suite copies the run's n-th store template,
 // each made by its own `init`: the stores of one suite never share an id, a key or a person,
