@@ -174,12 +174,7 @@ function keyPathOf(db) {
   return path.join(process.env.HOME || homedir(), '.config/backroom/keys', `${clean(m[1] || 'local')}_${m[2] || '5432'}_${clean(m[3] || 'postgres')}.key`);
 }
 
-// A new database is the same after `init` (and `demo`) every time within a run, so the first
-// server that needs one makes a template in the run's scratch directory and the others copy
-// it: the SQLite file, or CREATE DATABASE … TEMPLATE on PostgreSQL, with its key file. A
-// template is per binary, backend, day (the demo's history is dated from today) and
-// environment; suites that bring their own database (upgrades, restores) still run init
-// themselves. BACKROOM_TEST_NO_TEMPLATE=1 runs init and demo for every server.
+// Templates: databases made once a run that suites copy (fromTemplate, freshStoreDb).
 const templateRoot = path.join(tmpdir(), 'backroom-test-templates');
 // The template `name` (made once per run by `make(made)` on `made`, the SQLite file or the
 // PostgreSQL database `backend` names): returns its db. Suites running at the same time wait
@@ -272,7 +267,7 @@ async function fromTemplate(dir, demo, env) {
 // A new database for this run's backend as `init` leaves it (and `demo` after it, with
 // `demo: true`), in `dir`: a copy of the template startServer serves when given no db.
 export async function initializedDb(dir, { demo = false } = {}) {
-  if (!process.env.BACKROOM_TEST_NO_TEMPLATE) return fromTemplate(dir, demo, {});
+  if (!process.env.BACKROOM_TEST_NO_TEMPLATE && !process.env.BACKROOM_KEY_FILE) return fromTemplate(dir, demo, {});
   const db = freshDb(dir);
   provision(db, demo, {});
   return db;
@@ -282,10 +277,10 @@ export async function initializedDb(dir, { demo = false } = {}) {
 // as `backroom init` makes it. The n-th call of a suite copies the run's n-th store template,
 // each made by its own `init`: the stores of one suite never share an id, a key or a person,
 // and a suite does not pay `init` (seconds under the sanitizers) for each store it starts.
-// BACKROOM_TEST_NO_TEMPLATE=1 runs init on `file` instead.
+// BACKROOM_TEST_NO_TEMPLATE=1 (or a BACKROOM_KEY_FILE) runs init on `file` instead.
 let storeCounter = 0;
 export async function freshStoreDb(file) {
-  if (process.env.BACKROOM_TEST_NO_TEMPLATE) {
+  if (process.env.BACKROOM_TEST_NO_TEMPLATE || process.env.BACKROOM_KEY_FILE) {
     provision(file, false, {});
     return file;
   }
