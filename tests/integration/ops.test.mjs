@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, cli, dbExec, BACKEND, BIN, tempDir, freshDb, ADMIN_PASSWORD, checkedFetch } from './lib/server.mjs';
+import { startServer, cli, dbExec, BACKEND, BIN, tempDir, initializedDb, freshStoreDb, checkedFetch } from './lib/server.mjs';
 import { adjust, makeItem, saleBody, store } from './lib/shop.mjs';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
@@ -112,7 +112,7 @@ test('/metrics: each store node\'s queue and last pull at head office; a node\'s
   assert.equal(promtool.status, 0, promtool.stdout + promtool.stderr);
 
   // A node that cannot reach head office: its queue grows, its link is down.
-  const node = await startServer({ db: path.join(tempDir('backroom-metrics-node-'), 'store.db'), args: ['--metrics-token', TOKEN],
+  const node = await startServer({ init: false, db: await freshStoreDb(path.join(tempDir('backroom-metrics-node-'), 'store.db')), args: ['--metrics-token', TOKEN],
     env: { BACKROOM_UPSTREAM: 'http://127.0.0.1:9', BACKROOM_NODE_KEY: added.json.key, BACKROOM_SYNC_PULL_SECONDS: '1' } });
   try {
     const local = await store(node);
@@ -172,8 +172,7 @@ test('backroom doctor: OK/WARN/FAIL per check, non-zero exit on FAIL', async () 
 // Starts `backroom serve` with the access log on (startServer turns it off) and `args`.
 async function serveWithLog(args) {
   const dir = tempDir('backroom-log-');
-  const db = freshDb(dir);
-  assert.equal(cli(['init', '--db', db, '--admin-password', ADMIN_PASSWORD]).status, 0);
+  const db = await initializedDb(dir);
   const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { cli, createKey, dbExec, startServer, withCheck } from './lib/server.mjs';
+import { cli, createKey, dbExec, freshStoreDb, startServer, withCheck } from './lib/server.mjs';
 import { startFaultProxy } from './lib/fault_proxy.mjs';
 import { adjust, assertBooksAndAuditHold, assertBooksHold, binOf, makeItem, onHand, openRegister, saleBody, store, until as waitUntil, uuidv7 } from './lib/shop.mjs';
 // This suite's patience: 20 s, polling every 100 ms.
@@ -149,9 +149,9 @@ test('backroom node add --store prints the key once; node list shows it', async 
 test('a store node applies head office\'s feed in order, keeps its cursor across kill -9, reports its link', async () => {
   const key = (await s.post('/api/v1/sync/nodes', { location_id: shop.id })).json.key;
   const item = await makeItem(s, { barcodes: ['5012345678900'], price: 700 });
-  const nodeDb = path.join(mkdtempSync(path.join(tmpdir(), 'backroom-node-')), 'store.db');
+  const nodeDb = await freshStoreDb(path.join(mkdtempSync(path.join(tmpdir(), 'backroom-node-')), 'store.db'));
   const env = { BACKROOM_UPSTREAM: s.url, BACKROOM_NODE_KEY: key, BACKROOM_SYNC_PULL_SECONDS: '1' };
-  let node = await startServer({ db: nodeDb, env });
+  let node = await startServer({ init: false, db: nodeDb, env });
   try {
     let scan = await until('the item at the node', async () => {
       const r = await node.get('/api/v1/scan/5012345678900');
@@ -186,7 +186,7 @@ test('a store node applies head office\'s feed in order, keeps its cursor across
     // kill -9: the cursor was committed with what it applied; the restarted node resumes from it.
     node.kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 200));
-    node = await startServer({ db: nodeDb, env: { ...env, BACKROOM_UPSTREAM: 'http://127.0.0.1:9' } });
+    node = await startServer({ init: false, db: nodeDb, env: { ...env, BACKROOM_UPSTREAM: 'http://127.0.0.1:9' } });
     status = await until('the offline status', async () => {
       const r = await node.get('/api/v1/sync/status');
       return r.json?.online === false && r.json.offline_since && r.json;
@@ -220,7 +220,8 @@ test('two store nodes behind a fault proxy: they sell through a cut and converge
   try {
     for (const [i, key] of keys.entries()) {
       nodes.push(await startServer({
-        db: path.join(dir, `store-${i}.db`),
+        init: false,
+        db: await freshStoreDb(path.join(dir, `store-${i}.db`)),
         env: { BACKROOM_UPSTREAM: proxy.url, BACKROOM_NODE_KEY: key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' },
       }));
     }
@@ -288,7 +289,8 @@ test('head office posts what a node pushed into the node\'s store, once, and lis
   const loose = await makeItem(s, { price: 300 });
   const dir = mkdtempSync(path.join(tmpdir(), 'backroom-posting-'));
   const node = await startServer({
-    db: path.join(dir, 'store.db'),
+    init: false,
+    db: await freshStoreDb(path.join(dir, 'store.db')),
     env: { BACKROOM_UPSTREAM: proxy.url, BACKROOM_NODE_KEY: added.json.key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' },
   });
   const pushed = () => until('the queue pushed', async () => (await node.get('/api/v1/sync/status')).json?.queue_length === 0);
@@ -473,17 +475,17 @@ test('kill -9 of a store node in the middle of a push: every document reaches he
   const added = await s.post('/api/v1/sync/nodes', { location_id: hqStore.id });
   assert.equal(added.status, 201, added.text);
   const item = await makeItem(s, { price: 250 });
-  const nodeDb = path.join(mkdtempSync(path.join(tmpdir(), 'backroom-killpush-')), 'store.db');
+  const nodeDb = await freshStoreDb(path.join(mkdtempSync(path.join(tmpdir(), 'backroom-killpush-')), 'store.db'));
   const up = { BACKROOM_UPSTREAM: s.url, BACKROOM_NODE_KEY: added.json.key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' };
   // First with head office out of reach, so the sales queue up.
-  let node = await startServer({ db: nodeDb, env: { ...up, BACKROOM_UPSTREAM: 'http://127.0.0.1:9' } });
+  let node = await startServer({ init: false, db: nodeDb, env: { ...up, BACKROOM_UPSTREAM: 'http://127.0.0.1:9' } });
   try {
     await node.stop();
-    node = await startServer({ db: nodeDb, env: up });
+    node = await startServer({ init: false, db: nodeDb, env: up });
     await until('the item at the node', async () => (await node.get(`/api/v1/items/${item.id}`)).status === 200);
     const local = await store(node);
     await node.stop();
-    node = await startServer({ db: nodeDb, env: { ...up, BACKROOM_UPSTREAM: 'http://127.0.0.1:9' } });
+    node = await startServer({ init: false, db: nodeDb, env: { ...up, BACKROOM_UPSTREAM: 'http://127.0.0.1:9' } });
     await adjust(node, item, local, 5000, 'opening');
     const sales = 1200;
     for (let i = 0; i < sales; i += 50)
@@ -498,7 +500,7 @@ test('kill -9 of a store node in the middle of a push: every document reaches he
     // in batches of 500 and is killed once the first has landed, before it can finish.
     const proxy = await startFaultProxy(s.url);
     proxy.state.delayMs = 500;
-    node = await startServer({ db: nodeDb, env: { ...up, BACKROOM_UPSTREAM: proxy.url } });
+    node = await startServer({ init: false, db: nodeDb, env: { ...up, BACKROOM_UPSTREAM: proxy.url } });
     const received = async () => (await s.get('/api/v1/sync/nodes')).json.nodes.find((n) => n.id === added.json.id).documents_received;
     await until('a first batch at head office', async () => (await received()) > 0, 30000);
     node.kill('SIGKILL');
@@ -506,7 +508,7 @@ test('kill -9 of a store node in the middle of a push: every document reaches he
     const before = await received();
     assert.ok(before < sales + 1, `the kill came before the push ended (${before} had arrived)`);
     await proxy.stop();
-    node = await startServer({ db: nodeDb, env: up });
+    node = await startServer({ init: false, db: nodeDb, env: up });
     await until('the queue pushed', async () => (await node.get('/api/v1/sync/status')).json?.queue_length === 0, 60000);
     assert.equal(await received(), sales + 1, `each document once (${before} had arrived at the kill)`);
     assert.equal(await onHand(s, item, hqStore), 5000 - sales);
@@ -528,8 +530,8 @@ test('head office\'s people reach a store node: they sign in there with their pa
   assert.equal(role.status, 201, role.text);
   const hired = await s.createUser({ username: `mia${process.pid}`, role: roleName, password: 'mia-first-password', pin: '4711', display_name: 'Mia' });
 
-  const nodeDb = path.join(mkdtempSync(path.join(tmpdir(), 'backroom-people-')), 'store.db');
-  const node = await startServer({ db: nodeDb, env: { BACKROOM_UPSTREAM: s.url, BACKROOM_NODE_KEY: added.json.key, BACKROOM_SYNC_PULL_SECONDS: '1' } });
+  const nodeDb = await freshStoreDb(path.join(mkdtempSync(path.join(tmpdir(), 'backroom-people-')), 'store.db'));
+  const node = await startServer({ init: false, db: nodeDb, env: { BACKROOM_UPSTREAM: s.url, BACKROOM_NODE_KEY: added.json.key, BACKROOM_SYNC_PULL_SECONDS: '1' } });
   try {
     // A person the store had before it was a node stays; head office's are added.
     await node.createUser({ username: `local${process.pid}`, role: 'cashier', password: 'local-password' });
@@ -659,8 +661,8 @@ test('a till closed at a store node reaches head office as its cash-up: expected
   const added = await s.post('/api/v1/sync/nodes', { location_id: place.json.id });
   assert.equal(added.status, 201, added.text);
   const item = await makeItem(s, { price: 450 });
-  const nodeDb = path.join(mkdtempSync(path.join(tmpdir(), 'backroom-cashup-')), 'store.db');
-  const node = await startServer({ db: nodeDb, env: { BACKROOM_UPSTREAM: s.url, BACKROOM_NODE_KEY: added.json.key, BACKROOM_SYNC_PULL_SECONDS: '1' } });
+  const nodeDb = await freshStoreDb(path.join(mkdtempSync(path.join(tmpdir(), 'backroom-cashup-')), 'store.db'));
+  const node = await startServer({ init: false, db: nodeDb, env: { BACKROOM_UPSTREAM: s.url, BACKROOM_NODE_KEY: added.json.key, BACKROOM_SYNC_PULL_SECONDS: '1' } });
   try {
     await until('the item at the node', async () => (await node.get(`/api/v1/items/${item.id}`)).status === 200);
     const local = await store(node);
@@ -705,9 +707,9 @@ test('on a store node master data is read-only: an edit is a change request head
   const nodeId = added.json.id;
   const item = await makeItem(s, { price: 700 });
   const other = await makeItem(s, { price: 900 });
-  const nodeDb = path.join(mkdtempSync(path.join(tmpdir(), 'backroom-cr-')), 'store.db');
+  const nodeDb = await freshStoreDb(path.join(mkdtempSync(path.join(tmpdir(), 'backroom-cr-')), 'store.db'));
   const env = { BACKROOM_UPSTREAM: s.url, BACKROOM_NODE_KEY: added.json.key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' };
-  let node = await startServer({ db: nodeDb, env });
+  let node = await startServer({ init: false, db: nodeDb, env });
   const hqRequest = (id) => until(`change request ${id} at head office`, async () => {
     const r = await s.get(`/api/v1/sync/change-requests?status=all&node_id=${nodeId}`);
     return r.json?.change_requests.find((c) => c.id === id);
@@ -793,12 +795,12 @@ test('on a store node master data is read-only: an edit is a change request head
 
     // Durable: a request made while head office is unreachable survives kill -9 and arrives once.
     node.kill('SIGKILL');
-    node = await startServer({ db: nodeDb, env: { ...env, BACKROOM_UPSTREAM: 'http://127.0.0.1:9' } });
+    node = await startServer({ init: false, db: nodeDb, env: { ...env, BACKROOM_UPSTREAM: 'http://127.0.0.1:9' } });
     const otherAtNode = (await node.get(`/api/v1/items/${other.id}`)).json;
     const second = await node.patch(`/api/v1/items/${other.id}`, { price: 950 }, { 'if-match': `"v${otherAtNode.version}"` });
     assert.equal(second.status, 202, second.text);
     node.kill('SIGKILL');
-    node = await startServer({ db: nodeDb, env });
+    node = await startServer({ init: false, db: nodeDb, env });
     await hqRequest(second.json.change_request.id);
     const all = (await s.get(`/api/v1/sync/change-requests?status=all&node_id=${nodeId}`)).json.change_requests;
     assert.equal(all.filter((c) => c.id === second.json.change_request.id).length, 1);

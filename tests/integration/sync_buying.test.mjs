@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { startServer } from './lib/server.mjs';
+import { freshStoreDb, startServer } from './lib/server.mjs';
 import { startFaultProxy } from './lib/fault_proxy.mjs';
 import { adjust, assertBooksAndAuditHold, binOf, makeItem, onHand, store, until as waitUntil, uuidv7 } from './lib/shop.mjs';
 const until = (what, fn, ms = 20000) => waitUntil(what, fn, ms, 100);
@@ -66,7 +66,8 @@ test('head office orders for a node\'s store, the node receives it in two delive
 
   const dir = mkdtempSync(path.join(tmpdir(), 'backroom-buying-'));
   const node = await startServer({
-    db: path.join(dir, 'store.db'),
+    init: false,
+    db: await freshStoreDb(path.join(dir, 'store.db')),
     env: { BACKROOM_UPSTREAM: proxy.url, BACKROOM_NODE_KEY: added.key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' },
   });
   try {

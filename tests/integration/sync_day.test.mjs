@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { startServer } from './lib/server.mjs';
+import { freshStoreDb, startServer } from './lib/server.mjs';
 import { startFaultProxy } from './lib/fault_proxy.mjs';
 import { adjust, assertBooksAndAuditHold, makeItem, onHand, saleBody, store, until as waitUntil, uuidv7 } from './lib/shop.mjs';
 // This suite's patience: 60 s, polling every 150 ms.
@@ -50,7 +50,7 @@ test(`a day of ${SALES} sales, returns, voids, damage, counts and a delivery at 
   const dbs = stores.map((_, i) => path.join(dir, `store-${i}.db`));
   const nodes = [];
   try {
-    for (const n of [0, 1]) nodes.push(await startServer({ db: dbs[n], env: env(n) }));
+    for (const n of [0, 1]) nodes.push(await startServer({ init: false, db: await freshStoreDb(dbs[n]), env: env(n) }));
     for (const node of nodes) await until('the catalog at each node', async () => (await node.get(`/api/v1/items/${lastUnit.id}`)).status === 200);
     const local = [];
     for (const node of nodes) local.push(await store(node));
@@ -151,7 +151,7 @@ test(`a day of ${SALES} sales, returns, voids, damage, counts and a delivery at 
     // Started again behind a cut link: it never heard head office's answer, so every document
     // is still in its queue, to be sent again.
     proxies[1].cut();
-    nodes[1] = await startServer({ db: dbs[1], env: env(1) });
+    nodes[1] = await startServer({ init: false, db: dbs[1], env: env(1) });
     assert.equal(await queueLength(nodes[1]), made[1], `South's queue after the kill (${atKill} had reached head office)`);
     for (const proxy of proxies) Object.assign(proxy.state, { cut: false, delayMs: 0 });
 

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { startServer } from './lib/server.mjs';
+import { freshStoreDb, startServer } from './lib/server.mjs';
 import { startFaultProxy } from './lib/fault_proxy.mjs';
 import { adjust, assertBooksAndAuditHold, makeItem, onHand, openRegister, saleBody, store, until as waitUntil, uuidv7 } from './lib/shop.mjs';
 const until = (what, fn, ms = 20000) => waitUntil(what, fn, ms, 100);
@@ -39,7 +39,8 @@ test('a node\'s sales, return and void reach head office\'s sales journal once, 
   const b = await makeItem(s, { price: 250, unit: 'kg', sold_by_weight: true });
   const dir = mkdtempSync(path.join(tmpdir(), 'backroom-money-'));
   const node = await startServer({
-    db: path.join(dir, 'store.db'),
+    init: false,
+    db: await freshStoreDb(path.join(dir, 'store.db')),
     env: { BACKROOM_UPSTREAM: proxy.url, BACKROOM_NODE_KEY: added.json.key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' },
   });
   const pushed = () => until('the queue pushed', async () => (await node.get('/api/v1/sync/status')).json?.queue_length === 0);
@@ -185,7 +186,8 @@ test('a node\'s exchange reaches head office\'s journal as one exchange: its ret
   const large = await makeItem(s, { price: 2500 });
   const dir = mkdtempSync(path.join(tmpdir(), 'backroom-exchange-'));
   const node = await startServer({
-    db: path.join(dir, 'store.db'),
+    init: false,
+    db: await freshStoreDb(path.join(dir, 'store.db')),
     env: { BACKROOM_UPSTREAM: s.url, BACKROOM_NODE_KEY: added.json.key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' },
   });
   try {
@@ -256,7 +258,8 @@ test('a push of many sales is in head office\'s journal as the node holds it; re
   const b = await makeItem(s, { price: 125 });
   const dir = mkdtempSync(path.join(tmpdir(), 'backroom-batch-'));
   const node = await startServer({
-    db: path.join(dir, 'store.db'),
+    init: false,
+    db: await freshStoreDb(path.join(dir, 'store.db')),
     env: { BACKROOM_UPSTREAM: proxy.url, BACKROOM_NODE_KEY: added.json.key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' },
   });
   const pushed = () => until('the queue pushed', async () => (await node.get('/api/v1/sync/status')).json?.queue_length === 0, 60000);

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { startServer } from './lib/server.mjs';
+import { freshStoreDb, startServer } from './lib/server.mjs';
 import { startFaultProxy } from './lib/fault_proxy.mjs';
 import { adjust, assertBooksAndAuditHold, makeItem, onHand, store, until as waitUntil, uuidv7 } from './lib/shop.mjs';
 const until = (what, fn, ms = 20000) => waitUntil(what, fn, ms, 100);
@@ -48,7 +48,8 @@ test('a store node ships to head office\'s warehouse; head office has it in tran
 
   const dir = mkdtempSync(path.join(tmpdir(), 'backroom-ship-'));
   const node = await startServer({
-    db: path.join(dir, 'store.db'),
+    init: false,
+    db: await freshStoreDb(path.join(dir, 'store.db')),
     env: { BACKROOM_UPSTREAM: proxy.url, BACKROOM_NODE_KEY: added.key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' },
   });
   try {
@@ -240,7 +241,8 @@ test('a store node ships to another node\'s store: head office holds it in trans
   const nodeB = created(await s.post('/api/v1/sync/nodes', { location_id: storeB.id }));
   const transit = (await s.get('/api/v1/locations')).json.locations.find((l) => l.kind === 'transit');
   const start = async (key, name) => startServer({
-    db: path.join(mkdtempSync(path.join(tmpdir(), `backroom-ship-${name}-`)), 'store.db'),
+    init: false,
+    db: await freshStoreDb(path.join(mkdtempSync(path.join(tmpdir(), `backroom-ship-${name}-`)), 'store.db')),
     env: { BACKROOM_UPSTREAM: s.url, BACKROOM_NODE_KEY: key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' },
   });
   const a = await start(nodeA.key, 'a');

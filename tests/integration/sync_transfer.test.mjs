@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { startServer } from './lib/server.mjs';
+import { freshStoreDb, startServer } from './lib/server.mjs';
 import { startFaultProxy } from './lib/fault_proxy.mjs';
 import { adjust, assertBooksAndAuditHold, makeItem, onHand, store, until as waitUntil, uuidv7 } from './lib/shop.mjs';
 const until = (what, fn, ms = 20000) => waitUntil(what, fn, ms, 100);
@@ -60,7 +60,8 @@ test('head office ships to a node\'s store, the node receives it short, head off
 
   const dir = mkdtempSync(path.join(tmpdir(), 'backroom-transfer-'));
   const node = await startServer({
-    db: path.join(dir, 'store.db'),
+    init: false,
+    db: await freshStoreDb(path.join(dir, 'store.db')),
     env: { BACKROOM_UPSTREAM: proxy.url, BACKROOM_NODE_KEY: added.key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' },
   });
   try {
@@ -163,7 +164,8 @@ test('head office cancels a transfer to a node\'s store: the node cannot receive
   const added = created(await s.post('/api/v1/sync/nodes', { location_id: hqStore.id }));
   const dir = mkdtempSync(path.join(tmpdir(), 'backroom-transfer-cancel-'));
   const node = await startServer({
-    db: path.join(dir, 'store.db'),
+    init: false,
+    db: await freshStoreDb(path.join(dir, 'store.db')),
     env: { BACKROOM_UPSTREAM: proxy.url, BACKROOM_NODE_KEY: added.key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' },
   });
   const inbound = async (id) => (await node.get(`/api/v1/sync/inbound-transfers/${id}`)).json;

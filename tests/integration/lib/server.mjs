@@ -174,20 +174,12 @@ function keyPathOf(db) {
   return path.join(process.env.HOME || homedir(), '.config/backroom/keys', `${clean(m[1] || 'local')}_${m[2] || '5432'}_${clean(m[3] || 'postgres')}.key`);
 }
 
-// A new database is the same after `init` (and `demo`) every time within a run, so the first
-// server that needs one makes a template in the run's scratch directory and the others copy
-// it: the SQLite file, or CREATE DATABASE … TEMPLATE on PostgreSQL, with its key file. A
-// template is per binary, backend, day (the demo's history is dated from today) and
-// environment; suites that bring their own database (upgrades, restores) still run init
-// themselves. BACKROOM_TEST_NO_TEMPLATE=1 runs init and demo for every server.
+// Templates: databases made once a run that suites copy (fromTemplate, freshStoreDb).
 const templateRoot = path.join(tmpdir(), 'backroom-test-templates');
-async function fromTemplate(dir, demo, env) {
-  const bin = statSync(BIN);
-  const settings = Object.entries(env).filter(([k]) => k !== 'BACKROOM_RATE_LIMIT_PER_MINUTE').sort();
-  const key = createHash('sha256').update(JSON.stringify([
-    BACKEND, BACKEND === 'postgres' ? pgBaseUrl() : '', BIN, bin.size, bin.mtimeMs, new Date().toISOString().slice(0, 10), settings,
-  ])).digest('hex').slice(0, 16);
-  const name = `tmpl_${demo ? 'demo' : 'init'}_${key}`;
+// The template `name` (made once per run by `make(made)` on `made`, the SQLite file or the
+// PostgreSQL database `backend` names): returns its db. Suites running at the same time wait
+// for the one making it.
+async function ensureTemplate(name, backend, make) {
   mkdirSync(templateRoot, { recursive: true });
   const ready = path.join(templateRoot, `${name}.ready`);
   const lock = path.join(templateRoot, `${name}.lock`);
@@ -204,7 +196,7 @@ async function fromTemplate(dir, demo, env) {
     try {
       if (existsSync(ready)) break;
       let made;
-      if (BACKEND === 'sqlite') {
+      if (backend === 'sqlite') {
         made = path.join(templateRoot, `${name}.db`);
         for (const f of [made, `${made}-wal`, `${made}-shm`, keyPathOf(made)]) rmSync(f, { force: true });
       } else {
@@ -215,19 +207,51 @@ async function fromTemplate(dir, demo, env) {
         made = `${base}/${name}`;
         rmSync(keyPathOf(made), { force: true });
       }
-      provision(made, demo, env);
+      make(made);
       writeFileSync(`${ready}.tmp`, JSON.stringify({ db: made }));
       renameSync(`${ready}.tmp`, ready);
     } finally {
       rmSync(lock, { recursive: true, force: true });
     }
   }
-  const template = JSON.parse(readFileSync(ready, 'utf8')).db;
+  return JSON.parse(readFileSync(ready, 'utf8')).db;
+}
+
+// A copy of the SQLite template file at `db`, with its WAL and its key file.
+function copySqliteTemplate(template, db) {
+  copyFileSync(template, db);
+  if (existsSync(`${template}-wal`)) copyFileSync(`${template}-wal`, `${db}-wal`);
+  copyKeyFile(template, db);
+}
+function copyKeyFile(template, db) {
+  if (existsSync(keyPathOf(template))) {
+    mkdirSync(path.dirname(keyPathOf(db)), { recursive: true });
+    copyFileSync(keyPathOf(template), keyPathOf(db));
+    chmodSync(keyPathOf(db), 0o600);
+  }
+}
+
+const templateStamp = () => {
+  const bin = statSync(BIN);
+  return [BIN, bin.size, bin.mtimeMs, new Date().toISOString().slice(0, 10)];
+};
+
+// A new database is the same after `init` (and `demo`) every time within a run, so the first
+// server that needs one makes a template in the run's scratch directory and the others copy
+// it: the SQLite file, or CREATE DATABASE … TEMPLATE on PostgreSQL, with its key file. A
+// template is per binary, backend, day (the demo's history is dated from today) and
+// environment; suites that bring their own database (upgrades, restores) still run init
+// themselves. BACKROOM_TEST_NO_TEMPLATE=1 runs init and demo for every server.
+async function fromTemplate(dir, demo, env) {
+  const settings = Object.entries(env).filter(([k]) => k !== 'BACKROOM_RATE_LIMIT_PER_MINUTE').sort();
+  const key = createHash('sha256').update(JSON.stringify([
+    BACKEND, BACKEND === 'postgres' ? pgBaseUrl() : '', ...templateStamp(), settings,
+  ])).digest('hex').slice(0, 16);
+  const template = await ensureTemplate(`tmpl_${demo ? 'demo' : 'init'}_${key}`, BACKEND, (made) => provision(made, demo, env));
   let db;
   if (BACKEND === 'sqlite') {
     db = path.join(dir, 'shop.db');
-    copyFileSync(template, db);
-    if (existsSync(`${template}-wal`)) copyFileSync(`${template}-wal`, `${db}-wal`);
+    copySqliteTemplate(template, db);
   } else {
     const dbname = `shop_${process.pid}_${++dbCounter}_${randomBytes(4).toString('hex')}`;
     const base = pgBaseUrl();
@@ -235,19 +259,43 @@ async function fromTemplate(dir, demo, env) {
       '-c', `CREATE DATABASE ${dbname} TEMPLATE ${path.basename(template)}`], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`CREATE DATABASE ${dbname} TEMPLATE failed: ${r.error ?? ''}${r.stderr}`);
     db = `${base}/${dbname}`;
-  }
-  if (existsSync(keyPathOf(template))) {
-    mkdirSync(path.dirname(keyPathOf(db)), { recursive: true });
-    copyFileSync(keyPathOf(template), keyPathOf(db));
-    chmodSync(keyPathOf(db), 0o600);
+    copyKeyFile(template, db);
   }
   return db;
 }
 
-// Options: `auth: false` serves without provisioning (no admin key in server.headers).
-export async function startServer({ db, demo = false, args = [], env = {}, auth = true } = {}) {
+// A new database for this run's backend as `init` leaves it (and `demo` after it, with
+// `demo: true`), in `dir`: a copy of the template startServer serves when given no db.
+export async function initializedDb(dir, { demo = false } = {}) {
+  if (!process.env.BACKROOM_TEST_NO_TEMPLATE && !process.env.BACKROOM_KEY_FILE) return fromTemplate(dir, demo, {});
+  const db = freshDb(dir);
+  provision(db, demo, {});
+  return db;
+}
+
+// A store's own SQLite file at `file` (whatever this run's backend: a store node keeps one),
+// as `backroom init` makes it. The n-th call of a suite copies the run's n-th store template,
+// each made by its own `init`: the stores of one suite never share an id, a key or a person,
+// and a suite does not pay `init` (seconds under the sanitizers) for each store it starts.
+// BACKROOM_TEST_NO_TEMPLATE=1 (or a BACKROOM_KEY_FILE) runs init on `file` instead.
+let storeCounter = 0;
+export async function freshStoreDb(file) {
+  if (process.env.BACKROOM_TEST_NO_TEMPLATE || process.env.BACKROOM_KEY_FILE) {
+    provision(file, false, {});
+    return file;
+  }
+  const key = createHash('sha256').update(JSON.stringify(templateStamp())).digest('hex').slice(0, 16);
+  const template = await ensureTemplate(`tmpl_store${++storeCounter}_${key}`, 'sqlite', (made) => provision(made, false, {}));
+  copySqliteTemplate(template, file);
+  return file;
+}
+
+// Options: `auth: false` serves without provisioning (no admin key in server.headers);
+// `init: false` serves the given `db` as it is, without running `init` on it first (a file
+// freshStoreDb made, or a server started again on its database).
+export async function startServer({ db, demo = false, args = [], env = {}, auth = true, init = true } = {}) {
   const dir = tempDir();
-  if (db !== undefined) provision(db, demo, env);
+  if (db !== undefined) { if (init) provision(db, demo, env); }
   else if (process.env.BACKROOM_TEST_NO_TEMPLATE || env.BACKROOM_KEY_FILE || process.env.BACKROOM_KEY_FILE) provision(db = freshDb(dir), demo, env);
   else db = await fromTemplate(dir, demo, env);
   const started = process.hrtime.bigint();
