@@ -9,7 +9,6 @@
 #include "planning/replenishment.hpp"
 #include "platform/problem.hpp"
 #include "reports/reports.hpp"
-#include "sales/sales.hpp"
 #include "stock/stock.hpp"
 #include "stock/vocabulary.hpp"
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "reports/kpi.hpp"
-#include "sales/sale.hpp"
+#include "sales/credit_ledger.hpp"
 
 namespace backroom::reports {
 

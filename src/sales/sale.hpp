@@ -205,38 +205,6 @@ struct HeadOfficeCredit {
   std::int64_t balance = 0;
   std::vector<std::string> document_ids;
 };
-// What the store-credit report (reports/store_credit.hpp) and the notes' list read of the
-// ledger (store_credit_store.cpp). A period is [start, end) in UTC microseconds.
-enum class LedgerPhase : std::uint8_t { before, in, after };  // an entry's time against the period
-// The sum of one kind of entry (document_type: sale, void, return, head_office) in one phase.
-struct CreditLedgerSum {
-  std::string document_type;
-  LedgerPhase phase = LedgerPhase::in;
-  std::int64_t amount = 0;   // signed, as the entries are
-  std::int64_t entries = 0;
-};
-// A store node's sale's shortfall at head office (store_credit_shortfalls), with its settlement.
-struct CreditShortfall {
-  std::string sale_id;
-  std::string receipt_number;
-  std::string location_id;   // the sale's store
-  std::string code;
-  std::int64_t amount = 0;
-  Timestamp at;
-  std::optional<std::string> settlement;  // written_off or collected; none while open
-  std::optional<Timestamp> settled_at;
-  std::string settled_by;    // a user name
-  std::string note;
-};
-// One credit note in the notes' list.
-struct CreditNoteRow {
-  std::string id;
-  std::string code;
-  std::int64_t balance = 0;
-  Timestamp issued_at;                       // when the note was made
-  std::optional<Timestamp> last_used_at;     // its last spend (a sale entry); none if never spent
-  std::optional<std::string> location_id;    // where its first return was, when the ledger tells
-};
 // How head office answered a store node about one note: it is not a node (nothing asked), head
 // office holds the note, it holds none with that code, or it could not be asked in time
 // (offline, slow, or any other answer).

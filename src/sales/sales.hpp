@@ -132,22 +132,6 @@ bool store_credit_exists(db::Db& db, const std::string& code);
 // node's sale (store_credit_shortfalls).
 std::vector<std::string> check_store_credits(db::Db& db);
 
-// The store-credit report's and list's reads (docs/reports.md, "Store credit"). A note's store
-// is where its first return was (`issued_at` filters by it); a shortfall's is its sale's store.
-// The sums of every entry before `end`, by kind and phase against [start, end).
-std::vector<CreditLedgerSum> store_credit_ledger_sums(db::Db& db, Timestamp start, Timestamp end,
-                                                      const std::optional<std::string>& issued_at);
-// What the notes hold now (the sum of their balances).
-std::int64_t store_credit_balances(db::Db& db, const std::optional<std::string>& issued_at);
-// The shortfalls that arose before `end` and were not settled before `start` (the ones a period's
-// report counts), oldest first, up to `limit`.
-std::vector<CreditShortfall> store_credit_shortfalls_for(db::Db& db, Timestamp start, Timestamp end,
-                                                         const std::optional<std::string>& sale_location,
-                                                         std::size_t limit);
-// Notes newest first (by id, a UUIDv7), those before `before_id` when set, up to `limit`;
-// `open_only`: balance above zero.
-std::vector<CreditNoteRow> list_store_credits(db::Db& db, bool open_only, const std::string& before_id, std::size_t limit);
-
 // Store credit across stores (docs/sync.md): head office is the book of record of its store
 // nodes' credit notes; a node keeps head office's balance of a note it asks about.
 // At head office, a node's return refunded to store credit: adds `amount` to the note with

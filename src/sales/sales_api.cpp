@@ -2,10 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
+
 #include "access/permissions.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "sales/commands.hpp"
+#include "sales/credit_ledger.hpp"
 #include "sales/sales.hpp"
 #include "sales/sales_json.hpp"
 #include "platform/documents.hpp"

@@ -12,6 +12,7 @@
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "platform/problem.hpp"
+#include "sales/credit_ledger.hpp"
 #include "sales/sales.hpp"
 
 namespace backroom::sales {
