@@ -308,7 +308,7 @@ std::vector<CreditShortfall> store_credit_shortfalls_for(db::Db& db, Timestamp s
       "ORDER BY f.at, f.sale_id, f.code LIMIT ?4");
   q.bind(1, start.micros).bind(2, end.micros).bind(3, sale_location.value_or("")).bind(4, static_cast<std::int64_t>(limit));
   while (q.step()) {
-    CreditShortfall f{q.text(0), q.text(1), q.text(2), q.text(3), q.int64(4), Timestamp{q.int64(5)}};
+    CreditShortfall f{q.text(0), q.text(1), q.text(2), q.text(3), q.int64(4), Timestamp{q.int64(5)}, {}, {}, {}, {}};
     if (!q.is_null(6)) f.settlement = q.text(6);
     if (!q.is_null(7)) f.settled_at = Timestamp{q.int64(7)};
     if (!q.is_null(8)) f.settled_by = q.text(8);
@@ -328,7 +328,7 @@ std::vector<CreditNoteRow> list_store_credits(db::Db& db, bool open_only, const 
   auto q = db.query(sql);
   q.bind(1, static_cast<std::int64_t>(open_only)).bind(2, before_id).bind(3, static_cast<std::int64_t>(limit));
   while (q.step()) {
-    CreditNoteRow row{q.text(0), q.text(1), q.int64(2), Timestamp{q.int64(3)}};
+    CreditNoteRow row{q.text(0), q.text(1), q.int64(2), Timestamp{q.int64(3)}, {}, {}};
     if (!q.is_null(4)) row.last_used_at = Timestamp{q.int64(4)};
     if (!q.is_null(5)) row.location_id = q.text(5);
     out.push_back(std::move(row));

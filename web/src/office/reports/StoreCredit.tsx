@@ -10,6 +10,8 @@ import './review.css';
 
 const today = () => new Date().toISOString().slice(0, 10);
 const monthStart = () => `${today().slice(0, 8)}01`;
+/** A store node's sale is numbered `<the store's number>@<node>` at head office (docs/sync.md): the store's part. */
+const printed = (receipt: string) => receipt.split('@')[0];
 const entries = (t: Tally, what: string) => `${t.count} ${what}${t.count === 1 ? '' : 's'}`;
 
 export function StoreCredit() {
@@ -72,7 +74,7 @@ export function StoreCredit() {
           ]} columns={[['', ([label]) => label], ['count', ([, t]) => String(t.count), true], ['amount', ([, t]) => money(t.amount), true]]} />
           <h2>Written off in the period</h2>
           <DataTable name="Written off" rows={r.written_off}
-            columns={[['receipt', (w) => w.receipt_number], ['store', (w) => w.store?.name ?? '—'], ['note code', (w) => w.code],
+            columns={[['receipt', (w) => printed(w.receipt_number)], ['store', (w) => w.store?.name ?? '—'], ['note code', (w) => w.code],
               ['amount', (w) => money(w.amount), true], ['by', (w) => w.by], ['when', (w) => when(w.at)], ['why', (w) => w.note]]} />
         </>
       )}
