@@ -122,9 +122,9 @@ test('the Store credit page says what the shop owes now and lists the open notes
     await note.waitFor();
     assert.match(await note.innerText(), new RegExp(`${shown(pasta.price).replace('.', '\\.')}[\\s\\S]*${store.name}`));
     // Keyboard: a store picked and the period shown again with Enter.
-    await page.getByLabel('Store').selectOption({ label: store.name });
+    await page.getByLabel('Store', { exact: true }).selectOption({ label: store.name });
     await page.getByLabel('From').press('Enter');
-    await page.getByRole('heading', { name: new RegExp(`notes issued at ${store.name}`) }).waitFor();
+    await page.getByRole('heading', { level: 2, name: new RegExp(`to .*, notes issued at ${store.name}$`) }).waitFor();
     await fits(page, `store credit ${viewport.width}×${viewport.height}`);
     await noIds(page, `store credit ${viewport.width}×${viewport.height}`);
     await page.context().close();
