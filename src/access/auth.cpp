@@ -60,7 +60,7 @@ const std::vector<RoleDefinition>& builtin_roles() {
                                p::counts_manage, p::counts_approve, p::reports_read, p::reports_actions,
                                p::orders_create, p::orders_manage, p::integrations_read, p::integrations_manage,
                                p::sync_manage, p::training_read, p::customers_contact_read,
-                               p::customers_manage, p::registers_manage});
+                               p::customers_manage, p::registers_manage, p::store_credits_read});
     // The buyer keeps items and suppliers and places orders; bank details stay masked and
     // need someone else's approval; receiving is the floor's job.
     auto buyer = plus({}, {p::items_read, p::items_create, p::items_update, p::items_barcodes, p::prices_request,

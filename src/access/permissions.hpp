@@ -62,6 +62,9 @@ inline constexpr std::string_view counts_approve = "counts.approve";      // see
 // reports (issue 18): KPIs and the weekly review
 inline constexpr std::string_view reports_read = "reports.read";
 inline constexpr std::string_view reports_actions = "reports.actions";    // the weekly review's action list
+// store credit (issue 21): what the shop owes on its credit notes and what it wrote off, and
+// the notes' list, whose codes spend like cash: the manager's, not reports.read's buyer
+inline constexpr std::string_view store_credits_read = "store_credits.read";
 // labels
 inline constexpr std::string_view orders_read = "orders.read";          // online orders, the pick queue
 inline constexpr std::string_view orders_create = "orders.create";      // place an online order (a web shop's key)
@@ -115,7 +118,7 @@ inline constexpr std::array catalogue = {
     planning_read,   planning_manage,  counts_count,       counts_manage,     counts_approve, reports_read,
     reports_actions, orders_read,   orders_create,    orders_pick,        orders_manage,     integrations_read,
     integrations_manage, sync_manage, sync_node, training_read, customers_read, customers_contact_read,
-    customers_manage,
+    customers_manage, store_credits_read,
 };
 
 // Whether a route may declare `name`: a catalogue permission, `authenticated` or `public_route`.

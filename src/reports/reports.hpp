@@ -1,6 +1,7 @@
 // The reports room: the KPI report over the one ledger (kpi.hpp for the maths, the ledger
-// read through stock, sales and catalog in reports_store.cpp) and the weekly review's
-// actions. This header is the room's door.
+// read through stock, sales and catalog in reports_store.cpp), the store-credit report
+// (store_credit.hpp for the maths, the ledger read through sales' store) and the weekly
+// review's actions. This header is the room's door.
 #pragma once
 
 #include <boost/json.hpp>
@@ -13,6 +14,7 @@
 #include "platform/app.hpp"
 #include "platform/db.hpp"
 #include "reports/kpi.hpp"
+#include "reports/store_credit.hpp"
 
 namespace backroom::reports {
 
@@ -67,6 +69,17 @@ boost::json::object totals_to_json(const Totals& t);
 boost::json::object report_to_json(const KpiReport& r);
 std::string report_to_csv(const KpiReport& r);
 boost::json::object weekly_to_json(const std::vector<WeekTotals>& weeks, const std::optional<std::string>& site_id);
+
+// The store-credit report of one period (GET /api/v1/reports/store-credit), with the names of
+// the stores it shows.
+struct StoreCreditReport {
+  Period period;
+  std::optional<std::string> location_id;       // the notes issued, and the sales made, at one store
+  std::map<std::string, std::string> store_names;  // location id -> name
+  StoreCreditFigures figures;
+};
+boost::json::object store_credit_to_json(const StoreCreditReport& r);
+std::string store_credit_to_csv(const StoreCreditReport& r);
 
 void register_report_routes(App& app);
 

@@ -1,5 +1,5 @@
-// The reports room's HTTP routes: the KPI report (JSON or CSV), its weekly series, and the
-// weekly review's actions (reports_actions_api.cpp).
+// The reports room's HTTP routes: the KPI report (JSON or CSV), its weekly series, the
+// store-credit report (JSON or CSV), and the weekly review's actions (reports_actions_api.cpp).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -86,6 +86,55 @@ Day checked_to(const Request& req) {
   return to;
 }
 
+// ?from=&to= days inclusive, to at most today, from on or before it, at most `days_max` days.
+Period checked_period(const Request& req, Day from_fallback_days_back, int days_max) {
+  Day to = checked_to(req);
+  Day from = day_param(req, "from", to - from_fallback_days_back);
+  if (from > to) throw invalid_field("from", "from is on or before to");
+  if (to - from + 1 > days_max) throw invalid_field("from", fmt::format("a report covers at most {} days", days_max));
+  return Period{from, to};
+}
+
+std::string format_param(const Request& req) {
+  auto format = req.query_param("format").value_or("json");
+  if (format != "json" && format != "csv") throw invalid_field("format", "format is json or csv");
+  return format;
+}
+
+http::Response csv_response(std::string body, std::string_view name, const Period& period) {
+  http::Response resp;
+  resp.body = std::move(body);
+  resp.content_type = "text/csv; charset=utf-8";
+  resp.header("content-disposition", fmt::format("attachment; filename=\"{}-{}-{}.csv\"", name, format_day(period.from),
+                                                 format_day(period.to)));
+  return resp;
+}
+
+// The store-credit report of the request's period (docs/reports.md, "Store credit").
+StoreCreditReport store_credit_report(db::Db& db, const Request& req) {
+  StoreCreditReport r;
+  r.period = checked_period(req, 29, store_credit_period_days_max);
+  if (auto id = req.query_param("location_id")) {
+    auto loc = stock::require_location(db, *id, "location_id");
+    if (stock::location_kinds.parse(loc.kind) != stock::LocationKind::store)
+      throw invalid_field("location_id", "location_id is a store (credit notes are issued and spent at stores)");
+    r.location_id = loc.id;
+  }
+  Timestamp start = start_of(r.period.from), end = start_of(r.period.to + 1);
+  auto sums = sales::store_credit_ledger_sums(db, start, end, r.location_id);
+  auto balances = sales::store_credit_balances(db, r.location_id);
+  auto shortfalls = sales::store_credit_shortfalls_for(db, start, end, r.location_id, store_credit_shortfalls_max + 1);
+  if (shortfalls.size() > store_credit_shortfalls_max)
+    throw invalid_field("from", fmt::format("the period holds more than {} store-credit shortfalls: report a shorter one",
+                                            store_credit_shortfalls_max));
+  r.figures = fold_store_credit(sums, balances, shortfalls, r.period);
+  if (!r.figures.balanced)
+    throw Problem(500, "store_credit_books_differ",
+                  "the notes' balances and their entries disagree: run `backroom check` and tell whoever runs the server");
+  for (const auto& l : stock::list_locations(db)) r.store_names.emplace(l.id, l.name);
+  return r;
+}
+
 }  // namespace
 
 void register_report_routes(App& app) {
@@ -96,30 +145,34 @@ void register_report_routes(App& app) {
       [&app](Request& req, Reply reply) {
         auto& db = app.read();
         KpiQuery q;
-        Day to = checked_to(req);
-        Day from = day_param(req, "from", to - 6);
-        if (from > to) throw invalid_field("from", "from is on or before to");
-        if (to - from + 1 > kpi_period_days_max)
-          throw invalid_field("from", fmt::format("a report covers at most {} days", kpi_period_days_max));
-        q.period = Period{from, to};
+        q.period = checked_period(req, 6, kpi_period_days_max);
         q.site_id = site_param(db, req);
         if (auto g = req.query_param("group")) q.grouping = groupings.require(*g, "group");
         if (auto o = req.query_param("order")) q.order = kpis.require(*o, "order");
         if (req.query_param("limit")) q.limit = int_param(req, "limit", 0, 100'000);
-        auto format = req.query_param("format").value_or("json");
-        if (format != "json" && format != "csv") throw invalid_field("format", "format is json or csv");
+        auto format = format_param(req);
         auto report = kpi_report(db, q);
         add_owned_figures(db, report);
         if (format == "csv") {
-          http::Response resp;
-          resp.body = report_to_csv(report);
-          resp.content_type = "text/csv; charset=utf-8";
-          resp.header("content-disposition",
-                      fmt::format("attachment; filename=\"kpis-{}-{}.csv\"", format_day(from), format_day(to)));
-          reply(std::move(resp));
+          reply(csv_response(report_to_csv(report), "kpis", q.period));
           return;
         }
         reply(http::json_response(200, report_to_json(report)));
+      });
+
+  app.router.add(
+      "GET", "/api/v1/reports/store-credit", "store_credits.read",
+      "What the shop owes on store credit notes when the period starts and ends, what issued, redeemed and gave "
+      "back credit in between, and the store nodes' shortfalls open, written off and collected (?from=&to= days "
+      "inclusive, location_id=, format=csv)",
+      [&app](Request& req, Reply reply) {
+        auto format = format_param(req);
+        auto report = store_credit_report(app.read(), req);
+        if (format == "csv") {
+          reply(csv_response(store_credit_to_csv(report), "store-credit", report.period));
+          return;
+        }
+        reply(http::json_response(200, store_credit_to_json(report)));
       });
 
   app.router.add("GET", "/api/v1/reports/kpis/weekly", "reports.read",

@@ -1,4 +1,4 @@
-// The reports room's JSON and CSV: the one place a KPI report is written out.
+// The reports room's JSON and CSV: the one place a KPI report, and a store-credit report, is written out.
 #include <fmt/format.h>
 
 #include "platform/csv.hpp"
@@ -180,6 +180,80 @@ bj::object action_to_json(const Action& a, const ActionNames& names, const std::
       {"closed_at", a.closed_at ? bj::value(format_rfc3339(Timestamp{*a.closed_at})) : bj::value(nullptr)},
       {"closed_by", opt(a.closed_by)},
       {"version", a.version}};
+}
+
+namespace {
+
+bj::object tally_json(const Tally& t) { return bj::object{{"count", t.count}, {"amount", t.amount}}; }
+
+bj::value store_json(const std::map<std::string, std::string>& names, const std::string& id) {
+  auto name = names.find(id);
+  if (name == names.end()) return nullptr;
+  return bj::object{{"id", id}, {"name", name->second}};
+}
+
+std::string store_name(const std::map<std::string, std::string>& names, const std::string& id) {
+  auto name = names.find(id);
+  return name == names.end() ? "" : name->second;
+}
+
+}  // namespace
+
+bj::object store_credit_to_json(const StoreCreditReport& r) {
+  const auto& f = r.figures;
+  bj::array written_off;
+  for (const auto& s : f.written_off_list)
+    written_off.push_back(bj::object{{"sale_id", s.sale_id},
+                                     {"receipt_number", s.receipt_number},
+                                     {"store", store_json(r.store_names, s.location_id)},
+                                     {"code", s.code},
+                                     {"amount", s.amount},
+                                     {"at", format_rfc3339(*s.settled_at)},
+                                     {"by", s.settled_by},
+                                     {"note", s.note}});
+  return bj::object{
+      {"from", format_day(r.period.from)},
+      {"to", format_day(r.period.to)},
+      {"days", r.period.days()},
+      {"location", r.location_id ? store_json(r.store_names, *r.location_id) : bj::value(nullptr)},
+      {"opening_liability", f.opening_liability},
+      {"issued", tally_json(f.issued)},
+      {"redeemed", tally_json(f.redeemed)},
+      {"given_back", tally_json(f.given_back)},
+      {"adjusted", tally_json(f.adjusted)},
+      {"closing_liability", f.closing_liability},
+      {"liability_now", f.liability_now},
+      {"shortfalls", bj::object{{"open", tally_json(f.open_shortfalls)},
+                                {"written_off", tally_json(f.written_off)},
+                                {"collected", tally_json(f.collected)}}},
+      {"written_off", std::move(written_off)},
+  };
+}
+
+// One table: the figures, the shortfalls, then one row a write-off; amounts in minor units.
+std::string store_credit_to_csv(const StoreCreditReport& r) {
+  using platform::csv_export_safe;
+  using platform::csv_line;
+  const auto& f = r.figures;
+  std::string out = csv_line({"section", "figure", "count", "amount", "receipt_number", "store", "code", "at", "by", "note"});
+  auto figure = [&](const char* section, const char* name, std::optional<std::int64_t> count, std::int64_t amount) {
+    out += csv_line({section, name, count ? std::to_string(*count) : "", std::to_string(amount), "", "", "", "", "", ""});
+  };
+  figure("liability", "opening_liability", std::nullopt, f.opening_liability);
+  figure("liability", "issued", f.issued.count, f.issued.amount);
+  figure("liability", "redeemed", f.redeemed.count, f.redeemed.amount);
+  figure("liability", "given_back", f.given_back.count, f.given_back.amount);
+  figure("liability", "adjusted", f.adjusted.count, f.adjusted.amount);
+  figure("liability", "closing_liability", std::nullopt, f.closing_liability);
+  figure("liability", "liability_now", std::nullopt, f.liability_now);
+  figure("shortfalls", "open", f.open_shortfalls.count, f.open_shortfalls.amount);
+  figure("shortfalls", "written_off", f.written_off.count, f.written_off.amount);
+  figure("shortfalls", "collected", f.collected.count, f.collected.amount);
+  for (const auto& s : f.written_off_list)
+    out += csv_line({"written_off", "", "1", std::to_string(s.amount), csv_export_safe(s.receipt_number),
+                     csv_export_safe(store_name(r.store_names, s.location_id)), csv_export_safe(s.code),
+                     format_rfc3339(*s.settled_at), csv_export_safe(s.settled_by), csv_export_safe(s.note)});
+  return out;
 }
 
 }  // namespace backroom::reports

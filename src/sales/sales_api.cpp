@@ -2,10 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
+
 #include "access/permissions.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "sales/commands.hpp"
+#include "sales/credit_ledger.hpp"
 #include "sales/sales.hpp"
 #include "sales/sales_json.hpp"
 #include "platform/documents.hpp"
@@ -266,6 +270,39 @@ void register_sales_routes(App& app) {
             auto p = post_exchange(db, actor, exchange, *draft);
             return posted_response(p, "/api/v1/exchanges/" + doc_id(p));
           });
+        });
+
+  r.add("GET", "/api/v1/store-credits", "store_credits.read",
+        "The credit notes, newest first (?open=true: those with a balance), each with its balance, when it was "
+        "issued and last spent, and its store when the ledger tells",
+        [&app](Request& req, Reply reply) {
+          int limit = page_limit(req);
+          bool open_only = false;
+          if (auto open = req.query_param("open")) {
+            if (*open != "true" && *open != "false") throw invalid_field("open", "open is true or false");
+            open_only = *open == "true";
+          }
+          auto& reader = app.read();
+          auto rows = list_store_credits(reader, open_only, cursor_param(req), static_cast<std::size_t>(limit) + 1);
+          std::map<std::string, std::string> names;
+          if (std::any_of(rows.begin(), rows.end(), [](const auto& row) { return row.location_id.has_value(); }))
+            for (const auto& l : stock::list_locations(reader)) names.emplace(l.id, l.name);
+          reply(list_page(
+              "store_credits", std::move(rows), limit,
+              [&names](const CreditNoteRow& row) {
+                bj::value store = nullptr;
+                if (row.location_id)
+                  if (auto name = names.find(*row.location_id); name != names.end())
+                    store = bj::object{{"id", name->first}, {"name", name->second}};
+                return bj::object{{"id", row.id},
+                                  {"code", row.code},
+                                  {"balance", row.balance},
+                                  {"issued_at", format_rfc3339(row.issued_at)},
+                                  {"last_used_at", row.last_used_at ? bj::value(format_rfc3339(*row.last_used_at))
+                                                                    : bj::value(nullptr)},
+                                  {"store", std::move(store)}};
+              },
+              [](const CreditNoteRow& row) { return row.id; }));
         });
 
   r.add("GET", "/api/v1/store-credits/{code}", "sales.read", "A store credit note: balance and the entries that moved it",

@@ -12,6 +12,7 @@
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "platform/problem.hpp"
+#include "sales/credit_ledger.hpp"
 #include "sales/sales.hpp"
 
 namespace backroom::sales {
@@ -257,6 +258,82 @@ std::optional<bj::object> load_store_credit(db::Db& db, const std::string& code)
   }
   o["shortfalls"] = std::move(shortfalls);
   return o;
+}
+
+namespace {
+
+// A note's store, as far as the ledger tells: where the return that first gave to it was.
+// `credit` is the alias of the store_credits row.
+std::string note_store_sql(std::string_view credit) {
+  return fmt::format(
+      "(SELECT r.location_id FROM store_credit_entries f JOIN returns r ON r.id = f.document_id WHERE f.credit_id = "
+      "{}.id AND f.document_type = 'return' ORDER BY f.seq LIMIT 1)",
+      credit);
+}
+
+}  // namespace
+
+std::vector<CreditLedgerSum> store_credit_ledger_sums(db::Db& db, Timestamp start, Timestamp end,
+                                                      const std::optional<std::string>& issued_at) {
+  std::vector<CreditLedgerSum> out;
+  static const std::string sql = fmt::format(
+      "SELECT e.document_type, CASE WHEN e.at < ?1 THEN 0 WHEN e.at < ?2 THEN 1 ELSE 2 END, SUM(e.amount), COUNT(*) "
+      "FROM store_credit_entries e WHERE (?3 = '' OR e.credit_id IN (SELECT c.id FROM store_credits c WHERE {} = ?3)) "
+      "GROUP BY 1, 2",
+      note_store_sql("c"));
+  auto q = db.query(sql);
+  q.bind(1, start.micros).bind(2, end.micros).bind(3, issued_at.value_or(""));
+  while (q.step())
+    out.push_back(CreditLedgerSum{q.text(0), static_cast<LedgerPhase>(q.int64(1)), q.int64(2), q.int64(3)});
+  return out;
+}
+
+std::int64_t store_credit_balances(db::Db& db, const std::optional<std::string>& issued_at) {
+  static const std::string sql =
+      fmt::format("SELECT COALESCE(SUM(c.balance), 0) FROM store_credits c WHERE ?1 = '' OR {} = ?1", note_store_sql("c"));
+  auto q = db.query(sql);
+  q.bind(1, issued_at.value_or(""));
+  q.step();
+  return q.int64(0);
+}
+
+std::vector<CreditShortfall> store_credit_shortfalls_for(db::Db& db, Timestamp start, Timestamp end,
+                                                         const std::optional<std::string>& sale_location,
+                                                         std::size_t limit) {
+  std::vector<CreditShortfall> out;
+  auto q = db.query(
+      "SELECT f.sale_id, s.receipt_number, s.location_id, f.code, f.amount, f.at, f.settlement, f.settled_at, "
+      "f.settled_by, f.settlement_note FROM store_credit_shortfalls f JOIN sales s ON s.id = f.sale_id "
+      "WHERE f.at < ?2 AND (f.settled_at IS NULL OR f.settled_at >= ?1) AND (?3 = '' OR s.location_id = ?3) "
+      "ORDER BY f.at, f.sale_id, f.code LIMIT ?4");
+  q.bind(1, start.micros).bind(2, end.micros).bind(3, sale_location.value_or("")).bind(4, static_cast<std::int64_t>(limit));
+  while (q.step()) {
+    CreditShortfall f{q.text(0), q.text(1), q.text(2), q.text(3), q.int64(4), Timestamp{q.int64(5)}, {}, {}, {}, {}};
+    if (!q.is_null(6)) f.settlement = q.text(6);
+    if (!q.is_null(7)) f.settled_at = Timestamp{q.int64(7)};
+    if (!q.is_null(8)) f.settled_by = q.text(8);
+    if (!q.is_null(9)) f.note = q.text(9);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+std::vector<CreditNoteRow> list_store_credits(db::Db& db, bool open_only, const std::string& before_id, std::size_t limit) {
+  std::vector<CreditNoteRow> out;
+  static const std::string sql = fmt::format(
+      "SELECT c.id, c.code, c.balance, c.created_at, (SELECT MAX(e.at) FROM store_credit_entries e WHERE e.credit_id = "
+      "c.id AND e.document_type = 'sale'), {} FROM store_credits c WHERE (?1 = 0 OR c.balance > 0) AND "
+      "(?2 = '' OR c.id < ?2) ORDER BY c.id DESC LIMIT ?3",
+      note_store_sql("c"));
+  auto q = db.query(sql);
+  q.bind(1, static_cast<std::int64_t>(open_only)).bind(2, before_id).bind(3, static_cast<std::int64_t>(limit));
+  while (q.step()) {
+    CreditNoteRow row{q.text(0), q.text(1), q.int64(2), Timestamp{q.int64(3)}, {}, {}};
+    if (!q.is_null(4)) row.last_used_at = Timestamp{q.int64(4)};
+    if (!q.is_null(5)) row.location_id = q.text(5);
+    out.push_back(std::move(row));
+  }
+  return out;
 }
 
 std::vector<std::string> check_store_credits(db::Db& db) {

@@ -687,3 +687,33 @@ test('mutated price change requests with a promotion and its end (issue 17) are 
     assert.equal(r.json.field, 'ends_at');
   }
 });
+
+test('bad queries of the store-credit report and the notes list (issue 21) are 422 problems naming the field', async () => {
+  const day = (n) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+  const bin = (await s.get('/api/v1/locations')).json.locations.find((l) => l.parent_id === shop.id);
+  const warehouse = await s.post('/api/v1/locations', { name: `Credit probe warehouse ${process.pid}`, kind: 'warehouse' });
+  assert.equal(warehouse.status, 201, warehouse.text);
+  const probes = [
+    ['/api/v1/reports/store-credit', 'from=2026-02-30', 'from'],
+    ['/api/v1/reports/store-credit', 'from=last-monday', 'from'],
+    ['/api/v1/reports/store-credit', 'to=2026-13-01', 'to'],
+    ['/api/v1/reports/store-credit', `to=${day(1)}`, 'to'],
+    ['/api/v1/reports/store-credit', `from=${day(0)}&to=${day(-1)}`, 'from'],
+    ['/api/v1/reports/store-credit', `from=${day(-366)}&to=${day(0)}`, 'from'],
+    ['/api/v1/reports/store-credit', 'location_id=nope', 'location_id'],
+    ['/api/v1/reports/store-credit', `location_id=${bin.id}`, 'location_id'],
+    ['/api/v1/reports/store-credit', `location_id=${warehouse.json.id}`, 'location_id'],
+    ['/api/v1/reports/store-credit', 'format=xml', 'format'],
+    ['/api/v1/store-credits', 'open=yes', 'open'],
+    ['/api/v1/store-credits', 'limit=0', 'limit'],
+    ['/api/v1/store-credits', 'cursor=nope', 'cursor'],
+  ];
+  for (const [route, query, field] of probes) {
+    const r = await s.get(`${route}?${query}`);
+    assert.equal(r.status, 422, `${route}?${query}: ${r.text}`);
+    assert.match(r.headers.get('content-type') ?? '', /application\/problem\+json/, query);
+    assert.equal(r.json.field, field, `${route}?${query}`);
+  }
+  // The longest period is 366 days, both ends counted.
+  assert.equal((await s.get(`/api/v1/reports/store-credit?from=${day(-365)}&to=${day(0)}`)).status, 200);
+});

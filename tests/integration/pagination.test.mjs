@@ -9,7 +9,8 @@
 //    when a route answers an unpaged list that is not named there, and when a route named
 //    there has become paged (take it off the list).
 // Rows are seeded beyond one page (limit 2) for users, API keys, items, suppliers, locations,
-// webhook endpoints, sales, customers, store-node conflicts, cash-ups and change requests before the walk.
+// webhook endpoints, sales, store credit notes, customers, store-node conflicts, cash-ups and change
+// requests before the walk.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cli, createKey, startServer } from './lib/server.mjs';
@@ -46,6 +47,7 @@ const NOT_A_LIST = {
   '/api/v1/sales/summary': 'one summary',
   '/api/v1/reports/kpis': 'one report',
   '/api/v1/reports/kpis/weekly': 'one report',
+  '/api/v1/reports/store-credit': 'one report (its written-off list is bounded by the period)',
   '/api/v1/counts/accuracy': 'one report',
   '/api/v1/planning/accuracy': 'one report',
   '/api/v1/planning/series': 'one series of one item',
@@ -120,8 +122,12 @@ before(async () => {
   for (let i = 0; i < 3; i++) ok(await s.post('/api/v1/locations', { name: `Page warehouse ${i}`, kind: 'warehouse' }), 'location');
   for (let i = 0; i < 3; i++)
     ok(await s.post('/api/v1/webhooks/endpoints', { url: `http://127.0.0.1:9/${i}`, event_types: ['count.approved'], owner: 'page' }), 'endpoint');
-  for (let i = 0; i < 3; i++)
-    ok(await s.post('/api/v1/sales', { id: uuidv7(), location_id: shop.id, lines: [{ item_id: items[i].id, quantity: 1 }], tenders: [{ type: 'cash', amount: 100000 }] }), 'sale');
+  for (let i = 0; i < 3; i++) {
+    const sale = ok(await s.post('/api/v1/sales', { id: uuidv7(), location_id: shop.id, lines: [{ item_id: items[i].id, quantity: 1 }], tenders: [{ type: 'cash', amount: 100000 }] }), 'sale');
+    // Each returned to a new store credit note: three notes.
+    ok(await s.post('/api/v1/returns', { sale_id: sale.id, refund_to: 'store_credit', lines: [{ sale_line_id: sale.lines[0].id,
+      quantity: 1, reason: 'changed_mind', condition: 'new', disposition: 'restock' }] }), 'return to store credit');
+  }
   for (let i = 0; i < 3; i++) ok(await s.post('/api/v1/customers', { name: `Page customer ${i}`, phone: `+46 70 555 00 0${i}` }), 'customer');
   const endpoints = (await s.get('/api/v1/webhooks/endpoints?limit=1')).json.endpoints;
   await openRegister(s, shop, 'PAGE-1');

@@ -8,7 +8,9 @@
 // store A is a note at head office too. Store B, online, spends a note store A issued (it asks
 // head office first). Head office settles the shortfalls (written off, collected). Store B tops
 // up a note store A issued (asking head office first); an unknown code, or head office out of
-// reach, is refused with why. `backroom check` and `audit verify` hold on every side.
+// reach, is refused with why. Head office's store-credit report (docs/reports.md "Store credit")
+// counts every note's movement and lists the write-off with its receipt, store, who and note.
+// `backroom check` and `audit verify` hold on every side.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -294,6 +296,40 @@ test('head office keeps the nodes\' credit notes; an overdraw is a conflict; sto
     assert.equal(fresh.status, 201, fresh.text);
     assert.notEqual(fresh.json.tenders[0].reference, code);
     assert.equal((await credit(b.node, fresh.json.tenders[0].reference)).balance, 1000);
+
+    // (4) Head office's store-credit report of today (from yesterday: a run across midnight).
+    // By hand: issued ret 2000, ret2 1000, the exchange's 1000, B's top-up 1000; redeemed paid
+    // 1000, hqSale 1200, over 800 (what the note held), spent 600 (over2 took nothing); given
+    // back the void's 1000. 0 + 5000 - 3600 + 1000 = 2400 = code 0 + code2 400 + remainder 2000.
+    const day = (ms) => new Date(ms).toISOString().slice(0, 10);
+    const period = `from=${day(Date.now() - 86_400_000)}&to=${day(Date.now())}`;
+    const report = async (query) => {
+      const r = await s.get(`/api/v1/reports/store-credit?${period}${query}`);
+      assert.equal(r.status, 200, r.text);
+      return r.json;
+    };
+    const none = { count: 0, amount: 0 };
+    const owed = (await Promise.all([code, code2, remainder.reference].map((c) => credit(s, c)))).reduce((t, n) => t + n.balance, 0);
+    assert.equal(owed, 2400);
+    for (const where of ['', `&location_id=${a.place.id}`]) {
+      const r = await report(where);
+      assert.deepEqual([r.opening_liability, r.issued, r.redeemed, r.given_back, r.adjusted, r.closing_liability, r.liability_now],
+        [0, { count: 4, amount: 5000 }, { count: 4, amount: 3600 }, { count: 1, amount: 1000 }, none, 2400, owed], where);
+      assert.deepEqual(r.shortfalls, { open: none, written_off: { count: 1, amount: 700 }, collected: { count: 1, amount: 500 } }, where);
+      assert.deepEqual(r.written_off, [{ sale_id: over.json.id, receipt_number: hqOver.json.receipt_number,
+        store: { id: a.place.id, name: a.place.name }, code, amount: 700, at: f1.settled.at, by: f1.settled.by,
+        note: 'customer not traceable: a loss' }], where);
+    }
+    // Store B issued no note head office keeps as its own, and sold nothing short.
+    const atB = await report(`&location_id=${b.place.id}`);
+    assert.deepEqual([atB.opening_liability, atB.issued, atB.redeemed, atB.closing_liability, atB.liability_now, atB.written_off],
+      [0, none, none, 0, 0, []]);
+    assert.deepEqual(atB.shortfalls, { open: none, written_off: none, collected: none });
+    const csv = await s.get(`/api/v1/reports/store-credit?${period}&format=csv`);
+    assert.equal(csv.status, 200, csv.text);
+    const lines = csv.text.trim().split(/\r?\n/);
+    assert.ok(lines.includes('shortfalls,written_off,1,700,,,,,,'), csv.text);
+    assert.ok(lines.includes(`written_off,,1,700,${hqOver.json.receipt_number},${a.place.name},${code},${f1.settled.at},${f1.settled.by},customer not traceable: a loss`), csv.text);
 
     assertBooksAndAuditHold(s.db, a.node.db, b.node.db);
   } finally {

@@ -1,8 +1,9 @@
 // Store credit as a tender: the code is scanned or typed, its balance caps what it pays, and
-// the note's balance goes down by exactly that.
+// the note's balance goes down by exactly that. The back office's Store credit page says what
+// the shop owes on its notes and lists them (768×1024 and 1024×768, no ids).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, PASTA, setup, signIn, scan, itemByCode, signInAtRegister } from './lib.mjs';
+import { DEMO, PASTA, setup, signIn, scan, itemByCode, signInAtRegister, fits, noIds } from './lib.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -99,4 +100,33 @@ test('a return to store credit prints a code that pays the next sale', async () 
   await page.getByRole('article', { name: 'Receipt' }).waitFor();
   assert.equal((await server.get(`/api/v1/store-credits/${code}`)).json.balance, 0, 'the note paid the whole sale');
   await page.context().close();
+});
+
+test('the Store credit page says what the shop owes now and lists the open notes (768×1024, 1024×768)', async () => {
+  const { server, store } = env;
+  const pasta = await itemByCode(server, PASTA);
+  const code = await creditNote(server, store, pasta);
+  const owed = (await server.get('/api/v1/reports/store-credit')).json.liability_now;
+  assert.ok(owed >= pasta.price, `the new note is owed: ${owed}`);
+  const shown = (minor) => `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
+  for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768 }]) {
+    const page = await env.page(viewport);
+    await signIn(page, DEMO.manager);
+    await page.getByRole('link', { name: 'Back office' }).click();
+    await page.getByRole('link', { name: 'Store credit' }).click();
+    const now = page.getByRole('article', { name: 'Owed now' });
+    await now.getByText(shown(owed), { exact: true }).waitFor();
+    const period = page.getByRole('table', { name: 'Store credit in the period' });
+    await period.getByRole('row', { name: /Owed at the end of/ }).getByText(shown(owed), { exact: true }).waitFor();
+    const note = page.getByRole('table', { name: 'Credit notes' }).getByRole('row').filter({ hasText: code });
+    await note.waitFor();
+    assert.match(await note.innerText(), new RegExp(`${shown(pasta.price).replace('.', '\\.')}[\\s\\S]*${store.name}`));
+    // Keyboard: a store picked and the period shown again with Enter.
+    await page.getByLabel('Store', { exact: true }).selectOption({ label: store.name });
+    await page.getByLabel('From').press('Enter');
+    await page.getByRole('heading', { level: 2, name: new RegExp(`to .*, notes issued at ${store.name}$`) }).waitFor();
+    await fits(page, `store credit ${viewport.width}×${viewport.height}`);
+    await noIds(page, `store credit ${viewport.width}×${viewport.height}`);
+    await page.context().close();
+  }
 });

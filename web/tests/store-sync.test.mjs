@@ -9,7 +9,9 @@
 // changes there); at head office a manager taps Apply on the store's request and the item changes.
 // A store's cancel of a shipment head office does not hold is listed as "Shipment cancel not
 // applied", in words (its number, reason and items by name and SKU), and resolved with a note.
-// At 1024×768 and 768×1024, no ids on screen.
+// A store's sale that spent more store credit than head office held (store_credit_overdrawn) is
+// settled on the Sync page as "Written off (a loss)" and shows on the Store credit page's
+// write-offs. At 1024×768 and 768×1024, no ids on screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEMO, DIST, PASTA, setup, signIn, signInAtRegister, itemByCode, fits, noIds, openItem, screenshotPath } from './lib.mjs';
@@ -272,5 +274,51 @@ test('head office: a store\'s cancel of a shipment head office does not hold is 
   await dialog.waitFor({ state: 'detached' });
   const done = (await env.server.get('/api/v1/sync/conflicts?status=resolved')).json.conflicts.find((c) => c.document_id === id);
   assert.equal(done?.note, 'Counted at both stores; quay adjusted');
+  await page.context().close();
+});
+
+test('head office: a store-credit shortfall is written off on the Sync page and listed on the Store credit page (768×1024)', async () => {
+  const added = await env.server.post('/api/v1/sync/nodes', { location_id: env.store.id });
+  assert.equal(added.status, 201, added.text);
+  // A store's sale paid with a note head office does not hold (as a node's push brings it),
+  // shaped as a sale head office's own register makes: all of it is short.
+  const pasta = await itemByCode(env.server, PASTA);
+  const model = await env.server.post('/api/v1/sales', { location_id: env.store.id, lines: [{ item_id: pasta.id, quantity: 1 }], tenders: [{ type: 'cash', amount: pasta.price }] });
+  assert.equal(model.status, 201, model.text);
+  const id = uuidv7();
+  const receipt = `TILL-SC-${process.pid}`;
+  const payload = { ...model.json, id, register_id: 'TILL-SC', receipt_number: receipt, lines: model.json.lines.map((l) => ({ ...l, id: uuidv7() })),
+    tenders: [{ type: 'store_credit', amount: model.json.total, reference: 'SC-2222-3333-4444' }], tendered: model.json.total, change_due: 0 };
+  const pushed = await env.server.withKey(added.json.key).post('/api/v1/sync/documents', { documents: [
+    { id: uuidv7(), type: 'sale.completed', entity_id: id, at: new Date().toISOString(), payload, movements: [] }] });
+  assert.equal(pushed.status, 200, pushed.text);
+
+  const page = await env.page({ width: 768, height: 1024 });
+  await signIn(page, DEMO.manager);
+  await page.getByRole('link', { name: 'Back office' }).click();
+  await page.getByRole('link', { name: 'Store sync' }).click();
+  const row = page.getByRole('table', { name: 'Conflicts' }).getByRole('row').filter({ hasText: 'Store credit overdrawn' });
+  await row.waitFor();
+  await row.getByRole('button', { name: 'Resolve' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Store credit overdrawn' });
+  await dialog.getByLabel('What was done').fill('Customer gone: a loss');
+  const resolve = dialog.getByRole('button', { name: 'Resolve' });
+  assert.ok(await resolve.isDisabled(), 'no settlement chosen yet');
+  await dialog.getByLabel('The amount not covered').selectOption({ label: 'Written off (a loss)' });
+  await resolve.click();
+  await dialog.waitFor({ state: 'detached' });
+  await row.waitFor({ state: 'detached' });
+
+  await page.getByRole('link', { name: 'Store credit' }).click();
+  const writtenOff = page.getByRole('table', { name: 'Written off' }).getByRole('row').filter({ hasText: receipt });
+  await writtenOff.waitFor();
+  const text = await writtenOff.innerText();
+  assert.match(text, new RegExp(`${env.store.name}[\\s\\S]*SC-2222-3333-4444[\\s\\S]*${(model.json.total / 100).toFixed(2).replace('.', '\\.')}[\\s\\S]*manager[\\s\\S]*Customer gone: a loss`));
+  const shortfalls = page.getByRole('table', { name: 'Shortfalls' }).getByRole('row').filter({ hasText: 'Written off' });
+  assert.match(await shortfalls.innerText(), /\b1\b/);
+  await fits(page, 'store credit write-offs');
+  await noIds(page, 'store credit write-offs');
+  const report = (await env.server.get('/api/v1/reports/store-credit')).json;
+  assert.equal(report.written_off.find((w) => w.sale_id === id)?.amount, model.json.total, JSON.stringify(report.written_off));
   await page.context().close();
 });

@@ -314,6 +314,10 @@ export const reports = {
     patch<R.ReviewAction>('/reports/actions/{id}', body, { path: { id }, headers: { 'if-match': `"v${version}"` } }),
   addPhoto: (id: string, photo: Blob) => postFile<R.ReviewAction>('/reports/actions/{id}/photos', photo, { path: { id } }),
   photo: (id: string, photo_id: string) => link('/reports/actions/{id}/photos/{photo_id}', { path: { id, photo_id } }),
+  storeCredit: (query: R.StoreCreditQuery) => get<R.StoreCreditReport>('/reports/store-credit', { query: { ...query } }),
+  storeCreditCsv: (query: R.StoreCreditQuery) => link('/reports/store-credit', { query: { ...query, format: 'csv' } }),
+  creditNotes: (query: { open?: 'true' | 'false'; limit?: number; cursor?: string }) =>
+    get<R.CreditNotePage>('/store-credits', { query }),
   cutover: () => get<{ tasks: R.CutoverTask[] }>('/cutover').then((r) => r.tasks),
   changeCutover: (key: string, body: R.CutoverPatch) => patch<R.CutoverTask>('/cutover/{key}', body, { path: { key } }),
 };

@@ -60,6 +60,7 @@ export const permission = {
   customers_read: 'customers.read',
   customers_contact_read: 'customers.contact_read',
   customers_manage: 'customers.manage',
+  store_credits_read: 'store_credits.read',
 } as const;
 
 export type Permission = (typeof permission)[keyof typeof permission];

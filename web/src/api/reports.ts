@@ -49,3 +49,23 @@ export interface CutoverTask {
   note: string; evidence: { ok: boolean; text: string };
 }
 export interface CutoverPatch { owner_id?: string | null; due_on?: string | null; done?: boolean; note?: string }
+
+/** The store-credit report (docs/reports.md "Store credit"; docs/openapi.yaml): money in minor units. */
+export interface Tally { count: number; amount: number }
+export interface StoreCreditWriteOff {
+  sale_id: string; receipt_number: string; store: { id: string; name: string } | null; code: string;
+  amount: number; at: string; by: string; note: string;
+}
+export interface StoreCreditReport {
+  from: string; to: string; days: number; location: { id: string; name: string } | null;
+  opening_liability: number; issued: Tally; redeemed: Tally; given_back: Tally; adjusted: Tally;
+  closing_liability: number; liability_now: number;
+  shortfalls: { open: Tally; written_off: Tally; collected: Tally };
+  written_off: StoreCreditWriteOff[];
+}
+export interface StoreCreditQuery { from?: string; to?: string; location_id?: string }
+export interface CreditNote {
+  id: string; code: string; balance: number; issued_at: string; last_used_at: string | null;
+  store: { id: string; name: string } | null;
+}
+export interface CreditNotePage { store_credits: CreditNote[]; next_cursor: string | null }

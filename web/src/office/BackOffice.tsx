@@ -25,6 +25,7 @@ import { Suppliers } from './purchasing/Suppliers';
 import { Registers } from './Registers';
 import { Review } from './reports/Review';
 import { Stock } from './Stock';
+import { StoreCredit } from './reports/StoreCredit';
 import { StoreSetup } from './StoreSetup';
 import { Sync } from './Sync';
 import { Transfers } from './Transfers';
@@ -48,6 +49,7 @@ const sections: Section[] = [
   { path: '/office/counts', title: 'Counts', permission: permission.counts_count, screen: (s) => <Counts session={s} /> },
   { path: '/office/journal', title: 'Sales journal', permission: permission.sales_read, screen: () => <Journal /> },
   { path: '/office/review', title: 'Weekly review', permission: permission.reports_read, screen: (s) => <Review session={s} /> },
+  { path: '/office/store-credit', title: 'Store credit', permission: permission.store_credits_read, screen: () => <StoreCredit /> },
   { path: '/office/registers', title: 'Registers', permission: permission.registers_read, screen: (s) => <Registers session={s} /> },
   { path: '/office/sync', title: 'Store sync', permission: permission.registers_read, screen: (s) => <Sync session={s} /> },
   { path: '/office/setup', title: 'Store set-up', permission: permission.locations_manage, screen: (s) => <StoreSetup session={s} /> },
