@@ -475,8 +475,8 @@ struct Poster {
             resolve_after.emplace_back(c.id, note);
             return std::nullopt;
           }
-      if (auto id = store::open_refusal_id_of(db, node.id, cancel->transfer_id)) {
-        resolve_after.emplace_back(*id, note);
+      if (auto refusal = store::open_refusal_of(db, node.id, cancel->transfer_id)) {
+        resolve_after.emplace_back(refusal->id, note);
         return std::nullopt;
       }
       return "not_found";

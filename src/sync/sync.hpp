@@ -189,10 +189,12 @@ std::vector<Conflict> list_conflicts(db::Db& db, std::optional<bool> resolved, c
                                      const std::optional<std::string>& before, int limit);
 void resolve_conflict(db::Db& db, const std::string& id, std::int64_t at, const std::string& by, const std::string& note);
 // The open destination_refused conflict of node `node_id` about the shipment (transfer)
-// `transfer_id` it pushed, if any: its reason word (detail.reason).
-std::optional<std::string> open_refusal_of(db::Db& db, const std::string& node_id, const std::string& transfer_id);
-// That conflict's id.
-std::optional<std::string> open_refusal_id_of(db::Db& db, const std::string& node_id, const std::string& transfer_id);
+// `transfer_id` it pushed, if any: its id and its reason word (detail.reason, else "refused").
+struct OpenRefusal {
+  std::string id;
+  std::string reason;
+};
+std::optional<OpenRefusal> open_refusal_of(db::Db& db, const std::string& node_id, const std::string& transfer_id);
 // Resolves it only while it is open; false when it was resolved already (by another retry).
 bool resolve_open_conflict(db::Db& db, const std::string& id, std::int64_t at, const std::string& by,
                            const std::string& note);

@@ -743,9 +743,9 @@ void register_sync_routes(App& app) {
               if (!t) {
                 // Not in transit here: one this node shipped and head office refused (open
                 // conflict destination_refused) is told to it so, with the reason's word.
-                auto why = store::open_refusal_of(reader, node->id, c.key);
-                if (!why) return std::nullopt;
-                return bj::value(bj::object{{"id", c.key}, {"outbound", true}, {"status", "refused"}, {"reason", *why}});
+                auto refusal = store::open_refusal_of(reader, node->id, c.key);
+                if (!refusal) return std::nullopt;
+                return bj::value(bj::object{{"id", c.key}, {"outbound", true}, {"status", "refused"}, {"reason", refusal->reason}});
               }
               if (t->at("to_location_id").as_string() == node->location_id) return bj::value(std::move(*t));
               // A transfer from its store is one it shipped (head office ships none from a node's

@@ -257,27 +257,17 @@ void resolve_conflict(db::Db& db, const std::string& id, std::int64_t at, const 
       .run();
 }
 
-std::optional<std::string> open_refusal_of(db::Db& db, const std::string& node_id, const std::string& transfer_id) {
+std::optional<OpenRefusal> open_refusal_of(db::Db& db, const std::string& node_id, const std::string& transfer_id) {
   auto q = db.query(
-      "SELECT c.detail FROM sync_conflicts c JOIN sync_documents d ON d.id = c.document_id "
+      "SELECT c.id, c.detail FROM sync_conflicts c JOIN sync_documents d ON d.id = c.document_id "
       "WHERE c.node_id = ? AND c.kind = 'destination_refused' AND c.status = 'open' AND d.entity_id = ? "
       "ORDER BY c.created_at DESC LIMIT 1");
   q.bind(1, node_id).bind(2, transfer_id);
   if (!q.step()) return std::nullopt;
   boost::system::error_code ec;
-  auto detail = boost::json::parse(q.text(0), ec);
+  auto detail = boost::json::parse(q.text(1), ec);
   const auto* reason = !ec && detail.is_object() ? detail.get_object().if_contains("reason") : nullptr;
-  return reason && reason->is_string() ? std::string(reason->get_string()) : std::string("refused");
-}
-
-std::optional<std::string> open_refusal_id_of(db::Db& db, const std::string& node_id, const std::string& transfer_id) {
-  auto q = db.query(
-      "SELECT c.id FROM sync_conflicts c JOIN sync_documents d ON d.id = c.document_id "
-      "WHERE c.node_id = ? AND c.kind = 'destination_refused' AND c.status = 'open' AND d.entity_id = ? "
-      "ORDER BY c.created_at DESC LIMIT 1");
-  q.bind(1, node_id).bind(2, transfer_id);
-  if (!q.step()) return std::nullopt;
-  return q.text(0);
+  return OpenRefusal{q.text(0), reason && reason->is_string() ? std::string(reason->get_string()) : std::string("refused")};
 }
 
 bool resolve_open_conflict(db::Db& db, const std::string& id, std::int64_t at, const std::string& by,
