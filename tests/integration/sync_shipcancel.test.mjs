@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { startServer } from './lib/server.mjs';
+import { freshStoreDb, startServer } from './lib/server.mjs';
 import { startFaultProxy } from './lib/fault_proxy.mjs';
 import { adjust, assertBooksAndAuditHold, binOf, makeItem, onHand, store, until as waitUntil, uuidv7 } from './lib/shop.mjs';
 const until = (what, fn, ms = 20000) => waitUntil(what, fn, ms, 100);
@@ -34,7 +34,8 @@ async function nodeFor(upstream, name) {
   const location = created(await s.post('/api/v1/locations', { name: named(name), kind: 'store' }));
   const added = created(await s.post('/api/v1/sync/nodes', { location_id: location.id }));
   const server = await startServer({
-    db: path.join(mkdtempSync(path.join(tmpdir(), 'backroom-shipcancel-')), 'store.db'),
+    init: false,
+    db: await freshStoreDb(path.join(mkdtempSync(path.join(tmpdir(), 'backroom-shipcancel-')), 'store.db')),
     env: { BACKROOM_UPSTREAM: upstream, BACKROOM_NODE_KEY: added.key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' },
   });
   return { location, added, server, local: await store(server) };
