@@ -10,7 +10,7 @@ import { ApiError, catalog, type Item, message, OfflineError, onConnectivity, pe
 import { can, navigate } from '../app/session';
 import { beep } from '../shared/beep';
 import { Button, Dialog, Notice } from '../shared/components';
-import { money, uuidv7, words } from '../shared/format';
+import { clockTime, money, uuidv7, words } from '../shared/format';
 import { linkText, useLinkStatus } from '../shared/link';
 import { isBoolean, isObject, isString, load, save } from '../shared/storage';
 import { addLine, type Cart, type CartLine, changeCount, emptyCart, isCart, offlinePrices, offlineSaleBody, saleBody } from './cart';
@@ -515,7 +515,7 @@ export function Register({ session, locationId, locationName, registerId, regist
       </header>
       {(downSince !== null || waiting.sales + waiting.returns + waiting.exchanges + waiting.practice > 0) && (
         <div class="offline-banner" role="status" aria-label="Offline">
-          {downSince !== null ? `Offline since ${new Date(downSince).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false })}` : 'Back online'}
+          {downSince !== null ? `Offline since ${clockTime(downSince)}` : 'Back online'}
           {` — ${waitingText(waiting)} waiting to send`}
         </div>
       )}

@@ -2,9 +2,8 @@
 // and the back office's Store sync page.
 import { useEffect, useState } from 'preact/hooks';
 import { sync, type SyncStatus } from '../api';
-import { when } from './format';
+import { clockTime as clock, when } from './format';
 
-const clock = (t: string) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
 const count = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 // "3 sales", "3 sales and 2 other documents", "2 documents" (returns, stock changes ...).
 function waitingText(s: SyncStatus): string {
