@@ -67,10 +67,14 @@ function value<T>(r: IDBRequest): Promise<T> {
 /**
  * The copy keeps items in chunks of up to CHUNK_ITEMS, each record indexed by every barcode and
  * every item id it holds (multi-entry indexes). A record per item and one per barcode made a
- * first load of 100,000 items 200,000 puts, 14-22 s in Chromium; chunks make it 500 puts of a
- * few seconds, and a scan reads one chunk (docs/performance.md, "Offline register").
+ * first load of 100,000 items 200,000 puts, 14-22 s in Chromium; chunks make it ~1,600 puts of
+ * a few seconds, and a scan reads one chunk (docs/performance.md, "Offline register").
+ * 64 items keep a chunk well under the 64 KiB above which Chromium wraps a value in a Blob
+ * stored beside its database (Blink's IDBValueWrapper::kWrapThreshold): an item of the feed is
+ * ~0.5 KB serialized, so chunks of 200 (~100 KB) were each written and read as a Blob, and the
+ * copy's writes took about 1.5 times as long. Chunks written with another size stay valid.
  */
-const CHUNK_ITEMS = 200;
+const CHUNK_ITEMS = 64;
 interface Chunk { chunk: number; items: Item[]; codes: string[]; ids: string[] }
 
 function chunkOf(chunk: number, items: Item[]): Chunk {
@@ -146,17 +150,25 @@ async function readFeed(locationId: string): Promise<number> {
   const seen = new Set<string>();
   const known = (id: string) => !fromEmpty || seen.has(id);
   let n = 0;
+  let next = registers.catalogChanges(cursor, locationId);
   for (;;) {
-    const page = await registers.catalogChanges(cursor, locationId);
+    const page = await next;
+    // A page may be short, even empty, after a long run of changes that are not the
+    // register's (a store node's transfers and orders): the cursor moved on, read on.
+    const moved = page.next_cursor !== cursor;
+    const more = page.more && moved;
+    // The next page is asked for while this one is written: the server reads it while the
+    // browser writes IndexedDB. The pages are still written one after another, in order.
+    if (more) {
+      next = registers.catalogChanges(page.next_cursor, locationId);
+      next.catch(() => undefined); // a write that fails first leaves this answer unread
+    }
     const items = page.changes.filter((c) => c.entity === 'item' && isObject(c.data)).map((c) => c.data as Item);
     await putPage(items, page.next_cursor, known);
     for (const item of items) seen.add(item.id);
     n += page.changes.length;
-    // A page may be short, even empty, after a long run of changes that are not the
-    // register's (a store node's transfers and orders): the cursor moved on, read on.
-    const moved = page.next_cursor !== cursor;
     cursor = page.next_cursor;
-    if (!page.more || !moved) {
+    if (!more) {
       // A load from empty, timed for the benchmark (bench/offline_feed_bench.mjs), not asserted.
       if (fromEmpty) performance.measure('br:catalog-copy', { start: started, end: performance.now(), detail: { changes: n } });
       return n;
