@@ -460,7 +460,8 @@ struct Poster {
   // cancelled by the store (`resolve_after`); received first (in full or part), the receipt
   // stands and a shipment_cancel_after_receipt conflict lists what arrived. Anything else (a
   // refusal a person resolved by hand, a forged or corrupted document) is named in the push's
-  // audit entry (transfer_not_cancelled) and listed (cancel_not_applied).
+  // audit entry (transfer_not_cancelled) and listed as a shipment_cancel_not_applied conflict
+  // (`cancel_not_applied` below).
   std::optional<std::string> cancel_from_node(const store::Document& doc, std::vector<Conflict>& found,
                                               std::vector<std::vector<Conflict>>& pushed,
                                               std::vector<std::pair<std::string, std::string>>& resolve_after) const {
