@@ -6,9 +6,12 @@
 
 #include <boost/json.hpp>
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "orders/orders.hpp"
@@ -35,7 +38,8 @@ ChangesPage availability_changes(db::Db& db, std::int64_t cursor, int limit, con
 // The NDJSON snapshot: every item at every store (within scope), one JSON object a line, each
 // byte for byte the feed's row (availability_json). Read from `db` a part at a time while the
 // answer is sent, so a snapshot is never whole in memory (docs/performance.md): the caller
-// holds `db` and a ReadSnapshot on it for as long as the writer.
+// holds `db` and a ReadSnapshot on it for as long as the writer. A connection opened for the
+// snapshot alone is best mapped first (stock::map_file_for_walk).
 class SnapshotWriter {
  public:
   static constexpr std::size_t part_bytes = 64 * 1024;
@@ -45,10 +49,20 @@ class SnapshotWriter {
   bool next(std::string& part, std::size_t bytes = part_bytes);
 
  private:
+  struct KeyHash {  // looks a date up by the reused key_, without a copy
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  };
+  const std::string* backorder_date(std::string_view item_id, std::string_view location_id);
   FeedContext context_;
   std::vector<std::string> scope_;
   stock::StockLevelCursor rows_;
-  std::pair<std::string, std::string> key_;  // reused: looking a backorder date up allocates nothing
+  // context_.backorder_dates by one string per pair (see backorder_date): a hash lookup instead
+  // of a search of the map by two strings, for each of a million lines.
+  std::unordered_map<std::string, const std::string*, KeyHash, std::equal_to<>> dates_;
+  std::string key_;  // reused: looking a backorder date up allocates nothing
+  // The line from "status" to "backorder_date": the same for every line of one status.
+  std::array<std::string, 4> status_tails_;
 };
 // Appends one availability.changed event per item x store changed since the last call
 // (writer); returns how many.

@@ -125,6 +125,11 @@ struct StockLevelView {
   Quantity on_hand;
   Quantity reserved;
 };
+// For a connection opened for one walk alone (the snapshot's) and then closed: from now on it
+// reads the SQLite file through a memory map instead of copying each page out of the OS page
+// cache (PRAGMA mmap_size; nothing on PostgreSQL). The pages it maps count in the process's
+// RSS while it lives, which is why the shared readers do not map.
+void map_file_for_walk(db::Db& db);
 class StockLevelCursor {
  public:
   static constexpr int page_rows = 10'000;
@@ -133,9 +138,15 @@ class StockLevelCursor {
 
  private:
   void read_page();
+  bool sellable(std::string_view location_id);
   db::Db& db_;
   int rows_a_page_;
-  std::vector<std::string> sellable_;
+  struct Location {
+    std::string id;
+    bool sellable;
+  };
+  std::vector<Location> locations_;
+  std::size_t location_next_ = 0;  // where the next row's location is looked for first
   std::optional<db::Query> query_;
   int rows_read_ = 0;                  // of the page being read
   std::string after_item_, after_location_;  // the key the next page starts after
