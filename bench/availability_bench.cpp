@@ -110,19 +110,16 @@ void BM_ChangeFeed1000(benchmark::State& state) {
 }
 BENCHMARK(BM_ChangeFeed1000)->Unit(benchmark::kMillisecond)->Iterations(20);
 
-// Every byte of the answer, produced the way the server produces it for the HTTP answer: on a
-// read-only connection of its own, mapped, opened for the answer; a part at a time
-// (SnapshotWriter::part_bytes), each part then handed on (here: counted and dropped; the
-// server writes it to the socket). The whole transfer over loopback is measured with curl
-// against the release server (docs/performance.md).
+// Every byte of the answer, produced the way the server produces it for the HTTP answer: a
+// part at a time (SnapshotWriter::part_bytes), each part then handed on (here: counted and
+// dropped; the server writes it to the socket). The whole transfer over loopback is measured
+// with curl against the release server (docs/performance.md).
 void BM_Snapshot100kx10(benchmark::State& state) {
   auto& s = shop();
   std::size_t bytes = 0, parts = 0;
   for (auto _ : state) {
-    auto db = db::Db::open(s.path, db::Mode::read_only);
-    stock::map_file_for_walk(*db);
-    db::ReadSnapshot snapshot(*db);
-    orders::SnapshotWriter writer(*db, {});
+    db::ReadSnapshot snapshot(*s.db);
+    orders::SnapshotWriter writer(*s.db, {});
     std::string part;
     part.reserve(orders::SnapshotWriter::part_bytes + 4096);
     bytes = parts = 0;

@@ -90,11 +90,24 @@ char* put_quantity(char* at, Quantity q) {
 }
 
 // Ids and dates go into the line as they are; anything JSON would escape takes the slow path.
-// (Without branches: it runs over two ids a line, a million lines a snapshot.)
+// Eight bytes at a time (it runs over two ids a line, a million lines a snapshot; a byte at a
+// time it was a tenth of the snapshot): a word has a byte below 0x20, or equal to '"' or '\\',
+// exactly when the bit tricks below set that byte's top bit.
 bool plain(std::string_view text) {
-  bool escape = false;
-  for (char c : text) escape |= (c == '"') | (c == '\\') | (static_cast<unsigned char>(c) < 0x20);
-  return !escape;
+  constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
+  auto zero_byte = [](std::uint64_t word) { return (word - ones) & ~word & highs; };
+  std::uint64_t escape = 0;
+  std::size_t at = 0;
+  for (; at + 8 <= text.size(); at += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text.data() + at, 8);
+    escape |= zero_byte(word ^ (ones * '"')) | zero_byte(word ^ (ones * '\\')) | ((word - ones * 0x20) & ~word & highs);
+  }
+  for (; at < text.size(); ++at) {
+    char c = text[at];
+    escape |= static_cast<std::uint64_t>((c == '"') | (c == '\\') | (static_cast<unsigned char>(c) < 0x20));
+  }
+  return escape == 0;
 }
 
 // One snapshot line appended to `out`: the members of availability_json(), in its order, as

@@ -38,8 +38,7 @@ ChangesPage availability_changes(db::Db& db, std::int64_t cursor, int limit, con
 // The NDJSON snapshot: every item at every store (within scope), one JSON object a line, each
 // byte for byte the feed's row (availability_json). Read from `db` a part at a time while the
 // answer is sent, so a snapshot is never whole in memory (docs/performance.md): the caller
-// holds `db` and a ReadSnapshot on it for as long as the writer. A connection opened for the
-// snapshot alone is best mapped first (stock::map_file_for_walk).
+// holds `db` and a ReadSnapshot on it for as long as the writer.
 class SnapshotWriter {
  public:
   static constexpr std::size_t part_bytes = 64 * 1024;

@@ -140,8 +140,7 @@ void register_availability_routes(App& app) {
         "Every item at every store as NDJSON, one line each; X-Cursor is where to follow the changes from",
         [&app](Request& req, Reply reply) {
           // Its own connection and read snapshot, held while the answer is read and sent a part
-          // at a time (this thread's reader serves other requests in between), reading the file
-          // through a memory map that goes with the connection.
+          // at a time (this thread's reader serves other requests in between).
           struct Stream {
             std::unique_ptr<db::Db> db;
             std::optional<db::ReadSnapshot> snapshot;
@@ -149,7 +148,6 @@ void register_availability_routes(App& app) {
           };
           auto s = std::make_shared<Stream>();
           s->db = db::Db::open(app.db_path, db::Mode::read_only);
-          stock::map_file_for_walk(*s->db);
           s->snapshot.emplace(*s->db);
           auto cursor = stock::availability_cursor(*s->db);
           s->writer.emplace(*s->db, req.actor.location_ids);

@@ -125,11 +125,6 @@ struct StockLevelView {
   Quantity on_hand;
   Quantity reserved;
 };
-// For a connection opened for one walk alone (the snapshot's) and then closed: from now on it
-// reads the SQLite file through a memory map instead of copying each page out of the OS page
-// cache (PRAGMA mmap_size; nothing on PostgreSQL). The pages it maps count in the process's
-// RSS while it lives, which is why the shared readers do not map.
-void map_file_for_walk(db::Db& db);
 class StockLevelCursor {
  public:
   static constexpr int page_rows = 10'000;

@@ -263,14 +263,6 @@ std::vector<LowStockRow> low_stock_levels(db::Db& db, Quantity at_most, const st
   return out;
 }
 
-// As large as SQLite maps by default at most (SQLITE_MAX_MMAP_SIZE); a larger file reads the
-// rest by copying.
-constexpr std::int64_t walk_map_bytes_max = 0x7fff0000;
-
-void map_file_for_walk(db::Db& db) {
-  if (db.dialect() == db::Dialect::sqlite) db.exec(fmt::format("PRAGMA mmap_size = {}", walk_map_bytes_max));
-}
-
 // The balances in key order without a join: the few locations are read first and the rows of
 // those not sold from skipped here, instead of a lookup in locations for each of a million rows
 // (docs/performance.md, "The snapshot streamed"). A page starts after the last key of the one
