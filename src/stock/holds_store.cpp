@@ -290,19 +290,32 @@ bool StockLevelCursor::sellable(std::string_view location_id) {
   return false;  // no such location (a foreign key makes this unreachable)
 }
 
+// A page is read in two statements: the rest of the item the last page ended in, then the
+// items after it. Both are plain seeks in the primary key; one statement with the row value
+// `(item_id, location_id) > (?, ?)` compared every row's ids with the key in SQLite's loop.
 void StockLevelCursor::read_page() {
   query_.reset();  // the statement is the same one: its last use ends first
   query_.emplace(db_.query(
-      "SELECT item_id, location_id, on_hand, reserved FROM stock_balances WHERE (item_id, location_id) > (?, ?) "
+      "SELECT item_id, location_id, on_hand, reserved FROM stock_balances WHERE item_id = ? AND location_id > ? "
+      "ORDER BY location_id"));
+  query_->bind(1, after_item_).bind(2, after_location_);
+  reading_rest_of_item_ = true;
+}
+
+void StockLevelCursor::read_items_after() {
+  query_.reset();
+  query_.emplace(db_.query(
+      "SELECT item_id, location_id, on_hand, reserved FROM stock_balances WHERE item_id > ? "
       "ORDER BY item_id, location_id LIMIT ?"));
-  query_->bind(1, after_item_).bind(2, after_location_).bind(3, rows_a_page_);
+  query_->bind(1, after_item_).bind(2, rows_a_page_);
+  reading_rest_of_item_ = false;
   rows_read_ = 0;
 }
 
 bool StockLevelCursor::next(StockLevelView& row) {
   for (;;) {
     while (query_->step()) {
-      if (++rows_read_ == rows_a_page_) {  // the page's last row: the next page starts after it
+      if (!reading_rest_of_item_ && ++rows_read_ == rows_a_page_) {  // the page's last row: the next page starts after it
         after_item_.assign(query_->text_view(0));
         after_location_.assign(query_->text_view(1));
       }
@@ -312,6 +325,10 @@ bool StockLevelCursor::next(StockLevelView& row) {
       row.on_hand = Quantity{query_->int64(2)};
       row.reserved = Quantity{query_->int64(3)};
       return true;
+    }
+    if (reading_rest_of_item_) {
+      read_items_after();
+      continue;
     }
     if (rows_read_ < rows_a_page_) return false;  // a short page is the last
     read_page();
