@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <iterator>
 
+#include "platform/assert.hpp"
 #include "platform/json.hpp"
 #include "platform/outbox.hpp"
 #include "platform/settings.hpp"
@@ -64,30 +66,59 @@ ChangesPage availability_changes(db::Db& db, std::int64_t cursor, int limit, con
 
 namespace {
 
+// The fast path writes a line into a buffer of line_bytes_max on the stack: the ids and the
+// date take at most line_ids_bytes_max of it, a status tail at most status_tail_bytes_max,
+// and the rest is the line's names and three quantities (quantity_chars_max each, and
+// "-9223372036854775.808" is 21).
+constexpr std::size_t line_ids_bytes_max = 256;
+constexpr std::size_t status_tail_bytes_max = 128;
+constexpr std::size_t quantity_chars_max = 24;
+constexpr std::size_t line_bytes_max = 128 + 3 * quantity_chars_max + status_tail_bytes_max + line_ids_bytes_max;
+
+char* put(char* at, std::string_view text) {
+  std::memcpy(at, text.data(), text.size());
+  return at + text.size();
+}
+
 // A quantity as the JSON number json::serialize writes for it (7, 1.25, -0.5).
-void append_quantity(std::string& out, Quantity q) {
+char* put_quantity(char* at, Quantity q) {
   if (q.milli % Quantity::scale == 0) {
     fmt::format_int digits(q.milli / Quantity::scale);
-    out.append(digits.data(), digits.size());
-  } else {
-    out += format_quantity(q);
+    return put(at, {digits.data(), digits.size()});
   }
+  return put(at, format_quantity(q));
 }
 
 // Ids and dates go into the line as they are; anything JSON would escape takes the slow path.
-// (Without branches: it runs over two ids a line, a million lines a snapshot.)
+// Eight bytes at a time (it runs over two ids a line, a million lines a snapshot; a byte at a
+// time it was a tenth of the snapshot): a word has a byte below 0x20, or equal to '"' or '\\',
+// exactly when the bit tricks below set that byte's top bit.
 bool plain(std::string_view text) {
-  bool escape = false;
-  for (char c : text) escape |= (c == '"') | (c == '\\') | (static_cast<unsigned char>(c) < 0x20);
-  return !escape;
+  constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
+  auto zero_byte = [](std::uint64_t word) { return (word - ones) & ~word & highs; };
+  std::uint64_t escape = 0;
+  std::size_t at = 0;
+  for (; at + 8 <= text.size(); at += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text.data() + at, 8);
+    escape |= zero_byte(word ^ (ones * '"')) | zero_byte(word ^ (ones * '\\')) | ((word - ones * 0x20) & ~word & highs);
+  }
+  for (; at < text.size(); ++at) {
+    char c = text[at];
+    escape |= static_cast<std::uint64_t>((c == '"') | (c == '\\') | (static_cast<unsigned char>(c) < 0x20));
+  }
+  return escape == 0;
 }
 
-// One snapshot line written straight into `out`: the members of availability_json(), in its
-// order, as json::serialize writes them. A snapshot is a million lines at chain size; building
-// and serializing a JSON object for each took ten times longer (docs/performance.md).
+// One snapshot line appended to `out`: the members of availability_json(), in its order, as
+// json::serialize writes them. A snapshot is a million lines at chain size; building and
+// serializing a JSON object for each took ten times longer (docs/performance.md), and
+// appending its dozen pieces to `out` one by one a quarter of the snapshot: the line is put
+// together on the stack and appended once.
 void append_snapshot_line(std::string& out, const stock::StockLevelView& level, const std::string* date,
-                          const FeedContext& context) {
-  if (!plain(level.item_id) || !plain(level.location_id) || (date && !plain(*date))) {
+                          const FeedContext& context, const std::array<std::string, 4>& status_tails) {
+  std::size_t ids_bytes = level.item_id.size() + level.location_id.size() + (date ? date->size() : 0);
+  if (ids_bytes > line_ids_bytes_max || !plain(level.item_id) || !plain(level.location_id) || (date && !plain(*date))) {
     stock::StockLevel copy{std::string(level.item_id), std::string(level.location_id), level.on_hand, level.reserved};
     out += json::serialize(availability_json(copy, context));
     out += '\n';
@@ -95,51 +126,69 @@ void append_snapshot_line(std::string& out, const stock::StockLevelView& level, 
   }
   Quantity free = available(level.on_hand, level.reserved, context.settings.safety_buffer);
   auto status = availability_status(free, context.settings.low_stock_threshold, date != nullptr);
-  out += R"({"item_id":")";
-  out += level.item_id;
-  out += R"(","location_id":")";
-  out += level.location_id;
-  out += R"(","on_hand":)";
-  append_quantity(out, level.on_hand);
-  out += R"(,"held":)";
-  append_quantity(out, level.reserved);
-  out += R"(,"available":)";
-  append_quantity(out, free);
-  out += R"(,"status":")";
-  out += word(status);
-  out += R"(","low_stock":)";
-  out += status == AvailabilityStatus::low_stock ? "true" : "false";
-  out += R"(,"low_stock_threshold":)";
-  append_quantity(out, context.settings.low_stock_threshold);
-  out += R"(,"backorder_date":)";
+  char line[line_bytes_max];
+  char* at = put(line, R"({"item_id":")");
+  at = put(at, level.item_id);
+  at = put(at, R"(","location_id":")");
+  at = put(at, level.location_id);
+  at = put(at, R"(","on_hand":)");
+  at = put_quantity(at, level.on_hand);
+  at = put(at, R"(,"held":)");
+  at = put_quantity(at, level.reserved);
+  at = put(at, R"(,"available":)");
+  at = put_quantity(at, free);
+  at = put(at, status_tails[static_cast<std::size_t>(status)]);
   if (date) {
-    out += '"';
-    out += *date;
-    out += '"';
+    *at++ = '"';
+    at = put(at, *date);
+    *at++ = '"';
   } else {
-    out += "null";
+    at = put(at, "null");
   }
-  out += "}\n";
+  at = put(at, "}\n");
+  out.append(line, static_cast<std::size_t>(at - line));
+}
+
+// The key of a pair in SnapshotWriter::dates_: the item id's length, then both ids (no id can
+// run into the other).
+void pair_key(std::string& key, std::string_view item_id, std::string_view location_id) {
+  std::size_t item_bytes = item_id.size();
+  key.assign(reinterpret_cast<const char*>(&item_bytes), sizeof item_bytes);
+  key += item_id;
+  key += location_id;
 }
 
 }  // namespace
 
 SnapshotWriter::SnapshotWriter(db::Db& db, std::vector<std::string> scope)
-    : context_(feed_context(db)), scope_(std::move(scope)), rows_(db) {}
+    : context_(feed_context(db)), scope_(std::move(scope)), rows_(db) {
+  for (const auto& [pair, date] : context_.backorder_dates) {
+    pair_key(key_, pair.first, pair.second);
+    dates_.emplace(key_, &date);
+  }
+  std::string threshold = json::serialize(json::quantity_value(context_.settings.low_stock_threshold));
+  for (auto status : {AvailabilityStatus::in_stock, AvailabilityStatus::low_stock, AvailabilityStatus::out_of_stock,
+                      AvailabilityStatus::backorder}) {
+    auto& tail = status_tails_[static_cast<std::size_t>(status)];
+    tail = fmt::format(R"(,"status":"{}","low_stock":{},"low_stock_threshold":{},"backorder_date":)", word(status),
+                       status == AvailabilityStatus::low_stock ? "true" : "false", threshold);
+    BR_ASSERT(tail.size() <= status_tail_bytes_max, "a status tail fits the line buffer");
+  }
+}
+
+const std::string* SnapshotWriter::backorder_date(std::string_view item_id, std::string_view location_id) {
+  if (dates_.empty()) return nullptr;
+  pair_key(key_, item_id, location_id);
+  auto found = dates_.find(std::string_view(key_));
+  return found == dates_.end() ? nullptr : found->second;
+}
 
 bool SnapshotWriter::next(std::string& part, std::size_t bytes) {
   stock::StockLevelView level;
   while (part.size() < bytes) {
     if (!rows_.next(level)) return false;
     if (!scope_.empty() && std::find(scope_.begin(), scope_.end(), level.location_id) == scope_.end()) continue;
-    const std::string* date = nullptr;
-    if (!context_.backorder_dates.empty()) {
-      key_.first.assign(level.item_id);
-      key_.second.assign(level.location_id);
-      auto found = context_.backorder_dates.find(key_);
-      if (found != context_.backorder_dates.end()) date = &found->second;
-    }
-    append_snapshot_line(part, level, date, context_);
+    append_snapshot_line(part, level, backorder_date(level.item_id, level.location_id), context_, status_tails_);
   }
   return true;
 }

@@ -6,9 +6,12 @@
 
 #include <boost/json.hpp>
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "orders/orders.hpp"
@@ -45,10 +48,20 @@ class SnapshotWriter {
   bool next(std::string& part, std::size_t bytes = part_bytes);
 
  private:
+  struct KeyHash {  // looks a date up by the reused key_, without a copy
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  };
+  const std::string* backorder_date(std::string_view item_id, std::string_view location_id);
   FeedContext context_;
   std::vector<std::string> scope_;
   stock::StockLevelCursor rows_;
-  std::pair<std::string, std::string> key_;  // reused: looking a backorder date up allocates nothing
+  // context_.backorder_dates by one string per pair (see backorder_date): a hash lookup instead
+  // of a search of the map by two strings, for each of a million lines.
+  std::unordered_map<std::string, const std::string*, KeyHash, std::equal_to<>> dates_;
+  std::string key_;  // reused: looking a backorder date up allocates nothing
+  // The line from "status" to "backorder_date": the same for every line of one status.
+  std::array<std::string, 4> status_tails_;
 };
 // Appends one availability.changed event per item x store changed since the last call
 // (writer); returns how many.

@@ -133,10 +133,18 @@ class StockLevelCursor {
 
  private:
   void read_page();
+  void read_items_after();
+  bool sellable(std::string_view location_id);
   db::Db& db_;
   int rows_a_page_;
-  std::vector<std::string> sellable_;
+  struct Location {
+    std::string id;
+    bool sellable;
+  };
+  std::vector<Location> locations_;
+  std::size_t location_next_ = 0;  // where the next row's location is looked for first
   std::optional<db::Query> query_;
+  bool reading_rest_of_item_ = false;  // of the item the last page ended in (not counted in the page)
   int rows_read_ = 0;                  // of the page being read
   std::string after_item_, after_location_;  // the key the next page starts after
 };

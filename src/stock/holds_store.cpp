@@ -263,39 +263,72 @@ std::vector<LowStockRow> low_stock_levels(db::Db& db, Quantity at_most, const st
   return out;
 }
 
-// The balances in key order without a join: the few sellable locations are read first and
-// the others skipped here, instead of a lookup in locations for each of a million rows
+// The balances in key order without a join: the few locations are read first and the rows of
+// those not sold from skipped here, instead of a lookup in locations for each of a million rows
 // (docs/performance.md, "The snapshot streamed"). A page starts after the last key of the one
 // before ('' sorts before every id), so no statement's result is larger than a page.
 StockLevelCursor::StockLevelCursor(db::Db& db, int rows_a_page) : db_(db), rows_a_page_(rows_a_page) {
   BR_ASSERT(rows_a_page_ > 0, "a page has rows");
-  auto q = db.query("SELECT id FROM locations WHERE sellable = 1");
-  while (q.step()) sellable_.push_back(q.text(0));
+  auto q = db.query("SELECT id, sellable FROM locations ORDER BY id");
+  while (q.step()) locations_.push_back(Location{q.text(0), q.int64(1) == 1});
   read_page();
 }
 
+// Each item's rows come with the same locations in the same (key) order, so the location after
+// the last row's is almost always the next row's: one comparison a row instead of a search
+// through every location (which was 10 % of the snapshot: docs/performance.md).
+bool StockLevelCursor::sellable(std::string_view location_id) {
+  std::size_t count = locations_.size();
+  for (std::size_t tried = 0; tried < count; ++tried) {
+    std::size_t at = location_next_ + tried;
+    if (at >= count) at -= count;
+    if (locations_[at].id == location_id) {
+      location_next_ = at + 1 == count ? 0 : at + 1;
+      return locations_[at].sellable;
+    }
+  }
+  return false;  // no such location (a foreign key makes this unreachable)
+}
+
+// A page is read in two statements: the rest of the item the last page ended in, then the
+// items after it. Both are plain seeks in the primary key; one statement with the row value
+// `(item_id, location_id) > (?, ?)` compared every row's ids with the key in SQLite's loop.
 void StockLevelCursor::read_page() {
   query_.reset();  // the statement is the same one: its last use ends first
   query_.emplace(db_.query(
-      "SELECT item_id, location_id, on_hand, reserved FROM stock_balances WHERE (item_id, location_id) > (?, ?) "
+      "SELECT item_id, location_id, on_hand, reserved FROM stock_balances WHERE item_id = ? AND location_id > ? "
+      "ORDER BY location_id"));
+  query_->bind(1, after_item_).bind(2, after_location_);
+  reading_rest_of_item_ = true;
+}
+
+void StockLevelCursor::read_items_after() {
+  query_.reset();
+  query_.emplace(db_.query(
+      "SELECT item_id, location_id, on_hand, reserved FROM stock_balances WHERE item_id > ? "
       "ORDER BY item_id, location_id LIMIT ?"));
-  query_->bind(1, after_item_).bind(2, after_location_).bind(3, rows_a_page_);
+  query_->bind(1, after_item_).bind(2, rows_a_page_);
+  reading_rest_of_item_ = false;
   rows_read_ = 0;
 }
 
 bool StockLevelCursor::next(StockLevelView& row) {
   for (;;) {
     while (query_->step()) {
-      if (++rows_read_ == rows_a_page_) {  // the page's last row: the next page starts after it
+      if (!reading_rest_of_item_ && ++rows_read_ == rows_a_page_) {  // the page's last row: the next page starts after it
         after_item_.assign(query_->text_view(0));
         after_location_.assign(query_->text_view(1));
       }
       row.location_id = query_->text_view(1);
-      if (std::find(sellable_.begin(), sellable_.end(), row.location_id) == sellable_.end()) continue;
+      if (!sellable(row.location_id)) continue;
       row.item_id = query_->text_view(0);
       row.on_hand = Quantity{query_->int64(2)};
       row.reserved = Quantity{query_->int64(3)};
       return true;
+    }
+    if (reading_rest_of_item_) {
+      read_items_after();
+      continue;
     }
     if (rows_read_ < rows_a_page_) return false;  // a short page is the last
     read_page();

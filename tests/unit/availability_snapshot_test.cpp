@@ -70,11 +70,52 @@ TEST(AvailabilitySnapshot, PartsJoinToTheSameAnswerOfWholeLines) {
               .bind(4, std::int64_t{i % 3} * 1000)
               .run();
       }
+      // Ids JSON must escape, the character at each place of an eight-byte word and in the
+      // tail after the last whole word (the line writer checks ids a word at a time), and one
+      // with UTF-8 that needs no escape.
+      std::vector<std::string> odd_ids;
+      for (std::size_t at : {0, 3, 7, 8, 13, 37})  // 38 bytes: four words and a tail of six
+        for (char c : {'"', '\\', '\x01', '\x1f'}) {
+          std::string id = fmt::format("odd-item-{:02}-{:02x}-{:023}", at, static_cast<int>(c), 0);
+          id[at] = c;
+          odd_ids.push_back(id);
+        }
+      odd_ids.push_back(fmt::format("odd-item-caf\xc3\xa9-{:023}", 0));
+      for (std::size_t i = 0; i < odd_ids.size(); ++i) {
+        db->query("INSERT INTO items (id, sku, name, duplicate_key, price, created_at, updated_at) VALUES (?, ?, ?, ?, 100, 0, 0)")
+            .bind(1, odd_ids[i])
+            .bind(2, fmt::format("SN-ODD-{}", i))
+            .bind(3, fmt::format("Odd snapshot item {}", i))
+            .bind(4, fmt::format("odd snapshot item {}", i))
+            .run();
+        db->query("INSERT INTO stock_balances (item_id, location_id, on_hand, reserved, last_seq) VALUES (?, ?, 1000, 0, 0)")
+            .bind(1, odd_ids[i])
+            .bind(2, stores.front())
+            .run();
+      }
+      // Backorder dates (a purchase order sent to the first store for every item with an even
+      // on hand), and thresholds that are not the defaults.
+      db->exec(
+          "INSERT INTO suppliers (id, name, name_key, created_at, updated_at) VALUES ('snapshot-supplier', 'S', 's', 0, 0)");
+      db->query("INSERT INTO purchase_orders (id, number, supplier_id, location_id, status, expected_on, request_hash, "
+                "created_at, created_by) VALUES ('snapshot-po', 1, 'snapshot-supplier', ?, 'sent', '2026-12-24', 'x', 0, 'test')")
+          .bind(1, stores.front())
+          .run();
+      db->exec(
+          "INSERT INTO purchase_order_lines (id, order_id, line_no, item_id, requested, quantity, case_pack, unit_cost) "
+          "SELECT 'line-' || b.item_id, 'snapshot-po', row_number() OVER (), b.item_id, 1000, 1000, 1000, 100 "
+          "FROM stock_balances b JOIN locations l ON l.id = b.location_id AND l.sellable = 1 "
+          "GROUP BY b.item_id HAVING MIN(b.on_hand) % 2000 = 0");
+      db->exec("INSERT OR REPLACE INTO settings (key, value) VALUES ('availability.safety_buffer', '500'), "
+               "('availability.low_stock_threshold', '3500')");
       tx.commit();
     }
     auto whole = read_all(*db, std::size_t{1} << 30, {});
     std::size_t lines = static_cast<std::size_t>(std::count(whole.begin(), whole.end(), '\n'));
-    EXPECT_EQ(lines, 40 * stores.size());
+    EXPECT_EQ(lines, 40 * stores.size() + 25);
+    EXPECT_NE(whole.find(R"("backorder_date":"2026-12-24")"), std::string::npos);
+    EXPECT_NE(whole.find(R"("status":"low_stock")"), std::string::npos);
+    EXPECT_NE(whole.find(R"({"item_id":"\"dd-item-00-22-)"), std::string::npos) << "an escaped id";
     // The cursor reads the balances in pages by key: any page size walks the same rows in the
     // same order.
     auto walk = [&db](int rows_a_page) {
@@ -86,7 +127,7 @@ TEST(AvailabilitySnapshot, PartsJoinToTheSameAnswerOfWholeLines) {
       return out;
     };
     auto rows = walk(stock::StockLevelCursor::page_rows);
-    EXPECT_EQ(rows.size(), 40 * stores.size());
+    EXPECT_EQ(rows.size(), 40 * stores.size() + 25);
     EXPECT_TRUE(std::is_sorted(rows.begin(), rows.end()));
     for (int n : {1, 2, 3, 7, static_cast<int>(stores_and_back.size()), 40}) EXPECT_EQ(walk(n), rows) << n;
     for (std::size_t bytes : {std::size_t{1}, std::size_t{100}, std::size_t{1000}, SnapshotWriter::part_bytes}) {
@@ -113,7 +154,7 @@ TEST(AvailabilitySnapshot, PartsJoinToTheSameAnswerOfWholeLines) {
     EXPECT_EQ(checked, lines);
     // A caller limited to one store sees only that store's lines.
     auto one = read_all(*db, 1000, {stores.front()});
-    EXPECT_EQ(static_cast<std::size_t>(std::count(one.begin(), one.end(), '\n')), 40u);
+    EXPECT_EQ(static_cast<std::size_t>(std::count(one.begin(), one.end(), '\n')), 40u + 25);  // the odd items are there
   }
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
 }
