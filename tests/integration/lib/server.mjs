@@ -289,9 +289,11 @@ async function fromTemplate(dir, demo, env, { backend = BACKEND, name = 'shop', 
 
 // A new database for this run's backend as `init` leaves it (and `demo` after it, with
 // `demo: true`), in `dir`: a copy of the template startServer serves when given no db.
-export async function initializedDb(dir, { demo = false } = {}) {
-  if (!process.env.BACKROOM_TEST_NO_TEMPLATE && !process.env.BACKROOM_KEY_FILE) return fromTemplate(dir, demo, {});
-  const db = freshDb(dir);
+// `backend: 'sqlite'` makes it a SQLite file whatever the run's backend (a suite about copying
+// between the two); `name` names the file (`<name>.db`) or the PostgreSQL database.
+export async function initializedDb(dir, { demo = false, backend = BACKEND, name = 'shop' } = {}) {
+  if (!process.env.BACKROOM_TEST_NO_TEMPLATE && !process.env.BACKROOM_KEY_FILE) return fromTemplate(dir, demo, {}, { backend, name });
+  const db = backend === 'sqlite' ? path.join(dir, `${name}.db`) : freshPgDb(name);
   provision(db, demo, {});
   return db;
 }
