@@ -202,7 +202,7 @@ test('a store node applies head office\'s feed in order, keeps its cursor across
     assert.equal(repriced.status, 200, repriced.text);
     node = await startServer({ init: false, db: nodeDb, env: { ...env, BACKROOM_SYNC_PULL_SECONDS: '3600' } });
     await until('the new price at the restarted node', async () => (await node.get(`/api/v1/items/${item.id}`)).json?.price === 775);
-    assert.equal((await node.get('/api/v1/sync/status')).json.online, true);
+    await until('the restarted node online', async () => (await node.get('/api/v1/sync/status')).json?.online === true);
   } finally {
     await node.stop();
   }
