@@ -1,7 +1,7 @@
 // A store node's puller (`backroom serve --upstream URL --node-key KEY`, or BACKROOM_UPSTREAM
-// and BACKROOM_NODE_KEY): every BACKROOM_SYNC_PULL_SECONDS (default 5) it reads head office's
-// change feed (GET /api/v1/sync/changes) after its cursor, page by page to the end, and applies
-// the changes in order in one transaction of the writer together with the new cursor
+// and BACKROOM_NODE_KEY): as it starts and then every BACKROOM_SYNC_PULL_SECONDS (default 5) it
+// reads head office's change feed (GET /api/v1/sync/changes) after its cursor, page by page to
+// the end, and applies the changes in order in one transaction of the writer together with the new cursor
 // (setting `sync_upstream_cursor`), so a restart or a kill -9 resumes where the last commit
 // left off and applies nothing twice. While head office cannot be reached it waits a random
 // time up to min(BACKROOM_SYNC_BACKOFF_MAX_SECONDS (default 60) s, 1 s x 2^failures) between
@@ -10,8 +10,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include <boost/json.hpp>
 
@@ -68,7 +70,9 @@ class Puller {
   std::string node_key_;
   std::int64_t backoff_cap_micros_;
   std::int64_t next_try_at_ = 0;  // micros; backoff after a failure
-  std::unique_ptr<PeriodicJob> job_;  // last: started once everything above is in place
+  std::mutex tick_mutex_;             // one tick at a time: the first one's and the job's
+  std::unique_ptr<PeriodicJob> job_;  // started once everything above is in place
+  std::thread first_tick_;            // the tick at start (joined before job_ goes)
 };
 
 }  // namespace backroom::sync

@@ -16,7 +16,7 @@ import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import {
-  ADMIN_PASSWORD, BIN, cli, dbExec, freshPgDb, pgCluster, startServer, tempDir,
+  ADMIN_PASSWORD, BIN, cli, dbExec, freshPgDb, initializedDb, initializedPgDb, pgCluster, startServer, tempDir,
 } from './lib/server.mjs';
 import { adjust, assertBooksHold, makeItem, onHand, openRegister, saleBody, store } from './lib/shop.mjs';
 
@@ -28,8 +28,10 @@ const pg = {
 };
 
 const running = new Set();
+// A server on `db`, a copy of the run's initialized template (initializedPgDb): these tests
+// are about serving from PostgreSQL, not about `init`.
 async function serve(db) {
-  const s = await startServer({ db });
+  const s = await startServer({ db, init: false });
   running.add(s);
   return s;
 }
@@ -110,12 +112,12 @@ async function lastUnitsFromTwoProcesses(db) {
 }
 
 test('two server processes on one PostgreSQL database: 20 clients, the last 5 units, gap-free receipts', pg, async () => {
-  await lastUnitsFromTwoProcesses(freshPgDb('multi'));
+  await lastUnitsFromTwoProcesses(await initializedPgDb('multi'));
 });
 
 test('the same two processes through PgBouncer in transaction mode', pg, async () => {
   assert.ok(cluster.bouncerUrl, 'the test cluster runs a PgBouncer (BACKROOM_TEST_PGBOUNCER_URL; is pgbouncer installed?)');
-  const db = freshPgDb('bouncer', { via: 'pgbouncer' });
+  const db = await initializedPgDb('bouncer', { via: 'pgbouncer' });
   assert.ok(db.startsWith(`${cluster.bouncerUrl}/`));
   // Behind a transaction-mode pooler the servers and the CLI send unnamed statements
   // (docs/scaling.md): a statement prepared in one transaction may be gone in the next.
@@ -133,7 +135,7 @@ test('a statement sent ahead that fails fails its own command only, not its neig
   // command writes before its RELEASE; a trigger refuses it for the marked sales only, so
   // each marked sale fails after all its other rows were sent, among unmarked sales that
   // arrive together and share its transaction.
-  const db = freshPgDb('pipeline');
+  const db = await initializedPgDb('pipeline');
   const s = await serve(db);
   const shop = await store(s);
   const item = await makeItem(s);
@@ -164,7 +166,7 @@ test('a statement sent ahead that fails fails its own command only, not its neig
 });
 
 test('kill -9 of one of two servers under sale load: every acknowledged sale once, none doubled by a retry', pg, async () => {
-  const db = freshPgDb('kill9');
+  const db = await initializedPgDb('kill9');
   const a = await serve(db);
   const b = await serve(db);
   const shop = await store(a);
@@ -264,10 +266,8 @@ test('an unreachable database, a wrong password, a newer schema: one line, non-z
   const password = new URL(cluster.url).password;
   const wrong = new URL(cluster.url);
   wrong.password = 'not-the-password';
-  const newer = freshPgDb('newer');
-  let r = cli(['init', '--db', newer, '--admin-password', ADMIN_PASSWORD]);
-  assert.equal(r.status, 0, r.stderr);
-  r = dbExec(newer, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from a newer backroom', 0)");
+  const newer = await initializedPgDb('newer');
+  let r = dbExec(newer, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from a newer backroom', 0)");
   assert.equal(r.status, 0, r.stderr);
   const cases = [
     ['an unreachable database (a closed port)', `postgresql://backroom_test:secret-pw@127.0.0.1:${await closedPort()}/shop`, /refused|connect/i],
@@ -275,8 +275,7 @@ test('an unreachable database, a wrong password, a newer schema: one line, non-z
     ['a database at a newer schema', newer, /999/],
   ];
   const dir = tempDir('backroom-badpg-');
-  const sqliteShop = path.join(dir, 'shop.db');
-  assert.equal(cli(['init', '--db', sqliteShop, '--admin-password', ADMIN_PASSWORD]).status, 0);
+  const sqliteShop = await initializedDb(dir, { backend: 'sqlite' });
   const commands = [
     (db) => ['check', '--db', db],
     (db) => ['serve', '--db', db, '--listen', '127.0.0.1:0', '--access-log', 'false'],
@@ -315,7 +314,7 @@ function terminateBackends(db) {
 }
 
 test('a connection lost mid-run answers 503 database_unavailable (never 500) and recovers by itself', pg, async (t) => {
-  const db = freshPgDb('lost');
+  const db = await initializedPgDb('lost');
   const s = await serve(db);
   const shop = await store(s);
   const item = await makeItem(s);
@@ -404,8 +403,8 @@ function tableCounts(db) {
 test('a demo shop copied SQLite -> PostgreSQL -> SQLite: verified, the same rows; a non-empty target is refused', pg, async () => {
   const dir = tempDir('backroom-copy-');
   try {
-    const src = path.join(dir, 'source.db');
-    const s = await startServer({ db: src, demo: true });
+    const src = await initializedDb(dir, { demo: true, backend: 'sqlite', name: 'source' });
+    const s = await startServer({ db: src, init: false });
     try {
       const shop = await store(s);
       const items = (await s.get('/api/v1/items?limit=4')).json.items;
@@ -465,8 +464,7 @@ test('a demo shop copied SQLite -> PostgreSQL -> SQLite: verified, the same rows
     assert.deepEqual(sales.stdout.trim().split('\n'), oneTo(6).map((n) => `COPY-1-${String(n).padStart(6, '0')}`));
 
     // Copying into a database that is not empty is refused, and the target stays as it was.
-    const other = path.join(dir, 'other.db');
-    assert.equal(cli(['init', '--db', other, '--admin-password', ADMIN_PASSWORD]).status, 0);
+    const other = await initializedDb(dir, { backend: 'sqlite', name: 'other' });
     for (const [from, to] of [[src, onPg], [onPg, back], [onPg, other]]) {
       const was = tableCounts(to);
       const r = cli(['copy', '--from', from, '--to', to]);

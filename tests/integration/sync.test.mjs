@@ -194,6 +194,15 @@ test('a store node applies head office\'s feed in order, keeps its cursor across
     assert.equal(status.cursor, cursor, 'the cursor survived kill -9');
     assert.match(status.last_error, /unreachable/);
     assert.equal((await node.get(`/api/v1/items/${item.id}`)).json.price, 750, 'the node keeps selling from its copy');
+
+    // Restarted once head office is back, the node catches up as it starts, not a pull period
+    // later: with an hour between pulls only the pull at start brings the new price.
+    await node.stop();
+    const repriced = await s.patch(`/api/v1/items/${item.id}`, { price: 775 }, { 'if-match': `"v${patched.json.version}"` });
+    assert.equal(repriced.status, 200, repriced.text);
+    node = await startServer({ init: false, db: nodeDb, env: { ...env, BACKROOM_SYNC_PULL_SECONDS: '3600' } });
+    await until('the new price at the restarted node', async () => (await node.get(`/api/v1/items/${item.id}`)).json?.price === 775);
+    await until('the restarted node online', async () => (await node.get('/api/v1/sync/status')).json?.online === true);
   } finally {
     await node.stop();
   }

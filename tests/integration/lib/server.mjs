@@ -174,6 +174,19 @@ function keyPathOf(db) {
   return path.join(process.env.HOME || homedir(), '.config/backroom/keys', `${clean(m[1] || 'local')}_${m[2] || '5432'}_${clean(m[3] || 'postgres')}.key`);
 }
 
+// The admin key each database this process knows of holds (db -> key text): a template's
+// key, copied with it, or the one startServer made with the CLI. A server started again on the
+// database, or on a copy of a template, uses it instead of paying `apikey create` (a process
+// start, about 0.5 s under the sanitizers) each time; startServer checks the key still works.
+const adminKeys = new Map();
+
+// `init` (and `demo`) on a template, then the admin key its copies share: the template's ready
+// file keeps the key text.
+function provisionTemplate(made, demo, env) {
+  provision(made, demo, env);
+  return { adminKey: createKey(made, 'test-admin', 'admin') };
+}
+
 // Templates: databases made once a run that suites copy (fromTemplate, freshStoreDb).
 const templateRoot = path.join(tmpdir(), 'backroom-test-templates');
 // The template `name` (made once per run by `make(made)` on `made`, the SQLite file or the
@@ -207,14 +220,14 @@ async function ensureTemplate(name, backend, make) {
         made = `${base}/${name}`;
         rmSync(keyPathOf(made), { force: true });
       }
-      make(made);
-      writeFileSync(`${ready}.tmp`, JSON.stringify({ db: made }));
+      const more = make(made);
+      writeFileSync(`${ready}.tmp`, JSON.stringify({ ...more, db: made }));
       renameSync(`${ready}.tmp`, ready);
     } finally {
       rmSync(lock, { recursive: true, force: true });
     }
   }
-  return JSON.parse(readFileSync(ready, 'utf8')).db;
+  return JSON.parse(readFileSync(ready, 'utf8'));
 }
 
 // A copy of the SQLite template file at `db`, with its WAL and its key file.
@@ -231,9 +244,11 @@ function copyKeyFile(template, db) {
   }
 }
 
+// The template's layout version (2: its ready file names the admin key) comes first, so a
+// template an older lib left in the scratch directory the same day is not taken for one.
 const templateStamp = () => {
   const bin = statSync(BIN);
-  return [BIN, bin.size, bin.mtimeMs, new Date().toISOString().slice(0, 10)];
+  return [2, BIN, bin.size, bin.mtimeMs, new Date().toISOString().slice(0, 10)];
 };
 
 // A new database is the same after `init` (and `demo`) every time within a run, so the first
@@ -242,35 +257,58 @@ const templateStamp = () => {
 // template is per binary, backend, day (the demo's history is dated from today) and
 // environment; suites that bring their own database (upgrades, restores) still run init
 // themselves. BACKROOM_TEST_NO_TEMPLATE=1 runs init and demo for every server.
-async function fromTemplate(dir, demo, env) {
+// `backend` and `name` are for initializedPgDb: a PostgreSQL copy whatever this run's backend.
+async function fromTemplate(dir, demo, env, { backend = BACKEND, name = 'shop', via = 'direct' } = {}) {
   const settings = Object.entries(env).filter(([k]) => k !== 'BACKROOM_RATE_LIMIT_PER_MINUTE').sort();
   const key = createHash('sha256').update(JSON.stringify([
-    BACKEND, BACKEND === 'postgres' ? pgBaseUrl() : '', ...templateStamp(), settings,
+    backend, backend === 'postgres' ? pgBaseUrl() : '', ...templateStamp(), settings,
   ])).digest('hex').slice(0, 16);
-  const template = await ensureTemplate(`tmpl_${demo ? 'demo' : 'init'}_${key}`, BACKEND, (made) => provision(made, demo, env));
+  const template = await ensureTemplate(`tmpl_${demo ? 'demo' : 'init'}_${key}`, backend, (made) => provisionTemplate(made, demo, env));
   let db;
-  if (BACKEND === 'sqlite') {
-    db = path.join(dir, 'shop.db');
-    copySqliteTemplate(template, db);
+  if (backend === 'sqlite') {
+    db = path.join(dir, `${name}.db`);
+    copySqliteTemplate(template.db, db);
   } else {
-    const dbname = `shop_${process.pid}_${++dbCounter}_${randomBytes(4).toString('hex')}`;
+    const stem = name.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 20);
+    const dbname = `${stem}_${process.pid}_${++dbCounter}_${randomBytes(4).toString('hex')}`;
     const base = pgBaseUrl();
     const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', `${base}/postgres`,
-      '-c', `CREATE DATABASE ${dbname} TEMPLATE ${path.basename(template)}`], { encoding: 'utf8' });
+      '-c', `CREATE DATABASE ${dbname} TEMPLATE ${path.basename(template.db)}`], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`CREATE DATABASE ${dbname} TEMPLATE failed: ${r.error ?? ''}${r.stderr}`);
-    db = `${base}/${dbname}`;
-    copyKeyFile(template, db);
+    if (via === 'direct') db = `${base}/${dbname}`;
+    else {
+      const bouncer = pgCluster().bouncerUrl;
+      if (via !== 'pgbouncer' || !bouncer) throw new Error(`fromTemplate: via ${via} (PgBouncer ${bouncer ?? 'not running'})`);
+      db = `${bouncer}/${dbname}`;
+    }
+    copyKeyFile(template.db, db);
   }
+  if (template.adminKey) adminKeys.set(db, template.adminKey);
   return db;
 }
 
 // A new database for this run's backend as `init` leaves it (and `demo` after it, with
 // `demo: true`), in `dir`: a copy of the template startServer serves when given no db.
-export async function initializedDb(dir, { demo = false } = {}) {
-  if (!process.env.BACKROOM_TEST_NO_TEMPLATE && !process.env.BACKROOM_KEY_FILE) return fromTemplate(dir, demo, {});
-  const db = freshDb(dir);
+// `backend: 'sqlite'` makes it a SQLite file whatever the run's backend (a suite about copying
+// between the two); `name` names the file (`<name>.db`) or the PostgreSQL database.
+export async function initializedDb(dir, { demo = false, backend = BACKEND, name = 'shop' } = {}) {
+  if (!process.env.BACKROOM_TEST_NO_TEMPLATE && !process.env.BACKROOM_KEY_FILE) return fromTemplate(dir, demo, {}, { backend, name });
+  const db = backend === 'sqlite' ? path.join(dir, `${name}.db`) : freshPgDb(name);
   provision(db, demo, {});
   return db;
+}
+
+// A new database on the PostgreSQL test cluster, whatever this run's backend, as `init` (and
+// `demo`) leaves it: a copy (CREATE DATABASE … TEMPLATE) of a template made once a run, for a
+// suite about PostgreSQL that needs a shop but does not test `init`. `via: 'pgbouncer'`
+// answers the URI through the cluster's PgBouncer. BACKROOM_TEST_NO_TEMPLATE=1 runs init.
+export async function initializedPgDb(name = 'shop', { demo = false, via = 'direct' } = {}) {
+  if (process.env.BACKROOM_TEST_NO_TEMPLATE || process.env.BACKROOM_KEY_FILE) {
+    const db = freshPgDb(name, { via });
+    provision(db, demo, {});
+    return db;
+  }
+  return fromTemplate(undefined, demo, {}, { backend: 'postgres', name, via });
 }
 
 // A store's own SQLite file at `file` (whatever this run's backend: a store node keeps one),
@@ -285,9 +323,24 @@ export async function freshStoreDb(file) {
     return file;
   }
   const key = createHash('sha256').update(JSON.stringify(templateStamp())).digest('hex').slice(0, 16);
-  const template = await ensureTemplate(`tmpl_store${++storeCounter}_${key}`, 'sqlite', (made) => provision(made, false, {}));
-  copySqliteTemplate(template, file);
+  const template = await ensureTemplate(`tmpl_store${++storeCounter}_${key}`, 'sqlite', (made) => provisionTemplate(made, false, {}));
+  copySqliteTemplate(template.db, file);
+  if (template.adminKey) adminKeys.set(file, template.adminKey);
   return file;
+}
+
+// The admin key for the server at `url` on `db`: the one this process knows `db` holds when it
+// still signs in there (GET /api/v1/session), else a new one the CLI makes under `name`.
+async function adminKeyOf(db, url, name) {
+  const known = adminKeys.get(db);
+  if (known) {
+    const r = await fetch(`${url}/api/v1/session`, { headers: { authorization: `Bearer ${known}` } });
+    await r.arrayBuffer();
+    if (r.status === 200) return known;
+  }
+  const key = createKey(db, name, 'admin');
+  adminKeys.set(db, key);
+  return key;
 }
 
 // Options: `auth: false` serves without provisioning (no admin key in server.headers);
@@ -331,16 +384,24 @@ export async function startServer({ db, demo = false, args = [], env = {}, auth 
   const first = await checkedFetch(`${url}/healthz`);
   const firstAnswerMs = Number(process.hrtime.bigint() - started) / 1e6;
   if (first.status !== 200) throw new Error('healthz failed');
-  const adminKey = auth ? createKey(db, `test-admin-${path.basename(dir)}`, 'admin') : undefined;
+  const adminKey = auth ? await adminKeyOf(db, url, `test-admin-${path.basename(dir)}`) : undefined;
   const roleClients = new Map();
   const server = {
     url, db, dir, child, firstAnswerMs, adminKey,
     get stderr() { return stderr; },
     headers: adminKey ? { authorization: `Bearer ${adminKey}` } : {},
     // A client acting with an API key of `role` (one key per role, made on first use).
+    // The admin key makes it through the API (POST /api/v1/api-keys: the same create_key as
+    // the CLI's, without a process start); the CLI makes it where the API cannot (no admin key).
     async as(role) {
       if (!roleClients.has(role)) {
-        const key = createKey(db, `test-as-${role}-${path.basename(dir)}`, role);
+        const name = `test-as-${role}-${path.basename(dir)}`;
+        let key;
+        if (adminKey) {
+          const r = await server.withKey(adminKey).post('/api/v1/api-keys', { name, role });
+          if (r.status === 201) key = r.json.key;
+        }
+        key ??= createKey(db, name, role);
         roleClients.set(role, server.withKey(key));
       }
       return roleClients.get(role);
