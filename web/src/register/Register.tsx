@@ -103,7 +103,10 @@ export function Register({ session, locationId, locationName, registerId, regist
   const countWaiting = () => queued().then((q) => {
     const sending = q.filter((x) => !x.error);
     const of = (kind: string) => sending.filter((x) => (x.kind ?? 'sale') === kind).length;
-    setWaiting({ sales: of('sale'), returns: of('return'), exchanges: of('exchange'), refused: q.length - sending.length, practice: practiceQueued().length });
+    const now = { sales: of('sale'), returns: of('return'), exchanges: of('exchange'), refused: q.length - sending.length, practice: practiceQueued().length };
+    // Counted every 2 s: the register renders again only when a count changed (a render puts
+    // each field back to its state, which a scanner's last keys may not have reached yet).
+    setWaiting((w) => ((Object.keys(now) as (keyof typeof now)[]).every((k) => w[k] === now[k]) ? w : now));
   }).catch(() => undefined);
   // The shop's rule for returns offline, as last read from the server (kept over a reload).
   const [offlineRules, setOfflineRules] = useState<OfflineRules>(() => load<OfflineRules>('offlineRules', { returns: 'refuse', limit: 0, rounding: 'half_even' }, isOfflineRules));
