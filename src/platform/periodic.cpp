@@ -8,8 +8,9 @@
 
 namespace backroom {
 
-PeriodicJob::PeriodicJob(std::string name, std::chrono::seconds period, std::function<void()> work)
-    : name_(std::move(name)), period_(period), work_(std::move(work)), thread_([this] { loop(); }) {}
+PeriodicJob::PeriodicJob(std::string name, std::chrono::seconds period, std::function<void()> work, bool run_at_start)
+    : name_(std::move(name)), period_(period), work_(std::move(work)), run_at_start_(run_at_start),
+      thread_([this] { loop(); }) {}
 
 PeriodicJob::~PeriodicJob() {
   {
@@ -22,8 +23,8 @@ PeriodicJob::~PeriodicJob() {
 
 void PeriodicJob::loop() {
   std::unique_lock lock(mutex_);
-  for (;;) {
-    if (wake_.wait_for(lock, period_, [this] { return stopping_; })) return;
+  for (bool first = true;; first = false) {
+    if (!(first && run_at_start_) && wake_.wait_for(lock, period_, [this] { return stopping_; })) return;
     lock.unlock();
     try {
       work_();

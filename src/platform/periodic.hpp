@@ -19,10 +19,11 @@
 namespace backroom {
 
 // The clock part alone: `work` on its own thread every `period` (a backup that reads in its
-// own snapshot and must not hold the writer uses this one directly).
+// own snapshot and must not hold the writer uses this one directly); with `run_at_start` the
+// work also runs once as the thread starts, before the first wait (a store node's sync).
 class PeriodicJob {
  public:
-  PeriodicJob(std::string name, std::chrono::seconds period, std::function<void()> work);
+  PeriodicJob(std::string name, std::chrono::seconds period, std::function<void()> work, bool run_at_start = false);
   ~PeriodicJob();
   PeriodicJob(const PeriodicJob&) = delete;
   PeriodicJob& operator=(const PeriodicJob&) = delete;
@@ -33,6 +34,7 @@ class PeriodicJob {
   std::string name_;
   std::chrono::seconds period_;
   std::function<void()> work_;
+  bool run_at_start_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -170,14 +170,11 @@ Puller::Puller(Writer& writer, std::string upstream, std::string node_key)
   });
   job_ = std::make_unique<PeriodicJob>("sync pull",
                                        std::chrono::seconds(env_seconds("BACKROOM_SYNC_PULL_SECONDS", 5)),
-                                       [this] { tick(); });
-  // The first push and pull as the node starts, not a period later: a node restarted after an
-  // outage catches up at once (tick() serialises it with the job's).
-  first_tick_ = std::thread([this] { tick(); });
+                                       [this] { tick(); },
+                                       /*run_at_start=*/true);  // a restarted node catches up at once
 }
 
 Puller::~Puller() {
-  if (first_tick_.joinable()) first_tick_.join();
   job_.reset();
   sales::set_credit_lookup(nullptr);
 }
@@ -406,7 +403,6 @@ int Puller::push_change_requests() {
 }
 
 void Puller::tick() {
-  std::lock_guard one_at_a_time(tick_mutex_);
   auto at = now().micros;
   if (at < next_try_at_) return;
   try {

@@ -10,10 +10,8 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include <boost/json.hpp>
 
@@ -70,9 +68,7 @@ class Puller {
   std::string node_key_;
   std::int64_t backoff_cap_micros_;
   std::int64_t next_try_at_ = 0;  // micros; backoff after a failure
-  std::mutex tick_mutex_;             // one tick at a time: the first one's and the job's
-  std::unique_ptr<PeriodicJob> job_;  // started once everything above is in place
-  std::thread first_tick_;            // the tick at start (joined before job_ goes)
+  std::unique_ptr<PeriodicJob> job_;  // last: started once everything above is in place
 };
 
 }  // namespace backroom::sync
