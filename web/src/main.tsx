@@ -73,7 +73,7 @@ function App() {
   // While offline, probe the server so the banner clears by itself.
   useEffect(() => {
     if (online) return;
-    const t = setInterval(() => { sessions.current().catch(() => {}); }, 3000);
+    const t = setInterval(() => { sessions.current({ deadlineMs: 3000 }).catch(() => {}); }, 3000);
     return () => clearInterval(t);
   }, [online]);
 

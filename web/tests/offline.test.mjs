@@ -97,6 +97,48 @@ test('the catalog copy follows changes: a barcode replaced at head office is fou
   await context.close();
 });
 
+// A network that never answers (a dead uplink behind a live router refuses nothing): every
+// request to the server hangs. The register gives up on a scan after its deadline, takes the item
+// from the copy and from then on scans from the copy without asking; the sale completes offline,
+// and once the server answers again the app's probe brings the register back and the sale is
+// posted once (docs/offline-register.md, "A network that does not answer").
+test('a network that never answers: scans from the copy after the deadline, the sale completes offline and is posted once, at 1024x768', async () => {
+  const { server } = env;
+  const page = await env.page({ width: 1024, height: 768 });
+  const context = page.context();
+  await signInAtRegister(page, DEMO.cashier);
+  await readyForTheCut(page);
+
+  const hung = [];
+  const hang = (route) => { hung.push(route); };
+  await context.route('**/api/v1/**', hang);
+  await scan(page, PASTA);
+  const row = page.getByRole('table', { name: 'Cart' }).getByRole('row', { name: /Brightfield Pasta/ });
+  await waitOrExplain(page, row);
+  await page.getByRole('status', { name: 'Offline' }).waitFor();
+  await scan(page, PASTA);
+  await page.waitForFunction(() => performance.getEntriesByName('br:scan-to-line').length >= 2, null, { timeout: 10_000 });
+  const scans = hung.filter((r) => r.request().url().includes('/api/v1/scan/'));
+  assert.equal(scans.length, 1, 'once offline, the second scan did not ask the server');
+
+  await page.getByRole('button', { name: 'Pay' }).click();
+  await page.getByLabel('Amount tendered').fill('50');
+  await page.getByRole('button', { name: 'Cash' }).click();
+  await page.getByRole('button', { name: 'Complete sale' }).click();
+  const done = page.getByText(/^Sale .+-\d{6} completed offline/);
+  await waitOrExplain(page, done);
+  const receipt = (await done.innerText()).match(/^Sale (\S+-\d{6}) /)[1];
+
+  await context.unroute('**/api/v1/**', hang);
+  await Promise.all(hung.map((r) => r.abort('timedout').catch(() => undefined)));
+  await page.getByRole('status', { name: 'Offline' }).waitFor({ state: 'detached', timeout: 30_000 });
+  const posted = (await server.get(`/api/v1/sales?receipt_number=${receipt}`)).json.sales;
+  assert.equal(posted.length, 1, 'on the books once');
+  const sale = (await server.get(`/api/v1/sales/${posted[0].id}`)).json;
+  assert.equal(sale.lines.reduce((n, l) => n + l.quantity, 0), 2, 'both scans were sold');
+  await context.close();
+});
+
 // Issue 21: the register keeps selling with the network cut. The catalog copy in IndexedDB
 // answers the scan, a cash sale completes with a receipt number of the block the register
 // reserved, the queue survives a reload (the service worker serves the app shell), and on

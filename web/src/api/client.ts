@@ -76,10 +76,26 @@ export interface Answer<T> { body: T; etag: string | null }
 /** A body sent as it is (a CSV file, a photo) instead of as JSON. */
 class RawBody { constructor(public text: string | Blob, public type: string) {} }
 
-async function send<T>(method: Method, path: string, body?: unknown, headers: Record<string, string> = {}, background = false): Promise<Answer<T>> {
+/**
+ * A request that is not answered within its deadline counts as one that could not reach the
+ * server (OfflineError): a network that drops without refusing (a dead uplink behind a live
+ * router) would otherwise leave a scan or a sale waiting for minutes. Only the register's calls
+ * carry one; a back-office report may take as long as it takes.
+ */
+function deadlineSignal(ms: number | undefined): AbortSignal | undefined {
+  return ms === undefined ? undefined : AbortSignal.timeout(ms);
+}
+/**
+ * Background work (the catalog copy's pages, status polls) never waits longer than this: the
+ * browser opens at most six connections to the server, and requests that hang on a dead network
+ * would hold them and queue the cashier's own requests behind them.
+ */
+const backgroundDeadlineMs = 15_000;
+
+async function send<T>(method: Method, path: string, body: unknown, headers: Record<string, string>, o: Pick<CallOptions, 'background' | 'deadlineMs'> = {}): Promise<Answer<T>> {
   const h: Record<string, string> = { accept: 'application/json', ...headers };
   if (method !== 'GET' && csrf) h['x-csrf-token'] = csrf;
-  const init: RequestInit = { method, headers: h, credentials: 'same-origin' };
+  const init: RequestInit = { method, headers: h, credentials: 'same-origin', signal: deadlineSignal(o.deadlineMs ?? (o.background ? backgroundDeadlineMs : undefined)) };
   if (body instanceof RawBody) {
     init.body = body.text;
     h['content-type'] = body.type;
@@ -89,8 +105,11 @@ async function send<T>(method: Method, path: string, body?: unknown, headers: Re
   }
   const mine = ++sentCount;
   let res: Response;
+  let text: string;
   try {
     res = await fetch('/api/v1' + path, init);
+    // The deadline covers the body too: headers that arrive and a body that stalls are no answer.
+    text = await res.text();
   } catch {
     unreachable(mine);
     throw new OfflineError();
@@ -100,17 +119,16 @@ async function send<T>(method: Method, path: string, body?: unknown, headers: Re
     throw new OfflineError();
   }
   if (mine > lastUnreachable) connectivity.emit(true);
-  const text = await res.text();
   let json: unknown;
   try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
   if (!res.ok) {
-    const o = json !== null && typeof json === 'object' ? (json as Record<string, unknown>) : null;
-    const p: Problem = o
-      ? { ...o, status: res.status, code: typeof o.code === 'string' ? o.code : 'error', detail: typeof o.detail === 'string' ? o.detail : res.statusText }
+    const j = json !== null && typeof json === 'object' ? (json as Record<string, unknown>) : null;
+    const p: Problem = j
+      ? { ...j, status: res.status, code: typeof j.code === 'string' ? j.code : 'error', detail: typeof j.detail === 'string' ? j.detail : res.statusText }
       : { status: res.status, code: 'error', detail: text || res.statusText };
     // Work the person did not ask for (keeping the offline catalog fresh) does not open the
     // sign-in dialog under their hands: their own next request does.
-    if (res.status === 401 && path !== '/session' && !background) expiry.emit(p);
+    if (res.status === 401 && path !== '/session' && !o.background) expiry.emit(p);
     throw new ApiError(p);
   }
   return { body: json as T, etag: res.headers.get('etag') };
@@ -120,30 +138,32 @@ export interface CallOptions {
   path?: PathParams; query?: Query; headers?: Record<string, string>;
   /** A request made in the background: a 401 is thrown to the caller but does not announce an expired sign-in. */
   background?: boolean;
+  /** Milliseconds to wait for the whole answer; past it the request throws OfflineError (deadlineSignal). */
+  deadlineMs?: number;
 }
 
 // One function per HTTP method; the first argument is always the literal OpenAPI template.
 export const get = <T>(template: string, o: CallOptions = {}) =>
-  send<T>('GET', fill(template, o.path) + q(o.query ?? {}), undefined, o.headers, o.background).then((a) => a.body);
+  send<T>('GET', fill(template, o.path) + q(o.query ?? {}), undefined, o.headers ?? {}, o).then((a) => a.body);
 export const getWithEtag = <T>(template: string, o: CallOptions = {}) =>
-  send<T>('GET', fill(template, o.path) + q(o.query ?? {}), undefined, o.headers);
+  send<T>('GET', fill(template, o.path) + q(o.query ?? {}), undefined, o.headers ?? {}, o);
 export const post = <T>(template: string, body: unknown, o: CallOptions = {}) =>
-  send<T>('POST', fill(template, o.path) + q(o.query ?? {}), body, o.headers, o.background).then((a) => a.body);
+  send<T>('POST', fill(template, o.path) + q(o.query ?? {}), body, o.headers ?? {}, o).then((a) => a.body);
 export const put = <T>(template: string, body: unknown, o: CallOptions = {}) =>
-  send<T>('PUT', fill(template, o.path), body, o.headers).then((a) => a.body);
+  send<T>('PUT', fill(template, o.path), body, o.headers ?? {}, o).then((a) => a.body);
 export const patch = <T>(template: string, body: unknown, o: CallOptions = {}) =>
-  send<T>('PATCH', fill(template, o.path), body, o.headers).then((a) => a.body);
+  send<T>('PATCH', fill(template, o.path), body, o.headers ?? {}, o).then((a) => a.body);
 export const del = <T>(template: string, o: CallOptions = {}) =>
-  send<T>('DELETE', fill(template, o.path), undefined, o.headers).then((a) => a.body);
+  send<T>('DELETE', fill(template, o.path), undefined, o.headers ?? {}, o).then((a) => a.body);
 /** A CSV file posted as text/csv (price lists); the answer is JSON. */
 export const postCsv = <T>(template: string, csv: string, o: CallOptions = {}) =>
-  send<T>('POST', fill(template, o.path) + q(o.query ?? {}), new RawBody(csv, 'text/csv'), o.headers).then((a) => a.body);
+  send<T>('POST', fill(template, o.path) + q(o.query ?? {}), new RawBody(csv, 'text/csv'), o.headers ?? {}, o).then((a) => a.body);
 /** A file posted as itself (a photo: image/jpeg...); the answer is JSON. */
 export const postFile = <T>(template: string, file: Blob, o: CallOptions = {}) =>
-  send<T>('POST', fill(template, o.path) + q(o.query ?? {}), new RawBody(file, file.type || 'application/octet-stream'), o.headers).then((a) => a.body);
+  send<T>('POST', fill(template, o.path) + q(o.query ?? {}), new RawBody(file, file.type || 'application/octet-stream'), o.headers ?? {}, o).then((a) => a.body);
 /** A file put as itself (an item's photo: image/jpeg...); the answer is JSON. */
 export const putFile = <T>(template: string, file: Blob, o: CallOptions = {}) =>
-  send<T>('PUT', fill(template, o.path), new RawBody(file, file.type || 'application/octet-stream'), o.headers).then((a) => a.body);
+  send<T>('PUT', fill(template, o.path), new RawBody(file, file.type || 'application/octet-stream'), o.headers ?? {}, o).then((a) => a.body);
 /** A link the browser opens itself (printable receipts, label previews): GET only. */
 export const link = (template: string, o: CallOptions = {}) => '/api/v1' + fill(template, o.path) + q(o.query ?? {});
 

@@ -22,7 +22,7 @@ async function everyPage<P extends { next_cursor: string | null }, Row>(page: (c
 }
 
 export const sessions = {
-  current: () => get<T.Session>('/session'),
+  current: (o: { deadlineMs?: number } = {}) => get<T.Session>('/session', o),
   signIn: (body: { username: string; password: string } | { username: string; pin: string }) => post<T.Session>('/session', body),
   signOut: () => del<unknown>('/session'),
   override: (body: { username: string; password?: string; pin?: string; permission: string; reason: string }) =>
@@ -30,8 +30,8 @@ export const sessions = {
 };
 
 export const catalog = {
-  scan: (code: string) => get<T.ScanResult>('/scan/{code}', { path: { code } }),
-  search: (query: { q?: string; status?: string; limit?: number; parent_id?: string }) => get<T.ItemList>('/items', { query }),
+  scan: (code: string, o: { deadlineMs?: number } = {}) => get<T.ScanResult>('/scan/{code}', { path: { code }, ...o }),
+  search: (query: { q?: string; status?: string; limit?: number; parent_id?: string }, o: { deadlineMs?: number } = {}) => get<T.ItemList>('/items', { query, ...o }),
   item: (id: string) => get<T.Item>('/items/{id}', { path: { id } }),
   itemWithEtag: (id: string) => getWithEtag<T.Item>('/items/{id}', { path: { id } }),
   create: (body: T.ItemInput) => post<T.Item>('/items', body),
@@ -90,8 +90,8 @@ export const stock = {
 };
 
 export const sales = {
-  post: (body: T.SaleInput) => post<T.Sale>('/sales', body),
-  quote: (body: Omit<T.SaleInput, 'id'>) => post<T.Quote>('/sales/quote', body),
+  post: (body: T.SaleInput, o: { deadlineMs?: number } = {}) => post<T.Sale>('/sales', body, o),
+  quote: (body: Omit<T.SaleInput, 'id'>, o: { deadlineMs?: number } = {}) => post<T.Quote>('/sales/quote', body, o),
   get: (id: string) => get<T.Sale>('/sales/{id}', { path: { id } }),
   journal: (query: T.JournalQuery) => get<{ sales: T.JournalSale[]; next_cursor: string | null }>('/sales', { query: { ...query } }),
   byReceipt: (receipt_number: string) => get<T.SaleList>('/sales', { query: { receipt_number } }),
@@ -99,10 +99,10 @@ export const sales = {
   park: (body: T.ParkInput) => post<T.Parked>('/sales/parked', body),
   parked: (location_id: string) => get<{ parked: T.Parked[] }>('/sales/parked', { query: { location_id } }).then((r) => r.parked),
   resume: (id: string) => post<T.Parked>('/sales/parked/{id}/resume', {}, { path: { id } }),
-  returnSale: (body: T.ReturnInput | T.NoReceiptReturnInput) => post<T.ReturnDoc>('/returns', body),
+  returnSale: (body: T.ReturnInput | T.NoReceiptReturnInput, o: { deadlineMs?: number } = {}) => post<T.ReturnDoc>('/returns', body, o),
   refundSlip: (id: string) => link('/returns/{id}/receipt', { path: { id } }),
   storeCredit: (code: string) => get<T.StoreCredit>('/store-credits/{code}', { path: { code } }),
-  exchange: (body: T.ExchangeInput) => post<T.ExchangeDoc>('/exchanges', body),
+  exchange: (body: T.ExchangeInput, o: { deadlineMs?: number } = {}) => post<T.ExchangeDoc>('/exchanges', body, o),
   receiptLink: (id: string) => link('/sales/{id}/receipt', { path: { id } }),
 };
 

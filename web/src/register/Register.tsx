@@ -42,6 +42,13 @@ interface Pending { body: SaleInput; cart: Cart; tenders: TenderInput[] }
 const isPending = (v: unknown): v is Pending => isObject(v) && isObject(v.body) && isCart(v.cart) && Array.isArray(v.tenders);
 const isLastSale = (v: unknown): v is LastSale => isObject(v) && isString(v.id) && isString(v.receipt_number);
 const retryMs = 2500;
+/**
+ * How long the register waits for the server before it counts it unreachable (docs/offline-
+ * register.md, "A network that does not answer"): a dead uplink behind a live router refuses
+ * nothing, it just never answers. A scan then comes from the catalog copy, the total from the
+ * shelf prices, and a sale already sent is sent again with the same body (its id makes that safe).
+ */
+const deadlineMs = { scan: 1500, search: 3000, quote: 3000, sale: 10_000 } as const;
 const counted = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 /** "2 sales", "1 return", "2 sales and 1 return", "1 sale, 1 return and 1 exchange" (what waits in the queue). */
 const waitingText = (w: { sales: number; returns: number; exchanges: number; practice: number }) => {
@@ -188,7 +195,7 @@ export function Register({ session, locationId, locationName, registerId, regist
     let again: ReturnType<typeof setTimeout> | undefined;
     const { id: _id, ...body } = quoteBody; // a quote is no document: no id
     const sent = performance.now();
-    sales.quote(body).then((q) => {
+    sales.quote(body, { deadlineMs: deadlineMs.quote }).then((q) => {
       performance.measure('br:quote-round-trip', { start: sent, end: performance.now() });
       if (current) setQuoted({ key: quoteKey, quote: q });
     }).catch((e) => {
@@ -239,7 +246,10 @@ export function Register({ session, locationId, locationName, registerId, regist
       scanStart.current = performance.now();
       input.value = '';
       try {
-        const r = await catalog.scan(text);
+        // Known to be offline: the copy at once, no request that would only fail (the app's
+        // probe brings the register back online when the server answers again).
+        if (downSince !== null) throw new OfflineError();
+        const r = await catalog.scan(text, { deadlineMs: deadlineMs.scan });
         setResults([]);
         setMsg(null);
         add({ item: r.item, code: text, count: 1, pack: r.pack_quantity ?? 1, weight: r.embedded_weight, embeddedPrice: r.embedded_price });
@@ -272,7 +282,7 @@ export function Register({ session, locationId, locationName, registerId, regist
       return;
     }
     try {
-      const r = await catalog.search({ q: text, status: 'active', limit: 8 });
+      const r = await catalog.search({ q: text, status: 'active', limit: 8 }, { deadlineMs: deadlineMs.search });
       const found = r.items.filter((i) => i.kind !== 'parent');
       setResults(found);
       setHighlight(found.length ? 0 : -1);
@@ -360,7 +370,7 @@ export function Register({ session, locationId, locationName, registerId, regist
     try {
       for (;;) {
         try {
-          const sale = await sales.post(p.body);
+          const sale = await sales.post(p.body, { deadlineMs: deadlineMs.sale });
           if (p.body.training) {
             if (p.body.tenders.some((t) => t.type === 'cash') && sale.change_due > 0) trainingEvent('sale.cash_change');
             if (p.body.tenders.some((t) => t.type === 'card')) trainingEvent('sale.card');

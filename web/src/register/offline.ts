@@ -326,7 +326,7 @@ async function flushPractice(): Promise<void> {
   for (const p of practiceQueued()) {
     const { receipt_number: _never, ...body } = p.body;
     try {
-      await sales.post({ ...body, training: true });
+      await sales.post({ ...body, training: true }, { deadlineMs: sendDeadlineMs });
     } catch (e) {
       if (e instanceof OfflineError) return;
     }
@@ -340,28 +340,35 @@ let flushing = false;
  * reach the server. A sale the server refuses stays in the queue with the reason (it is never
  * dropped) and blocks none behind it.
  */
+/**
+ * How long a queued document waits for its answer: past it the send counts as unreachable and is
+ * tried again at the next tick with the same id (a network that never answers would otherwise
+ * hold the queue, and every later sale behind it, until the browser gave up on the connection).
+ */
+const sendDeadlineMs = 10_000;
+
 export async function flush(): Promise<void> {
   if (flushing) return;
   flushing = true;
   try {
     // After a reload offline the page has no CSRF token yet: the session gives it back.
     if (!csrfToken()) {
-      try { setCsrf((await sessions.current()).csrf_token); } catch { return; }
+      try { setCsrf((await sessions.current({ deadlineMs: sendDeadlineMs })).csrf_token); } catch { return; }
     }
     for (const sale of await queued()) {
       if (sale.error) continue;
       try {
         if (sale.kind === 'return') {
-          await sales.returnSale(sale.body);
+          await sales.returnSale(sale.body, { deadlineMs: sendDeadlineMs });
           await update(sale, true);
           void sales.get(sale.body.sale_id).then(remember).catch(() => undefined);
         } else if (sale.kind === 'exchange') {
-          const posted = await sales.exchange(sale.body);
+          const posted = await sales.exchange(sale.body, { deadlineMs: sendDeadlineMs });
           await update(sale, true);
           void remember(posted.sale).catch(() => undefined);
           void sales.get(sale.body.return.sale_id).then(remember).catch(() => undefined);
         } else {
-          const posted = await sales.post(sale.body);
+          const posted = await sales.post(sale.body, { deadlineMs: sendDeadlineMs });
           await update(sale, true);
           void remember(posted).catch(() => undefined);
         }
