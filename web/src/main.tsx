@@ -73,8 +73,11 @@ function App() {
   // While offline, probe the server so the banner clears by itself.
   useEffect(() => {
     if (online) return;
-    const t = setInterval(() => { sessions.current({ deadlineMs: 3000 }).catch(() => {}); }, 3000);
-    return () => clearInterval(t);
+    const probe = () => { sessions.current({ deadlineMs: 3000 }).catch(() => {}); };
+    const t = setInterval(probe, 3000);
+    // The browser has a network again: ask at once rather than at the next tick.
+    addEventListener('online', probe);
+    return () => { clearInterval(t); removeEventListener('online', probe); };
   }, [online]);
 
   useEffect(() => { if (session !== undefined) save('lastSession', session ? { ...session, csrf_token: '' } : null); }, [session]);

@@ -152,6 +152,11 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
     await readyForTheCut(page);
     const before = new Set((await server.get(`/api/v1/sales?location_id=${store.id}&limit=200`)).json.sales.map((s) => s.id));
 
+    // The browser knows this cut (no network at all): the register counts it at once, so even
+    // the first scan reads the copy without a request that could only fail.
+    const scansAsked = [];
+    const onRequest = (r) => { if (r.url().includes('/api/v1/scan/')) scansAsked.push(r.url()); };
+    page.on('request', onRequest);
     await context.setOffline(true);
     const sellOffline = async (by = 'cash') => {
       await scan(page, PASTA);
@@ -171,6 +176,8 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
       return (await done.innerText()).match(/^Sale (\S+-\d{6}) /)[1];
     };
     const first = await sellOffline();
+    page.off('request', onRequest);
+    assert.deepEqual(scansAsked, [], 'the first scan after the cut did not ask the server');
     const banner = page.getByRole('status', { name: 'Offline' });
     await banner.filter({ hasText: /^Offline since \d\d:\d\d — 1 sale waiting to send$/ }).waitFor();
     await page.screenshot({ path: screenshotPath(`register-offline-queue-${viewport.width}.png`) });

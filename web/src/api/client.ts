@@ -45,6 +45,10 @@ const connectivity = channel<boolean>();
 let sentCount = 0;
 let lastUnreachable = 0;
 const unreachable = (mine: number) => { lastUnreachable = Math.max(lastUnreachable, mine); connectivity.emit(false); };
+// The browser knows some cuts before any request fails (Wi-Fi lost, a cable out): those count at
+// once, so the first scan after them reads the copy instead of waiting for a request to fail.
+// Its "online" is no proof the server answers, so only a request's answer announces it back.
+addEventListener('offline', () => unreachable(++sentCount));
 const expiry = channel<Problem>();
 /** Called with false when a request cannot reach the server, true when one does. */
 export const onConnectivity = connectivity.on;
