@@ -54,6 +54,57 @@ test('a sale whose answer is lost is retried with the same id and posted once', 
   await page.context().close();
 });
 
+// A sale caught by the cut (docs/offline-register.md): its Complete sale was pressed just as the
+// network dropped. Rather than keep the customer at the counter until the network is back, the
+// cashier completes it offline; whether its first try reached the server or not, it is on the
+// books once, and the queue empties.
+for (const firstTry of ['lost', 'reached the server']) {
+  test(`a sale caught by the cut, its first try ${firstTry}: completed offline, on the books once, at 768x1024`, async () => {
+    const { server } = env;
+    const page = await env.page({ width: 768, height: 1024 });
+    await signInAtRegister(page, DEMO.cashier);
+    await readyForTheCut(page);
+    const row = page.getByRole('table', { name: 'Cart' }).getByRole('row', { name: /Brightfield Pasta/ });
+    await scan(page, PASTA);
+    await row.waitFor();
+    await page.getByRole('button', { name: 'Pay' }).click();
+    await page.getByLabel('Amount tendered').fill('20');
+    await page.getByRole('button', { name: 'Cash' }).click();
+
+    const ids = [];
+    const cut = async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      ids.push(JSON.parse(route.request().postData()).id);
+      if (firstTry !== 'lost' && ids.length === 1) await route.fetch();
+      return route.abort('internetdisconnected');
+    };
+    await page.route('**/api/v1/sales', cut);
+    await page.getByRole('button', { name: 'Complete sale' }).click();
+    await page.getByRole('status', { name: 'Sale in progress' }).filter({ hasText: 'Waiting for the network' }).waitFor();
+    await fits(page, 'the register waiting for the network');
+    await page.getByRole('button', { name: 'Complete offline' }).click();
+    const done = page.getByText(/^Sale .+-\d{6} completed offline/);
+    await waitOrExplain(page, done);
+    const receipt = (await done.innerText()).match(/^Sale (\S+-\d{6}) /)[1];
+    assert.equal(await row.count(), 0, 'the cart is free for the next customer');
+
+    await page.unroute('**/api/v1/sales', cut);
+    await page.getByRole('status', { name: 'Offline' }).waitFor({ state: 'detached', timeout: 30_000 });
+    assert.equal(new Set(ids).size, 1, 'every try carried the same sale id');
+    const sale = (await server.get(`/api/v1/sales/${ids[0]}`)).json;
+    assert.equal(sale.status, 'completed');
+    assert.equal((await movementsOf(server, sale.id)).length, 1, 'stock moved once');
+    const byOfflineNumber = (await server.get(`/api/v1/sales?receipt_number=${receipt}`)).json.sales;
+    if (firstTry === 'lost') {
+      assert.equal(sale.receipt_number, receipt, 'posted under the number taken offline');
+    } else {
+      assert.notEqual(sale.receipt_number, receipt, 'on the books under the number its first try was given');
+      assert.equal(byOfflineNumber.length, 0, 'the number taken offline stays unused');
+    }
+    await page.context().close();
+  });
+}
+
 /** Ready for the cut: the shell cached by the service worker, numbers reserved, the pasta in the copy. */
 async function readyForTheCut(page) {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });

@@ -92,7 +92,7 @@ export const stock = {
 export const sales = {
   post: (body: T.SaleInput, o: { deadlineMs?: number } = {}) => post<T.Sale>('/sales', body, o),
   quote: (body: Omit<T.SaleInput, 'id'>, o: { deadlineMs?: number } = {}) => post<T.Quote>('/sales/quote', body, o),
-  get: (id: string) => get<T.Sale>('/sales/{id}', { path: { id } }),
+  get: (id: string, o: { deadlineMs?: number } = {}) => get<T.Sale>('/sales/{id}', { path: { id }, ...o }),
   journal: (query: T.JournalQuery) => get<{ sales: T.JournalSale[]; next_cursor: string | null }>('/sales', { query: { ...query } }),
   byReceipt: (receipt_number: string) => get<T.SaleList>('/sales', { query: { receipt_number } }),
   void: (id: string, body: { reason: string; override_token?: string }) => post<T.Sale>('/sales/{id}/void', body, { path: { id } }),

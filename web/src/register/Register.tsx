@@ -92,6 +92,9 @@ export function Register({ session, locationId, locationName, registerId, regist
   const scanRef = useRef<HTMLInputElement>(null);
   const scanStart = useRef<number | null>(null);
   const sending = useRef(false);
+  // Each run of the locked sale's send loop has a number; completing it offline starts a new
+  // number, and the old run stops at its next turn without touching the screen.
+  const sendRun = useRef(0);
 
   const locked = pending !== null;
   // A training module in progress ticks its steps from what happens here, in training mode only.
@@ -366,11 +369,15 @@ export function Register({ session, locationId, locationName, registerId, regist
   async function send(first: Pending) {
     if (sending.current) return;
     sending.current = true;
+    const run = ++sendRun.current;
+    const stopped = () => sendRun.current !== run;
     let p = first;
     try {
       for (;;) {
         try {
           const sale = await sales.post(p.body, { deadlineMs: deadlineMs.sale });
+          // Completed offline meanwhile: the queue finds this answer's sale on the books.
+          if (stopped()) return;
           if (p.body.training) {
             if (p.body.tenders.some((t) => t.type === 'cash') && sale.change_due > 0) trainingEvent('sale.cash_change');
             if (p.body.tenders.some((t) => t.type === 'card')) trainingEvent('sale.card');
@@ -385,9 +392,11 @@ export function Register({ session, locationId, locationName, registerId, regist
           setMode('receipt');
           return;
         } catch (err) {
+          if (stopped()) return;
           if (err instanceof OfflineError) {
             setOffline(true);
             await new Promise((r) => setTimeout(r, retryMs));
+            if (stopped()) return;
             continue;
           }
           setOffline(false);
@@ -413,8 +422,40 @@ export function Register({ session, locationId, locationName, registerId, regist
         }
       }
     } finally {
-      sending.current = false;
+      if (!stopped()) sending.current = false;
     }
+  }
+
+  /**
+   * The locked sale waits for a network that is down: the cashier completes it offline as it
+   * stands — same id, same lines and tenders, the next reserved receipt number. Its first try may
+   * have reached the server, so the queue asks for it by id before sending it: it is on the books
+   * once either way (docs/offline-register.md, "A sale caught by the cut").
+   */
+  async function completeLockedOffline() {
+    const p = pending;
+    if (!p || !offline || p.body.training) return;
+    if (p.tenders.some((t) => t.type === 'store_credit')) { setMsg({ kind: 'error', text: 'Offline a store credit note cannot be checked: wait for the network to send this sale.' }); return; }
+    const total = offlinePrices(p.cart.lines, offlineRules).total;
+    const paid = p.tenders.reduce((s, t) => s + t.amount, 0);
+    if (paid < total) { setMsg({ kind: 'error', text: `Offline the total is ${money(total)}, ${money(total - paid)} more than was taken: wait for the network to send this sale.` }); return; }
+    const number = takeNumber(registerId);
+    if (!number) { setMsg({ kind: 'error', text: 'No receipt numbers are reserved for this register, so it cannot sell offline: wait for the network.' }); return; }
+    const at = Date.now();
+    try {
+      await enqueue({ body: offlineSaleBody(p.body, p.cart, number, at), receipt_number: number, total, at, maybePosted: true });
+    } catch (e) {
+      setMsg({ kind: 'error', text: `The sale could not be kept on this register (${message(e)}): it stays locked and is sent when the network is back.` });
+      return;
+    }
+    sendRun.current++;
+    sending.current = false;
+    setPending(null);
+    setOffline(false);
+    void countWaiting();
+    setLastSale(null);
+    clearSale();
+    setMsg({ kind: 'ok', text: `Sale ${number} completed offline: ${money(total)}, change due ${money(paid - total)}. It is sent when the server is back.` });
   }
 
   /** Parks the cart on the server; false when that failed (the cart is then kept). */
@@ -546,6 +587,7 @@ export function Register({ session, locationId, locationName, registerId, regist
           {offline
             ? 'Waiting for the network — the sale is locked and will be sent exactly as shown.'
             : 'Sending sale… the cart is locked until the server answers.'}
+          {offline && !pending?.body.training && <Button onClick={() => void completeLockedOffline()}>Complete offline</Button>}
         </div>
       )}
 

@@ -259,7 +259,12 @@ export function takeNumber(registerId: string): string | null {
 
 // -------------------------------------------------------------------------- the queue
 
-export interface QueuedSale { kind?: 'sale'; seq?: number; body: SaleInput; receipt_number: string; total: number; at: number; error?: string }
+/**
+ * A sale completed offline. `maybePosted`: it had been sent while online and the network dropped
+ * before the answer came, so that first try may have reached the server; the queue asks for it
+ * by id before sending it (docs/offline-register.md, "A sale caught by the cut").
+ */
+export interface QueuedSale { kind?: 'sale'; seq?: number; body: SaleInput; receipt_number: string; total: number; at: number; error?: string; maybePosted?: boolean }
 /** A return taken offline: `receipt_number` is the returned sale's, `total` the cash refunded. */
 export interface QueuedReturn { kind: 'return'; seq?: number; body: ReturnInput; receipt_number: string; total: number; at: number; error?: string }
 /**
@@ -288,6 +293,20 @@ async function update(sale: Queued, remove: boolean): Promise<void> {
   if (remove) tx.objectStore('queue').delete(sale.seq ?? -1);
   else tx.objectStore('queue').put(sale);
   await done(tx);
+}
+
+/**
+ * The sale with this id if the server has it (the first try of a sale caught by the cut got
+ * through: it is on the books under the number the server gave it, and the number this register
+ * took offline stays unused, listed as such by the block), else null.
+ */
+async function postedBefore(id: string): Promise<Sale | null> {
+  try {
+    return await sales.get(id, { deadlineMs: sendDeadlineMs });
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  }
 }
 
 /** Clears the reason a queued sale or return was refused, so the next flush sends it again. */
@@ -368,7 +387,8 @@ export async function flush(): Promise<void> {
           void remember(posted.sale).catch(() => undefined);
           void sales.get(sale.body.return.sale_id).then(remember).catch(() => undefined);
         } else {
-          const posted = await sales.post(sale.body, { deadlineMs: sendDeadlineMs });
+          const before = sale.maybePosted ? await postedBefore(sale.body.id) : null;
+          const posted = before ?? await sales.post(sale.body, { deadlineMs: sendDeadlineMs });
           await update(sale, true);
           void remember(posted).catch(() => undefined);
         }
