@@ -6,12 +6,14 @@ import { money, parseMoney, words } from '../shared/format';
 
 export type Msg = { kind: 'error' | 'ok' | 'info' | 'warn'; text: string } | null;
 
-export function PayPanel({ due: quoted, tenders, setTenders, busy, locked, msg, focusTick, onComplete, onBack }: {
+export function PayPanel({ due: quoted, tenders, setTenders, busy, locked, msg, focusTick, onComplete, onCompleteOffline, onBack }: {
   /** The quoted total; null while the server works it out. */
   due: number | null; tenders: TenderInput[]; setTenders: (t: TenderInput[]) => void; busy: boolean; locked: boolean; msg: Msg;
   /** Changes each time F4 asks for the tendered amount. */
   focusTick: number;
   onComplete: () => void; onBack: () => void;
+  /** Set while the locked sale waits for a network that is down: completes it offline instead. */
+  onCompleteOffline?: () => void;
 }) {
   const [amount, setAmount] = useState('');
   const [reference, setReference] = useState('');
@@ -92,6 +94,12 @@ export function PayPanel({ due: quoted, tenders, setTenders, busy, locked, msg, 
       {err && <Notice kind="error">{err}</Notice>}
       {msg && <Notice kind={msg.kind}>{msg.text}</Notice>}
       <Button variant="primary" big disabled={busy || locked || quoted === null || paid < due} onClick={onComplete}>Complete sale</Button>
+      {onCompleteOffline && (
+        <>
+          <Notice kind="warn">The network is down. The customer need not wait: complete the sale offline with this register's next reserved receipt number. It is on the books once either way.</Notice>
+          <Button big onClick={onCompleteOffline}>Complete offline</Button>
+        </>
+      )}
       <Button onClick={onBack} disabled={locked}>Back to cart</Button>
     </div>
   );

@@ -587,7 +587,6 @@ export function Register({ session, locationId, locationName, registerId, regist
           {offline
             ? 'Waiting for the network — the sale is locked and will be sent exactly as shown.'
             : 'Sending sale… the cart is locked until the server answers.'}
-          {offline && !pending?.body.training && <Button onClick={() => void completeLockedOffline()}>Complete offline</Button>}
         </div>
       )}
 
@@ -665,7 +664,7 @@ export function Register({ session, locationId, locationName, registerId, regist
           )}
           {mode === 'pay' && (
             <PayPanel due={due} tenders={shownTenders} setTenders={setTenders} busy={locked} locked={locked} msg={msg} focusTick={payFocus}
-              onComplete={lockAndSend} onBack={() => { if (!locked) { setTenders([]); setMode('sale'); setMsg(null); } }} />
+              onComplete={lockAndSend} onCompleteOffline={offline && pending && !pending.body.training ? () => void completeLockedOffline() : undefined} onBack={() => { if (!locked) { setTenders([]); setMode('sale'); setMsg(null); } }} />
           )}
           {mode === 'receipt' && receipt && (
             <>
