@@ -101,7 +101,7 @@ export const sales = {
   resume: (id: string) => post<T.Parked>('/sales/parked/{id}/resume', {}, { path: { id } }),
   returnSale: (body: T.ReturnInput | T.NoReceiptReturnInput, o: { deadlineMs?: number } = {}) => post<T.ReturnDoc>('/returns', body, o),
   refundSlip: (id: string) => link('/returns/{id}/receipt', { path: { id } }),
-  storeCredit: (code: string) => get<T.StoreCredit>('/store-credits/{code}', { path: { code } }),
+  storeCredit: (code: string, o: { deadlineMs?: number } = {}) => get<T.StoreCredit>('/store-credits/{code}', { path: { code }, ...o }),
   exchange: (body: T.ExchangeInput, o: { deadlineMs?: number } = {}) => post<T.ExchangeDoc>('/exchanges', body, o),
   receiptLink: (id: string) => link('/sales/{id}/receipt', { path: { id } }),
 };

@@ -49,7 +49,8 @@ export function PayPanel({ due: quoted, tenders, setTenders, busy, locked, msg, 
     if (type === 'store_credit') {
       // The note's balance decides how much it can pay.
       try {
-        const credit = await sales.storeCredit(refText);
+        // A network that does not answer is "Cannot reach the server" after 3 s, not a wait.
+        const credit = await sales.storeCredit(refText, { deadlineMs: 3000 });
         const spent = tenders.filter((t) => t.type === 'store_credit' && t.reference?.replace(/\s/g, '').toUpperCase() === credit.code).reduce((s, t) => s + t.amount, 0);
         const left = credit.balance - spent;
         if (left <= 0) { setErr(`Store credit ${credit.code} has nothing left.`); return; }
