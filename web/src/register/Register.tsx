@@ -191,9 +191,11 @@ export function Register({ session, locationId, locationName, registerId, regist
   const cartChanged = useRef<number | null>(null);
   useLayoutEffect(() => { cartChanged.current = quoteKey ? performance.now() : null; }, [quoteKey]);
   // A quote that could not reach the server is asked again, so a blip never leaves the total at "…".
+  // Known to be offline, none is asked (the copy's shelf prices stand in, below): a network that
+  // does not answer would only hold one of the browser's few connections for each.
   const [quoteTry, setQuoteTry] = useState(0);
   useEffect(() => {
-    if (!quoteBody) return;
+    if (!quoteBody || downSince !== null) return;
     let current = true;
     let again: ReturnType<typeof setTimeout> | undefined;
     const { id: _id, ...body } = quoteBody; // a quote is no document: no id
@@ -207,7 +209,7 @@ export function Register({ session, locationId, locationName, registerId, regist
       else setMsg({ kind: 'error', text: message(e) });
     });
     return () => { current = false; clearTimeout(again); };
-  }, [quoteKey, quoteTry]);
+  }, [quoteKey, quoteTry, downSince === null]);
   const quote = quoted && quoted.key === quoteKey ? quoted.quote : null;
   // Cart change to its quoted total painted (reported by scripts/measure-register.mjs, never asserted).
   useLayoutEffect(() => {
