@@ -121,7 +121,7 @@ const ean13 = (twelve) => {
 // The copy follows the change feed (web/src/register/offline.ts keeps items in chunks indexed by
 // barcode and id): an item made at head office is in it, and when its barcode is changed the
 // copy finds it by the new code only — offline too.
-test('the catalog copy follows changes: a barcode replaced at head office is found offline by the new code only', async () => {
+test('the catalog copy follows changes: a barcode replaced at head office is found offline by the new code only; a name is searched in the copy', async () => {
   const { server } = env;
   const [oldCode, newCode] = [ean13('871230019900'), ean13('871230019901')];
   const made = await server.post('/api/v1/items', { sku: `COPY-${process.pid}`, name: 'Copy test jam', price: 399, tax_category: 'standard', barcodes: [oldCode] });
@@ -144,6 +144,17 @@ test('the catalog copy follows changes: a barcode replaced at head office is fou
   await scan(page, oldCode);
   await page.getByText(`Barcode ${oldCode} is not in this register's copy of the catalog and the server cannot be reached — nothing was added.`).waitFor();
   assert.equal(await page.getByRole('table', { name: 'Cart' }).getByRole('row', { name: /Copy test jam/ }).count(), 1, 'the old code added nothing');
+  // An item is found by the starts of the words of its name offline too (one without a barcode
+  // could not be sold otherwise).
+  const box = page.getByLabel('Scan or search');
+  await box.fill('bright PAST');
+  await box.press('Enter');
+  await page.getByText(/^\d+ match(es)? for “bright PAST” in this register’s copy of the catalog \(offline\): ↑↓ to choose, Enter to add\.$/).waitFor();
+  await box.press('Enter');
+  await waitOrExplain(page, page.getByRole('table', { name: 'Cart' }).getByRole('row', { name: /Brightfield Pasta/ }));
+  await box.fill('no such thing');
+  await box.press('Enter');
+  await page.getByText('Nothing matches “no such thing” in this register’s copy of the catalog (offline).').waitFor();
   await context.setOffline(false);
   await context.close();
 });

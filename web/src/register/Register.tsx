@@ -29,7 +29,7 @@ import { PickupDialog } from './PickupDialog';
 import { Receipt } from './Receipt';
 import { ReturnPanel } from './ReturnPanel';
 import { ExchangePanel } from './ExchangePanel';
-import { enqueue, enqueuePractice, ensureBlock, flush, practiceQueued, queued, remember, scanOffline, syncCatalog, takeNumber } from './offline';
+import { enqueue, enqueuePractice, ensureBlock, flush, practiceQueued, queued, remember, scanOffline, searchOffline, syncCatalog, takeNumber } from './offline';
 import { OfflineExchange } from './OfflineExchange';
 import { isOfflineRules, OfflineReturn, type OfflineRules } from './OfflineReturn';
 import { RefusedQueue } from './RefusedQueue';
@@ -287,13 +287,19 @@ export function Register({ session, locationId, locationName, registerId, regist
       return;
     }
     try {
-      const r = await catalog.search({ q: text, status: 'active', limit: 8 }, { deadlineMs: deadlineMs.search });
+      // Offline (known, or found out now) the copy is searched: an item without a barcode (loose
+      // flowers, a bag of coffee beans) can still be sold.
+      const fromCopy = () => searchOffline(text).then((items) => ({ items, copy: true }));
+      const r = downSince !== null ? await fromCopy()
+        : await catalog.search({ q: text, status: 'active', limit: 8 }, { deadlineMs: deadlineMs.search })
+          .then((a) => ({ items: a.items, copy: false }), (e) => { if (e instanceof OfflineError) return fromCopy(); throw e; });
       const found = r.items.filter((i) => i.kind !== 'parent');
       setResults(found);
       setHighlight(found.length ? 0 : -1);
       input.dataset.query = text;
-      setMsg(found.length ? { kind: 'info', text: `${found.length} match${found.length > 1 ? 'es' : ''} for “${text}”: ↑↓ to choose, Enter to add.` }
-        : { kind: 'warn', text: `Nothing matches “${text}”.` });
+      const where = r.copy ? ' in this register’s copy of the catalog (offline)' : '';
+      setMsg(found.length ? { kind: 'info', text: `${found.length} match${found.length > 1 ? 'es' : ''} for “${text}”${where}: ↑↓ to choose, Enter to add.` }
+        : { kind: 'warn', text: `Nothing matches “${text}”${where}.` });
     } catch (err) { setMsg({ kind: 'error', text: message(err) }); }
   }
 

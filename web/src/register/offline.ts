@@ -15,7 +15,7 @@ let opened: Promise<IDBDatabase> | null = null;
 
 function openDb(): Promise<IDBDatabase> {
   opened ??= new Promise((resolve, reject) => {
-    const r = indexedDB.open(DB_NAME, 5);
+    const r = indexedDB.open(DB_NAME, 6);
     // Each store is made when missing, whatever the version before (version 2 added `recent`;
     // a database opened elsewhere without a version exists at version 1 with no stores at all).
     r.onupgradeneeded = (e) => {
@@ -28,12 +28,16 @@ function openDb(): Promise<IDBDatabase> {
       }
       // Version 5 indexes embedded (scale) barcodes by the starts of their codes as well: the
       // copy is read again from the start of the feed to index them.
-      if (e.oldVersion < 5 && !missing('meta')) r.transaction?.objectStore('meta').delete('cursor');
+      // Version 6 indexes the words of item names and SKUs (a search by name offline): the copy
+      // is read again from the start of the feed to index them.
+      if (e.oldVersion < 6 && !missing('meta')) r.transaction?.objectStore('meta').delete('cursor');
       if (missing('chunks')) {
         const chunks = db.createObjectStore('chunks', { keyPath: 'chunk' });
         chunks.createIndex('codes', 'codes', { multiEntry: true });
         chunks.createIndex('ids', 'ids', { multiEntry: true });
       }
+      const chunks = r.transaction?.objectStore('chunks');
+      if (chunks && !chunks.indexNames.contains('words')) chunks.createIndex('words', 'words', { multiEntry: true });
       if (missing('queue')) db.createObjectStore('queue', { keyPath: 'seq', autoIncrement: true });
       if (missing('meta')) db.createObjectStore('meta');
       // The sales this register completed, as the server answered them (returns offline), by
@@ -75,13 +79,19 @@ function value<T>(r: IDBRequest): Promise<T> {
  * copy's writes took about 1.5 times as long. Chunks written with another size stay valid.
  */
 const CHUNK_ITEMS = 64;
-interface Chunk { chunk: number; items: Item[]; codes: string[]; ids: string[] }
+interface Chunk { chunk: number; items: Item[]; codes: string[]; ids: string[]; words?: string[] }
+
+/** The words a name or SKU is found by offline: lower case, accents dropped ("Crème brûlée" → crème → creme). */
+export function searchWords(text: string): string[] {
+  return text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+}
 
 function chunkOf(chunk: number, items: Item[]): Chunk {
   return {
     chunk,
     items,
     ids: items.map((i) => i.id),
+    words: [...new Set(items.flatMap((i) => [...searchWords(i.name), ...searchWords(i.sku ?? '')]))],
     // An embedded (scale) barcode is also found by the starts of its code, so a label with any
     // weight or price finds it (scanOffline).
     codes: [...new Set(items.flatMap((i) => (i.barcodes ?? []).flatMap((b) => (b.kind === 'embedded' ? [b.code, ...embeddedIndexKeys(b.code)] : [b.code]))))],
@@ -178,6 +188,30 @@ async function readFeed(locationId: string): Promise<number> {
       return n;
     }
   }
+}
+
+/**
+ * The items of the copy whose name or SKU has a word starting with each word of `text` (the
+ * server's search is by name and SKU too), active and sellable, at most `limit`: the register's
+ * search while offline. The copy's index holds each chunk under every word of its items, so the
+ * longest word of the query picks the chunks and the rest is checked item by item.
+ */
+export async function searchOffline(text: string, limit = 8): Promise<Item[]> {
+  const wanted = searchWords(text);
+  if (!wanted.length) return [];
+  const key = wanted.reduce((a, b) => (b.length > a.length ? b : a));
+  const db = await openDb();
+  const chunks = await value<Chunk[]>(db.transaction('chunks').objectStore('chunks').index('words').getAll(IDBKeyRange.bound(key, key + '\uffff')));
+  const found = new Map<string, Item>();
+  for (const c of chunks) {
+    for (const item of c.items) {
+      if (found.size >= limit) break;
+      if ((item.status !== undefined && item.status !== 'active') || item.kind === 'parent' || found.has(item.id)) continue;
+      const words = [...searchWords(item.name), ...searchWords(item.sku ?? '')];
+      if (wanted.every((w) => words.some((x) => x.startsWith(w)))) found.set(item.id, item);
+    }
+  }
+  return [...found.values()];
 }
 
 /**
