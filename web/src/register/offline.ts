@@ -81,6 +81,14 @@ function value<T>(r: IDBRequest): Promise<T> {
 const CHUNK_ITEMS = 64;
 interface Chunk { chunk: number; items: Item[]; codes: string[]; ids: string[]; words?: string[] }
 
+/**
+ * The words of a name the copy's `words` index keeps: two letters or more, not only digits. A
+ * search is looked up by its longest such word; sizes and numbers ("250", "g") only narrow it
+ * (they would double the index's entries, and so the copy's writes, for little: a cashier
+ * looking for a loose item types a word of its name).
+ */
+const indexed = (w: string) => w.length >= 2 && !/^\d+$/.test(w);
+
 /** The words a name or SKU is found by offline: lower case, accents dropped ("Crème brûlée" → crème → creme). */
 export function searchWords(text: string): string[] {
   return text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
@@ -91,7 +99,7 @@ function chunkOf(chunk: number, items: Item[]): Chunk {
     chunk,
     items,
     ids: items.map((i) => i.id),
-    words: [...new Set(items.flatMap((i) => [...searchWords(i.name), ...searchWords(i.sku ?? '')]))],
+    words: [...new Set(items.flatMap((i) => [...searchWords(i.name), ...searchWords(i.sku ?? '')].filter(indexed)))],
     // An embedded (scale) barcode is also found by the starts of its code, so a label with any
     // weight or price finds it (scanOffline).
     codes: [...new Set(items.flatMap((i) => (i.barcodes ?? []).flatMap((b) => (b.kind === 'embedded' ? [b.code, ...embeddedIndexKeys(b.code)] : [b.code]))))],
@@ -198,8 +206,9 @@ async function readFeed(locationId: string): Promise<number> {
  */
 export async function searchOffline(text: string, limit = 8): Promise<Item[]> {
   const wanted = searchWords(text);
-  if (!wanted.length) return [];
-  const key = wanted.reduce((a, b) => (b.length > a.length ? b : a));
+  const keys = wanted.filter(indexed);
+  if (!keys.length) return [];
+  const key = keys.reduce((a, b) => (b.length > a.length ? b : a));
   const db = await openDb();
   const chunks = await value<Chunk[]>(db.transaction('chunks').objectStore('chunks').index('words').getAll(IDBKeyRange.bound(key, key + '\uffff')));
   const found = new Map<string, Item>();
