@@ -91,7 +91,10 @@ std::int64_t data_version(Db& db) {
 }  // namespace
 
 SharedReadSnapshot::SharedReadSnapshot(Db& first, const std::vector<Db*>& others, const std::function<void()>& after_first) {
-  BR_ASSERT(!first.in_transaction(), "a shared snapshot begins outside a transaction");
+  if (first.in_transaction()) {  // its snapshot may be older than any other can begin
+    first_ = std::make_unique<ReadSnapshot>(first);
+    return;
+  }
   bool versioned = first.sqlite_handle() != nullptr;
   for (Db* other : others) {
     BR_ASSERT(!other->in_transaction(), "a shared snapshot begins outside a transaction");

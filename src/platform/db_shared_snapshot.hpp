@@ -17,9 +17,10 @@ namespace backroom::db {
 // changes when another connection commits), then `first` begins its snapshot, then each of
 // `others` begins its own and notes the version again. Unchanged on every one: no write
 // committed between, so all see the state `first` sees. Otherwise all are ended and begun
-// again, at most `tries_max` times; then only `first` keeps a snapshot. Every connection
-// must be outside a transaction; all must outlive this. On PostgreSQL (no such version)
-// only `first` gets a snapshot. `after_first` (tests): runs each try once `first`'s began.
+// again, at most `tries_max` times; then only `first` keeps a snapshot. `others` must be
+// outside a transaction; `first` in one keeps it (as ReadSnapshot does) and shares it with
+// none. All must outlive this. On PostgreSQL (no such version) only `first` gets a
+// snapshot. `after_first` (tests): runs each try once `first`'s began.
 class SharedReadSnapshot {
  public:
   static constexpr int tries_max = 3;
