@@ -174,13 +174,14 @@ struct SnapshotWriter::Helper {
   std::vector<std::string> spare;  // parts handed back by next(), to be filled again
   std::size_t ready_bytes = 0;
   bool stop = false;
+  bool finished = false;  // no range is left for it
   std::exception_ptr error;
   std::thread thread;
 };
 
 SnapshotWriter::SnapshotWriter(db::Db& db, std::vector<std::string> scope, const std::vector<db::Db*>& helpers,
                                int items_a_range)
-    : context_(feed_context(db)), scope_(std::move(scope)), own_{db, std::nullopt, {}} {
+    : context_(feed_context(db)), scope_(std::move(scope)), items_a_range_(items_a_range), own_{db, std::nullopt, {}} {
   std::string key;
   for (const auto& [pair, date] : context_.backorder_dates) {
     pair_key(key, pair.first, pair.second);
@@ -194,8 +195,8 @@ SnapshotWriter::SnapshotWriter(db::Db& db, std::vector<std::string> scope, const
                        status == AvailabilityStatus::low_stock ? "true" : "false", threshold);
     BR_ASSERT(tail.size() <= status_tail_bytes_max, "a status tail fits the line buffer");
   }
-  range_starts_ = helpers.empty() ? std::vector<std::string>{""} : stock::item_range_starts(db, items_a_range);
-  if (range_starts_.size() == 1) return;
+  if (helpers.empty()) return;
+  starts_complete_ = false;
   for (db::Db* helper : helpers) helpers_.push_back(std::make_unique<Helper>(*helper));
   try {
     for (std::size_t i = 0; i < helpers_.size(); ++i)
@@ -226,10 +227,24 @@ const std::string* SnapshotWriter::backorder_date(std::string& key, std::string_
   return found == dates_.end() ? nullptr : found->second;
 }
 
-void SnapshotWriter::start_range(Producer& producer, std::size_t range) const {
+bool SnapshotWriter::start_range(Producer& producer, std::size_t range) {
+  std::string from, until;
+  {
+    std::lock_guard lock(starts_mutex_);
+    while (!starts_complete_ && range_starts_.size() < range + 2) {
+      auto start = stock::next_item_range_start(producer.db, range_starts_.back(), items_a_range_);
+      if (start)
+        range_starts_.push_back(std::move(*start));
+      else
+        starts_complete_ = true;
+    }
+    if (range >= range_starts_.size()) return false;
+    from = range_starts_[range];
+    if (range + 1 < range_starts_.size()) until = range_starts_[range + 1];
+  }
   producer.rows.reset();  // the statements are the same ones: the last range's use ends first
-  producer.rows.emplace(producer.db, stock::StockLevelCursor::page_rows, range_starts_[range],
-                        range + 1 < range_starts_.size() ? range_starts_[range + 1] : std::string());
+  producer.rows.emplace(producer.db, stock::StockLevelCursor::page_rows, std::move(from), std::move(until));
+  return true;
 }
 
 bool SnapshotWriter::fill(Producer& producer, std::string& part, std::size_t bytes) const {
@@ -246,8 +261,7 @@ bool SnapshotWriter::fill(Producer& producer, std::string& part, std::size_t byt
 // A helper's ranges are first_range, then every (1 + helpers) after it.
 void SnapshotWriter::run_helper(Helper& helper, std::size_t first_range) {
   try {
-    for (std::size_t range = first_range; range < range_starts_.size(); range += 1 + helpers_.size()) {
-      start_range(helper.producer, range);
+    for (std::size_t range = first_range; start_range(helper.producer, range); range += 1 + helpers_.size()) {
       for (bool more = true; more;) {
         std::string part;
         {
@@ -270,6 +284,9 @@ void SnapshotWriter::run_helper(Helper& helper, std::size_t first_range) {
         helper.changed.notify_all();
       }
     }
+    std::lock_guard lock(helper.mutex);
+    helper.finished = true;
+    helper.changed.notify_all();
   } catch (...) {
     std::lock_guard lock(helper.mutex);
     helper.error = std::current_exception();
@@ -279,11 +296,10 @@ void SnapshotWriter::run_helper(Helper& helper, std::size_t first_range) {
 
 bool SnapshotWriter::next(std::string& part, std::size_t bytes) {
   while (part.size() < bytes) {
-    if (range_ == range_starts_.size()) return false;
     std::size_t producer = range_ % (1 + helpers_.size());
     if (producer == 0) {
       if (!own_started_) {
-        start_range(own_, range_);
+        if (!start_range(own_, range_)) return false;
         own_started_ = true;
       }
       if (fill(own_, part, bytes)) return true;
@@ -293,8 +309,11 @@ bool SnapshotWriter::next(std::string& part, std::size_t bytes) {
     }
     Helper& helper = *helpers_[producer - 1];
     std::unique_lock lock(helper.mutex);
-    helper.changed.wait(lock, [&helper] { return !helper.ready.empty() || helper.error; });
-    if (helper.ready.empty()) std::rethrow_exception(helper.error);
+    helper.changed.wait(lock, [&helper] { return !helper.ready.empty() || helper.error || helper.finished; });
+    if (helper.ready.empty()) {
+      if (helper.error) std::rethrow_exception(helper.error);
+      return false;  // the helper has no range from this one on: there is none
+    }
     if (helper.ready.front().empty()) {  // the end of its range
       helper.ready.pop_front();
       ++range_;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,7 +47,8 @@ ChangesPage availability_changes(db::Db& db, std::int64_t cursor, int limit, con
 // state as `db`'s: db::SharedReadSnapshot) the items are read in ranges of `items_a_range`,
 // range k on `db` by the caller of next() when k is a multiple of 1 + helpers.size(), else on
 // helper k mod (1 + helpers.size()) by a thread of its own, and the parts are handed out in
-// range order: the same bytes, produced on several cores. A helper thread keeps at most
+// range order: the same bytes, produced on several cores. Where a range begins is read by the
+// first thread to need it, on its connection (the same state on each). A helper thread keeps at most
 // helper_ahead_bytes of parts not yet handed out. The helpers must outlive the writer.
 class SnapshotWriter {
  public:
@@ -75,7 +77,8 @@ class SnapshotWriter {
     std::string key;  // reused: looking a backorder date up allocates nothing
   };
   struct Helper;
-  void start_range(Producer& producer, std::size_t range) const;
+  // Points the producer at range `range`; false when there is no such range (nor any after it).
+  bool start_range(Producer& producer, std::size_t range);
   // Appends lines of the producer's range to `part` until it holds `bytes`; false once the range is done.
   bool fill(Producer& producer, std::string& part, std::size_t bytes) const;
   const std::string* backorder_date(std::string& key, std::string_view item_id, std::string_view location_id) const;
@@ -88,7 +91,11 @@ class SnapshotWriter {
   std::unordered_map<std::string, const std::string*, KeyHash, std::equal_to<>> dates_;
   // The line from "status" to "backorder_date": the same for every line of one status.
   std::array<std::string, 4> status_tails_;
-  std::vector<std::string> range_starts_;  // one range (from '') without helpers
+  int items_a_range_;
+  // Where the ranges begin, found as they are first needed (one range, from '', without helpers).
+  std::mutex starts_mutex_;
+  std::vector<std::string> range_starts_{""};
+  bool starts_complete_ = true;
   Producer own_;
   std::size_t range_ = 0;  // the range whose lines go out next
   bool own_started_ = false;

@@ -151,9 +151,9 @@ class StockLevelCursor {
   std::string after_item_, after_location_;  // the key the next page starts after
   std::string until_;
 };
-// Where ranges of about `items_a_range` items each begin, in key order, for StockLevelCursor's
-// `from` (the first is '', each range ends before the next begins, the last at the end).
-std::vector<std::string> item_range_starts(db::Db& db, int items_a_range);
+// Where the range of items after the one of `items_a_range` items from `start` begins (an
+// item id), for StockLevelCursor's `from` and `until`; nullopt: that range is the last.
+std::optional<std::string> next_item_range_start(db::Db& db, const std::string& start, int items_a_range);
 
 // The holds half of `backroom check`, and the change rows against their balances: one line
 // per problem.

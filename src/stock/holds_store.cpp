@@ -361,16 +361,13 @@ bool StockLevelCursor::next(StockLevelView& row) {
   }
 }
 
-// Each start is a seek and a count in the items' key index (OFFSET reads no column).
-std::vector<std::string> item_range_starts(db::Db& db, int items_a_range) {
+// A seek and a count in the items' key index (OFFSET reads no column).
+std::optional<std::string> next_item_range_start(db::Db& db, const std::string& start, int items_a_range) {
   BR_ASSERT(items_a_range > 0, "a range has items");
-  std::vector<std::string> starts{""};
-  for (;;) {
-    auto q = db.query("SELECT id FROM items WHERE id >= ? ORDER BY id LIMIT 1 OFFSET ?");
-    q.bind(1, starts.back()).bind(2, items_a_range);
-    if (!q.step()) return starts;
-    starts.push_back(q.text(0));
-  }
+  auto q = db.query("SELECT id FROM items WHERE id >= ? ORDER BY id LIMIT 1 OFFSET ?");
+  q.bind(1, start).bind(2, items_a_range);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
 }
 
 std::vector<std::string> check_holds(db::Db& db) {
