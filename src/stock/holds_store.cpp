@@ -291,29 +291,12 @@ bool StockLevelCursor::sellable(std::string_view location_id) {
   return false;  // no such location (a foreign key makes this unreachable)
 }
 
-// On SQLite a page is read in two statements: the rest of the item the last page ended in,
-// then the items after it. Both are plain seeks in the primary key; one statement with the row
-// value `(item_id, location_id) > (?, ?)` compared every row's ids with the key in SQLite's
-// loop. PostgreSQL takes the row value as the bounds of its index scan, and a statement is a
-// round trip: one statement a page there (docs/performance.md, "The snapshot on two cores").
+// A page is read in two statements: the rest of the item the last page ended in, then the
+// items after it. Both are plain seeks in the primary key; one statement with the row value
+// `(item_id, location_id) > (?, ?)` compared every row's ids with the key in SQLite's loop.
+// PostgreSQL does the same work either way (docs/performance.md, "The snapshot on two cores").
 void StockLevelCursor::read_page() {
   query_.reset();  // the statement is the same one: its last use ends first
-  if (db_.dialect() == db::Dialect::postgres) {
-    if (until_.empty()) {
-      query_.emplace(db_.query(
-          "SELECT item_id, location_id, on_hand, reserved FROM stock_balances WHERE (item_id, location_id) > (?, ?) "
-          "ORDER BY item_id, location_id LIMIT ?"));
-      query_->bind(1, after_item_).bind(2, after_location_).bind(3, rows_a_page_);
-    } else {
-      query_.emplace(db_.query(
-          "SELECT item_id, location_id, on_hand, reserved FROM stock_balances WHERE (item_id, location_id) > (?, ?) "
-          "AND item_id < ? ORDER BY item_id, location_id LIMIT ?"));
-      query_->bind(1, after_item_).bind(2, after_location_).bind(3, until_).bind(4, rows_a_page_);
-    }
-    reading_rest_of_item_ = false;
-    rows_read_ = 0;
-    return;
-  }
   query_.emplace(db_.query(
       "SELECT item_id, location_id, on_hand, reserved FROM stock_balances WHERE item_id = ? AND location_id > ? "
       "ORDER BY location_id"));
