@@ -3,6 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <cstring>
 #include <iterator>
 
@@ -160,11 +165,27 @@ void pair_key(std::string& key, std::string_view item_id, std::string_view locat
 
 }  // namespace
 
-SnapshotWriter::SnapshotWriter(db::Db& db, std::vector<std::string> scope)
-    : context_(feed_context(db)), scope_(std::move(scope)), rows_(db) {
+struct SnapshotWriter::Helper {
+  explicit Helper(db::Db& db) : producer{db, std::nullopt, {}} {}
+  Producer producer;
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<std::string> ready;   // parts in range order; an empty one ends a range
+  std::vector<std::string> spare;  // parts handed back by next(), to be filled again
+  std::size_t ready_bytes = 0;
+  bool stop = false;
+  bool finished = false;  // no range is left for it
+  std::exception_ptr error;
+  std::thread thread;
+};
+
+SnapshotWriter::SnapshotWriter(db::Db& db, std::vector<std::string> scope, const std::vector<db::Db*>& helpers,
+                               int items_a_range)
+    : context_(feed_context(db)), scope_(std::move(scope)), items_a_range_(items_a_range), own_{db, std::nullopt, {}} {
+  std::string key;
   for (const auto& [pair, date] : context_.backorder_dates) {
-    pair_key(key_, pair.first, pair.second);
-    dates_.emplace(key_, &date);
+    pair_key(key, pair.first, pair.second);
+    dates_.emplace(key, &date);
   }
   std::string threshold = json::serialize(json::quantity_value(context_.settings.low_stock_threshold));
   for (auto status : {AvailabilityStatus::in_stock, AvailabilityStatus::low_stock, AvailabilityStatus::out_of_stock,
@@ -174,21 +195,138 @@ SnapshotWriter::SnapshotWriter(db::Db& db, std::vector<std::string> scope)
                        status == AvailabilityStatus::low_stock ? "true" : "false", threshold);
     BR_ASSERT(tail.size() <= status_tail_bytes_max, "a status tail fits the line buffer");
   }
+  if (helpers.empty()) return;
+  starts_complete_ = false;
+  for (db::Db* helper : helpers) helpers_.push_back(std::make_unique<Helper>(*helper));
+  try {
+    for (std::size_t i = 0; i < helpers_.size(); ++i)
+      helpers_[i]->thread = std::thread([this, i] { run_helper(*helpers_[i], i + 1); });
+  } catch (...) {
+    stop_helpers();
+    throw;
+  }
 }
 
-const std::string* SnapshotWriter::backorder_date(std::string_view item_id, std::string_view location_id) {
+SnapshotWriter::~SnapshotWriter() { stop_helpers(); }
+
+void SnapshotWriter::stop_helpers() {
+  for (auto& helper : helpers_) {
+    std::lock_guard lock(helper->mutex);
+    helper->stop = true;
+    helper->changed.notify_all();
+  }
+  for (auto& helper : helpers_)
+    if (helper->thread.joinable()) helper->thread.join();
+}
+
+const std::string* SnapshotWriter::backorder_date(std::string& key, std::string_view item_id,
+                                                  std::string_view location_id) const {
   if (dates_.empty()) return nullptr;
-  pair_key(key_, item_id, location_id);
-  auto found = dates_.find(std::string_view(key_));
+  pair_key(key, item_id, location_id);
+  auto found = dates_.find(std::string_view(key));
   return found == dates_.end() ? nullptr : found->second;
 }
 
-bool SnapshotWriter::next(std::string& part, std::size_t bytes) {
+bool SnapshotWriter::start_range(Producer& producer, std::size_t range) {
+  std::string from, until;
+  {
+    std::lock_guard lock(starts_mutex_);
+    while (!starts_complete_ && range_starts_.size() < range + 2) {
+      auto start = stock::next_item_range_start(producer.db, range_starts_.back(), items_a_range_);
+      if (start)
+        range_starts_.push_back(std::move(*start));
+      else
+        starts_complete_ = true;
+    }
+    if (range >= range_starts_.size()) return false;
+    from = range_starts_[range];
+    if (range + 1 < range_starts_.size()) until = range_starts_[range + 1];
+  }
+  producer.rows.reset();  // the statements are the same ones: the last range's use ends first
+  producer.rows.emplace(producer.db, stock::StockLevelCursor::page_rows, std::move(from), std::move(until));
+  return true;
+}
+
+bool SnapshotWriter::fill(Producer& producer, std::string& part, std::size_t bytes) const {
   stock::StockLevelView level;
   while (part.size() < bytes) {
-    if (!rows_.next(level)) return false;
+    if (!producer.rows->next(level)) return false;
     if (!scope_.empty() && std::find(scope_.begin(), scope_.end(), level.location_id) == scope_.end()) continue;
-    append_snapshot_line(part, level, backorder_date(level.item_id, level.location_id), context_, status_tails_);
+    append_snapshot_line(part, level, backorder_date(producer.key, level.item_id, level.location_id), context_,
+                         status_tails_);
+  }
+  return true;
+}
+
+// A helper's ranges are first_range, then every (1 + helpers) after it.
+void SnapshotWriter::run_helper(Helper& helper, std::size_t first_range) {
+  try {
+    for (std::size_t range = first_range; start_range(helper.producer, range); range += 1 + helpers_.size()) {
+      for (bool more = true; more;) {
+        std::string part;
+        {
+          std::lock_guard lock(helper.mutex);
+          if (!helper.spare.empty()) {
+            part = std::move(helper.spare.back());
+            helper.spare.pop_back();
+          }
+        }
+        part.reserve(part_bytes + line_bytes_max);
+        more = fill(helper.producer, part, part_bytes);
+        std::unique_lock lock(helper.mutex);
+        helper.changed.wait(lock, [&helper] { return helper.stop || helper.ready_bytes < helper_ahead_bytes; });
+        if (helper.stop) return;
+        if (!part.empty()) {
+          helper.ready_bytes += part.size();
+          helper.ready.push_back(std::move(part));
+        }
+        if (!more) helper.ready.emplace_back();
+        helper.changed.notify_all();
+      }
+    }
+    std::lock_guard lock(helper.mutex);
+    helper.finished = true;
+    helper.changed.notify_all();
+  } catch (...) {
+    std::lock_guard lock(helper.mutex);
+    helper.error = std::current_exception();
+    helper.changed.notify_all();
+  }
+}
+
+bool SnapshotWriter::next(std::string& part, std::size_t bytes) {
+  while (part.size() < bytes) {
+    std::size_t producer = range_ % (1 + helpers_.size());
+    if (producer == 0) {
+      if (!own_started_) {
+        if (!start_range(own_, range_)) return false;
+        own_started_ = true;
+      }
+      if (fill(own_, part, bytes)) return true;
+      own_started_ = false;
+      ++range_;
+      continue;
+    }
+    Helper& helper = *helpers_[producer - 1];
+    std::unique_lock lock(helper.mutex);
+    helper.changed.wait(lock, [&helper] { return !helper.ready.empty() || helper.error || helper.finished; });
+    if (helper.ready.empty()) {
+      if (helper.error) std::rethrow_exception(helper.error);
+      return false;  // the helper has no range from this one on: there is none
+    }
+    if (helper.ready.front().empty()) {  // the end of its range
+      helper.ready.pop_front();
+      ++range_;
+      continue;
+    }
+    if (!part.empty()) return true;  // a helper's part goes out as it was made, without a copy
+    helper.ready_bytes -= helper.ready.front().size();
+    part.swap(helper.ready.front());
+    helper.spare.push_back(std::move(helper.ready.front()));
+    helper.spare.back().clear();
+    helper.ready.pop_front();
+    helper.changed.notify_all();
+    return true;
   }
   return true;
 }

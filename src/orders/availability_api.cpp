@@ -8,10 +8,12 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include "access/permissions.hpp"
 #include "orders/availability.hpp"
 #include "orders/orders_api.hpp"
+#include "platform/db_shared_snapshot.hpp"
 #include "platform/ids.hpp"
 #include "platform/periodic.hpp"
 #include "stock/stock.hpp"
@@ -25,6 +27,10 @@ using http::Request;
 namespace {
 
 constexpr std::int64_t event_seconds_default = 60;
+// Threads reading one snapshot answer at most (each a connection of its own).
+constexpr unsigned snapshot_producers_max = 4;
+
+unsigned snapshot_producers() { return std::clamp(std::thread::hardware_concurrency(), 1u, snapshot_producers_max); }
 
 // Every value of a query parameter given repeated or comma-separated, as UUIDs (422 otherwise).
 std::vector<std::string> uuid_list(const Request& req, std::string_view name, std::size_t max) {
@@ -140,17 +146,28 @@ void register_availability_routes(App& app) {
         "Every item at every store as NDJSON, one line each; X-Cursor is where to follow the changes from",
         [&app](Request& req, Reply reply) {
           // Its own connection and read snapshot, held while the answer is read and sent a part
-          // at a time (this thread's reader serves other requests in between).
+          // at a time (this thread's reader serves other requests in between). On SQLite, one
+          // more connection per further core, in a snapshot of the same state, reads every
+          // other range of items on a thread of its own (SnapshotWriter); PostgreSQL reads on
+          // one (docs/performance.md, "The snapshot on two cores").
           struct Stream {
             std::unique_ptr<db::Db> db;
-            std::optional<db::ReadSnapshot> snapshot;
+            std::vector<std::unique_ptr<db::Db>> helper_dbs;
+            std::optional<db::SharedReadSnapshot> snapshot;
             std::optional<SnapshotWriter> writer;
           };
           auto s = std::make_shared<Stream>();
           s->db = db::Db::open(app.db_path, db::Mode::read_only);
-          s->snapshot.emplace(*s->db);
+          std::vector<db::Db*> helpers;
+          if (s->db->dialect() == db::Dialect::sqlite)
+            for (unsigned i = 1; i < snapshot_producers(); ++i) {
+              s->helper_dbs.push_back(db::Db::open(app.db_path, db::Mode::read_only));
+              helpers.push_back(s->helper_dbs.back().get());
+            }
+          s->snapshot.emplace(*s->db, helpers);
+          if (!s->snapshot->shared()) helpers.clear();
           auto cursor = stock::availability_cursor(*s->db);
-          s->writer.emplace(*s->db, req.actor.location_ids);
+          s->writer.emplace(*s->db, req.actor.location_ids, helpers);
           http::Response resp;
           resp.status = 200;
           resp.content_type = "application/x-ndjson";

@@ -6,6 +6,7 @@
 
 #include "platform/assert.hpp"
 #include "platform/db_backends.hpp"
+#include "platform/db_shared_snapshot.hpp"
 
 namespace backroom::db {
 
@@ -75,6 +76,56 @@ ReadSnapshot::~ReadSnapshot() {
       }
     }
   }
+}
+
+namespace {
+
+// PRAGMA data_version: read in a transaction, it is the version of that transaction's snapshot.
+std::int64_t data_version(Db& db) {
+  auto q = db.query("PRAGMA data_version");
+  bool answered = q.step();
+  BR_ASSERT(answered, "PRAGMA data_version answers a row");
+  return q.int64(0);
+}
+
+}  // namespace
+
+SharedReadSnapshot::SharedReadSnapshot(Db& first, const std::vector<Db*>& others, const std::function<void()>& after_first) {
+  if (first.in_transaction()) {  // its snapshot may be older than any other can begin
+    first_ = std::make_unique<ReadSnapshot>(first);
+    return;
+  }
+  bool versioned = first.sqlite_handle() != nullptr;
+  for (Db* other : others) {
+    BR_ASSERT(!other->in_transaction(), "a shared snapshot begins outside a transaction");
+    versioned = versioned && other->sqlite_handle() != nullptr;
+  }
+  for (int tries = 1;; ++tries) {
+    std::vector<std::int64_t> before;
+    if (versioned)
+      for (Db* other : others) before.push_back(data_version(*other));
+    first_ = std::make_unique<ReadSnapshot>(first);
+    if (versioned) data_version(first);  // BEGIN is deferred: the snapshot starts at the first read
+    if (after_first) after_first();
+    if (!versioned || others.empty()) return;
+    bool same = true;
+    for (std::size_t i = 0; i < others.size(); ++i) {
+      others_.push_back(std::make_unique<ReadSnapshot>(*others[i]));
+      same = same && data_version(*others[i]) == before[i];
+    }
+    if (same) {
+      shared_ = true;
+      return;
+    }
+    others_.clear();
+    if (tries == tries_max) return;
+    first_.reset();
+  }
+}
+
+SharedReadSnapshot::~SharedReadSnapshot() {
+  others_.clear();
+  first_.reset();
 }
 
 Transaction::Transaction(Db& db, bool write) : db_(db) {

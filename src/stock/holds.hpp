@@ -118,7 +118,9 @@ std::vector<LowStockRow> low_stock_levels(db::Db& db, Quantity at_most, const st
 // the row: valid until the next next(). The connection must outlive the cursor, and a read
 // snapshot on it the whole walk: the balances are read in pages of `page_rows` by key, after
 // the last key read (PostgreSQL's libpq holds a statement's whole result: one statement over a
-// million rows held them all, 469 MB).
+// million rows held them all, 469 MB). `from`, `until`: only the items from `from` (its id
+// or the first after it) to before `until` (empty: to the end): one range of a walk split
+// across connections (item_range_starts).
 struct StockLevelView {
   std::string_view item_id;
   std::string_view location_id;
@@ -128,7 +130,7 @@ struct StockLevelView {
 class StockLevelCursor {
  public:
   static constexpr int page_rows = 10'000;
-  explicit StockLevelCursor(db::Db& db, int rows_a_page = page_rows);
+  explicit StockLevelCursor(db::Db& db, int rows_a_page = page_rows, std::string from = {}, std::string until = {});
   bool next(StockLevelView& row);
 
  private:
@@ -147,7 +149,11 @@ class StockLevelCursor {
   bool reading_rest_of_item_ = false;  // of the item the last page ended in (not counted in the page)
   int rows_read_ = 0;                  // of the page being read
   std::string after_item_, after_location_;  // the key the next page starts after
+  std::string until_;
 };
+// Where the range of items after the one of `items_a_range` items from `start` begins (an
+// item id), for StockLevelCursor's `from` and `until`; nullopt: that range is the last.
+std::optional<std::string> next_item_range_start(db::Db& db, const std::string& start, int items_a_range);
 
 // The holds half of `backroom check`, and the change rows against their balances: one line
 // per problem.

@@ -267,7 +267,8 @@ std::vector<LowStockRow> low_stock_levels(db::Db& db, Quantity at_most, const st
 // those not sold from skipped here, instead of a lookup in locations for each of a million rows
 // (docs/performance.md, "The snapshot streamed"). A page starts after the last key of the one
 // before ('' sorts before every id), so no statement's result is larger than a page.
-StockLevelCursor::StockLevelCursor(db::Db& db, int rows_a_page) : db_(db), rows_a_page_(rows_a_page) {
+StockLevelCursor::StockLevelCursor(db::Db& db, int rows_a_page, std::string from, std::string until)
+    : db_(db), rows_a_page_(rows_a_page), after_item_(std::move(from)), until_(std::move(until)) {
   BR_ASSERT(rows_a_page_ > 0, "a page has rows");
   auto q = db.query("SELECT id, sellable FROM locations ORDER BY id");
   while (q.step()) locations_.push_back(Location{q.text(0), q.int64(1) == 1});
@@ -293,6 +294,7 @@ bool StockLevelCursor::sellable(std::string_view location_id) {
 // A page is read in two statements: the rest of the item the last page ended in, then the
 // items after it. Both are plain seeks in the primary key; one statement with the row value
 // `(item_id, location_id) > (?, ?)` compared every row's ids with the key in SQLite's loop.
+// PostgreSQL does the same work either way (docs/performance.md, "The snapshot on two cores").
 void StockLevelCursor::read_page() {
   query_.reset();  // the statement is the same one: its last use ends first
   query_.emplace(db_.query(
@@ -304,10 +306,17 @@ void StockLevelCursor::read_page() {
 
 void StockLevelCursor::read_items_after() {
   query_.reset();
-  query_.emplace(db_.query(
-      "SELECT item_id, location_id, on_hand, reserved FROM stock_balances WHERE item_id > ? "
-      "ORDER BY item_id, location_id LIMIT ?"));
-  query_->bind(1, after_item_).bind(2, rows_a_page_);
+  if (until_.empty()) {
+    query_.emplace(db_.query(
+        "SELECT item_id, location_id, on_hand, reserved FROM stock_balances WHERE item_id > ? "
+        "ORDER BY item_id, location_id LIMIT ?"));
+    query_->bind(1, after_item_).bind(2, rows_a_page_);
+  } else {
+    query_.emplace(db_.query(
+        "SELECT item_id, location_id, on_hand, reserved FROM stock_balances WHERE item_id > ? AND item_id < ? "
+        "ORDER BY item_id, location_id LIMIT ?"));
+    query_->bind(1, after_item_).bind(2, until_).bind(3, rows_a_page_);
+  }
   reading_rest_of_item_ = false;
   rows_read_ = 0;
 }
@@ -333,6 +342,15 @@ bool StockLevelCursor::next(StockLevelView& row) {
     if (rows_read_ < rows_a_page_) return false;  // a short page is the last
     read_page();
   }
+}
+
+// A seek and a count in the items' key index (OFFSET reads no column).
+std::optional<std::string> next_item_range_start(db::Db& db, const std::string& start, int items_a_range) {
+  BR_ASSERT(items_a_range > 0, "a range has items");
+  auto q = db.query("SELECT id FROM items WHERE id >= ? ORDER BY id LIMIT 1 OFFSET ?");
+  q.bind(1, start).bind(2, items_a_range);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
 }
 
 std::vector<std::string> check_holds(db::Db& db) {

@@ -8,8 +8,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "orders/availability.hpp"
+#include "platform/db_shared_snapshot.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "platform/schema.hpp"
@@ -19,9 +21,12 @@
 namespace backroom::orders {
 namespace {
 
-std::string read_all(db::Db& db, std::size_t bytes, const std::vector<std::string>& scope, std::size_t* parts = nullptr) {
-  db::ReadSnapshot snapshot(db);
-  SnapshotWriter writer(db, scope);
+// `helpers`: read with them too (SnapshotWriter's ranges of `items_a_range` on threads of their own).
+std::string read_all(db::Db& db, std::size_t bytes, const std::vector<std::string>& scope, std::size_t* parts = nullptr,
+                     const std::vector<db::Db*>& helpers = {}, int items_a_range = SnapshotWriter::range_items) {
+  db::SharedReadSnapshot snapshot(db, helpers);
+  EXPECT_EQ(snapshot.shared(), !helpers.empty()) << "nothing writes: the snapshots are shared at once";
+  SnapshotWriter writer(db, scope, helpers, items_a_range);
   std::string all;
   for (bool more = true; more;) {
     std::string part;
@@ -137,6 +142,17 @@ TEST(AvailabilitySnapshot, PartsJoinToTheSameAnswerOfWholeLines) {
         EXPECT_EQ(parts, lines) << "one line a part when a part is one byte";
       }
     }
+    // Read on two and three threads, in ranges of a few items (and of more than there are):
+    // the same answer.
+    auto helper_a = db::Db::open(path.string(), db::Mode::read_only);
+    auto helper_b = db::Db::open(path.string(), db::Mode::read_only);
+    for (int items : {1, 3, 7, SnapshotWriter::range_items})
+      for (std::size_t bytes : {std::size_t{1}, std::size_t{1000}, SnapshotWriter::part_bytes}) {
+        EXPECT_EQ(read_all(*db, bytes, {}, nullptr, {helper_a.get()}, items), whole) << items << " " << bytes;
+        EXPECT_EQ(read_all(*db, bytes, {}, nullptr, {helper_a.get(), helper_b.get()}, items), whole) << items << " " << bytes;
+      }
+    // A caller limited to one store: the same lines from two threads.
+    EXPECT_EQ(read_all(*db, 1000, {stores.front()}, nullptr, {helper_a.get()}, 3), read_all(*db, 1000, {stores.front()}));
     // Each line is the feed's row, member for member and byte for byte.
     db::ReadSnapshot snapshot(*db);
     auto context = feed_context(*db);
@@ -155,6 +171,88 @@ TEST(AvailabilitySnapshot, PartsJoinToTheSameAnswerOfWholeLines) {
     // A caller limited to one store sees only that store's lines.
     auto one = read_all(*db, 1000, {stores.front()});
     EXPECT_EQ(static_cast<std::size_t>(std::count(one.begin(), one.end(), '\n')), 40u + 25);  // the odd items are there
+
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+}
+
+// The on hand of every line of `answer` (each line's "on_hand":N).
+std::set<std::string> on_hands(const std::string& answer) {
+  std::set<std::string> out;
+  for (std::size_t at = answer.find(R"("on_hand":)"); at != std::string::npos; at = answer.find(R"("on_hand":)", at + 1)) {
+    auto start = at + std::string_view(R"("on_hand":)").size();
+    out.insert(answer.substr(start, answer.find(',', start) - start));
+  }
+  return out;
+}
+
+// A snapshot read on several connections reads one state: a write committed after the first
+// connection's snapshot began and before a helper's must not show in the helper's ranges
+// only. Every write here adds to every balance, so an answer mixing two states shows two
+// different on hands.
+TEST(AvailabilitySnapshot, EveryThreadReadsTheSameState) {
+  auto path = std::filesystem::temp_directory_path() / fmt::format("availability_snapshot_state_test_{}.db", ::getpid());
+  std::filesystem::remove(path);
+  {
+    auto db = db::Db::open(path.string(), db::Mode::read_write);
+    schema::migrate(*db);
+    std::size_t stores = 0;
+    {
+      db::Transaction tx(*db);
+      stock::ensure_default_locations(*db);
+      for (const auto& l : stock::list_locations(*db)) stores += l.sellable;
+      for (int i = 0; i < 30; ++i) {
+        auto id = new_uuid_v7();
+        db->query("INSERT INTO items (id, sku, name, duplicate_key, price, created_at, updated_at) VALUES (?, ?, ?, ?, 100, 0, 0)")
+            .bind(1, id)
+            .bind(2, fmt::format("ST-{}", i))
+            .bind(3, fmt::format("State item {}", i))
+            .bind(4, fmt::format("state item {}", i))
+            .run();
+        db->query("INSERT INTO stock_balances (item_id, location_id, on_hand, reserved, last_seq) "
+                  "SELECT ?, id, 1000, 0, 0 FROM locations")
+            .bind(1, id)
+            .run();
+      }
+      tx.commit();
+    }
+    int writes = 0;
+    auto write = [&db, &writes] {
+      ++writes;
+      db::Transaction tx(*db);
+      db->exec("UPDATE stock_balances SET on_hand = on_hand + 1000");
+      tx.commit();
+    };
+    auto first = db::Db::open(path.string(), db::Mode::read_only);
+    auto helper = db::Db::open(path.string(), db::Mode::read_only);
+    auto read = [&](db::SharedReadSnapshot& snapshot) {
+      SnapshotWriter writer(*first, {}, snapshot.shared() ? std::vector<db::Db*>{helper.get()} : std::vector<db::Db*>{}, 2);
+      std::string all, part;
+      for (bool more = true; more; part.clear()) {
+        more = writer.next(part, 100);
+        all += part;
+      }
+      EXPECT_EQ(static_cast<std::size_t>(std::count(all.begin(), all.end(), '\n')), 30 * stores);
+      return all;
+    };
+    {  // a write between the starts on the first try only: both begin again, after it
+      db::SharedReadSnapshot snapshot(*first, {helper.get()}, [&] {
+        if (writes == 0) write();
+      });
+      EXPECT_TRUE(snapshot.shared());
+      EXPECT_EQ(on_hands(read(snapshot)), std::set<std::string>{"2"});
+    }
+    {  // a write between the starts at every try: read on the first connection alone
+      db::SharedReadSnapshot snapshot(*first, {helper.get()}, write);
+      EXPECT_FALSE(snapshot.shared());
+      EXPECT_EQ(writes, 1 + db::SharedReadSnapshot::tries_max);
+      EXPECT_EQ(on_hands(read(snapshot)), std::set<std::string>{std::to_string(writes)}) << "the first's state: before the last write";
+    }
+    {  // nothing written: shared at once, the last state
+      db::SharedReadSnapshot snapshot(*first, {helper.get()});
+      EXPECT_TRUE(snapshot.shared());
+      EXPECT_EQ(on_hands(read(snapshot)), std::set<std::string>{std::to_string(writes + 1)});
+    }
   }
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
 }
