@@ -27,10 +27,17 @@ using http::Request;
 namespace {
 
 constexpr std::int64_t event_seconds_default = 60;
-// Threads reading one snapshot answer at most (each a connection of its own).
+// Threads reading one snapshot answer (each a connection of its own): BACKROOM_SNAPSHOT_THREADS,
+// 1 unless set, at most 4 and the machine's cores. One by default: on a two-core shop server the
+// second thread takes the core the registers' requests use, and on the shared machine it was
+// measured slower with more CPU (docs/performance.md, "The snapshot on two cores").
 constexpr unsigned snapshot_producers_max = 4;
 
-unsigned snapshot_producers() { return std::clamp(std::thread::hardware_concurrency(), 1u, snapshot_producers_max); }
+unsigned snapshot_producers() {
+  static const unsigned wanted = static_cast<unsigned>(
+      std::min<std::int64_t>(env_positive("BACKROOM_SNAPSHOT_THREADS", 1, "number of threads"), snapshot_producers_max));
+  return std::clamp(std::min(wanted, std::thread::hardware_concurrency()), 1u, snapshot_producers_max);
+}
 
 // Every value of a query parameter given repeated or comma-separated, as UUIDs (422 otherwise).
 std::vector<std::string> uuid_list(const Request& req, std::string_view name, std::size_t max) {
