@@ -5,7 +5,8 @@
 // 503 database_unavailable and recovers by itself; `backroom copy` moves a whole shop
 // SQLite -> PostgreSQL -> SQLite, verified, and refuses a target that is not empty; a
 // pipelined statement that fails fails its own command only; a scan's prefetched read shows
-// nothing to a refused key and its failure fails the scan only.
+// nothing to a refused key and its failure fails the scan only (directly and through
+// PgBouncer).
 //
 // Every test here needs the PostgreSQL test cluster whatever BACKROOM_TEST_BACKEND says
 // (ctest gives both registrations of this suite the pg_cluster fixture when
@@ -382,10 +383,11 @@ test('a connection lost mid-run answers 503 database_unavailable (never 500) and
   assertAuditHolds(db);
 });
 
-test('a scan sends its read with the API key\'s check: 401 and 403 show nothing of the item; a failing scan read fails the scan only', pg, async () => {
-  // On PostgreSQL the scan's statement is prefetched before the guard reads the key (one round
-  // trip, docs/scaling.md); the item is read by the handler only once the guard let it through.
-  const db = await initializedPgDb('prefetch');
+// On PostgreSQL the scan's statement is prefetched before the guard reads the key (one round
+// trip, docs/scaling.md); the item is read by the handler only once the guard let it through.
+// Through PgBouncer in transaction mode (unnamed statements) nothing is prefetched: the same
+// answers.
+async function scanWithRefusals(db) {
   const s = await serve(db);
   const code = '4006381333931';
   const sku = `PREFETCH-${process.pid}`;
@@ -450,6 +452,23 @@ test('a scan sends its read with the API key\'s check: 401 and 403 show nothing 
     const again = await scan(cashier.key);
     assert.equal(again.status, 200, again.text);
     assert.equal(again.json.item.sku, sku);
+  }
+  await s.stop();
+  running.delete(s);
+}
+
+test('a scan sends its read with the API key\'s check: 401 and 403 show nothing of the item; a failing scan read fails the scan only', pg, async () => {
+  await scanWithRefusals(await initializedPgDb('prefetch'));
+});
+
+test('the same scans through PgBouncer in transaction mode', pg, async () => {
+  assert.ok(cluster.bouncerUrl, 'the test cluster runs a PgBouncer (BACKROOM_TEST_PGBOUNCER_URL; is pgbouncer installed?)');
+  const db = await initializedPgDb('prefetch_bouncer', { via: 'pgbouncer' });
+  process.env.BACKROOM_PG_STATEMENTS = 'unnamed';
+  try {
+    await scanWithRefusals(db);
+  } finally {
+    delete process.env.BACKROOM_PG_STATEMENTS;
   }
 });
 
