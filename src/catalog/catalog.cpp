@@ -7,6 +7,7 @@
 #include "access/audit.hpp"
 #include "access/permissions.hpp"
 #include "catalog/catalog_store.hpp"
+#include "catalog/scan_prefetch.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "platform/problem.hpp"
@@ -328,14 +329,19 @@ struct SeenLayouts {
   std::string text;
   std::vector<EmbeddedLayout> layouts;
 };
+thread_local SeenLayouts seen;
+
+std::string lookup_key(const ScanCode& sc) {
+  return sc.kind == ScanCode::Kind::invalid || sc.kind == ScanCode::Kind::invalid_check_digit ? std::string() : sc.key;
+}
 }  // namespace
 
+void prefetch_scan(db::Db& db, std::string_view code) {
+  store::prefetch_scan_lookup(db, lookup_key(classify_code(code, seen.layouts)));
+}
+
 ScanResult scan(db::Db& db, std::string_view code) {
-  thread_local SeenLayouts seen;
   ScanCode c = classify_code(code, seen.layouts);
-  auto lookup_key = [](const ScanCode& sc) {
-    return sc.kind == ScanCode::Kind::invalid || sc.kind == ScanCode::Kind::invalid_check_digit ? std::string() : sc.key;
-  };
   auto lookup = store::scan_lookup(db, lookup_key(c));
   if (lookup.layouts != seen.text) {
     seen.layouts = store::layouts_from_json(lookup.layouts);

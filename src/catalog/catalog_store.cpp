@@ -1,11 +1,13 @@
 #include "catalog/catalog_store.hpp"
 #include "catalog/changes.hpp"
+#include "catalog/scan_prefetch.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
 #include "platform/assert.hpp"
+#include "platform/db_prefetch.hpp"
 #include "platform/id_filter.hpp"
 #include "platform/problem.hpp"
 #include "platform/settings.hpp"
@@ -278,14 +280,24 @@ std::optional<std::pair<Item, Quantity>> item_by_barcode(db::Db& db, const std::
   return std::pair{read_item_with_details(db, q), Quantity{q.int64(item_extra_column)}};
 }
 
-ScanLookup scan_lookup(db::Db& db, const std::string& key) {
-  // From a one-row source, so that the layouts come back when no barcode matches. The
-  // layouts are read with the item (no second statement to see whether they changed).
+namespace {
+// From a one-row source, so that the layouts come back when no barcode matches. The
+// layouts are read with the item (no second statement to see whether they changed).
+const std::string& scan_lookup_sql() {
   static const std::string sql = item_with_details_sql(
       "b.pack_quantity, (SELECT json_group_array(json_array(prefix, item_digits, value_kind, value_digits, decimals, "
       "verifier)) FROM embedded_layouts)",
       "FROM (SELECT 1 AS one) o LEFT JOIN barcodes b ON b.code = ? LEFT JOIN items i ON i.id = b.item_id");
-  auto q = db.query(sql);
+  return sql;
+}
+}  // namespace
+
+void prefetch_scan_lookup(db::Db& db, const std::string& key) {
+  db::prefetch(db, scan_lookup_sql(), [&key](db::Query& q) { q.bind(1, key); });
+}
+
+ScanLookup scan_lookup(db::Db& db, const std::string& key) {
+  auto q = db.query(scan_lookup_sql());
   q.bind(1, key);
   ScanLookup out;
   if (!q.step()) return out;

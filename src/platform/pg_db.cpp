@@ -25,16 +25,19 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <unordered_map>
 #include <vector>
 
 #include "platform/db_backends.hpp"
+#include "platform/db_prefetch.hpp"
 #include "platform/pg_sql.hpp"
 
 namespace backroom::db {
@@ -95,7 +98,10 @@ class PgStatement final : public Statement {
   PgStatement(PgDb& db, std::string sql) : db_(db), sql_(std::move(sql)), count_(parameter_count(sql_)) {
     grow(count_);
   }
-  ~PgStatement() override { clear(); }
+  ~PgStatement() override {
+    clear();
+    drop_ahead();
+  }
 
   void bind_int64(int index, std::int64_t value) override {
     grow(index);
@@ -163,6 +169,24 @@ class PgStatement final : public Statement {
     executed_ = false;
     row_ = -1;
   }
+  // Forgets a prefetched answer (read or still due: wait_all then reads it for nobody).
+  void drop_ahead() {
+    if (ahead_result_) PQclear(ahead_result_);
+    ahead_result_ = nullptr;
+    ahead_ = Ahead::none;
+  }
+  void keep_bindings_for_ahead() {
+    ahead_values_ = values_;
+    ahead_types_ = types_;
+    ahead_null_ = null_;
+  }
+  // Whether the statement is bound as it was when prefetched.
+  bool bound_as_ahead() const {
+    if (ahead_null_ != null_ || ahead_types_ != types_ || ahead_values_.size() != values_.size()) return false;
+    for (std::size_t k = 0; k < values_.size(); ++k)
+      if (!null_[k] && ahead_values_[k] != values_[k]) return false;
+    return true;
+  }
 
   PgDb& db_;
   std::string sql_;
@@ -174,6 +198,12 @@ class PgStatement final : public Statement {
   PGresult* result_ = nullptr;
   bool executed_ = false;
   int row_ = -1;
+  // db::prefetch: sent (answer due), answered (ahead_result_ holds it, maybe an error).
+  enum class Ahead { none, sent, answered } ahead_ = Ahead::none;
+  PGresult* ahead_result_ = nullptr;
+  std::vector<std::string> ahead_values_;
+  std::vector<Oid> ahead_types_;
+  std::vector<char> ahead_null_;
   friend class PgDb;
 };
 
@@ -225,6 +255,56 @@ class PgDb final : public Db {
     query("SELECT pg_advisory_xact_lock(?)").bind(1, write_lock_key).run();
   }
   void begin_read() override { query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").run(); }
+
+  // db::prefetch: sends `sql` as `bind` binds it now (pipeline mode, no Sync) when outside a
+  // transaction. Its answer is read by the next wait (wait_all) into the statement, for its
+  // next step() (take_prefetched), not returned to anyone.
+  void prefetch(std::string_view sql, const std::function<void(Query&)>& bind) {
+    if (!pipelining_ || poisoned_ || PQstatus(conn_) != CONNECTION_OK || in_transaction()) return;
+    auto q = query(sql);
+    bind(q);
+    prefetch(*statements_.find(sql)->second);
+  }
+  void prefetch(PgStatement& s) {
+    if (!pipelining_ || poisoned_ || PQstatus(conn_) != CONNECTION_OK || in_transaction()) return;
+    if (s.ahead_ == PgStatement::Ahead::sent) return;  // one answer due at a time
+    s.drop_ahead();
+    send(s, false, std::nullopt, true);
+    s.keep_bindings_for_ahead();
+    s.ahead_ = PgStatement::Ahead::sent;
+    prefetched_.push_back(&s);
+  }
+  // step(): the prefetched answer of `s` if it is bound as it was then (waits for it if it
+  // is still due), or nullptr to ask again. An error of the prefetched statement is thrown
+  // here; one it did not run for (skipped after another's error) is asked again.
+  PGresult* take_prefetched(PgStatement& s) {
+    if (s.ahead_ == PgStatement::Ahead::sent) settle({});
+    PGresult* r = nullptr;
+    if (s.ahead_ == PgStatement::Ahead::answered && s.bound_as_ahead()) std::swap(r, s.ahead_result_);
+    s.drop_ahead();
+    if (!r) return nullptr;
+    if (PQresultStatus(r) == PGRES_PIPELINE_ABORTED) {
+      PQclear(r);
+      return nullptr;
+    }
+    check(r, s.sql_, false);  // throws unless it succeeded
+    note_changes(r);
+    return r;
+  }
+  void forget_prefetched() noexcept {
+    if (prefetched_.empty()) return;
+    bool due = std::any_of(prefetched_.begin(), prefetched_.end(),
+                           [](PgStatement* s) { return s->ahead_ == PgStatement::Ahead::sent; });
+    if (due) {
+      try {
+        settle({});  // nobody waited after the prefetch (the request failed before it asked)
+      } catch (...) {
+        // The connection's own trouble: the next statement meets it again.
+      }
+    }
+    for (auto* s : prefetched_) s->drop_ahead();
+    prefetched_.clear();
+  }
   // Runs one statement of `s` and waits; returns its result (owned by the statement).
   PGresult* execute(PgStatement& s) {
     if (pipeline_) {
@@ -303,10 +383,12 @@ class PgDb final : public Db {
   // What the connection owes an answer for, in the order it was sent.
   struct Pending {
     enum class What { prepare, statement, sync } what;
-    PgStatement* statement;  // prepare: whose name is void if it failed; statement: the one waited for
+    // prepare: whose name is void if it failed; statement: the one waited for, or prefetched
+    PgStatement* statement;
     const std::string* sql;
     bool keep;  // the waited statement: its result is returned, not cleared
     std::optional<ExpectedChanges> expect = std::nullopt;
+    bool prefetch = false;  // db::prefetch: the answer goes to the statement, errors too
   };
 
   std::string next_statement_name() { return "br" + std::to_string(++statements_prepared_); }
@@ -336,8 +418,17 @@ class PgDb final : public Db {
     return true;
   }
 
+  // Whether a prefetched statement was sent since the last Sync.
+  bool prefetch_since_sync() const {
+    for (auto it = pending_.rbegin(); it != pending_.rend(); ++it) {
+      if (it->what == Pending::What::sync) return false;
+      if (it->prefetch) return true;
+    }
+    return false;
+  }
+
   // Sends `s` in pipeline mode; its answer is read by wait_all().
-  void send(PgStatement& s, bool keep, std::optional<ExpectedChanges> expect = std::nullopt) {
+  void send(PgStatement& s, bool keep, std::optional<ExpectedChanges> expect = std::nullopt, bool prefetch = false) {
     if (pipeline_ && PQstatus(conn_) != CONNECTION_OK) settle({});  // reports the loss
     if (!usable(s.sql_)) {
       // Only ROLLBACK after a lost transaction gets here (usable() throws otherwise): a
@@ -349,18 +440,27 @@ class PgDb final : public Db {
       if (PQenterPipelineMode(conn_) != 1) lose_pipeline();
       pipeline_ = true;
     }
+    // A prefetched statement shares its implicit transaction (up to the Sync) only with one
+    // waited autocommit statement: an error of either then cannot undo anything, and the
+    // waited one is simply sent again when the prefetch's error made the server skip it
+    // (wait_all). Anything else (a BEGIN, a transaction's statements) starts after a Sync.
+    if (!prefetch && prefetch_since_sync() && !(keep && !transaction_open_ && !is_begin(s.sql_))) {
+      if (PQpipelineSync(conn_) != 1) lose_pipeline();
+      pending_.push_back(Pending{Pending::What::sync, nullptr, nullptr, false});
+    }
     Parameters p(s);
     note_sent(s.sql_);
     if (s.name_.empty()) {
       std::string name = next_statement_name();
       if (PQsendPrepare(conn_, name.c_str(), s.sql_.c_str(), p.count, s.types_.empty() ? nullptr : s.types_.data()) != 1)
         lose_pipeline();
-      pending_.push_back(Pending{Pending::What::prepare, &s, &s.sql_, false});
+      pending_.push_back(Pending{Pending::What::prepare, &s, &s.sql_, false, std::nullopt, prefetch});
       s.name_ = std::move(name);
     }
     if (PQsendQueryPrepared(conn_, s.name_.c_str(), p.count, p.values.data(), p.lengths.data(), nullptr, 0) != 1)
       lose_pipeline();
-    pending_.push_back(Pending{Pending::What::statement, keep ? &s : nullptr, &s.sql_, keep, expect});
+    pending_.push_back(
+        Pending{Pending::What::statement, keep || prefetch ? &s : nullptr, &s.sql_, keep, expect, prefetch});
   }
 
   // libpq refused to queue a message: the connection is gone. The next wait reports it.
@@ -393,11 +493,14 @@ class PgDb final : public Db {
     PGresult* error = nullptr;
     const std::string* error_sql = nullptr;
     bool lost = false;
+    bool prefetch_failed = false;   // a prefetched statement's error made the server skip the rest
+    PgStatement* rerun = nullptr;   // the waited statement, skipped for that reason
     while (!pending_.empty() && !lost) {
       Pending p = pending_.front();
       pending_.pop_front();
       PGresult* r = PQgetResult(conn_);
       if (!r) {
+        if (p.prefetch && p.what == Pending::What::statement) p.statement->drop_ahead();
         lost = true;
         break;
       }
@@ -409,6 +512,21 @@ class PgDb final : public Db {
       }
       while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);  // each answer ends with a null
       bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY;
+      if (p.prefetch) {
+        // Its answer, error or not, is the statement's; it is not this wait's error.
+        if (!ok && status != PGRES_PIPELINE_ABORTED) prefetch_failed = true;
+        if (p.what == Pending::What::prepare) {
+          if (!ok) p.statement->name_.clear();
+          PQclear(r);
+        } else {
+          p.statement->drop_ahead();
+          p.statement->ahead_result_ = r;
+          p.statement->ahead_ = PgStatement::Ahead::answered;
+        }
+        if (PQstatus(conn_) != CONNECTION_OK) lost = true;
+        continue;
+      }
+      if (p.keep && status == PGRES_PIPELINE_ABORTED && prefetch_failed) rerun = p.statement;
       if (p.what == Pending::What::prepare) {
         if (!ok) p.statement->name_.clear();  // not prepared on the server
       } else if (ok) {
@@ -427,6 +545,8 @@ class PgDb final : public Db {
       if (r) PQclear(r);
       if (PQstatus(conn_) != CONNECTION_OK) lost = true;
     }
+    for (const auto& p : pending_)  // never answered (the connection was lost)
+      if (p.prefetch && p.what == Pending::What::statement) p.statement->drop_ahead();
     pending_.clear();
     pipeline_ = false;
     if (!lost && PQexitPipelineMode(conn_) != 1) lost = PQstatus(conn_) != CONNECTION_OK;
@@ -440,6 +560,11 @@ class PgDb final : public Db {
       check(error, error_sql ? std::string_view(*error_sql) : std::string_view("(pipeline)"), was_in_transaction);
     }
     if (error) PQclear(error);
+    if (rerun && !discarding) {
+      // Skipped only because a prefetched statement before it failed: nothing of it ran.
+      if (kept) PQclear(kept);
+      return execute(*rerun);
+    }
     if (!kept) kept = PQmakeEmptyPGresult(conn_, PGRES_COMMAND_OK);
     return kept;
   }
@@ -473,6 +598,8 @@ class PgDb final : public Db {
       throw DbError(DbError::Kind::unavailable, 0, "the database is unavailable: " + one_line(PQerrorMessage(conn_)));
     quiet();
     for (auto& [sql, statement] : statements_) statement->name_.clear();  // a new session has none prepared
+    for (auto* s : prefetched_) s->drop_ahead();
+    prefetched_.clear();
     pending_.clear();
     pipeline_ = false;
     return true;
@@ -516,6 +643,7 @@ class PgDb final : public Db {
   std::int64_t statements_prepared_ = 0;
   std::int64_t changes_ = 0;
   std::deque<Pending> pending_;
+  std::vector<PgStatement*> prefetched_;  // since the last forget_prefetched()
   bool pipeline_ = false;
   bool transaction_open_ = false;       // by what was sent: meaningful while answers are due
   bool read_only_transaction_ = false;  // the open transaction began READ ONLY
@@ -541,7 +669,8 @@ void PgStatement::run_changing(std::int64_t rows, std::string_view invariant, st
 bool PgStatement::step() {
   if (!executed_) {
     clear();
-    result_ = db_.execute(*this);
+    if (ahead_ != Ahead::none) result_ = db_.take_prefetched(*this);
+    if (!result_) result_ = db_.execute(*this);
     executed_ = true;
   }
   ++row_;
@@ -549,6 +678,14 @@ bool PgStatement::step() {
 }
 
 }  // namespace
+
+void prefetch(Db& db, std::string_view sql, const std::function<void(Query&)>& bind) {
+  if (auto* pg = dynamic_cast<PgDb*>(&db)) pg->prefetch(sql, bind);
+}
+
+void forget_prefetched(Db& db) noexcept {
+  if (auto* pg = dynamic_cast<PgDb*>(&db)) pg->forget_prefetched();
+}
 
 std::unique_ptr<Db> open_postgres(const std::string& uri, Mode) {
   // connect_timeout comes first so that a value in the URI itself wins.

@@ -6,6 +6,7 @@
 
 #include "platform/db.hpp"
 #include "platform/http.hpp"
+#include "platform/http_prefetch.hpp"
 #include "platform/json.hpp"
 #include "platform/log.hpp"
 
@@ -184,7 +185,9 @@ void Router::dispatch(Request& req, const Reply& reply) const {
         reply(std::move(r));
       };
     };
+    db::Prefetched prefetched;  // forgotten when this request is dispatched, whatever happened
     try {
+      if (const auto* h = route.handler.target<PrefetchingHandler>(); guard && h && h->prefetch) prefetched = h->prefetch(req);
       if (!guard) {
         spdlog::error("{} {} {}: no request guard installed; refused", req.request_id, req.method, req.path);
         throw Problem(500, "internal", "the server has no request guard; nothing was served");

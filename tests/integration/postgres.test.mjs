@@ -4,7 +4,9 @@
 // used gives one line and a non-zero exit, never a hang; a connection lost mid-run answers
 // 503 database_unavailable and recovers by itself; `backroom copy` moves a whole shop
 // SQLite -> PostgreSQL -> SQLite, verified, and refuses a target that is not empty; a
-// pipelined statement that fails fails its own command only.
+// pipelined statement that fails fails its own command only; a scan's prefetched read shows
+// nothing to a refused key and its failure fails the scan only (directly and through
+// PgBouncer).
 //
 // Every test here needs the PostgreSQL test cluster whatever BACKROOM_TEST_BACKEND says
 // (ctest gives both registrations of this suite the pg_cluster fixture when
@@ -379,6 +381,95 @@ test('a connection lost mid-run answers 503 database_unavailable (never 500) and
   assert.equal(await onHand(s, item, shop), 100000 - sales.length);
   assertBooksHold(db);
   assertAuditHolds(db);
+});
+
+// On PostgreSQL the scan's statement is prefetched before the guard reads the key (one round
+// trip, docs/scaling.md); the item is read by the handler only once the guard let it through.
+// Through PgBouncer in transaction mode (unnamed statements) nothing is prefetched: the same
+// answers.
+async function scanWithRefusals(db) {
+  const s = await serve(db);
+  const code = '4006381333931';
+  const sku = `PREFETCH-${process.pid}`;
+  const made = await s.post('/api/v1/items', {
+    sku, name: 'Prefetched tea', price: 1234, tax_category: 'standard', barcodes: [{ code, pack_quantity: 1 }],
+  });
+  assert.equal(made.status, 201, made.text);
+  const role = await s.post('/api/v1/roles', { name: 'no_items', permissions: ['audit.read'] });
+  assert.equal(role.status, 201, role.text);
+  const keyOf = async (name, r) => {
+    const k = await s.post('/api/v1/api-keys', { name, role: r });
+    assert.equal(k.status, 201, k.text);
+    return k.json;
+  };
+  const cashier = await keyOf('prefetch-cashier', 'cashier');
+  const revoked = await keyOf('prefetch-revoked', 'cashier');
+  const noItems = await keyOf('prefetch-no-items', 'no_items');
+  assert.equal((await s.del(`/api/v1/api-keys/${revoked.id}`)).status, 200);
+  const unknownKey = `brk_${'0'.repeat(16)}_${'1'.repeat(64)}`;
+  const scan = (key) => s.withKey(key).get(`/api/v1/scan/${code}`);
+  const leaksNothing = (r) => {
+    for (const secret of [sku, 'Prefetched tea', made.json.id]) assert.ok(!r.text.includes(secret), `${r.status}: ${r.text}`);
+  };
+  // Refusals and answers interleaved on the same connections, more than once each.
+  for (let round = 0; round < 3; round++) {
+    const ok = await scan(cashier.key);
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.json.item.sku, sku);
+    for (const [key, status, problem] of [[revoked.key, 401, 'unauthenticated'], [unknownKey, 401, 'unauthenticated'],
+      [noItems.key, 403, 'forbidden']]) {
+      const r = await scan(key);
+      assert.equal(r.status, status, r.text);
+      assert.equal(r.json.code, problem);
+      leaksNothing(r);
+    }
+    const noKey = await s.withKey('malformed').get(`/api/v1/scan/${code}`);
+    assert.equal(noKey.status, 401, noKey.text);
+    leaksNothing(noKey);
+  }
+  // The scan's own statement fails (the server's role may no longer read barcodes): the scan
+  // answers 500, while the key's check in the same round trip is unharmed: refusals stay
+  // 401/403 and other routes still answer.
+  const revoke = dbExec(db, 'REVOKE SELECT ON barcodes FROM CURRENT_USER');
+  assert.equal(revoke.status, 0, revoke.stderr);
+  try {
+    for (let round = 0; round < 3; round++) {
+      const failed = await scan(cashier.key);
+      assert.equal(failed.status, 500, failed.text);
+      assert.equal(failed.json.code, 'internal');
+      const refused = await scan(revoked.key);
+      assert.equal(refused.status, 401, refused.text);
+      leaksNothing(refused);
+      assert.equal((await scan(noItems.key)).status, 403);
+      const who = await s.withKey(cashier.key).get('/api/v1/session');
+      assert.equal(who.status, 200, who.text);
+    }
+  } finally {
+    const grant = dbExec(db, 'GRANT SELECT ON barcodes TO CURRENT_USER');
+    assert.equal(grant.status, 0, grant.stderr);
+  }
+  for (let round = 0; round < 3; round++) {
+    const again = await scan(cashier.key);
+    assert.equal(again.status, 200, again.text);
+    assert.equal(again.json.item.sku, sku);
+  }
+  await s.stop();
+  running.delete(s);
+}
+
+test('a scan sends its read with the API key\'s check: 401 and 403 show nothing of the item; a failing scan read fails the scan only', pg, async () => {
+  await scanWithRefusals(await initializedPgDb('prefetch'));
+});
+
+test('the same scans through PgBouncer in transaction mode', pg, async () => {
+  assert.ok(cluster.bouncerUrl, 'the test cluster runs a PgBouncer (BACKROOM_TEST_PGBOUNCER_URL; is pgbouncer installed?)');
+  const db = await initializedPgDb('prefetch_bouncer', { via: 'pgbouncer' });
+  process.env.BACKROOM_PG_STATEMENTS = 'unnamed';
+  try {
+    await scanWithRefusals(db);
+  } finally {
+    delete process.env.BACKROOM_PG_STATEMENTS;
+  }
 });
 
 // Rows per table of a shop database (SQLite file or PostgreSQL URI).

@@ -12,6 +12,7 @@
 #include "cli/routes.hpp"
 #include "platform/app.hpp"
 #include "platform/http.hpp"
+#include "platform/http_prefetch.hpp"
 
 namespace backroom {
 namespace {
@@ -86,6 +87,41 @@ TEST(Router, ARouteIsNotServedWithoutAGuard) {
   router.dispatch(req, [&response](http::Response r) { response = std::move(r); });
   EXPECT_TRUE(served);
   EXPECT_EQ(response->status, 200);
+}
+
+// A route's prefetch (the scan's read sent with the guard's, on PostgreSQL) runs with the
+// request's params before the guard, for a refused request too, and never in place of it.
+TEST(Router, APrefetchRunsBeforeTheGuardWithTheParamsAndNeverServesARefusedRequest) {
+  http::Router router;
+  permission::install_vocabulary(router);
+  std::string log;
+  router.add("GET", "/api/v1/widgets/{code}", std::string(permission::items_read), "Read a widget",
+             http::PrefetchingHandler{[&log](const http::Request& req) {
+                                        log += "prefetch " + req.param(0) + ";";
+                                        return db::Prefetched{};
+                                      },
+                                      [&log](http::Request& req, http::Reply reply) {
+                                        log += "handler " + req.param(0) + ";";
+                                        reply(http::json_response(200, boost::json::object{}));
+                                      }});
+  bool allow = false;
+  router.guard = [&log, &allow](http::Request&, const http::Route&) {
+    log += "guard;";
+    if (!allow) throw Problem(401, "unauthenticated", "no key");
+  };
+  http::Request req;
+  req.method = "GET";
+  req.path = "/api/v1/widgets/4006381333931";
+  std::optional<http::Response> response;
+  router.dispatch(req, [&response](http::Response r) { response = std::move(r); });
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 401);
+  EXPECT_EQ(log, "prefetch 4006381333931;guard;");
+  log.clear();
+  allow = true;
+  router.dispatch(req, [&response](http::Response r) { response = std::move(r); });
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(log, "prefetch 4006381333931;guard;handler 4006381333931;");
 }
 
 TEST(Router, EveryRealRouteDeclaresAKnownPermission) {
