@@ -48,7 +48,8 @@ const unreachable = (mine: number) => { lastUnreachable = Math.max(lastUnreachab
 // The browser knows some cuts before any request fails (Wi-Fi lost, a cable out): those count at
 // once, so the first scan after them reads the copy instead of waiting for a request to fail.
 // Its "online" is no proof the server answers, so only a request's answer announces it back.
-addEventListener('offline', () => unreachable(++sentCount));
+// (Not in Node, where scripts/cheatsheet-pdf.mjs loads the key definitions that import this.)
+if (typeof addEventListener === 'function') addEventListener('offline', () => unreachable(++sentCount));
 const expiry = channel<Problem>();
 /** Called with false when a request cannot reach the server, true when one does. */
 export const onConnectivity = connectivity.on;
