@@ -396,12 +396,6 @@ async function flushPractice(): Promise<void> {
   }
 }
 
-let flushing = false;
-/**
- * Posts the waiting sales oldest first, each once acknowledged; stops at the first that cannot
- * reach the server. A sale the server refuses stays in the queue with the reason (it is never
- * dropped) and blocks none behind it.
- */
 /**
  * How long a queued document waits for its answer: past it the send counts as unreachable and is
  * tried again at the next tick with the same id (a network that never answers would otherwise
@@ -409,6 +403,12 @@ let flushing = false;
  */
 const sendDeadlineMs = 10_000;
 
+let flushing = false;
+/**
+ * Posts the waiting sales oldest first, each once acknowledged; stops at the first that cannot
+ * reach the server. A sale the server refuses stays in the queue with the reason (it is never
+ * dropped) and blocks none behind it.
+ */
 export async function flush(): Promise<void> {
   if (flushing) return;
   flushing = true;
