@@ -2182,6 +2182,18 @@ ALTER TABLE sync_conflicts_50 RENAME TO sync_conflicts;
 CREATE INDEX sync_conflicts_status ON sync_conflicts(status, id);
 CREATE INDEX sync_conflicts_hlc ON sync_conflicts(hlc, id);
 )SQL"},
+      {51, "the receipt number a register printed offline for a sale whose first try reached the server", R"SQL(
+-- A sale caught by the cut (docs/offline-register.md): its first try reached the server and was
+-- numbered there, while the register, which never heard the answer, completed it offline and
+-- printed a number of one of its blocks. That number is the sale's offline receipt number: the
+-- block counts it used by the sale (receipt_block_uses), and the journal finds the sale by it.
+CREATE TABLE sale_offline_receipts (
+  sale_id        TEXT PRIMARY KEY REFERENCES sales(id),
+  receipt_number TEXT NOT NULL UNIQUE,
+  created_at     INTEGER NOT NULL,
+  created_by     TEXT NOT NULL
+);
+)SQL"},
   };
   return list;
 }

@@ -34,6 +34,9 @@ std::string require_open_session(db::Db& db, const std::string& register_id);
 std::string default_register(const std::string& location_id);
 // "REG-1-000042", a training receipt "REG-1-T000003".
 std::string receipt_number(const std::string& register_id, bool training, std::int64_t number);
+// The number of receipt number `given` of register `register_id` ("R1-000042" -> 42); 0 when
+// it is not one.
+std::int64_t block_number_of(const std::string& register_id, const std::string& given);
 
 // Movements that sell (or, negated, return) `quantity` of a line's item.
 std::vector<stock::Movement> consumption(const catalog::Item& item, Quantity quantity, const std::string& location_id,

@@ -90,6 +90,13 @@ bool use_block_number(db::Db& db, const std::string& register_id, std::int64_t n
   return true;
 }
 
+std::optional<std::int64_t> block_number_used_by(db::Db& db, const std::string& sale_id) {
+  auto q = db.query("SELECT number FROM receipt_block_uses WHERE sale_id = ?");
+  q.bind(1, sale_id);
+  if (!q.step()) return std::nullopt;
+  return q.int64(0);
+}
+
 std::optional<std::int64_t> block_reserved_at(db::Db& db, const std::string& register_id, std::int64_t number) {
   auto q = db.query("SELECT created_at FROM receipt_blocks WHERE register_id = ? AND first_number <= ? AND last_number >= ?");
   q.bind(1, register_id).bind(2, number).bind(3, number);

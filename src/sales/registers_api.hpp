@@ -64,6 +64,8 @@ ReceiptBlock reserve_receipt_block(db::Db& db, const Actor& actor, const std::st
 // Marks `number` of one of the register's blocks used by `sale_id`: false when no block of the
 // register holds it; 409 receipt_number_used when another sale has it.
 bool use_block_number(db::Db& db, const std::string& register_id, std::int64_t number, const std::string& sale_id);
+// The block number `sale_id` uses (posted offline, or its offline receipt), if any.
+std::optional<std::int64_t> block_number_used_by(db::Db& db, const std::string& sale_id);
 // When the block of the register that holds `number` was reserved (micros); nullopt when no
 // block holds it.
 std::optional<std::int64_t> block_reserved_at(db::Db& db, const std::string& register_id, std::int64_t number);

@@ -300,6 +300,9 @@ struct Sale {
   std::vector<SaleLine> lines;
   std::vector<Tender> tenders;
   std::optional<SaleVoid> voided;  // the void beside a voided sale
+  // The number a register printed for this sale offline after its first try had reached the
+  // server unheard (migration 51, docs/offline-register.md "A sale caught by the cut").
+  std::optional<std::string> offline_receipt_number;
 };
 
 struct ReturnLine {

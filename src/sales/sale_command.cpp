@@ -29,16 +29,7 @@ namespace backroom::sales {
 
 namespace bj = boost::json;
 
-namespace {
-
-// How far ahead of the server's clock a register's sold_at may be (clocks drift).
-constexpr std::int64_t clock_skew_micros = 5LL * 60 * 1'000'000;
-// Audited edits of one item read back while checking a charged price; an item edited more
-// often than this since the register's block was reserved is checked against these only.
-constexpr int price_edits_max = 500;
-
-// The number of receipt number `given` of register `register_id` ("R1-000042" -> 42); 0 when
-// it is not one (post_sale then refuses it, naming the field).
+// (commands.hpp; post_sale refuses a 0, naming the field)
 std::int64_t block_number_of(const std::string& register_id, const std::string& given) {
   std::string prefix = register_id + "-";
   if (given.rfind(prefix, 0) != 0) return 0;
@@ -47,6 +38,14 @@ std::int64_t block_number_of(const std::string& register_id, const std::string& 
                  std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
   return numeric ? std::stoll(std::string(digits)) : 0;
 }
+
+namespace {
+
+// How far ahead of the server's clock a register's sold_at may be (clocks drift).
+constexpr std::int64_t clock_skew_micros = 5LL * 60 * 1'000'000;
+// Audited edits of one item read back while checking a charged price; an item edited more
+// often than this since the register's block was reserved is checked against these only.
+constexpr int price_edits_max = 500;
 
 void add_price_of(std::set<std::int64_t>& prices, const std::optional<std::string>& document) {
   if (!document) return;

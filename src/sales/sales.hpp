@@ -69,6 +69,17 @@ boost::json::object sales_summary(db::Db& db, const std::optional<Timestamp>& fr
 Posted void_sale(db::Db& db, const Actor& actor, const std::string& sale_id, const std::string& reason,
                  const std::optional<std::string>& override_token);
 
+// A sale caught by the cut (docs/offline-register.md): its first try reached the server and was
+// numbered there, but the register never heard the answer, completed it offline and printed
+// `receipt_number`, a number of one of the register's blocks. Records that number as the sale's
+// offline receipt number: the block counts it used by the sale, the journal finds the sale by
+// it, and the sale shows it. Audited. Answers the sale (a replay when it was already recorded).
+// 404 unknown sale; 422 on receipt_number for a training sale, a malformed number or one in no
+// block of the sale's register; 409 receipt_number_used when another sale has it;
+// 409 offline_receipt_recorded when the sale already carries another number of a block.
+Posted record_offline_receipt(db::Db& db, const Actor& actor, const std::string& sale_id,
+                              const std::string& receipt_number);
+
 ReturnRequest parse_return_request(const boost::json::object& body, const std::string& path);
 
 // Posts a return. `exchange_credit_max` keeps up to that much of the refund as credit for

@@ -221,6 +221,22 @@ void register_sales_routes(App& app) {
           });
         });
 
+  // A sale caught by the cut: the number its register printed offline (docs/offline-register.md).
+  r.add("POST", "/api/v1/sales/{id}/offline-receipt", "sales.create",
+        "Record the receipt number a register printed offline for a sale whose first try reached the server",
+        [&app](Request& req, Reply reply) {
+          auto id = documents::id_param(req, 0, "sale");
+          auto body = json::parse_object(req.body);
+          json::Fields f{body, ""};
+          f.only({"receipt_number"});
+          auto number = f.opt_identifier("receipt_number", 80);
+          if (!number) throw missing_field("receipt_number");
+          Actor actor = req.actor;
+          app.command(req, std::move(reply), [=](db::Db& db) {
+            return http::json_response(200, record_offline_receipt(db, actor, id, *number).document);
+          });
+        });
+
   r.add("POST", "/api/v1/returns", "returns.create", "Return items against a receipt (or without one, by permission)",
         [&app](Request& req, Reply reply) {
           auto body = json::parse_object(req.body);

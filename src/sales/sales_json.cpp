@@ -410,6 +410,7 @@ bj::object sale_json(const Sale& s) {
                {"user", s.user},
                {"approver", opt(s.approver)}};
   o["discount"] = s.receipt_discount ? bj::parse(*s.receipt_discount) : bj::value(nullptr);
+  if (s.offline_receipt_number) o["offline_receipt_number"] = *s.offline_receipt_number;
   bj::array lines;
   lines.reserve(s.lines.size());
   for (const auto& l : s.lines)

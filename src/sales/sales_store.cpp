@@ -378,7 +378,21 @@ std::optional<Sale> load_sale(db::Db& db, const std::string& id) {
   auto v = db.query("SELECT id, reason, at, user, approver FROM sale_voids WHERE sale_id = ?");
   v.bind(1, id);
   if (v.step()) s.voided = SaleVoid{v.text(0), v.text(1), v.int64(2), v.text(3), v.opt_text(4)};
+  auto o = db.query("SELECT receipt_number FROM sale_offline_receipts WHERE sale_id = ?");
+  o.bind(1, id);
+  if (o.step()) s.offline_receipt_number = o.text(0);
   return s;
+}
+
+void insert_offline_receipt(db::Db& db, const std::string& sale_id, const std::string& receipt_number,
+                            std::int64_t at, const std::string& by) {
+  db::assert_in_transaction(db);
+  db.query("INSERT INTO sale_offline_receipts (sale_id, receipt_number, created_at, created_by) VALUES (?, ?, ?, ?)")
+      .bind(1, sale_id)
+      .bind(2, receipt_number)
+      .bind(3, at)
+      .bind(4, by)
+      .run();
 }
 
 std::vector<std::string> find_sale_ids(db::Db& db, const SalesFilter& f) {
@@ -389,7 +403,9 @@ std::vector<std::string> find_sale_ids(db::Db& db, const SalesFilter& f) {
       // A store node's receipt is "<the store's number>@<node>" here (sync/money.hpp): the
       // store's number alone finds it too.
       "AND (?5 = '' OR s.receipt_number = ?5 OR (s.register_id LIKE 'node:%' AND "
-      "substr(s.receipt_number, 1, length(?5) + 1) = ?5 || '@')) "
+      "substr(s.receipt_number, 1, length(?5) + 1) = ?5 || '@') "
+      // ... and a sale caught by the cut by the number the register printed for it offline.
+      "OR s.id = (SELECT o.sale_id FROM sale_offline_receipts o WHERE o.receipt_number = ?5)) "
       "AND (?6 = '' OR EXISTS (SELECT 1 FROM sale_lines l WHERE l.sale_id = s.id AND l.item_id = ?6)) "
       "AND (?7 = '' OR s.location_id = ?7) AND (?8 = '' OR s.channel = ?8) AND (?9 = '' OR s.id < ?9) "
       "ORDER BY s.id DESC LIMIT ?10");

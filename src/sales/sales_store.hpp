@@ -36,6 +36,9 @@ Person person(db::Db& db, const std::optional<std::string>& user_id, const std::
 std::optional<std::string> sale_request_hash(db::Db& db, const std::string& id);
 void insert_sale(db::Db& db, const Sale& s, const std::string& request_hash);
 std::optional<Sale> load_sale(db::Db& db, const std::string& id);
+// Records the number a register printed offline for a sale posted online (migration 51).
+void insert_offline_receipt(db::Db& db, const std::string& sale_id, const std::string& receipt_number,
+                            std::int64_t at, const std::string& by);
 std::vector<std::string> find_sale_ids(db::Db& db, const SalesFilter& f);
 std::vector<ChannelTotal> channel_totals(db::Db& db, const std::optional<Timestamp>& from,
                                          const std::optional<Timestamp>& to, const std::string& location_id);

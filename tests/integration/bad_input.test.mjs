@@ -115,6 +115,12 @@ test('mutated sales, returns and exchanges are refused with problems, never 500'
     lines: [{ item_id: apple.id, quantity: 2, charged_price: 250 }, { code: apple.sku, quantity: 1, charged_price: 250 }],
   }), (b) => ({ ...b, id: uuidv7(), receipt_number: `BAD-SALE-${String(offlineNumber++).padStart(6, '0')}` }));
   assert.ok(offline.accepted > 0);
+  // A sale caught by the cut: the number its register printed offline, recorded on the sale its
+  // first try posted (every later try refused: the sale already carries a number of the block).
+  const caught = await s.post('/api/v1/sales', { ...saleBody(), id: uuidv7(), register_id: 'BAD-SALE' });
+  assert.equal(caught.status, 201, caught.text);
+  await probe('POST /sales/{id}/offline-receipt', `/api/v1/sales/${caught.json.id}/offline-receipt`,
+    async () => ({ receipt_number: `BAD-SALE-${String(offlineNumber++).padStart(6, '0')}` }), (b) => b);
   const quotes = await probe('POST /sales/quote', '/api/v1/sales/quote', async () => ({ ...saleBody(), register_id: 'BAD-SALE', training: false }));
   assert.ok(quotes.accepted > 0);
 

@@ -317,6 +317,12 @@ const SETUPS = {
     const { id } = await openSession();
     return { path: `/api/v1/registers/${id}/receipt-blocks`, body: { size: 10 } };
   },
+  'POST /api/v1/sales/{id}/offline-receipt': async () => {
+    const { id } = await openSession();
+    const x = ok(await s.post('/api/v1/sales', { id: uuidv7(), location_id: shop.id, register_id: id, lines: [{ item_id: (await stocked()).id, quantity: 1 }], tenders: [{ type: 'cash', amount: 100000 }] }), 'sale');
+    const block = ok(await s.post(`/api/v1/registers/${id}/receipt-blocks`, { size: 2 }), 'block');
+    return { path: `/api/v1/sales/${x.id}/offline-receipt`, body: { receipt_number: block.first_receipt_number } };
+  },
   'POST /api/v1/registers': async () => ({ path: '/api/v1/registers', body: { name: unique('Walk till'), location_id: shop.id } }),
   'PATCH /api/v1/registers/{id}': async () => {
     const r = ok(await s.post('/api/v1/registers', { name: unique('Walk till'), location_id: shop.id }), 'register');

@@ -84,6 +84,70 @@ test('a block is reserved, its numbers are used once each, the online path numbe
   assertBooksHold(s.db);
 });
 
+// A sale caught by the cut (docs/offline-register.md): its first try reached the server and was
+// numbered online, while the register completed it offline and printed a number of its block.
+// That number is recorded on the sale, so every number is still on a sale or listed unused, and
+// the customer's receipt finds the sale.
+test('the number a register printed offline for a sale posted online is recorded on that sale', async () => {
+  const reg = `RBO${process.pid % 10000}`;
+  await openRegister(s, shop, reg);
+  const block = await s.post(`/api/v1/registers/${reg}/receipt-blocks`, { size: 3 });
+  assert.equal(block.status, 201, block.text);
+  const posted = await sell(reg);
+  assert.equal(posted.status, 201, posted.text);
+  assert.equal(posted.json.receipt_number, `${reg}-000004`, 'numbered online, after the block');
+  assert.equal(posted.json.offline_receipt_number, undefined);
+  const printed = `${reg}-000001`;
+  const url = `/api/v1/sales/${posted.json.id}/offline-receipt`;
+
+  const cashier = await s.as('cashier');
+  const r = await cashier.post(url, { receipt_number: printed });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.receipt_number, `${reg}-000004`, 'the books keep the number the server gave');
+  assert.equal(r.json.offline_receipt_number, printed);
+  assert.equal((await s.get(`/api/v1/sales/${posted.json.id}`)).json.offline_receipt_number, printed);
+  // Again (the queue's retry): the same answer, nothing new.
+  const again = await cashier.post(url, { receipt_number: printed });
+  assert.equal(again.status, 200, again.text);
+  assert.equal(again.json.offline_receipt_number, printed);
+
+  // The customer's receipt finds the sale; the block counts the number used.
+  const found = (await s.get(`/api/v1/sales?receipt_number=${printed}`)).json.sales;
+  assert.deepEqual(found.map((x) => x.id), [posted.json.id]);
+  const listed = (await s.get(`/api/v1/registers/${reg}/receipt-blocks`)).json.receipt_blocks[0];
+  assert.deepEqual(listed.used, [1]);
+  assert.deepEqual(listed.unused, [{ from: 2, to: 3 }]);
+  const audit = (await s.get(`/api/v1/audit?entity_id=${posted.json.id}`)).json;
+  assert.ok(audit.entries.some((e) => e.action === 'sale.offline_receipt' && e.after.offline_receipt_number === printed), 'audited');
+
+  // Refused, nothing written: another number for the same sale; a number another sale has; one
+  // in no block, malformed or of another register; a training sale; an unknown sale.
+  const other = await cashier.post(url, { receipt_number: `${reg}-000002` });
+  assert.deepEqual([other.status, other.json.code, other.json.field], [409, 'offline_receipt_recorded', 'receipt_number'], other.text);
+  const offline = await sell(reg, { receipt_number: `${reg}-000002` });
+  assert.equal(offline.status, 201, offline.text);
+  const second = await sell(reg);
+  assert.equal(second.status, 201, second.text);
+  const taken = await cashier.post(`/api/v1/sales/${second.json.id}/offline-receipt`, { receipt_number: `${reg}-000002` });
+  assert.deepEqual([taken.status, taken.json.code], [409, 'receipt_number_used'], taken.text);
+  const ofOffline = await cashier.post(`/api/v1/sales/${offline.json.id}/offline-receipt`, { receipt_number: `${reg}-000003` });
+  assert.deepEqual([ofOffline.status, ofOffline.json.code], [409, 'offline_receipt_recorded'], ofOffline.text);
+  for (const n of [`${reg}-000009`, `${reg}-3`, 'X-000003', `${reg}-T000003`, '']) {
+    const bad = await cashier.post(`/api/v1/sales/${second.json.id}/offline-receipt`, { receipt_number: n });
+    assert.equal(bad.status, 422, `${n}: ${bad.text}`);
+    assert.equal(bad.json.field, 'receipt_number', bad.text);
+  }
+  const training = await sell(reg, { training: true });
+  assert.equal(training.status, 201, training.text);
+  const t = await cashier.post(`/api/v1/sales/${training.json.id}/offline-receipt`, { receipt_number: `${reg}-000003` });
+  assert.deepEqual([t.status, t.json.field], [422, 'receipt_number'], t.text);
+  assert.equal((await cashier.post(`/api/v1/sales/${uuidv7()}/offline-receipt`, { receipt_number: `${reg}-000003` })).status, 404);
+  assert.equal((await (await s.as('clerk')).post(url, { receipt_number: printed })).status, 403);
+  const still = (await s.get(`/api/v1/registers/${reg}/receipt-blocks`)).json.receipt_blocks[0];
+  assert.deepEqual(still.unused, [{ from: 3, to: 3 }], 'only the offline sale took a number since');
+  assertBooksHold(s.db);
+});
+
 test('blocks of an unknown register, or of a bad size, are refused', async () => {
   const unknown = await s.post('/api/v1/registers/NOPE-REG/receipt-blocks', { size: 5 });
   assert.equal(unknown.status, 404, unknown.text);

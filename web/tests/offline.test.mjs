@@ -91,15 +91,25 @@ for (const firstTry of ['lost', 'reached the server']) {
     await page.unroute('**/api/v1/sales', cut);
     await page.getByRole('status', { name: 'Offline' }).waitFor({ state: 'detached', timeout: 30_000 });
     assert.equal(new Set(ids).size, 1, 'every try carried the same sale id');
+    // The queue is empty once the sale is on the books under the number the customer holds.
+    await until(page, () => new Promise((resolve) => {
+      const r = indexedDB.open('backroom-register');
+      r.onsuccess = () => { const g = r.result.transaction('queue').objectStore('queue').count(); g.onsuccess = () => { r.result.close(); resolve(g.result === 0); }; };
+    }), null, 'the queue to empty');
     const sale = (await server.get(`/api/v1/sales/${ids[0]}`)).json;
     assert.equal(sale.status, 'completed');
     assert.equal((await movementsOf(server, sale.id)).length, 1, 'stock moved once');
     const byOfflineNumber = (await server.get(`/api/v1/sales?receipt_number=${receipt}`)).json.sales;
+    assert.deepEqual(byOfflineNumber.map((x) => x.id), [sale.id], 'the customer\'s receipt finds the sale');
     if (firstTry === 'lost') {
       assert.equal(sale.receipt_number, receipt, 'posted under the number taken offline');
+      assert.equal(sale.offline_receipt_number, undefined);
     } else {
       assert.notEqual(sale.receipt_number, receipt, 'on the books under the number its first try was given');
-      assert.equal(byOfflineNumber.length, 0, 'the number taken offline stays unused');
+      assert.equal(sale.offline_receipt_number, receipt, 'the number printed offline is recorded on it');
+      const number = Number(receipt.slice(sale.register_id.length + 1));
+      const blocks = (await server.get(`/api/v1/registers/${sale.register_id}/receipt-blocks`)).json.receipt_blocks;
+      assert.ok(blocks.some((b) => b.used.includes(number)), 'its block counts the number used');
     }
     await page.context().close();
   });

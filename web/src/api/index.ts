@@ -96,6 +96,9 @@ export const sales = {
   journal: (query: T.JournalQuery) => get<{ sales: T.JournalSale[]; next_cursor: string | null }>('/sales', { query: { ...query } }),
   byReceipt: (receipt_number: string) => get<T.SaleList>('/sales', { query: { receipt_number } }),
   void: (id: string, body: { reason: string; override_token?: string }) => post<T.Sale>('/sales/{id}/void', body, { path: { id } }),
+  /** A sale caught by the cut whose first try reached the server: the number the register printed offline. */
+  offlineReceipt: (id: string, receipt_number: string, o: { deadlineMs?: number } = {}) =>
+    post<T.Sale>('/sales/{id}/offline-receipt', { receipt_number }, { path: { id }, ...o }),
   park: (body: T.ParkInput) => post<T.Parked>('/sales/parked', body),
   parked: (location_id: string) => get<{ parked: T.Parked[] }>('/sales/parked', { query: { location_id } }).then((r) => r.parked),
   resume: (id: string) => post<T.Parked>('/sales/parked/{id}/resume', {}, { path: { id } }),

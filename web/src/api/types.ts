@@ -148,6 +148,8 @@ export interface SaleLine {
 export interface Sale {
   id: string;
   receipt_number: string;
+  /** Only on a sale caught by the cut whose first try reached the server: the number its register printed offline. */
+  offline_receipt_number?: string;
   location_id: string;
   register_id: string;
   status: 'completed' | 'voided';

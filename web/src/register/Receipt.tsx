@@ -26,6 +26,7 @@ export function Receipt({ sale }: { sale: Sale }) {
         {bars.filter((b) => b.w > 0).map((b) => <rect x={b.x} y={0} width={b.w} height={40} />)}
       </svg>
       <p class="receipt-number" aria-label="Receipt number">{sale.receipt_number}</p>
+      {sale.offline_receipt_number && <p class="receipt-offline-number">Printed offline as {sale.offline_receipt_number}</p>}
       {sale.status === 'voided' && <p class="receipt-training">VOIDED</p>}
     </article>
   );

@@ -431,7 +431,13 @@ export async function flush(): Promise<void> {
           void sales.get(sale.body.return.sale_id).then(remember).catch(() => undefined);
         } else {
           const before = sale.maybePosted ? await postedBefore(sale.body.id) : null;
-          const posted = before ?? await sales.post(sale.body, { deadlineMs: sendDeadlineMs });
+          // Its first try got through: the customer's receipt shows the number taken offline, so
+          // the sale is told it (the block counts it used, the journal finds the sale by it).
+          const posted = before
+            ? before.receipt_number === sale.receipt_number
+              ? before
+              : await sales.offlineReceipt(before.id, sale.receipt_number, { deadlineMs: sendDeadlineMs })
+            : await sales.post(sale.body, { deadlineMs: sendDeadlineMs });
           await update(sale, true);
           void remember(posted).catch(() => undefined);
         }
@@ -470,9 +476,14 @@ export async function remember(sale: Sale): Promise<void> {
   await done(tx);
 }
 
-/** The copy of this register's sale with that receipt number, or null. */
+/**
+ * The copy of this register's sale with that receipt number, or null. A sale caught by the cut is
+ * found by the number printed for it offline too (a walk over the copy: a register's 30 days).
+ */
 export async function recentByReceipt(receiptNumber: string): Promise<Sale | null> {
   const db = await openDb();
   const found = await value<Sale | undefined>(db.transaction('recent').objectStore('recent').index('receipt').get(receiptNumber));
-  return found ?? null;
+  if (found) return found;
+  const all = await value<Sale[]>(db.transaction('recent').objectStore('recent').getAll());
+  return all.find((s) => s.offline_receipt_number === receiptNumber) ?? null;
 }
