@@ -98,7 +98,9 @@ SaleDraft draft_sale(db::Db& reader, SaleRequest request) {
     if (!reserved_at)
       throw invalid_field("receipt_number", fmt::format("{} is in no receipt block reserved for register {}",
                                                         *request.receipt_number, *request.register_id));
-    if (request.sold_at->micros < *reserved_at)
+    // To the millisecond: a register's clock says when to the millisecond (JavaScript's Date),
+    // so a sale rung up in the millisecond its block was reserved read as before it.
+    if (request.sold_at->micros < *reserved_at - *reserved_at % 1000)
       throw invalid_field("sold_at", fmt::format("sold_at {} is before receipt number {} was reserved ({})",
                                                  format_rfc3339(*request.sold_at), *request.receipt_number,
                                                  format_rfc3339(Timestamp{*reserved_at})));

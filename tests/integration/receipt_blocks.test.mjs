@@ -190,7 +190,7 @@ test('an offline sale keeps a price the item had while the register was cut off;
   // A price the item never had: refused, the line named; the number stays unused.
   const made_up = await s.post('/api/v1/sales', offline(b.json.from, 700));
   assert.equal(made_up.status, 422, made_up.text);
-  assert.deepEqual([made_up.json.code, made_up.json.field], ['price_not_in_force', 'lines[0].charged_price']);
+  assert.deepEqual([made_up.json.code, made_up.json.field], ["price_not_in_force", "lines[0].charged_price"], made_up.text);
   assert.match(made_up.json.detail, /7\.00 was not a price of .* \(it was 10\.00, 12\.00\)/);
   // Sold before the block was reserved, or in the future: refused, naming sold_at.
   for (const at of ['2020-01-01T00:00:00Z', new Date(Date.now() + 3_600_000).toISOString()]) {
