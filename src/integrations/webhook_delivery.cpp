@@ -102,6 +102,8 @@ DeliveryOptions DeliveryOptions::from_environment() {
   o.total_timeout = std::chrono::milliseconds(env_positive("BACKROOM_WEBHOOK_TIMEOUT_MS", o.total_timeout.count(), "number of milliseconds"));
   o.connect_timeout = std::min(o.connect_timeout, o.total_timeout);
   o.threads = static_cast<int>(std::min<std::int64_t>(32, env_positive("BACKROOM_WEBHOOK_THREADS", o.threads, "number of threads")));
+  o.rush_pause = std::chrono::milliseconds(
+      env_positive("BACKROOM_WEBHOOK_RUSH_PAUSE_MS", o.rush_pause.count(), "number of milliseconds"));
   if (const char* priority = std::getenv("BACKROOM_WEBHOOK_PRIORITY"); priority && *priority) {
     std::string_view text(priority);
     int nice = -2;
@@ -229,7 +231,18 @@ void DeliveryWorker::loop() {
         auto before = now().micros - std::int64_t{delivered_keep_days} * 86400 * 1'000'000;
         writer_.run([before](db::Db& w) { forget_delivered(w, before); });
       }
-      if (delivery_due(db, busy)) {
+      // Sampled at most every 100 ms: a delivery that just ended wakes the loop at once.
+      if (auto at = std::chrono::steady_clock::now(); at - writer_sampled_at_ >= std::chrono::milliseconds(100)) {
+        auto busy_micros = writer_.busy_micros();
+        auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(at - writer_sampled_at_).count();
+        writer_busy_share_ = static_cast<double>(busy_micros - writer_busy_sampled_) / static_cast<double>(elapsed);
+        writer_busy_sampled_ = busy_micros;
+        writer_sampled_at_ = at;
+      }
+      auto since_claim = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - last_claim_);
+      bool yields = options_.rush_pause > options_.poll;  // else off: claim after every delivery
+      if ((!yields || claim_now(writer_busy_share_, since_claim, options_.rush_pause)) && delivery_due(db, busy)) {
+        last_claim_ = std::chrono::steady_clock::now();
         std::vector<Due> claimed;
         writer_.run([&](db::Db& w) { claimed = claim_due(w, owner_, busy, options_.lease_seconds); });
         lock.lock();

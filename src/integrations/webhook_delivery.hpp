@@ -37,8 +37,11 @@ struct DeliveryOptions {
   // The senders' CPU priority: a nice value 0..19 (default 10), or -1 for SCHED_IDLE (they
   // run only when nothing else wants the core, and catch up after a rush).
   int nice = 10;
+  // While the writer is in a rush (webhook_policy.hpp claim_now), messages are claimed at
+  // most once per this long; at or below `poll` this is off (a claim after every delivery).
+  std::chrono::milliseconds rush_pause{1000};
   // From BACKROOM_WEBHOOK_POLL_MS, BACKROOM_WEBHOOK_TIMEOUT_MS, BACKROOM_WEBHOOK_THREADS,
-  // BACKROOM_WEBHOOK_PRIORITY (0..19 or "idle").
+  // BACKROOM_WEBHOOK_PRIORITY (0..19 or "idle"), BACKROOM_WEBHOOK_RUSH_PAUSE_MS.
   static DeliveryOptions from_environment();
 };
 
@@ -74,6 +77,12 @@ class DeliveryWorker {
   std::atomic<bool> stopping_{false};
   bool kicked_ = false;
   std::chrono::steady_clock::time_point next_cleanup_ = std::chrono::steady_clock::now() + std::chrono::minutes(1);  // a delivery ended: look again without waiting for the poll
+  // The loop thread's view of the writer: its busy time when last sampled, and the busy share
+  // since the sample before (a rush when at or above rush_busy_share); when it last claimed.
+  std::int64_t writer_busy_sampled_ = 0;
+  std::chrono::steady_clock::time_point writer_sampled_at_ = std::chrono::steady_clock::now();
+  double writer_busy_share_ = 0;
+  std::chrono::steady_clock::time_point last_claim_{};
   std::vector<std::thread> senders_;
   std::thread thread_;  // last: started once everything above is in place
 };

@@ -77,6 +77,10 @@ const std::vector<std::chrono::seconds>& retry_schedule() {
   return steps;
 }
 
+bool claim_now(double writer_busy_share, std::chrono::milliseconds since_last_claim, std::chrono::milliseconds pause) {
+  return writer_busy_share < rush_busy_share || since_last_claim >= pause;
+}
+
 Decision decide(const Attempt& attempt, int tries, double uniform01) {
   Decision d;
   if (attempt.http_status >= 200 && attempt.http_status < 300) return d;

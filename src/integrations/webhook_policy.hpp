@@ -80,6 +80,19 @@ inline constexpr std::chrono::hours disable_after{24};
 // A rotated-out secret keeps signing for this long.
 inline constexpr std::chrono::hours previous_secret_valid{24};
 
+// --- yielding to a rush ---------------------------------------------------------------
+// A sale never waits for a webhook, and on a busy server it should not share its cores with
+// deliveries either. The writer's busy share is the part of a moment it spent running
+// commands (Writer::busy_micros read twice, divided by the time between). At or above
+// rush_busy_share the server is writing as fast as it can (a rush of sales, an import):
+// deliveries then claim messages at most once per `pause` (each claim sends up to a batch
+// per endpoint), and send the backlog when the rush is over. A shop's ordinary day, a few
+// sales a second, keeps the writer busy well under one per cent of the time.
+inline constexpr double rush_busy_share = 0.5;
+// Whether the delivery worker claims messages now: the writer is not in a rush, or the last
+// claim is at least `pause` ago.
+bool claim_now(double writer_busy_share, std::chrono::milliseconds since_last_claim, std::chrono::milliseconds pause);
+
 // --- the event catalog ----------------------------------------------------------------
 // The event types an endpoint may subscribe to (docs/events.md has a schema for each).
 const std::vector<std::string>& event_catalog();

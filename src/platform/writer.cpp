@@ -213,6 +213,7 @@ void Writer::loop() {
     Committed c;
     c.committed_at = steady_micros();
     writer_timings_.batch += (c.committed_at - started) * static_cast<std::int64_t>(batch.size());
+    busy_micros_.fetch_add(c.committed_at - started, std::memory_order_relaxed);
     writer_timings_.longest_batch = std::max(writer_timings_.longest_batch, c.committed_at - started);
     metrics::global().writer_batch_commands.observe(static_cast<double>(batch.size()));
     metrics::global().writer_commit_seconds.observe(static_cast<double>(c.committed_at - started) / 1e6);

@@ -11,6 +11,7 @@
 // microseconds before it is durable (and acknowledged).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -55,6 +56,9 @@ class Writer {
   std::uint64_t transactions() const;
   std::uint64_t commands() const;
   std::uint64_t checkpoints() const;
+  // Microseconds spent running batches (BEGIN to COMMIT) since the writer started: read twice,
+  // the share of the time between that the writer was busy (how background work tells a rush).
+  std::int64_t busy_micros() const { return busy_micros_.load(std::memory_order_relaxed); }
 
  private:
   struct Command {
@@ -89,6 +93,7 @@ class Writer {
   std::uint64_t transactions_ = 0;
   std::uint64_t commands_ = 0;
   std::uint64_t checkpoints_ = 0;
+  std::atomic<std::int64_t> busy_micros_{0};
   bool checkpoint_wanted_ = false;
   int wal_signalled_pages_ = 0;  // writer thread only
   // The syncer: batches committed but not yet on disk, and the WAL file it syncs (-1 when

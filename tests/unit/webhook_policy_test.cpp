@@ -142,5 +142,29 @@ TEST(WebhookCatalog, OutboxTypesPublished) {
   EXPECT_FALSE(published_type("labels.queued"));
 }
 
+// Yielding to a rush: below the writer's rush share deliveries claim on every look; at or above
+// it at most once per pause.
+TEST(WebhookRush, ClaimsAtMostOncePerPauseWhileTheWriterIsBusy) {
+  struct Row {
+    double busy;
+    std::chrono::milliseconds since, pause;
+    bool claim;
+  };
+  const Row rows[] = {
+      {0.0, 0ms, 1000ms, true},       // an idle shop: at once
+      {0.004, 0ms, 1000ms, true},     // a few sales a second
+      {0.49, 0ms, 1000ms, true},      // just under the rush share
+      {0.5, 0ms, 1000ms, false},      // a rush: held back ...
+      {0.5, 999ms, 1000ms, false},
+      {0.5, 1000ms, 1000ms, true},    // ... until a pause has passed since the last claim
+      {1.0, 250ms, 1000ms, false},
+      {1.3, 5000ms, 1000ms, true},    // overlapping clock reads may give more than 1
+      {1.0, 250ms, 250ms, true},      // a short pause: held back only that long
+  };
+  for (const auto& r : rows)
+    EXPECT_EQ(claim_now(r.busy, r.since, r.pause), r.claim) << r.busy << " " << r.since.count() << " " << r.pause.count();
+  EXPECT_DOUBLE_EQ(rush_busy_share, 0.5);
+}
+
 }  // namespace
 }  // namespace backroom::integrations::webhooks
