@@ -169,10 +169,13 @@ std::optional<Node> load_node(db::Db& db, const std::string& id);
 // Those of `documents` head office does not hold yet (by id, one read for the batch; a repeat
 // within the batch counts once), in the order pushed.
 std::vector<const Document*> unheld_documents(db::Db& db, const std::vector<Document>& documents);
-// Keeps `documents` (from unheld_documents), each with its status (kept, posted, rejected)
-// decided before it is written, so that no row is written twice. 100 rows a statement; safe
-// against another process keeping the same one at the same time (it is then not inserted here).
-// Returns the ids it kept.
+// Keeps `documents` (from unheld_documents, read in the same writing transaction), each with
+// its status (kept, posted, rejected) decided before it is written, so that no row is written
+// twice. All in one db::insert_rows (COPY on PostgreSQL). No other process can keep one of
+// them meanwhile: writing transactions exclude each other (Db::begin_write), so what
+// unheld_documents read still holds; were that broken, the key would refuse the second copy
+// and the push fail (the node sends it again), never keep a document twice.
+// Returns the ids it kept: all of them, in order.
 std::vector<std::string> insert_documents(db::Db& db, const Node& node, const std::vector<const Document*>& documents,
                                           const std::vector<std::string_view>& statuses, std::int64_t at);
 // What a kept movement list (sync_documents.movements, milli-units) holds.
