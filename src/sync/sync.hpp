@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -157,7 +158,13 @@ struct Document {
   std::int64_t node_at = 0;
   std::optional<std::vector<PushedMovement>> movements;  // none from a node before migration 30
   std::optional<hlc::Stamp> hlc;  // the node's clock; none from a node before migration 35
+  // The payload as the push's body was read (json::parse_exact), so that it is parsed once a
+  // push; null for a document read back from the store (payload_value parses it then).
+  std::shared_ptr<const boost::json::value> parsed;
 };
+// The payload of `doc` as JSON: `parsed` when the push set it, else `payload` parsed now
+// (json::parse_exact; Problem 400 when it is not JSON).
+std::shared_ptr<const boost::json::value> payload_value(const Document& doc);
 // A document head office keeps, as it was pushed, with its node and status.
 struct KeptDocument {
   Document document;

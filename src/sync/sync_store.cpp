@@ -6,6 +6,7 @@
 
 #include "platform/assert.hpp"
 #include "platform/db_rows.hpp"
+#include "platform/json.hpp"
 #include "sync/sync.hpp"
 
 namespace backroom::sync::store {
@@ -115,6 +116,11 @@ std::vector<std::string> insert_documents(db::Db& db, const Node& node, const st
   }
   db::insert_rows(db, "sync_documents", columns, rows);
   return kept;
+}
+
+std::shared_ptr<const bj::value> payload_value(const Document& doc) {
+  if (doc.parsed) return doc.parsed;
+  return std::make_shared<const bj::value>(json::parse_exact(doc.payload));
 }
 
 std::vector<PushedMovement> parse_kept_movements(const std::string& text) {
