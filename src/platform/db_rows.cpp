@@ -10,6 +10,9 @@
 namespace backroom::db {
 
 void append_copy_text(std::string& out, std::string_view value) {
+  // PostgreSQL's text holds no NUL byte: the value ends at one, as a text parameter does
+  // (libpq sends parameters as C strings), so a COPY and an INSERT keep the same value.
+  value = value.substr(0, value.find('\0'));
   std::size_t plain = 0;  // the start of the run not yet appended
   for (std::size_t i = 0; i < value.size(); ++i) {
     char escaped = 0;

@@ -74,7 +74,8 @@ void insert_rows(Db& db, std::string_view table, std::span<const std::string_vie
 
 // COPY's text format (pure, for the PostgreSQL backend and its tests): `value` appended with
 // backslash, newline, carriage return and tab escaped, so no value can end a field, a row
-// or the data.
+// or the data; a NUL byte ends the value (PostgreSQL's text cannot hold one, and a text
+// parameter ends at it too).
 void append_copy_text(std::string& out, std::string_view value);
 // All of `rows` as COPY text: a line a row, fields separated by tabs, \N for NULL.
 std::string copy_text(const Rows& rows);

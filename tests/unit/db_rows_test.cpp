@@ -1,10 +1,10 @@
 // db::insert_rows and the COPY text the PostgreSQL backend sends for it (platform/db_rows.hpp):
 // hostile values (tabs, newlines, carriage returns, backslashes, a literal \N, the end-of-data
-// line \., an empty string beside NULL) come out escaped, and read back by COPY's own rules
-// they are the values put in; on SQLite the same rows go in 100 a statement and read back
-// whole. The PostgreSQL round trip itself runs in the integration suites on PostgreSQL
-// (tests/integration/sync_money.test.mjs: a pushed sale's hostile tender reference and
-// discount reasons, compared at head office).
+// line \., an empty string beside NULL) come out escaped and read back by COPY's own rules as
+// the values put in; a NUL byte ends a value, as it ends a libpq text parameter. On SQLite
+// the same rows go in 100 a statement and read back whole. The PostgreSQL round trip itself
+// runs in the integration suites on PostgreSQL (tests/integration/sync_money.test.mjs: a
+// pushed sale's hostile tender reference and discount reasons, compared at head office).
 #include <gtest/gtest.h>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -106,6 +106,9 @@ TEST(CopyText, EscapesWhatWouldEndAFieldARowOrTheData) {
       {"\\N", "\\\\N"},
       {"\\.", "\\\\."},
       {"\t\n\\\r", "\\t\\n\\\\\\r"},
+      // PostgreSQL's text holds no NUL: the value ends there, as a libpq text parameter does.
+      {std::string("a\tb\0c\\d", 7), "a\\tb"},
+      {std::string("\0", 1), ""},
   };
   for (const auto& c : cases) {
     std::string out = "prefix|";
