@@ -38,6 +38,7 @@
 
 #include "platform/db_backends.hpp"
 #include "platform/db_prefetch.hpp"
+#include "platform/db_rows.hpp"
 #include "platform/pg_sql.hpp"
 
 namespace backroom::db {
@@ -255,6 +256,46 @@ class PgDb final : public Db {
     query("SELECT pg_advisory_xact_lock(?)").bind(1, write_lock_key).run();
   }
   void begin_read() override { query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").run(); }
+
+  // db::insert_rows: `copy` (COPY … FROM STDIN) with `data` (COPY text). libpq runs no COPY
+  // in pipeline mode, so what was sent ahead is waited for first (its error is thrown here);
+  // the COPY itself is two round trips (its start, then the data and its end).
+  void copy_in(const std::string& copy, const std::string& data) {
+    settle(copy);
+    if (!usable(copy)) return;
+    bool was_in_transaction = in_transaction();
+    note_sent(copy);
+    PGresult* started = PQexec(conn_, copy.c_str());
+    if (PQresultStatus(started) != PGRES_COPY_IN) {
+      check(started, copy, was_in_transaction);  // throws: a COPY FROM STDIN answers COPY_IN or an error
+      PQclear(started);
+      throw DbError(DbError::Kind::other, 0, fmt::format("'{:.60}': the server did not start the copy", copy));
+    }
+    PQclear(started);
+    // Sent in pieces of at most 1 MiB (each a CopyData message); a failed send is reported
+    // by the result below (libpq's connection error).
+    constexpr std::size_t piece_bytes_max = 1 << 20;
+    bool sent = true;
+    for (std::size_t at = 0; sent && at < data.size(); at += piece_bytes_max) {
+      std::size_t n = std::min(piece_bytes_max, data.size() - at);
+      sent = PQputCopyData(conn_, data.data() + at, static_cast<int>(n)) == 1;
+    }
+    PQputCopyEnd(conn_, sent ? nullptr : "the copy's data could not be sent");
+    PGresult* r = PQgetResult(conn_);
+    // The answer ends with a null; a connection still in COPY_IN (lost mid-copy) gives none.
+    if (r && PQresultStatus(r) == PGRES_COPY_IN) {
+      PQclear(r);
+      r = nullptr;
+    }
+    while (PGresult* extra = r ? PQgetResult(conn_) : nullptr) {
+      bool stuck = PQresultStatus(extra) == PGRES_COPY_IN;
+      PQclear(extra);
+      if (stuck) break;
+    }
+    check(r, copy, was_in_transaction);
+    note_changes(r);
+    PQclear(r);
+  }
 
   // db::prefetch: sends `sql` as `bind` binds it now (pipeline mode, no Sync) when outside a
   // transaction. Its answer is read by the next wait (wait_all) into the statement, for its
@@ -681,6 +722,13 @@ bool PgStatement::step() {
 
 void prefetch(Db& db, std::string_view sql, const std::function<void(Query&)>& bind) {
   if (auto* pg = dynamic_cast<PgDb*>(&db)) pg->prefetch(sql, bind);
+}
+
+bool copy_rows(Db& db, const std::string& copy, const Rows& rows) {
+  auto* pg = dynamic_cast<PgDb*>(&db);
+  if (!pg) return false;
+  pg->copy_in(copy, copy_text(rows));
+  return true;
 }
 
 void forget_prefetched(Db& db) noexcept {

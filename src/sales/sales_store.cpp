@@ -10,6 +10,7 @@
 #include "access/auth_store.hpp"
 #include "catalog/catalog_store.hpp"
 #include "platform/assert.hpp"
+#include "platform/db_rows.hpp"
 #include "platform/ids.hpp"
 #include "platform/problem.hpp"
 #include "platform/settings.hpp"
@@ -189,82 +190,68 @@ void insert_sale(db::Db& db, const Sale& s, const std::string& request_hash) {
         .run();
 }
 
-// The set-based insert_sale (sales_store_batch.hpp): the same binds, 100 rows a statement.
+// The set-based insert_sale (sales_store_batch.hpp): the same values, each table's rows in one
+// db::insert_rows (PostgreSQL's COPY; 100 rows a statement on SQLite).
 void insert_sales(db::Db& db, std::span<const JournalSale> sales) {
   db::assert_in_transaction(db);
-  constexpr std::size_t rows_per_statement = 100;
   {
-    constexpr int columns = 23;
-    for (std::size_t first = 0; first < sales.size(); first += rows_per_statement) {
-      std::size_t n = std::min(rows_per_statement, sales.size() - first);
-      auto q = db.query(
-          "INSERT INTO sales (id, receipt_number, location_id, register_id, session_id, exchange_id, status, training, "
-          "price_tier, subtotal, discount_total, tax_total, total, tendered, change_due, receipt_discount, tax_mode, "
-          "request_hash, created_at, user, approver, channel, user_id) VALUES " +
-          db::repeated_rows(n, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-      for (std::size_t i = 0; i < n; ++i) {
-        const Sale& s = *sales[first + i].sale;
-        int p = static_cast<int>(i) * columns;
-        q.bind(p + 1, s.id)
-            .bind(p + 2, s.receipt_number)
-            .bind(p + 3, s.location_id)
-            .bind(p + 4, s.register_id)
-            .bind(p + 5, s.session_id)
-            .bind(p + 6, s.exchange_id)
-            .bind(p + 7, std::string(word(s.status)))
-            .bind(p + 8, s.training)
-            .bind(p + 9, s.price_tier)
-            .bind(p + 10, s.subtotal)
-            .bind(p + 11, s.discount_total)
-            .bind(p + 12, s.tax_total)
-            .bind(p + 13, s.total)
-            .bind(p + 14, s.tendered)
-            .bind(p + 15, s.change_due)
-            .bind(p + 16, s.receipt_discount)
-            .bind(p + 17, word(s.tax_mode))
-            .bind(p + 18, sales[first + i].request_hash)
-            .bind(p + 19, s.created_at)
-            .bind(p + 20, s.user)
-            .bind(p + 21, s.approver)
-            .bind(p + 22, s.channel)
-            .bind(p + 23, s.user_id);
-      }
-      q.run();
+    static constexpr std::string_view columns[] = {
+        "id", "receipt_number", "location_id", "register_id", "session_id", "exchange_id", "status", "training",
+        "price_tier", "subtotal", "discount_total", "tax_total", "total", "tendered", "change_due",
+        "receipt_discount", "tax_mode", "request_hash", "created_at", "user", "approver", "channel", "user_id"};
+    db::Rows rows(std::size(columns));
+    for (const auto& j : sales) {
+      const Sale& s = *j.sale;
+      rows.add(s.id)
+          .add(s.receipt_number)
+          .add(s.location_id)
+          .add(s.register_id)
+          .add(s.session_id)
+          .add(s.exchange_id)
+          .add(word(s.status))
+          .add(s.training)
+          .add(s.price_tier)
+          .add(s.subtotal)
+          .add(s.discount_total)
+          .add(s.tax_total)
+          .add(s.total)
+          .add(s.tendered)
+          .add(s.change_due)
+          .add(s.receipt_discount)
+          .add(word(s.tax_mode))
+          .add(j.request_hash)
+          .add(s.created_at)
+          .add(s.user)
+          .add(s.approver)
+          .add(s.channel)
+          .add(s.user_id);
     }
+    db::insert_rows(db, "sales", columns, rows);
   }
   {
-    std::vector<std::pair<const Sale*, const SaleLine*>> lines;
+    static constexpr std::string_view columns[] = {
+        "id", "sale_id", "line_no", "item_id", "sku", "name", "code", "quantity", "unit_price", "gross",
+        "line_discount", "receipt_discount", "discount_reason", "tax_rate_bp", "tax", "total"};
+    db::Rows rows(std::size(columns));
     for (const auto& j : sales)
-      for (const auto& l : j.sale->lines) lines.emplace_back(j.sale, &l);
-    constexpr int columns = 16;
-    for (std::size_t first = 0; first < lines.size(); first += rows_per_statement) {
-      std::size_t n = std::min(rows_per_statement, lines.size() - first);
-      auto q = db.query(
-          "INSERT INTO sale_lines (id, sale_id, line_no, item_id, sku, name, code, quantity, unit_price, gross, "
-          "line_discount, receipt_discount, discount_reason, tax_rate_bp, tax, total) VALUES " +
-          db::repeated_rows(n, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-      for (std::size_t i = 0; i < n; ++i) {
-        const auto& [s, l] = lines[first + i];
-        int p = static_cast<int>(i) * columns;
-        q.bind(p + 1, l->id)
-            .bind(p + 2, s->id)
-            .bind(p + 3, l->line_no)
-            .bind(p + 4, l->item_id)
-            .bind(p + 5, l->sku)
-            .bind(p + 6, l->name)
-            .bind(p + 7, l->code)
-            .bind(p + 8, l->quantity.milli)
-            .bind(p + 9, l->unit_price)
-            .bind(p + 10, l->gross)
-            .bind(p + 11, l->line_discount)
-            .bind(p + 12, l->receipt_discount)
-            .bind(p + 13, l->discount_reason)
-            .bind(p + 14, l->tax_rate_bp)
-            .bind(p + 15, l->tax)
-            .bind(p + 16, l->total);
-      }
-      q.run();
-    }
+      for (const auto& l : j.sale->lines)
+        rows.add(l.id)
+            .add(j.sale->id)
+            .add(l.line_no)
+            .add(l.item_id)
+            .add(l.sku)
+            .add(l.name)
+            .add(l.code)
+            .add(l.quantity.milli)
+            .add(l.unit_price)
+            .add(l.gross)
+            .add(l.line_discount)
+            .add(l.receipt_discount)
+            .add(l.discount_reason)
+            .add(l.tax_rate_bp)
+            .add(l.tax)
+            .add(l.total);
+    db::insert_rows(db, "sale_lines", columns, rows);
   }
   {
     // The KPI summary (sold_days.hpp), as insert_sale keeps it, for all the sales in one call.
@@ -279,31 +266,14 @@ void insert_sales(db::Db& db, std::span<const JournalSale> sales) {
     if (!sold.empty()) add_sold_days(db, sold);
   }
   {
-    struct TenderRow {
-      const Sale* sale;
-      std::int64_t seq;
-      const Tender* tender;
-    };
-    std::vector<TenderRow> tenders;
+    static constexpr std::string_view columns[] = {"sale_id", "seq", "type", "amount", "reference"};
+    db::Rows rows(std::size(columns));
     for (const auto& j : sales)
-      for (std::size_t i = 0; i < j.sale->tenders.size(); ++i)
-        tenders.push_back(TenderRow{j.sale, static_cast<std::int64_t>(i + 1), &j.sale->tenders[i]});
-    constexpr int columns = 5;
-    for (std::size_t first = 0; first < tenders.size(); first += rows_per_statement) {
-      std::size_t n = std::min(rows_per_statement, tenders.size() - first);
-      auto q = db.query("INSERT INTO sale_tenders (sale_id, seq, type, amount, reference) VALUES " +
-                        db::repeated_rows(n, "(?, ?, ?, ?, ?)"));
-      for (std::size_t i = 0; i < n; ++i) {
-        const auto& t = tenders[first + i];
-        int p = static_cast<int>(i) * columns;
-        q.bind(p + 1, t.sale->id)
-            .bind(p + 2, t.seq)
-            .bind(p + 3, std::string(word(t.tender->type)))
-            .bind(p + 4, t.tender->amount)
-            .bind(p + 5, t.tender->reference);
+      for (std::size_t i = 0; i < j.sale->tenders.size(); ++i) {
+        const Tender& t = j.sale->tenders[i];
+        rows.add(j.sale->id).add(static_cast<std::int64_t>(i + 1)).add(word(t.type)).add(t.amount).add(t.reference);
       }
-      q.run();
-    }
+    db::insert_rows(db, "sale_tenders", columns, rows);
   }
 }
 

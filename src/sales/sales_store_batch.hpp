@@ -1,8 +1,9 @@
 // Many sales written into the journal at once (sales_store.cpp): the set-based form of
 // sales::store::insert_sale for head office's journal of a store node's push (sync/money.cpp).
 // The same rows, columns and values insert_sale writes for each sale (sales, sale_lines,
-// sale_tenders, and the KPI summary's sales days), written 100 rows a statement and the sales
-// days of all of them in one add_sold_days. Nothing here decides whether a sale belongs in the
+// sale_tenders, and the KPI summary's sales days), each table's rows in one db::insert_rows
+// (COPY on PostgreSQL, 100 rows a statement on SQLite) and the sales days of all of them in
+// one add_sold_days. Nothing here decides whether a sale belongs in the
 // journal: the caller does, with the set reads below, before it writes; a row the database
 // refuses (a duplicate id or receipt number, an unknown item, a failed CHECK) fails the whole
 // call, so the caller runs it in a savepoint. Kept apart from sales_store.hpp, which is

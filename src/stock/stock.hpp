@@ -111,8 +111,8 @@ struct BatchDocument {
 // under NegativeStock::allow: the same ledger rows in the same order, balances, units sold,
 // negative flags with their stock.negative events, the last-unit rule and availability notes.
 // The statements are per batch, not per movement (the balances read in one, the movements
-// and the balances written a hundred rows to a statement): a store node's push at head
-// office (sync/sync.cpp), where each statement is a round trip to PostgreSQL. One `at` for
+// in one db::insert_rows, the balances a hundred rows to a statement): a store node's push at
+// head office (sync/sync.cpp), where each statement is a round trip to PostgreSQL. One `at` for
 // the batch. Never throws for stock: nothing in it is refused.
 void post_movement_batch(db::Db& db, std::vector<BatchDocument>& documents, const std::string& user,
                          const std::string& device);

@@ -9,6 +9,7 @@
 #include "catalog/catalog_store.hpp"
 #include "catalog/changes.hpp"
 #include "platform/assert.hpp"
+#include "platform/db_rows.hpp"
 #include "platform/ids.hpp"
 #include "platform/json.hpp"
 #include "platform/problem.hpp"
@@ -253,30 +254,26 @@ void post_movement_batch(db::Db& db, std::vector<BatchDocument>& documents, cons
     }
     append_negative_events(db, d.negative);
   }
-  constexpr std::size_t rows_per_statement = 100;
-  for (std::size_t first = 0; first < rows.size(); first += rows_per_statement) {
-    std::size_t n = std::min(rows_per_statement, rows.size() - first);
-    auto q = db.query(
-        "INSERT INTO stock_movements (account, item_id, location_id, quantity, reason, document_type, document_id, "
-        "document_line_id, at, user, device) VALUES " +
-        db::repeated_rows(n, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto& [m, number] = rows[first + i];
-      int p = static_cast<int>(i) * 11;
-      q.bind(p + 1, number)
-          .bind(p + 2, m->item_id)
-          .bind(p + 3, m->location_id)
-          .bind(p + 4, m->quantity.milli)
-          .bind(p + 5, word(m->reason))
-          .bind(p + 6, m->document_type)
-          .bind(p + 7, m->document_id)
-          .bind(p + 8, m->document_line_id)
-          .bind(p + 9, at)
-          .bind(p + 10, user)
-          .bind(p + 11, device);
-    }
-    q.run();
+  {
+    static constexpr std::string_view columns[] = {
+        "account", "item_id", "location_id", "quantity", "reason", "document_type", "document_id",
+        "document_line_id", "at", "user", "device"};
+    db::Rows values(std::size(columns));
+    for (const auto& [m, number] : rows)
+      values.add(number)
+          .add(m->item_id)
+          .add(m->location_id)
+          .add(m->quantity.milli)
+          .add(word(m->reason))
+          .add(m->document_type)
+          .add(m->document_id)
+          .add(m->document_line_id)
+          .add(at)
+          .add(user)
+          .add(device);
+    db::insert_rows(db, "stock_movements", columns, values);
   }
+  constexpr std::size_t rows_per_statement = 100;
   std::erase_if(sold, [](const auto& s) { return s.second == 0; });
   std::vector<std::pair<std::int64_t, std::int64_t>> sold_rows(sold.begin(), sold.end());
   for (std::size_t first = 0; first < sold_rows.size(); first += rows_per_statement) {

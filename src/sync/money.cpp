@@ -297,18 +297,19 @@ std::string node_receipt_number(const std::string& node_id, const std::string& n
 namespace {
 
 // What the journal answers for `doc` before it writes anything: another type, a payload that
-// is not a JSON object, a training document. Otherwise nothing, and `parsed` is the payload.
-std::optional<Journaled> before_writing(const store::Document& doc, bj::value& parsed) {
+// is not a JSON object, a training document. Otherwise nothing, and `parsed` is the payload
+// (parsed once a push: store::payload_value).
+std::optional<Journaled> before_writing(const store::Document& doc, std::shared_ptr<const bj::value>& parsed) {
   if (doc.type != "sale.completed" && doc.type != "sale.voided" && doc.type != "return.completed" &&
       doc.type != "exchange.completed")
     return Journaled{};
   try {
-    parsed = json::parse_exact(doc.payload);
+    parsed = store::payload_value(doc);
   } catch (const Problem&) {
     return Journaled{"", "the payload is not JSON"};
   }
-  if (!parsed.is_object()) return Journaled{"", "the payload is not an object"};
-  const auto& o = parsed.get_object();
+  if (!parsed->is_object()) return Journaled{"", "the payload is not an object"};
+  const auto& o = parsed->get_object();
   if (const auto* training = o.if_contains("training"); training && training->is_bool() && training->get_bool())
     return Journaled{};
   return std::nullopt;
@@ -318,7 +319,7 @@ std::optional<Journaled> before_writing(const store::Document& doc, bj::value& p
 struct PendingSale {
   std::size_t index;  // in the push's documents
   const store::Document* doc;
-  bj::value parsed;
+  std::shared_ptr<const bj::value> parsed;
 };
 
 // Writes the pending sales into the journal as journal_node_document would one at a time, in
@@ -360,7 +361,7 @@ void write_sales_reading_first(db::Db& db, const Node& node, std::vector<Pending
   std::vector<std::string> receipts, line_ids, item_ids;
   for (std::size_t k = 0; k < pending.size(); ++k) {
     const auto& p = pending[k];
-    const auto& o = p.parsed.get_object();
+    const auto& o = p.parsed->get_object();
     if (in_journal.contains(p.doc->entity_id)) continue;  // in the journal already: nothing written
     if (!seen_ids.insert(p.doc->entity_id).second) {  // not expected: the caller flushes first
       alone.push_back(k);
@@ -412,7 +413,7 @@ void write_sales_reading_first(db::Db& db, const Node& node, std::vector<Pending
       std::vector<sales::store::JournalSale> rows;
       rows.reserve(writing.size());
       for (auto k : writing) {
-        auto node_register = text(pending[k].parsed.get_object(), "register_id");
+        auto node_register = text(pending[k].parsed->get_object(), "register_id");
         if (registers.insert(node_register).second) take_node_register(db, node, node_register);
         rows.push_back({&sales[k], request_hash_of(*pending[k].doc)});
       }
@@ -441,7 +442,7 @@ std::vector<Journaled> journal_node_documents(db::Db& db, const Node& node,
   std::set<std::string> pending_sales;
   for (std::size_t i = 0; i < documents.size(); ++i) {
     const auto& doc = *documents[i];
-    bj::value parsed;
+    std::shared_ptr<const bj::value> parsed;
     if (auto early = before_writing(doc, parsed)) {
       out[i] = *early;
       continue;
@@ -459,7 +460,7 @@ std::vector<Journaled> journal_node_documents(db::Db& db, const Node& node,
     // A void or return of a sale still waiting, or an exchange, is written after the sales
     // before it, as one at a time would.
     if (doc.type == "exchange.completed" ||
-        pending_sales.contains(doc.type == "return.completed" ? text(parsed.get_object(), "sale_id") : doc.entity_id)) {
+        pending_sales.contains(doc.type == "return.completed" ? text(parsed->get_object(), "sale_id") : doc.entity_id)) {
       write_sales(db, node, pending, out);
       pending_sales.clear();
     }
@@ -470,9 +471,9 @@ std::vector<Journaled> journal_node_documents(db::Db& db, const Node& node,
 }
 
 Journaled journal_node_document(db::Db& db, const Node& node, const store::Document& doc) {
-  bj::value parsed;
+  std::shared_ptr<const bj::value> parsed;
   if (auto early = before_writing(doc, parsed)) return *early;
-  const auto& o = parsed.get_object();
+  const auto& o = parsed->get_object();
   // In a savepoint of its own: a row the journal refuses (a line id it holds already, an item
   // it does not know) leaves the journal as it was and the push goes on.
   store::savepoint(db, "node_money");

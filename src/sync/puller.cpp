@@ -13,6 +13,7 @@
 
 #include "catalog/changes.hpp"
 #include "integrations/events.hpp"
+#include "platform/http_server.hpp"
 #include "platform/json.hpp"
 #include "platform/problem.hpp"
 #include "platform/settings.hpp"
@@ -37,7 +38,10 @@ namespace {
 
 constexpr int page_size = 500;
 constexpr int pages_per_pull_max = 400;  // 200,000 changes in one transaction at most
-constexpr std::size_t push_bytes_max = 512 * 1024;
+// A push's body, counted exactly as sent, stays under the body head office accepts (1 MiB);
+// a single document larger than this is still sent alone (and refused: docs/sync.md).
+constexpr std::size_t push_bytes_max = 960 * 1024;
+static_assert(push_bytes_max < http::ServerOptions{}.body_bytes_max);
 constexpr std::int64_t backoff_base_micros = 1'000'000;
 constexpr std::int64_t backoff_cap_seconds_default = 60;
 
@@ -305,42 +309,40 @@ int Puller::push_once() {
       for (const auto& m : stock::movements_of_documents(db, ids)) movements[m.document_id].push_back(pushed_json(m));
     });
     if (events.empty()) break;
-    // A batch stays well under head office's request body limit (1 MiB): it ends before the
-    // event that would take it past push_bytes_max, and the cursor moves to where it ended.
-    bj::array documents;
-    std::size_t bytes = 0;
+    // A batch stays under head office's request body limit (1 MiB): the body is written a
+    // document at a time and ends before the document that would take it past
+    // push_bytes_max, and the cursor moves to where it ended.
+    std::string body = "{\"documents\":[";
+    std::size_t documents = 0;
     std::int64_t last = cursor;
     bool full = false;
     for (const auto& e : events) {
       if (is_pushed(e.type)) {
-        if (!documents.empty() && bytes + e.payload.size() > push_bytes_max) {
-          full = true;
-          break;
-        }
         bj::object document{{"id", e.id},
                             {"type", e.type},
                             {"entity_id", e.entity_id},
                             {"at", format_rfc3339(Timestamp{e.at})},
                             {"payload", bj::parse(e.payload)}};
         if (auto stamp = e.hlc ? hlc::unpack(*e.hlc) : std::nullopt) document["hlc"] = hlc::format(*stamp);
-        std::size_t moved_bytes = 0;
         if (auto id = movement_document_of(e.type, e.entity_id, e.payload)) {
           auto it = movements.find(*id);
-          bj::array moved = it == movements.end() ? bj::array{} : std::move(it->second);
-          moved_bytes = moved.size() * 260;
-          document["movements"] = std::move(moved);
+          document["movements"] = it == movements.end() ? bj::array{} : std::move(it->second);
         }
-        bytes += e.payload.size() + 200 + moved_bytes;
-        documents.push_back(std::move(document));
+        auto text = bj::serialize(document);
+        if (documents > 0 && body.size() + 1 + text.size() + 2 > push_bytes_max) {
+          full = true;
+          break;
+        }
+        if (documents++ > 0) body += ',';
+        body += text;
       }
       last = e.seq;
     }
+    body += "]}";
     std::optional<hlc::Stamp> heard;
-    if (!documents.empty()) {
-      auto body = bj::serialize(bj::object{{"documents", documents}});
+    if (documents > 0)
       heard = heard_clock(json::parse_object(http_call(upstream_ + "/api/v1/sync/documents", node_key_, &body)));
-    }
-    sent += static_cast<int>(documents.size());
+    sent += static_cast<int>(documents);
     writer_.run([&](db::Db& db) {
       if (heard) clock_receive(db, *heard);
       settings::put(db, push_cursor_setting, std::to_string(last));

@@ -186,10 +186,14 @@ struct Sale {
 };
 std::optional<Sale> sale_of(const store::Document& doc) {
   if (doc.type != "sale.completed") return std::nullopt;
-  boost::system::error_code ec;
-  auto json = bj::parse(doc.payload, ec);
-  if (ec || !json.is_object()) return std::nullopt;
-  const auto& o = json.get_object();
+  std::shared_ptr<const bj::value> json;
+  try {
+    json = store::payload_value(doc);
+  } catch (const Problem&) {
+    return std::nullopt;
+  }
+  if (!json->is_object()) return std::nullopt;
+  const auto& o = json->get_object();
   Sale sale;
   if (const auto* tier = o.if_contains("price_tier")) sale.tier = tier->is_string();
   if (const auto* number = o.if_contains("receipt_number")) sale.receipt_number = *number;

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -157,7 +158,13 @@ struct Document {
   std::int64_t node_at = 0;
   std::optional<std::vector<PushedMovement>> movements;  // none from a node before migration 30
   std::optional<hlc::Stamp> hlc;  // the node's clock; none from a node before migration 35
+  // The payload as the push's body was read (json::parse_exact), so that it is parsed once a
+  // push; null for a document read back from the store (payload_value parses it then).
+  std::shared_ptr<const boost::json::value> parsed;
 };
+// The payload of `doc` as JSON: `parsed` when the push set it, else `payload` parsed now
+// (json::parse_exact; Problem 400 when it is not JSON).
+std::shared_ptr<const boost::json::value> payload_value(const Document& doc);
 // A document head office keeps, as it was pushed, with its node and status.
 struct KeptDocument {
   Document document;
@@ -169,10 +176,13 @@ std::optional<Node> load_node(db::Db& db, const std::string& id);
 // Those of `documents` head office does not hold yet (by id, one read for the batch; a repeat
 // within the batch counts once), in the order pushed.
 std::vector<const Document*> unheld_documents(db::Db& db, const std::vector<Document>& documents);
-// Keeps `documents` (from unheld_documents), each with its status (kept, posted, rejected)
-// decided before it is written, so that no row is written twice. 100 rows a statement; safe
-// against another process keeping the same one at the same time (it is then not inserted here).
-// Returns the ids it kept.
+// Keeps `documents` (from unheld_documents, read in the same writing transaction), each with
+// its status (kept, posted, rejected) decided before it is written, so that no row is written
+// twice. All in one db::insert_rows (COPY on PostgreSQL). No other process can keep one of
+// them meanwhile: writing transactions exclude each other (Db::begin_write), so what
+// unheld_documents read still holds; were that broken, the key would refuse the second copy
+// and the push fail (the node sends it again), never keep a document twice.
+// Returns the ids it kept: all of them, in order.
 std::vector<std::string> insert_documents(db::Db& db, const Node& node, const std::vector<const Document*>& documents,
                                           const std::vector<std::string_view>& statuses, std::int64_t at);
 // What a kept movement list (sync_documents.movements, milli-units) holds.

@@ -83,7 +83,9 @@ std::vector<PushedMovement> read_movements(const bj::array& list, const std::str
   return out;
 }
 
-std::vector<store::Document> read_documents(const bj::object& body) {
+// The push's body is taken (not copied): each document's payload is moved out of it into
+// Document::parsed once it is read, so that head office parses a payload once.
+std::vector<store::Document> read_documents(bj::object body) {
   json::Fields f{body, ""};
   f.only({"documents"});
   auto list = f.opt_array("documents");
@@ -121,6 +123,8 @@ std::vector<store::Document> read_documents(const bj::object& body) {
     if (!payload) throw missing_field(d.name("payload"));
     doc.payload = bj::serialize(*payload);
     if (auto moved = d.opt_array("movements")) doc.movements = read_movements(*moved, d.name("movements"));
+    // Last: nothing reads this document's part of the body after it.
+    doc.parsed = std::make_shared<const bj::value>(std::move(*body.at("documents").as_array()[i].as_object().if_contains("payload")));
     out.push_back(std::move(doc));
   }
   return out;

@@ -5,6 +5,8 @@
 #include <unordered_set>
 
 #include "platform/assert.hpp"
+#include "platform/db_rows.hpp"
+#include "platform/json.hpp"
 #include "sync/sync.hpp"
 
 namespace backroom::sync::store {
@@ -90,38 +92,35 @@ std::vector<std::string> insert_documents(db::Db& db, const Node& node, const st
                                           const std::vector<std::string_view>& statuses, std::int64_t at) {
   db::assert_in_transaction(db);
   BR_ASSERT(statuses.size() == documents.size(), "a status for each document to insert");
+  static constexpr std::string_view columns[] = {"id", "node_id", "location_id", "type", "entity_id", "payload",
+                                                 "node_at", "received_at", "movements", "hlc", "status"};
+  db::Rows rows(std::size(columns));
   std::vector<std::string> kept;
-  // 100 rows a statement; OR IGNORE: another process may keep the same document meanwhile,
-  // and only the rows this one inserted come back (they are the ones it posts).
-  constexpr std::size_t rows_per_insert = 100;
-  constexpr int columns_per_row = 11;
-  auto insert_text = [](std::size_t rows) {
-    return "INSERT OR IGNORE INTO sync_documents (id, node_id, location_id, type, entity_id, payload, node_at, "
-           "received_at, movements, hlc, status) VALUES " +
-           db::repeated_rows(rows, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") + " RETURNING id";
-  };
-  for (std::size_t first = 0; first < documents.size(); first += rows_per_insert) {
-    std::size_t rows = std::min(rows_per_insert, documents.size() - first);
-    auto q = db.query(insert_text(rows));
-    for (std::size_t i = 0; i < rows; ++i) {
-      const Document& d = *documents[first + i];
-      int p = static_cast<int>(i) * columns_per_row;
-      auto moved = movements_text(d.movements);
-      q.bind(p + 1, d.id)
-          .bind(p + 2, node.id)
-          .bind(p + 3, node.location_id)
-          .bind(p + 4, d.type)
-          .bind(p + 5, d.entity_id)
-          .bind(p + 6, d.payload)
-          .bind(p + 7, d.node_at)
-          .bind(p + 8, at)
-          .bind(p + 9, d.movements ? std::optional<std::string_view>(moved) : std::nullopt)
-          .bind(p + 10, d.hlc ? std::optional<std::int64_t>(hlc::pack(*d.hlc)) : std::nullopt)
-          .bind(p + 11, statuses[first + i]);
-    }
-    while (q.step()) kept.push_back(q.text(0));
+  kept.reserve(documents.size());
+  for (std::size_t i = 0; i < documents.size(); ++i) {
+    const Document& d = *documents[i];
+    rows.add(d.id)
+        .add(node.id)
+        .add(node.location_id)
+        .add(d.type)
+        .add(d.entity_id)
+        .add(d.payload)
+        .add(d.node_at)
+        .add(at);
+    if (d.movements)
+      rows.add(movements_text(d.movements));
+    else
+      rows.add_null();
+    rows.add(d.hlc ? std::optional<std::int64_t>(hlc::pack(*d.hlc)) : std::nullopt).add(statuses[i]);
+    kept.push_back(d.id);
   }
+  db::insert_rows(db, "sync_documents", columns, rows);
   return kept;
+}
+
+std::shared_ptr<const bj::value> payload_value(const Document& doc) {
+  if (doc.parsed) return doc.parsed;
+  return std::make_shared<const bj::value>(json::parse_exact(doc.payload));
 }
 
 std::vector<PushedMovement> parse_kept_movements(const std::string& text) {

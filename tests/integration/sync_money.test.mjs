@@ -64,11 +64,16 @@ test('a node\'s sales, return and void reach head office\'s sales journal once, 
       return r.json;
     };
     // Cash with change; card with a line discount and a receipt discount; one to return; one to void.
+    // The card sale's free texts hold what COPY's text format must escape (head office on
+    // PostgreSQL writes the journal with COPY): tabs, newlines, backslashes, a literal \N and \.
     const cash = await sell([[a, 1], [b, 1.5]], { tenders: [{ type: 'cash', amount: 2000 }] });
-    const quote = await node.post('/api/v1/sales/quote', saleBody(local, [[a, 2, { discount: { percent: 10, reason: 'bruised' } }]], { register_id: till, discount: { amount: 100, reason: 'loyal customer' } }));
+    const bruised = 'bruised\tbox\n\\N', loyal = 'loyal\\.\ncustomer\\', slip = 'slip\t77\\\n\\.';
+    const quote = await node.post('/api/v1/sales/quote', saleBody(local, [[a, 2, { discount: { percent: 10, reason: bruised } }]], { register_id: till, discount: { amount: 100, reason: loyal } }));
     assert.equal(quote.status, 200, quote.text);
-    const card = await sell([[a, 2, { discount: { percent: 10, reason: 'bruised' } }]],
-      { discount: { amount: 100, reason: 'loyal customer' }, tenders: [{ type: 'card', amount: quote.json.total, reference: 'slip-77' }] });
+    const card = await sell([[a, 2, { discount: { percent: 10, reason: bruised } }]],
+      { discount: { amount: 100, reason: loyal }, tenders: [{ type: 'card', amount: quote.json.total, reference: slip }] });
+    assert.equal(card.tenders[0].reference, slip);
+    assert.equal(card.lines[0].discount_reason, bruised);
     assert.ok(card.discount_total > 0, JSON.stringify(card));
     const returned = await sell([[b, 3]], { tenders: [{ type: 'cash', amount: 750 }] });
     const ret = await node.post('/api/v1/returns', {
@@ -97,8 +102,8 @@ test('a node\'s sales, return and void reach head office\'s sales journal once, 
         assert.deepEqual(h[k], sold[k], `${k} of ${sold.receipt_number}`);
       assert.deepEqual(h.tenders, sold.tenders);
       assert.deepEqual(h.discount, sold.discount);
-      assert.deepEqual(h.lines.map((l) => [l.id, l.item_id, l.quantity, l.unit_price, l.line_discount, l.receipt_discount, l.tax, l.total]),
-        sold.lines.map((l) => [l.id, l.item_id, l.quantity, l.unit_price, l.line_discount, l.receipt_discount, l.tax, l.total]));
+      assert.deepEqual(h.lines.map((l) => [l.id, l.item_id, l.sku, l.name, l.quantity, l.unit_price, l.line_discount, l.receipt_discount, l.discount_reason, l.tax, l.total]),
+        sold.lines.map((l) => [l.id, l.item_id, l.sku, l.name, l.quantity, l.unit_price, l.line_discount, l.receipt_discount, l.discount_reason, l.tax, l.total]));
       assert.equal(h.receipt_number, `${sold.receipt_number}@${nodeShort}`);
       assert.equal(h.register_id, `node:${nodeShort}:${till}`);
       assert.equal(h.location_id, hqStore.id);

@@ -2,6 +2,8 @@
 // movements are booked under at the node, and the stated rule of every conflict kind.
 #include <gtest/gtest.h>
 
+#include "platform/json.hpp"
+#include "platform/problem.hpp"
 #include "sync/sync.hpp"
 
 namespace backroom::sync {
@@ -41,6 +43,27 @@ TEST(Conflicts, EveryKindHasAWordAndAStatedRule) {
     EXPECT_GT(conflict_rule(kind).size(), 20u) << conflict_kinds.text(kind);
   }
   EXPECT_FALSE(conflict_kinds.parse("other").has_value());
+}
+
+// A pushed document's payload is parsed once, when the push's body is read (sync_api.cpp sets
+// Document::parsed); a document read back from the store has none and is parsed when asked,
+// exactly (a decimal stays its text).
+TEST(PayloadValue, ThePushsParsedPayloadElseTheTextParsedExactly) {
+  store::Document pushed;
+  pushed.payload = R"({"id":"from the text"})";
+  pushed.parsed = std::make_shared<const boost::json::value>(boost::json::object{{"id", "as pushed"}});
+  auto value = store::payload_value(pushed);
+  EXPECT_EQ(value.get(), pushed.parsed.get());
+  EXPECT_EQ(value->at("id").as_string(), "as pushed");
+
+  store::Document kept;
+  kept.payload = R"({"id":"from the text","quantity":1.5})";
+  auto parsed = store::payload_value(kept);
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->at("id").as_string(), "from the text");
+  EXPECT_EQ(json::as_quantity(parsed->at("quantity")), Quantity{1500});
+  kept.payload = "not json";
+  EXPECT_THROW(store::payload_value(kept), Problem);
 }
 
 }  // namespace
