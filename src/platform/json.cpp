@@ -212,6 +212,9 @@ std::optional<std::string> Fields::opt_identifier(std::string_view key, std::siz
   std::string s(v.get_string());
   if (s.size() > max_bytes)
     throw invalid_field(name(key), fmt::format("'{}' is longer than {} bytes", name(key), max_bytes));
+  // PostgreSQL cannot keep a NUL in text, and SQLite would: refused on both alike, never cut.
+  if (s.find('\0') != std::string::npos)
+    throw invalid_field(name(key), fmt::format("'{}' contains a NUL character", name(key)));
   return s;
 }
 

@@ -40,7 +40,8 @@ struct Fields {
   std::string text(std::string_view key, std::size_t max_bytes = 200) const;
   std::optional<std::string> opt_text(std::string_view key, std::size_t max_bytes = 200) const;
   // A string read without the free-text rules (identifiers such as SKUs and barcodes,
-  // whose callers check their own character set).
+  // whose callers check their own character set; a GS1 code keeps its GS separators). A NUL
+  // is refused (422): PostgreSQL cannot store one.
   std::optional<std::string> opt_identifier(std::string_view key, std::size_t max_bytes = 200) const;
   std::int64_t integer(std::string_view key, std::int64_t min, std::int64_t max) const;
   std::optional<std::int64_t> opt_integer(std::string_view key, std::int64_t min,

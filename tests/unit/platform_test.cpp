@@ -83,6 +83,19 @@ TEST(Json, DecimalsAreKeptExactlyAsWritten) {
   EXPECT_EQ(json::serialize(boost::json::object{{"q", json::quantity_value(Quantity{2675})}}), R"({"q":2.675})");
 }
 
+TEST(Json, AnIdentifierWithANulIsRefusedNotCut) {
+  auto body = json::parse_object(R"({"type": "sale\u0000.completed", "code": "\u001d0105012345678900"})");
+  json::Fields f{body, "documents[3]"};
+  try {
+    f.opt_identifier("type");
+    FAIL();
+  } catch (const Problem& p) {
+    EXPECT_EQ(p.status, 422);
+    EXPECT_EQ(p.field, "documents[3].type");
+  }
+  EXPECT_EQ(f.opt_identifier("code")->size(), 17u) << "a GS1 code keeps its GS separator";
+}
+
 TEST(Json, FieldReadersNameTheField) {
   auto body = json::parse_object(R"({"price": 19.99, "name": 5, "qty": "2"})");
   json::Fields f{body, "lines[0]"};
