@@ -29,9 +29,9 @@ namespace {
 constexpr std::int64_t event_seconds_default = 60;
 // Threads reading one snapshot answer (each a connection of its own): BACKROOM_SNAPSHOT_THREADS,
 // 2 unless set, at most 4 and the machine's cores. On two quiet cores two threads answer
-// 100,000 items x 10 stores in about 125-145 ms against 215-235 ms for one, for about the same
-// CPU; on a machine already busy the second finds no free core and costs 25-35 % more CPU
-// (docs/performance.md, "The snapshot on two cores" and "... on a quiet machine").
+// 100,000 items x 10 stores in 120-145 ms against 210-240 ms for one, for about the same CPU;
+// on a machine already busy the second finds no free core and costs 25-35 % more CPU
+// (docs/performance.md, "A quiet quarter of an hour" and "The snapshot on two cores").
 constexpr unsigned snapshot_producers_max = 4;
 
 unsigned snapshot_producers() {
