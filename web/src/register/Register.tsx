@@ -165,6 +165,11 @@ export function Register({ session, locationId, locationName, registerId, regist
     if (mode === 'sale' && !dialog && !override && !locked && !document.querySelector('[role=dialog]')) scanRef.current?.focus();
   };
   useEffect(refocus);
+  // A new sign-in (after an expired one) starts with an empty scan field: what was typed into it
+  // while the sign-in had lapsed can only be a code cut short, or run into the next one.
+  useEffect(() => {
+    if (scanRef.current) { scanRef.current.value = ''; scanRef.current.dataset.query = ''; }
+  }, [session]);
   useEffect(() => {
     const onUp = (e: Event) => {
       const t = e.target;
