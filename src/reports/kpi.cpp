@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "platform/assert.hpp"
+
 namespace backroom::reports {
 
 namespace {
@@ -172,6 +174,14 @@ void KpiAccumulator::add(const Series& s) {
                            : grouping_ == Grouping::item   ? s.item_id
                                                            : s.site_id;
   add_series(groups_[key], s, period_);
+}
+
+void KpiAccumulator::add(const KpiAccumulator& other) {
+  BR_ASSERT(other.grouping_ == grouping_ && other.period_.from == period_.from && other.period_.to == period_.to,
+            "accumulators of one report are added up");
+  for (const auto& [key, totals] : other.groups_) {
+    groups_[key].add(totals);
+  }
 }
 
 Totals KpiAccumulator::total() const {

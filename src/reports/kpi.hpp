@@ -122,6 +122,8 @@ class KpiAccumulator {
  public:
   KpiAccumulator(Grouping grouping, Period period) : grouping_(grouping), period_(period) {}
   void add(const Series& s);
+  // Adds another accumulator's groups (of the same grouping and period) into these.
+  void add(const KpiAccumulator& other);
   const std::map<std::string, Totals>& groups() const { return groups_; }
   Totals total() const;
 

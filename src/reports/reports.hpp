@@ -55,14 +55,17 @@ struct KpiReport {
 };
 
 // Reads the ledger on `db` (a reader) and computes the report. I/O.
-KpiReport kpi_report(db::Db& db, const KpiQuery& query);
+// `helpers` (SQLite connections in one read snapshot with `db`: db/db_shared_snapshot.hpp)
+// each read a range of the items on a thread of their own; none: `db` reads them all.
+KpiReport kpi_report(db::Db& db, const KpiQuery& query, const std::vector<db::Db*>& helpers = {});
 
 // The totals of the `weeks` seven-day weeks ending on `to` (oldest first). I/O.
 struct WeekTotals {
   Period period;
   Totals totals;
 };
-std::vector<WeekTotals> weekly_kpis(db::Db& db, Day to, int weeks, const std::optional<std::string>& site_id);
+std::vector<WeekTotals> weekly_kpis(db::Db& db, Day to, int weeks, const std::optional<std::string>& site_id,
+                                    const std::vector<db::Db*>& helpers = {});
 
 // JSON and CSV (reports_json.cpp).
 boost::json::object totals_to_json(const Totals& t);

@@ -1,6 +1,7 @@
 // The reports room's I/O. The KPI report reads the ledger's packed days through their owners'
-// functions (stock's kpi days and balances, sales' sold days, catalog's items; migration 39)
-// and turns them into one Series per item and site for the pure maths in kpi.cpp. The review's actions are
+// cursors (stock's kpi days and balances, sales' sold days, catalog's items; migration 39),
+// one site at a time in item order, and hands one Series per item and site at a time to the
+// pure maths in kpi.cpp. The review's actions are
 // this room's own tables (migration 14): their SQL is the only SQL here.
 #include "reports/reports_store.hpp"
 
@@ -8,6 +9,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
+#include <thread>
 #include <map>
 #include <unordered_map>
 #include <vector>
@@ -19,6 +22,7 @@
 #include "sales/sold_days.hpp"
 #include "stock/kpi_days.hpp"
 #include "stock/stock.hpp"
+#include "platform/assert.hpp"
 #include "platform/problem.hpp"
 #include "stock/vocabulary.hpp"
 
@@ -26,171 +30,278 @@ namespace backroom::reports {
 
 namespace {
 
-struct Ledger {
-  std::map<std::string, catalog::store::ReportItem> items;
+// What a report reads once: the catalog by id (in the database's order of text, bytewise on
+// both backends, as the streams below come) and the locations.
+struct Catalog {
+  std::vector<catalog::store::ReportItem> items;
   std::map<std::string, stock::Location> locations;
-  std::vector<Series> series;  // one per (item, site), in no particular order
+
+  const catalog::store::ReportItem* item(std::string_view id) const {
+    auto it = std::lower_bound(items.begin(), items.end(), id,
+                               [](const catalog::store::ReportItem& a, std::string_view b) { return a.id < b; });
+    return it != items.end() && it->id == id ? &*it : nullptr;
+  }
 };
 
-// The site a location's stock belongs to: a site itself, or a bin's parent; none for transit.
-std::optional<std::string> site_of(const std::map<std::string, stock::Location>& locations, const std::string& id) {
-  auto it = locations.find(id);
-  if (it == locations.end()) return std::nullopt;
-  auto kind = stock::location_kinds.parse(it->second.kind);
-  if (!kind) return std::nullopt;
-  if (stock::is_site(*kind)) return id;
-  if (stock::is_bin(*kind) && it->second.parent_id) return *it->second.parent_id;
-  return std::nullopt;
-}
-
-// Reads the KPI summary (stock/kpi_days.hpp, sales/sold_days.hpp; migration 39) for the days
-// [load_from, to] (to's end included), and every account's balance once: the opening on hand
-// of a series is its balance now less the changes the summary holds from load_from on, and
-// it was active before the window when the summary holds a day of it before load_from. The
-// same figures the raw ledger's GROUP BY gave (the integration tests' fixtures prove it).
-Ledger load_ledger(db::Db& db, Day load_from, Day to, const std::optional<std::string>& only_site) {
-  Ledger l;
-  for (auto& item : catalog::store::report_items(db)) {
-    auto id = item.id;
-    l.items.emplace(std::move(id), std::move(item));
-  }
+Catalog read_catalog(db::Db& db) {
+  Catalog c;
+  c.items = catalog::store::report_items(db);
+  auto by_id = [](const catalog::store::ReportItem& a, const catalog::store::ReportItem& b) { return a.id < b.id; };
+  if (!std::is_sorted(c.items.begin(), c.items.end(), by_id)) std::sort(c.items.begin(), c.items.end(), by_id);
   for (auto& loc : stock::list_locations(db)) {
     auto id = loc.id;
-    l.locations.emplace(std::move(id), std::move(loc));
+    c.locations.emplace(std::move(id), std::move(loc));
   }
-  std::map<std::string, std::optional<std::string>> sites;  // location -> its site, once each
-  auto site_for = [&](const std::string& location_id) -> const std::optional<std::string>& {
-    auto it = sites.find(location_id);
-    if (it == sites.end()) it = sites.emplace(location_id, site_of(l.locations, location_id)).first;
-    return it->second;
-  };
-  // The series by item and site, looked up once per account and once per run of sales rows
-  // of one item and location (the rows come in key order); -1: no series (not in the
-  // catalog, or another site than the one asked for).
-  std::unordered_map<std::string, std::ptrdiff_t> index;
-  std::string key;
-  auto series = [&](const std::string& item_id, const std::string& site_id) -> std::ptrdiff_t {
-    if (only_site && *only_site != site_id) return -1;
-    key.assign(item_id).append(1, '\n').append(site_id);
-    auto found = index.find(key);
-    if (found != index.end()) return found->second;
-    auto item = l.items.find(item_id);
-    if (item == l.items.end()) return -1;
-    Series s;
-    s.item_id = item_id;
-    s.site_id = site_id;
-    s.category = item->second.category;
-    s.stocked = item->second.stocked;
-    s.cost = item->second.cost;
-    l.series.push_back(std::move(s));
-    auto at = static_cast<std::ptrdiff_t>(l.series.size() - 1);
-    index.emplace(key, at);
-    return at;
-  };
-  // A series' day figures as read (each source in day order); sorted and merged at the end.
-  std::vector<std::vector<DayFigures>> days;
-  auto figures = [&](std::ptrdiff_t s) -> std::vector<DayFigures>& {
-    if (days.size() < l.series.size()) days.resize(l.series.size());
-    auto& v = days[static_cast<std::size_t>(s)];
-    if (v.capacity() == 0) v.reserve(64);
-    return v;
-  };
+  return c;
+}
 
+// What a location's figures are to the report: a site's own (its stock is on hand), a bin's
+// (its losses and sales count for its parent site; its stock is not on hand), or nothing
+// (the transit location; another site than the one asked for).
+struct Place {
+  std::size_t site = 0;  // index into the report's sites
+  bool own = false;
+};
+
+struct Places {
+  std::vector<std::string> sites;                               // every site a series can have
+  std::map<std::string, Place, std::less<>> by_location;        // locations that count
+  const Place* find(std::string_view location_id) const {
+    auto it = by_location.find(location_id);
+    return it == by_location.end() ? nullptr : &it->second;
+  }
+};
+
+Places report_places(const Catalog& c, const std::optional<std::string>& only_site) {
+  Places p;
+  auto site_index = [&p](const std::string& id) {
+    auto it = std::find(p.sites.begin(), p.sites.end(), id);
+    if (it != p.sites.end()) return static_cast<std::size_t>(it - p.sites.begin());
+    p.sites.push_back(id);
+    return p.sites.size() - 1;
+  };
+  for (const auto& [id, loc] : c.locations) {
+    auto kind = stock::location_kinds.parse(loc.kind);
+    if (!kind) continue;
+    if (stock::is_site(*kind) && (!only_site || *only_site == id)) p.by_location[id] = Place{site_index(id), true};
+    else if (stock::is_bin(*kind) && loc.parent_id && (!only_site || *only_site == *loc.parent_id))
+      p.by_location[id] = Place{site_index(*loc.parent_id), false};
+  }
+  return p;
+}
+
+// One item's figures at one site while the streams pass the item.
+struct SiteDays {
+  bool seen = false;             // any row of the item here this time round
+  bool touched = false;          // a figure of the site or its bins in [load_from, to]
+  bool moved_before = false;     // own stock moved before load_from
+  bool own_balance = false;
+  std::int64_t on_hand = 0;      // own balance now
+  std::vector<stock::StockDay> stock;  // own days, ascending
+  std::vector<stock::SoldDay> sold;    // the site's and its bins' sales days
+  bool sold_unsorted = false;          // more than one location sold it here
+  std::vector<ShrinkEntry> shrink;     // from its bins
+  void reset() {
+    seen = touched = moved_before = own_balance = sold_unsorted = false;
+    on_hand = 0;
+    stock.clear();
+    sold.clear();
+    shrink.clear();
+  }
+};
+
+// Every series of the items in `range`, built from three kinds of streams merged in item
+// order — the balances, the packed stock months (both of every location, item first) and
+// one stream of packed sales months per location — and handed to `fold` one at a time (the
+// Series is reused). No map of series, no sort.
+//
+// A series exists, as it did when the report read the raw ledger, when its item is in the
+// catalog and it had movements before the load window (own stock only), or any figure of the
+// site or its bins falls in [load_from, to]. Its opening on hand is its balance now less the
+// changes the summary holds from load_from on (days after `to` included).
+void range_series(db::Db& db, const Catalog& c, const Places& places, Day load_from, Day to,
+                  const stock::ItemRange& range, const std::function<void(const Series&)>& fold) {
   const int from_month = stock::month_of_day(load_from);
-  auto balances = stock::account_balances(db, from_month);  // by account
-  std::vector<std::int64_t> changed_since(balances.size(), 0);
-  std::vector<char> moved_before(balances.size(), 0);
-  std::vector<std::ptrdiff_t> series_of(balances.size(), -2);  // -2: not looked up yet
-  for (std::size_t i = 0; i < balances.size(); ++i) moved_before[i] = balances[i].months_before ? 1 : 0;
-  std::size_t at = 0;
-  stock::each_stock_month(db, from_month, [&](std::int64_t account, int, std::string_view packed) {
-    while (at < balances.size() && balances[at].account < account) ++at;
-    if (at == balances.size() || balances[at].account != account) return;  // no balance: `backroom check` says so
-    const auto& b = balances[at];
-    const auto& site = site_for(b.location_id);
-    for (const auto& d : stock::unpack_stock_days(packed)) {
-      if (d.day < load_from) {
-        moved_before[at] = 1;
+  stock::ItemBalances balances(db, from_month, range);
+  stock::ItemStockMonths months(db, from_month, range);
+  struct SoldStream {
+    const Place* place;
+    sales::LocationSoldMonths rows;
+  };
+  std::vector<SoldStream> sold;
+  int slot = 0;
+  for (const auto& [location_id, place] : places.by_location)
+    sold.push_back(SoldStream{&place, sales::LocationSoldMonths(db, slot++, location_id, from_month, range)});
+
+  std::vector<SiteDays> at(places.sites.size());
+  std::vector<stock::StockDay> bin_days;
+  Series s;
+  std::string item;
+  while (true) {
+    // The next item of any stream (ids compare bytewise, as both backends order them).
+    std::optional<std::string_view> next;
+    auto consider = [&next](std::string_view id) {
+      if (!next || id < *next) next = id;
+    };
+    if (balances.valid()) consider(balances.item_id());
+    if (months.valid()) consider(months.item_id());
+    for (const auto& stream : sold)
+      if (stream.rows.valid()) consider(stream.rows.item_id());
+    if (!next) break;
+    item.assign(*next);
+
+    for (; balances.valid() && balances.item_id() == item; balances.next()) {
+      const auto* place = places.find(balances.location_id());
+      if (!place || !place->own) continue;
+      auto& d = at[place->site];
+      d.seen = d.own_balance = true;
+      d.on_hand = balances.on_hand_milli();
+      d.moved_before = balances.months_before();
+    }
+    for (; months.valid() && months.item_id() == item; months.next()) {
+      const auto* place = places.find(months.location_id());
+      if (!place) continue;
+      auto& d = at[place->site];
+      d.seen = true;
+      if (place->own) {
+        stock::append_stock_days(months.days(), d.stock);  // one location's months in order: ascending
         continue;
       }
-      changed_since[at] += d.change_milli;
-      if (d.day > to || !site) continue;
-      if (series_of[at] == -2) series_of[at] = series(b.item_id, *site);
-      auto s = series_of[at];
-      if (s < 0) continue;
-      if (*site == b.location_id) figures(s).push_back(DayFigures{d.day, d.change_milli, 0, 0});
-      for (const auto& [reason, lost] : d.lost_milli)
-        l.series[static_cast<std::size_t>(s)].shrink.push_back(ShrinkEntry{d.day, reason, lost});
-    }
-  });
-  for (std::size_t i = 0; i < balances.size(); ++i) {
-    if (!moved_before[i]) continue;
-    const auto& b = balances[i];
-    // Only a site's own stock is on hand for sale; bins (damaged, review...) are not.
-    auto loc = l.locations.find(b.location_id);
-    auto kind = loc != l.locations.end() ? stock::location_kinds.parse(loc->second.kind) : std::nullopt;
-    if (!kind || !stock::is_site(*kind)) continue;
-    auto s = series_of[i] == -2 ? series(b.item_id, b.location_id) : series_of[i];
-    if (s < 0) continue;
-    l.series[static_cast<std::size_t>(s)].active_before = true;
-    l.series[static_cast<std::size_t>(s)].opening_milli = b.on_hand_milli - changed_since[i];
-  }
-  std::string location_id, item_id;
-  std::ptrdiff_t run = -1;  // the series of the current run of rows (location_id, item_id)
-  sales::each_sold_month(db, from_month, [&](std::string_view location, std::string_view item, int, std::string_view packed) {
-    const bool same = location == location_id && item == item_id;
-    if (!same) {
-      location_id.assign(location);
-      item_id.assign(item);
-      run = -2;
-    }
-    const auto& site = site_for(location_id);
-    if (!site) return;
-    for (const auto& d : stock::unpack_sold_days(packed)) {
-      if (d.day < load_from || d.day > to) continue;
-      if (run == -2) run = series(item_id, *site);
-      if (run < 0) return;
-      figures(run).push_back(DayFigures{d.day, 0, d.sold_milli, d.net_sales});
-    }
-  });
-  days.resize(l.series.size());
-  for (std::size_t i = 0; i < l.series.size(); ++i) {
-    auto& in = days[i];
-    std::stable_sort(in.begin(), in.end(), [](const DayFigures& a, const DayFigures& b) { return a.day < b.day; });
-    auto& out = l.series[i].days;
-    out.reserve(in.size());
-    for (const auto& f : in) {
-      if (!out.empty() && out.back().day == f.day) {
-        out.back().change_milli += f.change_milli;
-        out.back().sold_milli += f.sold_milli;
-        out.back().net_sales += f.net_sales;
-      } else {
-        out.push_back(f);
+      bin_days.clear();
+      stock::append_stock_days(months.days(), bin_days);
+      for (const auto& day : bin_days) {
+        if (day.day < load_from || day.day > to) continue;
+        d.touched = true;
+        for (const auto& [reason, lost] : day.lost_milli) d.shrink.push_back(ShrinkEntry{day.day, reason, lost});
       }
     }
+    for (auto& stream : sold) {
+      if (!stream.rows.valid() || stream.rows.item_id() != item) continue;
+      auto& d = at[stream.place->site];
+      if (!d.sold.empty()) d.sold_unsorted = true;
+      d.seen = true;
+      for (; stream.rows.valid() && stream.rows.item_id() == item; stream.rows.next())
+        stock::append_sold_days(stream.rows.days(), d.sold);
+    }
+
+    const auto* catalog_item = c.item(item);
+    for (std::size_t site = 0; site < at.size(); ++site) {
+      auto& d = at[site];
+      if (!d.seen) continue;
+      if (catalog_item) {
+        s.days.clear();
+        s.shrink.swap(d.shrink);
+        bool touched = d.touched;
+        bool moved_before = d.moved_before;
+        std::int64_t changed_since = 0;
+        for (const auto& day : d.stock) {
+          if (day.day < load_from) {
+            moved_before = true;
+            continue;
+          }
+          changed_since += day.change_milli;
+          if (day.day > to) continue;
+          touched = true;
+          s.days.push_back(DayFigures{day.day, day.change_milli, 0, 0});
+          for (const auto& [reason, lost] : day.lost_milli) s.shrink.push_back(ShrinkEntry{day.day, reason, lost});
+        }
+        // The sales days into the stock days (both ascending; sales of several locations
+        // here, rare, sorted first): a day of both is one day.
+        if (d.sold_unsorted)
+          std::stable_sort(d.sold.begin(), d.sold.end(),
+                           [](const stock::SoldDay& a, const stock::SoldDay& b) { return a.day < b.day; });
+        std::size_t i = 0;
+        for (const auto& day : d.sold) {
+          if (day.day < load_from || day.day > to) continue;
+          touched = true;
+          while (i < s.days.size() && s.days[i].day < day.day) ++i;
+          if (i < s.days.size() && s.days[i].day == day.day) {
+            s.days[i].sold_milli += day.sold_milli;
+            s.days[i].net_sales += day.net_sales;
+          } else {
+            s.days.insert(s.days.begin() + static_cast<std::ptrdiff_t>(i),
+                          DayFigures{day.day, 0, day.sold_milli, day.net_sales});
+          }
+        }
+        s.active_before = d.own_balance && moved_before;
+        if (touched || s.active_before) {
+          s.item_id = item;
+          s.site_id = places.sites[site];
+          s.category = catalog_item->category;
+          s.stocked = catalog_item->stocked;
+          s.cost = catalog_item->cost;
+          s.opening_milli = s.active_before ? d.on_hand - changed_since : 0;
+          fold(s);
+        }
+      }
+      d.reset();
+    }
   }
-  return l;
+}
+
+// Every series of the load window [load_from, to] (one site's when `only_site`), each to
+// the fold of the part that read it. The items are cut into one range per connection by
+// catalog position; `db` reads the first range on this thread and each of `helpers` the next
+// on a thread of its own (connections in one snapshot: db/db_shared_snapshot.hpp). A part's
+// fold sees only its own series, so folds need no lock; the caller adds the parts up.
+template <class Part>
+void each_series(db::Db& db, const std::vector<db::Db*>& helpers, const Catalog& c, Day load_from, Day to,
+                 const std::optional<std::string>& only_site, std::vector<Part>& parts,
+                 const std::function<void(Part&, const Series&)>& fold) {
+  const auto places = report_places(c, only_site);
+  const std::size_t n = std::min(helpers.size() + 1, std::max<std::size_t>(c.items.size(), 1));
+  std::vector<stock::ItemRange> ranges(n);
+  for (std::size_t i = 1; i < n; ++i) {
+    ranges[i].from = c.items[c.items.size() * i / n].id;
+    ranges[i - 1].to = ranges[i].from;
+  }
+  BR_ASSERT(parts.size() >= n, "a part for each range");
+  auto read = [&](db::Db& on, std::size_t i) {
+    range_series(on, c, places, load_from, to, ranges[i], [&](const Series& s) { fold(parts[i], s); });
+  };
+  std::vector<std::exception_ptr> failed(n);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < n; ++i)
+    threads.emplace_back([&, i] {
+      try {
+        read(*helpers[i - 1], i);
+      } catch (...) {
+        failed[i] = std::current_exception();
+      }
+    });
+  try {
+    read(db, 0);
+  } catch (...) {
+    failed[0] = std::current_exception();
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& e : failed)
+    if (e) std::rethrow_exception(e);
 }
 
 Day load_start(const Period& p) { return std::min(p.from, p.to - (days_of_supply_window_days - 1)); }
 
 }  // namespace
 
-KpiReport kpi_report(db::Db& db, const KpiQuery& query) {
-  auto ledger = load_ledger(db, load_start(query.period), query.period.to, query.site_id);
-  KpiAccumulator acc(query.grouping, query.period);
-  for (const auto& s : ledger.series) acc.add(s);
+KpiReport kpi_report(db::Db& db, const KpiQuery& query, const std::vector<db::Db*>& helpers) {
+  auto catalog = read_catalog(db);
+  std::vector<KpiAccumulator> parts(helpers.size() + 1, KpiAccumulator(query.grouping, query.period));
+  each_series<KpiAccumulator>(db, helpers, catalog, load_start(query.period), query.period.to, query.site_id, parts,
+                              [](KpiAccumulator& acc, const Series& s) { acc.add(s); });
+  auto& acc = parts.front();
+  for (std::size_t i = 1; i < parts.size(); ++i) acc.add(parts[i]);
 
   KpiReport r{query, {}, acc.total(), std::nullopt, {}, std::nullopt};  // the other rooms' figures: reports_api.cpp
   for (const auto& [key, totals] : acc.groups()) {
     KpiRow row{key, key, "", "", totals};
     if (query.grouping == Grouping::item) {
-      const auto& item = ledger.items.at(key);
-      row.sku = item.sku;
-      row.name = item.name;
-      row.label = item.sku + " " + item.name;
+      const auto* item = catalog.item(key);
+      BR_ASSERT(item != nullptr, "a series' item is in the catalog");
+      row.sku = item->sku;
+      row.name = item->name;
+      row.label = item->sku + " " + item->name;
     } else if (query.grouping == Grouping::location) {
-      row.name = ledger.locations.count(key) ? ledger.locations.at(key).name : key;
+      row.name = catalog.locations.count(key) ? catalog.locations.at(key).name : key;
       row.label = row.name;
     }
     r.rows.push_back(std::move(row));
@@ -207,17 +318,24 @@ KpiReport kpi_report(db::Db& db, const KpiQuery& query) {
   return r;
 }
 
-std::vector<WeekTotals> weekly_kpis(db::Db& db, Day to, int weeks, const std::optional<std::string>& site_id) {
+std::vector<WeekTotals> weekly_kpis(db::Db& db, Day to, int weeks, const std::optional<std::string>& site_id,
+                                    const std::vector<db::Db*>& helpers) {
   Period whole{to - 7 * weeks + 1, to};
-  auto ledger = load_ledger(db, load_start(whole), to, site_id);
   std::vector<WeekTotals> out;
   for (int w = weeks - 1; w >= 0; --w) {
     Period p{to - 7 * w - 6, to - 7 * w};
     Totals t;
     t.period_days = p.days();
-    for (const auto& s : ledger.series) add_series(t, s, p);
     out.push_back(WeekTotals{p, std::move(t)});
   }
+  auto catalog = read_catalog(db);
+  std::vector<std::vector<WeekTotals>> parts(helpers.size() + 1, out);
+  each_series<std::vector<WeekTotals>>(db, helpers, catalog, load_start(whole), to, site_id, parts,
+                                       [](std::vector<WeekTotals>& part, const Series& s) {
+                                         for (auto& w : part) add_series(w.totals, s, w.period);
+                                       });
+  for (const auto& part : parts)
+    for (std::size_t w = 0; w < out.size(); ++w) out[w].totals.add(part[w].totals);
   return out;
 }
 

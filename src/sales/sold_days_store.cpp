@@ -93,6 +93,16 @@ void each_sold_month(db::Db& db, int from_month,
   while (q.step()) f(q.text_view(0), q.text_view(1), static_cast<int>(q.int64(2)), q.text_view(3));
 }
 
+LocationSoldMonths::LocationSoldMonths(db::Db& db, int slot, const std::string& location_id, int from_month,
+                                       const stock::ItemRange& items)
+    : q_(db.query(fmt::format("SELECT item_id, days FROM sales_day_months AS slot{} WHERE location_id = ? AND "
+                              "month >= ? AND item_id >= ?{} ORDER BY item_id, month",
+                              slot, items.to.empty() ? "" : " AND item_id < ?"))) {
+  q_.bind(1, location_id).bind(2, from_month).bind(3, items.from);
+  if (!items.to.empty()) q_.bind(4, items.to);
+  step();
+}
+
 std::vector<std::string> check_sold_days(db::Db& db) {
   std::vector<std::string> problems;
   auto report = [&problems](std::string line) {

@@ -17,19 +17,13 @@ int month_of_day(std::int64_t day) {
 
 namespace {
 
-std::int64_t number(std::string_view s) {
-  std::int64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || end != s.data() + s.size() || s.empty())
-    throw std::invalid_argument("kpi days: not a number: '" + std::string(s) + "'");
-  return v;
-}
-
+// Sorts the entries from `first` on by day and refuses a day twice among them.
 template <class Day>
-void sort_and_check(std::vector<Day>& days) {
+void sort_and_check(std::vector<Day>& days, std::size_t first = 0) {
   auto by_day = [](const Day& a, const Day& b) { return a.day < b.day; };
-  if (!std::is_sorted(days.begin(), days.end(), by_day)) std::sort(days.begin(), days.end(), by_day);
-  for (std::size_t i = 1; i < days.size(); ++i)
+  auto begin = days.begin() + static_cast<std::ptrdiff_t>(first);
+  if (!std::is_sorted(begin, days.end(), by_day)) std::sort(begin, days.end(), by_day);
+  for (std::size_t i = first + 1; i < days.size(); ++i)
     if (days[i].day == days[i - 1].day) throw std::invalid_argument("kpi days: a day twice");
 }
 
@@ -54,36 +48,65 @@ std::string pack_stock_days(const std::vector<StockDay>& days) {
   return out;
 }
 
-// The next field of `text` from `at`, up to one of `stops` (or the end); `at` is left on the stop.
-static std::string_view field(std::string_view text, std::size_t& at, std::string_view stops) {
-  auto end = text.find_first_of(stops, at);
-  if (end == std::string_view::npos) end = text.size();
-  auto f = text.substr(at, end - at);
-  at = end;
-  return f;
+// The number at `at` (an optional '-' and digits, as std::from_chars reads them); `at` is left
+// on the character after it, which the caller checks is a separator. One pass, no search for
+// the separator first: the report decodes millions of entries.
+static std::int64_t number_at(std::string_view text, std::size_t& at) {
+  // Up to 18 digits cannot overflow: read by hand (most entries are a few digits); longer
+  // numbers go to std::from_chars, which refuses what does not fit.
+  std::size_t i = at;
+  const bool negative = i < text.size() && text[i] == '-';
+  if (negative) ++i;
+  std::int64_t magnitude = 0;
+  const std::size_t digits_from = i;
+  while (i < text.size() && i - digits_from < 18 && text[i] >= '0' && text[i] <= '9')
+    magnitude = magnitude * 10 + (text[i++] - '0');
+  if (i > digits_from && (i == text.size() || text[i] < '0' || text[i] > '9')) {
+    at = i;
+    return negative ? -magnitude : magnitude;
+  }
+  const char* begin = text.data() + at;
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(begin, text.data() + text.size(), v);
+  if (ec != std::errc{} || end == begin) {
+    auto stop = text.find_first_of(":;,=", at);
+    throw std::invalid_argument("kpi days: not a number: '" + std::string(text.substr(at, stop - at)) + "'");
+  }
+  at = static_cast<std::size_t>(end - text.data());
+  return v;
 }
 
+static bool at_char(std::string_view text, std::size_t at, char c) { return at < text.size() && text[at] == c; }
+
 std::vector<StockDay> unpack_stock_days(std::string_view text) {
-  // Parsed in place (no vectors of parts): the report decodes millions of entries.
   std::vector<StockDay> out;
+  append_stock_days(text, out);
+  return out;
+}
+
+void append_stock_days(std::string_view text, std::vector<StockDay>& out) {
+  const std::size_t first = out.size();
   std::size_t at = 0;
   while (at < text.size()) {
     StockDay d;
-    d.day = number(field(text, at, ":;"));
-    if (at == text.size() || text[at] != ':') throw std::invalid_argument("kpi days: a stock entry needs 2 or 3 parts");
+    d.day = number_at(text, at);
+    if (!at_char(text, at, ':')) throw std::invalid_argument("kpi days: a stock entry needs 2 or 3 parts");
     ++at;
-    d.change_milli = number(field(text, at, ":;"));
-    if (at < text.size() && text[at] == ':') {
+    d.change_milli = number_at(text, at);
+    if (at_char(text, at, ':')) {
       ++at;
       while (true) {
-        auto reason = field(text, at, "=:;,");
-        if (reason.empty() || at == text.size() || text[at] != '=')
-          throw std::invalid_argument("kpi days: a loss needs reason=units");
+        const std::size_t reason_at = at;
+        while (at < text.size() && text[at] != '=' && text[at] != ':' && text[at] != ';' && text[at] != ',') ++at;
+        auto reason = text.substr(reason_at, at - reason_at);
+        if (reason.empty() || !at_char(text, at, '=')) throw std::invalid_argument("kpi days: a loss needs reason=units");
         ++at;
-        auto lost = number(field(text, at, ":;,"));
+        auto lost = number_at(text, at);
+        if (at < text.size() && text[at] != ';' && text[at] != ',' && text[at] != ':')
+          throw std::invalid_argument("kpi days: a loss needs reason=units");
         if (lost <= 0 || !d.lost_milli.emplace(std::string(reason), lost).second)
           throw std::invalid_argument("kpi days: a loss must be positive and its reason once");
-        if (at < text.size() && text[at] == ',') {
+        if (at_char(text, at, ',')) {
           ++at;
           continue;
         }
@@ -97,8 +120,7 @@ std::vector<StockDay> unpack_stock_days(std::string_view text) {
     }
     out.push_back(std::move(d));
   }
-  sort_and_check(out);
-  return out;
+  sort_and_check(out, first);
 }
 
 std::string pack_sold_days(const std::vector<SoldDay>& days) {
@@ -113,15 +135,21 @@ std::string pack_sold_days(const std::vector<SoldDay>& days) {
 
 std::vector<SoldDay> unpack_sold_days(std::string_view text) {
   std::vector<SoldDay> out;
+  append_sold_days(text, out);
+  return out;
+}
+
+void append_sold_days(std::string_view text, std::vector<SoldDay>& out) {
+  const std::size_t first = out.size();
   std::size_t at = 0;
   while (at < text.size()) {
     std::int64_t parts[4];
     for (int i = 0; i < 4; ++i) {
       if (i > 0) {
-        if (at == text.size() || text[at] != ':') throw std::invalid_argument("kpi days: a sales entry needs 4 parts");
+        if (!at_char(text, at, ':')) throw std::invalid_argument("kpi days: a sales entry needs 4 parts");
         ++at;
       }
-      parts[i] = number(field(text, at, ":;"));
+      parts[i] = number_at(text, at);
     }
     if (at < text.size()) {
       if (text[at] != ';') throw std::invalid_argument("kpi days: a sales entry needs 4 parts");
@@ -131,8 +159,7 @@ std::vector<SoldDay> unpack_sold_days(std::string_view text) {
     if (parts[3] <= 0) throw std::invalid_argument("kpi days: a sales entry needs a line");
     out.push_back(SoldDay{parts[0], parts[1], parts[2], parts[3]});
   }
-  sort_and_check(out);
-  return out;
+  sort_and_check(out, first);
 }
 
 void merge_stock_day(std::vector<StockDay>& days, const StockDay& delta) {

@@ -48,8 +48,12 @@ int month_of_day(std::int64_t day);
 // not promise one) and throws std::invalid_argument on text that is not the format above.
 std::string pack_stock_days(const std::vector<StockDay>& days);
 std::vector<StockDay> unpack_stock_days(std::string_view text);
+// As above, appended to `out` (the report reuses one vector for millions of rows); sorted
+// and checked from `out`'s former end.
+void append_stock_days(std::string_view text, std::vector<StockDay>& out);
 std::string pack_sold_days(const std::vector<SoldDay>& days);
 std::vector<SoldDay> unpack_sold_days(std::string_view text);
+void append_sold_days(std::string_view text, std::vector<SoldDay>& out);
 
 // Adds `delta` into `days` (kept sorted): the day's entry is created if missing.
 void merge_stock_day(std::vector<StockDay>& days, const StockDay& delta);
@@ -77,6 +81,58 @@ std::vector<AccountBalance> account_balances(db::Db& db, int month);
 // during the call.
 void each_stock_month(db::Db& db, int from_month,
                       const std::function<void(std::int64_t account, int month, std::string_view days)>& f);
+
+// The KPI report's read of the accounts in item order (reports_store.cpp merges it with the
+// sales half, item by item, without maps): the items whose id is in [from, to), no upper
+// bound when `to` is empty. Both cursors are open together on one connection.
+struct ItemRange {
+  std::string from;
+  std::string to;
+};
+
+// Every account of the items in the range, in (item, location) order: its balance, and
+// whether the summary holds a month of it before `month`.
+class ItemBalances {
+ public:
+  ItemBalances(db::Db& db, int month, const ItemRange& items);
+  bool valid() const { return valid_; }
+  void next() { step(); }
+  // Read once a row: the merge compares it many times.
+  std::string_view item_id() const { return item_id_; }
+  std::string_view location_id() const { return q_.text_view(1); }
+  std::int64_t on_hand_milli() const { return q_.int64(2); }
+  bool months_before() const { return q_.int64(3) != 0; }
+
+ private:
+  void step() {
+    valid_ = q_.step();
+    item_id_ = valid_ ? q_.text_view(0) : std::string_view();
+  }
+  db::Query q_;
+  bool valid_ = false;
+  std::string_view item_id_;
+};
+
+// The packed rows of those accounts from `from_month` on, in (item, location, month) order.
+class ItemStockMonths {
+ public:
+  ItemStockMonths(db::Db& db, int from_month, const ItemRange& items);
+  bool valid() const { return valid_; }
+  void next() { step(); }
+  // Read once a row: the merge compares it many times.
+  std::string_view item_id() const { return item_id_; }
+  std::string_view location_id() const { return q_.text_view(1); }
+  std::string_view days() const { return q_.text_view(2); }
+
+ private:
+  void step() {
+    valid_ = q_.step();
+    item_id_ = valid_ ? q_.text_view(0) : std::string_view();
+  }
+  db::Query q_;
+  bool valid_ = false;
+  std::string_view item_id_;
+};
 
 // `backroom check`: each packed month against the ledger's GROUP BY of the same account and
 // month; one line a difference.

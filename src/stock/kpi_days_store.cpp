@@ -86,6 +86,38 @@ void each_stock_month(db::Db& db, int from_month,
   while (q.step()) f(q.int64(0), static_cast<int>(q.int64(1)), q.text_view(2));
 }
 
+namespace {
+// SELECT `columns` WHERE `condition` (if any) and the item column in the range, in `order`;
+// the statement differs with and without an upper bound.
+std::string in_range(std::string_view select, std::string_view condition, const ItemRange& items,
+                     std::string_view order) {
+  std::string sql = fmt::format("{} WHERE {}b.item_id >= ?", select, condition.empty() ? "" : fmt::format("{} AND ", condition));
+  if (!items.to.empty()) sql += " AND b.item_id < ?";
+  return sql + " ORDER BY " + std::string(order);
+}
+}  // namespace
+
+ItemBalances::ItemBalances(db::Db& db, int month, const ItemRange& items)
+    : q_(db.query(in_range("SELECT b.item_id, b.location_id, b.on_hand, "
+                           "EXISTS (SELECT 1 FROM stock_day_months k WHERE k.account = b.account AND k.month < ?) "
+                           "FROM stock_balances b",
+                           "", items, "b.item_id, b.location_id"))) {
+  q_.bind(1, month).bind(2, items.from);
+  if (!items.to.empty()) q_.bind(3, items.to);
+  step();
+}
+
+// The balances drive the join (CROSS JOIN keeps SQLite from turning it round), so the rows
+// come in the balances' key order, item first, with no sort: one pass over the balances
+// and one seek into the months per account (a pass per location cost twice as much).
+ItemStockMonths::ItemStockMonths(db::Db& db, int from_month, const ItemRange& items)
+    : q_(db.query(in_range("SELECT b.item_id, b.location_id, m.days FROM stock_balances b CROSS JOIN stock_day_months m",
+                           "m.account = b.account AND m.month >= ?", items, "b.item_id, b.location_id, m.month"))) {
+  q_.bind(1, from_month).bind(2, items.from);
+  if (!items.to.empty()) q_.bind(3, items.to);
+  step();
+}
+
 std::vector<std::string> check_stock_days(db::Db& db) {
   std::vector<std::string> problems;
   auto report = [&problems](std::string line) {

@@ -450,10 +450,20 @@ TEST(KpiDays, PacksAndUnpacksBothHalves) {
   std::vector<stock::SoldDay> sold{{20000, 2000, 450, 2}, {20003, -1000, -225, 1}};
   EXPECT_EQ(stock::pack_sold_days(sold), "20000:2000:450:2;20003:-1000:-225:1");
   EXPECT_EQ(stock::unpack_sold_days("20003:-1000:-225:1;20000:2000:450:2"), sold);
-  for (const char* bad : {"1", "1:2:3:4", "1:x", "1:2:damage", "1:2:damage=0", "1:2;1:3", "1:2:a=1,a=2"})
+  for (const char* bad : {"1", "1:2:3:4", "1:x", "1:2:damage", "1:2:damage=0", "1:2;1:3", "1:2:a=1,a=2", "1:2x", "x:1",
+                          "1:-", "1:2;", "1:+2", "1: 2", "1:2:a=1x", "1:2:=1", "1:2:a=", "1:99999999999999999999"})
     EXPECT_THROW(stock::unpack_stock_days(bad), std::invalid_argument) << bad;
-  for (const char* bad : {"1:2:3", "1:2:3:0", "1:2:3:4;1:2:3:4"})
+  for (const char* bad : {"1:2:3", "1:2:3:0", "1:2:3:4;1:2:3:4", "1:2:3:4:5", "1:2:3:4x", "1:2:3:4;", "1::3:4"})
     EXPECT_THROW(stock::unpack_sold_days(bad), std::invalid_argument) << bad;
+  // Appending (the report reuses one vector): each text sorted and checked on its own, the
+  // entries already there kept as they were.
+  std::vector<stock::SoldDay> appended{{20005, 1, 1, 1}};
+  stock::append_sold_days("20003:-1000:-225:1;20000:2000:450:2", appended);
+  EXPECT_EQ(appended, (std::vector<stock::SoldDay>{{20005, 1, 1, 1}, {20000, 2000, 450, 2}, {20003, -1000, -225, 1}}));
+  std::vector<stock::StockDay> appended_stock{{20001, 7, {}}};
+  stock::append_stock_days("20001:0;20000:-3000:theft=2000,damage=1000", appended_stock);
+  EXPECT_EQ(appended_stock.size(), 3u);
+  EXPECT_EQ(appended_stock[1], days[0]);
   // Merging: a new day is inserted in order; a sales day whose lines all went (a void) goes.
   stock::merge_stock_day(days, {19999, 5000, {}});
   stock::merge_stock_day(days, {20000, -1000, {{"damage", 1000}}});
