@@ -134,6 +134,9 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, Day load_f
     sold.push_back(SoldStream{&place, sales::LocationSoldMonths(db, slot++, location_id, from_month, range)});
 
   std::vector<SiteDays> at(places.sites.size());
+  std::string last_location;  // of the last stock month row, and its place (a copy: the row goes)
+  const Place* place = nullptr;
+  bool place_known = false;
   std::vector<stock::StockDay> bin_days;
   Series s;
   std::string item;
@@ -151,15 +154,19 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, Day load_f
     item.assign(*next);
 
     for (; balances.valid() && balances.item_id() == item; balances.next()) {
-      const auto* place = places.find(balances.location_id());
-      if (!place || !place->own) continue;
-      auto& d = at[place->site];
+      const auto* here = places.find(balances.location_id());
+      if (!here || !here->own) continue;
+      auto& d = at[here->site];
       d.seen = d.own_balance = true;
       d.on_hand = balances.on_hand_milli();
       d.moved_before = balances.months_before();
     }
     for (; months.valid() && months.item_id() == item; months.next()) {
-      const auto* place = places.find(months.location_id());
+      if (months.location_id() != last_location || !place_known) {  // an account's months come together
+        last_location.assign(months.location_id());
+        place = places.find(last_location);
+        place_known = true;
+      }
       if (!place) continue;
       auto& d = at[place->site];
       d.seen = true;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -455,6 +456,27 @@ TEST(KpiDays, PacksAndUnpacksBothHalves) {
     EXPECT_THROW(stock::unpack_stock_days(bad), std::invalid_argument) << bad;
   for (const char* bad : {"1:2:3", "1:2:3:0", "1:2:3:4;1:2:3:4", "1:2:3:4:5", "1:2:3:4x", "1:2:3:4;", "1::3:4"})
     EXPECT_THROW(stock::unpack_sold_days(bad), std::invalid_argument) << bad;
+  // Numbers of every length from 1 to 19 digits, either sign, anywhere in an entry (the
+  // parser reads up to 7 digits as one word, longer ones digit by digit), come back as packed.
+  {
+    std::mt19937_64 rng(7);
+    std::vector<stock::StockDay> many;
+    std::vector<stock::SoldDay> sold_many;
+    for (int i = 0; i < 2000; ++i) {
+      auto any = [&rng]() {
+        std::int64_t magnitude = static_cast<std::int64_t>(rng() >> (1 + rng() % 63));
+        return rng() % 2 ? -magnitude : magnitude;
+      };
+      stock::StockDay d{20000 + i, any(), {}};
+      if (i % 3 == 0) d.lost_milli["theft"] = 1 + static_cast<std::int64_t>(rng() >> (1 + rng() % 63));
+      many.push_back(d);
+      sold_many.push_back(stock::SoldDay{20000 + i, any(), any(), 1 + static_cast<std::int64_t>(rng() >> (1 + rng() % 63))});
+    }
+    EXPECT_EQ(stock::unpack_stock_days(stock::pack_stock_days(many)), many);
+    EXPECT_EQ(stock::unpack_sold_days(stock::pack_sold_days(sold_many)), sold_many);
+    EXPECT_EQ(stock::unpack_stock_days("20000:-9223372036854775807"),
+              (std::vector<stock::StockDay>{{20000, -9223372036854775807LL, {}}}));
+  }
   // Appending (the report reuses one vector): each text sorted and checked on its own, the
   // entries already there kept as they were.
   std::vector<stock::SoldDay> appended{{20005, 1, 1, 1}};
