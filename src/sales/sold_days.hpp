@@ -35,24 +35,11 @@ void each_sold_month(db::Db& db, int from_month,
 // for the items in the range (stock/kpi_days.hpp has the stock half's cursors). The report
 // keeps one open per location on one connection: `slot` (0, 1, ...) tells them apart, each
 // its own statement.
-class LocationSoldMonths {
+class LocationSoldMonths : public stock::ItemCursor {
  public:
   LocationSoldMonths(db::Db& db, int slot, const std::string& location_id, int from_month,
                      const stock::ItemRange& items);
-  bool valid() const { return valid_; }
-  void next() { step(); }
-  // Read once a row: the merge compares it many times.
-  std::string_view item_id() const { return item_id_; }
   std::string_view days() const { return q_.text_view(1); }
-
- private:
-  void step() {
-    valid_ = q_.step();
-    item_id_ = valid_ ? q_.text_view(0) : std::string_view();
-  }
-  db::Query q_;
-  bool valid_ = false;
-  std::string_view item_id_;
 };
 
 // `backroom check`: each packed month against the sale and return lines it sums.

@@ -95,12 +95,12 @@ void each_sold_month(db::Db& db, int from_month,
 
 LocationSoldMonths::LocationSoldMonths(db::Db& db, int slot, const std::string& location_id, int from_month,
                                        const stock::ItemRange& items)
-    : q_(db.query(fmt::format("SELECT item_id, days FROM sales_day_months AS slot{} WHERE location_id = ? AND "
+    : ItemCursor(db.query(fmt::format("SELECT item_id, days FROM sales_day_months AS slot{} WHERE location_id = ? AND "
                               "month >= ? AND item_id >= ?{} ORDER BY item_id, month",
                               slot, items.to.empty() ? "" : " AND item_id < ?"))) {
   q_.bind(1, location_id).bind(2, from_month).bind(3, items.from);
   if (!items.to.empty()) q_.bind(4, items.to);
-  step();
+  next();
 }
 
 std::vector<std::string> check_sold_days(db::Db& db) {

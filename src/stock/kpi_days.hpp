@@ -20,6 +20,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "platform/db.hpp"
@@ -90,48 +91,42 @@ struct ItemRange {
   std::string to;
 };
 
-// Every account of the items in the range, in (item, location) order: its balance, and
-// whether the summary holds a month of it before `month`.
-class ItemBalances {
+// A query's rows in item order, the item id (column 0) read once a row: the merge compares
+// it many times. The cursors below and sales' LocationSoldMonths are these.
+class ItemCursor {
  public:
-  ItemBalances(db::Db& db, int month, const ItemRange& items);
   bool valid() const { return valid_; }
-  void next() { step(); }
-  // Read once a row: the merge compares it many times.
-  std::string_view item_id() const { return item_id_; }
-  std::string_view location_id() const { return q_.text_view(1); }
-  std::int64_t on_hand_milli() const { return q_.int64(2); }
-  bool months_before() const { return q_.int64(3) != 0; }
-
- private:
-  void step() {
+  void next() {
     valid_ = q_.step();
     item_id_ = valid_ ? q_.text_view(0) : std::string_view();
   }
+  std::string_view item_id() const { return item_id_; }
+
+ protected:
+  explicit ItemCursor(db::Query q) : q_(std::move(q)) {}
   db::Query q_;
+
+ private:
   bool valid_ = false;
   std::string_view item_id_;
 };
 
+// Every account of the items in the range, in (item, location) order: its balance, and
+// whether the summary holds a month of it before `month`.
+class ItemBalances : public ItemCursor {
+ public:
+  ItemBalances(db::Db& db, int month, const ItemRange& items);
+  std::string_view location_id() const { return q_.text_view(1); }
+  std::int64_t on_hand_milli() const { return q_.int64(2); }
+  bool months_before() const { return q_.int64(3) != 0; }
+};
+
 // The packed rows of those accounts from `from_month` on, in (item, location, month) order.
-class ItemStockMonths {
+class ItemStockMonths : public ItemCursor {
  public:
   ItemStockMonths(db::Db& db, int from_month, const ItemRange& items);
-  bool valid() const { return valid_; }
-  void next() { step(); }
-  // Read once a row: the merge compares it many times.
-  std::string_view item_id() const { return item_id_; }
   std::string_view location_id() const { return q_.text_view(1); }
   std::string_view days() const { return q_.text_view(2); }
-
- private:
-  void step() {
-    valid_ = q_.step();
-    item_id_ = valid_ ? q_.text_view(0) : std::string_view();
-  }
-  db::Query q_;
-  bool valid_ = false;
-  std::string_view item_id_;
 };
 
 // `backroom check`: each packed month against the ledger's GROUP BY of the same account and

@@ -98,24 +98,24 @@ std::string in_range(std::string_view select, std::string_view condition, const 
 }  // namespace
 
 ItemBalances::ItemBalances(db::Db& db, int month, const ItemRange& items)
-    : q_(db.query(in_range("SELECT b.item_id, b.location_id, b.on_hand, "
+    : ItemCursor(db.query(in_range("SELECT b.item_id, b.location_id, b.on_hand, "
                            "EXISTS (SELECT 1 FROM stock_day_months k WHERE k.account = b.account AND k.month < ?) "
                            "FROM stock_balances b",
                            "", items, "b.item_id, b.location_id"))) {
   q_.bind(1, month).bind(2, items.from);
   if (!items.to.empty()) q_.bind(3, items.to);
-  step();
+  next();
 }
 
 // The balances drive the join (CROSS JOIN keeps SQLite from turning it round), so the rows
 // come in the balances' key order, item first, with no sort: one pass over the balances
 // and one seek into the months per account (a pass per location cost twice as much).
 ItemStockMonths::ItemStockMonths(db::Db& db, int from_month, const ItemRange& items)
-    : q_(db.query(in_range("SELECT b.item_id, b.location_id, m.days FROM stock_balances b CROSS JOIN stock_day_months m",
+    : ItemCursor(db.query(in_range("SELECT b.item_id, b.location_id, m.days FROM stock_balances b CROSS JOIN stock_day_months m",
                            "m.account = b.account AND m.month >= ?", items, "b.item_id, b.location_id, m.month"))) {
   q_.bind(1, from_month).bind(2, items.from);
   if (!items.to.empty()) q_.bind(3, items.to);
-  step();
+  next();
 }
 
 std::vector<std::string> check_stock_days(db::Db& db) {
