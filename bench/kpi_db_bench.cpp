@@ -72,13 +72,20 @@ const char* kept_file() { return std::getenv("BACKROOM_KPI_DB"); }
 Shop make_shop() {
   Shop s;
   const int n = items_count();
-  if (const char* kept = kept_file(); kept && std::filesystem::exists(kept)) {
+  const char* kept = kept_file();
+  // A postgresql:// URI: a seeded shop copied there (`backroom copy`, which leaves the
+  // bench's own table behind: the reports end today).
+  const bool postgres = kept && std::string_view(kept).starts_with("postgres");
+  if (kept && (postgres || std::filesystem::exists(kept))) {
     s.path = kept;
     s.db = db::Db::open(s.path, db::Mode::read_write);
     schema::migrate(*s.db);
-    auto q = s.db->query("SELECT today FROM kpi_bench_shop");
-    if (!q.step()) throw std::runtime_error("BACKROOM_KPI_DB names a file this bench did not seed");
-    s.today = q.int64(0);
+    s.today = reports::day_of(now());
+    if (!postgres) {
+      auto q = s.db->query("SELECT today FROM kpi_bench_shop");
+      if (!q.step()) throw std::runtime_error("BACKROOM_KPI_DB names a file this bench did not seed");
+      s.today = q.int64(0);
+    }
     fmt::print(stderr, "using the shop seeded in {} (today = {})\n", s.path, reports::format_day(s.today));
     return s;
   }
