@@ -1,8 +1,8 @@
 // The reports room's I/O. The KPI report reads the ledger's packed days through their owners'
 // cursors (stock's kpi days and balances, sales' sold days, catalog's items; migration 39),
-// one site at a time in item order, and hands one Series per item and site at a time to the
-// pure maths in kpi.cpp. The review's actions are
-// this room's own tables (migration 14): their SQL is the only SQL here.
+// every site side by side in item order, and hands one Series per item and site at a time to
+// the pure maths in kpi.cpp. The review's actions are this room's own tables (migration 14):
+// their SQL is the only SQL here.
 #include "reports/reports_store.hpp"
 
 #include <sodium.h>
@@ -12,7 +12,6 @@
 #include <exception>
 #include <thread>
 #include <map>
-#include <unordered_map>
 #include <vector>
 #include <utility>
 
