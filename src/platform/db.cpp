@@ -96,33 +96,9 @@ SharedReadSnapshot::SharedReadSnapshot(Db& first, const std::vector<Db*>& others
     return;
   }
   bool versioned = first.sqlite_handle() != nullptr;
-  bool exported = first.dialect() == Dialect::postgres;
   for (Db* other : others) {
     BR_ASSERT(!other->in_transaction(), "a shared snapshot begins outside a transaction");
     versioned = versioned && other->sqlite_handle() != nullptr;
-    exported = exported && other->dialect() == Dialect::postgres;
-  }
-  if (exported && !others.empty()) {
-    // PostgreSQL hands its snapshot over: `first` exports it, each other imports it as the
-    // first statement of its own repeatable-read transaction (SET TRANSACTION SNAPSHOT), so
-    // all see exactly `first`'s state, whatever commits in between.
-    first_ = std::make_unique<ReadSnapshot>(first);
-    std::string id;
-    {
-      auto q = first.query("SELECT pg_export_snapshot()");
-      bool answered = q.step();
-      BR_ASSERT(answered, "pg_export_snapshot answers a row");
-      id = q.text(0);
-    }
-    BR_ASSERT(!id.empty() && id.find_first_not_of("0123456789ABCDEFabcdef-") == std::string::npos,
-              "a snapshot id is hexadecimal digits and dashes");
-    if (after_first) after_first();
-    for (Db* other : others) {
-      others_.push_back(std::make_unique<ReadSnapshot>(*other));
-      other->exec("SET TRANSACTION SNAPSHOT '" + id + "'");
-    }
-    shared_ = true;
-    return;
   }
   for (int tries = 1;; ++tries) {
     std::vector<std::int64_t> before;

@@ -19,9 +19,8 @@ namespace backroom::db {
 // committed between, so all see the state `first` sees. Otherwise all are ended and begun
 // again, at most `tries_max` times; then only `first` keeps a snapshot. `others` must be
 // outside a transaction; `first` in one keeps it (as ReadSnapshot does) and shares it with
-// none. All must outlive this. On PostgreSQL `first` exports its snapshot and each of
-// `others` imports it (pg_export_snapshot, SET TRANSACTION SNAPSHOT): shared at once, no
-// tries. `after_first` (tests): runs each try once `first`'s began.
+// none. All must outlive this. On PostgreSQL (no such version) only `first` gets a
+// snapshot. `after_first` (tests): runs each try once `first`'s began.
 class SharedReadSnapshot {
  public:
   static constexpr int tries_max = 3;

@@ -26,10 +26,9 @@ namespace {
 
 Day today() { return day_of(now()); }
 
-// The KPI reads on more than one core (reports_store.cpp cuts the items into ranges):
-// BACKROOM_REPORT_THREADS connections (2 unless set, at most 4 and the machine's cores), the
-// first the request's reader, all in one read snapshot (SQLite: shown by the data version;
-// PostgreSQL: exported and imported).
+// The KPI reads on more than one core (reports_store.cpp cuts the items into ranges): on
+// SQLite, BACKROOM_REPORT_THREADS connections (2 unless set, at most 4 and the machine's
+// cores), the first the request's reader, all in one read snapshot; PostgreSQL reads on one.
 // 100,000 items x 3 stores x a year: docs/performance.md, "The KPI report on two cores".
 constexpr unsigned report_threads_max = 4;
 
@@ -45,10 +44,11 @@ struct KpiReaders {
   std::optional<db::SharedReadSnapshot> snapshot;
 
   KpiReaders(const App& app, db::Db& db) {
-    for (unsigned i = 1; i < report_threads(); ++i) {
-      owned.push_back(db::Db::open(app.db_path, db::Mode::read_only));
-      helpers.push_back(owned.back().get());
-    }
+    if (db.dialect() == db::Dialect::sqlite)
+      for (unsigned i = 1; i < report_threads(); ++i) {
+        owned.push_back(db::Db::open(app.db_path, db::Mode::read_only));
+        helpers.push_back(owned.back().get());
+      }
     snapshot.emplace(db, helpers);
     if (!snapshot->shared()) helpers.clear();
   }
