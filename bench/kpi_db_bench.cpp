@@ -241,29 +241,13 @@ void total_counters(benchmark::State& state, const reports::Totals& t) {
   state.counters["inv_cost_days"] = static_cast<double>(t.inventory_cost_days);
 }
 
-// The connections a report reads on: the shop's own and range(0) - 1 helpers in one read
-// snapshot, as GET /api/v1/reports/kpis opens them.
-struct Readers {
-  std::vector<std::unique_ptr<db::Db>> owned;
-  std::vector<db::Db*> helpers;
-  std::optional<db::SharedReadSnapshot> snapshot;
-  Readers(Shop& s, std::int64_t threads) {
-    for (std::int64_t i = 1; i < threads; ++i) {
-      owned.push_back(db::Db::open(s.path, db::Mode::read_only));
-      helpers.push_back(owned.back().get());
-    }
-    snapshot.emplace(*s.db, helpers);
-    if (!snapshot->shared()) helpers.clear();
-  }
-};
-
 void report(benchmark::State& state, reports::Grouping grouping) {
   auto& s = shop();
   reports::KpiQuery q{reports::Period{s.today - 7 * weeks_count + 1, s.today}, std::nullopt, grouping, std::nullopt,
                       std::nullopt};
   for (auto _ : state) {
-    Readers readers(s, state.range(0));
-    auto r = reports::kpi_report(*s.db, q, readers.helpers);
+    db::SharedReaders readers(*s.db, s.path, static_cast<unsigned>(state.range(0)));  // as the API opens them
+    auto r = reports::kpi_report(*s.db, q, readers.helpers());
     benchmark::DoNotOptimize(r);
     state.counters["rows"] = static_cast<double>(r.rows.size());
     total_counters(state, r.total);
@@ -281,8 +265,8 @@ BENCHMARK(BM_KpiYearByLocationDb)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)
 void BM_WeeklyKpisTwelveWeeksDb(benchmark::State& state) {
   auto& s = shop();
   for (auto _ : state) {
-    Readers readers(s, state.range(0));
-    auto weeks = reports::weekly_kpis(*s.db, s.today, 12, std::nullopt, readers.helpers);
+    db::SharedReaders readers(*s.db, s.path, static_cast<unsigned>(state.range(0)));
+    auto weeks = reports::weekly_kpis(*s.db, s.today, 12, std::nullopt, readers.helpers());
     benchmark::DoNotOptimize(weeks);
   }
 }

@@ -8,7 +8,6 @@
 #include <memory>
 #include <optional>
 #include <set>
-#include <thread>
 
 #include "access/permissions.hpp"
 #include "orders/availability.hpp"
@@ -28,16 +27,13 @@ namespace {
 
 constexpr std::int64_t event_seconds_default = 60;
 // Threads reading one snapshot answer (each a connection of its own): BACKROOM_SNAPSHOT_THREADS,
-// 2 unless set, at most 4 and the machine's cores. On two quiet cores two threads answer
-// 100,000 items x 10 stores in 120-145 ms against 210-240 ms for one, for about the same CPU;
-// on a machine already busy the second finds no free core and costs 25-35 % more CPU
-// (docs/performance.md, "A quiet quarter of an hour" and "The snapshot on two cores").
-constexpr unsigned snapshot_producers_max = 4;
-
+// 2 unless set (db::read_threads). On two quiet cores two threads answer 100,000 items x 10
+// stores in 120-145 ms against 210-240 ms for one, for about the same CPU; on a machine
+// already busy the second finds no free core and costs 25-35 % more CPU (docs/performance.md,
+// "A quiet quarter of an hour" and "The snapshot on two cores").
 unsigned snapshot_producers() {
-  static const unsigned wanted = static_cast<unsigned>(
-      std::min<std::int64_t>(env_positive("BACKROOM_SNAPSHOT_THREADS", 2, "number of threads"), snapshot_producers_max));
-  return std::clamp(std::min(wanted, std::thread::hardware_concurrency()), 1u, snapshot_producers_max);
+  static const unsigned n = db::read_threads("BACKROOM_SNAPSHOT_THREADS", 2);
+  return n;
 }
 
 // Every value of a query parameter given repeated or comma-separated, as UUIDs (422 otherwise).
@@ -160,22 +156,14 @@ void register_availability_routes(App& app) {
           // one (docs/performance.md, "The snapshot on two cores").
           struct Stream {
             std::unique_ptr<db::Db> db;
-            std::vector<std::unique_ptr<db::Db>> helper_dbs;
-            std::optional<db::SharedReadSnapshot> snapshot;
+            std::optional<db::SharedReaders> readers;
             std::optional<SnapshotWriter> writer;
           };
           auto s = std::make_shared<Stream>();
           s->db = db::Db::open(app.db_path, db::Mode::read_only);
-          std::vector<db::Db*> helpers;
-          if (s->db->dialect() == db::Dialect::sqlite)
-            for (unsigned i = 1; i < snapshot_producers(); ++i) {
-              s->helper_dbs.push_back(db::Db::open(app.db_path, db::Mode::read_only));
-              helpers.push_back(s->helper_dbs.back().get());
-            }
-          s->snapshot.emplace(*s->db, helpers);
-          if (!s->snapshot->shared()) helpers.clear();
+          s->readers.emplace(*s->db, app.db_path, snapshot_producers());
           auto cursor = stock::availability_cursor(*s->db);
-          s->writer.emplace(*s->db, req.actor.location_ids, helpers);
+          s->writer.emplace(*s->db, req.actor.location_ids, s->readers->helpers());
           http::Response resp;
           resp.status = 200;
           resp.content_type = "application/x-ndjson";

@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
+#include <thread>
 
 #include "platform/assert.hpp"
 #include "platform/db_backends.hpp"
 #include "platform/db_shared_snapshot.hpp"
+#include "platform/periodic.hpp"
 
 namespace backroom::db {
 
@@ -121,6 +124,21 @@ SharedReadSnapshot::SharedReadSnapshot(Db& first, const std::vector<Db*>& others
     if (tries == tries_max) return;
     first_.reset();
   }
+}
+
+unsigned read_threads(const char* env, unsigned fallback) {
+  const auto wanted = std::min<std::int64_t>(env_positive(env, fallback, "number of threads"), read_threads_max);
+  return std::clamp(std::min(static_cast<unsigned>(wanted), std::thread::hardware_concurrency()), 1u, read_threads_max);
+}
+
+SharedReaders::SharedReaders(Db& first, const std::string& path, unsigned threads) {
+  if (first.dialect() == Dialect::sqlite)
+    for (unsigned i = 1; i < threads; ++i) {
+      owned_.push_back(Db::open(path, Mode::read_only));
+      helpers_.push_back(owned_.back().get());
+    }
+  snapshot_.emplace(first, helpers_);
+  if (!snapshot_->shared()) helpers_.clear();
 }
 
 SharedReadSnapshot::~SharedReadSnapshot() {

@@ -1,9 +1,12 @@
 // One read across several connections (db.hpp) that must see one committed state: the
-// availability snapshot read on two cores (orders/availability.hpp).
+// availability snapshot and the KPI report read on two cores (orders/availability.hpp,
+// reports/reports_store.cpp).
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "platform/db.hpp"
@@ -35,6 +38,25 @@ class SharedReadSnapshot {
   std::unique_ptr<ReadSnapshot> first_;
   std::vector<std::unique_ptr<ReadSnapshot>> others_;
   bool shared_ = false;
+};
+
+// How many connections one read split across threads uses: the environment variable `env`
+// (`fallback` unless set), at most read_threads_max and the machine's cores.
+inline constexpr unsigned read_threads_max = 4;
+unsigned read_threads(const char* env, unsigned fallback);
+
+// `first` and `threads` - 1 more read-only connections to the SQLite file at `path` (none on
+// PostgreSQL, which reads on one), all in one SharedReadSnapshot while this lives.
+// helpers() is empty when the snapshot could not be shared: read on `first` alone.
+class SharedReaders {
+ public:
+  SharedReaders(Db& first, const std::string& path, unsigned threads);
+  const std::vector<Db*>& helpers() const { return helpers_; }
+
+ private:
+  std::vector<std::unique_ptr<Db>> owned_;
+  std::vector<Db*> helpers_;
+  std::optional<SharedReadSnapshot> snapshot_;  // ended before the connections close
 };
 
 }  // namespace backroom::db

@@ -4,14 +4,10 @@
 
 #include <algorithm>
 #include <charconv>
-#include <memory>
-#include <optional>
-#include <thread>
 
 #include "counts/counts_store.hpp"
 #include "planning/replenishment.hpp"
 #include "platform/db_shared_snapshot.hpp"
-#include "platform/periodic.hpp"
 #include "platform/problem.hpp"
 #include "reports/reports.hpp"
 #include "stock/stock.hpp"
@@ -27,32 +23,13 @@ namespace {
 Day today() { return day_of(now()); }
 
 // The KPI reads on more than one core (reports_store.cpp cuts the items into ranges): on
-// SQLite, BACKROOM_REPORT_THREADS connections (2 unless set, at most 4 and the machine's
-// cores), the first the request's reader, all in one read snapshot; PostgreSQL reads on one.
-// 100,000 items x 3 stores x a year: docs/performance.md, "The KPI report on two cores".
-constexpr unsigned report_threads_max = 4;
-
+// SQLite, BACKROOM_REPORT_THREADS connections (2 unless set), the first the request's reader,
+// all in one read snapshot; PostgreSQL reads on one. 100,000 items x 3 stores x a year:
+// docs/performance.md, "The KPI report streamed, on two cores".
 unsigned report_threads() {
-  static const unsigned wanted = static_cast<unsigned>(
-      std::min<std::int64_t>(env_positive("BACKROOM_REPORT_THREADS", 2, "number of threads"), report_threads_max));
-  return std::clamp(std::min(wanted, std::thread::hardware_concurrency()), 1u, report_threads_max);
+  static const unsigned n = db::read_threads("BACKROOM_REPORT_THREADS", 2);
+  return n;
 }
-
-struct KpiReaders {
-  std::vector<std::unique_ptr<db::Db>> owned;
-  std::vector<db::Db*> helpers;
-  std::optional<db::SharedReadSnapshot> snapshot;
-
-  KpiReaders(const App& app, db::Db& db) {
-    if (db.dialect() == db::Dialect::sqlite)
-      for (unsigned i = 1; i < report_threads(); ++i) {
-        owned.push_back(db::Db::open(app.db_path, db::Mode::read_only));
-        helpers.push_back(owned.back().get());
-      }
-    snapshot.emplace(db, helpers);
-    if (!snapshot->shared()) helpers.clear();
-  }
-};
 
 Day day_param(const Request& req, const char* name, Day fallback) {
   auto text = req.query_param(name);
@@ -184,8 +161,8 @@ void register_report_routes(App& app) {
         if (auto o = req.query_param("order")) q.order = kpis.require(*o, "order");
         if (req.query_param("limit")) q.limit = int_param(req, "limit", 0, 100'000);
         auto format = format_param(req);
-        KpiReaders readers(app, db);
-        auto report = kpi_report(db, q, readers.helpers);
+        db::SharedReaders readers(db, app.db_path, report_threads());
+        auto report = kpi_report(db, q, readers.helpers());
         add_owned_figures(db, report);
         if (format == "csv") {
           reply(csv_response(report_to_csv(report), "kpis", q.period));
@@ -216,8 +193,8 @@ void register_report_routes(App& app) {
                    Day to = checked_to(req);
                    int weeks = int_param(req, "weeks", 12, kpi_weeks_max);
                    auto site = site_param(db, req);
-                   KpiReaders readers(app, db);
-                   auto totals = weekly_kpis(db, to, weeks, site, readers.helpers);
+                   db::SharedReaders readers(db, app.db_path, report_threads());
+                   auto totals = weekly_kpis(db, to, weeks, site, readers.helpers());
                    reply(http::json_response(200, weekly_to_json(totals, site)));
                  });
 }

@@ -135,7 +135,6 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, Day load_f
   std::vector<SiteDays> at(places.sites.size());
   std::string last_location;  // of the last stock month row, and its place (a copy: the row goes)
   const Place* place = nullptr;
-  bool place_known = false;
   std::vector<stock::StockDay> bin_days;
   Series s;
   std::string item;
@@ -161,10 +160,9 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, Day load_f
       d.moved_before = balances.months_before();
     }
     for (; months.valid() && months.item_id() == item; months.next()) {
-      if (months.location_id() != last_location || !place_known) {  // an account's months come together
+      if (months.location_id() != last_location) {  // an account's months come together (ids are never empty)
         last_location.assign(months.location_id());
         place = places.find(last_location);
-        place_known = true;
       }
       if (!place) continue;
       auto& d = at[place->site];
