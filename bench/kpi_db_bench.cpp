@@ -79,7 +79,9 @@ Shop make_shop() {
   if (kept && (postgres || std::filesystem::exists(kept))) {
     s.path = kept;
     s.db = db::Db::open(s.path, db::Mode::read_write);
+    if (!postgres) s.db->exec("PRAGMA cache_size = -4000000");  // a migration of the kept shop (as seeding)
     schema::migrate(*s.db);
+    if (!postgres) s.db->exec("PRAGMA cache_size = -16000");  // the product's (sqlite_db.cpp)
     s.today = reports::day_of(now());
     if (!postgres) {
       auto q = s.db->query("SELECT today FROM kpi_bench_shop");
@@ -245,9 +247,10 @@ void report(benchmark::State& state, reports::Grouping grouping) {
   auto& s = shop();
   reports::KpiQuery q{reports::Period{s.today - 7 * weeks_count + 1, s.today}, std::nullopt, grouping, std::nullopt,
                       std::nullopt};
+  const auto reading = state.range(1) ? reports::MonthReading::days_only : reports::MonthReading::totals_where_whole;
   for (auto _ : state) {
     db::SharedReaders readers(*s.db, s.path, static_cast<unsigned>(state.range(0)));  // as the API opens them
-    auto r = reports::kpi_report(*s.db, q, readers.helpers());
+    auto r = reports::kpi_report(*s.db, q, readers.helpers(), reading);
     benchmark::DoNotOptimize(r);
     state.counters["rows"] = static_cast<double>(r.rows.size());
     total_counters(state, r.total);
@@ -256,11 +259,23 @@ void report(benchmark::State& state, reports::Grouping grouping) {
   }
 }
 
+// Args: connections (threads), and 1 to read every month day by day (MonthReading::days_only,
+// the reader before migration 52) instead of whole months from their totals.
 void BM_KpiYearByCategoryDb(benchmark::State& state) { report(state, reports::Grouping::category); }
-BENCHMARK(BM_KpiYearByCategoryDb)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+BENCHMARK(BM_KpiYearByCategoryDb)
+    ->ArgsProduct({{1, 2}, {0, 1}})
+    ->ArgNames({"threads", "days_only"})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->UseRealTime();
 
 void BM_KpiYearByLocationDb(benchmark::State& state) { report(state, reports::Grouping::location); }
-BENCHMARK(BM_KpiYearByLocationDb)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+BENCHMARK(BM_KpiYearByLocationDb)
+    ->ArgsProduct({{1, 2}, {0, 1}})
+    ->ArgNames({"threads", "days_only"})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->UseRealTime();
 
 void BM_WeeklyKpisTwelveWeeksDb(benchmark::State& state) {
   auto& s = shop();

@@ -2194,6 +2194,66 @@ CREATE TABLE sale_offline_receipts (
   created_by     TEXT NOT NULL
 );
 )SQL"},
+      {52, "each packed month of the KPI report keeps its totals beside its days, so a month wholly inside a report is not read day by day", R"SQL(
+-- src/stock/kpi_days.hpp (StockMonthTotals, SoldMonthTotals) defines each total; the writers
+-- keep them with the days and `backroom check` proves them against the days. stock_day_months:
+-- net_change (the month's net change), low_change (the lowest running change at the end of a
+-- day, or 0 if higher), day_weighted (the sum of change x day over the days) and losses
+-- ('reason=lost,...', '' for none). sales_day_months: sold and net_sales (the sums of the
+-- days'). NULL: not known; the report then reads the month's days. The backfill makes them
+-- from the ledger as migration 39 made the days (the same days, months and losses).
+ALTER TABLE stock_day_months ADD COLUMN net_change INTEGER;
+ALTER TABLE stock_day_months ADD COLUMN low_change INTEGER;
+ALTER TABLE stock_day_months ADD COLUMN day_weighted INTEGER;
+ALTER TABLE stock_day_months ADD COLUMN losses TEXT;
+ALTER TABLE sales_day_months ADD COLUMN sold INTEGER;
+ALTER TABLE sales_day_months ADD COLUMN net_sales INTEGER;
+CREATE TABLE kpi_day_month_of (
+  day   INTEGER PRIMARY KEY,
+  month INTEGER NOT NULL
+);
+WITH days AS MATERIALIZED (SELECT DISTINCT at / 86400000000 AS day FROM stock_movements
+                           UNION SELECT created_at / 86400000000 FROM sales
+                           UNION SELECT created_at / 86400000000 FROM returns),
+     eras AS MATERIALIZED (SELECT day, (day + 719468) / 146097 AS era,
+                                  (day + 719468) - ((day + 719468) / 146097) * 146097 AS doe FROM days),
+     years AS MATERIALIZED (SELECT day, era, doe, (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365 AS yoe FROM eras),
+     parts AS MATERIALIZED (SELECT day, yoe + era * 400 AS y, (5 * (doe - (365 * yoe + yoe / 4 - yoe / 100)) + 2) / 153 AS mp
+                            FROM years)
+INSERT INTO kpi_day_month_of (day, month)
+SELECT day, (CASE WHEN mp < 10 THEN y ELSE y + 1 END) * 100 + (CASE WHEN mp < 10 THEN mp + 3 ELSE mp - 9 END) FROM parts;
+WITH d AS MATERIALIZED (SELECT m.account AS account, o.month AS month, o.day AS day, SUM(m.quantity) AS change
+                        FROM stock_movements m JOIN kpi_day_month_of o ON o.day = m.at / 86400000000
+                        GROUP BY m.account, o.month, o.day),
+     r AS MATERIALIZED (SELECT account, month, day, change,
+                               SUM(change) OVER (PARTITION BY account, month ORDER BY day) AS running FROM d),
+     t AS MATERIALIZED (SELECT account, month, SUM(change) AS net_change, MIN(running) AS low,
+                               SUM(change * day) AS day_weighted FROM r GROUP BY account, month)
+UPDATE stock_day_months SET net_change = t.net_change, low_change = CASE WHEN t.low < 0 THEN t.low ELSE 0 END,
+                            day_weighted = t.day_weighted, losses = ''
+FROM t WHERE t.account = stock_day_months.account AND t.month = stock_day_months.month;
+WITH r AS MATERIALIZED (SELECT m.account AS account, o.month AS month, m.reason AS reason, -SUM(m.quantity) AS lost
+                        FROM stock_movements m JOIN kpi_day_month_of o ON o.day = m.at / 86400000000
+                        WHERE m.document_type IN ('adjustment', 'count') AND m.quantity < 0
+                        GROUP BY m.account, o.month, m.reason),
+     l AS MATERIALIZED (SELECT account, month, group_concat(reason || '=' || CAST(lost AS TEXT), ',') AS losses FROM r
+                        GROUP BY account, month)
+UPDATE stock_day_months SET losses = l.losses
+FROM l WHERE l.account = stock_day_months.account AND l.month = stock_day_months.month;
+WITH t AS MATERIALIZED (SELECT s.location_id AS location_id, l.item_id AS item_id, s.created_at / 86400000000 AS day,
+                               l.quantity AS units, l.total - l.tax AS net_value
+                        FROM sales s JOIN sale_lines l ON l.sale_id = s.id WHERE s.status = 'completed' AND s.training = 0
+                        UNION ALL
+                        SELECT r.location_id, rl.item_id, r.created_at / 86400000000, -rl.quantity, -(rl.refund - rl.tax)
+                        FROM returns r JOIN return_lines rl ON rl.return_id = r.id WHERE r.training = 0),
+     g AS MATERIALIZED (SELECT t.location_id AS location_id, t.item_id AS item_id, o.month AS month, SUM(t.units) AS sold,
+                               SUM(t.net_value) AS net_sales
+                        FROM t JOIN kpi_day_month_of o ON o.day = t.day GROUP BY t.location_id, t.item_id, o.month)
+UPDATE sales_day_months SET sold = g.sold, net_sales = g.net_sales
+FROM g WHERE g.location_id = sales_day_months.location_id AND g.item_id = sales_day_months.item_id
+         AND g.month = sales_day_months.month;
+DROP TABLE kpi_day_month_of;
+)SQL"},
   };
   return list;
 }

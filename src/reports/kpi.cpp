@@ -127,7 +127,9 @@ void add_series(Totals& t, const Series& s, const Period& period) {
   // from the day of its first figure.
   std::optional<Day> active_from;
   if (s.active_before) active_from = period.from;
-  else if (!s.days.empty()) active_from = s.days.front().day;
+  else if (!s.days.empty() || !s.months.empty())
+    active_from = std::min(s.days.empty() ? s.months.front().first : s.days.front().day,
+                           s.months.empty() ? s.days.front().day : s.months.front().first);
 
   std::int64_t on_hand = s.opening_milli;
   std::int64_t on_hand_day_sum = 0;  // sum of max(0, end-of-day on hand), milli-unit-days
@@ -142,11 +144,38 @@ void add_series(Totals& t, const Series& s, const Period& period) {
     else on_hand_day_sum += on_hand * n;
   };
   std::int64_t sold = 0;
+  // A whole month, taken from its totals (see MonthFigures for when the store gives one).
+  auto add_month = [&](const MonthFigures& m) {
+    BR_ASSERT(m.first <= m.last && m.last <= period.to && (m.last < period.from || m.first >= period.from) &&
+                  (m.last < window_from || m.first >= window_from) && m.low_milli <= 0,
+              "a whole month lies wholly before or inside the period and the window");
+    if (m.last < period.from) {
+      on_hand += m.change_milli;
+      return;
+    }
+    count_run(next, m.first - 1);
+    if (s.stocked && active_from) {
+      BR_ASSERT(*active_from <= m.first && on_hand + m.low_milli > 0, "a whole month of a stocked series ends each day with stock");
+      const std::int64_t n = m.last - m.first + 1;
+      t.item_days += n;
+      on_hand_day_sum += on_hand * n + m.on_hand_days_milli;
+    }
+    on_hand += m.change_milli;
+    next = m.last + 1;
+  };
+  auto month = s.months.begin();
   for (const auto& d : s.days) {
     if (d.day > period.to) break;
+    for (; month != s.months.end() && month->first <= d.day; ++month) add_month(*month);
     if (d.day >= window_from) t.sold_window_milli += d.sold_milli;
     if (d.day < period.from) {
       on_hand += d.change_milli;
+      continue;
+    }
+    if (d.day < next) {  // a sales day in a whole month of stock, whose days are counted
+      BR_ASSERT(d.change_milli == 0, "a whole month holds its stock changes");
+      sold += d.sold_milli;
+      t.net_sales += d.net_sales;
       continue;
     }
     count_run(next, d.day - 1);
@@ -156,16 +185,32 @@ void add_series(Totals& t, const Series& s, const Period& period) {
     sold += d.sold_milli;
     t.net_sales += d.net_sales;
   }
+  for (; month != s.months.end() && month->first <= period.to; ++month) add_month(*month);
   count_run(next, period.to);
+  for (const auto& m : s.sold_months) {  // whole months of sales: their sums
+    if (m.first > period.to) continue;
+    if (m.first >= window_from) t.sold_window_milli += m.sold_milli;
+    if (m.first < period.from) continue;
+    sold += m.sold_milli;
+    t.net_sales += m.net_sales;
+  }
   t.sold_milli += sold;
   t.cost_of_goods_sold += value_of(sold, cost);
   t.inventory_cost_days += value_of(on_hand_day_sum, cost);
   if (s.stocked) t.end_on_hand_milli += std::max<std::int64_t>(on_hand, 0);
+  // Shrink is valued per series and reason, as COGS is per series, and rounded once: a whole
+  // month's losses (one entry) give what its days' give.
+  std::vector<std::pair<std::string_view, std::int64_t>> lost;  // by reason, in the period
   for (const auto& e : s.shrink) {
     if (e.day < period.from || e.day > period.to) continue;
-    auto v = value_of(e.lost_milli, cost);
+    auto it = std::find_if(lost.begin(), lost.end(), [&e](const auto& l) { return l.first == e.reason; });
+    if (it == lost.end()) lost.emplace_back(e.reason, e.lost_milli);
+    else it->second += e.lost_milli;
+  }
+  for (const auto& [reason, milli] : lost) {
+    auto v = value_of(milli, cost);
     t.shrink_cost += v;
-    t.shrink_by_reason[e.reason] += v;
+    t.shrink_by_reason[std::string(reason)] += v;
   }
 }
 

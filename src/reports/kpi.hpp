@@ -70,6 +70,24 @@ struct ShrinkEntry {
   std::int64_t lost_milli = 0;  // > 0
 };
 
+// A whole calendar month of one item at one site, from the totals its packed rows keep
+// (migration 52) instead of its days. The store gives one only where that changes no figure:
+// the month lies wholly before or inside the period and wholly outside or inside the
+// days-of-supply window, and the series was active before it; for the stock, a stocked series
+// ends every day of it with stock (opening + low_milli > 0). add_series asserts what it can.
+struct MonthFigures {                   // the site's own stock
+  Day first = 0;                        // the month's first day
+  Day last = 0;                         // ... and last
+  std::int64_t change_milli = 0;        // net change
+  std::int64_t low_milli = 0;           // lowest running change at a day's end, at most 0
+  std::int64_t on_hand_days_milli = 0;  // sum over its days of (end-of-day on hand - opening)
+};
+struct SoldMonth {                      // the site's and its bins' sales
+  Day first = 0;                        // the month's first day
+  std::int64_t sold_milli = 0;
+  std::int64_t net_sales = 0;
+};
+
 // One item at one site, over a load window that starts before the earliest day any figure
 // needs (the period's first day, and 27 days before its last for days of supply).
 struct Series {
@@ -81,7 +99,9 @@ struct Series {
   bool active_before = false;          // had movements before the load window
   std::int64_t opening_milli = 0;      // on hand when the load window starts
   std::vector<DayFigures> days;        // ascending, within the load window
-  std::vector<ShrinkEntry> shrink;
+  std::vector<MonthFigures> months;    // ascending; none holds a stock change of `days`
+  std::vector<SoldMonth> sold_months;  // none holds a sale of `days`
+  std::vector<ShrinkEntry> shrink;     // a whole month's losses on its first day
 };
 
 // What a group adds up to; every KPI is a ratio of two of these.

@@ -54,10 +54,16 @@ struct KpiReport {
   std::optional<ForecastError> forecast;                       // all of them
 };
 
+// How the report reads the packed months (migration 52): a month wholly inside what it
+// reports from the totals its rows keep where that changes no figure (reports/kpi.hpp,
+// MonthFigures), or every month day by day (the benchmark's and the tests' comparison).
+enum class MonthReading : std::uint8_t { totals_where_whole, days_only };
+
 // Reads the ledger on `db` (a reader) and computes the report. I/O.
 // `helpers` (SQLite connections in one read snapshot with `db`: db/db_shared_snapshot.hpp)
 // each read a range of the items on a thread of their own; none: `db` reads them all.
-KpiReport kpi_report(db::Db& db, const KpiQuery& query, const std::vector<db::Db*>& helpers = {});
+KpiReport kpi_report(db::Db& db, const KpiQuery& query, const std::vector<db::Db*>& helpers = {},
+                     MonthReading reading = MonthReading::totals_where_whole);
 
 // The totals of the `weeks` seven-day weeks ending on `to` (oldest first). I/O.
 struct WeekTotals {
@@ -65,7 +71,8 @@ struct WeekTotals {
   Totals totals;
 };
 std::vector<WeekTotals> weekly_kpis(db::Db& db, Day to, int weeks, const std::optional<std::string>& site_id,
-                                    const std::vector<db::Db*>& helpers = {});
+                                    const std::vector<db::Db*>& helpers = {},
+                                    MonthReading reading = MonthReading::totals_where_whole);
 
 // JSON and CSV (reports_json.cpp).
 boost::json::object totals_to_json(const Totals& t);

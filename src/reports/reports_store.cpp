@@ -89,37 +89,185 @@ Places report_places(const Catalog& c, const std::optional<std::string>& only_si
   return p;
 }
 
+// What the reader is asked for: the load window [load_from, to], and where a whole month
+// (MonthFigures) may not be taken from its totals because a period or a window of the reports
+// it feeds starts or ends inside it.
+struct Window {
+  Day load_from = 0;
+  Day to = 0;
+  std::vector<Day> cuts;  // each the first day of a period or window, or the day after one ends
+  MonthReading reading = MonthReading::totals_where_whole;
+
+  // The months that may be taken whole: inside [load_from, to], no cut inside.
+  void prepare() {
+    const int first = stock::month_of_day(load_from), last = stock::month_of_day(to);
+    for (int m = first; m <= last; m = m % 100 == 12 ? m + 89 : m + 1) {
+      const Day f = stock::first_day_of_month(m), l = stock::last_day_of_month(m);
+      bool ok = reading == MonthReading::totals_where_whole && f >= load_from && l <= to;
+      for (Day c : cuts)
+        if (c > f && c <= l) ok = false;
+      months.push_back(MonthSpan{m, f, l, ok});
+    }
+  }
+  struct MonthSpan {
+    int month;
+    Day first, last;
+    bool whole;
+  };
+  const MonthSpan* span(int month) const {
+    if (months.empty()) return nullptr;
+    auto index = [](int m) { return (m / 100) * 12 + m % 100 - 1; };
+    const int i = index(month) - index(months.front().month);
+    return i >= 0 && i < static_cast<int>(months.size()) ? &months[static_cast<std::size_t>(i)] : nullptr;
+  }
+  std::vector<MonthSpan> months;
+};
+
+// A packed row while its item passes. A whole month keeps its totals only; one read day by
+// day keeps a copy of its text (the cursor's goes with the row).
+struct StockRow {
+  int month = 0;
+  bool whole = false;
+  std::int64_t change = 0;  // the month's net change (its totals', or its days' summed)
+  std::int64_t low = 0, weighted = 0;
+  std::uint32_t days_at = 0, days_size = 0, losses_at = 0, losses_size = 0;
+};
+struct SoldRow {
+  int month = 0;
+  bool whole = false;
+  std::int64_t sold = 0, net = 0;
+  std::uint32_t days_at = 0, days_size = 0;
+};
+
 // One item's figures at one site while the streams pass the item.
 struct SiteDays {
   bool seen = false;             // any row of the item here this time round
-  bool touched = false;          // a figure of the site or its bins in [load_from, to]
-  bool moved_before = false;     // own stock moved before load_from
+  bool touched = false;          // a figure of the site's bins in [load_from, to]
+  bool moved_before = false;     // own stock moved before load_from's month
   bool own_balance = false;
   std::int64_t on_hand = 0;      // own balance now
-  std::vector<stock::StockDay> stock;  // own days, ascending
-  std::vector<stock::SoldDay> sold;    // the site's and its bins' sales days
-  bool sold_unsorted = false;          // more than one location sold it here
+  std::int64_t later_change = 0;      // own stock's change in the months after the row in hand
+  int first_figure_month = INT32_MAX;  // the first month, wholly from load_from on, with a row
+  std::string text;                   // the texts of the rows read day by day
+  std::vector<StockRow> stock_rows;   // own, months descending
+  std::vector<SoldRow> sold_rows;     // the site's and its bins', each location's ascending
+  bool sold_unsorted = false;         // more than one location sold it here
+  std::vector<stock::StockDay> stock;  // own days of the months read day by day, ascending
+  std::vector<stock::SoldDay> sold;    // sales days of those months
   std::vector<ShrinkEntry> shrink;     // from its bins
   void reset() {
     seen = touched = moved_before = own_balance = sold_unsorted = false;
-    on_hand = 0;
+    on_hand = later_change = 0;
+    first_figure_month = INT32_MAX;
+    text.clear();
+    stock_rows.clear();
+    sold_rows.clear();
     stock.clear();
     sold.clear();
     shrink.clear();
   }
+  bool active_before() const { return own_balance && moved_before; }
+  std::uint32_t keep(std::string_view t) {
+    auto at = static_cast<std::uint32_t>(text.size());
+    text.append(t);
+    return at;
+  }
+  std::string_view view(std::uint32_t at, std::uint32_t size) const { return std::string_view(text).substr(at, size); }
 };
 
+// One item at one site into `s`: whole months from their totals, the rest day by day.
+// Returns whether the series exists (see range_series).
+bool build_series(SiteDays& d, const Window& w, Series& s) {
+  const Day load_from = w.load_from, to = w.to;
+  s.days.clear();
+  s.months.clear();
+  s.sold_months.clear();
+  s.shrink.swap(d.shrink);
+
+  // What changed from load_from on (days after `to` too), and whether own stock moved before;
+  // the months in ascending order (the rows came descending).
+  bool moved_before = d.moved_before;
+  bool touched = d.touched;
+  std::int64_t changed_since = 0;
+  for (auto row = d.stock_rows.rbegin(); row != d.stock_rows.rend(); ++row) {
+    const Day first = stock::first_day_of_month(row->month);
+    if (row->whole) {
+      const Day last = stock::last_day_of_month(row->month);
+      s.months.push_back(MonthFigures{first, last, row->change, row->low, (last + 1) * row->change - row->weighted});
+      if (row->losses_size > 0)
+        for (const auto& [reason, lost] : stock::unpack_losses(d.view(row->losses_at, row->losses_size)))
+          s.shrink.push_back(ShrinkEntry{first, reason, lost});
+      changed_since += row->change;
+      touched = true;
+      continue;
+    }
+    const std::size_t from = d.stock.size();
+    stock::append_stock_days(d.view(row->days_at, row->days_size), d.stock);
+    if (first >= load_from) {
+      changed_since += row->change;
+      continue;
+    }
+    for (std::size_t i = from; i < d.stock.size(); ++i) {
+      if (d.stock[i].day < load_from) moved_before = true;
+      else changed_since += d.stock[i].change_milli;
+    }
+  }
+  s.active_before = d.own_balance && moved_before;
+  s.opening_milli = s.active_before ? d.on_hand - changed_since : 0;
+
+  for (const auto& row : d.sold_rows) {
+    if (row.whole) {
+      s.sold_months.push_back(SoldMonth{stock::first_day_of_month(row.month), row.sold, row.net});
+      touched = true;
+    } else {
+      stock::append_sold_days(d.view(row.days_at, row.days_size), d.sold);
+    }
+  }
+  if (d.sold_unsorted)  // several locations sold it here (rare)
+    std::stable_sort(d.sold.begin(), d.sold.end(), [](const stock::SoldDay& a, const stock::SoldDay& b) { return a.day < b.day; });
+
+  // The days read day by day: the stock days, and the sales days into them (both ascending):
+  // a day of both is one day.
+  for (const auto& day : d.stock) {
+    if (day.day < load_from || day.day > to) continue;
+    touched = true;
+    s.days.push_back(DayFigures{day.day, day.change_milli, 0, 0});
+    for (const auto& [reason, lost] : day.lost_milli) s.shrink.push_back(ShrinkEntry{day.day, reason, lost});
+  }
+  std::size_t i = 0;
+  for (const auto& day : d.sold) {
+    if (day.day < load_from || day.day > to) continue;
+    touched = true;
+    while (i < s.days.size() && s.days[i].day < day.day) ++i;
+    if (i < s.days.size() && s.days[i].day == day.day) {
+      s.days[i].sold_milli += day.sold_milli;
+      s.days[i].net_sales += day.net_sales;
+    } else {
+      s.days.insert(s.days.begin() + static_cast<std::ptrdiff_t>(i), DayFigures{day.day, 0, day.sold_milli, day.net_sales});
+    }
+  }
+  return touched || s.active_before;
+}
+
 // Every series of the items in `range`, built from three kinds of streams merged in item
-// order — the balances, the packed stock months (both of every location, item first) and
-// one stream of packed sales months per location — and handed to `fold` one at a time (the
-// Series is reused). No map of series, no sort.
+// order — the balances, the packed stock months (both of every location, item first; the
+// months of an account latest first) and one stream of packed sales months per location — and
+// handed to `fold` one at a time (the Series is reused). No map of series, no sort.
 //
 // A series exists, as it did when the report read the raw ledger, when its item is in the
 // catalog and it had movements before the load window (own stock only), or any figure of the
 // site or its bins falls in [load_from, to]. Its opening on hand is its balance now less the
 // changes the summary holds from load_from on (days after `to` included).
-void range_series(db::Db& db, const Catalog& c, const Places& places, Day load_from, Day to,
-                  const stock::ItemRange& range, const std::function<void(const Series&)>& fold) {
+//
+// A month is taken whole from its totals (kpi.hpp, MonthFigures and SoldMonth) when it may be
+// (Window::months) and the series was active before it: for the stock, the series had moved
+// before the load window, and a stocked item's stock at the month's end, less its change and
+// its lowest running change, stays above 0 (the months come latest first, so that end is the
+// balance less the later months' changes); for the sales, that or a row of an earlier month
+// wholly in the window. Any other month is read day by day.
+void range_series(db::Db& db, const Catalog& c, const Places& places, const Window& w, const stock::ItemRange& range,
+                  const std::function<void(const Series&)>& fold) {
+  const Day load_from = w.load_from, to = w.to;
   const int from_month = stock::month_of_day(load_from);
   stock::ItemBalances balances(db, from_month, range);
   stock::ItemStockMonths months(db, from_month, range);
@@ -135,9 +283,18 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, Day load_f
   std::vector<SiteDays> at(places.sites.size());
   std::string last_location;  // of the last stock month row, and its place (a copy: the row goes)
   const Place* place = nullptr;
-  std::vector<stock::StockDay> bin_days;
+  std::vector<stock::StockDay> scratch;
   Series s;
   std::string item;
+  // Whether a month with these totals may be whole (calendar and activity; the stock's
+  // running out is checked by the caller).
+  auto may_be_whole = [&w](int month, const SiteDays& d, bool sales) {
+    const auto* span = w.span(month);
+    return span && span->whole && (d.active_before() || (sales && d.first_figure_month < month));
+  };
+  auto note_figure = [load_from](SiteDays& d, int month) {
+    if (month < d.first_figure_month && stock::first_day_of_month(month) >= load_from) d.first_figure_month = month;
+  };
   while (true) {
     // The next item of any stream (ids compare bytewise, as both backends order them).
     std::optional<std::string_view> next;
@@ -150,6 +307,8 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, Day load_f
       if (stream.rows.valid()) consider(stream.rows.item_id());
     if (!next) break;
     item.assign(*next);
+    const auto* catalog_item = c.item(item);
+    const bool stocked = catalog_item && catalog_item->stocked;
 
     for (; balances.valid() && balances.item_id() == item; balances.next()) {
       const auto* here = places.find(balances.location_id());
@@ -168,12 +327,40 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, Day load_f
       auto& d = at[place->site];
       d.seen = true;
       if (place->own) {
-        stock::append_stock_days(months.days(), d.stock);  // one location's months in order: ascending
+        StockRow row;
+        row.month = months.month();
+        note_figure(d, row.month);
+        if (months.has_totals()) {
+          row.change = months.change_milli();
+          row.low = months.low_milli();
+          // On hand as the month opens, where the series is active before it: its balance
+          // less the changes of this month and every later one.
+          const std::int64_t opening = d.on_hand - d.later_change - row.change;
+          row.whole = may_be_whole(row.month, d, false) && (!stocked || opening + row.low > 0);
+          if (row.whole) {
+            row.weighted = months.day_weighted();
+            auto losses = months.losses();
+            row.losses_size = static_cast<std::uint32_t>(losses.size());
+            if (!losses.empty()) row.losses_at = d.keep(losses);
+          }
+        }
+        if (!row.whole) {
+          auto days = months.days();
+          row.days_size = static_cast<std::uint32_t>(days.size());
+          row.days_at = d.keep(days);
+          if (!months.has_totals()) {  // a row from before migration 52: its change from its days
+            scratch.clear();
+            stock::append_stock_days(days, scratch);
+            for (const auto& day : scratch) row.change += day.change_milli;
+          }
+        }
+        d.later_change += row.change;
+        d.stock_rows.push_back(row);
         continue;
       }
-      bin_days.clear();
-      stock::append_stock_days(months.days(), bin_days);
-      for (const auto& day : bin_days) {
+      scratch.clear();
+      stock::append_stock_days(months.days(), scratch);
+      for (const auto& day : scratch) {
         if (day.day < load_from || day.day > to) continue;
         d.touched = true;
         for (const auto& [reason, lost] : day.lost_milli) d.shrink.push_back(ShrinkEntry{day.day, reason, lost});
@@ -182,61 +369,35 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, Day load_f
     for (auto& stream : sold) {
       if (!stream.rows.valid() || stream.rows.item_id() != item) continue;
       auto& d = at[stream.place->site];
-      if (!d.sold.empty()) d.sold_unsorted = true;
+      if (!d.sold_rows.empty()) d.sold_unsorted = true;
       d.seen = true;
-      for (; stream.rows.valid() && stream.rows.item_id() == item; stream.rows.next())
-        stock::append_sold_days(stream.rows.days(), d.sold);
+      for (; stream.rows.valid() && stream.rows.item_id() == item; stream.rows.next()) {
+        SoldRow row;
+        row.month = stream.rows.month();
+        row.whole = stream.rows.has_totals() && may_be_whole(row.month, d, true);
+        if (row.whole) {
+          row.sold = stream.rows.sold_milli();
+          row.net = stream.rows.net_sales();
+        } else {
+          auto days = stream.rows.days();
+          row.days_size = static_cast<std::uint32_t>(days.size());
+          row.days_at = d.keep(days);
+        }
+        note_figure(d, row.month);
+        d.sold_rows.push_back(row);
+      }
     }
 
-    const auto* catalog_item = c.item(item);
     for (std::size_t site = 0; site < at.size(); ++site) {
       auto& d = at[site];
       if (!d.seen) continue;
-      if (catalog_item) {
-        s.days.clear();
-        s.shrink.swap(d.shrink);
-        bool touched = d.touched;
-        bool moved_before = d.moved_before;
-        std::int64_t changed_since = 0;
-        for (const auto& day : d.stock) {
-          if (day.day < load_from) {
-            moved_before = true;
-            continue;
-          }
-          changed_since += day.change_milli;
-          if (day.day > to) continue;
-          touched = true;
-          s.days.push_back(DayFigures{day.day, day.change_milli, 0, 0});
-          for (const auto& [reason, lost] : day.lost_milli) s.shrink.push_back(ShrinkEntry{day.day, reason, lost});
-        }
-        // The sales days into the stock days (both ascending; sales of several locations
-        // here, rare, sorted first): a day of both is one day.
-        if (d.sold_unsorted)
-          std::stable_sort(d.sold.begin(), d.sold.end(),
-                           [](const stock::SoldDay& a, const stock::SoldDay& b) { return a.day < b.day; });
-        std::size_t i = 0;
-        for (const auto& day : d.sold) {
-          if (day.day < load_from || day.day > to) continue;
-          touched = true;
-          while (i < s.days.size() && s.days[i].day < day.day) ++i;
-          if (i < s.days.size() && s.days[i].day == day.day) {
-            s.days[i].sold_milli += day.sold_milli;
-            s.days[i].net_sales += day.net_sales;
-          } else {
-            s.days.insert(s.days.begin() + static_cast<std::ptrdiff_t>(i),
-                          DayFigures{day.day, 0, day.sold_milli, day.net_sales});
-          }
-        }
-        s.active_before = d.own_balance && moved_before;
-        if (touched || s.active_before) {
-          s.item_id = item;
-          s.site_id = places.sites[site];
-          s.category = catalog_item->category;
-          s.stocked = catalog_item->stocked;
-          s.cost = catalog_item->cost;
-          s.opening_milli = s.active_before ? d.on_hand - changed_since : 0;
-          fold(s);
-        }
+      if (catalog_item && build_series(d, w, s)) {
+        s.item_id = item;
+        s.site_id = places.sites[site];
+        s.category = catalog_item->category;
+        s.stocked = catalog_item->stocked;
+        s.cost = catalog_item->cost;
+        fold(s);
       }
       d.reset();
     }
@@ -249,10 +410,11 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, Day load_f
 // on a thread of its own (connections in one snapshot: db/db_shared_snapshot.hpp). A part's
 // fold sees only its own series, so folds need no lock; the caller adds the parts up.
 template <class Part>
-void each_series(db::Db& db, const std::vector<db::Db*>& helpers, const Catalog& c, Day load_from, Day to,
+void each_series(db::Db& db, const std::vector<db::Db*>& helpers, const Catalog& c, Window w,
                  const std::optional<std::string>& only_site, std::vector<Part>& parts,
                  const std::function<void(Part&, const Series&)>& fold) {
   const auto places = report_places(c, only_site);
+  w.prepare();
   const std::size_t n = std::min(helpers.size() + 1, std::max<std::size_t>(c.items.size(), 1));
   std::vector<stock::ItemRange> ranges(n);
   for (std::size_t i = 1; i < n; ++i) {
@@ -261,7 +423,7 @@ void each_series(db::Db& db, const std::vector<db::Db*>& helpers, const Catalog&
   }
   BR_ASSERT(parts.size() >= n, "a part for each range");
   auto read = [&](db::Db& on, std::size_t i) {
-    range_series(on, c, places, load_from, to, ranges[i], [&](const Series& s) { fold(parts[i], s); });
+    range_series(on, c, places, w, ranges[i], [&](const Series& s) { fold(parts[i], s); });
   };
   std::vector<std::exception_ptr> failed(n);
   std::vector<std::thread> threads;
@@ -287,10 +449,12 @@ Day load_start(const Period& p) { return std::min(p.from, p.to - (days_of_supply
 
 }  // namespace
 
-KpiReport kpi_report(db::Db& db, const KpiQuery& query, const std::vector<db::Db*>& helpers) {
+KpiReport kpi_report(db::Db& db, const KpiQuery& query, const std::vector<db::Db*>& helpers, MonthReading reading) {
   auto catalog = read_catalog(db);
   std::vector<KpiAccumulator> parts(helpers.size() + 1, KpiAccumulator(query.grouping, query.period));
-  each_series<KpiAccumulator>(db, helpers, catalog, load_start(query.period), query.period.to, query.site_id, parts,
+  const auto& p = query.period;
+  Window w{load_start(p), p.to, {p.from, p.to - (days_of_supply_window_days - 1), p.to + 1}, reading, {}};
+  each_series<KpiAccumulator>(db, helpers, catalog, w, query.site_id, parts,
                               [](KpiAccumulator& acc, const Series& s) { acc.add(s); });
   auto& acc = parts.front();
   for (std::size_t i = 1; i < parts.size(); ++i) acc.add(parts[i]);
@@ -323,7 +487,7 @@ KpiReport kpi_report(db::Db& db, const KpiQuery& query, const std::vector<db::Db
 }
 
 std::vector<WeekTotals> weekly_kpis(db::Db& db, Day to, int weeks, const std::optional<std::string>& site_id,
-                                    const std::vector<db::Db*>& helpers) {
+                                    const std::vector<db::Db*>& helpers, MonthReading reading) {
   Period whole{to - 7 * weeks + 1, to};
   std::vector<WeekTotals> out;
   for (int w = weeks - 1; w >= 0; --w) {
@@ -334,7 +498,12 @@ std::vector<WeekTotals> weekly_kpis(db::Db& db, Day to, int weeks, const std::op
   }
   auto catalog = read_catalog(db);
   std::vector<std::vector<WeekTotals>> parts(helpers.size() + 1, out);
-  each_series<std::vector<WeekTotals>>(db, helpers, catalog, load_start(whole), to, site_id, parts,
+  Window window{load_start(whole), to, {to + 1}, reading, {}};
+  for (const auto& w : out) {
+    window.cuts.push_back(w.period.from);
+    window.cuts.push_back(w.period.to - (days_of_supply_window_days - 1));
+  }
+  each_series<std::vector<WeekTotals>>(db, helpers, catalog, window, site_id, parts,
                                        [](std::vector<WeekTotals>& part, const Series& s) {
                                          for (auto& w : part) add_series(w.totals, s, w.period);
                                        });

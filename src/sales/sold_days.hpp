@@ -40,6 +40,11 @@ class LocationSoldMonths : public stock::ItemCursor {
   LocationSoldMonths(db::Db& db, int slot, const std::string& location_id, int from_month,
                      const stock::ItemRange& items);
   std::string_view days() const { return q_.text_view(1); }
+  int month() const { return static_cast<int>(q_.int64(2)); }
+  // The month's totals where the row keeps them (migration 52).
+  bool has_totals() const { return !q_.is_null(3); }  // the two are written together
+  std::int64_t sold_milli() const { return q_.int64(3); }
+  std::int64_t net_sales() const { return q_.int64(4); }
 };
 
 // `backroom check`: each packed month against the sale and return lines it sums.

@@ -71,14 +71,21 @@ void add_sold_days(db::Db& db, const std::vector<SoldDelta>& deltas) {
   constexpr std::size_t rows_per_statement = 100;
   for (std::size_t first = 0; first < kept.size(); first += rows_per_statement) {
     std::size_t n = std::min(rows_per_statement, kept.size() - first);
-    auto q = db.query("INSERT INTO sales_day_months (location_id, item_id, month, days) VALUES " +
-                      db::repeated_rows(n, "(?, ?, ?, ?)") +
-                      " ON CONFLICT (location_id, item_id, month) DO UPDATE SET days = excluded.days");
+    auto q = db.query("INSERT INTO sales_day_months (location_id, item_id, month, days, sold, net_sales) VALUES " +
+                      db::repeated_rows(n, "(?, ?, ?, ?, ?, ?)") +
+                      " ON CONFLICT (location_id, item_id, month) DO UPDATE SET days = excluded.days, "
+                      "sold = excluded.sold, net_sales = excluded.net_sales");
     for (std::size_t i = 0; i < n; ++i) {
       const auto& [key, text] = kept[first + i];
       const auto& [location_id, item_id, month] = *key;
-      int p = static_cast<int>(i) * 4;
-      q.bind(p + 1, location_id).bind(p + 2, item_id).bind(p + 3, month).bind(p + 4, text);
+      const auto totals = stock::sold_month_totals(rows.at(*key));
+      int p = static_cast<int>(i) * 6;
+      q.bind(p + 1, location_id)
+          .bind(p + 2, item_id)
+          .bind(p + 3, month)
+          .bind(p + 4, text)
+          .bind(p + 5, totals.sold_milli)
+          .bind(p + 6, totals.net_sales);
     }
     q.run();
   }
@@ -95,7 +102,7 @@ void each_sold_month(db::Db& db, int from_month,
 
 LocationSoldMonths::LocationSoldMonths(db::Db& db, int slot, const std::string& location_id, int from_month,
                                        const stock::ItemRange& items)
-    : ItemCursor(db.query(fmt::format("SELECT item_id, days FROM sales_day_months AS slot{} WHERE location_id = ? AND "
+    : ItemCursor(db.query(fmt::format("SELECT item_id, days, month, sold, net_sales FROM sales_day_months AS slot{} WHERE location_id = ? AND "
                               "month >= ? AND item_id >= ?{} ORDER BY item_id, month",
                               slot, items.to.empty() ? "" : " AND item_id < ?"))) {
   q_.bind(1, location_id).bind(2, from_month).bind(3, items.from);
@@ -127,7 +134,8 @@ std::vector<std::string> check_sold_days(db::Db& db) {
                             stock::SoldDay{day, q.int64(3), q.int64(4), q.int64(5)});
     }
   }
-  auto q = db.query("SELECT location_id, item_id, month, days FROM sales_day_months ORDER BY location_id, item_id, month");
+  auto q = db.query(
+      "SELECT location_id, item_id, month, days, sold, net_sales FROM sales_day_months ORDER BY location_id, item_id, month");
   while (q.step()) {
     Key key{q.text(0), q.text(1), static_cast<int>(q.int64(2))};
     const auto& [location_id, item_id, month] = key;
@@ -139,6 +147,14 @@ std::vector<std::string> check_sold_days(db::Db& db) {
                          e.what()));
       ledger.erase(key);
       continue;
+    }
+    // Its totals (migration 52), when known, are its days'.
+    if (!q.is_null(4) || !q.is_null(5)) {
+      auto totals = stock::sold_month_totals(kept);
+      if (q.is_null(4) || q.is_null(5) || q.int64(4) != totals.sold_milli || q.int64(5) != totals.net_sales)
+        report(fmt::format("kpi sales days: item {} at {} month {} keeps totals sold {} net {} but its days make {} and {}",
+                           item_id, location_id, month, q.is_null(4) ? "(none)" : std::to_string(q.int64(4)),
+                           q.is_null(5) ? "(none)" : std::to_string(q.int64(5)), totals.sold_milli, totals.net_sales));
     }
     auto it = ledger.find(key);
     if (it == ledger.end() || it->second != kept)

@@ -162,6 +162,66 @@ void append_sold_days(std::string_view text, std::vector<SoldDay>& out) {
   sort_and_check(out, first);
 }
 
+StockMonthTotals stock_month_totals(const std::vector<StockDay>& days) {
+  StockMonthTotals t;
+  for (const auto& d : days) {
+    t.change_milli += d.change_milli;
+    t.low_milli = std::min(t.low_milli, t.change_milli);
+    t.day_weighted += d.change_milli * d.day;
+    for (const auto& [reason, lost] : d.lost_milli) t.lost_milli[reason] += lost;
+  }
+  return t;
+}
+
+std::string pack_losses(const std::map<std::string, std::int64_t>& lost) {
+  std::string out;
+  for (const auto& [reason, units] : lost) {
+    if (!out.empty()) out += ',';
+    out += reason;
+    out += '=';
+    out += std::to_string(units);
+  }
+  return out;
+}
+
+std::map<std::string, std::int64_t> unpack_losses(std::string_view text) {
+  std::map<std::string, std::int64_t> out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t reason_at = at;
+    while (at < text.size() && text[at] != '=' && text[at] != ',') ++at;
+    auto reason = text.substr(reason_at, at - reason_at);
+    if (reason.empty() || !at_char(text, at, '=')) throw std::invalid_argument("kpi days: a loss needs reason=units");
+    ++at;
+    auto lost = number_at(text, at);
+    if (lost <= 0 || !out.emplace(std::string(reason), lost).second)
+      throw std::invalid_argument("kpi days: a loss must be positive and its reason once");
+    if (at == text.size()) break;
+    if (text[at] != ',' || at + 1 == text.size()) throw std::invalid_argument("kpi days: a loss needs reason=units");
+    ++at;
+  }
+  return out;
+}
+
+SoldMonthTotals sold_month_totals(const std::vector<SoldDay>& days) {
+  SoldMonthTotals t;
+  for (const auto& d : days) {
+    t.sold_milli += d.sold_milli;
+    t.net_sales += d.net_sales;
+  }
+  return t;
+}
+
+std::int64_t first_day_of_month(int month) {
+  chr::year_month_day ymd{chr::year{month / 100}, chr::month{static_cast<unsigned>(month % 100)}, chr::day{1}};
+  return chr::sys_days{ymd}.time_since_epoch().count();
+}
+
+std::int64_t last_day_of_month(int month) {
+  chr::year_month_day_last ymd{chr::year{month / 100}, chr::month_day_last{chr::month{static_cast<unsigned>(month % 100)}}};
+  return chr::sys_days{ymd}.time_since_epoch().count();
+}
+
 void merge_stock_day(std::vector<StockDay>& days, const StockDay& delta) {
   auto it = std::lower_bound(days.begin(), days.end(), delta.day,
                              [](const StockDay& d, std::int64_t day) { return d.day < day; });

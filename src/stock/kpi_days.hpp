@@ -56,6 +56,39 @@ std::string pack_sold_days(const std::vector<SoldDay>& days);
 std::vector<SoldDay> unpack_sold_days(std::string_view text);
 void append_sold_days(std::string_view text, std::vector<SoldDay>& out);
 
+// A packed month's totals, kept beside its days (migration 52) so that the report can take a
+// month wholly inside its period from them without reading the days (reports_store.cpp). A
+// month written before the migration has none where the ledger made no such month; readers
+// then read the days.
+struct StockMonthTotals {
+  std::int64_t change_milli = 0;  // the month's net change
+  // The lowest running change at the end of any day of the month, or 0 if higher (the days
+  // before the month's first entry end where the month began): a month that opens with more
+  // than -low_milli on hand ends every day of it with stock.
+  std::int64_t low_milli = 0;
+  // The sum of change x day over the entries: the month's on hand summed over its days is
+  // opening x days + (last day + 1) x change_milli - day_weighted.
+  std::int64_t day_weighted = 0;
+  std::map<std::string, std::int64_t> lost_milli;  // by reason, each > 0
+  bool operator==(const StockMonthTotals&) const = default;
+};
+StockMonthTotals stock_month_totals(const std::vector<StockDay>& days);
+// The losses as `reason=lost,...` (reasons in order; "" for none) and back; unpacking
+// throws std::invalid_argument on anything else.
+std::string pack_losses(const std::map<std::string, std::int64_t>& lost);
+std::map<std::string, std::int64_t> unpack_losses(std::string_view text);
+
+struct SoldMonthTotals {
+  std::int64_t sold_milli = 0;
+  std::int64_t net_sales = 0;
+  bool operator==(const SoldMonthTotals&) const = default;
+};
+SoldMonthTotals sold_month_totals(const std::vector<SoldDay>& days);
+
+// The first and last day of a month (year * 100 + month).
+std::int64_t first_day_of_month(int month);
+std::int64_t last_day_of_month(int month);
+
 // Adds `delta` into `days` (kept sorted): the day's entry is created if missing.
 void merge_stock_day(std::vector<StockDay>& days, const StockDay& delta);
 // As above; an entry whose lines fall to 0 is removed.
@@ -121,12 +154,20 @@ class ItemBalances : public ItemCursor {
   bool months_before() const { return q_.int64(3) != 0; }
 };
 
-// The packed rows of those accounts from `from_month` on, in (item, location, month) order.
+// The packed rows of those accounts from `from_month` on, in (item, location) order and each
+// account's months latest first, with the month's totals where the row keeps them
+// (migration 52).
 class ItemStockMonths : public ItemCursor {
  public:
   ItemStockMonths(db::Db& db, int from_month, const ItemRange& items);
   std::string_view location_id() const { return q_.text_view(1); }
   std::string_view days() const { return q_.text_view(2); }
+  int month() const { return static_cast<int>(q_.int64(3)); }
+  bool has_totals() const { return !q_.is_null(4); }  // the four are written together
+  std::int64_t change_milli() const { return q_.int64(4); }
+  std::int64_t low_milli() const { return q_.int64(5); }
+  std::int64_t day_weighted() const { return q_.int64(6); }
+  std::string_view losses() const { return q_.text_view(7); }  // pack_losses' text
 };
 
 // `backroom check`: each packed month against the ledger's GROUP BY of the same account and

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <utility>
@@ -51,18 +52,32 @@ void add_stock_days(db::Db& db, const std::map<std::int64_t, std::vector<StockDa
   }
   for (const auto& [account, days] : deltas)
     for (const auto& d : days) merge_stock_day(rows.at(Key{account, month_of_day(d.day)}), d);
-  std::vector<std::pair<const Key*, std::string>> packed;
+  struct Packed {
+    const Key* key;
+    std::string days;
+    StockMonthTotals totals;
+  };
+  std::vector<Packed> packed;
   packed.reserve(rows.size());
-  for (const auto& [key, days] : rows) packed.emplace_back(&key, pack_stock_days(days));
+  for (const auto& [key, days] : rows) packed.push_back(Packed{&key, pack_stock_days(days), stock_month_totals(days)});
   constexpr std::size_t rows_per_statement = 100;
   for (std::size_t first = 0; first < packed.size(); first += rows_per_statement) {
     std::size_t n = std::min(rows_per_statement, packed.size() - first);
-    auto q = db.query("INSERT INTO stock_day_months (account, month, days) VALUES " + db::repeated_rows(n, "(?, ?, ?)") +
-                      " ON CONFLICT (account, month) DO UPDATE SET days = excluded.days");
+    auto q = db.query(
+        "INSERT INTO stock_day_months (account, month, days, net_change, low_change, day_weighted, losses) VALUES " +
+        db::repeated_rows(n, "(?, ?, ?, ?, ?, ?, ?)") +
+        " ON CONFLICT (account, month) DO UPDATE SET days = excluded.days, net_change = excluded.net_change, "
+        "low_change = excluded.low_change, day_weighted = excluded.day_weighted, losses = excluded.losses");
     for (std::size_t i = 0; i < n; ++i) {
-      const auto& [key, text] = packed[first + i];
-      int p = static_cast<int>(i) * 3;
-      q.bind(p + 1, key->first).bind(p + 2, key->second).bind(p + 3, text);
+      const auto& row = packed[first + i];
+      int p = static_cast<int>(i) * 7;
+      q.bind(p + 1, row.key->first)
+          .bind(p + 2, row.key->second)
+          .bind(p + 3, row.days)
+          .bind(p + 4, row.totals.change_milli)
+          .bind(p + 5, row.totals.low_milli)
+          .bind(p + 6, row.totals.day_weighted)
+          .bind(p + 7, pack_losses(row.totals.lost_milli));
     }
     q.run();
   }
@@ -109,10 +124,13 @@ ItemBalances::ItemBalances(db::Db& db, int month, const ItemRange& items)
 
 // The balances drive the join (CROSS JOIN keeps SQLite from turning it round), so the rows
 // come in the balances' key order, item first, with no sort: one pass over the balances
-// and one seek into the months per account (a pass per location cost twice as much).
+// and one seek into the months per account (a pass per location cost twice as much), each
+// account's months read backwards (the report works out each month's opening from the
+// balance down).
 ItemStockMonths::ItemStockMonths(db::Db& db, int from_month, const ItemRange& items)
-    : ItemCursor(db.query(in_range("SELECT b.item_id, b.location_id, m.days FROM stock_balances b CROSS JOIN stock_day_months m",
-                           "m.account = b.account AND m.month >= ?", items, "b.item_id, b.location_id, m.month"))) {
+    : ItemCursor(db.query(in_range("SELECT b.item_id, b.location_id, m.days, m.month, m.net_change, m.low_change, m.day_weighted, "
+                           "m.losses FROM stock_balances b CROSS JOIN stock_day_months m",
+                           "m.account = b.account AND m.month >= ?", items, "b.item_id, b.location_id, m.month DESC"))) {
   q_.bind(1, from_month).bind(2, items.from);
   if (!items.to.empty()) q_.bind(3, items.to);
   next();
@@ -143,7 +161,9 @@ std::vector<std::string> check_stock_days(db::Db& db) {
       merge_stock_day(ledger[{q.int64(0), month_of_day(day)}], StockDay{day, 0, {{q.text(2), q.int64(3)}}});
     }
   }
-  auto q = db.query("SELECT account, month, days FROM stock_day_months ORDER BY account, month");
+  auto q = db.query(
+      "SELECT account, month, days, net_change, low_change, day_weighted, losses FROM stock_day_months "
+      "ORDER BY account, month");
   while (q.step()) {
     std::pair<std::int64_t, int> key{q.int64(0), static_cast<int>(q.int64(1))};
     std::vector<StockDay> kept;
@@ -153,6 +173,23 @@ std::vector<std::string> check_stock_days(db::Db& db) {
       report(fmt::format("kpi days: account {} month {} is not readable ({})", key.first, key.second, e.what()));
       ledger.erase(key);
       continue;
+    }
+    // Its totals (migration 52), when known, are its days'.
+    if (!(q.is_null(3) && q.is_null(4) && q.is_null(5) && q.is_null(6))) {
+      auto made = stock_month_totals(kept);
+      std::optional<StockMonthTotals> totals;
+      try {
+        if (!q.is_null(3) && !q.is_null(4) && !q.is_null(5) && !q.is_null(6))
+          totals = StockMonthTotals{q.int64(3), q.int64(4), q.int64(5), unpack_losses(q.text_view(6))};
+      } catch (const std::invalid_argument&) {
+      }
+      auto text = [](const StockMonthTotals& t) {
+        return fmt::format("change {} low {} weighted {} losses '{}'", t.change_milli, t.low_milli, t.day_weighted,
+                           pack_losses(t.lost_milli));
+      };
+      if (!totals || *totals != made)
+        report(fmt::format("kpi days: account {} month {} keeps totals {} but its days make {}", key.first, key.second,
+                           totals ? text(*totals) : std::string("(not readable)"), text(made)));
     }
     auto it = ledger.find(key);
     std::string expected = it == ledger.end() ? std::string("(no movements)") : pack_stock_days(it->second);

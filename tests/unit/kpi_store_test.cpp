@@ -287,22 +287,32 @@ struct RandomShop {
         if (!chance(2)) continue;
         std::int64_t on_hand = 0;
         ++account;
+        const std::int64_t drift = chance(2) ? 3000 : 6000;  // half the accounts mostly hold stock
         for (int month : months) {
           if (!chance(3)) continue;
           std::vector<stock::StockDay> days;
           auto candidates = day_in(month);
           for (Day d : candidates) {
             if (!chance(6)) continue;
-            stock::StockDay sd{d, static_cast<std::int64_t>(rng() % 9000) - 6000, {}};
+            stock::StockDay sd{d, static_cast<std::int64_t>(rng() % 9000) - drift, {}};
             if (chance(5)) sd.lost_milli[reasons[rng() % 4]] = 1 + static_cast<std::int64_t>(rng() % 3000);
             on_hand += sd.change_milli;
             days.push_back(std::move(sd));
           }
           if (days.empty()) continue;
-          db->query("INSERT INTO stock_day_months (account, month, days) VALUES (?, ?, ?)")
+          // Most rows keep their totals (migration 52); some, as before it, do not.
+          const bool totals = !chance(6);
+          const auto t = stock::stock_month_totals(days);
+          db->query(
+                "INSERT INTO stock_day_months (account, month, days, net_change, low_change, day_weighted, losses) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)")
               .bind(1, account)
               .bind(2, month)
               .bind(3, stock::pack_stock_days(days))
+              .bind(4, totals ? std::optional<std::int64_t>(t.change_milli) : std::nullopt)
+              .bind(5, totals ? std::optional<std::int64_t>(t.low_milli) : std::nullopt)
+              .bind(6, totals ? std::optional<std::int64_t>(t.day_weighted) : std::nullopt)
+              .bind(7, totals ? std::optional<std::string>(stock::pack_losses(t.lost_milli)) : std::nullopt)
               .run();
         }
         db->query(
@@ -323,11 +333,15 @@ struct RandomShop {
             days.push_back(stock::SoldDay{d, static_cast<std::int64_t>(rng() % 4000) - 500,
                                           static_cast<std::int64_t>(rng() % 9000) - 500, 1 + static_cast<std::int64_t>(rng() % 3)});
         if (days.empty()) continue;
-        db->query("INSERT INTO sales_day_months (location_id, item_id, month, days) VALUES (?, ?, ?, ?)")
+        const bool totals = !chance(6);
+        const auto t = stock::sold_month_totals(days);
+        db->query("INSERT INTO sales_day_months (location_id, item_id, month, days, sold, net_sales) VALUES (?, ?, ?, ?, ?, ?)")
             .bind(1, place)
             .bind(2, item)
             .bind(3, month)
             .bind(4, stock::pack_sold_days(days))
+            .bind(5, totals ? std::optional<std::int64_t>(t.sold_milli) : std::nullopt)
+            .bind(6, totals ? std::optional<std::int64_t>(t.net_sales) : std::nullopt)
             .run();
       }
     };
@@ -353,20 +367,25 @@ TEST(KpiStore, StreamedReaderEqualsTheOracleOnRandomShops) {
       helpers.push_back(owned.back().get());
     }
     const std::vector<Period> periods = {{shop.today - 363, shop.today}, {shop.today - 6, shop.today},
-                                         {shop.today - 60, shop.today - 31}, {shop.today - 400, shop.today - 390}};
+                                         {shop.today - 60, shop.today - 31}, {shop.today - 400, shop.today - 390},
+                                         {shop.today - 150, shop.today - 40}};
     std::vector<std::optional<std::string>> sites = {std::nullopt};
     sites.insert(sites.end(), shop.sites.begin(), shop.sites.end());
     for (const auto& period : periods)
       for (const auto& site : sites)
         for (auto grouping : {Grouping::category, Grouping::item, Grouping::location})
-          for (std::size_t threads : {std::size_t{0}, std::size_t{1}, std::size_t{2}}) {
-            std::string what = fmt::format("seed {} period {}..{} site {} group {} helpers {}", seed,
+          for (std::size_t threads : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{3}}) {
+            // The fourth: one connection, every month day by day (MonthReading::days_only).
+            const auto reading = threads == 3 ? MonthReading::days_only : MonthReading::totals_where_whole;
+            const std::size_t n = threads % 3;
+            std::string what = fmt::format("seed {} period {}..{} site {} group {} helpers {}{}", seed,
                                            format_day(period.from), format_day(period.to), site.value_or("all"),
-                                           groupings.text(grouping), threads);
+                                           groupings.text(grouping), n, threads == 3 ? " days only" : "");
             std::map<std::string, Totals> want_groups;
             auto want = oracle_totals(*shop.db, grouping, period, site, &want_groups);
             auto got = kpi_report(*shop.db, KpiQuery{period, site, grouping, std::nullopt, std::nullopt},
-                                  std::vector<db::Db*>(helpers.begin(), helpers.begin() + static_cast<std::ptrdiff_t>(threads)));
+                                  std::vector<db::Db*>(helpers.begin(), helpers.begin() + static_cast<std::ptrdiff_t>(n)),
+                                  reading);
             expect_equal(got.total, want, what + " total");
             ASSERT_EQ(got.rows.size(), want_groups.size()) << what;
             for (const auto& row : got.rows) {
@@ -390,6 +409,22 @@ TEST(KpiStore, StreamedReaderEqualsTheOracleOnRandomShops) {
         expect_equal(w.totals, want, fmt::format("seed {} week ending {} helpers {}", seed, format_day(w.period.to), threads));
       }
     }
+
+    // The totals are what the year's report reads for its whole months: one figure of them
+    // off, and only the report that reads them differs from the oracle.
+    const Period year{shop.today - 363, shop.today};
+    const auto want = oracle_totals(*shop.db, Grouping::category, year, std::nullopt, nullptr);
+    auto year_report = [&](MonthReading reading) {
+      return kpi_report(*shop.db, KpiQuery{year, std::nullopt, Grouping::category, std::nullopt, std::nullopt}, {}, reading)
+          .total;
+    };
+    shop.db->exec("UPDATE sales_day_months SET sold = sold + 1000 WHERE sold IS NOT NULL");
+    EXPECT_NE(describe(year_report(MonthReading::totals_where_whole)), describe(want)) << "seed " << seed << ": sales totals unread";
+    expect_equal(year_report(MonthReading::days_only), want, fmt::format("seed {} days only, sales totals off", seed));
+    shop.db->exec("UPDATE sales_day_months SET sold = sold - 1000 WHERE sold IS NOT NULL");
+    shop.db->exec("UPDATE stock_day_months SET day_weighted = day_weighted + 1000000 WHERE day_weighted IS NOT NULL");
+    EXPECT_NE(describe(year_report(MonthReading::totals_where_whole)), describe(want)) << "seed " << seed << ": stock totals unread";
+    expect_equal(year_report(MonthReading::days_only), want, fmt::format("seed {} days only, stock totals off", seed));
   }
 }
 

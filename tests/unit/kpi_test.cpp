@@ -135,6 +135,51 @@ TEST(Kpi, WorseOrdersWorstFirstAndUnknownLast) {
   EXPECT_FALSE(worse(Kpi::shrink, std::nullopt, 0.02));
 }
 
+// A whole month (days 100..106 here) from its totals gives every figure its days give: the
+// stock month as MonthFigures (opening 10, changes -4 on 101, +1 on 103, -2 on 105: lowest
+// running change -5, end-of-day on hand less opening summed -24), its sales as a SoldMonth
+// or as days inside the whole stock month, a day after it read day by day.
+TEST(Kpi, AWholeMonthFromItsTotalsEqualsItsDays) {
+  const Period period{100, 127};  // 28 days: the days-of-supply window is the period
+  Series days = shelf();
+  days.days = {{101, -4'000, 4'000, 2'000}, {103, 1'000, 0, 0}, {105, -2'000, 2'000, 900}, {110, -2'000, 2'000, 1'000}};
+  days.shrink = {{104, "damage", 500}};
+  const MonthFigures month{100, 106, -5'000, -5'000, -24'000};
+  Series whole = days;
+  whole.days = {{110, -2'000, 2'000, 1'000}};
+  whole.months = {month};
+  whole.sold_months = {{100, 6'000, 2'900}};
+  whole.shrink = {{100, "damage", 500}};
+  Series mixed = days;  // the stock whole, the sales day by day
+  mixed.days = {{101, 0, 4'000, 2'000}, {105, 0, 2'000, 900}, {110, -2'000, 2'000, 1'000}};
+  mixed.months = {month};
+  mixed.shrink = {{100, "damage", 500}};
+  auto totals = [&](const Series& s) {
+    Totals t;
+    add_series(t, s, period);
+    return t;
+  };
+  const Totals want = totals(days);
+  EXPECT_EQ(want.item_days, 28);
+  EXPECT_EQ(want.sold_milli, 8'000);
+  for (const Series* s : {&whole, &mixed}) {
+    const Totals got = totals(*s);
+    EXPECT_EQ(got.item_days, want.item_days);
+    EXPECT_EQ(got.out_of_stock_item_days, want.out_of_stock_item_days);
+    EXPECT_EQ(got.sold_milli, want.sold_milli);
+    EXPECT_EQ(got.end_on_hand_milli, want.end_on_hand_milli);
+    EXPECT_EQ(got.sold_window_milli, want.sold_window_milli);
+    EXPECT_EQ(got.net_sales, want.net_sales);
+    EXPECT_EQ(got.cost_of_goods_sold, want.cost_of_goods_sold);
+    EXPECT_EQ(got.inventory_cost_days, want.inventory_cost_days);
+    EXPECT_EQ(got.shrink_cost, want.shrink_cost);
+  }
+  // A whole month the store should have read day by day (it runs out) is a bug: it stops.
+  Series empty = whole;
+  empty.opening_milli = 5'000;
+  EXPECT_DEATH(totals(empty), "kpi\\.cpp:[0-9]+: assertion failed: a whole month of a stocked series ends each day with stock");
+}
+
 TEST(Kpi, Days) {
   struct {
     const char* text;

@@ -268,7 +268,7 @@ TEST(Schema, MigrationNineNumbersTransfersInCreationOrderAndKeepsTheirReceipts) 
            "location_id TEXT NOT NULL, changed_at INTEGER NOT NULL, on_hand INTEGER, reserved INTEGER)");
   // Likewise the KPI days it keeps (migration 39, which makes them again from the ledger).
   db->exec("CREATE TABLE stock_day_months (account INTEGER NOT NULL, month INTEGER NOT NULL, days TEXT NOT NULL, "
-           "PRIMARY KEY (account, month))");
+           "net_change INTEGER, low_change INTEGER, day_weighted INTEGER, losses TEXT, PRIMARY KEY (account, month))");
   db::Transaction tx(*db);  // stock is posted inside a command's transaction
   stock::post_movements(*db,
                         {stock::Movement{"I1", "L2", Quantity::units(-5), "transfer_out", "transfer", "TZ", "LZ"},
@@ -392,9 +392,33 @@ TEST(Schema, MigrationThirtyNinePacksTheLedgersDaysAndCheckCatchesACorruptedMont
   EXPECT_EQ(kept(1, 200003),
             (std::vector<stock::StockDay>{{mar1, -4750, {{"damage", 1250}, {"theft", 500}}}}));
   EXPECT_EQ(kept(2, 202401), (std::vector<stock::StockDay>{{1704067200000000 / 86400000000, 0, {}}}));  // nets to 0, kept
-  EXPECT_TRUE(stock::check_stock_days(*db).empty()) << stock::check_stock_days(*db).front();
 
+  // Migration 52 adds each month's totals from the same ledger: check proves them against the
+  // days (and the days against the ledger).
   ASSERT_EQ(schema::migrate(*db), schema::latest_version());
+  EXPECT_TRUE(stock::check_stock_days(*db).empty()) << stock::check_stock_days(*db).front();
+  {
+    auto q = db->query("SELECT net_change, low_change, day_weighted, losses FROM stock_day_months WHERE account = 1 "
+                       "ORDER BY month");
+    ASSERT_TRUE(q.step());
+    EXPECT_EQ(q.int64(0), 7000);
+    EXPECT_EQ(q.int64(1), 0);  // never below the month's opening
+    EXPECT_EQ(q.int64(2), 7000 * feb29);
+    EXPECT_EQ(q.text(3), "");
+    ASSERT_TRUE(q.step());
+    EXPECT_EQ(q.int64(0), -4750);
+    EXPECT_EQ(q.int64(1), -4750);
+    EXPECT_EQ(q.int64(2), -4750 * mar1);
+    EXPECT_EQ(stock::unpack_losses(q.text(3)), (std::map<std::string, std::int64_t>{{"damage", 1250}, {"theft", 500}}));
+  }
+  db->exec("UPDATE stock_day_months SET low_change = 0 WHERE account = 1 AND month = 200003");
+  ASSERT_EQ(stock::check_stock_days(*db).size(), 1u);
+  EXPECT_NE(stock::check_stock_days(*db).front().find(
+                "account 1 month 200003 keeps totals change -4750 low 0 weighted " + std::to_string(-4750 * mar1) +
+                " losses 'damage=1250,theft=500' but its days make change -4750 low -4750"),
+            std::string::npos)
+      << stock::check_stock_days(*db).front();
+  db->exec("UPDATE stock_day_months SET low_change = -4750 WHERE account = 1 AND month = 200003");
   db::Transaction tx(*db);
   stock::post_movements(*db,
                         {stock::Movement{"I2", "L1", Quantity::units(-4), "sale", "sale", "S5", std::nullopt},
@@ -405,9 +429,10 @@ TEST(Schema, MigrationThirtyNinePacksTheLedgersDaysAndCheckCatchesACorruptedMont
   EXPECT_EQ(kept(2, stock::month_of_day(today)), (std::vector<stock::StockDay>{{today, -5000, {{"damage", 1000}}}}));
   EXPECT_TRUE(stock::check_stock_days(*db).empty()) << stock::check_stock_days(*db).front();
 
-  // One figure off in one packed month, and a month with no movements at all: both reported.
+  // One figure off in one packed month (its totals with it), and a month with no movements at
+  // all: both reported.
   db->exec("UPDATE stock_day_months SET days = '" + std::to_string(mar1) +
-           ":-4750:damage=1250,theft=400' WHERE account = 1 AND month = 200003");
+           ":-4750:damage=1250,theft=400', losses = 'damage=1250,theft=400' WHERE account = 1 AND month = 200003");
   db->exec("INSERT INTO stock_day_months (account, month, days) VALUES (2, 202402, '19754:3000')");
   auto problems = stock::check_stock_days(*db);
   ASSERT_EQ(problems.size(), 2u);
@@ -442,6 +467,40 @@ TEST(KpiDays, CheckReportsASalesMonthNoLinesMake) {
             std::string::npos)
       << problems[0];
   EXPECT_NE(problems[1].find("not readable"), std::string::npos) << problems[1];
+  // Totals (migration 52) that are not the days' sums are reported too.
+  db->exec("DELETE FROM sales_day_months");
+  db->exec("INSERT INTO sales_day_months (location_id, item_id, month, days, sold, net_sales) VALUES "
+           "('L1', 'I3', 202401, '19723:1000:450:1;19724:-500:-200:1', 999, 250)");
+  problems = sales::check_sold_days(*db);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_NE(problems[0].find("item I3 at L1 month 202401 keeps totals sold 999 net 250 but its days make 500 and 250"),
+            std::string::npos)
+      << problems[0];
+}
+
+// A month's totals (migration 52), worked by hand, and the month's first and last day.
+TEST(KpiDays, MonthTotals) {
+  // Changes +3, -5, +1 on days 20000, 20003, 20010: running +3, -2, -1; lowest -2.
+  std::vector<stock::StockDay> days{{20000, 3000, {}}, {20003, -5000, {{"theft", 2000}, {"damage", 1000}}},
+                                    {20010, 1000, {{"theft", 500}}}};
+  auto t = stock::stock_month_totals(days);
+  EXPECT_EQ(t.change_milli, -1000);
+  EXPECT_EQ(t.low_milli, -2000);
+  EXPECT_EQ(t.day_weighted, 3000 * 20000 - 5000 * 20003 + 1000 * 20010);
+  EXPECT_EQ(t.lost_milli, (std::map<std::string, std::int64_t>{{"damage", 1000}, {"theft", 2500}}));
+  EXPECT_EQ(stock::stock_month_totals({{20000, 3000, {}}}).low_milli, 0);  // never below its opening
+  EXPECT_EQ(stock::pack_losses(t.lost_milli), "damage=1000,theft=2500");
+  EXPECT_EQ(stock::unpack_losses("theft=2500,damage=1000"), t.lost_milli);
+  EXPECT_TRUE(stock::unpack_losses("").empty());
+  for (const char* bad : {"theft", "theft=", "=1", "theft=0", "theft=-1", "theft=1,", "theft=1,theft=2", "theft=1x", ",theft=1"})
+    EXPECT_THROW(stock::unpack_losses(bad), std::invalid_argument) << bad;
+  auto s = stock::sold_month_totals({{20000, 2000, 450, 2}, {20003, -1000, -225, 1}});
+  EXPECT_EQ(s.sold_milli, 1000);
+  EXPECT_EQ(s.net_sales, 225);
+  EXPECT_EQ(stock::first_day_of_month(202402), 19754);  // 2024-02-01
+  EXPECT_EQ(stock::last_day_of_month(202402), 19782);   // 2024-02-29, a leap year
+  EXPECT_EQ(stock::last_day_of_month(202302), 19416);   // 2023-02-28
+  EXPECT_EQ(stock::last_day_of_month(202612), 20818);   // 2026-12-31
 }
 
 TEST(KpiDays, PacksAndUnpacksBothHalves) {
