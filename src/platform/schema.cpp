@@ -2254,6 +2254,14 @@ FROM g WHERE g.location_id = sales_day_months.location_id AND g.item_id = sales_
          AND g.month = sales_day_months.month;
 DROP TABLE kpi_day_month_of;
 )SQL"},
+      {53, "each stock balance notes the first month the KPI summary holds of it, so the report need not seek for it", R"SQL(
+-- first_month: the earliest month of the account in stock_day_months (NULL: none yet). The
+-- writer of the months (stock::add_stock_days) lowers it when it adds an earlier month;
+-- `backroom check` proves it. The KPI report asks "did this account move before the window?"
+-- of every balance; this answers without a seek into the months.
+ALTER TABLE stock_balances ADD COLUMN first_month INTEGER;
+UPDATE stock_balances SET first_month = (SELECT MIN(m.month) FROM stock_day_months m WHERE m.account = stock_balances.account);
+)SQL"},
   };
   return list;
 }

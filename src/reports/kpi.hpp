@@ -72,9 +72,10 @@ struct ShrinkEntry {
 
 // A whole calendar month of one item at one site, from the totals its packed rows keep
 // (migration 52) instead of its days. The store gives one only where that changes no figure:
-// the month lies wholly before or inside the period and wholly outside or inside the
-// days-of-supply window, and the series was active before it; for the stock, a stocked series
-// ends every day of it with stock (opening + low_milli > 0). add_series asserts what it can.
+// the month lies wholly before or inside the period (the sales also wholly outside or inside
+// the days-of-supply window), and the series was active before it; for the stock, a stocked
+// series ends every day of it with stock (opening + low_milli > 0). add_series asserts what
+// it can.
 struct MonthFigures {                   // the site's own stock
   Day first = 0;                        // the month's first day
   Day last = 0;                         // ... and last

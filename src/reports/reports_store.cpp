@@ -90,29 +90,32 @@ Places report_places(const Catalog& c, const std::optional<std::string>& only_si
 }
 
 // What the reader is asked for: the load window [load_from, to], and where a whole month
-// (MonthFigures) may not be taken from its totals because a period or a window of the reports
-// it feeds starts or ends inside it.
+// (MonthFigures, SoldMonth) may not be taken from its totals because a period of the reports
+// it feeds starts or ends inside it, or, for the sales, a days-of-supply window starts.
 struct Window {
   Day load_from = 0;
   Day to = 0;
-  std::vector<Day> cuts;  // each the first day of a period or window, or the day after one ends
+  std::vector<Day> cuts;        // each the first day of a period, or the day after one ends
+  std::vector<Day> sales_cuts;  // each the first day of a days-of-supply window
   MonthReading reading = MonthReading::totals_where_whole;
 
   // The months that may be taken whole: inside [load_from, to], no cut inside.
   void prepare() {
     const int first = stock::month_of_day(load_from), last = stock::month_of_day(to);
+    auto cut_inside = [](const std::vector<Day>& cuts, Day f, Day l) {
+      return std::any_of(cuts.begin(), cuts.end(), [&](Day c) { return c > f && c <= l; });
+    };
     for (int m = first; m <= last; m = m % 100 == 12 ? m + 89 : m + 1) {
       const Day f = stock::first_day_of_month(m), l = stock::last_day_of_month(m);
-      bool ok = reading == MonthReading::totals_where_whole && f >= load_from && l <= to;
-      for (Day c : cuts)
-        if (c > f && c <= l) ok = false;
-      months.push_back(MonthSpan{m, f, l, ok});
+      const bool stock = reading == MonthReading::totals_where_whole && f >= load_from && l <= to && !cut_inside(cuts, f, l);
+      months.push_back(MonthSpan{m, f, l, stock, stock && !cut_inside(sales_cuts, f, l)});
     }
   }
   struct MonthSpan {
     int month;
     Day first, last;
-    bool whole;
+    bool whole_stock;
+    bool whole_sales;
   };
   const MonthSpan* span(int month) const {
     if (months.empty()) return nullptr;
@@ -281,8 +284,9 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
     sold.push_back(SoldStream{&place, sales::LocationSoldMonths(db, slot++, location_id, from_month, range)});
 
   std::vector<SiteDays> at(places.sites.size());
-  std::string last_location;  // of the last stock month row, and its place (a copy: the row goes)
-  const Place* place = nullptr;
+  // The item's accounts (the balances name them; the month rows give only the number), each
+  // with its place (none: a location that does not count).
+  std::vector<std::pair<std::int64_t, const Place*>> accounts;
   std::vector<stock::StockDay> scratch;
   Series s;
   std::string item;
@@ -290,7 +294,8 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
   // running out is checked by the caller).
   auto may_be_whole = [&w](int month, const SiteDays& d, bool sales) {
     const auto* span = w.span(month);
-    return span && span->whole && (d.active_before() || (sales && d.first_figure_month < month));
+    return span && (sales ? span->whole_sales && (d.active_before() || d.first_figure_month < month)
+                          : span->whole_stock && d.active_before());
   };
   auto note_figure = [load_from](SiteDays& d, int month) {
     if (month < d.first_figure_month && stock::first_day_of_month(month) >= load_from) d.first_figure_month = month;
@@ -301,8 +306,7 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
     auto consider = [&next](std::string_view id) {
       if (!next || id < *next) next = id;
     };
-    if (balances.valid()) consider(balances.item_id());
-    if (months.valid()) consider(months.item_id());
+    if (balances.valid()) consider(balances.item_id());  // the month rows are of these items
     for (const auto& stream : sold)
       if (stream.rows.valid()) consider(stream.rows.item_id());
     if (!next) break;
@@ -310,19 +314,23 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
     const auto* catalog_item = c.item(item);
     const bool stocked = catalog_item && catalog_item->stocked;
 
+    accounts.clear();
     for (; balances.valid() && balances.item_id() == item; balances.next()) {
       const auto* here = places.find(balances.location_id());
+      accounts.emplace_back(balances.account(), here);
       if (!here || !here->own) continue;
       auto& d = at[here->site];
       d.seen = d.own_balance = true;
       d.on_hand = balances.on_hand_milli();
       d.moved_before = balances.months_before();
     }
-    for (; months.valid() && months.item_id() == item; months.next()) {
-      if (months.location_id() != last_location) {  // an account's months come together (ids are never empty)
-        last_location.assign(months.location_id());
-        place = places.find(last_location);
-      }
+    // The item's month rows: those of its accounts (they come in the balances' order).
+    std::size_t account_at = 0;
+    for (; months.valid(); months.next()) {
+      const std::int64_t account = months.account();
+      while (account_at < accounts.size() && accounts[account_at].first != account) ++account_at;
+      if (account_at == accounts.size()) break;  // a later item's
+      const Place* place = accounts[account_at].second;
       if (!place) continue;
       auto& d = at[place->site];
       d.seen = true;
@@ -453,7 +461,7 @@ KpiReport kpi_report(db::Db& db, const KpiQuery& query, const std::vector<db::Db
   auto catalog = read_catalog(db);
   std::vector<KpiAccumulator> parts(helpers.size() + 1, KpiAccumulator(query.grouping, query.period));
   const auto& p = query.period;
-  Window w{load_start(p), p.to, {p.from, p.to - (days_of_supply_window_days - 1), p.to + 1}, reading, {}};
+  Window w{load_start(p), p.to, {p.from, p.to + 1}, {p.to - (days_of_supply_window_days - 1)}, reading, {}};
   each_series<KpiAccumulator>(db, helpers, catalog, w, query.site_id, parts,
                               [](KpiAccumulator& acc, const Series& s) { acc.add(s); });
   auto& acc = parts.front();
@@ -498,10 +506,10 @@ std::vector<WeekTotals> weekly_kpis(db::Db& db, Day to, int weeks, const std::op
   }
   auto catalog = read_catalog(db);
   std::vector<std::vector<WeekTotals>> parts(helpers.size() + 1, out);
-  Window window{load_start(whole), to, {to + 1}, reading, {}};
+  Window window{load_start(whole), to, {to + 1}, {}, reading, {}};
   for (const auto& w : out) {
     window.cuts.push_back(w.period.from);
-    window.cuts.push_back(w.period.to - (days_of_supply_window_days - 1));
+    window.sales_cuts.push_back(w.period.to - (days_of_supply_window_days - 1));
   }
   each_series<std::vector<WeekTotals>>(db, helpers, catalog, window, site_id, parts,
                                        [](std::vector<WeekTotals>& part, const Series& s) {

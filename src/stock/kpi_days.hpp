@@ -11,6 +11,9 @@
 //   entries `day:sold:net:lines` (units sold less returned, net value without tax less
 //   refunds, and how many sale and return lines made them; training sales left out, a voided
 //   sale taken off its own day). An entry with no lines left is dropped.
+// - each row also keeps its month's totals (migration 52: StockMonthTotals, SoldMonthTotals
+//   below), written with the days, so the report can take a month wholly inside its period
+//   without reading the days; NULL (a row the migration found no ledger for) means unknown.
 //
 // This file is pure (packing, unpacking, merging); kpi_days_store.cpp does the I/O.
 #pragma once
@@ -125,7 +128,7 @@ struct ItemRange {
 };
 
 // A query's rows in item order, the item id (column 0) read once a row: the merge compares
-// it many times. The cursors below and sales' LocationSoldMonths are these.
+// it many times. ItemBalances below and sales' LocationSoldMonths are these.
 class ItemCursor {
  public:
   bool valid() const { return valid_; }
@@ -144,30 +147,38 @@ class ItemCursor {
   std::string_view item_id_;
 };
 
-// Every account of the items in the range, in (item, location) order: its balance, and
-// whether the summary holds a month of it before `month`.
+// Every account of the items in the range, in (item, location) order: its balance, its
+// number, and whether the summary holds a month of it before `month`.
 class ItemBalances : public ItemCursor {
  public:
   ItemBalances(db::Db& db, int month, const ItemRange& items);
   std::string_view location_id() const { return q_.text_view(1); }
   std::int64_t on_hand_milli() const { return q_.int64(2); }
   bool months_before() const { return q_.int64(3) != 0; }
+  std::int64_t account() const { return q_.int64(4); }
 };
 
-// The packed rows of those accounts from `from_month` on, in (item, location) order and each
-// account's months latest first, with the month's totals where the row keeps them
-// (migration 52).
-class ItemStockMonths : public ItemCursor {
+// The packed rows of those accounts from `from_month` on, in the balances' order (item, then
+// location) and each account's months latest first, with the month's totals where the row
+// keeps them (migration 52). A row names its account only (ItemBalances gave its item and
+// location): the report steps millions of these, and two text ids a row cost a tenth of it.
+class ItemStockMonths {
  public:
   ItemStockMonths(db::Db& db, int from_month, const ItemRange& items);
-  std::string_view location_id() const { return q_.text_view(1); }
-  std::string_view days() const { return q_.text_view(2); }
-  int month() const { return static_cast<int>(q_.int64(3)); }
-  bool has_totals() const { return !q_.is_null(4); }  // the four are written together
-  std::int64_t change_milli() const { return q_.int64(4); }
-  std::int64_t low_milli() const { return q_.int64(5); }
-  std::int64_t day_weighted() const { return q_.int64(6); }
-  std::string_view losses() const { return q_.text_view(7); }  // pack_losses' text
+  bool valid() const { return valid_; }
+  void next() { valid_ = q_.step(); }
+  std::int64_t account() const { return q_.int64(0); }
+  std::string_view days() const { return q_.text_view(1); }
+  int month() const { return static_cast<int>(q_.int64(2)); }
+  bool has_totals() const { return !q_.is_null(3); }  // the four are written together
+  std::int64_t change_milli() const { return q_.int64(3); }
+  std::int64_t low_milli() const { return q_.int64(4); }
+  std::int64_t day_weighted() const { return q_.int64(5); }
+  std::string_view losses() const { return q_.text_view(6); }  // pack_losses' text
+
+ private:
+  db::Query q_;
+  bool valid_ = false;
 };
 
 // `backroom check`: each packed month against the ledger's GROUP BY of the same account and

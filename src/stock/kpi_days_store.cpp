@@ -36,6 +36,7 @@ void add_stock_days(db::Db& db, const std::map<std::int64_t, std::vector<StockDa
       months.insert(month);
     }
   if (rows.empty()) return;
+  std::set<Key> kept;  // the months that have a row already
   // Every kept month of the touched accounts in the touched months, in one read (a superset
   // of the rows: accounts x months), so a sale or a push of many documents pays one round
   // trip here on PostgreSQL, not one per account.
@@ -47,9 +48,25 @@ void add_stock_days(db::Db& db, const std::map<std::int64_t, std::vector<StockDa
     q.bind(1, json_number_list(accounts)).bind(2, json_number_list(months));
     while (q.step()) {
       auto row = rows.find(Key{q.int64(0), static_cast<int>(q.int64(1))});
-      if (row != rows.end()) row->second = unpack_stock_days(q.text_view(2));
+      if (row == rows.end()) continue;
+      row->second = unpack_stock_days(q.text_view(2));
+      kept.insert(row->first);
     }
   }
+  // A month new to its account may be its first (a balance notes its first month: the KPI
+  // report reads it instead of seeking): lowered where it is earlier, rare (once a month).
+  std::map<std::int64_t, int> new_first;
+  for (const auto& [key, days] : rows)
+    if (!kept.count(key)) {
+      auto [it, added] = new_first.emplace(key.first, key.second);
+      if (!added) it->second = std::min(it->second, key.second);
+    }
+  for (const auto& [account, month] : new_first)
+    db.query("UPDATE stock_balances SET first_month = ? WHERE account = ? AND (first_month IS NULL OR first_month > ?)")
+        .bind(1, month)
+        .bind(2, account)
+        .bind(3, month)
+        .run();
   for (const auto& [account, days] : deltas)
     for (const auto& d : days) merge_stock_day(rows.at(Key{account, month_of_day(d.day)}), d);
   struct Packed {
@@ -114,8 +131,7 @@ std::string in_range(std::string_view select, std::string_view condition, const 
 
 ItemBalances::ItemBalances(db::Db& db, int month, const ItemRange& items)
     : ItemCursor(db.query(in_range("SELECT b.item_id, b.location_id, b.on_hand, "
-                           "EXISTS (SELECT 1 FROM stock_day_months k WHERE k.account = b.account AND k.month < ?) "
-                           "FROM stock_balances b",
+                           "CASE WHEN b.first_month < ? THEN 1 ELSE 0 END, b.account FROM stock_balances b",
                            "", items, "b.item_id, b.location_id"))) {
   q_.bind(1, month).bind(2, items.from);
   if (!items.to.empty()) q_.bind(3, items.to);
@@ -128,8 +144,8 @@ ItemBalances::ItemBalances(db::Db& db, int month, const ItemRange& items)
 // account's months read backwards (the report works out each month's opening from the
 // balance down).
 ItemStockMonths::ItemStockMonths(db::Db& db, int from_month, const ItemRange& items)
-    : ItemCursor(db.query(in_range("SELECT b.item_id, b.location_id, m.days, m.month, m.net_change, m.low_change, m.day_weighted, "
-                           "m.losses FROM stock_balances b CROSS JOIN stock_day_months m",
+    : q_(db.query(in_range("SELECT b.account, m.days, m.month, m.net_change, m.low_change, m.day_weighted, m.losses "
+                           "FROM stock_balances b CROSS JOIN stock_day_months m",
                            "m.account = b.account AND m.month >= ?", items, "b.item_id, b.location_id, m.month DESC"))) {
   q_.bind(1, from_month).bind(2, items.from);
   if (!items.to.empty()) q_.bind(3, items.to);
@@ -201,6 +217,15 @@ std::vector<std::string> check_stock_days(db::Db& db) {
   for (const auto& [key, days] : ledger)
     report(fmt::format("kpi days: account {} month {} has movements ('{}') but no kept month", key.first, key.second,
                        pack_stock_days(days)));
+  // Each balance's first month (migration 53) is its account's earliest kept month.
+  auto firsts = db.query(
+      "SELECT b.account, b.first_month, (SELECT MIN(m.month) FROM stock_day_months m WHERE m.account = b.account) "
+      "FROM stock_balances b WHERE b.first_month IS NOT (SELECT MIN(m.month) FROM stock_day_months m WHERE m.account = b.account) "
+      "ORDER BY b.account");
+  while (firsts.step())
+    report(fmt::format("kpi days: the balance of account {} notes {} as its first month, but its first kept month is {}",
+                       firsts.int64(0), firsts.is_null(1) ? std::string("none") : std::to_string(firsts.int64(1)),
+                       firsts.is_null(2) ? std::string("none") : std::to_string(firsts.int64(2))));
   return problems;
 }
 

@@ -288,6 +288,7 @@ struct RandomShop {
         std::int64_t on_hand = 0;
         ++account;
         const std::int64_t drift = chance(2) ? 3000 : 6000;  // half the accounts mostly hold stock
+        std::optional<std::int64_t> first_month;  // the balance notes it (migration 53)
         for (int month : months) {
           if (!chance(3)) continue;
           std::vector<stock::StockDay> days;
@@ -300,6 +301,7 @@ struct RandomShop {
             days.push_back(std::move(sd));
           }
           if (days.empty()) continue;
+          if (!first_month) first_month = month;
           // Most rows keep their totals (migration 52); some, as before it, do not.
           const bool totals = !chance(6);
           const auto t = stock::stock_month_totals(days);
@@ -316,12 +318,13 @@ struct RandomShop {
               .run();
         }
         db->query(
-               "INSERT INTO stock_balances (item_id, location_id, on_hand, reserved, last_seq, account) "
-               "VALUES (?, ?, ?, 0, 0, ?)")
+               "INSERT INTO stock_balances (item_id, location_id, on_hand, reserved, last_seq, account, first_month) "
+               "VALUES (?, ?, ?, 0, 0, ?, ?)")
             .bind(1, item)
             .bind(2, place)
             .bind(3, on_hand + (chance(4) ? static_cast<std::int64_t>(rng() % 5000) : 0))
             .bind(4, account)
+            .bind(5, first_month)
             .run();
       }
     auto sold_rows = [&](const std::string& item, const std::string& place) {

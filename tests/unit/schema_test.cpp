@@ -269,6 +269,7 @@ TEST(Schema, MigrationNineNumbersTransfersInCreationOrderAndKeepsTheirReceipts) 
   // Likewise the KPI days it keeps (migration 39, which makes them again from the ledger).
   db->exec("CREATE TABLE stock_day_months (account INTEGER NOT NULL, month INTEGER NOT NULL, days TEXT NOT NULL, "
            "net_change INTEGER, low_change INTEGER, day_weighted INTEGER, losses TEXT, PRIMARY KEY (account, month))");
+  db->exec("ALTER TABLE stock_balances ADD COLUMN first_month INTEGER");  // and the balance's first month (53)
   db::Transaction tx(*db);  // stock is posted inside a command's transaction
   stock::post_movements(*db,
                         {stock::Movement{"I1", "L2", Quantity::units(-5), "transfer_out", "transfer", "TZ", "LZ"},
@@ -282,6 +283,7 @@ TEST(Schema, MigrationNineNumbersTransfersInCreationOrderAndKeepsTheirReceipts) 
   tx.commit();
   db->exec("DROP TABLE availability_changes");
   db->exec("DROP TABLE stock_day_months");
+  db->exec("ALTER TABLE stock_balances DROP COLUMN first_month");
   ASSERT_EQ(schema::migrate(*db), schema::latest_version());
   EXPECT_TRUE(stock::check_stock_days(*db).empty()) << stock::check_stock_days(*db).front();
 
@@ -419,14 +421,34 @@ TEST(Schema, MigrationThirtyNinePacksTheLedgersDaysAndCheckCatchesACorruptedMont
             std::string::npos)
       << stock::check_stock_days(*db).front();
   db->exec("UPDATE stock_day_months SET low_change = -4750 WHERE account = 1 AND month = 200003");
+  // Migration 53: each balance notes its account's first kept month; check proves it.
+  auto first_month = [&](const char* item) {
+    auto q = db->query("SELECT first_month FROM stock_balances WHERE item_id = ? AND location_id = 'L1'");
+    q.bind(1, item);
+    return q.step() && !q.is_null(0) ? std::optional<std::int64_t>(q.int64(0)) : std::nullopt;
+  };
+  EXPECT_EQ(first_month("I1"), 200002);
+  EXPECT_EQ(first_month("I2"), 202401);
+  db->exec("UPDATE stock_balances SET first_month = 200003 WHERE account = 1");
+  ASSERT_EQ(stock::check_stock_days(*db).size(), 1u);
+  EXPECT_NE(stock::check_stock_days(*db).front().find(
+                "the balance of account 1 notes 200003 as its first month, but its first kept month is 200002"),
+            std::string::npos)
+      << stock::check_stock_days(*db).front();
+  db->exec("UPDATE stock_balances SET first_month = 200002 WHERE account = 1");
+  db->exec("INSERT INTO items (id, sku, name, duplicate_key, price, created_at, updated_at) "
+           "VALUES ('I3', 'I3', 'New', 'new', 100, 0, 0)");
   db::Transaction tx(*db);
   stock::post_movements(*db,
                         {stock::Movement{"I2", "L1", Quantity::units(-4), "sale", "sale", "S5", std::nullopt},
-                         stock::Movement{"I2", "L1", Quantity::units(-1), "damage", "adjustment", "D4", std::nullopt}},
+                         stock::Movement{"I2", "L1", Quantity::units(-1), "damage", "adjustment", "D4", std::nullopt},
+                         stock::Movement{"I3", "L1", Quantity::units(2), "found", "adjustment", "D5", std::nullopt}},
                         stock::PostContext{"u", "cli", stock::NegativeStock::allow});
   tx.commit();
   const std::int64_t today = now().micros / 86400000000;
   EXPECT_EQ(kept(2, stock::month_of_day(today)), (std::vector<stock::StockDay>{{today, -5000, {{"damage", 1000}}}}));
+  EXPECT_EQ(first_month("I2"), 202401);  // an older month stays the first
+  EXPECT_EQ(first_month("I3"), stock::month_of_day(today));  // a new account's first month is its first movement's
   EXPECT_TRUE(stock::check_stock_days(*db).empty()) << stock::check_stock_days(*db).front();
 
   // One figure off in one packed month (its totals with it), and a month with no movements at
