@@ -109,6 +109,7 @@ struct Window {
       const Day f = stock::first_day_of_month(m), l = stock::last_day_of_month(m);
       const bool stock = reading == MonthReading::totals_where_whole && f >= load_from && l <= to && !cut_inside(cuts, f, l);
       months.push_back(MonthSpan{m, f, l, stock, stock && !cut_inside(sales_cuts, f, l)});
+      any_whole = any_whole || stock;
     }
   }
   struct MonthSpan {
@@ -124,6 +125,7 @@ struct Window {
     return i >= 0 && i < static_cast<int>(months.size()) ? &months[static_cast<std::size_t>(i)] : nullptr;
   }
   std::vector<MonthSpan> months;
+  bool any_whole = false;  // a month may be whole (else no totals are read)
 };
 
 // A packed row while its item passes. A whole month keeps its totals only; one read day by
@@ -131,7 +133,7 @@ struct Window {
 struct StockRow {
   int month = 0;
   bool whole = false;
-  std::int64_t change = 0;  // the month's net change (its totals', or its days' summed)
+  std::int64_t change = 0;  // the month's net change (its totals', or its days' summed; read only if a month may be whole)
   std::int64_t low = 0, weighted = 0;
   std::uint32_t days_at = 0, days_size = 0, losses_at = 0, losses_size = 0;
 };
@@ -206,10 +208,6 @@ bool build_series(SiteDays& d, const Window& w, Series& s) {
     }
     const std::size_t from = d.stock.size();
     stock::append_stock_days(d.view(row->days_at, row->days_size), d.stock);
-    if (first >= load_from) {
-      changed_since += row->change;
-      continue;
-    }
     for (std::size_t i = from; i < d.stock.size(); ++i) {
       if (d.stock[i].day < load_from) moved_before = true;
       else changed_since += d.stock[i].change_milli;
@@ -273,7 +271,7 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
   const Day load_from = w.load_from, to = w.to;
   const int from_month = stock::month_of_day(load_from);
   stock::ItemBalances balances(db, from_month, range);
-  stock::ItemStockMonths months(db, from_month, range);
+  stock::ItemStockMonths months(db, from_month, range, w.any_whole);
   struct SoldStream {
     const Place* place;
     sales::LocationSoldMonths rows;
@@ -281,7 +279,7 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
   std::vector<SoldStream> sold;
   int slot = 0;
   for (const auto& [location_id, place] : places.by_location)
-    sold.push_back(SoldStream{&place, sales::LocationSoldMonths(db, slot++, location_id, from_month, range)});
+    sold.push_back(SoldStream{&place, sales::LocationSoldMonths(db, slot++, location_id, from_month, range, w.any_whole)});
 
   std::vector<SiteDays> at(places.sites.size());
   // The item's accounts (the balances name them; the month rows give only the number), each
@@ -356,7 +354,7 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
           auto days = months.days();
           row.days_size = static_cast<std::uint32_t>(days.size());
           row.days_at = d.keep(days);
-          if (!months.has_totals()) {  // a row from before migration 52: its change from its days
+          if (!months.has_totals() && w.any_whole) {  // no totals kept: its change (for the months before it) from its days
             scratch.clear();
             stock::append_stock_days(days, scratch);
             for (const auto& day : scratch) row.change += day.change_milli;
@@ -461,7 +459,7 @@ KpiReport kpi_report(db::Db& db, const KpiQuery& query, const std::vector<db::Db
   auto catalog = read_catalog(db);
   std::vector<KpiAccumulator> parts(helpers.size() + 1, KpiAccumulator(query.grouping, query.period));
   const auto& p = query.period;
-  Window w{load_start(p), p.to, {p.from, p.to + 1}, {p.to - (days_of_supply_window_days - 1)}, reading, {}};
+  Window w{load_start(p), p.to, {p.from, p.to + 1}, {p.to - (days_of_supply_window_days - 1)}, reading, {}, false};
   each_series<KpiAccumulator>(db, helpers, catalog, w, query.site_id, parts,
                               [](KpiAccumulator& acc, const Series& s) { acc.add(s); });
   auto& acc = parts.front();
@@ -506,7 +504,7 @@ std::vector<WeekTotals> weekly_kpis(db::Db& db, Day to, int weeks, const std::op
   }
   auto catalog = read_catalog(db);
   std::vector<std::vector<WeekTotals>> parts(helpers.size() + 1, out);
-  Window window{load_start(whole), to, {to + 1}, {}, reading, {}};
+  Window window{load_start(whole), to, {to + 1}, {}, reading, {}, false};
   for (const auto& w : out) {
     window.cuts.push_back(w.period.from);
     window.sales_cuts.push_back(w.period.to - (days_of_supply_window_days - 1));

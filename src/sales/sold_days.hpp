@@ -38,7 +38,7 @@ void each_sold_month(db::Db& db, int from_month,
 class LocationSoldMonths : public stock::ItemCursor {
  public:
   LocationSoldMonths(db::Db& db, int slot, const std::string& location_id, int from_month,
-                     const stock::ItemRange& items);
+                     const stock::ItemRange& items, bool totals = true);  // false: none read
   std::string_view days() const { return q_.text_view(1); }
   int month() const { return static_cast<int>(q_.int64(2)); }
   // The month's totals where the row keeps them (migration 52).

@@ -101,10 +101,10 @@ void each_sold_month(db::Db& db, int from_month,
 }
 
 LocationSoldMonths::LocationSoldMonths(db::Db& db, int slot, const std::string& location_id, int from_month,
-                                       const stock::ItemRange& items)
-    : ItemCursor(db.query(fmt::format("SELECT item_id, days, month, sold, net_sales FROM sales_day_months AS slot{} WHERE location_id = ? AND "
+                                       const stock::ItemRange& items, bool totals)
+    : ItemCursor(db.query(fmt::format("SELECT item_id, days, month, {} FROM sales_day_months AS slot{} WHERE location_id = ? AND "
                               "month >= ? AND item_id >= ?{} ORDER BY item_id, month",
-                              slot, items.to.empty() ? "" : " AND item_id < ?"))) {
+                              totals ? "sold, net_sales" : "NULL, NULL", slot, items.to.empty() ? "" : " AND item_id < ?"))) {
   q_.bind(1, location_id).bind(2, from_month).bind(3, items.from);
   if (!items.to.empty()) q_.bind(4, items.to);
   next();

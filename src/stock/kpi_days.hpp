@@ -160,11 +160,12 @@ class ItemBalances : public ItemCursor {
 
 // The packed rows of those accounts from `from_month` on, in the balances' order (item, then
 // location) and each account's months latest first, with the month's totals where the row
-// keeps them (migration 52). A row names its account only (ItemBalances gave its item and
+// keeps them (migration 52; `totals` false: none read, as a report that takes no month whole
+// need not decode them). A row names its account only (ItemBalances gave its item and
 // location): the report steps millions of these, and two text ids a row cost a tenth of it.
 class ItemStockMonths {
  public:
-  ItemStockMonths(db::Db& db, int from_month, const ItemRange& items);
+  ItemStockMonths(db::Db& db, int from_month, const ItemRange& items, bool totals = true);
   bool valid() const { return valid_; }
   void next() { valid_ = q_.step(); }
   std::int64_t account() const { return q_.int64(0); }

@@ -143,9 +143,11 @@ ItemBalances::ItemBalances(db::Db& db, int month, const ItemRange& items)
 // and one seek into the months per account (a pass per location cost twice as much), each
 // account's months read backwards (the report works out each month's opening from the
 // balance down).
-ItemStockMonths::ItemStockMonths(db::Db& db, int from_month, const ItemRange& items)
-    : q_(db.query(in_range("SELECT b.account, m.days, m.month, m.net_change, m.low_change, m.day_weighted, m.losses "
-                           "FROM stock_balances b CROSS JOIN stock_day_months m",
+ItemStockMonths::ItemStockMonths(db::Db& db, int from_month, const ItemRange& items, bool totals)
+    : q_(db.query(in_range(totals ? "SELECT b.account, m.days, m.month, m.net_change, m.low_change, m.day_weighted, m.losses "
+                                    "FROM stock_balances b CROSS JOIN stock_day_months m"
+                                  : "SELECT b.account, m.days, m.month, NULL, NULL, NULL, NULL "
+                                    "FROM stock_balances b CROSS JOIN stock_day_months m",
                            "m.account = b.account AND m.month >= ?", items, "b.item_id, b.location_id, m.month DESC"))) {
   q_.bind(1, from_month).bind(2, items.from);
   if (!items.to.empty()) q_.bind(3, items.to);
