@@ -2262,6 +2262,13 @@ DROP TABLE kpi_day_month_of;
 ALTER TABLE stock_balances ADD COLUMN first_month INTEGER;
 UPDATE stock_balances SET first_month = (SELECT MIN(m.month) FROM stock_day_months m WHERE m.account = stock_balances.account);
 )SQL"},
+      {54, "head office notes how far each store node's pushes reached, so a node may send its next push before the last is answered", R"SQL(
+-- pushed_through: the node's push cursor as its last applied push left it (the `through` the
+-- push named; NULL: no push has named one). A push sent while the node's previous one is still
+-- on the way names that one's `through` as its `after`; head office applies it only when the
+-- two agree (sync::push_in_order), so a node's pushes apply in the order it made them.
+ALTER TABLE sync_nodes ADD COLUMN pushed_through INTEGER;
+)SQL"},
   };
   return list;
 }

@@ -6,7 +6,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <future>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <vector>
@@ -286,73 +288,133 @@ std::int64_t waiting_sales(db::Db& db) {
   return integrations::count_events_after(db, cursor, {"sale.completed"});
 }
 
+namespace {
+// One push as the node sends it.
+struct Batch {
+  std::shared_ptr<const std::string> body;  // null when its page held no document to push
+  std::size_t documents = 0;
+  std::optional<std::int64_t> after;  // the `through` of the push on the way before it, if any
+  std::int64_t through = 0;           // the push cursor once it is applied
+  bool more = false;                  // events may follow it
+};
+
+// The documents of the node's feed after `cursor`: a page of events, each pushed one with the
+// stock movements it made here (read with its page: head office posts them at this node's
+// store). None when the feed holds nothing after `cursor`.
+std::optional<Batch> read_batch(Writer& writer, std::int64_t cursor, std::optional<std::int64_t> after) {
+  std::vector<integrations::Event> events;
+  std::map<std::string, bj::array> movements;
+  writer.run([&](db::Db& db) {
+    events = integrations::events_after(db, cursor, page_size, "");
+    std::vector<std::string> ids;
+    for (const auto& e : events)
+      if (is_pushed(e.type))
+        if (auto id = movement_document_of(e.type, e.entity_id, e.payload)) ids.push_back(*id);
+    for (const auto& m : stock::movements_of_documents(db, ids)) movements[m.document_id].push_back(pushed_json(m));
+  });
+  if (events.empty()) return std::nullopt;
+  // A batch stays under head office's request body limit (1 MiB): the body is written a
+  // document at a time and ends before the document that would take it past push_bytes_max
+  // (with room for its `through`), and the cursor moves to where it ended.
+  std::string body = after ? fmt::format("{{\"after\":{},\"documents\":[", *after) : "{\"documents\":[";
+  constexpr std::size_t tail_max = 40;  // ],"through":<19 digits>}
+  Batch batch;
+  batch.after = after;
+  batch.through = cursor;
+  bool full = false;
+  for (const auto& e : events) {
+    if (is_pushed(e.type)) {
+      bj::object document{{"id", e.id},
+                          {"type", e.type},
+                          {"entity_id", e.entity_id},
+                          {"at", format_rfc3339(Timestamp{e.at})},
+                          {"payload", bj::parse(e.payload)}};
+      if (auto stamp = e.hlc ? hlc::unpack(*e.hlc) : std::nullopt) document["hlc"] = hlc::format(*stamp);
+      if (auto id = movement_document_of(e.type, e.entity_id, e.payload)) {
+        auto it = movements.find(*id);
+        document["movements"] = it == movements.end() ? bj::array{} : std::move(it->second);
+      }
+      auto text = bj::serialize(document);
+      if (batch.documents > 0 && body.size() + 1 + text.size() + tail_max > push_bytes_max) {
+        full = true;
+        break;
+      }
+      if (batch.documents++ > 0) body += ',';
+      body += text;
+    }
+    batch.through = e.seq;
+  }
+  body += fmt::format("],\"through\":{}}}", batch.through);
+  if (batch.documents > 0) batch.body = std::make_shared<const std::string>(std::move(body));
+  batch.more = full || static_cast<int>(events.size()) == page_size;
+  return batch;
+}
+}  // namespace
+
 int Puller::push_once() {
   int sent = 0;
   // Counted once a push and then counted down by what each batch sent: counting the queue
   // after every batch read the rest of it again each time (24,000 sales: 4.2 s of the node's
   // CPU, most of it copying event pages). Sales made meanwhile show at the next count.
   std::int64_t waiting_at_start = 0;
-  writer_.run([&](db::Db& db) { waiting_at_start = waiting_documents(db); });
-  for (;;) {
-    std::int64_t cursor = 0;
-    std::vector<integrations::Event> events;
-    // Each document carries the stock movements it made here, read with its page: head office
-    // posts them at this node's store.
-    std::map<std::string, bj::array> movements;
-    writer_.run([&](db::Db& db) {
-      cursor = settings::get_int64(db, push_cursor_setting).value_or(0);
-      events = integrations::events_after(db, cursor, page_size, "");
-      std::vector<std::string> ids;
-      for (const auto& e : events)
-        if (is_pushed(e.type))
-          if (auto id = movement_document_of(e.type, e.entity_id, e.payload)) ids.push_back(*id);
-      for (const auto& m : stock::movements_of_documents(db, ids)) movements[m.document_id].push_back(pushed_json(m));
-    });
-    if (events.empty()) break;
-    // A batch stays under head office's request body limit (1 MiB): the body is written a
-    // document at a time and ends before the document that would take it past
-    // push_bytes_max, and the cursor moves to where it ended.
-    std::string body = "{\"documents\":[";
-    std::size_t documents = 0;
-    std::int64_t last = cursor;
-    bool full = false;
-    for (const auto& e : events) {
-      if (is_pushed(e.type)) {
-        bj::object document{{"id", e.id},
-                            {"type", e.type},
-                            {"entity_id", e.entity_id},
-                            {"at", format_rfc3339(Timestamp{e.at})},
-                            {"payload", bj::parse(e.payload)}};
-        if (auto stamp = e.hlc ? hlc::unpack(*e.hlc) : std::nullopt) document["hlc"] = hlc::format(*stamp);
-        if (auto id = movement_document_of(e.type, e.entity_id, e.payload)) {
-          auto it = movements.find(*id);
-          document["movements"] = it == movements.end() ? bj::array{} : std::move(it->second);
-        }
-        auto text = bj::serialize(document);
-        if (documents > 0 && body.size() + 1 + text.size() + 2 > push_bytes_max) {
-          full = true;
-          break;
-        }
-        if (documents++ > 0) body += ',';
-        body += text;
-      }
-      last = e.seq;
-    }
-    body += "]}";
-    std::optional<hlc::Stamp> heard;
-    if (documents > 0)
-      heard = heard_clock(json::parse_object(http_call(upstream_ + "/api/v1/sync/documents", node_key_, &body)));
-    sent += static_cast<int>(documents);
+  std::int64_t cursor = 0;
+  writer_.run([&](db::Db& db) {
+    waiting_at_start = waiting_documents(db);
+    cursor = settings::get_int64(db, push_cursor_setting).value_or(0);
+  });
+  auto url = upstream_ + "/api/v1/sync/documents";
+  // At most two pushes on the way: while head office applies one, the node reads and sends the
+  // next, and head office reads that one's body meanwhile (docs/sync.md, "Pushes on the way
+  // together"). The cursor moves in the order the pushes were made, each only after head
+  // office answered 200; a failure leaves it where the failed push began (the push after it,
+  // if head office applied that too, is sent again and its documents count as duplicates).
+  struct OnTheWay {
+    Batch batch;
+    std::future<std::string> answer;
+  };
+  auto move_cursor = [&](std::int64_t to, const std::optional<hlc::Stamp>& heard) {
     writer_.run([&](db::Db& db) {
       if (heard) clock_receive(db, *heard);
-      settings::put(db, push_cursor_setting, std::to_string(last));
+      settings::put(db, push_cursor_setting, std::to_string(to));
     });
-    {
-      std::lock_guard lock(status_mutex);
-      status.queue_length = std::max<std::int64_t>(0, waiting_at_start - sent);
+  };
+  auto settle = [&](OnTheWay& w) {
+    std::string answer;
+    try {
+      answer = w.answer.get();
+    } catch (const HttpStatusError& e) {
+      // 409 push_out_of_order: it reached head office before the push it follows; that one is
+      // answered now, so it goes again, alone.
+      if (e.status != 409 || !w.batch.after) throw;
+      answer = http_call(url, node_key_, w.batch.body.get());
     }
-    if (!full && static_cast<int>(events.size()) < page_size) break;
+    move_cursor(w.batch.through, heard_clock(json::parse_object(answer)));
+    sent += static_cast<int>(w.batch.documents);
+    std::lock_guard lock(status_mutex);
+    status.queue_length = std::max<std::int64_t>(0, waiting_at_start - sent);
+  };
+  std::optional<OnTheWay> on_the_way;
+  for (;;) {
+    auto batch = read_batch(writer_, cursor, on_the_way ? std::optional(on_the_way->batch.through) : std::nullopt);
+    if (!batch) break;
+    cursor = batch->through;
+    bool more = batch->more;
+    std::optional<OnTheWay> next;
+    if (batch->body) {
+      auto answer = std::async(std::launch::async, [&url, key = node_key_, body = batch->body] {
+        return http_call(url, key, body.get());
+      });
+      next = OnTheWay{std::move(*batch), std::move(answer)};
+    }
+    // Should the push on the way fail, `next` is waited for as it goes out of scope and its
+    // answer not taken: the cursor stays before both.
+    if (on_the_way) settle(*on_the_way);
+    on_the_way = std::move(next);
+    // A page without a document to push: the cursor passes it once all before it is applied.
+    if (!on_the_way) move_cursor(cursor, std::nullopt);
+    if (!more) break;
   }
+  if (on_the_way) settle(*on_the_way);
   if (sent > 0) {
     std::int64_t waiting = 0;
     writer_.run([&](db::Db& db) { waiting = waiting_documents(db); });

@@ -728,6 +728,10 @@ Posting post_documents(db::Db& db, const Actor& actor, const Node& node, const s
 
 }  // namespace
 
+bool push_in_order(const PushPlace& place, std::optional<std::int64_t> applied) {
+  return !place.after || applied == place.after || (place.through && applied == place.through);
+}
+
 int receive_documents(db::Db& db, const Actor& actor, const Node& node, const std::vector<store::Document>& documents) {
   auto at = now().micros;
   // Each new document's status is decided before its row is written (one write a document).

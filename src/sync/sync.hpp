@@ -137,8 +137,29 @@ struct Conflict {
 };
 inline constexpr std::size_t conflict_note_length_max = 500;
 
+// Where a push stands in its node's sequence (docs/sync.md, "Pushes on the way together"). A
+// node may send its next push before head office has answered the one before; that push names
+// the earlier one's `through` as its `after`. `through` is the node's push cursor once this push
+// is applied. Both are absent from a node that sends one push at a time (and from a node before
+// migration 54).
+struct PushPlace {
+  std::optional<std::int64_t> after;
+  std::optional<std::int64_t> through;
+};
+// Whether a push may be applied now, given the `through` of the node's last applied push
+// (`applied`, none if no push named one): a push without `after` always (a node's first push on
+// the way, or a retry after a failure: its documents are kept once by their ids whatever the
+// order); one with `after` right after the push it names, so that a return never arrives
+// before the sale it returns, or again right after itself (a repeat: its answer was lost, or
+// the link sent it twice; each document counts as a duplicate). Otherwise head office answers
+// 409 push_out_of_order and the node sends it again once the earlier push is answered.
+bool push_in_order(const PushPlace& place, std::optional<std::int64_t> applied);
+
 namespace store {
 void insert_node(db::Db& db, const Node& node);
+// The `through` of the node's last applied push (migration 54); none if it named none.
+std::optional<std::int64_t> pushed_through(db::Db& db, const std::string& node_id);
+void set_pushed_through(db::Db& db, const std::string& node_id, std::optional<std::int64_t> through);
 std::vector<Node> list_nodes(db::Db& db);
 std::optional<Node> node_by_key(db::Db& db, const std::string& key_id);
 void touch_node(db::Db& db, const std::string& id, std::int64_t at, std::int64_t queue_length);

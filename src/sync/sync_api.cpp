@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <vector>
 #include <optional>
@@ -85,14 +86,21 @@ std::vector<PushedMovement> read_movements(const bj::array& list, const std::str
 
 // The push's body is taken (not copied): each document's payload is moved out of it into
 // Document::parsed once it is read, so that head office parses a payload once.
-std::vector<store::Document> read_documents(bj::object body) {
+struct Push {
+  PushPlace place;
+  std::vector<store::Document> documents;
+};
+Push read_push(bj::object body) {
   json::Fields f{body, ""};
-  f.only({"documents"});
+  f.only({"after", "through", "documents"});
+  Push push;
+  push.place.after = f.opt_integer("after", 0, std::numeric_limits<std::int64_t>::max());
+  push.place.through = f.opt_integer("through", 0, std::numeric_limits<std::int64_t>::max());
+  auto& out = push.documents;
   auto list = f.opt_array("documents");
   if (!list) throw missing_field("documents");
   if (list->size() > documents_per_push_max)
     throw invalid_field("documents", fmt::format("at most {} documents a push", documents_per_push_max));
-  std::vector<store::Document> out;
   for (std::size_t i = 0; i < list->size(); ++i) {
     std::string path = fmt::format("documents[{}]", i);
     if (!(*list)[i].is_object()) throw invalid_field(path, "a document is an object");
@@ -127,7 +135,7 @@ std::vector<store::Document> read_documents(bj::object body) {
     doc.parsed = std::make_shared<const bj::value>(std::move(*body.at("documents").as_array()[i].as_object().if_contains("payload")));
     out.push_back(std::move(doc));
   }
-  return out;
+  return push;
 }
 // A node's push of change requests: {change_requests: [...], pending: [ids]}.
 struct ChangeRequestPush {
@@ -288,12 +296,20 @@ void register_sync_routes(App& app) {
         "receipts) in a batch, each with the stock movements it made; each is kept once by its id and its movements "
         "posted at the node's store",
         [&app](Request& req, Reply reply) {
-          auto documents = read_documents(json::parse_object(req.body));
+          auto push = read_push(json::parse_object(req.body));
           auto node = store::node_by_key(app.read(), req.actor.user_id);
           if (!node) throw Problem(403, "not_a_node", "documents are pushed with a store node's key");
           Actor actor = req.actor;
-          app.command(req, std::move(reply), [actor, node = *node, documents = std::move(documents)](db::Db& db) {
+          app.command(req, std::move(reply), [actor, node = *node, push = std::move(push)](db::Db& db) {
+            const auto& documents = push.documents;
+            auto applied = store::pushed_through(db, node.id);
+            if (!push_in_order(push.place, applied))
+              throw Problem(409, "push_out_of_order",
+                            fmt::format("this push follows the one that ended at {}; head office last applied {}",
+                                        *push.place.after, applied ? std::to_string(*applied) : "none"),
+                            "after");
             int fresh = receive_documents(db, actor, node, documents);
+            store::set_pushed_through(db, node.id, push.place.through);
             return http::json_response(200, bj::object{{"received", static_cast<std::int64_t>(documents.size())},
                                                         {"new", fresh},
                                                         {"duplicates", static_cast<std::int64_t>(documents.size()) - fresh},

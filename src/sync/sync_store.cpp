@@ -62,6 +62,18 @@ void touch_node(db::Db& db, const std::string& id, std::int64_t at, std::int64_t
       .run();
 }
 
+std::optional<std::int64_t> pushed_through(db::Db& db, const std::string& node_id) {
+  auto q = db.query("SELECT pushed_through FROM sync_nodes WHERE id = ?");
+  q.bind(1, node_id);
+  if (!q.step()) return std::nullopt;
+  return q.opt_int64(0);
+}
+
+void set_pushed_through(db::Db& db, const std::string& node_id, std::optional<std::int64_t> through) {
+  db::assert_in_transaction(db);
+  db.query("UPDATE sync_nodes SET pushed_through = ? WHERE id = ?").bind(1, through).bind(2, node_id).run();
+}
+
 namespace {
 std::string movements_text(const std::optional<std::vector<PushedMovement>>& movements) {
   if (!movements) return {};

@@ -576,8 +576,14 @@ test('mutated store-node pushes and conflict notes (issue 21) are refused with p
   const fresh = (b) => (Array.isArray(b.documents)
     ? { ...b, documents: b.documents.map((d) => (d && typeof d === 'object' && !Array.isArray(d) ? { ...d, id: uuidv7() } : d)) }
     : b);
-  const pushes = await probe('POST /sync/documents', '/api/v1/sync/documents', async () => ({ documents: [document()] }), fresh, { client: nodeClient });
+  const pushes = await probe('POST /sync/documents', '/api/v1/sync/documents', async () => ({ documents: [document()], through: 7 }), fresh, { client: nodeClient });
   assert.ok(pushes.accepted > 0);
+  // A push sent while the one before it is on the way names that one's end (`after`): every
+  // mutation is refused with a problem or kept in order, never a 500.
+  const placed = await nodeClient.post('/api/v1/sync/documents', { documents: [document()], through: 7 });
+  assert.equal(placed.status, 200, placed.text);
+  await probe('POST /sync/documents after a push on the way', '/api/v1/sync/documents',
+    async () => ({ after: 7, documents: [document()], through: 7 }), fresh, { client: nodeClient });
   await probe('POST /sync/conflicts/{id}/resolve', `/api/v1/sync/conflicts/${uuidv7()}/resolve`, async () => ({ note: 'relabelled the shelf', settlement: 'written_off' }),
     (b) => b, { baseWorks: false });
   // A store node's receipt of a transfer from head office: every body error is 422 before the

@@ -96,6 +96,8 @@ test('bad input: a node belongs to a store; queue_length is a count', async () =
     { documents: [{ ...good, at: 'yesterday' }] }, { documents: [{ ...good, payload: [] }] }, { documents: [{ ...good, extra: 1 }] },
     { documents: [{ ...good, hlc: 'x' }] }, { documents: [{ ...good, hlc: 5 }] }, { documents: [{ ...good, hlc: '0'.repeat(17) }] },
     { documents: [{ ...good, hlc: 'g'.repeat(16) }] },
+    { documents: [good], after: -1 }, { documents: [good], after: '7' }, { documents: [good], through: 1.5 },
+    { documents: [good], through: [] },
     { documents: Array.from({ length: 501 }, () => ({ ...good, id: uuidv7() })) }];
   for (const body of badDocs) {
     const bad = await nodeClient.post('/api/v1/sync/documents', body);
@@ -526,6 +528,59 @@ test('kill -9 of a store node in the middle of a push: every document reaches he
     assertBooksHold(node.db);
   } finally {
     await node.stop();
+  }
+});
+
+test('a node sends its next push before the last is answered; one that overtakes the push it follows waits its turn', async () => {
+  const proxy = await startFaultProxy(s.url);
+  const place = await s.post('/api/v1/locations', { name: `Overtake store ${process.pid}`, kind: 'store' });
+  assert.equal(place.status, 201, place.text);
+  const hqStore = place.json;
+  const added = await s.post('/api/v1/sync/nodes', { location_id: hqStore.id });
+  assert.equal(added.status, 201, added.text);
+  const item = await makeItem(s, { price: 250 });
+  const node = await startServer({
+    init: false,
+    db: await freshStoreDb(path.join(mkdtempSync(path.join(tmpdir(), 'backroom-overtake-')), 'store.db')),
+    env: { BACKROOM_UPSTREAM: proxy.url, BACKROOM_NODE_KEY: added.json.key, BACKROOM_SYNC_PULL_SECONDS: '1', BACKROOM_SYNC_BACKOFF_MAX_SECONDS: '1' },
+  });
+  try {
+    await until('the item at the node', async () => (await node.get(`/api/v1/items/${item.id}`)).status === 200);
+    const local = await store(node);
+    proxy.cut();
+    await until('the node offline', async () => (await node.get('/api/v1/sync/status')).json?.online === false);
+    // A sale, then more than a push's 500 documents, then the sale's void: the sale goes in
+    // the first push, its void in the second, which the node sends before the first is answered.
+    await adjust(node, item, local, 1, 'opening');
+    const sale = await node.post('/api/v1/sales', saleBody(local, [[item, 1]]));
+    assert.equal(sale.status, 201, sale.text);
+    const found = 520;
+    for (let i = 0; i < found; i += 20)
+      await Promise.all(Array.from({ length: 20 }, () => adjust(node, item, local, 1, 'found')));
+    const v = await node.post(`/api/v1/sales/${sale.json.id}/void`, { reason: 'rang up twice' });
+    assert.equal(v.status, 200, v.text);
+    assert.equal((await node.get('/api/v1/sync/status')).json.queue_length, found + 3);
+
+    // The link returns and the second push overtakes the first: head office refuses it until
+    // the first is applied (409 push_out_of_order), and the node sends it again then.
+    proxy.overtake();
+    proxy.state.cut = false;
+    await until('the queue pushed', async () => (await node.get('/api/v1/sync/status')).json?.queue_length === 0, 60000);
+    assert.equal(proxy.state.overtaken, 1, JSON.stringify(proxy.state.statuses));
+    assert.ok(proxy.state.statuses['/api/v1/sync/documents'][409] >= 1, JSON.stringify(proxy.state.statuses));
+    const nodes = (await s.get('/api/v1/sync/nodes')).json.nodes;
+    assert.equal(nodes.find((n) => n.id === added.json.id).documents_received, found + 3, JSON.stringify(nodes));
+    // The void came after its sale at head office too: no conflict, the sale voided there.
+    const conflicts = (await s.get(`/api/v1/sync/conflicts?node_id=${added.json.id}&status=all`)).json.conflicts;
+    assert.deepEqual(conflicts, []);
+    assert.equal((await s.get(`/api/v1/sales/${sale.json.id}`)).json.status, 'voided');
+    assert.equal(await onHand(s, item, hqStore), found + 1);
+    assert.equal(await onHand(node, item, local), found + 1);
+    assertBooksHold(s.db);
+    assertBooksHold(node.db);
+  } finally {
+    await node.stop();
+    await proxy.stop();
   }
 });
 

@@ -1,5 +1,6 @@
 // The pure parts of store-node sync (sync/sync.hpp): which of a pushed event's ids its stock
-// movements are booked under at the node, and the stated rule of every conflict kind.
+// movements are booked under at the node, the stated rule of every conflict kind, and the
+// order in which a node's pushes apply.
 #include <gtest/gtest.h>
 
 #include "platform/json.hpp"
@@ -64,6 +65,30 @@ TEST(PayloadValue, ThePushsParsedPayloadElseTheTextParsedExactly) {
   EXPECT_EQ(json::as_quantity(parsed->at("quantity")), Quantity{1500});
   kept.payload = "not json";
   EXPECT_THROW(store::payload_value(kept), Problem);
+}
+
+// docs/sync.md, "Pushes on the way together": a node's pushes apply in the order it made them.
+TEST(PushOrder, APushNamingAnEarlierOneWaitsForIt) {
+  using std::nullopt;
+  struct Case {
+    PushPlace place;
+    std::optional<std::int64_t> applied;  // the `through` of the node's last applied push
+    bool in_order;
+    const char* why;
+  };
+  const Case cases[] = {
+      {{nullopt, nullopt}, nullopt, true, "one push at a time, as a node before migration 54"},
+      {{nullopt, 40}, nullopt, true, "the first push on the way names nothing"},
+      {{nullopt, 40}, 90, true, "a retry after a failure starts again from the node's cursor"},
+      {{40, 90}, 40, true, "right after the push it names"},
+      {{40, 90}, nullopt, false, "the push it names has not been applied"},
+      {{40, 90}, 10, false, "an earlier push is applied, not the one it names"},
+      {{40, 90}, 120, false, "a later push is applied: not this one's turn"},
+      {{40, 90}, 90, true, "its own repeat (its answer was lost, or the link sent it twice)"},
+      {{40, nullopt}, 40, true, "names its place but not its end"},
+      {{40, nullopt}, nullopt, false, "names its place, the one before it not applied"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(push_in_order(c.place, c.applied), c.in_order) << c.why;
 }
 
 }  // namespace

@@ -1,12 +1,16 @@
 // A tiny HTTP fault proxy for the sync suites: sits between store nodes and head office and
-// can cut the link (connections refused with a reset), delay every request, or send every
-// request upstream twice (the duplicate's answer is thrown away).
+// can cut the link (connections refused with a reset), delay every request, send every
+// request upstream twice (the duplicate's answer is thrown away), or let a node's later push
+// overtake its earlier one (`overtake()`: once, the next push that names no `after` is held
+// until a push that names one has been answered, or 10 s). `state.statuses` counts the
+// answers by path and status.
 import http from 'node:http';
 
 export async function startFaultProxy(target) {
   const upstream = new URL(target);
   // paths: how many requests arrived for each path (without its query), cut or not.
-  const state = { cut: false, delayMs: 0, duplicate: false, requests: 0, refused: 0, paths: {} };
+  const state = { cut: false, delayMs: 0, duplicate: false, requests: 0, refused: 0, paths: {}, statuses: {}, overtaken: 0 };
+  let overtaking = null;  // {overtaken: Promise, done(): void} while overtake() is on
   const forward = (req, body) => new Promise((resolve, reject) => {
     const r = http.request({
       host: upstream.hostname, port: upstream.port, method: req.method, path: req.url,
@@ -30,8 +34,24 @@ export async function startFaultProxy(target) {
       if (state.delayMs) await new Promise((r) => setTimeout(r, state.delayMs));
       try {
         const body = Buffer.concat(chunks);
+        let names = null;  // while overtaking: whether this push names the one before it
+        if (overtaking && p === '/api/v1/sync/documents') {
+          names = Object.hasOwn(JSON.parse(body.toString()), 'after');
+          if (!names) {
+            const wait = overtaking.overtaken;
+            overtaking.held = true;
+            await Promise.race([wait, new Promise((r) => setTimeout(r, 10_000))]);
+          }
+        }
         if (state.duplicate) await forward(req, body).catch(() => {});
         const answer = await forward(req, body);
+        const counts = (state.statuses[p] ??= {});
+        counts[answer.status] = (counts[answer.status] ?? 0) + 1;
+        if (names && overtaking) {
+          state.overtaken++;
+          overtaking.done();
+          overtaking = null;
+        }
         res.writeHead(answer.status, answer.headers);
         res.end(answer.body);
       } catch {
@@ -45,6 +65,11 @@ export async function startFaultProxy(target) {
     state,
     cut() { state.cut = true; },
     restore() { state.cut = false; state.delayMs = 0; state.duplicate = false; },
+    overtake() {
+      let done;
+      const overtaken = new Promise((r) => { done = r; });
+      overtaking = { overtaken, done, held: false };
+    },
     async stop() { server.closeAllConnections(); await new Promise((r) => server.close(r)); },
   };
 }
