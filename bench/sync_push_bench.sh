@@ -112,6 +112,9 @@ printf 'CPU seconds meanwhile: head office %s, node %s, PostgreSQL %s; load aver
   "$(echo "$(cpu $NODE) - $node_cpu_before" | bc)" \
   "$(awk 'NR == FNR { b[$1] = $2; next } { s += $2 - b[$1] } END { printf "%.2f", s }' "$DIR/pg_cpu_before" "$DIR/pg_cpu_after")" \
   "$(cut -d' ' -f1-3 /proc/loadavg)"
+# The node has up to two pushes on the way (docs/sync.md, "Pushes on the way together"); one
+# that reached head office before the push it follows is sent again.
+printf 'pushes sent again after overtaking the one before: %s\n' "$(grep -c 'sent again' "$DIR/node.log" || true)"
 printf 'at head office: %s documents posted, %s conflicts\n' "$(psql_hq "SELECT COUNT(*) FROM sync_documents WHERE status = 'posted'")" \
   "$(psql_hq "SELECT COUNT(*) FROM sync_conflicts")"
 # Head office also writes each pushed sale into its own sales journal (docs/sync.md, "The

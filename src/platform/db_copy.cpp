@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "platform/problem.hpp"
 #include "platform/schema.hpp"
 
@@ -79,7 +81,20 @@ std::vector<CopiedTable> copy_database(Db& from, Db& to) {
   Transaction tx(to);
   // Rows arrive in table order, not in the order foreign keys need: check them at commit.
   to.exec(to.dialect() == Dialect::sqlite ? "PRAGMA defer_foreign_keys = ON" : "SET CONSTRAINTS ALL DEFERRED");
-  for (const auto& table : table_names(from)) {
+  // Except on PostgreSQL from migration 55 the parents of these tables are checked at the end
+  // of each statement, not at commit: they are written last, each after its parents.
+  static const std::vector<std::string> checked_last = {"sales", "sale_lines", "sale_tenders", "sync_documents",
+                                                         "stock_movements"};
+  auto tables = table_names(from);
+  std::stable_partition(tables.begin(), tables.end(), [](const std::string& t) {
+    return std::find(checked_last.begin(), checked_last.end(), t) == checked_last.end();
+  });
+  std::sort(std::find_first_of(tables.begin(), tables.end(), checked_last.begin(), checked_last.end()), tables.end(),
+            [](const std::string& a, const std::string& b) {
+              return std::find(checked_last.begin(), checked_last.end(), a) <
+                     std::find(checked_last.begin(), checked_last.end(), b);
+            });
+  for (const auto& table : tables) {
     to.query(fmt::format("DELETE FROM {}", quoted(table))).run();
     CopiedTable t{table, 0};
     auto rows = from.query(fmt::format("SELECT * FROM {}", quoted(table)));

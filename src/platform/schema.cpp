@@ -2269,6 +2269,122 @@ UPDATE stock_balances SET first_month = (SELECT MIN(m.month) FROM stock_day_mont
 -- two agree (sync::push_in_order), so a node's pushes apply in the order it made them.
 ALTER TABLE sync_nodes ADD COLUMN pushed_through INTEGER;
 )SQL"},
+      {55, "on PostgreSQL the ledger's and the sales journal's parents are checked once a statement, not once a row", R"SQL(
+-- SQLite keeps its foreign keys as they are (checked in the process, cheap). PostgreSQL's
+-- below (postgres_after).
+)SQL", R"SQL(
+-- On PostgreSQL a foreign key is checked by a query a row: a pushed sale of four lines made 21
+-- of them, half of the server's CPU for a push (docs/performance.md, "Parents checked once a
+-- statement"). The foreign keys of the five append-only tables a push writes become one
+-- set-based check a statement (a trigger over the statement's new rows), with the same
+-- refusal: a row naming a parent that does not exist fails its statement with SQLSTATE 23503.
+-- A parent such a row names cannot be deleted either (a trigger a deleted parent row, as the
+-- foreign key's NO ACTION). Writing transactions exclude each other (Db::begin_write's
+-- advisory lock), so no delete runs between a check and its commit; no code deletes these
+-- parents nor changes their ids. `backroom copy` writes these five tables last, parents first.
+DO $$
+DECLARE c record;
+BEGIN
+  FOR c IN SELECT conrelid::regclass AS t, conname FROM pg_constraint
+           WHERE contype = 'f' AND conrelid IN ('sales'::regclass, 'sale_lines'::regclass, 'sale_tenders'::regclass,
+                                                'stock_movements'::regclass, 'sync_documents'::regclass)
+  LOOP
+    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', c.t, c.conname);
+  END LOOP;
+END $$;
+
+CREATE FUNCTION backroom_parents_of_sales() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM checked n WHERE NOT EXISTS (SELECT 1 FROM locations p WHERE p.id = n.location_id))
+     OR EXISTS (SELECT 1 FROM checked n WHERE NOT EXISTS (SELECT 1 FROM registers p WHERE p.id = n.register_id))
+     OR EXISTS (SELECT 1 FROM checked n WHERE n.session_id IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM register_sessions p WHERE p.id = n.session_id)) THEN
+    RAISE EXCEPTION 'a sale names a location, register or register session that does not exist'
+      USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION backroom_parents_of_sale_lines() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM checked n WHERE NOT EXISTS (SELECT 1 FROM sales p WHERE p.id = n.sale_id))
+     OR EXISTS (SELECT 1 FROM checked n WHERE NOT EXISTS (SELECT 1 FROM items p WHERE p.id = n.item_id)) THEN
+    RAISE EXCEPTION 'a sale line names a sale or item that does not exist' USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION backroom_parents_of_sale_tenders() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM checked n WHERE NOT EXISTS (SELECT 1 FROM sales p WHERE p.id = n.sale_id)) THEN
+    RAISE EXCEPTION 'a tender names a sale that does not exist' USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION backroom_parents_of_stock_movements() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM checked n WHERE NOT EXISTS (SELECT 1 FROM items p WHERE p.id = n.item_id))
+     OR EXISTS (SELECT 1 FROM checked n WHERE NOT EXISTS (SELECT 1 FROM locations p WHERE p.id = n.location_id)) THEN
+    RAISE EXCEPTION 'a stock movement names an item or location that does not exist'
+      USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION backroom_parents_of_sync_documents() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM checked n WHERE NOT EXISTS (SELECT 1 FROM sync_nodes p WHERE p.id = n.node_id)) THEN
+    RAISE EXCEPTION 'a kept document names a store node that does not exist' USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER sales_parents_inserted AFTER INSERT ON sales REFERENCING NEW TABLE AS checked
+  FOR EACH STATEMENT EXECUTE FUNCTION backroom_parents_of_sales();
+CREATE TRIGGER sales_parents_updated AFTER UPDATE ON sales REFERENCING NEW TABLE AS checked
+  FOR EACH STATEMENT EXECUTE FUNCTION backroom_parents_of_sales();
+CREATE TRIGGER sale_lines_parents_inserted AFTER INSERT ON sale_lines REFERENCING NEW TABLE AS checked
+  FOR EACH STATEMENT EXECUTE FUNCTION backroom_parents_of_sale_lines();
+CREATE TRIGGER sale_lines_parents_updated AFTER UPDATE ON sale_lines REFERENCING NEW TABLE AS checked
+  FOR EACH STATEMENT EXECUTE FUNCTION backroom_parents_of_sale_lines();
+CREATE TRIGGER sale_tenders_parents_inserted AFTER INSERT ON sale_tenders REFERENCING NEW TABLE AS checked
+  FOR EACH STATEMENT EXECUTE FUNCTION backroom_parents_of_sale_tenders();
+CREATE TRIGGER sale_tenders_parents_updated AFTER UPDATE ON sale_tenders REFERENCING NEW TABLE AS checked
+  FOR EACH STATEMENT EXECUTE FUNCTION backroom_parents_of_sale_tenders();
+CREATE TRIGGER stock_movements_parents_inserted AFTER INSERT ON stock_movements REFERENCING NEW TABLE AS checked
+  FOR EACH STATEMENT EXECUTE FUNCTION backroom_parents_of_stock_movements();
+CREATE TRIGGER stock_movements_parents_updated AFTER UPDATE ON stock_movements REFERENCING NEW TABLE AS checked
+  FOR EACH STATEMENT EXECUTE FUNCTION backroom_parents_of_stock_movements();
+CREATE TRIGGER sync_documents_parents_inserted AFTER INSERT ON sync_documents REFERENCING NEW TABLE AS checked
+  FOR EACH STATEMENT EXECUTE FUNCTION backroom_parents_of_sync_documents();
+CREATE TRIGGER sync_documents_parents_updated AFTER UPDATE ON sync_documents REFERENCING NEW TABLE AS checked
+  FOR EACH STATEMENT EXECUTE FUNCTION backroom_parents_of_sync_documents();
+
+-- The parents' side: deleting a row one of the five tables names fails, as it did.
+CREATE FUNCTION backroom_named_parent_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE named boolean;
+BEGIN
+  named := CASE TG_TABLE_NAME
+    WHEN 'items' THEN EXISTS (SELECT 1 FROM sale_lines c WHERE c.item_id = OLD.id)
+                      OR EXISTS (SELECT 1 FROM stock_movements c WHERE c.item_id = OLD.id)
+    WHEN 'locations' THEN EXISTS (SELECT 1 FROM sales c WHERE c.location_id = OLD.id)
+                          OR EXISTS (SELECT 1 FROM stock_movements c WHERE c.location_id = OLD.id)
+    WHEN 'registers' THEN EXISTS (SELECT 1 FROM sales c WHERE c.register_id = OLD.id)
+    WHEN 'register_sessions' THEN EXISTS (SELECT 1 FROM sales c WHERE c.session_id = OLD.id)
+    WHEN 'sales' THEN EXISTS (SELECT 1 FROM sale_lines c WHERE c.sale_id = OLD.id)
+                      OR EXISTS (SELECT 1 FROM sale_tenders c WHERE c.sale_id = OLD.id)
+    WHEN 'sync_nodes' THEN EXISTS (SELECT 1 FROM sync_documents c WHERE c.node_id = OLD.id)
+  END;
+  IF named THEN
+    RAISE EXCEPTION 'a row of % that the ledger or the sales journal names cannot be deleted', TG_TABLE_NAME
+      USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN OLD;
+END $$;
+CREATE TRIGGER items_named_deleted BEFORE DELETE ON items FOR EACH ROW EXECUTE FUNCTION backroom_named_parent_deleted();
+CREATE TRIGGER locations_named_deleted BEFORE DELETE ON locations FOR EACH ROW EXECUTE FUNCTION backroom_named_parent_deleted();
+CREATE TRIGGER registers_named_deleted BEFORE DELETE ON registers FOR EACH ROW EXECUTE FUNCTION backroom_named_parent_deleted();
+CREATE TRIGGER register_sessions_named_deleted BEFORE DELETE ON register_sessions FOR EACH ROW
+  EXECUTE FUNCTION backroom_named_parent_deleted();
+CREATE TRIGGER sales_named_deleted BEFORE DELETE ON sales FOR EACH ROW EXECUTE FUNCTION backroom_named_parent_deleted();
+CREATE TRIGGER sync_nodes_named_deleted BEFORE DELETE ON sync_nodes FOR EACH ROW EXECUTE FUNCTION backroom_named_parent_deleted();
+)SQL"},
   };
   return list;
 }

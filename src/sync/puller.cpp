@@ -386,6 +386,7 @@ int Puller::push_once() {
       // 409 push_out_of_order: it reached head office before the push it follows; that one is
       // answered now, so it goes again, alone.
       if (e.status != 409 || !w.batch.after) throw;
+      spdlog::info("sync: a push reached head office before the one it follows; sent again");
       answer = http_call(url, node_key_, w.batch.body.get());
     }
     move_cursor(w.batch.through, heard_clock(json::parse_object(answer)));

@@ -4,7 +4,7 @@
 // `backroom check` holds. A failure prints its seed; replay with SEED=<n> (OPS=, CLIENTS=).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/server.mjs';
+import { BACKEND, dbExec, startServer } from './lib/server.mjs';
 import { assertBooksHold, makeItem, uuidv7, openRegister } from './lib/shop.mjs';
 
 const SEED = Number(process.env.SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -162,4 +162,47 @@ test(`random concurrent documents keep the books (SEED=${SEED})`, async () => {
     console.error(`ledger property failed: replay with SEED=${SEED} OPS=${OPS} CLIENTS=${CLIENTS}\nlast operations:\n${log.slice(-15).join('\n')}`);
     throw e;
   }
+});
+
+// The parents a ledger or journal row names exist, on both backends (on PostgreSQL checked once
+// a statement since migration 55, docs/scaling.md): a row naming a missing one is refused, a
+// named parent cannot be deleted, and nothing is written by the refused statements.
+test('a ledger or journal row that names a missing parent is refused; a named parent is not deleted', async () => {
+  const shop = (await s.get('/api/v1/locations')).json.locations.find((l) => l.kind === 'store');
+  const item = await makeItem(s, { price: 150 });
+  const register = `PARENTS-${process.pid}`;
+  await openRegister(s, shop, register);
+  const sold = await s.post('/api/v1/sales', { id: uuidv7(), location_id: shop.id, register_id: register,
+    lines: [{ item_id: item.id, quantity: 1 }], tenders: [{ type: 'cash', amount: 1000 }] });
+  assert.equal(sold.status, 201, sold.text);
+  const sale = sold.json;
+  const on = BACKEND === 'sqlite' ? 'PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; ' : '';
+  const missing = 'no-such-parent';
+  const refused = {
+    'a movement of a missing item': `INSERT INTO stock_movements (item_id, location_id, quantity, reason, document_type, document_id, at, "user", device) VALUES ('${missing}', '${shop.id}', 1, 'found', 'test', 'x', 0, 'u', 'd')`,
+    'a movement at a missing location': `INSERT INTO stock_movements (item_id, location_id, quantity, reason, document_type, document_id, at, "user", device) VALUES ('${item.id}', '${missing}', 1, 'found', 'test', 'x', 0, 'u', 'd')`,
+    'a line of a missing sale': `INSERT INTO sale_lines (id, sale_id, line_no, item_id, sku, name, quantity, unit_price, gross, line_discount, receipt_discount, tax_rate_bp, tax, total) VALUES ('${uuidv7()}', '${missing}', 9, '${item.id}', 's', 'n', 1, 1, 1, 0, 0, 0, 0, 1)`,
+    'a line of a missing item': `INSERT INTO sale_lines (id, sale_id, line_no, item_id, sku, name, quantity, unit_price, gross, line_discount, receipt_discount, tax_rate_bp, tax, total) VALUES ('${uuidv7()}', '${sale.id}', 9, '${missing}', 's', 'n', 1, 1, 1, 0, 0, 0, 0, 1)`,
+    'a tender of a missing sale': `INSERT INTO sale_tenders (sale_id, seq, type, amount) VALUES ('${missing}', 9, 'cash', 1)`,
+    'a sale at a missing register': `INSERT INTO sales (id, receipt_number, location_id, register_id, status, training, subtotal, discount_total, tax_total, total, tendered, change_due, tax_mode, request_hash, created_at, "user") VALUES ('${uuidv7()}', 'R-${uuidv7()}', '${shop.id}', '${missing}', 'completed', 0, 0, 0, 0, 0, 0, 0, 'inclusive', 'h', 0, 'u')`,
+    'a sale at a missing location': `INSERT INTO sales (id, receipt_number, location_id, register_id, status, training, subtotal, discount_total, tax_total, total, tendered, change_due, tax_mode, request_hash, created_at, "user") VALUES ('${uuidv7()}', 'R-${uuidv7()}', '${missing}', '${register}', 'completed', 0, 0, 0, 0, 0, 0, 0, 'inclusive', 'h', 0, 'u')`,
+    'a sale in a missing session': `INSERT INTO sales (id, receipt_number, location_id, register_id, session_id, status, training, subtotal, discount_total, tax_total, total, tendered, change_due, tax_mode, request_hash, created_at, "user") VALUES ('${uuidv7()}', 'R-${uuidv7()}', '${shop.id}', '${register}', '${missing}', 'completed', 0, 0, 0, 0, 0, 0, 0, 'inclusive', 'h', 0, 'u')`,
+    'a document of a missing node': `INSERT INTO sync_documents (id, node_id, location_id, type, entity_id, payload, node_at, received_at) VALUES ('${uuidv7()}', '${missing}', '${shop.id}', 'stock.adjusted', 'e', '{}', 0, 0)`,
+    'a line moved to a missing item': `UPDATE sale_lines SET item_id = '${missing}' WHERE sale_id = '${sale.id}'`,
+    'a sold item deleted': `DELETE FROM items WHERE id = '${item.id}'`,
+    'a sale deleted': `DELETE FROM sales WHERE id = '${sale.id}'`,
+    'a location with movements deleted': `DELETE FROM locations WHERE id = '${shop.id}'`,
+    'a register with sales deleted': `DELETE FROM registers WHERE id = '${register}'`,
+  };
+  for (const [what, sql] of Object.entries(refused)) {
+    const r = dbExec(s.db, on + sql);
+    assert.notEqual(r.status, 0, `${what} was not refused`);
+    assert.match(r.stderr, /FOREIGN KEY constraint failed|does not exist|cannot be deleted/, `${what}: ${r.stderr}`);
+  }
+  // The same row naming parents that exist is written (and taken back: the books must hold).
+  const fine = dbExec(s.db, `${on}BEGIN; INSERT INTO sale_tenders (sale_id, seq, type, amount) VALUES ('${sale.id}', 9, 'cash', 1); ROLLBACK;`);
+  assert.equal(fine.status, 0, fine.stderr);
+  const line = await s.get(`/api/v1/sales/${sale.id}`);
+  assert.equal(line.json.lines[0].item_id, item.id);
+  assertBooksHold(s.db);
 });
