@@ -2385,6 +2385,22 @@ CREATE TRIGGER register_sessions_named_deleted BEFORE DELETE ON register_session
 CREATE TRIGGER sales_named_deleted BEFORE DELETE ON sales FOR EACH ROW EXECUTE FUNCTION backroom_named_parent_deleted();
 CREATE TRIGGER sync_nodes_named_deleted BEFORE DELETE ON sync_nodes FOR EACH ROW EXECUTE FUNCTION backroom_named_parent_deleted();
 )SQL"},
+      {56, "on PostgreSQL a kept document's payload and movements are compressed with lz4", R"SQL(
+-- SQLite does not compress. PostgreSQL's below (postgres_after).
+)SQL", R"SQL(
+-- A kept document's payload and movements (~3 KB a pushed sale) are compressed when written;
+-- pglz was the largest single function of the server during a push (docs/performance.md,
+-- "Parents checked once a statement"); lz4 compresses several times faster. Values written
+-- before stay as they are (each is read back with the method it was written with). A server
+-- built without lz4 keeps pglz: the migration goes on.
+DO $$
+BEGIN
+  ALTER TABLE sync_documents ALTER COLUMN payload SET COMPRESSION lz4;
+  ALTER TABLE sync_documents ALTER COLUMN movements SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported THEN
+  RAISE NOTICE 'this PostgreSQL has no lz4: kept documents stay compressed with pglz';
+END $$;
+)SQL"},
   };
   return list;
 }
