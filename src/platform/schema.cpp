@@ -2274,7 +2274,7 @@ ALTER TABLE sync_nodes ADD COLUMN pushed_through INTEGER;
 -- below (postgres_after).
 )SQL", R"SQL(
 -- On PostgreSQL a foreign key is checked by a query a row: a pushed sale of four lines made 21
--- of them, half of the server's CPU for a push (docs/performance.md, "Parents checked once a
+-- of them, half of the server's CPU for a push (docs/scaling.md, "Parents checked once a
 -- statement"). The foreign keys of the five append-only tables a push writes become one
 -- set-based check a statement (a trigger over the statement's new rows), with the same
 -- refusal: a row naming a parent that does not exist fails its statement with SQLSTATE 23503.
@@ -2389,7 +2389,7 @@ CREATE TRIGGER sync_nodes_named_deleted BEFORE DELETE ON sync_nodes FOR EACH ROW
 -- SQLite does not compress. PostgreSQL's below (postgres_after).
 )SQL", R"SQL(
 -- A kept document's payload and movements (~3 KB a pushed sale) are compressed when written;
--- pglz was the largest single function of the server during a push (docs/performance.md,
+-- pglz was the largest single function of the server during a push (docs/scaling.md,
 -- "Parents checked once a statement"); lz4 compresses several times faster. Values written
 -- before stay as they are (each is read back with the method it was written with). A server
 -- built without lz4 keeps pglz: the migration goes on.
