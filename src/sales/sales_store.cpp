@@ -293,13 +293,6 @@ std::set<std::string> present(db::Db& db, const char* sql, const std::vector<std
 std::set<std::string> sale_ids_in(db::Db& db, const std::vector<std::string>& ids) {
   return present(db, "SELECT id FROM sales WHERE id IN (SELECT value FROM json_each(?))", ids);
 }
-std::set<std::string> receipt_numbers_in(db::Db& db, const std::vector<std::string>& receipt_numbers) {
-  return present(db, "SELECT receipt_number FROM sales WHERE receipt_number IN (SELECT value FROM json_each(?))",
-                 receipt_numbers);
-}
-std::set<std::string> sale_line_ids_in(db::Db& db, const std::vector<std::string>& ids) {
-  return present(db, "SELECT id FROM sale_lines WHERE id IN (SELECT value FROM json_each(?))", ids);
-}
 std::set<std::string> item_ids_in(db::Db& db, const std::vector<std::string>& ids) {
   std::set<std::string> out;
   for (auto& [id, price] : catalog::store::regular_prices(db, ids)) out.insert(id);

@@ -27,10 +27,8 @@ struct JournalSale {
 // Writes each sale as insert_sale(db, *s.sale, s.request_hash) would, in one go.
 void insert_sales(db::Db& db, std::span<const JournalSale> sales);
 
-// Which of `ids` the journal holds: sale ids, receipt numbers, sale line ids.
+// Which of `ids` the journal holds.
 std::set<std::string> sale_ids_in(db::Db& db, const std::vector<std::string>& ids);
-std::set<std::string> receipt_numbers_in(db::Db& db, const std::vector<std::string>& receipt_numbers);
-std::set<std::string> sale_line_ids_in(db::Db& db, const std::vector<std::string>& ids);
 // Which of `ids` are items head office knows.
 std::set<std::string> item_ids_in(db::Db& db, const std::vector<std::string>& ids);
 

@@ -323,13 +323,17 @@ struct PendingSale {
 };
 
 // Writes the pending sales into the journal as journal_node_document would one at a time, in
-// one go (sales::store::insert_sales). What one at a time would decide is decided here first,
-// with set reads: a sale in the journal already writes nothing, a sale that is not whole is
-// skipped with the same reason; a sale the database would refuse (its receipt number or a line
-// id held already or twice in the push, an item head office does not know, change or a tender
-// the schema's CHECKs refuse) is written one at a time after the others, so it gets today's
-// words (it is refused whenever it comes, and writes nothing). Should the batch still fail, it is rolled back
-// and every sale is written one at a time, as before.
+// one go (sales::store::insert_sales). What one at a time would decide is decided here first:
+// a sale in the journal already writes nothing (a set read), a sale that is not whole is
+// skipped with the same reason; a sale the database would refuse for what the push itself
+// shows (its receipt number or a line id twice in the push, an item head office does not know
+// (a set read), change or a tender the schema's CHECKs refuse) is written one at a time after
+// the others, so it gets today's words (it is refused whenever it comes, and writes nothing).
+// A receipt number or line id the journal already holds under another sale is not read for:
+// only a damaged or hand-made document has one (a node's receipt numbers carry its id, its
+// line ids are UUIDv7s), and reading every line id of every push cost ~10 % of PostgreSQL's
+// time a push (docs/performance.md). Such a sale makes the batch fail: it is rolled back and
+// every sale is written one at a time, as before, which gives the same answers.
 void write_sales_reading_first(db::Db& db, const Node& node, std::vector<PendingSale>& pending, std::vector<Journaled>& out);
 
 // The set reads bind what a node sent (ids, receipt numbers, names): a value the database cannot
@@ -358,7 +362,7 @@ void write_sales_reading_first(db::Db& db, const Node& node, std::vector<Pending
   std::vector<std::size_t> whole, alone;  // positions in `pending`
   std::set<std::string> seen_ids;
   std::map<std::string, std::optional<std::string>> user_ids;
-  std::vector<std::string> receipts, line_ids, item_ids;
+  std::vector<std::string> item_ids;
   for (std::size_t k = 0; k < pending.size(); ++k) {
     const auto& p = pending[k];
     const auto& o = p.parsed->get_object();
@@ -377,26 +381,19 @@ void write_sales_reading_first(db::Db& db, const Node& node, std::vector<Pending
     if (user == user_ids.end()) user = user_ids.emplace(s.user, sales::store::person(db, std::nullopt, s.user).id).first;
     s.user_id = user->second;
     whole.push_back(k);
-    receipts.push_back(s.receipt_number);
-    for (const auto& l : s.lines) {
-      line_ids.push_back(l.id);
-      item_ids.push_back(l.item_id);
-    }
+    for (const auto& l : s.lines) item_ids.push_back(l.item_id);
   }
-  auto held_receipts = sales::store::receipt_numbers_in(db, receipts);
-  auto held_lines = sales::store::sale_line_ids_in(db, line_ids);
   auto known_items = sales::store::item_ids_in(db, item_ids);
   std::vector<std::size_t> writing;
   std::set<std::string> taken_receipts, taken_lines;
   for (auto k : whole) {
     const auto& s = sales[k];
-    bool refused = s.change_due < 0 || held_receipts.contains(s.receipt_number) || taken_receipts.contains(s.receipt_number);
+    bool refused = s.change_due < 0 || taken_receipts.contains(s.receipt_number);
     for (const auto& t : s.tenders)
       if (t.amount <= 0) refused = true;
     std::set<std::string_view> own;
     for (const auto& l : s.lines)
-      if (held_lines.contains(l.id) || taken_lines.contains(l.id) || !own.insert(l.id).second ||
-          !known_items.contains(l.item_id))
+      if (taken_lines.contains(l.id) || !own.insert(l.id).second || !known_items.contains(l.item_id))
         refused = true;
     if (refused) {
       alone.push_back(k);
