@@ -37,11 +37,7 @@ export async function startFaultProxy(target) {
         let names = null;  // while overtaking: whether this push names the one before it
         if (overtaking && p === '/api/v1/sync/documents') {
           names = Object.hasOwn(JSON.parse(body.toString()), 'after');
-          if (!names) {
-            const wait = overtaking.overtaken;
-            overtaking.held = true;
-            await Promise.race([wait, new Promise((r) => setTimeout(r, 10_000))]);
-          }
+          if (!names) await Promise.race([overtaking.overtaken, new Promise((r) => setTimeout(r, 10_000))]);
         }
         if (state.duplicate) await forward(req, body).catch(() => {});
         const answer = await forward(req, body);
@@ -68,7 +64,7 @@ export async function startFaultProxy(target) {
     overtake() {
       let done;
       const overtaken = new Promise((r) => { done = r; });
-      overtaking = { overtaken, done, held: false };
+      overtaking = { overtaken, done };
     },
     async stop() { server.closeAllConnections(); await new Promise((r) => server.close(r)); },
   };
