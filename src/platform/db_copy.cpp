@@ -85,15 +85,13 @@ std::vector<CopiedTable> copy_database(Db& from, Db& to) {
   // of each statement, not at commit: they are written last, each after its parents.
   static const std::vector<std::string> checked_last = {"sales", "sale_lines", "sale_tenders", "sync_documents",
                                                          "stock_movements"};
+  // 0 for every other table (kept in table order), then each of checked_last in its order.
+  auto rank = [](const std::string& t) -> std::ptrdiff_t {
+    auto at = std::find(checked_last.begin(), checked_last.end(), t);
+    return at == checked_last.end() ? 0 : 1 + (at - checked_last.begin());
+  };
   auto tables = table_names(from);
-  std::stable_partition(tables.begin(), tables.end(), [](const std::string& t) {
-    return std::find(checked_last.begin(), checked_last.end(), t) == checked_last.end();
-  });
-  std::sort(std::find_first_of(tables.begin(), tables.end(), checked_last.begin(), checked_last.end()), tables.end(),
-            [](const std::string& a, const std::string& b) {
-              return std::find(checked_last.begin(), checked_last.end(), a) <
-                     std::find(checked_last.begin(), checked_last.end(), b);
-            });
+  std::stable_sort(tables.begin(), tables.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
   for (const auto& table : tables) {
     to.query(fmt::format("DELETE FROM {}", quoted(table))).run();
     CopiedTable t{table, 0};
