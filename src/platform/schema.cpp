@@ -2401,6 +2401,32 @@ EXCEPTION WHEN feature_not_supported THEN
   RAISE NOTICE 'this PostgreSQL has no lz4: kept documents stay compressed with pglz';
 END $$;
 )SQL"},
+      {57, "every month's KPI totals of a stock account, and of an item at a location, in one row: the report reads a year of whole months in one row, not thirteen", R"SQL(
+-- stock/kpi_days.hpp has the format (StockMonthEntry, SoldMonthEntry): per stock account, and
+-- per location and item, one entry per month row of stock_day_months / sales_day_months with
+-- that row's totals (migration 52), 'month:?' where the row keeps none. Kept by
+-- stock::add_stock_days and sales::add_sold_days beside the month rows; `backroom check` proves
+-- them. The aggregate does not promise the entries' order; readers sort.
+CREATE TABLE stock_month_totals (
+  account INTEGER NOT NULL PRIMARY KEY,
+  months  TEXT NOT NULL CHECK (months <> '')
+);
+CREATE TABLE sales_month_totals (
+  location_id TEXT NOT NULL,
+  item_id     TEXT NOT NULL,
+  months      TEXT NOT NULL CHECK (months <> ''),
+  PRIMARY KEY (location_id, item_id)
+) WITHOUT ROWID;
+INSERT INTO stock_month_totals (account, months)
+SELECT account, group_concat(CAST(month AS TEXT) || ':' ||
+                             COALESCE(CAST(net_change AS TEXT) || ':' || CAST(low_change AS TEXT) || ':' ||
+                                      CAST(day_weighted AS TEXT) || ':' || losses, '?'), ';')
+FROM stock_day_months GROUP BY account;
+INSERT INTO sales_month_totals (location_id, item_id, months)
+SELECT location_id, item_id, group_concat(CAST(month AS TEXT) || ':' ||
+                                          COALESCE(CAST(sold AS TEXT) || ':' || CAST(net_sales AS TEXT), '?'), ';')
+FROM sales_day_months GROUP BY location_id, item_id;
+)SQL"},
   };
   return list;
 }

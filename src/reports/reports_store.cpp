@@ -111,6 +111,7 @@ struct Window {
       months.push_back(MonthSpan{m, f, l, stock, stock && !cut_inside(sales_cuts, f, l)});
       any_whole = any_whole || stock;
     }
+    make_runs();
   }
   struct MonthSpan {
     int month;
@@ -118,6 +119,22 @@ struct Window {
     bool whole_stock;
     bool whole_sales;
   };
+  // The runs of consecutive months in [load_from, to] read day by day (through one cursor
+  // each): those not whole, for the stock and for the sales.
+  void make_runs() {
+    last_month = stock::month_of_day(to);
+    auto run = [](std::vector<std::pair<int, int>>& runs, int month, bool read_days, int before) {
+      if (!read_days) return;
+      if (!runs.empty() && runs.back().second == before) runs.back().second = month;
+      else runs.emplace_back(month, month);
+    };
+    int before = 0;
+    for (const auto& m : months) {
+      run(stock_runs, m.month, !m.whole_stock, before);
+      run(sales_runs, m.month, !m.whole_sales, before);
+      before = m.month;
+    }
+  }
   const MonthSpan* span(int month) const {
     if (months.empty()) return nullptr;
     auto index = [](int m) { return (m / 100) * 12 + m % 100 - 1; };
@@ -125,7 +142,9 @@ struct Window {
     return i >= 0 && i < static_cast<int>(months.size()) ? &months[static_cast<std::size_t>(i)] : nullptr;
   }
   std::vector<MonthSpan> months;
-  bool any_whole = false;  // a month may be whole (else no totals are read)
+  bool any_whole = false;  // a month may be whole
+  std::vector<std::pair<int, int>> stock_runs, sales_runs;
+  int last_month = 0;  // the month of `to`: later months count only for their change
 };
 
 // A packed row while its item passes. A whole month keeps its totals only; one read day by
@@ -133,6 +152,7 @@ struct Window {
 struct StockRow {
   int month = 0;
   bool whole = false;
+  bool change_only = false;  // a month after the window: its change only (for the opening)
   std::int64_t change = 0;  // the month's net change (its totals', or its days' summed; read only if a month may be whole)
   std::int64_t low = 0, weighted = 0;
   std::uint32_t days_at = 0, days_size = 0, losses_at = 0, losses_size = 0;
@@ -195,6 +215,10 @@ bool build_series(SiteDays& d, const Window& w, Series& s) {
   bool touched = d.touched;
   std::int64_t changed_since = 0;
   for (auto row = d.stock_rows.rbegin(); row != d.stock_rows.rend(); ++row) {
+    if (row->change_only) {
+      changed_since += row->change;
+      continue;
+    }
     const Day first = stock::first_day_of_month(row->month);
     if (row->whole) {
       const Day last = stock::last_day_of_month(row->month);
@@ -250,41 +274,121 @@ bool build_series(SiteDays& d, const Window& w, Series& s) {
   return touched || s.active_before;
 }
 
-// Every series of the items in `range`, built from three kinds of streams merged in item
-// order — the balances, the packed stock months (both of every location, item first; the
-// months of an account latest first) and one stream of packed sales months per location — and
-// handed to `fold` one at a time (the Series is reused). No map of series, no sort.
+// One month of an account, or of an item at a location, while its item passes: its totals
+// (from the totals row) and, where read, its days; offsets into the owner's text.
+struct MonthIn {
+  int month = 0;
+  bool known = false;  // totals kept
+  std::int64_t change = 0, low = 0, weighted = 0;  // stock: the month's; sales: sold, net (change, low)
+  std::uint32_t losses_at = 0, losses_size = 0;
+  bool has_days = false;
+  std::uint32_t days_at = 0, days_size = 0;
+};
+
+// An account's or a location's months of the item in hand: its totals row, and the days the
+// cursors or a lookup gave.
+struct MonthsIn {
+  std::string text;
+  std::vector<MonthIn> months;  // ascending
+  void clear() {
+    text.clear();
+    months.clear();
+  }
+  std::uint32_t keep(std::string_view t) {
+    auto at = static_cast<std::uint32_t>(text.size());
+    text.append(t);
+    return at;
+  }
+  std::string_view view(std::uint32_t at, std::uint32_t size) const { return std::string_view(text).substr(at, size); }
+  std::string_view days(const MonthIn& m) const { return view(m.days_at, m.days_size); }
+  // The month's entry (made, unknown, where the totals row has none).
+  MonthIn& at(int month) {
+    auto it = std::lower_bound(months.begin(), months.end(), month, [](const MonthIn& m, int v) { return m.month < v; });
+    if (it == months.end() || it->month != month) it = months.insert(it, MonthIn{month});
+    return *it;
+  }
+  void attach_days(int month, std::string_view days) {
+    auto& m = at(month);
+    if (m.has_days) return;
+    m.days_at = keep(days);
+    m.days_size = static_cast<std::uint32_t>(days.size());
+    m.has_days = true;
+  }
+  void stock_totals(std::string_view packed, int from_month, std::vector<stock::StockMonthEntry>& scratch) {
+    clear();
+    text.assign(packed);
+    stock::unpack_stock_month_entries(text, from_month, scratch);
+    for (const auto& e : scratch) {
+      MonthIn m{e.month, e.known, e.change_milli, e.low_milli, e.day_weighted};
+      m.losses_at = static_cast<std::uint32_t>(e.losses.data() - text.data());
+      m.losses_size = static_cast<std::uint32_t>(e.losses.size());
+      months.push_back(m);
+    }
+  }
+  void sold_totals(std::string_view packed, int from_month, std::vector<stock::SoldMonthEntry>& scratch) {
+    clear();
+    text.assign(packed);
+    stock::unpack_sold_month_entries(text, from_month, scratch);
+    for (const auto& e : scratch) months.push_back(MonthIn{e.month, e.known, e.sold_milli, e.net_sales});
+  }
+};
+
+// Every series of the items in `range`, built from streams merged in item order — the
+// balances with each account's totals row (every month's totals in one row, migration 57);
+// the packed days of the months that cannot be whole (the window's first and last, usually:
+// Window's runs), one cursor per run; per location, its sales totals rows and the days of
+// its runs — and handed to `fold` one at a time (the Series is reused). No map of series, no
+// sort.
 //
 // A series exists, as it did when the report read the raw ledger, when its item is in the
 // catalog and it had movements before the load window (own stock only), or any figure of the
 // site or its bins falls in [load_from, to]. Its opening on hand is its balance now less the
-// changes the summary holds from load_from on (days after `to` included).
+// changes the summary holds from load_from on (months after `to` by their totals).
 //
 // A month is taken whole from its totals (kpi.hpp, MonthFigures and SoldMonth) when it may be
 // (Window::months) and the series was active before it: for the stock, the series had moved
 // before the load window, and a stocked item's stock at the month's end, less its change and
-// its lowest running change, stays above 0 (the months come latest first, so that end is the
-// balance less the later months' changes); for the sales, that or a row of an earlier month
-// wholly in the window. Any other month is read day by day.
+// its lowest running change, stays above 0 (the months are walked latest first, so that end
+// is the balance less the later months' changes); for the sales, that or a row of an earlier
+// month wholly in the window. Any other month is read day by day: from its run's cursor, or,
+// a month that may be whole but is not, looked up alone (a stock that ran out, a series that
+// began in it: few).
 void range_series(db::Db& db, const Catalog& c, const Places& places, const Window& w, const stock::ItemRange& range,
                   const std::function<void(const Series&)>& fold) {
   const Day load_from = w.load_from, to = w.to;
   const int from_month = stock::month_of_day(load_from);
   stock::ItemBalances balances(db, from_month, range);
-  stock::ItemStockMonths months(db, from_month, range, w.any_whole);
+  std::vector<stock::ItemStockMonths> stock_days;
+  int slot = 0;
+  for (const auto& [first, last] : w.stock_runs) stock_days.emplace_back(db, slot++, first, last, range);
   struct SoldStream {
     const Place* place;
-    sales::LocationSoldMonths rows;
+    std::string location_id;
+    sales::LocationSoldTotals totals;
+    std::optional<sales::LocationSoldMonths> days;  // none: no run
   };
   std::vector<SoldStream> sold;
-  int slot = 0;
-  for (const auto& [location_id, place] : places.by_location)
-    sold.push_back(SoldStream{&place, sales::LocationSoldMonths(db, slot++, location_id, from_month, range, w.any_whole)});
+  slot = 0;
+  for (const auto& [location_id, place] : places.by_location) {
+    SoldStream stream{&place, location_id, sales::LocationSoldTotals(db, slot, location_id, range), std::nullopt};
+    if (!w.sales_runs.empty()) stream.days.emplace(db, slot, location_id, w.sales_runs, range);
+    ++slot;
+    sold.push_back(std::move(stream));
+  }
 
   std::vector<SiteDays> at(places.sites.size());
-  // The item's accounts (the balances name them; the month rows give only the number), each
-  // with its place (none: a location that does not count).
-  std::vector<std::pair<std::int64_t, const Place*>> accounts;
+  // The item's accounts, in the balances' order, each with its place (none: a location that
+  // does not count) and its months; reused from item to item.
+  struct Account {
+    std::int64_t number = 0;
+    const Place* place = nullptr;
+    MonthsIn in;
+  };
+  std::vector<Account> accounts;
+  std::size_t account_count = 0;
+  MonthsIn sold_in;
+  std::vector<stock::StockMonthEntry> stock_scratch;
+  std::vector<stock::SoldMonthEntry> sold_scratch;
   std::vector<stock::StockDay> scratch;
   Series s;
   std::string item;
@@ -298,94 +402,148 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
   auto note_figure = [load_from](SiteDays& d, int month) {
     if (month < d.first_figure_month && stock::first_day_of_month(month) >= load_from) d.first_figure_month = month;
   };
+  // A month's days where no cursor gave them (looked up; none: the month has no row).
+  auto stock_days_of = [&db](Account& a, MonthIn& m) {
+    if (!m.has_days) {
+      auto days = stock::stock_month_days(db, a.number, m.month);
+      m.days_at = a.in.keep(days.value_or(std::string()));
+      m.days_size = static_cast<std::uint32_t>(days ? days->size() : 0);
+      m.has_days = true;
+    }
+    return a.in.days(m);
+  };
+  auto change_of = [&scratch](std::string_view days) {
+    scratch.clear();
+    stock::append_stock_days(days, scratch);
+    std::int64_t change = 0;
+    for (const auto& day : scratch) change += day.change_milli;
+    return change;
+  };
   while (true) {
     // The next item of any stream (ids compare bytewise, as both backends order them).
     std::optional<std::string_view> next;
     auto consider = [&next](std::string_view id) {
       if (!next || id < *next) next = id;
     };
-    if (balances.valid()) consider(balances.item_id());  // the month rows are of these items
-    for (const auto& stream : sold)
-      if (stream.rows.valid()) consider(stream.rows.item_id());
+    if (balances.valid()) consider(balances.item_id());  // the stock month rows are of these items
+    for (const auto& stream : sold) {
+      if (stream.totals.valid()) consider(stream.totals.item_id());
+      if (stream.days && stream.days->valid()) consider(stream.days->item_id());
+    }
     if (!next) break;
     item.assign(*next);
     const auto* catalog_item = c.item(item);
     const bool stocked = catalog_item && catalog_item->stocked;
 
-    accounts.clear();
+    account_count = 0;
     for (; balances.valid() && balances.item_id() == item; balances.next()) {
-      const auto* here = places.find(balances.location_id());
-      accounts.emplace_back(balances.account(), here);
-      if (!here || !here->own) continue;
-      auto& d = at[here->site];
+      if (account_count == accounts.size()) accounts.emplace_back();
+      auto& a = accounts[account_count++];
+      a.number = balances.account();
+      a.place = places.find(balances.location_id());
+      a.in.clear();
+      if (!a.place) continue;
+      a.in.stock_totals(balances.month_totals(), from_month, stock_scratch);
+      if (!a.place->own) continue;
+      auto& d = at[a.place->site];
       d.seen = d.own_balance = true;
       d.on_hand = balances.on_hand_milli();
       d.moved_before = balances.months_before();
     }
-    // The item's month rows: those of its accounts (they come in the balances' order).
-    std::size_t account_at = 0;
-    for (; months.valid(); months.next()) {
-      const std::int64_t account = months.account();
-      while (account_at < accounts.size() && accounts[account_at].first != account) ++account_at;
-      if (account_at == accounts.size()) break;  // a later item's
-      const Place* place = accounts[account_at].second;
-      if (!place) continue;
-      auto& d = at[place->site];
+    // The days of the runs' months (they come in the balances' order, each account's months
+    // latest first).
+    for (auto& cursor : stock_days)
+      for (std::size_t i = 0; i < account_count; ++i)
+        for (; cursor.valid() && cursor.account() == accounts[i].number; cursor.next())
+          if (accounts[i].place) accounts[i].in.attach_days(cursor.month(), cursor.days());
+
+    for (std::size_t i = 0; i < account_count; ++i) {
+      auto& a = accounts[i];
+      if (!a.place || a.in.months.empty()) continue;
+      auto& d = at[a.place->site];
       d.seen = true;
-      if (place->own) {
-        StockRow row;
-        row.month = months.month();
-        note_figure(d, row.month);
-        if (months.has_totals()) {
-          row.change = months.change_milli();
-          row.low = months.low_milli();
-          // On hand as the month opens, where the series is active before it: its balance
-          // less the changes of this month and every later one.
-          const std::int64_t opening = d.on_hand - d.later_change - row.change;
-          row.whole = may_be_whole(row.month, d, false) && (!stocked || opening + row.low > 0);
-          if (row.whole) {
-            row.weighted = months.day_weighted();
-            auto losses = months.losses();
-            row.losses_size = static_cast<std::uint32_t>(losses.size());
-            if (!losses.empty()) row.losses_at = d.keep(losses);
+      if (!a.place->own) {  // a bin: its losses in [load_from, to] count for its site
+        for (auto& m : a.in.months) {
+          if (m.month > w.last_month) break;
+          const auto* span = w.span(m.month);
+          if (span && span->whole_stock && m.known) {  // every day of it is in [load_from, to]
+            d.touched = true;
+            if (m.losses_size > 0)
+              for (const auto& [reason, lost] : stock::unpack_losses(a.in.view(m.losses_at, m.losses_size)))
+                d.shrink.push_back(ShrinkEntry{stock::first_day_of_month(m.month), reason, lost});
+            continue;
+          }
+          scratch.clear();
+          stock::append_stock_days(stock_days_of(a, m), scratch);
+          for (const auto& day : scratch) {
+            if (day.day < load_from || day.day > to) continue;
+            d.touched = true;
+            for (const auto& [reason, lost] : day.lost_milli) d.shrink.push_back(ShrinkEntry{day.day, reason, lost});
           }
         }
-        if (!row.whole) {
-          auto days = months.days();
-          row.days_size = static_cast<std::uint32_t>(days.size());
-          row.days_at = d.keep(days);
-          if (!months.has_totals() && w.any_whole) {  // no totals kept: its change (for the months before it) from its days
-            scratch.clear();
-            stock::append_stock_days(days, scratch);
-            for (const auto& day : scratch) row.change += day.change_milli;
+        continue;
+      }
+      // Own stock, latest month first.
+      for (auto m = a.in.months.rbegin(); m != a.in.months.rend(); ++m) {
+        StockRow row;
+        row.month = m->month;
+        note_figure(d, row.month);
+        if (m->month > w.last_month) {  // after the window: its change only
+          row.change_only = true;
+          row.change = m->known ? m->change : change_of(stock_days_of(a, *m));
+        } else {
+          if (m->known) {
+            row.change = m->change;
+            row.low = m->low;
+            // On hand as the month opens, where the series is active before it: its balance
+            // less the changes of this month and every later one.
+            const std::int64_t opening = d.on_hand - d.later_change - row.change;
+            row.whole = may_be_whole(row.month, d, false) && (!stocked || opening + row.low > 0);
+          }
+          if (row.whole) {
+            row.weighted = m->weighted;
+            row.losses_size = m->losses_size;
+            if (m->losses_size > 0) row.losses_at = d.keep(a.in.view(m->losses_at, m->losses_size));
+          } else {
+            auto days = stock_days_of(a, *m);
+            row.days_size = static_cast<std::uint32_t>(days.size());
+            row.days_at = d.keep(days);
+            if (!m->known) row.change = change_of(days);  // no totals kept: its change (for the months before it) from its days
           }
         }
         d.later_change += row.change;
         d.stock_rows.push_back(row);
-        continue;
-      }
-      scratch.clear();
-      stock::append_stock_days(months.days(), scratch);
-      for (const auto& day : scratch) {
-        if (day.day < load_from || day.day > to) continue;
-        d.touched = true;
-        for (const auto& [reason, lost] : day.lost_milli) d.shrink.push_back(ShrinkEntry{day.day, reason, lost});
       }
     }
     for (auto& stream : sold) {
-      if (!stream.rows.valid() || stream.rows.item_id() != item) continue;
+      sold_in.clear();
+      if (stream.totals.valid() && stream.totals.item_id() == item) {
+        sold_in.sold_totals(stream.totals.months(), from_month, sold_scratch);
+        stream.totals.next();
+      }
+      if (stream.days)
+        for (auto& days = *stream.days; days.valid() && days.item_id() == item; days.next())
+          sold_in.attach_days(days.month(), days.days());
+      if (sold_in.months.empty()) continue;
       auto& d = at[stream.place->site];
       if (!d.sold_rows.empty()) d.sold_unsorted = true;
       d.seen = true;
-      for (; stream.rows.valid() && stream.rows.item_id() == item; stream.rows.next()) {
+      for (auto& m : sold_in.months) {
+        if (m.month > w.last_month) break;  // after the window: no figure of it counts
         SoldRow row;
-        row.month = stream.rows.month();
-        row.whole = stream.rows.has_totals() && may_be_whole(row.month, d, true);
+        row.month = m.month;
+        row.whole = m.known && may_be_whole(row.month, d, true);
         if (row.whole) {
-          row.sold = stream.rows.sold_milli();
-          row.net = stream.rows.net_sales();
+          row.sold = m.change;
+          row.net = m.low;
         } else {
-          auto days = stream.rows.days();
+          if (!m.has_days) {
+            auto looked_up = sales::sold_month_days(db, stream.location_id, item, m.month);
+            m.days_at = sold_in.keep(looked_up.value_or(std::string()));
+            m.days_size = static_cast<std::uint32_t>(looked_up ? looked_up->size() : 0);
+            m.has_days = true;
+          }
+          auto days = sold_in.days(m);
           row.days_size = static_cast<std::uint32_t>(days.size());
           row.days_at = d.keep(days);
         }
@@ -459,7 +617,7 @@ KpiReport kpi_report(db::Db& db, const KpiQuery& query, const std::vector<db::Db
   auto catalog = read_catalog(db);
   std::vector<KpiAccumulator> parts(helpers.size() + 1, KpiAccumulator(query.grouping, query.period));
   const auto& p = query.period;
-  Window w{load_start(p), p.to, {p.from, p.to + 1}, {p.to - (days_of_supply_window_days - 1)}, reading, {}, false};
+  Window w{load_start(p), p.to, {p.from, p.to + 1}, {p.to - (days_of_supply_window_days - 1)}, reading, {}, false, {}, {}, 0};
   each_series<KpiAccumulator>(db, helpers, catalog, w, query.site_id, parts,
                               [](KpiAccumulator& acc, const Series& s) { acc.add(s); });
   auto& acc = parts.front();
@@ -504,7 +662,7 @@ std::vector<WeekTotals> weekly_kpis(db::Db& db, Day to, int weeks, const std::op
   }
   auto catalog = read_catalog(db);
   std::vector<std::vector<WeekTotals>> parts(helpers.size() + 1, out);
-  Window window{load_start(whole), to, {to + 1}, {}, reading, {}, false};
+  Window window{load_start(whole), to, {to + 1}, {}, reading, {}, false, {}, {}, 0};
   for (const auto& w : out) {
     window.cuts.push_back(w.period.from);
     window.sales_cuts.push_back(w.period.to - (days_of_supply_window_days - 1));

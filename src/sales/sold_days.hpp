@@ -7,8 +7,10 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "platform/db.hpp"
@@ -31,21 +33,34 @@ void each_sold_month(db::Db& db, int from_month,
                      const std::function<void(std::string_view location_id, std::string_view item_id, int month,
                                               std::string_view days)>& f);
 
-// The KPI report's read of one location's rows from `from_month` on, in (item, month) order,
-// for the items in the range (stock/kpi_days.hpp has the stock half's cursors). The report
-// keeps one open per location on one connection: `slot` (0, 1, ...) tells them apart, each
-// its own statement.
+// The KPI report's read of one location's rows of the months in `runs` (each [first, last]),
+// in (item, month) order, for the items in the range (stock/kpi_days.hpp has the stock half's
+// cursors): the months the report cannot take from their totals. The location's rows are
+// stepped once whatever the runs (month is not a prefix of the key), so one cursor reads them
+// all. The report keeps several open on one connection: `slot` (0, 1, ...) tells them apart,
+// each its own statement.
 class LocationSoldMonths : public stock::ItemCursor {
  public:
-  LocationSoldMonths(db::Db& db, int slot, const std::string& location_id, int from_month,
-                     const stock::ItemRange& items, bool totals = true);  // false: none read
+  LocationSoldMonths(db::Db& db, int slot, const std::string& location_id, const std::vector<std::pair<int, int>>& runs,
+                     const stock::ItemRange& items);
   std::string_view days() const { return q_.text_view(1); }
   int month() const { return static_cast<int>(q_.int64(2)); }
-  // The month's totals where the row keeps them (migration 52).
-  bool has_totals() const { return !q_.is_null(3); }  // the two are written together
-  std::int64_t sold_milli() const { return q_.int64(3); }
-  std::int64_t net_sales() const { return q_.int64(4); }
 };
+
+// One location's totals rows (`sales_month_totals`, migration 57: every month's totals of an
+// item there, stock::SoldMonthEntry) in item order, for the items in the range.
+class LocationSoldTotals : public stock::ItemCursor {
+ public:
+  LocationSoldTotals(db::Db& db, int slot, const std::string& location_id, const stock::ItemRange& items);
+  std::string_view months() const { return q_.text_view(1); }
+};
+
+// One month's packed days (a month the report cannot take whole); none without a row.
+std::optional<std::string> sold_month_days(db::Db& db, const std::string& location_id, const std::string& item_id,
+                                           int month);
+
+// Rebuilds every totals row from the month rows (tests that write month rows directly).
+void rebuild_sold_month_totals(db::Db& db);
 
 // `backroom check`: each packed month against the sale and return lines it sums.
 std::vector<std::string> check_sold_days(db::Db& db);

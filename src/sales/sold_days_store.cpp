@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <tuple>
@@ -38,15 +39,27 @@ void add_sold_days(db::Db& db, const std::vector<SoldDelta>& deltas) {
     months.insert(month);
   }
   if (rows.empty()) return;
-  // The touched months in one read (a superset: locations x items x months), so a sale pays
-  // one round trip here on PostgreSQL, not one per line.
+  using Series = std::pair<std::string, std::string>;  // location, item
+  std::map<Series, std::string> packed_totals;            // their totals rows (migration 57)
+  // The touched months and their totals rows in one read (a superset: locations x items x
+  // months), so a sale pays one round trip here on PostgreSQL, not one per line.
   {
     auto q = db.query(
         "SELECT location_id, item_id, month, days FROM sales_day_months "
         "WHERE item_id IN (SELECT value FROM json_each(?)) AND location_id IN (SELECT value FROM json_each(?)) "
-        "AND month IN (SELECT CAST(value AS INTEGER) FROM json_each(?))");
-    q.bind(1, json_text_list(items)).bind(2, json_text_list(locations)).bind(3, fmt::format("[{}]", fmt::join(months, ",")));
+        "AND month IN (SELECT CAST(value AS INTEGER) FROM json_each(?)) "
+        "UNION ALL SELECT location_id, item_id, NULL, months FROM sales_month_totals "
+        "WHERE item_id IN (SELECT value FROM json_each(?)) AND location_id IN (SELECT value FROM json_each(?))");
+    q.bind(1, json_text_list(items))
+        .bind(2, json_text_list(locations))
+        .bind(3, fmt::format("[{}]", fmt::join(months, ",")))
+        .bind(4, json_text_list(items))
+        .bind(5, json_text_list(locations));
     while (q.step()) {
+      if (q.is_null(2)) {
+        packed_totals[Series{q.text(0), q.text(1)}] = q.text(3);
+        continue;
+      }
       auto row = rows.find(Key{q.text(0), q.text(1), static_cast<int>(q.int64(2))});
       if (row != rows.end()) row->second = stock::unpack_sold_days(q.text_view(3));
     }
@@ -89,6 +102,59 @@ void add_sold_days(db::Db& db, const std::vector<SoldDelta>& deltas) {
     }
     q.run();
   }
+  // Each touched series' totals row with its touched months' entries replaced (an emptied
+  // month's removed; a row with none left deleted).
+  std::map<Series, std::map<int, std::string>> changed;
+  for (const auto& [key, days] : rows) {
+    const auto& [location_id, item_id, month] = key;
+    changed[Series{location_id, item_id}][month] =
+        days.empty() ? std::string() : stock::sold_month_entry(month, stock::sold_month_totals(days));
+  }
+  std::vector<std::pair<const Series*, std::string>> totals_rows;
+  for (const auto& [series, entries] : changed) {
+    auto text = stock::replace_month_entries(packed_totals[series], entries);
+    if (!text.empty()) {
+      totals_rows.emplace_back(&series, std::move(text));
+      continue;
+    }
+    db.query("DELETE FROM sales_month_totals WHERE location_id = ? AND item_id = ?")
+        .bind(1, series.first)
+        .bind(2, series.second)
+        .run();
+  }
+  for (std::size_t first = 0; first < totals_rows.size(); first += rows_per_statement) {
+    std::size_t n = std::min(rows_per_statement, totals_rows.size() - first);
+    auto q = db.query("INSERT INTO sales_month_totals (location_id, item_id, months) VALUES " +
+                      db::repeated_rows(n, "(?, ?, ?)") +
+                      " ON CONFLICT (location_id, item_id) DO UPDATE SET months = excluded.months");
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& [series, text] = totals_rows[first + i];
+      int p = static_cast<int>(i) * 3;
+      q.bind(p + 1, series->first).bind(p + 2, series->second).bind(p + 3, text);
+    }
+    q.run();
+  }
+}
+
+void rebuild_sold_month_totals(db::Db& db) {
+  db::assert_in_transaction(db);
+  db.exec("DELETE FROM sales_month_totals");
+  std::map<std::pair<std::string, std::string>, std::map<int, std::string>> entries;
+  {
+    auto q = db.query("SELECT location_id, item_id, month, sold, net_sales FROM sales_day_months");
+    while (q.step()) {
+      std::optional<stock::SoldMonthTotals> t;
+      if (!q.is_null(3) && !q.is_null(4)) t = stock::SoldMonthTotals{q.int64(3), q.int64(4)};
+      const int month = static_cast<int>(q.int64(2));
+      entries[{q.text(0), q.text(1)}][month] = stock::sold_month_entry(month, t);
+    }
+  }
+  for (const auto& [series, months] : entries)
+    db.query("INSERT INTO sales_month_totals (location_id, item_id, months) VALUES (?, ?, ?)")
+        .bind(1, series.first)
+        .bind(2, series.second)
+        .bind(3, stock::replace_month_entries("", months))
+        .run();
 }
 
 void each_sold_month(db::Db& db, int from_month,
@@ -100,14 +166,39 @@ void each_sold_month(db::Db& db, int from_month,
   while (q.step()) f(q.text_view(0), q.text_view(1), static_cast<int>(q.int64(2)), q.text_view(3));
 }
 
-LocationSoldMonths::LocationSoldMonths(db::Db& db, int slot, const std::string& location_id, int from_month,
-                                       const stock::ItemRange& items, bool totals)
-    : ItemCursor(db.query(fmt::format("SELECT item_id, days, month, {} FROM sales_day_months AS slot{} WHERE location_id = ? AND "
-                              "month >= ? AND item_id >= ?{} ORDER BY item_id, month",
-                              totals ? "sold, net_sales" : "NULL, NULL", slot, items.to.empty() ? "" : " AND item_id < ?"))) {
-  q_.bind(1, location_id).bind(2, from_month).bind(3, items.from);
-  if (!items.to.empty()) q_.bind(4, items.to);
+LocationSoldMonths::LocationSoldMonths(db::Db& db, int slot, const std::string& location_id,
+                                       const std::vector<std::pair<int, int>>& runs, const stock::ItemRange& items)
+    : ItemCursor(db.query(fmt::format("SELECT item_id, days, month FROM sales_day_months AS slot{} WHERE location_id = ? AND "
+                              "({}) AND item_id >= ?{} ORDER BY item_id, month",
+                              slot, fmt::join(std::vector<std::string>(runs.size(), "month BETWEEN ? AND ?"), " OR "),
+                              items.to.empty() ? "" : " AND item_id < ?"))) {
+  BR_ASSERT(!runs.empty(), "a run of months to read");
+  int p = 1;
+  q_.bind(p++, location_id);
+  for (const auto& [first, last] : runs) {
+    q_.bind(p, first).bind(p + 1, last);
+    p += 2;
+  }
+  q_.bind(p++, items.from);
+  if (!items.to.empty()) q_.bind(p, items.to);
   next();
+}
+
+LocationSoldTotals::LocationSoldTotals(db::Db& db, int slot, const std::string& location_id, const stock::ItemRange& items)
+    : ItemCursor(db.query(fmt::format("SELECT item_id, months FROM sales_month_totals AS slot{} WHERE location_id = ? AND "
+                              "item_id >= ?{} ORDER BY item_id",
+                              slot, items.to.empty() ? "" : " AND item_id < ?"))) {
+  q_.bind(1, location_id).bind(2, items.from);
+  if (!items.to.empty()) q_.bind(3, items.to);
+  next();
+}
+
+std::optional<std::string> sold_month_days(db::Db& db, const std::string& location_id, const std::string& item_id,
+                                           int month) {
+  auto q = db.query("SELECT days FROM sales_day_months WHERE location_id = ? AND item_id = ? AND month = ?");
+  q.bind(1, location_id).bind(2, item_id).bind(3, month);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
 }
 
 std::vector<std::string> check_sold_days(db::Db& db) {
@@ -166,6 +257,36 @@ std::vector<std::string> check_sold_days(db::Db& db) {
   for (const auto& [key, days] : ledger)
     report(fmt::format("kpi sales days: item {} at {} month {} has sale or return lines ('{}') but no kept month",
                        std::get<1>(key), std::get<0>(key), std::get<2>(key), stock::pack_sold_days(days)));
+  // Each series' totals row (migration 57) is one entry per month row, that row's totals.
+  std::map<std::pair<std::string, std::string>, std::map<int, std::string>> entries;
+  {
+    auto rows = db.query("SELECT location_id, item_id, month, sold, net_sales FROM sales_day_months");
+    while (rows.step()) {
+      std::optional<stock::SoldMonthTotals> t;
+      if (!rows.is_null(3) && !rows.is_null(4)) t = stock::SoldMonthTotals{rows.int64(3), rows.int64(4)};
+      const int month = static_cast<int>(rows.int64(2));
+      entries[{rows.text(0), rows.text(1)}][month] = stock::sold_month_entry(month, t);
+    }
+  }
+  auto totals = db.query("SELECT location_id, item_id, months FROM sales_month_totals ORDER BY location_id, item_id");
+  while (totals.step()) {
+    std::pair<std::string, std::string> series{totals.text(0), totals.text(1)};
+    auto it = entries.find(series);
+    const std::string want = it == entries.end() ? std::string() : stock::replace_month_entries("", it->second);
+    std::string kept;
+    try {
+      kept = stock::replace_month_entries(totals.text_view(2), {});  // in month order
+    } catch (const std::invalid_argument& e) {
+      kept = fmt::format("(not readable: {})", e.what());
+    }
+    if (kept != want)
+      report(fmt::format("kpi sales days: item {} at {} keeps month totals '{}' but its month rows make '{}'",
+                         series.second, series.first, kept, want));
+    if (it != entries.end()) entries.erase(it);
+  }
+  for (const auto& [series, months] : entries)
+    report(fmt::format("kpi sales days: item {} at {} has month rows ('{}') but no month totals row", series.second,
+                       series.first, stock::replace_month_entries("", months)));
   return problems;
 }
 

@@ -1,6 +1,8 @@
 // Packing the KPI report's days (kpi_days.hpp). Pure: no I/O.
 #include "stock/kpi_days.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -210,6 +212,114 @@ SoldMonthTotals sold_month_totals(const std::vector<SoldDay>& days) {
     t.net_sales += d.net_sales;
   }
   return t;
+}
+
+std::string stock_month_entry(int month, const std::optional<StockMonthTotals>& totals) {
+  if (!totals) return std::to_string(month) + ":?";
+  return fmt::format("{}:{}:{}:{}:{}", month, totals->change_milli, totals->low_milli, totals->day_weighted,
+                     pack_losses(totals->lost_milli));
+}
+
+std::string sold_month_entry(int month, const std::optional<SoldMonthTotals>& totals) {
+  if (!totals) return std::to_string(month) + ":?";
+  return fmt::format("{}:{}:{}", month, totals->sold_milli, totals->net_sales);
+}
+
+namespace {
+// The month at the start of an entry, checked, with `at` left after its ':'; whether the entry
+// is `month:?` (then `at` is left after the '?').
+int entry_month(std::string_view text, std::size_t& at, bool& unknown) {
+  const auto month = number_at(text, at);
+  if (month < 1 || month % 100 < 1 || month % 100 > 12 || month > 999912 || !at_char(text, at, ':'))
+    throw std::invalid_argument("kpi month totals: an entry needs a month (yyyymm) and ':'");
+  ++at;
+  unknown = at_char(text, at, '?');
+  if (unknown) ++at;
+  return static_cast<int>(month);
+}
+
+void entry_end(std::string_view text, std::size_t& at) {
+  if (at == text.size()) return;
+  if (text[at] != ';' || at + 1 == text.size()) throw std::invalid_argument("kpi month totals: entries are joined by ';'");
+  ++at;
+}
+
+template <class Entry>
+void sort_entries(std::vector<Entry>& out) {
+  auto by_month = [](const Entry& a, const Entry& b) { return a.month < b.month; };
+  if (!std::is_sorted(out.begin(), out.end(), by_month)) std::sort(out.begin(), out.end(), by_month);
+  for (std::size_t i = 1; i < out.size(); ++i)
+    if (out[i].month == out[i - 1].month) throw std::invalid_argument("kpi month totals: a month twice");
+}
+}  // namespace
+
+void unpack_stock_month_entries(std::string_view text, int from_month, std::vector<StockMonthEntry>& out) {
+  out.clear();
+  std::size_t at = 0;
+  while (at < text.size()) {
+    StockMonthEntry e;
+    bool unknown = false;
+    e.month = entry_month(text, at, unknown);
+    if (!unknown) {
+      e.known = true;
+      e.change_milli = number_at(text, at);
+      for (auto* part : {&e.low_milli, &e.day_weighted}) {
+        if (!at_char(text, at, ':')) throw std::invalid_argument("kpi month totals: a stock entry needs 5 parts");
+        ++at;
+        *part = number_at(text, at);
+      }
+      if (!at_char(text, at, ':')) throw std::invalid_argument("kpi month totals: a stock entry needs 5 parts");
+      const std::size_t losses_at = ++at;
+      while (at < text.size() && text[at] != ';') ++at;
+      e.losses = text.substr(losses_at, at - losses_at);
+    }
+    entry_end(text, at);
+    if (e.month >= from_month) out.push_back(e);
+  }
+  sort_entries(out);
+}
+
+void unpack_sold_month_entries(std::string_view text, int from_month, std::vector<SoldMonthEntry>& out) {
+  out.clear();
+  std::size_t at = 0;
+  while (at < text.size()) {
+    SoldMonthEntry e;
+    bool unknown = false;
+    e.month = entry_month(text, at, unknown);
+    if (!unknown) {
+      e.known = true;
+      e.sold_milli = number_at(text, at);
+      if (!at_char(text, at, ':')) throw std::invalid_argument("kpi month totals: a sales entry needs 3 parts");
+      ++at;
+      e.net_sales = number_at(text, at);
+    }
+    entry_end(text, at);
+    if (e.month >= from_month) out.push_back(e);
+  }
+  sort_entries(out);
+}
+
+std::string replace_month_entries(std::string_view packed, const std::map<int, std::string>& changed) {
+  std::map<int, std::string_view> entries;
+  std::size_t at = 0;
+  while (at < packed.size()) {
+    const std::size_t from = at;
+    bool unknown = false;
+    const int month = entry_month(packed, at, unknown);
+    at = std::min(packed.find(';', at), packed.size());
+    entries[month] = packed.substr(from, at - from);
+    entry_end(packed, at);
+  }
+  for (const auto& [month, entry] : changed) {
+    if (entry.empty()) entries.erase(month);
+    else entries[month] = entry;
+  }
+  std::string out;
+  for (const auto& [month, entry] : entries) {
+    if (!out.empty()) out += ';';
+    out += entry;
+  }
+  return out;
 }
 
 std::int64_t first_day_of_month(int month) {

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -88,6 +89,35 @@ struct SoldMonthTotals {
 };
 SoldMonthTotals sold_month_totals(const std::vector<SoldDay>& days);
 
+// Every month's totals of one stock account in one row (`stock_month_totals`, migration 57),
+// and of one location and item (`sales_month_totals`): the report reads a year of whole months
+// from one row instead of a row a month (stepping rows was two thirds of its time). Entries
+// `month:change:low:weighted:losses` (stock; losses as pack_losses, '' for none) or
+// `month:sold:net` (sales), joined by ';', one for every month row; `month:?` for a month row
+// that keeps no totals (NULL, above), whose days must be read. Kept by the writers beside the
+// month rows in the same transaction, proved against them by `backroom check`.
+struct StockMonthEntry {
+  int month = 0;
+  bool known = false;  // false: `month:?`
+  std::int64_t change_milli = 0, low_milli = 0, day_weighted = 0;
+  std::string_view losses;  // pack_losses' text, a view into the packed text
+};
+struct SoldMonthEntry {
+  int month = 0;
+  bool known = false;
+  std::int64_t sold_milli = 0, net_sales = 0;
+};
+std::string stock_month_entry(int month, const std::optional<StockMonthTotals>& totals);
+std::string sold_month_entry(int month, const std::optional<SoldMonthTotals>& totals);
+// The entries of months from `from_month` on into `out` (cleared), ascending by month (the
+// migration's aggregate does not promise an order); throws std::invalid_argument on text that
+// is not the format above or names a month twice.
+void unpack_stock_month_entries(std::string_view text, int from_month, std::vector<StockMonthEntry>& out);
+void unpack_sold_month_entries(std::string_view text, int from_month, std::vector<SoldMonthEntry>& out);
+// `packed` with the entries of the months in `changed` replaced by theirs (an empty string
+// removes the month), in month order; either half's entries (each begins `month:`).
+std::string replace_month_entries(std::string_view packed, const std::map<int, std::string>& changed);
+
 // The first and last day of a month (year * 100 + month).
 std::int64_t first_day_of_month(int month);
 std::int64_t last_day_of_month(int month);
@@ -148,7 +178,8 @@ class ItemCursor {
 };
 
 // Every account of the items in the range, in (item, location) order: its balance, its
-// number, and whether the summary holds a month of it before `month`.
+// number, whether the summary holds a month of it before `month`, and its totals row (every
+// month's totals, StockMonthEntry; "" when it has none).
 class ItemBalances : public ItemCursor {
  public:
   ItemBalances(db::Db& db, int month, const ItemRange& items);
@@ -156,31 +187,35 @@ class ItemBalances : public ItemCursor {
   std::int64_t on_hand_milli() const { return q_.int64(2); }
   bool months_before() const { return q_.int64(3) != 0; }
   std::int64_t account() const { return q_.int64(4); }
+  std::string_view month_totals() const { return q_.is_null(5) ? std::string_view() : q_.text_view(5); }
 };
 
-// The packed rows of those accounts from `from_month` on, in the balances' order (item, then
-// location) and each account's months latest first, with the month's totals where the row
-// keeps them (migration 52; `totals` false: none read, as a report that takes no month whole
-// need not decode them). A row names its account only (ItemBalances gave its item and
-// location): the report steps millions of these, and two text ids a row cost a tenth of it.
+// The packed days of those accounts' months in [from_month, to_month], in the balances' order
+// (item, then location) and each account's months latest first: the report reads the months
+// it cannot take from their totals (the first and last of its window, usually) through one of
+// these per run of such months, told apart by `slot` (0, 1, ...: each its own statement). A
+// row names its account only (ItemBalances gave its item and location): the report steps
+// millions of these, and two text ids a row cost a tenth of it.
 class ItemStockMonths {
  public:
-  ItemStockMonths(db::Db& db, int from_month, const ItemRange& items, bool totals = true);
+  ItemStockMonths(db::Db& db, int slot, int from_month, int to_month, const ItemRange& items);
   bool valid() const { return valid_; }
   void next() { valid_ = q_.step(); }
   std::int64_t account() const { return q_.int64(0); }
   std::string_view days() const { return q_.text_view(1); }
   int month() const { return static_cast<int>(q_.int64(2)); }
-  bool has_totals() const { return !q_.is_null(3); }  // the four are written together
-  std::int64_t change_milli() const { return q_.int64(3); }
-  std::int64_t low_milli() const { return q_.int64(4); }
-  std::int64_t day_weighted() const { return q_.int64(5); }
-  std::string_view losses() const { return q_.text_view(6); }  // pack_losses' text
 
  private:
   db::Query q_;
   bool valid_ = false;
 };
+
+// One month's packed days (a month the report meant to take whole but cannot: its stock ran
+// out, or the series began in it); none if the account has no row that month.
+std::optional<std::string> stock_month_days(db::Db& db, std::int64_t account, int month);
+
+// Rebuilds every totals row from the month rows (tests that write month rows directly).
+void rebuild_stock_month_totals(db::Db& db);
 
 // `backroom check`: each packed month against the ledger's GROUP BY of the same account and
 // month; one line a difference.

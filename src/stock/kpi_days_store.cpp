@@ -37,16 +37,23 @@ void add_stock_days(db::Db& db, const std::map<std::int64_t, std::vector<StockDa
     }
   if (rows.empty()) return;
   std::set<Key> kept;  // the months that have a row already
-  // Every kept month of the touched accounts in the touched months, in one read (a superset
-  // of the rows: accounts x months), so a sale or a push of many documents pays one round
-  // trip here on PostgreSQL, not one per account.
+  std::map<std::int64_t, std::string> packed_totals;  // each touched account's totals row (migration 57)
+  // Every kept month of the touched accounts in the touched months, and their totals rows, in
+  // one read (a superset of the rows: accounts x months), so a sale or a push of many
+  // documents pays one round trip here on PostgreSQL, not one per account.
   {
     auto q = db.query(
         "SELECT account, month, days FROM stock_day_months "
         "WHERE account IN (SELECT CAST(value AS BIGINT) FROM json_each(?)) "
-        "AND month IN (SELECT CAST(value AS INTEGER) FROM json_each(?))");
-    q.bind(1, json_number_list(accounts)).bind(2, json_number_list(months));
+        "AND month IN (SELECT CAST(value AS INTEGER) FROM json_each(?)) "
+        "UNION ALL SELECT account, NULL, months FROM stock_month_totals "
+        "WHERE account IN (SELECT CAST(value AS BIGINT) FROM json_each(?))");
+    q.bind(1, json_number_list(accounts)).bind(2, json_number_list(months)).bind(3, json_number_list(accounts));
     while (q.step()) {
+      if (q.is_null(1)) {
+        packed_totals[q.int64(0)] = q.text(2);
+        continue;
+      }
       auto row = rows.find(Key{q.int64(0), static_cast<int>(q.int64(1))});
       if (row == rows.end()) continue;
       row->second = unpack_stock_days(q.text_view(2));
@@ -98,6 +105,42 @@ void add_stock_days(db::Db& db, const std::map<std::int64_t, std::vector<StockDa
     }
     q.run();
   }
+  // Each touched account's totals row with its touched months' entries replaced.
+  std::map<std::int64_t, std::map<int, std::string>> changed;
+  for (const auto& row : packed) changed[row.key->first][row.key->second] = stock_month_entry(row.key->second, row.totals);
+  std::vector<std::pair<std::int64_t, std::string>> totals_rows;
+  totals_rows.reserve(changed.size());
+  for (const auto& [account, entries] : changed)
+    totals_rows.emplace_back(account, replace_month_entries(packed_totals[account], entries));
+  for (std::size_t first = 0; first < totals_rows.size(); first += rows_per_statement) {
+    std::size_t n = std::min(rows_per_statement, totals_rows.size() - first);
+    auto q = db.query("INSERT INTO stock_month_totals (account, months) VALUES " + db::repeated_rows(n, "(?, ?)") +
+                      " ON CONFLICT (account) DO UPDATE SET months = excluded.months");
+    for (std::size_t i = 0; i < n; ++i)
+      q.bind(static_cast<int>(i) * 2 + 1, totals_rows[first + i].first).bind(static_cast<int>(i) * 2 + 2, totals_rows[first + i].second);
+    q.run();
+  }
+}
+
+void rebuild_stock_month_totals(db::Db& db) {
+  db::assert_in_transaction(db);
+  db.exec("DELETE FROM stock_month_totals");
+  std::map<std::int64_t, std::map<int, std::string>> entries;
+  {
+    auto q = db.query("SELECT account, month, net_change, low_change, day_weighted, losses FROM stock_day_months");
+    while (q.step()) {
+      std::optional<StockMonthTotals> t;
+      if (!q.is_null(2) && !q.is_null(3) && !q.is_null(4) && !q.is_null(5))  // the migration's rule: all four or '?'
+        t = StockMonthTotals{q.int64(2), q.int64(3), q.int64(4), unpack_losses(q.text_view(5))};
+      const int month = static_cast<int>(q.int64(1));
+      entries[q.int64(0)][month] = stock_month_entry(month, t);
+    }
+  }
+  for (const auto& [account, months] : entries)
+    db.query("INSERT INTO stock_month_totals (account, months) VALUES (?, ?)")
+        .bind(1, account)
+        .bind(2, replace_month_entries("", months))
+        .run();
 }
 
 std::vector<AccountBalance> account_balances(db::Db& db, int month) {
@@ -131,7 +174,8 @@ std::string in_range(std::string_view select, std::string_view condition, const 
 
 ItemBalances::ItemBalances(db::Db& db, int month, const ItemRange& items)
     : ItemCursor(db.query(in_range("SELECT b.item_id, b.location_id, b.on_hand, "
-                           "CASE WHEN b.first_month < ? THEN 1 ELSE 0 END, b.account FROM stock_balances b",
+                           "CASE WHEN b.first_month < ? THEN 1 ELSE 0 END, b.account, t.months "
+                           "FROM stock_balances b LEFT JOIN stock_month_totals t ON t.account = b.account",
                            "", items, "b.item_id, b.location_id"))) {
   q_.bind(1, month).bind(2, items.from);
   if (!items.to.empty()) q_.bind(3, items.to);
@@ -143,15 +187,21 @@ ItemBalances::ItemBalances(db::Db& db, int month, const ItemRange& items)
 // and one seek into the months per account (a pass per location cost twice as much), each
 // account's months read backwards (the report works out each month's opening from the
 // balance down).
-ItemStockMonths::ItemStockMonths(db::Db& db, int from_month, const ItemRange& items, bool totals)
-    : q_(db.query(in_range(totals ? "SELECT b.account, m.days, m.month, m.net_change, m.low_change, m.day_weighted, m.losses "
-                                    "FROM stock_balances b CROSS JOIN stock_day_months m"
-                                  : "SELECT b.account, m.days, m.month, NULL, NULL, NULL, NULL "
-                                    "FROM stock_balances b CROSS JOIN stock_day_months m",
-                           "m.account = b.account AND m.month >= ?", items, "b.item_id, b.location_id, m.month DESC"))) {
-  q_.bind(1, from_month).bind(2, items.from);
-  if (!items.to.empty()) q_.bind(3, items.to);
+ItemStockMonths::ItemStockMonths(db::Db& db, int slot, int from_month, int to_month, const ItemRange& items)
+    : q_(db.query(in_range(fmt::format("SELECT b.account, m{0}.days, m{0}.month FROM stock_balances b CROSS JOIN "
+                                       "stock_day_months m{0}", slot),
+                           fmt::format("m{0}.account = b.account AND m{0}.month BETWEEN ? AND ?", slot), items,
+                           fmt::format("b.item_id, b.location_id, m{0}.month DESC", slot)))) {
+  q_.bind(1, from_month).bind(2, to_month).bind(3, items.from);
+  if (!items.to.empty()) q_.bind(4, items.to);
   next();
+}
+
+std::optional<std::string> stock_month_days(db::Db& db, std::int64_t account, int month) {
+  auto q = db.query("SELECT days FROM stock_day_months WHERE account = ? AND month = ?");
+  q.bind(1, account).bind(2, month);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
 }
 
 std::vector<std::string> check_stock_days(db::Db& db) {
@@ -228,6 +278,41 @@ std::vector<std::string> check_stock_days(db::Db& db) {
     report(fmt::format("kpi days: the balance of account {} notes {} as its first month, but its first kept month is {}",
                        firsts.int64(0), firsts.is_null(1) ? std::string("none") : std::to_string(firsts.int64(1)),
                        firsts.is_null(2) ? std::string("none") : std::to_string(firsts.int64(2))));
+  // Each account's totals row (migration 57) is one entry per month row, that row's totals.
+  std::map<std::int64_t, std::map<int, std::string>> entries;
+  {
+    auto rows = db.query("SELECT account, month, net_change, low_change, day_weighted, losses FROM stock_day_months");
+    while (rows.step()) {
+      const int month = static_cast<int>(rows.int64(1));
+      std::optional<StockMonthTotals> t;
+      if (!rows.is_null(2) && !rows.is_null(3) && !rows.is_null(4) && !rows.is_null(5)) {
+        try {
+          t = StockMonthTotals{rows.int64(2), rows.int64(3), rows.int64(4), unpack_losses(rows.text_view(5))};
+        } catch (const std::invalid_argument&) {
+          continue;  // reported above
+        }
+      }
+      entries[rows.int64(0)][month] = stock_month_entry(month, t);
+    }
+  }
+  auto totals = db.query("SELECT account, months FROM stock_month_totals ORDER BY account");
+  while (totals.step()) {
+    const auto account = totals.int64(0);
+    auto it = entries.find(account);
+    const std::string want = it == entries.end() ? std::string() : replace_month_entries("", it->second);
+    std::string kept;
+    try {
+      kept = replace_month_entries(totals.text_view(1), {});  // in month order
+    } catch (const std::invalid_argument& e) {
+      kept = fmt::format("(not readable: {})", e.what());
+    }
+    if (kept != want)
+      report(fmt::format("kpi days: account {} keeps month totals '{}' but its month rows make '{}'", account, kept, want));
+    if (it != entries.end()) entries.erase(it);
+  }
+  for (const auto& [account, months] : entries)
+    report(fmt::format("kpi days: account {} has month rows ('{}') but no month totals row", account,
+                       replace_month_entries("", months)));
   return problems;
 }
 

@@ -270,6 +270,7 @@ TEST(Schema, MigrationNineNumbersTransfersInCreationOrderAndKeepsTheirReceipts) 
   db->exec("CREATE TABLE stock_day_months (account INTEGER NOT NULL, month INTEGER NOT NULL, days TEXT NOT NULL, "
            "net_change INTEGER, low_change INTEGER, day_weighted INTEGER, losses TEXT, PRIMARY KEY (account, month))");
   db->exec("ALTER TABLE stock_balances ADD COLUMN first_month INTEGER");  // and the balance's first month (53)
+  db->exec("CREATE TABLE stock_month_totals (account INTEGER PRIMARY KEY, months TEXT NOT NULL)");  // and 57's totals rows
   db::Transaction tx(*db);  // stock is posted inside a command's transaction
   stock::post_movements(*db,
                         {stock::Movement{"I1", "L2", Quantity::units(-5), "transfer_out", "transfer", "TZ", "LZ"},
@@ -283,6 +284,7 @@ TEST(Schema, MigrationNineNumbersTransfersInCreationOrderAndKeepsTheirReceipts) 
   tx.commit();
   db->exec("DROP TABLE availability_changes");
   db->exec("DROP TABLE stock_day_months");
+  db->exec("DROP TABLE stock_month_totals");
   db->exec("ALTER TABLE stock_balances DROP COLUMN first_month");
   ASSERT_EQ(schema::migrate(*db), schema::latest_version());
   EXPECT_TRUE(stock::check_stock_days(*db).empty()) << stock::check_stock_days(*db).front();
@@ -413,8 +415,25 @@ TEST(Schema, MigrationThirtyNinePacksTheLedgersDaysAndCheckCatchesACorruptedMont
     EXPECT_EQ(q.int64(2), -4750 * mar1);
     EXPECT_EQ(stock::unpack_losses(q.text(3)), (std::map<std::string, std::int64_t>{{"damage", 1250}, {"theft", 500}}));
   }
+  // Migration 57: every account's month totals in one row, from the same totals.
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM stock_month_totals"), 2);
+  {
+    auto q = db->query("SELECT months FROM stock_month_totals WHERE account = 1");
+    ASSERT_TRUE(q.step());
+    std::vector<stock::StockMonthEntry> entries;
+    stock::unpack_stock_month_entries(q.text_view(0), 0, entries);
+    ASSERT_EQ(entries.size(), 2u);
+    EXPECT_EQ(entries[0].month, 200002);
+    EXPECT_EQ(entries[0].change_milli, 7000);
+    EXPECT_EQ(entries[1].month, 200003);
+    EXPECT_EQ(entries[1].low_milli, -4750);
+    EXPECT_EQ(entries[1].day_weighted, -4750 * mar1);
+    EXPECT_EQ(entries[1].losses, "damage=1250,theft=500");
+  }
   db->exec("UPDATE stock_day_months SET low_change = 0 WHERE account = 1 AND month = 200003");
-  ASSERT_EQ(stock::check_stock_days(*db).size(), 1u);
+  ASSERT_EQ(stock::check_stock_days(*db).size(), 2u);  // the days, and the totals row
+  EXPECT_NE(stock::check_stock_days(*db)[1].find("account 1 keeps month totals"), std::string::npos)
+      << stock::check_stock_days(*db)[1];
   EXPECT_NE(stock::check_stock_days(*db).front().find(
                 "account 1 month 200003 keeps totals change -4750 low 0 weighted " + std::to_string(-4750 * mar1) +
                 " losses 'damage=1250,theft=500' but its days make change -4750 low -4750"),
@@ -457,7 +476,14 @@ TEST(Schema, MigrationThirtyNinePacksTheLedgersDaysAndCheckCatchesACorruptedMont
            ":-4750:damage=1250,theft=400', losses = 'damage=1250,theft=400' WHERE account = 1 AND month = 200003");
   db->exec("INSERT INTO stock_day_months (account, month, days) VALUES (2, 202402, '19754:3000')");
   auto problems = stock::check_stock_days(*db);
-  ASSERT_EQ(problems.size(), 2u);
+  // Each also leaves its account's totals row (migration 57) saying other than its month rows.
+  ASSERT_EQ(problems.size(), 4u);
+  EXPECT_NE(problems[2].find("account 1 keeps month totals '200002:"), std::string::npos) << problems[2];
+  EXPECT_NE(problems[2].find("200003:-4750:-4750:" + std::to_string(-4750LL * mar1) + ":damage=1250,theft=500' but its month rows make"),
+            std::string::npos)
+      << problems[2];
+  EXPECT_NE(problems[3].find("account 2 keeps month totals '202401:"), std::string::npos) << problems[3];
+  EXPECT_NE(problems[3].find("make '202401:0:0:0:;202402:?;"), std::string::npos) << problems[3];
   EXPECT_NE(problems[0].find("account 1 month 200003 keeps '" + std::to_string(mar1) +
                              ":-4750:damage=1250,theft=400' but its movements make '" + std::to_string(mar1) +
                              ":-4750:damage=1250,theft=500'"),
@@ -467,10 +493,10 @@ TEST(Schema, MigrationThirtyNinePacksTheLedgersDaysAndCheckCatchesACorruptedMont
   // And check_ledger (so `backroom check`) carries them.
   int carried = 0;
   for (const auto& p : stock::check_ledger(*db)) carried += p.starts_with("kpi days:") ? 1 : 0;
-  EXPECT_EQ(carried, 2);
+  EXPECT_EQ(carried, 4);
   db->exec("UPDATE stock_day_months SET days = 'x' WHERE account = 1 AND month = 200002");
   problems = stock::check_stock_days(*db);
-  ASSERT_EQ(problems.size(), 3u);
+  ASSERT_EQ(problems.size(), 5u);
   EXPECT_NE(problems[0].find("not readable"), std::string::npos) << problems[0];
 }
 
@@ -484,20 +510,32 @@ TEST(KpiDays, CheckReportsASalesMonthNoLinesMake) {
   db->exec("INSERT INTO sales_day_months (location_id, item_id, month, days) VALUES ('L1', 'I1', 202401, '19723:1000:450:1'), "
            "('L1', 'I2', 202401, '19723:1000')");
   auto problems = sales::check_sold_days(*db);
-  ASSERT_EQ(problems.size(), 2u);
+  ASSERT_EQ(problems.size(), 4u);
   EXPECT_NE(problems[0].find("item I1 at L1 month 202401 keeps '19723:1000:450:1' but its sale and return lines make '(none)'"),
             std::string::npos)
       << problems[0];
   EXPECT_NE(problems[1].find("not readable"), std::string::npos) << problems[1];
+  // Neither has its totals row (migration 57).
+  EXPECT_NE(problems[2].find("item I1 at L1 has month rows ('202401:?') but no month totals row"), std::string::npos)
+      << problems[2];
+  EXPECT_NE(problems[3].find("item I2 at L1 has month rows"), std::string::npos) << problems[3];
   // Totals (migration 52) that are not the days' sums are reported too.
   db->exec("DELETE FROM sales_day_months");
   db->exec("INSERT INTO sales_day_months (location_id, item_id, month, days, sold, net_sales) VALUES "
            "('L1', 'I3', 202401, '19723:1000:450:1;19724:-500:-200:1', 999, 250)");
+  db->exec("INSERT INTO sales_month_totals (location_id, item_id, months) VALUES ('L1', 'I3', '202401:500:250'), "
+           "('L1', 'I4', '202401:1:1')");
   problems = sales::check_sold_days(*db);
-  ASSERT_EQ(problems.size(), 2u);
+  ASSERT_EQ(problems.size(), 4u);
   EXPECT_NE(problems[0].find("item I3 at L1 month 202401 keeps totals sold 999 net 250 but its days make 500 and 250"),
             std::string::npos)
       << problems[0];
+  // Its totals row says other than its month row, and a totals row with no month rows.
+  EXPECT_NE(problems[2].find("item I3 at L1 keeps month totals '202401:500:250' but its month rows make '202401:999:250'"),
+            std::string::npos)
+      << problems[2];
+  EXPECT_NE(problems[3].find("item I4 at L1 keeps month totals '202401:1:1' but its month rows make ''"), std::string::npos)
+      << problems[3];
 }
 
 // A month's totals (migration 52), worked by hand, and the month's first and last day.
@@ -523,6 +561,58 @@ TEST(KpiDays, MonthTotals) {
   EXPECT_EQ(stock::last_day_of_month(202402), 19782);   // 2024-02-29, a leap year
   EXPECT_EQ(stock::last_day_of_month(202302), 19416);   // 2023-02-28
   EXPECT_EQ(stock::last_day_of_month(202612), 20818);   // 2026-12-31
+}
+
+// Every month's totals in one row (migration 57): entries, their order, the unknown month,
+// replacing and removing months, and text that is not the format.
+TEST(KpiDays, MonthTotalsRows) {
+  const stock::StockMonthTotals t{-1000, -2000, 3000 * 20000 - 5000 * 20003 + 1000 * 20010, {{"damage", 1000}, {"theft", 2500}}};
+  EXPECT_EQ(stock::stock_month_entry(202410, t), "202410:-1000:-2000:-20005000:damage=1000,theft=2500");
+  EXPECT_EQ(stock::stock_month_entry(202411, stock::StockMonthTotals{5000, 0, 100000000, {}}), "202411:5000:0:100000000:");
+  EXPECT_EQ(stock::stock_month_entry(202412, std::nullopt), "202412:?");
+  EXPECT_EQ(stock::sold_month_entry(202410, stock::SoldMonthTotals{1000, 225}), "202410:1000:225");
+  EXPECT_EQ(stock::sold_month_entry(202411, std::nullopt), "202411:?");
+
+  // Any order in, ascending out; months before `from_month` left out.
+  std::vector<stock::StockMonthEntry> stock_entries;
+  stock::unpack_stock_month_entries("202412:?;202410:-1000:-2000:-34990:damage=1000,theft=2500;202411:5000:0:100000000:",
+                                    202410, stock_entries);
+  ASSERT_EQ(stock_entries.size(), 3u);
+  EXPECT_EQ(stock_entries[0].month, 202410);
+  EXPECT_TRUE(stock_entries[0].known);
+  EXPECT_EQ(stock_entries[0].change_milli, -1000);
+  EXPECT_EQ(stock_entries[0].low_milli, -2000);
+  EXPECT_EQ(stock_entries[0].day_weighted, -34990);
+  EXPECT_EQ(stock::unpack_losses(stock_entries[0].losses), t.lost_milli);
+  EXPECT_EQ(stock_entries[1].losses, "");
+  EXPECT_EQ(stock_entries[2].month, 202412);
+  EXPECT_FALSE(stock_entries[2].known);
+  stock::unpack_stock_month_entries("202410:1:0:1:;202411:2:0:2:", 202411, stock_entries);
+  ASSERT_EQ(stock_entries.size(), 1u);
+  EXPECT_EQ(stock_entries[0].change_milli, 2);
+  stock::unpack_stock_month_entries("", 0, stock_entries);
+  EXPECT_TRUE(stock_entries.empty());
+  std::vector<stock::SoldMonthEntry> sold_entries;
+  stock::unpack_sold_month_entries("202411:?;202410:1000:-225", 0, sold_entries);
+  ASSERT_EQ(sold_entries.size(), 2u);
+  EXPECT_EQ(sold_entries[0].sold_milli, 1000);
+  EXPECT_EQ(sold_entries[0].net_sales, -225);
+  EXPECT_FALSE(sold_entries[1].known);
+  for (const char* bad : {"202410", "202410:", "202413:1:0:1:", "202400:1:0:1:", "-202410:1:0:1:", "202410:1:0:1",
+                          "202410:1:0:1:;", "202410:1:0:1:;202410:2:0:2:", "202410:?x", "x:1:0:1:", "202410:1:0:x:",
+                          ";202410:1:0:1:"})
+    EXPECT_THROW(stock::unpack_stock_month_entries(bad, 0, stock_entries), std::invalid_argument) << bad;
+  for (const char* bad : {"202410:1", "202410:1:2:3", "202410:1:x", "202410:1:2;202410:?", "202410:1:2;"})
+    EXPECT_THROW(stock::unpack_sold_month_entries(bad, 0, sold_entries), std::invalid_argument) << bad;
+
+  // A writer's change: months replaced, added in order, removed (an empty entry).
+  EXPECT_EQ(stock::replace_month_entries("202410:1:2;202412:5:6", {{202411, "202411:3:4"}, {202412, "202412:7:8"}}),
+            "202410:1:2;202411:3:4;202412:7:8");
+  EXPECT_EQ(stock::replace_month_entries("202412:5:6;202410:1:2", {}), "202410:1:2;202412:5:6");  // sorted
+  EXPECT_EQ(stock::replace_month_entries("202410:1:2;202411:?", {{202411, ""}}), "202410:1:2");
+  EXPECT_EQ(stock::replace_month_entries("202410:1:2", {{202410, ""}}), "");
+  EXPECT_EQ(stock::replace_month_entries("", {{202401, "202401:?"}}), "202401:?");
+  EXPECT_THROW(stock::replace_month_entries("202410:1:2;;", {}), std::invalid_argument);
 }
 
 TEST(KpiDays, PacksAndUnpacksBothHalves) {
