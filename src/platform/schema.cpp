@@ -2401,31 +2401,54 @@ EXCEPTION WHEN feature_not_supported THEN
   RAISE NOTICE 'this PostgreSQL has no lz4: kept documents stay compressed with pglz';
 END $$;
 )SQL"},
-      {57, "every month's KPI totals of a stock account, and of an item at a location, in one row: the report reads a year of whole months in one row, not thirteen", R"SQL(
--- stock/kpi_days.hpp has the format (StockMonthEntry, SoldMonthEntry): per stock account, and
--- per location and item, one entry per month row of stock_day_months / sales_day_months with
--- that row's totals (migration 52), 'month:?' where the row keeps none. Kept by
--- stock::add_stock_days and sales::add_sold_days beside the month rows; `backroom check` proves
--- them. The aggregate does not promise the entries' order; readers sort.
+      {57, "every month's KPI totals of a stock account, and of an item at a location, in one row, and the sales months keyed by month before item: the report reads a year of whole months in one row, not thirteen", R"SQL(
+-- stock/kpi_days.hpp has the format (StockMonthEntry, SoldMonthEntry): per stock account
+-- (keyed by its item and location, the balances' order, so the report reads them in one pass
+-- beside the balances), and per location and item, one entry per month row of
+-- stock_day_months / sales_day_months with that row's totals (migration 52), 'month:?' where
+-- the row keeps none. Kept by stock::add_stock_days and sales::add_sold_days beside the month
+-- rows; `backroom check` proves them. The aggregate does not promise the entries' order;
+-- readers sort.
 CREATE TABLE stock_month_totals (
-  account INTEGER NOT NULL PRIMARY KEY,
-  months  TEXT NOT NULL CHECK (months <> '')
-);
+  item_id     TEXT NOT NULL,
+  location_id TEXT NOT NULL,
+  account     INTEGER NOT NULL,
+  months      TEXT NOT NULL CHECK (months <> ''),
+  PRIMARY KEY (item_id, location_id)
+) WITHOUT ROWID;
 CREATE TABLE sales_month_totals (
   location_id TEXT NOT NULL,
   item_id     TEXT NOT NULL,
   months      TEXT NOT NULL CHECK (months <> ''),
   PRIMARY KEY (location_id, item_id)
 ) WITHOUT ROWID;
-INSERT INTO stock_month_totals (account, months)
-SELECT account, group_concat(CAST(month AS TEXT) || ':' ||
-                             COALESCE(CAST(net_change AS TEXT) || ':' || CAST(low_change AS TEXT) || ':' ||
-                                      CAST(day_weighted AS TEXT) || ':' || losses, '?'), ';')
-FROM stock_day_months GROUP BY account;
+INSERT INTO stock_month_totals (item_id, location_id, account, months)
+SELECT b.item_id, b.location_id, b.account, t.months
+FROM stock_balances b
+JOIN (SELECT account, group_concat(CAST(month AS TEXT) || ':' ||
+                                   COALESCE(CAST(net_change AS TEXT) || ':' || CAST(low_change AS TEXT) || ':' ||
+                                            CAST(day_weighted AS TEXT) || ':' || losses, '?'), ';') AS months
+      FROM stock_day_months GROUP BY account) t ON t.account = b.account;
 INSERT INTO sales_month_totals (location_id, item_id, months)
 SELECT location_id, item_id, group_concat(CAST(month AS TEXT) || ':' ||
                                           COALESCE(CAST(sold AS TEXT) || ':' || CAST(net_sales AS TEXT), '?'), ';')
 FROM sales_day_months GROUP BY location_id, item_id;
+-- The sales months keyed (location, month, item): the report reads the few months it cannot
+-- take from the totals rows as one range each, in item order, instead of stepping every month
+-- of the location to find them. The writers and the check name all three.
+CREATE TABLE sales_day_months_by_month (
+  location_id TEXT NOT NULL,
+  item_id     TEXT NOT NULL,
+  month       INTEGER NOT NULL CHECK (month % 100 BETWEEN 1 AND 12),
+  days        TEXT NOT NULL CHECK (days <> ''),
+  sold        INTEGER,
+  net_sales   INTEGER,
+  PRIMARY KEY (location_id, month, item_id)
+) WITHOUT ROWID;
+INSERT INTO sales_day_months_by_month (location_id, item_id, month, days, sold, net_sales)
+SELECT location_id, item_id, month, days, sold, net_sales FROM sales_day_months;
+DROP TABLE sales_day_months;
+ALTER TABLE sales_day_months_by_month RENAME TO sales_day_months;
 )SQL"},
   };
   return list;

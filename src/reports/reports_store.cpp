@@ -99,8 +99,10 @@ struct Window {
   std::vector<Day> sales_cuts;  // each the first day of a days-of-supply window
   MonthReading reading = MonthReading::totals_where_whole;
 
-  // The months that may be taken whole: inside [load_from, to], no cut inside.
-  void prepare() {
+  // The months that may be taken whole: inside [load_from, to], no cut inside. With
+  // `days_of_every_month` (PostgreSQL) every month's days are read through the runs' cursors
+  // anyway, whole or not, so that no month is looked up alone: a lookup is a round trip there.
+  void prepare(bool days_of_every_month) {
     const int first = stock::month_of_day(load_from), last = stock::month_of_day(to);
     auto cut_inside = [](const std::vector<Day>& cuts, Day f, Day l) {
       return std::any_of(cuts.begin(), cuts.end(), [&](Day c) { return c > f && c <= l; });
@@ -111,7 +113,7 @@ struct Window {
       months.push_back(MonthSpan{m, f, l, stock, stock && !cut_inside(sales_cuts, f, l)});
       any_whole = any_whole || stock;
     }
-    make_runs();
+    make_runs(days_of_every_month);
   }
   struct MonthSpan {
     int month;
@@ -121,7 +123,7 @@ struct Window {
   };
   // The runs of consecutive months in [load_from, to] read day by day (through one cursor
   // each): those not whole, for the stock and for the sales.
-  void make_runs() {
+  void make_runs(bool every_month) {
     last_month = stock::month_of_day(to);
     auto run = [](std::vector<std::pair<int, int>>& runs, int month, bool read_days, int before) {
       if (!read_days) return;
@@ -130,8 +132,8 @@ struct Window {
     };
     int before = 0;
     for (const auto& m : months) {
-      run(stock_runs, m.month, !m.whole_stock, before);
-      run(sales_runs, m.month, !m.whole_sales, before);
+      run(stock_runs, m.month, every_month || !m.whole_stock, before);
+      run(sales_runs, m.month, every_month || !m.whole_sales, before);
       before = m.month;
     }
   }
@@ -358,6 +360,7 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
   const Day load_from = w.load_from, to = w.to;
   const int from_month = stock::month_of_day(load_from);
   stock::ItemBalances balances(db, from_month, range);
+  stock::ItemStockTotals stock_totals(db, range);
   std::vector<stock::ItemStockMonths> stock_days;
   int slot = 0;
   for (const auto& [first, last] : w.stock_runs) stock_days.emplace_back(db, slot++, first, last, range);
@@ -365,14 +368,16 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
     const Place* place;
     std::string location_id;
     sales::LocationSoldTotals totals;
-    std::optional<sales::LocationSoldMonths> days;  // none: no run
+    std::vector<sales::LocationSoldMonths> days;  // one per month of the runs
   };
   std::vector<SoldStream> sold;
   slot = 0;
+  int days_slot = 0;
   for (const auto& [location_id, place] : places.by_location) {
-    SoldStream stream{&place, location_id, sales::LocationSoldTotals(db, slot, location_id, range), std::nullopt};
-    if (!w.sales_runs.empty()) stream.days.emplace(db, slot, location_id, w.sales_runs, range);
-    ++slot;
+    SoldStream stream{&place, location_id, sales::LocationSoldTotals(db, slot++, location_id, range), {}};
+    for (const auto& [first, last] : w.sales_runs)
+      for (int month = first; month <= last; month = month % 100 == 12 ? month + 89 : month + 1)
+        stream.days.emplace_back(db, days_slot++, location_id, month, range);
     sold.push_back(std::move(stream));
   }
 
@@ -399,8 +404,12 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
     return span && (sales ? span->whole_sales && (d.active_before() || d.first_figure_month < month)
                           : span->whole_stock && d.active_before());
   };
-  auto note_figure = [load_from](SiteDays& d, int month) {
-    if (month < d.first_figure_month && stock::first_day_of_month(month) >= load_from) d.first_figure_month = month;
+  // The first month wholly from load_from on.
+  const int first_full_month = stock::first_day_of_month(from_month) >= load_from ? from_month
+                               : from_month % 100 == 12                           ? from_month + 89
+                                                                                  : from_month + 1;
+  auto note_figure = [first_full_month](SiteDays& d, int month) {
+    if (month < d.first_figure_month && month >= first_full_month) d.first_figure_month = month;
   };
   // A month's days where no cursor gave them (looked up; none: the month has no row).
   auto stock_days_of = [&db](Account& a, MonthIn& m) {
@@ -428,7 +437,8 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
     if (balances.valid()) consider(balances.item_id());  // the stock month rows are of these items
     for (const auto& stream : sold) {
       if (stream.totals.valid()) consider(stream.totals.item_id());
-      if (stream.days && stream.days->valid()) consider(stream.days->item_id());
+      for (const auto& days : stream.days)
+        if (days.valid()) consider(days.item_id());
     }
     if (!next) break;
     item.assign(*next);
@@ -442,8 +452,15 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
       a.number = balances.account();
       a.place = places.find(balances.location_id());
       a.in.clear();
+      // Its totals row (the totals come in the balances' order; an account with no month row
+      // has none).
+      while (stock_totals.valid() && (stock_totals.item_id() < item ||
+                                      (stock_totals.item_id() == item && stock_totals.location_id() < balances.location_id())))
+        stock_totals.next();
+      const bool has_totals = stock_totals.valid() && stock_totals.item_id() == item &&
+                              stock_totals.location_id() == balances.location_id();
       if (!a.place) continue;
-      a.in.stock_totals(balances.month_totals(), from_month, stock_scratch);
+      if (has_totals) a.in.stock_totals(stock_totals.months(), from_month, stock_scratch);
       if (!a.place->own) continue;
       auto& d = at[a.place->site];
       d.seen = d.own_balance = true;
@@ -521,9 +538,8 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
         sold_in.sold_totals(stream.totals.months(), from_month, sold_scratch);
         stream.totals.next();
       }
-      if (stream.days)
-        for (auto& days = *stream.days; days.valid() && days.item_id() == item; days.next())
-          sold_in.attach_days(days.month(), days.days());
+      for (auto& days : stream.days)
+        for (; days.valid() && days.item_id() == item; days.next()) sold_in.attach_days(days.month(), days.days());
       if (sold_in.months.empty()) continue;
       auto& d = at[stream.place->site];
       if (!d.sold_rows.empty()) d.sold_unsorted = true;
@@ -578,7 +594,7 @@ void each_series(db::Db& db, const std::vector<db::Db*>& helpers, const Catalog&
                  const std::optional<std::string>& only_site, std::vector<Part>& parts,
                  const std::function<void(Part&, const Series&)>& fold) {
   const auto places = report_places(c, only_site);
-  w.prepare();
+  w.prepare(db.dialect() == db::Dialect::postgres);
   const std::size_t n = std::min(helpers.size() + 1, std::max<std::size_t>(c.items.size(), 1));
   std::vector<stock::ItemRange> ranges(n);
   for (std::size_t i = 1; i < n; ++i) {

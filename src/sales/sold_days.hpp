@@ -33,16 +33,14 @@ void each_sold_month(db::Db& db, int from_month,
                      const std::function<void(std::string_view location_id, std::string_view item_id, int month,
                                               std::string_view days)>& f);
 
-// The KPI report's read of one location's rows of the months in `runs` (each [first, last]),
-// in (item, month) order, for the items in the range (stock/kpi_days.hpp has the stock half's
-// cursors): the months the report cannot take from their totals. The location's rows are
-// stepped once whatever the runs (month is not a prefix of the key), so one cursor reads them
-// all. The report keeps several open on one connection: `slot` (0, 1, ...) tells them apart,
-// each its own statement.
+// The KPI report's read of one location's row of one month for the items in the range, in
+// item order (stock/kpi_days.hpp has the stock half's cursors): a month the report cannot take
+// from the totals rows. The rows are keyed (location, month, item) (migration 57), so this is
+// one range of exactly those rows. The report keeps several open on one connection: `slot`
+// (0, 1, ...) tells them apart, each its own statement.
 class LocationSoldMonths : public stock::ItemCursor {
  public:
-  LocationSoldMonths(db::Db& db, int slot, const std::string& location_id, const std::vector<std::pair<int, int>>& runs,
-                     const stock::ItemRange& items);
+  LocationSoldMonths(db::Db& db, int slot, const std::string& location_id, int month, const stock::ItemRange& items);
   std::string_view days() const { return q_.text_view(1); }
   int month() const { return static_cast<int>(q_.int64(2)); }
 };

@@ -86,7 +86,7 @@ void add_sold_days(db::Db& db, const std::vector<SoldDelta>& deltas) {
     std::size_t n = std::min(rows_per_statement, kept.size() - first);
     auto q = db.query("INSERT INTO sales_day_months (location_id, item_id, month, days, sold, net_sales) VALUES " +
                       db::repeated_rows(n, "(?, ?, ?, ?, ?, ?)") +
-                      " ON CONFLICT (location_id, item_id, month) DO UPDATE SET days = excluded.days, "
+                      " ON CONFLICT (location_id, month, item_id) DO UPDATE SET days = excluded.days, "
                       "sold = excluded.sold, net_sales = excluded.net_sales");
     for (std::size_t i = 0; i < n; ++i) {
       const auto& [key, text] = kept[first + i];
@@ -166,21 +166,13 @@ void each_sold_month(db::Db& db, int from_month,
   while (q.step()) f(q.text_view(0), q.text_view(1), static_cast<int>(q.int64(2)), q.text_view(3));
 }
 
-LocationSoldMonths::LocationSoldMonths(db::Db& db, int slot, const std::string& location_id,
-                                       const std::vector<std::pair<int, int>>& runs, const stock::ItemRange& items)
+LocationSoldMonths::LocationSoldMonths(db::Db& db, int slot, const std::string& location_id, int month,
+                                       const stock::ItemRange& items)
     : ItemCursor(db.query(fmt::format("SELECT item_id, days, month FROM sales_day_months AS slot{} WHERE location_id = ? AND "
-                              "({}) AND item_id >= ?{} ORDER BY item_id, month",
-                              slot, fmt::join(std::vector<std::string>(runs.size(), "month BETWEEN ? AND ?"), " OR "),
-                              items.to.empty() ? "" : " AND item_id < ?"))) {
-  BR_ASSERT(!runs.empty(), "a run of months to read");
-  int p = 1;
-  q_.bind(p++, location_id);
-  for (const auto& [first, last] : runs) {
-    q_.bind(p, first).bind(p + 1, last);
-    p += 2;
-  }
-  q_.bind(p++, items.from);
-  if (!items.to.empty()) q_.bind(p, items.to);
+                              "month = ? AND item_id >= ?{} ORDER BY item_id",
+                              slot, items.to.empty() ? "" : " AND item_id < ?"))) {
+  q_.bind(1, location_id).bind(2, month).bind(3, items.from);
+  if (!items.to.empty()) q_.bind(4, items.to);
   next();
 }
 

@@ -60,9 +60,12 @@ static std::int64_t number_at(std::string_view text, std::size_t& at) {
   const bool negative = i < text.size() && text[i] == '-';
   if (negative) ++i;
   std::int64_t magnitude = 0;
-  const std::size_t digits_from = i;
-  while (i < text.size() && i - digits_from < 18 && text[i] >= '0' && text[i] <= '9')
-    magnitude = magnitude * 10 + (text[i++] - '0');
+  const std::size_t digits_from = i, digits_end = std::min(text.size(), i + 18);
+  for (; i < digits_end; ++i) {
+    const auto digit = static_cast<unsigned char>(text[i] - '0');
+    if (digit > 9) break;
+    magnitude = magnitude * 10 + digit;
+  }
   if (i > digits_from && (i == text.size() || text[i] < '0' || text[i] > '9')) {
     at = i;
     return negative ? -magnitude : magnitude;

@@ -178,8 +178,7 @@ class ItemCursor {
 };
 
 // Every account of the items in the range, in (item, location) order: its balance, its
-// number, whether the summary holds a month of it before `month`, and its totals row (every
-// month's totals, StockMonthEntry; "" when it has none).
+// number, and whether the summary holds a month of it before `month`.
 class ItemBalances : public ItemCursor {
  public:
   ItemBalances(db::Db& db, int month, const ItemRange& items);
@@ -187,7 +186,17 @@ class ItemBalances : public ItemCursor {
   std::int64_t on_hand_milli() const { return q_.int64(2); }
   bool months_before() const { return q_.int64(3) != 0; }
   std::int64_t account() const { return q_.int64(4); }
-  std::string_view month_totals() const { return q_.is_null(5) ? std::string_view() : q_.text_view(5); }
+};
+
+// The accounts' totals rows (`stock_month_totals`, migration 57: every month's totals of an
+// account, StockMonthEntry) in the balances' order, for the items in the range: read beside
+// ItemBalances in one pass (a row per account with a month row; keyed as the balances are, so
+// no seek per account).
+class ItemStockTotals : public ItemCursor {
+ public:
+  ItemStockTotals(db::Db& db, const ItemRange& items);
+  std::string_view location_id() const { return q_.text_view(1); }
+  std::string_view months() const { return q_.text_view(2); }
 };
 
 // The packed days of those accounts' months in [from_month, to_month], in the balances' order

@@ -37,21 +37,26 @@ void add_stock_days(db::Db& db, const std::map<std::int64_t, std::vector<StockDa
     }
   if (rows.empty()) return;
   std::set<Key> kept;  // the months that have a row already
-  std::map<std::int64_t, std::string> packed_totals;  // each touched account's totals row (migration 57)
-  // Every kept month of the touched accounts in the touched months, and their totals rows, in
-  // one read (a superset of the rows: accounts x months), so a sale or a push of many
-  // documents pays one round trip here on PostgreSQL, not one per account.
+  // Each touched account's item, location and totals row (migration 57; "" for none yet).
+  struct TotalsRow {
+    std::string item_id, location_id, months;
+  };
+  std::map<std::int64_t, TotalsRow> packed_totals;
+  // Every kept month of the touched accounts in the touched months, and their balances'
+  // totals rows, in one read (a superset of the rows: accounts x months), so a sale or a push
+  // of many documents pays one round trip here on PostgreSQL, not one per account.
   {
     auto q = db.query(
-        "SELECT account, month, days FROM stock_day_months "
+        "SELECT account, month, days, NULL, NULL FROM stock_day_months "
         "WHERE account IN (SELECT CAST(value AS BIGINT) FROM json_each(?)) "
         "AND month IN (SELECT CAST(value AS INTEGER) FROM json_each(?)) "
-        "UNION ALL SELECT account, NULL, months FROM stock_month_totals "
-        "WHERE account IN (SELECT CAST(value AS BIGINT) FROM json_each(?))");
+        "UNION ALL SELECT b.account, NULL, t.months, b.item_id, b.location_id FROM stock_balances b "
+        "LEFT JOIN stock_month_totals t ON t.item_id = b.item_id AND t.location_id = b.location_id "
+        "WHERE b.account IN (SELECT CAST(value AS BIGINT) FROM json_each(?))");
     q.bind(1, json_number_list(accounts)).bind(2, json_number_list(months)).bind(3, json_number_list(accounts));
     while (q.step()) {
       if (q.is_null(1)) {
-        packed_totals[q.int64(0)] = q.text(2);
+        packed_totals[q.int64(0)] = TotalsRow{q.text(3), q.text(4), q.is_null(2) ? std::string() : q.text(2)};
         continue;
       }
       auto row = rows.find(Key{q.int64(0), static_cast<int>(q.int64(1))});
@@ -110,14 +115,22 @@ void add_stock_days(db::Db& db, const std::map<std::int64_t, std::vector<StockDa
   for (const auto& row : packed) changed[row.key->first][row.key->second] = stock_month_entry(row.key->second, row.totals);
   std::vector<std::pair<std::int64_t, std::string>> totals_rows;
   totals_rows.reserve(changed.size());
-  for (const auto& [account, entries] : changed)
-    totals_rows.emplace_back(account, replace_month_entries(packed_totals[account], entries));
+  for (const auto& [account, entries] : changed) {
+    auto row = packed_totals.find(account);
+    BR_ASSERT(row != packed_totals.end(), "a stock account posted to has its balance");
+    totals_rows.emplace_back(account, replace_month_entries(row->second.months, entries));
+  }
   for (std::size_t first = 0; first < totals_rows.size(); first += rows_per_statement) {
     std::size_t n = std::min(rows_per_statement, totals_rows.size() - first);
-    auto q = db.query("INSERT INTO stock_month_totals (account, months) VALUES " + db::repeated_rows(n, "(?, ?)") +
-                      " ON CONFLICT (account) DO UPDATE SET months = excluded.months");
-    for (std::size_t i = 0; i < n; ++i)
-      q.bind(static_cast<int>(i) * 2 + 1, totals_rows[first + i].first).bind(static_cast<int>(i) * 2 + 2, totals_rows[first + i].second);
+    auto q = db.query("INSERT INTO stock_month_totals (item_id, location_id, account, months) VALUES " +
+                      db::repeated_rows(n, "(?, ?, ?, ?)") +
+                      " ON CONFLICT (item_id, location_id) DO UPDATE SET months = excluded.months");
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& [account, text] = totals_rows[first + i];
+      const auto& row = packed_totals.at(account);
+      int p = static_cast<int>(i) * 4;
+      q.bind(p + 1, row.item_id).bind(p + 2, row.location_id).bind(p + 3, account).bind(p + 4, text);
+    }
     q.run();
   }
 }
@@ -137,9 +150,10 @@ void rebuild_stock_month_totals(db::Db& db) {
     }
   }
   for (const auto& [account, months] : entries)
-    db.query("INSERT INTO stock_month_totals (account, months) VALUES (?, ?)")
-        .bind(1, account)
-        .bind(2, replace_month_entries("", months))
+    db.query("INSERT INTO stock_month_totals (item_id, location_id, account, months) "
+             "SELECT item_id, location_id, account, ? FROM stock_balances WHERE account = ?")
+        .bind(1, replace_month_entries("", months))
+        .bind(2, account)
         .run();
 }
 
@@ -174,11 +188,18 @@ std::string in_range(std::string_view select, std::string_view condition, const 
 
 ItemBalances::ItemBalances(db::Db& db, int month, const ItemRange& items)
     : ItemCursor(db.query(in_range("SELECT b.item_id, b.location_id, b.on_hand, "
-                           "CASE WHEN b.first_month < ? THEN 1 ELSE 0 END, b.account, t.months "
-                           "FROM stock_balances b LEFT JOIN stock_month_totals t ON t.account = b.account",
+                           "CASE WHEN b.first_month < ? THEN 1 ELSE 0 END, b.account FROM stock_balances b",
                            "", items, "b.item_id, b.location_id"))) {
   q_.bind(1, month).bind(2, items.from);
   if (!items.to.empty()) q_.bind(3, items.to);
+  next();
+}
+
+ItemStockTotals::ItemStockTotals(db::Db& db, const ItemRange& items)
+    : ItemCursor(db.query(in_range("SELECT b.item_id, b.location_id, b.months FROM stock_month_totals b", "", items,
+                                   "b.item_id, b.location_id"))) {
+  q_.bind(1, items.from);
+  if (!items.to.empty()) q_.bind(2, items.to);
   next();
 }
 
@@ -295,9 +316,15 @@ std::vector<std::string> check_stock_days(db::Db& db) {
       entries[rows.int64(0)][month] = stock_month_entry(month, t);
     }
   }
-  auto totals = db.query("SELECT account, months FROM stock_month_totals ORDER BY account");
+  auto totals = db.query(
+      "SELECT t.account, t.months, b.account, t.item_id, t.location_id FROM stock_month_totals t "
+      "LEFT JOIN stock_balances b ON b.item_id = t.item_id AND b.location_id = t.location_id ORDER BY t.account");
   while (totals.step()) {
     const auto account = totals.int64(0);
+    if (totals.is_null(2) || totals.int64(2) != account)
+      report(fmt::format("kpi days: the month totals row of item {} at {} names account {}, but that balance is account {}",
+                         totals.text_view(3), totals.text_view(4), account,
+                         totals.is_null(2) ? std::string("(none)") : std::to_string(totals.int64(2))));
     auto it = entries.find(account);
     const std::string want = it == entries.end() ? std::string() : replace_month_entries("", it->second);
     std::string kept;

@@ -270,7 +270,8 @@ TEST(Schema, MigrationNineNumbersTransfersInCreationOrderAndKeepsTheirReceipts) 
   db->exec("CREATE TABLE stock_day_months (account INTEGER NOT NULL, month INTEGER NOT NULL, days TEXT NOT NULL, "
            "net_change INTEGER, low_change INTEGER, day_weighted INTEGER, losses TEXT, PRIMARY KEY (account, month))");
   db->exec("ALTER TABLE stock_balances ADD COLUMN first_month INTEGER");  // and the balance's first month (53)
-  db->exec("CREATE TABLE stock_month_totals (account INTEGER PRIMARY KEY, months TEXT NOT NULL)");  // and 57's totals rows
+  db->exec("CREATE TABLE stock_month_totals (item_id TEXT NOT NULL, location_id TEXT NOT NULL, account INTEGER NOT NULL, "
+           "months TEXT NOT NULL, PRIMARY KEY (item_id, location_id))");  // and 57's totals rows
   db::Transaction tx(*db);  // stock is posted inside a command's transaction
   stock::post_movements(*db,
                         {stock::Movement{"I1", "L2", Quantity::units(-5), "transfer_out", "transfer", "TZ", "LZ"},
