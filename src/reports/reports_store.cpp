@@ -136,6 +136,9 @@ struct Window {
       run(sales_runs, m.month, every_month || !m.whole_sales, before);
       before = m.month;
     }
+    // No month whole (a report of weeks): the totals rows are not read at all, and the stock's
+    // later months come day by day too (their change, for the opening), as before the rows.
+    if (!any_whole && !stock_runs.empty()) stock_runs.back().second = 999912;
   }
   const MonthSpan* span(int month) const {
     if (months.empty()) return nullptr;
@@ -360,21 +363,24 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
   const Day load_from = w.load_from, to = w.to;
   const int from_month = stock::month_of_day(load_from);
   stock::ItemBalances balances(db, from_month, range);
-  stock::ItemStockTotals stock_totals(db, range);
+  std::optional<stock::ItemStockTotals> stock_totals;  // read only where a month may be whole
+  if (w.any_whole) stock_totals.emplace(db, range);
   std::vector<stock::ItemStockMonths> stock_days;
   int slot = 0;
   for (const auto& [first, last] : w.stock_runs) stock_days.emplace_back(db, slot++, first, last, range);
   struct SoldStream {
     const Place* place;
     std::string location_id;
-    sales::LocationSoldTotals totals;
-    std::vector<sales::LocationSoldMonths> days;  // one per month of the runs
+    std::optional<sales::LocationSoldTotals> totals;  // read only where a month may be whole
+    std::vector<sales::LocationSoldMonths> days;      // one per month of the runs
   };
   std::vector<SoldStream> sold;
   slot = 0;
   int days_slot = 0;
   for (const auto& [location_id, place] : places.by_location) {
-    SoldStream stream{&place, location_id, sales::LocationSoldTotals(db, slot++, location_id, range), {}};
+    SoldStream stream{&place, location_id, std::nullopt, {}};
+    if (w.any_whole) stream.totals.emplace(db, slot, location_id, range);
+    ++slot;
     for (const auto& [first, last] : w.sales_runs)
       for (int month = first; month <= last; month = month % 100 == 12 ? month + 89 : month + 1)
         stream.days.emplace_back(db, days_slot++, location_id, month, range);
@@ -436,7 +442,7 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
     };
     if (balances.valid()) consider(balances.item_id());  // the stock month rows are of these items
     for (const auto& stream : sold) {
-      if (stream.totals.valid()) consider(stream.totals.item_id());
+      if (stream.totals && stream.totals->valid()) consider(stream.totals->item_id());
       for (const auto& days : stream.days)
         if (days.valid()) consider(days.item_id());
     }
@@ -454,13 +460,15 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
       a.in.clear();
       // Its totals row (the totals come in the balances' order; an account with no month row
       // has none).
-      while (stock_totals.valid() && (stock_totals.item_id() < item ||
-                                      (stock_totals.item_id() == item && stock_totals.location_id() < balances.location_id())))
-        stock_totals.next();
-      const bool has_totals = stock_totals.valid() && stock_totals.item_id() == item &&
-                              stock_totals.location_id() == balances.location_id();
+      bool has_totals = false;
+      if (stock_totals) {
+        auto& t = *stock_totals;
+        while (t.valid() && (t.item_id() < item || (t.item_id() == item && t.location_id() < balances.location_id())))
+          t.next();
+        has_totals = t.valid() && t.item_id() == item && t.location_id() == balances.location_id();
+      }
       if (!a.place) continue;
-      if (has_totals) a.in.stock_totals(stock_totals.months(), from_month, stock_scratch);
+      if (has_totals) a.in.stock_totals(stock_totals->months(), from_month, stock_scratch);
       if (!a.place->own) continue;
       auto& d = at[a.place->site];
       d.seen = d.own_balance = true;
@@ -525,7 +533,7 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
             auto days = stock_days_of(a, *m);
             row.days_size = static_cast<std::uint32_t>(days.size());
             row.days_at = d.keep(days);
-            if (!m->known) row.change = change_of(days);  // no totals kept: its change (for the months before it) from its days
+            if (!m->known && w.any_whole) row.change = change_of(days);  // no totals: its change (for the months before it) from its days
           }
         }
         d.later_change += row.change;
@@ -534,9 +542,9 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
     }
     for (auto& stream : sold) {
       sold_in.clear();
-      if (stream.totals.valid() && stream.totals.item_id() == item) {
-        sold_in.sold_totals(stream.totals.months(), from_month, sold_scratch);
-        stream.totals.next();
+      if (stream.totals && stream.totals->valid() && stream.totals->item_id() == item) {
+        sold_in.sold_totals(stream.totals->months(), from_month, sold_scratch);
+        stream.totals->next();
       }
       for (auto& days : stream.days)
         for (; days.valid() && days.item_id() == item; days.next()) sold_in.attach_days(days.month(), days.days());

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -614,6 +615,29 @@ TEST(KpiDays, MonthTotalsRows) {
   EXPECT_EQ(stock::replace_month_entries("202410:1:2", {{202410, ""}}), "");
   EXPECT_EQ(stock::replace_month_entries("", {{202401, "202401:?"}}), "202401:?");
   EXPECT_THROW(stock::replace_month_entries("202410:1:2;;", {}), std::invalid_argument);
+
+  // Numbers are read eight characters at a time where the text has eight left: every length
+  // of 1 to 18 digits (and 19, std::from_chars' path), either sign, at the text's end or before
+  // more, as std::from_chars reads them.
+  std::mt19937_64 rng(57);
+  for (int length = 1; length <= 19; ++length)
+    for (int round = 0; round < 40; ++round) {
+      std::string digits(1, static_cast<char>('1' + rng() % 8));  // 19 digits still fit
+      while (static_cast<int>(digits.size()) < length) digits += static_cast<char>('0' + rng() % 10);
+      if (round % 5 == 0) digits = std::string(static_cast<std::size_t>(length), '0');  // zeros
+      std::int64_t want = 0;
+      const std::string number = (round % 2 ? "-" : "") + digits;
+      std::from_chars(number.data(), number.data() + number.size(), want);
+      for (const auto& text : {"202410:" + number + ":7", "202410:7:" + number, "202410:" + number + ":" + number + ";202411:?"}) {
+        stock::unpack_sold_month_entries(text, 0, sold_entries);
+        ASSERT_FALSE(sold_entries.empty()) << text;
+        const bool first = text.starts_with("202410:" + number + ":");
+        EXPECT_EQ(first ? sold_entries[0].sold_milli : sold_entries[0].net_sales, want) << text;
+      }
+    }
+  EXPECT_THROW(stock::unpack_sold_month_entries("202410:1:9223372036854775808", 0, sold_entries), std::invalid_argument);
+  EXPECT_THROW(stock::unpack_sold_month_entries("202410:1:12345678x12345678", 0, sold_entries), std::invalid_argument);
+  EXPECT_THROW(stock::unpack_sold_month_entries("202410:-:1", 0, sold_entries), std::invalid_argument);
 }
 
 TEST(KpiDays, PacksAndUnpacksBothHalves) {
