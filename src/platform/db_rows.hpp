@@ -72,6 +72,14 @@ class Rows {
 // code's own names, never input.
 void insert_rows(Db& db, std::string_view table, std::span<const std::string_view> columns, const Rows& rows);
 
+// Inserts `rows` into `table`, or, where a row with the same key exists (the first
+// `key_columns` of `columns`, those of a unique index or the primary key), sets its other
+// columns to the row's: INSERT … ON CONFLICT … DO UPDATE, 100 rows a statement on both
+// backends (no COPY: it cannot update). Must run inside a transaction (asserted). `table` and
+// `columns` are the code's own names, never input.
+void upsert_rows(Db& db, std::string_view table, std::span<const std::string_view> columns, std::size_t key_columns,
+                 const Rows& rows);
+
 // COPY's text format (pure, for the PostgreSQL backend and its tests): `value` appended with
 // backslash, newline, carriage return and tab escaped, so no value can end a field, a row
 // or the data; a NUL byte ends the value (PostgreSQL's text cannot hold one, and a text

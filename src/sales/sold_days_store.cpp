@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "platform/assert.hpp"
+#include "platform/db_rows.hpp"
 #include "sales/sold_days.hpp"
 
 namespace backroom::sales {
@@ -66,55 +67,34 @@ void add_sold_days(db::Db& db, const std::vector<SoldDelta>& deltas) {
   }
   for (const auto& d : deltas)
     stock::merge_sold_day(rows.at(Key{d.location_id, d.item_id, stock::month_of_day(d.day.day)}), d.day);
-  std::vector<std::pair<const Key*, std::string>> kept;
-  kept.reserve(rows.size());
-  for (const auto& [key, days] : rows) {
-    if (!days.empty()) {
-      kept.emplace_back(&key, stock::pack_sold_days(days));
-      continue;
-    }
-    // No lines left in the month (a void or return took off its only sale): no row.
-    const auto& [location_id, item_id, month] = key;
-    db.query("DELETE FROM sales_day_months WHERE location_id = ? AND item_id = ? AND month = ?")
-        .bind(1, location_id)
-        .bind(2, item_id)
-        .bind(3, month)
-        .run();
-  }
-  constexpr std::size_t rows_per_statement = 100;
-  for (std::size_t first = 0; first < kept.size(); first += rows_per_statement) {
-    std::size_t n = std::min(rows_per_statement, kept.size() - first);
-    auto q = db.query("INSERT INTO sales_day_months (location_id, item_id, month, days, sold, net_sales) VALUES " +
-                      db::repeated_rows(n, "(?, ?, ?, ?, ?, ?)") +
-                      " ON CONFLICT (location_id, month, item_id) DO UPDATE SET days = excluded.days, "
-                      "sold = excluded.sold, net_sales = excluded.net_sales");
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto& [key, text] = kept[first + i];
-      const auto& [location_id, item_id, month] = *key;
-      const auto totals = stock::sold_month_totals(rows.at(*key));
-      int p = static_cast<int>(i) * 6;
-      q.bind(p + 1, location_id)
-          .bind(p + 2, item_id)
-          .bind(p + 3, month)
-          .bind(p + 4, text)
-          .bind(p + 5, totals.sold_milli)
-          .bind(p + 6, totals.net_sales);
-    }
-    q.run();
-  }
-  // Each touched series' totals row with its touched months' entries replaced (an emptied
-  // month's removed; a row with none left deleted).
+  // The months written back (a month with no lines left deleted: a void or return took off
+  // its only sale), and each touched series' totals row with their entries replaced (an
+  // emptied month's removed; a row with none left deleted).
+  db::Rows months_rows(6);
   std::map<Series, std::map<int, std::string>> changed;
   for (const auto& [key, days] : rows) {
     const auto& [location_id, item_id, month] = key;
-    changed[Series{location_id, item_id}][month] =
-        days.empty() ? std::string() : stock::sold_month_entry(month, stock::sold_month_totals(days));
+    if (days.empty()) {
+      db.query("DELETE FROM sales_day_months WHERE location_id = ? AND item_id = ? AND month = ?")
+          .bind(1, location_id)
+          .bind(2, item_id)
+          .bind(3, month)
+          .run();
+      changed[Series{location_id, item_id}][month] = std::string();
+      continue;
+    }
+    const auto totals = stock::sold_month_totals(days);
+    months_rows.add(location_id).add(item_id).add(month).add(stock::pack_sold_days(days));
+    months_rows.add(totals.sold_milli).add(totals.net_sales);
+    changed[Series{location_id, item_id}][month] = stock::sold_month_entry(month, totals);
   }
-  std::vector<std::pair<const Series*, std::string>> totals_rows;
+  static constexpr std::string_view month_columns[] = {"location_id", "item_id", "month", "days", "sold", "net_sales"};
+  db::upsert_rows(db, "sales_day_months", month_columns, 3, months_rows);
+  db::Rows totals_rows(3);
   for (const auto& [series, entries] : changed) {
     auto text = stock::replace_month_entries(packed_totals[series], entries);
     if (!text.empty()) {
-      totals_rows.emplace_back(&series, std::move(text));
+      totals_rows.add(series.first).add(series.second).add(text);
       continue;
     }
     db.query("DELETE FROM sales_month_totals WHERE location_id = ? AND item_id = ?")
@@ -122,18 +102,8 @@ void add_sold_days(db::Db& db, const std::vector<SoldDelta>& deltas) {
         .bind(2, series.second)
         .run();
   }
-  for (std::size_t first = 0; first < totals_rows.size(); first += rows_per_statement) {
-    std::size_t n = std::min(rows_per_statement, totals_rows.size() - first);
-    auto q = db.query("INSERT INTO sales_month_totals (location_id, item_id, months) VALUES " +
-                      db::repeated_rows(n, "(?, ?, ?)") +
-                      " ON CONFLICT (location_id, item_id) DO UPDATE SET months = excluded.months");
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto& [series, text] = totals_rows[first + i];
-      int p = static_cast<int>(i) * 3;
-      q.bind(p + 1, series->first).bind(p + 2, series->second).bind(p + 3, text);
-    }
-    q.run();
-  }
+  static constexpr std::string_view totals_columns[] = {"location_id", "item_id", "months"};
+  db::upsert_rows(db, "sales_month_totals", totals_columns, 2, totals_rows);
 }
 
 void rebuild_sold_month_totals(db::Db& db) {

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "platform/assert.hpp"
+#include "platform/db_rows.hpp"
 #include "stock/kpi_days.hpp"
 
 namespace backroom::stock {
@@ -81,58 +82,28 @@ void add_stock_days(db::Db& db, const std::map<std::int64_t, std::vector<StockDa
         .run();
   for (const auto& [account, days] : deltas)
     for (const auto& d : days) merge_stock_day(rows.at(Key{account, month_of_day(d.day)}), d);
-  struct Packed {
-    const Key* key;
-    std::string days;
-    StockMonthTotals totals;
-  };
-  std::vector<Packed> packed;
-  packed.reserve(rows.size());
-  for (const auto& [key, days] : rows) packed.push_back(Packed{&key, pack_stock_days(days), stock_month_totals(days)});
-  constexpr std::size_t rows_per_statement = 100;
-  for (std::size_t first = 0; first < packed.size(); first += rows_per_statement) {
-    std::size_t n = std::min(rows_per_statement, packed.size() - first);
-    auto q = db.query(
-        "INSERT INTO stock_day_months (account, month, days, net_change, low_change, day_weighted, losses) VALUES " +
-        db::repeated_rows(n, "(?, ?, ?, ?, ?, ?, ?)") +
-        " ON CONFLICT (account, month) DO UPDATE SET days = excluded.days, net_change = excluded.net_change, "
-        "low_change = excluded.low_change, day_weighted = excluded.day_weighted, losses = excluded.losses");
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto& row = packed[first + i];
-      int p = static_cast<int>(i) * 7;
-      q.bind(p + 1, row.key->first)
-          .bind(p + 2, row.key->second)
-          .bind(p + 3, row.days)
-          .bind(p + 4, row.totals.change_milli)
-          .bind(p + 5, row.totals.low_milli)
-          .bind(p + 6, row.totals.day_weighted)
-          .bind(p + 7, pack_losses(row.totals.lost_milli));
-    }
-    q.run();
-  }
-  // Each touched account's totals row with its touched months' entries replaced.
+  // The months written back, and each touched account's totals row with their entries
+  // replaced.
+  db::Rows months_rows(7);
   std::map<std::int64_t, std::map<int, std::string>> changed;
-  for (const auto& row : packed) changed[row.key->first][row.key->second] = stock_month_entry(row.key->second, row.totals);
-  std::vector<std::pair<std::int64_t, std::string>> totals_rows;
-  totals_rows.reserve(changed.size());
+  for (const auto& [key, days] : rows) {
+    const auto totals = stock_month_totals(days);
+    months_rows.add(key.first).add(key.second).add(pack_stock_days(days)).add(totals.change_milli).add(totals.low_milli);
+    months_rows.add(totals.day_weighted).add(pack_losses(totals.lost_milli));
+    changed[key.first][key.second] = stock_month_entry(key.second, totals);
+  }
+  static constexpr std::string_view month_columns[] = {"account", "month", "days", "net_change", "low_change",
+                                                       "day_weighted", "losses"};
+  db::upsert_rows(db, "stock_day_months", month_columns, 2, months_rows);
+  db::Rows totals_rows(4);
   for (const auto& [account, entries] : changed) {
     auto row = packed_totals.find(account);
     BR_ASSERT(row != packed_totals.end(), "a stock account posted to has its balance");
-    totals_rows.emplace_back(account, replace_month_entries(row->second.months, entries));
+    totals_rows.add(row->second.item_id).add(row->second.location_id).add(account);
+    totals_rows.add(replace_month_entries(row->second.months, entries));
   }
-  for (std::size_t first = 0; first < totals_rows.size(); first += rows_per_statement) {
-    std::size_t n = std::min(rows_per_statement, totals_rows.size() - first);
-    auto q = db.query("INSERT INTO stock_month_totals (item_id, location_id, account, months) VALUES " +
-                      db::repeated_rows(n, "(?, ?, ?, ?)") +
-                      " ON CONFLICT (item_id, location_id) DO UPDATE SET months = excluded.months");
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto& [account, text] = totals_rows[first + i];
-      const auto& row = packed_totals.at(account);
-      int p = static_cast<int>(i) * 4;
-      q.bind(p + 1, row.item_id).bind(p + 2, row.location_id).bind(p + 3, account).bind(p + 4, text);
-    }
-    q.run();
-  }
+  static constexpr std::string_view totals_columns[] = {"item_id", "location_id", "account", "months"};
+  db::upsert_rows(db, "stock_month_totals", totals_columns, 2, totals_rows);
 }
 
 void rebuild_stock_month_totals(db::Db& db) {
