@@ -204,5 +204,44 @@ TEST(InsertRows, ARefusedRowFailsTheCallAsAnInsertWould) {
   db->exec("ROLLBACK");
 }
 
+// upsert_rows: new keys inserted, kept keys' other columns set, across statements of 100, with
+// a key whose columns are named in another order than the primary key's.
+TEST(UpsertRows, InsertsNewKeysAndSetsTheOtherColumnsOfKeptOnes) {
+  ScratchFile file;
+  auto db = Db::open(file.path, Mode::read_write);
+  db->exec("CREATE TABLE t (a TEXT NOT NULL, b INTEGER NOT NULL, note TEXT, n INTEGER, untouched INTEGER NOT NULL DEFAULT 5, "
+           "PRIMARY KEY (b, a)) WITHOUT ROWID");
+  static constexpr std::string_view columns[] = {"a", "b", "note", "n"};
+  auto rows_for = [](std::size_t from, std::size_t to, const std::string& tag) {
+    Rows rows(std::size(columns));
+    for (std::size_t i = from; i < to; ++i) {
+      rows.add(hostile[i % hostile.size()]).add(static_cast<std::int64_t>(i)).add(tag + std::to_string(i));
+      if (i % 4 == 0)
+        rows.add_null();
+      else
+        rows.add(static_cast<std::int64_t>(i) * 10);
+    }
+    return rows;
+  };
+  db->exec("BEGIN");
+  upsert_rows(*db, "t", columns, 2, rows_for(0, 150, "first "));
+  db->exec("UPDATE t SET untouched = 9 WHERE b = 3");
+  upsert_rows(*db, "t", columns, 2, rows_for(100, 260, "second "));  // 50 kept, 110 new
+  upsert_rows(*db, "t", columns, 2, Rows(std::size(columns)));       // no rows: nothing
+  db->exec("COMMIT");
+  auto q = db->query("SELECT a, b, note, n, untouched FROM t ORDER BY b");
+  std::size_t i = 0;
+  while (q.step()) {
+    ASSERT_LT(i, 260u);
+    EXPECT_EQ(q.text(0), hostile[i % hostile.size()]) << i;
+    EXPECT_EQ(q.int64(1), static_cast<std::int64_t>(i));
+    EXPECT_EQ(q.text(2), (i < 100 ? "first " : "second ") + std::to_string(i)) << i;
+    EXPECT_EQ(q.opt_int64(3), i % 4 == 0 ? std::nullopt : std::optional<std::int64_t>(static_cast<std::int64_t>(i) * 10)) << i;
+    EXPECT_EQ(q.int64(4), i == 3 ? 9 : 5) << i;  // a column not named keeps its value
+    ++i;
+  }
+  EXPECT_EQ(i, 260u);
+}
+
 }  // namespace
 }  // namespace backroom::db
