@@ -339,11 +339,12 @@ struct MonthsIn {
 };
 
 // Every series of the items in `range`, built from streams merged in item order — the
-// balances with each account's totals row (every month's totals in one row, migration 57);
-// the packed days of the months that cannot be whole (the window's first and last, usually:
-// Window's runs), one cursor per run; per location, its sales totals rows and the days of
-// its runs — and handed to `fold` one at a time (the Series is reused). No map of series, no
-// sort.
+// balances, and beside them each account's totals row (every month's totals in one row,
+// migration 57; keyed as the balances are); the packed days of the months that cannot be
+// whole (the window's first and last, usually: Window's runs), one cursor per run; per
+// location, its sales totals rows and one range per month of its runs — and handed to `fold`
+// one at a time (the Series is reused). No map of series, no sort. Where no month can be
+// whole (Window::any_whole) no totals row is read: every month comes day by day.
 //
 // A series exists, as it did when the report read the raw ledger, when its item is in the
 // catalog and it had movements before the load window (own stock only), or any figure of the
