@@ -305,12 +305,23 @@ struct MonthsIn {
     return at;
   }
   std::string_view view(std::uint32_t at, std::uint32_t size) const { return std::string_view(text).substr(at, size); }
-  std::string_view days(const MonthIn& m) const { return view(m.days_at, m.days_size); }
   // The month's entry (made, unknown, where the totals row has none).
   MonthIn& at(int month) {
     auto it = std::lower_bound(months.begin(), months.end(), month, [](const MonthIn& m, int v) { return m.month < v; });
     if (it == months.end() || it->month != month) it = months.insert(it, MonthIn{month});
     return *it;
+  }
+  // The month's days, looked up (`look_up`: none when the month has no row) where no cursor
+  // gave them.
+  template <class LookUp>
+  std::string_view days_or(MonthIn& m, LookUp look_up) {
+    if (!m.has_days) {
+      const std::optional<std::string> days = look_up();
+      m.days_at = keep(days.value_or(std::string()));
+      m.days_size = static_cast<std::uint32_t>(days ? days->size() : 0);
+      m.has_days = true;
+    }
+    return view(m.days_at, m.days_size);
   }
   void attach_days(int month, std::string_view days) {
     auto& m = at(month);
@@ -418,15 +429,8 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
   auto note_figure = [first_full_month](SiteDays& d, int month) {
     if (month < d.first_figure_month && month >= first_full_month) d.first_figure_month = month;
   };
-  // A month's days where no cursor gave them (looked up; none: the month has no row).
   auto stock_days_of = [&db](Account& a, MonthIn& m) {
-    if (!m.has_days) {
-      auto days = stock::stock_month_days(db, a.number, m.month);
-      m.days_at = a.in.keep(days.value_or(std::string()));
-      m.days_size = static_cast<std::uint32_t>(days ? days->size() : 0);
-      m.has_days = true;
-    }
-    return a.in.days(m);
+    return a.in.days_or(m, [&] { return stock::stock_month_days(db, a.number, m.month); });
   };
   auto change_of = [&scratch](std::string_view days) {
     scratch.clear();
@@ -562,13 +566,7 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
           row.sold = m.change;
           row.net = m.low;
         } else {
-          if (!m.has_days) {
-            auto looked_up = sales::sold_month_days(db, stream.location_id, item, m.month);
-            m.days_at = sold_in.keep(looked_up.value_or(std::string()));
-            m.days_size = static_cast<std::uint32_t>(looked_up ? looked_up->size() : 0);
-            m.has_days = true;
-          }
-          auto days = sold_in.days(m);
+          auto days = sold_in.days_or(m, [&] { return sales::sold_month_days(db, stream.location_id, item, m.month); });
           row.days_size = static_cast<std::uint32_t>(days.size());
           row.days_at = d.keep(days);
         }

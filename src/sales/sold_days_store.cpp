@@ -51,11 +51,9 @@ void add_sold_days(db::Db& db, const std::vector<SoldDelta>& deltas) {
         "AND month IN (SELECT CAST(value AS INTEGER) FROM json_each(?)) "
         "UNION ALL SELECT location_id, item_id, NULL, months FROM sales_month_totals "
         "WHERE item_id IN (SELECT value FROM json_each(?)) AND location_id IN (SELECT value FROM json_each(?))");
-    q.bind(1, json_text_list(items))
-        .bind(2, json_text_list(locations))
-        .bind(3, fmt::format("[{}]", fmt::join(months, ",")))
-        .bind(4, json_text_list(items))
-        .bind(5, json_text_list(locations));
+    const auto item_list = json_text_list(items), location_list = json_text_list(locations);
+    q.bind(1, item_list).bind(2, location_list).bind(3, fmt::format("[{}]", fmt::join(months, ",")));
+    q.bind(4, item_list).bind(5, location_list);
     while (q.step()) {
       if (q.is_null(2)) {
         packed_totals[Series{q.text(0), q.text(1)}] = q.text(3);
@@ -106,24 +104,31 @@ void add_sold_days(db::Db& db, const std::vector<SoldDelta>& deltas) {
   db::upsert_rows(db, "sales_month_totals", totals_columns, 2, totals_rows);
 }
 
+namespace {
+// Each series' totals row as its month rows make it (migration 57's rule: both totals, or '?').
+std::map<std::pair<std::string, std::string>, std::string> month_totals_made(db::Db& db) {
+  std::map<std::pair<std::string, std::string>, std::map<int, std::string>> entries;
+  auto q = db.query("SELECT location_id, item_id, month, sold, net_sales FROM sales_day_months");
+  while (q.step()) {
+    std::optional<stock::SoldMonthTotals> t;
+    if (!q.is_null(3) && !q.is_null(4)) t = stock::SoldMonthTotals{q.int64(3), q.int64(4)};
+    const int month = static_cast<int>(q.int64(2));
+    entries[{q.text(0), q.text(1)}][month] = stock::sold_month_entry(month, t);
+  }
+  std::map<std::pair<std::string, std::string>, std::string> made;
+  for (const auto& [series, months] : entries) made[series] = stock::replace_month_entries("", months);
+  return made;
+}
+}  // namespace
+
 void rebuild_sold_month_totals(db::Db& db) {
   db::assert_in_transaction(db);
   db.exec("DELETE FROM sales_month_totals");
-  std::map<std::pair<std::string, std::string>, std::map<int, std::string>> entries;
-  {
-    auto q = db.query("SELECT location_id, item_id, month, sold, net_sales FROM sales_day_months");
-    while (q.step()) {
-      std::optional<stock::SoldMonthTotals> t;
-      if (!q.is_null(3) && !q.is_null(4)) t = stock::SoldMonthTotals{q.int64(3), q.int64(4)};
-      const int month = static_cast<int>(q.int64(2));
-      entries[{q.text(0), q.text(1)}][month] = stock::sold_month_entry(month, t);
-    }
-  }
-  for (const auto& [series, months] : entries)
+  for (const auto& [series, months] : month_totals_made(db))
     db.query("INSERT INTO sales_month_totals (location_id, item_id, months) VALUES (?, ?, ?)")
         .bind(1, series.first)
         .bind(2, series.second)
-        .bind(3, stock::replace_month_entries("", months))
+        .bind(3, months)
         .run();
 }
 
@@ -220,21 +225,12 @@ std::vector<std::string> check_sold_days(db::Db& db) {
     report(fmt::format("kpi sales days: item {} at {} month {} has sale or return lines ('{}') but no kept month",
                        std::get<1>(key), std::get<0>(key), std::get<2>(key), stock::pack_sold_days(days)));
   // Each series' totals row (migration 57) is one entry per month row, that row's totals.
-  std::map<std::pair<std::string, std::string>, std::map<int, std::string>> entries;
-  {
-    auto rows = db.query("SELECT location_id, item_id, month, sold, net_sales FROM sales_day_months");
-    while (rows.step()) {
-      std::optional<stock::SoldMonthTotals> t;
-      if (!rows.is_null(3) && !rows.is_null(4)) t = stock::SoldMonthTotals{rows.int64(3), rows.int64(4)};
-      const int month = static_cast<int>(rows.int64(2));
-      entries[{rows.text(0), rows.text(1)}][month] = stock::sold_month_entry(month, t);
-    }
-  }
+  auto made = month_totals_made(db);
   auto totals = db.query("SELECT location_id, item_id, months FROM sales_month_totals ORDER BY location_id, item_id");
   while (totals.step()) {
     std::pair<std::string, std::string> series{totals.text(0), totals.text(1)};
-    auto it = entries.find(series);
-    const std::string want = it == entries.end() ? std::string() : stock::replace_month_entries("", it->second);
+    auto it = made.find(series);
+    const std::string want = it == made.end() ? std::string() : it->second;
     std::string kept;
     try {
       kept = stock::replace_month_entries(totals.text_view(2), {});  // in month order
@@ -244,11 +240,11 @@ std::vector<std::string> check_sold_days(db::Db& db) {
     if (kept != want)
       report(fmt::format("kpi sales days: item {} at {} keeps month totals '{}' but its month rows make '{}'",
                          series.second, series.first, kept, want));
-    if (it != entries.end()) entries.erase(it);
+    if (it != made.end()) made.erase(it);
   }
-  for (const auto& [series, months] : entries)
+  for (const auto& [series, months] : made)
     report(fmt::format("kpi sales days: item {} at {} has month rows ('{}') but no month totals row", series.second,
-                       series.first, stock::replace_month_entries("", months)));
+                       series.first, months));
   return problems;
 }
 

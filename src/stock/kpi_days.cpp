@@ -287,59 +287,56 @@ void entry_end(std::string_view text, std::size_t& at) {
   ++at;
 }
 
-template <class Entry>
-void sort_entries(std::vector<Entry>& out) {
+// The entries of `text` from `from_month` on into `out` (cleared), ascending by month: the
+// month and `month:?` read here, a known entry's totals by `read_totals` (left after them).
+template <class Entry, class ReadTotals>
+void unpack_entries(std::string_view text, int from_month, std::vector<Entry>& out, ReadTotals read_totals) {
+  out.clear();
+  std::size_t at = 0;
+  while (at < text.size()) {
+    Entry e;
+    bool unknown = false;
+    e.month = entry_month(text, at, unknown);
+    if (!unknown) {
+      e.known = true;
+      read_totals(e, at);
+    }
+    entry_end(text, at);
+    if (e.month >= from_month) out.push_back(e);
+  }
   auto by_month = [](const Entry& a, const Entry& b) { return a.month < b.month; };
   if (!std::is_sorted(out.begin(), out.end(), by_month)) std::sort(out.begin(), out.end(), by_month);
   for (std::size_t i = 1; i < out.size(); ++i)
     if (out[i].month == out[i - 1].month) throw std::invalid_argument("kpi month totals: a month twice");
 }
+
+// The ':' before an entry's next part.
+void part_separator(std::string_view text, std::size_t& at, const char* kind) {
+  if (!at_char(text, at, ':')) throw std::invalid_argument(std::string("kpi month totals: a ") + kind + " has too few parts");
+  ++at;
+}
 }  // namespace
 
 void unpack_stock_month_entries(std::string_view text, int from_month, std::vector<StockMonthEntry>& out) {
-  out.clear();
-  std::size_t at = 0;
-  while (at < text.size()) {
-    StockMonthEntry e;
-    bool unknown = false;
-    e.month = entry_month(text, at, unknown);
-    if (!unknown) {
-      e.known = true;
-      e.change_milli = number_at(text, at);
-      for (auto* part : {&e.low_milli, &e.day_weighted}) {
-        if (!at_char(text, at, ':')) throw std::invalid_argument("kpi month totals: a stock entry needs 5 parts");
-        ++at;
-        *part = number_at(text, at);
-      }
-      if (!at_char(text, at, ':')) throw std::invalid_argument("kpi month totals: a stock entry needs 5 parts");
-      const std::size_t losses_at = ++at;
-      while (at < text.size() && text[at] != ';') ++at;
-      e.losses = text.substr(losses_at, at - losses_at);
+  unpack_entries(text, from_month, out, [text](StockMonthEntry& e, std::size_t& at) {
+    e.change_milli = number_at(text, at);
+    for (auto* part : {&e.low_milli, &e.day_weighted}) {
+      part_separator(text, at, "stock entry");
+      *part = number_at(text, at);
     }
-    entry_end(text, at);
-    if (e.month >= from_month) out.push_back(e);
-  }
-  sort_entries(out);
+    part_separator(text, at, "stock entry");
+    const std::size_t losses_at = at;
+    while (at < text.size() && text[at] != ';') ++at;
+    e.losses = text.substr(losses_at, at - losses_at);
+  });
 }
 
 void unpack_sold_month_entries(std::string_view text, int from_month, std::vector<SoldMonthEntry>& out) {
-  out.clear();
-  std::size_t at = 0;
-  while (at < text.size()) {
-    SoldMonthEntry e;
-    bool unknown = false;
-    e.month = entry_month(text, at, unknown);
-    if (!unknown) {
-      e.known = true;
-      e.sold_milli = number_at(text, at);
-      if (!at_char(text, at, ':')) throw std::invalid_argument("kpi month totals: a sales entry needs 3 parts");
-      ++at;
-      e.net_sales = number_at(text, at);
-    }
-    entry_end(text, at);
-    if (e.month >= from_month) out.push_back(e);
-  }
-  sort_entries(out);
+  unpack_entries(text, from_month, out, [text](SoldMonthEntry& e, std::size_t& at) {
+    e.sold_milli = number_at(text, at);
+    part_separator(text, at, "sales entry");
+    e.net_sales = number_at(text, at);
+  });
 }
 
 std::string replace_month_entries(std::string_view packed, const std::map<int, std::string>& changed) {

@@ -54,7 +54,8 @@ void add_stock_days(db::Db& db, const std::map<std::int64_t, std::vector<StockDa
         "UNION ALL SELECT b.account, NULL, t.months, b.item_id, b.location_id FROM stock_balances b "
         "LEFT JOIN stock_month_totals t ON t.item_id = b.item_id AND t.location_id = b.location_id "
         "WHERE b.account IN (SELECT CAST(value AS BIGINT) FROM json_each(?))");
-    q.bind(1, json_number_list(accounts)).bind(2, json_number_list(months)).bind(3, json_number_list(accounts));
+    const auto account_list = json_number_list(accounts);
+    q.bind(1, account_list).bind(2, json_number_list(months)).bind(3, account_list);
     while (q.step()) {
       if (q.is_null(1)) {
         packed_totals[q.int64(0)] = TotalsRow{q.text(3), q.text(4), q.is_null(2) ? std::string() : q.text(2)};
@@ -106,24 +107,37 @@ void add_stock_days(db::Db& db, const std::map<std::int64_t, std::vector<StockDa
   db::upsert_rows(db, "stock_month_totals", totals_columns, 2, totals_rows);
 }
 
+namespace {
+// Each account's totals row as its month rows make it (migration 57's rule: all four totals, or
+// '?'); a month whose losses do not read is left out (check_stock_days reports it by itself).
+std::map<std::int64_t, std::string> month_totals_made(db::Db& db) {
+  std::map<std::int64_t, std::map<int, std::string>> entries;
+  auto q = db.query("SELECT account, month, net_change, low_change, day_weighted, losses FROM stock_day_months");
+  while (q.step()) {
+    const int month = static_cast<int>(q.int64(1));
+    std::optional<StockMonthTotals> t;
+    if (!q.is_null(2) && !q.is_null(3) && !q.is_null(4) && !q.is_null(5)) {
+      try {
+        t = StockMonthTotals{q.int64(2), q.int64(3), q.int64(4), unpack_losses(q.text_view(5))};
+      } catch (const std::invalid_argument&) {
+        continue;
+      }
+    }
+    entries[q.int64(0)][month] = stock_month_entry(month, t);
+  }
+  std::map<std::int64_t, std::string> made;
+  for (const auto& [account, months] : entries) made[account] = replace_month_entries("", months);
+  return made;
+}
+}  // namespace
+
 void rebuild_stock_month_totals(db::Db& db) {
   db::assert_in_transaction(db);
   db.exec("DELETE FROM stock_month_totals");
-  std::map<std::int64_t, std::map<int, std::string>> entries;
-  {
-    auto q = db.query("SELECT account, month, net_change, low_change, day_weighted, losses FROM stock_day_months");
-    while (q.step()) {
-      std::optional<StockMonthTotals> t;
-      if (!q.is_null(2) && !q.is_null(3) && !q.is_null(4) && !q.is_null(5))  // the migration's rule: all four or '?'
-        t = StockMonthTotals{q.int64(2), q.int64(3), q.int64(4), unpack_losses(q.text_view(5))};
-      const int month = static_cast<int>(q.int64(1));
-      entries[q.int64(0)][month] = stock_month_entry(month, t);
-    }
-  }
-  for (const auto& [account, months] : entries)
+  for (const auto& [account, months] : month_totals_made(db))
     db.query("INSERT INTO stock_month_totals (item_id, location_id, account, months) "
              "SELECT item_id, location_id, account, ? FROM stock_balances WHERE account = ?")
-        .bind(1, replace_month_entries("", months))
+        .bind(1, months)
         .bind(2, account)
         .run();
 }
@@ -271,22 +285,7 @@ std::vector<std::string> check_stock_days(db::Db& db) {
                        firsts.int64(0), firsts.is_null(1) ? std::string("none") : std::to_string(firsts.int64(1)),
                        firsts.is_null(2) ? std::string("none") : std::to_string(firsts.int64(2))));
   // Each account's totals row (migration 57) is one entry per month row, that row's totals.
-  std::map<std::int64_t, std::map<int, std::string>> entries;
-  {
-    auto rows = db.query("SELECT account, month, net_change, low_change, day_weighted, losses FROM stock_day_months");
-    while (rows.step()) {
-      const int month = static_cast<int>(rows.int64(1));
-      std::optional<StockMonthTotals> t;
-      if (!rows.is_null(2) && !rows.is_null(3) && !rows.is_null(4) && !rows.is_null(5)) {
-        try {
-          t = StockMonthTotals{rows.int64(2), rows.int64(3), rows.int64(4), unpack_losses(rows.text_view(5))};
-        } catch (const std::invalid_argument&) {
-          continue;  // reported above
-        }
-      }
-      entries[rows.int64(0)][month] = stock_month_entry(month, t);
-    }
-  }
+  auto made = month_totals_made(db);
   auto totals = db.query(
       "SELECT t.account, t.months, b.account, t.item_id, t.location_id FROM stock_month_totals t "
       "LEFT JOIN stock_balances b ON b.item_id = t.item_id AND b.location_id = t.location_id ORDER BY t.account");
@@ -296,8 +295,8 @@ std::vector<std::string> check_stock_days(db::Db& db) {
       report(fmt::format("kpi days: the month totals row of item {} at {} names account {}, but that balance is account {}",
                          totals.text_view(3), totals.text_view(4), account,
                          totals.is_null(2) ? std::string("(none)") : std::to_string(totals.int64(2))));
-    auto it = entries.find(account);
-    const std::string want = it == entries.end() ? std::string() : replace_month_entries("", it->second);
+    auto it = made.find(account);
+    const std::string want = it == made.end() ? std::string() : it->second;
     std::string kept;
     try {
       kept = replace_month_entries(totals.text_view(1), {});  // in month order
@@ -306,11 +305,10 @@ std::vector<std::string> check_stock_days(db::Db& db) {
     }
     if (kept != want)
       report(fmt::format("kpi days: account {} keeps month totals '{}' but its month rows make '{}'", account, kept, want));
-    if (it != entries.end()) entries.erase(it);
+    if (it != made.end()) made.erase(it);
   }
-  for (const auto& [account, months] : entries)
-    report(fmt::format("kpi days: account {} has month rows ('{}') but no month totals row", account,
-                       replace_month_entries("", months)));
+  for (const auto& [account, months] : made)
+    report(fmt::format("kpi days: account {} has month rows ('{}') but no month totals row", account, months));
   return problems;
 }
 
