@@ -16,6 +16,10 @@
 //   MAX(a, b) / MIN(a, b)          -> GREATEST(a, b) / LEAST(a, b) (the scalar forms)
 //   last_insert_rowid()            -> lastval() (the id the connection's last INSERT made)
 //   json_each(x)                   -> json_array_elements_text(CAST(x AS json))
+//   a IN (SELECT e FROM json_each(x)) -> a = ANY(ARRAY (SELECT e FROM json_array_elements_text(…)))
+//                                     (an index probe a value: the planner sizes an array at
+//                                     10 values, a function's rows at 100, and hashed whole
+//                                     tables of a few thousand rows for a handful of ids)
 //   json_group_array(x)            -> json_agg(x) (an empty group: SQLite '[]', PostgreSQL NULL)
 //   group_concat(x, sep)           -> string_agg(x, sep) (text; the order is neither's promise)
 //   json_array(a, b)               -> json_build_array(a, b)

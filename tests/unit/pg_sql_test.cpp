@@ -37,7 +37,19 @@ const Rewrite rewrites[] = {
     {"SELECT MAX((a), b)", "SELECT GREATEST((a), b)"},
     {"UPDATE b SET last_seq = last_insert_rowid() WHERE id = ?", "UPDATE b SET last_seq = lastval() WHERE id = $1"},
     {"WHERE name LIKE ? ESCAPE '\\'", "WHERE name ILIKE $1 ESCAPE '\\'"},
-    {"x IN (SELECT value FROM json_each(?3))", "x IN (SELECT value FROM json_array_elements_text(CAST($3 AS json)))"},
+    {"x IN (SELECT value FROM json_each(?3))", "x = ANY(ARRAY (SELECT value FROM json_array_elements_text(CAST($3 AS json))))"},
+    {"WHERE a IN (SELECT CAST(value AS BIGINT) FROM json_each(?)) AND m IN (SELECT CAST(value AS INTEGER) FROM json_each(?))",
+     "WHERE a = ANY(ARRAY (SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST($1 AS json)))) AND m = ANY(ARRAY (SELECT "
+     "CAST(value AS BIGINT) FROM json_array_elements_text(CAST($2 AS json))))"},
+    // Only a list that is one JSON array: a NOT IN, a list with more than json_each, or
+    // json_each elsewhere keep the IN.
+    {"x NOT IN (SELECT value FROM json_each(?))", "x NOT IN (SELECT value FROM json_array_elements_text(CAST($1 AS json)))"},
+    {"x IN (SELECT value FROM json_each(?) WHERE value <> '')",
+     "x IN (SELECT value FROM json_array_elements_text(CAST($1 AS json)) WHERE value <> '')"},
+    {"x IN (SELECT id FROM t) AND y IN (1, 2)", "x IN (SELECT id FROM t) AND y IN (1, 2)"},
+    {"SELECT value FROM json_each(?)", "SELECT value FROM json_array_elements_text(CAST($1 AS json))"},
+    {"x IN (SELECT (value) FROM json_each(?)) OR ? IS NULL",
+     "x = ANY(ARRAY (SELECT (value) FROM json_array_elements_text(CAST($1 AS json)))) OR $2 IS NULL"},
     {"SELECT json_group_array(json_array(tier, price)) FROM p",
      "SELECT json_agg(json_build_array(tier, price)) FROM p"},
     {"SELECT json_array_length(x), json_group_array FROM t", "SELECT json_array_length(x), json_group_array FROM t"},
