@@ -36,8 +36,12 @@ HQ_URL="http://127.0.0.1:$PORT"
 # Head office is not running yet: the node's pushes fail and its queue grows.
 NODE_DB=$DIR/store.db
 "$BIN" copy --from "$HQ_DB" --to "$NODE_DB" >/dev/null
-# The node pushes what it does from here on, not head office's own history.
+# The node pushes what it does from here on, not head office's own history; and it has pulled
+# head office's catalog up to now (its feed cursor at the copy's last change), as the comment
+# above says. (Until 2026-12-07 its cursor stayed at 0, so the node pulled the whole catalog
+# again, 2,000 items, while the push was being timed.)
 sqlite3 "$NODE_DB" "INSERT INTO settings (key, value) VALUES ('sync_push_cursor', (SELECT CAST(COALESCE(MAX(seq), 0) AS TEXT) FROM events)) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+sqlite3 "$NODE_DB" "INSERT INTO settings (key, value) VALUES ('sync_upstream_cursor', (SELECT CAST(COALESCE(MAX(seq), 0) AS TEXT) FROM catalog_changes)) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 NODE_KEY_LOCAL=$("$BIN" apikey create --db "$NODE_DB" --name bench-sales --role admin | grep -o 'brk_[A-Za-z0-9_]*' | head -1)
 # The node key comes from head office; head office is started once to issue it, then stopped.
 "$BIN" serve --db "$HQ_DB" --listen "127.0.0.1:$PORT" --access-log false >"$DIR/hq.log" 2>&1 &
