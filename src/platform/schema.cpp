@@ -2450,6 +2450,19 @@ SELECT location_id, item_id, month, days, sold, net_sales FROM sales_day_months;
 DROP TABLE sales_day_months;
 ALTER TABLE sales_day_months_by_month RENAME TO sales_day_months;
 )SQL"},
+      {58, "each stock account's totals row carries its latest month's days: the KPI report of a period ending this month reads them there instead of seeking every account's month row", R"SQL(
+-- latest_month: the account's latest month row; latest_days: that row's days (stock/kpi_days.hpp,
+-- the days format). Kept by stock::add_stock_days beside the month rows; `backroom check`
+-- proves them. The report of a period that ends in the current month (the usual one: "the last
+-- 52 weeks") reads that month's days from the totals rows it reads anyway, in one pass beside
+-- the balances, instead of a seek per account into stock_day_months (keyed by account first,
+-- so one month's rows are spread over the whole table).
+ALTER TABLE stock_month_totals ADD COLUMN latest_month INTEGER;
+ALTER TABLE stock_month_totals ADD COLUMN latest_days TEXT;
+UPDATE stock_month_totals SET latest_month = (SELECT MAX(m.month) FROM stock_day_months m WHERE m.account = stock_month_totals.account);
+UPDATE stock_month_totals SET latest_days = (SELECT m.days FROM stock_day_months m
+                                             WHERE m.account = stock_month_totals.account AND m.month = stock_month_totals.latest_month);
+)SQL"},
   };
   return list;
 }

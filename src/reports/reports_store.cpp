@@ -139,6 +139,17 @@ struct Window {
     // No month whole (a report of weeks): the totals rows are not read at all, and the stock's
     // later months come day by day too (their change, for the opening), as before the rows.
     if (!any_whole && !stock_runs.empty()) stock_runs.back().second = 999912;
+    // A period that ends in the current month (no month row is later, but for a clock ahead):
+    // its stock days come from the totals rows' latest month (migration 58), read anyway, not
+    // through a cursor that seeks every account's month row. An account whose latest month is
+    // later after all has that month looked up alone (MonthsIn::days_or).
+    if (any_whole && !every_month && last_month >= current_month && !stock_runs.empty() &&
+        stock_runs.back().second == last_month) {
+      end_days_in_totals = true;
+      auto& run = stock_runs.back();
+      if (run.first == last_month) stock_runs.pop_back();
+      else run.second = last_month % 100 == 1 ? last_month - 89 : last_month - 1;
+    }
   }
   const MonthSpan* span(int month) const {
     if (months.empty()) return nullptr;
@@ -150,6 +161,8 @@ struct Window {
   bool any_whole = false;  // a month may be whole
   std::vector<std::pair<int, int>> stock_runs, sales_runs;
   int last_month = 0;  // the month of `to`: later months count only for their change
+  int current_month = 0;  // the month of today (the clock's): no month row is later
+  bool end_days_in_totals = false;  // the stock days of `last_month` come from the totals rows
 };
 
 // A packed row while its item passes. A whole month keeps its totals only; one read day by
@@ -473,7 +486,12 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
         has_totals = t.valid() && t.item_id() == item && t.location_id() == balances.location_id();
       }
       if (!a.place) continue;
-      if (has_totals) a.in.stock_totals(stock_totals->months(), from_month, stock_scratch);
+      if (has_totals) {
+        a.in.stock_totals(stock_totals->months(), from_month, stock_scratch);
+        // The last month's days, kept in the row (none there: the account has no such month).
+        if (w.end_days_in_totals && stock_totals->latest_month() == w.last_month)
+          a.in.attach_days(w.last_month, stock_totals->latest_days());
+      }
       if (!a.place->own) continue;
       auto& d = at[a.place->site];
       d.seen = d.own_balance = true;
@@ -640,7 +658,8 @@ KpiReport kpi_report(db::Db& db, const KpiQuery& query, const std::vector<db::Db
   auto catalog = read_catalog(db);
   std::vector<KpiAccumulator> parts(helpers.size() + 1, KpiAccumulator(query.grouping, query.period));
   const auto& p = query.period;
-  Window w{load_start(p), p.to, {p.from, p.to + 1}, {p.to - (days_of_supply_window_days - 1)}, reading, {}, false, {}, {}, 0};
+  Window w{load_start(p), p.to, {p.from, p.to + 1}, {p.to - (days_of_supply_window_days - 1)}, reading, {}, false, {}, {}, 0,
+           stock::month_of_day(now().micros / 86'400'000'000)};
   each_series<KpiAccumulator>(db, helpers, catalog, w, query.site_id, parts,
                               [](KpiAccumulator& acc, const Series& s) { acc.add(s); });
   auto& acc = parts.front();

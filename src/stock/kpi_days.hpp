@@ -197,6 +197,9 @@ class ItemStockTotals : public ItemCursor {
   ItemStockTotals(db::Db& db, const ItemRange& items);
   std::string_view location_id() const { return q_.text_view(1); }
   std::string_view months() const { return q_.text_view(2); }
+  // The account's latest month row (migration 58) and its days; 0 and "" where not kept.
+  int latest_month() const { return q_.is_null(3) ? 0 : static_cast<int>(q_.int64(3)); }
+  std::string_view latest_days() const { return q_.is_null(4) ? std::string_view() : q_.text_view(4); }
 };
 
 // The packed days of those accounts' months in [from_month, to_month], in the balances' order

@@ -41,6 +41,8 @@ void add_stock_days(db::Db& db, const std::map<std::int64_t, std::vector<StockDa
   // Each touched account's item, location and totals row (migration 57; "" for none yet).
   struct TotalsRow {
     std::string item_id, location_id, months;
+    int latest_month = 0;  // its latest month row (migration 58; 0: none yet) and that row's days
+    std::string latest_days;
   };
   std::map<std::int64_t, TotalsRow> packed_totals;
   // Every kept month of the touched accounts in the touched months, and their balances'
@@ -48,17 +50,20 @@ void add_stock_days(db::Db& db, const std::map<std::int64_t, std::vector<StockDa
   // of many documents pays one round trip here on PostgreSQL, not one per account.
   {
     auto q = db.query(
-        "SELECT account, month, days, NULL, NULL FROM stock_day_months "
+        "SELECT account, month, days, NULL, NULL, NULL, NULL FROM stock_day_months "
         "WHERE account IN (SELECT CAST(value AS BIGINT) FROM json_each(?)) "
         "AND month IN (SELECT CAST(value AS INTEGER) FROM json_each(?)) "
-        "UNION ALL SELECT b.account, NULL, t.months, b.item_id, b.location_id FROM stock_balances b "
+        "UNION ALL SELECT b.account, NULL, t.months, b.item_id, b.location_id, t.latest_month, t.latest_days "
+        "FROM stock_balances b "
         "LEFT JOIN stock_month_totals t ON t.item_id = b.item_id AND t.location_id = b.location_id "
         "WHERE b.account IN (SELECT CAST(value AS BIGINT) FROM json_each(?))");
     const auto account_list = json_number_list(accounts);
     q.bind(1, account_list).bind(2, json_number_list(months)).bind(3, account_list);
     while (q.step()) {
       if (q.is_null(1)) {
-        packed_totals[q.int64(0)] = TotalsRow{q.text(3), q.text(4), q.is_null(2) ? std::string() : q.text(2)};
+        packed_totals[q.int64(0)] = TotalsRow{q.text(3), q.text(4), q.is_null(2) ? std::string() : q.text(2),
+                                              q.is_null(5) ? 0 : static_cast<int>(q.int64(5)),
+                                              q.is_null(6) ? std::string() : q.text(6)};
         continue;
       }
       auto row = rows.find(Key{q.int64(0), static_cast<int>(q.int64(1))});
@@ -84,30 +89,45 @@ void add_stock_days(db::Db& db, const std::map<std::int64_t, std::vector<StockDa
   for (const auto& [account, days] : deltas)
     for (const auto& d : days) merge_stock_day(rows.at(Key{account, month_of_day(d.day)}), d);
   // The months written back, and each touched account's totals row with their entries
-  // replaced.
+  // replaced and its latest month's days (the rows come by account, then month: an account's
+  // last written month is its latest one unless a later one is kept already).
   db::Rows months_rows(7);
   std::map<std::int64_t, std::map<int, std::string>> changed;
   for (const auto& [key, days] : rows) {
     const auto totals = stock_month_totals(days);
-    months_rows.add(key.first).add(key.second).add(pack_stock_days(days)).add(totals.change_milli).add(totals.low_milli);
+    std::string packed = pack_stock_days(days);
+    auto row = packed_totals.find(key.first);
+    BR_ASSERT(row != packed_totals.end(), "a stock account posted to has its balance");
+    if (key.second >= row->second.latest_month) {
+      row->second.latest_month = key.second;
+      row->second.latest_days = packed;
+    }
+    months_rows.add(key.first).add(key.second).add(std::move(packed)).add(totals.change_milli).add(totals.low_milli);
     months_rows.add(totals.day_weighted).add(pack_losses(totals.lost_milli));
     changed[key.first][key.second] = stock_month_entry(key.second, totals);
   }
   static constexpr std::string_view month_columns[] = {"account", "month", "days", "net_change", "low_change",
                                                        "day_weighted", "losses"};
   db::upsert_rows(db, "stock_day_months", month_columns, 2, months_rows);
-  db::Rows totals_rows(4);
+  db::Rows totals_rows(6);
   for (const auto& [account, entries] : changed) {
-    auto row = packed_totals.find(account);
-    BR_ASSERT(row != packed_totals.end(), "a stock account posted to has its balance");
-    totals_rows.add(row->second.item_id).add(row->second.location_id).add(account);
-    totals_rows.add(replace_month_entries(row->second.months, entries));
+    const auto& row = packed_totals.at(account);
+    totals_rows.add(row.item_id).add(row.location_id).add(account);
+    totals_rows.add(replace_month_entries(row.months, entries)).add(row.latest_month).add(row.latest_days);
   }
-  static constexpr std::string_view totals_columns[] = {"item_id", "location_id", "account", "months"};
+  static constexpr std::string_view totals_columns[] = {"item_id", "location_id", "account", "months", "latest_month",
+                                                        "latest_days"};
   db::upsert_rows(db, "stock_month_totals", totals_columns, 2, totals_rows);
 }
 
 namespace {
+// Each totals row's latest month and its days from the month rows (migration 58's statements).
+constexpr const char* latest_month_days_made =
+    "UPDATE stock_month_totals SET latest_month = (SELECT MAX(m.month) FROM stock_day_months m "
+    "WHERE m.account = stock_month_totals.account);"
+    "UPDATE stock_month_totals SET latest_days = (SELECT m.days FROM stock_day_months m "
+    "WHERE m.account = stock_month_totals.account AND m.month = stock_month_totals.latest_month);";
+
 // Each account's totals row as its month rows make it (migration 57's rule: all four totals, or
 // '?'); a month whose losses do not read is left out (check_stock_days reports it by itself).
 std::map<std::int64_t, std::string> month_totals_made(db::Db& db) {
@@ -140,6 +160,7 @@ void rebuild_stock_month_totals(db::Db& db) {
         .bind(1, months)
         .bind(2, account)
         .run();
+  db.exec(latest_month_days_made);
 }
 
 std::vector<AccountBalance> account_balances(db::Db& db, int month) {
@@ -181,7 +202,8 @@ ItemBalances::ItemBalances(db::Db& db, int month, const ItemRange& items)
 }
 
 ItemStockTotals::ItemStockTotals(db::Db& db, const ItemRange& items)
-    : ItemCursor(db.query(in_range("SELECT b.item_id, b.location_id, b.months FROM stock_month_totals b", "", items,
+    : ItemCursor(db.query(in_range("SELECT b.item_id, b.location_id, b.months, b.latest_month, b.latest_days "
+                                   "FROM stock_month_totals b", "", items,
                                    "b.item_id, b.location_id"))) {
   q_.bind(1, items.from);
   if (!items.to.empty()) q_.bind(2, items.to);
@@ -309,6 +331,20 @@ std::vector<std::string> check_stock_days(db::Db& db) {
   }
   for (const auto& [account, months] : made)
     report(fmt::format("kpi days: account {} has month rows ('{}') but no month totals row", account, months));
+  // And carries its latest month row's month and days (migration 58).
+  auto latest = db.query(
+      "SELECT t.account, t.latest_month, t.latest_days, m.month, m.days FROM stock_month_totals t "
+      "LEFT JOIN stock_day_months m ON m.account = t.account "
+      "AND m.month = (SELECT MAX(k.month) FROM stock_day_months k WHERE k.account = t.account) "
+      "WHERE t.latest_month IS NOT m.month OR t.latest_days IS NOT m.days ORDER BY t.account");
+  auto month_days = [&latest](int month_at) {
+    return latest.is_null(month_at) ? std::string("none")
+                                    : fmt::format("{} '{}'", latest.int64(month_at),
+                                                  latest.is_null(month_at + 1) ? "" : latest.text_view(month_at + 1));
+  };
+  while (latest.step())
+    report(fmt::format("kpi days: account {} carries {} as its latest month in its totals row, but its latest month row is {}",
+                       latest.int64(0), month_days(1), month_days(3)));
   return problems;
 }
 

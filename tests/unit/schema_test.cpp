@@ -272,7 +272,7 @@ TEST(Schema, MigrationNineNumbersTransfersInCreationOrderAndKeepsTheirReceipts) 
            "net_change INTEGER, low_change INTEGER, day_weighted INTEGER, losses TEXT, PRIMARY KEY (account, month))");
   db->exec("ALTER TABLE stock_balances ADD COLUMN first_month INTEGER");  // and the balance's first month (53)
   db->exec("CREATE TABLE stock_month_totals (item_id TEXT NOT NULL, location_id TEXT NOT NULL, account INTEGER NOT NULL, "
-           "months TEXT NOT NULL, PRIMARY KEY (item_id, location_id))");  // and 57's totals rows
+           "months TEXT NOT NULL, latest_month INTEGER, latest_days TEXT, PRIMARY KEY (item_id, location_id))");  // and 57's totals rows (58's columns)
   db::Transaction tx(*db);  // stock is posted inside a command's transaction
   stock::post_movements(*db,
                         {stock::Movement{"I1", "L2", Quantity::units(-5), "transfer_out", "transfer", "TZ", "LZ"},
@@ -432,6 +432,14 @@ TEST(Schema, MigrationThirtyNinePacksTheLedgersDaysAndCheckCatchesACorruptedMont
     EXPECT_EQ(entries[1].day_weighted, -4750 * mar1);
     EXPECT_EQ(entries[1].losses, "damage=1250,theft=500");
   }
+  // Migration 58: each totals row carries its latest month and that month's days.
+  auto latest = [&](std::int64_t account) {
+    auto q = db->query("SELECT latest_month, latest_days FROM stock_month_totals WHERE account = ?");
+    q.bind(1, account);
+    return q.step() ? std::pair<std::int64_t, std::string>(q.int64(0), q.text(1)) : std::pair<std::int64_t, std::string>();
+  };
+  EXPECT_EQ(latest(1), (std::pair<std::int64_t, std::string>(200003, std::to_string(mar1) + ":-4750:damage=1250,theft=500")));
+  EXPECT_EQ(latest(2).first, 202401);
   db->exec("UPDATE stock_day_months SET low_change = 0 WHERE account = 1 AND month = 200003");
   ASSERT_EQ(stock::check_stock_days(*db).size(), 2u);  // the days, and the totals row
   EXPECT_NE(stock::check_stock_days(*db)[1].find("account 1 keeps month totals"), std::string::npos)
@@ -470,6 +478,9 @@ TEST(Schema, MigrationThirtyNinePacksTheLedgersDaysAndCheckCatchesACorruptedMont
   EXPECT_EQ(kept(2, stock::month_of_day(today)), (std::vector<stock::StockDay>{{today, -5000, {{"damage", 1000}}}}));
   EXPECT_EQ(first_month("I2"), 202401);  // an older month stays the first
   EXPECT_EQ(first_month("I3"), stock::month_of_day(today));  // a new account's first month is its first movement's
+  EXPECT_EQ(latest(2), (std::pair<std::int64_t, std::string>(stock::month_of_day(today),
+                                                               std::to_string(today) + ":-5000:damage=1000")));
+  EXPECT_EQ(latest(3).first, stock::month_of_day(today));  // a new account's too
   EXPECT_TRUE(stock::check_stock_days(*db).empty()) << stock::check_stock_days(*db).front();
 
   // One figure off in one packed month (its totals with it), and a month with no movements at
@@ -478,8 +489,14 @@ TEST(Schema, MigrationThirtyNinePacksTheLedgersDaysAndCheckCatchesACorruptedMont
            ":-4750:damage=1250,theft=400', losses = 'damage=1250,theft=400' WHERE account = 1 AND month = 200003");
   db->exec("INSERT INTO stock_day_months (account, month, days) VALUES (2, 202402, '19754:3000')");
   auto problems = stock::check_stock_days(*db);
-  // Each also leaves its account's totals row (migration 57) saying other than its month rows.
-  ASSERT_EQ(problems.size(), 4u);
+  // Each also leaves its account's totals row (migration 57) saying other than its month rows,
+  // and the first its latest month's days (migration 58).
+  ASSERT_EQ(problems.size(), 5u);
+  EXPECT_NE(problems[4].find("account 1 carries 200003 '" + std::to_string(mar1) +
+                             ":-4750:damage=1250,theft=500' as its latest month in its totals row, but its latest month "
+                             "row is 200003 '" + std::to_string(mar1) + ":-4750:damage=1250,theft=400'"),
+            std::string::npos)
+      << problems[4];
   EXPECT_NE(problems[2].find("account 1 keeps month totals '200002:"), std::string::npos) << problems[2];
   EXPECT_NE(problems[2].find("200003:-4750:-4750:" + std::to_string(-4750LL * mar1) + ":damage=1250,theft=500' but its month rows make"),
             std::string::npos)
@@ -495,10 +512,10 @@ TEST(Schema, MigrationThirtyNinePacksTheLedgersDaysAndCheckCatchesACorruptedMont
   // And check_ledger (so `backroom check`) carries them.
   int carried = 0;
   for (const auto& p : stock::check_ledger(*db)) carried += p.starts_with("kpi days:") ? 1 : 0;
-  EXPECT_EQ(carried, 4);
+  EXPECT_EQ(carried, 5);
   db->exec("UPDATE stock_day_months SET days = 'x' WHERE account = 1 AND month = 200002");
   problems = stock::check_stock_days(*db);
-  ASSERT_EQ(problems.size(), 5u);
+  ASSERT_EQ(problems.size(), 6u);
   EXPECT_NE(problems[0].find("not readable"), std::string::npos) << problems[0];
 }
 
