@@ -97,7 +97,9 @@ struct NegativeFlag {
 // that would leave on hand below zero throws 409 insufficient_stock (the writer's
 // savepoint then undoes the whole command); units held for online orders never refuse a
 // decrease: the last-unit rule (stock/holds.hpp) shortens the latest paid holds instead. Returns the balances that went negative
-// (allowed and flagged: each also gets a stock.negative event).
+// (allowed and flagged: each also gets a stock.negative event). On PostgreSQL, under
+// NegativeStock::allow, it posts them as post_movement_batch does a one-document batch (the
+// same rows and outcome in a few statements: each statement is a round trip there).
 std::vector<NegativeFlag> post_movements(db::Db& db, const std::vector<Movement>& movements, const PostContext& ctx);
 
 // One document of a batch for post_movement_batch: its movements, and what posting them found.
