@@ -103,6 +103,7 @@ struct Window {
   // `days_of_every_month` (PostgreSQL) every month's days are read through the runs' cursors
   // anyway, whole or not, so that no month is looked up alone: a lookup is a round trip there.
   void prepare(bool days_of_every_month) {
+    current_month = stock::month_of_day(day_of(now()));
     const int first = stock::month_of_day(load_from), last = stock::month_of_day(to);
     auto cut_inside = [](const std::vector<Day>& cuts, Day f, Day l) {
       return std::any_of(cuts.begin(), cuts.end(), [&](Day c) { return c > f && c <= l; });
@@ -161,7 +162,7 @@ struct Window {
   bool any_whole = false;  // a month may be whole
   std::vector<std::pair<int, int>> stock_runs, sales_runs;
   int last_month = 0;  // the month of `to`: later months count only for their change
-  int current_month = 0;  // the month of today (the clock's): no month row is later
+  int current_month = 0;  // the month of today (the clock's, set by prepare): no month row is later
   bool end_days_in_totals = false;  // the stock days of `last_month` come from the totals rows
 };
 
@@ -658,8 +659,7 @@ KpiReport kpi_report(db::Db& db, const KpiQuery& query, const std::vector<db::Db
   auto catalog = read_catalog(db);
   std::vector<KpiAccumulator> parts(helpers.size() + 1, KpiAccumulator(query.grouping, query.period));
   const auto& p = query.period;
-  Window w{load_start(p), p.to, {p.from, p.to + 1}, {p.to - (days_of_supply_window_days - 1)}, reading, {}, false, {}, {}, 0,
-           stock::month_of_day(now().micros / 86'400'000'000)};
+  Window w{load_start(p), p.to, {p.from, p.to + 1}, {p.to - (days_of_supply_window_days - 1)}, reading, {}, false, {}, {}, 0};
   each_series<KpiAccumulator>(db, helpers, catalog, w, query.site_id, parts,
                               [](KpiAccumulator& acc, const Series& s) { acc.add(s); });
   auto& acc = parts.front();
