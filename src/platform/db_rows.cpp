@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <functional>
 
@@ -10,23 +14,47 @@
 
 namespace backroom::db {
 
+namespace {
+// What COPY's text format writes after a backslash for `c`, or 0 where `c` stands as it is.
+char copy_escape_of(char c) {
+  switch (c) {
+    case '\\': return '\\';
+    case '\n': return 'n';
+    case '\r': return 'r';
+    case '\t': return 't';
+    default: return 0;
+  }
+}
+
+// The first byte at or after `from` that COPY's text format escapes, or value.size(). Sixteen
+// bytes a step where SSE2 is there (every x86-64): a kept document's payload, a couple of
+// kilobytes of JSON, was ~16 % of head office's writer thread in a push one byte at a time.
+std::size_t next_copy_escape(std::string_view value, std::size_t from) {
+#if defined(__SSE2__)
+  const __m128i backslash = _mm_set1_epi8('\\'), newline = _mm_set1_epi8('\n');
+  const __m128i carriage = _mm_set1_epi8('\r'), tab = _mm_set1_epi8('\t');
+  for (; from + 16 <= value.size(); from += 16) {
+    __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(value.data() + from));
+    __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, backslash), _mm_cmpeq_epi8(bytes, newline)),
+                                _mm_or_si128(_mm_cmpeq_epi8(bytes, carriage), _mm_cmpeq_epi8(bytes, tab)));
+    if (int mask = _mm_movemask_epi8(hits)) return from + static_cast<std::size_t>(__builtin_ctz(mask));
+  }
+#endif
+  for (; from < value.size(); ++from)
+    if (copy_escape_of(value[from])) return from;
+  return value.size();
+}
+}  // namespace
+
 void append_copy_text(std::string& out, std::string_view value) {
   // PostgreSQL's text holds no NUL byte: the value ends at one, as a text parameter does
   // (libpq sends parameters as C strings), so a COPY and an INSERT keep the same value.
   value = value.substr(0, value.find('\0'));
   std::size_t plain = 0;  // the start of the run not yet appended
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    char escaped = 0;
-    switch (value[i]) {
-      case '\\': escaped = '\\'; break;
-      case '\n': escaped = 'n'; break;
-      case '\r': escaped = 'r'; break;
-      case '\t': escaped = 't'; break;
-      default: continue;
-    }
+  for (std::size_t i = next_copy_escape(value, 0); i < value.size(); i = next_copy_escape(value, plain)) {
     out.append(value.substr(plain, i - plain));
     out += '\\';
-    out += escaped;
+    out += copy_escape_of(value[i]);
     plain = i + 1;
   }
   out.append(value.substr(plain));

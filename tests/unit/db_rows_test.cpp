@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <limits>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -114,6 +115,37 @@ TEST(CopyText, EscapesWhatWouldEndAFieldARowOrTheData) {
     std::string out = "prefix|";
     append_copy_text(out, c.value);
     EXPECT_EQ(out, "prefix|" + c.escaped) << c.value;
+  }
+}
+
+// append_copy_text looks sixteen bytes a step for what it escapes: on values of every length
+// around those steps, with the escaped bytes (and a NUL) anywhere, it writes what one byte at
+// a time would.
+TEST(CopyText, EscapesLikeOneByteAtATimeOnRandomValues) {
+  auto byte_at_a_time = [](std::string_view value) {
+    std::string out;
+    for (char c : value) {
+      if (c == '\0') break;
+      switch (c) {
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default: out += c;
+      }
+    }
+    return out;
+  };
+  std::mt19937 random(20261207);
+  const char special[] = {'\\', '\n', '\r', '\t', '\0', 'N', '.', '\x80', '\xff', '\x08', '\x0b', '\x0c', '[', ']'};
+  for (int round = 0; round < 4000; ++round) {
+    std::size_t length = random() % 70;
+    std::string value;
+    for (std::size_t i = 0; i < length; ++i)
+      value += random() % 6 == 0 ? special[random() % sizeof special] : static_cast<char>('a' + random() % 26);
+    std::string out = "p";
+    append_copy_text(out, value);
+    ASSERT_EQ(out, "p" + byte_at_a_time(value)) << round;
   }
 }
 
