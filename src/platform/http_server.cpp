@@ -386,8 +386,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   // read into a string leaves the buffer empty, so a buffer that only ever held a request's
   // head stays about a kilobyte: a store node's push of ~1 MB came in ~330 bytes a read
   // (57,284 recvmsg, as many timer re-arms and thread wake-ups, for 19 pushes; strace -c).
-  // 64 KiB is the most Beast asks for in one read; its pages are touched only as far as a
-  // request fills them.
+  // 64 KiB is the most Beast asks for in one read: at most 64 MiB for the 1,024 connections
+  // the server accepts (Options::connections_max), 4 MiB for a shop's 64.
   static constexpr std::size_t read_buffer_bytes = 64 * 1024;
   Stream stream_;
   beast::flat_buffer buffer_;
