@@ -108,7 +108,7 @@ struct Window {
     auto cut_inside = [](const std::vector<Day>& cuts, Day f, Day l) {
       return std::any_of(cuts.begin(), cuts.end(), [&](Day c) { return c > f && c <= l; });
     };
-    for (int m = first; m <= last; m = m % 100 == 12 ? m + 89 : m + 1) {
+    for (int m = first; m <= last; m = stock::next_month(m)) {
       const Day f = stock::first_day_of_month(m), l = stock::last_day_of_month(m);
       const bool stock = reading == MonthReading::totals_where_whole && f >= load_from && l <= to && !cut_inside(cuts, f, l);
       months.push_back(MonthSpan{m, f, l, stock, stock && !cut_inside(sales_cuts, f, l)});
@@ -149,7 +149,7 @@ struct Window {
       end_days_in_totals = true;
       auto& run = stock_runs.back();
       if (run.first == last_month) stock_runs.pop_back();
-      else run.second = last_month % 100 == 1 ? last_month - 89 : last_month - 1;
+      else run.second = stock::previous_month(last_month);
     }
   }
   const MonthSpan* span(int month) const {
@@ -408,7 +408,7 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
     if (w.any_whole) stream.totals.emplace(db, slot, location_id, range);
     ++slot;
     for (const auto& [first, last] : w.sales_runs)
-      for (int month = first; month <= last; month = month % 100 == 12 ? month + 89 : month + 1)
+      for (int month = first; month <= last; month = stock::next_month(month))
         stream.days.emplace_back(db, days_slot++, location_id, month, range);
     sold.push_back(std::move(stream));
   }
@@ -437,9 +437,8 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
                           : span->whole_stock && d.active_before());
   };
   // The first month wholly from load_from on.
-  const int first_full_month = stock::first_day_of_month(from_month) >= load_from ? from_month
-                               : from_month % 100 == 12                           ? from_month + 89
-                                                                                  : from_month + 1;
+  const int first_full_month =
+      stock::first_day_of_month(from_month) >= load_from ? from_month : stock::next_month(from_month);
   auto note_figure = [first_full_month](SiteDays& d, int month) {
     if (month < d.first_figure_month && month >= first_full_month) d.first_figure_month = month;
   };

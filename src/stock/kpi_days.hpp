@@ -121,6 +121,9 @@ std::string replace_month_entries(std::string_view packed, const std::map<int, s
 // The first and last day of a month (year * 100 + month).
 std::int64_t first_day_of_month(int month);
 std::int64_t last_day_of_month(int month);
+// The month after and before a month (year * 100 + month): 202412 -> 202501 -> 202412.
+constexpr int next_month(int month) { return month % 100 == 12 ? month + 89 : month + 1; }
+constexpr int previous_month(int month) { return month % 100 == 1 ? month - 89 : month - 1; }
 
 // Adds `delta` into `days` (kept sorted): the day's entry is created if missing.
 void merge_stock_day(std::vector<StockDay>& days, const StockDay& delta);

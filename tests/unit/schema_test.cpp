@@ -580,6 +580,13 @@ TEST(KpiDays, MonthTotals) {
   EXPECT_EQ(stock::last_day_of_month(202402), 19782);   // 2024-02-29, a leap year
   EXPECT_EQ(stock::last_day_of_month(202302), 19416);   // 2023-02-28
   EXPECT_EQ(stock::last_day_of_month(202612), 20818);   // 2026-12-31
+  // A month's neighbours, across a year's end both ways.
+  const std::pair<int, int> steps[] = {{202401, 202402}, {202411, 202412}, {202412, 202501}, {199912, 200001}};
+  for (const auto& [month, after] : steps) {
+    EXPECT_EQ(stock::next_month(month), after) << month;
+    EXPECT_EQ(stock::previous_month(after), month) << after;
+    EXPECT_EQ(stock::first_day_of_month(stock::next_month(month)), stock::last_day_of_month(month) + 1) << month;
+  }
 }
 
 // Every month's totals in one row (migration 57): entries, their order, the unknown month,
