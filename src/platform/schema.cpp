@@ -2463,6 +2463,37 @@ UPDATE stock_month_totals SET latest_month = (SELECT MAX(m.month) FROM stock_day
 UPDATE stock_month_totals SET latest_days = (SELECT m.days FROM stock_day_months m
                                              WHERE m.account = stock_month_totals.account AND m.month = stock_month_totals.latest_month);
 )SQL"},
+      {59, "the stock months keyed by month before account on SQLite: the KPI report reads the one month it cannot take from the totals rows from that month's rows alone, not from pages spread over the whole table", R"SQL(
+-- stock_day_months keyed (month, account): a report of the last 52 weeks reads its first,
+-- partial month day by day, a probe per account; keyed (account, month), one month's rows lay
+-- on every page of the table (an account's thirteen months share a page), so that probe read
+-- nearly the whole table; now it reads that month's pages. Readers name the months they want
+-- (stock/kpi_days_store.cpp: ItemStockMonths lists them; the first and latest month of an
+-- account come from stock_balances.first_month and the totals rows). PostgreSQL keeps its rows
+-- in a heap, where the key does not place them: it keeps (account, month), which its
+-- per-account reads use (below).
+CREATE TABLE stock_day_months_59 (
+  account      INTEGER NOT NULL,
+  month        INTEGER NOT NULL CHECK (month % 100 BETWEEN 1 AND 12),
+  days         TEXT NOT NULL CHECK (days <> ''),
+  net_change   INTEGER,
+  low_change   INTEGER,
+  day_weighted INTEGER,
+  losses       TEXT,
+  PRIMARY KEY (month, account)
+) WITHOUT ROWID;
+INSERT INTO stock_day_months_59 (account, month, days, net_change, low_change, day_weighted, losses)
+SELECT account, month, days, net_change, low_change, day_weighted, losses FROM stock_day_months;
+DROP TABLE stock_day_months;
+ALTER TABLE stock_day_months_59 RENAME TO stock_day_months;
+)SQL", R"SQL(
+-- PostgreSQL: the key as it was, (account, month), and the names a table made under its own
+-- name has.
+ALTER TABLE stock_day_months DROP CONSTRAINT stock_day_months_59_pkey;
+ALTER TABLE stock_day_months ADD CONSTRAINT stock_day_months_pkey PRIMARY KEY (account, month);
+ALTER TABLE stock_day_months RENAME CONSTRAINT stock_day_months_59_month_check TO stock_day_months_month_check;
+ALTER TABLE stock_day_months RENAME CONSTRAINT stock_day_months_59_days_check TO stock_day_months_days_check;
+)SQL"},
   };
   return list;
 }

@@ -498,8 +498,8 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
       d.on_hand = balances.on_hand_milli();
       d.moved_before = balances.months_before();
     }
-    // The days of the runs' months (they come in the balances' order, each account's months
-    // latest first).
+    // The days of the runs' months (they come in the balances' order; an account's months in
+    // any order, each put in its place).
     for (auto& cursor : stock_days)
       for (std::size_t i = 0; i < account_count; ++i)
         for (; cursor.valid() && cursor.account() == accounts[i].number; cursor.next())

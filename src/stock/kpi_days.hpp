@@ -206,7 +206,7 @@ class ItemStockTotals : public ItemCursor {
 };
 
 // The packed days of those accounts' months in [from_month, to_month], in the balances' order
-// (item, then location) and each account's months latest first: the report reads the months
+// (item, then location), an account's months in no given order: the report reads the months
 // it cannot take from their totals (the first and last of its window, usually) through one of
 // these per run of such months, told apart by `slot` (0, 1, ...: each its own statement). A
 // row names its account only (ItemBalances gave its item and location): the report steps

@@ -121,12 +121,15 @@ void add_stock_days(db::Db& db, const std::map<std::int64_t, std::vector<StockDa
 }
 
 namespace {
-// Each totals row's latest month and its days from the month rows (migration 58's statements).
+// Each totals row's latest month and its days from the month rows (migration 58's rule; each
+// account's latest month found in one pass, grouped: on SQLite the rows are keyed by month
+// first, migration 59, where a MAX per account would read the whole table each time).
 constexpr const char* latest_month_days_made =
-    "UPDATE stock_month_totals SET latest_month = (SELECT MAX(m.month) FROM stock_day_months m "
-    "WHERE m.account = stock_month_totals.account);"
-    "UPDATE stock_month_totals SET latest_days = (SELECT m.days FROM stock_day_months m "
-    "WHERE m.account = stock_month_totals.account AND m.month = stock_month_totals.latest_month);";
+    "UPDATE stock_month_totals SET latest_month = l.month FROM "
+    "(SELECT account, MAX(month) AS month FROM stock_day_months GROUP BY account) AS l "
+    "WHERE l.account = stock_month_totals.account;"
+    "UPDATE stock_month_totals SET latest_days = m.days FROM stock_day_months m "
+    "WHERE m.account = stock_month_totals.account AND m.month = stock_month_totals.latest_month;";
 
 // Each account's totals row as its month rows make it (migration 57's rule: all four totals, or
 // '?'); a month whose losses do not read is left out (check_stock_days reports it by itself).
@@ -166,8 +169,7 @@ void rebuild_stock_month_totals(db::Db& db) {
 std::vector<AccountBalance> account_balances(db::Db& db, int month) {
   std::vector<AccountBalance> out;
   auto q = db.query(
-      "SELECT b.account, b.item_id, b.location_id, b.on_hand, "
-      "EXISTS (SELECT 1 FROM stock_day_months k WHERE k.account = b.account AND k.month < ?) "
+      "SELECT b.account, b.item_id, b.location_id, b.on_hand, CASE WHEN b.first_month < ? THEN 1 ELSE 0 END "
       "FROM stock_balances b ORDER BY b.account");
   q.bind(1, month);
   while (q.step()) out.push_back(AccountBalance{q.int64(0), q.text(1), q.text(2), q.int64(3), q.int64(4) != 0});
@@ -210,18 +212,43 @@ ItemStockTotals::ItemStockTotals(db::Db& db, const ItemRange& items)
   next();
 }
 
+namespace {
 // The balances drive the join (CROSS JOIN keeps SQLite from turning it round), so the rows
-// come in the balances' key order, item first, with no sort: one pass over the balances
-// and one seek into the months per account (a pass per location cost twice as much), each
-// account's months read backwards (the report works out each month's opening from the
-// balance down).
+// come in the balances' key order, item first, with no sort: one pass over the balances and,
+// per account, a probe into the months. On SQLite the months are keyed (month, account)
+// (migration 59): each month of the run is named, a probe of (month, account) into that
+// month's rows alone, and no month later than the latest row is (a run to the end names
+// 999912). PostgreSQL keys them (account, month) and reads each account's range.
+db::Query stock_months_query(db::Db& db, int slot, int from_month, int to_month, const ItemRange& items) {
+  const std::string select = fmt::format("SELECT b.account, m{0}.days, m{0}.month FROM stock_balances b CROSS JOIN "
+                                         "stock_day_months m{0}", slot);
+  const std::string order = "b.item_id, b.location_id";
+  std::vector<int> months;
+  std::string condition;
+  if (db.dialect() == db::Dialect::sqlite) {
+    int latest = 0;
+    {
+      auto q = db.query("SELECT MAX(month) FROM stock_day_months");
+      if (q.step() && !q.is_null(0)) latest = static_cast<int>(q.int64(0));
+    }
+    for (int m = from_month; m <= std::min(to_month, latest); m = next_month(m)) months.push_back(m);
+    condition = fmt::format("m{0}.month IN ({1}) AND m{0}.account = b.account", slot,
+                            db::repeated_rows(months.size(), "?"));
+  } else {
+    months = {from_month, to_month};
+    condition = fmt::format("m{0}.account = b.account AND m{0}.month BETWEEN ? AND ?", slot);
+  }
+  auto q = db.query(in_range(select, condition, items, order));
+  int at = 1;
+  for (int m : months) q.bind(at++, m);
+  q.bind(at++, items.from);
+  if (!items.to.empty()) q.bind(at, items.to);
+  return q;
+}
+}  // namespace
+
 ItemStockMonths::ItemStockMonths(db::Db& db, int slot, int from_month, int to_month, const ItemRange& items)
-    : q_(db.query(in_range(fmt::format("SELECT b.account, m{0}.days, m{0}.month FROM stock_balances b CROSS JOIN "
-                                       "stock_day_months m{0}", slot),
-                           fmt::format("m{0}.account = b.account AND m{0}.month BETWEEN ? AND ?", slot), items,
-                           fmt::format("b.item_id, b.location_id, m{0}.month DESC", slot)))) {
-  q_.bind(1, from_month).bind(2, to_month).bind(3, items.from);
-  if (!items.to.empty()) q_.bind(4, items.to);
+    : q_(stock_months_query(db, slot, from_month, to_month, items)) {
   next();
 }
 
@@ -259,7 +286,7 @@ std::vector<std::string> check_stock_days(db::Db& db) {
   }
   auto q = db.query(
       "SELECT account, month, days, net_change, low_change, day_weighted, losses FROM stock_day_months "
-      "ORDER BY account, month");
+      "ORDER BY month, account");
   while (q.step()) {
     std::pair<std::int64_t, int> key{q.int64(0), static_cast<int>(q.int64(1))};
     std::vector<StockDay> kept;
@@ -298,10 +325,11 @@ std::vector<std::string> check_stock_days(db::Db& db) {
     report(fmt::format("kpi days: account {} month {} has movements ('{}') but no kept month", key.first, key.second,
                        pack_stock_days(days)));
   // Each balance's first month (migration 53) is its account's earliest kept month.
+  // (Each account's first and latest month found in one grouped pass: migration 59.)
   auto firsts = db.query(
-      "SELECT b.account, b.first_month, (SELECT MIN(m.month) FROM stock_day_months m WHERE m.account = b.account) "
-      "FROM stock_balances b WHERE b.first_month IS NOT (SELECT MIN(m.month) FROM stock_day_months m WHERE m.account = b.account) "
-      "ORDER BY b.account");
+      "SELECT b.account, b.first_month, f.month FROM stock_balances b "
+      "LEFT JOIN (SELECT account, MIN(month) AS month FROM stock_day_months GROUP BY account) f ON f.account = b.account "
+      "WHERE b.first_month IS NOT f.month ORDER BY b.account");
   while (firsts.step())
     report(fmt::format("kpi days: the balance of account {} notes {} as its first month, but its first kept month is {}",
                        firsts.int64(0), firsts.is_null(1) ? std::string("none") : std::to_string(firsts.int64(1)),
@@ -334,8 +362,8 @@ std::vector<std::string> check_stock_days(db::Db& db) {
   // And carries its latest month row's month and days (migration 58).
   auto latest = db.query(
       "SELECT t.account, t.latest_month, t.latest_days, m.month, m.days FROM stock_month_totals t "
-      "LEFT JOIN stock_day_months m ON m.account = t.account "
-      "AND m.month = (SELECT MAX(k.month) FROM stock_day_months k WHERE k.account = t.account) "
+      "LEFT JOIN (SELECT account, MAX(month) AS month FROM stock_day_months GROUP BY account) l ON l.account = t.account "
+      "LEFT JOIN stock_day_months m ON m.account = t.account AND m.month = l.month "
       "WHERE t.latest_month IS NOT m.month OR t.latest_days IS NOT m.days ORDER BY t.account");
   auto month_days = [&latest](int month_at) {
     return latest.is_null(month_at) ? std::string("none")

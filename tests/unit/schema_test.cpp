@@ -969,3 +969,32 @@ TEST(Schema, MigrationFiftyKeepsTheConflictsAndAllowsTheCancelledShipmentKinds) 
   EXPECT_ANY_THROW(db->exec("INSERT INTO sync_conflicts (id, node_id, location_id, document_id, kind, detail, created_at, "
                             "status) VALUES ('C5', 'N1', 'L1', 'D5', 'other', '{}', 10, 'open')"));
 }
+
+// Migration 59 keys the stock months (month, account) on SQLite: every row is kept with its
+// days and totals, a month's rows are found by the key's first column, the key still refuses a
+// month twice, and the KPI check stays clean.
+TEST(Schema, MigrationFiftyNineKeysStockMonthsByMonthAndKeepsEveryRow) {
+  TempFile file;
+  auto db = shop_at_version(file, 58);
+  db->exec("INSERT INTO stock_day_months (account, month, days, net_change, low_change, day_weighted, losses) VALUES "
+           "(2, 202401, '19723:3000', 3000, 0, 59169000, ''), (1, 202402, '19754:-1000:damage=1000', -1000, -1000, "
+           "-19754000, 'damage=1000'), (1, 202401, '19723:5000', NULL, NULL, NULL, NULL);");
+  ASSERT_EQ(schema::migrate(*db, 59), 59);
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM stock_day_months"), 3);
+  EXPECT_EQ(scalar(*db, "SELECT day_weighted FROM stock_day_months WHERE account = 2 AND month = 202401 AND "
+                        "days = '19723:3000' AND net_change = 3000 AND low_change = 0 AND losses = ''"), 59169000);
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM stock_day_months WHERE account = 1 AND month = 202402 AND "
+                        "days = '19754:-1000:damage=1000' AND losses = 'damage=1000' AND low_change = -1000"), 1);
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM stock_day_months WHERE account = 1 AND month = 202401 AND "
+                        "net_change IS NULL AND day_weighted IS NULL AND losses IS NULL"), 1);
+  // In key order: month first.
+  std::vector<std::pair<std::int64_t, std::int64_t>> order;
+  for (auto q = db->query("SELECT month, account FROM stock_day_months"); q.step();) order.emplace_back(q.int64(0), q.int64(1));
+  EXPECT_EQ(order, (std::vector<std::pair<std::int64_t, std::int64_t>>{{202401, 1}, {202401, 2}, {202402, 1}}));
+  std::string plan;
+  for (auto q = db->query("EXPLAIN QUERY PLAN SELECT days FROM stock_day_months WHERE month = 202401"); q.step();)
+    plan += q.text(3);
+  EXPECT_NE(plan.find("PRIMARY KEY (month=?)"), std::string::npos) << plan;
+  EXPECT_ANY_THROW(db->exec("INSERT INTO stock_day_months (account, month, days) VALUES (1, 202401, '19723:1')"));
+  EXPECT_ANY_THROW(db->exec("INSERT INTO stock_day_months (account, month, days) VALUES (3, 202413, '19723:1')"));
+}
