@@ -259,16 +259,50 @@ std::vector<StockedItem> stocked_items(db::Db& db) {
   return out;
 }
 
+namespace {
+// Whether an item holds stock of its own and is sold (the rule of stocked_items), as SQL.
+constexpr const char* report_stocked =
+    "CASE WHEN status = 'active' AND kind <> 'parent' AND "
+    "NOT (kind = 'kit' AND COALESCE(kit_consumes, 'components') = 'components') THEN 1 ELSE 0 END";
+
+db::Query report_item_query(db::Db& db, const std::string& from, const std::string& to) {
+  auto q = db.query(fmt::format("SELECT id, category, cost, {} FROM items WHERE id >= ?{} ORDER BY id", report_stocked,
+                                to.empty() ? "" : " AND id < ?"));
+  q.bind(1, from);
+  if (!to.empty()) q.bind(2, to);
+  return q;
+}
+}  // namespace
+
 std::vector<ReportItem> report_items(db::Db& db) {
   std::vector<ReportItem> out;
-  auto q = db.query(
-      "SELECT id, sku, name, category, cost, CASE WHEN status = 'active' AND kind <> 'parent' AND "
-      "NOT (kind = 'kit' AND COALESCE(kit_consumes, 'components') = 'components') THEN 1 ELSE 0 END "
-      "FROM items ORDER BY id");
+  auto q = db.query(fmt::format("SELECT id, sku, name, category, cost, {} FROM items ORDER BY id", report_stocked));
   while (q.step())
     out.push_back(ReportItem{q.text(0), q.text(1), q.text(2), q.text(3),
                              q.is_null(4) ? std::nullopt : std::optional<std::int64_t>(q.int64(4)), q.int64(5) != 0});
   return out;
+}
+
+ReportItemCursor::ReportItemCursor(db::Db& db, const std::string& from, const std::string& to)
+    : q_(report_item_query(db, from, to)) {
+  next();
+}
+
+void ReportItemCursor::next() {
+  valid_ = q_.step();
+  id_ = valid_ ? q_.text_view(0) : std::string_view();
+}
+
+std::vector<std::string> report_item_cuts(db::Db& db, std::size_t parts) {
+  std::vector<std::string> cuts;
+  if (parts < 2) return cuts;
+  const auto count = static_cast<std::size_t>(count_items(db));
+  for (std::size_t i = 1; i < parts && i < count; ++i) {
+    auto q = db.query("SELECT id FROM items ORDER BY id LIMIT 1 OFFSET ?");
+    q.bind(1, static_cast<std::int64_t>(count * i / parts));
+    if (q.step()) cuts.push_back(q.text(0));
+  }
+  return cuts;
 }
 
 std::optional<std::pair<Item, Quantity>> item_by_barcode(db::Db& db, const std::string& key) {

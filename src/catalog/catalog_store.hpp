@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalog/barcode.hpp"
@@ -129,5 +130,28 @@ struct ReportItem {
   bool stocked = false;
 };
 std::vector<ReportItem> report_items(db::Db& db);
+
+// The same items as a cursor in id order (bytewise on both backends), those whose id is in
+// [from, to) (no upper bound when `to` is empty): the report reads them beside its streams,
+// item by item, on the connection of its part, instead of copying the whole catalog first
+// (100,000 items took 140-230 ms on one thread before any part began).
+class ReportItemCursor {
+ public:
+  ReportItemCursor(db::Db& db, const std::string& from, const std::string& to);
+  bool valid() const { return valid_; }
+  void next();
+  std::string_view id() const { return id_; }
+  std::string_view category() const { return q_.text_view(1); }
+  std::optional<std::int64_t> cost() const { return q_.opt_int64(2); }
+  bool stocked() const { return q_.int64(3) != 0; }
+
+ private:
+  db::Query q_;
+  bool valid_ = false;
+  std::string_view id_;
+};
+// The ids that cut the items, in id order, into `parts` runs of nearly equal size (parts - 1
+// ids, fewer when there are fewer items): where the report's parts begin.
+std::vector<std::string> report_item_cuts(db::Db& db, std::size_t parts);
 
 }  // namespace backroom::catalog::store

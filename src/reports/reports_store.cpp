@@ -29,24 +29,14 @@ namespace backroom::reports {
 
 namespace {
 
-// What a report reads once: the catalog by id (in the database's order of text, bytewise on
-// both backends, as the streams below come) and the locations.
+// What a report reads once: the locations. (The items come through a cursor per part,
+// catalog::store::ReportItemCursor, beside the other streams.)
 struct Catalog {
-  std::vector<catalog::store::ReportItem> items;
   std::map<std::string, stock::Location> locations;
-
-  const catalog::store::ReportItem* item(std::string_view id) const {
-    auto it = std::lower_bound(items.begin(), items.end(), id,
-                               [](const catalog::store::ReportItem& a, std::string_view b) { return a.id < b; });
-    return it != items.end() && it->id == id ? &*it : nullptr;
-  }
 };
 
 Catalog read_catalog(db::Db& db) {
   Catalog c;
-  c.items = catalog::store::report_items(db);
-  auto by_id = [](const catalog::store::ReportItem& a, const catalog::store::ReportItem& b) { return a.id < b.id; };
-  if (!std::is_sorted(c.items.begin(), c.items.end(), by_id)) std::sort(c.items.begin(), c.items.end(), by_id);
   for (auto& loc : stock::list_locations(db)) {
     auto id = loc.id;
     c.locations.emplace(std::move(id), std::move(loc));
@@ -384,10 +374,11 @@ struct MonthsIn {
 // month wholly in the window. Any other month is read day by day: from its run's cursor, or,
 // a month that may be whole but is not, looked up alone (a stock that ran out, a series that
 // began in it: few).
-void range_series(db::Db& db, const Catalog& c, const Places& places, const Window& w, const stock::ItemRange& range,
+void range_series(db::Db& db, const Places& places, const Window& w, const stock::ItemRange& range,
                   const std::function<void(const Series&)>& fold) {
   const Day load_from = w.load_from, to = w.to;
   const int from_month = stock::month_of_day(load_from);
+  catalog::store::ReportItemCursor items(db, range.from, range.to);  // in id order, as the streams
   stock::ItemBalances balances(db, from_month, range);
   std::optional<stock::ItemStockTotals> stock_totals;  // read only where a month may be whole
   if (w.any_whole) stock_totals.emplace(db, range);
@@ -466,8 +457,9 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
     }
     if (!next) break;
     item.assign(*next);
-    const auto* catalog_item = c.item(item);
-    const bool stocked = catalog_item && catalog_item->stocked;
+    while (items.valid() && items.id() < item) items.next();  // items with no figures are passed over
+    const bool in_catalog = items.valid() && items.id() == item;
+    const bool stocked = in_catalog && items.stocked();
 
     account_count = 0;
     for (; balances.valid() && balances.item_id() == item; balances.next()) {
@@ -596,12 +588,12 @@ void range_series(db::Db& db, const Catalog& c, const Places& places, const Wind
     for (std::size_t site = 0; site < at.size(); ++site) {
       auto& d = at[site];
       if (!d.seen) continue;
-      if (catalog_item && build_series(d, w, s)) {
+      if (in_catalog && build_series(d, w, s)) {
         s.item_id = item;
         s.site_id = places.sites[site];
-        s.category = catalog_item->category;
-        s.stocked = catalog_item->stocked;
-        s.cost = catalog_item->cost;
+        s.category = items.category();
+        s.stocked = stocked;
+        s.cost = items.cost();
         fold(s);
       }
       d.reset();
@@ -620,15 +612,16 @@ void each_series(db::Db& db, const std::vector<db::Db*>& helpers, const Catalog&
                  const std::function<void(Part&, const Series&)>& fold) {
   const auto places = report_places(c, only_site);
   w.prepare(db.dialect() == db::Dialect::postgres);
-  const std::size_t n = std::min(helpers.size() + 1, std::max<std::size_t>(c.items.size(), 1));
+  const auto cuts = catalog::store::report_item_cuts(db, helpers.size() + 1);
+  const std::size_t n = cuts.size() + 1;
   std::vector<stock::ItemRange> ranges(n);
   for (std::size_t i = 1; i < n; ++i) {
-    ranges[i].from = c.items[c.items.size() * i / n].id;
+    ranges[i].from = cuts[i - 1];
     ranges[i - 1].to = ranges[i].from;
   }
   BR_ASSERT(parts.size() >= n, "a part for each range");
   auto read = [&](db::Db& on, std::size_t i) {
-    range_series(on, c, places, w, ranges[i], [&](const Series& s) { fold(parts[i], s); });
+    range_series(on, places, w, ranges[i], [&](const Series& s) { fold(parts[i], s); });
   };
   std::vector<std::exception_ptr> failed(n);
   std::vector<std::thread> threads;
@@ -665,14 +658,20 @@ KpiReport kpi_report(db::Db& db, const KpiQuery& query, const std::vector<db::Db
   for (std::size_t i = 1; i < parts.size(); ++i) acc.add(parts[i]);
 
   KpiReport r{query, {}, acc.total(), std::nullopt, {}, std::nullopt};  // the other rooms' figures: reports_api.cpp
+  std::map<std::string, catalog::store::ItemHead> heads;  // by item: each row's SKU and name
+  if (query.grouping == Grouping::item) {
+    std::vector<std::string> ids;
+    for (const auto& [key, totals] : acc.groups()) ids.push_back(key);
+    heads = catalog::store::item_heads(db, ids);
+  }
   for (const auto& [key, totals] : acc.groups()) {
     KpiRow row{key, key, "", "", totals};
     if (query.grouping == Grouping::item) {
-      const auto* item = catalog.item(key);
-      BR_ASSERT(item != nullptr, "a series' item is in the catalog");
-      row.sku = item->sku;
-      row.name = item->name;
-      row.label = item->sku + " " + item->name;
+      auto item = heads.find(key);
+      BR_ASSERT(item != heads.end(), "a series' item is in the catalog");
+      row.sku = item->second.sku;
+      row.name = item->second.name;
+      row.label = item->second.sku + " " + item->second.name;
     } else if (query.grouping == Grouping::location) {
       row.name = catalog.locations.count(key) ? catalog.locations.at(key).name : key;
       row.label = row.name;
