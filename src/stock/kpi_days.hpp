@@ -137,7 +137,8 @@ void merge_sold_day(std::vector<SoldDay>& days, const SoldDay& delta);
 void add_stock_days(db::Db& db, const std::map<std::int64_t, std::vector<StockDay>>& deltas);
 
 // Every account's balance row, by account number, and whether the summary has a month of it
-// before `month` (so movements before that month).
+// before `month` (so movements before that month), found from the month rows themselves (not
+// the balance's first_month, which the report reads: tests compare the two readers).
 struct AccountBalance {
   std::int64_t account = 0;
   std::string item_id;

@@ -169,8 +169,10 @@ void rebuild_stock_month_totals(db::Db& db) {
 std::vector<AccountBalance> account_balances(db::Db& db, int month) {
   std::vector<AccountBalance> out;
   auto q = db.query(
-      "SELECT b.account, b.item_id, b.location_id, b.on_hand, CASE WHEN b.first_month < ? THEN 1 ELSE 0 END "
-      "FROM stock_balances b ORDER BY b.account");
+      "SELECT b.account, b.item_id, b.location_id, b.on_hand, CASE WHEN f.month < ? THEN 1 ELSE 0 END "
+      "FROM stock_balances b "
+      "LEFT JOIN (SELECT account, MIN(month) AS month FROM stock_day_months GROUP BY account) f ON f.account = b.account "
+      "ORDER BY b.account");
   q.bind(1, month);
   while (q.step()) out.push_back(AccountBalance{q.int64(0), q.text(1), q.text(2), q.int64(3), q.int64(4) != 0});
   return out;
