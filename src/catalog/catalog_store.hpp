@@ -120,7 +120,8 @@ std::vector<std::string> kits_using(db::Db& db, const std::string& id);
 
 // Every item as the KPI report (src/reports/) groups and values it, in one query: name,
 // SKU, category, cost (nullopt when unset), whether it is active and holds stock of its own
-// (the rule of stocked_items).
+// (the rule of stocked_items). The report itself reads ReportItemCursor below; this whole
+// list is the reference reader of its tests and benchmark.
 struct ReportItem {
   std::string id;
   std::string sku;

@@ -29,19 +29,17 @@ namespace backroom::reports {
 
 namespace {
 
-// What a report reads once: the locations. (The items come through a cursor per part,
+// What a report reads once: the locations, by id. (The items come through a cursor per part,
 // catalog::store::ReportItemCursor, beside the other streams.)
-struct Catalog {
-  std::map<std::string, stock::Location> locations;
-};
+using Locations = std::map<std::string, stock::Location>;
 
-Catalog read_catalog(db::Db& db) {
-  Catalog c;
+Locations read_locations(db::Db& db) {
+  Locations locations;
   for (auto& loc : stock::list_locations(db)) {
     auto id = loc.id;
-    c.locations.emplace(std::move(id), std::move(loc));
+    locations.emplace(std::move(id), std::move(loc));
   }
-  return c;
+  return locations;
 }
 
 // What a location's figures are to the report: a site's own (its stock is on hand), a bin's
@@ -61,7 +59,7 @@ struct Places {
   }
 };
 
-Places report_places(const Catalog& c, const std::optional<std::string>& only_site) {
+Places report_places(const Locations& locations, const std::optional<std::string>& only_site) {
   Places p;
   auto site_index = [&p](const std::string& id) {
     auto it = std::find(p.sites.begin(), p.sites.end(), id);
@@ -69,7 +67,7 @@ Places report_places(const Catalog& c, const std::optional<std::string>& only_si
     p.sites.push_back(id);
     return p.sites.size() - 1;
   };
-  for (const auto& [id, loc] : c.locations) {
+  for (const auto& [id, loc] : locations) {
     auto kind = stock::location_kinds.parse(loc.kind);
     if (!kind) continue;
     if (stock::is_site(*kind) && (!only_site || *only_site == id)) p.by_location[id] = Place{site_index(id), true};
@@ -607,10 +605,10 @@ void range_series(db::Db& db, const Places& places, const Window& w, const stock
 // on a thread of its own (connections in one snapshot: db/db_shared_snapshot.hpp). A part's
 // fold sees only its own series, so folds need no lock; the caller adds the parts up.
 template <class Part>
-void each_series(db::Db& db, const std::vector<db::Db*>& helpers, const Catalog& c, Window w,
+void each_series(db::Db& db, const std::vector<db::Db*>& helpers, const Locations& locations, Window w,
                  const std::optional<std::string>& only_site, std::vector<Part>& parts,
                  const std::function<void(Part&, const Series&)>& fold) {
-  const auto places = report_places(c, only_site);
+  const auto places = report_places(locations, only_site);
   w.prepare(db.dialect() == db::Dialect::postgres);
   const auto cuts = catalog::store::report_item_cuts(db, helpers.size() + 1);
   const std::size_t n = cuts.size() + 1;
@@ -648,11 +646,11 @@ Day load_start(const Period& p) { return std::min(p.from, p.to - (days_of_supply
 }  // namespace
 
 KpiReport kpi_report(db::Db& db, const KpiQuery& query, const std::vector<db::Db*>& helpers, MonthReading reading) {
-  auto catalog = read_catalog(db);
+  const auto locations = read_locations(db);
   std::vector<KpiAccumulator> parts(helpers.size() + 1, KpiAccumulator(query.grouping, query.period));
   const auto& p = query.period;
   Window w{load_start(p), p.to, {p.from, p.to + 1}, {p.to - (days_of_supply_window_days - 1)}, reading, {}, false, {}, {}, 0};
-  each_series<KpiAccumulator>(db, helpers, catalog, w, query.site_id, parts,
+  each_series<KpiAccumulator>(db, helpers, locations, w, query.site_id, parts,
                               [](KpiAccumulator& acc, const Series& s) { acc.add(s); });
   auto& acc = parts.front();
   for (std::size_t i = 1; i < parts.size(); ++i) acc.add(parts[i]);
@@ -673,7 +671,8 @@ KpiReport kpi_report(db::Db& db, const KpiQuery& query, const std::vector<db::Db
       row.name = item->second.name;
       row.label = item->second.sku + " " + item->second.name;
     } else if (query.grouping == Grouping::location) {
-      row.name = catalog.locations.count(key) ? catalog.locations.at(key).name : key;
+      auto location = locations.find(key);
+      row.name = location != locations.end() ? location->second.name : key;
       row.label = row.name;
     }
     r.rows.push_back(std::move(row));
@@ -700,14 +699,14 @@ std::vector<WeekTotals> weekly_kpis(db::Db& db, Day to, int weeks, const std::op
     t.period_days = p.days();
     out.push_back(WeekTotals{p, std::move(t)});
   }
-  auto catalog = read_catalog(db);
+  const auto locations = read_locations(db);
   std::vector<std::vector<WeekTotals>> parts(helpers.size() + 1, out);
   Window window{load_start(whole), to, {to + 1}, {}, reading, {}, false, {}, {}, 0};
   for (const auto& w : out) {
     window.cuts.push_back(w.period.from);
     window.sales_cuts.push_back(w.period.to - (days_of_supply_window_days - 1));
   }
-  each_series<std::vector<WeekTotals>>(db, helpers, catalog, window, site_id, parts,
+  each_series<std::vector<WeekTotals>>(db, helpers, locations, window, site_id, parts,
                                        [](std::vector<WeekTotals>& part, const Series& s) {
                                          for (auto& w : part) add_series(w.totals, s, w.period);
                                        });
