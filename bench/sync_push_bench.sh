@@ -86,6 +86,8 @@ PG_PID=$(head -n1 "$(source "$STATE"; echo "$BACKROOM_PG_DIR")/data/postmaster.p
 pg_cpu() { for p in $PG_PID $(cat /proc/"$PG_PID"/task/*/children 2>/dev/null); do awk -v p="$p" '{print p, ($14 + $15) / 100}' "/proc/$p/stat" 2>/dev/null || true; done; }
 pg_cpu >"$DIR/pg_cpu_before"
 node_cpu_before=$(cpu $NODE)
+mkfifo "$DIR/nap"  # the polling loop's wait, below
+exec {nap}<>"$DIR/nap"
 "$BIN" serve --db "$HQ_DB" --listen "127.0.0.1:$PORT" --access-log false >"$DIR/hq.log" 2>&1 &
 HQ=$!
 until curl -fs "$HQ_URL/healthz" >/dev/null 2>&1; do sleep 0.01; done
@@ -93,23 +95,31 @@ start=$EPOCHREALTIME
 last_held=0
 first=
 # The polls go over one connection of one psql kept open (a psql, a connection and a `bc` a
-# poll every 50 ms took ~11 % of the two cores' samples away from the push being measured).
+# poll every 50 ms took ~11 % of the two cores' samples away from the push being measured),
+# and the loop forks nothing: `poll` sets $answer (a $(…) is a fork of this shell), and the
+# 50 ms wait is a read with a timeout on a FIFO nobody writes (`sleep` is a fork and an exec).
+# Forks cost here (page tables copied under the VM): with them bash and sleep were ~11 % of
+# the two cores' samples (`perf record -a`) during a push.
 coproc POLL { scripts/pg-cluster.sh psql "$STATE" -X -A -t -q -d "$HQ_DB" 2>&1; }
-poll() { echo "$1;" >&"${POLL[1]}"; read -r -t 60 answer <&"${POLL[0]}"; echo "$answer"; }
+poll() { echo "$1;" >&"${POLL[1]}"; read -r -t 60 answer <&"${POLL[0]}"; }
 until (( last_held == 1 )); do
-  sleep 0.05
+  read -r -t 0.05 -u "$nap" || true
   if [[ -z $first ]]; then
     # Until the first batch lands, whether anything is there (no count).
-    if [[ $(poll "SELECT EXISTS (SELECT 1 FROM sync_documents)") == t ]]; then
+    poll "SELECT EXISTS (SELECT 1 FROM sync_documents)"
+    if [[ $answer == t ]]; then
       first=$EPOCHREALTIME
-      first_held=$(poll "SELECT COUNT(*) FROM sync_documents")
+      poll "SELECT COUNT(*) FROM sync_documents"
+      first_held=$answer
     fi
   fi
-  last_held=$(poll "SELECT COUNT(*) FROM sync_documents WHERE id = '$LAST'")
+  poll "SELECT COUNT(*) FROM sync_documents WHERE id = '$LAST'"
+  last_held=$answer
   if (( ${EPOCHREALTIME%.*} - ${start%.*} > 900 )); then echo "not all pushed in 900 s ($(psql_hq "SELECT COUNT(*) FROM sync_documents") of $QUEUED)"; exit 1; fi
 done
 end=$EPOCHREALTIME
 echo '\q' >&"${POLL[1]}"; wait "$POLL_PID" 2>/dev/null || true
+exec {nap}>&-
 pg_cpu >"$DIR/pg_cpu_after"
 [[ -z $first ]] && first=$end && first_held=0
 held=$(psql_hq "SELECT COUNT(*) FROM sync_documents")
