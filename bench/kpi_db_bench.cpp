@@ -246,11 +246,13 @@ void total_counters(benchmark::State& state, const reports::Totals& t) {
   state.counters["inv_cost_days"] = static_cast<double>(t.inventory_cost_days);
 }
 
-void report(benchmark::State& state, reports::Grouping grouping) {
+void report(benchmark::State& state, reports::Grouping grouping, std::optional<reports::MonthReading> reading_asked = {}) {
   auto& s = shop();
   reports::KpiQuery q{reports::Period{s.today - 7 * weeks_count + 1, s.today}, std::nullopt, grouping, std::nullopt,
                       std::nullopt};
-  const auto reading = state.range(1) ? reports::MonthReading::days_only : reports::MonthReading::totals_where_whole;
+  const auto reading = reading_asked ? *reading_asked
+                       : state.range(1) ? reports::MonthReading::days_only
+                                        : reports::MonthReading::totals_where_whole;
   for (auto _ : state) {
     db::SharedReaders readers(*s.db, s.path, static_cast<unsigned>(state.range(0)));  // as the API opens them
     auto r = reports::kpi_report(*s.db, q, readers.helpers(), reading);
@@ -268,6 +270,18 @@ void BM_KpiYearByCategoryDb(benchmark::State& state) { report(state, reports::Gr
 BENCHMARK(BM_KpiYearByCategoryDb)
     ->ArgsProduct({{1, 2}, {0, 1}})
     ->ArgNames({"threads", "days_only"})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->UseRealTime();
+
+// The items that need a month looked up set aside and read again (MonthReading::
+// totals_items_aside): PostgreSQL's way (its default there), on either backend.
+void BM_KpiYearByCategoryItemsAsideDb(benchmark::State& state) {
+  report(state, reports::Grouping::category, reports::MonthReading::totals_items_aside);
+}
+BENCHMARK(BM_KpiYearByCategoryItemsAsideDb)
+    ->ArgsProduct({{1, 2}})
+    ->ArgNames({"threads"})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1)
     ->UseRealTime();

@@ -88,8 +88,9 @@ struct Window {
   MonthReading reading = MonthReading::totals_where_whole;
 
   // The months that may be taken whole: inside [load_from, to], no cut inside. With
-  // `days_of_every_month` (PostgreSQL) every month's days are read through the runs' cursors
-  // anyway, whole or not, so that no month is looked up alone: a lookup is a round trip there.
+  // `days_of_every_month` (the second reading of the items set aside: each_series) every
+  // month's days are read through the runs' cursors anyway, whole or not, so that no month
+  // is looked up alone.
   void prepare(bool days_of_every_month) {
     current_month = stock::month_of_day(day_of(now()));
     const int first = stock::month_of_day(load_from), last = stock::month_of_day(to);
@@ -98,7 +99,7 @@ struct Window {
     };
     for (int m = first; m <= last; m = stock::next_month(m)) {
       const Day f = stock::first_day_of_month(m), l = stock::last_day_of_month(m);
-      const bool stock = reading == MonthReading::totals_where_whole && f >= load_from && l <= to && !cut_inside(cuts, f, l);
+      const bool stock = reading != MonthReading::days_only && f >= load_from && l <= to && !cut_inside(cuts, f, l);
       months.push_back(MonthSpan{m, f, l, stock, stock && !cut_inside(sales_cuts, f, l)});
       any_whole = any_whole || stock;
     }
@@ -372,11 +373,14 @@ struct MonthsIn {
 // month wholly in the window. Any other month is read day by day: from its run's cursor, or,
 // a month that may be whole but is not, looked up alone (a stock that ran out, a series that
 // began in it: few).
+//
+// With `set_aside`, no month is looked up alone: an item that would need one is not folded
+// but added to `set_aside` (in id order), for the caller to read again (each_series).
 void range_series(db::Db& db, const Places& places, const Window& w, const stock::ItemRange& range,
-                  const std::function<void(const Series&)>& fold) {
+                  const std::function<void(const Series&)>& fold, std::vector<std::string>* set_aside = nullptr) {
   const Day load_from = w.load_from, to = w.to;
   const int from_month = stock::month_of_day(load_from);
-  catalog::store::ReportItemCursor items(db, range.from, range.to);  // in id order, as the streams
+  catalog::store::ReportItemCursor items(db, range.from, range.to, range.only);  // in id order, as the streams
   stock::ItemBalances balances(db, from_month, range);
   std::optional<stock::ItemStockTotals> stock_totals;  // read only where a month may be whole
   if (w.any_whole) stock_totals.emplace(db, range);
@@ -431,8 +435,13 @@ void range_series(db::Db& db, const Places& places, const Window& w, const stock
   auto note_figure = [first_full_month](SiteDays& d, int month) {
     if (month < d.first_figure_month && month >= first_full_month) d.first_figure_month = month;
   };
-  auto stock_days_of = [&db](Account& a, MonthIn& m) {
-    return a.in.days_or(m, [&] { return stock::stock_month_days(db, a.number, m.month); });
+  bool aside = false;  // the item in hand needs a month looked up, and set_aside is given
+  auto stock_days_of = [&db, &aside, set_aside](Account& a, MonthIn& m) {
+    return a.in.days_or(m, [&]() -> std::optional<std::string> {
+      if (!set_aside) return stock::stock_month_days(db, a.number, m.month);
+      aside = true;
+      return std::nullopt;
+    });
   };
   auto change_of = [&scratch](std::string_view days) {
     scratch.clear();
@@ -455,6 +464,7 @@ void range_series(db::Db& db, const Places& places, const Window& w, const stock
     }
     if (!next) break;
     item.assign(*next);
+    aside = false;
     while (items.valid() && items.id() < item) items.next();  // items with no figures are passed over
     const bool in_catalog = items.valid() && items.id() == item;
     const bool stocked = in_catalog && items.stocked();
@@ -574,7 +584,11 @@ void range_series(db::Db& db, const Places& places, const Window& w, const stock
           row.sold = m.change;
           row.net = m.low;
         } else {
-          auto days = sold_in.days_or(m, [&] { return sales::sold_month_days(db, stream.location_id, item, m.month); });
+          auto days = sold_in.days_or(m, [&]() -> std::optional<std::string> {
+            if (!set_aside) return sales::sold_month_days(db, stream.location_id, item, m.month);
+            aside = true;
+            return std::nullopt;
+          });
           row.days_size = static_cast<std::uint32_t>(days.size());
           row.days_at = d.keep(days);
         }
@@ -583,10 +597,11 @@ void range_series(db::Db& db, const Places& places, const Window& w, const stock
       }
     }
 
+    if (aside && in_catalog) set_aside->push_back(item);
     for (std::size_t site = 0; site < at.size(); ++site) {
       auto& d = at[site];
       if (!d.seen) continue;
-      if (in_catalog && build_series(d, w, s)) {
+      if (!aside && in_catalog && build_series(d, w, s)) {
         s.item_id = item;
         s.site_id = places.sites[site];
         s.category = items.category();
@@ -609,7 +624,13 @@ void each_series(db::Db& db, const std::vector<db::Db*>& helpers, const Location
                  const std::optional<std::string>& only_site, std::vector<Part>& parts,
                  const std::function<void(Part&, const Series&)>& fold) {
   const auto places = report_places(locations, only_site);
-  w.prepare(db.dialect() == db::Dialect::postgres);
+  // Items set aside (MonthReading): read first without them, then those again with every
+  // month's days through the cursors (`again`), where no month is looked up alone.
+  const bool set_items_aside = w.reading == MonthReading::totals_items_aside ||
+                               (w.reading == MonthReading::totals_where_whole && db.dialect() == db::Dialect::postgres);
+  Window again = w;
+  w.prepare(false);
+  again.prepare(true);
   const auto cuts = catalog::store::report_item_cuts(db, helpers.size() + 1);
   const std::size_t n = cuts.size() + 1;
   std::vector<stock::ItemRange> ranges(n);
@@ -619,7 +640,14 @@ void each_series(db::Db& db, const std::vector<db::Db*>& helpers, const Location
   }
   BR_ASSERT(parts.size() >= n, "a part for each range");
   auto read = [&](db::Db& on, std::size_t i) {
-    range_series(on, places, w, ranges[i], [&](const Series& s) { fold(parts[i], s); });
+    auto fold_part = [&](const Series& s) { fold(parts[i], s); };
+    if (!set_items_aside) {
+      range_series(on, places, w, ranges[i], fold_part);
+      return;
+    }
+    stock::ItemRange aside{ranges[i].from, ranges[i].to, {}};
+    range_series(on, places, w, ranges[i], fold_part, &aside.only);
+    if (!aside.only.empty()) range_series(on, places, again, aside, fold_part);
   };
   std::vector<std::exception_ptr> failed(n);
   std::vector<std::thread> threads;

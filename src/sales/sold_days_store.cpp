@@ -144,19 +144,19 @@ void each_sold_month(db::Db& db, int from_month,
 LocationSoldMonths::LocationSoldMonths(db::Db& db, int slot, const std::string& location_id, int month,
                                        const stock::ItemRange& items)
     : ItemCursor(db.query(fmt::format("SELECT item_id, days, month FROM sales_day_months AS slot{} WHERE location_id = ? AND "
-                              "month = ? AND item_id >= ?{} ORDER BY item_id",
-                              slot, items.to.empty() ? "" : " AND item_id < ?"))) {
-  q_.bind(1, location_id).bind(2, month).bind(3, items.from);
-  if (!items.to.empty()) q_.bind(4, items.to);
+                              "month = ? AND {} ORDER BY item_id",
+                              slot, items.condition("item_id")))) {
+  q_.bind(1, location_id).bind(2, month);
+  items.bind(q_, 3);
   next();
 }
 
 LocationSoldTotals::LocationSoldTotals(db::Db& db, int slot, const std::string& location_id, const stock::ItemRange& items)
     : ItemCursor(db.query(fmt::format("SELECT item_id, months FROM sales_month_totals AS slot{} WHERE location_id = ? AND "
-                              "item_id >= ?{} ORDER BY item_id",
-                              slot, items.to.empty() ? "" : " AND item_id < ?"))) {
-  q_.bind(1, location_id).bind(2, items.from);
-  if (!items.to.empty()) q_.bind(3, items.to);
+                              "{} ORDER BY item_id",
+                              slot, items.condition("item_id")))) {
+  q_.bind(1, location_id);
+  items.bind(q_, 2);
   next();
 }
 

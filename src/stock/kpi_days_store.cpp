@@ -1,4 +1,5 @@
 // The stock half of the KPI report's packed days (kpi_days.hpp): its writes, reads and check.
+#include <boost/json.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -185,14 +186,27 @@ void each_stock_month(db::Db& db, int from_month,
   while (q.step()) f(q.int64(0), static_cast<int>(q.int64(1)), q.text_view(2));
 }
 
+std::string ItemRange::condition(std::string_view column) const {
+  std::string out = fmt::format("{} >= ?", column);
+  if (!to.empty()) out += fmt::format(" AND {} < ?", column);
+  if (!only.empty()) out += fmt::format(" AND {} IN (SELECT value FROM json_each(?))", column);
+  return out;
+}
+
+int ItemRange::bind(db::Query& q, int at) const {
+  q.bind(at++, from);
+  if (!to.empty()) q.bind(at++, to);
+  if (!only.empty()) q.bind(at++, boost::json::serialize(boost::json::array(only.begin(), only.end())));
+  return at;
+}
+
 namespace {
 // SELECT `columns` WHERE `condition` (if any) and the item column in the range, in `order`;
-// the statement differs with and without an upper bound.
+// the statement differs with and without an upper bound and a list.
 std::string in_range(std::string_view select, std::string_view condition, const ItemRange& items,
                      std::string_view order) {
-  std::string sql = fmt::format("{} WHERE {}b.item_id >= ?", select, condition.empty() ? "" : fmt::format("{} AND ", condition));
-  if (!items.to.empty()) sql += " AND b.item_id < ?";
-  return sql + " ORDER BY " + std::string(order);
+  return fmt::format("{} WHERE {}{} ORDER BY {}", select, condition.empty() ? "" : fmt::format("{} AND ", condition),
+                     items.condition("b.item_id"), order);
 }
 }  // namespace
 
@@ -200,8 +214,8 @@ ItemBalances::ItemBalances(db::Db& db, int month, const ItemRange& items)
     : ItemCursor(db.query(in_range("SELECT b.item_id, b.location_id, b.on_hand, "
                            "CASE WHEN b.first_month < ? THEN 1 ELSE 0 END, b.account FROM stock_balances b",
                            "", items, "b.item_id, b.location_id"))) {
-  q_.bind(1, month).bind(2, items.from);
-  if (!items.to.empty()) q_.bind(3, items.to);
+  q_.bind(1, month);
+  items.bind(q_, 2);
   next();
 }
 
@@ -209,8 +223,7 @@ ItemStockTotals::ItemStockTotals(db::Db& db, const ItemRange& items)
     : ItemCursor(db.query(in_range("SELECT b.item_id, b.location_id, b.months, b.latest_month, b.latest_days "
                                    "FROM stock_month_totals b", "", items,
                                    "b.item_id, b.location_id"))) {
-  q_.bind(1, items.from);
-  if (!items.to.empty()) q_.bind(2, items.to);
+  items.bind(q_, 1);
   next();
 }
 
@@ -243,8 +256,7 @@ db::Query stock_months_query(db::Db& db, int slot, int from_month, int to_month,
   auto q = db.query(in_range(select, condition, items, order));
   int at = 1;
   for (int m : months) q.bind(at++, m);
-  q.bind(at++, items.from);
-  if (!items.to.empty()) q.bind(at, items.to);
+  items.bind(q, at);
   return q;
 }
 }  // namespace
