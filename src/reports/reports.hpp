@@ -60,9 +60,10 @@ struct KpiReport {
 // A month that may be whole by the calendar and turns out not to be (its stock ran out, its
 // series began in it) is read day by day all the same: with totals_where_whole on SQLite it is
 // looked up alone (a page or two); on PostgreSQL, where a lookup is a round trip, its item is
-// set aside and read again after the others with every month's days through cursors for the
-// items set aside only (docs/reports.md, "Items set aside"). totals_items_aside sets items
-// aside on SQLite too (the tests' and the benchmark's way to that path).
+// set aside, the months such items needed are read together once the others are through (a
+// statement a month), and then those items are read again (docs/reports.md, "Items set
+// aside"). totals_items_aside sets items aside on SQLite too (the tests' and the benchmark's
+// way to that path).
 enum class MonthReading : std::uint8_t { totals_where_whole, days_only, totals_items_aside };
 
 // Reads the ledger on `db` (a reader) and computes the report. I/O.

@@ -12,6 +12,8 @@
 #include <exception>
 #include <thread>
 #include <map>
+#include <optional>
+#include <set>
 #include <vector>
 #include <utility>
 
@@ -87,11 +89,8 @@ struct Window {
   std::vector<Day> sales_cuts;  // each the first day of a days-of-supply window
   MonthReading reading = MonthReading::totals_where_whole;
 
-  // The months that may be taken whole: inside [load_from, to], no cut inside. With
-  // `days_of_every_month` (the second reading of the items set aside: each_series) every
-  // month's days are read through the runs' cursors anyway, whole or not, so that no month
-  // is looked up alone.
-  void prepare(bool days_of_every_month) {
+  // The months that may be taken whole: inside [load_from, to], no cut inside.
+  void prepare() {
     current_month = stock::month_of_day(day_of(now()));
     const int first = stock::month_of_day(load_from), last = stock::month_of_day(to);
     auto cut_inside = [](const std::vector<Day>& cuts, Day f, Day l) {
@@ -103,7 +102,7 @@ struct Window {
       months.push_back(MonthSpan{m, f, l, stock, stock && !cut_inside(sales_cuts, f, l)});
       any_whole = any_whole || stock;
     }
-    make_runs(days_of_every_month);
+    make_runs();
   }
   struct MonthSpan {
     int month;
@@ -113,7 +112,7 @@ struct Window {
   };
   // The runs of consecutive months in [load_from, to] read day by day (through one cursor
   // each): those not whole, for the stock and for the sales.
-  void make_runs(bool every_month) {
+  void make_runs() {
     last_month = stock::month_of_day(to);
     auto run = [](std::vector<std::pair<int, int>>& runs, int month, bool read_days, int before) {
       if (!read_days) return;
@@ -122,8 +121,8 @@ struct Window {
     };
     int before = 0;
     for (const auto& m : months) {
-      run(stock_runs, m.month, every_month || !m.whole_stock, before);
-      run(sales_runs, m.month, every_month || !m.whole_sales, before);
+      run(stock_runs, m.month, !m.whole_stock, before);
+      run(sales_runs, m.month, !m.whole_sales, before);
       before = m.month;
     }
     // No month whole (a report of weeks): the totals rows are not read at all, and the stock's
@@ -133,7 +132,7 @@ struct Window {
     // its stock days come from the totals rows' latest month (migration 58), read anyway, not
     // through a cursor that seeks every account's month row. An account whose latest month is
     // later after all has that month looked up alone (MonthsIn::days_or).
-    if (any_whole && !every_month && last_month >= current_month && !stock_runs.empty() &&
+    if (any_whole && last_month >= current_month && !stock_runs.empty() &&
         stock_runs.back().second == last_month) {
       end_days_in_totals = true;
       auto& run = stock_runs.back();
@@ -374,10 +373,29 @@ struct MonthsIn {
 // a month that may be whole but is not, looked up alone (a stock that ran out, a series that
 // began in it: few).
 //
-// With `set_aside`, no month is looked up alone: an item that would need one is not folded
-// but added to `set_aside` (in id order), for the caller to read again (each_series).
+// With `set_aside` (a first pass), no month is looked up alone: an item that would need one
+// is not folded but added to `set_aside` (in id order) with the lookups it needed, for the
+// caller to read again (each_series). With `looked_up` (its second pass), a lookup it names
+// is answered from what was read for them all.
+struct SetAside {
+  std::vector<std::string> items;
+  std::set<std::pair<std::int64_t, int>> stock;  // (account, month)
+  std::set<sales::SoldMonthKey> sold;            // (location, item, month)
+};
+struct LookedUp {
+  const SetAside* asked = nullptr;
+  std::map<std::pair<std::int64_t, int>, std::string> stock;
+  std::map<sales::SoldMonthKey, std::string> sold;
+};
+template <class Key>
+std::optional<std::string> found(const std::map<Key, std::string>& rows, const Key& key) {
+  auto it = rows.find(key);
+  return it == rows.end() ? std::nullopt : std::optional<std::string>(it->second);
+}
+
 void range_series(db::Db& db, const Places& places, const Window& w, const stock::ItemRange& range,
-                  const std::function<void(const Series&)>& fold, std::vector<std::string>* set_aside = nullptr) {
+                  const std::function<void(const Series&)>& fold, SetAside* set_aside = nullptr,
+                  const LookedUp* looked_up = nullptr) {
   const Day load_from = w.load_from, to = w.to;
   const int from_month = stock::month_of_day(load_from);
   catalog::store::ReportItemCursor items(db, range.from, range.to, range.only);  // in id order, as the streams
@@ -436,10 +454,13 @@ void range_series(db::Db& db, const Places& places, const Window& w, const stock
     if (month < d.first_figure_month && month >= first_full_month) d.first_figure_month = month;
   };
   bool aside = false;  // the item in hand needs a month looked up, and set_aside is given
-  auto stock_days_of = [&db, &aside, set_aside](Account& a, MonthIn& m) {
+  auto stock_days_of = [&db, &aside, set_aside, looked_up](Account& a, MonthIn& m) {
     return a.in.days_or(m, [&]() -> std::optional<std::string> {
+      const std::pair<std::int64_t, int> key{a.number, m.month};
+      if (looked_up && looked_up->asked->stock.contains(key)) return found(looked_up->stock, key);
       if (!set_aside) return stock::stock_month_days(db, a.number, m.month);
       aside = true;
+      set_aside->stock.insert(key);
       return std::nullopt;
     });
   };
@@ -585,8 +606,11 @@ void range_series(db::Db& db, const Places& places, const Window& w, const stock
           row.net = m.low;
         } else {
           auto days = sold_in.days_or(m, [&]() -> std::optional<std::string> {
+            sales::SoldMonthKey key{stream.location_id, item, m.month};
+            if (looked_up && looked_up->asked->sold.contains(key)) return found(looked_up->sold, key);
             if (!set_aside) return sales::sold_month_days(db, stream.location_id, item, m.month);
             aside = true;
+            set_aside->sold.insert(std::move(key));
             return std::nullopt;
           });
           row.days_size = static_cast<std::uint32_t>(days.size());
@@ -597,7 +621,7 @@ void range_series(db::Db& db, const Places& places, const Window& w, const stock
       }
     }
 
-    if (aside && in_catalog) set_aside->push_back(item);
+    if (aside && in_catalog) set_aside->items.push_back(item);
     for (std::size_t site = 0; site < at.size(); ++site) {
       auto& d = at[site];
       if (!d.seen) continue;
@@ -624,13 +648,11 @@ void each_series(db::Db& db, const std::vector<db::Db*>& helpers, const Location
                  const std::optional<std::string>& only_site, std::vector<Part>& parts,
                  const std::function<void(Part&, const Series&)>& fold) {
   const auto places = report_places(locations, only_site);
-  // Items set aside (MonthReading): read first without them, then those again with every
-  // month's days through the cursors (`again`), where no month is looked up alone.
+  // Items set aside (MonthReading): read first without them, then the months they needed
+  // looked up all together (a statement a month), then those items again.
   const bool set_items_aside = w.reading == MonthReading::totals_items_aside ||
                                (w.reading == MonthReading::totals_where_whole && db.dialect() == db::Dialect::postgres);
-  Window again = w;
-  w.prepare(false);
-  again.prepare(true);
+  w.prepare();
   const auto cuts = catalog::store::report_item_cuts(db, helpers.size() + 1);
   const std::size_t n = cuts.size() + 1;
   std::vector<stock::ItemRange> ranges(n);
@@ -645,9 +667,12 @@ void each_series(db::Db& db, const std::vector<db::Db*>& helpers, const Location
       range_series(on, places, w, ranges[i], fold_part);
       return;
     }
-    stock::ItemRange aside{ranges[i].from, ranges[i].to, {}};
-    range_series(on, places, w, ranges[i], fold_part, &aside.only);
-    if (!aside.only.empty()) range_series(on, places, again, aside, fold_part);
+    SetAside aside;
+    range_series(on, places, w, ranges[i], fold_part, &aside);
+    if (aside.items.empty()) return;
+    LookedUp looked_up{&aside, stock::stock_months_days(on, aside.stock), sales::sold_months_days(on, aside.sold)};
+    range_series(on, places, w, stock::ItemRange{ranges[i].from, ranges[i].to, aside.items}, fold_part, nullptr,
+                 &looked_up);
   };
   std::vector<std::exception_ptr> failed(n);
   std::vector<std::thread> threads;

@@ -7,9 +7,12 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -56,6 +59,11 @@ class LocationSoldTotals : public stock::ItemCursor {
 // One month's packed days (a month the report cannot take whole); none without a row.
 std::optional<std::string> sold_month_days(db::Db& db, const std::string& location_id, const std::string& item_id,
                                            int month);
+// The packed days of each (location, item, month) of `keys` that has a row, in one statement
+// a location and month (the items a list in it): the KPI report's lookups, read together
+// (stock::stock_months_days).
+using SoldMonthKey = std::tuple<std::string, std::string, int>;  // location, item, month
+std::map<SoldMonthKey, std::string> sold_months_days(db::Db& db, const std::set<SoldMonthKey>& keys);
 
 // Rebuilds every totals row from the month rows (tests that write month rows directly).
 void rebuild_sold_month_totals(db::Db& db);

@@ -168,6 +168,20 @@ std::optional<std::string> sold_month_days(db::Db& db, const std::string& locati
   return q.text(0);
 }
 
+std::map<SoldMonthKey, std::string> sold_months_days(db::Db& db, const std::set<SoldMonthKey>& keys) {
+  std::map<std::pair<std::string, int>, std::set<std::string>> items;  // (location, month) -> items
+  for (const auto& [location, item, month] : keys) items[{location, month}].insert(item);
+  std::map<SoldMonthKey, std::string> out;
+  for (const auto& [at, ids] : items) {
+    auto q = db.query(
+        "SELECT item_id, days FROM sales_day_months WHERE location_id = ? AND month = ? AND item_id IN "
+        "(SELECT value FROM json_each(?))");
+    q.bind(1, at.first).bind(2, at.second).bind(3, json_text_list(ids));
+    while (q.step()) out.emplace(SoldMonthKey{at.first, q.text(0), at.second}, q.text(1));
+  }
+  return out;
+}
+
 std::vector<std::string> check_sold_days(db::Db& db) {
   std::vector<std::string> problems;
   auto report = [&problems](std::string line) {

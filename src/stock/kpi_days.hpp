@@ -22,6 +22,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -235,6 +236,11 @@ class ItemStockMonths {
 // One month's packed days (a month the report meant to take whole but cannot: its stock ran
 // out, or the series began in it); none if the account has no row that month.
 std::optional<std::string> stock_month_days(db::Db& db, std::int64_t account, int month);
+// The packed days of each (account, month) of `keys` that has a row, in one statement a month
+// (the accounts a list in it): the lookups the KPI report's first pass would have made, read
+// together for its second (reports_store.cpp, "items set aside").
+std::map<std::pair<std::int64_t, int>, std::string> stock_months_days(db::Db& db,
+                                                                      const std::set<std::pair<std::int64_t, int>>& keys);
 
 // Rebuilds every totals row from the month rows (tests that write month rows directly).
 void rebuild_stock_month_totals(db::Db& db);

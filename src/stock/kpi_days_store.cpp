@@ -273,6 +273,21 @@ std::optional<std::string> stock_month_days(db::Db& db, std::int64_t account, in
   return q.text(0);
 }
 
+std::map<std::pair<std::int64_t, int>, std::string> stock_months_days(db::Db& db,
+                                                                      const std::set<std::pair<std::int64_t, int>>& keys) {
+  std::map<int, boost::json::array> by_month;
+  for (const auto& [account, month] : keys) by_month[month].push_back(account);
+  std::map<std::pair<std::int64_t, int>, std::string> out;
+  for (const auto& [month, accounts] : by_month) {
+    auto q = db.query(
+        "SELECT account, days FROM stock_day_months WHERE month = ? AND account IN "
+        "(SELECT CAST(value AS INTEGER) FROM json_each(?))");
+    q.bind(1, month).bind(2, boost::json::serialize(accounts));
+    while (q.step()) out.emplace(std::pair{q.int64(0), month}, q.text(1));
+  }
+  return out;
+}
+
 std::vector<std::string> check_stock_days(db::Db& db) {
   std::vector<std::string> problems;
   auto report = [&problems](std::string line) {
