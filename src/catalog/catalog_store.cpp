@@ -2,7 +2,6 @@
 #include "catalog/changes.hpp"
 #include "catalog/scan_prefetch.hpp"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -266,15 +265,14 @@ constexpr const char* report_stocked =
     "CASE WHEN status = 'active' AND kind <> 'parent' AND "
     "NOT (kind = 'kit' AND COALESCE(kit_consumes, 'components') = 'components') THEN 1 ELSE 0 END";
 
-db::Query report_item_query(db::Db& db, const std::string& from, const std::string& to,
-                            const std::vector<std::string>& only) {
+db::Query report_item_query(db::Db& db, const std::string& from, const std::string& to, const std::string& only) {
   auto q = db.query(fmt::format("SELECT id, category, cost, {} FROM items WHERE id >= ?{}{} ORDER BY id", report_stocked,
                                 to.empty() ? "" : " AND id < ?",
                                 only.empty() ? "" : " AND id IN (SELECT value FROM json_each(?))"));
   int at = 1;
   q.bind(at++, from);
   if (!to.empty()) q.bind(at++, to);
-  if (!only.empty()) q.bind(at, boost::json::serialize(boost::json::array(only.begin(), only.end())));
+  if (!only.empty()) q.bind(at, only);
   return q;
 }
 }  // namespace
@@ -289,7 +287,7 @@ std::vector<ReportItem> report_items(db::Db& db) {
 }
 
 ReportItemCursor::ReportItemCursor(db::Db& db, const std::string& from, const std::string& to,
-                                   const std::vector<std::string>& only)
+                                   const std::string& only)
     : q_(report_item_query(db, from, to, only)) {
   next();
 }

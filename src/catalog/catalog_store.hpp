@@ -133,13 +133,13 @@ struct ReportItem {
 std::vector<ReportItem> report_items(db::Db& db);
 
 // The same items as a cursor in id order (bytewise on both backends), those whose id is in
-// [from, to) (no upper bound when `to` is empty), and of those only the ones in `only` when
-// it is not empty: the report reads them beside its streams, item by item, on the connection
+// [from, to) (no upper bound when `to` is empty), and of those only the ones `only` lists when
+// it is not empty (a JSON array of ids): the report reads them beside its streams, item by item, on the connection
 // of its part, instead of copying the whole catalog first (100,000 items took 140-230 ms on
 // one thread before any part began).
 class ReportItemCursor {
  public:
-  ReportItemCursor(db::Db& db, const std::string& from, const std::string& to, const std::vector<std::string>& only = {});
+  ReportItemCursor(db::Db& db, const std::string& from, const std::string& to, const std::string& only = {});
   bool valid() const { return valid_; }
   void next();
   std::string_view id() const { return id_; }

@@ -5,6 +5,7 @@
 // their SQL is the only SQL here.
 #include "reports/reports_store.hpp"
 
+#include <boost/json.hpp>
 #include <sodium.h>
 
 #include <algorithm>
@@ -671,8 +672,8 @@ void each_series(db::Db& db, const std::vector<db::Db*>& helpers, const Location
     range_series(on, places, w, ranges[i], fold_part, &aside);
     if (aside.items.empty()) return;
     LookedUp looked_up{&aside, stock::stock_months_days(on, aside.stock), sales::sold_months_days(on, aside.sold)};
-    range_series(on, places, w, stock::ItemRange{ranges[i].from, ranges[i].to, aside.items}, fold_part, nullptr,
-                 &looked_up);
+    const std::string only = boost::json::serialize(boost::json::array(aside.items.begin(), aside.items.end()));
+    range_series(on, places, w, stock::ItemRange{ranges[i].from, ranges[i].to, only}, fold_part, nullptr, &looked_up);
   };
   std::vector<std::exception_ptr> failed(n);
   std::vector<std::thread> threads;

@@ -156,13 +156,14 @@ void each_stock_month(db::Db& db, int from_month,
 
 // The KPI report's read of the accounts in item order (reports_store.cpp merges it with the
 // sales half, item by item, without maps): the items whose id is in [from, to), no upper
-// bound when `to` is empty; of those only the ones in `only` when it is not empty (the items
-// the report set aside to read again: an id list in the statement, a probe an id). Both
-// cursors are open together on one connection.
+// bound when `to` is empty; of those only the ones `only` lists when it is not empty (a JSON
+// array of their ids, made once for all the cursors: the items the report set aside to read
+// again, an id list in each statement, a probe an id). Both cursors are open together on one
+// connection.
 struct ItemRange {
   std::string from;
   std::string to;
-  std::vector<std::string> only;
+  std::string only;
   // The condition on `column` (a placeholder each for from, to and the list) and its values.
   std::string condition(std::string_view column) const;
   int bind(db::Query& q, int at) const;  // returns the next placeholder

@@ -196,7 +196,7 @@ std::string ItemRange::condition(std::string_view column) const {
 int ItemRange::bind(db::Query& q, int at) const {
   q.bind(at++, from);
   if (!to.empty()) q.bind(at++, to);
-  if (!only.empty()) q.bind(at++, boost::json::serialize(boost::json::array(only.begin(), only.end())));
+  if (!only.empty()) q.bind(at++, only);
   return at;
 }
 
