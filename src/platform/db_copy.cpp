@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
+#include "platform/db_rows.hpp"
 #include "platform/problem.hpp"
 #include "platform/schema.hpp"
 
@@ -26,6 +28,12 @@ std::vector<std::string> table_names(Db& db) {
 namespace {
 
 std::string quoted(std::string_view name) { return fmt::format("\"{}\"", name); }
+
+// The rows of a table go to `to` in batches (db::insert_rows: a COPY on PostgreSQL, 100 rows a
+// statement on SQLite) of at most this many rows or bytes of text, so memory stays bounded
+// whatever the table's size.
+constexpr std::size_t copy_batch_rows = 20'000;
+constexpr std::size_t copy_batch_bytes = 16u << 20;
 
 // Identity columns continue after the largest copied id (PostgreSQL; SQLite's AUTOINCREMENT
 // keeps its own sqlite_sequence up to date on insert).
@@ -96,29 +104,31 @@ std::vector<CopiedTable> copy_database(Db& from, Db& to) {
     to.query(fmt::format("DELETE FROM {}", quoted(table))).run();
     CopiedTable t{table, 0};
     auto rows = from.query(fmt::format("SELECT * FROM {}", quoted(table)));
-    std::string insert;
+    std::vector<std::string> names;
+    std::optional<Rows> batch;
+    auto flush = [&] {
+      if (!batch || batch->rows() == 0) return;
+      std::vector<std::string_view> columns(names.begin(), names.end());
+      insert_rows(to, table, columns, *batch);
+      batch.reset();
+    };
     while (rows.step()) {
       int n = rows.column_count();
-      if (insert.empty()) {
-        std::string names, marks;
-        for (int c = 0; c < n; ++c) {
-          names += (c ? ", " : "") + quoted(rows.column_name(c));
-          marks += c ? ", ?" : "?";
-        }
-        insert = fmt::format("INSERT INTO {} ({}) VALUES ({})", quoted(table), names, marks);
-      }
-      auto q = to.query(insert);
+      if (names.empty())
+        for (int c = 0; c < n; ++c) names.push_back(rows.column_name(c));
+      if (!batch) batch.emplace(names.size());
       for (int c = 0; c < n; ++c) {
         if (rows.is_null(c))
-          q.bind_null(c + 1);
+          batch->add_null();
         else if (rows.is_integer(c))
-          q.bind(c + 1, rows.int64(c));
+          batch->add(rows.int64(c));
         else
-          q.bind(c + 1, rows.text(c));
+          batch->add(rows.text_view(c));
       }
-      q.run();
       ++t.rows;
+      if (batch->rows() >= copy_batch_rows || batch->text_bytes() >= copy_batch_bytes) flush();
     }
+    flush();
     copied.push_back(std::move(t));
   }
   continue_identities(to);

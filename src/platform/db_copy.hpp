@@ -5,7 +5,7 @@
 // binary knows (an older one too: a backup taken before an upgrade). copy_database migrates
 // `to` to `from`'s version, then in ONE transaction on `to` replaces the
 // rows of every table (what migrations seeded included) with `from`'s, column by column by
-// name, foreign keys checked at commit; identity sequences continue after the copied ids.
+// name, in batches (db::insert_rows: COPY on PostgreSQL), foreign keys checked at commit; identity sequences continue after the copied ids.
 // `from` is only read, inside one snapshot. Nothing is written to `to` unless all of it is.
 #pragma once
 

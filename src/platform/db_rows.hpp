@@ -55,6 +55,7 @@ class Rows {
   std::size_t columns() const { return columns_; }
   std::size_t rows() const { return columns_ == 0 ? 0 : values_.size() / columns_; }
   // Whether every row has a value for each column (insert_rows asserts it).
+  std::size_t text_bytes() const { return text_.size(); }  // the text values added, in bytes
   bool whole() const { return columns_ > 0 && values_.size() % columns_ == 0; }
   const std::vector<Value>& values() const { return values_; }
   std::string_view text(const Value& v) const { return std::string_view(text_).substr(v.offset, v.size); }

@@ -114,8 +114,8 @@ export function freshDb(dir, name = 'shop') {
 // the shape of spawnSync's: {status, stdout, stderr}, stdout holding bare values.
 export function dbExec(db, sql) {
   const r = isPgUri(db)
-    ? spawnSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', sql], { encoding: 'utf8' })
-    : spawnSync('sqlite3', [db, sql], { encoding: 'utf8' });
+    ? spawnSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', sql], { encoding: 'utf8', maxBuffer: 256 << 20 })
+    : spawnSync('sqlite3', [db, sql], { encoding: 'utf8', maxBuffer: 256 << 20 });
   return { status: r.status, stdout: r.stdout ?? '', stderr: r.error ? String(r.error) : (r.stderr ?? '') };
 }
 
