@@ -266,7 +266,7 @@ constexpr const char* report_stocked =
     "NOT (kind = 'kit' AND COALESCE(kit_consumes, 'components') = 'components') THEN 1 ELSE 0 END";
 
 db::Query report_item_query(db::Db& db, const std::string& from, const std::string& to, const std::string& only) {
-  auto q = db.query(fmt::format("SELECT id, category, cost, {} FROM items WHERE id >= ?{}{} ORDER BY id", report_stocked,
+  auto q = db.stream(fmt::format("SELECT id, category, cost, {} FROM items WHERE id >= ?{}{} ORDER BY id", report_stocked,
                                 to.empty() ? "" : " AND id < ?",
                                 only.empty() ? "" : " AND id IN (SELECT value FROM json_each(?))"));
   int at = 1;

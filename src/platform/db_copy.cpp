@@ -103,7 +103,7 @@ std::vector<CopiedTable> copy_database(Db& from, Db& to) {
   for (const auto& table : tables) {
     to.query(fmt::format("DELETE FROM {}", quoted(table))).run();
     CopiedTable t{table, 0};
-    auto rows = from.query(fmt::format("SELECT * FROM {}", quoted(table)));
+    auto rows = from.stream(fmt::format("SELECT * FROM {}", quoted(table)));
     std::vector<std::string> names;
     std::optional<Rows> batch;
     auto flush = [&] {

@@ -54,6 +54,10 @@ constexpr auto reconnect_pause = std::chrono::milliseconds(500);
 // fit in the socket buffers while nobody reads them (a bulk import would otherwise have
 // both sides blocked on writing).
 constexpr std::size_t pipeline_statements_max = 256;
+// Db::stream: the rows a FETCH of a cursor brings. Big enough that the round trips are few
+// (the KPI year at 100,000 items steps a few million rows: ~1,000 of them), small enough that
+// a batch (a few hundred KB) stays in the caches while it is read.
+constexpr int rows_per_fetch = 2000;
 
 bool is_begin(std::string_view sql) { return sql.starts_with("BEGIN") || sql.starts_with("START TRANSACTION"); }
 bool is_commit(std::string_view sql) { return sql.starts_with("COMMIT") || sql.starts_with("END"); }
@@ -206,12 +210,14 @@ class PgStatement final : public Statement {
   std::vector<Oid> ahead_types_;
   std::vector<char> ahead_null_;
   friend class PgDb;
+  friend class PgStream;
 };
 
 class PgDb final : public Db {
  public:
   PgDb(PGconn* conn, std::string uri) : Db(std::move(uri)), conn_(conn) { quiet(); }
   ~PgDb() override {
+    streams_.clear();  // they name statements below
     statements_.clear();
     PQfinish(conn_);
   }
@@ -229,11 +235,32 @@ class PgDb final : public Db {
     PQclear(r);
   }
 
-  Query query(std::string_view sql) override {
+  Query query(std::string_view sql) override { return Query(&statement(sql)); }
+  Query stream(std::string_view sql) override;
+
+  // The cached statement of `sql` (the stores' dialect), made on first use.
+  PgStatement& statement(std::string_view sql) {
     auto it = statements_.find(sql);
     if (it == statements_.end())
       it = statements_.emplace(std::string(sql), std::make_unique<PgStatement>(*this, to_postgres(sql))).first;
-    return Query(it->second.get());
+    return *it->second;
+  }
+
+  // Db::stream's cursors. The transaction a cursor was declared in: BEGINs sent so far.
+  std::uint64_t transaction_serial() const { return transaction_serial_; }
+  // Whether a cursor declared in transaction `serial` is still open on the server: that
+  // transaction goes on and has not failed (a failed one takes its cursors with it).
+  bool cursor_lives(std::uint64_t serial) const {
+    if (serial != transaction_serial_ || !in_transaction()) return false;
+    return !pending_.empty() || PQtransactionStatus(conn_) != PQTRANS_INERROR;
+  }
+  // Before the transaction's first DECLARE: its cursors are planned as the statements read
+  // whole are (the planner otherwise favours the first 10 % of a cursor's rows). Sent with
+  // the DECLARE, no round trip of its own.
+  void before_declare() {
+    if (cursors_planned_in_ == transaction_serial_) return;
+    query("SET LOCAL cursor_tuple_fraction = 1").run();
+    cursors_planned_in_ = transaction_serial_;
   }
 
   std::int64_t changes() override {
@@ -442,6 +469,7 @@ class PgDb final : public Db {
   // Keeps the transaction state of what was sent, for in_transaction() while answers are due.
   void note_sent(std::string_view sql) {
     if (is_begin(sql)) {
+      ++transaction_serial_;
       transaction_open_ = true;
       read_only_transaction_ = sql.find("READ ONLY") != std::string_view::npos;
     } else if (is_commit(sql) || (is_rollback(sql) && sql.find(" TO ") == std::string_view::npos)) {
@@ -695,7 +723,113 @@ class PgDb final : public Db {
     std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
   };
   std::unordered_map<std::string, std::unique_ptr<PgStatement>, SqlHash, std::equal_to<>> statements_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, std::equal_to<>> streams_;
+  std::uint64_t transaction_serial_ = 0;
+  std::uint64_t cursors_planned_in_ = 0;  // the transaction that had before_declare()
 };
+
+// Db::stream's statement: a cursor over `sql` inside a transaction, the statement itself
+// outside one. Its parts are cached statements of the connection (so a reconnect forgets
+// their preparation with the others'); the cursor's name is the stream's own, so streams can
+// be open together, and it is closed when the Query resets (a cursor lives until its
+// transaction ends or it is closed, and the next use declares it again).
+class PgStream final : public Statement {
+ public:
+  PgStream(PgDb& db, std::string_view sql, const std::string& cursor)
+      : db_(db),
+        plain_(db.statement(sql)),
+        declare_(db.statement(fmt::format("DECLARE {} NO SCROLL CURSOR FOR {}", cursor, sql))),
+        fetch_(db.statement(fmt::format("FETCH FORWARD {} FROM {}", rows_per_fetch, cursor))),
+        close_(db.statement(fmt::format("CLOSE {}", cursor))) {}
+
+  void bind_int64(int index, std::int64_t value) override {
+    plain_.bind_int64(index, value);
+    declare_.bind_int64(index, value);
+  }
+  void bind_text(int index, std::string_view value) override {
+    plain_.bind_text(index, value);
+    declare_.bind_text(index, value);
+  }
+  void bind_null(int index) override {
+    plain_.bind_null(index);
+    declare_.bind_null(index);
+  }
+  bool step() override {
+    if (state_ == State::idle) {
+      if (db_.in_transaction()) {
+        db_.before_declare();
+        declare_.run();  // sent with the first FETCH
+        serial_ = db_.transaction_serial();
+        batch_rows_ = 0;
+        fetch_.reset();
+        state_ = State::cursor;
+      } else {
+        state_ = State::plain;
+      }
+    }
+    if (state_ == State::plain) return plain_.step();
+    while (state_ == State::cursor) {
+      if (fetch_.step()) {
+        ++batch_rows_;
+        return true;
+      }
+      if (batch_rows_ < rows_per_fetch) {
+        state_ = State::read;  // a short batch: the cursor has no more
+        break;
+      }
+      fetch_.reset();  // the next batch
+      batch_rows_ = 0;
+    }
+    return false;
+  }
+  void run_changing(std::int64_t rows, std::string_view invariant, std::source_location where) override {
+    plain_.run_changing(rows, invariant, where);  // a stream is for reading; as query() would
+  }
+  void reset() override {
+    if ((state_ == State::cursor || state_ == State::read) && db_.cursor_lives(serial_)) {
+      try {
+        close_.run();  // sent with the next statement
+      } catch (const DbError&) {
+        // The connection's own trouble: the next statement meets it; the transaction, and
+        // the cursor with it, is gone.
+      }
+    }
+    plain_.reset();
+    declare_.reset();
+    fetch_.reset();
+    state_ = State::idle;
+  }
+  bool is_null(int c) const override { return rows().is_null(c); }
+  std::int64_t int64(int c) const override { return rows().int64(c); }
+  std::string text(int c) const override { return rows().text(c); }
+  std::string_view text_view(int c) const override { return rows().text_view(c); }
+  int column_count() const override { return rows().column_count(); }
+  std::string column_name(int c) const override { return rows().column_name(c); }
+  bool is_integer(int c) const override { return rows().is_integer(c); }
+
+ private:
+  const PgStatement& rows() const { return state_ == State::plain ? plain_ : fetch_; }
+
+  PgDb& db_;
+  PgStatement& plain_;
+  PgStatement& declare_;
+  PgStatement& fetch_;
+  PgStatement& close_;
+  // idle: not stepped since the last reset; plain: the statement itself; cursor: declared,
+  // batches to come; read: declared, every row read (still open until reset).
+  enum class State { idle, plain, cursor, read } state_ = State::idle;
+  std::uint64_t serial_ = 0;
+  int batch_rows_ = 0;
+};
+
+Query PgDb::stream(std::string_view sql) {
+  auto it = streams_.find(sql);
+  if (it == streams_.end()) {
+    auto stream = std::make_unique<PgStream>(*this, sql, fmt::format("br_cursor{}", streams_.size() + 1));
+    it = streams_.emplace(std::string(sql), std::move(stream)).first;
+  }
+  return Query(it->second.get());
+}
 
 void PgStatement::run() {
   clear();

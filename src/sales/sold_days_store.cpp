@@ -135,7 +135,7 @@ void rebuild_sold_month_totals(db::Db& db) {
 void each_sold_month(db::Db& db, int from_month,
                      const std::function<void(std::string_view location_id, std::string_view item_id, int month,
                                               std::string_view days)>& f) {
-  auto q = db.query(
+  auto q = db.stream(
       "SELECT location_id, item_id, month, days FROM sales_day_months WHERE month >= ? ORDER BY location_id, item_id, month");
   q.bind(1, from_month);
   while (q.step()) f(q.text_view(0), q.text_view(1), static_cast<int>(q.int64(2)), q.text_view(3));
@@ -143,7 +143,7 @@ void each_sold_month(db::Db& db, int from_month,
 
 LocationSoldMonths::LocationSoldMonths(db::Db& db, int slot, const std::string& location_id, int month,
                                        const stock::ItemRange& items)
-    : ItemCursor(db.query(fmt::format("SELECT item_id, days, month FROM sales_day_months AS slot{} WHERE location_id = ? AND "
+    : ItemCursor(db.stream(fmt::format("SELECT item_id, days, month FROM sales_day_months AS slot{} WHERE location_id = ? AND "
                               "month = ? AND {} ORDER BY item_id",
                               slot, items.condition("item_id")))) {
   q_.bind(1, location_id).bind(2, month);
@@ -152,7 +152,7 @@ LocationSoldMonths::LocationSoldMonths(db::Db& db, int slot, const std::string& 
 }
 
 LocationSoldTotals::LocationSoldTotals(db::Db& db, int slot, const std::string& location_id, const stock::ItemRange& items)
-    : ItemCursor(db.query(fmt::format("SELECT item_id, months FROM sales_month_totals AS slot{} WHERE location_id = ? AND "
+    : ItemCursor(db.stream(fmt::format("SELECT item_id, months FROM sales_month_totals AS slot{} WHERE location_id = ? AND "
                               "{} ORDER BY item_id",
                               slot, items.condition("item_id")))) {
   q_.bind(1, location_id);

@@ -181,7 +181,7 @@ std::vector<AccountBalance> account_balances(db::Db& db, int month) {
 
 void each_stock_month(db::Db& db, int from_month,
                       const std::function<void(std::int64_t account, int month, std::string_view days)>& f) {
-  auto q = db.query("SELECT account, month, days FROM stock_day_months WHERE month >= ? ORDER BY account, month");
+  auto q = db.stream("SELECT account, month, days FROM stock_day_months WHERE month >= ? ORDER BY account, month");
   q.bind(1, from_month);
   while (q.step()) f(q.int64(0), static_cast<int>(q.int64(1)), q.text_view(2));
 }
@@ -211,7 +211,7 @@ std::string in_range(std::string_view select, std::string_view condition, const 
 }  // namespace
 
 ItemBalances::ItemBalances(db::Db& db, int month, const ItemRange& items)
-    : ItemCursor(db.query(in_range("SELECT b.item_id, b.location_id, b.on_hand, "
+    : ItemCursor(db.stream(in_range("SELECT b.item_id, b.location_id, b.on_hand, "
                            "CASE WHEN b.first_month < ? THEN 1 ELSE 0 END, b.account FROM stock_balances b",
                            "", items, "b.item_id, b.location_id"))) {
   q_.bind(1, month);
@@ -220,7 +220,7 @@ ItemBalances::ItemBalances(db::Db& db, int month, const ItemRange& items)
 }
 
 ItemStockTotals::ItemStockTotals(db::Db& db, const ItemRange& items)
-    : ItemCursor(db.query(in_range("SELECT b.item_id, b.location_id, b.months, b.latest_month, b.latest_days "
+    : ItemCursor(db.stream(in_range("SELECT b.item_id, b.location_id, b.months, b.latest_month, b.latest_days "
                                    "FROM stock_month_totals b", "", items,
                                    "b.item_id, b.location_id"))) {
   items.bind(q_, 1);
@@ -253,7 +253,7 @@ db::Query stock_months_query(db::Db& db, int slot, int from_month, int to_month,
     months = {from_month, to_month};
     condition = fmt::format("m{0}.account = b.account AND m{0}.month BETWEEN ? AND ?", slot);
   }
-  auto q = db.query(in_range(select, condition, items, order));
+  auto q = db.stream(in_range(select, condition, items, order));
   int at = 1;
   for (int m : months) q.bind(at++, m);
   items.bind(q, at);

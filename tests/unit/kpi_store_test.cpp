@@ -34,6 +34,7 @@
 #include "stock/kpi_days.hpp"
 #include "stock/stock.hpp"
 #include "stock/vocabulary.hpp"
+#include "pg_cluster.hpp"
 
 namespace {
 
@@ -463,34 +464,17 @@ TEST(KpiStore, StreamedReaderEqualsTheOracleOnRandomShops) {
   }
 }
 
-// The cluster's base URI from the state file scripts/pg-cluster.sh wrote, or empty.
-std::string pg_cluster_uri() {
-  const char* state = std::getenv("BACKROOM_TEST_PG_STATE");
-  if (!state) return {};
-  std::ifstream in(state);
-  std::string line;
-  const std::string key = "BACKROOM_TEST_PG_URL=";
-  while (std::getline(in, line))
-    if (line.starts_with(key)) return line.substr(key.size());
-  return {};
-}
-
 // The same random shops copied into a real PostgreSQL (ctest's unit_tests.pg, which names the
 // cluster and fails when there is none; the plain unit run skips): the report's own way there
 // sets the items that need a month looked up aside and reads them again through cursors that
 // name them (an id list in each statement, = ANY), so every total must still be the oracle's.
 TEST(KpiStoreOnPostgres, ItemsSetAsideEqualTheOracle) {
-  const std::string base = pg_cluster_uri();
-  if (base.empty()) {
-    if (std::getenv("BACKROOM_TEST_PG_REQUIRED")) FAIL() << "BACKROOM_TEST_PG_STATE names no cluster";
-    GTEST_SKIP() << "no PostgreSQL cluster (BACKROOM_TEST_PG_STATE): runs as ctest's unit_tests.pg";
-  }
+  BACKROOM_NEED_PG_CLUSTER(base);
   for (std::uint64_t seed = 1; seed <= 2; ++seed) {
     RandomShop shop(seed);
-    const std::string name = fmt::format("kpi_aside_{}_{}", ::getpid(), seed);
-    db::Db::open(base + "/postgres", db::Mode::read_write)->exec("CREATE DATABASE " + name);
+    test::PgScratchDb scratch(base, fmt::format("kpi_aside_{}", seed));
     {
-      auto pg = db::Db::open(base + "/" + name, db::Mode::read_write);
+      auto pg = db::Db::open(scratch.uri(), db::Mode::read_write);
       db::copy_database(*shop.db, *pg);
       const std::vector<Period> periods = {{shop.today - 363, shop.today},
                                            {shop.today - 150, shop.today - 40}};
@@ -512,7 +496,6 @@ TEST(KpiStoreOnPostgres, ItemsSetAsideEqualTheOracle) {
             }
       }();
     }
-    db::Db::open(base + "/postgres", db::Mode::read_write)->exec("DROP DATABASE IF EXISTS " + name);
   }
 }
 
