@@ -254,7 +254,7 @@ void report(benchmark::State& state, reports::Grouping grouping, std::optional<r
                        : state.range(1) ? reports::MonthReading::days_only
                                         : reports::MonthReading::totals_where_whole;
   for (auto _ : state) {
-    db::SharedReaders readers(*s.db, s.path, static_cast<unsigned>(state.range(0)));  // as the API opens them
+    db::SharedReaders readers(*s.db, s.path, static_cast<unsigned>(state.range(0)), true);  // as the API opens them
     auto r = reports::kpi_report(*s.db, q, readers.helpers(), reading);
     benchmark::DoNotOptimize(r);
     state.counters["rows"] = static_cast<double>(r.rows.size());

@@ -99,9 +99,30 @@ SharedReadSnapshot::SharedReadSnapshot(Db& first, const std::vector<Db*>& others
     return;
   }
   bool versioned = first.sqlite_handle() != nullptr;
+  bool exported = first.dialect() == Dialect::postgres && !others.empty();
   for (Db* other : others) {
     BR_ASSERT(!other->in_transaction(), "a shared snapshot begins outside a transaction");
     versioned = versioned && other->sqlite_handle() != nullptr;
+    exported = exported && other->dialect() == Dialect::postgres;
+  }
+  if (exported) {
+    // PostgreSQL gives the first transaction's very snapshot to the others: exported by the
+    // first, imported by each as its first statement (what pg_dump's parallel workers do).
+    first_ = std::make_unique<ReadSnapshot>(first);
+    std::string id;
+    {
+      auto q = first.query("SELECT pg_export_snapshot()");
+      if (q.step()) id = q.text(0);
+    }
+    BR_ASSERT(!id.empty() && id.find_first_not_of("0123456789ABCDEFabcdef-") == std::string::npos,
+              "a snapshot id is hexadecimal numbers and dashes");
+    if (after_first) after_first();
+    for (Db* other : others) {
+      others_.push_back(std::make_unique<ReadSnapshot>(*other));
+      other->exec("SET TRANSACTION SNAPSHOT '" + id + "'");  // not a parameter: SET takes none
+    }
+    shared_ = true;
+    return;
   }
   for (int tries = 1;; ++tries) {
     std::vector<std::int64_t> before;
@@ -131,8 +152,8 @@ unsigned read_threads(const char* env, unsigned fallback) {
   return std::clamp(std::min(static_cast<unsigned>(wanted), std::thread::hardware_concurrency()), 1u, read_threads_max);
 }
 
-SharedReaders::SharedReaders(Db& first, const std::string& path, unsigned threads) {
-  if (first.dialect() == Dialect::sqlite)
+SharedReaders::SharedReaders(Db& first, const std::string& path, unsigned threads, bool on_postgres) {
+  if (first.dialect() == Dialect::sqlite || on_postgres)
     for (unsigned i = 1; i < threads; ++i) {
       owned_.push_back(Db::open(path, Mode::read_only));
       helpers_.push_back(owned_.back().get());

@@ -22,8 +22,10 @@ namespace backroom::db {
 // committed between, so all see the state `first` sees. Otherwise all are ended and begun
 // again, at most `tries_max` times; then only `first` keeps a snapshot. `others` must be
 // outside a transaction; `first` in one keeps it (as ReadSnapshot does) and shares it with
-// none. All must outlive this. On PostgreSQL (no such version) only `first` gets a
-// snapshot. `after_first` (tests): runs each try once `first`'s began.
+// none. All must outlive this. On PostgreSQL the snapshot is given, not shown: `first`
+// exports its own (pg_export_snapshot()) and each of `others` imports it as the first
+// statement of its transaction (SET TRANSACTION SNAPSHOT), so all read exactly one state, at
+// the first try. `after_first` (tests): runs each try once `first`'s began.
 class SharedReadSnapshot {
  public:
   static constexpr int tries_max = 3;
@@ -45,12 +47,14 @@ class SharedReadSnapshot {
 inline constexpr unsigned read_threads_max = 4;
 unsigned read_threads(const char* env, unsigned fallback);
 
-// `first` and `threads` - 1 more read-only connections to the SQLite file at `path` (none on
-// PostgreSQL, which reads on one), all in one SharedReadSnapshot while this lives.
-// helpers() is empty when the snapshot could not be shared: read on `first` alone.
+// `first` and `threads` - 1 more read-only connections to the database at `path`, all in one
+// SharedReadSnapshot while this lives. On PostgreSQL only when `on_postgres` (each is a new
+// server connection: the KPI report asks for them, the availability snapshot, whose time is
+// the server's own, does not). helpers() is empty when the snapshot could not be shared:
+// read on `first` alone.
 class SharedReaders {
  public:
-  SharedReaders(Db& first, const std::string& path, unsigned threads);
+  SharedReaders(Db& first, const std::string& path, unsigned threads, bool on_postgres = false);
   const std::vector<Db*>& helpers() const { return helpers_; }
 
  private:

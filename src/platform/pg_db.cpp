@@ -334,13 +334,29 @@ class PgDb final : public Db {
     prefetch(*statements_.find(sql)->second);
   }
   void prefetch(PgStatement& s) {
-    if (!pipelining_ || poisoned_ || PQstatus(conn_) != CONNECTION_OK || in_transaction()) return;
-    if (s.ahead_ == PgStatement::Ahead::sent) return;  // one answer due at a time
+    if (in_transaction()) return;
+    prefetch_now(s);
+  }
+  // Db::stream's next FETCH of a cursor, sent while the rows of the one before are read, so
+  // the server makes the next batch while the caller folds this one. Only in a read-only
+  // transaction: an error of the prefetched FETCH (its own, thrown at the stream's next
+  // step) leaves the transaction failed, and the statement waited for next then fails too
+  // (as the transaction is aborted), so the read fails as a whole, and nothing was written.
+  void prefetch_in_read(PgStatement& s) {
+    if (!in_transaction() || !read_only_transaction_) return;
+    prefetch_now(s);
+  }
+  // Forgets `s`'s prefetched answer, reading it first if it is still due (so no answer of a
+  // cursor closed meanwhile reaches the statement later). An error there is the
+  // connection's: the next statement meets it.
+  void drop_prefetched(PgStatement& s) noexcept {
+    if (s.ahead_ == PgStatement::Ahead::sent) {
+      try {
+        settle({});
+      } catch (...) {
+      }
+    }
     s.drop_ahead();
-    send(s, false, std::nullopt, true);
-    s.keep_bindings_for_ahead();
-    s.ahead_ = PgStatement::Ahead::sent;
-    prefetched_.push_back(&s);
   }
   // step(): the prefetched answer of `s` if it is bound as it was then (waits for it if it
   // is still due), or nullptr to ask again. An error of the prefetched statement is thrown
@@ -355,7 +371,7 @@ class PgDb final : public Db {
       PQclear(r);
       return nullptr;
     }
-    check(r, s.sql_, false);  // throws unless it succeeded
+    check(r, s.sql_, in_transaction());  // throws unless it succeeded
     note_changes(r);
     return r;
   }
@@ -373,6 +389,16 @@ class PgDb final : public Db {
     for (auto* s : prefetched_) s->drop_ahead();
     prefetched_.clear();
   }
+  void prefetch_now(PgStatement& s) {
+    if (!pipelining_ || poisoned_ || PQstatus(conn_) != CONNECTION_OK) return;
+    if (s.ahead_ == PgStatement::Ahead::sent) return;  // one answer due at a time
+    s.drop_ahead();
+    send(s, false, std::nullopt, true);
+    s.keep_bindings_for_ahead();
+    s.ahead_ = PgStatement::Ahead::sent;
+    if (std::find(prefetched_.begin(), prefetched_.end(), &s) == prefetched_.end()) prefetched_.push_back(&s);
+  }
+
   // Runs one statement of `s` and waits; returns its result (owned by the statement).
   PGresult* execute(PgStatement& s) {
     if (pipeline_) {
@@ -770,7 +796,8 @@ class PgStream final : public Statement {
     if (state_ == State::plain) return plain_.step();
     while (state_ == State::cursor) {
       if (fetch_.step()) {
-        ++batch_rows_;
+        // A full batch has just come: the next is asked for now, to come while this is read.
+        if (++batch_rows_ == 1 && PQntuples(fetch_.result_) == rows_per_fetch) db_.prefetch_in_read(fetch_);
         return true;
       }
       if (batch_rows_ < rows_per_fetch) {
@@ -794,6 +821,7 @@ class PgStream final : public Statement {
         // the cursor with it, is gone.
       }
     }
+    db_.drop_prefetched(fetch_);  // a batch asked for and not read: not for the next cursor
     plain_.reset();
     declare_.reset();
     fetch_.reset();

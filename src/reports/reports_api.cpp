@@ -22,10 +22,11 @@ namespace {
 
 Day today() { return day_of(now()); }
 
-// The KPI reads on more than one core (reports_store.cpp cuts the items into ranges): on
-// SQLite, BACKROOM_REPORT_THREADS connections (2 unless set), the first the request's reader,
-// all in one read snapshot; PostgreSQL reads on one. 100,000 items x 3 stores x a year:
-// docs/performance.md, "The KPI report streamed, on two cores".
+// The KPI reads on more than one core (reports_store.cpp cuts the items into ranges):
+// BACKROOM_REPORT_THREADS connections (2 unless set), the first the request's reader, all in
+// one read snapshot (on PostgreSQL the first's, exported to the others). 100,000 items x 3
+// stores x a year: docs/performance.md, "The KPI report streamed, on two cores", and "The KPI
+// year on PostgreSQL through cursors, on two connections".
 unsigned report_threads() {
   static const unsigned n = db::read_threads("BACKROOM_REPORT_THREADS", 2);
   return n;
@@ -161,7 +162,7 @@ void register_report_routes(App& app) {
         if (auto o = req.query_param("order")) q.order = kpis.require(*o, "order");
         if (req.query_param("limit")) q.limit = int_param(req, "limit", 0, 100'000);
         auto format = format_param(req);
-        db::SharedReaders readers(db, app.db_path, report_threads());
+        db::SharedReaders readers(db, app.db_path, report_threads(), true);
         auto report = kpi_report(db, q, readers.helpers());
         add_owned_figures(db, report);
         if (format == "csv") {
@@ -193,7 +194,7 @@ void register_report_routes(App& app) {
                    Day to = checked_to(req);
                    int weeks = int_param(req, "weeks", 12, kpi_weeks_max);
                    auto site = site_param(db, req);
-                   db::SharedReaders readers(db, app.db_path, report_threads());
+                   db::SharedReaders readers(db, app.db_path, report_threads(), true);
                    auto totals = weekly_kpis(db, to, weeks, site, readers.helpers());
                    reply(http::json_response(200, weekly_to_json(totals, site)));
                  });

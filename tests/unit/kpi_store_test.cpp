@@ -26,6 +26,7 @@
 #include "catalog/catalog_store.hpp"
 #include "platform/db.hpp"
 #include "platform/db_copy.hpp"
+#include "platform/db_shared_snapshot.hpp"
 #include "platform/ids.hpp"
 #include "platform/schema.hpp"
 #include "reports/kpi.hpp"
@@ -488,11 +489,15 @@ TEST(KpiStoreOnPostgres, ItemsSetAsideEqualTheOracle) {
                   reading == MonthReading::days_only ? " days only" : "");
               std::map<std::string, Totals> want_groups;
               auto want = oracle_totals(*shop.db, grouping, period, std::nullopt, &want_groups);
-              auto got = kpi_report(
-                  *pg, KpiQuery{period, std::nullopt, grouping, std::nullopt, std::nullopt}, {},
-                  reading);
-              expect_report_equal(got, want, want_groups, what);
-              if (::testing::Test::HasFailure()) return;
+              for (unsigned connections : {1u, 2u}) {  // two: the first's snapshot exported to the second
+                db::SharedReaders readers(*pg, scratch.uri(), connections, true);
+                ASSERT_EQ(readers.helpers().size(), connections - 1);
+                auto got = kpi_report(
+                    *pg, KpiQuery{period, std::nullopt, grouping, std::nullopt, std::nullopt}, readers.helpers(),
+                    reading);
+                expect_report_equal(got, want, want_groups, fmt::format("{}, {} connections", what, connections));
+                if (::testing::Test::HasFailure()) return;
+              }
             }
       }();
     }
