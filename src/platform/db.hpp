@@ -168,11 +168,11 @@ class Db {
   virtual Query query(std::string_view sql) = 0;
   // query() for a SELECT whose rows are many and read once, in order (a report's streams, a
   // copy's tables). SQLite steps rows as it finds them anyway: the same as query(). PostgreSQL,
-  // inside a transaction, reads them through a cursor (DECLARE … NO SCROLL CURSOR, FETCH a
-  // batch at a time, CLOSE when the Query resets) instead of holding the whole result in
-  // memory as libpq does for a statement (hundreds of MB for the KPI year at 100,000 items);
-  // outside one, where a cursor cannot live, it is query(). Several may be open at once and
-  // be stepped in turn.
+  // inside a read-only transaction (ReadSnapshot), reads them through a cursor (DECLARE … NO
+  // SCROLL CURSOR, FETCH a batch at a time, the next sent while one is read, CLOSE when the
+  // Query resets) instead of holding the whole result in memory as libpq does for a statement
+  // (hundreds of MB for the KPI year at 100,000 items); elsewhere it is query(). Several may
+  // be open at once and be stepped in turn.
   virtual Query stream(std::string_view sql) { return query(sql); }
   // Rows changed by the last INSERT/UPDATE/DELETE (waits for it).
   virtual std::int64_t changes() = 0;

@@ -246,7 +246,11 @@ class PgDb final : public Db {
     return *it->second;
   }
 
-  // Db::stream's cursors. The transaction a cursor was declared in: BEGINs sent so far.
+  // Db::stream's cursors, only in a read-only transaction: there no savepoint is rolled back
+  // under a cursor (which would close it behind the stream's back), and a FETCH sent ahead
+  // that fails can undo nothing.
+  bool in_read_only_transaction() const { return in_transaction() && read_only_transaction_; }
+  // The transaction a cursor was declared in: BEGINs sent so far.
   std::uint64_t transaction_serial() const { return transaction_serial_; }
   // Whether a cursor declared in transaction `serial` is still open on the server: that
   // transaction goes on and has not failed (a failed one takes its cursors with it).
@@ -343,7 +347,7 @@ class PgDb final : public Db {
   // step) leaves the transaction failed, and the statement waited for next then fails too
   // (as the transaction is aborted), so the read fails as a whole, and nothing was written.
   void prefetch_in_read(PgStatement& s) {
-    if (!in_transaction() || !read_only_transaction_) return;
+    if (!in_read_only_transaction()) return;
     prefetch_now(s);
   }
   // Forgets `s`'s prefetched answer, reading it first if it is still due (so no answer of a
@@ -754,8 +758,8 @@ class PgDb final : public Db {
   std::uint64_t cursors_planned_in_ = 0;  // the transaction that had before_declare()
 };
 
-// Db::stream's statement: a cursor over `sql` inside a transaction, the statement itself
-// outside one. Its parts are cached statements of the connection (so a reconnect forgets
+// Db::stream's statement: a cursor over `sql` inside a read-only transaction, the statement
+// itself elsewhere. Its parts are cached statements of the connection (so a reconnect forgets
 // their preparation with the others'); the cursor's name is the stream's own, so streams can
 // be open together, and it is closed when the Query resets (a cursor lives until its
 // transaction ends or it is closed, and the next use declares it again).
@@ -782,7 +786,7 @@ class PgStream final : public Statement {
   }
   bool step() override {
     if (state_ == State::idle) {
-      if (db_.in_transaction()) {
+      if (db_.in_read_only_transaction()) {
         db_.before_declare();
         declare_.run();  // sent with the first FETCH
         serial_ = db_.transaction_serial();

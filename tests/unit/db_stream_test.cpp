@@ -1,8 +1,8 @@
 // Db::stream (platform/db.hpp): a SELECT's rows read once, in order. On PostgreSQL inside a
-// transaction they come through a cursor a FETCH at a time (pg_db.cpp, PgStream); these tests
+// read-only transaction they come through a cursor a FETCH at a time (pg_db.cpp, PgStream); these tests
 // hold it to giving exactly what query() gives, on both backends: batches' edges, several
 // streams stepped in turn, parameters, a stream left halfway and used again, one that outlives
-// its transaction, and none outside a transaction.
+// its transaction, and no cursor in a writing transaction or outside one.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -143,6 +143,21 @@ void expect_streams_as_queries(db::Db& db) {
     if (pg) {
       EXPECT_TRUE(cursors(db).empty());
     }
+  }
+
+  // In a writing transaction (a savepoint rolled back could close a cursor under the stream):
+  // the statement itself, every row, no cursor.
+  {
+    db::Transaction tx(db);
+    auto q = db.stream(numbers_up_to);
+    q.bind(1, 4100);
+    ASSERT_TRUE(q.step());
+    if (pg) {
+      EXPECT_TRUE(cursors(db).empty());
+    }
+    std::vector<Row> got{Row{q.int64(0), q.is_null(1) ? "<null>" : q.text(1)}};
+    for (const auto& row : read_all(q)) got.push_back(row);
+    EXPECT_EQ(got, queried(db, 4100));
   }
 
   // Outside a transaction: the statement itself, every row.
